@@ -1,0 +1,25 @@
+/* Growable byte buffer with a hard cap: every buffer that grows from input
+ * has a limit, and hitting it is an error (-DM_ETOOBIG), not a crash.
+ * data is always NUL-terminated. */
+#pragma once
+#include <stddef.h>
+#include <stdarg.h>
+#include "base/err.h"
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max; /* bytes; 0 means the default of 64 MiB */
+};
+
+#define BUF_INIT { 0 }
+
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void buf_reset(struct buf *b);
+void buf_release(struct buf *b);
+/* Returns the string and leaves b empty; the caller frees it. */
+char *buf_detach(struct buf *b);

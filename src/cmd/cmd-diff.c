@@ -1,0 +1,90 @@
+/* `dormant diff RUN_A RUN_B`: hosts that appeared or went silent and
+ * ports opened or closed between two stored runs. */
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "model/rundiff.h"
+#include "report/report-diff.h"
+#include "store/store.h"
+#include <string.h>
+
+enum { D_FORMAT = 1, D_DB, D_HELP };
+
+static const struct opt diff_opts[] = {
+	{ "--format", D_FORMAT, true, "FMT", "text or json (JSON Lines \"change\" records)" },
+	{ "--db", D_DB, true, "PATH", "store database" },
+	{ "--help", D_HELP, false, NULL, "this help" },
+	{ "-h", D_HELP, false, NULL, NULL },
+};
+
+struct diff_args {
+	uint64_t runs[2];
+	int n;
+	bool json, help;
+	const char *db;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	struct diff_args *a = ctx;
+	switch (id) {
+	case 0:
+		if (a->n == 2) return dm_fail(e, DM_EINPUT, "unexpected argument \"%s\": diff takes two run ids", arg);
+		{
+			int k = a->n++;
+			return parse_u64(k ? "RUN_B" : "RUN_A", arg, 1, INT64_MAX, &a->runs[k], e);
+		}
+	case D_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json"))
+			return dm_fail(e, DM_EINPUT, "%s \"%s\": expected text or json", name, arg);
+		a->json = !strcmp(arg, "json");
+		return 0;
+	case D_DB: a->db = arg; return 0;
+	case D_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_args a = { 0 };
+	struct dm_err e = { "" };
+	struct store *st = NULL;
+	struct resultset rs[2] = { { 0 }, { 0 } };
+	char *db = NULL;
+	int r, code = EXIT_OK;
+	if ((r = opts_parse(argc, argv, diff_opts, ARRAY_SIZE(diff_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help) {
+		opts_help(stdout, "dormant diff [--format text|json] RUN_A RUN_B",
+			  "What changed from RUN_A to RUN_B: new and silent hosts, opened and closed ports.", diff_opts,
+			  ARRAY_SIZE(diff_opts));
+		goto out;
+	}
+	if (a.n != 2) {
+		r = dm_fail(&e, DM_EINPUT, "two run ids needed (see dormant report --list)");
+		goto fail;
+	}
+	db = a.db ? xstrdup(a.db) : store_default_path();
+	if ((r = store_open(db, &st, &e)) < 0) goto fail;
+	for (int i = 0; i < 2; i++) {
+		struct run_info ri;
+		if (store_run_get(st, (int64_t)a.runs[i], &ri) < 0) {
+			r = dm_fail(&e, DM_EINPUT, "run %llu is not in %s", (unsigned long long)a.runs[i], db);
+			goto fail;
+		}
+		if ((r = store_load_results(st, (int64_t)a.runs[i], &rs[i])) < 0) goto fail;
+		resultset_sort(&rs[i]);
+	}
+	struct rundiff d;
+	rundiff_compute(&rs[0], &rs[1], &d);
+	report_diff(stdout, &d, (int64_t)a.runs[0], (int64_t)a.runs[1], a.json);
+	rundiff_release(&d);
+	goto out;
+fail:
+	code = cmd_error("diff", r, &e);
+out:
+	free(db);
+	resultset_release(&rs[0]);
+	resultset_release(&rs[1]);
+	store_close(st);
+	return code;
+}

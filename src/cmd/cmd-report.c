@@ -1,0 +1,120 @@
+/* `dormant report`: print a stored run (default: the newest) as text,
+ * JSON Lines or nmap XML; --list shows the runs in the store. */
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "report/report.h"
+#include "store/store.h"
+#include <errno.h>
+#include <string.h>
+
+enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_HELP };
+
+static const struct opt report_opts[] = {
+	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
+	{ "--format", R_FORMAT, true, "FMT", "text, json (JSON Lines) or xml (nmap XML)" },
+	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output" },
+	{ "--list", R_LIST, false, NULL, "list the runs in the store" },
+	{ "--db", R_DB, true, "PATH", "store database" },
+	{ "--help", R_HELP, false, NULL, "this help" },
+	{ "-h", R_HELP, false, NULL, NULL },
+};
+
+struct report_args {
+	uint64_t run;
+	const char *format, *out, *db;
+	bool list, help;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	struct report_args *a = ctx;
+	switch (id) {
+	case 0: return dm_fail(e, DM_EINPUT, "unexpected argument \"%s\"", arg);
+	case R_RUN: return parse_u64(name, arg, 1, INT64_MAX, &a->run, e);
+	case R_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "xml"))
+			return dm_fail(e, DM_EINPUT, "--format \"%s\": expected text, json or xml", arg);
+		a->format = arg;
+		return 0;
+	case R_OUT: a->out = arg; return 0;
+	case R_LIST: a->list = true; return 0;
+	case R_DB: a->db = arg; return 0;
+	case R_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a = { .format = "text" };
+	struct dm_err e = { "" };
+	struct store *st = NULL;
+	struct resultset rs = { 0 };
+	struct run_info *runs = NULL;
+	size_t n = 0;
+	FILE *f = stdout;
+	char *db = NULL;
+	int r, code = EXIT_OK;
+	if ((r = opts_parse(argc, argv, report_opts, ARRAY_SIZE(report_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help) {
+		opts_help(stdout, "dormant report [--run ID] [--format text|json|xml] [-o FILE] | --list",
+			  "Print a run from the store.", report_opts, ARRAY_SIZE(report_opts));
+		goto out;
+	}
+	db = a.db ? xstrdup(a.db) : store_default_path();
+	if ((r = store_open(db, &st, &e)) < 0) goto fail;
+	if ((r = store_runs_list(st, &runs, &n)) < 0) {
+		r = dm_fail(&e, r, "%s", store_errmsg(st));
+		goto fail;
+	}
+	if (a.list) {
+		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS", "OPEN", "ARGS");
+		for (size_t i = 0; i < n; i++) {
+			char ts[40];
+			fmt_rfc3339(runs[i].started, ts, sizeof(ts));
+			printf("%-6lld %-24s %-8s %-12s %8llu %8llu  %s\n", (long long)runs[i].id, ts, runs[i].kind,
+			       runs[i].status, (unsigned long long)runs[i].hosts_up, (unsigned long long)runs[i].open_ports,
+			       runs[i].args);
+		}
+		goto out;
+	}
+	const struct run_info *ri = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (a.run ? runs[i].id == (int64_t)a.run : true) ri = &runs[i];
+	if (!ri) {
+		r = a.run ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run in %s", (unsigned long long)a.run, db)
+			  : dm_fail(&e, DM_EEMPTY, "%s holds no runs yet", db);
+		goto fail;
+	}
+	if ((r = store_load_results(st, ri->id, &rs)) < 0) {
+		r = dm_fail(&e, r, "%s", store_errmsg(st));
+		goto fail;
+	}
+	resultset_sort(&rs);
+	uint64_t targets = 0;
+	struct report_meta m = { .command = ri->kind, .args = ri->args, .start = ri->started,
+				 .end = ri->finished ? ri->finished : ri->started, .targets = targets, .run_id = ri->id };
+	if (a.out && !(f = fopen(a.out, "w"))) {
+		r = dm_fail(&e, -errno, "-o %s: %s", a.out, strerror(errno));
+		goto fail;
+	}
+	if (!strcmp(a.format, "json")) r = report_jsonl(f, &rs, &m);
+	else if (!strcmp(a.format, "xml")) r = report_nmap_xml(f, &rs, &m);
+	else r = report_text(f, &rs, &m);
+	if (r < 0) {
+		r = dm_fail(&e, r, "writing the report: %s", strerror(-r));
+		goto fail;
+	}
+	goto out;
+fail:
+	code = cmd_error("report", r, &e);
+out:
+	if (f && f != stdout) fclose(f);
+	free(runs);
+	free(db);
+	resultset_release(&rs);
+	store_close(st);
+	return code;
+}

@@ -1,0 +1,312 @@
+/* `dormant scan` and `dormant audit`: parse options, build targets and
+ * ports, run the scan source into a result set, save it in the store as a
+ * run, write the reports. audit is the same pipeline with audit defaults
+ * and a summary of what changed since the previous audit. */
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "model/resultset.h"
+#include "model/rundiff.h"
+#include "report/report-diff.h"
+#include "report/report.h"
+#include "scan/scan.h"
+#include "scan/udp-payloads.h"
+#include "store/store.h"
+#include <errno.h>
+#include <string.h>
+
+enum {
+	O_PORTS = 1, O_TOP, O_UDP, O_SYN, O_CONNECT, O_PN, O_SN, O_IL, O_EXCLUDE, O_EXCLUDE_FILE, O_PUBLIC,
+	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
+	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP,
+};
+
+static const struct opt scan_opts[] = {
+	{ "-p", O_PORTS, true, "PORTS", "ports: 22,80,8000-8100, -p- for all, U:161 for UDP" },
+	{ "--top-ports", O_TOP, true, "N", "the N most common TCP ports (default 1000)" },
+	{ "-sU", O_UDP, false, NULL, "also probe the UDP services dormant has payloads for" },
+	{ "-sS", O_SYN, false, NULL, "SYN scan (default when raw sockets are allowed)" },
+	{ "-sT", O_CONNECT, false, NULL, "connect() scan" },
+	{ "--connect", O_CONNECT, false, NULL, "same as -sT" },
+	{ "-Pn", O_PN, false, NULL, "skip host discovery: scan every target" },
+	{ "-sn", O_SN, false, NULL, "host discovery only, no port scan" },
+	{ "-iL", O_IL, true, "FILE", "read targets from FILE" },
+	{ "--exclude", O_EXCLUDE, true, "LIST", "never probe these (comma-separated); always wins" },
+	{ "--exclude-file", O_EXCLUDE_FILE, true, "FILE", "never probe what FILE lists" },
+	{ "--allow-public", O_PUBLIC, false, NULL, "allow public (Internet) addresses as targets" },
+	{ "--rate", O_RATE, true, "PPS", "packets per second (default 2000; 0 = unlimited)" },
+	{ "--retries", O_RETRIES, true, "N", "extra passes over probes that got no answer (default 1)" },
+	{ "--wait", O_WAIT, true, "TIME", "longest cooldown after the last probe (default 5s)" },
+	{ "--cooldown", O_COOLDOWN, true, "TIME", "silence that ends the cooldown early (default 500ms)" },
+	{ "--connect-timeout", O_CTIMEOUT, true, "TIME", "connect() scan: per attempt (default 1.5s)" },
+	{ "--max-inflight", O_INFLIGHT, true, "N", "connect() scan: attempts at once (default 1024)" },
+	{ "--seed", O_SEED, true, "N", "seed of the probe order (shards and resumes share it)" },
+	{ "--shard", O_SHARD, true, "I/N", "scan shard I of N (1-based) of the seeded order" },
+	{ "--resume", O_RESUME, true, "FILE", "log progress to FILE; if it exists, continue that scan" },
+	{ "-e", O_IFACE, true, "IFACE", "send and capture on IFACE" },
+	{ "-S", O_SOURCE, true, "ADDR", "source IPv4 address" },
+	{ "--router-mac", O_ROUTER, true, "MAC", "next-hop MAC for routed targets (skips ARP for the gateway)" },
+	{ "-oJ", O_OJ, true, "FILE", "write JSON Lines (- for stdout)" },
+	{ "-oX", O_OX, true, "FILE", "write nmap-compatible XML (- for stdout)" },
+	{ "-oN", O_ON, true, "FILE", "write the text table to FILE" },
+	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--keep-privileges", O_NODROP, false, NULL, NULL },
+	{ "-q", O_QUIET, false, NULL, "quiet: no table, no progress" },
+	{ "-v", O_VERBOSE, false, NULL, "verbose" },
+	{ "--help", O_HELP, false, NULL, "this help" },
+	{ "-h", O_HELP, false, NULL, NULL },
+};
+
+struct scan_args {
+	bool audit;
+	struct targets targets;
+	struct portlist ports;
+	bool ports_given, udp, help, allow_public;
+	long top;
+	struct scan_config cfg;
+	const char *oj, *ox, *on, *db;
+	struct buf cmdline;
+	int positional;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	struct scan_args *a = ctx;
+	struct scan_config *c = &a->cfg;
+	uint64_t u;
+	double d;
+	int r = 0;
+	char where[32];
+	switch (id) {
+	case 0:
+		snprintf(where, sizeof(where), "target %d", ++a->positional);
+		return targets_add(&a->targets, arg, where, e);
+	case O_PORTS:
+		a->ports_given = true;
+		return portlist_parse(&a->ports, arg, PROTO_TCP, e);
+	case O_TOP:
+		if ((r = parse_u64(name, arg, 1, 65535, &u, e)) < 0) return r;
+		a->top = (long)u;
+		return 0;
+	case O_UDP: a->udp = true; return 0;
+	case O_SYN: c->mode = SCAN_SYN; return 0;
+	case O_CONNECT: c->mode = SCAN_CONNECT; return 0;
+	case O_PN: c->skip_discovery = true; return 0;
+	case O_SN: c->discovery_only = true; return 0;
+	case O_IL: return targets_add_file(&a->targets, arg, false, e);
+	case O_EXCLUDE: {
+		char *copy = xstrdup(arg), *save = NULL;
+		for (char *t = strtok_r(copy, ",", &save); t && r == 0; t = strtok_r(NULL, ",", &save))
+			r = targets_exclude(&a->targets, t, "--exclude", e);
+		free(copy);
+		return r;
+	}
+	case O_EXCLUDE_FILE: return targets_add_file(&a->targets, arg, true, e);
+	case O_PUBLIC: a->allow_public = true; return 0;
+	case O_RATE:
+		if ((r = parse_double(name, arg, 0, 100e6, &d, e)) < 0) return r;
+		c->rate = d;
+		return 0;
+	case O_RETRIES:
+		if ((r = parse_u64(name, arg, 0, 20, &u, e)) < 0) return r;
+		c->retries = (unsigned)u;
+		return 0;
+	case O_WAIT: return parse_seconds(name, arg, &c->max_wait, e);
+	case O_COOLDOWN: return parse_seconds(name, arg, &c->quiet, e);
+	case O_CTIMEOUT: return parse_seconds(name, arg, &c->connect_timeout, e);
+	case O_INFLIGHT:
+		if ((r = parse_u64(name, arg, 1, 1000000, &u, e)) < 0) return r;
+		c->max_inflight = (unsigned)u;
+		return 0;
+	case O_SEED:
+		if ((r = parse_u64(name, arg, 0, UINT64_MAX, &c->seed, e)) < 0) return r;
+		c->seed_given = true;
+		return 0;
+	case O_SHARD: {
+		unsigned long long i, n;
+		char tail;
+		if (sscanf(arg, "%llu/%llu%c", &i, &n, &tail) != 2 || n < 1 || i < 1 || i > n)
+			return dm_fail(e, DM_EINPUT, "--shard \"%s\": expected I/N with 1 <= I <= N", arg);
+		c->shard = i - 1;
+		c->shards = n;
+		return 0;
+	}
+	case O_RESUME: c->resume_path = arg; return 0;
+	case O_IFACE: c->iface = arg; return 0;
+	case O_SOURCE: c->source = arg; return 0;
+	case O_ROUTER: c->router_mac = arg; return 0;
+	case O_OJ: a->oj = arg; return 0;
+	case O_OX: a->ox = arg; return 0;
+	case O_ON: a->on = arg; return 0;
+	case O_DB: a->db = arg; return 0;
+	case O_NODROP: c->drop_privileges = false; return 0;
+	case O_QUIET: log_level = LOG_WARN; return 0;
+	case O_VERBOSE: log_level = LOG_DEBUG; return 0;
+	case O_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+static FILE *open_out(const char *path, const char *opt, struct dm_err *e, int *r)
+{
+	if (!strcmp(path, "-")) return stdout;
+	FILE *f = fopen(path, "w");
+	if (!f) *r = dm_fail(e, -errno, "%s %s: %s", opt, path, strerror(errno));
+	return f;
+}
+
+static int write_outputs(struct scan_args *a, const struct resultset *rs, const struct report_meta *m, struct dm_err *e)
+{
+	struct {
+		const char *path, *opt;
+		int (*fn)(FILE *, const struct resultset *, const struct report_meta *);
+	} outs[] = { { a->oj, "-oJ", report_jsonl }, { a->ox, "-oX", report_nmap_xml }, { a->on, "-oN", report_text } };
+	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
+		if (!outs[i].path) continue;
+		int r = 0;
+		FILE *f = open_out(outs[i].path, outs[i].opt, e, &r);
+		if (!f) return r;
+		r = outs[i].fn(f, rs, m);
+		if (f != stdout && fclose(f) != 0 && r == 0) r = -errno;
+		else if (f == stdout) fflush(stdout);
+		if (r < 0) return dm_fail(e, r, "%s %s: %s", outs[i].opt, outs[i].path, strerror(-r));
+	}
+	return 0;
+}
+
+/* Changes since the newest earlier run of the same kind. */
+static void print_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now)
+{
+	struct run_info *runs = NULL;
+	size_t n = 0;
+	if (store_runs_list(st, &runs, &n) < 0) return;
+	int64_t prev = 0;
+	for (size_t i = 0; i < n; i++)
+		if (runs[i].id < run && !strcmp(runs[i].kind, kind) && !strcmp(runs[i].status, "done")) prev = runs[i].id;
+	free(runs);
+	if (!prev) {
+		printf("\nfirst %s in this database: nothing to compare with yet\n", kind);
+		return;
+	}
+	struct resultset old = { 0 };
+	if (store_load_results(st, prev, &old) == 0) {
+		resultset_sort(&old);
+		struct rundiff d;
+		rundiff_compute(&old, now, &d);
+		printf("\n");
+		report_diff(stdout, &d, prev, run, false);
+		rundiff_release(&d);
+	}
+	resultset_release(&old);
+}
+
+static int run_scan(int argc, char **argv, bool audit)
+{
+	const char *name = audit ? "audit" : "scan";
+	struct scan_args a = { .audit = audit };
+	a.cfg = (struct scan_config){ .rate = 2000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
+				     .max_inflight = 1024, .shards = 1, .drop_privileges = true,
+				     .progress = progress_print };
+	struct dm_err e = { "" };
+	struct resultset rs = { 0 };
+	struct scan sc = { 0 };
+	struct store *st = NULL;
+	int64_t run = 0;
+	int r, code = EXIT_OK;
+	bool prepared = false;
+	char *dbpath = NULL;
+	for (int i = 0; i < argc; i++) buf_printf(&a.cmdline, "%s%s", i ? " " : "", argv[i]);
+
+	if ((r = opts_parse(argc, argv, scan_opts, ARRAY_SIZE(scan_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help) {
+		opts_help(stdout, audit ? "dormant audit [options] TARGET..." : "dormant scan [options] TARGET...",
+			  audit ? "Audit the targets end to end: discovery, TCP and UDP port scan, saved as a run in the\n"
+				  "store, reported with what changed since the previous audit."
+				: "Find live hosts (ARP, ICMP, TCP) and their open ports (SYN or connect scan, UDP probes).",
+			  scan_opts, ARRAY_SIZE(scan_opts));
+		goto out;
+	}
+	if (a.positional == 0 && a.targets.v4.n == 0 && a.targets.n_v6 == 0) {
+		r = dm_fail(&e, DM_EINPUT, "no targets given (addresses, CIDR blocks, ranges or -iL FILE); see --help");
+		goto fail;
+	}
+	if ((r = targets_finalize(&a.targets, a.allow_public, &e)) < 0) goto fail;
+	if (a.top && (r = portlist_add_top(&a.ports, a.top, PROTO_TCP, &e)) < 0) goto fail;
+	if (!a.ports_given && !a.top && (r = portlist_add_top(&a.ports, 1000, PROTO_TCP, &e)) < 0) goto fail;
+	if (a.udp || audit) {
+		for (size_t i = 0; i < udp_default_ports_count; i++) {
+			char p[16];
+			snprintf(p, sizeof(p), "U:%u", udp_default_ports[i]);
+			portlist_parse(&a.ports, p, PROTO_UDP, &e);
+		}
+	}
+	if (a.cfg.mode == SCAN_SYN && a.targets.v4.count == 0) {
+		r = dm_fail(&e, DM_EINPUT, "-sS needs IPv4 targets; IPv6 is scanned with connect()");
+		goto fail;
+	}
+	a.cfg.targets = &a.targets;
+	a.cfg.ports = &a.ports;
+	if ((r = scan_prepare(&sc, &a.cfg, &e)) < 0) goto fail;
+	prepared = true;
+
+	dbpath = a.db ? xstrdup(a.db) : store_default_path();
+	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
+	struct obs_sink sink = resultset_sink(&rs);
+	int64_t resumed_run = 0;
+	if ((r = scan_open_resume(&sc, &sink, &resumed_run, &e)) < 0) goto fail;
+	struct run_info ri;
+	if (resumed_run && store_run_get(st, resumed_run, &ri) == 0 && strcmp(ri.status, "done")) {
+		run = resumed_run;
+		log_info("%s: continuing run %lld from %s (%llu results logged)", name, (long long)run, a.cfg.resume_path,
+			 (unsigned long long)sc.resume.replayed);
+	} else if ((r = store_run_begin(st, name, a.cmdline.data, now_real(), &run)) < 0) {
+		r = dm_fail(&e, r, "%s", store_errmsg(st));
+		goto fail;
+	}
+	scan_set_run(&sc, run);
+	double start = now_real();
+	struct scan_summary sum;
+	r = scan_execute(&sc, &sink, &sum, &e);
+	progress_done();
+	if (r < 0) {
+		store_run_finish(st, run, "failed", now_real());
+		goto fail;
+	}
+	resultset_sort(&rs);
+	if ((r = store_save_results(st, run, &rs)) < 0 || (r = store_run_finish(st, run, "done", now_real())) < 0) {
+		r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
+		goto fail;
+	}
+	struct report_meta m = {
+		.command = name, .args = a.cmdline.data, .scan_type = scan_mode_name(sum.mode), .ports = &a.ports,
+		.start = start, .end = now_real(), .targets = targets_count(&a.targets), .run_id = run, .probes = sum.probes,
+	};
+	if (sum.drops) log_warn("%s: the kernel dropped %llu captured packets; the rate was lowered to %.0f pps", name,
+				(unsigned long long)sum.drops, sum.final_rate);
+	if (sum.unreachable)
+		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", name,
+			 (unsigned long long)sum.unreachable);
+	if ((r = write_outputs(&a, &rs, &m, &e)) < 0) goto fail;
+	if (log_level >= LOG_INFO) {
+		report_text(stdout, &rs, &m);
+		if (audit) print_changes(st, run, name, &rs);
+		log_debug("%s: %s scan on %s, %llu probes in %.2f s (sending %.2f s)", name, scan_mode_name(sum.mode),
+			  sum.iface, (unsigned long long)sum.probes, sum.seconds, sum.send_seconds);
+	}
+	goto out;
+fail:
+	code = cmd_error(name, r, &e);
+out:
+	if (prepared) scan_release(&sc);
+	store_close(st);
+	free(dbpath);
+	resultset_release(&rs);
+	targets_release(&a.targets);
+	portlist_release(&a.ports);
+	buf_release(&a.cmdline);
+	return code;
+}
+
+int cmd_scan(int argc, char **argv) { return run_scan(argc, argv, false); }
+int cmd_audit(int argc, char **argv) { return run_scan(argc, argv, true); }

@@ -1,0 +1,13 @@
+/* The subcommands. Each takes the arguments after its name and returns
+ * the process exit code (DESIGN.md: 0, 1 findings, 2 usage/input, 3 runtime). */
+#pragma once
+
+int cmd_scan(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+/* The progress line on a terminal (stderr), cleared by progress_done(). */
+struct engine_progress;
+void progress_print(void *ctx, const struct engine_progress *p);
+void progress_done(void);

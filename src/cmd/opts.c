@@ -1,0 +1,116 @@
+/* Table-driven option parsing. */
+#include "cmd/opts.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct opt *find(const struct opt *t, size_t n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(t[i].name) == len && !strncmp(t[i].name, name, len)) return &t[i];
+	return NULL;
+}
+
+int opts_parse(int argc, char **argv, const struct opt *t, size_t n,
+	       int (*cb)(void *, int, const char *, const char *, struct dm_err *), void *ctx, struct dm_err *e)
+{
+	bool only_positional = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int r;
+		if (only_positional || a[0] != '-' || a[1] == 0) {
+			if ((r = cb(ctx, 0, NULL, a, e)) < 0) return r;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_positional = true;
+			continue;
+		}
+		const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+		size_t len = eq ? (size_t)(eq - a) : strlen(a);
+		const struct opt *o = find(t, n, a, len);
+		const char *arg = NULL;
+		if (!o && a[1] != '-') {
+			/* nmap style glued argument: -p22, -p-, -e eth0 as -eeth0 */
+			for (size_t k = 0; k < n && !o; k++) {
+				size_t l = strlen(t[k].name);
+				if (t[k].has_arg && t[k].name[1] != '-' && l == 2 && !strncmp(a, t[k].name, l)) {
+					o = &t[k];
+					arg = a + l;
+				}
+			}
+		}
+		if (!o) return dm_fail(e, DM_EINPUT, "unknown option \"%s\" (argument %d); see --help", a, i + 1);
+		if (o->has_arg && !arg) {
+			if (eq) arg = eq + 1;
+			else if (i + 1 < argc) arg = argv[++i];
+			else return dm_fail(e, DM_EINPUT, "option %s needs an argument (%s)", o->name, o->arg ? o->arg : "value");
+		} else if (!o->has_arg && eq) {
+			return dm_fail(e, DM_EINPUT, "option %s takes no argument", o->name);
+		}
+		if ((r = cb(ctx, o->id, o->name, arg, e)) < 0) return r;
+	}
+	return 0;
+}
+
+void opts_help(FILE *f, const char *usage, const char *about, const struct opt *t, size_t n)
+{
+	fprintf(f, "usage: %s\n\n%s\n\noptions:\n", usage, about);
+	for (size_t i = 0; i < n; i++) {
+		if (!t[i].help) continue;
+		char left[48];
+		snprintf(left, sizeof(left), "%s%s%s", t[i].name, t[i].has_arg ? " " : "", t[i].has_arg ? t[i].arg : "");
+		fprintf(f, "  %-24s %s\n", left, t[i].help);
+	}
+}
+
+int parse_double(const char *opt, const char *s, double min, double max, double *ret, struct dm_err *e)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+		return dm_fail(e, DM_EINPUT, "%s \"%s\": expected a number from %g to %g", opt, s, min, max);
+	*ret = v;
+	return 0;
+}
+
+int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *ret, struct dm_err *e)
+{
+	char *end;
+	errno = 0;
+	if (*s == '-') return dm_fail(e, DM_EINPUT, "%s \"%s\": expected a whole number", opt, s);
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return dm_fail(e, DM_EINPUT, "%s \"%s\": expected a whole number from %llu to %llu", opt, s,
+			       (unsigned long long)min, (unsigned long long)max);
+	*ret = v;
+	return 0;
+}
+
+int parse_seconds(const char *opt, const char *s, double *ret, struct dm_err *e)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	double mult = 1;
+	if (!strcmp(end, "ms")) mult = 0.001;
+	else if (!strcmp(end, "s") || !*end) mult = 1;
+	else if (!strcmp(end, "m")) mult = 60;
+	else end = (char *)s;
+	if (errno || end == s || !isfinite(v) || v < 0 || v * mult > 86400)
+		return dm_fail(e, DM_EINPUT, "%s \"%s\": expected a duration such as 500ms, 2s or 1m", opt, s);
+	*ret = v * mult;
+	return 0;
+}
+
+int cmd_error(const char *cmd, int err, const struct dm_err *e)
+{
+	fprintf(stderr, "dormant: %s: %s\n", cmd, e && e->msg[0] ? e->msg : dm_strerror(err));
+	if (err == DM_EINPUT || err == DM_EEMPTY || err == DM_EMISMATCH || err == DM_EPUBLIC || err == DM_ETOOBIG ||
+	    err == -ENOENT || err == -EACCES)
+		return EXIT_USAGE;
+	return EXIT_RUNTIME;
+}

@@ -1,0 +1,47 @@
+/* dormant: the subcommand table. Each subcommand lives in src/cmd/. */
+#include "base/util.h"
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "audit", cmd_audit, "discover, scan and store a run, then report it with what changed" },
+	{ "scan", cmd_scan, "host discovery and port scan (SYN, connect, UDP)" },
+	{ "report", cmd_report, "print a stored run as text, JSON Lines or nmap XML; --list the runs" },
+	{ "diff", cmd_diff, "what changed between two runs" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: dormant COMMAND [options]\n\n"
+		   "dormant finds what is alive, exposed and unused on networks you own.\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'dormant COMMAND --help' describes each command; 'man dormant' all of them.\n"
+		   "Scan only networks you own or are authorised to test.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V") || !strcmp(cmd, "version")) {
+		printf("dormant %s\n", DORMANT_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name)) return commands[i].fn(argc - 2, argv + 2);
+	fprintf(stderr, "dormant: unknown command \"%s\"; see dormant --help\n", cmd);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,41 @@
+/* The terminal table: one block per live host, in nmap's familiar shape. */
+#include "report/report.h"
+#include "base/timeutil.h"
+#include "net/route.h"
+#include <errno.h>
+
+int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m)
+{
+	size_t up = 0, open = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *he = &rs->hosts[i];
+		if (!he->up) continue;
+		up++;
+		char ip[IPADDR_STRLEN], mac[24] = "";
+		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
+		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
+		fprintf(f, "\n%s  up (%s)%s%s\n", ip, he->h.reason ? he->h.reason : host_how_name(he->h.how),
+			he->h.has_mac ? "  MAC " : "", mac);
+		size_t shown = 0;
+		for (size_t j = 0; j < he->n_ports; j++) {
+			const struct port_entry *pe = &he->ports[j];
+			if (pe->state == PORT_OPEN_FILTERED && !m->show_closed) continue;
+			if (shown++ == 0) fprintf(f, "  %-10s %-14s %-16s %s\n", "PORT", "STATE", "SERVICE", "REASON");
+			char port[16];
+			snprintf(port, sizeof(port), "%u/%s", pe->port, proto_name(pe->proto));
+			const char *svc = port_service_name(pe->proto, pe->port);
+			fprintf(f, "  %-10s %-14s %-16s %s\n", port, port_state_name(pe->state), svc ? svc : "unknown",
+				pe->reason ? pe->reason : "");
+			open += pe->state == PORT_OPEN;
+		}
+		if (he->closed || he->filtered)
+			fprintf(f, "  not shown: %llu closed, %llu filtered\n", (unsigned long long)he->closed,
+				(unsigned long long)he->filtered);
+		if (!shown && !he->closed && !he->filtered) fprintf(f, "  no port answered\n");
+	}
+	char when[40];
+	fmt_rfc3339(m->end, when, sizeof(when));
+	fprintf(f, "\n%zu host%s up of %llu scanned, %zu open port%s, %.2f s (run %lld, %s)\n", up, up == 1 ? "" : "s",
+		(unsigned long long)m->targets, open, open == 1 ? "" : "s", m->end - m->start, (long long)m->run_id, when);
+	return ferror(f) ? -EIO : 0;
+}

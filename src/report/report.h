@@ -1,0 +1,26 @@
+/* Reporters: one output format each, from a result set and what is known
+ * of the run. Each writes to a FILE and returns 0 or -errno. */
+#pragma once
+#include <stdio.h>
+#include <stdint.h>
+#include "base/buf.h"
+#include "model/resultset.h"
+#include "net/ports.h"
+
+struct report_meta {
+	const char *command;      /* "scan", "audit" */
+	const char *args;         /* the command line, for nmap's args attribute */
+	const char *scan_type;    /* syn, connect */
+	const struct portlist *ports;
+	double start, end;        /* seconds since the epoch */
+	uint64_t targets;         /* addresses scanned */
+	int64_t run_id;
+	uint64_t probes;
+	bool show_closed;         /* list closed/filtered counts per host in text */
+};
+
+int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
+int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *m);
+int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_meta *m);
+/* "22,80,8000-8100": a sorted port list with runs collapsed. */
+void format_port_ranges(struct buf *b, const uint16_t *ports, size_t n);

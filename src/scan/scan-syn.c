@@ -1,0 +1,67 @@
+/* The stateless SYN scan: a SYN per (target, port) whose sequence number
+ * and source port are a keyed cookie of the pair. A SYN-ACK acknowledging
+ * cookie+1 means open, a matching RST closed, an ICMP unreachable quoting
+ * our probe filtered; anything that does not check out is ignored. */
+#include "scan/engine.h"
+#include <string.h>
+
+static size_t syn_make(const struct engine *en, uint32_t dst, unsigned sub, uint8_t *frame)
+{
+	const uint8_t *mac = engine_next_hop(en, dst);
+	if (!mac) return 0;
+	struct l2 l2;
+	memcpy(l2.dst, mac, 6);
+	memcpy(l2.src, en->cfg->io->ri.mac, 6);
+	uint16_t port = en->cfg->ports[sub];
+	uint64_t ck = engine_cookie(en, dst, port);
+	return frame_tcp(frame, &l2, en->cfg->src, dst, engine_sport(ck), port, (uint32_t)ck, 0, TH_SYN,
+			 (uint16_t)(ck >> 48));
+}
+
+static bool syn_classify(const struct engine *en, const struct decoded *d, struct reply *r)
+{
+	if (d->ethertype != 0x0800) return false;
+	if (d->proto == 6) {
+		if (d->daddr != en->cfg->src || en->port_index[d->sport] < 0) return false;
+		uint64_t ck = engine_cookie(en, d->saddr, d->sport);
+		if (d->dport != engine_sport(ck) || d->ack != (uint32_t)ck + 1) return false;
+		if ((d->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) {
+			r->state = PORT_OPEN;
+			r->reason = "syn-ack";
+		} else if (d->tcp_flags & TH_RST) {
+			r->state = PORT_CLOSED;
+			r->reason = "reset";
+		} else {
+			return false;
+		}
+		r->target = d->saddr;
+		r->sub = (unsigned)en->port_index[d->sport];
+		r->is_port = true;
+		r->ttl = d->ttl;
+		return true;
+	}
+	if (d->proto == 1 && d->icmp_type == 3 && d->has_inner && d->in_proto == 6 && d->in_saddr == en->cfg->src &&
+	    d->daddr == en->cfg->src) {
+		if (en->port_index[d->in_dport] < 0) return false;
+		uint64_t ck = engine_cookie(en, d->in_daddr, d->in_dport);
+		if (d->in_sport != engine_sport(ck)) return false;
+		r->target = d->in_daddr;
+		r->sub = (unsigned)en->port_index[d->in_dport];
+		r->is_port = true;
+		r->state = PORT_FILTERED;
+		r->reason = d->icmp_code == 3 ? "port-unreach"
+			    : (d->icmp_code == 9 || d->icmp_code == 10 || d->icmp_code == 13) ? "admin-prohibited"
+											       : "host-unreach";
+		r->ttl = d->ttl;
+		return true;
+	}
+	return false;
+}
+
+const struct probe_module probe_module_syn = {
+	.name = "syn",
+	.filter = "((tcp and dst portrange 61000-65535) or icmp) and dst host %1$s",
+	.answer_per_target = false,
+	.make = syn_make,
+	.classify = syn_classify,
+};

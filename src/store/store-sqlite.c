@@ -1,0 +1,378 @@
+/* SQLite backend of the store: WAL journal, 0600 file, schema migrations
+ * keyed by PRAGMA user_version. SQLite errors are mapped here only. */
+#include "store/store.h"
+#include "base/util.h"
+#include "net/route.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct store {
+	const struct store_ops *ops; /* first: store.c dispatches through it */
+	sqlite3 *db;
+	char err[256];
+};
+
+/* Each entry moves the schema from version i to i+1; never edit a shipped one. */
+static const char *const migrations[] = {
+	/* 1: runs, assets, ports and what each run observed */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, args TEXT NOT NULL DEFAULT '',"
+	"  started REAL NOT NULL, finished REAL, status TEXT NOT NULL DEFAULT 'running');"
+	"CREATE TABLE assets ("
+	"  id INTEGER PRIMARY KEY, ip TEXT NOT NULL UNIQUE, mac TEXT, hostname TEXT,"
+	"  first_seen REAL NOT NULL, last_seen REAL NOT NULL, first_run INTEGER, last_run INTEGER);"
+	"CREATE TABLE host_obs ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  how TEXT NOT NULL, reason TEXT, mac TEXT, ttl INTEGER, ts REAL NOT NULL,"
+	"  closed INTEGER NOT NULL DEFAULT 0, filtered INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id, asset_id));"
+	"CREATE TABLE ports ("
+	"  id INTEGER PRIMARY KEY, asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, state TEXT NOT NULL,"
+	"  first_seen REAL NOT NULL, last_seen REAL NOT NULL, first_run INTEGER, last_run INTEGER,"
+	"  UNIQUE (asset_id, proto, port));"
+	"CREATE TABLE port_obs ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, ttl INTEGER, ts REAL NOT NULL,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port));"
+	"CREATE INDEX port_obs_run ON port_obs(run_id);",
+};
+
+static int fail(struct store *s, struct dm_err *e, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
+	return dm_fail(e, DM_ESTORE, "%s", s->err);
+}
+
+static int exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof(s->err), "%s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return DM_ESTORE;
+	}
+	return 0;
+}
+
+static int mkdirs(const char *path)
+{
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path);
+	char *slash = strrchr(buf, '/');
+	if (!slash || slash == buf) return 0;
+	*slash = 0;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/') continue;
+		*p = 0;
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST) return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST) return -errno;
+	return 0;
+}
+
+static void sq_close(struct store *s)
+{
+	if (!s) return;
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int sq_open(const char *path, struct store **ret, struct dm_err *e)
+{
+	int r = mkdirs(path);
+	if (r < 0) return dm_fail(e, r, "--db %s: cannot create its folder: %s", path, strerror(-r));
+	/* Create the file 0600 before SQLite does; its -wal/-shm files copy the mode. */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
+	close(fd);
+	struct store *s = xcalloc(1, sizeof(*s));
+	s->ops = &store_sqlite_ops;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		r = dm_fail(e, DM_ESTORE, "--db %s: %s", path, sqlite3_errmsg(s->db));
+		sq_close(s);
+		return r;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_stmt *st = NULL;
+	int version = 0;
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") < 0 ||
+	    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
+		sq_close(s);
+		return r;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)ARRAY_SIZE(migrations)) {
+		sq_close(s);
+		return dm_fail(e, DM_ESCHEMA, "--db %s: schema version %d is newer than this dormant knows (%zu)", path,
+			       version, ARRAY_SIZE(migrations));
+	}
+	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
+		if (exec(s, "BEGIN IMMEDIATE") < 0 || exec(s, migrations[v]) < 0 || exec(s, pragma) < 0 ||
+		    exec(s, "COMMIT") < 0) {
+			r = dm_fail(e, DM_ESTORE, "--db %s: migration to schema %d failed: %s", path, v + 1, s->err);
+			exec(s, "ROLLBACK");
+			sq_close(s);
+			return r;
+		}
+	}
+	chmod(path, 0600);
+	*ret = s;
+	return 0;
+}
+
+static int sq_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(kind, args, started) VALUES (?, ?, ?)", -1, &st, NULL))
+		return fail(s, NULL, "run");
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, args, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 3, started);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) return fail(s, NULL, "run");
+	*ret_id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static void fill_run(sqlite3_stmt *st, struct run_info *ri)
+{
+	memset(ri, 0, sizeof(*ri));
+	ri->id = sqlite3_column_int64(st, 0);
+	snprintf(ri->kind, sizeof(ri->kind), "%s", (const char *)sqlite3_column_text(st, 1));
+	snprintf(ri->args, sizeof(ri->args), "%s", (const char *)sqlite3_column_text(st, 2));
+	ri->started = sqlite3_column_double(st, 3);
+	ri->finished = sqlite3_column_double(st, 4);
+	snprintf(ri->status, sizeof(ri->status), "%s", (const char *)sqlite3_column_text(st, 5));
+	ri->hosts_up = (uint64_t)sqlite3_column_int64(st, 6);
+	ri->open_ports = (uint64_t)sqlite3_column_int64(st, 7);
+}
+
+#define RUN_COLUMNS                                                                                       \
+	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                                  \
+	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none'),"                \
+	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open') FROM runs"
+
+static int sq_run_get(struct store *s, int64_t id, struct run_info *ret)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " WHERE id = ?", -1, &st, NULL)) return fail(s, NULL, "run");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) fill_run(st, ret);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -ENOENT;
+}
+
+static int sq_runs_list(struct store *s, struct run_info **ret, size_t *ret_n)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " ORDER BY id", -1, &st, NULL)) return fail(s, NULL, "runs");
+	size_t n = 0, cap = 0;
+	struct run_info *v = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) v = xrealloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+		fill_run(st, &v[n++]);
+	}
+	sqlite3_finalize(st);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int sq_run_finish(struct store *s, int64_t id, const char *status, double finished)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?, finished = ? WHERE id = ?", -1, &st, NULL))
+		return fail(s, NULL, "run");
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 2, finished);
+	sqlite3_bind_int64(st, 3, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, NULL, "run");
+}
+
+static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *ip, const char *mac,
+			    double ts, int64_t run)
+{
+	sqlite3_reset(ins);
+	sqlite3_bind_text(ins, 1, ip, -1, SQLITE_TRANSIENT);
+	if (mac) sqlite3_bind_text(ins, 2, mac, -1, SQLITE_TRANSIENT);
+	else sqlite3_bind_null(ins, 2);
+	sqlite3_bind_double(ins, 3, ts);
+	sqlite3_bind_int64(ins, 4, run);
+	if (sqlite3_step(ins) != SQLITE_DONE) return -1;
+	sqlite3_reset(sel);
+	sqlite3_bind_text(sel, 1, ip, -1, SQLITE_TRANSIENT);
+	int64_t id = sqlite3_step(sel) == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : -1;
+	(void)s;
+	return id;
+}
+
+static int sq_save_results(struct store *s, int64_t run, const struct resultset *rs)
+{
+	sqlite3_stmt *ins_asset = NULL, *sel_asset = NULL, *ins_host = NULL, *ins_pobs = NULL, *up_port = NULL;
+	int r = 0;
+	if (exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run) VALUES (?1, ?2, ?3, ?3, ?4, ?4)"
+			       " ON CONFLICT(ip) DO UPDATE SET mac = coalesce(excluded.mac, mac),"
+			       " last_seen = max(last_seen, excluded.last_seen), last_run = max(last_run, excluded.last_run)",
+			       -1, &ins_asset, NULL) ||
+	    sqlite3_prepare_v2(s->db, "SELECT id FROM assets WHERE ip = ?", -1, &sel_asset, NULL) ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO host_obs(run_id, asset_id, how, reason, mac, ttl, ts, closed, filtered)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       -1, &ins_host, NULL) ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO port_obs(run_id, asset_id, proto, port, state, reason, ttl, ts)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			       -1, &ins_pobs, NULL) ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO ports(asset_id, proto, port, state, first_seen, last_seen, first_run, last_run)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6) ON CONFLICT(asset_id, proto, port) DO UPDATE SET"
+			       " state = excluded.state, last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
+			       -1, &up_port, NULL)) {
+		r = fail(s, NULL, "save");
+		goto out;
+	}
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *he = &rs->hosts[i];
+		if (!he->up && he->n_ports == 0) continue;
+		char ip[IPADDR_STRLEN], mac[24];
+		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
+		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
+		double ts = he->h.ts;
+		for (size_t j = 0; j < he->n_ports; j++) ts = MAX(ts, he->ports[j].ts);
+		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL, ts, run);
+		if (aid < 0) {
+			r = fail(s, NULL, "asset");
+			goto out;
+		}
+		sqlite3_reset(ins_host);
+		sqlite3_bind_int64(ins_host, 1, run);
+		sqlite3_bind_int64(ins_host, 2, aid);
+		sqlite3_bind_text(ins_host, 3, he->up ? host_how_name(he->h.how) : "none", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins_host, 4, he->h.reason ? he->h.reason : "", -1, SQLITE_STATIC);
+		if (he->h.has_mac) sqlite3_bind_text(ins_host, 5, mac, -1, SQLITE_TRANSIENT);
+		else sqlite3_bind_null(ins_host, 5);
+		sqlite3_bind_int(ins_host, 6, he->h.ttl);
+		sqlite3_bind_double(ins_host, 7, ts);
+		sqlite3_bind_int64(ins_host, 8, (int64_t)he->closed);
+		sqlite3_bind_int64(ins_host, 9, (int64_t)he->filtered);
+		if (sqlite3_step(ins_host) != SQLITE_DONE) {
+			r = fail(s, NULL, "host");
+			goto out;
+		}
+		for (size_t j = 0; j < he->n_ports; j++) {
+			const struct port_entry *pe = &he->ports[j];
+			sqlite3_reset(ins_pobs);
+			sqlite3_bind_int64(ins_pobs, 1, run);
+			sqlite3_bind_int64(ins_pobs, 2, aid);
+			sqlite3_bind_text(ins_pobs, 3, proto_name(pe->proto), -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins_pobs, 4, pe->port);
+			sqlite3_bind_text(ins_pobs, 5, port_state_name(pe->state), -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins_pobs, 6, pe->reason ? pe->reason : "", -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins_pobs, 7, pe->ttl);
+			sqlite3_bind_double(ins_pobs, 8, pe->ts);
+			if (sqlite3_step(ins_pobs) != SQLITE_DONE) {
+				r = fail(s, NULL, "port");
+				goto out;
+			}
+			sqlite3_reset(up_port);
+			sqlite3_bind_int64(up_port, 1, aid);
+			sqlite3_bind_text(up_port, 2, proto_name(pe->proto), -1, SQLITE_STATIC);
+			sqlite3_bind_int(up_port, 3, pe->port);
+			sqlite3_bind_text(up_port, 4, port_state_name(pe->state), -1, SQLITE_STATIC);
+			sqlite3_bind_double(up_port, 5, pe->ts);
+			sqlite3_bind_int64(up_port, 6, run);
+			if (sqlite3_step(up_port) != SQLITE_DONE) {
+				r = fail(s, NULL, "port");
+				goto out;
+			}
+		}
+	}
+out:
+	sqlite3_finalize(ins_asset);
+	sqlite3_finalize(sel_asset);
+	sqlite3_finalize(ins_host);
+	sqlite3_finalize(ins_pobs);
+	sqlite3_finalize(up_port);
+	if (r < 0) {
+		exec(s, "ROLLBACK");
+		return r;
+	}
+	return exec(s, "COMMIT") < 0 ? fail(s, NULL, "commit") : 0;
+}
+
+
+static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT a.ip, h.how, h.reason, h.mac, h.ttl, h.ts, h.closed, h.filtered FROM host_obs h"
+			       " JOIN assets a ON a.id = h.asset_id WHERE h.run_id = ?",
+			       -1, &st, NULL))
+		return fail(s, NULL, "load");
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct obs_host h = { 0 };
+		if (ipaddr_parse((const char *)sqlite3_column_text(st, 0), &h.ip) < 0) continue;
+		h.how = host_how_parse((const char *)sqlite3_column_text(st, 1));
+		h.reason = reason_intern((const char *)sqlite3_column_text(st, 2));
+		const char *mac = (const char *)sqlite3_column_text(st, 3);
+		h.has_mac = mac && mac_parse(mac, h.mac) == 0;
+		h.ttl = (uint8_t)sqlite3_column_int(st, 4);
+		h.ts = sqlite3_column_double(st, 5);
+		struct host_entry *he = resultset_host(rs, &h.ip, true);
+		if (h.how != HOW_NONE) resultset_add_host(rs, &h);
+		else he->h = h;
+		he->closed = (uint64_t)sqlite3_column_int64(st, 6);
+		he->filtered = (uint64_t)sqlite3_column_int64(st, 7);
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT a.ip, p.proto, p.port, p.state, p.reason, p.ttl, p.ts FROM port_obs p"
+			       " JOIN assets a ON a.id = p.asset_id WHERE p.run_id = ?",
+			       -1, &st, NULL))
+		return fail(s, NULL, "load");
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct obs_port p = { 0 };
+		if (ipaddr_parse((const char *)sqlite3_column_text(st, 0), &p.ip) < 0) continue;
+		p.proto = strcmp((const char *)sqlite3_column_text(st, 1), "udp") ? PROTO_TCP : PROTO_UDP;
+		p.port = (uint16_t)sqlite3_column_int(st, 2);
+		p.state = port_state_parse((const char *)sqlite3_column_text(st, 3));
+		p.reason = reason_intern((const char *)sqlite3_column_text(st, 4));
+		p.ttl = (uint8_t)sqlite3_column_int(st, 5);
+		p.ts = sqlite3_column_double(st, 6);
+		if (p.state) resultset_add_port(rs, &p);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static const char *sq_errmsg(struct store *s) { return s->err; }
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.run_begin = sq_run_begin,
+	.run_get = sq_run_get,
+	.run_finish = sq_run_finish,
+	.save_results = sq_save_results,
+	.load_results = sq_load_results,
+	.runs_list = sq_runs_list,
+	.errmsg = sq_errmsg,
+};

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# The test lab: network namespaces joined by veth pairs, with no route to
+# anything outside the lab, real Debian servers started with their own
+# configs, and a namespace that answers for a whole range for scale.
+#
+#   lab.sh up [--big]   create it (--big: also the 198.19.0.0/16 scale host)
+#   lab.sh down         remove every namespace and process of the lab
+#   lab.sh exec CMD...  run CMD in the scanner namespace
+#
+# Layout (all addresses in 198.18.0.0/15, reserved for benchmarking):
+#   ${P}-scan  the scanner: s0 198.18.0.1/24 on the lab LAN (a bridge in
+#              ${P}-sw), s1 198.18.254.1/30 to ${P}-big; 198.19.0.0/16 via it
+#   ${P}-web   198.18.0.10  nginx :80, lighttpd :8080
+#   ${P}-ssh   198.18.0.11  openssh :22, vsftpd :21
+#   ${P}-iot   198.18.0.12  inetutils telnetd :23, mosquitto :1883, snmpd udp/161
+#   ${P}-db    198.18.0.13  redis :6379
+#   ${P}-idle  198.18.0.14  nothing listens: answers ping and RST
+#   ${P}-dark1 198.18.0.20, ${P}-dark2 198.18.0.21: drop every IP packet, answer only ARP
+#   ${P}-big   198.18.254.2; local 198.19.0.0/17 (every address answers), blackhole
+#              198.19.128.0/17 (silent); listen-many opens a seeded truth set
+set -euo pipefail
+P=${DM_LAB_PREFIX:-dm}
+STATE=${DM_LAB_STATE:-/tmp/dormant-lab-$P}
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=${DM_BUILD:-$HERE/../../build-test}
+BIG_PORTS=${DM_BIG_PORTS:-22,80,443,8080}
+BIG_OPEN=${DM_BIG_OPEN:-2000}
+BIG_SEED=${DM_BIG_SEED:-7}
+
+ns() { ip netns exec "$@"; }
+hosts="web:10 ssh:11 iot:12 db:13 idle:14 dark1:20 dark2:21"
+
+wait_tcp() { # ns ip port
+	for _ in $(seq 1 100); do
+		if ns "$P-scan" timeout 1 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; then return 0; fi
+		sleep 0.1
+	done
+	echo "lab: $1 did not start listening on $2:$3 (log: $STATE/$1.log)" >&2
+	tail -5 "$STATE/$1.log" >&2 || true
+	return 1
+}
+
+start() { # name ns cmd...: starts a server in its own session, logs to STATE
+	local name=$1 where=$2
+	shift 2
+	setsid ip netns exec "$where" "$@" >"$STATE/$name.log" 2>&1 </dev/null &
+	echo $! >"$STATE/$name.pid"
+}
+
+up_net() {
+	ip netns add "$P-sw"
+	ip -n "$P-sw" link add br0 type bridge
+	ip -n "$P-sw" link set br0 up
+	ip -n "$P-sw" link set lo up
+	ip netns add "$P-scan"
+	ip -n "$P-scan" link set lo up
+	ip link add s0 netns "$P-scan" address 02:00:5e:00:00:01 type veth peer name p-scan netns "$P-sw"
+	ip -n "$P-sw" link set p-scan master br0 up
+	ip -n "$P-scan" addr add 198.18.0.1/24 dev s0
+	ip -n "$P-scan" link set s0 up
+	for h in $hosts; do
+		local name=${h%%:*} last=${h##*:}
+		ip netns add "$P-$name"
+		ip -n "$P-$name" link set lo up
+		ip link add e0 netns "$P-$name" address "02:00:5e:00:00:$(printf %02x "$last")" type veth peer name "p-$name" netns "$P-sw"
+		ip -n "$P-sw" link set "p-$name" master br0 up
+		ip -n "$P-$name" addr add "198.18.0.$last/24" dev e0
+		ip -n "$P-$name" link set e0 up
+		ns "$P-$name" sysctl -qw net.ipv4.icmp_ratelimit=0
+	done
+	for d in dark1 dark2; do
+		ns "$P-$d" nft -f - <<-NFT
+		table inet lab { chain in { type filter hook input priority 0; policy drop; }; }
+		NFT
+	done
+}
+
+up_big() {
+	ip netns add "$P-big"
+	ip -n "$P-big" link set lo up
+	ip link add s1 netns "$P-scan" type veth peer name b0 netns "$P-big"
+	ip -n "$P-scan" addr add 198.18.254.1/30 dev s1
+	ip -n "$P-big" addr add 198.18.254.2/30 dev b0
+	ip -n "$P-scan" link set s1 up
+	ip -n "$P-big" link set b0 up
+	ip -n "$P-big" route add local 198.19.0.0/17 dev lo
+	ip -n "$P-big" route add blackhole 198.19.128.0/17
+	ip -n "$P-big" route add 198.18.254.0/30 dev b0 2>/dev/null || true
+	ip -n "$P-scan" route add 198.19.0.0/16 via 198.18.254.2 dev s1
+	ns "$P-big" sysctl -qw net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535 net.ipv4.icmp_ratelimit=0 \
+		net.ipv4.tcp_syncookies=0
+	start listen-many "$P-big" "$BUILD/tests/listen-many" "$BIG_SEED" "$BIG_OPEN" "$BIG_PORTS" 198.19.0.0/17 "$STATE/big-truth.txt"
+	for _ in $(seq 1 100); do [ -s "$STATE/big-truth.txt" ] && break; sleep 0.1; done
+	[ -s "$STATE/big-truth.txt" ] || { echo "lab: listen-many failed: $(cat "$STATE/listen-many.log")" >&2; return 1; }
+	# the kernel queue between veth ends must hold a burst at full rate
+	if [ ! -e "$STATE/netdev_max_backlog.orig" ]; then sysctl -n net.core.netdev_max_backlog >"$STATE/netdev_max_backlog.orig"; fi
+	sysctl -qw net.core.netdev_max_backlog=250000
+}
+
+up_servers() {
+	local www=$STATE/www
+	mkdir -p "$www" /run/sshd /var/run/vsftpd/empty "$STATE/redis"
+	echo "<html><head><title>dormant lab</title></head><body>lab</body></html>" >"$www/index.html"
+	cat >"$STATE/nginx.conf" <<-CONF
+	daemon off; worker_processes 1; pid $STATE/nginx.pid.d; error_log $STATE/nginx.err;
+	events { worker_connections 256; }
+	http { access_log off; server { listen 198.18.0.10:80; root $www; } }
+	CONF
+	start nginx "$P-web" nginx -c "$STATE/nginx.conf" -p "$STATE"
+	cat >"$STATE/lighttpd.conf" <<-CONF
+	server.document-root = "$www"
+	server.bind = "198.18.0.10"
+	server.port = 8080
+	server.tag = "lighttpd"
+	index-file.names = ("index.html")
+	server.pid-file = "$STATE/lighttpd.pid.d"
+	CONF
+	start lighttpd "$P-web" lighttpd -D -f "$STATE/lighttpd.conf"
+	[ -e "$STATE/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N "" -f "$STATE/ssh_host_ed25519_key"
+	start sshd "$P-ssh" /usr/sbin/sshd -D -e -f /dev/null -h "$STATE/ssh_host_ed25519_key" \
+		-o ListenAddress=198.18.0.11:22 -o PidFile="$STATE/sshd.pid.d"
+	cat >"$STATE/vsftpd.conf" <<-CONF
+	listen=YES
+	listen_address=198.18.0.11
+	background=NO
+	anonymous_enable=YES
+	local_enable=NO
+	seccomp_sandbox=NO
+	secure_chroot_dir=/var/run/vsftpd/empty
+	anon_root=$www
+	CONF
+	start vsftpd "$P-ssh" vsftpd "$STATE/vsftpd.conf"
+	# inetutils telnetd is an inetd service: socat hands it each connection
+	start telnetd "$P-iot" socat TCP-LISTEN:23,bind=198.18.0.12,fork,reuseaddr EXEC:"/usr/sbin/telnetd -h",nofork
+	cat >"$STATE/mosquitto.conf" <<-CONF
+	listener 1883 198.18.0.12
+	allow_anonymous true
+	persistence false
+	CONF
+	start mosquitto "$P-iot" mosquitto -c "$STATE/mosquitto.conf"
+	cat >"$STATE/snmpd.conf" <<-CONF
+	agentaddress udp:198.18.0.12:161
+	rocommunity public
+	sysDescr dormant lab camera
+	CONF
+	start snmpd "$P-iot" snmpd -f -Lo -C -c "$STATE/snmpd.conf" -p "$STATE/snmpd.pid.d"
+	start redis "$P-db" redis-server --bind 198.18.0.13 --port 6379 --daemonize no --save "" --appendonly no \
+		--protected-mode no --dir "$STATE/redis"
+	wait_tcp nginx 198.18.0.10 80
+	wait_tcp lighttpd 198.18.0.10 8080
+	wait_tcp sshd 198.18.0.11 22
+	wait_tcp vsftpd 198.18.0.11 21
+	wait_tcp telnetd 198.18.0.12 23
+	wait_tcp mosquitto 198.18.0.12 1883
+	wait_tcp redis 198.18.0.13 6379
+}
+
+down() {
+	if [ -d "$STATE" ]; then
+		for f in "$STATE"/*.pid; do
+			[ -e "$f" ] || continue
+			pid=$(cat "$f")
+			kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+		done
+	fi
+	for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(sw|scan|big|web|ssh|iot|db|idle|dark1|dark2)$" || true); do
+		# anything still running inside goes with its namespace
+		for pid in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+		ip netns del "$n" 2>/dev/null || true
+	done
+	if [ -e "$STATE/netdev_max_backlog.orig" ]; then
+		sysctl -qw net.core.netdev_max_backlog="$(cat "$STATE/netdev_max_backlog.orig")" || true
+	fi
+	rm -rf "$STATE"
+}
+
+case "${1:-}" in
+up)
+	[ "$(id -u)" = 0 ] || { echo "lab: needs root (network namespaces)" >&2; exit 2; }
+	down
+	mkdir -p "$STATE"
+	up_net
+	up_servers
+	if [ "${2:-}" = --big ]; then up_big; fi
+	echo "lab: up ($STATE)"
+	;;
+down) down ;;
+exec)
+	shift
+	ns "$P-scan" "$@"
+	;;
+*)
+	echo "usage: lab.sh up [--big] | down | exec CMD..." >&2
+	exit 2
+	;;
+esac

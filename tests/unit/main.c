@@ -1,0 +1,42 @@
+/* Runs every unit suite; prints failures and "unit: N passed, N failed". */
+#include "test.h"
+#include <stdarg.h>
+#include <stdlib.h>
+
+extern const struct suite suite_base, suite_net, suite_packet, suite_model, suite_resume, suite_store, suite_report,
+	suite_opts;
+static const struct suite *const suites[] = { &suite_base, &suite_net, &suite_packet, &suite_model,
+					       &suite_resume, &suite_store, &suite_report, &suite_opts };
+
+static int failures;
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stdout, "    %s:%d: ", file, line);
+	vfprintf(stdout, fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	failures++;
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = argc > 1 ? argv[1] : NULL;
+	int passed = 0, failed = 0;
+	for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++) {
+		for (size_t i = 0; i < suites[s]->n; i++) {
+			const struct test *t = &suites[s]->tests[i];
+			if (only && !strstr(t->name, only) && strcmp(suites[s]->name, only)) continue;
+			int before = failures;
+			t->fn();
+			bool ok = failures == before;
+			printf("%s %s/%s\n", ok ? "ok  " : "FAIL", suites[s]->name, t->name);
+			if (ok) passed++;
+			else failed++;
+		}
+	}
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
