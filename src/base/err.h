@@ -16,8 +16,8 @@
 	X(DM_ECAPTURE, "capture error")                          \
 	X(DM_EPUBLIC, "public address needs --allow-public")
 
+#define DM_EBASE 1000
 enum {
-	DM_EBASE = 1000,
 #define X(name, text) name##_,
 	DM_ERRORS(X)
 #undef X

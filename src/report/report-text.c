@@ -4,13 +4,28 @@
 #include "net/route.h"
 #include <errno.h>
 
+/* Past this many, live hosts without an open port are counted, not listed. */
+#define QUIET_HOSTS_LISTED 64
+
+static bool has_open(const struct host_entry *he)
+{
+	for (size_t j = 0; j < he->n_ports; j++)
+		if (he->ports[j].state == PORT_OPEN) return true;
+	return false;
+}
+
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
-	size_t up = 0, open = 0;
+	size_t up = 0, open = 0, quiet = 0, unlisted = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++) quiet += rs->hosts[i].up && !has_open(&rs->hosts[i]);
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *he = &rs->hosts[i];
 		if (!he->up) continue;
 		up++;
+		if (quiet > QUIET_HOSTS_LISTED && !has_open(he)) {
+			unlisted++;
+			continue;
+		}
 		char ip[IPADDR_STRLEN], mac[24] = "";
 		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
 		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
@@ -33,6 +48,7 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 				(unsigned long long)he->filtered);
 		if (!shown && !he->closed && !he->filtered) fprintf(f, "  no port answered\n");
 	}
+	if (unlisted) fprintf(f, "\n%zu more hosts up with no open port (all in the JSON and XML outputs)\n", unlisted);
 	char when[40];
 	fmt_rfc3339(m->end, when, sizeof(when));
 	fprintf(f, "\n%zu host%s up of %llu scanned, %zu open port%s, %.2f s (run %lld, %s)\n", up, up == 1 ? "" : "s",

@@ -1,1 +1,81 @@
+/* report/: the formats other tools parse. */
 #include "test.h"
+#include "report/report.h"
+#include <stdlib.h>
+
+static char *render(int (*fn)(FILE *, const struct resultset *, const struct report_meta *), const struct resultset *rs,
+		    const struct report_meta *m)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	CHECK_INT(fn(f, rs, m), 0);
+	fclose(f);
+	return out;
+}
+
+static void sample(struct resultset *rs, struct portlist *pl)
+{
+	struct obs_host h = { .ip = ipaddr_v4(0xc612000b), .how = HOW_ARP, .reason = "arp-response", .has_mac = true,
+			      .mac = { 2, 0, 0x5e, 0, 0, 11 }, .ts = 1700000000 };
+	resultset_add_host(rs, &h);
+	struct obs_port p = { .ip = h.ip, .port = 22, .proto = PROTO_TCP, .state = PORT_OPEN, .reason = "syn-ack", .ttl = 64, .ts = 1700000000 };
+	resultset_add_port(rs, &p);
+	p.port = 161, p.proto = PROTO_UDP, p.reason = "udp-response";
+	resultset_add_port(rs, &p);
+	resultset_sort(rs);
+	struct dm_err e;
+	portlist_parse(pl, "21-23,80,U:161", PROTO_TCP, &e);
+}
+
+static void jsonl_records(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct report_meta m = { .command = "scan", .args = "a \"quoted\" arg", .scan_type = "syn", .ports = &pl,
+				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	char *s = render(report_jsonl, &rs, &m);
+	CHECK(strstr(s, "{\"type\":\"host\",\"ts\":\"2023-11-14T22:13:20.000Z\",\"ip\":\"198.18.0.11\",\"mac\":\"02:00:5E:00:00:0B\"") == s);
+	CHECK(strstr(s, "\"state\":\"up\",\"how\":\"arp\"") != NULL);
+	CHECK(strstr(s, "{\"type\":\"port\",\"ts\":\"2023-11-14T22:13:20.000Z\",\"ip\":\"198.18.0.11\",\"port\":22,\"proto\":\"tcp\",\"state\":\"open\"") != NULL);
+	CHECK(strstr(s, "\"port\":161,\"proto\":\"udp\"") != NULL);
+	CHECK(strstr(s, "\"args\":\"a \\\"quoted\\\" arg\"}\n") != NULL);
+	int lines = 0;
+	for (char *c = s; *c; c++) lines += *c == '\n';
+	CHECK_INT(lines, 4);
+	free(s);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
+static void nmap_xml(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct report_meta m = { .command = "scan", .args = "<x>", .scan_type = "syn", .ports = &pl, .start = 1700000000,
+				 .end = 1700000002, .targets = 256, .run_id = 4 };
+	char *s = render(report_nmap_xml, &rs, &m);
+	CHECK(strstr(s, "<nmaprun scanner=\"dormant\" args=\"&lt;x&gt;\" start=\"1700000000\"") != NULL);
+	CHECK(strstr(s, "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"4\" services=\"21-23,80\"/>") != NULL);
+	CHECK(strstr(s, "<scaninfo type=\"udp\" protocol=\"udp\" numservices=\"1\" services=\"161\"/>") != NULL);
+	CHECK(strstr(s, "<address addr=\"02:00:5E:00:00:0B\" addrtype=\"mac\"/>") != NULL);
+	CHECK(strstr(s, "<port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" reason_ttl=\"64\"/><service name=\"ssh\"") != NULL);
+	CHECK(strstr(s, "<hosts up=\"1\" down=\"255\" total=\"256\"/>") != NULL);
+	CHECK(strstr(s, "</nmaprun>\n") != NULL);
+	free(s);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
+static void port_ranges(void)
+{
+	struct buf b = BUF_INIT;
+	uint16_t p[] = { 1, 2, 3, 5, 7, 8, 65535 };
+	format_port_ranges(&b, p, 7);
+	CHECK_STR(b.data, "1-3,5,7-8,65535");
+	buf_release(&b);
+}
+
+SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges));

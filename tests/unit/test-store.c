@@ -1,1 +1,115 @@
+/* store/: schema, file mode, round trip of a run, history across runs. */
 #include "test.h"
+#include "store/store.h"
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void dbpath(char *buf, size_t n, const char *tag)
+{
+	snprintf(buf, n, "/tmp/dormant-unit-%d/%s/x.db", (int)getpid(), tag);
+}
+
+static void cleanup(const char *p)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf /tmp/dormant-unit-%d", (int)getpid());
+	(void)p;
+	if (system(cmd)) {}
+}
+
+static void fill(struct resultset *rs, uint16_t extra)
+{
+	struct obs_host h = { .ip = ipaddr_v4(0xc612000a), .how = HOW_ARP, .reason = "arp-response", .has_mac = true,
+			      .mac = { 2, 0, 0x5e, 0, 0, 10 }, .ts = 100 };
+	resultset_add_host(rs, &h);
+	struct obs_port p = { .ip = h.ip, .port = 22, .proto = PROTO_TCP, .state = PORT_OPEN, .reason = "syn-ack", .ttl = 64, .ts = 101 };
+	resultset_add_port(rs, &p);
+	p.port = extra;
+	resultset_add_port(rs, &p);
+	p.port = 9, p.state = PORT_CLOSED, p.reason = "reset";
+	resultset_add_port(rs, &p);
+	resultset_sort(rs);
+}
+
+static void store_round_trip(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "rt");
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct stat sb;
+	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	int64_t run1, run2;
+	CHECK_INT(store_run_begin(st, "scan", "198.18.0.0/24", 100, &run1), 0);
+	struct resultset a = { 0 }, b = { 0 }, back = { 0 };
+	fill(&a, 80);
+	CHECK_INT(store_save_results(st, run1, &a), 0);
+	CHECK_INT(store_run_finish(st, run1, "done", 102), 0);
+	CHECK_INT(store_run_begin(st, "scan", "198.18.0.0/24", 200, &run2), 0);
+	fill(&b, 443);
+	CHECK_INT(store_save_results(st, run2, &b), 0);
+	CHECK_INT(store_run_finish(st, run2, "done", 202), 0);
+	CHECK_INT(store_load_results(st, run1, &back), 0);
+	resultset_sort(&back);
+	CHECK_INT(back.n_hosts, 1);
+	CHECK(back.hosts[0].h.has_mac && back.hosts[0].h.mac[5] == 10);
+	CHECK_INT(back.hosts[0].n_ports, 2);
+	CHECK_INT(back.hosts[0].ports[1].port, 80);
+	CHECK_INT(back.hosts[0].closed, 1);
+	struct run_info *runs;
+	size_t n;
+	CHECK_INT(store_runs_list(st, &runs, &n), 0);
+	CHECK_INT(n, 2);
+	CHECK_STR(runs[1].status, "done");
+	CHECK_INT(runs[1].open_ports, 2);
+	CHECK_INT(runs[0].hosts_up, 1);
+	free(runs);
+	store_close(st);
+	/* history lives in SQL for the later analyzers: first/last seen per port */
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	sqlite3_stmt *q;
+	sqlite3_prepare_v2(db, "SELECT port, first_run, last_run FROM ports ORDER BY port", -1, &q, NULL);
+	int rows = 0;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		int port = sqlite3_column_int(q, 0), first = sqlite3_column_int(q, 1), last = sqlite3_column_int(q, 2);
+		if (port == 22) CHECK(first == run1 && last == run2);
+		if (port == 80) CHECK(first == run1 && last == run1);
+		if (port == 443) CHECK(first == run2 && last == run2);
+		rows++;
+	}
+	CHECK_INT(rows, 3);
+	sqlite3_finalize(q);
+	sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	CHECK_INT(store_open(path, &st, &e), DM_ESCHEMA);
+	CHECK(strstr(e.msg, "newer") != NULL);
+	resultset_release(&a);
+	resultset_release(&b);
+	resultset_release(&back);
+	cleanup(path);
+}
+
+static void not_a_database(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "junk");
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	store_close(st);
+	FILE *f = fopen(path, "w");
+	fputs("this is not sqlite, just text that is long enough to be a header......\n", f);
+	fclose(f);
+	char wal[300];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(wal);
+	CHECK(store_open(path, &st, &e) < 0);
+	CHECK(strstr(e.msg, path) != NULL);
+	cleanup(path);
+}
+
+SUITE(suite_store, "store", T(store_round_trip), T(not_a_database));
