@@ -23,6 +23,28 @@ static void normalize(uint16_t *v, size_t *n)
 	*n = w;
 }
 
+/* Port sets while parsing: one bit per port, so "-,-,-" costs nothing extra. */
+struct portbits {
+	uint8_t bits[65536 / 8];
+};
+
+static void bits_from(struct portbits *b, const uint16_t *v, size_t n)
+{
+	memset(b->bits, 0, sizeof(b->bits));
+	for (size_t i = 0; i < n; i++) b->bits[v[i] / 8] |= (uint8_t)(1u << (v[i] % 8));
+}
+
+static void bits_to(const struct portbits *b, uint16_t **v, size_t *n)
+{
+	size_t cnt = 0;
+	for (uint32_t p = 1; p < 65536; p++) cnt += (b->bits[p / 8] >> (p % 8)) & 1;
+	free(*v);
+	*v = xmalloc(cnt * sizeof(**v));
+	*n = 0;
+	for (uint32_t p = 1; p < 65536; p++)
+		if ((b->bits[p / 8] >> (p % 8)) & 1) (*v)[(*n)++] = (uint16_t)p;
+}
+
 static int parse_num(const char *s, size_t len, long *ret)
 {
 	if (len == 0 || len > 5) return DM_EINPUT;
@@ -40,6 +62,10 @@ int portlist_parse(struct portlist *pl, const char *spec, enum proto default_pro
 	enum proto proto = default_proto;
 	const char *p = spec;
 	if (*p == 0) return dm_fail(e, DM_EINPUT, "port list is empty");
+	struct portbits *tcp = xmalloc(sizeof(*tcp)), *udp = xmalloc(sizeof(*udp));
+	bits_from(tcp, pl->tcp, pl->n_tcp);
+	bits_from(udp, pl->udp, pl->n_udp);
+	int r = 0;
 	while (*p) {
 		const char *end = strchr(p, ',');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -72,24 +98,32 @@ int portlist_parse(struct portlist *pl, const char *spec, enum proto default_pro
 			hi = lo;
 		}
 		if (lo < 1 || hi > 65535 || lo > hi) {
-			return dm_fail(e, DM_EINPUT, "port list \"%s\": at offset %zu: ports must be 1-65535 and ranges ascending",
-				       spec, off);
+			r = dm_fail(e, DM_EINPUT, "port list \"%s\": at offset %zu: ports must be 1-65535 and ranges ascending",
+				    spec, off);
+			goto out;
 		}
 		for (long v = lo; v <= hi; v++) {
-			if (proto == PROTO_TCP) add_port(&pl->tcp, &pl->n_tcp, (uint16_t)v);
-			else add_port(&pl->udp, &pl->n_udp, (uint16_t)v);
+			struct portbits *b = proto == PROTO_TCP ? tcp : udp;
+			b->bits[v / 8] |= (uint8_t)(1u << (v % 8));
 		}
 		if (!end) break;
 		p = end + 1;
-		if (*p == 0) return dm_fail(e, DM_EINPUT, "port list \"%s\": trailing comma", spec);
+		if (*p == 0) {
+			r = dm_fail(e, DM_EINPUT, "port list \"%s\": trailing comma", spec);
+			goto out;
+		}
 		continue;
 bad:
-		return dm_fail(e, DM_EINPUT, "port list \"%s\": at offset %zu: \"%.*s\" is not a port, range or service name",
-			       spec, off, (int)len, p);
+		r = dm_fail(e, DM_EINPUT, "port list \"%s\": at offset %zu: \"%.*s\" is not a port, range or service name",
+			    spec, off, (int)len, p);
+		goto out;
 	}
-	normalize(pl->tcp, &pl->n_tcp);
-	normalize(pl->udp, &pl->n_udp);
-	return 0;
+	bits_to(tcp, &pl->tcp, &pl->n_tcp);
+	bits_to(udp, &pl->udp, &pl->n_udp);
+out:
+	free(tcp);
+	free(udp);
+	return r;
 }
 
 int portlist_add_top(struct portlist *pl, long n, enum proto proto, struct dm_err *e)

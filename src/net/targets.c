@@ -77,6 +77,14 @@ static int add_octet_pattern(struct rangeset *rs, const char *spec, size_t *adde
 		if (parse_octet(p, len, sets[i]) < 0) return DM_EINPUT;
 		p = dot ? dot + 1 : p + len;
 	}
+	/* Refuse before looping: the first three octets decide how many /24s are walked. */
+	uint64_t blocks = 1;
+	for (int i = 0; i < 3; i++) {
+		unsigned cnt = 0;
+		for (unsigned v = 0; v < 256; v++) cnt += IN_SET(sets[i], v) ? 1 : 0;
+		blocks *= cnt;
+	}
+	if (blocks > MAX_OCTET_RANGES / 4) return DM_ETOOBIG;
 	*added = 0;
 	for (unsigned a = 0; a < 256; a++) {
 		if (!IN_SET(sets[0], a)) continue;
