@@ -20,6 +20,8 @@ int netio_open(struct netio *io, const char *ifname, struct dm_err *e)
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = io->ri.ifindex };
 	if (bind(io->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		return dm_fail(e, -errno, "bind raw socket to %s: %s", ifname, strerror(errno));
+	/* Bypassing the qdisc is ~10% faster; the cost is that taps on this
+	 * interface (tcpdump) do not see our probes: capture on the peer. */
 	int one = 1, sndbuf = 8 << 20;
 	setsockopt(io->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	setsockopt(io->fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));

@@ -96,7 +96,11 @@ int resume_open(struct resume *rs, const char *path, uint64_t scan_id, uint64_t 
 	rs->path = xstrdup(path);
 	rs->scan_id = scan_id;
 	FILE *f = fopen(path, "r");
-	if (!f && errno != ENOENT) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	if (!f && errno != ENOENT) {
+		int r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+		resume_close(rs);
+		return r;
+	}
 	if (f) {
 		rs->resumed = true;
 		char line[512];
@@ -131,12 +135,19 @@ int resume_open(struct resume *rs, const char *path, uint64_t scan_id, uint64_t 
 		}
 		if (r == 0 && lineno < 2) r = dm_fail(e, DM_EINPUT, "%s: truncated header", path);
 		fclose(f);
-		if (r < 0) return r;
+		if (r < 0) {
+			resume_close(rs);
+			return r;
+		}
 	}
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
-	rs->log = fdopen(fd, "a");
-	if (!rs->log) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	if (fd >= 0) rs->log = fdopen(fd, "a");
+	if (!rs->log) {
+		int r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+		if (fd >= 0) close(fd);
+		resume_close(rs);
+		return r;
+	}
 	if (!rs->resumed) {
 		rs->seed = *seed;
 		fprintf(rs->log, MAGIC "\nscan %016" PRIx64 " seed %" PRIu64 "\n", scan_id, *seed);

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# Integration tests: the real dormant binary inside the lab's scanner
+# namespace against real servers, an ARP-only device and a /16 truth set.
+# Needs root (network namespaces). Prints one line per check and
+# "lab: N passed, N failed". Usage: test-lab.sh BUILD_DIR
+set -uo pipefail
+BUILD=$(cd "${1:-build-test}" && pwd)
+shift || true
+ONLY="$*" # optional: names of the checks to run
+HERE=$(cd "$(dirname "$0")" && pwd)
+export DM_BUILD=$BUILD DM_LAB_PREFIX=${DM_LAB_PREFIX:-dmt}
+P=$DM_LAB_PREFIX
+LAB="$HERE/lab.sh"
+D="$BUILD/dormant"
+OUT=$(mktemp -d /tmp/dormant-labtest.XXXXXX)
+DB="$OUT/db/dormant.db"
+pass=0 fail=0
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+
+ok() { echo "ok   lab/$1"; pass=$((pass + 1)); }
+bad() { echo "FAIL lab/$1: $2"; fail=$((fail + 1)); }
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+check() { # name command...: passes when the command succeeds
+	local name=$1
+	shift
+	wanted "$name" || return 0
+	if "$@" >"$OUT/$name.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"; fi
+}
+in_ns() { ip netns exec "$P-scan" "$@"; }
+dm() { in_ns "$D" "$@" --db "$DB"; }
+open_set() { # JSONL file -> sorted "ip port/proto" of open ports
+	grep '"type":"port"' "$1" | grep '"state":"open"' |
+		sed -E 's/.*"ip":"([^"]+)","port":([0-9]+),"proto":"([a-z]+)".*/\1 \2\/\3/' | sort
+}
+capture() { # ns iface file: starts tcpdump on the far end of one of the scanner's veth
+	# pairs (what crosses the link; the scanner's own taps do not see probes
+	# sent past the qdisc), prints its pid
+	ip netns exec "$1" tcpdump -i "$2" -nn -U -B 262144 -w "$3" -s 96 >/dev/null 2>"$3.err" &
+	local pid=$!
+	for _ in $(seq 1 50); do grep -q listening "$3.err" && break; sleep 0.1; done
+	echo "$pid"
+}
+stop_capture() { # pid file: stops it; fails if the capture itself lost packets
+	sleep 0.5
+	kill -TERM "$1" 2>/dev/null
+	for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	if grep -q '[1-9][0-9]* packets dropped by kernel' "$2.err"; then echo "capture dropped packets"; return 1; fi
+}
+listening() { # max port -> "ip port/tcp" of every TCP listener on the LAN hosts (ss in each namespace)
+	local h
+	for h in web ssh iot db idle dark1 dark2; do
+		ip netns exec "$P-$h" ss -Hltn | awk -v max="$1" '{n = split($4, a, ":"); ip = a[1]; port = a[n];
+			if (ip == "*" || ip == "0.0.0.0") ip = "ANY"; if (port + 0 <= max) print ip, port}' |
+			while read -r ip port; do
+				[ "$ip" = ANY ] && ip=$(ip -n "$P-$h" -4 -o addr show dev e0 | awk '{sub("/.*", "", $4); print $4}')
+				case $ip in 198.18.0.*) echo "$ip $port/tcp" ;; esac
+			done
+	done | sort -u
+}
+syn_pairs() { # pcap -> "dst port" of every SYN we sent
+	tcpdump -nn -r "$1" 'tcp[tcpflags] == tcp-syn' 2>/dev/null |
+		sed -E 's/.* > ([0-9.]+)\.([0-9]+): .*/\1 \2/'
+}
+
+cleanup() {
+	"$LAB" down >/dev/null 2>&1
+	if [ "$fail" = 0 ]; then rm -rf "$OUT"; else echo "lab: outputs kept in $OUT"; fi
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "lab: 0 passed, 0 failed, 1 skipped (not root: network namespaces need root)"
+	exit 0
+fi
+if ! "$LAB" up --big >"$OUT/up.log" 2>&1; then
+	cat "$OUT/up.log"
+	echo "lab: 0 passed, 1 failed"
+	exit 1
+fi
+
+# --- discovery: every live device, including those that drop all IP -----
+t_discovery() {
+	dm scan 198.18.0.0/24 -sn -oJ "$OUT/disc.jsonl" -q || return 1
+	local got want
+	got=$(grep '"type":"host"' "$OUT/disc.jsonl" | sed -E 's/.*"ip":"([^"]+)".*"how":"([a-z]+)".*/\1 \2/' | sort)
+	want=$(printf '%s\n' "198.18.0.10 arp" "198.18.0.11 arp" "198.18.0.12 arp" "198.18.0.13 arp" "198.18.0.14 arp" \
+		"198.18.0.20 arp" "198.18.0.21 arp" | sort)
+	[ "$got" = "$want" ] || { echo "got: $got"; return 1; }
+	grep -q '"ip":"198.18.0.20","mac":"02:00:5E:00:00:14"' "$OUT/disc.jsonl"
+}
+check discovery_finds_arp_only_hosts t_discovery
+
+# --- exact open ports on the real servers ---------------------------------
+t_ports() {
+	dm scan 198.18.0.0/24 -p 1-10000 -sU --rate 50000 -oJ "$OUT/ports.jsonl" -oX "$OUT/ports.xml" -q || return 1
+	# the truth: what the kernel of each host says listens, and the SNMP agent
+	diff <(open_set "$OUT/ports.jsonl") <({ listening 10000; echo "198.18.0.12 161/udp"; } | sort)
+}
+check exact_open_ports_on_real_servers t_ports
+
+t_idle_host_up_all_closed() {
+	grep -q '"type":"host".*"ip":"198.18.0.14".*"closed":10006' "$OUT/ports.jsonl"
+}
+check idle_host_is_up_with_every_port_closed t_idle_host_up_all_closed
+
+t_xml_valid() {
+	# nmap's DTD lists one scanner name, "nmap": validate everything else
+	sed 's/<nmaprun scanner="dormant"/<nmaprun scanner="nmap"/' "$OUT/ports.xml" >"$OUT/ports-dtd.xml"
+	xmllint --noout --dtdvalid /usr/share/nmap/nmap.dtd "$OUT/ports-dtd.xml" || return 1
+	dm scan 198.18.0.10-14 -p 21-23,80,6379 -oX "$OUT/ports2.xml" -q || return 1
+	# ndiff (nmap's own importer) reads both and reports the differences
+	ndiff "$OUT/ports.xml" "$OUT/ports2.xml" >"$OUT/ndiff.txt"
+	[ $? -le 1 ] && grep -q '198.18.0.10' "$OUT/ndiff.txt" && grep -q '8080/tcp' "$OUT/ndiff.txt"
+}
+check nmap_xml_validates_and_ndiff_reads_it t_xml_valid
+
+t_jsonl_parses() {
+	python3 -c '
+import json, sys
+types = set()
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    assert "type" in r and "ts" in r, r
+    types.add(r["type"])
+    if r["type"] == "port":
+        assert {"ip", "port", "proto", "state"} <= r.keys()
+    if r["type"] == "host":
+        assert {"ip", "mac", "vendor", "hostname", "state", "how"} <= r.keys()
+assert types == {"host", "port", "run"}, types
+' "$OUT/ports.jsonl"
+}
+check jsonl_records_parse t_jsonl_parses
+
+# --- the store -------------------------------------------------------------
+t_store() {
+	[ "$(stat -c %a "$DB")" = 600 ] || return 1
+	dm report --list >"$OUT/runs.txt" || return 1
+	[ "$(grep -c ' scan ' "$OUT/runs.txt")" -ge 3 ] || return 1
+	dm report --format json >"$OUT/last.jsonl" || return 1
+	grep -q '"ip":"198.18.0.13","port":6379' "$OUT/last.jsonl"
+}
+check store_is_private_and_keeps_runs t_store
+
+t_diff() {
+	dm scan 198.18.0.13 -p 6379,22 -q || return 1
+	local a b
+	a=$(dm report --list | awk 'END {print $1}')
+	kill "$(cat /tmp/dormant-lab-$P/redis.pid)" 2>/dev/null
+	sleep 0.5
+	dm scan 198.18.0.13 -p 6379,22 -q || return 1
+	b=$(dm report --list | awk 'END {print $1}')
+	dm diff "$a" "$b" >"$OUT/diff.txt" || return 1
+	grep -q 'port-closed  198.18.0.13 6379/tcp' "$OUT/diff.txt"
+}
+check diff_sees_a_closed_port t_diff
+
+# --- exclusions always win: not one packet to an excluded address --------
+t_exclude() {
+	local pid
+	pid=$(capture "$P-big" b0 "$OUT/excl.pcap")
+	dm scan 198.19.0.0/16 -p 22,80 -Pn --exclude 198.19.64.0/18,198.19.0.26 --rate 100000 -oJ "$OUT/excl.jsonl" -q || return 1
+	stop_capture "$pid" "$OUT/excl.pcap" || return 1
+	local sent leaked
+	sent=$(tcpdump -nn -r "$OUT/excl.pcap" 'tcp[tcpflags] == tcp-syn' 2>/dev/null | wc -l)
+	leaked=$(tcpdump -nn -r "$OUT/excl.pcap" 'dst net 198.19.64.0/18 or dst host 198.19.0.26' 2>/dev/null | wc -l)
+	echo "sent $sent SYNs, $leaked to excluded addresses"
+	[ "$sent" -ge $((49151 * 2)) ] && [ "$leaked" = 0 ] || return 1
+	local pid2
+	pid2=$(capture "$P-sw" p-scan "$OUT/excl-lan.pcap")
+	dm scan 198.18.0.0/24 -p 22 --exclude 198.18.0.12 -q || return 1
+	stop_capture "$pid2" "$OUT/excl-lan.pcap" || return 1
+	[ "$(tcpdump -nn -r "$OUT/excl-lan.pcap" 'host 198.18.0.12 or (arp and arp[24:4] = 0xc612000c)' 2>/dev/null | wc -l)" = 0 ]
+}
+check zero_packets_to_excluded_addresses t_exclude
+
+# --- the /16 truth set: recall and false positives -------------------------
+TRUTH=/tmp/dormant-lab-$P/big-truth.txt
+truth_set() { sed -E 's/([0-9.]+) ([0-9]+)/\1 \2\/tcp/' "$TRUTH" | sort; }
+t_big() {
+	dm scan 198.19.0.0/16 -p 22,80,443,8080 -Pn --rate 300000 -oJ "$OUT/big.jsonl" -q || return 1
+	diff <(open_set "$OUT/big.jsonl") <(truth_set) >/dev/null
+}
+check slash16_matches_truth_exactly t_big
+
+# --- shards: union = whole scan, no overlap ---------------------------------
+t_shards() {
+	local i pid
+	: >"$OUT/shard-open.txt"
+	for i in 1 2 3; do
+		pid=$(capture "$P-big" b0 "$OUT/shard$i.pcap")
+		dm scan 198.19.0.0/16 -p 22,80,443,8080 -Pn --seed 77 --shard "$i/3" --retries 0 --rate 100000 \
+			-oJ "$OUT/shard$i.jsonl" -q || return 1
+		stop_capture "$pid" "$OUT/shard$i.pcap" || return 1
+		syn_pairs "$OUT/shard$i.pcap" | sort -u >"$OUT/shard$i.pairs"
+		open_set "$OUT/shard$i.jsonl" >>"$OUT/shard-open.txt"
+	done
+	local total uniq
+	total=$(cat "$OUT"/shard?.pairs | wc -l)
+	uniq=$(cat "$OUT"/shard?.pairs | sort -u | wc -l)
+	echo "shards probed $total pairs, $uniq distinct, expected 262144"
+	[ "$total" = 262144 ] && [ "$uniq" = 262144 ] || return 1
+	diff <(sort "$OUT/shard-open.txt") <(truth_set) >/dev/null
+}
+check shards_cover_everything_once t_shards
+
+# --- resume after kill -9 ----------------------------------------------------
+t_resume() {
+	local pid cap
+	rm -f "$OUT/resume.log"
+	cap=$(capture "$P-big" b0 "$OUT/resume.pcap")
+	# exec'd directly (not through a shell function) so that $! is dormant itself
+	ip netns exec "$P-scan" "$D" scan 198.19.0.0/16 -p 22,80,443,8080 -Pn --retries 0 --rate 40000 --resume "$OUT/resume.log" \
+		--db "$DB" -oJ "$OUT/resume-a.jsonl" -q &
+	pid=$!
+	sleep 3
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	grep -q '^ckpt syn' "$OUT/resume.log" || { echo "no checkpoint before the kill"; return 1; }
+	dm scan 198.19.0.0/16 -p 22,80,443,8080 -Pn --retries 0 --rate 40000 --resume "$OUT/resume.log" \
+		-oJ "$OUT/resume-b.jsonl" -q || return 1
+	stop_capture "$cap" "$OUT/resume.pcap" || return 1
+	syn_pairs "$OUT/resume.pcap" >"$OUT/resume.pairs"
+	local total uniq again
+	total=$(wc -l <"$OUT/resume.pairs")
+	uniq=$(sort -u "$OUT/resume.pairs" | wc -l)
+	again=$((total - uniq))
+	echo "probes sent $total, distinct $uniq, sent again after the kill: $again"
+	[ "$uniq" = 262144 ] || return 1               # nothing missed
+	[ "$again" -le 80000 ] || return 1               # only the in-flight window (rate x 2 s) again
+	diff <(open_set "$OUT/resume-b.jsonl") <(truth_set) >/dev/null || return 1
+	[ "$(open_set "$OUT/resume-b.jsonl" | uniq -d | wc -l)" = 0 ] # each result once
+}
+check resume_after_kill9_misses_nothing t_resume
+
+t_resume_other_scan() {
+	dm scan 198.19.0.0/24 -p 22 --resume "$OUT/resume.log" -q 2>"$OUT/err.txt"
+	[ $? = 2 ] && grep -q 'belongs to another scan' "$OUT/err.txt" && [ "$(wc -l <"$OUT/err.txt")" = 1 ]
+}
+check resume_file_of_another_scan_is_refused t_resume_other_scan
+
+# --- without CAP_NET_RAW: the connect() scan does the same job ---------------
+t_connect() {
+	in_ns setpriv --bounding-set=-net_raw --inh-caps=-net_raw "$D" scan 198.18.0.10-14 -p 1-10000 --rate 20000 \
+		--db "$DB" -oJ "$OUT/conn.jsonl" 2>"$OUT/conn.err" >/dev/null || return 1
+	grep -q 'connect' "$OUT/conn.err" || return 1
+	diff <(open_set "$OUT/conn.jsonl") <(listening 10000 | grep -v ' 6379/') # redis was stopped by the diff test
+}
+check connect_scan_without_cap_net_raw t_connect
+
+t_ipv6() {
+	ip netns exec "$P-scan" socat TCP6-LISTEN:9443,bind=[::1],fork,reuseaddr SYSTEM:true &
+	local s=$!
+	sleep 0.3
+	dm scan ::1 -p 9440-9450 -oJ "$OUT/v6.jsonl" -q
+	local r=$?
+	kill "$s" 2>/dev/null
+	[ $r = 0 ] && [ "$(open_set "$OUT/v6.jsonl")" = "::1 9443/tcp" ]
+}
+check ipv6_connect_scan t_ipv6
+
+# --- bad input: one clear line, exit 2 --------------------------------------
+expect2() { # name pattern args...
+	local name=$1 pat=$2
+	shift 2
+	wanted "$name" || return 0
+	dm "$@" >/dev/null 2>"$OUT/$name.err"
+	local rc=$?
+	if [ $rc = 2 ] && [ "$(wc -l <"$OUT/$name.err")" = 1 ] && grep -q -- "$pat" "$OUT/$name.err"; then ok "$name"
+	else bad "$name" "exit $rc: $(head -c 300 "$OUT/$name.err")"; fi
+}
+expect2 bad_flag 'unknown option "--bogus"' scan 198.18.0.10 --bogus
+expect2 bad_cidr '198.18.0.0/33' scan 198.18.0.0/33
+expect2 bad_port 'not a port' scan 198.18.0.10 -p 22,http2x
+expect2 no_such_interface 'nope0' scan 198.18.0.10 -e nope0
+expect2 public_needs_flag 'allow-public' scan 8.8.8.8
+expect2 nothing_left 'no address to scan' scan 198.18.0.10 --exclude 198.18.0.0/24
+expect2 missing_target_file 'no-such-file' scan -iL "$OUT/no-such-file"
+expect2 no_targets 'no targets' scan -p 22
+expect2 bad_rate '--rate' scan 198.18.0.10 --rate fast
+expect2 bad_shard '--shard' scan 198.18.0.10 --shard 4/3
+expect2 bad_diff 'two run ids' diff 1
+
+t_no_progress_when_piped() {
+	dm scan 198.18.0.10 -p 80 2>"$OUT/prog.err" >/dev/null || return 1
+	! grep -q $'\r' "$OUT/prog.err"
+}
+check no_progress_line_when_not_a_terminal t_no_progress_when_piped
+
+echo "lab: $pass passed, $fail failed"
+[ "$fail" = 0 ]
