@@ -43,9 +43,12 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 				pe->reason ? pe->reason : "");
 			open += pe->state == PORT_OPEN;
 		}
-		if (he->closed || he->filtered)
-			fprintf(f, "  not shown: %llu closed, %llu filtered\n", (unsigned long long)he->closed,
+		if (he->closed && he->filtered)
+			fprintf(f, "  not shown: %llu closed, %llu filtered ports\n", (unsigned long long)he->closed,
 				(unsigned long long)he->filtered);
+		else if (he->closed || he->filtered)
+			fprintf(f, "  not shown: %llu %s ports\n", (unsigned long long)(he->closed + he->filtered),
+				he->closed ? "closed" : "filtered");
 		if (!shown && !he->closed && !he->filtered) fprintf(f, "  no port answered\n");
 	}
 	if (unlisted) fprintf(f, "\n%zu more hosts up with no open port (all in the JSON and XML outputs)\n", unlisted);

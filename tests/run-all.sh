@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every suite against a test build (ASan+UBSan) and ends with the sum:
+# "N passed, N failed, N skipped". Usage: tests/run-all.sh BUILD_DIR
+set -uo pipefail
+BUILD=${1:-build-test}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+passed=0 failed=0 skipped=0
+LOG=$(mktemp /tmp/dormant-suite.XXXXXX)
+trap 'rm -f "$LOG"' EXIT
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# Adds a suite's closing "NAME: N passed, N failed[, N skipped]" line.
+tally() {
+	local line
+	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$LOG" | tail -1)
+	if [ -z "$line" ]; then
+		echo "FAIL $1: the suite ended without its summary line"
+		failed=$((failed + 1))
+		return
+	fi
+	local p f s
+	p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+suite() { # name command...
+	local name=$1
+	shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$LOG" | grep -vE '^ok ' || true
+	tally "$name"
+}
+
+suite unit "$BUILD/tests/unit-tests"
+suite layers tests/check-layers.sh
+suite fuzz tests/fuzz/run-fuzz.sh "$BUILD"
+suite cli tests/cli/test-cli.sh "$BUILD"
+suite lab tests/lab/test-lab.sh "$BUILD"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
