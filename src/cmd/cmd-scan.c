@@ -281,6 +281,7 @@ static int run_scan(int argc, char **argv, bool audit)
 	struct report_meta m = {
 		.command = name, .args = a.cmdline.data, .scan_type = scan_mode_name(sum.mode), .ports = &a.ports,
 		.start = start, .end = now_real(), .targets = targets_count(&a.targets), .run_id = run, .probes = sum.probes,
+		.send_seconds = sum.send_seconds,
 	};
 	if (sum.drops) log_warn("%s: the kernel dropped %llu captured packets; the rate was lowered to %.0f pps", name,
 				(unsigned long long)sum.drops, sum.final_rate);

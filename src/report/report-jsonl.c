@@ -59,8 +59,9 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 		   m->command, m->scan_type ? m->scan_type : "");
 	char ts[40];
 	fmt_rfc3339(m->start, ts, sizeof(ts));
-	buf_printf(&b, "\"%s\",\"elapsed\":%.3f,\"targets\":%llu,\"hosts_up\":%zu,\"open_ports\":%zu,\"probes\":%llu,\"args\":",
-		   ts, m->end - m->start, (unsigned long long)m->targets, up, open, (unsigned long long)m->probes);
+	buf_printf(&b, "\"%s\",\"elapsed\":%.3f,\"targets\":%llu,\"hosts_up\":%zu,\"open_ports\":%zu,\"probes\":%llu,\"send_seconds\":%.3f,\"args\":",
+		   ts, m->end - m->start, (unsigned long long)m->targets, up, open, (unsigned long long)m->probes,
+		   m->send_seconds);
 	json_put_str(&b, m->args ? m->args : "");
 	buf_puts(&b, "}\n");
 	fwrite(b.data, 1, b.len, f);

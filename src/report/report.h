@@ -16,6 +16,7 @@ struct report_meta {
 	uint64_t targets;         /* addresses scanned */
 	int64_t run_id;
 	uint64_t probes;
+	double send_seconds;      /* time spent sending the port-scan probes */
 	bool show_closed;         /* list closed/filtered counts per host in text */
 };
 
