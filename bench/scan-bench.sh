@@ -90,9 +90,8 @@ if command -v nmap >/dev/null; then
 	in_ns timeout 900 nmap -sS -Pn -n -T4 --min-rate "$NMAP_RATE" -p $PORTS 198.19.0.0/16 -oG "$OUT/nmap.gnmap" \
 		>/dev/null 2>"$OUT/nmap.err"
 	t1=$(now)
-	grep -oE 'Host: [0-9.]+ .*Ports: .*' "$OUT/nmap.gnmap" | while read -r _ ip _ _ rest; do
-		tr ',' '\n' <<<"$rest" | grep -oE '[0-9]+/open/tcp' | cut -d/ -f1 | sed "s/^/$ip /"
-	done >"$OUT/nmap.pairs"
+	awk '/Ports:/ { ip = $2; n = split($0, f, /[ ,\t]+/); for (i = 1; i <= n; i++) if (f[i] ~ /^[0-9]+\/open\/tcp/) { split(f[i], q, "/"); print ip, q[1] } }' \
+		"$OUT/nmap.gnmap" >"$OUT/nmap.pairs"
 	NW=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 	read -r NREC NFP < <(score "$OUT/nmap.pairs")
 	row "nmap 7.93" "$NW" "-" "$NREC" "$NFP" "\`nmap -sS -Pn -n -T4 --min-rate $NMAP_RATE\`"

@@ -289,7 +289,8 @@ static int run_scan(int argc, char **argv, bool audit)
 		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", name,
 			 (unsigned long long)sum.unreachable);
 	if ((r = write_outputs(&a, &rs, &m, &e)) < 0) goto fail;
-	if (log_level >= LOG_INFO) {
+	bool stdout_taken = (a.oj && !strcmp(a.oj, "-")) || (a.ox && !strcmp(a.ox, "-")) || (a.on && !strcmp(a.on, "-"));
+	if (log_level >= LOG_INFO && !stdout_taken) {
 		report_text(stdout, &rs, &m);
 		if (audit) print_changes(st, run, name, &rs);
 		log_debug("%s: %s scan on %s, %llu probes in %.2f s (sending %.2f s)", name, scan_mode_name(sum.mode),

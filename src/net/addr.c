@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #define V4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 #define NET(a, b, c, d, len) { V4(a, b, c, d), V4(a, b, c, d) | (uint32_t)((1ULL << (32 - (len))) - 1) }
@@ -49,6 +50,19 @@ void ipaddr_fmt(const struct ipaddr *a, char *out, size_t n)
 {
 	if (a->family == AF_INET) ipv4_fmt(a->v4, out, n);
 	else if (!inet_ntop(AF_INET6, &a->v6, out, (socklen_t)n)) snprintf(out, n, "?");
+}
+
+unsigned ipaddr_to_sockaddr(const struct ipaddr *ip, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ip->family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET, a->sin_port = htons(port), a->sin_addr.s_addr = htonl(ip->v4);
+		return sizeof(*a);
+	}
+	struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+	a->sin6_family = AF_INET6, a->sin6_port = htons(port), a->sin6_addr = ip->v6;
+	return sizeof(*a);
 }
 
 int ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b)

@@ -90,17 +90,8 @@ static int start(struct cs *s, uint64_t idx, uint64_t pos, int ep, double now)
 	const struct connscan_config *c = s->c;
 	struct ipaddr ip = target_of(c, idx / c->nports);
 	uint16_t port = c->ports[idx % c->nports];
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
-	if (ip.family == AF_INET) {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-		a->sin_family = AF_INET, a->sin_port = htons(port), a->sin_addr.s_addr = htonl(ip.v4);
-		sl = sizeof(*a);
-	} else {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-		a->sin6_family = AF_INET6, a->sin6_port = htons(port), a->sin6_addr = ip.v6;
-		sl = sizeof(*a);
-	}
+	struct sockaddr_storage ss;
+	socklen_t sl = ipaddr_to_sockaddr(&ip, port, &ss);
 	int fd = socket(ip.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) return -errno;
 	unsigned n = s->freelist[--s->nfree];

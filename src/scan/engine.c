@@ -58,6 +58,15 @@ const uint8_t *engine_next_hop(const struct engine *en, uint32_t dst)
 	return c->gateway.dst;
 }
 
+bool engine_l2(const struct engine *en, uint32_t dst, struct l2 *l2)
+{
+	const uint8_t *mac = engine_next_hop(en, dst);
+	if (!mac) return false;
+	memcpy(l2->dst, mac, 6);
+	memcpy(l2->src, en->cfg->io->ri.mac, 6);
+	return true;
+}
+
 static uint64_t bit_index(const struct engine *en, uint64_t target_idx, unsigned sub)
 {
 	return en->cfg->mod->answer_per_target ? target_idx : target_idx * en->cfg->subs + sub;
@@ -104,7 +113,14 @@ static void on_frame(void *ctx, const uint8_t *p, size_t len)
 				       .state = r.state, .reason = r.reason, .ttl = r.ttl, .ts = now };
 		if (r.state == PORT_OPEN) atomic_fetch_add_explicit(&en->open, 1, memory_order_relaxed);
 		c->sink->port(c->sink->ctx, &op);
-		if (c->resume) resume_log_port(c->resume, &op);
+		if (c->resume && r.state != PORT_CLOSED) resume_log_port(c->resume, &op);
+		else if (c->resume && en->host_logged && !(en->host_logged[tidx >> 3] & (1u << (tidx & 7)))) {
+			/* A closed port is logged as "this host answers", once per host:
+			 * a -p- scan must not write a line per closed port. */
+			en->host_logged[tidx >> 3] |= (uint8_t)(1u << (tidx & 7));
+			struct obs_host oh = { .ip = op.ip, .how = HOW_TCP, .reason = r.reason, .ttl = r.ttl, .ts = now };
+			resume_log_host(c->resume, &oh);
+		}
 	} else {
 		struct obs_host oh = { .ip = ipaddr_v4(r.target), .has_mac = r.has_mac, .how = r.how,
 				       .reason = r.reason, .ttl = r.ttl, .ts = now };
@@ -175,10 +191,10 @@ static void *receiver(void *arg)
 			next_drop = now + 0.1;
 		}
 		if (c->progress && now >= next_progress) {
-			uint64_t sent = c->io->sent;
+			uint64_t sent = atomic_load_explicit(&en->sent, memory_order_relaxed);
 			struct engine_progress pr = {
 				.phase = c->mod->name, .pass = atomic_load(&en->pub_pass),
-				.sent = MIN(en->sent_pass0, en->space), .total = en->space,
+				.sent = MIN(atomic_load_explicit(&en->sent_pass0, memory_order_relaxed), en->space), .total = en->space,
 				.rate = (double)(sent - last_progress_sent) / (now - last_progress_t),
 				.replies = atomic_load(&en->replies), .open = atomic_load(&en->open), .elapsed = now - start,
 			};
@@ -206,6 +222,7 @@ static int send_pass(struct engine *en, const struct permutation *pm, unsigned p
 	struct perm_iter it;
 	perm_iter_init(&it, pm, start_pos);
 	uint64_t idx, rate = (uint64_t)c->rate;
+	uint64_t pass0 = atomic_load(&en->sent_pass0); /* published once per batch, not per probe */
 	atomic_store(&en->pub_pass, pass);
 	atomic_store(&en->pub_pos, it.pos);
 	bool more = true;
@@ -223,7 +240,7 @@ static int send_pass(struct engine *en, const struct permutation *pm, unsigned p
 			}
 			uint64_t tidx = idx / c->subs;
 			unsigned sub = (unsigned)(idx % c->subs);
-			if (pass == 0) en->sent_pass0++;
+			if (pass == 0) pass0++;
 			if (en->answered && is_answered(en, bit_index(en, tidx, sub))) continue;
 			uint32_t dst = rangeset_select(c->targets, tidx);
 			size_t len = c->mod->make(en, dst, sub, netio_frame(io));
@@ -238,8 +255,10 @@ static int send_pass(struct engine *en, const struct permutation *pm, unsigned p
 			int r = netio_flush(io);
 			if (r < 0) return r;
 			ratelimit_sent(rl, n);
+			atomic_store_explicit(&en->sent, io->sent, memory_order_relaxed);
 		}
 		atomic_store_explicit(&en->pub_pos, it.pos, memory_order_relaxed);
+		atomic_store_explicit(&en->sent_pass0, pass0, memory_order_relaxed);
 	}
 	return 0;
 }
@@ -276,6 +295,7 @@ int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm
 		en->answered = xcalloc(bytes, 1);
 		en->dirty = xcalloc((bytes + CHUNK - 1) / CHUNK + 1, 1);
 	}
+	if (c->resume && c->targets->count <= MAX_BITMAP_BITS) en->host_logged = xcalloc((c->targets->count + 7) / 8, 1);
 	atomic_store(&en->rate_now, (uint64_t)c->rate);
 	int r = 0;
 	char filter[512], src[16];
@@ -331,6 +351,7 @@ int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm
 	st->final_rate = (double)atomic_load(&en->rate_now);
 out:
 	free((void *)en->answered);
+	free((void *)en->host_logged);
 	free(en->dirty);
 	free(en);
 	return r;

@@ -106,7 +106,9 @@ struct engine {
 	_Atomic uint64_t replies, duplicates, invalid, open;
 	_Atomic double last_reply;      /* monotonic */
 	_Atomic double send_end;
-	uint64_t sent_pass0, unreachable, drops;
+	_Atomic uint64_t sent_pass0, sent;   /* sender writes, receiver reads for progress */
+	uint64_t unreachable, drops;
+	_Atomic uint8_t *host_logged;   /* targets whose "up" is already in the resume log */
 	struct engine_stats *stats;
 };
 
@@ -120,5 +122,7 @@ static inline uint64_t engine_cookie(const struct engine *en, uint32_t dst, uint
 static inline uint16_t engine_sport(uint64_t cookie) { return (uint16_t)(SPORT_BASE + (cookie >> 32) % SPORT_SPAN); }
 /* Destination MAC for dst: the gateway's, or its own from ARP; NULL if unknown. */
 const uint8_t *engine_next_hop(const struct engine *en, uint32_t dst);
+/* Ethernet addresses of a frame to dst; false when dst cannot be reached. */
+bool engine_l2(const struct engine *en, uint32_t dst, struct l2 *ret);
 
 int engine_run(const struct engine_config *cfg, struct engine_stats *ret_stats, struct dm_err *e);

@@ -10,11 +10,8 @@ const unsigned ping_subs = PING_SUBS;
 
 static size_t ping_make(const struct engine *en, uint32_t dst, unsigned sub, uint8_t *frame)
 {
-	const uint8_t *mac = engine_next_hop(en, dst);
-	if (!mac) return 0;
 	struct l2 l2;
-	memcpy(l2.dst, mac, 6);
-	memcpy(l2.src, en->cfg->io->ri.mac, 6);
+	if (!engine_l2(en, dst, &l2)) return 0;
 	uint32_t src = en->cfg->src;
 	switch (sub) {
 	case PING_ECHO:

@@ -7,11 +7,8 @@
 
 static size_t syn_make(const struct engine *en, uint32_t dst, unsigned sub, uint8_t *frame)
 {
-	const uint8_t *mac = engine_next_hop(en, dst);
-	if (!mac) return 0;
 	struct l2 l2;
-	memcpy(l2.dst, mac, 6);
-	memcpy(l2.src, en->cfg->io->ri.mac, 6);
+	if (!engine_l2(en, dst, &l2)) return 0;
 	uint16_t port = en->cfg->ports[sub];
 	uint64_t ck = engine_cookie(en, dst, port);
 	return frame_tcp(frame, &l2, en->cfg->src, dst, engine_sport(ck), port, (uint32_t)ck, 0, TH_SYN,

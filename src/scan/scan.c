@@ -154,6 +154,14 @@ static int resolve_gateway(struct scan *s, uint32_t gw, uint32_t src, uint8_t ma
 	return dm_fail(e, DM_ENOROUTE, "gateway %s does not answer ARP on %s (pass --router-mac)", gs, s->io.ri.ifname);
 }
 
+/* What the port scan probes: every target with -Pn, else those discovery found up. */
+static void live_targets(const struct scan_config *c, const struct tee *tee, struct rangeset *live)
+{
+	const struct rangeset *from = c->skip_discovery ? &c->targets->v4 : &tee->up;
+	for (size_t i = 0; i < from->n; i++) rangeset_add(live, from->r[i].lo, from->r[i].hi);
+	rangeset_index(live);
+}
+
 static void split_onlink(const struct rangeset *all, uint32_t net, uint32_t mask, struct rangeset *onlink,
 			 struct rangeset *routed)
 {
@@ -264,13 +272,7 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 			sum->probes += es.sent, sum->drops += es.drops;
 		}
 		sum->hosts_up_discovery = tee->hosts;
-		if (c->skip_discovery) {
-			for (size_t i = 0; i < c->targets->v4.n; i++)
-				rangeset_add(&live, c->targets->v4.r[i].lo, c->targets->v4.r[i].hi);
-		} else {
-			for (size_t i = 0; i < tee->up.n; i++) rangeset_add(&live, tee->up.r[i].lo, tee->up.r[i].hi);
-		}
-		rangeset_index(&live);
+		live_targets(c, tee, &live);
 		if (!c->discovery_only && live.count && c->ports->n_tcp) {
 			ec.mod = &probe_module_syn;
 			ec.targets = &live;
@@ -300,13 +302,7 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 			sum->probes += cst.attempts;
 		}
 		sum->hosts_up_discovery = tee->hosts;
-		if (c->skip_discovery) {
-			for (size_t i = 0; i < c->targets->v4.n; i++)
-				rangeset_add(&live, c->targets->v4.r[i].lo, c->targets->v4.r[i].hi);
-		} else {
-			for (size_t i = 0; i < tee->up.n; i++) rangeset_add(&live, tee->up.r[i].lo, tee->up.r[i].hi);
-		}
-		rangeset_index(&live);
+		live_targets(c, tee, &live);
 		cc.v4 = &live;
 		if (!c->discovery_only && c->ports->n_tcp) {
 			cc.ping = false;

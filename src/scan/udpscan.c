@@ -144,19 +144,9 @@ int udpscan_run(const struct udpscan_config *c, struct udpscan_stats *st, struct
 			struct ipaddr ip = addr_of(&s, idx / c->nports);
 			uint16_t port = c->ports[idx % c->nports];
 			const struct udp_payload *pl = udp_payload_for(port);
-			struct sockaddr_storage ss = { 0 };
-			socklen_t sl;
-			int fd = fd4;
-			if (ip.family == AF_INET) {
-				struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-				a->sin_family = AF_INET, a->sin_port = htons(port), a->sin_addr.s_addr = htonl(ip.v4);
-				sl = sizeof(*a);
-			} else {
-				struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-				a->sin6_family = AF_INET6, a->sin6_port = htons(port), a->sin6_addr = ip.v6;
-				sl = sizeof(*a);
-				fd = fd6;
-			}
+			struct sockaddr_storage ss;
+			socklen_t sl = ipaddr_to_sockaddr(&ip, port, &ss);
+			int fd = ip.family == AF_INET ? fd4 : fd6;
 			if (sendto(fd, pl ? pl->data : (const uint8_t *)"", pl ? pl->len : 0, 0, (struct sockaddr *)&ss, sl) >= 0)
 				st->sent++;
 			ratelimit_sent(&rl, 1);
