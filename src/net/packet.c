@@ -162,7 +162,7 @@ int packet_decode(const uint8_t *p, size_t caplen, int linktype, struct decoded 
 	static const char *unused;
 	if (!why) why = &unused;
 	memset(d, 0, sizeof(*d));
-	size_t off;
+	size_t off = 0;
 	if (linktype == LINK_ETHERNET) {
 		if (caplen < 14) FAIL("truncated Ethernet header");
 		memcpy(d->eth_src, p + 6, 6);

@@ -246,6 +246,13 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 			} else if (!ri->loopback) {
 				struct route_info rt;
 				if ((r = route_lookup_v4(routed.r[0].lo, &rt, e)) < 0) goto out;
+				if (rt.ifindex != ri->ifindex) {
+					char a[16];
+					ipv4_fmt(routed.r[0].lo, a, sizeof(a));
+					r = dm_fail(e, DM_EINPUT, "%s leaves through %s, not %s: scan the targets of each interface "
+						    "separately (or pass -e and --router-mac)", a, rt.ifname, ri->ifname);
+					goto out;
+				}
 				if (!rt.gateway) {
 					char a[16];
 					ipv4_fmt(routed.r[0].lo, a, sizeof(a));

@@ -279,6 +279,7 @@ expect2 no_targets 'no targets' scan -p 22
 expect2 bad_rate '--rate' scan 198.18.0.10 --rate fast
 expect2 bad_shard '--shard' scan 198.18.0.10 --shard 4/3
 expect2 bad_diff 'two run ids' diff 1
+expect2 targets_on_two_interfaces 'leaves through' scan 198.18.0.10 198.19.0.5 -p 22 -Pn
 
 t_no_progress_when_piped() {
 	dm scan 198.18.0.10 -p 80 2>"$OUT/prog.err" >/dev/null || return 1
