@@ -11,7 +11,8 @@ declare -A allowed=(
 	[scan]="base net model scan"
 	[store]="base net model store"
 	[report]="base net model report"
-	[cmd]="base net model scan store report cmd"
+	[probe]="base net model probe"
+	[cmd]="base net model scan probe store report cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

@@ -1,0 +1,95 @@
+/* `dormant fingerprint verify DIR...`: every <example> of a Recog-format
+ * directory against the matcher, like Recog's own verifier.
+ * `dormant fingerprint match KEY TEXT`: what the databases say of TEXT. */
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "probe/fingerprint.h"
+#include <string.h>
+
+enum { F_DIR = 1, F_MAX, F_HELP };
+
+static const struct opt fp_opts[] = {
+	{ "--fingerprints", F_DIR, true, "DIR", "match: also load the databases of DIR" },
+	{ "--max-failures", F_MAX, true, "N", "verify: describe at most N failures (default 50)" },
+	{ "--help", F_HELP, false, NULL, "this help" },
+	{ "-h", F_HELP, false, NULL, NULL },
+};
+
+struct fp_args {
+	char *pos[64];
+	int n;
+	const char *extra;
+	uint64_t max;
+	bool help;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	struct fp_args *a = ctx;
+	switch (id) {
+	case 0:
+		if (a->n == 64) return dm_fail(e, DM_EINPUT, "too many arguments");
+		a->pos[a->n++] = (char *)arg;
+		return 0;
+	case F_DIR: a->extra = arg; return 0;
+	case F_MAX: return parse_u64(name, arg, 0, 1000000, &a->max, e);
+	case F_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+int cmd_fingerprint(int argc, char **argv)
+{
+	struct fp_args a = { .max = 50 };
+	struct dm_err e = { "" };
+	struct fp_set set = { 0 };
+	int r, code = EXIT_OK;
+	if ((r = opts_parse(argc, argv, fp_opts, ARRAY_SIZE(fp_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help || a.n == 0) {
+		opts_help(a.help ? stdout : stderr, "dormant fingerprint verify DIR... | match KEY TEXT",
+			  "verify: check every <example> of Recog-format databases against dormant's matcher.\n"
+			  "match: print what the databases for KEY (ssh.banner, http_header.server, ...) say of TEXT.",
+			  fp_opts, ARRAY_SIZE(fp_opts));
+		code = a.help ? EXIT_OK : EXIT_USAGE;
+		goto out;
+	}
+	if (!strcmp(a.pos[0], "verify")) {
+		if (a.n < 2) {
+			r = dm_fail(&e, DM_EINPUT, "verify needs a directory of Recog-format XML files");
+			goto fail;
+		}
+		for (int i = 1; i < a.n; i++)
+			if ((r = fp_set_load_dir(&set, a.pos[i], &e)) < 0) goto fail;
+		struct fp_verify_stats st;
+		fp_set_verify(&set, stdout, (unsigned)a.max, &st);
+		if (st.failed > a.max) printf("(%llu more failures not shown)\n", (unsigned long long)(st.failed - a.max));
+		printf("%llu databases, %llu fingerprints, %llu examples: %llu passed, %llu failed (%llu with an expression PCRE2 refused)\n",
+		       (unsigned long long)st.dbs, (unsigned long long)st.fingerprints, (unsigned long long)st.examples,
+		       (unsigned long long)st.passed, (unsigned long long)st.failed, (unsigned long long)st.unsupported);
+		code = st.failed ? EXIT_FINDINGS : EXIT_OK;
+	} else if (!strcmp(a.pos[0], "match")) {
+		if (a.n != 3) {
+			r = dm_fail(&e, DM_EINPUT, "match takes KEY and TEXT");
+			goto fail;
+		}
+		if ((r = fp_set_load_dir(&set, DORMANT_DATADIR "/fingerprints", &e)) < 0) goto fail;
+		if (a.extra && (r = fp_set_load_dir(&set, a.extra, &e)) < 0) goto fail;
+		struct fp_result res;
+		if (!fp_set_match(&set, a.pos[1], a.pos[2], strlen(a.pos[2]), &res)) {
+			printf("no match\n");
+			code = EXIT_FINDINGS;
+			goto out;
+		}
+		printf("%s:%u: %s\n", res.db->path, res.fp->line, res.fp->description ? res.fp->description : "");
+		for (size_t i = 0; i < res.n; i++) printf("  %s = %s\n", res.attrs[i].name, res.attrs[i].value);
+	} else {
+		r = dm_fail(&e, DM_EINPUT, "unknown fingerprint action \"%s\" (verify or match)", a.pos[0]);
+		goto fail;
+	}
+	goto out;
+fail:
+	code = cmd_error("fingerprint", r, &e);
+out:
+	fp_set_release(&set);
+	return code;
+}
