@@ -83,5 +83,28 @@ t_db_dir() {
 }
 check unusable_database_path t_db_dir
 
+t_fp_verify() {
+	"$D" fingerprint verify "$ROOT/data/fingerprints" >"$OUT/v.txt" || return 1
+	grep -qE 'examples: [0-9]+ passed, 0 failed' "$OUT/v.txt" || return 1
+	printf '<fingerprints matches="t"><fingerprint pattern="^a$"><example>b</example></fingerprint></fingerprints>' \
+		>"$OUT/bad-example.xml"
+	mkdir -p "$OUT/fpdir" && mv "$OUT/bad-example.xml" "$OUT/fpdir/"
+	"$D" fingerprint verify "$OUT/fpdir" >"$OUT/v2.txt"
+	[ $? = 1 ] && grep -q 'bad-example.xml:1: : example "b": does not match /^a$/' "$OUT/v2.txt"
+}
+check fingerprint_verify t_fp_verify
+t_fp_match() {
+	"$D" fingerprint match http_header.server "nginx/1.22.1" | grep -q 'service.version = 1.22.1' || return 1
+	"$D" fingerprint match http_header.server "nothing-known/0" >/dev/null
+	[ $? = 1 ]
+}
+check fingerprint_match t_fp_match
+t_fp_broken() {
+	mkdir -p "$OUT/broken" && printf '<fingerprints>\n<fingerprint pattern="x">\n' >"$OUT/broken/x.xml"
+	"$D" fingerprint verify "$OUT/broken" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'x.xml:3: not well-formed XML' "$OUT/e"
+}
+check fingerprint_broken_xml t_fp_broken
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 
 extern const struct suite suite_base, suite_net, suite_packet, suite_model, suite_resume, suite_store, suite_report,
-	suite_opts;
+	suite_opts, suite_fingerprint;
 static const struct suite *const suites[] = { &suite_base, &suite_net, &suite_packet, &suite_model,
-					       &suite_resume, &suite_store, &suite_report, &suite_opts };
+					       &suite_resume, &suite_store, &suite_report, &suite_opts,
+					       &suite_fingerprint };
 
 static int failures;
 
