@@ -10,6 +10,7 @@
 #include "model/rundiff.h"
 #include "report/report-diff.h"
 #include "report/report.h"
+#include "probe/services.h"
 #include "scan/scan.h"
 #include "scan/udp-payloads.h"
 #include "store/store.h"
@@ -19,13 +20,19 @@
 enum {
 	O_PORTS = 1, O_TOP, O_UDP, O_SYN, O_CONNECT, O_PN, O_SN, O_IL, O_EXCLUDE, O_EXCLUDE_FILE, O_PUBLIC,
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
-	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP,
+	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
+	O_PERHOST, O_NOSERVICES,
 };
 
 static const struct opt scan_opts[] = {
 	{ "-p", O_PORTS, true, "PORTS", "ports: 22,80,8000-8100, -p- for all, U:161 for UDP" },
 	{ "--top-ports", O_TOP, true, "N", "the N most common TCP ports (default 1000)" },
 	{ "-sU", O_UDP, false, NULL, "also probe the UDP services dormant has payloads for" },
+	{ "-sV", O_SERVICES, false, NULL, "identify the services on open ports (default for audit)" },
+	{ "--services", O_SERVICES, false, NULL, "same as -sV" },
+	{ "--no-services", O_NOSERVICES, false, NULL, "audit: skip service identification" },
+	{ "--fingerprints", O_FPDIR, true, "DIR", "also use the Recog-format databases in DIR" },
+	{ "--probe-per-host", O_PERHOST, true, "N", "service probes at once to one host (default 4)" },
 	{ "-sS", O_SYN, false, NULL, "SYN scan (default when raw sockets are allowed)" },
 	{ "-sT", O_CONNECT, false, NULL, "connect() scan" },
 	{ "--connect", O_CONNECT, false, NULL, "same as -sT" },
@@ -62,7 +69,9 @@ struct scan_args {
 	bool audit;
 	struct targets targets;
 	struct portlist ports;
-	bool ports_given, udp, help, allow_public;
+	bool ports_given, udp, help, allow_public, services, no_services;
+	const char *fpdir;
+	uint64_t per_host;
 	long top;
 	struct scan_config cfg;
 	const char *oj, *ox, *on, *db;
@@ -141,11 +150,49 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_ON: a->on = arg; return 0;
 	case O_DB: a->db = arg; return 0;
 	case O_NODROP: c->drop_privileges = false; return 0;
+	case O_SERVICES: a->services = true; return 0;
+	case O_NOSERVICES: a->no_services = true; return 0;
+	case O_FPDIR: a->fpdir = arg; return 0;
+	case O_PERHOST: return parse_u64(name, arg, 1, 64, &a->per_host, e);
 	case O_QUIET: log_level = LOG_WARN; return 0;
 	case O_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case O_HELP: a->help = true; return 0;
 	}
 	return 0;
+}
+
+/* The scan's sink: results into the result set, UDP replies identified
+ * on the spot when service identification is on. */
+struct collect {
+	struct resultset *rs;
+	const struct fp_set *fps; /* NULL: no identification */
+};
+
+static void c_host(void *ctx, const struct obs_host *h) { resultset_add_host(((struct collect *)ctx)->rs, h); }
+static void c_port(void *ctx, const struct obs_port *p) { resultset_add_port(((struct collect *)ctx)->rs, p); }
+static void c_service(void *ctx, const struct obs_service *s) { resultset_add_service(((struct collect *)ctx)->rs, s); }
+
+static void c_udp(void *ctx, const struct ipaddr *ip, uint16_t port, const uint8_t *data, size_t len)
+{
+	struct collect *c = ctx;
+	struct obs_service sv;
+	if (c->fps && services_identify_udp(c->fps, ip, port, data, len, &sv)) resultset_add_service(c->rs, &sv);
+}
+
+/* Every open TCP port of the result set, for the service probes. */
+static struct service_target *open_tcp(const struct resultset *rs, size_t *ret_n)
+{
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_ports; j++)
+			n += rs->hosts[i].ports[j].proto == PROTO_TCP && rs->hosts[i].ports[j].state == PORT_OPEN;
+	struct service_target *t = xcalloc(n ? n : 1, sizeof(*t));
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_ports; j++)
+			if (rs->hosts[i].ports[j].proto == PROTO_TCP && rs->hosts[i].ports[j].state == PORT_OPEN)
+				t[k++] = (struct service_target){ rs->hosts[i].h.ip, rs->hosts[i].ports[j].port };
+	*ret_n = n;
+	return t;
 }
 
 static FILE *open_out(const char *path, const char *opt, struct dm_err *e, int *r)
@@ -212,6 +259,7 @@ static int run_scan(int argc, char **argv, bool audit)
 	struct resultset rs = { 0 };
 	struct scan sc = { 0 };
 	struct store *st = NULL;
+	struct fp_set fps = { 0 };
 	int64_t run = 0;
 	int r, code = EXIT_OK;
 	bool prepared = false;
@@ -252,7 +300,13 @@ static int run_scan(int argc, char **argv, bool audit)
 
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
-	struct obs_sink sink = resultset_sink(&rs);
+	bool identify = (a.services || audit) && !a.no_services;
+	if (identify) {
+		if ((r = fp_set_load_dir(&fps, DORMANT_DATADIR "/fingerprints", &e)) < 0) goto fail;
+		if (a.fpdir && (r = fp_set_load_dir(&fps, a.fpdir, &e)) < 0) goto fail;
+	}
+	struct collect col = { &rs, identify ? &fps : NULL };
+	struct obs_sink sink = { &col, c_host, c_port, c_service, c_udp };
 	int64_t resumed_run = 0;
 	if ((r = scan_open_resume(&sc, &sink, &resumed_run, &e)) < 0) goto fail;
 	struct run_info ri;
@@ -272,6 +326,16 @@ static int run_scan(int argc, char **argv, bool audit)
 	if (r < 0) {
 		store_run_finish(st, run, "failed", now_real());
 		goto fail;
+	}
+	if (identify) {
+		size_t nt;
+		struct service_target *tg = open_tcp(&rs, &nt);
+		struct services_config svc = { .fps = &fps, .per_host = a.per_host ? (unsigned)a.per_host : 4,
+					       .max_inflight = 512, .sink = &sink };
+		double t0 = now_mono();
+		services_probe_tcp(&svc, tg, nt);
+		log_debug("%s: identified %zu TCP services in %.2f s", name, nt, now_mono() - t0);
+		free(tg);
 	}
 	resultset_sort(&rs);
 	if ((r = store_save_results(st, run, &rs)) < 0 || (r = store_run_finish(st, run, "done", now_real())) < 0) {
@@ -304,6 +368,7 @@ out:
 	store_close(st);
 	free(dbpath);
 	resultset_release(&rs);
+	fp_set_release(&fps);
 	targets_release(&a.targets);
 	portlist_release(&a.ports);
 	buf_release(&a.cmdline);

@@ -30,11 +30,43 @@ struct obs_port {
 	double ts;
 };
 
+/* TLS as a service presented it. Times are seconds since the epoch. */
+struct obs_tls {
+	bool present;
+	unsigned versions;       /* bit per TLS_V_*: what the server accepted */
+	unsigned tested;         /* bit per TLS_V_*: what was tried */
+	char subject[256], issuer[256];
+	double not_before, not_after;
+	bool self_signed, expired;
+	char sha256[65];         /* certificate fingerprint, hex */
+};
+enum { TLS_V_SSL3 = 1, TLS_V_10 = 2, TLS_V_11 = 4, TLS_V_12 = 8, TLS_V_13 = 16 };
+
+/* What answers on a port: from a probe, identified by the fingerprints. */
+struct obs_service {
+	struct ipaddr ip;
+	uint16_t port;
+	enum proto proto;
+	char name[24];           /* ssh, http, https, ftp, rtsp, mqtt, redis, snmp, telnet, unknown, ... */
+	char vendor[64], product[64], version[32], update[32];
+	char cpe[160];           /* CPE 2.3 formatted string, empty if unknown */
+	char device[32];         /* camera, router, printer, server, embedded, ... */
+	char os[64];
+	char banner[512];        /* what the service said first, printable (escaped at output) */
+	char info[256];          /* protocol details: http title, realm, auth state ... */
+	bool anonymous;          /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
+	struct obs_tls tls;
+	double ts;
+};
+
 /* Callbacks may be invoked from a source's receive thread, never concurrently. */
 struct obs_sink {
 	void *ctx;
 	void (*host)(void *ctx, const struct obs_host *h);
 	void (*port)(void *ctx, const struct obs_port *p);
+	void (*service)(void *ctx, const struct obs_service *s); /* may be NULL */
+	/* A UDP reply's payload, for whoever can parse it (may be NULL). */
+	void (*udp_reply)(void *ctx, const struct ipaddr *ip, uint16_t port, const uint8_t *data, size_t len);
 };
 
 const char *host_how_name(enum host_how h);

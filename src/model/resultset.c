@@ -120,6 +120,28 @@ void resultset_add_port(struct resultset *rs, const struct obs_port *p)
 	he->ports[he->n_ports++] = (struct port_entry){ p->port, p->proto, p->state, p->reason, p->ttl, p->ts };
 }
 
+void resultset_add_service(struct resultset *rs, const struct obs_service *sv)
+{
+	struct host_entry *he = resultset_host(rs, &sv->ip, true);
+	for (size_t i = 0; i < he->n_svcs; i++)
+		if (he->svcs[i].port == sv->port && he->svcs[i].proto == sv->proto) {
+			he->svcs[i] = *sv;
+			return;
+		}
+	if (he->n_svcs == he->cap_svcs) {
+		he->cap_svcs = he->cap_svcs ? he->cap_svcs * 2 : 4;
+		he->svcs = xrealloc(he->svcs, he->cap_svcs * sizeof(*he->svcs));
+	}
+	he->svcs[he->n_svcs++] = *sv;
+}
+
+const struct obs_service *host_service(const struct host_entry *he, enum proto proto, uint16_t port)
+{
+	for (size_t i = 0; i < he->n_svcs; i++)
+		if (he->svcs[i].port == port && he->svcs[i].proto == proto) return &he->svcs[i];
+	return NULL;
+}
+
 static int cmp_host(const void *a, const void *b)
 {
 	return ipaddr_cmp(&((const struct host_entry *)a)->h.ip, &((const struct host_entry *)b)->h.ip);
@@ -168,7 +190,7 @@ size_t resultset_count_ports(const struct resultset *rs, enum port_state st)
 
 void resultset_release(struct resultset *rs)
 {
-	for (size_t i = 0; i < rs->n_hosts; i++) free(rs->hosts[i].ports);
+	for (size_t i = 0; i < rs->n_hosts; i++) free(rs->hosts[i].ports), free(rs->hosts[i].svcs);
 	free(rs->hosts);
 	free(rs->slots);
 	free(rs->port_keys);
@@ -178,4 +200,9 @@ void resultset_release(struct resultset *rs)
 static void sink_host(void *ctx, const struct obs_host *h) { resultset_add_host(ctx, h); }
 static void sink_port(void *ctx, const struct obs_port *p) { resultset_add_port(ctx, p); }
 
-struct obs_sink resultset_sink(struct resultset *rs) { return (struct obs_sink){ rs, sink_host, sink_port }; }
+static void sink_service(void *ctx, const struct obs_service *s) { resultset_add_service(ctx, s); }
+
+struct obs_sink resultset_sink(struct resultset *rs)
+{
+	return (struct obs_sink){ rs, sink_host, sink_port, sink_service, NULL };
+}

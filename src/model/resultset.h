@@ -20,6 +20,8 @@ struct host_entry {
 	struct port_entry *ports; /* open and open|filtered ports */
 	size_t n_ports, cap_ports;
 	uint64_t closed, filtered;
+	struct obs_service *svcs;  /* one per (proto, port), the latest kept */
+	size_t n_svcs, cap_svcs;
 };
 
 struct resultset {
@@ -34,6 +36,8 @@ struct resultset {
 struct host_entry *resultset_host(struct resultset *rs, const struct ipaddr *ip, bool create);
 void resultset_add_host(struct resultset *rs, const struct obs_host *h);
 void resultset_add_port(struct resultset *rs, const struct obs_port *p);
+void resultset_add_service(struct resultset *rs, const struct obs_service *s);
+const struct obs_service *host_service(const struct host_entry *he, enum proto proto, uint16_t port);
 /* Sorts hosts by address and each host's ports by protocol and number.
  * Invalidates nothing but the order; lookups keep working. */
 void resultset_sort(struct resultset *rs);

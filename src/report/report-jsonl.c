@@ -51,6 +51,16 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 			fwrite(b.data, 1, b.len, f);
 			open += pe->state == PORT_OPEN;
 		}
+		for (size_t j = 0; j < he->n_svcs; j++) {
+			const struct obs_service *sv = &he->svcs[j];
+			buf_reset(&b);
+			buf_puts(&b, "{\"type\":\"service\",");
+			put_ts(&b, sv->ts);
+			buf_printf(&b, ",\"ip\":\"%s\",\"port\":%u,\"proto\":\"%s\",", ip, sv->port, proto_name(sv->proto));
+			json_service_fields(&b, sv);
+			buf_printf(&b, ",\"run\":%lld}\n", (long long)m->run_id);
+			fwrite(b.data, 1, b.len, f);
+		}
 	}
 	buf_reset(&b);
 	buf_puts(&b, "{\"type\":\"run\",");

@@ -73,7 +73,31 @@ int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_met
 			buf_printf(&b, "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>",
 				   proto_name(pe->proto), pe->port, port_state_name(pe->state), pe->reason ? pe->reason : "unknown",
 				   pe->ttl);
-			if (svc) {
+			const struct obs_service *sv = host_service(he, pe->proto, pe->port);
+			if (sv) {
+				char ver[80], extra[300] = "";
+				snprintf(ver, sizeof(ver), "%s%s", sv->version, sv->update);
+				if (sv->info[0]) snprintf(extra, sizeof(extra), "%s", sv->info);
+				buf_puts(&b, "<service name=\"");
+				xml_put_str(&b, !strcmp(sv->name, "https") ? "http" : sv->name);
+				buf_puts(&b, "\"");
+				if (sv->product[0]) buf_puts(&b, " product=\""), xml_put_str(&b, sv->product), buf_puts(&b, "\"");
+				if (ver[0]) buf_puts(&b, " version=\""), xml_put_str(&b, ver), buf_puts(&b, "\"");
+				if (extra[0]) buf_puts(&b, " extrainfo=\""), xml_put_str(&b, extra), buf_puts(&b, "\"");
+				if (sv->os[0]) buf_puts(&b, " ostype=\""), xml_put_str(&b, sv->os), buf_puts(&b, "\"");
+				if (sv->device[0]) buf_puts(&b, " devicetype=\""), xml_put_str(&b, sv->device), buf_puts(&b, "\"");
+				if (sv->tls.present) buf_puts(&b, " tunnel=\"ssl\"");
+				buf_printf(&b, " method=\"probed\" conf=\"%d\"", sv->product[0] ? 10 : 8);
+				char uri[200];
+				cpe23_to_uri(sv->cpe, uri, sizeof(uri));
+				if (uri[0]) {
+					buf_puts(&b, "><cpe>");
+					xml_put_str(&b, uri);
+					buf_puts(&b, "</cpe></service>");
+				} else {
+					buf_puts(&b, "/>");
+				}
+			} else if (svc) {
 				buf_puts(&b, "<service name=\"");
 				xml_put_str(&b, svc);
 				buf_puts(&b, "\" method=\"table\" conf=\"3\"/>");

@@ -3,9 +3,29 @@
 #include "base/timeutil.h"
 #include "net/route.h"
 #include <errno.h>
+#include <string.h>
 
 /* Past this many, live hosts without an open port are counted, not listed. */
 #define QUIET_HOSTS_LISTED 64
+
+/* "OpenSSH 9.2p1 (camera, Hikvision) TLS 1.0,1.2 self-signed expired; 401 login required ..." */
+void service_summary(const struct obs_service *sv, char *out, size_t n)
+{
+	size_t w = (size_t)snprintf(out, n, "%s%s%s%s", sv->product, sv->version[0] ? " " : "", sv->version, sv->update);
+	if (sv->device[0] || (sv->vendor[0] && !sv->product[0]))
+		w += (size_t)snprintf(out + w, n - MIN(w, n), "%s(%s%s%s)", w ? " " : "", sv->device, sv->device[0] && sv->vendor[0] ? ", " : "",
+				      sv->vendor);
+	if (sv->tls.present && w < n) {
+		static const char *const names[] = { "SSLv3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3" };
+		w += (size_t)snprintf(out + w, n - MIN(w, n), "%s[", w ? " " : "");
+		bool first = true;
+		for (int i = 0; i < 5 && w < n; i++)
+			if (sv->tls.versions & (1u << i)) w += (size_t)snprintf(out + w, n - w, "%s%s", first ? "" : ",", names[i]), first = false;
+		if (w < n) w += (size_t)snprintf(out + w, n - w, "%s%s]", sv->tls.self_signed ? " self-signed" : "",
+						  sv->tls.expired ? " expired" : "");
+	}
+	if (sv->info[0] && w < n) snprintf(out + w, n - w, "%s%s", w ? "; " : "", sv->info);
+}
 
 static bool has_open(const struct host_entry *he)
 {
@@ -35,12 +55,16 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 		for (size_t j = 0; j < he->n_ports; j++) {
 			const struct port_entry *pe = &he->ports[j];
 			if (pe->state == PORT_OPEN_FILTERED && !m->show_closed) continue;
-			if (shown++ == 0) fprintf(f, "  %-10s %-14s %-16s %s\n", "PORT", "STATE", "SERVICE", "REASON");
+			if (shown++ == 0)
+				fprintf(f, "  %-10s %-14s %-14s %s\n", "PORT", "STATE", "SERVICE", he->n_svcs ? "VERSION" : "REASON");
 			char port[16];
 			snprintf(port, sizeof(port), "%u/%s", pe->port, proto_name(pe->proto));
-			const char *svc = port_service_name(pe->proto, pe->port);
-			fprintf(f, "  %-10s %-14s %-16s %s\n", port, port_state_name(pe->state), svc ? svc : "unknown",
-				pe->reason ? pe->reason : "");
+			const struct obs_service *sv = host_service(he, pe->proto, pe->port);
+			const char *svc = sv && strcmp(sv->name, "unknown") ? sv->name : port_service_name(pe->proto, pe->port);
+			char detail[400] = "";
+			if (sv) service_summary(sv, detail, sizeof(detail));
+			fprintf(f, "  %-10s %-14s %-14s %s\n", port, port_state_name(pe->state), svc ? svc : "unknown",
+				sv ? detail : pe->reason ? pe->reason : "");
 			open += pe->state == PORT_OPEN;
 		}
 		if (he->closed && he->filtered)

@@ -23,5 +23,11 @@ struct report_meta {
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_meta *m);
+/* One line about a service: product, version, device, TLS, details. */
+void service_summary(const struct obs_service *sv, char *out, size_t n);
+/* A CPE 2.3 formatted string as the 2.2 URI nmap's XML carries. */
+void cpe23_to_uri(const char *cpe23, char *out, size_t n);
+/* JSON object members of a service record (without braces). */
+int json_service_fields(struct buf *b, const struct obs_service *sv);
 /* "22,80,8000-8100": a sorted port list with runs collapsed. */
 void format_port_ranges(struct buf *b, const uint16_t *ports, size_t n);

@@ -99,13 +99,25 @@ static void tee_port(void *ctx, const struct obs_port *p)
 	t->next->port(t->next->ctx, p);
 }
 
+static void tee_service(void *ctx, const struct obs_service *s)
+{
+	struct tee *t = ctx;
+	if (t->next->service) t->next->service(t->next->ctx, s);
+}
+
+static void tee_udp(void *ctx, const struct ipaddr *ip, uint16_t port, const uint8_t *data, size_t len)
+{
+	struct tee *t = ctx;
+	if (t->next->udp_reply) t->next->udp_reply(t->next->ctx, ip, port, data, len);
+}
+
 int scan_open_resume(struct scan *s, const struct obs_sink *replay, int64_t *ret_run, struct dm_err *e)
 {
 	*ret_run = 0;
 	if (!s->cfg->resume_path) return 0;
 	/* Replayed hosts pass through the tee so discovery knows them too. */
 	s->tee.next = replay;
-	struct obs_sink tsink = { &s->tee, tee_host, tee_port };
+	struct obs_sink tsink = { &s->tee, tee_host, tee_port, tee_service, tee_udp };
 	int r = resume_open(&s->resume, s->cfg->resume_path, s->scan_id, &s->seed, s->cfg->seed_given, &tsink, e);
 	if (r < 0) return r;
 	s->have_resume = true;
@@ -202,7 +214,7 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 	double t0 = now_mono();
 	struct tee *tee = &s->tee;
 	tee->next = sink;
-	struct obs_sink tsink = { tee, tee_host, tee_port };
+	struct obs_sink tsink = { tee, tee_host, tee_port, tee_service, tee_udp };
 	struct resume *rs = s->have_resume ? &s->resume : NULL;
 	struct rangeset onlink = { 0 }, routed = { 0 }, live = { 0 };
 	int r = 0;

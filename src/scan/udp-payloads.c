@@ -1,5 +1,5 @@
 /* UDP request payloads, written from the protocol specifications:
- * SNMP (RFC 3416 GetRequest for sysDescr.0, v2c, community "public"),
+ * SNMP (RFC 3416 GetRequest for sysDescr.0 and sysObjectID.0, v2c, community "public"),
  * NTP (RFC 5905 client request), SSDP (UPnP 1.1 M-SEARCH), WS-Discovery
  * (OASIS Probe for ONVIF NetworkVideoTransmitter, i.e. IP cameras), mDNS
  * (RFC 6762 legacy unicast query for the DNS-SD service list) and DNS. */
@@ -7,12 +7,13 @@
 #include "base/util.h"
 
 static const uint8_t snmp_get_sysdescr[] = {
-	0x30, 0x29, 0x02, 0x01, 0x01,                               /* SEQUENCE, version 2c */
+	0x30, 0x37, 0x02, 0x01, 0x01,                               /* SEQUENCE, version 2c */
 	0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',                   /* community */
-	0xa0, 0x1c, 0x02, 0x04, 0x64, 0x6f, 0x72, 0x6d,             /* GetRequest, request-id */
+	0xa0, 0x2a, 0x02, 0x04, 0x64, 0x6f, 0x72, 0x6d,             /* GetRequest, request-id */
 	0x02, 0x01, 0x00, 0x02, 0x01, 0x00,                         /* error-status, error-index */
-	0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, /* varbind list: 1.3.6.1.2.1.1.1.0 */
-	0x01, 0x01, 0x01, 0x00, 0x05, 0x00,                         /* NULL value */
+	0x30, 0x1c,                                                 /* varbind list */
+	0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00, /* sysDescr.0 */
+	0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x02, 0x00, 0x05, 0x00, /* sysObjectID.0 */
 };
 
 static const uint8_t ntp_client[48] = { 0xe3 }; /* LI unknown, version 4, mode 3 (client) */

@@ -65,7 +65,7 @@ static void emit(struct us *s, uint64_t idx, enum port_state st, const char *rea
 static void drain(struct us *s, int fd)
 {
 	for (;;) {
-		uint8_t data[2048], ctl[512];
+		uint8_t data[4096], ctl[512];
 		struct sockaddr_storage from;
 		struct iovec iov = { data, sizeof(data) };
 		struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1 };
@@ -76,6 +76,10 @@ static void drain(struct us *s, int fd)
 				s->state[idx] = U_OPEN;
 				s->st->open++;
 				emit(s, idx, PORT_OPEN, "udp-response", 0);
+				if (s->c->sink->udp_reply) {
+					struct ipaddr ip = addr_of(s, idx / s->c->nports);
+					s->c->sink->udp_reply(s->c->sink->ctx, &ip, s->c->ports[idx % s->c->nports], data, (size_t)n);
+				}
 			}
 			continue;
 		}

@@ -1,0 +1,73 @@
+/* Service identification: which protocol answers on each open port, and
+ * what product and version, by probing (conn.c with the probe-*.c
+ * protocols) and by matching what was said against the fingerprint
+ * databases. UDP replies caught by the scanner are identified too. */
+#pragma once
+#include "model/obs.h"
+#include "probe/conn.h"
+#include "probe/fingerprint.h"
+
+#define SVC_PLAN_MAX 8
+
+/* One service being identified. Protocols write what they learn into out
+ * and hand texts to svc_evidence(); the orchestrator picks the next probe. */
+struct svc {
+	struct obs_service out;
+	const struct proto_ops *plan[SVC_PLAN_MAX];
+	unsigned n_plan, next;
+	bool identified;          /* a protocol recognised the service */
+	bool tls_done;            /* the TLS version checks were queued */
+	const struct fp_set *fps;
+};
+
+/* Matches text against the databases for key and fills what is still
+ * unknown in s (product, vendor, version/update, CPE 2.3, device, os). */
+void svc_evidence(struct svc *s, const char *key, const char *text, size_t len);
+/* Sets s->out.banner from raw bytes: printable ASCII kept, the rest \xNN. */
+void svc_set_banner(struct svc *s, const uint8_t *data, size_t len);
+/* Turns Recog's CPE (2.2 URI "cpe:/a:v:p:ver" or 2.3) plus version and
+ * update into a CPE 2.3 formatted string, NVD style (7.7p1 -> 7.7 + p1). */
+void cpe23_format(const char *cpe, const char *version, const char *update, char *out, size_t n);
+
+struct services_config {
+	const struct fp_set *fps;
+	unsigned max_inflight, per_host;
+	double timeout;           /* per probe, seconds */
+	double rate;              /* new connections per second */
+	const struct obs_sink *sink;
+};
+
+struct service_target {
+	struct ipaddr ip;
+	uint16_t port;
+};
+
+/* Probes the TCP services and reports one obs_service for each. */
+int services_probe_tcp(const struct services_config *c, const struct service_target *t, size_t n);
+/* Identifies a UDP reply (SNMP, SSDP, WS-Discovery, mDNS, NTP, DNS). */
+bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port, const uint8_t *data,
+			   size_t len, struct obs_service *ret);
+
+/* The protocols (probe-*.c). */
+extern const struct proto_ops proto_banner, proto_http, proto_https, proto_favicon, proto_favicon_tls,
+	proto_tls10, proto_tls11, proto_tls12, proto_tls13, proto_sslv3, proto_rtsp, proto_mqtt, proto_redis;
+
+/* Parsers of untrusted bytes, exported for the fuzz targets and tests. */
+struct http_resp {
+	int status;
+	bool complete;            /* headers and the body as announced */
+	size_t header_len, body_off, body_len;
+	char server[128], www_auth[256], title[128], public_[128], content_type[64];
+	bool is_rtsp;
+};
+int http_parse_response(const uint8_t *p, size_t len, bool eof, struct http_resp *ret);
+/* Answers Telnet option negotiation (refusing everything) into reply and
+ * returns the text with IAC sequences removed. */
+size_t telnet_strip(const uint8_t *in, size_t len, uint8_t *text, size_t text_cap, uint8_t *reply, size_t reply_cap,
+		    size_t *reply_len);
+struct snmp_values {
+	char community[32];
+	char sys_descr[256];
+	char sys_object_id[128];
+};
+int snmp_parse_response(const uint8_t *p, size_t len, struct snmp_values *ret);

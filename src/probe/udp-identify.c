@@ -1,0 +1,88 @@
+/* Identification of the UDP replies the scanner caught: SNMP agents,
+ * UPnP devices (SSDP), ONVIF cameras (WS-Discovery), mDNS responders, NTP
+ * and DNS servers. */
+#include "probe/services.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static void between(const char *s, size_t len, const char *open, const char *close, char *out, size_t n)
+{
+	out[0] = 0;
+	const char *a = memmem(s, len, open, strlen(open));
+	if (!a) return;
+	a += strlen(open);
+	const char *b = memmem(a, len - (size_t)(a - s), close, strlen(close));
+	size_t l = b ? (size_t)(b - a) : 0;
+	snprintf(out, n, "%.*s", (int)MIN(l, n - 1), a);
+}
+
+bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port, const uint8_t *data,
+			   size_t len, struct obs_service *ret)
+{
+	struct svc s = { .fps = fps };
+	struct obs_service *o = &s.out;
+	o->ip = *ip;
+	o->port = port;
+	o->proto = PROTO_UDP;
+	o->ts = now_real();
+	const char *t = (const char *)data;
+	if (port == 161) {
+		struct snmp_values v;
+		if (snmp_parse_response(data, len, &v) < 0) return false;
+		snprintf(o->name, sizeof(o->name), "snmp");
+		o->anonymous = true;
+		snprintf(o->info, sizeof(o->info), "community \"%s\" answers; sysObjectID %s", v.community,
+			 v.sys_object_id[0] ? v.sys_object_id : "?");
+		svc_set_banner(&s, (const uint8_t *)v.sys_descr, strlen(v.sys_descr));
+		svc_evidence(&s, "snmp.sys_description", v.sys_descr, strlen(v.sys_descr));
+		if (v.sys_object_id[0]) svc_evidence(&s, "snmp.sys_object_id", v.sys_object_id, strlen(v.sys_object_id));
+	} else if (port == 1900 && len > 12 && !strncmp(t, "HTTP/1.1 200", 12)) {
+		struct http_resp r;
+		http_parse_response(data, len, true, &r);
+		snprintf(o->name, sizeof(o->name), "upnp");
+		snprintf(o->info, sizeof(o->info), "SSDP SERVER: %s", r.server);
+		svc_set_banner(&s, data, MIN(len, 400));
+	} else if (port == 3702 && memmem(data, len, "Envelope", 8)) {
+		snprintf(o->name, sizeof(o->name), "ws-discovery");
+		char scopes[512], hw[64] = "", name[64] = "";
+		between(t, len, "Scopes>", "</", scopes, sizeof(scopes));
+		char *h = strstr(scopes, "onvif://www.onvif.org/hardware/");
+		if (h) sscanf(h + 31, "%63[^ <]", hw);
+		char *nm = strstr(scopes, "onvif://www.onvif.org/name/");
+		if (nm) sscanf(nm + 27, "%63[^ <]", name);
+		if (memmem(data, len, "NetworkVideoTransmitter", 23)) snprintf(o->device, sizeof(o->device), "camera");
+		if (hw[0]) snprintf(o->product, sizeof(o->product), "%s", hw);
+		if (name[0]) snprintf(o->vendor, sizeof(o->vendor), "%s", name);
+		snprintf(o->info, sizeof(o->info), "ONVIF %s", hw[0] ? hw : "device");
+		svc_set_banner(&s, (const uint8_t *)scopes, strlen(scopes));
+	} else if (port == 5353 && len >= 12) {
+		snprintf(o->name, sizeof(o->name), "mdns");
+		snprintf(o->info, sizeof(o->info), "%u answers", (unsigned)(data[6] << 8 | data[7]));
+	} else if (port == 123 && len >= 48 && (data[0] & 7) == 4) {
+		snprintf(o->name, sizeof(o->name), "ntp");
+		snprintf(o->info, sizeof(o->info), "NTPv%u server, stratum %u", (data[0] >> 3) & 7, data[1]);
+	} else if (port == 53 && len >= 12 && (data[2] & 0x80)) {
+		snprintf(o->name, sizeof(o->name), "dns");
+		/* version.bind's TXT: skip the question (name, type, class), then the
+		 * answer's compressed name, type, class, TTL and length */
+		size_t k = 12;
+		while (k < len && data[k]) k += (size_t)data[k] + 1;
+		k += 5;
+		if ((data[7] | data[6] << 8) && k + 12 < len) {
+			k += 12;
+			size_t l = data[k];
+			if (k + 1 + l <= len) {
+				svc_set_banner(&s, data + k + 1, l);
+				svc_evidence(&s, "dns.versionbind", (const char *)data + k + 1, l);
+			}
+		}
+	} else {
+		snprintf(o->name, sizeof(o->name), "unknown");
+		svc_set_banner(&s, data, MIN(len, 200));
+	}
+	*ret = s.out;
+	return true;
+}
