@@ -78,7 +78,9 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 	if (unlisted) fprintf(f, "\n%zu more hosts up with no open port (all in the JSON and XML outputs)\n", unlisted);
 	char when[40];
 	fmt_rfc3339(m->end, when, sizeof(when));
-	fprintf(f, "\n%zu host%s up of %llu scanned, %zu open port%s, %.2f s (run %lld, %s)\n", up, up == 1 ? "" : "s",
-		(unsigned long long)m->targets, open, open == 1 ? "" : "s", m->end - m->start, (long long)m->run_id, when);
+	char scanned[40] = "";
+	if (m->targets) snprintf(scanned, sizeof(scanned), " of %llu scanned", (unsigned long long)m->targets);
+	fprintf(f, "\n%zu host%s up%s, %zu open port%s, %.2f s (run %lld, %s)\n", up, up == 1 ? "" : "s", scanned, open,
+		open == 1 ? "" : "s", m->end - m->start, (long long)m->run_id, when);
 	return ferror(f) ? -EIO : 0;
 }

@@ -39,6 +39,21 @@ static const char *const migrations[] = {
 	"  proto TEXT NOT NULL, port INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, ttl INTEGER, ts REAL NOT NULL,"
 	"  PRIMARY KEY (run_id, asset_id, proto, port));"
 	"CREATE INDEX port_obs_run ON port_obs(run_id);",
+	/* 2: services identified on ports */
+	"CREATE TABLE services ("
+	"  id INTEGER PRIMARY KEY, asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, name TEXT NOT NULL, vendor TEXT, product TEXT,"
+	"  version TEXT, version_update TEXT, cpe TEXT, device TEXT,"
+	"  first_seen REAL NOT NULL, last_seen REAL NOT NULL, first_run INTEGER, last_run INTEGER,"
+	"  UNIQUE (asset_id, proto, port));"
+	"CREATE TABLE service_obs ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, name TEXT NOT NULL, vendor TEXT, product TEXT,"
+	"  version TEXT, version_update TEXT, cpe TEXT, device TEXT, os TEXT, banner TEXT, info TEXT,"
+	"  anonymous INTEGER NOT NULL DEFAULT 0, tls_versions INTEGER, tls_tested INTEGER, tls_subject TEXT,"
+	"  tls_issuer TEXT, tls_not_before REAL, tls_not_after REAL, tls_self_signed INTEGER, tls_expired INTEGER,"
+	"  tls_sha256 TEXT, ts REAL NOT NULL,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port));",
 };
 
 static int fail(struct store *s, struct dm_err *e, const char *what)
@@ -221,7 +236,8 @@ static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *se
 
 static int sq_save_results(struct store *s, int64_t run, const struct resultset *rs)
 {
-	sqlite3_stmt *ins_asset = NULL, *sel_asset = NULL, *ins_host = NULL, *ins_pobs = NULL, *up_port = NULL;
+	sqlite3_stmt *ins_asset = NULL, *sel_asset = NULL, *ins_host = NULL, *ins_pobs = NULL, *up_port = NULL,
+		     *ins_sobs = NULL, *up_svc = NULL;
 	int r = 0;
 	if (exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
 	if (sqlite3_prepare_v2(s->db,
@@ -242,7 +258,22 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			       "INSERT INTO ports(asset_id, proto, port, state, first_seen, last_seen, first_run, last_run)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6) ON CONFLICT(asset_id, proto, port) DO UPDATE SET"
 			       " state = excluded.state, last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
-			       -1, &up_port, NULL)) {
+			       -1, &up_port, NULL) ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO service_obs(run_id, asset_id, proto, port, name, vendor, product, version,"
+			       " version_update, cpe, device, os, banner, info, anonymous, tls_versions, tls_tested, tls_subject,"
+			       " tls_issuer, tls_not_before, tls_not_after, tls_self_signed, tls_expired, tls_sha256, ts)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+			       " ?21, ?22, ?23, ?24, ?25)",
+			       -1, &ins_sobs, NULL) ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO services(asset_id, proto, port, name, vendor, product, version, version_update, cpe,"
+			       " device, first_seen, last_seen, first_run, last_run) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+			       " ?11, ?11, ?12, ?12) ON CONFLICT(asset_id, proto, port) DO UPDATE SET name = excluded.name,"
+			       " vendor = excluded.vendor, product = excluded.product, version = excluded.version,"
+			       " version_update = excluded.version_update, cpe = excluded.cpe, device = excluded.device,"
+			       " last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
+			       -1, &up_svc, NULL)) {
 		r = fail(s, NULL, "save");
 		goto out;
 	}
@@ -301,6 +332,44 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 				goto out;
 			}
 		}
+		for (size_t j = 0; j < he->n_svcs; j++) {
+			const struct obs_service *sv = &he->svcs[j];
+			const char *pr = proto_name(sv->proto);
+			sqlite3_reset(ins_sobs);
+			sqlite3_bind_int64(ins_sobs, 1, run);
+			sqlite3_bind_int64(ins_sobs, 2, aid);
+			sqlite3_bind_text(ins_sobs, 3, pr, -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins_sobs, 4, sv->port);
+			const char *texts[] = { sv->name, sv->vendor, sv->product, sv->version, sv->update, sv->cpe,
+						sv->device, sv->os, sv->banner, sv->info };
+			for (int k = 0; k < 10; k++) sqlite3_bind_text(ins_sobs, 5 + k, texts[k], -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins_sobs, 15, sv->anonymous);
+			if (sv->tls.present) {
+				sqlite3_bind_int(ins_sobs, 16, (int)sv->tls.versions);
+				sqlite3_bind_int(ins_sobs, 17, (int)sv->tls.tested);
+				sqlite3_bind_text(ins_sobs, 18, sv->tls.subject, -1, SQLITE_STATIC);
+				sqlite3_bind_text(ins_sobs, 19, sv->tls.issuer, -1, SQLITE_STATIC);
+				sqlite3_bind_double(ins_sobs, 20, sv->tls.not_before);
+				sqlite3_bind_double(ins_sobs, 21, sv->tls.not_after);
+				sqlite3_bind_int(ins_sobs, 22, sv->tls.self_signed);
+				sqlite3_bind_int(ins_sobs, 23, sv->tls.expired);
+				sqlite3_bind_text(ins_sobs, 24, sv->tls.sha256, -1, SQLITE_STATIC);
+			} else {
+				for (int k = 16; k <= 24; k++) sqlite3_bind_null(ins_sobs, k);
+			}
+			sqlite3_bind_double(ins_sobs, 25, sv->ts);
+			sqlite3_reset(up_svc);
+			sqlite3_bind_int64(up_svc, 1, aid);
+			sqlite3_bind_text(up_svc, 2, pr, -1, SQLITE_STATIC);
+			sqlite3_bind_int(up_svc, 3, sv->port);
+			for (int k = 0; k < 7; k++) sqlite3_bind_text(up_svc, 4 + k, texts[k], -1, SQLITE_STATIC);
+			sqlite3_bind_double(up_svc, 11, sv->ts);
+			sqlite3_bind_int64(up_svc, 12, run);
+			if (sqlite3_step(ins_sobs) != SQLITE_DONE || sqlite3_step(up_svc) != SQLITE_DONE) {
+				r = fail(s, NULL, "service");
+				goto out;
+			}
+		}
 	}
 out:
 	sqlite3_finalize(ins_asset);
@@ -308,6 +377,8 @@ out:
 	sqlite3_finalize(ins_host);
 	sqlite3_finalize(ins_pobs);
 	sqlite3_finalize(up_port);
+	sqlite3_finalize(ins_sobs);
+	sqlite3_finalize(up_svc);
 	if (r < 0) {
 		exec(s, "ROLLBACK");
 		return r;
@@ -357,6 +428,47 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 		p.ttl = (uint8_t)sqlite3_column_int(st, 5);
 		p.ts = sqlite3_column_double(st, 6);
 		if (p.state) resultset_add_port(rs, &p);
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT a.ip, o.proto, o.port, o.name, o.vendor, o.product, o.version, o.version_update, o.cpe,"
+			       " o.device, o.os, o.banner, o.info, o.anonymous, o.tls_versions, o.tls_tested, o.tls_subject,"
+			       " o.tls_issuer, o.tls_not_before, o.tls_not_after, o.tls_self_signed, o.tls_expired, o.tls_sha256, o.ts"
+			       " FROM service_obs o JOIN assets a ON a.id = o.asset_id WHERE o.run_id = ?",
+			       -1, &st, NULL))
+		return fail(s, NULL, "load");
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct obs_service sv;
+		memset(&sv, 0, sizeof(sv));
+		if (ipaddr_parse((const char *)sqlite3_column_text(st, 0), &sv.ip) < 0) continue;
+		sv.proto = strcmp((const char *)sqlite3_column_text(st, 1), "udp") ? PROTO_TCP : PROTO_UDP;
+		sv.port = (uint16_t)sqlite3_column_int(st, 2);
+		struct { char *dst; size_t n; } f[] = {
+			{ sv.name, sizeof(sv.name) }, { sv.vendor, sizeof(sv.vendor) }, { sv.product, sizeof(sv.product) },
+			{ sv.version, sizeof(sv.version) }, { sv.update, sizeof(sv.update) }, { sv.cpe, sizeof(sv.cpe) },
+			{ sv.device, sizeof(sv.device) }, { sv.os, sizeof(sv.os) }, { sv.banner, sizeof(sv.banner) },
+			{ sv.info, sizeof(sv.info) },
+		};
+		for (int k = 0; k < 10; k++) {
+			const char *v = (const char *)sqlite3_column_text(st, 3 + k);
+			snprintf(f[k].dst, f[k].n, "%s", v ? v : "");
+		}
+		sv.anonymous = sqlite3_column_int(st, 13);
+		if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
+			sv.tls.present = true;
+			sv.tls.versions = (unsigned)sqlite3_column_int(st, 14);
+			sv.tls.tested = (unsigned)sqlite3_column_int(st, 15);
+			snprintf(sv.tls.subject, sizeof(sv.tls.subject), "%s", (const char *)sqlite3_column_text(st, 16));
+			snprintf(sv.tls.issuer, sizeof(sv.tls.issuer), "%s", (const char *)sqlite3_column_text(st, 17));
+			sv.tls.not_before = sqlite3_column_double(st, 18);
+			sv.tls.not_after = sqlite3_column_double(st, 19);
+			sv.tls.self_signed = sqlite3_column_int(st, 20);
+			sv.tls.expired = sqlite3_column_int(st, 21);
+			snprintf(sv.tls.sha256, sizeof(sv.tls.sha256), "%s", (const char *)sqlite3_column_text(st, 22));
+		}
+		sv.ts = sqlite3_column_double(st, 23);
+		resultset_add_service(rs, &sv);
 	}
 	sqlite3_finalize(st);
 	return 0;

@@ -15,6 +15,11 @@
 #   ${P}-iot   198.18.0.12  inetutils telnetd :23, mosquitto :1883, snmpd udp/161
 #   ${P}-db    198.18.0.13  redis :6379
 #   ${P}-idle  198.18.0.14  nothing listens: answers ping and RST
+#   ${P}-cam   198.18.0.15  a camera: web UI (lighttpd as "App-webs/", basic auth realm "IP Camera")
+#                           on 80, RTSP on 554
+#   ${P}-old   198.18.0.16  outdated banners: "OpenSSH_7.7p1" on 22, "vsFTPd 2.3.4" on 21; real
+#                           OpenSSH on 2222 and lighttpd on 10080 (non-standard ports)
+#   ${P}-web also serves TLS: 443 (nginx, expired self-signed certificate), 8443 (TLS 1.0 only)
 #   ${P}-dark1 198.18.0.20, ${P}-dark2 198.18.0.21: drop every IP packet, answer only ARP
 #   ${P}-big   198.18.254.2; local 198.19.0.0/17 (every address answers), blackhole
 #              198.19.128.0/17 (silent); listen-many opens a seeded truth set
@@ -28,7 +33,7 @@ BIG_OPEN=${DM_BIG_OPEN:-2000}
 BIG_SEED=${DM_BIG_SEED:-7}
 
 ns() { ip netns exec "$@"; }
-hosts="web:10 ssh:11 iot:12 db:13 idle:14 dark1:20 dark2:21"
+hosts="web:10 ssh:11 iot:12 db:13 idle:14 cam:15 old:16 dark1:20 dark2:21"
 
 wait_tcp() { # ns ip port
 	for _ in $(seq 1 100); do
@@ -111,7 +116,6 @@ up_servers() {
 	server.document-root = "$www"
 	server.bind = "198.18.0.10"
 	server.port = 8080
-	server.tag = "lighttpd"
 	index-file.names = ("index.html")
 	server.pid-file = "$STATE/lighttpd.pid.d"
 	CONF
@@ -144,6 +148,68 @@ up_servers() {
 	sysDescr dormant lab camera
 	CONF
 	start snmpd "$P-iot" snmpd -f -Lo -C -c "$STATE/snmpd.conf" -p "$STATE/snmpd.pid.d"
+	# TLS: an expired self-signed certificate (openssl ca can date it in the past)
+	# and a second certificate for an endpoint that speaks only TLS 1.0
+	local ca=$STATE/ca
+	mkdir -p "$ca"
+	: >"$ca/index.txt"
+	echo 01 >"$ca/serial"
+	cat >"$ca/ca.cnf" <<-CONF
+	[ ca ]
+	default_ca = lab
+	[ lab ]
+	database = $ca/index.txt
+	serial = $ca/serial
+	new_certs_dir = $ca
+	default_md = sha256
+	policy = any
+	[ any ]
+	commonName = supplied
+	CONF
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$ca/expired.key" -out "$ca/expired.csr" \
+		-subj "/CN=expired.lab.dormant" 2>/dev/null
+	openssl ca -batch -config "$ca/ca.cnf" -selfsign -keyfile "$ca/expired.key" -in "$ca/expired.csr" \
+		-out "$ca/expired.pem" -startdate 20200101000000Z -enddate 20210101000000Z >/dev/null 2>&1
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ca/tls10.key" -out "$ca/tls10.pem" -days 3650 \
+		-subj "/CN=legacy.lab.dormant" 2>/dev/null
+	cat >"$STATE/nginx-tls.conf" <<-CONF
+	daemon off; worker_processes 1; pid $STATE/nginx-tls.pid.d; error_log $STATE/nginx-tls.err;
+	events { worker_connections 256; }
+	http { access_log off;
+	  server { listen 198.18.0.10:443 ssl; root $www; ssl_certificate $ca/expired.pem; ssl_certificate_key $ca/expired.key; }
+	  server { listen 198.18.0.10:8443 ssl; root $www; ssl_certificate $ca/tls10.pem; ssl_certificate_key $ca/tls10.key;
+	           ssl_protocols TLSv1; ssl_ciphers "DEFAULT:@SECLEVEL=0"; }
+	}
+	CONF
+	start nginx-tls "$P-web" nginx -c "$STATE/nginx-tls.conf" -p "$STATE"
+	# the camera
+	mkdir -p "$STATE/cam"
+	echo "<html><head><title>NVR Login</title></head><body>login</body></html>" >"$STATE/cam/index.html"
+	echo "admin:not-the-default" >"$STATE/cam/users"
+	cat >"$STATE/cam.conf" <<-CONF
+	server.document-root = "$STATE/cam"
+	server.bind = "198.18.0.15"
+	server.port = 80
+	server.tag = "App-webs/"
+	index-file.names = ("index.html")
+	server.modules += ("mod_auth", "mod_authn_file")
+	auth.backend = "plain"
+	auth.backend.plain.userfile = "$STATE/cam/users"
+	auth.require = ("/" => ("method" => "basic", "realm" => "IP Camera", "require" => "valid-user"))
+	server.pid-file = "$STATE/cam.pid.d"
+	CONF
+	start cam-web "$P-cam" lighttpd -D -f "$STATE/cam.conf"
+	start cam-rtsp "$P-cam" socat TCP-LISTEN:554,bind=198.18.0.15,fork,reuseaddr EXEC:"$HERE/rtsp-responder.sh"
+	# outdated banners, and real servers on non-standard ports
+	BANNER="SSH-2.0-OpenSSH_7.7p1 Ubuntu-4ubuntu0.3" start old-ssh "$P-old" \
+		socat TCP-LISTEN:22,bind=198.18.0.16,fork,reuseaddr EXEC:"$HERE/banner.sh"
+	BANNER="220 (vsFTPd 2.3.4)" start old-ftp "$P-old" \
+		socat TCP-LISTEN:21,bind=198.18.0.16,fork,reuseaddr EXEC:"$HERE/banner.sh"
+	start sshd-2222 "$P-old" /usr/sbin/sshd -D -e -f /dev/null -h "$STATE/ssh_host_ed25519_key" \
+		-o ListenAddress=198.18.0.16:2222 -o PidFile="$STATE/sshd-2222.pid.d"
+	sed -e 's/198.18.0.10/198.18.0.16/; s/= 8080/= 10080/; s/lighttpd.pid.d/lighttpd-old.pid.d/' \
+		"$STATE/lighttpd.conf" >"$STATE/lighttpd-old.conf"
+	start lighttpd-old "$P-old" lighttpd -D -f "$STATE/lighttpd-old.conf"
 	start redis "$P-db" redis-server --bind 198.18.0.13 --port 6379 --daemonize no --save "" --appendonly no \
 		--protected-mode no --dir "$STATE/redis"
 	wait_tcp nginx 198.18.0.10 80
@@ -153,6 +219,14 @@ up_servers() {
 	wait_tcp telnetd 198.18.0.12 23
 	wait_tcp mosquitto 198.18.0.12 1883
 	wait_tcp redis 198.18.0.13 6379
+	wait_tcp nginx-tls 198.18.0.10 443
+	wait_tcp nginx-tls 198.18.0.10 8443
+	wait_tcp cam-web 198.18.0.15 80
+	wait_tcp cam-rtsp 198.18.0.15 554
+	wait_tcp old-ssh 198.18.0.16 22
+	wait_tcp old-ftp 198.18.0.16 21
+	wait_tcp sshd-2222 198.18.0.16 2222
+	wait_tcp lighttpd-old 198.18.0.16 10080
 }
 
 down() {
@@ -163,7 +237,7 @@ down() {
 			kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 		done
 	fi
-	for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(sw|scan|big|web|ssh|iot|db|idle|dark1|dark2)$" || true); do
+	for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(sw|scan|big|web|ssh|iot|db|idle|cam|old|dark1|dark2)$" || true); do
 		# anything still running inside goes with its namespace
 		for pid in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
 		ip netns del "$n" 2>/dev/null || true

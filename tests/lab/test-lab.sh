@@ -48,7 +48,7 @@ stop_capture() { # pid file: stops it; fails if the capture itself lost packets
 }
 listening() { # max port -> "ip port/tcp" of every TCP listener on the LAN hosts (ss in each namespace)
 	local h
-	for h in web ssh iot db idle dark1 dark2; do
+	for h in web ssh iot db idle cam old dark1 dark2; do
 		ip netns exec "$P-$h" ss -Hltn | awk -v max="$1" '{n = split($4, a, ":"); ip = a[1]; port = a[n];
 			if (ip == "*" || ip == "0.0.0.0") ip = "ANY"; if (port + 0 <= max) print ip, port}' |
 			while read -r ip port; do
@@ -84,7 +84,7 @@ t_discovery() {
 	local got want
 	got=$(grep '"type":"host"' "$OUT/disc.jsonl" | sed -E 's/.*"ip":"([^"]+)".*"how":"([a-z]+)".*/\1 \2/' | sort)
 	want=$(printf '%s\n' "198.18.0.10 arp" "198.18.0.11 arp" "198.18.0.12 arp" "198.18.0.13 arp" "198.18.0.14 arp" \
-		"198.18.0.20 arp" "198.18.0.21 arp" | sort)
+		"198.18.0.15 arp" "198.18.0.16 arp" "198.18.0.20 arp" "198.18.0.21 arp" | sort)
 	[ "$got" = "$want" ] || { echo "got: $got"; return 1; }
 	grep -q '"ip":"198.18.0.20","mac":"02:00:5E:00:00:14"' "$OUT/disc.jsonl"
 }
@@ -92,14 +92,60 @@ check discovery_finds_arp_only_hosts t_discovery
 
 # --- exact open ports on the real servers ---------------------------------
 t_ports() {
-	dm scan 198.18.0.0/24 -p 1-10000 -sU --rate 50000 -oJ "$OUT/ports.jsonl" -oX "$OUT/ports.xml" -q || return 1
+	dm scan 198.18.0.0/24 -p 1-10100 -sU -sV --rate 50000 -oJ "$OUT/ports.jsonl" -oX "$OUT/ports.xml" -q || return 1
 	# the truth: what the kernel of each host says listens, and the SNMP agent
-	diff <(open_set "$OUT/ports.jsonl") <({ listening 10000; echo "198.18.0.12 161/udp"; } | sort)
+	diff <(open_set "$OUT/ports.jsonl") <({ listening 10100; echo "198.18.0.12 161/udp"; } | sort)
 }
 check exact_open_ports_on_real_servers t_ports
 
+# --- services: product and version against what the installed packages say ---
+t_services() {
+	local nginx lighttpd openssh vsftpd redis mosquitto
+	nginx=$(nginx -v 2>&1 | sed -E 's/.*nginx\/([0-9.]+).*/\1/')
+	lighttpd=$(lighttpd -v | sed -E 's/^lighttpd\/([0-9.]+).*/\1/')
+	openssh=$(ssh -V 2>&1 | sed -E 's/^OpenSSH_([0-9.]+p[0-9]+).*/\1/')
+	vsftpd=$(dpkg-query -W -f='${Version}' vsftpd | sed -E 's/^([0-9.]+).*/\1/')
+	redis=$(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/')
+	mosquitto=$(mosquitto -h 2>&1 | sed -nE 's/^mosquitto version ([0-9.]+).*/\1/p')
+	python3 - "$OUT/ports.jsonl" "$nginx" "$lighttpd" "$openssh" "$vsftpd" "$redis" "$mosquitto" <<'PY'
+import json, sys
+f, nginx, lighttpd, openssh, vsftpd, redis, mosquitto = sys.argv[1:]
+sv = {}
+for line in open(f):
+    r = json.loads(line)
+    if r["type"] == "service":
+        sv[(r["ip"], r["port"], r["proto"])] = r
+def want(ip, port, proto="tcp", **kw):
+    r = sv.get((ip, port, proto))
+    assert r, f"no service record for {ip}:{port}/{proto}"
+    for k, v in kw.items():
+        got = r["tls"].get(k[4:]) if k.startswith("tls_") else r[k]
+        assert got == v, f"{ip}:{port} {k}: got {got!r}, want {v!r}"
+    return r
+ossh_v, ossh_u = openssh.split("p")
+want("198.18.0.10", 80, name="http", product="nginx", version=nginx, cpe=[f"cpe:2.3:a:f5:nginx:{nginx}:*:*:*:*:*:*:*"])
+want("198.18.0.10", 8080, name="http", product="lighttpd", version=lighttpd)
+want("198.18.0.10", 443, name="https", product="nginx", tls_expired=True, tls_self_signed=True)
+want("198.18.0.10", 8443, name="https", tls_versions=["TLSv1.0"], tls_expired=False)
+want("198.18.0.11", 22, name="ssh", product="OpenSSH", version=ossh_v, update="p" + ossh_u, os="Debian",
+     cpe=[f"cpe:2.3:a:openbsd:openssh:{ossh_v}:p{ossh_u}:*:*:*:*:*:*"])
+want("198.18.0.11", 21, name="ftp", product="vsftpd", version=vsftpd)
+want("198.18.0.12", 23, name="telnet")
+want("198.18.0.12", 1883, name="mqtt", product="Mosquitto", version=mosquitto, anonymous=True)
+want("198.18.0.12", 161, "udp", name="snmp", anonymous=True, banner="dormant lab camera")
+want("198.18.0.13", 6379, name="redis", product="Redis", version=redis, anonymous=True)
+want("198.18.0.15", 80, name="http", device="camera", vendor="Hikvision")
+want("198.18.0.15", 554, name="rtsp", device="camera")
+want("198.18.0.16", 22, name="ssh", product="OpenSSH", version="7.7", update="p1")
+want("198.18.0.16", 21, name="ftp", product="vsftpd", version="2.3.4")
+want("198.18.0.16", 2222, name="ssh", product="OpenSSH", version=ossh_v)   # non-standard ports: known by
+want("198.18.0.16", 10080, name="http", product="lighttpd", version=lighttpd)  # what they speak
+PY
+}
+check services_identified_with_product_and_version t_services
+
 t_idle_host_up_all_closed() {
-	grep -q '"type":"host".*"ip":"198.18.0.14".*"closed":10006' "$OUT/ports.jsonl"
+	grep -q '"type":"host".*"ip":"198.18.0.14".*"closed":10106' "$OUT/ports.jsonl"
 }
 check idle_host_is_up_with_every_port_closed t_idle_host_up_all_closed
 
@@ -126,7 +172,10 @@ for line in open(sys.argv[1]):
         assert {"ip", "port", "proto", "state"} <= r.keys()
     if r["type"] == "host":
         assert {"ip", "mac", "vendor", "hostname", "state", "how"} <= r.keys()
-assert types == {"host", "port", "run"}, types
+    if r["type"] == "service":
+        assert {"ip", "port", "proto", "name", "product", "version", "cpe", "device", "tls", "banner"} <= r.keys()
+        assert isinstance(r["cpe"], list)
+assert types == {"host", "port", "service", "run"}, types
 ' "$OUT/ports.jsonl"
 }
 check jsonl_records_parse t_jsonl_parses
