@@ -1,0 +1,39 @@
+/* Fuzz target: what a service may send back. The first byte picks the
+ * parser (HTTP/RTSP, Telnet, SNMP, or a UDP reply on a chosen port); the
+ * rest is the reply. */
+#include "fuzz.h"
+#include "probe/services.h"
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1) return 0;
+	const uint8_t *p = data + 1;
+	size_t n = size - 1;
+	static const uint16_t udp_ports[] = { 161, 1900, 3702, 5353, 123, 53, 9 };
+	switch (data[0] % 4) {
+	case 0: {
+		struct http_resp r;
+		http_parse_response(p, n, data[0] & 4, &r);
+		break;
+	}
+	case 1: {
+		uint8_t text[4096], reply[512];
+		size_t rl;
+		telnet_strip(p, n, text, sizeof(text), reply, sizeof(reply), &rl);
+		break;
+	}
+	case 2: {
+		struct snmp_values v;
+		snmp_parse_response(p, n, &v);
+		break;
+	}
+	default: {
+		struct obs_service sv;
+		struct ipaddr ip = ipaddr_v4(0xc6120001);
+		services_identify_udp(NULL, &ip, udp_ports[(data[0] >> 2) % 7], p, n, &sv);
+		break;
+	}
+	}
+	return 0;
+}

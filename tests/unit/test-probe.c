@@ -1,0 +1,99 @@
+/* probe/: the parsers of what services send, and CPE naming. */
+#include "test.h"
+#include "probe/services.h"
+
+static void http_responses(void)
+{
+	struct http_resp r;
+	const char *a = "HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\nWWW-Authenticate: Basic realm=\"IP Camera\"\r\n"
+			"Content-Length: 39\r\n\r\n<html><TITLE>\n  Camera   Login </title>";
+	CHECK_INT(http_parse_response((const uint8_t *)a, strlen(a), false, &r), 1);
+	CHECK_INT(r.status, 401);
+	CHECK_STR(r.server, "App-webs/");
+	CHECK_STR(r.www_auth, "Basic realm=\"IP Camera\"");
+	CHECK_STR(r.title, "Camera Login");
+	CHECK(r.complete);
+	/* split anywhere: incomplete until the announced body is there */
+	CHECK_INT(http_parse_response((const uint8_t *)a, 60, false, &r), 0);
+	CHECK_INT(http_parse_response((const uint8_t *)a, strlen(a) - 5, false, &r), 0);
+	CHECK_INT(http_parse_response((const uint8_t *)a, strlen(a) - 5, true, &r), 1); /* peer closed: judge it */
+	const char *chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+	CHECK_INT(http_parse_response((const uint8_t *)chunked, strlen(chunked), false, &r), 1);
+	const char *rtsp = "RTSP/1.0 200 OK\r\nCSeq: 1\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n";
+	CHECK_INT(http_parse_response((const uint8_t *)rtsp, strlen(rtsp), false, &r), 1);
+	CHECK(r.is_rtsp);
+	CHECK_STR(r.public_, "OPTIONS, DESCRIBE");
+	CHECK_INT(http_parse_response((const uint8_t *)"SSH-2.0-x\r\n", 11, false, &r), -1);
+	CHECK_INT(http_parse_response((const uint8_t *)"HTTP/1.1 2x0", 12, false, &r), -1);
+	const char *ctl = "HTTP/1.0 200 OK\r\nServer: a\x01\x7f" "b\r\n\r\n";
+	CHECK_INT(http_parse_response((const uint8_t *)ctl, strlen(ctl), true, &r), 1);
+	CHECK_STR(r.server, "a  b"); /* control characters never reach a report */
+}
+
+static void telnet_negotiation(void)
+{
+	const uint8_t in[] = { 255, 253, 24, 255, 251, 1, 'h', 'i', 255, 250, 24, 1, 255, 240, ' ', 255, 255, 'x' };
+	uint8_t text[64], reply[64];
+	size_t rl;
+	size_t tl = telnet_strip(in, sizeof(in), text, sizeof(text), reply, sizeof(reply), &rl);
+	CHECK_INT(tl, 5);
+	CHECK(!memcmp(text, "hi \xffx", 5));
+	CHECK_INT(rl, 6);
+	const uint8_t want[] = { 255, 252, 24, 255, 254, 1 }; /* WONT terminal type, DONT echo */
+	CHECK(!memcmp(reply, want, 6));
+	const uint8_t cut[] = { 'a', 255, 253 }; /* a command split by the segment boundary */
+	tl = telnet_strip(cut, sizeof(cut), text, sizeof(text), reply, sizeof(reply), &rl);
+	CHECK_INT(tl, 1);
+	CHECK_INT(rl, 0);
+}
+
+static void snmp_replies(void)
+{
+	const uint8_t resp[] = { 0x30, 0x46, 0x02, 0x01, 0x01, 0x04, 0x06, 0x70, 0x75, 0x62, 0x6c, 0x69, 0x63, 0xa2, 0x39, 0x02, 0x04, 0x01, 0x02, 0x03, 0x04, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x2b, 0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x04, 0x08, 0x52, 0x6f, 0x75, 0x74, 0x65, 0x72, 0x4f, 0x53, 0x30, 0x13, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x02, 0x00, 0x06, 0x07, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xbf, 0x08 };
+	struct snmp_values v;
+	CHECK_INT(snmp_parse_response(resp, sizeof(resp), &v), 0);
+	CHECK_STR(v.community, "public");
+	CHECK_STR(v.sys_descr, "RouterOS");
+	CHECK_STR(v.sys_object_id, "1.3.6.1.4.1.8072");
+	for (size_t cut = 0; cut < sizeof(resp); cut++) CHECK(snmp_parse_response(resp, cut, &v) < 0);
+	uint8_t lie[sizeof(resp)];
+	memcpy(lie, resp, sizeof(resp));
+	lie[1] = 0x84; /* a length of 4 bytes: refused */
+	CHECK(snmp_parse_response(lie, sizeof(lie), &v) < 0);
+}
+
+static void cpe_names(void)
+{
+	char out[200];
+	cpe23_format("cpe:/a:openbsd:openssh:8.5p1", "8.5", "p1", out, sizeof(out));
+	CHECK_STR(out, "cpe:2.3:a:openbsd:openssh:8.5:p1:*:*:*:*:*:*");
+	cpe23_format("cpe:/a:vsftpd_project:vsftpd:{service.version}", "2.3.4", "", out, sizeof(out));
+	CHECK_STR(out, "cpe:2.3:a:vsftpd_project:vsftpd:2.3.4:*:*:*:*:*:*:*");
+	cpe23_format("cpe:/a:acme:mini_httpd", "", NULL, out, sizeof(out));
+	CHECK_STR(out, "cpe:2.3:a:acme:mini_httpd:*:*:*:*:*:*:*:*");
+	cpe23_format("cpe:/h:Vendor:Model(X)", "1", NULL, out, sizeof(out));
+	CHECK_STR(out, "cpe:2.3:h:vendor:model\\(x\\):1:*:*:*:*:*:*:*");
+	cpe23_format("nonsense", "1", NULL, out, sizeof(out));
+	CHECK_STR(out, "");
+}
+
+static void svc_identity(void)
+{
+	struct fp_set set = { 0 };
+	struct dm_err e;
+	CHECK_INT(fp_set_load_dir(&set, DORMANT_DATADIR "/fingerprints", &e), 0);
+	struct svc s = { .fps = &set };
+	svc_evidence(&s, "ssh.banner", "OpenSSH_7.4p1 Raspbian-10+deb9u7", 32);
+	CHECK_STR(s.out.product, "OpenSSH");
+	CHECK_STR(s.out.version, "7.4");
+	CHECK_STR(s.out.update, "p1");
+	CHECK_STR(s.out.cpe, "cpe:2.3:a:openbsd:openssh:7.4:p1:*:*:*:*:*:*");
+	struct svc cam = { .fps = &set };
+	const char *realm = "Digest realm=\"Login to 3G0123456789ABC\"";
+	svc_evidence(&cam, "http_header.wwwauth", realm, strlen(realm));
+	CHECK_STR(cam.out.device, "camera");
+	CHECK_STR(cam.out.vendor, "Dahua");
+	fp_set_release(&set);
+}
+
+SUITE(suite_probe, "probe", T(http_responses), T(telnet_negotiation), T(snmp_replies), T(cpe_names), T(svc_identity));
