@@ -35,6 +35,7 @@ test: $(TESTBUILD)/build.ninja FORCE
 bench: $(BUILD)/dormant
 	@scripts/deps bench
 	bench/scan-bench.sh $(BUILD)/dormant
+	bench/services-bench.sh $(BUILD)/dormant
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) build-fuzz

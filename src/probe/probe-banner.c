@@ -108,7 +108,7 @@ static void banner_finish(struct pconn *c, bool ok)
 		if (sw) svc_evidence(s, "ssh.banner", sw + 1, strlen(sw + 1));
 	} else if (!strncmp(line, "RFB ", 4)) {
 		snprintf(o->name, sizeof(o->name), "vnc");
-		snprintf(o->info, sizeof(o->info), "protocol %s", line + 4);
+		snprintf(o->info, sizeof(o->info), "protocol %.200s", line + 4);
 	} else if (!strncmp(line, "+OK", 3)) {
 		snprintf(o->name, sizeof(o->name), "pop3");
 		svc_evidence(s, "pop3.banner", line + MIN(l, 4), l - MIN(l, 4));

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Service identification benchmark: the lab's TCP services, dormant -sV and
+# nmap -sV side by side in one run on the same (host, port) set, each
+# scored against the lab's truth (service, product, version; versions from
+# the installed Debian packages). Also dormant fingerprint verify over
+# Recog's databases. Prints Markdown (also bench/out/services-bench.md).
+# Usage: bench/services-bench.sh [path/to/dormant]   (root; make bench)
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+D=$(realpath "${1:-$ROOT/build/dormant}")
+export DM_BUILD=${DM_BUILD:-$ROOT/build} DM_LAB_PREFIX=dmv
+P=dmv
+LAB="$ROOT/tests/lab/lab.sh"
+OUT="$ROOT/bench/out"
+mkdir -p "$OUT"
+[ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 2; }
+trap '"$LAB" down >/dev/null 2>&1' EXIT
+"$LAB" up >/dev/null || exit 3
+HOSTS=198.18.0.10-16
+PORTS=21,22,23,80,443,554,1883,2222,6379,8080,8443,10080
+now() { date +%s.%N; }
+t0=$(now)
+ip netns exec "$P-scan" "$D" scan $HOSTS -p $PORTS -sV --db "$OUT/svc.db" -oX "$OUT/dormant-sv.xml" -q
+t1=$(now)
+ip netns exec "$P-scan" timeout 900 nmap -sV -n -p $PORTS $HOSTS -oX "$OUT/nmap-sv.xml" >/dev/null 2>&1
+t2=$(now)
+DW=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+NW=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }')
+nginx=$(nginx -v 2>&1 | sed -E 's/.*nginx\/([0-9.]+).*/\1/')
+lighttpd=$(lighttpd -v | sed -E 's/^lighttpd\/([0-9.]+).*/\1/')
+openssh=$(ssh -V 2>&1 | sed -E 's/^OpenSSH_([0-9.]+p[0-9]+).*/\1/')
+vsftpd=$(dpkg-query -W -f='${Version}' vsftpd | sed -E 's/^([0-9.]+).*/\1/')
+redis=$(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/')
+mosquitto=$(mosquitto -h 2>&1 | sed -nE 's/^mosquitto version ([0-9.]+).*/\1/p')
+python3 - "$OUT" "$DW" "$NW" "$nginx" "$lighttpd" "$openssh" "$vsftpd" "$redis" "$mosquitto" <<'PY' | tee "$OUT/services-bench.md"
+import sys, xml.etree.ElementTree as ET
+out, dw, nw, nginx, lighttpd, openssh, vsftpd, redis, mosquitto = sys.argv[1:]
+# the lab's truth: (host, port) -> (service, product, version); None = nothing to expect
+truth = {
+    ("198.18.0.10", 80): ("http", "nginx", nginx),
+    ("198.18.0.10", 443): ("https", "nginx", nginx),
+    ("198.18.0.10", 8080): ("http", "lighttpd", lighttpd),
+    ("198.18.0.10", 8443): ("https", "nginx", nginx),
+    ("198.18.0.11", 21): ("ftp", "vsftpd", vsftpd),
+    ("198.18.0.11", 22): ("ssh", "OpenSSH", openssh),
+    ("198.18.0.12", 23): ("telnet", None, None),
+    ("198.18.0.12", 1883): ("mqtt", "Mosquitto", mosquitto),
+    ("198.18.0.13", 6379): ("redis", "Redis", redis),
+    ("198.18.0.15", 80): ("http", "camera", None),
+    ("198.18.0.15", 554): ("rtsp", None, None),
+    ("198.18.0.16", 21): ("ftp", "vsftpd", "2.3.4"),
+    ("198.18.0.16", 22): ("ssh", "OpenSSH", "7.7p1"),
+    ("198.18.0.16", 2222): ("ssh", "OpenSSH", openssh),
+    ("198.18.0.16", 10080): ("http", "lighttpd", lighttpd),
+}
+def load(path):
+    got = {}
+    for h in ET.parse(path).getroot().iter("host"):
+        ip = h.find("address").get("addr")
+        for p in h.iter("port"):
+            s = p.find("service")
+            if s is None: continue
+            name = s.get("name", "")
+            if s.get("tunnel") == "ssl" and name == "http": name = "https"
+            if name == "ssl/http": name = "https"
+            prod = (s.get("product", "") + " " + s.get("devicetype", "") + " " + s.get("extrainfo", "")).lower()
+            got[(ip, int(p.get("portid")))] = (name, prod, s.get("version", ""))
+    return got
+def score(got):
+    ok = {"service": 0, "product": 0, "version": 0}
+    n = {"service": 0, "product": 0, "version": 0}
+    miss = []
+    for k, (svc, prod, ver) in truth.items():
+        g = got.get(k, ("", "", ""))
+        n["service"] += 1
+        if g[0] == svc: ok["service"] += 1
+        else: miss.append(f"{k[0]}:{k[1]} service {g[0] or '-'}")
+        if prod:
+            n["product"] += 1
+            if prod.lower() in g[1]: ok["product"] += 1
+            else: miss.append(f"{k[0]}:{k[1]} product {g[1].strip() or '-'}")
+        if ver:
+            n["version"] += 1
+            if g[2].replace(" ", "").startswith(ver): ok["version"] += 1
+            else: miss.append(f"{k[0]}:{k[1]} version {g[2] or '-'}")
+    return ok, n, miss
+d, nm = score(load(f"{out}/dormant-sv.xml")), score(load(f"{out}/nmap-sv.xml"))
+print(f"## Services: {len(truth)} lab TCP services (hosts 198.18.0.10-16)\n")
+print("| tool | wall s | service | product | version | command |")
+print("|---|---|---|---|---|---|")
+for name, w, (ok, n, _), cmd in (("dormant", dw, d, "`dormant scan HOSTS -p PORTS -sV`"), ("nmap 7.93", nw, nm, "`nmap -sV -n -p PORTS HOSTS`")):
+    print(f"| {name} | {w} | {ok['service']}/{n['service']} | {ok['product']}/{n['product']} | {ok['version']}/{n['version']} | {cmd} |")
+print(f"\ndormant wall / nmap wall: {float(dw) / float(nw):.3f} (goal <= 0.1)\n")
+for name, (_, _, miss) in (("dormant", d), ("nmap", nm)):
+    print(f"{name} misses: " + ("none" if not miss else "; ".join(miss)))
+PY
+echo
+{
+	echo "## Recog fingerprint examples"
+	echo
+	echo '`dormant fingerprint verify ../shared/recog`:'
+	echo
+	"$D" fingerprint verify "$ROOT/../shared/recog" | sed 's/^/    /'
+	echo
+	echo '`dormant fingerprint verify data/fingerprints`:'
+	echo
+	"$D" fingerprint verify "$ROOT/data/fingerprints" | sed 's/^/    /'
+} | tee -a "$OUT/services-bench.md"
