@@ -10,6 +10,7 @@
 #include "model/rundiff.h"
 #include "report/report-diff.h"
 #include "report/report.h"
+#include "net/oui.h"
 #include "probe/services.h"
 #include "scan/scan.h"
 #include "scan/udp-payloads.h"
@@ -331,11 +332,22 @@ static int run_scan(int argc, char **argv, bool audit)
 		size_t nt;
 		struct service_target *tg = open_tcp(&rs, &nt);
 		struct services_config svc = { .fps = &fps, .per_host = a.per_host ? (unsigned)a.per_host : 4,
-					       .max_inflight = 512, .sink = &sink };
+					       .max_inflight = 2048, .sink = &sink };
 		double t0 = now_mono();
 		services_probe_tcp(&svc, tg, nt);
 		log_debug("%s: identified %zu TCP services in %.2f s", name, nt, now_mono() - t0);
 		free(tg);
+	}
+	struct oui_db oui;
+	struct dm_err oe;
+	if (oui_load(&oui, OUI_DEFAULT_PATH, &oe) == 0) {
+		for (size_t i = 0; i < rs.n_hosts; i++) {
+			const char *v = rs.hosts[i].h.has_mac ? oui_vendor(&oui, rs.hosts[i].h.mac) : NULL;
+			if (v) snprintf(rs.hosts[i].vendor, sizeof(rs.hosts[i].vendor), "%s", v);
+		}
+		oui_release(&oui);
+	} else {
+		log_debug("%s: no MAC vendors: %s", name, oe.msg);
 	}
 	resultset_sort(&rs);
 	if ((r = store_save_results(st, run, &rs)) < 0 || (r = store_run_finish(st, run, "done", now_real())) < 0) {

@@ -34,8 +34,10 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 		} else {
 			buf_puts(&b, ",\"mac\":null");
 		}
-		buf_printf(&b, ",\"vendor\":null,\"hostname\":null,\"state\":\"up\",\"how\":\"%s\",\"reason\":",
-			   host_how_name(he->h.how));
+		buf_puts(&b, ",\"vendor\":");
+		if (he->vendor[0]) json_put_str(&b, he->vendor);
+		else buf_puts(&b, "null");
+		buf_printf(&b, ",\"hostname\":null,\"state\":\"up\",\"how\":\"%s\",\"reason\":", host_how_name(he->h.how));
 		json_put_str(&b, he->h.reason ? he->h.reason : "");
 		buf_printf(&b, ",\"closed\":%llu,\"filtered\":%llu,\"run\":%lld}\n", (unsigned long long)he->closed,
 			   (unsigned long long)he->filtered, (long long)m->run_id);

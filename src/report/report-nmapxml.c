@@ -60,7 +60,9 @@ int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_met
 		if (he->h.has_mac) {
 			char mac[24];
 			mac_fmt(he->h.mac, mac, sizeof(mac));
-			buf_printf(&b, "<address addr=\"%s\" addrtype=\"mac\"/>\n", mac);
+			buf_printf(&b, "<address addr=\"%s\" addrtype=\"mac\"", mac);
+			if (he->vendor[0]) buf_puts(&b, " vendor=\""), xml_put_str(&b, he->vendor), buf_puts(&b, "\"");
+			buf_puts(&b, "/>\n");
 		}
 		buf_puts(&b, "<hostnames>\n</hostnames>\n<ports>");
 		if (he->closed) buf_printf(&b, "<extraports state=\"closed\" count=\"%llu\">\n<extrareasons reason=\"resets\" count=\"%llu\"/>\n</extraports>\n",

@@ -49,8 +49,8 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 		char ip[IPADDR_STRLEN], mac[24] = "";
 		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
 		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
-		fprintf(f, "\n%s  up (%s)%s%s\n", ip, he->h.reason ? he->h.reason : host_how_name(he->h.how),
-			he->h.has_mac ? "  MAC " : "", mac);
+		fprintf(f, "\n%s  up (%s)%s%s%s%s%s\n", ip, he->h.reason ? he->h.reason : host_how_name(he->h.how),
+			he->h.has_mac ? "  MAC " : "", mac, he->vendor[0] ? " (" : "", he->vendor, he->vendor[0] ? ")" : "");
 		size_t shown = 0;
 		for (size_t j = 0; j < he->n_ports; j++) {
 			const struct port_entry *pe = &he->ports[j];

@@ -1,5 +1,5 @@
 /* UDP request payloads, written from the protocol specifications:
- * SNMP (RFC 3416 GetRequest for sysDescr.0 and sysObjectID.0, v2c, community "public"),
+ * SNMP (RFC 3416 GetRequest for sysDescr.0 and sysObjectID.0, v2c and v1, community "public"),
  * NTP (RFC 5905 client request), SSDP (UPnP 1.1 M-SEARCH), WS-Discovery
  * (OASIS Probe for ONVIF NetworkVideoTransmitter, i.e. IP cameras), mDNS
  * (RFC 6762 legacy unicast query for the DNS-SD service list) and DNS. */
@@ -14,6 +14,17 @@ static const uint8_t snmp_get_sysdescr[] = {
 	0x30, 0x1c,                                                 /* varbind list */
 	0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00, /* sysDescr.0 */
 	0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x02, 0x00, 0x05, 0x00, /* sysObjectID.0 */
+};
+
+/* The same request in SNMP v1, which old agents answer when they ignore v2c. */
+static const uint8_t snmp_v1_get_sysdescr[] = {
+	0x30, 0x37, 0x02, 0x01, 0x00,                               /* SEQUENCE, version 1 */
+	0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
+	0xa0, 0x2a, 0x02, 0x04, 0x64, 0x6f, 0x72, 0x6e,
+	0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
+	0x30, 0x1c,
+	0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00,
+	0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x02, 0x00, 0x05, 0x00,
 };
 
 static const uint8_t ntp_client[48] = { 0xe3 }; /* LI unknown, version 4, mode 3 (client) */
@@ -52,6 +63,7 @@ static const struct udp_payload payloads[] = {
 	{ 53, "dns", dns_version_bind, sizeof(dns_version_bind) },
 	{ 123, "ntp", ntp_client, sizeof(ntp_client) },
 	{ 161, "snmp", snmp_get_sysdescr, sizeof(snmp_get_sysdescr) },
+	{ 161, "snmp-v1", snmp_v1_get_sysdescr, sizeof(snmp_v1_get_sysdescr) },
 	{ 1900, "ssdp", (const uint8_t *)ssdp_msearch, sizeof(ssdp_msearch) - 1 },
 	{ 3702, "ws-discovery", (const uint8_t *)wsd_probe, sizeof(wsd_probe) - 1 },
 	{ 5353, "mdns", mdns_services, sizeof(mdns_services) },
@@ -64,5 +76,12 @@ const struct udp_payload *udp_payload_for(uint16_t port)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(payloads); i++)
 		if (payloads[i].port == port) return &payloads[i];
+	return NULL;
+}
+
+const struct udp_payload *udp_payload_next(const struct udp_payload *prev)
+{
+	for (size_t i = (size_t)(prev - payloads) + 1; i < ARRAY_SIZE(payloads); i++)
+		if (payloads[i].port == prev->port) return &payloads[i];
 	return NULL;
 }

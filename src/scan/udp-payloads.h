@@ -13,5 +13,7 @@ struct udp_payload {
 
 /* The payload for port, or NULL (then an empty datagram is sent). */
 const struct udp_payload *udp_payload_for(uint16_t port);
+/* The port's next payload after prev (several versions of a protocol), or NULL. */
+const struct udp_payload *udp_payload_next(const struct udp_payload *prev);
 extern const uint16_t udp_default_ports[];
 extern const size_t udp_default_ports_count;

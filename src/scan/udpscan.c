@@ -151,8 +151,10 @@ int udpscan_run(const struct udpscan_config *c, struct udpscan_stats *st, struct
 			struct sockaddr_storage ss;
 			socklen_t sl = ipaddr_to_sockaddr(&ip, port, &ss);
 			int fd = ip.family == AF_INET ? fd4 : fd6;
-			if (sendto(fd, pl ? pl->data : (const uint8_t *)"", pl ? pl->len : 0, 0, (struct sockaddr *)&ss, sl) >= 0)
-				st->sent++;
+			do {
+				if (sendto(fd, pl ? pl->data : (const uint8_t *)"", pl ? pl->len : 0, 0, (struct sockaddr *)&ss, sl) >= 0)
+					st->sent++;
+			} while (pl && (pl = udp_payload_next(pl)));
 			ratelimit_sent(&rl, 1);
 			drain(&s, fd4);
 			if (fd6 >= 0) drain(&s, fd6);

@@ -53,7 +53,8 @@ static const char *const migrations[] = {
 	"  anonymous INTEGER NOT NULL DEFAULT 0, tls_versions INTEGER, tls_tested INTEGER, tls_subject TEXT,"
 	"  tls_issuer TEXT, tls_not_before REAL, tls_not_after REAL, tls_self_signed INTEGER, tls_expired INTEGER,"
 	"  tls_sha256 TEXT, ts REAL NOT NULL,"
-	"  PRIMARY KEY (run_id, asset_id, proto, port));",
+	"  PRIMARY KEY (run_id, asset_id, proto, port));"
+	"ALTER TABLE assets ADD COLUMN vendor TEXT;",
 };
 
 static int fail(struct store *s, struct dm_err *e, const char *what)
@@ -218,7 +219,7 @@ static int sq_run_finish(struct store *s, int64_t id, const char *status, double
 }
 
 static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *ip, const char *mac,
-			    double ts, int64_t run)
+			    const char *vendor, double ts, int64_t run)
 {
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, ip, -1, SQLITE_TRANSIENT);
@@ -226,6 +227,8 @@ static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *se
 	else sqlite3_bind_null(ins, 2);
 	sqlite3_bind_double(ins, 3, ts);
 	sqlite3_bind_int64(ins, 4, run);
+	if (vendor && *vendor) sqlite3_bind_text(ins, 5, vendor, -1, SQLITE_TRANSIENT);
+	else sqlite3_bind_null(ins, 5);
 	if (sqlite3_step(ins) != SQLITE_DONE) return -1;
 	sqlite3_reset(sel);
 	sqlite3_bind_text(sel, 1, ip, -1, SQLITE_TRANSIENT);
@@ -241,8 +244,9 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 	int r = 0;
 	if (exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run) VALUES (?1, ?2, ?3, ?3, ?4, ?4)"
-			       " ON CONFLICT(ip) DO UPDATE SET mac = coalesce(excluded.mac, mac),"
+			       "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor)"
+			       " VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)"
+			       " ON CONFLICT(ip) DO UPDATE SET mac = coalesce(excluded.mac, mac), vendor = coalesce(excluded.vendor, vendor),"
 			       " last_seen = max(last_seen, excluded.last_seen), last_run = max(last_run, excluded.last_run)",
 			       -1, &ins_asset, NULL) ||
 	    sqlite3_prepare_v2(s->db, "SELECT id FROM assets WHERE ip = ?", -1, &sel_asset, NULL) ||
@@ -285,7 +289,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
 		double ts = he->h.ts;
 		for (size_t j = 0; j < he->n_ports; j++) ts = MAX(ts, he->ports[j].ts);
-		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL, ts, run);
+		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL, he->vendor, ts, run);
 		if (aid < 0) {
 			r = fail(s, NULL, "asset");
 			goto out;
@@ -391,7 +395,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT a.ip, h.how, h.reason, h.mac, h.ttl, h.ts, h.closed, h.filtered FROM host_obs h"
+			       "SELECT a.ip, h.how, h.reason, h.mac, h.ttl, h.ts, h.closed, h.filtered, a.vendor FROM host_obs h"
 			       " JOIN assets a ON a.id = h.asset_id WHERE h.run_id = ?",
 			       -1, &st, NULL))
 		return fail(s, NULL, "load");
@@ -410,6 +414,8 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 		else he->h = h;
 		he->closed = (uint64_t)sqlite3_column_int64(st, 6);
 		he->filtered = (uint64_t)sqlite3_column_int64(st, 7);
+		const char *vendor = (const char *)sqlite3_column_text(st, 8);
+		if (vendor) snprintf(he->vendor, sizeof(he->vendor), "%s", vendor);
 	}
 	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(s->db,

@@ -4,6 +4,7 @@
 #include "fuzz.h"
 #include "probe/services.h"
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -11,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p = data + 1;
 	size_t n = size - 1;
 	static const uint16_t udp_ports[] = { 161, 1900, 3702, 5353, 123, 53, 9 };
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0: {
 		struct http_resp r;
 		http_parse_response(p, n, data[0] & 4, &r);
@@ -26,6 +27,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: {
 		struct snmp_values v;
 		snmp_parse_response(p, n, &v);
+		break;
+	}
+	case 4: {
+		/* a TCP protocol's own reading of the bytes: on_data, then finish */
+		static const struct proto_ops *const protos[] = { &proto_banner, &proto_http, &proto_rtsp, &proto_mqtt,
+								  &proto_redis, &proto_sslv3, &proto_favicon };
+		const struct proto_ops *ops = protos[(data[0] >> 3) % 7];
+		struct svc s = { 0 };
+		s.out.ip = ipaddr_v4(0xc6120001);
+		s.out.port = 80;
+		struct pconn c = { .fd = -1, .svc = &s, .ops = ops, .cap = 8192 };
+		c.rbuf = malloc(c.cap + 1);
+		c.rlen = n < c.cap ? n : c.cap;
+		memcpy(c.rbuf, p, c.rlen);
+		c.rbuf[c.rlen] = 0;
+		if (c.rlen) {
+			int r = ops->on_data(&c);
+			ops->finish(&c, r != PR_FAIL);
+		}
+		free(c.rbuf);
 		break;
 	}
 	default: {

@@ -19,6 +19,7 @@
 #                           on 80, RTSP on 554
 #   ${P}-old   198.18.0.16  outdated banners: "OpenSSH_7.7p1" on 22, "vsFTPd 2.3.4" on 21; real
 #                           OpenSSH on 2222 and lighttpd on 10080 (non-standard ports)
+#                           7000 talks without end, 7443 accepts and stalls (hostile peers)
 #   ${P}-web also serves TLS: 443 (nginx, expired self-signed certificate), 8443 (TLS 1.0 only)
 #   ${P}-dark1 198.18.0.20, ${P}-dark2 198.18.0.21: drop every IP packet, answer only ARP
 #   ${P}-big   198.18.254.2; local 198.19.0.0/17 (every address answers), blackhole
@@ -210,6 +211,9 @@ up_servers() {
 	sed -e 's/198.18.0.10/198.18.0.16/; s/= 8080/= 10080/; s/lighttpd.pid.d/lighttpd-old.pid.d/' \
 		"$STATE/lighttpd.conf" >"$STATE/lighttpd-old.conf"
 	start lighttpd-old "$P-old" lighttpd -D -f "$STATE/lighttpd-old.conf"
+	# hostile devices: one that never stops talking, one that accepts and says nothing
+	start endless "$P-old" socat TCP-LISTEN:7000,bind=198.18.0.16,fork,reuseaddr EXEC:"yes HOSTILE-BANNER-WITHOUT-END"
+	start stall "$P-old" socat TCP-LISTEN:7443,bind=198.18.0.16,fork,reuseaddr EXEC:"sleep 60"
 	start redis "$P-db" redis-server --bind 198.18.0.13 --port 6379 --daemonize no --save "" --appendonly no \
 		--protected-mode no --dir "$STATE/redis"
 	wait_tcp nginx 198.18.0.10 80
@@ -227,6 +231,8 @@ up_servers() {
 	wait_tcp old-ftp 198.18.0.16 21
 	wait_tcp sshd-2222 198.18.0.16 2222
 	wait_tcp lighttpd-old 198.18.0.16 10080
+	wait_tcp endless 198.18.0.16 7000
+	wait_tcp stall 198.18.0.16 7443
 }
 
 down() {

@@ -144,6 +144,24 @@ PY
 }
 check services_identified_with_product_and_version t_services
 
+t_hostile_peers() {
+	local t0 t1
+	t0=$(date +%s)
+	dm scan 198.18.0.16 -p 7000,7443 -sV -oJ "$OUT/hostile.jsonl" -q || return 1
+	t1=$(date +%s)
+	echo "took $((t1 - t0)) s"
+	[ $((t1 - t0)) -le 30 ] || return 1 # every probe has a deadline: no hang
+	python3 - "$OUT/hostile.jsonl" <<'PY'
+import json, sys
+sv = {r["port"]: r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "service"}
+assert set(sv) == {7000, 7443}, sv.keys()
+assert sv[7000]["name"] == "unknown" and "HOSTILE-BANNER" in sv[7000]["banner"], sv[7000]
+assert len(sv[7000]["banner"]) < 600 # capped
+assert sv[7443]["name"] == "unknown" and sv[7443]["banner"] == "", sv[7443]
+PY
+}
+check hostile_peers_end_with_unknown_not_a_hang t_hostile_peers
+
 t_idle_host_up_all_closed() {
 	grep -q '"type":"host".*"ip":"198.18.0.14".*"closed":10106' "$OUT/ports.jsonl"
 }

@@ -1,6 +1,7 @@
 /* net/: targets, exclusions and safety classes, ports, permutation, ranges. */
 #include "test.h"
 #include "base/util.h"
+#include "net/oui.h"
 #include "net/permute.h"
 #include "net/ports.h"
 #include "net/targets.h"
@@ -230,3 +231,21 @@ static void rangesets(void)
 SUITE(suite_net, "net", T(cidr_ranges_and_patterns), T(exclusions_always_win), T(public_needs_flag_and_multicast_never),
       T(bad_targets_name_the_input), T(port_lists), T(top_ports_are_ranked_and_unique), T(permutation_is_a_bijection),
       T(shards_partition_and_resume_continues), T(rangesets));
+
+static void oui_vendors(void)
+{
+	struct oui_db db;
+	struct dm_err e;
+	if (oui_load(&db, OUI_DEFAULT_PATH, &e) < 0) {
+		printf("    skip: %s\n", e.msg);
+		return;
+	}
+	CHECK(db.n > 10000);
+	const uint8_t cisco[6] = { 0x00, 0x00, 0x0c, 1, 2, 3 }, local[6] = { 0x02, 0x00, 0x5e, 0, 0, 1 };
+	CHECK(oui_vendor(&db, cisco) && strstr(oui_vendor(&db, cisco), "Cisco"));
+	CHECK(oui_vendor(&db, local) == NULL);
+	oui_release(&db);
+	CHECK(oui_load(&db, "/nonexistent/oui.txt", &e) < 0);
+}
+
+SUITE(suite_net2, "net", T(oui_vendors));
