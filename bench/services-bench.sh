@@ -26,12 +26,7 @@ ip netns exec "$P-scan" timeout 900 nmap -sV -n -p $PORTS $HOSTS -oX "$OUT/nmap-
 t2=$(now)
 DW=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 NW=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }')
-nginx=$(nginx -v 2>&1 | sed -E 's/.*nginx\/([0-9.]+).*/\1/')
-lighttpd=$(lighttpd -v | sed -E 's/^lighttpd\/([0-9.]+).*/\1/')
-openssh=$(ssh -V 2>&1 | sed -E 's/^OpenSSH_([0-9.]+p[0-9]+).*/\1/')
-vsftpd=$(dpkg-query -W -f='${Version}' vsftpd | sed -E 's/^([0-9.]+).*/\1/')
-redis=$(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/')
-mosquitto=$(mosquitto -h 2>&1 | sed -nE 's/^mosquitto version ([0-9.]+).*/\1/p')
+. "$ROOT/tests/lab/truth-versions.sh"
 python3 - "$OUT" "$DW" "$NW" "$nginx" "$lighttpd" "$openssh" "$vsftpd" "$redis" "$mosquitto" <<'PY' | tee "$OUT/services-bench.md"
 import sys, xml.etree.ElementTree as ET
 out, dw, nw, nginx, lighttpd, openssh, vsftpd, redis, mosquitto = sys.argv[1:]

@@ -1,6 +1,7 @@
 /* Allocation wrappers that turn exhaustion into a clean abort message. */
 #include "base/util.h"
 #include <string.h>
+#include <sys/resource.h>
 
 static void oom(void)
 {
@@ -34,4 +35,14 @@ char *xstrdup(const char *s)
 	char *p = strdup(s);
 	if (!p) oom();
 	return p;
+}
+
+unsigned fd_budget(unsigned want)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return want;
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur == RLIM_INFINITY || want + 64 <= rl.rlim_cur) return want;
+	return rl.rlim_cur > 128 ? (unsigned)(rl.rlim_cur - 64) : 32;
 }

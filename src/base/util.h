@@ -22,6 +22,10 @@ static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
 #define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
 #define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
 
+/* Raises the open-file limit to its hard maximum and returns how many of
+ * want descriptors may be used at once, keeping 64 spare. */
+unsigned fd_budget(unsigned want);
+
 /* Aborts on allocation failure: input cannot trigger it, only exhaustion. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

@@ -10,7 +10,6 @@
 #include <openssl/ssl.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 enum { P_CONNECT, P_TLS, P_WRITE, P_READ };
@@ -76,12 +75,7 @@ struct conn_engine *conn_engine_new(const struct conn_engine_config *cfg)
 	ce->cfg = *cfg;
 	if (!ce->cfg.max_inflight) ce->cfg.max_inflight = 512;
 	if (!ce->cfg.per_host) ce->cfg.per_host = 4;
-	struct rlimit rl;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur != RLIM_INFINITY && ce->cfg.max_inflight + 64 > rl.rlim_cur)
-		ce->cfg.max_inflight = (unsigned)(rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 32);
+	ce->cfg.max_inflight = fd_budget(ce->cfg.max_inflight);
 	ce->ep = epoll_create1(EPOLL_CLOEXEC);
 	ce->conns = xcalloc(ce->cfg.max_inflight, sizeof(*ce->conns));
 	ce->conn_ip = xcalloc(ce->cfg.max_inflight, sizeof(*ce->conn_ip));

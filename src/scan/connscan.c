@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 struct slot {
@@ -124,12 +123,7 @@ int connscan_run(const struct connscan_config *c, struct connscan_stats *st, str
 	if (!c->ping && c->resume && resume_is_done(c->resume, PHASE_CONNECT)) return 0;
 	uint64_t ntargets = c->v4->count + c->n_v6, space = ntargets * c->nports;
 	if (space == 0) return 0;
-	struct rlimit rl;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	unsigned cap = c->max_inflight ? c->max_inflight : 1024;
-	if (rl.rlim_cur != RLIM_INFINITY && cap + 64 > rl.rlim_cur) cap = (unsigned)(rl.rlim_cur > 128 ? rl.rlim_cur - 64 : 64);
+	unsigned cap = fd_budget(c->max_inflight ? c->max_inflight : 1024);
 	struct cs s = { .c = c, .cap = cap, .st = st };
 	s.slots = xcalloc(cap, sizeof(*s.slots));
 	s.fifo_cap = (size_t)cap * 2;
