@@ -19,6 +19,7 @@ struct pending {
 	struct ipaddr ip;
 	uint16_t port;
 	const struct proto_ops *ops;
+	double timeout;
 };
 
 struct hostcount {
@@ -95,7 +96,7 @@ static SSL_CTX *ctx_for(struct conn_engine *ce, int version)
 }
 
 void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
-		     const struct proto_ops *ops)
+		     const struct proto_ops *ops, double timeout)
 {
 	if (ce->qlen == ce->qcap) {
 		size_t nc = ce->qcap ? ce->qcap * 2 : 256;
@@ -106,7 +107,7 @@ void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipadd
 		ce->qcap = nc;
 		ce->qhead = 0;
 	}
-	ce->q[(ce->qhead + ce->qlen++) % ce->qcap] = (struct pending){ svc, *ip, port, ops };
+	ce->q[(ce->qhead + ce->qlen++) % ce->qcap] = (struct pending){ svc, *ip, port, ops, timeout };
 }
 
 static struct hostcount *host_slot(struct conn_engine *ce, const struct ipaddr *ip, bool create)
@@ -168,7 +169,7 @@ static bool start_conn(struct conn_engine *ce, const struct pending *p, double n
 	c->ops = p->ops;
 	c->cap = p->ops->cap ? p->ops->cap : 16384;
 	c->rbuf = xmalloc(c->cap + 1);
-	c->deadline = now + (p->ops->timeout > 0 ? p->ops->timeout : 5);
+	c->deadline = now + (p->timeout > 0 ? p->timeout : p->ops->timeout > 0 ? p->ops->timeout : 5);
 	c->phase = P_CONNECT;
 	ce->conn_ip[slot] = p->ip;
 	host_slot(ce, &p->ip, true)->n++;
@@ -300,7 +301,7 @@ void conn_engine_run(struct conn_engine *ce, void (*on_done)(void *, struct svc 
 			struct hostcount *h = host_slot(ce, &p.ip, false);
 			if ((h && h->n >= ce->cfg.per_host) ||
 			    (ce->cfg.rate > 0 && ratelimit_acquire(&ce->rl, 1) == 0) || !start_conn(ce, &p, now)) {
-				conn_engine_add(ce, p.svc, &p.ip, p.port, p.ops);
+				conn_engine_add(ce, p.svc, &p.ip, p.port, p.ops, p.timeout);
 				continue;
 			}
 			ratelimit_sent(&ce->rl, 1);

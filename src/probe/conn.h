@@ -60,9 +60,10 @@ struct conn_engine_config {
 };
 
 struct conn_engine *conn_engine_new(const struct conn_engine_config *cfg);
-/* Schedules a probe of svc's address and port with ops. */
+/* Schedules a probe of svc's address and port with ops; timeout 0 means
+ * the protocol's own deadline. */
 void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
-		     const struct proto_ops *ops);
+		     const struct proto_ops *ops, double timeout);
 /* Runs until no probe is queued or in flight. on_done is called after each
  * probe's finish() and may add more probes. */
 void conn_engine_run(struct conn_engine *ce, void (*on_done)(void *ctx, struct svc *svc, const struct proto_ops *ops, bool ok),

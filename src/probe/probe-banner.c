@@ -66,9 +66,11 @@ static void banner_finish(struct pconn *c, bool ok)
 {
 	struct svc *s = c->svc;
 	struct obs_service *o = &s->out;
+	s->silent = c->rlen == 0;
 	if (!ok || c->rlen == 0) return;
 	const uint8_t *b = c->rbuf;
 	char line[512];
+	s->silent = false;
 	s->identified = true;
 	if (b[0] == IAC) {
 		uint8_t text[2048], reply[64];

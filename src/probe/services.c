@@ -47,11 +47,14 @@ struct run {
 	bool *favicon_done;
 };
 
-static void add(struct run *r, size_t i, const struct proto_ops *ops)
+static void add(struct run *r, size_t i, const struct proto_ops *ops, double timeout)
 {
 	r->pending[i]++;
-	conn_engine_add(r->ce, &r->svcs[i], &r->svcs[i].out.ip, r->svcs[i].out.port, ops);
+	conn_engine_add(r->ce, &r->svcs[i], &r->svcs[i].out.ip, r->svcs[i].out.port, ops, timeout);
 }
+
+/* After a silent banner wait, client-first probes get this long to be answered. */
+#define FANOUT_TIMEOUT 3.0
 
 static void emit(struct run *r, size_t i)
 {
@@ -71,18 +74,22 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		if ((ops == &proto_http || ops == &proto_https) && ok && !r->favicon_done[i] &&
 		    (https || !strcmp(s->out.name, "http"))) {
 			r->favicon_done[i] = true;
-			add(r, i, https ? &proto_favicon_tls : &proto_favicon);
+			add(r, i, https ? &proto_favicon_tls : &proto_favicon, 0);
 		}
 		if (s->out.tls.present && !s->tls_done) {
 			s->tls_done = true;
-			add(r, i, &proto_sslv3);
-			add(r, i, &proto_tls10);
-			add(r, i, &proto_tls11);
-			add(r, i, &proto_tls12);
-			add(r, i, &proto_tls13);
+			add(r, i, &proto_sslv3, 0);
+			add(r, i, &proto_tls10, 0);
+			add(r, i, &proto_tls11, 0);
+			add(r, i, &proto_tls12, 0);
+			add(r, i, &proto_tls13, 0);
 		}
+	} else if (ops == &proto_banner && s->silent) {
+		/* Nothing spoke first: a client-first protocol. Ask them all at once
+		 * rather than wait out each one's deadline in turn. */
+		while (s->next < s->n_plan) add(r, i, s->plan[s->next++], FANOUT_TIMEOUT);
 	} else if (s->next < s->n_plan) {
-		add(r, i, s->plan[s->next++]);
+		add(r, i, s->plan[s->next++], 0);
 	}
 	if (r->pending[i] == 0) emit(r, i);
 }
@@ -102,7 +109,7 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 		s->out.port = t[i].port;
 		s->out.proto = PROTO_TCP;
 		plan(s, t[i].port);
-		add(&r, i, s->plan[s->next++]);
+		add(&r, i, s->plan[s->next++], 0);
 	}
 	conn_engine_run(r.ce, on_done, &r);
 	conn_engine_free(r.ce);

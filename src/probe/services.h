@@ -17,6 +17,7 @@ struct svc {
 	unsigned n_plan, next;
 	bool identified;          /* a protocol recognised the service */
 	bool tls_done;            /* the TLS version checks were queued */
+	bool silent;              /* the banner wait heard nothing */
 	const struct fp_set *fps;
 };
 

@@ -60,7 +60,13 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 			char port[16];
 			snprintf(port, sizeof(port), "%u/%s", pe->port, proto_name(pe->proto));
 			const struct obs_service *sv = host_service(he, pe->proto, pe->port);
+			/* probed but not recognised: the port's usual name, with a '?' as nmap marks a guess */
+			char guess[32];
 			const char *svc = sv && strcmp(sv->name, "unknown") ? sv->name : port_service_name(pe->proto, pe->port);
+			if (sv && !strcmp(sv->name, "unknown")) {
+				snprintf(guess, sizeof(guess), "%s?", svc ? svc : "unknown");
+				svc = guess;
+			}
 			char detail[400] = "";
 			if (sv) service_summary(sv, detail, sizeof(detail));
 			fprintf(f, "  %-10s %-14s %-14s %s\n", port, port_state_name(pe->state), svc ? svc : "unknown",
