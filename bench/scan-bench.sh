@@ -17,6 +17,7 @@ RATE=${BENCH_RATE:-1000000}
 NMAP_RATE=${BENCH_NMAP_RATE:-100000}
 PORTS=22,80,443,8080
 mkdir -p "$OUT"
+rm -f "$OUT"/*.db "$OUT"/*.db-wal "$OUT"/*.db-shm # every run starts from an empty store
 [ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 2; }
 [ -x "$DM_BUILD/tests/listen-many" ] || ninja -C "$DM_BUILD" tests/listen-many >/dev/null
 cleanup() {

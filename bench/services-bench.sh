@@ -13,6 +13,7 @@ P=dmv
 LAB="$ROOT/tests/lab/lab.sh"
 OUT="$ROOT/bench/out"
 mkdir -p "$OUT"
+rm -f "$OUT"/*.db "$OUT"/*.db-wal "$OUT"/*.db-shm # every run starts from an empty store
 [ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 2; }
 trap '"$LAB" down >/dev/null 2>&1' EXIT
 "$LAB" up >/dev/null || exit 3

@@ -12,7 +12,8 @@ declare -A allowed=(
 	[store]="base net model store"
 	[report]="base net model report"
 	[probe]="base net model probe"
-	[cmd]="base net model scan probe store report cmd"
+	[vuln]="base net model vuln"
+	[cmd]="base net model scan probe vuln store report cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

@@ -2,6 +2,7 @@
  * device classes, and CPE 2.3 names split the way NVD splits them. */
 #include "probe/services.h"
 #include "base/util.h"
+#include "model/cpe.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,55 +32,17 @@ static const char *device_class(const char *hw)
 	return "other";
 }
 
-/* CPE 2.3 formatted-string escaping: everything but letters, digits,
- * '_', '-' and '.' is quoted with a backslash. */
-static size_t cpe_put(char *out, size_t w, size_t n, const char *v)
-{
-	if (!v || !*v) v = "*";
-	if (!strcmp(v, "*") || !strcmp(v, "-")) {
-		for (; *v && w + 1 < n; v++) out[w++] = *v;
-		return w;
-	}
-	for (; *v && w + 2 < n; v++) {
-		unsigned char c = (unsigned char)*v;
-		if (!isalnum(c) && c != '_' && c != '-' && c != '.') out[w++] = '\\';
-		out[w++] = (char)tolower(c);
-	}
-	return w;
-}
-
 void cpe23_format(const char *cpe, const char *version, const char *update, char *out, size_t n)
 {
-	char part[8] = "a", vendor[64] = "", product[96] = "", ver[64] = "";
+	/* Recog writes 2.2 URIs with {param} templates; the version and update
+	 * dormant split out replace whatever the template produced. */
+	struct cpe c;
 	out[0] = 0;
-	if (!strncmp(cpe, "cpe:/", 5)) {
-		/* 2.2 URI: cpe:/a:vendor:product:version */
-		char tmp[256];
-		snprintf(tmp, sizeof(tmp), "%s", cpe + 5);
-		char *save = NULL, *f[4] = { 0 };
-		int k = 0;
-		for (char *t = strtok_r(tmp, ":", &save); t && k < 4; t = strtok_r(NULL, ":", &save)) f[k++] = t;
-		if (k < 3) return;
-		snprintf(part, sizeof(part), "%s", f[0]);
-		snprintf(vendor, sizeof(vendor), "%s", f[1]);
-		snprintf(product, sizeof(product), "%s", f[2]);
-		if (k > 3) snprintf(ver, sizeof(ver), "%s", f[3]);
-	} else if (!strncmp(cpe, "cpe:2.3:", 8)) {
-		snprintf(out, n, "%s", cpe);
-		return;
-	} else {
-		return;
-	}
-	if (version && *version) snprintf(ver, sizeof(ver), "%s", version);
-	size_t w = (size_t)snprintf(out, n, "cpe:2.3:%s:", part);
-	w = cpe_put(out, w, n, vendor);
-	out[w++] = ':';
-	w = cpe_put(out, w, n, product);
-	out[w++] = ':';
-	w = cpe_put(out, w, n, ver);
-	out[w++] = ':';
-	w = cpe_put(out, w, n, update && *update ? update : "*");
-	snprintf(out + w, n - w, ":*:*:*:*:*:*");
+	if (cpe_parse(cpe, &c) < 0) return;
+	if (version && *version) cpe_set(&c, CPE_VERSION, version);
+	else if (strchr(c.v[CPE_VERSION], '{') || !c.v[CPE_VERSION][0]) cpe_set(&c, CPE_VERSION, NULL);
+	if (update && *update) cpe_set(&c, CPE_UPDATE, update);
+	cpe_format(&c, out, n);
 }
 
 void svc_evidence(struct svc *s, const char *key, const char *text, size_t len)

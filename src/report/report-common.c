@@ -3,6 +3,7 @@
 #include "base/escape.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "model/cpe.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -20,23 +21,9 @@ void format_port_ranges(struct buf *b, const uint16_t *ports, size_t n)
 
 void cpe23_to_uri(const char *cpe23, char *out, size_t n)
 {
-	/* cpe:2.3:part:vendor:product:version:update:... -> cpe:/part:vendor:product:version[:update] */
+	struct cpe c;
 	out[0] = 0;
-	if (strncmp(cpe23, "cpe:2.3:", 8)) return;
-	char f[6][96] = { "" };
-	const char *p = cpe23 + 8;
-	for (int k = 0; k < 5 && *p; k++) {
-		size_t w = 0;
-		for (; *p && *p != ':'; p++) {
-			if (*p == '\\' && p[1]) p++; /* unescape */
-			if (w + 1 < sizeof(f[k])) f[k][w++] = *p;
-		}
-		f[k][w] = 0;
-		if (*p == ':') p++;
-	}
-	size_t w = (size_t)snprintf(out, n, "cpe:/%s:%s:%s", f[0], f[1], f[2]);
-	if (strcmp(f[3], "*") && f[3][0]) w += (size_t)snprintf(out + w, n - MIN(w, n), ":%s", f[3]);
-	if (strcmp(f[4], "*") && f[4][0] && w < n) snprintf(out + w, n - w, ":%s", f[4]);
+	if (cpe_parse(cpe23, &c) == 0) cpe_format_uri(&c, out, n);
 }
 
 static void tls_version_list(struct buf *b, unsigned bits)

@@ -53,7 +53,8 @@ static const char *const migrations[] = {
 	"  anonymous INTEGER NOT NULL DEFAULT 0, tls_versions INTEGER, tls_tested INTEGER, tls_subject TEXT,"
 	"  tls_issuer TEXT, tls_not_before REAL, tls_not_after REAL, tls_self_signed INTEGER, tls_expired INTEGER,"
 	"  tls_sha256 TEXT, ts REAL NOT NULL,"
-	"  PRIMARY KEY (run_id, asset_id, proto, port));"
+	"  PRIMARY KEY (run_id, asset_id, proto, port));",
+	/* 3: the MAC vendor of an asset (IEEE registry) */
 	"ALTER TABLE assets ADD COLUMN vendor TEXT;",
 };
 
