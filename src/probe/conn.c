@@ -132,13 +132,9 @@ static void want(struct conn_engine *ce, struct pconn *c, unsigned slot, uint32_
 	if (epoll_ctl(ce->ep, EPOLL_CTL_MOD, c->fd, &ev) < 0) epoll_ctl(ce->ep, EPOLL_CTL_ADD, c->fd, &ev);
 }
 
-static void finish_conn(struct conn_engine *ce, unsigned slot, bool ok,
-			void (*on_done)(void *, struct svc *, const struct proto_ops *, bool), void *ctx)
+static void release_conn(struct conn_engine *ce, unsigned slot)
 {
 	struct pconn *c = &ce->conns[slot];
-	const struct proto_ops *ops = c->ops;
-	struct svc *svc = c->svc;
-	if (c->ops->finish) c->ops->finish(c, ok);
 	if (c->cert) X509_free(c->cert);
 	if (c->ssl) SSL_free(c->ssl);
 	epoll_ctl(ce->ep, EPOLL_CTL_DEL, c->fd, NULL);
@@ -150,6 +146,44 @@ static void finish_conn(struct conn_engine *ce, unsigned slot, bool ok,
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	ce->inflight--;
+}
+
+static bool listed(const struct proto_ops *op, const struct proto_ops *const *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ops[i] == op) return true;
+	return false;
+}
+
+unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops, size_t n)
+{
+	unsigned dropped = 0;
+	for (unsigned s = 0; s < ce->cfg.max_inflight; s++)
+		if (ce->conns[s].fd >= 0 && ce->conns[s].svc == svc && listed(ce->conns[s].ops, ops, n)) {
+			release_conn(ce, s);
+			dropped++;
+		}
+	size_t keep = 0, len = ce->qlen;
+	for (size_t i = 0; i < len; i++) {
+		struct pending p = ce->q[(ce->qhead + i) % ce->qcap];
+		if (p.svc == svc && listed(p.ops, ops, n)) {
+			dropped++;
+			continue;
+		}
+		ce->q[(ce->qhead + keep++) % ce->qcap] = p;
+	}
+	ce->qlen = keep;
+	return dropped;
+}
+
+static void finish_conn(struct conn_engine *ce, unsigned slot, bool ok,
+			void (*on_done)(void *, struct svc *, const struct proto_ops *, bool), void *ctx)
+{
+	struct pconn *c = &ce->conns[slot];
+	const struct proto_ops *ops = c->ops;
+	struct svc *svc = c->svc;
+	if (c->ops->finish) c->ops->finish(c, ok);
+	release_conn(ce, slot);
 	on_done(ctx, svc, ops, ok);
 }
 
@@ -210,6 +244,7 @@ static int advance(struct conn_engine *ce, unsigned slot)
 				c->tls_ok = true;
 				c->tls_negotiated = SSL_version(c->ssl);
 				c->cert = SSL_get1_peer_certificate(c->ssl);
+				if (c->ops->handshake_only) return 1;
 				c->phase = P_WRITE;
 				if (c->ops->start) c->ops->start(c);
 				continue;

@@ -19,6 +19,7 @@ struct proto_ops {
 	const char *name;
 	bool tls;            /* TLS handshake first (then start() speaks inside it) */
 	int tls_version;     /* 0: any; else the only TLS version offered (TLS1_VERSION ...) */
+	bool handshake_only; /* done as soon as the TLS handshake is */
 	size_t cap;          /* bytes read at most */
 	double timeout;      /* seconds for the whole exchange */
 	/* Queues the first bytes with pconn_send (or nothing: the server speaks first). */
@@ -68,4 +69,7 @@ void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipadd
  * probe's finish() and may add more probes. */
 void conn_engine_run(struct conn_engine *ce, void (*on_done)(void *ctx, struct svc *svc, const struct proto_ops *ops, bool ok),
 		     void *ctx);
+/* Drops svc's probes that are queued or in flight and whose protocol is
+ * one of ops[0..n) (closed at once, no callbacks); returns how many. */
+unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops, size_t n);
 void conn_engine_free(struct conn_engine *ce);

@@ -34,7 +34,7 @@ static void tls_finish(struct pconn *c, bool ok)
 
 /* Handshake-only probes finish as soon as the handshake does. */
 #define TLS_ONLY(var, ver)                                                                                     \
-	const struct proto_ops var = { .name = #var, .tls = true, .tls_version = ver, .cap = 64, .timeout = 3, \
+	const struct proto_ops var = { .name = #var, .tls = true, .tls_version = ver, .handshake_only = true, .cap = 64, .timeout = 3, \
 				       .start = tls_start, .on_data = tls_on_data, .finish = tls_finish }
 TLS_ONLY(proto_tls10, TLS1_VERSION);
 TLS_ONLY(proto_tls11, TLS1_1_VERSION);

@@ -45,6 +45,7 @@ struct run {
 	unsigned *pending; /* probes in flight or queued per svc */
 	size_t n;
 	bool *favicon_done;
+	bool *settled;     /* identified: the remaining plan probes were dropped */
 };
 
 static void add(struct run *r, size_t i, const struct proto_ops *ops, double timeout)
@@ -69,6 +70,11 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 	struct run *r = ctx;
 	size_t i = (size_t)(s - r->svcs);
 	r->pending[i]--;
+	if (s->identified && !r->settled[i]) {
+		/* the first protocol that recognised it wins: stop the other guesses */
+		r->settled[i] = true;
+		r->pending[i] -= conn_engine_cancel(r->ce, s, s->plan, s->n_plan);
+	}
 	if (s->identified) {
 		bool https = !strcmp(s->out.name, "https");
 		if ((ops == &proto_http || ops == &proto_https) && ok && !r->favicon_done[i] &&
@@ -102,6 +108,7 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 	r.svcs = xcalloc(n, sizeof(*r.svcs));
 	r.pending = xcalloc(n, sizeof(*r.pending));
 	r.favicon_done = xcalloc(n, sizeof(*r.favicon_done));
+	r.settled = xcalloc(n, sizeof(*r.settled));
 	for (size_t i = 0; i < n; i++) {
 		struct svc *s = &r.svcs[i];
 		s->fps = c->fps;
@@ -116,5 +123,6 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 	free(r.svcs);
 	free(r.pending);
 	free(r.favicon_done);
+	free(r.settled);
 	return 0;
 }
