@@ -4,7 +4,12 @@
 #include "base/err.h"
 #include "base/siphash.h"
 
-uint64_t mulmod64(uint64_t a, uint64_t b, uint64_t m) { return (uint64_t)((unsigned __int128)a * b % m); }
+uint64_t mulmod64(uint64_t a, uint64_t b, uint64_t m)
+{
+	/* 128-bit division is slow; index spaces below 2^32 (the usual case) fit in 64 bits */
+	if (m <= UINT32_MAX) return (a % m) * (b % m) % m;
+	return (uint64_t)((unsigned __int128)a * b % m);
+}
 
 uint64_t powmod64(uint64_t a, uint64_t e, uint64_t m)
 {
