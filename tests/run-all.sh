@@ -6,7 +6,7 @@ BUILD=${1:-build-test}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 passed=0 failed=0 skipped=0
-LOG=$(mktemp /tmp/dormant-suite.XXXXXX)
+LOG=$(mktemp --suffix=.dormant-suite)
 trap 'rm -f "$LOG"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -6,7 +6,7 @@ set -uo pipefail
 BUILD=$(cd "${1:-build-test}" && pwd)
 D="$BUILD/dormant"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=$(mktemp -d /tmp/dormant-cli.XXXXXX)
+OUT=$(mktemp -d --suffix=.dormant-cli)
 trap 'rm -rf "$OUT"' EXIT
 pass=0 fail=0
 ok() { echo "ok   cli/$1"; pass=$((pass + 1)); }

@@ -27,7 +27,7 @@ else
 	fi
 	if ninja -C "$FB" >/dev/null 2>&1; then
 		for t in $targets; do
-			work=$(mktemp -d /tmp/dormant-fuzz.XXXXXX)
+			work=$(mktemp -d --suffix=.dormant-fuzz)
 			cp "$ROOT/tests/fuzz/corpus/$t"/* "$work/"
 			if (cd "$work" && "$FB/tests/fuzz-$t" -max_total_time="$SECONDS_EACH" -max_len=4096 -rss_limit_mb=2048 \
 				-print_final_stats=1 "$work" >"$work/log" 2>&1); then

@@ -12,7 +12,7 @@ export DM_BUILD=$BUILD DM_LAB_PREFIX=${DM_LAB_PREFIX:-dmt}
 P=$DM_LAB_PREFIX
 LAB="$HERE/lab.sh"
 D="$BUILD/dormant"
-OUT=$(mktemp -d /tmp/dormant-labtest.XXXXXX)
+OUT=$(mktemp -d --suffix=.dormant-labtest)
 DB="$OUT/db/dormant.db"
 pass=0 fail=0
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
