@@ -280,12 +280,10 @@ int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm
 	memset(st, 0, sizeof(*st));
 	unsigned phase = c->mod == &probe_module_arp ? PHASE_ARP : c->mod == &probe_module_ping ? PHASE_PING : PHASE_SYN;
 	if (c->resume && resume_is_done(c->resume, phase)) {
-		st->resumed_done = true;
-		return 0;
+		return 0; /* finished before the interruption */
 	}
 	struct engine *en = xcalloc(1, sizeof(*en));
 	en->cfg = c;
-	en->stats = st;
 	memset(en->port_index, 0xff, sizeof(en->port_index));
 	for (unsigned i = 0; c->ports && i < c->subs; i++) en->port_index[c->ports[i]] = (int32_t)i;
 	en->space = c->targets->count * c->subs;

@@ -89,7 +89,6 @@ struct engine_config {
 struct engine_stats {
 	uint64_t sent, replies, duplicates, invalid, unreachable, drops;
 	double send_seconds, wall_seconds, final_rate;
-	bool resumed_done;
 };
 
 struct engine {
@@ -109,7 +108,6 @@ struct engine {
 	_Atomic uint64_t sent_pass0, sent;   /* sender writes, receiver reads for progress */
 	uint64_t unreachable, drops;
 	_Atomic uint8_t *host_logged;   /* targets whose "up" is already in the resume log */
-	struct engine_stats *stats;
 };
 
 static inline uint64_t engine_cookie(const struct engine *en, uint32_t dst, uint16_t port)

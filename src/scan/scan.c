@@ -89,7 +89,6 @@ static void tee_host(void *ctx, const struct obs_host *h)
 		rangeset_add(&t->up, h->ip.v4, h->ip.v4);
 		if (h->has_mac) mactable_put(&t->macs, h->ip.v4, h->mac);
 	}
-	t->hosts++;
 	t->next->host(t->next->ctx, h);
 }
 
@@ -218,8 +217,6 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 	struct resume *rs = s->have_resume ? &s->resume : NULL;
 	struct rangeset onlink = { 0 }, routed = { 0 }, live = { 0 };
 	int r = 0;
-	sum->resumed = rs && rs->resumed;
-	sum->replayed = rs ? rs->replayed : 0;
 
 	if (s->mode == SCAN_SYN) {
 		struct route_info *ri = &s->io.ri;
@@ -290,7 +287,6 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 			if ((r = engine_run(&ec, &es, e)) < 0) goto out;
 			sum->probes += es.sent, sum->drops += es.drops;
 		}
-		sum->hosts_up_discovery = tee->hosts;
 		live_targets(c, tee, &live);
 		if (!c->discovery_only && live.count && c->ports->n_tcp) {
 			ec.mod = &probe_module_syn;
@@ -320,7 +316,6 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 			if (rs) resume_phase_done(rs, PHASE_PING);
 			sum->probes += cst.attempts;
 		}
-		sum->hosts_up_discovery = tee->hosts;
 		live_targets(c, tee, &live);
 		cc.v4 = &live;
 		if (!c->discovery_only && c->ports->n_tcp) {

@@ -40,10 +40,8 @@ struct scan_summary {
 	enum scan_mode mode;
 	char iface[IF_NAMESIZE];
 	uint32_t src;
-	uint64_t probes, replies, drops, unreachable, hosts_up_discovery;
+	uint64_t probes, replies, drops, unreachable;
 	double seconds, send_seconds, final_rate;
-	bool resumed;
-	uint64_t replayed;
 };
 
 /* Forwards observations to the next sink and remembers which hosts are up. */
@@ -51,7 +49,6 @@ struct tee {
 	const struct obs_sink *next;
 	struct rangeset up;
 	struct mactable macs;
-	uint64_t hosts;
 };
 
 struct scan {
