@@ -10,9 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 1024) return 0;
-	char *s = xmalloc(size + 1);
-	memcpy(s, data, size);
-	s[size] = 0;
+	char *s = fuzz_cstr(data, size);
 	struct cpe c, d;
 	if (cpe_parse(s, &c) == 0) {
 		char out[2048], uri[2048];

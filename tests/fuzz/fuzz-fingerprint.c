@@ -8,11 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/dev/shm/dormant-fuzz-fp-%d.xml", (int)getpid());
-	FILE *f = fopen(path, "w");
-	if (!f) return 0;
-	fwrite(data, 1, size, f);
-	fclose(f);
+	if (!fuzz_file(data, size, "fp", path, sizeof(path))) return 0;
 	struct fp_set set = { 0 };
 	struct dm_err e;
 	if (fp_set_load_file(&set, path, &e) == 0 && set.n) {

@@ -7,9 +7,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 2048) return 0;
-	char *s = xmalloc(size + 1);
-	memcpy(s, data, size);
-	s[size] = 0;
+	char *s = fuzz_cstr(data, size);
 	struct portlist pl = { 0 };
 	struct dm_err e;
 	if (portlist_parse(&pl, s, PROTO_TCP, &e) == 0)

@@ -8,11 +8,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/dev/shm/dormant-fuzz-resume-%d", (int)getpid());
-	FILE *f = fopen(path, "w");
-	if (!f) return 0;
-	fwrite(data, 1, size, f);
-	fclose(f);
+	if (!fuzz_file(data, size, "resume", path, sizeof(path))) return 0;
 	struct resume rs;
 	struct dm_err e;
 	struct resultset res = { 0 };

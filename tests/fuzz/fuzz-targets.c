@@ -10,9 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 4096) return 0;
-	char *s = xmalloc(size + 1);
-	memcpy(s, data, size);
-	s[size] = 0;
+	char *s = fuzz_cstr(data, size);
 	struct targets t = { 0 };
 	struct dm_err e;
 	char *save = NULL;
