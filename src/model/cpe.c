@@ -197,3 +197,13 @@ bool cpe_matches(const struct cpe *source, const struct cpe *target)
 	}
 	return true;
 }
+
+void cpe_unquote(const char *v, char *out, size_t n)
+{
+	size_t w = 0;
+	for (; *v && w + 1 < n; v++) {
+		if (*v == '\\' && v[1]) v++;
+		out[w++] = *v;
+	}
+	if (n) out[w] = 0;
+}

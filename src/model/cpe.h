@@ -32,3 +32,5 @@ enum cpe_relation { CPE_DISJOINT = 0, CPE_SUBSET, CPE_SUPERSET, CPE_EQUAL };
 enum cpe_relation cpe_compare_attr(const char *source, const char *target);
 /* Name match: every attribute of source is a superset of or equal to target's. */
 bool cpe_matches(const struct cpe *source, const struct cpe *target);
+/* An attribute as plain text: backslash quoting removed. */
+void cpe_unquote(const char *v, char *out, size_t n);

@@ -1,0 +1,154 @@
+/* Product alias rules read from a small CSV. */
+#include "vuln/aliases.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1])) s[--n] = 0;
+	size_t i = 0;
+	while (isspace((unsigned char)s[i])) i++;
+	memmove(s, s + i, n - i + 1);
+}
+
+int aliases_load(struct aliases *a, const char *path, struct dm_err *e)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	char line[512];
+	unsigned ln = 0;
+	int r = 0;
+	while (r == 0 && fgets(line, sizeof(line), f)) {
+		ln++;
+		trim(line);
+		if (!line[0] || line[0] == '#') continue;
+		char *kind = line, *from = strchr(kind, ','), *to = from ? strchr(from + 1, ',') : NULL;
+		if (!to || strchr(to + 1, ',')) {
+			r = dm_fail(e, DM_EINPUT, "%s:%u: expected kind,from,to", path, ln);
+			break;
+		}
+		*from++ = 0;
+		*to++ = 0;
+		trim(kind);
+		trim(from);
+		trim(to);
+		char k = !strcmp(kind, "name") ? 'n' : !strcmp(kind, "cpe") ? 'c' : !strcmp(kind, "update") ? 'u' : 0;
+		if (!k || !*from || !*to || strlen(from) >= 128 || strlen(to) >= 128 || (k != 'u' && !strchr(to, ':')) ||
+		    (k == 'c' && !strchr(from, ':'))) {
+			r = dm_fail(e, DM_EINPUT, "%s:%u: bad %s rule", path, ln, k ? kind : "kind of");
+			break;
+		}
+		if (a->n == a->cap) {
+			a->cap = a->cap ? a->cap * 2 : 64;
+			a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+		}
+		struct alias_rule *ar = &a->v[a->n++];
+		ar->kind = k;
+		snprintf(ar->from, sizeof(ar->from), "%s", from);
+		snprintf(ar->to, sizeof(ar->to), "%s", to);
+	}
+	fclose(f);
+	return r;
+}
+
+void aliases_release(struct aliases *a)
+{
+	free(a->v);
+	*a = (struct aliases){ 0 };
+}
+
+static bool has(const struct vuln_product *out, size_t n, const char *vp)
+{
+	char buf[260];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s:%s", out[i].vendor, out[i].product);
+		if (!strcmp(buf, vp)) return true;
+	}
+	return false;
+}
+
+static bool push(struct vuln_product *out, size_t *n, size_t max, const char *vp)
+{
+	const char *colon = strchr(vp, ':');
+	if (!colon || *n >= max || has(out, *n, vp)) return false;
+	snprintf(out[*n].vendor, sizeof(out[*n].vendor), "%.*s", (int)(colon - vp), vp);
+	snprintf(out[*n].product, sizeof(out[*n].product), "%s", colon + 1);
+	(*n)++;
+	return true;
+}
+
+size_t aliases_expand(const struct aliases *a, const char *vendor, const char *product, struct vuln_product *out,
+		      size_t max)
+{
+	char vp[260];
+	size_t n = 0;
+	snprintf(vp, sizeof(vp), "%s:%s", vendor, product);
+	push(out, &n, max, vp);
+	/* Breadth first over the rules, both directions, until nothing new. */
+	for (size_t i = 0; i < n; i++) {
+		snprintf(vp, sizeof(vp), "%s:%s", out[i].vendor, out[i].product);
+		for (size_t j = 0; j < a->n; j++) {
+			if (a->v[j].kind != 'c') continue;
+			if (!strcmp(a->v[j].from, vp)) push(out, &n, max, a->v[j].to);
+			else if (!strcmp(a->v[j].to, vp)) push(out, &n, max, a->v[j].from);
+		}
+	}
+	return n;
+}
+
+const char *aliases_by_name(const struct aliases *a, const char *name)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].kind == 'n' && !strcasecmp(a->v[i].from, name)) return a->v[i].to;
+	return NULL;
+}
+
+/* 7.7p1 -> 7.7 + p1 when the product's rule names the letters. */
+static void split_update(const struct aliases *a, struct cpe *c)
+{
+	char vp[260];
+	snprintf(vp, sizeof(vp), "%s:%s", c->v[CPE_VENDOR], c->v[CPE_PRODUCT]);
+	if (strcmp(c->v[CPE_UPDATE], "*")) return;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->v[i].kind != 'u' || strcmp(a->v[i].from, vp)) continue;
+		char *v = c->v[CPE_VERSION];
+		size_t ll = strlen(a->v[i].to);
+		for (char *p = v + 1; *p; p++) {
+			if (strncasecmp(p, a->v[i].to, ll) || !isdigit((unsigned char)p[ll]) || !isdigit((unsigned char)p[-1]))
+				continue;
+			char upd[64];
+			snprintf(upd, sizeof(upd), "%s", p);
+			*p = 0;
+			cpe_set(c, CPE_UPDATE, upd);
+			return;
+		}
+	}
+}
+
+bool aliases_subject(const struct aliases *a, const char *cpe23, const char *product, const char *version,
+		     const char *update, struct cpe *ret)
+{
+	if (cpe23 && *cpe23 && cpe_parse(cpe23, ret) == 0) {
+		if (version && *version && !strcmp(ret->v[CPE_VERSION], "*")) cpe_set(ret, CPE_VERSION, version);
+		if (update && *update && !strcmp(ret->v[CPE_UPDATE], "*")) cpe_set(ret, CPE_UPDATE, update);
+	} else {
+		const char *vp = product && *product ? aliases_by_name(a, product) : NULL;
+		if (!vp) return false;
+		cpe_init(ret);
+		cpe_set(ret, CPE_PART, "a");
+		char vendor[128];
+		snprintf(vendor, sizeof(vendor), "%.*s", (int)(strchr(vp, ':') - vp), vp);
+		cpe_set(ret, CPE_VENDOR, vendor);
+		cpe_set(ret, CPE_PRODUCT, strchr(vp, ':') + 1);
+		if (version && *version) cpe_set(ret, CPE_VERSION, version);
+		if (update && *update) cpe_set(ret, CPE_UPDATE, update);
+	}
+	if (!strcmp(ret->v[CPE_VERSION], "*") || !strcmp(ret->v[CPE_VERSION], "-")) return false;
+	split_update(a, ret);
+	return true;
+}

@@ -1,0 +1,35 @@
+/* Product aliases (data/vuln/aliases.csv): product names to NVD's CPE
+ * vendor:product, CPE names NVD files one product under (nginx is both
+ * f5:nginx and igor_sysoev:nginx), and products whose version suffix NVD
+ * keeps as the CPE update (OpenSSH 7.7p1 = 7.7 + p1). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include "base/err.h"
+#include "model/cpe.h"
+#include "model/vuln.h"
+
+struct alias_rule {
+	char kind;               /* 'n' name, 'c' cpe, 'u' update */
+	char from[128], to[128];
+};
+
+struct aliases {
+	struct alias_rule *v;
+	size_t n, cap;
+};
+
+#define ALIASES_DEFAULT_PATH DORMANT_DATADIR "/vuln/aliases.csv"
+
+int aliases_load(struct aliases *a, const char *path, struct dm_err *e);
+void aliases_release(struct aliases *a);
+/* vendor and product, then every pair the cpe rules make equal (at most max). */
+size_t aliases_expand(const struct aliases *a, const char *vendor, const char *product, struct vuln_product *out,
+		      size_t max);
+/* "vendor:product" for a product name, NULL if unknown. */
+const char *aliases_by_name(const struct aliases *a, const char *name);
+/* Builds a CPE for a product found on the network: from its CPE when it has
+ * one, else from its name; version and update split as NVD keeps them.
+ * False when there is no product or no version to match. */
+bool aliases_subject(const struct aliases *a, const char *cpe23, const char *product, const char *version,
+		     const char *update, struct cpe *ret);

@@ -1,0 +1,246 @@
+/* NVD configurations: building, a compact text form, three-valued evaluation. */
+#include "vuln/config.h"
+#include "vuln/version.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define GROW(arr, n, cap)                                                        \
+	do {                                                                     \
+		if ((n) == (cap)) {                                              \
+			(cap) = (cap) ? (cap) * 2 : 8;                           \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));         \
+		}                                                                \
+	} while (0)
+
+void vconfigs_reset(struct vconfigs *c) { c->n_cfg = c->n_nodes = c->n_m = 0; }
+
+void vconfigs_release(struct vconfigs *c)
+{
+	free(c->cfg);
+	free(c->nodes);
+	free(c->m);
+	*c = (struct vconfigs){ 0 };
+}
+
+struct vconfig *vconfigs_add_config(struct vconfigs *c, bool and_op, bool negate)
+{
+	GROW(c->cfg, c->n_cfg, c->cap_cfg);
+	struct vconfig *g = &c->cfg[c->n_cfg++];
+	*g = (struct vconfig){ and_op, negate, c->n_nodes, 0 };
+	return g;
+}
+
+struct vnode *vconfigs_add_node(struct vconfigs *c, bool and_op, bool negate)
+{
+	if (!c->n_cfg) vconfigs_add_config(c, false, false);
+	GROW(c->nodes, c->n_nodes, c->cap_nodes);
+	struct vnode *nd = &c->nodes[c->n_nodes++];
+	*nd = (struct vnode){ and_op, negate, c->n_m, 0 };
+	c->cfg[c->n_cfg - 1].n++;
+	return nd;
+}
+
+struct vmatch *vconfigs_add_match(struct vconfigs *c)
+{
+	if (!c->n_nodes) vconfigs_add_node(c, false, false);
+	GROW(c->m, c->n_m, c->cap_m);
+	struct vmatch *m = &c->m[c->n_m++];
+	memset(m, 0, sizeof(*m));
+	c->nodes[c->n_nodes - 1].n++;
+	return m;
+}
+
+/* Lines: "C and negate", "N and negate", "M vulnerable criteria start start_incl end end_incl",
+ * tab-separated; bounds are "-" when open. */
+int vconfigs_encode(const struct vconfigs *c, struct buf *out)
+{
+	int r = 0;
+	for (size_t i = 0; i < c->n_cfg && r == 0; i++) {
+		const struct vconfig *g = &c->cfg[i];
+		r = buf_printf(out, "C\t%d\t%d\n", g->and_op, g->negate);
+		for (size_t j = g->first; j < g->first + g->n && r == 0; j++) {
+			const struct vnode *nd = &c->nodes[j];
+			r = buf_printf(out, "N\t%d\t%d\n", nd->and_op, nd->negate);
+			for (size_t k = nd->first; k < nd->first + nd->n && r == 0; k++) {
+				const struct vmatch *m = &c->m[k];
+				r = buf_printf(out, "M\t%d\t%s\t%s\t%d\t%s\t%d\n", m->vulnerable, m->criteria,
+					       m->start[0] ? m->start : "-", m->start_incl, m->end[0] ? m->end : "-",
+					       m->end_incl);
+			}
+		}
+	}
+	return r;
+}
+
+/* Copies one tab-separated field; false if it does not fit. */
+static bool field(const char **pp, char *out, size_t n)
+{
+	const char *p = *pp, *end = p + strcspn(p, "\t\n");
+	size_t len = (size_t)(end - p);
+	if (len >= n) return false;
+	memcpy(out, p, len);
+	out[len] = 0;
+	*pp = *end == '\t' ? end + 1 : end;
+	return true;
+}
+
+static bool flag(const char **pp, bool *ret)
+{
+	char f[4];
+	if (!field(pp, f, sizeof(f)) || (strcmp(f, "0") && strcmp(f, "1"))) return false;
+	*ret = f[0] == '1';
+	return true;
+}
+
+int vconfigs_decode(const char *text, struct vconfigs *c)
+{
+	vconfigs_reset(c);
+	for (const char *p = text; *p;) {
+		char kind[2];
+		bool a, b;
+		if (!field(&p, kind, sizeof(kind))) return DM_EINPUT;
+		if (kind[0] == 'C' || kind[0] == 'N') {
+			if (!flag(&p, &a) || !flag(&p, &b)) return DM_EINPUT;
+			if (kind[0] == 'C') vconfigs_add_config(c, a, b);
+			else vconfigs_add_node(c, a, b);
+		} else if (kind[0] == 'M') {
+			struct vmatch *m = vconfigs_add_match(c);
+			if (!flag(&p, &m->vulnerable) || !field(&p, m->criteria, sizeof(m->criteria)) ||
+			    !field(&p, m->start, sizeof(m->start)) || !flag(&p, &m->start_incl) ||
+			    !field(&p, m->end, sizeof(m->end)) || !flag(&p, &m->end_incl))
+				return DM_EINPUT;
+			if (!strcmp(m->start, "-")) m->start[0] = 0;
+			if (!strcmp(m->end, "-")) m->end[0] = 0;
+		} else {
+			return DM_EINPUT;
+		}
+		if (*p != '\n') return DM_EINPUT;
+		p++;
+	}
+	return 0;
+}
+
+static bool is_any(const char *v) { return !strcmp(v, "*"); }
+static bool is_na(const char *v) { return !strcmp(v, "-"); }
+
+/* A bound written with the update folded in ("7.2p2") compares against the
+ * whole "version+update"; a plain numeric bound against the version alone,
+ * so 7.7p1 is "through 7.7". */
+static int cmp_bound(const char *ver, const char *upd, const char *bound, const char *bound_upd)
+{
+	if (bound_upd[0]) return version_cmp_update(ver, upd, bound, bound_upd);
+	bool plain = true;
+	for (const char *p = bound; *p; p++)
+		if (isalpha((unsigned char)*p)) plain = false;
+	return plain ? version_cmp(ver, bound) : version_cmp_update(ver, upd, bound, "");
+}
+
+bool vmatch_hits(const struct vmatch *m, const struct cpe *t)
+{
+	struct cpe c;
+	if (cpe_parse(m->criteria, &c) < 0) return false;
+	for (int a = CPE_PART; a <= CPE_PRODUCT; a++) {
+		enum cpe_relation r = cpe_compare_attr(c.v[a], t->v[a]);
+		if (r != CPE_SUPERSET && r != CPE_EQUAL) return false;
+	}
+	char tv[128], tu[128], cv[128], cu[128];
+	cpe_unquote(t->v[CPE_VERSION], tv, sizeof(tv));
+	cpe_unquote(t->v[CPE_UPDATE], tu, sizeof(tu));
+	cpe_unquote(c.v[CPE_VERSION], cv, sizeof(cv));
+	cpe_unquote(c.v[CPE_UPDATE], cu, sizeof(cu));
+	if (is_any(tv) || is_na(tv)) return false; /* no version: claim nothing */
+	if (is_any(tu) || is_na(tu)) tu[0] = 0;
+	bool ranged = m->start[0] || m->end[0];
+	if (is_na(cv)) return false;
+	if (!is_any(cv)) {
+		/* An exact version; its update must agree when both name one
+		 * (openssh 9.8:- is not 9.8p1). */
+		if (version_cmp(tv, cv) != 0) return false;
+		if (is_any(cu)) return true;
+		if (is_na(cu)) return tu[0] == 0;
+		return tu[0] == 0 || !strcasecmp(tu, cu);
+	}
+	const char *bu = is_any(cu) || is_na(cu) ? "" : cu;
+	if (!ranged) return !bu[0] || !tu[0] || !strcasecmp(tu, bu);
+	if (m->start[0]) {
+		int r = cmp_bound(tv, tu, m->start, bu);
+		if (r < 0 || (r == 0 && !m->start_incl)) return false;
+	}
+	if (m->end[0]) {
+		int r = cmp_bound(tv, tu, m->end, bu);
+		if (r > 0 || (r == 0 && !m->end_incl)) return false;
+	}
+	return true;
+}
+
+/* A criterion about something other than the subject: true when a seen
+ * platform matches it, false when that kind of platform is known (or it is
+ * the subject's own product in another version), else unknown. */
+static enum tri eval_match(const struct vmatch *m, const struct vsubject *s, bool *subject_hit)
+{
+	if (vmatch_hits(m, &s->cpe)) {
+		if (m->vulnerable) *subject_hit = true;
+		return TRI_TRUE;
+	}
+	for (size_t i = 0; i < s->n_platforms; i++)
+		if (vmatch_hits(m, &s->platforms[i])) return TRI_TRUE;
+	const char *crit = m->criteria;
+	/* cpe:2.3:<part>:<vendor>:<product>: */
+	if (strncmp(crit, "cpe:2.3:", 8) || !crit[8]) return TRI_FALSE;
+	char part = crit[8];
+	struct cpe c;
+	if (cpe_parse(crit, &c) < 0) return TRI_FALSE;
+	if (!strcmp(c.v[CPE_VENDOR], s->cpe.v[CPE_VENDOR]) && !strcmp(c.v[CPE_PRODUCT], s->cpe.v[CPE_PRODUCT]))
+		return TRI_FALSE;
+	if (part == 'o') return s->os_known ? TRI_FALSE : TRI_UNKNOWN;
+	if (part == 'h') return s->hw_known ? TRI_FALSE : TRI_UNKNOWN;
+	return TRI_UNKNOWN; /* another application we cannot see from the network */
+}
+
+static enum tri combine(bool and_op, enum tri acc, enum tri v, bool first)
+{
+	if (first) return v;
+	if (and_op) return acc < v ? acc : v; /* FALSE < UNKNOWN < TRUE */
+	return acc > v ? acc : v;
+}
+
+static enum tri negate(enum tri v, bool neg)
+{
+	if (!neg || v == TRI_UNKNOWN) return v;
+	return v == TRI_TRUE ? TRI_FALSE : TRI_TRUE;
+}
+
+void vconfigs_eval(const struct vconfigs *c, const struct vsubject *s, struct vverdict *ret)
+{
+	*ret = (struct vverdict){ TRI_FALSE, NULL };
+	for (size_t i = 0; i < c->n_cfg; i++) {
+		const struct vconfig *g = &c->cfg[i];
+		enum tri cv = TRI_FALSE;
+		const struct vmatch *hit = NULL;
+		for (size_t j = g->first; j < g->first + g->n; j++) {
+			const struct vnode *nd = &c->nodes[j];
+			enum tri nv = TRI_FALSE;
+			for (size_t k = nd->first; k < nd->first + nd->n; k++) {
+				bool sh = false;
+				enum tri mv = eval_match(&c->m[k], s, &sh);
+				if (sh && !hit) hit = &c->m[k];
+				nv = combine(nd->and_op, nv, mv, k == nd->first);
+			}
+			cv = combine(g->and_op, cv, negate(nv, nd->negate), j == g->first);
+		}
+		cv = negate(cv, g->negate);
+		if (!hit || cv == TRI_FALSE) continue;
+		if (cv > ret->result) *ret = (struct vverdict){ cv, hit };
+		if (cv == TRI_TRUE) return;
+	}
+}
+
+void vmatch_fix(const struct vmatch *m, char *out, size_t n)
+{
+	if (m->end[0] && !m->end_incl) snprintf(out, n, "%s", m->end);
+	else if (m->end[0]) snprintf(out, n, "> %s", m->end);
+	else if (n) out[0] = 0;
+}

@@ -1,0 +1,74 @@
+/* Which products a vulnerability affects, as NVD's configurations say it:
+ * a configuration is nodes joined by AND or OR (OR when unsaid), a node is
+ * CPE match criteria joined by AND or OR, both may be negated, and a
+ * criterion is a CPE name with an optional version range. vulnerable=false
+ * criteria name the platform something must run on (Redis on Debian).
+ *
+ * Evaluation is three-valued: a criterion about the product under test is
+ * true or false, one about a platform dormant did not see (an OS, the
+ * hardware) is unknown, so a finding can say "if it runs on X". */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include "base/buf.h"
+#include "model/cpe.h"
+
+struct vmatch {
+	bool vulnerable;
+	char criteria[256];      /* CPE 2.3 formatted string */
+	char start[48], end[48]; /* version range bounds, empty when open */
+	bool start_incl, end_incl;
+};
+
+struct vnode {
+	bool and_op, negate;
+	size_t first, n; /* matches [first, first+n) */
+};
+
+struct vconfig {
+	bool and_op, negate;
+	size_t first, n; /* nodes [first, first+n) */
+};
+
+struct vconfigs {
+	struct vconfig *cfg;
+	size_t n_cfg, cap_cfg;
+	struct vnode *nodes;
+	size_t n_nodes, cap_nodes;
+	struct vmatch *m;
+	size_t n_m, cap_m;
+};
+
+void vconfigs_reset(struct vconfigs *c);
+void vconfigs_release(struct vconfigs *c);
+struct vconfig *vconfigs_add_config(struct vconfigs *c, bool and_op, bool negate);
+struct vnode *vconfigs_add_node(struct vconfigs *c, bool and_op, bool negate);
+struct vmatch *vconfigs_add_match(struct vconfigs *c);
+
+/* A compact text form for the store, and back (DM_EINPUT if damaged). */
+int vconfigs_encode(const struct vconfigs *c, struct buf *out);
+int vconfigs_decode(const char *text, struct vconfigs *c);
+
+/* What is known about the thing under test and its host. */
+struct vsubject {
+	struct cpe cpe;          /* the product: vendor, product, version, update as NVD names them */
+	const struct cpe *platforms; /* other CPEs seen on the same host (its OS, hardware, other services) */
+	size_t n_platforms;
+	bool os_known, hw_known; /* a platform of part o / h is known, so other o / h criteria are false */
+};
+
+enum tri { TRI_FALSE = 0, TRI_UNKNOWN = 1, TRI_TRUE = 2 };
+
+struct vverdict {
+	enum tri result;         /* TRI_FALSE: not affected */
+	const struct vmatch *hit; /* the vulnerable criterion the product matched */
+};
+
+/* Whether the configurations make the subject vulnerable: true or unknown
+ * only when the subject itself matches a vulnerable criterion of a
+ * configuration that is not false. */
+void vconfigs_eval(const struct vconfigs *c, const struct vsubject *s, struct vverdict *ret);
+/* One criterion against one CPE: product names equal, version in range. */
+bool vmatch_hits(const struct vmatch *m, const struct cpe *target);
+/* "upgrade to" text of a hit, from its range end: "9.8" for <9.8; "> 7.7" for <=7.7; "" if none. */
+void vmatch_fix(const struct vmatch *m, char *out, size_t n);

@@ -1,0 +1,40 @@
+/* Importing vulnerability feeds: NVD CVE API 2.0 (pages with the
+ * "vulnerabilities" wrapper, bare "cve" objects, JSON Lines of either),
+ * CISA KEV, CVE List V5 records, FIRST EPSS CSV. The kind is told from
+ * the content, not the file name; .gz files are read through zlib. Every
+ * record goes to the sink; errors name the file and the byte or line. */
+#pragma once
+#include "base/json.h"
+#include "model/vuln.h"
+#include "vuln/config.h"
+
+struct feed_counts {
+	uint64_t cve, kev, epss;
+	char kind[16];              /* nvd, kev, cve5, epss, mixed */
+};
+
+int feed_import_file(const char *path, const struct vuln_sink *sink, struct feed_counts *ret,
+		     json_progress_fn progress, void *progress_ctx, struct dm_err *e);
+int feed_import_mem(const void *data, size_t len, const char *name, const struct vuln_sink *sink,
+		    struct feed_counts *ret, struct dm_err *e);
+
+/* A CVE being converted: the record, its configurations and the text and
+ * product list the record points into. */
+struct cve_build {
+	struct vuln_cve cve;
+	struct vconfigs cfg;
+	struct buf text;
+	struct vuln_product *products;
+	size_t cap_products;
+};
+void cve_build_release(struct cve_build *b);
+/* Encodes b->cfg into b->cve.configs and lists its products. */
+int cve_build_finish(struct cve_build *b);
+
+/* Record converters (name and off locate errors). */
+int nvd_record(const struct json *cve, const char *name, uint64_t off, struct cve_build *b, struct dm_err *e);
+int cve5_record(const struct json *rec, const char *name, uint64_t off, struct cve_build *b, struct dm_err *e);
+int kev_record(const struct json *rec, const char *name, uint64_t off, struct vuln_kev *k, struct dm_err *e);
+/* EPSS CSV: "#model_version:...,score_date:..." then "cve,epss,percentile". */
+int epss_import(const char *path, const void *data, size_t len, const struct vuln_sink *sink, uint64_t *count,
+		struct dm_err *e);
