@@ -1,6 +1,6 @@
 /* SQLite backend of the store: WAL journal, 0600 file, schema migrations
  * keyed by PRAGMA user_version. SQLite errors are mapped here only. */
-#include "store/store.h"
+#include "store/sqlite-internal.h"
 #include "base/util.h"
 #include "net/route.h"
 #include <errno.h>
@@ -9,11 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct store {
-	const struct store_ops *ops; /* first: store.c dispatches through it */
-	sqlite3 *db;
-	char err[256];
-};
 
 /* Each entry moves the schema from version i to i+1; never edit a shipped one. */
 static const char *const migrations[] = {
@@ -56,15 +51,34 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (run_id, asset_id, proto, port));",
 	/* 3: the MAC vendor of an asset (IEEE registry) */
 	"ALTER TABLE assets ADD COLUMN vendor TEXT;",
+	/* 4: vulnerability data (NVD, CVE 5, KEV, EPSS) and findings */
+	"CREATE TABLE vuln_cve ("
+	"  id INTEGER PRIMARY KEY, published TEXT, modified TEXT, status TEXT, summary TEXT, cvss REAL,"
+	"  cvss_version TEXT, cvss_vector TEXT, severity TEXT, exploit_ref INTEGER NOT NULL DEFAULT 0, kev_added TEXT,"
+	"  source TEXT NOT NULL, configs TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE vuln_product ("
+	"  vendor TEXT NOT NULL, product TEXT NOT NULL, cve INTEGER NOT NULL, PRIMARY KEY (vendor, product, cve)) WITHOUT ROWID;"
+	"CREATE INDEX vuln_product_cve ON vuln_product(cve);"
+	"CREATE TABLE vuln_kev ("
+	"  cve INTEGER PRIMARY KEY, vendor TEXT, product TEXT, name TEXT, date_added TEXT, due_date TEXT, action TEXT,"
+	"  ransomware INTEGER NOT NULL DEFAULT 0, notes TEXT);"
+	"CREATE TABLE vuln_epss (cve INTEGER PRIMARY KEY, epss REAL NOT NULL, percentile REAL NOT NULL);"
+	"CREATE TABLE vuln_meta (key TEXT PRIMARY KEY, value TEXT);"
+	"CREATE TABLE findings ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), rule TEXT NOT NULL, severity TEXT NOT NULL, confidence TEXT,"
+	"  score REAL, ip TEXT, port INTEGER, proto TEXT, title TEXT NOT NULL, evidence TEXT, remediation TEXT,"
+	"  first_seen REAL, last_seen REAL);"
+	"CREATE INDEX findings_run ON findings(run_id);"
+	"CREATE INDEX findings_key ON findings(rule, ip, port, proto);",
 };
 
-static int fail(struct store *s, struct dm_err *e, const char *what)
+int sq_fail(struct store *s, struct dm_err *e, const char *what)
 {
 	snprintf(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
 	return dm_fail(e, DM_ESTORE, "%s", s->err);
 }
 
-static int exec(struct store *s, const char *sql)
+int sq_exec(struct store *s, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -95,6 +109,7 @@ static int mkdirs(const char *path)
 static void sq_close(struct store *s)
 {
 	if (!s) return;
+	for (size_t i = 0; i < ARRAY_SIZE(s->vuln_stmts); i++) sqlite3_finalize(s->vuln_stmts[i]);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -117,7 +132,7 @@ static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_stmt *st = NULL;
 	int version = 0;
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") < 0 ||
+	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") < 0 ||
 	    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
 		sq_close(s);
@@ -133,10 +148,10 @@ static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
-		if (exec(s, "BEGIN IMMEDIATE") < 0 || exec(s, migrations[v]) < 0 || exec(s, pragma) < 0 ||
-		    exec(s, "COMMIT") < 0) {
+		if (sq_exec(s, "BEGIN IMMEDIATE") < 0 || sq_exec(s, migrations[v]) < 0 || sq_exec(s, pragma) < 0 ||
+		    sq_exec(s, "COMMIT") < 0) {
 			r = dm_fail(e, DM_ESTORE, "--db %s: migration to schema %d failed: %s", path, v + 1, s->err);
-			exec(s, "ROLLBACK");
+			sq_exec(s, "ROLLBACK");
 			sq_close(s);
 			return r;
 		}
@@ -150,13 +165,13 @@ static int sq_run_begin(struct store *s, const char *kind, const char *args, dou
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(kind, args, started) VALUES (?, ?, ?)", -1, &st, NULL))
-		return fail(s, NULL, "run");
+		return sq_fail(s, NULL, "run");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, args, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 3, started);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) return fail(s, NULL, "run");
+	if (rc != SQLITE_DONE) return sq_fail(s, NULL, "run");
 	*ret_id = sqlite3_last_insert_rowid(s->db);
 	return 0;
 }
@@ -182,7 +197,7 @@ static void fill_run(sqlite3_stmt *st, struct run_info *ri)
 static int sq_run_get(struct store *s, int64_t id, struct run_info *ret)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " WHERE id = ?", -1, &st, NULL)) return fail(s, NULL, "run");
+	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " WHERE id = ?", -1, &st, NULL)) return sq_fail(s, NULL, "run");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) fill_run(st, ret);
@@ -193,7 +208,7 @@ static int sq_run_get(struct store *s, int64_t id, struct run_info *ret)
 static int sq_runs_list(struct store *s, struct run_info **ret, size_t *ret_n)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " ORDER BY id", -1, &st, NULL)) return fail(s, NULL, "runs");
+	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " ORDER BY id", -1, &st, NULL)) return sq_fail(s, NULL, "runs");
 	size_t n = 0, cap = 0;
 	struct run_info *v = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -210,13 +225,13 @@ static int sq_run_finish(struct store *s, int64_t id, const char *status, double
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?, finished = ? WHERE id = ?", -1, &st, NULL))
-		return fail(s, NULL, "run");
+		return sq_fail(s, NULL, "run");
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 2, finished);
 	sqlite3_bind_int64(st, 3, id);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, NULL, "run");
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "run");
 }
 
 static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *ip, const char *mac,
@@ -243,7 +258,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 	sqlite3_stmt *ins_asset = NULL, *sel_asset = NULL, *ins_host = NULL, *ins_pobs = NULL, *up_port = NULL,
 		     *ins_sobs = NULL, *up_svc = NULL;
 	int r = 0;
-	if (exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
+	if (sq_exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor)"
 			       " VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)"
@@ -279,7 +294,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			       " version_update = excluded.version_update, cpe = excluded.cpe, device = excluded.device,"
 			       " last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
 			       -1, &up_svc, NULL)) {
-		r = fail(s, NULL, "save");
+		r = sq_fail(s, NULL, "save");
 		goto out;
 	}
 	for (size_t i = 0; i < rs->n_hosts; i++) {
@@ -292,7 +307,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		for (size_t j = 0; j < he->n_ports; j++) ts = MAX(ts, he->ports[j].ts);
 		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL, he->vendor, ts, run);
 		if (aid < 0) {
-			r = fail(s, NULL, "asset");
+			r = sq_fail(s, NULL, "asset");
 			goto out;
 		}
 		sqlite3_reset(ins_host);
@@ -307,7 +322,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		sqlite3_bind_int64(ins_host, 8, (int64_t)he->closed);
 		sqlite3_bind_int64(ins_host, 9, (int64_t)he->filtered);
 		if (sqlite3_step(ins_host) != SQLITE_DONE) {
-			r = fail(s, NULL, "host");
+			r = sq_fail(s, NULL, "host");
 			goto out;
 		}
 		for (size_t j = 0; j < he->n_ports; j++) {
@@ -322,7 +337,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_int(ins_pobs, 7, pe->ttl);
 			sqlite3_bind_double(ins_pobs, 8, pe->ts);
 			if (sqlite3_step(ins_pobs) != SQLITE_DONE) {
-				r = fail(s, NULL, "port");
+				r = sq_fail(s, NULL, "port");
 				goto out;
 			}
 			sqlite3_reset(up_port);
@@ -333,7 +348,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_double(up_port, 5, pe->ts);
 			sqlite3_bind_int64(up_port, 6, run);
 			if (sqlite3_step(up_port) != SQLITE_DONE) {
-				r = fail(s, NULL, "port");
+				r = sq_fail(s, NULL, "port");
 				goto out;
 			}
 		}
@@ -371,7 +386,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_double(up_svc, 11, sv->ts);
 			sqlite3_bind_int64(up_svc, 12, run);
 			if (sqlite3_step(ins_sobs) != SQLITE_DONE || sqlite3_step(up_svc) != SQLITE_DONE) {
-				r = fail(s, NULL, "service");
+				r = sq_fail(s, NULL, "service");
 				goto out;
 			}
 		}
@@ -385,10 +400,10 @@ out:
 	sqlite3_finalize(ins_sobs);
 	sqlite3_finalize(up_svc);
 	if (r < 0) {
-		exec(s, "ROLLBACK");
+		sq_exec(s, "ROLLBACK");
 		return r;
 	}
-	return exec(s, "COMMIT") < 0 ? fail(s, NULL, "commit") : 0;
+	return sq_exec(s, "COMMIT") < 0 ? sq_fail(s, NULL, "commit") : 0;
 }
 
 
@@ -399,7 +414,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 			       "SELECT a.ip, h.how, h.reason, h.mac, h.ttl, h.ts, h.closed, h.filtered, a.vendor FROM host_obs h"
 			       " JOIN assets a ON a.id = h.asset_id WHERE h.run_id = ?",
 			       -1, &st, NULL))
-		return fail(s, NULL, "load");
+		return sq_fail(s, NULL, "load");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct obs_host h = { 0 };
@@ -423,7 +438,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 			       "SELECT a.ip, p.proto, p.port, p.state, p.reason, p.ttl, p.ts FROM port_obs p"
 			       " JOIN assets a ON a.id = p.asset_id WHERE p.run_id = ?",
 			       -1, &st, NULL))
-		return fail(s, NULL, "load");
+		return sq_fail(s, NULL, "load");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct obs_port p = { 0 };
@@ -443,7 +458,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 			       " o.tls_issuer, o.tls_not_before, o.tls_not_after, o.tls_self_signed, o.tls_expired, o.tls_sha256, o.ts"
 			       " FROM service_obs o JOIN assets a ON a.id = o.asset_id WHERE o.run_id = ?",
 			       -1, &st, NULL))
-		return fail(s, NULL, "load");
+		return sq_fail(s, NULL, "load");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct obs_service sv;
@@ -494,4 +509,5 @@ const struct store_ops store_sqlite_ops = {
 	.load_results = sq_load_results,
 	.runs_list = sq_runs_list,
 	.errmsg = sq_errmsg,
+	STORE_SQLITE_VULN_OPS
 };

@@ -30,6 +30,22 @@ int store_save_results(struct store *s, int64_t run, const struct resultset *rs)
 int store_load_results(struct store *s, int64_t run, struct resultset *rs) { return OPS(s)->load_results(s, run, rs); }
 int store_runs_list(struct store *s, struct run_info **ret, size_t *n) { return OPS(s)->runs_list(s, ret, n); }
 const char *store_errmsg(struct store *s) { return OPS(s)->errmsg(s); }
+int store_vuln_begin(struct store *s) { return OPS(s)->vuln_begin(s); }
+int store_vuln_end(struct store *s, bool commit) { return OPS(s)->vuln_end(s, commit); }
+int store_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret) { return OPS(s)->vuln_put_cve(s, c, ret); }
+int store_vuln_put_kev(struct store *s, const struct vuln_kev *k) { return OPS(s)->vuln_put_kev(s, k); }
+int store_vuln_put_epss(struct store *s, const struct vuln_epss *x) { return OPS(s)->vuln_put_epss(s, x); }
+int store_vuln_clear_epss(struct store *s) { return OPS(s)->vuln_clear_epss(s); }
+int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n) { return OPS(s)->vuln_meta_get(s, key, out, n); }
+int store_vuln_meta_set(struct store *s, const char *key, const char *value) { return OPS(s)->vuln_meta_set(s, key, value); }
+int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx)
+{
+	return OPS(s)->vuln_by_product(s, vendor, product, fn, ctx);
+}
+int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx) { return OPS(s)->vuln_get(s, num, fn, ctx); }
+int store_vuln_stats(struct store *s, struct vuln_stats *ret) { return OPS(s)->vuln_stats(s, ret); }
+int store_save_findings(struct store *s, int64_t run, struct findings *fs) { return OPS(s)->save_findings(s, run, fs); }
+int store_load_findings(struct store *s, int64_t run, struct findings *fs) { return OPS(s)->load_findings(s, run, fs); }
 
 char *store_default_path(void)
 {

@@ -5,11 +5,24 @@
  * (WAL, file mode 0600) is the one built in. Not thread-safe: one thread
  * per handle. */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "model/finding.h"
 #include "model/resultset.h"
+#include "model/vuln.h"
 
 struct store;
+
+enum vuln_change { VULN_UNCHANGED = 0, VULN_ADDED, VULN_UPDATED };
+/* Called per CVE found; return <0 to stop. */
+typedef int (*vuln_info_fn)(void *ctx, const struct vuln_info *v);
+
+struct vuln_stats {
+	uint64_t cves, with_configs, products, kev, kev_with_cve, epss;
+	char newest[32];           /* latest lastModified */
+	char nvd_timestamp[40], kev_catalog[32], epss_model[48], epss_date[40];
+};
 
 struct run_info {
 	int64_t id;
@@ -31,6 +44,20 @@ struct store_ops {
 	int (*load_results)(struct store *s, int64_t run, struct resultset *rs);
 	int (*runs_list)(struct store *s, struct run_info **ret, size_t *ret_n);
 	const char *(*errmsg)(struct store *s);
+	/* Vulnerability data: writes happen between vuln_begin and vuln_end. */
+	int (*vuln_begin)(struct store *s);
+	int (*vuln_end)(struct store *s, bool commit);
+	int (*vuln_put_cve)(struct store *s, const struct vuln_cve *c, enum vuln_change *ret);
+	int (*vuln_put_kev)(struct store *s, const struct vuln_kev *k);
+	int (*vuln_put_epss)(struct store *s, const struct vuln_epss *x);
+	int (*vuln_clear_epss)(struct store *s);
+	int (*vuln_meta_get)(struct store *s, const char *key, char *out, size_t n);
+	int (*vuln_meta_set)(struct store *s, const char *key, const char *value);
+	int (*vuln_by_product)(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
+	int (*vuln_get)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
+	int (*vuln_stats)(struct store *s, struct vuln_stats *ret);
+	int (*save_findings)(struct store *s, int64_t run, struct findings *fs);
+	int (*load_findings)(struct store *s, int64_t run, struct findings *fs);
 };
 
 /* Opens the store at path (created with its folders if missing). */
@@ -45,6 +72,26 @@ int store_load_results(struct store *s, int64_t run, struct resultset *rs);
 /* All runs, oldest first; the caller frees *ret. */
 int store_runs_list(struct store *s, struct run_info **ret, size_t *ret_n);
 const char *store_errmsg(struct store *s);
+int store_vuln_begin(struct store *s);
+int store_vuln_end(struct store *s, bool commit);
+/* Adds or updates a CVE: a record changes when its lastModified does; NVD's
+ * configurations win over a CVE 5 record's, which fill in where NVD has none. */
+int store_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret);
+int store_vuln_put_kev(struct store *s, const struct vuln_kev *k);
+int store_vuln_put_epss(struct store *s, const struct vuln_epss *x);
+int store_vuln_clear_epss(struct store *s);
+/* 1 and the value when set, 0 when not. */
+int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n);
+int store_vuln_meta_set(struct store *s, const char *key, const char *value);
+/* Every CVE whose configurations name vendor:product (CPE-quoted). */
+int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
+/* 1 when found (fn called), 0 when not. */
+int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
+int store_vuln_stats(struct store *s, struct vuln_stats *ret);
+/* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
+int store_save_findings(struct store *s, int64_t run, struct findings *fs);
+int store_load_findings(struct store *s, int64_t run, struct findings *fs);
+
 /* $XDG_DATA_HOME/dormant/dormant.db, or ~/.local/share/dormant/dormant.db */
 char *store_default_path(void);
 

@@ -1,0 +1,36 @@
+/* What the SQLite backend's files share: the handle and error helpers. */
+#pragma once
+#include "store/store.h"
+#include <sqlite3.h>
+
+struct store {
+	const struct store_ops *ops; /* first: store.c dispatches through it */
+	sqlite3 *db;
+	char err[256];
+	sqlite3_stmt *vuln_stmts[8];  /* prepared once per import */
+};
+
+/* Records SQLite's message in s->err (and e) and returns DM_ESTORE. */
+int sq_fail(struct store *s, struct dm_err *e, const char *what);
+int sq_exec(struct store *s, const char *sql);
+
+int sq_vuln_begin(struct store *s);
+int sq_vuln_end(struct store *s, bool commit);
+int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret);
+int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k);
+int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x);
+int sq_vuln_clear_epss(struct store *s);
+int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n);
+int sq_vuln_meta_set(struct store *s, const char *key, const char *value);
+int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
+int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
+int sq_vuln_stats(struct store *s, struct vuln_stats *ret);
+int sq_save_findings(struct store *s, int64_t run, struct findings *fs);
+int sq_load_findings(struct store *s, int64_t run, struct findings *fs);
+
+#define STORE_SQLITE_VULN_OPS                                                                              \
+	.vuln_begin = sq_vuln_begin, .vuln_end = sq_vuln_end, .vuln_put_cve = sq_vuln_put_cve,             \
+	.vuln_put_kev = sq_vuln_put_kev, .vuln_put_epss = sq_vuln_put_epss, .vuln_clear_epss = sq_vuln_clear_epss, \
+	.vuln_meta_get = sq_vuln_meta_get, .vuln_meta_set = sq_vuln_meta_set,                             \
+	.vuln_by_product = sq_vuln_by_product, .vuln_get = sq_vuln_get, .vuln_stats = sq_vuln_stats,       \
+	.save_findings = sq_save_findings, .load_findings = sq_load_findings,

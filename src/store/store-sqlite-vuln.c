@@ -1,0 +1,361 @@
+/* SQLite backend: vulnerability data and findings. An import is one
+ * transaction (nothing half-imported); statements are prepared once. */
+#include "store/sqlite-internal.h"
+#include "base/util.h"
+#include <string.h>
+
+enum { ST_SEL_CVE, ST_INS_CVE, ST_UPD_CONFIGS, ST_DEL_PRODUCTS, ST_INS_PRODUCT, ST_KEV, ST_EPSS, ST_N };
+
+static const char *const sql[ST_N] = {
+	[ST_SEL_CVE] = "SELECT modified, source, configs <> '' FROM vuln_cve WHERE id = ?",
+	[ST_INS_CVE] = ("INSERT OR REPLACE INTO vuln_cve(id, published, modified, status, summary, cvss, cvss_version,"
+		       " cvss_vector, severity, exploit_ref, kev_added, source, configs)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+		       " coalesce(?13, (SELECT configs FROM vuln_cve WHERE id = ?1), ''))"),
+	[ST_UPD_CONFIGS] = "UPDATE vuln_cve SET configs = ?2 WHERE id = ?1",
+	[ST_DEL_PRODUCTS] = "DELETE FROM vuln_product WHERE cve = ?",
+	[ST_INS_PRODUCT] = "INSERT OR IGNORE INTO vuln_product(vendor, product, cve) VALUES (?, ?, ?)",
+	[ST_KEV] = ("INSERT OR REPLACE INTO vuln_kev(cve, vendor, product, name, date_added, due_date, action, ransomware, notes)"
+		   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	[ST_EPSS] = "INSERT OR REPLACE INTO vuln_epss(cve, epss, percentile) VALUES (?, ?, ?)",
+};
+
+static sqlite3_stmt *stmt(struct store *s, int i)
+{
+	_Static_assert(ST_N <= ARRAY_SIZE(((struct store *)0)->vuln_stmts), "room for the statements");
+	if (!s->vuln_stmts[i] && sqlite3_prepare_v2(s->db, sql[i], -1, &s->vuln_stmts[i], NULL) != SQLITE_OK) return NULL;
+	sqlite3_reset(s->vuln_stmts[i]);
+	sqlite3_clear_bindings(s->vuln_stmts[i]);
+	return s->vuln_stmts[i];
+}
+
+static void text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else sqlite3_bind_null(st, i);
+}
+
+static int done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	if (sqlite3_step(st) != SQLITE_DONE) return sq_fail(s, NULL, what);
+	return 0;
+}
+
+int sq_vuln_begin(struct store *s) { return sq_exec(s, "BEGIN IMMEDIATE"); }
+
+int sq_vuln_end(struct store *s, bool commit)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(s->vuln_stmts); i++) {
+		sqlite3_finalize(s->vuln_stmts[i]);
+		s->vuln_stmts[i] = NULL;
+	}
+	if (commit) return sq_exec(s, "COMMIT");
+	sq_exec(s, "ROLLBACK");
+	return 0;
+}
+
+static int put_products(struct store *s, const struct vuln_cve *c)
+{
+	sqlite3_stmt *del = stmt(s, ST_DEL_PRODUCTS);
+	if (!del) return sq_fail(s, NULL, "vuln products");
+	sqlite3_bind_int64(del, 1, c->num);
+	int r = done(s, del, "vuln products");
+	for (size_t i = 0; i < c->n_products && r == 0; i++) {
+		sqlite3_stmt *ins = stmt(s, ST_INS_PRODUCT);
+		if (!ins) return sq_fail(s, NULL, "vuln products");
+		sqlite3_bind_text(ins, 1, c->products[i].vendor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, c->products[i].product, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 3, c->num);
+		r = done(s, ins, "vuln products");
+	}
+	return r;
+}
+
+int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret)
+{
+	sqlite3_stmt *sel = stmt(s, ST_SEL_CVE);
+	if (!sel) return sq_fail(s, NULL, "vuln lookup");
+	sqlite3_bind_int64(sel, 1, c->num);
+	bool exists = false, same = false, old_nvd = false, old_configs = false;
+	int rc = sqlite3_step(sel);
+	if (rc == SQLITE_ROW) {
+		exists = true;
+		const char *mod = (const char *)sqlite3_column_text(sel, 0), *src = (const char *)sqlite3_column_text(sel, 1);
+		old_nvd = src && !strcmp(src, "nvd");
+		old_configs = sqlite3_column_int(sel, 2) != 0;
+		/* Same source: only a newer lastModified changes the record (an
+		 * older copy of it, from another mirror, is not news). */
+		same = mod && src && !strcmp(src, c->source) && strcmp(c->modified, mod) <= 0;
+	} else if (rc != SQLITE_DONE) {
+		return sq_fail(s, NULL, "vuln lookup");
+	}
+	sqlite3_reset(sel);
+	*ret = VULN_UNCHANGED;
+	if (same) return 0;
+	bool has_configs = c->configs && *c->configs;
+	if (exists && old_nvd && !strcmp(c->source, "cve5")) {
+		/* NVD's analysis stands; a CVE 5 record only fills in what NVD lacks. */
+		if (old_configs || !has_configs) return 0;
+		sqlite3_stmt *up = stmt(s, ST_UPD_CONFIGS);
+		if (!up) return sq_fail(s, NULL, "vuln update");
+		sqlite3_bind_int64(up, 1, c->num);
+		sqlite3_bind_text(up, 2, c->configs, -1, SQLITE_STATIC);
+		int r = done(s, up, "vuln update");
+		if (r == 0) r = put_products(s, c);
+		if (r == 0) *ret = VULN_UPDATED;
+		return r;
+	}
+	sqlite3_stmt *ins = stmt(s, ST_INS_CVE);
+	if (!ins) return sq_fail(s, NULL, "vuln insert");
+	sqlite3_bind_int64(ins, 1, c->num);
+	text(ins, 2, c->published);
+	text(ins, 3, c->modified);
+	text(ins, 4, c->status);
+	text(ins, 5, c->summary);
+	if (c->cvss >= 0) sqlite3_bind_double(ins, 6, c->cvss);
+	text(ins, 7, c->cvss_version);
+	text(ins, 8, c->cvss_vector);
+	text(ins, 9, c->severity);
+	sqlite3_bind_int(ins, 10, c->exploit_ref);
+	text(ins, 11, c->kev_added);
+	sqlite3_bind_text(ins, 12, c->source, -1, SQLITE_STATIC);
+	/* A record without configurations (awaiting analysis) keeps the ones known. */
+	if (has_configs) sqlite3_bind_text(ins, 13, c->configs, -1, SQLITE_STATIC);
+	int r = done(s, ins, "vuln insert");
+	if (r == 0 && (has_configs || !exists)) r = put_products(s, c);
+	if (r == 0) *ret = exists ? VULN_UPDATED : VULN_ADDED;
+	return r;
+}
+
+int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k)
+{
+	sqlite3_stmt *st = stmt(s, ST_KEV);
+	if (!st) return sq_fail(s, NULL, "kev insert");
+	sqlite3_bind_int64(st, 1, k->num);
+	text(st, 2, k->vendor);
+	text(st, 3, k->product);
+	text(st, 4, k->name);
+	text(st, 5, k->date_added);
+	text(st, 6, k->due_date);
+	text(st, 7, k->action);
+	sqlite3_bind_int(st, 8, k->ransomware);
+	text(st, 9, k->notes);
+	return done(s, st, "kev insert");
+}
+
+int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x)
+{
+	sqlite3_stmt *st = stmt(s, ST_EPSS);
+	if (!st) return sq_fail(s, NULL, "epss insert");
+	sqlite3_bind_int64(st, 1, x->num);
+	sqlite3_bind_double(st, 2, x->epss);
+	sqlite3_bind_double(st, 3, x->percentile);
+	return done(s, st, "epss insert");
+}
+
+int sq_vuln_clear_epss(struct store *s) { return sq_exec(s, "DELETE FROM vuln_epss"); }
+
+int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM vuln_meta WHERE key = ?", -1, &st, NULL)) return sq_fail(s, NULL, "meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int found = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(out, n, "%s", v ? v : "");
+		found = 1;
+	} else if (n) {
+		out[0] = 0;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int sq_vuln_meta_set(struct store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO vuln_meta(key, value) VALUES (?, ?)", -1, &st, NULL))
+		return sq_fail(s, NULL, "meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int r = done(s, st, "meta");
+	sqlite3_finalize(st);
+	return r;
+}
+
+#define INFO_SELECT                                                                                             \
+	"SELECT c.id, c.configs, c.summary, c.published, c.modified, c.status, c.source, c.cvss, c.cvss_version,"   \
+	" c.cvss_vector, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added), k.cve IS NOT NULL,"        \
+	" coalesce(k.ransomware, 0), k.due_date, k.action, k.name, e.epss, e.percentile"                           \
+	" FROM vuln_cve c LEFT JOIN vuln_kev k ON k.cve = c.id LEFT JOIN vuln_epss e ON e.cve = c.id"
+
+static const char *col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+static double num_or(sqlite3_stmt *st, int i, double def)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? def : sqlite3_column_double(st, i);
+}
+
+static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *ctx, int *count)
+{
+	int rc, r = 0;
+	*count = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *added = col(st, 12);
+		struct vuln_info v = {
+			.num = sqlite3_column_int64(st, 0), .configs = col(st, 1), .summary = col(st, 2),
+			.published = col(st, 3), .modified = col(st, 4), .status = col(st, 5), .source = col(st, 6),
+			.cvss = num_or(st, 7, -1), .cvss_version = col(st, 8), .cvss_vector = col(st, 9),
+			.severity = col(st, 10), .exploit_ref = sqlite3_column_int(st, 11) != 0, .kev_added = added,
+			.kev = sqlite3_column_int(st, 13) != 0 || (added && *added), .ransomware = sqlite3_column_int(st, 14) != 0,
+			.kev_due = col(st, 15), .kev_action = col(st, 16), .kev_name = col(st, 17), .epss = num_or(st, 18, -1),
+			.percentile = num_or(st, 19, -1),
+		};
+		if (!v.configs) v.configs = "";
+		(*count)++;
+		if ((r = fn(ctx, &v)) < 0) break;
+	}
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "vuln query");
+	return r;
+}
+
+int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, INFO_SELECT " JOIN vuln_product p ON p.cve = c.id WHERE p.vendor = ? AND p.product = ?",
+			       -1, &st, NULL))
+		return sq_fail(s, NULL, "vuln query");
+	sqlite3_bind_text(st, 1, vendor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
+	int n, r = each_info(s, st, fn, ctx, &n);
+	sqlite3_finalize(st);
+	return r < 0 ? r : n;
+}
+
+int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, INFO_SELECT " WHERE c.id = ?", -1, &st, NULL)) return sq_fail(s, NULL, "vuln query");
+	sqlite3_bind_int64(st, 1, num);
+	int n, r = each_info(s, st, fn, ctx, &n);
+	sqlite3_finalize(st);
+	return r < 0 ? r : n > 0;
+}
+
+static uint64_t count(struct store *s, const char *q)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t n = 0;
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int sq_vuln_stats(struct store *s, struct vuln_stats *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->cves = count(s, "SELECT count(*) FROM vuln_cve");
+	ret->with_configs = count(s, "SELECT count(*) FROM vuln_cve WHERE configs <> ''");
+	ret->products = count(s, "SELECT count(*) FROM (SELECT DISTINCT vendor, product FROM vuln_product)");
+	ret->kev = count(s, "SELECT count(*) FROM vuln_kev");
+	ret->kev_with_cve = count(s, "SELECT count(*) FROM vuln_kev k JOIN vuln_cve c ON c.id = k.cve");
+	ret->epss = count(s, "SELECT count(*) FROM vuln_epss");
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT max(modified) FROM vuln_cve", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && col(st, 0))
+		snprintf(ret->newest, sizeof(ret->newest), "%s", col(st, 0));
+	sqlite3_finalize(st);
+	sq_vuln_meta_get(s, "nvd.timestamp", ret->nvd_timestamp, sizeof(ret->nvd_timestamp));
+	sq_vuln_meta_get(s, "kev.catalog", ret->kev_catalog, sizeof(ret->kev_catalog));
+	sq_vuln_meta_get(s, "epss.model", ret->epss_model, sizeof(ret->epss_model));
+	sq_vuln_meta_get(s, "epss.date", ret->epss_date, sizeof(ret->epss_date));
+	return 0;
+}
+
+int sq_save_findings(struct store *s, int64_t run, struct findings *fs)
+{
+	sqlite3_stmt *ins = NULL, *first = NULL;
+	if (sq_exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
+	int r = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto, title, evidence,"
+			       " remediation, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       -1, &ins, NULL) ||
+	    sqlite3_prepare_v2(s->db,
+			       "SELECT min(first_seen) FROM findings WHERE rule = ? AND ip IS ? AND port IS ? AND proto IS ?"
+			       " AND run_id < ?",
+			       -1, &first, NULL))
+		r = sq_fail(s, NULL, "findings");
+	for (size_t i = 0; i < fs->n && r == 0; i++) {
+		struct finding *f = &fs->v[i];
+		char ip[IPADDR_STRLEN] = "";
+		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
+		const char *proto = f->port ? proto_name(f->proto) : NULL;
+		sqlite3_reset(first);
+		sqlite3_bind_text(first, 1, f->rule, -1, SQLITE_STATIC);
+		text(first, 2, ip);
+		if (f->port) sqlite3_bind_int(first, 3, f->port);
+		else sqlite3_bind_null(first, 3);
+		text(first, 4, proto);
+		sqlite3_bind_int64(first, 5, run);
+		if (sqlite3_step(first) == SQLITE_ROW && sqlite3_column_type(first, 0) != SQLITE_NULL) {
+			double fsn = sqlite3_column_double(first, 0);
+			if (fsn < f->first_seen || !f->first_seen) f->first_seen = fsn;
+		}
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, run);
+		sqlite3_bind_text(ins, 2, f->rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, severity_name(f->severity), -1, SQLITE_STATIC);
+		text(ins, 4, f->confidence ? confidence_name(f->confidence) : NULL);
+		sqlite3_bind_double(ins, 5, f->score);
+		text(ins, 6, ip);
+		if (f->port) sqlite3_bind_int(ins, 7, f->port);
+		else sqlite3_bind_null(ins, 7);
+		text(ins, 8, proto);
+		sqlite3_bind_text(ins, 9, f->title, -1, SQLITE_STATIC);
+		text(ins, 10, f->evidence);
+		text(ins, 11, f->remediation);
+		sqlite3_bind_double(ins, 12, f->first_seen);
+		sqlite3_bind_double(ins, 13, f->last_seen);
+		r = done(s, ins, "findings");
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(first);
+	if (r == 0) return sq_exec(s, "COMMIT");
+	sq_exec(s, "ROLLBACK");
+	return r;
+}
+
+int sq_load_findings(struct store *s, int64_t run, struct findings *fs)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
+			       " first_seen, last_seen FROM findings WHERE run_id = ? ORDER BY rowid",
+			       -1, &st, NULL))
+		return sq_fail(s, NULL, "findings");
+	sqlite3_bind_int64(st, 1, run);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct finding f = { 0 };
+		snprintf(f.rule, sizeof(f.rule), "%s", col(st, 0) ? col(st, 0) : "");
+		int sev = col(st, 1) ? severity_parse(col(st, 1)) : -1;
+		f.severity = sev < 0 ? SEV_INFO : (enum severity)sev;
+		int conf = col(st, 2) ? confidence_parse(col(st, 2)) : -1;
+		f.confidence = conf < 0 ? CONF_NONE : (enum confidence)conf;
+		f.score = sqlite3_column_double(st, 3);
+		f.has_ip = col(st, 4) && ipaddr_parse(col(st, 4), &f.ip) == 0;
+		f.port = (uint16_t)sqlite3_column_int(st, 5);
+		f.proto = col(st, 6) && !strcmp(col(st, 6), "udp") ? PROTO_UDP : PROTO_TCP;
+		snprintf(f.title, sizeof(f.title), "%s", col(st, 7) ? col(st, 7) : "");
+		f.evidence = col(st, 8) ? xstrdup(col(st, 8)) : NULL;
+		f.remediation = col(st, 9) ? xstrdup(col(st, 9)) : NULL;
+		f.first_seen = sqlite3_column_double(st, 10);
+		f.last_seen = sqlite3_column_double(st, 11);
+		findings_add(fs, &f);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "findings");
+}
