@@ -52,6 +52,7 @@ int cmd_report(int argc, char **argv)
 	struct dm_err e = { "" };
 	struct store *st = NULL;
 	struct resultset rs = { 0 };
+	struct findings fs = { 0 };
 	struct run_info *runs = NULL;
 	size_t n = 0;
 	FILE *f = stdout;
@@ -88,14 +89,15 @@ int cmd_report(int argc, char **argv)
 			  : dm_fail(&e, DM_EEMPTY, "%s holds no runs yet", db);
 		goto fail;
 	}
-	if ((r = store_load_results(st, ri->id, &rs)) < 0) {
+	if ((r = store_load_results(st, ri->id, &rs)) < 0 || (r = store_load_findings(st, ri->id, &fs)) < 0) {
 		r = dm_fail(&e, r, "%s", store_errmsg(st));
 		goto fail;
 	}
 	resultset_sort(&rs);
 	uint64_t targets = 0;
 	struct report_meta m = { .command = ri->kind, .args = ri->args, .start = ri->started,
-				 .end = ri->finished ? ri->finished : ri->started, .targets = targets, .run_id = ri->id };
+				 .end = ri->finished ? ri->finished : ri->started, .targets = targets, .run_id = ri->id,
+				 .findings = fs.n ? &fs : NULL };
 	if (a.out && !(f = fopen(a.out, "w"))) {
 		r = dm_fail(&e, -errno, "-o %s: %s", a.out, strerror(errno));
 		goto fail;
@@ -115,6 +117,7 @@ out:
 	free(runs);
 	free(db);
 	resultset_release(&rs);
+	findings_release(&fs);
 	store_close(st);
 	return code;
 }

@@ -6,6 +6,7 @@
 #include "cmd/opts.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "analyze/vulnerable.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
 #include "report/report-diff.h"
@@ -22,7 +23,7 @@ enum {
 	O_PORTS = 1, O_TOP, O_UDP, O_SYN, O_CONNECT, O_PN, O_SN, O_IL, O_EXCLUDE, O_EXCLUDE_FILE, O_PUBLIC,
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
-	O_PERHOST, O_NOSERVICES,
+	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN,
 };
 
 static const struct opt scan_opts[] = {
@@ -33,6 +34,9 @@ static const struct opt scan_opts[] = {
 	{ "--services", O_SERVICES, false, NULL, "same as -sV" },
 	{ "--no-services", O_NOSERVICES, false, NULL, "audit: skip service identification" },
 	{ "--fingerprints", O_FPDIR, true, "DIR", "also use the Recog-format databases in DIR" },
+	{ "--min-confidence", O_MINCONF, true, "LEVEL", "report vulnerabilities at this confidence or above (low, medium, high)" },
+	{ "--no-vulns", O_NOVULN, false, NULL, "do not match services against the vulnerability data" },
+	{ "--fail-on", O_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" },
 	{ "--probe-per-host", O_PERHOST, true, "N", "service probes at once to one host (default 4)" },
 	{ "-sS", O_SYN, false, NULL, "SYN scan (default when raw sockets are allowed)" },
 	{ "-sT", O_CONNECT, false, NULL, "connect() scan" },
@@ -70,7 +74,9 @@ struct scan_args {
 	bool audit;
 	struct targets targets;
 	struct portlist ports;
-	bool ports_given, udp, help, allow_public, services, no_services;
+	bool ports_given, udp, help, allow_public, services, no_services, no_vulns;
+	enum confidence min_conf;
+	int fail_on; /* -1: never */
 	const char *fpdir;
 	uint64_t per_host;
 	long top;
@@ -154,6 +160,17 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_SERVICES: a->services = true; return 0;
 	case O_NOSERVICES: a->no_services = true; return 0;
 	case O_FPDIR: a->fpdir = arg; return 0;
+	case O_NOVULN: a->no_vulns = true; return 0;
+	case O_MINCONF: {
+		int lvl = confidence_parse(arg);
+		if (lvl < 0) return dm_fail(e, DM_EINPUT, "--min-confidence \"%s\": expected low, medium or high", arg);
+		a->min_conf = (enum confidence)lvl;
+		return 0;
+	}
+	case O_FAILON:
+		if ((a->fail_on = severity_parse(arg)) < 0)
+			return dm_fail(e, DM_EINPUT, "--fail-on \"%s\": expected info, low, medium, high or critical", arg);
+		return 0;
 	case O_PERHOST: return parse_u64(name, arg, 1, 64, &a->per_host, e);
 	case O_QUIET: log_level = LOG_WARN; return 0;
 	case O_VERBOSE: log_level = LOG_DEBUG; return 0;
@@ -249,10 +266,35 @@ static void print_changes(struct store *st, int64_t run, const char *kind, const
 	resultset_release(&old);
 }
 
+/* vulnerable-service and known-exploited findings for the identified services. */
+static int match_vulnerabilities(struct store *st, const struct resultset *rs, enum confidence min, bool audit,
+				 struct findings *fs, struct dm_err *e)
+{
+	struct vuln_stats vs;
+	if (store_vuln_stats(st, &vs) < 0 || vs.cves == 0) {
+		if (audit) log_info("audit: no vulnerability data in the store; 'dormant vulndb import' NVD and KEV files to match services");
+		return 0;
+	}
+	struct aliases al = { 0 };
+	int r = aliases_load(&al, ALIASES_DEFAULT_PATH, e);
+	if (r < 0) return r;
+	struct vuln_matcher m;
+	vuln_matcher_init(&m, st, &al);
+	double t0 = now_mono();
+	if ((r = analyze_vulnerable(&m, rs, min, fs)) < 0) r = dm_fail(e, r, "vulnerability matching: %s", store_errmsg(st));
+	log_debug("vulnerabilities: %zu findings, %llu product lookups, %.3f s", fs->n, (unsigned long long)m.queries,
+		  now_mono() - t0);
+	vuln_matcher_release(&m);
+	aliases_release(&al);
+	findings_sort(fs);
+	return r;
+}
+
 static int run_scan(int argc, char **argv, bool audit)
 {
 	const char *name = audit ? "audit" : "scan";
-	struct scan_args a = { .audit = audit };
+	struct scan_args a = { .audit = audit, .fail_on = -1 };
+	struct findings fs = { 0 };
 	a.cfg = (struct scan_config){ .rate = 2000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
 				     .max_inflight = 1024, .shards = 1, .drop_privileges = true,
 				     .progress = progress_print };
@@ -350,14 +392,17 @@ static int run_scan(int argc, char **argv, bool audit)
 		log_debug("%s: no MAC vendors: %s", name, oe.msg);
 	}
 	resultset_sort(&rs);
-	if ((r = store_save_results(st, run, &rs)) < 0 || (r = store_run_finish(st, run, "done", now_real())) < 0) {
+	bool analysed = identify && !a.no_vulns;
+	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
+	if ((r = store_save_results(st, run, &rs)) < 0 || (analysed && (r = store_save_findings(st, run, &fs)) < 0) ||
+	    (r = store_run_finish(st, run, "done", now_real())) < 0) {
 		r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
 		goto fail;
 	}
 	struct report_meta m = {
 		.command = name, .args = a.cmdline.data, .scan_type = scan_mode_name(sum.mode), .ports = &a.ports,
 		.start = start, .end = now_real(), .targets = targets_count(&a.targets), .run_id = run, .probes = sum.probes,
-		.send_seconds = sum.send_seconds,
+		.send_seconds = sum.send_seconds, .findings = analysed ? &fs : NULL,
 	};
 	if (sum.drops) log_warn("%s: the kernel dropped %llu captured packets; the rate was lowered to %.0f pps", name,
 				(unsigned long long)sum.drops, sum.final_rate);
@@ -372,10 +417,13 @@ static int run_scan(int argc, char **argv, bool audit)
 		log_debug("%s: %s scan on %s, %llu probes in %.2f s (sending %.2f s)", name, scan_mode_name(sum.mode),
 			  sum.iface, (unsigned long long)sum.probes, sum.seconds, sum.send_seconds);
 	}
+	for (size_t i = 0; i < fs.n && a.fail_on >= 0; i++)
+		if ((int)fs.v[i].severity >= a.fail_on) code = EXIT_FINDINGS;
 	goto out;
 fail:
 	code = cmd_error(name, r, &e);
 out:
+	findings_release(&fs);
 	if (prepared) scan_release(&sc);
 	store_close(st);
 	free(dbpath);

@@ -64,6 +64,7 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 			fwrite(b.data, 1, b.len, f);
 		}
 	}
+	if (m->findings) report_findings_jsonl(f, m->findings, m->run_id);
 	buf_reset(&b);
 	buf_puts(&b, "{\"type\":\"run\",");
 	put_ts(&b, m->end);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include "base/buf.h"
+#include "model/finding.h"
 #include "model/resultset.h"
 #include "net/ports.h"
 
@@ -18,11 +19,16 @@ struct report_meta {
 	uint64_t probes;
 	double send_seconds;      /* time spent sending the port-scan probes */
 	bool show_closed;         /* list closed/filtered counts per host in text */
+	const struct findings *findings; /* NULL: no analysis ran */
 };
 
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_meta *m);
+/* Findings: JSON Lines "finding" records, and the ranked text section. */
+int finding_json(struct buf *b, const struct finding *f, int64_t run);
+int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);
+int report_findings_text(FILE *f, const struct findings *fs);
 /* One line about a service: product, version, device, TLS, details. */
 void service_summary(const struct obs_service *sv, char *out, size_t n);
 /* A CPE 2.3 formatted string as the 2.2 URI nmap's XML carries. */

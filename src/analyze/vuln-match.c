@@ -1,0 +1,266 @@
+/* Product -> CVE matching with a cache per vendor:product and per subject. */
+#include "analyze/vuln-match.h"
+#include "base/siphash.h"
+#include "vuln/version.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct vuln_cand {
+	struct vuln_info info;  /* strings owned below */
+	char *strings[12];
+	struct vconfigs cfg;
+	struct vuln_cand *next; /* in its hash bucket */
+};
+
+struct product_entry {           /* candidates of one vendor:product */
+	char *key;
+	struct vuln_cand **c;
+	size_t n, cap;
+	struct product_entry *next;
+};
+
+struct subject_entry {           /* hits of one subject */
+	char *key;
+	struct vuln_hit *hits;
+	size_t n;
+	struct subject_entry *next;
+};
+
+enum { BUCKETS = 4096, CAND_BUCKETS = 1 << 16 };
+
+struct vcache {
+	struct product_entry *products[BUCKETS];
+	struct subject_entry *subjects[BUCKETS];
+	struct vuln_cand *cands[CAND_BUCKETS]; /* every candidate once, by CVE number */
+};
+
+static const struct sipkey hkey = { 0x646f726d616e7400ULL, 0x76756c6e63616368ULL };
+
+static size_t bucket(const char *s) { return siphash24(&hkey, s, strlen(s)) % BUCKETS; }
+
+void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al)
+{
+	*m = (struct vuln_matcher){ .st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)) };
+}
+
+static void free_cand(struct vuln_cand *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(c->strings); i++) free(c->strings[i]);
+	vconfigs_release(&c->cfg);
+	free(c);
+}
+
+void vuln_matcher_release(struct vuln_matcher *m)
+{
+	struct vcache *vc = m->cache;
+	if (!vc) return;
+	for (size_t b = 0; b < BUCKETS; b++) {
+		for (struct product_entry *p = vc->products[b], *n; p; p = n) {
+			n = p->next;
+			free(p->key);
+			free(p->c);
+			free(p);
+		}
+		for (struct subject_entry *s = vc->subjects[b], *n; s; s = n) {
+			n = s->next;
+			free(s->key);
+			free(s->hits);
+			free(s);
+		}
+	}
+	for (size_t b = 0; b < CAND_BUCKETS; b++)
+		for (struct vuln_cand *c = vc->cands[b], *n; c; c = n) {
+			n = c->next;
+			free_cand(c);
+		}
+	free(vc);
+	m->cache = NULL;
+}
+
+/* One CVE is loaded once however many products name it. */
+static struct vuln_cand *cand_find(struct vcache *vc, int64_t num)
+{
+	for (struct vuln_cand *c = vc->cands[(uint64_t)num % CAND_BUCKETS]; c; c = c->next)
+		if (c->info.num == num) return c;
+	return NULL;
+}
+
+static void cand_insert(struct vcache *vc, struct vuln_cand *c)
+{
+	size_t b = (uint64_t)c->info.num % CAND_BUCKETS;
+	c->next = vc->cands[b];
+	vc->cands[b] = c;
+}
+
+static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
+
+static int on_info(void *ctx, const struct vuln_info *v)
+{
+	struct product_entry *pe = ((void **)ctx)[0];
+	struct vcache *vc = ((void **)ctx)[1];
+	struct vuln_cand *c = cand_find(vc, v->num);
+	if (!c) {
+		c = xcalloc(1, sizeof(*c));
+		c->info = *v;
+		const char **fields[] = { &c->info.configs, &c->info.summary, &c->info.published, &c->info.modified,
+					  &c->info.status, &c->info.source, &c->info.cvss_version, &c->info.cvss_vector,
+					  &c->info.severity, &c->info.kev_added, &c->info.kev_due, &c->info.kev_action };
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) *fields[i] = c->strings[i] = dup_or_null(*fields[i]);
+		c->info.kev_name = NULL;
+		if (vconfigs_decode(c->info.configs ? c->info.configs : "", &c->cfg) < 0) vconfigs_reset(&c->cfg);
+		cand_insert(vc, c);
+	}
+	if (pe->n == pe->cap) {
+		pe->cap = pe->cap ? pe->cap * 2 : 16;
+		pe->c = xrealloc(pe->c, pe->cap * sizeof(*pe->c));
+	}
+	pe->c[pe->n++] = c;
+	return 0;
+}
+
+static int product_cands(struct vuln_matcher *m, const char *vendor, const char *product, struct product_entry **ret)
+{
+	char key[260];
+	snprintf(key, sizeof(key), "%.127s:%.127s", vendor, product);
+	size_t b = bucket(key);
+	for (struct product_entry *p = m->cache->products[b]; p; p = p->next)
+		if (!strcmp(p->key, key)) {
+			*ret = p;
+			return 0;
+		}
+	struct product_entry *pe = xcalloc(1, sizeof(*pe));
+	pe->key = xstrdup(key);
+	pe->next = m->cache->products[b];
+	m->cache->products[b] = pe;
+	void *ctx[2] = { pe, m->cache };
+	m->queries++;
+	int r = store_vuln_by_product(m->st, vendor, product, on_info, ctx);
+	/* CVE 5 records without a vendor are indexed under "*". */
+	if (r >= 0) r = store_vuln_by_product(m->st, "*", product, on_info, ctx);
+	*ret = pe;
+	return r < 0 ? r : 0;
+}
+
+const char *vuln_distro_marker(const char *text, char *out, size_t n)
+{
+	static const char *const marks[] = { "Debian-", "Ubuntu-", "+deb", "ubuntu", "Raspbian-", ".el6", ".el7",
+					     ".el8", ".el9", "el7_", "el8_", "el9_", "+esm", "FreeBSD-", "SUSE" };
+	if (!text) return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++) {
+		const char *p = strstr(text, marks[i]);
+		if (!p) continue;
+		/* The whole word around the mark: "Debian-2+deb12u3". */
+		const char *s = p, *e = p;
+		while (s > text && !isspace((unsigned char)s[-1])) s--;
+		while (*e && !isspace((unsigned char)*e)) e++;
+		snprintf(out, n, "%.*s", (int)(e - s), s);
+		return out;
+	}
+	return NULL;
+}
+
+double vuln_hit_rank(const struct vuln_hit *h)
+{
+	const struct vuln_info *v = h->info;
+	double r = 0;
+	if (v->kev) r += 4000;
+	if (v->ransomware) r += 4000;
+	if (v->exploit_ref) r += 2000;
+	if (v->epss >= 0) r += v->epss * 1000;
+	if (v->cvss >= 0) r += v->cvss * 10;
+	/* Same score: newer CVSS versions and newer CVEs first. */
+	return r + (double)(v->num % 100000000LL) * 1e-9;
+}
+
+static int hit_cmp(const void *pa, const void *pb)
+{
+	const struct vuln_hit *a = pa, *b = pb;
+	if (a->confidence != b->confidence) return a->confidence > b->confidence ? -1 : 1;
+	double ra = vuln_hit_rank(a), rb = vuln_hit_rank(b);
+	if (ra != rb) return ra > rb ? -1 : 1;
+	return a->info->num < b->info->num ? -1 : a->info->num > b->info->num;
+}
+
+static void subject_key(const struct vsubject *s, const char *distro, enum confidence min, char *out, size_t n)
+{
+	char c[400];
+	cpe_format(&s->cpe, c, sizeof(c));
+	int w = snprintf(out, n, "%s|%s|%d|%d%d", c, distro ? distro : "", (int)min, s->os_known, s->hw_known);
+	for (size_t i = 0; i < s->n_platforms && w > 0 && (size_t)w < n; i++) {
+		cpe_format(&s->platforms[i], c, sizeof(c));
+		w += snprintf(out + w, n - (size_t)w, "|%s", c);
+	}
+}
+
+int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro, enum confidence min,
+	       struct vuln_hit **ret, size_t *ret_n)
+{
+	char key[2048];
+	subject_key(s, distro, min, key, sizeof(key));
+	size_t b = bucket(key);
+	for (struct subject_entry *se = m->cache->subjects[b]; se; se = se->next)
+		if (!strcmp(se->key, key)) {
+			*ret = se->hits;
+			*ret_n = se->n;
+			return 0;
+		}
+	struct vuln_product names[16];
+	size_t nn = aliases_expand(m->al, s->cpe.v[CPE_VENDOR], s->cpe.v[CPE_PRODUCT], names, ARRAY_SIZE(names));
+	struct vuln_hit *hits = NULL;
+	size_t nh = 0, cap = 0;
+	int r = 0;
+	for (size_t i = 0; i < nn && r == 0; i++) {
+		struct product_entry *pe;
+		if ((r = product_cands(m, names[i].vendor, names[i].product, &pe)) < 0) break;
+		struct vsubject as = *s;
+		_Static_assert(sizeof(as.cpe.v[0]) == sizeof(names[0].vendor), "same attribute size");
+		memcpy(as.cpe.v[CPE_VENDOR], names[i].vendor, sizeof(as.cpe.v[CPE_VENDOR]));
+		memcpy(as.cpe.v[CPE_PRODUCT], names[i].product, sizeof(as.cpe.v[CPE_PRODUCT]));
+		for (size_t j = 0; j < pe->n; j++) {
+			struct vuln_cand *c = pe->c[j];
+			bool dup = false;
+			for (size_t k = 0; k < nh && !dup; k++) dup = hits[k].info == &c->info;
+			if (dup) continue;
+			struct vverdict v;
+			vconfigs_eval(&c->cfg, &as, &v);
+			if (v.result == TRI_FALSE) continue;
+			struct vuln_hit h = { .info = &c->info, .match = v.hit, .confidence = CONF_HIGH };
+			if (distro) {
+				h.confidence = CONF_LOW;
+				snprintf(h.why, sizeof(h.why),
+					 "distribution build (%s): the distribution may have backported the fix without changing the version",
+					 distro);
+			}
+			if (v.result == TRI_UNKNOWN) {
+				h.confidence = h.confidence == CONF_HIGH ? CONF_MEDIUM : CONF_LOW;
+				size_t w = strlen(h.why);
+				snprintf(h.why + w, sizeof(h.why) - w, "%saffected only on a platform dormant could not see",
+					 w ? "; " : "");
+			}
+			if (min && h.confidence < min) continue;
+			vmatch_fix(v.hit, h.fix, sizeof(h.fix));
+			if (nh == cap) {
+				cap = cap ? cap * 2 : 16;
+				hits = xrealloc(hits, cap * sizeof(*hits));
+			}
+			hits[nh++] = h;
+		}
+	}
+	if (r < 0) {
+		free(hits);
+		return r;
+	}
+	if (nh) qsort(hits, nh, sizeof(*hits), hit_cmp);
+	struct subject_entry *se = xcalloc(1, sizeof(*se));
+	se->key = xstrdup(key);
+	se->hits = hits;
+	se->n = nh;
+	se->next = m->cache->subjects[b];
+	m->cache->subjects[b] = se;
+	*ret = hits;
+	*ret_n = nh;
+	return 0;
+}

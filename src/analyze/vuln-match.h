@@ -1,0 +1,41 @@
+/* Matching products against the stored vulnerability data: candidates
+ * come from the product index (with aliases), configurations are
+ * evaluated per distinct product, version and platform, and each hit
+ * carries how sure dormant is and why. Shared by the vulnerable-service
+ * rule and `dormant vulndb match`. */
+#pragma once
+#include "model/finding.h"
+#include "store/store.h"
+#include "vuln/aliases.h"
+#include "vuln/config.h"
+
+struct vuln_cand; /* a CVE that names the product, with what ranks it */
+
+struct vuln_hit {
+	const struct vuln_info *info;  /* owned by the matcher */
+	const struct vmatch *match;    /* the criterion the product met */
+	enum confidence confidence;
+	char why[192];                 /* why not high: distribution build, unseen platform */
+	char fix[64];                  /* upgrade target from the range end, "" if none */
+};
+
+struct vuln_matcher {
+	struct store *st;
+	const struct aliases *al;
+	struct vcache *cache;
+	uint64_t queries;              /* product lookups done (for -v) */
+};
+
+void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al);
+void vuln_matcher_release(struct vuln_matcher *m);
+/* Hits for one subject, ranked (KEV with ransomware use, KEV, public
+ * exploit, EPSS, CVSS). distro: the banner shows a distribution build
+ * (text says which). *ret stays valid until the matcher is released or
+ * used again. */
+int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro, enum confidence min,
+	       struct vuln_hit **ret, size_t *ret_n);
+/* A distribution's package revision in a banner or version ("Debian-2+deb12u3",
+ * "Ubuntu-4ubuntu0.3", ".el9"): the text found, or NULL. */
+const char *vuln_distro_marker(const char *text, char *out, size_t n);
+/* Ranking key of a hit: higher first. */
+double vuln_hit_rank(const struct vuln_hit *h);

@@ -1,0 +1,216 @@
+/* vulnerable-service and known-exploited findings. */
+#include "analyze/vulnerable.h"
+#include "base/escape.h"
+#include "vuln/version.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_LISTED = 50 };
+
+int vuln_hits_json(struct buf *b, const struct vuln_hit *h, size_t n, size_t max)
+{
+	int r = buf_putc(b, '[');
+	for (size_t i = 0; i < n && i < max && r == 0; i++) {
+		const struct vuln_info *v = h[i].info;
+		char id[32];
+		cve_format(v->num, id, sizeof(id));
+		r |= buf_printf(b, "%s{\"id\":\"%s\"", i ? "," : "", id);
+		if (v->cvss >= 0) r |= buf_printf(b, ",\"cvss\":%.1f,\"cvss_version\":", v->cvss), r |= json_put_str(b, v->cvss_version ? v->cvss_version : "");
+		if (v->severity) r |= buf_puts(b, ",\"severity\":"), r |= json_put_str(b, v->severity);
+		r |= buf_printf(b, ",\"kev\":%s,\"ransomware\":%s,\"exploit\":%s", v->kev ? "true" : "false",
+				v->ransomware ? "true" : "false", v->exploit_ref ? "true" : "false");
+		if (v->epss >= 0) r |= buf_printf(b, ",\"epss\":%.5f,\"epss_percentile\":%.5f", v->epss, v->percentile);
+		r |= buf_printf(b, ",\"confidence\":\"%s\"", confidence_name(h[i].confidence));
+		if (h[i].why[0]) r |= buf_puts(b, ",\"why\":"), r |= json_put_str(b, h[i].why);
+		if (h[i].fix[0]) r |= buf_puts(b, ",\"fixed\":"), r |= json_put_str(b, h[i].fix);
+		if (h[i].match) {
+			r |= buf_puts(b, ",\"criteria\":");
+			r |= json_put_str(b, h[i].match->criteria);
+			if (h[i].match->start[0])
+				r |= buf_printf(b, ",\"%s\":", h[i].match->start_incl ? "version_start_including" : "version_start_excluding"),
+					r |= json_put_str(b, h[i].match->start);
+			if (h[i].match->end[0])
+				r |= buf_printf(b, ",\"%s\":", h[i].match->end_incl ? "version_end_including" : "version_end_excluding"),
+					r |= json_put_str(b, h[i].match->end);
+		}
+		if (v->kev && v->kev_added) r |= buf_puts(b, ",\"kev_added\":"), r |= json_put_str(b, v->kev_added);
+		if (v->kev && v->kev_due) r |= buf_puts(b, ",\"kev_due\":"), r |= json_put_str(b, v->kev_due);
+		r |= buf_putc(b, '}');
+	}
+	return r | buf_putc(b, ']');
+}
+
+/* The release that fixes them all: the highest exclusive range end, or
+ * "later than X" when an inclusive end is higher still. */
+static void upgrade_target(const struct vuln_hit *h, size_t n, char *out, size_t len)
+{
+	const char *best = NULL;
+	bool after = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct vmatch *m = h[i].match;
+		if (!m || !m->end[0]) continue;
+		int c = best ? version_cmp(m->end, best) : 1;
+		if (c > 0 || (c == 0 && m->end_incl)) {
+			best = m->end;
+			after = m->end_incl;
+		}
+	}
+	if (!best) snprintf(out, len, "%s", "");
+	else if (after) snprintf(out, len, "a release later than %s", best);
+	else snprintf(out, len, "%s or later", best);
+}
+
+static void product_label(const struct obs_service *sv, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s%s%s", sv->product[0] ? sv->product : sv->name, sv->version[0] ? " " : "", sv->version,
+		 sv->update);
+}
+
+static char *evidence(const struct obs_service *sv, const struct cpe *subj, const char *distro, const struct vuln_hit *h,
+		      size_t n)
+{
+	struct buf b = BUF_INIT;
+	char cpe[400];
+	cpe_format(subj, cpe, sizeof(cpe));
+	buf_puts(&b, "{\"product\":");
+	json_put_str(&b, sv->product);
+	buf_puts(&b, ",\"version\":");
+	char ver[80];
+	snprintf(ver, sizeof(ver), "%s%s", sv->version, sv->update);
+	json_put_str(&b, ver);
+	buf_puts(&b, ",\"cpe\":");
+	json_put_str(&b, cpe);
+	if (sv->banner[0]) {
+		char banner[200];
+		snprintf(banner, sizeof(banner), "%.199s", sv->banner);
+		buf_puts(&b, ",\"banner\":");
+		json_put_str(&b, banner);
+	}
+	if (distro) buf_puts(&b, ",\"distribution_build\":"), json_put_str(&b, distro);
+	buf_printf(&b, ",\"count\":%zu,\"cves\":", n);
+	vuln_hits_json(&b, h, n, MAX_LISTED);
+	buf_puts(&b, ",\"source\":\"This product uses data from the NVD API but is not endorsed or certified by the NVD.\"}");
+	return buf_detach(&b);
+}
+
+static enum confidence best_confidence(const struct vuln_hit *h, size_t n)
+{
+	enum confidence c = CONF_NONE;
+	for (size_t i = 0; i < n; i++)
+		if (h[i].confidence > c) c = h[i].confidence;
+	return c;
+}
+
+static double conf_factor(enum confidence c) { return c == CONF_HIGH ? 1 : c == CONF_MEDIUM ? 0.7 : 0.4; }
+
+static void service_findings(const struct host_entry *he, const struct obs_service *sv, const struct cpe *subj,
+			     const char *distro, const struct vuln_hit *h, size_t n, struct findings *out)
+{
+	char label[160], ids[200] = "", target[96], ip[IPADDR_STRLEN];
+	product_label(sv, label, sizeof(label));
+	ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
+	size_t w = 0;
+	for (size_t i = 0; i < n && i < 3; i++) {
+		char id[32];
+		cve_format(h[i].info->num, id, sizeof(id));
+		w += (size_t)snprintf(ids + w, sizeof(ids) - w, "%s%s", i ? ", " : "", id);
+	}
+	if (n > 3) snprintf(ids + w, sizeof(ids) - w, ", ...");
+	upgrade_target(h, n, target, sizeof(target));
+	enum confidence conf = best_confidence(h, n);
+	double cvss = -1, top = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].info->cvss > cvss) cvss = h[i].info->cvss;
+		double r = vuln_hit_rank(&h[i]) * conf_factor(h[i].confidence);
+		if (r > top) top = r;
+	}
+	enum severity sev = severity_from_cvss(cvss > 0 ? cvss : 5);
+	/* Likely fixed by the distribution: one step lower, and never above medium. */
+	if (conf == CONF_LOW && sev > SEV_LOW) sev = MIN(sev - 1, SEV_MEDIUM);
+
+	struct buf rem = BUF_INIT;
+	if (distro)
+		buf_printf(&rem, "Install the distribution's security updates for %s (%s); it may already carry the fixes: check "
+				 "each CVE in the distribution's security tracker, and upgrade if any is open.",
+			   label, distro);
+	else if (target[0])
+		buf_printf(&rem, "Upgrade %s to %s.", sv->product[0] ? sv->product : label, target);
+	else
+		buf_printf(&rem, "Upgrade %s to a release without these vulnerabilities, or take the service off the network.", label);
+
+	struct finding f = { .severity = sev, .confidence = conf, .score = top, .has_ip = true, .ip = he->h.ip,
+			     .port = sv->port, .proto = sv->proto, .first_seen = sv->ts, .last_seen = sv->ts };
+	snprintf(f.rule, sizeof(f.rule), "vulnerable-service");
+	struct buf t = BUF_INIT;
+	buf_printf(&t, "%s on %s:%u/%s has %zu known vulnerabilit%s (%s)", label, ip, sv->port, proto_name(sv->proto), n,
+		   n == 1 ? "y" : "ies", ids);
+	snprintf(f.title, sizeof(f.title), "%s", t.data);
+	f.evidence = evidence(sv, subj, distro, h, n);
+	f.remediation = buf_detach(&rem);
+	findings_add(out, &f);
+
+	/* known-exploited: the KEV subset, with CISA's required action. */
+	struct vuln_hit *kev = xcalloc(n, sizeof(*kev));
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++)
+		if (h[i].info->kev) kev[nk++] = h[i];
+	if (nk) {
+		struct finding k = f;
+		k.severity = conf == CONF_LOW ? SEV_HIGH : SEV_CRITICAL;
+		k.confidence = best_confidence(kev, nk);
+		k.score = vuln_hit_rank(&kev[0]) * conf_factor(kev[0].confidence);
+		snprintf(k.rule, sizeof(k.rule), "known-exploited");
+		char kid[32];
+		cve_format(kev[0].info->num, kid, sizeof(kid));
+		buf_reset(&t);
+		buf_printf(&t, "%s on %s:%u/%s has %zu vulnerabilit%s exploited in the wild (%s%s)%s", label, ip, sv->port,
+			   proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid, nk > 1 ? ", ..." : "",
+			   kev[0].info->ransomware ? ", used by ransomware" : "");
+		snprintf(k.title, sizeof(k.title), "%s", t.data);
+		k.evidence = evidence(sv, subj, distro, kev, nk);
+		struct buf kr = BUF_INIT;
+		buf_printf(&kr, "%s %s", f.remediation, "CISA lists these as exploited in the wild: treat as urgent");
+		if (kev[0].info->kev_action) buf_printf(&kr, " (CISA: %s)", kev[0].info->kev_action);
+		buf_putc(&kr, '.');
+		k.remediation = buf_detach(&kr);
+		findings_add(out, &k);
+	}
+	free(kev);
+	buf_release(&t);
+}
+
+int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min, struct findings *out)
+{
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *he = &rs->hosts[i];
+		/* The host's other CPEs are its platforms (an OS seen by one service informs the others). */
+		struct cpe *plat = xcalloc(he->n_svcs ? he->n_svcs : 1, sizeof(*plat));
+		size_t np = 0;
+		bool os_known = false, hw_known = false;
+		for (size_t j = 0; j < he->n_svcs; j++) {
+			if (!he->svcs[j].cpe[0] || cpe_parse(he->svcs[j].cpe, &plat[np]) < 0) continue;
+			os_known |= plat[np].v[CPE_PART][0] == 'o';
+			hw_known |= plat[np].v[CPE_PART][0] == 'h';
+			np++;
+		}
+		for (size_t j = 0; j < he->n_svcs; j++) {
+			const struct obs_service *sv = &he->svcs[j];
+			struct vsubject s = { .platforms = plat, .n_platforms = np, .os_known = os_known, .hw_known = hw_known };
+			if (!aliases_subject(m->al, sv->cpe, sv->product, sv->version, sv->update, &s.cpe)) continue;
+			char dbuf[96], text[700];
+			snprintf(text, sizeof(text), "%s %s", sv->banner, sv->version);
+			const char *distro = vuln_distro_marker(text, dbuf, sizeof(dbuf));
+			struct vuln_hit *h;
+			size_t n;
+			int r = vuln_match(m, &s, distro, min, &h, &n);
+			if (r < 0) {
+				free(plat);
+				return r;
+			}
+			if (n) service_findings(he, sv, &s.cpe, distro, h, n, out);
+		}
+		free(plat);
+	}
+	return 0;
+}

@@ -1,0 +1,77 @@
+/* Findings in the outputs: "finding" JSON Lines records (DESIGN.md) and
+ * the ranked text section of the terminal summary. */
+#include "report/report.h"
+#include "base/escape.h"
+#include "base/timeutil.h"
+#include <errno.h>
+#include <string.h>
+
+static void put_time(struct buf *b, const char *key, double t)
+{
+	char ts[40];
+	fmt_rfc3339(t, ts, sizeof(ts));
+	buf_printf(b, ",\"%s\":\"%s\"", key, ts);
+}
+
+int finding_json(struct buf *b, const struct finding *f, int64_t run)
+{
+	buf_puts(b, "{\"type\":\"finding\"");
+	put_time(b, "ts", f->last_seen);
+	buf_puts(b, ",\"rule\":");
+	json_put_str(b, f->rule);
+	buf_printf(b, ",\"severity\":\"%s\"", severity_name(f->severity));
+	if (f->confidence) buf_printf(b, ",\"confidence\":\"%s\"", confidence_name(f->confidence));
+	if (f->has_ip) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&f->ip, ip, sizeof(ip));
+		buf_printf(b, ",\"ip\":\"%s\"", ip);
+	}
+	if (f->port) buf_printf(b, ",\"port\":%u,\"proto\":\"%s\"", f->port, proto_name(f->proto));
+	buf_puts(b, ",\"title\":");
+	json_put_str(b, f->title);
+	/* Evidence is JSON that dormant wrote; anything else is kept as a string. */
+	buf_puts(b, ",\"evidence\":");
+	if (f->evidence && f->evidence[0] == '{') buf_puts(b, f->evidence);
+	else if (f->evidence) json_put_str(b, f->evidence);
+	else buf_puts(b, "{}");
+	buf_puts(b, ",\"remediation\":");
+	json_put_str(b, f->remediation ? f->remediation : "");
+	put_time(b, "first_seen", f->first_seen);
+	put_time(b, "last_seen", f->last_seen);
+	buf_printf(b, ",\"score\":%.1f,\"run\":%lld}\n", f->score, (long long)run);
+	return 0;
+}
+
+int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < fs->n; i++) {
+		buf_reset(&b);
+		finding_json(&b, &fs->v[i], run);
+		fwrite(b.data, 1, b.len, f);
+	}
+	buf_release(&b);
+	return ferror(f) ? -EIO : 0;
+}
+
+int report_findings_text(FILE *f, const struct findings *fs)
+{
+	if (!fs->n) {
+		fprintf(f, "\nno findings\n");
+		return ferror(f) ? -EIO : 0;
+	}
+	fprintf(f, "\nFINDINGS  ");
+	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--) {
+		size_t n = findings_count(fs, (enum severity)s);
+		if (n) fprintf(f, " %zu %s", n, severity_name((enum severity)s));
+	}
+	fprintf(f, "\n");
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *x = &fs->v[i];
+		bool unsure = x->confidence && x->confidence < CONF_HIGH;
+		fprintf(f, "  %-8s %-19s %s%s%s%s\n", severity_name(x->severity), x->rule, x->title,
+			unsure ? "  [confidence " : "", unsure ? confidence_name(x->confidence) : "", unsure ? "]" : "");
+		if (x->remediation) fprintf(f, "  %-8s %-19s fix: %s\n", "", "", x->remediation);
+	}
+	return ferror(f) ? -EIO : 0;
+}
