@@ -13,7 +13,8 @@ declare -A allowed=(
 	[report]="base net model report"
 	[probe]="base net model probe"
 	[vuln]="base net model vuln"
-	[cmd]="base net model scan probe vuln store report cmd"
+	[analyze]="base net model vuln store analyze"
+	[cmd]="base net model scan probe vuln store analyze report cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

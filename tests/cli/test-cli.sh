@@ -23,7 +23,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff; do
+	for c in audit scan report diff vulndb; do
 		"$D" "$c" --help | grep -q "^usage: dormant $c" || { echo "$c --help"; return 1; }
 	done
 }
@@ -105,6 +105,116 @@ t_fp_broken() {
 	[ $? = 2 ] && grep -q 'x.xml:3: not well-formed XML' "$OUT/e"
 }
 check fingerprint_broken_xml t_fp_broken
+
+# --- vulndb: real NVD/KEV/CVE 5 records (../shared/fixtures) --------------------
+FIX=$ROOT/tests/data/fixtures
+VDB="$OUT/vuln.db"
+t_vuln_import() {
+	"$D" vulndb import --db "$VDB" "$FIX/nvd/page.json" "$FIX/kev/known_exploited_vulnerabilities.json" \
+		"$FIX/cve5/CVE-2024-6387.json" 2>"$OUT/imp" || { cat "$OUT/imp"; return 1; }
+	grep -q 'page.json: nvd, 19 CVEs: 19 added, 0 updated, 0 unchanged' "$OUT/imp" &&
+		grep -q 'KEV catalogue, 1404 entries' "$OUT/imp" || { cat "$OUT/imp"; return 1; }
+	"$D" vulndb stats --db "$VDB" --json >"$OUT/stats.json" &&
+		python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert (s["cves"],s["with_configurations"],s["kev"],s["kev_with_cve"],s["kev_catalog"])==(19,19,1404,9,"2025.08.25"), s' "$OUT/stats.json"
+}
+check vulndb_import_nvd_kev_cve5 t_vuln_import
+t_vuln_reimport() { # same files again: nothing changes; an older copy of a record does not replace a newer one
+	"$D" vulndb import --db "$VDB" "$FIX/nvd" 2>"$OUT/imp2" || return 1
+	[ "$(grep -c ': nvd, 1 CVEs: 0 added, 0 updated, 1 unchanged' "$OUT/imp2")" = 19 ] &&
+		grep -q 'page.json: nvd, 19 CVEs: 0 added, 0 updated, 19 unchanged' "$OUT/imp2" || { cat "$OUT/imp2"; return 1; }
+	"$D" vulndb import --db "$VDB" "$FIX/nvd-variants" 2>"$OUT/imp3" &&
+		grep -q '0 added, 0 updated, 1 unchanged' "$OUT/imp3" &&
+		"$D" vulndb lookup --db "$VDB" CVE-2023-48795 | grep 'CVSS 3.1 5.9' >/dev/null
+}
+check vulndb_reimport_is_incremental t_vuln_reimport
+t_vuln_golden() {
+	"$D" vulndb match --db "$VDB" --json "OpenSSH 8.5p1" "OpenSSH 9.8p1" "OpenSSH 7.7p1" "vsftpd 2.3.4" \
+		"cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*" "cpe:/a:openssl:openssl:1.0.1f" "nginx 1.22.1" >"$OUT/m.json" || return 1
+	python3 - "$OUT/m.json" <<'PY'
+import json, sys
+res = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    res[r["query"]] = [c["id"] for c in r["cves"]]
+    for c in r["cves"]:
+        assert c["confidence"] == "high", c
+def has(q, cve): assert cve in res[q], f"{q}: {cve} missing from {res[q]}"
+def hasnt(q, cve): assert cve not in res[q], f"{q}: {cve} must not match"
+has("OpenSSH 8.5p1", "CVE-2024-6387"); hasnt("OpenSSH 9.8p1", "CVE-2024-6387")
+has("OpenSSH 7.7p1", "CVE-2018-15473"); hasnt("OpenSSH 7.7p1", "CVE-2024-6387")
+assert res["vsftpd 2.3.4"] == ["CVE-2011-2523"], res["vsftpd 2.3.4"]
+# ranked: KEV with ransomware use first, then CVSS
+assert res["cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*"] == ["CVE-2021-42013", "CVE-2021-41773"]
+assert res["cpe:/a:openssl:openssl:1.0.1f"] == ["CVE-2014-0160"]
+assert res["nginx 1.22.1"] == [], res["nginx 1.22.1"]
+assert res["OpenSSH 9.8p1"] == [], res["OpenSSH 9.8p1"]
+PY
+}
+check vulndb_golden_matches t_vuln_golden
+t_vuln_distro() { # a distribution build is reported at low confidence, and hidden by --min-confidence
+	"$D" vulndb match --db "$VDB" "OpenSSH 9.2p1 Debian-2+deb12u3" >"$OUT/d.txt" || return 1
+	grep -q 'CVE-2024-6387 .* low ' "$OUT/d.txt" && grep -q 'distribution build (Debian-2+deb12u3)' "$OUT/d.txt" || return 1
+	"$D" vulndb match --db "$VDB" --min-confidence medium "OpenSSH 9.2p1 Debian-2+deb12u3" | grep ': 0 CVEs' >/dev/null
+}
+check vulndb_distribution_build_low_confidence t_vuln_distro
+t_vuln_fix() {
+	"$D" vulndb match --db "$VDB" --json "OpenSSH 9.2p1" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+fix = {c["id"]: c.get("fixed") for c in r["cves"]}
+assert fix["CVE-2024-6387"] == "9.8" and fix["CVE-2023-48795"] == "9.6", fix'
+}
+check vulndb_reports_fixed_version t_vuln_fix
+t_vuln_lookup() {
+	"$D" vulndb lookup --db "$VDB" CVE-2022-0543 >"$OUT/l.txt" || return 1
+	grep -q 'KEV: added 2022-03-28' "$OUT/l.txt" && grep -q 'config 1 (AND) node OR: platform   cpe:2.3:o:debian:debian_linux:9.0' "$OUT/l.txt" || return 1
+	"$D" vulndb lookup --db "$VDB" CVE-1999-0001 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'CVE-1999-0001: not in the vulnerability data' "$OUT/e"
+}
+check vulndb_lookup t_vuln_lookup
+t_vuln_epss() {
+	printf '#model_version:v2025.03.14,score_date:2025-08-25T00:00:00+0000\ncve,epss,percentile\nCVE-2024-6387,0.43256,0.97331\nCVE-2011-2523,0.9,0.99\n' >"$OUT/epss.csv"
+	gzip -c "$OUT/epss.csv" >"$OUT/epss.csv.gz"
+	"$D" vulndb import --db "$VDB" "$OUT/epss.csv.gz" 2>"$OUT/e" && grep -q 'EPSS, 2 scores' "$OUT/e" || return 1
+	"$D" vulndb lookup --db "$VDB" CVE-2024-6387 | grep 'EPSS 0.43256' >/dev/null || return 1
+	# another model: earlier scores are dropped, with a warning
+	printf '#model_version:v2026.01.01,score_date:2026-01-02T00:00:00+0000\ncve,epss,percentile\nCVE-2011-2523,0.5,0.9\n' >"$OUT/epss2.csv"
+	"$D" vulndb import --db "$VDB" "$OUT/epss2.csv" 2>"$OUT/e2" && grep -q 'EPSS model v2026.01.01 replaces model v2025.03.14' "$OUT/e2" || return 1
+	[ "$("$D" vulndb stats --db "$VDB" --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["epss"], s["epss_model"])')" = "1 v2026.01.01" ]
+}
+check vulndb_epss_and_model_change t_vuln_epss
+vbad() { # name expected-message file-content: import fails with exit 2 and one line, nothing imported
+	local name=$1 msg=$2
+	printf '%s' "$3" >"$OUT/$name"
+	local before after
+	before=$("$D" vulndb stats --db "$VDB" --json)
+	"$D" vulndb import --db "$VDB" "$OUT/$name" 2>"$OUT/e"
+	local r=$?
+	after=$("$D" vulndb stats --db "$VDB" --json)
+	[ $r = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- "$msg" "$OUT/e" && [ "$before" = "$after" ] ||
+		{ echo "exit $r: $(cat "$OUT/e")"; return 1; }
+}
+t_vuln_bad() {
+	local ok1='{"id":"CVE-2030-0001","vulnStatus":"Received","lastModified":"2030-01-01","descriptions":[]}'
+	vbad trunc.json 'trunc.json: byte [0-9]*: JSON ends inside a value' "{\"vulnerabilities\":[{\"cve\":$ok1},{\"cve\":{\"id\":\"CVE-2030-0002\"" || return 1
+	vbad syntax.json 'syntax.json: byte 12[0-9]: JSON lexical error: invalid char' "{\"vulnerabilities\":[{\"cve\":$ok1}, x]}" || return 1
+	vbad noid.json 'noid.json: byte [0-9]*: NVD record without an "id"' "[$ok1, {\"cve\":{\"descriptions\":[]}}]" || return 1
+	vbad badid.json 'badid.json: byte [0-9]*: CVE-X: not a CVE id' '{"id":"CVE-X","descriptions":[]}' || return 1
+	vbad other.json 'neither an NVD, a KEV nor a CVE 5 record' '{"hello":"world"}' || return 1
+	vbad deep.json 'nested too deeply' "{\"a\":$(printf '[%.0s' $(seq 200))" || return 1
+	vbad epss-row.csv 'epss-row.csv: line 3: bad EPSS row' $'#model_version:v1\ncve,epss,percentile\nCVE-2024-1,2.5,0.1\n' || return 1
+	vbad text.txt 'neither JSON (NVD, KEV, CVE 5) nor an EPSS CSV' 'hello' || return 1
+	# unknown fields and a record without configurations are fine
+	printf '{"vulnerabilities":[{"cve":%s,"futureField":{"x":[1,2]}}],"newTopLevel":true}' "$ok1" >"$OUT/ok.json"
+	"$D" vulndb import --db "$VDB" "$OUT/ok.json" 2>"$OUT/e" && grep -q '1 added' "$OUT/e"
+}
+check vulndb_bad_input_one_line_nothing_imported t_vuln_bad
+t_vuln_usage() {
+	"$D" vulndb frob 2>"$OUT/e"; [ $? = 2 ] && grep -q 'unknown action "frob"' "$OUT/e" || return 1
+	"$D" vulndb match --db "$VDB" "Frobozz 1.0" 2>"$OUT/e"; [ $? = 2 ] && grep -q 'unknown product "Frobozz"' "$OUT/e" || return 1
+	"$D" vulndb match --db "$VDB" --min-confidence sure x 2>"$OUT/e"; [ $? = 2 ] && grep -q 'expected low, medium or high' "$OUT/e"
+}
+check vulndb_usage_errors t_vuln_usage
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,41 @@
+/* Fuzz target: vulnerability feeds as files bring them (NVD pages and
+ * records, KEV, CVE 5, EPSS CSV): the streaming JSON reader, the record
+ * converters, the configuration encoder, and back through the decoder
+ * and the evaluator. */
+#include "fuzz.h"
+#include "vuln/config.h"
+#include "vuln/feeds.h"
+#include <string.h>
+
+static int on_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
+{
+	(void)ctx;
+	(void)e;
+	struct vconfigs cfg = { 0 };
+	/* what the importer encoded must decode */
+	if (vconfigs_decode(c->configs, &cfg) != 0) __builtin_trap();
+	struct vsubject s = { 0 };
+	cpe_parse("cpe:2.3:a:openbsd:openssh:7.7:p1:*:*:*:*:*:*", &s.cpe);
+	struct vverdict v;
+	vconfigs_eval(&cfg, &s, &v);
+	for (size_t i = 0; i < c->n_products; i++)
+		if (!c->products[i].vendor[0] || !c->products[i].product[0]) __builtin_trap();
+	vconfigs_release(&cfg);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 1 << 20) return 0;
+	struct vuln_sink sink = { NULL, on_cve, NULL, NULL, NULL };
+	struct feed_counts fc;
+	struct dm_err e;
+	feed_import_mem(data, size, "fuzz", &sink, &fc, &e);
+	/* the decoder alone, on arbitrary text */
+	char *s = fuzz_cstr(data, size);
+	struct vconfigs cfg = { 0 };
+	vconfigs_decode(s, &cfg);
+	vconfigs_release(&cfg);
+	free(s);
+	return 0;
+}

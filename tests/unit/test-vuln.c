@@ -1,0 +1,344 @@
+/* Streaming JSON, NVD configurations (AND/OR, negate, platforms, ranges),
+ * feed parsing of the real fixtures, aliases, distribution markers, and
+ * the store's incremental import. */
+#include "test.h"
+#include "analyze/vuln-match.h"
+#include "base/json.h"
+#include "store/store.h"
+#include "vuln/aliases.h"
+#include "vuln/config.h"
+#include "vuln/feeds.h"
+#include <stdlib.h>
+#include <unistd.h>
+
+#define FIXTURES DORMANT_SOURCEDIR "/tests/data/fixtures"
+
+struct seen {
+	int n;
+	char ids[8][32];
+	char header[32];
+};
+
+static int take(void *ctx, const struct json *rec, const struct json *header, uint64_t off, struct dm_err *e)
+{
+	struct seen *s = ctx;
+	(void)off;
+	(void)e;
+	const char *id = json_str(rec, "id");
+	if (s->n < 8) snprintf(s->ids[s->n], sizeof(s->ids[0]), "%s", id ? id : "?");
+	if (header && json_str(header, "v")) snprintf(s->header, sizeof(s->header), "%s", json_str(header, "v"));
+	s->n++;
+	return 0;
+}
+
+static int run_json(const char *text, struct seen *s, struct dm_err *e)
+{
+	memset(s, 0, sizeof(*s));
+	struct json_stream js = { .stream_key = "vulnerabilities", .record = take, .ctx = s };
+	return json_stream_mem(&js, text, strlen(text), "t.json", e);
+}
+
+static void json_shapes(void)
+{
+	struct seen s;
+	struct dm_err e;
+	/* the wrapper: records are the stream array's elements; other members are the header */
+	CHECK_INT(run_json("{\"v\":\"2.0\",\"vulnerabilities\":[{\"id\":\"a\"},{\"id\":\"b\",\"x\":[1,{\"y\":null}]}]}", &s, &e), 0);
+	CHECK_INT(s.n, 2);
+	CHECK_STR(s.ids[1], "b");
+	CHECK_STR(s.header, "2.0");
+	/* a bare record, a bare array, and several values one after another */
+	CHECK_INT(run_json("{\"id\":\"c\",\"vulnerabilities\":3}", &s, &e), 0);
+	CHECK_INT(s.n, 1);
+	CHECK_STR(s.ids[0], "c");
+	CHECK_INT(run_json("[{\"id\":\"d\"},{\"id\":\"e\"}]", &s, &e), 0);
+	CHECK_INT(s.n, 2);
+	CHECK_INT(run_json("{\"id\":\"f\"}\n{\"id\":\"g\"}\n", &s, &e), 0);
+	CHECK_INT(s.n, 2);
+	CHECK_STR(s.ids[1], "g");
+	/* damage */
+	CHECK_INT(run_json("{\"vulnerabilities\":[{\"id\":\"a\"},{\"id\":", &s, &e), DM_EINPUT);
+	CHECK(strstr(e.msg, "t.json: byte") && strstr(e.msg, "truncated"));
+	CHECK_INT(run_json("{\"a\":tru}", &s, &e), DM_EINPUT);
+	CHECK(strstr(e.msg, "JSON lexical error") != NULL);
+	CHECK_INT(run_json("\"just a string\"", &s, &e), DM_EINPUT);
+	char deep[400];
+	memset(deep, '[', sizeof(deep) - 1);
+	deep[sizeof(deep) - 1] = 0;
+	CHECK_INT(run_json(deep, &s, &e), DM_EINPUT);
+	CHECK(strstr(e.msg, "nested too deeply") != NULL);
+}
+
+static void add_match(struct vconfigs *c, bool vulnerable, const char *crit, const char *start, bool si, const char *end,
+		      bool ei)
+{
+	struct vmatch *m = vconfigs_add_match(c);
+	m->vulnerable = vulnerable;
+	snprintf(m->criteria, sizeof(m->criteria), "%s", crit);
+	snprintf(m->start, sizeof(m->start), "%s", start ? start : "");
+	snprintf(m->end, sizeof(m->end), "%s", end ? end : "");
+	m->start_incl = si;
+	m->end_incl = ei;
+}
+
+static enum tri eval(const struct vconfigs *c, const char *subject, const char *platform, bool os_known)
+{
+	struct vsubject s = { .os_known = os_known };
+	struct cpe plat;
+	CHECK_INT(cpe_parse(subject, &s.cpe), 0);
+	if (platform) {
+		CHECK_INT(cpe_parse(platform, &plat), 0);
+		s.platforms = &plat;
+		s.n_platforms = 1;
+	}
+	struct vverdict v;
+	vconfigs_eval(c, &s, &v);
+	return v.result;
+}
+
+static void configurations(void)
+{
+	struct vconfigs c = { 0 };
+	/* Redis on Debian 9/10 (CVE-2022-0543's shape): AND of the product and a platform */
+	vconfigs_add_config(&c, true, false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, true, "cpe:2.3:a:redis:redis:*:*:*:*:*:*:*:*", NULL, false, "6.0", false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, false, "cpe:2.3:o:debian:debian_linux:9.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	add_match(&c, false, "cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	const char *redis5 = "cpe:2.3:a:redis:redis:5.0.7:*:*:*:*:*:*:*";
+	CHECK_INT(eval(&c, redis5, "cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*", true), TRI_TRUE);
+	CHECK_INT(eval(&c, redis5, "cpe:2.3:o:debian:debian_linux:12.0:*:*:*:*:*:*:*", true), TRI_FALSE);
+	CHECK_INT(eval(&c, redis5, NULL, false), TRI_UNKNOWN); /* OS not seen */
+	CHECK_INT(eval(&c, "cpe:2.3:a:redis:redis:7.0.15:*:*:*:*:*:*:*", NULL, false), TRI_FALSE);
+	/* a platform alone never makes the subject vulnerable */
+	CHECK_INT(eval(&c, "cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*", NULL, true), TRI_FALSE);
+	/* negation */
+	vconfigs_reset(&c);
+	vconfigs_add_config(&c, true, false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, true, "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "1.0", true, NULL, false);
+	vconfigs_add_node(&c, false, true);
+	add_match(&c, false, "cpe:2.3:a:x:y:1.5:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	CHECK_INT(eval(&c, "cpe:2.3:a:x:y:1.2:*:*:*:*:*:*:*", NULL, true), TRI_TRUE);
+	CHECK_INT(eval(&c, "cpe:2.3:a:x:y:1.5:*:*:*:*:*:*:*", NULL, true), TRI_FALSE);
+	CHECK_INT(eval(&c, "cpe:2.3:a:x:y:0.9:*:*:*:*:*:*:*", NULL, true), TRI_FALSE);
+	/* the compact form round-trips */
+	struct buf b = BUF_INIT;
+	CHECK_INT(vconfigs_encode(&c, &b), 0);
+	struct vconfigs d = { 0 };
+	CHECK_INT(vconfigs_decode(b.data, &d), 0);
+	CHECK_INT(d.n_cfg, 1);
+	CHECK_INT(d.n_nodes, 2);
+	CHECK(d.nodes[1].negate);
+	CHECK_STR(d.m[0].start, "1.0");
+	CHECK_INT(eval(&d, "cpe:2.3:a:x:y:1.5:*:*:*:*:*:*:*", NULL, true), TRI_FALSE);
+	CHECK_INT(vconfigs_decode("M\t1\tcpe\n", &d), DM_EINPUT);
+	CHECK_INT(vconfigs_decode("Q\n", &d), DM_EINPUT);
+	buf_release(&b);
+	vconfigs_release(&c);
+	vconfigs_release(&d);
+}
+
+static void ranges(void)
+{
+	struct vmatch m = { .vulnerable = true };
+	struct cpe t;
+	/* OpenSSH "through 7.7": 7.7p1 is 7.7 + p1, inside */
+	snprintf(m.criteria, sizeof(m.criteria), "cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*");
+	snprintf(m.end, sizeof(m.end), "7.7");
+	m.end_incl = true;
+	cpe_parse("cpe:2.3:a:openbsd:openssh:7.7:p1:*:*:*:*:*:*", &t);
+	CHECK(vmatch_hits(&m, &t));
+	cpe_parse("cpe:2.3:a:openbsd:openssh:7.8:p1:*:*:*:*:*:*", &t);
+	CHECK(!vmatch_hits(&m, &t));
+	/* an update named by the criterion folds into the bound: *:p2 through 7.2 = through 7.2p2 */
+	snprintf(m.criteria, sizeof(m.criteria), "cpe:2.3:a:openbsd:openssh:*:p2:*:*:*:*:*:*");
+	snprintf(m.end, sizeof(m.end), "7.2");
+	cpe_parse("cpe:2.3:a:openbsd:openssh:7.1:p1:*:*:*:*:*:*", &t);
+	CHECK(vmatch_hits(&m, &t));
+	cpe_parse("cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*", &t);
+	CHECK(vmatch_hits(&m, &t));
+	cpe_parse("cpe:2.3:a:openbsd:openssh:7.3:p1:*:*:*:*:*:*", &t);
+	CHECK(!vmatch_hits(&m, &t));
+	/* exact versions and their update: 9.8:- is not 9.8p1 */
+	struct vmatch x = { .vulnerable = true };
+	snprintf(x.criteria, sizeof(x.criteria), "cpe:2.3:a:openbsd:openssh:9.8:-:*:*:*:*:*:*");
+	cpe_parse("cpe:2.3:a:openbsd:openssh:9.8:p1:*:*:*:*:*:*", &t);
+	CHECK(!vmatch_hits(&x, &t));
+	/* OpenSSL letters, exclusive end */
+	snprintf(m.criteria, sizeof(m.criteria), "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*");
+	snprintf(m.start, sizeof(m.start), "1.0.1");
+	m.start_incl = true;
+	snprintf(m.end, sizeof(m.end), "1.0.1g");
+	m.end_incl = false;
+	cpe_parse("cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*", &t);
+	CHECK(vmatch_hits(&m, &t));
+	cpe_parse("cpe:2.3:a:openssl:openssl:1.0.1g:*:*:*:*:*:*:*", &t);
+	CHECK(!vmatch_hits(&m, &t));
+	char fix[32];
+	vmatch_fix(&m, fix, sizeof(fix));
+	CHECK_STR(fix, "1.0.1g");
+	/* no version on the subject: no claim */
+	cpe_parse("cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*", &t);
+	CHECK(!vmatch_hits(&m, &t));
+}
+
+struct collected {
+	struct vconfigs cfg[32];
+	int64_t num[32];
+	int n, kev;
+	char model[32];
+	uint64_t epss;
+};
+
+static int c_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
+{
+	struct collected *k = ctx;
+	(void)e;
+	if (k->n < 32) {
+		k->num[k->n] = c->num;
+		CHECK_INT(vconfigs_decode(c->configs, &k->cfg[k->n]), 0);
+		k->n++;
+	}
+	return 0;
+}
+static int c_kev(void *ctx, const struct vuln_kev *kv, struct dm_err *e)
+{
+	(void)e;
+	((struct collected *)ctx)->kev += kv->num > 0;
+	return 0;
+}
+
+static bool affects(struct collected *k, const char *cve, const char *subject)
+{
+	int64_t num = cve_number(cve);
+	for (int i = 0; i < k->n; i++)
+		if (k->num[i] == num) return eval(&k->cfg[i], subject, NULL, false) != TRI_FALSE;
+	test_fail(__FILE__, __LINE__, "%s not imported", cve);
+	return false;
+}
+
+static void real_records(void)
+{
+	struct collected k = { 0 };
+	struct vuln_sink sink = { &k, c_cve, c_kev, NULL, NULL };
+	struct feed_counts fc;
+	struct dm_err e;
+	CHECK_INT(feed_import_file(FIXTURES "/nvd/page.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(fc.cve, 19);
+	CHECK_STR(fc.kind, "nvd");
+	CHECK(affects(&k, "CVE-2024-6387", "cpe:2.3:a:openbsd:openssh:8.5:p1:*:*:*:*:*:*"));
+	CHECK(!affects(&k, "CVE-2024-6387", "cpe:2.3:a:openbsd:openssh:9.8:p1:*:*:*:*:*:*"));
+	CHECK(affects(&k, "CVE-2018-15473", "cpe:2.3:a:openbsd:openssh:7.7:p1:*:*:*:*:*:*"));
+	CHECK(affects(&k, "CVE-2011-2523", "cpe:2.3:a:vsftpd_project:vsftpd:2.3.4:*:*:*:*:*:*:*"));
+	CHECK(!affects(&k, "CVE-2011-2523", "cpe:2.3:a:vsftpd_project:vsftpd:3.0.3:*:*:*:*:*:*:*"));
+	CHECK(affects(&k, "CVE-2014-0160", "cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*"));
+	CHECK(affects(&k, "CVE-2016-6210", "cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*"));
+	for (int i = 0; i < k.n; i++) vconfigs_release(&k.cfg[i]);
+	memset(&k, 0, sizeof(k));
+	CHECK_INT(feed_import_file(FIXTURES "/kev/known_exploited_vulnerabilities.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(k.kev, 1404);
+	CHECK_STR(fc.kind, "kev");
+	CHECK_INT(feed_import_file(FIXTURES "/cve5/CVE-2024-6387.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_STR(fc.kind, "cve5");
+	/* CVE 5: OpenSSH 8.5p1 through 9.7p1 from the CNA's "affected" */
+	CHECK(affects(&k, "CVE-2024-6387", "cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*"));
+	CHECK(!affects(&k, "CVE-2024-6387", "cpe:2.3:a:openbsd:openssh:9.8:p1:*:*:*:*:*:*"));
+	/* awaiting analysis: no configurations at all */
+	CHECK_INT(feed_import_file(FIXTURES "/nvd-variants/CVE-2023-48795.awaiting-analysis.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(k.cfg[k.n - 1].n_cfg, 0);
+	for (int i = 0; i < k.n; i++) vconfigs_release(&k.cfg[i]);
+}
+
+static void aliases_and_markers(void)
+{
+	struct aliases a = { 0 };
+	struct dm_err e;
+	CHECK_INT(aliases_load(&a, ALIASES_DEFAULT_PATH, &e), 0);
+	struct vuln_product out[8];
+	size_t n = aliases_expand(&a, "nginx", "nginx", out, 8);
+	CHECK_INT(n, 3); /* nginx:nginx, f5:nginx, igor_sysoev:nginx */
+	CHECK_STR(out[2].vendor, "igor_sysoev");
+	struct cpe c;
+	CHECK(aliases_subject(&a, NULL, "OpenSSH", "7.7p1", NULL, &c));
+	CHECK_STR(c.v[CPE_VERSION], "7.7");
+	CHECK_STR(c.v[CPE_UPDATE], "p1");
+	CHECK(!aliases_subject(&a, NULL, "OpenSSH", NULL, NULL, &c));
+	CHECK(!aliases_subject(&a, NULL, "Unheard-of", "1.0", NULL, &c));
+	aliases_release(&a);
+	char buf[64];
+	CHECK_STR(vuln_distro_marker("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", buf, sizeof(buf)), "Debian-2+deb12u3");
+	CHECK_STR(vuln_distro_marker("SSH-2.0-OpenSSH_7.7p1 Ubuntu-4ubuntu0.3", buf, sizeof(buf)), "Ubuntu-4ubuntu0.3");
+	CHECK(vuln_distro_marker("SSH-2.0-OpenSSH_7.7p1", buf, sizeof(buf)) == NULL);
+	CHECK_INT(cve_number("CVE-2014-0160"), 201400000160LL);
+	cve_format(201400000160LL, buf, sizeof(buf));
+	CHECK_STR(buf, "CVE-2014-0160");
+	CHECK_INT(cve_number("CVE-2014-"), -1);
+	CHECK_INT(cve_number("CVE-14-0160"), -1);
+}
+
+static void store_incremental(void)
+{
+	char dir[] = "/tmp/dormant-vuln-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/v.db", dir);
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct vuln_cve c = { .num = 202400006387LL, .cvss = 8.1, .source = "nvd", .configs = "" };
+	snprintf(c.modified, sizeof(c.modified), "2024-07-09");
+	struct vuln_product p = { "openbsd", "openssh" };
+	c.products = &p;
+	c.n_products = 1;
+	c.configs = "C\t0\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*\t8.5\t1\t9.8\t0\n";
+	enum vuln_change ch;
+	CHECK_INT(store_vuln_begin(st), 0);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	CHECK_INT(ch, VULN_ADDED);
+	CHECK_INT(store_vuln_end(st, true), 0);
+	/* the same again: unchanged; an older copy: unchanged; newer: updated */
+	store_vuln_begin(st);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	CHECK_INT(ch, VULN_UNCHANGED);
+	snprintf(c.modified, sizeof(c.modified), "2024-01-01");
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	CHECK_INT(ch, VULN_UNCHANGED);
+	snprintf(c.modified, sizeof(c.modified), "2025-01-01");
+	c.configs = ""; /* a newer record without configurations keeps the known ones */
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	CHECK_INT(ch, VULN_UPDATED);
+	store_vuln_end(st, true);
+	/* a rolled-back import leaves nothing */
+	store_vuln_begin(st);
+	c.num = 202400000001LL;
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	store_vuln_end(st, false);
+	struct vuln_stats vs;
+	CHECK_INT(store_vuln_stats(st, &vs), 0);
+	CHECK_INT(vs.cves, 1);
+	CHECK_INT(vs.with_configs, 1);
+	/* the matcher finds it through the product index */
+	struct aliases al = { 0 };
+	struct vuln_matcher m;
+	vuln_matcher_init(&m, st, &al);
+	struct vsubject s = { 0 };
+	cpe_parse("cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*", &s.cpe);
+	struct vuln_hit *h;
+	size_t n;
+	CHECK_INT(vuln_match(&m, &s, NULL, CONF_NONE, &h, &n), 0);
+	CHECK_INT(n, 1);
+	if (n) CHECK_STR(h[0].fix, "9.8");
+	CHECK_INT(vuln_match(&m, &s, "Debian-2+deb12u3", CONF_MEDIUM, &h, &n), 0);
+	CHECK_INT(n, 0);
+	vuln_matcher_release(&m);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
+SUITE(suite_vuln, "vuln", { "json_shapes", json_shapes }, { "configurations", configurations }, { "ranges", ranges },
+      { "real_records", real_records }, { "aliases_and_markers", aliases_and_markers },
+      { "store_incremental", store_incremental });
