@@ -36,6 +36,7 @@ bench: $(BUILD)/dormant
 	@scripts/deps bench
 	bench/scan-bench.sh $(BUILD)/dormant
 	bench/services-bench.sh $(BUILD)/dormant
+	bench/vulndb-bench.sh $(BUILD)/dormant
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) build-fuzz

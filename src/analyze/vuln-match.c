@@ -18,6 +18,8 @@ struct vuln_cand {
 struct product_entry {           /* candidates of one vendor:product */
 	char *key;
 	struct vuln_cand **c;
+	uint32_t **cfgs;             /* per candidate: its configurations naming the product */
+	size_t *n_cfgs;
 	size_t n, cap;
 	struct product_entry *next;
 };
@@ -43,7 +45,7 @@ static size_t bucket(const char *s) { return siphash24(&hkey, s, strlen(s)) % BU
 
 void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al)
 {
-	*m = (struct vuln_matcher){ .st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)) };
+	*m = (struct vuln_matcher){ .st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)), .vendorless = -1 };
 }
 
 static void free_cand(struct vuln_cand *c)
@@ -60,6 +62,9 @@ void vuln_matcher_release(struct vuln_matcher *m)
 	for (size_t b = 0; b < BUCKETS; b++) {
 		for (struct product_entry *p = vc->products[b], *n; p; p = n) {
 			n = p->next;
+			for (size_t i = 0; i < p->n; i++) free(p->cfgs[i]);
+			free(p->cfgs);
+			free(p->n_cfgs);
 			free(p->key);
 			free(p->c);
 			free(p);
@@ -139,9 +144,24 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 	m->queries++;
 	int r = store_vuln_by_product(m->st, vendor, product, on_info, ctx);
 	/* CVE 5 records without a vendor are indexed under "*". */
-	if (r >= 0) r = store_vuln_by_product(m->st, "*", product, on_info, ctx);
+	if (m->vendorless < 0) {
+		char flag[8];
+		m->vendorless = store_vuln_meta_get(m->st, "index.vendorless", flag, sizeof(flag)) == 1;
+	}
+	if (r >= 0 && m->vendorless) r = store_vuln_by_product(m->st, "*", product, on_info, ctx);
 	*ret = pe;
-	return r < 0 ? r : 0;
+	if (r < 0) return r;
+	struct cpe named;
+	cpe_init(&named);
+	snprintf(named.v[CPE_VENDOR], sizeof(named.v[CPE_VENDOR]), "%.127s", vendor);
+	snprintf(named.v[CPE_PRODUCT], sizeof(named.v[CPE_PRODUCT]), "%.127s", product);
+	pe->cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->cfgs));
+	pe->n_cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->n_cfgs));
+	for (size_t i = 0; i < pe->n; i++) {
+		pe->cfgs[i] = xmalloc((pe->c[i]->cfg.n_cfg ? pe->c[i]->cfg.n_cfg : 1) * sizeof(uint32_t));
+		pe->n_cfgs[i] = vconfigs_naming(&pe->c[i]->cfg, &named, pe->cfgs[i]);
+	}
+	return 0;
 }
 
 const char *vuln_distro_marker(const char *text, char *out, size_t n)
@@ -184,27 +204,39 @@ static int hit_cmp(const void *pa, const void *pb)
 	return a->info->num < b->info->num ? -1 : a->info->num > b->info->num;
 }
 
-static void subject_key(const struct vsubject *s, const char *distro, enum confidence min, char *out, size_t n)
+/* Attributes joined by '|': quoted CPE values hold no '|'. */
+static void key_cpe(struct buf *k, const struct cpe *c)
 {
-	char c[400];
-	cpe_format(&s->cpe, c, sizeof(c));
-	int w = snprintf(out, n, "%s|%s|%d|%d%d", c, distro ? distro : "", (int)min, s->os_known, s->hw_known);
-	for (size_t i = 0; i < s->n_platforms && w > 0 && (size_t)w < n; i++) {
-		cpe_format(&s->platforms[i], c, sizeof(c));
-		w += snprintf(out + w, n - (size_t)w, "|%s", c);
+	for (int i = 0; i < CPE_NATTR; i++) {
+		buf_puts(k, c->v[i]);
+		buf_putc(k, '|');
 	}
+}
+
+static void subject_key(const struct vsubject *s, const char *distro, enum confidence min, struct buf *k)
+{
+	buf_reset(k);
+	key_cpe(k, &s->cpe);
+	buf_puts(k, distro ? distro : "");
+	buf_putc(k, '|');
+	buf_putc(k, (char)('0' + min));
+	buf_putc(k, s->os_known ? 'o' : '-');
+	buf_putc(k, s->hw_known ? 'h' : '-');
+	for (size_t i = 0; i < s->n_platforms; i++) key_cpe(k, &s->platforms[i]);
 }
 
 int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro, enum confidence min,
 	       struct vuln_hit **ret, size_t *ret_n)
 {
-	char key[2048];
-	subject_key(s, distro, min, key, sizeof(key));
+	struct buf kb = BUF_INIT;
+	subject_key(s, distro, min, &kb);
+	const char *key = kb.data;
 	size_t b = bucket(key);
 	for (struct subject_entry *se = m->cache->subjects[b]; se; se = se->next)
 		if (!strcmp(se->key, key)) {
 			*ret = se->hits;
 			*ret_n = se->n;
+			buf_release(&kb);
 			return 0;
 		}
 	struct vuln_product names[16];
@@ -221,11 +253,12 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 		memcpy(as.cpe.v[CPE_PRODUCT], names[i].product, sizeof(as.cpe.v[CPE_PRODUCT]));
 		for (size_t j = 0; j < pe->n; j++) {
 			struct vuln_cand *c = pe->c[j];
+			if (!pe->n_cfgs[j]) continue;
 			bool dup = false;
 			for (size_t k = 0; k < nh && !dup; k++) dup = hits[k].info == &c->info;
 			if (dup) continue;
 			struct vverdict v;
-			vconfigs_eval(&c->cfg, &as, &v);
+			vconfigs_eval_some(&c->cfg, pe->cfgs[j], pe->n_cfgs[j], &as, &v);
 			if (v.result == TRI_FALSE) continue;
 			struct vuln_hit h = { .info = &c->info, .match = v.hit, .confidence = CONF_HIGH };
 			if (distro) {
@@ -251,11 +284,12 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 	}
 	if (r < 0) {
 		free(hits);
+		buf_release(&kb);
 		return r;
 	}
 	if (nh) qsort(hits, nh, sizeof(*hits), hit_cmp);
 	struct subject_entry *se = xcalloc(1, sizeof(*se));
-	se->key = xstrdup(key);
+	se->key = buf_detach(&kb);
 	se->hits = hits;
 	se->n = nh;
 	se->next = m->cache->subjects[b];

@@ -24,6 +24,7 @@ struct vuln_matcher {
 	const struct aliases *al;
 	struct vcache *cache;
 	uint64_t queries;              /* product lookups done (for -v) */
+	int vendorless;                /* the data has CVE 5 products without a vendor; -1 not asked yet */
 };
 
 void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al);

@@ -162,8 +162,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_FPDIR: a->fpdir = arg; return 0;
 	case O_NOVULN: a->no_vulns = true; return 0;
 	case O_MINCONF: {
-		int lvl = confidence_parse(arg);
-		if (lvl < 0) return dm_fail(e, DM_EINPUT, "--min-confidence \"%s\": expected low, medium or high", arg);
+		int lvl;
+		if ((r = parse_confidence(name, arg, &lvl, e)) < 0) return r;
 		a->min_conf = (enum confidence)lvl;
 		return 0;
 	}
@@ -312,8 +312,9 @@ static int run_scan(int argc, char **argv, bool audit)
 	if ((r = opts_parse(argc, argv, scan_opts, ARRAY_SIZE(scan_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
 		opts_help(stdout, audit ? "dormant audit [options] TARGET..." : "dormant scan [options] TARGET...",
-			  audit ? "Audit the targets end to end: discovery, TCP and UDP port scan, saved as a run in the\n"
-				  "store, reported with what changed since the previous audit."
+			  audit ? "Audit the targets end to end: discovery, TCP and UDP port scan, service identification\n"
+				  "and vulnerability matching (with data from 'dormant vulndb import'), saved as a run in\n"
+				  "the store, reported with ranked findings and what changed since the previous audit."
 				: "Find live hosts (ARP, ICMP, TCP) and their open ports (SYN or connect scan, UDP probes).",
 			  scan_opts, ARRAY_SIZE(scan_opts));
 		goto out;

@@ -19,12 +19,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { V_DB = 1, V_QUIET, V_VERBOSE, V_HELP, V_MINCONF, V_JSON, V_ALIASES };
+enum { V_DB = 1, V_QUIET, V_VERBOSE, V_HELP, V_MINCONF, V_JSON, V_ALIASES, V_FROM };
 
 static const struct opt vulndb_opts[] = {
 	{ "--db", V_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--min-confidence", V_MINCONF, true, "LEVEL", "match: hide hits below low, medium or high" },
 	{ "--json", V_JSON, false, NULL, "lookup, match, stats: print JSON" },
+	{ "--from", V_FROM, true, "FILE", "match: also every line of FILE (a CPE or \"PRODUCT VERSION\"; - for stdin)" },
 	{ "--aliases", V_ALIASES, true, "FILE", "product aliases (default data/vuln/aliases.csv)" },
 	{ "-q", V_QUIET, false, NULL, "quiet: errors only" },
 	{ "-v", V_VERBOSE, false, NULL, "verbose" },
@@ -33,7 +34,7 @@ static const struct opt vulndb_opts[] = {
 };
 
 struct vulndb_args {
-	const char *db, *aliases;
+	const char *db, *aliases, *from;
 	bool help, json;
 	enum confidence min;
 	char **pos;
@@ -43,16 +44,15 @@ struct vulndb_args {
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
 {
 	struct vulndb_args *a = ctx;
-	(void)name;
 	switch (id) {
 	case 0: a->pos[a->n_pos++] = (char *)arg; return 0;
 	case V_DB: a->db = arg; return 0;
 	case V_ALIASES: a->aliases = arg; return 0;
+	case V_FROM: a->from = arg; return 0;
 	case V_MINCONF: {
-		int c = confidence_parse(arg);
-		if (c < 0) return dm_fail(e, DM_EINPUT, "--min-confidence \"%s\": expected low, medium or high", arg);
-		a->min = (enum confidence)c;
-		return 0;
+		int lvl, r = parse_confidence(name, arg, &lvl, e);
+		a->min = (enum confidence)lvl;
+		return r;
 	}
 	case V_JSON: a->json = true; return 0;
 	case V_QUIET: log_level = LOG_WARN; return 0;
@@ -302,6 +302,49 @@ static int match_subject(const struct aliases *al, const char *q, struct cpe *re
 	return 0;
 }
 
+static double match_seconds; /* in the matcher, not in printing */
+
+static int match_one(struct store *st, struct vuln_matcher *m, const struct aliases *al, struct vulndb_args *a,
+		     const char *q, struct buf *out, struct dm_err *e)
+{
+	struct vsubject s = { 0 };
+	int r = match_subject(al, q, &s.cpe, e);
+	if (r < 0) return r;
+	char dbuf[96], cpe[400];
+	const char *distro = vuln_distro_marker(q, dbuf, sizeof(dbuf));
+	struct vuln_hit *h;
+	size_t n;
+	double t0 = now_mono();
+	r = vuln_match(m, &s, distro, a->min, &h, &n);
+	match_seconds += now_mono() - t0;
+	if (r < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	cpe_format(&s.cpe, cpe, sizeof(cpe));
+	buf_reset(out);
+	if (a->json) {
+		buf_puts(out, "{\"query\":");
+		json_put_str(out, q);
+		buf_puts(out, ",\"cpe\":");
+		json_put_str(out, cpe);
+		buf_printf(out, ",\"count\":%zu,\"cves\":", n);
+		vuln_hits_json(out, h, n, n);
+		buf_puts(out, "}\n");
+		fputs(out->data, stdout);
+		return 0;
+	}
+	printf("%s (%s): %zu CVE%s\n", q, cpe, n, n == 1 ? "" : "s");
+	for (size_t j = 0; j < n; j++) {
+		const struct vuln_info *v = h[j].info;
+		char id[32], cv[16] = "  - ";
+		cve_format(v->num, id, sizeof(id));
+		if (v->cvss >= 0) snprintf(cv, sizeof(cv), "%4.1f", v->cvss);
+		printf("  %-16s %s %-6s %s%s%s%s%s\n", id, cv, confidence_name(h[j].confidence), v->kev ? "KEV " : "",
+		       v->ransomware ? "ransomware " : "", v->exploit_ref ? "exploit " : "", h[j].fix[0] ? "fixed in " : "",
+		       h[j].fix);
+		if (h[j].why[0]) printf("  %-16s %s\n", "", h[j].why);
+	}
+	return 0;
+}
+
 static int do_match(struct store *st, struct vulndb_args *a, struct dm_err *e)
 {
 	struct aliases al = { 0 };
@@ -309,43 +352,31 @@ static int do_match(struct store *st, struct vulndb_args *a, struct dm_err *e)
 	if (r < 0) return r;
 	struct vuln_matcher m;
 	vuln_matcher_init(&m, st, &al);
-	for (int i = 1; i < a->n_pos && r == 0; i++) {
-		struct vsubject s = { 0 };
-		if ((r = match_subject(&al, a->pos[i], &s.cpe, e)) < 0) break;
-		char dbuf[96], cpe[400];
-		const char *distro = vuln_distro_marker(a->pos[i], dbuf, sizeof(dbuf));
-		struct vuln_hit *h;
-		size_t n;
-		if ((r = vuln_match(&m, &s, distro, a->min, &h, &n)) < 0) {
-			r = dm_fail(e, r, "%s", store_errmsg(st));
-			break;
+	struct buf out = BUF_INIT;
+	double t0 = now_mono();
+	uint64_t n = 0;
+	for (int i = 1; i < a->n_pos && r == 0; i++, n++) r = match_one(st, &m, &al, a, a->pos[i], &out, e);
+	if (r == 0 && a->from) {
+		FILE *f = strcmp(a->from, "-") ? fopen(a->from, "r") : stdin;
+		if (!f) r = dm_fail(e, -errno, "--from %s: %s", a->from, strerror(errno));
+		char line[1024];
+		unsigned ln = 0;
+		while (r == 0 && f && fgets(line, sizeof(line), f)) {
+			ln++;
+			line[strcspn(line, "\r\n")] = 0;
+			if (!line[0] || line[0] == '#') continue;
+			if ((r = match_one(st, &m, &al, a, line, &out, e)) < 0) {
+				char msg[sizeof(e->msg)];
+				snprintf(msg, sizeof(msg), "%s", e->msg);
+				r = dm_fail(e, r, "--from %s:%u: %s", a->from, ln, msg);
+			}
+			n++;
 		}
-		cpe_format(&s.cpe, cpe, sizeof(cpe));
-		if (a->json) {
-			struct buf b = BUF_INIT;
-			buf_puts(&b, "{\"query\":");
-			json_put_str(&b, a->pos[i]);
-			buf_puts(&b, ",\"cpe\":");
-			json_put_str(&b, cpe);
-			buf_printf(&b, ",\"count\":%zu,\"cves\":", n);
-			vuln_hits_json(&b, h, n, n);
-			buf_puts(&b, "}\n");
-			fputs(b.data, stdout);
-			buf_release(&b);
-			continue;
-		}
-		printf("%s (%s): %zu CVE%s\n", a->pos[i], cpe, n, n == 1 ? "" : "s");
-		for (size_t j = 0; j < n; j++) {
-			const struct vuln_info *v = h[j].info;
-			char id[32], cv[16] = "  - ";
-			cve_format(v->num, id, sizeof(id));
-			if (v->cvss >= 0) snprintf(cv, sizeof(cv), "%4.1f", v->cvss);
-			printf("  %-16s %s %-6s %s%s%s%s%s%s\n", id, cv, confidence_name(h[j].confidence), v->kev ? "KEV " : "",
-			       v->ransomware ? "ransomware " : "", v->exploit_ref ? "exploit " : "", h[j].fix[0] ? "fixed in " : "",
-			       h[j].fix, h[j].why[0] ? "" : "");
-			if (h[j].why[0]) printf("  %-16s %s\n", "", h[j].why);
-		}
+		if (f && f != stdin) fclose(f);
 	}
+	log_debug("vulndb: matched %llu queries in %.3f s, %.3f s of it matching (%llu product lookups)", (unsigned long long)n,
+		  now_mono() - t0, match_seconds, (unsigned long long)m.queries);
+	buf_release(&out);
 	vuln_matcher_release(&m);
 	aliases_release(&al);
 	return r;
@@ -402,7 +433,7 @@ int cmd_vulndb(int argc, char **argv)
 		r = dm_fail(&e, DM_EINPUT, "unknown action \"%s\": expected import, stats, lookup or match", sub);
 		goto fail;
 	}
-	if (strcmp(sub, "stats") && a.n_pos < 2) {
+	if (strcmp(sub, "stats") && a.n_pos < 2 && !(a.from && !strcmp(sub, "match"))) {
 		r = dm_fail(&e, DM_EINPUT, "%s needs %s", sub,
 			    !strcmp(sub, "import") ? "files or folders" : !strcmp(sub, "lookup") ? "CVE ids" : "a CPE or \"PRODUCT VERSION\"");
 		goto fail;

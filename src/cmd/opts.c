@@ -1,5 +1,6 @@
 /* Table-driven option parsing. */
 #include "cmd/opts.h"
+#include "model/finding.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -103,6 +104,12 @@ int parse_seconds(const char *opt, const char *s, double *ret, struct dm_err *e)
 	if (errno || end == s || !isfinite(v) || v < 0 || v * mult > 86400)
 		return dm_fail(e, DM_EINPUT, "%s \"%s\": expected a duration such as 500ms, 2s or 1m", opt, s);
 	*ret = v * mult;
+	return 0;
+}
+
+int parse_confidence(const char *opt, const char *s, int *ret, struct dm_err *e)
+{
+	if ((*ret = confidence_parse(s)) < 0) return dm_fail(e, DM_EINPUT, "%s \"%s\": expected low, medium or high", opt, s);
 	return 0;
 }
 

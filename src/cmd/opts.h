@@ -26,6 +26,9 @@ int parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64
 /* "1.5", "500ms", "2s", "1m" -> seconds */
 int parse_seconds(const char *opt, const char *s, double *ret, struct dm_err *e);
 
+/* --min-confidence: low, medium or high. */
+int parse_confidence(const char *opt, const char *s, int *ret, struct dm_err *e);
+
 /* Exit codes (DESIGN.md). */
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 /* Prints "dormant: CMD: message" and returns the exit code for err. */

@@ -1,23 +1,32 @@
 /* SQLite backend: vulnerability data and findings. An import is one
  * transaction (nothing half-imported); statements are prepared once. */
 #include "store/sqlite-internal.h"
+#include "base/buf.h"
 #include "base/util.h"
 #include <string.h>
 
-enum { ST_SEL_CVE, ST_INS_CVE, ST_UPD_CONFIGS, ST_DEL_PRODUCTS, ST_INS_PRODUCT, ST_KEV, ST_EPSS, ST_N };
+#define INFO_SELECT                                                                                             \
+	"SELECT c.id, c.configs, c.summary, c.published, c.modified, c.status, c.source, c.cvss, c.cvss_version,"   \
+	" c.cvss_vector, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added), k.cve IS NOT NULL,"        \
+	" coalesce(k.ransomware, 0), k.due_date, k.action, k.name, e.epss, e.percentile"                           \
+	" FROM vuln_cve c LEFT JOIN vuln_kev k ON k.cve = c.id LEFT JOIN vuln_epss e ON e.cve = c.id"
+
+enum { ST_SEL_CVE, ST_INS_CVE, ST_UPD_CONFIGS, ST_DEL_PRODUCTS, ST_INS_PRODUCT, ST_KEV, ST_EPSS, ST_BY_PRODUCT, ST_N };
 
 static const char *const sql[ST_N] = {
-	[ST_SEL_CVE] = "SELECT modified, source, configs <> '' FROM vuln_cve WHERE id = ?",
+	[ST_SEL_CVE] = "SELECT modified, source, configs <> '', products FROM vuln_cve WHERE id = ?",
 	[ST_INS_CVE] = ("INSERT OR REPLACE INTO vuln_cve(id, published, modified, status, summary, cvss, cvss_version,"
-		       " cvss_vector, severity, exploit_ref, kev_added, source, configs)"
+		       " cvss_vector, severity, exploit_ref, kev_added, source, configs, products)"
 		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		       " coalesce(?13, (SELECT configs FROM vuln_cve WHERE id = ?1), ''))"),
-	[ST_UPD_CONFIGS] = "UPDATE vuln_cve SET configs = ?2 WHERE id = ?1",
-	[ST_DEL_PRODUCTS] = "DELETE FROM vuln_product WHERE cve = ?",
-	[ST_INS_PRODUCT] = "INSERT OR IGNORE INTO vuln_product(vendor, product, cve) VALUES (?, ?, ?)",
+		       " coalesce(?13, (SELECT configs FROM vuln_cve WHERE id = ?1), ''),"
+		       " coalesce(?14, (SELECT products FROM vuln_cve WHERE id = ?1), ''))"),
+	[ST_UPD_CONFIGS] = "UPDATE vuln_cve SET configs = ?2, products = ?3 WHERE id = ?1",
+	[ST_DEL_PRODUCTS] = "DELETE FROM vuln_product WHERE vendor = ? AND product = ? AND cve = ?",
+	[ST_INS_PRODUCT] = "INSERT INTO temp.vuln_pending(vendor, product, cve) VALUES (?, ?, ?)",
 	[ST_KEV] = ("INSERT OR REPLACE INTO vuln_kev(cve, vendor, product, name, date_added, due_date, action, ransomware, notes)"
 		   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 	[ST_EPSS] = "INSERT OR REPLACE INTO vuln_epss(cve, epss, percentile) VALUES (?, ?, ?)",
+	[ST_BY_PRODUCT] = INFO_SELECT " JOIN vuln_product p ON p.cve = c.id WHERE p.vendor = ? AND p.product = ?",
 };
 
 static sqlite3_stmt *stmt(struct store *s, int i)
@@ -41,7 +50,17 @@ static int done(struct store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
-int sq_vuln_begin(struct store *s) { return sq_exec(s, "BEGIN IMMEDIATE"); }
+int sq_vuln_begin(struct store *s)
+{
+	/* A feed touches the product index all over: a larger page cache
+	 * keeps it from spilling to the WAL and reading back. */
+	sq_exec(s, "PRAGMA cache_size = -131072");
+	/* Index rows wait in a plain table and go into the index sorted at
+	 * commit: appending in order is far cheaper than millions of random
+	 * inserts into the B-tree. */
+	if (sq_exec(s, "CREATE TEMP TABLE IF NOT EXISTS vuln_pending (vendor TEXT, product TEXT, cve INTEGER)") < 0) return DM_ESTORE;
+	return sq_exec(s, "BEGIN IMMEDIATE");
+}
 
 int sq_vuln_end(struct store *s, bool commit)
 {
@@ -49,17 +68,52 @@ int sq_vuln_end(struct store *s, bool commit)
 		sqlite3_finalize(s->vuln_stmts[i]);
 		s->vuln_stmts[i] = NULL;
 	}
-	if (commit) return sq_exec(s, "COMMIT");
+	if (commit) {
+		if (sq_exec(s, "INSERT OR IGNORE INTO vuln_product(vendor, product, cve)"
+			       " SELECT vendor, product, cve FROM temp.vuln_pending ORDER BY vendor, product, cve") < 0 ||
+		    sq_exec(s, "DELETE FROM temp.vuln_pending") < 0) {
+			sq_exec(s, "ROLLBACK");
+			return DM_ESTORE;
+		}
+		return sq_exec(s, "COMMIT");
+	}
 	sq_exec(s, "ROLLBACK");
 	return 0;
 }
 
-static int put_products(struct store *s, const struct vuln_cve *c)
+/* The products a CVE names, as "vendor:product" lines kept with it, so an
+ * update can remove its old index rows without an index on cve. */
+static void products_text(const struct vuln_cve *c, struct buf *out)
 {
-	sqlite3_stmt *del = stmt(s, ST_DEL_PRODUCTS);
-	if (!del) return sq_fail(s, NULL, "vuln products");
-	sqlite3_bind_int64(del, 1, c->num);
-	int r = done(s, del, "vuln products");
+	buf_reset(out);
+	for (size_t i = 0; i < c->n_products; i++) {
+		buf_puts(out, c->products[i].vendor);
+		buf_putc(out, '\t');
+		buf_puts(out, c->products[i].product);
+		buf_putc(out, '\n');
+	}
+}
+
+static int del_products(struct store *s, int64_t num, const char *old)
+{
+	int r = 0;
+	for (const char *p = old; p && *p && r == 0;) {
+		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+		if (!nl) break;
+		sqlite3_stmt *del = stmt(s, ST_DEL_PRODUCTS);
+		if (!del) return sq_fail(s, NULL, "vuln products");
+		sqlite3_bind_text(del, 1, p, (int)(tab - p), SQLITE_TRANSIENT);
+		sqlite3_bind_text(del, 2, tab + 1, (int)(nl - tab - 1), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(del, 3, num);
+		r = done(s, del, "vuln products");
+		p = nl + 1;
+	}
+	return r;
+}
+
+static int put_products(struct store *s, const struct vuln_cve *c, const char *old)
+{
+	int r = del_products(s, c->num, old);
 	for (size_t i = 0; i < c->n_products && r == 0; i++) {
 		sqlite3_stmt *ins = stmt(s, ST_INS_PRODUCT);
 		if (!ins) return sq_fail(s, NULL, "vuln products");
@@ -67,6 +121,8 @@ static int put_products(struct store *s, const struct vuln_cve *c)
 		sqlite3_bind_text(ins, 2, c->products[i].product, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 3, c->num);
 		r = done(s, ins, "vuln products");
+		/* Tells the matcher whether asking for vendor "*" is worth it. */
+		if (r == 0 && !strcmp(c->products[i].vendor, "*")) r = sq_vuln_meta_set(s, "index.vendorless", "1");
 	}
 	return r;
 }
@@ -77,6 +133,7 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 	if (!sel) return sq_fail(s, NULL, "vuln lookup");
 	sqlite3_bind_int64(sel, 1, c->num);
 	bool exists = false, same = false, old_nvd = false, old_configs = false;
+	char *old_products = NULL;
 	int rc = sqlite3_step(sel);
 	if (rc == SQLITE_ROW) {
 		exists = true;
@@ -86,27 +143,39 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		/* Same source: only a newer lastModified changes the record (an
 		 * older copy of it, from another mirror, is not news). */
 		same = mod && src && !strcmp(src, c->source) && strcmp(c->modified, mod) <= 0;
+		const char *op = (const char *)sqlite3_column_text(sel, 3);
+		if (!same && op && *op) old_products = xstrdup(op);
 	} else if (rc != SQLITE_DONE) {
 		return sq_fail(s, NULL, "vuln lookup");
 	}
 	sqlite3_reset(sel);
 	*ret = VULN_UNCHANGED;
-	if (same) return 0;
+	int r = 0;
 	bool has_configs = c->configs && *c->configs;
+	struct buf ptext = BUF_INIT;
+	products_text(c, &ptext);
+	if (same) goto out;
 	if (exists && old_nvd && !strcmp(c->source, "cve5")) {
 		/* NVD's analysis stands; a CVE 5 record only fills in what NVD lacks. */
-		if (old_configs || !has_configs) return 0;
+		if (old_configs || !has_configs) goto out;
 		sqlite3_stmt *up = stmt(s, ST_UPD_CONFIGS);
-		if (!up) return sq_fail(s, NULL, "vuln update");
+		if (!up) {
+			r = sq_fail(s, NULL, "vuln update");
+			goto out;
+		}
 		sqlite3_bind_int64(up, 1, c->num);
 		sqlite3_bind_text(up, 2, c->configs, -1, SQLITE_STATIC);
-		int r = done(s, up, "vuln update");
-		if (r == 0) r = put_products(s, c);
+		sqlite3_bind_text(up, 3, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
+		r = done(s, up, "vuln update");
+		if (r == 0) r = put_products(s, c, old_products);
 		if (r == 0) *ret = VULN_UPDATED;
-		return r;
+		goto out;
 	}
 	sqlite3_stmt *ins = stmt(s, ST_INS_CVE);
-	if (!ins) return sq_fail(s, NULL, "vuln insert");
+	if (!ins) {
+		r = sq_fail(s, NULL, "vuln insert");
+		goto out;
+	}
 	sqlite3_bind_int64(ins, 1, c->num);
 	text(ins, 2, c->published);
 	text(ins, 3, c->modified);
@@ -120,10 +189,16 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 	text(ins, 11, c->kev_added);
 	sqlite3_bind_text(ins, 12, c->source, -1, SQLITE_STATIC);
 	/* A record without configurations (awaiting analysis) keeps the ones known. */
-	if (has_configs) sqlite3_bind_text(ins, 13, c->configs, -1, SQLITE_STATIC);
-	int r = done(s, ins, "vuln insert");
-	if (r == 0 && (has_configs || !exists)) r = put_products(s, c);
+	if (has_configs) {
+		sqlite3_bind_text(ins, 13, c->configs, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 14, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
+	}
+	r = done(s, ins, "vuln insert");
+	if (r == 0 && (has_configs || !exists)) r = put_products(s, c, old_products);
 	if (r == 0) *ret = exists ? VULN_UPDATED : VULN_ADDED;
+out:
+	free(old_products);
+	buf_release(&ptext);
 	return r;
 }
 
@@ -184,12 +259,6 @@ int sq_vuln_meta_set(struct store *s, const char *key, const char *value)
 	return r;
 }
 
-#define INFO_SELECT                                                                                             \
-	"SELECT c.id, c.configs, c.summary, c.published, c.modified, c.status, c.source, c.cvss, c.cvss_version,"   \
-	" c.cvss_vector, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added), k.cve IS NOT NULL,"        \
-	" coalesce(k.ransomware, 0), k.due_date, k.action, k.name, e.epss, e.percentile"                           \
-	" FROM vuln_cve c LEFT JOIN vuln_kev k ON k.cve = c.id LEFT JOIN vuln_epss e ON e.cve = c.id"
-
 static const char *col(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
 
 static double num_or(sqlite3_stmt *st, int i, double def)
@@ -222,14 +291,13 @@ static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *c
 
 int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, INFO_SELECT " JOIN vuln_product p ON p.cve = c.id WHERE p.vendor = ? AND p.product = ?",
-			       -1, &st, NULL))
-		return sq_fail(s, NULL, "vuln query");
+	/* Prepared once: matching asks this for every product it meets. */
+	sqlite3_stmt *st = stmt(s, ST_BY_PRODUCT);
+	if (!st) return sq_fail(s, NULL, "vuln query");
 	sqlite3_bind_text(st, 1, vendor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
 	int n, r = each_info(s, st, fn, ctx, &n);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return r < 0 ? r : n;
 }
 

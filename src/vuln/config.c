@@ -55,24 +55,46 @@ struct vmatch *vconfigs_add_match(struct vconfigs *c)
 
 /* Lines: "C and negate", "N and negate", "M vulnerable criteria start start_incl end end_incl",
  * tab-separated; bounds are "-" when open. */
+static void put_flag(struct buf *out, bool f)
+{
+	buf_putc(out, '\t');
+	buf_putc(out, f ? '1' : '0');
+}
+
+static void put_field(struct buf *out, const char *v)
+{
+	buf_putc(out, '\t');
+	buf_puts(out, v[0] ? v : "-");
+}
+
 int vconfigs_encode(const struct vconfigs *c, struct buf *out)
 {
-	int r = 0;
-	for (size_t i = 0; i < c->n_cfg && r == 0; i++) {
+	for (size_t i = 0; i < c->n_cfg; i++) {
 		const struct vconfig *g = &c->cfg[i];
-		r = buf_printf(out, "C\t%d\t%d\n", g->and_op, g->negate);
-		for (size_t j = g->first; j < g->first + g->n && r == 0; j++) {
+		buf_putc(out, 'C');
+		put_flag(out, g->and_op);
+		put_flag(out, g->negate);
+		buf_putc(out, '\n');
+		for (size_t j = g->first; j < g->first + g->n; j++) {
 			const struct vnode *nd = &c->nodes[j];
-			r = buf_printf(out, "N\t%d\t%d\n", nd->and_op, nd->negate);
-			for (size_t k = nd->first; k < nd->first + nd->n && r == 0; k++) {
+			buf_putc(out, 'N');
+			put_flag(out, nd->and_op);
+			put_flag(out, nd->negate);
+			buf_putc(out, '\n');
+			for (size_t k = nd->first; k < nd->first + nd->n; k++) {
 				const struct vmatch *m = &c->m[k];
-				r = buf_printf(out, "M\t%d\t%s\t%s\t%d\t%s\t%d\n", m->vulnerable, m->criteria,
-					       m->start[0] ? m->start : "-", m->start_incl, m->end[0] ? m->end : "-",
-					       m->end_incl);
+				buf_putc(out, 'M');
+				put_flag(out, m->vulnerable);
+				put_field(out, m->criteria);
+				put_field(out, m->start);
+				put_flag(out, m->start_incl);
+				put_field(out, m->end);
+				put_flag(out, m->end_incl);
+				if (buf_putc(out, '\n') < 0) return DM_ETOOBIG;
 			}
 		}
 	}
-	return r;
+	return 0;
 }
 
 /* Copies one tab-separated field; false if it does not fit. */
@@ -138,10 +160,30 @@ static int cmp_bound(const char *ver, const char *upd, const char *bound, const 
 	return plain ? version_cmp(ver, bound) : version_cmp_update(ver, upd, bound, "");
 }
 
+/* The first attributes of a formatted criterion (part to update), split
+ * at unquoted colons; quoting is kept as cpe_parse keeps it. */
+static bool split_head(const char *crit, struct cpe *c)
+{
+	if (strncmp(crit, "cpe:2.3:", 8)) return false;
+	const char *p = crit + 8;
+	for (int a = CPE_PART; a <= CPE_UPDATE; a++) {
+		size_t w = 0;
+		while (*p && *p != ':') {
+			if (*p == '\\' && p[1]) c->v[a][w++] = *p++;
+			if (w >= sizeof(c->v[a]) - 2) return false;
+			c->v[a][w++] = *p++;
+		}
+		c->v[a][w] = 0;
+		if (!w || (*p != ':' && a != CPE_UPDATE)) return false;
+		if (*p) p++;
+	}
+	return true;
+}
+
 bool vmatch_hits(const struct vmatch *m, const struct cpe *t)
 {
 	struct cpe c;
-	if (cpe_parse(m->criteria, &c) < 0) return false;
+	if (!split_head(m->criteria, &c)) return false;
 	for (int a = CPE_PART; a <= CPE_PRODUCT; a++) {
 		enum cpe_relation r = cpe_compare_attr(c.v[a], t->v[a]);
 		if (r != CPE_SUPERSET && r != CPE_EQUAL) return false;
@@ -192,7 +234,7 @@ static enum tri eval_match(const struct vmatch *m, const struct vsubject *s, boo
 	if (strncmp(crit, "cpe:2.3:", 8) || !crit[8]) return TRI_FALSE;
 	char part = crit[8];
 	struct cpe c;
-	if (cpe_parse(crit, &c) < 0) return TRI_FALSE;
+	if (!split_head(crit, &c)) return TRI_FALSE;
 	if (!strcmp(c.v[CPE_VENDOR], s->cpe.v[CPE_VENDOR]) && !strcmp(c.v[CPE_PRODUCT], s->cpe.v[CPE_PRODUCT]))
 		return TRI_FALSE;
 	if (part == 'o') return s->os_known ? TRI_FALSE : TRI_UNKNOWN;
@@ -213,29 +255,69 @@ static enum tri negate(enum tri v, bool neg)
 	return v == TRI_TRUE ? TRI_FALSE : TRI_TRUE;
 }
 
+/* Whether a criterion names the subject's product (vendor "*" names any
+ * vendor's): the cheap test that skips configurations about other things. */
+static bool names_product(const char *crit, const struct cpe *s)
+{
+	const char *p = crit + 10; /* past "cpe:2.3:x:" */
+	size_t vl = strlen(s->v[CPE_VENDOR]), pl = strlen(s->v[CPE_PRODUCT]);
+	if (p[0] == '*' && p[1] == ':') p += 2;
+	else if (!strncmp(p, s->v[CPE_VENDOR], vl) && p[vl] == ':') p += vl + 1;
+	else return false;
+	return !strncmp(p, s->v[CPE_PRODUCT], pl) && p[pl] == ':';
+}
+
+static bool config_names_subject(const struct vconfigs *c, const struct vconfig *g, const struct cpe *s)
+{
+	for (size_t j = g->first; j < g->first + g->n; j++)
+		for (size_t k = c->nodes[j].first; k < c->nodes[j].first + c->nodes[j].n; k++)
+			if (c->m[k].vulnerable && strlen(c->m[k].criteria) > 10 && names_product(c->m[k].criteria, s)) return true;
+	return false;
+}
+
+size_t vconfigs_naming(const struct vconfigs *c, const struct cpe *product, uint32_t *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n_cfg; i++)
+		if (config_names_subject(c, &c->cfg[i], product)) out[n++] = (uint32_t)i;
+	return n;
+}
+
+static bool eval_config(const struct vconfigs *c, size_t i, const struct vsubject *s, struct vverdict *ret)
+{
+	const struct vconfig *g = &c->cfg[i];
+	enum tri cv = TRI_FALSE;
+	const struct vmatch *hit = NULL;
+	for (size_t j = g->first; j < g->first + g->n; j++) {
+		const struct vnode *nd = &c->nodes[j];
+		enum tri nv = TRI_FALSE;
+		for (size_t k = nd->first; k < nd->first + nd->n; k++) {
+			bool sh = false;
+			enum tri mv = eval_match(&c->m[k], s, &sh);
+			if (sh && !hit) hit = &c->m[k];
+			nv = combine(nd->and_op, nv, mv, k == nd->first);
+		}
+		cv = combine(g->and_op, cv, negate(nv, nd->negate), j == g->first);
+	}
+	cv = negate(cv, g->negate);
+	if (!hit || cv == TRI_FALSE) return false;
+	if (cv > ret->result) *ret = (struct vverdict){ cv, hit };
+	return cv == TRI_TRUE;
+}
+
 void vconfigs_eval(const struct vconfigs *c, const struct vsubject *s, struct vverdict *ret)
 {
 	*ret = (struct vverdict){ TRI_FALSE, NULL };
-	for (size_t i = 0; i < c->n_cfg; i++) {
-		const struct vconfig *g = &c->cfg[i];
-		enum tri cv = TRI_FALSE;
-		const struct vmatch *hit = NULL;
-		for (size_t j = g->first; j < g->first + g->n; j++) {
-			const struct vnode *nd = &c->nodes[j];
-			enum tri nv = TRI_FALSE;
-			for (size_t k = nd->first; k < nd->first + nd->n; k++) {
-				bool sh = false;
-				enum tri mv = eval_match(&c->m[k], s, &sh);
-				if (sh && !hit) hit = &c->m[k];
-				nv = combine(nd->and_op, nv, mv, k == nd->first);
-			}
-			cv = combine(g->and_op, cv, negate(nv, nd->negate), j == g->first);
-		}
-		cv = negate(cv, g->negate);
-		if (!hit || cv == TRI_FALSE) continue;
-		if (cv > ret->result) *ret = (struct vverdict){ cv, hit };
-		if (cv == TRI_TRUE) return;
-	}
+	for (size_t i = 0; i < c->n_cfg; i++)
+		if (config_names_subject(c, &c->cfg[i], &s->cpe) && eval_config(c, i, s, ret)) return;
+}
+
+void vconfigs_eval_some(const struct vconfigs *c, const uint32_t *cfgs, size_t n, const struct vsubject *s,
+			struct vverdict *ret)
+{
+	*ret = (struct vverdict){ TRI_FALSE, NULL };
+	for (size_t i = 0; i < n; i++)
+		if (cfgs[i] < c->n_cfg && eval_config(c, cfgs[i], s, ret)) return;
 }
 
 void vmatch_fix(const struct vmatch *m, char *out, size_t n)

@@ -10,6 +10,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "base/buf.h"
 #include "model/cpe.h"
 
@@ -68,6 +69,12 @@ struct vverdict {
  * only when the subject itself matches a vulnerable criterion of a
  * configuration that is not false. */
 void vconfigs_eval(const struct vconfigs *c, const struct vsubject *s, struct vverdict *ret);
+/* The configurations with a vulnerable criterion naming product's vendor
+ * and product (out has room for c->n_cfg); matching a product's many
+ * versions then evaluates only those. */
+size_t vconfigs_naming(const struct vconfigs *c, const struct cpe *product, uint32_t *out);
+void vconfigs_eval_some(const struct vconfigs *c, const uint32_t *cfgs, size_t n, const struct vsubject *s,
+			struct vverdict *ret);
 /* One criterion against one CPE: product names equal, version in range. */
 bool vmatch_hits(const struct vmatch *m, const struct cpe *target);
 /* "upgrade to" text of a hit, from its range end: "9.8" for <9.8; "> 7.7" for <=7.7; "" if none. */

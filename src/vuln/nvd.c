@@ -86,7 +86,7 @@ static int nvd_configs(const struct json *configs, struct cve_build *b, const ch
 					continue; /* a damaged criterion (they exist) matches nothing */
 				struct vmatch *vm = vconfigs_add_match(&b->cfg);
 				vm->vulnerable = json_bool(m, "vulnerable", true);
-				cpe_format(&parsed, vm->criteria, sizeof(vm->criteria));
+				memcpy(vm->criteria, crit, strlen(crit) + 1); /* NVD's own formatted string, checked above */
 				int si = put_bound(vm->start, sizeof(vm->start), json_str(m, "versionStartIncluding"));
 				int se = si ? 0 : put_bound(vm->start, sizeof(vm->start), json_str(m, "versionStartExcluding"));
 				int ei = put_bound(vm->end, sizeof(vm->end), json_str(m, "versionEndIncluding"));
@@ -229,6 +229,27 @@ void cve_build_release(struct cve_build *b)
 	*b = (struct cve_build){ 0 };
 }
 
+/* Vendor and product of a criterion we formatted ("cpe:2.3:a:VENDOR:PRODUCT:..."),
+ * without a full parse: fields end at a colon not quoted by a backslash. */
+static bool criteria_names(const char *crit, char *vendor, char *product)
+{
+	const char *p = crit + 10; /* past "cpe:2.3:x:" */
+	char *out[2] = { vendor, product };
+	if (strncmp(crit, "cpe:2.3:", 8) || strlen(crit) < 10) return false;
+	for (int f = 0; f < 2; f++) {
+		size_t w = 0;
+		while (*p && *p != ':') {
+			if (*p == '\\' && p[1]) out[f][w++] = *p++;
+			if (w >= 126) return false;
+			out[f][w++] = *p++;
+		}
+		out[f][w] = 0;
+		if (*p != ':' || !w) return false;
+		p++;
+	}
+	return true;
+}
+
 int cve_build_finish(struct cve_build *b)
 {
 	struct vuln_cve *c = &b->cve;
@@ -238,19 +259,18 @@ int cve_build_finish(struct cve_build *b)
 	c->configs = b->text.data ? b->text.data : "";
 	c->n_products = 0;
 	for (size_t i = 0; i < b->cfg.n_m; i++) {
-		struct cpe cp;
-		if (cpe_parse(b->cfg.m[i].criteria, &cp) < 0) continue;
+		char vendor[128], product[128];
+		if (!criteria_names(b->cfg.m[i].criteria, vendor, product)) continue;
 		size_t j = 0;
-		while (j < c->n_products && (strcmp(b->products[j].vendor, cp.v[CPE_VENDOR]) ||
-					     strcmp(b->products[j].product, cp.v[CPE_PRODUCT])))
+		while (j < c->n_products && (strcmp(b->products[j].product, product) || strcmp(b->products[j].vendor, vendor)))
 			j++;
 		if (j < c->n_products) continue;
 		if (c->n_products == b->cap_products) {
 			b->cap_products = b->cap_products ? b->cap_products * 2 : 16;
 			b->products = xrealloc(b->products, b->cap_products * sizeof(*b->products));
 		}
-		snprintf(b->products[j].vendor, sizeof(b->products[j].vendor), "%s", cp.v[CPE_VENDOR]);
-		snprintf(b->products[j].product, sizeof(b->products[j].product), "%s", cp.v[CPE_PRODUCT]);
+		memcpy(b->products[j].vendor, vendor, sizeof(vendor));
+		memcpy(b->products[j].product, product, sizeof(product));
 		c->n_products++;
 	}
 	c->products = b->products;

@@ -3,7 +3,8 @@
 # nginx, lighttpd, OpenSSH, vsftpd, telnetd, mosquitto, snmpd and redis,
 # an idle host and two devices that answer only ARP), runs `dormant audit`
 # on it from the scanner namespace, changes the network, audits again to
-# show what changed, and tears the lab down. Outputs stay in demo-out/.
+# show what changed, and tears the lab down. Vulnerability data comes from
+# the real NVD/KEV records kept for the tests. Outputs stay in demo-out/.
 # Usage: tests/lab/demo.sh PATH/TO/dormant
 set -euo pipefail
 D=$(realpath "${1:-build/dormant}")
@@ -21,6 +22,8 @@ audit() {
 	ip netns exec "$P-scan" "$D" audit 198.18.0.0/24 --rate 20000 --db "$OUT/dormant.db" \
 		-oJ "$OUT/audit-$1.jsonl" -oX "$OUT/audit-$1.xml"
 }
+echo "demo: dormant vulndb import (the real NVD and CISA KEV records in tests/data/fixtures)"
+"$D" vulndb import -q --db "$OUT/dormant.db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev"
 echo "demo: dormant audit 198.18.0.0/24"
 audit 1
 echo

@@ -139,6 +139,42 @@ PY
 }
 check services_identified_with_product_and_version t_services
 
+# --- vulnerabilities: the lab's outdated banners against the real NVD/KEV records ---
+t_vulns() {
+	"$D" vulndb import -q --db "$DB" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev" || return 1
+	dm scan 198.18.0.10-16 -p 21,22,80,1883,2222,6379,8080,10080 -sV -oJ "$OUT/vulns.jsonl" -q || return 1
+	dm scan 198.18.0.10-16 -p 21,22,80,1883,2222,6379,8080,10080 -sV --min-confidence high -oJ "$OUT/vulns-high.jsonl" -q || return 1
+	python3 - "$OUT/vulns.jsonl" "$OUT/vulns-high.jsonl" <<'PY'
+import json, sys
+def findings(path):
+    return [r for r in map(json.loads, open(path)) if r["type"] == "finding"]
+fs = findings(sys.argv[1])
+got = {(f["rule"], f["ip"], f["port"]): f for f in fs}
+want = {("vulnerable-service", "198.18.0.16", 21), ("vulnerable-service", "198.18.0.16", 22),
+        ("vulnerable-service", "198.18.0.11", 22), ("vulnerable-service", "198.18.0.16", 2222)}
+assert set(got) == want, f"findings {sorted(got)} != {sorted(want)}"
+ids = lambda f: [c["id"] for c in f["evidence"]["cves"]]
+# vsftpd 2.3.4 (upstream banner): the backdoor, at high confidence, critical, ranked first
+ftp = got[("vulnerable-service", "198.18.0.16", 21)]
+assert ids(ftp) == ["CVE-2011-2523"] and ftp["confidence"] == "high" and ftp["severity"] == "critical", ftp
+assert fs[0] is ftp, "the critical finding comes first"
+# OpenSSH 7.7p1 Ubuntu-4ubuntu0.3: user enumeration, not regreSSHion; a distribution build: low confidence
+old = got[("vulnerable-service", "198.18.0.16", 22)]
+assert "CVE-2018-15473" in ids(old) and "CVE-2024-6387" not in ids(old), ids(old)
+assert old["confidence"] == "low" and old["evidence"]["distribution_build"] == "Ubuntu-4ubuntu0.3", old
+# the Debian-built sshd: never high confidence, never above medium
+for port, ip in ((22, "198.18.0.11"), (2222, "198.18.0.16")):
+    f = got[("vulnerable-service", ip, port)]
+    assert f["confidence"] == "low" and f["severity"] in ("low", "medium"), f
+    assert "Debian-" in f["evidence"]["distribution_build"] and "security updates" in f["remediation"], f
+assert all(f["remediation"] for f in fs)
+# --min-confidence high keeps only the upstream build
+high = {(f["rule"], f["ip"], f["port"]) for f in findings(sys.argv[2])}
+assert high == {("vulnerable-service", "198.18.0.16", 21)}, high
+PY
+}
+check vulnerable_services_ranked_with_confidence t_vulns
+
 t_hostile_peers() {
 	local t0 t1
 	t0=$(date +%s)
