@@ -172,6 +172,12 @@ assert all(f["remediation"] for f in fs)
 high = {(f["rule"], f["ip"], f["port"]) for f in findings(sys.argv[2])}
 assert high == {("vulnerable-service", "198.18.0.16", 21)}, high
 PY
+	[ $? = 0 ] || return 1
+	# the store keeps them with the run; --fail-on turns them into the exit status
+	[ "$(dm report --format json | grep -c '"type":"finding"')" = 1 ] || return 1
+	dm scan 198.18.0.16 -p 21 -sV --fail-on critical -q
+	[ $? = 1 ] || return 1
+	dm scan 198.18.0.11 -p 22 -sV --fail-on high -q
 }
 check vulnerable_services_ranked_with_confidence t_vulns
 

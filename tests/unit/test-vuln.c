@@ -2,7 +2,7 @@
  * feed parsing of the real fixtures, aliases, distribution markers, and
  * the store's incremental import. */
 #include "test.h"
-#include "analyze/vuln-match.h"
+#include "analyze/vulnerable.h"
 #include "base/json.h"
 #include "store/store.h"
 #include "vuln/aliases.h"
@@ -339,6 +339,102 @@ static void store_incremental(void)
 	CHECK_INT(system(cmd), 0);
 }
 
+static int to_store_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
+{
+	enum vuln_change ch;
+	(void)e;
+	return store_vuln_put_cve(ctx, c, &ch);
+}
+static int to_store_kev(void *ctx, const struct vuln_kev *k, struct dm_err *e)
+{
+	(void)e;
+	return store_vuln_put_kev(ctx, k);
+}
+
+/* The rule on a result set: Apache 2.4.49 is in KEV with ransomware use;
+ * vsftpd 2.3.4 is not; a host's Debian banner lowers confidence. */
+static void rule_findings(void)
+{
+	char dir[] = "/tmp/dormant-rule-XXXXXX", path[128];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/v.db", dir);
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct vuln_sink sink = { st, to_store_cve, to_store_kev, NULL, NULL };
+	struct feed_counts fc;
+	store_vuln_begin(st);
+	CHECK_INT(feed_import_file(FIXTURES "/nvd/page.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(feed_import_file(FIXTURES "/kev/known_exploited_vulnerabilities.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(store_vuln_end(st, true), 0);
+
+	struct resultset rs = { 0 };
+	struct obs_host h = { .how = HOW_TCP, .ts = 1 };
+	ipaddr_parse("198.18.0.30", &h.ip);
+	resultset_add_host(&rs, &h);
+	struct obs_service web = { .ip = h.ip, .port = 80, .proto = PROTO_TCP, .ts = 1 };
+	snprintf(web.name, sizeof(web.name), "http");
+	snprintf(web.product, sizeof(web.product), "Apache httpd");
+	snprintf(web.version, sizeof(web.version), "2.4.49");
+	snprintf(web.cpe, sizeof(web.cpe), "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*");
+	resultset_add_service(&rs, &web);
+	struct obs_service ftp = web;
+	ftp.port = 21;
+	snprintf(ftp.name, sizeof(ftp.name), "ftp");
+	snprintf(ftp.product, sizeof(ftp.product), "vsftpd");
+	snprintf(ftp.version, sizeof(ftp.version), "2.3.4");
+	ftp.cpe[0] = 0; /* by name, through the aliases */
+	resultset_add_service(&rs, &ftp);
+	struct obs_service ssh = web;
+	ssh.port = 22;
+	snprintf(ssh.name, sizeof(ssh.name), "ssh");
+	snprintf(ssh.product, sizeof(ssh.product), "OpenSSH");
+	snprintf(ssh.version, sizeof(ssh.version), "9.2");
+	snprintf(ssh.update, sizeof(ssh.update), "p1");
+	snprintf(ssh.cpe, sizeof(ssh.cpe), "cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*");
+	snprintf(ssh.banner, sizeof(ssh.banner), "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3");
+	resultset_add_service(&rs, &ssh);
+
+	struct aliases al = { 0 };
+	CHECK_INT(aliases_load(&al, ALIASES_DEFAULT_PATH, &e), 0);
+	struct vuln_matcher m;
+	vuln_matcher_init(&m, st, &al);
+	struct findings fs = { 0 };
+	CHECK_INT(analyze_vulnerable(&m, &rs, CONF_NONE, &fs), 0);
+	findings_sort(&fs);
+	CHECK_INT(fs.n, 4);
+	if (fs.n == 4) {
+		CHECK_STR(fs.v[0].rule, "known-exploited"); /* KEV with ransomware use ranks first */
+		CHECK_INT(fs.v[0].port, 80);
+		CHECK(strstr(fs.v[0].title, "CVE-2021-42013") && strstr(fs.v[0].title, "ransomware"));
+		CHECK(strstr(fs.v[0].remediation, "CISA") != NULL);
+		CHECK_STR(fs.v[1].rule, "vulnerable-service");
+		CHECK_INT(fs.v[1].severity, SEV_CRITICAL);
+		CHECK_INT(fs.v[2].port, 21); /* vsftpd: critical, no KEV */
+		CHECK_INT(fs.v[3].port, 22); /* Debian build: low confidence, at most medium */
+		CHECK_INT(fs.v[3].confidence, CONF_LOW);
+		CHECK(fs.v[3].severity <= SEV_MEDIUM);
+		CHECK(strstr(fs.v[3].evidence, "\"distribution_build\":\"Debian-2+deb12u3\"") != NULL);
+	}
+	/* saved with the run and read back */
+	int64_t run;
+	CHECK_INT(store_run_begin(st, "scan", "", 1, &run), 0);
+	CHECK_INT(store_save_findings(st, run, &fs), 0);
+	struct findings back = { 0 };
+	CHECK_INT(store_load_findings(st, run, &back), 0);
+	CHECK_INT(back.n, fs.n);
+	if (back.n) CHECK_STR(back.v[0].title, fs.v[0].title);
+	findings_release(&back);
+	findings_release(&fs);
+	vuln_matcher_release(&m);
+	aliases_release(&al);
+	resultset_release(&rs);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
 SUITE(suite_vuln, "vuln", { "json_shapes", json_shapes }, { "configurations", configurations }, { "ranges", ranges },
       { "real_records", real_records }, { "aliases_and_markers", aliases_and_markers },
-      { "store_incremental", store_incremental });
+      { "store_incremental", store_incremental }, { "rule_findings", rule_findings });
