@@ -218,25 +218,35 @@ bool vmatch_hits(const struct vmatch *m, const struct cpe *t)
 	return true;
 }
 
+/* Whether a criterion names the subject's product (vendor "*" names any
+ * vendor's): the cheap test that skips configurations about other things. */
+static bool names_product(const char *crit, const struct cpe *s)
+{
+	const char *p = crit + 10; /* past "cpe:2.3:x:" */
+	size_t vl = strlen(s->v[CPE_VENDOR]), pl = strlen(s->v[CPE_PRODUCT]);
+	if (p[0] == '*' && p[1] == ':') p += 2;
+	else if (!strncmp(p, s->v[CPE_VENDOR], vl) && p[vl] == ':') p += vl + 1;
+	else return false;
+	return !strncmp(p, s->v[CPE_PRODUCT], pl) && p[pl] == ':';
+}
+
 /* A criterion about something other than the subject: true when a seen
  * platform matches it, false when that kind of platform is known (or it is
  * the subject's own product in another version), else unknown. */
 static enum tri eval_match(const struct vmatch *m, const struct vsubject *s, bool *subject_hit)
 {
-	if (vmatch_hits(m, &s->cpe)) {
+	const char *crit = m->criteria;
+	/* cpe:2.3:<part>:<vendor>:<product>: */
+	if (strncmp(crit, "cpe:2.3:", 8) || strlen(crit) < 10) return TRI_FALSE;
+	if (names_product(crit, &s->cpe)) {
+		/* the subject's own product: its version decides */
+		if (!vmatch_hits(m, &s->cpe)) return TRI_FALSE;
 		if (m->vulnerable) *subject_hit = true;
 		return TRI_TRUE;
 	}
 	for (size_t i = 0; i < s->n_platforms; i++)
 		if (vmatch_hits(m, &s->platforms[i])) return TRI_TRUE;
-	const char *crit = m->criteria;
-	/* cpe:2.3:<part>:<vendor>:<product>: */
-	if (strncmp(crit, "cpe:2.3:", 8) || !crit[8]) return TRI_FALSE;
 	char part = crit[8];
-	struct cpe c;
-	if (!split_head(crit, &c)) return TRI_FALSE;
-	if (!strcmp(c.v[CPE_VENDOR], s->cpe.v[CPE_VENDOR]) && !strcmp(c.v[CPE_PRODUCT], s->cpe.v[CPE_PRODUCT]))
-		return TRI_FALSE;
 	if (part == 'o') return s->os_known ? TRI_FALSE : TRI_UNKNOWN;
 	if (part == 'h') return s->hw_known ? TRI_FALSE : TRI_UNKNOWN;
 	return TRI_UNKNOWN; /* another application we cannot see from the network */
@@ -253,18 +263,6 @@ static enum tri negate(enum tri v, bool neg)
 {
 	if (!neg || v == TRI_UNKNOWN) return v;
 	return v == TRI_TRUE ? TRI_FALSE : TRI_TRUE;
-}
-
-/* Whether a criterion names the subject's product (vendor "*" names any
- * vendor's): the cheap test that skips configurations about other things. */
-static bool names_product(const char *crit, const struct cpe *s)
-{
-	const char *p = crit + 10; /* past "cpe:2.3:x:" */
-	size_t vl = strlen(s->v[CPE_VENDOR]), pl = strlen(s->v[CPE_PRODUCT]);
-	if (p[0] == '*' && p[1] == ':') p += 2;
-	else if (!strncmp(p, s->v[CPE_VENDOR], vl) && p[vl] == ':') p += vl + 1;
-	else return false;
-	return !strncmp(p, s->v[CPE_PRODUCT], pl) && p[pl] == ':';
 }
 
 static bool config_names_subject(const struct vconfigs *c, const struct vconfig *g, const struct cpe *s)
