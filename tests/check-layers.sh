@@ -13,8 +13,9 @@ declare -A allowed=(
 	[report]="base net model report"
 	[probe]="base net model probe"
 	[vuln]="base net model vuln"
+	[flow]="base net model flow"
 	[analyze]="base net model vuln store analyze"
-	[cmd]="base net model scan probe vuln store analyze report cmd"
+	[cmd]="base net model scan probe vuln flow store analyze report cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

@@ -1,5 +1,6 @@
 /* Clock helpers. */
 #include "base/timeutil.h"
+#include <math.h>
 #include <time.h>
 #include <stdio.h>
 #include <errno.h>
@@ -20,10 +21,14 @@ double now_real(void)
 
 void fmt_rfc3339(double t, char *out, size_t n)
 {
-	time_t s = (time_t)t;
-	int ms = (int)((t - (double)s) * 1000.0);
-	if (ms < 0) ms = 0;
-	if (ms > 999) ms = 999;
+	/* to the nearest millisecond: 0.1 s is 0.0999... as a double */
+	long long total = llround(t * 1000.0);
+	time_t s = (time_t)(total / 1000);
+	int ms = (int)(total % 1000);
+	if (ms < 0) {
+		ms += 1000;
+		s--;
+	}
 	struct tm tm;
 	gmtime_r(&s, &tm);
 	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,

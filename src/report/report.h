@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "base/buf.h"
 #include "model/finding.h"
+#include "model/flow.h"
 #include "model/resultset.h"
 #include "net/ports.h"
 
@@ -25,6 +26,8 @@ struct report_meta {
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_meta *m);
+/* A "flow" JSON Lines record, newline included. */
+int flow_json(struct buf *b, const struct obs_flow *f);
 /* Findings: JSON Lines "finding" records, and the ranked text section. */
 int finding_json(struct buf *b, const struct finding *f, int64_t run);
 int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);

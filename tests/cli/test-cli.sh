@@ -23,7 +23,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb; do
+	for c in audit scan report diff vulndb flows; do
 		"$D" "$c" --help | grep -q "^usage: dormant $c" || { echo "$c --help"; return 1; }
 	done
 }
@@ -215,6 +215,74 @@ t_vuln_usage() {
 	"$D" vulndb match --db "$VDB" --min-confidence sure x 2>"$OUT/e"; [ $? = 2 ] && grep -q 'expected low, medium or high' "$OUT/e"
 }
 check vulndb_usage_errors t_vuln_usage
+
+# --- flows: generated pcaps with known conversations (tests/flow/gen-pcap.py) ---------
+t_flows_truth() {
+	local lt
+	for lt in ethernet sll raw; do
+		python3 "$ROOT/tests/flow/gen-pcap.py" "$OUT/f-$lt.pcap" "$OUT/f-$lt.json" --linktype $lt || return 1
+		"$D" flows "$OUT/f-$lt.pcap" -oJ "$OUT/f-$lt.jsonl" -q || { echo "$lt: exit $?"; return 1; }
+		python3 - "$OUT/f-$lt.json" "$OUT/f-$lt.jsonl" "$lt" <<'PY' || return 1
+import json, sys
+truth = json.load(open(sys.argv[1]))["flows"]
+got = [json.loads(l) for l in open(sys.argv[2])]
+assert all(g["type"] == "flow" for g in got)
+keys = ("src", "dst", "sport", "dport", "proto", "pkts_out", "pkts_in", "bytes_out", "bytes_in", "app", "end_reason")
+def norm(r):
+    return tuple(r.get(k) for k in keys)
+want = sorted(map(norm, truth), key=str)
+have = sorted(map(norm, got), key=str)
+assert want == have, "%s:\n want %s\n have %s" % (sys.argv[3], want, have)
+for t in truth:
+    for k in ("sni", "ja3", "ja4", "name", "alpn", "ssh_client", "ssh_server"):
+        if k in t:
+            g = [x for x in got if x["sport"] == t["sport"] and x["src"] == t["src"]][0]
+            assert g[k] == t[k], "%s %s: %r != %r" % (sys.argv[3], k, g[k], t[k])
+PY
+	done
+}
+check flows_from_pcap_match_truth t_flows_truth
+t_flows_filter() {
+	"$D" flows "$OUT/f-ethernet.pcap" --filter "tcp port 22" -oJ "$OUT/f22.jsonl" -q || return 1
+	[ "$(wc -l <"$OUT/f22.jsonl")" = 1 ] && grep -q '"app":"ssh"' "$OUT/f22.jsonl" || return 1
+	"$D" flows "$OUT/f-ethernet.pcap" --filter "tcp port" 2>"$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--filter "tcp port"' "$OUT/e"
+}
+check flows_bpf_filter t_flows_filter
+t_flows_bad() {
+	# cut short inside a packet: the flows before it are written, one message names packet and byte, exit 2
+	local size
+	size=$(stat -c %s "$OUT/f-ethernet.pcap")
+	head -c $((size - 30)) "$OUT/f-ethernet.pcap" >"$OUT/cut.pcap"
+	"$D" flows "$OUT/cut.pcap" -oJ "$OUT/cut.jsonl" -q 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'cut.pcap: packet 32 (byte [0-9]*): truncated dump file' "$OUT/e" &&
+		[ "$(wc -l <"$OUT/cut.jsonl")" = 7 ] || { cat "$OUT/e"; return 1; }
+	# not a capture at all
+	echo "hello" >"$OUT/not.pcap"
+	"$D" flows "$OUT/not.pcap" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'not.pcap: not a pcap or pcapng file' "$OUT/e" || return 1
+	# a link type dormant does not decode (802.11)
+	python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IHHiIII",0xA1B2C3D4,2,4,0,0,65535,105))' >"$OUT/wifi.pcap"
+	"$D" flows "$OUT/wifi.pcap" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'link type 105 (IEEE802_11) is not one dormant decodes' "$OUT/e" || return 1
+	# lying lengths: IPv4 header length 3, TCP data offset past the packet: counted, named, skipped
+	python3 - "$OUT/lie.pcap" <<'PY'
+import struct, sys
+frames = [b"\x02" * 12 + b"\x08\x00" + bytes([0x43]) + bytes(19),
+          b"\x02" * 12 + b"\x08\x00" + struct.pack("!BBHHHBBH4s4s", 0x45, 0, 40, 0, 0, 64, 6, 0, bytes(4), bytes(4)) + bytes(12) + b"\xf0" + bytes(7)]
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+    for i, d in enumerate(frames):
+        f.write(struct.pack("<IIII", 1000 + i, 0, len(d), len(d)) + d)
+PY
+	"$D" flows "$OUT/lie.pcap" >"$OUT/o" 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
+	grep -q 'lie.pcap: packet 1 (byte 24): IPv4 header length below 5: skipped' "$OUT/e" &&
+		grep -q 'lie.pcap: packet 2 (byte [0-9]*): TCP header longer than the packet: skipped' "$OUT/e" &&
+		grep -q '2 packets (0 not IP, 2 damaged' "$OUT/o" || { cat "$OUT/e" "$OUT/o"; return 1; }
+	"$D" flows 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'no input' "$OUT/e"
+}
+check flows_bad_input t_flows_bad
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

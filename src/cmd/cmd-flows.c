@@ -1,0 +1,205 @@
+/* `dormant flows FILE...` and `dormant flows --iface IF`: traffic into
+ * flows (pcap, pcapng, live capture), written as JSON Lines and
+ * summarised. A live capture prints its counters, kernel drops included,
+ * on SIGUSR1 and at the end (SIGINT or SIGTERM ends it). */
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "flow/capture.h"
+#include "report/report.h"
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { F_IFACE = 1, F_FILTER, F_IDLE, F_ACTIVE, F_MAXFLOWS, F_OJ, F_QUIET, F_VERBOSE, F_HELP };
+
+static const struct opt flows_opts[] = {
+	{ "--iface", F_IFACE, true, "IF", "capture live on IF instead of reading files (needs CAP_NET_RAW)" },
+	{ "-i", F_IFACE, true, "IF", NULL },
+	{ "--filter", F_FILTER, true, "BPF", "only packets matching this tcpdump-style filter" },
+	{ "-f", F_FILTER, true, "BPF", NULL },
+	{ "--idle-timeout", F_IDLE, true, "TIME", "a flow silent this long ends (default 60s)" },
+	{ "--active-timeout", F_ACTIVE, true, "TIME", "a flow this long is cut into records (default 30m)" },
+	{ "--max-flows", F_MAXFLOWS, true, "N", "flows held at once; the least recent make room (default 1000000)" },
+	{ "-oJ", F_OJ, true, "FILE", "write flow records as JSON Lines (- for stdout)" },
+	{ "-q", F_QUIET, false, NULL, "quiet: no summary, no progress" },
+	{ "-v", F_VERBOSE, false, NULL, "verbose" },
+	{ "--help", F_HELP, false, NULL, "this help" },
+	{ "-h", F_HELP, false, NULL, NULL },
+};
+
+struct flows_args {
+	const char *iface, *filter, *oj;
+	struct flow_table_config ft;
+	char **files;
+	int n_files;
+	bool help;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	struct flows_args *a = ctx;
+	uint64_t u;
+	int r;
+	switch (id) {
+	case 0: a->files[a->n_files++] = (char *)arg; return 0;
+	case F_IFACE: a->iface = arg; return 0;
+	case F_FILTER: a->filter = arg; return 0;
+	case F_IDLE: return parse_seconds(name, arg, &a->ft.idle_timeout, e);
+	case F_ACTIVE: return parse_seconds(name, arg, &a->ft.active_timeout, e);
+	case F_MAXFLOWS:
+		if ((r = parse_u64(name, arg, 16, 100000000, &u, e)) < 0) return r;
+		a->ft.max_flows = u;
+		return 0;
+	case F_OJ: a->oj = arg; return 0;
+	case F_QUIET: log_level = LOG_WARN; return 0;
+	case F_VERBOSE: log_level = LOG_DEBUG; return 0;
+	case F_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+struct out {
+	FILE *f;
+	struct buf b;
+	uint64_t flows;
+	uint64_t by_app[5];
+	const char *file;
+	double t0;
+	int err;
+};
+
+static void on_flow(void *ctx, const struct obs_flow *fl)
+{
+	struct out *o = ctx;
+	o->flows++;
+	const char *apps[] = { "tls", "ssh", "dns", "http" };
+	size_t k = 0;
+	while (k < 4 && (!fl->app || strcmp(fl->app, apps[k]))) k++;
+	o->by_app[fl->app ? k : 4]++;
+	if (!o->f) return;
+	buf_reset(&o->b);
+	flow_json(&o->b, fl);
+	if (fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len) o->err = errno ? errno : EIO;
+}
+
+static void on_progress(void *ctx, const struct capture_stats *st, uint64_t done, uint64_t total, const struct flow_table *ft)
+{
+	struct out *o = ctx;
+	struct flow_table_stats fs;
+	flow_table_stats(ft, &fs);
+	double el = now_mono() - o->t0, rate = el > 0 ? (double)st->packets / el : 0;
+	double frac = total ? (double)done / (double)total : 0;
+	char eta[16] = "?";
+	if (frac > 0.01) fmt_duration(el / frac - el, eta, sizeof(eta));
+	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu packets %.2f Mpps, %llu flows (%zu open), ETA %s", o->file,
+		100 * frac, (unsigned long long)st->packets, rate / 1e6, (unsigned long long)fs.flows, fs.active, eta);
+}
+
+static volatile sig_atomic_t stop_flag, report_flag;
+static void on_stop(int sig) { (void)sig; stop_flag = 1; }
+static void on_usr1(int sig) { (void)sig; report_flag = 1; }
+
+static void print_counters(void *ctx, const struct capture_stats *st)
+{
+	(void)ctx;
+	fprintf(stderr, "flows: %llu packets, %llu not IP, %llu damaged; kernel dropped %llu, interface %llu\n",
+		(unsigned long long)st->packets, (unsigned long long)st->not_ip, (unsigned long long)st->damaged,
+		(unsigned long long)st->kernel_drops, (unsigned long long)st->iface_drops);
+}
+
+int cmd_flows(int argc, char **argv)
+{
+	struct flows_args a = { 0 };
+	struct dm_err e = { "" };
+	struct out o = { .b = BUF_INIT, .t0 = now_mono() };
+	struct capture_stats st = { 0 };
+	struct flow_table *ft = NULL;
+	int r, code = EXIT_OK;
+	a.files = xcalloc((size_t)argc + 1, sizeof(*a.files));
+	if ((r = opts_parse(argc, argv, flows_opts, ARRAY_SIZE(flows_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help) {
+		opts_help(stdout, "dormant flows [options] FILE...\n       dormant flows --iface IF [options]",
+			  "Traffic into flows: pcap and pcapng files or a live capture; bidirectional 5-tuple flows with\n"
+			  "bytes and packets each way, TCP flags, and what the first packets say (TLS SNI, JA3, JA4,\n"
+			  "SSH versions, HTTP, DNS names of the addresses).",
+			  flows_opts, ARRAY_SIZE(flows_opts));
+		goto out;
+	}
+	if (!a.n_files && !a.iface) {
+		r = dm_fail(&e, DM_EINPUT, "no input: give pcap/pcapng files or --iface IF; see --help");
+		goto fail;
+	}
+	if (a.n_files && a.iface) {
+		r = dm_fail(&e, DM_EINPUT, "files and --iface %s: one or the other", a.iface);
+		goto fail;
+	}
+	if (a.oj && !(o.f = strcmp(a.oj, "-") ? fopen(a.oj, "w") : stdout)) {
+		r = dm_fail(&e, -errno, "-oJ %s: %s", a.oj, strerror(errno));
+		goto fail;
+	}
+	struct flow_sink sink = { &o, on_flow, NULL };
+	ft = flow_table_new(&a.ft, &sink);
+	bool tty = isatty(2) && log_level >= LOG_INFO;
+	struct capture_config cc = { .filter = a.filter, .progress = tty ? on_progress : NULL, .progress_ctx = &o,
+				     .stop = &stop_flag, .report = &report_flag, .report_fn = print_counters };
+	if (a.iface) {
+		struct sigaction sa = { .sa_handler = on_stop }, su = { .sa_handler = on_usr1 };
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGUSR1, &su, NULL);
+		log_info("flows: capturing on %s; SIGUSR1 prints the counters, Ctrl-C ends", a.iface);
+		if ((r = capture_live(a.iface, &cc, ft, &st, &e)) < 0) goto fail;
+		print_counters(NULL, &st);
+	} else {
+		for (int i = 0; i < a.n_files; i++) {
+			o.file = a.files[i];
+			if ((r = capture_file(a.files[i], &cc, ft, &st, &e)) < 0) {
+				if (tty) fprintf(stderr, "\r\033[K");
+				goto fail;
+			}
+		}
+		if (tty) fprintf(stderr, "\r\033[K");
+	}
+	struct flow_table_stats fs;
+	flow_table_stats(ft, &fs);
+	size_t table_bytes = fs.bytes;
+	flow_table_flush(ft);
+	flow_table_stats(ft, &fs);
+	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
+	if (o.f == stdout) fflush(stdout);
+	o.f = NULL;
+	if (o.err) {
+		r = dm_fail(&e, -o.err, "-oJ %s: %s", a.oj, strerror(o.err));
+		goto fail;
+	}
+	double el = now_mono() - o.t0;
+	bool stdout_taken = a.oj && !strcmp(a.oj, "-");
+	if (log_level >= LOG_INFO && !stdout_taken) {
+		printf("%llu packets (%llu not IP, %llu damaged, %llu fragments) in %.2f s, %.2f Mpps\n",
+		       (unsigned long long)st.packets, (unsigned long long)st.not_ip, (unsigned long long)st.damaged,
+		       (unsigned long long)st.fragments, el, el > 0 ? (double)st.packets / el / 1e6 : 0);
+		printf("%llu flows: %llu tls, %llu ssh, %llu dns, %llu http, %llu other; ended %llu idle, %llu fin, %llu rst, "
+		       "%llu active timeout, %llu evicted\n",
+		       (unsigned long long)o.flows, (unsigned long long)o.by_app[0], (unsigned long long)o.by_app[1],
+		       (unsigned long long)o.by_app[2], (unsigned long long)o.by_app[3], (unsigned long long)o.by_app[4],
+		       (unsigned long long)fs.ended_idle, (unsigned long long)fs.ended_fin, (unsigned long long)fs.ended_rst,
+		       (unsigned long long)fs.ended_active, (unsigned long long)fs.evicted);
+		printf("peak %zu flows open; flow table %.1f MB (%.0f bytes per open flow at the peak)", fs.peak_active,
+		       table_bytes / 1e6, fs.peak_active ? (double)table_bytes / (double)fs.peak_active : 0);
+		if (fs.dns_bytes) printf(", DNS names %.1f MB", fs.dns_bytes / 1e6);
+		printf("\n");
+	}
+	if (st.truncated) code = EXIT_USAGE; /* the flows were written; the input was damaged */
+	goto out;
+fail:
+	code = cmd_error("flows", r, &e);
+out:
+	if (o.f && o.f != stdout) fclose(o.f);
+	flow_table_free(ft);
+	buf_release(&o.b);
+	free(a.files);
+	return code;
+}

@@ -1,0 +1,152 @@
+/* libpcap reading for the flow table. */
+#include "flow/capture.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { MAX_MESSAGES = 5 }; /* per file; the rest are counted */
+
+static int set_filter(pcap_t *pc, const char *name, const char *filter, struct dm_err *e)
+{
+	if (!filter) return 0;
+	struct bpf_program prog;
+	if (pcap_compile(pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+		return dm_fail(e, DM_EINPUT, "--filter \"%s\": %s", filter, pcap_geterr(pc));
+	int r = pcap_setfilter(pc, &prog);
+	pcap_freecode(&prog);
+	if (r < 0) return dm_fail(e, DM_EINPUT, "%s: --filter: %s", name, pcap_geterr(pc));
+	return 0;
+}
+
+static void one_packet(const char *name, int linktype, const struct pcap_pkthdr *h, const uint8_t *data,
+		       struct flow_table *ft, struct capture_stats *st, unsigned *messages, long offset)
+{
+	struct pkt p;
+	const char *why = NULL;
+	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
+	st->packets++;
+	st->bytes += h->len;
+	if (!st->first_ts || ts < st->first_ts) st->first_ts = ts;
+	if (ts > st->last_ts) st->last_ts = ts;
+	switch (pkt_decode(linktype, data, h->caplen, &p, &why)) {
+	case DECODE_OK:
+		st->fragments += p.fragment;
+		flow_table_packet(ft, ts, &p);
+		break;
+	case DECODE_NOT_IP:
+		st->not_ip++;
+		break;
+	case DECODE_BAD:
+		st->damaged++;
+		if ((*messages)++ < MAX_MESSAGES) {
+			if (offset >= 0)
+				log_warn("%s: packet %llu (byte %ld): %s: skipped", name, (unsigned long long)st->packets, offset, why);
+			else
+				log_warn("%s: packet %llu: %s: skipped", name, (unsigned long long)st->packets, why);
+		}
+		break;
+	}
+}
+
+int capture_file(const char *path, const struct capture_config *cfg, struct flow_table *ft, struct capture_stats *st,
+		 struct dm_err *e)
+{
+	char err[PCAP_ERRBUF_SIZE] = "";
+	struct stat sb;
+	if (stat(path, &sb) < 0) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
+	if (!pc) return dm_fail(e, DM_EINPUT, "%s: not a pcap or pcapng file (%s)", path, err);
+	int lt = pcap_datalink(pc);
+	if (!pkt_linktype_supported(lt)) {
+		pcap_close(pc);
+		return dm_fail(e, DM_EINPUT, "%s: link type %d (%s) is not one dormant decodes", path, lt,
+			       pcap_datalink_val_to_name(lt) ? pcap_datalink_val_to_name(lt) : "?");
+	}
+	int r = set_filter(pc, path, cfg->filter, e);
+	if (r < 0) {
+		pcap_close(pc);
+		return r;
+	}
+	FILE *f = pcap_file(pc);
+	struct pcap_pkthdr *h;
+	const uint8_t *data;
+	unsigned messages = 0;
+	double next_progress = 0;
+	long offset = f ? ftell(f) : -1;
+	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
+		one_packet(path, lt, h, data, ft, st, &messages, offset);
+		if (f) offset = ftell(f);
+		if (cfg->progress && (st->packets & 0x3fff) == 0) {
+			double now = now_mono();
+			if (now >= next_progress) {
+				next_progress = now + 0.25;
+				cfg->progress(cfg->progress_ctx, st, offset > 0 ? (uint64_t)offset : 0, (uint64_t)sb.st_size, ft);
+			}
+		}
+	}
+	if (r == PCAP_ERROR) {
+		/* libpcap stops at a record it cannot read: cut short or a lying length. */
+		st->truncated = true;
+		log_warn("%s: packet %llu (byte %ld): %s; %llu packets before it were read", path,
+			 (unsigned long long)st->packets + 1, offset, pcap_geterr(pc), (unsigned long long)st->packets);
+	}
+	pcap_close(pc);
+	return 0;
+}
+
+int capture_live(const char *iface, const struct capture_config *cfg, struct flow_table *ft, struct capture_stats *st,
+		 struct dm_err *e)
+{
+	char err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *pc = pcap_create(iface, err);
+	if (!pc) return dm_fail(e, DM_EINPUT, "--iface %s: %s", iface, err);
+	pcap_set_snaplen(pc, 2048);
+	pcap_set_promisc(pc, 1);
+	pcap_set_timeout(pc, 200);
+	pcap_set_buffer_size(pc, 64 << 20);
+	int r = pcap_activate(pc);
+	if (r < 0) {
+		r = dm_fail(e, r == PCAP_ERROR_PERM_DENIED ? -EPERM : DM_EINPUT, "--iface %s: %s", iface, pcap_geterr(pc));
+		pcap_close(pc);
+		return r;
+	}
+	int lt = pcap_datalink(pc);
+	if (!pkt_linktype_supported(lt)) {
+		pcap_close(pc);
+		return dm_fail(e, DM_EINPUT, "--iface %s: link type %d is not one dormant decodes", iface, lt);
+	}
+	if ((r = set_filter(pc, iface, cfg->filter, e)) < 0) {
+		pcap_close(pc);
+		return r;
+	}
+	unsigned messages = 0;
+	struct pcap_pkthdr *h;
+	const uint8_t *data;
+	while (!(cfg->stop && *cfg->stop)) {
+		r = pcap_next_ex(pc, &h, &data);
+		if (r == 1) one_packet(iface, lt, h, data, ft, st, &messages, -1);
+		else if (r == 0) flow_table_expire(ft, now_real()); /* quiet: time still ends idle flows */
+		else break;
+		if (cfg->report && *cfg->report) {
+			*cfg->report = 0;
+			struct pcap_stat ps;
+			if (pcap_stats(pc, &ps) == 0) {
+				st->kernel_drops = ps.ps_drop;
+				st->iface_drops = ps.ps_ifdrop;
+			}
+			if (cfg->report_fn) cfg->report_fn(cfg->progress_ctx, st);
+		}
+	}
+	struct pcap_stat ps;
+	if (pcap_stats(pc, &ps) == 0) {
+		st->kernel_drops = ps.ps_drop;
+		st->iface_drops = ps.ps_ifdrop;
+	}
+	if (r == PCAP_ERROR) log_warn("--iface %s: %s", iface, pcap_geterr(pc));
+	pcap_close(pc);
+	return 0;
+}

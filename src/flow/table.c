@@ -1,0 +1,481 @@
+/* Flow table: open hashing with chains of indices, two LRU lists (open
+ * flows by idle timeout, closing flows by a short grace), records emitted
+ * through the sink. */
+#include "flow/table.h"
+#include "base/util.h"
+#include "flow/dns-answer.h"
+#include "flow/tls-hello.h"
+#include <math.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define NIL UINT32_MAX
+enum { GRACE = 2 };            /* seconds a closed TCP flow waits for its last ACKs */
+enum { DNS_SLOTS = 1 << 17 };
+
+struct fkey {
+	uint8_t a[16], b[16];      /* a opened the conversation */
+	uint16_t pa, pb;
+	uint8_t proto, family;
+};
+
+struct extra {
+	char sni[128], alpn[16], ja3[33], ja4[40];
+	char ssh[2][48];
+};
+
+struct flow {
+	struct fkey k;
+	uint64_t bytes[2];
+	uint32_t pkts[2];
+	double first, last;
+	uint32_t prev, next, hnext;
+	uint32_t dns_slot, dns_gen;  /* what DNS called b, if anything */
+	uint8_t flags[2], app, inspected, fin, list;
+	int8_t entropy;
+	struct extra *x;
+};
+
+enum { L_OPEN = 0, L_CLOSING = 1, L_FREE = 2 };
+enum { APP_NONE, APP_TLS, APP_SSH, APP_DNS, APP_HTTP };
+static const char *const app_names[] = { NULL, "tls", "ssh", "dns", "http" };
+
+struct dns_slot {
+	uint32_t gen;
+	uint8_t family, addr[16];
+	char name[96];
+};
+
+struct lru {
+	uint32_t head, tail;
+};
+
+struct flow_table {
+	struct flow_table_config cfg;
+	struct flow_sink sink;
+	struct flow *f;
+	size_t cap, used;
+	uint32_t free_head;
+	uint32_t *buckets;
+	size_t nbuckets;
+	struct lru lists[2];
+	uint64_t seed[2];
+	double now, last_expire;
+	struct dns_slot *dns;
+	uint32_t dns_gen;
+	struct flow_table_stats st;
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The same for both directions: endpoints folded with xor and sum. */
+static uint64_t hash_pkt(const struct flow_table *ft, const struct pkt *p)
+{
+	uint64_t h = ft->seed[0];
+	uint64_t s0 = load64(p->src), s1 = load64(p->src + 8), d0 = load64(p->dst), d1 = load64(p->dst + 8);
+	h = mix(h, s0 ^ d0);
+	h = mix(h, (s0 + d0) ^ ft->seed[1]);
+	h = mix(h, s1 ^ d1);
+	h = mix(h, s1 + d1);
+	h = mix(h, ((uint64_t)(p->sport ^ p->dport) << 32) | (uint64_t)(p->sport + p->dport) << 8 | p->proto);
+	return h;
+}
+
+static uint64_t hash_key(const struct flow_table *ft, const struct fkey *k)
+{
+	struct pkt p;
+	memcpy(p.src, k->a, 16);
+	memcpy(p.dst, k->b, 16);
+	p.sport = k->pa;
+	p.dport = k->pb;
+	p.proto = k->proto;
+	return hash_pkt(ft, &p);
+}
+
+struct flow_table *flow_table_new(const struct flow_table_config *cfg, const struct flow_sink *sink)
+{
+	struct flow_table *ft = xcalloc(1, sizeof(*ft));
+	ft->cfg = *cfg;
+	if (ft->cfg.idle_timeout <= 0) ft->cfg.idle_timeout = 60;
+	if (ft->cfg.active_timeout <= 0) ft->cfg.active_timeout = 1800;
+	if (!ft->cfg.max_flows) ft->cfg.max_flows = 1000000;
+	ft->sink = *sink;
+	ft->free_head = NIL;
+	ft->lists[0] = ft->lists[1] = (struct lru){ NIL, NIL };
+	/* A keyed hash: crafted traffic cannot aim at one chain. */
+	if (getrandom(ft->seed, sizeof(ft->seed), 0) != sizeof(ft->seed)) ft->seed[0] = 0x1234567, ft->seed[1] = 0x89abcdef;
+	return ft;
+}
+
+static void lru_unlink(struct flow_table *ft, uint32_t i)
+{
+	struct flow *f = &ft->f[i];
+	struct lru *l = &ft->lists[f->list];
+	if (f->prev != NIL) ft->f[f->prev].next = f->next;
+	else l->head = f->next;
+	if (f->next != NIL) ft->f[f->next].prev = f->prev;
+	else l->tail = f->prev;
+}
+
+static void lru_append(struct flow_table *ft, uint32_t i, int list)
+{
+	struct flow *f = &ft->f[i];
+	struct lru *l = &ft->lists[list];
+	f->list = (uint8_t)list;
+	f->prev = l->tail;
+	f->next = NIL;
+	if (l->tail != NIL) ft->f[l->tail].next = i;
+	else l->head = i;
+	l->tail = i;
+}
+
+static void rehash(struct flow_table *ft, size_t nb)
+{
+	free(ft->buckets);
+	ft->buckets = xmalloc(nb * sizeof(uint32_t));
+	memset(ft->buckets, 0xff, nb * sizeof(uint32_t));
+	ft->nbuckets = nb;
+	for (size_t i = 0; i < ft->cap; i++) {
+		struct flow *f = &ft->f[i];
+		if (f->list == L_FREE) continue;
+		size_t b = hash_key(ft, &f->k) & (nb - 1);
+		f->hnext = ft->buckets[b];
+		ft->buckets[b] = (uint32_t)i;
+	}
+}
+
+static void to_ipaddr(uint8_t family, const uint8_t *a, struct ipaddr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (family == 4) {
+		out->family = AF_INET;
+		out->v4 = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+	} else {
+		out->family = AF_INET6;
+		memcpy(&out->v6, a, 16);
+	}
+}
+
+static void emit(struct flow_table *ft, struct flow *f, const char *why)
+{
+	if (!ft->sink.flow) return;
+	struct obs_flow o = { .sport = f->k.pa, .dport = f->k.pb, .proto = f->k.proto, .start = f->first, .end = f->last,
+			      .bytes_out = f->bytes[0], .bytes_in = f->bytes[1], .pkts_out = f->pkts[0], .pkts_in = f->pkts[1],
+			      .flags_out = f->flags[0], .flags_in = f->flags[1], .app = app_names[f->app], .entropy = f->entropy,
+			      .end_reason = why };
+	to_ipaddr(f->k.family, f->k.a, &o.src);
+	to_ipaddr(f->k.family, f->k.b, &o.dst);
+	if (f->x) {
+		o.sni = f->x->sni[0] ? f->x->sni : NULL;
+		o.alpn = f->x->alpn[0] ? f->x->alpn : NULL;
+		o.ja3 = f->x->ja3[0] ? f->x->ja3 : NULL;
+		o.ja4 = f->x->ja4[0] ? f->x->ja4 : NULL;
+		o.ssh_client = f->x->ssh[0][0] ? f->x->ssh[0] : NULL;
+		o.ssh_server = f->x->ssh[1][0] ? f->x->ssh[1] : NULL;
+	}
+	if (ft->dns && f->dns_slot != NIL && ft->dns[f->dns_slot].gen == f->dns_gen) o.name = ft->dns[f->dns_slot].name;
+	ft->sink.flow(ft->sink.ctx, &o);
+}
+
+static void release(struct flow_table *ft, uint32_t i)
+{
+	struct flow *f = &ft->f[i];
+	size_t b = hash_key(ft, &f->k) & (ft->nbuckets - 1);
+	for (uint32_t *pp = &ft->buckets[b]; *pp != NIL; pp = &ft->f[*pp].hnext)
+		if (*pp == i) {
+			*pp = f->hnext;
+			break;
+		}
+	lru_unlink(ft, i);
+	free(f->x);
+	f->x = NULL;
+	f->list = L_FREE;
+	f->hnext = ft->free_head;
+	ft->free_head = i;
+	ft->used--;
+}
+
+static void end_flow(struct flow_table *ft, uint32_t i, const char *why, uint64_t *counter)
+{
+	emit(ft, &ft->f[i], why);
+	(*counter)++;
+	release(ft, i);
+}
+
+static uint32_t alloc_flow(struct flow_table *ft)
+{
+	if (ft->used >= ft->cfg.max_flows) {
+		/* Full: the least recently seen open flow makes room. */
+		uint32_t victim = ft->lists[L_CLOSING].head != NIL ? ft->lists[L_CLOSING].head : ft->lists[L_OPEN].head;
+		end_flow(ft, victim, "evicted", &ft->st.evicted);
+	}
+	if (ft->free_head == NIL) {
+		size_t ncap = ft->cap ? ft->cap * 2 : 1024;
+		if (ncap > ft->cfg.max_flows) ncap = ft->cfg.max_flows;
+		ft->f = xrealloc(ft->f, ncap * sizeof(*ft->f));
+		for (size_t i = ncap; i-- > ft->cap;) {
+			ft->f[i].list = L_FREE;
+			ft->f[i].x = NULL;
+			ft->f[i].hnext = ft->free_head;
+			ft->free_head = (uint32_t)i;
+		}
+		ft->cap = ncap;
+		size_t nb = 1;
+		while (nb < ncap * 2) nb <<= 1;
+		if (nb != ft->nbuckets) rehash(ft, nb);
+	}
+	uint32_t i = ft->free_head;
+	ft->free_head = ft->f[i].hnext;
+	ft->used++;
+	return i;
+}
+
+/* Who opened the conversation: the SYN's sender, else the side on the
+ * lower (service) port's other end. */
+static bool opened_by_src(const struct pkt *p)
+{
+	if (p->proto == 6) {
+		if ((p->tcp_flags & 0x12) == 0x02) return true;
+		if ((p->tcp_flags & 0x12) == 0x12) return false;
+	}
+	if (p->proto == 1 || p->proto == 58) return p->sport != 0 && p->sport != 129; /* not an echo reply */
+	/* no handshake seen: the side on the lower port is the service */
+	return p->sport >= p->dport;
+}
+
+static void dns_learn(void *ctx, const struct dns_answer *a)
+{
+	struct flow_table *ft = ctx;
+	if (!ft->dns) ft->dns = xcalloc(DNS_SLOTS, sizeof(*ft->dns));
+	uint64_t h = mix(ft->seed[0], load64(a->addr) ^ load64(a->addr + 8));
+	struct dns_slot *s = &ft->dns[h & (DNS_SLOTS - 1)];
+	s->gen = ++ft->dns_gen;
+	s->family = a->family;
+	memcpy(s->addr, a->addr, 16);
+	snprintf(s->name, sizeof(s->name), "%.95s", a->name);
+	ft->st.dns_answers++;
+	if (ft->sink.dns) {
+		struct obs_dns d = { .name = s->name, .ts = ft->now };
+		to_ipaddr(a->family, a->addr, &d.addr);
+		ft->sink.dns(ft->sink.ctx, &d);
+	}
+}
+
+static void dns_name_for(struct flow_table *ft, struct flow *f)
+{
+	f->dns_slot = NIL;
+	if (!ft->dns) return;
+	uint64_t h = mix(ft->seed[0], load64(f->k.b) ^ load64(f->k.b + 8));
+	uint32_t slot = (uint32_t)(h & (DNS_SLOTS - 1));
+	struct dns_slot *s = &ft->dns[slot];
+	if (s->gen && s->family == f->k.family && !memcmp(s->addr, f->k.b, 16)) {
+		f->dns_slot = slot;
+		f->dns_gen = s->gen;
+	}
+}
+
+static int entropy10(const uint8_t *p, size_t n)
+{
+	if (n < 16) return -1;
+	if (n > 512) n = 512;
+	unsigned count[256] = { 0 };
+	for (size_t i = 0; i < n; i++) count[p[i]]++;
+	double h = 0;
+	for (int i = 0; i < 256; i++)
+		if (count[i]) {
+			double q = (double)count[i] / (double)n;
+			h -= q * log2(q);
+		}
+	return (int)lround(h * 10);
+}
+
+static struct extra *extra(struct flow *f)
+{
+	if (!f->x) f->x = xcalloc(1, sizeof(*f->x));
+	return f->x;
+}
+
+static void ssh_line(char *out, size_t n, const uint8_t *p, size_t len)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < len && w + 1 < n && p[i] != '\r' && p[i] != '\n'; i++)
+		out[w++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
+	out[w] = 0;
+}
+
+static void inspect(struct flow_table *ft, struct flow *f, int dir, const struct pkt *p)
+{
+	(void)ft;
+	const uint8_t *d = p->payload;
+	size_t n = p->payload_len;
+	f->inspected |= (uint8_t)(1 << dir);
+	if (dir == 0) f->entropy = (int8_t)entropy10(d, n);
+	if (n >= 4 && !memcmp(d, "SSH-", 4)) {
+		f->app = APP_SSH;
+		ssh_line(extra(f)->ssh[dir], sizeof(f->x->ssh[dir]), d, n);
+		return;
+	}
+	if (p->proto == 6 && dir == 0 && n >= 6 && d[0] == 22) {
+		struct tls_hello h;
+		if (tls_parse_client_hello(d, n, &h)) {
+			struct extra *x = extra(f);
+			f->app = APP_TLS;
+			snprintf(x->sni, sizeof(x->sni), "%.127s", h.sni);
+			snprintf(x->alpn, sizeof(x->alpn), "%.15s", h.alpn);
+			memcpy(x->ja3, h.ja3, sizeof(x->ja3));
+			memcpy(x->ja4, h.ja4, sizeof(x->ja4));
+		} else if (n >= 3 && d[1] == 3 && d[2] <= 4) {
+			f->app = APP_TLS; /* a hello in several segments: TLS, without fingerprints */
+		}
+		return;
+	}
+	if (p->proto == 6 && dir == 0 && f->app == APP_NONE &&
+	    (!memcmp(d, "GET ", n < 4 ? n : 4) || !memcmp(d, "POST", n < 4 ? n : 4) || !memcmp(d, "HEAD", n < 4 ? n : 4) ||
+	     !memcmp(d, "PUT ", n < 4 ? n : 4)) && n >= 4)
+		f->app = APP_HTTP;
+}
+
+static uint32_t find(struct flow_table *ft, const struct pkt *p, size_t b, int *dir)
+{
+	for (uint32_t i = ft->buckets[b]; i != NIL; i = ft->f[i].hnext) {
+		const struct fkey *k = &ft->f[i].k;
+		if (k->proto != p->proto || k->family != p->family) continue;
+		if (k->pa == p->sport && k->pb == p->dport && !memcmp(k->a, p->src, 16) && !memcmp(k->b, p->dst, 16)) {
+			*dir = 0;
+			return i;
+		}
+		if (k->pa == p->dport && k->pb == p->sport && !memcmp(k->a, p->dst, 16) && !memcmp(k->b, p->src, 16)) {
+			*dir = 1;
+			return i;
+		}
+	}
+	return NIL;
+}
+
+void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
+{
+	struct pkt p = *in;
+	if (p.family == 4) {
+		memset(p.src + 4, 0, 12);
+		memset(p.dst + 4, 0, 12);
+	}
+	if (p.proto == 1 || p.proto == 58) p.sport = p.dport = 0; /* ICMP: one flow per address pair */
+	ft->st.packets++;
+	if (ts > ft->now) ft->now = ts;
+	if (ft->now - ft->last_expire >= 1) flow_table_expire(ft, ft->now);
+	uint32_t i = NIL;
+	int dir = 0;
+	if (ft->nbuckets) i = find(ft, &p, hash_pkt(ft, &p) & (ft->nbuckets - 1), &dir);
+	if (i != NIL && ts - ft->f[i].first >= ft->cfg.active_timeout) {
+		/* Long conversations are cut into records, as NetFlow exporters do; the next one keeps the direction. */
+		struct fkey k = ft->f[i].k;
+		end_flow(ft, i, "active", &ft->st.ended_active);
+		i = alloc_flow(ft);
+		struct flow *f = &ft->f[i];
+		memset(f, 0, sizeof(*f));
+		f->k = k;
+		goto created;
+	}
+	if (i == NIL) {
+		i = alloc_flow(ft);
+		struct flow *f = &ft->f[i];
+		memset(f, 0, sizeof(*f));
+		bool src_first = opened_by_src(in);
+		memcpy(f->k.a, src_first ? p.src : p.dst, 16);
+		memcpy(f->k.b, src_first ? p.dst : p.src, 16);
+		f->k.pa = src_first ? p.sport : p.dport;
+		f->k.pb = src_first ? p.dport : p.sport;
+		f->k.proto = p.proto;
+		f->k.family = p.family;
+	created:
+		f = &ft->f[i];
+		f->first = f->last = ts;
+		f->entropy = -1;
+		f->dns_slot = NIL;
+		dns_name_for(ft, f);
+		size_t b = hash_key(ft, &f->k) & (ft->nbuckets - 1);
+		f->hnext = ft->buckets[b];
+		ft->buckets[b] = i;
+		lru_append(ft, i, L_OPEN);
+		dir = memcmp(f->k.a, p.src, 16) || f->k.pa != p.sport ? 1 : 0;
+		ft->st.flows++;
+	} else {
+		lru_unlink(ft, i);
+		lru_append(ft, i, ft->f[i].list);
+	}
+	struct flow *f = &ft->f[i];
+	f->bytes[dir] += p.ip_len;
+	f->pkts[dir]++;
+	f->flags[dir] |= p.tcp_flags;
+	if (ts > f->last) f->last = ts;
+	if (p.payload_len && !(f->inspected & (1 << dir))) inspect(ft, f, dir, &p);
+	if (p.proto == 17 && (p.sport == 53 || p.sport == 5353) && p.payload_len) {
+		f->app = APP_DNS;
+		dns_parse_answers(p.payload, p.payload_len, dns_learn, ft);
+	} else if (p.proto == 17 && p.dport == 53) {
+		f->app = APP_DNS;
+	}
+	if (p.proto == 6 && f->list == L_OPEN) {
+		if (p.tcp_flags & 0x04) f->fin = 4;             /* RST */
+		else if (p.tcp_flags & 0x01) f->fin |= (uint8_t)(1 << dir);
+		if (f->fin == 4 || f->fin == 3) {               /* closed: wait briefly for the last ACKs */
+			lru_unlink(ft, i);
+			lru_append(ft, i, L_CLOSING);
+		}
+	}
+	if (ft->used > ft->st.peak_active) ft->st.peak_active = ft->used;
+}
+
+void flow_table_expire(struct flow_table *ft, double ts)
+{
+	ft->last_expire = ts;
+	uint32_t i;
+	while ((i = ft->lists[L_CLOSING].head) != NIL && ft->f[i].last + GRACE <= ts)
+		if (ft->f[i].fin == 4) end_flow(ft, i, "rst", &ft->st.ended_rst);
+		else end_flow(ft, i, "fin", &ft->st.ended_fin);
+	while ((i = ft->lists[L_OPEN].head) != NIL && ft->f[i].last + ft->cfg.idle_timeout <= ts)
+		end_flow(ft, i, "idle", &ft->st.ended_idle);
+}
+
+void flow_table_flush(struct flow_table *ft)
+{
+	uint64_t ended = 0;
+	for (int l = 0; l < 2; l++) {
+		uint32_t i;
+		while ((i = ft->lists[l].head) != NIL) {
+			struct flow *f = &ft->f[i];
+			if (l == L_CLOSING) end_flow(ft, i, f->fin == 4 ? "rst" : "fin", f->fin == 4 ? &ft->st.ended_rst : &ft->st.ended_fin);
+			else end_flow(ft, i, "end", &ended);
+		}
+	}
+}
+
+void flow_table_stats(const struct flow_table *ft, struct flow_table_stats *ret)
+{
+	*ret = ft->st;
+	ret->active = ft->used;
+	ret->bytes = ft->cap * sizeof(struct flow) + ft->nbuckets * sizeof(uint32_t);
+	ret->dns_bytes = ft->dns ? DNS_SLOTS * sizeof(struct dns_slot) : 0;
+}
+
+void flow_table_free(struct flow_table *ft)
+{
+	if (!ft) return;
+	for (size_t i = 0; i < ft->cap; i++) free(ft->f[i].x);
+	free(ft->f);
+	free(ft->buckets);
+	free(ft->dns);
+	free(ft);
+}

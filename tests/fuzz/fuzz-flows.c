@@ -1,0 +1,54 @@
+/* Fuzz target: captured traffic. The input is read as a pcap file (libpcap
+ * parses the records, dormant the packets) and, byte by byte, as one packet
+ * of each link type, a TLS ClientHello and a DNS message; every packet goes
+ * through a small flow table so that its eviction and ending run too. */
+#include "fuzz.h"
+#include "flow/capture.h"
+#include "flow/dns-answer.h"
+#include "flow/tls-hello.h"
+#include "base/log.h"
+#include <string.h>
+
+static void on_flow(void *ctx, const struct obs_flow *f)
+{
+	(void)ctx;
+	if (f->pkts_out + f->pkts_in == 0 || f->end < f->start) __builtin_trap();
+}
+
+static void on_answer(void *ctx, const struct dns_answer *a)
+{
+	(void)ctx;
+	if (a->family != 4 && a->family != 6) __builtin_trap();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 1 << 16) return 0;
+	log_level = LOG_QUIET;
+	struct flow_table_config cfg = { .idle_timeout = 5, .active_timeout = 20, .max_flows = 16 };
+	struct flow_sink sink = { NULL, on_flow, NULL };
+	struct flow_table *ft = flow_table_new(&cfg, &sink);
+	static const int linktypes[] = { 0, 1, 12, 101, 108, 113, 228, 229, 276 };
+	for (size_t i = 0; i < sizeof(linktypes) / sizeof(linktypes[0]); i++) {
+		struct pkt p;
+		const char *why;
+		if (pkt_decode(linktypes[i], data, size, &p, &why) == DECODE_OK) {
+			if (p.payload && (p.payload < data || p.payload + p.payload_len > data + size)) __builtin_trap();
+			flow_table_packet(ft, (double)i, &p);
+		}
+	}
+	struct tls_hello h;
+	tls_parse_client_hello(data, size, &h);
+	dns_parse_answers(data, size, on_answer, NULL);
+	char path[128];
+	if (fuzz_file(data, size, "flows", path, sizeof(path))) {
+		struct capture_config cc = { 0 };
+		struct capture_stats st = { 0 };
+		struct dm_err e;
+		capture_file(path, &cc, ft, &st, &e);
+		unlink(path);
+	}
+	flow_table_flush(ft);
+	flow_table_free(ft);
+	return 0;
+}
