@@ -22,8 +22,18 @@ static int set_filter(pcap_t *pc, const char *name, const char *filter, struct d
 	return 0;
 }
 
+/* Where the packet just read starts: the file position less its record
+ * (exact for pcap; pcapng blocks carry more, so it is approximate there).
+ * Asked only for messages: ftell is a system call. */
+static long record_start(FILE *f, const struct pcap_pkthdr *h, bool ng)
+{
+	if (!f) return -1;
+	long pos = ftell(f);
+	return pos < 0 ? -1 : pos - (long)h->caplen - (ng ? 28 : 16);
+}
+
 static void one_packet(const char *name, int linktype, const struct pcap_pkthdr *h, const uint8_t *data,
-		       struct flow_table *ft, struct capture_stats *st, unsigned *messages, long offset)
+		       struct flow_table *ft, struct capture_stats *st, unsigned *messages, FILE *f, bool ng)
 {
 	struct pkt p;
 	const char *why = NULL;
@@ -43,8 +53,10 @@ static void one_packet(const char *name, int linktype, const struct pcap_pkthdr 
 	case DECODE_BAD:
 		st->damaged++;
 		if ((*messages)++ < MAX_MESSAGES) {
+			long offset = record_start(f, h, ng);
 			if (offset >= 0)
-				log_warn("%s: packet %llu (byte %ld): %s: skipped", name, (unsigned long long)st->packets, offset, why);
+				log_warn("%s: packet %llu (%sbyte %ld): %s: skipped", name, (unsigned long long)st->packets,
+					 ng ? "near " : "", offset, why);
 			else
 				log_warn("%s: packet %llu: %s: skipped", name, (unsigned long long)st->packets, why);
 		}
@@ -72,22 +84,24 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 		return r;
 	}
 	FILE *f = pcap_file(pc);
+	/* pcapng files have no major version 2 header; libpcap says so through the version it reports */
+	bool ng = pcap_major_version(pc) != 2;
 	struct pcap_pkthdr *h;
 	const uint8_t *data;
 	unsigned messages = 0;
 	double next_progress = 0;
-	long offset = f ? ftell(f) : -1;
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		one_packet(path, lt, h, data, ft, st, &messages, offset);
-		if (f) offset = ftell(f);
+		one_packet(path, lt, h, data, ft, st, &messages, f, ng);
 		if (cfg->progress && (st->packets & 0x3fff) == 0) {
 			double now = now_mono();
+			long pos = f ? ftell(f) : 0;
 			if (now >= next_progress) {
 				next_progress = now + 0.25;
-				cfg->progress(cfg->progress_ctx, st, offset > 0 ? (uint64_t)offset : 0, (uint64_t)sb.st_size, ft);
+				cfg->progress(cfg->progress_ctx, st, pos > 0 ? (uint64_t)pos : 0, (uint64_t)sb.st_size, ft);
 			}
 		}
 	}
+	long offset = f ? ftell(f) : -1;
 	if (r == PCAP_ERROR) {
 		/* libpcap stops at a record it cannot read: cut short or a lying length. */
 		st->truncated = true;
@@ -128,7 +142,7 @@ int capture_live(const char *iface, const struct capture_config *cfg, struct flo
 	const uint8_t *data;
 	while (!(cfg->stop && *cfg->stop)) {
 		r = pcap_next_ex(pc, &h, &data);
-		if (r == 1) one_packet(iface, lt, h, data, ft, st, &messages, -1);
+		if (r == 1) one_packet(iface, lt, h, data, ft, st, &messages, NULL, false);
 		else if (r == 0) flow_table_expire(ft, now_real()); /* quiet: time still ends idle flows */
 		else break;
 		if (cfg->report && *cfg->report) {

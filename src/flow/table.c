@@ -29,6 +29,7 @@ struct flow {
 	uint64_t bytes[2];
 	uint32_t pkts[2];
 	double first, last;
+	float lru_age;               /* last - when it was last moved to its list's tail */
 	uint32_t prev, next, hnext;
 	uint32_t dns_slot, dns_gen;  /* what DNS called b, if anything */
 	uint8_t flags[2], app, inspected, fin, list;
@@ -411,11 +412,19 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
 		lru_append(ft, i, L_OPEN);
 		dir = memcmp(f->k.a, p.src, 16) || f->k.pa != p.sport ? 1 : 0;
 		ft->st.flows++;
-	} else {
-		lru_unlink(ft, i);
-		lru_append(ft, i, ft->f[i].list);
 	}
 	struct flow *f = &ft->f[i];
+	/* The lists are ordered to the second: a flow moves to the tail only
+	 * when it has been seen a second later than at its last move, which
+	 * saves most packets three cache misses. Expiry re-checks. */
+	if (ts > f->last) {
+		f->lru_age += (float)(ts - f->last);
+		if (f->lru_age >= 1) {
+			lru_unlink(ft, i);
+			lru_append(ft, i, f->list);
+			f->lru_age = 0;
+		}
+	}
 	f->bytes[dir] += p.ip_len;
 	f->pkts[dir]++;
 	f->flags[dir] |= p.tcp_flags;
@@ -433,6 +442,7 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
 		if (f->fin == 4 || f->fin == 3) {               /* closed: wait briefly for the last ACKs */
 			lru_unlink(ft, i);
 			lru_append(ft, i, L_CLOSING);
+			f->lru_age = 0;
 		}
 	}
 	if (ft->used > ft->st.peak_active) ft->st.peak_active = ft->used;
@@ -442,11 +452,29 @@ void flow_table_expire(struct flow_table *ft, double ts)
 {
 	ft->last_expire = ts;
 	uint32_t i;
-	while ((i = ft->lists[L_CLOSING].head) != NIL && ft->f[i].last + GRACE <= ts)
-		if (ft->f[i].fin == 4) end_flow(ft, i, "rst", &ft->st.ended_rst);
-		else end_flow(ft, i, "fin", &ft->st.ended_fin);
-	while ((i = ft->lists[L_OPEN].head) != NIL && ft->f[i].last + ft->cfg.idle_timeout <= ts)
-		end_flow(ft, i, "idle", &ft->st.ended_idle);
+	/* Heads are the oldest to the second (lazy moves): one seen since goes to the tail. */
+	while ((i = ft->lists[L_CLOSING].head) != NIL && ft->f[i].last - ft->f[i].lru_age + GRACE <= ts) {
+		struct flow *f = &ft->f[i];
+		if (f->last + GRACE > ts) {
+			lru_unlink(ft, i);
+			lru_append(ft, i, L_CLOSING);
+			f->lru_age = 0;
+		} else if (f->fin == 4) {
+			end_flow(ft, i, "rst", &ft->st.ended_rst);
+		} else {
+			end_flow(ft, i, "fin", &ft->st.ended_fin);
+		}
+	}
+	while ((i = ft->lists[L_OPEN].head) != NIL && ft->f[i].last - ft->f[i].lru_age + ft->cfg.idle_timeout <= ts) {
+		struct flow *f = &ft->f[i];
+		if (f->last + ft->cfg.idle_timeout > ts) {
+			lru_unlink(ft, i);
+			lru_append(ft, i, L_OPEN);
+			f->lru_age = 0;
+		} else {
+			end_flow(ft, i, "idle", &ft->st.ended_idle);
+		}
+	}
 }
 
 void flow_table_flush(struct flow_table *ft)
