@@ -7,6 +7,8 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "flow/capture.h"
+#include "flow/zeek.h"
+#include <zlib.h>
 #include "report/report.h"
 #include <errno.h>
 #include <signal.h>
@@ -98,6 +100,17 @@ static void on_progress(void *ctx, const struct capture_stats *st, uint64_t done
 		100 * frac, (unsigned long long)st->packets, rate / 1e6, (unsigned long long)fs.flows, fs.active, eta);
 }
 
+/* A conn.log (TSV or JSON, plain or gzip) rather than a capture. */
+static bool is_zeek(const char *path)
+{
+	gzFile f = gzopen(path, "rb");
+	if (!f) return false;
+	uint8_t head[512];
+	int n = gzread(f, head, sizeof(head));
+	gzclose(f);
+	return n > 0 && zeek_sniff(head, (size_t)n);
+}
+
 static volatile sig_atomic_t stop_flag, report_flag;
 static void on_stop(int sig) { (void)sig; stop_flag = 1; }
 static void on_usr1(int sig) { (void)sig; report_flag = 1; }
@@ -116,15 +129,17 @@ int cmd_flows(int argc, char **argv)
 	struct dm_err e = { "" };
 	struct out o = { .b = BUF_INIT, .t0 = now_mono() };
 	struct capture_stats st = { 0 };
+	struct zeek_stats zs = { 0 };
+	unsigned zeek_files = 0;
 	struct flow_table *ft = NULL;
 	int r, code = EXIT_OK;
 	a.files = xcalloc((size_t)argc + 1, sizeof(*a.files));
 	if ((r = opts_parse(argc, argv, flows_opts, ARRAY_SIZE(flows_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
 		opts_help(stdout, "dormant flows [options] FILE...\n       dormant flows --iface IF [options]",
-			  "Traffic into flows: pcap and pcapng files or a live capture; bidirectional 5-tuple flows with\n"
-			  "bytes and packets each way, TCP flags, and what the first packets say (TLS SNI, JA3, JA4,\n"
-			  "SSH versions, HTTP, DNS names of the addresses).",
+			  "Traffic into flows: pcap and pcapng files, Zeek conn.log (TSV or JSON, .gz too) or a live\n"
+			  "capture; bidirectional 5-tuple flows with bytes and packets each way, TCP flags, and what the\n"
+			  "first packets say (TLS SNI, JA3, JA4, SSH versions, HTTP, DNS names of the addresses).",
 			  flows_opts, ARRAY_SIZE(flows_opts));
 		goto out;
 	}
@@ -156,7 +171,13 @@ int cmd_flows(int argc, char **argv)
 	} else {
 		for (int i = 0; i < a.n_files; i++) {
 			o.file = a.files[i];
-			if ((r = capture_file(a.files[i], &cc, ft, &st, &e)) < 0) {
+			if (is_zeek(a.files[i])) {
+				r = zeek_read_file(a.files[i], &sink, &zs, &e);
+				zeek_files++;
+			} else {
+				r = capture_file(a.files[i], &cc, ft, &st, &e);
+			}
+			if (r < 0) {
 				if (tty) fprintf(stderr, "\r\033[K");
 				goto fail;
 			}
@@ -177,7 +198,10 @@ int cmd_flows(int argc, char **argv)
 	}
 	double el = now_mono() - o.t0;
 	bool stdout_taken = a.oj && !strcmp(a.oj, "-");
-	if (log_level >= LOG_INFO && !stdout_taken) {
+	if (log_level >= LOG_INFO && !stdout_taken && zeek_files)
+		printf("%llu conn.log lines: %llu records, %llu damaged\n", (unsigned long long)zs.lines,
+		       (unsigned long long)zs.records, (unsigned long long)zs.damaged);
+	if (log_level >= LOG_INFO && !stdout_taken && (int)zeek_files < a.n_files + (a.iface != NULL)) {
 		printf("%llu packets (%llu not IP, %llu damaged, %llu fragments) in %.2f s, %.2f Mpps\n",
 		       (unsigned long long)st.packets, (unsigned long long)st.not_ip, (unsigned long long)st.damaged,
 		       (unsigned long long)st.fragments, el, el > 0 ? (double)st.packets / el / 1e6 : 0);
@@ -192,7 +216,7 @@ int cmd_flows(int argc, char **argv)
 		if (fs.dns_bytes) printf(", DNS names %.1f MB", fs.dns_bytes / 1e6);
 		printf("\n");
 	}
-	if (st.truncated) code = EXIT_USAGE; /* the flows were written; the input was damaged */
+	if (st.truncated || zs.damaged) code = EXIT_USAGE; /* the flows were written; the input was damaged */
 	goto out;
 fail:
 	code = cmd_error("flows", r, &e);

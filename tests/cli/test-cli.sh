@@ -284,5 +284,28 @@ PY
 }
 check flows_bad_input t_flows_bad
 
+t_flows_zeek() { # conn.log as TSV, TSV with its columns reordered, JSON, and gzip: the same four flows
+	local f
+	gzip -c "$ROOT/tests/data/zeek/conn.log" >"$OUT/conn.log.gz"
+	for f in "$ROOT/tests/data/zeek/conn.log" "$ROOT/tests/data/zeek/conn-reordered.log" "$ROOT/tests/data/zeek/conn.json" "$OUT/conn.log.gz"; do
+		"$D" flows "$f" -oJ "$OUT/z.jsonl" >"$OUT/z.out" 2>"$OUT/e"
+		[ $? = 2 ] || { echo "$f: damaged lines must give exit 2"; return 1; }
+		grep -qE ':(13: missing columns|5: no valid id.resp_h): line skipped' "$OUT/e" &&
+			grep -q 'no valid id.orig_p: line skipped' "$OUT/e" || { echo "$f"; cat "$OUT/e"; return 1; }
+		python3 - "$OUT/z.jsonl" "$f" <<'PY' || return 1
+import json, sys
+got = sorted((r["src"], r["dst"], r["sport"], r["dport"], r["proto"], r["bytes_out"], r["bytes_in"], r["pkts_out"],
+              r["pkts_in"], r["app"], r["start"]) for r in map(json.loads, open(sys.argv[1])))
+want = sorted([
+    ("198.18.0.50", "198.18.7.7", 50001, 443, "tcp", 459, 129, 5, 3, "tls", "2025-11-22T02:20:00.100Z"),
+    ("198.18.0.51", "198.18.0.11", 50002, 22, "tcp", 160, 161, 3, 3, "ssh", "2025-11-22T02:20:01.000Z"),
+    ("198.18.0.53", "198.18.0.1", 8, 0, "icmp", 84, 84, 1, 1, None, "2025-11-22T02:20:04.000Z"),
+    ("2001:db8::50", "2001:db8::3", 40001, 123, "udp", 152, 0, 2, 0, None, "2025-11-22T02:20:05.000Z")])
+assert got == want, "%s:\n got %s\n want %s" % (sys.argv[2], got, want)
+PY
+	done
+}
+check flows_from_zeek_conn_log t_flows_zeek
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

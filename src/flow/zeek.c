@@ -1,0 +1,253 @@
+/* Zeek conn.log reading: TSV by its header, or JSON lines. */
+#include "flow/zeek.h"
+#include "base/json.h"
+#include "base/log.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+enum col { C_TS, C_OH, C_OP, C_RH, C_RP, C_PROTO, C_SERVICE, C_DURATION, C_OBYTES, C_RBYTES, C_STATE, C_OPKTS,
+	   C_OIPBYTES, C_RPKTS, C_RIPBYTES, C_N };
+static const char *const col_names[C_N] = {
+	"ts", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service", "duration", "orig_bytes",
+	"resp_bytes", "conn_state", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes",
+};
+enum { MAX_COLS = 64, MAX_MESSAGES = 5 };
+
+struct reader {
+	const char *name;
+	const struct flow_sink *sink;
+	struct zeek_stats *st;
+	char sep;
+	char unset[16], empty[16];
+	int pos[C_N];           /* column index of each field we use, -1 absent */
+	bool have_fields;
+	unsigned messages;
+};
+
+bool zeek_sniff(const uint8_t *h, size_t n)
+{
+	return (n >= 10 && !memcmp(h, "#separator", 10)) || (n >= 1 && h[0] == '{' && memmem(h, n, "\"id.orig_h\"", 11));
+}
+
+static void damaged(struct reader *r, const char *why)
+{
+	r->st->damaged++;
+	if (r->messages++ < MAX_MESSAGES)
+		log_warn("%s:%llu: %s: line skipped", r->name, (unsigned long long)r->st->lines, why);
+}
+
+static bool is_unset(struct reader *r, const char *v) { return !*v || !strcmp(v, r->unset) || !strcmp(v, r->empty); }
+
+static bool num_u64(const char *s, uint64_t *ret)
+{
+	if (!*s) return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || errno || *s == '-') return false;
+	*ret = v;
+	return true;
+}
+
+static bool num_double(const char *s, double *ret)
+{
+	if (!*s) return false;
+	char *end;
+	double v = strtod(s, &end);
+	if (*end || !(v >= 0) || v > 1e13) return false;
+	*ret = v;
+	return true;
+}
+
+static const char *app_of(const char *service)
+{
+	if (!service) return NULL;
+	if (strstr(service, "ssl") || strstr(service, "tls")) return "tls";
+	if (strstr(service, "ssh")) return "ssh";
+	if (strstr(service, "dns")) return "dns";
+	if (strstr(service, "http")) return "http";
+	return NULL;
+}
+
+/* One record from its fields (NULL: absent or unset). */
+static void record(struct reader *r, const char *const v[C_N])
+{
+	struct obs_flow f = { .entropy = -1, .end_reason = "zeek" };
+	uint64_t sp, dp;
+	double ts, dur = 0;
+	if (!v[C_TS] || !num_double(v[C_TS], &ts)) return damaged(r, "no valid ts");
+	if (!v[C_OH] || ipaddr_parse(v[C_OH], &f.src) < 0) return damaged(r, "no valid id.orig_h");
+	if (!v[C_RH] || ipaddr_parse(v[C_RH], &f.dst) < 0) return damaged(r, "no valid id.resp_h");
+	if (!v[C_OP] || !num_u64(v[C_OP], &sp) || sp > 65535) return damaged(r, "no valid id.orig_p");
+	if (!v[C_RP] || !num_u64(v[C_RP], &dp) || dp > 65535) return damaged(r, "no valid id.resp_p");
+	if (v[C_DURATION] && !num_double(v[C_DURATION], &dur)) return damaged(r, "bad duration");
+	const char *proto = v[C_PROTO] ? v[C_PROTO] : "";
+	f.proto = !strcmp(proto, "tcp") ? 6 : !strcmp(proto, "udp") ? 17 : !strcmp(proto, "icmp") ? 1 : 0;
+	if (!f.proto) return damaged(r, "proto is not tcp, udp or icmp");
+	f.sport = (uint16_t)sp;
+	f.dport = (uint16_t)dp;
+	f.start = ts;
+	f.end = ts + dur;
+	/* IP bytes when Zeek counted them (what pcap flows count), else payload bytes */
+	const int counts[4][2] = { { C_OIPBYTES, C_OBYTES }, { C_RIPBYTES, C_RBYTES }, { C_OPKTS, -1 }, { C_RPKTS, -1 } };
+	uint64_t *dst[4] = { &f.bytes_out, &f.bytes_in, &f.pkts_out, &f.pkts_in };
+	for (int i = 0; i < 4; i++) {
+		const char *s = v[counts[i][0]] ? v[counts[i][0]] : counts[i][1] >= 0 ? v[counts[i][1]] : NULL;
+		if (s && !num_u64(s, dst[i])) return damaged(r, "bad byte or packet count");
+	}
+	f.app = app_of(v[C_SERVICE]);
+	r->st->records++;
+	if (r->sink->flow) r->sink->flow(r->sink->ctx, &f);
+}
+
+static void header(struct reader *r, char *line)
+{
+	r->st->comments++;
+	if (!strncmp(line, "#separator ", 11)) {
+		const char *s = line + 11;
+		char sep = *s;
+		if (!strncmp(s, "\\x", 2) && strlen(s) >= 4) sep = (char)strtol((char[]){ s[2], s[3], 0 }, NULL, 16);
+		/* a NUL or line break cannot separate columns of a line: keep the tab */
+		if (sep && sep != '\n' && sep != '\r') r->sep = sep;
+		else log_warn("%s:%llu: unusable #separator: tab kept", r->name, (unsigned long long)r->st->lines);
+		return;
+	}
+	char *val = strchr(line, r->sep);
+	if (!val) return;
+	*val++ = 0;
+	if (!strcmp(line, "#unset_field")) snprintf(r->unset, sizeof(r->unset), "%.15s", val);
+	else if (!strcmp(line, "#empty_field")) snprintf(r->empty, sizeof(r->empty), "%.15s", val);
+	else if (!strcmp(line, "#fields")) {
+		for (int c = 0; c < C_N; c++) r->pos[c] = -1;
+		int i = 0;
+		for (char *save = NULL, *t = strtok_r(val, (char[]){ r->sep, 0 }, &save); t && i < MAX_COLS;
+		     t = strtok_r(NULL, (char[]){ r->sep, 0 }, &save), i++)
+			for (int c = 0; c < C_N; c++)
+				if (!strcmp(t, col_names[c])) r->pos[c] = i;
+		r->have_fields = true;
+	}
+}
+
+static void tsv_line(struct reader *r, char *line)
+{
+	if (!r->have_fields) return damaged(r, "data before a #fields header");
+	char *cols[MAX_COLS];
+	int n = 0;
+	for (char *p = line; n < MAX_COLS;) {
+		cols[n++] = p;
+		char *t = strchr(p, r->sep);
+		if (!t) break;
+		*t = 0;
+		p = t + 1;
+	}
+	const char *v[C_N];
+	for (int c = 0; c < C_N; c++) {
+		int i = r->pos[c];
+		v[c] = i >= 0 && i < n && !is_unset(r, cols[i]) ? cols[i] : NULL;
+		if (i >= n && (c == C_TS || c == C_OH || c == C_RH || c == C_OP || c == C_RP)) return damaged(r, "missing columns");
+	}
+	record(r, v);
+}
+
+static int json_rec(void *ctx, const struct json *rec, const struct json *hdr, uint64_t off, struct dm_err *e)
+{
+	(void)hdr;
+	(void)off;
+	(void)e;
+	struct reader *r = ctx;
+	const char *v[C_N];
+	char nums[C_N][32];
+	for (int c = 0; c < C_N; c++) {
+		const struct json *j = json_get(rec, col_names[c]);
+		v[c] = NULL;
+		if (j && (j->type == JSON_STRING || j->type == JSON_NUMBER)) v[c] = j->str;
+		if (v[c] && j->type == JSON_NUMBER && strchr(v[c], 'e')) { /* 1.7e9: as a plain number */
+			snprintf(nums[c], sizeof(nums[c]), "%.6f", strtod(v[c], NULL));
+			v[c] = nums[c];
+		}
+		/* counts and ports are integers; Zeek writes ts and duration as decimals */
+		if (v[c] && j->type == JSON_NUMBER && c != C_TS && c != C_DURATION && strchr(v[c], '.')) v[c] = "bad";
+	}
+	record(r, v);
+	return 0;
+}
+
+static void json_line(struct reader *r, const char *line, size_t len)
+{
+	struct dm_err e;
+	struct json_stream js = { .record = json_rec, .ctx = r, .max_record = 1 << 20 };
+	if (json_stream_mem(&js, line, len, r->name, &e) < 0) damaged(r, "not a JSON object");
+}
+
+static void one_line(struct reader *r, char *line, size_t len)
+{
+	r->st->lines++;
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+	if (!len) return;
+	if (line[0] == '#') return header(r, line);
+	if (line[0] == '{') return json_line(r, line, len);
+	tsv_line(r, line);
+}
+
+static void reader_init(struct reader *r, const char *name, const struct flow_sink *sink, struct zeek_stats *st)
+{
+	*r = (struct reader){ .name = name, .sink = sink, .st = st, .sep = '\t' };
+	snprintf(r->unset, sizeof(r->unset), "-");
+	snprintf(r->empty, sizeof(r->empty), "(empty)");
+	for (int c = 0; c < C_N; c++) r->pos[c] = -1;
+}
+
+int zeek_read_mem(const char *name, const char *data, size_t len, const struct flow_sink *sink, struct zeek_stats *st,
+		  struct dm_err *e)
+{
+	(void)e;
+	struct reader r;
+	reader_init(&r, name, sink, st);
+	char *copy = xmalloc(len + 1);
+	memcpy(copy, data, len);
+	copy[len] = 0;
+	for (char *p = copy; p < copy + len;) {
+		char *nl = memchr(p, '\n', (size_t)(copy + len - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(copy + len - p);
+		p[n] = 0;
+		one_line(&r, p, strlen(p));
+		p += n + 1;
+	}
+	free(copy);
+	return 0;
+}
+
+int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_stats *st, struct dm_err *e)
+{
+	gzFile f = gzopen(path, "rb");
+	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno ? errno : ENOMEM));
+	gzbuffer(f, 1 << 18);
+	struct reader r;
+	reader_init(&r, path, sink, st);
+	enum { LINE = 1 << 16 };
+	char *line = xmalloc(LINE);
+	while (gzgets(f, line, LINE)) {
+		size_t n = strlen(line);
+		if (n == LINE - 1 && line[n - 1] != '\n') {
+			/* a line longer than any conn.log line: skip the rest of it */
+			st->lines++;
+			damaged(&r, "line too long");
+			int c;
+			while ((c = gzgetc(f)) >= 0 && c != '\n') {}
+			continue;
+		}
+		one_line(&r, line, n);
+	}
+	int zerr;
+	const char *msg = gzerror(f, &zerr);
+	int rc = 0;
+	if (zerr != Z_OK && zerr != Z_STREAM_END)
+		log_warn("%s: line %llu: %s; the lines before it were read", path, (unsigned long long)st->lines + 1, msg);
+	gzclose(f);
+	free(line);
+	if (st->records == 0 && st->damaged == 0 && !r.have_fields && st->lines)
+		rc = dm_fail(e, DM_EINPUT, "%s: not a Zeek conn.log (no #fields header and no JSON records)", path);
+	return rc;
+}
