@@ -15,6 +15,7 @@ static const struct {
 	{ "report", cmd_report, "print a stored run as text, JSON Lines or nmap XML; --list the runs" },
 	{ "diff", cmd_diff, "what changed between two runs" },
 	{ "flows", cmd_flows, "traffic into flows: pcap/pcapng files or live capture; TLS SNI/JA3/JA4, SSH, DNS" },
+	{ "collect", cmd_collect, "NetFlow v5/v9/IPFIX collector: export packets into flow records" },
 	{ "vulndb", cmd_vulndb, "offline vulnerability data: import NVD/KEV/EPSS/CVE 5, stats, lookup, match" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
 };

@@ -9,6 +9,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_fingerprint(int argc, char **argv);
 int cmd_vulndb(int argc, char **argv);
 int cmd_flows(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 
 /* The progress line on a terminal (stderr), cleared by progress_done(). */
 struct engine_progress;

@@ -1,0 +1,232 @@
+/* `dormant collect --listen ADDR:PORT`: a NetFlow v5/v9/IPFIX collector.
+ * Receives export packets on UDP (many per system call, a large socket
+ * buffer, drops reported by the kernel counted), decodes them into flow
+ * records written as JSON Lines, and prints its counters on SIGUSR1 and
+ * at the end (SIGINT, SIGTERM, or --idle-exit after a quiet spell). */
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "flow/netflow.h"
+#include "report/report.h"
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { C_LISTEN = 1, C_OJ, C_IDLE_EXIT, C_QUIET, C_VERBOSE, C_HELP };
+
+static const struct opt collect_opts[] = {
+	{ "--listen", C_LISTEN, true, "ADDR:PORT", "where exporters send (IPv4 or [IPv6]:PORT), e.g. 0.0.0.0:2055" },
+	{ "-oJ", C_OJ, true, "FILE", "write flow records as JSON Lines (- for stdout)" },
+	{ "--idle-exit", C_IDLE_EXIT, true, "TIME", "end after this long without export packets" },
+	{ "-q", C_QUIET, false, NULL, "quiet: no counters" },
+	{ "-v", C_VERBOSE, false, NULL, "verbose" },
+	{ "--help", C_HELP, false, NULL, "this help" },
+	{ "-h", C_HELP, false, NULL, NULL },
+};
+
+struct collect_args {
+	const char *listen, *oj;
+	double idle_exit;
+	bool help;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	struct collect_args *a = ctx;
+	switch (id) {
+	case 0: return dm_fail(e, DM_EINPUT, "unexpected argument \"%s\"", arg);
+	case C_LISTEN: a->listen = arg; return 0;
+	case C_OJ: a->oj = arg; return 0;
+	case C_IDLE_EXIT: return parse_seconds(name, arg, &a->idle_exit, e);
+	case C_QUIET: log_level = LOG_WARN; return 0;
+	case C_VERBOSE: log_level = LOG_DEBUG; return 0;
+	case C_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, struct dm_err *e)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s || strlen(s) >= sizeof(host)) goto bad;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535) goto bad;
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		host[strlen(host) - 1] = 0;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1) goto bad;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1) goto bad;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	*len = sizeof(*s4);
+	return 0;
+bad:
+	return dm_fail(e, DM_EINPUT, "--listen \"%s\": expected ADDR:PORT (198.18.0.1:2055, [::1]:4739)", s);
+}
+
+struct sink_out {
+	FILE *f;
+	struct buf b;
+	int err;
+};
+
+static void on_flow(void *ctx, const struct obs_flow *fl)
+{
+	struct sink_out *o = ctx;
+	if (!o->f) return;
+	buf_reset(&o->b);
+	flow_json(&o->b, fl);
+	if (fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len && !o->err) o->err = errno ? errno : EIO;
+}
+
+static volatile sig_atomic_t stop_flag, report_flag;
+static void on_stop(int sig) { (void)sig; stop_flag = 1; }
+static void on_usr1(int sig) { (void)sig; report_flag = 1; }
+
+static void print_counters(const struct nf_decoder *d, uint64_t kernel_drops, double seconds)
+{
+	struct nf_stats s;
+	nf_stats(d, &s);
+	fprintf(stderr,
+		"collect: %llu export packets (%llu v5, %llu v9, %llu IPFIX) in %.1f s, %llu flow records, %llu damaged; "
+		"%llu templates, %llu withdrawn; %llu sets waited for their template (%llu decoded later, %llu dropped); "
+		"sequence gaps %llu (%llu records or packets missing); kernel dropped %llu packets\n",
+		(unsigned long long)s.packets, (unsigned long long)s.v5, (unsigned long long)s.v9, (unsigned long long)s.ipfix,
+		seconds, (unsigned long long)s.records, (unsigned long long)s.damaged, (unsigned long long)s.templates,
+		(unsigned long long)s.withdrawals, (unsigned long long)s.buffered, (unsigned long long)s.decoded_late,
+		(unsigned long long)s.dropped_waiting, (unsigned long long)s.seq_gaps, (unsigned long long)s.seq_missing,
+		(unsigned long long)kernel_drops);
+}
+
+static void exporter_addr(const struct sockaddr_storage *ss, struct ipaddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		a->family = AF_INET;
+		a->v4 = ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr);
+	} else {
+		a->family = AF_INET6;
+		a->v6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
+	}
+}
+
+int cmd_collect(int argc, char **argv)
+{
+	struct collect_args a = { 0 };
+	struct dm_err e = { "" };
+	struct sink_out o = { .b = BUF_INIT };
+	struct nf_decoder *d = NULL;
+	int fd = -1, r, code = EXIT_OK;
+	enum { BATCH = 64, MTU = 9000 };
+	uint8_t *bufs = NULL;
+	if ((r = opts_parse(argc, argv, collect_opts, ARRAY_SIZE(collect_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help) {
+		opts_help(stdout, "dormant collect --listen ADDR:PORT [options]",
+			  "A NetFlow v5, v9 and IPFIX collector: export packets in, flow records out (JSON Lines).",
+			  collect_opts, ARRAY_SIZE(collect_opts));
+		goto out;
+	}
+	if (!a.listen) {
+		r = dm_fail(&e, DM_EINPUT, "--listen ADDR:PORT is required; see --help");
+		goto fail;
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = 0;
+	if ((r = parse_listen(a.listen, &ss, &sl, &e)) < 0) goto fail;
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 || bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+		r = dm_fail(&e, -errno, "--listen %s: %s", a.listen, strerror(errno));
+		goto fail;
+	}
+	/* A deep receive queue absorbs bursts; drops are reported with each datagram. */
+	int want = 64 << 20, one = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	if (a.oj && !(o.f = strcmp(a.oj, "-") ? fopen(a.oj, "w") : stdout)) {
+		r = dm_fail(&e, -errno, "-oJ %s: %s", a.oj, strerror(errno));
+		goto fail;
+	}
+	struct flow_sink sink = { &o, on_flow, NULL };
+	d = nf_new(&sink);
+	struct sigaction sa = { .sa_handler = on_stop }, su = { .sa_handler = on_usr1 };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &su, NULL);
+	log_info("collect: listening on %s (UDP)", a.listen);
+	bufs = xmalloc((size_t)BATCH * MTU);
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_storage from[BATCH];
+	char ctrl[BATCH][CMSG_SPACE(sizeof(uint32_t))];
+	uint32_t drops = 0;
+	unsigned messages = 0;
+	double t0 = now_mono(), last_packet = t0;
+	while (!stop_flag) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int pr = poll(&pfd, 1, 200);
+		if (report_flag) {
+			report_flag = 0;
+			print_counters(d, drops, now_mono() - t0);
+		}
+		if (pr <= 0) {
+			if (a.idle_exit > 0 && now_mono() - last_packet >= a.idle_exit) break;
+			continue;
+		}
+		for (int i = 0; i < BATCH; i++) {
+			iov[i] = (struct iovec){ bufs + (size_t)i * MTU, MTU };
+			msgs[i].msg_hdr = (struct msghdr){ .msg_name = &from[i], .msg_namelen = sizeof(from[i]), .msg_iov = &iov[i],
+							   .msg_iovlen = 1, .msg_control = ctrl[i], .msg_controllen = sizeof(ctrl[i]) };
+		}
+		int n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0) continue;
+		last_packet = now_mono();
+		for (int i = 0; i < n; i++) {
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
+				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+			struct ipaddr ex;
+			exporter_addr(&from[i], &ex);
+			const char *why = NULL;
+			if (nf_packet(d, &ex, iov[i].iov_base, msgs[i].msg_len, &why) < 0 && messages++ < 5) {
+				char ip[IPADDR_STRLEN];
+				ipaddr_fmt(&ex, ip, sizeof(ip));
+				struct nf_stats s;
+				nf_stats(d, &s);
+				log_warn("collect: packet %llu from %s (%u bytes): %s", (unsigned long long)s.packets, ip, msgs[i].msg_len, why);
+			}
+		}
+	}
+	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
+	if (o.f == stdout) fflush(stdout);
+	o.f = NULL;
+	if (log_level >= LOG_INFO) print_counters(d, drops, now_mono() - t0);
+	if (o.err) {
+		r = dm_fail(&e, -o.err, "-oJ %s: %s", a.oj, strerror(o.err));
+		goto fail;
+	}
+	goto out;
+fail:
+	code = cmd_error("collect", r, &e);
+out:
+	if (o.f && o.f != stdout) fclose(o.f);
+	if (fd >= 0) close(fd);
+	free(bufs);
+	nf_free(d);
+	buf_release(&o.b);
+	return code;
+}
