@@ -270,8 +270,7 @@ static void print_changes(struct store *st, int64_t run, const char *kind, const
 static int match_vulnerabilities(struct store *st, const struct resultset *rs, enum confidence min, bool audit,
 				 struct findings *fs, struct dm_err *e)
 {
-	struct vuln_stats vs;
-	if (store_vuln_stats(st, &vs) < 0 || vs.cves == 0) {
+	if (store_vuln_any(st) <= 0) {
 		if (audit) log_info("audit: no vulnerability data in the store; 'dormant vulndb import' NVD and KEV files to match services");
 		return 0;
 	}

@@ -25,6 +25,7 @@ int sq_vuln_meta_set(struct store *s, const char *key, const char *value);
 int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
 int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
 int sq_vuln_stats(struct store *s, struct vuln_stats *ret);
+int sq_vuln_any(struct store *s);
 int sq_save_findings(struct store *s, int64_t run, struct findings *fs);
 int sq_load_findings(struct store *s, int64_t run, struct findings *fs);
 
@@ -33,4 +34,5 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs);
 	.vuln_put_kev = sq_vuln_put_kev, .vuln_put_epss = sq_vuln_put_epss, .vuln_clear_epss = sq_vuln_clear_epss, \
 	.vuln_meta_get = sq_vuln_meta_get, .vuln_meta_set = sq_vuln_meta_set,                             \
 	.vuln_by_product = sq_vuln_by_product, .vuln_get = sq_vuln_get, .vuln_stats = sq_vuln_stats,       \
+	.vuln_any = sq_vuln_any,                                                                            \
 	.save_findings = sq_save_findings, .load_findings = sq_load_findings,

@@ -321,6 +321,8 @@ static uint64_t count(struct store *s, const char *q)
 	return n;
 }
 
+int sq_vuln_any(struct store *s) { return count(s, "SELECT EXISTS (SELECT 1 FROM vuln_cve)") > 0; }
+
 int sq_vuln_stats(struct store *s, struct vuln_stats *ret)
 {
 	memset(ret, 0, sizeof(*ret));

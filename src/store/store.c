@@ -44,6 +44,7 @@ int store_vuln_by_product(struct store *s, const char *vendor, const char *produ
 }
 int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx) { return OPS(s)->vuln_get(s, num, fn, ctx); }
 int store_vuln_stats(struct store *s, struct vuln_stats *ret) { return OPS(s)->vuln_stats(s, ret); }
+int store_vuln_any(struct store *s) { return OPS(s)->vuln_any(s); }
 int store_save_findings(struct store *s, int64_t run, struct findings *fs) { return OPS(s)->save_findings(s, run, fs); }
 int store_load_findings(struct store *s, int64_t run, struct findings *fs) { return OPS(s)->load_findings(s, run, fs); }
 

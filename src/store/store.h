@@ -56,6 +56,7 @@ struct store_ops {
 	int (*vuln_by_product)(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
 	int (*vuln_get)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
 	int (*vuln_stats)(struct store *s, struct vuln_stats *ret);
+	int (*vuln_any)(struct store *s);
 	int (*save_findings)(struct store *s, int64_t run, struct findings *fs);
 	int (*load_findings)(struct store *s, int64_t run, struct findings *fs);
 };
@@ -88,6 +89,8 @@ int store_vuln_by_product(struct store *s, const char *vendor, const char *produ
 /* 1 when found (fn called), 0 when not. */
 int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
 int store_vuln_stats(struct store *s, struct vuln_stats *ret);
+/* 1 when any CVE is stored (cheap, unlike the counts of store_vuln_stats), 0 when none. */
+int store_vuln_any(struct store *s);
 /* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
 int store_save_findings(struct store *s, int64_t run, struct findings *fs);
 int store_load_findings(struct store *s, int64_t run, struct findings *fs);
