@@ -316,9 +316,8 @@ static void ssh_line(char *out, size_t n, const uint8_t *p, size_t len)
 	out[w] = 0;
 }
 
-static void inspect(struct flow_table *ft, struct flow *f, int dir, const struct pkt *p)
+static void inspect(struct flow *f, int dir, const struct pkt *p)
 {
-	(void)ft;
 	const uint8_t *d = p->payload;
 	size_t n = p->payload_len;
 	f->inspected |= (uint8_t)(1 << dir);
@@ -429,7 +428,7 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
 	f->pkts[dir]++;
 	f->flags[dir] |= p.tcp_flags;
 	if (ts > f->last) f->last = ts;
-	if (p.payload_len && !(f->inspected & (1 << dir))) inspect(ft, f, dir, &p);
+	if (p.payload_len && !(f->inspected & (1 << dir))) inspect(f, dir, &p);
 	if (p.proto == 17 && (p.sport == 53 || p.sport == 5353) && p.payload_len) {
 		f->app = APP_DNS;
 		dns_parse_answers(p.payload, p.payload_len, dns_learn, ft);
