@@ -4,6 +4,7 @@
 #include "base/timeutil.h"
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -137,14 +138,29 @@ int capture_live(const char *iface, const struct capture_config *cfg, struct flo
 		pcap_close(pc);
 		return r;
 	}
+	/* Non-blocking reads after our own poll: a signal (stop, counters) ends the
+	 * wait at once, which libpcap's blocking read does not allow. */
+	char nberr[PCAP_ERRBUF_SIZE];
+	int fd = pcap_get_selectable_fd(pc);
+	if (fd < 0 || pcap_setnonblock(pc, 1, nberr) < 0) {
+		pcap_close(pc);
+		return dm_fail(e, DM_EINPUT, "--iface %s: cannot wait for packets without blocking", iface);
+	}
 	unsigned messages = 0;
 	struct pcap_pkthdr *h;
 	const uint8_t *data;
+	r = 0;
 	while (!(cfg->stop && *cfg->stop)) {
-		r = pcap_next_ex(pc, &h, &data);
-		if (r == 1) one_packet(iface, lt, h, data, ft, st, &messages, NULL, false);
-		else if (r == 0) flow_table_expire(ft, now_real()); /* quiet: time still ends idle flows */
-		else break;
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int pr = poll(&pfd, 1, 200);
+		if (pr < 0 && errno != EINTR) break;
+		int got = 0;
+		while (pr > 0 && (r = pcap_next_ex(pc, &h, &data)) == 1) {
+			one_packet(iface, lt, h, data, ft, st, &messages, NULL, false);
+			if (++got == 4096) break;
+		}
+		if (r == PCAP_ERROR) break;
+		if (!got) flow_table_expire(ft, now_real()); /* quiet: time still ends idle flows */
 		if (cfg->report && *cfg->report) {
 			*cfg->report = 0;
 			struct pcap_stat ps;

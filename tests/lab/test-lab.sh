@@ -181,6 +181,35 @@ PY
 }
 check vulnerable_services_ranked_with_confidence t_vulns
 
+# --- live capture: flows seen on the scanner's interface while it talks to the lab ---
+t_live_flows() {
+	# not through the in_ns function: $! must be dormant itself (ip netns exec execs it) to get the signals
+	ip netns exec "$P-scan" "$D" flows --iface s0 --filter "host 198.18.0.10 or host 198.18.0.11" -oJ "$OUT/live.jsonl" \
+		>"$OUT/live.out" 2>"$OUT/live.err" &
+	local pid=$!
+	sleep 1
+	in_ns bash -c 'exec 3<>/dev/tcp/198.18.0.10/80; printf "GET / HTTP/1.0\r\nHost: lab\r\n\r\n" >&3; timeout 2 cat <&3 >/dev/null' || return 1
+	in_ns bash -c 'exec 3<>/dev/tcp/198.18.0.11/22; printf "SSH-2.0-dormant_test\r\n" >&3; timeout 1 head -1 <&3 >/dev/null' || true
+	sleep 0.5
+	kill -USR1 $pid
+	sleep 0.5
+	kill -TERM $pid
+	wait $pid || { cat "$OUT/live.err"; return 1; }
+	grep -q 'kernel dropped 0, interface 0' "$OUT/live.err" || { cat "$OUT/live.err"; return 1; }
+	[ "$(grep -c 'kernel dropped' "$OUT/live.err")" = 2 ] || { echo "SIGUSR1 and the end each print the counters"; return 1; }
+	python3 - "$OUT/live.jsonl" <<'PY'
+import json, sys
+flows = [json.loads(l) for l in open(sys.argv[1])]
+web = [f for f in flows if f["dst"] == "198.18.0.10" and f["dport"] == 80]
+ssh = [f for f in flows if f["dst"] == "198.18.0.11" and f["dport"] == 22]
+assert len(web) == 1 and web[0]["src"] == "198.18.0.1" and web[0]["app"] == "http" and web[0]["pkts_in"] > 0, web
+assert len(ssh) == 1 and ssh[0]["app"] == "ssh" and ssh[0]["ssh_client"] == "SSH-2.0-dormant_test", ssh
+assert ssh[0]["ssh_server"].startswith("SSH-2.0-OpenSSH_"), ssh
+assert all(f["dst"] in ("198.18.0.10", "198.18.0.11") or f["src"] in ("198.18.0.10", "198.18.0.11") for f in flows), flows
+PY
+}
+check live_capture_flows_and_counters t_live_flows
+
 t_hostile_peers() {
 	local t0 t1
 	t0=$(date +%s)
