@@ -162,6 +162,26 @@ static int v5(struct nf_decoder *d, const struct ipaddr *ex, const uint8_t *p, s
 }
 
 /* Reads one data record by its template into f; returns its length or 0 if it does not fit. */
+/* The next field's value in a record: its declared length, or for IPFIX
+ * variable length one length byte (255: two more). NULL when it does not fit. */
+static const uint8_t *next_field(const struct field *fd, const uint8_t *p, size_t n, size_t *off, size_t *len)
+{
+	*len = fd->len;
+	if (*len == 65535) {
+		if (*off >= n) return NULL;
+		*len = p[(*off)++];
+		if (*len == 255) {
+			if (*off + 2 > n) return NULL;
+			*len = be16(p + *off);
+			*off += 2;
+		}
+	}
+	if (*off + *len > n) return NULL;
+	const uint8_t *v = p + *off;
+	*off += *len;
+	return v;
+}
+
 static size_t data_record(const struct template *t, const uint8_t *p, size_t n, double export_time, double uptime_base,
 			  struct obs_flow *f)
 {
@@ -169,19 +189,9 @@ static size_t data_record(const struct template *t, const uint8_t *p, size_t n, 
 	double start_ms = -1, end_ms = -1, start_s = -1, end_s = -1, up_first = -1, up_last = -1;
 	for (uint16_t i = 0; i < t->n; i++) {
 		const struct field *fd = &t->f[i];
-		size_t len = fd->len;
-		if (len == 65535) { /* variable length: one byte, or 255 and two bytes */
-			if (off >= n) return 0;
-			len = p[off++];
-			if (len == 255) {
-				if (off + 2 > n) return 0;
-				len = be16(p + off);
-				off += 2;
-			}
-		}
-		if (off + len > n) return 0;
-		const uint8_t *v = p + off;
-		off += len;
+		size_t len;
+		const uint8_t *v = next_field(fd, p, n, &off, &len);
+		if (!v) return 0;
 		if (fd->enterprise == 29305) { /* RFC 5103 reverse direction of a biflow */
 			if (fd->id == 1 || fd->id == 85) f->bytes_in = be_n(v, len);
 			else if (fd->id == 2 || fd->id == 86) f->pkts_in = be_n(v, len);
@@ -223,22 +233,13 @@ static void options_set(struct nf_decoder *d, const struct template *t, const ui
 {
 	size_t off = 0;
 	for (uint16_t i = 0; i < t->n; i++) {
-		size_t len = t->f[i].len;
-		if (len == 65535) {
-			if (off >= n) return;
-			len = p[off++];
-			if (len == 255) {
-				if (off + 2 > n) return;
-				len = be16(p + off);
-				off += 2;
-			}
-		}
-		if (off + len > n) return;
+		size_t len;
+		const uint8_t *v = next_field(&t->f[i], p, n, &off, &len);
+		if (!v) return;
 		if (!t->f[i].enterprise && t->f[i].id == 160 && len == 8) {
 			struct source *s = source_of(d, &t->exporter, t->domain, t->version);
-			if (s) s->init_time = (double)be_n(p + off, 8) / 1000.0;
+			if (s) s->init_time = (double)be_n(v, 8) / 1000.0;
 		}
-		off += len;
 	}
 	d->st.options_records++;
 }
