@@ -5,6 +5,7 @@
  * at the end (SIGINT, SIGTERM, or --idle-exit after a quiet spell). */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "cmd/traffic-job.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "flow/netflow.h"
@@ -22,7 +23,8 @@ enum { C_LISTEN = 1, C_OJ, C_IDLE_EXIT, C_QUIET, C_VERBOSE, C_HELP };
 
 static const struct opt collect_opts[] = {
 	{ "--listen", C_LISTEN, true, "ADDR:PORT", "where exporters send (IPv4 or [IPv6]:PORT), e.g. 0.0.0.0:2055" },
-	{ "-oJ", C_OJ, true, "FILE", "write flow records as JSON Lines (- for stdout)" },
+	{ "-oJ", C_OJ, true, "FILE", "write flow and finding records as JSON Lines (- for stdout)" },
+	TRAFFIC_OPTS,
 	{ "--idle-exit", C_IDLE_EXIT, true, "TIME", "end after this long without export packets" },
 	{ "-q", C_QUIET, false, NULL, "quiet: no counters" },
 	{ "-v", C_VERBOSE, false, NULL, "verbose" },
@@ -33,6 +35,7 @@ static const struct opt collect_opts[] = {
 struct collect_args {
 	const char *listen, *oj;
 	double idle_exit;
+	struct traffic_args t;
 	bool help;
 };
 
@@ -48,6 +51,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case C_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case C_HELP: a->help = true; return 0;
 	}
+	return traffic_args_opt(&a->t, id, name, arg, e);
 	return 0;
 }
 
@@ -81,14 +85,17 @@ bad:
 }
 
 struct sink_out {
+	struct traffic_job *job;
 	FILE *f;
 	struct buf b;
 	int err;
 };
 
-static void on_flow(void *ctx, const struct obs_flow *fl)
+static void on_flow(void *ctx, const struct obs_flow *flow)
 {
 	struct sink_out *o = ctx;
+	struct obs_flow copy = *flow, *fl = &copy;
+	traffic_job_flow(o->job, fl);
 	if (!o->f) return;
 	buf_reset(&o->b);
 	flow_json(&o->b, fl);
@@ -128,9 +135,10 @@ static void exporter_addr(const struct sockaddr_storage *ss, struct ipaddr *a)
 
 int cmd_collect(int argc, char **argv)
 {
-	struct collect_args a = { 0 };
+	struct collect_args a = { .t.fail_on = -1 };
 	struct dm_err e = { "" };
-	struct sink_out o = { .b = BUF_INIT };
+	struct traffic_job job = { 0 };
+	struct sink_out o = { .job = &job, .b = BUF_INIT };
 	struct nf_decoder *d = NULL;
 	int fd = -1, r, code = EXIT_OK;
 	enum { BATCH = 64, MTU = 9000 };
@@ -158,6 +166,7 @@ int cmd_collect(int argc, char **argv)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
 	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	if ((r = traffic_job_init(&job, &a.t, "collect", a.listen, &e)) < 0) goto fail;
 	if (a.oj && !(o.f = strcmp(a.oj, "-") ? fopen(a.oj, "w") : stdout)) {
 		r = dm_fail(&e, -errno, "-oJ %s: %s", a.oj, strerror(errno));
 		goto fail;
@@ -211,10 +220,13 @@ int cmd_collect(int argc, char **argv)
 			}
 		}
 	}
+	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
+	code = traffic_job_report(&job, o.f, NULL);
 	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
 	if (o.f == stdout) fflush(stdout);
 	o.f = NULL;
 	if (log_level >= LOG_INFO) print_counters(d, drops, now_mono() - t0);
+	if (log_level >= LOG_INFO && !(a.oj && !strcmp(a.oj, "-"))) traffic_job_report(&job, NULL, stdout);
 	if (o.err) {
 		r = dm_fail(&e, -o.err, "-oJ %s: %s", a.oj, strerror(o.err));
 		goto fail;
@@ -227,6 +239,7 @@ out:
 	if (fd >= 0) close(fd);
 	free(bufs);
 	nf_free(d);
+	traffic_job_release(&job);
 	buf_release(&o.b);
 	return code;
 }

@@ -8,6 +8,8 @@
 #include "base/timeutil.h"
 #include "flow/capture.h"
 #include "flow/zeek.h"
+#include "cmd/traffic-job.h"
+#include "model/finding.h"
 #include <zlib.h>
 #include "report/report.h"
 #include <errno.h>
@@ -25,7 +27,8 @@ static const struct opt flows_opts[] = {
 	{ "--idle-timeout", F_IDLE, true, "TIME", "a flow silent this long ends (default 60s)" },
 	{ "--active-timeout", F_ACTIVE, true, "TIME", "a flow this long is cut into records (default 30m)" },
 	{ "--max-flows", F_MAXFLOWS, true, "N", "flows held at once; the least recent make room (default 1000000)" },
-	{ "-oJ", F_OJ, true, "FILE", "write flow records as JSON Lines (- for stdout)" },
+	{ "-oJ", F_OJ, true, "FILE", "write flow and finding records as JSON Lines (- for stdout)" },
+	TRAFFIC_OPTS,
 	{ "-q", F_QUIET, false, NULL, "quiet: no summary, no progress" },
 	{ "-v", F_VERBOSE, false, NULL, "verbose" },
 	{ "--help", F_HELP, false, NULL, "this help" },
@@ -34,6 +37,7 @@ static const struct opt flows_opts[] = {
 
 struct flows_args {
 	const char *iface, *filter, *oj;
+	struct traffic_args t;
 	struct flow_table_config ft;
 	char **files;
 	int n_files;
@@ -60,10 +64,11 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case F_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case F_HELP: a->help = true; return 0;
 	}
-	return 0;
+	return traffic_args_opt(&a->t, id, name, arg, e);
 }
 
 struct out {
+	struct traffic_job *job;
 	FILE *f;
 	struct buf b;
 	uint64_t flows;
@@ -73,9 +78,11 @@ struct out {
 	int err;
 };
 
-static void on_flow(void *ctx, const struct obs_flow *fl)
+static void on_flow(void *ctx, const struct obs_flow *flow)
 {
 	struct out *o = ctx;
+	struct obs_flow copy = *flow, *fl = &copy;
+	traffic_job_flow(o->job, fl);
 	o->flows++;
 	const char *apps[] = { "tls", "ssh", "dns", "http" };
 	size_t k = 0;
@@ -125,9 +132,10 @@ static void print_counters(void *ctx, const struct capture_stats *st)
 
 int cmd_flows(int argc, char **argv)
 {
-	struct flows_args a = { 0 };
+	struct flows_args a = { .t.fail_on = -1 };
 	struct dm_err e = { "" };
-	struct out o = { .b = BUF_INIT, .t0 = now_mono() };
+	struct traffic_job job = { 0 };
+	struct out o = { .job = &job, .b = BUF_INIT, .t0 = now_mono() };
 	struct capture_stats st = { 0 };
 	struct zeek_stats zs = { 0 };
 	unsigned zeek_files = 0;
@@ -151,6 +159,7 @@ int cmd_flows(int argc, char **argv)
 		r = dm_fail(&e, DM_EINPUT, "files and --iface %s: one or the other", a.iface);
 		goto fail;
 	}
+	if ((r = traffic_job_init(&job, &a.t, "flows", a.iface ? a.iface : a.files[0], &e)) < 0) goto fail;
 	if (a.oj && !(o.f = strcmp(a.oj, "-") ? fopen(a.oj, "w") : stdout)) {
 		r = dm_fail(&e, -errno, "-oJ %s: %s", a.oj, strerror(errno));
 		goto fail;
@@ -189,6 +198,8 @@ int cmd_flows(int argc, char **argv)
 	size_t table_bytes = fs.bytes;
 	flow_table_flush(ft);
 	flow_table_stats(ft, &fs);
+	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
+	code = traffic_job_report(&job, o.f, NULL);
 	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
 	if (o.f == stdout) fflush(stdout);
 	o.f = NULL;
@@ -216,6 +227,7 @@ int cmd_flows(int argc, char **argv)
 		if (fs.dns_bytes) printf(", DNS names %.1f MB", fs.dns_bytes / 1e6);
 		printf("\n");
 	}
+	if (log_level >= LOG_INFO && !stdout_taken) traffic_job_report(&job, NULL, stdout);
 	if (st.truncated || zs.damaged) code = EXIT_USAGE; /* the flows were written; the input was damaged */
 	goto out;
 fail:
@@ -223,6 +235,7 @@ fail:
 out:
 	if (o.f && o.f != stdout) fclose(o.f);
 	flow_table_free(ft);
+	traffic_job_release(&job);
 	buf_release(&o.b);
 	free(a.files);
 	return code;

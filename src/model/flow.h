@@ -18,6 +18,7 @@ struct obs_flow {
 	const char *name;            /* what DNS called dst, NULL if not seen */
 	const char *ssh_client, *ssh_server; /* SSH version lines */
 	int entropy;                 /* of the first upload payload, bits per byte x 10; -1 unknown */
+	const char *country;         /* of the external side, when known */
 	const char *end_reason;      /* idle, active, fin, rst, evicted, end (of input) */
 };
 

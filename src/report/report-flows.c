@@ -35,7 +35,7 @@ int flow_json(struct buf *b, const struct obs_flow *f)
 		   (unsigned long long)f->pkts_in);
 	put_str_or_null(b, "app", f->app);
 	put_str_or_null(b, "sni", f->sni);
-	put_str_or_null(b, "country", NULL);
+	put_str_or_null(b, "country", f->country);
 	put_str_or_null(b, "name", f->name);
 	put_str_or_null(b, "ja3", f->ja3);
 	put_str_or_null(b, "ja4", f->ja4);

@@ -13,6 +13,16 @@ struct store {
 /* Records SQLite's message in s->err (and e) and returns DM_ESTORE. */
 int sq_fail(struct store *s, struct dm_err *e, const char *what);
 int sq_exec(struct store *s, const char *sql);
+/* Binds v, or NULL when v is NULL or empty. */
+static inline void sq_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else sqlite3_bind_null(st, i);
+}
+static inline int sq_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sq_fail(s, NULL, what);
+}
 
 int sq_vuln_begin(struct store *s);
 int sq_vuln_end(struct store *s, bool commit);
@@ -36,3 +46,13 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs);
 	.vuln_by_product = sq_vuln_by_product, .vuln_get = sq_vuln_get, .vuln_stats = sq_vuln_stats,       \
 	.vuln_any = sq_vuln_any,                                                                            \
 	.save_findings = sq_save_findings, .load_findings = sq_load_findings,
+
+int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+		       bool *ret_known);
+int sq_flow_coverage(struct store *s, double *first, double *last);
+int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret);
+int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn, void *ctx);
+
+#define STORE_SQLITE_FLOW_OPS                                                                              \
+	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                          \
+	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up,

@@ -38,18 +38,6 @@ static sqlite3_stmt *stmt(struct store *s, int i)
 	return s->vuln_stmts[i];
 }
 
-static void text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else sqlite3_bind_null(st, i);
-}
-
-static int done(struct store *s, sqlite3_stmt *st, const char *what)
-{
-	if (sqlite3_step(st) != SQLITE_DONE) return sq_fail(s, NULL, what);
-	return 0;
-}
-
 int sq_vuln_begin(struct store *s)
 {
 	/* A feed touches the product index all over: a larger page cache
@@ -105,7 +93,7 @@ static int del_products(struct store *s, int64_t num, const char *old)
 		sqlite3_bind_text(del, 1, p, (int)(tab - p), SQLITE_TRANSIENT);
 		sqlite3_bind_text(del, 2, tab + 1, (int)(nl - tab - 1), SQLITE_TRANSIENT);
 		sqlite3_bind_int64(del, 3, num);
-		r = done(s, del, "vuln products");
+		r = sq_done(s, del, "vuln products");
 		p = nl + 1;
 	}
 	return r;
@@ -120,7 +108,7 @@ static int put_products(struct store *s, const struct vuln_cve *c, const char *o
 		sqlite3_bind_text(ins, 1, c->products[i].vendor, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, c->products[i].product, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 3, c->num);
-		r = done(s, ins, "vuln products");
+		r = sq_done(s, ins, "vuln products");
 		/* Tells the matcher whether asking for vendor "*" is worth it. */
 		if (r == 0 && !strcmp(c->products[i].vendor, "*")) r = sq_vuln_meta_set(s, "index.vendorless", "1");
 	}
@@ -166,7 +154,7 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		sqlite3_bind_int64(up, 1, c->num);
 		sqlite3_bind_text(up, 2, c->configs, -1, SQLITE_STATIC);
 		sqlite3_bind_text(up, 3, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
-		r = done(s, up, "vuln update");
+		r = sq_done(s, up, "vuln update");
 		if (r == 0) r = put_products(s, c, old_products);
 		if (r == 0) *ret = VULN_UPDATED;
 		goto out;
@@ -177,23 +165,23 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		goto out;
 	}
 	sqlite3_bind_int64(ins, 1, c->num);
-	text(ins, 2, c->published);
-	text(ins, 3, c->modified);
-	text(ins, 4, c->status);
-	text(ins, 5, c->summary);
+	sq_text(ins, 2, c->published);
+	sq_text(ins, 3, c->modified);
+	sq_text(ins, 4, c->status);
+	sq_text(ins, 5, c->summary);
 	if (c->cvss >= 0) sqlite3_bind_double(ins, 6, c->cvss);
-	text(ins, 7, c->cvss_version);
-	text(ins, 8, c->cvss_vector);
-	text(ins, 9, c->severity);
+	sq_text(ins, 7, c->cvss_version);
+	sq_text(ins, 8, c->cvss_vector);
+	sq_text(ins, 9, c->severity);
 	sqlite3_bind_int(ins, 10, c->exploit_ref);
-	text(ins, 11, c->kev_added);
+	sq_text(ins, 11, c->kev_added);
 	sqlite3_bind_text(ins, 12, c->source, -1, SQLITE_STATIC);
 	/* A record without configurations (awaiting analysis) keeps the ones known. */
 	if (has_configs) {
 		sqlite3_bind_text(ins, 13, c->configs, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 14, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
 	}
-	r = done(s, ins, "vuln insert");
+	r = sq_done(s, ins, "vuln insert");
 	if (r == 0 && (has_configs || !exists)) r = put_products(s, c, old_products);
 	if (r == 0) *ret = exists ? VULN_UPDATED : VULN_ADDED;
 out:
@@ -207,15 +195,15 @@ int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k)
 	sqlite3_stmt *st = stmt(s, ST_KEV);
 	if (!st) return sq_fail(s, NULL, "kev insert");
 	sqlite3_bind_int64(st, 1, k->num);
-	text(st, 2, k->vendor);
-	text(st, 3, k->product);
-	text(st, 4, k->name);
-	text(st, 5, k->date_added);
-	text(st, 6, k->due_date);
-	text(st, 7, k->action);
+	sq_text(st, 2, k->vendor);
+	sq_text(st, 3, k->product);
+	sq_text(st, 4, k->name);
+	sq_text(st, 5, k->date_added);
+	sq_text(st, 6, k->due_date);
+	sq_text(st, 7, k->action);
 	sqlite3_bind_int(st, 8, k->ransomware);
-	text(st, 9, k->notes);
-	return done(s, st, "kev insert");
+	sq_text(st, 9, k->notes);
+	return sq_done(s, st, "kev insert");
 }
 
 int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x)
@@ -225,7 +213,7 @@ int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x)
 	sqlite3_bind_int64(st, 1, x->num);
 	sqlite3_bind_double(st, 2, x->epss);
 	sqlite3_bind_double(st, 3, x->percentile);
-	return done(s, st, "epss insert");
+	return sq_done(s, st, "epss insert");
 }
 
 int sq_vuln_clear_epss(struct store *s) { return sq_exec(s, "DELETE FROM vuln_epss"); }
@@ -254,7 +242,7 @@ int sq_vuln_meta_set(struct store *s, const char *key, const char *value)
 		return sq_fail(s, NULL, "meta");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	int r = done(s, st, "meta");
+	int r = sq_done(s, st, "meta");
 	sqlite3_finalize(st);
 	return r;
 }
@@ -365,10 +353,10 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs)
 		const char *proto = f->port ? proto_name(f->proto) : NULL;
 		sqlite3_reset(first);
 		sqlite3_bind_text(first, 1, f->rule, -1, SQLITE_STATIC);
-		text(first, 2, ip);
+		sq_text(first, 2, ip);
 		if (f->port) sqlite3_bind_int(first, 3, f->port);
 		else sqlite3_bind_null(first, 3);
-		text(first, 4, proto);
+		sq_text(first, 4, proto);
 		sqlite3_bind_int64(first, 5, run);
 		if (sqlite3_step(first) == SQLITE_ROW && sqlite3_column_type(first, 0) != SQLITE_NULL) {
 			double fsn = sqlite3_column_double(first, 0);
@@ -378,18 +366,18 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs)
 		sqlite3_bind_int64(ins, 1, run);
 		sqlite3_bind_text(ins, 2, f->rule, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 3, severity_name(f->severity), -1, SQLITE_STATIC);
-		text(ins, 4, f->confidence ? confidence_name(f->confidence) : NULL);
+		sq_text(ins, 4, f->confidence ? confidence_name(f->confidence) : NULL);
 		sqlite3_bind_double(ins, 5, f->score);
-		text(ins, 6, ip);
+		sq_text(ins, 6, ip);
 		if (f->port) sqlite3_bind_int(ins, 7, f->port);
 		else sqlite3_bind_null(ins, 7);
-		text(ins, 8, proto);
+		sq_text(ins, 8, proto);
 		sqlite3_bind_text(ins, 9, f->title, -1, SQLITE_STATIC);
-		text(ins, 10, f->evidence);
-		text(ins, 11, f->remediation);
+		sq_text(ins, 10, f->evidence);
+		sq_text(ins, 11, f->remediation);
 		sqlite3_bind_double(ins, 12, f->first_seen);
 		sqlite3_bind_double(ins, 13, f->last_seen);
-		r = done(s, ins, "findings");
+		r = sq_done(s, ins, "findings");
 	}
 	sqlite3_finalize(ins);
 	sqlite3_finalize(first);

@@ -69,6 +69,16 @@ static const char *const migrations[] = {
 	"  first_seen REAL, last_seen REAL);"
 	"CREATE INDEX findings_run ON findings(run_id);"
 	"CREATE INDEX findings_key ON findings(rule, ip, port, proto);",
+	/* 5: hourly flow summaries per internal host, peer and service port;
+	 * inputs already summarised, so the same capture is not counted twice */
+	"CREATE TABLE flow_hour ("
+	"  host TEXT NOT NULL, hour INTEGER NOT NULL, peer TEXT NOT NULL, port INTEGER NOT NULL, proto INTEGER NOT NULL,"
+	"  inbound INTEGER NOT NULL, background INTEGER NOT NULL, peer_internal INTEGER NOT NULL,"
+	"  flows INTEGER NOT NULL, bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,"
+	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL, names TEXT, country TEXT, last_run INTEGER,"
+	"  PRIMARY KEY (host, hour, peer, port, proto, inbound)) WITHOUT ROWID;"
+	"CREATE INDEX flow_hour_hour ON flow_hour(hour);"
+	"CREATE TABLE flow_input (digest TEXT PRIMARY KEY, run_id INTEGER, first REAL, last REAL, flows INTEGER);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -509,4 +519,5 @@ const struct store_ops store_sqlite_ops = {
 	.runs_list = sq_runs_list,
 	.errmsg = sq_errmsg,
 	STORE_SQLITE_VULN_OPS
+	STORE_SQLITE_FLOW_OPS
 };

@@ -56,3 +56,18 @@ char *store_default_path(void)
 	else snprintf(buf, sizeof(buf), "%s/.local/share/dormant/dormant.db", home && *home ? home : ".");
 	return xstrdup(buf);
 }
+int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+			  bool *ret_known)
+{
+	return OPS(s)->flow_save_hours(s, run, digest, v, n, ret_known);
+}
+int store_flow_coverage(struct store *s, double *first, double *last) { return OPS(s)->flow_coverage(s, first, last); }
+int store_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret)
+{
+	return OPS(s)->flow_host_last_active(s, host, before, ret);
+}
+int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn,
+			      void *ctx)
+{
+	return OPS(s)->flow_host_hourly_up(s, host, from, to, fn, ctx);
+}

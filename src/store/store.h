@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "model/finding.h"
+#include "model/flowset.h"
 #include "model/resultset.h"
 #include "model/vuln.h"
 
@@ -23,6 +24,9 @@ struct vuln_stats {
 	char newest[32];           /* latest lastModified */
 	char nvd_timestamp[40], kev_catalog[32], epss_model[48], epss_date[40];
 };
+
+/* Called per hour with an internal host's upload to external peers. */
+typedef int (*flow_hour_fn)(void *ctx, int64_t hour, uint64_t bytes_up);
 
 struct run_info {
 	int64_t id;
@@ -59,7 +63,26 @@ struct store_ops {
 	int (*vuln_any)(struct store *s);
 	int (*save_findings)(struct store *s, int64_t run, struct findings *fs);
 	int (*load_findings)(struct store *s, int64_t run, struct findings *fs);
+	int (*flow_save_hours)(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+			       bool *ret_known);
+	int (*flow_coverage)(struct store *s, double *first, double *last);
+	int (*flow_host_last_active)(struct store *s, const struct ipaddr *host, double before, double *ret);
+	int (*flow_host_hourly_up)(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn,
+				   void *ctx);
 };
+
+/* Flow summaries. An input is told by its digest (what was read, not its
+ * file name): saving one already saved changes nothing and sets *ret_known. */
+int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+			  bool *ret_known);
+/* The hours the summaries cover: 1 and [first, last) when any, else 0. */
+int store_flow_coverage(struct store *s, double *first, double *last);
+/* 1 and the end of the host's last hour of own (not background) traffic
+ * that began before `before`; 0 when none. */
+int store_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret);
+/* The host's hourly upload to external peers in [from, to), hours with any. */
+int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn,
+			      void *ctx);
 
 /* Opens the store at path (created with its folders if missing). */
 int store_open(const char *path, struct store **ret, struct dm_err *e);

@@ -8,6 +8,7 @@ D="$BUILD/dormant"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$(mktemp -d --suffix=.dormant-cli)
 trap 'rm -rf "$OUT"' EXIT
+export XDG_DATA_HOME="$OUT/xdg" # commands without --db keep their store here, not in the user's
 pass=0 fail=0
 ok() { echo "ok   cli/$1"; pass=$((pass + 1)); }
 bad() { echo "FAIL cli/$1: $2"; fail=$((fail + 1)); }
@@ -375,6 +376,76 @@ PY
 	[ $? = 2 ] && grep -q 'expected ADDR:PORT' "$OUT/e"
 }
 check collect_bad_export_packets t_collect_bad
+
+# --- traffic rules: labelled scenarios (tests/flow/gen-scenarios.py), exact per scenario ---
+t_scenarios() {
+	local seed
+	for seed in 1 2 3; do
+		python3 "$ROOT/tests/flow/gen-scenarios.py" "$OUT/sc$seed" --seed $seed || return 1
+		"$D" flows "$OUT/sc$seed/scenarios.pcap" --config "$OUT/sc$seed/site.conf" --db "$OUT/sc$seed/db" \
+			-oJ "$OUT/sc$seed/out.jsonl" -q || { echo "seed $seed: exit $?"; return 1; }
+		echo "seed $seed:"
+		python3 "$ROOT/tests/flow/score-scenarios.py" "$OUT/sc$seed/truth.json" "$OUT/sc$seed/out.jsonl" || return 1
+	done
+	# MaxMind's layout (country.iso_code) gives the same countries as the flat one
+	"$D" flows "$OUT/sc1/scenarios.pcap" --config "$OUT/sc1/site.conf" --geoip "$OUT/sc1/geo-maxmind.mmdb" \
+		--db "$OUT/sc1/db2" -oJ "$OUT/sc1/out2.jsonl" -q || return 1
+	python3 "$ROOT/tests/flow/score-scenarios.py" "$OUT/sc1/truth.json" "$OUT/sc1/out2.jsonl" >/dev/null || return 1
+	[ "$(grep -c '"type":"flow".*"dst":"185\.[0-9.]*".*"country":"NL"' "$OUT/sc1/out2.jsonl")" -gt 0 ]
+}
+check traffic_rules_exact_on_labelled_scenarios t_scenarios
+
+t_history() { # the capture in two parts into one store: the second part's rules see the first as history
+	python3 - "$OUT/sc1/scenarios.pcap" "$OUT/part1.pcap" "$OUT/part2.pcap" 1794830400 <<'PY' || return 1
+import struct, sys
+src, a, b, cut = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+data = open(src, "rb").read()
+head, pos = data[:24], 24
+outs = [open(a, "wb"), open(b, "wb")]
+for o in outs:
+    o.write(head)
+while pos < len(data):
+    sec, usec, incl, orig = struct.unpack_from("<IIII", data, pos)
+    outs[sec >= cut].write(data[pos:pos + 16 + incl])
+    pos += 16 + incl
+PY
+	# part 2 alone: its records begin 20 h in, too late to know the test device was idle for a day
+	"$D" flows "$OUT/part2.pcap" --config "$OUT/sc1/site.conf" --db "$OUT/h-alone" -oJ "$OUT/p2-alone.jsonl" -q || return 1
+	! grep -q '"rule":"lateral-from-idle"' "$OUT/p2-alone.jsonl" || { echo "lateral without history"; return 1; }
+	"$D" flows "$OUT/part1.pcap" --config "$OUT/sc1/site.conf" --db "$OUT/h" -q -oJ /dev/null || return 1
+	"$D" flows "$OUT/part2.pcap" --config "$OUT/sc1/site.conf" --db "$OUT/h" -oJ "$OUT/p2.jsonl" -q || return 1
+	python3 - "$OUT/p2.jsonl" <<'PY' || return 1
+import json, sys
+got = {(r["rule"], r["ip"]) for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding"}
+for want in [("idle-device-active", "10.9.0.5"), ("lateral-from-idle", "10.9.0.5"), ("exfil-volume", "10.1.0.21")]:
+    assert want in got, (want, sorted(got))
+ev = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "idle-device-active"][0]
+assert ev["evidence"]["quiet_since"].startswith("2026-11-15T16:"), ev["evidence"]   # when the stored records begin
+PY
+	# the same part again: its hours are not counted twice
+	local before after
+	before=$(sqlite3 "$OUT/h" 'SELECT sum(flows), sum(bytes_up) FROM flow_hour')
+	"$D" flows "$OUT/part2.pcap" --config "$OUT/sc1/site.conf" --db "$OUT/h" --no-analyze >"$OUT/again" 2>&1 || return 1
+	after=$(sqlite3 "$OUT/h" 'SELECT sum(flows), sum(bytes_up) FROM flow_hour')
+	[ "$before" = "$after" ] && grep -q 'not counted twice' "$OUT/again" || { echo "$before / $after"; cat "$OUT/again"; return 1; }
+	[ "$(sqlite3 "$OUT/h" "SELECT count(DISTINCT host) FROM flow_hour WHERE host = '10.1.0.21' AND country = 'NL'")" = 1 ]
+}
+check traffic_history_across_runs_and_summaries t_history
+
+t_traffic_bad() { # a broken config, a GeoIP file that is not one, an unknown rule: one line each, exit 2
+	printf '[site]\nbusiness_hours = 9 to 5\n' >"$OUT/bad.conf"
+	"$D" flows "$OUT/f-ethernet.pcap" --config "$OUT/bad.conf" --db "$OUT/tb" 2>"$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'bad.conf: line 2: business_hours "9 to 5": expected HH:MM-HH:MM' "$OUT/e" ||
+		{ cat "$OUT/e"; return 1; }
+	"$D" flows "$OUT/f-ethernet.pcap" --geoip "$OUT/bad.conf" --db "$OUT/tb" 2>"$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--geoip .*bad.conf: not a MaxMind DB file' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" flows "$OUT/f-ethernet.pcap" --rules beacon,becaon --db "$OUT/tb" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'unknown rule "becaon"' "$OUT/e" || return 1
+	# --fail-on: the scenarios hold a critical finding
+	"$D" flows "$OUT/sc1/scenarios.pcap" --config "$OUT/sc1/site.conf" --db "$OUT/tf" --fail-on critical -q
+	[ $? = 1 ]
+}
+check traffic_bad_config_geoip_rules t_traffic_bad
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,271 @@
+/* Rule beacon: an internal host that connects to the same place at a
+ * regular period. A series is per (host, TLS/DNS name, port) when the flows
+ * carry a name, so a C2 that changes address every time stays one series,
+ * else per (host, address, port).
+ *
+ * Scoring (in the spirit of RITA's, which rates interval skew, dispersion
+ * and size regularity): the period is the median interval; an interval
+ * fits when it is at least half a period and at most four periods, so
+ * jitter up to 50% and up to three missed beats in a row still fit, while
+ * random traffic (many short intervals and long gaps) does not. The fit
+ * fraction dominates; missed beats and irregular sizes lower the score a
+ * little. A series is judged only when its one-period intervals are too
+ * many to be chance (binomial tail below 0.1% against random arrivals). Where RITA flags benign periodic traffic, this rule does not:
+ * background protocols (NTP, DNS) are not series, failed TCP attempts and
+ * starts within 2 s of each other (retries, parallel connections) are one
+ * beat, a series must span 10 minutes with its fitting intervals covering
+ * at least 30% of that span (bursts of quick retries do not), and a destination that many
+ * internal hosts reach (update checks) is common, not a beacon. */
+#include "analyze/traffic-util.h"
+#include "base/util.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MIN_BEATS 8
+#define MIN_SPAN 600.0
+#define RETRY_GAP 2.0
+#define MAX_MISSED 4
+#define THRESHOLD 0.6
+#define MIN_COVERAGE 0.3
+#define P_ONE_BY_CHANCE 0.35
+#define MAX_CHANCE 1e-3
+
+/* P(X >= k) for X ~ Binomial(n, p). */
+static double binomial_tail(size_t n, size_t k, double p)
+{
+	double sum = 0;
+	for (size_t i = k; i <= n; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) + (double)i * log(p) +
+			   (double)(n - i) * log1p(-p));
+	return sum;
+}
+
+static bool candidate(const struct traffic_input *in, const struct flowrec *r)
+{
+	return is_outbound_external(in, r) && !flow_is_background(r) && !flow_is_failed(r);
+}
+
+static int cmp_series(const void *pa, const void *pb, void *ctx)
+{
+	const struct flowset *fs = ctx;
+	const struct flowrec *a = &fs->v[*(const uint32_t *)pa], *b = &fs->v[*(const uint32_t *)pb];
+	int c = ipaddr_cmp(&a->src, &b->src);
+	if (c) return c;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	if (!a->name && (c = ipaddr_cmp(&a->dst, &b->dst))) return c;
+	if (a->dport != b->dport) return a->dport < b->dport ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static bool same_series(const struct flowrec *a, const struct flowrec *b)
+{
+	return !ipaddr_cmp(&a->src, &b->src) && a->name == b->name && (a->name || !ipaddr_cmp(&a->dst, &b->dst)) &&
+	       a->dport == b->dport;
+}
+
+/* How many internal hosts reach each destination (name, else address). */
+struct reach {
+	uint32_t name;
+	struct ipaddr dst, src;
+};
+
+static int cmp_dest(const struct reach *a, const struct reach *b)
+{
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	return a->name ? 0 : ipaddr_cmp(&a->dst, &b->dst);
+}
+
+static int cmp_reach(const void *pa, const void *pb)
+{
+	int c = cmp_dest(pa, pb);
+	return c ? c : ipaddr_cmp(&((const struct reach *)pa)->src, &((const struct reach *)pb)->src);
+}
+
+struct prevalence {
+	struct reach *v;   /* unique (destination, source) pairs, sorted */
+	size_t n;
+	size_t hosts;      /* internal hosts with outbound external traffic */
+};
+
+static void prevalence_build(const struct traffic_input *in, struct prevalence *p)
+{
+	const struct flowset *fs = in->flows;
+	p->v = xmalloc((fs->n + 1) * sizeof(*p->v));
+	p->n = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
+		p->v[p->n++] = (struct reach){ .name = r->name, .dst = r->dst, .src = r->src };
+	}
+	qsort(p->v, p->n, sizeof(*p->v), cmp_reach);
+	size_t m = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (!m || cmp_reach(&p->v[m - 1], &p->v[i])) p->v[m++] = p->v[i];
+	p->n = m;
+	/* distinct sources */
+	struct ipaddr *srcs = xmalloc((m + 1) * sizeof(*srcs));
+	for (size_t i = 0; i < m; i++) srcs[i] = p->v[i].src;
+	qsort(srcs, m, sizeof(*srcs), (int (*)(const void *, const void *))ipaddr_cmp);
+	p->hosts = 0;
+	for (size_t i = 0; i < m; i++)
+		if (!i || ipaddr_cmp(&srcs[i - 1], &srcs[i])) p->hosts++;
+	free(srcs);
+}
+
+static size_t prevalence_of(const struct prevalence *p, const struct flowrec *r)
+{
+	struct reach key = { .name = r->name, .dst = r->dst };
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) { /* first pair of this destination */
+		size_t mid = (lo + hi) / 2;
+		if (cmp_dest(&p->v[mid], &key) < 0) lo = mid + 1;
+		else hi = mid;
+	}
+	size_t k = 0;
+	while (lo + k < p->n && !cmp_dest(&p->v[lo + k], &key)) k++;
+	return k;
+}
+
+static void fmt_period(double s, char *out, size_t n)
+{
+	if (s < 120) snprintf(out, n, "%.0fs", s);
+	else if (s < 7200) snprintf(out, n, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+	else snprintf(out, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+struct series {
+	const struct traffic_input *in;
+	const uint32_t *idx;
+	size_t n;
+	double *t, *d, *tmp;
+};
+
+static void judge(struct series *s, const struct prevalence *prev, struct findings *out)
+{
+	const struct flowset *fs = s->in->flows;
+	const struct flowrec *r0 = &fs->v[s->idx[0]];
+	size_t beats = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		double t = fs->v[s->idx[i]].start;
+		if (beats && t - s->t[beats - 1] < RETRY_GAP) continue;
+		s->t[beats++] = t;
+	}
+	if (beats < MIN_BEATS || s->t[beats - 1] - s->t[0] < MIN_SPAN) return;
+	size_t nd = beats - 1;
+	for (size_t i = 0; i < nd; i++) s->d[i] = s->tmp[i] = s->t[i + 1] - s->t[i];
+	double period = median_of(s->tmp, nd);
+	size_t hits = 0, ones = 0, missed = 0, nj = 0;
+	double covered = 0;
+	for (size_t i = 0; i < nd; i++) {
+		double k = round(s->d[i] / period);
+		if (s->d[i] < 0.5 * period || k > MAX_MISSED) continue;
+		hits++;
+		covered += s->d[i];
+		missed += (size_t)k - 1;
+		if (k == 1) {
+			ones++;
+			s->tmp[nj++] = s->d[i];
+		}
+	}
+	/* Chance: random arrivals (exponential intervals about their median)
+	 * put an interval within [0.5, 1.5) periods with probability 0.35; a
+	 * handful of visits can look periodic, many cannot. */
+	if (binomial_tail(nd, ones, P_ONE_BY_CHANCE) > MAX_CHANCE) return;
+	/* a few dense bursts (retries) fit their own short period but leave
+	 * most of the span uncovered */
+	double coverage = covered / (s->t[beats - 1] - s->t[0]);
+	if (coverage < MIN_COVERAGE) return;
+	double fit = (double)hits / (double)nd, k1 = hits ? (double)ones / (double)hits : 0;
+	double jitter = nj ? madm_of(s->tmp, nj, period) / period : 1;
+	for (size_t i = 0; i < s->n; i++) s->tmp[i] = (double)fs->v[s->idx[i]].bytes_out;
+	double size_med = median_of(s->tmp, s->n), size_madm = madm_of(s->tmp, s->n, size_med);
+	double size_reg = size_med > 0 ? 1 - fmin(1, size_madm / size_med) : 1;
+	double score = pow(fit, 4) * (0.7 + 0.3 * k1) * (0.75 + 0.25 * size_reg);
+	size_t sharing = prevalence_of(prev, r0);
+	double share = prev->hosts ? (double)sharing / (double)prev->hosts : 0;
+	if (sharing >= 3 && share >= 0.25) return; /* what many hosts do: update checks, telemetry */
+	score *= 1 - 0.5 * share;
+	if (score < THRESHOLD) return;
+
+	/* distinct addresses and countries behind the series */
+	struct ipaddr addrs[16];
+	size_t n_addrs = 0, more = 0;
+	char ccs[64] = "";
+	uint64_t up = 0, down = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct flowrec *r = &fs->v[s->idx[i]];
+		up += r->bytes_out;
+		down += r->bytes_in;
+		size_t k = 0;
+		while (k < n_addrs && ipaddr_cmp(&addrs[k], &r->dst)) k++;
+		if (k == n_addrs) {
+			if (n_addrs < ARRAY_SIZE(addrs)) addrs[n_addrs++] = r->dst;
+			else more++;
+		}
+		if (r->cc[0] && !strstr(ccs, r->cc) && strlen(ccs) + 4 < sizeof(ccs))
+			snprintf(ccs + strlen(ccs), sizeof(ccs) - strlen(ccs), "%s%s", *ccs ? "," : "", r->cc);
+	}
+	const char *name = flowset_name(fs, r0);
+	char dst[IPADDR_STRLEN], per[32], target[300], title[512], rem[512];
+	ipaddr_fmt(&r0->dst, dst, sizeof(dst));
+	fmt_period(period, per, sizeof(per));
+	snprintf(target, sizeof(target), "%.255s:%u", name ? name : dst, r0->dport);
+	snprintf(title, sizeof(title), "Beacon: connects to %.200s every %s (%zu times, jitter %.0f%%%s)", target, per,
+		 beats, 100 * jitter, n_addrs + more > 1 ? ", rotating addresses" : "");
+	char src[IPADDR_STRLEN];
+	ipaddr_fmt(&r0->src, src, sizeof(src));
+	snprintf(rem, sizeof(rem),
+		 "Find the process on %s that reaches %.200s every %s (ss -tnp, the EDR's process tree); if it is not a "
+		 "known agent, isolate the host and block %s at the egress.",
+		 src, target, per, name ? "the name and its addresses" : "the address");
+	struct buf b = BUF_INIT;
+	buf_putc(&b, '{');
+	ev_str(&b, "name", name);
+	ev_addr(&b, "dst", &r0->dst);
+	buf_printf(&b, ",\"dport\":%u,\"proto\":%u,\"connections\":%zu,\"beats\":%zu,\"period_s\":%.1f,\"jitter\":%.3f,"
+		       "\"missed_beats\":%zu,\"fit\":%.3f,\"coverage\":%.3f,\"size_regularity\":%.3f,\"bytes_out_median\":%.0f,"
+		       "\"bytes_out\":%llu,\"bytes_in\":%llu,\"hosts_reaching\":%zu,\"hosts_total\":%zu,\"score\":%.3f",
+		   r0->dport, r0->proto, s->n, beats, period, jitter, missed, fit, coverage, size_reg, size_med,
+		   (unsigned long long)up, (unsigned long long)down, sharing, prev->hosts, score);
+	buf_puts(&b, ",\"addresses\":[");
+	for (size_t i = 0; i < n_addrs; i++) {
+		char a[IPADDR_STRLEN];
+		ipaddr_fmt(&addrs[i], a, sizeof(a));
+		buf_printf(&b, "%s\"%s\"", i ? "," : "", a);
+	}
+	buf_printf(&b, "],\"addresses_total\":%zu", n_addrs + more);
+	ev_str(&b, "countries", *ccs ? ccs : NULL);
+	ev_time(&b, "first", s->t[0]);
+	ev_time(&b, "last", s->t[beats - 1]);
+	add_host_finding(out, "beacon", score >= 0.8 ? SEV_HIGH : SEV_MEDIUM, score, &r0->src, title, &b, rem, s->t[0],
+			 fs->v[s->idx[s->n - 1]].end);
+}
+
+int rule_beacon(const struct traffic_input *in, struct findings *out)
+{
+	const struct flowset *fs = in->flows;
+	uint32_t *idx = xmalloc((fs->n + 1) * sizeof(*idx));
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++)
+		if (candidate(in, &fs->v[i])) idx[n++] = (uint32_t)i;
+	qsort_r(idx, n, sizeof(*idx), cmp_series, (void *)fs);
+	struct prevalence prev;
+	prevalence_build(in, &prev);
+	struct series s = { .in = in, .t = xmalloc((n + 1) * sizeof(double)), .d = xmalloc((n + 1) * sizeof(double)),
+			    .tmp = xmalloc((n + 1) * sizeof(double)) };
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && same_series(&fs->v[idx[i]], &fs->v[idx[j]])) j++;
+		s.idx = idx + i;
+		s.n = j - i;
+		judge(&s, &prev, out);
+		i = j;
+	}
+	free(s.t);
+	free(s.d);
+	free(s.tmp);
+	free(prev.v);
+	free(idx);
+	return 0;
+}

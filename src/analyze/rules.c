@@ -1,0 +1,37 @@
+/* The traffic rules, in one table: id, what it finds, default severity. */
+#include "analyze/traffic.h"
+#include "base/util.h"
+#include <string.h>
+
+const struct traffic_rule traffic_rules[] = {
+	{ "beacon", "periodic connections to one destination (name or address), robust to jitter and missed beats",
+	  SEV_HIGH, rule_beacon },
+	{ "offhours-foreign-encrypted", "encrypted uploads to foreign countries outside business hours", SEV_HIGH,
+	  rule_offhours_foreign },
+	{ "rotating-destinations", "same-shaped sessions to a different external address each time", SEV_MEDIUM,
+	  rule_rotating_destinations },
+	{ "exfil-volume", "hourly upload far above the host's own baseline", SEV_HIGH, rule_exfil_volume },
+	{ "idle-device-active", "a host silent for the usage window that starts opening connections", SEV_MEDIUM,
+	  rule_idle_device_active },
+	{ "lateral-from-idle", "a woken idle host connecting into a protected segment", SEV_CRITICAL,
+	  rule_lateral_from_idle },
+};
+const size_t traffic_rules_count = ARRAY_SIZE(traffic_rules);
+
+static bool listed(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = list; (p = strstr(p, id)); p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ',')) return true;
+	return false;
+}
+
+int analyze_traffic(const struct traffic_input *in, const char *only, struct findings *out)
+{
+	for (size_t i = 0; i < traffic_rules_count; i++) {
+		if (only && !listed(only, traffic_rules[i].id)) continue;
+		int r = traffic_rules[i].run(in, out);
+		if (r < 0) return r;
+	}
+	return 0;
+}

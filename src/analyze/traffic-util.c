@@ -1,0 +1,180 @@
+#include "analyze/traffic-util.h"
+#include "base/escape.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+double median_of(double *v, size_t n)
+{
+	if (!n) return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double madm_of(double *v, size_t n, double median)
+{
+	for (size_t i = 0; i < n; i++) v[i] = fabs(v[i] - median);
+	return median_of(v, n);
+}
+
+static int cmp_by_source(const void *pa, const void *pb, void *ctx)
+{
+	const struct flowset *fs = ctx;
+	const struct flowrec *a = &fs->v[*(const uint32_t *)pa], *b = &fs->v[*(const uint32_t *)pb];
+	int c = ipaddr_cmp(&a->src, &b->src);
+	if (c) return c;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
+{
+	const struct flowset *fs = in->flows;
+	uint32_t *idx = xmalloc((fs->n + 1) * sizeof(*idx));
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if ((r->where & FREC_SRC_INTERNAL) && (!keep || keep(in, r))) idx[n++] = (uint32_t)i;
+	}
+	qsort_r(idx, n, sizeof(*idx), cmp_by_source, (void *)fs);
+	*ret = idx;
+	return n;
+}
+
+size_t same_source_end(const struct flowset *fs, const uint32_t *idx, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	while (j < n && !ipaddr_cmp(&fs->v[idx[j]].src, &fs->v[idx[i]].src)) j++;
+	return j;
+}
+
+bool is_outbound_external(const struct traffic_input *in, const struct flowrec *r)
+{
+	(void)in;
+	return (r->where & FREC_SRC_INTERNAL) && !(r->where & FREC_DST_INTERNAL);
+}
+
+bool is_foreign(const struct traffic_input *in, const struct flowrec *r)
+{
+	return in->cfg->n_home > 0 && r->cc[0] && !site_is_home_country(in->cfg, r->cc);
+}
+
+/* Own traffic: a flow the host opened, or one it answered, that is not
+ * background chatter and did not fail. */
+static bool own_traffic(const struct traffic_input *in, const struct flowrec *r)
+{
+	(void)in;
+	return !flow_is_background(r) && !flow_is_failed(r);
+}
+
+struct act {
+	struct ipaddr host;
+	double start, end;
+	uint32_t flow;
+	bool opened;
+};
+
+static int cmp_act(const void *pa, const void *pb)
+{
+	const struct act *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (c) return c;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
+{
+	const struct flowset *fs = in->flows;
+	double window = in->cfg->window_days * 86400, begin = fs->first, s_first, s_last;
+	if (in->store && store_flow_coverage(in->store, &s_first, &s_last) == 1 && s_first < begin) begin = s_first;
+	struct act *a = xmalloc((2 * fs->n + 1) * sizeof(*a));
+	size_t n = 0, nw = 0, cap = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!own_traffic(in, r)) continue;
+		if (r->where & FREC_SRC_INTERNAL) a[n++] = (struct act){ r->src, r->start, r->end, (uint32_t)i, true };
+		if (r->where & FREC_DST_INTERNAL) a[n++] = (struct act){ r->dst, r->start, r->end, (uint32_t)i, false };
+	}
+	qsort(a, n, sizeof(*a), cmp_act);
+	struct wakeup *w = NULL;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		double last = begin;
+		bool never = true;
+		double stored;
+		if (in->store && store_flow_host_last_active(in->store, &a[i].host, a[i].start, &stored) == 1) {
+			last = stored;
+			never = false;
+		}
+		for (; j < n && !ipaddr_cmp(&a[j].host, &a[i].host); j++) {
+			if (a[j].opened && a[j].start - last >= window) {
+				if (nw == cap) w = xrealloc(w, (cap = cap ? 2 * cap : 16) * sizeof(*w));
+				w[nw++] = (struct wakeup){ a[j].host, last, never, a[j].start, a[j].flow };
+			}
+			if (a[j].end > last) last = a[j].end;
+			never = false;
+		}
+		i = j;
+	}
+	free(a);
+	*ret = w;
+	return nw;
+}
+
+static void ev_key(struct buf *b, const char *key)
+{
+	if (b->len > 1) buf_putc(b, ',');
+	json_put_str(b, key);
+	buf_putc(b, ':');
+}
+
+void ev_str(struct buf *b, const char *key, const char *v)
+{
+	ev_key(b, key);
+	if (v) json_put_str(b, v);
+	else buf_puts(b, "null");
+}
+
+void ev_time(struct buf *b, const char *key, double t)
+{
+	char ts[40];
+	fmt_rfc3339(t, ts, sizeof(ts));
+	ev_str(b, key, ts);
+}
+
+void ev_addr(struct buf *b, const char *key, const struct ipaddr *a)
+{
+	char s[IPADDR_STRLEN];
+	ipaddr_fmt(a, s, sizeof(s));
+	ev_str(b, key, s);
+}
+
+void add_host_finding(struct findings *out, const char *rule, enum severity sev, double score,
+		      const struct ipaddr *host, const char *title, struct buf *evidence, const char *remediation,
+		      double first, double last)
+{
+	struct finding f = { .severity = sev, .confidence = CONF_NONE, .score = score, .has_ip = true, .ip = *host,
+			     .first_seen = first, .last_seen = last };
+	snprintf(f.rule, sizeof(f.rule), "%s", rule);
+	snprintf(f.title, sizeof(f.title), "%s", title);
+	buf_putc(evidence, '}');
+	f.evidence = buf_detach(evidence);
+	f.remediation = xstrdup(remediation);
+	findings_add(out, &f);
+}
+
+void fmt_bytes(uint64_t n, char *out, size_t len)
+{
+	if (n >= 10000000000ull) snprintf(out, len, "%.0f GB", n / 1e9);
+	else if (n >= 1000000000ull) snprintf(out, len, "%.1f GB", n / 1e9);
+	else if (n >= 1000000) snprintf(out, len, "%.1f MB", n / 1e6);
+	else if (n >= 1000) snprintf(out, len, "%.1f kB", n / 1e3);
+	else snprintf(out, len, "%llu B", (unsigned long long)n);
+}

@@ -1,0 +1,42 @@
+/* What the traffic rules share: robust statistics, flows grouped by their
+ * internal host, and the moments idle hosts woke up. */
+#pragma once
+#include <stdint.h>
+#include "analyze/traffic.h"
+#include "base/buf.h"
+
+/* Sorts v in place. */
+double median_of(double *v, size_t n);
+/* Median absolute deviation about the median; v is reordered. */
+double madm_of(double *v, size_t n, double median);
+
+/* Indices of flows opened by an internal host (src internal), sorted by
+ * (src, start). keep filters; NULL keeps all. */
+typedef bool (*flow_pred)(const struct traffic_input *in, const struct flowrec *r);
+size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t **ret);
+/* The end of the run of equal sources that starts at idx[i]. */
+size_t same_source_end(const struct flowset *fs, const uint32_t *idx, size_t n, size_t i);
+
+bool is_outbound_external(const struct traffic_input *in, const struct flowrec *r);
+bool is_foreign(const struct traffic_input *in, const struct flowrec *r);
+
+struct wakeup {
+	struct ipaddr host;
+	double quiet_since;  /* end of its last own traffic, or when the records begin */
+	bool never_seen;     /* no own traffic at all before: quiet_since is the records' start */
+	double woke;         /* start of the first flow it opened after the quiet */
+	uint32_t first_flow; /* that flow's index */
+};
+/* Internal hosts that were quiet (background chatter aside) for the
+ * configured window and then opened a flow. */
+size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret);
+
+/* Evidence helpers: "key":"value" pairs with the comma handled. */
+void ev_str(struct buf *b, const char *key, const char *v);
+void ev_time(struct buf *b, const char *key, double t);
+void ev_addr(struct buf *b, const char *key, const struct ipaddr *a);
+/* A finding about one internal host, evidence and remediation owned by it. */
+void add_host_finding(struct findings *out, const char *rule, enum severity sev, double score,
+		      const struct ipaddr *host, const char *title, struct buf *evidence, const char *remediation,
+		      double first, double last);
+void fmt_bytes(uint64_t n, char *out, size_t len);

@@ -1,0 +1,36 @@
+/* Traffic rules: beacon, offhours-foreign-encrypted, rotating-destinations,
+ * exfil-volume, idle-device-active, lateral-from-idle. Each lives in its own
+ * file and registers in traffic_rules[] (rules.c). They read the flows of
+ * one analysis and, when a store is given, the hourly history before it. */
+#pragma once
+#include <stddef.h>
+#include "model/finding.h"
+#include "model/flowset.h"
+#include "model/site-config.h"
+#include "store/store.h"
+
+struct traffic_input {
+	const struct site_config *cfg;
+	const struct flowset *flows; /* annotated: internal sides and countries */
+	struct store *store;         /* NULL: no history beyond these flows */
+};
+
+struct traffic_rule {
+	const char *id;
+	const char *description;
+	enum severity severity; /* default; a finding may rank higher or lower */
+	int (*run)(const struct traffic_input *in, struct findings *out);
+};
+
+extern const struct traffic_rule traffic_rules[];
+extern const size_t traffic_rules_count;
+
+/* Runs every rule (or those named in the comma-separated list only). */
+int analyze_traffic(const struct traffic_input *in, const char *only, struct findings *out);
+
+int rule_beacon(const struct traffic_input *in, struct findings *out);
+int rule_offhours_foreign(const struct traffic_input *in, struct findings *out);
+int rule_rotating_destinations(const struct traffic_input *in, struct findings *out);
+int rule_exfil_volume(const struct traffic_input *in, struct findings *out);
+int rule_idle_device_active(const struct traffic_input *in, struct findings *out);
+int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out);

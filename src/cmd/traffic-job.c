@@ -1,0 +1,149 @@
+#include "cmd/traffic-job.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include "report/report.h"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool country_of(void *ctx, const struct ipaddr *a, char cc[3])
+{
+	return geo_country(ctx, a, cc);
+}
+
+static int rules_check(const char *list, struct dm_err *e)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int r = 0;
+	for (char *t = strtok_r(copy, ",", &save); t && !r; t = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < traffic_rules_count && strcmp(traffic_rules[i].id, t)) i++;
+		if (i == traffic_rules_count) r = dm_fail(e, DM_EINPUT, "--rules: unknown rule \"%s\" (see --help)", t);
+	}
+	free(copy);
+	return r;
+}
+
+int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	switch (id) {
+	case T_CONFIG: t->config = arg; return 0;
+	case T_GEOIP: t->geoip = arg; return 0;
+	case T_DB: t->db = arg; return 0;
+	case T_RULES: t->rules = arg; return rules_check(arg, e);
+	case T_NOANALYZE: t->no_analyze = true; return 0;
+	case T_FAILON:
+		if ((t->fail_on = severity_parse(arg)) < 0)
+			return dm_fail(e, DM_EINPUT, "%s \"%s\": expected info, low, medium, high or critical", name, arg);
+		return 0;
+	}
+	return 1;
+}
+
+int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind, const char *what,
+		     struct dm_err *e)
+{
+	*j = (struct traffic_job){ .args = args };
+	site_config_defaults(&j->cfg);
+	flowset_init(&j->flows);
+	int r;
+	const char *config = args->config, *geoip = args->geoip;
+	if (config && (r = site_config_load(&j->cfg, config, e)) < 0) return r;
+	const char *path = geoip ? geoip : *j->cfg.geoip ? j->cfg.geoip : NULL;
+	if (!path && access(GEO_DEFAULT_PATH, R_OK) == 0) path = GEO_DEFAULT_PATH;
+	if (path) {
+		struct dm_err ge = { "" };
+		if ((r = geo_open(path, &j->geo, &ge)) < 0)
+			return dm_fail(e, r, "%s%s", geoip ? "--geoip " : j->cfg.geoip[0] ? "geoip = " : "", ge.msg);
+		log_debug("countries from %s (%s)", path, geo_describe(j->geo));
+	} else if (j->cfg.n_home) {
+		log_warn("no GeoIP database (geoip = in the config, or scripts/deps installs one): countries unknown, "
+			 "so nothing is judged foreign");
+	}
+	j->dbpath = args->db ? xstrdup(args->db) : store_default_path();
+	if ((r = store_open(j->dbpath, &j->store, e)) < 0) return r;
+	if ((r = store_run_begin(j->store, kind, what, now_real(), &j->run)) < 0)
+		return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(j->store));
+	return 0;
+}
+
+void traffic_job_flow(struct traffic_job *j, struct obs_flow *f)
+{
+	flowset_add(&j->flows, f);
+	struct flowrec *r = &j->flows.v[j->flows.n - 1];
+	flowrec_annotate(r, &j->cfg, j->geo ? country_of : NULL, j->geo);
+	f->country = r->cc[0] ? r->cc : NULL;
+}
+
+/* The hourly summaries and the findings into the store. */
+static int save(struct traffic_job *j, struct dm_err *e);
+
+int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
+{
+	int r;
+	struct store *st = j->store;
+	struct findings *out = &j->found;
+	if (!j->args->no_analyze && j->flows.n) {
+		struct traffic_input in = { &j->cfg, &j->flows, st };
+		if ((r = analyze_traffic(&in, j->args->rules, out)) < 0) return dm_fail(e, r, "traffic rules failed");
+		findings_sort(out);
+	}
+	if (j->flows.n) {
+		if ((r = save(j, e)) < 0) return r;
+	}
+	if ((r = store_run_finish(st, j->run, "done", now_real())) < 0)
+		return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(st));
+	j->finished = true;
+	return 0;
+}
+
+int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
+{
+	int code = EXIT_OK;
+	if (json) report_findings_jsonl(json, &j->found, j->run);
+	if (text && !j->args->no_analyze) {
+		if (j->found.n) report_findings_text(text, &j->found);
+		else fprintf(text, "no traffic findings\n");
+	}
+	for (size_t i = 0; i < j->found.n && j->args->fail_on >= 0; i++)
+		if ((int)j->found.v[i].severity >= j->args->fail_on) code = EXIT_FINDINGS;
+	return code;
+}
+
+static int save(struct traffic_job *j, struct dm_err *e)
+{
+	struct store *st = j->store;
+	struct findings *out = &j->found;
+	int64_t run = j->run;
+	int r;
+	struct flow_hour *h;
+	size_t n = flowset_hours(&j->flows, &h);
+	/* an input is known by what it holds, not by its file name */
+	uint64_t up = 0, down = 0;
+	for (size_t i = 0; i < j->flows.n; i++) {
+		up += j->flows.v[i].bytes_out;
+		down += j->flows.v[i].bytes_in;
+	}
+	char digest[160];
+	snprintf(digest, sizeof(digest), "%zu:%.6f:%.6f:%llu:%llu", j->flows.n, j->flows.first, j->flows.last,
+		 (unsigned long long)up, (unsigned long long)down);
+	bool known = false;
+	r = store_flow_save_hours(st, run, digest, h, n, &known);
+	free(h);
+	if (r < 0) return dm_fail(e, r, "saving flow summaries: %s", store_errmsg(st));
+	if (known) log_info("these flows were summarised in the store before; their hours are not counted twice");
+	if (out->n && (r = store_save_findings(st, run, out)) < 0) return dm_fail(e, r, "saving findings: %s", store_errmsg(st));
+	return 0;
+}
+
+void traffic_job_release(struct traffic_job *j)
+{
+	if (j->run && !j->finished) store_run_finish(j->store, j->run, "failed", now_real());
+	store_close(j->store);
+	free(j->dbpath);
+	findings_release(&j->found);
+	geo_close(j->geo);
+	flowset_release(&j->flows);
+	site_config_release(&j->cfg);
+}

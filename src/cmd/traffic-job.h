@@ -1,0 +1,57 @@
+/* What `flows` and `collect` share after reading traffic: the site config,
+ * countries from the GeoIP database, the flows kept for the traffic rules,
+ * the hourly summaries saved to the store, and the findings. */
+#pragma once
+#include <stdbool.h>
+#include <stdio.h>
+#include "cmd/opts.h"
+#include "analyze/traffic.h"
+#include "flow/geo.h"
+#include "model/flowset.h"
+#include "model/site-config.h"
+#include "store/store.h"
+
+/* The options both commands take. */
+struct traffic_args {
+	const char *config, *geoip, *db, *rules;
+	bool no_analyze;
+	int fail_on; /* -1: never */
+};
+enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON };
+#define TRAFFIC_OPTS                                                                                                    \
+	{ "--config", T_CONFIG, true, "FILE", "site policy: time zone, business hours, home countries, segments (INI)" }, \
+	{ "--geoip", T_GEOIP, true, "FILE", "country database (MaxMind format); default: the config's, else the installed one" }, \
+	{ "--db", T_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },                    \
+	{ "--rules", T_RULES, true, "LIST", "run only these traffic rules (comma-separated ids)" },                     \
+	{ "--no-analyze", T_NOANALYZE, false, NULL, "only summarise the flows into the store; run no rule" },           \
+	{ "--fail-on", T_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" }
+/* Handles the TRAFFIC_OPTS ids; 1 when id is not one of them. */
+int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e);
+
+struct traffic_job {
+	struct site_config cfg;
+	struct geo *geo;        /* NULL: countries unknown */
+	struct flowset flows;
+	const struct traffic_args *args;
+	struct store *store;
+	char *dbpath;
+	int64_t run;
+	bool finished;
+	struct findings found;
+};
+
+/* Reads the config (defaults without one), opens the GeoIP database (the
+ * option's, else the config's, else the installed default when present)
+ * and the store, and begins a run of kind (what: its input). */
+int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind, const char *what,
+		     struct dm_err *e);
+/* Keeps the flow and sets f->country (of the external side) when known. */
+void traffic_job_flow(struct traffic_job *j, struct obs_flow *f);
+/* Runs the rules against the flows and the stored history, saves the
+ * summaries and the findings (j->found), and ends the run. */
+int traffic_job_finish(struct traffic_job *j, struct dm_err *e);
+/* The findings as JSON Lines into json (may be NULL) and as the ranked
+ * text section on text (may be NULL); the exit code --fail-on asks for. */
+int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text);
+/* Marks an unfinished run failed and frees everything. */
+void traffic_job_release(struct traffic_job *j);

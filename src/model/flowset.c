@@ -1,0 +1,170 @@
+#include "model/flowset.h"
+#include "base/util.h"
+#include <string.h>
+
+void flowset_init(struct flowset *s)
+{
+	*s = (struct flowset){ 0 };
+	strpool_init(&s->names);
+}
+
+void flowset_release(struct flowset *s)
+{
+	free(s->v);
+	strpool_release(&s->names);
+	*s = (struct flowset){ 0 };
+}
+
+static const char *const app_names[] = { NULL, "tls", "ssh", "dns", "http", "other" };
+
+const char *flow_app_name(enum flow_app a) { return a < ARRAY_SIZE(app_names) ? app_names[a] : NULL; }
+
+static uint8_t app_of(const char *s)
+{
+	if (!s) return FAPP_NONE;
+	for (unsigned i = 1; i < ARRAY_SIZE(app_names) - 1; i++)
+		if (!strcmp(s, app_names[i])) return (uint8_t)i;
+	return FAPP_OTHER;
+}
+
+static uint32_t clamp32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
+
+void flowset_add(struct flowset *s, const struct obs_flow *f)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 4096;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	struct flowrec *r = &s->v[s->n++];
+	*r = (struct flowrec){ .src = f->src, .dst = f->dst, .start = f->start, .end = f->end,
+			       .bytes_out = f->bytes_out, .bytes_in = f->bytes_in, .pkts_out = clamp32(f->pkts_out),
+			       .pkts_in = clamp32(f->pkts_in), .sport = f->sport, .dport = f->dport, .proto = f->proto,
+			       .app = app_of(f->app), .flags_out = f->flags_out, .flags_in = f->flags_in,
+			       .entropy = (int16_t)f->entropy };
+	r->name = strpool_add(&s->names, f->sni && *f->sni ? f->sni : f->name);
+	if (s->n == 1 || f->start < s->first) s->first = f->start;
+	if (f->end > s->last) s->last = f->end;
+}
+
+const char *flowset_name(const struct flowset *s, const struct flowrec *r) { return strpool_get(&s->names, r->name); }
+
+void flowset_annotate(struct flowset *s, const struct site_config *cfg, country_fn country, void *ctx)
+{
+	for (size_t i = 0; i < s->n; i++) flowrec_annotate(&s->v[i], cfg, country, ctx);
+}
+
+void flowrec_annotate(struct flowrec *r, const struct site_config *cfg, country_fn country, void *ctx)
+{
+	r->where = (uint8_t)((site_is_internal(cfg, &r->src) ? FREC_SRC_INTERNAL : 0) |
+			     (site_is_internal(cfg, &r->dst) ? FREC_DST_INTERNAL : 0));
+	r->cc[0] = 0;
+	const struct ipaddr *ext = !(r->where & FREC_DST_INTERNAL) ? &r->dst
+				   : !(r->where & FREC_SRC_INTERNAL) ? &r->src
+								     : NULL;
+	if (ext && country && !country(ctx, ext, r->cc)) r->cc[0] = 0;
+}
+
+bool flow_is_background(const struct flowrec *r)
+{
+	if (r->proto == 1 || r->proto == 58) return true;
+	if (r->app == FAPP_DNS) return true;
+	static const uint16_t udp[] = { 53, 67, 68, 123, 137, 138, 546, 547, 1900, 5353, 5355 };
+	if (r->proto == 17)
+		for (size_t i = 0; i < ARRAY_SIZE(udp); i++)
+			if (r->dport == udp[i]) return true;
+	return r->proto == 6 && r->dport == 53;
+}
+
+bool flow_is_failed(const struct flowrec *r)
+{
+	if (r->proto != 6) return false;
+	if (r->pkts_in == 0) return true;
+	/* answered only by RST, never SYN-ACK, no data: refused */
+	return (r->flags_in & 0x04) && !(r->flags_in & 0x02) && r->bytes_in <= 60u * r->pkts_in;
+}
+
+bool flow_is_encrypted(const struct flowrec *r)
+{
+	if (r->app == FAPP_TLS || r->app == FAPP_SSH) return true;
+	if (r->entropy >= 0) return r->app == FAPP_NONE && r->entropy >= 70;
+	if (r->app != FAPP_NONE) return false;
+	static const uint16_t tls_ports[] = { 22, 443, 465, 563, 636, 853, 989, 990, 993, 995, 5061, 8443 };
+	for (size_t i = 0; i < ARRAY_SIZE(tls_ports); i++)
+		if (r->dport == tls_ports[i]) return true;
+	return false;
+}
+
+static int cmp_hour(const void *pa, const void *pb)
+{
+	const struct flow_hour *a = pa, *b = pb;
+	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (c) return c;
+	if ((c = ipaddr_cmp(&a->peer, &b->peer))) return c;
+	if (a->port != b->port) return a->port < b->port ? -1 : 1;
+	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+	return (int)a->inbound - (int)b->inbound;
+}
+
+static void add_name(char *names, size_t cap, const char *n)
+{
+	if (!n) return;
+	size_t nl = strlen(n), len = strlen(names);
+	for (const char *p = names; *p;) { /* already listed? */
+		const char *comma = strchr(p, ',');
+		size_t l = comma ? (size_t)(comma - p) : strlen(p);
+		if (l == nl && !memcmp(p, n, nl)) return;
+		p += l + (comma != NULL);
+	}
+	if (len + nl + 2 > cap) return;
+	if (len) names[len++] = ',';
+	memcpy(names + len, n, nl + 1);
+}
+
+size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
+{
+	/* each flow gives one row per internal side; merged after sorting */
+	struct flow_hour *v = xcalloc(2 * s->n + 1, sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct flowrec *r = &s->v[i];
+		for (int side = 0; side < 2; side++) {
+			if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
+			struct flow_hour *h = &v[n++];
+			h->hour = (int64_t)(r->start / 3600);
+			h->host = side ? r->dst : r->src;
+			h->peer = side ? r->src : r->dst;
+			h->port = r->dport;
+			h->proto = r->proto;
+			h->inbound = side == 1;
+			h->background = flow_is_background(r);
+			h->peer_internal = (r->where & (side ? FREC_SRC_INTERNAL : FREC_DST_INTERNAL)) != 0;
+			h->flows = 1;
+			h->bytes_up = side ? r->bytes_in : r->bytes_out;
+			h->bytes_down = side ? r->bytes_out : r->bytes_in;
+			h->pkts_up = side ? r->pkts_in : r->pkts_out;
+			h->pkts_down = side ? r->pkts_out : r->pkts_in;
+			add_name(h->names, sizeof(h->names), flowset_name(s, r));
+			memcpy(h->cc, r->cc, 3);
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_hour);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && !cmp_hour(&v[m - 1], &v[i])) {
+			struct flow_hour *d = &v[m - 1];
+			d->flows += v[i].flows;
+			d->bytes_up += v[i].bytes_up;
+			d->bytes_down += v[i].bytes_down;
+			d->pkts_up += v[i].pkts_up;
+			d->pkts_down += v[i].pkts_down;
+			for (char *p = v[i].names, *save = NULL, *t = strtok_r(p, ",", &save); t; t = strtok_r(NULL, ",", &save))
+				add_name(d->names, sizeof(d->names), t);
+			if (!d->cc[0]) memcpy(d->cc, v[i].cc, 3);
+			continue;
+		}
+		v[m++] = v[i];
+	}
+	*ret = v;
+	return m;
+}

@@ -1,0 +1,75 @@
+/* The flows of one analysis, compact and in memory (about 120 bytes each),
+ * with which side is internal and the country of the external side. The
+ * traffic analyzers read it; the hourly summaries the store keeps come
+ * from it. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "base/strpool.h"
+#include "model/flow.h"
+#include "model/site-config.h"
+
+enum flow_app { FAPP_NONE = 0, FAPP_TLS, FAPP_SSH, FAPP_DNS, FAPP_HTTP, FAPP_OTHER };
+
+#define FREC_SRC_INTERNAL 1u
+#define FREC_DST_INTERNAL 2u
+
+struct flowrec {
+	struct ipaddr src, dst;   /* src opened the conversation */
+	double start, end;
+	uint64_t bytes_out, bytes_in;
+	uint32_t pkts_out, pkts_in;
+	uint32_t name;            /* SNI, else the DNS name of dst; id in the set's pool */
+	uint16_t sport, dport;
+	uint8_t proto, app, flags_out, flags_in;
+	int16_t entropy;          /* first upload payload, bits/byte x 10; -1 unknown */
+	uint8_t where;            /* FREC_* */
+	char cc[3];               /* country of the external side; "" unknown */
+};
+
+struct flowset {
+	struct flowrec *v;
+	size_t n, cap;
+	struct strpool names;
+	double first, last;       /* earliest start, latest end */
+};
+
+void flowset_init(struct flowset *s);
+void flowset_add(struct flowset *s, const struct obs_flow *f);
+void flowset_release(struct flowset *s);
+const char *flowset_name(const struct flowset *s, const struct flowrec *r);
+const char *flow_app_name(enum flow_app a);
+
+typedef bool (*country_fn)(void *ctx, const struct ipaddr *a, char cc[3]);
+/* Marks internal sides and looks up the external side's country. */
+void flowrec_annotate(struct flowrec *r, const struct site_config *cfg, country_fn country, void *ctx);
+void flowset_annotate(struct flowset *s, const struct site_config *cfg, country_fn country, void *ctx);
+
+/* Background chatter that does not make a host "used": DNS, NTP, DHCP,
+ * mDNS, LLMNR, NetBIOS name/datagram, SSDP, ICMP. */
+bool flow_is_background(const struct flowrec *r);
+/* TCP that never got an answer, or was refused at once. */
+bool flow_is_failed(const struct flowrec *r);
+/* TLS or SSH seen, or a high-entropy first payload, or (for records without
+ * payload: NetFlow, conn.log without service) a port that only carries
+ * encrypted protocols. */
+bool flow_is_encrypted(const struct flowrec *r);
+
+/* Per hour, internal host, peer, port and direction: what the store keeps
+ * to tell later whether a host or port is used. */
+struct flow_hour {
+	int64_t hour;             /* seconds since the epoch / 3600 */
+	struct ipaddr host, peer;
+	uint16_t port;            /* the service port: dport of the flows */
+	uint8_t proto;
+	bool inbound;             /* peer opened the flows to host's port */
+	bool background;
+	bool peer_internal;
+	uint64_t flows, bytes_up, bytes_down, pkts_up, pkts_down; /* up: host -> peer */
+	char names[256];          /* distinct TLS/DNS names, comma-separated, capped */
+	char cc[3];               /* peer's country */
+};
+
+/* Summaries of s, sorted by hour, host, peer, port; the caller frees *ret. */
+size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);

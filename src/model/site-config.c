@@ -1,0 +1,268 @@
+#include "model/site-config.h"
+#include "base/util.h"
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+void site_config_defaults(struct site_config *c)
+{
+	*c = (struct site_config){ 0 };
+	c->business_start = 8 * 60;
+	c->business_end = 18 * 60;
+	c->business_days = 0x3e; /* Mon-Fri */
+	c->window_days = 7;
+}
+
+void site_config_release(struct site_config *c)
+{
+	cidr_list_release(&c->internal);
+	for (size_t i = 0; i < c->n_segments; i++) cidr_list_release(&c->segments[i].cidrs);
+	free(c->segments);
+	c->segments = NULL;
+	c->n_segments = 0;
+}
+
+static int parse_hhmm(const char *s, int *ret)
+{
+	int h, m, n = 0;
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m)) return -1;
+	*ret = h * 60 + m;
+	return n;
+}
+
+static int parse_hours(const char *v, int *start, int *end)
+{
+	int n = parse_hhmm(v, start);
+	if (n < 0 || v[n] != '-') return -1;
+	int k = parse_hhmm(v + n + 1, end);
+	if (k < 0 || v[n + 1 + k] || *start == *end) return -1;
+	return 0;
+}
+
+static const char *const day_names[7] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+
+static int day_index(const char *s, size_t len)
+{
+	if (len != 3) return -1;
+	for (int i = 0; i < 7; i++)
+		if (!strncasecmp(s, day_names[i], 3)) return i;
+	return -1;
+}
+
+/* "Mon-Fri", "Mon,Wed,Fri", "Sun-Thu", "Sat-Mon" (wrapping). */
+static int parse_days(const char *v, uint8_t *ret)
+{
+	uint8_t mask = 0;
+	const char *p = v;
+	while (*p) {
+		while (*p == ' ' || *p == ',') p++;
+		if (!*p) break;
+		int a = day_index(p, strcspn(p, ",- "));
+		if (a < 0) return -1;
+		p += 3;
+		int b = a;
+		if (*p == '-') {
+			b = day_index(p + 1, strcspn(p + 1, ", "));
+			if (b < 0) return -1;
+			p += 4;
+		}
+		for (int d = a;; d = (d + 1) % 7) {
+			mask |= (uint8_t)(1u << d);
+			if (d == b) break;
+		}
+		if (*p && *p != ',' && *p != ' ') return -1;
+	}
+	if (!mask) return -1;
+	*ret = mask;
+	return 0;
+}
+
+static int parse_countries(struct site_config *c, const char *v)
+{
+	char *copy = xstrdup(v), *save = NULL;
+	c->n_home = 0;
+	int r = 0;
+	for (char *t = strtok_r(copy, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+		if (strlen(t) != 2 || !isalpha((unsigned char)t[0]) || !isalpha((unsigned char)t[1]) ||
+		    c->n_home == SITE_MAX_COUNTRIES) {
+			r = -1;
+			break;
+		}
+		c->home[c->n_home][0] = (char)toupper((unsigned char)t[0]);
+		c->home[c->n_home][1] = (char)toupper((unsigned char)t[1]);
+		c->home[c->n_home++][2] = 0;
+	}
+	free(copy);
+	return r;
+}
+
+static int parse_bool(const char *v, bool *ret)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on")) *ret = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off")) *ret = false;
+	else return -1;
+	return 0;
+}
+
+/* A zone must exist in the system's zone database; glibc would silently
+ * take an unknown name as UTC. */
+static bool zone_exists(const char *name)
+{
+	char path[640];
+	if (!*name || name[0] == '/' || strstr(name, "..")) return false;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	return access(path, R_OK) == 0;
+}
+
+struct loader {
+	struct site_config *c;
+	struct dm_err *e;
+	int err;
+};
+
+#define BAD(...) (dm_fail(l->e, DM_EINPUT, __VA_ARGS__), l->err = DM_EINPUT, 0)
+
+static int on_value(void *ctx, const char *section, const char *name, const char *value)
+{
+	struct loader *l = ctx;
+	struct site_config *c = l->c;
+	if (l->err) return 0;
+	if (!name) { /* a section header alone */
+		if (!strncmp(section, "segment ", 8)) goto segment;
+		if (strcmp(section, "site") && strcmp(section, "usage")) return BAD("unknown section [%s]", section);
+		return 1;
+	}
+	if (!strcmp(section, "site")) {
+		if (!strcmp(name, "timezone")) {
+			if (!zone_exists(value)) return BAD("timezone \"%s\": not in /usr/share/zoneinfo (an IANA name such as Asia/Shanghai)", value);
+			snprintf(c->timezone, sizeof(c->timezone), "%s", value);
+		} else if (!strcmp(name, "business_hours")) {
+			if (parse_hours(value, &c->business_start, &c->business_end) < 0)
+				return BAD("business_hours \"%s\": expected HH:MM-HH:MM", value);
+		} else if (!strcmp(name, "business_days")) {
+			if (parse_days(value, &c->business_days) < 0)
+				return BAD("business_days \"%s\": expected days such as Mon-Fri or Mon,Wed,Fri", value);
+		} else if (!strcmp(name, "home_countries")) {
+			if (parse_countries(c, value) < 0)
+				return BAD("home_countries \"%s\": expected ISO 3166 codes such as CN, DE", value);
+		} else if (!strcmp(name, "geoip")) {
+			snprintf(c->geoip, sizeof(c->geoip), "%s", value);
+		} else if (!strcmp(name, "internal")) {
+			if (cidr_list_parse(&c->internal, value, "internal", l->e) < 0) return l->err = DM_EINPUT, 0;
+		} else {
+			return BAD("unknown key \"%s\" in [site]", name);
+		}
+		return 1;
+	}
+	if (!strcmp(section, "usage")) {
+		char *end;
+		double d = strtod(value, &end);
+		if (strcmp(name, "window_days")) return BAD("unknown key \"%s\" in [usage]", name);
+		if (end == value || *end || !(d > 0) || d > 3650) return BAD("window_days \"%s\": expected days, e.g. 7 or 0.5", value);
+		c->window_days = d;
+		return 1;
+	}
+	if (strncmp(section, "segment ", 8)) return BAD("unknown section [%s]", section);
+segment:;
+	const char *sname = section + 8;
+	struct segment *s = c->n_segments ? &c->segments[c->n_segments - 1] : NULL;
+	if (!s || strcmp(s->name, sname)) {
+		for (size_t i = 0; i < c->n_segments; i++)
+			if (!strcmp(c->segments[i].name, sname)) return BAD("segment \"%s\" defined twice", sname);
+		if (!*sname || strlen(sname) >= sizeof(s->name)) return BAD("segment name \"%s\": 1-63 characters", sname);
+		c->segments = xrealloc(c->segments, (c->n_segments + 1) * sizeof(*c->segments));
+		s = &c->segments[c->n_segments++];
+		*s = (struct segment){ 0 };
+		snprintf(s->name, sizeof(s->name), "%s", sname);
+	}
+	if (!name) return 1;
+	if (!strcmp(name, "cidr")) {
+		if (cidr_list_parse(&s->cidrs, value, "cidr", l->e) < 0) return l->err = DM_EINPUT, 0;
+	} else if (!strcmp(name, "protected")) {
+		if (parse_bool(value, &s->protected_) < 0) return BAD("protected \"%s\": expected yes or no", value);
+	} else {
+		return BAD("unknown key \"%s\" in [segment %s]", name, sname);
+	}
+	return 1;
+}
+
+int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) return dm_fail(e, DM_EINPUT, "%s: %s", path, strerror(errno));
+	struct dm_err inner = { "" };
+	struct loader l = { c, &inner, 0 };
+	int line = ini_parse_file(f, on_value, &l);
+	fclose(f);
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	if (line > 0 && !l.err) return dm_fail(e, DM_EINPUT, "%s: line %d: not INI syntax (key = value, [section])", path, line);
+	if (line != 0) return dm_fail(e, DM_EINPUT, "%s: line %d: %s", path, line, inner.msg);
+	for (size_t i = 0; i < c->n_segments; i++)
+		if (!c->segments[i].cidrs.n)
+			return dm_fail(e, DM_EINPUT, "%s: [segment %s] has no cidr", path, c->segments[i].name);
+	if (*c->timezone) {
+		setenv("TZ", c->timezone, 1);
+		tzset();
+	}
+	return 0;
+}
+
+void site_local_time(const struct site_config *c, double t, int *wday, int *minute)
+{
+	(void)c; /* the zone was applied to the process when the file was read */
+	time_t s = (time_t)t;
+	struct tm tm;
+	localtime_r(&s, &tm);
+	*wday = tm.tm_wday;
+	*minute = tm.tm_hour * 60 + tm.tm_min;
+}
+
+bool site_is_business_time(const struct site_config *c, double t)
+{
+	int wday, min;
+	site_local_time(c, t, &wday, &min);
+	if (c->business_start < c->business_end)
+		return (c->business_days >> wday & 1) && min >= c->business_start && min < c->business_end;
+	/* a shift over midnight belongs to the day it starts */
+	if (min >= c->business_start) return c->business_days >> wday & 1;
+	if (min < c->business_end) return c->business_days >> ((wday + 6) % 7) & 1;
+	return false;
+}
+
+bool site_is_home_country(const struct site_config *c, const char *cc)
+{
+	for (int i = 0; i < c->n_home; i++)
+		if (!strcasecmp(c->home[i], cc)) return true;
+	return false;
+}
+
+static bool is_private(const struct ipaddr *a)
+{
+	if (a->family == AF_INET) {
+		uint32_t v = a->v4;
+		return (v >> 24) == 10 || (v >> 20) == (172u << 4 | 1) || (v >> 16) == (192u << 8 | 168) ||
+		       (v >> 22) == (100u << 2 | 1) || (v >> 16) == (169u << 8 | 254) || (v >> 24) == 127;
+	}
+	const uint8_t *b = a->v6.s6_addr;
+	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || IN6_IS_ADDR_LOOPBACK(&a->v6);
+}
+
+bool site_is_internal(const struct site_config *c, const struct ipaddr *a)
+{
+	if (c->internal.n) return cidr_list_contains(&c->internal, a) || site_segment_of(c, a, false);
+	return is_private(a) || site_segment_of(c, a, false);
+}
+
+const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a, bool protected_only)
+{
+	for (size_t i = 0; i < c->n_segments; i++)
+		if ((!protected_only || c->segments[i].protected_) && cidr_list_contains(&c->segments[i].cidrs, a))
+			return &c->segments[i];
+	return NULL;
+}

@@ -1,0 +1,50 @@
+/* The site's policy, from the INI file of `--config FILE` (DESIGN.md,
+ * "Time, place and policy"; data/dormant.conf.example documents every key):
+ * time zone and business hours, home countries, the GeoIP database, the
+ * window after which a silent host is idle, which addresses are internal,
+ * and named segments, some protected. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/err.h"
+#include "net/cidr.h"
+
+#define SITE_MAX_COUNTRIES 64
+
+struct segment {
+	char name[64];
+	struct cidr_list cidrs;
+	bool protected_;
+};
+
+struct site_config {
+	char path[512];          /* the file read; empty: defaults only */
+	char timezone[64];       /* IANA name; empty: the machine's zone */
+	int business_start, business_end; /* minutes after midnight, local */
+	uint8_t business_days;   /* bit 0 Sunday ... bit 6 Saturday */
+	char home[SITE_MAX_COUNTRIES][3]; /* ISO 3166 alpha-2, upper case */
+	int n_home;
+	char geoip[512];         /* empty: the default database, when installed */
+	double window_days;
+	struct cidr_list internal; /* empty: private ranges and the segments */
+	struct segment *segments;
+	size_t n_segments;
+};
+
+/* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home
+ * countries (nothing is foreign until they are set). */
+void site_config_defaults(struct site_config *c);
+/* Reads path over the defaults. An unknown section or key, or a bad value,
+ * is an error naming file and line. Applies the time zone to the process. */
+int site_config_load(struct site_config *c, const char *path, struct dm_err *e);
+void site_config_release(struct site_config *c);
+
+/* Where the site's clocks are: local weekday (0 Sunday) and minute of day. */
+void site_local_time(const struct site_config *c, double t, int *wday, int *minute);
+bool site_is_business_time(const struct site_config *c, double t);
+bool site_is_home_country(const struct site_config *c, const char *cc);
+/* Internal: in `internal` when set, else private/ULA/link-local/CGNAT, or
+ * inside any segment. */
+bool site_is_internal(const struct site_config *c, const struct ipaddr *a);
+/* The segment holding a, or NULL; protected_only limits the search. */
+const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a, bool protected_only);

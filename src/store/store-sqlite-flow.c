@@ -1,0 +1,138 @@
+/* SQLite backend: hourly flow summaries. One transaction per input; an
+ * input saved before (same digest) is not added again. */
+#include "store/sqlite-internal.h"
+#include <string.h>
+
+int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+		       bool *ret_known)
+{
+	sqlite3_stmt *seen = NULL, *ins = NULL, *mark = NULL;
+	*ret_known = false;
+	if (sq_exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
+	int r = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM flow_input WHERE digest = ?", -1, &seen, NULL) ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO flow_hour(host, hour, peer, port, proto, inbound, background, peer_internal, flows,"
+			       " bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			       " ON CONFLICT DO UPDATE SET flows = flows + excluded.flows,"
+			       " bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,"
+			       " pkts_up = pkts_up + excluded.pkts_up, pkts_down = pkts_down + excluded.pkts_down,"
+			       " names = CASE WHEN names IS NULL THEN excluded.names WHEN excluded.names IS NULL"
+			       "   OR instr(',' || names || ',', ',' || excluded.names || ',') > 0 OR length(names) > 1000"
+			       "   THEN names ELSE names || ',' || excluded.names END,"
+			       " country = coalesce(country, excluded.country), last_run = excluded.last_run",
+			       -1, &ins, NULL) ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES (?, ?, ?, ?, ?)",
+			       -1, &mark, NULL)) {
+		r = sq_fail(s, NULL, "flow summaries");
+		goto out;
+	}
+	sqlite3_bind_text(seen, 1, digest, -1, SQLITE_STATIC);
+	if (sqlite3_step(seen) == SQLITE_ROW) {
+		*ret_known = true;
+		goto out;
+	}
+	double first = 0, last = 0;
+	uint64_t flows = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct flow_hour *h = &v[i];
+		char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
+		ipaddr_fmt(&h->host, host, sizeof(host));
+		ipaddr_fmt(&h->peer, peer, sizeof(peer));
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, host, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, h->hour);
+		sqlite3_bind_text(ins, 3, peer, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 4, h->port);
+		sqlite3_bind_int(ins, 5, h->proto);
+		sqlite3_bind_int(ins, 6, h->inbound);
+		sqlite3_bind_int(ins, 7, h->background);
+		sqlite3_bind_int(ins, 8, h->peer_internal);
+		sqlite3_bind_int64(ins, 9, (int64_t)h->flows);
+		sqlite3_bind_int64(ins, 10, (int64_t)h->bytes_up);
+		sqlite3_bind_int64(ins, 11, (int64_t)h->bytes_down);
+		sqlite3_bind_int64(ins, 12, (int64_t)h->pkts_up);
+		sqlite3_bind_int64(ins, 13, (int64_t)h->pkts_down);
+		sq_text(ins, 14, h->names);
+		sq_text(ins, 15, h->cc);
+		sqlite3_bind_int64(ins, 16, run);
+		r = sq_done(s, ins, "flow summaries");
+		if (!i || h->hour * 3600.0 < first) first = h->hour * 3600.0;
+		if ((h->hour + 1) * 3600.0 > last) last = (h->hour + 1) * 3600.0;
+		flows += h->flows;
+	}
+	if (r == 0) {
+		sqlite3_bind_text(mark, 1, digest, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(mark, 2, run);
+		sqlite3_bind_double(mark, 3, first);
+		sqlite3_bind_double(mark, 4, last);
+		sqlite3_bind_int64(mark, 5, (int64_t)flows);
+		r = sq_done(s, mark, "flow summaries");
+	}
+out:
+	sqlite3_finalize(seen);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(mark);
+	if (r == 0) return sq_exec(s, "COMMIT");
+	sq_exec(s, "ROLLBACK");
+	return r;
+}
+
+static int one_row(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) return sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : 1;
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, what);
+}
+
+int sq_flow_coverage(struct store *s, double *first, double *last)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT min(hour), max(hour) FROM flow_hour", -1, &st, NULL))
+		return sq_fail(s, NULL, "flow summaries");
+	int r = one_row(s, st, "flow summaries");
+	if (r == 1) {
+		*first = sqlite3_column_int64(st, 0) * 3600.0;
+		*last = (sqlite3_column_int64(st, 1) + 1) * 3600.0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret)
+{
+	sqlite3_stmt *st = NULL;
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	if (sqlite3_prepare_v2(s->db, "SELECT max(hour) FROM flow_hour WHERE host = ? AND hour < ? AND background = 0", -1,
+			       &st, NULL))
+		return sq_fail(s, NULL, "flow summaries");
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)(before / 3600));
+	int r = one_row(s, st, "flow summaries");
+	if (r == 1) *ret = (sqlite3_column_int64(st, 0) + 1) * 3600.0;
+	sqlite3_finalize(st);
+	return r;
+}
+
+int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT hour, sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ? AND hour < ?"
+			       " AND peer_internal = 0 AND inbound = 0 GROUP BY hour ORDER BY hour",
+			       -1, &st, NULL))
+		return sq_fail(s, NULL, "flow summaries");
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)(from / 3600));
+	sqlite3_bind_int64(st, 3, (int64_t)((to + 3599) / 3600));
+	int rc, r = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = fn(ctx, sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "flow summaries");
+	sqlite3_finalize(st);
+	return r;
+}

@@ -1,0 +1,252 @@
+/* Site config, prefixes, interned names, hourly summaries and the traffic
+ * rules on small hand-made flow sets. */
+#include "test.h"
+#include "analyze/traffic.h"
+#include "base/strpool.h"
+#include "model/flowset.h"
+#include "model/site-config.h"
+#include "net/cidr.h"
+#include <stdlib.h>
+#include <math.h>
+#include <unistd.h>
+
+static char *write_tmp(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0) return NULL;
+	if (write(fd, text, strlen(text)) < 0) path[0] = 0;
+	close(fd);
+	return path;
+}
+
+static int load(const char *text, struct site_config *c, struct dm_err *e)
+{
+	site_config_defaults(c);
+	char *p = write_tmp(text);
+	int r = site_config_load(c, p, e);
+	unlink(p);
+	return r;
+}
+
+static void test_cidr(void)
+{
+	struct cidr c;
+	struct dm_err e = { "" };
+	struct ipaddr a;
+	CHECK_INT(cidr_parse("10.20.1.7/23", &c, &e), 0);
+	char s[64];
+	cidr_fmt(&c, s, sizeof(s));
+	CHECK_STR(s, "10.20.0.0/23");
+	ipaddr_parse("10.20.1.255", &a);
+	CHECK(cidr_contains(&c, &a));
+	ipaddr_parse("10.20.2.0", &a);
+	CHECK(!cidr_contains(&c, &a));
+	CHECK_INT(cidr_parse("fd00:1::/20", &c, &e), 0);
+	ipaddr_parse("fd00:0fff::1", &a);
+	CHECK(cidr_contains(&c, &a));
+	ipaddr_parse("fd00:1000::1", &a);
+	CHECK(!cidr_contains(&c, &a));
+	CHECK(cidr_parse("10.0.0.0/33", &c, &e) < 0);
+	CHECK(strstr(e.msg, "0-32") != NULL);
+	CHECK(cidr_parse("10.0.0/8", &c, &e) < 0);
+	CHECK(cidr_parse("/8", &c, &e) < 0);
+	CHECK(cidr_parse("10.0.0.0/", &c, &e) < 0);
+	struct cidr_list l = { 0 };
+	CHECK_INT(cidr_list_parse(&l, "10.0.0.0/8, 192.168.1.0/24 ::1", "x", &e), 0);
+	CHECK_INT(l.n, 3);
+	cidr_list_release(&l);
+}
+
+static void test_config_keys(void)
+{
+	struct site_config c;
+	struct dm_err e = { "" };
+	int r = load("[site]\ntimezone = Asia/Shanghai\nbusiness_hours = 08:30-18:00\nbusiness_days = Mon-Fri\n"
+		     "home_countries = cn, DE\ninternal = 10.0.0.0/8\n[usage]\nwindow_days = 0.5\n"
+		     "[segment core]\ncidr = 10.20.0.0/24, 10.20.1.0/24\nprotected = yes\n[segment lab]\ncidr = 10.9.0.0/24\n",
+		     &c, &e);
+	CHECK_INT(r, 0);
+	if (r) {
+		printf("    %s\n", e.msg);
+		return;
+	}
+	CHECK_INT(c.business_start, 510);
+	CHECK_INT(c.business_end, 1080);
+	CHECK_INT(c.business_days, 0x3e);
+	CHECK_INT(c.n_home, 2);
+	CHECK(site_is_home_country(&c, "CN") && site_is_home_country(&c, "de") && !site_is_home_country(&c, "US"));
+	CHECK(c.window_days == 0.5);
+	CHECK_INT(c.n_segments, 2);
+	struct ipaddr a;
+	ipaddr_parse("10.20.1.9", &a);
+	const struct segment *s = site_segment_of(&c, &a, true);
+	CHECK(s && !strcmp(s->name, "core"));
+	ipaddr_parse("10.9.0.5", &a);
+	CHECK(site_segment_of(&c, &a, true) == NULL && site_segment_of(&c, &a, false) != NULL);
+	CHECK(site_is_internal(&c, &a));
+	ipaddr_parse("192.168.1.1", &a); /* internal is set: private ranges outside it are not */
+	CHECK(!site_is_internal(&c, &a));
+	/* Monday 2026-11-16 08:29 and 08:30 in Shanghai (UTC+8), Saturday noon */
+	CHECK(!site_is_business_time(&c, 1794758400.0 + 8 * 3600 + 29 * 60));
+	CHECK(site_is_business_time(&c, 1794758400.0 + 8 * 3600 + 30 * 60));
+	CHECK(!site_is_business_time(&c, 1794758400.0 + 5 * 86400 + 12 * 3600));
+	site_config_release(&c);
+	unsetenv("TZ");
+}
+
+static void test_config_errors(void)
+{
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "[site]\ncolour = blue\n", "line 2: unknown key \"colour\" in [site]" },
+		{ "[site]\ntimezone = Mars/Olympus\n", "line 2: timezone \"Mars/Olympus\": not in /usr/share/zoneinfo" },
+		{ "[site]\nbusiness_hours = 8-18\n", "line 2: business_hours \"8-18\": expected HH:MM-HH:MM" },
+		{ "[site]\nbusiness_days = Mon-Fry\n", "line 2: business_days" },
+		{ "[site]\nhome_countries = CHN\n", "line 2: home_countries \"CHN\"" },
+		{ "[usage]\nwindow_days = -1\n", "line 2: window_days" },
+		{ "[sight]\nx = 1\n", "line 2: unknown section [sight]" },
+		{ "[segment core]\ncidr = 10.0.0.0/40\n", "line 2: cidr: \"10.0.0.0/40\": prefix length must be 0-32" },
+		{ "[segment core]\nprotected = maybe\n", "line 2: protected \"maybe\": expected yes or no" },
+		{ "[segment core]\nprotected = yes\n", "[segment core] has no cidr" },
+		{ "[site]\nthis is not ini\n", "line 2: not INI syntax" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct site_config c;
+		struct dm_err e = { "" };
+		CHECK(load(bad[i].text, &c, &e) < 0);
+		if (!strstr(e.msg, bad[i].msg)) test_fail(__FILE__, __LINE__, "\"%s\" does not hold \"%s\"", e.msg, bad[i].msg);
+		site_config_release(&c);
+	}
+	struct site_config c;
+	struct dm_err e = { "" };
+	site_config_defaults(&c);
+	CHECK(site_config_load(&c, "/nonexistent/dormant.conf", &e) < 0 && strstr(e.msg, "/nonexistent/dormant.conf"));
+}
+
+static void test_overnight_shift(void)
+{
+	struct site_config c;
+	struct dm_err e = { "" };
+	CHECK_INT(load("[site]\ntimezone = UTC\nbusiness_hours = 22:00-06:00\nbusiness_days = Fri\n", &c, &e), 0);
+	double fri = 1794758400.0 + 8 * 3600 + 4 * 86400; /* Friday 2026-11-20 00:00 UTC */
+	CHECK(site_is_business_time(&c, fri + 23 * 3600));      /* Friday 23:00 */
+	CHECK(site_is_business_time(&c, fri + 29 * 3600));      /* Saturday 05:00, Friday's shift */
+	CHECK(!site_is_business_time(&c, fri + 3 * 3600));      /* Friday 03:00 belongs to Thursday */
+	site_config_release(&c);
+	unsetenv("TZ");
+}
+
+static void test_strpool(void)
+{
+	struct strpool p;
+	strpool_init(&p);
+	char name[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "host%d.example", i);
+		CHECK_INT(strpool_add(&p, name), i + 1);
+	}
+	CHECK_INT(strpool_add(&p, "host42.example"), 43);
+	CHECK_STR(strpool_get(&p, 43), "host42.example");
+	CHECK_INT(strpool_add(&p, ""), 0);
+	CHECK_INT(strpool_add(&p, NULL), 0);
+	CHECK(strpool_get(&p, 0) == NULL && strpool_get(&p, 99999) == NULL);
+	strpool_release(&p);
+}
+
+static struct obs_flow mkflow(const char *src, const char *dst, uint16_t dport, double t, uint64_t up, uint64_t down)
+{
+	struct obs_flow f = { .sport = 40000, .dport = dport, .proto = 6, .start = t, .end = t + 1, .bytes_out = up,
+			      .bytes_in = down, .pkts_out = 5, .pkts_in = 5, .flags_out = 0x1b, .flags_in = 0x1b,
+			      .entropy = -1 };
+	ipaddr_parse(src, &f.src);
+	ipaddr_parse(dst, &f.dst);
+	return f;
+}
+
+static bool geo_stub(void *ctx, const struct ipaddr *a, char cc[3])
+{
+	(void)ctx;
+	if (a->family != AF_INET || a->v4 >> 24 != 91) return false;
+	memcpy(cc, "DE", 3);
+	return true;
+}
+
+static void test_hours(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	struct obs_flow f = mkflow("10.0.0.1", "91.0.0.1", 443, 7200.5, 100, 1000);
+	f.sni = "a.example";
+	flowset_add(&fs, &f);
+	f = mkflow("10.0.0.1", "91.0.0.1", 443, 7300, 50, 500);
+	f.sni = "b.example";
+	flowset_add(&fs, &f);
+	f = mkflow("10.0.0.2", "10.0.0.1", 22, 7400, 7, 9); /* internal: a row for each side */
+	flowset_add(&fs, &f);
+	flowset_annotate(&fs, &c, geo_stub, NULL);
+	struct flow_hour *h;
+	size_t n = flowset_hours(&fs, &h);
+	CHECK_INT(n, 3);
+	CHECK_INT(h[0].hour, 2);
+	CHECK_INT(h[1].flows, 2);
+	CHECK_INT(h[1].bytes_up, 150);
+	CHECK_INT(h[1].bytes_down, 1500);
+	CHECK_STR(h[1].names, "a.example,b.example");
+	CHECK_STR(h[1].cc, "DE");
+	CHECK(!h[1].inbound && !h[1].peer_internal);
+	CHECK(h[0].inbound && h[0].port == 22 && h[0].bytes_up == 9); /* 10.0.0.1 answering on 22 */
+	CHECK(!h[2].inbound && h[2].peer_internal);
+	free(h);
+	flowset_release(&fs);
+}
+
+/* One host beacons every 300 s with 30% jitter and 10% missed beats to one
+ * name behind changing addresses; another visits the same number of times
+ * at random: only the first is a beacon. */
+static void test_beacon_rule(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	srand(7);
+	double t = 1e9;
+	for (int i = 0; i < 100; i++) {
+		t += 300 * (1 + 0.3 * (2.0 * rand() / RAND_MAX - 1));
+		if (rand() % 10 == 0) continue;
+		char dst[32];
+		snprintf(dst, sizeof(dst), "91.0.%d.%d", i / 200, 1 + i % 200);
+		struct obs_flow f = mkflow("10.0.0.5", dst, 443, t, 400, 1200);
+		f.sni = "c2.example";
+		flowset_add(&fs, &f);
+	}
+	t = 1e9;
+	for (int i = 0; i < 90; i++) {
+		t += -300 * log((rand() + 1.0) / ((double)RAND_MAX + 2));
+		struct obs_flow f = mkflow("10.0.0.6", "91.1.1.1", 443, t, 400, 1200);
+		flowset_add(&fs, &f);
+	}
+	flowset_annotate(&fs, &c, geo_stub, NULL);
+	struct traffic_input in = { &c, &fs, NULL };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_traffic(&in, "beacon", &out), 0);
+	CHECK_INT(out.n, 1);
+	if (out.n) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&out.v[0].ip, ip, sizeof(ip));
+		CHECK_STR(ip, "10.0.0.5");
+		CHECK(strstr(out.v[0].title, "c2.example:443") != NULL);
+		CHECK(strstr(out.v[0].evidence, "\"addresses_total\":") != NULL);
+	}
+	findings_release(&out);
+	flowset_release(&fs);
+}
+
+SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
+      { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift }, { "strpool", test_strpool },
+      { "hours", test_hours }, { "beacon_rule", test_beacon_rule });
