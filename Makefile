@@ -37,6 +37,7 @@ bench: $(BUILD)/dormant
 	bench/scan-bench.sh $(BUILD)/dormant
 	bench/services-bench.sh $(BUILD)/dormant
 	bench/vulndb-bench.sh $(BUILD)/dormant
+	bench/flows-bench.sh $(BUILD)/dormant
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) build-fuzz

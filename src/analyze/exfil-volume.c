@@ -63,14 +63,19 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 {
 	const struct flowset *fs = in->flows;
 	const struct flowrec *r0 = &fs->v[idx[0]];
-	struct hours h = { .before = (int64_t)(fs->first / 3600) };
-	if (in->store)
-		store_flow_host_hourly_up(in->store, &r0->src, fs->first - HISTORY_DAYS * 86400.0, fs->first, on_history, &h);
-	size_t hist = h.n;
+	struct hours h = { .before = (int64_t)(fs->first / 3600) }, now = { 0 };
 	for (size_t i = 0; i < n; i++) { /* idx is in start order */
 		const struct flowrec *r = &fs->v[idx[i]];
-		if (r->bytes_out) hours_add(&h, (int64_t)(r->start / 3600), (double)r->bytes_out);
+		if (r->bytes_out) hours_add(&now, (int64_t)(r->start / 3600), (double)r->bytes_out);
 	}
+	double top = 0;
+	for (size_t i = 0; i < now.n; i++) top = fmax(top, now.up[i]);
+	if (top >= MIN_BYTES && in->store) /* history only for hosts that could be judged */
+		store_flow_host_hourly_up(in->store, &r0->src, fs->first - HISTORY_DAYS * 86400.0, fs->first, on_history, &h);
+	size_t hist = h.n;
+	for (size_t i = 0; i < now.n && top >= MIN_BYTES; i++) hours_add(&h, now.hour[i], now.up[i]);
+	free(now.hour);
+	free(now.up);
 	double *tmp = xmalloc((h.n + 1) * sizeof(*tmp));
 	for (size_t i = hist; i < h.n;) {
 		/* a run of consecutive high hours */
@@ -116,13 +121,6 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 
 int rule_exfil_volume(const struct traffic_input *in, struct findings *out)
 {
-	uint32_t *idx;
-	size_t n = flows_by_source(in, candidate, &idx);
-	for (size_t i = 0; i < n;) {
-		size_t j = same_source_end(in->flows, idx, n, i);
-		judge(in, idx + i, j - i, out);
-		i = j;
-	}
-	free(idx);
+	each_source(in, candidate, 1, judge, out);
 	return 0;
 }

@@ -11,6 +11,8 @@ int rule_idle_device_active(const struct traffic_input *in, struct findings *out
 	const struct flowset *fs = in->flows;
 	struct wakeup *w;
 	size_t n = find_wakeups(in, &w);
+	uint32_t *idx = NULL;
+	size_t ni = n ? flows_by_source(in, NULL, &idx) : 0;
 	for (size_t i = 0; i < n; i++) {
 		/* what it did in the hour after waking */
 		size_t flows = 0;
@@ -18,11 +20,10 @@ int rule_idle_device_active(const struct traffic_input *in, struct findings *out
 		struct ipaddr peers[8];
 		size_t n_peers = 0;
 		double last = w[i].woke;
-		for (size_t k = 0; k < fs->n; k++) {
-			const struct flowrec *r = &fs->v[k];
-			if (ipaddr_cmp(&r->src, &w[i].host) || r->start < w[i].woke || r->start > w[i].woke + 3600 ||
-			    flow_is_background(r))
-				continue;
+		for (size_t k = source_position(fs, idx, ni, &w[i].host, w[i].woke); k < ni; k++) {
+			const struct flowrec *r = &fs->v[idx[k]];
+			if (ipaddr_cmp(&r->src, &w[i].host) || r->start > w[i].woke + 3600) break;
+			if (flow_is_background(r)) continue;
 			flows++;
 			up += r->bytes_out;
 			down += r->bytes_in;
@@ -59,6 +60,7 @@ int rule_idle_device_active(const struct traffic_input *in, struct findings *out
 		buf_puts(&b, "]");
 		add_host_finding(out, "idle-device-active", SEV_MEDIUM, quiet_days, &w[i].host, title, &b, rem, w[i].woke, last);
 	}
+	free(idx);
 	free(w);
 	return 0;
 }

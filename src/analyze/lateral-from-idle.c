@@ -15,6 +15,8 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 	if (!any_protected) return 0;
 	struct wakeup *w;
 	size_t n = find_wakeups(in, &w);
+	uint32_t *idx = NULL;
+	size_t ni = n ? flows_by_source(in, NULL, &idx) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct segment *home = site_segment_of(in->cfg, &w[i].host, false);
 		double next_wake = w[i].woke + 1e18;
@@ -29,11 +31,10 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 			size_t n_ports = 0;
 			double first = 0, last = 0;
 			uint64_t up = 0;
-			for (size_t k = 0; k < fs->n; k++) {
-				const struct flowrec *r = &fs->v[k];
-				if (ipaddr_cmp(&r->src, &w[i].host) || r->start < w[i].woke || r->start >= next_wake ||
-				    !cidr_list_contains(&seg->cidrs, &r->dst))
-					continue;
+			for (size_t k = source_position(fs, idx, ni, &w[i].host, w[i].woke); k < ni; k++) {
+				const struct flowrec *r = &fs->v[idx[k]];
+				if (ipaddr_cmp(&r->src, &w[i].host) || r->start >= next_wake) break;
+				if (!cidr_list_contains(&seg->cidrs, &r->dst)) continue;
 				if (!conns++) first = r->start;
 				if (r->end > last) last = r->end;
 				failed += flow_is_failed(r);
@@ -78,6 +79,7 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 					 last);
 		}
 	}
+	free(idx);
 	free(w);
 	return 0;
 }

@@ -89,13 +89,6 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 int rule_offhours_foreign(const struct traffic_input *in, struct findings *out)
 {
 	if (!in->cfg->n_home) return 0; /* nothing is foreign until home_countries is set */
-	uint32_t *idx;
-	size_t n = flows_by_source(in, candidate, &idx);
-	for (size_t i = 0; i < n;) {
-		size_t j = same_source_end(in->flows, idx, n, i);
-		judge(in, idx + i, j - i, out);
-		i = j;
-	}
-	free(idx);
+	each_source(in, candidate, 1, judge, out);
 	return 0;
 }

@@ -156,13 +156,6 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 
 int rule_rotating_destinations(const struct traffic_input *in, struct findings *out)
 {
-	uint32_t *idx;
-	size_t n = flows_by_source(in, candidate, &idx);
-	for (size_t i = 0; i < n;) {
-		size_t j = same_source_end(in->flows, idx, n, i);
-		if (j - i >= MIN_ADDRESSES) judge(in, idx + i, j - i, out);
-		i = j;
-	}
-	free(idx);
+	each_source(in, candidate, MIN_ADDRESSES, judge, out);
 	return 0;
 }

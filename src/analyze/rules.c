@@ -1,5 +1,7 @@
 /* The traffic rules, in one table: id, what it finds, default severity. */
 #include "analyze/traffic.h"
+#include "base/log.h"
+#include "base/timeutil.h"
 #include "base/util.h"
 #include <string.h>
 
@@ -30,8 +32,11 @@ int analyze_traffic(const struct traffic_input *in, const char *only, struct fin
 {
 	for (size_t i = 0; i < traffic_rules_count; i++) {
 		if (only && !listed(only, traffic_rules[i].id)) continue;
+		double t = now_mono();
+		size_t before = out->n;
 		int r = traffic_rules[i].run(in, out);
 		if (r < 0) return r;
+		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before, now_mono() - t);
 	}
 	return 0;
 }

@@ -48,11 +48,37 @@ size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t 
 	return n;
 }
 
-size_t same_source_end(const struct flowset *fs, const uint32_t *idx, size_t n, size_t i)
+
+static size_t same_source_end(const struct flowset *fs, const uint32_t *idx, size_t n, size_t i)
 {
 	size_t j = i + 1;
 	while (j < n && !ipaddr_cmp(&fs->v[idx[j]].src, &fs->v[idx[i]].src)) j++;
 	return j;
+}
+
+void each_source(const struct traffic_input *in, flow_pred keep, size_t min, source_judge judge, struct findings *out)
+{
+	uint32_t *idx;
+	size_t n = flows_by_source(in, keep, &idx);
+	for (size_t i = 0; i < n;) {
+		size_t j = same_source_end(in->flows, idx, n, i);
+		if (j - i >= min) judge(in, idx + i, j - i, out);
+		i = j;
+	}
+	free(idx);
+}
+
+size_t source_position(const struct flowset *fs, const uint32_t *idx, size_t n, const struct ipaddr *src, double t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct flowrec *r = &fs->v[idx[mid]];
+		int c = ipaddr_cmp(&r->src, src);
+		if (c < 0 || (c == 0 && r->start < t)) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo < n && !ipaddr_cmp(&fs->v[idx[lo]].src, src) ? lo : n;
 }
 
 bool is_outbound_external(const struct traffic_input *in, const struct flowrec *r)
@@ -109,7 +135,9 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 		double last = begin;
 		bool never = true;
 		double stored;
-		if (in->store && store_flow_host_last_active(in->store, &a[i].host, a[i].start, &stored) == 1) {
+		/* the store can only shorten a silence that is long enough without it */
+		if (in->store && a[i].start - begin >= window &&
+		    store_flow_host_last_active(in->store, &a[i].host, a[i].start, &stored) == 1) {
 			last = stored;
 			never = false;
 		}

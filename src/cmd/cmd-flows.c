@@ -166,6 +166,7 @@ int cmd_flows(int argc, char **argv)
 	}
 	struct flow_sink sink = { &o, on_flow, NULL };
 	ft = flow_table_new(&a.ft, &sink);
+	o.t0 = now_mono(); /* the reading alone: the store and GeoIP are open by now */
 	bool tty = isatty(2) && log_level >= LOG_INFO;
 	struct capture_config cc = { .filter = a.filter, .progress = tty ? on_progress : NULL, .progress_ctx = &o,
 				     .stop = &stop_flag, .report = &report_flag, .report_fn = print_counters };
@@ -198,7 +199,9 @@ int cmd_flows(int argc, char **argv)
 	size_t table_bytes = fs.bytes;
 	flow_table_flush(ft);
 	flow_table_stats(ft, &fs);
+	double el = now_mono() - o.t0, t_rules = now_mono();
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
+	t_rules = now_mono() - t_rules;
 	code = traffic_job_report(&job, o.f, NULL);
 	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
 	if (o.f == stdout) fflush(stdout);
@@ -207,11 +210,14 @@ int cmd_flows(int argc, char **argv)
 		r = dm_fail(&e, -o.err, "-oJ %s: %s", a.oj, strerror(o.err));
 		goto fail;
 	}
-	double el = now_mono() - o.t0;
 	bool stdout_taken = a.oj && !strcmp(a.oj, "-");
-	if (log_level >= LOG_INFO && !stdout_taken && zeek_files)
-		printf("%llu conn.log lines: %llu records, %llu damaged\n", (unsigned long long)zs.lines,
+	if (log_level >= LOG_INFO && !stdout_taken && zeek_files) {
+		printf("%llu conn.log lines: %llu records, %llu damaged", (unsigned long long)zs.lines,
 		       (unsigned long long)zs.records, (unsigned long long)zs.damaged);
+		if ((int)zeek_files == a.n_files) /* the reading time is theirs alone */
+			printf(" in %.2f s, %.2f M lines/s", el, el > 0 ? (double)zs.lines / el / 1e6 : 0);
+		printf("\n");
+	}
 	if (log_level >= LOG_INFO && !stdout_taken && (int)zeek_files < a.n_files + (a.iface != NULL)) {
 		printf("%llu packets (%llu not IP, %llu damaged, %llu fragments) in %.2f s, %.2f Mpps\n",
 		       (unsigned long long)st.packets, (unsigned long long)st.not_ip, (unsigned long long)st.damaged,
@@ -226,6 +232,9 @@ int cmd_flows(int argc, char **argv)
 		       table_bytes / 1e6, fs.peak_active ? (double)table_bytes / (double)fs.peak_active : 0);
 		if (fs.dns_bytes) printf(", DNS names %.1f MB", fs.dns_bytes / 1e6);
 		printf("\n");
+	}
+	if (log_level >= LOG_INFO && !stdout_taken) {
+		printf("rules and hourly summaries: %.2f s (%s)\n", t_rules, a.t.no_analyze ? "summaries only" : "every rule");
 	}
 	if (log_level >= LOG_INFO && !stdout_taken) traffic_job_report(&job, NULL, stdout);
 	if (st.truncated || zs.damaged) code = EXIT_USAGE; /* the flows were written; the input was damaged */

@@ -3,6 +3,7 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "report/report.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,22 +77,72 @@ void traffic_job_flow(struct traffic_job *j, struct obs_flow *f)
 	f->country = r->cc[0] ? r->cc : NULL;
 }
 
-/* The hourly summaries and the findings into the store. */
-static int save(struct traffic_job *j, struct dm_err *e);
+/* The hourly summaries go into the store on a second connection, in a
+ * thread, while the rules run: the rules read the store's history inside a
+ * read transaction begun before, so they see the store as it was before this
+ * input, whenever the writer commits. */
+struct saver {
+	struct traffic_job *j;
+	int r;
+	bool known;
+	size_t rows;
+	double seconds;
+	struct dm_err e;
+};
+
+static void *save_hours(void *arg)
+{
+	struct saver *sv = arg;
+	struct traffic_job *j = sv->j;
+	double t0 = now_mono();
+	struct store *st = NULL;
+	if ((sv->r = store_open(j->dbpath, &st, &sv->e)) < 0) return NULL;
+	struct flow_hour *h;
+	sv->rows = flowset_hours(&j->flows, &h);
+	/* an input is known by what it holds, not by its file name */
+	uint64_t up = 0, down = 0;
+	for (size_t i = 0; i < j->flows.n; i++) {
+		up += j->flows.v[i].bytes_out;
+		down += j->flows.v[i].bytes_in;
+	}
+	char digest[160];
+	snprintf(digest, sizeof(digest), "%zu:%.6f:%.6f:%llu:%llu", j->flows.n, j->flows.first, j->flows.last,
+		 (unsigned long long)up, (unsigned long long)down);
+	sv->r = store_flow_save_hours(st, j->run, digest, h, sv->rows, &sv->known);
+	if (sv->r < 0) dm_fail(&sv->e, sv->r, "saving flow summaries: %s", store_errmsg(st));
+	free(h);
+	store_close(st);
+	sv->seconds = now_mono() - t0;
+	return NULL;
+}
 
 int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 {
-	int r;
+	int r = 0;
 	struct store *st = j->store;
 	struct findings *out = &j->found;
-	if (!j->args->no_analyze && j->flows.n) {
+	struct saver sv = { .j = j, .e = { "" } };
+	bool analyze = !j->args->no_analyze && j->flows.n;
+	pthread_t writer;
+	bool threaded = false;
+	if (analyze && (r = store_read_begin(st)) < 0) return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(st));
+	if (j->flows.n) {
+		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
+		if (!threaded) save_hours(&sv);
+	}
+	if (analyze) {
 		struct traffic_input in = { &j->cfg, &j->flows, st };
-		if ((r = analyze_traffic(&in, j->args->rules, out)) < 0) return dm_fail(e, r, "traffic rules failed");
+		r = analyze_traffic(&in, j->args->rules, out);
+		store_read_end(st);
 		findings_sort(out);
 	}
-	if (j->flows.n) {
-		if ((r = save(j, e)) < 0) return r;
-	}
+	if (threaded) pthread_join(writer, NULL);
+	if (r < 0) return dm_fail(e, r, "traffic rules failed");
+	if (sv.r < 0) return dm_fail(e, sv.r, "%s", sv.e.msg);
+	if (j->flows.n) log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s", sv.rows, j->flows.n, sv.seconds);
+	if (sv.known) log_info("these flows were summarised in the store before; their hours are not counted twice");
+	if (out->n && (r = store_save_findings(st, j->run, out)) < 0)
+		return dm_fail(e, r, "saving findings: %s", store_errmsg(st));
 	if ((r = store_run_finish(st, j->run, "done", now_real())) < 0)
 		return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(st));
 	j->finished = true;
@@ -111,31 +162,6 @@ int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 	return code;
 }
 
-static int save(struct traffic_job *j, struct dm_err *e)
-{
-	struct store *st = j->store;
-	struct findings *out = &j->found;
-	int64_t run = j->run;
-	int r;
-	struct flow_hour *h;
-	size_t n = flowset_hours(&j->flows, &h);
-	/* an input is known by what it holds, not by its file name */
-	uint64_t up = 0, down = 0;
-	for (size_t i = 0; i < j->flows.n; i++) {
-		up += j->flows.v[i].bytes_out;
-		down += j->flows.v[i].bytes_in;
-	}
-	char digest[160];
-	snprintf(digest, sizeof(digest), "%zu:%.6f:%.6f:%llu:%llu", j->flows.n, j->flows.first, j->flows.last,
-		 (unsigned long long)up, (unsigned long long)down);
-	bool known = false;
-	r = store_flow_save_hours(st, run, digest, h, n, &known);
-	free(h);
-	if (r < 0) return dm_fail(e, r, "saving flow summaries: %s", store_errmsg(st));
-	if (known) log_info("these flows were summarised in the store before; their hours are not counted twice");
-	if (out->n && (r = store_save_findings(st, run, out)) < 0) return dm_fail(e, r, "saving findings: %s", store_errmsg(st));
-	return 0;
-}
 
 void traffic_job_release(struct traffic_job *j)
 {

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include <errno.h>
+#include <stdio_ext.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
@@ -71,8 +72,17 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 	char err[PCAP_ERRBUF_SIZE] = "";
 	struct stat sb;
 	if (stat(path, &sb) < 0) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
-	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
-	if (!pc) return dm_fail(e, DM_EINPUT, "%s: not a pcap or pcapng file (%s)", path, err);
+	/* Our own stream for libpcap: a large buffer and no per-call locking
+	 * (one thread reads it), since libpcap makes two fread calls a packet. */
+	FILE *fp = fopen(path, "rb");
+	if (!fp) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+	pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+	if (!pc) {
+		fclose(fp);
+		return dm_fail(e, DM_EINPUT, "%s: not a pcap or pcapng file (%s)", path, err);
+	}
 	int lt = pcap_datalink(pc);
 	if (!pkt_linktype_supported(lt)) {
 		pcap_close(pc);

@@ -49,24 +49,44 @@ static void push(struct list *l, unsigned v)
 	if (l->n < MAXV && !grease(v)) l->v[l->n++] = (uint16_t)v;
 }
 
+/* Lists and digests are written by hand: a capture has a hello per TLS
+ * flow, and snprintf per number was most of the fingerprinting time. */
+static const char hexdigits[] = "0123456789abcdef";
+
 static void join_dec(char *out, size_t cap, const struct list *l)
 {
 	size_t w = strlen(out);
-	for (size_t i = 0; i < l->n && w + 8 < cap; i++) w += (size_t)snprintf(out + w, cap - w, "%s%u", i ? "-" : "", l->v[i]);
+	for (size_t i = 0; i < l->n && w + 8 < cap; i++) {
+		char tmp[6];
+		int k = 0;
+		unsigned v = l->v[i];
+		do tmp[k++] = (char)('0' + v % 10);
+		while ((v /= 10));
+		if (i) out[w++] = '-';
+		while (k) out[w++] = tmp[--k];
+	}
+	out[w] = 0;
 }
 
 static void join_hex(char *out, size_t cap, const uint16_t *v, size_t n)
 {
 	size_t w = strlen(out);
-	for (size_t i = 0; i < n && w + 8 < cap; i++) w += (size_t)snprintf(out + w, cap - w, "%s%04x", i ? "," : "", v[i]);
+	for (size_t i = 0; i < n && w + 8 < cap; i++) {
+		if (i) out[w++] = ',';
+		for (int shift = 12; shift >= 0; shift -= 4) out[w++] = hexdigits[v[i] >> shift & 15];
+	}
+	out[w] = 0;
 }
 
-static void digest_hex(const char *md, const char *text, char *out, size_t hexchars)
+static void digest_hex(const EVP_MD *md, const char *text, char *out, size_t hexchars)
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned dl = 0;
-	EVP_Digest(text, strlen(text), d, &dl, EVP_get_digestbyname(md), NULL);
-	for (size_t i = 0; i < dl && i * 2 < hexchars; i++) snprintf(out + i * 2, 3, "%02x", d[i]);
+	EVP_Digest(text, strlen(text), d, &dl, md, NULL);
+	for (size_t i = 0; i < dl && i * 2 < hexchars; i++) {
+		out[i * 2] = hexdigits[d[i] >> 4];
+		out[i * 2 + 1] = hexdigits[d[i] & 15];
+	}
 	out[hexchars] = 0;
 }
 
@@ -160,7 +180,7 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 	join_dec(ja3, sizeof(ja3), &curves);
 	strcat(ja3, ",");
 	join_dec(ja3, sizeof(ja3), &formats);
-	digest_hex("MD5", ja3, out->ja3, 32);
+	digest_hex(EVP_md5(), ja3, out->ja3, 32);
 
 	/* JA4: t<version><d|i><#ciphers><#extensions><alpn first+last>_<sorted ciphers>_<sorted extensions>_<sigalgs> */
 	const char *ver = out->version == 0x0304 ? "13" : out->version == 0x0303 ? "12" : out->version == 0x0302 ? "11"
@@ -179,7 +199,7 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 	memcpy(sorted, ciphers.v, ciphers.n * sizeof(uint16_t));
 	qsort(sorted, ciphers.n, sizeof(uint16_t), cmp16);
 	join_hex(text, sizeof(text), sorted, ciphers.n);
-	if (ciphers.n) digest_hex("SHA256", text, hb, 12);
+	if (ciphers.n) digest_hex(EVP_sha256(), text, hb, 12);
 	size_t ne = 0;
 	for (size_t i = 0; i < exts.n; i++)
 		if (exts.v[i] != 0 && exts.v[i] != 16) sorted[ne++] = exts.v[i]; /* SNI and ALPN are in part a */
@@ -190,7 +210,7 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 		strcat(text, "_");
 		join_hex(text, sizeof(text), sigalgs.v, sigalgs.n);
 	}
-	if (ne) digest_hex("SHA256", text, hc, 12);
+	if (ne) digest_hex(EVP_sha256(), text, hc, 12);
 	snprintf(out->ja4, sizeof(out->ja4), "%.10s_%.12s_%.12s", a, hb, hc);
 	return true;
 }

@@ -97,9 +97,9 @@ bool flow_is_encrypted(const struct flowrec *r)
 static int cmp_hour(const void *pa, const void *pb)
 {
 	const struct flow_hour *a = pa, *b = pb;
-	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
 	int c = ipaddr_cmp(&a->host, &b->host);
 	if (c) return c;
+	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
 	if ((c = ipaddr_cmp(&a->peer, &b->peer))) return c;
 	if (a->port != b->port) return a->port < b->port ? -1 : 1;
 	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
@@ -121,9 +121,16 @@ static void add_name(char *names, size_t cap, const char *n)
 	memcpy(names + len, n, nl + 1);
 }
 
+static int cmp_hour_at(const void *pa, const void *pb, void *ctx)
+{
+	const struct flow_hour *v = ctx;
+	return cmp_hour(&v[*(const uint32_t *)pa], &v[*(const uint32_t *)pb]);
+}
+
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 {
-	/* each flow gives one row per internal side; merged after sorting */
+	/* each flow gives one row per internal side; rows are sorted through an
+	 * index (they are large) and merged */
 	struct flow_hour *v = xcalloc(2 * s->n + 1, sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++) {
@@ -148,22 +155,43 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 			memcpy(h->cc, r->cc, 3);
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_hour);
-	size_t m = 0;
+	uint32_t *idx = xmalloc((n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
+	qsort_r(idx, n, sizeof(*idx), cmp_hour_at, v);
+	/* put v in that order in place, cycle by cycle (no second array) */
 	for (size_t i = 0; i < n; i++) {
-		if (m && !cmp_hour(&v[m - 1], &v[i])) {
+		if (idx[i] == i) continue;
+		struct flow_hour tmp = v[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = idx[j];
+			idx[j] = (uint32_t)j;
+			if (k == i) {
+				v[j] = tmp;
+				break;
+			}
+			v[j] = v[k];
+			j = k;
+		}
+	}
+	free(idx);
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct flow_hour *x = &v[k];
+		if (m && !cmp_hour(&v[m - 1], x)) {
 			struct flow_hour *d = &v[m - 1];
-			d->flows += v[i].flows;
-			d->bytes_up += v[i].bytes_up;
-			d->bytes_down += v[i].bytes_down;
-			d->pkts_up += v[i].pkts_up;
-			d->pkts_down += v[i].pkts_down;
-			for (char *p = v[i].names, *save = NULL, *t = strtok_r(p, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			d->flows += x->flows;
+			d->bytes_up += x->bytes_up;
+			d->bytes_down += x->bytes_down;
+			d->pkts_up += x->pkts_up;
+			d->pkts_down += x->pkts_down;
+			for (char *save = NULL, *t = strtok_r(x->names, ",", &save); t; t = strtok_r(NULL, ",", &save))
 				add_name(d->names, sizeof(d->names), t);
-			if (!d->cc[0]) memcpy(d->cc, v[i].cc, 3);
+			if (!d->cc[0]) memcpy(d->cc, x->cc, 3);
 			continue;
 		}
-		v[m++] = v[i];
+		if (m != k) v[m] = *x;
+		m++;
 	}
 	*ret = v;
 	return m;

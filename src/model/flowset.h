@@ -71,5 +71,5 @@ struct flow_hour {
 	char cc[3];               /* peer's country */
 };
 
-/* Summaries of s, sorted by hour, host, peer, port; the caller frees *ret. */
+/* Summaries of s, sorted by host, hour, peer, port; the caller frees *ret. */
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);

@@ -192,6 +192,8 @@ segment:;
 	return 1;
 }
 
+static int finish(struct site_config *c, const char *path, int line, struct loader *l, struct dm_err *e);
+
 int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
 {
 	FILE *f = fopen(path, "r");
@@ -200,9 +202,23 @@ int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
 	struct loader l = { c, &inner, 0 };
 	int line = ini_parse_file(f, on_value, &l);
 	fclose(f);
+	return finish(c, path, line, &l, e);
+}
+
+int site_config_parse(struct site_config *c, const char *text, const char *name, struct dm_err *e)
+{
+	struct dm_err inner = { "" };
+	struct loader l = { c, &inner, 0 };
+	return finish(c, name, ini_parse_string(text, on_value, &l), &l, e);
+}
+
+/* What ini_parse_* returned: 0, the first bad line, or <0 when it could not read. */
+static int finish(struct site_config *c, const char *path, int line, struct loader *l, struct dm_err *e)
+{
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	if (line > 0 && !l.err) return dm_fail(e, DM_EINPUT, "%s: line %d: not INI syntax (key = value, [section])", path, line);
-	if (line != 0) return dm_fail(e, DM_EINPUT, "%s: line %d: %s", path, line, inner.msg);
+	if (line < 0) return dm_fail(e, DM_EINPUT, "%s: could not be read", path);
+	if (line > 0 && !l->err) return dm_fail(e, DM_EINPUT, "%s: line %d: not INI syntax (key = value, [section])", path, line);
+	if (line > 0) return dm_fail(e, DM_EINPUT, "%s: line %d: %s", path, line, l->e->msg);
 	for (size_t i = 0; i < c->n_segments; i++)
 		if (!c->segments[i].cidrs.n)
 			return dm_fail(e, DM_EINPUT, "%s: [segment %s] has no cidr", path, c->segments[i].name);

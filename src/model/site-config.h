@@ -37,6 +37,8 @@ void site_config_defaults(struct site_config *c);
 /* Reads path over the defaults. An unknown section or key, or a bad value,
  * is an error naming file and line. Applies the time zone to the process. */
 int site_config_load(struct site_config *c, const char *path, struct dm_err *e);
+/* The same from text in memory; name stands for the file in messages. */
+int site_config_parse(struct site_config *c, const char *text, const char *name, struct dm_err *e);
 void site_config_release(struct site_config *c);
 
 /* Where the site's clocks are: local weekday (0 Sunday) and minute of day. */

@@ -41,9 +41,25 @@ int ipaddr_parse(const char *s, struct ipaddr *ret)
 	return DM_EINPUT;
 }
 
+/* By hand: flow summaries and reports format millions of addresses, and
+ * snprintf was a tenth of a pcap ingest. */
 void ipv4_fmt(uint32_t a, char *out, size_t n)
 {
-	snprintf(out, n, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	char tmp[16], *p = tmp;
+	for (int shift = 24; shift >= 0; shift -= 8) {
+		unsigned v = (a >> shift) & 255;
+		if (v >= 100) *p++ = (char)('0' + v / 100);
+		if (v >= 10) *p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = shift ? '.' : 0;
+	}
+	if (!n) return;
+	size_t len = (size_t)(p - tmp);
+	if (len > n) {
+		len = n;
+		tmp[n - 1] = 0;
+	}
+	memcpy(out, tmp, len);
 }
 
 void ipaddr_fmt(const struct ipaddr *a, char *out, size_t n)

@@ -89,12 +89,13 @@ static int one_row(struct store *s, sqlite3_stmt *st, const char *what)
 int sq_flow_coverage(struct store *s, double *first, double *last)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT min(hour), max(hour) FROM flow_hour", -1, &st, NULL))
+	/* what each input covered, kept when it was saved: no scan of the hours */
+	if (sqlite3_prepare_v2(s->db, "SELECT min(first), max(last) FROM flow_input", -1, &st, NULL))
 		return sq_fail(s, NULL, "flow summaries");
 	int r = one_row(s, st, "flow summaries");
 	if (r == 1) {
-		*first = sqlite3_column_int64(st, 0) * 3600.0;
-		*last = (sqlite3_column_int64(st, 1) + 1) * 3600.0;
+		*first = sqlite3_column_double(st, 0);
+		*last = sqlite3_column_double(st, 1);
 	}
 	sqlite3_finalize(st);
 	return r;

@@ -77,7 +77,6 @@ static const char *const migrations[] = {
 	"  flows INTEGER NOT NULL, bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,"
 	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL, names TEXT, country TEXT, last_run INTEGER,"
 	"  PRIMARY KEY (host, hour, peer, port, proto, inbound)) WITHOUT ROWID;"
-	"CREATE INDEX flow_hour_hour ON flow_hour(hour);"
 	"CREATE TABLE flow_input (digest TEXT PRIMARY KEY, run_id INTEGER, first REAL, last REAL, flows INTEGER);",
 };
 
@@ -133,7 +132,7 @@ static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 	close(fd);
 	struct store *s = xcalloc(1, sizeof(*s));
 	s->ops = &store_sqlite_ops;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: %s", path, sqlite3_errmsg(s->db));
 		sq_close(s);
 		return r;
@@ -507,6 +506,14 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 
 static const char *sq_errmsg(struct store *s) { return s->err; }
 
+/* In WAL mode a read transaction keeps the snapshot of its first read. */
+static int sq_read_begin(struct store *s)
+{
+	return sq_exec(s, "BEGIN DEFERRED; SELECT count(*) FROM runs;");
+}
+
+static int sq_read_end(struct store *s) { return sq_exec(s, "COMMIT"); }
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -518,6 +525,8 @@ const struct store_ops store_sqlite_ops = {
 	.load_results = sq_load_results,
 	.runs_list = sq_runs_list,
 	.errmsg = sq_errmsg,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS
 	STORE_SQLITE_FLOW_OPS
 };

@@ -71,3 +71,5 @@ int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double
 {
 	return OPS(s)->flow_host_hourly_up(s, host, from, to, fn, ctx);
 }
+int store_read_begin(struct store *s) { return OPS(s)->read_begin(s); }
+int store_read_end(struct store *s) { return OPS(s)->read_end(s); }

@@ -63,6 +63,8 @@ struct store_ops {
 	int (*vuln_any)(struct store *s);
 	int (*save_findings)(struct store *s, int64_t run, struct findings *fs);
 	int (*load_findings)(struct store *s, int64_t run, struct findings *fs);
+	int (*read_begin)(struct store *s);
+	int (*read_end)(struct store *s);
 	int (*flow_save_hours)(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
 			       bool *ret_known);
 	int (*flow_coverage)(struct store *s, double *first, double *last);
@@ -71,6 +73,10 @@ struct store_ops {
 				   void *ctx);
 };
 
+/* A consistent view for a series of reads: what other connections commit
+ * meanwhile is not seen until read_end. No writes in between. */
+int store_read_begin(struct store *s);
+int store_read_end(struct store *s);
 /* Flow summaries. An input is told by its digest (what was read, not its
  * file name): saving one already saved changes nothing and sets *ret_known. */
 int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,

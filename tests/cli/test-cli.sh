@@ -433,6 +433,8 @@ PY
 check traffic_history_across_runs_and_summaries t_history
 
 t_traffic_bad() { # a broken config, a GeoIP file that is not one, an unknown rule: one line each, exit 2
+	# (the documented example is a valid config)
+	"$D" flows "$OUT/f-ethernet.pcap" --config "$ROOT/data/dormant.conf.example" --db "$OUT/tb" -q || return 1
 	printf '[site]\nbusiness_hours = 9 to 5\n' >"$OUT/bad.conf"
 	"$D" flows "$OUT/f-ethernet.pcap" --config "$OUT/bad.conf" --db "$OUT/tb" 2>"$OUT/e"
 	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'bad.conf: line 2: business_hours "9 to 5": expected HH:MM-HH:MM' "$OUT/e" ||

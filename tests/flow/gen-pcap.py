@@ -12,6 +12,8 @@ JA4 definitions, independently of dormant's C).
 import hashlib
 import json
 import struct
+
+from pktlib import csum, ip4
 import sys
 
 out, truth_path = sys.argv[1], sys.argv[2]
@@ -21,16 +23,6 @@ T0 = 1763778000.0  # 2025-11-22 02:20:00 UTC
 packets = []
 truth = []
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-def ip4(a):
-    return bytes(int(x) for x in a.split("."))
 
 def ip6(a):
     import ipaddress

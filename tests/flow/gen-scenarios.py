@@ -19,6 +19,8 @@ import json
 import os
 import random
 import struct
+
+from pktlib import csum, ip4
 import subprocess
 import sys
 
@@ -31,16 +33,6 @@ END = T0 + 36 * HOUR
 SNAP = 128
 frames = []
 
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-def ip4(a):
-    return bytes(int(x) for x in a.split("."))
 
 def packet(t, src, dst, proto, l4, payload_len):
     """An IPv4 packet whose payload is l4 (captured) followed by payload_len bytes not captured."""
