@@ -34,7 +34,7 @@ struct source {                /* sequence tracking per exporter and domain */
 	uint32_t domain;
 	uint8_t version;
 	bool seen;
-	uint32_t next;
+	uint32_t next, last;       /* expected next sequence number; the last one seen */
 	double init_time;          /* IPFIX systemInitTimeMilliseconds, seconds; 0 unknown */
 };
 
@@ -107,7 +107,11 @@ static void sequence(struct nf_decoder *d, const struct ipaddr *ex, uint32_t dom
 {
 	struct source *s = source_of(d, ex, domain, version);
 	if (!s) return;
-	if (s->seen && seq != s->next) {
+	/* RFC 7011 numbers a message by the records sent before it; some
+	 * exporters (softflowd 1.1) count its own records in as well: either
+	 * way nothing was lost */
+	bool inclusive = version == 10 && seq - advance == s->last;
+	if (s->seen && seq != s->next && !inclusive) {
 		uint32_t missing = seq - s->next;
 		/* an exporter restart or reordering looks like a huge jump: counted as a gap, not as losses */
 		d->st.seq_gaps++;
@@ -115,6 +119,7 @@ static void sequence(struct nf_decoder *d, const struct ipaddr *ex, uint32_t dom
 	}
 	s->seen = true;
 	s->next = seq + advance;
+	s->last = seq;
 }
 
 static void to_addr(const uint8_t *p, size_t len, struct ipaddr *a)

@@ -29,8 +29,31 @@ static uint8_t app_of(const char *s)
 
 static uint32_t clamp32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
 
-void flowset_add(struct flowset *s, const struct obs_flow *f)
+/* A one-way record (NetFlow, IPFIX without biflow counts) sent by the side
+ * that answers: from a service port to an ephemeral one. (Its TCP flags
+ * cannot tell: they are OR-ed over the flow, SYN and ACK on both sides.) */
+static bool is_reply(const struct obs_flow *f)
 {
+	if (f->pkts_in || f->bytes_in) return false;
+	return (f->proto == 6 || f->proto == 17) && f->sport < 1024 && f->dport >= 1024;
+}
+
+void flowset_add(struct flowset *s, const struct obs_flow *flow)
+{
+	struct obs_flow turned;
+	const struct obs_flow *f = flow;
+	if (is_reply(flow)) { /* the way round a conversation is: opener first */
+		turned = *flow;
+		turned.src = flow->dst;
+		turned.dst = flow->src;
+		turned.sport = flow->dport;
+		turned.dport = flow->sport;
+		turned.bytes_in = flow->bytes_out;
+		turned.pkts_in = flow->pkts_out;
+		turned.flags_in = flow->flags_out;
+		turned.bytes_out = turned.pkts_out = turned.flags_out = 0;
+		f = &turned;
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 4096;
 		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
@@ -78,7 +101,9 @@ bool flow_is_background(const struct flowrec *r)
 bool flow_is_failed(const struct flowrec *r)
 {
 	if (r->proto != 6) return false;
-	if (r->pkts_in == 0) return true;
+	/* nothing came back: failed when the opener sent SYNs and never an ACK
+	 * (a one-way NetFlow record of a real connection carries the ACK) */
+	if (r->pkts_in == 0 && !r->bytes_in) return !(r->flags_out & 0x10);
 	/* answered only by RST, never SYN-ACK, no data: refused */
 	return (r->flags_in & 0x04) && !(r->flags_in & 0x02) && r->bytes_in <= 60u * r->pkts_in;
 }

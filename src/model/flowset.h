@@ -36,6 +36,8 @@ struct flowset {
 };
 
 void flowset_init(struct flowset *s);
+/* One-way records of the answering side (NetFlow) are turned round so the
+ * opener is src, as in a conversation. */
 void flowset_add(struct flowset *s, const struct obs_flow *f);
 void flowset_release(struct flowset *s);
 const char *flowset_name(const struct flowset *s, const struct flowrec *r);
