@@ -148,6 +148,7 @@ int cmd_collect(int argc, char **argv)
 		opts_help(stdout, "dormant collect --listen ADDR:PORT [options]",
 			  "A NetFlow v5, v9 and IPFIX collector: export packets in, flow records out (JSON Lines).",
 			  collect_opts, ARRAY_SIZE(collect_opts));
+		traffic_rules_help(stdout);
 		goto out;
 	}
 	if (!a.listen) {

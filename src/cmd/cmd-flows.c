@@ -149,6 +149,7 @@ int cmd_flows(int argc, char **argv)
 			  "capture; bidirectional 5-tuple flows with bytes and packets each way, TCP flags, and what the\n"
 			  "first packets say (TLS SNI, JA3, JA4, SSH versions, HTTP, DNS names of the addresses).",
 			  flows_opts, ARRAY_SIZE(flows_opts));
+		traffic_rules_help(stdout);
 		goto out;
 	}
 	if (!a.n_files && !a.iface) {

@@ -26,6 +26,14 @@ static int rules_check(const char *list, struct dm_err *e)
 	return r;
 }
 
+void traffic_rules_help(FILE *f)
+{
+	fprintf(f, "\nTraffic rules (default severity):\n");
+	for (size_t i = 0; i < traffic_rules_count; i++)
+		fprintf(f, "  %-28s %-9s %s\n", traffic_rules[i].id, severity_name(traffic_rules[i].severity),
+			traffic_rules[i].description);
+}
+
 int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e)
 {
 	switch (id) {

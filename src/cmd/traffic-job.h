@@ -25,6 +25,8 @@ enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON };
 	{ "--rules", T_RULES, true, "LIST", "run only these traffic rules (comma-separated ids)" },                     \
 	{ "--no-analyze", T_NOANALYZE, false, NULL, "only summarise the flows into the store; run no rule" },           \
 	{ "--fail-on", T_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" }
+/* The rules --rules accepts, for --help. */
+void traffic_rules_help(FILE *f);
 /* Handles the TRAFFIC_OPTS ids; 1 when id is not one of them. */
 int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e);
 

@@ -166,7 +166,7 @@ static struct obs_flow mkflow(const char *src, const char *dst, uint16_t dport, 
 	return f;
 }
 
-static bool geo_stub(void *ctx, const struct ipaddr *a, char cc[3])
+static bool country_by_first_octet(void *ctx, const struct ipaddr *a, char cc[3])
 {
 	(void)ctx;
 	if (a->family != AF_INET || a->v4 >> 24 != 91) return false;
@@ -188,7 +188,7 @@ static void test_hours(void)
 	flowset_add(&fs, &f);
 	f = mkflow("10.0.0.2", "10.0.0.1", 22, 7400, 7, 9); /* internal: a row for each side */
 	flowset_add(&fs, &f);
-	flowset_annotate(&fs, &c, geo_stub, NULL);
+	flowset_annotate(&fs, &c, country_by_first_octet, NULL);
 	struct flow_hour *h;
 	size_t n = flowset_hours(&fs, &h);
 	CHECK_INT(n, 3);
@@ -231,7 +231,7 @@ static void test_beacon_rule(void)
 		struct obs_flow f = mkflow("10.0.0.6", "91.1.1.1", 443, t, 400, 1200);
 		flowset_add(&fs, &f);
 	}
-	flowset_annotate(&fs, &c, geo_stub, NULL);
+	flowset_annotate(&fs, &c, country_by_first_octet, NULL);
 	struct traffic_input in = { &c, &fs, NULL };
 	struct findings out = { 0 };
 	CHECK_INT(analyze_traffic(&in, "beacon", &out), 0);
