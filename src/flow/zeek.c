@@ -41,23 +41,45 @@ static void damaged(struct reader *r, const char *why)
 
 static bool is_unset(struct reader *r, const char *v) { return !*v || !strcmp(v, r->unset) || !strcmp(v, r->empty); }
 
+/* Counts and times are parsed by hand: they are most of a line, and
+ * strtoull/strtod (locale, bases, exponents) were a third of the reading.
+ * Only plain decimal digits are accepted, as Zeek writes them. */
 static bool num_u64(const char *s, uint64_t *ret)
 {
 	if (!*s) return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end || errno || *s == '-') return false;
+	uint64_t v = 0;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (d > 9 || v > (UINT64_MAX - d) / 10) return false;
+		v = v * 10 + d;
+	}
 	*ret = v;
 	return true;
 }
 
+/* "1794758400.123456": seconds with up to 9 decimals; anything else
+ * (exponents, more digits) goes through strtod. */
 static bool num_double(const char *s, double *ret)
 {
 	if (!*s) return false;
-	char *end;
-	double v = strtod(s, &end);
-	if (*end || !(v >= 0) || v > 1e13) return false;
+	uint64_t whole = 0, frac = 0, scale = 1;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9' && whole < 100000000000000ull; p++) whole = whole * 10 + (uint64_t)(*p - '0');
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && scale < 1000000000ull; p++) {
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			scale *= 10;
+		}
+	}
+	double v;
+	if (!*p && p != s) {
+		v = (double)whole + (double)frac / (double)scale;
+	} else {
+		char *end;
+		v = strtod(s, &end);
+		if (*end) return false;
+	}
+	if (!(v >= 0) || v > 1e13) return false;
 	*ret = v;
 	return true;
 }
