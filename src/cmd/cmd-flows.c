@@ -107,6 +107,16 @@ static void on_progress(void *ctx, const struct capture_stats *st, uint64_t done
 		100 * frac, (unsigned long long)st->packets, rate / 1e6, (unsigned long long)fs.flows, fs.active, eta);
 }
 
+static void on_zeek_progress(void *ctx, const struct zeek_stats *zs, uint64_t done, uint64_t total)
+{
+	struct out *o = ctx;
+	double el = now_mono() - o->t0, frac = total ? (double)done / (double)total : 0;
+	char eta[16] = "?";
+	if (frac > 0.01) fmt_duration(el / frac - el, eta, sizeof(eta));
+	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu lines %.2f M/s, %llu flows, ETA %s", o->file, 100 * frac,
+		(unsigned long long)zs->lines, el > 0 ? (double)zs->lines / el / 1e6 : 0, (unsigned long long)o->flows, eta);
+}
+
 /* A conn.log (TSV or JSON, plain or gzip) rather than a capture. */
 static bool is_zeek(const char *path)
 {
@@ -183,7 +193,8 @@ int cmd_flows(int argc, char **argv)
 		for (int i = 0; i < a.n_files; i++) {
 			o.file = a.files[i];
 			if (is_zeek(a.files[i])) {
-				r = zeek_read_file(a.files[i], &sink, &zs, &e);
+				struct zeek_progress zp = { tty ? on_zeek_progress : NULL, &o };
+				r = zeek_read_file(a.files[i], &sink, &zs, &zp, &e);
 				zeek_files++;
 			} else {
 				r = capture_file(a.files[i], &cc, ft, &st, &e);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <stdio_ext.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 enum col { C_TS, C_OH, C_OP, C_RH, C_RP, C_PROTO, C_SERVICE, C_DURATION, C_OBYTES, C_RBYTES, C_STATE, C_OPKTS,
@@ -253,8 +254,16 @@ static bool is_gzip(const char *path)
 	return a == 0x1f && b == 0x8b;
 }
 
-static int read_plain(const char *path, struct reader *r, struct zeek_stats *st, struct dm_err *e)
+static uint64_t file_size(const char *path)
 {
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
+static int read_plain(const char *path, struct reader *r, struct zeek_stats *st, const struct zeek_progress *pg,
+		      struct dm_err *e)
+{
+	uint64_t total = pg ? file_size(path) : 0;
 	FILE *f = fopen(path, "rb");
 	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
 	setvbuf(f, NULL, _IOFBF, 1 << 18);
@@ -270,6 +279,7 @@ static int read_plain(const char *path, struct reader *r, struct zeek_stats *st,
 			continue;
 		}
 		one_line(r, line, (size_t)n);
+		if (pg && !(st->lines & 0xffff)) pg->fn(pg->ctx, st, (uint64_t)ftello(f), total);
 	}
 	int err = ferror(f) ? errno : 0;
 	fclose(f);
@@ -278,15 +288,18 @@ static int read_plain(const char *path, struct reader *r, struct zeek_stats *st,
 	return 0;
 }
 
-int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_stats *st, struct dm_err *e)
+int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_stats *st,
+		   const struct zeek_progress *pg, struct dm_err *e)
 {
 	struct reader r;
 	reader_init(&r, path, sink, st);
 	int rc = 0;
+	if (pg && !pg->fn) pg = NULL;
 	if (!is_gzip(path)) {
-		if ((rc = read_plain(path, &r, st, e)) < 0) return rc;
+		if ((rc = read_plain(path, &r, st, pg, e)) < 0) return rc;
 		goto check;
 	}
+	uint64_t total = pg ? file_size(path) : 0;
 	gzFile f = gzopen(path, "rb");
 	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno ? errno : ENOMEM));
 	gzbuffer(f, 1 << 18);
@@ -303,6 +316,7 @@ int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_s
 			continue;
 		}
 		one_line(&r, line, n);
+		if (pg && !(st->lines & 0xffff)) pg->fn(pg->ctx, st, (uint64_t)gzoffset(f), total);
 	}
 	int zerr;
 	const char *msg = gzerror(f, &zerr);
