@@ -16,6 +16,7 @@ static const struct {
 	{ "diff", cmd_diff, "what changed between two runs" },
 	{ "flows", cmd_flows, "traffic into flows: pcap/pcapng files or live capture; TLS SNI/JA3/JA4, SSH, DNS" },
 	{ "collect", cmd_collect, "NetFlow v5/v9/IPFIX collector: export packets into flow records" },
+	{ "inventory", cmd_inventory, "the asset register: import a CSV of what you own, list it" },
 	{ "vulndb", cmd_vulndb, "offline vulnerability data: import NVD/KEV/EPSS/CVE 5, stats, lookup, match" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
 };

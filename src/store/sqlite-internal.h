@@ -56,3 +56,7 @@ int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double fr
 #define STORE_SQLITE_FLOW_OPS                                                                              \
 	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                          \
 	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up,
+
+int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when);
+int sq_inventory_load(struct store *s, struct inventory *inv);
+#define STORE_SQLITE_INVENTORY_OPS .inventory_replace = sq_inventory_replace, .inventory_load = sq_inventory_load,

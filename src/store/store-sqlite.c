@@ -78,6 +78,10 @@ static const char *const migrations[] = {
 	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL, names TEXT, country TEXT, last_run INTEGER,"
 	"  PRIMARY KEY (host, hour, peer, port, proto, inbound)) WITHOUT ROWID;"
 	"CREATE TABLE flow_input (digest TEXT PRIMARY KEY, run_id INTEGER, first REAL, last REAL, flows INTEGER);",
+	/* 6: the asset register, replaced as a whole by each import */
+	"CREATE TABLE inventory ("
+	"  ip TEXT PRIMARY KEY, mac TEXT, hostname TEXT, owner TEXT, role TEXT, status TEXT NOT NULL,"
+	"  expires REAL, line INTEGER, source TEXT, imported REAL NOT NULL);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -529,4 +533,5 @@ const struct store_ops store_sqlite_ops = {
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS
 	STORE_SQLITE_FLOW_OPS
+	STORE_SQLITE_INVENTORY_OPS
 };

@@ -73,3 +73,8 @@ int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double
 }
 int store_read_begin(struct store *s) { return OPS(s)->read_begin(s); }
 int store_read_end(struct store *s) { return OPS(s)->read_end(s); }
+int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when)
+{
+	return OPS(s)->inventory_replace(s, inv, source, when);
+}
+int store_inventory_load(struct store *s, struct inventory *inv) { return OPS(s)->inventory_load(s, inv); }

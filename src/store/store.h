@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "model/finding.h"
 #include "model/flowset.h"
+#include "model/inventory.h"
 #include "model/resultset.h"
 #include "model/vuln.h"
 
@@ -63,6 +64,8 @@ struct store_ops {
 	int (*vuln_any)(struct store *s);
 	int (*save_findings)(struct store *s, int64_t run, struct findings *fs);
 	int (*load_findings)(struct store *s, int64_t run, struct findings *fs);
+	int (*inventory_replace)(struct store *s, const struct inventory *inv, const char *source, double when);
+	int (*inventory_load)(struct store *s, struct inventory *inv);
 	int (*read_begin)(struct store *s);
 	int (*read_end)(struct store *s);
 	int (*flow_save_hours)(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
@@ -73,6 +76,9 @@ struct store_ops {
 				   void *ctx);
 };
 
+/* The asset register: an import replaces it whole, in one transaction. */
+int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when);
+int store_inventory_load(struct store *s, struct inventory *inv);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s);

@@ -465,5 +465,54 @@ t_traffic_bad() { # a broken config, a GeoIP file that is not one, an unknown ru
 }
 check traffic_bad_config_geoip_rules t_traffic_bad
 
+# --- inventory: the asset register -----------------------------------------------------
+t_inventory() {
+	cat >"$OUT/inv.csv" <<'CSV'
+ip,MAC,hostname,owner,role,status,expires,location
+10.1.0.11,AA-BB-CC-00-11-22,ws-11,"Smith, John",workstation,active,,room 1
+10.9.0.5,,testbox,lab,server,test,2026-06-30,lab
+10.20.0.30,,"backup
+server",ops,server,decommissioned,,
+2001:db8::5,aabb.ccdd.eeff,v6host,ops,server,spare,2027-01-01,
+CSV
+	"$D" inventory import "$OUT/inv.csv" --db "$OUT/inv.db" >"$OUT/o" 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
+	grep -q '4 assets .* (1 active, 1 test, 1 spare, 1 decommissioned); the register had 0' "$OUT/o" &&
+		grep -q 'line 1: column "location" is not one dormant reads .*: ignored' "$OUT/e" || { cat "$OUT/o" "$OUT/e"; return 1; }
+	"$D" inventory list --db "$OUT/inv.db" --json >"$OUT/inv.jsonl" || return 1
+	python3 - "$OUT/inv.jsonl" <<'PY' || return 1
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["ip"] for r in rows] == ["10.1.0.11", "10.9.0.5", "10.20.0.30", "2001:db8::5"], rows
+assert rows[0]["mac"] == "aa:bb:cc:00:11:22" and rows[0]["owner"] == "Smith, John", rows[0]
+assert rows[1]["status"] == "test" and rows[1]["expires"] == "2026-06-30", rows[1]
+assert rows[2]["hostname"] == "backup\nserver" and rows[2]["line"] == 4, rows[2]
+assert rows[3]["mac"] == "aa:bb:cc:dd:ee:ff" and rows[3]["status"] == "spare", rows[3]
+PY
+	# bad files: one line naming file and line, exit 2, the register unchanged
+	local f
+	printf 'ip,status\n10.0.0.1,active\n10.0.0.2,retired\n' >"$OUT/b1.csv"
+	printf 'ip,expires\n10.0.0.1,30/06/2026\n' >"$OUT/b2.csv"
+	printf 'ip\n10.0.0.1\n10.0.0.2\n10.0.0.1\n' >"$OUT/b3.csv"
+	printf 'ip,hostname\n10.0.0.1,"never closed\n' >"$OUT/b4.csv"
+	printf 'host,owner\nx,y\n' >"$OUT/b5.csv"
+	printf 'ip,mac\n10.0.0.1,aa:bb:cc\n' >"$OUT/b6.csv"
+	printf 'ip\n10.0.0.0/24\n' >"$OUT/b7.csv"
+	local want=('b1.csv: line 3: status "retired": expected active, test, spare or decommissioned'
+		'b2.csv: line 2: expires "30/06/2026": expected a date as YYYY-MM-DD'
+		'b3.csv: line 4: 10.0.0.1 is already on line 2'
+		'b4.csv: line 2: a quoted field is never closed'
+		'b5.csv: line 1: no "ip" column in the header'
+		'b6.csv: line 2: mac "aa:bb:cc": expected six bytes'
+		'b7.csv: line 2: ip "10.0.0.0/24": not an IPv4 or IPv6 address')
+	for f in 1 2 3 4 5 6 7; do
+		"$D" inventory import "$OUT/b$f.csv" --db "$OUT/inv.db" 2>"$OUT/e" >/dev/null
+		[ $? = 2 ] && grep -q "dormant: inventory: .*${want[$((f - 1))]}" "$OUT/e" || { echo "b$f"; cat "$OUT/e"; return 1; }
+	done
+	[ "$("$D" inventory list --db "$OUT/inv.db" --json | wc -l)" = 4 ] || { echo "a bad file changed the register"; return 1; }
+	"$D" inventory frob 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'unknown action "frob"' "$OUT/e"
+}
+check inventory_import_list_and_bad_rows t_inventory
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,4 +1,5 @@
-/* Fuzz target: the traffic rules and the site config. The input's first
+/* Fuzz target: the traffic rules, the site config and the asset register
+ * (the whole input is also read as an inventory CSV). The input's first
  * bytes up to a NUL are a site config (INI, parsed from memory); the rest is
  * read as 40-byte flow records (addresses from small pools so that hosts,
  * peers and segments repeat; times within a few days; sizes and flags as
@@ -6,6 +7,7 @@
  * may crash, hang or leave a finding without its evidence. */
 #include "fuzz.h"
 #include "analyze/traffic.h"
+#include "model/inventory.h"
 #include "base/log.h"
 #include <string.h>
 
@@ -29,6 +31,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 1 << 16) return 0;
 	log_level = LOG_QUIET;
+	struct inventory inv = { 0 };
+	struct dm_err ie = { "" };
+	if (inventory_parse_csv("fuzz.csv", (const char *)data, size, &inv, &ie) < 0 && (!ie.msg[0] || inv.n)) __builtin_trap();
+	for (size_t i = 1; i < inv.n; i++)
+		if (ipaddr_cmp(&inv.v[i - 1].ip, &inv.v[i].ip) >= 0) __builtin_trap(); /* sorted, no duplicates */
+	inventory_release(&inv);
 	const uint8_t *nul = memchr(data, 0, size);
 	size_t clen = nul ? (size_t)(nul - data) : 0;
 	struct site_config cfg;

@@ -1,0 +1,183 @@
+/* `dormant inventory import FILE` and `dormant inventory list`: the asset
+ * register. An import checks every row first and replaces the register in
+ * one transaction, so a bad file changes nothing. */
+#include "cmd/cmd.h"
+#include "cmd/opts.h"
+#include "base/buf.h"
+#include "base/escape.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include "model/inventory.h"
+#include "store/store.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+enum { I_DB = 1, I_JSON, I_QUIET, I_HELP };
+
+static const struct opt inventory_opts[] = {
+	{ "--db", I_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--json", I_JSON, false, NULL, "list: JSON Lines \"inventory\" records" },
+	{ "-q", I_QUIET, false, NULL, "quiet: errors only" },
+	{ "--help", I_HELP, false, NULL, "this help" },
+	{ "-h", I_HELP, false, NULL, NULL },
+};
+
+struct inventory_args {
+	const char *db;
+	bool json, help;
+	char **pos;
+	int n_pos;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	(void)name;
+	(void)e;
+	struct inventory_args *a = ctx;
+	switch (id) {
+	case 0: a->pos[a->n_pos++] = (char *)arg; return 0;
+	case I_DB: a->db = arg; return 0;
+	case I_JSON: a->json = true; return 0;
+	case I_QUIET: log_level = LOG_WARN; return 0;
+	case I_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+/* The whole file: registers are small (a million rows is ~100 MB). */
+static int read_all(const char *path, struct buf *b, struct dm_err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	b->max = 1u << 30;
+	char chunk[65536];
+	size_t n;
+	int r = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, n) < 0) {
+			r = dm_fail(e, DM_ETOOBIG, "%s: larger than 1 GiB: not an asset register", path);
+			break;
+		}
+	if (!r && ferror(f)) r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	fclose(f);
+	return r;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return ipaddr_cmp(&((const struct inv_entry *)a)->ip, &((const struct inv_entry *)b)->ip);
+}
+
+static void fmt_day(double t, char *out, size_t n)
+{
+	if (t <= 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	time_t s = (time_t)t - 86400; /* stored as the end of the day */
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	strftime(out, n, "%Y-%m-%d", &tm);
+}
+
+static void list(const struct inventory *inv, bool json)
+{
+	struct buf b = BUF_INIT;
+	if (!json) printf("%-40s %-15s %-10s %-12s %-16s %-24s %s\n", "IP", "STATUS", "EXPIRES", "ROLE", "OWNER", "HOSTNAME", "MAC");
+	for (size_t i = 0; i < inv->n; i++) {
+		const struct inv_entry *en = &inv->v[i];
+		char ip[IPADDR_STRLEN], day[16];
+		ipaddr_fmt(&en->ip, ip, sizeof(ip));
+		fmt_day(en->expires, day, sizeof(day));
+		if (!json) {
+			printf("%-40s %-15s %-10s %-12.12s %-16.16s %-24.24s %s\n", ip, inv_status_name(en->status), day,
+			       *en->role ? en->role : "-", *en->owner ? en->owner : "-", *en->hostname ? en->hostname : "-",
+			       *en->mac ? en->mac : "-");
+			continue;
+		}
+		buf_reset(&b);
+		buf_printf(&b, "{\"type\":\"inventory\",\"ip\":\"%s\",\"status\":\"%s\"", ip, inv_status_name(en->status));
+		const char *keys[] = { "mac", "hostname", "owner", "role" };
+		const char *vals[] = { en->mac, en->hostname, en->owner, en->role };
+		for (size_t k = 0; k < 4; k++) {
+			buf_printf(&b, ",\"%s\":", keys[k]);
+			if (*vals[k]) json_put_str(&b, vals[k]);
+			else buf_puts(&b, "null");
+		}
+		if (en->expires > 0) buf_printf(&b, ",\"expires\":\"%s\"", day);
+		else buf_puts(&b, ",\"expires\":null");
+		buf_printf(&b, ",\"line\":%u}\n", en->line);
+		fwrite(b.data, 1, b.len, stdout);
+	}
+	buf_release(&b);
+}
+
+int cmd_inventory(int argc, char **argv)
+{
+	struct inventory_args a = { 0 };
+	struct dm_err e = { "" };
+	struct store *st = NULL;
+	struct inventory inv = { 0 }, old = { 0 };
+	struct buf file = BUF_INIT;
+	char *dbpath = NULL;
+	int r, code = EXIT_OK;
+	a.pos = xcalloc((size_t)argc + 1, sizeof(*a.pos));
+	if ((r = opts_parse(argc, argv, inventory_opts, ARRAY_SIZE(inventory_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help || a.n_pos == 0) {
+		opts_help(a.help ? stdout : stderr, "dormant inventory import FILE\n       dormant inventory list",
+			  "The asset register: a CSV file with a header naming its columns (ip, mac, hostname, owner,\n"
+			  "role, status = active|test|spare|decommissioned, expires = YYYY-MM-DD; other columns are\n"
+			  "ignored with a warning). Every row is checked first; an import replaces the register whole.",
+			  inventory_opts, ARRAY_SIZE(inventory_opts));
+		code = a.help ? EXIT_OK : EXIT_USAGE;
+		goto out;
+	}
+	const char *sub = a.pos[0];
+	if (strcmp(sub, "import") && strcmp(sub, "list")) {
+		r = dm_fail(&e, DM_EINPUT, "unknown action \"%s\": expected import or list", sub);
+		goto fail;
+	}
+	if (!strcmp(sub, "import") && a.n_pos != 2) {
+		r = dm_fail(&e, DM_EINPUT, "import needs one file (the whole register)");
+		goto fail;
+	}
+	if (!strcmp(sub, "import")) { /* checked before the store is touched */
+		if ((r = read_all(a.pos[1], &file, &e)) < 0) goto fail;
+		if ((r = inventory_parse_csv(a.pos[1], file.data ? file.data : "", file.len, &inv, &e)) < 0) goto fail;
+	}
+	dbpath = a.db ? xstrdup(a.db) : store_default_path();
+	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
+	if (!strcmp(sub, "import")) {
+		if ((r = store_inventory_load(st, &old)) < 0 ||
+		    (r = store_inventory_replace(st, &inv, a.pos[1], now_real())) < 0) {
+			r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
+			goto fail;
+		}
+		size_t by[4] = { 0 };
+		for (size_t i = 0; i < inv.n; i++) by[inv.v[i].status]++;
+		if (log_level >= LOG_INFO)
+			printf("%zu assets from %s (%zu active, %zu test, %zu spare, %zu decommissioned); the register had %zu\n",
+			       inv.n, a.pos[1], by[INV_ACTIVE], by[INV_TEST], by[INV_SPARE], by[INV_DECOMMISSIONED], old.n);
+	} else {
+		if ((r = store_inventory_load(st, &inv)) < 0) {
+			r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
+			goto fail;
+		}
+		qsort(inv.v, inv.n, sizeof(*inv.v), cmp_entry);
+		list(&inv, a.json);
+	}
+	goto out;
+fail:
+	code = cmd_error("inventory", r, &e);
+out:
+	inventory_release(&inv);
+	inventory_release(&old);
+	buf_release(&file);
+	store_close(st);
+	free(dbpath);
+	free(a.pos);
+	return code;
+}

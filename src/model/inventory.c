@@ -1,0 +1,176 @@
+#include "model/inventory.h"
+#include "base/csv.h"
+#include "base/log.h"
+#include "base/util.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static const char *const status_names[] = { "active", "test", "spare", "decommissioned" };
+
+const char *inv_status_name(enum inv_status s) { return (unsigned)s < ARRAY_SIZE(status_names) ? status_names[s] : "?"; }
+
+int inv_status_parse(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(status_names); i++)
+		if (!strcasecmp(s, status_names[i])) return (int)i;
+	return -1;
+}
+
+enum col { C_IP, C_MAC, C_HOST, C_OWNER, C_ROLE, C_STATUS, C_EXPIRES, C_N };
+static const char *const col_names[C_N] = { "ip", "mac", "hostname", "owner", "role", "status", "expires" };
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1])) s[--n] = 0;
+	size_t k = 0;
+	while (s[k] && isspace((unsigned char)s[k])) k++;
+	if (k) memmove(s, s + k, n - k + 1);
+}
+
+/* aa:bb:cc:dd:ee:ff, aa-bb-..., or aabb.ccdd.eeff; written lower case with colons */
+static int parse_mac(const char *s, char out[18])
+{
+	unsigned char b[6];
+	int n = 0;
+	for (const char *p = s; *p && n < 12; p++) {
+		if (*p == ':' || *p == '-' || *p == '.') continue;
+		int v = isdigit((unsigned char)*p) ? *p - '0' : isxdigit((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10 : -1;
+		if (v < 0) return -1;
+		if (n % 2 == 0) b[n / 2] = (unsigned char)(v << 4);
+		else b[n / 2] |= (unsigned char)v;
+		n++;
+		if (n == 12 && p[1]) return -1;
+	}
+	if (n != 12) return -1;
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+	return 0;
+}
+
+/* YYYY-MM-DD: the whole day counts, so it expires at its end (UTC). */
+static int parse_date(const char *s, double *ret)
+{
+	struct tm tm = { 0 };
+	int y, m, d, n = 0;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] || n != 10 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	time_t t = timegm(&tm);
+	struct tm back;
+	gmtime_r(&t, &back);
+	if (back.tm_mday != d || back.tm_mon != m - 1) return -1; /* 2026-02-30 */
+	*ret = (double)t + 86400;
+	return 0;
+}
+
+static int cmp_ip(const void *a, const void *b)
+{
+	int c = ipaddr_cmp(&((const struct inv_entry *)a)->ip, &((const struct inv_entry *)b)->ip);
+	return c ? c : (int)((const struct inv_entry *)a)->line - (int)((const struct inv_entry *)b)->line;
+}
+
+int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e)
+{
+	struct csv c;
+	csv_init(&c, data, len, ',');
+	int r = csv_next(&c, name, e), pos[C_N];
+	for (int k = 0; k < C_N; k++) pos[k] = -1;
+	if (r == 0) r = dm_fail(e, DM_EINPUT, "%s: empty: expected a header line (ip,mac,hostname,owner,role,status,expires)", name);
+	if (r < 0) goto out;
+	/* a header from a semicolon-separated export: read it again that way */
+	if (c.n == 1 && strchr(c.fields[0], ';')) {
+		csv_release(&c);
+		csv_init(&c, data, len, ';');
+		csv_next(&c, name, e);
+	}
+	for (size_t i = 0; i < c.n; i++) {
+		char h[64];
+		snprintf(h, sizeof(h), "%s", c.fields[i]);
+		trim(h);
+		for (char *p = h; *p; p++) *p = (char)tolower((unsigned char)*p);
+		int k = 0;
+		while (k < C_N && strcmp(h, col_names[k])) k++;
+		if (k == C_N) {
+			log_warn("%s: line %zu: column \"%s\" is not one dormant reads (ip, mac, hostname, owner, role, status, "
+				 "expires): ignored", name, c.line, h);
+			out->ignored_columns++;
+			continue;
+		}
+		if (pos[k] >= 0) {
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: column \"%s\" given twice", name, c.line, h);
+			goto out;
+		}
+		pos[k] = (int)i;
+	}
+	if (pos[C_IP] < 0) {
+		r = dm_fail(e, DM_EINPUT, "%s: line %zu: no \"ip\" column in the header", name, c.line);
+		goto out;
+	}
+	while ((r = csv_next(&c, name, e)) == 1) {
+		struct inv_entry en = { .line = (unsigned)c.line };
+		char v[C_N][256];
+		for (int k = 0; k < C_N; k++) {
+			v[k][0] = 0;
+			if (pos[k] >= 0 && (size_t)pos[k] < c.n) snprintf(v[k], sizeof(v[k]), "%s", c.fields[pos[k]]);
+			trim(v[k]);
+		}
+		if ((size_t)pos[C_IP] >= c.n || !v[C_IP][0]) {
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: no address in the ip column", name, c.line);
+			goto out;
+		}
+		if (ipaddr_parse(v[C_IP], &en.ip) < 0) {
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: ip \"%.64s\": not an IPv4 or IPv6 address", name, c.line, v[C_IP]);
+			goto out;
+		}
+		if (v[C_MAC][0] && parse_mac(v[C_MAC], en.mac) < 0) {
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: mac \"%.64s\": expected six bytes in hex (aa:bb:cc:dd:ee:ff)", name,
+				    c.line, v[C_MAC]);
+			goto out;
+		}
+		int st = v[C_STATUS][0] ? inv_status_parse(v[C_STATUS]) : INV_ACTIVE;
+		if (st < 0) {
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: status \"%.64s\": expected active, test, spare or decommissioned",
+				    name, c.line, v[C_STATUS]);
+			goto out;
+		}
+		en.status = (enum inv_status)st;
+		if (v[C_EXPIRES][0] && parse_date(v[C_EXPIRES], &en.expires) < 0) {
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: expires \"%.64s\": expected a date as YYYY-MM-DD", name, c.line,
+				    v[C_EXPIRES]);
+			goto out;
+		}
+		snprintf(en.hostname, sizeof(en.hostname), "%s", v[C_HOST]);
+		snprintf(en.owner, sizeof(en.owner), "%.127s", v[C_OWNER]);
+		snprintf(en.role, sizeof(en.role), "%.63s", v[C_ROLE]);
+		if (out->n == out->cap) {
+			out->cap = out->cap ? 2 * out->cap : 64;
+			out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
+		}
+		out->v[out->n++] = en;
+	}
+	if (r < 0) goto out;
+	if (out->n) qsort(out->v, out->n, sizeof(*out->v), cmp_ip);
+	for (size_t i = 1; i < out->n; i++)
+		if (!ipaddr_cmp(&out->v[i - 1].ip, &out->v[i].ip)) {
+			char ip[IPADDR_STRLEN];
+			ipaddr_fmt(&out->v[i].ip, ip, sizeof(ip));
+			r = dm_fail(e, DM_EINPUT, "%s: line %u: %s is already on line %u", name, out->v[i].line, ip,
+				    out->v[i - 1].line);
+			goto out;
+		}
+	r = 0;
+out:
+	csv_release(&c);
+	if (r < 0) out->n = 0; /* nothing of a bad file */
+	return r;
+}
+
+void inventory_release(struct inventory *inv)
+{
+	free(inv->v);
+	*inv = (struct inventory){ 0 };
+}

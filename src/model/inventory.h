@@ -1,0 +1,31 @@
+/* The asset register: what the organisation says it owns, from a CSV file
+ * with a header (ip, mac, hostname, owner, role, status, expires). Every
+ * row is checked; one bad row rejects the file, so an import is never
+ * half-applied. */
+#pragma once
+#include <stddef.h>
+#include "base/err.h"
+#include "net/addr.h"
+
+enum inv_status { INV_ACTIVE = 0, INV_TEST, INV_SPARE, INV_DECOMMISSIONED };
+
+struct inv_entry {
+	struct ipaddr ip;
+	char mac[18];        /* aa:bb:cc:dd:ee:ff or empty */
+	char hostname[256], owner[128], role[64];
+	enum inv_status status;
+	double expires;      /* end of the day given (UTC), 0 if none */
+	unsigned line;       /* in the file it came from */
+};
+
+struct inventory {
+	struct inv_entry *v;
+	size_t n, cap;
+	unsigned ignored_columns;
+};
+
+/* name stands for the file in messages. */
+int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e);
+void inventory_release(struct inventory *inv);
+const char *inv_status_name(enum inv_status s);
+int inv_status_parse(const char *s); /* <0 if unknown */
