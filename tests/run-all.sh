@@ -7,7 +7,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 2
 passed=0 failed=0 skipped=0
 LOG=$(mktemp --suffix=.dormant-suite)
-trap 'rm -f "$LOG"' EXIT
+XDG=$(mktemp -d --suffix=.dormant-xdg)
+trap 'rm -rf "$LOG" "$XDG"' EXIT
+# no suite may touch the user's own store (~/.local/share/dormant): a command
+# run without --db keeps its store here
+export XDG_DATA_HOME="$XDG"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

@@ -14,6 +14,7 @@ LAB="$HERE/lab.sh"
 D="$BUILD/dormant"
 OUT=$(mktemp -d --suffix=.dormant-labtest)
 DB="$OUT/db/dormant.db"
+export XDG_DATA_HOME="$OUT/xdg" # a command run without --db must not touch the user's store
 pass=0 fail=0
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
@@ -184,7 +185,7 @@ check vulnerable_services_ranked_with_confidence t_vulns
 # --- live capture: flows seen on the scanner's interface while it talks to the lab ---
 t_live_flows() {
 	# not through the in_ns function: $! must be dormant itself (ip netns exec execs it) to get the signals
-	ip netns exec "$P-scan" "$D" flows --iface s0 --filter "host 198.18.0.10 or host 198.18.0.11" -oJ "$OUT/live.jsonl" \
+	ip netns exec "$P-scan" "$D" flows --iface s0 --filter "host 198.18.0.10 or host 198.18.0.11" --db "$DB" -oJ "$OUT/live.jsonl" \
 		>"$OUT/live.out" 2>"$OUT/live.err" &
 	local pid=$!
 	sleep 1
