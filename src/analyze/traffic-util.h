@@ -3,6 +3,7 @@
 #pragma once
 #include <stdint.h>
 #include "analyze/traffic.h"
+#include "analyze/evidence.h"
 #include "base/buf.h"
 
 /* Sorts v in place. */
@@ -36,13 +37,3 @@ struct wakeup {
 /* Internal hosts that were quiet (background chatter aside) for the
  * configured window and then opened a flow. */
 size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret);
-
-/* Evidence helpers: "key":"value" pairs with the comma handled. */
-void ev_str(struct buf *b, const char *key, const char *v);
-void ev_time(struct buf *b, const char *key, double t);
-void ev_addr(struct buf *b, const char *key, const struct ipaddr *a);
-/* A finding about one internal host, evidence and remediation owned by it. */
-void add_host_finding(struct findings *out, const char *rule, enum severity sev, double score,
-		      const struct ipaddr *host, const char *title, struct buf *evidence, const char *remediation,
-		      double first, double last);
-void fmt_bytes(uint64_t n, char *out, size_t len);

@@ -10,7 +10,6 @@
 #include "flow/zeek.h"
 #include "cmd/traffic-job.h"
 #include "model/finding.h"
-#include <zlib.h>
 #include "report/report.h"
 #include <errno.h>
 #include <signal.h>
@@ -117,17 +116,6 @@ static void on_zeek_progress(void *ctx, const struct zeek_stats *zs, uint64_t do
 		(unsigned long long)zs->lines, el > 0 ? (double)zs->lines / el / 1e6 : 0, (unsigned long long)o->flows, eta);
 }
 
-/* A conn.log (TSV or JSON, plain or gzip) rather than a capture. */
-static bool is_zeek(const char *path)
-{
-	gzFile f = gzopen(path, "rb");
-	if (!f) return false;
-	uint8_t head[512];
-	int n = gzread(f, head, sizeof(head));
-	gzclose(f);
-	return n > 0 && zeek_sniff(head, (size_t)n);
-}
-
 static volatile sig_atomic_t stop_flag, report_flag;
 static void on_stop(int sig) { (void)sig; stop_flag = 1; }
 static void on_usr1(int sig) { (void)sig; report_flag = 1; }
@@ -192,7 +180,7 @@ int cmd_flows(int argc, char **argv)
 	} else {
 		for (int i = 0; i < a.n_files; i++) {
 			o.file = a.files[i];
-			if (is_zeek(a.files[i])) {
+			if (traffic_file_is_zeek(a.files[i])) {
 				struct zeek_progress zp = { tty ? on_zeek_progress : NULL, &o };
 				r = zeek_read_file(a.files[i], &sink, &zs, &zp, &e);
 				zeek_files++;

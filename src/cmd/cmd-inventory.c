@@ -47,25 +47,6 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
-/* The whole file: registers are small (a million rows is ~100 MB). */
-static int read_all(const char *path, struct buf *b, struct dm_err *e)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
-	b->max = 1u << 30;
-	char chunk[65536];
-	size_t n;
-	int r = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(b, chunk, n) < 0) {
-			r = dm_fail(e, DM_ETOOBIG, "%s: larger than 1 GiB: not an asset register", path);
-			break;
-		}
-	if (!r && ferror(f)) r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
-	fclose(f);
-	return r;
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	return ipaddr_cmp(&((const struct inv_entry *)a)->ip, &((const struct inv_entry *)b)->ip);
@@ -121,7 +102,6 @@ int cmd_inventory(int argc, char **argv)
 	struct dm_err e = { "" };
 	struct store *st = NULL;
 	struct inventory inv = { 0 }, old = { 0 };
-	struct buf file = BUF_INIT;
 	char *dbpath = NULL;
 	int r, code = EXIT_OK;
 	a.pos = xcalloc((size_t)argc + 1, sizeof(*a.pos));
@@ -145,8 +125,7 @@ int cmd_inventory(int argc, char **argv)
 		goto fail;
 	}
 	if (!strcmp(sub, "import")) { /* checked before the store is touched */
-		if ((r = read_all(a.pos[1], &file, &e)) < 0) goto fail;
-		if ((r = inventory_parse_csv(a.pos[1], file.data ? file.data : "", file.len, &inv, &e)) < 0) goto fail;
+		if ((r = inventory_load_file(a.pos[1], &inv, &e)) < 0) goto fail;
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
@@ -175,7 +154,6 @@ fail:
 out:
 	inventory_release(&inv);
 	inventory_release(&old);
-	buf_release(&file);
 	store_close(st);
 	free(dbpath);
 	free(a.pos);

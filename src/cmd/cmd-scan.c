@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
+#include "cmd/audit-join.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
 #include "report/report-diff.h"
@@ -23,7 +24,7 @@ enum {
 	O_PORTS = 1, O_TOP, O_UDP, O_SYN, O_CONNECT, O_PN, O_SN, O_IL, O_EXCLUDE, O_EXCLUDE_FILE, O_PUBLIC,
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
-	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN,
+	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP,
 };
 
 static const struct opt scan_opts[] = {
@@ -37,6 +38,10 @@ static const struct opt scan_opts[] = {
 	{ "--min-confidence", O_MINCONF, true, "LEVEL", "report vulnerabilities at this confidence or above (low, medium, high)" },
 	{ "--no-vulns", O_NOVULN, false, NULL, "do not match services against the vulnerability data" },
 	{ "--fail-on", O_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" },
+	{ "--flows", O_FLOWS, true, "FILE", "audit: traffic (pcap, pcapng, Zeek conn.log) to judge use by; repeatable" },
+	{ "--inventory", O_INVENTORY, true, "FILE", "audit: the asset register (CSV) to judge ownership by; replaces the stored one" },
+	{ "--config", O_CONFIG, true, "FILE", "audit: site policy: usage window, roles, segments, time zone (INI)" },
+	{ "--geoip", O_GEOIP, true, "FILE", "audit: country database for the traffic rules (MaxMind format)" },
 	{ "--probe-per-host", O_PERHOST, true, "N", "service probes at once to one host (default 4)" },
 	{ "-sS", O_SYN, false, NULL, "SYN scan (default when raw sockets are allowed)" },
 	{ "-sT", O_CONNECT, false, NULL, "connect() scan" },
@@ -84,6 +89,8 @@ struct scan_args {
 	const char *oj, *ox, *on, *db;
 	struct buf cmdline;
 	int positional;
+	struct audit_join join;
+	bool join_given;
 };
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
@@ -161,6 +168,14 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_NOSERVICES: a->no_services = true; return 0;
 	case O_FPDIR: a->fpdir = arg; return 0;
 	case O_NOVULN: a->no_vulns = true; return 0;
+	case O_FLOWS:
+		a->join.flows = xrealloc(a->join.flows, (a->join.n_flows + 1) * sizeof(*a->join.flows));
+		a->join.flows[a->join.n_flows++] = (char *)arg;
+		a->join_given = true;
+		return 0;
+	case O_INVENTORY: a->join.inventory = arg; a->join_given = true; return 0;
+	case O_CONFIG: a->join.config = arg; a->join_given = true; return 0;
+	case O_GEOIP: a->join.geoip = arg; a->join_given = true; return 0;
 	case O_MINCONF: {
 		int lvl;
 		if ((r = parse_confidence(name, arg, &lvl, e)) < 0) return r;
@@ -322,6 +337,11 @@ static int run_scan(int argc, char **argv, bool audit)
 		r = dm_fail(&e, DM_EINPUT, "no targets given (addresses, CIDR blocks, ranges or -iL FILE); see --help");
 		goto fail;
 	}
+	if (a.join_given && !audit) {
+		r = dm_fail(&e, DM_EINPUT, "--flows, --inventory, --config and --geoip belong to 'dormant audit'");
+		goto fail;
+	}
+	if (audit && (r = audit_join_prepare(&a.join, &e)) < 0) goto fail;
 	if ((r = targets_finalize(&a.targets, a.allow_public, &e)) < 0) goto fail;
 	if (a.top && (r = portlist_add_top(&a.ports, a.top, PROTO_TCP, &e)) < 0) goto fail;
 	if (!a.ports_given && !a.top && (r = portlist_add_top(&a.ports, 1000, PROTO_TCP, &e)) < 0) goto fail;
@@ -362,6 +382,10 @@ static int run_scan(int argc, char **argv, bool audit)
 		goto fail;
 	}
 	scan_set_run(&sc, run);
+	if (audit && (r = audit_join_ingest(&a.join, st, dbpath, run, &e)) < 0) {
+		store_run_finish(st, run, "failed", now_real());
+		goto fail;
+	}
 	double start = now_real();
 	struct scan_summary sum;
 	r = scan_execute(&sc, &sink, &sum, &e);
@@ -394,6 +418,11 @@ static int run_scan(int argc, char **argv, bool audit)
 	resultset_sort(&rs);
 	bool analysed = identify && !a.no_vulns;
 	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
+	if (audit) {
+		if ((r = audit_join_analyze(&a.join, st, &rs, &fs, &e)) < 0) goto fail;
+		findings_sort(&fs);
+		analysed = true;
+	}
 	if ((r = store_save_results(st, run, &rs)) < 0 || (analysed && (r = store_save_findings(st, run, &fs)) < 0) ||
 	    (r = store_run_finish(st, run, "done", now_real())) < 0) {
 		r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
@@ -424,6 +453,7 @@ fail:
 	code = cmd_error(name, r, &e);
 out:
 	findings_release(&fs);
+	audit_join_release(&a.join);
 	if (prepared) scan_release(&sc);
 	store_close(st);
 	free(dbpath);

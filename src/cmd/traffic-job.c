@@ -2,7 +2,10 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "flow/capture.h"
+#include "flow/zeek.h"
 #include "report/report.h"
+#include <zlib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +74,12 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 			 "so nothing is judged foreign");
 	}
 	j->dbpath = args->db ? xstrdup(args->db) : store_default_path();
+	if (args->store) {
+		j->store = args->store;
+		j->run = args->run;
+		j->borrowed = true;
+		return 0;
+	}
 	if ((r = store_open(j->dbpath, &j->store, e)) < 0) return r;
 	if ((r = store_run_begin(j->store, kind, what, now_real(), &j->run)) < 0)
 		return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(j->store));
@@ -149,6 +158,7 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (sv.r < 0) return dm_fail(e, sv.r, "%s", sv.e.msg);
 	if (j->flows.n) log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s", sv.rows, j->flows.n, sv.seconds);
 	if (sv.known) log_info("these flows were summarised in the store before; their hours are not counted twice");
+	if (j->borrowed) return 0; /* the caller saves the findings and ends the run */
 	if (out->n && (r = store_save_findings(st, j->run, out)) < 0)
 		return dm_fail(e, r, "saving findings: %s", store_errmsg(st));
 	if ((r = store_run_finish(st, j->run, "done", now_real())) < 0)
@@ -173,11 +183,48 @@ int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 
 void traffic_job_release(struct traffic_job *j)
 {
-	if (j->run && !j->finished) store_run_finish(j->store, j->run, "failed", now_real());
-	store_close(j->store);
+	if (!j->borrowed) {
+		if (j->run && !j->finished) store_run_finish(j->store, j->run, "failed", now_real());
+		store_close(j->store);
+	}
 	free(j->dbpath);
 	findings_release(&j->found);
 	geo_close(j->geo);
 	flowset_release(&j->flows);
 	site_config_release(&j->cfg);
+}
+
+bool traffic_file_is_zeek(const char *path)
+{
+	gzFile f = gzopen(path, "rb");
+	if (!f) return false;
+	uint8_t head[512];
+	int n = gzread(f, head, sizeof(head));
+	gzclose(f);
+	return n > 0 && zeek_sniff(head, (size_t)n);
+}
+
+static void keep_flow(void *ctx, const struct obs_flow *flow)
+{
+	struct obs_flow copy = *flow;
+	traffic_job_flow(ctx, &copy);
+}
+
+int traffic_job_read_files(struct traffic_job *j, char *const *files, size_t n, uint64_t *ret_damaged,
+			   struct dm_err *e)
+{
+	struct flow_sink sink = { j, keep_flow, NULL };
+	struct flow_table_config ftc = { 0 };
+	struct flow_table *ft = flow_table_new(&ftc, &sink);
+	struct capture_config cc = { 0 };
+	struct capture_stats st = { 0 };
+	struct zeek_stats zs = { 0 };
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = traffic_file_is_zeek(files[i]) ? zeek_read_file(files[i], &sink, &zs, NULL, e)
+						   : capture_file(files[i], &cc, ft, &st, e);
+	flow_table_flush(ft);
+	flow_table_free(ft);
+	*ret_damaged = st.damaged + zs.damaged + st.truncated;
+	return r;
 }

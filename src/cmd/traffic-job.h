@@ -16,6 +16,8 @@ struct traffic_args {
 	const char *config, *geoip, *db, *rules;
 	bool no_analyze;
 	int fail_on; /* -1: never */
+	struct store *store; /* set: the job runs inside this open store's run (audit): */
+	int64_t run;         /* it neither begins nor ends it, nor saves the findings */
 };
 enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON };
 #define TRAFFIC_OPTS                                                                                                    \
@@ -40,6 +42,7 @@ struct traffic_job {
 	int64_t run;
 	bool finished;
 	struct findings found;
+	bool borrowed;          /* store and run are the caller's */
 };
 
 /* Reads the config (defaults without one), opens the GeoIP database (the
@@ -55,5 +58,11 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e);
 /* The findings as JSON Lines into json (may be NULL) and as the ranked
  * text section on text (may be NULL); the exit code --fail-on asks for. */
 int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text);
+/* A Zeek conn.log (TSV or JSON, plain or gzip) rather than a capture. */
+bool traffic_file_is_zeek(const char *path);
+/* Reads capture files and conn.logs into the job's flows (no progress
+ * line); damaged records are counted in *ret_damaged and skipped. */
+int traffic_job_read_files(struct traffic_job *j, char *const *files, size_t n, uint64_t *ret_damaged,
+			   struct dm_err *e);
 /* Marks an unfinished run failed and frees everything. */
 void traffic_job_release(struct traffic_job *j);

@@ -162,6 +162,8 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 		const struct flowrec *r = &s->v[i];
 		for (int side = 0; side < 2; side++) {
 			if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
+			/* a port nobody got an answer from was not used: scans and refused tries */
+			if (side && flow_is_failed(r)) continue;
 			struct flow_hour *h = &v[n++];
 			h->hour = (int64_t)(r->start / 3600);
 			h->host = side ? r->dst : r->src;

@@ -1,8 +1,10 @@
 #include "model/inventory.h"
+#include "base/buf.h"
 #include "base/csv.h"
 #include "base/log.h"
 #include "base/util.h"
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -173,4 +175,26 @@ void inventory_release(struct inventory *inv)
 {
 	free(inv->v);
 	*inv = (struct inventory){ 0 };
+}
+
+/* The whole file: registers are small (a million rows is ~100 MB). */
+int inventory_load_file(const char *path, struct inventory *out, struct dm_err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	struct buf b = BUF_INIT;
+	b.max = 1u << 30;
+	char chunk[65536];
+	size_t n;
+	int r = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&b, chunk, n) < 0) {
+			r = dm_fail(e, DM_ETOOBIG, "%s: larger than 1 GiB: not an asset register", path);
+			break;
+		}
+	if (!r && ferror(f)) r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	fclose(f);
+	if (!r) r = inventory_parse_csv(path, b.data ? b.data : "", b.len, out, e);
+	buf_release(&b);
+	return r;
 }

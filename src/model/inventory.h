@@ -26,6 +26,8 @@ struct inventory {
 
 /* name stands for the file in messages. */
 int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e);
+/* Reads and parses the file (CSV). */
+int inventory_load_file(const char *path, struct inventory *out, struct dm_err *e);
 void inventory_release(struct inventory *inv);
 const char *inv_status_name(enum inv_status s);
 int inv_status_parse(const char *s); /* <0 if unknown */

@@ -26,6 +26,13 @@ void site_config_release(struct site_config *c)
 	free(c->segments);
 	c->segments = NULL;
 	c->n_segments = 0;
+	for (size_t i = 0; i < c->n_roles; i++) {
+		free(c->roles[i].services);
+		portlist_release(&c->roles[i].ports);
+	}
+	free(c->roles);
+	c->roles = NULL;
+	c->n_roles = 0;
 }
 
 static int parse_hhmm(const char *s, int *ret)
@@ -128,6 +135,60 @@ struct loader {
 
 #define BAD(...) (dm_fail(l->e, DM_EINPUT, __VA_ARGS__), l->err = DM_EINPUT, 0)
 
+static struct role_baseline *role_find(const struct site_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_roles; i++)
+		if (!strcasecmp(c->roles[i].name, name)) return &c->roles[i];
+	return NULL;
+}
+
+/* [role NAME]: services = a, b; ports = 80,443,U:161. A role defined again
+ * in a later file (the site's config after data/roles.conf) replaces it. */
+static int on_role(struct loader *l, const char *rname, const char *name, const char *value)
+{
+	struct site_config *c = l->c;
+	struct role_baseline *r = role_find(c, rname);
+	if (r && r->gen == c->loads && !name && r->n_services + r->ports.n_tcp + r->ports.n_udp)
+		return BAD("role \"%s\" defined twice", rname);
+	if (r && r->gen != c->loads) { /* replaced by this file */
+		free(r->services);
+		portlist_release(&r->ports);
+		*r = (struct role_baseline){ .gen = c->loads };
+		snprintf(r->name, sizeof(r->name), "%s", rname);
+	}
+	if (!r) {
+		if (!*rname || strlen(rname) >= sizeof(r->name)) return BAD("role name \"%s\": 1-63 characters", rname);
+		c->roles = xrealloc(c->roles, (c->n_roles + 1) * sizeof(*c->roles));
+		r = &c->roles[c->n_roles++];
+		*r = (struct role_baseline){ .gen = c->loads };
+		snprintf(r->name, sizeof(r->name), "%s", rname);
+	}
+	if (!name) return 1;
+	if (!strcmp(name, "services")) {
+		char *copy = xstrdup(value), *save = NULL;
+		for (char *t = strtok_r(copy, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+			if (strlen(t) >= sizeof(*r->services)) {
+				free(copy);
+				return BAD("service name \"%.40s\": at most 31 characters", t);
+			}
+			r->services = xrealloc(r->services, (r->n_services + 1) * sizeof(*r->services));
+			snprintf(r->services[r->n_services++], sizeof(*r->services), "%s", t);
+		}
+		free(copy);
+	} else if (!strcmp(name, "ports")) {
+		char *copy = xstrdup(value), *w = copy; /* "80, 443" reads as 80,443 */
+		for (const char *p = value; *p; p++)
+			if (*p != ' ' && *p != '\t') *w++ = *p;
+		*w = 0;
+		int r2 = portlist_parse(&r->ports, copy, PROTO_TCP, l->e);
+		free(copy);
+		if (r2 < 0) return l->err = DM_EINPUT, 0;
+	} else {
+		return BAD("unknown key \"%s\" in [role %s]", name, rname);
+	}
+	return 1;
+}
+
 static int on_value(void *ctx, const char *section, const char *name, const char *value)
 {
 	struct loader *l = ctx;
@@ -135,6 +196,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 	if (l->err) return 0;
 	if (!name) { /* a section header alone */
 		if (!strncmp(section, "segment ", 8)) goto segment;
+		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL);
 		if (strcmp(section, "site") && strcmp(section, "usage")) return BAD("unknown section [%s]", section);
 		return 1;
 	}
@@ -168,6 +230,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		c->window_days = d;
 		return 1;
 	}
+	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value);
 	if (strncmp(section, "segment ", 8)) return BAD("unknown section [%s]", section);
 segment:;
 	const char *sname = section + 8;
@@ -198,6 +261,7 @@ int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) return dm_fail(e, DM_EINPUT, "%s: %s", path, strerror(errno));
+	c->loads++;
 	struct dm_err inner = { "" };
 	struct loader l = { c, &inner, 0 };
 	int line = ini_parse_file(f, on_value, &l);
@@ -209,6 +273,7 @@ int site_config_parse(struct site_config *c, const char *text, const char *name,
 {
 	struct dm_err inner = { "" };
 	struct loader l = { c, &inner, 0 };
+	c->loads++;
 	return finish(c, name, ini_parse_string(text, on_value, &l), &l, e);
 }
 
@@ -273,6 +338,23 @@ bool site_is_internal(const struct site_config *c, const struct ipaddr *a)
 {
 	if (c->internal.n) return cidr_list_contains(&c->internal, a) || site_segment_of(c, a, false);
 	return is_private(a) || site_segment_of(c, a, false);
+}
+
+const struct role_baseline *site_role(const struct site_config *c, const char *name)
+{
+	return name && *name ? role_find(c, name) : NULL;
+}
+
+bool role_allows(const struct role_baseline *r, const char *service, enum proto proto, uint16_t port)
+{
+	if (service && *service)
+		for (size_t i = 0; i < r->n_services; i++)
+			if (!strcasecmp(r->services[i], service)) return true;
+	const uint16_t *v = proto == PROTO_UDP ? r->ports.udp : r->ports.tcp;
+	size_t n = proto == PROTO_UDP ? r->ports.n_udp : r->ports.n_tcp;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == port) return true;
+	return false;
 }
 
 const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a, bool protected_only)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "net/cidr.h"
+#include "net/ports.h"
 
 #define SITE_MAX_COUNTRIES 64
 
@@ -15,6 +16,17 @@ struct segment {
 	char name[64];
 	struct cidr_list cidrs;
 	bool protected_;
+};
+
+/* What a kind of device is expected to expose: service names (as the
+ * services step names them) and ports. Anything else open on a host of
+ * that role is unexpected. */
+struct role_baseline {
+	char name[64];
+	char (*services)[32];
+	size_t n_services;
+	struct portlist ports;
+	unsigned gen;            /* which load defined it: a later file replaces it */
 };
 
 struct site_config {
@@ -29,6 +41,9 @@ struct site_config {
 	struct cidr_list internal; /* empty: private ranges and the segments */
 	struct segment *segments;
 	size_t n_segments;
+	struct role_baseline *roles;
+	size_t n_roles;
+	unsigned loads;          /* files read so far */
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home
@@ -48,5 +63,9 @@ bool site_is_home_country(const struct site_config *c, const char *cc);
 /* Internal: in `internal` when set, else private/ULA/link-local/CGNAT, or
  * inside any segment. */
 bool site_is_internal(const struct site_config *c, const struct ipaddr *a);
+/* The baseline of a role (case-insensitive), or NULL. */
+const struct role_baseline *site_role(const struct site_config *c, const char *name);
+/* Whether a service (its name, else only its port) is in the baseline. */
+bool role_allows(const struct role_baseline *r, const char *service, enum proto proto, uint16_t port);
 /* The segment holding a, or NULL; protected_only limits the search. */
 const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a, bool protected_only);

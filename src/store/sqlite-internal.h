@@ -52,10 +52,13 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 int sq_flow_coverage(struct store *s, double *first, double *last);
 int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret);
 int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn, void *ctx);
+int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
+int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
 
 #define STORE_SQLITE_FLOW_OPS                                                                              \
 	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                          \
-	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up,
+	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up,  \
+	.flow_host_use = sq_flow_host_use, .flow_port_use = sq_flow_port_use,
 
 int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when);
 int sq_inventory_load(struct store *s, struct inventory *inv);

@@ -137,3 +137,50 @@ int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double fr
 	sqlite3_finalize(st);
 	return r;
 }
+
+/* One row per host (and port) from a grouped query: host, port, proto,
+ * last hour, then flows, peers and bytes of the window. */
+static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) return sq_fail(s, NULL, "flow summaries");
+	sqlite3_bind_int64(st, 1, (int64_t)(from / 3600));
+	sqlite3_bind_int64(st, 2, (int64_t)((to + 3599) / 3600));
+	int rc, r = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct flow_use u = { 0 };
+		const char *ip = (const char *)sqlite3_column_text(st, 0);
+		if (!ip || ipaddr_parse(ip, &u.host) < 0) continue;
+		u.port = (uint16_t)sqlite3_column_int(st, 1);
+		u.proto = (uint8_t)sqlite3_column_int(st, 2);
+		u.last = (sqlite3_column_int64(st, 3) + 1) * 3600.0;
+		u.flows = (uint64_t)sqlite3_column_int64(st, 4);
+		u.peers = (uint64_t)sqlite3_column_int64(st, 5);
+		u.bytes = (uint64_t)sqlite3_column_int64(st, 6);
+		r = fn(ctx, &u);
+	}
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "flow summaries");
+	sqlite3_finalize(st);
+	return r;
+}
+
+#define WINDOW_SUMS                                                                                     \
+	" max(hour), sum(CASE WHEN hour >= ?1 THEN flows ELSE 0 END),"                                  \
+	" count(DISTINCT CASE WHEN hour >= ?1 THEN peer END),"                                          \
+	" sum(CASE WHEN hour >= ?1 THEN bytes_up + bytes_down ELSE 0 END)"
+
+int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx)
+{
+	return use_rows(s,
+			"SELECT host, 0, 0," WINDOW_SUMS " FROM flow_hour WHERE hour < ?2 AND (background = 0 OR inbound = 1)"
+			" GROUP BY host",
+			from, to, fn, ctx);
+}
+
+int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx)
+{
+	return use_rows(s,
+			"SELECT host, port, proto," WINDOW_SUMS " FROM flow_hour WHERE hour < ?2 AND inbound = 1"
+			" GROUP BY host, port, proto",
+			from, to, fn, ctx);
+}

@@ -71,6 +71,14 @@ int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double
 {
 	return OPS(s)->flow_host_hourly_up(s, host, from, to, fn, ctx);
 }
+int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx)
+{
+	return OPS(s)->flow_host_use(s, from, to, fn, ctx);
+}
+int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx)
+{
+	return OPS(s)->flow_port_use(s, from, to, fn, ctx);
+}
 int store_read_begin(struct store *s) { return OPS(s)->read_begin(s); }
 int store_read_end(struct store *s) { return OPS(s)->read_end(s); }
 int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when)

@@ -29,6 +29,17 @@ struct vuln_stats {
 /* Called per hour with an internal host's upload to external peers. */
 typedef int (*flow_hour_fn)(void *ctx, int64_t hour, uint64_t bytes_up);
 
+/* How much a host, or one of its service ports, was used: flows before
+ * `to`, and those of the window [from, to). port 0: the host as a whole. */
+struct flow_use {
+	struct ipaddr host;
+	uint16_t port;
+	uint8_t proto;
+	double last;            /* end of the last hour with flows; 0: none before `to` */
+	uint64_t flows, peers, bytes; /* in the window */
+};
+typedef int (*flow_use_fn)(void *ctx, const struct flow_use *u);
+
 struct run_info {
 	int64_t id;
 	double started, finished; /* seconds since the epoch; finished 0 while running */
@@ -74,6 +85,8 @@ struct store_ops {
 	int (*flow_host_last_active)(struct store *s, const struct ipaddr *host, double before, double *ret);
 	int (*flow_host_hourly_up)(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn,
 				   void *ctx);
+	int (*flow_host_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
+	int (*flow_port_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
 };
 
 /* The asset register: an import replaces it whole, in one transaction. */
@@ -95,6 +108,12 @@ int store_flow_host_last_active(struct store *s, const struct ipaddr *host, doub
 /* The host's hourly upload to external peers in [from, to), hours with any. */
 int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn,
 			      void *ctx);
+
+/* Per internal host: its own traffic (not background chatter) and any
+ * conversation others opened to it. */
+int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
+/* Per (host, service port, protocol): conversations others opened to it. */
+int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
 
 /* Opens the store at path (created with its folders if missing). */
 int store_open(const char *path, struct store **ret, struct dm_err *e);

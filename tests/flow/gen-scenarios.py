@@ -20,7 +20,7 @@ import os
 import random
 import struct
 
-from pktlib import csum, ip4
+from pktlib import Capture
 import subprocess
 import sys
 
@@ -34,80 +34,9 @@ SNAP = 128
 frames = []
 
 
-def packet(t, src, dst, proto, l4, payload_len):
-    """An IPv4 packet whose payload is l4 (captured) followed by payload_len bytes not captured."""
-    total = 20 + len(l4) + payload_len
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total, 1, 0x4000, 64, proto, 0, ip4(src), ip4(dst))
-    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
-    eth = b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00"
-    data = eth + h + l4
-    frames.append((t, data[:SNAP] if payload_len else data, 14 + total))
-
-def tcp(t, src, sp, dst, dp, flags, data=b"", extra=0, seq=0, ack=0):
-    hdr = struct.pack("!HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0)
-    packet(t, src, dst, 6, hdr + data, extra)
-
-def udp(t, src, sp, dst, dp, data):
-    packet(t, src, dst, 17, struct.pack("!HHHH", sp, dp, 8 + len(data), 0) + data, 0)
-
-def client_hello(sni):
-    ext = b""
-    if sni:
-        n = sni.encode()
-        body = struct.pack("!BH", 0, len(n)) + n
-        ext += struct.pack("!HHH", 0, len(body) + 2, len(body)) + body
-    ext += struct.pack("!HHH", 10, 6, 4) + struct.pack("!HH", 29, 23)
-    ext += struct.pack("!HHB", 11, 2, 1) + b"\0"
-    ext += struct.pack("!HHB", 43, 5, 4) + struct.pack("!HH", 0x0304, 0x0303)
-    suites = struct.pack("!HHHH", 0x1301, 0x1302, 0xc02f, 0xc030)
-    hs = struct.pack("!H", 0x0303) + bytes(rnd.getrandbits(8) for _ in range(32)) + b"\0"
-    hs += struct.pack("!H", len(suites)) + suites + b"\x01\x00" + struct.pack("!H", len(ext)) + ext
-    hs = struct.pack("!B", 1) + struct.pack("!I", len(hs))[1:] + hs
-    return struct.pack("!BHH", 0x16, 0x0301, len(hs)) + hs
-
-CHUNK = 65000
-
-def session(t, src, dst, dport, up, down, sni=None, tls=True, dur=None, answer=True, rst=False, first=None):
-    """One TCP conversation: handshake, the client's first payload (a ClientHello for TLS), the
-    rest of `up` bytes and `down` bytes spread over dur seconds, then FIN both ways."""
-    sp = rnd.randint(32768, 60999)
-    tcp(t, src, sp, dst, dport, 0x02)
-    if not answer:
-        tcp(t + 1, src, sp, dst, dport, 0x02)
-        tcp(t + 3, src, sp, dst, dport, 0x02)
-        return
-    if rst:
-        tcp(t + 0.01, dst, dport, src, sp, 0x14)
-        return
-    rtt = 0.03
-    tcp(t + rtt, dst, dport, src, sp, 0x12)
-    tcp(t + 2 * rtt, src, sp, dst, dport, 0x10)
-    dur = dur if dur is not None else max(0.2, (up + down) / 2e6)
-    hello = first if first is not None else client_hello(sni) if tls else b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
-    tt = t + 3 * rtt
-    tcp(tt, src, sp, dst, dport, 0x18, hello)
-    left_up = max(0, up - len(hello))
-    left_down = down
-    n = max(1, (left_up + CHUNK - 1) // CHUNK, (left_down + CHUNK - 1) // CHUNK)
-    for i in range(int(n)):
-        ts = tt + rtt + (dur * (i + 1) / (n + 1))
-        if left_down:
-            k = min(CHUNK, left_down)
-            tcp(ts, dst, dport, src, sp, 0x18, b"\x17\x03\x03", k - 3)
-            left_down -= k
-        if left_up:
-            k = min(CHUNK, left_up)
-            tcp(ts + 0.001, src, sp, dst, dport, 0x18, b"\x17\x03\x03", k - 3)
-            left_up -= k
-    te = tt + dur + 2 * rtt
-    tcp(te, src, sp, dst, dport, 0x11)
-    tcp(te + rtt, dst, dport, src, sp, 0x11)
-    tcp(te + 2 * rtt, src, sp, dst, dport, 0x10)
-
-def ntp(t, src, dst):
-    sp = 123
-    udp(t, src, sp, dst, 123, b"\x23" + b"\0" * 47)
-    udp(t + 0.02, dst, 123, src, sp, b"\x24" + b"\0" * 47)
+cap = Capture(rnd, SNAP)
+frames = cap.frames
+tcp, udp, session, ntp, client_hello = cap.tcp, cap.udp, cap.session, cap.ntp, cap.client_hello
 
 def business(t):
     # Asia/Shanghai has no DST: local = UTC+8; T0 is Monday 00:00 local
@@ -232,14 +161,8 @@ for h in range(0, 36, 6):
     session(T0 + h * HOUR + 60, src, "10.20.0.30", 873, 30000000, 200000, tls=False, first=b"@RSYNCD: 31.0\n", dur=120)
 scenario("internal-backup", [src], {}, "30 MB to the core backup server every 6 hours")
 
-frames.sort(key=lambda f: f[0])
 os.makedirs(outdir, exist_ok=True)
-with open(os.path.join(outdir, "scenarios.pcap"), "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for t, data, orig in frames:
-        sec = int(t)
-        f.write(struct.pack("<IIII", sec, int(round((t - sec) * 1e6)) % 1000000, len(data), orig))
-        f.write(data)
+cap.write(os.path.join(outdir, "scenarios.pcap"))
 truth["packets"] = len(frames)
 with open(os.path.join(outdir, "truth.json"), "w") as f:
     json.dump(truth, f, indent=1)

@@ -16,7 +16,7 @@
 #   ${P}-db    198.18.0.13  redis :6379
 #   ${P}-idle  198.18.0.14  nothing listens: answers ping and RST
 #   ${P}-cam   198.18.0.15  a camera: web UI (lighttpd as "App-webs/", basic auth realm "IP Camera")
-#                           on 80, RTSP on 554
+#                           on 80, RTSP on 554, and a telnet service (as many cameras leave open) on 23
 #   ${P}-old   198.18.0.16  outdated banners: "OpenSSH_7.7p1" on 22, "vsFTPd 2.3.4" on 21; real
 #                           OpenSSH on 2222 and lighttpd on 10080 (non-standard ports)
 #                           7000 talks without end, 7443 accepts and stalls (hostile peers)
@@ -201,6 +201,7 @@ up_servers() {
 	CONF
 	start cam-web "$P-cam" lighttpd -D -f "$STATE/cam.conf"
 	start cam-rtsp "$P-cam" socat TCP-LISTEN:554,bind=198.18.0.15,fork,reuseaddr EXEC:"$HERE/rtsp-responder.sh"
+	start cam-telnet "$P-cam" socat TCP-LISTEN:23,bind=198.18.0.15,fork,reuseaddr EXEC:"/usr/sbin/telnetd -h",nofork
 	# outdated banners, and real servers on non-standard ports
 	BANNER="SSH-2.0-OpenSSH_7.7p1 Ubuntu-4ubuntu0.3" start old-ssh "$P-old" \
 		socat TCP-LISTEN:22,bind=198.18.0.16,fork,reuseaddr EXEC:"$HERE/banner.sh"
@@ -227,6 +228,7 @@ up_servers() {
 	wait_tcp nginx-tls 198.18.0.10 8443
 	wait_tcp cam-web 198.18.0.15 80
 	wait_tcp cam-rtsp 198.18.0.15 554
+	wait_tcp cam-telnet 198.18.0.15 23
 	wait_tcp old-ssh 198.18.0.16 22
 	wait_tcp old-ftp 198.18.0.16 21
 	wait_tcp sshd-2222 198.18.0.16 2222

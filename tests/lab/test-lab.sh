@@ -182,6 +182,45 @@ PY
 }
 check vulnerable_services_ranked_with_confidence t_vulns
 
+# --- the join: one audit with traffic and a register finds exactly the planted problems ---
+t_audit_join() {
+	python3 "$HERE/gen-lab-traffic.py" "$OUT/join" || return 1
+	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$OUT/join/dormant.db" --flows "$OUT/join/lab-traffic.pcap" \
+		--inventory "$OUT/join/inventory.csv" --config "$OUT/join/site.conf" -oJ "$OUT/join/audit.jsonl" \
+		>"$OUT/join/audit.out" 2>&1 || { tail -5 "$OUT/join/audit.out"; return 1; }
+	python3 - "$OUT/join/audit.jsonl" "$OUT/join/truth.json" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+want = sorted(tuple(x) for x in json.load(open(sys.argv[2]))["findings"])
+got = sorted((r["rule"], r["ip"], r.get("port", 0)) for r in recs if r["type"] == "finding")
+assert got == want, f"got {got}\nwant {want}"
+by = {(r["rule"], r["ip"]): r for r in recs if r["type"] == "finding"}
+ev = lambda rule, ip: by[(rule, "198.18.0." + ip)]["evidence"]
+assert ev("decommissioned-alive", "13")["register"]["line"] == 5, ev("decommissioned-alive", "13")
+assert ev("expired-test-device", "16")["register"]["expires"] == "2026-06-30"
+u = ev("unused-port", "11")
+assert u["flows_in_window"] == 0 and u["last_used"] and u["service"] == "ftp", u
+assert ev("idle-host", "14")["flows_in_window"] == 0  # its DNS and NTP chatter is not use
+assert ev("unexpected-service", "15")["role"] == "camera"
+for r in recs:
+    if r["type"] == "finding":
+        assert r["remediation"] and r["title"], r
+PY
+}
+check audit_finds_exactly_the_planted_problems t_audit_join
+
+t_audit_other_network() {
+	# traffic of another network must not make every host here idle
+	python3 "$HERE/gen-lab-traffic.py" "$OUT/other" --net 10.77.0. || return 1
+	printf '[site]\ninternal = 10.0.0.0/8, 198.18.0.0/15\n' >"$OUT/other/site.conf"
+	in_ns "$D" audit 198.18.0.10-16 -p 21,22,80 --no-services --db "$OUT/other/dormant.db" \
+		--flows "$OUT/other/lab-traffic.pcap" --config "$OUT/other/site.conf" -oJ "$OUT/other/audit.jsonl" \
+		>"$OUT/other/audit.out" 2>&1 || return 1
+	grep 'includes none of the live hosts' "$OUT/other/audit.out" >/dev/null || { cat "$OUT/other/audit.out"; return 1; }
+	! grep -E '"rule":"(idle-host|unused-port)"' "$OUT/other/audit.jsonl"
+}
+check audit_refuses_to_judge_use_from_another_network t_audit_other_network
+
 # --- live capture: flows seen on the scanner's interface while it talks to the lab ---
 t_live_flows() {
 	# not through the in_ns function: $! must be dormant itself (ip netns exec execs it) to get the signals

@@ -1,0 +1,331 @@
+/* The join rules in one table, the view they share (the register by
+ * address and MAC, use per host and port in the window), and the pass that
+ * keeps one finding per fact. */
+#include "analyze/assets.h"
+#include "analyze/evidence.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct asset_rule asset_rules[] = {
+	{ "decommissioned-alive", "a host the register says is decommissioned still answers", SEV_HIGH,
+	  rule_decommissioned_alive },
+	{ "expired-test-device", "a test device past its expiry date still answers", SEV_HIGH, rule_expired_test_device },
+	{ "unregistered-host", "a live host that is not in the asset register", SEV_MEDIUM, rule_unregistered_host },
+	{ "idle-host", "a live host with no traffic of its own in the usage window", SEV_MEDIUM, rule_idle_host },
+	{ "unused-port", "an open port nobody connected to in the usage window", SEV_LOW, rule_unused_port },
+	{ "unexpected-service", "a service outside the baseline of the host's role", SEV_MEDIUM, rule_unexpected_service },
+};
+const size_t asset_rules_count = ARRAY_SIZE(asset_rules);
+
+static int cmp_inv_ip(const void *a, const void *b)
+{
+	return ipaddr_cmp(&(*(const struct inv_entry *const *)a)->ip, &(*(const struct inv_entry *const *)b)->ip);
+}
+
+static int cmp_inv_mac(const void *a, const void *b)
+{
+	return strcmp((*(const struct inv_entry *const *)a)->mac, (*(const struct inv_entry *const *)b)->mac);
+}
+
+static int cmp_use(const void *pa, const void *pb)
+{
+	const struct flow_use *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (c) return c;
+	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+struct use_vec {
+	struct flow_use *v;
+	size_t n, cap;
+};
+
+static int keep_use(void *ctx, const struct flow_use *u)
+{
+	struct use_vec *uv = ctx;
+	if (uv->n == uv->cap) {
+		uv->cap = uv->cap ? 2 * uv->cap : 256;
+		uv->v = xrealloc(uv->v, uv->cap * sizeof(*uv->v));
+	}
+	uv->v[uv->n++] = *u;
+	return 0;
+}
+
+/* Whether the stored traffic is about these hosts at all: a flow file of
+ * another network must not make every host here look idle. */
+static bool flows_cover_scan(const struct asset_view *v)
+{
+	const struct resultset *rs = v->in->scan;
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		if (rs->hosts[i].up) {
+			struct flow_use key = { .host = rs->hosts[i].h.ip };
+			if (bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use)) return true;
+		}
+	return false;
+}
+
+static int view_build(struct asset_view *v, const struct asset_input *in)
+{
+	*v = (struct asset_view){ .in = in };
+	if (in->inv && in->inv->n) {
+		v->by_ip = xcalloc(in->inv->n, sizeof(*v->by_ip));
+		v->by_mac = xcalloc(in->inv->n, sizeof(*v->by_mac));
+		for (size_t i = 0; i < in->inv->n; i++) {
+			v->by_ip[v->n_inv++] = &in->inv->v[i];
+			if (in->inv->v[i].mac[0]) v->by_mac[v->n_mac++] = &in->inv->v[i];
+		}
+		qsort(v->by_ip, v->n_inv, sizeof(*v->by_ip), cmp_inv_ip);
+		qsort(v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
+	}
+	double first, last;
+	int r;
+	if (!in->store || (r = store_flow_coverage(in->store, &first, &last)) == 0) return 0;
+	if (r < 0) return r;
+	v->win_to = last;
+	v->win_from = last - in->cfg->window_days * 86400;
+	v->covered_days = (last - (first > v->win_from ? first : v->win_from)) / 86400;
+	struct use_vec h = { 0 }, p = { 0 };
+	if ((r = store_flow_host_use(in->store, v->win_from, v->win_to, keep_use, &h)) < 0 ||
+	    (r = store_flow_port_use(in->store, v->win_from, v->win_to, keep_use, &p)) < 0) {
+		free(h.v);
+		free(p.v);
+		return r;
+	}
+	qsort(h.v, h.n, sizeof(*h.v), cmp_use);
+	qsort(p.v, p.n, sizeof(*p.v), cmp_use);
+	v->hosts = h.v, v->n_hosts = h.n, v->ports = p.v, v->n_ports = p.n;
+	v->have_flows = flows_cover_scan(v);
+	char a[40], b[40];
+	fmt_rfc3339(first, a, sizeof(a));
+	fmt_rfc3339(last, b, sizeof(b));
+	if (!v->have_flows)
+		log_warn("audit: the stored traffic (%s to %s, %zu internal hosts) includes none of the live hosts: "
+			 "traffic of another network? idle-host and unused-port are not judged", a, b, h.n);
+	else if (in->now - last > in->cfg->window_days * 86400)
+		log_warn("audit: the newest stored traffic ends %s, more than the %g-day usage window before this audit; "
+			 "idle and unused are judged on those records", b, in->cfg->window_days);
+	else if (v->covered_days + 1.0 / 24 < in->cfg->window_days)
+		log_info("audit: the traffic records cover %.1f of the %g days of the usage window", v->covered_days,
+			 in->cfg->window_days);
+	return 0;
+}
+
+static void view_release(struct asset_view *v)
+{
+	free(v->by_ip);
+	free(v->by_mac);
+	free(v->hosts);
+	free(v->ports);
+}
+
+const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h, bool *by_mac)
+{
+	*by_mac = false;
+	if (!v->n_inv) return NULL;
+	struct inv_entry key = { .ip = h->h.ip }, *kp = &key;
+	const struct inv_entry **hit = bsearch(&kp, v->by_ip, v->n_inv, sizeof(*v->by_ip), cmp_inv_ip);
+	if (hit) return *hit;
+	if (!h->h.has_mac) return NULL;
+	const uint8_t *m = h->h.mac;
+	snprintf(key.mac, sizeof(key.mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	hit = bsearch(&kp, v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
+	if (hit) *by_mac = true;
+	return hit ? *hit : NULL;
+}
+
+const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip)
+{
+	struct flow_use key = { .host = *ip };
+	const struct flow_use *u = v->have_flows ? bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use) : NULL;
+	return u;
+}
+
+const struct flow_use *asset_port_use(const struct asset_view *v, const struct ipaddr *ip, enum proto proto,
+				      uint16_t port)
+{
+	struct flow_use key = { .host = *ip, .proto = (uint8_t)proto, .port = port };
+	return v->have_flows ? bsearch(&key, v->ports, v->n_ports, sizeof(key), cmp_use) : NULL;
+}
+
+size_t asset_open_ports(const struct host_entry *h)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n_ports; i++) n += h->ports[i].state == PORT_OPEN;
+	return n;
+}
+
+static const char *proto_str(enum proto p) { return p == PROTO_UDP ? "udp" : "tcp"; }
+
+void fmt_open_ports(const struct host_entry *h, size_t max, char *out, size_t n)
+{
+	size_t len = 0, shown = 0, total = asset_open_ports(h);
+	out[0] = 0;
+	for (size_t i = 0; i < h->n_ports && len < n; i++) {
+		const struct port_entry *p = &h->ports[i];
+		if (p->state != PORT_OPEN) continue;
+		if (shown == max) {
+			snprintf(out + len, n - len, " and %zu more", total - shown);
+			return;
+		}
+		const struct obs_service *s = host_service(h, p->proto, p->port);
+		int k = snprintf(out + len, n - len, "%s%u/%s%s%s", shown ? ", " : "", p->port, proto_str(p->proto),
+				 s && s->name[0] ? " " : "", s ? s->name : "");
+		if (k < 0) return;
+		len += (size_t)k;
+		shown++;
+	}
+	if (!total) snprintf(out, n, "no open port");
+}
+
+void ev_open_ports(struct buf *b, const struct host_entry *h)
+{
+	struct buf a = BUF_INIT;
+	buf_putc(&a, '[');
+	size_t k = 0;
+	for (size_t i = 0; i < h->n_ports; i++) {
+		const struct port_entry *p = &h->ports[i];
+		if (p->state != PORT_OPEN) continue;
+		const struct obs_service *s = host_service(h, p->proto, p->port);
+		buf_printf(&a, "%s{\"port\":%u,\"proto\":\"%s\"", k++ ? "," : "", p->port, proto_str(p->proto));
+		if (s && s->name[0]) ev_str(&a, "name", s->name);
+		if (s && s->product[0]) ev_str(&a, "product", s->product);
+		if (s && s->version[0]) ev_str(&a, "version", s->version);
+		buf_putc(&a, '}');
+	}
+	buf_putc(&a, ']');
+	ev_raw(b, "open_ports", a.data);
+	buf_release(&a);
+}
+
+void ev_register_row(struct buf *b, const struct inv_entry *r)
+{
+	struct buf a = BUF_INIT;
+	buf_putc(&a, '{');
+	ev_addr(&a, "ip", &r->ip);
+	if (r->mac[0]) ev_str(&a, "mac", r->mac);
+	if (r->hostname[0]) ev_str(&a, "hostname", r->hostname);
+	if (r->owner[0]) ev_str(&a, "owner", r->owner);
+	if (r->role[0]) ev_str(&a, "role", r->role);
+	ev_str(&a, "status", inv_status_name(r->status));
+	if (r->expires > 0) {
+		char d[40];
+		fmt_rfc3339(r->expires - 1, d, sizeof(d)); /* kept as the end of that day */
+		d[10] = 0;                                 /* the date as written */
+		ev_str(&a, "expires", d);
+	}
+	ev_num(&a, "line", r->line);
+	buf_putc(&a, '}');
+	ev_raw(b, "register", a.data);
+	buf_release(&a);
+}
+
+void ev_seen(struct buf *b, const struct host_entry *h)
+{
+	static const char *how[] = { "none", "arp", "icmp", "tcp", "udp", "connect", "user" };
+	ev_time(b, "seen", h->h.ts);
+	ev_str(b, "how", how[h->h.how < ARRAY_SIZE(how) ? h->h.how : 0]);
+	if (h->h.has_mac) {
+		char m[18];
+		const uint8_t *x = h->h.mac;
+		snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x", x[0], x[1], x[2], x[3], x[4], x[5]);
+		ev_str(b, "mac", m);
+	}
+	if (h->vendor[0]) ev_str(b, "vendor", h->vendor);
+}
+
+void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u)
+{
+	ev_time(b, "window_from", v->win_from);
+	ev_time(b, "window_to", v->win_to);
+	ev_num(b, "window_days", v->in->cfg->window_days);
+	ev_num(b, "records_cover_days", (double)(int64_t)(v->covered_days * 100 + 0.5) / 100);
+	ev_num(b, "flows_in_window", u ? (double)u->flows : 0);
+	if (u && u->flows) ev_num(b, "peers_in_window", (double)u->peers);
+	if (u && u->last > 0) ev_time(b, "last_used", u->last);
+	else ev_raw(b, "last_used", "null");
+}
+
+static bool listed(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = list; (p = strstr(p, id)); p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ',')) return true;
+	return false;
+}
+
+struct key {
+	struct ipaddr ip;
+	int port; /* -1: the host */
+};
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct key *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->ip, &b->ip);
+	return c ? c : (a->port > b->port) - (a->port < b->port);
+}
+
+static bool in_keys(const struct key *v, size_t n, const struct ipaddr *ip, int port)
+{
+	struct key k = { *ip, port };
+	return bsearch(&k, v, n, sizeof(k), cmp_key) != NULL;
+}
+
+/* What a stronger finding already says: the host-level lifecycle findings
+ * cover the host's idleness and unused ports; an idle host's ports are
+ * unused by definition; an unexpected service covers its port being unused. */
+static void consolidate(struct findings *fs, size_t from)
+{
+	size_t n = fs->n, nh = 0, ni = 0, nu = 0, k = from;
+	struct key *host = xcalloc(n + 1, sizeof(*host)), *idle = xcalloc(n + 1, sizeof(*idle));
+	struct key *unexp = xcalloc(n + 1, sizeof(*unexp));
+	for (size_t i = from; i < n; i++) {
+		const struct finding *f = &fs->v[i];
+		if (!strcmp(f->rule, "decommissioned-alive") || !strcmp(f->rule, "expired-test-device") ||
+		    !strcmp(f->rule, "unregistered-host"))
+			host[nh++] = (struct key){ f->ip, -1 };
+		else if (!strcmp(f->rule, "idle-host")) idle[ni++] = (struct key){ f->ip, -1 };
+		else if (!strcmp(f->rule, "unexpected-service")) unexp[nu++] = (struct key){ f->ip, f->port };
+	}
+	qsort(host, nh, sizeof(*host), cmp_key);
+	qsort(idle, ni, sizeof(*idle), cmp_key);
+	qsort(unexp, nu, sizeof(*unexp), cmp_key);
+	for (size_t i = from; i < n; i++) {
+		struct finding *f = &fs->v[i];
+		bool is_idle = !strcmp(f->rule, "idle-host"), is_unused = !strcmp(f->rule, "unused-port");
+		bool drop = (is_idle || is_unused) && in_keys(host, nh, &f->ip, -1);
+		if (is_unused && !drop) drop = in_keys(idle, ni, &f->ip, -1) || in_keys(unexp, nu, &f->ip, f->port);
+		if (drop) {
+			free(f->evidence);
+			free(f->remediation);
+			continue;
+		}
+		fs->v[k++] = *f;
+	}
+	fs->n = k;
+	free(host);
+	free(idle);
+	free(unexp);
+}
+
+int analyze_assets(const struct asset_input *in, const char *only, struct findings *out)
+{
+	struct asset_view v;
+	int r = view_build(&v, in);
+	size_t from = out->n;
+	for (size_t i = 0; i < asset_rules_count && r == 0; i++) {
+		if (only && !listed(only, asset_rules[i].id)) continue;
+		double t = now_mono();
+		size_t before = out->n;
+		r = asset_rules[i].run(&v, out);
+		log_debug("rule %s: %zu findings in %.3f s", asset_rules[i].id, out->n - before, now_mono() - t);
+	}
+	if (r == 0) consolidate(out, from);
+	view_release(&v);
+	return r;
+}

@@ -1,0 +1,73 @@
+/* The join rules: what the scan found alive and open, against the asset
+ * register (who owns it, what it is for) and the stored flow summaries
+ * (whether anybody uses it). unregistered-host, decommissioned-alive,
+ * expired-test-device, idle-host, unused-port, unexpected-service: one
+ * file each, registered in asset_rules[] (asset-rules.c). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include "base/buf.h"
+#include "model/finding.h"
+#include "model/inventory.h"
+#include "model/resultset.h"
+#include "model/site-config.h"
+#include "store/store.h"
+
+struct asset_input {
+	const struct site_config *cfg;  /* role baselines, usage window, internal ranges */
+	const struct resultset *scan;   /* sorted */
+	const struct inventory *inv;    /* NULL or empty: no register, no ownership rules */
+	struct store *store;            /* flow history; NULL: no use rules */
+	double now;                     /* the audit's time: expiry dates are judged against it */
+};
+
+/* What every rule reads, built once: the register by address and MAC, and
+ * the use of each host and port in the usage window. */
+struct asset_view {
+	const struct asset_input *in;
+	const struct inv_entry **by_ip, **by_mac; /* sorted */
+	size_t n_inv, n_mac;
+	bool have_flows;                 /* the store has traffic that covers the scanned hosts */
+	double win_from, win_to;         /* the usage window: the last window_days of the records */
+	double covered_days;             /* how much of the window the records cover */
+	struct flow_use *hosts, *ports;  /* sorted by host (then proto, port) */
+	size_t n_hosts, n_ports;
+};
+
+struct asset_rule {
+	const char *id;
+	const char *description;
+	enum severity severity; /* default; a finding may rank higher or lower */
+	int (*run)(const struct asset_view *v, struct findings *out);
+};
+
+extern const struct asset_rule asset_rules[];
+extern const size_t asset_rules_count;
+
+/* Runs every rule (or those in the comma-separated list), then drops what
+ * a stronger finding about the same host or port already says: a
+ * decommissioned, expired, unregistered or idle host's unused ports, and an
+ * unexpected service's unused port. */
+int analyze_assets(const struct asset_input *in, const char *only, struct findings *out);
+
+/* The register's row for the host: by address, else by MAC (*by_mac set). */
+const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h, bool *by_mac);
+/* Use in the window, NULL when none (or no flow history). */
+const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip);
+const struct flow_use *asset_port_use(const struct asset_view *v, const struct ipaddr *ip, enum proto proto,
+				      uint16_t port);
+/* The host's open ports (proto, port, service name), for evidence and titles. */
+size_t asset_open_ports(const struct host_entry *h);
+void ev_open_ports(struct buf *b, const struct host_entry *h);
+void ev_register_row(struct buf *b, const struct inv_entry *r);
+void ev_seen(struct buf *b, const struct host_entry *h);
+void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u);
+/* "80/tcp http, 554/tcp rtsp" (at most max ports, then "and N more"). */
+void fmt_open_ports(const struct host_entry *h, size_t max, char *out, size_t n);
+
+int rule_unregistered_host(const struct asset_view *v, struct findings *out);
+int rule_decommissioned_alive(const struct asset_view *v, struct findings *out);
+int rule_expired_test_device(const struct asset_view *v, struct findings *out);
+int rule_idle_host(const struct asset_view *v, struct findings *out);
+int rule_unused_port(const struct asset_view *v, struct findings *out);
+int rule_unexpected_service(const struct asset_view *v, struct findings *out);
