@@ -50,12 +50,14 @@ int cmd_diff(int argc, char **argv)
 	struct dm_err e = { "" };
 	struct store *st = NULL;
 	struct resultset rs[2] = { { 0 }, { 0 } };
+	struct findings fs[2] = { { 0 }, { 0 } };
 	char *db = NULL;
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, diff_opts, ARRAY_SIZE(diff_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
 		opts_help(stdout, "dormant diff [--format text|json] RUN_A RUN_B",
-			  "What changed from RUN_A to RUN_B: new and silent hosts, opened and closed ports.", diff_opts,
+			  "What changed from RUN_A to RUN_B: new hosts and hosts that stopped answering, opened and closed\n"
+			  "ports, new and resolved findings, hosts whose traffic went silent or woke.", diff_opts,
 			  ARRAY_SIZE(diff_opts));
 		goto out;
 	}
@@ -76,6 +78,13 @@ int cmd_diff(int argc, char **argv)
 	}
 	struct rundiff d;
 	rundiff_compute(&rs[0], &rs[1], &d);
+	for (int i = 0; i < 2; i++)
+		if ((r = store_load_findings(st, (int64_t)a.runs[i], &fs[i])) < 0) {
+			rundiff_release(&d);
+			r = dm_fail(&e, r, "%s: %s", db, store_errmsg(st));
+			goto fail;
+		}
+	rundiff_findings(&fs[0], &fs[1], &rs[1], &d);
 	report_diff(stdout, &d, (int64_t)a.runs[0], (int64_t)a.runs[1], a.json);
 	rundiff_release(&d);
 	goto out;
@@ -85,6 +94,8 @@ out:
 	free(db);
 	resultset_release(&rs[0]);
 	resultset_release(&rs[1]);
+	findings_release(&fs[0]);
+	findings_release(&fs[1]);
 	store_close(st);
 	return code;
 }

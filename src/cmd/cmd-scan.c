@@ -256,7 +256,8 @@ static int write_outputs(struct scan_args *a, const struct resultset *rs, const 
 }
 
 /* Changes since the newest earlier run of the same kind. */
-static void print_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now)
+static void print_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now,
+			  const struct findings *fs_now)
 {
 	struct run_info *runs = NULL;
 	size_t n = 0;
@@ -270,15 +271,18 @@ static void print_changes(struct store *st, int64_t run, const char *kind, const
 		return;
 	}
 	struct resultset old = { 0 };
-	if (store_load_results(st, prev, &old) == 0) {
+	struct findings fs_old = { 0 };
+	if (store_load_results(st, prev, &old) == 0 && store_load_findings(st, prev, &fs_old) == 0) {
 		resultset_sort(&old);
 		struct rundiff d;
 		rundiff_compute(&old, now, &d);
+		rundiff_findings(&fs_old, fs_now, now, &d);
 		printf("\n");
 		report_diff(stdout, &d, prev, run, false);
 		rundiff_release(&d);
 	}
 	resultset_release(&old);
+	findings_release(&fs_old);
 }
 
 /* vulnerable-service and known-exploited findings for the identified services. */
@@ -309,6 +313,8 @@ static int run_scan(int argc, char **argv, bool audit)
 	const char *name = audit ? "audit" : "scan";
 	struct scan_args a = { .audit = audit, .fail_on = -1 };
 	struct findings fs = { 0 };
+	struct asset_risk *assets = NULL;
+	size_t n_assets = 0;
 	a.cfg = (struct scan_config){ .rate = 2000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
 				     .max_inflight = 1024, .shards = 1, .drop_privileges = true,
 				     .progress = progress_print };
@@ -420,7 +426,7 @@ static int run_scan(int argc, char **argv, bool audit)
 	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
 	if (audit) {
 		if ((r = audit_join_analyze(&a.join, st, &rs, &fs, &e)) < 0) goto fail;
-		findings_sort(&fs);
+		n_assets = assets_rank(&rs, &fs, &assets);
 		analysed = true;
 	}
 	if ((r = store_save_results(st, run, &rs)) < 0 || (analysed && (r = store_save_findings(st, run, &fs)) < 0) ||
@@ -431,7 +437,8 @@ static int run_scan(int argc, char **argv, bool audit)
 	struct report_meta m = {
 		.command = name, .args = a.cmdline.data, .scan_type = scan_mode_name(sum.mode), .ports = &a.ports,
 		.start = start, .end = now_real(), .targets = targets_count(&a.targets), .run_id = run, .probes = sum.probes,
-		.send_seconds = sum.send_seconds, .findings = analysed ? &fs : NULL,
+		.send_seconds = sum.send_seconds, .findings = analysed ? &fs : NULL, .assets = assets, .n_assets = n_assets,
+		.inv = &a.join.inv,
 	};
 	if (sum.drops) log_warn("%s: the kernel dropped %llu captured packets; the rate was lowered to %.0f pps", name,
 				(unsigned long long)sum.drops, sum.final_rate);
@@ -442,7 +449,7 @@ static int run_scan(int argc, char **argv, bool audit)
 	bool stdout_taken = (a.oj && !strcmp(a.oj, "-")) || (a.ox && !strcmp(a.ox, "-")) || (a.on && !strcmp(a.on, "-"));
 	if (log_level >= LOG_INFO && !stdout_taken) {
 		report_text(stdout, &rs, &m);
-		if (audit) print_changes(st, run, name, &rs);
+		if (audit) print_changes(st, run, name, &rs, &fs);
 		log_debug("%s: %s scan on %s, %llu probes in %.2f s (sending %.2f s)", name, scan_mode_name(sum.mode),
 			  sum.iface, (unsigned long long)sum.probes, sum.seconds, sum.send_seconds);
 	}
@@ -453,6 +460,7 @@ fail:
 	code = cmd_error(name, r, &e);
 out:
 	findings_release(&fs);
+	free(assets);
 	audit_join_release(&a.join);
 	if (prepared) scan_release(&sc);
 	store_close(st);

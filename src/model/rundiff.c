@@ -1,9 +1,11 @@
 /* Merge-walk of two sorted result sets. */
 #include "model/rundiff.h"
 #include "base/util.h"
+#include <stdio.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "host-new", "host-gone", "port-opened", "port-closed" };
+static const char *const kind_names[] = { "host-new",         "host-gone",   "port-opened", "port-closed",
+					  "finding-new",      "finding-resolved", "host-silent", "host-woke" };
 const char *change_kind_name(enum change_kind k) { return kind_names[k]; }
 
 static void add(struct rundiff *d, enum change_kind k, const struct ipaddr *ip, enum proto p, uint16_t port)
@@ -59,6 +61,58 @@ void rundiff_compute(const struct resultset *a, const struct resultset *b, struc
 		if (c <= 0) i++;
 		if (c >= 0) j++;
 	}
+}
+
+static void add_finding(struct rundiff *d, enum change_kind k, const struct finding *f)
+{
+	add(d, k, &f->ip, f->proto, f->port);
+	struct change *c = &d->v[d->n - 1];
+	snprintf(c->rule, sizeof(c->rule), "%s", f->rule);
+	snprintf(c->title, sizeof(c->title), "%s", f->title);
+	c->severity = f->severity;
+}
+
+/* A finding is the same one in both runs when rule, address and port are. */
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct finding *a = *(const struct finding *const *)pa, *b = *(const struct finding *const *)pb;
+	int c = strcmp(a->rule, b->rule);
+	if (c) return c;
+	if (a->has_ip != b->has_ip) return a->has_ip ? 1 : -1;
+	if (a->has_ip && (c = ipaddr_cmp(&a->ip, &b->ip))) return c;
+	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+static const struct finding **sorted(const struct findings *fs)
+{
+	const struct finding **v = xcalloc(fs->n + 1, sizeof(*v));
+	for (size_t i = 0; i < fs->n; i++) v[i] = &fs->v[i];
+	qsort(v, fs->n, sizeof(*v), cmp_key);
+	return v;
+}
+
+void rundiff_findings(const struct findings *a, const struct findings *b, const struct resultset *b_scan,
+		      struct rundiff *d)
+{
+	const struct finding **x = sorted(a), **y = sorted(b);
+	size_t i = 0, j = 0;
+	while (i < a->n || j < b->n) {
+		int c = i == a->n ? 1 : j == b->n ? -1 : cmp_key(&x[i], &y[j]);
+		if (c < 0) {
+			const struct finding *f = x[i++];
+			const struct host_entry *h = f->has_ip ? resultset_host((struct resultset *)b_scan, &f->ip, false) : NULL;
+			bool idle_woke = !strcmp(f->rule, "idle-host") && h && h->up;
+			add_finding(d, idle_woke ? CHANGE_HOST_WOKE : CHANGE_FINDING_RESOLVED, f);
+		} else if (c > 0) {
+			const struct finding *f = y[j++];
+			add_finding(d, !strcmp(f->rule, "idle-host") ? CHANGE_HOST_SILENT : CHANGE_FINDING_NEW, f);
+		} else {
+			i++, j++;
+		}
+	}
+	free(x);
+	free(y);
 }
 
 void rundiff_release(struct rundiff *d)

@@ -1,24 +1,39 @@
-/* What changed between two runs: hosts that appeared or went silent, ports
- * newly open or no longer open. Both result sets must be sorted. */
+/* What changed between two runs: hosts that appeared or stopped
+ * answering, ports newly open or no longer open, findings new and
+ * resolved, and hosts whose traffic stopped (went silent: a new idle-host)
+ * or started again (woke: idle-host resolved while the host still answers). */
 #pragma once
+#include "model/finding.h"
 #include "model/resultset.h"
 
-enum change_kind { CHANGE_HOST_NEW, CHANGE_HOST_GONE, CHANGE_PORT_OPENED, CHANGE_PORT_CLOSED };
+enum change_kind {
+	CHANGE_HOST_NEW, CHANGE_HOST_GONE, CHANGE_PORT_OPENED, CHANGE_PORT_CLOSED,
+	CHANGE_FINDING_NEW, CHANGE_FINDING_RESOLVED, CHANGE_HOST_SILENT, CHANGE_HOST_WOKE,
+	CHANGE_KINDS
+};
 
 struct change {
 	enum change_kind kind;
 	struct ipaddr ip;
 	enum proto proto;
 	uint16_t port;
+	/* findings only */
+	char rule[32];
+	enum severity severity;
+	char title[256];
 };
 
 struct rundiff {
 	struct change *v;
 	size_t n, cap;
-	size_t counts[4];
+	size_t counts[CHANGE_KINDS];
 };
 
 /* Compares a (older) with b (newer). */
 void rundiff_compute(const struct resultset *a, const struct resultset *b, struct rundiff *ret);
+/* Adds the findings' changes (a older, b newer); b_scan tells which hosts
+ * still answer in the newer run. */
+void rundiff_findings(const struct findings *a, const struct findings *b, const struct resultset *b_scan,
+		      struct rundiff *d);
 void rundiff_release(struct rundiff *d);
 const char *change_kind_name(enum change_kind k);

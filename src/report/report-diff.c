@@ -1,5 +1,6 @@
 /* Run-to-run changes as text or JSON Lines ("change" records). */
 #include "report/report-diff.h"
+#include "base/escape.h"
 #include "base/timeutil.h"
 #include <errno.h>
 
@@ -7,23 +8,42 @@ int report_diff(FILE *f, const struct rundiff *d, int64_t run_a, int64_t run_b, 
 {
 	char ip[IPADDR_STRLEN], ts[40];
 	fmt_rfc3339(now_real(), ts, sizeof(ts));
-	if (!json)
-		fprintf(f, "changes from run %lld to run %lld: %zu new host(s), %zu gone, %zu port(s) opened, %zu closed\n",
+	if (!json) {
+		fprintf(f, "changes from run %lld to run %lld: %zu new host(s), %zu gone, %zu port(s) opened, %zu closed",
 			(long long)run_a, (long long)run_b, d->counts[CHANGE_HOST_NEW], d->counts[CHANGE_HOST_GONE],
 			d->counts[CHANGE_PORT_OPENED], d->counts[CHANGE_PORT_CLOSED]);
+		size_t nf = d->counts[CHANGE_FINDING_NEW] + d->counts[CHANGE_FINDING_RESOLVED] + d->counts[CHANGE_HOST_SILENT] +
+			    d->counts[CHANGE_HOST_WOKE];
+		if (nf)
+			fprintf(f, "; %zu new finding(s), %zu resolved, %zu host(s) went silent, %zu woke",
+				d->counts[CHANGE_FINDING_NEW], d->counts[CHANGE_FINDING_RESOLVED],
+				d->counts[CHANGE_HOST_SILENT], d->counts[CHANGE_HOST_WOKE]);
+		fprintf(f, "\n");
+	}
 	for (size_t i = 0; i < d->n; i++) {
 		const struct change *c = &d->v[i];
 		ipaddr_fmt(&c->ip, ip, sizeof(ip));
-		bool port = c->kind == CHANGE_PORT_OPENED || c->kind == CHANGE_PORT_CLOSED;
+		bool port = c->kind == CHANGE_PORT_OPENED || c->kind == CHANGE_PORT_CLOSED || (c->rule[0] && c->port);
 		if (json) {
-			fprintf(f, "{\"type\":\"change\",\"ts\":\"%s\",\"change\":\"%s\",\"ip\":\"%s\"", ts,
-				change_kind_name(c->kind), ip);
-			if (port) fprintf(f, ",\"port\":%u,\"proto\":\"%s\"", c->port, proto_name(c->proto));
-			fprintf(f, ",\"run_a\":%lld,\"run_b\":%lld}\n", (long long)run_a, (long long)run_b);
+			struct buf b = BUF_INIT;
+			buf_printf(&b, "{\"type\":\"change\",\"ts\":\"%s\",\"change\":\"%s\",\"ip\":\"%s\"", ts,
+				   change_kind_name(c->kind), ip);
+			if (port) buf_printf(&b, ",\"port\":%u,\"proto\":\"%s\"", c->port, proto_name(c->proto));
+			if (c->rule[0]) {
+				buf_printf(&b, ",\"rule\":\"%s\",\"severity\":\"%s\",\"title\":", c->rule,
+					   severity_name(c->severity));
+				json_put_str(&b, c->title);
+			}
+			buf_printf(&b, ",\"run_a\":%lld,\"run_b\":%lld}\n", (long long)run_a, (long long)run_b);
+			fwrite(b.data, 1, b.len, f);
+			buf_release(&b);
+		} else if (c->rule[0]) {
+			fprintf(f, "  %-16s %-8s %-20s %s\n", change_kind_name(c->kind), severity_name(c->severity), c->rule,
+				c->title);
 		} else if (port) {
-			fprintf(f, "  %-12s %s %u/%s\n", change_kind_name(c->kind), ip, c->port, proto_name(c->proto));
+			fprintf(f, "  %-16s %s %u/%s\n", change_kind_name(c->kind), ip, c->port, proto_name(c->proto));
 		} else {
-			fprintf(f, "  %-12s %s%s\n", change_kind_name(c->kind), ip,
+			fprintf(f, "  %-16s %s%s\n", change_kind_name(c->kind), ip,
 				c->kind == CHANGE_HOST_GONE ? "  (answered before, silent now)" : "");
 		}
 	}

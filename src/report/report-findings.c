@@ -75,3 +75,54 @@ int report_findings_text(FILE *f, const struct findings *fs)
 	}
 	return ferror(f) ? -EIO : 0;
 }
+
+const char *inventory_name(const struct inventory *inv, const struct ipaddr *ip)
+{
+	for (size_t i = 0; inv && i < inv->n; i++) /* a report's worth of lookups: a scan is fine */
+		if (!ipaddr_cmp(&inv->v[i].ip, ip)) return inv->v[i].hostname[0] ? inv->v[i].hostname : NULL;
+	return NULL;
+}
+
+int report_assets_text(FILE *f, const struct report_meta *m, size_t max)
+{
+	fprintf(f, "\nTOP ASSETS (risk = exposure x weakness x exploitation x traffic)\n");
+	fprintf(f, "  %-8s %-40s %-9s %-8s %s\n", "RISK", "ASSET", "WORST", "FINDINGS", "FIRST TO FIX");
+	for (size_t i = 0; i < m->n_assets && i < max; i++) {
+		const struct asset_risk *a = &m->assets[i];
+		char ip[IPADDR_STRLEN], name[128];
+		ipaddr_fmt(&a->ip, ip, sizeof(ip));
+		const char *host = inventory_name(m->inv, &a->ip);
+		snprintf(name, sizeof(name), "%s%s%.60s%s", ip, host ? " (" : "", host ? host : "", host ? ")" : "");
+		const struct finding *top = m->findings && a->top < m->findings->n ? &m->findings->v[a->top] : NULL;
+		fprintf(f, "  %-8.1f %-40s %-9s %-8zu %s\n", a->risk, name, severity_name(a->worst), a->findings,
+			top ? top->title : "");
+	}
+	if (m->n_assets > max) fprintf(f, "  ... and %zu more assets with findings\n", m->n_assets - max);
+	return ferror(f) ? -EIO : 0;
+}
+
+int report_assets_jsonl(FILE *f, const struct report_meta *m)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < m->n_assets; i++) {
+		const struct asset_risk *a = &m->assets[i];
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&a->ip, ip, sizeof(ip));
+		buf_reset(&b);
+		buf_puts(&b, "{\"type\":\"asset\"");
+		put_time(&b, "ts", m->end);
+		buf_printf(&b, ",\"ip\":\"%s\",\"rank\":%zu,\"risk\":%.1f,\"exposure\":%.2f,\"weakness\":%.1f,"
+			   "\"exploitation\":%.1f,\"traffic\":%.1f,\"findings\":%zu,\"worst\":\"%s\"",
+			   ip, i + 1, a->risk, a->exposure, a->weakness, a->exploitation, a->traffic, a->findings,
+			   severity_name(a->worst));
+		const char *host = inventory_name(m->inv, &a->ip);
+		if (host) {
+			buf_puts(&b, ",\"hostname\":");
+			json_put_str(&b, host);
+		}
+		buf_printf(&b, ",\"run\":%lld}\n", (long long)m->run_id);
+		fwrite(b.data, 1, b.len, f);
+	}
+	buf_release(&b);
+	return ferror(f) ? -EIO : 0;
+}

@@ -65,6 +65,7 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 		}
 	}
 	if (m->findings) report_findings_jsonl(f, m->findings, m->run_id);
+	if (m->n_assets) report_assets_jsonl(f, m);
 	buf_reset(&b);
 	buf_puts(&b, "{\"type\":\"run\",");
 	put_ts(&b, m->end);

@@ -81,6 +81,7 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 				he->closed ? "closed" : "filtered");
 		if (!shown && !he->closed && !he->filtered) fprintf(f, "  no port answered\n");
 	}
+	if (m->n_assets) report_assets_text(f, m, 10);
 	if (m->findings) report_findings_text(f, m->findings);
 	if (unlisted) fprintf(f, "\n%zu more hosts up with no open port (all in the JSON and XML outputs)\n", unlisted);
 	char when[40];

@@ -6,6 +6,8 @@
 #include "base/buf.h"
 #include "model/finding.h"
 #include "model/flow.h"
+#include "model/inventory.h"
+#include "model/risk.h"
 #include "model/resultset.h"
 #include "net/ports.h"
 
@@ -21,6 +23,9 @@ struct report_meta {
 	double send_seconds;      /* time spent sending the port-scan probes */
 	bool show_closed;         /* list closed/filtered counts per host in text */
 	const struct findings *findings; /* NULL: no analysis ran */
+	const struct asset_risk *assets; /* ranked, highest risk first; may be NULL */
+	size_t n_assets;
+	const struct inventory *inv;     /* names for the assets; may be NULL */
 };
 
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
@@ -32,6 +37,11 @@ int flow_json(struct buf *b, const struct obs_flow *f);
 int finding_json(struct buf *b, const struct finding *f, int64_t run);
 int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);
 int report_findings_text(FILE *f, const struct findings *fs);
+/* The riskiest assets as a table (at most max rows), and as "asset" records. */
+int report_assets_text(FILE *f, const struct report_meta *m, size_t max);
+int report_assets_jsonl(FILE *f, const struct report_meta *m);
+/* The register's hostname of ip, or NULL. */
+const char *inventory_name(const struct inventory *inv, const struct ipaddr *ip);
 /* One line about a service: product, version, device, TLS, details. */
 void service_summary(const struct obs_service *sv, char *out, size_t n);
 /* A CPE 2.3 formatted string as the 2.2 URI nmap's XML carries. */
