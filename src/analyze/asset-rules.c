@@ -329,3 +329,51 @@ int analyze_assets(const struct asset_input *in, const char *only, struct findin
 	view_release(&v);
 	return r;
 }
+
+static int cmp_exposure(const void *pa, const void *pb)
+{
+	const struct port_exposure *a = pa, *b = pb;
+	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+static int cmp_most_open(const void *pa, const void *pb)
+{
+	const struct port_exposure *a = pa, *b = pb;
+	if (a->open != b->open) return a->open > b->open ? -1 : 1;
+	return cmp_exposure(pa, pb);
+}
+
+size_t assets_port_exposure(const struct asset_input *in, struct port_exposure **ret, bool *ret_flows)
+{
+	struct asset_view v;
+	*ret = NULL;
+	*ret_flows = false;
+	if (view_build(&v, in) < 0) return 0;
+	const struct resultset *rs = in->scan;
+	size_t n = 0, cap = 0;
+	struct port_exposure *e = NULL;
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; rs->hosts[i].up && j < rs->hosts[i].n_ports; j++) {
+			const struct port_entry *p = &rs->hosts[i].ports[j];
+			if (p->state != PORT_OPEN) continue;
+			if (n == cap) e = xrealloc(e, (cap = cap ? 2 * cap : 64) * sizeof(*e));
+			const struct flow_use *u = asset_port_use(&v, &rs->hosts[i].h.ip, p->proto, p->port);
+			e[n++] = (struct port_exposure){ p->port, (uint8_t)p->proto, 1, u && u->flows ? 1 : 0 };
+		}
+	if (n) qsort(e, n, sizeof(*e), cmp_exposure);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && !cmp_exposure(&e[m - 1], &e[i])) {
+			e[m - 1].open += e[i].open;
+			e[m - 1].used += e[i].used;
+		} else {
+			e[m++] = e[i];
+		}
+	}
+	if (m) qsort(e, m, sizeof(*e), cmp_most_open);
+	*ret_flows = v.have_flows;
+	view_release(&v);
+	*ret = e;
+	return m;
+}

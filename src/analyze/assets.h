@@ -10,6 +10,7 @@
 #include "model/finding.h"
 #include "model/inventory.h"
 #include "model/resultset.h"
+#include "model/risk.h"
 #include "model/site-config.h"
 #include "store/store.h"
 
@@ -49,6 +50,10 @@ extern const size_t asset_rules_count;
  * decommissioned, expired, unregistered or idle host's unused ports, and an
  * unexpected service's unused port. */
 int analyze_assets(const struct asset_input *in, const char *only, struct findings *out);
+
+/* Open ports per (proto, port) and how many of them were used, most open
+ * first; *ret_flows tells whether there was traffic to judge use by. */
+size_t assets_port_exposure(const struct asset_input *in, struct port_exposure **ret, bool *ret_flows);
 
 /* The register's row for the host: by address, else by MAC (*by_mac set). */
 const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h, bool *by_mac);

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
+#include "analyze/assets.h"
 #include "cmd/audit-join.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
@@ -24,7 +25,7 @@ enum {
 	O_PORTS = 1, O_TOP, O_UDP, O_SYN, O_CONNECT, O_PN, O_SN, O_IL, O_EXCLUDE, O_EXCLUDE_FILE, O_PUBLIC,
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
-	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP,
+	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
 };
 
 static const struct opt scan_opts[] = {
@@ -67,6 +68,8 @@ static const struct opt scan_opts[] = {
 	{ "-oJ", O_OJ, true, "FILE", "write JSON Lines (- for stdout)" },
 	{ "-oX", O_OX, true, "FILE", "write nmap-compatible XML (- for stdout)" },
 	{ "-oN", O_ON, true, "FILE", "write the text table to FILE" },
+	{ "--html", O_HTML, true, "FILE", "write the HTML report (one self-contained page with charts) to FILE" },
+	{ "-oH", O_HTML, true, "FILE", NULL },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--keep-privileges", O_NODROP, false, NULL, NULL },
 	{ "-q", O_QUIET, false, NULL, "quiet: no table, no progress" },
@@ -86,7 +89,7 @@ struct scan_args {
 	uint64_t per_host;
 	long top;
 	struct scan_config cfg;
-	const char *oj, *ox, *on, *db;
+	const char *oj, *ox, *on, *db, *html;
 	struct buf cmdline;
 	int positional;
 	struct audit_join join;
@@ -162,6 +165,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_OJ: a->oj = arg; return 0;
 	case O_OX: a->ox = arg; return 0;
 	case O_ON: a->on = arg; return 0;
+	case O_HTML: a->html = arg; return 0;
 	case O_DB: a->db = arg; return 0;
 	case O_NODROP: c->drop_privileges = false; return 0;
 	case O_SERVICES: a->services = true; return 0;
@@ -241,7 +245,8 @@ static int write_outputs(struct scan_args *a, const struct resultset *rs, const 
 	struct {
 		const char *path, *opt;
 		int (*fn)(FILE *, const struct resultset *, const struct report_meta *);
-	} outs[] = { { a->oj, "-oJ", report_jsonl }, { a->ox, "-oX", report_nmap_xml }, { a->on, "-oN", report_text } };
+	} outs[] = { { a->oj, "-oJ", report_jsonl }, { a->ox, "-oX", report_nmap_xml }, { a->on, "-oN", report_text },
+		     { a->html, "--html", report_html } };
 	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
 		if (!outs[i].path) continue;
 		int r = 0;
@@ -256,33 +261,31 @@ static int write_outputs(struct scan_args *a, const struct resultset *rs, const 
 }
 
 /* Changes since the newest earlier run of the same kind. */
-static void print_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now,
-			  const struct findings *fs_now)
+/* Changes since the newest earlier finished run of the same kind: the
+ * run compared with, or 0 when this is the first. */
+static int64_t compute_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now,
+			       const struct findings *fs_now, struct rundiff *d)
 {
 	struct run_info *runs = NULL;
 	size_t n = 0;
-	if (store_runs_list(st, &runs, &n) < 0) return;
+	memset(d, 0, sizeof(*d));
+	if (store_runs_list(st, &runs, &n) < 0) return 0;
 	int64_t prev = 0;
 	for (size_t i = 0; i < n; i++)
 		if (runs[i].id < run && !strcmp(runs[i].kind, kind) && !strcmp(runs[i].status, "done")) prev = runs[i].id;
 	free(runs);
-	if (!prev) {
-		printf("\nfirst %s in this database: nothing to compare with yet\n", kind);
-		return;
-	}
 	struct resultset old = { 0 };
 	struct findings fs_old = { 0 };
-	if (store_load_results(st, prev, &old) == 0 && store_load_findings(st, prev, &fs_old) == 0) {
+	if (prev && store_load_results(st, prev, &old) == 0 && store_load_findings(st, prev, &fs_old) == 0) {
 		resultset_sort(&old);
-		struct rundiff d;
-		rundiff_compute(&old, now, &d);
-		rundiff_findings(&fs_old, fs_now, now, &d);
-		printf("\n");
-		report_diff(stdout, &d, prev, run, false);
-		rundiff_release(&d);
+		rundiff_compute(&old, now, d);
+		rundiff_findings(&fs_old, fs_now, now, d);
+	} else {
+		prev = 0;
 	}
 	resultset_release(&old);
 	findings_release(&fs_old);
+	return prev;
 }
 
 /* vulnerable-service and known-exploited findings for the identified services. */
@@ -314,7 +317,12 @@ static int run_scan(int argc, char **argv, bool audit)
 	struct scan_args a = { .audit = audit, .fail_on = -1 };
 	struct findings fs = { 0 };
 	struct asset_risk *assets = NULL;
-	size_t n_assets = 0;
+	size_t n_assets = 0, n_exposure = 0;
+	struct port_exposure *exposure = NULL;
+	bool exposure_judged = false;
+	struct traffic_profile profile = { 0 };
+	struct rundiff changes = { 0 };
+	int64_t changes_from = 0;
 	a.cfg = (struct scan_config){ .rate = 2000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
 				     .max_inflight = 1024, .shards = 1, .drop_privileges = true,
 				     .progress = progress_print };
@@ -434,11 +442,19 @@ static int run_scan(int argc, char **argv, bool audit)
 		r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
 		goto fail;
 	}
+	if (audit) {
+		changes_from = compute_changes(st, run, name, &rs, &fs, &changes);
+		struct asset_input ain = { .cfg = &a.join.cfg, .scan = &rs, .inv = &a.join.inv, .store = st, .now = now_real() };
+		n_exposure = assets_port_exposure(&ain, &exposure, &exposure_judged);
+		if (a.join.job_started) flowset_profile(&a.join.job.flows, &a.join.job.cfg, &profile);
+	}
 	struct report_meta m = {
 		.command = name, .args = a.cmdline.data, .scan_type = scan_mode_name(sum.mode), .ports = &a.ports,
 		.start = start, .end = now_real(), .targets = targets_count(&a.targets), .run_id = run, .probes = sum.probes,
 		.send_seconds = sum.send_seconds, .findings = analysed ? &fs : NULL, .assets = assets, .n_assets = n_assets,
-		.inv = &a.join.inv,
+		.inv = &a.join.inv, .exposure = exposure, .n_exposure = n_exposure, .exposure_judged = exposure_judged,
+		.traffic = profile.present ? &profile : NULL, .changes = changes_from ? &changes : NULL,
+		.changes_from = changes_from,
 	};
 	if (sum.drops) log_warn("%s: the kernel dropped %llu captured packets; the rate was lowered to %.0f pps", name,
 				(unsigned long long)sum.drops, sum.final_rate);
@@ -446,10 +462,17 @@ static int run_scan(int argc, char **argv, bool audit)
 		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", name,
 			 (unsigned long long)sum.unreachable);
 	if ((r = write_outputs(&a, &rs, &m, &e)) < 0) goto fail;
-	bool stdout_taken = (a.oj && !strcmp(a.oj, "-")) || (a.ox && !strcmp(a.ox, "-")) || (a.on && !strcmp(a.on, "-"));
+	bool stdout_taken = (a.oj && !strcmp(a.oj, "-")) || (a.ox && !strcmp(a.ox, "-")) || (a.on && !strcmp(a.on, "-")) ||
+			    (a.html && !strcmp(a.html, "-"));
 	if (log_level >= LOG_INFO && !stdout_taken) {
 		report_text(stdout, &rs, &m);
-		if (audit) print_changes(st, run, name, &rs, &fs);
+		if (audit && changes_from) {
+			printf("\n");
+			report_diff(stdout, &changes, changes_from, run, false);
+		} else if (audit) {
+			printf("\nfirst audit in this database: nothing to compare with yet\n");
+		}
+		if (a.html) printf("HTML report: %s\n", a.html);
 		log_debug("%s: %s scan on %s, %llu probes in %.2f s (sending %.2f s)", name, scan_mode_name(sum.mode),
 			  sum.iface, (unsigned long long)sum.probes, sum.seconds, sum.send_seconds);
 	}
@@ -461,6 +484,8 @@ fail:
 out:
 	findings_release(&fs);
 	free(assets);
+	free(exposure);
+	rundiff_release(&changes);
 	audit_join_release(&a.join);
 	if (prepared) scan_release(&sc);
 	store_close(st);

@@ -223,3 +223,54 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 	*ret = v;
 	return m;
 }
+
+void flowset_profile(const struct flowset *s, const struct site_config *cfg, struct traffic_profile *out)
+{
+	*out = (struct traffic_profile){ .present = s->n > 0 };
+	int wday, minute;
+	for (int h = 0; h < 24; h++) { /* a business day's hours, by the config's rules */
+		int start = cfg->business_start, end = cfg->business_end, m = h * 60 + 30;
+		out->business_hour[h] = start < end ? m >= start && m < end : m >= start || m < end;
+	}
+	struct {
+		char cc[3];
+		uint64_t bytes, flows;
+	} *cc = xcalloc(1, 1024 * sizeof(*cc)); /* distinct countries: a few hundred at most */
+	size_t n_cc = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct flowrec *r = &s->v[i];
+		uint64_t bytes = r->bytes_out + r->bytes_in;
+		site_local_time(cfg, r->start, &wday, &minute);
+		out->bytes_by_hour[minute / 60] += bytes;
+		out->flows_by_hour[minute / 60]++;
+		if (!r->cc[0]) continue;
+		size_t k = 0;
+		while (k < n_cc && memcmp(cc[k].cc, r->cc, 3)) k++;
+		if (k == n_cc && n_cc < 1024) memcpy(cc[n_cc++].cc, r->cc, 3);
+		if (k < n_cc) {
+			cc[k].bytes += bytes;
+			cc[k].flows++;
+		}
+	}
+	/* largest first: selection is enough for a few dozen */
+	for (size_t i = 0; i < n_cc; i++) {
+		size_t best = i;
+		for (size_t j = i + 1; j < n_cc; j++)
+			if (cc[j].bytes > cc[best].bytes) best = j;
+		if (best != i) {
+			__typeof__(*cc) t = cc[i];
+			cc[i] = cc[best];
+			cc[best] = t;
+		}
+		if (i >= PROFILE_COUNTRIES) {
+			out->other_country_bytes += cc[i].bytes;
+			continue;
+		}
+		memcpy(out->countries[i].cc, cc[i].cc, 3);
+		out->countries[i].bytes = cc[i].bytes;
+		out->countries[i].flows = cc[i].flows;
+		out->countries[i].home = site_is_home_country(cfg, cc[i].cc);
+		out->n_countries++;
+	}
+	free(cc);
+}

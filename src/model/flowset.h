@@ -75,3 +75,21 @@ struct flow_hour {
 
 /* Summaries of s, sorted by host, hour, peer, port; the caller frees *ret. */
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
+
+/* The picture of the traffic for the report: bytes per local hour of day
+ * (in the site's zone) with business hours marked, and bytes to each
+ * country of the external peers, largest first. */
+#define PROFILE_COUNTRIES 24
+struct traffic_profile {
+	bool present;
+	uint64_t bytes_by_hour[24], flows_by_hour[24];
+	bool business_hour[24];   /* on a business day */
+	struct {
+		char cc[3];
+		uint64_t bytes, flows;
+		bool home;
+	} countries[PROFILE_COUNTRIES];
+	size_t n_countries;
+	uint64_t other_country_bytes; /* beyond the largest PROFILE_COUNTRIES */
+};
+void flowset_profile(const struct flowset *s, const struct site_config *cfg, struct traffic_profile *out);

@@ -5,6 +5,7 @@
  * speaks to it, so one strong factor alone still ranks. */
 #pragma once
 #include <stddef.h>
+#include <stdint.h>
 #include "model/finding.h"
 #include "model/resultset.h"
 
@@ -15,6 +16,14 @@ struct asset_risk {
 	size_t findings;
 	enum severity worst;
 	size_t top;              /* index of its first finding in the ranked list */
+};
+
+/* Exposure against use, per port: on how many live hosts it is open, and
+ * on how many of those somebody used it in the usage window. */
+struct port_exposure {
+	uint16_t port;
+	uint8_t proto;
+	uint32_t open, used;
 };
 
 /* Ranks the assets that have findings (highest risk first) and reorders

@@ -7,7 +7,9 @@
 #include "model/finding.h"
 #include "model/flow.h"
 #include "model/inventory.h"
+#include "model/flowset.h"
 #include "model/risk.h"
+#include "model/rundiff.h"
 #include "model/resultset.h"
 #include "net/ports.h"
 
@@ -26,10 +28,21 @@ struct report_meta {
 	const struct asset_risk *assets; /* ranked, highest risk first; may be NULL */
 	size_t n_assets;
 	const struct inventory *inv;     /* names for the assets; may be NULL */
+	/* the HTML report's pictures; each may be absent */
+	const struct port_exposure *exposure;
+	size_t n_exposure;
+	bool exposure_judged;            /* traffic covered the hosts: "used" means something */
+	const struct traffic_profile *traffic;
+	const struct rundiff *changes;
+	int64_t changes_from;            /* the run compared with; 0: first run */
 };
 
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *m);
+/* One self-contained HTML page (no external assets): summary, charts
+ * (risk per asset, exposure against use per port, traffic by hour with
+ * off-hours shaded, countries, changes) and the ranked findings. */
+int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_meta *m);
 /* A "flow" JSON Lines record, newline included. */
 int flow_json(struct buf *b, const struct obs_flow *f);

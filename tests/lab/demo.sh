@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The built-in demo: brings up the lab network (namespaces with real
 # nginx, lighttpd, OpenSSH, vsftpd, telnetd, mosquitto, snmpd and redis,
-# an idle host and two devices that answer only ARP), runs `dormant audit`
-# on it from the scanner namespace, changes the network, audits again to
-# show what changed, and tears the lab down. Vulnerability data comes from
+# an idle host and two devices that answer only ARP), generates three days
+# of its traffic with an asset register that holds every kind of problem,
+# runs `dormant audit` on it from the scanner namespace, lets an idle host
+# wake and move into the core overnight, audits again to show what
+# changed, and tears the lab down. Vulnerability data comes from
 # the real NVD/KEV records kept for the tests. Outputs stay in demo-out/.
 # Usage: tests/lab/demo.sh PATH/TO/dormant
 set -euo pipefail
@@ -18,21 +20,27 @@ mkdir -p "$OUT"
 trap '"$HERE/lab.sh" down >/dev/null 2>&1' EXIT
 echo "demo: starting the lab network (198.18.0.0/24) ..."
 "$HERE/lab.sh" up >/dev/null
-audit() {
+echo "demo: generating three days of the lab's traffic, its asset register and site policy ..."
+python3 "$HERE/gen-lab-traffic.py" "$OUT/site" --end "$(date +%s)" >/dev/null
+T="$OUT/site"
+audit() { # N [--flows FILE]
+	local n=$1
+	shift
 	ip netns exec "$P-scan" "$D" audit 198.18.0.0/24 --rate 20000 --db "$OUT/dormant.db" \
-		-oJ "$OUT/audit-$1.jsonl" -oX "$OUT/audit-$1.xml"
+		--config "$T/site.conf" --geoip "$T/geo.mmdb" "$@" \
+		-oJ "$OUT/audit-$n.jsonl" -oX "$OUT/audit-$n.xml" --html "$OUT/report-$n.html"
 }
 echo "demo: dormant vulndb import (the real NVD and CISA KEV records in tests/data/fixtures)"
 "$D" vulndb import -q --db "$OUT/dormant.db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev"
-echo "demo: dormant audit 198.18.0.0/24"
-audit 1
+echo "demo: dormant audit 198.18.0.0/24 --flows lab-traffic.pcap --inventory inventory.csv --config site.conf"
+audit 1 --flows "$T/lab-traffic.pcap" --inventory "$T/inventory.csv"
 echo
-echo "demo: someone stops the FTP server and leaves a debug shell listening on the idle host ..."
+echo "demo: overnight, someone stops the FTP server; at 03:00 the idle file server 198.18.0.14 wakes,"
+echo "demo: reaches into the protected core (the database) and uploads 120 MB to foreign addresses ..."
 kill "$(cat "/tmp/dormant-lab-$P/vsftpd.pid")"
-ip netns exec "$P-idle" socat TCP-LISTEN:4444,bind=198.18.0.14,fork,reuseaddr SYSTEM:true &
 sleep 0.5
-echo "demo: dormant audit 198.18.0.0/24 (again)"
-audit 2
-kill %1 2>/dev/null || true
+echo "demo: dormant audit 198.18.0.0/24 --flows wake.pcap (the night's traffic)"
+audit 2 --flows "$T/wake.pcap"
 echo
-echo "demo: outputs in $OUT (JSON Lines, nmap XML, the store); 'dormant report --db $OUT/dormant.db --list'"
+echo "demo: HTML reports (open in a browser): $OUT/report-1.html and $OUT/report-2.html"
+echo "demo: also in $OUT: JSON Lines, nmap XML, the store; 'dormant diff --db $OUT/dormant.db 1 2'"

@@ -17,12 +17,16 @@ truth.json: the exact (rule, ip, port) findings one audit of the lab must give. 
   198.18.0.16 test device that expired on 2026-06-30                 -> expired-test-device
   198.18.0.20 answers ARP, not in the register                       -> unregistered-host
   198.18.0.21 workstation browsing the web server                    -> nothing
+It also writes wake.pcap: the morning after, the idle file server wakes, connects into the
+protected core segment (the database) and uploads to foreign addresses at 03:00 (the second
+audit: truth.json's after_wake), and geo.mmdb, the countries of those addresses.
 --net moves everything to another /24 (traffic of another network, for the bad-input test).
 No packet is sent anywhere: the capture is a file.
 """
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 
@@ -71,6 +75,18 @@ for t in every(start, end - 60, 4 * HOUR):  # the idle file server: background c
 os.makedirs(outdir, exist_ok=True)
 cap.write(os.path.join(outdir, "lab-traffic.pcap"))
 
+# the next morning (wake.pcap, for the demo's second audit): the idle file server wakes at 03:00
+# and connects into the protected core (the database), and uploads to a foreign address
+wake = Capture(rnd)
+w0 = (end // 86400) * 86400 + 3 * HOUR  # 03:00 UTC, the site's zone
+while w0 < end + 600:
+    w0 += 86400
+wake.session(w0, L + "14", L + "13", 6379, 3000, 90000, tls=False, first=b"*1\r\n$4\r\nKEYS\r\n")
+wake.session(w0 + 30, L + "14", L + "11", 22, 5000, 9000, first=b"SSH-2.0-libssh_0.10\r\n")
+for k in range(4):
+    wake.session(w0 + 60 + k * 300, L + "14", "91.%d.7.9" % (20 + k), 443, 30000000, 40000, sni=None)
+wake.write(os.path.join(outdir, "wake.pcap"))
+
 with open(os.path.join(outdir, "inventory.csv"), "w") as f:
     f.write("ip,mac,hostname,owner,role,status,expires,notes\n")
     f.write(L + "10,,web01,web team,web-server,active,,intranet\n")
@@ -82,7 +98,8 @@ with open(os.path.join(outdir, "inventory.csv"), "w") as f:
     f.write(L + "16,,qa-box,qa,server,test,2026-06-30,load tests\n")
     f.write(L + "21,,ws-21,alice,workstation,active,,\n")
 with open(os.path.join(outdir, "site.conf"), "w") as f:
-    f.write("; the policy truth.json assumes\n[site]\ninternal = 198.18.0.0/15\n[usage]\nwindow_days = 2\n")
+    f.write("; the policy truth.json assumes\n[site]\ntimezone = UTC\ninternal = 198.18.0.0/15\nhome_countries = CN\n"
+            "[usage]\nwindow_days = 2\n[segment core]\ncidr = 198.18.0.13/32\nprotected = yes\n")
 truth = sorted([
     ["unused-port", L + "11", 21],
     ["unused-port", L + "12", 199],
@@ -92,5 +109,13 @@ truth = sorted([
     ["expired-test-device", L + "16", 0],
     ["unregistered-host", L + "20", 0],
 ])
+# the second audit, with wake.pcap: the first's findings, idle-host gone (the host woke), and these
+after_wake = sorted([x for x in truth if x[0] != "idle-host"] + [
+    ["lateral-from-idle", L + "14", 0],
+    ["idle-device-active", L + "14", 0],
+    ["offhours-foreign-encrypted", L + "14", 0],
+])
 with open(os.path.join(outdir, "truth.json"), "w") as f:
-    json.dump({"start": start, "end": end, "findings": truth}, f, indent=1)
+    json.dump({"start": start, "end": end, "findings": truth, "after_wake": after_wake}, f, indent=1)
+subprocess.check_call([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "flow", "gen-mmdb.py"),
+                       os.path.join(outdir, "geo.mmdb"), "--layout", "flat", "91.0.0.0/8=DE", "198.18.0.0/15=CN"])

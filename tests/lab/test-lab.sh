@@ -15,6 +15,7 @@ D="$BUILD/dormant"
 OUT=$(mktemp -d --suffix=.dormant-labtest)
 DB="$OUT/db/dormant.db"
 export XDG_DATA_HOME="$OUT/xdg" # a command run without --db must not touch the user's store
+ARTIFACTS=${DM_ARTIFACTS:-$BUILD/artifacts} # kept after the run: the HTML report's screenshot
 pass=0 fail=0
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
@@ -185,13 +186,14 @@ check vulnerable_services_ranked_with_confidence t_vulns
 # --- the join: one audit with traffic and a register finds exactly the planted problems ---
 t_audit_join() {
 	python3 "$HERE/gen-lab-traffic.py" "$OUT/join" || return 1
-	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$OUT/join/dormant.db" --flows "$OUT/join/lab-traffic.pcap" \
-		--inventory "$OUT/join/inventory.csv" --config "$OUT/join/site.conf" -oJ "$OUT/join/audit.jsonl" \
-		>"$OUT/join/audit.out" 2>&1 || { tail -5 "$OUT/join/audit.out"; return 1; }
-	python3 - "$OUT/join/audit.jsonl" "$OUT/join/truth.json" <<'PY'
+	local j="$OUT/join"
+	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$j/dormant.db" --flows "$j/lab-traffic.pcap" \
+		--inventory "$j/inventory.csv" --config "$j/site.conf" --geoip "$j/geo.mmdb" -oJ "$j/audit.jsonl" \
+		>"$j/audit.out" 2>&1 || { tail -5 "$j/audit.out"; return 1; }
+	python3 - "$j/audit.jsonl" "$j/truth.json" findings <<'PY' || return 1
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-want = sorted(tuple(x) for x in json.load(open(sys.argv[2]))["findings"])
+want = sorted(tuple(x) for x in json.load(open(sys.argv[2]))[sys.argv[3]])
 got = sorted((r["rule"], r["ip"], r.get("port", 0)) for r in recs if r["type"] == "finding")
 assert got == want, f"got {got}\nwant {want}"
 by = {(r["rule"], r["ip"]): r for r in recs if r["type"] == "finding"}
@@ -205,7 +207,26 @@ assert ev("unexpected-service", "15")["role"] == "camera"
 for r in recs:
     if r["type"] == "finding":
         assert r["remediation"] and r["title"], r
+assets = [r for r in recs if r["type"] == "asset"]
+assert [a["rank"] for a in assets] == list(range(1, len(assets) + 1)) and len(assets) == len({x[1] for x in want})
+assert all(a["risk"] >= b["risk"] for a, b in zip(assets, assets[1:])), assets
 PY
+	# the morning after: the idle file server wakes, reaches into the core and uploads abroad at 03:00
+	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$j/dormant.db" --flows "$j/wake.pcap" \
+		--config "$j/site.conf" --geoip "$j/geo.mmdb" -oJ "$j/audit2.jsonl" --html "$j/report.html" \
+		>"$j/audit2.out" 2>&1 || { tail -5 "$j/audit2.out"; return 1; }
+	python3 - "$j/audit2.jsonl" "$j/truth.json" after_wake <<'PY' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+want = sorted(tuple(x) for x in json.load(open(sys.argv[2]))[sys.argv[3]])
+got = sorted((r["rule"], r["ip"], r.get("port", 0)) for r in recs if r["type"] == "finding")
+assert got == want, f"got {got}\nwant {want}"
+PY
+	grep -E '^  host-woke +low +idle-host' "$j/audit2.out" >/dev/null || { echo "no host-woke line"; return 1; }
+	grep -E '^  finding-new +critical +lateral-from-idle' "$j/audit2.out" >/dev/null || return 1
+	# the HTML report, loaded in headless Chromium; the screenshot is the artefact
+	mkdir -p "$ARTIFACTS"
+	python3 "$HERE/../report/check-html.py" "$j/report.html" "$j/audit2.jsonl" "$ARTIFACTS/audit-report.png"
 }
 check audit_finds_exactly_the_planted_problems t_audit_join
 
