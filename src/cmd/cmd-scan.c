@@ -341,8 +341,10 @@ static int run_scan(int argc, char **argv, bool audit)
 	if (a.help) {
 		opts_help(stdout, audit ? "dormant audit [options] TARGET..." : "dormant scan [options] TARGET...",
 			  audit ? "Audit the targets end to end: discovery, TCP and UDP port scan, service identification\n"
-				  "and vulnerability matching (with data from 'dormant vulndb import'), saved as a run in\n"
-				  "the store, reported with ranked findings and what changed since the previous audit."
+				  "and vulnerability matching (with data from 'dormant vulndb import'), traffic (--flows) and\n"
+				  "the asset register (--inventory) joined: idle, unregistered, decommissioned and expired\n"
+				  "hosts, unused ports, unexpected services; saved as a run in the store, findings ranked by\n"
+				  "severity and risk per asset, with what changed since the previous audit."
 				: "Find live hosts (ARP, ICMP, TCP) and their open ports (SYN or connect scan, UDP probes).",
 			  scan_opts, ARRAY_SIZE(scan_opts));
 		goto out;

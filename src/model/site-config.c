@@ -131,6 +131,7 @@ struct loader {
 	struct site_config *c;
 	struct dm_err *e;
 	int err;
+	char last[96]; /* the section of the previous line: a header again means "defined twice" */
 };
 
 #define BAD(...) (dm_fail(l->e, DM_EINPUT, __VA_ARGS__), l->err = DM_EINPUT, 0)
@@ -144,12 +145,11 @@ static struct role_baseline *role_find(const struct site_config *c, const char *
 
 /* [role NAME]: services = a, b; ports = 80,443,U:161. A role defined again
  * in a later file (the site's config after data/roles.conf) replaces it. */
-static int on_role(struct loader *l, const char *rname, const char *name, const char *value)
+static int on_role(struct loader *l, const char *rname, const char *name, const char *value, bool fresh)
 {
 	struct site_config *c = l->c;
 	struct role_baseline *r = role_find(c, rname);
-	if (r && r->gen == c->loads && !name && r->n_services + r->ports.n_tcp + r->ports.n_udp)
-		return BAD("role \"%s\" defined twice", rname);
+	if (r && r->gen == c->loads && fresh) return BAD("role \"%s\" defined twice", rname);
 	if (r && r->gen != c->loads) { /* replaced by this file */
 		free(r->services);
 		portlist_release(&r->ports);
@@ -194,9 +194,11 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 	struct loader *l = ctx;
 	struct site_config *c = l->c;
 	if (l->err) return 0;
+	bool fresh = strcmp(l->last, section) != 0;
+	snprintf(l->last, sizeof(l->last), "%s", section);
 	if (!name) { /* a section header alone */
 		if (!strncmp(section, "segment ", 8)) goto segment;
-		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL);
+		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
 		if (strcmp(section, "site") && strcmp(section, "usage")) return BAD("unknown section [%s]", section);
 		return 1;
 	}
@@ -230,7 +232,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		c->window_days = d;
 		return 1;
 	}
-	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value);
+	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value, fresh);
 	if (strncmp(section, "segment ", 8)) return BAD("unknown section [%s]", section);
 segment:;
 	const char *sname = section + 8;
@@ -263,7 +265,7 @@ int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
 	if (!f) return dm_fail(e, DM_EINPUT, "%s: %s", path, strerror(errno));
 	c->loads++;
 	struct dm_err inner = { "" };
-	struct loader l = { c, &inner, 0 };
+	struct loader l = { c, &inner, 0, "" };
 	int line = ini_parse_file(f, on_value, &l);
 	fclose(f);
 	return finish(c, path, line, &l, e);
@@ -272,7 +274,7 @@ int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
 int site_config_parse(struct site_config *c, const char *text, const char *name, struct dm_err *e)
 {
 	struct dm_err inner = { "" };
-	struct loader l = { c, &inner, 0 };
+	struct loader l = { c, &inner, 0, "" };
 	c->loads++;
 	return finish(c, name, ini_parse_string(text, on_value, &l), &l, e);
 }
