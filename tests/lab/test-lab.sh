@@ -344,7 +344,7 @@ t_diff() {
 	dm scan 198.18.0.13 -p 6379,22 -q || return 1
 	b=$(dm report --list | awk 'END {print $1}')
 	dm diff "$a" "$b" >"$OUT/diff.txt" || return 1
-	grep -q 'port-closed  198.18.0.13 6379/tcp' "$OUT/diff.txt"
+	grep -E 'port-closed +198.18.0.13 6379/tcp' "$OUT/diff.txt" >/dev/null
 }
 check diff_sees_a_closed_port t_diff
 
