@@ -368,7 +368,8 @@ bool fp_db_match(const struct fp_db *db, const char *text, size_t len, struct fp
 		for (size_t k = 0; k < fp->n_params && ret->n < ARRAY_SIZE(ret->attrs); k++) {
 			const struct fp_param *pa = &fp->params[k];
 			if (!pa->pos) continue;
-			if ((int)pa->pos >= rc || ov[2 * pa->pos] == PCRE2_UNSET) continue;
+			/* unsigned: a pos from the file beyond INT_MAX must not turn negative and pass */
+			if (rc <= 0 || pa->pos >= (unsigned)rc || ov[2 * pa->pos] == PCRE2_UNSET) continue;
 			size_t l = MIN(ov[2 * pa->pos + 1] - ov[2 * pa->pos], sizeof(ret->attrs[0].value) - 1);
 			ret->attrs[ret->n].name = pa->name;
 			memcpy(ret->attrs[ret->n].value, text + ov[2 * pa->pos], l);
