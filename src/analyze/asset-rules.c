@@ -6,9 +6,11 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "net/route.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const struct asset_rule asset_rules[] = {
 	{ "decommissioned-alive", "a host the register says is decommissioned still answers", SEV_HIGH,
@@ -21,14 +23,9 @@ const struct asset_rule asset_rules[] = {
 };
 const size_t asset_rules_count = ARRAY_SIZE(asset_rules);
 
-static int cmp_inv_ip(const void *a, const void *b)
-{
-	return ipaddr_cmp(&(*(const struct inv_entry *const *)a)->ip, &(*(const struct inv_entry *const *)b)->ip);
-}
-
 static int cmp_inv_mac(const void *a, const void *b)
 {
-	return strcmp((*(const struct inv_entry *const *)a)->mac, (*(const struct inv_entry *const *)b)->mac);
+	return strcasecmp((*(const struct inv_entry *const *)a)->mac, (*(const struct inv_entry *const *)b)->mac);
 }
 
 static int cmp_use(const void *pa, const void *pb)
@@ -73,13 +70,10 @@ static int view_build(struct asset_view *v, const struct asset_input *in)
 {
 	*v = (struct asset_view){ .in = in };
 	if (in->inv && in->inv->n) {
-		v->by_ip = xcalloc(in->inv->n, sizeof(*v->by_ip));
+		v->n_inv = in->inv->n;
 		v->by_mac = xcalloc(in->inv->n, sizeof(*v->by_mac));
-		for (size_t i = 0; i < in->inv->n; i++) {
-			v->by_ip[v->n_inv++] = &in->inv->v[i];
+		for (size_t i = 0; i < in->inv->n; i++)
 			if (in->inv->v[i].mac[0]) v->by_mac[v->n_mac++] = &in->inv->v[i];
-		}
-		qsort(v->by_ip, v->n_inv, sizeof(*v->by_ip), cmp_inv_ip);
 		qsort(v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
 	}
 	double first, last;
@@ -117,7 +111,6 @@ static int view_build(struct asset_view *v, const struct asset_input *in)
 
 static void view_release(struct asset_view *v)
 {
-	free(v->by_ip);
 	free(v->by_mac);
 	free(v->hosts);
 	free(v->ports);
@@ -127,14 +120,12 @@ const struct inv_entry *asset_registered(const struct asset_view *v, const struc
 {
 	*by_mac = false;
 	if (!v->n_inv) return NULL;
-	struct inv_entry key = { .ip = h->h.ip }, *kp = &key;
-	const struct inv_entry **hit = bsearch(&kp, v->by_ip, v->n_inv, sizeof(*v->by_ip), cmp_inv_ip);
-	if (hit) return *hit;
-	if (!h->h.has_mac) return NULL;
-	const uint8_t *m = h->h.mac;
-	snprintf(key.mac, sizeof(key.mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	hit = bsearch(&kp, v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
-	if (hit) *by_mac = true;
+	const struct inv_entry *en = inventory_find(v->in->inv, &h->h.ip);
+	if (en || !h->h.has_mac) return en;
+	struct inv_entry key, *kp = &key; /* the same device under another address (DHCP) */
+	mac_fmt(h->h.mac, key.mac, sizeof(key.mac));
+	const struct inv_entry **hit = bsearch(&kp, v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
+	*by_mac = hit != NULL;
 	return hit ? *hit : NULL;
 }
 
@@ -231,8 +222,7 @@ void ev_seen(struct buf *b, const struct host_entry *h)
 	ev_str(b, "how", how[h->h.how < ARRAY_SIZE(how) ? h->h.how : 0]);
 	if (h->h.has_mac) {
 		char m[18];
-		const uint8_t *x = h->h.mac;
-		snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x", x[0], x[1], x[2], x[3], x[4], x[5]);
+		mac_fmt(h->h.mac, m, sizeof(m));
 		ev_str(b, "mac", m);
 	}
 	if (h->vendor[0]) ev_str(b, "vendor", h->vendor);
@@ -248,14 +238,6 @@ void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u)
 	if (u && u->flows) ev_num(b, "peers_in_window", (double)u->peers);
 	if (u && u->last > 0) ev_time(b, "last_used", u->last);
 	else ev_raw(b, "last_used", "null");
-}
-
-static bool listed(const char *list, const char *id)
-{
-	size_t n = strlen(id);
-	for (const char *p = list; (p = strstr(p, id)); p += n)
-		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ',')) return true;
-	return false;
 }
 
 struct key {
@@ -313,23 +295,6 @@ static void consolidate(struct findings *fs, size_t from)
 	free(unexp);
 }
 
-int analyze_assets(const struct asset_input *in, const char *only, struct findings *out)
-{
-	struct asset_view v;
-	int r = view_build(&v, in);
-	size_t from = out->n;
-	for (size_t i = 0; i < asset_rules_count && r == 0; i++) {
-		if (only && !listed(only, asset_rules[i].id)) continue;
-		double t = now_mono();
-		size_t before = out->n;
-		r = asset_rules[i].run(&v, out);
-		log_debug("rule %s: %zu findings in %.3f s", asset_rules[i].id, out->n - before, now_mono() - t);
-	}
-	if (r == 0) consolidate(out, from);
-	view_release(&v);
-	return r;
-}
-
 static int cmp_exposure(const void *pa, const void *pb)
 {
 	const struct port_exposure *a = pa, *b = pb;
@@ -344,13 +309,9 @@ static int cmp_most_open(const void *pa, const void *pb)
 	return cmp_exposure(pa, pb);
 }
 
-size_t assets_port_exposure(const struct asset_input *in, struct port_exposure **ret, bool *ret_flows)
+static void port_exposure(const struct asset_view *v, struct exposure *ex)
 {
-	struct asset_view v;
-	*ret = NULL;
-	*ret_flows = false;
-	if (view_build(&v, in) < 0) return 0;
-	const struct resultset *rs = in->scan;
+	const struct resultset *rs = v->in->scan;
 	size_t n = 0, cap = 0;
 	struct port_exposure *e = NULL;
 	for (size_t i = 0; i < rs->n_hosts; i++)
@@ -358,7 +319,7 @@ size_t assets_port_exposure(const struct asset_input *in, struct port_exposure *
 			const struct port_entry *p = &rs->hosts[i].ports[j];
 			if (p->state != PORT_OPEN) continue;
 			if (n == cap) e = xrealloc(e, (cap = cap ? 2 * cap : 64) * sizeof(*e));
-			const struct flow_use *u = asset_port_use(&v, &rs->hosts[i].h.ip, p->proto, p->port);
+			const struct flow_use *u = asset_port_use(v, &rs->hosts[i].h.ip, p->proto, p->port);
 			e[n++] = (struct port_exposure){ p->port, (uint8_t)p->proto, 1, u && u->flows ? 1 : 0 };
 		}
 	if (n) qsort(e, n, sizeof(*e), cmp_exposure);
@@ -372,8 +333,23 @@ size_t assets_port_exposure(const struct asset_input *in, struct port_exposure *
 		}
 	}
 	if (m) qsort(e, m, sizeof(*e), cmp_most_open);
-	*ret_flows = v.have_flows;
+	*ex = (struct exposure){ e, m, v->have_flows };
+}
+
+int analyze_assets(const struct asset_input *in, const char *only, struct findings *out, struct exposure *ex)
+{
+	struct asset_view v;
+	int r = view_build(&v, in);
+	size_t from = out->n;
+	for (size_t i = 0; i < asset_rules_count && r == 0; i++) {
+		if (only && !list_has(only, asset_rules[i].id)) continue;
+		double t = now_mono();
+		size_t before = out->n;
+		r = asset_rules[i].run(&v, out);
+		log_debug("rule %s: %zu findings in %.3f s", asset_rules[i].id, out->n - before, now_mono() - t);
+	}
+	if (r == 0) consolidate(out, from);
+	if (r == 0 && ex) port_exposure(&v, ex);
 	view_release(&v);
-	*ret = e;
-	return m;
+	return r;
 }

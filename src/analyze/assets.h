@@ -26,8 +26,9 @@ struct asset_input {
  * the use of each host and port in the usage window. */
 struct asset_view {
 	const struct asset_input *in;
-	const struct inv_entry **by_ip, **by_mac; /* sorted */
-	size_t n_inv, n_mac;
+	size_t n_inv;                    /* register entries; 0: no ownership rules */
+	const struct inv_entry **by_mac; /* those with a MAC, by MAC */
+	size_t n_mac;
 	bool have_flows;                 /* the store has traffic that covers the scanned hosts */
 	double win_from, win_to;         /* the usage window: the last window_days of the records */
 	double covered_days;             /* how much of the window the records cover */
@@ -45,15 +46,20 @@ struct asset_rule {
 extern const struct asset_rule asset_rules[];
 extern const size_t asset_rules_count;
 
+/* Open ports per (proto, port) and how many of them were used, most open
+ * first; judged: there was traffic to judge use by. */
+struct exposure {
+	struct port_exposure *v;
+	size_t n;
+	bool judged;
+};
+
 /* Runs every rule (or those in the comma-separated list), then drops what
  * a stronger finding about the same host or port already says: a
  * decommissioned, expired, unregistered or idle host's unused ports, and an
- * unexpected service's unused port. */
-int analyze_assets(const struct asset_input *in, const char *only, struct findings *out);
-
-/* Open ports per (proto, port) and how many of them were used, most open
- * first; *ret_flows tells whether there was traffic to judge use by. */
-size_t assets_port_exposure(const struct asset_input *in, struct port_exposure **ret, bool *ret_flows);
+ * unexpected service's unused port. ex (may be NULL) gets the exposure
+ * against use per port, from the same reading of the store. */
+int analyze_assets(const struct asset_input *in, const char *only, struct findings *out, struct exposure *ex);
 
 /* The register's row for the host: by address, else by MAC (*by_mac set). */
 const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h, bool *by_mac);

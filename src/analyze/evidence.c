@@ -72,12 +72,3 @@ void add_port_finding(struct findings *out, const char *rule, enum severity sev,
 	f.remediation = xstrdup(remediation);
 	findings_add(out, &f);
 }
-
-void fmt_bytes(uint64_t n, char *out, size_t len)
-{
-	if (n >= 10000000000ull) snprintf(out, len, "%.0f GB", n / 1e9);
-	else if (n >= 1000000000ull) snprintf(out, len, "%.1f GB", n / 1e9);
-	else if (n >= 1000000) snprintf(out, len, "%.1f MB", n / 1e6);
-	else if (n >= 1000) snprintf(out, len, "%.1f kB", n / 1e3);
-	else snprintf(out, len, "%llu B", (unsigned long long)n);
-}

@@ -21,4 +21,3 @@ void add_host_finding(struct findings *out, const char *rule, enum severity sev,
 void add_port_finding(struct findings *out, const char *rule, enum severity sev, double score,
 		      const struct ipaddr *host, uint16_t port, enum proto proto, const char *title,
 		      struct buf *evidence, const char *remediation, double first, double last);
-void fmt_bytes(uint64_t n, char *out, size_t len);

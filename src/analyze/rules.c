@@ -20,18 +20,10 @@ const struct traffic_rule traffic_rules[] = {
 };
 const size_t traffic_rules_count = ARRAY_SIZE(traffic_rules);
 
-static bool listed(const char *list, const char *id)
-{
-	size_t n = strlen(id);
-	for (const char *p = list; (p = strstr(p, id)); p += n)
-		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ',')) return true;
-	return false;
-}
-
 int analyze_traffic(const struct traffic_input *in, const char *only, struct findings *out)
 {
 	for (size_t i = 0; i < traffic_rules_count; i++) {
-		if (only && !listed(only, traffic_rules[i].id)) continue;
+		if (only && !list_has(only, traffic_rules[i].id)) continue;
 		double t = now_mono();
 		size_t before = out->n;
 		int r = traffic_rules[i].run(in, out);

@@ -1,5 +1,6 @@
 /* Allocation wrappers that turn exhaustion into a clean abort message. */
 #include "base/util.h"
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -45,4 +46,21 @@ unsigned fd_budget(unsigned want)
 	setrlimit(RLIMIT_NOFILE, &rl);
 	if (rl.rlim_cur == RLIM_INFINITY || want + 64 <= rl.rlim_cur) return want;
 	return rl.rlim_cur > 128 ? (unsigned)(rl.rlim_cur - 64) : 32;
+}
+
+void fmt_bytes(uint64_t n, char *out, size_t len)
+{
+	if (n >= 10000000000ull) snprintf(out, len, "%.0f GB", n / 1e9);
+	else if (n >= 1000000000ull) snprintf(out, len, "%.1f GB", n / 1e9);
+	else if (n >= 1000000) snprintf(out, len, "%.1f MB", n / 1e6);
+	else if (n >= 1000) snprintf(out, len, "%.1f kB", n / 1e3);
+	else snprintf(out, len, "%llu B", (unsigned long long)n);
+}
+
+bool list_has(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; n && (p = strstr(p, item)); p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == 0 || p[n] == ',')) return true;
+	return false;
 }

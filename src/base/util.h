@@ -1,6 +1,8 @@
 /* Small language helpers shared by every module: array size, min/max,
  * cleanup attributes and ownership transfer. No allocation, no I/O. */
 #pragma once
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -31,3 +33,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+
+/* "1.5 MB": a byte count for people (decimal units). */
+void fmt_bytes(uint64_t n, char *out, size_t len);
+/* Whether a comma-separated list (rule ids, names) holds item exactly. */
+bool list_has(const char *list, const char *item);

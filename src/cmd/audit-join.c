@@ -50,7 +50,7 @@ int audit_join_ingest(struct audit_join *aj, struct store *st, const char *dbpat
 }
 
 int audit_join_analyze(struct audit_join *aj, struct store *st, const struct resultset *rs, struct findings *out,
-		       struct dm_err *e)
+		       struct exposure *ex, struct dm_err *e)
 {
 	if (aj->job_started) /* the traffic findings join the audit's list */
 		for (size_t i = 0; i < aj->job.found.n; i++) {
@@ -60,7 +60,7 @@ int audit_join_analyze(struct audit_join *aj, struct store *st, const struct res
 	struct asset_input in = { .cfg = &aj->cfg, .scan = rs, .inv = &aj->inv, .store = st, .now = now_real() };
 	int r;
 	if ((r = store_read_begin(st)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
-	r = analyze_assets(&in, NULL, out);
+	r = analyze_assets(&in, NULL, out, ex);
 	store_read_end(st);
 	if (r < 0) return dm_fail(e, r, "join rules: %s", store_errmsg(st));
 	return 0;

@@ -4,6 +4,7 @@
 #pragma once
 #include <stdbool.h>
 #include "base/err.h"
+#include "analyze/assets.h"
 #include "cmd/traffic-job.h"
 #include "model/finding.h"
 #include "model/inventory.h"
@@ -31,7 +32,8 @@ int audit_join_prepare(struct audit_join *aj, struct dm_err *e);
  * else loads the stored one; reads the flow files, summarises them into
  * the store and runs the traffic rules. */
 int audit_join_ingest(struct audit_join *aj, struct store *st, const char *dbpath, int64_t run, struct dm_err *e);
-/* After the scan: the traffic findings and the join rules' into out. */
+/* After the scan: the traffic findings and the join rules' into out, and
+ * the exposure against use per port into ex. */
 int audit_join_analyze(struct audit_join *aj, struct store *st, const struct resultset *rs, struct findings *out,
-		       struct dm_err *e);
+		       struct exposure *ex, struct dm_err *e);
 void audit_join_release(struct audit_join *aj);

@@ -47,11 +47,6 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
-static int cmp_entry(const void *a, const void *b)
-{
-	return ipaddr_cmp(&((const struct inv_entry *)a)->ip, &((const struct inv_entry *)b)->ip);
-}
-
 static void fmt_day(double t, char *out, size_t n)
 {
 	if (t <= 0) {
@@ -145,7 +140,6 @@ int cmd_inventory(int argc, char **argv)
 			r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
 			goto fail;
 		}
-		qsort(inv.v, inv.n, sizeof(*inv.v), cmp_entry);
 		list(&inv, a.json);
 	}
 	goto out;

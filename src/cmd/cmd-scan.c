@@ -7,7 +7,6 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
-#include "analyze/assets.h"
 #include "cmd/audit-join.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
@@ -317,9 +316,8 @@ static int run_scan(int argc, char **argv, bool audit)
 	struct scan_args a = { .audit = audit, .fail_on = -1 };
 	struct findings fs = { 0 };
 	struct asset_risk *assets = NULL;
-	size_t n_assets = 0, n_exposure = 0;
-	struct port_exposure *exposure = NULL;
-	bool exposure_judged = false;
+	size_t n_assets = 0;
+	struct exposure exposure = { 0 };
 	struct traffic_profile profile = { 0 };
 	struct rundiff changes = { 0 };
 	int64_t changes_from = 0;
@@ -435,7 +433,7 @@ static int run_scan(int argc, char **argv, bool audit)
 	bool analysed = identify && !a.no_vulns;
 	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
 	if (audit) {
-		if ((r = audit_join_analyze(&a.join, st, &rs, &fs, &e)) < 0) goto fail;
+		if ((r = audit_join_analyze(&a.join, st, &rs, &fs, &exposure, &e)) < 0) goto fail;
 		n_assets = assets_rank(&rs, &fs, &assets);
 		analysed = true;
 	}
@@ -446,15 +444,13 @@ static int run_scan(int argc, char **argv, bool audit)
 	}
 	if (audit) {
 		changes_from = compute_changes(st, run, name, &rs, &fs, &changes);
-		struct asset_input ain = { .cfg = &a.join.cfg, .scan = &rs, .inv = &a.join.inv, .store = st, .now = now_real() };
-		n_exposure = assets_port_exposure(&ain, &exposure, &exposure_judged);
 		if (a.join.job_started) flowset_profile(&a.join.job.flows, &a.join.job.cfg, &profile);
 	}
 	struct report_meta m = {
 		.command = name, .args = a.cmdline.data, .scan_type = scan_mode_name(sum.mode), .ports = &a.ports,
 		.start = start, .end = now_real(), .targets = targets_count(&a.targets), .run_id = run, .probes = sum.probes,
 		.send_seconds = sum.send_seconds, .findings = analysed ? &fs : NULL, .assets = assets, .n_assets = n_assets,
-		.inv = &a.join.inv, .exposure = exposure, .n_exposure = n_exposure, .exposure_judged = exposure_judged,
+		.inv = &a.join.inv, .exposure = exposure.v, .n_exposure = exposure.n, .exposure_judged = exposure.judged,
 		.traffic = profile.present ? &profile : NULL, .changes = changes_from ? &changes : NULL,
 		.changes_from = changes_from,
 	};
@@ -486,7 +482,7 @@ fail:
 out:
 	findings_release(&fs);
 	free(assets);
-	free(exposure);
+	free(exposure.v);
 	rundiff_release(&changes);
 	audit_join_release(&a.join);
 	if (prepared) scan_release(&sc);

@@ -69,6 +69,12 @@ static int parse_date(const char *s, double *ret)
 	return 0;
 }
 
+static int cmp_addr(const void *a, const void *b)
+{
+	return ipaddr_cmp(&((const struct inv_entry *)a)->ip, &((const struct inv_entry *)b)->ip);
+}
+
+/* Duplicates in file order, so the message names the later line. */
 static int cmp_ip(const void *a, const void *b)
 {
 	int c = ipaddr_cmp(&((const struct inv_entry *)a)->ip, &((const struct inv_entry *)b)->ip);
@@ -155,7 +161,7 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 		out->v[out->n++] = en;
 	}
 	if (r < 0) goto out;
-	if (out->n) qsort(out->v, out->n, sizeof(*out->v), cmp_ip);
+	inventory_sort(out);
 	for (size_t i = 1; i < out->n; i++)
 		if (!ipaddr_cmp(&out->v[i - 1].ip, &out->v[i].ip)) {
 			char ip[IPADDR_STRLEN];
@@ -169,6 +175,17 @@ out:
 	csv_release(&c);
 	if (r < 0) out->n = 0; /* nothing of a bad file */
 	return r;
+}
+
+void inventory_sort(struct inventory *inv)
+{
+	if (inv->n) qsort(inv->v, inv->n, sizeof(*inv->v), cmp_ip);
+}
+
+const struct inv_entry *inventory_find(const struct inventory *inv, const struct ipaddr *ip)
+{
+	struct inv_entry key = { .ip = *ip };
+	return inv && inv->n ? bsearch(&key, inv->v, inv->n, sizeof(*inv->v), cmp_addr) : NULL;
 }
 
 void inventory_release(struct inventory *inv)

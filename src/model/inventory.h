@@ -18,6 +18,8 @@ struct inv_entry {
 	unsigned line;       /* in the file it came from */
 };
 
+/* Always sorted by address (parsing and loading sort it), so lookups are
+ * binary searches. */
 struct inventory {
 	struct inv_entry *v;
 	size_t n, cap;
@@ -28,6 +30,10 @@ struct inventory {
 int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e);
 /* Reads and parses the file (CSV). */
 int inventory_load_file(const char *path, struct inventory *out, struct dm_err *e);
+/* Restores the order after entries were added by hand (loaders, tests). */
+void inventory_sort(struct inventory *inv);
+/* The entry for ip, or NULL. */
+const struct inv_entry *inventory_find(const struct inventory *inv, const struct ipaddr *ip);
 void inventory_release(struct inventory *inv);
 const char *inv_status_name(enum inv_status s);
 int inv_status_parse(const char *s); /* <0 if unknown */

@@ -78,9 +78,8 @@ int report_findings_text(FILE *f, const struct findings *fs)
 
 const char *inventory_name(const struct inventory *inv, const struct ipaddr *ip)
 {
-	for (size_t i = 0; inv && i < inv->n; i++) /* a report's worth of lookups: a scan is fine */
-		if (!ipaddr_cmp(&inv->v[i].ip, ip)) return inv->v[i].hostname[0] ? inv->v[i].hostname : NULL;
-	return NULL;
+	const struct inv_entry *en = inventory_find(inv, ip);
+	return en && en->hostname[0] ? en->hostname : NULL;
 }
 
 int report_assets_text(FILE *f, const struct report_meta *m, size_t max)

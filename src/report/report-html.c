@@ -5,6 +5,7 @@
 #include "report/report.h"
 #include "base/escape.h"
 #include "base/timeutil.h"
+#include "base/util.h"
 #include <errno.h>
 #include <string.h>
 
@@ -70,14 +71,6 @@ static void hbars(struct buf *b, const char *id, const struct bar *v, size_t n, 
 		buf_puts(b, "</text>");
 	}
 	buf_puts(b, "</svg>");
-}
-
-static void fmt_size(uint64_t n, char *out, size_t len)
-{
-	if (n >= 1000000000ull) snprintf(out, len, "%.1f GB", n / 1e9);
-	else if (n >= 1000000) snprintf(out, len, "%.1f MB", n / 1e6);
-	else if (n >= 1000) snprintf(out, len, "%.1f kB", n / 1e3);
-	else snprintf(out, len, "%llu B", (unsigned long long)n);
 }
 
 static void chart_risk(struct buf *b, const struct report_meta *m)
@@ -153,7 +146,7 @@ static void chart_hours(struct buf *b, const struct report_meta *m)
 		if (h % 3 == 0) buf_printf(b, "<text x=\"%d\" y=\"%d\">%02d</text>", x + 3, top + height + 14, h);
 	}
 	char mx[32];
-	fmt_size(max, mx, sizeof(mx));
+	fmt_bytes(max, mx, sizeof(mx));
 	buf_printf(b, "<text x=\"0\" y=\"%d\">%s</text><text x=\"%d\" y=\"%d\">bytes per hour of day; shaded: outside "
 		      "business hours</text></svg></figure>",
 		   top + 10, mx, left, top + height + 32);
@@ -173,7 +166,7 @@ static void chart_countries(struct buf *b, const struct report_meta *m)
 				     .color = t->countries[i].home ? "#7a8699" : "#c0162c" };
 		snprintf(v[i].label, sizeof(v[i].label), "%s%s", t->countries[i].cc, t->countries[i].home ? " (home)" : "");
 		char sz[32];
-		fmt_size(t->countries[i].bytes, sz, sizeof(sz));
+		fmt_bytes(t->countries[i].bytes, sz, sizeof(sz));
 		snprintf(v[i].note, sizeof(v[i].note), "%s, %llu flows", sz, (unsigned long long)t->countries[i].flows);
 	}
 	hbars(b, "chart-countries", v, t->n_countries, "red: foreign (not in home_countries)");

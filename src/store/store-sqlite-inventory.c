@@ -72,5 +72,6 @@ int sq_inventory_load(struct store *s, struct inventory *inv)
 	}
 	int r = rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "inventory");
 	sqlite3_finalize(st);
+	inventory_sort(inv);
 	return r;
 }

@@ -77,9 +77,10 @@ static void test_join_rules(void)
 	reg(&inv, "10.0.0.3", "database", INV_DECOMMISSIONED, 0);
 	reg(&inv, "10.0.0.4", "server", INV_TEST, now - 86400 * 10);
 	reg(&inv, "10.0.0.5", "server", INV_TEST, now + 86400);
+	inventory_sort(&inv);
 	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .store = NULL, .now = now };
 	struct findings out = { 0 };
-	CHECK_INT(analyze_assets(&in, NULL, &out), 0);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
 	findings_sort(&out);
 	char got[512] = "";
 	for (size_t i = 0; i < out.n; i++) {
@@ -95,7 +96,7 @@ static void test_join_rules(void)
 	findings_release(&out);
 	/* no register: no ownership findings */
 	in.inv = NULL;
-	CHECK_INT(analyze_assets(&in, NULL, &out), 0);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
 	CHECK_INT(out.n, 0); /* the camera's role came from the register */
 	findings_release(&out);
 	free(inv.v);
