@@ -25,6 +25,7 @@ struct builder {
 	int rec_depth;            /* depth whose children are records; 0: none */
 	bool in_record, top_streamed;
 	uint64_t rec_offset;
+	uint64_t top_offset; /* where the current top-level value starts */
 	const char *key;          /* pending member name */
 	size_t keylen;
 };
@@ -98,6 +99,7 @@ static int add(struct builder *b, enum json_type t, const char *s, size_t len)
 		b->in_record = true;
 		b->rec_offset = position(b) - 1;
 	}
+	if (!parent) b->top_offset = position(b) - 1;
 	struct arena *a = b->in_record ? &b->rec : &b->hdr;
 	struct json *j = arena_alloc(a, sizeof(*j));
 	if (!j) return fail(b, DM_ETOOBIG, "record too large");
@@ -145,7 +147,7 @@ static int end_container(struct builder *b)
 	if (b->rec_depth && b->depth == b->rec_depth - 1) b->rec_depth = 0; /* the stream array ended */
 	if (b->depth == 0) {
 		int r = 1;
-		if (j->type == JSON_OBJECT && !b->top_streamed) r = emit(b, j, 0);
+		if (j->type == JSON_OBJECT && !b->top_streamed) r = emit(b, j, b->top_offset);
 		b->stack[0] = NULL;
 		b->top_streamed = false;
 		arena_reset(&b->hdr);

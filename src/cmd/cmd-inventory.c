@@ -105,7 +105,9 @@ int cmd_inventory(int argc, char **argv)
 		opts_help(a.help ? stdout : stderr, "dormant inventory import FILE\n       dormant inventory list",
 			  "The asset register: a CSV file with a header naming its columns (ip, mac, hostname, owner,\n"
 			  "role, status = active|test|spare|decommissioned, expires = YYYY-MM-DD; other columns are\n"
-			  "ignored with a warning). Every row is checked first; an import replaces the register whole.",
+			  "ignored with a warning), or JSON with the same members (an array of objects, an object whose\n"
+			  "\"assets\" member holds it, or one object per line). Every row is checked first; an import\n"
+			  "replaces the register whole.",
 			  inventory_opts, ARRAY_SIZE(inventory_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;

@@ -1,10 +1,12 @@
 #include "model/inventory.h"
 #include "base/buf.h"
 #include "base/csv.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "base/util.h"
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -81,6 +83,62 @@ static int cmp_ip(const void *a, const void *b)
 	return c ? c : (int)((const struct inv_entry *)a)->line - (int)((const struct inv_entry *)b)->line;
 }
 
+/* One row, its fields already trimmed: checked and appended. where is
+ * "line N" (CSV) or "line N (record K)" (JSON). */
+static int add_row(struct inventory *out, const char *name, const char *where, unsigned line, char v[C_N][256],
+		   struct dm_err *e)
+{
+	struct inv_entry en = { .line = line };
+	if (!v[C_IP][0]) return dm_fail(e, DM_EINPUT, "%s: %s: no address in the ip column", name, where);
+	if (ipaddr_parse(v[C_IP], &en.ip) < 0)
+		return dm_fail(e, DM_EINPUT, "%s: %s: ip \"%.64s\": not an IPv4 or IPv6 address", name, where, v[C_IP]);
+	if (v[C_MAC][0] && parse_mac(v[C_MAC], en.mac) < 0)
+		return dm_fail(e, DM_EINPUT, "%s: %s: mac \"%.64s\": expected six bytes in hex (aa:bb:cc:dd:ee:ff)", name,
+			       where, v[C_MAC]);
+	int st = v[C_STATUS][0] ? inv_status_parse(v[C_STATUS]) : INV_ACTIVE;
+	if (st < 0)
+		return dm_fail(e, DM_EINPUT, "%s: %s: status \"%.64s\": expected active, test, spare or decommissioned", name,
+			       where, v[C_STATUS]);
+	en.status = (enum inv_status)st;
+	if (v[C_EXPIRES][0] && parse_date(v[C_EXPIRES], &en.expires) < 0)
+		return dm_fail(e, DM_EINPUT, "%s: %s: expires \"%.64s\": expected a date as YYYY-MM-DD", name, where,
+			       v[C_EXPIRES]);
+	snprintf(en.hostname, sizeof(en.hostname), "%s", v[C_HOST]);
+	snprintf(en.owner, sizeof(en.owner), "%.127s", v[C_OWNER]);
+	snprintf(en.role, sizeof(en.role), "%.63s", v[C_ROLE]);
+	if (out->n == out->cap) {
+		out->cap = out->cap ? 2 * out->cap : 64;
+		out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
+	}
+	out->v[out->n++] = en;
+	return 0;
+}
+
+/* Sorted, and no address twice (the later line is named). */
+static int finish(struct inventory *out, const char *name, struct dm_err *e)
+{
+	inventory_sort(out);
+	for (size_t i = 1; i < out->n; i++)
+		if (!ipaddr_cmp(&out->v[i - 1].ip, &out->v[i].ip)) {
+			char ip[IPADDR_STRLEN];
+			ipaddr_fmt(&out->v[i].ip, ip, sizeof(ip));
+			return dm_fail(e, DM_EINPUT, "%s: line %u: %s is already on line %u", name, out->v[i].line, ip,
+				       out->v[i - 1].line);
+		}
+	return 0;
+}
+
+static int column_of(const char *field)
+{
+	char h[64];
+	snprintf(h, sizeof(h), "%s", field);
+	trim(h);
+	for (char *p = h; *p; p++) *p = (char)tolower((unsigned char)*p);
+	for (int k = 0; k < C_N; k++)
+		if (!strcmp(h, col_names[k])) return k;
+	return -1;
+}
+
 int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e)
 {
 	struct csv c;
@@ -96,20 +154,15 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 		csv_next(&c, name, e);
 	}
 	for (size_t i = 0; i < c.n; i++) {
-		char h[64];
-		snprintf(h, sizeof(h), "%s", c.fields[i]);
-		trim(h);
-		for (char *p = h; *p; p++) *p = (char)tolower((unsigned char)*p);
-		int k = 0;
-		while (k < C_N && strcmp(h, col_names[k])) k++;
-		if (k == C_N) {
-			log_warn("%s: line %zu: column \"%s\" is not one dormant reads (ip, mac, hostname, owner, role, status, "
-				 "expires): ignored", name, c.line, h);
+		int k = column_of(c.fields[i]);
+		if (k < 0) {
+			log_warn("%s: line %zu: column \"%.63s\" is not one dormant reads (ip, mac, hostname, owner, role, "
+				 "status, expires): ignored", name, c.line, c.fields[i]);
 			out->ignored_columns++;
 			continue;
 		}
 		if (pos[k] >= 0) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: column \"%s\" given twice", name, c.line, h);
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: column \"%s\" given twice", name, c.line, col_names[k]);
 			goto out;
 		}
 		pos[k] = (int)i;
@@ -119,61 +172,89 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 		goto out;
 	}
 	while ((r = csv_next(&c, name, e)) == 1) {
-		struct inv_entry en = { .line = (unsigned)c.line };
-		char v[C_N][256];
+		char v[C_N][256], where[32];
 		for (int k = 0; k < C_N; k++) {
 			v[k][0] = 0;
 			if (pos[k] >= 0 && (size_t)pos[k] < c.n) snprintf(v[k], sizeof(v[k]), "%s", c.fields[pos[k]]);
 			trim(v[k]);
 		}
-		if ((size_t)pos[C_IP] >= c.n || !v[C_IP][0]) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: no address in the ip column", name, c.line);
-			goto out;
-		}
-		if (ipaddr_parse(v[C_IP], &en.ip) < 0) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: ip \"%.64s\": not an IPv4 or IPv6 address", name, c.line, v[C_IP]);
-			goto out;
-		}
-		if (v[C_MAC][0] && parse_mac(v[C_MAC], en.mac) < 0) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: mac \"%.64s\": expected six bytes in hex (aa:bb:cc:dd:ee:ff)", name,
-				    c.line, v[C_MAC]);
-			goto out;
-		}
-		int st = v[C_STATUS][0] ? inv_status_parse(v[C_STATUS]) : INV_ACTIVE;
-		if (st < 0) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: status \"%.64s\": expected active, test, spare or decommissioned",
-				    name, c.line, v[C_STATUS]);
-			goto out;
-		}
-		en.status = (enum inv_status)st;
-		if (v[C_EXPIRES][0] && parse_date(v[C_EXPIRES], &en.expires) < 0) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: expires \"%.64s\": expected a date as YYYY-MM-DD", name, c.line,
-				    v[C_EXPIRES]);
-			goto out;
-		}
-		snprintf(en.hostname, sizeof(en.hostname), "%s", v[C_HOST]);
-		snprintf(en.owner, sizeof(en.owner), "%.127s", v[C_OWNER]);
-		snprintf(en.role, sizeof(en.role), "%.63s", v[C_ROLE]);
-		if (out->n == out->cap) {
-			out->cap = out->cap ? 2 * out->cap : 64;
-			out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
-		}
-		out->v[out->n++] = en;
+		snprintf(where, sizeof(where), "line %zu", c.line);
+		if ((r = add_row(out, name, where, (unsigned)c.line, v, e)) < 0) goto out;
 	}
 	if (r < 0) goto out;
-	inventory_sort(out);
-	for (size_t i = 1; i < out->n; i++)
-		if (!ipaddr_cmp(&out->v[i - 1].ip, &out->v[i].ip)) {
-			char ip[IPADDR_STRLEN];
-			ipaddr_fmt(&out->v[i].ip, ip, sizeof(ip));
-			r = dm_fail(e, DM_EINPUT, "%s: line %u: %s is already on line %u", name, out->v[i].line, ip,
-				    out->v[i - 1].line);
-			goto out;
-		}
-	r = 0;
+	r = finish(out, name, e);
 out:
 	csv_release(&c);
 	if (r < 0) out->n = 0; /* nothing of a bad file */
+	return r;
+}
+
+/* JSON: an array of objects, an object whose "assets" array holds them, or
+ * JSON Lines; members named like the CSV columns. */
+struct json_rows {
+	struct inventory *out;
+	const char *name, *data;
+	size_t len, nl_pos; /* newlines counted up to nl_pos */
+	unsigned line;
+	uint64_t record;
+	unsigned warned;    /* unknown member names already reported */
+	char warned_names[8][32];
+};
+
+static unsigned line_at(struct json_rows *jr, uint64_t offset)
+{
+	size_t end = offset < jr->len ? (size_t)offset : jr->len;
+	for (; jr->nl_pos < end; jr->nl_pos++)
+		if (jr->data[jr->nl_pos] == '\n') jr->line++;
+	return jr->line;
+}
+
+static void warn_unknown(struct json_rows *jr, const char *where, const char *key)
+{
+	for (unsigned i = 0; i < jr->warned && i < ARRAY_SIZE(jr->warned_names); i++)
+		if (!strncmp(jr->warned_names[i], key, sizeof(jr->warned_names[i]) - 1)) return;
+	if (jr->warned < ARRAY_SIZE(jr->warned_names))
+		snprintf(jr->warned_names[jr->warned], sizeof(jr->warned_names[0]), "%s", key);
+	jr->warned++;
+	jr->out->ignored_columns++;
+	log_warn("%s: %s: member \"%.63s\" is not one dormant reads (ip, mac, hostname, owner, role, status, expires): "
+		 "ignored", jr->name, where, key);
+}
+
+static int json_row(void *ctx, const struct json *rec, const struct json *header, uint64_t offset, struct dm_err *e)
+{
+	(void)header;
+	struct json_rows *jr = ctx;
+	char where[64], v[C_N][256];
+	unsigned line = line_at(jr, offset);
+	snprintf(where, sizeof(where), "line %u (record %llu)", line, (unsigned long long)++jr->record);
+	if (rec->type != JSON_OBJECT)
+		return dm_fail(e, DM_EINPUT, "%s: %s: expected an object with ip, mac, hostname, owner, role, status, expires",
+			       jr->name, where);
+	for (int k = 0; k < C_N; k++) v[k][0] = 0;
+	json_each(m, rec) {
+		int k = column_of(m->key ? m->key : "");
+		if (k < 0) {
+			warn_unknown(jr, where, m->key ? m->key : "");
+			continue;
+		}
+		if (m->type == JSON_NULL) continue;
+		if (m->type != JSON_STRING && m->type != JSON_NUMBER)
+			return dm_fail(e, DM_EINPUT, "%s: %s: \"%s\": expected a string", jr->name, where, col_names[k]);
+		snprintf(v[k], sizeof(v[k]), "%s", m->str);
+		trim(v[k]);
+	}
+	return add_row(jr->out, jr->name, where, line, v, e);
+}
+
+int inventory_parse_json(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e)
+{
+	struct json_rows jr = { .out = out, .name = name, .data = data, .len = len, .line = 1 };
+	struct json_stream js = { .stream_key = "assets", .record = json_row, .ctx = &jr, .max_record = 1 << 20 };
+	int r = json_stream_mem(&js, data, len, name, e);
+	if (r == 0 && !js.records) r = dm_fail(e, DM_EINPUT, "%s: no assets: expected an array of objects", name);
+	if (r == 0) r = finish(out, name, e);
+	if (r < 0) out->n = 0;
 	return r;
 }
 
@@ -211,7 +292,13 @@ int inventory_load_file(const char *path, struct inventory *out, struct dm_err *
 		}
 	if (!r && ferror(f)) r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
 	fclose(f);
-	if (!r) r = inventory_parse_csv(path, b.data ? b.data : "", b.len, out, e);
+	if (!r) {
+		const char *d = b.data ? b.data : "";
+		size_t k = 0;
+		while (k < b.len && isspace((unsigned char)d[k])) k++;
+		bool json = k < b.len && (d[k] == '[' || d[k] == '{');
+		r = json ? inventory_parse_json(path, d, b.len, out, e) : inventory_parse_csv(path, d, b.len, out, e);
+	}
 	buf_release(&b);
 	return r;
 }

@@ -1,5 +1,5 @@
 /* The asset register: what the organisation says it owns, from a CSV file
- * with a header (ip, mac, hostname, owner, role, status, expires). Every
+ * with a header (ip, mac, hostname, owner, role, status, expires) or JSON. Every
  * row is checked; one bad row rejects the file, so an import is never
  * half-applied. */
 #pragma once
@@ -28,7 +28,10 @@ struct inventory {
 
 /* name stands for the file in messages. */
 int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e);
-/* Reads and parses the file (CSV). */
+/* JSON: an array of objects with the same members, an object whose
+ * "assets" member holds that array, or one object per line. */
+int inventory_parse_json(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e);
+/* Reads and parses the file: JSON when it starts with [ or {, else CSV. */
 int inventory_load_file(const char *path, struct inventory *out, struct dm_err *e);
 /* Restores the order after entries were added by hand (loaders, tests). */
 void inventory_sort(struct inventory *inv);

@@ -509,6 +509,55 @@ PY
 		[ $? = 2 ] && grep -q "dormant: inventory: .*${want[$((f - 1))]}" "$OUT/e" || { echo "b$f"; cat "$OUT/e"; return 1; }
 	done
 	[ "$("$D" inventory list --db "$OUT/inv.db" --json | wc -l)" = 4 ] || { echo "a bad file changed the register"; return 1; }
+	# JSON: the same register as an object holding "assets", as an array and as JSON Lines
+	cat >"$OUT/inv.json" <<'JSON'
+{"exported": "2026-11-01",
+ "assets": [
+  {"ip": "10.1.0.11", "mac": "AA-BB-CC-00-11-22", "hostname": "ws-11", "owner": "Smith, John", "role": "workstation",
+   "status": "active", "location": "room 1"},
+  {"ip": "10.9.0.5", "hostname": "testbox", "owner": "lab", "role": "server", "status": "test", "expires": "2026-06-30"},
+  {"ip": "10.20.0.30", "hostname": "backup\nserver", "owner": "ops", "role": "server", "status": "decommissioned",
+   "expires": null},
+  {"ip": "2001:db8::5", "mac": "aabb.ccdd.eeff", "hostname": "v6host", "owner": "ops", "role": "server", "status": "spare",
+   "expires": "2027-01-01"}
+ ]}
+JSON
+	"$D" inventory import "$OUT/inv.json" --db "$OUT/j.db" >"$OUT/o" 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
+	grep -q '4 assets .* (1 active, 1 test, 1 spare, 1 decommissioned)' "$OUT/o" &&
+		grep -q 'inv.json: line 3 (record 1): member "location" is not one dormant reads' "$OUT/e" || { cat "$OUT/o" "$OUT/e"; return 1; }
+	"$D" inventory list --db "$OUT/j.db" --json >"$OUT/j.jsonl" || return 1
+	python3 - "$OUT/j.jsonl" "$OUT/inv.jsonl" <<'PY' || return 1
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+strip = lambda r: {k: v for k, v in r.items() if k != "line"}
+assert [strip(r) for r in a] == [strip(r) for r in b], (a, b)
+assert a[2]["line"] == 6, a[2]
+PY
+	printf '[{"ip": "10.0.0.1"},\n {"ip": "10.0.0.2", "role": "camera"}]' >"$OUT/a.json"
+	printf '{"ip": "10.0.0.1"}\n{"ip": "10.0.0.3", "status": "spare"}\n' >"$OUT/a.jsonl"
+	for f in a.json a.jsonl; do
+		"$D" inventory import "$OUT/$f" --db "$OUT/j.db" >"$OUT/o" 2>"$OUT/e" && grep -q "^2 assets from" "$OUT/o" ||
+			{ echo "$f"; cat "$OUT/o" "$OUT/e"; return 1; }
+	done
+	printf '[{"ip": "10.0.0.1"},\n {"ip": "10.0.0.2",\n  "status": "retired"}]' >"$OUT/j1.json"
+	printf '{"ip": "10.0.0.1"}\n\n{"ip": "10.0.0.1"}\n' >"$OUT/j2.json"
+	printf '[{"ip": "10.0.0.1"}, {"ip": ' >"$OUT/j3.json"
+	printf '[{"ip": "10.0.0.1", "owner": ["a", "b"]}]' >"$OUT/j4.json"
+	printf '[1, 2]' >"$OUT/j5.json"
+	printf '{"assets": []}' >"$OUT/j6.json"
+	want=('j1.json: line 2 (record 2): status "retired": expected active'
+		'j2.json: line 3: 10.0.0.1 is already on line 1'
+		'j3.json: byte [0-9]*: JSON ends inside a value'
+		'j4.json: line 1 (record 1): "owner": expected a string'
+		'j5.json: line 1 (record 1): expected an object'
+		'j6.json: no assets: expected an array of objects')
+	for f in 1 2 3 4 5 6; do
+		"$D" inventory import "$OUT/j$f.json" --db "$OUT/inv.db" 2>"$OUT/e" >/dev/null
+		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "dormant: inventory: .*${want[$((f - 1))]}" "$OUT/e" ||
+			{ echo "j$f"; cat "$OUT/e"; return 1; }
+	done
+	[ "$("$D" inventory list --db "$OUT/inv.db" --json | wc -l)" = 4 ] || { echo "a bad JSON file changed the register"; return 1; }
 	"$D" inventory frob 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'unknown action "frob"' "$OUT/e"
 }

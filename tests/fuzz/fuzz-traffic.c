@@ -1,5 +1,5 @@
 /* Fuzz target: the traffic rules, the site config and the asset register
- * (the whole input is also read as an inventory CSV). The input's first
+ * (the whole input is also read as an inventory CSV and as JSON). The input's first
  * bytes up to a NUL are a site config (INI, parsed from memory); the rest is
  * read as 40-byte flow records (addresses from small pools so that hosts,
  * peers and segments repeat; times within a few days; sizes and flags as
@@ -36,6 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (inventory_parse_csv("fuzz.csv", (const char *)data, size, &inv, &ie) < 0 && (!ie.msg[0] || inv.n)) __builtin_trap();
 	for (size_t i = 1; i < inv.n; i++)
 		if (ipaddr_cmp(&inv.v[i - 1].ip, &inv.v[i].ip) >= 0) __builtin_trap(); /* sorted, no duplicates */
+	inventory_release(&inv);
+	ie = (struct dm_err){ "" };
+	if (inventory_parse_json("fuzz.json", (const char *)data, size, &inv, &ie) < 0 && (!ie.msg[0] || inv.n)) __builtin_trap();
+	for (size_t i = 1; i < inv.n; i++)
+		if (ipaddr_cmp(&inv.v[i - 1].ip, &inv.v[i].ip) >= 0) __builtin_trap();
 	inventory_release(&inv);
 	const uint8_t *nul = memchr(data, 0, size);
 	size_t clen = nul ? (size_t)(nul - data) : 0;
