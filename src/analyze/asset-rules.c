@@ -66,6 +66,46 @@ static bool flows_cover_scan(const struct asset_view *v)
 	return false;
 }
 
+static int cmp_host(const void *pa, const void *pb)
+{
+	return ipaddr_cmp(&((const struct host_entry *)pa)->h.ip, &((const struct host_entry *)pb)->h.ip);
+}
+
+static int cmp_host_ptr(const void *pa, const void *pb)
+{
+	return cmp_host(*(const struct host_entry *const *)pa, *(const struct host_entry *const *)pb);
+}
+
+/* The live hosts, and a stand-in for each scanned address that answered
+ * nothing but held a DHCP lease in the window: a firewalled machine is
+ * still on the network. */
+static void present_build(struct asset_view *v)
+{
+	const struct resultset *rs = v->in->scan;
+	const struct leases *ls = v->in->leases;
+	size_t cap = rs->n_hosts + (ls ? ls->n : 0);
+	v->present = xcalloc(cap + 1, sizeof(*v->present));
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		if (rs->hosts[i].up) v->present[v->n_present++] = &rs->hosts[i];
+	if (ls && ls->n) v->absent = xcalloc(ls->n, sizeof(*v->absent));
+	for (size_t i = 0; ls && i < ls->n; i++) {
+		const struct ipaddr *ip = &ls->v[i].ip;
+		if (i + 1 < ls->n && !ipaddr_cmp(ip, &ls->v[i + 1].ip)) continue; /* the last of the address's run */
+		if (v->in->targets && !targets_contains(v->in->targets, ip)) continue;
+		const struct lease *l = leases_find(ls, ip, v->lease_from, v->in->now, false);
+		if (!l) continue;
+		struct host_entry key = { .h.ip = *ip };
+		const struct host_entry *seen = rs->n_hosts ? bsearch(&key, rs->hosts, rs->n_hosts, sizeof(key), cmp_host) : NULL;
+		if (seen && seen->up) continue;
+		struct host_entry *h = &v->absent[v->n_absent++];
+		h->h.ip = *ip;
+		h->h.ts = l->last_seen > 0 ? l->last_seen : l->ends < v->in->now ? l->ends : v->in->now;
+		h->h.has_mac = l->mac[0] && mac_parse(l->mac, h->h.mac) == 0;
+		v->present[v->n_present++] = h;
+	}
+	if (v->n_present) qsort(v->present, v->n_present, sizeof(*v->present), cmp_host_ptr);
+}
+
 static int view_build(struct asset_view *v, const struct asset_input *in)
 {
 	*v = (struct asset_view){ .in = in };
@@ -76,6 +116,8 @@ static int view_build(struct asset_view *v, const struct asset_input *in)
 			if (in->inv->v[i].mac[0]) v->by_mac[v->n_mac++] = &in->inv->v[i];
 		qsort(v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
 	}
+	v->lease_from = in->now - in->cfg->window_days * 86400;
+	present_build(v);
 	double first, last;
 	int r;
 	if (!in->store || (r = store_flow_coverage(in->store, &first, &last)) == 0) return 0;
@@ -111,6 +153,8 @@ static int view_build(struct asset_view *v, const struct asset_input *in)
 
 static void view_release(struct asset_view *v)
 {
+	free(v->present);
+	free(v->absent);
 	free(v->by_mac);
 	free(v->hosts);
 	free(v->ports);
@@ -121,12 +165,57 @@ const struct inv_entry *asset_registered(const struct asset_view *v, const struc
 	*by_mac = false;
 	if (!v->n_inv) return NULL;
 	const struct inv_entry *en = inventory_find(v->in->inv, &h->h.ip);
-	if (en || !h->h.has_mac) return en;
+	if (en) return en;
 	struct inv_entry key, *kp = &key; /* the same device under another address (DHCP) */
-	mac_fmt(h->h.mac, key.mac, sizeof(key.mac));
+	const struct lease *l;
+	if (h->h.has_mac) mac_fmt(h->h.mac, key.mac, sizeof(key.mac));
+	else if ((l = asset_lease(v, &h->h.ip)) && l->mac[0]) snprintf(key.mac, sizeof(key.mac), "%s", l->mac);
+	else return NULL;
 	const struct inv_entry **hit = bsearch(&kp, v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
 	*by_mac = hit != NULL;
 	return hit ? *hit : NULL;
+}
+
+const struct lease *asset_lease(const struct asset_view *v, const struct ipaddr *ip)
+{
+	return leases_find(v->in->leases, ip, v->lease_from, v->in->now, true);
+}
+
+const char *asset_alive_verb(const struct host_entry *h) { return h->up ? "still answers" : "still holds a DHCP lease"; }
+
+void ev_lease(struct buf *b, const struct lease *l)
+{
+	struct buf a = BUF_INIT;
+	buf_putc(&a, '{');
+	ev_str(&a, "file", l->file);
+	ev_num(&a, "line", l->line);
+	ev_str(&a, "format", lease_format_name(l->format));
+	if (l->mac[0]) ev_str(&a, "mac", l->mac);
+	if (l->hostname[0]) ev_str(&a, "client_hostname", l->hostname);
+	if (l->starts > 0) ev_time(&a, "starts", l->starts);
+	if (l->infinite) ev_str(&a, "ends", "never");
+	else ev_time(&a, "ends", l->ends);
+	if (l->last_seen > 0) ev_time(&a, "last_renewed", l->last_seen);
+	buf_putc(&a, '}');
+	ev_raw(b, "dhcp_lease", a.data);
+	buf_release(&a);
+}
+
+void fmt_presence(const struct asset_view *v, const struct host_entry *h, char *out, size_t n)
+{
+	const struct lease *l = h->up ? NULL : asset_lease(v, &h->h.ip);
+	if (!l) {
+		fmt_open_ports(h, 4, out, n);
+		return;
+	}
+	char when[40];
+	double t = l->last_seen > 0 ? l->last_seen : l->ends;
+	fmt_rfc3339(t, when, sizeof(when));
+	when[16] = 0; /* to the minute */
+	when[10] = ' ';
+	snprintf(out, n, "answers no probe; DHCP lease%s%s%s%s%s %s %s UTC", l->mac[0] ? " of " : "", l->mac,
+		 l->hostname[0] ? " (" : "", l->hostname, l->hostname[0] ? ")" : "", l->last_seen > 0 ? "renewed" : "held until",
+		 when);
 }
 
 const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip)
@@ -218,8 +307,13 @@ void ev_register_row(struct buf *b, const struct inv_entry *r)
 void ev_seen(struct buf *b, const struct host_entry *h)
 {
 	static const char *how[] = { "none", "arp", "icmp", "tcp", "udp", "connect", "user" };
-	ev_time(b, "seen", h->h.ts);
-	ev_str(b, "how", how[h->h.how < ARRAY_SIZE(how) ? h->h.how : 0]);
+	if (h->up) {
+		ev_time(b, "seen", h->h.ts);
+		ev_str(b, "how", how[h->h.how < ARRAY_SIZE(how) ? h->h.how : 0]);
+	} else {
+		ev_bool(b, "answered_scan", false);
+		return; /* a stand-in: its MAC is the lease's */
+	}
 	if (h->h.has_mac) {
 		char m[18];
 		mac_fmt(h->h.mac, m, sizeof(m));

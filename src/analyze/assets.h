@@ -9,6 +9,8 @@
 #include "base/buf.h"
 #include "model/finding.h"
 #include "model/inventory.h"
+#include "model/leases.h"
+#include "net/targets.h"
 #include "model/resultset.h"
 #include "model/risk.h"
 #include "model/site-config.h"
@@ -20,6 +22,8 @@ struct asset_input {
 	const struct inventory *inv;    /* NULL or empty: no register, no ownership rules */
 	struct store *store;            /* flow history; NULL: no use rules */
 	double now;                     /* the audit's time: expiry dates are judged against it */
+	const struct leases *leases;    /* NULL or empty: no DHCP evidence */
+	const struct targets *targets;  /* what was scanned: a lease elsewhere is not this audit's; NULL: any */
 };
 
 /* What every rule reads, built once: the register by address and MAC, and
@@ -34,6 +38,14 @@ struct asset_view {
 	double covered_days;             /* how much of the window the records cover */
 	struct flow_use *hosts, *ports;  /* sorted by host (then proto, port) */
 	size_t n_hosts, n_ports;
+	double lease_from;               /* a lease held since then is presence: now - window_days */
+	/* Who is on the network: the scan's live hosts, and stand-ins (up false,
+	 * no ports) for scanned addresses that answered no probe but held a
+	 * DHCP lease in the window. By address. */
+	const struct host_entry **present;
+	size_t n_present;
+	struct host_entry *absent;
+	size_t n_absent;
 };
 
 struct asset_rule {
@@ -61,12 +73,19 @@ struct exposure {
  * against use per port, from the same reading of the store. */
 int analyze_assets(const struct asset_input *in, const char *only, struct findings *out, struct exposure *ex);
 
-/* The register's row for the host: by address, else by MAC (*by_mac set). */
+/* The register's row for the host: by address, else by MAC (*by_mac set),
+ * the MAC from the scan or else from the address's DHCP lease. */
 const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h, bool *by_mac);
 /* Use in the window, NULL when none (or no flow history). */
 const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip);
 const struct flow_use *asset_port_use(const struct asset_view *v, const struct ipaddr *ip, enum proto proto,
 				      uint16_t port);
+/* The newest DHCP lease of the address held in the window (infinite ones
+ * too), or NULL. */
+const struct lease *asset_lease(const struct asset_view *v, const struct ipaddr *ip);
+void ev_lease(struct buf *b, const struct lease *l);
+/* "still answers", or for a stand-in "still holds a DHCP lease". */
+const char *asset_alive_verb(const struct host_entry *h);
 /* The host's open ports (proto, port, service name), for evidence and titles. */
 size_t asset_open_ports(const struct host_entry *h);
 void ev_open_ports(struct buf *b, const struct host_entry *h);
@@ -75,6 +94,9 @@ void ev_seen(struct buf *b, const struct host_entry *h);
 void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u);
 /* "80/tcp http, 554/tcp rtsp" (at most max ports, then "and N more"). */
 void fmt_open_ports(const struct host_entry *h, size_t max, char *out, size_t n);
+/* The open ports, or for a stand-in what its lease says ("answers no
+ * probe; DHCP lease of aa:.. (name) renewed 2026-11-20 10:00 UTC"). */
+void fmt_presence(const struct asset_view *v, const struct host_entry *h, char *out, size_t n);
 
 int rule_unregistered_host(const struct asset_view *v, struct findings *out);
 int rule_decommissioned_alive(const struct asset_view *v, struct findings *out);

@@ -7,18 +7,17 @@
 
 int rule_decommissioned_alive(const struct asset_view *v, struct findings *out)
 {
-	const struct resultset *rs = v->in->scan;
-	for (size_t i = 0; i < rs->n_hosts; i++) {
-		const struct host_entry *h = &rs->hosts[i];
+	for (size_t i = 0; i < v->n_present; i++) {
+		const struct host_entry *h = v->present[i];
 		bool by_mac;
-		const struct inv_entry *r = h->up ? asset_registered(v, h, &by_mac) : NULL;
+		const struct inv_entry *r = asset_registered(v, h, &by_mac);
 		if (!r || r->status != INV_DECOMMISSIONED) continue;
-		char ip[IPADDR_STRLEN], ports[160], title[512], rem[640];
+		char ip[IPADDR_STRLEN], ports[200], title[512], rem[640];
 		ipaddr_fmt(&h->h.ip, ip, sizeof(ip));
-		fmt_open_ports(h, 4, ports, sizeof(ports));
+		fmt_presence(v, h, ports, sizeof(ports));
 		const char *name = r->hostname[0] ? r->hostname : ip;
-		snprintf(title, sizeof(title), "Decommissioned %.40s %.60s still answers (%.100s)", r->role[0] ? r->role : "device",
-			 name, ports);
+		snprintf(title, sizeof(title), "Decommissioned %.40s %.60s %s (%.150s)", r->role[0] ? r->role : "device", name,
+			 asset_alive_verb(h), ports);
 		snprintf(rem, sizeof(rem),
 			 "Power off %s (%s%s) and remove it from the network: the register (line %u) lists it as "
 			 "decommissioned. Wipe its disks and revoke its accounts and certificates%s%s.",
@@ -28,6 +27,8 @@ int rule_decommissioned_alive(const struct asset_view *v, struct findings *out)
 		buf_putc(&b, '{');
 		ev_seen(&b, h);
 		ev_open_ports(&b, h);
+		const struct lease *l = asset_lease(v, &h->h.ip);
+		if (l) ev_lease(&b, l);
 		ev_register_row(&b, r);
 		if (by_mac) ev_bool(&b, "matched_by_mac", true);
 		if (v->have_flows) ev_use(&b, v, asset_host_use(v, &h->h.ip));

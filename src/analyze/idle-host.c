@@ -35,6 +35,8 @@ int rule_idle_host(const struct asset_view *v, struct findings *out)
 		ev_open_ports(&b, h);
 		ev_use(&b, v, u);
 		if (r) ev_register_row(&b, r);
+		const struct lease *l = asset_lease(v, &h->h.ip); /* powered on and renewing, yet unused */
+		if (l) ev_lease(&b, l);
 		size_t open = asset_open_ports(h);
 		add_host_finding(out, "idle-host", open ? SEV_MEDIUM : SEV_LOW, (double)open, &h->h.ip, title, &b, rem,
 				 h->h.ts, h->h.ts);

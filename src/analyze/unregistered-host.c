@@ -9,17 +9,16 @@
 int rule_unregistered_host(const struct asset_view *v, struct findings *out)
 {
 	if (!v->n_inv) return 0;
-	const struct resultset *rs = v->in->scan;
-	for (size_t i = 0; i < rs->n_hosts; i++) {
-		const struct host_entry *h = &rs->hosts[i];
+	for (size_t i = 0; i < v->n_present; i++) {
+		const struct host_entry *h = v->present[i];
 		bool by_mac;
-		if (!h->up || asset_registered(v, h, &by_mac)) continue;
-		char ip[IPADDR_STRLEN], ports[160], title[512], rem[512];
+		if (asset_registered(v, h, &by_mac)) continue;
+		char ip[IPADDR_STRLEN], ports[200], title[512], rem[512];
 		ipaddr_fmt(&h->h.ip, ip, sizeof(ip));
 		size_t open = asset_open_ports(h);
-		fmt_open_ports(h, 4, ports, sizeof(ports));
-		snprintf(title, sizeof(title), "Alive but not in the asset register (%.60s%s%.150s)", h->vendor[0] ? h->vendor : "",
-			 h->vendor[0] ? ", " : "", ports);
+		fmt_presence(v, h, ports, sizeof(ports));
+		snprintf(title, sizeof(title), "%s but not in the asset register (%.60s%s%.150s)",
+			 h->up ? "Alive" : "On the network", h->vendor[0] ? h->vendor : "", h->vendor[0] ? ", " : "", ports);
 		snprintf(rem, sizeof(rem),
 			 "Find the owner of %s%s%s and add it to the register (owner, role, status), or take it off the "
 			 "network: a device nobody owns gets no patches and nobody notices when it is taken over.",
@@ -28,6 +27,8 @@ int rule_unregistered_host(const struct asset_view *v, struct findings *out)
 		buf_putc(&b, '{');
 		ev_seen(&b, h);
 		ev_open_ports(&b, h);
+		const struct lease *l = asset_lease(v, &h->h.ip);
+		if (l) ev_lease(&b, l);
 		ev_num(&b, "register_entries", (double)v->n_inv);
 		const struct flow_use *u = asset_host_use(v, &h->h.ip);
 		if (v->have_flows) ev_use(&b, v, u);

@@ -18,6 +18,11 @@ int audit_join_prepare(struct audit_join *aj, struct dm_err *e)
 		if ((r = inventory_load_file(aj->inventory, &aj->inv, e)) < 0) return r;
 		aj->have_inventory_file = true;
 	}
+	for (size_t i = 0; i < aj->n_lease_files; i++)
+		if ((r = leases_load_file(&aj->leases, aj->lease_files[i], e)) < 0) return r;
+	if (aj->n_lease_files)
+		log_info("audit: %zu DHCP leases from %zu file%s", aj->leases.n, aj->n_lease_files,
+			 aj->n_lease_files == 1 ? "" : "s");
 	return 0;
 }
 
@@ -57,7 +62,8 @@ int audit_join_analyze(struct audit_join *aj, struct store *st, const struct res
 			findings_add(out, &aj->job.found.v[i]);
 			aj->job.found.v[i].evidence = aj->job.found.v[i].remediation = NULL;
 		}
-	struct asset_input in = { .cfg = &aj->cfg, .scan = rs, .inv = &aj->inv, .store = st, .now = now_real() };
+	struct asset_input in = { .cfg = &aj->cfg, .scan = rs, .inv = &aj->inv, .store = st, .now = now_real(),
+				  .leases = &aj->leases, .targets = aj->targets };
 	int r;
 	if ((r = store_read_begin(st)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
 	r = analyze_assets(&in, NULL, out, ex);
@@ -70,6 +76,8 @@ void audit_join_release(struct audit_join *aj)
 {
 	if (aj->job_started) traffic_job_release(&aj->job);
 	inventory_release(&aj->inv);
+	leases_release(&aj->leases);
 	site_config_release(&aj->cfg);
 	free(aj->flows);
+	free(aj->lease_files);
 }

@@ -8,6 +8,7 @@
 #include "cmd/traffic-job.h"
 #include "model/finding.h"
 #include "model/inventory.h"
+#include "model/leases.h"
 #include "model/resultset.h"
 #include "model/site-config.h"
 #include "store/store.h"
@@ -15,6 +16,10 @@
 struct audit_join {
 	char **flows;             /* --flows FILE, any number */
 	size_t n_flows;
+	char **lease_files;       /* --leases FILE, any number */
+	size_t n_lease_files;
+	struct leases leases;
+	const struct targets *targets; /* what the audit scans (set before analyze) */
 	const char *inventory, *config, *geoip, *db;
 	struct site_config cfg;   /* data/roles.conf, then --config */
 	struct inventory inv;     /* --inventory, else the stored register */
@@ -25,8 +30,9 @@ struct audit_join {
 	uint64_t damaged;         /* records skipped in the flow files */
 };
 
-/* Reads what can be checked before anything runs: the config and the
- * register file (a bad row rejects the audit before a packet is sent). */
+/* Reads what can be checked before anything runs: the config, the
+ * register file and the lease files (a bad row rejects the audit before a
+ * packet is sent). */
 int audit_join_prepare(struct audit_join *aj, struct dm_err *e);
 /* Inside the audit's run: replaces the register when a file was given,
  * else loads the stored one; reads the flow files, summarises them into

@@ -25,6 +25,7 @@ enum {
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
 	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
+	O_LEASES,
 };
 
 static const struct opt scan_opts[] = {
@@ -39,7 +40,8 @@ static const struct opt scan_opts[] = {
 	{ "--no-vulns", O_NOVULN, false, NULL, "do not match services against the vulnerability data" },
 	{ "--fail-on", O_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" },
 	{ "--flows", O_FLOWS, true, "FILE", "audit: traffic (pcap, pcapng, Zeek conn.log) to judge use by; repeatable" },
-	{ "--inventory", O_INVENTORY, true, "FILE", "audit: the asset register (CSV) to judge ownership by; replaces the stored one" },
+	{ "--inventory", O_INVENTORY, true, "FILE", "audit: the asset register (CSV or JSON) to judge ownership by; replaces the stored one" },
+	{ "--leases", O_LEASES, true, "FILE", "audit: DHCP leases (dnsmasq or ISC dhcpd) as evidence of presence; repeatable" },
 	{ "--config", O_CONFIG, true, "FILE", "audit: site policy: usage window, roles, segments, time zone (INI)" },
 	{ "--geoip", O_GEOIP, true, "FILE", "audit: country database for the traffic rules (MaxMind format)" },
 	{ "--probe-per-host", O_PERHOST, true, "N", "service probes at once to one host (default 4)" },
@@ -174,6 +176,11 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_FLOWS:
 		a->join.flows = xrealloc(a->join.flows, (a->join.n_flows + 1) * sizeof(*a->join.flows));
 		a->join.flows[a->join.n_flows++] = (char *)arg;
+		a->join_given = true;
+		return 0;
+	case O_LEASES:
+		a->join.lease_files = xrealloc(a->join.lease_files, (a->join.n_lease_files + 1) * sizeof(char *));
+		a->join.lease_files[a->join.n_lease_files++] = (char *)arg;
 		a->join_given = true;
 		return 0;
 	case O_INVENTORY: a->join.inventory = arg; a->join_given = true; return 0;
@@ -352,7 +359,7 @@ static int run_scan(int argc, char **argv, bool audit)
 		goto fail;
 	}
 	if (a.join_given && !audit) {
-		r = dm_fail(&e, DM_EINPUT, "--flows, --inventory, --config and --geoip belong to 'dormant audit'");
+		r = dm_fail(&e, DM_EINPUT, "--flows, --inventory, --leases, --config and --geoip belong to 'dormant audit'");
 		goto fail;
 	}
 	if (audit && (r = audit_join_prepare(&a.join, &e)) < 0) goto fail;
@@ -433,6 +440,7 @@ static int run_scan(int argc, char **argv, bool audit)
 	bool analysed = identify && !a.no_vulns;
 	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
 	if (audit) {
+		a.join.targets = &a.targets;
 		if ((r = audit_join_analyze(&a.join, st, &rs, &fs, &exposure, &e)) < 0) goto fail;
 		n_assets = assets_rank(&rs, &fs, &assets);
 		analysed = true;

@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "net/route.h"
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -35,21 +36,11 @@ static void trim(char *s)
 	if (k) memmove(s, s + k, n - k + 1);
 }
 
-/* aa:bb:cc:dd:ee:ff, aa-bb-..., or aabb.ccdd.eeff; written lower case with colons */
+/* Any form mac_parse reads; written lower case with colons. */
 static int parse_mac(const char *s, char out[18])
 {
-	unsigned char b[6];
-	int n = 0;
-	for (const char *p = s; *p && n < 12; p++) {
-		if (*p == ':' || *p == '-' || *p == '.') continue;
-		int v = isdigit((unsigned char)*p) ? *p - '0' : isxdigit((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10 : -1;
-		if (v < 0) return -1;
-		if (n % 2 == 0) b[n / 2] = (unsigned char)(v << 4);
-		else b[n / 2] |= (unsigned char)v;
-		n++;
-		if (n == 12 && p[1]) return -1;
-	}
-	if (n != 12) return -1;
+	uint8_t b[6];
+	if (mac_parse(s, b) < 0) return -1;
 	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "net/route.h"
 #include "base/util.h"
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/netlink.h>
@@ -12,17 +13,26 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+/* Six bytes as twelve hex digits with any of ':', '-', '.' between them
+ * (aa:bb:cc:dd:ee:ff, aa-bb-..., aabb.ccdd.eeff), or colon-separated octets
+ * of one or two digits as some tools print them (a:b:c:d:e:f). */
 int mac_parse(const char *s, uint8_t mac[6])
 {
+	int n = 0;
+	const char *p = s;
+	for (; *p && n < 12; p++) {
+		if (*p == ':' || *p == '-' || *p == '.') continue;
+		int v = isdigit((unsigned char)*p) ? *p - '0' : isxdigit((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10 : -1;
+		if (v < 0) break;
+		if (n % 2 == 0) mac[n / 2] = (uint8_t)(v << 4);
+		else mac[n / 2] |= (uint8_t)v;
+		n++;
+	}
+	if (n == 12 && !*p) return 0;
 	unsigned v[6];
 	char tail;
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6 &&
-	    sscanf(s, "%x-%x-%x-%x-%x-%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
-		return DM_EINPUT;
-	for (int i = 0; i < 6; i++) {
-		if (v[i] > 255) return DM_EINPUT;
-		mac[i] = (uint8_t)v[i];
-	}
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6) return DM_EINPUT;
+	for (int i = 0; i < 6; i++) mac[i] = (uint8_t)v[i];
 	return 0;
 }
 

@@ -334,6 +334,12 @@ uint64_t targets_count(const struct targets *t) { return t->v4.count + t->n_v6; 
 
 bool targets_is_excluded_v4(const struct targets *t, uint32_t a) { return rangeset_contains(&t->excl_v4, a); }
 
+bool targets_contains(const struct targets *t, const struct ipaddr *a)
+{
+	if (a->family == AF_INET) return rangeset_contains(&t->v4, a->v4);
+	return t->n_v6 && bsearch(&a->v6, t->v6, t->n_v6, sizeof(*t->v6), cmp_v6);
+}
+
 void targets_release(struct targets *t)
 {
 	rangeset_release(&t->v4);

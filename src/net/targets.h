@@ -28,4 +28,6 @@ int targets_add_file(struct targets *t, const char *path, bool exclude, struct d
 int targets_finalize(struct targets *t, bool allow_public, struct dm_err *e);
 uint64_t targets_count(const struct targets *t);
 bool targets_is_excluded_v4(const struct targets *t, uint32_t a);
+/* Whether a is scanned (after finalize). */
+bool targets_contains(const struct targets *t, const struct ipaddr *a);
 void targets_release(struct targets *t);

@@ -563,5 +563,28 @@ PY
 }
 check inventory_import_list_and_bad_rows t_inventory
 
+# --- audit: a bad register or lease file stops it before a packet is sent ---------------
+t_audit_bad_inputs() {
+	printf 'lease 127.0.0.5 {\n  starts 4 2026/11/19 10:00:00;\n  ends 4 2026/13/19 22:00:00;\n}\n' >"$OUT/bad.leases"
+	printf '1795391031 02:00:00:00:00:32 127.0.0.300 laptop *\n' >"$OUT/bad-dnsmasq.leases"
+	printf 'ip,status\n127.0.0.1,retired\n' >"$OUT/bad-inv.csv"
+	local args=("--leases $OUT/bad.leases" "--leases $OUT/bad-dnsmasq.leases" "--inventory $OUT/bad-inv.csv"
+		"--leases $OUT/missing.leases")
+	local want=('bad.leases: line 3: ends: expected "W YYYY/MM/DD HH:MM:SS"'
+		'bad-dnsmasq.leases: line 1: address "127.0.0.300": not an IPv4 or IPv6 address'
+		'bad-inv.csv: line 2: status "retired"'
+		'missing.leases: No such file or directory')
+	local i
+	for i in 0 1 2 3; do
+		# shellcheck disable=SC2086 # the option and its file are two words
+		"$D" audit 127.0.0.1 -p 1 --db "$OUT/audit-bad.db" ${args[$i]} >"$OUT/o" 2>"$OUT/e"
+		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "${want[$i]}" "$OUT/e" || { echo "case $i"; cat "$OUT/e"; return 1; }
+	done
+	[ ! -e "$OUT/audit-bad.db" ] || { echo "a rejected audit created a store"; return 1; }
+	"$D" scan 127.0.0.1 -p 1 --leases "$OUT/bad.leases" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q "belong to 'dormant audit'" "$OUT/e"
+}
+check audit_rejects_bad_register_and_leases_before_scanning t_audit_bad_inputs
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

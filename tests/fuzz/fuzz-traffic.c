@@ -1,5 +1,6 @@
 /* Fuzz target: the traffic rules, the site config and the asset register
- * (the whole input is also read as an inventory CSV and as JSON). The input's first
+ * (the whole input is also read as an inventory CSV and as JSON, and as
+ * a DHCP lease file). The input's first
  * bytes up to a NUL are a site config (INI, parsed from memory); the rest is
  * read as 40-byte flow records (addresses from small pools so that hosts,
  * peers and segments repeat; times within a few days; sizes and flags as
@@ -8,6 +9,7 @@
 #include "fuzz.h"
 #include "analyze/traffic.h"
 #include "model/inventory.h"
+#include "model/leases.h"
 #include "base/log.h"
 #include <string.h>
 
@@ -42,6 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 1; i < inv.n; i++)
 		if (ipaddr_cmp(&inv.v[i - 1].ip, &inv.v[i].ip) >= 0) __builtin_trap();
 	inventory_release(&inv);
+	struct leases ls = { 0 };
+	ie = (struct dm_err){ "" };
+	if (leases_parse(&ls, "fuzz.leases", (const char *)data, size, &ie) < 0 && (!ie.msg[0] || ls.n)) __builtin_trap();
+	for (size_t i = 1; i < ls.n; i++)
+		if (ipaddr_cmp(&ls.v[i - 1].ip, &ls.v[i].ip) > 0) __builtin_trap();
+	leases_release(&ls);
 	const uint8_t *nul = memchr(data, 0, size);
 	size_t clen = nul ? (size_t)(nul - data) : 0;
 	struct site_config cfg;

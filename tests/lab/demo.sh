@@ -20,19 +20,19 @@ mkdir -p "$OUT"
 trap '"$HERE/lab.sh" down >/dev/null 2>&1' EXIT
 echo "demo: starting the lab network (198.18.0.0/24) ..."
 "$HERE/lab.sh" up >/dev/null
-echo "demo: generating three days of the lab's traffic, its asset register and site policy ..."
+echo "demo: generating three days of the lab's traffic, its asset register, DHCP leases and site policy ..."
 python3 "$HERE/gen-lab-traffic.py" "$OUT/site" --end "$(date +%s)" >/dev/null
 T="$OUT/site"
 audit() { # N [--flows FILE]
 	local n=$1
 	shift
 	ip netns exec "$P-scan" "$D" audit 198.18.0.0/24 --rate 20000 --db "$OUT/dormant.db" \
-		--config "$T/site.conf" --geoip "$T/geo.mmdb" "$@" \
+		--config "$T/site.conf" --geoip "$T/geo.mmdb" --leases "$T/dhcpd.leases" --leases "$T/dnsmasq.leases" "$@" \
 		-oJ "$OUT/audit-$n.jsonl" -oX "$OUT/audit-$n.xml" --html "$OUT/report-$n.html"
 }
 echo "demo: dormant vulndb import (the real NVD and CISA KEV records in tests/data/fixtures)"
 "$D" vulndb import -q --db "$OUT/dormant.db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev"
-echo "demo: dormant audit 198.18.0.0/24 --flows lab-traffic.pcap --inventory inventory.csv --config site.conf"
+echo "demo: dormant audit 198.18.0.0/24 --flows lab-traffic.pcap --inventory inventory.csv --leases dhcpd.leases --config site.conf"
 audit 1 --flows "$T/lab-traffic.pcap" --inventory "$T/inventory.csv"
 echo
 echo "demo: overnight, someone stops the FTP server; at 03:00 the idle file server 198.18.0.14 wakes,"

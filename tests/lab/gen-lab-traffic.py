@@ -4,7 +4,8 @@
 usage: gen-lab-traffic.py OUTDIR [--end EPOCH] [--seed N] [--net A.B.C.]
 
 OUTDIR gets lab-traffic.pcap (three days of conversations among the lab's addresses, ending at
---end, default now), inventory.csv, site.conf (usage window two days, the lab is internal) and
+--end, default now), inventory.csv, dhcpd.leases (ISC) and dnsmasq.leases, site.conf (usage
+window two days, the lab is internal) and
 truth.json: the exact (rule, ip, port) findings one audit of the lab must give. What is in it:
 
   198.18.0.10 web server, registered, all four web ports used        -> nothing
@@ -17,6 +18,12 @@ truth.json: the exact (rule, ip, port) findings one audit of the lab must give. 
   198.18.0.16 test device that expired on 2026-06-30                 -> expired-test-device
   198.18.0.20 answers ARP, not in the register                       -> unregistered-host
   198.18.0.21 workstation browsing the web server                    -> nothing
+  198.18.0.30 registered as decommissioned, answers no probe, but
+              renewed its DHCP lease yesterday (dhcpd.leases)        -> decommissioned-alive
+  198.18.0.31 a lease that ended ten days ago (outside the window)   -> nothing
+  198.18.0.32 a laptop with a dnsmasq lease, answers no probe, not
+              in the register (dnsmasq.leases)                       -> unregistered-host
+  198.18.1.5  a lease outside the audited /24                        -> nothing
 It also writes wake.pcap: the morning after, the idle file server wakes, connects into the
 protected core segment (the database) and uploads to foreign addresses at 03:00 (the second
 audit: truth.json's after_wake), and geo.mmdb, the countries of those addresses.
@@ -97,6 +104,26 @@ with open(os.path.join(outdir, "inventory.csv"), "w") as f:
     f.write(L + "15,,cam-lobby,security,camera,active,,\n")
     f.write(L + "16,,qa-box,qa,server,test,2026-06-30,load tests\n")
     f.write(L + "21,,ws-21,alice,workstation,active,,\n")
+    f.write(L + "30,02:00:00:00:00:30,nas-old,ops,storage,decommissioned,,replaced 2025\n")
+
+
+def isc_time(t):
+    return time.strftime("%w %Y/%m/%d %H:%M:%S", time.gmtime(t))
+
+
+with open(os.path.join(outdir, "dhcpd.leases"), "w") as f:
+    f.write("# The format of this file is documented in the dhcpd.leases(5) manual page.\n"
+            "# This lease file was written by isc-dhcp-4.4.3-P1\n\nauthoring-byte-order little-endian;\n\n")
+    for last, ip, mac, name in ((end - 86400 - 3600, "30", "02:00:00:00:00:30", "nas-old"),
+                                (end - 86400, "30", "02:00:00:00:00:30", "nas-old"),
+                                (end - 11 * 86400, "31", "02:00:00:00:00:31", "old-phone"),
+                                (end - 3600, "21", "02:00:00:00:00:21", "ws-21")):
+        f.write("lease %s%s {\n  starts %s;\n  ends %s;\n  cltt %s;\n  binding state active;\n"
+                "  next binding state free;\n  hardware ethernet %s;\n  client-hostname \"%s\";\n}\n"
+                % (L, ip, isc_time(last), isc_time(last + 86400), isc_time(last), mac, name))
+with open(os.path.join(outdir, "dnsmasq.leases"), "w") as f:
+    f.write("%d 02:00:00:00:00:32 %s32 laptop-bob 01:02:00:00:00:00:32\n" % (end + 43200, L))
+    f.write("%d 02:00:00:00:01:05 %s5 elsewhere *\n" % (end + 43200, L[:-2] + "1."))
 with open(os.path.join(outdir, "site.conf"), "w") as f:
     f.write("; the policy truth.json assumes\n[site]\ntimezone = UTC\ninternal = 198.18.0.0/15\nhome_countries = CN\n"
             "[usage]\nwindow_days = 2\n[segment core]\ncidr = 198.18.0.13/32\nprotected = yes\n")
@@ -108,6 +135,8 @@ truth = sorted([
     ["unexpected-service", L + "15", 23],
     ["expired-test-device", L + "16", 0],
     ["unregistered-host", L + "20", 0],
+    ["decommissioned-alive", L + "30", 0],
+    ["unregistered-host", L + "32", 0],
 ])
 # the second audit, with wake.pcap: the first's findings, idle-host gone (the host woke), and these
 after_wake = sorted([x for x in truth if x[0] != "idle-host"] + [

@@ -188,8 +188,8 @@ t_audit_join() {
 	python3 "$HERE/gen-lab-traffic.py" "$OUT/join" || return 1
 	local j="$OUT/join"
 	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$j/dormant.db" --flows "$j/lab-traffic.pcap" \
-		--inventory "$j/inventory.csv" --config "$j/site.conf" --geoip "$j/geo.mmdb" -oJ "$j/audit.jsonl" \
-		>"$j/audit.out" 2>&1 || { tail -5 "$j/audit.out"; return 1; }
+		--inventory "$j/inventory.csv" --leases "$j/dhcpd.leases" --leases "$j/dnsmasq.leases" --config "$j/site.conf" \
+		--geoip "$j/geo.mmdb" -oJ "$j/audit.jsonl" >"$j/audit.out" 2>&1 || { tail -5 "$j/audit.out"; return 1; }
 	python3 - "$j/audit.jsonl" "$j/truth.json" findings <<'PY' || return 1
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
@@ -204,6 +204,10 @@ u = ev("unused-port", "11")
 assert u["flows_in_window"] == 0 and u["last_used"] and u["service"] == "ftp", u
 assert ev("idle-host", "14")["flows_in_window"] == 0  # its DNS and NTP chatter is not use
 assert ev("unexpected-service", "15")["role"] == "camera"
+d = ev("decommissioned-alive", "30")  # answered nothing: its DHCP lease gives it away
+assert d["answered_scan"] is False and d["dhcp_lease"]["format"] == "isc-dhcpd", d
+assert d["dhcp_lease"]["client_hostname"] == "nas-old" and d["dhcp_lease"]["line"] == 15, d  # the newer of its two
+assert ev("unregistered-host", "32")["dhcp_lease"]["mac"] == "02:00:00:00:00:32"
 for r in recs:
     if r["type"] == "finding":
         assert r["remediation"] and r["title"], r
@@ -213,7 +217,7 @@ assert all(a["risk"] >= b["risk"] for a, b in zip(assets, assets[1:])), assets
 PY
 	# the morning after: the idle file server wakes, reaches into the core and uploads abroad at 03:00
 	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$j/dormant.db" --flows "$j/wake.pcap" \
-		--config "$j/site.conf" --geoip "$j/geo.mmdb" -oJ "$j/audit2.jsonl" --html "$j/report.html" \
+		--leases "$j/dhcpd.leases" --leases "$j/dnsmasq.leases" --config "$j/site.conf" --geoip "$j/geo.mmdb" -oJ "$j/audit2.jsonl" --html "$j/report.html" \
 		>"$j/audit2.out" 2>&1 || { tail -5 "$j/audit2.out"; return 1; }
 	python3 - "$j/audit2.jsonl" "$j/truth.json" after_wake <<'PY' || return 1
 import json, sys

@@ -2,7 +2,9 @@
  * baselines from the config, ownership rules, and which finding hides which. */
 #include "test.h"
 #include "analyze/assets.h"
+#include "model/leases.h"
 #include "model/site-config.h"
+#include "net/targets.h"
 #include <string.h>
 
 static void test_roles(void)
@@ -104,4 +106,126 @@ static void test_join_rules(void)
 	site_config_release(&c);
 }
 
-SUITE(suite_join, "join", { "roles", test_roles }, { "join_rules", test_join_rules });
+static void test_leases_parse(void)
+{
+	struct leases ls = { 0 };
+	struct dm_err e = { "" };
+	const char *dnsmasq = "1999990000 aa:bb:cc:dd:ee:01 10.0.0.7 printer-7 01:aa:bb:cc:dd:ee:01\n"
+			      "0 AA:BB:CC:DD:EE:02 10.0.0.8 * *\n"
+			      "duid 00:01:00:01:2c:aa:bb:cc\n"
+			      "1999990000 12345678 2001:db8::7 host6 00:01:00:01\n";
+	CHECK_INT(leases_parse(&ls, "dnsmasq.leases", dnsmasq, strlen(dnsmasq), &e), 0);
+	CHECK_INT(ls.n, 3);
+	if (ls.n == 3) {
+		CHECK_STR(ls.v[0].mac, "aa:bb:cc:dd:ee:01");
+		CHECK_STR(ls.v[0].hostname, "printer-7");
+		CHECK(ls.v[0].ends == 1999990000 && !ls.v[0].infinite && ls.v[0].format == LEASE_DNSMASQ);
+		CHECK(ls.v[1].infinite && !ls.v[1].hostname[0] && !strcmp(ls.v[1].mac, "aa:bb:cc:dd:ee:02"));
+		CHECK(ls.v[2].ip.family == AF_INET6 && !ls.v[2].mac[0] && ls.v[2].line == 4);
+	}
+	const char *isc = "# The format of this file is documented in the dhcpd.leases(5) manual page.\n"
+			  "authoring-byte-order little-endian;\n"
+			  "server-duid \"\\000\\001\\000\\001\";\n"
+			  "failover peer \"p\" state {\n  my state normal at 4 2033/05/17 03:33:20;\n}\n"
+			  "lease 10.0.0.9 {\n  starts 3 2033/05/11 03:33:20;\n  ends 3 2033/05/11 15:33:20;\n"
+			  "  cltt 3 2033/05/11 03:33:20;\n  binding state active;\n  hardware ethernet AA:BB:CC:DD:EE:09;\n"
+			  "  uid \"\\001\\252\\273\";\n  client-hostname \"old-db\";\n}\n"
+			  "lease 10.0.0.9 {\n  starts 4 2033/05/17 03:33:20;\n  ends 4 2033/05/17 15:33:20;\n"
+			  "  cltt 4 2033/05/17 03:33:20;\n  hardware ethernet aa:bb:cc:dd:ee:09;\n"
+			  "  client-hostname \"old-db\";\n  on commit { set x = \"y;}\"; }\n}\n"
+			  "lease 10.0.0.10 {\n  starts epoch 1999000000; # a comment\n  ends never;\n"
+			  "  binding state abandoned;\n}\n";
+	CHECK_INT(leases_parse(&ls, "dhcpd.leases", isc, strlen(isc), &e), 0);
+	CHECK_INT(ls.n, 5);
+	struct ipaddr a;
+	ipaddr_parse("10.0.0.9", &a);
+	const struct lease *l = leases_find(&ls, &a, 2e9 - 7 * 86400, 2e9, false);
+	CHECK(l && l->format == LEASE_ISC && l->last_seen == 2e9 - 86400 && l->starts == 2e9 - 86400);
+	if (l) CHECK(!strcmp(l->mac, "aa:bb:cc:dd:ee:09") && !strcmp(l->hostname, "old-db") && l->line == 16);
+	CHECK(leases_find(&ls, &a, 2e9 - 86400 / 4, 2e9, false) == NULL); /* ended before the window */
+	ipaddr_parse("10.0.0.8", &a);
+	CHECK(leases_find(&ls, &a, 0, 2e9, false) == NULL && leases_find(&ls, &a, 0, 2e9, true) != NULL);
+	ipaddr_parse("10.0.0.10", &a);
+	CHECK(leases_find(&ls, &a, 0, 2e9, true) == NULL); /* abandoned: an address conflict, no client */
+	/* bad files: file and line, and nothing of them kept */
+	static const struct { const char *text, *want; } bad[] = {
+		{ "lease 10.0.0.1 {\n starts 4 2033/13/01 00:00:00;\n}\n", "bad: line 2: starts: expected" },
+		{ "lease 10.0.0.1 {\n ends 4 2033/01/01 00:00:00;\n", "bad: line 3: the lease opened on line 1 is never closed" },
+		{ "lease 10.0.0.1 {\n hardware ethernet aa:bb;\n}\n", "bad: line 2: hardware ethernet \"aa:bb\"" },
+		{ "lease 10.0.0.300 {\n}\n", "bad: line 1: lease \"10.0.0.300\": expected an address" },
+		{ "lease 10.0.0.1 {\n client-hostname \"x;\n}\n", "bad: line 2: a quoted string is never closed" },
+		{ "}\n", "bad: line 1: \"}\" without \"{\"" },
+		{ "1999990000 aa:bb:cc:dd:ee:01 10.0.0.7 x *\n1999990000 aa:bb:cc:dd:ee:01 10.0.0.300 x *\n",
+		  "bad: line 2: address \"10.0.0.300\"" },
+		{ "12x aa:bb:cc:dd:ee:01 10.0.0.1 x *\n", "bad: line 1: expiry \"12x\"" },
+		{ "1999990000 aa:bb:cc:dd:ee:01\n", "bad: line 1: expected \"expiry mac ip hostname client-id\", found 2" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e.msg[0] = 0;
+		CHECK(leases_parse(&ls, "bad", bad[i].text, strlen(bad[i].text), &e) < 0);
+		if (!strstr(e.msg, bad[i].want)) fprintf(stderr, "    case %zu: %s\n", i, e.msg);
+		CHECK(strstr(e.msg, bad[i].want) != NULL);
+		CHECK_INT(ls.n, 5);
+	}
+	leases_release(&ls);
+}
+
+/* A lease is presence: a registered-as-decommissioned address that answered
+ * nothing still holds one; an unregistered one is on the network; a lease's
+ * MAC finds a routed host's register row. Leases outside the targets or the
+ * window say nothing. */
+static void test_lease_presence(void)
+{
+	struct site_config c;
+	struct dm_err e = { "" };
+	site_config_defaults(&c);
+	struct resultset rs = { 0 };
+	const uint16_t box[] = { 22 };
+	const char *box_names[] = { "ssh" };
+	add_host(&rs, "10.0.0.1", box, box_names, 1); /* routed: no MAC from the scan */
+	resultset_sort(&rs);
+	struct inventory inv = { 0 };
+	double now = 2e9;
+	reg(&inv, "10.0.0.50", "server", INV_ACTIVE, 0);
+	snprintf(inv.v[0].mac, sizeof(inv.v[0].mac), "aa:bb:cc:dd:ee:01");
+	reg(&inv, "10.0.0.3", "database", INV_DECOMMISSIONED, 0);
+	inventory_sort(&inv);
+	struct leases ls = { 0 };
+	const char *text = "1999990000 aa:bb:cc:dd:ee:01 10.0.0.1 moved *\n"
+			   "1999990000 aa:bb:cc:dd:ee:03 10.0.0.3 old-db *\n"
+			   "1999990000 aa:bb:cc:dd:ee:04 10.0.0.4 laptop *\n"
+			   "1000000000 aa:bb:cc:dd:ee:06 10.0.0.6 gone *\n"
+			   "1999990000 aa:bb:cc:dd:ee:07 10.9.9.9 elsewhere *\n";
+	CHECK_INT(leases_parse(&ls, "dnsmasq.leases", text, strlen(text), &e), 0);
+	struct targets t = { 0 };
+	CHECK_INT(targets_add(&t, "10.0.0.0/24", "argument 1", &e), 0);
+	CHECK_INT(targets_finalize(&t, false, &e), 0);
+	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .now = now, .leases = &ls, .targets = &t };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	findings_sort(&out);
+	char got[512] = "";
+	for (size_t i = 0; i < out.n; i++) {
+		char ip[IPADDR_STRLEN], one[96];
+		ipaddr_fmt(&out.v[i].ip, ip, sizeof(ip));
+		snprintf(one, sizeof(one), "%s%s %s", i ? ", " : "", out.v[i].rule, ip);
+		strncat(got, one, sizeof(got) - strlen(got) - 1);
+	}
+	CHECK_STR(got, "decommissioned-alive 10.0.0.3, unregistered-host 10.0.0.4");
+	if (out.n == 2) {
+		CHECK(strstr(out.v[0].title, "still holds a DHCP lease (answers no probe; DHCP lease of aa:bb:cc:dd:ee:03 "
+					     "(old-db) held until 2033-05-18 00:46 UTC)") != NULL);
+		CHECK(strstr(out.v[0].evidence, "\"answered_scan\":false") &&
+		      strstr(out.v[0].evidence, "\"dhcp_lease\":{\"file\":\"dnsmasq.leases\",\"line\":2"));
+		CHECK(strstr(out.v[1].title, "On the network but not in the asset register") != NULL);
+	}
+	findings_release(&out);
+	targets_release(&t);
+	leases_release(&ls);
+	free(inv.v);
+	resultset_release(&rs);
+	site_config_release(&c);
+}
+
+SUITE(suite_join, "join", { "roles", test_roles }, { "join_rules", test_join_rules }, { "leases_parse", test_leases_parse },
+      { "lease_presence", test_lease_presence });
