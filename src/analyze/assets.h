@@ -24,6 +24,7 @@ struct asset_input {
 	double now;                     /* the audit's time: expiry dates are judged against it */
 	const struct leases *leases;    /* NULL or empty: no DHCP evidence */
 	const struct targets *targets;  /* what was scanned: a lease elsewhere is not this audit's; NULL: any */
+	struct ipaddr vantage;          /* the scanner's own address; family 0: not known */
 };
 
 /* What every rule reads, built once: the register by address and MAC, and

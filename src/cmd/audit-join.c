@@ -63,7 +63,7 @@ int audit_join_analyze(struct audit_join *aj, struct store *st, const struct res
 			aj->job.found.v[i].evidence = aj->job.found.v[i].remediation = NULL;
 		}
 	struct asset_input in = { .cfg = &aj->cfg, .scan = rs, .inv = &aj->inv, .store = st, .now = now_real(),
-				  .leases = &aj->leases, .targets = aj->targets };
+				  .leases = &aj->leases, .targets = aj->targets, .vantage = aj->vantage };
 	int r;
 	if ((r = store_read_begin(st)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
 	r = analyze_assets(&in, NULL, out, ex);

@@ -20,6 +20,7 @@ struct audit_join {
 	size_t n_lease_files;
 	struct leases leases;
 	const struct targets *targets; /* what the audit scans (set before analyze) */
+	struct ipaddr vantage;    /* the scanner's address (set before analyze; family 0: not known) */
 	const char *inventory, *config, *geoip, *db;
 	struct site_config cfg;   /* data/roles.conf, then --config */
 	struct inventory inv;     /* --inventory, else the stored register */

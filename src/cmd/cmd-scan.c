@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
 #include "cmd/audit-join.h"
+#include "net/route.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
 #include "report/report-diff.h"
@@ -96,6 +97,19 @@ struct scan_args {
 	struct audit_join join;
 	bool join_given;
 };
+
+/* The address the audit scanned from: the SYN scan's source, else the
+ * kernel's choice towards the first target. */
+static struct ipaddr scan_vantage(const struct scan_summary *sum, const struct targets *t)
+{
+	struct ipaddr a = { 0 };
+	struct route_info rt;
+	struct dm_err e = { "" };
+	uint32_t src = sum->src;
+	if (!src && t->v4.n && route_lookup_v4(t->v4.r[0].lo, &rt, &e) == 0) src = rt.src;
+	if (src) a = (struct ipaddr){ .family = AF_INET, .v4 = src };
+	return a;
+}
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
 {
@@ -441,6 +455,7 @@ static int run_scan(int argc, char **argv, bool audit)
 	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
 	if (audit) {
 		a.join.targets = &a.targets;
+		a.join.vantage = scan_vantage(&sum, &a.targets);
 		if ((r = audit_join_analyze(&a.join, st, &rs, &fs, &exposure, &e)) < 0) goto fail;
 		n_assets = assets_rank(&rs, &fs, &assets);
 		analysed = true;

@@ -251,6 +251,8 @@ segment:;
 		if (cidr_list_parse(&s->cidrs, value, "cidr", l->e) < 0) return l->err = DM_EINPUT, 0;
 	} else if (!strcmp(name, "protected")) {
 		if (parse_bool(value, &s->protected_) < 0) return BAD("protected \"%s\": expected yes or no", value);
+	} else if (!strcmp(name, "users")) {
+		if (parse_bool(value, &s->users) < 0) return BAD("users \"%s\": expected yes or no", value);
 	} else {
 		return BAD("unknown key \"%s\" in [segment %s]", name, sname);
 	}
@@ -365,4 +367,18 @@ const struct segment *site_segment_of(const struct site_config *c, const struct 
 		if ((!protected_only || c->segments[i].protected_) && cidr_list_contains(&c->segments[i].cidrs, a))
 			return &c->segments[i];
 	return NULL;
+}
+
+const struct segment *site_user_segment_of(const struct site_config *c, const struct ipaddr *a)
+{
+	for (size_t i = 0; a->family && i < c->n_segments; i++)
+		if (c->segments[i].users && cidr_list_contains(&c->segments[i].cidrs, a)) return &c->segments[i];
+	return NULL;
+}
+
+bool site_has_user_segments(const struct site_config *c)
+{
+	for (size_t i = 0; i < c->n_segments; i++)
+		if (c->segments[i].users) return true;
+	return false;
 }

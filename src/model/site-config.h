@@ -16,6 +16,7 @@ struct segment {
 	char name[64];
 	struct cidr_list cidrs;
 	bool protected_;
+	bool users;      /* people's workstations: no database port should be reachable from here */
 };
 
 /* What a kind of device is expected to expose: service names (as the
@@ -69,3 +70,6 @@ const struct role_baseline *site_role(const struct site_config *c, const char *n
 bool role_allows(const struct role_baseline *r, const char *service, enum proto proto, uint16_t port);
 /* The segment holding a, or NULL; protected_only limits the search. */
 const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a, bool protected_only);
+/* The user segment (users = yes) holding a, or NULL. */
+const struct segment *site_user_segment_of(const struct site_config *c, const struct ipaddr *a);
+bool site_has_user_segments(const struct site_config *c);

@@ -52,6 +52,7 @@ static const struct {
 	{ 1900, "ssdp" },      { 5353, "mdns" },      { 8000, "http-alt" },   { 8080, "http-proxy" },
 	{ 8443, "https-alt" }, { 8888, "http-alt" },  { 502, "modbus" },      { 47808, "bacnet" },
 	{ 7547, "cwmp" },      { 5555, "adb" },       { 11211, "memcached" }, { 5683, "coap" },
+	{ 1521, "oracle-tns" }, { 9042, "cassandra" }, { 5984, "couchdb" },
 };
 
 const char *port_service_name(enum proto p, uint16_t port)

@@ -184,3 +184,35 @@ int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, vo
 			" GROUP BY host, port, proto",
 			from, to, fn, ctx);
 }
+
+int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
+			 double to, flow_use_fn fn, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT peer, max(hour), sum(flows), sum(bytes_up + bytes_down) FROM flow_hour"
+			       " WHERE host = ?1 AND hour >= ?2 AND hour < ?3 AND port = ?4 AND proto = ?5 AND inbound = 1"
+			       " GROUP BY peer",
+			       -1, &st, NULL))
+		return sq_fail(s, NULL, "flow summaries");
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (int64_t)(from / 3600));
+	sqlite3_bind_int64(st, 3, (int64_t)((to + 3599) / 3600));
+	sqlite3_bind_int(st, 4, port);
+	sqlite3_bind_int(st, 5, proto);
+	int rc, r = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct flow_use u = { .port = port, .proto = proto, .peers = 1 };
+		const char *peer = (const char *)sqlite3_column_text(st, 0);
+		if (!peer || ipaddr_parse(peer, &u.host) < 0) continue;
+		u.last = (sqlite3_column_int64(st, 1) + 1) * 3600.0;
+		u.flows = (uint64_t)sqlite3_column_int64(st, 2);
+		u.bytes = (uint64_t)sqlite3_column_int64(st, 3);
+		r = fn(ctx, &u);
+	}
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "flow summaries");
+	sqlite3_finalize(st);
+	return r;
+}

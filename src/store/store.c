@@ -79,6 +79,11 @@ int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn,
 {
 	return OPS(s)->flow_port_use(s, from, to, fn, ctx);
 }
+int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
+			    double to, flow_use_fn fn, void *ctx)
+{
+	return OPS(s)->flow_port_clients(s, host, proto, port, from, to, fn, ctx);
+}
 int store_read_begin(struct store *s) { return OPS(s)->read_begin(s); }
 int store_read_end(struct store *s) { return OPS(s)->read_end(s); }
 int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when)

@@ -87,6 +87,8 @@ struct store_ops {
 				   void *ctx);
 	int (*flow_host_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
 	int (*flow_port_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
+	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
+				 double to, flow_use_fn fn, void *ctx);
 };
 
 /* The asset register: an import replaces it whole, in one transaction. */
@@ -114,6 +116,10 @@ int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double
 int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
 /* Per (host, service port, protocol): conversations others opened to it. */
 int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
+/* Who opened conversations to one (host, port, protocol) in [from, to):
+ * one call per client, its address in u->host, with flows and last. */
+int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
+			    double to, flow_use_fn fn, void *ctx);
 
 /* Opens the store at path (created with its folders if missing). */
 int store_open(const char *path, struct store **ret, struct dm_err *e);

@@ -13,6 +13,7 @@ truth.json: the exact (rule, ip, port) findings one audit of the lab must give. 
   198.18.0.12 sensor gateway, telnet, mqtt and snmp used; snmpd's
               SMUX port 199 is open too and nobody uses it           -> unused-port 199
   198.18.0.13 registered as decommissioned, still answers            -> decommissioned-alive
+              and its Redis is used from the user segment (.21)      -> unexpected-service 6379
   198.18.0.14 file server with only DNS and NTP chatter              -> idle-host
   198.18.0.15 camera, web and RTSP used, telnet open                 -> unexpected-service 23
   198.18.0.16 test device that expired on 2026-06-30                 -> expired-test-device
@@ -76,6 +77,8 @@ for t in every(start, end - 60, 2 * HOUR):  # the sensor gateway: telnet, mqtt, 
 for t in every(start, end - 60, HOUR):  # the camera's web UI and video, by the recorder
     cap.session(t, L + "51", L + "15", 80, 500, 3000, tls=False)
     cap.session(t + 3, L + "51", L + "15", 554, 700, 200000, tls=False, first=b"DESCRIBE rtsp://lab/ RTSP/1.0\r\n")
+for t in every(start, end - 60, 6 * HOUR):  # alice's workstation reads the old Redis directly
+    cap.session(t, L + "21", L + "13", 6379, 300, 5000, tls=False, first=b"*1\r\n$4\r\nKEYS\r\n")
 for t in every(start, end - 60, 4 * HOUR):  # the idle file server: background chatter only
     cap.exchange(t, L + "14", L + "53", 53, b"\x12\x34\x01\x00\x00\x01", 60)
     cap.ntp(t + 1, L + "14", L + "123")
@@ -126,11 +129,13 @@ with open(os.path.join(outdir, "dnsmasq.leases"), "w") as f:
     f.write("%d 02:00:00:00:01:05 %s5 elsewhere *\n" % (end + 43200, L[:-2] + "1."))
 with open(os.path.join(outdir, "site.conf"), "w") as f:
     f.write("; the policy truth.json assumes\n[site]\ntimezone = UTC\ninternal = 198.18.0.0/15\nhome_countries = CN\n"
-            "[usage]\nwindow_days = 2\n[segment core]\ncidr = 198.18.0.13/32\nprotected = yes\n")
+            "[usage]\nwindow_days = 2\n[segment core]\ncidr = 198.18.0.13/32\nprotected = yes\n"
+            "[segment users]\ncidr = 198.18.0.21/32\nusers = yes\n")
 truth = sorted([
     ["unused-port", L + "11", 21],
     ["unused-port", L + "12", 199],
     ["decommissioned-alive", L + "13", 0],
+    ["unexpected-service", L + "13", 6379],
     ["idle-host", L + "14", 0],
     ["unexpected-service", L + "15", 23],
     ["expired-test-device", L + "16", 0],

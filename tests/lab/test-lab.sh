@@ -204,6 +204,8 @@ u = ev("unused-port", "11")
 assert u["flows_in_window"] == 0 and u["last_used"] and u["service"] == "ftp", u
 assert ev("idle-host", "14")["flows_in_window"] == 0  # its DNS and NTP chatter is not use
 assert ev("unexpected-service", "15")["role"] == "camera"
+r = by[("unexpected-service", "198.18.0.13")]["evidence"]
+assert r["segment"] == "users" and r["user_clients"] == ["198.18.0.21"] and r["user_flows_in_window"] > 0, r
 d = ev("decommissioned-alive", "30")  # answered nothing: its DHCP lease gives it away
 assert d["answered_scan"] is False and d["dhcp_lease"]["format"] == "isc-dhcpd", d
 assert d["dhcp_lease"]["client_hostname"] == "nas-old" and d["dhcp_lease"]["line"] == 15, d  # the newer of its two

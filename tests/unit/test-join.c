@@ -227,5 +227,52 @@ static void test_lease_presence(void)
 	site_config_release(&c);
 }
 
+/* A database port is unexpected when a user segment reaches it: here the
+ * audit's own address is in the user segment. The role allows the service,
+ * so only the reach makes it a finding. */
+static void test_database_from_users(void)
+{
+	struct site_config c;
+	struct dm_err e = { "" };
+	site_config_defaults(&c);
+	CHECK_INT(site_config_parse(&c, "[segment users]\ncidr = 10.0.2.0/24\nusers = yes\n[segment servers]\n"
+					"cidr = 10.0.1.0/24\n[role database]\nservices = redis, postgresql, ssh\nports = 5432\n",
+				    "site.conf", &e), 0);
+	struct resultset rs = { 0 };
+	const uint16_t db[] = { 22, 6379, 5432 }, web[] = { 80 };
+	const char *db_names[] = { "ssh", "redis", "unknown" }, *web_names[] = { "http" };
+	add_host(&rs, "10.0.1.5", db, db_names, 3);
+	add_host(&rs, "10.0.1.6", web, web_names, 1);
+	resultset_sort(&rs);
+	struct inventory inv = { 0 };
+	reg(&inv, "10.0.1.5", "database", INV_ACTIVE, 0);
+	reg(&inv, "10.0.1.6", "web-server", INV_ACTIVE, 0);
+	inventory_sort(&inv);
+	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .now = 2e9 };
+	ipaddr_parse("10.0.2.9", &in.vantage);
+	struct findings out = { 0 };
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	findings_sort(&out);
+	CHECK_INT(out.n, 2);
+	if (out.n == 2) {
+		CHECK(out.v[0].port == 5432 && out.v[1].port == 6379);
+		CHECK_STR(out.v[1].title, "Database redis on 6379/tcp is reachable from the user segment users (the audit "
+					  "reached it from there)");
+		CHECK(strstr(out.v[0].title, "Database postgresql on 5432/tcp") != NULL); /* named by its port */
+		CHECK(strstr(out.v[1].evidence, "\"reached_from\":\"10.0.2.9\"") &&
+		      strstr(out.v[1].evidence, "\"segment_cidrs\":\"10.0.2.0/24\""));
+		CHECK(strstr(out.v[1].remediation, "block the user segment users (10.0.2.0/24)") != NULL);
+	}
+	findings_release(&out);
+	/* scanned from the server segment: nothing says users reach it */
+	ipaddr_parse("10.0.1.1", &in.vantage);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	CHECK_INT(out.n, 0);
+	findings_release(&out);
+	free(inv.v);
+	resultset_release(&rs);
+	site_config_release(&c);
+}
+
 SUITE(suite_join, "join", { "roles", test_roles }, { "join_rules", test_join_rules }, { "leases_parse", test_leases_parse },
-      { "lease_presence", test_lease_presence });
+      { "lease_presence", test_lease_presence }, { "database_from_users", test_database_from_users });
