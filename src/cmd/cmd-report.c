@@ -82,13 +82,18 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	const struct run_info *ri = NULL;
+	/* by default the newest finished run: an interrupted or failed one saved nothing */
 	for (size_t i = 0; i < n; i++)
-		if (a.run ? runs[i].id == (int64_t)a.run : true) ri = &runs[i];
+		if (a.run ? runs[i].id == (int64_t)a.run : !strcmp(runs[i].status, "done")) ri = &runs[i];
 	if (!ri) {
 		r = a.run ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run in %s", (unsigned long long)a.run, db)
+		    : n   ? dm_fail(&e, DM_EEMPTY, "%s holds no finished run yet (run %lld is %s)", db,
+				    (long long)runs[n - 1].id, runs[n - 1].status)
 			  : dm_fail(&e, DM_EEMPTY, "%s holds no runs yet", db);
 		goto fail;
 	}
+	if (strcmp(ri->status, "done"))
+		log_warn("report: run %lld is %s: it saved no results", (long long)ri->id, ri->status);
 	if ((r = store_load_results(st, ri->id, &rs)) < 0 || (r = store_load_findings(st, ri->id, &fs)) < 0) {
 		r = dm_fail(&e, r, "%s", store_errmsg(st));
 		goto fail;

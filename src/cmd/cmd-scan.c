@@ -20,6 +20,8 @@
 #include "store/store.h"
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <signal.h>
 
 enum {
 	O_PORTS = 1, O_TOP, O_UDP, O_SYN, O_CONNECT, O_PN, O_SN, O_IL, O_EXCLUDE, O_EXCLUDE_FILE, O_PUBLIC,
@@ -97,6 +99,31 @@ struct scan_args {
 	struct audit_join join;
 	bool join_given;
 };
+
+/* Ctrl-C or kill: say what became of the run, then die of the signal as
+ * usual. The store needs nothing: results are saved in one transaction at
+ * the end, and the next dormant to open it marks the run interrupted. */
+static char interrupt_msg[512];
+static size_t interrupt_len;
+
+static void on_interrupt(int sig)
+{
+	if (write(STDERR_FILENO, interrupt_msg, interrupt_len) < 0) { /* nothing more to do */ }
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_interrupt_say(const char *name, int64_t run, const char *resume)
+{
+	int n = snprintf(interrupt_msg, sizeof(interrupt_msg),
+			 "\ndormant: %s interrupted: run %lld saved no results and will be marked interrupted%s%.200s%s\n",
+			 name, (long long)run, resume ? "; run it again with --resume " : "", resume ? resume : "",
+			 resume ? " to continue it" : "");
+	interrupt_len = n > 0 && (size_t)n < sizeof(interrupt_msg) ? (size_t)n : 0;
+	struct sigaction sa = { .sa_handler = on_interrupt };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 /* The address the audit scanned from: the SYN scan's source, else the
  * kernel's choice towards the first target. */
@@ -410,6 +437,10 @@ static int run_scan(int argc, char **argv, bool audit)
 	struct run_info ri;
 	if (resumed_run && store_run_get(st, resumed_run, &ri) == 0 && strcmp(ri.status, "done")) {
 		run = resumed_run;
+		if ((r = store_run_resume(st, run)) < 0) {
+			r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
+			goto fail;
+		}
 		log_info("%s: continuing run %lld from %s (%llu results logged)", name, (long long)run, a.cfg.resume_path,
 			 (unsigned long long)sc.resume.replayed);
 	} else if ((r = store_run_begin(st, name, a.cmdline.data, now_real(), &run)) < 0) {
@@ -417,6 +448,7 @@ static int run_scan(int argc, char **argv, bool audit)
 		goto fail;
 	}
 	scan_set_run(&sc, run);
+	on_interrupt_say(name, run, a.cfg.resume_path);
 	if (audit && (r = audit_join_ingest(&a.join, st, dbpath, run, &e)) < 0) {
 		store_run_finish(st, run, "failed", now_real());
 		goto fail;

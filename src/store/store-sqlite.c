@@ -1,6 +1,9 @@
 /* SQLite backend of the store: WAL journal, 0600 file, schema migrations
  * keyed by PRAGMA user_version. SQLite errors are mapped here only. */
 #include "store/sqlite-internal.h"
+#include "base/log.h"
+#include "base/owner.h"
+#include "base/timeutil.h"
 #include "base/util.h"
 #include "net/route.h"
 #include <errno.h>
@@ -82,6 +85,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE inventory ("
 	"  ip TEXT PRIMARY KEY, mac TEXT, hostname TEXT, owner TEXT, role TEXT, status TEXT NOT NULL,"
 	"  expires REAL, line INTEGER, source TEXT, imported REAL NOT NULL);",
+	/* 7: which process runs a run ("BOOT_ID:PID"), so that a run whose
+	 * process is gone is marked interrupted */
+	"ALTER TABLE runs ADD COLUMN owner TEXT;",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -126,6 +132,8 @@ static void sq_close(struct store *s)
 	free(s);
 }
 
+static void reap_runs(struct store *s, const char *path);
+
 static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 {
 	int r = mkdirs(path);
@@ -169,6 +177,7 @@ static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 		}
 	}
 	chmod(path, 0600);
+	reap_runs(s, path);
 	*ret = s;
 	return 0;
 }
@@ -176,11 +185,14 @@ static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 static int sq_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(kind, args, started) VALUES (?, ?, ?)", -1, &st, NULL))
+	char owner[96];
+	owner_self(owner, sizeof(owner));
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(kind, args, started, owner) VALUES (?, ?, ?, ?)", -1, &st, NULL))
 		return sq_fail(s, NULL, "run");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, args, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 3, started);
+	sqlite3_bind_text(st, 4, owner, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) return sq_fail(s, NULL, "run");
@@ -231,6 +243,53 @@ static int sq_runs_list(struct store *s, struct run_info **ret, size_t *ret_n)
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+/* A run continued from its --resume log is this process's now. */
+static int sq_run_resume(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st;
+	char owner[96];
+	owner_self(owner, sizeof(owner));
+	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = 'running', finished = NULL, owner = ? WHERE id = ?", -1, &st,
+			       NULL))
+		return sq_fail(s, NULL, "run");
+	sqlite3_bind_text(st, 1, owner, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "run");
+}
+
+/* Runs still "running" whose process is gone (killed, crashed, the machine
+ * went down) are marked interrupted, once, by whoever opens the store next.
+ * What they saved is consistent: results and findings are written in one
+ * transaction at the end, so an interrupted run has none. */
+static void reap_runs(struct store *s, const char *path)
+{
+	sqlite3_stmt *st = NULL, *up = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, kind, started, owner FROM runs WHERE status = 'running'", -1, &st, NULL) ||
+	    sqlite3_prepare_v2(s->db, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", -1, &up,
+			       NULL)) {
+		sqlite3_finalize(st);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *owner = (const char *)sqlite3_column_text(st, 3);
+		if (owner_alive(owner)) continue;
+		int64_t id = sqlite3_column_int64(st, 0);
+		char when[40];
+		fmt_rfc3339(sqlite3_column_double(st, 2), when, sizeof(when));
+		sqlite3_bind_int64(up, 1, id);
+		if (sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(s->db) == 1)
+			log_warn("%s: run %lld (%s, started %s) was interrupted: its process is gone. Marked interrupted; "
+				 "it saved no results, reports and diffs skip it (a scan or audit given --resume FILE "
+				 "continues it)",
+				 path, (long long)id, (const char *)sqlite3_column_text(st, 1), when);
+		sqlite3_reset(up);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
 }
 
 static int sq_run_finish(struct store *s, int64_t id, const char *status, double finished)
@@ -525,6 +584,7 @@ const struct store_ops store_sqlite_ops = {
 	.run_begin = sq_run_begin,
 	.run_get = sq_run_get,
 	.run_finish = sq_run_finish,
+	.run_resume = sq_run_resume,
 	.save_results = sq_save_results,
 	.load_results = sq_load_results,
 	.runs_list = sq_runs_list,

@@ -84,6 +84,7 @@ int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t 
 {
 	return OPS(s)->flow_port_clients(s, host, proto, port, from, to, fn, ctx);
 }
+int store_run_resume(struct store *s, int64_t id) { return OPS(s)->run_resume(s, id); }
 int store_read_begin(struct store *s) { return OPS(s)->read_begin(s); }
 int store_read_end(struct store *s) { return OPS(s)->read_end(s); }
 int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when)

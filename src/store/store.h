@@ -56,6 +56,7 @@ struct store_ops {
 	int (*run_begin)(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id);
 	int (*run_get)(struct store *s, int64_t id, struct run_info *ret);
 	int (*run_finish)(struct store *s, int64_t id, const char *status, double finished);
+	int (*run_resume)(struct store *s, int64_t id);
 	int (*save_results)(struct store *s, int64_t run, const struct resultset *rs);
 	int (*load_results)(struct store *s, int64_t run, struct resultset *rs);
 	int (*runs_list)(struct store *s, struct run_info **ret, size_t *ret_n);
@@ -127,6 +128,8 @@ void store_close(struct store *s);
 int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id);
 int store_run_get(struct store *s, int64_t id, struct run_info *ret);
 int store_run_finish(struct store *s, int64_t id, const char *status, double finished);
+/* A run continued (from a --resume log) belongs to this process again. */
+int store_run_resume(struct store *s, int64_t id);
 /* Records what the run saw, updates assets and ports; one transaction. */
 int store_save_results(struct store *s, int64_t run, const struct resultset *rs);
 int store_load_results(struct store *s, int64_t run, struct resultset *rs);

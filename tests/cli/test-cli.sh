@@ -586,5 +586,57 @@ t_audit_bad_inputs() {
 }
 check audit_rejects_bad_register_and_leases_before_scanning t_audit_bad_inputs
 
+# --- audit: interrupted halfway (kill -9, SIGTERM); the store stays consistent, the next run resumes or starts clean ---
+t_audit_interrupted() {
+	# a service that accepts and never answers holds the audit in service identification for ~10 s
+	socat TCP-LISTEN:18941,bind=127.0.0.1,fork,reuseaddr SYSTEM:'sleep 30' &
+	local stall=$! db="$OUT/int.db" pid rc
+	sleep 0.3
+	"$D" audit 127.0.0.1 -p 18941 --db "$db" -q >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	# the next dormant to open the store marks the run interrupted, once
+	"$D" report --list --db "$db" >"$OUT/list" 2>"$OUT/e" || { cat "$OUT/e"; kill $stall; return 1; }
+	grep -q 'run 1 (audit, started .*) was interrupted: its process is gone' "$OUT/e" &&
+		grep -E '^ *1 .*interrupted' "$OUT/list" >/dev/null || { cat "$OUT/e" "$OUT/list"; kill $stall; return 1; }
+	"$D" report --list --db "$db" >/dev/null 2>"$OUT/e"
+	[ ! -s "$OUT/e" ] || { echo "warned twice"; cat "$OUT/e"; kill $stall; return 1; }
+	"$D" report --db "$db" >/dev/null 2>"$OUT/e"
+	rc=$?
+	[ $rc != 0 ] && grep -q 'holds no finished run yet (run 1 is interrupted)' "$OUT/e" || { echo "rc $rc"; cat "$OUT/e"; kill $stall; return 1; }
+	# SIGTERM (or Ctrl-C): says what became of the run and dies of the signal
+	"$D" audit 127.0.0.1 -p 18941 --db "$db" -q >/dev/null 2>"$OUT/e" &
+	pid=$!
+	sleep 2
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	[ $rc = 143 ] && grep -q 'audit interrupted: run 2 saved no results' "$OUT/e" || { echo "rc $rc"; cat "$OUT/e"; kill $stall; return 1; }
+	# with --resume, the next run continues the same run instead of starting another
+	"$D" audit 127.0.0.1 -p 18941 --db "$db" --resume "$OUT/int.resume" -q >/dev/null 2>&1 &
+	pid=$!
+	sleep 2
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	kill $stall
+	wait $stall 2>/dev/null
+	"$D" audit 127.0.0.1 -p 18941 --db "$db" --resume "$OUT/int.resume" -v >"$OUT/o" 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
+	grep -q 'run 3 .* was interrupted' "$OUT/e" && grep -q 'continuing run 3 from' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	# a fresh audit after that starts clean; the store has exactly what the finished runs saved
+	"$D" audit 127.0.0.1 -p 18941 --db "$db" -q >/dev/null 2>&1 || return 1
+	python3 - "$db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+runs = db.execute("SELECT id, status FROM runs ORDER BY id").fetchall()
+assert runs == [(1, "interrupted"), (2, "interrupted"), (3, "done"), (4, "done")], runs
+saved = {r for (r,) in db.execute("SELECT DISTINCT run_id FROM host_obs")}
+assert saved <= {3, 4}, saved
+PY
+}
+check audit_interrupted_store_consistent_then_resumed_or_clean t_audit_interrupted
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
