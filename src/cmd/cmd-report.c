@@ -1,19 +1,26 @@
-/* `dormant report`: print a stored run (default: the newest) as text,
- * JSON Lines or nmap XML; --list shows the runs in the store. */
+/* `dormant report`: print a stored run (default: the newest finished one)
+ * as text, JSON Lines, nmap XML, CSV or the HTML page; --list shows the
+ * runs in the store. An audit's run is shown with what the audit showed:
+ * the ranked assets, the register's names, what changed since the run
+ * before it, and exposure against use from the stored traffic. */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "analyze/assets.h"
+#include "cmd/run-changes.h"
+#include "model/risk.h"
 #include "report/report.h"
 #include "store/store.h"
 #include <errno.h>
 #include <string.h>
 
-enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_HELP };
+enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP };
 
 static const struct opt report_opts[] = {
 	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
-	{ "--format", R_FORMAT, true, "FMT", "text, json (JSON Lines) or xml (nmap XML)" },
+	{ "--format", R_FORMAT, true, "FMT", "text, json (JSON Lines), xml (nmap XML), csv or html" },
+	{ "--config", R_CONFIG, true, "FILE", "site policy for the HTML's exposure-vs-use chart (usage window)" },
 	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output" },
 	{ "--list", R_LIST, false, NULL, "list the runs in the store" },
 	{ "--db", R_DB, true, "PATH", "store database" },
@@ -23,7 +30,7 @@ static const struct opt report_opts[] = {
 
 struct report_args {
 	uint64_t run;
-	const char *format, *out, *db;
+	const char *format, *out, *db, *config;
 	bool list, help;
 };
 
@@ -34,16 +41,61 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case 0: return dm_fail(e, DM_EINPUT, "unexpected argument \"%s\"", arg);
 	case R_RUN: return parse_u64(name, arg, 1, INT64_MAX, &a->run, e);
 	case R_FORMAT:
-		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "xml"))
-			return dm_fail(e, DM_EINPUT, "--format \"%s\": expected text, json or xml", arg);
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "xml") && strcmp(arg, "csv") && strcmp(arg, "html"))
+			return dm_fail(e, DM_EINPUT, "--format \"%s\": expected text, json, xml, csv or html", arg);
 		a->format = arg;
 		return 0;
 	case R_OUT: a->out = arg; return 0;
 	case R_LIST: a->list = true; return 0;
 	case R_DB: a->db = arg; return 0;
+	case R_CONFIG: a->config = arg; return 0;
 	case R_HELP: a->help = true; return 0;
 	}
 	return 0;
+}
+
+/* What the audit printed beside its findings, rebuilt from the store. */
+struct extras {
+	struct asset_risk *assets;
+	struct inventory inv;
+	struct rundiff changes;
+	struct exposure exposure;
+	struct site_config cfg;
+};
+
+static int audit_extras(struct store *st, const struct run_info *ri, struct resultset *rs, struct findings *fs,
+			const char *config, struct extras *x, struct report_meta *m, struct dm_err *e)
+{
+	int r;
+	site_config_defaults(&x->cfg);
+	if (config && (r = site_config_load(&x->cfg, config, e)) < 0) return r;
+	if ((r = store_inventory_load(st, &x->inv)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	m->n_assets = assets_rank(rs, fs, &x->assets);
+	m->assets = x->assets;
+	m->inv = &x->inv;
+	m->changes_from = run_changes(st, ri->id, ri->kind, rs, fs, &x->changes);
+	m->changes = m->changes_from ? &x->changes : NULL;
+	/* exposure against use: no rule runs (""), only the view of the stored traffic */
+	struct asset_input in = { .cfg = &x->cfg, .scan = rs, .store = st, .now = ri->finished ? ri->finished : ri->started };
+	struct findings none = { 0 };
+	if ((r = store_read_begin(st)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	r = analyze_assets(&in, "", &none, &x->exposure);
+	store_read_end(st);
+	findings_release(&none);
+	if (r < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	m->exposure = x->exposure.v;
+	m->n_exposure = x->exposure.n;
+	m->exposure_judged = x->exposure.judged;
+	return 0;
+}
+
+static void extras_release(struct extras *x)
+{
+	free(x->assets);
+	inventory_release(&x->inv);
+	rundiff_release(&x->changes);
+	free(x->exposure.v);
+	site_config_release(&x->cfg);
 }
 
 int cmd_report(int argc, char **argv)
@@ -57,10 +109,11 @@ int cmd_report(int argc, char **argv)
 	size_t n = 0;
 	FILE *f = stdout;
 	char *db = NULL;
+	struct extras x = { 0 };
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, report_opts, ARRAY_SIZE(report_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
-		opts_help(stdout, "dormant report [--run ID] [--format text|json|xml] [-o FILE] | --list",
+		opts_help(stdout, "dormant report [--run ID] [--format text|json|xml|csv|html] [-o FILE] | --list",
 			  "Print a run from the store.", report_opts, ARRAY_SIZE(report_opts));
 		goto out;
 	}
@@ -103,12 +156,18 @@ int cmd_report(int argc, char **argv)
 	struct report_meta m = { .command = ri->kind, .args = ri->args, .start = ri->started,
 				 .end = ri->finished ? ri->finished : ri->started, .targets = targets, .run_id = ri->id,
 				 .findings = fs.n ? &fs : NULL };
+	if (!strcmp(ri->kind, "audit")) {
+		m.findings = &fs; /* an audit analysed, even when it found nothing */
+		if ((r = audit_extras(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;
+	}
 	if (a.out && !(f = fopen(a.out, "w"))) {
 		r = dm_fail(&e, -errno, "-o %s: %s", a.out, strerror(errno));
 		goto fail;
 	}
 	if (!strcmp(a.format, "json")) r = report_jsonl(f, &rs, &m);
 	else if (!strcmp(a.format, "xml")) r = report_nmap_xml(f, &rs, &m);
+	else if (!strcmp(a.format, "csv")) r = report_csv(f, &rs, &m);
+	else if (!strcmp(a.format, "html")) r = report_html(f, &rs, &m);
 	else r = report_text(f, &rs, &m);
 	if (r < 0) {
 		r = dm_fail(&e, r, "writing the report: %s", strerror(-r));
@@ -123,6 +182,7 @@ out:
 	free(db);
 	resultset_release(&rs);
 	findings_release(&fs);
+	extras_release(&x);
 	store_close(st);
 	return code;
 }

@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
 #include "cmd/audit-join.h"
+#include "cmd/run-changes.h"
 #include "net/route.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
@@ -28,7 +29,7 @@ enum {
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
 	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
-	O_LEASES,
+	O_LEASES, O_CSV,
 };
 
 static const struct opt scan_opts[] = {
@@ -74,6 +75,7 @@ static const struct opt scan_opts[] = {
 	{ "-oN", O_ON, true, "FILE", "write the text table to FILE" },
 	{ "--html", O_HTML, true, "FILE", "write the HTML report (one self-contained page with charts) to FILE" },
 	{ "-oH", O_HTML, true, "FILE", NULL },
+	{ "--csv", O_CSV, true, "FILE", "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--keep-privileges", O_NODROP, false, NULL, NULL },
 	{ "-q", O_QUIET, false, NULL, "quiet: no table, no progress" },
@@ -93,7 +95,7 @@ struct scan_args {
 	uint64_t per_host;
 	long top;
 	struct scan_config cfg;
-	const char *oj, *ox, *on, *db, *html;
+	const char *oj, *ox, *on, *db, *html, *csv;
 	struct buf cmdline;
 	int positional;
 	struct audit_join join;
@@ -208,6 +210,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_OX: a->ox = arg; return 0;
 	case O_ON: a->on = arg; return 0;
 	case O_HTML: a->html = arg; return 0;
+	case O_CSV: a->csv = arg; return 0;
 	case O_DB: a->db = arg; return 0;
 	case O_NODROP: c->drop_privileges = false; return 0;
 	case O_SERVICES: a->services = true; return 0;
@@ -293,7 +296,7 @@ static int write_outputs(struct scan_args *a, const struct resultset *rs, const 
 		const char *path, *opt;
 		int (*fn)(FILE *, const struct resultset *, const struct report_meta *);
 	} outs[] = { { a->oj, "-oJ", report_jsonl }, { a->ox, "-oX", report_nmap_xml }, { a->on, "-oN", report_text },
-		     { a->html, "--html", report_html } };
+		     { a->html, "--html", report_html }, { a->csv, "--csv", report_csv } };
 	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
 		if (!outs[i].path) continue;
 		int r = 0;
@@ -305,34 +308,6 @@ static int write_outputs(struct scan_args *a, const struct resultset *rs, const 
 		if (r < 0) return dm_fail(e, r, "%s %s: %s", outs[i].opt, outs[i].path, strerror(-r));
 	}
 	return 0;
-}
-
-/* Changes since the newest earlier run of the same kind. */
-/* Changes since the newest earlier finished run of the same kind: the
- * run compared with, or 0 when this is the first. */
-static int64_t compute_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now,
-			       const struct findings *fs_now, struct rundiff *d)
-{
-	struct run_info *runs = NULL;
-	size_t n = 0;
-	memset(d, 0, sizeof(*d));
-	if (store_runs_list(st, &runs, &n) < 0) return 0;
-	int64_t prev = 0;
-	for (size_t i = 0; i < n; i++)
-		if (runs[i].id < run && !strcmp(runs[i].kind, kind) && !strcmp(runs[i].status, "done")) prev = runs[i].id;
-	free(runs);
-	struct resultset old = { 0 };
-	struct findings fs_old = { 0 };
-	if (prev && store_load_results(st, prev, &old) == 0 && store_load_findings(st, prev, &fs_old) == 0) {
-		resultset_sort(&old);
-		rundiff_compute(&old, now, d);
-		rundiff_findings(&fs_old, fs_now, now, d);
-	} else {
-		prev = 0;
-	}
-	resultset_release(&old);
-	findings_release(&fs_old);
-	return prev;
 }
 
 /* vulnerable-service and known-exploited findings for the identified services. */
@@ -498,7 +473,7 @@ static int run_scan(int argc, char **argv, bool audit)
 		goto fail;
 	}
 	if (audit) {
-		changes_from = compute_changes(st, run, name, &rs, &fs, &changes);
+		changes_from = run_changes(st, run, name, &rs, &fs, &changes);
 		if (a.join.job_started) flowset_profile(&a.join.job.flows, &a.join.job.cfg, &profile);
 	}
 	struct report_meta m = {

@@ -44,6 +44,9 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
  * off-hours shaded, countries, changes) and the ranked findings. */
 int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m);
 int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_meta *m);
+/* CSV: one row per finding in rank order when there are findings, else one
+ * row per open port. */
+int report_csv(FILE *f, const struct resultset *rs, const struct report_meta *m);
 /* A "flow" JSON Lines record, newline included. */
 int flow_json(struct buf *b, const struct obs_flow *f);
 /* Findings: JSON Lines "finding" records, and the ranked text section. */

@@ -189,7 +189,7 @@ t_audit_join() {
 	local j="$OUT/join"
 	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$j/dormant.db" --flows "$j/lab-traffic.pcap" \
 		--inventory "$j/inventory.csv" --leases "$j/dhcpd.leases" --leases "$j/dnsmasq.leases" --config "$j/site.conf" \
-		--geoip "$j/geo.mmdb" -oJ "$j/audit.jsonl" >"$j/audit.out" 2>&1 || { tail -5 "$j/audit.out"; return 1; }
+		--geoip "$j/geo.mmdb" -oJ "$j/audit.jsonl" --csv "$j/audit.csv" >"$j/audit.out" 2>&1 || { tail -5 "$j/audit.out"; return 1; }
 	python3 - "$j/audit.jsonl" "$j/truth.json" findings <<'PY' || return 1
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
@@ -232,7 +232,24 @@ PY
 	grep -E '^  finding-new +critical +lateral-from-idle' "$j/audit2.out" >/dev/null || return 1
 	# the HTML report, loaded in headless Chromium; the screenshot is the artefact
 	mkdir -p "$ARTIFACTS"
-	python3 "$HERE/../report/check-html.py" "$j/report.html" "$j/audit2.jsonl" "$ARTIFACTS/audit-report.png"
+	python3 "$HERE/../report/check-html.py" "$j/report.html" "$j/audit2.jsonl" "$ARTIFACTS/audit-report.png" || return 1
+	# the stored runs: CSV and HTML from the store give the audits' findings in the audits' order
+	"$D" report --db "$j/dormant.db" --run 1 --format csv -o "$j/run1.csv" || return 1
+	"$D" report --db "$j/dormant.db" --format csv -o "$j/run2.csv" || return 1
+	"$D" report --db "$j/dormant.db" --format html -o "$j/run2.html" || return 1
+	python3 - "$j" <<'PY' || return 1
+import csv, json, sys
+j = sys.argv[1]
+key = lambda r: (r["rule"], r["ip"], int(r.get("port") or 0))
+for jsonl, csvs in (("audit.jsonl", ("audit.csv", "run1.csv")), ("audit2.jsonl", ("run2.csv",))):
+    want = [key(r) for r in map(json.loads, open(f"{j}/{jsonl}")) if r["type"] == "finding"]
+    for c in csvs:
+        rows = list(csv.DictReader(open(f"{j}/{c}", newline="")))
+        assert [key(r) for r in rows] == want, (c, [key(r) for r in rows], want)
+        assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))
+        assert all(r["remediation"] and json.loads(r["evidence"]) for r in rows), c
+PY
+	python3 "$HERE/../report/check-html.py" "$j/run2.html" "$j/audit2.jsonl" "$ARTIFACTS/stored-report.png" --stored
 }
 check audit_finds_exactly_the_planted_problems t_audit_join
 

@@ -2,6 +2,7 @@
 #include "test.h"
 #include "report/report.h"
 #include <stdlib.h>
+#include <string.h>
 
 static char *render(int (*fn)(FILE *, const struct resultset *, const struct report_meta *), const struct resultset *rs,
 		    const struct report_meta *m)
@@ -78,4 +79,33 @@ static void port_ranges(void)
 	buf_release(&b);
 }
 
-SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges));
+/* RFC 4180 quoting, and no cell a spreadsheet would run as a formula:
+ * titles and banners come from the network. */
+static void csv_rows(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct findings fs = { 0 };
+	struct finding f = { .rule = "unexpected-service", .severity = SEV_HIGH, .has_ip = true, .ip = ipaddr_v4(0xc612000b),
+			     .port = 22, .proto = PROTO_TCP, .title = "=HYPERLINK(\"http://x\"), \"quoted\"",
+			     .evidence = strdup("{\"a\":1,\"b\":\"x\"}"), .remediation = strdup("-close it\nnow"),
+			     .first_seen = 1700000000, .last_seen = 1700000000, .score = 2 };
+	findings_add(&fs, &f);
+	struct report_meta m = { .command = "audit", .run_id = 7, .findings = &fs };
+	char *s = render(report_csv, &rs, &m);
+	CHECK_STR(s, "rank,severity,rule,ip,port,proto,hostname,title,remediation,first_seen,last_seen,score,run,evidence\r\n"
+		     "1,high,unexpected-service,198.18.0.11,22,tcp,,\"'=HYPERLINK(\"\"http://x\"\"), \"\"quoted\"\"\","
+		     "\"'-close it\nnow\",2023-11-14T22:13:20.000Z,2023-11-14T22:13:20.000Z,2.0,7,\"{\"\"a\"\":1,\"\"b\"\":\"\"x\"\"}\"\r\n");
+	free(s);
+	m.findings = NULL; /* a bare scan: its open ports */
+	s = render(report_csv, &rs, &m);
+	CHECK(strstr(s, "ip,hostname,port,proto,state,service,product,version,cpe,seen,run\r\n198.18.0.11,,22,tcp,open,") == s);
+	CHECK(strstr(s, "198.18.0.11,,161,udp,open,") != NULL);
+	free(s);
+	findings_release(&fs);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
+SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows));

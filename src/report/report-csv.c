@@ -1,0 +1,112 @@
+/* CSV (RFC 4180: comma, CRLF, fields quoted when they hold a comma, quote
+ * or line break) for spreadsheets and ticket imports. With an analysis,
+ * one row per finding in rank order; for a bare scan, one row per open
+ * port. A cell that a spreadsheet would run as a formula (=, +, -, @) is
+ * prefixed with a quote mark: banners and titles come from the network. */
+#include "report/report.h"
+#include "base/buf.h"
+#include "base/timeutil.h"
+#include <errno.h>
+#include <string.h>
+
+static void cell(struct buf *b, const char *s, bool last)
+{
+	if (!s) s = "";
+	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+	if (formula || strpbrk(s, ",\"\r\n")) {
+		buf_putc(b, '"');
+		if (formula) buf_putc(b, '\'');
+		for (const char *p = s; *p; p++) {
+			if (*p == '"') buf_putc(b, '"');
+			buf_putc(b, *p);
+		}
+		buf_putc(b, '"');
+	} else {
+		buf_puts(b, s);
+	}
+	buf_puts(b, last ? "\r\n" : ",");
+}
+
+static void cell_time(struct buf *b, double t)
+{
+	char ts[40] = "";
+	if (t > 0) fmt_rfc3339(t, ts, sizeof(ts));
+	cell(b, ts, false);
+}
+
+static int findings_csv(FILE *f, const struct report_meta *m)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "rank,severity,rule,ip,port,proto,hostname,title,remediation,first_seen,last_seen,score,run,evidence\r\n");
+	for (size_t i = 0; i < m->findings->n; i++) {
+		const struct finding *x = &m->findings->v[i];
+		char num[32], ip[IPADDR_STRLEN] = "", port[8] = "";
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		cell(&b, num, false);
+		cell(&b, severity_name(x->severity), false);
+		cell(&b, x->rule, false);
+		if (x->has_ip) ipaddr_fmt(&x->ip, ip, sizeof(ip));
+		cell(&b, ip, false);
+		if (x->port) snprintf(port, sizeof(port), "%u", x->port);
+		cell(&b, port, false);
+		cell(&b, x->port ? proto_name(x->proto) : "", false);
+		cell(&b, x->has_ip ? inventory_name(m->inv, &x->ip) : NULL, false);
+		cell(&b, x->title, false);
+		cell(&b, x->remediation, false);
+		cell_time(&b, x->first_seen);
+		cell_time(&b, x->last_seen);
+		snprintf(num, sizeof(num), "%.1f", x->score);
+		cell(&b, num, false);
+		snprintf(num, sizeof(num), "%lld", (long long)m->run_id);
+		cell(&b, num, false);
+		cell(&b, x->evidence ? x->evidence : "{}", true);
+		if (b.len > 1 << 16) {
+			fwrite(b.data, 1, b.len, f);
+			buf_reset(&b);
+		}
+	}
+	fwrite(b.data, 1, b.len, f);
+	buf_release(&b);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int ports_csv(FILE *f, const struct resultset *rs, const struct report_meta *m)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "ip,hostname,port,proto,state,service,product,version,cpe,seen,run\r\n");
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *h = &rs->hosts[i];
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&h->h.ip, ip, sizeof(ip));
+		for (size_t j = 0; h->up && j < h->n_ports; j++) {
+			const struct port_entry *p = &h->ports[j];
+			const struct obs_service *s = host_service(h, p->proto, p->port);
+			char port[8], run[24];
+			snprintf(port, sizeof(port), "%u", p->port);
+			snprintf(run, sizeof(run), "%lld", (long long)m->run_id);
+			cell(&b, ip, false);
+			cell(&b, inventory_name(m->inv, &h->h.ip), false);
+			cell(&b, port, false);
+			cell(&b, proto_name(p->proto), false);
+			cell(&b, p->state == PORT_OPEN ? "open" : "open|filtered", false);
+			cell(&b, s ? s->name : NULL, false);
+			cell(&b, s ? s->product : NULL, false);
+			cell(&b, s ? s->version : NULL, false);
+			cell(&b, s ? s->cpe : NULL, false);
+			cell_time(&b, p->ts > 0 ? p->ts : h->h.ts);
+			cell(&b, run, true);
+		}
+		if (b.len > 1 << 16) {
+			fwrite(b.data, 1, b.len, f);
+			buf_reset(&b);
+		}
+	}
+	fwrite(b.data, 1, b.len, f);
+	buf_release(&b);
+	return ferror(f) ? -EIO : 0;
+}
+
+int report_csv(FILE *f, const struct resultset *rs, const struct report_meta *m)
+{
+	return m->findings ? findings_csv(f, m) : ports_csv(f, rs, m);
+}
