@@ -1,7 +1,8 @@
 /* Capped growable buffer. */
 #include "base/buf.h"
-#include <string.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 static int grow(struct buf *b, size_t extra)
 {
@@ -64,4 +65,22 @@ char *buf_detach(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	return s;
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max, const char *what, struct dm_err *e)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	b->max = max;
+	char chunk[65536];
+	size_t n;
+	int r = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(b, chunk, n) < 0) {
+			r = dm_fail(e, DM_ETOOBIG, "%s: larger than %zu MiB: not %s", path, max >> 20, what);
+			break;
+		}
+	if (!r && ferror(f)) r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	fclose(f);
+	return r;
 }

@@ -21,5 +21,8 @@ int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_reset(struct buf *b);
 void buf_release(struct buf *b);
+/* Appends the whole file at path; more than max bytes is an error naming
+ * the file as "not WHAT" (a register, a lease file). */
+int buf_read_file(struct buf *b, const char *path, size_t max, const char *what, struct dm_err *e);
 /* Returns the string and leaves b empty; the caller frees it. */
 char *buf_detach(struct buf *b);

@@ -9,6 +9,7 @@
 #include "analyze/vulnerable.h"
 #include "cmd/audit-join.h"
 #include "cmd/run-changes.h"
+#include "cmd/stage-clock.h"
 #include "net/route.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
@@ -424,14 +425,18 @@ static int run_scan(int argc, char **argv, bool audit)
 	}
 	scan_set_run(&sc, run);
 	on_interrupt_say(name, run, a.cfg.resume_path);
+	struct stage_clock clock;
+	stage_start(&clock);
 	if (audit && (r = audit_join_ingest(&a.join, st, dbpath, run, &e)) < 0) {
 		store_run_finish(st, run, "failed", now_real());
 		goto fail;
 	}
+	if (audit) stage_mark(&clock, "flows");
 	double start = now_real();
 	struct scan_summary sum;
 	r = scan_execute(&sc, &sink, &sum, &e);
 	progress_done();
+	stage_mark(&clock, "scan");
 	if (r < 0) {
 		store_run_finish(st, run, "failed", now_real());
 		goto fail;
@@ -445,6 +450,7 @@ static int run_scan(int argc, char **argv, bool audit)
 		services_probe_tcp(&svc, tg, nt);
 		log_debug("%s: identified %zu TCP services in %.2f s", name, nt, now_mono() - t0);
 		free(tg);
+		stage_mark(&clock, "services");
 	}
 	struct oui_db oui;
 	struct dm_err oe;
@@ -460,18 +466,21 @@ static int run_scan(int argc, char **argv, bool audit)
 	resultset_sort(&rs);
 	bool analysed = identify && !a.no_vulns;
 	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
+	if (analysed) stage_mark(&clock, "vulns");
 	if (audit) {
 		a.join.targets = &a.targets;
 		a.join.vantage = scan_vantage(&sum, &a.targets);
 		if ((r = audit_join_analyze(&a.join, st, &rs, &fs, &exposure, &e)) < 0) goto fail;
 		n_assets = assets_rank(&rs, &fs, &assets);
 		analysed = true;
+		stage_mark(&clock, "join");
 	}
 	if ((r = store_save_results(st, run, &rs)) < 0 || (analysed && (r = store_save_findings(st, run, &fs)) < 0) ||
 	    (r = store_run_finish(st, run, "done", now_real())) < 0) {
 		r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
 		goto fail;
 	}
+	stage_mark(&clock, "save");
 	if (audit) {
 		changes_from = run_changes(st, run, name, &rs, &fs, &changes);
 		if (a.join.job_started) flowset_profile(&a.join.job.flows, &a.join.job.cfg, &profile);
@@ -490,6 +499,10 @@ static int run_scan(int argc, char **argv, bool audit)
 		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", name,
 			 (unsigned long long)sum.unreachable);
 	if ((r = write_outputs(&a, &rs, &m, &e)) < 0) goto fail;
+	stage_mark(&clock, "outputs");
+	char stages[512];
+	stage_format(&clock, stages, sizeof(stages));
+	log_debug("%s: stages (wall, peak memory so far): %s", name, stages);
 	bool stdout_taken = (a.oj && !strcmp(a.oj, "-")) || (a.ox && !strcmp(a.ox, "-")) || (a.on && !strcmp(a.on, "-")) ||
 			    (a.html && !strcmp(a.html, "-"));
 	if (log_level >= LOG_INFO && !stdout_taken) {

@@ -269,20 +269,8 @@ void inventory_release(struct inventory *inv)
 /* The whole file: registers are small (a million rows is ~100 MB). */
 int inventory_load_file(const char *path, struct inventory *out, struct dm_err *e)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
 	struct buf b = BUF_INIT;
-	b.max = 1u << 30;
-	char chunk[65536];
-	size_t n;
-	int r = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(&b, chunk, n) < 0) {
-			r = dm_fail(e, DM_ETOOBIG, "%s: larger than 1 GiB: not an asset register", path);
-			break;
-		}
-	if (!r && ferror(f)) r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
-	fclose(f);
+	int r = buf_read_file(&b, path, 1u << 30, "an asset register", e);
 	if (!r) {
 		const char *d = b.data ? b.data : "";
 		size_t k = 0;

@@ -290,20 +290,8 @@ int leases_parse(struct leases *ls, const char *name, const char *data, size_t l
 
 int leases_load_file(struct leases *ls, const char *path, struct dm_err *e)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
 	struct buf b = BUF_INIT;
-	b.max = 1u << 30;
-	char chunk[65536];
-	size_t n;
-	int r = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(&b, chunk, n) < 0) {
-			r = dm_fail(e, DM_ETOOBIG, "%s: larger than 1 GiB: not a lease file", path);
-			break;
-		}
-	if (!r && ferror(f)) r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
-	fclose(f);
+	int r = buf_read_file(&b, path, 1u << 30, "a lease file", e);
 	if (!r) r = leases_parse(ls, path, b.data ? b.data : "", b.len, e);
 	buf_release(&b);
 	return r;

@@ -34,6 +34,17 @@ static void cell_time(struct buf *b, double t)
 	cell(b, ts, false);
 }
 
+/* Writes what is buffered once it is large, or at the end (then frees it). */
+static int flush(FILE *f, struct buf *b, bool end)
+{
+	if (end || b->len > 1 << 16) {
+		fwrite(b->data, 1, b->len, f);
+		buf_reset(b);
+	}
+	if (end) buf_release(b);
+	return ferror(f) ? -EIO : 0;
+}
+
 static int findings_csv(FILE *f, const struct report_meta *m)
 {
 	struct buf b = BUF_INIT;
@@ -60,14 +71,9 @@ static int findings_csv(FILE *f, const struct report_meta *m)
 		snprintf(num, sizeof(num), "%lld", (long long)m->run_id);
 		cell(&b, num, false);
 		cell(&b, x->evidence ? x->evidence : "{}", true);
-		if (b.len > 1 << 16) {
-			fwrite(b.data, 1, b.len, f);
-			buf_reset(&b);
-		}
+		flush(f, &b, false);
 	}
-	fwrite(b.data, 1, b.len, f);
-	buf_release(&b);
-	return ferror(f) ? -EIO : 0;
+	return flush(f, &b, true);
 }
 
 static int ports_csv(FILE *f, const struct resultset *rs, const struct report_meta *m)
@@ -96,14 +102,9 @@ static int ports_csv(FILE *f, const struct resultset *rs, const struct report_me
 			cell_time(&b, p->ts > 0 ? p->ts : h->h.ts);
 			cell(&b, run, true);
 		}
-		if (b.len > 1 << 16) {
-			fwrite(b.data, 1, b.len, f);
-			buf_reset(&b);
-		}
+		flush(f, &b, false);
 	}
-	fwrite(b.data, 1, b.len, f);
-	buf_release(&b);
-	return ferror(f) ? -EIO : 0;
+	return flush(f, &b, true);
 }
 
 int report_csv(FILE *f, const struct resultset *rs, const struct report_meta *m)

@@ -58,6 +58,19 @@ static void reg(struct inventory *inv, const char *ip, const char *role, enum in
 	inv->v[inv->n++] = en;
 }
 
+/* "rule ip[:port], ..." in the findings' order. */
+static void rules_of(const struct findings *out, bool port, char *got, size_t n)
+{
+	got[0] = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		char ip[IPADDR_STRLEN], one[96];
+		ipaddr_fmt(&out->v[i].ip, ip, sizeof(ip));
+		if (port) snprintf(one, sizeof(one), "%s%s %s:%u", i ? ", " : "", out->v[i].rule, ip, out->v[i].port);
+		else snprintf(one, sizeof(one), "%s%s %s", i ? ", " : "", out->v[i].rule, ip);
+		strncat(got, one, n - strlen(got) - 1);
+	}
+}
+
 static void test_join_rules(void)
 {
 	struct site_config c;
@@ -84,13 +97,8 @@ static void test_join_rules(void)
 	struct findings out = { 0 };
 	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
 	findings_sort(&out);
-	char got[512] = "";
-	for (size_t i = 0; i < out.n; i++) {
-		char ip[IPADDR_STRLEN], one[96];
-		ipaddr_fmt(&out.v[i].ip, ip, sizeof(ip));
-		snprintf(one, sizeof(one), "%s%s %s:%u", i ? ", " : "", out.v[i].rule, ip, out.v[i].port);
-		strncat(got, one, sizeof(got) - strlen(got) - 1);
-	}
+	char got[512];
+	rules_of(&out, true, got, sizeof(got));
 	/* high first: telnet on the camera (a shell in clear text), the expired box, the decommissioned one */
 	CHECK_STR(got, "unexpected-service 10.0.0.1:23, expired-test-device 10.0.0.4:0, decommissioned-alive 10.0.0.3:0, "
 		       "unregistered-host 10.0.0.2:0");
@@ -204,13 +212,8 @@ static void test_lease_presence(void)
 	struct findings out = { 0 };
 	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
 	findings_sort(&out);
-	char got[512] = "";
-	for (size_t i = 0; i < out.n; i++) {
-		char ip[IPADDR_STRLEN], one[96];
-		ipaddr_fmt(&out.v[i].ip, ip, sizeof(ip));
-		snprintf(one, sizeof(one), "%s%s %s", i ? ", " : "", out.v[i].rule, ip);
-		strncat(got, one, sizeof(got) - strlen(got) - 1);
-	}
+	char got[512];
+	rules_of(&out, false, got, sizeof(got));
 	CHECK_STR(got, "decommissioned-alive 10.0.0.3, unregistered-host 10.0.0.4");
 	if (out.n == 2) {
 		CHECK(strstr(out.v[0].title, "still holds a DHCP lease (answers no probe; DHCP lease of aa:bb:cc:dd:ee:03 "
