@@ -38,6 +38,7 @@ bench: $(BUILD)/dormant
 	bench/services-bench.sh $(BUILD)/dormant
 	bench/vulndb-bench.sh $(BUILD)/dormant
 	bench/flows-bench.sh $(BUILD)/dormant
+	bench/audit-bench.sh $(BUILD)/dormant
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) build-fuzz

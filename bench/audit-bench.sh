@@ -29,14 +29,15 @@ done
 [ -x "$DM_BUILD/tests/listen-many" ] || ninja -C "$DM_BUILD" tests/listen-many >/dev/null
 trap '"$LAB" down >/dev/null 2>&1' EXIT
 "$LAB" up --big >/dev/null || exit 3
-in_ns() { ip netns exec "$P-scan" "$@"; }
+IN_NS=(ip netns exec "$P-scan")
 measure() { # label command...: wall seconds and peak RSS (kB) into $label.time
 	local label=$1
 	shift
 	/usr/bin/time -f "%e %M" -o "$WORK/$label.time" "$@" >"$WORK/$label.out" 2>"$WORK/$label.err"
 }
-wall() { cut -d' ' -f1 "$WORK/$1.time"; }
-mb() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
+# the last line: time writes "Command exited with non-zero status N" first when it did
+wall() { tail -1 "$WORK/$1.time" | cut -d' ' -f1; }
+mb() { tail -1 "$WORK/$1.time" | awk '{ printf "%.0f", $2 / 1024 }'; }
 
 # the data: the flows end now, so the usage window holds them
 python3 "$ROOT/bench/gen-audit-flows.py" "/tmp/dormant-lab-$P/big-truth.txt" "$WORK" --flows "$FLOWS" 2>"$WORK/gen.log" || exit 3
@@ -47,7 +48,7 @@ cat "$PCAP" >/dev/null # page cache: every tool reads from memory
 
 # --- dormant: one command ----------------------------------------------------
 rm -f "$WORK"/a.db*
-measure dormant in_ns "$D" audit 198.19.0.0/16 -p $PORTS --rate 1000000 --db "$WORK/a.db" --flows "$PCAP" \
+measure dormant "${IN_NS[@]}" "$D" audit 198.19.0.0/16 -p $PORTS --rate 1000000 --db "$WORK/a.db" --flows "$PCAP" \
 	--inventory "$WORK/inventory.csv" --config "$WORK/site.conf" -oJ "$WORK/audit.jsonl" -v ||
 	{ tail -5 "$WORK/dormant.err"; exit 3; }
 STAGES=$(sed -n 's/.*audit: stages (wall, peak memory so far): //p' "$WORK/dormant.err")
@@ -58,7 +59,7 @@ print(", ".join("%s %d" % kv for kv in sorted(c.items())))' "$WORK/audit.jsonl")
 OPEN_D=$(grep -c '"type":"port"' "$WORK/audit.jsonl")
 
 # --- the usual tools, separately ----------------------------------------------
-measure nmap in_ns timeout "$NMAP_TIMEOUT" nmap -sS -sV -Pn -n -T4 --min-rate 100000 -p $PORTS 198.19.0.0/16 \
+measure nmap "${IN_NS[@]}" timeout "$NMAP_TIMEOUT" nmap -sS -sV -Pn -n -T4 --min-rate 100000 -p $PORTS 198.19.0.0/16 \
 	-oX "$WORK/nmap.xml"
 NMAP_RC=$?
 STOPPED=0
@@ -66,7 +67,7 @@ STOPPED=0
 OPEN_N=$(grep -c '<state state="open"' "$WORK/nmap.xml" 2>/dev/null)
 rm -rf "$WORK/nfp" && mkdir -p "$WORK/nfp"
 measure nfpcapd nfpcapd -r "$PCAP" -w "$WORK/nfp" -e 1800,60 || { cat "$WORK/nfpcapd.err"; exit 3; }
-measure nfdump nfdump -R "$WORK/nfp" -q -A dstip,dstport -o "fmt:%da %dp %fl %byt" "dst net 198.19.0.0/17 and proto tcp" ||
+measure nfdump nfdump -R "$WORK/nfp" -q -A dstip,dstport -o "fmt:%da %dp %fl %byt" "dst net 198.19.0.0/17 and proto tcp and dst port in [ 22 80 443 8080 ]" ||
 	{ cat "$WORK/nfdump.err"; exit 3; }
 PAIRS_NF=$(wc -l <"$WORK/nfdump.out")
 
@@ -86,7 +87,7 @@ PAIRS_NF=$(wc -l <"$WORK/nfdump.out")
 		echo "| nmap 7.93 | $(wall nmap) | $(mb nmap) | $OPEN_N open ports | \`nmap -sS -sV -Pn -n -T4 --min-rate 100000 -p $PORTS 198.19.0.0/16\` |"
 	fi
 	echo "| nfpcapd | $(wall nfpcapd) | $(mb nfpcapd) | nfcapd files | \`nfpcapd -r flows.pcap -w DIR -e 1800,60\` |"
-	echo "| nfdump | $(wall nfdump) | $(mb nfdump) | $PAIRS_NF (address, port) pairs with flows | \`nfdump -R DIR -A dstip,dstport 'dst net 198.19.0.0/17 and proto tcp'\` |"
+	echo "| nfdump | $(wall nfdump) | $(mb nfdump) | $PAIRS_NF (address, port) pairs with flows | \`nfdump -R DIR -A dstip,dstport 'dst net 198.19.0.0/17 and proto tcp and dst port in [ 22 80 443 8080 ]'\` |"
 	echo
 	echo "dormant's stages (wall, peak memory of the process at the end of the stage): $STAGES"
 	echo
