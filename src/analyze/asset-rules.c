@@ -322,6 +322,15 @@ void ev_seen(struct buf *b, const struct host_entry *h)
 	if (h->vendor[0]) ev_str(b, "vendor", h->vendor);
 }
 
+void ev_presence(struct buf *b, const struct asset_view *v, const struct host_entry *h)
+{
+	buf_putc(b, '{');
+	ev_seen(b, h);
+	ev_open_ports(b, h);
+	const struct lease *l = asset_lease(v, &h->h.ip);
+	if (l) ev_lease(b, l);
+}
+
 void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u)
 {
 	ev_time(b, "window_from", v->win_from);

@@ -92,6 +92,9 @@ size_t asset_open_ports(const struct host_entry *h);
 void ev_open_ports(struct buf *b, const struct host_entry *h);
 void ev_register_row(struct buf *b, const struct inv_entry *r);
 void ev_seen(struct buf *b, const struct host_entry *h);
+/* Opens the evidence object with how the host is known to be there: when
+ * the scan saw it, its open ports, and its DHCP lease if any. */
+void ev_presence(struct buf *b, const struct asset_view *v, const struct host_entry *h);
 void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u);
 /* "80/tcp http, 554/tcp rtsp" (at most max ports, then "and N more"). */
 void fmt_open_ports(const struct host_entry *h, size_t max, char *out, size_t n);

@@ -24,11 +24,7 @@ int rule_decommissioned_alive(const struct asset_view *v, struct findings *out)
 			 name, ip, by_mac ? ", found by its MAC" : "", r->line, r->owner[0] ? "; owner on record: " : "",
 			 r->owner);
 		struct buf b = BUF_INIT;
-		buf_putc(&b, '{');
-		ev_seen(&b, h);
-		ev_open_ports(&b, h);
-		const struct lease *l = asset_lease(v, &h->h.ip);
-		if (l) ev_lease(&b, l);
+		ev_presence(&b, v, h);
 		ev_register_row(&b, r);
 		if (by_mac) ev_bool(&b, "matched_by_mac", true);
 		if (v->have_flows) ev_use(&b, v, asset_host_use(v, &h->h.ip));

@@ -16,11 +16,7 @@ int rule_expired_test_device(const struct asset_view *v, struct findings *out)
 		ipaddr_fmt(&h->h.ip, ip, sizeof(ip));
 		fmt_presence(v, h, ports, sizeof(ports));
 		struct buf b = BUF_INIT;
-		buf_putc(&b, '{');
-		ev_seen(&b, h);
-		ev_open_ports(&b, h);
-		const struct lease *l = asset_lease(v, &h->h.ip);
-		if (l) ev_lease(&b, l);
+		ev_presence(&b, v, h);
 		ev_register_row(&b, r);
 		double days = (v->in->now - r->expires) / 86400;
 		ev_num(&b, "days_past_expiry", (double)(int64_t)days);

@@ -30,13 +30,9 @@ int rule_idle_host(const struct asset_view *v, struct findings *out)
 			 "hides.",
 			 r && r->owner[0] ? r->owner : "its owner", name, ip);
 		struct buf b = BUF_INIT;
-		buf_putc(&b, '{');
-		ev_seen(&b, h);
-		ev_open_ports(&b, h);
+		ev_presence(&b, v, h); /* a lease shows it powered on and renewing, yet unused */
 		ev_use(&b, v, u);
 		if (r) ev_register_row(&b, r);
-		const struct lease *l = asset_lease(v, &h->h.ip); /* powered on and renewing, yet unused */
-		if (l) ev_lease(&b, l);
 		size_t open = asset_open_ports(h);
 		add_host_finding(out, "idle-host", open ? SEV_MEDIUM : SEV_LOW, (double)open, &h->h.ip, title, &b, rem,
 				 h->h.ts, h->h.ts);

@@ -24,11 +24,7 @@ int rule_unregistered_host(const struct asset_view *v, struct findings *out)
 			 "network: a device nobody owns gets no patches and nobody notices when it is taken over.",
 			 ip, h->vendor[0] ? ", a " : "", h->vendor);
 		struct buf b = BUF_INIT;
-		buf_putc(&b, '{');
-		ev_seen(&b, h);
-		ev_open_ports(&b, h);
-		const struct lease *l = asset_lease(v, &h->h.ip);
-		if (l) ev_lease(&b, l);
+		ev_presence(&b, v, h);
 		ev_num(&b, "register_entries", (double)v->n_inv);
 		const struct flow_use *u = asset_host_use(v, &h->h.ip);
 		if (v->have_flows) ev_use(&b, v, u);
