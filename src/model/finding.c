@@ -38,6 +38,7 @@ void findings_release(struct findings *fs)
 	for (size_t i = 0; i < fs->n; i++) {
 		free(fs->v[i].evidence);
 		free(fs->v[i].remediation);
+		free(fs->v[i].path);
 	}
 	free(fs->v);
 	*fs = (struct findings){ 0 };

@@ -22,6 +22,7 @@ struct finding {
 	char title[256];
 	char *evidence;        /* a JSON object, owned */
 	char *remediation;     /* owned */
+	char *path;            /* owned; findings about files (plaintext-credentials) */
 	double first_seen, last_seen;
 };
 
@@ -30,7 +31,7 @@ struct findings {
 	size_t n, cap;
 };
 
-/* Takes ownership of f->evidence and f->remediation. */
+/* Takes ownership of f->evidence, f->remediation and f->path. */
 void findings_add(struct findings *fs, const struct finding *f);
 /* Severity, then score, then address and port. */
 void findings_sort(struct findings *fs);

@@ -27,6 +27,10 @@ int finding_json(struct buf *b, const struct finding *f, int64_t run)
 		buf_printf(b, ",\"ip\":\"%s\"", ip);
 	}
 	if (f->port) buf_printf(b, ",\"port\":%u,\"proto\":\"%s\"", f->port, proto_name(f->proto));
+	if (f->path) {
+		buf_puts(b, ",\"path\":");
+		json_put_str(b, f->path);
+	}
 	buf_puts(b, ",\"title\":");
 	json_put_str(b, f->title);
 	/* Evidence is JSON that dormant wrote; anything else is kept as a string. */
@@ -71,6 +75,7 @@ int report_findings_text(FILE *f, const struct findings *fs)
 		bool unsure = x->confidence && x->confidence < CONF_HIGH;
 		fprintf(f, "  %-8s %-19s %s%s%s%s\n", severity_name(x->severity), x->rule, x->title,
 			unsure ? "  [confidence " : "", unsure ? confidence_name(x->confidence) : "", unsure ? "]" : "");
+		if (x->path) fprintf(f, "  %-8s %-19s in:  %s\n", "", "", x->path);
 		if (x->remediation) fprintf(f, "  %-8s %-19s fix: %s\n", "", "", x->remediation);
 	}
 	return ferror(f) ? -EIO : 0;

@@ -1,0 +1,210 @@
+/* `dormant secrets PATH...`: files that hold credentials for other
+ * systems, every secret redacted in every output. */
+#include "analyze/credentials.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "cmd/cmd.h"
+#include "creds/cred-db.h"
+#include "cmd/opts.h"
+#include "creds/secret-rows.h"
+#include "creds/secrets.h"
+#include "report/report.h"
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+enum { S_OJ = 1, S_OUT, S_FORMAT, S_BASELINE, S_MAXSIZE, S_DEPTH, S_ENGINE, S_FAILON, S_QUIET, S_VERBOSE, S_CREDDB, S_HELP };
+
+static const struct opt sec_opts[] = {
+	{ "-oJ", S_OJ, true, "FILE", "also write the findings as JSON Lines to FILE" },
+	{ "-o", S_OUT, true, "FILE", "write the report to FILE instead of standard output" },
+	{ "--format", S_FORMAT, true, "FMT", "text (default) or json (JSON Lines)" },
+	{ "--baseline", S_BASELINE, true, "FILE", "accept the items whose fingerprints FILE holds (an earlier -oJ output, or one fingerprint per line)" },
+	{ "--max-file-size", S_MAXSIZE, true, "BYTES", "skip larger files (default 268435456); also an archive member's cap is a quarter of it" },
+	{ "--max-depth", S_DEPTH, true, "N", "open archives nested N deep at most (default 3)" },
+	{ "--engine", S_ENGINE, true, "NAME", "prefilter: auto (default), hyperscan or pcre2" },
+	{ "--fail-on", S_FAILON, true, "SEV", "exit 1 when a finding is at least SEV (info, low, medium, high, critical)" },
+	{ "--credentials", S_CREDDB, true, "FILE", "a credential database whose passwords count as secrets on sight (default data/credentials.csv)" },
+	{ "-q", S_QUIET, false, NULL, "no warnings about single files" },
+	{ "-v", S_VERBOSE, false, NULL, "say more (files cut or skipped)" },
+	{ "--help", S_HELP, false, NULL, "this help" },
+	{ "-h", S_HELP, false, NULL, NULL },
+};
+
+struct sec_args {
+	char **paths;
+	size_t n;
+	const char *oj, *out, *baseline, *creddb;
+	bool json, help;
+	int fail_on;
+	struct secrets_opts o;
+};
+
+static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	struct sec_args *a = ctx;
+	uint64_t v;
+	int r;
+	switch (id) {
+	case 0:
+		a->paths = xrealloc(a->paths, (a->n + 1) * sizeof(*a->paths));
+		a->paths[a->n++] = (char *)arg;
+		return 0;
+	case S_OJ: a->oj = arg; return 0;
+	case S_OUT: a->out = arg; return 0;
+	case S_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json")) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not text or json", name, arg);
+		a->json = !strcmp(arg, "json");
+		return 0;
+	case S_BASELINE: a->baseline = arg; return 0;
+	case S_CREDDB: a->creddb = arg; return 0;
+	case S_MAXSIZE:
+		if ((r = parse_u64(name, arg, 1024, 1ull << 40, &v, e)) < 0) return r;
+		a->o.max_file = v, a->o.max_member = v / 4 > 1024 ? v / 4 : 1024;
+		return 0;
+	case S_DEPTH:
+		if ((r = parse_u64(name, arg, 0, 16, &v, e)) < 0) return r;
+		a->o.max_depth = (int)v;
+		return 0;
+	case S_ENGINE:
+		if (!strcmp(arg, "auto")) a->o.engine = PF_AUTO;
+		else if (!strcmp(arg, "hyperscan")) a->o.engine = PF_HYPERSCAN;
+		else if (!strcmp(arg, "pcre2")) a->o.engine = PF_PCRE2;
+		else return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not auto, hyperscan or pcre2", name, arg);
+		return 0;
+	case S_FAILON:
+		if ((a->fail_on = severity_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: unknown severity \"%s\"", name, arg);
+		return 0;
+	case S_QUIET: log_level = LOG_QUIET; return 0;
+	case S_VERBOSE: log_level = LOG_INFO; return 0;
+	case S_HELP: a->help = true; return 0;
+	}
+	return 0;
+}
+
+/* Fingerprints are 16 hex digits: every such run in the file counts, so
+ * both an earlier -oJ output and a hand-written list work. */
+static int load_baseline(const char *path, struct buf *set, struct dm_err *e)
+{
+	struct buf b = BUF_INIT;
+	int r = buf_read_file(&b, path, 64u << 20, "a baseline", e);
+	if (r < 0) return r;
+	for (size_t i = 0; i < b.len;) {
+		size_t k = 0;
+		while (i + k < b.len && isxdigit((unsigned char)b.data[i + k])) k++;
+		if (k == 16) {
+			buf_append(set, b.data + i, 16);
+			buf_putc(set, '\n');
+		}
+		i += k ? k : 1;
+	}
+	buf_release(&b);
+	return 0;
+}
+
+static bool in_baseline(const struct buf *set, const char *fp)
+{
+	for (size_t i = 0; i + 16 <= set->len; i += 17)
+		if (!memcmp(set->data + i, fp, 16)) return true;
+	return false;
+}
+
+int cmd_secrets(int argc, char **argv)
+{
+	struct sec_args a = { .fail_on = -1, .o = SECRETS_OPTS_DEFAULT };
+	struct dm_err e = { "" };
+	struct secrets *s = NULL;
+	struct secret_items items = { 0 }, kept = { 0 };
+	struct findings fs = { 0 };
+	struct buf base = BUF_INIT;
+	FILE *out = stdout, *oj = NULL;
+	int r, code = EXIT_OK;
+	if ((r = opts_parse(argc, argv, sec_opts, ARRAY_SIZE(sec_opts), on_opt, &a, &e)) < 0) goto fail;
+	if (a.help || !a.n) {
+		opts_help(a.help ? stdout : stderr, "dormant secrets [options] PATH...",
+			  "Find files that hold credentials for other systems: password tables (CSV/TSV/TXT, XLSX, ODS,\n"
+			  "DOCX, ODT), browser and password-manager exports, .netrc, .pgpass, .env, .rdp, PuTTY/WinSCP/\n"
+			  "FileZilla sessions, shell histories with passwords, private keys without a passphrase; inside\n"
+			  "zip archives too. Secrets are never printed: first character, length and a short SHA-256.",
+			  sec_opts, ARRAY_SIZE(sec_opts));
+		code = a.help ? EXIT_OK : EXIT_USAGE;
+		goto out;
+	}
+	if (a.baseline && (r = load_baseline(a.baseline, &base, &e)) < 0) goto fail;
+	{
+		/* the defaults devices ship with count as passwords on sight */
+		struct cred_db db = { 0 };
+		if ((r = cred_db_load(&db, a.creddb ? a.creddb : DORMANT_DATADIR "/credentials.csv", &e)) < 0) goto fail;
+		for (size_t i = 0; i < db.n; i++) secret_common_add(db.v[i].pass);
+		cred_db_release(&db);
+	}
+	if (!(s = secrets_new(&a.o, &e))) {
+		r = DM_EINPUT;
+		goto fail;
+	}
+	/* every path must exist before any is read: a typo is a usage error */
+	for (size_t i = 0; i < a.n; i++)
+		if (access(a.paths[i], F_OK) < 0) {
+			r = dm_fail(&e, DM_EINPUT, "%s: %s", a.paths[i], strerror(errno));
+			goto fail;
+		}
+	if (a.out && !(out = fopen(a.out, "w"))) {
+		r = dm_fail(&e, DM_EINPUT, "%s: %s", a.out, strerror(errno));
+		goto fail;
+	}
+	if (a.oj && !(oj = fopen(a.oj, "w"))) {
+		r = dm_fail(&e, DM_EINPUT, "%s: %s", a.oj, strerror(errno));
+		goto fail;
+	}
+	for (size_t i = 0; i < a.n; i++)
+		if ((r = secrets_scan_path(s, a.paths[i], &items, &e)) < 0) goto fail;
+	size_t accepted = 0;
+	for (size_t i = 0; i < items.n; i++) {
+		if (base.len && in_baseline(&base, items.v[i].fingerprint)) {
+			accepted++;
+			continue;
+		}
+		*secret_items_add(&kept) = items.v[i];
+		memset(&items.v[i], 0, sizeof(items.v[i]));
+	}
+	plaintext_credentials(&kept, now_real(), &fs);
+	findings_sort(&fs);
+	const struct secrets_stats *st = secrets_stats(s);
+	char by[32];
+	fmt_bytes(st->bytes, by, sizeof(by));
+	if (a.json) report_findings_jsonl(out, &fs, 0);
+	else {
+		fprintf(out, "secrets: %llu files, %s read (%s); %llu looked at closely; skipped %llu larger than the limit, "
+			     "%llu binary, %llu special, %llu unreadable; %llu archives (%llu members), %llu past a limit, %llu damaged",
+			(unsigned long long)st->files, by, secrets_engine(s), (unsigned long long)st->candidates,
+			(unsigned long long)st->skipped_size, (unsigned long long)st->skipped_binary,
+			(unsigned long long)st->skipped_special, (unsigned long long)st->unreadable,
+			(unsigned long long)st->archives, (unsigned long long)st->members,
+			(unsigned long long)st->archive_limits, (unsigned long long)st->damaged);
+		if (base.len) fprintf(out, "; %zu accepted by the baseline", accepted);
+		fputc('\n', out);
+		report_findings_text(out, &fs);
+	}
+	if (oj) report_findings_jsonl(oj, &fs, 0);
+	if ((oj && fflush(oj)) || fflush(out)) {
+		r = dm_fail(&e, -EIO, "writing the report: %s", strerror(errno));
+		goto fail;
+	}
+	if (a.fail_on >= 0)
+		for (size_t i = 0; i < fs.n; i++)
+			if ((int)fs.v[i].severity >= a.fail_on) code = EXIT_FINDINGS;
+	goto out;
+fail:
+	code = cmd_error("secrets", r, &e);
+out:
+	if (oj) fclose(oj);
+	if (out && out != stdout) fclose(out);
+	findings_release(&fs);
+	secret_items_release(&items);
+	secret_items_release(&kept);
+	buf_release(&base);
+	secrets_free(s);
+	free(a.paths);
+	return code;
+}
