@@ -18,6 +18,7 @@ static const struct {
 	{ "collect", cmd_collect, "NetFlow v5/v9/IPFIX collector: export packets into flow records" },
 	{ "inventory", cmd_inventory, "the asset register: import a CSV of what you own, list it" },
 	{ "vulndb", cmd_vulndb, "offline vulnerability data: import NVD/KEV/EPSS/CVE 5, stats, lookup, match" },
+	{ "creds", cmd_creds, "published default logins on identified services (opt-in, budgeted, never prints passwords)" },
 	{ "secrets", cmd_secrets, "files that hold credentials: password tables, exports, connection files, private keys" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
 };

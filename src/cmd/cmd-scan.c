@@ -8,6 +8,7 @@
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
 #include "cmd/audit-join.h"
+#include "cmd/cred-stage.h"
 #include "cmd/run-changes.h"
 #include "cmd/stage-clock.h"
 #include "net/route.h"
@@ -30,7 +31,7 @@ enum {
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
 	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
-	O_LEASES, O_CSV,
+	O_LEASES, O_CSV, O_CHECKCREDS, O_CREDDB, O_BUDGET, O_HOSTBUDGET, O_LDELAY, O_LTIMEOUT, O_LPARALLEL,
 };
 
 static const struct opt scan_opts[] = {
@@ -76,6 +77,13 @@ static const struct opt scan_opts[] = {
 	{ "-oN", O_ON, true, "FILE", "write the text table to FILE" },
 	{ "--html", O_HTML, true, "FILE", "write the HTML report (one self-contained page with charts) to FILE" },
 	{ "-oH", O_HTML, true, "FILE", NULL },
+	{ "--check-credentials", O_CHECKCREDS, false, NULL, "audit: also try the services' published default logins (opt-in; budgeted)" },
+	{ "--credentials", O_CREDDB, true, "FILE", "credential checks: the database of defaults (default data/credentials.csv)" },
+	{ "--budget", O_BUDGET, true, "N", "credential checks: database entries per service (default 3)" },
+	{ "--host-budget", O_HOSTBUDGET, true, "N", "credential checks: attempts per host, checks included (default 16)" },
+	{ "--login-delay", O_LDELAY, true, "SECONDS", "credential checks: pause between attempts on a host (default 1)" },
+	{ "--login-timeout", O_LTIMEOUT, true, "SECONDS", "credential checks: wait for each answer at most (default 5)" },
+	{ "--login-parallel", O_LPARALLEL, true, "N", "credential checks: hosts checked at once (default 16)" },
 	{ "--csv", O_CSV, true, "FILE", "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--keep-privileges", O_NODROP, false, NULL, NULL },
@@ -86,7 +94,8 @@ static const struct opt scan_opts[] = {
 };
 
 struct scan_args {
-	bool audit;
+	bool audit, creds;
+	struct cred_stage cs;
 	struct targets targets;
 	struct portlist ports;
 	bool ports_given, udp, help, allow_public, services, no_services, no_vulns;
@@ -218,6 +227,25 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_NOSERVICES: a->no_services = true; return 0;
 	case O_FPDIR: a->fpdir = arg; return 0;
 	case O_NOVULN: a->no_vulns = true; return 0;
+	case O_CHECKCREDS: a->cs.on = true; return 0;
+	case O_CREDDB: a->cs.db = arg; return 0;
+	case O_BUDGET:
+		if ((r = parse_u64(name, arg, 1, 64, &u, e)) < 0) return r;
+		a->cs.o.budget = (unsigned)u;
+		return 0;
+	case O_HOSTBUDGET:
+		if ((r = parse_u64(name, arg, 1, 1000, &u, e)) < 0) return r;
+		a->cs.o.host_budget = (unsigned)u;
+		return 0;
+	case O_LDELAY: return parse_seconds(name, arg, &a->cs.o.delay, e);
+	case O_LTIMEOUT:
+		if ((r = parse_seconds(name, arg, &a->cs.o.timeout, e)) < 0) return r;
+		if (a->cs.o.timeout <= 0) return dm_fail(e, DM_EINPUT, "%s must be above 0", name);
+		return 0;
+	case O_LPARALLEL:
+		if ((r = parse_u64(name, arg, 1, 256, &u, e)) < 0) return r;
+		a->cs.o.parallel = (unsigned)u;
+		return 0;
 	case O_FLOWS:
 		a->join.flows = xrealloc(a->join.flows, (a->join.n_flows + 1) * sizeof(*a->join.flows));
 		a->join.flows[a->join.n_flows++] = (char *)arg;
@@ -334,10 +362,11 @@ static int match_vulnerabilities(struct store *st, const struct resultset *rs, e
 	return r;
 }
 
-static int run_scan(int argc, char **argv, bool audit)
+static int run_scan(int argc, char **argv, bool audit, bool creds)
 {
-	const char *name = audit ? "audit" : "scan";
-	struct scan_args a = { .audit = audit, .fail_on = -1 };
+	const char *name = creds ? "creds" : audit ? "audit" : "scan";
+	struct scan_args a = { .audit = audit, .creds = creds, .fail_on = -1, .cs = { .on = creds, .o = CRED_CHECK_DEFAULTS } };
+	struct cred_db cdb = { 0 };
 	struct findings fs = { 0 };
 	struct asset_risk *assets = NULL;
 	size_t n_assets = 0;
@@ -361,8 +390,13 @@ static int run_scan(int argc, char **argv, bool audit)
 
 	if ((r = opts_parse(argc, argv, scan_opts, ARRAY_SIZE(scan_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
-		opts_help(stdout, audit ? "dormant audit [options] TARGET..." : "dormant scan [options] TARGET...",
-			  audit ? "Audit the targets end to end: discovery, TCP and UDP port scan, service identification\n"
+		opts_help(stdout, creds ? "dormant creds [options] TARGET..." : audit ? "dormant audit [options] TARGET..." : "dormant scan [options] TARGET...",
+			  creds ? "Scan the targets, identify their services, then try each service's published default logins\n"
+				  "(HTTP Basic/Digest, RTSP, FTP and anonymous FTP, Telnet, SSH, SNMP communities, MQTT, Redis)\n"
+				  "from the credential database: the anonymous check and a random login that must fail first,\n"
+				  "then at most --budget entries chosen by the device identified, --login-delay apart, stopping at\n"
+				  "the first success or any sign of lockout. Passwords are never printed. Only your own networks."
+			: audit ? "Audit the targets end to end: discovery, TCP and UDP port scan, service identification\n"
 				  "and vulnerability matching (with data from 'dormant vulndb import'), traffic (--flows) and\n"
 				  "the asset register (--inventory) joined: idle, unregistered, decommissioned and expired\n"
 				  "hosts, unused ports, unexpected services; saved as a run in the store, findings ranked by\n"
@@ -380,10 +414,16 @@ static int run_scan(int argc, char **argv, bool audit)
 		goto fail;
 	}
 	if (audit && (r = audit_join_prepare(&a.join, &e)) < 0) goto fail;
+	if (a.cs.on && !audit && !creds) {
+		r = dm_fail(&e, DM_EINPUT, "--check-credentials belongs to 'dormant audit' (or use 'dormant creds')");
+		goto fail;
+	}
+	if (creds) a.no_vulns = true;
+	if (a.cs.on && (r = cred_stage_prepare(&a.cs, &cdb, &e)) < 0) goto fail;
 	if ((r = targets_finalize(&a.targets, a.allow_public, &e)) < 0) goto fail;
 	if (a.top && (r = portlist_add_top(&a.ports, a.top, PROTO_TCP, &e)) < 0) goto fail;
 	if (!a.ports_given && !a.top && (r = portlist_add_top(&a.ports, 1000, PROTO_TCP, &e)) < 0) goto fail;
-	if (a.udp || audit) {
+	if (a.udp || audit || creds) {
 		for (size_t i = 0; i < udp_default_ports_count; i++) {
 			char p[16];
 			snprintf(p, sizeof(p), "U:%u", udp_default_ports[i]);
@@ -401,7 +441,7 @@ static int run_scan(int argc, char **argv, bool audit)
 
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
-	bool identify = (a.services || audit) && !a.no_services;
+	bool identify = (a.services || audit || creds) && !a.no_services;
 	if (identify) {
 		if ((r = fp_set_load_dir(&fps, DORMANT_DATADIR "/fingerprints", &e)) < 0) goto fail;
 		if (a.fpdir && (r = fp_set_load_dir(&fps, a.fpdir, &e)) < 0) goto fail;
@@ -467,6 +507,12 @@ static int run_scan(int argc, char **argv, bool audit)
 	bool analysed = identify && !a.no_vulns;
 	if (analysed && (r = match_vulnerabilities(st, &rs, a.min_conf, audit, &fs, &e)) < 0) goto fail;
 	if (analysed) stage_mark(&clock, "vulns");
+	if (a.cs.on && identify) {
+		cred_stage_run(&a.cs, &cdb, &rs, &fs);
+		findings_sort(&fs);
+		analysed = true;
+		stage_mark(&clock, "credentials");
+	}
 	if (audit) {
 		a.join.targets = &a.targets;
 		a.join.vantage = scan_vantage(&sum, &a.targets);
@@ -507,6 +553,7 @@ static int run_scan(int argc, char **argv, bool audit)
 			    (a.html && !strcmp(a.html, "-"));
 	if (log_level >= LOG_INFO && !stdout_taken) {
 		report_text(stdout, &rs, &m);
+		if (a.cs.on) cred_stage_print(&a.cs, stdout);
 		if (audit && changes_from) {
 			printf("\n");
 			report_diff(stdout, &changes, changes_from, run, false);
@@ -528,6 +575,8 @@ out:
 	free(exposure.v);
 	rundiff_release(&changes);
 	audit_join_release(&a.join);
+	cred_stage_release(&a.cs);
+	cred_db_release(&cdb);
 	if (prepared) scan_release(&sc);
 	store_close(st);
 	free(dbpath);
@@ -539,5 +588,6 @@ out:
 	return code;
 }
 
-int cmd_scan(int argc, char **argv) { return run_scan(argc, argv, false); }
-int cmd_audit(int argc, char **argv) { return run_scan(argc, argv, true); }
+int cmd_scan(int argc, char **argv) { return run_scan(argc, argv, false, false); }
+int cmd_audit(int argc, char **argv) { return run_scan(argc, argv, true, false); }
+int cmd_creds(int argc, char **argv) { return run_scan(argc, argv, false, true); }

@@ -24,8 +24,8 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect; do
-		"$D" "$c" --help | grep -q "^usage: dormant $c" || { echo "$c --help"; return 1; }
+	for c in audit scan report diff vulndb flows collect creds secrets; do
+		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
 check every_command_has_help t_sub_help
@@ -637,6 +637,71 @@ assert saved <= {3, 4}, saved
 PY
 }
 check audit_interrupted_store_consistent_then_resumed_or_clean t_audit_interrupted
+
+# --- secrets: the labelled corpus, exact items, no secret in any output ---
+t_secrets_corpus() {
+	local c="$OUT/secrets" engine
+	python3 "$ROOT/tests/secrets/gen-corpus.py" "$c/corpus" || return 1
+	for engine in hyperscan pcre2; do
+		"$D" secrets --engine "$engine" "$c/corpus" -oJ "$c/$engine.jsonl" -v >"$c/$engine.out" 2>"$c/$engine.err" || { cat "$c/$engine.err"; return 1; }
+		python3 "$ROOT/tests/secrets/check-secrets.py" "$c/truth.json" "$c/corpus" "$c/$engine.jsonl" "$c/$engine.out" "$c/$engine.err" || return 1
+	done
+	# the hostile files were each named, and the scan went on
+	grep -q 'bomb.zip!zeros.txt: expands past' "$c/pcre2.err" && grep -q 'xmlbomb.xlsx!xl/sharedStrings.xml: not well-formed' "$c/pcre2.err" &&
+		grep -q 'truncated.xlsx: not a readable zip' "$c/pcre2.err" && grep -q 'deep.zip!d.zip!d.zip!d.zip: archive nested deeper' "$c/pcre2.err" &&
+		grep -q 'hugeline.txt: lines longer than' "$c/pcre2.err" && grep -q ' 1 binary' "$c/pcre2.out" || { cat "$c/pcre2.err"; return 1; }
+	# the baseline accepts what an earlier run reported, and only that
+	"$D" secrets "$c/corpus" --baseline "$c/pcre2.jsonl" -oJ "$c/base.jsonl" -q >"$c/base.out" || return 1
+	[ ! -s "$c/base.jsonl" ] && grep -q '26 accepted by the baseline' "$c/base.out" || { cat "$c/base.out"; return 1; }
+	printf 'host,user,password\n10.9.9.9,root,Brand-New-2026!\n10.9.9.8,admin,Another-One-2026#\n' >"$c/corpus/new.csv"
+	"$D" secrets "$c/corpus" --baseline "$c/pcre2.jsonl" -oJ "$c/base2.jsonl" -q --fail-on high >/dev/null
+	[ $? = 1 ] && [ "$(grep -c '"rule":"plaintext-credentials"' "$c/base2.jsonl")" = 1 ] && grep -q 'new.csv' "$c/base2.jsonl" &&
+		! grep -q 'Brand-New-2026' "$c/base2.jsonl"
+}
+check secrets_labelled_corpus_exact_and_redacted t_secrets_corpus
+
+t_secrets_bad() { # a missing path, a wrong flag, an unreadable directory, a broken credential database
+	local c="$OUT/secrets-bad"
+	mkdir -p "$c/locked/inner" "$c/open"
+	printf 'ip,user,password\n10.1.1.1,root,Locked-Away-2026!\n10.1.1.2,root,Locked-Away-2027!\n' >"$c/locked/inner/t.csv"
+	printf 'ip,user,password\n10.1.1.1,root,Visible-2026!x\n10.1.1.2,root,Visible-2027!x\n' >"$c/open/t.csv"
+	chmod 700 "$c/locked"
+	chmod 755 "$c" "$c/open" && chmod 644 "$c/open/t.csv"
+	"$D" secrets "$c/nope" 2>"$c/e1"; [ $? = 2 ] && grep -q "nope: No such file" "$c/e1" || return 1
+	"$D" secrets --max-depth x "$c" 2>"$c/e2"; [ $? = 2 ] && [ "$(wc -l <"$c/e2")" = 1 ] || return 1
+	printf 'vendor,match,protocol,user,password,source\nX,,gopher,a,b,c\n' >"$c/bad.csv"
+	"$D" secrets --credentials "$c/bad.csv" "$c/open" 2>"$c/e3"; [ $? = 2 ] && grep -q 'bad.csv: line 2: unknown protocol "gopher"' "$c/e3" || return 1
+	# as an unprivileged user the locked directory is unreadable: named, counted, the rest scanned
+	chmod o+x "$OUT"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$D" secrets "$c" --format json >"$c/o" 2>"$c/e4" || { cat "$c/e4"; return 1; }
+	grep -q "locked: Permission denied (skipped)" "$c/e4" && grep -q 'open/t.csv' "$c/o" && ! grep -q 'locked/inner' "$c/o"
+}
+check secrets_bad_input_named_and_bounded t_secrets_bad
+
+# --- credential checks: lockout, a login that accepts anything, a prompt that never comes ---
+t_creds_safety() {
+	local c="$OUT/creds" p1 p2 p3
+	mkdir -p "$c"
+	python3 "$ROOT/tests/cli/login-peer.py" lockout 18950 >"$c/lockout.log" 2>/dev/null & p1=$!
+	python3 "$ROOT/tests/cli/login-peer.py" anything 18951 >"$c/anything.log" 2>/dev/null & p2=$!
+	socat TCP-LISTEN:18952,bind=127.0.0.1,fork,reuseaddr EXEC:"$ROOT/tests/lab/telnet-device.py root x --stall" 2>/dev/null & p3=$!
+	sleep 1
+	local t0=$SECONDS
+	"$D" creds 127.0.0.1 -p 18950,18951,18952 --db "$c/db" --login-delay 0.1 --login-timeout 2 -oJ "$c/o.jsonl" >"$c/out" 2>&1
+	local rc=$? took=$((SECONDS - t0))
+	kill $p1 $p2 $p3 2>/dev/null; wait $p1 $p2 $p3 2>/dev/null
+	[ $rc = 0 ] || { cat "$c/out"; return 1; }
+	[ $took -lt 30 ] || { echo "took $took s"; return 1; }
+	grep -Eq '127.0.0.1:18950/tcp +http +lockout +4 tries +after 2 entries: HTTP/1.0 429' "$c/out" &&
+		grep -Eq '127.0.0.1:18951/tcp +http +inconclusive +2 tries +a random login was accepted' "$c/out" &&
+		grep -Eq '127.0.0.1:18952/tcp +telnet +error +1 tries +no login prompt' "$c/out" || { cat "$c/out"; return 1; }
+	# stopped at the 429: nothing after it; no finding from the login that takes anything
+	[ "$(grep -c '^auth$' "$c/lockout.log")" = 3 ] || { cat "$c/lockout.log"; return 1; }
+	! grep -q '"rule":"default-credentials"' "$c/o.jsonl"
+	"$D" creds 127.0.0.1 --budget 0 2>"$c/e"; [ $? = 2 ] && grep -q -- '--budget' "$c/e" || return 1
+	"$D" scan 127.0.0.1 -p 1 --check-credentials 2>"$c/e"; [ $? = 2 ] && grep -q "belongs to 'dormant audit'" "$c/e"
+}
+check creds_stop_at_lockout_inconclusive_and_silent_prompt t_creds_safety
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -16,7 +16,8 @@
 #   ${P}-db    198.18.0.13  redis :6379
 #   ${P}-idle  198.18.0.14  nothing listens: answers ping and RST
 #   ${P}-cam   198.18.0.15  a camera: web UI (lighttpd as "App-webs/", basic auth realm "IP Camera")
-#                           on 80, RTSP on 554, and a telnet service (as many cameras leave open) on 23
+#                           on 80, RTSP (Digest) on 554, and a BusyBox-like telnet login on 23, all
+#                           with the vendor's default admin/12345 (root/12345 on telnet) left in place
 #   ${P}-old   198.18.0.16  outdated banners: "OpenSSH_7.7p1" on 22, "vsFTPd 2.3.4" on 21; real
 #                           OpenSSH on 2222 and lighttpd on 10080 (non-standard ports)
 #                           7000 talks without end, 7443 accepts and stalls (hostile peers)
@@ -186,7 +187,7 @@ up_servers() {
 	# the camera
 	mkdir -p "$STATE/cam"
 	echo "<html><head><title>NVR Login</title></head><body>login</body></html>" >"$STATE/cam/index.html"
-	echo "admin:not-the-default" >"$STATE/cam/users"
+	echo "admin:12345" >"$STATE/cam/users" # the vendor's published default, never changed
 	cat >"$STATE/cam.conf" <<-CONF
 	server.document-root = "$STATE/cam"
 	server.bind = "198.18.0.15"
@@ -200,8 +201,8 @@ up_servers() {
 	server.pid-file = "$STATE/cam.pid.d"
 	CONF
 	start cam-web "$P-cam" lighttpd -D -f "$STATE/cam.conf"
-	start cam-rtsp "$P-cam" socat TCP-LISTEN:554,bind=198.18.0.15,fork,reuseaddr EXEC:"$HERE/rtsp-responder.sh"
-	start cam-telnet "$P-cam" socat TCP-LISTEN:23,bind=198.18.0.15,fork,reuseaddr EXEC:"/usr/sbin/telnetd -h",nofork
+	RTSP_USER=admin RTSP_PASS=12345 start cam-rtsp "$P-cam" socat TCP-LISTEN:554,bind=198.18.0.15,fork,reuseaddr EXEC:"$HERE/rtsp-responder.sh"
+	start cam-telnet "$P-cam" socat TCP-LISTEN:23,bind=198.18.0.15,fork,reuseaddr EXEC:"$HERE/telnet-device.py root 12345"
 	# outdated banners, and real servers on non-standard ports
 	BANNER="SSH-2.0-OpenSSH_7.7p1 Ubuntu-4ubuntu0.3" start old-ssh "$P-old" \
 		socat TCP-LISTEN:22,bind=198.18.0.16,fork,reuseaddr EXEC:"$HERE/banner.sh"

@@ -209,7 +209,7 @@ with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("xl/sharedStrings.xml", lol + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>')
     z.writestr("xl/worksheets/sheet1.xml", lol + '<worksheet><sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
 w("hostile/xmlbomb.xlsx", b.getvalue())
-w("hostile/hugeline.txt", "x" * (8 << 20) + "\n")
+w("hostile/hugeline.txt", "password: " + "x" * (8 << 20) + "\n")
 b = io.BytesIO()
 deep = b"ip,user,password\n10.0.0.1,admin,NotReached2024!x1\n"
 with zipfile.ZipFile(b, "w") as z: z.writestr("t.csv", deep)
