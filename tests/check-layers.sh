@@ -14,8 +14,9 @@ declare -A allowed=(
 	[probe]="base net model probe"
 	[vuln]="base net model vuln"
 	[flow]="base net model flow"
+	[creds]="base net model creds"
 	[analyze]="base net model vuln store analyze"
-	[cmd]="base net model scan probe vuln flow store analyze report cmd"
+	[cmd]="base net model scan probe vuln flow creds store analyze report cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

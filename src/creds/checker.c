@@ -11,7 +11,9 @@
 #include <string.h>
 
 /* details are cut to their field on purpose */
+#ifndef __clang__
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 const char *cred_outcome_name(enum cred_outcome o)
 {

@@ -327,7 +327,7 @@ static void rx_init(void)
 	int err;
 	PCRE2_SIZE off;
 	for (int i = 0; i < RX_N; i++) {
-		rx[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF | PCRE2_NO_UTF_CHECK, &err, &off, NULL);
+		rx[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
 		if (!rx[i]) abort(); /* a pattern of ours: a bug, not input */
 		pcre2_jit_compile(rx[i], PCRE2_JIT_COMPLETE);
 	}
@@ -348,7 +348,7 @@ static void cap(const char *s, int k, char *out, size_t len)
 
 static bool match(int which, const char *s, size_t n, size_t start)
 {
-	return pcre2_match(rx[which], (PCRE2_SPTR)s, n, start, PCRE2_NO_UTF_CHECK, md, NULL) > 0;
+	return pcre2_match(rx[which], (PCRE2_SPTR)s, n, start, 0, md, NULL) > 0;
 }
 
 /* ---- units ---- */

@@ -8,7 +8,7 @@ BUILD=${1:-build-test}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-15}
 pass=0 fail=0 skip=0
-targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic"
+targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets"
 for t in $targets; do
 	if "$BUILD/tests/fuzz-replay-$t" "$ROOT/tests/fuzz/corpus/$t" >/dev/null 2>&1; then
 		echo "ok   fuzz/replay-$t"; pass=$((pass + 1))
@@ -19,7 +19,7 @@ done
 FB="$ROOT/build-fuzz"
 if ! command -v clang >/dev/null; then
 	echo "skip fuzz/libfuzzer: clang is not installed (scripts/deps test installs it)"
-	skip=$((skip + 4))
+	skip=$((skip + $(wc -w <<<"$targets")))
 else
 	if [ ! -f "$FB/build.ninja" ]; then
 		CC=clang meson setup "$FB" --buildtype=debugoptimized -Dfuzz=true -Db_sanitize=address,undefined \

@@ -183,6 +183,48 @@ PY
 }
 check vulnerable_services_ranked_with_confidence t_vulns
 
+# --- credentials: the camera's vendor defaults and the open services, exactly; no password anywhere ---
+t_creds() {
+	local c="$OUT/creds"
+	mkdir -p "$c"
+	in_ns "$D" creds 198.18.0.10-198.18.0.16 --db "$c/db" --login-delay 0.2 -v -oJ "$c/creds.jsonl" >"$c/out" 2>"$c/err" ||
+		{ tail -5 "$c/err"; return 1; }
+	python3 - "$c/creds.jsonl" <<'PY' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted((r["rule"], r["ip"], r["port"], r["proto"]) for r in recs if r["type"] == "finding")
+L = "198.18.0."
+want = sorted([("default-credentials", L + "15", 80, "tcp"), ("default-credentials", L + "15", 554, "tcp"),
+               ("default-credentials", L + "15", 23, "tcp"), ("default-credentials", L + "12", 161, "udp"),
+               ("anonymous-access", L + "11", 21, "tcp"), ("anonymous-access", L + "12", 1883, "tcp"),
+               ("anonymous-access", L + "13", 6379, "tcp")])
+assert got == want, f"got {got}\nwant {want}"
+by = {(r["ip"], r["port"]): r for r in recs if r["type"] == "finding"}
+web, rtsp, tel = by[(L + "15", 80)]["evidence"], by[(L + "15", 554)]["evidence"], by[(L + "15", 23)]["evidence"]
+assert web["method"] == "basic" and rtsp["method"] == "digest" and tel["user"] == "root", (web, rtsp, tel)
+assert web["vendor"] == "Hikvision" and web["database_line"] > 0 and web["negative_control_refused"] is True, web
+assert web["password"].startswith("1…(5) #"), web  # first character, length, short hash
+assert by[(L + "15", 23)]["severity"] == "critical" and by[(L + "13", 6379)]["severity"] == "critical"
+PY
+	# the strong logins were tried and refused; the hostile banners ended within the timeout
+	grep -Eq '198.18.0.12:23/tcp +telnet +refused' "$c/out" && grep -Eq '198.18.0.11:22/tcp +ssh +refused' "$c/out" &&
+		grep -Eq '198.18.0.16:21/tcp +ftp +error' "$c/out" && grep -Eq '198.18.0.16:2222/tcp +ssh +refused' "$c/out" ||
+		{ sed -n '/^CREDENTIALS/,$p' "$c/out"; return 1; }
+	# audit --check-credentials finds the same on the camera, stores and reports it
+	in_ns "$D" audit 198.18.0.15 --db "$c/db" --check-credentials --login-delay 0.2 -oJ "$c/audit.jsonl" --html "$c/a.html" \
+		--csv "$c/a.csv" -v >"$c/aout" 2>"$c/aerr" || { tail -5 "$c/aerr"; return 1; }
+	[ "$(grep -c '"rule":"default-credentials"' "$c/audit.jsonl")" = 3 ] || return 1
+	"$D" report --db "$c/db" --format html -o "$c/stored.html" && "$D" report --db "$c/db" --format json >"$c/stored.jsonl" || return 1
+	[ "$(grep -c '"rule":"default-credentials"' "$c/stored.jsonl")" = 3 ] || return 1
+	sqlite3 "$c/db" .dump >"$c/dump.sql"
+	# no password of the database that opened a lab device appears in any output
+	local f
+	for f in out err creds.jsonl aout aerr audit.jsonl a.html a.csv stored.html stored.jsonl dump.sql; do
+		if grep -Pq '(?<![0-9A-Za-z])12345(?![0-9])|not-the-default' "$c/$f"; then echo "password in $f"; grep -Po '.{30}12345.{10}' "$c/$f" | head -3; return 1; fi
+	done
+}
+check credential_checks_find_exactly_the_planted_defaults t_creds
+
 # --- the join: one audit with traffic and a register finds exactly the planted problems ---
 t_audit_join() {
 	python3 "$HERE/gen-lab-traffic.py" "$OUT/join" || return 1
