@@ -39,6 +39,8 @@ bench: $(BUILD)/dormant
 	bench/vulndb-bench.sh $(BUILD)/dormant
 	bench/flows-bench.sh $(BUILD)/dormant
 	bench/audit-bench.sh $(BUILD)/dormant
+	bench/secrets-bench.sh $(BUILD)/dormant
+	bench/creds-bench.sh $(BUILD)/dormant
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) build-fuzz

@@ -44,8 +44,8 @@ run() { # name cmd...: wall seconds and peak RSS (MB) on stdout as "name secs mb
 }
 gbps() { python3 -c "print(f'{$bytes / $1 / 1e9:.2f}')"; }
 echo "corpus: $files files, $bytes bytes"
-r1=$(run dormant-hs taskset -c 0 "$D" secrets "$W/corpus" -q -oJ "$W/hs.jsonl")
-r2=$(run dormant-pcre2 taskset -c 0 "$D" secrets --engine pcre2 "$W/corpus" -q -oJ "$W/pcre2.jsonl")
+r1=$(run dormant-hs taskset -c 0 "$D" secrets "$W/corpus" -oJ "$W/hs.jsonl")
+r2=$(run dormant-pcre2 taskset -c 0 "$D" secrets --engine pcre2 "$W/corpus" -oJ "$W/pcre2.jsonl")
 r3=$(run rg-1core taskset -c 0 rg -i -l -a --no-ignore --hidden -j1 -f "$W/patterns" "$W/corpus")
 r4=$(run rg-2cores rg -i -l -a --no-ignore --hidden -f "$W/patterns" "$W/corpus")
 for r in "$r1" "$r2" "$r3" "$r4"; do
