@@ -7,7 +7,9 @@
 
 int cred_stage_prepare(struct cred_stage *cs, struct cred_db *db, struct dm_err *e)
 {
-	return cred_db_load(db, cs->db ? cs->db : DORMANT_DATADIR "/credentials.csv", e);
+	int r = cred_db_load(db, cs->db ? cs->db : DORMANT_DATADIR "/credentials.csv", e);
+	if (r < 0) return r;
+	return cred_db_load_forms(db, DORMANT_DATADIR "/login-forms.csv", e);
 }
 
 static void append(char *id, size_t len, const char *w)

@@ -86,6 +86,12 @@ static void check_service(const struct run *R, struct host_state *h, const struc
 		res->attempts++;
 		snprintf(res->method, sizeof(res->method), "%s", o.method);
 		if (o.r == AUTH_OK) DONE(CRED_ANONYMOUS, "%s", o.detail);
+		/* an open page: a device whose login is a web form, by what it was identified as */
+		if (o.r == AUTH_NOAUTH && !strcmp(p->name, "http") && (t.form = cred_db_form(R->db, sv->identity))) {
+			attempt(R, h, p, &t, NULL, NULL, &o, &took);
+			res->attempts++;
+			snprintf(res->method, sizeof(res->method), "form");
+		}
 		if (o.r == AUTH_NOAUTH) DONE(CRED_NO_LOGIN, "%s", o.detail);
 		if (o.r == AUTH_ERROR) DONE(CRED_ERROR, "%s", o.detail);
 		if (o.r == AUTH_LOCKED) DONE(CRED_LOCKOUT, "%s", o.detail);

@@ -3,6 +3,7 @@
  * credentials on its own connection; the answer goes on a second one. */
 #include "creds/login.h"
 #include "creds/sock.h"
+#include "creds/cred-db.h"
 #include "base/util.h"
 #include <ctype.h>
 #include <errno.h>
@@ -198,12 +199,191 @@ static void attempt(const struct login_target *t, bool rtsp, const char *user, c
 	csock_close(&s);
 }
 
+/* ---- web login forms ---- */
+
+/* One request on its own connection (Connection: close); the whole reply, up to 64 KiB. */
+static int fetch(const struct login_target *t, const char *req, struct buf *out)
+{
+	struct csock s;
+	int r = csock_connect(&s, &t->ip, t->port, t->tls, t->timeout);
+	if (r < 0) return r;
+	if ((r = csock_send(&s, req, strlen(req))) == 0) r = csock_read_until(&s, out, NULL, 65536, t->timeout);
+	csock_close(&s);
+	if (r < 0) return r;
+	return out->len >= 12 && !strncmp(out->data, "HTTP/1.", 7) ? atoi(out->data + 9) : -EPROTO;
+}
+
+/* The value of attribute name inside one tag [p, end). */
+static void attr(const char *p, const char *end, const char *name, char *out, size_t len)
+{
+	out[0] = 0;
+	size_t nl = strlen(name);
+	for (const char *q = p; q && q < end && (q = strcasestr(q, name)) && q < end; q += nl) {
+		if (!isspace((unsigned char)q[-1]) || (q[nl] != '=' && q[nl] != ' ')) continue;
+		const char *v = q + nl;
+		while (*v == ' ' || *v == '=') v++;
+		char quote = *v == '"' || *v == '\'' ? *v++ : 0;
+		size_t n = 0;
+		while (v + n < end && v[n] && (quote ? v[n] != quote : !isspace((unsigned char)v[n]) && v[n] != '>')) n++;
+		snprintf(out, len, "%.*s", (int)MIN(n, len - 1), v);
+		return;
+	}
+}
+
+static void url_encode(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (isalnum(c) || strchr("-._~", c)) buf_putc(b, (char)c);
+		else buf_printf(b, "%%%02X", c);
+	}
+}
+
+struct form_page {
+	char action[256], user[64], pass[64], cookie[512];
+	struct buf hidden;      /* name=value& pairs of hidden inputs, encoded */
+	bool has_password;
+};
+
+/* Reads the login page: its form's action, user and password fields, the
+ * hidden inputs (tokens) and the cookies to send back. */
+static void read_page(const char *page, const struct login_form *f, struct form_page *fp)
+{
+	memset(fp, 0, sizeof(*fp));
+	const char *body = strstr(page, "\r\n\r\n");
+	for (const char *c = page; (c = strcasestr(c, "\nSet-Cookie:")) && (!body || c < body); c += 12) {
+		const char *v = c + 12;
+		while (*v == ' ') v++;
+		size_t n = strcspn(v, ";\r\n"), L = strlen(fp->cookie);
+		if (L + n + 3 < sizeof(fp->cookie))
+			snprintf(fp->cookie + L, sizeof(fp->cookie) - L, "%s%.*s", L ? "; " : "", (int)n, v);
+	}
+	const char *form = strcasestr(page, "<form");
+	const char *form_end = form ? strchr(form, '>') : NULL;
+	if (form_end) attr(form, form_end, "action", fp->action, sizeof(fp->action));
+	char last_text[64] = "";
+	for (const char *in = form ? form : page; (in = strcasestr(in, "<input")); in += 6) {
+		const char *end = strchr(in, '>');
+		if (!end) break;
+		char type[24], name[64], value[128];
+		attr(in, end, "type", type, sizeof(type));
+		attr(in, end, "name", name, sizeof(name));
+		attr(in, end, "value", value, sizeof(value));
+		if (!name[0]) continue;
+		if (!strcasecmp(type, "password")) {
+			fp->has_password = true;
+			if (!fp->pass[0]) snprintf(fp->pass, sizeof(fp->pass), "%s", name);
+			if (!fp->user[0]) snprintf(fp->user, sizeof(fp->user), "%s", last_text);
+		} else if (!strcasecmp(type, "hidden")) {
+			url_encode(&fp->hidden, name);
+			buf_putc(&fp->hidden, '=');
+			url_encode(&fp->hidden, value);
+			buf_putc(&fp->hidden, '&');
+		} else if (!type[0] || !strcasecmp(type, "text") || !strcasecmp(type, "email")) {
+			snprintf(last_text, sizeof(last_text), "%s", name);
+		}
+	}
+	/* the table's own names win over what the page suggests */
+	if (f->action[0]) snprintf(fp->action, sizeof(fp->action), "%s", f->action);
+	if (f->user_field[0]) snprintf(fp->user, sizeof(fp->user), "%s", f->user_field);
+	if (f->pass_field[0]) snprintf(fp->pass, sizeof(fp->pass), "%s", f->pass_field);
+	if (!fp->action[0] || fp->action[0] == '#') snprintf(fp->action, sizeof(fp->action), "/");
+}
+
+static void form_login(const struct login_target *t, const char *user, const char *pass, struct login_out *o)
+{
+	char host[IPADDR_STRLEN], req[4096];
+	struct buf page = BUF_INIT, reply = BUF_INIT, body = BUF_INIT;
+	struct form_page fp = { 0 };
+	ipaddr_fmt(&t->ip, host, sizeof(host));
+	snprintf(o->method, sizeof(o->method), "form");
+	snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: close\r\n\r\n", host);
+	int st = fetch(t, req, &page);
+	if (st < 0) {
+		o->r = AUTH_ERROR;
+		snprintf(o->detail, sizeof(o->detail), "login page: %s", strerror(-st));
+		goto out;
+	}
+	buf_release(&fp.hidden);
+	read_page(page.data, t->form, &fp);
+	if (!user) { /* the anonymous check: is there a login form at all? */
+		o->r = fp.has_password && fp.pass[0] ? AUTH_FAIL : AUTH_NOAUTH;
+		snprintf(o->detail, sizeof(o->detail), fp.has_password ? "login form (%s)" : "no login form on the page", fp.action);
+		goto out;
+	}
+	if (!fp.pass[0] || !fp.user[0]) {
+		o->r = AUTH_ERROR;
+		snprintf(o->detail, sizeof(o->detail), "no user and password fields in the login form");
+		goto out;
+	}
+	buf_append(&body, fp.hidden.data ? fp.hidden.data : "", fp.hidden.len);
+	url_encode(&body, fp.user);
+	buf_putc(&body, '=');
+	url_encode(&body, user);
+	buf_putc(&body, '&');
+	url_encode(&body, fp.pass);
+	buf_putc(&body, '=');
+	url_encode(&body, pass);
+	snprintf(req, sizeof(req), "POST %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: close\r\n"
+		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n%s%s%s\r\n%s",
+		 fp.action[0] == '/' ? "" : "/", fp.action, host, body.len, fp.cookie[0] ? "Cookie: " : "", fp.cookie,
+		 fp.cookie[0] ? "\r\n" : "", body.data ? body.data : "");
+	st = fetch(t, req, &reply);
+	if (st < 0) {
+		o->r = AUTH_ERROR;
+		snprintf(o->detail, sizeof(o->detail), "posting the form: %s", strerror(-st));
+		goto out;
+	}
+	login_said(o, "", reply.data);
+	const char *loc = strcasestr(reply.data, "\nLocation:");
+	char where[160] = "";
+	if (loc) snprintf(where, sizeof(where), "%.*s", (int)MIN(strcspn(loc + 10, "\r\n"), sizeof(where) - 1), loc + 10);
+	if (st == 423 || st == 429 || strcasestr(reply.data, "locked") || strcasestr(reply.data, "too many"))
+		o->r = AUTH_LOCKED;
+	else if (t->form->failure_re && cred_re_find(t->form->failure_re, reply.data))
+		o->r = AUTH_FAIL;
+	else if (st >= 300 && st < 400)
+		o->r = where[0] && !strcasestr(where, "login") && !strcasestr(where, "error") ? AUTH_OK : AUTH_FAIL;
+	else if (st >= 200 && st < 300)
+		o->r = strcasestr(reply.data, "type=\"password\"") || strcasestr(reply.data, "type=password") ? AUTH_FAIL : AUTH_OK;
+	else o->r = st == 401 || st == 403 ? AUTH_FAIL : AUTH_ERROR;
+out:
+	buf_release(&fp.hidden);
+	buf_release(&page);
+	buf_release(&reply);
+	buf_release(&body);
+}
+
 void login_http(const struct login_target *t, const char *user, const char *pass, struct login_out *o)
 {
-	attempt(t, false, user, pass, o);
+	if (t->form) form_login(t, user, pass, o);
+	else attempt(t, false, user, pass, o);
 }
 
 void login_rtsp(const struct login_target *t, const char *user, const char *pass, struct login_out *o)
 {
 	attempt(t, true, user, pass, o);
+}
+
+/* The parsers above on one reply, as the checks would meet it: the status
+ * and challenge (answered as Digest or Basic would be), and the login form.
+ * For the fuzz target; returns the status or -1. */
+int login_http_inspect(const char *reply, char *out, size_t len)
+{
+	static const struct login_form any = { .vendor = "fuzz" };
+	struct form_page fp;
+	char auth[1024], scheme[16] = "";
+	int status = strlen(reply) < 12 || (strncmp(reply, "HTTP/1.", 7) && strncmp(reply, "RTSP/1.", 7)) ? -1 : atoi(reply + 9);
+	const char *w = strcasestr(reply, "\nWWW-Authenticate:");
+	char www[512] = "";
+	if (w) {
+		w += 18;
+		while (*w == ' ') w++;
+		snprintf(www, sizeof(www), "%.*s", (int)MIN(strcspn(w, "\r\n"), sizeof(www) - 1), w);
+		authorization(www, "GET", "/", "admin", "12345", auth, sizeof(auth), scheme, sizeof(scheme));
+	}
+	read_page(reply, &any, &fp);
+	snprintf(out, len, "%d %s %s %s %s", status, scheme, fp.action, fp.user, fp.pass);
+	buf_release(&fp.hidden);
+	return status;
 }

@@ -5,11 +5,14 @@
 #include <stdint.h>
 #include "net/addr.h"
 
+struct login_form;
+
 struct login_target {
 	struct ipaddr ip;
 	uint16_t port;
 	bool tls;
 	double timeout;      /* per wait, seconds */
+	const struct login_form *form; /* http: log in through this web form instead of Basic/Digest */
 };
 
 enum auth {
@@ -49,3 +52,5 @@ void login_mqtt(const struct login_target *t, const char *user, const char *pass
 void login_redis(const struct login_target *t, const char *user, const char *pass, struct login_out *o);
 /* "what the service said": the first line of text, printable, for detail. */
 void login_said(struct login_out *o, const char *prefix, const char *text);
+/* The HTTP/RTSP reply parsers on one reply (the fuzz target's entry). */
+int login_http_inspect(const char *reply, char *out, size_t len);

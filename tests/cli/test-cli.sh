@@ -703,5 +703,26 @@ t_creds_safety() {
 }
 check creds_stop_at_lockout_inconclusive_and_silent_prompt t_creds_safety
 
+t_creds_form() { # a router's HTML login form: token and cookie carried, the default found, the control refused
+	local c="$OUT/creds-form" p
+	mkdir -p "$c"
+	python3 "$ROOT/tests/cli/login-peer.py" form 18960 >"$c/peer.log" 2>/dev/null & p=$!
+	sleep 1
+	"$D" creds 127.0.0.1 -p 18960 --db "$c/db" --login-delay 0.1 --login-timeout 2 -oJ "$c/o.jsonl" >"$c/out" 2>&1
+	local rc=$?
+	kill $p 2>/dev/null; wait $p 2>/dev/null
+	[ $rc = 0 ] || { cat "$c/out"; return 1; }
+	grep -Eq '127.0.0.1:18960/tcp +http +default-credentials +4 tries' "$c/out" || { cat "$c/out"; return 1; }
+	[ "$(tr '\n' ' ' <"$c/peer.log")" = "post refused post ok " ] || { cat "$c/peer.log"; return 1; }
+	python3 - "$c/o.jsonl" <<'PY'
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1]) if '"finding"' in l]
+assert len(f) == 1 and f[0]["rule"] == "default-credentials", f
+e = f[0]["evidence"]
+assert e["method"] == "form" and e["user"] == "admin" and e["password"].startswith("a…(5) #"), e
+PY
+}
+check creds_web_login_form t_creds_form
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
