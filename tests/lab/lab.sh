@@ -19,7 +19,8 @@
 #                           on 80, RTSP (Digest) on 554, and a BusyBox-like telnet login on 23, all
 #                           with the vendor's default admin/12345 (root/12345 on telnet) left in place
 #   ${P}-old   198.18.0.16  outdated banners: "OpenSSH_7.7p1" on 22, "vsFTPd 2.3.4" on 21; real
-#                           OpenSSH on 2222 and lighttpd on 10080 (non-standard ports)
+#                           OpenSSH on 2222 and lighttpd on 10080 (non-standard ports; Digest login,
+#                           strong password)
 #                           7000 talks without end, 7443 accepts and stalls (hostile peers)
 #   ${P}-web also serves TLS: 443 (nginx, expired self-signed certificate), 8443 (TLS 1.0 only)
 #   ${P}-dark1 198.18.0.20, ${P}-dark2 198.18.0.21: drop every IP packet, answer only ARP
@@ -212,6 +213,14 @@ up_servers() {
 		-o ListenAddress=198.18.0.16:2222 -o PidFile="$STATE/sshd-2222.pid.d"
 	sed -e 's/198.18.0.10/198.18.0.16/; s/= 8080/= 10080/; s/lighttpd.pid.d/lighttpd-old.pid.d/' \
 		"$STATE/lighttpd.conf" >"$STATE/lighttpd-old.conf"
+	# its admin pages ask for a Digest login with a strong password (nothing in the database opens it)
+	echo "admin:Ol9-rT4!vQ2#lab" >"$STATE/old-users"
+	cat >>"$STATE/lighttpd-old.conf" <<-CONF
+	server.modules += ("mod_auth", "mod_authn_file")
+	auth.backend = "plain"
+	auth.backend.plain.userfile = "$STATE/old-users"
+	auth.require = ("/" => ("method" => "digest", "realm" => "admin", "require" => "valid-user"))
+	CONF
 	start lighttpd-old "$P-old" lighttpd -D -f "$STATE/lighttpd-old.conf"
 	# hostile devices: one that never stops talking, one that accepts and says nothing
 	start endless "$P-old" socat TCP-LISTEN:7000,bind=198.18.0.16,fork,reuseaddr EXEC:"yes HOSTILE-BANNER-WITHOUT-END"

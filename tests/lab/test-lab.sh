@@ -187,7 +187,7 @@ check vulnerable_services_ranked_with_confidence t_vulns
 t_creds() {
 	local c="$OUT/creds"
 	mkdir -p "$c"
-	in_ns "$D" creds 198.18.0.10-198.18.0.16 --db "$c/db" --login-delay 0.2 -v -oJ "$c/creds.jsonl" >"$c/out" 2>"$c/err" ||
+	in_ns "$D" creds 198.18.0.10-198.18.0.16 -p 1-10100 --db "$c/db" --login-delay 0.2 -v -oJ "$c/creds.jsonl" >"$c/out" 2>"$c/err" ||
 		{ tail -5 "$c/err"; return 1; }
 	python3 - "$c/creds.jsonl" <<'PY' || return 1
 import json, sys
@@ -202,13 +202,15 @@ assert got == want, f"got {got}\nwant {want}"
 by = {(r["ip"], r["port"]): r for r in recs if r["type"] == "finding"}
 web, rtsp, tel = by[(L + "15", 80)]["evidence"], by[(L + "15", 554)]["evidence"], by[(L + "15", 23)]["evidence"]
 assert web["method"] == "basic" and rtsp["method"] == "digest" and tel["user"] == "root", (web, rtsp, tel)
+assert not any(r["type"] == "finding" and r["port"] == 10080 for r in recs)  # the strong Digest login holds
 assert web["vendor"] == "Hikvision" and web["database_line"] > 0 and web["negative_control_refused"] is True, web
 assert web["password"].startswith("1…(5) #"), web  # first character, length, short hash
 assert by[(L + "15", 23)]["severity"] == "critical" and by[(L + "13", 6379)]["severity"] == "critical"
 PY
 	# the strong logins were tried and refused; the hostile banners ended within the timeout
 	grep -Eq '198.18.0.12:23/tcp +telnet +refused' "$c/out" && grep -Eq '198.18.0.11:22/tcp +ssh +refused' "$c/out" &&
-		grep -Eq '198.18.0.16:21/tcp +ftp +error' "$c/out" && grep -Eq '198.18.0.16:2222/tcp +ssh +refused' "$c/out" ||
+		grep -Eq '198.18.0.16:21/tcp +ftp +error' "$c/out" && grep -Eq '198.18.0.16:2222/tcp +ssh +refused' "$c/out" &&
+		grep -Eq '198.18.0.16:10080/tcp +http +refused +5 tries' "$c/out" && grep -Eq '198.18.0.12:161/udp +snmp +default-credentials.*SNMPv2c' "$c/out" ||
 		{ sed -n '/^CREDENTIALS/,$p' "$c/out"; return 1; }
 	# audit --check-credentials finds the same on the camera, stores and reports it
 	in_ns "$D" audit 198.18.0.15 --db "$c/db" --check-credentials --login-delay 0.2 -oJ "$c/audit.jsonl" --html "$c/a.html" \
