@@ -1,7 +1,7 @@
-/* Zip archives and office documents. Every size comes from what was really
- * decompressed, never from the archive's claims; a member that would pass
- * the per-member cap or the per-file expansion budget is not read (zip
- * bombs). XML is read without network, DTD loading or entity substitution,
+/* Zip archives and office documents. A member that would pass the
+ * per-member cap or the per-file expansion budget is not read (zip bombs):
+ * not at all when the archive says so, else up to the cap, since what is
+ * decompressed counts, never what the archive claims. XML is read without network, DTD loading or entity substitution,
  * and libxml2's own amplification limits stay on (XML bombs). */
 #include "creds/secret-docs.h"
 #include "creds/secret-rows.h"
@@ -27,6 +27,14 @@ static void shared_release(struct shared *sh)
 	*sh = (struct shared){ 0 };
 }
 
+static char *over_cap(struct secrets_stats *st, uint64_t *left, const char *name, uint64_t cap, const char *how)
+{
+	st->archive_limits++;
+	log_warn("secrets: %s: %s %llu bytes (a zip bomb?), not read", name, how, (unsigned long long)cap);
+	*left = 0; /* the rest of this archive is not read either */
+	return NULL;
+}
+
 /* Reads a member whole, within the caps. NULL: skipped (counted). */
 static char *member(struct secrets *s, zip_t *z, zip_uint64_t i, const char *name, size_t *len)
 {
@@ -40,7 +48,18 @@ static char *member(struct secrets *s, zip_t *z, zip_uint64_t i, const char *nam
 		return NULL;
 	}
 	uint64_t cap = MIN(o->max_member, *left);
-	size_t size = 0, alloc = 65536;
+	const char *past = "expands past";
+	zip_stat_t zs;
+	if (!zip_stat_index(z, i, 0, &zs) && (zs.valid & ZIP_STAT_SIZE)) {
+		if (zs.size > cap) {
+			zip_fclose(f);
+			return over_cap(st, left, name, cap, "says it expands to more than");
+		}
+		/* more data than the archive declares is a lie: stop there */
+		cap = zs.size;
+		past = "holds more than the declared";
+	}
+	size_t size = 0, alloc = (size_t)MIN(cap + 1, (uint64_t)65536);
 	char *b = xmalloc(alloc);
 	zip_int64_t r;
 	for (;;) {
@@ -62,11 +81,8 @@ static char *member(struct secrets *s, zip_t *z, zip_uint64_t i, const char *nam
 		return NULL;
 	}
 	if (size > cap) {
-		st->archive_limits++;
-		log_warn("secrets: %s: expands past %llu bytes (a zip bomb?), not read", name, (unsigned long long)cap);
-		*left = 0;
 		free(b);
-		return NULL;
+		return over_cap(st, left, name, cap, past);
 	}
 	*left -= size;
 	st->members++;

@@ -43,12 +43,6 @@ struct prefilter {
 	size_t tail_n;
 };
 
-const char *const *prefilter_patterns(size_t *n)
-{
-	*n = ARRAY_SIZE(patterns);
-	return patterns;
-}
-
 static bool pcre_setup(struct prefilter *pf, char *err, size_t errlen)
 {
 	char all[1024] = "";

@@ -21,5 +21,3 @@ const char *prefilter_engine_name(const struct prefilter *pf);
 void prefilter_begin(struct prefilter *pf);
 void prefilter_feed(struct prefilter *pf, const char *p, size_t n);
 bool prefilter_end(struct prefilter *pf);
-/* The patterns, for a peer (ripgrep) to run the same search: one per line. */
-const char *const *prefilter_patterns(size_t *n);

@@ -201,6 +201,15 @@ b = io.BytesIO()
 with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("zeros.txt", b"\0" * (300 << 20))   # 300 MB of zeros: past the member cap
 w("hostile/bomb.zip", b.getvalue())
+# the same, but both headers claim 1000 bytes: what is decompressed must count
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("zeros.txt", b"\0" * (100 << 20))
+liar = bytearray(b.getvalue())
+for sig, at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+    o = liar.find(sig)
+    liar[o + at:o + at + 4] = (1000).to_bytes(4, "little")
+w("hostile/liar.zip", bytes(liar))
 lol = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
     f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)) + ']>'
 b = io.BytesIO()
