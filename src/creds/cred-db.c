@@ -25,6 +25,15 @@ static int put(char *dst, size_t len, const char *v, const char *what, const cha
 	return 0;
 }
 
+static int compile(const char *pat, void **re, const char *path, size_t line, const char *what, struct dm_err *e)
+{
+	int err;
+	PCRE2_SIZE off;
+	*re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err, &off, NULL);
+	if (!*re) return dm_fail(e, DM_EINPUT, "%s: line %zu: %s \"%s\" is not a valid expression (at %zu)", path, line, what, pat, (size_t)off);
+	return 0;
+}
+
 int cred_db_load(struct cred_db *db, const char *path, struct dm_err *e)
 {
 	struct buf b = BUF_INIT;
@@ -67,16 +76,7 @@ int cred_db_load(struct cred_db *db, const char *path, struct dm_err *e)
 				    path, c.line, x->proto);
 			break;
 		}
-		if (x->match[0]) {
-			int err;
-			PCRE2_SIZE off;
-			x->re = pcre2_compile((PCRE2_SPTR)x->match, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err, &off, NULL);
-			if (!x->re) {
-				r = dm_fail(e, DM_EINPUT, "%s: line %zu: match \"%s\" is not a valid expression (at %zu)", path,
-					    c.line, x->match, (size_t)off);
-				break;
-			}
-		}
+		if (x->match[0] && (r = compile(x->match, &x->re, path, c.line, "match", e)) < 0) break;
 		db->n++;
 	}
 	if (r >= 0 && !header) r = dm_fail(e, DM_EINPUT, "%s: no header row (vendor,match,protocol,user,password,source)", path);
@@ -113,15 +113,6 @@ bool cred_re_find(void *re, const char *s)
 static bool fits(const struct cred_entry *x, const char *identity)
 {
 	return cred_re_find(x->re, identity);
-}
-
-static int compile(const char *pat, void **re, const char *path, size_t line, const char *what, struct dm_err *e)
-{
-	int err;
-	PCRE2_SIZE off;
-	*re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err, &off, NULL);
-	if (!*re) return dm_fail(e, DM_EINPUT, "%s: line %zu: %s \"%s\" is not a valid expression (at %zu)", path, line, what, pat, (size_t)off);
-	return 0;
 }
 
 static const char *const form_columns[] = { "vendor", "match", "action", "user_field", "pass_field", "failure", "source" };

@@ -95,7 +95,7 @@ static void test_cred_db(void)
 	fputs("vendor,match,protocol,user,password,source\nX,(unclosed,http,a,b,c\n", f);
 	fclose(f);
 	CHECK(cred_db_load(&db, path, &e) < 0);
-	CHECK(strstr(e.msg, "line 2") != NULL);
+	CHECK(strstr(e.msg, "line 2: match \"(unclosed\" is not a valid expression") != NULL);
 	unlink(path);
 }
 
