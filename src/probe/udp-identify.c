@@ -2,6 +2,7 @@
  * UPnP devices (SSDP), ONVIF cameras (WS-Discovery), mDNS responders, NTP
  * and DNS servers. */
 #include "probe/services.h"
+#include "base/redact.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <stdio.h>
@@ -34,7 +35,10 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 		if (snmp_parse_response(data, len, &v) < 0) return false;
 		snprintf(o->name, sizeof(o->name), "snmp");
 		o->anonymous = true;
-		snprintf(o->info, sizeof(o->info), "community \"%s\" answers; sysObjectID %s", v.community,
+		/* a community is a password: outputs name it redacted (DESIGN.md, Safety) */
+		char community[64];
+		redact_fmt(v.community, strlen(v.community), community, sizeof(community));
+		snprintf(o->info, sizeof(o->info), "community %s answers; sysObjectID %s", community,
 			 v.sys_object_id[0] ? v.sys_object_id : "?");
 		svc_set_banner(&s, (const uint8_t *)v.sys_descr, strlen(v.sys_descr));
 		svc_evidence(&s, "snmp.sys_description", v.sys_descr, strlen(v.sys_descr));

@@ -222,7 +222,9 @@ PY
 	# no password of the database that opened a lab device appears in any output
 	local f
 	for f in out err creds.jsonl aout aerr audit.jsonl a.html a.csv stored.html stored.jsonl dump.sql; do
-		if grep -Pq '(?<![0-9A-Za-z])12345(?![0-9])|not-the-default' "$c/$f"; then echo "password in $f"; grep -Po '.{30}12345.{10}' "$c/$f" | head -3; return 1; fi
+		if grep -Pq '(?<![0-9A-Za-z])12345(?![0-9])|not-the-default|"public\\?"' "$c/$f"; then
+			echo "password in $f"; grep -Po '.{30}(12345|not-the-default|"public).{10}' "$c/$f" | head -3; return 1
+		fi
 	done
 }
 check credential_checks_find_exactly_the_planted_defaults t_creds
