@@ -1,8 +1,9 @@
 /* Zip archives and office documents. A member that would pass the
  * per-member cap or the per-file expansion budget is not read (zip bombs):
  * not at all when the archive says so, else up to the cap, since what is
- * decompressed counts, never what the archive claims. XML is read without network, DTD loading or entity substitution,
- * and libxml2's own amplification limits stay on (XML bombs). */
+ * decompressed counts, never what the archive claims. XML is read without
+ * network, DTD loading or entity substitution, and libxml2's own
+ * amplification limits stay on (XML bombs). */
 #include "creds/secret-docs.h"
 #include "creds/secret-rows.h"
 #include "base/log.h"
