@@ -106,9 +106,9 @@ static void present_build(struct asset_view *v)
 	if (v->n_present) qsort(v->present, v->n_present, sizeof(*v->present), cmp_host_ptr);
 }
 
-static int view_build(struct asset_view *v, const struct asset_input *in)
+static int view_build(struct asset_view *v, const struct asset_input *in, struct dm_err *e)
 {
-	*v = (struct asset_view){ .in = in };
+	*v = (struct asset_view){ .in = in, .e = e };
 	if (in->inv && in->inv->n) {
 		v->n_inv = in->inv->n;
 		v->by_mac = xcalloc(in->inv->n, sizeof(*v->by_mac));
@@ -120,14 +120,14 @@ static int view_build(struct asset_view *v, const struct asset_input *in)
 	present_build(v);
 	double first, last;
 	int r;
-	if (!in->store || (r = store_flow_coverage(in->store, &first, &last)) == 0) return 0;
+	if (!in->store || (r = store_flow_coverage(in->store, &first, &last, e)) == 0) return 0;
 	if (r < 0) return r;
 	v->win_to = last;
 	v->win_from = last - in->cfg->window_days * 86400;
 	v->covered_days = (last - (first > v->win_from ? first : v->win_from)) / 86400;
 	struct use_vec h = { 0 }, p = { 0 };
-	if ((r = store_flow_host_use(in->store, v->win_from, v->win_to, keep_use, &h)) < 0 ||
-	    (r = store_flow_port_use(in->store, v->win_from, v->win_to, keep_use, &p)) < 0) {
+	if ((r = store_flow_host_use(in->store, v->win_from, v->win_to, keep_use, &h, e)) < 0 ||
+	    (r = store_flow_port_use(in->store, v->win_from, v->win_to, keep_use, &p, e)) < 0) {
 		free(h.v);
 		free(p.v);
 		return r;
@@ -439,10 +439,11 @@ static void port_exposure(const struct asset_view *v, struct exposure *ex)
 	*ex = (struct exposure){ e, m, v->have_flows };
 }
 
-int analyze_assets(const struct asset_input *in, const char *only, struct findings *out, struct exposure *ex)
+int analyze_assets(const struct asset_input *in, const char *only, struct findings *out, struct exposure *ex,
+		   struct dm_err *e)
 {
 	struct asset_view v;
-	int r = view_build(&v, in);
+	int r = view_build(&v, in, e);
 	size_t from = out->n;
 	for (size_t i = 0; i < asset_rules_count && r == 0; i++) {
 		if (only && !list_has(only, asset_rules[i].id)) continue;

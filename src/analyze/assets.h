@@ -31,6 +31,7 @@ struct asset_input {
  * the use of each host and port in the usage window. */
 struct asset_view {
 	const struct asset_input *in;
+	struct dm_err *e;                /* where a store error's sentence goes (may be NULL) */
 	size_t n_inv;                    /* register entries; 0: no ownership rules */
 	const struct inv_entry **by_mac; /* those with a MAC, by MAC */
 	size_t n_mac;
@@ -72,7 +73,8 @@ struct exposure {
  * decommissioned, expired, unregistered or idle host's unused ports, and an
  * unexpected service's unused port. ex (may be NULL) gets the exposure
  * against use per port, from the same reading of the store. */
-int analyze_assets(const struct asset_input *in, const char *only, struct findings *out, struct exposure *ex);
+int analyze_assets(const struct asset_input *in, const char *only, struct findings *out, struct exposure *ex,
+		   struct dm_err *e);
 
 /* The register's row for the host: by address, else by MAC (*by_mac set),
  * the MAC from the scan or else from the address's DHCP lease. */

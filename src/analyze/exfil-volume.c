@@ -71,7 +71,8 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 	double top = 0;
 	for (size_t i = 0; i < now.n; i++) top = fmax(top, now.up[i]);
 	if (top >= MIN_BYTES && in->store) /* history only for hosts that could be judged */
-		store_flow_host_hourly_up(in->store, &r0->src, fs->first - HISTORY_DAYS * 86400.0, fs->first, on_history, &h);
+		store_flow_host_hourly_up(in->store, &r0->src, fs->first - HISTORY_DAYS * 86400.0, fs->first, on_history, &h,
+					  NULL);
 	size_t hist = h.n;
 	for (size_t i = 0; i < now.n && top >= MIN_BYTES; i++) hours_add(&h, now.hour[i], now.up[i]);
 	free(now.hour);

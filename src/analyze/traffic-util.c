@@ -119,7 +119,7 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 {
 	const struct flowset *fs = in->flows;
 	double window = in->cfg->window_days * 86400, begin = fs->first, s_first, s_last;
-	if (in->store && store_flow_coverage(in->store, &s_first, &s_last) == 1 && s_first < begin) begin = s_first;
+	if (in->store && store_flow_coverage(in->store, &s_first, &s_last, NULL) == 1 && s_first < begin) begin = s_first;
 	struct act *a = xmalloc((2 * fs->n + 1) * sizeof(*a));
 	size_t n = 0, nw = 0, cap = 0;
 	for (size_t i = 0; i < fs->n; i++) {
@@ -137,7 +137,7 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 		double stored;
 		/* the store can only shorten a silence that is long enough without it */
 		if (in->store && a[i].start - begin >= window &&
-		    store_flow_host_last_active(in->store, &a[i].host, a[i].start, &stored) == 1) {
+		    store_flow_host_last_active(in->store, &a[i].host, a[i].start, &stored, NULL) == 1) {
 			last = stored;
 			never = false;
 		}

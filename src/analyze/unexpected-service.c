@@ -95,7 +95,7 @@ static int database_reach(const struct asset_view *v, const struct host_entry *h
 	struct user_clients uc = { .cfg = cfg, .list = BUF_INIT };
 	int r;
 	if (v->have_flows && (r = store_flow_port_clients(v->in->store, &h->h.ip, (uint8_t)p->proto, p->port, v->win_from,
-							   v->win_to, on_client, &uc)) < 0) {
+							   v->win_to, on_client, &uc, v->e)) < 0) {
 		buf_release(&uc.list);
 		return r;
 	}

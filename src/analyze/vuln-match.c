@@ -126,7 +126,8 @@ static int on_info(void *ctx, const struct vuln_info *v)
 	return 0;
 }
 
-static int product_cands(struct vuln_matcher *m, const char *vendor, const char *product, struct product_entry **ret)
+static int product_cands(struct vuln_matcher *m, const char *vendor, const char *product, struct product_entry **ret,
+			 struct dm_err *e)
 {
 	char key[260];
 	snprintf(key, sizeof(key), "%.127s:%.127s", vendor, product);
@@ -142,13 +143,13 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 	m->cache->products[b] = pe;
 	void *ctx[2] = { pe, m->cache };
 	m->queries++;
-	int r = store_vuln_by_product(m->st, vendor, product, on_info, ctx);
+	int r = store_vuln_by_product(m->st, vendor, product, on_info, ctx, e);
 	/* CVE 5 records without a vendor are indexed under "*". */
 	if (m->vendorless < 0) {
 		char flag[8];
-		m->vendorless = store_vuln_meta_get(m->st, "index.vendorless", flag, sizeof(flag)) == 1;
+		m->vendorless = store_vuln_meta_get(m->st, "index.vendorless", flag, sizeof(flag), NULL) == 1;
 	}
-	if (r >= 0 && m->vendorless) r = store_vuln_by_product(m->st, "*", product, on_info, ctx);
+	if (r >= 0 && m->vendorless) r = store_vuln_by_product(m->st, "*", product, on_info, ctx, e);
 	*ret = pe;
 	if (r < 0) return r;
 	struct cpe named;
@@ -226,7 +227,7 @@ static void subject_key(const struct vsubject *s, const char *distro, enum confi
 }
 
 int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro, enum confidence min,
-	       struct vuln_hit **ret, size_t *ret_n)
+	       struct vuln_hit **ret, size_t *ret_n, struct dm_err *e)
 {
 	struct buf kb = BUF_INIT;
 	subject_key(s, distro, min, &kb);
@@ -246,7 +247,7 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 	int r = 0;
 	for (size_t i = 0; i < nn && r == 0; i++) {
 		struct product_entry *pe;
-		if ((r = product_cands(m, names[i].vendor, names[i].product, &pe)) < 0) break;
+		if ((r = product_cands(m, names[i].vendor, names[i].product, &pe, e)) < 0) break;
 		struct vsubject as = *s;
 		_Static_assert(sizeof(as.cpe.v[0]) == sizeof(names[0].vendor), "same attribute size");
 		memcpy(as.cpe.v[CPE_VENDOR], names[i].vendor, sizeof(as.cpe.v[CPE_VENDOR]));

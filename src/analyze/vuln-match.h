@@ -32,9 +32,9 @@ void vuln_matcher_release(struct vuln_matcher *m);
 /* Hits for one subject, ranked (KEV with ransomware use, KEV, public
  * exploit, EPSS, CVSS). distro: the banner shows a distribution build
  * (text says which). *ret stays valid until the matcher is released or
- * used again. */
+ * used again. A store error's sentence goes to e. */
 int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro, enum confidence min,
-	       struct vuln_hit **ret, size_t *ret_n);
+	       struct vuln_hit **ret, size_t *ret_n, struct dm_err *e);
 /* A distribution's package revision in a banner or version ("Debian-2+deb12u3",
  * "Ubuntu-4ubuntu0.3", ".el9"): the text found, or NULL. */
 const char *vuln_distro_marker(const char *text, char *out, size_t n);

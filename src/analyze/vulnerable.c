@@ -180,7 +180,8 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 	buf_release(&t);
 }
 
-int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min, struct findings *out)
+int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min, struct findings *out,
+		       struct dm_err *e)
 {
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *he = &rs->hosts[i];
@@ -203,7 +204,7 @@ int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum 
 			const char *distro = vuln_distro_marker(text, dbuf, sizeof(dbuf));
 			struct vuln_hit *h;
 			size_t n;
-			int r = vuln_match(m, &s, distro, min, &h, &n);
+			int r = vuln_match(m, &s, distro, min, &h, &n, e);
 			if (r < 0) {
 				free(plat);
 				return r;

@@ -30,11 +30,10 @@ int audit_join_ingest(struct audit_join *aj, struct store *st, const char *dbpat
 {
 	int r;
 	if (aj->have_inventory_file) {
-		if ((r = store_inventory_replace(st, &aj->inv, aj->inventory, now_real())) < 0)
-			return dm_fail(e, r, "--db %s: %s", dbpath, store_errmsg(st));
+		if ((r = store_inventory_replace(st, &aj->inv, aj->inventory, now_real(), e)) < 0) return r;
 		log_info("audit: asset register: %zu entries from %s", aj->inv.n, aj->inventory);
-	} else if ((r = store_inventory_load(st, &aj->inv)) < 0) {
-		return dm_fail(e, r, "--db %s: %s", dbpath, store_errmsg(st));
+	} else if ((r = store_inventory_load(st, &aj->inv, e)) < 0) {
+		return r;
 	} else if (!aj->inv.n) {
 		log_info("audit: no asset register ('--inventory FILE' or 'dormant inventory import'): "
 			 "unregistered, decommissioned and expired devices are not judged");
@@ -65,11 +64,10 @@ int audit_join_analyze(struct audit_join *aj, struct store *st, const struct res
 	struct asset_input in = { .cfg = &aj->cfg, .scan = rs, .inv = &aj->inv, .store = st, .now = now_real(),
 				  .leases = &aj->leases, .targets = aj->targets, .vantage = aj->vantage };
 	int r;
-	if ((r = store_read_begin(st)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
-	r = analyze_assets(&in, NULL, out, ex);
-	store_read_end(st);
-	if (r < 0) return dm_fail(e, r, "join rules: %s", store_errmsg(st));
-	return 0;
+	if ((r = store_read_begin(st, e)) < 0) return r;
+	r = analyze_assets(&in, NULL, out, ex, e);
+	store_read_end(st, NULL);
+	return r < 0 ? r : 0;
 }
 
 void audit_join_release(struct audit_join *aj)

@@ -5,6 +5,7 @@
 #include "model/rundiff.h"
 #include "report/report-diff.h"
 #include "store/store.h"
+#include <errno.h>
 #include <string.h>
 
 enum { D_FORMAT = 1, D_DB, D_HELP };
@@ -69,19 +70,19 @@ int cmd_diff(int argc, char **argv)
 	if ((r = store_open(db, &st, &e)) < 0) goto fail;
 	for (int i = 0; i < 2; i++) {
 		struct run_info ri;
-		if (store_run_get(st, (int64_t)a.runs[i], &ri) < 0) {
-			r = dm_fail(&e, DM_EINPUT, "run %llu is not in %s", (unsigned long long)a.runs[i], db);
+		if ((r = store_run_get(st, (int64_t)a.runs[i], &ri, &e)) < 0) {
+			if (r == -ENOENT)
+				r = dm_fail(&e, DM_EINPUT, "run %llu is not in %s", (unsigned long long)a.runs[i], db);
 			goto fail;
 		}
-		if ((r = store_load_results(st, (int64_t)a.runs[i], &rs[i])) < 0) goto fail;
+		if ((r = store_load_results(st, (int64_t)a.runs[i], &rs[i], &e)) < 0) goto fail;
 		resultset_sort(&rs[i]);
 	}
 	struct rundiff d;
 	rundiff_compute(&rs[0], &rs[1], &d);
 	for (int i = 0; i < 2; i++)
-		if ((r = store_load_findings(st, (int64_t)a.runs[i], &fs[i])) < 0) {
+		if ((r = store_load_findings(st, (int64_t)a.runs[i], &fs[i], &e)) < 0) {
 			rundiff_release(&d);
-			r = dm_fail(&e, r, "%s: %s", db, store_errmsg(st));
 			goto fail;
 		}
 	rundiff_findings(&fs[0], &fs[1], &rs[1], &d);

@@ -127,21 +127,16 @@ int cmd_inventory(int argc, char **argv)
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
 	if (!strcmp(sub, "import")) {
-		if ((r = store_inventory_load(st, &old)) < 0 ||
-		    (r = store_inventory_replace(st, &inv, a.pos[1], now_real())) < 0) {
-			r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
+		if ((r = store_inventory_load(st, &old, &e)) < 0 ||
+		    (r = store_inventory_replace(st, &inv, a.pos[1], now_real(), &e)) < 0)
 			goto fail;
-		}
 		size_t by[4] = { 0 };
 		for (size_t i = 0; i < inv.n; i++) by[inv.v[i].status]++;
 		if (log_level >= LOG_INFO)
 			printf("%zu assets from %s (%zu active, %zu test, %zu spare, %zu decommissioned); the register had %zu\n",
 			       inv.n, a.pos[1], by[INV_ACTIVE], by[INV_TEST], by[INV_SPARE], by[INV_DECOMMISSIONED], old.n);
 	} else {
-		if ((r = store_inventory_load(st, &inv)) < 0) {
-			r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
-			goto fail;
-		}
+		if ((r = store_inventory_load(st, &inv, &e)) < 0) goto fail;
 		list(&inv, a.json);
 	}
 	goto out;

@@ -69,7 +69,7 @@ static int audit_extras(struct store *st, const struct run_info *ri, struct resu
 	int r;
 	site_config_defaults(&x->cfg);
 	if (config && (r = site_config_load(&x->cfg, config, e)) < 0) return r;
-	if ((r = store_inventory_load(st, &x->inv)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	if ((r = store_inventory_load(st, &x->inv, e)) < 0) return r;
 	m->n_assets = assets_rank(rs, fs, &x->assets);
 	m->assets = x->assets;
 	m->inv = &x->inv;
@@ -78,11 +78,11 @@ static int audit_extras(struct store *st, const struct run_info *ri, struct resu
 	/* exposure against use: no rule runs (""), only the view of the stored traffic */
 	struct asset_input in = { .cfg = &x->cfg, .scan = rs, .store = st, .now = ri->finished ? ri->finished : ri->started };
 	struct findings none = { 0 };
-	if ((r = store_read_begin(st)) < 0) return dm_fail(e, r, "%s", store_errmsg(st));
-	r = analyze_assets(&in, "", &none, &x->exposure);
-	store_read_end(st);
+	if ((r = store_read_begin(st, e)) < 0) return r;
+	r = analyze_assets(&in, "", &none, &x->exposure, e);
+	store_read_end(st, NULL);
 	findings_release(&none);
-	if (r < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	if (r < 0) return r;
 	m->exposure = x->exposure.v;
 	m->n_exposure = x->exposure.n;
 	m->exposure_judged = x->exposure.judged;
@@ -119,10 +119,7 @@ int cmd_report(int argc, char **argv)
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(db, &st, &e)) < 0) goto fail;
-	if ((r = store_runs_list(st, &runs, &n)) < 0) {
-		r = dm_fail(&e, r, "%s", store_errmsg(st));
-		goto fail;
-	}
+	if ((r = store_runs_list(st, &runs, &n, &e)) < 0) goto fail;
 	if (a.list) {
 		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS", "OPEN", "ARGS");
 		for (size_t i = 0; i < n; i++) {
@@ -147,10 +144,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (strcmp(ri->status, "done"))
 		log_warn("report: run %lld is %s: it saved no results", (long long)ri->id, ri->status);
-	if ((r = store_load_results(st, ri->id, &rs)) < 0 || (r = store_load_findings(st, ri->id, &fs)) < 0) {
-		r = dm_fail(&e, r, "%s", store_errmsg(st));
+	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 || (r = store_load_findings(st, ri->id, &fs, &e)) < 0)
 		goto fail;
-	}
 	resultset_sort(&rs);
 	uint64_t targets = 0;
 	struct report_meta m = { .command = ri->kind, .args = ri->args, .start = ri->started,

@@ -343,7 +343,7 @@ static int write_outputs(struct scan_args *a, const struct resultset *rs, const 
 static int match_vulnerabilities(struct store *st, const struct resultset *rs, enum confidence min, bool audit,
 				 struct findings *fs, struct dm_err *e)
 {
-	if (store_vuln_any(st) <= 0) {
+	if (store_vuln_any(st, NULL) <= 0) {
 		if (audit) log_info("audit: no vulnerability data in the store; 'dormant vulndb import' NVD and KEV files to match services");
 		return 0;
 	}
@@ -353,7 +353,7 @@ static int match_vulnerabilities(struct store *st, const struct resultset *rs, e
 	struct vuln_matcher m;
 	vuln_matcher_init(&m, st, &al);
 	double t0 = now_mono();
-	if ((r = analyze_vulnerable(&m, rs, min, fs)) < 0) r = dm_fail(e, r, "vulnerability matching: %s", store_errmsg(st));
+	r = analyze_vulnerable(&m, rs, min, fs, e);
 	log_debug("vulnerabilities: %zu findings, %llu product lookups, %.3f s", fs->n, (unsigned long long)m.queries,
 		  now_mono() - t0);
 	vuln_matcher_release(&m);
@@ -451,16 +451,12 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	int64_t resumed_run = 0;
 	if ((r = scan_open_resume(&sc, &sink, &resumed_run, &e)) < 0) goto fail;
 	struct run_info ri;
-	if (resumed_run && store_run_get(st, resumed_run, &ri) == 0 && strcmp(ri.status, "done")) {
+	if (resumed_run && store_run_get(st, resumed_run, &ri, NULL) == 0 && strcmp(ri.status, "done")) {
 		run = resumed_run;
-		if ((r = store_run_resume(st, run)) < 0) {
-			r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
-			goto fail;
-		}
+		if ((r = store_run_resume(st, run, &e)) < 0) goto fail;
 		log_info("%s: continuing run %lld from %s (%llu results logged)", name, (long long)run, a.cfg.resume_path,
 			 (unsigned long long)sc.resume.replayed);
-	} else if ((r = store_run_begin(st, name, a.cmdline.data, now_real(), &run)) < 0) {
-		r = dm_fail(&e, r, "%s", store_errmsg(st));
+	} else if ((r = store_run_begin(st, name, a.cmdline.data, now_real(), &run, &e)) < 0) {
 		goto fail;
 	}
 	scan_set_run(&sc, run);
@@ -468,7 +464,7 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	struct stage_clock clock;
 	stage_start(&clock);
 	if (audit && (r = audit_join_ingest(&a.join, st, dbpath, run, &e)) < 0) {
-		store_run_finish(st, run, "failed", now_real());
+		store_run_finish(st, run, "failed", now_real(), NULL);
 		goto fail;
 	}
 	if (audit) stage_mark(&clock, "flows");
@@ -478,7 +474,7 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	progress_done();
 	stage_mark(&clock, "scan");
 	if (r < 0) {
-		store_run_finish(st, run, "failed", now_real());
+		store_run_finish(st, run, "failed", now_real(), NULL);
 		goto fail;
 	}
 	if (identify) {
@@ -521,11 +517,9 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 		analysed = true;
 		stage_mark(&clock, "join");
 	}
-	if ((r = store_save_results(st, run, &rs)) < 0 || (analysed && (r = store_save_findings(st, run, &fs)) < 0) ||
-	    (r = store_run_finish(st, run, "done", now_real())) < 0) {
-		r = dm_fail(&e, r, "--db %s: %s", dbpath, store_errmsg(st));
+	if ((r = store_save_results(st, run, &rs, &e)) < 0 ||
+	    (analysed && (r = store_save_findings(st, run, &fs, &e)) < 0) || (r = store_run_finish(st, run, "done", now_real(), &e)) < 0)
 		goto fail;
-	}
 	stage_mark(&clock, "save");
 	if (audit) {
 		changes_from = run_changes(st, run, name, &rs, &fs, &changes);

@@ -76,8 +76,8 @@ static int s_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
 {
 	struct import_ctx *ic = ctx;
 	enum vuln_change ch;
-	int r = store_vuln_put_cve(ic->st, c, &ch);
-	if (r < 0) return dm_fail(e, r, "%s: %s", ic->file, store_errmsg(ic->st));
+	int r = store_vuln_put_cve(ic->st, c, &ch, e);
+	if (r < 0) return r;
 	ic->added += ch == VULN_ADDED;
 	ic->updated += ch == VULN_UPDATED;
 	ic->unchanged += ch == VULN_UNCHANGED;
@@ -87,15 +87,13 @@ static int s_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
 static int s_kev(void *ctx, const struct vuln_kev *k, struct dm_err *e)
 {
 	struct import_ctx *ic = ctx;
-	int r = store_vuln_put_kev(ic->st, k);
-	return r < 0 ? dm_fail(e, r, "%s: %s", ic->file, store_errmsg(ic->st)) : 0;
+	return store_vuln_put_kev(ic->st, k, e);
 }
 
 static int s_epss(void *ctx, const struct vuln_epss *x, struct dm_err *e)
 {
 	struct import_ctx *ic = ctx;
-	int r = store_vuln_put_epss(ic->st, x);
-	return r < 0 ? dm_fail(e, r, "%s: %s", ic->file, store_errmsg(ic->st)) : 0;
+	return store_vuln_put_epss(ic->st, x, e);
 }
 
 static int s_meta(void *ctx, const char *key, const char *value, struct dm_err *e)
@@ -104,14 +102,15 @@ static int s_meta(void *ctx, const char *key, const char *value, struct dm_err *
 	if (!strcmp(key, "epss.model")) {
 		/* Scores of different EPSS models do not compare: a new model replaces them all. */
 		char old[64];
-		if (store_vuln_meta_get(ic->st, key, old, sizeof(old)) == 1 && strcmp(old, value)) {
+		int r = store_vuln_meta_get(ic->st, key, old, sizeof(old), e);
+		if (r < 0) return r;
+		if (r == 1 && strcmp(old, value)) {
 			snprintf(ic->epss_replaced[0], sizeof(ic->epss_replaced[0]), "%s", old);
 			snprintf(ic->epss_replaced[1], sizeof(ic->epss_replaced[1]), "%.63s", value);
-			if (store_vuln_clear_epss(ic->st) < 0) return dm_fail(e, DM_ESTORE, "%s: %s", ic->file, store_errmsg(ic->st));
+			if ((r = store_vuln_clear_epss(ic->st, e)) < 0) return r;
 		}
 	}
-	int r = store_vuln_meta_set(ic->st, key, value);
-	return r < 0 ? dm_fail(e, r, "%s: %s", ic->file, store_errmsg(ic->st)) : 0;
+	return store_vuln_meta_set(ic->st, key, value, e);
 }
 
 static void on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -131,15 +130,16 @@ static int import_file(struct store *st, const char *path, struct dm_err *e)
 	struct import_ctx ic = { .st = st, .file = path, .t0 = now_mono() };
 	struct vuln_sink sink = { &ic, s_cve, s_kev, s_epss, s_meta };
 	struct feed_counts fc;
-	if (store_vuln_begin(st) < 0) return dm_fail(e, DM_ESTORE, "%s: %s", path, store_errmsg(st));
+	int r = store_vuln_begin(st, e);
+	if (r < 0) return r;
 	bool tty = isatty(2) && log_level >= LOG_INFO;
-	int r = feed_import_file(path, &sink, &fc, tty ? on_progress : NULL, &ic, e);
+	r = feed_import_file(path, &sink, &fc, tty ? on_progress : NULL, &ic, e);
 	if (tty) fprintf(stderr, "\r\033[K");
 	if (r < 0) {
-		store_vuln_end(st, false);
+		store_vuln_end(st, false, NULL);
 		return r;
 	}
-	if ((r = store_vuln_end(st, true)) < 0) return dm_fail(e, r, "%s: %s", path, store_errmsg(st));
+	if ((r = store_vuln_end(st, true, e)) < 0) return r;
 	double el = now_mono() - ic.t0;
 	if (ic.epss_replaced[0][0])
 		log_warn("vulndb: %s: EPSS model %s replaces model %s: all earlier EPSS scores were dropped", path,
@@ -271,8 +271,8 @@ static int do_lookup(struct store *st, struct vulndb_args *a, struct dm_err *e)
 	for (int i = 1; i < a->n_pos; i++) {
 		int64_t num = cve_number(a->pos[i]);
 		if (num < 0) return dm_fail(e, DM_EINPUT, "\"%s\": not a CVE id (CVE-YYYY-NNNN)", a->pos[i]);
-		int r = store_vuln_get(st, num, print_info, &a->json);
-		if (r < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+		int r = store_vuln_get(st, num, print_info, &a->json, e);
+		if (r < 0) return r;
 		if (r == 0) return dm_fail(e, DM_EEMPTY, "%s: not in the vulnerability data", a->pos[i]);
 	}
 	return 0;
@@ -304,7 +304,7 @@ static int match_subject(const struct aliases *al, const char *q, struct cpe *re
 
 static double match_seconds; /* in the matcher, not in printing */
 
-static int match_one(struct store *st, struct vuln_matcher *m, const struct aliases *al, struct vulndb_args *a,
+static int match_one(struct vuln_matcher *m, const struct aliases *al, struct vulndb_args *a,
 		     const char *q, struct buf *out, struct dm_err *e)
 {
 	struct vsubject s = { 0 };
@@ -315,9 +315,9 @@ static int match_one(struct store *st, struct vuln_matcher *m, const struct alia
 	struct vuln_hit *h;
 	size_t n;
 	double t0 = now_mono();
-	r = vuln_match(m, &s, distro, a->min, &h, &n);
+	r = vuln_match(m, &s, distro, a->min, &h, &n, e);
 	match_seconds += now_mono() - t0;
-	if (r < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	if (r < 0) return r;
 	cpe_format(&s.cpe, cpe, sizeof(cpe));
 	buf_reset(out);
 	if (a->json) {
@@ -355,7 +355,7 @@ static int do_match(struct store *st, struct vulndb_args *a, struct dm_err *e)
 	struct buf out = BUF_INIT;
 	double t0 = now_mono();
 	uint64_t n = 0;
-	for (int i = 1; i < a->n_pos && r == 0; i++, n++) r = match_one(st, &m, &al, a, a->pos[i], &out, e);
+	for (int i = 1; i < a->n_pos && r == 0; i++, n++) r = match_one(&m, &al, a, a->pos[i], &out, e);
 	if (r == 0 && a->from) {
 		FILE *f = strcmp(a->from, "-") ? fopen(a->from, "r") : stdin;
 		if (!f) r = dm_fail(e, -errno, "--from %s: %s", a->from, strerror(errno));
@@ -365,7 +365,7 @@ static int do_match(struct store *st, struct vulndb_args *a, struct dm_err *e)
 			ln++;
 			line[strcspn(line, "\r\n")] = 0;
 			if (!line[0] || line[0] == '#') continue;
-			if ((r = match_one(st, &m, &al, a, line, &out, e)) < 0) {
+			if ((r = match_one(&m, &al, a, line, &out, e)) < 0) {
 				char msg[sizeof(e->msg)];
 				snprintf(msg, sizeof(msg), "%s", e->msg);
 				r = dm_fail(e, r, "--from %s:%u: %s", a->from, ln, msg);
@@ -385,8 +385,8 @@ static int do_match(struct store *st, struct vulndb_args *a, struct dm_err *e)
 static int do_stats(struct store *st, struct vulndb_args *a, struct dm_err *e)
 {
 	struct vuln_stats vs;
-	int r = store_vuln_stats(st, &vs);
-	if (r < 0) return dm_fail(e, r, "%s", store_errmsg(st));
+	int r = store_vuln_stats(st, &vs, e);
+	if (r < 0) return r;
 	if (a->json) {
 		printf("{\"cves\":%llu,\"with_configurations\":%llu,\"products\":%llu,\"kev\":%llu,\"kev_with_cve\":%llu,"
 		       "\"epss\":%llu,\"newest\":\"%s\",\"kev_catalog\":\"%s\",\"epss_model\":\"%s\",\"epss_date\":\"%s\"}\n",

@@ -81,8 +81,7 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 		return 0;
 	}
 	if ((r = store_open(j->dbpath, &j->store, e)) < 0) return r;
-	if ((r = store_run_begin(j->store, kind, what, now_real(), &j->run)) < 0)
-		return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(j->store));
+	if ((r = store_run_begin(j->store, kind, what, now_real(), &j->run, e)) < 0) return r;
 	return 0;
 }
 
@@ -125,8 +124,7 @@ static void *save_hours(void *arg)
 	char digest[160];
 	snprintf(digest, sizeof(digest), "%zu:%.6f:%.6f:%llu:%llu", j->flows.n, j->flows.first, j->flows.last,
 		 (unsigned long long)up, (unsigned long long)down);
-	sv->r = store_flow_save_hours(st, j->run, digest, h, sv->rows, &sv->known);
-	if (sv->r < 0) dm_fail(&sv->e, sv->r, "saving flow summaries: %s", store_errmsg(st));
+	sv->r = store_flow_save_hours(st, j->run, digest, h, sv->rows, &sv->known, &sv->e);
 	free(h);
 	store_close(st);
 	sv->seconds = now_mono() - t0;
@@ -142,7 +140,7 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	bool analyze = !j->args->no_analyze && j->flows.n;
 	pthread_t writer;
 	bool threaded = false;
-	if (analyze && (r = store_read_begin(st)) < 0) return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(st));
+	if (analyze && (r = store_read_begin(st, e)) < 0) return r;
 	if (j->flows.n) {
 		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
 		if (!threaded) save_hours(&sv);
@@ -150,7 +148,7 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (analyze) {
 		struct traffic_input in = { &j->cfg, &j->flows, st };
 		r = analyze_traffic(&in, j->args->rules, out);
-		store_read_end(st);
+		store_read_end(st, NULL);
 		findings_sort(out);
 	}
 	if (threaded) pthread_join(writer, NULL);
@@ -159,10 +157,8 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (j->flows.n) log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s", sv.rows, j->flows.n, sv.seconds);
 	if (sv.known) log_info("these flows were summarised in the store before; their hours are not counted twice");
 	if (j->borrowed) return 0; /* the caller saves the findings and ends the run */
-	if (out->n && (r = store_save_findings(st, j->run, out)) < 0)
-		return dm_fail(e, r, "saving findings: %s", store_errmsg(st));
-	if ((r = store_run_finish(st, j->run, "done", now_real())) < 0)
-		return dm_fail(e, r, "--db %s: %s", j->dbpath, store_errmsg(st));
+	if (out->n && (r = store_save_findings(st, j->run, out, e)) < 0) return r;
+	if ((r = store_run_finish(st, j->run, "done", now_real(), e)) < 0) return r;
 	j->finished = true;
 	return 0;
 }
@@ -184,7 +180,7 @@ int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 void traffic_job_release(struct traffic_job *j)
 {
 	if (!j->borrowed) {
-		if (j->run && !j->finished) store_run_finish(j->store, j->run, "failed", now_real());
+		if (j->run && !j->finished) store_run_finish(j->store, j->run, "failed", now_real(), NULL);
 		store_close(j->store);
 	}
 	free(j->dbpath);

@@ -1,43 +1,46 @@
-/* What the SQLite backend's files share: the handle and error helpers. */
+/* What the SQLite backend's files share: its state behind struct store's
+ * be, and the error helpers. */
 #pragma once
-#include "store/store.h"
+#include "store/store-backend.h"
 #include <sqlite3.h>
 
-struct store {
-	const struct store_ops *ops; /* first: store.c dispatches through it */
+struct sq_conn {
 	sqlite3 *db;
-	char err[256];
-	sqlite3_stmt *vuln_stmts[8];  /* prepared once per import */
+	sqlite3_stmt *vuln_stmts[8]; /* prepared once per import */
 };
 
-/* Records SQLite's message in s->err (and e) and returns DM_ESTORE. */
+static inline struct sq_conn *SQ(struct store *s) { return s->be; }
+
+/* Puts "--db PATH: WHAT: SQLite's message" in e and returns DM_ESTORE. */
 int sq_fail(struct store *s, struct dm_err *e, const char *what);
-int sq_exec(struct store *s, const char *sql);
+/* Runs sql; on failure, the same sentence as sq_fail (e may be NULL). */
+int sq_exec(struct store *s, const char *sql, const char *what, struct dm_err *e);
 /* Binds v, or NULL when v is NULL or empty. */
 static inline void sq_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 	else sqlite3_bind_null(st, i);
 }
-static inline int sq_done(struct store *s, sqlite3_stmt *st, const char *what)
+static inline int sq_done(struct store *s, sqlite3_stmt *st, const char *what, struct dm_err *e)
 {
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : sq_fail(s, NULL, what);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sq_fail(s, e, what);
 }
 
-int sq_vuln_begin(struct store *s);
-int sq_vuln_end(struct store *s, bool commit);
-int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret);
-int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k);
-int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x);
-int sq_vuln_clear_epss(struct store *s);
-int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n);
-int sq_vuln_meta_set(struct store *s, const char *key, const char *value);
-int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
-int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
-int sq_vuln_stats(struct store *s, struct vuln_stats *ret);
-int sq_vuln_any(struct store *s);
-int sq_save_findings(struct store *s, int64_t run, struct findings *fs);
-int sq_load_findings(struct store *s, int64_t run, struct findings *fs);
+int sq_vuln_begin(struct store *s, struct dm_err *e);
+int sq_vuln_end(struct store *s, bool commit, struct dm_err *e);
+int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret, struct dm_err *e);
+int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k, struct dm_err *e);
+int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x, struct dm_err *e);
+int sq_vuln_clear_epss(struct store *s, struct dm_err *e);
+int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e);
+int sq_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e);
+int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx,
+		struct dm_err *e);
+int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
+int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
+int sq_vuln_any(struct store *s, struct dm_err *e);
+int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
+int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 
 #define STORE_SQLITE_VULN_OPS                                                                              \
 	.vuln_begin = sq_vuln_begin, .vuln_end = sq_vuln_end, .vuln_put_cve = sq_vuln_put_cve,             \
@@ -48,14 +51,17 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs);
 	.save_findings = sq_save_findings, .load_findings = sq_load_findings,
 
 int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
-		       bool *ret_known);
-int sq_flow_coverage(struct store *s, double *first, double *last);
-int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret);
-int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn, void *ctx);
-int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
-int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
-int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
-			 double to, flow_use_fn fn, void *ctx);
+		       bool *ret_known, struct dm_err *e);
+int sq_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
+int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
+		struct dm_err *e);
+int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
+		flow_hour_fn fn, void *ctx, struct dm_err *e);
+int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
+		double from,
+			 double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 
 #define STORE_SQLITE_FLOW_OPS                                                                              \
 	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                          \
@@ -63,6 +69,7 @@ int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t pro
 	.flow_host_use = sq_flow_host_use, .flow_port_use = sq_flow_port_use,                              \
 	.flow_port_clients = sq_flow_port_clients,
 
-int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when);
-int sq_inventory_load(struct store *s, struct inventory *inv);
+int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
+		struct dm_err *e);
+int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
 #define STORE_SQLITE_INVENTORY_OPS .inventory_replace = sq_inventory_replace, .inventory_load = sq_inventory_load,

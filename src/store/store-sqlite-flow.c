@@ -4,14 +4,14 @@
 #include <string.h>
 
 int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
-		       bool *ret_known)
+		       bool *ret_known, struct dm_err *e)
 {
 	sqlite3_stmt *seen = NULL, *ins = NULL, *mark = NULL;
 	*ret_known = false;
-	if (sq_exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
+	if (sq_exec(s, "BEGIN IMMEDIATE", "saving flow summaries", e) < 0) return DM_ESTORE;
 	int r = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM flow_input WHERE digest = ?", -1, &seen, NULL) ||
-	    sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT 1 FROM flow_input WHERE digest = ?", -1, &seen, NULL) ||
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO flow_hour(host, hour, peer, port, proto, inbound, background, peer_internal, flows,"
 			       " bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -23,9 +23,9 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 			       "   THEN names ELSE names || ',' || excluded.names END,"
 			       " country = coalesce(country, excluded.country), last_run = excluded.last_run",
 			       -1, &ins, NULL) ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES (?, ?, ?, ?, ?)",
+	    sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES (?, ?, ?, ?, ?)",
 			       -1, &mark, NULL)) {
-		r = sq_fail(s, NULL, "flow summaries");
+		r = sq_fail(s, e, "flow summaries");
 		goto out;
 	}
 	sqlite3_bind_text(seen, 1, digest, -1, SQLITE_STATIC);
@@ -57,7 +57,7 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 		sq_text(ins, 14, h->names);
 		sq_text(ins, 15, h->cc);
 		sqlite3_bind_int64(ins, 16, run);
-		r = sq_done(s, ins, "flow summaries");
+		r = sq_done(s, ins, "flow summaries", e);
 		if (!i || h->hour * 3600.0 < first) first = h->hour * 3600.0;
 		if ((h->hour + 1) * 3600.0 > last) last = (h->hour + 1) * 3600.0;
 		flows += h->flows;
@@ -68,31 +68,31 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 		sqlite3_bind_double(mark, 3, first);
 		sqlite3_bind_double(mark, 4, last);
 		sqlite3_bind_int64(mark, 5, (int64_t)flows);
-		r = sq_done(s, mark, "flow summaries");
+		r = sq_done(s, mark, "flow summaries", e);
 	}
 out:
 	sqlite3_finalize(seen);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);
-	if (r == 0) return sq_exec(s, "COMMIT");
-	sq_exec(s, "ROLLBACK");
+	if (r == 0) return sq_exec(s, "COMMIT", "saving flow summaries", e);
+	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;
 }
 
-static int one_row(struct store *s, sqlite3_stmt *st, const char *what)
+static int one_row(struct store *s, sqlite3_stmt *st, const char *what, struct dm_err *e)
 {
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) return sqlite3_column_type(st, 0) == SQLITE_NULL ? 0 : 1;
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, what);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, e, what);
 }
 
-int sq_flow_coverage(struct store *s, double *first, double *last)
+int sq_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	/* what each input covered, kept when it was saved: no scan of the hours */
-	if (sqlite3_prepare_v2(s->db, "SELECT min(first), max(last) FROM flow_input", -1, &st, NULL))
-		return sq_fail(s, NULL, "flow summaries");
-	int r = one_row(s, st, "flow summaries");
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT min(first), max(last) FROM flow_input", -1, &st, NULL))
+		return sq_fail(s, e, "flow summaries");
+	int r = one_row(s, st, "flow summaries", e);
 	if (r == 1) {
 		*first = sqlite3_column_double(st, 0);
 		*last = sqlite3_column_double(st, 1);
@@ -101,49 +101,49 @@ int sq_flow_coverage(struct store *s, double *first, double *last)
 	return r;
 }
 
-int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret)
+int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
-	if (sqlite3_prepare_v2(s->db, "SELECT max(hour) FROM flow_hour WHERE host = ? AND hour < ? AND background = 0", -1,
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT max(hour) FROM flow_hour WHERE host = ? AND hour < ? AND background = 0", -1,
 			       &st, NULL))
-		return sq_fail(s, NULL, "flow summaries");
+		return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)(before / 3600));
-	int r = one_row(s, st, "flow summaries");
+	int r = one_row(s, st, "flow summaries", e);
 	if (r == 1) *ret = (sqlite3_column_int64(st, 0) + 1) * 3600.0;
 	sqlite3_finalize(st);
 	return r;
 }
 
-int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn, void *ctx)
+int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn, void *ctx, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT hour, sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ? AND hour < ?"
 			       " AND peer_internal = 0 AND inbound = 0 GROUP BY hour ORDER BY hour",
 			       -1, &st, NULL))
-		return sq_fail(s, NULL, "flow summaries");
+		return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)(from / 3600));
 	sqlite3_bind_int64(st, 3, (int64_t)((to + 3599) / 3600));
 	int rc, r = 0;
 	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		r = fn(ctx, sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
-	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "flow summaries");
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "flow summaries");
 	sqlite3_finalize(st);
 	return r;
 }
 
 /* One row per host (and port) from a grouped query: host, port, proto,
  * last hour, then flows, peers and bytes of the window. */
-static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx)
+static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) return sq_fail(s, NULL, "flow summaries");
+	if (sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL)) return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_int64(st, 1, (int64_t)(from / 3600));
 	sqlite3_bind_int64(st, 2, (int64_t)((to + 3599) / 3600));
 	int rc, r = 0;
@@ -159,7 +159,7 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 		u.bytes = (uint64_t)sqlite3_column_int64(st, 6);
 		r = fn(ctx, &u);
 	}
-	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "flow summaries");
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "flow summaries");
 	sqlite3_finalize(st);
 	return r;
 }
@@ -169,32 +169,32 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 	" count(DISTINCT CASE WHEN hour >= ?1 THEN peer END),"                                          \
 	" sum(CASE WHEN hour >= ?1 THEN bytes_up + bytes_down ELSE 0 END)"
 
-int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx)
+int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	return use_rows(s,
 			"SELECT host, 0, 0," WINDOW_SUMS " FROM flow_hour WHERE hour < ?2 AND (background = 0 OR inbound = 1)"
 			" GROUP BY host",
-			from, to, fn, ctx);
+			from, to, fn, ctx, e);
 }
 
-int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx)
+int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	return use_rows(s,
 			"SELECT host, port, proto," WINDOW_SUMS " FROM flow_hour WHERE hour < ?2 AND inbound = 1"
 			" GROUP BY host, port, proto",
-			from, to, fn, ctx);
+			from, to, fn, ctx, e);
 }
 
 int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
-			 double to, flow_use_fn fn, void *ctx)
+			 double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT peer, max(hour), sum(flows), sum(bytes_up + bytes_down) FROM flow_hour"
 			       " WHERE host = ?1 AND hour >= ?2 AND hour < ?3 AND port = ?4 AND proto = ?5 AND inbound = 1"
 			       " GROUP BY peer",
 			       -1, &st, NULL))
-		return sq_fail(s, NULL, "flow summaries");
+		return sq_fail(s, e, "flow summaries");
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
@@ -212,7 +212,7 @@ int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t pro
 		u.bytes = (uint64_t)sqlite3_column_int64(st, 3);
 		r = fn(ctx, &u);
 	}
-	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "flow summaries");
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "flow summaries");
 	sqlite3_finalize(st);
 	return r;
 }

@@ -4,16 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when)
+int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when, struct dm_err *e)
 {
 	sqlite3_stmt *ins = NULL;
-	if (sq_exec(s, "BEGIN IMMEDIATE; DELETE FROM inventory;") < 0) return DM_ESTORE;
+	if (sq_exec(s, "BEGIN IMMEDIATE; DELETE FROM inventory;", "saving the asset register", e) < 0) return DM_ESTORE;
 	int r = 0;
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO inventory(ip, mac, hostname, owner, role, status, expires, line, source, imported)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins, NULL))
-		r = sq_fail(s, NULL, "inventory");
+		r = sq_fail(s, e, "saving the asset register");
 	for (size_t i = 0; i < inv->n && r == 0; i++) {
 		const struct inv_entry *en = &inv->v[i];
 		char ip[IPADDR_STRLEN];
@@ -30,11 +30,11 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 		sqlite3_bind_int(ins, 8, (int)en->line);
 		sq_text(ins, 9, source);
 		sqlite3_bind_double(ins, 10, when);
-		r = sq_done(s, ins, "inventory");
+		r = sq_done(s, ins, "saving the asset register", e);
 	}
 	sqlite3_finalize(ins);
-	if (r == 0) return sq_exec(s, "COMMIT");
-	sq_exec(s, "ROLLBACK");
+	if (r == 0) return sq_exec(s, "COMMIT", "saving the asset register", e);
+	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;
 }
 
@@ -44,12 +44,12 @@ static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
 	snprintf(out, n, "%s", v ? v : "");
 }
 
-int sq_inventory_load(struct store *s, struct inventory *inv)
+int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT ip, mac, hostname, owner, role, status, expires, line FROM inventory", -1, &st,
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT ip, mac, hostname, owner, role, status, expires, line FROM inventory", -1, &st,
 			       NULL))
-		return sq_fail(s, NULL, "inventory");
+		return sq_fail(s, e, "loading the asset register");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct inv_entry en = { 0 };
@@ -70,7 +70,7 @@ int sq_inventory_load(struct store *s, struct inventory *inv)
 		}
 		inv->v[inv->n++] = en;
 	}
-	int r = rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "inventory");
+	int r = rc == SQLITE_DONE ? 0 : sq_fail(s, e, "loading the asset register");
 	sqlite3_finalize(st);
 	inventory_sort(inv);
 	return r;

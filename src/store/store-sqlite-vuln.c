@@ -31,41 +31,44 @@ static const char *const sql[ST_N] = {
 
 static sqlite3_stmt *stmt(struct store *s, int i)
 {
-	_Static_assert(ST_N <= ARRAY_SIZE(((struct store *)0)->vuln_stmts), "room for the statements");
-	if (!s->vuln_stmts[i] && sqlite3_prepare_v2(s->db, sql[i], -1, &s->vuln_stmts[i], NULL) != SQLITE_OK) return NULL;
-	sqlite3_reset(s->vuln_stmts[i]);
-	sqlite3_clear_bindings(s->vuln_stmts[i]);
-	return s->vuln_stmts[i];
+	_Static_assert(ST_N <= ARRAY_SIZE(((struct sq_conn *)0)->vuln_stmts), "room for the statements");
+	if (!SQ(s)->vuln_stmts[i] && sqlite3_prepare_v2(SQ(s)->db, sql[i], -1, &SQ(s)->vuln_stmts[i], NULL) != SQLITE_OK) return NULL;
+	sqlite3_reset(SQ(s)->vuln_stmts[i]);
+	sqlite3_clear_bindings(SQ(s)->vuln_stmts[i]);
+	return SQ(s)->vuln_stmts[i];
 }
 
-int sq_vuln_begin(struct store *s)
+int sq_vuln_begin(struct store *s, struct dm_err *e)
 {
 	/* A feed touches the product index all over: a larger page cache
 	 * keeps it from spilling to the WAL and reading back. */
-	sq_exec(s, "PRAGMA cache_size = -131072");
+	sq_exec(s, "PRAGMA cache_size = -131072", "vuln import", NULL);
 	/* Index rows wait in a plain table and go into the index sorted at
 	 * commit: appending in order is far cheaper than millions of random
 	 * inserts into the B-tree. */
-	if (sq_exec(s, "CREATE TEMP TABLE IF NOT EXISTS vuln_pending (vendor TEXT, product TEXT, cve INTEGER)") < 0) return DM_ESTORE;
-	return sq_exec(s, "BEGIN IMMEDIATE");
+	if (sq_exec(s, "CREATE TEMP TABLE IF NOT EXISTS vuln_pending (vendor TEXT, product TEXT, cve INTEGER)",
+		    "vuln import", e) < 0)
+		return DM_ESTORE;
+	return sq_exec(s, "BEGIN IMMEDIATE", "vuln import", e);
 }
 
-int sq_vuln_end(struct store *s, bool commit)
+int sq_vuln_end(struct store *s, bool commit, struct dm_err *e)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(s->vuln_stmts); i++) {
-		sqlite3_finalize(s->vuln_stmts[i]);
-		s->vuln_stmts[i] = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(SQ(s)->vuln_stmts); i++) {
+		sqlite3_finalize(SQ(s)->vuln_stmts[i]);
+		SQ(s)->vuln_stmts[i] = NULL;
 	}
 	if (commit) {
 		if (sq_exec(s, "INSERT OR IGNORE INTO vuln_product(vendor, product, cve)"
-			       " SELECT vendor, product, cve FROM temp.vuln_pending ORDER BY vendor, product, cve") < 0 ||
-		    sq_exec(s, "DELETE FROM temp.vuln_pending") < 0) {
-			sq_exec(s, "ROLLBACK");
+			       " SELECT vendor, product, cve FROM temp.vuln_pending ORDER BY vendor, product, cve",
+			    "vuln index", e) < 0 ||
+		    sq_exec(s, "DELETE FROM temp.vuln_pending", "vuln index", e) < 0) {
+			sq_exec(s, "ROLLBACK", "rollback", NULL);
 			return DM_ESTORE;
 		}
-		return sq_exec(s, "COMMIT");
+		return sq_exec(s, "COMMIT", "vuln import", e);
 	}
-	sq_exec(s, "ROLLBACK");
+	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return 0;
 }
 
@@ -82,43 +85,43 @@ static void products_text(const struct vuln_cve *c, struct buf *out)
 	}
 }
 
-static int del_products(struct store *s, int64_t num, const char *old)
+static int del_products(struct store *s, int64_t num, const char *old, struct dm_err *e)
 {
 	int r = 0;
 	for (const char *p = old; p && *p && r == 0;) {
 		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
 		if (!nl) break;
 		sqlite3_stmt *del = stmt(s, ST_DEL_PRODUCTS);
-		if (!del) return sq_fail(s, NULL, "vuln products");
+		if (!del) return sq_fail(s, e, "vuln products");
 		sqlite3_bind_text(del, 1, p, (int)(tab - p), SQLITE_TRANSIENT);
 		sqlite3_bind_text(del, 2, tab + 1, (int)(nl - tab - 1), SQLITE_TRANSIENT);
 		sqlite3_bind_int64(del, 3, num);
-		r = sq_done(s, del, "vuln products");
+		r = sq_done(s, del, "vuln products", e);
 		p = nl + 1;
 	}
 	return r;
 }
 
-static int put_products(struct store *s, const struct vuln_cve *c, const char *old)
+static int put_products(struct store *s, const struct vuln_cve *c, const char *old, struct dm_err *e)
 {
-	int r = del_products(s, c->num, old);
+	int r = del_products(s, c->num, old, e);
 	for (size_t i = 0; i < c->n_products && r == 0; i++) {
 		sqlite3_stmt *ins = stmt(s, ST_INS_PRODUCT);
-		if (!ins) return sq_fail(s, NULL, "vuln products");
+		if (!ins) return sq_fail(s, e, "vuln products");
 		sqlite3_bind_text(ins, 1, c->products[i].vendor, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, c->products[i].product, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 3, c->num);
-		r = sq_done(s, ins, "vuln products");
+		r = sq_done(s, ins, "vuln products", e);
 		/* Tells the matcher whether asking for vendor "*" is worth it. */
-		if (r == 0 && !strcmp(c->products[i].vendor, "*")) r = sq_vuln_meta_set(s, "index.vendorless", "1");
+		if (r == 0 && !strcmp(c->products[i].vendor, "*")) r = sq_vuln_meta_set(s, "index.vendorless", "1", e);
 	}
 	return r;
 }
 
-int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret)
+int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret, struct dm_err *e)
 {
 	sqlite3_stmt *sel = stmt(s, ST_SEL_CVE);
-	if (!sel) return sq_fail(s, NULL, "vuln lookup");
+	if (!sel) return sq_fail(s, e, "vuln lookup");
 	sqlite3_bind_int64(sel, 1, c->num);
 	bool exists = false, same = false, old_nvd = false, old_configs = false;
 	char *old_products = NULL;
@@ -134,7 +137,7 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		const char *op = (const char *)sqlite3_column_text(sel, 3);
 		if (!same && op && *op) old_products = xstrdup(op);
 	} else if (rc != SQLITE_DONE) {
-		return sq_fail(s, NULL, "vuln lookup");
+		return sq_fail(s, e, "vuln lookup");
 	}
 	sqlite3_reset(sel);
 	*ret = VULN_UNCHANGED;
@@ -148,20 +151,20 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		if (old_configs || !has_configs) goto out;
 		sqlite3_stmt *up = stmt(s, ST_UPD_CONFIGS);
 		if (!up) {
-			r = sq_fail(s, NULL, "vuln update");
+			r = sq_fail(s, e, "vuln update");
 			goto out;
 		}
 		sqlite3_bind_int64(up, 1, c->num);
 		sqlite3_bind_text(up, 2, c->configs, -1, SQLITE_STATIC);
 		sqlite3_bind_text(up, 3, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
-		r = sq_done(s, up, "vuln update");
-		if (r == 0) r = put_products(s, c, old_products);
+		r = sq_done(s, up, "vuln update", e);
+		if (r == 0) r = put_products(s, c, old_products, e);
 		if (r == 0) *ret = VULN_UPDATED;
 		goto out;
 	}
 	sqlite3_stmt *ins = stmt(s, ST_INS_CVE);
 	if (!ins) {
-		r = sq_fail(s, NULL, "vuln insert");
+		r = sq_fail(s, e, "vuln insert");
 		goto out;
 	}
 	sqlite3_bind_int64(ins, 1, c->num);
@@ -181,8 +184,8 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		sqlite3_bind_text(ins, 13, c->configs, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 14, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
 	}
-	r = sq_done(s, ins, "vuln insert");
-	if (r == 0 && (has_configs || !exists)) r = put_products(s, c, old_products);
+	r = sq_done(s, ins, "vuln insert", e);
+	if (r == 0 && (has_configs || !exists)) r = put_products(s, c, old_products, e);
 	if (r == 0) *ret = exists ? VULN_UPDATED : VULN_ADDED;
 out:
 	free(old_products);
@@ -190,10 +193,10 @@ out:
 	return r;
 }
 
-int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k)
+int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k, struct dm_err *e)
 {
 	sqlite3_stmt *st = stmt(s, ST_KEV);
-	if (!st) return sq_fail(s, NULL, "kev insert");
+	if (!st) return sq_fail(s, e, "kev insert");
 	sqlite3_bind_int64(st, 1, k->num);
 	sq_text(st, 2, k->vendor);
 	sq_text(st, 3, k->product);
@@ -203,25 +206,25 @@ int sq_vuln_put_kev(struct store *s, const struct vuln_kev *k)
 	sq_text(st, 7, k->action);
 	sqlite3_bind_int(st, 8, k->ransomware);
 	sq_text(st, 9, k->notes);
-	return sq_done(s, st, "kev insert");
+	return sq_done(s, st, "kev insert", e);
 }
 
-int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x)
+int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x, struct dm_err *e)
 {
 	sqlite3_stmt *st = stmt(s, ST_EPSS);
-	if (!st) return sq_fail(s, NULL, "epss insert");
+	if (!st) return sq_fail(s, e, "epss insert");
 	sqlite3_bind_int64(st, 1, x->num);
 	sqlite3_bind_double(st, 2, x->epss);
 	sqlite3_bind_double(st, 3, x->percentile);
-	return sq_done(s, st, "epss insert");
+	return sq_done(s, st, "epss insert", e);
 }
 
-int sq_vuln_clear_epss(struct store *s) { return sq_exec(s, "DELETE FROM vuln_epss"); }
+int sq_vuln_clear_epss(struct store *s, struct dm_err *e) { return sq_exec(s, "DELETE FROM vuln_epss", "epss", e); }
 
-int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n)
+int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM vuln_meta WHERE key = ?", -1, &st, NULL)) return sq_fail(s, NULL, "meta");
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT value FROM vuln_meta WHERE key = ?", -1, &st, NULL)) return sq_fail(s, e, "meta");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int found = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -235,14 +238,14 @@ int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n)
 	return found;
 }
 
-int sq_vuln_meta_set(struct store *s, const char *key, const char *value)
+int sq_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO vuln_meta(key, value) VALUES (?, ?)", -1, &st, NULL))
-		return sq_fail(s, NULL, "meta");
+	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT OR REPLACE INTO vuln_meta(key, value) VALUES (?, ?)", -1, &st, NULL))
+		return sq_fail(s, e, "meta");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	int r = sq_done(s, st, "meta");
+	int r = sq_done(s, st, "meta", e);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -254,7 +257,7 @@ static double num_or(sqlite3_stmt *st, int i, double def)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? def : sqlite3_column_double(st, i);
 }
 
-static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *ctx, int *count)
+static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *ctx, int *count, struct dm_err *e)
 {
 	int rc, r = 0;
 	*count = 0;
@@ -273,79 +276,87 @@ static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *c
 		(*count)++;
 		if ((r = fn(ctx, &v)) < 0) break;
 	}
-	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, NULL, "vuln query");
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "vuln query");
 	return r;
 }
 
-int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx)
+int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
 	/* Prepared once: matching asks this for every product it meets. */
 	sqlite3_stmt *st = stmt(s, ST_BY_PRODUCT);
-	if (!st) return sq_fail(s, NULL, "vuln query");
+	if (!st) return sq_fail(s, e, "vuln query");
 	sqlite3_bind_text(st, 1, vendor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
-	int n, r = each_info(s, st, fn, ctx, &n);
+	int n, r = each_info(s, st, fn, ctx, &n, e);
 	sqlite3_reset(st);
 	return r < 0 ? r : n;
 }
 
-int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx)
+int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, INFO_SELECT " WHERE c.id = ?", -1, &st, NULL)) return sq_fail(s, NULL, "vuln query");
+	if (sqlite3_prepare_v2(SQ(s)->db, INFO_SELECT " WHERE c.id = ?", -1, &st, NULL)) return sq_fail(s, e, "vuln query");
 	sqlite3_bind_int64(st, 1, num);
-	int n, r = each_info(s, st, fn, ctx, &n);
+	int n, r = each_info(s, st, fn, ctx, &n, e);
 	sqlite3_finalize(st);
 	return r < 0 ? r : n > 0;
 }
 
-static uint64_t count(struct store *s, const char *q)
+static int count(struct store *s, const char *q, uint64_t *ret, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	uint64_t n = 0;
-	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = (uint64_t)sqlite3_column_int64(st, 0);
+	if (sqlite3_prepare_v2(SQ(s)->db, q, -1, &st, NULL) != SQLITE_OK) return sq_fail(s, e, "vuln statistics");
+	int rc = sqlite3_step(st);
+	*ret = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(s, e, "vuln statistics");
 	sqlite3_finalize(st);
-	return n;
+	return r;
 }
 
-int sq_vuln_any(struct store *s) { return count(s, "SELECT EXISTS (SELECT 1 FROM vuln_cve)") > 0; }
+int sq_vuln_any(struct store *s, struct dm_err *e)
+{
+	uint64_t n;
+	int r = count(s, "SELECT EXISTS (SELECT 1 FROM vuln_cve)", &n, e);
+	return r < 0 ? r : n > 0;
+}
 
-int sq_vuln_stats(struct store *s, struct vuln_stats *ret)
+int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 {
 	memset(ret, 0, sizeof(*ret));
-	ret->cves = count(s, "SELECT count(*) FROM vuln_cve");
-	ret->with_configs = count(s, "SELECT count(*) FROM vuln_cve WHERE configs <> ''");
-	ret->products = count(s, "SELECT count(*) FROM (SELECT DISTINCT vendor, product FROM vuln_product)");
-	ret->kev = count(s, "SELECT count(*) FROM vuln_kev");
-	ret->kev_with_cve = count(s, "SELECT count(*) FROM vuln_kev k JOIN vuln_cve c ON c.id = k.cve");
-	ret->epss = count(s, "SELECT count(*) FROM vuln_epss");
+	int r;
+	if ((r = count(s, "SELECT count(*) FROM vuln_cve", &ret->cves, e)) < 0 ||
+	    (r = count(s, "SELECT count(*) FROM vuln_cve WHERE configs <> ''", &ret->with_configs, e)) < 0 ||
+	    (r = count(s, "SELECT count(*) FROM (SELECT DISTINCT vendor, product FROM vuln_product)", &ret->products, e)) < 0 ||
+	    (r = count(s, "SELECT count(*) FROM vuln_kev", &ret->kev, e)) < 0 ||
+	    (r = count(s, "SELECT count(*) FROM vuln_kev k JOIN vuln_cve c ON c.id = k.cve", &ret->kev_with_cve, e)) < 0 ||
+	    (r = count(s, "SELECT count(*) FROM vuln_epss", &ret->epss, e)) < 0)
+		return r;
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT max(modified) FROM vuln_cve", -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT max(modified) FROM vuln_cve", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW && col(st, 0))
 		snprintf(ret->newest, sizeof(ret->newest), "%s", col(st, 0));
 	sqlite3_finalize(st);
-	sq_vuln_meta_get(s, "nvd.timestamp", ret->nvd_timestamp, sizeof(ret->nvd_timestamp));
-	sq_vuln_meta_get(s, "kev.catalog", ret->kev_catalog, sizeof(ret->kev_catalog));
-	sq_vuln_meta_get(s, "epss.model", ret->epss_model, sizeof(ret->epss_model));
-	sq_vuln_meta_get(s, "epss.date", ret->epss_date, sizeof(ret->epss_date));
+	if ((r = sq_vuln_meta_get(s, "nvd.timestamp", ret->nvd_timestamp, sizeof(ret->nvd_timestamp), e)) < 0) return r;
+	if ((r = sq_vuln_meta_get(s, "kev.catalog", ret->kev_catalog, sizeof(ret->kev_catalog), e)) < 0) return r;
+	if ((r = sq_vuln_meta_get(s, "epss.model", ret->epss_model, sizeof(ret->epss_model), e)) < 0) return r;
+	if ((r = sq_vuln_meta_get(s, "epss.date", ret->epss_date, sizeof(ret->epss_date), e)) < 0) return r;
 	return 0;
 }
 
-int sq_save_findings(struct store *s, int64_t run, struct findings *fs)
+int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {
 	sqlite3_stmt *ins = NULL, *first = NULL;
-	if (sq_exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
+	if (sq_exec(s, "BEGIN IMMEDIATE", "saving findings", e) < 0) return DM_ESTORE;
 	int r = 0;
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto, title, evidence,"
 			       " remediation, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins, NULL) ||
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT min(first_seen) FROM findings WHERE rule = ? AND ip IS ? AND port IS ? AND proto IS ?"
 			       " AND run_id < ?",
 			       -1, &first, NULL))
-		r = sq_fail(s, NULL, "findings");
+		r = sq_fail(s, e, "saving findings");
 	for (size_t i = 0; i < fs->n && r == 0; i++) {
 		struct finding *f = &fs->v[i];
 		char ip[IPADDR_STRLEN] = "";
@@ -377,23 +388,23 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs)
 		sq_text(ins, 11, f->remediation);
 		sqlite3_bind_double(ins, 12, f->first_seen);
 		sqlite3_bind_double(ins, 13, f->last_seen);
-		r = sq_done(s, ins, "findings");
+		r = sq_done(s, ins, "saving findings", e);
 	}
 	sqlite3_finalize(ins);
 	sqlite3_finalize(first);
-	if (r == 0) return sq_exec(s, "COMMIT");
-	sq_exec(s, "ROLLBACK");
+	if (r == 0) return sq_exec(s, "COMMIT", "saving findings", e);
+	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;
 }
 
-int sq_load_findings(struct store *s, int64_t run, struct findings *fs)
+int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
 			       " first_seen, last_seen FROM findings WHERE run_id = ? ORDER BY rowid",
 			       -1, &st, NULL))
-		return sq_fail(s, NULL, "findings");
+		return sq_fail(s, e, "loading findings");
 	sqlite3_bind_int64(st, 1, run);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -415,5 +426,5 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs)
 		findings_add(fs, &f);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "findings");
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, e, "loading findings");
 }

@@ -92,15 +92,14 @@ static const char *const migrations[] = {
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
 {
-	snprintf(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
-	return dm_fail(e, DM_ESTORE, "%s", s->err);
+	return dm_fail(e, DM_ESTORE, "--db %s: %s: %s", s->path, what, sqlite3_errmsg(SQ(s)->db));
 }
 
-int sq_exec(struct store *s, const char *sql)
+int sq_exec(struct store *s, const char *sql, const char *what, struct dm_err *e)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(s->err, sizeof(s->err), "%s", msg ? msg : "?");
+	if (sqlite3_exec(SQ(s)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		dm_fail(e, DM_ESTORE, "--db %s: %s: %s", s->path, what, msg ? msg : sqlite3_errmsg(SQ(s)->db));
 		sqlite3_free(msg);
 		return DM_ESTORE;
 	}
@@ -126,35 +125,37 @@ static int mkdirs(const char *path)
 
 static void sq_close(struct store *s)
 {
-	if (!s) return;
-	for (size_t i = 0; i < ARRAY_SIZE(s->vuln_stmts); i++) sqlite3_finalize(s->vuln_stmts[i]);
-	sqlite3_close(s->db);
-	free(s);
+	struct sq_conn *q = SQ(s);
+	if (!q) return;
+	for (size_t i = 0; i < ARRAY_SIZE(q->vuln_stmts); i++) sqlite3_finalize(q->vuln_stmts[i]);
+	sqlite3_close(q->db);
+	free(q);
+	s->be = NULL;
 }
 
 static void reap_runs(struct store *s, const char *path);
 
-static int sq_open(const char *path, struct store **ret, struct dm_err *e)
+static int sq_open(struct store *s, struct dm_err *e)
 {
+	const char *path = s->path;
 	int r = mkdirs(path);
 	if (r < 0) return dm_fail(e, r, "--db %s: cannot create its folder: %s", path, strerror(-r));
 	/* Create the file 0600 before SQLite does; its -wal/-shm files copy the mode. */
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
 	close(fd);
-	struct store *s = xcalloc(1, sizeof(*s));
-	s->ops = &store_sqlite_ops;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		r = dm_fail(e, DM_ESTORE, "--db %s: %s", path, sqlite3_errmsg(s->db));
+	s->be = xcalloc(1, sizeof(struct sq_conn));
+	if (sqlite3_open_v2(path, &SQ(s)->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		r = dm_fail(e, DM_ESTORE, "--db %s: %s", path, sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
 		return r;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(SQ(s)->db, 10000);
 	sqlite3_stmt *st = NULL;
 	int version = 0;
-	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") < 0 ||
-	    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
+	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", "setup", NULL) < 0 ||
+	    sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path, sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
 		return r;
 	}
@@ -168,35 +169,36 @@ static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
-		if (sq_exec(s, "BEGIN IMMEDIATE") < 0 || sq_exec(s, migrations[v]) < 0 || sq_exec(s, pragma) < 0 ||
-		    sq_exec(s, "COMMIT") < 0) {
-			r = dm_fail(e, DM_ESTORE, "--db %s: migration to schema %d failed: %s", path, v + 1, s->err);
-			sq_exec(s, "ROLLBACK");
+		char what[48];
+		snprintf(what, sizeof(what), "migration to schema %d failed", v + 1);
+		if (sq_exec(s, "BEGIN IMMEDIATE", what, e) < 0 || sq_exec(s, migrations[v], what, e) < 0 ||
+		    sq_exec(s, pragma, what, e) < 0 || sq_exec(s, "COMMIT", what, e) < 0) {
+			r = DM_ESTORE;
+			sq_exec(s, "ROLLBACK", "rollback", NULL);
 			sq_close(s);
 			return r;
 		}
 	}
 	chmod(path, 0600);
 	reap_runs(s, path);
-	*ret = s;
 	return 0;
 }
 
-static int sq_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id)
+static int sq_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id, struct dm_err *e)
 {
 	sqlite3_stmt *st;
 	char owner[96];
 	owner_self(owner, sizeof(owner));
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(kind, args, started, owner) VALUES (?, ?, ?, ?)", -1, &st, NULL))
-		return sq_fail(s, NULL, "run");
+	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO runs(kind, args, started, owner) VALUES (?, ?, ?, ?)", -1, &st, NULL))
+		return sq_fail(s, e, "starting a run");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, args, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 3, started);
 	sqlite3_bind_text(st, 4, owner, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) return sq_fail(s, NULL, "run");
-	*ret_id = sqlite3_last_insert_rowid(s->db);
+	if (rc != SQLITE_DONE) return sq_fail(s, e, "starting a run");
+	*ret_id = sqlite3_last_insert_rowid(SQ(s)->db);
 	return 0;
 }
 
@@ -218,21 +220,22 @@ static void fill_run(sqlite3_stmt *st, struct run_info *ri)
 	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none'),"                \
 	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open') FROM runs"
 
-static int sq_run_get(struct store *s, int64_t id, struct run_info *ret)
+static int sq_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " WHERE id = ?", -1, &st, NULL)) return sq_fail(s, NULL, "run");
+	if (sqlite3_prepare_v2(SQ(s)->db, RUN_COLUMNS " WHERE id = ?", -1, &st, NULL)) return sq_fail(s, e, "reading a run");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) fill_run(st, ret);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -ENOENT;
+	if (rc == SQLITE_DONE) return dm_fail(e, -ENOENT, "--db %s: no run %lld", s->path, (long long)id);
+	return rc == SQLITE_ROW ? 0 : sq_fail(s, e, "reading a run");
 }
 
-static int sq_runs_list(struct store *s, struct run_info **ret, size_t *ret_n)
+static int sq_runs_list(struct store *s, struct run_info **ret, size_t *ret_n, struct dm_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, RUN_COLUMNS " ORDER BY id", -1, &st, NULL)) return sq_fail(s, NULL, "runs");
+	if (sqlite3_prepare_v2(SQ(s)->db, RUN_COLUMNS " ORDER BY id", -1, &st, NULL)) return sq_fail(s, e, "listing runs");
 	size_t n = 0, cap = 0;
 	struct run_info *v = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -246,19 +249,19 @@ static int sq_runs_list(struct store *s, struct run_info **ret, size_t *ret_n)
 }
 
 /* A run continued from its --resume log is this process's now. */
-static int sq_run_resume(struct store *s, int64_t id)
+static int sq_run_resume(struct store *s, int64_t id, struct dm_err *e)
 {
 	sqlite3_stmt *st;
 	char owner[96];
 	owner_self(owner, sizeof(owner));
-	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = 'running', finished = NULL, owner = ? WHERE id = ?", -1, &st,
+	if (sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET status = 'running', finished = NULL, owner = ? WHERE id = ?", -1, &st,
 			       NULL))
-		return sq_fail(s, NULL, "run");
+		return sq_fail(s, e, "resuming a run");
 	sqlite3_bind_text(st, 1, owner, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, id);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "run");
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, e, "resuming a run");
 }
 
 /* Runs still "running" whose process is gone (killed, crashed, the machine
@@ -268,8 +271,8 @@ static int sq_run_resume(struct store *s, int64_t id)
 static void reap_runs(struct store *s, const char *path)
 {
 	sqlite3_stmt *st = NULL, *up = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, kind, started, owner FROM runs WHERE status = 'running'", -1, &st, NULL) ||
-	    sqlite3_prepare_v2(s->db, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", -1, &up,
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT id, kind, started, owner FROM runs WHERE status = 'running'", -1, &st, NULL) ||
+	    sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", -1, &up,
 			       NULL)) {
 		sqlite3_finalize(st);
 		return;
@@ -281,7 +284,7 @@ static void reap_runs(struct store *s, const char *path)
 		char when[40];
 		fmt_rfc3339(sqlite3_column_double(st, 2), when, sizeof(when));
 		sqlite3_bind_int64(up, 1, id);
-		if (sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(s->db) == 1)
+		if (sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(SQ(s)->db) == 1)
 			log_warn("%s: run %lld (%s, started %s) was interrupted: its process is gone. Marked interrupted; "
 				 "it saved no results, reports and diffs skip it (a scan or audit given --resume FILE "
 				 "continues it)",
@@ -292,17 +295,17 @@ static void reap_runs(struct store *s, const char *path)
 	sqlite3_finalize(up);
 }
 
-static int sq_run_finish(struct store *s, int64_t id, const char *status, double finished)
+static int sq_run_finish(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?, finished = ? WHERE id = ?", -1, &st, NULL))
-		return sq_fail(s, NULL, "run");
+	if (sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET status = ?, finished = ? WHERE id = ?", -1, &st, NULL))
+		return sq_fail(s, e, "finishing a run");
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 2, finished);
 	sqlite3_bind_int64(st, 3, id);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, NULL, "run");
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, e, "finishing a run");
 }
 
 static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *ip, const char *mac,
@@ -324,40 +327,40 @@ static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *se
 	return id;
 }
 
-static int sq_save_results(struct store *s, int64_t run, const struct resultset *rs)
+static int sq_save_results(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e)
 {
 	sqlite3_stmt *ins_asset = NULL, *sel_asset = NULL, *ins_host = NULL, *ins_pobs = NULL, *up_port = NULL,
 		     *ins_sobs = NULL, *up_svc = NULL;
 	int r = 0;
-	if (sq_exec(s, "BEGIN IMMEDIATE") < 0) return DM_ESTORE;
-	if (sqlite3_prepare_v2(s->db,
+	if (sq_exec(s, "BEGIN IMMEDIATE", "saving results", e) < 0) return DM_ESTORE;
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor)"
 			       " VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)"
 			       " ON CONFLICT(ip) DO UPDATE SET mac = coalesce(excluded.mac, mac), vendor = coalesce(excluded.vendor, vendor),"
 			       " last_seen = max(last_seen, excluded.last_seen), last_run = max(last_run, excluded.last_run)",
 			       -1, &ins_asset, NULL) ||
-	    sqlite3_prepare_v2(s->db, "SELECT id FROM assets WHERE ip = ?", -1, &sel_asset, NULL) ||
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(SQ(s)->db, "SELECT id FROM assets WHERE ip = ?", -1, &sel_asset, NULL) ||
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT OR REPLACE INTO host_obs(run_id, asset_id, how, reason, mac, ttl, ts, closed, filtered)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins_host, NULL) ||
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT OR REPLACE INTO port_obs(run_id, asset_id, proto, port, state, reason, ttl, ts)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins_pobs, NULL) ||
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO ports(asset_id, proto, port, state, first_seen, last_seen, first_run, last_run)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6) ON CONFLICT(asset_id, proto, port) DO UPDATE SET"
 			       " state = excluded.state, last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
 			       -1, &up_port, NULL) ||
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT OR REPLACE INTO service_obs(run_id, asset_id, proto, port, name, vendor, product, version,"
 			       " version_update, cpe, device, os, banner, info, anonymous, tls_versions, tls_tested, tls_subject,"
 			       " tls_issuer, tls_not_before, tls_not_after, tls_self_signed, tls_expired, tls_sha256, ts)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
 			       " ?21, ?22, ?23, ?24, ?25)",
 			       -1, &ins_sobs, NULL) ||
-	    sqlite3_prepare_v2(s->db,
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO services(asset_id, proto, port, name, vendor, product, version, version_update, cpe,"
 			       " device, first_seen, last_seen, first_run, last_run) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 			       " ?11, ?11, ?12, ?12) ON CONFLICT(asset_id, proto, port) DO UPDATE SET name = excluded.name,"
@@ -365,7 +368,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			       " version_update = excluded.version_update, cpe = excluded.cpe, device = excluded.device,"
 			       " last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
 			       -1, &up_svc, NULL)) {
-		r = sq_fail(s, NULL, "save");
+		r = sq_fail(s, e, "saving results");
 		goto out;
 	}
 	for (size_t i = 0; i < rs->n_hosts; i++) {
@@ -378,7 +381,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		for (size_t j = 0; j < he->n_ports; j++) ts = MAX(ts, he->ports[j].ts);
 		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL, he->vendor, ts, run);
 		if (aid < 0) {
-			r = sq_fail(s, NULL, "asset");
+			r = sq_fail(s, e, "saving results (assets)");
 			goto out;
 		}
 		sqlite3_reset(ins_host);
@@ -393,7 +396,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		sqlite3_bind_int64(ins_host, 8, (int64_t)he->closed);
 		sqlite3_bind_int64(ins_host, 9, (int64_t)he->filtered);
 		if (sqlite3_step(ins_host) != SQLITE_DONE) {
-			r = sq_fail(s, NULL, "host");
+			r = sq_fail(s, e, "saving results (hosts)");
 			goto out;
 		}
 		for (size_t j = 0; j < he->n_ports; j++) {
@@ -408,7 +411,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_int(ins_pobs, 7, pe->ttl);
 			sqlite3_bind_double(ins_pobs, 8, pe->ts);
 			if (sqlite3_step(ins_pobs) != SQLITE_DONE) {
-				r = sq_fail(s, NULL, "port");
+				r = sq_fail(s, e, "saving results (ports)");
 				goto out;
 			}
 			sqlite3_reset(up_port);
@@ -419,7 +422,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_double(up_port, 5, pe->ts);
 			sqlite3_bind_int64(up_port, 6, run);
 			if (sqlite3_step(up_port) != SQLITE_DONE) {
-				r = sq_fail(s, NULL, "port");
+				r = sq_fail(s, e, "saving results (ports)");
 				goto out;
 			}
 		}
@@ -457,7 +460,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_double(up_svc, 11, sv->ts);
 			sqlite3_bind_int64(up_svc, 12, run);
 			if (sqlite3_step(ins_sobs) != SQLITE_DONE || sqlite3_step(up_svc) != SQLITE_DONE) {
-				r = sq_fail(s, NULL, "service");
+				r = sq_fail(s, e, "saving results (services)");
 				goto out;
 			}
 		}
@@ -471,21 +474,21 @@ out:
 	sqlite3_finalize(ins_sobs);
 	sqlite3_finalize(up_svc);
 	if (r < 0) {
-		sq_exec(s, "ROLLBACK");
+		sq_exec(s, "ROLLBACK", "rollback", NULL);
 		return r;
 	}
-	return sq_exec(s, "COMMIT") < 0 ? sq_fail(s, NULL, "commit") : 0;
+	return sq_exec(s, "COMMIT", "saving results", e);
 }
 
 
-static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
+static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT a.ip, h.how, h.reason, h.mac, h.ttl, h.ts, h.closed, h.filtered, a.vendor FROM host_obs h"
 			       " JOIN assets a ON a.id = h.asset_id WHERE h.run_id = ?",
 			       -1, &st, NULL))
-		return sq_fail(s, NULL, "load");
+		return sq_fail(s, e, "loading results");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct obs_host h = { 0 };
@@ -505,11 +508,11 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 		if (vendor) snprintf(he->vendor, sizeof(he->vendor), "%s", vendor);
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT a.ip, p.proto, p.port, p.state, p.reason, p.ttl, p.ts FROM port_obs p"
 			       " JOIN assets a ON a.id = p.asset_id WHERE p.run_id = ?",
 			       -1, &st, NULL))
-		return sq_fail(s, NULL, "load");
+		return sq_fail(s, e, "loading results");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct obs_port p = { 0 };
@@ -523,13 +526,13 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 		if (p.state) resultset_add_port(rs, &p);
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
+	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT a.ip, o.proto, o.port, o.name, o.vendor, o.product, o.version, o.version_update, o.cpe,"
 			       " o.device, o.os, o.banner, o.info, o.anonymous, o.tls_versions, o.tls_tested, o.tls_subject,"
 			       " o.tls_issuer, o.tls_not_before, o.tls_not_after, o.tls_self_signed, o.tls_expired, o.tls_sha256, o.ts"
 			       " FROM service_obs o JOIN assets a ON a.id = o.asset_id WHERE o.run_id = ?",
 			       -1, &st, NULL))
-		return sq_fail(s, NULL, "load");
+		return sq_fail(s, e, "loading results");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct obs_service sv;
@@ -567,15 +570,13 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs)
 	return 0;
 }
 
-static const char *sq_errmsg(struct store *s) { return s->err; }
-
 /* In WAL mode a read transaction keeps the snapshot of its first read. */
-static int sq_read_begin(struct store *s)
+static int sq_read_begin(struct store *s, struct dm_err *e)
 {
-	return sq_exec(s, "BEGIN DEFERRED; SELECT count(*) FROM runs;");
+	return sq_exec(s, "BEGIN DEFERRED; SELECT count(*) FROM runs;", "starting a read", e);
 }
 
-static int sq_read_end(struct store *s) { return sq_exec(s, "COMMIT"); }
+static int sq_read_end(struct store *s, struct dm_err *e) { return sq_exec(s, "COMMIT", "ending a read", e); }
 
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
@@ -588,7 +589,6 @@ const struct store_ops store_sqlite_ops = {
 	.save_results = sq_save_results,
 	.load_results = sq_load_results,
 	.runs_list = sq_runs_list,
-	.errmsg = sq_errmsg,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS

@@ -1,9 +1,12 @@
 /* The store: dormant's model on disk, with history. Runs (one per command
  * that observes), assets (ip, mac, first/last seen), ports (state,
  * first/last seen and run), and what each run observed, so that a later
- * run can say what changed. Backends implement struct store_ops; SQLite
- * (WAL, file mode 0600) is the one built in. Not thread-safe: one thread
- * per handle. */
+ * run can say what changed. struct store is an opaque handle; backends
+ * implement struct store_ops (store-backend.h), SQLite (WAL, file mode
+ * 0600) is the one built in. Errors: every call returns a negative code
+ * and puts the sentence in e (may be NULL): the store's path, what it was
+ * doing, the backend's message ("--db PATH: saving findings: disk full").
+ * Not thread-safe: one thread per handle. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -49,116 +52,79 @@ struct run_info {
 	uint64_t hosts_up, open_ports;
 };
 
-struct store_ops {
-	const char *name;
-	int (*open)(const char *path, struct store **ret, struct dm_err *e);
-	void (*close)(struct store *s);
-	int (*run_begin)(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id);
-	int (*run_get)(struct store *s, int64_t id, struct run_info *ret);
-	int (*run_finish)(struct store *s, int64_t id, const char *status, double finished);
-	int (*run_resume)(struct store *s, int64_t id);
-	int (*save_results)(struct store *s, int64_t run, const struct resultset *rs);
-	int (*load_results)(struct store *s, int64_t run, struct resultset *rs);
-	int (*runs_list)(struct store *s, struct run_info **ret, size_t *ret_n);
-	const char *(*errmsg)(struct store *s);
-	/* Vulnerability data: writes happen between vuln_begin and vuln_end. */
-	int (*vuln_begin)(struct store *s);
-	int (*vuln_end)(struct store *s, bool commit);
-	int (*vuln_put_cve)(struct store *s, const struct vuln_cve *c, enum vuln_change *ret);
-	int (*vuln_put_kev)(struct store *s, const struct vuln_kev *k);
-	int (*vuln_put_epss)(struct store *s, const struct vuln_epss *x);
-	int (*vuln_clear_epss)(struct store *s);
-	int (*vuln_meta_get)(struct store *s, const char *key, char *out, size_t n);
-	int (*vuln_meta_set)(struct store *s, const char *key, const char *value);
-	int (*vuln_by_product)(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
-	int (*vuln_get)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
-	int (*vuln_stats)(struct store *s, struct vuln_stats *ret);
-	int (*vuln_any)(struct store *s);
-	int (*save_findings)(struct store *s, int64_t run, struct findings *fs);
-	int (*load_findings)(struct store *s, int64_t run, struct findings *fs);
-	int (*inventory_replace)(struct store *s, const struct inventory *inv, const char *source, double when);
-	int (*inventory_load)(struct store *s, struct inventory *inv);
-	int (*read_begin)(struct store *s);
-	int (*read_end)(struct store *s);
-	int (*flow_save_hours)(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
-			       bool *ret_known);
-	int (*flow_coverage)(struct store *s, double *first, double *last);
-	int (*flow_host_last_active)(struct store *s, const struct ipaddr *host, double before, double *ret);
-	int (*flow_host_hourly_up)(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn,
-				   void *ctx);
-	int (*flow_host_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
-	int (*flow_port_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
-	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
-				 double to, flow_use_fn fn, void *ctx);
-};
 
 /* The asset register: an import replaces it whole, in one transaction. */
-int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when);
-int store_inventory_load(struct store *s, struct inventory *inv);
+int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
+		struct dm_err *e);
+int store_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
-int store_read_begin(struct store *s);
-int store_read_end(struct store *s);
+int store_read_begin(struct store *s, struct dm_err *e);
+int store_read_end(struct store *s, struct dm_err *e);
 /* Flow summaries. An input is told by its digest (what was read, not its
  * file name): saving one already saved changes nothing and sets *ret_known. */
-int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
-			  bool *ret_known);
+int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v,
+		size_t n,
+			  bool *ret_known, struct dm_err *e);
 /* The hours the summaries cover: 1 and [first, last) when any, else 0. */
-int store_flow_coverage(struct store *s, double *first, double *last);
+int store_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 /* 1 and the end of the host's last hour of own (not background) traffic
  * that began before `before`; 0 when none. */
-int store_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret);
+int store_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
+		struct dm_err *e);
 /* The host's hourly upload to external peers in [from, to), hours with any. */
-int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn,
-			      void *ctx);
+int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
+		flow_hour_fn fn,
+			      void *ctx, struct dm_err *e);
 
 /* Per internal host: its own traffic (not background chatter) and any
  * conversation others opened to it. */
-int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
+int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 /* Per (host, service port, protocol): conversations others opened to it. */
-int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
+int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 /* Who opened conversations to one (host, port, protocol) in [from, to):
  * one call per client, its address in u->host, with flows and last. */
-int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
-			    double to, flow_use_fn fn, void *ctx);
+int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
+		double from,
+			    double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 
 /* Opens the store at path (created with its folders if missing). */
 int store_open(const char *path, struct store **ret, struct dm_err *e);
 void store_close(struct store *s);
-int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id);
-int store_run_get(struct store *s, int64_t id, struct run_info *ret);
-int store_run_finish(struct store *s, int64_t id, const char *status, double finished);
+int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
+		struct dm_err *e);
+int store_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e);
+int store_run_finish(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e);
 /* A run continued (from a --resume log) belongs to this process again. */
-int store_run_resume(struct store *s, int64_t id);
+int store_run_resume(struct store *s, int64_t id, struct dm_err *e);
 /* Records what the run saw, updates assets and ports; one transaction. */
-int store_save_results(struct store *s, int64_t run, const struct resultset *rs);
-int store_load_results(struct store *s, int64_t run, struct resultset *rs);
+int store_save_results(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
+int store_load_results(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
 /* All runs, oldest first; the caller frees *ret. */
-int store_runs_list(struct store *s, struct run_info **ret, size_t *ret_n);
-const char *store_errmsg(struct store *s);
-int store_vuln_begin(struct store *s);
-int store_vuln_end(struct store *s, bool commit);
+int store_runs_list(struct store *s, struct run_info **ret, size_t *ret_n, struct dm_err *e);
+int store_vuln_begin(struct store *s, struct dm_err *e);
+int store_vuln_end(struct store *s, bool commit, struct dm_err *e);
 /* Adds or updates a CVE: a record changes when its lastModified does; NVD's
  * configurations win over a CVE 5 record's, which fill in where NVD has none. */
-int store_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret);
-int store_vuln_put_kev(struct store *s, const struct vuln_kev *k);
-int store_vuln_put_epss(struct store *s, const struct vuln_epss *x);
-int store_vuln_clear_epss(struct store *s);
+int store_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret, struct dm_err *e);
+int store_vuln_put_kev(struct store *s, const struct vuln_kev *k, struct dm_err *e);
+int store_vuln_put_epss(struct store *s, const struct vuln_epss *x, struct dm_err *e);
+int store_vuln_clear_epss(struct store *s, struct dm_err *e);
 /* 1 and the value when set, 0 when not. */
-int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n);
-int store_vuln_meta_set(struct store *s, const char *key, const char *value);
+int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e);
+int store_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e);
 /* Every CVE whose configurations name vendor:product (CPE-quoted). */
-int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx);
+int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
+		void *ctx, struct dm_err *e);
 /* 1 when found (fn called), 0 when not. */
-int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx);
-int store_vuln_stats(struct store *s, struct vuln_stats *ret);
+int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
+int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 /* 1 when any CVE is stored (cheap, unlike the counts of store_vuln_stats), 0 when none. */
-int store_vuln_any(struct store *s);
+int store_vuln_any(struct store *s, struct dm_err *e);
 /* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
-int store_save_findings(struct store *s, int64_t run, struct findings *fs);
-int store_load_findings(struct store *s, int64_t run, struct findings *fs);
+int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
+int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 
 /* $XDG_DATA_HOME/dormant/dormant.db, or ~/.local/share/dormant/dormant.db */
 char *store_default_path(void);
 
-extern const struct store_ops store_sqlite_ops;

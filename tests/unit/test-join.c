@@ -95,7 +95,7 @@ static void test_join_rules(void)
 	inventory_sort(&inv);
 	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .store = NULL, .now = now };
 	struct findings out = { 0 };
-	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL, &e), 0);
 	findings_sort(&out);
 	char got[512];
 	rules_of(&out, true, got, sizeof(got));
@@ -106,7 +106,7 @@ static void test_join_rules(void)
 	findings_release(&out);
 	/* no register: no ownership findings */
 	in.inv = NULL;
-	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL, &e), 0);
 	CHECK_INT(out.n, 0); /* the camera's role came from the register */
 	findings_release(&out);
 	free(inv.v);
@@ -210,7 +210,7 @@ static void test_lease_presence(void)
 	CHECK_INT(targets_finalize(&t, false, &e), 0);
 	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .now = now, .leases = &ls, .targets = &t };
 	struct findings out = { 0 };
-	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL, &e), 0);
 	findings_sort(&out);
 	char got[512];
 	rules_of(&out, false, got, sizeof(got));
@@ -254,7 +254,7 @@ static void test_database_from_users(void)
 	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .now = 2e9 };
 	ipaddr_parse("10.0.2.9", &in.vantage);
 	struct findings out = { 0 };
-	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL, &e), 0);
 	findings_sort(&out);
 	CHECK_INT(out.n, 2);
 	if (out.n == 2) {
@@ -269,7 +269,7 @@ static void test_database_from_users(void)
 	findings_release(&out);
 	/* scanned from the server segment: nothing says users reach it */
 	ipaddr_parse("10.0.1.1", &in.vantage);
-	CHECK_INT(analyze_assets(&in, NULL, &out, NULL), 0);
+	CHECK_INT(analyze_assets(&in, NULL, &out, NULL, &e), 0);
 	CHECK_INT(out.n, 0);
 	findings_release(&out);
 	free(inv.v);

@@ -1,6 +1,7 @@
 /* store/: schema, file mode, round trip of a run, history across runs. */
 #include "test.h"
 #include "store/store.h"
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -43,16 +44,16 @@ static void store_round_trip(void)
 	struct stat sb;
 	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
 	int64_t run1, run2;
-	CHECK_INT(store_run_begin(st, "scan", "198.18.0.0/24", 100, &run1), 0);
+	CHECK_INT(store_run_begin(st, "scan", "198.18.0.0/24", 100, &run1, &e), 0);
 	struct resultset a = { 0 }, b = { 0 }, back = { 0 };
 	fill(&a, 80);
-	CHECK_INT(store_save_results(st, run1, &a), 0);
-	CHECK_INT(store_run_finish(st, run1, "done", 102), 0);
-	CHECK_INT(store_run_begin(st, "scan", "198.18.0.0/24", 200, &run2), 0);
+	CHECK_INT(store_save_results(st, run1, &a, &e), 0);
+	CHECK_INT(store_run_finish(st, run1, "done", 102, &e), 0);
+	CHECK_INT(store_run_begin(st, "scan", "198.18.0.0/24", 200, &run2, &e), 0);
 	fill(&b, 443);
-	CHECK_INT(store_save_results(st, run2, &b), 0);
-	CHECK_INT(store_run_finish(st, run2, "done", 202), 0);
-	CHECK_INT(store_load_results(st, run1, &back), 0);
+	CHECK_INT(store_save_results(st, run2, &b, &e), 0);
+	CHECK_INT(store_run_finish(st, run2, "done", 202, &e), 0);
+	CHECK_INT(store_load_results(st, run1, &back, &e), 0);
 	resultset_sort(&back);
 	CHECK_INT(back.n_hosts, 1);
 	CHECK(back.hosts[0].h.has_mac && back.hosts[0].h.mac[5] == 10);
@@ -61,7 +62,7 @@ static void store_round_trip(void)
 	CHECK_INT(back.hosts[0].closed, 1);
 	struct run_info *runs;
 	size_t n;
-	CHECK_INT(store_runs_list(st, &runs, &n), 0);
+	CHECK_INT(store_runs_list(st, &runs, &n, &e), 0);
 	CHECK_INT(n, 2);
 	CHECK_STR(runs[1].status, "done");
 	CHECK_INT(runs[1].open_ports, 2);
@@ -112,4 +113,42 @@ static void not_a_database(void)
 	cleanup(path);
 }
 
-SUITE(suite_store, "store", T(store_round_trip), T(not_a_database));
+/* A failing store call says which store and what it was doing, in the
+ * dm_err like every other module (there is no store_errmsg to ask). */
+static void errors_name_store_and_operation(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "err");
+	struct store *st;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	int64_t run = 0;
+	CHECK_INT(store_run_begin(st, "scan", "", 1, &run, &e), 0);
+	struct run_info ri;
+	CHECK_INT(store_run_get(st, run + 41, &ri, &e), -ENOENT);
+	CHECK(strstr(e.msg, path) && strstr(e.msg, "no run"));
+	/* a table gone behind the store's back: every operation on it fails */
+	sqlite3 *db;
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE findings; DROP TABLE service_obs", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	struct findings fs = { 0 };
+	struct finding f = { .rule = "idle-host", .severity = SEV_LOW, .title = "t" };
+	findings_add(&fs, &f);
+	e.msg[0] = 0;
+	CHECK_INT(store_save_findings(st, run, &fs, &e), DM_ESTORE);
+	CHECK(strstr(e.msg, "--db ") && strstr(e.msg, path));
+	CHECK(strstr(e.msg, "saving findings") && strstr(e.msg, "no such table: findings"));
+	e.msg[0] = 0;
+	struct resultset rs = { 0 };
+	CHECK_INT(store_load_results(st, run, &rs, &e), DM_ESTORE);
+	CHECK(strstr(e.msg, path) && strstr(e.msg, "loading results") && strstr(e.msg, "service_obs"));
+	/* NULL e: the code alone */
+	CHECK_INT(store_load_findings(st, run, &fs, NULL), DM_ESTORE);
+	resultset_release(&rs);
+	findings_release(&fs);
+	store_close(st);
+	cleanup(path);
+}
+
+SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation));

@@ -294,29 +294,29 @@ static void store_incremental(void)
 	c.n_products = 1;
 	c.configs = "C\t0\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*\t8.5\t1\t9.8\t0\n";
 	enum vuln_change ch;
-	CHECK_INT(store_vuln_begin(st), 0);
-	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
 	CHECK_INT(ch, VULN_ADDED);
-	CHECK_INT(store_vuln_end(st, true), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
 	/* the same again: unchanged; an older copy: unchanged; newer: updated */
-	store_vuln_begin(st);
-	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	store_vuln_begin(st, &e);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
 	CHECK_INT(ch, VULN_UNCHANGED);
 	snprintf(c.modified, sizeof(c.modified), "2024-01-01");
-	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
 	CHECK_INT(ch, VULN_UNCHANGED);
 	snprintf(c.modified, sizeof(c.modified), "2025-01-01");
 	c.configs = ""; /* a newer record without configurations keeps the known ones */
-	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
 	CHECK_INT(ch, VULN_UPDATED);
-	store_vuln_end(st, true);
+	store_vuln_end(st, true, &e);
 	/* a rolled-back import leaves nothing */
-	store_vuln_begin(st);
+	store_vuln_begin(st, &e);
 	c.num = 202400000001LL;
-	CHECK_INT(store_vuln_put_cve(st, &c, &ch), 0);
-	store_vuln_end(st, false);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
+	store_vuln_end(st, false, &e);
 	struct vuln_stats vs;
-	CHECK_INT(store_vuln_stats(st, &vs), 0);
+	CHECK_INT(store_vuln_stats(st, &vs, &e), 0);
 	CHECK_INT(vs.cves, 1);
 	CHECK_INT(vs.with_configs, 1);
 	/* the matcher finds it through the product index */
@@ -327,10 +327,10 @@ static void store_incremental(void)
 	cpe_parse("cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*", &s.cpe);
 	struct vuln_hit *h;
 	size_t n;
-	CHECK_INT(vuln_match(&m, &s, NULL, CONF_NONE, &h, &n), 0);
+	CHECK_INT(vuln_match(&m, &s, NULL, CONF_NONE, &h, &n, &e), 0);
 	CHECK_INT(n, 1);
 	if (n) CHECK_STR(h[0].fix, "9.8");
-	CHECK_INT(vuln_match(&m, &s, "Debian-2+deb12u3", CONF_MEDIUM, &h, &n), 0);
+	CHECK_INT(vuln_match(&m, &s, "Debian-2+deb12u3", CONF_MEDIUM, &h, &n, &e), 0);
 	CHECK_INT(n, 0);
 	vuln_matcher_release(&m);
 	store_close(st);
@@ -342,13 +342,11 @@ static void store_incremental(void)
 static int to_store_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
 {
 	enum vuln_change ch;
-	(void)e;
-	return store_vuln_put_cve(ctx, c, &ch);
+	return store_vuln_put_cve(ctx, c, &ch, e);
 }
 static int to_store_kev(void *ctx, const struct vuln_kev *k, struct dm_err *e)
 {
-	(void)e;
-	return store_vuln_put_kev(ctx, k);
+	return store_vuln_put_kev(ctx, k, e);
 }
 
 /* The rule on a result set: Apache 2.4.49 is in KEV with ransomware use;
@@ -363,10 +361,10 @@ static void rule_findings(void)
 	CHECK_INT(store_open(path, &st, &e), 0);
 	struct vuln_sink sink = { st, to_store_cve, to_store_kev, NULL, NULL };
 	struct feed_counts fc;
-	store_vuln_begin(st);
+	store_vuln_begin(st, &e);
 	CHECK_INT(feed_import_file(FIXTURES "/nvd/page.json", &sink, &fc, NULL, NULL, &e), 0);
 	CHECK_INT(feed_import_file(FIXTURES "/kev/known_exploited_vulnerabilities.json", &sink, &fc, NULL, NULL, &e), 0);
-	CHECK_INT(store_vuln_end(st, true), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
 
 	struct resultset rs = { 0 };
 	struct obs_host h = { .how = HOW_TCP, .ts = 1 };
@@ -400,7 +398,7 @@ static void rule_findings(void)
 	struct vuln_matcher m;
 	vuln_matcher_init(&m, st, &al);
 	struct findings fs = { 0 };
-	CHECK_INT(analyze_vulnerable(&m, &rs, CONF_NONE, &fs), 0);
+	CHECK_INT(analyze_vulnerable(&m, &rs, CONF_NONE, &fs, &e), 0);
 	findings_sort(&fs);
 	CHECK_INT(fs.n, 4);
 	if (fs.n == 4) {
@@ -418,10 +416,10 @@ static void rule_findings(void)
 	}
 	/* saved with the run and read back */
 	int64_t run;
-	CHECK_INT(store_run_begin(st, "scan", "", 1, &run), 0);
-	CHECK_INT(store_save_findings(st, run, &fs), 0);
+	CHECK_INT(store_run_begin(st, "scan", "", 1, &run, &e), 0);
+	CHECK_INT(store_save_findings(st, run, &fs, &e), 0);
 	struct findings back = { 0 };
-	CHECK_INT(store_load_findings(st, run, &back), 0);
+	CHECK_INT(store_load_findings(st, run, &back, &e), 0);
 	CHECK_INT(back.n, fs.n);
 	if (back.n) CHECK_STR(back.v[0].title, fs.v[0].title);
 	findings_release(&back);
