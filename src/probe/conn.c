@@ -39,6 +39,7 @@ struct conn_engine {
 	size_t n_hosts;
 	SSL_CTX *ssl_any, *ssl_fixed[5];
 	struct ratelimit rl;
+	struct conn_engine_stats stats;
 };
 
 void pconn_send(struct pconn *c, const void *data, size_t len)
@@ -78,6 +79,12 @@ struct conn_engine *conn_engine_new(const struct conn_engine_config *cfg)
 	if (!ce->cfg.per_host) ce->cfg.per_host = 4;
 	ce->cfg.max_inflight = fd_budget(ce->cfg.max_inflight);
 	ce->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ce->ep < 0) {
+		int err = errno;
+		free(ce);
+		errno = err;
+		return NULL;
+	}
 	ce->conns = xcalloc(ce->cfg.max_inflight, sizeof(*ce->conns));
 	ce->conn_ip = xcalloc(ce->cfg.max_inflight, sizeof(*ce->conn_ip));
 	for (unsigned i = 0; i < ce->cfg.max_inflight; i++) ce->conns[i].fd = -1;
@@ -187,15 +194,16 @@ static void finish_conn(struct conn_engine *ce, unsigned slot, bool ok,
 	on_done(ctx, svc, ops, ok);
 }
 
-static bool start_conn(struct conn_engine *ce, const struct pending *p, double now)
+/* 1 started, 0 no free slot, -errno when no socket could be had. */
+static int start_conn(struct conn_engine *ce, const struct pending *p, double now)
 {
 	unsigned slot;
 	for (slot = 0; slot < ce->cfg.max_inflight && ce->conns[slot].fd >= 0; slot++) {}
-	if (slot == ce->cfg.max_inflight) return false;
+	if (slot == ce->cfg.max_inflight) return 0;
 	struct sockaddr_storage ss;
 	socklen_t sl = ipaddr_to_sockaddr(&p->ip, p->port, &ss);
 	int fd = socket(p->ip.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) return false;
+	if (fd < 0) return -errno;
 	struct pconn *c = &ce->conns[slot];
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
@@ -210,8 +218,24 @@ static bool start_conn(struct conn_engine *ce, const struct pending *p, double n
 	ce->inflight++;
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) c->deadline = 0; /* fails at once */
 	want(ce, c, slot, EPOLLOUT);
-	return true;
+	ce->stats.started++;
+	return 1;
 }
+
+/* A probe that could not even have a socket fails like a refused connect:
+ * its protocol's finish and on_done see it, and the engine goes on. */
+static void fail_pending(struct conn_engine *ce, const struct pending *p, int err,
+			 void (*on_done)(void *, struct svc *, const struct proto_ops *, bool), void *ctx)
+{
+	uint8_t none[1] = { 0 };
+	struct pconn c = { .fd = -1, .svc = p->svc, .ops = p->ops, .rbuf = none };
+	ce->stats.socket_failed++;
+	ce->stats.last_errno = -err;
+	if (p->ops->finish) p->ops->finish(&c, false);
+	on_done(ctx, p->svc, p->ops, false);
+}
+
+void conn_engine_get_stats(const struct conn_engine *ce, struct conn_engine_stats *ret) { *ret = ce->stats; }
 
 /* Moves a connection forward as far as it can go without blocking.
  * Returns 1 done, -1 failed, 0 waiting. */
@@ -329,20 +353,30 @@ void conn_engine_run(struct conn_engine *ce, void (*on_done)(void *, struct svc 
 		double now = now_mono();
 		/* start what the limits allow, in queue order; blocked hosts wait */
 		size_t scan = ce->qlen;
+		int wait_ms = 20;
 		while (scan-- && ce->inflight < ce->cfg.max_inflight) {
+			if (ce->cfg.rate > 0 && ratelimit_try(&ce->rl, 1) == 0) {
+				/* not yet: the poll below sleeps until the next one is due */
+				wait_ms = MIN(wait_ms, ratelimit_poll_ms(&ce->rl));
+				break;
+			}
 			struct pending p = ce->q[ce->qhead];
 			ce->qhead = (ce->qhead + 1) % ce->qcap;
 			ce->qlen--;
 			struct hostcount *h = host_slot(ce, &p.ip, false);
-			if ((h && h->n >= ce->cfg.per_host) ||
-			    (ce->cfg.rate > 0 && ratelimit_acquire(&ce->rl, 1) == 0) || !start_conn(ce, &p, now)) {
+			int r = h && h->n >= ce->cfg.per_host ? 0 : start_conn(ce, &p, now);
+			if (r == 0) {
 				conn_engine_add(ce, p.svc, &p.ip, p.port, p.ops, p.timeout);
+				continue;
+			}
+			if (r < 0) {
+				fail_pending(ce, &p, r, on_done, ctx);
 				continue;
 			}
 			ratelimit_sent(&ce->rl, 1);
 		}
 		struct epoll_event evs[256];
-		int n = epoll_wait(ce->ep, evs, 256, 20);
+		int n = epoll_wait(ce->ep, evs, 256, wait_ms);
 		for (int i = 0; i < n; i++) {
 			unsigned slot = evs[i].data.u32;
 			if (ce->conns[slot].fd < 0) continue;

@@ -60,16 +60,25 @@ struct conn_engine_config {
 	double rate;             /* new connections per second, 0 = unpaced */
 };
 
+struct conn_engine_stats {
+	uint64_t started;       /* connections begun */
+	uint64_t socket_failed; /* probes failed because socket() did (descriptors, memory) */
+	int last_errno;         /* of the last such failure */
+};
+
+/* NULL with errno set when the kernel gives no epoll instance. */
 struct conn_engine *conn_engine_new(const struct conn_engine_config *cfg);
 /* Schedules a probe of svc's address and port with ops; timeout 0 means
  * the protocol's own deadline. */
 void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
 		     const struct proto_ops *ops, double timeout);
 /* Runs until no probe is queued or in flight. on_done is called after each
- * probe's finish() and may add more probes. */
+ * probe's finish() and may add more probes. A probe that gets no socket
+ * (out of descriptors or memory) fails at once and is counted in the stats. */
 void conn_engine_run(struct conn_engine *ce, void (*on_done)(void *ctx, struct svc *svc, const struct proto_ops *ops, bool ok),
 		     void *ctx);
 /* Drops svc's probes that are queued or in flight and whose protocol is
  * one of ops[0..n) (closed at once, no callbacks); returns how many. */
 unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops, size_t n);
+void conn_engine_get_stats(const struct conn_engine *ce, struct conn_engine_stats *ret);
 void conn_engine_free(struct conn_engine *ce);

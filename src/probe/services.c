@@ -3,8 +3,10 @@
  * are recognised by what they speak), follow-ups once a protocol is known
  * (favicon, TLS versions), and one obs_service per port at the end. */
 #include "probe/services.h"
+#include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include <errno.h>
 #include <string.h>
 
 static const uint16_t tls_ports[] = { 443, 8443, 9443, 4443, 10443, 7443, 8843, 5986, 2083, 2087, 2096 };
@@ -105,6 +107,7 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 	if (!n) return 0;
 	struct conn_engine_config cc = { .max_inflight = c->max_inflight, .per_host = c->per_host, .rate = c->rate };
 	struct run r = { .ce = conn_engine_new(&cc), .cfg = c, .n = n };
+	if (!r.ce) return -errno;
 	r.svcs = xcalloc(n, sizeof(*r.svcs));
 	r.pending = xcalloc(n, sizeof(*r.pending));
 	r.favicon_done = xcalloc(n, sizeof(*r.favicon_done));
@@ -119,6 +122,11 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 		add(&r, i, s->plan[s->next++], 0);
 	}
 	conn_engine_run(r.ce, on_done, &r);
+	struct conn_engine_stats cs;
+	conn_engine_get_stats(r.ce, &cs);
+	if (cs.socket_failed)
+		log_warn("service probing: %llu probes failed, no socket: %s", (unsigned long long)cs.socket_failed,
+			 strerror(cs.last_errno));
 	conn_engine_free(r.ce);
 	free(r.svcs);
 	free(r.pending);

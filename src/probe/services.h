@@ -43,7 +43,8 @@ struct service_target {
 	uint16_t port;
 };
 
-/* Probes the TCP services and reports one obs_service for each. */
+/* Probes the TCP services and reports one obs_service for each; -errno
+ * when no connection engine could be made (no epoll instance). */
 int services_probe_tcp(const struct services_config *c, const struct service_target *t, size_t n);
 /* Identifies a UDP reply (SNMP, SSDP, WS-Discovery, mDNS, NTP, DNS). */
 bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port, const uint8_t *data,

@@ -149,7 +149,7 @@ int connscan_run(const struct connscan_config *c, struct connscan_stats *st, str
 	while (more || s.count) { /* head entries are live or get popped below */
 		double now = now_mono();
 		while (more && s.nfree) {
-			if (c->rate > 0 && ratelimit_acquire(&pace, 1) == 0) break;
+			if (c->rate > 0 && ratelimit_try(&pace, 1) == 0) break;
 			uint64_t pos = it.pos, idx;
 			if (!perm_iter_next(&it, &idx)) {
 				more = false;
@@ -165,7 +165,8 @@ int connscan_run(const struct connscan_config *c, struct connscan_stats *st, str
 			if (c->rate > 0 && c->rate < 1e5) break; /* keep pacing fine-grained */
 		}
 		struct epoll_event evs[256];
-		int n = epoll_wait(ep, evs, 256, more && s.nfree ? 0 : 10);
+		/* paced: sleep in the poll until the next connection is due */
+		int n = epoll_wait(ep, evs, 256, !more || !s.nfree ? 10 : c->rate > 0 ? MIN(10, ratelimit_poll_ms(&pace)) : 0);
 		for (int i = 0; i < n; i++) {
 			unsigned k = evs[i].data.u32;
 			int err = 0;

@@ -232,7 +232,7 @@ static int send_pass(struct engine *en, const struct permutation *pm, unsigned p
 			ratelimit_set_rate(rl, (double)want);
 			rate = want;
 		}
-		unsigned allowed = ratelimit_acquire(rl, NETIO_BATCH);
+		unsigned allowed = ratelimit_wait(rl, NETIO_BATCH);
 		while (io->n < allowed) {
 			if (!perm_iter_next(&it, &idx)) {
 				more = false;

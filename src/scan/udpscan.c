@@ -144,7 +144,7 @@ int udpscan_run(const struct udpscan_config *c, struct udpscan_stats *st, struct
 		uint64_t idx;
 		while (perm_iter_next(&it, &idx)) {
 			if (s.state[idx] != U_NONE) continue;
-			ratelimit_acquire(&rl, 1);
+			ratelimit_wait(&rl, 1);
 			struct ipaddr ip = addr_of(&s, idx / c->nports);
 			uint16_t port = c->ports[idx % c->nports];
 			const struct udp_payload *pl = udp_payload_for(port);
