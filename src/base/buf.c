@@ -7,7 +7,8 @@
 static int grow(struct buf *b, size_t extra)
 {
 	size_t max = b->max ? b->max : (64u << 20);
-	if (b->len + extra + 1 > max) return DM_ETOOBIG;
+	if (b->err) return b->err;
+	if (b->len + extra + 1 > max) return b->err = DM_ETOOBIG;
 	if (b->len + extra + 1 <= b->cap) return 0;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + extra + 1) cap *= 2;
@@ -36,7 +37,8 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0) return DM_EINPUT;
+	if (b->err) return b->err;
+	if (n < 0) return b->err = DM_EINPUT;
 	int r = grow(b, (size_t)n);
 	if (r < 0) return r;
 	va_start(ap, fmt);
@@ -46,9 +48,12 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return 0;
 }
 
+int buf_error(const struct buf *b) { return b->err; }
+
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
+	b->err = 0;
 	if (b->data) b->data[0] = 0;
 }
 
@@ -57,6 +62,7 @@ void buf_release(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->err = 0;
 }
 
 char *buf_detach(struct buf *b)
@@ -64,6 +70,7 @@ char *buf_detach(struct buf *b)
 	char *s = b->data ? b->data : xstrdup("");
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->err = 0;
 	return s;
 }
 

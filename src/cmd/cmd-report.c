@@ -165,7 +165,7 @@ int cmd_report(int argc, char **argv)
 	else if (!strcmp(a.format, "html")) r = report_html(f, &rs, &m);
 	else r = report_text(f, &rs, &m);
 	if (r < 0) {
-		r = dm_fail(&e, r, "writing the report: %s", strerror(-r));
+		r = dm_fail(&e, r, "writing the report: %s", dm_strerror(r));
 		goto fail;
 	}
 	goto out;

@@ -277,6 +277,12 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 	changes_table(&b, m->changes);
 	buf_puts(&b, "<p class=\"meta\">Written by dormant " DORMANT_VERSION ". Every finding names its evidence; the JSON "
 		     "Lines output (-oJ) carries the same records for tools.</p></body></html>\n");
+	/* one check for the whole page: an append that failed made every later one a no-op */
+	int r = buf_error(&b);
+	if (r < 0) {
+		buf_release(&b);
+		return r;
+	}
 	bool ok = fwrite(b.data, 1, b.len, f) == b.len;
 	buf_release(&b);
 	return ok && !ferror(f) ? 0 : -EIO;

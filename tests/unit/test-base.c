@@ -12,8 +12,15 @@ static void buf_cap_is_enforced(void)
 	CHECK_INT(buf_puts(&b, "0123456789"), DM_ETOOBIG);
 	CHECK_INT(b.len, 10);
 	CHECK_STR(b.data, "0123456789");
+	/* sticky: what fits is refused too once an append failed, until a reset */
+	CHECK_INT(buf_printf(&b, "%d", 42), DM_ETOOBIG);
+	CHECK_INT(buf_putc(&b, 'x'), DM_ETOOBIG);
+	CHECK_STR(b.data, "0123456789");
+	CHECK_INT(buf_error(&b), DM_ETOOBIG);
+	buf_reset(&b);
+	CHECK_INT(buf_error(&b), 0);
 	CHECK_INT(buf_printf(&b, "%d", 42), 0);
-	CHECK_STR(b.data, "012345678942");
+	CHECK_STR(b.data, "42");
 	buf_release(&b);
 }
 

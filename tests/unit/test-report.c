@@ -108,4 +108,32 @@ static void csv_rows(void)
 	portlist_release(&pl);
 }
 
-SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows));
+/* A page larger than the buffer's cap is an error, not a truncated page
+ * returned as success: the first append that does not fit sticks. */
+static void html_too_big_is_an_error(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct report_meta m = { .command = "audit", .args = "198.18.0.0/24", .ports = &pl, .run_id = 3 };
+	char *page = render(report_html, &rs, &m);
+	CHECK(page && strstr(page, "</html>\n"));
+	free(page);
+	size_t n = (65u << 20) + 1;
+	char *huge = malloc(n);
+	memset(huge, 'a', n - 1);
+	huge[n - 1] = 0;
+	m.args = huge;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	CHECK_INT(report_html(f, &rs, &m), DM_ETOOBIG);
+	fclose(f);
+	CHECK_INT(len, 0); /* nothing written, not a page cut in the middle */
+	free(out);
+	free(huge);
+	portlist_release(&pl);
+	resultset_release(&rs);
+}
+
+SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows), T(html_too_big_is_an_error));
