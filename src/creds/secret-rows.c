@@ -185,6 +185,7 @@ bool secret_placeholder(const char *s, size_t n)
 #define COMMON_SLOTS 4096
 static char *common[COMMON_SLOTS];
 static size_t common_n;
+static bool common_seeded;
 
 static size_t common_slot(const char *s)
 {
@@ -193,7 +194,7 @@ static size_t common_slot(const char *s)
 	return h & (COMMON_SLOTS - 1);
 }
 
-void secret_common_add(const char *pw)
+static void common_put(const char *pw)
 {
 	if (strlen(pw) < 4 || common_n >= COMMON_SLOTS / 2) return;
 	size_t i = common_slot(pw);
@@ -205,14 +206,28 @@ void secret_common_add(const char *pw)
 	common_n++;
 }
 
-static bool is_common(const char *s)
+/* The built-in weak list goes in first, whoever adds first: it once went in
+ * only while the table was empty, and the credential database filled it. */
+static void common_seed(void)
 {
 	static const char *const seed[] = { "123456", "12345678", "123456789", "1234", "12345", "qwerty", "admin",
 					    "admin123", "root", "toor", "letmein", "welcome", "changeme", "P@ssw0rd",
 					    "Passw0rd", "abc123", "111111", "password1", "Password1", "iloveyou",
 					    "default", "guest", "test", "test123", "master", "administrator" };
-	if (!common_n)
-		for (size_t i = 0; i < ARRAY_SIZE(seed); i++) secret_common_add(seed[i]);
+	if (common_seeded) return;
+	common_seeded = true;
+	for (size_t i = 0; i < ARRAY_SIZE(seed); i++) common_put(seed[i]);
+}
+
+void secret_common_add(const char *pw)
+{
+	common_seed();
+	common_put(pw);
+}
+
+static bool is_common(const char *s)
+{
+	common_seed();
 	for (size_t i = common_slot(s); common[i]; i = (i + 1) & (COMMON_SLOTS - 1))
 		if (!strcmp(common[i], s)) return true;
 	return false;

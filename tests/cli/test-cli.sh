@@ -678,6 +678,24 @@ t_secrets_bad() { # a missing path, a wrong flag, an unreadable directory, a bro
 }
 check secrets_bad_input_named_and_bounded t_secrets_bad
 
+# The built-in weak passwords and the credential database's defaults both count:
+# the weak list once went in only while the table was empty, and the database
+# filled it first. Single-case words are no passwords by their shape alone.
+t_secrets_weak_list() {
+	local c="$OUT/secrets-weak" p
+	mkdir -p "$c/weak" "$c/defaults"
+	for p in iloveyou letmein qwerty; do # the premise: not in the credential database
+		! grep -qE ",$p(,|\$)" "$ROOT/data/credentials.csv" || { echo "$p is in credentials.csv"; return 1; }
+	done
+	printf '10.20.0.5\talice\tiloveyou\n10.20.0.6\tbob\tqwerty\n10.20.0.7\tcarol\tletmein\n' >"$c/weak/hosts.txt"
+	printf '10.20.1.5\troot\tdreambox\n10.20.1.6\troot\tdreambox\n10.20.1.7\tadmin\tdreambox\n' >"$c/defaults/hosts.txt"
+	"$D" secrets "$c" -oJ "$c/o.jsonl" -q >"$c/out" 2>"$c/err" || { cat "$c/err"; return 1; }
+	grep -q '"rule":"plaintext-credentials".*weak/hosts.txt' "$c/o.jsonl" || { echo "weak list not used"; return 1; }
+	grep -q '"rule":"plaintext-credentials".*defaults/hosts.txt' "$c/o.jsonl" || { echo "database not used"; return 1; }
+	! grep -qE 'iloveyou|letmein|qwerty|dreambox' "$c/o.jsonl" "$c/out" "$c/err"
+}
+check secrets_weak_list_and_database_both_count t_secrets_weak_list
+
 # --- credential checks: lockout, a login that accepts anything, a prompt that never comes ---
 t_creds_safety() {
 	local c="$OUT/creds" p1 p2 p3
