@@ -518,7 +518,8 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 		stage_mark(&clock, "join");
 	}
 	if ((r = store_save_results(st, run, &rs, &e)) < 0 ||
-	    (analysed && (r = store_save_findings(st, run, &fs, &e)) < 0) || (r = store_run_finish(st, run, "done", now_real(), &e)) < 0)
+	    (analysed && (r = store_save_findings(st, run, &fs, &e)) < 0) ||
+	    (r = store_run_finish(st, run, "done", now_real(), &e)) < 0)
 		goto fail;
 	stage_mark(&clock, "save");
 	if (audit) {
