@@ -100,7 +100,7 @@ def jsonl_strict(f):
 def jsonl_complete():
     recs = jsonl_strict("a.jsonl")()
     sv = {(r["port"], r["proto"]) for r in recs if r["type"] == "service" and r["ip"] == "198.18.253.2"}
-    want = {(p, "tcp") for p in (21, 22, 23, 25, 80, 443, 5900, 8000, 8080, 8443, 9000)} | {(161, "udp")}
+    want = {(p, "tcp") for p in (21, 22, 23, 25, 80, 443, 2121, 2222, 5900, 8000, 8080, 8081, 8443, 9000)} | {(161, "udp")}
     assert sv == want, f"services {sorted(sv)} != {sorted(want)}"
     unreg = {r["ip"]: r for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host"}
     assert set(unreg) == {"198.18.253.5", "198.18.253.6"}, sorted(unreg)

@@ -14,6 +14,9 @@ Deterministic, stdlib only. Usage: hostile-peer.py ADDR MODE:PORT...
   http      a page whose <title> and Server header carry escapes and markup
   huge      an HTTP answer with a 4 MiB header line, then closes
   endless   an HTTP answer whose headers never end
+  ftprst    a plain FTP greeting, then resets on the first command (a login)
+  sshrst    a plain OpenSSH banner, then resets once the client has spoken
+  httprst   asks for a Basic login, resets the request that brings one
   snmp      (UDP) answers any SNMP v1/v2c GET with a sysDescr full of escapes
 Prints "ready" on stdout once every port listens."""
 import os, socket, struct, sys, threading, time
@@ -102,6 +105,23 @@ def serve(mode, c):
             sendall(c, b"HTTP/1.1 200 OK\r\nServer: Apache/2.4.1" + EVIL + MARKUP + b"\r\n"
                     b"Content-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body)
             c.close()
+        elif mode == "ftprst":
+            sendall(c, b"220 ProFTPD 1.3.8 Server ready.\r\n")
+            drain(c, 5)
+            reset(c)
+        elif mode == "sshrst":
+            sendall(c, b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+            drain(c, 5)
+            time.sleep(0.1)
+            reset(c)
+        elif mode == "httprst":
+            req = http_head(c)
+            if b"\nauthorization:" in req.lower():
+                reset(c)
+            else:
+                sendall(c, b"HTTP/1.1 401 Unauthorized\r\nServer: lighttpd/1.4.69\r\nWWW-Authenticate: Basic realm=\"admin\"\r\n"
+                        b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+                c.close()
         elif mode == "huge":
             http_head(c)
             sendall(c, b"HTTP/1.1 200 OK\r\nX-Big: " + (EVIL + b"A" * 4000) * 1000 + b"\r\n\r\n")

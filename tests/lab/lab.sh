@@ -27,7 +27,8 @@
 #              header, TLS certificate subject and SNMP sysDescr carry ESC/OSC/BEL/C1/bidi/invalid
 #              UTF-8/U+FFFE and markup: ftp 21, ssh 22, http 80, https 443 (socat + openssl, the
 #              same page), vnc 5900, udp/161 snmp; 4 MiB reply 8000, never-ending reply 8080; odd
-#              peers: accept-and-close 23, reset 25, TLS dying mid-handshake 8443, silent 9000.
+#              peers: accept-and-close 23, reset 25, TLS dying mid-handshake 8443, silent 9000;
+#              logins that reset: ftp 2121, ssh 2222, http basic 8081.
 #              STATE/evil-dhcpd.leases and evil-dnsmasq.leases give .2 and the silent .5/.6
 #              hostile client host names
 #   ${P}-web also serves TLS: 443 (nginx, expired self-signed certificate), 8443 (TLS 1.0 only)
@@ -102,7 +103,8 @@ up_evil() {
 	ns "$P-evil" sysctl -qw net.ipv4.icmp_ratelimit=0
 	local a=198.18.253.2
 	start evil "$P-evil" python3 "$HERE/hostile-peer.py" $a ftp:21 ssh:22 close:23 rst:25 http:80 vnc:5900 huge:8000 \
-		endless:8080 tlsdie:8443 silent:9000 snmp:161
+		endless:8080 tlsdie:8443 silent:9000 \
+		ftprst:2121 sshrst:2222 httprst:8081 snmp:161
 	# a certificate whose subject holds the same bytes (valid UTF-8 only: openssl refuses the rest)
 	local cn o
 	cn=$(printf 'evil\033]0;owned\007\033[2J\302\23331m\342\200\256evil\342\200\254\357\277\276\357\277\277"><script>alert(1)<\\/script>')

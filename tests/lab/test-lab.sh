@@ -362,7 +362,7 @@ check hostile_peers_end_with_unknown_not_a_hang t_hostile_peers
 t_hostile_host() {
 	local h="$OUT/evil" S=/tmp/dormant-lab-$P
 	mkdir -p "$h"
-	in_ns /usr/bin/time -v -o "$h/time.txt" "$D" audit 198.18.253.0/29 -p 21,22,23,25,80,443,5900,8000,8080,8443,9000,U:161 -sU -sV \
+	in_ns /usr/bin/time -v -o "$h/time.txt" "$D" audit 198.18.253.0/29 -p 21,22,23,25,80,443,2121,2222,5900,8000,8080,8081,8443,9000,U:161 -sU -sV \
 		--db "$h/db" --leases "$S/evil-dhcpd.leases" --leases "$S/evil-dnsmasq.leases" --inventory "$S/evil-inventory.csv" \
 		--check-credentials --login-delay 0.2 -oJ "$h/a.jsonl" -oX "$h/a.xml" --csv "$h/a.csv" --html "$h/a.html" -v \
 		>"$h/out" 2>"$h/err"
