@@ -2,6 +2,9 @@
 #include "base/util.h"
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +35,26 @@ static void usage(FILE *f)
 		   "Scan only networks you own or are authorised to test.\n");
 }
 
+/* Standard output that could not be written: a reader that went away
+ * (`dormant scan ... | head -1`) is not an error worth a word, the run is
+ * saved all the same; anything else (a full disk) is said once. */
+static int finish_stdout(int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout)) return rc;
+	int e = errno;
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	if (e == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))) return rc;
+	fprintf(stderr, "dormant: writing standard output: %s\n", strerror(e));
+	return rc ? rc : EXIT_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
+	/* A peer that closes or resets while we write must cost one probe, not
+	 * the process: OpenSSL and libssh write to their sockets with write(),
+	 * which raises SIGPIPE, and an unhandled SIGPIPE ends the whole audit
+	 * before its run is saved. Our own send() calls also pass MSG_NOSIGNAL. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -48,7 +69,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(cmd, commands[i].name)) return commands[i].fn(argc - 2, argv + 2);
+		if (!strcmp(cmd, commands[i].name)) return finish_stdout(commands[i].fn(argc - 2, argv + 2));
 	fprintf(stderr, "dormant: unknown command \"%s\"; see dormant --help\n", cmd);
 	return EXIT_USAGE;
 }

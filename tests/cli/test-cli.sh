@@ -60,6 +60,33 @@ t_loopback() {
 		[ "$(grep -c '"state":"open"' "$OUT/lo.jsonl")" = 1 ]
 }
 check loopback_connect_scan t_loopback
+t_odd_peers() { # peers that close or reset at once must cost a probe, not the process (SIGPIPE)
+	local port=$((27000 + RANDOM % 900))
+	python3 "$ROOT/tests/lab/hostile-peer.py" 127.0.0.1 close:$port rst:$((port + 1)) tlsdie:$((port + 2)) >"$OUT/odd.ready" &
+	local s=$!
+	for _ in $(seq 1 200); do grep -q ready "$OUT/odd.ready" && break; sleep 0.1; done
+	grep -q ready "$OUT/odd.ready" || { echo "hostile-peer.py did not start"; kill "$s"; return 1; }
+	"$D" scan 127.0.0.1 -p $port-$((port + 2)) -sV --db "$OUT/odd.db" -oJ "$OUT/odd.jsonl" -q 2>"$OUT/odd.err"
+	local r=$?
+	# standard output whose reader is gone: no crash, the run is saved all the same
+	"$D" scan 127.0.0.1 -p $port-$((port + 2)) -sV --db "$OUT/odd.db" -oJ - 2>"$OUT/odd-pipe.err" | true
+	local r2=${PIPESTATUS[0]}
+	kill "$s"
+	echo "exit $r, piped exit $r2, $(grep -c '"type":"service"' "$OUT/odd.jsonl") services of 3"
+	cat "$OUT/odd.err" "$OUT/odd-pipe.err"
+	"$D" report --db "$OUT/odd.db" --list
+	[ $r = 0 ] && [ $r2 = 0 ] && [ "$(grep -c '"type":"service"' "$OUT/odd.jsonl")" = 3 ] && [ ! -s "$OUT/odd-pipe.err" ] &&
+		[ "$("$D" report --db "$OUT/odd.db" --list | grep -c ' scan ')" = 2 ] &&
+		! "$D" report --db "$OUT/odd.db" --list | grep -q interrupted
+}
+check odd_peers_do_not_kill_the_scan t_odd_peers
+t_stdout_full() { # an output that cannot be written is said once, exit 3 (not a silent success)
+	"$D" report --db "$OUT/odd.db" --list >/dev/full 2>"$OUT/full.err"
+	local r=$?
+	cat "$OUT/full.err"
+	[ $r = 3 ] && [ "$(cat "$OUT/full.err")" = "dormant: writing standard output: No space left on device" ]
+}
+check full_stdout_is_an_error t_stdout_full
 t_iL() {
 	printf '# lab hosts\n127.0.0.1, 127.0.0.2\n\n127.0.0.3-5 # a range\n' >"$OUT/hosts.txt"
 	"$D" scan -iL "$OUT/hosts.txt" -p 1 -sn --db "$OUT/lo.db" -oJ "$OUT/il.jsonl" -q || return 1

@@ -22,6 +22,15 @@
 #                           OpenSSH on 2222 and lighttpd on 10080 (non-standard ports; Digest login,
 #                           strong password)
 #                           7000 talks without end, 7443 accepts and stalls (hostile peers)
+#   ${P}-evil  198.18.253.2/29 on s2 (scanner 198.18.253.1), off the LAN so that no truth set of the
+#              /24 changes: a hostile device (hostile-peer.py) whose banners, HTTP title and Server
+#              header, TLS certificate subject and SNMP sysDescr carry ESC/OSC/BEL/C1/bidi/invalid
+#              UTF-8/U+FFFE and markup: ftp 21, ssh 22, http 80, https 443 (socat + openssl, the
+#              same page), vnc 5900, udp/161 snmp; 4 MiB reply 8000, never-ending reply 8080; odd
+#              peers: accept-and-close 23, reset 25, TLS dying mid-handshake 8443, silent 9000;
+#              logins that reset: ftp 2121, ssh 2222, http basic 8081.
+#              STATE/evil-dhcpd.leases and evil-dnsmasq.leases give .2 and the silent .5/.6
+#              hostile client host names
 #   ${P}-web also serves TLS: 443 (nginx, expired self-signed certificate), 8443 (TLS 1.0 only)
 #   ${P}-dark1 198.18.0.20, ${P}-dark2 198.18.0.21: drop every IP packet, answer only ARP
 #   ${P}-big   198.18.254.2; local 198.19.0.0/17 (every address answers), blackhole
@@ -81,6 +90,46 @@ up_net() {
 		table inet lab { chain in { type filter hook input priority 0; policy drop; }; }
 		NFT
 	done
+}
+
+up_evil() {
+	ip netns add "$P-evil"
+	ip -n "$P-evil" link set lo up
+	ip link add s2 netns "$P-scan" address 02:00:5e:00:fd:01 type veth peer name e0 netns "$P-evil" address 02:00:5e:00:fd:02
+	ip -n "$P-scan" addr add 198.18.253.1/29 dev s2
+	ip -n "$P-evil" addr add 198.18.253.2/29 dev e0
+	ip -n "$P-scan" link set s2 up
+	ip -n "$P-evil" link set e0 up
+	ns "$P-evil" sysctl -qw net.ipv4.icmp_ratelimit=0
+	local a=198.18.253.2
+	start evil "$P-evil" python3 "$HERE/hostile-peer.py" $a ftp:21 ssh:22 close:23 rst:25 http:80 vnc:5900 huge:8000 \
+		endless:8080 tlsdie:8443 silent:9000 \
+		ftprst:2121 sshrst:2222 httprst:8081 snmp:161
+	# a certificate whose subject holds the same bytes (valid UTF-8 only: openssl refuses the rest)
+	local cn o
+	cn=$(printf 'evil\033]0;owned\007\033[2J\302\23331m\342\200\256evil\342\200\254\357\277\276\357\277\277"><script>alert(1)<\\/script>')
+	o=$(printf 'Evil\033[31m\033[8mCorp')
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$STATE/evil.key" -out "$STATE/evil.pem" -days 3650 -utf8 \
+		-subj "/CN=$cn/O=$o" 2>/dev/null
+	start evil-tls "$P-evil" socat OPENSSL-LISTEN:443,bind=$a,cert="$STATE/evil.pem",key="$STATE/evil.key",verify=0,fork,reuseaddr \
+		TCP:$a:80
+	# DHCP client host names are whatever the client sent (hostname[64]: cut inside a character too)
+	local h now
+	h=$(printf '\033]0;owned\007\033[2J\302\233\342\200\256evil\342\200\254\357\277\276\377<script>=cmd|x!A1')
+	now=$(date +%s)
+	{
+		printf 'authoring-byte-order little-endian;\n\n'
+		for last in 2 5; do
+			printf 'lease 198.18.253.%s {\n  starts %s;\n  ends %s;\n  cltt %s;\n  binding state active;\n' $last \
+				"$(date -u -d @$((now - 3600)) '+%w %Y/%m/%d %H:%M:%S')" "$(date -u -d @$((now + 82800)) '+%w %Y/%m/%d %H:%M:%S')" \
+				"$(date -u -d @$((now - 3600)) '+%w %Y/%m/%d %H:%M:%S')"
+			printf '  hardware ethernet 02:00:5e:00:fd:%02x;\n  client-hostname "%s-%s";\n}\n' $last "$h" $last
+		done
+	} >"$STATE/evil-dhcpd.leases"
+	printf '%s 02:00:5e:00:fd:06 198.18.253.6 %s-6 *\n' $((now + 86400)) "$h" >"$STATE/evil-dnsmasq.leases"
+	# a register that knows .2 only (by fields as hostile as the rest): .5 and .6 are unregistered
+	printf 'ip,mac,hostname,owner,role,status,expires\n198.18.253.2,,=cmd|x!A1,"%s",camera,active,\n' \
+		"$h" >"$STATE/evil-inventory.csv"
 }
 
 up_big() {
@@ -255,7 +304,7 @@ down() {
 			kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 		done
 	fi
-	for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(sw|scan|big|web|ssh|iot|db|idle|cam|old|dark1|dark2)$" || true); do
+	for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(sw|scan|big|web|ssh|iot|db|idle|cam|old|dark1|dark2|evil)$" || true); do
 		# anything still running inside goes with its namespace
 		for pid in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
 		ip netns del "$n" 2>/dev/null || true
@@ -273,6 +322,9 @@ up)
 	mkdir -p "$STATE"
 	up_net
 	up_servers
+	up_evil
+	wait_tcp evil 198.18.253.2 9000
+	wait_tcp evil-tls 198.18.253.2 443
 	if [ "${2:-}" = --big ]; then up_big; fi
 	echo "lab: up ($STATE)"
 	;;

@@ -358,6 +358,21 @@ PY
 }
 check hostile_peers_end_with_unknown_not_a_hang t_hostile_peers
 
+# --- the hostile host: escapes, markup, odd peers; every output stays clean, the run is saved ---
+t_hostile_host() {
+	local h="$OUT/evil" S=/tmp/dormant-lab-$P
+	mkdir -p "$h"
+	in_ns /usr/bin/time -v -o "$h/time.txt" "$D" audit 198.18.253.0/29 -p 21,22,23,25,80,443,2121,2222,5900,8000,8080,8081,8443,9000,U:161 -sU -sV \
+		--db "$h/db" --leases "$S/evil-dhcpd.leases" --leases "$S/evil-dnsmasq.leases" --inventory "$S/evil-inventory.csv" \
+		--check-credentials --login-delay 0.2 -oJ "$h/a.jsonl" -oX "$h/a.xml" --csv "$h/a.csv" --html "$h/a.html" -v \
+		>"$h/out" 2>"$h/err"
+	echo $? >"$h/rc"
+	"$D" report --db "$h/db" --list >"$h/list.txt" 2>&1
+	"$D" report --db "$h/db" --format json >"$h/stored.jsonl" 2>>"$h/list.txt"
+	python3 "$HERE/check-hostile.py" "$h"
+}
+check hostile_host_outputs_stay_clean t_hostile_host
+
 t_idle_host_up_all_closed() {
 	grep -q '"type":"host".*"ip":"198.18.0.14".*"closed":10106' "$OUT/ports.jsonl"
 }
