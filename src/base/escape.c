@@ -29,6 +29,9 @@ static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *ret_cp)
 	return len;
 }
 
+/* Bidirectional embeddings, overrides and isolates ("Trojan Source"). */
+static bool is_bidi(unsigned cp) { return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069); }
+
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
 	unsigned cp;
@@ -66,7 +69,8 @@ int xml_put_str(struct buf *b, const char *s)
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < n;) {
 		unsigned char c = p[i];
-		size_t l = utf8_len(p + i, n - i);
+		unsigned cp;
+		size_t l = utf8_decode(p + i, n - i, &cp);
 		if (c == '&') r = buf_puts(b, "&amp;");
 		else if (c == '<') r = buf_puts(b, "&lt;");
 		else if (c == '>') r = buf_puts(b, "&gt;");
@@ -74,8 +78,9 @@ int xml_put_str(struct buf *b, const char *s)
 		else if (c == '\'') r = buf_puts(b, "&apos;");
 		else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || l == 0)
 			r = buf_printf(b, "\\x%02x", c); /* not representable in XML 1.0 */
-		else if (l == 3 && c == 0xef && p[i + 1] == 0xbf && (p[i + 2] == 0xbe || p[i + 2] == 0xbf)) {
-			r = buf_printf(b, "\\u{%s}", p[i + 2] == 0xbe ? "FFFE" : "FFFF"); /* noncharacters XML forbids */
+		else if (cp == 0xfffe || cp == 0xffff || (cp >= 0x80 && cp <= 0x9f) || is_bidi(cp)) {
+			/* noncharacters XML forbids; C1 and bidi overrides that would reorder a rendered page */
+			r = buf_printf(b, "\\u{%04X}", cp);
 			i += l;
 			continue;
 		} else {
@@ -88,8 +93,6 @@ int xml_put_str(struct buf *b, const char *s)
 	return r;
 }
 
-/* Bidirectional embeddings, overrides and isolates ("Trojan Source"). */
-static bool is_bidi(unsigned cp) { return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069); }
 
 /* How many bytes of p can be consumed now: all of them, unless the tail is
  * the valid start of a UTF-8 sequence that the next write may complete. */

@@ -14,7 +14,8 @@ int json_put_bytes(struct buf *b, const void *p, size_t n);
 int json_put_num(struct buf *b, const char *fmt, double v);
 /* Text for XML 1.0 (and HTML): markup characters as entities; what XML
  * forbids (C0 but tab and newline, DEL, U+FFFE, U+FFFF, invalid UTF-8,
- * hence surrogates) as the visible text \xNN or \u{FFFE}. */
+ * hence surrogates) as the visible text \xNN or \u{FFFE}; C1 controls and
+ * bidi overrides likewise, so that no rendered page is reordered. */
 int xml_put_str(struct buf *b, const char *s);
 
 /* Text for a terminal: C0 controls (but tab, and newline when multiline),

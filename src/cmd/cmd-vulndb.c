@@ -221,7 +221,9 @@ static int print_info(void *ctx, const struct vuln_info *v)
 		buf_puts(&b, ",\"status\":");
 		json_put_str(&b, v->status ? v->status : "");
 		if (v->cvss >= 0) {
-			buf_printf(&b, ",\"cvss\":%.1f,\"cvss_version\":", v->cvss);
+			buf_puts(&b, ",\"cvss\":");
+			json_put_num(&b, "%.1f", v->cvss);
+			buf_puts(&b, ",\"cvss_version\":");
 			json_put_str(&b, v->cvss_version ? v->cvss_version : "");
 			buf_puts(&b, ",\"cvss_vector\":");
 			json_put_str(&b, v->cvss_vector ? v->cvss_vector : "");
