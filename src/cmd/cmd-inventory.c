@@ -70,9 +70,12 @@ static void list(const struct inventory *inv, bool json)
 		ipaddr_fmt(&en->ip, ip, sizeof(ip));
 		fmt_day(en->expires, day, sizeof(day));
 		if (!json) {
+			/* one line per asset: a newline inside a field is shown, not obeyed */
+			struct buf f1 = BUF_INIT, f2 = BUF_INIT, f3 = BUF_INIT;
 			fprintf(t, "%-40s %-15s %-10s %-12.12s %-16.16s %-24.24s %s\n", ip, inv_status_name(en->status), day,
-			       *en->role ? en->role : "-", *en->owner ? en->owner : "-", *en->hostname ? en->hostname : "-",
-			       *en->mac ? en->mac : "-");
+			       *en->role ? term_str(&f1, en->role) : "-", *en->owner ? term_str(&f2, en->owner) : "-",
+			       *en->hostname ? term_str(&f3, en->hostname) : "-", *en->mac ? en->mac : "-");
+			buf_release(&f1), buf_release(&f2), buf_release(&f3);
 			continue;
 		}
 		buf_reset(&b);
