@@ -764,8 +764,13 @@ t_vulndb_inf() { # "baseScore":"inf" is an input error naming the record, not "c
 	printf '%s' '{"format":"NVD_CVE","version":"2.0","vulnerabilities":[{"cve":{"id":"CVE-2024-0001","metrics":{"cvssMetricV31":[{"type":"Primary","cvssData":{"version":"3.1","baseScore":"inf"}}]}}}]}' >"$OUT/inf.json"
 	"$D" vulndb import --db "$OUT/inf.db" "$OUT/inf.json" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'inf.json: byte [0-9]*: CVE-2024-0001: baseScore "inf" is not a CVSS score' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	# an NVD description reaches the terminal escaped
+	printf '%s' '{"format":"NVD_CVE","version":"2.0","vulnerabilities":[{"cve":{"id":"CVE-2024-0003","descriptions":[{"lang":"en","value":"a\u001b]0;x\u0007b\u202ec"}],"metrics":{"cvssMetricV31":[{"type":"Primary","cvssData":{"version":"3.1","baseScore":9.8}}]}}}]}' >"$OUT/desc.json"
+	"$D" vulndb import --db "$OUT/inf.db" "$OUT/desc.json" 2>/dev/null || return 1
+	"$D" vulndb lookup --db "$OUT/inf.db" CVE-2024-0003 >"$OUT/o" || return 1
+	grep -q 'a\\x1b]0;x\\x07b\\u{202E}c' "$OUT/o" && grep -q 'CVSS 3.1 9.8' "$OUT/o" || { cat -A "$OUT/o"; return 1; }
 }
-check vulndb_import_rejects_infinite_score t_vulndb_inf
+check vulndb_infinite_score_refused_description_escaped t_vulndb_inf
 t_secrets_link_root() { # a symlinked command-line root is scanned (its target), links below it are not followed
 	local c="$OUT/slink"
 	mkdir -p "$c/real" "$c/elsewhere"
