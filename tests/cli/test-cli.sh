@@ -792,9 +792,13 @@ t_hostile_text() { # ESC, OSC, BEL, C1 and bidi from a register and a banner rea
 	"$D" fingerprint match http_header.server $'Apache/2.4.1 (\033]0;x\a\302\233\342\200\256)' >>"$c/all" || return 1
 	"$D" fingerprint nope$'\033[2J' 2>>"$c/all"
 	"$D" frob$'\033]0;x\a' 2>>"$c/all"
+	mkdir -p "$c/files"
+	printf 'ip,user,password\n10.1.1.1,root,Visible-2026!x\n10.1.1.2,root,Visible-2027!x\n' >"$c/files/t"$'\033]0;t\a\342\200\256'.csv
+	"$D" secrets "$c/files" >>"$c/all" 2>&1 || return 1
 	! LC_ALL=C grep -q $'[\001-\010\013-\037\177]' "$c/all" && ! grep -q $'\302\233\|\342\200\256\|\342\201\246' "$c/all" &&
 		grep -q 'r\\u{2066} .*o\\x1b\[2J\\u{202E} .*h\\x1b]0;t\\x07\\u{009B} ' "$c/all" && grep -q 'os.vendor = \\x1b]0;x\\x07\\u{009B}\\u{202E}' "$c/all" &&
-		grep -q 'x\\x1b]0;t\\x07" is not one' "$c/all" && grep -q 'nope\\x1b\[2J' "$c/all" && grep -q 'command "frob\\x1b]0;x\\x07"' "$c/all" || { cat -A "$c/all"; return 1; }
+		grep -q 'x\\x1b]0;t\\x07" is not one' "$c/all" && grep -q 'nope\\x1b\[2J' "$c/all" && grep -q 'command "frob\\x1b]0;x\\x07"' "$c/all" &&
+		grep -q 'in:  .*files/t\\x1b]0;t\\x07\\u{202E}.csv' "$c/all" || { cat -A "$c/all"; return 1; }
 }
 check hostile_text_reaches_terminal_escaped t_hostile_text
 
