@@ -165,8 +165,9 @@ static ssize_t term_write(void *cookie, const char *data, size_t n)
 		t->n_carry = len - ok;
 		memcpy(t->carry, joined + ok, t->n_carry);
 		buf_reset(&t->b);
-		if (term_put_bytes(&t->b, joined, ok, true) < 0) return -1;
-		if (t->b.len && fwrite(t->b.data, 1, t->b.len, t->under) != t->b.len) return -1;
+		/* a cookie write reports failure as 0 bytes taken, never as a negative count */
+		if (term_put_bytes(&t->b, joined, ok, true) < 0) return 0;
+		if (t->b.len && fwrite(t->b.data, 1, t->b.len, t->under) != t->b.len) return 0;
 	}
 	return (ssize_t)n;
 }
