@@ -32,11 +32,6 @@ static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *ret_cp)
 /* Bidirectional embeddings, overrides and isolates ("Trojan Source"). */
 static bool is_bidi(unsigned cp) { return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069); }
 
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned cp;
-	return utf8_decode(p, n, &cp);
-}
 
 int json_put_bytes(struct buf *b, const void *data, size_t n)
 {
@@ -44,13 +39,19 @@ int json_put_bytes(struct buf *b, const void *data, size_t n)
 	int r = buf_putc(b, '"');
 	for (size_t i = 0; r == 0 && i < n;) {
 		unsigned char c = p[i];
-		size_t l = utf8_len(p + i, n - i);
+		unsigned cp;
+		size_t l = utf8_decode(p + i, n - i, &cp);
 		if (c == '"' || c == '\\') r = buf_printf(b, "\\%c", c);
 		else if (c == '\n') r = buf_puts(b, "\\n");
 		else if (c == '\r') r = buf_puts(b, "\\r");
 		else if (c == '\t') r = buf_puts(b, "\\t");
 		else if (c < 0x20 || c == 0x7f || l == 0) r = buf_printf(b, "\\u%04x", c);
-		else {
+		else if ((cp >= 0x80 && cp <= 0x9f) || is_bidi(cp)) {
+			/* the same character, spelt so that a JSONL file shown on a terminal cannot drive it */
+			r = buf_printf(b, "\\u%04x", cp);
+			i += l;
+			continue;
+		} else {
 			r = buf_append(b, p + i, l);
 			i += l;
 			continue;

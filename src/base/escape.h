@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include "base/buf.h"
 
+/* A JSON string: controls, invalid UTF-8 bytes (as \u00NN), C1 controls and
+ * bidi overrides as \uNNNN escapes, so that no parser differs and no
+ * terminal showing the file is driven. */
 int json_put_str(struct buf *b, const char *s);
 int json_put_bytes(struct buf *b, const void *p, size_t n);
 /* A JSON number: "null" when v is not finite (JSON has no inf or NaN). fmt is

@@ -33,6 +33,9 @@ static void json_escapes_hostile_bytes(void)
 	buf_reset(&b);
 	json_put_str(&b, "\xe2\x82"); /* truncated UTF-8 sequence */
 	CHECK_STR(b.data, "\"\\u00e2\\u0082\"");
+	buf_reset(&b);
+	json_put_str(&b, "\xc2\x9b\xe2\x80\xae\xe2\x81\xa9\xef\xbf\xbe"); /* C1 CSI, RLO, PDI escaped; U+FFFE is valid JSON */
+	CHECK_STR(b.data, "\"\\u009b\\u202e\\u2069\xef\xbf\xbe\"");
 	buf_release(&b);
 }
 
