@@ -1,4 +1,5 @@
 /* dormant: the subcommand table. Each subcommand lives in src/cmd/. */
+#include "base/escape.h"
 #include "base/util.h"
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name)) return finish_stdout(commands[i].fn(argc - 2, argv + 2));
-	fprintf(stderr, "dormant: unknown command \"%s\"; see dormant --help\n", cmd);
+	struct buf b = BUF_INIT;
+	fprintf(stderr, "dormant: unknown command \"%s\"; see dormant --help\n", term_str(&b, cmd));
+	buf_release(&b);
 	return EXIT_USAGE;
 }

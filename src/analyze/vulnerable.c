@@ -16,7 +16,9 @@ int vuln_hits_json(struct buf *b, const struct vuln_hit *h, size_t n, size_t max
 		char id[32];
 		cve_format(v->num, id, sizeof(id));
 		r |= buf_printf(b, "%s{\"id\":\"%s\"", i ? "," : "", id);
-		if (v->cvss >= 0) r |= buf_printf(b, ",\"cvss\":%.1f,\"cvss_version\":", v->cvss), r |= json_put_str(b, v->cvss_version ? v->cvss_version : "");
+		if (v->cvss >= 0)
+			r |= buf_puts(b, ",\"cvss\":"), r |= json_put_num(b, "%.1f", v->cvss), r |= buf_puts(b, ",\"cvss_version\":"),
+				r |= json_put_str(b, v->cvss_version ? v->cvss_version : "");
 		if (v->severity) r |= buf_puts(b, ",\"severity\":"), r |= json_put_str(b, v->severity);
 		r |= buf_printf(b, ",\"kev\":%s,\"ransomware\":%s,\"exploit\":%s", v->kev ? "true" : "false",
 				v->ransomware ? "true" : "false", v->exploit_ref ? "true" : "false");

@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "base/arena.h"
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,7 +52,7 @@ bool json_num(const struct json *obj, const char *key, double *ret)
 	char *end;
 	errno = 0;
 	double d = strtod(j->str, &end);
-	if (*end || errno) return false;
+	if (*end || errno || !isfinite(d)) return false; /* "inf", "nan", 1e999: not numbers any writer can repeat */
 	*ret = d;
 	return true;
 }

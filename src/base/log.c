@@ -1,5 +1,8 @@
-/* stderr logger with a global verbosity set by -q / -v. */
+/* stderr logger with a global verbosity set by -q / -v. Messages quote
+ * banners, file names, inventory fields and feed text: each line is escaped
+ * for the terminal here, so no caller has to remember to. */
 #include "base/log.h"
+#include "base/escape.h"
 #include <stdarg.h>
 
 enum log_level log_level = LOG_INFO;
@@ -12,5 +15,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "dormant: %s\n", line);
+	struct buf b = BUF_INIT;
+	fprintf(stderr, "dormant: %s\n", term_str(&b, line));
+	buf_release(&b);
 }

@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
 #include "cmd/traffic-job.h"
+#include "base/safe-write.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "flow/netflow.h"
@@ -139,6 +140,7 @@ int cmd_collect(int argc, char **argv)
 	struct dm_err e = { "" };
 	struct traffic_job job = { 0 };
 	struct sink_out o = { .job = &job, .b = BUF_INIT };
+	struct out_file of = { 0 };
 	struct nf_decoder *d = NULL;
 	int fd = -1, r, code = EXIT_OK;
 	enum { BATCH = 64, MTU = 9000 };
@@ -168,10 +170,8 @@ int cmd_collect(int argc, char **argv)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
 	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
 	if ((r = traffic_job_init(&job, &a.t, "collect", a.listen, &e)) < 0) goto fail;
-	if (a.oj && !(o.f = strcmp(a.oj, "-") ? fopen(a.oj, "w") : stdout)) {
-		r = dm_fail(&e, -errno, "-oJ %s: %s", a.oj, strerror(errno));
-		goto fail;
-	}
+	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
+	o.f = of.f;
 	struct flow_sink sink = { &o, on_flow, NULL };
 	d = nf_new(&sink);
 	struct sigaction sa = { .sa_handler = on_stop }, su = { .sa_handler = on_usr1 };
@@ -223,9 +223,8 @@ int cmd_collect(int argc, char **argv)
 	}
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
 	code = traffic_job_report(&job, o.f, NULL);
-	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
-	if (o.f == stdout) fflush(stdout);
 	o.f = NULL;
+	if (!o.err && (r = out_commit(&of, &e)) < 0) goto fail;
 	if (log_level >= LOG_INFO) print_counters(d, drops, now_mono() - t0);
 	if (log_level >= LOG_INFO && !(a.oj && !strcmp(a.oj, "-"))) traffic_job_report(&job, NULL, stdout);
 	if (o.err) {
@@ -236,7 +235,7 @@ int cmd_collect(int argc, char **argv)
 fail:
 	code = cmd_error("collect", r, &e);
 out:
-	if (o.f && o.f != stdout) fclose(o.f);
+	out_discard(&of);
 	if (fd >= 0) close(fd);
 	free(bufs);
 	nf_free(d);

@@ -2,6 +2,7 @@
  * directory against the matcher, like Recog's own verifier.
  * `dormant fingerprint match KEY TEXT`: what the databases say of TEXT. */
 #include "cmd/cmd.h"
+#include "base/escape.h"
 #include "cmd/opts.h"
 #include "probe/fingerprint.h"
 #include <string.h>
@@ -80,8 +81,10 @@ int cmd_fingerprint(int argc, char **argv)
 			code = EXIT_FINDINGS;
 			goto out;
 		}
-		printf("%s:%u: %s\n", res.db->path, res.fp->line, res.fp->description ? res.fp->description : "");
-		for (size_t i = 0; i < res.n; i++) printf("  %s = %s\n", res.attrs[i].name, res.attrs[i].value);
+		FILE *t = term_open(stdout); /* the values are captured from TEXT, a device's words */
+		fprintf(t, "%s:%u: %s\n", res.db->path, res.fp->line, res.fp->description ? res.fp->description : "");
+		for (size_t i = 0; i < res.n; i++) fprintf(t, "  %s = %s\n", res.attrs[i].name, res.attrs[i].value);
+		term_close_stream(t);
 	} else {
 		r = dm_fail(&e, DM_EINPUT, "unknown fingerprint action \"%s\" (verify or match)", a.pos[0]);
 		goto fail;

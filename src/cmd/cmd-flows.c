@@ -4,6 +4,7 @@
  * on SIGUSR1 and at the end (SIGINT or SIGTERM ends it). */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "base/safe-write.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "flow/capture.h"
@@ -134,6 +135,7 @@ int cmd_flows(int argc, char **argv)
 	struct dm_err e = { "" };
 	struct traffic_job job = { 0 };
 	struct out o = { .job = &job, .b = BUF_INIT, .t0 = now_mono() };
+	struct out_file of = { 0 };
 	struct capture_stats st = { 0 };
 	struct zeek_stats zs = { 0 };
 	unsigned zeek_files = 0;
@@ -159,10 +161,8 @@ int cmd_flows(int argc, char **argv)
 		goto fail;
 	}
 	if ((r = traffic_job_init(&job, &a.t, "flows", a.iface ? a.iface : a.files[0], &e)) < 0) goto fail;
-	if (a.oj && !(o.f = strcmp(a.oj, "-") ? fopen(a.oj, "w") : stdout)) {
-		r = dm_fail(&e, -errno, "-oJ %s: %s", a.oj, strerror(errno));
-		goto fail;
-	}
+	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
+	o.f = of.f;
 	struct flow_sink sink = { &o, on_flow, NULL };
 	ft = flow_table_new(&a.ft, &sink);
 	o.t0 = now_mono(); /* the reading alone: the store and GeoIP are open by now */
@@ -203,9 +203,8 @@ int cmd_flows(int argc, char **argv)
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
 	t_rules = now_mono() - t_rules;
 	code = traffic_job_report(&job, o.f, NULL);
-	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
-	if (o.f == stdout) fflush(stdout);
 	o.f = NULL;
+	if (!o.err && (r = out_commit(&of, &e)) < 0) goto fail;
 	if (o.err) {
 		r = dm_fail(&e, -o.err, "-oJ %s: %s", a.oj, strerror(o.err));
 		goto fail;
@@ -242,7 +241,7 @@ int cmd_flows(int argc, char **argv)
 fail:
 	code = cmd_error("flows", r, &e);
 out:
-	if (o.f && o.f != stdout) fclose(o.f);
+	out_discard(&of);
 	flow_table_free(ft);
 	traffic_job_release(&job);
 	buf_release(&o.b);

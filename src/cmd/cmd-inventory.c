@@ -62,16 +62,20 @@ static void fmt_day(double t, char *out, size_t n)
 static void list(const struct inventory *inv, bool json)
 {
 	struct buf b = BUF_INIT;
-	if (!json) printf("%-40s %-15s %-10s %-12s %-16s %-24s %s\n", "IP", "STATUS", "EXPIRES", "ROLE", "OWNER", "HOSTNAME", "MAC");
+	FILE *t = json ? NULL : term_open(stdout); /* owner, role, hostname: as the register said */
+	if (!json) fprintf(t, "%-40s %-15s %-10s %-12s %-16s %-24s %s\n", "IP", "STATUS", "EXPIRES", "ROLE", "OWNER", "HOSTNAME", "MAC");
 	for (size_t i = 0; i < inv->n; i++) {
 		const struct inv_entry *en = &inv->v[i];
 		char ip[IPADDR_STRLEN], day[16];
 		ipaddr_fmt(&en->ip, ip, sizeof(ip));
 		fmt_day(en->expires, day, sizeof(day));
 		if (!json) {
-			printf("%-40s %-15s %-10s %-12.12s %-16.16s %-24.24s %s\n", ip, inv_status_name(en->status), day,
-			       *en->role ? en->role : "-", *en->owner ? en->owner : "-", *en->hostname ? en->hostname : "-",
-			       *en->mac ? en->mac : "-");
+			/* one line per asset: a newline inside a field is shown, not obeyed */
+			struct buf f1 = BUF_INIT, f2 = BUF_INIT, f3 = BUF_INIT;
+			fprintf(t, "%-40s %-15s %-10s %-12.12s %-16.16s %-24.24s %s\n", ip, inv_status_name(en->status), day,
+			       *en->role ? term_str(&f1, en->role) : "-", *en->owner ? term_str(&f2, en->owner) : "-",
+			       *en->hostname ? term_str(&f3, en->hostname) : "-", *en->mac ? en->mac : "-");
+			buf_release(&f1), buf_release(&f2), buf_release(&f3);
 			continue;
 		}
 		buf_reset(&b);
@@ -88,6 +92,7 @@ static void list(const struct inventory *inv, bool json)
 		buf_printf(&b, ",\"line\":%u}\n", en->line);
 		fwrite(b.data, 1, b.len, stdout);
 	}
+	if (t) term_close_stream(t);
 	buf_release(&b);
 }
 

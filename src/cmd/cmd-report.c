@@ -5,6 +5,7 @@
  * before it, and exposure against use from the stored traffic. */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "base/safe-write.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "analyze/assets.h"
@@ -107,7 +108,7 @@ int cmd_report(int argc, char **argv)
 	struct findings fs = { 0 };
 	struct run_info *runs = NULL;
 	size_t n = 0;
-	FILE *f = stdout;
+	struct out_file o = { 0 };
 	char *db = NULL;
 	struct extras x = { 0 };
 	int r, code = EXIT_OK;
@@ -155,10 +156,8 @@ int cmd_report(int argc, char **argv)
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
 		if ((r = audit_extras(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;
 	}
-	if (a.out && !(f = fopen(a.out, "w"))) {
-		r = dm_fail(&e, -errno, "-o %s: %s", a.out, strerror(errno));
-		goto fail;
-	}
+	if ((r = out_open(&o, a.out ? a.out : "-", "-o", OUT_PRIVATE, &e)) < 0) goto fail;
+	FILE *f = o.f;
 	if (!strcmp(a.format, "json")) r = report_jsonl(f, &rs, &m);
 	else if (!strcmp(a.format, "xml")) r = report_nmap_xml(f, &rs, &m);
 	else if (!strcmp(a.format, "csv")) r = report_csv(f, &rs, &m);
@@ -168,11 +167,12 @@ int cmd_report(int argc, char **argv)
 		r = dm_fail(&e, r, "writing the report: %s", dm_strerror(r));
 		goto fail;
 	}
+	if ((r = out_commit(&o, &e)) < 0) goto fail;
 	goto out;
 fail:
 	code = cmd_error("report", r, &e);
 out:
-	if (f && f != stdout) fclose(f);
+	out_discard(&o);
 	free(runs);
 	free(db);
 	resultset_release(&rs);

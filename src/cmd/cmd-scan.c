@@ -4,6 +4,7 @@
  * and a summary of what changed since the previous audit. */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "base/safe-write.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
@@ -311,14 +312,6 @@ static struct service_target *open_tcp(const struct resultset *rs, size_t *ret_n
 	return t;
 }
 
-static FILE *open_out(const char *path, const char *opt, struct dm_err *e, int *r)
-{
-	if (!strcmp(path, "-")) return stdout;
-	FILE *f = fopen(path, "w");
-	if (!f) *r = dm_fail(e, -errno, "%s %s: %s", opt, path, strerror(errno));
-	return f;
-}
-
 static int write_outputs(struct scan_args *a, const struct resultset *rs, const struct report_meta *m, struct dm_err *e)
 {
 	struct {
@@ -328,13 +321,16 @@ static int write_outputs(struct scan_args *a, const struct resultset *rs, const 
 		     { a->html, "--html", report_html }, { a->csv, "--csv", report_csv } };
 	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
 		if (!outs[i].path) continue;
-		int r = 0;
-		FILE *f = open_out(outs[i].path, outs[i].opt, e, &r);
-		if (!f) return r;
-		r = outs[i].fn(f, rs, m);
-		if (f != stdout && fclose(f) != 0 && r == 0) r = -errno;
-		else if (f == stdout) fflush(stdout);
-		if (r < 0) return dm_fail(e, r, "%s %s: %s", outs[i].opt, outs[i].path, strerror(-r));
+		/* hosts and ports alone may be shared; findings, credentials checks and the reports may not */
+		bool plain = i < 3 && !a->audit && !a->creds && !m->findings;
+		struct out_file o;
+		int r = out_open(&o, outs[i].path, outs[i].opt, plain ? OUT_PUBLIC : OUT_PRIVATE, e);
+		if (r < 0) return r;
+		if ((r = outs[i].fn(o.f, rs, m)) < 0) {
+			out_discard(&o);
+			return dm_fail(e, r, "%s %s: %s", outs[i].opt, outs[i].path, strerror(-r));
+		}
+		if ((r = out_commit(&o, e)) < 0) return r;
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* `dormant secrets PATH...`: files that hold credentials for other
  * systems, every secret redacted in every output. */
 #include "analyze/credentials.h"
+#include "base/safe-write.h"
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/timeutil.h"
@@ -118,6 +119,7 @@ int cmd_secrets(int argc, char **argv)
 	struct secret_items items = { 0 }, kept = { 0 };
 	struct findings fs = { 0 };
 	struct buf base = BUF_INIT;
+	struct out_file out_o = { 0 }, oj_o = { 0 };
 	FILE *out = stdout, *oj = NULL;
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, sec_opts, ARRAY_SIZE(sec_opts), on_opt, &a, &e)) < 0) goto fail;
@@ -149,14 +151,11 @@ int cmd_secrets(int argc, char **argv)
 			r = dm_fail(&e, DM_EINPUT, "%s: %s", a.paths[i], strerror(errno));
 			goto fail;
 		}
-	if (a.out && !(out = fopen(a.out, "w"))) {
-		r = dm_fail(&e, DM_EINPUT, "%s: %s", a.out, strerror(errno));
-		goto fail;
-	}
-	if (a.oj && !(oj = fopen(a.oj, "w"))) {
-		r = dm_fail(&e, DM_EINPUT, "%s: %s", a.oj, strerror(errno));
-		goto fail;
-	}
+	/* opened before the walk, so that a bad path fails at once; renamed into place after it */
+	if ((r = out_open(&out_o, a.out ? a.out : "-", "-o", OUT_PRIVATE, &e)) < 0) goto fail;
+	out = out_o.f;
+	if (a.oj && (r = out_open(&oj_o, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
+	oj = oj_o.f;
 	for (size_t i = 0; i < a.n; i++)
 		if ((r = secrets_scan_path(s, a.paths[i], &items, &e)) < 0) goto fail;
 	size_t accepted = 0;
@@ -187,10 +186,7 @@ int cmd_secrets(int argc, char **argv)
 		report_findings_text(out, &fs);
 	}
 	if (oj) report_findings_jsonl(oj, &fs, 0);
-	if ((oj && fflush(oj)) || fflush(out)) {
-		r = dm_fail(&e, -EIO, "writing the report: %s", strerror(errno));
-		goto fail;
-	}
+	if ((oj && (r = out_commit(&oj_o, &e)) < 0) || (r = out_commit(&out_o, &e)) < 0) goto fail;
 	if (a.fail_on >= 0)
 		for (size_t i = 0; i < fs.n; i++)
 			if ((int)fs.v[i].severity >= a.fail_on) code = EXIT_FINDINGS;
@@ -198,8 +194,8 @@ int cmd_secrets(int argc, char **argv)
 fail:
 	code = cmd_error("secrets", r, &e);
 out:
-	if (oj) fclose(oj);
-	if (out && out != stdout) fclose(out);
+	out_discard(&oj_o);
+	out_discard(&out_o);
 	findings_release(&fs);
 	secret_items_release(&items);
 	secret_items_release(&kept);

@@ -221,7 +221,9 @@ static int print_info(void *ctx, const struct vuln_info *v)
 		buf_puts(&b, ",\"status\":");
 		json_put_str(&b, v->status ? v->status : "");
 		if (v->cvss >= 0) {
-			buf_printf(&b, ",\"cvss\":%.1f,\"cvss_version\":", v->cvss);
+			buf_puts(&b, ",\"cvss\":");
+			json_put_num(&b, "%.1f", v->cvss);
+			buf_puts(&b, ",\"cvss_version\":");
 			json_put_str(&b, v->cvss_version ? v->cvss_version : "");
 			buf_puts(&b, ",\"cvss_vector\":");
 			json_put_str(&b, v->cvss_vector ? v->cvss_vector : "");
@@ -238,24 +240,25 @@ static int print_info(void *ctx, const struct vuln_info *v)
 		buf_release(&b);
 		return 0;
 	}
-	printf("%s  (%s, %s, modified %s)\n", id, v->source ? v->source : "?", v->status ? v->status : "?",
+	FILE *t = term_open(stdout); /* descriptions and vectors are the feed's words */
+	fprintf(t, "%s  (%s, %s, modified %s)\n", id, v->source ? v->source : "?", v->status ? v->status : "?",
 	       v->modified ? v->modified : "?");
 	if (v->cvss >= 0)
-		printf("  CVSS %s %.1f %s  %s\n", v->cvss_version ? v->cvss_version : "", v->cvss, v->severity ? v->severity : "",
+		fprintf(t, "  CVSS %s %.1f %s  %s\n", v->cvss_version ? v->cvss_version : "", v->cvss, v->severity ? v->severity : "",
 		       v->cvss_vector ? v->cvss_vector : "");
 	if (v->kev)
-		printf("  KEV: added %s, due %s%s\n  CISA: %s\n", v->kev_added ? v->kev_added : "?", v->kev_due ? v->kev_due : "?",
+		fprintf(t, "  KEV: added %s, due %s%s\n  CISA: %s\n", v->kev_added ? v->kev_added : "?", v->kev_due ? v->kev_due : "?",
 		       v->ransomware ? ", known ransomware use" : "", v->kev_action ? v->kev_action : "(action not in NVD's copy)");
-	if (v->epss >= 0) printf("  EPSS %.5f (percentile %.5f)\n", v->epss, v->percentile);
-	if (v->exploit_ref) printf("  public exploit referenced\n");
-	if (v->summary) printf("  %s\n", v->summary);
+	if (v->epss >= 0) fprintf(t, "  EPSS %.5f (percentile %.5f)\n", v->epss, v->percentile);
+	if (v->exploit_ref) fprintf(t, "  public exploit referenced\n");
+	if (v->summary) fprintf(t, "  %s\n", v->summary);
 	struct vconfigs c = { 0 };
 	if (vconfigs_decode(v->configs, &c) == 0) {
 		for (size_t i = 0; i < c.n_cfg; i++)
 			for (size_t j = c.cfg[i].first; j < c.cfg[i].first + c.cfg[i].n; j++)
 				for (size_t k = c.nodes[j].first; k < c.nodes[j].first + c.nodes[j].n; k++) {
 					const struct vmatch *m = &c.m[k];
-					printf("  config %zu%s node %s%s: %s %s%s%s%s%s%s\n", i + 1, c.cfg[i].and_op ? " (AND)" : "",
+					fprintf(t, "  config %zu%s node %s%s: %s %s%s%s%s%s%s\n", i + 1, c.cfg[i].and_op ? " (AND)" : "",
 					       c.nodes[j].and_op ? "AND" : "OR", c.nodes[j].negate ? " NOT" : "",
 					       m->vulnerable ? "vulnerable" : "platform  ", m->criteria, m->start[0] ? " from " : "",
 					       m->start, m->start[0] ? (m->start_incl ? " (incl)" : " (excl)") : "",
@@ -263,6 +266,7 @@ static int print_info(void *ctx, const struct vuln_info *v)
 				}
 	}
 	vconfigs_release(&c);
+	term_close_stream(t);
 	return 0;
 }
 

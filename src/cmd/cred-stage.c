@@ -1,5 +1,6 @@
 /* Wiring of the credential checks into the scan pipeline. */
 #include "cmd/cred-stage.h"
+#include "base/escape.h"
 #include "analyze/credentials.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -53,14 +54,13 @@ void cred_stage_run(struct cred_stage *cs, const struct cred_db *db, const struc
 	free(v);
 }
 
-void cred_stage_print(const struct cred_stage *cs, FILE *f)
+void cred_stage_print(const struct cred_stage *cs, FILE *out)
 {
-	if (!cs->results.n) {
-		fprintf(f, "\nCREDENTIALS  no service with a login check was found\n");
-		return;
-	}
-	fprintf(f, "\nCREDENTIALS  %zu services checked (at most %u database entries each, %u attempts per host, %.1f s apart)\n",
-		cs->results.n, cs->o.budget, cs->o.host_budget, cs->o.delay);
+	FILE *f = term_open(out); /* a result's detail quotes what the service answered */
+	if (!cs->results.n) fprintf(f, "\nCREDENTIALS  no service with a login check was found\n");
+	else
+		fprintf(f, "\nCREDENTIALS  %zu services checked (at most %u database entries each, %u attempts per host, %.1f s apart)\n",
+			cs->results.n, cs->o.budget, cs->o.host_budget, cs->o.delay);
 	for (size_t i = 0; i < cs->results.n; i++) {
 		const struct cred_result *r = &cs->results.v[i];
 		char ip[IPADDR_STRLEN], where[64];
@@ -69,6 +69,7 @@ void cred_stage_print(const struct cred_stage *cs, FILE *f)
 		fprintf(f, "  %-24s %-7s %-20s %2u tries  %s\n", where, r->check, cred_outcome_name(r->outcome), r->attempts,
 			r->detail);
 	}
+	term_close_stream(f);
 }
 
 void cred_stage_release(struct cred_stage *cs)

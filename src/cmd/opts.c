@@ -1,5 +1,6 @@
 /* Table-driven option parsing. */
 #include "cmd/opts.h"
+#include "base/escape.h"
 #include "model/finding.h"
 #include <errno.h>
 #include <math.h>
@@ -115,9 +116,11 @@ int parse_confidence(const char *opt, const char *s, int *ret, struct dm_err *e)
 
 int cmd_error(const char *cmd, int err, const struct dm_err *e)
 {
-	fprintf(stderr, "dormant: %s: %s\n", cmd, e && e->msg[0] ? e->msg : dm_strerror(err));
+	struct buf b = BUF_INIT; /* the sentence may quote input: escaped for the terminal */
+	fprintf(stderr, "dormant: %s: %s\n", cmd, term_str(&b, e && e->msg[0] ? e->msg : dm_strerror(err)));
+	buf_release(&b);
 	if (err == DM_EINPUT || err == DM_EEMPTY || err == DM_EMISMATCH || err == DM_EPUBLIC || err == DM_ETOOBIG ||
-	    err == -ENOENT || err == -EACCES)
+	    err == -ENOENT || err == -EACCES || err == -ELOOP || err == -EISDIR)
 		return EXIT_USAGE;
 	return EXIT_RUNTIME;
 }

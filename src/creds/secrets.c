@@ -295,9 +295,15 @@ int secrets_scan_path(struct secrets *s, const char *path, struct secret_items *
 {
 	struct stat sb;
 	if (lstat(path, &sb) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, strerror(errno));
+	/* A root named on the command line may be a symbolic link: it is resolved here, once, and the
+	 * walk goes on from its target (whose name the findings show); no link below it is followed. */
+	_cleanup_free_ char *real = NULL;
+	if (S_ISLNK(sb.st_mode)) {
+		if (!(real = realpath(path, NULL)) || stat(real, &sb) < 0)
+			return dm_fail(e, DM_EINPUT, "%s: %s", path, strerror(errno));
+		path = real;
+	}
 	if (!S_ISDIR(sb.st_mode)) {
-		/* a file named on the command line may be a symbolic link: follow it */
-		if (S_ISLNK(sb.st_mode) && stat(path, &sb) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, strerror(errno));
 		scan_file(s, path, &sb, out);
 		return 0;
 	}

@@ -4,7 +4,7 @@
 #include "base/timeutil.h"
 #include <errno.h>
 
-int report_diff(FILE *f, const struct rundiff *d, int64_t run_a, int64_t run_b, bool json)
+static int diff_body(FILE *f, const struct rundiff *d, int64_t run_a, int64_t run_b, bool json)
 {
 	char ip[IPADDR_STRLEN], ts[40];
 	fmt_rfc3339(now_real(), ts, sizeof(ts));
@@ -48,4 +48,14 @@ int report_diff(FILE *f, const struct rundiff *d, int64_t run_a, int64_t run_b, 
 		}
 	}
 	return ferror(f) ? -EIO : 0;
+}
+
+/* Through the terminal escaper: fields hold what devices and files said. */
+int report_diff(FILE *out, const struct rundiff *d, int64_t run_a, int64_t run_b, bool json)
+{
+	if (json) return diff_body(out, d, run_a, run_b, json);
+	FILE *f = term_open(out);
+	int r = diff_body(f, d, run_a, run_b, json);
+	int c = term_close_stream(f);
+	return r < 0 ? r : c;
 }

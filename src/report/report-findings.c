@@ -58,7 +58,7 @@ int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run)
 	return ferror(f) ? -EIO : 0;
 }
 
-int report_findings_text(FILE *f, const struct findings *fs)
+static int findings_text_body(FILE *f, const struct findings *fs)
 {
 	if (!fs->n) {
 		fprintf(f, "\nno findings\n");
@@ -81,13 +81,22 @@ int report_findings_text(FILE *f, const struct findings *fs)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* Through the terminal escaper: fields hold what devices and files said. */
+int report_findings_text(FILE *out, const struct findings *fs)
+{
+	FILE *f = term_open(out);
+	int r = findings_text_body(f, fs);
+	int c = term_close_stream(f);
+	return r < 0 ? r : c;
+}
+
 const char *inventory_name(const struct inventory *inv, const struct ipaddr *ip)
 {
 	const struct inv_entry *en = inventory_find(inv, ip);
 	return en && en->hostname[0] ? en->hostname : NULL;
 }
 
-int report_assets_text(FILE *f, const struct report_meta *m, size_t max)
+static int assets_text_body(FILE *f, const struct report_meta *m, size_t max)
 {
 	fprintf(f, "\nTOP ASSETS (risk = exposure x weakness x exploitation x traffic)\n");
 	fprintf(f, "  %-8s %-40s %-9s %-8s %s\n", "RISK", "ASSET", "WORST", "FINDINGS", "FIRST TO FIX");
@@ -103,6 +112,15 @@ int report_assets_text(FILE *f, const struct report_meta *m, size_t max)
 	}
 	if (m->n_assets > max) fprintf(f, "  ... and %zu more assets with findings\n", m->n_assets - max);
 	return ferror(f) ? -EIO : 0;
+}
+
+/* Through the terminal escaper: fields hold what devices and files said. */
+int report_assets_text(FILE *out, const struct report_meta *m, size_t max)
+{
+	FILE *f = term_open(out);
+	int r = assets_text_body(f, m, max);
+	int c = term_close_stream(f);
+	return r < 0 ? r : c;
 }
 
 int report_assets_jsonl(FILE *f, const struct report_meta *m)

@@ -1,5 +1,6 @@
 /* The terminal table: one block per live host, in nmap's familiar shape. */
 #include "report/report.h"
+#include "base/escape.h"
 #include "base/timeutil.h"
 #include "net/route.h"
 #include <errno.h>
@@ -34,7 +35,7 @@ static bool has_open(const struct host_entry *he)
 	return false;
 }
 
-int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m)
+static int text_body(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
 	size_t up = 0, open = 0, quiet = 0, unlisted = 0;
 	for (size_t i = 0; i < rs->n_hosts; i++) quiet += rs->hosts[i].up && !has_open(&rs->hosts[i]);
@@ -91,4 +92,13 @@ int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m
 	fprintf(f, "\n%zu host%s up%s, %zu open port%s, %.2f s (run %lld, %s)\n", up, up == 1 ? "" : "s", scanned, open,
 		open == 1 ? "" : "s", m->end - m->start, (long long)m->run_id, when);
 	return ferror(f) ? -EIO : 0;
+}
+
+/* Through the terminal escaper: fields hold what devices and files said. */
+int report_text(FILE *out, const struct resultset *rs, const struct report_meta *m)
+{
+	FILE *f = term_open(out);
+	int r = text_body(f, rs, m);
+	int c = term_close_stream(f);
+	return r < 0 ? r : c;
 }

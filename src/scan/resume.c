@@ -1,5 +1,6 @@
 /* Reading and appending the resume log (format in resume.h and docs). */
 #include "scan/resume.h"
+#include "base/safe-write.h"
 #include "base/util.h"
 #include "net/route.h"
 #include <errno.h>
@@ -140,10 +141,12 @@ int resume_open(struct resume *rs, const char *path, uint64_t scan_id, uint64_t 
 			return r;
 		}
 	}
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/* appended to by design (kill -9 loses only the last second); never through a link */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd >= 0) rs->log = fdopen(fd, "a");
 	if (!rs->log) {
-		int r = dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+		int r = dm_fail(e, -errno, "%s: %s", path,
+				errno == ELOOP ? "is a symbolic link; refusing to write through it" : strerror(errno));
 		if (fd >= 0) close(fd);
 		resume_close(rs);
 		return r;
@@ -187,22 +190,15 @@ int resume_checkpoint(struct resume *rs, unsigned phase, unsigned pass, uint64_t
 {
 	if (fflush(rs->log) != 0) return -errno;
 	if (map && map_bytes) {
+		/* best effort: without a map, a resumed phase resends what had answered */
 		_cleanup_free_ char *mp = map_path(rs);
-		char tmp[4096];
-		snprintf(tmp, sizeof(tmp), "%s.tmp", mp);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd >= 0) {
+		struct out_file o;
+		if (out_open(&o, mp, "--resume map", 0600, NULL) == 0) {
 			/* The map names the checkpoint it belongs to in its first 16 bytes. */
 			uint64_t hdr[2] = { ((uint64_t)phase << 32) | pass, pos };
-			bool ok = write(fd, hdr, sizeof(hdr)) == sizeof(hdr);
-			for (uint64_t off = 0; ok && off < map_bytes;) {
-				ssize_t w = write(fd, map + off, (size_t)MIN(map_bytes - off, 1u << 20));
-				if (w <= 0) ok = false;
-				else off += (uint64_t)w;
-			}
-			close(fd);
-			if (ok) rename(tmp, mp);
-			else unlink(tmp);
+			if (fwrite(hdr, sizeof(hdr), 1, o.f) == 1 && fwrite(map, 1, map_bytes, o.f) == map_bytes)
+				out_commit(&o, NULL);
+			out_discard(&o);
 		}
 	}
 	fprintf(rs->log, "ckpt %s %u %" PRIu64 "\n", phase_name(phase), pass, pos);

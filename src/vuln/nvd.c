@@ -16,8 +16,21 @@ static void lower(char *s)
 	for (; *s; s++) *s = (char)tolower((unsigned char)*s);
 }
 
+/* A CVSS base score: a finite number from 0 to 10. Returns 1 when d has
+ * one, 0 when it has none, or a negative code naming the record. */
+static int base_score(const struct json *d, const char *name, uint64_t off, const char *id, double *ret,
+		      struct dm_err *e)
+{
+	const struct json *j = json_get(d, "baseScore");
+	if (!j) return 0;
+	if (json_num(d, "baseScore", ret) && *ret >= 0 && *ret <= 10) return 1;
+	return dm_fail(e, DM_EINPUT, "%s: byte %llu: %s: baseScore \"%.24s\" is not a CVSS score (a number from 0 to 10)",
+		       name, (unsigned long long)off, id, j->str ? j->str : "");
+}
+
 /* The best score: newest CVSS version first, NVD's primary score before secondary ones. */
-static void nvd_score(const struct json *metrics, struct vuln_cve *c)
+static int nvd_score(const struct json *metrics, struct vuln_cve *c, const char *name, uint64_t off, const char *id,
+		     struct dm_err *e)
 {
 	static const char *const keys[] = { "cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2" };
 	for (size_t i = 0; i < 4 && c->cvss < 0; i++) {
@@ -32,7 +45,9 @@ static void nvd_score(const struct json *metrics, struct vuln_cve *c)
 		}
 		const struct json *data = json_get(best, "cvssData");
 		double score;
-		if (!data || !json_num(data, "baseScore", &score)) continue;
+		int r = base_score(data, name, off, id, &score, e);
+		if (r < 0) return r;
+		if (!r) continue;
 		c->cvss = score;
 		copy(c->cvss_version, sizeof(c->cvss_version), json_str(data, "version"));
 		copy(c->cvss_vector, sizeof(c->cvss_vector), json_str(data, "vectorString"));
@@ -41,6 +56,7 @@ static void nvd_score(const struct json *metrics, struct vuln_cve *c)
 		copy(c->severity, sizeof(c->severity), sev);
 		lower(c->severity);
 	}
+	return 0;
 }
 
 static const char *english(const struct json *descriptions)
@@ -113,13 +129,14 @@ int nvd_record(const struct json *cve, const char *name, uint64_t off, struct cv
 	c->summary = english(json_get(cve, "descriptions"));
 	c->cvss = -1;
 	c->cvss_version[0] = c->cvss_vector[0] = c->severity[0] = 0;
-	nvd_score(json_get(cve, "metrics"), c);
+	int r = nvd_score(json_get(cve, "metrics"), c, name, off, id, e);
+	if (r < 0) return r;
 	c->exploit_ref = false;
 	json_each(ref, json_get(cve, "references")) json_each(tag, json_get(ref, "tags"))
 		if (tag->type == JSON_STRING && !strcmp(tag->str, "Exploit")) c->exploit_ref = true;
 	copy(c->kev_added, sizeof(c->kev_added), json_str(cve, "cisaExploitAdd"));
 	c->source = "nvd";
-	int r = nvd_configs(json_get(cve, "configurations"), b, name, off, id, e);
+	r = nvd_configs(json_get(cve, "configurations"), b, name, off, id, e);
 	return r < 0 ? r : cve_build_finish(b);
 }
 
@@ -184,7 +201,9 @@ int cve5_record(const struct json *rec, const char *name, uint64_t off, struct c
 		json_each(m, json_get(cna, "metrics")) {
 			const struct json *d = json_get(m, keys[i]);
 			double s;
-			if (!d || !json_num(d, "baseScore", &s)) continue;
+			int r = base_score(d, name, off, id, &s, e);
+			if (r < 0) return r;
+			if (!r) continue;
 			c->cvss = s;
 			copy(c->cvss_version, sizeof(c->cvss_version), json_str(d, "version"));
 			copy(c->cvss_vector, sizeof(c->cvss_vector), json_str(d, "vectorString"));

@@ -769,5 +769,83 @@ PY
 }
 check creds_web_login_form t_creds_form
 
+# --- safe outputs and hostile text (issue 17) -------------------------------------
+t_out_symlink_refused() { # an output name planted as a link: refused in one line, the target untouched
+	local c="$OUT/outlink"
+	mkdir -p "$c/src" && printf 'keep me\n' >"$c/precious.conf"
+	ln -s "$c/precious.conf" "$c/report.txt" && ln -s "$c/precious.conf" "$c/found.jsonl"
+	printf 'machine db.example.net login app password Qx7-kLm2-Rt9w\n' >"$c/src/.netrc"
+	"$D" report --db "$OUT/lo.db" -o "$c/report.txt" 2>"$c/e1"
+	[ $? = 2 ] && [ "$(wc -l <"$c/e1")" = 1 ] &&
+		grep -q 'report.txt: is a symbolic link; refusing to write through it' "$c/e1" || { cat "$c/e1"; return 1; }
+	"$D" secrets "$c/src" -oJ "$c/found.jsonl" >/dev/null 2>"$c/e2"
+	[ $? = 2 ] && grep -q -- '-oJ .*found.jsonl: is a symbolic link; refusing to write through it' "$c/e2" || { cat "$c/e2"; return 1; }
+	[ "$(cat "$c/precious.conf")" = "keep me" ] && [ -L "$c/report.txt" ] || return 1
+	# written where allowed: private, and no temporary file left beside it
+	(umask 022 && "$D" secrets "$c/src" -oJ "$c/real.jsonl" >/dev/null) || return 1
+	[ "$(stat -c %a "$c/real.jsonl")" = 600 ] && grep -q '"type":"finding"' "$c/real.jsonl" &&
+		[ -z "$(find "$c" -name '.*.jsonl.*')" ]
+}
+check outputs_refuse_symlinks t_out_symlink_refused
+t_secrets_kill9() { # kill -9 in the middle of the walk: the previous -oJ is still whole
+	local c="$OUT/kill9" i
+	mkdir -p "$c/tree"
+	for i in $(seq 1 400); do mkdir -p "$c/tree/d$i" && for f in a b c d e f g h i j; do
+		printf 'user,password\nu%s,Pw-%s-%s-x9Z!\nv%s,Qz-%s-%s-y8Y!\n' "$i" "$i" "$f" "$i" "$i" "$f" >"$c/tree/d$i/$f.csv"; done; done
+	printf 'machine db.example.net login app password Qx7-kLm2-Rt9w\n' >"$c/tree/.netrc"
+	"$D" secrets "$c/tree/.netrc" -oJ "$c/out.jsonl" >/dev/null || return 1
+	cp "$c/out.jsonl" "$c/before.jsonl"
+	"$D" secrets "$c/tree" -oJ "$c/out.jsonl" >/dev/null 2>&1 &
+	local pid=$! t0=$SECONDS
+	# the temporary file appears before the walk begins: stop the process there, then kill it
+	until compgen -G "$c/.out.jsonl.*" >/dev/null || [ $((SECONDS - t0)) -gt 20 ]; do :; done
+	kill -STOP "$pid" 2>/dev/null && compgen -G "$c/.out.jsonl.*" >/dev/null || { echo "no temporary output during the walk"; return 1; }
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	cmp -s "$c/out.jsonl" "$c/before.jsonl" && [ -s "$c/out.jsonl" ]
+}
+check secrets_kill9_keeps_previous_output t_secrets_kill9
+t_vulndb_inf() { # "baseScore":"inf" is an input error naming the record, not "cvss":inf
+	printf '%s' '{"format":"NVD_CVE","version":"2.0","vulnerabilities":[{"cve":{"id":"CVE-2024-0001","metrics":{"cvssMetricV31":[{"type":"Primary","cvssData":{"version":"3.1","baseScore":"inf"}}]}}}]}' >"$OUT/inf.json"
+	"$D" vulndb import --db "$OUT/inf.db" "$OUT/inf.json" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'inf.json: byte [0-9]*: CVE-2024-0001: baseScore "inf" is not a CVSS score' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	# an NVD description reaches the terminal escaped
+	printf '%s' '{"format":"NVD_CVE","version":"2.0","vulnerabilities":[{"cve":{"id":"CVE-2024-0003","descriptions":[{"lang":"en","value":"a\u001b]0;x\u0007b\u202ec"}],"metrics":{"cvssMetricV31":[{"type":"Primary","cvssData":{"version":"3.1","baseScore":9.8}}]}}}]}' >"$OUT/desc.json"
+	"$D" vulndb import --db "$OUT/inf.db" "$OUT/desc.json" 2>/dev/null || return 1
+	"$D" vulndb lookup --db "$OUT/inf.db" CVE-2024-0003 >"$OUT/o" || return 1
+	grep -q 'a\\x1b]0;x\\x07b\\u{202E}c' "$OUT/o" && grep -q 'CVSS 3.1 9.8' "$OUT/o" || { cat -A "$OUT/o"; return 1; }
+}
+check vulndb_infinite_score_refused_description_escaped t_vulndb_inf
+t_secrets_link_root() { # a symlinked command-line root is scanned (its target), links below it are not followed
+	local c="$OUT/slink"
+	mkdir -p "$c/real" "$c/elsewhere"
+	printf 'machine db.example.net login app password Qx7-kLm2-Rt9w\n' >"$c/real/.netrc"
+	printf 'machine mail.example.net login ops password Zt5-pQr8-Wm3e\n' >"$c/elsewhere/.netrc"
+	ln -s real "$c/link" && ln -s ../elsewhere "$c/real/inner" && ln -s real/.netrc "$c/filelink"
+	"$D" secrets "$c/link" --format json >"$c/o" 2>"$c/e" || { cat "$c/e"; return 1; }
+	grep -q 'real/.netrc' "$c/o" && ! grep -q 'elsewhere' "$c/o" || { cat "$c/o"; return 1; }
+	"$D" secrets "$c/filelink" --format json >"$c/o2" 2>"$c/e2" && grep -q 'real/.netrc' "$c/o2" || { cat "$c/o2" "$c/e2"; return 1; }
+}
+check secrets_symlinked_root_is_scanned t_secrets_link_root
+t_hostile_text() { # ESC, OSC, BEL, C1 and bidi from a register and a banner reach the terminal escaped
+	local c="$OUT/hostile"
+	mkdir -p "$c"
+	printf 'ip,hostname,owner,role,x\033]0;t\a\n198.18.0.5,h\033]0;t\a\302\233,o\033[2J\342\200\256,r\342\201\246\n' >"$c/inv.csv"
+	"$D" inventory import "$c/inv.csv" --db "$c/i.db" >/dev/null 2>"$c/e" || { cat "$c/e"; return 1; }
+	"$D" inventory list --db "$c/i.db" >"$c/o" || return 1
+	cat "$c/e" "$c/o" >"$c/all"
+	"$D" fingerprint match http_header.server $'Apache/2.4.1 (\033]0;x\a\302\233\342\200\256)' >>"$c/all" || return 1
+	"$D" fingerprint nope$'\033[2J' 2>>"$c/all"
+	"$D" frob$'\033]0;x\a' 2>>"$c/all"
+	mkdir -p "$c/files"
+	printf 'ip,user,password\n10.1.1.1,root,Visible-2026!x\n10.1.1.2,root,Visible-2027!x\n' >"$c/files/t"$'\033]0;t\a\342\200\256'.csv
+	"$D" secrets "$c/files" >>"$c/all" 2>&1 || return 1
+	! LC_ALL=C grep -q $'[\001-\010\013-\037\177]' "$c/all" && ! grep -q $'\302\233\|\342\200\256\|\342\201\246' "$c/all" &&
+		grep -q 'r\\u{2066} .*o\\x1b\[2J\\u{202E} .*h\\x1b]0;t\\x07\\u{009B} ' "$c/all" && grep -q 'os.vendor = \\x1b]0;x\\x07\\u{009B}\\u{202E}' "$c/all" &&
+		grep -q 'x\\x1b]0;t\\x07" is not one' "$c/all" && grep -q 'nope\\x1b\[2J' "$c/all" && grep -q 'command "frob\\x1b]0;x\\x07"' "$c/all" &&
+		grep -q 'in:  .*files/t\\x1b]0;t\\x07\\u{202E}.csv' "$c/all" || { cat -A "$c/all"; return 1; }
+}
+check hostile_text_reaches_terminal_escaped t_hostile_text
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

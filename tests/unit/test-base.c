@@ -2,8 +2,16 @@
 #include "test.h"
 #include "base/buf.h"
 #include "base/escape.h"
+#include "base/safe-write.h"
 #include "base/siphash.h"
 #include "base/timeutil.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <libxml/parser.h>
 
 static void buf_cap_is_enforced(void)
 {
@@ -32,6 +40,9 @@ static void json_escapes_hostile_bytes(void)
 	buf_reset(&b);
 	json_put_str(&b, "\xe2\x82"); /* truncated UTF-8 sequence */
 	CHECK_STR(b.data, "\"\\u00e2\\u0082\"");
+	buf_reset(&b);
+	json_put_str(&b, "\xc2\x9b\xe2\x80\xae\xe2\x81\xa9\xef\xbf\xbe"); /* C1 CSI, RLO, PDI escaped; U+FFFE is valid JSON */
+	CHECK_STR(b.data, "\"\\u009b\\u202e\\u2069\xef\xbf\xbe\"");
 	buf_release(&b);
 }
 
@@ -77,5 +88,215 @@ static void time_formats(void)
 	CHECK_STR(s, "2h10m");
 }
 
+/* Every class the terminal escaper must neutralise, and what it must keep. */
+static void term_escapes_every_class(void)
+{
+	struct buf b = BUF_INIT;
+	const char in[] = "ok\t\xc3\xa9\n"           /* tab, UTF-8, newline */
+			  "\x1b]0;title\x07"         /* OSC retitle with BEL */
+			  "\x1b[2J\r\x7f"            /* CSI clear, CR, DEL */
+			  "\xc2\x9b" "\xc2\x85"      /* C1: CSI, NEL */
+			  "\xe2\x80\xae" "\xe2\x81\xa6" /* RLO, LRI */
+			  "\xff\xed\xa0\x80\xe2\x82"; /* invalid byte, surrogate, truncated */
+	CHECK_INT(term_put_bytes(&b, in, sizeof(in) - 1, false), 0);
+	CHECK_STR(b.data, "ok\t\xc3\xa9\\x0a\\x1b]0;title\\x07\\x1b[2J\\x0d\\x7f\\u{009B}\\u{0085}\\u{202E}\\u{2066}"
+			  "\\xff\\xed\\xa0\\x80\\xe2\\x82");
+	buf_reset(&b);
+	term_put_bytes(&b, "a\nb", 3, true);
+	CHECK_STR(b.data, "a\nb");
+	/* escaping twice changes nothing: nested escaping streams are harmless */
+	char *once = xstrdup(term_str(&b, in));
+	CHECK_STR(term_str(&b, once), once);
+	free(once);
+	CHECK_STR(term_str(&b, NULL), "");
+	buf_release(&b);
+}
+
+/* The escaping stream: a character split across two writes stays whole. */
+static void term_stream_escapes_across_writes(void)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&out, &len);
+	FILE *t = term_open(mem);
+	fputs("x\xe2\x80", t);
+	fflush(t);
+	fputs("\xae\x1b[31m\xc3", t);
+	CHECK_INT(term_close_stream(t), 0);
+	fclose(mem);
+	CHECK_STR(out, "x\\u{202E}\\x1b[31m\\xc3");
+	free(out);
+}
+
+/* Parses text as an XML document: what xmllint --noout checks. */
+static bool xml_well_formed(const char *text)
+{
+	xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "t.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlFreeDoc(doc);
+	return doc != NULL;
+}
+
+static void xml_replaces_what_xml_forbids(void)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "<a v=\"");
+	const char hostile[] = "\xef\xbf\xbe|\xef\xbf\xbf|\x01|\x1b|\xff|\xed\xa0\x80|\xc2\x9b|\xe2\x80\xae|\r";
+	xml_put_str(&b, hostile);
+	buf_puts(&b, "\">");
+	xml_put_str(&b, hostile);
+	buf_puts(&b, "</a>");
+	CHECK(xml_well_formed(b.data));
+	CHECK(strstr(b.data, "\\u{FFFE}|\\u{FFFF}|\\x01|\\x1b|\\xff|\\xed\\xa0\\x80|\\u{009B}|\\u{202E}|\\x0d") != NULL);
+	buf_release(&b);
+}
+
+static void json_numbers_are_finite(void)
+{
+	struct buf b = BUF_INIT;
+	json_put_num(&b, "%.1f", INFINITY);
+	buf_putc(&b, ',');
+	json_put_num(&b, "%.1f", NAN);
+	buf_putc(&b, ',');
+	json_put_num(&b, "%.1f", 9.81);
+	CHECK_STR(b.data, "null,null,9.8");
+	buf_release(&b);
+}
+
+/* A scratch directory for the safe-writer tests, emptied by rm_dir. */
+static char *scratch(const char *tag)
+{
+	char *d = xmalloc(256);
+	snprintf(d, 256, "/tmp/dormant-unit-%d-%s", (int)getpid(), tag);
+	mkdir(d, 0700);
+	return d;
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	for (struct dirent *de; d && (de = readdir(d));) n += de->d_name[0] != '.' || (de->d_name[1] && strcmp(de->d_name, ".."));
+	if (d) closedir(d);
+	return n;
+}
+
+static char *slurp_file(const char *path)
+{
+	struct buf b = BUF_INIT;
+	struct dm_err e;
+	if (buf_read_file(&b, path, 1 << 20, "test", &e) < 0) return NULL;
+	return buf_detach(&b);
+}
+
+static void rm_dir(char *dir)
+{
+	DIR *d = opendir(dir);
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) unlinkat(dirfd(d), de->d_name, 0);
+	if (d) closedir(d);
+	rmdir(dir);
+	free(dir);
+}
+
+static void safe_write_refuses_symlinks(void)
+{
+	char *dir = scratch("sw-link");
+	char target[300], link[300];
+	snprintf(target, sizeof(target), "%s/precious.conf", dir);
+	snprintf(link, sizeof(link), "%s/report.html", dir);
+	FILE *f = fopen(target, "w");
+	fputs("keep me\n", f);
+	fclose(f);
+	CHECK_INT(symlink(target, link), 0);
+	struct out_file o;
+	struct dm_err e = { "" };
+	CHECK_INT(out_open(&o, link, "--html", OUT_PRIVATE, &e), -ELOOP);
+	CHECK(strstr(e.msg, "--html ") == e.msg && strstr(e.msg, "report.html: is a symbolic link; refusing to write through it"));
+	CHECK(o.f == NULL);
+	out_discard(&o); /* harmless after a failed open */
+	char *kept = slurp_file(target);
+	CHECK_STR(kept, "keep me\n");
+	free(kept);
+	CHECK_INT(count_entries(dir), 2); /* no temporary file left behind */
+	CHECK_INT(out_open(&o, dir, "-o", OUT_PRIVATE, &e), -EISDIR);
+	rm_dir(dir);
+}
+
+static void safe_write_replaces_on_commit_only(void)
+{
+	char *dir = scratch("sw-commit");
+	char path[300];
+	snprintf(path, sizeof(path), "%s/out.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	fputs("old\n", f);
+	fclose(f);
+	mode_t old_mask = umask(022);
+	struct out_file o;
+	struct dm_err e = { "" };
+	/* discarded: the old file stays, the temporary one goes */
+	CHECK_INT(out_open(&o, path, "-oJ", OUT_PRIVATE, &e), 0);
+	fputs("half", o.f);
+	fflush(o.f);
+	CHECK_INT(count_entries(dir), 2);
+	char *s = slurp_file(path);
+	CHECK_STR(s, "old\n");
+	free(s);
+	out_discard(&o);
+	CHECK_INT(count_entries(dir), 1);
+	s = slurp_file(path);
+	CHECK_STR(s, "old\n");
+	free(s);
+	/* committed: replaced whole, with the mode asked for */
+	for (int k = 0; k < 2; k++) {
+		mode_t mode = k ? OUT_PUBLIC : OUT_PRIVATE;
+		CHECK_INT(out_open(&o, path, "-oJ", mode, &e), 0);
+		fputs("new\n", o.f);
+		CHECK_INT(out_commit(&o, &e), 0);
+		out_discard(&o); /* a no-op after commit */
+		s = slurp_file(path);
+		CHECK_STR(s, "new\n");
+		free(s);
+		struct stat st;
+		CHECK_INT(stat(path, &st), 0);
+		CHECK_INT(st.st_mode & 07777, mode);
+		CHECK_INT(count_entries(dir), 1);
+	}
+	umask(old_mask);
+	/* a device is written in place, not replaced */
+	CHECK_INT(out_open(&o, "/dev/null", "-o", OUT_PRIVATE, &e), 0);
+	fputs("x", o.f);
+	CHECK_INT(out_commit(&o, &e), 0);
+	struct stat st;
+	CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
+	rm_dir(dir);
+}
+
+static int refusing_renamer(void *ctx, int dirfd UNUSED, const char *tmp UNUSED, const char *final UNUSED)
+{
+	++*(int *)ctx;
+	return -EPERM;
+}
+
+static void safe_write_renamer_hook(void)
+{
+	char *dir = scratch("sw-hook");
+	char path[300];
+	snprintf(path, sizeof(path), "%s/map", dir);
+	int calls = 0;
+	out_set_renamer(refusing_renamer, &calls);
+	struct out_file o;
+	struct dm_err e = { "" };
+	CHECK_INT(out_open(&o, path, "--resume", OUT_PRIVATE, &e), 0);
+	fputs("x", o.f);
+	CHECK_INT(out_commit(&o, &e), -EPERM);
+	out_set_renamer(NULL, NULL);
+	CHECK_INT(calls, 1);
+	CHECK(strstr(e.msg, "--resume ") == e.msg);
+	CHECK_INT(count_entries(dir), 0); /* the temporary file is removed on failure */
+	rm_dir(dir);
+}
+
 SUITE(suite_base, "base", T(buf_cap_is_enforced), T(json_escapes_hostile_bytes), T(xml_escapes_markup),
-      T(siphash_matches_reference_vector), T(errors_have_names), T(time_formats));
+      T(siphash_matches_reference_vector), T(errors_have_names), T(time_formats), T(term_escapes_every_class),
+      T(term_stream_escapes_across_writes), T(xml_replaces_what_xml_forbids), T(json_numbers_are_finite),
+      T(safe_write_refuses_symlinks), T(safe_write_replaces_on_commit_only), T(safe_write_renamer_hook));

@@ -1,6 +1,7 @@
 /* report/: the formats other tools parse. */
 #include "test.h"
 #include "report/report.h"
+#include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,4 +137,63 @@ static void html_too_big_is_an_error(void)
 	resultset_release(&rs);
 }
 
-SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows), T(html_too_big_is_an_error));
+/* A device's words with every hostile class in them: terminal controls,
+ * C1, bidi, invalid UTF-8 and the noncharacters XML forbids. */
+#define HOSTILE "\x1b]0;owned\x07\x1b[2J\xc2\x9b\xe2\x80\xae\xef\xbf\xbe\xef\xbf\xbf\xff\x01"
+
+static void hostile_sample(struct resultset *rs, struct portlist *pl)
+{
+	sample(rs, pl);
+	struct obs_service sv = { .ip = ipaddr_v4(0xc612000b), .port = 22, .proto = PROTO_TCP, .name = "ssh", .ts = 1700000000 };
+	snprintf(sv.product, sizeof(sv.product), "Open%s", HOSTILE);
+	snprintf(sv.version, sizeof(sv.version), "9%s", HOSTILE);
+	snprintf(sv.info, sizeof(sv.info), "info %s", HOSTILE);
+	snprintf(sv.banner, sizeof(sv.banner), "SSH-2.0-%s", HOSTILE);
+	snprintf(sv.vendor, sizeof(sv.vendor), "v%s", HOSTILE);
+	resultset_add_service(rs, &sv);
+	resultset_sort(rs);
+}
+
+static void hostile_banner_xml_well_formed(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	hostile_sample(&rs, &pl);
+	struct report_meta m = { .command = "scan", .args = "x" HOSTILE, .scan_type = "syn", .ports = &pl,
+				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	char *s = render(report_nmap_xml, &rs, &m);
+	xmlDocPtr doc = xmlReadMemory(s, (int)strlen(s), "t.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	CHECK(doc != NULL);
+	xmlFreeDoc(doc);
+	CHECK(strstr(s, "\\u{FFFE}\\u{FFFF}") != NULL);
+	free(s);
+	/* HTML: the same text, no control byte, no bidi override */
+	s = render(report_html, &rs, &m);
+	CHECK(strchr(s, '\x1b') == NULL && strstr(s, "\xe2\x80\xae") == NULL && strstr(s, "\xc2\x9b") == NULL);
+	free(s);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
+static void hostile_banner_text_escaped(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	hostile_sample(&rs, &pl);
+	struct report_meta m = { .command = "scan", .args = "x", .scan_type = "syn", .ports = &pl,
+				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	char *s = render(report_text, &rs, &m);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7f || *c == 0xff) {
+			test_fail(__FILE__, __LINE__, "raw byte 0x%02x at %zu", *c, (size_t)(c - (const unsigned char *)s));
+			break;
+		}
+	CHECK(strstr(s, "\xc2\x9b") == NULL && strstr(s, "\xe2\x80\xae") == NULL);
+	CHECK(strstr(s, "\\x1b]0;owned\\x07\\x1b[2J\\u{009B}\\u{202E}") != NULL);
+	free(s);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
+SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows), T(hostile_banner_xml_well_formed),
+      T(hostile_banner_text_escaped), T(html_too_big_is_an_error));

@@ -251,6 +251,32 @@ static void real_records(void)
 	for (int i = 0; i < k.n; i++) vconfigs_release(&k.cfg[i]);
 }
 
+/* A score that is not a finite number from 0 to 10 is an input error naming the record, not "cvss":inf. */
+static void scores_out_of_range(void)
+{
+	struct collected k = { 0 };
+	struct vuln_sink sink = { &k, c_cve, c_kev, NULL, NULL };
+	struct feed_counts fc;
+	struct dm_err e = { "" };
+	const char *bad[] = { "\"inf\"", "\"nan\"", "1e999", "11.5", "-1", "\"high\"" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char page[512];
+		snprintf(page, sizeof(page),
+			 "{\"format\":\"NVD_CVE\",\"version\":\"2.0\",\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2024-0001\","
+			 "\"metrics\":{\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"version\":\"3.1\",\"baseScore\":%s}}]}}}]}",
+			 bad[i]);
+		e.msg[0] = 0;
+		CHECK_INT(feed_import_mem(page, strlen(page), "feed.json", &sink, &fc, &e), DM_EINPUT);
+		if (!strstr(e.msg, "feed.json: byte ") || !strstr(e.msg, "CVE-2024-0001: baseScore"))
+			test_fail(__FILE__, __LINE__, "%s: %s", bad[i], e.msg);
+	}
+	const char *cve5 = "{\"dataType\":\"CVE_RECORD\",\"cveMetadata\":{\"cveId\":\"CVE-2024-0002\"},\"containers\":{\"cna\":"
+			   "{\"metrics\":[{\"cvssV3_1\":{\"version\":\"3.1\",\"baseScore\":\"Infinity\"}}]}}}";
+	CHECK_INT(feed_import_mem(cve5, strlen(cve5), "cve5.json", &sink, &fc, &e), DM_EINPUT);
+	CHECK(strstr(e.msg, "CVE-2024-0002: baseScore") != NULL);
+	for (int i = 0; i < k.n; i++) vconfigs_release(&k.cfg[i]);
+}
+
 static void aliases_and_markers(void)
 {
 	struct aliases a = { 0 };
@@ -434,5 +460,5 @@ static void rule_findings(void)
 }
 
 SUITE(suite_vuln, "vuln", { "json_shapes", json_shapes }, { "configurations", configurations }, { "ranges", ranges },
-      { "real_records", real_records }, { "aliases_and_markers", aliases_and_markers },
+      { "real_records", real_records }, { "scores_out_of_range", scores_out_of_range }, { "aliases_and_markers", aliases_and_markers },
       { "store_incremental", store_incremental }, { "rule_findings", rule_findings });
