@@ -5,13 +5,19 @@
  * prefixed with a quote mark: banners and titles come from the network. */
 #include "report/report.h"
 #include "base/buf.h"
+#include "base/escape.h"
 #include "base/timeutil.h"
 #include <errno.h>
 #include <string.h>
 
+/* A cell's text comes from devices and files: controls, C1, bidi overrides
+ * and invalid UTF-8 are shown escaped (as on a terminal) so that the file is
+ * valid UTF-8 and no viewer is steered by it; line breaks stay, quoted. */
 static void cell(struct buf *b, const char *s, bool last)
 {
-	if (!s) s = "";
+	struct buf t = BUF_INIT;
+	if (s) term_put_bytes(&t, s, strlen(s), true);
+	s = t.data ? t.data : "";
 	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
 	if (formula || strpbrk(s, ",\"\r\n")) {
 		buf_putc(b, '"');
@@ -25,6 +31,7 @@ static void cell(struct buf *b, const char *s, bool last)
 		buf_puts(b, s);
 	}
 	buf_puts(b, last ? "\r\n" : ",");
+	buf_release(&t);
 }
 
 static void cell_time(struct buf *b, double t)

@@ -195,5 +195,28 @@ static void hostile_banner_text_escaped(void)
 	portlist_release(&pl);
 }
 
+/* CSV cells hold device text too: the file stays valid UTF-8 with no
+ * control byte, and the hostile bytes are shown escaped. */
+static void hostile_banner_csv_escaped(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	hostile_sample(&rs, &pl);
+	struct report_meta m = { .command = "scan", .args = "x", .scan_type = "syn", .ports = &pl,
+				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	char *s = render(report_csv, &rs, &m);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if ((*c < 0x20 && *c != '\n' && *c != '\r') || *c == 0x7f || *c == 0xff) {
+			test_fail(__FILE__, __LINE__, "raw byte 0x%02x at %zu", *c, (size_t)(c - (const unsigned char *)s));
+			break;
+		}
+	CHECK(strstr(s, "\xc2\x9b") == NULL && strstr(s, "\xe2\x80\xae") == NULL);
+	CHECK(strstr(s, "\\x1b]0;owned\\x07") != NULL);
+	free(s);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
 SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows), T(hostile_banner_xml_well_formed),
-      T(hostile_banner_text_escaped), T(html_too_big_is_an_error));
+      T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
+      T(hostile_banner_csv_escaped));
