@@ -83,9 +83,9 @@ static void on_frame(void *ctx, const uint8_t *p, size_t len)
 {
 	struct engine *en = ctx;
 	const struct engine_config *c = en->cfg;
-	struct decoded d;
+	struct pkt d;
 	struct reply r = { 0 };
-	if (packet_decode(p, len, c->io->linktype, &d, NULL) < 0 || !c->mod->classify(en, &d, &r)) {
+	if (pkt_decode(c->io->linktype, p, len, &d, NULL) < 0 || d.fragment || !c->mod->classify(en, &d, &r)) {
 		atomic_fetch_add_explicit(&en->invalid, 1, memory_order_relaxed);
 		return;
 	}

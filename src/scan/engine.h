@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include "base/siphash.h"
 #include "model/obs.h"
-#include "net/packet.h"
+#include "net/decode.h"
+#include "net/frame.h"
 #include "net/rangeset.h"
 #include "scan/netio.h"
 #include "scan/resume.h"
@@ -37,8 +38,8 @@ struct probe_module {
 	bool answer_per_target;   /* any reply settles every sub-probe of the target */
 	/* Builds the probe into frame; 0 means skip (no way to reach it). */
 	size_t (*make)(const struct engine *en, uint32_t dst, unsigned sub, uint8_t *frame);
-	/* true when d is a valid reply to one of our probes. */
-	bool (*classify)(const struct engine *en, const struct decoded *d, struct reply *r);
+	/* true when d (a whole, unfragmented packet) is a valid reply to one of our probes. */
+	bool (*classify)(const struct engine *en, const struct pkt *d, struct reply *r);
 };
 
 extern const struct probe_module probe_module_arp;
