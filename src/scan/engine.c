@@ -158,7 +158,7 @@ static void *receiver(void *arg)
 	double next_progress = start + 1.0, last_progress_t = start, last_raise = start;
 	uint64_t last_progress_sent = 0, drops0 = netio_drops(c->io);
 	double lag = MAX(1.0, c->quiet * 2); /* replies to probes older than this have arrived */
-	unsigned phase = c->mod == &probe_module_arp ? PHASE_ARP : c->mod == &probe_module_ping ? PHASE_PING : PHASE_SYN;
+	enum scan_phase phase = c->mod->phase;
 	for (;;) {
 		netio_poll(c->io, 10, on_frame, en);
 		double now = now_mono();
@@ -278,7 +278,7 @@ static void settle(struct engine *en)
 int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm_err *e)
 {
 	memset(st, 0, sizeof(*st));
-	unsigned phase = c->mod == &probe_module_arp ? PHASE_ARP : c->mod == &probe_module_ping ? PHASE_PING : PHASE_SYN;
+	enum scan_phase phase = c->mod->phase;
 	if (c->resume && resume_is_done(c->resume, phase)) {
 		return 0; /* finished before the interruption */
 	}

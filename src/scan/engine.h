@@ -34,6 +34,7 @@ struct reply {
 
 struct probe_module {
 	const char *name;
+	enum scan_phase phase;    /* what --resume records (and the permutation's seed varies by) */
 	const char *filter;       /* BPF, printf format: %s is the source address */
 	bool answer_per_target;   /* any reply settles every sub-probe of the target */
 	/* Builds the probe into frame; 0 means skip (no way to reach it). */

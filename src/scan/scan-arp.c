@@ -24,6 +24,7 @@ static bool arp_classify(const struct engine *en, const struct pkt *d, struct re
 
 const struct probe_module probe_module_arp = {
 	.name = "arp",
+	.phase = PHASE_ARP,
 	.filter = "arp and arp[6:2] = 2",
 	.answer_per_target = true,
 	.make = arp_make,

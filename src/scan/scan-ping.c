@@ -86,6 +86,7 @@ static bool ping_classify(const struct engine *en, const struct pkt *d, struct r
 
 const struct probe_module probe_module_ping = {
 	.name = "ping",
+	.phase = PHASE_PING,
 	.filter = "(icmp or tcp) and dst host %1$s",
 	.answer_per_target = true,
 	.make = ping_make,

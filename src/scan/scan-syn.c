@@ -66,6 +66,7 @@ static bool syn_classify(const struct engine *en, const struct pkt *d, struct re
 
 const struct probe_module probe_module_syn = {
 	.name = "syn",
+	.phase = PHASE_SYN,
 	.filter = "((tcp and dst portrange 61000-65535) or icmp) and dst host %1$s",
 	.answer_per_target = false,
 	.make = syn_make,

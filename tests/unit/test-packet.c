@@ -405,6 +405,9 @@ static void probe_modules_classify(void)
 	en->cfg = &cfg;
 	memset(en->port_index, 0xff, sizeof(en->port_index));
 	en->port_index[22] = 0, en->port_index[8080] = 1;
+	CHECK_INT(probe_module_arp.phase, PHASE_ARP);
+	CHECK_INT(probe_module_ping.phase, PHASE_PING);
+	CHECK_INT(probe_module_syn.phase, PHASE_SYN);
 
 	uint32_t t = 0xc612000a;
 	uint64_t ck = engine_cookie(en, t, 8080);
