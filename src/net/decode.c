@@ -287,7 +287,8 @@ static int linux_sll2(const uint8_t *p, size_t n, struct pkt *o, const char **wh
 static int loopback(int dlt, const uint8_t *p, size_t n, struct pkt *o, const char **why)
 {
 	if (n < LOOP_HDR_LEN) return bad(why, "loopback header truncated");
-	uint32_t af = dlt == DLT_LOOP ? be32(p) : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	uint32_t le = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	uint32_t af = dlt == DLT_LOOP ? be32(p) : le;
 	if (dlt == DLT_NULL && af > 0xffff) af = __builtin_bswap32(af); /* written on the other byte order */
 	p += LOOP_HDR_LEN;
 	n -= LOOP_HDR_LEN;

@@ -21,8 +21,8 @@ static size_t ping_make(const struct engine *en, uint32_t dst, unsigned sub, uin
 	case PING_ECHO:
 	case PING_TSTAMP: {
 		uint64_t ck = engine_cookie(en, dst, (uint16_t)sub);
-		return frame_icmp(frame, &l2, src, dst, sub == PING_ECHO ? ICMP_ECHO : ICMP_TIMESTAMP, (uint16_t)ck, (uint16_t)(ck >> 16),
-				  (uint16_t)(ck >> 48));
+		uint8_t type = sub == PING_ECHO ? ICMP_ECHO : ICMP_TIMESTAMP;
+		return frame_icmp(frame, &l2, src, dst, type, (uint16_t)ck, (uint16_t)(ck >> 16), (uint16_t)(ck >> 48));
 	}
 	case PING_SYN443: {
 		uint64_t ck = engine_cookie(en, dst, HTTPS_PORT);

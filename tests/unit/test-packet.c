@@ -151,7 +151,8 @@ static size_t wrap(const struct link *l, const uint8_t *ip, size_t n, uint8_t *o
 	case DLT_EN10MB:
 		memcpy(out, l2.dst, 6);
 		memcpy(out + 6, l2.src, 6);
-		for (int t = 0; t < l->tags; t++) put16(out + 12 + 4 * t, t == 0 && l->tags == 2 ? ETH_P_8021AD : ETHERTYPE_VLAN);
+		for (int t = 0; t < l->tags; t++) /* QinQ: the outer tag is 802.1ad */
+			put16(out + 12 + 4 * t, t == 0 && l->tags == 2 ? ETH_P_8021AD : ETHERTYPE_VLAN);
 		put16(out + 12 + 4 * l->tags, et);
 		break;
 	case DLT_LINUX_SLL:
