@@ -44,15 +44,7 @@ static void one_packet(const char *name, int linktype, const struct pcap_pkthdr 
 	st->bytes += h->len;
 	if (!st->first_ts || ts < st->first_ts) st->first_ts = ts;
 	if (ts > st->last_ts) st->last_ts = ts;
-	switch (pkt_decode(linktype, data, h->caplen, &p, &why)) {
-	case DECODE_OK:
-		st->fragments += p.fragment;
-		flow_table_packet(ft, ts, &p);
-		break;
-	case DECODE_NOT_IP:
-		st->not_ip++;
-		break;
-	case DECODE_BAD:
+	if (pkt_decode(linktype, data, h->caplen, &p, &why) < 0) {
 		st->damaged++;
 		if ((*messages)++ < MAX_MESSAGES) {
 			long offset = record_start(f, h, ng);
@@ -62,7 +54,11 @@ static void one_packet(const char *name, int linktype, const struct pcap_pkthdr 
 			else
 				log_warn("%s: packet %llu: %s: skipped", name, (unsigned long long)st->packets, why);
 		}
-		break;
+	} else if (!p.family) {
+		st->not_ip++;
+	} else {
+		st->fragments += p.fragment;
+		flow_table_packet(ft, ts, &p);
 	}
 }
 
@@ -84,7 +80,7 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 		return dm_fail(e, DM_EINPUT, "%s: not a pcap or pcapng file (%s)", path, err);
 	}
 	int lt = pcap_datalink(pc);
-	if (!pkt_linktype_supported(lt)) {
+	if (!pkt_link_supported(lt)) {
 		pcap_close(pc);
 		return dm_fail(e, DM_EINPUT, "%s: link type %d (%s) is not one dormant decodes", path, lt,
 			       pcap_datalink_val_to_name(lt) ? pcap_datalink_val_to_name(lt) : "?");
@@ -140,7 +136,7 @@ int capture_live(const char *iface, const struct capture_config *cfg, struct flo
 		return r;
 	}
 	int lt = pcap_datalink(pc);
-	if (!pkt_linktype_supported(lt)) {
+	if (!pkt_link_supported(lt)) {
 		pcap_close(pc);
 		return dm_fail(e, DM_EINPUT, "--iface %s: link type %d is not one dormant decodes", iface, lt);
 	}

@@ -6,12 +6,19 @@
 #include "flow/dns-answer.h"
 #include "flow/tls-hello.h"
 #include <math.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/random.h>
 
 #define NIL UINT32_MAX
 enum { GRACE = 2 };            /* seconds a closed TCP flow waits for its last ACKs */
 enum { DNS_SLOTS = 1 << 17 };
+enum { DNS_PORT = 53, MDNS_PORT = 5353 };
+enum { FIN_BOTH = 3, SEEN_RST = 4 }; /* struct flow's fin: a bit per direction that sent FIN, or RST */
+enum { TLS_HANDSHAKE = 22, TLS_MAJOR = 3, TLS_MINOR_MAX = 4 }; /* record type; version 3.1 to 3.4 */
 
 struct fkey {
 	uint8_t a[16], b[16];      /* a opened the conversation */
@@ -82,27 +89,27 @@ static uint64_t load64(const uint8_t *p)
 }
 
 /* The same for both directions: endpoints folded with xor and sum. */
-static uint64_t hash_pkt(const struct flow_table *ft, const struct pkt *p)
+static inline uint64_t hash_tuple(const struct flow_table *ft, const uint8_t *a, const uint8_t *b, uint16_t pa,
+				  uint16_t pb, uint8_t proto)
 {
 	uint64_t h = ft->seed[0];
-	uint64_t s0 = load64(p->src), s1 = load64(p->src + 8), d0 = load64(p->dst), d1 = load64(p->dst + 8);
+	uint64_t s0 = load64(a), s1 = load64(a + 8), d0 = load64(b), d1 = load64(b + 8);
 	h = mix(h, s0 ^ d0);
 	h = mix(h, (s0 + d0) ^ ft->seed[1]);
 	h = mix(h, s1 ^ d1);
 	h = mix(h, s1 + d1);
-	h = mix(h, ((uint64_t)(p->sport ^ p->dport) << 32) | (uint64_t)(p->sport + p->dport) << 8 | p->proto);
+	h = mix(h, ((uint64_t)(pa ^ pb) << 32) | (uint64_t)(pa + pb) << 8 | proto);
 	return h;
+}
+
+static uint64_t hash_pkt(const struct flow_table *ft, const struct pkt *p)
+{
+	return hash_tuple(ft, p->src, p->dst, p->sport, p->dport, p->proto);
 }
 
 static uint64_t hash_key(const struct flow_table *ft, const struct fkey *k)
 {
-	struct pkt p;
-	memcpy(p.src, k->a, 16);
-	memcpy(p.dst, k->b, 16);
-	p.sport = k->pa;
-	p.dport = k->pb;
-	p.proto = k->proto;
-	return hash_pkt(ft, &p);
+	return hash_tuple(ft, k->a, k->b, k->pa, k->pb, k->proto);
 }
 
 struct flow_table *flow_table_new(const struct flow_table_config *cfg, const struct flow_sink *sink)
@@ -247,11 +254,12 @@ static uint32_t alloc_flow(struct flow_table *ft)
  * lower (service) port's other end. */
 static bool opened_by_src(const struct pkt *p)
 {
-	if (p->proto == 6) {
-		if ((p->tcp_flags & 0x12) == 0x02) return true;
-		if ((p->tcp_flags & 0x12) == 0x12) return false;
+	if (p->proto == IPPROTO_TCP) {
+		if ((p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) return true;
+		if ((p->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK)) return false;
 	}
-	if (p->proto == 1 || p->proto == 58) return p->sport != 0 && p->sport != 129; /* not an echo reply */
+	if (p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6)
+		return p->icmp_type != ICMP_ECHOREPLY && p->icmp_type != ICMP6_ECHO_REPLY;
 	/* no handshake seen: the side on the lower port is the service */
 	return p->sport >= p->dport;
 }
@@ -327,7 +335,7 @@ static void inspect(struct flow *f, int dir, const struct pkt *p)
 		ssh_line(extra(f)->ssh[dir], sizeof(f->x->ssh[dir]), d, n);
 		return;
 	}
-	if (p->proto == 6 && dir == 0 && n >= 6 && d[0] == 22) {
+	if (p->proto == IPPROTO_TCP && dir == 0 && n >= 6 && d[0] == TLS_HANDSHAKE) {
 		struct tls_hello h;
 		if (tls_parse_client_hello(d, n, &h)) {
 			struct extra *x = extra(f);
@@ -336,12 +344,12 @@ static void inspect(struct flow *f, int dir, const struct pkt *p)
 			snprintf(x->alpn, sizeof(x->alpn), "%.15s", h.alpn);
 			memcpy(x->ja3, h.ja3, sizeof(x->ja3));
 			memcpy(x->ja4, h.ja4, sizeof(x->ja4));
-		} else if (n >= 3 && d[1] == 3 && d[2] <= 4) {
+		} else if (n >= 3 && d[1] == TLS_MAJOR && d[2] <= TLS_MINOR_MAX) {
 			f->app = APP_TLS; /* a hello in several segments: TLS, without fingerprints */
 		}
 		return;
 	}
-	if (p->proto == 6 && dir == 0 && f->app == APP_NONE &&
+	if (p->proto == IPPROTO_TCP && dir == 0 && f->app == APP_NONE &&
 	    (!memcmp(d, "GET ", n < 4 ? n : 4) || !memcmp(d, "POST", n < 4 ? n : 4) || !memcmp(d, "HEAD", n < 4 ? n : 4) ||
 	     !memcmp(d, "PUT ", n < 4 ? n : 4)) && n >= 4)
 		f->app = APP_HTTP;
@@ -364,20 +372,16 @@ static uint32_t find(struct flow_table *ft, const struct pkt *p, size_t b, int *
 	return NIL;
 }
 
-void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
+/* p's addresses are 16 bytes whatever the family, and ICMP has no ports
+ * (struct pkt): an ICMP flow is one per address pair. */
+void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
 {
-	struct pkt p = *in;
-	if (p.family == 4) {
-		memset(p.src + 4, 0, 12);
-		memset(p.dst + 4, 0, 12);
-	}
-	if (p.proto == 1 || p.proto == 58) p.sport = p.dport = 0; /* ICMP: one flow per address pair */
 	ft->st.packets++;
 	if (ts > ft->now) ft->now = ts;
 	if (ft->now - ft->last_expire >= 1) flow_table_expire(ft, ft->now);
 	uint32_t i = NIL;
 	int dir = 0;
-	if (ft->nbuckets) i = find(ft, &p, hash_pkt(ft, &p) & (ft->nbuckets - 1), &dir);
+	if (ft->nbuckets) i = find(ft, p, hash_pkt(ft, p) & (ft->nbuckets - 1), &dir);
 	if (i != NIL && ts - ft->f[i].first >= ft->cfg.active_timeout) {
 		/* Long conversations are cut into records, as NetFlow exporters do; the next one keeps the direction. */
 		struct fkey k = ft->f[i].k;
@@ -392,13 +396,13 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
 		i = alloc_flow(ft);
 		struct flow *f = &ft->f[i];
 		memset(f, 0, sizeof(*f));
-		bool src_first = opened_by_src(in);
-		memcpy(f->k.a, src_first ? p.src : p.dst, 16);
-		memcpy(f->k.b, src_first ? p.dst : p.src, 16);
-		f->k.pa = src_first ? p.sport : p.dport;
-		f->k.pb = src_first ? p.dport : p.sport;
-		f->k.proto = p.proto;
-		f->k.family = p.family;
+		bool src_first = opened_by_src(p);
+		memcpy(f->k.a, src_first ? p->src : p->dst, 16);
+		memcpy(f->k.b, src_first ? p->dst : p->src, 16);
+		f->k.pa = src_first ? p->sport : p->dport;
+		f->k.pb = src_first ? p->dport : p->sport;
+		f->k.proto = p->proto;
+		f->k.family = p->family;
 	created:
 		f = &ft->f[i];
 		f->first = f->last = ts;
@@ -409,7 +413,7 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
 		f->hnext = ft->buckets[b];
 		ft->buckets[b] = i;
 		lru_append(ft, i, L_OPEN);
-		dir = memcmp(f->k.a, p.src, 16) || f->k.pa != p.sport ? 1 : 0;
+		dir = memcmp(f->k.a, p->src, 16) || f->k.pa != p->sport ? 1 : 0;
 		ft->st.flows++;
 	}
 	struct flow *f = &ft->f[i];
@@ -424,21 +428,21 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *in)
 			f->lru_age = 0;
 		}
 	}
-	f->bytes[dir] += p.ip_len;
+	f->bytes[dir] += p->ip_len;
 	f->pkts[dir]++;
-	f->flags[dir] |= p.tcp_flags;
+	f->flags[dir] |= p->tcp_flags;
 	if (ts > f->last) f->last = ts;
-	if (p.payload_len && !(f->inspected & (1 << dir))) inspect(f, dir, &p);
-	if (p.proto == 17 && (p.sport == 53 || p.sport == 5353) && p.payload_len) {
+	if (p->payload_len && !(f->inspected & (1 << dir))) inspect(f, dir, p);
+	if (p->proto == IPPROTO_UDP && (p->sport == DNS_PORT || p->sport == MDNS_PORT) && p->payload_len) {
 		f->app = APP_DNS;
-		dns_parse_answers(p.payload, p.payload_len, dns_learn, ft);
-	} else if (p.proto == 17 && p.dport == 53) {
+		dns_parse_answers(p->payload, p->payload_len, dns_learn, ft);
+	} else if (p->proto == IPPROTO_UDP && p->dport == DNS_PORT) {
 		f->app = APP_DNS;
 	}
-	if (p.proto == 6 && f->list == L_OPEN) {
-		if (p.tcp_flags & 0x04) f->fin = 4;             /* RST */
-		else if (p.tcp_flags & 0x01) f->fin |= (uint8_t)(1 << dir);
-		if (f->fin == 4 || f->fin == 3) {               /* closed: wait briefly for the last ACKs */
+	if (p->proto == IPPROTO_TCP && f->list == L_OPEN) {
+		if (p->tcp_flags & TH_RST) f->fin = SEEN_RST;
+		else if (p->tcp_flags & TH_FIN) f->fin |= (uint8_t)(1 << dir);
+		if (f->fin == SEEN_RST || f->fin == FIN_BOTH) { /* closed: wait briefly for the last ACKs */
 			lru_unlink(ft, i);
 			lru_append(ft, i, L_CLOSING);
 			f->lru_age = 0;
@@ -458,7 +462,7 @@ void flow_table_expire(struct flow_table *ft, double ts)
 			lru_unlink(ft, i);
 			lru_append(ft, i, L_CLOSING);
 			f->lru_age = 0;
-		} else if (f->fin == 4) {
+		} else if (f->fin == SEEN_RST) {
 			end_flow(ft, i, "rst", &ft->st.ended_rst);
 		} else {
 			end_flow(ft, i, "fin", &ft->st.ended_fin);
@@ -483,7 +487,7 @@ void flow_table_flush(struct flow_table *ft)
 		uint32_t i;
 		while ((i = ft->lists[l].head) != NIL) {
 			struct flow *f = &ft->f[i];
-			if (l == L_CLOSING) end_flow(ft, i, f->fin == 4 ? "rst" : "fin", f->fin == 4 ? &ft->st.ended_rst : &ft->st.ended_fin);
+			if (l == L_CLOSING) end_flow(ft, i, f->fin == SEEN_RST ? "rst" : "fin", f->fin == SEEN_RST ? &ft->st.ended_rst : &ft->st.ended_fin);
 			else end_flow(ft, i, "end", &ended);
 		}
 	}

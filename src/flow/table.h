@@ -8,7 +8,7 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
-#include "flow/decode.h"
+#include "net/decode.h"
 #include "model/flow.h"
 
 struct flow_table_config {

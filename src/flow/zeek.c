@@ -3,6 +3,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <stdio_ext.h>
 #include <string.h>
@@ -108,7 +109,8 @@ static void record(struct reader *r, const char *const v[C_N])
 	if (!v[C_RP] || !num_u64(v[C_RP], &dp) || dp > 65535) return damaged(r, "no valid id.resp_p");
 	if (v[C_DURATION] && !num_double(v[C_DURATION], &dur)) return damaged(r, "bad duration");
 	const char *proto = v[C_PROTO] ? v[C_PROTO] : "";
-	f.proto = !strcmp(proto, "tcp") ? 6 : !strcmp(proto, "udp") ? 17 : !strcmp(proto, "icmp") ? 1 : 0;
+	f.proto = !strcmp(proto, "tcp") ? IPPROTO_TCP : !strcmp(proto, "udp") ? IPPROTO_UDP
+		  : !strcmp(proto, "icmp") ? IPPROTO_ICMP : 0;
 	if (!f.proto) return damaged(r, "proto is not tcp, udp or icmp");
 	f.sport = (uint16_t)sp;
 	f.dport = (uint16_t)dp;

@@ -1,5 +1,7 @@
 #include "model/flowset.h"
 #include "base/util.h"
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 void flowset_init(struct flowset *s)
@@ -35,7 +37,7 @@ static uint32_t clamp32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint
 static bool is_reply(const struct obs_flow *f)
 {
 	if (f->pkts_in || f->bytes_in) return false;
-	return (f->proto == 6 || f->proto == 17) && f->sport < 1024 && f->dport >= 1024;
+	return (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP) && f->sport < 1024 && f->dport >= 1024;
 }
 
 void flowset_add(struct flowset *s, const struct obs_flow *flow)
@@ -89,23 +91,23 @@ void flowrec_annotate(struct flowrec *r, const struct site_config *cfg, country_
 
 bool flow_is_background(const struct flowrec *r)
 {
-	if (r->proto == 1 || r->proto == 58) return true;
+	if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) return true;
 	if (r->app == FAPP_DNS) return true;
 	static const uint16_t udp[] = { 53, 67, 68, 123, 137, 138, 546, 547, 1900, 5353, 5355 };
-	if (r->proto == 17)
+	if (r->proto == IPPROTO_UDP)
 		for (size_t i = 0; i < ARRAY_SIZE(udp); i++)
 			if (r->dport == udp[i]) return true;
-	return r->proto == 6 && r->dport == 53;
+	return r->proto == IPPROTO_TCP && r->dport == 53;
 }
 
 bool flow_is_failed(const struct flowrec *r)
 {
-	if (r->proto != 6) return false;
+	if (r->proto != IPPROTO_TCP) return false;
 	/* nothing came back: failed when the opener sent SYNs and never an ACK
 	 * (a one-way NetFlow record of a real connection carries the ACK) */
-	if (r->pkts_in == 0 && !r->bytes_in) return !(r->flags_out & 0x10);
+	if (r->pkts_in == 0 && !r->bytes_in) return !(r->flags_out & TH_ACK);
 	/* answered only by RST, never SYN-ACK, no data: refused */
-	return (r->flags_in & 0x04) && !(r->flags_in & 0x02) && r->bytes_in <= 60u * r->pkts_in;
+	return (r->flags_in & TH_RST) && !(r->flags_in & TH_SYN) && r->bytes_in <= 60u * r->pkts_in;
 }
 
 bool flow_is_encrypted(const struct flowrec *r)

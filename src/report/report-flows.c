@@ -2,6 +2,7 @@
 #include "report/report.h"
 #include "base/escape.h"
 #include "base/timeutil.h"
+#include <netinet/in.h>
 
 static void put_str_or_null(struct buf *b, const char *key, const char *v)
 {
@@ -12,10 +13,10 @@ static void put_str_or_null(struct buf *b, const char *key, const char *v)
 
 static const char *proto_label(uint8_t p, char *tmp, size_t n)
 {
-	if (p == 6) return "tcp";
-	if (p == 17) return "udp";
-	if (p == 1) return "icmp";
-	if (p == 58) return "icmp6";
+	if (p == IPPROTO_TCP) return "tcp";
+	if (p == IPPROTO_UDP) return "udp";
+	if (p == IPPROTO_ICMP) return "icmp";
+	if (p == IPPROTO_ICMPV6) return "icmp6";
 	snprintf(tmp, n, "%u", p);
 	return tmp;
 }
@@ -42,7 +43,7 @@ int flow_json(struct buf *b, const struct obs_flow *f)
 	put_str_or_null(b, "alpn", f->alpn);
 	put_str_or_null(b, "ssh_client", f->ssh_client);
 	put_str_or_null(b, "ssh_server", f->ssh_server);
-	if (f->proto == 6) buf_printf(b, ",\"tcp_flags_out\":%u,\"tcp_flags_in\":%u", f->flags_out, f->flags_in);
+	if (f->proto == IPPROTO_TCP) buf_printf(b, ",\"tcp_flags_out\":%u,\"tcp_flags_in\":%u", f->flags_out, f->flags_in);
 	if (f->entropy >= 0) buf_printf(b, ",\"entropy\":%.1f", f->entropy / 10.0);
 	put_str_or_null(b, "end_reason", f->end_reason);
 	return buf_puts(b, "}\n");

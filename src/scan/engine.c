@@ -83,9 +83,9 @@ static void on_frame(void *ctx, const uint8_t *p, size_t len)
 {
 	struct engine *en = ctx;
 	const struct engine_config *c = en->cfg;
-	struct decoded d;
+	struct pkt d;
 	struct reply r = { 0 };
-	if (packet_decode(p, len, c->io->linktype, &d, NULL) < 0 || !c->mod->classify(en, &d, &r)) {
+	if (pkt_decode(c->io->linktype, p, len, &d, NULL) < 0 || d.fragment || !c->mod->classify(en, &d, &r)) {
 		atomic_fetch_add_explicit(&en->invalid, 1, memory_order_relaxed);
 		return;
 	}
@@ -158,7 +158,7 @@ static void *receiver(void *arg)
 	double next_progress = start + 1.0, last_progress_t = start, last_raise = start;
 	uint64_t last_progress_sent = 0, drops0 = netio_drops(c->io);
 	double lag = MAX(1.0, c->quiet * 2); /* replies to probes older than this have arrived */
-	unsigned phase = c->mod == &probe_module_arp ? PHASE_ARP : c->mod == &probe_module_ping ? PHASE_PING : PHASE_SYN;
+	enum scan_phase phase = c->mod->phase;
 	for (;;) {
 		netio_poll(c->io, 10, on_frame, en);
 		double now = now_mono();
@@ -278,7 +278,7 @@ static void settle(struct engine *en)
 int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm_err *e)
 {
 	memset(st, 0, sizeof(*st));
-	unsigned phase = c->mod == &probe_module_arp ? PHASE_ARP : c->mod == &probe_module_ping ? PHASE_PING : PHASE_SYN;
+	enum scan_phase phase = c->mod->phase;
 	if (c->resume && resume_is_done(c->resume, phase)) {
 		return 0; /* finished before the interruption */
 	}

@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include "base/siphash.h"
 #include "model/obs.h"
-#include "net/packet.h"
+#include "net/decode.h"
+#include "net/frame.h"
 #include "net/rangeset.h"
 #include "scan/netio.h"
 #include "scan/resume.h"
@@ -33,12 +34,13 @@ struct reply {
 
 struct probe_module {
 	const char *name;
+	enum scan_phase phase;    /* what --resume records (and the permutation's seed varies by) */
 	const char *filter;       /* BPF, printf format: %s is the source address */
 	bool answer_per_target;   /* any reply settles every sub-probe of the target */
 	/* Builds the probe into frame; 0 means skip (no way to reach it). */
 	size_t (*make)(const struct engine *en, uint32_t dst, unsigned sub, uint8_t *frame);
-	/* true when d is a valid reply to one of our probes. */
-	bool (*classify)(const struct engine *en, const struct decoded *d, struct reply *r);
+	/* true when d (a whole, unfragmented packet) is a valid reply to one of our probes. */
+	bool (*classify)(const struct engine *en, const struct pkt *d, struct reply *r);
 };
 
 extern const struct probe_module probe_module_arp;

@@ -6,14 +6,14 @@
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include "net/route.h"
-#include "net/packet.h"
+#include "net/frame.h"
 
 #define NETIO_BATCH 256
 
 struct netio {
 	int fd;
 	pcap_t *pcap;
-	int linktype;
+	int linktype;             /* DLT_EN10MB or DLT_LINUX_SLL */
 	struct route_info ri;
 	/* send batch */
 	uint8_t frames[NETIO_BATCH][FRAME_MAX];

@@ -28,7 +28,7 @@ struct resume {
 	uint64_t replayed;    /* results replayed from the file */
 };
 
-enum { PHASE_ARP = 0, PHASE_PING, PHASE_SYN, PHASE_CONNECT, PHASE_UDP, PHASE_COUNT };
+enum scan_phase { PHASE_ARP = 0, PHASE_PING, PHASE_SYN, PHASE_CONNECT, PHASE_UDP, PHASE_COUNT };
 const char *phase_name(unsigned phase);
 
 /* Opens or creates path. For an existing file the scan_id must match;

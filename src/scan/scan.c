@@ -12,6 +12,7 @@
 #include "scan/udpscan.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if_arp.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -130,6 +131,7 @@ void scan_set_run(struct scan *s, int64_t run_id)
 }
 
 struct arp_wait {
+	int linktype;
 	uint32_t ip;
 	uint8_t *mac;
 	bool found;
@@ -138,10 +140,9 @@ struct arp_wait {
 static void on_arp(void *ctx, const uint8_t *p, size_t len)
 {
 	struct arp_wait *w = ctx;
-	struct decoded d;
-	if (packet_decode(p, len, LINK_ETHERNET, &d, NULL) == 0 && d.ethertype == 0x0806 && d.arp_op == 2 &&
-	    d.arp_spa == w->ip) {
-		memcpy(w->mac, d.arp_sha, 6);
+	struct pkt d;
+	if (pkt_decode(w->linktype, p, len, &d, NULL) == 0 && d.arp_op == ARPOP_REPLY && d.arp.spa == w->ip) {
+		memcpy(w->mac, d.arp.sha, 6);
 		w->found = true;
 	}
 }
@@ -154,7 +155,7 @@ static int resolve_gateway(struct scan *s, uint32_t gw, uint32_t src, uint8_t ma
 	ipv4_fmt(gw, gs, sizeof(gs));
 	int r = netio_set_filter(&s->io, "arp and arp[6:2] = 2", e);
 	if (r < 0) return r;
-	struct arp_wait w = { gw, mac, false };
+	struct arp_wait w = { s->io.linktype, gw, mac, false };
 	for (int attempt = 0; attempt < 3 && !w.found; attempt++) {
 		netio_queue(&s->io, (unsigned)frame_arp_request(netio_frame(&s->io), s->io.ri.mac, src, gw));
 		netio_flush(&s->io);

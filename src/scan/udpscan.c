@@ -8,7 +8,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/errqueue.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -97,8 +99,9 @@ static void drain(struct us *s, int fd)
 			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
 			if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6) continue;
 			if (!index_of(s, &from, &idx) || s->state[idx] == U_OPEN) continue;
-			bool closed = ee.ee_origin == SO_EE_ORIGIN_ICMP ? (ee.ee_type == 3 && ee.ee_code == 3)
-									: (ee.ee_type == 1 && ee.ee_code == 4);
+			bool closed = ee.ee_origin == SO_EE_ORIGIN_ICMP
+					      ? ee.ee_type == ICMP_DEST_UNREACH && ee.ee_code == ICMP_PORT_UNREACH
+					      : ee.ee_type == ICMP6_DST_UNREACH && ee.ee_code == ICMP6_DST_UNREACH_NOPORT;
 			uint8_t ns = closed ? U_CLOSED : U_FILTERED;
 			if (s->state[idx] == ns) continue;
 			s->state[idx] = ns;

@@ -1,7 +1,6 @@
 /* NetFlow v5/v9/IPFIX decoding (templates, late data, withdrawal, sequence
- * gaps) and packet decoding corners (IPv6 extension headers, fragments). */
+ * gaps); packet decoding is tested in test-packet.c. */
 #include "test.h"
-#include "flow/decode.h"
 #include "flow/netflow.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,36 +73,4 @@ static void netflow(void)
 	nf_free(d);
 }
 
-static void decode_corners(void)
-{
-	/* IPv6, hop-by-hop options (8 bytes), then TCP */
-	uint8_t p[40 + 8 + 20] = { 0x60 };
-	p[4] = 0, p[5] = 28, p[6] = 0, p[7] = 64;
-	p[40] = 6, p[41] = 0;                  /* next TCP, length (0+1)*8 */
-	p[48] = 0x9c, p[49] = 0x40, p[50] = 0, p[51] = 22, p[60] = 0x50, p[61] = 0x02;
-	struct pkt k;
-	const char *why = NULL;
-	CHECK_INT(pkt_decode(101, p, sizeof(p), &k, &why), DECODE_OK);
-	CHECK_INT(k.family, 6);
-	CHECK_INT(k.proto, 6);
-	CHECK_INT(k.dport, 22);
-	CHECK_INT(k.tcp_flags, 2);
-	CHECK_INT(k.ip_len, 68);
-	/* an extension header claiming more than there is */
-	p[41] = 9;
-	CHECK_INT(pkt_decode(101, p, sizeof(p), &k, &why), DECODE_BAD);
-	CHECK_STR(why, "IPv6 extension header longer than the packet");
-	/* IPv4 non-first fragment: addresses, no ports */
-	uint8_t q[28] = { 0x45, 0, 0, 28, 0, 1, 0x00, 0x10, 64, 17 };
-	q[12] = 10, q[15] = 1, q[16] = 10, q[19] = 2;
-	CHECK_INT(pkt_decode(101, q, sizeof(q), &k, &why), DECODE_OK);
-	CHECK(k.fragment);
-	CHECK_INT(k.sport, 0);
-	/* VLAN-tagged frame cut inside the tag */
-	uint8_t e[16] = { 0 };
-	e[12] = 0x81, e[13] = 0x00;
-	CHECK_INT(pkt_decode(1, e, sizeof(e), &k, &why), DECODE_BAD);
-	CHECK_STR(why, "VLAN tag truncated");
-}
-
-SUITE(suite_flow, "flow", { "netflow", netflow }, { "decode_corners", decode_corners });
+SUITE(suite_flow, "flow", { "netflow", netflow });
