@@ -26,16 +26,19 @@ void *pcre_util_compile(const char *pattern, size_t len, uint32_t options, char 
 void pcre_util_free(void *code) { pcre2_code_free(code); }
 
 static __thread pcre2_match_data *tls_md;
-static __thread pcre2_match_context *tls_mc;
+static __thread pcre2_match_context *tls_mc, *tls_mc_tight;
 
 static void init_thread(void)
 {
 	if (tls_md) return;
 	tls_md = pcre2_match_data_create(64, NULL);
 	tls_mc = pcre2_match_context_create(NULL);
-	if (!tls_md || !tls_mc) abort(); /* exhaustion only */
+	tls_mc_tight = pcre2_match_context_create(NULL);
+	if (!tls_md || !tls_mc || !tls_mc_tight) abort(); /* exhaustion only */
 	pcre2_set_match_limit(tls_mc, PCRE_UTIL_MATCH_LIMIT);
 	pcre2_set_depth_limit(tls_mc, PCRE_UTIL_DEPTH_LIMIT);
+	pcre2_set_match_limit(tls_mc_tight, PCRE_UTIL_TIGHT_MATCH_LIMIT);
+	pcre2_set_depth_limit(tls_mc_tight, PCRE_UTIL_TIGHT_DEPTH_LIMIT);
 }
 
 void *pcre_util_match_data(void)
@@ -48,6 +51,12 @@ void *pcre_util_match_context(void)
 {
 	init_thread();
 	return tls_mc;
+}
+
+void *pcre_util_match_context_tight(void)
+{
+	init_thread();
+	return tls_mc_tight;
 }
 
 /* Length of the bracket class starting at p ('['), or 0 if it does not close. */

@@ -25,10 +25,17 @@ void *pcre_util_compile(const char *pattern, size_t len, uint32_t options, char 
 			size_t *ret_offset);
 void pcre_util_free(void *code);
 
-/* The calling thread's match data (64 pairs) and match context with the
- * limits above; created on first use, never freed before the thread ends. */
+/* nmap's own limits for its service probe expressions, which are written
+ * to stay within them: 20x tighter, since one response meets thousands. */
+#define PCRE_UTIL_TIGHT_MATCH_LIMIT 50000
+#define PCRE_UTIL_TIGHT_DEPTH_LIMIT 1000
+
+/* The calling thread's match data (64 pairs) and match contexts with the
+ * limits above (default or tight); created on first use, never freed
+ * before the thread ends. */
 void *pcre_util_match_data(void);
 void *pcre_util_match_context(void);
+void *pcre_util_match_context_tight(void);
 
 /* Appends pattern to out with every group whose body is one repeated
  * single-character item and which is itself repeated, "(X+)*", "(?:X*)+",
