@@ -154,8 +154,8 @@ static int load_fingerprint(struct fp_set *set, struct fp_db *db, xmlNodePtr n)
 	/* Ruby matches a UTF-8 banner by character ('.' takes all of "\xc2\xb7")
 	 * and a binary one by byte ("\x84" is one byte). Both forms are compiled;
 	 * fp_db_match picks by the banner. Byte mode serves pure ASCII too. */
-	fp->code = pcre_util_compile(b.data, b.len, parse_flags(flags), NULL, 0, NULL);
-	fp->code_utf = pcre_util_compile(b.data, b.len, parse_flags(flags) | PCRE2_UTF, NULL, 0, NULL);
+	fp->code = pcre_util_compile(b.data, b.len, parse_flags(flags), true, NULL, 0, NULL);
+	fp->code_utf = pcre_util_compile(b.data, b.len, parse_flags(flags) | PCRE2_UTF, true, NULL, 0, NULL);
 	if (!fp->code) set->unsupported++;
 	buf_release(&b);
 	free(flags);

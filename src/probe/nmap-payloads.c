@@ -51,6 +51,7 @@ static int string(struct lex *x, struct buf *b)
 		else if (s[i] == '\\' && i + 1 < n) text[w++] = s[i++];
 		text[w++] = s[i];
 	}
+	text[w] = 0;
 	uint8_t *tmp = xmalloc(w + 1);
 	long l = nmap_unescape(text, w, tmp, &bad);
 	if (l < 0) {

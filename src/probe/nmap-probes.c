@@ -286,7 +286,7 @@ static int parse_match(struct ctx *c, const char *p, bool soft)
 	struct buf flat = BUF_INIT;
 	pcre_util_flatten_nested(m.pattern, &flat);
 	size_t off = 0;
-	m.code = pcre_util_compile(flat.data ? flat.data : "", flat.len, opts, err, sizeof(err), &off);
+	m.code = pcre_util_compile(flat.data ? flat.data : "", flat.len, opts, false, err, sizeof(err), &off);
 	buf_release(&flat);
 	if (!m.code) {
 		r = fail(c, "match %s: PCRE2 refuses the pattern at offset %zu: %s", m.service, off, err);
@@ -332,7 +332,8 @@ static int parse_match(struct ctx *c, const char *p, bool soft)
 			m.tmpl[f] = text;
 		}
 	}
-	pr->matches = xrealloc(pr->matches, (pr->n_matches + 1) * sizeof(*pr->matches));
+	if ((pr->n_matches & (pr->n_matches - 1)) == 0) /* doubling at powers of two: the NULL probe has 4,000 */
+		pr->matches = xrealloc(pr->matches, MAX(pr->n_matches * 2, 8) * sizeof(*pr->matches));
 	pr->matches[pr->n_matches++] = m;
 	if (soft) c->db->n_softmatches++;
 	else c->db->n_matches++;

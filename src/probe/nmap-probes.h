@@ -24,7 +24,7 @@ enum nmap_field { NMAP_PRODUCT, NMAP_VERSION, NMAP_INFO, NMAP_HOSTNAME, NMAP_OS,
 struct nmap_match {
 	char *service;           /* "ssh", "ssl/http" ... */
 	char *pattern;           /* the expression as written, for messages */
-	void *code;              /* pcre2_code, JIT-compiled */
+	void *code;              /* pcre2_code (interpreted: see pcre_util_compile) */
 	char *tmpl[NMAP_NFIELDS];/* p/ v/ i/ h/ o/ d/ templates, NULL if absent */
 	char *cpe[NMAP_MAX_CPE]; /* cpe: templates without the "cpe:/" prefix */
 	unsigned n_cpe;

@@ -7,7 +7,7 @@
 #include <pcre2.h>
 #include <string.h>
 
-void *pcre_util_compile(const char *pattern, size_t len, uint32_t options, char *err, size_t errlen,
+void *pcre_util_compile(const char *pattern, size_t len, uint32_t options, bool jit, char *err, size_t errlen,
 			size_t *ret_offset)
 {
 	int code;
@@ -19,7 +19,7 @@ void *pcre_util_compile(const char *pattern, size_t len, uint32_t options, char 
 		return NULL;
 	}
 	/* A pattern the JIT cannot take (too large) still runs in the interpreter. */
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	if (jit) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 
