@@ -240,12 +240,13 @@ static void fill(const struct nmap_db *db, const struct nmap_probe *section, con
 	snprintf(r->source, sizeof(r->source), "%s:%u", base ? base + 1 : db->path, m->line);
 }
 
-static bool prefilter_rejects(const struct nmap_match *m, const uint8_t *buf, size_t len)
+bool nmap_match_may_match(const struct nmap_match *m, const uint8_t *buf, size_t len)
 {
-	if (m->first < 0) return false;
-	if (!len) return true;
-	if (buf[0] == m->first) return false;
-	return !(m->first_fold && tolower(buf[0]) == tolower(m->first));
+	if (m->first >= 0) {
+		if (!len) return false;
+		if (buf[0] != m->first && !(m->first_fold && tolower(buf[0]) == tolower(m->first))) return false;
+	}
+	return !m->lit_len || (len >= m->lit_len && memmem(buf, len, m->lit, m->lit_len));
 }
 
 bool nmap_db_match(const struct nmap_db *db, const struct nmap_probe *probe, const uint8_t *buf, size_t len,
@@ -258,7 +259,7 @@ bool nmap_db_match(const struct nmap_db *db, const struct nmap_probe *probe, con
 		const struct nmap_probe *sec = probe->chain[c];
 		for (size_t i = 0; i < sec->n_matches; i++) {
 			const struct nmap_match *m = &sec->matches[i];
-			if ((m->soft && have_soft) || prefilter_rejects(m, buf, len)) continue;
+			if ((m->soft && have_soft) || !nmap_match_may_match(m, buf, len)) continue;
 			int rc = pcre2_match(m->code, buf ? buf : (const uint8_t *)"", len, 0, 0, md, mc);
 			if (rc < 0) continue; /* no match, or the match limit: nmap counts both as no match */
 			unsigned npairs = rc == 0 ? pcre2_get_ovector_count(md) : (unsigned)rc;

@@ -248,6 +248,128 @@ static void set_prefilter(struct nmap_match *m)
 	m->first_fold = isalpha((unsigned char)unit);
 }
 
+/* The ']' that closes the bracket class opening at p, or NULL. */
+static const char *class_end(const char *p)
+{
+	const char *q = p + 1;
+	if (*q == '^') q++;
+	if (*q == ']') q++; /* a leading ] is literal */
+	while (*q && *q != ']') {
+		if (*q == '\\' && q[1]) q += 2;
+		else if (*q == '[' && q[1] == ':' && strstr(q + 2, ":]")) q = strstr(q + 2, ":]") + 2;
+		else q++;
+	}
+	return *q ? q : NULL;
+}
+
+/* The longest run of literal bytes that every match of pattern contains:
+ * top-level text between the atoms that may vary (classes, groups, '.',
+ * escapes like \d), minus a character a quantifier may drop. Conservative:
+ * a pattern with top-level alternation, case-insensitivity anywhere,
+ * extended syntax or \Q gets no run. */
+static void set_literal(struct nmap_match *m, uint32_t opts)
+{
+	const char *p = m->pattern;
+	uint8_t cur[sizeof(m->lit)], best[sizeof(m->lit)];
+	size_t n = 0, nbest = 0;
+	m->lit_len = 0;
+	if ((opts & PCRE2_CASELESS) || strstr(p, "\\Q")) return;
+	/* inline options: (?i) and (?x), also as (?si) or (?-i:, change what a byte means */
+	for (const char *q = strstr(p, "(?"); q; q = strstr(q + 2, "(?")) {
+		const char *f = q + 2;
+		if (*f == '^') return;
+		while (isalpha((unsigned char)*f) || *f == '-') {
+			if (*f == 'i' || *f == 'x' || *f == 'n') return;
+			f++;
+		}
+	}
+#define END_RUN() do { if (n > nbest) memcpy(best, cur, n), nbest = n; n = 0; } while (0)
+	while (*p) {
+		int c = -1; /* the literal byte of this atom, if it is one */
+		if (*p == '\\') {
+			char e = p[1];
+			const char *lit = e ? strchr("rntfae", e) : NULL;
+			if (!e) return;
+			if (lit) {
+				c = "\r\n\t\f\a\x1b"[lit - "rntfae"];
+				p += 2;
+			} else if (e == '0') { /* \0 and up to two more octal digits */
+				p += 2;
+				c = 0;
+				for (int k = 0; k < 2 && *p >= '0' && *p <= '7'; k++) c = c * 8 + (*p++ - '0');
+			} else if (e == 'x' && p[2] != '{') { /* \x and up to two hex digits */
+				p += 2;
+				c = 0;
+				for (int k = 0; k < 2 && isxdigit((unsigned char)*p); k++, p++)
+					c = c * 16 + (isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
+			} else if (!isalnum((unsigned char)e)) {
+				c = (unsigned char)e;
+				p += 2;
+			} else if (strchr("dDsSwWhHvVbBAzZGRXK", e)) {
+				p += 2; /* a class or an assertion without argument: the run ends */
+			} else if ((e == 'p' || e == 'P') && p[2] && p[2] != '{') {
+				p += 3; /* \pL */
+			} else if ((e == 'p' || e == 'P' || e == 'x') && p[2] == '{' && strchr(p, '}')) {
+				p = strchr(p, '}') + 1;
+			} else if (e == 'c' && p[2]) {
+				p += 3;
+			} else {
+				return; /* references (\1, \g, \k), \o{}, \N{}: give up rather than guess */
+			}
+		} else if (*p == '[') {
+			const char *q = class_end(p);
+			if (!q) return;
+			p = q + 1;
+		} else if (*p == '(') {
+			int depth = 0;
+			do {
+				if (*p == '\\' && p[1]) {
+					p++;
+				} else if (*p == '[') { /* a class may hold parentheses */
+					const char *q = class_end(p);
+					if (!q) return;
+					p = q;
+				} else if (*p == '(') {
+					depth++;
+				} else if (*p == ')') {
+					depth--;
+				}
+				p++;
+			} while (*p && depth > 0);
+			if (depth) return;
+		} else if (*p == '|') {
+			return; /* top-level alternation: no byte is required */
+		} else if (strchr("*+?{", *p)) {
+			/* a quantifier on the last atom: a literal it may drop leaves the run */
+			bool may_drop = *p == '*' || *p == '?' || (*p == '{' && (p[1] == '0' || p[1] == ','));
+			if (*p == '{' && !isdigit((unsigned char)p[1]) && p[1] != ',') return; /* a literal brace: keep it simple */
+			if (*p == '{') p = strchr(p, '}') ? strchr(p, '}') : p;
+			p++;
+			if (*p == '?' || *p == '+') p++; /* lazy, possessive */
+			if (may_drop && n) n--;
+			END_RUN();
+			continue;
+		} else if (*p == '.' || *p == '^' || *p == '$' || *p == ')') {
+			p++;
+		} else {
+			c = (unsigned char)*p++;
+		}
+		if (c < 0) {
+			END_RUN();
+			continue;
+		}
+		/* a quantifier after this literal decides whether it belongs to the run */
+		if (n == sizeof(cur)) END_RUN();
+		cur[n++] = (uint8_t)c;
+	}
+	END_RUN();
+#undef END_RUN
+	if (nbest >= 3) {
+		memcpy(m->lit, best, nbest);
+		m->lit_len = nbest;
+	}
+}
+
 /* match|softmatch SERVICE m<d>PATTERN<d>[is] [p/../ v/../ i/../ h/../ o/../ d/../ cpe:/../[a]]... */
 static int parse_match(struct ctx *c, const char *p, bool soft)
 {
@@ -298,6 +420,7 @@ static int parse_match(struct ctx *c, const char *p, bool soft)
 		goto out;
 	}
 	set_prefilter(&m);
+	set_literal(&m, opts);
 	for (p = skip_space(p); *p; p = skip_space(p)) {
 		p = next_template(p, mode, &text, flags, &why);
 		if (!p) {

@@ -34,6 +34,10 @@ struct nmap_match {
 	 * match a response starting with another byte (first < 0: no filter) */
 	int first;
 	bool first_fold;         /* first is a letter that may match in either case */
+	/* a run of literal bytes every match contains ("\r\nServer: Apache/"):
+	 * a response without it is skipped (lit_len 0: no such run of 3+) */
+	uint8_t lit[32];
+	size_t lit_len;
 };
 
 struct nmap_probe {
@@ -112,6 +116,9 @@ struct nmap_result {
  * on either. Thread-safe. */
 bool nmap_db_match(const struct nmap_db *db, const struct nmap_probe *probe, const uint8_t *buf, size_t len,
 		   struct nmap_result *ret);
+/* The prefilters alone: false when m cannot match buf (then PCRE2 is not
+ * asked); true when it may. */
+bool nmap_match_may_match(const struct nmap_match *m, const uint8_t *buf, size_t len);
 
 /* Expands one template against a match over subject (len bytes): ov holds
  * npairs start/end offsets as PCRE2 leaves them (unset groups PCRE2_UNSET,

@@ -1,6 +1,7 @@
 /* Fuzz target: the input as an nmap-service-probes file (--service-probes
  * names any file) and as an nmap-payloads file; when it loads, the input is
- * also a response matched through every probe's chain. The input is then a
+ * also a response matched through every probe's chain (and the prefilters
+ * must never skip an expression that matches it). The input is then a
  * version template expanded over itself, and an expression rewritten by
  * pcre_util_flatten_nested(), which must compile whenever the original does. */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -22,6 +23,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct nmap_result r;
 		const struct nmap_probe *plan[32];
 		for (size_t i = 0; i < db.n_probes; i++) nmap_db_match(&db, &db.probes[i], data, size, &r);
+		/* the prefilters never skip an expression that matches */
+		pcre2_match_data *md = pcre_util_match_data();
+		pcre2_match_context *mc = pcre_util_match_context_tight();
+		for (size_t i = 0; i < db.n_probes; i++)
+			for (size_t k = 0; k < db.probes[i].n_matches; k++) {
+				const struct nmap_match *m = &db.probes[i].matches[k];
+				if (pcre2_match(m->code, data, size, 0, 0, md, mc) >= 0 && !nmap_match_may_match(m, data, size))
+					abort();
+			}
 		nmap_db_plan(&db, PROTO_TCP, size & 0xffff, size & 1, (unsigned)(size % 10), NULL, plan, 32);
 		nmap_db_release(&db);
 	}

@@ -1,12 +1,14 @@
 /* probe/nmap-probes: nmap's service probe database and payloads (a fixture
  * with every directive and helper, malformed lines, Debian's real file with
  * real banners), and probe/pcre-util's rewrite of nested quantifiers. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "test.h"
 #include "probe/fingerprint.h"
 #include "probe/nmap-probes.h"
 #include "probe/pcre-util.h"
 #include "base/buf.h"
 #include "base/timeutil.h"
+#include <pcre2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -80,6 +82,12 @@ static void fixture_directives(void)
 	CHECK_INT(dns->n_chain, 1);
 	CHECK_INT(nul->n_chain, 1);
 	CHECK(nmap_probe_can_name(nul, "ftp") && !nmap_probe_can_name(get, "ftp"));
+	/* prefilters: the first byte of anchored expressions, a literal every match holds */
+	CHECK_INT(nul->matches[0].first, 'S');
+	CHECK(nul->matches[0].lit_len == 9 && !memcmp(nul->matches[0].lit, "-OpenSSH_", 9));
+	CHECK(get->matches[0].lit_len == 17 && !memcmp(get->matches[0].lit, "\r\nServer: Apache/", 17));
+	CHECK(nul->matches[5].first == 'h' && nul->matches[5].first_fold && nul->matches[5].lit_len == 0); /* /i */
+	CHECK(!nmap_match_may_match(&get->matches[0], (const uint8_t *)"HTTP/1.0 200 OK\r\nServer: nginx\r\n", 33));
 out:
 	nmap_db_release(&db);
 }
@@ -400,6 +408,56 @@ static void real_database(void)
 	nmap_db_release(&db);
 }
 
+/* The prefilters never skip an expression that matches: every match line
+ * of Debian's database against assorted responses, PCRE2 asked directly. */
+static void prefilter_is_sound(void)
+{
+	struct nmap_db db;
+	struct dm_err e;
+	if (access(REAL, R_OK) != 0) {
+		printf("    skip: %s is missing\n", REAL);
+		return;
+	}
+	CHECK_INT(nmap_db_load(&db, REAL, &e), 0);
+	static const char *subjects[] = {
+		"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n", "220 (vsFTPd 3.0.3)\r\n",
+		"220 mail.example.org ESMTP Postfix (Debian/GNU)\r\n",
+		"HTTP/1.1 200 OK\r\nServer: Apache/2.4.62 (Debian)\r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"NETGEAR DGN2200\"\r\n\r\n",
+		"+OK Dovecot (Debian) ready.\r\n", "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE] Dovecot ready.\r\n",
+		"RFB 003.008\n", "-ERR unknown command 'GET'\r\n", "<html><title>Login</title></html>",
+		"220-FileZilla Server 1.7.0\r\n220 Please visit https://filezilla-project.org/\r\n",
+		"\x16\x03\x03\x00\x02\x02\x28", "J\0\0\0\n8.0.36\0", "AMQP\0\0\x09\x01",
+	};
+	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(mc, 50000);
+	unsigned matched = 0, skipped = 0, literal = 0, total = 0;
+	for (size_t i = 0; i < db.n_probes; i++)
+		for (size_t k = 0; k < db.probes[i].n_matches; k++) {
+			const struct nmap_match *m = &db.probes[i].matches[k];
+			total++;
+			literal += m->lit_len > 0;
+			for (size_t j = 0; j < sizeof(subjects) / sizeof(subjects[0]); j++) {
+				size_t len = strlen(subjects[j]) + (j >= 12); /* two binary ones end in NUL */
+				bool may = nmap_match_may_match(m, (const uint8_t *)subjects[j], len);
+				int rc = pcre2_match(m->code, (PCRE2_SPTR)subjects[j], len, 0, 0, md, mc);
+				if (rc >= 0) matched++;
+				if (!may) skipped++;
+				if (rc >= 0 && !may)
+					test_fail(__FILE__, __LINE__, "line %u (%s) matches subject %zu but its prefilter skips it",
+						  m->line, m->pattern, j);
+			}
+		}
+	printf("    info: %u match lines, %u with a required literal; %u of %u checks skipped by the prefilters, %u matched\n",
+	       total, literal, skipped, total * (unsigned)(sizeof(subjects) / sizeof(subjects[0])), matched);
+	CHECK(matched >= 10);
+	CHECK(skipped > total * 10);
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	nmap_db_release(&db);
+}
+
 static void flatten_nested(void)
 {
 	static const struct {
@@ -464,4 +522,4 @@ static void recog_nested_quantifier(void)
 }
 
 SUITE(suite_nmap_probes, "nmap-probes", T(unescape), T(fixture_directives), T(fixture_plan), T(fixture_match),
-      T(expand_helpers), T(bad_lines), T(payloads), T(real_database), T(flatten_nested), T(recog_nested_quantifier));
+      T(expand_helpers), T(bad_lines), T(payloads), T(real_database), T(prefilter_is_sound), T(flatten_nested), T(recog_nested_quantifier));
