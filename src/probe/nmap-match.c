@@ -255,13 +255,20 @@ bool nmap_db_match(const struct nmap_db *db, const struct nmap_probe *probe, con
 	pcre2_match_data *md = pcre_util_match_data();
 	pcre2_match_context *mc = pcre_util_match_context_tight();
 	bool have_soft = false;
-	for (size_t c = 0; c < probe->n_chain; c++) {
+	unsigned limits = 0;
+	for (size_t c = 0; c < probe->n_chain && limits < NMAP_MAX_LIMIT_HITS; c++) {
 		const struct nmap_probe *sec = probe->chain[c];
 		for (size_t i = 0; i < sec->n_matches; i++) {
 			const struct nmap_match *m = &sec->matches[i];
 			if ((m->soft && have_soft) || !nmap_match_may_match(m, buf, len)) continue;
 			int rc = pcre2_match(m->code, buf ? buf : (const uint8_t *)"", len, 0, 0, md, mc);
-			if (rc < 0) continue; /* no match, or the match limit: nmap counts both as no match */
+			if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+				/* nmap counts a limit as no match; dormant also stops after a few,
+				 * so that one response cannot cost thousands of limits */
+				if (++limits == NMAP_MAX_LIMIT_HITS) break;
+				continue;
+			}
+			if (rc < 0) continue;
 			unsigned npairs = rc == 0 ? pcre2_get_ovector_count(md) : (unsigned)rc;
 			const size_t *ov = pcre2_get_ovector_pointer(md);
 			fill(db, sec, m, buf, len, ov, npairs, ret);

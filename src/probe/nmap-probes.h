@@ -113,7 +113,11 @@ struct nmap_result {
 /* Matches the response buf (len bytes) to probe: its own matches, then its
  * fallbacks', then the NULL probe's, each in file order. The first hard
  * match wins; without one, the first softmatch. Fills ret and returns true
- * on either. Thread-safe. */
+ * on either. An expression that exceeds nmap's backtracking limits counts
+ * as no match (as in nmap); after NMAP_MAX_LIMIT_HITS of them the response
+ * is hostile or pathological and matching stops with what it has, which
+ * bounds the cost of one response to a few milliseconds. Thread-safe. */
+#define NMAP_MAX_LIMIT_HITS 16
 bool nmap_db_match(const struct nmap_db *db, const struct nmap_probe *probe, const uint8_t *buf, size_t len,
 		   struct nmap_result *ret);
 /* The prefilters alone: false when m cannot match buf (then PCRE2 is not

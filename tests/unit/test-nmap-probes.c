@@ -204,6 +204,34 @@ static void fixture_match(void)
 	nmap_db_release(&db);
 }
 
+/* A response that drives expression after expression into the backtracking
+ * limit stops the walk: the cost of one response stays bounded. */
+static void limit_budget(void)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-nmap-evil-%d", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs("Probe TCP NULL q||\n", f);
+	for (int i = 0; i < 40; i++) fprintf(f, "match evil%d m/^(a|a)*b%d/\n", i, i);
+	fputs("match good m|^a+c$|\n", f);
+	fclose(f);
+	struct nmap_db db;
+	struct dm_err e;
+	CHECK_INT(nmap_db_load(&db, path, &e), 0);
+	unlink(path);
+	struct nmap_result r;
+	char text[64];
+	memset(text, 'a', 40);
+	strcpy(text + 40, "c");
+	double t0 = now_mono();
+	CHECK(!MATCH(&db, "NULL", text, &r)); /* the good line comes after 40 limits: never reached */
+	double t = now_mono() - t0;
+	if (t > 0.5) test_fail(__FILE__, __LINE__, "a hostile response took %.2f s", t);
+	CHECK(MATCH(&db, "NULL", "aac", &r)); /* short: no limit is hit */
+	CHECK_STR(r.service, "good");
+	nmap_db_release(&db);
+}
+
 static void expand_helpers(void)
 {
 	char out[16];
@@ -522,4 +550,5 @@ static void recog_nested_quantifier(void)
 }
 
 SUITE(suite_nmap_probes, "nmap-probes", T(unescape), T(fixture_directives), T(fixture_plan), T(fixture_match),
-      T(expand_helpers), T(bad_lines), T(payloads), T(real_database), T(prefilter_is_sound), T(flatten_nested), T(recog_nested_quantifier));
+      T(limit_budget), T(expand_helpers), T(bad_lines), T(payloads), T(real_database), T(prefilter_is_sound),
+      T(flatten_nested), T(recog_nested_quantifier));
