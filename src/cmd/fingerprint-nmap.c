@@ -82,7 +82,12 @@ int fingerprint_nmap_match(const char *path, const char *probe, const char *text
 				if (res.fields[f][0]) printf("  %s = %s\n", names[f], res.fields[f]);
 			for (unsigned k = 0; k < res.n_cpe; k++) printf("  cpe = %s\n", res.cpe[k]);
 		}
-		fprintf(stderr, "match time: %.3f ms\n", (t1 - t0) * 1000);
+		/* the first call pays for cold caches; a scan matches thousands */
+		struct nmap_result again;
+		for (int i = 0; i < 100; i++) nmap_db_match(&db, p, buf, (size_t)n, &again);
+		double t2 = now_mono();
+		fprintf(stderr, "match time: %.3f ms, then %.3f ms on average over 100 more\n", (t1 - t0) * 1000,
+			(t2 - t1) * 10);
 	}
 	free(buf);
 	nmap_db_release(&db);
