@@ -195,12 +195,15 @@ size_t nmap_db_plan(const struct nmap_db *db, enum proto proto, uint16_t port, b
 	size_t n = 0;
 	if (nmap_db_excludes(db, proto, port)) return 0;
 	if (proto == PROTO_TCP && db->null_probe && !softmatched && n < max) ret[n++] = db->null_probe;
-	for (int pass = 0; pass < 2; pass++) {
+	/* pass 0: the probes listing the port, in file order; passes 1-9: the
+	 * others by rarity (nmap keeps file order, where rarity 8 may come
+	 * before rarity 1: likely probes first serves a parallel engine better) */
+	for (unsigned pass = 0; pass <= 9; pass++) {
 		for (size_t i = 0; i < db->n_probes && n < max; i++) {
 			const struct nmap_probe *p = &db->probes[i];
 			if (p == db->null_probe || p->proto != proto) continue;
 			bool listed = nmap_probe_has_port(p, port, ssl);
-			if (listed != (pass == 0)) continue;
+			if (listed != (pass == 0) || (pass && p->rarity != pass)) continue;
 			if (softmatched) {
 				if (intensity < 9 && !nmap_probe_can_name(p, softmatched)) continue;
 			} else if (!listed && p->rarity > intensity) {

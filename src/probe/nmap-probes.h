@@ -90,10 +90,10 @@ bool nmap_probe_can_name(const struct nmap_probe *p, const char *service);
  * of the bad escape in *ret_bad. */
 long nmap_unescape(const char *in, size_t n, uint8_t *out, size_t *ret_bad);
 
-/* The probes to send to a port, in the order the issue asks for: the NULL
- * probe (TCP), then the probes that list the port in ports (or sslports
- * when ssl), whatever their rarity, then the others of rarity <= intensity
- * (0-9), each in file order. After a softmatch of service (non-NULL), only
+/* The probes to send to a port, likely ones first: the NULL probe (TCP),
+ * then the probes that list the port in ports (or sslports when ssl),
+ * whatever their rarity, in file order, then the others of rarity <=
+ * intensity (0-9) by rarity, file order within one rarity. After a softmatch of service (non-NULL), only
  * probes that can name it are kept (all of them at intensity 9), as nmap
  * does. An excluded port gets none. Returns the count (at most max). */
 size_t nmap_db_plan(const struct nmap_db *db, enum proto proto, uint16_t port, bool ssl, unsigned intensity,

@@ -98,14 +98,18 @@ static void fixture_plan(void)
 	struct dm_err e;
 	const struct nmap_probe *v[16];
 	CHECK_INT(nmap_db_load(&db, FIXTURE, &e), 0);
-	/* port 80: NULL, the probe listing the port, then rarity <= 7 in file order */
+	/* port 80: NULL, the probe listing the port, then rarity <= 7 by rarity
+	 * (Escapes, rarity 2, comes after DNSTCP, rarity 7, in the file) */
 	size_t n = nmap_db_plan(&db, PROTO_TCP, 80, false, 7, NULL, v, 16);
-	CHECK_INT(n, 3);
-	if (n == 3) {
+	CHECK_INT(n, 4);
+	if (n == 4) {
 		CHECK_STR(v[0]->name, "NULL");
 		CHECK_STR(v[1]->name, "GetRequest");
-		CHECK_STR(v[2]->name, "DNSTCP");
+		CHECK_STR(v[2]->name, "Escapes");
+		CHECK_STR(v[3]->name, "DNSTCP");
 	}
+	n = nmap_db_plan(&db, PROTO_TCP, 22, false, 2, NULL, v, 16);
+	CHECK(n == 3 && !strcmp(v[1]->name, "GetRequest") && !strcmp(v[2]->name, "Escapes"));
 	/* intensity 0: a listed probe still runs whatever its rarity */
 	CHECK_INT(nmap_db_plan(&db, PROTO_TCP, 80, false, 0, NULL, v, 16), 2);
 	CHECK_INT(nmap_db_plan(&db, PROTO_TCP, 22, false, 0, NULL, v, 16), 1);
