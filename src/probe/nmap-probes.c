@@ -482,9 +482,16 @@ static int parse_line(struct ctx *c, const char *line)
 		c->seen_exclude = true;
 		struct portlist tcp = { 0 }, udp = { 0 };
 		struct dm_err pe;
+		char spec[1024];
+		const char *a = skip_space(line + 8);
+		size_t l = strlen(a);
+		while (l && isspace((unsigned char)a[l - 1])) l--;
+		if (l >= sizeof(spec)) return fail(c, "Exclude: a port list of more than %zu characters", sizeof(spec) - 1);
+		memcpy(spec, a, l);
+		spec[l] = 0;
 		/* ports without T: or U: are excluded for both protocols */
-		int r = portlist_parse(&tcp, line + 8, PROTO_TCP, &pe);
-		if (r == 0) r = portlist_parse(&udp, line + 8, PROTO_UDP, &pe);
+		int r = portlist_parse(&tcp, spec, PROTO_TCP, &pe);
+		if (r == 0) r = portlist_parse(&udp, spec, PROTO_UDP, &pe);
 		if (r < 0) {
 			portlist_release(&tcp);
 			portlist_release(&udp);

@@ -56,6 +56,19 @@ static void fixture_directives(void)
 	CHECK(nmap_db_excludes(&db, PROTO_TCP, 53) && nmap_db_excludes(&db, PROTO_UDP, 53));
 	CHECK(nmap_db_excludes(&db, PROTO_TCP, 9101) && !nmap_db_excludes(&db, PROTO_UDP, 9101));
 	CHECK(!nmap_db_excludes(&db, PROTO_TCP, 9103));
+	nmap_db_release(&db);
+	/* Windows line ends and stray spaces are tolerated */
+	char path[128];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-nmap-crlf-%d", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs("Exclude  T:9100-9107 \r\nProbe TCP NULL q||\r\nports 1, 2 ,3 \r\nrarity 3 \r\nmatch a m|^ab| p/x/\r\n", f);
+	fclose(f);
+	CHECK_INT(nmap_db_load(&db, path, &e), 0);
+	unlink(path);
+	CHECK(nmap_db_excludes(&db, PROTO_TCP, 9107) && db.n_probes == 1 && db.probes[0].n_ports == 3);
+	CHECK(db.n_probes == 1 && db.probes[0].rarity == 3 && !strcmp(db.probes[0].matches[0].tmpl[NMAP_PRODUCT], "x"));
+	nmap_db_release(&db);
+	CHECK_INT(nmap_db_load(&db, FIXTURE, &e), 0);
 	const struct nmap_probe *nul = db.null_probe, *get = nmap_db_probe(&db, PROTO_TCP, "GetRequest");
 	const struct nmap_probe *esc = nmap_db_probe(&db, PROTO_TCP, "Escapes");
 	const struct nmap_probe *dns = nmap_db_probe(&db, PROTO_UDP, "DNS"), *dnstcp = nmap_db_probe(&db, PROTO_TCP, "DNSTCP");
