@@ -1,17 +1,20 @@
 /* `dormant fingerprint verify DIR...`: every <example> of a Recog-format
  * directory against the matcher, like Recog's own verifier.
- * `dormant fingerprint match KEY TEXT`: what the databases say of TEXT. */
+ * `dormant fingerprint match KEY TEXT`: what the databases say of TEXT.
+ * `dormant fingerprint stats`: nmap's service probe database (fingerprint-nmap.c). */
 #include "cmd/cmd.h"
 #include "base/escape.h"
+#include "cmd/fingerprint-nmap.h"
 #include "cmd/opts.h"
 #include "probe/fingerprint.h"
 #include <string.h>
 
-enum { F_DIR = 1, F_MAX, F_HELP };
+enum { F_DIR = 1, F_MAX, F_HELP, F_PROBES };
 
 static const struct opt fp_opts[] = {
 	{ "--fingerprints", F_DIR, true, "DIR", "match: also load the databases of DIR" },
 	{ "--max-failures", F_MAX, true, "N", "verify: describe at most N failures (default 50)" },
+	{ "--service-probes", F_PROBES, true, "FILE", "stats, match nmap:PROBE: nmap's database (default " NMAP_SERVICE_PROBES_PATH ")" },
 	{ "--help", F_HELP, false, NULL, "this help" },
 	{ "-h", F_HELP, false, NULL, NULL },
 };
@@ -20,6 +23,7 @@ struct fp_args {
 	char *pos[64];
 	int n;
 	const char *extra;
+	const char *probes;
 	uint64_t max;
 	bool help;
 };
@@ -35,21 +39,25 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case F_DIR: a->extra = arg; return 0;
 	case F_MAX: return parse_u64(name, arg, 0, 1000000, &a->max, e);
 	case F_HELP: a->help = true; return 0;
+	case F_PROBES: a->probes = arg; return 0;
 	}
 	return 0;
 }
 
 int cmd_fingerprint(int argc, char **argv)
 {
-	struct fp_args a = { .max = 50 };
+	struct fp_args a = { .max = 50, .probes = NMAP_SERVICE_PROBES_PATH };
 	struct dm_err e = { "" };
 	struct fp_set set = { 0 };
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, fp_opts, ARRAY_SIZE(fp_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help || a.n == 0) {
-		opts_help(a.help ? stdout : stderr, "dormant fingerprint verify DIR... | match KEY TEXT",
+		opts_help(a.help ? stdout : stderr, "dormant fingerprint verify DIR... | match KEY TEXT | stats",
 			  "verify: check every <example> of Recog-format databases against dormant's matcher.\n"
-			  "match: print what the databases for KEY (ssh.banner, http_header.server, ...) say of TEXT.",
+			  "match: print what the databases for KEY (ssh.banner, http_header.server, ...) say of TEXT;\n"
+			  "  KEY nmap:PROBE (nmap:NULL, nmap:GetRequest, nmap:UDP:DNSStatusRequest) asks nmap's database,\n"
+			  "  with nmap's escapes in TEXT (\\r\\n, \\x00).\n"
+			  "stats: the version and counts of nmap's service probe database.",
 			  fp_opts, ARRAY_SIZE(fp_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;
@@ -68,6 +76,10 @@ int cmd_fingerprint(int argc, char **argv)
 		       (unsigned long long)st.dbs, (unsigned long long)st.fingerprints, (unsigned long long)st.examples,
 		       (unsigned long long)st.passed, (unsigned long long)st.failed, (unsigned long long)st.unsupported);
 		code = st.failed ? EXIT_FINDINGS : EXIT_OK;
+	} else if (!strcmp(a.pos[0], "stats") && a.n == 1) {
+		code = fingerprint_nmap_stats(a.probes, &e);
+	} else if (!strcmp(a.pos[0], "match") && a.n == 3 && !strncmp(a.pos[1], "nmap:", 5)) {
+		code = fingerprint_nmap_match(a.probes, a.pos[1] + 5, a.pos[2], &e);
 	} else if (!strcmp(a.pos[0], "match")) {
 		if (a.n != 3) {
 			r = dm_fail(&e, DM_EINPUT, "match takes KEY and TEXT");
@@ -86,7 +98,7 @@ int cmd_fingerprint(int argc, char **argv)
 		for (size_t i = 0; i < res.n; i++) fprintf(t, "  %s = %s\n", res.attrs[i].name, res.attrs[i].value);
 		term_close_stream(t);
 	} else {
-		r = dm_fail(&e, DM_EINPUT, "unknown fingerprint action \"%s\" (verify or match)", a.pos[0]);
+		r = dm_fail(&e, DM_EINPUT, "unknown fingerprint action \"%s\" (verify, match or stats)", a.pos[0]);
 		goto fail;
 	}
 	goto out;

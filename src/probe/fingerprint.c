@@ -2,6 +2,7 @@
  * translation, matching with value extraction, and the verifier. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "probe/fingerprint.h"
+#include "probe/pcre-util.h"
 #include "base/buf.h"
 #include "base/util.h"
 #include <dirent.h>
@@ -11,10 +12,6 @@
 #include <openssl/evp.h>
 #include <pcre2.h>
 #include <string.h>
-
-/* Backtracking limits: a hostile banner must not stall the matcher. */
-#define MATCH_LIMIT 10000000
-#define DEPTH_LIMIT 10000
 
 /* Ruby and PCRE2 differ where Recog's expressions care:
  * - Ruby's ^ and $ always anchor at lines: compile with PCRE2_MULTILINE;
@@ -150,19 +147,16 @@ static int load_fingerprint(struct fp_set *set, struct fp_db *db, xmlNodePtr n)
 	fp->pattern = attr(n, "pattern");
 	if (!fp->pattern) fp->pattern = xstrdup("");
 	char *flags = attr(n, "flags");
-	struct buf b = BUF_INIT;
-	translate(fp->pattern, &b);
-	int err;
-	PCRE2_SIZE off;
+	struct buf t = BUF_INIT, b = BUF_INIT;
+	translate(fp->pattern, &t);
+	pcre_util_flatten_nested(t.data ? t.data : "", &b);
+	buf_release(&t);
 	/* Ruby matches a UTF-8 banner by character ('.' takes all of "\xc2\xb7")
 	 * and a binary one by byte ("\x84" is one byte). Both forms are compiled;
 	 * fp_db_match picks by the banner. Byte mode serves pure ASCII too. */
-	PCRE2_SPTR src = (PCRE2_SPTR)(b.data ? b.data : "");
-	fp->code = pcre2_compile(src, b.len, parse_flags(flags), &err, &off, NULL);
-	fp->code_utf = pcre2_compile(src, b.len, parse_flags(flags) | PCRE2_UTF, &err, &off, NULL);
-	if (fp->code) pcre2_jit_compile(fp->code, PCRE2_JIT_COMPLETE);
-	else set->unsupported++;
-	if (fp->code_utf) pcre2_jit_compile(fp->code_utf, PCRE2_JIT_COMPLETE);
+	fp->code = pcre_util_compile(b.data, b.len, parse_flags(flags), true, NULL, 0, NULL);
+	fp->code_utf = pcre_util_compile(b.data, b.len, parse_flags(flags) | PCRE2_UTF, true, NULL, 0, NULL);
+	if (!fp->code) set->unsupported++;
 	buf_release(&b);
 	free(flags);
 	for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -297,10 +291,6 @@ const char *fp_result_get(const struct fp_result *r, const char *name)
 	return NULL;
 }
 
-/* Per-thread match state, so matching needs no allocation per call. */
-static __thread pcre2_match_data *tls_md;
-static __thread pcre2_match_context *tls_mc;
-
 static void interpolate(const struct fp_result *r, const char *tmpl, char *out, size_t n)
 {
 	size_t w = 0;
@@ -349,12 +339,9 @@ static int text_kind(const unsigned char *p, size_t n)
 bool fp_db_match(const struct fp_db *db, const char *text, size_t len, struct fp_result *ret)
 {
 	bool utf = text_kind((const unsigned char *)text, len) == 2;
-	if (!tls_md) {
-		tls_md = pcre2_match_data_create(64, NULL);
-		tls_mc = pcre2_match_context_create(NULL);
-		pcre2_set_match_limit(tls_mc, MATCH_LIMIT);
-		pcre2_set_depth_limit(tls_mc, DEPTH_LIMIT);
-	}
+	/* per-thread match state, so matching needs no allocation per call */
+	pcre2_match_data *tls_md = pcre_util_match_data();
+	pcre2_match_context *tls_mc = pcre_util_match_context();
 	for (size_t i = 0; i < db->n; i++) {
 		const struct fingerprint *fp = &db->fps[i];
 		const pcre2_code *code = utf && fp->code_utf ? fp->code_utf : fp->code;

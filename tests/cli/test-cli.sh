@@ -133,6 +133,36 @@ t_fp_broken() {
 	[ $? = 2 ] && grep -q 'x.xml:3: not well-formed XML' "$OUT/e"
 }
 check fingerprint_broken_xml t_fp_broken
+t_nmap_stats() {
+	local f="$ROOT/tests/data/nmap/nmap-service-probes"
+	"$D" fingerprint stats --service-probes "$f" >"$OUT/ns.txt" || return 1
+	grep -qx "file: $f" "$OUT/ns.txt" && grep -qx 'probes: 5 (4 TCP, 1 UDP)' "$OUT/ns.txt" &&
+		grep -qx 'matches: 13' "$OUT/ns.txt" && grep -qx 'softmatches: 1' "$OUT/ns.txt" &&
+		grep -qx 'services: 12' "$OUT/ns.txt" && grep -q '^udp payloads: 4 ' "$OUT/ns.txt" &&
+		grep -q '^version: \$Id: nmap-service-probes fixture 1' "$OUT/ns.txt" || { cat "$OUT/ns.txt"; return 1; }
+	# Debian's own database (nmap-common is in scripts/deps test)
+	"$D" fingerprint stats >"$OUT/ns2.txt" && grep -q '^probes: [0-9][0-9][0-9] ' "$OUT/ns2.txt" &&
+		grep -qE '^matches: [0-9]{5}$' "$OUT/ns2.txt"
+}
+check fingerprint_nmap_stats t_nmap_stats
+t_nmap_match() {
+	"$D" fingerprint match nmap:NULL 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n' >"$OUT/nm.txt" 2>/dev/null &&
+		grep -q '^nmap-service-probes:[0-9]*: ssh$' "$OUT/nm.txt" && grep -qx '  product = OpenSSH' "$OUT/nm.txt" &&
+		grep -qx '  version = 9.2p1 Debian 2+deb12u3' "$OUT/nm.txt" &&
+		grep -qx '  cpe = cpe:2.3:a:openbsd:openssh:9.2p1:\*:\*:\*:\*:\*:\*:\*' "$OUT/nm.txt" || { cat "$OUT/nm.txt"; return 1; }
+	"$D" fingerprint match nmap:NULL '220 ProFTPD Server (Debian)\r\n' 2>/dev/null | grep -q ': ftp (softmatch)$' || return 1
+	"$D" fingerprint match nmap:NULL 'nothing anybody knows\x00' >/dev/null 2>&1
+	[ $? = 1 ] || return 1
+	"$D" fingerprint match nmap:NoSuchProbe 'x' 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'no tcp probe named "NoSuchProbe"' "$OUT/e"
+}
+check fingerprint_nmap_match t_nmap_match
+t_nmap_bad() {
+	printf 'Probe TCP N q||\nrarity 10\n' >"$OUT/bad-probes"
+	"$D" fingerprint stats --service-probes "$OUT/bad-probes" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q "bad-probes:2: rarity must be a number from 1 to 9" "$OUT/e"
+}
+check fingerprint_nmap_malformed t_nmap_bad
 
 # --- vulndb: real NVD/KEV/CVE 5 records (../shared/fixtures) --------------------
 FIX=$ROOT/tests/data/fixtures
