@@ -5,6 +5,7 @@
 #include "cmd/fingerprint-nmap.h"
 #include "cmd/opts.h"
 #include "probe/nmap-probes.h"
+#include "base/escape.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <string.h>
@@ -77,10 +78,12 @@ int fingerprint_nmap_match(const char *path, const char *probe, const char *text
 			code = EXIT_FINDINGS;
 		} else {
 			static const char *names[NMAP_NFIELDS] = { "product", "version", "info", "hostname", "os", "device" };
-			printf("%s: %s%s\n", res.source, res.service, res.soft ? " (softmatch)" : "");
+			FILE *t = term_open(stdout); /* fields are captured from the response, a device's words */
+			fprintf(t, "%s: %s%s\n", res.source, res.service, res.soft ? " (softmatch)" : "");
 			for (int f = 0; f < NMAP_NFIELDS; f++)
-				if (res.fields[f][0]) printf("  %s = %s\n", names[f], res.fields[f]);
-			for (unsigned k = 0; k < res.n_cpe; k++) printf("  cpe = %s\n", res.cpe[k]);
+				if (res.fields[f][0]) fprintf(t, "  %s = %s\n", names[f], res.fields[f]);
+			for (unsigned k = 0; k < res.n_cpe; k++) fprintf(t, "  cpe = %s\n", res.cpe[k]);
+			term_close_stream(t);
 		}
 		/* the first call pays for cold caches; a scan matches thousands */
 		struct nmap_result again;
