@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
 #include "base/log.h"
+#include "base/redact.h"
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
 #include "cmd/audit-join.h"
@@ -16,6 +17,7 @@
 #include "model/rundiff.h"
 #include "report/report-diff.h"
 #include "report/report.h"
+#include "report/report-untag.h"
 #include "net/oui.h"
 #include "probe/services.h"
 #include "scan/scan.h"
@@ -32,6 +34,7 @@ enum {
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
 	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
 	O_LEASES, O_CSV, O_CHECKCREDS, O_CREDDB, O_BUDGET, O_HOSTBUDGET, O_LDELAY, O_LTIMEOUT, O_LPARALLEL,
+	O_REDACT,
 };
 
 static const struct opt scan_opts[] = {
@@ -86,6 +89,7 @@ static const struct opt scan_opts[] = {
 	{ "--login-parallel", O_LPARALLEL, true, "N", "credential checks: hosts checked at once (default 16)" },
 	{ "--csv", O_CSV, true, "FILE", "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--redact", O_REDACT, true, "MODE", "secrets in every output: tag (first character, length, the store's keyed tag) or full (length only); default tag, full for --html and --csv" },
 	{ "--keep-privileges", O_NODROP, false, NULL, NULL },
 	{ "-q", O_QUIET, false, NULL, "quiet: no table, no progress" },
 	{ "-v", O_VERBOSE, false, NULL, "verbose" },
@@ -110,6 +114,7 @@ struct scan_args {
 	int positional;
 	struct audit_join join;
 	bool join_given;
+	int redact; /* REDACT_DEFAULT: each output its own default */
 };
 
 /* Ctrl-C or kill: say what became of the run, then die of the signal as
@@ -222,6 +227,9 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_HTML: a->html = arg; return 0;
 	case O_CSV: a->csv = arg; return 0;
 	case O_DB: a->db = arg; return 0;
+	case O_REDACT:
+		if ((a->redact = redact_mode_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
+		return 0;
 	case O_NODROP: c->drop_privileges = false; return 0;
 	case O_SERVICES: a->services = true; return 0;
 	case O_NOSERVICES: a->no_services = true; return 0;
@@ -319,19 +327,27 @@ static FILE *open_out(const char *path, const char *opt, struct dm_err *e, int *
 	return f;
 }
 
-static int write_outputs(struct scan_args *a, const struct resultset *rs, const struct report_meta *m, struct dm_err *e)
+/* Without --redact, the outputs made to be shared (HTML, CSV) show secrets
+ * without their tags; fs and changes are those m points to. */
+static int write_outputs(struct scan_args *a, struct resultset *rs, const struct report_meta *m, struct findings *fs,
+			 struct rundiff *changes, struct dm_err *e)
 {
 	struct {
 		const char *path, *opt;
 		int (*fn)(FILE *, const struct resultset *, const struct report_meta *);
-	} outs[] = { { a->oj, "-oJ", report_jsonl }, { a->ox, "-oX", report_nmap_xml }, { a->on, "-oN", report_text },
-		     { a->html, "--html", report_html }, { a->csv, "--csv", report_csv } };
+		bool shared;
+	} outs[] = { { a->oj, "-oJ", report_jsonl, false }, { a->ox, "-oX", report_nmap_xml, false },
+		     { a->on, "-oN", report_text, false }, { a->html, "--html", report_html, true },
+		     { a->csv, "--csv", report_csv, true } };
 	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
 		if (!outs[i].path) continue;
 		int r = 0;
 		FILE *f = open_out(outs[i].path, outs[i].opt, e, &r);
 		if (!f) return r;
+		struct untag_undo u = { 0 };
+		if (!a->redact && outs[i].shared) report_untag(rs, fs, changes, &u);
 		r = outs[i].fn(f, rs, m);
+		report_untag_undo(&u);
 		if (f != stdout && fclose(f) != 0 && r == 0) r = -errno;
 		else if (f == stdout) fflush(stdout);
 		if (r < 0) return dm_fail(e, r, "%s %s: %s", outs[i].opt, outs[i].path, strerror(-r));
@@ -441,6 +457,7 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
+	redact_set_key(store_redact_key(st)); /* before anything is redacted: SNMP communities, logins */
 	bool identify = (a.services || audit || creds) && !a.no_services;
 	if (identify) {
 		if ((r = fp_set_load_dir(&fps, DORMANT_DATADIR "/fingerprints", &e)) < 0) goto fail;
@@ -544,7 +561,16 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	if (sum.unreachable)
 		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", name,
 			 (unsigned long long)sum.unreachable);
-	if ((r = write_outputs(&a, &rs, &m, &e)) < 0) goto fail;
+	if (a.redact == REDACT_FULL) {
+		/* the store keeps the tags (a later report may show them); no output does */
+		report_untag(&rs, &fs, &changes, NULL);
+		for (size_t i = 0; i < a.cs.results.n; i++) {
+			redact_untag(a.cs.results.v[i].pass_shown);
+			redact_untag(a.cs.results.v[i].identity);
+			redact_untag(a.cs.results.v[i].detail);
+		}
+	}
+	if ((r = write_outputs(&a, &rs, &m, &fs, &changes, &e)) < 0) goto fail;
 	stage_mark(&clock, "outputs");
 	char stages[512];
 	stage_format(&clock, stages, sizeof(stages));

@@ -1,5 +1,6 @@
 /* What the SQLite backend's files share: the handle and error helpers. */
 #pragma once
+#include "base/redact.h"
 #include "store/store.h"
 #include <sqlite3.h>
 
@@ -8,6 +9,7 @@ struct store {
 	sqlite3 *db;
 	char err[256];
 	sqlite3_stmt *vuln_stmts[8];  /* prepared once per import */
+	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
 /* Records SQLite's message in s->err (and e) and returns DM_ESTORE. */

@@ -92,3 +92,4 @@ int store_inventory_replace(struct store *s, const struct inventory *inv, const 
 	return OPS(s)->inventory_replace(s, inv, source, when);
 }
 int store_inventory_load(struct store *s, struct inventory *inv) { return OPS(s)->inventory_load(s, inv); }
+const unsigned char *store_redact_key(struct store *s) { return OPS(s)->redact_key(s); }

@@ -90,6 +90,7 @@ struct store_ops {
 	int (*flow_port_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx);
 	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
 				 double to, flow_use_fn fn, void *ctx);
+	const unsigned char *(*redact_key)(struct store *s);
 };
 
 /* The asset register: an import replaces it whole, in one transaction. */
@@ -157,6 +158,10 @@ int store_vuln_any(struct store *s);
 /* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
 int store_save_findings(struct store *s, int64_t run, struct findings *fs);
 int store_load_findings(struct store *s, int64_t run, struct findings *fs);
+
+/* The store's key for redaction tags (REDACT_KEY_LEN random bytes, made
+ * with the store): commands hand it to redact_set_key before they redact. */
+const unsigned char *store_redact_key(struct store *s);
 
 /* $XDG_DATA_HOME/dormant/dormant.db, or ~/.local/share/dormant/dormant.db */
 char *store_default_path(void);
