@@ -7,17 +7,20 @@
 # ones left undone is then shared among the targets that finished their runs,
 # round after round, until the total is reached. New inputs that add coverage are merged back into
 # tests/fuzz/corpus/<target>/ with -merge=1 (only the minimised merge, each
-# target's corpus capped at FUZZ_CORPUS_CAP_KB, default 256, so the repository
-# does not bloat). Crashes are kept in FUZZ_LONG_OUT (default build-fuzz/long)
+# target's corpus capped at FUZZ_CORPUS_CAP_FILES files, default 150, and
+# FUZZ_CORPUS_CAP_KB, default 64, so the repository does not bloat). Crashes are kept in FUZZ_LONG_OUT (default build-fuzz/long)
 # and fail the run. Executions per target and the total are printed from
 # libFuzzer's final stat::number_of_executed_units lines and written to
 # FUZZ_LONG_OUT/summary.txt.
+# FUZZ_LONG_MERGE_ONLY=1 only merges the inputs an earlier run left in FUZZ_LONG_OUT.
 # Usage: tests/fuzz/run-fuzz-long.sh [target...]
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FB="$ROOT/build-fuzz"
 TOTAL=${FUZZ_LONG_TOTAL:-10000000}
-CAP_KB=${FUZZ_CORPUS_CAP_KB:-256}
+CAP_KB=${FUZZ_CORPUS_CAP_KB:-64}
+CAP_FILES=${FUZZ_CORPUS_CAP_FILES:-150}
+MERGE_ONLY=${FUZZ_LONG_MERGE_ONLY:-0}
 OUT=${FUZZ_LONG_OUT:-$FB/long}
 # The targets the build defines, so a new target is fuzzed without editing this script.
 all=$(sed -n "s/^fuzz_targets = \[\(.*\)\]/\1/p" "$ROOT/tests/meson.build" | tr -d "',")
@@ -34,12 +37,13 @@ fi
 ninja -C "$FB" >/dev/null || { echo "fuzz-long: ninja -C $FB failed" >&2; exit 2; }
 mkdir -p "$OUT"
 
-: >"$OUT/summary.txt"
 declare -A done_runs secs_used failed
+[ "$MERGE_ONLY" = 1 ] || : >"$OUT/summary.txt"
 for t in $targets; do
+	done_runs[$t]=0 secs_used[$t]=0
+	[ "$MERGE_ONLY" = 1 ] && continue
 	rm -rf "$OUT/$t" && mkdir -p "$OUT/$t/corpus" "$OUT/$t/artifacts"
 	cp "$ROOT/tests/fuzz/corpus/$t"/* "$OUT/$t/corpus/"
-	done_runs[$t]=0 secs_used[$t]=0
 done
 
 # One round of target $1 for at most $2 inputs; 0 when it ran them all,
@@ -71,7 +75,7 @@ total() {
 
 fail=0 round=1
 active=$targets
-while :; do
+while [ "$MERGE_ONLY" != 1 ]; do
 	sum=$(total)
 	[ "$sum" -ge "$TOTAL" ] && break
 	n_active=$(wc -w <<<"$active")
@@ -95,19 +99,20 @@ for t in $targets; do
 	work="$OUT/$t"
 	# Keep what the run found: only inputs adding coverage over the stored corpus
 	# are added (the minimised merge), then the additions are dropped
-	# again, largest first, while the target's corpus is over the cap.
+	# again, largest first, while the target's corpus is over either cap.
 	before=$(ls "$corpus" | sort)
 	(cd "$work" && "$FB/tests/fuzz-$t" -merge=1 -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
 		"$corpus" "$work/corpus" >"$work/merge.log" 2>&1) || echo "     merge failed: see $work/merge.log"
 	added=$(comm -13 <(echo "$before") <(ls "$corpus" | sort))
 	for f in $(for a in $added; do echo "$(stat -c %s "$corpus/$a") $a"; done | sort -n | awk '{print $2}' | tac); do
-		[ "$(du -sk --apparent-size "$corpus" | cut -f1)" -le "$CAP_KB" ] && break
+		[ "$(du -sk --apparent-size "$corpus" | cut -f1)" -le "$CAP_KB" ] && [ "$(ls "$corpus" | wc -l)" -le "$CAP_FILES" ] && break
 		rm -f "$corpus/$f"
 	done
 	echo "$([ -n "${failed[$t]:-}" ] && echo "FAIL" || echo "ok  ") $t: ${done_runs[$t]} executions in ${secs_used[$t]}s; corpus $(ls "$corpus" | wc -l) files," \
 		"$(du -sk --apparent-size "$corpus" | cut -f1) KB ($(comm -13 <(echo "$before") <(ls "$corpus" | sort) | wc -l) added)" |
 		tee -a "$OUT/summary.txt"
 done
+[ "$MERGE_ONLY" = 1 ] && exit 0
 sum=$(total)
 echo "fuzz-long: $sum executions in total over $ntargets targets ($fail failed)" | tee -a "$OUT/summary.txt"
 [ "$fail" = 0 ] && [ "$sum" -ge "$TOTAL" ]
