@@ -7,8 +7,8 @@
 # ones left undone is then shared among the targets that finished their runs,
 # round after round, until the total is reached. New inputs that add coverage are merged back into
 # tests/fuzz/corpus/<target>/ with -merge=1 (only the minimised merge, each
-# target's corpus capped at FUZZ_CORPUS_CAP_FILES files, default 150, and
-# FUZZ_CORPUS_CAP_KB, default 64, so the repository does not bloat). Crashes are kept in FUZZ_LONG_OUT (default build-fuzz/long)
+# target's corpus capped at FUZZ_CORPUS_CAP_FILES files, default 150, and its
+# additions at FUZZ_CORPUS_CAP_KB, default 64, so the repository does not bloat). Crashes are kept in FUZZ_LONG_OUT (default build-fuzz/long)
 # and fail the run. Executions per target and the total are printed from
 # libFuzzer's final stat::number_of_executed_units lines and written to
 # FUZZ_LONG_OUT/summary.txt.
@@ -99,13 +99,16 @@ for t in $targets; do
 	work="$OUT/$t"
 	# Keep what the run found: only inputs adding coverage over the stored corpus
 	# are added (the minimised merge), then the additions are dropped
-	# again, largest first, while the target's corpus is over either cap.
+	# again, largest first, while either cap is exceeded.
 	before=$(ls "$corpus" | sort)
 	(cd "$work" && "$FB/tests/fuzz-$t" -merge=1 -max_len=4096 -rss_limit_mb=2048 -timeout=10 \
 		"$corpus" "$work/corpus" >"$work/merge.log" 2>&1) || echo "     merge failed: see $work/merge.log"
 	added=$(comm -13 <(echo "$before") <(ls "$corpus" | sort))
+	bytes=0
+	for a in $added; do bytes=$((bytes + $(stat -c %s "$corpus/$a"))); done
 	for f in $(for a in $added; do echo "$(stat -c %s "$corpus/$a") $a"; done | sort -n | awk '{print $2}' | tac); do
-		[ "$(du -sk --apparent-size "$corpus" | cut -f1)" -le "$CAP_KB" ] && [ "$(ls "$corpus" | wc -l)" -le "$CAP_FILES" ] && break
+		[ "$bytes" -le $((CAP_KB * 1024)) ] && [ "$(ls "$corpus" | wc -l)" -le "$CAP_FILES" ] && break
+		bytes=$((bytes - $(stat -c %s "$corpus/$f")))
 		rm -f "$corpus/$f"
 	done
 	echo "$([ -n "${failed[$t]:-}" ] && echo "FAIL" || echo "ok  ") $t: ${done_runs[$t]} executions in ${secs_used[$t]}s; corpus $(ls "$corpus" | wc -l) files," \
