@@ -204,7 +204,7 @@ web, rtsp, tel = by[(L + "15", 80)]["evidence"], by[(L + "15", 554)]["evidence"]
 assert web["method"] == "basic" and rtsp["method"] == "digest" and tel["user"] == "root", (web, rtsp, tel)
 assert not any(r["type"] == "finding" and r["port"] == 10080 for r in recs)  # the strong Digest login holds
 assert web["vendor"] == "Hikvision" and web["database_line"] > 0 and web["negative_control_refused"] is True, web
-assert web["password"].startswith("1…(5) #"), web  # first character, length, short hash
+assert web["password"].startswith("1…(5) #"), web  # first character, length, keyed tag
 assert by[(L + "15", 23)]["severity"] == "critical" and by[(L + "13", 6379)]["severity"] == "critical"
 PY
 	# the strong logins were tried and refused; the hostile banners ended within the timeout
