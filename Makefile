@@ -1,11 +1,12 @@
 # Front door. `make` builds, `make demo` runs an audit of the built-in lab,
-# `make test` runs every suite, `make bench` the benchmarks. Each target
+# `make test` runs every suite, `make bench` the benchmarks, `make fuzz-long`
+# runs the libFuzzer targets for 10^7 executions in total (not in CI). Each target
 # first installs what it needs (scripts/deps, idempotent).
 BUILD ?= build
 TESTBUILD ?= build-test
 MESON ?= meson
 
-.PHONY: all deps demo test bench fuzz clean
+.PHONY: all deps demo test bench fuzz fuzz-long clean
 
 all: $(BUILD)/dormant
 
@@ -41,6 +42,10 @@ bench: $(BUILD)/dormant
 	bench/audit-bench.sh $(BUILD)/dormant
 	bench/secrets-bench.sh $(BUILD)/dormant
 	bench/creds-bench.sh $(BUILD)/dormant
+
+fuzz-long:
+	@scripts/deps test
+	nice -n 10 tests/fuzz/run-fuzz-long.sh
 
 clean:
 	rm -rf $(BUILD) $(TESTBUILD) build-fuzz

@@ -7,16 +7,18 @@
 #include "cmd/opts.h"
 #include "base/safe-write.h"
 #include "base/log.h"
+#include "base/redact.h"
 #include "base/timeutil.h"
 #include "analyze/assets.h"
 #include "cmd/run-changes.h"
 #include "model/risk.h"
 #include "report/report.h"
+#include "report/report-untag.h"
 #include "store/store.h"
 #include <errno.h>
 #include <string.h>
 
-enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP };
+enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT };
 
 static const struct opt report_opts[] = {
 	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
@@ -25,6 +27,7 @@ static const struct opt report_opts[] = {
 	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output" },
 	{ "--list", R_LIST, false, NULL, "list the runs in the store" },
 	{ "--db", R_DB, true, "PATH", "store database" },
+	{ "--redact", R_REDACT, true, "MODE", "secrets: tag (first character, length, the store's keyed tag) or full (length only); default tag, full for csv and html" },
 	{ "--help", R_HELP, false, NULL, "this help" },
 	{ "-h", R_HELP, false, NULL, NULL },
 };
@@ -33,6 +36,7 @@ struct report_args {
 	uint64_t run;
 	const char *format, *out, *db, *config;
 	bool list, help;
+	int redact; /* REDACT_DEFAULT: by format */
 };
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
@@ -50,6 +54,9 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case R_LIST: a->list = true; return 0;
 	case R_DB: a->db = arg; return 0;
 	case R_CONFIG: a->config = arg; return 0;
+	case R_REDACT:
+		if ((a->redact = redact_mode_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
+		return 0;
 	case R_HELP: a->help = true; return 0;
 	}
 	return 0;
@@ -156,6 +163,9 @@ int cmd_report(int argc, char **argv)
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
 		if ((r = audit_extras(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;
 	}
+	/* csv and html are the formats made to be shared: no tags unless asked */
+	if (a.redact == REDACT_FULL || (!a.redact && (!strcmp(a.format, "csv") || !strcmp(a.format, "html"))))
+		report_untag(&rs, &fs, &x.changes, NULL);
 	if ((r = out_open(&o, a.out ? a.out : "-", "-o", OUT_PRIVATE, &e)) < 0) goto fail;
 	FILE *f = o.f;
 	if (!strcmp(a.format, "json")) r = report_jsonl(f, &rs, &m);

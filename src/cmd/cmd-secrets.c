@@ -4,6 +4,7 @@
 #include "base/safe-write.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/redact.h"
 #include "base/timeutil.h"
 #include "cmd/cmd.h"
 #include "creds/cred-db.h"
@@ -11,11 +12,14 @@
 #include "creds/secret-rows.h"
 #include "creds/secrets.h"
 #include "report/report.h"
+#include "report/report-untag.h"
+#include "store/store.h"
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
-enum { S_OJ = 1, S_OUT, S_FORMAT, S_BASELINE, S_MAXSIZE, S_DEPTH, S_ENGINE, S_FAILON, S_QUIET, S_VERBOSE, S_CREDDB, S_HELP };
+enum { S_OJ = 1, S_OUT, S_FORMAT, S_BASELINE, S_MAXSIZE, S_DEPTH, S_ENGINE, S_FAILON, S_QUIET, S_VERBOSE, S_CREDDB, S_HELP,
+       S_DB, S_REDACT };
 
 static const struct opt sec_opts[] = {
 	{ "-oJ", S_OJ, true, "FILE", "also write the findings as JSON Lines to FILE" },
@@ -27,6 +31,8 @@ static const struct opt sec_opts[] = {
 	{ "--engine", S_ENGINE, true, "NAME", "prefilter: auto (default), hyperscan or pcre2" },
 	{ "--fail-on", S_FAILON, true, "SEV", "exit 1 when a finding is at least SEV (info, low, medium, high, critical)" },
 	{ "--credentials", S_CREDDB, true, "FILE", "a credential database whose passwords count as secrets on sight (default data/credentials.csv)" },
+	{ "--db", S_DB, true, "PATH", "the store whose key tags the secrets (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--redact", S_REDACT, true, "MODE", "secrets: tag (first character, length, the store's keyed tag; default) or full (length only)" },
 	{ "-q", S_QUIET, false, NULL, "no warnings about single files" },
 	{ "-v", S_VERBOSE, false, NULL, "say more (files cut or skipped)" },
 	{ "--help", S_HELP, false, NULL, "this help" },
@@ -36,8 +42,9 @@ static const struct opt sec_opts[] = {
 struct sec_args {
 	char **paths;
 	size_t n;
-	const char *oj, *out, *baseline, *creddb;
+	const char *oj, *out, *baseline, *creddb, *db;
 	bool json, help;
+	int redact;
 	int fail_on;
 	struct secrets_opts o;
 };
@@ -60,6 +67,10 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		return 0;
 	case S_BASELINE: a->baseline = arg; return 0;
 	case S_CREDDB: a->creddb = arg; return 0;
+	case S_DB: a->db = arg; return 0;
+	case S_REDACT:
+		if ((a->redact = redact_mode_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
+		return 0;
 	case S_MAXSIZE:
 		if ((r = parse_u64(name, arg, 1024, 1ull << 40, &v, e)) < 0) return r;
 		a->o.max_file = v, a->o.max_member = v / 4 > 1024 ? v / 4 : 1024;
@@ -128,12 +139,27 @@ int cmd_secrets(int argc, char **argv)
 			  "Find files that hold credentials for other systems: password tables (CSV/TSV/TXT, XLSX, ODS,\n"
 			  "DOCX, ODT), browser and password-manager exports, .netrc, .pgpass, .env, .rdp, PuTTY/WinSCP/\n"
 			  "FileZilla sessions, shell histories with passwords, private keys without a passphrase; inside\n"
-			  "zip archives too. Secrets are never printed: first character, length and a short SHA-256.",
+			  "zip archives too. Secrets are never printed: first character, length and a short tag keyed\n"
+			  "by the store (--redact full: the length only).",
 			  sec_opts, ARRAY_SIZE(sec_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	}
 	if (a.baseline && (r = load_baseline(a.baseline, &base, &e)) < 0) goto fail;
+	{
+		/* Tags (and so fingerprints) are keyed by the store's key: comparable
+		 * between runs on one store, useless to a dictionary elsewhere. Without
+		 * a usable default store (a user with no writable home) the key is this
+		 * run's own, unless the fingerprints must match a baseline's. */
+		char *dbpath = a.db ? xstrdup(a.db) : store_default_path();
+		struct store *st = NULL;
+		r = store_open(dbpath, &st, &e);
+		free(dbpath);
+		if (r < 0 && (a.db || a.baseline)) goto fail;
+		if (r < 0) log_warn("secrets: %s; tags are this run's own, not comparable with other runs'", e.msg);
+		else redact_set_key(store_redact_key(st));
+		store_close(st);
+	}
 	{
 		/* the defaults devices ship with count as passwords on sight */
 		struct cred_db db = { 0 };
@@ -169,6 +195,7 @@ int cmd_secrets(int argc, char **argv)
 	}
 	plaintext_credentials(&kept, now_real(), &fs);
 	findings_sort(&fs);
+	if (a.redact == REDACT_FULL) report_untag(NULL, &fs, NULL, NULL);
 	const struct secrets_stats *st = secrets_stats(s);
 	char by[32];
 	fmt_bytes(st->bytes, by, sizeof(by));

@@ -142,7 +142,12 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 	if (c.n == 1 && strchr(c.fields[0], ';')) {
 		csv_release(&c);
 		csv_init(&c, data, len, ';');
-		csv_next(&c, name, e);
+		/* read that way the header may not parse (a quote the comma reading
+		 * took as plain text): its error, not the fields of a failed read */
+		if ((r = csv_next(&c, name, e)) <= 0) {
+			if (r == 0) r = dm_fail(e, DM_EINPUT, "%s: empty: expected a header line", name);
+			goto out;
+		}
 	}
 	for (size_t i = 0; i < c.n; i++) {
 		int k = column_of(c.fields[i]);

@@ -1,12 +1,14 @@
 /* What the SQLite backend's files share: its state behind struct store's
  * be, and the error helpers. */
 #pragma once
+#include "base/redact.h"
 #include "store/store-backend.h"
 #include <sqlite3.h>
 
 struct sq_conn {
 	sqlite3 *db;
 	sqlite3_stmt *vuln_stmts[8]; /* prepared once per import */
+	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
 static inline struct sq_conn *SQ(struct store *s) { return s->be; }

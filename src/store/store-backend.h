@@ -67,6 +67,8 @@ struct store_ops {
 	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
 			double from,
 				 double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+	/* the key of the redaction tags, read when the store opened */
+	const unsigned char *(*redact_key)(struct store *s);
 };
 
 extern const struct store_ops store_sqlite_ops;

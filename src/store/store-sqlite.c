@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 
@@ -88,6 +89,14 @@ static const char *const migrations[] = {
 	/* 7: which process runs a run ("BOOT_ID:PID"), so that a run whose
 	 * process is gone is marked interrupted */
 	"ALTER TABLE runs ADD COLUMN owner TEXT;",
+	/* 8: the key of the redaction tags (base/redact.h), made by load_redact_key.
+	 * It lives in the store rather than in a file beside it: the database is
+	 * already created 0600, a copy or backup of the store keeps its tags
+	 * comparable, and there is no second file to lose, leave world-readable or
+	 * pair with the wrong store. Whoever reads the store can test guesses
+	 * against its tags, but the store holds nothing less redacted than the
+	 * shared outputs do; the key protects those outputs. */
+	"CREATE TABLE redact_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL CHECK (length(key) = 32));",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -135,6 +144,42 @@ static void sq_close(struct store *s)
 
 static void reap_runs(struct store *s, const char *path);
 
+/* Reads the store's redaction key, first making it from getrandom when the
+ * store has none (a new store, or one from before schema 8). INSERT OR
+ * IGNORE: of two processes opening a new store at once, the first key wins
+ * and both read it. */
+static int load_redact_key(struct store *s, const char *path, struct dm_err *e)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(SQ(s)->db, "SELECT key FROM redact_key WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
+			return dm_fail(e, DM_ESTORE, "--db %s: reading the redaction key: %s", path, sqlite3_errmsg(SQ(s)->db));
+		bool found = false;
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == REDACT_KEY_LEN) {
+			memcpy(SQ(s)->redact_key, sqlite3_column_blob(st, 0), REDACT_KEY_LEN);
+			found = true;
+		}
+		sqlite3_finalize(st);
+		if (found) return 0;
+		if (attempt) break;
+		unsigned char k[REDACT_KEY_LEN];
+		if (getrandom(k, sizeof(k), 0) != (ssize_t)sizeof(k))
+			return dm_fail(e, -errno, "--db %s: no random bytes for the redaction key: %s", path, strerror(errno));
+		if (sqlite3_prepare_v2(SQ(s)->db, "INSERT OR IGNORE INTO redact_key(id, key) VALUES (1, ?)", -1, &st, NULL) !=
+		    SQLITE_OK)
+			return dm_fail(e, DM_ESTORE, "--db %s: storing the redaction key: %s", path, sqlite3_errmsg(SQ(s)->db));
+		sqlite3_bind_blob(st, 1, k, sizeof(k), SQLITE_TRANSIENT);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		memset(k, 0, sizeof(k));
+		if (rc != SQLITE_DONE)
+			return dm_fail(e, DM_ESTORE, "--db %s: storing the redaction key: %s", path, sqlite3_errmsg(SQ(s)->db));
+	}
+	return dm_fail(e, DM_ESTORE, "--db %s: the redaction key is damaged (not %d bytes)", path, REDACT_KEY_LEN);
+}
+
+static const unsigned char *sq_redact_key(struct store *s) { return SQ(s)->redact_key; }
+
 static int sq_open(struct store *s, struct dm_err *e)
 {
 	const char *path = s->path;
@@ -178,6 +223,10 @@ static int sq_open(struct store *s, struct dm_err *e)
 			sq_close(s);
 			return r;
 		}
+	}
+	if ((r = load_redact_key(s, path, e)) < 0) {
+		sq_close(s);
+		return r;
 	}
 	chmod(path, 0600);
 	reap_runs(s, path);
@@ -594,4 +643,5 @@ const struct store_ops store_sqlite_ops = {
 	STORE_SQLITE_VULN_OPS
 	STORE_SQLITE_FLOW_OPS
 	STORE_SQLITE_INVENTORY_OPS
+	.redact_key = sq_redact_key,
 };

@@ -209,3 +209,4 @@ int store_load_findings(struct store *s, int64_t run, struct findings *fs, struc
 {
 	return s->ops->load_findings(s, run, fs, e);
 }
+const unsigned char *store_redact_key(struct store *s) { return s->ops->redact_key(s); }

@@ -125,6 +125,10 @@ int store_vuln_any(struct store *s, struct dm_err *e);
 int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 
+/* The store's key for redaction tags (REDACT_KEY_LEN random bytes, made
+ * with the store): commands hand it to redact_set_key before they redact. */
+const unsigned char *store_redact_key(struct store *s);
+
 /* $XDG_DATA_HOME/dormant/dormant.db, or ~/.local/share/dormant/dormant.db */
 char *store_default_path(void);
 

@@ -753,6 +753,37 @@ t_secrets_weak_list() {
 }
 check secrets_weak_list_and_database_both_count t_secrets_weak_list
 
+# The tags are HMAC-SHA-256 with the store's key (made with the store, inside
+# it, 0600): the same for one store run after run, another for another store,
+# never the public SHA-256 a dictionary reverses; --redact full shows none.
+t_secrets_redact_keyed() {
+	local c="$OUT/secrets-keyed"
+	mkdir -p "$c/files"
+	printf 'host,user,password\n10.1.1.1,admin,admin\n10.1.1.2,root,admin\n10.1.1.3,ops,Summer2024!\n' >"$c/files/pw.csv"
+	"$D" secrets --db "$c/a.db" "$c/files" -oJ "$c/a1.jsonl" -q >/dev/null &&
+		"$D" secrets --db "$c/a.db" "$c/files" -oJ "$c/a2.jsonl" -q >/dev/null &&
+		"$D" secrets --db "$c/b.db" "$c/files" -oJ "$c/b.jsonl" -q >/dev/null &&
+		"$D" secrets --db "$c/a.db" "$c/files" --redact full -oJ "$c/full.jsonl" >"$c/full.out" || return 1
+	[ "$(stat -c %a "$c/a.db")" = 600 ] || { stat -c %a "$c/a.db"; return 1; }
+	grep -q '…(5)' "$c/full.jsonl" && grep -q 'plaintext-credentials' "$c/full.out" || return 1
+	if grep -Eq '#[0-9a-f]{8}' "$c/full.jsonl" "$c/full.out"; then grep -E '#[0-9a-f]{8}' "$c/full.jsonl"; return 1; fi
+	"$D" secrets "$c/files" --redact half 2>"$c/e"; [ $? = 2 ] && grep -q -- '--redact: "half" is not tag or full' "$c/e" || return 1
+	python3 - "$c" <<'PY'
+import hashlib, hmac, json, sqlite3, sys
+c = sys.argv[1]
+ev = lambda f: [json.loads(l) for l in open(f"{c}/{f}")][0]["evidence"]
+a1, a2, b = ev("a1.jsonl"), ev("a2.jsonl"), ev("b.jsonl")
+rows = sqlite3.connect(f"{c}/a.db").execute("SELECT id, length(key), key FROM redact_key").fetchall()
+assert len(rows) == 1 and rows[0][1] == 32, rows
+tag = hmac.new(rows[0][2], b"admin", hashlib.sha256).hexdigest()[:8]
+assert tag != hashlib.sha256(b"admin").hexdigest()[:8]
+assert a1["values"][0] == "a…(5) #" + tag, (a1["values"], tag)
+assert a1["values"] == a2["values"] and a1["fingerprint"] == a2["fingerprint"], (a1, a2)
+assert all(x != y for x, y in zip(a1["values"], b["values"])) and a1["fingerprint"] != b["fingerprint"], (a1, b)
+PY
+}
+check secrets_tags_keyed_by_the_store t_secrets_redact_keyed
+
 # --- credential checks: lockout, a login that accepts anything, a prompt that never comes ---
 t_creds_safety() {
 	local c="$OUT/creds" p1 p2 p3
@@ -783,7 +814,8 @@ t_creds_form() { # a router's HTML login form: token and cookie carried, the def
 	mkdir -p "$c"
 	python3 "$ROOT/tests/cli/login-peer.py" form 18960 >"$c/peer.log" 2>/dev/null & p=$!
 	sleep 1
-	"$D" creds 127.0.0.1 -p 18960 --db "$c/db" --login-delay 0.1 --login-timeout 2 -oJ "$c/o.jsonl" >"$c/out" 2>&1
+	"$D" creds 127.0.0.1 -p 18960 --db "$c/db" --login-delay 0.1 --login-timeout 2 -oJ "$c/o.jsonl" --csv "$c/o.csv" \
+		--html "$c/o.html" >"$c/out" 2>&1
 	local rc=$?
 	kill $p 2>/dev/null; wait $p 2>/dev/null
 	[ $rc = 0 ] || { cat "$c/out"; return 1; }
@@ -796,6 +828,11 @@ assert len(f) == 1 and f[0]["rule"] == "default-credentials", f
 e = f[0]["evidence"]
 assert e["method"] == "form" and e["user"] == "admin" and e["password"].startswith("a…(5) #"), e
 PY
+	[ $? = 0 ] || return 1
+	# the shareable outputs show the length only; asked, the report shows the tag
+	grep -q '…(5)' "$c/o.csv" && grep -q '…(5)' "$c/o.html" || return 1
+	if grep -Eq '…\([0-9]+\) #[0-9a-f]{8}' "$c/o.csv" "$c/o.html"; then grep -Eo '.{20}…\([0-9]+\) #[0-9a-f]{8}' "$c/o.csv" "$c/o.html"; return 1; fi
+	"$D" report --db "$c/db" --format csv --redact tag | grep -Eq 'a…\(5\) #[0-9a-f]{8}'
 }
 check creds_web_login_form t_creds_form
 

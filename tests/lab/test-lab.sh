@@ -204,7 +204,7 @@ web, rtsp, tel = by[(L + "15", 80)]["evidence"], by[(L + "15", 554)]["evidence"]
 assert web["method"] == "basic" and rtsp["method"] == "digest" and tel["user"] == "root", (web, rtsp, tel)
 assert not any(r["type"] == "finding" and r["port"] == 10080 for r in recs)  # the strong Digest login holds
 assert web["vendor"] == "Hikvision" and web["database_line"] > 0 and web["negative_control_refused"] is True, web
-assert web["password"].startswith("1…(5) #"), web  # first character, length, short hash
+assert web["password"].startswith("1…(5) #"), web  # first character, length, keyed tag
 assert by[(L + "15", 23)]["severity"] == "critical" and by[(L + "13", 6379)]["severity"] == "critical"
 PY
 	# the strong logins were tried and refused; the hostile banners ended within the timeout
@@ -218,6 +218,21 @@ PY
 	[ "$(grep -c '"rule":"default-credentials"' "$c/audit.jsonl")" = 3 ] || return 1
 	"$D" report --db "$c/db" --format html -o "$c/stored.html" && "$D" report --db "$c/db" --format json >"$c/stored.jsonl" || return 1
 	[ "$(grep -c '"rule":"default-credentials"' "$c/stored.jsonl")" = 3 ] || return 1
+	# the tag is HMAC-SHA-256 with the store's key, the same in both runs on this
+	# store; the shareable outputs (HTML, CSV) show the length only
+	python3 - "$c" <<'PY' || return 1
+import hashlib, hmac, json, sqlite3, sys
+c = sys.argv[1]
+key = sqlite3.connect(f"{c}/db").execute("SELECT key FROM redact_key").fetchone()[0]
+tag = "1…(5) #" + hmac.new(key, b"12345", hashlib.sha256).hexdigest()[:8]
+assert tag != "1…(5) #5994471a"  # SHA-256("12345"): what a dictionary reverses
+for f in ("creds.jsonl", "audit.jsonl", "stored.jsonl"):
+    pw = [r["evidence"]["password"] for r in map(json.loads, open(f"{c}/{f}"))
+          if r["type"] == "finding" and r.get("port") == 80 and r["rule"] == "default-credentials"]
+    assert pw == [tag], (f, pw, tag)
+PY
+	grep -q '…(5)' "$c/a.csv" && grep -q '…(5)' "$c/a.html" && grep -q '…(5)' "$c/stored.html" || return 1
+	if grep -Eq '…\([0-9]+\) #[0-9a-f]{8}' "$c/a.csv" "$c/a.html" "$c/stored.html"; then echo "a tag in a shareable output"; return 1; fi
 	sqlite3 "$c/db" .dump >"$c/dump.sql"
 	# no password of the database that opened a lab device appears in any output
 	local f

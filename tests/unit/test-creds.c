@@ -3,22 +3,86 @@
 #include "base/redact.h"
 #include "creds/cred-db.h"
 #include "creds/secret-rows.h"
+#include "store/store.h"
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void test_redact(void)
 {
-	char out[64], h[REDACT_HASH_LEN];
+	char out[64], h[REDACT_HASH_LEN], h2[REDACT_HASH_LEN];
+	unsigned char key[REDACT_KEY_LEN], other[REDACT_KEY_LEN];
+	for (int i = 0; i < REDACT_KEY_LEN; i++) key[i] = (unsigned char)(i + 1), other[i] = (unsigned char)(i + 2);
+	/* no key set yet: a random one of this process, never the bare SHA-256 */
+	redact_hash("admin", 5, h);
+	CHECK(strcmp(h, "8c6976e5") != 0); /* SHA-256("admin") starts 8c6976e5: any dictionary reverses it */
+	redact_set_key(key);
 	redact_hash("12345", 5, h);
-	CHECK_STR(h, "5994471a"); /* SHA-256("12345") starts 5994471abb01... */
+	CHECK_STR(h, "1bcb5397"); /* HMAC-SHA-256(01 02 .. 20, "12345") starts 1bcb5397 */
+	redact_hash("admin", 5, h);
+	CHECK_STR(h, "6b9ff6e7");
+	redact_set_key(other); /* another store: another tag for the same password */
+	redact_hash("admin", 5, h2);
+	CHECK(strcmp(h, h2) != 0);
+	redact_set_key(key);
 	redact_fmt("Summer2024!", 11, out, sizeof(out));
 	CHECK(!strncmp(out, "S…(11) #", strlen("S…(11) #")));
 	CHECK(!strstr(out, "ummer"));
 	struct buf b = BUF_INIT;
 	redact_json(&b, "\"x", 2); /* a quote is never shown, even as the first character */
-	CHECK(strstr(b.data, "{\"first\":\"*\",\"length\":2,\"sha256\":\"") == b.data);
+	CHECK(strstr(b.data, "{\"first\":\"*\",\"length\":2,\"tag\":\"") == b.data);
 	buf_release(&b);
+}
+
+/* The shareable form: the first character and the tag go, the length stays. */
+static void test_redact_untag(void)
+{
+	char s[160] = "community p…(6) #1a2b3c4d answers; sysObjectID 1.3.6";
+	CHECK(redact_untag(s));
+	CHECK_STR(s, "community …(6) answers; sysObjectID 1.3.6");
+	char j[160] = "{\"user\":\"a…(5) #0badc0de\",\"password\":\"*…(12) #ffffffff\",\"n\":1}";
+	CHECK(redact_untag(j));
+	CHECK_STR(j, "{\"user\":\"…(5)\",\"password\":\"…(12)\",\"n\":1}");
+	/* not a redacted form: left alone */
+	char k[80] = "x…(5) #12345 and …(7) #1a2b3c4d and a…() #1a2b3c4d and #1a2b3c4d";
+	CHECK(!redact_untag(k));
+	CHECK_STR(k, "x…(5) #12345 and …(7) #1a2b3c4d and a…() #1a2b3c4d and #1a2b3c4d");
+	char e[8] = "";
+	CHECK(!redact_untag(e));
+}
+
+/* The key is made with the store, kept in it (the file stays 0600) and the
+ * same at every opening; another store has another. */
+static void test_redact_store_key(void)
+{
+	char dir[] = "/tmp/dormant-unit-key-XXXXXX", a[96], b[96];
+	if (!mkdtemp(dir)) {
+		CHECK(!"mkdtemp");
+		return;
+	}
+	snprintf(a, sizeof(a), "%s/a.db", dir);
+	snprintf(b, sizeof(b), "%s/b.db", dir);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	unsigned char ka[REDACT_KEY_LEN], ka2[REDACT_KEY_LEN], kb[REDACT_KEY_LEN], zero[REDACT_KEY_LEN] = { 0 };
+	CHECK_INT(store_open(a, &st, &e), 0);
+	if (st) memcpy(ka, store_redact_key(st), sizeof(ka));
+	store_close(st);
+	struct stat sb;
+	CHECK(stat(a, &sb) == 0 && (sb.st_mode & 0777) == 0600);
+	CHECK_INT(store_open(a, &st, &e), 0);
+	if (st) memcpy(ka2, store_redact_key(st), sizeof(ka2));
+	store_close(st);
+	CHECK_INT(store_open(b, &st, &e), 0);
+	if (st) memcpy(kb, store_redact_key(st), sizeof(kb));
+	store_close(st);
+	CHECK(!memcmp(ka, ka2, sizeof(ka)));
+	CHECK(memcmp(ka, kb, sizeof(ka)) != 0);
+	CHECK(memcmp(ka, zero, sizeof(ka)) != 0);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
 }
 
 /* Feeds text lines to a unit; returns the items. */
@@ -99,4 +163,5 @@ static void test_cred_db(void)
 	unlink(path);
 }
 
-SUITE(suite_creds, "creds", { "redact", test_redact }, { "tables", test_tables }, { "cred_db", test_cred_db });
+SUITE(suite_creds, "creds", { "redact", test_redact }, { "redact_untag", test_redact_untag },
+      { "redact_store_key", test_redact_store_key }, { "tables", test_tables }, { "cred_db", test_cred_db });
