@@ -152,7 +152,10 @@ static int sq_open(const char *path, struct store **ret, struct dm_err *e)
 	sqlite3_busy_timeout(s->db, 10000);
 	sqlite3_stmt *st = NULL;
 	int version = 0;
-	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;") < 0 ||
+	/* temp_store: sorting never creates a file (after the privilege drop a
+	 * seccomp filter may forbid it) */
+	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+		       "PRAGMA temp_store=MEMORY;") < 0 ||
 	    sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
 		sq_close(s);
