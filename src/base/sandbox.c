@@ -56,7 +56,7 @@ static const char *const parse_allowed[] = {
 #endif
 };
 
-/* Writes that may go to any descriptor but the receive-only ones. */
+/* Writes: to any descriptor but the receive-only one (a second filter). */
 static const char *const write_calls[] = { "write", "writev", "pwrite64", "pwritev" };
 
 const char *sandbox_name(enum sandbox_level l)
@@ -85,15 +85,16 @@ static int add_parse_rules(scmp_filter_ctx ctx, enum sandbox_level l, struct san
 	uint32_t allow = SCMP_ACT_ALLOW;
 	for (size_t i = 0; i < ARRAY_SIZE(parse_allowed); i++)
 		if ((r = add(ctx, allow, parse_allowed[i], 0, NULL, e)) < 0) return r;
-	struct scmp_arg_cmp not_fd = SCMP_A0(SCMP_CMP_NE, (scmp_datum_t)(unsigned)fds.recv_only);
+	/* Descriptors and ioctl numbers are compared on their low 32 bits, as
+	 * the kernel reads them (a plain 64-bit compare lets fd | 1 << 32 by). */
 	for (size_t i = 0; i < ARRAY_SIZE(write_calls); i++)
-		if ((r = add(ctx, allow, write_calls[i], fds.recv_only >= 0 ? 1 : 0, &not_fd, e)) < 0) return r;
+		if ((r = add(ctx, allow, write_calls[i], 0, NULL, e)) < 0) return r;
 	if (fds.send_ok >= 0) {
-		struct scmp_arg_cmp only = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)(unsigned)fds.send_ok);
+		struct scmp_arg_cmp only = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)(unsigned)fds.send_ok);
 		if ((r = add(ctx, allow, "sendto", 1, &only, e)) < 0) return r;
 	}
 	/* stdio asks whether stdout is a terminal before its first write */
-	struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_EQ, TCGETS);
+	struct scmp_arg_cmp tcgets = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TCGETS);
 	if ((r = add(ctx, allow, "ioctl", 1, &tcgets, e)) < 0) return r;
 	bool read_open = l == SANDBOX_PARSE_READ;
 #ifdef UNDER_SANITIZER
@@ -109,12 +110,34 @@ static int add_parse_rules(scmp_filter_ctx ctx, enum sandbox_level l, struct san
 	return 0;
 }
 
+/* A second filter on top: writes to the receive-only descriptor refused.
+ * The kernel applies every filter and the strictest answer wins, so the
+ * allow-list can keep write unconditional. */
+static int add_recv_only(int fd, struct dm_err *e)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx) return dm_fail(e, -ENOMEM, "seccomp: cannot create a filter");
+	struct scmp_arg_cmp is_fd = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)(unsigned)fd);
+	int r = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(write_calls) && r == 0; i++)
+		r = add(ctx, SCMP_ACT_ERRNO(EPERM), write_calls[i], 1, &is_fd, e);
+	if (r == 0 && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
+		r = dm_fail(e, r, "seccomp: thread sync: %s", strerror(-r));
+	if (r == 0 && (r = seccomp_load(ctx)) < 0)
+		r = dm_fail(e, r, "seccomp: loading the receive-only filter: %s", strerror(-r));
+	seccomp_release(ctx);
+	return r;
+}
+
 int sandbox_apply(enum sandbox_level l, struct sandbox_fds fds, struct dm_err *e)
 {
 	bool allow_list = l != SANDBOX_DENY;
+	int r;
+	/* first: the allow-list does not let seccomp() itself through */
+	if (allow_list && fds.recv_only >= 0 && (r = add_recv_only(fds.recv_only, e)) < 0) return r;
 	scmp_filter_ctx ctx = seccomp_init(allow_list ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_ALLOW);
 	if (!ctx) return dm_fail(e, -ENOMEM, "seccomp: cannot create a filter");
-	int r = 0;
+	r = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(denied) && r == 0; i++) r = add(ctx, SCMP_ACT_KILL_PROCESS, denied[i], 0, NULL, e);
 	if (r == 0 && allow_list) r = add_parse_rules(ctx, l, fds, e);
 	/* the filter covers every thread already running (libraries' helpers) */

@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,7 +109,8 @@ static int parse_child(void *ctx)
 	}
 	if (open("/tmp/dormant-seccomp-test", O_WRONLY | O_CREAT, 0600) >= 0 || errno != EPERM) return 12;
 	if (socket(AF_INET, SOCK_DGRAM, 0) >= 0 || errno != EPERM) return 13;
-	if (write(sv[0], "x", 1) >= 0 || errno != EPERM) return 14;  /* receive-only */
+	if (write(sv[0], "x", 1) >= 0 || errno != EPERM) return 14;  /* receive-only, */
+	if (syscall(SYS_write, (long)sv[0] | (1L << 32), "x", 1L) >= 0 || errno != EPERM) return 19; /* even so */
 	if (send(sv[1], "x", 1, 0) >= 0 || errno != EPERM) return 15; /* no send at all */
 	if (write(pfd[1], "x", 1) != 1) return 16;                   /* other descriptors stay writable */
 	char c;
