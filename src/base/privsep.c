@@ -81,18 +81,6 @@ int privsep_resolve(const char *name, struct privsep_user *ret, struct dm_err *e
 		       "\"nobody\" exist; pass --user NAME");
 }
 
-bool privsep_privileged(void)
-{
-	if (getuid() == 0 || geteuid() == 0) return true;
-	cap_t c = cap_get_proc();
-	if (!c) return false;
-	cap_t none = cap_init();
-	bool any = none && cap_compare(c, none) != 0;
-	cap_free(none);
-	cap_free(c);
-	return any;
-}
-
 /* Every capability the kernel knows leaves the bounding set; each drop is
  * checked (the kernel's last capability, not the headers', is the limit). */
 static int empty_bounding_set(struct dm_err *e)

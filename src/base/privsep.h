@@ -33,16 +33,13 @@ struct privsep_opts {
  * before the drop (and before any seccomp filter). */
 int privsep_resolve(const char *name, struct privsep_user *ret, struct dm_err *e);
 
-/* Whether this process holds anything worth dropping: uid 0, or any
- * capability in its permitted set. */
-bool privsep_privileged(void);
-
 /* The drop, in this order: tzset() (the zone file is read now), bounding
  * set emptied (checked), supplementary groups set to u->gid alone, gid and
  * uid set (real, effective, saved), securebits NOROOT, NO_SETUID_FIXUP,
  * KEEP_CAPS off, all locked, every capability set and the ambient set
- * cleared, no_new_privs; then privsep_verify(). Without privileges (an
- * ordinary user) only no_new_privs is set and verified. */
+ * cleared, no_new_privs; then privsep_verify(). Without u (an ordinary
+ * user, perhaps with file capabilities) the capability sets are cleared
+ * and no_new_privs set, and that is verified. */
 int privsep_drop(const struct privsep_user *u /* NULL: no uid change */, struct dm_err *e);
 
 /* The checks privsep_drop() ends with: no uid or gid 0 left (real,
