@@ -6,7 +6,6 @@
 #include "base/util.h"
 #include <errno.h>
 #include <seccomp.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,11 +49,21 @@ static void confine(void)
 	/* the context stays: freeing it would call more than the filter allows */
 }
 
+/* dormant closed its end (at the end, or it died: a kill -9 included):
+ * a temporary file it neither committed nor discarded is removed, so an
+ * interrupted run leaves the old output or none, never a partial one. */
+static void leave(struct privmon *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->v[i].done) unlink(m->v[i].from);
+	_exit(0);
+}
+
 static void serve(struct privmon *m, int fd)
 {
 	for (;;) {
 		uint32_t i;
-		if (read(fd, &i, sizeof(i)) != (ssize_t)sizeof(i)) _exit(0);
+		if (read(fd, &i, sizeof(i)) != (ssize_t)sizeof(i)) leave(m);
 		int32_t res = -EPERM;
 		uint32_t k = i & ~DISCARD;
 		if (k < m->n && !m->v[k].done) {
@@ -83,7 +92,7 @@ int privmon_start(struct privmon *m, struct dm_err *e)
 		return dm_fail(e, -err, "privileges: rename monitor: fork: %s", strerror(err));
 	}
 	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		/* no PDEATHSIG: when dormant dies its end closes and the monitor cleans up */
 		if (getppid() != parent) _exit(0);
 		/* nothing of dormant's stays open here: sockets, pcap, store, outputs */
 		if (sv[1] != 3 && dup2(sv[1], 3) < 0) _exit(1);

@@ -12,7 +12,8 @@
  * renames it would have done anyway. The monitor keeps uid 0 and only
  * CAP_DAC_OVERRIDE (to reach folders of other users), closes every other
  * descriptor, sets no_new_privs and runs under a seccomp allow-list of
- * read, write, rename and exit. It ends when dormant closes its end.
+ * read, write, rename, unlink and exit. It ends when dormant closes its
+ * end or dies, and then removes the temporary files not yet renamed.
  *
  * Use: privmon_allow() for each output, privmon_start() just before
  * privsep_drop(), then privmon_rename() as the rename function of the

@@ -363,10 +363,14 @@ stop_dropped() { # pid: ends it with SIGTERM, returns its exit status
 t_privsep_scan() {
 	# slow enough to be still sending when inspected: raw sockets open, the drop done
 	env -u SUDO_UID -u SUDO_GID ip netns exec "$P-scan" "$D" scan 198.18.0.0/24 -p 1-1000 -Pn --rate 100 -q \
-		--db "$OUT/priv-scan.db" >/dev/null 2>"$OUT/priv-scan.err" &
+		--db "$OUT/priv-scan.db" -oJ "$OUT/priv-scan.jsonl" >/dev/null 2>"$OUT/priv-scan.err" &
 	local pid=$! r=0
 	dropped $pid || r=1
+	ls "$OUT"/priv-scan.jsonl.dormant-* >/dev/null 2>&1 || { echo "no temporary output while running"; r=1; }
 	stop_dropped $pid
+	# interrupted: the rename monitor removes the temporary output, no partial file is left
+	for _ in $(seq 1 20); do ls "$OUT"/priv-scan.jsonl* >/dev/null 2>&1 || break; sleep 0.1; done
+	if ls "$OUT"/priv-scan.jsonl* 2>/dev/null; then echo "output left by an interrupted scan"; r=1; fi
 	return $r
 }
 check scan_runs_unprivileged_under_seccomp t_privsep_scan

@@ -157,7 +157,7 @@ static void deny_list(void)
 }
 
 struct mon_case {
-	char a_tmp[96], a_out[96], b_tmp[96], b_out[96], c_out[96];
+	char a_tmp[96], a_out[96], b_tmp[96], b_out[96], c_out[96], d_tmp[96], d_out[96];
 };
 
 static int monitor_child(void *ctx)
@@ -168,6 +168,7 @@ static int monitor_child(void *ctx)
 	struct dm_err e = { "" };
 	privmon_allow(&mon, m->a_tmp, m->a_out);
 	privmon_allow(&mon, m->b_tmp, m->b_out);
+	privmon_allow(&mon, m->d_tmp, m->d_out); /* left alone: removed when the monitor ends */
 	if (privmon_start(&mon, &e) < 0 || privsep_resolve("nobody", &u, &e) < 0 || privsep_drop(&u, &e) < 0) return 10;
 	if (rename(m->a_tmp, m->a_out) == 0 || errno != EACCES) return 11; /* we cannot, */
 	if (privmon_rename(&mon, m->a_tmp, m->a_out) != 0) return 12;     /* the monitor can, */
@@ -190,13 +191,17 @@ static void rename_monitor(void)
 	snprintf(m.b_tmp, sizeof(m.b_tmp), "%s/b.tmp", dir);
 	snprintf(m.b_out, sizeof(m.b_out), "%s/b.out", dir);
 	snprintf(m.c_out, sizeof(m.c_out), "%s/c.out", dir);
+	snprintf(m.d_tmp, sizeof(m.d_tmp), "%s/d.tmp", dir);
+	snprintf(m.d_out, sizeof(m.d_out), "%s/d.out", dir);
 	close(open(m.a_tmp, O_WRONLY | O_CREAT | O_EXCL, 0600));
 	close(open(m.b_tmp, O_WRONLY | O_CREAT | O_EXCL, 0600));
+	close(open(m.d_tmp, O_WRONLY | O_CREAT | O_EXCL, 0600));
 	int st = in_child(monitor_child, &m);
 	CHECK(WIFEXITED(st));
 	CHECK_INT(WEXITSTATUS(st), 0);
 	CHECK(access(m.a_out, F_OK) == 0 && access(m.a_tmp, F_OK) < 0);
 	CHECK(access(m.b_tmp, F_OK) < 0 && access(m.b_out, F_OK) < 0 && access(m.c_out, F_OK) < 0);
+	CHECK(access(m.d_tmp, F_OK) < 0 && access(m.d_out, F_OK) < 0);
 	unlink(m.a_out);
 	rmdir(dir);
 }
