@@ -71,6 +71,7 @@ int privsep_resolve(const char *name, struct privsep_user *ret, struct dm_err *e
 		if (who && *who) snprintf(ret->name, sizeof(ret->name), "%s", who);
 		else snprintf(ret->name, sizeof(ret->name), "uid %lu", id);
 		ret->why = "SUDO_UID";
+		ret->invoker = true;
 		return 0;
 	}
 	struct passwd *pw = getpwnam("dormant");

@@ -19,6 +19,7 @@ struct privsep_user {
 	gid_t gid;
 	char name[64];   /* for messages: the login name or "uid N" */
 	const char *why; /* "--user", "SUDO_UID", "the dormant user", "nobody" */
+	bool invoker;    /* the user who ran sudo: outputs may be given to them */
 };
 
 /* What the command asked for. */

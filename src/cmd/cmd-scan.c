@@ -334,7 +334,8 @@ struct pending_out {
 	FILE *f;
 };
 
-static int outputs_open(struct pending_out *v, size_t n, struct privmon *mon, struct dm_err *e)
+static int outputs_open(struct pending_out *v, size_t n, const struct privsep_plan *plan, struct privmon *mon,
+			struct dm_err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].path) continue;
@@ -350,6 +351,9 @@ static int outputs_open(struct pending_out *v, size_t n, struct privmon *mon, st
 			*v[i].tmp = 0;
 			return dm_fail(e, -err, "%s %s: %s", v[i].opt, v[i].path, strerror(err));
 		}
+		/* run through sudo: the outputs are the invoking user's, as without sudo */
+		if (plan->switch_user && plan->u.invoker && fchown(fd, plan->u.uid, plan->u.gid) < 0)
+			log_warn("%s %s: cannot give it to %s: %s", v[i].opt, v[i].path, plan->u.name, strerror(errno));
 		privmon_allow(mon, v[i].tmp, v[i].path);
 	}
 	return 0;
@@ -529,7 +533,7 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	 * sockets, the store with its WAL, the resume log, the flow files
 	 * read, the outputs' temporary files. The rename monitor keeps the one
 	 * power the outputs still need; the deny-list follows. */
-	if ((r = outputs_open(outs, ARRAY_SIZE(outs), &mon, &e)) < 0 ||
+	if ((r = outputs_open(outs, ARRAY_SIZE(outs), &plan, &mon, &e)) < 0 ||
 	    (plan.switch_user && (r = privmon_start(&mon, &e)) < 0) || (r = privsep_apply(&plan, &e)) < 0 ||
 	    (plan.drop && (r = sandbox_apply(SANDBOX_DENY, SANDBOX_FDS_NONE, &e)) < 0)) {
 		store_run_finish(st, run, "failed", now_real());

@@ -431,7 +431,13 @@ PY
 	[ "$(sqlite3 "$dir/db/dormant.db" "SELECT status FROM runs ORDER BY id DESC LIMIT 1")" = done ] || return 1
 	[ "$(sqlite3 "$dir/db/dormant.db" "SELECT count(*) FROM port_obs WHERE state = 'open'")" -ge 3 ] || return 1
 	# and the next run, as root again, opens it as usual
-	"$D" report --db "$dir/db/dormant.db" --format text >/dev/null
+	"$D" report --db "$dir/db/dormant.db" --format text >/dev/null || return 1
+	# through sudo: the invoking user's uid is used, and the outputs are theirs
+	SUDO_UID=65534 SUDO_GID=65534 SUDO_USER=invoker ip netns exec "$P-scan" "$D" scan 198.18.0.10 -p 80 -v \
+		--db "$dir/db/dormant.db" -oJ "$dir/sudo.jsonl" >/dev/null 2>"$dir/sudo.err" || { tail -3 "$dir/sudo.err"; return 1; }
+	grep -q 'running as invoker (uid 65534, from SUDO_UID)' "$dir/sudo.err" || { tail -3 "$dir/sudo.err"; return 1; }
+	[ "$(stat -c %u:%a "$dir/sudo.jsonl")" = 65534:600 ] || { echo "sudo.jsonl: $(stat -c %u:%a "$dir/sudo.jsonl")"; return 1; }
+	grep -q '"type":"run"' "$dir/sudo.jsonl"
 }
 check outputs_and_store_written_after_drop_to_nobody t_privsep_outputs
 
