@@ -10,18 +10,20 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-static int default_renamer(void *ctx UNUSED, int dirfd, const char *tmp, const char *final)
+static struct out_hooks hooks; /* .rename NULL: renameat/unlinkat in the directory */
+
+void out_set_hooks(const struct out_hooks *h) { hooks = h ? *h : (struct out_hooks){ 0 }; }
+
+static int do_rename(struct out_file *o)
 {
-	return renameat(dirfd, tmp, dirfd, final) < 0 ? -errno : 0;
+	if (hooks.rename) return hooks.rename(hooks.ctx, o->tmp_path, o->path);
+	return renameat(o->dirfd, o->tmp, o->dirfd, o->name) < 0 ? -errno : 0;
 }
 
-static out_renamer_fn renamer = default_renamer;
-static void *renamer_ctx;
-
-void out_set_renamer(out_renamer_fn fn, void *ctx)
+static void do_unlink(struct out_file *o)
 {
-	renamer = fn ? fn : default_renamer;
-	renamer_ctx = fn ? ctx : NULL;
+	if (hooks.unlink) hooks.unlink(hooks.ctx, o->tmp_path);
+	else unlinkat(o->dirfd, o->tmp, 0);
 }
 
 static void out_release(struct out_file *o)
@@ -32,6 +34,7 @@ static void out_release(struct out_file *o)
 	free(o->path);
 	free(o->name);
 	free(o->tmp);
+	free(o->tmp_path);
 	*o = (struct out_file){ .dirfd = -1 };
 }
 
@@ -54,6 +57,11 @@ static int open_tmp(struct out_file *o, mode_t mode)
 		if (fd < 0 && errno == EEXIST) continue;
 		if (fd < 0) return -errno;
 		o->tmp = xstrdup(name);
+		const char *slash = strrchr(o->path, '/');
+		int dl = slash ? (int)(slash - o->path) + 1 : 0;
+		size_t n = (size_t)dl + strlen(name) + 1;
+		o->tmp_path = xmalloc(n);
+		snprintf(o->tmp_path, n, "%.*s%s", dl, o->path, name);
 		return fd;
 	}
 	return -EEXIST;
@@ -111,7 +119,7 @@ int out_commit(struct out_file *o, struct dm_err *e)
 	FILE *f = o->f;
 	o->f = NULL;
 	if (fclose(f) != 0 && r == 0) r = -errno;
-	if (r == 0 && o->tmp && (r = renamer(renamer_ctx, o->dirfd, o->tmp, o->name)) == 0) {
+	if (r == 0 && o->tmp && (r = do_rename(o)) == 0) {
 		free(o->tmp);
 		o->tmp = NULL;
 		fsync(o->dirfd); /* the rename itself survives a crash */
@@ -128,6 +136,6 @@ void out_discard(struct out_file *o)
 		fclose(o->f);
 		o->f = NULL;
 	}
-	if (o->tmp && o->dirfd >= 0) unlinkat(o->dirfd, o->tmp, 0);
+	if (o->tmp && o->dirfd >= 0) do_unlink(o);
 	out_release(o);
 }

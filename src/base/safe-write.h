@@ -3,8 +3,8 @@
  * file with an unpredictable name in the same directory, created with
  * O_EXCL|O_NOFOLLOW and the caller's mode, and is renamed into place by
  * out_commit once it is complete and on disk. A kill -9 at any moment leaves
- * the old file or none, never a truncated one. Not thread-safe (the renamer
- * hook is process-wide). */
+ * the old file or none, never a truncated one. Not thread-safe (the hooks
+ * are process-wide). */
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@ struct out_file {
 	char *path;       /* the final name as given (for messages) */
 	char *name;       /* its last component, relative to dirfd */
 	char *tmp;        /* the temporary file in dirfd; NULL for stdout and devices */
+	char *tmp_path;   /* the same with path's directory part, for a monitor's table */
 	const char *what; /* what messages call it: "-oJ", "--html", "-o" */
 	int dirfd;        /* the directory of path; -1 for stdout */
 	bool is_stdout;
@@ -40,8 +41,15 @@ int out_commit(struct out_file *o, struct dm_err *e);
  * A no-op after out_commit or on a zeroed struct, so it fits every exit path. */
 void out_discard(struct out_file *o);
 
-/* Who renames the temporary file into place: by default renameat(dirfd,
- * tmp, dirfd, final). After a privilege drop a privileged monitor can take
- * it over. fn returns 0 or -errno; NULL restores the default. */
-typedef int (*out_renamer_fn)(void *ctx, int dirfd, const char *tmp, const char *final);
-void out_set_renamer(out_renamer_fn fn, void *ctx);
+/* Who renames the temporary file into place, or removes it when the output
+ * is abandoned: by default renameat/unlinkat in the directory. After a
+ * privilege drop the directory may be root's alone; a privileged monitor
+ * (base/privmon.h) then does both, given tmp_path and path as out_open
+ * made them (the working directory does not change in between). The
+ * functions return 0 or -errno; NULL restores the default. */
+struct out_hooks {
+	int (*rename)(void *ctx, const char *tmp_path, const char *final_path);
+	int (*unlink)(void *ctx, const char *tmp_path);
+	void *ctx;
+};
+void out_set_hooks(const struct out_hooks *h);

@@ -8,6 +8,9 @@
 #include "cmd/traffic-job.h"
 #include "base/safe-write.h"
 #include "base/log.h"
+#include "base/privmon.h"
+#include "base/privsep.h"
+#include "base/sandbox.h"
 #include "base/timeutil.h"
 #include "flow/netflow.h"
 #include "report/report.h"
@@ -20,13 +23,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { C_LISTEN = 1, C_OJ, C_IDLE_EXIT, C_QUIET, C_VERBOSE, C_HELP };
+enum { C_LISTEN = 1, C_OJ, C_IDLE_EXIT, C_USER, C_KEEP, C_QUIET, C_VERBOSE, C_HELP };
 
 static const struct opt collect_opts[] = {
 	{ "--listen", C_LISTEN, true, "ADDR:PORT", "where exporters send (IPv4 or [IPv6]:PORT), e.g. 0.0.0.0:2055" },
 	{ "-oJ", C_OJ, true, "FILE", "write flow and finding records as JSON Lines (- for stdout)" },
 	TRAFFIC_OPTS,
 	{ "--idle-exit", C_IDLE_EXIT, true, "TIME", "end after this long without export packets" },
+	{ "--user", C_USER, true, "NAME", "run as NAME once the socket is bound (default: SUDO_UID's user, else "
+					  "dormant, else nobody)" },
+	{ "--keep-privileges", C_KEEP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
 	{ "-q", C_QUIET, false, NULL, "quiet: no counters" },
 	{ "-v", C_VERBOSE, false, NULL, "verbose" },
 	{ "--help", C_HELP, false, NULL, "this help" },
@@ -38,6 +44,7 @@ struct collect_args {
 	double idle_exit;
 	struct traffic_args t;
 	bool help;
+	struct privsep_opts priv;
 };
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
@@ -48,6 +55,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case C_LISTEN: a->listen = arg; return 0;
 	case C_OJ: a->oj = arg; return 0;
 	case C_IDLE_EXIT: return parse_seconds(name, arg, &a->idle_exit, e);
+	case C_USER: a->priv.user = arg; return 0;
+	case C_KEEP: a->priv.keep = true; return 0;
 	case C_QUIET: log_level = LOG_WARN; return 0;
 	case C_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case C_HELP: a->help = true; return 0;
@@ -145,6 +154,8 @@ int cmd_collect(int argc, char **argv)
 	int fd = -1, r, code = EXIT_OK;
 	enum { BATCH = 64, MTU = 9000 };
 	uint8_t *bufs = NULL;
+	struct privsep_plan plan;
+	struct privmon mon = { .fd = -1 };
 	if ((r = opts_parse(argc, argv, collect_opts, ARRAY_SIZE(collect_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
 		opts_help(stdout, "dormant collect --listen ADDR:PORT [options]",
@@ -160,6 +171,7 @@ int cmd_collect(int argc, char **argv)
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
 	if ((r = parse_listen(a.listen, &ss, &sl, &e)) < 0) goto fail;
+	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
 	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 || bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 		r = dm_fail(&e, -errno, "--listen %s: %s", a.listen, strerror(errno));
 		goto fail;
@@ -172,6 +184,16 @@ int cmd_collect(int argc, char **argv)
 	if ((r = traffic_job_init(&job, &a.t, "collect", a.listen, &e)) < 0) goto fail;
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	o.f = of.f;
+	if (of.tmp_path) privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
+	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, &mon });
+	/* The drop point: the socket is bound (a port below 1024 needed root),
+	 * the store (both connections) and -oJ are open; from here on the
+	 * collector only receives, parses, computes and writes to what is
+	 * open, under the parse allow-list (the socket receive-only). */
+	if ((plan.switch_user && (r = privmon_start(&mon, &e)) < 0) || (r = privsep_apply(&plan, &e)) < 0 ||
+	    (plan.drop && (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = mon.fd }, &e)) < 0))
+		goto fail;
+	if (plan.switch_user) log_debug("collect: running as %s (uid %u, from %s)", plan.u.name, (unsigned)plan.u.uid, plan.u.why);
 	struct flow_sink sink = { &o, on_flow, NULL };
 	d = nf_new(&sink);
 	struct sigaction sa = { .sa_handler = on_stop }, su = { .sa_handler = on_usr1 };
@@ -237,6 +259,8 @@ fail:
 out:
 	out_discard(&of);
 	if (fd >= 0) close(fd);
+	privmon_stop(&mon);
+	out_set_hooks(NULL);
 	free(bufs);
 	nf_free(d);
 	traffic_job_release(&job);

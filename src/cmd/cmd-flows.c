@@ -6,6 +6,9 @@
 #include "cmd/opts.h"
 #include "base/safe-write.h"
 #include "base/log.h"
+#include "base/privmon.h"
+#include "base/privsep.h"
+#include "base/sandbox.h"
 #include "base/timeutil.h"
 #include "flow/capture.h"
 #include "flow/zeek.h"
@@ -17,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { F_IFACE = 1, F_FILTER, F_IDLE, F_ACTIVE, F_MAXFLOWS, F_OJ, F_QUIET, F_VERBOSE, F_HELP };
+enum { F_IFACE = 1, F_FILTER, F_IDLE, F_ACTIVE, F_MAXFLOWS, F_OJ, F_USER, F_KEEP, F_QUIET, F_VERBOSE, F_HELP };
 
 static const struct opt flows_opts[] = {
 	{ "--iface", F_IFACE, true, "IF", "capture live on IF instead of reading files (needs CAP_NET_RAW)" },
@@ -29,6 +32,9 @@ static const struct opt flows_opts[] = {
 	{ "--max-flows", F_MAXFLOWS, true, "N", "flows held at once; the least recent make room (default 1000000)" },
 	{ "-oJ", F_OJ, true, "FILE", "write flow and finding records as JSON Lines (- for stdout)" },
 	TRAFFIC_OPTS,
+	{ "--user", F_USER, true, "NAME", "--iface: run as NAME once the capture is open (default: SUDO_UID's user, "
+					  "else dormant, else nobody)" },
+	{ "--keep-privileges", F_KEEP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
 	{ "-q", F_QUIET, false, NULL, "quiet: no summary, no progress" },
 	{ "-v", F_VERBOSE, false, NULL, "verbose" },
 	{ "--help", F_HELP, false, NULL, "this help" },
@@ -42,6 +48,7 @@ struct flows_args {
 	char **files;
 	int n_files;
 	bool help;
+	struct privsep_opts priv;
 };
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
@@ -60,6 +67,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		a->ft.max_flows = u;
 		return 0;
 	case F_OJ: a->oj = arg; return 0;
+	case F_USER: a->priv.user = arg; return 0;
+	case F_KEEP: a->priv.keep = true; return 0;
 	case F_QUIET: log_level = LOG_WARN; return 0;
 	case F_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case F_HELP: a->help = true; return 0;
@@ -121,6 +130,28 @@ static volatile sig_atomic_t stop_flag, report_flag;
 static void on_stop(int sig) { (void)sig; stop_flag = 1; }
 static void on_usr1(int sig) { (void)sig; report_flag = 1; }
 
+/* The drop point of the live capture: the pcap handle, the store (both
+ * connections) and -oJ are open; from here on the packet loop only parses,
+ * computes and writes to what is open, under the parse allow-list (the
+ * capture socket receive-only). */
+struct drop {
+	const struct privsep_plan *plan;
+	struct privmon *mon;
+};
+
+static int drop_privileges(void *ctx, int fd, struct dm_err *e)
+{
+	struct drop *d = ctx;
+	int r;
+	if ((d->plan->switch_user && (r = privmon_start(d->mon, e)) < 0) || (r = privsep_apply(d->plan, e)) < 0) return r;
+	if (d->plan->drop &&
+	    (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = d->mon->fd }, e)) < 0)
+		return r;
+	if (d->plan->switch_user) log_debug("flows: running as %s (uid %u, from %s)", d->plan->u.name, (unsigned)d->plan->u.uid,
+					    d->plan->u.why);
+	return 0;
+}
+
 static void print_counters(void *ctx, const struct capture_stats *st)
 {
 	(void)ctx;
@@ -140,6 +171,8 @@ int cmd_flows(int argc, char **argv)
 	struct zeek_stats zs = { 0 };
 	unsigned zeek_files = 0;
 	struct flow_table *ft = NULL;
+	struct privsep_plan plan;
+	struct privmon mon = { .fd = -1 };
 	int r, code = EXIT_OK;
 	a.files = xcalloc((size_t)argc + 1, sizeof(*a.files));
 	if ((r = opts_parse(argc, argv, flows_opts, ARRAY_SIZE(flows_opts), on_opt, &a, &e)) < 0) goto fail;
@@ -160,15 +193,24 @@ int cmd_flows(int argc, char **argv)
 		r = dm_fail(&e, DM_EINPUT, "files and --iface %s: one or the other", a.iface);
 		goto fail;
 	}
+	if (a.priv.user && !a.iface) {
+		r = dm_fail(&e, DM_EINPUT, "--user belongs to --iface (files are read as the invoking user)");
+		goto fail;
+	}
+	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
 	if ((r = traffic_job_init(&job, &a.t, "flows", a.iface ? a.iface : a.files[0], &e)) < 0) goto fail;
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	o.f = of.f;
+	if (of.tmp_path) privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
+	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, &mon });
 	struct flow_sink sink = { &o, on_flow, NULL };
 	ft = flow_table_new(&a.ft, &sink);
 	o.t0 = now_mono(); /* the reading alone: the store and GeoIP are open by now */
 	bool tty = isatty(2) && log_level >= LOG_INFO;
 	struct capture_config cc = { .filter = a.filter, .progress = tty ? on_progress : NULL, .progress_ctx = &o,
 				     .stop = &stop_flag, .report = &report_flag, .report_fn = print_counters };
+	struct drop drop = { &plan, &mon };
+	cc.ready = drop_privileges, cc.ready_ctx = &drop;
 	if (a.iface) {
 		struct sigaction sa = { .sa_handler = on_stop }, su = { .sa_handler = on_usr1 };
 		sigaction(SIGINT, &sa, NULL);
@@ -178,6 +220,9 @@ int cmd_flows(int argc, char **argv)
 		if ((r = capture_live(a.iface, &cc, ft, &st, &e)) < 0) goto fail;
 		print_counters(NULL, &st);
 	} else {
+		/* Files are opened one by one by name, so the uid stays; the
+		 * parsers run under the allow-list that opens for reading only. */
+		if (plan.drop && (r = sandbox_apply(SANDBOX_PARSE_READ, SANDBOX_FDS_NONE, &e)) < 0) goto fail;
 		for (int i = 0; i < a.n_files; i++) {
 			o.file = a.files[i];
 			if (traffic_file_is_zeek(a.files[i])) {
@@ -242,6 +287,8 @@ fail:
 	code = cmd_error("flows", r, &e);
 out:
 	out_discard(&of);
+	privmon_stop(&mon);
+	out_set_hooks(NULL);
 	flow_table_free(ft);
 	traffic_job_release(&job);
 	buf_release(&o.b);

@@ -6,6 +6,9 @@
 #include "cmd/opts.h"
 #include "base/safe-write.h"
 #include "base/log.h"
+#include "base/privmon.h"
+#include "base/privsep.h"
+#include "base/sandbox.h"
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
 #include "cmd/audit-join.h"
@@ -23,6 +26,8 @@
 #include "scan/udp-payloads.h"
 #include "store/store.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <signal.h>
@@ -32,7 +37,7 @@ enum {
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
 	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
-	O_LEASES, O_CSV, O_CHECKCREDS, O_CREDDB, O_BUDGET, O_HOSTBUDGET, O_LDELAY, O_LTIMEOUT, O_LPARALLEL,
+	O_LEASES, O_CSV, O_USER, O_CHECKCREDS, O_CREDDB, O_BUDGET, O_HOSTBUDGET, O_LDELAY, O_LTIMEOUT, O_LPARALLEL,
 };
 
 static const struct opt scan_opts[] = {
@@ -87,7 +92,9 @@ static const struct opt scan_opts[] = {
 	{ "--login-parallel", O_LPARALLEL, true, "N", "credential checks: hosts checked at once (default 16)" },
 	{ "--csv", O_CSV, true, "FILE", "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
-	{ "--keep-privileges", O_NODROP, false, NULL, NULL },
+	{ "--user", O_USER, true, "NAME", "run as NAME once the raw sockets, store and outputs are open "
+					  "(default: SUDO_UID's user, else dormant, else nobody)" },
+	{ "--keep-privileges", O_NODROP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
 	{ "-q", O_QUIET, false, NULL, "quiet: no table, no progress" },
 	{ "-v", O_VERBOSE, false, NULL, "verbose" },
 	{ "--help", O_HELP, false, NULL, "this help" },
@@ -111,6 +118,7 @@ struct scan_args {
 	int positional;
 	struct audit_join join;
 	bool join_given;
+	struct privsep_opts priv;
 };
 
 /* Ctrl-C or kill: say what became of the run, then die of the signal as
@@ -223,7 +231,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_HTML: a->html = arg; return 0;
 	case O_CSV: a->csv = arg; return 0;
 	case O_DB: a->db = arg; return 0;
-	case O_NODROP: c->drop_privileges = false; return 0;
+	case O_NODROP: a->priv.keep = true; return 0;
+	case O_USER: a->priv.user = arg; return 0;
 	case O_SERVICES: a->services = true; return 0;
 	case O_NOSERVICES: a->no_services = true; return 0;
 	case O_FPDIR: a->fpdir = arg; return 0;
@@ -312,25 +321,52 @@ static struct service_target *open_tcp(const struct resultset *rs, size_t *ret_n
 	return t;
 }
 
-static int write_outputs(struct scan_args *a, const struct resultset *rs, const struct report_meta *m, struct dm_err *e)
+/* The outputs: each a temporary file (base/safe-write.h) created next to
+ * its final name before the privilege drop, written through the descriptor
+ * kept open, and renamed into place by the rename monitor (after the drop
+ * the folder may be root's alone). */
+struct pending_out {
+	const char *path, *opt;
+	int (*fn)(FILE *, const struct resultset *, const struct report_meta *);
+	bool plain; /* hosts and ports only: may be shared (0644) in a plain scan */
+	struct out_file o;
+};
+
+static int outputs_open(struct pending_out *v, size_t n, bool plain, const struct privsep_plan *plan,
+			struct privmon *mon, struct dm_err *e)
 {
-	struct {
-		const char *path, *opt;
-		int (*fn)(FILE *, const struct resultset *, const struct report_meta *);
-	} outs[] = { { a->oj, "-oJ", report_jsonl }, { a->ox, "-oX", report_nmap_xml }, { a->on, "-oN", report_text },
-		     { a->html, "--html", report_html }, { a->csv, "--csv", report_csv } };
-	for (size_t i = 0; i < ARRAY_SIZE(outs); i++) {
-		if (!outs[i].path) continue;
-		/* hosts and ports alone may be shared; findings, credentials checks and the reports may not */
-		bool plain = i < 3 && !a->audit && !a->creds && !m->findings;
-		struct out_file o;
-		int r = out_open(&o, outs[i].path, outs[i].opt, plain ? OUT_PUBLIC : OUT_PRIVATE, e);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].path) continue;
+		/* findings, credential checks and the reports are private */
+		int r = out_open(&v[i].o, v[i].path, v[i].opt, plain && v[i].plain ? OUT_PUBLIC : OUT_PRIVATE, e);
 		if (r < 0) return r;
-		if ((r = outs[i].fn(o.f, rs, m)) < 0) {
-			out_discard(&o);
-			return dm_fail(e, r, "%s %s: %s", outs[i].opt, outs[i].path, strerror(-r));
+		if (!v[i].o.tmp_path) continue; /* standard output or a device */
+		/* run through sudo: the outputs are the invoking user's, as without sudo */
+		if (plan->switch_user && plan->u.invoker && fchown(fileno(v[i].o.f), plan->u.uid, plan->u.gid) < 0)
+			log_warn("%s %s: cannot give it to %s: %s", v[i].opt, v[i].path, plan->u.name, strerror(errno));
+		privmon_allow(mon, v[i].o.tmp_path, v[i].o.path);
+	}
+	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, mon });
+	return 0;
+}
+
+/* Outputs not committed (a failure) are removed. */
+static void outputs_discard(struct pending_out *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) out_discard(&v[i].o);
+}
+
+static int write_outputs(struct pending_out *v, size_t n, const struct resultset *rs, const struct report_meta *m,
+			 struct dm_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].o.f) continue;
+		int r = v[i].fn(v[i].o.f, rs, m);
+		if (r < 0) {
+			out_discard(&v[i].o);
+			return dm_fail(e, r, "%s %s: %s", v[i].opt, v[i].path, dm_strerror(r));
 		}
-		if ((r = out_commit(&o, e)) < 0) return r;
+		if ((r = out_commit(&v[i].o, e)) < 0) return r;
 	}
 	return 0;
 }
@@ -371,7 +407,7 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	struct rundiff changes = { 0 };
 	int64_t changes_from = 0;
 	a.cfg = (struct scan_config){ .rate = 2000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
-				     .max_inflight = 1024, .shards = 1, .drop_privileges = true,
+				     .max_inflight = 1024, .shards = 1,
 				     .progress = progress_print };
 	struct dm_err e = { "" };
 	struct resultset rs = { 0 };
@@ -382,6 +418,12 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	int r, code = EXIT_OK;
 	bool prepared = false;
 	char *dbpath = NULL;
+	struct privsep_plan plan;
+	struct privmon mon = { .fd = -1 };
+	struct pending_out outs[] = { { .opt = "-oJ", .fn = report_jsonl, .plain = true },
+				      { .opt = "-oX", .fn = report_nmap_xml, .plain = true },
+				      { .opt = "-oN", .fn = report_text, .plain = true }, { .opt = "--html", .fn = report_html },
+				      { .opt = "--csv", .fn = report_csv } };
 	for (int i = 0; i < argc; i++) buf_printf(&a.cmdline, "%s%s", i ? " " : "", argv[i]);
 
 	if ((r = opts_parse(argc, argv, scan_opts, ARRAY_SIZE(scan_opts), on_opt, &a, &e)) < 0) goto fail;
@@ -432,6 +474,8 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	}
 	a.cfg.targets = &a.targets;
 	a.cfg.ports = &a.ports;
+	outs[0].path = a.oj, outs[1].path = a.ox, outs[2].path = a.on, outs[3].path = a.html, outs[4].path = a.csv;
+	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
 	if ((r = scan_prepare(&sc, &a.cfg, &e)) < 0) goto fail;
 	prepared = true;
 
@@ -464,6 +508,17 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 		goto fail;
 	}
 	if (audit) stage_mark(&clock, "flows");
+	/* The privilege drop. Everything that needs root is open by now: raw
+	 * sockets, the store with its WAL, the resume log, the flow files
+	 * read, the outputs' temporary files. The rename monitor keeps the one
+	 * power the outputs still need; the deny-list follows. */
+	if ((r = outputs_open(outs, ARRAY_SIZE(outs), !audit && !creds && !(a.services && !a.no_services && !a.no_vulns), &plan, &mon, &e)) < 0 ||
+	    (plan.switch_user && (r = privmon_start(&mon, &e)) < 0) || (r = privsep_apply(&plan, &e)) < 0 ||
+	    (plan.drop && (r = sandbox_apply(SANDBOX_DENY, SANDBOX_FDS_NONE, &e)) < 0)) {
+		store_run_finish(st, run, "failed", now_real(), NULL);
+		goto fail;
+	}
+	if (plan.switch_user) log_debug("%s: running as %s (uid %u, from %s)", name, plan.u.name, (unsigned)plan.u.uid, plan.u.why);
 	double start = now_real();
 	struct scan_summary sum;
 	r = scan_execute(&sc, &sink, &sum, &e);
@@ -535,7 +590,7 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	if (sum.unreachable)
 		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", name,
 			 (unsigned long long)sum.unreachable);
-	if ((r = write_outputs(&a, &rs, &m, &e)) < 0) goto fail;
+	if ((r = write_outputs(outs, ARRAY_SIZE(outs), &rs, &m, &e)) < 0) goto fail;
 	stage_mark(&clock, "outputs");
 	char stages[512];
 	stage_format(&clock, stages, sizeof(stages));
@@ -561,6 +616,9 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 fail:
 	code = cmd_error(name, r, &e);
 out:
+	outputs_discard(outs, ARRAY_SIZE(outs));
+	privmon_stop(&mon);
+	out_set_hooks(NULL);
 	findings_release(&fs);
 	free(assets);
 	free(exposure.v);

@@ -74,6 +74,9 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 			 "so nothing is judged foreign");
 	}
 	j->dbpath = args->db ? xstrdup(args->db) : store_default_path();
+	/* The summaries' own connection is opened now, with the first: after
+	 * the privilege drop the store's folder may be out of reach. */
+	if ((r = store_open(j->dbpath, &j->writer, e)) < 0) return r;
 	if (args->store) {
 		j->store = args->store;
 		j->run = args->run;
@@ -111,8 +114,7 @@ static void *save_hours(void *arg)
 	struct saver *sv = arg;
 	struct traffic_job *j = sv->j;
 	double t0 = now_mono();
-	struct store *st = NULL;
-	if ((sv->r = store_open(j->dbpath, &st, &sv->e)) < 0) return NULL;
+	struct store *st = j->writer;
 	struct flow_hour *h;
 	sv->rows = flowset_hours(&j->flows, &h);
 	/* an input is known by what it holds, not by its file name */
@@ -126,7 +128,6 @@ static void *save_hours(void *arg)
 		 (unsigned long long)up, (unsigned long long)down);
 	sv->r = store_flow_save_hours(st, j->run, digest, h, sv->rows, &sv->known, &sv->e);
 	free(h);
-	store_close(st);
 	sv->seconds = now_mono() - t0;
 	return NULL;
 }
@@ -183,6 +184,7 @@ void traffic_job_release(struct traffic_job *j)
 		if (j->run && !j->finished) store_run_finish(j->store, j->run, "failed", now_real(), NULL);
 		store_close(j->store);
 	}
+	store_close(j->writer);
 	free(j->dbpath);
 	findings_release(&j->found);
 	geo_close(j->geo);

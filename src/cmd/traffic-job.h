@@ -38,6 +38,7 @@ struct traffic_job {
 	struct flowset flows;
 	const struct traffic_args *args;
 	struct store *store;
+	struct store *writer;   /* the hourly summaries' connection (a thread of its own) */
 	char *dbpath;
 	int64_t run;
 	bool finished;

@@ -152,6 +152,10 @@ int capture_live(const char *iface, const struct capture_config *cfg, struct flo
 		pcap_close(pc);
 		return dm_fail(e, DM_EINPUT, "--iface %s: cannot wait for packets without blocking", iface);
 	}
+	if (cfg->ready && (r = cfg->ready(cfg->ready_ctx, fd, e)) < 0) {
+		pcap_close(pc);
+		return r;
+	}
 	unsigned messages = 0;
 	struct pcap_pkthdr *h;
 	const uint8_t *data;

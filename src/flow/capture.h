@@ -26,6 +26,11 @@ struct capture_config {
 	volatile sig_atomic_t *stop;          /* live: set to end the capture */
 	volatile sig_atomic_t *report;        /* live: set to print the counters (SIGUSR1) */
 	void (*report_fn)(void *ctx, const struct capture_stats *st);
+	/* live: called once the handle is open and filtered, before the first
+	 * packet is read, with its descriptor: where the command drops its
+	 * privileges and installs its seccomp filter. <0 ends the capture. */
+	int (*ready)(void *ctx, int fd, struct dm_err *e);
+	void *ready_ctx;
 };
 
 /* Reads a whole file; 0, or <0 with e set when the file cannot be read at all. */

@@ -76,10 +76,6 @@ int scan_prepare(struct scan *s, const struct scan_config *c, struct dm_err *e)
 			s->mode = SCAN_CONNECT;
 		}
 	}
-	if (c->drop_privileges && can_open_raw()) {
-		int r = drop_privileges(e);
-		if (r < 0) return r;
-	}
 	return 0;
 }
 

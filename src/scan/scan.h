@@ -1,5 +1,6 @@
 /* `dormant scan` as a source: host discovery, then the port scan, over one
- * target set. scan_prepare() opens the raw sockets and drops privileges;
+ * target set. scan_prepare() opens the raw sockets (the command drops
+ * privileges after it has opened the store and the outputs, base/privsep.h);
  * scan_execute() runs the phases and reports every observation to the
  * sink. Without CAP_NET_RAW (or with --connect) it uses connect() instead;
  * IPv6 targets always go through connect(). */
@@ -31,7 +32,6 @@ struct scan_config {
 	const char *source;          /* -S */
 	const char *router_mac;      /* --router-mac */
 	const char *resume_path;
-	bool drop_privileges;
 	void (*progress)(void *ctx, const struct engine_progress *p);
 	void *progress_ctx;
 };
@@ -63,7 +63,7 @@ struct scan {
 	uint64_t scan_id;
 };
 
-/* Opens raw I/O (when allowed) and drops privileges. */
+/* Opens raw I/O (when allowed); needs the privileges the caller drops after it. */
 int scan_prepare(struct scan *s, const struct scan_config *cfg, struct dm_err *e);
 /* Opens the resume file (if any): replays its results into replay and
  * returns the store run id it recorded in *ret_run (0 if none). */

@@ -198,7 +198,10 @@ static int sq_open(struct store *s, struct dm_err *e)
 	sqlite3_busy_timeout(SQ(s)->db, 10000);
 	sqlite3_stmt *st = NULL;
 	int version = 0;
-	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;", "setup", NULL) < 0 ||
+	/* temp_store: sorting never creates a file (after the privilege drop a
+	 * seccomp filter may forbid it) */
+	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+		       "PRAGMA temp_store=MEMORY;", "setup", NULL) < 0 ||
 	    sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path, sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);

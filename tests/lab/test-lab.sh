@@ -355,6 +355,107 @@ PY
 }
 check live_capture_flows_and_counters t_live_flows
 
+# --- privilege separation: what /proc says of a running scan, capture and collector ---
+# Run without SUDO_UID, as CI does: the drop goes to the dormant user or nobody.
+dropped() { # pid: runs as an unprivileged user, no capability anywhere, no_new_privs, a seccomp filter
+	local st=/proc/$1/status
+	for _ in $(seq 1 100); do
+		grep -q '^Seccomp:[[:space:]]*2' "$st" 2>/dev/null && break
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -r "$st" ] || { echo "process $1 ended before it could be inspected"; return 1; }
+	awk '/^(Uid|Gid):/ { for (i = 2; i <= 5; i++) if ($i == 0) { print "still 0: " $0; bad = 1 } }
+	     /^Cap(Inh|Prm|Eff|Bnd|Amb):/ && $2 !~ /^0+$/ { print "left: " $0; bad = 1 }
+	     /^NoNewPrivs:/ && $2 != 1 { print $0; bad = 1 }
+	     /^Seccomp:/ && $2 != 2 { print $0; bad = 1 }
+	     END { exit bad }' "$st"
+}
+stop_dropped() { # pid: ends it with SIGTERM, returns its exit status
+	kill -TERM "$1" 2>/dev/null
+	wait "$1"
+}
+t_privsep_scan() {
+	# slow enough to be still sending when inspected: raw sockets open, the drop done
+	env -u SUDO_UID -u SUDO_GID ip netns exec "$P-scan" "$D" scan 198.18.0.0/24 -p 1-1000 -Pn --rate 100 -q \
+		--db "$OUT/priv-scan.db" -oJ "$OUT/priv-scan.jsonl" >/dev/null 2>"$OUT/priv-scan.err" &
+	local pid=$! r=0
+	dropped $pid || r=1
+	ls "$OUT"/priv-scan.jsonl.dormant-* >/dev/null 2>&1 || { echo "no temporary output while running"; r=1; }
+	stop_dropped $pid
+	# interrupted: the rename monitor removes the temporary output, no partial file is left
+	for _ in $(seq 1 20); do ls "$OUT"/priv-scan.jsonl* >/dev/null 2>&1 || break; sleep 0.1; done
+	if ls "$OUT"/priv-scan.jsonl* 2>/dev/null; then echo "output left by an interrupted scan"; r=1; fi
+	return $r
+}
+check scan_runs_unprivileged_under_seccomp t_privsep_scan
+
+t_privsep_capture() {
+	printf '[site]\ninternal = 198.18.0.0/15\n' >"$OUT/priv-cap.conf" # the lab's hosts get hourly summaries
+	env -u SUDO_UID -u SUDO_GID ip netns exec "$P-scan" "$D" flows --iface s0 --db "$OUT/priv-cap.db" \
+		--config "$OUT/priv-cap.conf" -oJ "$OUT/priv-cap.jsonl" -q >/dev/null 2>"$OUT/priv-cap.err" &
+	local pid=$! r=0
+	dropped $pid || r=1
+	in_ns bash -c 'exec 3<>/dev/tcp/198.18.0.10/80; printf "GET / HTTP/1.0\r\n\r\n" >&3; timeout 2 cat <&3 >/dev/null'
+	sleep 0.5
+	stop_dropped $pid || { cat "$OUT/priv-cap.err"; return 1; }
+	# the flows and their hourly summaries were written after the drop, through what was opened before it
+	grep -q '"dst":"198.18.0.10","sport":[0-9]*,"dport":80' "$OUT/priv-cap.jsonl" || { echo "no flow to :80"; return 1; }
+	[ "$(sqlite3 "$OUT/priv-cap.db" "SELECT count(*) FROM flow_hour WHERE host = '198.18.0.10' OR peer = '198.18.0.10'")" -gt 0 ] ||
+		{ echo "no hourly summary in the store"; return 1; }
+	return $r
+}
+check live_capture_runs_unprivileged_under_seccomp t_privsep_capture
+
+t_privsep_collect() {
+	# a port below 1024: bound as root, then dropped
+	env -u SUDO_UID -u SUDO_GID ip netns exec "$P-scan" "$D" collect --listen 198.18.0.1:999 --db "$OUT/priv-col.db" \
+		-oJ "$OUT/priv-col.jsonl" -q >/dev/null 2>"$OUT/priv-col.err" &
+	local pid=$! r=0
+	dropped $pid || r=1
+	stop_dropped $pid || { cat "$OUT/priv-col.err"; return 1; }
+	[ "$(sqlite3 "$OUT/priv-col.db" "SELECT status FROM runs ORDER BY id DESC LIMIT 1")" = done ] || { echo "run not done"; return 1; }
+	return $r
+}
+check collector_runs_unprivileged_under_seccomp t_privsep_collect
+
+t_privsep_outputs() {
+	# root without SUDO_UID, store and outputs in a folder only root may enter: the store's
+	# WAL and the outputs' temporary files are opened before the drop, the renames done by the monitor
+	local dir="$OUT/rootonly"
+	mkdir -m 0700 "$dir" || return 1
+	echo stale >"$dir/scan.jsonl"
+	env -u SUDO_UID -u SUDO_GID ip netns exec "$P-scan" "$D" scan 198.18.0.10-11 -p 21,22,80 -sV -v \
+		--db "$dir/db/dormant.db" -oJ "$dir/scan.jsonl" -oX "$dir/scan.xml" --csv "$dir/scan.csv" \
+		>"$dir/out" 2>"$dir/err" || { tail -3 "$dir/err"; return 1; }
+	local who
+	who=$(sed -n 's/.*scan: running as \([^ ]*\) (uid \([0-9]*\).*/\1 \2/p' "$dir/err")
+	[ -n "$who" ] && [ "${who#* }" != 0 ] || { echo "no drop to an unprivileged user: ${who:-none}"; return 1; }
+	xmllint --noout "$dir/scan.xml" || return 1
+	python3 - "$dir/scan.jsonl" <<'PY' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+ports = {(r["ip"], r["port"]) for r in recs if r["type"] == "port" and r["state"] == "open"}
+assert {("198.18.0.10", 80), ("198.18.0.11", 21), ("198.18.0.11", 22)} <= ports, ports
+assert any(r["type"] == "service" for r in recs) and recs[-1]["type"] == "run", recs[-1]
+PY
+	head -1 "$dir/scan.csv" | grep -q '^rank,severity,rule,' || { echo "csv incomplete"; return 1; }
+	[ -z "$(find "$dir" -name '*.dormant-*')" ] || { echo "temporary files left: $(find "$dir" -name '*.dormant-*')"; return 1; }
+	[ "$(stat -c %a "$dir/scan.jsonl")" = 600 ] || { echo "scan.jsonl mode $(stat -c %a "$dir/scan.jsonl")"; return 1; }
+	# the run and its ports reached the store (through the WAL opened before the drop)
+	[ "$(sqlite3 "$dir/db/dormant.db" "SELECT status FROM runs ORDER BY id DESC LIMIT 1")" = done ] || return 1
+	[ "$(sqlite3 "$dir/db/dormant.db" "SELECT count(*) FROM port_obs WHERE state = 'open'")" -ge 3 ] || return 1
+	# and the next run, as root again, opens it as usual
+	"$D" report --db "$dir/db/dormant.db" --format text >/dev/null || return 1
+	# through sudo: the invoking user's uid is used, and the outputs are theirs
+	SUDO_UID=65534 SUDO_GID=65534 SUDO_USER=invoker ip netns exec "$P-scan" "$D" scan 198.18.0.10 -p 80 -v \
+		--db "$dir/db/dormant.db" -oJ "$dir/sudo.jsonl" >/dev/null 2>"$dir/sudo.err" || { tail -3 "$dir/sudo.err"; return 1; }
+	grep -q 'running as invoker (uid 65534, from SUDO_UID)' "$dir/sudo.err" || { tail -3 "$dir/sudo.err"; return 1; }
+	[ "$(stat -c %u:%a "$dir/sudo.jsonl")" = 65534:600 ] || { echo "sudo.jsonl: $(stat -c %u:%a "$dir/sudo.jsonl")"; return 1; }
+	grep -q '"type":"run"' "$dir/sudo.jsonl"
+}
+check outputs_and_store_written_after_drop_to_nobody t_privsep_outputs
+
 t_hostile_peers() {
 	local t0 t1
 	t0=$(date +%s)

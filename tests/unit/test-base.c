@@ -271,10 +271,18 @@ static void safe_write_replaces_on_commit_only(void)
 	rm_dir(dir);
 }
 
-static int refusing_renamer(void *ctx, int dirfd UNUSED, const char *tmp UNUSED, const char *final UNUSED)
+/* A monitor that refuses to rename but removes: the temporary file goes
+ * through the hooks both ways, named by its path. */
+static int refusing_rename(void *ctx, const char *tmp, const char *final)
 {
 	++*(int *)ctx;
-	return -EPERM;
+	return strstr(final, "/map") && strstr(tmp, "/.map.") ? -EPERM : -EINVAL;
+}
+
+static int counting_unlink(void *ctx, const char *tmp)
+{
+	*(int *)ctx += 10;
+	return unlink(tmp) < 0 ? -errno : 0;
 }
 
 static void safe_write_renamer_hook(void)
@@ -283,14 +291,14 @@ static void safe_write_renamer_hook(void)
 	char path[300];
 	snprintf(path, sizeof(path), "%s/map", dir);
 	int calls = 0;
-	out_set_renamer(refusing_renamer, &calls);
+	out_set_hooks(&(struct out_hooks){ refusing_rename, counting_unlink, &calls });
 	struct out_file o;
 	struct dm_err e = { "" };
 	CHECK_INT(out_open(&o, path, "--resume", OUT_PRIVATE, &e), 0);
 	fputs("x", o.f);
 	CHECK_INT(out_commit(&o, &e), -EPERM);
-	out_set_renamer(NULL, NULL);
-	CHECK_INT(calls, 1);
+	out_set_hooks(NULL);
+	CHECK_INT(calls, 11);
 	CHECK(strstr(e.msg, "--resume ") == e.msg);
 	CHECK_INT(count_entries(dir), 0); /* the temporary file is removed on failure */
 	rm_dir(dir);
