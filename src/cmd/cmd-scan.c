@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/privmon.h"
 #include "base/privsep.h"
+#include "base/redact.h"
 #include "base/sandbox.h"
 #include "base/timeutil.h"
 #include "analyze/vulnerable.h"
@@ -20,6 +21,7 @@
 #include "model/rundiff.h"
 #include "report/report-diff.h"
 #include "report/report.h"
+#include "report/report-untag.h"
 #include "net/oui.h"
 #include "probe/services.h"
 #include "scan/scan.h"
@@ -37,7 +39,7 @@ enum {
 	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
 	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_SERVICES, O_FPDIR,
 	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
-	O_LEASES, O_CSV, O_USER, O_CHECKCREDS, O_CREDDB, O_BUDGET, O_HOSTBUDGET, O_LDELAY, O_LTIMEOUT, O_LPARALLEL,
+	O_LEASES, O_CSV, O_USER, O_CHECKCREDS, O_CREDDB, O_BUDGET, O_HOSTBUDGET, O_LDELAY, O_LTIMEOUT, O_LPARALLEL, O_REDACT,
 };
 
 static const struct opt scan_opts[] = {
@@ -92,6 +94,7 @@ static const struct opt scan_opts[] = {
 	{ "--login-parallel", O_LPARALLEL, true, "N", "credential checks: hosts checked at once (default 16)" },
 	{ "--csv", O_CSV, true, "FILE", "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--redact", O_REDACT, true, "MODE", "secrets in every output: tag (first character, length, the store's keyed tag) or full (length only); default tag, full for --html and --csv" },
 	{ "--user", O_USER, true, "NAME", "run as NAME once the raw sockets, store and outputs are open "
 					  "(default: SUDO_UID's user, else dormant, else nobody)" },
 	{ "--keep-privileges", O_NODROP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
@@ -119,6 +122,7 @@ struct scan_args {
 	struct audit_join join;
 	bool join_given;
 	struct privsep_opts priv;
+	int redact; /* REDACT_DEFAULT: each output its own default */
 };
 
 /* Ctrl-C or kill: say what became of the run, then die of the signal as
@@ -231,6 +235,9 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_HTML: a->html = arg; return 0;
 	case O_CSV: a->csv = arg; return 0;
 	case O_DB: a->db = arg; return 0;
+	case O_REDACT:
+		if ((a->redact = redact_mode_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
+		return 0;
 	case O_NODROP: a->priv.keep = true; return 0;
 	case O_USER: a->priv.user = arg; return 0;
 	case O_SERVICES: a->services = true; return 0;
@@ -328,7 +335,8 @@ static struct service_target *open_tcp(const struct resultset *rs, size_t *ret_n
 struct pending_out {
 	const char *path, *opt;
 	int (*fn)(FILE *, const struct resultset *, const struct report_meta *);
-	bool plain; /* hosts and ports only: may be shared (0644) in a plain scan */
+	bool plain;  /* hosts and ports only: may be shared (0644) in a plain scan */
+	bool shared; /* made to be shared (HTML, CSV): secrets without their tags unless --redact tag */
 	struct out_file o;
 };
 
@@ -356,12 +364,15 @@ static void outputs_discard(struct pending_out *v, size_t n)
 	for (size_t i = 0; i < n; i++) out_discard(&v[i].o);
 }
 
-static int write_outputs(struct pending_out *v, size_t n, const struct resultset *rs, const struct report_meta *m,
-			 struct dm_err *e)
+static int write_outputs(struct pending_out *v, size_t n, int redact, struct resultset *rs,
+			 const struct report_meta *m, struct findings *fs, struct rundiff *changes, struct dm_err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].o.f) continue;
+		struct untag_undo u = { 0 };
+		if (!redact && v[i].shared) report_untag(rs, fs, changes, &u);
 		int r = v[i].fn(v[i].o.f, rs, m);
+		report_untag_undo(&u);
 		if (r < 0) {
 			out_discard(&v[i].o);
 			return dm_fail(e, r, "%s %s: %s", v[i].opt, v[i].path, dm_strerror(r));
@@ -422,8 +433,8 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	struct privmon mon = { .fd = -1 };
 	struct pending_out outs[] = { { .opt = "-oJ", .fn = report_jsonl, .plain = true },
 				      { .opt = "-oX", .fn = report_nmap_xml, .plain = true },
-				      { .opt = "-oN", .fn = report_text, .plain = true }, { .opt = "--html", .fn = report_html },
-				      { .opt = "--csv", .fn = report_csv } };
+				      { .opt = "-oN", .fn = report_text, .plain = true }, { .opt = "--html", .fn = report_html, .shared = true },
+				      { .opt = "--csv", .fn = report_csv, .shared = true } };
 	for (int i = 0; i < argc; i++) buf_printf(&a.cmdline, "%s%s", i ? " " : "", argv[i]);
 
 	if ((r = opts_parse(argc, argv, scan_opts, ARRAY_SIZE(scan_opts), on_opt, &a, &e)) < 0) goto fail;
@@ -481,6 +492,7 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
+	redact_set_key(store_redact_key(st)); /* before anything is redacted: SNMP communities, logins */
 	bool identify = (a.services || audit || creds) && !a.no_services;
 	if (identify) {
 		if ((r = fp_set_load_dir(&fps, DORMANT_DATADIR "/fingerprints", &e)) < 0) goto fail;
@@ -590,7 +602,16 @@ static int run_scan(int argc, char **argv, bool audit, bool creds)
 	if (sum.unreachable)
 		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", name,
 			 (unsigned long long)sum.unreachable);
-	if ((r = write_outputs(outs, ARRAY_SIZE(outs), &rs, &m, &e)) < 0) goto fail;
+	if (a.redact == REDACT_FULL) {
+		/* the store keeps the tags (a later report may show them); no output does */
+		report_untag(&rs, &fs, &changes, NULL);
+		for (size_t i = 0; i < a.cs.results.n; i++) {
+			redact_untag(a.cs.results.v[i].pass_shown);
+			redact_untag(a.cs.results.v[i].identity);
+			redact_untag(a.cs.results.v[i].detail);
+		}
+	}
+	if ((r = write_outputs(outs, ARRAY_SIZE(outs), a.redact, &rs, &m, &fs, &changes, &e)) < 0) goto fail;
 	stage_mark(&clock, "outputs");
 	char stages[512];
 	stage_format(&clock, stages, sizeof(stages));
