@@ -28,12 +28,15 @@ void privmon_allow(struct privmon *m, const char *from, const char *to)
 static void confine(void)
 {
 	cap_value_t keep = CAP_DAC_OVERRIDE;
-	for (cap_value_t cap = 0; cap < cap_max_bits(); cap++)
+	/* run by an unprivileged user (`flows FILE`): nothing to shed, the
+	 * renames are done with that user's own rights */
+	bool root = geteuid() == 0;
+	for (cap_value_t cap = 0; root && cap < cap_max_bits(); cap++)
 		if (cap != keep && CAP_IS_SUPPORTED(cap) && cap_get_bound(cap) > 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			_exit(1);
 	cap_t c = cap_init();
 	if (!c || cap_set_flag(c, CAP_PERMITTED, 1, &keep, CAP_SET) < 0 || cap_set_flag(c, CAP_EFFECTIVE, 1, &keep, CAP_SET) < 0 ||
-	    cap_set_proc(c) < 0)
+	    (cap_set_proc(c) < 0 && root))
 		_exit(1);
 	cap_free(c);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) _exit(1);

@@ -222,7 +222,11 @@ int cmd_flows(int argc, char **argv)
 	} else {
 		/* Files are opened one by one by name, so the uid stays; the
 		 * parsers run under the allow-list that opens for reading only. */
-		if (plan.drop && (r = sandbox_apply(SANDBOX_PARSE_READ, SANDBOX_FDS_NONE, &e)) < 0) goto fail;
+		/* -oJ's temporary file is renamed by the monitor: rename is no call of the allow-list */
+		if (plan.drop && ((r = privmon_start(&mon, &e)) < 0 ||
+				  (r = sandbox_apply(SANDBOX_PARSE_READ, (struct sandbox_fds){ .recv_only = -1, .send_ok = mon.fd },
+						     &e)) < 0))
+			goto fail;
 		for (int i = 0; i < a.n_files; i++) {
 			o.file = a.files[i];
 			if (traffic_file_is_zeek(a.files[i])) {

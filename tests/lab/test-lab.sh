@@ -381,10 +381,10 @@ t_privsep_scan() {
 		--db "$OUT/priv-scan.db" -oJ "$OUT/priv-scan.jsonl" >/dev/null 2>"$OUT/priv-scan.err" &
 	local pid=$! r=0
 	dropped $pid || r=1
-	ls "$OUT"/priv-scan.jsonl.dormant-* >/dev/null 2>&1 || { echo "no temporary output while running"; r=1; }
+	ls "$OUT"/.priv-scan.jsonl.* >/dev/null 2>&1 || { echo "no temporary output while running"; r=1; }
 	stop_dropped $pid
 	# interrupted: the rename monitor removes the temporary output, no partial file is left
-	for _ in $(seq 1 20); do ls "$OUT"/priv-scan.jsonl* >/dev/null 2>&1 || break; sleep 0.1; done
+	for _ in $(seq 1 20); do ls "$OUT"/priv-scan.jsonl "$OUT"/.priv-scan.jsonl.* >/dev/null 2>&1 || break; sleep 0.1; done
 	if ls "$OUT"/priv-scan.jsonl* 2>/dev/null; then echo "output left by an interrupted scan"; r=1; fi
 	return $r
 }
@@ -451,7 +451,8 @@ PY
 	SUDO_UID=65534 SUDO_GID=65534 SUDO_USER=invoker ip netns exec "$P-scan" "$D" scan 198.18.0.10 -p 80 -v \
 		--db "$dir/db/dormant.db" -oJ "$dir/sudo.jsonl" >/dev/null 2>"$dir/sudo.err" || { tail -3 "$dir/sudo.err"; return 1; }
 	grep -q 'running as invoker (uid 65534, from SUDO_UID)' "$dir/sudo.err" || { tail -3 "$dir/sudo.err"; return 1; }
-	[ "$(stat -c %u:%a "$dir/sudo.jsonl")" = 65534:600 ] || { echo "sudo.jsonl: $(stat -c %u:%a "$dir/sudo.jsonl")"; return 1; }
+	# a plain scan's -oJ holds hosts and ports: 0644, like nmap's
+	[ "$(stat -c %u:%a "$dir/sudo.jsonl")" = 65534:644 ] || { echo "sudo.jsonl: $(stat -c %u:%a "$dir/sudo.jsonl")"; return 1; }
 	grep -q '"type":"run"' "$dir/sudo.jsonl"
 }
 check outputs_and_store_written_after_drop_to_nobody t_privsep_outputs
