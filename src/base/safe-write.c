@@ -109,6 +109,7 @@ int out_commit(struct out_file *o, struct dm_err *e)
 	if (!o->path || !o->f) return 0;
 	if (o->is_stdout) {
 		int r = fflush(stdout) != 0 || ferror(stdout) ? -(errno ? errno : EIO) : 0;
+		if (r == -EPIPE) r = 0; /* the reader has gone (| head): not an error, as main() says at exit */
 		if (r < 0) dm_fail(e, r, "%s: standard output: %s", o->what, strerror(-r));
 		out_release(o);
 		return r;
