@@ -5,7 +5,7 @@
  * at the end (SIGINT, SIGTERM, or --idle-exit after a quiet spell). */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
-#include "cmd/traffic-job.h"
+#include "cmd/traffic-opts.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "flow/netflow.h"
@@ -222,7 +222,7 @@ int cmd_collect(int argc, char **argv)
 		}
 	}
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
-	code = traffic_job_report(&job, o.f, NULL);
+	code = traffic_job_report(&job, o.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
 	if (o.f == stdout) fflush(stdout);
 	o.f = NULL;

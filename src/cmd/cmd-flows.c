@@ -8,7 +8,7 @@
 #include "base/timeutil.h"
 #include "flow/capture.h"
 #include "flow/zeek.h"
-#include "cmd/traffic-job.h"
+#include "cmd/traffic-opts.h"
 #include "model/finding.h"
 #include "report/report.h"
 #include <errno.h>
@@ -202,7 +202,7 @@ int cmd_flows(int argc, char **argv)
 	double el = now_mono() - o.t0, t_rules = now_mono();
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
 	t_rules = now_mono() - t_rules;
-	code = traffic_job_report(&job, o.f, NULL);
+	code = traffic_job_report(&job, o.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	if (o.f && o.f != stdout && fclose(o.f) != 0 && !o.err) o.err = errno;
 	if (o.f == stdout) fflush(stdout);
 	o.f = NULL;

@@ -8,7 +8,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "analyze/assets.h"
-#include "cmd/run-changes.h"
+#include "pipeline/run-changes.h"
 #include "model/risk.h"
 #include "report/report.h"
 #include "store/store.h"
