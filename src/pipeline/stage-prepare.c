@@ -93,7 +93,7 @@ void prepared_release(struct prepared *p)
 	cred_db_release(&p->cdb);
 	fp_set_release(&p->fps);
 	struct dm_err e = { "" };
-	outputs_close(&p->outs, &e);
+	outputs_close(&p->outs, false, &e); /* still open: the report stage did not run or failed */
 	store_close(p->st);
 	free(p->dbpath);
 	*p = (struct prepared){ 0 };

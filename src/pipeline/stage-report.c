@@ -7,6 +7,7 @@
 #include "report/report-diff.h"
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 static int (*const writers[5])(FILE *, const struct resultset *, const struct report_meta *) = {
 	report_jsonl, report_nmap_xml, report_text, report_html, report_csv,
@@ -30,7 +31,7 @@ int outputs_open(const struct output_paths *paths, struct outputs *out, struct d
 	return 0;
 }
 
-int outputs_close(struct outputs *o, struct dm_err *e)
+int outputs_close(struct outputs *o, bool keep, struct dm_err *e)
 {
 	int r = 0;
 	for (size_t i = 0; i < 5; i++) {
@@ -39,6 +40,7 @@ int outputs_close(struct outputs *o, struct dm_err *e)
 		int err = 0;
 		if (of->f == stdout) err = fflush(stdout) != 0 ? errno : 0;
 		else if (fclose(of->f) != 0) err = errno;
+		if (!keep && of->f != stdout) unlink(of->path); /* a failed run leaves no partial report */
 		of->f = NULL;
 		if (err && r == 0) r = dm_fail(e, -err, "%s %s: %s", of->opt, of->path, strerror(err));
 	}
@@ -69,7 +71,7 @@ int stage_report(const struct report_in *in, struct dm_err *e)
 		if (of->f == stdout) fflush(stdout);
 		if (r < 0) return dm_fail(e, r, "%s %s: %s", of->opt, of->path, strerror(-r));
 	}
-	int r = outputs_close(in->outs, e);
+	int r = outputs_close(in->outs, true, e);
 	if (r < 0) return r;
 	if (in->table && !in->outs->stdout_taken) print_table(in);
 	return 0;

@@ -26,8 +26,9 @@ struct outputs {
 };
 /* Opens every output of paths (the one place output files are opened). */
 int outputs_open(const struct output_paths *paths, struct outputs *out, struct dm_err *e);
-/* Closes them; the first write or close error into e (the one place they are closed). */
-int outputs_close(struct outputs *o, struct dm_err *e);
+/* Closes them (the one place they are closed): the first write or close
+ * error into e; without keep (the run failed) the files are removed. */
+int outputs_close(struct outputs *o, bool keep, struct dm_err *e);
 
 struct report_in {
 	struct outputs *outs;
