@@ -156,7 +156,7 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 		if (timed(&p, s) && (s != STAGE_CREDENTIALS || p.creds_ran)) stage_mark(&ret->clock, pipeline_stage_name(s));
 	}
 	if (r < 0 && ret->run && !p.saved) store_run_finish(p.prep.st, ret->run, "failed", now_real());
-	if (cfg->on_stage) cfg->on_stage(cfg->on_stage_ctx, STAGE_COUNT, ret->run);
+	if (r == 0 && cfg->on_stage) cfg->on_stage(cfg->on_stage_ctx, STAGE_COUNT, ret->run);
 	char stages[512];
 	stage_format(&ret->clock, stages, sizeof(stages));
 	if (r == 0) log_debug("%s: stages (wall, peak memory so far): %s", cfg->kind, stages);

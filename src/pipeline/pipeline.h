@@ -81,8 +81,8 @@ struct pipeline_config {
 	/* Called when the scanner's pass ends (scan.progress drew its last line). NULL: none. */
 	void (*progress_end)(void *ctx);
 	/* Called before each stage that runs (run: 0 before the run is begun), and
-	 * once with STAGE_COUNT when the pipeline is done; for the command's
-	 * progress line and its interrupt message. NULL: none. */
+	 * once with STAGE_COUNT when every stage succeeded; for the command's
+	 * interrupt message. NULL: none. */
 	void (*on_stage)(void *ctx, enum pipeline_stage next, int64_t run);
 	void *on_stage_ctx;
 };

@@ -22,6 +22,10 @@ int outputs_open(const struct output_paths *paths, struct outputs *out, struct d
 		out->v[i] = (struct output_file){ p[i], opt[i], NULL };
 		if (!p[i]) continue;
 		if (!strcmp(p[i], "-")) {
+			for (size_t k = 0; k < i; k++)
+				if (p[k] && !strcmp(p[k], "-"))
+					return dm_fail(e, DM_EINPUT, "%s - and %s -: only one output can go to standard output",
+						       opt[k], opt[i]);
 			out->v[i].f = stdout;
 			out->stdout_taken = true;
 		} else if (!(out->v[i].f = fopen(p[i], "w"))) {

@@ -686,19 +686,23 @@ check shard_takes_digits_only t_shard_negative
 
 # --- any output to - keeps the text table off stdout ---
 t_csv_stdout() {
-	socat TCP-LISTEN:18951,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
+	socat TCP-LISTEN:18971,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
 	sleep 0.3
-	"$D" scan 127.0.0.1 -p 18950-18952 --db "$OUT/csv.db" --csv - >"$OUT/csv.out" 2>"$OUT/csv.err"
+	"$D" scan 127.0.0.1 -p 18970-18972 --db "$OUT/csv.db" --csv - >"$OUT/csv.out" 2>"$OUT/csv.err"
 	local r=$?
 	kill "$s"
+	wait "$s" 2>/dev/null
 	[ $r = 0 ] || { cat "$OUT/csv.err"; return 1; }
 	python3 - "$OUT/csv.out" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 assert rows and all(len(r) == len(rows[0]) for r in rows), rows
-assert sum("18951" in r for r in rows[1:]) == 1, rows
+assert sum("18971" in r for r in rows[1:]) == 1, rows
 PY
+	# two outputs on stdout would interleave too: refused before the scan
+	"$D" scan 127.0.0.1 -p 18970 --db "$OUT/csv.db" --csv - -oJ - >"$OUT/csv2.out" 2>"$OUT/csv.err"
+	[ $? = 2 ] && [ ! -s "$OUT/csv2.out" ] && grep -q 'only one output can go to standard output' "$OUT/csv.err"
 }
 check csv_to_stdout_without_the_table t_csv_stdout
 
