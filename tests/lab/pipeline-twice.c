@@ -4,7 +4,8 @@
  * runs the audit's stages over TARGET x PORTS (and the UDP defaults) into the store DB twice,
  * writing OUT.1.jsonl and OUT.2.jsonl; test-lab.sh compares them with two
  * `dormant audit` runs. It checks between the runs that each timed every
- * stage it ran and that the second run got the next run id. Privileges are
+ * stage it ran and that the second run got the next run id; then runs the
+ * discover stage alone, which must find the audit's hosts and no port. Privileges are
  * kept: the scanner drops them after its raw sockets are open, and a service
  * must keep (or hand over) its sockets to scan raw a second time. */
 #include "base/log.h"
@@ -14,7 +15,34 @@
 #include <stdio.h>
 #include <string.h>
 
-static int audit_once(struct targets *t, struct portlist *pl, const char *db, const char *out, int64_t *ret_run)
+/* The hourly discovery of the service: the discover stage alone (with
+ * enrich and save), into the same store; it must find the audit's hosts. */
+static int discover_once(struct targets *t, struct portlist *pl, const char *db, size_t want_hosts)
+{
+	struct pipeline_config cfg = {
+		.kind = "discover", .cmdline = "pipeline-twice", .db = db, .targets = t, .ports = pl,
+		.stages = STAGE_BIT(STAGE_DISCOVER) | STAGE_BIT(STAGE_ENRICH) | STAGE_BIT(STAGE_SAVE),
+		.scan = { .rate = 20000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
+			  .max_inflight = 1024, .shards = 1, .drop_privileges = false },
+	};
+	struct pipeline_result res;
+	struct dm_err e = { "" };
+	int r = pipeline_run(&cfg, &res, &e);
+	size_t ports = 0;
+	for (size_t i = 0; r == 0 && i < res.rs.n_hosts; i++) ports += res.rs.hosts[i].n_ports;
+	if (r < 0) fprintf(stderr, "pipeline-twice: discovery: %s\n", e.msg);
+	else if (res.rs.n_hosts != want_hosts || ports || res.clock.n != 4)
+		fprintf(stderr, "pipeline-twice: discovery found %zu hosts (the audit %zu), %zu ports, %zu stages timed\n",
+			res.rs.n_hosts, want_hosts, ports, res.clock.n);
+	else
+		printf("discovery run %lld: %zu hosts\n", (long long)res.run, res.rs.n_hosts);
+	int bad = r < 0 || res.rs.n_hosts != want_hosts || ports || res.clock.n != 4;
+	pipeline_result_release(&res);
+	return bad;
+}
+
+static int audit_once(struct targets *t, struct portlist *pl, const char *db, const char *out, int64_t *ret_run,
+		      size_t *ret_hosts)
 {
 	struct pipeline_config cfg = {
 		.kind = "audit", .cmdline = "pipeline-twice", .stages = STAGES_AUDIT, .db = db, .targets = t, .ports = pl,
@@ -37,6 +65,7 @@ static int audit_once(struct targets *t, struct portlist *pl, const char *db, co
 	int bad = res.clock.n != 9 || strcmp(res.clock.v[0].name, "prepare") || strcmp(res.clock.v[8].name, "report");
 	if (bad) fprintf(stderr, "pipeline-twice: the stage clock holds %zu stages: %s\n", res.clock.n, stages);
 	*ret_run = res.run;
+	*ret_hosts = res.rs.n_hosts;
 	pipeline_result_release(&res);
 	return bad;
 }
@@ -65,11 +94,13 @@ int main(int argc, char **argv)
 	}
 	char out[2][4096];
 	int64_t run[2] = { 0, 0 };
+	size_t hosts = 0;
 	int bad = 0;
 	for (int i = 0; i < 2 && !bad; i++) {
 		snprintf(out[i], sizeof(out[i]), "%s.%d.jsonl", argv[2], i + 1);
-		bad = audit_once(&t, &pl, argv[1], out[i], &run[i]);
+		bad = audit_once(&t, &pl, argv[1], out[i], &run[i], &hosts);
 	}
+	if (!bad) bad = discover_once(&t, &pl, argv[1], hosts);
 	if (!bad && run[1] != run[0] + 1) {
 		fprintf(stderr, "pipeline-twice: runs %lld then %lld\n", (long long)run[0], (long long)run[1]);
 		bad = 1;
