@@ -1,6 +1,7 @@
-/* What `dormant scan`, `audit` and `creds` share: the option table, the
- * parsed arguments (a pipeline configuration and what the command checks),
- * and the run of the pipeline with its exit code. */
+/* What `dormant scan`, `audit` and `creds` share: the option table and its
+ * parser (scan-opts.c), the parsed arguments (a pipeline configuration and
+ * what the command checks), the checks and the run of the pipeline with its
+ * exit code (scan-run.c). */
 #pragma once
 #include "base/buf.h"
 #include "cmd/opts.h"
