@@ -5,9 +5,10 @@
 #include "pipeline/stages.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include <malloc.h>
 
 static const char *const stage_names[STAGE_COUNT] = {
-	"prepare", "discover", "scan", "identify", "enrich", "vulns", "credentials", "traffic", "join", "save", "report",
+	"prepare", "traffic", "discover", "scan", "identify", "enrich", "vulns", "credentials", "join", "save", "report",
 };
 
 const char *pipeline_stage_name(enum pipeline_stage s) { return s < STAGE_COUNT ? stage_names[s] : "done"; }
@@ -54,8 +55,22 @@ static int run_scanner(struct pipeline *p, struct dm_err *e)
 	return 0;
 }
 
+/* The traffic findings join the run's list after the scan's and before
+ * the join rules' (the order the ranking and the reports have always had). */
+static void take_traffic_findings(struct pipeline *p)
+{
+	struct findings *found = &p->traffic.found;
+	for (size_t i = 0; i < found->n; i++) {
+		findings_add(&p->res->fs, &found->v[i]);
+		found->v[i].evidence = found->v[i].remediation = found->v[i].path = NULL;
+	}
+	if (found->n) p->res->analysed = true;
+	findings_release(found);
+}
+
 static int run_join(struct pipeline *p, struct dm_err *e)
 {
+	take_traffic_findings(p);
 	struct join_in in = { .st = p->prep.st, .inputs = &p->prep.ji, .rs = &p->res->rs, .targets = p->cfg->targets,
 			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets), .fs = &p->res->fs };
 	return stage_join(&in, &p->join, e);
@@ -119,11 +134,12 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 		return 0;
 	}
 	case STAGE_TRAFFIC: {
-		struct traffic_in in = { p->prep.st, p->prep.dbpath, res->run, &c->join, &res->fs };
+		struct traffic_in in = { p->prep.st, p->prep.dbpath, res->run, &c->join };
 		return stage_traffic(&in, &p->traffic, e);
 	}
 	case STAGE_JOIN: res->analysed = true; return run_join(p, e);
 	case STAGE_SAVE: {
+		take_traffic_findings(p); /* when no join ran */
 		struct save_in in = { p->prep.st, p->prep.dbpath, c->kind, res->run, &res->rs,
 				      res->analysed ? &res->fs : NULL, c->changes };
 		int r = stage_save(&in, &p->save, e);
@@ -153,6 +169,10 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 		if (s != STAGE_PREPARE && !selected(&p, s)) continue;
 		if (cfg->on_stage) cfg->on_stage(cfg->on_stage_ctx, s, ret->run);
 		r = run_stage(&p, s, e);
+		/* What a stage freed goes back to the kernel before the next one: the
+		 * probes' many small buffers would otherwise stay resident under the
+		 * traffic stage's flows, and the service runs stage after stage. */
+		malloc_trim(0);
 		if (timed(&p, s) && (s != STAGE_CREDENTIALS || p.creds_ran)) stage_mark(&ret->clock, pipeline_stage_name(s));
 	}
 	if (r < 0 && ret->run && !p.saved) store_run_finish(p.prep.st, ret->run, "failed", now_real());
@@ -161,6 +181,7 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 	stage_format(&ret->clock, stages, sizeof(stages));
 	if (r == 0) log_debug("%s: stages (wall, peak memory so far): %s", cfg->kind, stages);
 	rundiff_release(&p.save.changes);
+	findings_release(&p.traffic.found);
 	join_out_release(&p.join);
 	cred_stage_release(&p.creds);
 	prepared_release(&p.prep);

@@ -1,7 +1,7 @@
 /* The traffic stage of an audit: the flow files read into a traffic job
  * inside the audit's run (summarised into the store, the traffic rules
- * run), its findings added to the audit's, the profile kept for the HTML
- * report; the flows themselves are freed before the join. */
+ * run); its findings and the profile for the HTML report are kept, the
+ * flows themselves are freed before the scanner starts. */
 #include "pipeline/stages.h"
 #include "pipeline/traffic-job.h"
 #include "base/log.h"
@@ -23,13 +23,10 @@ int stage_traffic(const struct traffic_in *in, struct traffic_out *out, struct d
 	if (r == 0) r = traffic_job_finish(&job, e);
 	if (r == 0) {
 		out->flows = job.flows.n;
-		out->findings = job.found.n;
 		log_info("audit: %zu flows from %zu file%s summarised, %zu traffic findings (%.2f s)", job.flows.n,
 			 f->n_flows, f->n_flows == 1 ? "" : "s", job.found.n, now_mono() - t0);
-		for (size_t i = 0; i < job.found.n; i++) { /* the findings move to the audit's list */
-			findings_add(in->fs, &job.found.v[i]);
-			job.found.v[i].evidence = job.found.v[i].remediation = NULL;
-		}
+		out->found = job.found; /* the findings move out of the job */
+		job.found = (struct findings){ 0 };
 		flowset_profile(&job.flows, &job.cfg, &out->profile);
 	}
 	traffic_job_release(&job);

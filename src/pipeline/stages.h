@@ -137,10 +137,10 @@ struct traffic_in {
 	const char *dbpath;
 	int64_t run;
 	const struct join_files *files; /* --flows, --config, --geoip */
-	struct findings *fs;            /* the traffic findings are added to it */
 };
 struct traffic_out {
-	size_t flows, findings;
+	struct findings found;          /* the traffic rules' findings, ranked */
+	size_t flows;
 	uint64_t damaged;               /* records skipped in the flow files */
 	struct traffic_profile profile; /* bytes by hour, countries: for the HTML report */
 };

@@ -61,7 +61,7 @@ static int audit_once(struct targets *t, struct portlist *pl, const char *db, co
 	char stages[512];
 	stage_format(&res.clock, stages, sizeof(stages));
 	printf("run %lld: %zu hosts, %zu findings; %s\n", (long long)res.run, res.rs.n_hosts, res.fs.n, stages);
-	/* prepare, scan, identify, enrich, vulns, traffic, join, save, report: discover is timed as scan */
+	/* prepare, traffic, scan, identify, enrich, vulns, join, save, report: discover is timed as scan */
 	int bad = res.clock.n != 9 || strcmp(res.clock.v[0].name, "prepare") || strcmp(res.clock.v[8].name, "report");
 	if (bad) fprintf(stderr, "pipeline-twice: the stage clock holds %zu stages: %s\n", res.clock.n, stages);
 	*ret_run = res.run;
