@@ -169,9 +169,9 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 		if (s != STAGE_PREPARE && !selected(&p, s)) continue;
 		if (cfg->on_stage) cfg->on_stage(cfg->on_stage_ctx, s, ret->run);
 		r = run_stage(&p, s, e);
-		/* What a stage freed goes back to the kernel before the next one: the
-		 * probes' many small buffers would otherwise stay resident under the
-		 * traffic stage's flows, and the service runs stage after stage. */
+		/* What a stage freed (the flows, the probes' many small buffers) goes
+		 * back to the kernel before the next one, which a service running
+		 * stage after stage for days needs as much as the audit's peak. */
 		malloc_trim(0);
 		if (timed(&p, s) && (s != STAGE_CREDENTIALS || p.creds_ran)) stage_mark(&ret->clock, pipeline_stage_name(s));
 	}
