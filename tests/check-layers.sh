@@ -16,7 +16,8 @@ declare -A allowed=(
 	[flow]="base net model flow"
 	[creds]="base net model creds"
 	[analyze]="base net model vuln store analyze"
-	[cmd]="base net model scan probe vuln flow creds store analyze report cmd"
+	[pipeline]="base net model scan probe vuln flow creds store analyze report pipeline"
+	[cmd]="base net model scan probe vuln flow creds store analyze report pipeline cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

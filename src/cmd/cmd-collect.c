@@ -5,7 +5,7 @@
  * at the end (SIGINT, SIGTERM, or --idle-exit after a quiet spell). */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
-#include "cmd/traffic-job.h"
+#include "cmd/traffic-opts.h"
 #include "base/safe-write.h"
 #include "base/log.h"
 #include "base/privmon.h"
@@ -244,7 +244,7 @@ int cmd_collect(int argc, char **argv)
 		}
 	}
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
-	code = traffic_job_report(&job, o.f, NULL);
+	code = traffic_job_report(&job, o.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	o.f = NULL;
 	if (!o.err && (r = out_commit(&of, &e)) < 0) goto fail;
 	if (log_level >= LOG_INFO) print_counters(d, drops, now_mono() - t0);

@@ -12,7 +12,8 @@
 #include "base/timeutil.h"
 #include "flow/capture.h"
 #include "flow/zeek.h"
-#include "cmd/traffic-job.h"
+#include "cmd/traffic-opts.h"
+#include "pipeline/traffic-read.h"
 #include "model/finding.h"
 #include "report/report.h"
 #include <errno.h>
@@ -251,7 +252,7 @@ int cmd_flows(int argc, char **argv)
 	double el = now_mono() - o.t0, t_rules = now_mono();
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
 	t_rules = now_mono() - t_rules;
-	code = traffic_job_report(&job, o.f, NULL);
+	code = traffic_job_report(&job, o.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	o.f = NULL;
 	if (!o.err && (r = out_commit(&of, &e)) < 0) goto fail;
 	if (o.err) {
@@ -259,28 +260,9 @@ int cmd_flows(int argc, char **argv)
 		goto fail;
 	}
 	bool stdout_taken = a.oj && !strcmp(a.oj, "-");
-	if (log_level >= LOG_INFO && !stdout_taken && zeek_files) {
-		printf("%llu conn.log lines: %llu records, %llu damaged", (unsigned long long)zs.lines,
-		       (unsigned long long)zs.records, (unsigned long long)zs.damaged);
-		if ((int)zeek_files == a.n_files) /* the reading time is theirs alone */
-			printf(" in %.2f s, %.2f M lines/s", el, el > 0 ? (double)zs.lines / el / 1e6 : 0);
-		printf("\n");
-	}
-	if (log_level >= LOG_INFO && !stdout_taken && (int)zeek_files < a.n_files + (a.iface != NULL)) {
-		printf("%llu packets (%llu not IP, %llu damaged, %llu fragments) in %.2f s, %.2f Mpps\n",
-		       (unsigned long long)st.packets, (unsigned long long)st.not_ip, (unsigned long long)st.damaged,
-		       (unsigned long long)st.fragments, el, el > 0 ? (double)st.packets / el / 1e6 : 0);
-		printf("%llu flows: %llu tls, %llu ssh, %llu dns, %llu http, %llu other; ended %llu idle, %llu fin, %llu rst, "
-		       "%llu active timeout, %llu evicted\n",
-		       (unsigned long long)o.flows, (unsigned long long)o.by_app[0], (unsigned long long)o.by_app[1],
-		       (unsigned long long)o.by_app[2], (unsigned long long)o.by_app[3], (unsigned long long)o.by_app[4],
-		       (unsigned long long)fs.ended_idle, (unsigned long long)fs.ended_fin, (unsigned long long)fs.ended_rst,
-		       (unsigned long long)fs.ended_active, (unsigned long long)fs.evicted);
-		printf("peak %zu flows open; flow table %.1f MB (%.0f bytes per open flow at the peak)", fs.peak_active,
-		       table_bytes / 1e6, fs.peak_active ? (double)table_bytes / (double)fs.peak_active : 0);
-		if (fs.dns_bytes) printf(", DNS names %.1f MB", fs.dns_bytes / 1e6);
-		printf("\n");
-	}
+	struct traffic_read_summary sum = { &st, &zs, &fs, zeek_files, (unsigned)a.n_files + (a.iface != NULL), table_bytes,
+					    o.flows, o.by_app, el };
+	if (log_level >= LOG_INFO && !stdout_taken) traffic_read_print(stdout, &sum);
 	if (log_level >= LOG_INFO && !stdout_taken) {
 		printf("rules and hourly summaries: %.2f s (%s)\n", t_rules, a.t.no_analyze ? "summaries only" : "every rule");
 	}

@@ -10,7 +10,7 @@
 #include "base/redact.h"
 #include "base/timeutil.h"
 #include "analyze/assets.h"
-#include "cmd/run-changes.h"
+#include "pipeline/run-changes.h"
 #include "model/risk.h"
 #include "report/report.h"
 #include "report/report-untag.h"

@@ -695,6 +695,74 @@ PY
 }
 check audit_interrupted_store_consistent_then_resumed_or_clean t_audit_interrupted
 
+# --- a signal after the run was saved says so (not "saved no results") ---
+t_interrupt_after_save() {
+	# 400 open ports make a table larger than a 4 KiB pipe nobody reads: the
+	# scan is saved, then blocks writing the table; SIGTERM arrives there
+	python3 - "$D" "$OUT/after.db" <<'PY'
+import fcntl, os, signal, socket, sqlite3, subprocess, sys, time
+dm, db = sys.argv[1:]
+socks = []
+for p in range(21000, 21400):
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", p)); s.listen(8); socks.append(s)
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, 4096)  # F_SETPIPE_SZ
+proc = subprocess.Popen([dm, "scan", "127.0.0.1", "-p", "21000-21399", "--db", db], stdout=w,
+                        stderr=subprocess.PIPE)
+os.close(w)
+done = False
+for _ in range(600):
+    time.sleep(0.05)
+    try:
+        done = sqlite3.connect(db).execute("SELECT status FROM runs WHERE id = 1").fetchone() == ("done",)
+    except sqlite3.Error:
+        pass
+    if done or proc.poll() is not None:
+        break
+assert done and proc.poll() is None, ("not blocked after the save", proc.poll())
+time.sleep(0.3)
+proc.send_signal(signal.SIGTERM)
+err = proc.communicate(timeout=10)[1].decode()
+assert proc.returncode == -signal.SIGTERM, proc.returncode
+assert "after run 1 was saved" in err and "saved no results" not in err, err
+PY
+}
+check interrupt_after_save_says_the_run_was_saved t_interrupt_after_save
+
+# --- --shard takes digits only: "1/-1" wrapped to 2^64-1 shards ---
+t_shard_negative() {
+	local s
+	for s in 1/-1 -1/2 1/+2 " 1/2" 1/2x 1/ /2 0/2 3/2; do
+		"$D" scan 127.0.0.1 -p 1 --shard "$s" --db "$OUT/shard.db" -q 2>"$OUT/e"
+		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -qF -- "--shard \"$s\"" "$OUT/e" || { echo "$s:"; cat "$OUT/e"; return 1; }
+	done
+	"$D" scan 127.0.0.1 -p 1 --shard 2/2 -sn --db "$OUT/shard.db" -q
+}
+check shard_takes_digits_only t_shard_negative
+
+# --- any output to - keeps the text table off stdout ---
+t_csv_stdout() {
+	socat TCP-LISTEN:18971,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
+	local s=$!
+	sleep 0.3
+	"$D" scan 127.0.0.1 -p 18970-18972 --db "$OUT/csv.db" --csv - >"$OUT/csv.out" 2>"$OUT/csv.err"
+	local r=$?
+	kill "$s"
+	wait "$s" 2>/dev/null
+	[ $r = 0 ] || { cat "$OUT/csv.err"; return 1; }
+	python3 - "$OUT/csv.out" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert rows and all(len(r) == len(rows[0]) for r in rows), rows
+assert sum("18971" in r for r in rows[1:]) == 1, rows
+PY
+	# two outputs on stdout would interleave too: refused before the scan
+	"$D" scan 127.0.0.1 -p 18970 --db "$OUT/csv.db" --csv - -oJ - >"$OUT/csv2.out" 2>"$OUT/csv.err"
+	[ $? = 2 ] && [ ! -s "$OUT/csv2.out" ] && grep -q 'only one output can go to standard output' "$OUT/csv.err"
+}
+check csv_to_stdout_without_the_table t_csv_stdout
+
 # --- secrets: the labelled corpus, exact items, no secret in any output ---
 t_secrets_corpus() {
 	local c="$OUT/secrets" engine

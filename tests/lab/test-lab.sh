@@ -244,6 +244,40 @@ PY
 }
 check credential_checks_find_exactly_the_planted_defaults t_creds
 
+# --- the pipeline twice in one process (the service's use) = two `dormant audit` runs ---
+t_pipeline_twice() {
+	local p="$OUT/twice" ports=21,22,23,80,443,554,1883,6379,8080,8443
+	mkdir -p "$p"
+	in_ns "$BUILD/tests/pipeline-twice" "$p/pipe.db" "$p/pipe" "$ports" 198.18.0.10-198.18.0.15 >"$p/pipe.out" 2>&1 ||
+		{ tail -5 "$p/pipe.out"; return 1; }
+	local i
+	for i in 1 2; do
+		in_ns "$D" audit 198.18.0.10-198.18.0.15 -p "$ports" --rate 20000 --db "$p/cli.db" -oJ "$p/cli.$i.jsonl" -q ||
+			return 1
+	done
+	python3 - "$p" <<'PY'
+import json, sys
+d = sys.argv[1]
+keep = {"host": ("ip", "mac", "how"), "port": ("ip", "port", "proto", "state"),
+        "service": ("ip", "port", "proto", "name", "product", "version", "cpe", "device"),
+        "finding": ("rule", "severity", "ip", "port", "title"), "asset": ("ip", "rank", "risk", "findings"),
+        "run": ("run", "command")}
+def norm(path):  # times and the store's ids of other rows left out
+    out = []
+    for r in map(json.loads, open(path)):
+        t = r["type"]
+        assert t in keep, r
+        out.append((t,) + tuple(json.dumps(r.get(k), sort_keys=True) for k in keep[t]))
+    return sorted(out)
+for i in (1, 2):
+    a, b = norm(f"{d}/pipe.{i}.jsonl"), norm(f"{d}/cli.{i}.jsonl")
+    assert a == b, (i, sorted(set(a) ^ set(b)))
+    assert sum(r[0] == "port" for r in a) >= 10 and sum(r[0] == "service" for r in a) >= 8, a
+    assert ("run", str(i), '"audit"') in a, a
+PY
+}
+check pipeline_twice_in_one_process_equals_two_audits t_pipeline_twice
+
 # --- the join: one audit with traffic and a register finds exactly the planted problems ---
 t_audit_join() {
 	python3 "$HERE/gen-lab-traffic.py" "$OUT/join" || return 1

@@ -1,4 +1,6 @@
-#include "cmd/traffic-job.h"
+/* A traffic job: flows kept for the rules, countries from GeoIP, hourly
+ * summaries into the store (for `flows`, `collect` and the audit's traffic stage). */
+#include "pipeline/traffic-job.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -14,43 +16,6 @@
 static bool country_of(void *ctx, const struct ipaddr *a, char cc[3])
 {
 	return geo_country(ctx, a, cc);
-}
-
-static int rules_check(const char *list, struct dm_err *e)
-{
-	char *copy = xstrdup(list), *save = NULL;
-	int r = 0;
-	for (char *t = strtok_r(copy, ",", &save); t && !r; t = strtok_r(NULL, ",", &save)) {
-		size_t i = 0;
-		while (i < traffic_rules_count && strcmp(traffic_rules[i].id, t)) i++;
-		if (i == traffic_rules_count) r = dm_fail(e, DM_EINPUT, "--rules: unknown rule \"%s\" (see --help)", t);
-	}
-	free(copy);
-	return r;
-}
-
-void traffic_rules_help(FILE *f)
-{
-	fprintf(f, "\nTraffic rules (default severity):\n");
-	for (size_t i = 0; i < traffic_rules_count; i++)
-		fprintf(f, "  %-28s %-9s %s\n", traffic_rules[i].id, severity_name(traffic_rules[i].severity),
-			traffic_rules[i].description);
-}
-
-int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e)
-{
-	switch (id) {
-	case T_CONFIG: t->config = arg; return 0;
-	case T_GEOIP: t->geoip = arg; return 0;
-	case T_DB: t->db = arg; return 0;
-	case T_RULES: t->rules = arg; return rules_check(arg, e);
-	case T_NOANALYZE: t->no_analyze = true; return 0;
-	case T_FAILON:
-		if ((t->fail_on = severity_parse(arg)) < 0)
-			return dm_fail(e, DM_EINPUT, "%s \"%s\": expected info, low, medium, high or critical", name, arg);
-		return 0;
-	}
-	return 1;
 }
 
 int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind, const char *what,
@@ -164,17 +129,17 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	return 0;
 }
 
-int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
+bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 {
-	int code = EXIT_OK;
+	bool hit = false;
 	if (json) report_findings_jsonl(json, &j->found, j->run);
 	if (text && !j->args->no_analyze) {
 		if (j->found.n) report_findings_text(text, &j->found);
 		else fprintf(text, "no traffic findings\n");
 	}
 	for (size_t i = 0; i < j->found.n && j->args->fail_on >= 0; i++)
-		if ((int)j->found.v[i].severity >= j->args->fail_on) code = EXIT_FINDINGS;
-	return code;
+		if ((int)j->found.v[i].severity >= j->args->fail_on) hit = true;
+	return hit;
 }
 
 

@@ -1,4 +1,6 @@
-#include "cmd/run-changes.h"
+/* What changed since the previous finished run of the same kind (the save
+ * stage of an audit, and `dormant report` of a stored run). */
+#include "pipeline/run-changes.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,14 +1,15 @@
-/* Wiring of the credential checks into the scan pipeline. */
-#include "cmd/cred-stage.h"
+/* The credentials stage: the services a scan identified, checked against the
+ * database of defaults (creds/checker.c), as findings. */
+#include "pipeline/stage-credentials.h"
 #include "base/escape.h"
 #include "analyze/credentials.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <string.h>
 
-int cred_stage_prepare(struct cred_stage *cs, struct cred_db *db, struct dm_err *e)
+int cred_stage_prepare(const char *path, struct cred_db *db, struct dm_err *e)
 {
-	int r = cred_db_load(db, cs->db ? cs->db : DORMANT_DATADIR "/credentials.csv", e);
+	int r = cred_db_load(db, path ? path : DORMANT_DATADIR "/credentials.csv", e);
 	if (r < 0) return r;
 	return cred_db_load_forms(db, DORMANT_DATADIR "/login-forms.csv", e);
 }
@@ -20,8 +21,9 @@ static void append(char *id, size_t len, const char *w)
 	snprintf(id + n, len - n, "%s%s", n ? " " : "", w);
 }
 
-void cred_stage_run(struct cred_stage *cs, const struct cred_db *db, const struct resultset *rs, struct findings *fs)
+void stage_credentials(const struct cred_stage_in *in, struct cred_stage_out *out)
 {
+	const struct resultset *rs = in->rs;
 	struct cred_service *v = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t h = 0; h < rs->n_hosts; h++) {
@@ -49,18 +51,22 @@ void cred_stage_run(struct cred_stage *cs, const struct cred_db *db, const struc
 			append(c->identity, sizeof(c->identity), s->info);
 		}
 	}
-	creds_check(db, v, n, &cs->o, &cs->results);
-	credential_findings(&cs->results, now_real(), fs);
+	creds_check(in->db, v, n, in->o, &out->results);
+	credential_findings(&out->results, now_real(), in->fs);
 	free(v);
+	findings_sort(in->fs);
 }
 
-void cred_stage_print(const struct cred_stage *cs, FILE *out)
+void cred_stage_print(const struct cred_stage_out *cs, const struct cred_check_opts *o, FILE *out)
 {
 	FILE *f = term_open(out); /* a result's detail quotes what the service answered */
-	if (!cs->results.n) fprintf(f, "\nCREDENTIALS  no service with a login check was found\n");
-	else
-		fprintf(f, "\nCREDENTIALS  %zu services checked (at most %u database entries each, %u attempts per host, %.1f s apart)\n",
-			cs->results.n, cs->o.budget, cs->o.host_budget, cs->o.delay);
+	if (!cs->results.n) {
+		fprintf(f, "\nCREDENTIALS  no service with a login check was found\n");
+		term_close_stream(f);
+		return;
+	}
+	fprintf(f, "\nCREDENTIALS  %zu services checked (at most %u database entries each, %u attempts per host, %.1f s apart)\n",
+		cs->results.n, o->budget, o->host_budget, o->delay);
 	for (size_t i = 0; i < cs->results.n; i++) {
 		const struct cred_result *r = &cs->results.v[i];
 		char ip[IPADDR_STRLEN], where[64];
@@ -72,7 +78,7 @@ void cred_stage_print(const struct cred_stage *cs, FILE *out)
 	term_close_stream(f);
 }
 
-void cred_stage_release(struct cred_stage *cs)
+void cred_stage_release(struct cred_stage_out *cs)
 {
 	free(cs->results.v);
 	cs->results = (struct cred_results){ 0 };

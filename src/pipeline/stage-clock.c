@@ -1,4 +1,6 @@
-#include "cmd/stage-clock.h"
+/* The stage clock: wall time and peak resident memory at the end of each
+ * stage, for the -v line of scan/audit/creds and the benchmarks. */
+#include "pipeline/stage-clock.h"
 #include "base/timeutil.h"
 #include <stdio.h>
 #include <string.h>

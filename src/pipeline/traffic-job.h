@@ -4,14 +4,13 @@
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
-#include "cmd/opts.h"
 #include "analyze/traffic.h"
 #include "flow/geo.h"
 #include "model/flowset.h"
 #include "model/site-config.h"
 #include "store/store.h"
 
-/* The options both commands take. */
+/* The options `flows` and `collect` take (cmd/traffic-opts.h parses them). */
 struct traffic_args {
 	const char *config, *geoip, *db, *rules;
 	bool no_analyze;
@@ -19,19 +18,6 @@ struct traffic_args {
 	struct store *store; /* set: the job runs inside this open store's run (audit): */
 	int64_t run;         /* it neither begins nor ends it, nor saves the findings */
 };
-enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON };
-#define TRAFFIC_OPTS                                                                                                    \
-	{ "--config", T_CONFIG, true, "FILE", "site policy: time zone, business hours, home countries, segments (INI)" }, \
-	{ "--geoip", T_GEOIP, true, "FILE", "country database (MaxMind format); default: the config's, else the installed one" }, \
-	{ "--db", T_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },                    \
-	{ "--rules", T_RULES, true, "LIST", "run only these traffic rules (comma-separated ids)" },                     \
-	{ "--no-analyze", T_NOANALYZE, false, NULL, "only summarise the flows into the store; run no rule" },           \
-	{ "--fail-on", T_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" }
-/* The rules --rules accepts, for --help. */
-void traffic_rules_help(FILE *f);
-/* Handles the TRAFFIC_OPTS ids; 1 when id is not one of them. */
-int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e);
-
 struct traffic_job {
 	struct site_config cfg;
 	struct geo *geo;        /* NULL: countries unknown */
@@ -57,8 +43,8 @@ void traffic_job_flow(struct traffic_job *j, struct obs_flow *f);
  * summaries and the findings (j->found), and ends the run. */
 int traffic_job_finish(struct traffic_job *j, struct dm_err *e);
 /* The findings as JSON Lines into json (may be NULL) and as the ranked
- * text section on text (may be NULL); the exit code --fail-on asks for. */
-int traffic_job_report(struct traffic_job *j, FILE *json, FILE *text);
+ * text section on text (may be NULL); true when one is at --fail-on or above. */
+bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text);
 /* A Zeek conn.log (TSV or JSON, plain or gzip) rather than a capture. */
 bool traffic_file_is_zeek(const char *path);
 /* Reads capture files and conn.logs into the job's flows (no progress

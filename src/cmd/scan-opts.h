@@ -1,0 +1,39 @@
+/* What `dormant scan`, `audit` and `creds` share: the option table and its
+ * parser (scan-opts.c), the parsed arguments (a pipeline configuration and
+ * what the command checks), the checks and the run of the pipeline with its
+ * exit code (scan-run.c). */
+#pragma once
+#include "base/buf.h"
+#include "cmd/opts.h"
+#include "pipeline/pipeline.h"
+
+/* One of the three commands. */
+struct scan_command {
+	const char *name;       /* "scan", "audit", "creds": the run's kind */
+	const char *usage, *about;
+	unsigned stages;        /* STAGES_SCAN, STAGES_AUDIT, STAGES_CREDS */
+	bool audit;             /* takes --flows, --inventory, --leases, --config, --geoip; reports changes */
+	bool creds;             /* the credential checks are the point (--check-credentials implied) */
+};
+
+struct scan_args {
+	struct pipeline_config p;
+	struct targets targets;
+	struct portlist ports;
+	struct buf cmdline;
+	int positional;
+	long top;
+	bool ports_given, udp, help, allow_public, services, no_services, no_vulns, check_creds, join_given;
+	int fail_on;            /* -1: never */
+};
+
+extern const struct opt scan_opts[];
+extern const size_t scan_opts_count;
+
+/* Parses argv into a (help set: print it and stop), with the command's defaults. */
+int scan_args_parse(struct scan_args *a, const struct scan_command *cmd, int argc, char **argv, struct dm_err *e);
+/* Checks the combination, finalizes targets and ports, picks the stages. */
+int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct dm_err *e);
+void scan_args_release(struct scan_args *a);
+/* The whole command: options, the pipeline, the exit code. */
+int scan_command_run(const struct scan_command *cmd, int argc, char **argv);

@@ -1,0 +1,42 @@
+/* The traffic options of `flows` and `collect`: --rules is checked
+ * against the rule table as it is parsed. */
+#include "cmd/traffic-opts.h"
+#include "base/util.h"
+#include <string.h>
+
+static int rules_check(const char *list, struct dm_err *e)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int r = 0;
+	for (char *t = strtok_r(copy, ",", &save); t && !r; t = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < traffic_rules_count && strcmp(traffic_rules[i].id, t)) i++;
+		if (i == traffic_rules_count) r = dm_fail(e, DM_EINPUT, "--rules: unknown rule \"%s\" (see --help)", t);
+	}
+	free(copy);
+	return r;
+}
+
+void traffic_rules_help(FILE *f)
+{
+	fprintf(f, "\nTraffic rules (default severity):\n");
+	for (size_t i = 0; i < traffic_rules_count; i++)
+		fprintf(f, "  %-28s %-9s %s\n", traffic_rules[i].id, severity_name(traffic_rules[i].severity),
+			traffic_rules[i].description);
+}
+
+int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e)
+{
+	switch (id) {
+	case T_CONFIG: t->config = arg; return 0;
+	case T_GEOIP: t->geoip = arg; return 0;
+	case T_DB: t->db = arg; return 0;
+	case T_RULES: t->rules = arg; return rules_check(arg, e);
+	case T_NOANALYZE: t->no_analyze = true; return 0;
+	case T_FAILON:
+		if ((t->fail_on = severity_parse(arg)) < 0)
+			return dm_fail(e, DM_EINPUT, "%s \"%s\": expected info, low, medium, high or critical", name, arg);
+		return 0;
+	}
+	return 1;
+}

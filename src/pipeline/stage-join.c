@@ -1,0 +1,69 @@
+/* The join stage: the register, the leases and the site config read before
+ * the run, then the asset rules over the scan and the store's traffic. */
+#include "pipeline/stage-join.h"
+#include "analyze/assets.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "base/util.h"
+#include <string.h>
+#include <unistd.h>
+
+#define ROLES_DEFAULT_PATH DORMANT_DATADIR "/roles.conf"
+
+int join_inputs_load(const struct join_files *f, struct join_inputs *out, struct dm_err *e)
+{
+	int r;
+	site_config_defaults(&out->cfg);
+	if (access(ROLES_DEFAULT_PATH, R_OK) == 0 && (r = site_config_load(&out->cfg, ROLES_DEFAULT_PATH, e)) < 0) return r;
+	if (f->config && (r = site_config_load(&out->cfg, f->config, e)) < 0) return r;
+	if (f->inventory && (r = inventory_load_file(f->inventory, &out->inv, e)) < 0) return r;
+	for (size_t i = 0; i < f->n_lease_files; i++)
+		if ((r = leases_load_file(&out->leases, f->lease_files[i], e)) < 0) return r;
+	if (f->n_lease_files)
+		log_info("audit: %zu DHCP leases from %zu file%s", out->leases.n, f->n_lease_files,
+			 f->n_lease_files == 1 ? "" : "s");
+	return 0;
+}
+
+int join_inventory_sync(const struct join_files *f, struct join_inputs *in, struct store *st, struct dm_err *e)
+{
+	int r;
+	if (f->inventory) {
+		if ((r = store_inventory_replace(st, &in->inv, f->inventory, now_real(), e)) < 0) return r;
+		log_info("audit: asset register: %zu entries from %s", in->inv.n, f->inventory);
+	} else if ((r = store_inventory_load(st, &in->inv, e)) < 0) {
+		return r;
+	} else if (!in->inv.n) {
+		log_info("audit: no asset register ('--inventory FILE' or 'dormant inventory import'): "
+			 "unregistered, decommissioned and expired devices are not judged");
+	}
+	return 0;
+}
+
+int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
+{
+	const struct join_inputs *ji = in->inputs;
+	struct asset_input ai = { .cfg = &ji->cfg, .scan = in->rs, .inv = &ji->inv, .store = in->st, .now = now_real(),
+				  .leases = &ji->leases, .targets = in->targets, .vantage = in->vantage };
+	int r;
+	if ((r = store_read_begin(in->st, e)) < 0) return r;
+	r = analyze_assets(&ai, NULL, in->fs, &out->exposure, e);
+	store_read_end(in->st, NULL);
+	if (r < 0) return r;
+	out->n_assets = assets_rank(in->rs, in->fs, &out->assets);
+	return 0;
+}
+
+void join_out_release(struct join_out *out)
+{
+	free(out->exposure.v);
+	free(out->assets);
+	*out = (struct join_out){ 0 };
+}
+
+void join_inputs_release(struct join_inputs *in)
+{
+	inventory_release(&in->inv);
+	leases_release(&in->leases);
+	site_config_release(&in->cfg);
+}

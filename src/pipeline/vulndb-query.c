@@ -1,0 +1,221 @@
+/* The vulnerability data read back: one CVE in full (text or JSON), what a
+ * CPE or "PRODUCT VERSION" is exposed to, and what the store holds. */
+#include "pipeline/vulndb.h"
+#include "analyze/vulnerable.h"
+#include "base/escape.h"
+#include "base/timeutil.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "vuln/config.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static int print_info(void *ctx, const struct vuln_info *v)
+{
+	bool json = *(bool *)ctx;
+	char id[32];
+	cve_format(v->num, id, sizeof(id));
+	if (json) {
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "{\"id\":\"%s\",\"source\":", id);
+		json_put_str(&b, v->source ? v->source : "");
+		buf_puts(&b, ",\"published\":");
+		json_put_str(&b, v->published ? v->published : "");
+		buf_puts(&b, ",\"modified\":");
+		json_put_str(&b, v->modified ? v->modified : "");
+		buf_puts(&b, ",\"status\":");
+		json_put_str(&b, v->status ? v->status : "");
+		if (v->cvss >= 0) {
+			buf_puts(&b, ",\"cvss\":");
+			json_put_num(&b, "%.1f", v->cvss);
+			buf_puts(&b, ",\"cvss_version\":");
+			json_put_str(&b, v->cvss_version ? v->cvss_version : "");
+			buf_puts(&b, ",\"cvss_vector\":");
+			json_put_str(&b, v->cvss_vector ? v->cvss_vector : "");
+		}
+		buf_printf(&b, ",\"kev\":%s,\"ransomware\":%s,\"exploit\":%s", v->kev ? "true" : "false",
+			   v->ransomware ? "true" : "false", v->exploit_ref ? "true" : "false");
+		if (v->epss >= 0) buf_printf(&b, ",\"epss\":%.5f,\"epss_percentile\":%.5f", v->epss, v->percentile);
+		buf_puts(&b, ",\"summary\":");
+		json_put_str(&b, v->summary ? v->summary : "");
+		buf_puts(&b, ",\"configurations\":");
+		json_put_str(&b, v->configs);
+		buf_puts(&b, "}\n");
+		fputs(b.data, stdout);
+		buf_release(&b);
+		return 0;
+	}
+	FILE *t = term_open(stdout); /* descriptions and vectors are the feed's words */
+	fprintf(t, "%s  (%s, %s, modified %s)\n", id, v->source ? v->source : "?", v->status ? v->status : "?",
+	       v->modified ? v->modified : "?");
+	if (v->cvss >= 0)
+		fprintf(t, "  CVSS %s %.1f %s  %s\n", v->cvss_version ? v->cvss_version : "", v->cvss, v->severity ? v->severity : "",
+		       v->cvss_vector ? v->cvss_vector : "");
+	if (v->kev)
+		fprintf(t, "  KEV: added %s, due %s%s\n  CISA: %s\n", v->kev_added ? v->kev_added : "?", v->kev_due ? v->kev_due : "?",
+		       v->ransomware ? ", known ransomware use" : "", v->kev_action ? v->kev_action : "(action not in NVD's copy)");
+	if (v->epss >= 0) fprintf(t, "  EPSS %.5f (percentile %.5f)\n", v->epss, v->percentile);
+	if (v->exploit_ref) fprintf(t, "  public exploit referenced\n");
+	if (v->summary) fprintf(t, "  %s\n", v->summary);
+	struct vconfigs c = { 0 };
+	if (vconfigs_decode(v->configs, &c) == 0) {
+		for (size_t i = 0; i < c.n_cfg; i++)
+			for (size_t j = c.cfg[i].first; j < c.cfg[i].first + c.cfg[i].n; j++)
+				for (size_t k = c.nodes[j].first; k < c.nodes[j].first + c.nodes[j].n; k++) {
+					const struct vmatch *m = &c.m[k];
+					fprintf(t, "  config %zu%s node %s%s: %s %s%s%s%s%s%s\n", i + 1, c.cfg[i].and_op ? " (AND)" : "",
+					       c.nodes[j].and_op ? "AND" : "OR", c.nodes[j].negate ? " NOT" : "",
+					       m->vulnerable ? "vulnerable" : "platform  ", m->criteria, m->start[0] ? " from " : "",
+					       m->start, m->start[0] ? (m->start_incl ? " (incl)" : " (excl)") : "",
+					       m->end[0] ? (m->end_incl ? " through " : " before ") : "", m->end);
+				}
+	}
+	vconfigs_release(&c);
+	term_close_stream(t);
+	return 0;
+}
+
+int vulndb_lookup(struct store *st, char *const *ids, int n, const struct vulndb_query *a, struct dm_err *e)
+{
+	for (int i = 0; i < n; i++) {
+		int64_t num = cve_number(ids[i]);
+		if (num < 0) return dm_fail(e, DM_EINPUT, "\"%s\": not a CVE id (CVE-YYYY-NNNN)", ids[i]);
+		bool json = a->json;
+		int r = store_vuln_get(st, num, print_info, &json, e);
+		if (r < 0) return r;
+		if (r == 0) return dm_fail(e, DM_EEMPTY, "%s: not in the vulnerability data", ids[i]);
+	}
+	return 0;
+}
+
+/* "cpe:2.3:a:openbsd:openssh:7.7:p1:..." or "OpenSSH 7.7p1". */
+static int match_subject(const struct aliases *al, const char *q, struct cpe *ret, struct dm_err *e)
+{
+	if (!strncmp(q, "cpe:", 4)) {
+		if (cpe_parse(q, ret) < 0) return dm_fail(e, DM_EINPUT, "\"%s\": not a CPE name", q);
+		char s[400];
+		cpe_format(ret, s, sizeof(s));
+		if (!aliases_subject(al, s, NULL, NULL, NULL, ret))
+			return dm_fail(e, DM_EINPUT, "\"%s\": the CPE names no version", q);
+		return 0;
+	}
+	/* PRODUCT words up to the first word that starts with a digit: the version. */
+	const char *v = q;
+	while ((v = strchr(v, ' ')) && !isdigit((unsigned char)v[1])) v++;
+	if (!v) return dm_fail(e, DM_EINPUT, "\"%s\": expected a CPE or \"PRODUCT VERSION\"", q);
+	char product[128], version[64];
+	snprintf(product, sizeof(product), "%.*s", (int)MIN(v - q, 127), q);
+	snprintf(version, sizeof(version), "%.*s", (int)MIN(strcspn(v + 1, " "), 63), v + 1);
+	if (!aliases_subject(al, NULL, product, version, NULL, ret))
+		return dm_fail(e, DM_EINPUT, "\"%s\": unknown product \"%s\"; give a CPE or add it to data/vuln/aliases.csv", q,
+			       product);
+	return 0;
+}
+
+static double match_seconds; /* in the matcher, not in printing */
+
+static int match_one(struct vuln_matcher *m, const struct aliases *al, const struct vulndb_query *a,
+		     const char *q, struct buf *out, struct dm_err *e)
+{
+	struct vsubject s = { 0 };
+	int r = match_subject(al, q, &s.cpe, e);
+	if (r < 0) return r;
+	char dbuf[96], cpe[400];
+	const char *distro = vuln_distro_marker(q, dbuf, sizeof(dbuf));
+	struct vuln_hit *h;
+	size_t n;
+	double t0 = now_mono();
+	r = vuln_match(m, &s, distro, a->min, &h, &n, e);
+	match_seconds += now_mono() - t0;
+	if (r < 0) return r;
+	cpe_format(&s.cpe, cpe, sizeof(cpe));
+	buf_reset(out);
+	if (a->json) {
+		buf_puts(out, "{\"query\":");
+		json_put_str(out, q);
+		buf_puts(out, ",\"cpe\":");
+		json_put_str(out, cpe);
+		buf_printf(out, ",\"count\":%zu,\"cves\":", n);
+		vuln_hits_json(out, h, n, n);
+		buf_puts(out, "}\n");
+		fputs(out->data, stdout);
+		return 0;
+	}
+	printf("%s (%s): %zu CVE%s\n", q, cpe, n, n == 1 ? "" : "s");
+	for (size_t j = 0; j < n; j++) {
+		const struct vuln_info *v = h[j].info;
+		char id[32], cv[16] = "  - ";
+		cve_format(v->num, id, sizeof(id));
+		if (v->cvss >= 0) snprintf(cv, sizeof(cv), "%4.1f", v->cvss);
+		printf("  %-16s %s %-6s %s%s%s%s%s\n", id, cv, confidence_name(h[j].confidence), v->kev ? "KEV " : "",
+		       v->ransomware ? "ransomware " : "", v->exploit_ref ? "exploit " : "", h[j].fix[0] ? "fixed in " : "",
+		       h[j].fix);
+		if (h[j].why[0]) printf("  %-16s %s\n", "", h[j].why);
+	}
+	return 0;
+}
+
+int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const struct vulndb_query *a, struct dm_err *e)
+{
+	struct aliases al = { 0 };
+	int r = aliases_load(&al, a->aliases ? a->aliases : ALIASES_DEFAULT_PATH, e);
+	if (r < 0) return r;
+	struct vuln_matcher m;
+	vuln_matcher_init(&m, st, &al);
+	struct buf out = BUF_INIT;
+	double t0 = now_mono();
+	uint64_t n = 0;
+	for (int i = 0; i < n_subjects && r == 0; i++, n++) r = match_one(&m, &al, a, subjects[i], &out, e);
+	if (r == 0 && a->from) {
+		FILE *f = strcmp(a->from, "-") ? fopen(a->from, "r") : stdin;
+		if (!f) r = dm_fail(e, -errno, "--from %s: %s", a->from, strerror(errno));
+		char line[1024];
+		unsigned ln = 0;
+		while (r == 0 && f && fgets(line, sizeof(line), f)) {
+			ln++;
+			line[strcspn(line, "\r\n")] = 0;
+			if (!line[0] || line[0] == '#') continue;
+			if ((r = match_one(&m, &al, a, line, &out, e)) < 0) {
+				char msg[sizeof(e->msg)];
+				snprintf(msg, sizeof(msg), "%s", e->msg);
+				r = dm_fail(e, r, "--from %s:%u: %s", a->from, ln, msg);
+			}
+			n++;
+		}
+		if (f && f != stdin) fclose(f);
+	}
+	log_debug("vulndb: matched %llu queries in %.3f s, %.3f s of it matching (%llu product lookups)", (unsigned long long)n,
+		  now_mono() - t0, match_seconds, (unsigned long long)m.queries);
+	buf_release(&out);
+	vuln_matcher_release(&m);
+	aliases_release(&al);
+	return r;
+}
+
+int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *e)
+{
+	struct vuln_stats vs;
+	int r = store_vuln_stats(st, &vs, e);
+	if (r < 0) return r;
+	if (a->json) {
+		printf("{\"cves\":%llu,\"with_configurations\":%llu,\"products\":%llu,\"kev\":%llu,\"kev_with_cve\":%llu,"
+		       "\"epss\":%llu,\"newest\":\"%s\",\"kev_catalog\":\"%s\",\"epss_model\":\"%s\",\"epss_date\":\"%s\"}\n",
+		       (unsigned long long)vs.cves, (unsigned long long)vs.with_configs, (unsigned long long)vs.products,
+		       (unsigned long long)vs.kev, (unsigned long long)vs.kev_with_cve, (unsigned long long)vs.epss, vs.newest,
+		       vs.kev_catalog, vs.epss_model, vs.epss_date);
+		return 0;
+	}
+	printf("CVEs                 %llu (%llu with affected configurations)\n", (unsigned long long)vs.cves,
+	       (unsigned long long)vs.with_configs);
+	printf("products named       %llu\n", (unsigned long long)vs.products);
+	printf("newest change        %s\n", vs.newest[0] ? vs.newest : "-");
+	if (vs.nvd_timestamp[0]) printf("NVD feed timestamp   %s\n", vs.nvd_timestamp);
+	printf("KEV entries          %llu (%llu with CVE data)%s%s\n", (unsigned long long)vs.kev,
+	       (unsigned long long)vs.kev_with_cve, vs.kev_catalog[0] ? ", catalogue " : "", vs.kev_catalog);
+	printf("EPSS scores          %llu%s%s%s%s\n", (unsigned long long)vs.epss, vs.epss_model[0] ? ", model " : "",
+	       vs.epss_model, vs.epss_date[0] ? ", scored " : "", vs.epss_date);
+	printf("This product uses data from the NVD API but is not endorsed or certified by the NVD.\n");
+	return 0;
+}
