@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Secrets scan throughput: dormant secrets (Hyperscan, and PCRE2 alone) vs
 # ripgrep with the same prefilter patterns, one core each, on a generated
-# corpus of >= 1 GB (tests/secrets/gen-corpus.py --scale N: mostly innocent
+# corpus of >= 1 GB (tests/tools/secrets/gen-corpus.py --scale N: mostly innocent
 # text, a password table every 50 documents, and the labelled stores and
 # hostile files of the test corpus); then recall and precision against the
 # corpus truth. Page cache warm for every tool.
@@ -13,10 +13,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=${BENCH_DIR:-/tmp/dormant-secrets-bench}
 mkdir -p "$W"
 # the corpus is made again when the scale or the generator changed
-stamp="$SCALE $(sha256sum "$ROOT/tests/secrets/gen-corpus.py" | cut -c1-16)"
+stamp="$SCALE $(sha256sum "$ROOT/tests/tools/secrets/gen-corpus.py" | cut -c1-16)"
 if [ ! -s "$W/truth.json" ] || [ "$(cat "$W/scale" 2>/dev/null)" != "$stamp" ]; then
 	rm -rf "$W/corpus"
-	python3 "$ROOT/tests/secrets/gen-corpus.py" "$W/corpus" --scale "$SCALE"
+	python3 "$ROOT/tests/tools/secrets/gen-corpus.py" "$W/corpus" --scale "$SCALE"
 	echo "$stamp" >"$W/scale"
 fi
 bytes=$(du -sb "$W/corpus" | cut -f1)
@@ -62,6 +62,6 @@ for r in "$r1" "$r2" "$r3" "$r4"; do
 done
 hs=$(echo "$r1" | cut -d' ' -f2) rg1=$(echo "$r3" | cut -d' ' -f2)
 echo "ratio rg(1 core) / dormant(1 core): $(python3 -c "print(f'{$rg1 / $hs:.2f}')")"
-python3 "$ROOT/tests/secrets/check-secrets.py" "$W/truth.json" "$W/corpus" "$W/hs.jsonl" | head -3
-python3 "$ROOT/tests/secrets/check-secrets.py" "$W/truth.json" "$W/corpus" "$W/pcre2.jsonl" | head -1
+python3 "$ROOT/tests/tools/secrets/check-secrets.py" "$W/truth.json" "$W/corpus" "$W/hs.jsonl" | head -3
+python3 "$ROOT/tests/tools/secrets/check-secrets.py" "$W/truth.json" "$W/corpus" "$W/pcre2.jsonl" | head -1
 echo "rg files with a pattern hit: $(wc -l <"$W/rg-1core.out") (ripgrep finds words, not credential stores: no recall figure)"

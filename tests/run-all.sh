@@ -39,7 +39,8 @@ suite() { # name command...
 }
 
 suite unit "$BUILD/tests/unit-tests"
-suite layers tests/check-layers.sh
+suite layers tests/layers/check-layers.sh
+suite format tests/format/check-format.sh
 suite fuzz tests/fuzz/run-fuzz.sh "$BUILD"
 suite cli tests/cli/test-cli.sh "$BUILD"
 suite lab tests/lab/test-lab.sh "$BUILD"

@@ -274,11 +274,11 @@ t_vuln_usage() {
 }
 check vulndb_usage_errors t_vuln_usage
 
-# --- flows: generated pcaps with known conversations (tests/flow/gen-pcap.py) ---------
+# --- flows: generated pcaps with known conversations (tests/tools/flow/gen-pcap.py) ---------
 t_flows_truth() {
 	local lt
 	for lt in ethernet sll raw; do
-		python3 "$ROOT/tests/flow/gen-pcap.py" "$OUT/f-$lt.pcap" "$OUT/f-$lt.json" --linktype $lt || return 1
+		python3 "$ROOT/tests/tools/flow/gen-pcap.py" "$OUT/f-$lt.pcap" "$OUT/f-$lt.json" --linktype $lt || return 1
 		"$D" flows "$OUT/f-$lt.pcap" -oJ "$OUT/f-$lt.jsonl" -q || { echo "$lt: exit $?"; return 1; }
 		python3 - "$OUT/f-$lt.json" "$OUT/f-$lt.jsonl" "$lt" <<'PY' || return 1
 import json, sys
@@ -434,20 +434,20 @@ PY
 }
 check collect_bad_export_packets t_collect_bad
 
-# --- traffic rules: labelled scenarios (tests/flow/gen-scenarios.py), exact per scenario ---
+# --- traffic rules: labelled scenarios (tests/tools/flow/gen-scenarios.py), exact per scenario ---
 t_scenarios() {
 	local seed
 	for seed in 1 2 3; do
-		python3 "$ROOT/tests/flow/gen-scenarios.py" "$OUT/sc$seed" --seed $seed || return 1
+		python3 "$ROOT/tests/tools/flow/gen-scenarios.py" "$OUT/sc$seed" --seed $seed || return 1
 		"$D" flows "$OUT/sc$seed/scenarios.pcap" --config "$OUT/sc$seed/site.conf" --db "$OUT/sc$seed/db" \
 			-oJ "$OUT/sc$seed/out.jsonl" -q || { echo "seed $seed: exit $?"; return 1; }
 		echo "seed $seed:"
-		python3 "$ROOT/tests/flow/score-scenarios.py" "$OUT/sc$seed/truth.json" "$OUT/sc$seed/out.jsonl" || return 1
+		python3 "$ROOT/tests/tools/flow/score-scenarios.py" "$OUT/sc$seed/truth.json" "$OUT/sc$seed/out.jsonl" || return 1
 	done
 	# MaxMind's layout (country.iso_code) gives the same countries as the flat one
 	"$D" flows "$OUT/sc1/scenarios.pcap" --config "$OUT/sc1/site.conf" --geoip "$OUT/sc1/geo-maxmind.mmdb" \
 		--db "$OUT/sc1/db2" -oJ "$OUT/sc1/out2.jsonl" -q || return 1
-	python3 "$ROOT/tests/flow/score-scenarios.py" "$OUT/sc1/truth.json" "$OUT/sc1/out2.jsonl" >/dev/null || return 1
+	python3 "$ROOT/tests/tools/flow/score-scenarios.py" "$OUT/sc1/truth.json" "$OUT/sc1/out2.jsonl" >/dev/null || return 1
 	[ "$(grep -c '"type":"flow".*"dst":"185\.[0-9.]*".*"country":"NL"' "$OUT/sc1/out2.jsonl")" -gt 0 ]
 }
 check traffic_rules_exact_on_labelled_scenarios t_scenarios
@@ -766,10 +766,10 @@ check csv_to_stdout_without_the_table t_csv_stdout
 # --- secrets: the labelled corpus, exact items, no secret in any output ---
 t_secrets_corpus() {
 	local c="$OUT/secrets" engine
-	python3 "$ROOT/tests/secrets/gen-corpus.py" "$c/corpus" || return 1
+	python3 "$ROOT/tests/tools/secrets/gen-corpus.py" "$c/corpus" || return 1
 	for engine in hyperscan pcre2; do
 		"$D" secrets --engine "$engine" "$c/corpus" -oJ "$c/$engine.jsonl" -v >"$c/$engine.out" 2>"$c/$engine.err" || { cat "$c/$engine.err"; return 1; }
-		python3 "$ROOT/tests/secrets/check-secrets.py" "$c/truth.json" "$c/corpus" "$c/$engine.jsonl" "$c/$engine.out" "$c/$engine.err" || return 1
+		python3 "$ROOT/tests/tools/secrets/check-secrets.py" "$c/truth.json" "$c/corpus" "$c/$engine.jsonl" "$c/$engine.out" "$c/$engine.err" || return 1
 	done
 	# the hostile files were each named, and the scan went on
 	grep -q 'bomb.zip!zeros.txt: says it expands to more than' "$c/pcre2.err" && grep -q 'liar.zip!zeros.txt: holds more than the declared 1000 bytes' "$c/pcre2.err" && grep -q 'xmlbomb.xlsx!xl/sharedStrings.xml: not well-formed' "$c/pcre2.err" &&

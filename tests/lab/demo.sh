@@ -21,7 +21,7 @@ trap '"$HERE/lab.sh" down >/dev/null 2>&1' EXIT
 echo "demo: starting the lab network (198.18.0.0/24) ..."
 "$HERE/lab.sh" up >/dev/null
 echo "demo: generating three days of the lab's traffic, its asset register, DHCP leases and site policy ..."
-python3 "$HERE/gen-lab-traffic.py" "$OUT/site" --end "$(date +%s)" >/dev/null
+python3 "$HERE/../tools/lab/gen-lab-traffic.py" "$OUT/site" --end "$(date +%s)" >/dev/null
 T="$OUT/site"
 audit() { # N [--flows FILE]
 	local n=$1

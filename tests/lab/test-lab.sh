@@ -280,7 +280,7 @@ check pipeline_twice_in_one_process_equals_two_audits t_pipeline_twice
 
 # --- the join: one audit with traffic and a register finds exactly the planted problems ---
 t_audit_join() {
-	python3 "$HERE/gen-lab-traffic.py" "$OUT/join" || return 1
+	python3 "$HERE/../tools/lab/gen-lab-traffic.py" "$OUT/join" || return 1
 	local j="$OUT/join"
 	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$j/dormant.db" --flows "$j/lab-traffic.pcap" \
 		--inventory "$j/inventory.csv" --leases "$j/dhcpd.leases" --leases "$j/dnsmasq.leases" --config "$j/site.conf" \
@@ -327,7 +327,7 @@ PY
 	grep -E '^  finding-new +critical +lateral-from-idle' "$j/audit2.out" >/dev/null || return 1
 	# the HTML report, loaded in headless Chromium; the screenshot is the artefact
 	mkdir -p "$ARTIFACTS"
-	python3 "$HERE/../report/check-html.py" "$j/report.html" "$j/audit2.jsonl" "$ARTIFACTS/audit-report.png" || return 1
+	python3 "$HERE/../tools/report/check-html.py" "$j/report.html" "$j/audit2.jsonl" "$ARTIFACTS/audit-report.png" || return 1
 	# the stored runs: CSV and HTML from the store give the audits' findings in the audits' order
 	"$D" report --db "$j/dormant.db" --run 1 --format csv -o "$j/run1.csv" || return 1
 	"$D" report --db "$j/dormant.db" --format csv -o "$j/run2.csv" || return 1
@@ -344,13 +344,13 @@ for jsonl, csvs in (("audit.jsonl", ("audit.csv", "run1.csv")), ("audit2.jsonl",
         assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))
         assert all(r["remediation"] and json.loads(r["evidence"]) for r in rows), c
 PY
-	python3 "$HERE/../report/check-html.py" "$j/run2.html" "$j/audit2.jsonl" "$ARTIFACTS/stored-report.png" --stored
+	python3 "$HERE/../tools/report/check-html.py" "$j/run2.html" "$j/audit2.jsonl" "$ARTIFACTS/stored-report.png" --stored
 }
 check audit_finds_exactly_the_planted_problems t_audit_join
 
 t_audit_other_network() {
 	# traffic of another network must not make every host here idle
-	python3 "$HERE/gen-lab-traffic.py" "$OUT/other" --net 10.77.0. || return 1
+	python3 "$HERE/../tools/lab/gen-lab-traffic.py" "$OUT/other" --net 10.77.0. || return 1
 	printf '[site]\ninternal = 10.0.0.0/8, 198.18.0.0/15\n' >"$OUT/other/site.conf"
 	in_ns "$D" audit 198.18.0.10-16 -p 21,22,80 --no-services --db "$OUT/other/dormant.db" \
 		--flows "$OUT/other/lab-traffic.pcap" --config "$OUT/other/site.conf" -oJ "$OUT/other/audit.jsonl" \
@@ -520,7 +520,7 @@ t_hostile_host() {
 	echo $? >"$h/rc"
 	"$D" report --db "$h/db" --list >"$h/list.txt" 2>&1
 	"$D" report --db "$h/db" --format json >"$h/stored.jsonl" 2>>"$h/list.txt"
-	python3 "$HERE/check-hostile.py" "$h"
+	python3 "$HERE/../tools/lab/check-hostile.py" "$h"
 }
 check hostile_host_outputs_stay_clean t_hostile_host
 

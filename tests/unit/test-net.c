@@ -248,4 +248,4 @@ static void oui_vendors(void)
 	CHECK(oui_load(&db, "/nonexistent/oui.txt", &e) < 0);
 }
 
-SUITE(suite_net2, "net", T(oui_vendors));
+SUITE(suite_oui, "oui", T(oui_vendors));

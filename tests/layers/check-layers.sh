@@ -3,7 +3,7 @@
 # line: a module includes only itself and the layers below it.
 # Prints one line per folder and "layers: N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/../src" || exit 2
+cd "$(dirname "$0")/../../src" || exit 2
 declare -A allowed=(
 	[base]="base"
 	[net]="base net"
