@@ -1,3 +1,5 @@
+/* Helpers the traffic rules share (traffic-util.h): robust statistics,
+ * flows grouped by internal host, idle hosts' wake-ups. */
 #include "analyze/traffic-util.h"
 #include "base/escape.h"
 #include "base/timeutil.h"

@@ -1,3 +1,4 @@
+/* The RFC 4180 record reader (csv.h), one record at a time with its line. */
 #include "base/csv.h"
 #include "base/util.h"
 #include <stdbool.h>

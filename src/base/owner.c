@@ -1,3 +1,4 @@
+/* Process ownership tags "BOOT_ID:PID" (owner.h) and whether the owner lives. */
 #include "base/owner.h"
 #include <errno.h>
 #include <signal.h>

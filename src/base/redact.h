@@ -1,5 +1,5 @@
 /* Secrets in outputs: never the value, only its first character, its
- * length and a short tag (DESIGN.md, Safety). The tag is HMAC-SHA-256 keyed
+ * length and a short tag (docs/ARCHITECTURE.md, "Safety rules"). The tag is HMAC-SHA-256 keyed
  * by the store's random key (store_redact_key), so that an operator can tell
  * that two findings of one store hold the same secret, while nobody without
  * the key can test guesses against it: an unkeyed hash of a weak password is

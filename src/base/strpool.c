@@ -1,3 +1,4 @@
+/* The string interning pool (strpool.h): SipHash-keyed open addressing. */
 #include "base/strpool.h"
 #include "base/siphash.h"
 #include "base/util.h"

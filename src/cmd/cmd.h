@@ -1,5 +1,5 @@
 /* The subcommands. Each takes the arguments after its name and returns
- * the process exit code (DESIGN.md: 0, 1 findings, 2 usage/input, 3 runtime). */
+ * the process exit code (docs/ARCHITECTURE.md: 0, 1 findings, 2 usage/input, 3 runtime). */
 #pragma once
 
 int cmd_scan(int argc, char **argv);

@@ -29,7 +29,7 @@ int parse_seconds(const char *opt, const char *s, double *ret, struct dm_err *e)
 /* --min-confidence: low, medium or high. */
 int parse_confidence(const char *opt, const char *s, int *ret, struct dm_err *e);
 
-/* Exit codes (DESIGN.md). */
+/* Exit codes (docs/ARCHITECTURE.md). */
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 /* Prints "dormant: CMD: message" and returns the exit code for err. */
 int cmd_error(const char *cmd, int err, const struct dm_err *e);

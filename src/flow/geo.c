@@ -1,3 +1,4 @@
+/* Countries of addresses (geo.h) through libmaxminddb, in either layout. */
 #include "flow/geo.h"
 #include "base/util.h"
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /* Findings: what an analyzer concludes, with the evidence that proves it
- * and what to do about it. Rule ids and fields are those of DESIGN.md. */
+ * and what to do about it. Rule ids and fields are those of docs/ARCHITECTURE.md. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

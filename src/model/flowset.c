@@ -1,3 +1,5 @@
+/* The in-memory flow set (flowset.h): compact records, interned names, the
+ * internal side and country marked as each flow arrives. */
 #include "model/flowset.h"
 #include "base/util.h"
 #include <netinet/in.h>

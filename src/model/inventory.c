@@ -1,3 +1,5 @@
+/* The asset register's reader (inventory.h): CSV or JSON, every row checked,
+ * one bad row rejects the file with its line. */
 #include "model/inventory.h"
 #include "base/buf.h"
 #include "base/csv.h"

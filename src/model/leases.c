@@ -1,3 +1,4 @@
+/* DHCP lease files (leases.h): dnsmasq and ISC dhcpd, told apart by content. */
 #include "model/leases.h"
 #include "base/buf.h"
 #include "base/util.h"

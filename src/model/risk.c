@@ -1,3 +1,4 @@
+/* Risk per asset (risk.h): the factors multiplied, assets ranked riskiest first. */
 #include "model/risk.h"
 #include "base/util.h"
 #include <math.h>

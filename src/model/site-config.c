@@ -1,3 +1,5 @@
+/* The site policy's INI reader (site-config.h), with every key checked and
+ * bad values named by file and line. */
 #include "model/site-config.h"
 #include "base/util.h"
 #include <ctype.h>

@@ -1,5 +1,5 @@
-/* The site's policy, from the INI file of `--config FILE` (DESIGN.md,
- * "Time, place and policy"; data/dormant.conf.example documents every key):
+/* The site's policy, from the INI file of `--config FILE` (docs/ARCHITECTURE.md,
+ * "Stable interfaces: site policy"; data/dormant.conf.example documents every key):
  * time zone and business hours, home countries, the GeoIP database, the
  * window after which a silent host is idle, which addresses are internal,
  * and named segments, some protected. */

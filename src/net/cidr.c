@@ -1,3 +1,4 @@
+/* Address prefixes and prefix lists (cidr.h): parsing and membership. */
 #include "net/cidr.h"
 #include "base/util.h"
 #include <stdio.h>

@@ -35,7 +35,7 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 		if (snmp_parse_response(data, len, &v) < 0) return false;
 		snprintf(o->name, sizeof(o->name), "snmp");
 		o->anonymous = true;
-		/* a community is a password: outputs name it redacted (DESIGN.md, Safety) */
+		/* a community is a password: outputs name it redacted (docs/ARCHITECTURE.md, "Safety rules") */
 		char community[64];
 		redact_fmt(v.community, strlen(v.community), community, sizeof(community));
 		snprintf(o->info, sizeof(o->info), "community %s answers; sysObjectID %s", community,

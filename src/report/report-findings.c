@@ -1,4 +1,4 @@
-/* Findings in the outputs: "finding" JSON Lines records (DESIGN.md) and
+/* Findings in the outputs: "finding" JSON Lines records (docs/ARCHITECTURE.md) and
  * the ranked text section of the terminal summary. */
 #include "report/report.h"
 #include "base/escape.h"

@@ -1,4 +1,4 @@
-/* "flow" JSON Lines records (DESIGN.md), with what the first packets said. */
+/* "flow" JSON Lines records (docs/ARCHITECTURE.md), with what the first packets said. */
 #include "report/report.h"
 #include "base/escape.h"
 #include "base/timeutil.h"

@@ -1,4 +1,4 @@
-/* JSON Lines: "host" and "port" records as DESIGN.md fixes them, then one
+/* JSON Lines: "host" and "port" records as docs/ARCHITECTURE.md fixes them, then one
  * "run" record with the totals. One object per line, stable field names. */
 #include "report/report.h"
 #include "base/escape.h"
