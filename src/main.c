@@ -18,12 +18,16 @@ static const struct {
 	{ "scan", cmd_scan, "host discovery and port scan (SYN, connect, UDP)" },
 	{ "report", cmd_report, "print a stored run as text, JSON Lines or nmap XML; --list the runs" },
 	{ "diff", cmd_diff, "what changed between two runs" },
-	{ "flows", cmd_flows, "traffic into flows: pcap/pcapng files or live capture; TLS SNI/JA3/JA4, SSH, DNS" },
+	{ "flows", cmd_flows,
+	  "traffic into flows: pcap/pcapng files or live capture; TLS SNI/JA3/JA4, SSH, DNS" },
 	{ "collect", cmd_collect, "NetFlow v5/v9/IPFIX collector: export packets into flow records" },
 	{ "inventory", cmd_inventory, "the asset register: import a CSV of what you own, list it" },
-	{ "vulndb", cmd_vulndb, "offline vulnerability data: import NVD/KEV/EPSS/CVE 5, stats, lookup, match" },
-	{ "creds", cmd_creds, "published default logins on identified services (opt-in, budgeted, never prints passwords)" },
-	{ "secrets", cmd_secrets, "files that hold credentials: password tables, exports, connection files, private keys" },
+	{ "vulndb", cmd_vulndb,
+	  "offline vulnerability data: import NVD/KEV/EPSS/CVE 5, stats, lookup, match" },
+	{ "creds", cmd_creds,
+	  "published default logins on identified services (opt-in, budgeted, never prints passwords)" },
+	{ "secrets", cmd_secrets,
+	  "files that hold credentials: password tables, exports, connection files, private keys" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
 };
 
@@ -31,7 +35,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: dormant COMMAND [options]\n\n"
 		   "dormant finds what is alive, exposed and unused on networks you own.\n\ncommands:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'dormant COMMAND --help' describes each command; 'man dormant' all of them.\n"
 		   "Scan only networks you own or are authorised to test.\n");
 }

@@ -15,17 +15,22 @@
 const struct asset_rule asset_rules[] = {
 	{ "decommissioned-alive", "a host the register says is decommissioned still answers", SEV_HIGH,
 	  rule_decommissioned_alive },
-	{ "expired-test-device", "a test device past its expiry date still answers", SEV_HIGH, rule_expired_test_device },
-	{ "unregistered-host", "a live host that is not in the asset register", SEV_MEDIUM, rule_unregistered_host },
-	{ "idle-host", "a live host with no traffic of its own in the usage window", SEV_MEDIUM, rule_idle_host },
+	{ "expired-test-device", "a test device past its expiry date still answers", SEV_HIGH,
+	  rule_expired_test_device },
+	{ "unregistered-host", "a live host that is not in the asset register", SEV_MEDIUM,
+	  rule_unregistered_host },
+	{ "idle-host", "a live host with no traffic of its own in the usage window", SEV_MEDIUM,
+	  rule_idle_host },
 	{ "unused-port", "an open port nobody connected to in the usage window", SEV_LOW, rule_unused_port },
-	{ "unexpected-service", "a service outside the baseline of the host's role", SEV_MEDIUM, rule_unexpected_service },
+	{ "unexpected-service", "a service outside the baseline of the host's role", SEV_MEDIUM,
+	  rule_unexpected_service },
 };
 const size_t asset_rules_count = ARRAY_SIZE(asset_rules);
 
 static int cmp_inv_mac(const void *a, const void *b)
 {
-	return strcasecmp((*(const struct inv_entry *const *)a)->mac, (*(const struct inv_entry *const *)b)->mac);
+	return strcasecmp((*(const struct inv_entry *const *)a)->mac,
+			  (*(const struct inv_entry *const *)b)->mac);
 }
 
 static int cmp_use(const void *pa, const void *pb)
@@ -90,12 +95,14 @@ static void present_build(struct asset_view *v)
 	if (ls && ls->n) v->absent = xcalloc(ls->n, sizeof(*v->absent));
 	for (size_t i = 0; ls && i < ls->n; i++) {
 		const struct ipaddr *ip = &ls->v[i].ip;
-		if (i + 1 < ls->n && !ipaddr_cmp(ip, &ls->v[i + 1].ip)) continue; /* the last of the address's run */
+		if (i + 1 < ls->n && !ipaddr_cmp(ip, &ls->v[i + 1].ip))
+			continue; /* the last of the address's run */
 		if (v->in->targets && !targets_contains(v->in->targets, ip)) continue;
 		const struct lease *l = leases_find(ls, ip, v->lease_from, v->in->now, false);
 		if (!l) continue;
 		struct host_entry key = { .h.ip = *ip };
-		const struct host_entry *seen = rs->n_hosts ? bsearch(&key, rs->hosts, rs->n_hosts, sizeof(key), cmp_host) : NULL;
+		const struct host_entry *seen =
+		    rs->n_hosts ? bsearch(&key, rs->hosts, rs->n_hosts, sizeof(key), cmp_host) : NULL;
 		if (seen && seen->up) continue;
 		struct host_entry *h = &v->absent[v->n_absent++];
 		h->h.ip = *ip;
@@ -140,14 +147,18 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	fmt_rfc3339(first, a, sizeof(a));
 	fmt_rfc3339(last, b, sizeof(b));
 	if (!v->have_flows)
-		log_warn("audit: the stored traffic (%s to %s, %zu internal hosts) includes none of the live hosts: "
-			 "traffic of another network? idle-host and unused-port are not judged", a, b, h.n);
+		log_warn("audit: the stored traffic (%s to %s, %zu internal hosts) includes none of the live "
+			 "hosts: "
+			 "traffic of another network? idle-host and unused-port are not judged",
+			 a, b, h.n);
 	else if (in->now - last > in->cfg->window_days * 86400)
-		log_warn("audit: the newest stored traffic ends %s, more than the %g-day usage window before this audit; "
-			 "idle and unused are judged on those records", b, in->cfg->window_days);
+		log_warn("audit: the newest stored traffic ends %s, more than the %g-day usage window before "
+			 "this audit; "
+			 "idle and unused are judged on those records",
+			 b, in->cfg->window_days);
 	else if (v->covered_days + 1.0 / 24 < in->cfg->window_days)
-		log_info("audit: the traffic records cover %.1f of the %g days of the usage window", v->covered_days,
-			 in->cfg->window_days);
+		log_info("audit: the traffic records cover %.1f of the %g days of the usage window",
+			 v->covered_days, in->cfg->window_days);
 	return 0;
 }
 
@@ -168,9 +179,12 @@ const struct inv_entry *asset_registered(const struct asset_view *v, const struc
 	if (en) return en;
 	struct inv_entry key, *kp = &key; /* the same device under another address (DHCP) */
 	const struct lease *l;
-	if (h->h.has_mac) mac_fmt(h->h.mac, key.mac, sizeof(key.mac));
-	else if ((l = asset_lease(v, &h->h.ip)) && l->mac[0]) snprintf(key.mac, sizeof(key.mac), "%s", l->mac);
-	else return NULL;
+	if (h->h.has_mac)
+		mac_fmt(h->h.mac, key.mac, sizeof(key.mac));
+	else if ((l = asset_lease(v, &h->h.ip)) && l->mac[0])
+		snprintf(key.mac, sizeof(key.mac), "%s", l->mac);
+	else
+		return NULL;
 	const struct inv_entry **hit = bsearch(&kp, v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
 	*by_mac = hit != NULL;
 	return hit ? *hit : NULL;
@@ -181,7 +195,10 @@ const struct lease *asset_lease(const struct asset_view *v, const struct ipaddr 
 	return leases_find(v->in->leases, ip, v->lease_from, v->in->now, true);
 }
 
-const char *asset_alive_verb(const struct host_entry *h) { return h->up ? "still answers" : "still holds a DHCP lease"; }
+const char *asset_alive_verb(const struct host_entry *h)
+{
+	return h->up ? "still answers" : "still holds a DHCP lease";
+}
 
 void ev_lease(struct buf *b, const struct lease *l)
 {
@@ -193,8 +210,10 @@ void ev_lease(struct buf *b, const struct lease *l)
 	if (l->mac[0]) ev_str(&a, "mac", l->mac);
 	if (l->hostname[0]) ev_str(&a, "client_hostname", l->hostname);
 	if (l->starts > 0) ev_time(&a, "starts", l->starts);
-	if (l->infinite) ev_str(&a, "ends", "never");
-	else ev_time(&a, "ends", l->ends);
+	if (l->infinite)
+		ev_str(&a, "ends", "never");
+	else
+		ev_time(&a, "ends", l->ends);
 	if (l->last_seen > 0) ev_time(&a, "last_renewed", l->last_seen);
 	buf_putc(&a, '}');
 	ev_raw(b, "dhcp_lease", a.data);
@@ -214,14 +233,15 @@ void fmt_presence(const struct asset_view *v, const struct host_entry *h, char *
 	when[16] = 0; /* to the minute */
 	when[10] = ' ';
 	snprintf(out, n, "answers no probe; DHCP lease%s%s%s%s%s %s %s UTC", l->mac[0] ? " of " : "", l->mac,
-		 l->hostname[0] ? " (" : "", l->hostname, l->hostname[0] ? ")" : "", l->last_seen > 0 ? "renewed" : "held until",
-		 when);
+		 l->hostname[0] ? " (" : "", l->hostname, l->hostname[0] ? ")" : "",
+		 l->last_seen > 0 ? "renewed" : "held until", when);
 }
 
 const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip)
 {
 	struct flow_use key = { .host = *ip };
-	const struct flow_use *u = v->have_flows ? bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use) : NULL;
+	const struct flow_use *u = v->have_flows ? bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use)
+						 : NULL;
 	return u;
 }
 
@@ -253,8 +273,8 @@ void fmt_open_ports(const struct host_entry *h, size_t max, char *out, size_t n)
 			return;
 		}
 		const struct obs_service *s = host_service(h, p->proto, p->port);
-		int k = snprintf(out + len, n - len, "%s%u/%s%s%s", shown ? ", " : "", p->port, proto_str(p->proto),
-				 s && s->name[0] ? " " : "", s ? s->name : "");
+		int k = snprintf(out + len, n - len, "%s%u/%s%s%s", shown ? ", " : "", p->port,
+				 proto_str(p->proto), s && s->name[0] ? " " : "", s ? s->name : "");
 		if (k < 0) return;
 		len += (size_t)k;
 		shown++;
@@ -271,7 +291,8 @@ void ev_open_ports(struct buf *b, const struct host_entry *h)
 		const struct port_entry *p = &h->ports[i];
 		if (p->state != PORT_OPEN) continue;
 		const struct obs_service *s = host_service(h, p->proto, p->port);
-		buf_printf(&a, "%s{\"port\":%u,\"proto\":\"%s\"", k++ ? "," : "", p->port, proto_str(p->proto));
+		buf_printf(&a, "%s{\"port\":%u,\"proto\":\"%s\"", k++ ? "," : "", p->port,
+			   proto_str(p->proto));
 		if (s && s->name[0]) ev_str(&a, "name", s->name);
 		if (s && s->product[0]) ev_str(&a, "product", s->product);
 		if (s && s->version[0]) ev_str(&a, "version", s->version);
@@ -339,8 +360,10 @@ void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u)
 	ev_num(b, "records_cover_days", (double)(int64_t)(v->covered_days * 100 + 0.5) / 100);
 	ev_num(b, "flows_in_window", u ? (double)u->flows : 0);
 	if (u && u->flows) ev_num(b, "peers_in_window", (double)u->peers);
-	if (u && u->last > 0) ev_time(b, "last_used", u->last);
-	else ev_raw(b, "last_used", "null");
+	if (u && u->last > 0)
+		ev_time(b, "last_used", u->last);
+	else
+		ev_raw(b, "last_used", "null");
 }
 
 struct key {
@@ -374,8 +397,10 @@ static void consolidate(struct findings *fs, size_t from)
 		if (!strcmp(f->rule, "decommissioned-alive") || !strcmp(f->rule, "expired-test-device") ||
 		    !strcmp(f->rule, "unregistered-host"))
 			host[nh++] = (struct key){ f->ip, -1 };
-		else if (!strcmp(f->rule, "idle-host")) idle[ni++] = (struct key){ f->ip, -1 };
-		else if (!strcmp(f->rule, "unexpected-service")) unexp[nu++] = (struct key){ f->ip, f->port };
+		else if (!strcmp(f->rule, "idle-host"))
+			idle[ni++] = (struct key){ f->ip, -1 };
+		else if (!strcmp(f->rule, "unexpected-service"))
+			unexp[nu++] = (struct key){ f->ip, f->port };
 	}
 	qsort(host, nh, sizeof(*host), cmp_key);
 	qsort(idle, ni, sizeof(*idle), cmp_key);
@@ -384,7 +409,8 @@ static void consolidate(struct findings *fs, size_t from)
 		struct finding *f = &fs->v[i];
 		bool is_idle = !strcmp(f->rule, "idle-host"), is_unused = !strcmp(f->rule, "unused-port");
 		bool drop = (is_idle || is_unused) && in_keys(host, nh, &f->ip, -1);
-		if (is_unused && !drop) drop = in_keys(idle, ni, &f->ip, -1) || in_keys(unexp, nu, &f->ip, f->port);
+		if (is_unused && !drop)
+			drop = in_keys(idle, ni, &f->ip, -1) || in_keys(unexp, nu, &f->ip, f->port);
 		if (drop) {
 			free(f->evidence);
 			free(f->remediation);
@@ -423,7 +449,8 @@ static void port_exposure(const struct asset_view *v, struct exposure *ex)
 			if (p->state != PORT_OPEN) continue;
 			if (n == cap) e = xrealloc(e, (cap = cap ? 2 * cap : 64) * sizeof(*e));
 			const struct flow_use *u = asset_port_use(v, &rs->hosts[i].h.ip, p->proto, p->port);
-			e[n++] = (struct port_exposure){ p->port, (uint8_t)p->proto, 1, u && u->flows ? 1 : 0 };
+			e[n++] =
+			    (struct port_exposure){ p->port, (uint8_t)p->proto, 1, u && u->flows ? 1 : 0 };
 		}
 	if (n) qsort(e, n, sizeof(*e), cmp_exposure);
 	size_t m = 0;
@@ -450,7 +477,8 @@ int analyze_assets(const struct asset_input *in, const char *only, struct findin
 		double t = now_mono();
 		size_t before = out->n;
 		r = asset_rules[i].run(&v, out);
-		log_debug("rule %s: %zu findings in %.3f s", asset_rules[i].id, out->n - before, now_mono() - t);
+		log_debug("rule %s: %zu findings in %.3f s", asset_rules[i].id, out->n - before,
+			  now_mono() - t);
 	}
 	if (r == 0) consolidate(out, from);
 	if (r == 0 && ex) port_exposure(&v, ex);

@@ -17,14 +17,14 @@
 #include "store/store.h"
 
 struct asset_input {
-	const struct site_config *cfg;  /* role baselines, usage window, internal ranges */
-	const struct resultset *scan;   /* sorted */
-	const struct inventory *inv;    /* NULL or empty: no register, no ownership rules */
-	struct store *store;            /* flow history; NULL: no use rules */
-	double now;                     /* the audit's time: expiry dates are judged against it */
-	const struct leases *leases;    /* NULL or empty: no DHCP evidence */
-	const struct targets *targets;  /* what was scanned: a lease elsewhere is not this audit's; NULL: any */
-	struct ipaddr vantage;          /* the scanner's own address; family 0: not known */
+	const struct site_config *cfg; /* role baselines, usage window, internal ranges */
+	const struct resultset *scan;  /* sorted */
+	const struct inventory *inv;   /* NULL or empty: no register, no ownership rules */
+	struct store *store;           /* flow history; NULL: no use rules */
+	double now;                    /* the audit's time: expiry dates are judged against it */
+	const struct leases *leases;   /* NULL or empty: no DHCP evidence */
+	const struct targets *targets; /* what was scanned: a lease elsewhere is not this audit's; NULL: any */
+	struct ipaddr vantage;         /* the scanner's own address; family 0: not known */
 };
 
 /* What every rule reads, built once: the register by address and MAC, and
@@ -35,12 +35,12 @@ struct asset_view {
 	size_t n_inv;                    /* register entries; 0: no ownership rules */
 	const struct inv_entry **by_mac; /* those with a MAC, by MAC */
 	size_t n_mac;
-	bool have_flows;                 /* the store has traffic that covers the scanned hosts */
-	double win_from, win_to;         /* the usage window: the last window_days of the records */
-	double covered_days;             /* how much of the window the records cover */
-	struct flow_use *hosts, *ports;  /* sorted by host (then proto, port) */
+	bool have_flows;                /* the store has traffic that covers the scanned hosts */
+	double win_from, win_to;        /* the usage window: the last window_days of the records */
+	double covered_days;            /* how much of the window the records cover */
+	struct flow_use *hosts, *ports; /* sorted by host (then proto, port) */
 	size_t n_hosts, n_ports;
-	double lease_from;               /* a lease held since then is presence: now - window_days */
+	double lease_from; /* a lease held since then is presence: now - window_days */
 	/* Who is on the network: the scan's live hosts, and stand-ins (up false,
 	 * no ports) for scanned addresses that answered no probe but held a
 	 * DHCP lease in the window. By address. */
@@ -78,7 +78,8 @@ int analyze_assets(const struct asset_input *in, const char *only, struct findin
 
 /* The register's row for the host: by address, else by MAC (*by_mac set),
  * the MAC from the scan or else from the address's DHCP lease. */
-const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h, bool *by_mac);
+const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h,
+					 bool *by_mac);
 /* Use in the window, NULL when none (or no flow history). */
 const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip);
 const struct flow_use *asset_port_use(const struct asset_view *v, const struct ipaddr *ip, enum proto proto,

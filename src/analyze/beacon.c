@@ -36,8 +36,8 @@ static double binomial_tail(size_t n, size_t k, double p)
 {
 	double sum = 0;
 	for (size_t i = k; i <= n; i++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) + (double)i * log(p) +
-			   (double)(n - i) * log1p(-p));
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) +
+			   (double)i * log(p) + (double)(n - i) * log1p(-p));
 	return sum;
 }
 
@@ -60,8 +60,8 @@ static int cmp_series(const void *pa, const void *pb, void *ctx)
 
 static bool same_series(const struct flowrec *a, const struct flowrec *b)
 {
-	return !ipaddr_cmp(&a->src, &b->src) && a->name == b->name && (a->name || !ipaddr_cmp(&a->dst, &b->dst)) &&
-	       a->dport == b->dport;
+	return !ipaddr_cmp(&a->src, &b->src) && a->name == b->name &&
+	       (a->name || !ipaddr_cmp(&a->dst, &b->dst)) && a->dport == b->dport;
 }
 
 /* How many internal hosts reach each destination (name, else address). */
@@ -83,9 +83,9 @@ static int cmp_reach(const void *pa, const void *pb)
 }
 
 struct prevalence {
-	struct reach *v;   /* unique (destination, source) pairs, sorted */
+	struct reach *v; /* unique (destination, source) pairs, sorted */
 	size_t n;
-	size_t hosts;      /* internal hosts with outbound external traffic */
+	size_t hosts; /* internal hosts with outbound external traffic */
 };
 
 static void prevalence_build(const struct traffic_input *in, struct prevalence *p)
@@ -119,8 +119,10 @@ static size_t prevalence_of(const struct prevalence *p, const struct flowrec *r)
 	size_t lo = 0, hi = p->n;
 	while (lo < hi) { /* first pair of this destination */
 		size_t mid = (lo + hi) / 2;
-		if (cmp_dest(&p->v[mid], &key) < 0) lo = mid + 1;
-		else hi = mid;
+		if (cmp_dest(&p->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	size_t k = 0;
 	while (lo + k < p->n && !cmp_dest(&p->v[lo + k], &key)) k++;
@@ -129,9 +131,12 @@ static size_t prevalence_of(const struct prevalence *p, const struct flowrec *r)
 
 static void fmt_period(double s, char *out, size_t n)
 {
-	if (s < 120) snprintf(out, n, "%.0fs", s);
-	else if (s < 7200) snprintf(out, n, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
-	else snprintf(out, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+	if (s < 120)
+		snprintf(out, n, "%.0fs", s);
+	else if (s < 7200)
+		snprintf(out, n, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+	else
+		snprintf(out, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
 }
 
 struct series {
@@ -200,34 +205,41 @@ static void judge(struct series *s, const struct prevalence *prev, struct findin
 		size_t k = 0;
 		while (k < n_addrs && ipaddr_cmp(&addrs[k], &r->dst)) k++;
 		if (k == n_addrs) {
-			if (n_addrs < ARRAY_SIZE(addrs)) addrs[n_addrs++] = r->dst;
-			else more++;
+			if (n_addrs < ARRAY_SIZE(addrs))
+				addrs[n_addrs++] = r->dst;
+			else
+				more++;
 		}
 		if (r->cc[0] && !strstr(ccs, r->cc) && strlen(ccs) + 4 < sizeof(ccs))
-			snprintf(ccs + strlen(ccs), sizeof(ccs) - strlen(ccs), "%s%s", *ccs ? "," : "", r->cc);
+			snprintf(ccs + strlen(ccs), sizeof(ccs) - strlen(ccs), "%s%s", *ccs ? "," : "",
+				 r->cc);
 	}
 	const char *name = flowset_name(fs, r0);
 	char dst[IPADDR_STRLEN], per[32], target[300], title[512], rem[512];
 	ipaddr_fmt(&r0->dst, dst, sizeof(dst));
 	fmt_period(period, per, sizeof(per));
 	snprintf(target, sizeof(target), "%.255s:%u", name ? name : dst, r0->dport);
-	snprintf(title, sizeof(title), "Beacon: connects to %.200s every %s (%zu times, jitter %.0f%%%s)", target, per,
-		 beats, 100 * jitter, n_addrs + more > 1 ? ", rotating addresses" : "");
+	snprintf(title, sizeof(title), "Beacon: connects to %.200s every %s (%zu times, jitter %.0f%%%s)",
+		 target, per, beats, 100 * jitter, n_addrs + more > 1 ? ", rotating addresses" : "");
 	char src[IPADDR_STRLEN];
 	ipaddr_fmt(&r0->src, src, sizeof(src));
 	snprintf(rem, sizeof(rem),
-		 "Find the process on %s that reaches %.200s every %s (ss -tnp, the EDR's process tree); if it is not a "
+		 "Find the process on %s that reaches %.200s every %s (ss -tnp, the EDR's process tree); if "
+		 "it is not a "
 		 "known agent, isolate the host and block %s at the egress.",
 		 src, target, per, name ? "the name and its addresses" : "the address");
 	struct buf b = BUF_INIT;
 	buf_putc(&b, '{');
 	ev_str(&b, "name", name);
 	ev_addr(&b, "dst", &r0->dst);
-	buf_printf(&b, ",\"dport\":%u,\"proto\":%u,\"connections\":%zu,\"beats\":%zu,\"period_s\":%.1f,\"jitter\":%.3f,"
-		       "\"missed_beats\":%zu,\"fit\":%.3f,\"coverage\":%.3f,\"size_regularity\":%.3f,\"bytes_out_median\":%.0f,"
-		       "\"bytes_out\":%llu,\"bytes_in\":%llu,\"hosts_reaching\":%zu,\"hosts_total\":%zu,\"score\":%.3f",
-		   r0->dport, r0->proto, s->n, beats, period, jitter, missed, fit, coverage, size_reg, size_med,
-		   (unsigned long long)up, (unsigned long long)down, sharing, prev->hosts, score);
+	buf_printf(
+	    &b,
+	    ",\"dport\":%u,\"proto\":%u,\"connections\":%zu,\"beats\":%zu,\"period_s\":%.1f,\"jitter\":%.3f,"
+	    "\"missed_beats\":%zu,\"fit\":%.3f,\"coverage\":%.3f,\"size_regularity\":%.3f,\"bytes_out_"
+	    "median\":%.0f,"
+	    "\"bytes_out\":%llu,\"bytes_in\":%llu,\"hosts_reaching\":%zu,\"hosts_total\":%zu,\"score\":%.3f",
+	    r0->dport, r0->proto, s->n, beats, period, jitter, missed, fit, coverage, size_reg, size_med,
+	    (unsigned long long)up, (unsigned long long)down, sharing, prev->hosts, score);
 	buf_puts(&b, ",\"addresses\":[");
 	for (size_t i = 0; i < n_addrs; i++) {
 		char a[IPADDR_STRLEN];
@@ -238,8 +250,8 @@ static void judge(struct series *s, const struct prevalence *prev, struct findin
 	ev_str(&b, "countries", *ccs ? ccs : NULL);
 	ev_time(&b, "first", s->t[0]);
 	ev_time(&b, "last", s->t[beats - 1]);
-	add_host_finding(out, "beacon", score >= 0.8 ? SEV_HIGH : SEV_MEDIUM, score, &r0->src, title, &b, rem, s->t[0],
-			 fs->v[s->idx[s->n - 1]].end);
+	add_host_finding(out, "beacon", score >= 0.8 ? SEV_HIGH : SEV_MEDIUM, score, &r0->src, title, &b, rem,
+			 s->t[0], fs->v[s->idx[s->n - 1]].end);
 }
 
 int rule_beacon(const struct traffic_input *in, struct findings *out)
@@ -252,7 +264,9 @@ int rule_beacon(const struct traffic_input *in, struct findings *out)
 	qsort_r(idx, n, sizeof(*idx), cmp_series, (void *)fs);
 	struct prevalence prev;
 	prevalence_build(in, &prev);
-	struct series s = { .in = in, .t = xmalloc((n + 1) * sizeof(double)), .d = xmalloc((n + 1) * sizeof(double)),
+	struct series s = { .in = in,
+			    .t = xmalloc((n + 1) * sizeof(double)),
+			    .d = xmalloc((n + 1) * sizeof(double)),
 			    .tmp = xmalloc((n + 1) * sizeof(double)) };
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;

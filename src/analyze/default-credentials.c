@@ -8,30 +8,36 @@
 static const char *rem_default(const struct cred_result *r)
 {
 	if (!strcmp(r->check, "snmp"))
-		return "change the community to a long random one, or move the agent to SNMPv3 with authentication and "
+		return "change the community to a long random one, or move the agent to SNMPv3 with "
+		       "authentication and "
 		       "privacy; allow it only from the management network";
 	if (!strcmp(r->check, "telnet"))
-		return "change the password now, then turn telnet off (use SSH); a default telnet login is how Mirai-type "
+		return "change the password now, then turn telnet off (use SSH); a default telnet login is "
+		       "how Mirai-type "
 		       "botnets take devices over";
-	return "change the password to a unique one (per device, kept in a vault), disable or rename the default "
+	return "change the password to a unique one (per device, kept in a vault), disable or rename the "
+	       "default "
 	       "account if the device allows it, and update the firmware";
 }
 
 static const char *rem_anon(const struct cred_result *r)
 {
 	if (!strcmp(r->check, "redis"))
-		return "set requirepass or ACL users, bind Redis to the addresses that need it and turn protected-mode on: "
+		return "set requirepass or ACL users, bind Redis to the addresses that need it and turn "
+		       "protected-mode on: "
 		       "an open Redis lets anyone read the data and often run commands on the host";
 	if (!strcmp(r->check, "mqtt"))
-		return "set allow_anonymous false and give every client its own user and password (or certificates)";
+		return "set allow_anonymous false and give every client its own user and password (or "
+		       "certificates)";
 	if (!strcmp(r->check, "ftp"))
-		return "turn anonymous FTP off (anonymous_enable=NO) unless the files are meant to be public, and "
+		return "turn anonymous FTP off (anonymous_enable=NO) unless the files are meant to be "
+		       "public, and "
 		       "then make it read-only and keep it away from internal data";
 	if (!strcmp(r->check, "rtsp"))
-		return "require a login for the camera's streams (RTSP authentication) and keep the camera off networks "
+		return "require a login for the camera's streams (RTSP authentication) and keep the camera "
+		       "off networks "
 		       "that do not need it";
-	if (!strcmp(r->check, "telnet"))
-		return "turn telnet off: it hands a shell to anyone who connects";
+	if (!strcmp(r->check, "telnet")) return "turn telnet off: it hands a shell to anyone who connects";
 	return "require authentication for this service";
 }
 
@@ -63,13 +69,17 @@ void credential_findings(const struct cred_results *rs, double now, struct findi
 		ev_str(&ev, "answer", r->detail);
 		char title[256];
 		if (def && !strcmp(r->check, "snmp"))
-			snprintf(title, sizeof(title), "snmp answers to a published default community (%s entry)", r->vendor);
+			snprintf(title, sizeof(title),
+				 "snmp answers to a published default community (%s entry)", r->vendor);
 		else if (def)
-			snprintf(title, sizeof(title), "%s logs in with a published default: user %s, %s entry (%s)", r->check,
+			snprintf(title, sizeof(title),
+				 "%s logs in with a published default: user %s, %s entry (%s)", r->check,
 				 r->user[0] ? r->user : "(none)", r->vendor, r->method);
 		else
-			snprintf(title, sizeof(title), "%s open without credentials (%s)", r->check, r->detail);
-		add_port_finding(out, def ? "default-credentials" : "anonymous-access", sev, def ? 10 : 8, &r->ip, r->port,
-				 r->proto, title, &ev, def ? rem_default(r) : rem_anon(r), now, now);
+			snprintf(title, sizeof(title), "%s open without credentials (%s)", r->check,
+				 r->detail);
+		add_port_finding(out, def ? "default-credentials" : "anonymous-access", sev, def ? 10 : 8,
+				 &r->ip, r->port, r->proto, title, &ev, def ? rem_default(r) : rem_anon(r),
+				 now, now);
 	}
 }

@@ -16,8 +16,10 @@ static void ev_key(struct buf *b, const char *key)
 void ev_str(struct buf *b, const char *key, const char *v)
 {
 	ev_key(b, key);
-	if (v) json_put_str(b, v);
-	else buf_puts(b, "null");
+	if (v)
+		json_put_str(b, v);
+	else
+		buf_puts(b, "null");
 }
 
 void ev_time(struct buf *b, const char *key, double t)
@@ -53,18 +55,26 @@ void ev_raw(struct buf *b, const char *key, const char *json)
 }
 
 void add_host_finding(struct findings *out, const char *rule, enum severity sev, double score,
-		      const struct ipaddr *host, const char *title, struct buf *evidence, const char *remediation,
-		      double first, double last)
+		      const struct ipaddr *host, const char *title, struct buf *evidence,
+		      const char *remediation, double first, double last)
 {
-	add_port_finding(out, rule, sev, score, host, 0, PROTO_TCP, title, evidence, remediation, first, last);
+	add_port_finding(out, rule, sev, score, host, 0, PROTO_TCP, title, evidence, remediation, first,
+			 last);
 }
 
 void add_port_finding(struct findings *out, const char *rule, enum severity sev, double score,
 		      const struct ipaddr *host, uint16_t port, enum proto proto, const char *title,
 		      struct buf *evidence, const char *remediation, double first, double last)
 {
-	struct finding f = { .severity = sev, .confidence = CONF_NONE, .score = score, .has_ip = true, .ip = *host,
-			     .port = port, .proto = proto, .first_seen = first, .last_seen = last };
+	struct finding f = { .severity = sev,
+			     .confidence = CONF_NONE,
+			     .score = score,
+			     .has_ip = true,
+			     .ip = *host,
+			     .port = port,
+			     .proto = proto,
+			     .first_seen = first,
+			     .last_seen = last };
 	snprintf(f.rule, sizeof(f.rule), "%s", rule);
 	snprintf(f.title, sizeof(f.title), "%s", title);
 	buf_putc(evidence, '}');

@@ -16,8 +16,8 @@ void ev_raw(struct buf *b, const char *key, const char *json); /* json: a value 
 /* A finding about one host (or its port), evidence and remediation owned
  * by it; the evidence object is closed here. */
 void add_host_finding(struct findings *out, const char *rule, enum severity sev, double score,
-		      const struct ipaddr *host, const char *title, struct buf *evidence, const char *remediation,
-		      double first, double last);
+		      const struct ipaddr *host, const char *title, struct buf *evidence,
+		      const char *remediation, double first, double last);
 void add_port_finding(struct findings *out, const char *rule, enum severity sev, double score,
 		      const struct ipaddr *host, uint16_t port, enum proto proto, const char *title,
 		      struct buf *evidence, const char *remediation, double first, double last);

@@ -71,8 +71,8 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 	double top = 0;
 	for (size_t i = 0; i < now.n; i++) top = fmax(top, now.up[i]);
 	if (top >= MIN_BYTES && in->store) /* history only for hosts that could be judged */
-		store_flow_host_hourly_up(in->store, &r0->src, fs->first - HISTORY_DAYS * 86400.0, fs->first, on_history, &h,
-					  NULL);
+		store_flow_host_hourly_up(in->store, &r0->src, fs->first - HISTORY_DAYS * 86400.0, fs->first,
+					  on_history, &h, NULL);
 	size_t hist = h.n;
 	for (size_t i = 0; i < now.n && top >= MIN_BYTES; i++) hours_add(&h, now.hour[i], now.up[i]);
 	free(now.hour);
@@ -98,21 +98,25 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 		ipaddr_fmt(&r0->src, src, sizeof(src));
 		fmt_bytes((uint64_t)total, tb, sizeof(tb));
 		fmt_bytes((uint64_t)base, bb, sizeof(bb));
-		snprintf(title, sizeof(title), "Upload of %s in %zu h, %.0fx this host's usual hourly peak (%s)", tb, j - i + 1,
+		snprintf(title, sizeof(title),
+			 "Upload of %s in %zu h, %.0fx this host's usual hourly peak (%s)", tb, j - i + 1,
 			 peak / fmax(base, 1), bb);
 		snprintf(rem, sizeof(rem),
-			 "Find what %s sent (the flows in the evidence window: destinations, the process, the files); if it "
+			 "Find what %s sent (the flows in the evidence window: destinations, the process, "
+			 "the files); if it "
 			 "is not a known backup or sync, isolate the host and block the destinations.",
 			 src);
 		struct buf b = BUF_INIT;
 		buf_putc(&b, '{');
-		buf_printf(&b, "\"bytes_out\":%.0f,\"hours\":%zu,\"peak_hour_bytes\":%.0f,\"baseline_p90_bytes\":%.0f,"
-			       "\"baseline_hours\":%zu,\"history_hours\":%zu",
-			   total, j - i + 1, peak, base, h.n - (j - i + 1), hist);
+		buf_printf(
+		    &b,
+		    "\"bytes_out\":%.0f,\"hours\":%zu,\"peak_hour_bytes\":%.0f,\"baseline_p90_bytes\":%.0f,"
+		    "\"baseline_hours\":%zu,\"history_hours\":%zu",
+		    total, j - i + 1, peak, base, h.n - (j - i + 1), hist);
 		ev_time(&b, "first", (double)h.hour[i] * 3600);
 		ev_time(&b, "last", (double)(h.hour[j] + 1) * 3600);
-		add_host_finding(out, "exfil-volume", SEV_HIGH, total, &r0->src, title, &b, rem, (double)h.hour[i] * 3600,
-				 (double)(h.hour[j] + 1) * 3600);
+		add_host_finding(out, "exfil-volume", SEV_HIGH, total, &r0->src, title, &b, rem,
+				 (double)h.hour[i] * 3600, (double)(h.hour[j] + 1) * 3600);
 		i = j + 1;
 	}
 	free(tmp);

@@ -22,15 +22,16 @@ int rule_expired_test_device(const struct asset_view *v, struct findings *out)
 		ev_num(&b, "days_past_expiry", (double)(int64_t)days);
 		if (v->have_flows) ev_use(&b, v, asset_host_use(v, &h->h.ip));
 		const char *name = r->hostname[0] ? r->hostname : ip;
-		snprintf(title, sizeof(title), "Test device %.60s expired %.0f days ago and %s (%.150s)", name, days,
-			 asset_alive_verb(h), ports);
+		snprintf(title, sizeof(title), "Test device %.60s expired %.0f days ago and %s (%.150s)",
+			 name, days, asset_alive_verb(h), ports);
 		snprintf(rem, sizeof(rem),
-			 "Take %s (%s) offline and wipe it: its test period ended %.0f days ago (register line %u)%s%s. If the "
+			 "Take %s (%s) offline and wipe it: its test period ended %.0f days ago (register "
+			 "line %u)%s%s. If the "
 			 "test goes on, set a new expiry date in the register.",
 			 name, ip, days, r->line, r->owner[0] ? "; ask its owner, " : "", r->owner);
 		size_t open = asset_open_ports(h);
-		add_host_finding(out, "expired-test-device", open ? SEV_HIGH : SEV_MEDIUM, days / 30 + (double)open, &h->h.ip,
-				 title, &b, rem, h->h.ts, h->h.ts);
+		add_host_finding(out, "expired-test-device", open ? SEV_HIGH : SEV_MEDIUM,
+				 days / 30 + (double)open, &h->h.ip, title, &b, rem, h->h.ts, h->h.ts);
 	}
 	return 0;
 }

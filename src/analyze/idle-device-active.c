@@ -37,20 +37,23 @@ int rule_idle_device_active(const struct traffic_input *in, struct findings *out
 		ipaddr_fmt(&w[i].host, host, sizeof(host));
 		ipaddr_fmt(&f0->dst, dst, sizeof(dst));
 		double quiet_days = (w[i].woke - w[i].quiet_since) / 86400;
-		snprintf(title, sizeof(title), "Idle for %.1f days, then opened connections (first to %s:%u)", quiet_days, dst,
-			 f0->dport);
+		snprintf(title, sizeof(title), "Idle for %.1f days, then opened connections (first to %s:%u)",
+			 quiet_days, dst, f0->dport);
 		snprintf(rem, sizeof(rem),
-			 "Find out who woke %s and why (logins, scheduled tasks, its owner); a forgotten device that starts "
+			 "Find out who woke %s and why (logins, scheduled tasks, its owner); a forgotten "
+			 "device that starts "
 			 "talking is a classic springboard: if no owner claims it, disconnect it.",
 			 host);
 		struct buf b = BUF_INIT;
 		buf_putc(&b, '{');
 		ev_time(&b, "quiet_since", w[i].quiet_since);
-		buf_printf(&b, ",\"quiet_days\":%.2f,\"window_days\":%g,\"quiet_since_records_began\":%s", quiet_days,
-			   in->cfg->window_days, w[i].never_seen ? "true" : "false");
+		buf_printf(&b, ",\"quiet_days\":%.2f,\"window_days\":%g,\"quiet_since_records_began\":%s",
+			   quiet_days, in->cfg->window_days, w[i].never_seen ? "true" : "false");
 		ev_time(&b, "woke", w[i].woke);
 		ev_addr(&b, "first_dst", &f0->dst);
-		buf_printf(&b, ",\"first_dport\":%u,\"flows_first_hour\":%zu,\"bytes_out\":%llu,\"bytes_in\":%llu,\"peers\":[",
+		buf_printf(&b,
+			   ",\"first_dport\":%u,\"flows_first_hour\":%zu,\"bytes_out\":%llu,\"bytes_in\":%"
+			   "llu,\"peers\":[",
 			   f0->dport, flows, (unsigned long long)up, (unsigned long long)down);
 		for (size_t p = 0; p < n_peers; p++) {
 			char a[IPADDR_STRLEN];
@@ -58,7 +61,8 @@ int rule_idle_device_active(const struct traffic_input *in, struct findings *out
 			buf_printf(&b, "%s\"%s\"", p ? "," : "", a);
 		}
 		buf_puts(&b, "]");
-		add_host_finding(out, "idle-device-active", SEV_MEDIUM, quiet_days, &w[i].host, title, &b, rem, w[i].woke, last);
+		add_host_finding(out, "idle-device-active", SEV_MEDIUM, quiet_days, &w[i].host, title, &b,
+				 rem, w[i].woke, last);
 	}
 	free(idx);
 	free(w);

@@ -41,7 +41,8 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 				up += r->bytes_out;
 				size_t t = 0;
 				while (t < n_targets && ipaddr_cmp(&targets[t], &r->dst)) t++;
-				if (t == n_targets && n_targets < ARRAY_SIZE(targets)) targets[n_targets++] = r->dst;
+				if (t == n_targets && n_targets < ARRAY_SIZE(targets))
+					targets[n_targets++] = r->dst;
 				size_t p = 0;
 				while (p < n_ports && ports[p] != r->dport) p++;
 				if (p == n_ports && n_ports < ARRAY_SIZE(ports)) ports[n_ports++] = r->dport;
@@ -50,11 +51,14 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 			char host[IPADDR_STRLEN], title[512], rem[512];
 			ipaddr_fmt(&w[i].host, host, sizeof(host));
 			snprintf(title, sizeof(title),
-				 "Idle host woke and connected into protected segment %s (%zu connections to %zu hosts)", seg->name,
-				 conns, n_targets);
+				 "Idle host woke and connected into protected segment %s (%zu connections to "
+				 "%zu hosts)",
+				 seg->name, conns, n_targets);
 			snprintf(rem, sizeof(rem),
-				 "Treat %s as compromised until shown otherwise: disconnect it, check the %zu hosts it reached in "
-				 "segment %s for logins and changes since %s's wake-up, and allow the segment only from the hosts "
+				 "Treat %s as compromised until shown otherwise: disconnect it, check the "
+				 "%zu hosts it reached in "
+				 "segment %s for logins and changes since %s's wake-up, and allow the "
+				 "segment only from the hosts "
 				 "that need it.",
 				 host, n_targets, seg->name, host);
 			struct buf b = BUF_INIT;
@@ -63,8 +67,8 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 			ev_str(&b, "from_segment", home ? home->name : NULL);
 			ev_time(&b, "quiet_since", w[i].quiet_since);
 			ev_time(&b, "woke", w[i].woke);
-			buf_printf(&b, ",\"connections\":%zu,\"failed\":%zu,\"bytes_out\":%llu,\"targets\":[", conns, failed,
-				   (unsigned long long)up);
+			buf_printf(&b, ",\"connections\":%zu,\"failed\":%zu,\"bytes_out\":%llu,\"targets\":[",
+				   conns, failed, (unsigned long long)up);
 			for (size_t t = 0; t < n_targets; t++) {
 				char a[IPADDR_STRLEN];
 				ipaddr_fmt(&targets[t], a, sizeof(a));
@@ -75,8 +79,8 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 			buf_puts(&b, "]");
 			ev_time(&b, "first", first);
 			ev_time(&b, "last", last);
-			add_host_finding(out, "lateral-from-idle", SEV_CRITICAL, (double)conns, &w[i].host, title, &b, rem, first,
-					 last);
+			add_host_finding(out, "lateral-from-idle", SEV_CRITICAL, (double)conns, &w[i].host,
+					 title, &b, rem, first, last);
 		}
 	}
 	free(idx);

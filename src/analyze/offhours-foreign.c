@@ -9,14 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MIN_UPLOAD 262144ull           /* in all, with upload > download */
-#define SESSION_UPLOAD 1048576ull      /* one session this large is enough */
+#define MIN_UPLOAD 262144ull      /* in all, with upload > download */
+#define SESSION_UPLOAD 1048576ull /* one session this large is enough */
 #define HIGH_UPLOAD 10485760ull
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
-	return is_outbound_external(in, r) && is_foreign(in, r) && flow_is_encrypted(r) && !flow_is_failed(r) &&
-	       !site_is_business_time(in->cfg, r->start);
+	return is_outbound_external(in, r) && is_foreign(in, r) && flow_is_encrypted(r) &&
+	       !flow_is_failed(r) && !site_is_business_time(in->cfg, r->start);
 }
 
 static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n, struct findings *out)
@@ -34,14 +34,18 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 		size_t k = 0;
 		while (k < n_addrs && ipaddr_cmp(&addrs[k], &r->dst)) k++;
 		if (k == n_addrs) {
-			if (n_addrs < ARRAY_SIZE(addrs)) addrs[n_addrs++] = r->dst;
-			else more++;
+			if (n_addrs < ARRAY_SIZE(addrs))
+				addrs[n_addrs++] = r->dst;
+			else
+				more++;
 		}
 		if (!strstr(ccs, r->cc) && strlen(ccs) + 4 < sizeof(ccs))
-			snprintf(ccs + strlen(ccs), sizeof(ccs) - strlen(ccs), "%s%s", *ccs ? "," : "", r->cc);
+			snprintf(ccs + strlen(ccs), sizeof(ccs) - strlen(ccs), "%s%s", *ccs ? "," : "",
+				 r->cc);
 		const char *nm = flowset_name(fs, r);
 		if (nm && !strstr(names, nm) && strlen(names) + strlen(nm) + 2 < sizeof(names))
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", *names ? "," : "", nm);
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 *names ? "," : "", nm);
 	}
 	if (!(biggest >= SESSION_UPLOAD || (up >= MIN_UPLOAD && up > down))) return;
 	const struct flowrec *r0 = &fs->v[idx[0]];
@@ -56,19 +60,25 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 	int wday, minute;
 	site_local_time(in->cfg, first, &wday, &minute);
 	snprintf(when, sizeof(when), "%02u:%02u", (unsigned)minute / 60 % 100, (unsigned)minute % 60);
-	snprintf(title, sizeof(title), "Encrypted upload of %s to %s outside business hours (%zu sessions to %zu addresses, from %s)",
-		 upb, ccs, n, n_addrs + more, when);
-	snprintf(rem, sizeof(rem),
-		 "Find what on %s sends encrypted data to %s at night (ss -tnp, the EDR, scheduled tasks); if no one "
-		 "can name a business reason, isolate the host, block the destinations at the egress and look for "
-		 "what was taken.",
-		 src, ccs);
+	snprintf(
+	    title, sizeof(title),
+	    "Encrypted upload of %s to %s outside business hours (%zu sessions to %zu addresses, from %s)",
+	    upb, ccs, n, n_addrs + more, when);
+	snprintf(
+	    rem, sizeof(rem),
+	    "Find what on %s sends encrypted data to %s at night (ss -tnp, the EDR, scheduled tasks); if no "
+	    "one "
+	    "can name a business reason, isolate the host, block the destinations at the egress and look for "
+	    "what was taken.",
+	    src, ccs);
 	struct buf b = BUF_INIT;
 	buf_putc(&b, '{');
-	buf_printf(&b, "\"sessions\":%zu,\"bytes_out\":%llu,\"bytes_in\":%llu,\"upload_ratio\":%.2f,"
-		       "\"largest_upload\":%llu,\"addresses_total\":%zu",
-		   n, (unsigned long long)up, (unsigned long long)down, down ? (double)up / (double)down : (double)up,
-		   (unsigned long long)biggest, n_addrs + more);
+	buf_printf(&b,
+		   "\"sessions\":%zu,\"bytes_out\":%llu,\"bytes_in\":%llu,\"upload_ratio\":%.2f,"
+		   "\"largest_upload\":%llu,\"addresses_total\":%zu",
+		   n, (unsigned long long)up, (unsigned long long)down,
+		   down ? (double)up / (double)down : (double)up, (unsigned long long)biggest,
+		   n_addrs + more);
 	ev_str(&b, "countries", ccs);
 	ev_str(&b, "names", *names ? names : NULL);
 	buf_puts(&b, ",\"addresses\":[");
@@ -82,8 +92,10 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 	ev_str(&b, "local_start", when);
 	ev_time(&b, "first", first);
 	ev_time(&b, "last", last);
-	enum severity sev = up >= HIGH_UPLOAD || (n_addrs + more >= 3 && up >= SESSION_UPLOAD) ? SEV_HIGH : SEV_MEDIUM;
-	add_host_finding(out, "offhours-foreign-encrypted", sev, (double)up, &r0->src, title, &b, rem, first, last);
+	enum severity sev = up >= HIGH_UPLOAD || (n_addrs + more >= 3 && up >= SESSION_UPLOAD) ? SEV_HIGH
+											       : SEV_MEDIUM;
+	add_host_finding(out, "offhours-foreign-encrypted", sev, (double)up, &r0->src, title, &b, rem, first,
+			 last);
 }
 
 int rule_offhours_foreign(const struct traffic_input *in, struct findings *out)

@@ -30,15 +30,19 @@ static enum severity severity_of(const struct secret_item *it)
 static const char *remedy(const struct secret_item *it)
 {
 	if (!strcmp(it->kind, "private-key"))
-		return "protect the key with a passphrase (ssh-keygen -p -f FILE) or move it to an agent or token; "
+		return "protect the key with a passphrase (ssh-keygen -p -f FILE) or move it to an agent or "
+		       "token; "
 		       "if the file was copied anywhere, replace the key on every server that trusts it";
 	if (!strcmp(it->kind, "browser-export") || !strcmp(it->kind, "password-manager-export"))
-		return "delete the export (and its copies in Downloads, backups and mail); change the passwords it held "
+		return "delete the export (and its copies in Downloads, backups and mail); change the "
+		       "passwords it held "
 		       "if the file ever left the machine";
 	if (!strcmp(it->kind, "command-line-passwords"))
-		return "remove the lines from the history file, change the passwords, and pass them through a prompt, "
+		return "remove the lines from the history file, change the passwords, and pass them through "
+		       "a prompt, "
 		       "an option file with mode 0600 or an agent instead of the command line";
-	return "move these credentials into a password manager or vault, delete the file and its backups, and "
+	return "move these credentials into a password manager or vault, delete the file and its backups, "
+	       "and "
 	       "change every password it held: assume the file has been copied";
 }
 
@@ -65,10 +69,12 @@ void plaintext_credentials(const struct secret_items *items, double now, struct 
 		f.confidence = CONF_HIGH;
 		f.score = (double)MIN(it->entries, (size_t)1000) + (double)it->hosts_total;
 		if (it->hosts_total)
-			snprintf(f.title, sizeof(f.title), "%s: %zu credential%s for %zu system%s", it->what, it->entries,
-				 it->entries == 1 ? "" : "s", it->hosts_total, it->hosts_total == 1 ? "" : "s");
+			snprintf(f.title, sizeof(f.title), "%s: %zu credential%s for %zu system%s", it->what,
+				 it->entries, it->entries == 1 ? "" : "s", it->hosts_total,
+				 it->hosts_total == 1 ? "" : "s");
 		else
-			snprintf(f.title, sizeof(f.title), "%s: %zu credential%s", it->what, it->entries, it->entries == 1 ? "" : "s");
+			snprintf(f.title, sizeof(f.title), "%s: %zu credential%s", it->what, it->entries,
+				 it->entries == 1 ? "" : "s");
 		f.evidence = buf_detach(&ev);
 		f.remediation = xstrdup(remedy(it));
 		f.path = xstrdup(it->path);

@@ -17,7 +17,7 @@
 #define MIN_ADDRESSES 6
 #define MAX_PER_ADDRESS 2
 #define WINDOW 86400.0
-#define CELL_UP 0.3   /* log10 units: a factor of 2 */
+#define CELL_UP 0.3 /* log10 units: a factor of 2 */
 #define CELL_DOWN 0.6
 #define CELL_DUR 1.0
 
@@ -47,7 +47,10 @@ static int cmp_addr_at(const void *pa, const void *pb, void *ctx)
 	return ipaddr_cmp(&fs->v[*(const uint32_t *)pa].dst, &fs->v[*(const uint32_t *)pb].dst);
 }
 
-static int64_t cell(double v, double size, double shift) { return (int64_t)floor(log10(v + 1) / size + shift); }
+static int64_t cell(double v, double size, double shift)
+{
+	return (int64_t)floor(log10(v + 1) / size + shift);
+}
 
 static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n, struct findings *out)
 {
@@ -78,9 +81,12 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 		double sh = shift & 1 ? 0.5 : 0, sh2 = shift & 2 ? 0.5 : 0;
 		for (size_t i = 0; i < m; i++) {
 			const struct flowrec *r = &fs->v[once[i]];
-			s[i] = (struct sess){ { r->dport << 8 | r->app, cell((double)r->bytes_out, CELL_UP, sh),
-						cell((double)r->bytes_in, CELL_DOWN, sh2), cell(r->end - r->start, CELL_DUR, sh), 0 },
-					      r->start, once[i] };
+			s[i] =
+			    (struct sess){ { r->dport << 8 | r->app, cell((double)r->bytes_out, CELL_UP, sh),
+					     cell((double)r->bytes_in, CELL_DOWN, sh2),
+					     cell(r->end - r->start, CELL_DUR, sh), 0 },
+					   r->start,
+					   once[i] };
 		}
 		qsort(s, m, sizeof(*s), cmp_sess);
 		for (size_t lo = 0, hi = 0; hi < m; hi++) {
@@ -112,7 +118,8 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 		down += r->bytes_in;
 		if (!site_is_business_time(in->cfg, r->start)) offhours++;
 		if (r->cc[0] && !strstr(ccs, r->cc) && strlen(ccs) + 4 < sizeof(ccs))
-			snprintf(ccs + strlen(ccs), sizeof(ccs) - strlen(ccs), "%s%s", *ccs ? "," : "", r->cc);
+			snprintf(ccs + strlen(ccs), sizeof(ccs) - strlen(ccs), "%s%s", *ccs ? "," : "",
+				 r->cc);
 	}
 	if (distinct < MIN_ADDRESSES) {
 		free(w);
@@ -124,18 +131,23 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 	char src[IPADDR_STRLEN], title[512], rem[512], upb[32];
 	ipaddr_fmt(&r0->src, src, sizeof(src));
 	fmt_bytes(up / best_n, upb, sizeof(upb));
-	snprintf(title, sizeof(title), "Same-shaped sessions to %zu different addresses%s%s in %.0f h (port %u, ~%s up each)",
+	snprintf(title, sizeof(title),
+		 "Same-shaped sessions to %zu different addresses%s%s in %.0f h (port %u, ~%s up each)",
 		 distinct, *ccs ? " in " : "", ccs, ceil((last - first) / 3600), r0->dport, upb);
 	snprintf(rem, sizeof(rem),
-		 "Find the program on %s that opens these sessions (ss -tnp, the EDR); a new address per session with "
-		 "the same size is how exfiltration and C2 avoid blocklists: isolate the host and block port %u to the "
+		 "Find the program on %s that opens these sessions (ss -tnp, the EDR); a new address per "
+		 "session with "
+		 "the same size is how exfiltration and C2 avoid blocklists: isolate the host and block port "
+		 "%u to the "
 		 "listed networks until it is explained.",
 		 src, r0->dport);
 	struct buf b = BUF_INIT;
 	buf_putc(&b, '{');
-	buf_printf(&b, "\"sessions\":%zu,\"addresses_total\":%zu,\"dport\":%u,\"proto\":%u,\"bytes_out\":%llu,"
-		       "\"bytes_in\":%llu,\"offhours_sessions\":%zu",
-		   best_n, distinct, r0->dport, r0->proto, (unsigned long long)up, (unsigned long long)down, offhours);
+	buf_printf(&b,
+		   "\"sessions\":%zu,\"addresses_total\":%zu,\"dport\":%u,\"proto\":%u,\"bytes_out\":%llu,"
+		   "\"bytes_in\":%llu,\"offhours_sessions\":%zu",
+		   best_n, distinct, r0->dport, r0->proto, (unsigned long long)up, (unsigned long long)down,
+		   offhours);
 	ev_str(&b, "app", flow_app_name(r0->app));
 	ev_str(&b, "countries", *ccs ? ccs : NULL);
 	buf_puts(&b, ",\"addresses\":[");
@@ -149,7 +161,8 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 	ev_time(&b, "first", first);
 	ev_time(&b, "last", last);
 	enum severity sev = offhours * 2 > best_n || up > down ? SEV_HIGH : SEV_MEDIUM;
-	add_host_finding(out, "rotating-destinations", sev, (double)distinct, &r0->src, title, &b, rem, first, last);
+	add_host_finding(out, "rotating-destinations", sev, (double)distinct, &r0->src, title, &b, rem, first,
+			 last);
 	free(w);
 	free(best);
 }

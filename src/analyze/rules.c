@@ -6,15 +6,16 @@
 #include <string.h>
 
 const struct traffic_rule traffic_rules[] = {
-	{ "beacon", "periodic connections to one destination (name or address), robust to jitter and missed beats",
+	{ "beacon",
+	  "periodic connections to one destination (name or address), robust to jitter and missed beats",
 	  SEV_HIGH, rule_beacon },
-	{ "offhours-foreign-encrypted", "encrypted uploads to foreign countries outside business hours", SEV_HIGH,
-	  rule_offhours_foreign },
-	{ "rotating-destinations", "same-shaped sessions to a different external address each time", SEV_MEDIUM,
-	  rule_rotating_destinations },
+	{ "offhours-foreign-encrypted", "encrypted uploads to foreign countries outside business hours",
+	  SEV_HIGH, rule_offhours_foreign },
+	{ "rotating-destinations", "same-shaped sessions to a different external address each time",
+	  SEV_MEDIUM, rule_rotating_destinations },
 	{ "exfil-volume", "hourly upload far above the host's own baseline", SEV_HIGH, rule_exfil_volume },
-	{ "idle-device-active", "a host silent for the usage window that starts opening connections", SEV_MEDIUM,
-	  rule_idle_device_active },
+	{ "idle-device-active", "a host silent for the usage window that starts opening connections",
+	  SEV_MEDIUM, rule_idle_device_active },
 	{ "lateral-from-idle", "a woken idle host connecting into a protected segment", SEV_CRITICAL,
 	  rule_lateral_from_idle },
 };
@@ -28,7 +29,8 @@ int analyze_traffic(const struct traffic_input *in, const char *only, struct fin
 		size_t before = out->n;
 		int r = traffic_rules[i].run(in, out);
 		if (r < 0) return r;
-		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before, now_mono() - t);
+		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before,
+			  now_mono() - t);
 	}
 	return 0;
 }

@@ -50,7 +50,6 @@ size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t 
 	return n;
 }
 
-
 static size_t same_source_end(const struct flowset *fs, const uint32_t *idx, size_t n, size_t i)
 {
 	size_t j = i + 1;
@@ -58,7 +57,8 @@ static size_t same_source_end(const struct flowset *fs, const uint32_t *idx, siz
 	return j;
 }
 
-void each_source(const struct traffic_input *in, flow_pred keep, size_t min, source_judge judge, struct findings *out)
+void each_source(const struct traffic_input *in, flow_pred keep, size_t min, source_judge judge,
+		 struct findings *out)
 {
 	uint32_t *idx;
 	size_t n = flows_by_source(in, keep, &idx);
@@ -70,15 +70,18 @@ void each_source(const struct traffic_input *in, flow_pred keep, size_t min, sou
 	free(idx);
 }
 
-size_t source_position(const struct flowset *fs, const uint32_t *idx, size_t n, const struct ipaddr *src, double t)
+size_t source_position(const struct flowset *fs, const uint32_t *idx, size_t n, const struct ipaddr *src,
+		       double t)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct flowrec *r = &fs->v[idx[mid]];
 		int c = ipaddr_cmp(&r->src, src);
-		if (c < 0 || (c == 0 && r->start < t)) lo = mid + 1;
-		else hi = mid;
+		if (c < 0 || (c == 0 && r->start < t))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return lo < n && !ipaddr_cmp(&fs->v[idx[lo]].src, src) ? lo : n;
 }
@@ -121,14 +124,17 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 {
 	const struct flowset *fs = in->flows;
 	double window = in->cfg->window_days * 86400, begin = fs->first, s_first, s_last;
-	if (in->store && store_flow_coverage(in->store, &s_first, &s_last, NULL) == 1 && s_first < begin) begin = s_first;
+	if (in->store && store_flow_coverage(in->store, &s_first, &s_last, NULL) == 1 && s_first < begin)
+		begin = s_first;
 	struct act *a = xmalloc((2 * fs->n + 1) * sizeof(*a));
 	size_t n = 0, nw = 0, cap = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!own_traffic(in, r)) continue;
-		if (r->where & FREC_SRC_INTERNAL) a[n++] = (struct act){ r->src, r->start, r->end, (uint32_t)i, true };
-		if (r->where & FREC_DST_INTERNAL) a[n++] = (struct act){ r->dst, r->start, r->end, (uint32_t)i, false };
+		if (r->where & FREC_SRC_INTERNAL)
+			a[n++] = (struct act){ r->src, r->start, r->end, (uint32_t)i, true };
+		if (r->where & FREC_DST_INTERNAL)
+			a[n++] = (struct act){ r->dst, r->start, r->end, (uint32_t)i, false };
 	}
 	qsort(a, n, sizeof(*a), cmp_act);
 	struct wakeup *w = NULL;

@@ -17,12 +17,15 @@ typedef bool (*flow_pred)(const struct traffic_input *in, const struct flowrec *
 size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t **ret);
 /* Calls judge with each internal source's flows (those keep accepts, in
  * start order) when it has at least min of them. */
-typedef void (*source_judge)(const struct traffic_input *in, const uint32_t *idx, size_t n, struct findings *out);
-void each_source(const struct traffic_input *in, flow_pred keep, size_t min, source_judge judge, struct findings *out);
+typedef void (*source_judge)(const struct traffic_input *in, const uint32_t *idx, size_t n,
+			     struct findings *out);
+void each_source(const struct traffic_input *in, flow_pred keep, size_t min, source_judge judge,
+		 struct findings *out);
 
 /* In idx from flows_by_source: the first position of src's flows that
  * start at or after t (n when none). */
-size_t source_position(const struct flowset *fs, const uint32_t *idx, size_t n, const struct ipaddr *src, double t);
+size_t source_position(const struct flowset *fs, const uint32_t *idx, size_t n, const struct ipaddr *src,
+		       double t);
 
 bool is_outbound_external(const struct traffic_input *in, const struct flowrec *r);
 bool is_foreign(const struct traffic_input *in, const struct flowrec *r);

@@ -40,9 +40,11 @@ static void baseline_text(const struct role_baseline *rb, char *out, size_t n)
 
 static bool is_database(const char *name, enum proto proto, uint16_t port)
 {
-	static const char *const db[] = { "mysql",     "mysqlx",  "postgresql", "ms-sql-s", "ms-sql-m",      "oracle",
-					  "oracle-tns", "redis",  "mongodb",    "memcached", "elasticsearch", "couchdb",
-					  "cassandra", "influxdb", "db2",       "sybase",    "clickhouse",    "cockroachdb" };
+	static const char *const db[] = { "mysql",      "mysqlx",     "postgresql",    "ms-sql-s",
+					  "ms-sql-m",   "oracle",     "oracle-tns",    "redis",
+					  "mongodb",    "memcached",  "elasticsearch", "couchdb",
+					  "cassandra",  "influxdb",   "db2",           "sybase",
+					  "clickhouse", "cockroachdb" };
 	if (!name) name = port_service_name(proto, port); /* unidentified: the port's usual service */
 	for (size_t i = 0; name && i < ARRAY_SIZE(db); i++)
 		if (!strcmp(name, db[i])) return true;
@@ -54,7 +56,7 @@ struct user_clients {
 	const struct segment *seg; /* of the first one */
 	uint64_t hosts, flows;
 	double last;
-	struct buf list;           /* up to 5 addresses, as a JSON array's insides */
+	struct buf list; /* up to 5 addresses, as a JSON array's insides */
 };
 
 static int on_client(void *ctx, const struct flow_use *u)
@@ -94,8 +96,9 @@ static int database_reach(const struct asset_view *v, const struct host_entry *h
 	const struct segment *from_scan = site_user_segment_of(cfg, &v->in->vantage);
 	struct user_clients uc = { .cfg = cfg, .list = BUF_INIT };
 	int r;
-	if (v->have_flows && (r = store_flow_port_clients(v->in->store, &h->h.ip, (uint8_t)p->proto, p->port, v->win_from,
-							   v->win_to, on_client, &uc, v->e)) < 0) {
+	if (v->have_flows &&
+	    (r = store_flow_port_clients(v->in->store, &h->h.ip, (uint8_t)p->proto, p->port, v->win_from,
+					 v->win_to, on_client, &uc, v->e)) < 0) {
 		buf_release(&uc.list);
 		return r;
 	}
@@ -110,16 +113,19 @@ static int database_reach(const struct asset_view *v, const struct host_entry *h
 	ipaddr_fmt(&h->h.ip, ip, sizeof(ip));
 	cidrs_text(seg, cidrs, sizeof(cidrs));
 	if (uc.hosts)
-		snprintf(how, sizeof(how), "%llu user host%s connected", (unsigned long long)uc.hosts, uc.hosts == 1 ? "" : "s");
+		snprintf(how, sizeof(how), "%llu user host%s connected", (unsigned long long)uc.hosts,
+			 uc.hosts == 1 ? "" : "s");
 	else
 		snprintf(how, sizeof(how), "the audit reached it from there");
-	snprintf(title, sizeof(title), "Database %s on %u/%s is reachable from the user segment %s (%s)", svc ? svc : "service",
-		 p->port, proto, seg->name, how);
-	snprintf(rem, sizeof(rem),
-		 "Allow %u/%s on %s only from the application servers that need it and block the user segment %s (%s) "
-		 "at the firewall in front of it: users reach data through applications, and a stolen laptop or "
-		 "password table should not open the database directly.",
-		 p->port, proto, ip, seg->name, cidrs);
+	snprintf(title, sizeof(title), "Database %s on %u/%s is reachable from the user segment %s (%s)",
+		 svc ? svc : "service", p->port, proto, seg->name, how);
+	snprintf(
+	    rem, sizeof(rem),
+	    "Allow %u/%s on %s only from the application servers that need it and block the user segment %s "
+	    "(%s) "
+	    "at the firewall in front of it: users reach data through applications, and a stolen laptop or "
+	    "password table should not open the database directly.",
+	    p->port, proto, ip, seg->name, cidrs);
 	struct buf b = BUF_INIT;
 	buf_putc(&b, '{');
 	ev_time(&b, "seen", p->ts > 0 ? p->ts : h->h.ts);
@@ -139,8 +145,8 @@ static int database_reach(const struct asset_view *v, const struct host_entry *h
 	}
 	buf_release(&uc.list);
 	double t = p->ts > 0 ? p->ts : h->h.ts;
-	add_port_finding(out, "unexpected-service", uc.hosts ? SEV_HIGH : SEV_MEDIUM, 1.5 + (double)uc.hosts, &h->h.ip,
-			 p->port, p->proto, title, &b, rem, t, t);
+	add_port_finding(out, "unexpected-service", uc.hosts ? SEV_HIGH : SEV_MEDIUM, 1.5 + (double)uc.hosts,
+			 &h->h.ip, p->port, p->proto, title, &b, rem, t, t);
 	return 1;
 }
 
@@ -169,13 +175,15 @@ int rule_unexpected_service(const struct asset_view *v, struct findings *out)
 			char ip[IPADDR_STRLEN], title[512], rem[640], base[256];
 			ipaddr_fmt(&h->h.ip, ip, sizeof(ip));
 			baseline_text(rb, base, sizeof(base));
-			snprintf(title, sizeof(title), "%s on %u/%s is not expected on a %s", name ? name : "An unknown service",
-				 p->port, proto, rb->name);
+			snprintf(title, sizeof(title), "%s on %u/%s is not expected on a %s",
+				 name ? name : "An unknown service", p->port, proto, rb->name);
 			snprintf(rem, sizeof(rem),
-				 "Disable %s on %s (%u/%s): a %s is expected to offer %s only. If it is really needed, allow "
-				 "it in [role %s] of the site config and reach it only from the management network.",
-				 name ? name : "the service", ip, p->port, proto, rb->name, base[0] ? base : "its baseline ports",
-				 rb->name);
+				 "Disable %s on %s (%u/%s): a %s is expected to offer %s only. If it is "
+				 "really needed, allow "
+				 "it in [role %s] of the site config and reach it only from the management "
+				 "network.",
+				 name ? name : "the service", ip, p->port, proto, rb->name,
+				 base[0] ? base : "its baseline ports", rb->name);
 			struct buf b = BUF_INIT;
 			buf_putc(&b, '{');
 			ev_time(&b, "seen", p->ts > 0 ? p->ts : h->h.ts);
@@ -188,8 +196,9 @@ int rule_unexpected_service(const struct asset_view *v, struct findings *out)
 			if (r) ev_register_row(&b, r);
 			if (v->have_flows) ev_use(&b, v, asset_port_use(v, &h->h.ip, p->proto, p->port));
 			double t = p->ts > 0 ? p->ts : h->h.ts;
-			add_port_finding(out, "unexpected-service", cleartext_admin(name) ? SEV_HIGH : SEV_MEDIUM,
-					 cleartext_admin(name) ? 2 : 1, &h->h.ip, p->port, p->proto, title, &b, rem, t, t);
+			add_port_finding(
+			    out, "unexpected-service", cleartext_admin(name) ? SEV_HIGH : SEV_MEDIUM,
+			    cleartext_admin(name) ? 2 : 1, &h->h.ip, p->port, p->proto, title, &b, rem, t, t);
 		}
 	}
 	return 0;

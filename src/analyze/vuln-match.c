@@ -9,22 +9,22 @@
 #include <strings.h>
 
 struct vuln_cand {
-	struct vuln_info info;  /* strings owned below */
+	struct vuln_info info; /* strings owned below */
 	char *strings[12];
 	struct vconfigs cfg;
 	struct vuln_cand *next; /* in its hash bucket */
 };
 
-struct product_entry {           /* candidates of one vendor:product */
+struct product_entry { /* candidates of one vendor:product */
 	char *key;
 	struct vuln_cand **c;
-	uint32_t **cfgs;             /* per candidate: its configurations naming the product */
+	uint32_t **cfgs; /* per candidate: its configurations naming the product */
 	size_t *n_cfgs;
 	size_t n, cap;
 	struct product_entry *next;
 };
 
-struct subject_entry {           /* hits of one subject */
+struct subject_entry { /* hits of one subject */
 	char *key;
 	struct vuln_hit *hits;
 	size_t n;
@@ -45,7 +45,9 @@ static size_t bucket(const char *s) { return siphash24(&hkey, s, strlen(s)) % BU
 
 void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al)
 {
-	*m = (struct vuln_matcher){ .st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)), .vendorless = -1 };
+	*m = (struct vuln_matcher){
+		.st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)), .vendorless = -1
+	};
 }
 
 static void free_cand(struct vuln_cand *c)
@@ -110,12 +112,15 @@ static int on_info(void *ctx, const struct vuln_info *v)
 	if (!c) {
 		c = xcalloc(1, sizeof(*c));
 		c->info = *v;
-		const char **fields[] = { &c->info.configs, &c->info.summary, &c->info.published, &c->info.modified,
-					  &c->info.status, &c->info.source, &c->info.cvss_version, &c->info.cvss_vector,
-					  &c->info.severity, &c->info.kev_added, &c->info.kev_due, &c->info.kev_action };
-		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) *fields[i] = c->strings[i] = dup_or_null(*fields[i]);
+		const char **fields[] = { &c->info.configs,      &c->info.summary,     &c->info.published,
+					  &c->info.modified,     &c->info.status,      &c->info.source,
+					  &c->info.cvss_version, &c->info.cvss_vector, &c->info.severity,
+					  &c->info.kev_added,    &c->info.kev_due,     &c->info.kev_action };
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+			*fields[i] = c->strings[i] = dup_or_null(*fields[i]);
 		c->info.kev_name = NULL;
-		if (vconfigs_decode(c->info.configs ? c->info.configs : "", &c->cfg) < 0) vconfigs_reset(&c->cfg);
+		if (vconfigs_decode(c->info.configs ? c->info.configs : "", &c->cfg) < 0)
+			vconfigs_reset(&c->cfg);
 		cand_insert(vc, c);
 	}
 	if (pe->n == pe->cap) {
@@ -126,8 +131,8 @@ static int on_info(void *ctx, const struct vuln_info *v)
 	return 0;
 }
 
-static int product_cands(struct vuln_matcher *m, const char *vendor, const char *product, struct product_entry **ret,
-			 struct dm_err *e)
+static int product_cands(struct vuln_matcher *m, const char *vendor, const char *product,
+			 struct product_entry **ret, struct dm_err *e)
 {
 	char key[260];
 	snprintf(key, sizeof(key), "%.127s:%.127s", vendor, product);
@@ -167,8 +172,9 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 
 const char *vuln_distro_marker(const char *text, char *out, size_t n)
 {
-	static const char *const marks[] = { "Debian-", "Ubuntu-", "+deb", "ubuntu", "Raspbian-", ".el6", ".el7",
-					     ".el8", ".el9", "el7_", "el8_", "el9_", "+esm", "FreeBSD-", "SUSE" };
+	static const char *const marks[] = { "Debian-", "Ubuntu-", "+deb", "ubuntu",   "Raspbian-",
+					     ".el6",    ".el7",    ".el8", ".el9",     "el7_",
+					     "el8_",    "el9_",    "+esm", "FreeBSD-", "SUSE" };
 	if (!text) return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(marks); i++) {
 		const char *p = strstr(text, marks[i]);
@@ -241,7 +247,8 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 			return 0;
 		}
 	struct vuln_product names[16];
-	size_t nn = aliases_expand(m->al, s->cpe.v[CPE_VENDOR], s->cpe.v[CPE_PRODUCT], names, ARRAY_SIZE(names));
+	size_t nn =
+	    aliases_expand(m->al, s->cpe.v[CPE_VENDOR], s->cpe.v[CPE_PRODUCT], names, ARRAY_SIZE(names));
 	struct vuln_hit *hits = NULL;
 	size_t nh = 0, cap = 0;
 	int r = 0;
@@ -265,13 +272,15 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 			if (distro) {
 				h.confidence = CONF_LOW;
 				snprintf(h.why, sizeof(h.why),
-					 "distribution build (%s): the distribution may have backported the fix without changing the version",
+					 "distribution build (%s): the distribution may have backported the "
+					 "fix without changing the version",
 					 distro);
 			}
 			if (v.result == TRI_UNKNOWN) {
 				h.confidence = h.confidence == CONF_HIGH ? CONF_MEDIUM : CONF_LOW;
 				size_t w = strlen(h.why);
-				snprintf(h.why + w, sizeof(h.why) - w, "%saffected only on a platform dormant could not see",
+				snprintf(h.why + w, sizeof(h.why) - w,
+					 "%saffected only on a platform dormant could not see",
 					 w ? "; " : "");
 			}
 			if (min && h.confidence < min) continue;

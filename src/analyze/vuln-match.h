@@ -12,19 +12,19 @@
 struct vuln_cand; /* a CVE that names the product, with what ranks it */
 
 struct vuln_hit {
-	const struct vuln_info *info;  /* owned by the matcher */
-	const struct vmatch *match;    /* the criterion the product met */
+	const struct vuln_info *info; /* owned by the matcher */
+	const struct vmatch *match;   /* the criterion the product met */
 	enum confidence confidence;
-	char why[192];                 /* why not high: distribution build, unseen platform */
-	char fix[64];                  /* upgrade target from the range end, "" if none */
+	char why[192]; /* why not high: distribution build, unseen platform */
+	char fix[64];  /* upgrade target from the range end, "" if none */
 };
 
 struct vuln_matcher {
 	struct store *st;
 	const struct aliases *al;
 	struct vcache *cache;
-	uint64_t queries;              /* product lookups done (for -v) */
-	int vendorless;                /* the data has CVE 5 products without a vendor; -1 not asked yet */
+	uint64_t queries; /* product lookups done (for -v) */
+	int vendorless;   /* the data has CVE 5 products without a vendor; -1 not asked yet */
 };
 
 void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al);

@@ -17,12 +17,14 @@ int vuln_hits_json(struct buf *b, const struct vuln_hit *h, size_t n, size_t max
 		cve_format(v->num, id, sizeof(id));
 		r |= buf_printf(b, "%s{\"id\":\"%s\"", i ? "," : "", id);
 		if (v->cvss >= 0)
-			r |= buf_puts(b, ",\"cvss\":"), r |= json_put_num(b, "%.1f", v->cvss), r |= buf_puts(b, ",\"cvss_version\":"),
-				r |= json_put_str(b, v->cvss_version ? v->cvss_version : "");
+			r |= buf_puts(b, ",\"cvss\":"), r |= json_put_num(b, "%.1f", v->cvss),
+			    r |= buf_puts(b, ",\"cvss_version\":"),
+			    r |= json_put_str(b, v->cvss_version ? v->cvss_version : "");
 		if (v->severity) r |= buf_puts(b, ",\"severity\":"), r |= json_put_str(b, v->severity);
 		r |= buf_printf(b, ",\"kev\":%s,\"ransomware\":%s,\"exploit\":%s", v->kev ? "true" : "false",
 				v->ransomware ? "true" : "false", v->exploit_ref ? "true" : "false");
-		if (v->epss >= 0) r |= buf_printf(b, ",\"epss\":%.5f,\"epss_percentile\":%.5f", v->epss, v->percentile);
+		if (v->epss >= 0)
+			r |= buf_printf(b, ",\"epss\":%.5f,\"epss_percentile\":%.5f", v->epss, v->percentile);
 		r |= buf_printf(b, ",\"confidence\":\"%s\"", confidence_name(h[i].confidence));
 		if (h[i].why[0]) r |= buf_puts(b, ",\"why\":"), r |= json_put_str(b, h[i].why);
 		if (h[i].fix[0]) r |= buf_puts(b, ",\"fixed\":"), r |= json_put_str(b, h[i].fix);
@@ -30,13 +32,18 @@ int vuln_hits_json(struct buf *b, const struct vuln_hit *h, size_t n, size_t max
 			r |= buf_puts(b, ",\"criteria\":");
 			r |= json_put_str(b, h[i].match->criteria);
 			if (h[i].match->start[0])
-				r |= buf_printf(b, ",\"%s\":", h[i].match->start_incl ? "version_start_including" : "version_start_excluding"),
-					r |= json_put_str(b, h[i].match->start);
+				r |= buf_printf(b, ",\"%s\":",
+						h[i].match->start_incl ? "version_start_including"
+								       : "version_start_excluding"),
+				    r |= json_put_str(b, h[i].match->start);
 			if (h[i].match->end[0])
-				r |= buf_printf(b, ",\"%s\":", h[i].match->end_incl ? "version_end_including" : "version_end_excluding"),
-					r |= json_put_str(b, h[i].match->end);
+				r |= buf_printf(b, ",\"%s\":",
+						h[i].match->end_incl ? "version_end_including"
+								     : "version_end_excluding"),
+				    r |= json_put_str(b, h[i].match->end);
 		}
-		if (v->kev && v->kev_added) r |= buf_puts(b, ",\"kev_added\":"), r |= json_put_str(b, v->kev_added);
+		if (v->kev && v->kev_added)
+			r |= buf_puts(b, ",\"kev_added\":"), r |= json_put_str(b, v->kev_added);
 		if (v->kev && v->kev_due) r |= buf_puts(b, ",\"kev_due\":"), r |= json_put_str(b, v->kev_due);
 		r |= buf_putc(b, '}');
 	}
@@ -58,19 +65,22 @@ static void upgrade_target(const struct vuln_hit *h, size_t n, char *out, size_t
 			after = m->end_incl;
 		}
 	}
-	if (!best) snprintf(out, len, "%s", "");
-	else if (after) snprintf(out, len, "a release later than %s", best);
-	else snprintf(out, len, "%s or later", best);
+	if (!best)
+		snprintf(out, len, "%s", "");
+	else if (after)
+		snprintf(out, len, "a release later than %s", best);
+	else
+		snprintf(out, len, "%s or later", best);
 }
 
 static void product_label(const struct obs_service *sv, char *out, size_t n)
 {
-	snprintf(out, n, "%s%s%s%s", sv->product[0] ? sv->product : sv->name, sv->version[0] ? " " : "", sv->version,
-		 sv->update);
+	snprintf(out, n, "%s%s%s%s", sv->product[0] ? sv->product : sv->name, sv->version[0] ? " " : "",
+		 sv->version, sv->update);
 }
 
-static char *evidence(const struct obs_service *sv, const struct cpe *subj, const char *distro, const struct vuln_hit *h,
-		      size_t n)
+static char *evidence(const struct obs_service *sv, const struct cpe *subj, const char *distro,
+		      const struct vuln_hit *h, size_t n)
 {
 	struct buf b = BUF_INIT;
 	char cpe[400];
@@ -92,7 +102,8 @@ static char *evidence(const struct obs_service *sv, const struct cpe *subj, cons
 	if (distro) buf_puts(&b, ",\"distribution_build\":"), json_put_str(&b, distro);
 	buf_printf(&b, ",\"count\":%zu,\"cves\":", n);
 	vuln_hits_json(&b, h, n, MAX_LISTED);
-	buf_puts(&b, ",\"source\":\"This product uses data from the NVD API but is not endorsed or certified by the NVD.\"}");
+	buf_puts(&b, ",\"source\":\"This product uses data from the NVD API but is not endorsed or certified "
+		     "by the NVD.\"}");
 	return buf_detach(&b);
 }
 
@@ -106,8 +117,9 @@ static enum confidence best_confidence(const struct vuln_hit *h, size_t n)
 
 static double conf_factor(enum confidence c) { return c == CONF_HIGH ? 1 : c == CONF_MEDIUM ? 0.7 : 0.4; }
 
-static void service_findings(const struct host_entry *he, const struct obs_service *sv, const struct cpe *subj,
-			     const char *distro, const struct vuln_hit *h, size_t n, struct findings *out)
+static void service_findings(const struct host_entry *he, const struct obs_service *sv,
+			     const struct cpe *subj, const char *distro, const struct vuln_hit *h, size_t n,
+			     struct findings *out)
 {
 	char label[160], ids[200] = "", target[96], ip[IPADDR_STRLEN];
 	product_label(sv, label, sizeof(label));
@@ -133,20 +145,32 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 
 	struct buf rem = BUF_INIT;
 	if (distro)
-		buf_printf(&rem, "Install the distribution's security updates for %s (%s); it may already carry the fixes: check "
-				 "each CVE in the distribution's security tracker, and upgrade if any is open.",
+		buf_printf(&rem,
+			   "Install the distribution's security updates for %s (%s); it may already carry "
+			   "the fixes: check "
+			   "each CVE in the distribution's security tracker, and upgrade if any is open.",
 			   label, distro);
 	else if (target[0])
 		buf_printf(&rem, "Upgrade %s to %s.", sv->product[0] ? sv->product : label, target);
 	else
-		buf_printf(&rem, "Upgrade %s to a release without these vulnerabilities, or take the service off the network.", label);
+		buf_printf(&rem,
+			   "Upgrade %s to a release without these vulnerabilities, or take the service off "
+			   "the network.",
+			   label);
 
-	struct finding f = { .severity = sev, .confidence = conf, .score = top, .has_ip = true, .ip = he->h.ip,
-			     .port = sv->port, .proto = sv->proto, .first_seen = sv->ts, .last_seen = sv->ts };
+	struct finding f = { .severity = sev,
+			     .confidence = conf,
+			     .score = top,
+			     .has_ip = true,
+			     .ip = he->h.ip,
+			     .port = sv->port,
+			     .proto = sv->proto,
+			     .first_seen = sv->ts,
+			     .last_seen = sv->ts };
 	snprintf(f.rule, sizeof(f.rule), "vulnerable-service");
 	struct buf t = BUF_INIT;
-	buf_printf(&t, "%s on %s:%u/%s has %zu known vulnerabilit%s (%s)", label, ip, sv->port, proto_name(sv->proto), n,
-		   n == 1 ? "y" : "ies", ids);
+	buf_printf(&t, "%s on %s:%u/%s has %zu known vulnerabilit%s (%s)", label, ip, sv->port,
+		   proto_name(sv->proto), n, n == 1 ? "y" : "ies", ids);
 	snprintf(f.title, sizeof(f.title), "%s", t.data);
 	f.evidence = evidence(sv, subj, distro, h, n);
 	f.remediation = buf_detach(&rem);
@@ -166,13 +190,14 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 		char kid[32];
 		cve_format(kev[0].info->num, kid, sizeof(kid));
 		buf_reset(&t);
-		buf_printf(&t, "%s on %s:%u/%s has %zu vulnerabilit%s exploited in the wild (%s%s)%s", label, ip, sv->port,
-			   proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid, nk > 1 ? ", ..." : "",
-			   kev[0].info->ransomware ? ", used by ransomware" : "");
+		buf_printf(&t, "%s on %s:%u/%s has %zu vulnerabilit%s exploited in the wild (%s%s)%s", label,
+			   ip, sv->port, proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid,
+			   nk > 1 ? ", ..." : "", kev[0].info->ransomware ? ", used by ransomware" : "");
 		snprintf(k.title, sizeof(k.title), "%s", t.data);
 		k.evidence = evidence(sv, subj, distro, kev, nk);
 		struct buf kr = BUF_INIT;
-		buf_printf(&kr, "%s %s", f.remediation, "CISA lists these as exploited in the wild: treat as urgent");
+		buf_printf(&kr, "%s %s", f.remediation,
+			   "CISA lists these as exploited in the wild: treat as urgent");
 		if (kev[0].info->kev_action) buf_printf(&kr, " (CISA: %s)", kev[0].info->kev_action);
 		buf_putc(&kr, '.');
 		k.remediation = buf_detach(&kr);
@@ -182,8 +207,8 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 	buf_release(&t);
 }
 
-int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min, struct findings *out,
-		       struct dm_err *e)
+int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min,
+		       struct findings *out, struct dm_err *e)
 {
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *he = &rs->hosts[i];
@@ -199,8 +224,12 @@ int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum 
 		}
 		for (size_t j = 0; j < he->n_svcs; j++) {
 			const struct obs_service *sv = &he->svcs[j];
-			struct vsubject s = { .platforms = plat, .n_platforms = np, .os_known = os_known, .hw_known = hw_known };
-			if (!aliases_subject(m->al, sv->cpe, sv->product, sv->version, sv->update, &s.cpe)) continue;
+			struct vsubject s = { .platforms = plat,
+					      .n_platforms = np,
+					      .os_known = os_known,
+					      .hw_known = hw_known };
+			if (!aliases_subject(m->al, sv->cpe, sv->product, sv->version, sv->update, &s.cpe))
+				continue;
 			char dbuf[96], text[700];
 			snprintf(text, sizeof(text), "%s %s", sv->banner, sv->version);
 			const char *distro = vuln_distro_marker(text, dbuf, sizeof(dbuf));

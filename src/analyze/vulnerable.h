@@ -7,7 +7,7 @@
 #include "model/finding.h"
 #include "model/resultset.h"
 
-int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min, struct findings *out,
-		       struct dm_err *e);
+int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min,
+		       struct findings *out, struct dm_err *e);
 /* The JSON array of hits as findings and `vulndb match` write them. */
 int vuln_hits_json(struct buf *b, const struct vuln_hit *h, size_t n, size_t max);

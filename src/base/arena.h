@@ -8,8 +8,8 @@
 struct arena_block;
 struct arena {
 	struct arena_block *head, *free; /* in use, kept for reuse */
-	size_t used;                    /* bytes handed out since the last reset */
-	size_t max;                     /* cap in bytes; 0 means 256 MiB */
+	size_t used;                     /* bytes handed out since the last reset */
+	size_t max;                      /* cap in bytes; 0 means 256 MiB */
 };
 
 /* NULL when the cap would be passed. Memory is 16-byte aligned. */

@@ -17,7 +17,10 @@ struct buf {
 	int err;    /* the first failed append's error, 0 while none */
 };
 
-#define BUF_INIT { 0 }
+#define BUF_INIT  \
+	{         \
+		0 \
+	}
 
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);

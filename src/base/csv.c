@@ -69,7 +69,8 @@ int csv_next(struct csv *c, const char *name, struct dm_err *e)
 			buf_putc(&c->text, ch);
 		}
 	}
-	if (quoted) return dm_fail(e, DM_EINPUT, "%s: line %zu: a quoted field is never closed", name, c->line);
+	if (quoted)
+		return dm_fail(e, DM_EINPUT, "%s: line %zu: a quoted field is never closed", name, c->line);
 	field_end(c);
 	for (size_t i = 0; i < c->n; i++) c->fields[i] = c->text.data + (i ? c->offs[i - 1] : 0);
 	return 1;

@@ -9,11 +9,11 @@
 struct csv {
 	const char *p, *end;
 	char sep;
-	size_t line;      /* where the record just read starts (1-based) */
+	size_t line; /* where the record just read starts (1-based) */
 	size_t next_line;
-	struct buf text;  /* the record's fields, NUL-separated */
+	struct buf text; /* the record's fields, NUL-separated */
 	size_t *offs;
-	char **fields;    /* valid until the next call */
+	char **fields; /* valid until the next call */
 	size_t n, cap;
 };
 

@@ -5,15 +5,15 @@
 #pragma once
 #include "base/util.h"
 
-#define DM_ERRORS(X)                                             \
-	X(DM_EINPUT, "invalid input")                            \
-	X(DM_ETOOBIG, "input too large")                         \
-	X(DM_EEMPTY, "nothing to do")                            \
-	X(DM_EMISMATCH, "belongs to another scan")               \
-	X(DM_ESTORE, "database error")                           \
+#define DM_ERRORS(X)                                                \
+	X(DM_EINPUT, "invalid input")                               \
+	X(DM_ETOOBIG, "input too large")                            \
+	X(DM_EEMPTY, "nothing to do")                               \
+	X(DM_EMISMATCH, "belongs to another scan")                  \
+	X(DM_ESTORE, "database error")                              \
 	X(DM_ESCHEMA, "database schema is newer than this dormant") \
-	X(DM_ENOROUTE, "no route")                               \
-	X(DM_ECAPTURE, "capture error")                          \
+	X(DM_ENOROUTE, "no route")                                  \
+	X(DM_ECAPTURE, "capture error")                             \
 	X(DM_EPUBLIC, "public address needs --allow-public")
 
 #define DM_EBASE 1000

@@ -13,10 +13,14 @@ static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *ret_cp)
 	if (p[0] < 0x80) return 1;
 	size_t len;
 	unsigned cp;
-	if ((p[0] & 0xe0) == 0xc0) len = 2, cp = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0) len = 3, cp = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0) len = 4, cp = p[0] & 0x07;
-	else return 0;
+	if ((p[0] & 0xe0) == 0xc0)
+		len = 2, cp = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		len = 3, cp = p[0] & 0x0f;
+	else if ((p[0] & 0xf8) == 0xf0)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
 	if (len > n) return 0;
 	for (size_t i = 1; i < len; i++) {
 		if ((p[i] & 0xc0) != 0x80) return 0;
@@ -32,7 +36,6 @@ static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *ret_cp)
 /* Bidirectional embeddings, overrides and isolates ("Trojan Source"). */
 static bool is_bidi(unsigned cp) { return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069); }
 
-
 int json_put_bytes(struct buf *b, const void *data, size_t n)
 {
 	const unsigned char *p = data;
@@ -41,11 +44,16 @@ int json_put_bytes(struct buf *b, const void *data, size_t n)
 		unsigned char c = p[i];
 		unsigned cp;
 		size_t l = utf8_decode(p + i, n - i, &cp);
-		if (c == '"' || c == '\\') r = buf_printf(b, "\\%c", c);
-		else if (c == '\n') r = buf_puts(b, "\\n");
-		else if (c == '\r') r = buf_puts(b, "\\r");
-		else if (c == '\t') r = buf_puts(b, "\\t");
-		else if (c < 0x20 || c == 0x7f || l == 0) r = buf_printf(b, "\\u%04x", c);
+		if (c == '"' || c == '\\')
+			r = buf_printf(b, "\\%c", c);
+		else if (c == '\n')
+			r = buf_puts(b, "\\n");
+		else if (c == '\r')
+			r = buf_puts(b, "\\r");
+		else if (c == '\t')
+			r = buf_puts(b, "\\t");
+		else if (c < 0x20 || c == 0x7f || l == 0)
+			r = buf_printf(b, "\\u%04x", c);
 		else if ((cp >= 0x80 && cp <= 0x9f) || is_bidi(cp)) {
 			/* the same character, spelt so that a JSONL file shown on a terminal cannot drive it */
 			r = buf_printf(b, "\\u%04x", cp);
@@ -72,11 +80,16 @@ int xml_put_str(struct buf *b, const char *s)
 		unsigned char c = p[i];
 		unsigned cp;
 		size_t l = utf8_decode(p + i, n - i, &cp);
-		if (c == '&') r = buf_puts(b, "&amp;");
-		else if (c == '<') r = buf_puts(b, "&lt;");
-		else if (c == '>') r = buf_puts(b, "&gt;");
-		else if (c == '"') r = buf_puts(b, "&quot;");
-		else if (c == '\'') r = buf_puts(b, "&apos;");
+		if (c == '&')
+			r = buf_puts(b, "&amp;");
+		else if (c == '<')
+			r = buf_puts(b, "&lt;");
+		else if (c == '>')
+			r = buf_puts(b, "&gt;");
+		else if (c == '"')
+			r = buf_puts(b, "&quot;");
+		else if (c == '\'')
+			r = buf_puts(b, "&apos;");
 		else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || l == 0)
 			r = buf_printf(b, "\\x%02x", c); /* not representable in XML 1.0 */
 		else if (cp == 0xfffe || cp == 0xffff || (cp >= 0x80 && cp <= 0x9f) || is_bidi(cp)) {
@@ -93,7 +106,6 @@ int xml_put_str(struct buf *b, const char *s)
 	}
 	return r;
 }
-
 
 /* How many bytes of p can be consumed now: all of them, unless the tail is
  * the valid start of a UTF-8 sequence that the next write may complete. */
@@ -196,10 +208,7 @@ FILE *term_open(FILE *under)
 	return f;
 }
 
-int term_close_stream(FILE *f)
-{
-	return fclose(f) != 0 ? -EIO : 0;
-}
+int term_close_stream(FILE *f) { return fclose(f) != 0 ? -EIO : 0; }
 
 int json_put_num(struct buf *b, const char *fmt, double v)
 {

@@ -19,15 +19,15 @@ struct builder {
 	struct dm_err *e;
 	int rc;
 	yajl_handle h;
-	uint64_t base;            /* input bytes before the current chunk */
+	uint64_t base; /* input bytes before the current chunk */
 	struct arena hdr, rec;
 	struct json *stack[MAX_DEPTH];
-	int depth;                /* open containers */
-	int rec_depth;            /* depth whose children are records; 0: none */
+	int depth;     /* open containers */
+	int rec_depth; /* depth whose children are records; 0: none */
 	bool in_record, top_streamed;
 	uint64_t rec_offset;
 	uint64_t top_offset; /* where the current top-level value starts */
-	const char *key;          /* pending member name */
+	const char *key;     /* pending member name */
 	size_t keylen;
 };
 
@@ -52,7 +52,8 @@ bool json_num(const struct json *obj, const char *key, double *ret)
 	char *end;
 	errno = 0;
 	double d = strtod(j->str, &end);
-	if (*end || errno || !isfinite(d)) return false; /* "inf", "nan", 1e999: not numbers any writer can repeat */
+	if (*end || errno || !isfinite(d))
+		return false; /* "inf", "nan", 1e999: not numbers any writer can repeat */
 	*ret = d;
 	return true;
 }
@@ -75,7 +76,8 @@ static int fail(struct builder *b, int code, const char *what)
 
 static int emit(struct builder *b, const struct json *rec, uint64_t offset)
 {
-	const struct json *header = b->stack[0] && b->stack[0]->type == JSON_OBJECT && rec != b->stack[0] ? b->stack[0] : NULL;
+	const struct json *header =
+	    b->stack[0] && b->stack[0]->type == JSON_OBJECT && rec != b->stack[0] ? b->stack[0] : NULL;
 	int r = b->js->record(b->js->ctx, rec, header, offset, b->e);
 	b->js->records++;
 	arena_reset(&b->rec);
@@ -111,13 +113,16 @@ static int add(struct builder *b, enum json_type t, const char *s, size_t len)
 	}
 	if (parent && parent->type == JSON_OBJECT) {
 		if (!b->key) return fail(b, DM_EINPUT, "value without a member name");
-		if (!(j->key = arena_strndup(a, b->key, b->keylen))) return fail(b, DM_ETOOBIG, "record too large");
+		if (!(j->key = arena_strndup(a, b->key, b->keylen)))
+			return fail(b, DM_ETOOBIG, "record too large");
 		b->key = NULL;
 	}
 	/* Records and the stream array are not kept in their parents. */
 	if (parent && !starts_record && !is_stream) {
-		if (parent->last) parent->last->next = j;
-		else parent->first = j;
+		if (parent->last)
+			parent->last->next = j;
+		else
+			parent->first = j;
 		parent->last = j;
 		parent->n++;
 	}
@@ -160,7 +165,10 @@ static int end_container(struct builder *b)
 static int on_null(void *c) { return add(c, JSON_NULL, NULL, 0); }
 static int on_bool(void *c, int v) { return add(c, v ? JSON_TRUE : JSON_FALSE, NULL, 0); }
 static int on_number(void *c, const char *s, size_t n) { return add(c, JSON_NUMBER, s, n); }
-static int on_string(void *c, const unsigned char *s, size_t n) { return add(c, JSON_STRING, (const char *)s, n); }
+static int on_string(void *c, const unsigned char *s, size_t n)
+{
+	return add(c, JSON_STRING, (const char *)s, n);
+}
 static int on_start_map(void *c) { return add(c, JSON_OBJECT, NULL, 0); }
 static int on_start_array(void *c) { return add(c, JSON_ARRAY, NULL, 0); }
 static int on_end(void *c) { return end_container(c); }
@@ -176,9 +184,15 @@ static int on_key(void *c, const unsigned char *s, size_t n)
 }
 
 static const yajl_callbacks callbacks = {
-	.yajl_null = on_null, .yajl_boolean = on_bool, .yajl_number = on_number, .yajl_string = on_string,
-	.yajl_start_map = on_start_map, .yajl_map_key = on_key, .yajl_end_map = on_end,
-	.yajl_start_array = on_start_array, .yajl_end_array = on_end,
+	.yajl_null = on_null,
+	.yajl_boolean = on_bool,
+	.yajl_number = on_number,
+	.yajl_string = on_string,
+	.yajl_start_map = on_start_map,
+	.yajl_map_key = on_key,
+	.yajl_end_map = on_end,
+	.yajl_start_array = on_start_array,
+	.yajl_end_array = on_end,
 };
 
 static void builder_init(struct builder *b, struct json_stream *js, const char *name, struct dm_err *e)
@@ -208,7 +222,8 @@ static int syntax_error(struct builder *b, const unsigned char *chunk, size_t le
 		if (*p == '\n' || *p == '\r') *p = ' ';
 	size_t n = strlen(m);
 	while (n && m[n - 1] == ' ') m[--n] = 0;
-	b->rc = dm_fail(b->e, DM_EINPUT, "%s: byte %llu: JSON %s", b->name, (unsigned long long)position(b), m);
+	b->rc =
+	    dm_fail(b->e, DM_EINPUT, "%s: byte %llu: JSON %s", b->name, (unsigned long long)position(b), m);
 	yajl_free_error(b->h, msg);
 	return b->rc;
 }
@@ -225,8 +240,9 @@ static int finish(struct builder *b)
 	yajl_status st = yajl_complete_parse(b->h);
 	if (b->rc < 0) return b->rc;
 	if (st != yajl_status_ok && !b->depth) return syntax_error(b, NULL, 0);
-	if (b->depth) return dm_fail(b->e, DM_EINPUT, "%s: byte %llu: JSON ends inside a value (truncated?)", b->name,
-				     (unsigned long long)b->base);
+	if (b->depth)
+		return dm_fail(b->e, DM_EINPUT, "%s: byte %llu: JSON ends inside a value (truncated?)",
+			       b->name, (unsigned long long)b->base);
 	return 0;
 }
 
@@ -259,8 +275,8 @@ int json_stream_file(struct json_stream *js, const char *path, struct dm_err *e)
 	if (r == 0 && n < 0) {
 		int zerr;
 		const char *msg = gzerror(f, &zerr);
-		r = dm_fail(e, zerr == Z_ERRNO ? -errno : DM_EINPUT, "%s: byte %llu: %s", path, (unsigned long long)b.base,
-			    zerr == Z_ERRNO ? strerror(errno) : msg);
+		r = dm_fail(e, zerr == Z_ERRNO ? -errno : DM_EINPUT, "%s: byte %llu: %s", path,
+			    (unsigned long long)b.base, zerr == Z_ERRNO ? strerror(errno) : msg);
 	}
 	if (r == 0) r = finish(&b);
 	builder_release(&b);

@@ -14,11 +14,11 @@ enum json_type { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSO
 
 struct json {
 	enum json_type type;
-	const char *key;  /* member name when the parent is an object */
-	const char *str;  /* text of a string or number, NUL-terminated */
-	size_t len;       /* its length */
+	const char *key;                  /* member name when the parent is an object */
+	const char *str;                  /* text of a string or number, NUL-terminated */
+	size_t len;                       /* its length */
 	struct json *first, *last, *next; /* children of an array or object */
-	size_t n;         /* how many */
+	size_t n;                         /* how many */
 };
 
 /* Member of an object by name (first one), NULL if absent or obj is not an object. */
@@ -29,7 +29,8 @@ const char *json_str(const struct json *obj, const char *key);
 bool json_num(const struct json *obj, const char *key, double *ret);
 /* true/false member; def when absent or of another type. */
 bool json_bool(const struct json *obj, const char *key, bool def);
-#define json_each(child, parent) for (const struct json *child = (parent) ? (parent)->first : NULL; child; child = child->next)
+#define json_each(child, parent) \
+	for (const struct json *child = (parent) ? (parent)->first : NULL; child; child = child->next)
 
 /* rec: one record. header: the enclosing object's other members read so
  * far (NULL when there is none). offset: where the record starts, in bytes
@@ -40,13 +41,13 @@ typedef int (*json_record_fn)(void *ctx, const struct json *rec, const struct js
 typedef void (*json_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct json_stream {
-	const char *stream_key;   /* the top-level member whose array holds the records */
+	const char *stream_key; /* the top-level member whose array holds the records */
 	json_record_fn record;
 	void *ctx;
 	json_progress_fn progress; /* may be NULL; done/total in bytes of the file as stored */
 	void *progress_ctx;
-	size_t max_record;        /* bytes of tree per record; 0 means 256 MiB */
-	uint64_t records;         /* out: how many were handed over */
+	size_t max_record; /* bytes of tree per record; 0 means 256 MiB */
+	uint64_t records;  /* out: how many were handed over */
 };
 
 /* name is what errors call the input: "FILE: byte N: ...". */

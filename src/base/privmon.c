@@ -32,17 +32,19 @@ static void confine(void)
 	 * renames are done with that user's own rights */
 	bool root = geteuid() == 0;
 	for (cap_value_t cap = 0; root && cap < cap_max_bits(); cap++)
-		if (cap != keep && CAP_IS_SUPPORTED(cap) && cap_get_bound(cap) > 0 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+		if (cap != keep && CAP_IS_SUPPORTED(cap) && cap_get_bound(cap) > 0 &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			_exit(1);
 	cap_t c = cap_init();
-	if (!c || cap_set_flag(c, CAP_PERMITTED, 1, &keep, CAP_SET) < 0 || cap_set_flag(c, CAP_EFFECTIVE, 1, &keep, CAP_SET) < 0 ||
-	    (cap_set_proc(c) < 0 && root))
+	if (!c || cap_set_flag(c, CAP_PERMITTED, 1, &keep, CAP_SET) < 0 ||
+	    cap_set_flag(c, CAP_EFFECTIVE, 1, &keep, CAP_SET) < 0 || (cap_set_proc(c) < 0 && root))
 		_exit(1);
 	cap_free(c);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) _exit(1);
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
-	static const char *const allowed[] = { "read", "write", "rename", "renameat", "renameat2", "unlink", "unlinkat", "exit", "exit_group",
-					       "rt_sigreturn", "brk", "mmap", "munmap", "futex" };
+	static const char *const allowed[] = { "read",   "write",    "rename", "renameat",   "renameat2",
+					       "unlink", "unlinkat", "exit",   "exit_group", "rt_sigreturn",
+					       "brk",    "mmap",     "munmap", "futex" };
 	if (!ctx) _exit(1);
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
 		int nr = seccomp_syscall_resolve_name(allowed[i]);
@@ -71,8 +73,10 @@ static void serve(struct privmon *m, int fd)
 		uint32_t k = i & ~DISCARD;
 		if (k < m->n && !m->v[k].done) {
 			m->v[k].done = true;
-			if (i & DISCARD) res = unlink(m->v[k].from) < 0 ? -errno : 0;
-			else res = rename(m->v[k].from, m->v[k].to) < 0 ? -errno : 0;
+			if (i & DISCARD)
+				res = unlink(m->v[k].from) < 0 ? -errno : 0;
+			else
+				res = rename(m->v[k].from, m->v[k].to) < 0 ? -errno : 0;
 		}
 		if (write(fd, &res, sizeof(res)) != (ssize_t)sizeof(res)) _exit(0);
 	}
@@ -140,7 +144,8 @@ void privmon_stop(struct privmon *m)
 {
 	if (m->pid) {
 		close(m->fd);
-		while (waitpid(m->pid, NULL, 0) < 0 && errno == EINTR) {}
+		while (waitpid(m->pid, NULL, 0) < 0 && errno == EINTR) {
+		}
 	}
 	for (size_t i = 0; i < m->n; i++) {
 		free(m->v[i].from);

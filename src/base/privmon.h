@@ -33,8 +33,8 @@ struct privmon_pair {
 struct privmon {
 	struct privmon_pair *v;
 	size_t n;
-	pid_t pid;  /* 0: not started (privmon_rename renames itself) */
-	int fd;     /* our end of the socketpair */
+	pid_t pid; /* 0: not started (privmon_rename renames itself) */
+	int fd;    /* our end of the socketpair */
 };
 
 /* Adds a pair (copied); only before privmon_start(). */

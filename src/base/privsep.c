@@ -51,12 +51,17 @@ int privsep_resolve(const char *name, struct privsep_user *ret, struct dm_err *e
 	unsigned long id, gid;
 	if (name) {
 		struct passwd *pw = getpwnam(name);
-		if (pw) from_passwd(pw, "--user", ret);
-		else if (parse_id(name, &id) && (pw = getpwuid((uid_t)id))) from_passwd(pw, "--user", ret);
-		else return dm_fail(e, DM_EINPUT, "--user %s: no such user", name);
+		if (pw)
+			from_passwd(pw, "--user", ret);
+		else if (parse_id(name, &id) && (pw = getpwuid((uid_t)id)))
+			from_passwd(pw, "--user", ret);
+		else
+			return dm_fail(e, DM_EINPUT, "--user %s: no such user", name);
 		if (ret->uid == 0 || ret->gid == 0)
-			return dm_fail(e, DM_EINPUT, "--user %s: uid or gid 0 is root; name an unprivileged user "
-				       "(or pass --keep-privileges)", name);
+			return dm_fail(e, DM_EINPUT,
+				       "--user %s: uid or gid 0 is root; name an unprivileged user "
+				       "(or pass --keep-privileges)",
+				       name);
 		return 0;
 	}
 	/* sudo says who asked; their uid owns nothing more than they could already reach */
@@ -68,8 +73,10 @@ int privsep_resolve(const char *name, struct privsep_user *ret, struct dm_err *e
 		ret->uid = (uid_t)id;
 		ret->gid = (gid_t)gid;
 		const char *who = getenv("SUDO_USER");
-		if (who && *who) snprintf(ret->name, sizeof(ret->name), "%s", who);
-		else snprintf(ret->name, sizeof(ret->name), "uid %lu", id);
+		if (who && *who)
+			snprintf(ret->name, sizeof(ret->name), "%s", who);
+		else
+			snprintf(ret->name, sizeof(ret->name), "uid %lu", id);
 		ret->why = "SUDO_UID";
 		ret->invoker = true;
 		return 0;
@@ -78,7 +85,8 @@ int privsep_resolve(const char *name, struct privsep_user *ret, struct dm_err *e
 	if (pw && pw->pw_uid && pw->pw_gid) return from_passwd(pw, "the dormant user", ret);
 	pw = getpwnam("nobody");
 	if (pw && pw->pw_uid && pw->pw_gid) return from_passwd(pw, "nobody", ret);
-	return dm_fail(e, -ENOENT, "no unprivileged user to run as: neither SUDO_UID nor the users \"dormant\" and "
+	return dm_fail(e, -ENOENT,
+		       "no unprivileged user to run as: neither SUDO_UID nor the users \"dormant\" and "
 		       "\"nobody\" exist; pass --user NAME");
 }
 
@@ -90,8 +98,8 @@ static int empty_bounding_set(struct dm_err *e)
 	for (cap_value_t cap = 0; cap < last; cap++) {
 		if (!CAP_IS_SUPPORTED(cap) || cap_get_bound(cap) == 0) continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return dm_fail(e, -errno, "privileges: dropping %s from the bounding set: %s", cap_to_name(cap),
-				       strerror(errno));
+			return dm_fail(e, -errno, "privileges: dropping %s from the bounding set: %s",
+				       cap_to_name(cap), strerror(errno));
 	}
 	return 0;
 }
@@ -99,7 +107,8 @@ static int empty_bounding_set(struct dm_err *e)
 static int clear_capabilities(struct dm_err *e)
 {
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return dm_fail(e, -errno, "privileges: clearing the ambient capabilities: %s", strerror(errno));
+		return dm_fail(e, -errno, "privileges: clearing the ambient capabilities: %s",
+			       strerror(errno));
 	cap_t c = cap_init(); /* empty: no capability in any set */
 	if (!c) return dm_fail(e, -errno, "privileges: cap_init: %s", strerror(errno));
 	int r = cap_set_proc(c);
@@ -122,7 +131,8 @@ static int switch_user(const struct privsep_user *u, struct dm_err *e)
 	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
 		return dm_fail(e, -errno, "privileges: setting the securebits: %s", strerror(errno));
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
-		return dm_fail(e, -errno, "privileges: setresuid(%u) (%s): %s", (unsigned)u->uid, u->name, strerror(errno));
+		return dm_fail(e, -errno, "privileges: setresuid(%u) (%s): %s", (unsigned)u->uid, u->name,
+			       strerror(errno));
 	return 0;
 }
 
@@ -155,12 +165,15 @@ int privsep_verify(bool switched, struct dm_err *e)
 	if (switched) {
 		int fsu = setfsuid((uid_t)-1), fsg = setfsgid((gid_t)-1);
 		if (!ru || !eu || !su || !fsu)
-			return dm_fail(e, -EPERM, "privileges: still uid 0 after the drop (%u %u %u %d)", ru, eu, su, fsu);
+			return dm_fail(e, -EPERM, "privileges: still uid 0 after the drop (%u %u %u %d)", ru,
+				       eu, su, fsu);
 		if (!rg || !eg || !sg || !fsg)
-			return dm_fail(e, -EPERM, "privileges: still gid 0 after the drop (%u %u %u %d)", rg, eg, sg, fsg);
+			return dm_fail(e, -EPERM, "privileges: still gid 0 after the drop (%u %u %u %d)", rg,
+				       eg, sg, fsg);
 		for (cap_value_t cap = 0; cap < cap_max_bits(); cap++)
 			if (CAP_IS_SUPPORTED(cap) && cap_get_bound(cap) != 0)
-				return dm_fail(e, -EPERM, "privileges: %s is still in the bounding set", cap_to_name(cap));
+				return dm_fail(e, -EPERM, "privileges: %s is still in the bounding set",
+					       cap_to_name(cap));
 		if (setuid(0) == 0)
 			return dm_fail(e, -EPERM, "privileges: setuid(0) still succeeds after the drop");
 	}

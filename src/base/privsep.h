@@ -24,8 +24,8 @@ struct privsep_user {
 
 /* What the command asked for. */
 struct privsep_opts {
-	const char *user;     /* --user NAME (NULL: the default) */
-	bool keep;            /* --keep-privileges: no drop at all */
+	const char *user; /* --user NAME (NULL: the default) */
+	bool keep;        /* --keep-privileges: no drop at all */
 };
 
 /* Which user to become: --user NAME (a login name or a number), else the
@@ -53,8 +53,8 @@ int privsep_verify(bool switched, struct dm_err *e);
 /* What a command will do, decided right after its options are parsed so
  * that a bad --user fails before anything is opened. */
 struct privsep_plan {
-	bool drop;            /* false with --keep-privileges */
-	bool switch_user;     /* privileged now: the uid changes to u */
+	bool drop;        /* false with --keep-privileges */
+	bool switch_user; /* privileged now: the uid changes to u */
 	struct privsep_user u;
 };
 

@@ -69,16 +69,20 @@ void redact_fmt(const void *s, size_t n, char *out, size_t len)
 {
 	char h[REDACT_HASH_LEN];
 	redact_hash(s, n, h);
-	if (!n) snprintf(out, len, "(empty)");
-	else snprintf(out, len, "%c…(%zu) #%s", first_char(s, n), n, h);
+	if (!n)
+		snprintf(out, len, "(empty)");
+	else
+		snprintf(out, len, "%c…(%zu) #%s", first_char(s, n), n, h);
 }
 
 void redact_json(struct buf *b, const void *s, size_t n)
 {
 	char h[REDACT_HASH_LEN];
 	redact_hash(s, n, h);
-	if (!n) buf_printf(b, "{\"first\":\"\",\"length\":0,\"tag\":\"%s\"}", h);
-	else buf_printf(b, "{\"first\":\"%c\",\"length\":%zu,\"tag\":\"%s\"}", first_char(s, n), n, h);
+	if (!n)
+		buf_printf(b, "{\"first\":\"\",\"length\":0,\"tag\":\"%s\"}", h);
+	else
+		buf_printf(b, "{\"first\":\"%c\",\"length\":%zu,\"tag\":\"%s\"}", first_char(s, n), n, h);
 }
 
 int redact_mode_parse(const char *s)

@@ -22,8 +22,10 @@ static int do_rename(struct out_file *o)
 
 static void do_unlink(struct out_file *o)
 {
-	if (hooks.unlink) hooks.unlink(hooks.ctx, o->tmp_path);
-	else unlinkat(o->dirfd, o->tmp, 0);
+	if (hooks.unlink)
+		hooks.unlink(hooks.ctx, o->tmp_path);
+	else
+		unlinkat(o->dirfd, o->tmp, 0);
 }
 
 static void out_release(struct out_file *o)
@@ -87,7 +89,8 @@ int out_open(struct out_file *o, const char *path, const char *what, mode_t mode
 	struct stat st;
 	int fd;
 	if (fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
-		if (S_ISLNK(st.st_mode)) return fail(o, e, -ELOOP, "is a symbolic link; refusing to write through it");
+		if (S_ISLNK(st.st_mode))
+			return fail(o, e, -ELOOP, "is a symbolic link; refusing to write through it");
 		if (S_ISDIR(st.st_mode)) return fail(o, e, -EISDIR, "is a directory");
 		/* a device or FIFO (/dev/null, a named pipe): nothing to replace, written in place */
 		fd = openat(o->dirfd, o->name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -95,7 +98,9 @@ int out_open(struct out_file *o, const char *path, const char *what, mode_t mode
 	} else {
 		fd = open_tmp(o, mode);
 	}
-	if (fd < 0) return fail(o, e, fd, fd == -ELOOP ? "is a symbolic link; refusing to write through it" : NULL);
+	if (fd < 0)
+		return fail(o, e, fd,
+			    fd == -ELOOP ? "is a symbolic link; refusing to write through it" : NULL);
 	if (!(o->f = fdopen(fd, "w"))) {
 		int r = -errno;
 		close(fd);
@@ -109,14 +114,17 @@ int out_commit(struct out_file *o, struct dm_err *e)
 	if (!o->path || !o->f) return 0;
 	if (o->is_stdout) {
 		int r = fflush(stdout) != 0 || ferror(stdout) ? -(errno ? errno : EIO) : 0;
-		if (r == -EPIPE) r = 0; /* the reader has gone (| head): not an error, as main() says at exit */
+		if (r == -EPIPE)
+			r = 0; /* the reader has gone (| head): not an error, as main() says at exit */
 		if (r < 0) dm_fail(e, r, "%s: standard output: %s", o->what, strerror(-r));
 		out_release(o);
 		return r;
 	}
 	int r = 0;
-	if (fflush(o->f) != 0 || ferror(o->f)) r = -(errno ? errno : EIO);
-	else if (o->tmp && fsync(fileno(o->f)) < 0) r = -errno;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		r = -(errno ? errno : EIO);
+	else if (o->tmp && fsync(fileno(o->f)) < 0)
+		r = -errno;
 	FILE *f = o->f;
 	o->f = NULL;
 	if (fclose(f) != 0 && r == 0) r = -errno;

@@ -21,38 +21,166 @@
 #endif
 
 static const char *const denied[] = {
-	"execve", "execveat",
+	"execve",
+	"execveat",
 #ifndef UNDER_SANITIZER /* LeakSanitizer traces the process at exit */
 	"ptrace",
 #endif
-	"process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp",
-	"mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount",
-	"fspick", "mount_setattr", "unshare", "setns",
-	"bpf", "perf_event_open", "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register",
-	"init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
-	"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setgroups", "setfsuid", "setfsgid",
-	"capset", "personality", "keyctl", "add_key", "request_key",
-	"open_by_handle_at", "name_to_handle_at", "fanotify_init", "lookup_dcookie",
-	"swapon", "swapoff", "reboot", "acct", "quotactl", "quotactl_fd", "iopl", "ioperm", "syslog", "vhangup",
-	"settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname", "setdomainname",
+	"process_vm_readv",
+	"process_vm_writev",
+	"pidfd_getfd",
+	"kcmp",
+	"mount",
+	"umount2",
+	"pivot_root",
+	"chroot",
+	"move_mount",
+	"open_tree",
+	"fsopen",
+	"fsconfig",
+	"fsmount",
+	"fspick",
+	"mount_setattr",
+	"unshare",
+	"setns",
+	"bpf",
+	"perf_event_open",
+	"userfaultfd",
+	"io_uring_setup",
+	"io_uring_enter",
+	"io_uring_register",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"kexec_load",
+	"kexec_file_load",
+	"setuid",
+	"setgid",
+	"setreuid",
+	"setregid",
+	"setresuid",
+	"setresgid",
+	"setgroups",
+	"setfsuid",
+	"setfsgid",
+	"capset",
+	"personality",
+	"keyctl",
+	"add_key",
+	"request_key",
+	"open_by_handle_at",
+	"name_to_handle_at",
+	"fanotify_init",
+	"lookup_dcookie",
+	"swapon",
+	"swapoff",
+	"reboot",
+	"acct",
+	"quotactl",
+	"quotactl_fd",
+	"iopl",
+	"ioperm",
+	"syslog",
+	"vhangup",
+	"settimeofday",
+	"clock_settime",
+	"clock_adjtime",
+	"adjtimex",
+	"sethostname",
+	"setdomainname",
 };
 
 /* What parsing and computing on open descriptors needs, glibc, SQLite (on
  * its open connections), libpcap's ring and threads included. */
 static const char *const parse_allowed[] = {
-	"read", "readv", "pread64", "preadv", "lseek", "close", "fstat", "newfstatat", "statx", "fcntl", "flock",
-	"fsync", "fdatasync", "ftruncate", "fallocate", "getdents64",
-	"poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait", "epoll_ctl",
-	"recvfrom", "recvmsg", "recvmmsg", "getsockopt", "getsockname",
-	"mmap", "munmap", "mremap", "mprotect", "madvise", "brk", "mincore",
-	"futex", "set_robust_list", "get_robust_list", "rseq", "clone", "clone3", "set_tid_address", "membarrier",
-	"wait4", "exit", "exit_group", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "restart_syscall",
-	"tgkill", "tkill", "getpid", "gettid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getresuid",
-	"getresgid", "getgroups",
-	"clock_gettime", "clock_getres", "gettimeofday", "time", "nanosleep", "clock_nanosleep", "sched_yield",
-	"sched_getaffinity", "getrandom", "prlimit64", "getrlimit", "getrusage", "uname", "sysinfo",
+	"read",
+	"readv",
+	"pread64",
+	"preadv",
+	"lseek",
+	"close",
+	"fstat",
+	"newfstatat",
+	"statx",
+	"fcntl",
+	"flock",
+	"fsync",
+	"fdatasync",
+	"ftruncate",
+	"fallocate",
+	"getdents64",
+	"poll",
+	"ppoll",
+	"select",
+	"pselect6",
+	"epoll_wait",
+	"epoll_pwait",
+	"epoll_ctl",
+	"recvfrom",
+	"recvmsg",
+	"recvmmsg",
+	"getsockopt",
+	"getsockname",
+	"mmap",
+	"munmap",
+	"mremap",
+	"mprotect",
+	"madvise",
+	"brk",
+	"mincore",
+	"futex",
+	"set_robust_list",
+	"get_robust_list",
+	"rseq",
+	"clone",
+	"clone3",
+	"set_tid_address",
+	"membarrier",
+	"wait4",
+	"exit",
+	"exit_group",
+	"rt_sigaction",
+	"rt_sigprocmask",
+	"rt_sigreturn",
+	"sigaltstack",
+	"restart_syscall",
+	"tgkill",
+	"tkill",
+	"getpid",
+	"gettid",
+	"getppid",
+	"getuid",
+	"geteuid",
+	"getgid",
+	"getegid",
+	"getresuid",
+	"getresgid",
+	"getgroups",
+	"clock_gettime",
+	"clock_getres",
+	"gettimeofday",
+	"time",
+	"nanosleep",
+	"clock_nanosleep",
+	"sched_yield",
+	"sched_getaffinity",
+	"getrandom",
+	"prlimit64",
+	"getrlimit",
+	"getrusage",
+	"uname",
+	"sysinfo",
 #ifdef UNDER_SANITIZER /* LeakSanitizer at exit: /proc/self/task and maps, then ptrace of the threads */
-	"ptrace", "prctl", "getdents", "readlink", "readlinkat", "pipe", "pipe2", "dup", "dup2", "dup3",
+	"ptrace",
+	"prctl",
+	"getdents",
+	"readlink",
+	"readlinkat",
+	"pipe",
+	"pipe2",
+	"dup",
+	"dup2",
+	"dup3",
 #endif
 };
 
@@ -69,8 +197,8 @@ const char *sandbox_name(enum sandbox_level l)
 	return "?";
 }
 
-static int add(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n, const struct scmp_arg_cmp *cmp,
-	       struct dm_err *e)
+static int add(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n,
+	       const struct scmp_arg_cmp *cmp, struct dm_err *e)
 {
 	int nr = seccomp_syscall_resolve_name(name);
 	if (nr == __NR_SCMP_ERROR) return 0; /* not a call of this architecture */
@@ -79,7 +207,8 @@ static int add(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned 
 	return 0;
 }
 
-static int add_parse_rules(scmp_filter_ctx ctx, enum sandbox_level l, struct sandbox_fds fds, struct dm_err *e)
+static int add_parse_rules(scmp_filter_ctx ctx, enum sandbox_level l, struct sandbox_fds fds,
+			   struct dm_err *e)
 {
 	int r;
 	uint32_t allow = SCMP_ACT_ALLOW;
@@ -90,7 +219,8 @@ static int add_parse_rules(scmp_filter_ctx ctx, enum sandbox_level l, struct san
 	for (size_t i = 0; i < ARRAY_SIZE(write_calls); i++)
 		if ((r = add(ctx, allow, write_calls[i], 0, NULL, e)) < 0) return r;
 	if (fds.send_ok >= 0) {
-		struct scmp_arg_cmp only = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)(unsigned)fds.send_ok);
+		struct scmp_arg_cmp only =
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)(unsigned)fds.send_ok);
 		if ((r = add(ctx, allow, "sendto", 1, &only, e)) < 0) return r;
 	}
 	/* stdio asks whether stdout is a terminal before its first write */
@@ -103,8 +233,10 @@ static int add_parse_rules(scmp_filter_ctx ctx, enum sandbox_level l, struct san
 	if (read_open) {
 		/* read-only: no write access, no create, no truncate, no O_TMPFILE */
 		scmp_datum_t mask = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | (O_TMPFILE & ~O_DIRECTORY);
-		struct scmp_arg_cmp ro2 = SCMP_A2(SCMP_CMP_MASKED_EQ, mask, 0), ro1 = SCMP_A1(SCMP_CMP_MASKED_EQ, mask, 0);
-		if ((r = add(ctx, allow, "openat", 1, &ro2, e)) < 0 || (r = add(ctx, allow, "open", 1, &ro1, e)) < 0)
+		struct scmp_arg_cmp ro2 = SCMP_A2(SCMP_CMP_MASKED_EQ, mask, 0),
+				    ro1 = SCMP_A1(SCMP_CMP_MASKED_EQ, mask, 0);
+		if ((r = add(ctx, allow, "openat", 1, &ro2, e)) < 0 ||
+		    (r = add(ctx, allow, "open", 1, &ro1, e)) < 0)
 			return r;
 	}
 	return 0;
@@ -138,7 +270,8 @@ int sandbox_apply(enum sandbox_level l, struct sandbox_fds fds, struct dm_err *e
 	scmp_filter_ctx ctx = seccomp_init(allow_list ? SCMP_ACT_ERRNO(EPERM) : SCMP_ACT_ALLOW);
 	if (!ctx) return dm_fail(e, -ENOMEM, "seccomp: cannot create a filter");
 	r = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(denied) && r == 0; i++) r = add(ctx, SCMP_ACT_KILL_PROCESS, denied[i], 0, NULL, e);
+	for (size_t i = 0; i < ARRAY_SIZE(denied) && r == 0; i++)
+		r = add(ctx, SCMP_ACT_KILL_PROCESS, denied[i], 0, NULL, e);
 	if (r == 0 && allow_list) r = add_parse_rules(ctx, l, fds, e);
 	/* the filter covers every thread already running (libraries' helpers) */
 	if (r == 0 && (r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)

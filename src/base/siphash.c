@@ -7,10 +7,20 @@
 
 static inline void sipround(uint64_t v[4])
 {
-	v[0] += v[1]; v[1] = ROTL(v[1], 13); v[1] ^= v[0]; v[0] = ROTL(v[0], 32);
-	v[2] += v[3]; v[3] = ROTL(v[3], 16); v[3] ^= v[2];
-	v[0] += v[3]; v[3] = ROTL(v[3], 21); v[3] ^= v[0];
-	v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2]; v[2] = ROTL(v[2], 32);
+	v[0] += v[1];
+	v[1] = ROTL(v[1], 13);
+	v[1] ^= v[0];
+	v[0] = ROTL(v[0], 32);
+	v[2] += v[3];
+	v[3] = ROTL(v[3], 16);
+	v[3] ^= v[2];
+	v[0] += v[3];
+	v[3] = ROTL(v[3], 21);
+	v[3] ^= v[0];
+	v[2] += v[1];
+	v[1] = ROTL(v[1], 17);
+	v[1] ^= v[2];
+	v[2] = ROTL(v[2], 32);
 }
 
 static inline uint64_t load_le64(const unsigned char *p)
@@ -24,8 +34,10 @@ uint64_t siphash24(const struct sipkey *key, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	uint64_t v[4] = {
-		key->k0 ^ 0x736f6d6570736575ULL, key->k1 ^ 0x646f72616e646f6dULL,
-		key->k0 ^ 0x6c7967656e657261ULL, key->k1 ^ 0x7465646279746573ULL,
+		key->k0 ^ 0x736f6d6570736575ULL,
+		key->k1 ^ 0x646f72616e646f6dULL,
+		key->k0 ^ 0x6c7967656e657261ULL,
+		key->k1 ^ 0x7465646279746573ULL,
 	};
 	size_t full = len & ~(size_t)7;
 	for (size_t i = 0; i < full; i += 8) {

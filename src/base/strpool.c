@@ -6,10 +6,7 @@
 
 static const struct sipkey pool_key = { 0x646f726d616e7421ull, 0x7374726f6f6c2121ull };
 
-void strpool_init(struct strpool *p)
-{
-	*p = (struct strpool){ 0 };
-}
+void strpool_init(struct strpool *p) { *p = (struct strpool){ 0 }; }
 
 static uint32_t slot_of(const struct strpool *p, const char *s, size_t len)
 {

@@ -8,8 +8,8 @@
 
 struct strpool {
 	struct arena mem;
-	const char **by_id;  /* by_id[id] */
-	uint32_t *slots;     /* open addressing; 0 empty */
+	const char **by_id; /* by_id[id] */
+	uint32_t *slots;    /* open addressing; 0 empty */
 	uint32_t n, cap_ids, n_slots;
 };
 

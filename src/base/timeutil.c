@@ -31,21 +31,25 @@ void fmt_rfc3339(double t, char *out, size_t n)
 	}
 	struct tm tm;
 	gmtime_r(&s, &tm);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
 
 void fmt_duration(double s, char *out, size_t n)
 {
 	if (s < 0) s = 0;
 	long v = (long)(s + 0.5);
-	if (v < 60) snprintf(out, n, "%lds", v);
-	else if (v < 3600) snprintf(out, n, "%ldm%02lds", v / 60, v % 60);
-	else snprintf(out, n, "%ldh%02ldm", v / 3600, (v / 60) % 60);
+	if (v < 60)
+		snprintf(out, n, "%lds", v);
+	else if (v < 3600)
+		snprintf(out, n, "%ldm%02lds", v / 60, v % 60);
+	else
+		snprintf(out, n, "%ldh%02ldm", v / 3600, (v / 60) % 60);
 }
 
 void sleep_until_mono(double t)
 {
 	struct timespec ts = { .tv_sec = (time_t)t, .tv_nsec = (long)((t - (double)(time_t)t) * 1e9) };
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+	}
 }

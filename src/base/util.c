@@ -50,11 +50,16 @@ unsigned fd_budget(unsigned want)
 
 void fmt_bytes(uint64_t n, char *out, size_t len)
 {
-	if (n >= 10000000000ull) snprintf(out, len, "%.0f GB", n / 1e9);
-	else if (n >= 1000000000ull) snprintf(out, len, "%.1f GB", n / 1e9);
-	else if (n >= 1000000) snprintf(out, len, "%.1f MB", n / 1e6);
-	else if (n >= 1000) snprintf(out, len, "%.1f kB", n / 1e3);
-	else snprintf(out, len, "%llu B", (unsigned long long)n);
+	if (n >= 10000000000ull)
+		snprintf(out, len, "%.0f GB", n / 1e9);
+	else if (n >= 1000000000ull)
+		snprintf(out, len, "%.1f GB", n / 1e9);
+	else if (n >= 1000000)
+		snprintf(out, len, "%.1f MB", n / 1e6);
+	else if (n >= 1000)
+		snprintf(out, len, "%.1f kB", n / 1e3);
+	else
+		snprintf(out, len, "%llu B", (unsigned long long)n);
 }
 
 bool list_has(const char *list, const char *item)

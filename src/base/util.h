@@ -14,15 +14,31 @@
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
 static inline void freep(void *p) { free(*(void **)p); }
-static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
-static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void fclosep(FILE **f)
+{
+	if (*f) fclose(*f);
+}
+static inline void closep(int *fd)
+{
+	if (*fd >= 0) close(*fd);
+}
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 
 /* Hands a pointer out of a cleanup scope: returns it and leaves NULL behind. */
-#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
-#define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
+#define TAKE_PTR(p)                     \
+	({                              \
+		__typeof__(p) _t = (p); \
+		(p) = NULL;             \
+		_t;                     \
+	})
+#define TAKE_FD(fd)            \
+	({                     \
+		int _t = (fd); \
+		(fd) = -1;     \
+		_t;            \
+	})
 
 /* Raises the open-file limit to its hard maximum and returns how many of
  * want descriptors may be used at once, keeping 64 spare. */

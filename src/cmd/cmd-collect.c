@@ -26,12 +26,14 @@
 enum { C_LISTEN = 1, C_OJ, C_IDLE_EXIT, C_USER, C_KEEP, C_QUIET, C_VERBOSE, C_HELP };
 
 static const struct opt collect_opts[] = {
-	{ "--listen", C_LISTEN, true, "ADDR:PORT", "where exporters send (IPv4 or [IPv6]:PORT), e.g. 0.0.0.0:2055" },
+	{ "--listen", C_LISTEN, true, "ADDR:PORT",
+	  "where exporters send (IPv4 or [IPv6]:PORT), e.g. 0.0.0.0:2055" },
 	{ "-oJ", C_OJ, true, "FILE", "write flow and finding records as JSON Lines (- for stdout)" },
 	TRAFFIC_OPTS,
 	{ "--idle-exit", C_IDLE_EXIT, true, "TIME", "end after this long without export packets" },
-	{ "--user", C_USER, true, "NAME", "run as NAME once the socket is bound (default: SUDO_UID's user, else "
-					  "dormant, else nobody)" },
+	{ "--user", C_USER, true, "NAME",
+	  "run as NAME once the socket is bound (default: SUDO_UID's user, else "
+	  "dormant, else nobody)" },
 	{ "--keep-privileges", C_KEEP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
 	{ "-q", C_QUIET, false, NULL, "quiet: no counters" },
 	{ "-v", C_VERBOSE, false, NULL, "verbose" },
@@ -113,21 +115,33 @@ static void on_flow(void *ctx, const struct obs_flow *flow)
 }
 
 static volatile sig_atomic_t stop_flag, report_flag;
-static void on_stop(int sig) { (void)sig; stop_flag = 1; }
-static void on_usr1(int sig) { (void)sig; report_flag = 1; }
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+static void on_usr1(int sig)
+{
+	(void)sig;
+	report_flag = 1;
+}
 
 static void print_counters(const struct nf_decoder *d, uint64_t kernel_drops, double seconds)
 {
 	struct nf_stats s;
 	nf_stats(d, &s);
 	fprintf(stderr,
-		"collect: %llu export packets (%llu v5, %llu v9, %llu IPFIX) in %.1f s, %llu flow records, %llu damaged; "
-		"%llu templates, %llu withdrawn; %llu sets waited for their template (%llu decoded later, %llu dropped); "
+		"collect: %llu export packets (%llu v5, %llu v9, %llu IPFIX) in %.1f s, %llu flow records, "
+		"%llu damaged; "
+		"%llu templates, %llu withdrawn; %llu sets waited for their template (%llu decoded later, "
+		"%llu dropped); "
 		"sequence gaps %llu (%llu records or packets missing); kernel dropped %llu packets\n",
-		(unsigned long long)s.packets, (unsigned long long)s.v5, (unsigned long long)s.v9, (unsigned long long)s.ipfix,
-		seconds, (unsigned long long)s.records, (unsigned long long)s.damaged, (unsigned long long)s.templates,
-		(unsigned long long)s.withdrawals, (unsigned long long)s.buffered, (unsigned long long)s.decoded_late,
-		(unsigned long long)s.dropped_waiting, (unsigned long long)s.seq_gaps, (unsigned long long)s.seq_missing,
+		(unsigned long long)s.packets, (unsigned long long)s.v5, (unsigned long long)s.v9,
+		(unsigned long long)s.ipfix, seconds, (unsigned long long)s.records,
+		(unsigned long long)s.damaged, (unsigned long long)s.templates,
+		(unsigned long long)s.withdrawals, (unsigned long long)s.buffered,
+		(unsigned long long)s.decoded_late, (unsigned long long)s.dropped_waiting,
+		(unsigned long long)s.seq_gaps, (unsigned long long)s.seq_missing,
 		(unsigned long long)kernel_drops);
 }
 
@@ -156,11 +170,13 @@ int cmd_collect(int argc, char **argv)
 	uint8_t *bufs = NULL;
 	struct privsep_plan plan;
 	struct privmon mon = { .fd = -1 };
-	if ((r = opts_parse(argc, argv, collect_opts, ARRAY_SIZE(collect_opts), on_opt, &a, &e)) < 0) goto fail;
+	if ((r = opts_parse(argc, argv, collect_opts, ARRAY_SIZE(collect_opts), on_opt, &a, &e)) < 0)
+		goto fail;
 	if (a.help) {
-		opts_help(stdout, "dormant collect --listen ADDR:PORT [options]",
-			  "A NetFlow v5, v9 and IPFIX collector: export packets in, flow records out (JSON Lines).",
-			  collect_opts, ARRAY_SIZE(collect_opts));
+		opts_help(
+		    stdout, "dormant collect --listen ADDR:PORT [options]",
+		    "A NetFlow v5, v9 and IPFIX collector: export packets in, flow records out (JSON Lines).",
+		    collect_opts, ARRAY_SIZE(collect_opts));
 		traffic_rules_help(stdout);
 		goto out;
 	}
@@ -172,7 +188,8 @@ int cmd_collect(int argc, char **argv)
 	socklen_t sl = 0;
 	if ((r = parse_listen(a.listen, &ss, &sl, &e)) < 0) goto fail;
 	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
-	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 || bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, sl) < 0) {
 		r = dm_fail(&e, -errno, "--listen %s: %s", a.listen, strerror(errno));
 		goto fail;
 	}
@@ -184,16 +201,21 @@ int cmd_collect(int argc, char **argv)
 	if ((r = traffic_job_init(&job, &a.t, "collect", a.listen, &e)) < 0) goto fail;
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	o.f = of.f;
-	if (of.tmp_path) privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
+	if (of.tmp_path)
+		privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
 	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, &mon });
 	/* The drop point: the socket is bound (a port below 1024 needed root),
 	 * the store (both connections) and -oJ are open; from here on the
 	 * collector only receives, parses, computes and writes to what is
 	 * open, under the parse allow-list (the socket receive-only). */
 	if ((plan.switch_user && (r = privmon_start(&mon, &e)) < 0) || (r = privsep_apply(&plan, &e)) < 0 ||
-	    (plan.drop && (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = mon.fd }, &e)) < 0))
+	    (plan.drop &&
+	     (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = mon.fd },
+				&e)) < 0))
 		goto fail;
-	if (plan.switch_user) log_debug("collect: running as %s (uid %u, from %s)", plan.u.name, (unsigned)plan.u.uid, plan.u.why);
+	if (plan.switch_user)
+		log_debug("collect: running as %s (uid %u, from %s)", plan.u.name, (unsigned)plan.u.uid,
+			  plan.u.why);
 	struct flow_sink sink = { &o, on_flow, NULL };
 	d = nf_new(&sink);
 	struct sigaction sa = { .sa_handler = on_stop }, su = { .sa_handler = on_usr1 };
@@ -222,15 +244,21 @@ int cmd_collect(int argc, char **argv)
 		}
 		for (int i = 0; i < BATCH; i++) {
 			iov[i] = (struct iovec){ bufs + (size_t)i * MTU, MTU };
-			msgs[i].msg_hdr = (struct msghdr){ .msg_name = &from[i], .msg_namelen = sizeof(from[i]), .msg_iov = &iov[i],
-							   .msg_iovlen = 1, .msg_control = ctrl[i], .msg_controllen = sizeof(ctrl[i]) };
+			msgs[i].msg_hdr = (struct msghdr){ .msg_name = &from[i],
+							   .msg_namelen = sizeof(from[i]),
+							   .msg_iov = &iov[i],
+							   .msg_iovlen = 1,
+							   .msg_control = ctrl[i],
+							   .msg_controllen = sizeof(ctrl[i]) };
 		}
 		int n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0) continue;
 		last_packet = now_mono();
 		for (int i = 0; i < n; i++) {
-			for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
-				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c;
+			     c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
+				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL)
+					memcpy(&drops, CMSG_DATA(c), sizeof(drops));
 			struct ipaddr ex;
 			exporter_addr(&from[i], &ex);
 			const char *why = NULL;
@@ -239,7 +267,8 @@ int cmd_collect(int argc, char **argv)
 				ipaddr_fmt(&ex, ip, sizeof(ip));
 				struct nf_stats s;
 				nf_stats(d, &s);
-				log_warn("collect: packet %llu from %s (%u bytes): %s", (unsigned long long)s.packets, ip, msgs[i].msg_len, why);
+				log_warn("collect: packet %llu from %s (%u bytes): %s",
+					 (unsigned long long)s.packets, ip, msgs[i].msg_len, why);
 			}
 		}
 	}

@@ -29,7 +29,9 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	struct diff_args *a = ctx;
 	switch (id) {
 	case 0:
-		if (a->n == 2) return dm_fail(e, DM_EINPUT, "unexpected argument \"%s\": diff takes two run ids", arg);
+		if (a->n == 2)
+			return dm_fail(e, DM_EINPUT, "unexpected argument \"%s\": diff takes two run ids",
+				       arg);
 		{
 			int k = a->n++;
 			return parse_u64(k ? "RUN_B" : "RUN_A", arg, 1, INT64_MAX, &a->runs[k], e);
@@ -57,9 +59,10 @@ int cmd_diff(int argc, char **argv)
 	if ((r = opts_parse(argc, argv, diff_opts, ARRAY_SIZE(diff_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
 		opts_help(stdout, "dormant diff [--format text|json] RUN_A RUN_B",
-			  "What changed from RUN_A to RUN_B: new hosts and hosts that stopped answering, opened and closed\n"
-			  "ports, new and resolved findings, hosts whose traffic went silent or woke.", diff_opts,
-			  ARRAY_SIZE(diff_opts));
+			  "What changed from RUN_A to RUN_B: new hosts and hosts that stopped answering, "
+			  "opened and closed\n"
+			  "ports, new and resolved findings, hosts whose traffic went silent or woke.",
+			  diff_opts, ARRAY_SIZE(diff_opts));
 		goto out;
 	}
 	if (a.n != 2) {
@@ -72,7 +75,8 @@ int cmd_diff(int argc, char **argv)
 		struct run_info ri;
 		if ((r = store_run_get(st, (int64_t)a.runs[i], &ri, &e)) < 0) {
 			if (r == -ENOENT)
-				r = dm_fail(&e, DM_EINPUT, "run %llu is not in %s", (unsigned long long)a.runs[i], db);
+				r = dm_fail(&e, DM_EINPUT, "run %llu is not in %s",
+					    (unsigned long long)a.runs[i], db);
 			goto fail;
 		}
 		if ((r = store_load_results(st, (int64_t)a.runs[i], &rs[i], &e)) < 0) goto fail;

@@ -14,7 +14,8 @@ enum { F_DIR = 1, F_MAX, F_HELP, F_PROBES };
 static const struct opt fp_opts[] = {
 	{ "--fingerprints", F_DIR, true, "DIR", "match: also load the databases of DIR" },
 	{ "--max-failures", F_MAX, true, "N", "verify: describe at most N failures (default 50)" },
-	{ "--service-probes", F_PROBES, true, "FILE", "stats, match nmap:PROBE: nmap's database (default " NMAP_SERVICE_PROBES_PATH ")" },
+	{ "--service-probes", F_PROBES, true, "FILE",
+	  "stats, match nmap:PROBE: nmap's database (default " NMAP_SERVICE_PROBES_PATH ")" },
 	{ "--help", F_HELP, false, NULL, "this help" },
 	{ "-h", F_HELP, false, NULL, NULL },
 };
@@ -52,13 +53,16 @@ int cmd_fingerprint(int argc, char **argv)
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, fp_opts, ARRAY_SIZE(fp_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help || a.n == 0) {
-		opts_help(a.help ? stdout : stderr, "dormant fingerprint verify DIR... | match KEY TEXT | stats",
-			  "verify: check every <example> of Recog-format databases against dormant's matcher.\n"
-			  "match: print what the databases for KEY (ssh.banner, http_header.server, ...) say of TEXT;\n"
-			  "  KEY nmap:PROBE (nmap:NULL, nmap:GetRequest, nmap:UDP:DNSStatusRequest) asks nmap's database,\n"
-			  "  with nmap's escapes in TEXT (\\r\\n, \\x00).\n"
-			  "stats: the version and counts of nmap's service probe database.",
-			  fp_opts, ARRAY_SIZE(fp_opts));
+		opts_help(
+		    a.help ? stdout : stderr, "dormant fingerprint verify DIR... | match KEY TEXT | stats",
+		    "verify: check every <example> of Recog-format databases against dormant's matcher.\n"
+		    "match: print what the databases for KEY (ssh.banner, http_header.server, ...) say of "
+		    "TEXT;\n"
+		    "  KEY nmap:PROBE (nmap:NULL, nmap:GetRequest, nmap:UDP:DNSStatusRequest) asks nmap's "
+		    "database,\n"
+		    "  with nmap's escapes in TEXT (\\r\\n, \\x00).\n"
+		    "stats: the version and counts of nmap's service probe database.",
+		    fp_opts, ARRAY_SIZE(fp_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	}
@@ -71,10 +75,13 @@ int cmd_fingerprint(int argc, char **argv)
 			if ((r = fp_set_load_dir(&set, a.pos[i], &e)) < 0) goto fail;
 		struct fp_verify_stats st;
 		fp_set_verify(&set, stdout, (unsigned)a.max, &st);
-		if (st.failed > a.max) printf("(%llu more failures not shown)\n", (unsigned long long)(st.failed - a.max));
-		printf("%llu databases, %llu fingerprints, %llu examples: %llu passed, %llu failed (%llu with an expression PCRE2 refused)\n",
-		       (unsigned long long)st.dbs, (unsigned long long)st.fingerprints, (unsigned long long)st.examples,
-		       (unsigned long long)st.passed, (unsigned long long)st.failed, (unsigned long long)st.unsupported);
+		if (st.failed > a.max)
+			printf("(%llu more failures not shown)\n", (unsigned long long)(st.failed - a.max));
+		printf("%llu databases, %llu fingerprints, %llu examples: %llu passed, %llu failed (%llu "
+		       "with an expression PCRE2 refused)\n",
+		       (unsigned long long)st.dbs, (unsigned long long)st.fingerprints,
+		       (unsigned long long)st.examples, (unsigned long long)st.passed,
+		       (unsigned long long)st.failed, (unsigned long long)st.unsupported);
 		code = st.failed ? EXIT_FINDINGS : EXIT_OK;
 	} else if (!strcmp(a.pos[0], "stats") && a.n == 1) {
 		code = fingerprint_nmap_stats(a.probes, &e);
@@ -94,11 +101,14 @@ int cmd_fingerprint(int argc, char **argv)
 			goto out;
 		}
 		FILE *t = term_open(stdout); /* the values are captured from TEXT, a device's words */
-		fprintf(t, "%s:%u: %s\n", res.db->path, res.fp->line, res.fp->description ? res.fp->description : "");
-		for (size_t i = 0; i < res.n; i++) fprintf(t, "  %s = %s\n", res.attrs[i].name, res.attrs[i].value);
+		fprintf(t, "%s:%u: %s\n", res.db->path, res.fp->line,
+			res.fp->description ? res.fp->description : "");
+		for (size_t i = 0; i < res.n; i++)
+			fprintf(t, "  %s = %s\n", res.attrs[i].name, res.attrs[i].value);
 		term_close_stream(t);
 	} else {
-		r = dm_fail(&e, DM_EINPUT, "unknown fingerprint action \"%s\" (verify, match or stats)", a.pos[0]);
+		r = dm_fail(&e, DM_EINPUT, "unknown fingerprint action \"%s\" (verify, match or stats)",
+			    a.pos[0]);
 		goto fail;
 	}
 	goto out;

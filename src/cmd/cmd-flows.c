@@ -21,7 +21,19 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { F_IFACE = 1, F_FILTER, F_IDLE, F_ACTIVE, F_MAXFLOWS, F_OJ, F_USER, F_KEEP, F_QUIET, F_VERBOSE, F_HELP };
+enum {
+	F_IFACE = 1,
+	F_FILTER,
+	F_IDLE,
+	F_ACTIVE,
+	F_MAXFLOWS,
+	F_OJ,
+	F_USER,
+	F_KEEP,
+	F_QUIET,
+	F_VERBOSE,
+	F_HELP
+};
 
 static const struct opt flows_opts[] = {
 	{ "--iface", F_IFACE, true, "IF", "capture live on IF instead of reading files (needs CAP_NET_RAW)" },
@@ -30,11 +42,13 @@ static const struct opt flows_opts[] = {
 	{ "-f", F_FILTER, true, "BPF", NULL },
 	{ "--idle-timeout", F_IDLE, true, "TIME", "a flow silent this long ends (default 60s)" },
 	{ "--active-timeout", F_ACTIVE, true, "TIME", "a flow this long is cut into records (default 30m)" },
-	{ "--max-flows", F_MAXFLOWS, true, "N", "flows held at once; the least recent make room (default 1000000)" },
+	{ "--max-flows", F_MAXFLOWS, true, "N",
+	  "flows held at once; the least recent make room (default 1000000)" },
 	{ "-oJ", F_OJ, true, "FILE", "write flow and finding records as JSON Lines (- for stdout)" },
 	TRAFFIC_OPTS,
-	{ "--user", F_USER, true, "NAME", "--iface: run as NAME once the capture is open (default: SUDO_UID's user, "
-					  "else dormant, else nobody)" },
+	{ "--user", F_USER, true, "NAME",
+	  "--iface: run as NAME once the capture is open (default: SUDO_UID's user, "
+	  "else dormant, else nobody)" },
 	{ "--keep-privileges", F_KEEP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
 	{ "-q", F_QUIET, false, NULL, "quiet: no summary, no progress" },
 	{ "-v", F_VERBOSE, false, NULL, "verbose" },
@@ -104,7 +118,8 @@ static void on_flow(void *ctx, const struct obs_flow *flow)
 	if (fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len) o->err = errno ? errno : EIO;
 }
 
-static void on_progress(void *ctx, const struct capture_stats *st, uint64_t done, uint64_t total, const struct flow_table *ft)
+static void on_progress(void *ctx, const struct capture_stats *st, uint64_t done, uint64_t total,
+			const struct flow_table *ft)
 {
 	struct out *o = ctx;
 	struct flow_table_stats fs;
@@ -113,8 +128,9 @@ static void on_progress(void *ctx, const struct capture_stats *st, uint64_t done
 	double frac = total ? (double)done / (double)total : 0;
 	char eta[16] = "?";
 	if (frac > 0.01) fmt_duration(el / frac - el, eta, sizeof(eta));
-	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu packets %.2f Mpps, %llu flows (%zu open), ETA %s", o->file,
-		100 * frac, (unsigned long long)st->packets, rate / 1e6, (unsigned long long)fs.flows, fs.active, eta);
+	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu packets %.2f Mpps, %llu flows (%zu open), ETA %s",
+		o->file, 100 * frac, (unsigned long long)st->packets, rate / 1e6,
+		(unsigned long long)fs.flows, fs.active, eta);
 }
 
 static void on_zeek_progress(void *ctx, const struct zeek_stats *zs, uint64_t done, uint64_t total)
@@ -123,13 +139,22 @@ static void on_zeek_progress(void *ctx, const struct zeek_stats *zs, uint64_t do
 	double el = now_mono() - o->t0, frac = total ? (double)done / (double)total : 0;
 	char eta[16] = "?";
 	if (frac > 0.01) fmt_duration(el / frac - el, eta, sizeof(eta));
-	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu lines %.2f M/s, %llu flows, ETA %s", o->file, 100 * frac,
-		(unsigned long long)zs->lines, el > 0 ? (double)zs->lines / el / 1e6 : 0, (unsigned long long)o->flows, eta);
+	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu lines %.2f M/s, %llu flows, ETA %s", o->file,
+		100 * frac, (unsigned long long)zs->lines, el > 0 ? (double)zs->lines / el / 1e6 : 0,
+		(unsigned long long)o->flows, eta);
 }
 
 static volatile sig_atomic_t stop_flag, report_flag;
-static void on_stop(int sig) { (void)sig; stop_flag = 1; }
-static void on_usr1(int sig) { (void)sig; report_flag = 1; }
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+static void on_usr1(int sig)
+{
+	(void)sig;
+	report_flag = 1;
+}
 
 /* The drop point of the live capture: the pcap handle, the store (both
  * connections) and -oJ are open; from here on the packet loop only parses,
@@ -144,21 +169,26 @@ static int drop_privileges(void *ctx, int fd, struct dm_err *e)
 {
 	struct drop *d = ctx;
 	int r;
-	if ((d->plan->switch_user && (r = privmon_start(d->mon, e)) < 0) || (r = privsep_apply(d->plan, e)) < 0) return r;
-	if (d->plan->drop &&
-	    (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = d->mon->fd }, e)) < 0)
+	if ((d->plan->switch_user && (r = privmon_start(d->mon, e)) < 0) ||
+	    (r = privsep_apply(d->plan, e)) < 0)
 		return r;
-	if (d->plan->switch_user) log_debug("flows: running as %s (uid %u, from %s)", d->plan->u.name, (unsigned)d->plan->u.uid,
-					    d->plan->u.why);
+	if (d->plan->drop &&
+	    (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = d->mon->fd },
+			       e)) < 0)
+		return r;
+	if (d->plan->switch_user)
+		log_debug("flows: running as %s (uid %u, from %s)", d->plan->u.name, (unsigned)d->plan->u.uid,
+			  d->plan->u.why);
 	return 0;
 }
 
 static void print_counters(void *ctx, const struct capture_stats *st)
 {
 	(void)ctx;
-	fprintf(stderr, "flows: %llu packets, %llu not IP, %llu damaged; kernel dropped %llu, interface %llu\n",
-		(unsigned long long)st->packets, (unsigned long long)st->not_ip, (unsigned long long)st->damaged,
-		(unsigned long long)st->kernel_drops, (unsigned long long)st->iface_drops);
+	fprintf(
+	    stderr, "flows: %llu packets, %llu not IP, %llu damaged; kernel dropped %llu, interface %llu\n",
+	    (unsigned long long)st->packets, (unsigned long long)st->not_ip, (unsigned long long)st->damaged,
+	    (unsigned long long)st->kernel_drops, (unsigned long long)st->iface_drops);
 }
 
 int cmd_flows(int argc, char **argv)
@@ -178,11 +208,14 @@ int cmd_flows(int argc, char **argv)
 	a.files = xcalloc((size_t)argc + 1, sizeof(*a.files));
 	if ((r = opts_parse(argc, argv, flows_opts, ARRAY_SIZE(flows_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
-		opts_help(stdout, "dormant flows [options] FILE...\n       dormant flows --iface IF [options]",
-			  "Traffic into flows: pcap and pcapng files, Zeek conn.log (TSV or JSON, .gz too) or a live\n"
-			  "capture; bidirectional 5-tuple flows with bytes and packets each way, TCP flags, and what the\n"
-			  "first packets say (TLS SNI, JA3, JA4, SSH versions, HTTP, DNS names of the addresses).",
-			  flows_opts, ARRAY_SIZE(flows_opts));
+		opts_help(
+		    stdout, "dormant flows [options] FILE...\n       dormant flows --iface IF [options]",
+		    "Traffic into flows: pcap and pcapng files, Zeek conn.log (TSV or JSON, .gz too) or a "
+		    "live\n"
+		    "capture; bidirectional 5-tuple flows with bytes and packets each way, TCP flags, and "
+		    "what the\n"
+		    "first packets say (TLS SNI, JA3, JA4, SSH versions, HTTP, DNS names of the addresses).",
+		    flows_opts, ARRAY_SIZE(flows_opts));
 		traffic_rules_help(stdout);
 		goto out;
 	}
@@ -202,14 +235,19 @@ int cmd_flows(int argc, char **argv)
 	if ((r = traffic_job_init(&job, &a.t, "flows", a.iface ? a.iface : a.files[0], &e)) < 0) goto fail;
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	o.f = of.f;
-	if (of.tmp_path) privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
+	if (of.tmp_path)
+		privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
 	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, &mon });
 	struct flow_sink sink = { &o, on_flow, NULL };
 	ft = flow_table_new(&a.ft, &sink);
 	o.t0 = now_mono(); /* the reading alone: the store and GeoIP are open by now */
 	bool tty = isatty(2) && log_level >= LOG_INFO;
-	struct capture_config cc = { .filter = a.filter, .progress = tty ? on_progress : NULL, .progress_ctx = &o,
-				     .stop = &stop_flag, .report = &report_flag, .report_fn = print_counters };
+	struct capture_config cc = { .filter = a.filter,
+				     .progress = tty ? on_progress : NULL,
+				     .progress_ctx = &o,
+				     .stop = &stop_flag,
+				     .report = &report_flag,
+				     .report_fn = print_counters };
 	struct drop drop = { &plan, &mon };
 	cc.ready = drop_privileges, cc.ready_ctx = &drop;
 	if (a.iface) {
@@ -224,9 +262,10 @@ int cmd_flows(int argc, char **argv)
 		/* Files are opened one by one by name, so the uid stays; the
 		 * parsers run under the allow-list that opens for reading only. */
 		/* -oJ's temporary file is renamed by the monitor: rename is no call of the allow-list */
-		if (plan.drop && ((r = privmon_start(&mon, &e)) < 0 ||
-				  (r = sandbox_apply(SANDBOX_PARSE_READ, (struct sandbox_fds){ .recv_only = -1, .send_ok = mon.fd },
-						     &e)) < 0))
+		if (plan.drop &&
+		    ((r = privmon_start(&mon, &e)) < 0 ||
+		     (r = sandbox_apply(SANDBOX_PARSE_READ,
+					(struct sandbox_fds){ .recv_only = -1, .send_ok = mon.fd }, &e)) < 0))
 			goto fail;
 		for (int i = 0; i < a.n_files; i++) {
 			o.file = a.files[i];
@@ -260,11 +299,14 @@ int cmd_flows(int argc, char **argv)
 		goto fail;
 	}
 	bool stdout_taken = a.oj && !strcmp(a.oj, "-");
-	struct traffic_read_summary sum = { &st, &zs, &fs, zeek_files, (unsigned)a.n_files + (a.iface != NULL), table_bytes,
-					    o.flows, o.by_app, el };
+	struct traffic_read_summary sum = {
+		&st,         &zs,     &fs,      zeek_files, (unsigned)a.n_files + (a.iface != NULL),
+		table_bytes, o.flows, o.by_app, el
+	};
 	if (log_level >= LOG_INFO && !stdout_taken) traffic_read_print(stdout, &sum);
 	if (log_level >= LOG_INFO && !stdout_taken) {
-		printf("rules and hourly summaries: %.2f s (%s)\n", t_rules, a.t.no_analyze ? "summaries only" : "every rule");
+		printf("rules and hourly summaries: %.2f s (%s)\n", t_rules,
+		       a.t.no_analyze ? "summaries only" : "every rule");
 	}
 	if (log_level >= LOG_INFO && !stdout_taken) traffic_job_report(&job, NULL, stdout);
 	if (st.truncated || zs.damaged) code = EXIT_USAGE; /* the flows were written; the input was damaged */

@@ -63,7 +63,9 @@ static void list(const struct inventory *inv, bool json)
 {
 	struct buf b = BUF_INIT;
 	FILE *t = json ? NULL : term_open(stdout); /* owner, role, hostname: as the register said */
-	if (!json) fprintf(t, "%-40s %-15s %-10s %-12s %-16s %-24s %s\n", "IP", "STATUS", "EXPIRES", "ROLE", "OWNER", "HOSTNAME", "MAC");
+	if (!json)
+		fprintf(t, "%-40s %-15s %-10s %-12s %-16s %-24s %s\n", "IP", "STATUS", "EXPIRES", "ROLE",
+			"OWNER", "HOSTNAME", "MAC");
 	for (size_t i = 0; i < inv->n; i++) {
 		const struct inv_entry *en = &inv->v[i];
 		char ip[IPADDR_STRLEN], day[16];
@@ -72,23 +74,29 @@ static void list(const struct inventory *inv, bool json)
 		if (!json) {
 			/* one line per asset: a newline inside a field is shown, not obeyed */
 			struct buf f1 = BUF_INIT, f2 = BUF_INIT, f3 = BUF_INIT;
-			fprintf(t, "%-40s %-15s %-10s %-12.12s %-16.16s %-24.24s %s\n", ip, inv_status_name(en->status), day,
-			       *en->role ? term_str(&f1, en->role) : "-", *en->owner ? term_str(&f2, en->owner) : "-",
-			       *en->hostname ? term_str(&f3, en->hostname) : "-", *en->mac ? en->mac : "-");
+			fprintf(t, "%-40s %-15s %-10s %-12.12s %-16.16s %-24.24s %s\n", ip,
+				inv_status_name(en->status), day, *en->role ? term_str(&f1, en->role) : "-",
+				*en->owner ? term_str(&f2, en->owner) : "-",
+				*en->hostname ? term_str(&f3, en->hostname) : "-", *en->mac ? en->mac : "-");
 			buf_release(&f1), buf_release(&f2), buf_release(&f3);
 			continue;
 		}
 		buf_reset(&b);
-		buf_printf(&b, "{\"type\":\"inventory\",\"ip\":\"%s\",\"status\":\"%s\"", ip, inv_status_name(en->status));
+		buf_printf(&b, "{\"type\":\"inventory\",\"ip\":\"%s\",\"status\":\"%s\"", ip,
+			   inv_status_name(en->status));
 		const char *keys[] = { "mac", "hostname", "owner", "role" };
 		const char *vals[] = { en->mac, en->hostname, en->owner, en->role };
 		for (size_t k = 0; k < 4; k++) {
 			buf_printf(&b, ",\"%s\":", keys[k]);
-			if (*vals[k]) json_put_str(&b, vals[k]);
-			else buf_puts(&b, "null");
+			if (*vals[k])
+				json_put_str(&b, vals[k]);
+			else
+				buf_puts(&b, "null");
 		}
-		if (en->expires > 0) buf_printf(&b, ",\"expires\":\"%s\"", day);
-		else buf_puts(&b, ",\"expires\":null");
+		if (en->expires > 0)
+			buf_printf(&b, ",\"expires\":\"%s\"", day);
+		else
+			buf_puts(&b, ",\"expires\":null");
 		buf_printf(&b, ",\"line\":%u}\n", en->line);
 		fwrite(b.data, 1, b.len, stdout);
 	}
@@ -105,13 +113,19 @@ int cmd_inventory(int argc, char **argv)
 	char *dbpath = NULL;
 	int r, code = EXIT_OK;
 	a.pos = xcalloc((size_t)argc + 1, sizeof(*a.pos));
-	if ((r = opts_parse(argc, argv, inventory_opts, ARRAY_SIZE(inventory_opts), on_opt, &a, &e)) < 0) goto fail;
+	if ((r = opts_parse(argc, argv, inventory_opts, ARRAY_SIZE(inventory_opts), on_opt, &a, &e)) < 0)
+		goto fail;
 	if (a.help || a.n_pos == 0) {
-		opts_help(a.help ? stdout : stderr, "dormant inventory import FILE\n       dormant inventory list",
-			  "The asset register: a CSV file with a header naming its columns (ip, mac, hostname, owner,\n"
-			  "role, status = active|test|spare|decommissioned, expires = YYYY-MM-DD; other columns are\n"
-			  "ignored with a warning), or JSON with the same members (an array of objects, an object whose\n"
-			  "\"assets\" member holds it, or one object per line). Every row is checked first; an import\n"
+		opts_help(a.help ? stdout : stderr,
+			  "dormant inventory import FILE\n       dormant inventory list",
+			  "The asset register: a CSV file with a header naming its columns (ip, mac, "
+			  "hostname, owner,\n"
+			  "role, status = active|test|spare|decommissioned, expires = YYYY-MM-DD; other "
+			  "columns are\n"
+			  "ignored with a warning), or JSON with the same members (an array of objects, an "
+			  "object whose\n"
+			  "\"assets\" member holds it, or one object per line). Every row is checked first; "
+			  "an import\n"
 			  "replaces the register whole.",
 			  inventory_opts, ARRAY_SIZE(inventory_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
@@ -138,8 +152,10 @@ int cmd_inventory(int argc, char **argv)
 		size_t by[4] = { 0 };
 		for (size_t i = 0; i < inv.n; i++) by[inv.v[i].status]++;
 		if (log_level >= LOG_INFO)
-			printf("%zu assets from %s (%zu active, %zu test, %zu spare, %zu decommissioned); the register had %zu\n",
-			       inv.n, a.pos[1], by[INV_ACTIVE], by[INV_TEST], by[INV_SPARE], by[INV_DECOMMISSIONED], old.n);
+			printf("%zu assets from %s (%zu active, %zu test, %zu spare, %zu decommissioned); "
+			       "the register had %zu\n",
+			       inv.n, a.pos[1], by[INV_ACTIVE], by[INV_TEST], by[INV_SPARE],
+			       by[INV_DECOMMISSIONED], old.n);
 	} else {
 		if ((r = store_inventory_load(st, &inv, &e)) < 0) goto fail;
 		list(&inv, a.json);

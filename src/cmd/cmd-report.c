@@ -23,11 +23,14 @@ enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT };
 static const struct opt report_opts[] = {
 	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
 	{ "--format", R_FORMAT, true, "FMT", "text, json (JSON Lines), xml (nmap XML), csv or html" },
-	{ "--config", R_CONFIG, true, "FILE", "site policy for the HTML's exposure-vs-use chart (usage window)" },
+	{ "--config", R_CONFIG, true, "FILE",
+	  "site policy for the HTML's exposure-vs-use chart (usage window)" },
 	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output" },
 	{ "--list", R_LIST, false, NULL, "list the runs in the store" },
 	{ "--db", R_DB, true, "PATH", "store database" },
-	{ "--redact", R_REDACT, true, "MODE", "secrets: tag (first character, length, the store's keyed tag) or full (length only); default tag, full for csv and html" },
+	{ "--redact", R_REDACT, true, "MODE",
+	  "secrets: tag (first character, length, the store's keyed tag) or full (length only); default tag, "
+	  "full for csv and html" },
 	{ "--help", R_HELP, false, NULL, "this help" },
 	{ "-h", R_HELP, false, NULL, NULL },
 };
@@ -46,8 +49,10 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case 0: return dm_fail(e, DM_EINPUT, "unexpected argument \"%s\"", arg);
 	case R_RUN: return parse_u64(name, arg, 1, INT64_MAX, &a->run, e);
 	case R_FORMAT:
-		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "xml") && strcmp(arg, "csv") && strcmp(arg, "html"))
-			return dm_fail(e, DM_EINPUT, "--format \"%s\": expected text, json, xml, csv or html", arg);
+		if (strcmp(arg, "text") && strcmp(arg, "json") && strcmp(arg, "xml") && strcmp(arg, "csv") &&
+		    strcmp(arg, "html"))
+			return dm_fail(e, DM_EINPUT, "--format \"%s\": expected text, json, xml, csv or html",
+				       arg);
 		a->format = arg;
 		return 0;
 	case R_OUT: a->out = arg; return 0;
@@ -55,7 +60,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case R_DB: a->db = arg; return 0;
 	case R_CONFIG: a->config = arg; return 0;
 	case R_REDACT:
-		if ((a->redact = redact_mode_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
+		if ((a->redact = redact_mode_parse(arg)) < 0)
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
 		return 0;
 	case R_HELP: a->help = true; return 0;
 	}
@@ -71,8 +77,9 @@ struct extras {
 	struct site_config cfg;
 };
 
-static int audit_extras(struct store *st, const struct run_info *ri, struct resultset *rs, struct findings *fs,
-			const char *config, struct extras *x, struct report_meta *m, struct dm_err *e)
+static int audit_extras(struct store *st, const struct run_info *ri, struct resultset *rs,
+			struct findings *fs, const char *config, struct extras *x, struct report_meta *m,
+			struct dm_err *e)
 {
 	int r;
 	site_config_defaults(&x->cfg);
@@ -84,7 +91,9 @@ static int audit_extras(struct store *st, const struct run_info *ri, struct resu
 	m->changes_from = run_changes(st, ri->id, ri->kind, rs, fs, &x->changes);
 	m->changes = m->changes_from ? &x->changes : NULL;
 	/* exposure against use: no rule runs (""), only the view of the stored traffic */
-	struct asset_input in = { .cfg = &x->cfg, .scan = rs, .store = st, .now = ri->finished ? ri->finished : ri->started };
+	struct asset_input in = {
+		.cfg = &x->cfg, .scan = rs, .store = st, .now = ri->finished ? ri->finished : ri->started
+	};
 	struct findings none = { 0 };
 	if ((r = store_read_begin(st, e)) < 0) return r;
 	r = analyze_assets(&in, "", &none, &x->exposure, e);
@@ -121,7 +130,8 @@ int cmd_report(int argc, char **argv)
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, report_opts, ARRAY_SIZE(report_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
-		opts_help(stdout, "dormant report [--run ID] [--format text|json|xml|csv|html] [-o FILE] | --list",
+		opts_help(stdout,
+			  "dormant report [--run ID] [--format text|json|xml|csv|html] [-o FILE] | --list",
 			  "Print a run from the store.", report_opts, ARRAY_SIZE(report_opts));
 		goto out;
 	}
@@ -129,13 +139,14 @@ int cmd_report(int argc, char **argv)
 	if ((r = store_open(db, &st, &e)) < 0) goto fail;
 	if ((r = store_runs_list(st, &runs, &n, &e)) < 0) goto fail;
 	if (a.list) {
-		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS", "OPEN", "ARGS");
+		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS",
+		       "OPEN", "ARGS");
 		for (size_t i = 0; i < n; i++) {
 			char ts[40];
 			fmt_rfc3339(runs[i].started, ts, sizeof(ts));
-			printf("%-6lld %-24s %-8s %-12s %8llu %8llu  %s\n", (long long)runs[i].id, ts, runs[i].kind,
-			       runs[i].status, (unsigned long long)runs[i].hosts_up, (unsigned long long)runs[i].open_ports,
-			       runs[i].args);
+			printf("%-6lld %-24s %-8s %-12s %8llu %8llu  %s\n", (long long)runs[i].id, ts,
+			       runs[i].kind, runs[i].status, (unsigned long long)runs[i].hosts_up,
+			       (unsigned long long)runs[i].open_ports, runs[i].args);
 		}
 		goto out;
 	}
@@ -144,7 +155,8 @@ int cmd_report(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		if (a.run ? runs[i].id == (int64_t)a.run : !strcmp(runs[i].status, "done")) ri = &runs[i];
 	if (!ri) {
-		r = a.run ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run in %s", (unsigned long long)a.run, db)
+		r = a.run ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run in %s", (unsigned long long)a.run,
+				    db)
 		    : n   ? dm_fail(&e, DM_EEMPTY, "%s holds no finished run yet (run %lld is %s)", db,
 				    (long long)runs[n - 1].id, runs[n - 1].status)
 			  : dm_fail(&e, DM_EEMPTY, "%s holds no runs yet", db);
@@ -152,12 +164,17 @@ int cmd_report(int argc, char **argv)
 	}
 	if (strcmp(ri->status, "done"))
 		log_warn("report: run %lld is %s: it saved no results", (long long)ri->id, ri->status);
-	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 || (r = store_load_findings(st, ri->id, &fs, &e)) < 0)
+	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 ||
+	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0)
 		goto fail;
 	resultset_sort(&rs);
 	uint64_t targets = 0;
-	struct report_meta m = { .command = ri->kind, .args = ri->args, .start = ri->started,
-				 .end = ri->finished ? ri->finished : ri->started, .targets = targets, .run_id = ri->id,
+	struct report_meta m = { .command = ri->kind,
+				 .args = ri->args,
+				 .start = ri->started,
+				 .end = ri->finished ? ri->finished : ri->started,
+				 .targets = targets,
+				 .run_id = ri->id,
 				 .findings = fs.n ? &fs : NULL };
 	if (!strcmp(ri->kind, "audit")) {
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
@@ -168,11 +185,16 @@ int cmd_report(int argc, char **argv)
 		report_untag(&rs, &fs, &x.changes, NULL);
 	if ((r = out_open(&o, a.out ? a.out : "-", "-o", OUT_PRIVATE, &e)) < 0) goto fail;
 	FILE *f = o.f;
-	if (!strcmp(a.format, "json")) r = report_jsonl(f, &rs, &m);
-	else if (!strcmp(a.format, "xml")) r = report_nmap_xml(f, &rs, &m);
-	else if (!strcmp(a.format, "csv")) r = report_csv(f, &rs, &m);
-	else if (!strcmp(a.format, "html")) r = report_html(f, &rs, &m);
-	else r = report_text(f, &rs, &m);
+	if (!strcmp(a.format, "json"))
+		r = report_jsonl(f, &rs, &m);
+	else if (!strcmp(a.format, "xml"))
+		r = report_nmap_xml(f, &rs, &m);
+	else if (!strcmp(a.format, "csv"))
+		r = report_csv(f, &rs, &m);
+	else if (!strcmp(a.format, "html"))
+		r = report_html(f, &rs, &m);
+	else
+		r = report_text(f, &rs, &m);
 	if (r < 0) {
 		r = dm_fail(&e, r, "writing the report: %s", dm_strerror(r));
 		goto fail;

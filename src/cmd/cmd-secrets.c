@@ -18,21 +18,42 @@
 #include <errno.h>
 #include <string.h>
 
-enum { S_OJ = 1, S_OUT, S_FORMAT, S_BASELINE, S_MAXSIZE, S_DEPTH, S_ENGINE, S_FAILON, S_QUIET, S_VERBOSE, S_CREDDB, S_HELP,
-       S_DB, S_REDACT };
+enum {
+	S_OJ = 1,
+	S_OUT,
+	S_FORMAT,
+	S_BASELINE,
+	S_MAXSIZE,
+	S_DEPTH,
+	S_ENGINE,
+	S_FAILON,
+	S_QUIET,
+	S_VERBOSE,
+	S_CREDDB,
+	S_HELP,
+	S_DB,
+	S_REDACT
+};
 
 static const struct opt sec_opts[] = {
 	{ "-oJ", S_OJ, true, "FILE", "also write the findings as JSON Lines to FILE" },
 	{ "-o", S_OUT, true, "FILE", "write the report to FILE instead of standard output" },
 	{ "--format", S_FORMAT, true, "FMT", "text (default) or json (JSON Lines)" },
-	{ "--baseline", S_BASELINE, true, "FILE", "accept the items whose fingerprints FILE holds (an earlier -oJ output, or one fingerprint per line)" },
-	{ "--max-file-size", S_MAXSIZE, true, "BYTES", "skip larger files (default 268435456); also an archive member's cap is a quarter of it" },
+	{ "--baseline", S_BASELINE, true, "FILE",
+	  "accept the items whose fingerprints FILE holds (an earlier -oJ output, or one fingerprint per "
+	  "line)" },
+	{ "--max-file-size", S_MAXSIZE, true, "BYTES",
+	  "skip larger files (default 268435456); also an archive member's cap is a quarter of it" },
 	{ "--max-depth", S_DEPTH, true, "N", "open archives nested N deep at most (default 3)" },
 	{ "--engine", S_ENGINE, true, "NAME", "prefilter: auto (default), hyperscan or pcre2" },
-	{ "--fail-on", S_FAILON, true, "SEV", "exit 1 when a finding is at least SEV (info, low, medium, high, critical)" },
-	{ "--credentials", S_CREDDB, true, "FILE", "a credential database whose passwords count as secrets on sight (default data/credentials.csv)" },
-	{ "--db", S_DB, true, "PATH", "the store whose key tags the secrets (default $XDG_DATA_HOME/dormant/dormant.db)" },
-	{ "--redact", S_REDACT, true, "MODE", "secrets: tag (first character, length, the store's keyed tag; default) or full (length only)" },
+	{ "--fail-on", S_FAILON, true, "SEV",
+	  "exit 1 when a finding is at least SEV (info, low, medium, high, critical)" },
+	{ "--credentials", S_CREDDB, true, "FILE",
+	  "a credential database whose passwords count as secrets on sight (default data/credentials.csv)" },
+	{ "--db", S_DB, true, "PATH",
+	  "the store whose key tags the secrets (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--redact", S_REDACT, true, "MODE",
+	  "secrets: tag (first character, length, the store's keyed tag; default) or full (length only)" },
 	{ "-q", S_QUIET, false, NULL, "no warnings about single files" },
 	{ "-v", S_VERBOSE, false, NULL, "say more (files cut or skipped)" },
 	{ "--help", S_HELP, false, NULL, "this help" },
@@ -62,14 +83,16 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case S_OJ: a->oj = arg; return 0;
 	case S_OUT: a->out = arg; return 0;
 	case S_FORMAT:
-		if (strcmp(arg, "text") && strcmp(arg, "json")) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not text or json", name, arg);
+		if (strcmp(arg, "text") && strcmp(arg, "json"))
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not text or json", name, arg);
 		a->json = !strcmp(arg, "json");
 		return 0;
 	case S_BASELINE: a->baseline = arg; return 0;
 	case S_CREDDB: a->creddb = arg; return 0;
 	case S_DB: a->db = arg; return 0;
 	case S_REDACT:
-		if ((a->redact = redact_mode_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
+		if ((a->redact = redact_mode_parse(arg)) < 0)
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
 		return 0;
 	case S_MAXSIZE:
 		if ((r = parse_u64(name, arg, 1024, 1ull << 40, &v, e)) < 0) return r;
@@ -80,13 +103,18 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		a->o.max_depth = (int)v;
 		return 0;
 	case S_ENGINE:
-		if (!strcmp(arg, "auto")) a->o.engine = PF_AUTO;
-		else if (!strcmp(arg, "hyperscan")) a->o.engine = PF_HYPERSCAN;
-		else if (!strcmp(arg, "pcre2")) a->o.engine = PF_PCRE2;
-		else return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not auto, hyperscan or pcre2", name, arg);
+		if (!strcmp(arg, "auto"))
+			a->o.engine = PF_AUTO;
+		else if (!strcmp(arg, "hyperscan"))
+			a->o.engine = PF_HYPERSCAN;
+		else if (!strcmp(arg, "pcre2"))
+			a->o.engine = PF_PCRE2;
+		else
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not auto, hyperscan or pcre2", name, arg);
 		return 0;
 	case S_FAILON:
-		if ((a->fail_on = severity_parse(arg)) < 0) return dm_fail(e, DM_EINPUT, "%s: unknown severity \"%s\"", name, arg);
+		if ((a->fail_on = severity_parse(arg)) < 0)
+			return dm_fail(e, DM_EINPUT, "%s: unknown severity \"%s\"", name, arg);
 		return 0;
 	case S_QUIET: log_level = LOG_QUIET; return 0;
 	case S_VERBOSE: log_level = LOG_INFO; return 0;
@@ -136,10 +164,14 @@ int cmd_secrets(int argc, char **argv)
 	if ((r = opts_parse(argc, argv, sec_opts, ARRAY_SIZE(sec_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help || !a.n) {
 		opts_help(a.help ? stdout : stderr, "dormant secrets [options] PATH...",
-			  "Find files that hold credentials for other systems: password tables (CSV/TSV/TXT, XLSX, ODS,\n"
-			  "DOCX, ODT), browser and password-manager exports, .netrc, .pgpass, .env, .rdp, PuTTY/WinSCP/\n"
-			  "FileZilla sessions, shell histories with passwords, private keys without a passphrase; inside\n"
-			  "zip archives too. Secrets are never printed: first character, length and a short tag keyed\n"
+			  "Find files that hold credentials for other systems: password tables (CSV/TSV/TXT, "
+			  "XLSX, ODS,\n"
+			  "DOCX, ODT), browser and password-manager exports, .netrc, .pgpass, .env, .rdp, "
+			  "PuTTY/WinSCP/\n"
+			  "FileZilla sessions, shell histories with passwords, private keys without a "
+			  "passphrase; inside\n"
+			  "zip archives too. Secrets are never printed: first character, length and a short "
+			  "tag keyed\n"
 			  "by the store (--redact full: the length only).",
 			  sec_opts, ARRAY_SIZE(sec_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
@@ -156,14 +188,18 @@ int cmd_secrets(int argc, char **argv)
 		r = store_open(dbpath, &st, &e);
 		free(dbpath);
 		if (r < 0 && (a.db || a.baseline)) goto fail;
-		if (r < 0) log_warn("secrets: %s; tags are this run's own, not comparable with other runs'", e.msg);
-		else redact_set_key(store_redact_key(st));
+		if (r < 0)
+			log_warn("secrets: %s; tags are this run's own, not comparable with other runs'",
+				 e.msg);
+		else
+			redact_set_key(store_redact_key(st));
 		store_close(st);
 	}
 	{
 		/* the defaults devices ship with count as passwords on sight */
 		struct cred_db db = { 0 };
-		if ((r = cred_db_load(&db, a.creddb ? a.creddb : DORMANT_DATADIR "/credentials.csv", &e)) < 0) goto fail;
+		if ((r = cred_db_load(&db, a.creddb ? a.creddb : DORMANT_DATADIR "/credentials.csv", &e)) < 0)
+			goto fail;
 		for (size_t i = 0; i < db.n; i++) secret_common_add(db.v[i].pass);
 		cred_db_release(&db);
 	}
@@ -199,15 +235,20 @@ int cmd_secrets(int argc, char **argv)
 	const struct secrets_stats *st = secrets_stats(s);
 	char by[32];
 	fmt_bytes(st->bytes, by, sizeof(by));
-	if (a.json) report_findings_jsonl(out, &fs, 0);
+	if (a.json)
+		report_findings_jsonl(out, &fs, 0);
 	else {
-		fprintf(out, "secrets: %llu files, %s read (%s); %llu looked at closely; skipped %llu larger than the limit, "
-			     "%llu binary, %llu special, %llu unreadable; %llu archives (%llu members), %llu past a limit, %llu damaged",
-			(unsigned long long)st->files, by, secrets_engine(s), (unsigned long long)st->candidates,
-			(unsigned long long)st->skipped_size, (unsigned long long)st->skipped_binary,
-			(unsigned long long)st->skipped_special, (unsigned long long)st->unreadable,
-			(unsigned long long)st->archives, (unsigned long long)st->members,
-			(unsigned long long)st->archive_limits, (unsigned long long)st->damaged);
+		fprintf(out,
+			"secrets: %llu files, %s read (%s); %llu looked at closely; skipped %llu larger than "
+			"the limit, "
+			"%llu binary, %llu special, %llu unreadable; %llu archives (%llu members), %llu past "
+			"a limit, %llu damaged",
+			(unsigned long long)st->files, by, secrets_engine(s),
+			(unsigned long long)st->candidates, (unsigned long long)st->skipped_size,
+			(unsigned long long)st->skipped_binary, (unsigned long long)st->skipped_special,
+			(unsigned long long)st->unreadable, (unsigned long long)st->archives,
+			(unsigned long long)st->members, (unsigned long long)st->archive_limits,
+			(unsigned long long)st->damaged);
 		if (base.len) fprintf(out, "; %zu accepted by the baseline", accepted);
 		fputc('\n', out);
 		report_findings_text(out, &fs);

@@ -15,7 +15,8 @@ static const struct opt vulndb_opts[] = {
 	{ "--db", V_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--min-confidence", V_MINCONF, true, "LEVEL", "match: hide hits below low, medium or high" },
 	{ "--json", V_JSON, false, NULL, "lookup, match, stats: print JSON" },
-	{ "--from", V_FROM, true, "FILE", "match: also every line of FILE (a CPE or \"PRODUCT VERSION\"; - for stdin)" },
+	{ "--from", V_FROM, true, "FILE",
+	  "match: also every line of FILE (a CPE or \"PRODUCT VERSION\"; - for stdin)" },
 	{ "--aliases", V_ALIASES, true, "FILE", "product aliases (default data/vuln/aliases.csv)" },
 	{ "-q", V_QUIET, false, NULL, "quiet: errors only" },
 	{ "-v", V_VERBOSE, false, NULL, "verbose" },
@@ -64,9 +65,12 @@ int cmd_vulndb(int argc, char **argv)
 	if (a.help || a.n_pos == 0) {
 		opts_help(a.help ? stdout : stderr,
 			  "dormant vulndb import FILE|DIR...\n       dormant vulndb stats\n"
-			  "       dormant vulndb lookup CVE-ID...\n       dormant vulndb match CPE|\"PRODUCT VERSION\"...",
-			  "Offline vulnerability data: NVD CVE API 2.0 JSON (pages or single records, .gz too), CISA KEV,\n"
-			  "CVE List V5 records and FIRST EPSS CSV. Each file is imported in one transaction; re-importing\n"
+			  "       dormant vulndb lookup CVE-ID...\n       dormant vulndb match CPE|\"PRODUCT "
+			  "VERSION\"...",
+			  "Offline vulnerability data: NVD CVE API 2.0 JSON (pages or single records, .gz "
+			  "too), CISA KEV,\n"
+			  "CVE List V5 records and FIRST EPSS CSV. Each file is imported in one transaction; "
+			  "re-importing\n"
 			  "updates the records whose lastModified changed.",
 			  vulndb_opts, ARRAY_SIZE(vulndb_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
@@ -74,12 +78,15 @@ int cmd_vulndb(int argc, char **argv)
 	}
 	const char *sub = a.pos[0];
 	if (strcmp(sub, "import") && strcmp(sub, "stats") && strcmp(sub, "lookup") && strcmp(sub, "match")) {
-		r = dm_fail(&e, DM_EINPUT, "unknown action \"%s\": expected import, stats, lookup or match", sub);
+		r = dm_fail(&e, DM_EINPUT, "unknown action \"%s\": expected import, stats, lookup or match",
+			    sub);
 		goto fail;
 	}
 	if (strcmp(sub, "stats") && a.n_pos < 2 && !(a.from && !strcmp(sub, "match"))) {
 		r = dm_fail(&e, DM_EINPUT, "%s needs %s", sub,
-			    !strcmp(sub, "import") ? "files or folders" : !strcmp(sub, "lookup") ? "CVE ids" : "a CPE or \"PRODUCT VERSION\"");
+			    !strcmp(sub, "import")   ? "files or folders"
+			    : !strcmp(sub, "lookup") ? "CVE ids"
+						     : "a CPE or \"PRODUCT VERSION\"");
 		goto fail;
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
@@ -88,7 +95,8 @@ int cmd_vulndb(int argc, char **argv)
 	if (!strcmp(sub, "import")) {
 		unsigned files = 0;
 		for (int i = 1; i < a.n_pos && r == 0; i++) r = vulndb_import(st, a.pos[i], &files, &e);
-		if (r == 0 && files == 0) r = dm_fail(&e, DM_EINPUT, "no feed files (.json, .json.gz, .csv, ...) found");
+		if (r == 0 && files == 0)
+			r = dm_fail(&e, DM_EINPUT, "no feed files (.json, .json.gz, .csv, ...) found");
 	} else if (!strcmp(sub, "stats")) {
 		r = vulndb_stats(st, &q, &e);
 	} else if (!strcmp(sub, "lookup")) {

@@ -54,8 +54,10 @@ int fingerprint_nmap_match(const char *path, const char *probe, const char *text
 	int r = nmap_db_load(&db, path, e);
 	if (r < 0) return cmd_error("fingerprint", r, e);
 	enum proto proto = PROTO_TCP;
-	if (!strncmp(probe, "UDP:", 4)) proto = PROTO_UDP, probe += 4;
-	else if (!strncmp(probe, "TCP:", 4)) probe += 4;
+	if (!strncmp(probe, "UDP:", 4))
+		proto = PROTO_UDP, probe += 4;
+	else if (!strncmp(probe, "TCP:", 4))
+		probe += 4;
 	const struct nmap_probe *p = nmap_db_probe(&db, proto, probe);
 	int code = EXIT_OK;
 	size_t len = strlen(text), bad = 0;
@@ -65,7 +67,8 @@ int fingerprint_nmap_match(const char *path, const char *probe, const char *text
 		r = dm_fail(e, DM_EINPUT, "%s: no %s probe named \"%s\"", path, proto_name(proto), probe);
 		code = cmd_error("fingerprint", r, e);
 	} else if (n < 0) {
-		r = dm_fail(e, DM_EINPUT, "the response text: bad escape at character %zu (\\\\ \\0 \\n \\r \\t \\xHH ...)",
+		r = dm_fail(e, DM_EINPUT,
+			    "the response text: bad escape at character %zu (\\\\ \\0 \\n \\r \\t \\xHH ...)",
 			    bad + 1);
 		code = cmd_error("fingerprint", r, e);
 	} else {
@@ -77,8 +80,10 @@ int fingerprint_nmap_match(const char *path, const char *probe, const char *text
 			printf("no match\n");
 			code = EXIT_FINDINGS;
 		} else {
-			static const char *names[NMAP_NFIELDS] = { "product", "version", "info", "hostname", "os", "device" };
-			FILE *t = term_open(stdout); /* fields are captured from the response, a device's words */
+			static const char *names[NMAP_NFIELDS] = { "product",  "version", "info",
+								   "hostname", "os",      "device" };
+			FILE *t =
+			    term_open(stdout); /* fields are captured from the response, a device's words */
 			fprintf(t, "%s: %s%s\n", res.source, res.service, res.soft ? " (softmatch)" : "");
 			for (int f = 0; f < NMAP_NFIELDS; f++)
 				if (res.fields[f][0]) fprintf(t, "  %s = %s\n", names[f], res.fields[f]);
@@ -89,8 +94,8 @@ int fingerprint_nmap_match(const char *path, const char *probe, const char *text
 		struct nmap_result again;
 		for (int i = 0; i < 100; i++) nmap_db_match(&db, p, buf, (size_t)n, &again);
 		double t2 = now_mono();
-		fprintf(stderr, "match time: %.3f ms, then %.3f ms on average over 100 more\n", (t1 - t0) * 1000,
-			(t2 - t1) * 10);
+		fprintf(stderr, "match time: %.3f ms, then %.3f ms on average over 100 more\n",
+			(t1 - t0) * 1000, (t2 - t1) * 10);
 	}
 	free(buf);
 	nmap_db_release(&db);

@@ -16,7 +16,8 @@ static const struct opt *find(const struct opt *t, size_t n, const char *name, s
 }
 
 int opts_parse(int argc, char **argv, const struct opt *t, size_t n,
-	       int (*cb)(void *, int, const char *, const char *, struct dm_err *), void *ctx, struct dm_err *e)
+	       int (*cb)(void *, int, const char *, const char *, struct dm_err *), void *ctx,
+	       struct dm_err *e)
 {
 	bool only_positional = false;
 	for (int i = 0; i < argc; i++) {
@@ -38,17 +39,24 @@ int opts_parse(int argc, char **argv, const struct opt *t, size_t n,
 			/* nmap style glued argument: -p22, -p-, -e eth0 as -eeth0 */
 			for (size_t k = 0; k < n && !o; k++) {
 				size_t l = strlen(t[k].name);
-				if (t[k].has_arg && t[k].name[1] != '-' && l == 2 && !strncmp(a, t[k].name, l)) {
+				if (t[k].has_arg && t[k].name[1] != '-' && l == 2 &&
+				    !strncmp(a, t[k].name, l)) {
 					o = &t[k];
 					arg = a + l;
 				}
 			}
 		}
-		if (!o) return dm_fail(e, DM_EINPUT, "unknown option \"%s\" (argument %d); see --help", a, i + 1);
+		if (!o)
+			return dm_fail(e, DM_EINPUT, "unknown option \"%s\" (argument %d); see --help", a,
+				       i + 1);
 		if (o->has_arg && !arg) {
-			if (eq) arg = eq + 1;
-			else if (i + 1 < argc) arg = argv[++i];
-			else return dm_fail(e, DM_EINPUT, "option %s needs an argument (%s)", o->name, o->arg ? o->arg : "value");
+			if (eq)
+				arg = eq + 1;
+			else if (i + 1 < argc)
+				arg = argv[++i];
+			else
+				return dm_fail(e, DM_EINPUT, "option %s needs an argument (%s)", o->name,
+					       o->arg ? o->arg : "value");
 		} else if (!o->has_arg && eq) {
 			return dm_fail(e, DM_EINPUT, "option %s takes no argument", o->name);
 		}
@@ -63,7 +71,8 @@ void opts_help(FILE *f, const char *usage, const char *about, const struct opt *
 	for (size_t i = 0; i < n; i++) {
 		if (!t[i].help) continue;
 		char left[48];
-		snprintf(left, sizeof(left), "%s%s%s", t[i].name, t[i].has_arg ? " " : "", t[i].has_arg ? t[i].arg : "");
+		snprintf(left, sizeof(left), "%s%s%s", t[i].name, t[i].has_arg ? " " : "",
+			 t[i].has_arg ? t[i].arg : "");
 		fprintf(f, "  %-24s %s\n", left, t[i].help);
 	}
 }
@@ -98,19 +107,25 @@ int parse_seconds(const char *opt, const char *s, double *ret, struct dm_err *e)
 	errno = 0;
 	double v = strtod(s, &end);
 	double mult = 1;
-	if (!strcmp(end, "ms")) mult = 0.001;
-	else if (!strcmp(end, "s") || !*end) mult = 1;
-	else if (!strcmp(end, "m")) mult = 60;
-	else end = (char *)s;
+	if (!strcmp(end, "ms"))
+		mult = 0.001;
+	else if (!strcmp(end, "s") || !*end)
+		mult = 1;
+	else if (!strcmp(end, "m"))
+		mult = 60;
+	else
+		end = (char *)s;
 	if (errno || end == s || !isfinite(v) || v < 0 || v * mult > 86400)
-		return dm_fail(e, DM_EINPUT, "%s \"%s\": expected a duration such as 500ms, 2s or 1m", opt, s);
+		return dm_fail(e, DM_EINPUT, "%s \"%s\": expected a duration such as 500ms, 2s or 1m", opt,
+			       s);
 	*ret = v * mult;
 	return 0;
 }
 
 int parse_confidence(const char *opt, const char *s, int *ret, struct dm_err *e)
 {
-	if ((*ret = confidence_parse(s)) < 0) return dm_fail(e, DM_EINPUT, "%s \"%s\": expected low, medium or high", opt, s);
+	if ((*ret = confidence_parse(s)) < 0)
+		return dm_fail(e, DM_EINPUT, "%s \"%s\": expected low, medium or high", opt, s);
 	return 0;
 }
 
@@ -119,8 +134,8 @@ int cmd_error(const char *cmd, int err, const struct dm_err *e)
 	struct buf b = BUF_INIT; /* the sentence may quote input: escaped for the terminal */
 	fprintf(stderr, "dormant: %s: %s\n", cmd, term_str(&b, e && e->msg[0] ? e->msg : dm_strerror(err)));
 	buf_release(&b);
-	if (err == DM_EINPUT || err == DM_EEMPTY || err == DM_EMISMATCH || err == DM_EPUBLIC || err == DM_ETOOBIG ||
-	    err == -ENOENT || err == -EACCES || err == -ELOOP || err == -EISDIR)
+	if (err == DM_EINPUT || err == DM_EEMPTY || err == DM_EMISMATCH || err == DM_EPUBLIC ||
+	    err == DM_ETOOBIG || err == -ENOENT || err == -EACCES || err == -ELOOP || err == -EISDIR)
 		return EXIT_USAGE;
 	return EXIT_RUNTIME;
 }

@@ -8,10 +8,10 @@
 #include "base/err.h"
 
 struct opt {
-	const char *name;   /* "--rate", "-p", "-oJ" */
+	const char *name; /* "--rate", "-p", "-oJ" */
 	int id;
 	bool has_arg;
-	const char *arg;    /* argument name for --help, e.g. "PPS" */
+	const char *arg; /* argument name for --help, e.g. "PPS" */
 	const char *help;
 };
 

@@ -15,9 +15,11 @@ void progress_print(void *ctx, const struct engine_progress *p)
 	if (log_level < LOG_INFO || !isatty(STDERR_FILENO)) return;
 	double pct = p->total ? 100.0 * (double)p->sent / (double)p->total : 100.0;
 	char eta[32] = "-";
-	if (p->sent && p->sent < p->total) fmt_duration(p->elapsed * (double)(p->total - p->sent) / (double)p->sent, eta, sizeof(eta));
+	if (p->sent && p->sent < p->total)
+		fmt_duration(p->elapsed * (double)(p->total - p->sent) / (double)p->sent, eta, sizeof(eta));
 	fprintf(stderr, "\r\033[K%s%s: %5.1f%%  %.0f pps  ETA %s  replies %llu  open %llu", p->phase,
-		p->pass ? " (retry)" : "", pct, p->rate, eta, (unsigned long long)p->replies, (unsigned long long)p->open);
+		p->pass ? " (retry)" : "", pct, p->rate, eta, (unsigned long long)p->replies,
+		(unsigned long long)p->open);
 	shown = true;
 }
 

@@ -7,11 +7,60 @@
 #include <string.h>
 
 enum {
-	O_PORTS = 1, O_TOP, O_UDP, O_SYN, O_CONNECT, O_PN, O_SN, O_IL, O_EXCLUDE, O_EXCLUDE_FILE, O_PUBLIC,
-	O_RATE, O_RETRIES, O_WAIT, O_COOLDOWN, O_CTIMEOUT, O_INFLIGHT, O_SEED, O_SHARD, O_RESUME, O_IFACE,
-	O_SOURCE, O_ROUTER, O_OJ, O_OX, O_ON, O_DB, O_QUIET, O_VERBOSE, O_HELP, O_NODROP, O_USER, O_REDACT, O_SERVICES, O_FPDIR,
-	O_PERHOST, O_NOSERVICES, O_MINCONF, O_FAILON, O_NOVULN, O_FLOWS, O_INVENTORY, O_CONFIG, O_GEOIP, O_HTML,
-	O_LEASES, O_CSV, O_CHECKCREDS, O_CREDDB, O_BUDGET, O_HOSTBUDGET, O_LDELAY, O_LTIMEOUT, O_LPARALLEL,
+	O_PORTS = 1,
+	O_TOP,
+	O_UDP,
+	O_SYN,
+	O_CONNECT,
+	O_PN,
+	O_SN,
+	O_IL,
+	O_EXCLUDE,
+	O_EXCLUDE_FILE,
+	O_PUBLIC,
+	O_RATE,
+	O_RETRIES,
+	O_WAIT,
+	O_COOLDOWN,
+	O_CTIMEOUT,
+	O_INFLIGHT,
+	O_SEED,
+	O_SHARD,
+	O_RESUME,
+	O_IFACE,
+	O_SOURCE,
+	O_ROUTER,
+	O_OJ,
+	O_OX,
+	O_ON,
+	O_DB,
+	O_QUIET,
+	O_VERBOSE,
+	O_HELP,
+	O_NODROP,
+	O_USER,
+	O_REDACT,
+	O_SERVICES,
+	O_FPDIR,
+	O_PERHOST,
+	O_NOSERVICES,
+	O_MINCONF,
+	O_FAILON,
+	O_NOVULN,
+	O_FLOWS,
+	O_INVENTORY,
+	O_CONFIG,
+	O_GEOIP,
+	O_HTML,
+	O_LEASES,
+	O_CSV,
+	O_CHECKCREDS,
+	O_CREDDB,
+	O_BUDGET,
+	O_HOSTBUDGET,
+	O_LDELAY,
+	O_LTIMEOUT,
+	O_LPARALLEL,
 };
 
 const struct opt scan_opts[] = {
@@ -22,14 +71,20 @@ const struct opt scan_opts[] = {
 	{ "--services", O_SERVICES, false, NULL, "same as -sV" },
 	{ "--no-services", O_NOSERVICES, false, NULL, "audit: skip service identification" },
 	{ "--fingerprints", O_FPDIR, true, "DIR", "also use the Recog-format databases in DIR" },
-	{ "--min-confidence", O_MINCONF, true, "LEVEL", "report vulnerabilities at this confidence or above (low, medium, high)" },
+	{ "--min-confidence", O_MINCONF, true, "LEVEL",
+	  "report vulnerabilities at this confidence or above (low, medium, high)" },
 	{ "--no-vulns", O_NOVULN, false, NULL, "do not match services against the vulnerability data" },
 	{ "--fail-on", O_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" },
-	{ "--flows", O_FLOWS, true, "FILE", "audit: traffic (pcap, pcapng, Zeek conn.log) to judge use by; repeatable" },
-	{ "--inventory", O_INVENTORY, true, "FILE", "audit: the asset register (CSV or JSON) to judge ownership by; replaces the stored one" },
-	{ "--leases", O_LEASES, true, "FILE", "audit: DHCP leases (dnsmasq or ISC dhcpd) as evidence of presence; repeatable" },
-	{ "--config", O_CONFIG, true, "FILE", "audit: site policy: usage window, roles, segments, time zone (INI)" },
-	{ "--geoip", O_GEOIP, true, "FILE", "audit: country database for the traffic rules (MaxMind format)" },
+	{ "--flows", O_FLOWS, true, "FILE",
+	  "audit: traffic (pcap, pcapng, Zeek conn.log) to judge use by; repeatable" },
+	{ "--inventory", O_INVENTORY, true, "FILE",
+	  "audit: the asset register (CSV or JSON) to judge ownership by; replaces the stored one" },
+	{ "--leases", O_LEASES, true, "FILE",
+	  "audit: DHCP leases (dnsmasq or ISC dhcpd) as evidence of presence; repeatable" },
+	{ "--config", O_CONFIG, true, "FILE",
+	  "audit: site policy: usage window, roles, segments, time zone (INI)" },
+	{ "--geoip", O_GEOIP, true, "FILE",
+	  "audit: country database for the traffic rules (MaxMind format)" },
 	{ "--probe-per-host", O_PERHOST, true, "N", "service probes at once to one host (default 4)" },
 	{ "-sS", O_SYN, false, NULL, "SYN scan (default when raw sockets are allowed)" },
 	{ "-sT", O_CONNECT, false, NULL, "connect() scan" },
@@ -51,25 +106,38 @@ const struct opt scan_opts[] = {
 	{ "--resume", O_RESUME, true, "FILE", "log progress to FILE; if it exists, continue that scan" },
 	{ "-e", O_IFACE, true, "IFACE", "send and capture on IFACE" },
 	{ "-S", O_SOURCE, true, "ADDR", "source IPv4 address" },
-	{ "--router-mac", O_ROUTER, true, "MAC", "next-hop MAC for routed targets (skips ARP for the gateway)" },
+	{ "--router-mac", O_ROUTER, true, "MAC",
+	  "next-hop MAC for routed targets (skips ARP for the gateway)" },
 	{ "-oJ", O_OJ, true, "FILE", "write JSON Lines (- for stdout)" },
 	{ "-oX", O_OX, true, "FILE", "write nmap-compatible XML (- for stdout)" },
 	{ "-oN", O_ON, true, "FILE", "write the text table to FILE" },
-	{ "--html", O_HTML, true, "FILE", "write the HTML report (one self-contained page with charts) to FILE" },
+	{ "--html", O_HTML, true, "FILE",
+	  "write the HTML report (one self-contained page with charts) to FILE" },
 	{ "-oH", O_HTML, true, "FILE", NULL },
-	{ "--check-credentials", O_CHECKCREDS, false, NULL, "audit: also try the services' published default logins (opt-in; budgeted)" },
-	{ "--credentials", O_CREDDB, true, "FILE", "credential checks: the database of defaults (default data/credentials.csv)" },
+	{ "--check-credentials", O_CHECKCREDS, false, NULL,
+	  "audit: also try the services' published default logins (opt-in; budgeted)" },
+	{ "--credentials", O_CREDDB, true, "FILE",
+	  "credential checks: the database of defaults (default data/credentials.csv)" },
 	{ "--budget", O_BUDGET, true, "N", "credential checks: database entries per service (default 3)" },
-	{ "--host-budget", O_HOSTBUDGET, true, "N", "credential checks: attempts per host, checks included (default 16)" },
-	{ "--login-delay", O_LDELAY, true, "SECONDS", "credential checks: pause between attempts on a host (default 1)" },
-	{ "--login-timeout", O_LTIMEOUT, true, "SECONDS", "credential checks: wait for each answer at most (default 5)" },
-	{ "--login-parallel", O_LPARALLEL, true, "N", "credential checks: hosts checked at once (default 16)" },
-	{ "--csv", O_CSV, true, "FILE", "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
+	{ "--host-budget", O_HOSTBUDGET, true, "N",
+	  "credential checks: attempts per host, checks included (default 16)" },
+	{ "--login-delay", O_LDELAY, true, "SECONDS",
+	  "credential checks: pause between attempts on a host (default 1)" },
+	{ "--login-timeout", O_LTIMEOUT, true, "SECONDS",
+	  "credential checks: wait for each answer at most (default 5)" },
+	{ "--login-parallel", O_LPARALLEL, true, "N",
+	  "credential checks: hosts checked at once (default 16)" },
+	{ "--csv", O_CSV, true, "FILE",
+	  "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
-	{ "--redact", O_REDACT, true, "MODE", "secrets in every output: tag (first character, length, the store's keyed tag) or full (length only); default tag, full for --html and --csv" },
-	{ "--user", O_USER, true, "NAME", "run as NAME once the raw sockets, store and outputs are open "
-					  "(default: SUDO_UID's user, else dormant, else nobody)" },
-	{ "--keep-privileges", O_NODROP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
+	{ "--redact", O_REDACT, true, "MODE",
+	  "secrets in every output: tag (first character, length, the store's keyed tag) or full (length "
+	  "only); default tag, full for --html and --csv" },
+	{ "--user", O_USER, true, "NAME",
+	  "run as NAME once the raw sockets, store and outputs are open "
+	  "(default: SUDO_UID's user, else dormant, else nobody)" },
+	{ "--keep-privileges", O_NODROP, false, NULL,
+	  "do not drop privileges (no --user, no seccomp filter)" },
 	{ "-q", O_QUIET, false, NULL, "quiet: no table, no progress" },
 	{ "-v", O_VERBOSE, false, NULL, "verbose" },
 	{ "--help", O_HELP, false, NULL, "this help" },
@@ -84,8 +152,8 @@ static int parse_shard(const char *arg, struct scan_config *c, struct dm_err *e)
 	uint64_t i, n;
 	struct dm_err ignored = { "" };
 	size_t len = slash ? (size_t)(slash - arg) : 0;
-	bool ok = slash && len > 0 && len < sizeof(num) && strspn(arg, "0123456789") == len &&
-		  slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1);
+	bool ok = slash && len > 0 && len < sizeof(num) && strspn(arg, "0123456789") == len && slash[1] &&
+		  strspn(slash + 1, "0123456789") == strlen(slash + 1);
 	if (ok) {
 		snprintf(num, sizeof(num), "%.*s", (int)len, arg);
 		ok = parse_u64("--shard", num, 1, UINT64_MAX, &i, &ignored) == 0 &&
@@ -109,9 +177,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case 0:
 		snprintf(where, sizeof(where), "target %d", ++a->positional);
 		return targets_add(&a->targets, arg, where, e);
-	case O_PORTS:
-		a->ports_given = true;
-		return portlist_parse(&a->ports, arg, PROTO_TCP, e);
+	case O_PORTS: a->ports_given = true; return portlist_parse(&a->ports, arg, PROTO_TCP, e);
 	case O_TOP:
 		if ((r = parse_u64(name, arg, 1, 65535, &u, e)) < 0) return r;
 		a->top = (long)u;
@@ -191,18 +257,29 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		a->p.cred.parallel = (unsigned)u;
 		return 0;
 	case O_FLOWS:
-		a->p.join.flows = xrealloc(a->p.join.flows, (a->p.join.n_flows + 1) * sizeof(*a->p.join.flows));
+		a->p.join.flows =
+		    xrealloc(a->p.join.flows, (a->p.join.n_flows + 1) * sizeof(*a->p.join.flows));
 		a->p.join.flows[a->p.join.n_flows++] = (char *)arg;
 		a->join_given = true;
 		return 0;
 	case O_LEASES:
-		a->p.join.lease_files = xrealloc(a->p.join.lease_files, (a->p.join.n_lease_files + 1) * sizeof(char *));
+		a->p.join.lease_files =
+		    xrealloc(a->p.join.lease_files, (a->p.join.n_lease_files + 1) * sizeof(char *));
 		a->p.join.lease_files[a->p.join.n_lease_files++] = (char *)arg;
 		a->join_given = true;
 		return 0;
-	case O_INVENTORY: a->p.join.inventory = arg; a->join_given = true; return 0;
-	case O_CONFIG: a->p.join.config = arg; a->join_given = true; return 0;
-	case O_GEOIP: a->p.join.geoip = arg; a->join_given = true; return 0;
+	case O_INVENTORY:
+		a->p.join.inventory = arg;
+		a->join_given = true;
+		return 0;
+	case O_CONFIG:
+		a->p.join.config = arg;
+		a->join_given = true;
+		return 0;
+	case O_GEOIP:
+		a->p.join.geoip = arg;
+		a->join_given = true;
+		return 0;
 	case O_MINCONF: {
 		int lvl;
 		if ((r = parse_confidence(name, arg, &lvl, e)) < 0) return r;
@@ -211,7 +288,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	}
 	case O_FAILON:
 		if ((a->fail_on = severity_parse(arg)) < 0)
-			return dm_fail(e, DM_EINPUT, "--fail-on \"%s\": expected info, low, medium, high or critical", arg);
+			return dm_fail(e, DM_EINPUT,
+				       "--fail-on \"%s\": expected info, low, medium, high or critical", arg);
 		return 0;
 	case O_PERHOST:
 		if ((r = parse_u64(name, arg, 1, 64, &u, e)) < 0) return r;
@@ -224,16 +302,22 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
-
 const size_t scan_opts_count = ARRAY_SIZE(scan_opts);
 
-int scan_args_parse(struct scan_args *a, const struct scan_command *cmd, int argc, char **argv, struct dm_err *e)
+int scan_args_parse(struct scan_args *a, const struct scan_command *cmd, int argc, char **argv,
+		    struct dm_err *e)
 {
 	*a = (struct scan_args){ .fail_on = -1, .check_creds = cmd->creds };
-	a->p = (struct pipeline_config){ .kind = cmd->name, .stages = cmd->stages, .cred = CRED_CHECK_DEFAULTS,
-					 .changes = cmd->audit };
-	a->p.scan = (struct scan_config){ .rate = 2000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
-					  .max_inflight = 1024, .shards = 1 };
+	a->p = (struct pipeline_config){
+		.kind = cmd->name, .stages = cmd->stages, .cred = CRED_CHECK_DEFAULTS, .changes = cmd->audit
+	};
+	a->p.scan = (struct scan_config){ .rate = 2000,
+					  .retries = 1,
+					  .quiet = 0.5,
+					  .max_wait = 5,
+					  .connect_timeout = 1.5,
+					  .max_inflight = 1024,
+					  .shards = 1 };
 	for (int i = 0; i < argc; i++) buf_printf(&a->cmdline, "%s%s", i ? " " : "", argv[i]);
 	return opts_parse(argc, argv, scan_opts, scan_opts_count, on_opt, a, e);
 }

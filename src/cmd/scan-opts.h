@@ -9,11 +9,11 @@
 
 /* One of the three commands. */
 struct scan_command {
-	const char *name;       /* "scan", "audit", "creds": the run's kind */
+	const char *name; /* "scan", "audit", "creds": the run's kind */
 	const char *usage, *about;
-	unsigned stages;        /* STAGES_SCAN, STAGES_AUDIT, STAGES_CREDS */
-	bool audit;             /* takes --flows, --inventory, --leases, --config, --geoip; reports changes */
-	bool creds;             /* the credential checks are the point (--check-credentials implied) */
+	unsigned stages; /* STAGES_SCAN, STAGES_AUDIT, STAGES_CREDS */
+	bool audit;      /* takes --flows, --inventory, --leases, --config, --geoip; reports changes */
+	bool creds;      /* the credential checks are the point (--check-credentials implied) */
 };
 
 struct scan_args {
@@ -24,14 +24,15 @@ struct scan_args {
 	int positional;
 	long top;
 	bool ports_given, udp, help, allow_public, services, no_services, no_vulns, check_creds, join_given;
-	int fail_on;            /* -1: never */
+	int fail_on; /* -1: never */
 };
 
 extern const struct opt scan_opts[];
 extern const size_t scan_opts_count;
 
 /* Parses argv into a (help set: print it and stop), with the command's defaults. */
-int scan_args_parse(struct scan_args *a, const struct scan_command *cmd, int argc, char **argv, struct dm_err *e);
+int scan_args_parse(struct scan_args *a, const struct scan_command *cmd, int argc, char **argv,
+		    struct dm_err *e);
 /* Checks the combination, finalizes targets and ports, picks the stages. */
 int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct dm_err *e);
 void scan_args_release(struct scan_args *a);

@@ -28,11 +28,15 @@ int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct
 {
 	int r;
 	if (a->positional == 0 && a->targets.v4.n == 0 && a->targets.n_v6 == 0)
-		return dm_fail(e, DM_EINPUT, "no targets given (addresses, CIDR blocks, ranges or -iL FILE); see --help");
+		return dm_fail(e, DM_EINPUT,
+			       "no targets given (addresses, CIDR blocks, ranges or -iL FILE); see --help");
 	if (a->join_given && !cmd->audit)
-		return dm_fail(e, DM_EINPUT, "--flows, --inventory, --leases, --config and --geoip belong to 'dormant audit'");
+		return dm_fail(
+		    e, DM_EINPUT,
+		    "--flows, --inventory, --leases, --config and --geoip belong to 'dormant audit'");
 	if (a->check_creds && !cmd->audit && !cmd->creds)
-		return dm_fail(e, DM_EINPUT, "--check-credentials belongs to 'dormant audit' (or use 'dormant creds')");
+		return dm_fail(e, DM_EINPUT,
+			       "--check-credentials belongs to 'dormant audit' (or use 'dormant creds')");
 	if ((r = targets_finalize(&a->targets, a->allow_public, e)) < 0) return r;
 	if ((r = pick_ports(a, a->udp || cmd->audit || cmd->creds, e)) < 0) return r;
 	if (a->p.scan.mode == SCAN_SYN && a->targets.v4.count == 0)
@@ -56,7 +60,8 @@ static volatile sig_atomic_t interrupt_len[2], interrupt_cur;
 static void on_interrupt(int sig)
 {
 	int i = interrupt_cur;
-	if (write(STDERR_FILENO, interrupt_msg[i], (size_t)interrupt_len[i]) < 0) { /* nothing more to do */ }
+	if (write(STDERR_FILENO, interrupt_msg[i], (size_t)interrupt_len[i]) < 0) { /* nothing more to do */
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -77,15 +82,20 @@ static void on_stage(void *ctx, enum pipeline_stage next, int64_t run)
 	size_t cap = sizeof(interrupt_msg[i]);
 	progress_done();
 	if (!run)
-		n = snprintf(m, cap, "\ndormant: %s interrupted before its run began: nothing was saved\n", s->name);
+		n = snprintf(m, cap, "\ndormant: %s interrupted before its run began: nothing was saved\n",
+			     s->name);
 	else if (next <= STAGE_SAVE)
-		n = snprintf(m, cap, "\ndormant: %s interrupted: run %lld saved no results and will be marked interrupted%s%.200s%s\n",
-			     s->name, (long long)run, s->resume ? "; run it again with --resume " : "", s->resume ? s->resume : "",
-			     s->resume ? " to continue it" : "");
+		n = snprintf(m, cap,
+			     "\ndormant: %s interrupted: run %lld saved no results and will be marked "
+			     "interrupted%s%.200s%s\n",
+			     s->name, (long long)run, s->resume ? "; run it again with --resume " : "",
+			     s->resume ? s->resume : "", s->resume ? " to continue it" : "");
 	else
-		n = snprintf(m, cap, "\ndormant: %s interrupted after run %lld was saved: its results and findings are in the "
-			     "store ('dormant report --run %lld'); the output files may be incomplete\n",
-			     s->name, (long long)run, (long long)run);
+		n = snprintf(
+		    m, cap,
+		    "\ndormant: %s interrupted after run %lld was saved: its results and findings are in the "
+		    "store ('dormant report --run %lld'); the output files may be incomplete\n",
+		    s->name, (long long)run, (long long)run);
 	interrupt_len[i] = n > 0 && (size_t)n < cap ? n : 0;
 	interrupt_cur = i;
 }

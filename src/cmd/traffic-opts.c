@@ -11,7 +11,8 @@ static int rules_check(const char *list, struct dm_err *e)
 	for (char *t = strtok_r(copy, ",", &save); t && !r; t = strtok_r(NULL, ",", &save)) {
 		size_t i = 0;
 		while (i < traffic_rules_count && strcmp(traffic_rules[i].id, t)) i++;
-		if (i == traffic_rules_count) r = dm_fail(e, DM_EINPUT, "--rules: unknown rule \"%s\" (see --help)", t);
+		if (i == traffic_rules_count)
+			r = dm_fail(e, DM_EINPUT, "--rules: unknown rule \"%s\" (see --help)", t);
 	}
 	free(copy);
 	return r;
@@ -35,7 +36,8 @@ int traffic_args_opt(struct traffic_args *t, int id, const char *name, const cha
 	case T_NOANALYZE: t->no_analyze = true; return 0;
 	case T_FAILON:
 		if ((t->fail_on = severity_parse(arg)) < 0)
-			return dm_fail(e, DM_EINPUT, "%s \"%s\": expected info, low, medium, high or critical", name, arg);
+			return dm_fail(e, DM_EINPUT,
+				       "%s \"%s\": expected info, low, medium, high or critical", name, arg);
 		return 0;
 	}
 	return 1;

@@ -6,13 +6,18 @@
 #include "pipeline/traffic-job.h"
 
 enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON };
-#define TRAFFIC_OPTS                                                                                                    \
-	{ "--config", T_CONFIG, true, "FILE", "site policy: time zone, business hours, home countries, segments (INI)" }, \
-	{ "--geoip", T_GEOIP, true, "FILE", "country database (MaxMind format); default: the config's, else the installed one" }, \
-	{ "--db", T_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },                    \
-	{ "--rules", T_RULES, true, "LIST", "run only these traffic rules (comma-separated ids)" },                     \
-	{ "--no-analyze", T_NOANALYZE, false, NULL, "only summarise the flows into the store; run no rule" },           \
-	{ "--fail-on", T_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" }
+#define TRAFFIC_OPTS                                                                                      \
+	{ "--config", T_CONFIG, true, "FILE",                                                             \
+	  "site policy: time zone, business hours, home countries, segments (INI)" },                     \
+	    { "--geoip", T_GEOIP, true, "FILE",                                                           \
+	      "country database (MaxMind format); default: the config's, else the installed one" },       \
+	    { "--db", T_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" }, \
+	    { "--rules", T_RULES, true, "LIST", "run only these traffic rules (comma-separated ids)" },   \
+	    { "--no-analyze", T_NOANALYZE, false, NULL,                                                   \
+	      "only summarise the flows into the store; run no rule" },                                   \
+	{                                                                                                 \
+		"--fail-on", T_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above"  \
+	}
 /* The rules --rules accepts, for --help. */
 void traffic_rules_help(FILE *f);
 /* Handles the TRAFFIC_OPTS ids; 1 when id is not one of them. */

@@ -18,7 +18,7 @@
 const char *cred_outcome_name(enum cred_outcome o)
 {
 	static const char *const names[] = { "default-credentials", "anonymous", "refused", "no-login",
-					     "inconclusive", "lockout", "error" };
+					     "inconclusive",        "lockout",   "error" };
 	return o <= CRED_ERROR ? names[o] : "?";
 }
 
@@ -34,7 +34,7 @@ struct run {
 	size_t n;
 	const struct cred_check_opts *o;
 	struct cred_results *out;
-	size_t next;            /* the next host's first service */
+	size_t next; /* the next host's first service */
 	pthread_mutex_t mu;
 };
 
@@ -53,8 +53,9 @@ struct host_state {
 };
 
 /* One attempt, spaced from the host's previous one. */
-static void attempt(const struct run *R, struct host_state *h, const struct login_proto *p, const struct login_target *t,
-		    const char *user, const char *pass, struct login_out *o, double *took)
+static void attempt(const struct run *R, struct host_state *h, const struct login_proto *p,
+		    const struct login_target *t, const char *user, const char *pass, struct login_out *o,
+		    double *took)
 {
 	if (h->last > 0) sleep_until_mono(h->last + R->o->delay);
 	memset(o, 0, sizeof(*o));
@@ -65,7 +66,8 @@ static void attempt(const struct run *R, struct host_state *h, const struct logi
 	h->spent++;
 }
 
-static void check_service(const struct run *R, struct host_state *h, const struct cred_service *sv, struct cred_result *res)
+static void check_service(const struct run *R, struct host_state *h, const struct cred_service *sv,
+			  struct cred_result *res)
 {
 	bool tls;
 	const struct login_proto *p = login_proto_for(sv->name, &tls);
@@ -78,8 +80,14 @@ static void check_service(const struct run *R, struct host_state *h, const struc
 	snprintf(res->check, sizeof(res->check), "%s", p->name);
 	snprintf(res->identity, sizeof(res->identity), "%s", sv->identity);
 #define SPENT() (h->spent >= R->o->host_budget)
-#define DONE(outc, ...) do { res->outcome = (outc); snprintf(res->detail, sizeof(res->detail), __VA_ARGS__); return; } while (0)
-	if (SPENT()) DONE(CRED_ERROR, "host budget of %u attempts spent on other services", R->o->host_budget);
+#define DONE(outc, ...)                                                  \
+	do {                                                             \
+		res->outcome = (outc);                                   \
+		snprintf(res->detail, sizeof(res->detail), __VA_ARGS__); \
+		return;                                                  \
+	} while (0)
+	if (SPENT())
+		DONE(CRED_ERROR, "host budget of %u attempts spent on other services", R->o->host_budget);
 	/* 1. no credentials at all */
 	if (p->anonymous) {
 		attempt(R, h, p, &t, NULL, NULL, &o, &took);
@@ -87,7 +95,8 @@ static void check_service(const struct run *R, struct host_state *h, const struc
 		snprintf(res->method, sizeof(res->method), "%s", o.method);
 		if (o.r == AUTH_OK) DONE(CRED_ANONYMOUS, "%s", o.detail);
 		/* an open page: a device whose login is a web form, by what it was identified as */
-		if (o.r == AUTH_NOAUTH && !strcmp(p->name, "http") && (t.form = cred_db_form(R->db, sv->identity))) {
+		if (o.r == AUTH_NOAUTH && !strcmp(p->name, "http") &&
+		    (t.form = cred_db_form(R->db, sv->identity))) {
 			attempt(R, h, p, &t, NULL, NULL, &o, &took);
 			res->attempts++;
 			snprintf(res->method, sizeof(res->method), "form");
@@ -105,15 +114,20 @@ static void check_service(const struct run *R, struct host_state *h, const struc
 	res->attempts++;
 	base = took;
 	if (o.method[0]) snprintf(res->method, sizeof(res->method), "%s", o.method);
-	if (o.r == AUTH_OK) DONE(CRED_INCONCLUSIVE, "a random login was accepted (%s): success cannot be told apart", o.detail);
+	if (o.r == AUTH_OK)
+		DONE(CRED_INCONCLUSIVE, "a random login was accepted (%s): success cannot be told apart",
+		     o.detail);
 	if (o.r == AUTH_NOAUTH) DONE(CRED_NO_LOGIN, "%s", o.detail);
 	if (o.r == AUTH_LOCKED) DONE(CRED_LOCKOUT, "%s", o.detail);
 	if (o.r == AUTH_ERROR) DONE(CRED_ERROR, "negative control: %s", o.detail);
 	/* 3. the database's entries for this kind of device */
 	const struct cred_entry *pick[64];
-	size_t np = cred_db_pick(R->db, p->name, sv->identity, pick, MIN((size_t)R->o->budget, ARRAY_SIZE(pick)));
+	size_t np =
+	    cred_db_pick(R->db, p->name, sv->identity, pick, MIN((size_t)R->o->budget, ARRAY_SIZE(pick)));
 	for (size_t i = 0; i < np; i++) {
-		if (SPENT()) DONE(CRED_NONE, "host budget of %u attempts spent after %u entries", R->o->host_budget, res->entries_tried);
+		if (SPENT())
+			DONE(CRED_NONE, "host budget of %u attempts spent after %u entries",
+			     R->o->host_budget, res->entries_tried);
 		const struct cred_entry *x = pick[i];
 		attempt(R, h, p, &t, p->users ? x->user : (x->user[0] ? x->user : NULL), x->pass, &o, &took);
 		res->attempts++;
@@ -128,15 +142,20 @@ static void check_service(const struct run *R, struct host_state *h, const struc
 			redact_fmt(x->pass, strlen(x->pass), res->pass_shown, sizeof(res->pass_shown));
 			DONE(CRED_DEFAULT, "%s", o.detail);
 		}
-		if (o.r == AUTH_LOCKED) DONE(CRED_LOCKOUT, "after %u entries: %s", res->entries_tried, o.detail);
+		if (o.r == AUTH_LOCKED)
+			DONE(CRED_LOCKOUT, "after %u entries: %s", res->entries_tried, o.detail);
 		if (o.r == AUTH_ERROR)
-			DONE(CRED_LOCKOUT, "after %u entries the service stopped answering (%s): stopped as a lockout sign",
+			DONE(CRED_LOCKOUT,
+			     "after %u entries the service stopped answering (%s): stopped as a lockout sign",
 			     res->entries_tried, o.detail);
 		if (took > 2 && took > 3 * base)
-			DONE(CRED_LOCKOUT, "answers slowed from %.1f s to %.1f s after %u entries: stopped as a lockout sign", base,
-			     took, res->entries_tried);
+			DONE(CRED_LOCKOUT,
+			     "answers slowed from %.1f s to %.1f s after %u entries: stopped as a lockout "
+			     "sign",
+			     base, took, res->entries_tried);
 	}
-	DONE(CRED_NONE, "%u entr%s of the database refused", res->entries_tried, res->entries_tried == 1 ? "y" : "ies");
+	DONE(CRED_NONE, "%u entr%s of the database refused", res->entries_tried,
+	     res->entries_tried == 1 ? "y" : "ies");
 #undef DONE
 #undef SPENT
 }
@@ -171,8 +190,8 @@ static void *worker(void *arg)
 	}
 }
 
-int creds_check(const struct cred_db *db, const struct cred_service *svcs, size_t n, const struct cred_check_opts *o,
-		struct cred_results *out)
+int creds_check(const struct cred_db *db, const struct cred_service *svcs, size_t n,
+		const struct cred_check_opts *o, struct cred_results *out)
 {
 	struct run R = { .db = db, .svcs = svcs, .n = n, .o = o, .out = out };
 	pthread_mutex_init(&R.mu, NULL);

@@ -20,17 +20,22 @@ bool cred_proto_known(const char *p)
 static int put(char *dst, size_t len, const char *v, const char *what, const char *path, size_t line,
 	       struct dm_err *e)
 {
-	if (strlen(v) >= len) return dm_fail(e, DM_EINPUT, "%s: line %zu: %s longer than %zu bytes", path, line, what, len - 1);
+	if (strlen(v) >= len)
+		return dm_fail(e, DM_EINPUT, "%s: line %zu: %s longer than %zu bytes", path, line, what,
+			       len - 1);
 	memcpy(dst, v, strlen(v) + 1);
 	return 0;
 }
 
-static int compile(const char *pat, void **re, const char *path, size_t line, const char *what, struct dm_err *e)
+static int compile(const char *pat, void **re, const char *path, size_t line, const char *what,
+		   struct dm_err *e)
 {
 	int err;
 	PCRE2_SIZE off;
 	*re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_CASELESS, &err, &off, NULL);
-	if (!*re) return dm_fail(e, DM_EINPUT, "%s: line %zu: %s \"%s\" is not a valid expression (at %zu)", path, line, what, pat, (size_t)off);
+	if (!*re)
+		return dm_fail(e, DM_EINPUT, "%s: line %zu: %s \"%s\" is not a valid expression (at %zu)",
+			       path, line, what, pat, (size_t)off);
 	return 0;
 }
 
@@ -53,8 +58,10 @@ int cred_db_load(struct cred_db *db, const char *path, struct dm_err *e)
 			continue;
 		}
 		if (c.n != ARRAY_SIZE(columns)) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: %zu fields, want 6 (vendor,match,protocol,user,password,source)",
-				    path, c.line, c.n);
+			r = dm_fail(
+			    e, DM_EINPUT,
+			    "%s: line %zu: %zu fields, want 6 (vendor,match,protocol,user,password,source)",
+			    path, c.line, c.n);
 			break;
 		}
 		if (db->n == db->cap) {
@@ -72,14 +79,18 @@ int cred_db_load(struct cred_db *db, const char *path, struct dm_err *e)
 		    (r = put(x->source, sizeof(x->source), c.fields[5], "source", path, c.line, e)) < 0)
 			break;
 		if (!cred_proto_known(x->proto)) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: unknown protocol \"%s\" (http, rtsp, ftp, telnet, ssh, snmp, mqtt, redis)",
+			r = dm_fail(e, DM_EINPUT,
+				    "%s: line %zu: unknown protocol \"%s\" (http, rtsp, ftp, telnet, ssh, "
+				    "snmp, mqtt, redis)",
 				    path, c.line, x->proto);
 			break;
 		}
 		if (x->match[0] && (r = compile(x->match, &x->re, path, c.line, "match", e)) < 0) break;
 		db->n++;
 	}
-	if (r >= 0 && !header) r = dm_fail(e, DM_EINPUT, "%s: no header row (vendor,match,protocol,user,password,source)", path);
+	if (r >= 0 && !header)
+		r = dm_fail(e, DM_EINPUT, "%s: no header row (vendor,match,protocol,user,password,source)",
+			    path);
 	csv_release(&c);
 	buf_release(&b);
 	if (r < 0) cred_db_release(db);
@@ -87,7 +98,9 @@ int cred_db_load(struct cred_db *db, const char *path, struct dm_err *e)
 bad_header:
 	csv_release(&c);
 	buf_release(&b);
-	return dm_fail(e, DM_EINPUT, "%s: line %zu: the header must be vendor,match,protocol,user,password,source", path, c.line);
+	return dm_fail(e, DM_EINPUT,
+		       "%s: line %zu: the header must be vendor,match,protocol,user,password,source", path,
+		       c.line);
 }
 
 void cred_db_release(struct cred_db *db)
@@ -110,12 +123,10 @@ bool cred_re_find(void *re, const char *s)
 	return r >= 0;
 }
 
-static bool fits(const struct cred_entry *x, const char *identity)
-{
-	return cred_re_find(x->re, identity);
-}
+static bool fits(const struct cred_entry *x, const char *identity) { return cred_re_find(x->re, identity); }
 
-static const char *const form_columns[] = { "vendor", "match", "action", "user_field", "pass_field", "failure", "source" };
+static const char *const form_columns[] = { "vendor",     "match",   "action", "user_field",
+					    "pass_field", "failure", "source" };
 
 int cred_db_load_forms(struct cred_db *db, const char *path, struct dm_err *e)
 {
@@ -133,7 +144,10 @@ int cred_db_load_forms(struct cred_db *db, const char *path, struct dm_err *e)
 			bool ok = c.n == ARRAY_SIZE(form_columns);
 			for (size_t i = 0; ok && i < c.n; i++) ok = !strcmp(c.fields[i], form_columns[i]);
 			if (!ok) {
-				r = dm_fail(e, DM_EINPUT, "%s: line %zu: the header must be vendor,match,action,user_field,pass_field,failure,source", path, c.line);
+				r = dm_fail(e, DM_EINPUT,
+					    "%s: line %zu: the header must be "
+					    "vendor,match,action,user_field,pass_field,failure,source",
+					    path, c.line);
 				break;
 			}
 			header = true;
@@ -153,18 +167,23 @@ int cred_db_load_forms(struct cred_db *db, const char *path, struct dm_err *e)
 		if ((r = put(f->vendor, sizeof(f->vendor), c.fields[0], "vendor", path, c.line, e)) < 0 ||
 		    (r = put(f->match, sizeof(f->match), c.fields[1], "match", path, c.line, e)) < 0 ||
 		    (r = put(f->action, sizeof(f->action), c.fields[2], "action", path, c.line, e)) < 0 ||
-		    (r = put(f->user_field, sizeof(f->user_field), c.fields[3], "user_field", path, c.line, e)) < 0 ||
-		    (r = put(f->pass_field, sizeof(f->pass_field), c.fields[4], "pass_field", path, c.line, e)) < 0 ||
+		    (r = put(f->user_field, sizeof(f->user_field), c.fields[3], "user_field", path, c.line,
+			     e)) < 0 ||
+		    (r = put(f->pass_field, sizeof(f->pass_field), c.fields[4], "pass_field", path, c.line,
+			     e)) < 0 ||
 		    (r = put(f->failure, sizeof(f->failure), c.fields[5], "failure", path, c.line, e)) < 0 ||
 		    (r = put(f->source, sizeof(f->source), c.fields[6], "source", path, c.line, e)) < 0)
 			break;
 		if (!f->match[0]) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: a form needs a match (which devices get it)", path, c.line);
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: a form needs a match (which devices get it)",
+				    path, c.line);
 			break;
 		}
 		if ((r = compile(f->match, &f->re, path, c.line, "match", e)) < 0) break;
 		db->n_forms++;
-		if (f->failure[0] && (r = compile(f->failure, &f->failure_re, path, c.line, "failure", e)) < 0) break;
+		if (f->failure[0] &&
+		    (r = compile(f->failure, &f->failure_re, path, c.line, "failure", e)) < 0)
+			break;
 	}
 	if (r >= 0 && !header) r = dm_fail(e, DM_EINPUT, "%s: no header row", path);
 	csv_release(&c);
@@ -179,8 +198,8 @@ const struct login_form *cred_db_form(const struct cred_db *db, const char *iden
 	return NULL;
 }
 
-size_t cred_db_pick(const struct cred_db *db, const char *proto, const char *identity, const struct cred_entry **out,
-		    size_t max)
+size_t cred_db_pick(const struct cred_db *db, const char *proto, const char *identity,
+		    const struct cred_entry **out, size_t max)
 {
 	size_t n = 0;
 	for (int pass = 0; pass < 2; pass++)
@@ -190,7 +209,8 @@ size_t cred_db_pick(const struct cred_db *db, const char *proto, const char *ide
 			if (x->re && !fits(x, identity)) continue;
 			bool dup = false; /* the same login under two vendors is tried once */
 			for (size_t k = 0; k < n; k++)
-				if (!strcmp(out[k]->user, x->user) && !strcmp(out[k]->pass, x->pass)) dup = true;
+				if (!strcmp(out[k]->user, x->user) && !strcmp(out[k]->pass, x->pass))
+					dup = true;
 			if (!dup) out[n++] = x;
 		}
 	return n;

@@ -15,15 +15,16 @@
 
 struct reply {
 	int status;
-	char www[512];       /* the WWW-Authenticate header we answer to */
+	char www[512]; /* the WWW-Authenticate header we answer to */
 	char first[160];
-	bool lock_words;     /* the body talks of locking or too many attempts */
+	bool lock_words; /* the body talks of locking or too many attempts */
 };
 
 /* Sends one request on s and reads the status line, headers and the start
  * of the body (HTTP: until the server closes or briefly; RTSP: exactly its
  * Content-Length, the connection stays open for the next request). */
-static int exchange(struct csock *s, const struct login_target *t, const char *req, bool rtsp, struct reply *rp)
+static int exchange(struct csock *s, const struct login_target *t, const char *req, bool rtsp,
+		    struct reply *rp)
 {
 	struct buf b = BUF_INIT;
 	memset(rp, 0, sizeof(*rp));
@@ -36,8 +37,10 @@ static int exchange(struct csock *s, const struct login_target *t, const char *r
 		size_t body = cl ? (size_t)strtoul(cl + 16, NULL, 10) : 0;
 		size_t have = b.len - (size_t)(strstr(b.data, "\r\n\r\n") + 4 - b.data);
 		struct buf more = BUF_INIT; /* a little of the body, for lockout pages */
-		if (!rtsp) csock_read_until(s, &more, "</html>", 4096, 0.3);
-		else if (body > have) csock_read_until(s, &more, NULL, MIN(body - have, (size_t)4096), t->timeout);
+		if (!rtsp)
+			csock_read_until(s, &more, "</html>", 4096, 0.3);
+		else if (body > have)
+			csock_read_until(s, &more, NULL, MIN(body - have, (size_t)4096), t->timeout);
 		buf_append(&b, more.data ? more.data : "", more.len);
 		buf_release(&more);
 	}
@@ -54,9 +57,11 @@ static int exchange(struct csock *s, const struct login_target *t, const char *r
 		p += 18;
 		while (*p == ' ') p++;
 		size_t n = strcspn(p, "\r\n");
-		if (!rp->www[0] || !strncasecmp(p, "Digest", 6)) snprintf(rp->www, sizeof(rp->www), "%.*s", (int)MIN(n, sizeof(rp->www) - 1), p);
+		if (!rp->www[0] || !strncasecmp(p, "Digest", 6))
+			snprintf(rp->www, sizeof(rp->www), "%.*s", (int)MIN(n, sizeof(rp->www) - 1), p);
 	}
-	rp->lock_words = strcasestr(b.data, "locked") || strcasestr(b.data, "too many") || strcasestr(b.data, "try again later");
+	rp->lock_words = strcasestr(b.data, "locked") || strcasestr(b.data, "too many") ||
+			 strcasestr(b.data, "try again later");
 	r = 0;
 out:
 	buf_release(&b);
@@ -90,8 +95,8 @@ static void hex_digest(const EVP_MD *md, const char *s, char *out)
 }
 
 /* The Authorization header's value for a challenge. */
-static bool authorization(const char *www, const char *method, const char *uri, const char *user, const char *pass,
-			  char *out, size_t len, char *scheme, size_t slen)
+static bool authorization(const char *www, const char *method, const char *uri, const char *user,
+			  const char *pass, char *out, size_t len, char *scheme, size_t slen)
 {
 	if (!strncasecmp(www, "Basic", 5)) {
 		char up[160];
@@ -109,7 +114,9 @@ static bool authorization(const char *www, const char *method, const char *uri, 
 	param(www, "qop", qop, sizeof(qop));
 	param(www, "opaque", opaque, sizeof(opaque));
 	param(www, "algorithm", alg, sizeof(alg));
-	const EVP_MD *md = !alg[0] || !strcasecmp(alg, "MD5") ? EVP_md5() : !strcasecmp(alg, "SHA-256") ? EVP_sha256() : NULL;
+	const EVP_MD *md = !alg[0] || !strcasecmp(alg, "MD5") ? EVP_md5()
+			   : !strcasecmp(alg, "SHA-256")      ? EVP_sha256()
+							      : NULL;
 	if (!md || !nonce[0]) return false;
 	char a1[400], a2[300], ha1[129], ha2[129], resp[129], all[1024], cnonce[17];
 	unsigned char rnd[8];
@@ -120,11 +127,14 @@ static bool authorization(const char *www, const char *method, const char *uri, 
 	hex_digest(md, a1, ha1);
 	hex_digest(md, a2, ha2);
 	bool auth_qop = strcasestr(qop, "auth") != NULL;
-	if (auth_qop) snprintf(all, sizeof(all), "%s:%s:00000001:%s:auth:%s", ha1, nonce, cnonce, ha2);
-	else snprintf(all, sizeof(all), "%s:%s:%s", ha1, nonce, ha2);
+	if (auth_qop)
+		snprintf(all, sizeof(all), "%s:%s:00000001:%s:auth:%s", ha1, nonce, cnonce, ha2);
+	else
+		snprintf(all, sizeof(all), "%s:%s:%s", ha1, nonce, ha2);
 	hex_digest(md, all, resp);
-	int n = snprintf(out, len, "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", response=\"%s\"", user,
-			 realm, nonce, uri, resp);
+	int n = snprintf(out, len,
+			 "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", response=\"%s\"",
+			 user, realm, nonce, uri, resp);
 	if (alg[0]) n += snprintf(out + n, len - (size_t)n, ", algorithm=%s", alg);
 	if (opaque[0]) n += snprintf(out + n, len - (size_t)n, ", opaque=\"%s\"", opaque);
 	if (auth_qop) snprintf(out + n, len - (size_t)n, ", qop=auth, nc=00000001, cnonce=\"%s\"", cnonce);
@@ -135,21 +145,28 @@ static bool authorization(const char *www, const char *method, const char *uri, 
 static void judge(const struct reply *rp, struct login_out *o)
 {
 	login_said(o, "", rp->first);
-	if (rp->status == 423 || rp->status == 429 || rp->lock_words) o->r = AUTH_LOCKED;
-	else if (rp->status == 401 || rp->status == 403) o->r = AUTH_FAIL;
-	else if (rp->status >= 200 && rp->status < 400) o->r = AUTH_OK;
-	else o->r = AUTH_ERROR;
+	if (rp->status == 423 || rp->status == 429 || rp->lock_words)
+		o->r = AUTH_LOCKED;
+	else if (rp->status == 401 || rp->status == 403)
+		o->r = AUTH_FAIL;
+	else if (rp->status >= 200 && rp->status < 400)
+		o->r = AUTH_OK;
+	else
+		o->r = AUTH_ERROR;
 }
 
-static void attempt(const struct login_target *t, bool rtsp, const char *user, const char *pass, struct login_out *o)
+static void attempt(const struct login_target *t, bool rtsp, const char *user, const char *pass,
+		    struct login_out *o)
 {
 	char host[IPADDR_STRLEN + 8], uri[128], req[2048], auth[1024], line[1100], scheme[16];
 	struct reply rp;
 	struct csock s;
 	ipaddr_fmt(&t->ip, host, sizeof(host));
-	if (rtsp) snprintf(uri, sizeof(uri), "rtsp://%s%s%s:%u/", t->ip.family == AF_INET6 ? "[" : "", host,
-			   t->ip.family == AF_INET6 ? "]" : "", t->port);
-	else snprintf(uri, sizeof(uri), "/");
+	if (rtsp)
+		snprintf(uri, sizeof(uri), "rtsp://%s%s%s:%u/", t->ip.family == AF_INET6 ? "[" : "", host,
+			 t->ip.family == AF_INET6 ? "]" : "", t->port);
+	else
+		snprintf(uri, sizeof(uri), "/");
 	const char *method = rtsp ? "DESCRIBE" : "GET";
 	int r = csock_connect(&s, &t->ip, t->port, t->tls, t->timeout);
 	if (r < 0) {
@@ -162,7 +179,8 @@ static void attempt(const struct login_target *t, bool rtsp, const char *user, c
 	for (int round = 0; round < 2; round++) {
 		const char *extra = "";
 		if (round == 1) {
-			if (!authorization(rp.www, method, uri, user, pass, auth, sizeof(auth), scheme, sizeof(scheme))) {
+			if (!authorization(rp.www, method, uri, user, pass, auth, sizeof(auth), scheme,
+					   sizeof(scheme))) {
 				o->r = AUTH_ERROR;
 				login_said(o, "unsupported challenge: ", rp.www);
 				break;
@@ -179,9 +197,16 @@ static void attempt(const struct login_target *t, bool rtsp, const char *user, c
 				}
 			}
 		}
-		if (rtsp) snprintf(req, sizeof(req), "DESCRIBE %s RTSP/1.0\r\nCSeq: %d\r\nAccept: application/sdp\r\nUser-Agent: dormant\r\n%s\r\n",
-				   uri, round + 2, extra);
-		else snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: close\r\n%s\r\n", host, extra);
+		if (rtsp)
+			snprintf(req, sizeof(req),
+				 "DESCRIBE %s RTSP/1.0\r\nCSeq: %d\r\nAccept: application/sdp\r\nUser-Agent: "
+				 "dormant\r\n%s\r\n",
+				 uri, round + 2, extra);
+		else
+			snprintf(req, sizeof(req),
+				 "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: "
+				 "close\r\n%s\r\n",
+				 host, extra);
 		if ((r = exchange(&s, t, req, rtsp, &rp)) < 0) {
 			o->r = AUTH_ERROR;
 			snprintf(o->detail, sizeof(o->detail), "%s", strerror(-r));
@@ -207,7 +232,8 @@ static int fetch(const struct login_target *t, const char *req, struct buf *out)
 	struct csock s;
 	int r = csock_connect(&s, &t->ip, t->port, t->tls, t->timeout);
 	if (r < 0) return r;
-	if ((r = csock_send(&s, req, strlen(req))) == 0) r = csock_read_until(&s, out, NULL, 65536, t->timeout);
+	if ((r = csock_send(&s, req, strlen(req))) == 0)
+		r = csock_read_until(&s, out, NULL, 65536, t->timeout);
 	csock_close(&s);
 	if (r < 0) return r;
 	return out->len >= 12 && !strncmp(out->data, "HTTP/1.", 7) ? atoi(out->data + 9) : -EPROTO;
@@ -224,7 +250,9 @@ static void attr(const char *p, const char *end, const char *name, char *out, si
 		while (*v == ' ' || *v == '=') v++;
 		char quote = *v == '"' || *v == '\'' ? *v++ : 0;
 		size_t n = 0;
-		while (v + n < end && v[n] && (quote ? v[n] != quote : !isspace((unsigned char)v[n]) && v[n] != '>')) n++;
+		while (v + n < end && v[n] &&
+		       (quote ? v[n] != quote : !isspace((unsigned char)v[n]) && v[n] != '>'))
+			n++;
 		snprintf(out, len, "%.*s", (int)MIN(n, len - 1), v);
 		return;
 	}
@@ -234,14 +262,16 @@ static void url_encode(struct buf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || strchr("-._~", c)) buf_putc(b, (char)c);
-		else buf_printf(b, "%%%02X", c);
+		if (isalnum(c) || strchr("-._~", c))
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
 	}
 }
 
 struct form_page {
 	char action[256], user[64], pass[64], cookie[512];
-	struct buf hidden;      /* name=value& pairs of hidden inputs, encoded */
+	struct buf hidden; /* name=value& pairs of hidden inputs, encoded */
 	bool has_password;
 };
 
@@ -297,7 +327,8 @@ static void form_login(const struct login_target *t, const char *user, const cha
 	struct form_page fp = { 0 };
 	ipaddr_fmt(&t->ip, host, sizeof(host));
 	snprintf(o->method, sizeof(o->method), "form");
-	snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: close\r\n\r\n", host);
+	snprintf(req, sizeof(req),
+		 "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: close\r\n\r\n", host);
 	int st = fetch(t, req, &page);
 	if (st < 0) {
 		o->r = AUTH_ERROR;
@@ -308,7 +339,8 @@ static void form_login(const struct login_target *t, const char *user, const cha
 	read_page(page.data, t->form, &fp);
 	if (!user) { /* the anonymous check: is there a login form at all? */
 		o->r = fp.has_password && fp.pass[0] ? AUTH_FAIL : AUTH_NOAUTH;
-		snprintf(o->detail, sizeof(o->detail), fp.has_password ? "login form (%s)" : "no login form on the page", fp.action);
+		snprintf(o->detail, sizeof(o->detail),
+			 fp.has_password ? "login form (%s)" : "no login form on the page", fp.action);
 		goto out;
 	}
 	if (!fp.pass[0] || !fp.user[0]) {
@@ -324,10 +356,11 @@ static void form_login(const struct login_target *t, const char *user, const cha
 	url_encode(&body, fp.pass);
 	buf_putc(&body, '=');
 	url_encode(&body, pass);
-	snprintf(req, sizeof(req), "POST %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: close\r\n"
+	snprintf(req, sizeof(req),
+		 "POST %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: dormant\r\nConnection: close\r\n"
 		 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n%s%s%s\r\n%s",
-		 fp.action[0] == '/' ? "" : "/", fp.action, host, body.len, fp.cookie[0] ? "Cookie: " : "", fp.cookie,
-		 fp.cookie[0] ? "\r\n" : "", body.data ? body.data : "");
+		 fp.action[0] == '/' ? "" : "/", fp.action, host, body.len, fp.cookie[0] ? "Cookie: " : "",
+		 fp.cookie, fp.cookie[0] ? "\r\n" : "", body.data ? body.data : "");
 	st = fetch(t, req, &reply);
 	if (st < 0) {
 		o->r = AUTH_ERROR;
@@ -337,16 +370,22 @@ static void form_login(const struct login_target *t, const char *user, const cha
 	login_said(o, "", reply.data);
 	const char *loc = strcasestr(reply.data, "\nLocation:");
 	char where[160] = "";
-	if (loc) snprintf(where, sizeof(where), "%.*s", (int)MIN(strcspn(loc + 10, "\r\n"), sizeof(where) - 1), loc + 10);
+	if (loc)
+		snprintf(where, sizeof(where), "%.*s", (int)MIN(strcspn(loc + 10, "\r\n"), sizeof(where) - 1),
+			 loc + 10);
 	if (st == 423 || st == 429 || strcasestr(reply.data, "locked") || strcasestr(reply.data, "too many"))
 		o->r = AUTH_LOCKED;
 	else if (t->form->failure_re && cred_re_find(t->form->failure_re, reply.data))
 		o->r = AUTH_FAIL;
 	else if (st >= 300 && st < 400)
-		o->r = where[0] && !strcasestr(where, "login") && !strcasestr(where, "error") ? AUTH_OK : AUTH_FAIL;
+		o->r = where[0] && !strcasestr(where, "login") && !strcasestr(where, "error") ? AUTH_OK
+											      : AUTH_FAIL;
 	else if (st >= 200 && st < 300)
-		o->r = strcasestr(reply.data, "type=\"password\"") || strcasestr(reply.data, "type=password") ? AUTH_FAIL : AUTH_OK;
-	else o->r = st == 401 || st == 403 ? AUTH_FAIL : AUTH_ERROR;
+		o->r = strcasestr(reply.data, "type=\"password\"") || strcasestr(reply.data, "type=password")
+			   ? AUTH_FAIL
+			   : AUTH_OK;
+	else
+		o->r = st == 401 || st == 403 ? AUTH_FAIL : AUTH_ERROR;
 out:
 	buf_release(&fp.hidden);
 	buf_release(&page);
@@ -356,8 +395,10 @@ out:
 
 void login_http(const struct login_target *t, const char *user, const char *pass, struct login_out *o)
 {
-	if (t->form) form_login(t, user, pass, o);
-	else attempt(t, false, user, pass, o);
+	if (t->form)
+		form_login(t, user, pass, o);
+	else
+		attempt(t, false, user, pass, o);
 }
 
 void login_rtsp(const struct login_target *t, const char *user, const char *pass, struct login_out *o)
@@ -373,7 +414,9 @@ int login_http_inspect(const char *reply, char *out, size_t len)
 	static const struct login_form any = { .vendor = "fuzz" };
 	struct form_page fp;
 	char auth[1024], scheme[16] = "";
-	int status = strlen(reply) < 12 || (strncmp(reply, "HTTP/1.", 7) && strncmp(reply, "RTSP/1.", 7)) ? -1 : atoi(reply + 9);
+	int status = strlen(reply) < 12 || (strncmp(reply, "HTTP/1.", 7) && strncmp(reply, "RTSP/1.", 7))
+			 ? -1
+			 : atoi(reply + 9);
 	const char *w = strcasestr(reply, "\nWWW-Authenticate:");
 	char www[512] = "";
 	if (w) {

@@ -64,9 +64,11 @@ void login_snmp(const struct login_target *t, const char *user, const char *pass
 	} else if (k > 0 && in[0] == 0x30 && memmem(in, (size_t)k, "\xa2", 1)) {
 		o->r = AUTH_OK;
 		size_t vat = 4 + (in[1] & 0x80 ? (size_t)(in[1] & 0x7f) : 0); /* after the message's length */
-		snprintf(o->detail, sizeof(o->detail), "GetResponse (SNMP%s) to sysDescr.0", (size_t)k > vat && in[vat] == 1 ? "v2c" : "v1");
+		snprintf(o->detail, sizeof(o->detail), "GetResponse (SNMP%s) to sysDescr.0",
+			 (size_t)k > vat && in[vat] == 1 ? "v2c" : "v1");
 	} else {
 		o->r = AUTH_ERROR;
-		snprintf(o->detail, sizeof(o->detail), k < 0 ? "%s" : "not an SNMP response", k < 0 ? strerror((int)-k) : "");
+		snprintf(o->detail, sizeof(o->detail), k < 0 ? "%s" : "not an SNMP response",
+			 k < 0 ? strerror((int)-k) : "");
 	}
 }

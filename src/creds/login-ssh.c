@@ -64,9 +64,13 @@ void login_ssh(const struct login_target *t, const char *user, const char *pass,
 		snprintf(o->detail, sizeof(o->detail), "no password login offered (keys only)");
 		goto out;
 	}
-	o->r = r == SSH_AUTH_SUCCESS ? AUTH_OK : r == SSH_AUTH_DENIED || r == SSH_AUTH_PARTIAL ? AUTH_FAIL : AUTH_ERROR;
-	if (o->r == AUTH_ERROR) login_said(o, "", ssh_get_error(s));
-	else snprintf(o->detail, sizeof(o->detail), "%s", o->r == AUTH_OK ? "authenticated" : "denied");
+	o->r = r == SSH_AUTH_SUCCESS                           ? AUTH_OK
+	       : r == SSH_AUTH_DENIED || r == SSH_AUTH_PARTIAL ? AUTH_FAIL
+							       : AUTH_ERROR;
+	if (o->r == AUTH_ERROR)
+		login_said(o, "", ssh_get_error(s));
+	else
+		snprintf(o->detail, sizeof(o->detail), "%s", o->r == AUTH_OK ? "authenticated" : "denied");
 out:
 	ssh_disconnect(s);
 	ssh_free(s);

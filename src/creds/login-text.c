@@ -11,16 +11,17 @@
 #include <strings.h>
 
 static const struct login_proto protos[] = {
-	{ "http", login_http, true, true },   { "rtsp", login_rtsp, true, true },
-	{ "ftp", login_ftp, true, true },     { "telnet", login_telnet, true, true },
-	{ "ssh", login_ssh, false, true },    { "snmp", login_snmp, false, false },
-	{ "mqtt", login_mqtt, true, true },   { "redis", login_redis, true, false },
+	{ "http", login_http, true, true }, { "rtsp", login_rtsp, true, true },
+	{ "ftp", login_ftp, true, true },   { "telnet", login_telnet, true, true },
+	{ "ssh", login_ssh, false, true },  { "snmp", login_snmp, false, false },
+	{ "mqtt", login_mqtt, true, true }, { "redis", login_redis, true, false },
 };
 
 const struct login_proto *login_proto_for(const char *service, bool *tls)
 {
 	*tls = !strcmp(service, "https") || !strcmp(service, "https-alt");
-	const char *name = *tls || !strcmp(service, "http-alt") || !strcmp(service, "http-proxy") ? "http" : service;
+	const char *name = *tls || !strcmp(service, "http-alt") || !strcmp(service, "http-proxy") ? "http"
+												  : service;
 	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
 		if (!strcmp(protos[i].name, name)) return &protos[i];
 	return NULL;
@@ -53,7 +54,8 @@ static int ftp_reply(struct csock *s, struct buf *b, double wait)
 		/* the last line of the reply is "NNN " */
 		const char *line = b->data, *nl;
 		while ((nl = strchr(line, '\n'))) {
-			if (strlen(line) >= 4 && isdigit((unsigned char)line[0]) && line[3] == ' ') return atoi(line);
+			if (strlen(line) >= 4 && isdigit((unsigned char)line[0]) && line[3] == ' ')
+				return atoi(line);
 			line = nl + 1;
 		}
 		if (b->len >= 8192) return -EPROTO;
@@ -91,14 +93,19 @@ void login_ftp(const struct login_target *t, const char *user, const char *pass,
 	}
 	if (code == 331 || code == 332) {
 		snprintf(cmd, sizeof(cmd), "PASS %s\r\n", user ? pass : "dormant@");
-		if ((r = csock_send(&s, cmd, strlen(cmd))) < 0 || (code = ftp_reply(&s, &b, t->timeout + 3)) < 0) {
+		if ((r = csock_send(&s, cmd, strlen(cmd))) < 0 ||
+		    (code = ftp_reply(&s, &b, t->timeout + 3)) < 0) {
 			fail_errno(o, r < 0 ? r : code, "PASS");
 			goto out;
 		}
 	}
 	login_said(o, "", b.data);
-	o->r = code == 230 ? AUTH_OK : code == 421 ? AUTH_LOCKED : code == 530 || code == 430 || code == 331 ? AUTH_FAIL : AUTH_ERROR;
-	if (o->r == AUTH_FAIL && (strcasestr(b.data, "locked") || strcasestr(b.data, "too many"))) o->r = AUTH_LOCKED;
+	o->r = code == 230                                 ? AUTH_OK
+	       : code == 421                               ? AUTH_LOCKED
+	       : code == 530 || code == 430 || code == 331 ? AUTH_FAIL
+							   : AUTH_ERROR;
+	if (o->r == AUTH_FAIL && (strcasestr(b.data, "locked") || strcasestr(b.data, "too many")))
+		o->r = AUTH_LOCKED;
 	csock_send(&s, "QUIT\r\n", 6);
 out:
 	buf_release(&b);
@@ -131,11 +138,15 @@ static int telnet_read(struct csock *s, struct buf *text, double wait, const cha
 			unsigned char c = in[i];
 			switch (state) {
 			case 0:
-				if (c == IAC) state = 1;
-				else if (c) buf_putc(text, (char)c);
+				if (c == IAC)
+					state = 1;
+				else if (c)
+					buf_putc(text, (char)c);
 				break;
 			case 1:
-				state = c == SB ? 3 : (c == DO || c == DONT || c == WILL || c == WONT) ? c : 0;
+				state = c == SB                                            ? 3
+					: (c == DO || c == DONT || c == WILL || c == WONT) ? c
+											   : 0;
 				if (c == IAC) buf_putc(text, (char)c), state = 0;
 				break;
 			case 3: /* subnegotiation: skip to IAC SE */
@@ -143,8 +154,10 @@ static int telnet_read(struct csock *s, struct buf *text, double wait, const cha
 				break;
 			case 4: state = c == SE ? 0 : 3; break;
 			default: /* the option byte of DO/DONT/WILL/WONT */
-				if (state == DO) reply[rn++] = IAC, reply[rn++] = WONT, reply[rn++] = c;
-				else if (state == WILL) reply[rn++] = IAC, reply[rn++] = DONT, reply[rn++] = c;
+				if (state == DO)
+					reply[rn++] = IAC, reply[rn++] = WONT, reply[rn++] = c;
+				else if (state == WILL)
+					reply[rn++] = IAC, reply[rn++] = DONT, reply[rn++] = c;
 				state = 0;
 			}
 		}
@@ -177,7 +190,8 @@ void login_telnet(const struct login_target *t, const char *user, const char *pa
 		if (r == 0 && ends_with_prompt(&b)) {
 			o->r = user ? AUTH_NOAUTH : AUTH_OK;
 			login_said(o, "shell without a login: ", b.data);
-		} else fail_errno(o, r, "no login prompt");
+		} else
+			fail_errno(o, r, "no login prompt");
 		goto out;
 	}
 	if (!user) { /* the anonymous check: a login is asked for */
@@ -186,11 +200,13 @@ void login_telnet(const struct login_target *t, const char *user, const char *pa
 		goto out;
 	}
 	char line[200];
-	bool pw_only = strcasestr(b.data, "password:") && !strcasestr(b.data, "login:") && !strcasestr(b.data, "user");
+	bool pw_only = strcasestr(b.data, "password:") && !strcasestr(b.data, "login:") &&
+		       !strcasestr(b.data, "user");
 	if (!pw_only) {
 		snprintf(line, sizeof(line), "%s\r\n", user);
 		buf_reset(&b);
-		if ((r = csock_send(&s, line, strlen(line))) < 0 || (r = telnet_read(&s, &b, t->timeout, pass_p)) <= 0) {
+		if ((r = csock_send(&s, line, strlen(line))) < 0 ||
+		    (r = telnet_read(&s, &b, t->timeout, pass_p)) <= 0) {
 			fail_errno(o, r, "no password prompt");
 			goto out;
 		}
@@ -203,7 +219,8 @@ void login_telnet(const struct login_target *t, const char *user, const char *pa
 	}
 	/* a refusal or a new prompt says no; a shell prompt says yes. PAM's
 	 * delay after a failure is a few seconds: wait for it. */
-	static const char *const verdict[] = { "incorrect", "failed", "denied", "invalid", "login:", "username:", "password:", NULL };
+	static const char *const verdict[] = { "incorrect", "failed",    "denied",    "invalid",
+					       "login:",    "username:", "password:", NULL };
 	double end = now_mono() + t->timeout + 4;
 	while (now_mono() < end) {
 		r = telnet_read(&s, &b, 0.5, verdict);
@@ -211,7 +228,8 @@ void login_telnet(const struct login_target *t, const char *user, const char *pa
 		if (ends_with_prompt(&b)) break;
 	}
 	if (r == 1 || (r < 0 && !ends_with_prompt(&b))) {
-		o->r = strcasestr(b.data, "locked") || strcasestr(b.data, "too many") ? AUTH_LOCKED : AUTH_FAIL;
+		o->r = strcasestr(b.data, "locked") || strcasestr(b.data, "too many") ? AUTH_LOCKED
+										      : AUTH_FAIL;
 		login_said(o, "", b.len ? b.data : "connection closed");
 	} else if (ends_with_prompt(&b)) {
 		o->r = AUTH_OK;
@@ -238,19 +256,25 @@ void login_redis(const struct login_target *t, const char *user, const char *pas
 		fail_errno(o, r, "connect");
 		return;
 	}
-	if (!pass) snprintf(cmd, sizeof(cmd), "PING\r\n");
-	else if (user && *user) snprintf(cmd, sizeof(cmd), "AUTH %s %s\r\n", user, pass);
-	else snprintf(cmd, sizeof(cmd), "AUTH %s\r\n", pass);
-	if ((r = csock_send(&s, cmd, strlen(cmd))) < 0 || (r = csock_read_until(&s, &b, "\r\n", 4096, t->timeout)) <= 0) {
+	if (!pass)
+		snprintf(cmd, sizeof(cmd), "PING\r\n");
+	else if (user && *user)
+		snprintf(cmd, sizeof(cmd), "AUTH %s %s\r\n", user, pass);
+	else
+		snprintf(cmd, sizeof(cmd), "AUTH %s\r\n", pass);
+	if ((r = csock_send(&s, cmd, strlen(cmd))) < 0 ||
+	    (r = csock_read_until(&s, &b, "\r\n", 4096, t->timeout)) <= 0) {
 		fail_errno(o, r, "reply");
 		goto out;
 	}
 	login_said(o, "", b.data);
-	if (b.data[0] == '+') o->r = AUTH_OK;
+	if (b.data[0] == '+')
+		o->r = AUTH_OK;
 	else if (strstr(b.data, "NOAUTH") || strstr(b.data, "WRONGPASS") || strstr(b.data, "invalid") ||
 		 strstr(b.data, "no password is set"))
 		o->r = strstr(b.data, "no password is set") ? AUTH_NOAUTH : AUTH_FAIL;
-	else o->r = AUTH_ERROR;
+	else
+		o->r = AUTH_ERROR;
 out:
 	buf_release(&b);
 	csock_close(&s);
@@ -273,9 +297,9 @@ void login_mqtt(const struct login_target *t, const char *user, const char *pass
 	char id[24];
 	snprintf(id, sizeof(id), "dormant-%ld", (long)getpid());
 	n += put_str(body + n, "MQTT");
-	body[n++] = 4;                                     /* 3.1.1 */
+	body[n++] = 4;                                                             /* 3.1.1 */
 	body[n++] = (unsigned char)(0x02 | (user ? 0x80 : 0) | (pass ? 0x40 : 0)); /* clean session */
-	body[n++] = 0, body[n++] = 10;                     /* keep-alive */
+	body[n++] = 0, body[n++] = 10;                                             /* keep-alive */
 	n += put_str(body + n, id);
 	if (user) n += put_str(body + n, MIN(strlen(user), (size_t)100) == strlen(user) ? user : "");
 	if (pass) n += put_str(body + n, strlen(pass) <= 100 ? pass : "");
@@ -302,11 +326,14 @@ void login_mqtt(const struct login_target *t, const char *user, const char *pass
 	if (got < 4 || ack[0] != 0x20 || ack[1] != 2) {
 		/* brokers close the connection on a refused login without a CONNACK too */
 		o->r = got == 0 ? AUTH_FAIL : AUTH_ERROR;
-		snprintf(o->detail, sizeof(o->detail), got == 0 ? "connection closed without CONNACK" : "not an MQTT CONNACK");
+		snprintf(o->detail, sizeof(o->detail),
+			 got == 0 ? "connection closed without CONNACK" : "not an MQTT CONNACK");
 		goto out;
 	}
-	static const char *const rc[] = { "accepted", "unacceptable protocol version", "identifier rejected",
-					  "server unavailable", "bad user name or password", "not authorized" };
+	static const char *const rc[] = {
+		"accepted",           "unacceptable protocol version", "identifier rejected",
+		"server unavailable", "bad user name or password",     "not authorized"
+	};
 	snprintf(o->detail, sizeof(o->detail), "CONNACK %u (%s)", ack[3], ack[3] < 6 ? rc[ack[3]] : "?");
 	o->r = ack[3] == 0 ? AUTH_OK : ack[3] == 4 || ack[3] == 5 ? AUTH_FAIL : AUTH_ERROR;
 	if (o->r == AUTH_OK) csock_send(&s, "\xe0\x00", 2); /* DISCONNECT */

@@ -11,32 +11,33 @@ struct login_target {
 	struct ipaddr ip;
 	uint16_t port;
 	bool tls;
-	double timeout;      /* per wait, seconds */
+	double timeout;                /* per wait, seconds */
 	const struct login_form *form; /* http: log in through this web form instead of Basic/Digest */
 };
 
 enum auth {
-	AUTH_FAIL,      /* the service refused the login */
-	AUTH_OK,        /* logged in */
-	AUTH_LOCKED,    /* the service says it is locking us out or slowing us down */
-	AUTH_ERROR,     /* no usable answer: refused, reset, silent, garbled */
-	AUTH_NOAUTH,    /* nothing here asks for a login (an open web page) */
+	AUTH_FAIL,   /* the service refused the login */
+	AUTH_OK,     /* logged in */
+	AUTH_LOCKED, /* the service says it is locking us out or slowing us down */
+	AUTH_ERROR,  /* no usable answer: refused, reset, silent, garbled */
+	AUTH_NOAUTH, /* nothing here asks for a login (an open web page) */
 };
 
 struct login_out {
 	enum auth r;
-	char method[24];     /* basic, digest, password, community, ... */
-	char detail[160];    /* what the service said, printable */
+	char method[24];  /* basic, digest, password, community, ... */
+	char detail[160]; /* what the service said, printable */
 };
 
 /* user or pass NULL: the anonymous check (no credentials at all). */
-typedef void (*login_fn)(const struct login_target *t, const char *user, const char *pass, struct login_out *o);
+typedef void (*login_fn)(const struct login_target *t, const char *user, const char *pass,
+			 struct login_out *o);
 
 struct login_proto {
-	const char *name;    /* the credential database's protocol column */
+	const char *name; /* the credential database's protocol column */
 	login_fn login;
-	bool anonymous;      /* login(t, NULL, NULL) tells whether no credentials are needed */
-	bool users;          /* entries need a user (SNMP and Redis take only a secret) */
+	bool anonymous; /* login(t, NULL, NULL) tells whether no credentials are needed */
+	bool users;     /* entries need a user (SNMP and Redis take only a secret) */
 };
 
 /* The check for a service name (http, https, rtsp, ftp, telnet, ssh, snmp, mqtt, redis); NULL if none. */

@@ -28,7 +28,8 @@ static void shared_release(struct shared *sh)
 	*sh = (struct shared){ 0 };
 }
 
-static char *over_cap(struct secrets_stats *st, uint64_t *left, const char *name, uint64_t cap, const char *how)
+static char *over_cap(struct secrets_stats *st, uint64_t *left, const char *name, uint64_t cap,
+		      const char *how)
 {
 	st->archive_limits++;
 	log_warn("secrets: %s: %s %llu bytes (a zip bomb?), not read", name, how, (unsigned long long)cap);
@@ -94,7 +95,8 @@ static char *member(struct secrets *s, zip_t *z, zip_uint64_t i, const char *nam
 static xmlTextReaderPtr reader(const char *d, size_t n, const char *name)
 {
 	if (n > INT32_MAX) return NULL;
-	return xmlReaderForMemory(d, (int)n, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	return xmlReaderForMemory(d, (int)n, name, NULL,
+				  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 static void shared_strings(struct secrets *s, const char *name, const char *d, size_t n, struct shared *sh)
@@ -107,9 +109,12 @@ static void shared_strings(struct secrets *s, const char *name, const char *d, s
 	while (r && (rc = xmlTextReaderRead(r)) == 1) {
 		int t = xmlTextReaderNodeType(r);
 		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
-		if (t == XML_READER_TYPE_ELEMENT && !strcmp(ln, "si")) in_si = true, cn = 0;
-		else if (t == XML_READER_TYPE_ELEMENT && !strcmp(ln, "t") && !xmlTextReaderIsEmptyElement(r)) in_t = in_si;
-		else if (t == XML_READER_TYPE_END_ELEMENT && !strcmp(ln, "t")) in_t = false;
+		if (t == XML_READER_TYPE_ELEMENT && !strcmp(ln, "si"))
+			in_si = true, cn = 0;
+		else if (t == XML_READER_TYPE_ELEMENT && !strcmp(ln, "t") && !xmlTextReaderIsEmptyElement(r))
+			in_t = in_si;
+		else if (t == XML_READER_TYPE_END_ELEMENT && !strcmp(ln, "t"))
+			in_t = false;
 		else if ((t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) && in_t) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 			size_t vn = strlen(v);
@@ -174,10 +179,12 @@ static void sheet(struct secrets *s, const char *name, const char *d, size_t n, 
 		} else if (t == XML_READER_TYPE_ELEMENT && in_row && !strcmp(ln, cell_el[kind])) {
 			int c = col + 1, repeat = 1;
 			xmlChar *a = NULL;
-			if (kind == DOC_XLSX && (a = xmlTextReaderGetAttribute(r, BAD_CAST "r"))) c = column_of((const char *)a);
+			if (kind == DOC_XLSX && (a = xmlTextReaderGetAttribute(r, BAD_CAST "r")))
+				c = column_of((const char *)a);
 			xmlFree(a);
 			a = NULL;
-			if (kind == DOC_ODF && (a = xmlTextReaderGetAttribute(r, BAD_CAST "number-columns-repeated")))
+			if (kind == DOC_ODF &&
+			    (a = xmlTextReaderGetAttribute(r, BAD_CAST "number-columns-repeated")))
 				repeat = atoi((const char *)a) > 1 ? atoi((const char *)a) : 1;
 			xmlFree(a);
 			a = kind == DOC_XLSX ? xmlTextReaderGetAttribute(r, BAD_CAST "t") : NULL;
@@ -201,7 +208,8 @@ static void sheet(struct secrets *s, const char *name, const char *d, size_t n, 
 				secret_unit_line(u, para, pn, ++paras);
 				pn = 0;
 			}
-		} else if (t == XML_READER_TYPE_END_ELEMENT && !strcmp(ln, "p") && kind == DOC_DOCX && !in_row && pn) {
+		} else if (t == XML_READER_TYPE_END_ELEMENT && !strcmp(ln, "p") && kind == DOC_DOCX &&
+			   !in_row && pn) {
 			secret_unit_line(u, para, pn, ++paras);
 			pn = 0;
 		} else if (t == XML_READER_TYPE_END_ELEMENT && !strcmp(ln, cell_el[kind])) {
@@ -211,7 +219,8 @@ static void sheet(struct secrets *s, const char *name, const char *d, size_t n, 
 			rows++;
 			secret_unit_row(u, cells, ncell, rows);
 		} else if ((t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-			    t == XML_READER_TYPE_CDATA) && (in_text || (kind == DOC_XLSX && in_cell))) {
+			    t == XML_READER_TYPE_CDATA) &&
+			   (in_text || (kind == DOC_XLSX && in_cell))) {
 			const char *v = (const char *)xmlTextReaderConstValue(r);
 			if (in_row && in_cell && col >= 0 && col < MAX_CELLS) {
 				if (shared_cell) {
@@ -239,10 +248,7 @@ static void sheet(struct secrets *s, const char *name, const char *d, size_t n, 
 	secret_unit_end(u, out);
 }
 
-static zip_int64_t find(zip_t *z, const char *n)
-{
-	return zip_name_locate(z, n, 0);
-}
+static zip_int64_t find(zip_t *z, const char *n) { return zip_name_locate(z, n, 0); }
 
 void docs_scan_zip(struct secrets *s, const char *name, const char *data, size_t len, int depth,
 		   struct secret_items *out)
@@ -254,15 +260,18 @@ void docs_scan_zip(struct secrets *s, const char *name, const char *data, size_t
 	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
 	if (!z) {
 		st->damaged++;
-		log_warn("secrets: %s: not a readable zip archive: %s (skipped)", name, zip_error_strerror(&ze));
+		log_warn("secrets: %s: not a readable zip archive: %s (skipped)", name,
+			 zip_error_strerror(&ze));
 		if (src) zip_source_free(src);
 		zip_error_fini(&ze);
 		return;
 	}
 	zip_error_fini(&ze);
 	st->archives++;
-	enum doc kind = find(z, "xl/workbook.xml") >= 0 ? DOC_XLSX : find(z, "word/document.xml") >= 0 ? DOC_DOCX
-		      : find(z, "content.xml") >= 0 && find(z, "mimetype") >= 0 ? DOC_ODF : (enum doc)-1;
+	enum doc kind = find(z, "xl/workbook.xml") >= 0                           ? DOC_XLSX
+			: find(z, "word/document.xml") >= 0                       ? DOC_DOCX
+			: find(z, "content.xml") >= 0 && find(z, "mimetype") >= 0 ? DOC_ODF
+										  : (enum doc) - 1;
 	struct shared sh = { 0 };
 	size_t n;
 	char sub[4096];
@@ -280,16 +289,19 @@ void docs_scan_zip(struct secrets *s, const char *name, const char *data, size_t
 		const char *m = zip_get_name(z, (zip_uint64_t)i, 0);
 		size_t ml = m ? strlen(m) : 0;
 		if (!ml || m[ml - 1] == '/') continue;
-		bool part = kind == DOC_XLSX ? !strncmp(m, "xl/worksheets/", 14) && strstr(m, ".xml")
-			  : kind == DOC_DOCX ? !strcmp(m, "word/document.xml")
-			  : kind == DOC_ODF ? !strcmp(m, "content.xml") : false;
+		bool part = kind == DOC_XLSX   ? !strncmp(m, "xl/worksheets/", 14) && strstr(m, ".xml")
+			    : kind == DOC_DOCX ? !strcmp(m, "word/document.xml")
+			    : kind == DOC_ODF  ? !strcmp(m, "content.xml")
+					       : false;
 		bool office = (int)kind >= 0;
 		if (office && !part) continue; /* styles, themes, media of a document */
 		snprintf(sub, sizeof(sub), "%s!%s", name, m);
 		char *d = member(s, z, (zip_uint64_t)i, sub, &n);
 		if (!d) continue;
-		if (part) sheet(s, sub, d, n, kind, &sh, out);
-		else secrets_scan_memory(s, sub, d, n, depth + 1, out);
+		if (part)
+			sheet(s, sub, d, n, kind, &sh, out);
+		else
+			secrets_scan_memory(s, sub, d, n, depth + 1, out);
 		free(d);
 	}
 	shared_release(&sh);

@@ -14,7 +14,8 @@ enum named_kind named_kind_of(const char *b)
 	const char *dot = strrchr(b, '.');
 	if (!strcmp(b, ".netrc") || !strcmp(b, "_netrc")) return NK_NETRC;
 	if (!strcmp(b, ".pgpass") || !strcmp(b, "pgpass.conf")) return NK_PGPASS;
-	if (!strcmp(b, ".env") || !strncmp(b, ".env.", 5) || (n > 4 && !strcmp(b + n - 4, ".env"))) return NK_ENV;
+	if (!strcmp(b, ".env") || !strncmp(b, ".env.", 5) || (n > 4 && !strcmp(b + n - 4, ".env")))
+		return NK_ENV;
 	if (dot && !strcasecmp(dot, ".rdp")) return NK_RDP;
 	if (!strcasecmp(b, "WinSCP.ini") || (dot && !strcasecmp(dot, ".reg"))) return NK_SESSIONS;
 	if (!strcasecmp(b, "sitemanager.xml") || !strcasecmp(b, "recentservers.xml")) return NK_FILEZILLA;
@@ -58,10 +59,16 @@ static void netrc(const char *path, const char *d, size_t len, struct secret_ite
 		}
 		tok[k] = 0;
 		if (!k) break;
-		if (want == MACHINE) copy(host, sizeof(host), tok, k), user[0] = 0;
-		else if (want == LOGIN) copy(user, sizeof(user), tok, k);
-		else if (want == PASSWORD) secret_acc_add(&a, host, user, tok, k, tline);
-		want = !strcmp(tok, "machine") ? MACHINE : !strcmp(tok, "login") ? LOGIN : !strcmp(tok, "password") ? PASSWORD : NONE;
+		if (want == MACHINE)
+			copy(host, sizeof(host), tok, k), user[0] = 0;
+		else if (want == LOGIN)
+			copy(user, sizeof(user), tok, k);
+		else if (want == PASSWORD)
+			secret_acc_add(&a, host, user, tok, k, tline);
+		want = !strcmp(tok, "machine")    ? MACHINE
+		       : !strcmp(tok, "login")    ? LOGIN
+		       : !strcmp(tok, "password") ? PASSWORD
+						  : NONE;
 		if (!strcmp(tok, "default")) snprintf(host, sizeof(host), "(default)");
 	}
 	secret_acc_end(&a, out, false);
@@ -85,7 +92,8 @@ static void pgpass(const char *path, const char *d, size_t len, struct secret_it
 			} else if (s[i] == ':' && nf < 4) {
 				f[nf++][k] = 0;
 				k = 0;
-			} else if (s[i] != '\r' && k < 255) f[nf][k++] = s[i];
+			} else if (s[i] != '\r' && k < 255)
+				f[nf][k++] = s[i];
 		}
 		if (nf != 4 || s[0] == '#') continue;
 		f[4][k] = 0;
@@ -122,10 +130,13 @@ static void envfile(const char *path, const char *d, size_t len, struct secret_i
 		}
 		for (char *q = key; *q; q++) *q = (char)toupper((unsigned char)*q);
 		L = strlen(val);
-		if (strstr(key, "HOST") || strstr(key, "SERVER")) copy(host, sizeof(host), val, L);
-		else if (strstr(key, "USER") || strstr(key, "LOGIN")) copy(user, sizeof(user), val, L);
-		else if ((strstr(key, "PASSWORD") || strstr(key, "PASSWD") || strstr(key, "_PASS") || strstr(key, "_PWD") ||
-			  strstr(key, "SECRET") || strstr(key, "API_KEY") || strstr(key, "TOKEN")) &&
+		if (strstr(key, "HOST") || strstr(key, "SERVER"))
+			copy(host, sizeof(host), val, L);
+		else if (strstr(key, "USER") || strstr(key, "LOGIN"))
+			copy(user, sizeof(user), val, L);
+		else if ((strstr(key, "PASSWORD") || strstr(key, "PASSWD") || strstr(key, "_PASS") ||
+			  strstr(key, "_PWD") || strstr(key, "SECRET") || strstr(key, "API_KEY") ||
+			  strstr(key, "TOKEN")) &&
 			 !secret_placeholder(val, L))
 			secret_acc_add(&a, host, user, val, L, line);
 	}
@@ -145,9 +156,12 @@ static void rdp(const char *path, const char *d, size_t len, struct secret_items
 	size_t n;
 	while (next_line(&p, d + len, &s, &n)) {
 		line++;
-		if (n > 15 && !strncasecmp(s, "full address:s:", 15)) copy(host, sizeof(host), s + 15, n - 15);
-		else if (n > 11 && !strncasecmp(s, "username:s:", 11)) copy(user, sizeof(user), s + 11, n - 11);
-		else if (n > 13 && !strncasecmp(s, "password 51:b:", 14)) copy(pw, sizeof(pw), s + 14, n - 14), pw_line = line;
+		if (n > 15 && !strncasecmp(s, "full address:s:", 15))
+			copy(host, sizeof(host), s + 15, n - 15);
+		else if (n > 11 && !strncasecmp(s, "username:s:", 11))
+			copy(user, sizeof(user), s + 11, n - 11);
+		else if (n > 13 && !strncasecmp(s, "password 51:b:", 14))
+			copy(pw, sizeof(pw), s + 14, n - 14), pw_line = line;
 	}
 	if (pw[0]) secret_acc_add(&a, host, user, pw, strlen(pw), pw_line);
 	secret_acc_end(&a, out, true);
@@ -180,10 +194,14 @@ static void sessions(const char *path, const char *d, size_t len, struct secret_
 		if (vn && *v == '"') v++, vn--;
 		while (vn && (v[vn - 1] == '\r' || v[vn - 1] == '"')) vn--;
 		copy(val, sizeof(val), v, vn);
-		if (!strcasecmp(key, "HostName")) copy(host, sizeof(host), val, strlen(val));
-		else if (!strcasecmp(key, "UserName")) copy(user, sizeof(user), val, strlen(val));
-		else if (!strcasecmp(key, "Password") && val[0]) secret_acc_add(&obf, host, user, val, strlen(val), line);
-		else if (!strcasecmp(key, "ProxyPassword") && val[0]) secret_acc_add(&clear, host, user, val, strlen(val), line);
+		if (!strcasecmp(key, "HostName"))
+			copy(host, sizeof(host), val, strlen(val));
+		else if (!strcasecmp(key, "UserName"))
+			copy(user, sizeof(user), val, strlen(val));
+		else if (!strcasecmp(key, "Password") && val[0])
+			secret_acc_add(&obf, host, user, val, strlen(val), line);
+		else if (!strcasecmp(key, "ProxyPassword") && val[0])
+			secret_acc_add(&clear, host, user, val, strlen(val), line);
 	}
 	secret_acc_end(&clear, out, false);
 	secret_acc_end(&obf, out, true);
@@ -203,15 +221,21 @@ static void filezilla(const char *path, const char *d, size_t len, struct secret
 		const char *name = (const char *)xmlTextReaderConstLocalName(r);
 		if (t == XML_READER_TYPE_ELEMENT) {
 			cur = NULL;
-			if (!strcmp(name, "Server")) host[0] = user[0] = pass[0] = 0;
-			else if (!strcmp(name, "Host")) cur = host, cur_len = sizeof(host);
-			else if (!strcmp(name, "User")) cur = user, cur_len = sizeof(user);
-			else if (!strcmp(name, "Pass")) cur = pass, cur_len = sizeof(pass), pass_line = (size_t)xmlTextReaderGetParserLineNumber(r);
+			if (!strcmp(name, "Server"))
+				host[0] = user[0] = pass[0] = 0;
+			else if (!strcmp(name, "Host"))
+				cur = host, cur_len = sizeof(host);
+			else if (!strcmp(name, "User"))
+				cur = user, cur_len = sizeof(user);
+			else if (!strcmp(name, "Pass"))
+				cur = pass, cur_len = sizeof(pass),
+				pass_line = (size_t)xmlTextReaderGetParserLineNumber(r);
 		} else if ((t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_CDATA) && cur) {
 			snprintf(cur, cur_len, "%s", (const char *)xmlTextReaderConstValue(r));
 		} else if (t == XML_READER_TYPE_END_ELEMENT) {
 			cur = NULL;
-			if (!strcmp(name, "Server") && pass[0]) secret_acc_add(&a, host, user, pass, strlen(pass), pass_line);
+			if (!strcmp(name, "Server") && pass[0])
+				secret_acc_add(&a, host, user, pass, strlen(pass), pass_line);
 		}
 	}
 	xmlFreeTextReader(r);
@@ -259,7 +283,8 @@ void key_scan_line(struct key_scan *k, const char *s, size_t n, size_t line)
 {
 	while (n && (s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
 	if (k->state == 0) {
-		if (n >= 27 && !strncmp(s, "-----BEGIN ", 11) && n < 80 && !memcmp(s + n - 16, "PRIVATE KEY-----", 16)) {
+		if (n >= 27 && !strncmp(s, "-----BEGIN ", 11) && n < 80 &&
+		    !memcmp(s + n - 16, "PRIVATE KEY-----", 16)) {
 			k->state = 1, k->encrypted = false, k->b64_n = 0, k->begin_line = line;
 			copy(k->type, sizeof(k->type), s + 11, n >= 28 ? n - 28 : 0);
 			if (!k->type[0]) snprintf(k->type, sizeof(k->type), "PKCS#8");
@@ -286,7 +311,8 @@ void key_scan_line(struct key_scan *k, const char *s, size_t n, size_t line)
 		k->state = 0;
 		return;
 	}
-	if (n >= 10 && !strncmp(s, "Proc-Type:", 10) && memmem(s, n, "ENCRYPTED", 9)) k->encrypted = true;
+	if (n >= 10 && !strncmp(s, "Proc-Type:", 10) && memmem(s, n, "ENCRYPTED", 9))
+		k->encrypted = true;
 	else if (!memchr(s, ':', n))
 		for (size_t i = 0; i < n && k->b64_n < sizeof(k->b64) - 1; i++) k->b64[k->b64_n++] = s[i];
 }

@@ -15,11 +15,11 @@ void named_scan(enum named_kind k, const char *path, const char *data, size_t le
 
 /* Private keys found line by line in any text: feed every line, then end. */
 struct key_scan {
-	int state;              /* 0 outside, 1 inside PEM, 2 PuTTY key */
+	int state; /* 0 outside, 1 inside PEM, 2 PuTTY key */
 	char type[48];
 	size_t begin_line;
 	bool encrypted;
-	char b64[96];           /* the start of an OpenSSH key's body */
+	char b64[96]; /* the start of an OpenSSH key's body */
 	size_t b64_n, keys, unencrypted, first_line;
 	char kinds[96];
 };

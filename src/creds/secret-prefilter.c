@@ -12,7 +12,7 @@
 
 /* Case-insensitive. Kept simple enough for every engine (and ripgrep). */
 static const char *const patterns[] = {
-	"pass",                 /* password, passwd, passwort, ProxyPassword */
+	"pass", /* password, passwd, passwort, ProxyPassword */
 	"pwd",
 	"kennwort|contrase|senha|mot de passe|密码|口令",
 	"PRIVATE KEY-----",
@@ -73,9 +73,11 @@ static bool hs_setup(struct prefilter *pf, char *err, size_t errlen)
 		unsigned flags[ARRAY_SIZE(patterns)], ids[ARRAY_SIZE(patterns)], n = 0;
 		for (size_t i = 0; i < ARRAY_SIZE(patterns); i++)
 			if (is_ipv4_pattern(patterns[i]) == (k == 1))
-				pat[n] = patterns[i], flags[n] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH, ids[n] = (unsigned)i, n++;
+				pat[n] = patterns[i], flags[n] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH,
+				ids[n] = (unsigned)i, n++;
 		hs_compile_error_t *ce = NULL;
-		if (hs_compile_multi(pat, flags, ids, n, HS_MODE_STREAM, NULL, &pf->db[k], &ce) != HS_SUCCESS) {
+		if (hs_compile_multi(pat, flags, ids, n, HS_MODE_STREAM, NULL, &pf->db[k], &ce) !=
+		    HS_SUCCESS) {
 			snprintf(err, errlen, "Hyperscan rejected the prefilter: %s", ce ? ce->message : "?");
 			hs_free_compile_error(ce);
 			return false;
@@ -152,7 +154,8 @@ void prefilter_begin(struct prefilter *pf)
 		for (int k = 0; k < 2; k++) {
 			if (pf->stream[k]) hs_close_stream(pf->stream[k], pf->scratch, NULL, NULL);
 			pf->stream[k] = NULL;
-			if (hs_open_stream(pf->db[k], 0, &pf->stream[k]) != HS_SUCCESS) pf->hit = true; /* cannot tell: look */
+			if (hs_open_stream(pf->db[k], 0, &pf->stream[k]) != HS_SUCCESS)
+				pf->hit = true; /* cannot tell: look */
 		}
 #endif
 }
@@ -163,7 +166,9 @@ void prefilter_feed(struct prefilter *pf, const char *p, size_t n)
 #ifdef HAVE_HYPERSCAN
 	if (pf->engine == PF_HYPERSCAN) {
 		for (int k = 0; k < 2 && !pf->hit; k++)
-			if (pf->stream[k]) hs_scan_stream(pf->stream[k], p, (unsigned)MIN(n, (size_t)UINT32_MAX), 0, pf->scratch, on_match, pf);
+			if (pf->stream[k])
+				hs_scan_stream(pf->stream[k], p, (unsigned)MIN(n, (size_t)UINT32_MAX), 0,
+					       pf->scratch, on_match, pf);
 		return;
 	}
 #endif
@@ -173,7 +178,8 @@ void prefilter_feed(struct prefilter *pf, const char *p, size_t n)
 		char seam[2 * OVERLAP];
 		memcpy(seam, pf->tail, pf->tail_n);
 		memcpy(seam + pf->tail_n, p, head);
-		if (pcre2_match(pf->re, (PCRE2_SPTR)seam, pf->tail_n + head, 0, 0, pf->md, NULL) >= 0) pf->hit = true;
+		if (pcre2_match(pf->re, (PCRE2_SPTR)seam, pf->tail_n + head, 0, 0, pf->md, NULL) >= 0)
+			pf->hit = true;
 	}
 	if (!pf->hit && pcre2_match(pf->re, (PCRE2_SPTR)p, n, 0, 0, pf->md, NULL) >= 0) pf->hit = true;
 	if (n >= OVERLAP) {

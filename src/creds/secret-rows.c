@@ -44,8 +44,10 @@ static void list_add(char **v, size_t *n, char *s)
 			free(s);
 			return;
 		}
-	if (*n < SECRET_MAX_LISTED) v[(*n)++] = s;
-	else free(s);
+	if (*n < SECRET_MAX_LISTED)
+		v[(*n)++] = s;
+	else
+		free(s);
 }
 
 static void count_host(struct secret_acc *a, const char *host)
@@ -119,7 +121,8 @@ static bool is_ipv4(const char *s)
 			parts++;
 			digits = v = 0;
 			if (*s != '.') return parts == 4 && (!*s || isdigit((unsigned char)s[1]));
-		} else return false;
+		} else
+			return false;
 	}
 }
 
@@ -159,17 +162,21 @@ static bool looks_user(const char *s)
 	if (!n || n > 64) return false;
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		if (isalpha(c)) letter = true;
-		else if (!isdigit(c) && !strchr("._@\\$-", c)) return false;
+		if (isalpha(c))
+			letter = true;
+		else if (!isdigit(c) && !strchr("._@\\$-", c))
+			return false;
 	}
 	return letter && !secret_looks_host(s);
 }
 
 bool secret_placeholder(const char *s, size_t n)
 {
-	static const char *const words[] = { "password", "passwd", "pass", "pwd", "secret", "yourpassword",
-					     "your_password", "mypassword", "none", "null", "n/a", "na", "true",
-					     "false", "yes", "no", "required", "optional", "string", "text" };
+	static const char *const words[] = { "password", "passwd",       "pass",          "pwd",
+					     "secret",   "yourpassword", "your_password", "mypassword",
+					     "none",     "null",         "n/a",           "na",
+					     "true",     "false",        "yes",           "no",
+					     "required", "optional",     "string",        "text" };
 	if (n < 3) return true;
 	if (strchr("$<{%[(*", s[0])) return true;
 	size_t same = 0;
@@ -210,10 +217,12 @@ static void common_put(const char *pw)
  * only while the table was empty, and the credential database filled it. */
 static void common_seed(void)
 {
-	static const char *const seed[] = { "123456", "12345678", "123456789", "1234", "12345", "qwerty", "admin",
-					    "admin123", "root", "toor", "letmein", "welcome", "changeme", "P@ssw0rd",
-					    "Passw0rd", "abc123", "111111", "password1", "Password1", "iloveyou",
-					    "default", "guest", "test", "test123", "master", "administrator" };
+	static const char *const seed[] = { "123456",       "12345678", "123456789", "1234",      "12345",
+					    "qwerty",       "admin",    "admin123",  "root",      "toor",
+					    "letmein",      "welcome",  "changeme",  "P@ssw0rd",  "Passw0rd",
+					    "abc123",       "111111",   "password1", "Password1", "iloveyou",
+					    "default",      "guest",    "test",      "test123",   "master",
+					    "administrator" };
 	if (common_seeded) return;
 	common_seeded = true;
 	for (size_t i = 0; i < ARRAY_SIZE(seed); i++) common_put(seed[i]);
@@ -245,10 +254,14 @@ static bool looks_secret(const char *s)
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (isspace(c) || c < 0x20) return false;
-		if (islower(c)) lower = 1;
-		else if (isupper(c)) upper = 1;
-		else if (isdigit(c)) digit = 1;
-		else sym = 1;
+		if (islower(c))
+			lower = 1;
+		else if (isupper(c))
+			upper = 1;
+		else if (isdigit(c))
+			digit = 1;
+		else
+			sym = 1;
 	}
 	if (!lower && !upper) return false;
 	int classes = lower + upper + digit + sym;
@@ -262,7 +275,9 @@ static void norm(const char *s, char *out, size_t len)
 	size_t n = 0;
 	for (; *s && n < len - 1; s++) {
 		unsigned char c = (unsigned char)*s;
-		if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '"' || c == '\'' || c == ':' || c == '*') continue;
+		if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '"' || c == '\'' || c == ':' ||
+		    c == '*')
+			continue;
 		out[n++] = (char)tolower(c);
 	}
 	out[n] = 0;
@@ -275,16 +290,22 @@ static bool in_set(const char *w, const char *const *set)
 	return false;
 }
 
-static const char *const pass_names[] = { "password", "passwd", "pass", "pwd", "passwort", "kennwort", "motdepasse",
-					  "contrasena", "contraseña", "senha", "密码", "口令", "loginpassword",
-					  "adminpassword", "rootpassword", "secret", "pw", NULL };
-static const char *const user_names[] = { "user", "username", "login", "loginname", "account", "userid", "usuario",
-					  "benutzer", "benutzername", "用户名", "用户", "账号", "账户", "帐号",
-					  "loginusername", "adminuser", "utilisateur", "identifiant", NULL };
-static const char *const host_names[] = { "host", "hostname", "ip", "ipaddress", "address", "server", "url", "uri",
-					  "website", "site", "system", "device", "target", "loginuri", "machine",
-					  "origin", "endpoint", "主机", "地址", "ip地址", "服务器", "设备", "adresse",
-					  "servidor", "mgmtip", "managementip", "client", "domain", NULL };
+static const char *const pass_names[] = {
+	"password",      "passwd",        "pass",         "pwd",    "passwort", "kennwort",
+	"motdepasse",    "contrasena",    "contraseña",   "senha",  "密码",     "口令",
+	"loginpassword", "adminpassword", "rootpassword", "secret", "pw",       NULL
+};
+static const char *const user_names[] = {
+	"user",          "username",     "login",       "loginname",   "account", "userid", "usuario",
+	"benutzer",      "benutzername", "用户名",      "用户",        "账号",    "账户",   "帐号",
+	"loginusername", "adminuser",    "utilisateur", "identifiant", NULL
+};
+static const char *const host_names[] = { "host",         "hostname", "ip",      "ipaddress", "address",
+					  "server",       "url",      "uri",     "website",   "site",
+					  "system",       "device",   "target",  "loginuri",  "machine",
+					  "origin",       "endpoint", "主机",    "地址",      "ip地址",
+					  "服务器",       "设备",     "adresse", "servidor",  "mgmtip",
+					  "managementip", "client",   "domain",  NULL };
 
 struct header {
 	int host, user, pass;
@@ -301,9 +322,12 @@ static bool parse_header(char **cells, size_t n, struct header *h)
 			strcat(all, ",");
 			strcat(all, w);
 		}
-		if (h->pass < 0 && in_set(w, pass_names)) h->pass = (int)i;
-		else if (h->user < 0 && in_set(w, user_names)) h->user = (int)i;
-		else if (h->host < 0 && in_set(w, host_names)) h->host = (int)i;
+		if (h->pass < 0 && in_set(w, pass_names))
+			h->pass = (int)i;
+		else if (h->user < 0 && in_set(w, user_names))
+			h->user = (int)i;
+		else if (h->host < 0 && in_set(w, host_names))
+			h->host = (int)i;
 	}
 	if (h->pass < 0 || (h->user < 0 && h->host < 0)) return false;
 	strcat(all, ",");
@@ -329,20 +353,27 @@ static pcre2_match_data *md;
 static void rx_init(void)
 {
 	static const char *const src[RX_N] = {
-		[RX_KV] = "(?:^|[^a-z])(?:password|passwd|passwort|kennwort|pass|pwd|pw|contrase(?:n|ñ)a|senha|"
-			  "mot de passe|密码|口令)[\"']?\\s*(?:[:=：]|\\bis\\b)\\s*([\"']?)([^\\s\"',;<>]{3,128})\\1",
-		[RX_URL] = "\\b[a-z][a-z0-9+.\\-]{1,15}://([^\\s:/@\"']{1,64}):([^\\s/@\"']{1,128})@([A-Za-z0-9.\\-_\\[\\]]+)",
-		[RX_SSHPASS] = "\\bsshpass\\s+-p\\s*([\"']?)(\\S+?)\\1\\s+(?:ssh|scp|sftp|rsync)\\b(?:\\s+-[a-z]+(?:\\s+\\d+)?)*"
+		[RX_KV] =
+		    "(?:^|[^a-z])(?:password|passwd|passwort|kennwort|pass|pwd|pw|contrase(?:n|ñ)a|senha|"
+		    "mot de "
+		    "passe|密码|口令)[\"']?\\s*(?:[:=：]|\\bis\\b)\\s*([\"']?)([^\\s\"',;<>]{3,128})\\1",
+		[RX_URL] = "\\b[a-z][a-z0-9+.\\-]{1,15}://([^\\s:/@\"']{1,64}):([^\\s/"
+			   "@\"']{1,128})@([A-Za-z0-9.\\-_\\[\\]]+)",
+		[RX_SSHPASS] = "\\bsshpass\\s+-p\\s*([\"']?)(\\S+?)\\1\\s+(?:ssh|scp|sftp|rsync)\\b(?:\\s+-["
+			       "a-z]+(?:\\s+\\d+)?)*"
 			       "\\s+(?:([^\\s@]+)@)?([^\\s:]+)",
-		[RX_MYSQL] = "\\b(?:mysql|mysqldump|mysqladmin|mariadb)\\b.*?\\s(?:-p|--password=)([\"']?)([^\\s\"']+)\\1",
+		[RX_MYSQL] = "\\b(?:mysql|mysqldump|mysqladmin|mariadb)\\b.*?\\s(?:-p|--password=)([\"']?)([^"
+			     "\\s\"']+)\\1",
 		[RX_CURL] = "\\bcurl\\b.*?\\s(?:-u|--user)\\s+([\"']?)([^\\s:\"']+):([^\\s\"']+)\\1",
-		[RX_USER] = "(?:^|[^a-z])(?:user|username|login|user name|用户名|账号|-u\\s*|--user=)[\"']?\\s*[:=：]?\\s*"
+		[RX_USER] = "(?:^|[^a-z])(?:user|username|login|user "
+			    "name|用户名|账号|-u\\s*|--user=)[\"']?\\s*[:=：]?\\s*"
 			    "[\"']?([A-Za-z0-9._@\\\\$-]{1,64})",
 	};
 	int err;
 	PCRE2_SIZE off;
 	for (int i = 0; i < RX_N; i++) {
-		rx[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED, PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+		rx[i] = pcre2_compile((PCRE2_SPTR)src[i], PCRE2_ZERO_TERMINATED,
+				      PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
 		if (!rx[i]) abort(); /* a pattern of ours: a bug, not input */
 		pcre2_jit_compile(rx[i], PCRE2_JIT_COMPLETE);
 	}
@@ -422,12 +453,14 @@ static void headerless(struct secret_unit *u, char **c, size_t n, size_t line)
 	if (pass < 0) return;
 	struct sig *s = NULL;
 	for (size_t i = 0; i < u->nsig; i++)
-		if (u->sig[i].host == host && u->sig[i].user == user && u->sig[i].pass == pass) s = &u->sig[i];
+		if (u->sig[i].host == host && u->sig[i].user == user && u->sig[i].pass == pass)
+			s = &u->sig[i];
 	if (!s) {
 		if (u->nsig == MAX_SIG) return;
 		s = &u->sig[u->nsig++];
 		s->host = host, s->user = user, s->pass = pass;
-		secret_acc_init(&s->acc, u->path, "password-table", "password table (columns: address, user, password)");
+		secret_acc_init(&s->acc, u->path, "password-table",
+				"password table (columns: address, user, password)");
 	}
 	s->rows++;
 	secret_acc_add(&s->acc, c[host], user >= 0 ? c[user] : NULL, c[pass], strlen(c[pass]), line);
@@ -554,24 +587,28 @@ static void inline_search(struct secret_unit *u, const char *s, size_t n, size_t
 		cap(s, 2, pw, sizeof(pw));
 		cap(s, 3, user, sizeof(user));
 		cap(s, 4, host, sizeof(host));
-		if (!secret_placeholder(pw, strlen(pw))) secret_acc_add(&u->cmdline, host, user, pw, strlen(pw), line);
+		if (!secret_placeholder(pw, strlen(pw)))
+			secret_acc_add(&u->cmdline, host, user, pw, strlen(pw), line);
 		return;
 	}
 	if (match(RX_MYSQL, s, n, 0)) {
 		cap(s, 2, pw, sizeof(pw));
-		if (!secret_placeholder(pw, strlen(pw))) secret_acc_add(&u->cmdline, ctx_host, ctx_user, pw, strlen(pw), line);
+		if (!secret_placeholder(pw, strlen(pw)))
+			secret_acc_add(&u->cmdline, ctx_host, ctx_user, pw, strlen(pw), line);
 		return;
 	}
 	if (match(RX_CURL, s, n, 0)) {
 		cap(s, 3, pw, sizeof(pw));
 		cap(s, 2, user, sizeof(user));
-		if (!secret_placeholder(pw, strlen(pw))) secret_acc_add(&u->cmdline, ctx_host, user, pw, strlen(pw), line);
+		if (!secret_placeholder(pw, strlen(pw)))
+			secret_acc_add(&u->cmdline, ctx_host, user, pw, strlen(pw), line);
 		return;
 	}
 	for (size_t start = 0; start < n && match(RX_KV, s, n, start);) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 		cap(s, 2, pw, sizeof(pw));
-		if (!secret_placeholder(pw, strlen(pw))) secret_acc_add(&u->inl, ctx_host, ctx_user, pw, strlen(pw), line);
+		if (!secret_placeholder(pw, strlen(pw)))
+			secret_acc_add(&u->inl, ctx_host, ctx_user, pw, strlen(pw), line);
 		if (ov[1] <= start) break;
 		start = ov[1];
 	}

@@ -16,9 +16,9 @@ struct secret_acc {
 	char *path;
 	char kind[32], what[64];
 	struct secret_item it;
-	void *digest;           /* EVP_MD_CTX over the secrets' hashes */
+	void *digest; /* EVP_MD_CTX over the secrets' hashes */
 	size_t host_seen_cap;
-	char **host_seen;       /* distinct hosts, for hosts_total */
+	char **host_seen; /* distinct hosts, for hosts_total */
 };
 
 void secret_acc_init(struct secret_acc *a, const char *path, const char *kind, const char *what);

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #define CHUNK (128u << 10) /* fits the L2 cache: read() copies into it, the prefilter reads it back */
-#define MAX_LINE 65536 /* longer lines are cut: the detector looks at their start */
+#define MAX_LINE 65536     /* longer lines are cut: the detector looks at their start */
 #define SNIFF 8192
 
 struct secrets {
@@ -105,13 +105,15 @@ static void lines_begin(struct lines *l, const char *path)
 static void lines_end(struct lines *l, const char *path, struct secret_items *out)
 {
 	if (l->carry_n) one_line(l, l->carry, l->carry_n);
-	if (l->cut) log_info("secrets: %s: lines longer than %d bytes were read only in part", path, MAX_LINE);
+	if (l->cut)
+		log_info("secrets: %s: lines longer than %d bytes were read only in part", path, MAX_LINE);
 	secret_unit_end(l->unit, out);
 	key_scan_end(&l->keys, path, out);
 	free(l->carry);
 }
 
-static void text_memory(struct secrets *s, const char *name, const char *d, size_t n, struct secret_items *out)
+static void text_memory(struct secrets *s, const char *name, const char *d, size_t n,
+			struct secret_items *out)
 {
 	prefilter_begin(s->pf);
 	prefilter_feed(s->pf, d, n);
@@ -177,10 +179,7 @@ static bool is_zip(const char *d, size_t n)
 	return n >= 4 && d[0] == 'P' && d[1] == 'K' && ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6));
 }
 
-static bool has_nul(const char *d, size_t n)
-{
-	return memchr(d, 0, MIN(n, (size_t)SNIFF)) != NULL;
-}
+static bool has_nul(const char *d, size_t n) { return memchr(d, 0, MIN(n, (size_t)SNIFF)) != NULL; }
 
 void secrets_scan_memory(struct secrets *s, const char *name, const char *d, size_t n, int depth,
 			 struct secret_items *out)
@@ -190,8 +189,10 @@ void secrets_scan_memory(struct secrets *s, const char *name, const char *d, siz
 		size_t un;
 		char *u = utf16_to_utf8(d, n, &un);
 		if (u) {
-			if (k != NK_NONE) named_scan(k, name, u, un, out);
-			else text_memory(s, name, u, un, out);
+			if (k != NK_NONE)
+				named_scan(k, name, u, un, out);
+			else
+				text_memory(s, name, u, un, out);
 			free(u);
 		}
 		return;
@@ -199,7 +200,8 @@ void secrets_scan_memory(struct secrets *s, const char *name, const char *d, siz
 	if (is_zip(d, n)) {
 		if (depth >= s->o.max_depth) {
 			s->st.archive_limits++;
-			log_warn("secrets: %s: archive nested deeper than %d levels, not opened", name, s->o.max_depth);
+			log_warn("secrets: %s: archive nested deeper than %d levels, not opened", name,
+				 s->o.max_depth);
 			return;
 		}
 		docs_scan_zip(s, name, d, n, depth, out);
@@ -209,8 +211,10 @@ void secrets_scan_memory(struct secrets *s, const char *name, const char *d, siz
 		s->st.skipped_binary++;
 		return;
 	}
-	if (k != NK_NONE) named_scan(k, name, d, n, out);
-	else text_memory(s, name, d, n, out);
+	if (k != NK_NONE)
+		named_scan(k, name, d, n, out);
+	else
+		text_memory(s, name, d, n, out);
 }
 
 /* Reads at most max bytes of fd into a new buffer (the file may grow). */
@@ -246,7 +250,8 @@ static void scan_file(struct secrets *s, const char *path, const struct stat *sb
 	}
 	if ((uint64_t)sb->st_size > s->o.max_file) {
 		s->st.skipped_size++;
-		log_info("secrets: %s: larger than %llu bytes, skipped", path, (unsigned long long)s->o.max_file);
+		log_info("secrets: %s: larger than %llu bytes, skipped", path,
+			 (unsigned long long)s->o.max_file);
 		return;
 	}
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);

@@ -10,16 +10,19 @@
 #include "model/secret.h"
 
 struct secrets_opts {
-	uint64_t max_file;      /* larger files are skipped and counted */
-	uint64_t max_member;    /* an archive member's uncompressed size cap */
-	uint64_t max_expand;    /* uncompressed bytes read from one top-level archive */
-	int max_depth;          /* archives within archives */
+	uint64_t max_file;   /* larger files are skipped and counted */
+	uint64_t max_member; /* an archive member's uncompressed size cap */
+	uint64_t max_expand; /* uncompressed bytes read from one top-level archive */
+	int max_depth;       /* archives within archives */
 	enum prefilter_engine engine;
 };
-#define SECRETS_OPTS_DEFAULT { 256ull << 20, 64ull << 20, 1ull << 30, 3, PF_AUTO }
+#define SECRETS_OPTS_DEFAULT                                      \
+	{                                                         \
+		256ull << 20, 64ull << 20, 1ull << 30, 3, PF_AUTO \
+	}
 
 struct secrets_stats {
-	uint64_t files, bytes, candidates;       /* candidates: files the prefilter sent to the detector */
+	uint64_t files, bytes, candidates; /* candidates: files the prefilter sent to the detector */
 	uint64_t skipped_size, skipped_binary, skipped_special, unreadable;
 	uint64_t archives, members, archive_limits, damaged;
 };

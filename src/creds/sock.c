@@ -101,8 +101,10 @@ int csock_send(struct csock *s, const void *p, size_t n)
 				int e = SSL_get_error(s->ssl, w);
 				if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return -EPIPE;
 				k = -1, errno = EAGAIN;
-			} else k = w;
-		} else k = send(s->fd, c, n, MSG_NOSIGNAL);
+			} else
+				k = w;
+		} else
+			k = send(s->fd, c, n, MSG_NOSIGNAL);
 		if (k < 0) {
 			if (errno != EAGAIN && errno != EINTR) return -errno;
 			int r = wait_fd(s->fd, POLLOUT, end - now_mono());
@@ -123,7 +125,8 @@ ssize_t csock_recv(struct csock *s, void *p, size_t n, double wait)
 			if (k > 0) return k;
 			int e = SSL_get_error(s->ssl, k);
 			if (e == SSL_ERROR_ZERO_RETURN) return 0;
-			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) return 0; /* a reset ends the reply */
+			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+				return 0; /* a reset ends the reply */
 		} else {
 			ssize_t k = recv(s->fd, p, n, 0);
 			if (k >= 0) return k;

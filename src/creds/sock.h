@@ -10,7 +10,7 @@
 
 struct csock {
 	int fd;
-	void *ssl;  /* SSL * when TLS */
+	void *ssl; /* SSL * when TLS */
 	double timeout;
 };
 

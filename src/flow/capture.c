@@ -49,10 +49,11 @@ static void one_packet(const char *name, int linktype, const struct pcap_pkthdr 
 		if ((*messages)++ < MAX_MESSAGES) {
 			long offset = record_start(f, h, ng);
 			if (offset >= 0)
-				log_warn("%s: packet %llu (%sbyte %ld): %s: skipped", name, (unsigned long long)st->packets,
-					 ng ? "near " : "", offset, why);
+				log_warn("%s: packet %llu (%sbyte %ld): %s: skipped", name,
+					 (unsigned long long)st->packets, ng ? "near " : "", offset, why);
 			else
-				log_warn("%s: packet %llu: %s: skipped", name, (unsigned long long)st->packets, why);
+				log_warn("%s: packet %llu: %s: skipped", name,
+					 (unsigned long long)st->packets, why);
 		}
 	} else if (!p.family) {
 		st->not_ip++;
@@ -62,8 +63,8 @@ static void one_packet(const char *name, int linktype, const struct pcap_pkthdr 
 	}
 }
 
-int capture_file(const char *path, const struct capture_config *cfg, struct flow_table *ft, struct capture_stats *st,
-		 struct dm_err *e)
+int capture_file(const char *path, const struct capture_config *cfg, struct flow_table *ft,
+		 struct capture_stats *st, struct dm_err *e)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
 	struct stat sb;
@@ -104,7 +105,8 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 			long pos = f ? ftell(f) : 0;
 			if (now >= next_progress) {
 				next_progress = now + 0.25;
-				cfg->progress(cfg->progress_ctx, st, pos > 0 ? (uint64_t)pos : 0, (uint64_t)sb.st_size, ft);
+				cfg->progress(cfg->progress_ctx, st, pos > 0 ? (uint64_t)pos : 0,
+					      (uint64_t)sb.st_size, ft);
 			}
 		}
 	}
@@ -113,14 +115,15 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 		/* libpcap stops at a record it cannot read: cut short or a lying length. */
 		st->truncated = true;
 		log_warn("%s: packet %llu (byte %ld): %s; %llu packets before it were read", path,
-			 (unsigned long long)st->packets + 1, offset, pcap_geterr(pc), (unsigned long long)st->packets);
+			 (unsigned long long)st->packets + 1, offset, pcap_geterr(pc),
+			 (unsigned long long)st->packets);
 	}
 	pcap_close(pc);
 	return 0;
 }
 
-int capture_live(const char *iface, const struct capture_config *cfg, struct flow_table *ft, struct capture_stats *st,
-		 struct dm_err *e)
+int capture_live(const char *iface, const struct capture_config *cfg, struct flow_table *ft,
+		 struct capture_stats *st, struct dm_err *e)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = pcap_create(iface, err);
@@ -131,14 +134,16 @@ int capture_live(const char *iface, const struct capture_config *cfg, struct flo
 	pcap_set_buffer_size(pc, 64 << 20);
 	int r = pcap_activate(pc);
 	if (r < 0) {
-		r = dm_fail(e, r == PCAP_ERROR_PERM_DENIED ? -EPERM : DM_EINPUT, "--iface %s: %s", iface, pcap_geterr(pc));
+		r = dm_fail(e, r == PCAP_ERROR_PERM_DENIED ? -EPERM : DM_EINPUT, "--iface %s: %s", iface,
+			    pcap_geterr(pc));
 		pcap_close(pc);
 		return r;
 	}
 	int lt = pcap_datalink(pc);
 	if (!pkt_link_supported(lt)) {
 		pcap_close(pc);
-		return dm_fail(e, DM_EINPUT, "--iface %s: link type %d is not one dormant decodes", iface, lt);
+		return dm_fail(e, DM_EINPUT, "--iface %s: link type %d is not one dormant decodes", iface,
+			       lt);
 	}
 	if ((r = set_filter(pc, iface, cfg->filter, e)) < 0) {
 		pcap_close(pc);

@@ -39,7 +39,8 @@ static bool read_name(const uint8_t *m, size_t len, size_t *off, char *out, size
 
 static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 
-int dns_parse_answers(const uint8_t *m, size_t len, void (*fn)(void *ctx, const struct dns_answer *a), void *ctx)
+int dns_parse_answers(const uint8_t *m, size_t len, void (*fn)(void *ctx, const struct dns_answer *a),
+		      void *ctx)
 {
 	if (len < 12) return -1;
 	if (!(m[2] & 0x80)) return 0; /* a query */
@@ -58,7 +59,8 @@ int dns_parse_answers(const uint8_t *m, size_t len, void (*fn)(void *ctx, const 
 		if (!read_name(m, len, &off, scratch, sizeof(scratch))) return -1;
 		if (off + 10 > len) return -1;
 		uint16_t type = be16(m + off), rdlen = be16(m + off + 8);
-		a.ttl = (uint32_t)m[off + 4] << 24 | (uint32_t)m[off + 5] << 16 | (uint32_t)m[off + 6] << 8 | m[off + 7];
+		a.ttl = (uint32_t)m[off + 4] << 24 | (uint32_t)m[off + 5] << 16 | (uint32_t)m[off + 6] << 8 |
+			m[off + 7];
 		off += 10;
 		if (off + rdlen > len) return -1;
 		if ((type == 1 && rdlen == 4) || (type == 28 && rdlen == 16)) {

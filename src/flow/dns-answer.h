@@ -7,12 +7,13 @@
 #include <stdint.h>
 
 struct dns_answer {
-	char name[256];       /* the question's name, lower case */
-	uint8_t family;       /* 4 or 6 */
+	char name[256]; /* the question's name, lower case */
+	uint8_t family; /* 4 or 6 */
 	uint8_t addr[16];
 	uint32_t ttl;
 };
 
 /* Calls fn for every A/AAAA answer of a response (CNAME chains end at the
  * question's name). Returns how many, or -1 when the message is malformed. */
-int dns_parse_answers(const uint8_t *msg, size_t len, void (*fn)(void *ctx, const struct dns_answer *a), void *ctx);
+int dns_parse_answers(const uint8_t *msg, size_t len, void (*fn)(void *ctx, const struct dns_answer *a),
+		      void *ctx);

@@ -44,10 +44,11 @@ const char *geo_describe(struct geo *g) { return g->about; }
 static bool take(MMDB_entry_s *entry, char cc[3], const char *const *path)
 {
 	MMDB_entry_data_s d;
-	if (MMDB_aget_value(entry, &d, path) != MMDB_SUCCESS || !d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING ||
-	    d.data_size != 2)
+	if (MMDB_aget_value(entry, &d, path) != MMDB_SUCCESS || !d.has_data ||
+	    d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2)
 		return false;
-	if (!isalpha((unsigned char)d.utf8_string[0]) || !isalpha((unsigned char)d.utf8_string[1])) return false;
+	if (!isalpha((unsigned char)d.utf8_string[0]) || !isalpha((unsigned char)d.utf8_string[1]))
+		return false;
 	cc[0] = (char)toupper((unsigned char)d.utf8_string[0]);
 	cc[1] = (char)toupper((unsigned char)d.utf8_string[1]);
 	cc[2] = 0;

@@ -3,14 +3,21 @@
 #include "base/util.h"
 #include <string.h>
 
-enum { MAX_FIELDS = 512, MAX_TEMPLATES = 4096, MAX_WAITING = 256, MAX_WAIT_BYTES = 4 << 20, MAX_SOURCES = 1024 };
-
-struct field {
-	uint16_t id, len;     /* len 65535: variable length (IPFIX) */
-	uint32_t enterprise;  /* 0: IANA */
+enum {
+	MAX_FIELDS = 512,
+	MAX_TEMPLATES = 4096,
+	MAX_WAITING = 256,
+	MAX_WAIT_BYTES = 4 << 20,
+	MAX_SOURCES = 1024
 };
 
-struct template {
+struct field {
+	uint16_t id, len;    /* len 65535: variable length (IPFIX) */
+	uint32_t enterprise; /* 0: IANA */
+};
+
+struct template
+{
 	struct ipaddr exporter;
 	uint32_t domain;
 	uint16_t id, n;
@@ -20,7 +27,7 @@ struct template {
 	struct field *f;
 };
 
-struct waiting {               /* a data set whose template has not come yet */
+struct waiting { /* a data set whose template has not come yet */
 	struct ipaddr exporter;
 	uint32_t domain, export_time, uptime;
 	uint16_t id;
@@ -29,13 +36,13 @@ struct waiting {               /* a data set whose template has not come yet */
 	size_t len;
 };
 
-struct source {                /* sequence tracking per exporter and domain */
+struct source { /* sequence tracking per exporter and domain */
 	struct ipaddr exporter;
 	uint32_t domain;
 	uint8_t version;
 	bool seen;
-	uint32_t next, last;       /* expected next sequence number; the last one seen */
-	double init_time;          /* IPFIX systemInitTimeMilliseconds, seconds; 0 unknown */
+	uint32_t next, last; /* expected next sequence number; the last one seen */
+	double init_time;    /* IPFIX systemInitTimeMilliseconds, seconds; 0 unknown */
 };
 
 struct nf_decoder {
@@ -50,7 +57,10 @@ struct nf_decoder {
 };
 
 static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 static uint64_t be_n(const uint8_t *p, size_t n)
 {
@@ -80,21 +90,24 @@ void nf_stats(const struct nf_decoder *d, struct nf_stats *ret) { *ret = d->st; 
 
 static bool same_exporter(const struct ipaddr *a, const struct ipaddr *b) { return ipaddr_cmp(a, b) == 0; }
 
-static struct template *find_template(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain, uint16_t id,
-				      uint8_t version)
+static struct template *find_template(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain,
+				      uint16_t id, uint8_t version)
 {
 	for (size_t i = 0; i < d->n_t; i++) {
 		struct template *t = &d->t[i];
-		if (t->used && t->id == id && t->domain == domain && t->version == version && same_exporter(&t->exporter, ex))
+		if (t->used && t->id == id && t->domain == domain && t->version == version &&
+		    same_exporter(&t->exporter, ex))
 			return t;
 	}
 	return NULL;
 }
 
-static struct source *source_of(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain, uint8_t version)
+static struct source *source_of(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain,
+				uint8_t version)
 {
 	for (size_t i = 0; i < d->n_src; i++)
-		if (d->src[i].domain == domain && d->src[i].version == version && same_exporter(&d->src[i].exporter, ex))
+		if (d->src[i].domain == domain && d->src[i].version == version &&
+		    same_exporter(&d->src[i].exporter, ex))
 			return &d->src[i];
 	if (d->n_src == MAX_SOURCES) return NULL;
 	struct source *s = &d->src[d->n_src++];
@@ -102,8 +115,8 @@ static struct source *source_of(struct nf_decoder *d, const struct ipaddr *ex, u
 	return s;
 }
 
-static void sequence(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain, uint8_t version, uint32_t seq,
-		     uint32_t advance)
+static void sequence(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain, uint8_t version,
+		     uint32_t seq, uint32_t advance)
 {
 	struct source *s = source_of(d, ex, domain, version);
 	if (!s) return;
@@ -148,13 +161,16 @@ static int v5(struct nf_decoder *d, const struct ipaddr *ex, const uint8_t *p, s
 	if (n < 24) return *why = "NetFlow v5 header truncated", -1;
 	unsigned count = be16(p + 2);
 	uint32_t uptime = be32(p + 4), secs = be32(p + 8), nsecs = be32(p + 12), seq = be32(p + 16);
-	if (count > 30 || n < 24 + (size_t)count * 48) return *why = "NetFlow v5 record count does not fit the packet", -1;
+	if (count > 30 || n < 24 + (size_t)count * 48)
+		return *why = "NetFlow v5 record count does not fit the packet", -1;
 	d->st.v5++;
 	sequence(d, ex, be16(p + 22) /* engine type, id */, 5, seq, count);
 	double base = (double)secs + nsecs / 1e9 - uptime / 1000.0;
 	for (unsigned i = 0; i < count; i++) {
 		const uint8_t *r = p + 24 + i * 48;
-		struct obs_flow f = { .sport = be16(r + 32), .dport = be16(r + 34), .proto = r[38], .flags_out = r[37] };
+		struct obs_flow f = {
+			.sport = be16(r + 32), .dport = be16(r + 34), .proto = r[38], .flags_out = r[37]
+		};
 		to_addr(r, 4, &f.src);
 		to_addr(r + 4, 4, &f.dst);
 		f.pkts_out = be32(r + 16);
@@ -187,8 +203,8 @@ static const uint8_t *next_field(const struct field *fd, const uint8_t *p, size_
 	return v;
 }
 
-static size_t data_record(const struct template *t, const uint8_t *p, size_t n, double export_time, double uptime_base,
-			  struct obs_flow *f)
+static size_t data_record(const struct template *t, const uint8_t *p, size_t n, double export_time,
+			  double uptime_base, struct obs_flow *f)
 {
 	size_t off = 0;
 	double start_ms = -1, end_ms = -1, start_s = -1, end_s = -1, up_first = -1, up_last = -1;
@@ -198,38 +214,64 @@ static size_t data_record(const struct template *t, const uint8_t *p, size_t n, 
 		const uint8_t *v = next_field(fd, p, n, &off, &len);
 		if (!v) return 0;
 		if (fd->enterprise == 29305) { /* RFC 5103 reverse direction of a biflow */
-			if (fd->id == 1 || fd->id == 85) f->bytes_in = be_n(v, len);
-			else if (fd->id == 2 || fd->id == 86) f->pkts_in = be_n(v, len);
-			else if (fd->id == 6 && len >= 1) f->flags_in = v[len - 1];
+			if (fd->id == 1 || fd->id == 85)
+				f->bytes_in = be_n(v, len);
+			else if (fd->id == 2 || fd->id == 86)
+				f->pkts_in = be_n(v, len);
+			else if (fd->id == 6 && len >= 1)
+				f->flags_in = v[len - 1];
 			continue;
 		}
 		if (fd->enterprise || (t->options && i < t->scope_n)) continue;
 		switch (fd->id) {
-		case 1: case 85: f->bytes_out = be_n(v, len); break;
-		case 2: case 86: f->pkts_out = be_n(v, len); break;
-		case 4: if (len >= 1) f->proto = v[len - 1]; break;
-		case 6: if (len >= 1) f->flags_out = v[len - 1]; break;
-		case 7: if (len >= 2) f->sport = (uint16_t)be_n(v, len); break;
-		case 11: if (len >= 2) f->dport = (uint16_t)be_n(v, len); break;
-		case 8: case 27: to_addr(v, len, &f->src); break;
-		case 12: case 28: to_addr(v, len, &f->dst); break;
+		case 1:
+		case 85: f->bytes_out = be_n(v, len); break;
+		case 2:
+		case 86: f->pkts_out = be_n(v, len); break;
+		case 4:
+			if (len >= 1) f->proto = v[len - 1];
+			break;
+		case 6:
+			if (len >= 1) f->flags_out = v[len - 1];
+			break;
+		case 7:
+			if (len >= 2) f->sport = (uint16_t)be_n(v, len);
+			break;
+		case 11:
+			if (len >= 2) f->dport = (uint16_t)be_n(v, len);
+			break;
+		case 8:
+		case 27: to_addr(v, len, &f->src); break;
+		case 12:
+		case 28: to_addr(v, len, &f->dst); break;
 		case 22: up_first = (double)be_n(v, len); break;
 		case 21: up_last = (double)be_n(v, len); break;
 		case 150: start_s = (double)be_n(v, len); break;
 		case 151: end_s = (double)be_n(v, len); break;
 		case 152: start_ms = (double)be_n(v, len); break;
 		case 153: end_ms = (double)be_n(v, len); break;
-		case 32: case 139: if (!f->sport && !f->dport && len >= 2) f->dport = (uint16_t)be_n(v, len); break; /* ICMP type/code */
+		case 32:
+		case 139:
+			if (!f->sport && !f->dport && len >= 2) f->dport = (uint16_t)be_n(v, len);
+			break; /* ICMP type/code */
 		}
 	}
-	if (start_ms >= 0) f->start = start_ms / 1000.0;
-	else if (start_s >= 0) f->start = start_s;
-	else if (up_first >= 0 && uptime_base > 0) f->start = uptime_base + up_first / 1000.0;
-	else f->start = export_time;
-	if (end_ms >= 0) f->end = end_ms / 1000.0;
-	else if (end_s >= 0) f->end = end_s;
-	else if (up_last >= 0 && uptime_base > 0) f->end = uptime_base + up_last / 1000.0;
-	else f->end = f->start;
+	if (start_ms >= 0)
+		f->start = start_ms / 1000.0;
+	else if (start_s >= 0)
+		f->start = start_s;
+	else if (up_first >= 0 && uptime_base > 0)
+		f->start = uptime_base + up_first / 1000.0;
+	else
+		f->start = export_time;
+	if (end_ms >= 0)
+		f->end = end_ms / 1000.0;
+	else if (end_s >= 0)
+		f->end = end_s;
+	else if (up_last >= 0 && uptime_base > 0)
+		f->end = uptime_base + up_last / 1000.0;
+	else
+		f->end = f->start;
 	return off;
 }
 
@@ -249,8 +291,8 @@ static void options_set(struct nf_decoder *d, const struct template *t, const ui
 	d->st.options_records++;
 }
 
-static void data_set(struct nf_decoder *d, const struct template *t, const uint8_t *p, size_t n, double export_time,
-		     double uptime_base)
+static void data_set(struct nf_decoder *d, const struct template *t, const uint8_t *p, size_t n,
+		     double export_time, double uptime_base)
 {
 	if (t->options) {
 		options_set(d, t, p, n);
@@ -273,17 +315,19 @@ static void data_set(struct nf_decoder *d, const struct template *t, const uint8
 }
 
 /* Template (and options template) sets; returns <0 when damaged. */
-static int template_set(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain, uint8_t version, uint16_t set_id,
-			const uint8_t *p, size_t n, const char **why)
+static int template_set(struct nf_decoder *d, const struct ipaddr *ex, uint32_t domain, uint8_t version,
+			uint16_t set_id, const uint8_t *p, size_t n, const char **why)
 {
 	bool ipfix = version == 10, options = ipfix ? set_id == 3 : set_id == 1;
 	while (n >= 4) {
 		uint16_t id = be16(p), count = be16(p + 2), scope = 0;
 		size_t off = 4;
-		if (ipfix && count == 0) { /* withdrawal: one template, or all of the set's kind (id = set id) */
+		if (ipfix &&
+		    count == 0) { /* withdrawal: one template, or all of the set's kind (id = set id) */
 			for (size_t i = 0; i < d->n_t; i++) {
 				struct template *t = &d->t[i];
-				if (t->used && t->domain == domain && t->version == version && same_exporter(&t->exporter, ex) &&
+				if (t->used && t->domain == domain && t->version == version &&
+				    same_exporter(&t->exporter, ex) &&
 				    (t->id == id || (id == set_id && t->options == options))) {
 					t->used = false;
 					free(t->f);
@@ -303,14 +347,16 @@ static int template_set(struct nf_decoder *d, const struct ipaddr *ex, uint32_t 
 			} else {
 				if (n < 6) return *why = "v9 options template truncated", -1;
 				uint16_t scope_len = be16(p + 2), opt_len = be16(p + 4);
-				if (scope_len % 4 || opt_len % 4) return *why = "v9 options template lengths not multiples of 4", -1;
+				if (scope_len % 4 || opt_len % 4)
+					return *why = "v9 options template lengths not multiples of 4", -1;
 				scope = scope_len / 4;
 				count = (uint16_t)(scope + opt_len / 4);
 				off = 6;
 			}
 		}
 		if (id < 256) return *why = "template id below 256", -1;
-		if (count == 0 || count > MAX_FIELDS) return *why = count ? "template with too many fields" : "template with no fields", -1;
+		if (count == 0 || count > MAX_FIELDS)
+			return *why = count ? "template with too many fields" : "template with no fields", -1;
 		struct field *f = xcalloc(count, sizeof(*f));
 		for (uint16_t i = 0; i < count; i++) {
 			if (off + 4 > n) {
@@ -345,16 +391,25 @@ static int template_set(struct nf_decoder *d, const struct ipaddr *ex, uint32_t 
 			}
 		}
 		free(t->f);
-		*t = (struct template){ .exporter = *ex, .domain = domain, .id = id, .n = count, .options = options,
-					.used = true, .version = version, .scope_n = scope, .f = f };
+		*t = (struct template){ .exporter = *ex,
+					.domain = domain,
+					.id = id,
+					.n = count,
+					.options = options,
+					.used = true,
+					.version = version,
+					.scope_n = scope,
+					.f = f };
 		d->st.templates++;
 		p += off;
 		n -= off;
 		/* Data that waited for this template. */
 		for (size_t i = 0; i < d->n_w;) {
 			struct waiting *w = &d->w[i];
-			if (w->id == id && w->domain == domain && w->version == version && same_exporter(&w->exporter, ex)) {
-				data_set(d, t, w->data, w->len, w->export_time, version == 9 ? w->export_time - w->uptime / 1000.0 : 0);
+			if (w->id == id && w->domain == domain && w->version == version &&
+			    same_exporter(&w->exporter, ex)) {
+				data_set(d, t, w->data, w->len, w->export_time,
+					 version == 9 ? w->export_time - w->uptime / 1000.0 : 0);
 				d->st.decoded_late++;
 				d->wait_bytes -= w->len;
 				free(w->data);
@@ -380,14 +435,21 @@ static void wait_for_template(struct nf_decoder *d, const struct ipaddr *ex, uin
 		d->st.dropped_waiting++;
 	}
 	struct waiting *w = &d->w[d->n_w++];
-	*w = (struct waiting){ .exporter = *ex, .domain = domain, .export_time = export_time, .uptime = uptime, .id = id,
-			       .version = version, .data = xmalloc(n ? n : 1), .len = n };
+	*w = (struct waiting){ .exporter = *ex,
+			       .domain = domain,
+			       .export_time = export_time,
+			       .uptime = uptime,
+			       .id = id,
+			       .version = version,
+			       .data = xmalloc(n ? n : 1),
+			       .len = n };
 	memcpy(w->data, p, n);
 	d->wait_bytes += n;
 	d->st.buffered++;
 }
 
-static int v9_ipfix(struct nf_decoder *d, const struct ipaddr *ex, const uint8_t *p, size_t n, bool ipfix, const char **why)
+static int v9_ipfix(struct nf_decoder *d, const struct ipaddr *ex, const uint8_t *p, size_t n, bool ipfix,
+		    const char **why)
 {
 	size_t hl = ipfix ? 16 : 20;
 	if (n < hl) return *why = ipfix ? "IPFIX header truncated" : "NetFlow v9 header truncated", -1;
@@ -425,8 +487,10 @@ static int v9_ipfix(struct nf_decoder *d, const struct ipaddr *ex, const uint8_t
 			if ((rc = template_set(d, ex, domain, version, set_id, s, sn, why)) < 0) break;
 		} else if (set_id >= 256) {
 			struct template *t = find_template(d, ex, domain, set_id, version);
-			if (t) data_set(d, t, s, sn, export_time, uptime_base);
-			else wait_for_template(d, ex, domain, version, set_id, s, sn, export_time, uptime);
+			if (t)
+				data_set(d, t, s, sn, export_time, uptime_base);
+			else
+				wait_for_template(d, ex, domain, version, set_id, s, sn, export_time, uptime);
 		} /* set ids 4-255 (IPFIX) and 2-255 (v9) are reserved: skipped */
 		off += set_len;
 	}

@@ -24,5 +24,6 @@ struct nf_decoder *nf_new(const struct flow_sink *sink);
 void nf_free(struct nf_decoder *d);
 /* One export packet from exporter; *why says what was wrong when it returns <0
  * (the readable records before the damage were delivered). */
-int nf_packet(struct nf_decoder *d, const struct ipaddr *exporter, const uint8_t *p, size_t n, const char **why);
+int nf_packet(struct nf_decoder *d, const struct ipaddr *exporter, const uint8_t *p, size_t n,
+	      const char **why);
 void nf_stats(const struct nf_decoder *d, struct nf_stats *ret);

@@ -14,14 +14,14 @@
 #include <sys/random.h>
 
 #define NIL UINT32_MAX
-enum { GRACE = 2 };            /* seconds a closed TCP flow waits for its last ACKs */
+enum { GRACE = 2 }; /* seconds a closed TCP flow waits for its last ACKs */
 enum { DNS_SLOTS = 1 << 17 };
 enum { DNS_PORT = 53, MDNS_PORT = 5353 };
 enum { FIN_BOTH = 3, SEEN_RST = 4 }; /* struct flow's fin: a bit per direction that sent FIN, or RST */
 enum { TLS_HANDSHAKE = 22, TLS_MAJOR = 3, TLS_MINOR_MAX = 4 }; /* record type; version 3.1 to 3.4 */
 
 struct fkey {
-	uint8_t a[16], b[16];      /* a opened the conversation */
+	uint8_t a[16], b[16]; /* a opened the conversation */
 	uint16_t pa, pb;
 	uint8_t proto, family;
 };
@@ -36,9 +36,9 @@ struct flow {
 	uint64_t bytes[2];
 	uint32_t pkts[2];
 	double first, last;
-	float lru_age;               /* last - when it was last moved to its list's tail */
+	float lru_age; /* last - when it was last moved to its list's tail */
 	uint32_t prev, next, hnext;
-	uint32_t dns_slot, dns_gen;  /* what DNS called b, if anything */
+	uint32_t dns_slot, dns_gen; /* what DNS called b, if anything */
 	uint8_t flags[2], app, inspected, fin, list;
 	int8_t entropy;
 	struct extra *x;
@@ -89,8 +89,8 @@ static uint64_t load64(const uint8_t *p)
 }
 
 /* The same for both directions: endpoints folded with xor and sum. */
-static inline uint64_t hash_tuple(const struct flow_table *ft, const uint8_t *a, const uint8_t *b, uint16_t pa,
-				  uint16_t pb, uint8_t proto)
+static inline uint64_t hash_tuple(const struct flow_table *ft, const uint8_t *a, const uint8_t *b,
+				  uint16_t pa, uint16_t pb, uint8_t proto)
 {
 	uint64_t h = ft->seed[0];
 	uint64_t s0 = load64(a), s1 = load64(a + 8), d0 = load64(b), d1 = load64(b + 8);
@@ -123,7 +123,8 @@ struct flow_table *flow_table_new(const struct flow_table_config *cfg, const str
 	ft->free_head = NIL;
 	ft->lists[0] = ft->lists[1] = (struct lru){ NIL, NIL };
 	/* A keyed hash: crafted traffic cannot aim at one chain. */
-	if (getrandom(ft->seed, sizeof(ft->seed), 0) != sizeof(ft->seed)) ft->seed[0] = 0x1234567, ft->seed[1] = 0x89abcdef;
+	if (getrandom(ft->seed, sizeof(ft->seed), 0) != sizeof(ft->seed))
+		ft->seed[0] = 0x1234567, ft->seed[1] = 0x89abcdef;
 	return ft;
 }
 
@@ -131,10 +132,14 @@ static void lru_unlink(struct flow_table *ft, uint32_t i)
 {
 	struct flow *f = &ft->f[i];
 	struct lru *l = &ft->lists[f->list];
-	if (f->prev != NIL) ft->f[f->prev].next = f->next;
-	else l->head = f->next;
-	if (f->next != NIL) ft->f[f->next].prev = f->prev;
-	else l->tail = f->prev;
+	if (f->prev != NIL)
+		ft->f[f->prev].next = f->next;
+	else
+		l->head = f->next;
+	if (f->next != NIL)
+		ft->f[f->next].prev = f->prev;
+	else
+		l->tail = f->prev;
 }
 
 static void lru_append(struct flow_table *ft, uint32_t i, int list)
@@ -144,8 +149,10 @@ static void lru_append(struct flow_table *ft, uint32_t i, int list)
 	f->list = (uint8_t)list;
 	f->prev = l->tail;
 	f->next = NIL;
-	if (l->tail != NIL) ft->f[l->tail].next = i;
-	else l->head = i;
+	if (l->tail != NIL)
+		ft->f[l->tail].next = i;
+	else
+		l->head = i;
 	l->tail = i;
 }
 
@@ -179,9 +186,19 @@ static void to_ipaddr(uint8_t family, const uint8_t *a, struct ipaddr *out)
 static void emit(struct flow_table *ft, struct flow *f, const char *why)
 {
 	if (!ft->sink.flow) return;
-	struct obs_flow o = { .sport = f->k.pa, .dport = f->k.pb, .proto = f->k.proto, .start = f->first, .end = f->last,
-			      .bytes_out = f->bytes[0], .bytes_in = f->bytes[1], .pkts_out = f->pkts[0], .pkts_in = f->pkts[1],
-			      .flags_out = f->flags[0], .flags_in = f->flags[1], .app = app_names[f->app], .entropy = f->entropy,
+	struct obs_flow o = { .sport = f->k.pa,
+			      .dport = f->k.pb,
+			      .proto = f->k.proto,
+			      .start = f->first,
+			      .end = f->last,
+			      .bytes_out = f->bytes[0],
+			      .bytes_in = f->bytes[1],
+			      .pkts_out = f->pkts[0],
+			      .pkts_in = f->pkts[1],
+			      .flags_out = f->flags[0],
+			      .flags_in = f->flags[1],
+			      .app = app_names[f->app],
+			      .entropy = f->entropy,
 			      .end_reason = why };
 	to_ipaddr(f->k.family, f->k.a, &o.src);
 	to_ipaddr(f->k.family, f->k.b, &o.dst);
@@ -193,7 +210,8 @@ static void emit(struct flow_table *ft, struct flow *f, const char *why)
 		o.ssh_client = f->x->ssh[0][0] ? f->x->ssh[0] : NULL;
 		o.ssh_server = f->x->ssh[1][0] ? f->x->ssh[1] : NULL;
 	}
-	if (ft->dns && f->dns_slot != NIL && ft->dns[f->dns_slot].gen == f->dns_gen) o.name = ft->dns[f->dns_slot].name;
+	if (ft->dns && f->dns_slot != NIL && ft->dns[f->dns_slot].gen == f->dns_gen)
+		o.name = ft->dns[f->dns_slot].name;
 	ft->sink.flow(ft->sink.ctx, &o);
 }
 
@@ -226,7 +244,8 @@ static uint32_t alloc_flow(struct flow_table *ft)
 {
 	if (ft->used >= ft->cfg.max_flows) {
 		/* Full: the least recently seen open flow makes room. */
-		uint32_t victim = ft->lists[L_CLOSING].head != NIL ? ft->lists[L_CLOSING].head : ft->lists[L_OPEN].head;
+		uint32_t victim = ft->lists[L_CLOSING].head != NIL ? ft->lists[L_CLOSING].head
+								   : ft->lists[L_OPEN].head;
 		end_flow(ft, victim, "evicted", &ft->st.evicted);
 	}
 	if (ft->free_head == NIL) {
@@ -350,8 +369,9 @@ static void inspect(struct flow *f, int dir, const struct pkt *p)
 		return;
 	}
 	if (p->proto == IPPROTO_TCP && dir == 0 && f->app == APP_NONE &&
-	    (!memcmp(d, "GET ", n < 4 ? n : 4) || !memcmp(d, "POST", n < 4 ? n : 4) || !memcmp(d, "HEAD", n < 4 ? n : 4) ||
-	     !memcmp(d, "PUT ", n < 4 ? n : 4)) && n >= 4)
+	    (!memcmp(d, "GET ", n < 4 ? n : 4) || !memcmp(d, "POST", n < 4 ? n : 4) ||
+	     !memcmp(d, "HEAD", n < 4 ? n : 4) || !memcmp(d, "PUT ", n < 4 ? n : 4)) &&
+	    n >= 4)
 		f->app = APP_HTTP;
 }
 
@@ -360,11 +380,13 @@ static uint32_t find(struct flow_table *ft, const struct pkt *p, size_t b, int *
 	for (uint32_t i = ft->buckets[b]; i != NIL; i = ft->f[i].hnext) {
 		const struct fkey *k = &ft->f[i].k;
 		if (k->proto != p->proto || k->family != p->family) continue;
-		if (k->pa == p->sport && k->pb == p->dport && !memcmp(k->a, p->src, 16) && !memcmp(k->b, p->dst, 16)) {
+		if (k->pa == p->sport && k->pb == p->dport && !memcmp(k->a, p->src, 16) &&
+		    !memcmp(k->b, p->dst, 16)) {
 			*dir = 0;
 			return i;
 		}
-		if (k->pa == p->dport && k->pb == p->sport && !memcmp(k->a, p->dst, 16) && !memcmp(k->b, p->src, 16)) {
+		if (k->pa == p->dport && k->pb == p->sport && !memcmp(k->a, p->dst, 16) &&
+		    !memcmp(k->b, p->src, 16)) {
 			*dir = 1;
 			return i;
 		}
@@ -440,8 +462,10 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
 		f->app = APP_DNS;
 	}
 	if (p->proto == IPPROTO_TCP && f->list == L_OPEN) {
-		if (p->tcp_flags & TH_RST) f->fin = SEEN_RST;
-		else if (p->tcp_flags & TH_FIN) f->fin |= (uint8_t)(1 << dir);
+		if (p->tcp_flags & TH_RST)
+			f->fin = SEEN_RST;
+		else if (p->tcp_flags & TH_FIN)
+			f->fin |= (uint8_t)(1 << dir);
 		if (f->fin == SEEN_RST || f->fin == FIN_BOTH) { /* closed: wait briefly for the last ACKs */
 			lru_unlink(ft, i);
 			lru_append(ft, i, L_CLOSING);
@@ -468,7 +492,8 @@ void flow_table_expire(struct flow_table *ft, double ts)
 			end_flow(ft, i, "fin", &ft->st.ended_fin);
 		}
 	}
-	while ((i = ft->lists[L_OPEN].head) != NIL && ft->f[i].last - ft->f[i].lru_age + ft->cfg.idle_timeout <= ts) {
+	while ((i = ft->lists[L_OPEN].head) != NIL &&
+	       ft->f[i].last - ft->f[i].lru_age + ft->cfg.idle_timeout <= ts) {
 		struct flow *f = &ft->f[i];
 		if (f->last + ft->cfg.idle_timeout > ts) {
 			lru_unlink(ft, i);
@@ -487,8 +512,11 @@ void flow_table_flush(struct flow_table *ft)
 		uint32_t i;
 		while ((i = ft->lists[l].head) != NIL) {
 			struct flow *f = &ft->f[i];
-			if (l == L_CLOSING) end_flow(ft, i, f->fin == SEEN_RST ? "rst" : "fin", f->fin == SEEN_RST ? &ft->st.ended_rst : &ft->st.ended_fin);
-			else end_flow(ft, i, "end", &ended);
+			if (l == L_CLOSING)
+				end_flow(ft, i, f->fin == SEEN_RST ? "rst" : "fin",
+					 f->fin == SEEN_RST ? &ft->st.ended_rst : &ft->st.ended_fin);
+			else
+				end_flow(ft, i, "end", &ended);
 		}
 	}
 }

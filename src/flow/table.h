@@ -12,16 +12,16 @@
 #include "model/flow.h"
 
 struct flow_table_config {
-	double idle_timeout;    /* seconds; default 60 */
-	double active_timeout;  /* seconds; default 1800 */
-	size_t max_flows;       /* default 1,000,000 */
+	double idle_timeout;   /* seconds; default 60 */
+	double active_timeout; /* seconds; default 1800 */
+	size_t max_flows;      /* default 1,000,000 */
 };
 
 struct flow_table_stats {
 	uint64_t packets, flows, ended_idle, ended_active, ended_fin, ended_rst, evicted, dns_answers;
 	size_t active, peak_active;
-	size_t bytes;           /* memory the flows and their index hold now (TLS/SSH details apart) */
-	size_t dns_bytes;       /* the address -> name map, once DNS was seen */
+	size_t bytes;     /* memory the flows and their index hold now (TLS/SSH details apart) */
+	size_t dns_bytes; /* the address -> name map, once DNS was seen */
 };
 
 struct flow_table;

@@ -90,34 +90,38 @@ static void digest_hex(const EVP_MD *md, const char *text, char *out, size_t hex
 	out[hexchars] = 0;
 }
 
-static int cmp16(const void *a, const void *b) { return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b; }
+static int cmp16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
 
 bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct rd r = { data, len, false };
-	if (u8(&r) != 22) return false;         /* handshake record */
+	if (u8(&r) != 22) return false; /* handshake record */
 	unsigned rv = u16(&r);
 	if ((rv >> 8) != 3) return false;
 	unsigned rlen = u16(&r);
-	if (r.bad || rlen > r.n) return false;  /* the whole hello is needed for the fingerprints */
+	if (r.bad || rlen > r.n) return false; /* the whole hello is needed for the fingerprints */
 	r.n = rlen;
-	if (u8(&r) != 1) return false;          /* ClientHello */
+	if (u8(&r) != 1) return false; /* ClientHello */
 	const uint8_t *hl = take(&r, 3);
 	if (!hl) return false;
 	size_t hlen = (size_t)hl[0] << 16 | (size_t)hl[1] << 8 | hl[2];
 	if (hlen > r.n) return false;
 	r.n = hlen;
 	unsigned legacy = u16(&r);
-	take(&r, 32);                           /* random */
-	take(&r, u8(&r));                       /* session id */
-	struct list ciphers = { .n = 0 }, exts = { .n = 0 }, curves = { .n = 0 }, formats = { .n = 0 }, sigalgs = { .n = 0 };
+	take(&r, 32);     /* random */
+	take(&r, u8(&r)); /* session id */
+	struct list ciphers = { .n = 0 }, exts = { .n = 0 }, curves = { .n = 0 }, formats = { .n = 0 },
+		    sigalgs = { .n = 0 };
 	unsigned cl = u16(&r);
 	if (cl % 2) return false;
 	struct rd cr = { take(&r, cl), cl, false };
 	if (r.bad) return false;
 	while (cr.n >= 2) push(&ciphers, u16(&cr));
-	take(&r, u8(&r));                       /* compression methods */
+	take(&r, u8(&r)); /* compression methods */
 	unsigned best = 0;
 	if (r.n >= 2) {
 		unsigned el = u16(&r);
@@ -137,7 +141,9 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 					if (name && nl < sizeof(out->sni)) {
 						size_t w = 0;
 						for (unsigned i = 0; i < nl; i++)
-							out->sni[w++] = name[i] >= 0x21 && name[i] < 0x7f ? (char)name[i] : '?';
+							out->sni[w++] = name[i] >= 0x21 && name[i] < 0x7f
+									    ? (char)name[i]
+									    : '?';
 						out->sni[w] = 0;
 					}
 				}
@@ -155,7 +161,10 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 				unsigned pl = u8(&b);
 				const uint8_t *proto = take(&b, pl);
 				if (proto && pl < sizeof(out->alpn)) {
-					for (unsigned i = 0; i < pl; i++) out->alpn[i] = proto[i] >= 0x20 && proto[i] < 0x7f ? (char)proto[i] : '?';
+					for (unsigned i = 0; i < pl; i++)
+						out->alpn[i] = proto[i] >= 0x20 && proto[i] < 0x7f
+								   ? (char)proto[i]
+								   : '?';
 					out->alpn[pl] = 0;
 				}
 			} else if (type == 43) { /* supported_versions */
@@ -183,8 +192,12 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 	digest_hex(EVP_md5(), ja3, out->ja3, 32);
 
 	/* JA4: t<version><d|i><#ciphers><#extensions><alpn first+last>_<sorted ciphers>_<sorted extensions>_<sigalgs> */
-	const char *ver = out->version == 0x0304 ? "13" : out->version == 0x0303 ? "12" : out->version == 0x0302 ? "11"
-			: out->version == 0x0301 ? "10" : out->version == 0x0300 ? "s3" : "00";
+	const char *ver = out->version == 0x0304   ? "13"
+			  : out->version == 0x0303 ? "12"
+			  : out->version == 0x0302 ? "11"
+			  : out->version == 0x0301 ? "10"
+			  : out->version == 0x0300 ? "s3"
+						   : "00";
 	char alpn2[3] = "00";
 	size_t al = strlen(out->alpn);
 	if (al) {
@@ -192,8 +205,8 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 		alpn2[1] = out->alpn[al - 1];
 	}
 	char a[16];
-	snprintf(a, sizeof(a), "t%s%c%02zu%02zu%s", ver, out->sni[0] ? 'd' : 'i', ciphers.n > 99 ? 99 : ciphers.n,
-		 exts.n > 99 ? 99 : exts.n, alpn2);
+	snprintf(a, sizeof(a), "t%s%c%02zu%02zu%s", ver, out->sni[0] ? 'd' : 'i',
+		 ciphers.n > 99 ? 99 : ciphers.n, exts.n > 99 ? 99 : exts.n, alpn2);
 	uint16_t sorted[MAXV];
 	char text[4096] = "", hb[13] = "000000000000", hc[13] = "000000000000";
 	memcpy(sorted, ciphers.v, ciphers.n * sizeof(uint16_t));
@@ -202,7 +215,8 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 	if (ciphers.n) digest_hex(EVP_sha256(), text, hb, 12);
 	size_t ne = 0;
 	for (size_t i = 0; i < exts.n; i++)
-		if (exts.v[i] != 0 && exts.v[i] != 16) sorted[ne++] = exts.v[i]; /* SNI and ALPN are in part a */
+		if (exts.v[i] != 0 && exts.v[i] != 16)
+			sorted[ne++] = exts.v[i]; /* SNI and ALPN are in part a */
 	qsort(sorted, ne, sizeof(uint16_t), cmp16);
 	text[0] = 0;
 	join_hex(text, sizeof(text), sorted, ne);

@@ -8,10 +8,10 @@
 
 struct tls_hello {
 	char sni[256];
-	char alpn[32];        /* the first protocol offered */
-	char ja3[33];         /* MD5 hex of the JA3 string */
-	char ja4[40];         /* t13d1516h2_8daaf6152771_b186095e22b6 */
-	uint16_t version;     /* highest offered (supported_versions), else the legacy field */
+	char alpn[32];    /* the first protocol offered */
+	char ja3[33];     /* MD5 hex of the JA3 string */
+	char ja4[40];     /* t13d1516h2_8daaf6152771_b186095e22b6 */
+	uint16_t version; /* highest offered (supported_versions), else the legacy field */
 };
 
 /* true when data (a TCP payload) starts with a TLS handshake record holding

@@ -10,11 +10,28 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-enum col { C_TS, C_OH, C_OP, C_RH, C_RP, C_PROTO, C_SERVICE, C_DURATION, C_OBYTES, C_RBYTES, C_STATE, C_OPKTS,
-	   C_OIPBYTES, C_RPKTS, C_RIPBYTES, C_N };
+enum col {
+	C_TS,
+	C_OH,
+	C_OP,
+	C_RH,
+	C_RP,
+	C_PROTO,
+	C_SERVICE,
+	C_DURATION,
+	C_OBYTES,
+	C_RBYTES,
+	C_STATE,
+	C_OPKTS,
+	C_OIPBYTES,
+	C_RPKTS,
+	C_RIPBYTES,
+	C_N
+};
 static const char *const col_names[C_N] = {
-	"ts", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service", "duration", "orig_bytes",
-	"resp_bytes", "conn_state", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes",
+	"ts",         "id.orig_h", "id.orig_p",     "id.resp_h",  "id.resp_p",
+	"proto",      "service",   "duration",      "orig_bytes", "resp_bytes",
+	"conn_state", "orig_pkts", "orig_ip_bytes", "resp_pkts",  "resp_ip_bytes",
 };
 enum { MAX_COLS = 64, MAX_MESSAGES = 5 };
 
@@ -24,14 +41,15 @@ struct reader {
 	struct zeek_stats *st;
 	char sep;
 	char unset[16], empty[16];
-	int pos[C_N];           /* column index of each field we use, -1 absent */
+	int pos[C_N]; /* column index of each field we use, -1 absent */
 	bool have_fields;
 	unsigned messages;
 };
 
 bool zeek_sniff(const uint8_t *h, size_t n)
 {
-	return (n >= 10 && !memcmp(h, "#separator", 10)) || (n >= 1 && h[0] == '{' && memmem(h, n, "\"id.orig_h\"", 11));
+	return (n >= 10 && !memcmp(h, "#separator", 10)) ||
+	       (n >= 1 && h[0] == '{' && memmem(h, n, "\"id.orig_h\"", 11));
 }
 
 static void damaged(struct reader *r, const char *why)
@@ -41,7 +59,10 @@ static void damaged(struct reader *r, const char *why)
 		log_warn("%s:%llu: %s: line skipped", r->name, (unsigned long long)r->st->lines, why);
 }
 
-static bool is_unset(struct reader *r, const char *v) { return !*v || !strcmp(v, r->unset) || !strcmp(v, r->empty); }
+static bool is_unset(struct reader *r, const char *v)
+{
+	return !*v || !strcmp(v, r->unset) || !strcmp(v, r->empty);
+}
 
 /* Counts and times are parsed by hand: they are most of a line, and
  * strtoull/strtod (locale, bases, exponents) were a third of the reading.
@@ -66,7 +87,8 @@ static bool num_double(const char *s, double *ret)
 	if (!*s) return false;
 	uint64_t whole = 0, frac = 0, scale = 1;
 	const char *p = s;
-	for (; *p >= '0' && *p <= '9' && whole < 100000000000000ull; p++) whole = whole * 10 + (uint64_t)(*p - '0');
+	for (; *p >= '0' && *p <= '9' && whole < 100000000000000ull; p++)
+		whole = whole * 10 + (uint64_t)(*p - '0');
 	if (*p == '.') {
 		for (p++; *p >= '0' && *p <= '9' && scale < 1000000000ull; p++) {
 			frac = frac * 10 + (uint64_t)(*p - '0');
@@ -109,18 +131,24 @@ static void record(struct reader *r, const char *const v[C_N])
 	if (!v[C_RP] || !num_u64(v[C_RP], &dp) || dp > 65535) return damaged(r, "no valid id.resp_p");
 	if (v[C_DURATION] && !num_double(v[C_DURATION], &dur)) return damaged(r, "bad duration");
 	const char *proto = v[C_PROTO] ? v[C_PROTO] : "";
-	f.proto = !strcmp(proto, "tcp") ? IPPROTO_TCP : !strcmp(proto, "udp") ? IPPROTO_UDP
-		  : !strcmp(proto, "icmp") ? IPPROTO_ICMP : 0;
+	f.proto = !strcmp(proto, "tcp")    ? IPPROTO_TCP
+		  : !strcmp(proto, "udp")  ? IPPROTO_UDP
+		  : !strcmp(proto, "icmp") ? IPPROTO_ICMP
+					   : 0;
 	if (!f.proto) return damaged(r, "proto is not tcp, udp or icmp");
 	f.sport = (uint16_t)sp;
 	f.dport = (uint16_t)dp;
 	f.start = ts;
 	f.end = ts + dur;
 	/* IP bytes when Zeek counted them (what pcap flows count), else payload bytes */
-	const int counts[4][2] = { { C_OIPBYTES, C_OBYTES }, { C_RIPBYTES, C_RBYTES }, { C_OPKTS, -1 }, { C_RPKTS, -1 } };
+	const int counts[4][2] = {
+		{ C_OIPBYTES, C_OBYTES }, { C_RIPBYTES, C_RBYTES }, { C_OPKTS, -1 }, { C_RPKTS, -1 }
+	};
 	uint64_t *dst[4] = { &f.bytes_out, &f.bytes_in, &f.pkts_out, &f.pkts_in };
 	for (int i = 0; i < 4; i++) {
-		const char *s = v[counts[i][0]] ? v[counts[i][0]] : counts[i][1] >= 0 ? v[counts[i][1]] : NULL;
+		const char *s = v[counts[i][0]]     ? v[counts[i][0]]
+				: counts[i][1] >= 0 ? v[counts[i][1]]
+						    : NULL;
 		if (s && !num_u64(s, dst[i])) return damaged(r, "bad byte or packet count");
 	}
 	f.app = app_of(v[C_SERVICE]);
@@ -134,17 +162,23 @@ static void header(struct reader *r, char *line)
 	if (!strncmp(line, "#separator ", 11)) {
 		const char *s = line + 11;
 		char sep = *s;
-		if (!strncmp(s, "\\x", 2) && strlen(s) >= 4) sep = (char)strtol((char[]){ s[2], s[3], 0 }, NULL, 16);
+		if (!strncmp(s, "\\x", 2) && strlen(s) >= 4)
+			sep = (char)strtol((char[]){ s[2], s[3], 0 }, NULL, 16);
 		/* a NUL or line break cannot separate columns of a line: keep the tab */
-		if (sep && sep != '\n' && sep != '\r') r->sep = sep;
-		else log_warn("%s:%llu: unusable #separator: tab kept", r->name, (unsigned long long)r->st->lines);
+		if (sep && sep != '\n' && sep != '\r')
+			r->sep = sep;
+		else
+			log_warn("%s:%llu: unusable #separator: tab kept", r->name,
+				 (unsigned long long)r->st->lines);
 		return;
 	}
 	char *val = strchr(line, r->sep);
 	if (!val) return;
 	*val++ = 0;
-	if (!strcmp(line, "#unset_field")) snprintf(r->unset, sizeof(r->unset), "%.15s", val);
-	else if (!strcmp(line, "#empty_field")) snprintf(r->empty, sizeof(r->empty), "%.15s", val);
+	if (!strcmp(line, "#unset_field"))
+		snprintf(r->unset, sizeof(r->unset), "%.15s", val);
+	else if (!strcmp(line, "#empty_field"))
+		snprintf(r->empty, sizeof(r->empty), "%.15s", val);
 	else if (!strcmp(line, "#fields")) {
 		for (int c = 0; c < C_N; c++) r->pos[c] = -1;
 		int i = 0;
@@ -172,7 +206,8 @@ static void tsv_line(struct reader *r, char *line)
 	for (int c = 0; c < C_N; c++) {
 		int i = r->pos[c];
 		v[c] = i >= 0 && i < n && !is_unset(r, cols[i]) ? cols[i] : NULL;
-		if (i >= n && (c == C_TS || c == C_OH || c == C_RH || c == C_OP || c == C_RP)) return damaged(r, "missing columns");
+		if (i >= n && (c == C_TS || c == C_OH || c == C_RH || c == C_OP || c == C_RP))
+			return damaged(r, "missing columns");
 	}
 	record(r, v);
 }
@@ -194,7 +229,8 @@ static int json_rec(void *ctx, const struct json *rec, const struct json *hdr, u
 			v[c] = nums[c];
 		}
 		/* counts and ports are integers; Zeek writes ts and duration as decimals */
-		if (v[c] && j->type == JSON_NUMBER && c != C_TS && c != C_DURATION && strchr(v[c], '.')) v[c] = "bad";
+		if (v[c] && j->type == JSON_NUMBER && c != C_TS && c != C_DURATION && strchr(v[c], '.'))
+			v[c] = "bad";
 	}
 	record(r, v);
 	return 0;
@@ -217,7 +253,8 @@ static void one_line(struct reader *r, char *line, size_t len)
 	tsv_line(r, line);
 }
 
-static void reader_init(struct reader *r, const char *name, const struct flow_sink *sink, struct zeek_stats *st)
+static void reader_init(struct reader *r, const char *name, const struct flow_sink *sink,
+			struct zeek_stats *st)
 {
 	*r = (struct reader){ .name = name, .sink = sink, .st = st, .sep = '\t' };
 	snprintf(r->unset, sizeof(r->unset), "-");
@@ -225,8 +262,8 @@ static void reader_init(struct reader *r, const char *name, const struct flow_si
 	for (int c = 0; c < C_N; c++) r->pos[c] = -1;
 }
 
-int zeek_read_mem(const char *name, const char *data, size_t len, const struct flow_sink *sink, struct zeek_stats *st,
-		  struct dm_err *e)
+int zeek_read_mem(const char *name, const char *data, size_t len, const struct flow_sink *sink,
+		  struct zeek_stats *st, struct dm_err *e)
 {
 	(void)e;
 	struct reader r;
@@ -262,8 +299,8 @@ static uint64_t file_size(const char *path)
 	return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
-static int read_plain(const char *path, struct reader *r, struct zeek_stats *st, const struct zeek_progress *pg,
-		      struct dm_err *e)
+static int read_plain(const char *path, struct reader *r, struct zeek_stats *st,
+		      const struct zeek_progress *pg, struct dm_err *e)
 {
 	uint64_t total = pg ? file_size(path) : 0;
 	FILE *f = fopen(path, "rb");
@@ -286,7 +323,9 @@ static int read_plain(const char *path, struct reader *r, struct zeek_stats *st,
 	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	free(line);
-	if (err) log_warn("%s: line %llu: %s; the lines before it were read", path, (unsigned long long)st->lines + 1, strerror(err));
+	if (err)
+		log_warn("%s: line %llu: %s; the lines before it were read", path,
+			 (unsigned long long)st->lines + 1, strerror(err));
 	return 0;
 }
 
@@ -314,7 +353,8 @@ int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_s
 			st->lines++;
 			damaged(&r, "line too long");
 			int c;
-			while ((c = gzgetc(f)) >= 0 && c != '\n') {}
+			while ((c = gzgetc(f)) >= 0 && c != '\n') {
+			}
 			continue;
 		}
 		one_line(&r, line, n);
@@ -323,11 +363,13 @@ int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_s
 	int zerr;
 	const char *msg = gzerror(f, &zerr);
 	if (zerr != Z_OK && zerr != Z_STREAM_END)
-		log_warn("%s: line %llu: %s; the lines before it were read", path, (unsigned long long)st->lines + 1, msg);
+		log_warn("%s: line %llu: %s; the lines before it were read", path,
+			 (unsigned long long)st->lines + 1, msg);
 	gzclose(f);
 	free(line);
 check:
 	if (st->records == 0 && st->damaged == 0 && !r.have_fields && st->lines)
-		rc = dm_fail(e, DM_EINPUT, "%s: not a Zeek conn.log (no #fields header and no JSON records)", path);
+		rc = dm_fail(e, DM_EINPUT, "%s: not a Zeek conn.log (no #fields header and no JSON records)",
+			     path);
 	return rc;
 }

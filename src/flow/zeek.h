@@ -22,5 +22,5 @@ struct zeek_progress {
 int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_stats *st,
 		   const struct zeek_progress *progress, struct dm_err *e);
 /* The same over a buffer (tests, fuzzing). */
-int zeek_read_mem(const char *name, const char *data, size_t len, const struct flow_sink *sink, struct zeek_stats *st,
-		  struct dm_err *e);
+int zeek_read_mem(const char *name, const char *data, size_t len, const struct flow_sink *sink,
+		  struct zeek_stats *st, struct dm_err *e);

@@ -37,7 +37,7 @@ static int parse_fs(const char *s, struct cpe *c)
 {
 	int a = 0;
 	size_t w = 0;
-	for (const char *p = s; ; p++) {
+	for (const char *p = s;; p++) {
 		if (*p == '\\') {
 			if (!p[1] || (unsigned char)p[1] < 0x20 || w + 2 >= sizeof(c->v[0])) return DM_EINPUT;
 			c->v[a][w++] = '\\';
@@ -61,7 +61,9 @@ static int parse_fs(const char *s, struct cpe *c)
 
 static int hexval(char h)
 {
-	return isdigit((unsigned char)h) ? h - '0' : isxdigit((unsigned char)h) ? tolower((unsigned char)h) - 'a' + 10 : -1;
+	return isdigit((unsigned char)h)    ? h - '0'
+	       : isxdigit((unsigned char)h) ? tolower((unsigned char)h) - 'a' + 10
+					    : -1;
 }
 
 /* URI binding: cpe:/part:vendor:product:version:update:edition:language,
@@ -72,12 +74,14 @@ static int parse_uri(const char *s, struct cpe *c)
 	int a = 0;
 	char tmp[128];
 	size_t w = 0;
-	for (const char *p = s; ; p++) {
+	for (const char *p = s;; p++) {
 		if (*p == ':' || *p == 0) {
 			tmp[w] = 0;
 			if (a > CPE_LANGUAGE) return DM_EINPUT;
-			if (w == 0) snprintf(c->v[a], sizeof(c->v[a]), "*");
-			else if (!strcmp(tmp, "-")) snprintf(c->v[a], sizeof(c->v[a]), "-");
+			if (w == 0)
+				snprintf(c->v[a], sizeof(c->v[a]), "*");
+			else if (!strcmp(tmp, "-"))
+				snprintf(c->v[a], sizeof(c->v[a]), "-");
 			else {
 				/* tmp holds raw characters; quote them as the formatted string does */
 				size_t o = 0;
@@ -111,9 +115,12 @@ int cpe_parse(const char *s, struct cpe *c)
 {
 	int r;
 	memset(c, 0, sizeof(*c));
-	if (!strncmp(s, "cpe:2.3:", 8)) r = parse_fs(s + 8, c);
-	else if (!strncmp(s, "cpe:/", 5)) r = parse_uri(s + 5, c);
-	else return DM_EINPUT;
+	if (!strncmp(s, "cpe:2.3:", 8))
+		r = parse_fs(s + 8, c);
+	else if (!strncmp(s, "cpe:/", 5))
+		r = parse_uri(s + 5, c);
+	else
+		return DM_EINPUT;
 	if (r < 0) return r;
 	if (strcmp(c->v[CPE_PART], "a") && strcmp(c->v[CPE_PART], "o") && strcmp(c->v[CPE_PART], "h") &&
 	    strcmp(c->v[CPE_PART], "*"))

@@ -20,17 +20,17 @@ struct cred_result {
 	uint16_t port;
 	enum proto proto;
 	char service[24];
-	char check[16];         /* the protocol check: http, rtsp, ftp, ... */
-	char method[24];        /* basic, digest, password, community, anonymous ... */
+	char check[16];  /* the protocol check: http, rtsp, ftp, ... */
+	char method[24]; /* basic, digest, password, community, anonymous ... */
 	enum cred_outcome outcome;
-	unsigned attempts;      /* including the anonymous check and the negative control */
+	unsigned attempts; /* including the anonymous check and the negative control */
 	unsigned entries_tried;
 	/* CRED_DEFAULT: the entry */
 	char vendor[48], source[160], db[256];
 	size_t db_line;
-	char user[64];          /* the database's user name (public, kept) */
-	char pass_shown[72];    /* the password redacted */
-	char identity[160];     /* what the device was identified as */
+	char user[64];       /* the database's user name (public, kept) */
+	char pass_shown[72]; /* the password redacted */
+	char identity[160];  /* what the device was identified as */
 	char detail[160];
 };
 

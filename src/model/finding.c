@@ -51,7 +51,10 @@ size_t findings_count(const struct findings *fs, enum severity sev)
 	return n;
 }
 
-const char *severity_name(enum severity s) { return (unsigned)s < ARRAY_SIZE(sev_names) ? sev_names[s] : "?"; }
+const char *severity_name(enum severity s)
+{
+	return (unsigned)s < ARRAY_SIZE(sev_names) ? sev_names[s] : "?";
+}
 
 int severity_parse(const char *s)
 {
@@ -62,10 +65,17 @@ int severity_parse(const char *s)
 
 enum severity severity_from_cvss(double score)
 {
-	return score >= 9 ? SEV_CRITICAL : score >= 7 ? SEV_HIGH : score >= 4 ? SEV_MEDIUM : score > 0 ? SEV_LOW : SEV_INFO;
+	return score >= 9   ? SEV_CRITICAL
+	       : score >= 7 ? SEV_HIGH
+	       : score >= 4 ? SEV_MEDIUM
+	       : score > 0  ? SEV_LOW
+			    : SEV_INFO;
 }
 
-const char *confidence_name(enum confidence c) { return (unsigned)c < ARRAY_SIZE(conf_names) ? conf_names[c] : "?"; }
+const char *confidence_name(enum confidence c)
+{
+	return (unsigned)c < ARRAY_SIZE(conf_names) ? conf_names[c] : "?";
+}
 
 int confidence_parse(const char *s)
 {

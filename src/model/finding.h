@@ -14,15 +14,15 @@ struct finding {
 	char rule[32];
 	enum severity severity;
 	enum confidence confidence;
-	double score;          /* orders findings of one severity: higher first */
+	double score; /* orders findings of one severity: higher first */
 	bool has_ip;
 	struct ipaddr ip;
-	uint16_t port;         /* 0: the finding is about the host */
+	uint16_t port; /* 0: the finding is about the host */
 	enum proto proto;
 	char title[256];
-	char *evidence;        /* a JSON object, owned */
-	char *remediation;     /* owned */
-	char *path;            /* owned; findings about files (plaintext-credentials) */
+	char *evidence;    /* a JSON object, owned */
+	char *remediation; /* owned */
+	char *path;        /* owned; findings about files (plaintext-credentials) */
 	double first_seen, last_seen;
 };
 

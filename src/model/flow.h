@@ -7,19 +7,19 @@
 #include "net/addr.h"
 
 struct obs_flow {
-	struct ipaddr src, dst;      /* src opened the conversation */
-	uint16_t sport, dport;       /* ICMP: type and code */
+	struct ipaddr src, dst; /* src opened the conversation */
+	uint16_t sport, dport;  /* ICMP: type and code */
 	uint8_t proto;
-	double start, end;           /* seconds since the epoch */
+	double start, end; /* seconds since the epoch */
 	uint64_t bytes_out, bytes_in, pkts_out, pkts_in;
-	uint8_t flags_out, flags_in; /* TCP flags seen each way */
-	const char *app;             /* tls, ssh, dns, http, or NULL when unknown */
-	const char *sni, *ja3, *ja4, *alpn; /* from the TLS ClientHello, NULL if none */
-	const char *name;            /* what DNS called dst, NULL if not seen */
+	uint8_t flags_out, flags_in;         /* TCP flags seen each way */
+	const char *app;                     /* tls, ssh, dns, http, or NULL when unknown */
+	const char *sni, *ja3, *ja4, *alpn;  /* from the TLS ClientHello, NULL if none */
+	const char *name;                    /* what DNS called dst, NULL if not seen */
 	const char *ssh_client, *ssh_server; /* SSH version lines */
-	int entropy;                 /* of the first upload payload, bits per byte x 10; -1 unknown */
-	const char *country;         /* of the external side, when known */
-	const char *end_reason;      /* idle, active, fin, rst, evicted, end (of input) */
+	int entropy;                         /* of the first upload payload, bits per byte x 10; -1 unknown */
+	const char *country;                 /* of the external side, when known */
+	const char *end_reason;              /* idle, active, fin, rst, evicted, end (of input) */
 };
 
 struct obs_dns {

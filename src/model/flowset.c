@@ -63,17 +63,30 @@ void flowset_add(struct flowset *s, const struct obs_flow *flow)
 		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
 	}
 	struct flowrec *r = &s->v[s->n++];
-	*r = (struct flowrec){ .src = f->src, .dst = f->dst, .start = f->start, .end = f->end,
-			       .bytes_out = f->bytes_out, .bytes_in = f->bytes_in, .pkts_out = clamp32(f->pkts_out),
-			       .pkts_in = clamp32(f->pkts_in), .sport = f->sport, .dport = f->dport, .proto = f->proto,
-			       .app = app_of(f->app), .flags_out = f->flags_out, .flags_in = f->flags_in,
+	*r = (struct flowrec){ .src = f->src,
+			       .dst = f->dst,
+			       .start = f->start,
+			       .end = f->end,
+			       .bytes_out = f->bytes_out,
+			       .bytes_in = f->bytes_in,
+			       .pkts_out = clamp32(f->pkts_out),
+			       .pkts_in = clamp32(f->pkts_in),
+			       .sport = f->sport,
+			       .dport = f->dport,
+			       .proto = f->proto,
+			       .app = app_of(f->app),
+			       .flags_out = f->flags_out,
+			       .flags_in = f->flags_in,
 			       .entropy = (int16_t)f->entropy };
 	r->name = strpool_add(&s->names, f->sni && *f->sni ? f->sni : f->name);
 	if (s->n == 1 || f->start < s->first) s->first = f->start;
 	if (f->end > s->last) s->last = f->end;
 }
 
-const char *flowset_name(const struct flowset *s, const struct flowrec *r) { return strpool_get(&s->names, r->name); }
+const char *flowset_name(const struct flowset *s, const struct flowrec *r)
+{
+	return strpool_get(&s->names, r->name);
+}
 
 void flowset_annotate(struct flowset *s, const struct site_config *cfg, country_fn country, void *ctx)
 {
@@ -85,7 +98,7 @@ void flowrec_annotate(struct flowrec *r, const struct site_config *cfg, country_
 	r->where = (uint8_t)((site_is_internal(cfg, &r->src) ? FREC_SRC_INTERNAL : 0) |
 			     (site_is_internal(cfg, &r->dst) ? FREC_DST_INTERNAL : 0));
 	r->cc[0] = 0;
-	const struct ipaddr *ext = !(r->where & FREC_DST_INTERNAL) ? &r->dst
+	const struct ipaddr *ext = !(r->where & FREC_DST_INTERNAL)   ? &r->dst
 				   : !(r->where & FREC_SRC_INTERNAL) ? &r->src
 								     : NULL;
 	if (ext && country && !country(ctx, ext, r->cc)) r->cc[0] = 0;
@@ -216,7 +229,8 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 			d->bytes_down += x->bytes_down;
 			d->pkts_up += x->pkts_up;
 			d->pkts_down += x->pkts_down;
-			for (char *save = NULL, *t = strtok_r(x->names, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			for (char *save = NULL, *t = strtok_r(x->names, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save))
 				add_name(d->names, sizeof(d->names), t);
 			if (!d->cc[0]) memcpy(d->cc, x->cc, 3);
 			continue;

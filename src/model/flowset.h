@@ -16,23 +16,23 @@ enum flow_app { FAPP_NONE = 0, FAPP_TLS, FAPP_SSH, FAPP_DNS, FAPP_HTTP, FAPP_OTH
 #define FREC_DST_INTERNAL 2u
 
 struct flowrec {
-	struct ipaddr src, dst;   /* src opened the conversation */
+	struct ipaddr src, dst; /* src opened the conversation */
 	double start, end;
 	uint64_t bytes_out, bytes_in;
 	uint32_t pkts_out, pkts_in;
-	uint32_t name;            /* SNI, else the DNS name of dst; id in the set's pool */
+	uint32_t name; /* SNI, else the DNS name of dst; id in the set's pool */
 	uint16_t sport, dport;
 	uint8_t proto, app, flags_out, flags_in;
-	int16_t entropy;          /* first upload payload, bits/byte x 10; -1 unknown */
-	uint8_t where;            /* FREC_* */
-	char cc[3];               /* country of the external side; "" unknown */
+	int16_t entropy; /* first upload payload, bits/byte x 10; -1 unknown */
+	uint8_t where;   /* FREC_* */
+	char cc[3];      /* country of the external side; "" unknown */
 };
 
 struct flowset {
 	struct flowrec *v;
 	size_t n, cap;
 	struct strpool names;
-	double first, last;       /* earliest start, latest end */
+	double first, last; /* earliest start, latest end */
 };
 
 void flowset_init(struct flowset *s);
@@ -61,16 +61,16 @@ bool flow_is_encrypted(const struct flowrec *r);
 /* Per hour, internal host, peer, port and direction: what the store keeps
  * to tell later whether a host or port is used. */
 struct flow_hour {
-	int64_t hour;             /* seconds since the epoch / 3600 */
+	int64_t hour; /* seconds since the epoch / 3600 */
 	struct ipaddr host, peer;
-	uint16_t port;            /* the service port: dport of the flows */
+	uint16_t port; /* the service port: dport of the flows */
 	uint8_t proto;
-	bool inbound;             /* peer opened the flows to host's port */
+	bool inbound; /* peer opened the flows to host's port */
 	bool background;
 	bool peer_internal;
 	uint64_t flows, bytes_up, bytes_down, pkts_up, pkts_down; /* up: host -> peer */
-	char names[256];          /* distinct TLS/DNS names, comma-separated, capped */
-	char cc[3];               /* peer's country */
+	char names[256]; /* distinct TLS/DNS names, comma-separated, capped */
+	char cc[3];      /* peer's country */
 };
 
 /* Summaries of s, sorted by host, hour, peer, port; the caller frees *ret. */
@@ -83,7 +83,7 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
 struct traffic_profile {
 	bool present;
 	uint64_t bytes_by_hour[24], flows_by_hour[24];
-	bool business_hour[24];   /* on a business day */
+	bool business_hour[24]; /* on a business day */
 	struct {
 		char cc[3];
 		uint64_t bytes, flows;

@@ -17,7 +17,10 @@
 
 static const char *const status_names[] = { "active", "test", "spare", "decommissioned" };
 
-const char *inv_status_name(enum inv_status s) { return (unsigned)s < ARRAY_SIZE(status_names) ? status_names[s] : "?"; }
+const char *inv_status_name(enum inv_status s)
+{
+	return (unsigned)s < ARRAY_SIZE(status_names) ? status_names[s] : "?";
+}
 
 int inv_status_parse(const char *s)
 {
@@ -52,7 +55,9 @@ static int parse_date(const char *s, double *ret)
 {
 	struct tm tm = { 0 };
 	int y, m, d, n = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] || n != 10 || m < 1 || m > 12 || d < 1 || d > 31) return -1;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] || n != 10 || m < 1 || m > 12 || d < 1 ||
+	    d > 31)
+		return -1;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d;
@@ -78,24 +83,27 @@ static int cmp_ip(const void *a, const void *b)
 
 /* One row, its fields already trimmed: checked and appended. where is
  * "line N" (CSV) or "line N (record K)" (JSON). */
-static int add_row(struct inventory *out, const char *name, const char *where, unsigned line, char v[C_N][256],
-		   struct dm_err *e)
+static int add_row(struct inventory *out, const char *name, const char *where, unsigned line,
+		   char v[C_N][256], struct dm_err *e)
 {
 	struct inv_entry en = { .line = line };
 	if (!v[C_IP][0]) return dm_fail(e, DM_EINPUT, "%s: %s: no address in the ip column", name, where);
 	if (ipaddr_parse(v[C_IP], &en.ip) < 0)
-		return dm_fail(e, DM_EINPUT, "%s: %s: ip \"%.64s\": not an IPv4 or IPv6 address", name, where, v[C_IP]);
+		return dm_fail(e, DM_EINPUT, "%s: %s: ip \"%.64s\": not an IPv4 or IPv6 address", name, where,
+			       v[C_IP]);
 	if (v[C_MAC][0] && parse_mac(v[C_MAC], en.mac) < 0)
-		return dm_fail(e, DM_EINPUT, "%s: %s: mac \"%.64s\": expected six bytes in hex (aa:bb:cc:dd:ee:ff)", name,
+		return dm_fail(e, DM_EINPUT,
+			       "%s: %s: mac \"%.64s\": expected six bytes in hex (aa:bb:cc:dd:ee:ff)", name,
 			       where, v[C_MAC]);
 	int st = v[C_STATUS][0] ? inv_status_parse(v[C_STATUS]) : INV_ACTIVE;
 	if (st < 0)
-		return dm_fail(e, DM_EINPUT, "%s: %s: status \"%.64s\": expected active, test, spare or decommissioned", name,
-			       where, v[C_STATUS]);
+		return dm_fail(e, DM_EINPUT,
+			       "%s: %s: status \"%.64s\": expected active, test, spare or decommissioned",
+			       name, where, v[C_STATUS]);
 	en.status = (enum inv_status)st;
 	if (v[C_EXPIRES][0] && parse_date(v[C_EXPIRES], &en.expires) < 0)
-		return dm_fail(e, DM_EINPUT, "%s: %s: expires \"%.64s\": expected a date as YYYY-MM-DD", name, where,
-			       v[C_EXPIRES]);
+		return dm_fail(e, DM_EINPUT, "%s: %s: expires \"%.64s\": expected a date as YYYY-MM-DD", name,
+			       where, v[C_EXPIRES]);
 	snprintf(en.hostname, sizeof(en.hostname), "%s", v[C_HOST]);
 	snprintf(en.owner, sizeof(en.owner), "%.127s", v[C_OWNER]);
 	snprintf(en.role, sizeof(en.role), "%.63s", v[C_ROLE]);
@@ -115,8 +123,8 @@ static int finish(struct inventory *out, const char *name, struct dm_err *e)
 		if (!ipaddr_cmp(&out->v[i - 1].ip, &out->v[i].ip)) {
 			char ip[IPADDR_STRLEN];
 			ipaddr_fmt(&out->v[i].ip, ip, sizeof(ip));
-			return dm_fail(e, DM_EINPUT, "%s: line %u: %s is already on line %u", name, out->v[i].line, ip,
-				       out->v[i - 1].line);
+			return dm_fail(e, DM_EINPUT, "%s: line %u: %s is already on line %u", name,
+				       out->v[i].line, ip, out->v[i - 1].line);
 		}
 	return 0;
 }
@@ -132,13 +140,17 @@ static int column_of(const char *field)
 	return -1;
 }
 
-int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e)
+int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out,
+			struct dm_err *e)
 {
 	struct csv c;
 	csv_init(&c, data, len, ',');
 	int r = csv_next(&c, name, e), pos[C_N];
 	for (int k = 0; k < C_N; k++) pos[k] = -1;
-	if (r == 0) r = dm_fail(e, DM_EINPUT, "%s: empty: expected a header line (ip,mac,hostname,owner,role,status,expires)", name);
+	if (r == 0)
+		r = dm_fail(e, DM_EINPUT,
+			    "%s: empty: expected a header line (ip,mac,hostname,owner,role,status,expires)",
+			    name);
 	if (r < 0) goto out;
 	/* a header from a semicolon-separated export: read it again that way */
 	if (c.n == 1 && strchr(c.fields[0], ';')) {
@@ -154,13 +166,16 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 	for (size_t i = 0; i < c.n; i++) {
 		int k = column_of(c.fields[i]);
 		if (k < 0) {
-			log_warn("%s: line %zu: column \"%.63s\" is not one dormant reads (ip, mac, hostname, owner, role, "
-				 "status, expires): ignored", name, c.line, c.fields[i]);
+			log_warn("%s: line %zu: column \"%.63s\" is not one dormant reads (ip, mac, "
+				 "hostname, owner, role, "
+				 "status, expires): ignored",
+				 name, c.line, c.fields[i]);
 			out->ignored_columns++;
 			continue;
 		}
 		if (pos[k] >= 0) {
-			r = dm_fail(e, DM_EINPUT, "%s: line %zu: column \"%s\" given twice", name, c.line, col_names[k]);
+			r = dm_fail(e, DM_EINPUT, "%s: line %zu: column \"%s\" given twice", name, c.line,
+				    col_names[k]);
 			goto out;
 		}
 		pos[k] = (int)i;
@@ -173,7 +188,8 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 		char v[C_N][256], where[32];
 		for (int k = 0; k < C_N; k++) {
 			v[k][0] = 0;
-			if (pos[k] >= 0 && (size_t)pos[k] < c.n) snprintf(v[k], sizeof(v[k]), "%s", c.fields[pos[k]]);
+			if (pos[k] >= 0 && (size_t)pos[k] < c.n)
+				snprintf(v[k], sizeof(v[k]), "%s", c.fields[pos[k]]);
 			trim(v[k]);
 		}
 		snprintf(where, sizeof(where), "line %zu", c.line);
@@ -195,7 +211,7 @@ struct json_rows {
 	size_t len, nl_pos; /* newlines counted up to nl_pos */
 	unsigned line;
 	uint64_t record;
-	unsigned warned;    /* unknown member names already reported */
+	unsigned warned; /* unknown member names already reported */
 	char warned_names[8][32];
 };
 
@@ -215,11 +231,14 @@ static void warn_unknown(struct json_rows *jr, const char *where, const char *ke
 		snprintf(jr->warned_names[jr->warned], sizeof(jr->warned_names[0]), "%s", key);
 	jr->warned++;
 	jr->out->ignored_columns++;
-	log_warn("%s: %s: member \"%.63s\" is not one dormant reads (ip, mac, hostname, owner, role, status, expires): "
-		 "ignored", jr->name, where, key);
+	log_warn("%s: %s: member \"%.63s\" is not one dormant reads (ip, mac, hostname, owner, role, status, "
+		 "expires): "
+		 "ignored",
+		 jr->name, where, key);
 }
 
-static int json_row(void *ctx, const struct json *rec, const struct json *header, uint64_t offset, struct dm_err *e)
+static int json_row(void *ctx, const struct json *rec, const struct json *header, uint64_t offset,
+		    struct dm_err *e)
 {
 	(void)header;
 	struct json_rows *jr = ctx;
@@ -227,10 +246,13 @@ static int json_row(void *ctx, const struct json *rec, const struct json *header
 	unsigned line = line_at(jr, offset);
 	snprintf(where, sizeof(where), "line %u (record %llu)", line, (unsigned long long)++jr->record);
 	if (rec->type != JSON_OBJECT)
-		return dm_fail(e, DM_EINPUT, "%s: %s: expected an object with ip, mac, hostname, owner, role, status, expires",
-			       jr->name, where);
+		return dm_fail(
+		    e, DM_EINPUT,
+		    "%s: %s: expected an object with ip, mac, hostname, owner, role, status, expires",
+		    jr->name, where);
 	for (int k = 0; k < C_N; k++) v[k][0] = 0;
-	json_each(m, rec) {
+	json_each(m, rec)
+	{
 		int k = column_of(m->key ? m->key : "");
 		if (k < 0) {
 			warn_unknown(jr, where, m->key ? m->key : "");
@@ -238,19 +260,24 @@ static int json_row(void *ctx, const struct json *rec, const struct json *header
 		}
 		if (m->type == JSON_NULL) continue;
 		if (m->type != JSON_STRING && m->type != JSON_NUMBER)
-			return dm_fail(e, DM_EINPUT, "%s: %s: \"%s\": expected a string", jr->name, where, col_names[k]);
+			return dm_fail(e, DM_EINPUT, "%s: %s: \"%s\": expected a string", jr->name, where,
+				       col_names[k]);
 		snprintf(v[k], sizeof(v[k]), "%s", m->str);
 		trim(v[k]);
 	}
 	return add_row(jr->out, jr->name, where, line, v, e);
 }
 
-int inventory_parse_json(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e)
+int inventory_parse_json(const char *name, const char *data, size_t len, struct inventory *out,
+			 struct dm_err *e)
 {
 	struct json_rows jr = { .out = out, .name = name, .data = data, .len = len, .line = 1 };
-	struct json_stream js = { .stream_key = "assets", .record = json_row, .ctx = &jr, .max_record = 1 << 20 };
+	struct json_stream js = {
+		.stream_key = "assets", .record = json_row, .ctx = &jr, .max_record = 1 << 20
+	};
 	int r = json_stream_mem(&js, data, len, name, e);
-	if (r == 0 && !js.records) r = dm_fail(e, DM_EINPUT, "%s: no assets: expected an array of objects", name);
+	if (r == 0 && !js.records)
+		r = dm_fail(e, DM_EINPUT, "%s: no assets: expected an array of objects", name);
 	if (r == 0) r = finish(out, name, e);
 	if (r < 0) out->n = 0;
 	return r;
@@ -283,7 +310,8 @@ int inventory_load_file(const char *path, struct inventory *out, struct dm_err *
 		size_t k = 0;
 		while (k < b.len && isspace((unsigned char)d[k])) k++;
 		bool json = k < b.len && (d[k] == '[' || d[k] == '{');
-		r = json ? inventory_parse_json(path, d, b.len, out, e) : inventory_parse_csv(path, d, b.len, out, e);
+		r = json ? inventory_parse_json(path, d, b.len, out, e)
+			 : inventory_parse_csv(path, d, b.len, out, e);
 	}
 	buf_release(&b);
 	return r;

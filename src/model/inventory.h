@@ -11,11 +11,11 @@ enum inv_status { INV_ACTIVE = 0, INV_TEST, INV_SPARE, INV_DECOMMISSIONED };
 
 struct inv_entry {
 	struct ipaddr ip;
-	char mac[18];        /* aa:bb:cc:dd:ee:ff or empty */
+	char mac[18]; /* aa:bb:cc:dd:ee:ff or empty */
 	char hostname[256], owner[128], role[64];
 	enum inv_status status;
-	double expires;      /* end of the day given (UTC), 0 if none */
-	unsigned line;       /* in the file it came from */
+	double expires; /* end of the day given (UTC), 0 if none */
+	unsigned line;  /* in the file it came from */
 };
 
 /* Always sorted by address (parsing and loading sort it), so lookups are
@@ -27,10 +27,12 @@ struct inventory {
 };
 
 /* name stands for the file in messages. */
-int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e);
+int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out,
+			struct dm_err *e);
 /* JSON: an array of objects with the same members, an object whose
  * "assets" member holds that array, or one object per line. */
-int inventory_parse_json(const char *name, const char *data, size_t len, struct inventory *out, struct dm_err *e);
+int inventory_parse_json(const char *name, const char *data, size_t len, struct inventory *out,
+			 struct dm_err *e);
 /* Reads and parses the file: JSON when it starts with [ or {, else CSV. */
 int inventory_load_file(const char *path, struct inventory *out, struct dm_err *e);
 /* Restores the order after entries were added by hand (loaders, tests). */

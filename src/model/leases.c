@@ -30,7 +30,8 @@ static void set_mac(struct lease *l, const char *s)
 {
 	uint8_t m[6];
 	if (mac_parse(s, m) == 0)
-		snprintf(l->mac, sizeof(l->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+		snprintf(l->mac, sizeof(l->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+			 m[4], m[5]);
 }
 
 /* --- dnsmasq: "expiry mac ip hostname client-id", IPv6 after a "duid" line
@@ -47,25 +48,34 @@ static int parse_dnsmasq(struct leases *ls, const char *name, const char *data, 
 		line++;
 		char buf[1024], *f[6], *save = NULL;
 		if (n >= sizeof(buf))
-			return dm_fail(e, DM_EINPUT, "%s: line %u: longer than %zu bytes: not a dnsmasq lease", name, line,
+			return dm_fail(e, DM_EINPUT,
+				       "%s: line %u: longer than %zu bytes: not a dnsmasq lease", name, line,
 				       sizeof(buf) - 1);
 		memcpy(buf, s, n);
 		buf[n] = 0;
-		if (memchr(buf, 0, n)) return dm_fail(e, DM_EINPUT, "%s: line %u: a NUL byte: not a lease file", name, line);
+		if (memchr(buf, 0, n))
+			return dm_fail(e, DM_EINPUT, "%s: line %u: a NUL byte: not a lease file", name, line);
 		int k = 0;
-		for (char *t = strtok_r(buf, " \t\r", &save); t && k < 6; t = strtok_r(NULL, " \t\r", &save)) f[k++] = t;
+		for (char *t = strtok_r(buf, " \t\r", &save); t && k < 6; t = strtok_r(NULL, " \t\r", &save))
+			f[k++] = t;
 		if (k == 0 || f[0][0] == '#' || !strcmp(f[0], "duid")) continue;
 		if (k < 4)
-			return dm_fail(e, DM_EINPUT, "%s: line %u: expected \"expiry mac ip hostname client-id\", found %d fields",
-				       name, line, k);
+			return dm_fail(
+			    e, DM_EINPUT,
+			    "%s: line %u: expected \"expiry mac ip hostname client-id\", found %d fields",
+			    name, line, k);
 		char *end;
 		errno = 0;
 		unsigned long long exp = strtoull(f[0], &end, 10);
 		if (*end || !isdigit((unsigned char)f[0][0]) || errno)
-			return dm_fail(e, DM_EINPUT, "%s: line %u: expiry \"%.32s\": expected seconds since 1970", name, line, f[0]);
+			return dm_fail(e, DM_EINPUT,
+				       "%s: line %u: expiry \"%.32s\": expected seconds since 1970", name,
+				       line, f[0]);
 		struct lease l = { .format = LEASE_DNSMASQ, .file = file, .line = line };
 		if (ipaddr_parse(f[2], &l.ip) < 0)
-			return dm_fail(e, DM_EINPUT, "%s: line %u: address \"%.64s\": not an IPv4 or IPv6 address", name, line, f[2]);
+			return dm_fail(e, DM_EINPUT,
+				       "%s: line %u: address \"%.64s\": not an IPv4 or IPv6 address", name,
+				       line, f[2]);
 		l.ends = (double)exp;
 		l.infinite = exp == 0;
 		set_mac(&l, f[1]); /* an IAID or another hardware type leaves it empty */
@@ -113,12 +123,15 @@ static int lex(struct lexer *x)
 			if (n + 1 < sizeof(x->tok)) x->tok[n++] = *x->p;
 		}
 		if (x->p >= x->end)
-			return dm_fail(x->e, DM_EINPUT, "%s: line %u: a quoted string is never closed", x->name, start);
+			return dm_fail(x->e, DM_EINPUT, "%s: line %u: a quoted string is never closed",
+				       x->name, start);
 		x->p++;
 		x->tok[n] = 0;
 		return x->type = T_STRING;
 	}
-	if (!c) return dm_fail(x->e, DM_EINPUT, "%s: line %u: a NUL byte: not a lease file", x->name, x->line);
+	if (!c)
+		return dm_fail(x->e, DM_EINPUT, "%s: line %u: a NUL byte: not a lease file", x->name,
+			       x->line);
 	while (x->p < x->end && !isspace((unsigned char)*x->p) && !strchr("{};\"#", *x->p) && *x->p) {
 		if (n + 1 < sizeof(x->tok)) x->tok[n++] = *x->p;
 		x->p++;
@@ -136,14 +149,19 @@ static int skip_statement(struct lexer *x)
 		int t = lex(x);
 		if (t < 0) return t;
 		if (t == T_EOF) {
-			if (depth) return dm_fail(x->e, DM_EINPUT, "%s: line %u: the block opened on line %u is never closed "
-						  "(truncated?)", x->name, x->line, opened);
+			if (depth)
+				return dm_fail(x->e, DM_EINPUT,
+					       "%s: line %u: the block opened on line %u is never closed "
+					       "(truncated?)",
+					       x->name, x->line, opened);
 			return 0;
 		}
 		if (t == T_SEMI && !depth) return 0;
 		if (t == T_OPEN && !depth++) opened = x->line;
 		if (t == T_CLOSE) {
-			if (!depth) return dm_fail(x->e, DM_EINPUT, "%s: line %u: \"}\" without \"{\"", x->name, x->line);
+			if (!depth)
+				return dm_fail(x->e, DM_EINPUT, "%s: line %u: \"}\" without \"{\"", x->name,
+					       x->line);
 			if (!--depth) return 0;
 		}
 	}
@@ -166,10 +184,12 @@ static int isc_time(char f[][256], int k, double *t)
 	struct tm tm = { 0 };
 	int y, mo, d, h, mi, s, n1 = 0, n2 = 0;
 	if (k != 4 || sscanf(f[2], "%4d/%2d/%2d%n", &y, &mo, &d, &n1) != 3 || f[2][n1] ||
-	    sscanf(f[3], "%2d:%2d:%2d%n", &h, &mi, &s, &n2) != 3 || f[3][n2] || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    h > 23 || mi > 59 || s > 60 || y < 1970)
+	    sscanf(f[3], "%2d:%2d:%2d%n", &h, &mi, &s, &n2) != 3 || f[3][n2] || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970)
 		return -1;
-	tm = (struct tm){ .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s };
+	tm = (struct tm){
+		.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = s
+	};
 	*t = (double)timegm(&tm);
 	return 0;
 }
@@ -187,8 +207,10 @@ static int isc_lease(struct lexer *x, struct lease *l, bool *drop)
 		}
 		if (t < 0) return t;
 		if (t == T_EOF)
-			return dm_fail(x->e, DM_EINPUT, "%s: line %u: the lease opened on line %u is never closed (truncated?)",
-				       x->name, x->line, opened);
+			return dm_fail(
+			    x->e, DM_EINPUT,
+			    "%s: line %u: the lease opened on line %u is never closed (truncated?)", x->name,
+			    x->line, opened);
 		if (t == T_CLOSE && !k) return 0;
 		if (t == T_OPEN) { /* a nested block (on commit { ... }): not about presence */
 			x->p--;
@@ -196,20 +218,28 @@ static int isc_lease(struct lexer *x, struct lease *l, bool *drop)
 			continue;
 		}
 		if (t != T_SEMI)
-			return dm_fail(x->e, DM_EINPUT, "%s: line %u: expected \";\" after \"%.40s\"", x->name, x->line, k ? f[0] : "");
+			return dm_fail(x->e, DM_EINPUT, "%s: line %u: expected \";\" after \"%.40s\"",
+				       x->name, x->line, k ? f[0] : "");
 		if (!k) continue;
-		double *slot = !strcmp(f[0], "starts") ? &l->starts : !strcmp(f[0], "ends") ? &l->ends
-							  : !strcmp(f[0], "cltt") ? &l->last_seen : NULL;
+		double *slot = !strcmp(f[0], "starts") ? &l->starts
+			       : !strcmp(f[0], "ends") ? &l->ends
+			       : !strcmp(f[0], "cltt") ? &l->last_seen
+						       : NULL;
 		if (slot) {
 			if (isc_time(f, k, slot) < 0)
-				return dm_fail(x->e, DM_EINPUT, "%s: line %u: %s: expected \"W YYYY/MM/DD HH:MM:SS\", \"epoch N\" or "
-					       "\"never\"", x->name, at, f[0]);
+				return dm_fail(
+				    x->e, DM_EINPUT,
+				    "%s: line %u: %s: expected \"W YYYY/MM/DD HH:MM:SS\", \"epoch N\" or "
+				    "\"never\"",
+				    x->name, at, f[0]);
 			if (slot == &l->ends && !*slot) l->infinite = true;
 		} else if (!strcmp(f[0], "hardware") && k == 3 && !strcmp(f[1], "ethernet")) {
 			set_mac(l, f[2]);
 			if (!l->mac[0])
-				return dm_fail(x->e, DM_EINPUT, "%s: line %u: hardware ethernet \"%.40s\": expected six bytes in hex",
-					       x->name, at, f[2]);
+				return dm_fail(
+				    x->e, DM_EINPUT,
+				    "%s: line %u: hardware ethernet \"%.40s\": expected six bytes in hex",
+				    x->name, at, f[2]);
 		} else if (!strcmp(f[0], "client-hostname") && k == 2) {
 			snprintf(l->hostname, sizeof(l->hostname), "%.63s", f[1]);
 		} else if (!strcmp(f[0], "binding") && k == 3 && !strcmp(f[1], "state")) {
@@ -227,7 +257,8 @@ static int parse_isc(struct leases *ls, const char *name, const char *data, size
 		if (t < 0) return t;
 		if (t == T_EOF) return 0;
 		if (t == T_SEMI) continue;
-		if (t == T_CLOSE) return dm_fail(e, DM_EINPUT, "%s: line %u: \"}\" without \"{\"", name, x.line);
+		if (t == T_CLOSE)
+			return dm_fail(e, DM_EINPUT, "%s: line %u: \"}\" without \"{\"", name, x.line);
 		if (t != T_WORD || strcmp(x.tok, "lease")) {
 			if (t == T_OPEN) x.p--;
 			if ((t = skip_statement(&x)) < 0) return t;
@@ -236,9 +267,12 @@ static int parse_isc(struct leases *ls, const char *name, const char *data, size
 		struct lease l = { .format = LEASE_ISC, .file = file, .line = x.line };
 		if ((t = lex(&x)) < 0) return t;
 		if (t != T_WORD || ipaddr_parse(x.tok, &l.ip) < 0)
-			return dm_fail(e, DM_EINPUT, "%s: line %u: lease \"%.64s\": expected an address", name, x.line, x.tok);
+			return dm_fail(e, DM_EINPUT, "%s: line %u: lease \"%.64s\": expected an address",
+				       name, x.line, x.tok);
 		if ((t = lex(&x)) < 0) return t;
-		if (t != T_OPEN) return dm_fail(e, DM_EINPUT, "%s: line %u: expected \"{\" after the lease address", name, x.line);
+		if (t != T_OPEN)
+			return dm_fail(e, DM_EINPUT, "%s: line %u: expected \"{\" after the lease address",
+				       name, x.line);
 		bool drop = false;
 		if ((t = isc_lease(&x, &l, &drop)) < 0) return t;
 		if (!l.last_seen) l.last_seen = l.starts;
@@ -298,14 +332,17 @@ int leases_load_file(struct leases *ls, const char *path, struct dm_err *e)
 	return r;
 }
 
-const struct lease *leases_find(const struct leases *ls, const struct ipaddr *ip, double from, double to, bool any)
+const struct lease *leases_find(const struct leases *ls, const struct ipaddr *ip, double from, double to,
+				bool any)
 {
 	if (!ls || !ls->n) return NULL;
 	size_t lo = 0, hi = ls->n;
 	while (lo < hi) { /* the first lease of ip */
 		size_t mid = lo + (hi - lo) / 2;
-		if (ipaddr_cmp(&ls->v[mid].ip, ip) < 0) lo = mid + 1;
-		else hi = mid;
+		if (ipaddr_cmp(&ls->v[mid].ip, ip) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	const struct lease *best = NULL;
 	for (size_t i = lo; i < ls->n && !ipaddr_cmp(&ls->v[i].ip, ip); i++) {

@@ -15,13 +15,13 @@ enum lease_format { LEASE_DNSMASQ = 1, LEASE_ISC };
 
 struct lease {
 	struct ipaddr ip;
-	char mac[18];          /* lower case with colons, or empty */
-	char hostname[64];     /* as the client sent it, or empty */
-	double starts, ends;   /* 0: not known (dnsmasq gives only the end); ends 0 also for "never" */
-	double last_seen;      /* the client's last transaction (ISC cltt), else starts, else 0 */
-	bool infinite;         /* never expires: says nothing about when it was last seen */
+	char mac[18];        /* lower case with colons, or empty */
+	char hostname[64];   /* as the client sent it, or empty */
+	double starts, ends; /* 0: not known (dnsmasq gives only the end); ends 0 also for "never" */
+	double last_seen;    /* the client's last transaction (ISC cltt), else starts, else 0 */
+	bool infinite;       /* never expires: says nothing about when it was last seen */
 	enum lease_format format;
-	const char *file;      /* interned in struct leases */
+	const char *file; /* interned in struct leases */
 	unsigned line;
 };
 
@@ -41,6 +41,7 @@ int leases_load_file(struct leases *ls, const char *path, struct dm_err *e);
 int leases_parse(struct leases *ls, const char *name, const char *data, size_t len, struct dm_err *e);
 /* The newest lease of ip whose time overlaps [from, to], or NULL.
  * Infinite leases (no time) are returned only when any is true. */
-const struct lease *leases_find(const struct leases *ls, const struct ipaddr *ip, double from, double to, bool any);
+const struct lease *leases_find(const struct leases *ls, const struct ipaddr *ip, double from, double to,
+				bool any);
 void leases_release(struct leases *ls);
 const char *lease_format_name(enum lease_format f);

@@ -25,9 +25,11 @@ enum port_state port_state_parse(const char *s)
 
 const char *reason_intern(const char *s)
 {
-	static const char *const known[] = { "arp-response", "echo-reply", "timestamp-reply", "syn-ack", "reset",
-					      "host-unreach", "port-unreach", "admin-prohibited", "conn-refused",
-					      "udp-response", "no-response", "user-set", "net-unreach", "proto-unreach" };
+	static const char *const known[] = {
+		"arp-response", "echo-reply",   "timestamp-reply",  "syn-ack",      "reset",
+		"host-unreach", "port-unreach", "admin-prohibited", "conn-refused", "udp-response",
+		"no-response",  "user-set",     "net-unreach",      "proto-unreach"
+	};
 	for (size_t i = 0; s && i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(s, known[i])) return known[i];
 	return "unknown";

@@ -17,7 +17,7 @@ struct obs_host {
 	enum host_how how;
 	const char *reason; /* nmap vocabulary: arp-response, echo-reply, syn-ack, reset, ... */
 	uint8_t ttl;
-	double ts;          /* seconds since the epoch */
+	double ts; /* seconds since the epoch */
 };
 
 struct obs_port {
@@ -33,12 +33,12 @@ struct obs_port {
 /* TLS as a service presented it. Times are seconds since the epoch. */
 struct obs_tls {
 	bool present;
-	unsigned versions;       /* bit per TLS_V_*: what the server accepted */
-	unsigned tested;         /* bit per TLS_V_*: what was tried */
+	unsigned versions; /* bit per TLS_V_*: what the server accepted */
+	unsigned tested;   /* bit per TLS_V_*: what was tried */
 	char subject[256], issuer[256];
 	double not_before, not_after;
 	bool self_signed, expired;
-	char sha256[65];         /* certificate fingerprint, hex */
+	char sha256[65]; /* certificate fingerprint, hex */
 };
 enum { TLS_V_SSL3 = 1, TLS_V_10 = 2, TLS_V_11 = 4, TLS_V_12 = 8, TLS_V_13 = 16 };
 
@@ -47,14 +47,14 @@ struct obs_service {
 	struct ipaddr ip;
 	uint16_t port;
 	enum proto proto;
-	char name[24];           /* ssh, http, https, ftp, rtsp, mqtt, redis, snmp, telnet, unknown, ... */
+	char name[24]; /* ssh, http, https, ftp, rtsp, mqtt, redis, snmp, telnet, unknown, ... */
 	char vendor[64], product[64], version[32], update[32];
-	char cpe[160];           /* CPE 2.3 formatted string, empty if unknown */
-	char device[32];         /* camera, router, printer, server, embedded, ... */
+	char cpe[160];   /* CPE 2.3 formatted string, empty if unknown */
+	char device[32]; /* camera, router, printer, server, embedded, ... */
 	char os[64];
-	char banner[512];        /* what the service said first, printable (escaped at output) */
-	char info[256];          /* protocol details: http title, realm, auth state ... */
-	bool anonymous;          /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
+	char banner[512]; /* what the service said first, printable (escaped at output) */
+	char info[256];   /* protocol details: http title, realm, auth state ... */
+	bool anonymous;   /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
 	struct obs_tls tls;
 	double ts;
 };

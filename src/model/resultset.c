@@ -42,7 +42,8 @@ struct host_entry *resultset_host(struct resultset *rs, const struct ipaddr *ip,
 	struct host_entry *he = &rs->hosts[rs->n_hosts++];
 	memset(he, 0, sizeof(*he));
 	he->h.ip = *ip;
-	if (rs->n_hosts * 2 > rs->n_slots) rehash(rs);
+	if (rs->n_hosts * 2 > rs->n_slots)
+		rehash(rs);
 	else {
 		size_t s = hash_ip(ip) & (rs->n_slots - 1);
 		while (rs->slots[s]) s = (s + 1) & (rs->n_slots - 1);
@@ -97,7 +98,8 @@ void resultset_add_port(struct resultset *rs, const struct obs_port *p)
 	struct host_entry *he = resultset_host(rs, &p->ip, true);
 	if (!he->up) {
 		he->up = true;
-		he->h.how = p->state == PORT_OPEN_FILTERED ? HOW_NONE : (p->proto == PROTO_UDP ? HOW_UDP : HOW_TCP);
+		he->h.how = p->state == PORT_OPEN_FILTERED ? HOW_NONE
+							   : (p->proto == PROTO_UDP ? HOW_UDP : HOW_TCP);
 		he->h.reason = p->reason;
 		he->h.ttl = p->ttl;
 		he->h.ts = p->ts;
@@ -117,7 +119,8 @@ void resultset_add_port(struct resultset *rs, const struct obs_port *p)
 		he->cap_ports = he->cap_ports ? he->cap_ports * 2 : 8;
 		he->ports = xrealloc(he->ports, he->cap_ports * sizeof(*he->ports));
 	}
-	he->ports[he->n_ports++] = (struct port_entry){ p->port, p->proto, p->state, p->reason, p->ttl, p->ts };
+	he->ports[he->n_ports++] =
+	    (struct port_entry){ p->port, p->proto, p->state, p->reason, p->ttl, p->ts };
 }
 
 void resultset_add_service(struct resultset *rs, const struct obs_service *sv)
@@ -167,8 +170,9 @@ void resultset_sort(struct resultset *rs)
 	rs->n_port_keys = rs->cap_port_keys = 0;
 	for (size_t i = 0; i < rs->n_hosts; i++)
 		for (size_t j = 0; j < rs->hosts[i].n_ports; j++)
-			port_key_insert(rs, ((uint64_t)(i + 1) << 24) | ((uint64_t)rs->hosts[i].ports[j].proto << 16) |
-						    rs->hosts[i].ports[j].port);
+			port_key_insert(rs, ((uint64_t)(i + 1) << 24) |
+						((uint64_t)rs->hosts[i].ports[j].proto << 16) |
+						rs->hosts[i].ports[j].port);
 	rs->n_slots = rs->n_slots / 2;
 	rehash(rs);
 }

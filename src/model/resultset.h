@@ -9,28 +9,28 @@ struct port_entry {
 	uint16_t port;
 	enum proto proto;
 	enum port_state state;
-	const char *reason;  /* static string */
+	const char *reason; /* static string */
 	uint8_t ttl;
 	double ts;
 };
 
 struct host_entry {
-	struct obs_host h;       /* reason is a static string */
+	struct obs_host h; /* reason is a static string */
 	bool up;
 	struct port_entry *ports; /* open and open|filtered ports */
 	size_t n_ports, cap_ports;
 	uint64_t closed, filtered;
-	char vendor[64];           /* of the MAC, from the IEEE registry; empty if unknown */
-	struct obs_service *svcs;  /* one per (proto, port), the latest kept */
+	char vendor[64];          /* of the MAC, from the IEEE registry; empty if unknown */
+	struct obs_service *svcs; /* one per (proto, port), the latest kept */
 	size_t n_svcs, cap_svcs;
 };
 
 struct resultset {
 	struct host_entry *hosts;
 	size_t n_hosts, cap_hosts;
-	uint32_t *slots;          /* open addressing: index+1 into hosts, 0 empty */
+	uint32_t *slots; /* open addressing: index+1 into hosts, 0 empty */
 	size_t n_slots;
-	uint64_t *port_keys;      /* set of (host index, proto, port) seen */
+	uint64_t *port_keys; /* set of (host index, proto, port) seen */
 	size_t n_port_keys, cap_port_keys;
 };
 

@@ -10,8 +10,10 @@ static const double weight[] = { 0.1, 1, 3, 7, 10 };
 
 char risk_factor_of(const char *rule)
 {
-	static const char *traffic[] = { "beacon", "offhours-foreign-encrypted", "rotating-destinations", "exfil-volume",
-					 "idle-device-active", "lateral-from-idle" };
+	static const char *traffic[] = {
+		"beacon",       "offhours-foreign-encrypted", "rotating-destinations",
+		"exfil-volume", "idle-device-active",         "lateral-from-idle"
+	};
 	static const char *exploit[] = { "known-exploited", "default-credentials", "anonymous-access" };
 	for (size_t i = 0; i < ARRAY_SIZE(traffic); i++)
 		if (!strcmp(rule, traffic[i])) return 't';
@@ -54,7 +56,10 @@ size_t assets_rank(const struct resultset *rs, struct findings *fs, struct asset
 	struct asset_risk *v = xcalloc(fs->n + 1, sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; i < fs->n; i++)
-		if (fs->v[i].has_ip) v[n++] = (struct asset_risk){ .ip = fs->v[i].ip, .weakness = 1, .exploitation = 1, .traffic = 1 };
+		if (fs->v[i].has_ip)
+			v[n++] = (struct asset_risk){
+				.ip = fs->v[i].ip, .weakness = 1, .exploitation = 1, .traffic = 1
+			};
 	qsort(v, n, sizeof(*v), cmp_ip);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
@@ -83,7 +88,8 @@ size_t assets_rank(const struct resultset *rs, struct findings *fs, struct asset
 	/* the findings: severity, then their asset's risk */
 	struct ranked *r = xcalloc(fs->n + 1, sizeof(*r));
 	for (size_t i = 0; i < fs->n; i++) {
-		struct asset_risk key = { .ip = fs->v[i].ip }, *a = fs->v[i].has_ip ? bsearch(&key, v, n, sizeof(*v), cmp_ip) : NULL;
+		struct asset_risk key = { .ip = fs->v[i].ip },
+				  *a = fs->v[i].has_ip ? bsearch(&key, v, n, sizeof(*v), cmp_ip) : NULL;
 		r[i] = (struct ranked){ &fs->v[i], a ? a->risk : 0 };
 	}
 	qsort(r, fs->n, sizeof(*r), cmp_ranked);
@@ -93,7 +99,8 @@ size_t assets_rank(const struct resultset *rs, struct findings *fs, struct asset
 	fs->v = sorted;
 	free(r);
 	for (size_t i = fs->n; i-- > 0;) {
-		struct asset_risk key = { .ip = fs->v[i].ip }, *a = fs->v[i].has_ip ? bsearch(&key, v, n, sizeof(*v), cmp_ip) : NULL;
+		struct asset_risk key = { .ip = fs->v[i].ip },
+				  *a = fs->v[i].has_ip ? bsearch(&key, v, n, sizeof(*v), cmp_ip) : NULL;
 		if (a) a->top = i;
 	}
 	qsort(v, n, sizeof(*v), cmp_risk);

@@ -11,11 +11,11 @@
 
 struct asset_risk {
 	struct ipaddr ip;
-	double risk;             /* the product, rounded to one decimal */
+	double risk; /* the product, rounded to one decimal */
 	double exposure, weakness, exploitation, traffic;
 	size_t findings;
 	enum severity worst;
-	size_t top;              /* index of its first finding in the ranked list */
+	size_t top; /* index of its first finding in the ranked list */
 };
 
 /* Exposure against use, per port: on how many live hosts it is open, and

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "host-new",         "host-gone",   "port-opened", "port-closed",
-					  "finding-new",      "finding-resolved", "host-silent", "host-woke" };
+static const char *const kind_names[] = { "host-new",    "host-gone",        "port-opened", "port-closed",
+					  "finding-new", "finding-resolved", "host-silent", "host-woke" };
 const char *change_kind_name(enum change_kind k) { return kind_names[k]; }
 
 static void add(struct rundiff *d, enum change_kind k, const struct ipaddr *ip, enum proto p, uint16_t port)
@@ -101,12 +101,14 @@ void rundiff_findings(const struct findings *a, const struct findings *b, const 
 		int c = i == a->n ? 1 : j == b->n ? -1 : cmp_key(&x[i], &y[j]);
 		if (c < 0) {
 			const struct finding *f = x[i++];
-			const struct host_entry *h = f->has_ip ? resultset_host((struct resultset *)b_scan, &f->ip, false) : NULL;
+			const struct host_entry *h =
+			    f->has_ip ? resultset_host((struct resultset *)b_scan, &f->ip, false) : NULL;
 			bool idle_woke = !strcmp(f->rule, "idle-host") && h && h->up;
 			add_finding(d, idle_woke ? CHANGE_HOST_WOKE : CHANGE_FINDING_RESOLVED, f);
 		} else if (c > 0) {
 			const struct finding *f = y[j++];
-			add_finding(d, !strcmp(f->rule, "idle-host") ? CHANGE_HOST_SILENT : CHANGE_FINDING_NEW, f);
+			add_finding(
+			    d, !strcmp(f->rule, "idle-host") ? CHANGE_HOST_SILENT : CHANGE_FINDING_NEW, f);
 		} else {
 			i++, j++;
 		}

@@ -40,7 +40,8 @@ void site_config_release(struct site_config *c)
 static int parse_hhmm(const char *s, int *ret)
 {
 	int h, m, n = 0;
-	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m)) return -1;
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m))
+		return -1;
 	*ret = h * 60 + m;
 	return n;
 }
@@ -113,9 +114,12 @@ static int parse_countries(struct site_config *c, const char *v)
 
 static int parse_bool(const char *v, bool *ret)
 {
-	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on")) *ret = true;
-	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off")) *ret = false;
-	else return -1;
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "on"))
+		*ret = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") || !strcasecmp(v, "off"))
+		*ret = false;
+	else
+		return -1;
 	return 0;
 }
 
@@ -159,7 +163,8 @@ static int on_role(struct loader *l, const char *rname, const char *name, const 
 		snprintf(r->name, sizeof(r->name), "%s", rname);
 	}
 	if (!r) {
-		if (!*rname || strlen(rname) >= sizeof(r->name)) return BAD("role name \"%s\": 1-63 characters", rname);
+		if (!*rname || strlen(rname) >= sizeof(r->name))
+			return BAD("role name \"%s\": 1-63 characters", rname);
 		c->roles = xrealloc(c->roles, (c->n_roles + 1) * sizeof(*c->roles));
 		r = &c->roles[c->n_roles++];
 		*r = (struct role_baseline){ .gen = c->loads };
@@ -201,26 +206,34 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 	if (!name) { /* a section header alone */
 		if (!strncmp(section, "segment ", 8)) goto segment;
 		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
-		if (strcmp(section, "site") && strcmp(section, "usage")) return BAD("unknown section [%s]", section);
+		if (strcmp(section, "site") && strcmp(section, "usage"))
+			return BAD("unknown section [%s]", section);
 		return 1;
 	}
 	if (!strcmp(section, "site")) {
 		if (!strcmp(name, "timezone")) {
-			if (!zone_exists(value)) return BAD("timezone \"%s\": not in /usr/share/zoneinfo (an IANA name such as Asia/Shanghai)", value);
+			if (!zone_exists(value))
+				return BAD("timezone \"%s\": not in /usr/share/zoneinfo (an IANA name such "
+					   "as Asia/Shanghai)",
+					   value);
 			snprintf(c->timezone, sizeof(c->timezone), "%s", value);
 		} else if (!strcmp(name, "business_hours")) {
 			if (parse_hours(value, &c->business_start, &c->business_end) < 0)
 				return BAD("business_hours \"%s\": expected HH:MM-HH:MM", value);
 		} else if (!strcmp(name, "business_days")) {
 			if (parse_days(value, &c->business_days) < 0)
-				return BAD("business_days \"%s\": expected days such as Mon-Fri or Mon,Wed,Fri", value);
+				return BAD(
+				    "business_days \"%s\": expected days such as Mon-Fri or Mon,Wed,Fri",
+				    value);
 		} else if (!strcmp(name, "home_countries")) {
 			if (parse_countries(c, value) < 0)
-				return BAD("home_countries \"%s\": expected ISO 3166 codes such as CN, DE", value);
+				return BAD("home_countries \"%s\": expected ISO 3166 codes such as CN, DE",
+					   value);
 		} else if (!strcmp(name, "geoip")) {
 			snprintf(c->geoip, sizeof(c->geoip), "%s", value);
 		} else if (!strcmp(name, "internal")) {
-			if (cidr_list_parse(&c->internal, value, "internal", l->e) < 0) return l->err = DM_EINPUT, 0;
+			if (cidr_list_parse(&c->internal, value, "internal", l->e) < 0)
+				return l->err = DM_EINPUT, 0;
 		} else {
 			return BAD("unknown key \"%s\" in [site]", name);
 		}
@@ -230,7 +243,8 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		char *end;
 		double d = strtod(value, &end);
 		if (strcmp(name, "window_days")) return BAD("unknown key \"%s\" in [usage]", name);
-		if (end == value || *end || !(d > 0) || d > 3650) return BAD("window_days \"%s\": expected days, e.g. 7 or 0.5", value);
+		if (end == value || *end || !(d > 0) || d > 3650)
+			return BAD("window_days \"%s\": expected days, e.g. 7 or 0.5", value);
 		c->window_days = d;
 		return 1;
 	}
@@ -241,8 +255,10 @@ segment:;
 	struct segment *s = c->n_segments ? &c->segments[c->n_segments - 1] : NULL;
 	if (!s || strcmp(s->name, sname)) {
 		for (size_t i = 0; i < c->n_segments; i++)
-			if (!strcmp(c->segments[i].name, sname)) return BAD("segment \"%s\" defined twice", sname);
-		if (!*sname || strlen(sname) >= sizeof(s->name)) return BAD("segment name \"%s\": 1-63 characters", sname);
+			if (!strcmp(c->segments[i].name, sname))
+				return BAD("segment \"%s\" defined twice", sname);
+		if (!*sname || strlen(sname) >= sizeof(s->name))
+			return BAD("segment name \"%s\": 1-63 characters", sname);
 		c->segments = xrealloc(c->segments, (c->n_segments + 1) * sizeof(*c->segments));
 		s = &c->segments[c->n_segments++];
 		*s = (struct segment){ 0 };
@@ -252,7 +268,8 @@ segment:;
 	if (!strcmp(name, "cidr")) {
 		if (cidr_list_parse(&s->cidrs, value, "cidr", l->e) < 0) return l->err = DM_EINPUT, 0;
 	} else if (!strcmp(name, "protected")) {
-		if (parse_bool(value, &s->protected_) < 0) return BAD("protected \"%s\": expected yes or no", value);
+		if (parse_bool(value, &s->protected_) < 0)
+			return BAD("protected \"%s\": expected yes or no", value);
 	} else if (!strcmp(name, "users")) {
 		if (parse_bool(value, &s->users) < 0) return BAD("users \"%s\": expected yes or no", value);
 	} else {
@@ -288,11 +305,14 @@ static int finish(struct site_config *c, const char *path, int line, struct load
 {
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	if (line < 0) return dm_fail(e, DM_EINPUT, "%s: could not be read", path);
-	if (line > 0 && !l->err) return dm_fail(e, DM_EINPUT, "%s: line %d: not INI syntax (key = value, [section])", path, line);
+	if (line > 0 && !l->err)
+		return dm_fail(e, DM_EINPUT, "%s: line %d: not INI syntax (key = value, [section])", path,
+			       line);
 	if (line > 0) return dm_fail(e, DM_EINPUT, "%s: line %d: %s", path, line, l->e->msg);
 	for (size_t i = 0; i < c->n_segments; i++)
 		if (!c->segments[i].cidrs.n)
-			return dm_fail(e, DM_EINPUT, "%s: [segment %s] has no cidr", path, c->segments[i].name);
+			return dm_fail(e, DM_EINPUT, "%s: [segment %s] has no cidr", path,
+				       c->segments[i].name);
 	if (*c->timezone) {
 		setenv("TZ", c->timezone, 1);
 		tzset();
@@ -337,7 +357,8 @@ static bool is_private(const struct ipaddr *a)
 		       (v >> 22) == (100u << 2 | 1) || (v >> 16) == (169u << 8 | 254) || (v >> 24) == 127;
 	}
 	const uint8_t *b = a->v6.s6_addr;
-	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || IN6_IS_ADDR_LOOPBACK(&a->v6);
+	return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) ||
+	       IN6_IS_ADDR_LOOPBACK(&a->v6);
 }
 
 bool site_is_internal(const struct site_config *c, const struct ipaddr *a)
@@ -363,10 +384,12 @@ bool role_allows(const struct role_baseline *r, const char *service, enum proto 
 	return false;
 }
 
-const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a, bool protected_only)
+const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a,
+				      bool protected_only)
 {
 	for (size_t i = 0; i < c->n_segments; i++)
-		if ((!protected_only || c->segments[i].protected_) && cidr_list_contains(&c->segments[i].cidrs, a))
+		if ((!protected_only || c->segments[i].protected_) &&
+		    cidr_list_contains(&c->segments[i].cidrs, a))
 			return &c->segments[i];
 	return NULL;
 }
@@ -374,7 +397,8 @@ const struct segment *site_segment_of(const struct site_config *c, const struct 
 const struct segment *site_user_segment_of(const struct site_config *c, const struct ipaddr *a)
 {
 	for (size_t i = 0; a->family && i < c->n_segments; i++)
-		if (c->segments[i].users && cidr_list_contains(&c->segments[i].cidrs, a)) return &c->segments[i];
+		if (c->segments[i].users && cidr_list_contains(&c->segments[i].cidrs, a))
+			return &c->segments[i];
 	return NULL;
 }
 

@@ -16,7 +16,7 @@ struct segment {
 	char name[64];
 	struct cidr_list cidrs;
 	bool protected_;
-	bool users;      /* people's workstations: no database port should be reachable from here */
+	bool users; /* people's workstations: no database port should be reachable from here */
 };
 
 /* What a kind of device is expected to expose: service names (as the
@@ -27,24 +27,24 @@ struct role_baseline {
 	char (*services)[32];
 	size_t n_services;
 	struct portlist ports;
-	unsigned gen;            /* which load defined it: a later file replaces it */
+	unsigned gen; /* which load defined it: a later file replaces it */
 };
 
 struct site_config {
-	char path[512];          /* the file read; empty: defaults only */
-	char timezone[64];       /* IANA name; empty: the machine's zone */
+	char path[512];                   /* the file read; empty: defaults only */
+	char timezone[64];                /* IANA name; empty: the machine's zone */
 	int business_start, business_end; /* minutes after midnight, local */
-	uint8_t business_days;   /* bit 0 Sunday ... bit 6 Saturday */
+	uint8_t business_days;            /* bit 0 Sunday ... bit 6 Saturday */
 	char home[SITE_MAX_COUNTRIES][3]; /* ISO 3166 alpha-2, upper case */
 	int n_home;
-	char geoip[512];         /* empty: the default database, when installed */
+	char geoip[512]; /* empty: the default database, when installed */
 	double window_days;
 	struct cidr_list internal; /* empty: private ranges and the segments */
 	struct segment *segments;
 	size_t n_segments;
 	struct role_baseline *roles;
 	size_t n_roles;
-	unsigned loads;          /* files read so far */
+	unsigned loads; /* files read so far */
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home
@@ -69,7 +69,8 @@ const struct role_baseline *site_role(const struct site_config *c, const char *n
 /* Whether a service (its name, else only its port) is in the baseline. */
 bool role_allows(const struct role_baseline *r, const char *service, enum proto proto, uint16_t port);
 /* The segment holding a, or NULL; protected_only limits the search. */
-const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a, bool protected_only);
+const struct segment *site_segment_of(const struct site_config *c, const struct ipaddr *a,
+				      bool protected_only);
 /* The user segment (users = yes) holding a, or NULL. */
 const struct segment *site_user_segment_of(const struct site_config *c, const struct ipaddr *a);
 bool site_has_user_segments(const struct site_config *c);

@@ -20,15 +20,15 @@ struct vuln_product {
 struct vuln_cve {
 	int64_t num;
 	char published[32], modified[32], status[32];
-	const char *summary;       /* English description, may be NULL */
-	double cvss;               /* best score by v4.0 > v3.1 > v3.0 > v2, primary source first; -1 none */
+	const char *summary; /* English description, may be NULL */
+	double cvss;         /* best score by v4.0 > v3.1 > v3.0 > v2, primary source first; -1 none */
 	char cvss_version[8];
 	char cvss_vector[192];
-	char severity[16];         /* as the score's source names it, lower case */
-	bool exploit_ref;          /* a reference is tagged "Exploit" */
-	char kev_added[16];        /* NVD's copy of CISA's date added to KEV, "" if none */
-	const char *source;        /* "nvd" or "cve5" */
-	const char *configs;       /* vconfigs_encode() text */
+	char severity[16];                   /* as the score's source names it, lower case */
+	bool exploit_ref;                    /* a reference is tagged "Exploit" */
+	char kev_added[16];                  /* NVD's copy of CISA's date added to KEV, "" if none */
+	const char *source;                  /* "nvd" or "cve5" */
+	const char *configs;                 /* vconfigs_encode() text */
 	const struct vuln_product *products; /* distinct vendor:product pairs the configurations name */
 	size_t n_products;
 };
@@ -36,7 +36,7 @@ struct vuln_cve {
 struct vuln_kev {
 	int64_t num;
 	const char *vendor, *product, *name, *date_added, *due_date, *action, *notes;
-	bool ransomware;           /* knownRansomwareCampaignUse = Known */
+	bool ransomware; /* knownRansomwareCampaignUse = Known */
 };
 
 struct vuln_epss {
@@ -57,11 +57,11 @@ struct vuln_sink {
 struct vuln_info {
 	int64_t num;
 	const char *configs, *summary, *published, *modified, *status, *source;
-	double cvss;               /* -1 when none */
+	double cvss; /* -1 when none */
 	const char *cvss_version, *cvss_vector, *severity;
 	bool exploit_ref;
-	bool kev;                  /* in CISA's catalogue (its file, or NVD's copy of it) */
+	bool kev; /* in CISA's catalogue (its file, or NVD's copy of it) */
 	bool ransomware;
 	const char *kev_added, *kev_due, *kev_action, *kev_name;
-	double epss, percentile;   /* -1 when unknown */
+	double epss, percentile; /* -1 when unknown */
 };

@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 
 struct ipaddr {
-	int family; /* AF_INET or AF_INET6 */
+	int family;  /* AF_INET or AF_INET6 */
 	uint32_t v4; /* host order, when AF_INET */
 	struct in6_addr v6;
 };

@@ -22,10 +22,12 @@ int cidr_parse(const char *s, struct cidr *ret, struct dm_err *e)
 	char host[64];
 	const char *slash = strchr(s, '/');
 	size_t hl = slash ? (size_t)(slash - s) : strlen(s);
-	if (hl == 0 || hl >= sizeof(host)) return dm_fail(e, DM_EINPUT, "\"%s\": not an address or prefix", s);
+	if (hl == 0 || hl >= sizeof(host))
+		return dm_fail(e, DM_EINPUT, "\"%s\": not an address or prefix", s);
 	memcpy(host, s, hl);
 	host[hl] = 0;
-	if (ipaddr_parse(host, &ret->net) < 0) return dm_fail(e, DM_EINPUT, "\"%s\": not an address or prefix", s);
+	if (ipaddr_parse(host, &ret->net) < 0)
+		return dm_fail(e, DM_EINPUT, "\"%s\": not an address or prefix", s);
 	int max = ret->net.family == AF_INET ? 32 : 128;
 	ret->bits = max;
 	if (slash) {

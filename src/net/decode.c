@@ -30,17 +30,17 @@ enum {
 	SLL2_HDR_LEN = 20,
 	LOOP_HDR_LEN = 4,
 	VLAN_TAG_LEN = 4,
-	MAX_VLAN_TAGS = 2,   /* 802.1ad: an outer and an inner tag */
+	MAX_VLAN_TAGS = 2, /* 802.1ad: an outer and an inner tag */
 	ARP_HDR_LEN = 8,
 	ARP_ETH_IP_LEN = 28, /* the fixed header and two Ethernet/IPv4 address pairs */
 	IPV4_MIN_HDR = 20,
 	IPV6_HDR_LEN = 40,
 	IPV6_EXT_MIN = 8,
-	MAX_IPV6_EXT = 8,    /* extension headers walked before giving up */
+	MAX_IPV6_EXT = 8, /* extension headers walked before giving up */
 	TCP_MIN_HDR = 20,
 	UDP_HDR_LEN = 8,
 	ICMP6_HDR_LEN = 8,
-	QUOTED_PORTS = 4,    /* an ICMP error quotes at least 8 bytes of transport; the ports are the first 4 */
+	QUOTED_PORTS = 4, /* an ICMP error quotes at least 8 bytes of transport; the ports are the first 4 */
 };
 
 static inline uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
@@ -105,7 +105,8 @@ static int icmp(const uint8_t *p, size_t n, struct pkt *o, const char **why)
 	o->icmp_code = p[1];
 	o->echo_id = be16(p + 4);
 	o->echo_seq = be16(p + 6);
-	if (p[0] == ICMP_DEST_UNREACH || p[0] == ICMP_TIME_EXCEEDED) quoted_ipv4(p + ICMP_MINLEN, n - ICMP_MINLEN, o);
+	if (p[0] == ICMP_DEST_UNREACH || p[0] == ICMP_TIME_EXCEEDED)
+		quoted_ipv4(p + ICMP_MINLEN, n - ICMP_MINLEN, o);
 	return 0;
 }
 
@@ -122,16 +123,11 @@ static int icmp6(const uint8_t *p, size_t n, struct pkt *o, const char **why)
 static int transport(const uint8_t *p, size_t n, struct pkt *o, const char **why)
 {
 	switch (o->proto) {
-	case IPPROTO_TCP:
-		return tcp(p, n, o, why);
-	case IPPROTO_UDP:
-		return udp(p, n, o, why);
-	case IPPROTO_ICMP:
-		return o->family == 4 ? icmp(p, n, o, why) : 0;
-	case IPPROTO_ICMPV6:
-		return o->family == 6 ? icmp6(p, n, o, why) : 0;
-	default:
-		return 0; /* another protocol: a flow by addresses */
+	case IPPROTO_TCP: return tcp(p, n, o, why);
+	case IPPROTO_UDP: return udp(p, n, o, why);
+	case IPPROTO_ICMP: return o->family == 4 ? icmp(p, n, o, why) : 0;
+	case IPPROTO_ICMPV6: return o->family == 6 ? icmp6(p, n, o, why) : 0;
+	default: return 0; /* another protocol: a flow by addresses */
 	}
 }
 
@@ -210,7 +206,8 @@ static int arp(const uint8_t *p, size_t n, struct pkt *o, const char **why)
 {
 	if (n < ARP_HDR_LEN) return bad(why, "ARP header truncated");
 	/* ARP for other hardware or protocols is well formed, but not read */
-	if (be16(p) != ARPHRD_ETHER || be16(p + 2) != ETHERTYPE_IP || p[4] != ETHER_ADDR_LEN || p[5] != 4) return 0;
+	if (be16(p) != ARPHRD_ETHER || be16(p + 2) != ETHERTYPE_IP || p[4] != ETHER_ADDR_LEN || p[5] != 4)
+		return 0;
 	if (n < ARP_ETH_IP_LEN) return bad(why, "ARP packet truncated");
 	o->arp_op = be16(p + 6);
 	memcpy(o->arp.sha, p + 8, ETHER_ADDR_LEN);
@@ -223,14 +220,10 @@ static int network(uint16_t et, const uint8_t *p, size_t n, struct pkt *o, const
 {
 	o->ethertype = et;
 	switch (et) {
-	case ETHERTYPE_IP:
-		return ipv4(p, n, o, why);
-	case ETHERTYPE_IPV6:
-		return ipv6(p, n, o, why);
-	case ETHERTYPE_ARP:
-		return arp(p, n, o, why);
-	default:
-		return 0; /* not IP */
+	case ETHERTYPE_IP: return ipv4(p, n, o, why);
+	case ETHERTYPE_IPV6: return ipv6(p, n, o, why);
+	case ETHERTYPE_ARP: return arp(p, n, o, why);
+	default: return 0; /* not IP */
 	}
 }
 
@@ -293,15 +286,12 @@ static int loopback(int dlt, const uint8_t *p, size_t n, struct pkt *o, const ch
 	p += LOOP_HDR_LEN;
 	n -= LOOP_HDR_LEN;
 	switch (af) {
-	case BSD_AF_INET:
-		return network(ETHERTYPE_IP, p, n, o, why);
+	case BSD_AF_INET: return network(ETHERTYPE_IP, p, n, o, why);
 	case AF_INET6:
 	case BSD_AF_INET6_BSD:
 	case BSD_AF_INET6_FREEBSD:
-	case BSD_AF_INET6_DARWIN:
-		return network(ETHERTYPE_IPV6, p, n, o, why);
-	default:
-		return 0;
+	case BSD_AF_INET6_DARWIN: return network(ETHERTYPE_IPV6, p, n, o, why);
+	default: return 0;
 	}
 }
 
@@ -317,8 +307,7 @@ bool pkt_link_supported(int dlt)
 	case DLT_LINUX_SLL:
 	case DLT_IPV4:
 	case DLT_IPV6:
-	case DLT_LINUX_SLL2:
-		return true;
+	case DLT_LINUX_SLL2: return true;
 	}
 	return false;
 }
@@ -327,21 +316,16 @@ int pkt_decode(int dlt, const uint8_t *p, size_t n, struct pkt *o, const char **
 {
 	memset(o, 0, offsetof(struct pkt, seq));
 	switch (dlt) {
-	case DLT_EN10MB:
-		return ethernet(p, n, o, why);
-	case DLT_LINUX_SLL:
-		return linux_sll(p, n, o, why);
-	case DLT_LINUX_SLL2:
-		return linux_sll2(p, n, o, why);
+	case DLT_EN10MB: return ethernet(p, n, o, why);
+	case DLT_LINUX_SLL: return linux_sll(p, n, o, why);
+	case DLT_LINUX_SLL2: return linux_sll2(p, n, o, why);
 	case DLT_NULL:
-	case DLT_LOOP:
-		return loopback(dlt, p, n, o, why);
+	case DLT_LOOP: return loopback(dlt, p, n, o, why);
 	case DLT_RAW:
 	case DLT_RAW_OPENBSD:
 	case LINKTYPE_RAW:
 	case DLT_IPV4:
-	case DLT_IPV6:
-		return raw_ip(p, n, o, why);
+	case DLT_IPV6: return raw_ip(p, n, o, why);
 	}
 	return bad(why, "unsupported link type");
 }

@@ -14,31 +14,31 @@
  * no more than it must. Nothing is copied but fields: payload points into
  * the caller's buffer. */
 struct pkt {
-	uint16_t ethertype;       /* ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_ARP, other; 0 unknown (raw link) */
-	uint8_t family;           /* 4 or 6 when an IP header was read, else 0 (not IP) */
-	uint8_t proto;            /* IPPROTO_*, after IPv6 extension headers */
-	uint8_t ttl;              /* IPv4 TTL, IPv6 hop limit */
-	uint8_t tcp_flags;        /* TH_* */
+	uint16_t ethertype; /* ETHERTYPE_IP, ETHERTYPE_IPV6, ETHERTYPE_ARP, other; 0 unknown (raw link) */
+	uint8_t family;     /* 4 or 6 when an IP header was read, else 0 (not IP) */
+	uint8_t proto;      /* IPPROTO_*, after IPv6 extension headers */
+	uint8_t ttl;        /* IPv4 TTL, IPv6 hop limit */
+	uint8_t tcp_flags;  /* TH_* */
 	uint8_t icmp_type, icmp_code; /* proto IPPROTO_ICMP or IPPROTO_ICMPV6 */
-	bool fragment;            /* a non-first fragment: addresses and proto only */
-	bool has_inner;           /* an ICMP error quoting an IPv4 header: inner is set */
-	bool has_mac;             /* mac_src is set */
-	uint16_t sport, dport;    /* TCP and UDP, else 0 */
-	uint16_t arp_op;          /* ARPOP_*; 0 unless an Ethernet/IPv4 ARP packet was read */
-	uint32_t ip_len;          /* bytes on the wire from the IP header on (its length field) */
-	uint32_t payload_len;     /* transport payload as captured (TCP and UDP) */
-	const uint8_t *payload;   /* NULL when payload_len is 0 */
+	bool fragment;                /* a non-first fragment: addresses and proto only */
+	bool has_inner;               /* an ICMP error quoting an IPv4 header: inner is set */
+	bool has_mac;                 /* mac_src is set */
+	uint16_t sport, dport;        /* TCP and UDP, else 0 */
+	uint16_t arp_op;              /* ARPOP_*; 0 unless an Ethernet/IPv4 ARP packet was read */
+	uint32_t ip_len;              /* bytes on the wire from the IP header on (its length field) */
+	uint32_t payload_len;         /* transport payload as captured (TCP and UDP) */
+	const uint8_t *payload;       /* NULL when payload_len is 0 */
 
-	uint32_t seq, ack;        /* proto IPPROTO_TCP */
+	uint32_t seq, ack;          /* proto IPPROTO_TCP */
 	uint16_t echo_id, echo_seq; /* ICMP and ICMPv6: identifier and sequence of an echo or timestamp */
-	uint8_t src[16], dst[16]; /* family 4: the address in the first 4 bytes, the other 12 zero */
-	uint8_t mac_src[6];       /* has_mac */
-	struct {                  /* has_inner: the header of the packet the error is about, host order */
+	uint8_t src[16], dst[16];   /* family 4: the address in the first 4 bytes, the other 12 zero */
+	uint8_t mac_src[6];         /* has_mac */
+	struct {                    /* has_inner: the header of the packet the error is about, host order */
 		uint32_t saddr, daddr;
 		uint8_t proto;
 		uint16_t sport, dport;
 	} inner;
-	struct {                  /* arp_op != 0; addresses in host order */
+	struct { /* arp_op != 0; addresses in host order */
 		uint8_t sha[6];
 		uint32_t spa, tpa;
 	} arp;

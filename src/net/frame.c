@@ -10,8 +10,16 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
-enum { IPV4_HDR_LEN = 20, TCP_HDR_LEN = 20, TCP_MSS_LEN = 4, ICMP_TSTAMP_LEN = 20, ARP_ETH_IP_LEN = 28,
-       PROBE_TTL = 64, PROBE_WINDOW = 1024, PROBE_MSS = 1460 };
+enum {
+	IPV4_HDR_LEN = 20,
+	TCP_HDR_LEN = 20,
+	TCP_MSS_LEN = 4,
+	ICMP_TSTAMP_LEN = 20,
+	ARP_ETH_IP_LEN = 28,
+	PROBE_TTL = 64,
+	PROBE_WINDOW = 1024,
+	PROBE_MSS = 1460
+};
 
 static inline void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
 static inline void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)), put16(p + 2, (uint16_t)v); }
@@ -74,7 +82,8 @@ size_t frame_tcp(uint8_t *buf, const struct l2 *l2, uint32_t saddr, uint32_t dad
 		t[20] = TCPOPT_MAXSEG, t[21] = TCPOLEN_MAXSEG;
 		put16(t + 22, PROBE_MSS);
 	}
-	uint32_t pseudo = (saddr >> 16) + (saddr & 0xffff) + (daddr >> 16) + (daddr & 0xffff) + IPPROTO_TCP + (uint32_t)tl;
+	uint32_t pseudo = (saddr >> 16) + (saddr & 0xffff) + (daddr >> 16) + (daddr & 0xffff) + IPPROTO_TCP +
+			  (uint32_t)tl;
 	put16(t + 16, inet_checksum(t, tl, pseudo));
 	return pad(buf, off + tl);
 }

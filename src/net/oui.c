@@ -51,9 +51,12 @@ const char *oui_vendor(const struct oui_db *db, const uint8_t mac[6])
 	size_t lo = 0, hi = db->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (db->prefix[mid] < key) lo = mid + 1;
-		else if (db->prefix[mid] > key) hi = mid;
-		else return db->vendor[mid];
+		if (db->prefix[mid] < key)
+			lo = mid + 1;
+		else if (db->prefix[mid] > key)
+			hi = mid;
+		else
+			return db->vendor[mid];
 	}
 	return NULL;
 }

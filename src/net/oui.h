@@ -6,7 +6,7 @@
 #include "base/err.h"
 
 struct oui_db {
-	uint32_t *prefix;  /* sorted */
+	uint32_t *prefix; /* sorted */
 	char **vendor;
 	size_t n;
 };

@@ -81,8 +81,12 @@ int permutation_init(struct permutation *pm, uint64_t n, uint64_t seed, uint64_t
 	}
 	uint64_t c = ~0ULL;
 	*pm = (struct permutation){
-		.n = n, .p = p, .g = g, .start = 1 + siphash24(&key, &c, sizeof(c)) % (p - 1),
-		.shard = shard, .shards = shards,
+		.n = n,
+		.p = p,
+		.g = g,
+		.start = 1 + siphash24(&key, &c, sizeof(c)) % (p - 1),
+		.shard = shard,
+		.shards = shards,
 	};
 	return 0;
 }

@@ -9,18 +9,18 @@
 #include <stdbool.h>
 
 struct permutation {
-	uint64_t n;      /* size of the index space */
-	uint64_t p;      /* prime > n */
-	uint64_t g;      /* generator of (Z/pZ)* */
-	uint64_t start;  /* element at position 0 */
+	uint64_t n;     /* size of the index space */
+	uint64_t p;     /* prime > n */
+	uint64_t g;     /* generator of (Z/pZ)* */
+	uint64_t start; /* element at position 0 */
 	uint64_t shard, shards;
 };
 
 struct perm_iter {
 	const struct permutation *perm;
-	uint64_t x;        /* element at position pos */
-	uint64_t step;     /* g^shards mod p */
-	uint64_t pos;      /* position in the whole walk, in [0, p-1) */
+	uint64_t x;    /* element at position pos */
+	uint64_t step; /* g^shards mod p */
+	uint64_t pos;  /* position in the whole walk, in [0, p-1) */
 };
 
 int permutation_init(struct permutation *pm, uint64_t n, uint64_t seed, uint64_t shard, uint64_t shards);

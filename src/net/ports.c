@@ -11,7 +11,10 @@ static void add_port(uint16_t **v, size_t *n, uint16_t p)
 	(*v)[(*n)++] = p;
 }
 
-static int cmp_u16(const void *a, const void *b) { return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b; }
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
 
 static void normalize(uint16_t *v, size_t *n)
 {
@@ -80,10 +83,14 @@ int portlist_parse(struct portlist *pl, const char *spec, enum proto default_pro
 		long lo, hi;
 		if (dash) {
 			size_t l1 = (size_t)(dash - p), l2 = len - l1 - 1;
-			if (l1 == 0) lo = 1;
-			else if (parse_num(p, l1, &lo) < 0) goto bad;
-			if (l2 == 0) hi = 65535;
-			else if (parse_num(dash + 1, l2, &hi) < 0) goto bad;
+			if (l1 == 0)
+				lo = 1;
+			else if (parse_num(p, l1, &lo) < 0)
+				goto bad;
+			if (l2 == 0)
+				hi = 65535;
+			else if (parse_num(dash + 1, l2, &hi) < 0)
+				goto bad;
 		} else {
 			if (parse_num(p, len, &lo) < 0) {
 				/* a service name such as "ssh", as nmap allows */
@@ -98,8 +105,10 @@ int portlist_parse(struct portlist *pl, const char *spec, enum proto default_pro
 			hi = lo;
 		}
 		if (lo < 1 || hi > 65535 || lo > hi) {
-			r = dm_fail(e, DM_EINPUT, "port list \"%s\": at offset %zu: ports must be 1-65535 and ranges ascending",
-				    spec, off);
+			r = dm_fail(
+			    e, DM_EINPUT,
+			    "port list \"%s\": at offset %zu: ports must be 1-65535 and ranges ascending",
+			    spec, off);
 			goto out;
 		}
 		for (long v = lo; v <= hi; v++) {
@@ -113,8 +122,9 @@ int portlist_parse(struct portlist *pl, const char *spec, enum proto default_pro
 			goto out;
 		}
 		continue;
-bad:
-		r = dm_fail(e, DM_EINPUT, "port list \"%s\": at offset %zu: \"%.*s\" is not a port, range or service name",
+	bad:
+		r = dm_fail(e, DM_EINPUT,
+			    "port list \"%s\": at offset %zu: \"%.*s\" is not a port, range or service name",
 			    spec, off, (int)len, p);
 		goto out;
 	}

@@ -82,8 +82,10 @@ uint32_t rangeset_select(const struct rangeset *s, uint64_t i)
 	size_t lo = 0, hi = s->n; /* find last k with cum[k] <= i */
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
-		if (s->cum[mid] <= i) lo = mid;
-		else hi = mid;
+		if (s->cum[mid] <= i)
+			lo = mid;
+		else
+			hi = mid;
 	}
 	return s->r[lo].lo + (uint32_t)(i - s->cum[lo]);
 }
@@ -93,9 +95,12 @@ bool rangeset_contains(const struct rangeset *s, uint32_t a)
 	size_t lo = 0, hi = s->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (s->r[mid].hi < a) lo = mid + 1;
-		else if (s->r[mid].lo > a) hi = mid;
-		else return true;
+		if (s->r[mid].hi < a)
+			lo = mid + 1;
+		else if (s->r[mid].lo > a)
+			hi = mid;
+		else
+			return true;
 	}
 	return false;
 }
@@ -112,8 +117,10 @@ bool rangeset_rank(const struct rangeset *s, uint32_t a, uint64_t *ret)
 	size_t lo = 0, hi = s->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (s->r[mid].hi < a) lo = mid + 1;
-		else if (s->r[mid].lo > a) hi = mid;
+		if (s->r[mid].hi < a)
+			lo = mid + 1;
+		else if (s->r[mid].lo > a)
+			hi = mid;
 		else {
 			*ret = s->cum[mid] + (a - s->r[mid].lo);
 			return true;

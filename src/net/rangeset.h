@@ -18,10 +18,10 @@ struct rangeset {
 };
 
 void rangeset_add(struct rangeset *s, uint32_t lo, uint32_t hi);
-void rangeset_normalize(struct rangeset *s); /* sort and merge */
+void rangeset_normalize(struct rangeset *s);                              /* sort and merge */
 void rangeset_subtract(struct rangeset *s, const struct rangeset *minus); /* both normalized */
 void rangeset_subtract_one(struct rangeset *s, uint32_t lo, uint32_t hi);
-void rangeset_index(struct rangeset *s); /* fills cum and count */
+void rangeset_index(struct rangeset *s);                        /* fills cum and count */
 uint32_t rangeset_select(const struct rangeset *s, uint64_t i); /* i < count */
 bool rangeset_contains(const struct rangeset *s, uint32_t a);
 void rangeset_release(struct rangeset *s);

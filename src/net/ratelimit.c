@@ -50,8 +50,10 @@ unsigned ratelimit_wait(struct ratelimit *rl, unsigned max)
 		double due = due_at(rl, now);
 		if (due >= 1.0) return due >= max ? max : (unsigned)due;
 		double wait = (1.0 - due) / rl->rate;
-		if (wait > 200e-6) sleep_until_mono(now_mono() + wait - 100e-6);
-		else sched_yield();
+		if (wait > 200e-6)
+			sleep_until_mono(now_mono() + wait - 100e-6);
+		else
+			sched_yield();
 	}
 }
 
@@ -60,7 +62,8 @@ int ratelimit_poll_ms(struct ratelimit *rl)
 	if (rl->rate <= 0) return 0;
 	double due = due_at(rl, rl->clock());
 	if (due >= 1.0) return 0;
-	return (int)fmin(1000.0, ceil((1.0 - due) / rl->rate * 1000.0)); /* a poll wakes at least each second */
+	return (int)fmin(1000.0,
+			 ceil((1.0 - due) / rl->rate * 1000.0)); /* a poll wakes at least each second */
 }
 
 void ratelimit_sent(struct ratelimit *rl, unsigned n) { rl->sent += n; }

@@ -11,10 +11,10 @@
 #define RATELIMIT_WINDOW 0.01 /* seconds of credit kept at most */
 
 struct ratelimit {
-	double rate;       /* packets per second; 0: unlimited */
-	double base_time;  /* clock seconds of the pacing origin */
+	double rate;      /* packets per second; 0: unlimited */
+	double base_time; /* clock seconds of the pacing origin */
 	uint64_t base_sent;
-	uint64_t sent;     /* total packets sent */
+	uint64_t sent;         /* total packets sent */
 	double (*clock)(void); /* monotonic seconds: now_mono, or a test's own */
 };
 

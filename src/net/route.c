@@ -22,16 +22,21 @@ int mac_parse(const char *s, uint8_t mac[6])
 	const char *p = s;
 	for (; *p && n < 12; p++) {
 		if (*p == ':' || *p == '-' || *p == '.') continue;
-		int v = isdigit((unsigned char)*p) ? *p - '0' : isxdigit((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10 : -1;
+		int v = isdigit((unsigned char)*p)    ? *p - '0'
+			: isxdigit((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10
+						      : -1;
 		if (v < 0) break;
-		if (n % 2 == 0) mac[n / 2] = (uint8_t)(v << 4);
-		else mac[n / 2] |= (uint8_t)v;
+		if (n % 2 == 0)
+			mac[n / 2] = (uint8_t)(v << 4);
+		else
+			mac[n / 2] |= (uint8_t)v;
 		n++;
 	}
 	if (n == 12 && !*p) return 0;
 	unsigned v[6];
 	char tail;
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6) return DM_EINPUT;
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
+		return DM_EINPUT;
 	for (int i = 0; i < 6; i++) mac[i] = (uint8_t)v[i];
 	return 0;
 }
@@ -45,7 +50,8 @@ int iface_lookup(const char *name, struct route_info *ri, struct dm_err *e)
 {
 	memset(ri, 0, sizeof(*ri));
 	ri->prefixlen = -1;
-	if (strlen(name) >= IF_NAMESIZE) return dm_fail(e, DM_EINPUT, "interface \"%s\": name too long", name);
+	if (strlen(name) >= IF_NAMESIZE)
+		return dm_fail(e, DM_EINPUT, "interface \"%s\": name too long", name);
 	snprintf(ri->ifname, sizeof(ri->ifname), "%s", name);
 	ri->ifindex = (int)if_nametoindex(name);
 	if (!ri->ifindex) return dm_fail(e, DM_EINPUT, "interface \"%s\" does not exist", name);
@@ -59,9 +65,12 @@ int iface_lookup(const char *name, struct route_info *ri, struct dm_err *e)
 	struct ifaddrs *ifa = NULL;
 	if (getifaddrs(&ifa) == 0) {
 		for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
-			if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || strcmp(i->ifa_name, name)) continue;
+			if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || strcmp(i->ifa_name, name))
+				continue;
 			ri->if_addr = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
-			uint32_t mask = i->ifa_netmask ? ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr) : 0;
+			uint32_t mask = i->ifa_netmask
+					    ? ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr)
+					    : 0;
 			ri->prefixlen = __builtin_popcount(mask);
 			break;
 		}
@@ -93,7 +102,8 @@ int route_lookup_v4(uint32_t dst, struct route_info *ret, struct dm_err *e)
 	uint32_t ndst = htonl(dst);
 	memcpy(RTA_DATA(rta), &ndst, 4);
 	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_LENGTH(4);
-	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0) return dm_fail(e, -errno, "netlink send: %s", strerror(errno));
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
+		return dm_fail(e, -errno, "netlink send: %s", strerror(errno));
 	char resp[8192];
 	ssize_t n = recv(fd, resp, sizeof(resp), 0);
 	if (n < 0) return dm_fail(e, -errno, "netlink recv: %s", strerror(errno));
@@ -108,14 +118,19 @@ int route_lookup_v4(uint32_t dst, struct route_info *ret, struct dm_err *e)
 	uint32_t gw = 0, src = 0;
 	int len = (int)RTM_PAYLOAD(nh);
 	for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		if (a->rta_type == RTA_OIF) memcpy(&oif, RTA_DATA(a), 4);
-		else if (a->rta_type == RTA_GATEWAY) memcpy(&gw, RTA_DATA(a), 4), gw = ntohl(gw);
-		else if (a->rta_type == RTA_PREFSRC) memcpy(&src, RTA_DATA(a), 4), src = ntohl(src);
+		if (a->rta_type == RTA_OIF)
+			memcpy(&oif, RTA_DATA(a), 4);
+		else if (a->rta_type == RTA_GATEWAY)
+			memcpy(&gw, RTA_DATA(a), 4), gw = ntohl(gw);
+		else if (a->rta_type == RTA_PREFSRC)
+			memcpy(&src, RTA_DATA(a), 4), src = ntohl(src);
 	}
-	if (rt->rtm_type == RTN_UNREACHABLE || rt->rtm_type == RTN_BLACKHOLE || rt->rtm_type == RTN_PROHIBIT || !oif)
+	if (rt->rtm_type == RTN_UNREACHABLE || rt->rtm_type == RTN_BLACKHOLE ||
+	    rt->rtm_type == RTN_PROHIBIT || !oif)
 		return dm_fail(e, DM_ENOROUTE, "no route to %s", ds);
 	char name[IF_NAMESIZE];
-	if (!if_indextoname((unsigned)oif, name)) return dm_fail(e, DM_ENOROUTE, "%s: route names a vanished interface", ds);
+	if (!if_indextoname((unsigned)oif, name))
+		return dm_fail(e, DM_ENOROUTE, "%s: route names a vanished interface", ds);
 	int r = iface_lookup(name, ret, e);
 	if (r < 0) return r;
 	ret->gateway = gw;

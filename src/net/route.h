@@ -10,11 +10,11 @@
 struct route_info {
 	int ifindex;
 	char ifname[IF_NAMESIZE];
-	uint8_t mac[6];        /* interface MAC */
-	uint32_t src;          /* preferred source, host order */
-	uint32_t gateway;      /* next hop, 0 when on-link */
-	uint32_t if_addr;      /* interface address on that segment */
-	int prefixlen;         /* of if_addr; -1 when unknown */
+	uint8_t mac[6];   /* interface MAC */
+	uint32_t src;     /* preferred source, host order */
+	uint32_t gateway; /* next hop, 0 when on-link */
+	uint32_t if_addr; /* interface address on that segment */
+	int prefixlen;    /* of if_addr; -1 when unknown */
 	int mtu;
 	bool loopback;
 };

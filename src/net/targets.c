@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define MAX_V6 (1u << 20)       /* single IPv6 addresses in one scan */
+#define MAX_V6 (1u << 20) /* single IPv6 addresses in one scan */
 #define MAX_OCTET_RANGES (1u << 22)
 
 static void v6_push(struct in6_addr **v, size_t *n, size_t *cap, const struct in6_addr *a)
@@ -50,8 +50,10 @@ static int parse_octet(const char *s, size_t len, uint8_t set[32])
 		if (dash) {
 			if (parse_uint(s, (size_t)(dash - s), 255, &lo) < 0 && dash != s) return DM_EINPUT;
 			if (dash == s) lo = 0;
-			if (dash + 1 == item_end) hi = 255;
-			else if (parse_uint(dash + 1, (size_t)(item_end - dash - 1), 255, &hi) < 0) return DM_EINPUT;
+			if (dash + 1 == item_end)
+				hi = 255;
+			else if (parse_uint(dash + 1, (size_t)(item_end - dash - 1), 255, &hi) < 0)
+				return DM_EINPUT;
 		} else {
 			if (parse_uint(s, (size_t)(item_end - s), 255, &lo) < 0) return DM_EINPUT;
 			hi = lo;
@@ -111,8 +113,10 @@ static bool looks_like_hostname(const char *s)
 {
 	bool alpha = false;
 	for (; *s; s++) {
-		if (isalpha((unsigned char)*s)) alpha = true;
-		else if (!isdigit((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_') return false;
+		if (isalpha((unsigned char)*s))
+			alpha = true;
+		else if (!isdigit((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
+			return false;
 	}
 	return alpha;
 }
@@ -128,21 +132,25 @@ static int parse_spec(const char *spec, const char *where, struct rangeset *rs, 
 		char host[INET6_ADDRSTRLEN + 1];
 		size_t hl = (size_t)(slash - spec);
 		unsigned len;
-		if (hl >= sizeof(host)) return dm_fail(e, DM_EINPUT, "%s: \"%s\": not an address/prefix", where, spec);
+		if (hl >= sizeof(host))
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\": not an address/prefix", where, spec);
 		memcpy(host, spec, hl);
 		host[hl] = 0;
 		if (ipaddr_parse(host, &a) < 0)
-			return dm_fail(e, DM_EINPUT, "%s: \"%s\": \"%s\" is not an IP address", where, spec, host);
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\": \"%s\" is not an IP address", where, spec,
+				       host);
 		unsigned max = a.family == AF_INET ? 32 : 128;
 		if (parse_uint(slash + 1, strlen(slash + 1), max, &len) < 0)
-			return dm_fail(e, DM_EINPUT, "%s: \"%s\": prefix length must be 0-%u", where, spec, max);
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\": prefix length must be 0-%u", where, spec,
+				       max);
 		if (a.family == AF_INET) {
 			uint32_t mask = len ? ~(uint32_t)0 << (32 - len) : 0;
 			rangeset_add(rs, a.v4 & mask, (a.v4 & mask) | ~mask);
 			return 0;
 		}
 		if (len < 112)
-			return dm_fail(e, DM_ETOOBIG, "%s: \"%s\": IPv6 prefixes shorter than /112 are too large to sweep",
+			return dm_fail(e, DM_ETOOBIG,
+				       "%s: \"%s\": IPv6 prefixes shorter than /112 are too large to sweep",
 				       where, spec);
 		unsigned hostbits = 128 - len;
 		uint32_t count = 1u << hostbits;
@@ -150,8 +158,10 @@ static int parse_spec(const char *spec, const char *where, struct rangeset *rs, 
 		for (uint32_t i = 0; i < count; i++) {
 			struct in6_addr x = a.v6;
 			uint32_t low = ((uint32_t)x.s6_addr[14] << 8 | x.s6_addr[15]);
-			if (hostbits < 16) low &= ~((1u << hostbits) - 1);
-			else low = 0;
+			if (hostbits < 16)
+				low &= ~((1u << hostbits) - 1);
+			else
+				low = 0;
 			low |= i;
 			x.s6_addr[14] = (uint8_t)(low >> 8);
 			x.s6_addr[15] = (uint8_t)low;
@@ -160,7 +170,8 @@ static int parse_spec(const char *spec, const char *where, struct rangeset *rs, 
 		return 0;
 	}
 	if (ipaddr_parse(spec, &a) == 0) {
-		if (a.family == AF_INET) rangeset_add(rs, a.v4, a.v4);
+		if (a.family == AF_INET)
+			rangeset_add(rs, a.v4, a.v4);
 		else {
 			if (*n6 >= MAX_V6) return dm_fail(e, DM_ETOOBIG, "%s: too many IPv6 targets", where);
 			v6_push(v6, n6, cap6, &a.v6);
@@ -177,7 +188,9 @@ static int parse_spec(const char *spec, const char *where, struct rangeset *rs, 
 			first[fl] = 0;
 			if (ipaddr_parse(first, &a) < 0 || a.family != AF_INET)
 				return dm_fail(e, DM_EINPUT, "%s: \"%s\": bad range start", where, spec);
-			if (a.v4 > b.v4) return dm_fail(e, DM_EINPUT, "%s: \"%s\": range ends before it starts", where, spec);
+			if (a.v4 > b.v4)
+				return dm_fail(e, DM_EINPUT, "%s: \"%s\": range ends before it starts", where,
+					       spec);
 			rangeset_add(rs, a.v4, b.v4);
 			return 0;
 		}
@@ -185,14 +198,19 @@ static int parse_spec(const char *spec, const char *where, struct rangeset *rs, 
 	if (strspn(spec, "0123456789.,-*") == strlen(spec)) {
 		size_t added;
 		int r = add_octet_pattern(rs, spec, &added);
-		if (r == DM_ETOOBIG) return dm_fail(e, r, "%s: \"%s\": pattern expands to too many ranges", where, spec);
-		if (r < 0) return dm_fail(e, r, "%s: \"%s\": not an address, CIDR block, range or octet pattern", where, spec);
+		if (r == DM_ETOOBIG)
+			return dm_fail(e, r, "%s: \"%s\": pattern expands to too many ranges", where, spec);
+		if (r < 0)
+			return dm_fail(e, r, "%s: \"%s\": not an address, CIDR block, range or octet pattern",
+				       where, spec);
 		return 0;
 	}
 	if (looks_like_hostname(spec)) {
 		struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
 		int g = getaddrinfo(spec, NULL, &hints, &res);
-		if (g != 0) return dm_fail(e, DM_EINPUT, "%s: \"%s\": cannot resolve: %s", where, spec, gai_strerror(g));
+		if (g != 0)
+			return dm_fail(e, DM_EINPUT, "%s: \"%s\": cannot resolve: %s", where, spec,
+				       gai_strerror(g));
 		for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 			if (ai->ai_family == AF_INET)
 				rangeset_add(rs, ntohl(((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr),
@@ -203,7 +221,8 @@ static int parse_spec(const char *spec, const char *where, struct rangeset *rs, 
 		freeaddrinfo(res);
 		return 0;
 	}
-	return dm_fail(e, DM_EINPUT, "%s: \"%s\": not an address, CIDR block, range or host name", where, spec);
+	return dm_fail(e, DM_EINPUT, "%s: \"%s\": not an address, CIDR block, range or host name", where,
+		       spec);
 }
 
 int targets_add(struct targets *t, const char *spec, const char *where, struct dm_err *e)
@@ -217,7 +236,8 @@ int targets_add(struct targets *t, const char *spec, const char *where, struct d
 			t->origins = xrealloc(t->origins, t->cap_origins * sizeof(*t->origins));
 		}
 		/* Only the first range of a spec keeps the name; enough for messages. */
-		t->origins[t->n_origins++] = (struct origin){ rs.r[i].lo, rs.r[i].hi, i == 0 ? xstrdup(spec) : NULL };
+		t->origins[t->n_origins++] =
+		    (struct origin){ rs.r[i].lo, rs.r[i].hi, i == 0 ? xstrdup(spec) : NULL };
 	}
 	rangeset_release(&rs);
 	return r;
@@ -238,11 +258,13 @@ int targets_add_file(struct targets *t, const char *path, bool exclude, struct d
 		lineno++;
 		size_t len = strlen(line);
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n')
-			return dm_fail(e, DM_EINPUT, "%s:%u: line longer than %zu bytes", path, lineno, sizeof(line) - 2);
+			return dm_fail(e, DM_EINPUT, "%s:%u: line longer than %zu bytes", path, lineno,
+				       sizeof(line) - 2);
 		char *hash = strchr(line, '#');
 		if (hash) *hash = 0;
 		char *save = NULL;
-		for (char *tok = strtok_r(line, " \t\r\n,", &save); tok; tok = strtok_r(NULL, " \t\r\n,", &save)) {
+		for (char *tok = strtok_r(line, " \t\r\n,", &save); tok;
+		     tok = strtok_r(NULL, " \t\r\n,", &save)) {
 			char where[300];
 			snprintf(where, sizeof(where), "%s:%u", path, lineno);
 			int r = exclude ? targets_exclude(t, tok, where, e) : targets_add(t, tok, where, e);
@@ -284,7 +306,8 @@ int targets_finalize(struct targets *t, bool allow_public, struct dm_err *e)
 	rangeset_subtract(&t->v4, &t->excl_v4);
 	rangeset_index(&t->v4);
 	uint64_t before = t->v4.count;
-	for (size_t i = 0; i < ipv4_never_count; i++) rangeset_subtract_one(&t->v4, ipv4_never[i][0], ipv4_never[i][1]);
+	for (size_t i = 0; i < ipv4_never_count; i++)
+		rangeset_subtract_one(&t->v4, ipv4_never[i][0], ipv4_never[i][1]);
 	rangeset_index(&t->v4);
 	t->removed_never = before - t->v4.count;
 
@@ -296,7 +319,8 @@ int targets_finalize(struct targets *t, bool allow_public, struct dm_err *e)
 			t->removed_never++;
 			continue;
 		}
-		if (t->n_excl_v6 && bsearch(&t->v6[i], t->excl_v6, t->n_excl_v6, sizeof(*t->v6), cmp_v6)) continue;
+		if (t->n_excl_v6 && bsearch(&t->v6[i], t->excl_v6, t->n_excl_v6, sizeof(*t->v6), cmp_v6))
+			continue;
 		t->v6[w++] = t->v6[i];
 	}
 	t->n_v6 = w;
@@ -311,8 +335,10 @@ int targets_finalize(struct targets *t, bool allow_public, struct dm_err *e)
 			char s[IPADDR_STRLEN];
 			uint32_t first = pub.r[0].lo;
 			ipv4_fmt(first, s, sizeof(s));
-			int r = dm_fail(e, DM_EPUBLIC, "target \"%s\": %s is a public address; pass --allow-public to scan it",
-					origin_of(t, first), s);
+			int r =
+			    dm_fail(e, DM_EPUBLIC,
+				    "target \"%s\": %s is a public address; pass --allow-public to scan it",
+				    origin_of(t, first), s);
 			rangeset_release(&pub);
 			return r;
 		}
@@ -321,12 +347,15 @@ int targets_finalize(struct targets *t, bool allow_public, struct dm_err *e)
 			if (ipv6_is_public(&t->v6[i])) {
 				char s[IPADDR_STRLEN];
 				inet_ntop(AF_INET6, &t->v6[i], s, sizeof(s));
-				return dm_fail(e, DM_EPUBLIC, "target %s is a public address; pass --allow-public to scan it", s);
+				return dm_fail(
+				    e, DM_EPUBLIC,
+				    "target %s is a public address; pass --allow-public to scan it", s);
 			}
 	}
 	if (targets_count(t) == 0)
 		return dm_fail(e, DM_EEMPTY, "the targets resolve to no address to scan (after exclusions%s)",
-			       t->removed_never ? " and removing multicast/broadcast/reserved addresses" : "");
+			       t->removed_never ? " and removing multicast/broadcast/reserved addresses"
+						: "");
 	return 0;
 }
 

@@ -8,13 +8,16 @@
 #include "base/err.h"
 
 struct targets {
-	struct rangeset v4;      /* after targets_finalize: what is scanned */
-	struct in6_addr *v6;     /* sorted, unique, after finalize */
+	struct rangeset v4;  /* after targets_finalize: what is scanned */
+	struct in6_addr *v6; /* sorted, unique, after finalize */
 	size_t n_v6, cap_v6;
 	struct rangeset excl_v4;
 	struct in6_addr *excl_v6;
 	size_t n_excl_v6, cap_excl_v6;
-	struct origin { uint32_t lo, hi; char *spec; } *origins; /* for messages */
+	struct origin {
+		uint32_t lo, hi;
+		char *spec;
+	} * origins; /* for messages */
 	size_t n_origins, cap_origins;
 	uint64_t removed_never; /* multicast/broadcast/reserved dropped */
 };

@@ -8,7 +8,8 @@
 #include <malloc.h>
 
 static const char *const stage_names[STAGE_COUNT] = {
-	"prepare", "traffic", "discover", "scan", "identify", "enrich", "vulns", "credentials", "join", "save", "report",
+	"prepare", "traffic",     "discover", "scan", "identify", "enrich",
+	"vulns",   "credentials", "join",     "save", "report",
 };
 
 const char *pipeline_stage_name(enum pipeline_stage s) { return s < STAGE_COUNT ? stage_names[s] : "done"; }
@@ -30,10 +31,13 @@ struct pipeline {
 	struct join_out join;
 	struct save_out save;
 	bool saved;
-	bool dropped;   /* stage_drop ran: privileges are gone for this process */
+	bool dropped; /* stage_drop ran: privileges are gone for this process */
 };
 
-static bool selected(const struct pipeline *p, enum pipeline_stage s) { return p->cfg->stages & STAGE_BIT(s); }
+static bool selected(const struct pipeline *p, enum pipeline_stage s)
+{
+	return p->cfg->stages & STAGE_BIT(s);
+}
 
 static int run_scanner(struct pipeline *p, struct dm_err *e)
 {
@@ -46,13 +50,14 @@ static int run_scanner(struct pipeline *p, struct dm_err *e)
 	if (p->cfg->progress_end) p->cfg->progress_end(p->cfg->scan.progress_ctx);
 	if (r < 0) return r;
 	if (sum->drops)
-		log_warn("%s: the kernel dropped %llu captured packets; the rate was lowered to %.0f pps", kind,
-			 (unsigned long long)sum->drops, sum->final_rate);
+		log_warn("%s: the kernel dropped %llu captured packets; the rate was lowered to %.0f pps",
+			 kind, (unsigned long long)sum->drops, sum->final_rate);
 	if (sum->unreachable)
-		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached", kind,
-			 (unsigned long long)sum->unreachable);
-	log_debug("%s: %s scan on %s, %llu probes in %.2f s (sending %.2f s)", kind, scan_mode_name(sum->mode), sum->iface,
-		  (unsigned long long)sum->probes, sum->seconds, sum->send_seconds);
+		log_info("%s: %llu probes skipped: on-link targets that did not answer ARP cannot be reached",
+			 kind, (unsigned long long)sum->unreachable);
+	log_debug("%s: %s scan on %s, %llu probes in %.2f s (sending %.2f s)", kind,
+		  scan_mode_name(sum->mode), sum->iface, (unsigned long long)sum->probes, sum->seconds,
+		  sum->send_seconds);
 	return 0;
 }
 
@@ -72,8 +77,12 @@ static void take_traffic_findings(struct pipeline *p)
 static int run_join(struct pipeline *p, struct dm_err *e)
 {
 	take_traffic_findings(p);
-	struct join_in in = { .st = p->prep.st, .inputs = &p->prep.ji, .rs = &p->res->rs, .targets = p->cfg->targets,
-			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets), .fs = &p->res->fs };
+	struct join_in in = { .st = p->prep.st,
+			      .inputs = &p->prep.ji,
+			      .rs = &p->res->rs,
+			      .targets = p->cfg->targets,
+			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets),
+			      .fs = &p->res->fs };
 	return stage_join(&in, &p->join, e);
 }
 
@@ -82,18 +91,40 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 	const struct pipeline_config *c = p->cfg;
 	struct pipeline_result *res = p->res;
 	struct report_meta m = {
-		.command = c->kind, .args = c->cmdline, .scan_type = scan_mode_name(res->sum.mode), .ports = c->ports,
-		.start = p->scanned ? p->scan.start : p->start, .end = now_real(), .targets = targets_count(c->targets),
-		.run_id = res->run, .probes = res->sum.probes, .send_seconds = res->sum.send_seconds,
-		.findings = res->analysed ? &res->fs : NULL, .assets = p->join.assets, .n_assets = p->join.n_assets,
-		.inv = &p->prep.ji.inv, .exposure = p->join.exposure.v, .n_exposure = p->join.exposure.n,
-		.exposure_judged = p->join.exposure.judged, .traffic = p->traffic.profile.present ? &p->traffic.profile : NULL,
-		.changes = p->save.changes_from ? &p->save.changes : NULL, .changes_from = p->save.changes_from,
+		.command = c->kind,
+		.args = c->cmdline,
+		.scan_type = scan_mode_name(res->sum.mode),
+		.ports = c->ports,
+		.start = p->scanned ? p->scan.start : p->start,
+		.end = now_real(),
+		.targets = targets_count(c->targets),
+		.run_id = res->run,
+		.probes = res->sum.probes,
+		.send_seconds = res->sum.send_seconds,
+		.findings = res->analysed ? &res->fs : NULL,
+		.assets = p->join.assets,
+		.n_assets = p->join.n_assets,
+		.inv = &p->prep.ji.inv,
+		.exposure = p->join.exposure.v,
+		.n_exposure = p->join.exposure.n,
+		.exposure_judged = p->join.exposure.judged,
+		.traffic = p->traffic.profile.present ? &p->traffic.profile : NULL,
+		.changes = p->save.changes_from ? &p->save.changes : NULL,
+		.changes_from = p->save.changes_from,
 	};
-	struct report_in in = { .outs = &p->prep.outs, .rs = &res->rs, .meta = &m, .table = c->table,
-				.creds = p->creds_ran ? &p->creds : NULL, .cred_opts = &c->cred, .html = c->out.html,
-				.changes = c->changes, .redact = c->redact, .rs_mut = &res->rs, .fs_mut = &res->fs,
-				.changes_mut = &p->save.changes, .creds_mut = p->creds_ran ? &p->creds : NULL };
+	struct report_in in = { .outs = &p->prep.outs,
+				.rs = &res->rs,
+				.meta = &m,
+				.table = c->table,
+				.creds = p->creds_ran ? &p->creds : NULL,
+				.cred_opts = &c->cred,
+				.html = c->out.html,
+				.changes = c->changes,
+				.redact = c->redact,
+				.rs_mut = &res->rs,
+				.fs_mut = &res->fs,
+				.changes_mut = &p->save.changes,
+				.creds_mut = p->creds_ran ? &p->creds : NULL };
 	return stage_report(&in, e);
 }
 
@@ -124,7 +155,9 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 	}
 	case STAGE_VULNS: {
 		if (!p->prep.identify) return 0;
-		struct vulns_in in = { p->prep.st, &p->prep.al, &res->rs, c->min_conf, !selected(p, STAGE_JOIN), &res->fs };
+		struct vulns_in in = {
+			p->prep.st, &p->prep.al, &res->rs, c->min_conf, !selected(p, STAGE_JOIN), &res->fs
+		};
 		res->analysed = true;
 		return stage_vulns(&in, &p->vulns, e);
 	}
@@ -142,8 +175,9 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 	case STAGE_JOIN: res->analysed = true; return run_join(p, e);
 	case STAGE_SAVE: {
 		take_traffic_findings(p); /* when no join ran */
-		struct save_in in = { p->prep.st, p->prep.dbpath, c->kind, res->run, &res->rs,
-				      res->analysed ? &res->fs : NULL, c->changes };
+		struct save_in in = { p->prep.st, p->prep.dbpath, c->kind,
+				      res->run,   &res->rs,       res->analysed ? &res->fs : NULL,
+				      c->changes };
 		int r = stage_save(&in, &p->save, e);
 		p->saved = r == 0;
 		return r;
@@ -181,7 +215,8 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 		 * back to the kernel before the next one, which a service running
 		 * stage after stage for days needs as much as the audit's peak. */
 		malloc_trim(0);
-		if (timed(&p, s) && (s != STAGE_CREDENTIALS || p.creds_ran)) stage_mark(&ret->clock, pipeline_stage_name(s));
+		if (timed(&p, s) && (s != STAGE_CREDENTIALS || p.creds_ran))
+			stage_mark(&ret->clock, pipeline_stage_name(s));
 	}
 	if (r < 0 && ret->run && !p.saved) store_run_finish(p.prep.st, ret->run, "failed", now_real(), NULL);
 	if (r == 0 && cfg->on_stage) cfg->on_stage(cfg->on_stage_ctx, STAGE_COUNT, ret->run);

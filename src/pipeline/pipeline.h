@@ -36,7 +36,7 @@
 #include "scan/scan.h"
 
 enum pipeline_stage {
-	STAGE_PREPARE,     /* open the store and the outputs, load the data files, open raw I/O, drop privileges, begin the run */
+	STAGE_PREPARE, /* open the store and the outputs, load the data files, open raw I/O, drop privileges, begin the run */
 	STAGE_TRAFFIC,     /* flow files summarised into the store, the traffic rules (first: see below) */
 	STAGE_DISCOVER,    /* live hosts: ARP, ICMP, TCP pings */
 	STAGE_SCAN,        /* open ports: SYN or connect scan, UDP probes */
@@ -51,11 +51,11 @@ enum pipeline_stage {
 };
 #define STAGE_BIT(s) (1u << (s))
 /* What the commands run (prepare always runs). */
-#define STAGES_SCAN                                                                                                    \
-	(STAGE_BIT(STAGE_DISCOVER) | STAGE_BIT(STAGE_SCAN) | STAGE_BIT(STAGE_ENRICH) | STAGE_BIT(STAGE_SAVE) |         \
-	 STAGE_BIT(STAGE_REPORT))
-#define STAGES_AUDIT                                                                                                   \
-	(STAGES_SCAN | STAGE_BIT(STAGE_IDENTIFY) | STAGE_BIT(STAGE_VULNS) | STAGE_BIT(STAGE_TRAFFIC) |                 \
+#define STAGES_SCAN                                                                    \
+	(STAGE_BIT(STAGE_DISCOVER) | STAGE_BIT(STAGE_SCAN) | STAGE_BIT(STAGE_ENRICH) | \
+	 STAGE_BIT(STAGE_SAVE) | STAGE_BIT(STAGE_REPORT))
+#define STAGES_AUDIT                                                                                   \
+	(STAGES_SCAN | STAGE_BIT(STAGE_IDENTIFY) | STAGE_BIT(STAGE_VULNS) | STAGE_BIT(STAGE_TRAFFIC) | \
 	 STAGE_BIT(STAGE_JOIN))
 #define STAGES_CREDS (STAGES_SCAN | STAGE_BIT(STAGE_IDENTIFY) | STAGE_BIT(STAGE_CREDENTIALS))
 
@@ -68,26 +68,26 @@ struct output_paths {
 };
 
 struct pipeline_config {
-	const char *kind;            /* the run's kind in the store and in messages: "scan", "audit", "creds" */
-	const char *cmdline;         /* recorded with the run and in the XML */
-	unsigned stages;             /* STAGE_BIT()s; without DISCOVER every target is scanned (-Pn), without SCAN
+	const char *kind;        /* the run's kind in the store and in messages: "scan", "audit", "creds" */
+	const char *cmdline;     /* recorded with the run and in the XML */
+	unsigned stages;         /* STAGE_BIT()s; without DISCOVER every target is scanned (-Pn), without SCAN
 				      * only the live hosts are found (-sn) */
-	const char *db;              /* the store; NULL: store_default_path() */
-	struct targets *targets;     /* finalized; the caller's */
-	struct portlist *ports;      /* the caller's */
-	struct scan_config scan;     /* rate, mode, shards, resume...; targets, ports and the discovery flags are
+	const char *db;          /* the store; NULL: store_default_path() */
+	struct targets *targets; /* finalized; the caller's */
+	struct portlist *ports;  /* the caller's */
+	struct scan_config scan; /* rate, mode, shards, resume...; targets, ports and the discovery flags are
 				      * the pipeline's to set from the fields above */
-	const char *fpdir;           /* more Recog-format databases; NULL: the built-in ones only */
-	unsigned per_host;           /* service probes at once to one host; 0: 4 */
+	const char *fpdir;       /* more Recog-format databases; NULL: the built-in ones only */
+	unsigned per_host;       /* service probes at once to one host; 0: 4 */
 	enum confidence min_conf;    /* vulnerabilities reported at this confidence or above */
 	const char *cred_db;         /* credentials: the database of defaults; NULL: data/credentials.csv */
 	struct cred_check_opts cred; /* credentials: budgets, delays */
 	struct join_files join;      /* traffic and join: --flows, --leases, --inventory, --config, --geoip */
 	struct output_paths out;
-	int redact;                  /* REDACT_DEFAULT (each output its own), REDACT_TAG or REDACT_FULL */
-	struct privsep_opts priv;    /* who to become once everything privileged is open; .keep: stay */
-	bool table;                  /* the text table on stdout, unless an output writes to stdout */
-	bool changes;                /* save: what changed since the previous run of kind, for the table and HTML */
+	int redact;               /* REDACT_DEFAULT (each output its own), REDACT_TAG or REDACT_FULL */
+	struct privsep_opts priv; /* who to become once everything privileged is open; .keep: stay */
+	bool table;               /* the text table on stdout, unless an output writes to stdout */
+	bool changes; /* save: what changed since the previous run of kind, for the table and HTML */
 	/* Called when the scanner's pass ends (scan.progress drew its last line). NULL: none. */
 	void (*progress_end)(void *ctx);
 	/* Called before each stage that runs (run: 0 before the run is begun), and
@@ -100,12 +100,12 @@ struct pipeline_config {
 /* What a run gives the caller (and the reporters): owned by it, freed by
  * pipeline_result_release(). */
 struct pipeline_result {
-	int64_t run;                 /* the store's run id */
-	struct resultset rs;         /* hosts, ports, services: sorted */
-	struct findings fs;          /* ranked */
-	bool analysed;               /* fs is meaningful (vulns, credentials or join ran) */
+	int64_t run;         /* the store's run id */
+	struct resultset rs; /* hosts, ports, services: sorted */
+	struct findings fs;  /* ranked */
+	bool analysed;       /* fs is meaningful (vulns, credentials or join ran) */
 	struct scan_summary sum;
-	struct stage_clock clock;    /* wall time and peak memory of each stage that ran */
+	struct stage_clock clock; /* wall time and peak memory of each stage that ran */
 };
 
 /* Runs the selected stages of cfg once. Returns 0 or a negative error with

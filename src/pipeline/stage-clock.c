@@ -40,8 +40,8 @@ void stage_format(const struct stage_clock *c, char *out, size_t n)
 	size_t len = 0;
 	out[0] = 0;
 	for (size_t i = 0; i < c->n && len < n; i++) {
-		int k = snprintf(out + len, n - len, "%s%s %.2f s (%ld MB)", i ? ", " : "", c->v[i].name, c->v[i].seconds,
-				 c->v[i].peak_kb / 1024);
+		int k = snprintf(out + len, n - len, "%s%s %.2f s (%ld MB)", i ? ", " : "", c->v[i].name,
+				 c->v[i].seconds, c->v[i].peak_kb / 1024);
 		if (k > 0) len += (size_t)k;
 	}
 }

@@ -6,7 +6,11 @@
 
 struct stage_clock {
 	double last;
-	struct { const char *name; double seconds; long peak_kb; } v[12];
+	struct {
+		const char *name;
+		double seconds;
+		long peak_kb;
+	} v[12];
 	size_t n;
 };
 

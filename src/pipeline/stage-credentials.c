@@ -65,15 +65,17 @@ void cred_stage_print(const struct cred_stage_out *cs, const struct cred_check_o
 		term_close_stream(f);
 		return;
 	}
-	fprintf(f, "\nCREDENTIALS  %zu services checked (at most %u database entries each, %u attempts per host, %.1f s apart)\n",
+	fprintf(f,
+		"\nCREDENTIALS  %zu services checked (at most %u database entries each, %u attempts per "
+		"host, %.1f s apart)\n",
 		cs->results.n, o->budget, o->host_budget, o->delay);
 	for (size_t i = 0; i < cs->results.n; i++) {
 		const struct cred_result *r = &cs->results.v[i];
 		char ip[IPADDR_STRLEN], where[64];
 		ipaddr_fmt(&r->ip, ip, sizeof(ip));
 		snprintf(where, sizeof(where), "%s:%u/%s", ip, r->port, proto_name(r->proto));
-		fprintf(f, "  %-24s %-7s %-20s %2u tries  %s\n", where, r->check, cred_outcome_name(r->outcome), r->attempts,
-			r->detail);
+		fprintf(f, "  %-24s %-7s %-20s %2u tries  %s\n", where, r->check,
+			cred_outcome_name(r->outcome), r->attempts, r->detail);
 	}
 	term_close_stream(f);
 }

@@ -7,13 +7,13 @@
 #include "model/resultset.h"
 
 struct cred_stage_in {
-	const struct cred_db *db;       /* loaded by the prepare stage */
+	const struct cred_db *db; /* loaded by the prepare stage */
 	const struct cred_check_opts *o;
-	const struct resultset *rs;     /* the identified services */
-	struct findings *fs;            /* the credential findings are added to it */
+	const struct resultset *rs; /* the identified services */
+	struct findings *fs;        /* the credential findings are added to it */
 };
 struct cred_stage_out {
-	struct cred_results results;    /* one outcome per service checked */
+	struct cred_results results; /* one outcome per service checked */
 };
 
 /* Loads the database (path NULL: data/credentials.csv) and the login forms;

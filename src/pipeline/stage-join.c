@@ -14,7 +14,9 @@ int join_inputs_load(const struct join_files *f, struct join_inputs *out, struct
 {
 	int r;
 	site_config_defaults(&out->cfg);
-	if (access(ROLES_DEFAULT_PATH, R_OK) == 0 && (r = site_config_load(&out->cfg, ROLES_DEFAULT_PATH, e)) < 0) return r;
+	if (access(ROLES_DEFAULT_PATH, R_OK) == 0 &&
+	    (r = site_config_load(&out->cfg, ROLES_DEFAULT_PATH, e)) < 0)
+		return r;
 	if (f->config && (r = site_config_load(&out->cfg, f->config, e)) < 0) return r;
 	if (f->inventory && (r = inventory_load_file(f->inventory, &out->inv, e)) < 0) return r;
 	for (size_t i = 0; i < f->n_lease_files; i++)
@@ -25,7 +27,8 @@ int join_inputs_load(const struct join_files *f, struct join_inputs *out, struct
 	return 0;
 }
 
-int join_inventory_sync(const struct join_files *f, struct join_inputs *in, struct store *st, struct dm_err *e)
+int join_inventory_sync(const struct join_files *f, struct join_inputs *in, struct store *st,
+			struct dm_err *e)
 {
 	int r;
 	if (f->inventory) {
@@ -43,8 +46,14 @@ int join_inventory_sync(const struct join_files *f, struct join_inputs *in, stru
 int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 {
 	const struct join_inputs *ji = in->inputs;
-	struct asset_input ai = { .cfg = &ji->cfg, .scan = in->rs, .inv = &ji->inv, .store = in->st, .now = now_real(),
-				  .leases = &ji->leases, .targets = in->targets, .vantage = in->vantage };
+	struct asset_input ai = { .cfg = &ji->cfg,
+				  .scan = in->rs,
+				  .inv = &ji->inv,
+				  .store = in->st,
+				  .now = now_real(),
+				  .leases = &ji->leases,
+				  .targets = in->targets,
+				  .vantage = in->vantage };
 	int r;
 	if ((r = store_read_begin(in->st, e)) < 0) return r;
 	r = analyze_assets(&ai, NULL, in->fs, &out->exposure, e);

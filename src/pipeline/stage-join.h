@@ -15,9 +15,9 @@
 
 /* The files the audit judges by (the caller's strings). */
 struct join_files {
-	char **flows;             /* --flows FILE, any number */
+	char **flows; /* --flows FILE, any number */
 	size_t n_flows;
-	char **lease_files;       /* --leases FILE, any number */
+	char **lease_files; /* --leases FILE, any number */
 	size_t n_lease_files;
 	const char *inventory, *config, *geoip;
 };
@@ -25,8 +25,8 @@ struct join_files {
 /* What the prepare stage reads for the join, before a packet is sent. */
 struct join_inputs {
 	struct leases leases;
-	struct site_config cfg;   /* data/roles.conf, then --config */
-	struct inventory inv;     /* --inventory, else the stored register */
+	struct site_config cfg; /* data/roles.conf, then --config */
+	struct inventory inv;   /* --inventory, else the stored register */
 };
 
 /* Reads what can be checked before anything runs: the config, the
@@ -35,20 +35,21 @@ struct join_inputs {
 int join_inputs_load(const struct join_files *f, struct join_inputs *out, struct dm_err *e);
 /* Inside the audit's run: replaces the stored register when a file was
  * given, else loads the stored one into in->inv. */
-int join_inventory_sync(const struct join_files *f, struct join_inputs *in, struct store *st, struct dm_err *e);
+int join_inventory_sync(const struct join_files *f, struct join_inputs *in, struct store *st,
+			struct dm_err *e);
 void join_inputs_release(struct join_inputs *in);
 
 struct join_in {
 	struct store *st;
 	const struct join_inputs *inputs;
-	const struct resultset *rs;      /* sorted */
-	const struct targets *targets;   /* what the audit scanned */
-	struct ipaddr vantage;           /* the scanner's address (family 0: not known) */
-	struct findings *fs;             /* the join rules' findings are added to it */
+	const struct resultset *rs;    /* sorted */
+	const struct targets *targets; /* what the audit scanned */
+	struct ipaddr vantage;         /* the scanner's address (family 0: not known) */
+	struct findings *fs;           /* the join rules' findings are added to it */
 };
 struct join_out {
-	struct exposure exposure;        /* exposure against use per port */
-	struct asset_risk *assets;       /* ranked, riskiest first */
+	struct exposure exposure;  /* exposure against use per port */
+	struct asset_risk *assets; /* ranked, riskiest first */
 	size_t n_assets;
 };
 

@@ -106,8 +106,10 @@ int stage_drop(struct prepared *p, const char *kind, struct dm_err *e)
 		struct out_file *o = &p->outs.v[i].o;
 		if (!o->tmp_path) continue; /* standard output, a device, or not wanted */
 		/* run through sudo: the outputs are the invoking user's, as without sudo */
-		if (plan->switch_user && plan->u.invoker && fchown(fileno(o->f), plan->u.uid, plan->u.gid) < 0)
-			log_warn("%s %s: cannot give it to %s: %s", o->what, o->path, plan->u.name, strerror(errno));
+		if (plan->switch_user && plan->u.invoker &&
+		    fchown(fileno(o->f), plan->u.uid, plan->u.gid) < 0)
+			log_warn("%s %s: cannot give it to %s: %s", o->what, o->path, plan->u.name,
+				 strerror(errno));
 		privmon_allow(&p->mon, o->tmp_path, o->path);
 	}
 	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, &p->mon });
@@ -116,7 +118,8 @@ int stage_drop(struct prepared *p, const char *kind, struct dm_err *e)
 	    (r = sandbox_apply(SANDBOX_DENY, SANDBOX_FDS_NONE, e)) < 0)
 		return r;
 	if (plan->switch_user)
-		log_debug("%s: running as %s (uid %u, from %s)", kind, plan->u.name, (unsigned)plan->u.uid, plan->u.why);
+		log_debug("%s: running as %s (uid %u, from %s)", kind, plan->u.name, (unsigned)plan->u.uid,
+			  plan->u.why);
 	return 0;
 }
 

@@ -21,13 +21,17 @@ int outputs_open(const struct output_paths *paths, bool public, struct outputs *
 	static const char *const opt[5] = { "-oJ", "-oX", "-oN", "--html", "--csv" };
 	*out = (struct outputs){ 0 };
 	for (size_t i = 0; i < 5; i++) {
-		out->v[i] = (struct output_file){ .path = p[i], .opt = opt[i], .shared = i >= 3, .o = { .dirfd = -1 } };
+		out->v[i] = (struct output_file){
+			.path = p[i], .opt = opt[i], .shared = i >= 3, .o = { .dirfd = -1 }
+		};
 		if (!p[i]) continue;
 		if (!strcmp(p[i], "-")) {
 			for (size_t k = 0; k < i; k++)
 				if (p[k] && !strcmp(p[k], "-"))
-					return dm_fail(e, DM_EINPUT, "%s - and %s -: only one output can go to standard output",
-						       opt[k], opt[i]);
+					return dm_fail(
+					    e, DM_EINPUT,
+					    "%s - and %s -: only one output can go to standard output",
+					    opt[k], opt[i]);
 			out->stdout_taken = true;
 		}
 		/* hosts, ports and services may be read by others, as nmap's are;
@@ -44,9 +48,12 @@ int outputs_close(struct outputs *o, bool keep, struct dm_err *e)
 	for (size_t i = 0; i < 5; i++) {
 		struct out_file *of = &o->v[i].o;
 		if (!of->f) continue;
-		if (!keep) out_discard(of); /* a failed run leaves the old file, not a partial report */
-		else if (r == 0) r = out_commit(of, e);
-		else out_discard(of);
+		if (!keep)
+			out_discard(of); /* a failed run leaves the old file, not a partial report */
+		else if (r == 0)
+			r = out_commit(of, e);
+		else
+			out_discard(of);
 	}
 	return r;
 }

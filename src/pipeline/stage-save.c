@@ -14,6 +14,7 @@ int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 	    (in->fs && (r = store_save_findings(st, in->run, in->fs, e)) < 0) ||
 	    (r = store_run_finish(st, in->run, "done", now_real(), e)) < 0)
 		return r;
-	if (in->changes && in->fs) out->changes_from = run_changes(st, in->run, in->kind, in->rs, in->fs, &out->changes);
+	if (in->changes && in->fs)
+		out->changes_from = run_changes(st, in->run, in->kind, in->rs, in->fs, &out->changes);
 	return 0;
 }

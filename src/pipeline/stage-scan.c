@@ -9,15 +9,25 @@
 #include "net/route.h"
 #include "probe/services.h"
 
-static void c_host(void *ctx, const struct obs_host *h) { resultset_add_host(((struct collect *)ctx)->rs, h); }
-static void c_port(void *ctx, const struct obs_port *p) { resultset_add_port(((struct collect *)ctx)->rs, p); }
-static void c_service(void *ctx, const struct obs_service *s) { resultset_add_service(((struct collect *)ctx)->rs, s); }
+static void c_host(void *ctx, const struct obs_host *h)
+{
+	resultset_add_host(((struct collect *)ctx)->rs, h);
+}
+static void c_port(void *ctx, const struct obs_port *p)
+{
+	resultset_add_port(((struct collect *)ctx)->rs, p);
+}
+static void c_service(void *ctx, const struct obs_service *s)
+{
+	resultset_add_service(((struct collect *)ctx)->rs, s);
+}
 
 static void c_udp(void *ctx, const struct ipaddr *ip, uint16_t port, const uint8_t *data, size_t len)
 {
 	struct collect *c = ctx;
 	struct obs_service sv;
-	if (c->fps && services_identify_udp(c->fps, ip, port, data, len, &sv)) resultset_add_service(c->rs, &sv);
+	if (c->fps && services_identify_udp(c->fps, ip, port, data, len, &sv))
+		resultset_add_service(c->rs, &sv);
 }
 
 void collect_sink(struct collect *c, struct obs_sink *ret)
@@ -40,12 +50,15 @@ static struct service_target *open_tcp(const struct resultset *rs, size_t *ret_n
 	size_t n = 0, k = 0;
 	for (size_t i = 0; i < rs->n_hosts; i++)
 		for (size_t j = 0; j < rs->hosts[i].n_ports; j++)
-			n += rs->hosts[i].ports[j].proto == PROTO_TCP && rs->hosts[i].ports[j].state == PORT_OPEN;
+			n += rs->hosts[i].ports[j].proto == PROTO_TCP &&
+			     rs->hosts[i].ports[j].state == PORT_OPEN;
 	struct service_target *t = xcalloc(n ? n : 1, sizeof(*t));
 	for (size_t i = 0; i < rs->n_hosts; i++)
 		for (size_t j = 0; j < rs->hosts[i].n_ports; j++)
-			if (rs->hosts[i].ports[j].proto == PROTO_TCP && rs->hosts[i].ports[j].state == PORT_OPEN)
-				t[k++] = (struct service_target){ rs->hosts[i].h.ip, rs->hosts[i].ports[j].port };
+			if (rs->hosts[i].ports[j].proto == PROTO_TCP &&
+			    rs->hosts[i].ports[j].state == PORT_OPEN)
+				t[k++] =
+				    (struct service_target){ rs->hosts[i].h.ip, rs->hosts[i].ports[j].port };
 	*ret_n = n;
 	return t;
 }
@@ -56,7 +69,9 @@ void stage_identify(const struct identify_in *in, struct identify_out *out)
 	struct obs_sink sink;
 	collect_sink(&col, &sink);
 	struct service_target *tg = open_tcp(in->rs, &out->probed);
-	struct services_config svc = { .fps = in->fps, .per_host = in->per_host ? in->per_host : 4, .max_inflight = 2048,
+	struct services_config svc = { .fps = in->fps,
+				       .per_host = in->per_host ? in->per_host : 4,
+				       .max_inflight = 2048,
 				       .sink = &sink };
 	double t0 = now_mono();
 	services_probe_tcp(&svc, tg, out->probed);

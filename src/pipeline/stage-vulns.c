@@ -13,7 +13,8 @@ int stage_vulns(const struct vulns_in *in, struct vulns_out *out, struct dm_err 
 	if (r < 0) return r;
 	if (r == 0) {
 		if (!in->quiet_if_empty)
-			log_info("audit: no vulnerability data in the store; 'dormant vulndb import' NVD and KEV files to match services");
+			log_info("audit: no vulnerability data in the store; 'dormant vulndb import' NVD and "
+				 "KEV files to match services");
 		return 0;
 	}
 	struct vuln_matcher m;
@@ -23,8 +24,8 @@ int stage_vulns(const struct vulns_in *in, struct vulns_out *out, struct dm_err 
 	r = analyze_vulnerable(&m, in->rs, in->min_conf, in->fs, e);
 	out->findings = in->fs->n - before;
 	out->lookups = m.queries;
-	log_debug("vulnerabilities: %zu findings, %llu product lookups, %.3f s", in->fs->n, (unsigned long long)m.queries,
-		  now_mono() - t0);
+	log_debug("vulnerabilities: %zu findings, %llu product lookups, %.3f s", in->fs->n,
+		  (unsigned long long)m.queries, now_mono() - t0);
 	vuln_matcher_release(&m);
 	findings_sort(in->fs);
 	return r;

@@ -25,10 +25,10 @@
 struct outputs {
 	struct output_file {
 		const char *path, *opt; /* path NULL: not wanted; "-": stdout */
-		bool shared;            /* made to be passed on (HTML, CSV): secrets without tags by default */
+		bool shared; /* made to be passed on (HTML, CSV): secrets without tags by default */
 		struct out_file o;
 	} v[5];
-	bool stdout_taken;      /* an output writes to stdout: no table there */
+	bool stdout_taken; /* an output writes to stdout: no table there */
 };
 /* Opens every output of paths (the one place output files are opened);
  * public: plain scan results (hosts, ports, services), 0644 for -oJ/-oX/-oN;
@@ -45,11 +45,11 @@ struct report_in {
 	bool table;                         /* the text table on stdout when no output took it */
 	const struct cred_stage_out *creds; /* NULL: no credential checks */
 	const struct cred_check_opts *cred_opts;
-	const char *html;                   /* the HTML report's path, named under the table */
-	bool changes;                       /* the changes since the previous run (meta) belong on the table */
-	int redact;                         /* REDACT_DEFAULT, _TAG or _FULL (pipeline_config) */
-	struct resultset *rs_mut;           /* the same results and findings, whose secrets' tags an */
-	struct findings *fs_mut;            /* output made to be shared leaves out for its write */
+	const char *html;         /* the HTML report's path, named under the table */
+	bool changes;             /* the changes since the previous run (meta) belong on the table */
+	int redact;               /* REDACT_DEFAULT, _TAG or _FULL (pipeline_config) */
+	struct resultset *rs_mut; /* the same results and findings, whose secrets' tags an */
+	struct findings *fs_mut;  /* output made to be shared leaves out for its write */
 	struct rundiff *changes_mut;
 	struct cred_stage_out *creds_mut;
 };
@@ -65,20 +65,20 @@ struct prepared {
 	struct store *st;
 	char *dbpath;
 	struct outputs outs;
-	struct privsep_plan plan;   /* who the run becomes at the drop */
-	struct privmon mon;         /* renames the outputs after the drop */
-	bool aliases_loaded;        /* vuln/aliases.csv, read before the drop */
+	struct privsep_plan plan; /* who the run becomes at the drop */
+	struct privmon mon;       /* renames the outputs after the drop */
+	bool aliases_loaded;      /* vuln/aliases.csv, read before the drop */
 	struct aliases al;
-	bool identify;              /* fingerprints loaded: services are identified */
+	bool identify; /* fingerprints loaded: services are identified */
 	struct fp_set fps;
-	bool creds;                 /* the credential database is loaded */
+	bool creds; /* the credential database is loaded */
 	struct cred_db cdb;
-	bool join;                  /* the join inputs are loaded */
+	bool join; /* the join inputs are loaded */
 	struct join_inputs ji;
-	struct scan_config scfg;    /* the caller's, with targets, ports and the discovery flags */
+	struct scan_config scfg; /* the caller's, with targets, ports and the discovery flags */
 	struct scan sc;
-	bool scan_ready;            /* sc is prepared: scan_release() it */
-	int64_t run;                /* begun (or resumed) in the store */
+	bool scan_ready; /* sc is prepared: scan_release() it */
+	int64_t run;     /* begun (or resumed) in the store */
 };
 int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_err *e);
 /* The privilege drop, once everything privileged is open (the scanner's
@@ -108,28 +108,28 @@ struct scan_in {
 };
 struct scan_out {
 	struct scan_summary sum;
-	double start;             /* wall clock at the start */
+	double start; /* wall clock at the start */
 };
 int stage_scan(const struct scan_in *in, struct scan_out *out, struct dm_err *e);
 
 struct identify_in {
 	const struct fp_set *fps;
-	unsigned per_host;        /* probes at once to one host */
-	const char *kind;         /* for the log */
-	struct resultset *rs;     /* its open TCP ports are probed; services are added to it */
+	unsigned per_host;    /* probes at once to one host */
+	const char *kind;     /* for the log */
+	struct resultset *rs; /* its open TCP ports are probed; services are added to it */
 };
 struct identify_out {
-	size_t probed;            /* open TCP ports probed */
+	size_t probed; /* open TCP ports probed */
 	double seconds;
 };
 void stage_identify(const struct identify_in *in, struct identify_out *out);
 
 struct enrich_in {
 	const char *kind;
-	struct resultset *rs;     /* MAC vendors are set; hosts and ports sorted */
+	struct resultset *rs; /* MAC vendors are set; hosts and ports sorted */
 };
 struct enrich_out {
-	size_t vendors;           /* hosts whose MAC vendor is known */
+	size_t vendors; /* hosts whose MAC vendor is known */
 };
 void stage_enrich(const struct enrich_in *in, struct enrich_out *out);
 
@@ -141,15 +141,15 @@ struct ipaddr scan_vantage(const struct scan_summary *sum, const struct targets 
 
 struct vulns_in {
 	struct store *st;
-	const struct aliases *al;   /* loaded by prepare */
+	const struct aliases *al; /* loaded by prepare */
 	const struct resultset *rs;
 	enum confidence min_conf;
-	bool quiet_if_empty;      /* no log line when the store holds no vulnerability data */
-	struct findings *fs;      /* the findings are added to it */
+	bool quiet_if_empty; /* no log line when the store holds no vulnerability data */
+	struct findings *fs; /* the findings are added to it */
 };
 struct vulns_out {
 	size_t findings;
-	uint64_t lookups;         /* product lookups in the store */
+	uint64_t lookups; /* product lookups in the store */
 };
 int stage_vulns(const struct vulns_in *in, struct vulns_out *out, struct dm_err *e);
 
@@ -162,7 +162,7 @@ struct traffic_in {
 	const struct join_files *files; /* --flows, --config, --geoip */
 };
 struct traffic_out {
-	struct findings found;          /* the traffic rules' findings, ranked */
+	struct findings found; /* the traffic rules' findings, ranked */
 	size_t flows;
 	uint64_t damaged;               /* records skipped in the flow files */
 	struct traffic_profile profile; /* bytes by hour, countries: for the HTML report */
@@ -176,11 +176,11 @@ struct save_in {
 	const char *dbpath, *kind;
 	int64_t run;
 	const struct resultset *rs;
-	struct findings *fs;            /* NULL: no analysis ran (the store may rank it in place) */
-	bool changes;                   /* compare with the previous run of kind */
+	struct findings *fs; /* NULL: no analysis ran (the store may rank it in place) */
+	bool changes;        /* compare with the previous run of kind */
 };
 struct save_out {
 	struct rundiff changes;
-	int64_t changes_from;           /* the run compared with; 0: none */
+	int64_t changes_from; /* the run compared with; 0: none */
 };
 int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e);

@@ -13,13 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static bool country_of(void *ctx, const struct ipaddr *a, char cc[3])
-{
-	return geo_country(ctx, a, cc);
-}
+static bool country_of(void *ctx, const struct ipaddr *a, char cc[3]) { return geo_country(ctx, a, cc); }
 
-int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind, const char *what,
-		     struct dm_err *e)
+int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind,
+		     const char *what, struct dm_err *e)
 {
 	*j = (struct traffic_job){ .args = args };
 	site_config_defaults(&j->cfg);
@@ -32,10 +29,15 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 	if (path) {
 		struct dm_err ge = { "" };
 		if ((r = geo_open(path, &j->geo, &ge)) < 0)
-			return dm_fail(e, r, "%s%s", geoip ? "--geoip " : j->cfg.geoip[0] ? "geoip = " : "", ge.msg);
+			return dm_fail(e, r, "%s%s",
+				       geoip             ? "--geoip "
+				       : j->cfg.geoip[0] ? "geoip = "
+							 : "",
+				       ge.msg);
 		log_debug("countries from %s (%s)", path, geo_describe(j->geo));
 	} else if (j->cfg.n_home) {
-		log_warn("no GeoIP database (geoip = in the config, or scripts/deps installs one): countries unknown, "
+		log_warn("no GeoIP database (geoip = in the config, or scripts/deps installs one): countries "
+			 "unknown, "
 			 "so nothing is judged foreign");
 	}
 	j->dbpath = args->db ? xstrdup(args->db) : store_default_path();
@@ -120,8 +122,12 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (threaded) pthread_join(writer, NULL);
 	if (r < 0) return dm_fail(e, r, "traffic rules failed");
 	if (sv.r < 0) return dm_fail(e, sv.r, "%s", sv.e.msg);
-	if (j->flows.n) log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s", sv.rows, j->flows.n, sv.seconds);
-	if (sv.known) log_info("these flows were summarised in the store before; their hours are not counted twice");
+	if (j->flows.n)
+		log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s", sv.rows, j->flows.n,
+			  sv.seconds);
+	if (sv.known)
+		log_info(
+		    "these flows were summarised in the store before; their hours are not counted twice");
 	if (j->borrowed) return 0; /* the caller saves the findings and ends the run */
 	if (out->n && (r = store_save_findings(st, j->run, out, e)) < 0) return r;
 	if ((r = store_run_finish(st, j->run, "done", now_real(), e)) < 0) return r;
@@ -134,14 +140,15 @@ bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 	bool hit = false;
 	if (json) report_findings_jsonl(json, &j->found, j->run);
 	if (text && !j->args->no_analyze) {
-		if (j->found.n) report_findings_text(text, &j->found);
-		else fprintf(text, "no traffic findings\n");
+		if (j->found.n)
+			report_findings_text(text, &j->found);
+		else
+			fprintf(text, "no traffic findings\n");
 	}
 	for (size_t i = 0; i < j->found.n && j->args->fail_on >= 0; i++)
 		if ((int)j->found.v[i].severity >= j->args->fail_on) hit = true;
 	return hit;
 }
-
 
 void traffic_job_release(struct traffic_job *j)
 {

@@ -14,29 +14,29 @@
 struct traffic_args {
 	const char *config, *geoip, *db, *rules;
 	bool no_analyze;
-	int fail_on; /* -1: never */
+	int fail_on;         /* -1: never */
 	struct store *store; /* set: the job runs inside this open store's run (audit): */
 	int64_t run;         /* it neither begins nor ends it, nor saves the findings */
 };
 struct traffic_job {
 	struct site_config cfg;
-	struct geo *geo;        /* NULL: countries unknown */
+	struct geo *geo; /* NULL: countries unknown */
 	struct flowset flows;
 	const struct traffic_args *args;
 	struct store *store;
-	struct store *writer;   /* the hourly summaries' connection (a thread of its own) */
+	struct store *writer; /* the hourly summaries' connection (a thread of its own) */
 	char *dbpath;
 	int64_t run;
 	bool finished;
 	struct findings found;
-	bool borrowed;          /* store and run are the caller's */
+	bool borrowed; /* store and run are the caller's */
 };
 
 /* Reads the config (defaults without one), opens the GeoIP database (the
  * option's, else the config's, else the installed default when present)
  * and the store, and begins a run of kind (what: its input). */
-int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind, const char *what,
-		     struct dm_err *e);
+int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind,
+		     const char *what, struct dm_err *e);
 /* Keeps the flow and sets f->country (of the external side) when known. */
 void traffic_job_flow(struct traffic_job *j, struct obs_flow *f);
 /* Runs the rules against the flows and the stored history, saves the

@@ -13,8 +13,8 @@ struct traffic_read_summary {
 	unsigned zeek_files, inputs;       /* inputs: files, or 1 for a live capture */
 	size_t table_bytes;                /* the flow table's size before the flush */
 	uint64_t flows;
-	const uint64_t *by_app;            /* tls, ssh, dns, http, other */
-	double seconds;                    /* of reading */
+	const uint64_t *by_app; /* tls, ssh, dns, http, other */
+	double seconds;         /* of reading */
 };
 
 void traffic_read_print(FILE *f, const struct traffic_read_summary *s);

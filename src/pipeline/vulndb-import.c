@@ -71,8 +71,9 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	if (now - last < 0.25 || !total) return;
 	last = now;
 	double el = now - ic->t0, rate = el > 0 ? (double)done / el : 0;
-	fprintf(stderr, "\r\033[Kvulndb: %s %.0f%% %.0f MB/s ETA %.0f s", ic->file, 100.0 * (double)done / (double)total,
-		rate / 1e6, rate > 0 ? (double)(total - done) / rate : 0);
+	fprintf(stderr, "\r\033[Kvulndb: %s %.0f%% %.0f MB/s ETA %.0f s", ic->file,
+		100.0 * (double)done / (double)total, rate / 1e6,
+		rate > 0 ? (double)(total - done) / rate : 0);
 }
 
 static int import_file(struct store *st, const char *path, struct dm_err *e)
@@ -92,16 +93,16 @@ static int import_file(struct store *st, const char *path, struct dm_err *e)
 	if ((r = store_vuln_end(st, true, e)) < 0) return r;
 	double el = now_mono() - ic.t0;
 	if (ic.epss_replaced[0][0])
-		log_warn("vulndb: %s: EPSS model %s replaces model %s: all earlier EPSS scores were dropped", path,
-			 ic.epss_replaced[1], ic.epss_replaced[0]);
+		log_warn("vulndb: %s: EPSS model %s replaces model %s: all earlier EPSS scores were dropped",
+			 path, ic.epss_replaced[1], ic.epss_replaced[0]);
 	if (!strcmp(fc.kind, "kev"))
 		log_info("%s: KEV catalogue, %llu entries (%.2f s)", path, (unsigned long long)fc.kev, el);
 	else if (!strcmp(fc.kind, "epss"))
 		log_info("%s: EPSS, %llu scores (%.2f s)", path, (unsigned long long)fc.epss, el);
 	else
-		log_info("%s: %s, %llu CVEs: %llu added, %llu updated, %llu unchanged (%.2f s)", path, fc.kind,
-			 (unsigned long long)fc.cve, (unsigned long long)ic.added, (unsigned long long)ic.updated,
-			 (unsigned long long)ic.unchanged, el);
+		log_info("%s: %s, %llu CVEs: %llu added, %llu updated, %llu unchanged (%.2f s)", path,
+			 fc.kind, (unsigned long long)fc.cve, (unsigned long long)ic.added,
+			 (unsigned long long)ic.updated, (unsigned long long)ic.unchanged, el);
 	return 0;
 }
 

@@ -37,7 +37,8 @@ static int print_info(void *ctx, const struct vuln_info *v)
 		}
 		buf_printf(&b, ",\"kev\":%s,\"ransomware\":%s,\"exploit\":%s", v->kev ? "true" : "false",
 			   v->ransomware ? "true" : "false", v->exploit_ref ? "true" : "false");
-		if (v->epss >= 0) buf_printf(&b, ",\"epss\":%.5f,\"epss_percentile\":%.5f", v->epss, v->percentile);
+		if (v->epss >= 0)
+			buf_printf(&b, ",\"epss\":%.5f,\"epss_percentile\":%.5f", v->epss, v->percentile);
 		buf_puts(&b, ",\"summary\":");
 		json_put_str(&b, v->summary ? v->summary : "");
 		buf_puts(&b, ",\"configurations\":");
@@ -48,14 +49,15 @@ static int print_info(void *ctx, const struct vuln_info *v)
 		return 0;
 	}
 	FILE *t = term_open(stdout); /* descriptions and vectors are the feed's words */
-	fprintf(t, "%s  (%s, %s, modified %s)\n", id, v->source ? v->source : "?", v->status ? v->status : "?",
-	       v->modified ? v->modified : "?");
+	fprintf(t, "%s  (%s, %s, modified %s)\n", id, v->source ? v->source : "?",
+		v->status ? v->status : "?", v->modified ? v->modified : "?");
 	if (v->cvss >= 0)
-		fprintf(t, "  CVSS %s %.1f %s  %s\n", v->cvss_version ? v->cvss_version : "", v->cvss, v->severity ? v->severity : "",
-		       v->cvss_vector ? v->cvss_vector : "");
+		fprintf(t, "  CVSS %s %.1f %s  %s\n", v->cvss_version ? v->cvss_version : "", v->cvss,
+			v->severity ? v->severity : "", v->cvss_vector ? v->cvss_vector : "");
 	if (v->kev)
-		fprintf(t, "  KEV: added %s, due %s%s\n  CISA: %s\n", v->kev_added ? v->kev_added : "?", v->kev_due ? v->kev_due : "?",
-		       v->ransomware ? ", known ransomware use" : "", v->kev_action ? v->kev_action : "(action not in NVD's copy)");
+		fprintf(t, "  KEV: added %s, due %s%s\n  CISA: %s\n", v->kev_added ? v->kev_added : "?",
+			v->kev_due ? v->kev_due : "?", v->ransomware ? ", known ransomware use" : "",
+			v->kev_action ? v->kev_action : "(action not in NVD's copy)");
 	if (v->epss >= 0) fprintf(t, "  EPSS %.5f (percentile %.5f)\n", v->epss, v->percentile);
 	if (v->exploit_ref) fprintf(t, "  public exploit referenced\n");
 	if (v->summary) fprintf(t, "  %s\n", v->summary);
@@ -65,11 +67,15 @@ static int print_info(void *ctx, const struct vuln_info *v)
 			for (size_t j = c.cfg[i].first; j < c.cfg[i].first + c.cfg[i].n; j++)
 				for (size_t k = c.nodes[j].first; k < c.nodes[j].first + c.nodes[j].n; k++) {
 					const struct vmatch *m = &c.m[k];
-					fprintf(t, "  config %zu%s node %s%s: %s %s%s%s%s%s%s\n", i + 1, c.cfg[i].and_op ? " (AND)" : "",
-					       c.nodes[j].and_op ? "AND" : "OR", c.nodes[j].negate ? " NOT" : "",
-					       m->vulnerable ? "vulnerable" : "platform  ", m->criteria, m->start[0] ? " from " : "",
-					       m->start, m->start[0] ? (m->start_incl ? " (incl)" : " (excl)") : "",
-					       m->end[0] ? (m->end_incl ? " through " : " before ") : "", m->end);
+					fprintf(t, "  config %zu%s node %s%s: %s %s%s%s%s%s%s\n", i + 1,
+						c.cfg[i].and_op ? " (AND)" : "",
+						c.nodes[j].and_op ? "AND" : "OR",
+						c.nodes[j].negate ? " NOT" : "",
+						m->vulnerable ? "vulnerable" : "platform  ", m->criteria,
+						m->start[0] ? " from " : "", m->start,
+						m->start[0] ? (m->start_incl ? " (incl)" : " (excl)") : "",
+						m->end[0] ? (m->end_incl ? " through " : " before ") : "",
+						m->end);
 				}
 	}
 	vconfigs_release(&c);
@@ -109,8 +115,10 @@ static int match_subject(const struct aliases *al, const char *q, struct cpe *re
 	snprintf(product, sizeof(product), "%.*s", (int)MIN(v - q, 127), q);
 	snprintf(version, sizeof(version), "%.*s", (int)MIN(strcspn(v + 1, " "), 63), v + 1);
 	if (!aliases_subject(al, NULL, product, version, NULL, ret))
-		return dm_fail(e, DM_EINPUT, "\"%s\": unknown product \"%s\"; give a CPE or add it to data/vuln/aliases.csv", q,
-			       product);
+		return dm_fail(
+		    e, DM_EINPUT,
+		    "\"%s\": unknown product \"%s\"; give a CPE or add it to data/vuln/aliases.csv", q,
+		    product);
 	return 0;
 }
 
@@ -149,15 +157,16 @@ static int match_one(struct vuln_matcher *m, const struct aliases *al, const str
 		char id[32], cv[16] = "  - ";
 		cve_format(v->num, id, sizeof(id));
 		if (v->cvss >= 0) snprintf(cv, sizeof(cv), "%4.1f", v->cvss);
-		printf("  %-16s %s %-6s %s%s%s%s%s\n", id, cv, confidence_name(h[j].confidence), v->kev ? "KEV " : "",
-		       v->ransomware ? "ransomware " : "", v->exploit_ref ? "exploit " : "", h[j].fix[0] ? "fixed in " : "",
-		       h[j].fix);
+		printf("  %-16s %s %-6s %s%s%s%s%s\n", id, cv, confidence_name(h[j].confidence),
+		       v->kev ? "KEV " : "", v->ransomware ? "ransomware " : "",
+		       v->exploit_ref ? "exploit " : "", h[j].fix[0] ? "fixed in " : "", h[j].fix);
 		if (h[j].why[0]) printf("  %-16s %s\n", "", h[j].why);
 	}
 	return 0;
 }
 
-int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const struct vulndb_query *a, struct dm_err *e)
+int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const struct vulndb_query *a,
+		 struct dm_err *e)
 {
 	struct aliases al = { 0 };
 	int r = aliases_load(&al, a->aliases ? a->aliases : ALIASES_DEFAULT_PATH, e);
@@ -186,8 +195,8 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 		}
 		if (f && f != stdin) fclose(f);
 	}
-	log_debug("vulndb: matched %llu queries in %.3f s, %.3f s of it matching (%llu product lookups)", (unsigned long long)n,
-		  now_mono() - t0, match_seconds, (unsigned long long)m.queries);
+	log_debug("vulndb: matched %llu queries in %.3f s, %.3f s of it matching (%llu product lookups)",
+		  (unsigned long long)n, now_mono() - t0, match_seconds, (unsigned long long)m.queries);
 	buf_release(&out);
 	vuln_matcher_release(&m);
 	aliases_release(&al);
@@ -200,10 +209,13 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 	int r = store_vuln_stats(st, &vs, e);
 	if (r < 0) return r;
 	if (a->json) {
-		printf("{\"cves\":%llu,\"with_configurations\":%llu,\"products\":%llu,\"kev\":%llu,\"kev_with_cve\":%llu,"
-		       "\"epss\":%llu,\"newest\":\"%s\",\"kev_catalog\":\"%s\",\"epss_model\":\"%s\",\"epss_date\":\"%s\"}\n",
-		       (unsigned long long)vs.cves, (unsigned long long)vs.with_configs, (unsigned long long)vs.products,
-		       (unsigned long long)vs.kev, (unsigned long long)vs.kev_with_cve, (unsigned long long)vs.epss, vs.newest,
+		printf("{\"cves\":%llu,\"with_configurations\":%llu,\"products\":%llu,\"kev\":%llu,\"kev_"
+		       "with_cve\":%llu,"
+		       "\"epss\":%llu,\"newest\":\"%s\",\"kev_catalog\":\"%s\",\"epss_model\":\"%s\",\"epss_"
+		       "date\":\"%s\"}\n",
+		       (unsigned long long)vs.cves, (unsigned long long)vs.with_configs,
+		       (unsigned long long)vs.products, (unsigned long long)vs.kev,
+		       (unsigned long long)vs.kev_with_cve, (unsigned long long)vs.epss, vs.newest,
 		       vs.kev_catalog, vs.epss_model, vs.epss_date);
 		return 0;
 	}
@@ -214,8 +226,9 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 	if (vs.nvd_timestamp[0]) printf("NVD feed timestamp   %s\n", vs.nvd_timestamp);
 	printf("KEV entries          %llu (%llu with CVE data)%s%s\n", (unsigned long long)vs.kev,
 	       (unsigned long long)vs.kev_with_cve, vs.kev_catalog[0] ? ", catalogue " : "", vs.kev_catalog);
-	printf("EPSS scores          %llu%s%s%s%s\n", (unsigned long long)vs.epss, vs.epss_model[0] ? ", model " : "",
-	       vs.epss_model, vs.epss_date[0] ? ", scored " : "", vs.epss_date);
+	printf("EPSS scores          %llu%s%s%s%s\n", (unsigned long long)vs.epss,
+	       vs.epss_model[0] ? ", model " : "", vs.epss_model, vs.epss_date[0] ? ", scored " : "",
+	       vs.epss_date);
 	printf("This product uses data from the NVD API but is not endorsed or certified by the NVD.\n");
 	return 0;
 }

@@ -32,7 +32,7 @@ struct conn_engine {
 	int ep;
 	struct pending *q;
 	size_t qhead, qlen, qcap;
-	struct pconn *conns;   /* slots */
+	struct pconn *conns; /* slots */
 	struct ipaddr *conn_ip;
 	unsigned inflight;
 	struct hostcount *hosts; /* small linear table: in flight hosts only */
@@ -162,7 +162,8 @@ static bool listed(const struct proto_ops *op, const struct proto_ops *const *op
 	return false;
 }
 
-unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops, size_t n)
+unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops,
+			    size_t n)
 {
 	unsigned dropped = 0;
 	for (unsigned s = 0; s < ce->cfg.max_inflight; s++)
@@ -198,7 +199,8 @@ static void finish_conn(struct conn_engine *ce, unsigned slot, bool ok,
 static int start_conn(struct conn_engine *ce, const struct pending *p, double now)
 {
 	unsigned slot;
-	for (slot = 0; slot < ce->cfg.max_inflight && ce->conns[slot].fd >= 0; slot++) {}
+	for (slot = 0; slot < ce->cfg.max_inflight && ce->conns[slot].fd >= 0; slot++) {
+	}
 	if (slot == ce->cfg.max_inflight) return 0;
 	struct sockaddr_storage ss;
 	socklen_t sl = ipaddr_to_sockaddr(&p->ip, p->port, &ss);
@@ -216,7 +218,8 @@ static int start_conn(struct conn_engine *ce, const struct pending *p, double no
 	ce->conn_ip[slot] = p->ip;
 	host_slot(ce, &p->ip, true)->n++;
 	ce->inflight++;
-	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) c->deadline = 0; /* fails at once */
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS)
+		c->deadline = 0; /* fails at once */
 	want(ce, c, slot, EPOLLOUT);
 	ce->stats.started++;
 	return 1;
@@ -274,9 +277,12 @@ static int advance(struct conn_engine *ce, unsigned slot)
 				continue;
 			}
 			int e = SSL_get_error(c->ssl, r);
-			if (e == SSL_ERROR_WANT_READ) want(ce, c, slot, EPOLLIN);
-			else if (e == SSL_ERROR_WANT_WRITE) want(ce, c, slot, EPOLLOUT);
-			else return -1;
+			if (e == SSL_ERROR_WANT_READ)
+				want(ce, c, slot, EPOLLIN);
+			else if (e == SSL_ERROR_WANT_WRITE)
+				want(ce, c, slot, EPOLLOUT);
+			else
+				return -1;
 			return 0;
 		}
 		case P_WRITE:
@@ -284,11 +290,13 @@ static int advance(struct conn_engine *ce, unsigned slot)
 				ssize_t n;
 				if (c->ssl) {
 					ERR_clear_error();
-					int r = SSL_write(c->ssl, c->wbuf + c->woff, (int)(c->wlen - c->woff));
+					int r =
+					    SSL_write(c->ssl, c->wbuf + c->woff, (int)(c->wlen - c->woff));
 					if (r <= 0) {
 						int e = SSL_get_error(c->ssl, r);
 						if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
-							want(ce, c, slot, e == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN);
+							want(ce, c, slot,
+							     e == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN);
 							return 0;
 						}
 						return -1;
@@ -316,7 +324,8 @@ static int advance(struct conn_engine *ce, unsigned slot)
 				if (r <= 0) {
 					int e = SSL_get_error(c->ssl, r);
 					if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-						want(ce, c, slot, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+						want(ce, c, slot,
+						     e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
 						return 0;
 					}
 					c->eof = true;
@@ -346,8 +355,8 @@ static int advance(struct conn_engine *ce, unsigned slot)
 	}
 }
 
-void conn_engine_run(struct conn_engine *ce, void (*on_done)(void *, struct svc *, const struct proto_ops *, bool),
-		     void *ctx)
+void conn_engine_run(struct conn_engine *ce,
+		     void (*on_done)(void *, struct svc *, const struct proto_ops *, bool), void *ctx)
 {
 	while (ce->qlen || ce->inflight) {
 		double now = now_mono();

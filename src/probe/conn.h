@@ -32,8 +32,8 @@ struct proto_ops {
 
 struct pconn {
 	int fd;
-	void *ssl;            /* SSL*, when ops->tls */
-	int phase;            /* engine-private */
+	void *ssl; /* SSL*, when ops->tls */
+	int phase; /* engine-private */
 	double deadline;
 	struct svc *svc;
 	const struct proto_ops *ops;
@@ -41,10 +41,10 @@ struct pconn {
 	size_t rlen, cap;
 	uint8_t wbuf[4096];
 	size_t wlen, woff;
-	int step;             /* protocol-private progress */
+	int step; /* protocol-private progress */
 	bool eof, timed_out, tls_ok;
-	int tls_negotiated;   /* the version the handshake settled on */
-	void *cert;           /* X509*, the peer's certificate, when tls_ok */
+	int tls_negotiated; /* the version the handshake settled on */
+	void *cert;         /* X509*, the peer's certificate, when tls_ok */
 };
 
 /* Queues bytes to send (appended; at most sizeof(wbuf) in total). */
@@ -55,9 +55,9 @@ void pconn_consume(struct pconn *c, size_t n);
 struct conn_engine;
 
 struct conn_engine_config {
-	unsigned max_inflight;   /* connections at once */
-	unsigned per_host;       /* connections at once to one address */
-	double rate;             /* new connections per second, 0 = unpaced */
+	unsigned max_inflight; /* connections at once */
+	unsigned per_host;     /* connections at once to one address */
+	double rate;           /* new connections per second, 0 = unpaced */
 };
 
 struct conn_engine_stats {
@@ -75,10 +75,12 @@ void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipadd
 /* Runs until no probe is queued or in flight. on_done is called after each
  * probe's finish() and may add more probes. A probe that gets no socket
  * (out of descriptors or memory) fails at once and is counted in the stats. */
-void conn_engine_run(struct conn_engine *ce, void (*on_done)(void *ctx, struct svc *svc, const struct proto_ops *ops, bool ok),
+void conn_engine_run(struct conn_engine *ce,
+		     void (*on_done)(void *ctx, struct svc *svc, const struct proto_ops *ops, bool ok),
 		     void *ctx);
 /* Drops svc's probes that are queued or in flight and whose protocol is
  * one of ops[0..n) (closed at once, no callbacks); returns how many. */
-unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops, size_t n);
+unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops,
+			    size_t n);
 void conn_engine_get_stats(const struct conn_engine *ce, struct conn_engine_stats *ret);
 void conn_engine_free(struct conn_engine *ce);

@@ -22,9 +22,12 @@ static void translate(const char *in, struct buf *out)
 	bool in_class = false;
 	for (const char *p = in; *p; p++) {
 		if (*p == '\\' && p[1]) {
-			if (p[1] == 'h') buf_puts(out, in_class ? "0-9a-fA-F" : "[0-9a-fA-F]");
-			else if (p[1] == 'H' && !in_class) buf_puts(out, "[^0-9a-fA-F]");
-			else buf_append(out, p, 2);
+			if (p[1] == 'h')
+				buf_puts(out, in_class ? "0-9a-fA-F" : "[0-9a-fA-F]");
+			else if (p[1] == 'H' && !in_class)
+				buf_puts(out, "[^0-9a-fA-F]");
+			else
+				buf_append(out, p, 2);
 			p++;
 			continue;
 		}
@@ -188,7 +191,8 @@ static int load_fingerprint(struct fp_set *set, struct fp_db *db, xmlNodePtr n)
 int fp_set_load_file(struct fp_set *set, const char *path, struct dm_err *e)
 {
 	xmlResetLastError();
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+	xmlDocPtr doc = xmlReadFile(
+	    path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
 	if (!doc) {
 		const xmlError *xe = xmlGetLastError();
 		const char *msg = xe && xe->message ? xe->message : "parse error";
@@ -211,7 +215,8 @@ int fp_set_load_file(struct fp_set *set, const char *path, struct dm_err *e)
 	db->preference = pref ? strtod(pref, NULL) : 0;
 	free(pref);
 	for (xmlNodePtr n = root->children; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "fingerprint")) load_fingerprint(set, db, n);
+		if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, "fingerprint"))
+			load_fingerprint(set, db, n);
 	xmlFreeDoc(doc);
 	return 0;
 }
@@ -255,11 +260,13 @@ void fp_set_release(struct fp_set *set)
 			free(fp->description);
 			pcre2_code_free(fp->code);
 			pcre2_code_free(fp->code_utf);
-			for (size_t k = 0; k < fp->n_params; k++) free(fp->params[k].name), free(fp->params[k].value);
+			for (size_t k = 0; k < fp->n_params; k++)
+				free(fp->params[k].name), free(fp->params[k].value);
 			free(fp->params);
 			for (size_t k = 0; k < fp->n_examples; k++) {
 				free(fp->examples[k].text);
-				for (size_t a = 0; a < fp->examples[k].n_attrs; a++) free(fp->examples[k].attrs[a]);
+				for (size_t a = 0; a < fp->examples[k].n_attrs; a++)
+					free(fp->examples[k].attrs[a]);
 				free(fp->examples[k].attrs);
 			}
 			free(fp->examples);
@@ -327,7 +334,10 @@ static int text_kind(const unsigned char *p, size_t n)
 			continue;
 		}
 		kind = 2;
-		size_t l = (p[i] & 0xe0) == 0xc0 ? 2 : (p[i] & 0xf0) == 0xe0 ? 3 : (p[i] & 0xf8) == 0xf0 ? 4 : 0;
+		size_t l = (p[i] & 0xe0) == 0xc0   ? 2
+			   : (p[i] & 0xf0) == 0xe0 ? 3
+			   : (p[i] & 0xf8) == 0xf0 ? 4
+						   : 0;
 		if (!l || i + l > n || (l == 2 && p[i] < 0xc2)) return 0;
 		for (size_t k = 1; k < l; k++)
 			if ((p[i + k] & 0xc0) != 0x80) return 0;
@@ -357,7 +367,8 @@ bool fp_db_match(const struct fp_db *db, const char *text, size_t len, struct fp
 			if (!pa->pos) continue;
 			/* unsigned: a pos from the file beyond INT_MAX must not turn negative and pass */
 			if (rc <= 0 || pa->pos >= (unsigned)rc || ov[2 * pa->pos] == PCRE2_UNSET) continue;
-			size_t l = MIN(ov[2 * pa->pos + 1] - ov[2 * pa->pos], sizeof(ret->attrs[0].value) - 1);
+			size_t l =
+			    MIN(ov[2 * pa->pos + 1] - ov[2 * pa->pos], sizeof(ret->attrs[0].value) - 1);
 			ret->attrs[ret->n].name = pa->name;
 			memcpy(ret->attrs[ret->n].value, text + ov[2 * pa->pos], l);
 			ret->attrs[ret->n].value[l] = 0;
@@ -376,7 +387,8 @@ bool fp_db_match(const struct fp_db *db, const char *text, size_t len, struct fp
 	return false;
 }
 
-bool fp_set_match(const struct fp_set *set, const char *key, const char *text, size_t len, struct fp_result *ret)
+bool fp_set_match(const struct fp_set *set, const char *key, const char *text, size_t len,
+		  struct fp_result *ret)
 {
 	size_t it = 0;
 	const struct fp_db *db;
@@ -390,8 +402,10 @@ static void show(FILE *out, const char *text, size_t len)
 	fputc('"', out);
 	for (size_t i = 0; i < len && i < 80; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if (c >= 0x20 && c < 0x7f && c != '"') fputc(c, out);
-		else fprintf(out, "\\x%02x", c);
+		if (c >= 0x20 && c < 0x7f && c != '"')
+			fputc(c, out);
+		else
+			fprintf(out, "\\x%02x", c);
 	}
 	fputs(len > 80 ? "...\"" : "\"", out);
 }
@@ -406,7 +420,10 @@ void fp_set_verify(const struct fp_set *set, FILE *out, unsigned max_lines, stru
 		for (size_t j = 0; j < db->n; j++) {
 			const struct fingerprint *fp = &db->fps[j];
 			st->fingerprints++;
-			struct fp_db one = { .path = db->path, .matches = db->matches, .fps = (struct fingerprint *)fp, .n = 1 };
+			struct fp_db one = { .path = db->path,
+					     .matches = db->matches,
+					     .fps = (struct fingerprint *)fp,
+					     .n = 1 };
 			for (size_t k = 0; k < fp->n_examples; k++) {
 				const struct fp_example *ex = &fp->examples[k];
 				st->examples++;
@@ -421,8 +438,10 @@ void fp_set_verify(const struct fp_set *set, FILE *out, unsigned max_lines, stru
 					for (size_t a = 0; a + 1 < ex->n_attrs && !why[0]; a += 2) {
 						const char *got = fp_result_get(&r, ex->attrs[a]);
 						if (!got || strcmp(got, ex->attrs[a + 1]))
-							snprintf(why, sizeof(why), "%s is \"%s\", expected \"%s\"", ex->attrs[a],
-								 got ? got : "(none)", ex->attrs[a + 1]);
+							snprintf(why, sizeof(why),
+								 "%s is \"%s\", expected \"%s\"",
+								 ex->attrs[a], got ? got : "(none)",
+								 ex->attrs[a + 1]);
 					}
 				}
 				if (!why[0]) {

@@ -13,33 +13,33 @@
 #include "base/err.h"
 
 struct fp_param {
-	unsigned pos;   /* 0: fixed value; N: capture group N */
-	char *name;     /* service.vendor, os.cpe23, hw.device ... */
-	char *value;    /* fixed value, may hold {name} references; NULL for captures */
+	unsigned pos; /* 0: fixed value; N: capture group N */
+	char *name;   /* service.vendor, os.cpe23, hw.device ... */
+	char *value;  /* fixed value, may hold {name} references; NULL for captures */
 };
 
 struct fp_example {
-	char *text;     /* decoded (base64 examples are stored decoded) */
+	char *text; /* decoded (base64 examples are stored decoded) */
 	size_t len;
-	char **attrs;   /* name, value, name, value ...: the values the example must yield */
+	char **attrs; /* name, value, name, value ...: the values the example must yield */
 	size_t n_attrs;
 };
 
 struct fingerprint {
-	char *pattern;         /* as written in the database */
+	char *pattern; /* as written in the database */
 	char *description;
-	void *code;            /* pcre2_code for bytes (binary or ASCII banners) */
-	void *code_utf;        /* pcre2_code in UTF mode, for UTF-8 banners */
+	void *code;     /* pcre2_code for bytes (binary or ASCII banners) */
+	void *code_utf; /* pcre2_code in UTF mode, for UTF-8 banners */
 	struct fp_param *params;
 	size_t n_params;
 	struct fp_example *examples;
 	size_t n_examples;
-	unsigned line;         /* in its file, for messages */
+	unsigned line; /* in its file, for messages */
 };
 
 struct fp_db {
 	char *path;
-	char *matches;         /* the key callers look databases up by */
+	char *matches; /* the key callers look databases up by */
 	char *protocol;
 	double preference;
 	struct fingerprint *fps;
@@ -75,7 +75,8 @@ const struct fp_db *fp_set_find(const struct fp_set *set, const char *key, size_
 /* First fingerprint of db that matches text; fills ret and returns true. */
 bool fp_db_match(const struct fp_db *db, const char *text, size_t len, struct fp_result *ret);
 /* Matches over every database with key; true on the first hit. */
-bool fp_set_match(const struct fp_set *set, const char *key, const char *text, size_t len, struct fp_result *ret);
+bool fp_set_match(const struct fp_set *set, const char *key, const char *text, size_t len,
+		  struct fp_result *ret);
 const char *fp_result_get(const struct fp_result *r, const char *name);
 
 struct fp_verify_stats {

@@ -59,19 +59,28 @@ int http_parse_response(const uint8_t *data, size_t len, bool eof, struct http_r
 	r->is_rtsp = p[0] == 'R';
 	const char *sp = memchr(p, ' ', MIN(len, 16));
 	if (!sp || (size_t)(sp - p) + 4 > len) return eof ? -1 : 0;
-	if (!isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) || !isdigit((unsigned char)sp[3])) return -1;
+	if (!isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
+	    !isdigit((unsigned char)sp[3]))
+		return -1;
 	r->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
 	/* end of headers */
 	const char *end = NULL;
 	for (size_t i = 0; i + 1 < len; i++) {
-		if (p[i] == '\n' && p[i + 1] == '\n') { end = p + i + 2; break; }
-		if (i + 3 < len && !memcmp(p + i, "\r\n\r\n", 4)) { end = p + i + 4; break; }
+		if (p[i] == '\n' && p[i + 1] == '\n') {
+			end = p + i + 2;
+			break;
+		}
+		if (i + 3 < len && !memcmp(p + i, "\r\n\r\n", 4)) {
+			end = p + i + 4;
+			break;
+		}
 	}
 	size_t hlen = end ? (size_t)(end - p) : len;
 	r->header_len = hlen;
 	long clen = -1;
 	bool chunked = false;
-	for (const char *line = memchr(p, '\n', hlen); line && line < p + hlen; line = memchr(line, '\n', (size_t)(p + hlen - line))) {
+	for (const char *line = memchr(p, '\n', hlen); line && line < p + hlen;
+	     line = memchr(line, '\n', (size_t)(p + hlen - line))) {
 		line++;
 		const char *eol = memchr(line, '\n', (size_t)(p + hlen - line));
 		size_t ll = eol ? (size_t)(eol - line) : (size_t)(p + hlen - line);
@@ -79,26 +88,36 @@ int http_parse_response(const uint8_t *data, size_t len, bool eof, struct http_r
 		if (!colon) continue;
 		size_t nl = (size_t)(colon - line), vl = ll - nl - 1;
 		const char *v = colon + 1;
-		if (nl == 6 && !strncasecmp(line, "Server", 6)) copy_trim(r->server, sizeof(r->server), v, vl);
+		if (nl == 6 && !strncasecmp(line, "Server", 6))
+			copy_trim(r->server, sizeof(r->server), v, vl);
 		else if (nl == 16 && !strncasecmp(line, "WWW-Authenticate", 16) && !r->www_auth[0])
 			copy_trim(r->www_auth, sizeof(r->www_auth), v, vl);
-		else if (nl == 6 && !strncasecmp(line, "Public", 6)) copy_trim(r->public_, sizeof(r->public_), v, vl);
-		else if (nl == 12 && !strncasecmp(line, "Content-Type", 12)) copy_trim(r->content_type, sizeof(r->content_type), v, vl);
+		else if (nl == 6 && !strncasecmp(line, "Public", 6))
+			copy_trim(r->public_, sizeof(r->public_), v, vl);
+		else if (nl == 12 && !strncasecmp(line, "Content-Type", 12))
+			copy_trim(r->content_type, sizeof(r->content_type), v, vl);
 		else if (nl == 14 && !strncasecmp(line, "Content-Length", 14)) {
 			char num[24];
 			copy_trim(num, sizeof(num), v, vl);
 			char *e;
 			long n = strtol(num, &e, 10);
 			if (e != num && n >= 0) clen = n;
-		} else if (nl == 17 && !strncasecmp(line, "Transfer-Encoding", 17) && find_ci(v, vl, "chunked")) chunked = true;
+		} else if (nl == 17 && !strncasecmp(line, "Transfer-Encoding", 17) &&
+			   find_ci(v, vl, "chunked"))
+			chunked = true;
 	}
 	if (!end) return eof ? 1 : 0;
 	r->body_off = hlen;
 	r->body_len = len - hlen;
 	if (r->is_rtsp && clen < 0) clen = 0;
-	if (clen >= 0) r->complete = r->body_len >= (size_t)clen;
-	else if (chunked) r->complete = find_ci(p + hlen, len - hlen, "\r\n0\r\n") || !strncmp(p + hlen, "0\r\n", MIN(3, len - hlen));
-	else r->complete = eof || r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200);
+	if (clen >= 0)
+		r->complete = r->body_len >= (size_t)clen;
+	else if (chunked)
+		r->complete = find_ci(p + hlen, len - hlen, "\r\n0\r\n") ||
+			      !strncmp(p + hlen, "0\r\n", MIN(3, len - hlen));
+	else
+		r->complete = eof || r->status == 204 || r->status == 304 ||
+			      (r->status >= 100 && r->status < 200);
 	if (clen >= 0 && r->body_len > (size_t)clen) r->body_len = (size_t)clen;
 	title_of(p + hlen, r->body_len, r->title, sizeof(r->title));
 	return r->complete || eof ? 1 : 0;

@@ -18,10 +18,14 @@ static const char *device_class(const char *hw)
 	static const struct {
 		const char *word, *cls;
 	} map[] = {
-		{ "camera", "camera" }, { "dvr", "camera" },      { "nvr", "camera" },      { "video", "camera" },
-		{ "router", "router" }, { "firewall", "router" }, { "switch", "switch" },   { "printer", "printer" },
-		{ "storage", "storage" }, { "nas", "storage" },   { "phone", "phone" },     { "lights out", "bmc" },
-		{ "embedded", "embedded" }, { "access point", "access-point" }, { "wap", "access-point" },
+		{ "camera", "camera" },     { "dvr", "camera" },
+		{ "nvr", "camera" },        { "video", "camera" },
+		{ "router", "router" },     { "firewall", "router" },
+		{ "switch", "switch" },     { "printer", "printer" },
+		{ "storage", "storage" },   { "nas", "storage" },
+		{ "phone", "phone" },       { "lights out", "bmc" },
+		{ "embedded", "embedded" }, { "access point", "access-point" },
+		{ "wap", "access-point" },
 	};
 	char low[64];
 	size_t i;
@@ -39,8 +43,10 @@ void cpe23_format(const char *cpe, const char *version, const char *update, char
 	struct cpe c;
 	out[0] = 0;
 	if (cpe_parse(cpe, &c) < 0) return;
-	if (version && *version) cpe_set(&c, CPE_VERSION, version);
-	else if (strchr(c.v[CPE_VERSION], '{') || !c.v[CPE_VERSION][0]) cpe_set(&c, CPE_VERSION, NULL);
+	if (version && *version)
+		cpe_set(&c, CPE_VERSION, version);
+	else if (strchr(c.v[CPE_VERSION], '{') || !c.v[CPE_VERSION][0])
+		cpe_set(&c, CPE_VERSION, NULL);
 	if (update && *update) cpe_set(&c, CPE_UPDATE, update);
 	cpe_format(&c, out, n);
 }
@@ -60,7 +66,8 @@ void svc_evidence(struct svc *s, const char *key, const char *text, size_t len)
 	}
 	/* OpenSSH versions: NVD keeps the portable release apart (7.7p1 = 7.7 + p1). */
 	char *p;
-	if (!o->update[0] && !strcmp(o->product, "OpenSSH") && (p = strchr(o->version, 'p')) && isdigit((unsigned char)p[1])) {
+	if (!o->update[0] && !strcmp(o->product, "OpenSSH") && (p = strchr(o->version, 'p')) &&
+	    isdigit((unsigned char)p[1])) {
 		snprintf(o->update, sizeof(o->update), "%s", p);
 		*p = 0;
 	}
@@ -71,11 +78,12 @@ void svc_evidence(struct svc *s, const char *key, const char *text, size_t len)
 	const char *osv = fp_result_get(&r, "os.vendor"), *osp = fp_result_get(&r, "os.product"),
 		   *osver = fp_result_get(&r, "os.version");
 	if (!o->os[0] && (osv || osp))
-		snprintf(o->os, sizeof(o->os), "%s%s%s%s%s", osv ? osv : "", osv && osp ? " " : "", osp ? osp : "",
-			 osver ? " " : "", osver ? osver : "");
+		snprintf(o->os, sizeof(o->os), "%s%s%s%s%s", osv ? osv : "", osv && osp ? " " : "",
+			 osp ? osp : "", osver ? " " : "", osver ? osver : "");
 	const char *cpe = fp_result_get(&r, "service.cpe23");
 	if (cpe && !o->cpe[0]) cpe23_format(cpe, o->version, o->update, o->cpe, sizeof(o->cpe));
-	if (!o->cpe[0] && (cpe = fp_result_get(&r, "os.cpe23"))) cpe23_format(cpe, osver, NULL, o->cpe, sizeof(o->cpe));
+	if (!o->cpe[0] && (cpe = fp_result_get(&r, "os.cpe23")))
+		cpe23_format(cpe, osver, NULL, o->cpe, sizeof(o->cpe));
 }
 
 void svc_set_banner(struct svc *s, const uint8_t *data, size_t len)
@@ -84,9 +92,12 @@ void svc_set_banner(struct svc *s, const uint8_t *data, size_t len)
 	size_t w = 0, n = sizeof(s->out.banner);
 	for (size_t i = 0; i < len && w + 5 < n; i++) {
 		unsigned char c = data[i];
-		if (c >= 0x20 && c < 0x7f) b[w++] = (char)c;
-		else if (c == '\r' || c == '\n') b[w++] = c == '\n' ? '\n' : '\r';
-		else w += (size_t)snprintf(b + w, n - w, "\\x%02x", c);
+		if (c >= 0x20 && c < 0x7f)
+			b[w++] = (char)c;
+		else if (c == '\r' || c == '\n')
+			b[w++] = c == '\n' ? '\n' : '\r';
+		else
+			w += (size_t)snprintf(b + w, n - w, "\\x%02x", c);
 	}
 	b[w] = 0;
 }

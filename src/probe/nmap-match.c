@@ -91,8 +91,8 @@ static const char *parse_args(const char *p, struct args *a)
 }
 
 /* The text of group g, or false when it is out of range or unset. */
-static bool group(const uint8_t *subject, size_t len, const size_t *ov, unsigned npairs, long g, const uint8_t **ret,
-		  size_t *ret_len)
+static bool group(const uint8_t *subject, size_t len, const size_t *ov, unsigned npairs, long g,
+		  const uint8_t **ret, size_t *ret_len)
 {
 	if (g < 1 || g > 9) return false;
 	if (!ov) { /* syntax check: any group number 1-9 will do */
@@ -100,7 +100,8 @@ static bool group(const uint8_t *subject, size_t len, const size_t *ov, unsigned
 		*ret_len = 0;
 		return true;
 	}
-	if ((unsigned long)g >= npairs || ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] == PCRE2_UNSET) return false;
+	if ((unsigned long)g >= npairs || ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] == PCRE2_UNSET)
+		return false;
 	if (ov[2 * g] > ov[2 * g + 1] || ov[2 * g + 1] > len) return false;
 	*ret = subject + ov[2 * g];
 	*ret_len = ov[2 * g + 1] - ov[2 * g];
@@ -122,8 +123,10 @@ static const char *subst(const char *p, const uint8_t *subject, size_t len, cons
 	if (isdigit((unsigned char)*p)) {
 		if (!group(subject, len, ov, npairs, *p - '0', &g, &gl)) return NULL;
 		p++;
-		if (cpe) put_cpe(o, (const char *)g, gl);
-		else put(o, (const char *)g, gl);
+		if (cpe)
+			put_cpe(o, (const char *)g, gl);
+		else
+			put(o, (const char *)g, gl);
 		return p;
 	}
 	const char *open = p;
@@ -131,7 +134,8 @@ static const char *subst(const char *p, const uint8_t *subject, size_t len, cons
 	size_t cmd = (size_t)(open - p);
 	struct args a;
 	const char *after = parse_args(open, &a);
-	if (!cmd || !after || a.n < 1 || a.is_str[0] || !group(subject, len, ov, npairs, a.num[0], &g, &gl)) return NULL;
+	if (!cmd || !after || a.n < 1 || a.is_str[0] || !group(subject, len, ov, npairs, a.num[0], &g, &gl))
+		return NULL;
 	if (cmd == 1 && *p == 'P' && a.n == 1) {
 		/* printable bytes only: "W\0O\0R\0K\0" is WORK */
 		for (size_t i = 0; i < gl && v.l < sizeof(v.s); i++)
@@ -158,13 +162,15 @@ static const char *subst(const char *p, const uint8_t *subject, size_t len, cons
 	} else {
 		return NULL;
 	}
-	if (cpe) put_cpe(o, v.s, v.l);
-	else put(o, v.s, v.l);
+	if (cpe)
+		put_cpe(o, v.s, v.l);
+	else
+		put(o, v.s, v.l);
 	return after;
 }
 
-int nmap_expand(const char *tmpl, const uint8_t *subject, size_t len, const size_t *ov, unsigned npairs, bool cpe,
-		char *out, size_t n)
+int nmap_expand(const char *tmpl, const uint8_t *subject, size_t len, const size_t *ov, unsigned npairs,
+		bool cpe, char *out, size_t n)
 {
 	struct out o = { .p = ov ? out : NULL, .n = n };
 	if (ov && n) out[0] = 0;
@@ -225,12 +231,15 @@ static void fill(const struct nmap_db *db, const struct nmap_probe *section, con
 	r->soft = m->soft;
 	snprintf(r->service, sizeof(r->service), "%s", m->service);
 	for (int f = 0; f < NMAP_NFIELDS; f++)
-		if (m->tmpl[f]) nmap_expand(m->tmpl[f], buf, len, ov, npairs, false, r->fields[f], sizeof(r->fields[f]));
+		if (m->tmpl[f])
+			nmap_expand(m->tmpl[f], buf, len, ov, npairs, false, r->fields[f],
+				    sizeof(r->fields[f]));
 	for (unsigned k = 0; k < m->n_cpe; k++) {
 		char uri[512] = "cpe:/";
 		struct cpe c;
 		size_t pre = strlen(uri);
-		if (nmap_expand(m->cpe[k], buf, len, ov, npairs, true, uri + pre, sizeof(uri) - pre) < 0) continue;
+		if (nmap_expand(m->cpe[k], buf, len, ov, npairs, true, uri + pre, sizeof(uri) - pre) < 0)
+			continue;
 		if (uri[pre] == '/') memmove(uri + pre, uri + pre + 1, strlen(uri + pre)); /* cpe:|/a:..| */
 		if (cpe_parse(uri, &c) < 0) continue; /* a name the templates broke is no name */
 		char fs[1600];
@@ -247,7 +256,8 @@ bool nmap_match_may_match(const struct nmap_match *m, const uint8_t *buf, size_t
 {
 	if (m->first >= 0) {
 		if (!len) return false;
-		if (buf[0] != m->first && !(m->first_fold && tolower(buf[0]) == tolower(m->first))) return false;
+		if (buf[0] != m->first && !(m->first_fold && tolower(buf[0]) == tolower(m->first)))
+			return false;
 	}
 	return !m->lit_len || (len >= m->lit_len && memmem(buf, len, m->lit, m->lit_len));
 }
@@ -265,7 +275,8 @@ bool nmap_db_match(const struct nmap_db *db, const struct nmap_probe *probe, con
 			const struct nmap_match *m = &sec->matches[i];
 			if ((m->soft && have_soft) || !nmap_match_may_match(m, buf, len)) continue;
 			int rc = pcre2_match(m->code, buf ? buf : (const uint8_t *)"", len, 0, 0, md, mc);
-			if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+			if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+			    rc == PCRE2_ERROR_HEAPLIMIT) {
 				/* nmap counts a limit as no match; dormant also stops after a few,
 				 * so that one response cannot cost thousands of limits */
 				if (++limits == NMAP_MAX_LIMIT_HITS) break;

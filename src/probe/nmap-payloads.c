@@ -22,10 +22,14 @@ struct lex {
 static void skip(struct lex *x)
 {
 	while (x->p < x->end) {
-		if (*x->p == '\n') x->line++, x->p++;
-		else if (isspace((unsigned char)*x->p)) x->p++;
-		else if (*x->p == '#') while (x->p < x->end && *x->p != '\n') x->p++;
-		else break;
+		if (*x->p == '\n')
+			x->line++, x->p++;
+		else if (isspace((unsigned char)*x->p))
+			x->p++;
+		else if (*x->p == '#')
+			while (x->p < x->end && *x->p != '\n') x->p++;
+		else
+			break;
 	}
 }
 
@@ -40,23 +44,29 @@ static size_t word_len(const struct lex *x)
 static int string(struct lex *x, struct buf *b)
 {
 	const char *s = ++x->p;
-	while (x->p < x->end && *x->p != '"' && *x->p != '\n') x->p += (*x->p == '\\' && x->p + 1 < x->end) ? 2 : 1;
+	while (x->p < x->end && *x->p != '"' && *x->p != '\n')
+		x->p += (*x->p == '\\' && x->p + 1 < x->end) ? 2 : 1;
 	if (x->p >= x->end || *x->p != '"')
-		return dm_fail(x->e, DM_EINPUT, "%s:%u: a payload string without its closing quote", x->path, x->line);
+		return dm_fail(x->e, DM_EINPUT, "%s:%u: a payload string without its closing quote", x->path,
+			       x->line);
 	size_t n = (size_t)(x->p - s), bad = 0, w = 0;
 	/* a string may hold an escaped quote, "Man: \"ssdp:discover\"" */
 	char *text = xmalloc(n + 1);
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n && s[i + 1] == '"') i++;
-		else if (s[i] == '\\' && i + 1 < n) text[w++] = s[i++];
+		if (s[i] == '\\' && i + 1 < n && s[i + 1] == '"')
+			i++;
+		else if (s[i] == '\\' && i + 1 < n)
+			text[w++] = s[i++];
 		text[w++] = s[i];
 	}
 	text[w] = 0;
 	uint8_t *tmp = xmalloc(w + 1);
 	long l = nmap_unescape(text, w, tmp, &bad);
 	if (l < 0) {
-		int r = dm_fail(x->e, DM_EINPUT, "%s:%u: bad escape \"%.4s\" in a payload string (nmap knows \\\\ \\\" "
-				"\\0 \\a \\b \\f \\n \\r \\t \\v \\xHH)", x->path, x->line, text + bad);
+		int r = dm_fail(x->e, DM_EINPUT,
+				"%s:%u: bad escape \"%.4s\" in a payload string (nmap knows \\\\ \\\" "
+				"\\0 \\a \\b \\f \\n \\r \\t \\v \\xHH)",
+				x->path, x->line, text + bad);
 		free(text);
 		free(tmp);
 		return r;
@@ -84,7 +94,8 @@ static int entry(struct lex *x, struct nmap_payloads *pl)
 	free(ports);
 	if (r < 0 || !wl) {
 		free(py.ports);
-		return dm_fail(x->e, DM_EINPUT, "%s:%u: udp: %s", x->path, line, wl ? why : "a port list must follow");
+		return dm_fail(x->e, DM_EINPUT, "%s:%u: udp: %s", x->path, line,
+			       wl ? why : "a port list must follow");
 	}
 	struct buf b = { .max = MAX_PAYLOAD + 1 };
 	bool any = false;
@@ -123,9 +134,12 @@ int nmap_payloads_load(struct nmap_payloads *pl, const char *path, struct dm_err
 	pl->path = xstrdup(path);
 	struct lex x = { .p = b.data, .end = b.data ? b.data + b.len : NULL, .path = path, .line = 1, .e = e };
 	for (skip(&x); r == 0 && x.p < x.end; skip(&x)) {
-		if (word_len(&x) == 3 && !strncmp(x.p, "udp", 3)) r = entry(&x, pl);
-		else r = dm_fail(e, DM_EINPUT, "%s:%u: expected \"udp PORTS \\\"payload\\\"\", not \"%.*s\"", path, x.line,
-				 (int)MIN(word_len(&x), 40), x.p);
+		if (word_len(&x) == 3 && !strncmp(x.p, "udp", 3))
+			r = entry(&x, pl);
+		else
+			r = dm_fail(e, DM_EINPUT,
+				    "%s:%u: expected \"udp PORTS \\\"payload\\\"\", not \"%.*s\"", path,
+				    x.line, (int)MIN(word_len(&x), 40), x.p);
 	}
 	buf_release(&b);
 	if (r < 0) nmap_payloads_release(pl);

@@ -46,7 +46,10 @@ long nmap_unescape(const char *in, size_t n, uint8_t *out, size_t *ret_bad)
 	return (long)w;
 }
 
-static int cmp_u16(const void *a, const void *b) { return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b; }
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
 
 static const char *skip_space(const char *p)
 {
@@ -128,9 +131,12 @@ static struct nmap_probe *cur_probe(struct ctx *c)
 static int parse_probe(struct ctx *c, const char *p)
 {
 	enum proto proto;
-	if (!strncmp(p, "TCP ", 4)) proto = PROTO_TCP;
-	else if (!strncmp(p, "UDP ", 4)) proto = PROTO_UDP;
-	else return fail(c, "Probe: the protocol must be TCP or UDP");
+	if (!strncmp(p, "TCP ", 4))
+		proto = PROTO_TCP;
+	else if (!strncmp(p, "UDP ", 4))
+		proto = PROTO_UDP;
+	else
+		return fail(c, "Probe: the protocol must be TCP or UDP");
 	p = skip_space(p + 4);
 	if (!isalnum((unsigned char)*p)) return fail(c, "Probe: a probe name starts with a letter or digit");
 	const char *name = p;
@@ -138,7 +144,8 @@ static int parse_probe(struct ctx *c, const char *p)
 	int name_len = (int)(p - name);
 	p = skip_space(p);
 	if (p[0] != 'q' || !p[1])
-		return fail(c, "Probe %.*s: the probe string must be q<delimiter>...<delimiter>", name_len, name);
+		return fail(c, "Probe %.*s: the probe string must be q<delimiter>...<delimiter>", name_len,
+			    name);
 	char delim = p[1];
 	const char *body = p + 2, *end = strchr(body, delim);
 	if (!end) return fail(c, "Probe %.*s: no closing '%c' after the probe string", name_len, name, delim);
@@ -147,10 +154,14 @@ static int parse_probe(struct ctx *c, const char *p)
 	long len = nmap_unescape(body, n, payload, &bad);
 	if (len < 0) {
 		free(payload);
-		return fail(c, "Probe %.*s: bad escape \"%.4s\" in the probe string (nmap knows \\\\ \\0 \\a \\b \\f "
-			    "\\n \\r \\t \\v \\xHH)", name_len, name, body + bad);
+		return fail(
+		    c,
+		    "Probe %.*s: bad escape \"%.4s\" in the probe string (nmap knows \\\\ \\0 \\a \\b \\f "
+		    "\\n \\r \\t \\v \\xHH)",
+		    name_len, name, body + bad);
 	}
-	if (proto == PROTO_TCP && name_len == 4 && !strncmp(name, "NULL", 4) && nmap_db_probe(c->db, proto, "NULL")) {
+	if (proto == PROTO_TCP && name_len == 4 && !strncmp(name, "NULL", 4) &&
+	    nmap_db_probe(c->db, proto, "NULL")) {
 		free(payload);
 		return fail(c, "a second TCP NULL probe");
 	}
@@ -177,7 +188,8 @@ static int parse_probe(struct ctx *c, const char *p)
 	return 0;
 }
 
-static int parse_number(struct ctx *c, const char *what, const char *s, unsigned lo, unsigned hi, unsigned *ret)
+static int parse_number(struct ctx *c, const char *what, const char *s, unsigned lo, unsigned hi,
+			unsigned *ret)
 {
 	const char *p = skip_space(s);
 	char *end;
@@ -255,9 +267,12 @@ static const char *class_end(const char *p)
 	if (*q == '^') q++;
 	if (*q == ']') q++; /* a leading ] is literal */
 	while (*q && *q != ']') {
-		if (*q == '\\' && q[1]) q += 2;
-		else if (*q == '[' && q[1] == ':' && strstr(q + 2, ":]")) q = strstr(q + 2, ":]") + 2;
-		else q++;
+		if (*q == '\\' && q[1])
+			q += 2;
+		else if (*q == '[' && q[1] == ':' && strstr(q + 2, ":]"))
+			q = strstr(q + 2, ":]") + 2;
+		else
+			q++;
 	}
 	return *q ? q : NULL;
 }
@@ -283,7 +298,11 @@ static void set_literal(struct nmap_match *m, uint32_t opts)
 			f++;
 		}
 	}
-#define END_RUN() do { if (n > nbest) memcpy(best, cur, n), nbest = n; n = 0; } while (0)
+#define END_RUN()                                               \
+	do {                                                    \
+		if (n > nbest) memcpy(best, cur, n), nbest = n; \
+		n = 0;                                          \
+	} while (0)
 	while (*p) {
 		int c = -1; /* the literal byte of this atom, if it is one */
 		if (*p == '\\') {
@@ -296,12 +315,15 @@ static void set_literal(struct nmap_match *m, uint32_t opts)
 			} else if (e == '0') { /* \0 and up to two more octal digits */
 				p += 2;
 				c = 0;
-				for (int k = 0; k < 2 && *p >= '0' && *p <= '7'; k++) c = c * 8 + (*p++ - '0');
+				for (int k = 0; k < 2 && *p >= '0' && *p <= '7'; k++)
+					c = c * 8 + (*p++ - '0');
 			} else if (e == 'x' && p[2] != '{') { /* \x and up to two hex digits */
 				p += 2;
 				c = 0;
 				for (int k = 0; k < 2 && isxdigit((unsigned char)*p); k++, p++)
-					c = c * 16 + (isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10);
+					c = c * 16 + (isdigit((unsigned char)*p)
+							  ? *p - '0'
+							  : tolower((unsigned char)*p) - 'a' + 10);
 			} else if (!isalnum((unsigned char)e)) {
 				c = (unsigned char)e;
 				p += 2;
@@ -342,7 +364,8 @@ static void set_literal(struct nmap_match *m, uint32_t opts)
 		} else if (strchr("*+?{", *p)) {
 			/* a quantifier on the last atom: a literal it may drop leaves the run */
 			bool may_drop = *p == '*' || *p == '?' || (*p == '{' && (p[1] == '0' || p[1] == ','));
-			if (*p == '{' && !isdigit((unsigned char)p[1]) && p[1] != ',') return; /* a literal brace: keep it simple */
+			if (*p == '{' && !isdigit((unsigned char)p[1]) && p[1] != ',')
+				return; /* a literal brace: keep it simple */
 			if (*p == '{') p = strchr(p, '}') ? strchr(p, '}') : p;
 			p++;
 			if (*p == '?' || *p == '+') p++; /* lazy, possessive */
@@ -381,7 +404,8 @@ static int parse_match(struct ctx *c, const char *p, bool soft)
 	p = skip_space(p);
 	const char *svc = p;
 	while (*p && *p != ' ' && *p != '\t') p++;
-	if (p == svc || !*p) return fail(c, "%s: expected a service name and m/pattern/", soft ? "softmatch" : "match");
+	if (p == svc || !*p)
+		return fail(c, "%s: expected a service name and m/pattern/", soft ? "softmatch" : "match");
 	m.service = strndup(svc, (size_t)(p - svc));
 	if (!m.service) abort();
 	p = next_template(skip_space(p), mode, &text, flags, &why);
@@ -391,17 +415,20 @@ static int parse_match(struct ctx *c, const char *p, bool soft)
 	}
 	if (strcmp(mode, "m")) {
 		free(text);
-		r = fail(c, "%s %s: the pattern must be m<delimiter>...<delimiter>", soft ? "softmatch" : "match",
-			 m.service);
+		r = fail(c, "%s %s: the pattern must be m<delimiter>...<delimiter>",
+			 soft ? "softmatch" : "match", m.service);
 		goto out;
 	}
 	m.pattern = text;
 	uint32_t opts = 0;
 	for (const char *f = flags; *f; f++) {
-		if (*f == 'i') opts |= PCRE2_CASELESS;
-		else if (*f == 's') opts |= PCRE2_DOTALL;
+		if (*f == 'i')
+			opts |= PCRE2_CASELESS;
+		else if (*f == 's')
+			opts |= PCRE2_DOTALL;
 		else {
-			r = fail(c, "match %s: unknown pattern flag '%c' (nmap knows i and s)", m.service, *f);
+			r = fail(c, "match %s: unknown pattern flag '%c' (nmap knows i and s)", m.service,
+				 *f);
 			goto out;
 		}
 	}
@@ -430,14 +457,19 @@ static int parse_match(struct ctx *c, const char *p, bool soft)
 		bool is_cpe = !strcmp(mode, "cpe");
 		const char *letter = mode[1] ? NULL : strchr(field_letters, mode[0]);
 		if ((!is_cpe && !letter) || (flags[0] && !(is_cpe && !strcmp(flags, "a")))) {
-			r = fail(c, "match %s: unknown field %s%s%s (nmap knows p v i h o d cpe:, and the flag a after cpe:)",
+			r = fail(c,
+				 "match %s: unknown field %s%s%s (nmap knows p v i h o d cpe:, and the flag "
+				 "a after cpe:)",
 				 m.service, mode, flags[0] ? " with flags " : "", flags);
 			free(text);
 			goto out;
 		}
 		if (nmap_expand(text, NULL, 0, NULL, 0, is_cpe, NULL, 0) < 0) {
-			r = fail(c, "match %s: bad template \"%s\" (nmap knows $1-$9, $P(n), $SUBST(n,\"a\",\"b\"), "
-				 "$I(n,\">\") and $I(n,\"<\"))", m.service, text);
+			r = fail(
+			    c,
+			    "match %s: bad template \"%s\" (nmap knows $1-$9, $P(n), $SUBST(n,\"a\",\"b\"), "
+			    "$I(n,\">\") and $I(n,\"<\"))",
+			    m.service, text);
 			free(text);
 			goto out;
 		}
@@ -455,11 +487,14 @@ static int parse_match(struct ctx *c, const char *p, bool soft)
 			m.tmpl[f] = text;
 		}
 	}
-	if ((pr->n_matches & (pr->n_matches - 1)) == 0) /* doubling at powers of two: the NULL probe has 4,000 */
+	if ((pr->n_matches & (pr->n_matches - 1)) ==
+	    0) /* doubling at powers of two: the NULL probe has 4,000 */
 		pr->matches = xrealloc(pr->matches, MAX(pr->n_matches * 2, 8) * sizeof(*pr->matches));
 	pr->matches[pr->n_matches++] = m;
-	if (soft) c->db->n_softmatches++;
-	else c->db->n_matches++;
+	if (soft)
+		c->db->n_softmatches++;
+	else
+		c->db->n_matches++;
 	return 0;
 out:
 	free_match(&m);
@@ -486,7 +521,8 @@ static int parse_line(struct ctx *c, const char *line)
 		const char *a = skip_space(line + 8);
 		size_t l = strlen(a);
 		while (l && isspace((unsigned char)a[l - 1])) l--;
-		if (l >= sizeof(spec)) return fail(c, "Exclude: a port list of more than %zu characters", sizeof(spec) - 1);
+		if (l >= sizeof(spec))
+			return fail(c, "Exclude: a port list of more than %zu characters", sizeof(spec) - 1);
 		memcpy(spec, a, l);
 		spec[l] = 0;
 		/* ports without T: or U: are excluded for both protocols */
@@ -504,12 +540,13 @@ static int parse_line(struct ctx *c, const char *line)
 		return 0;
 	}
 	if (!strncmp(line, "Probe ", 6)) return parse_probe(c, line + 6);
-	const char *dirs[] = { "match ", "softmatch ", "ports ", "sslports ", "rarity ", "fallback ", "totalwaitms ",
-			       "tcpwrappedms " };
+	const char *dirs[] = { "match ",  "softmatch ", "ports ",       "sslports ",
+			       "rarity ", "fallback ",  "totalwaitms ", "tcpwrappedms " };
 	size_t d;
 	for (d = 0; d < ARRAY_SIZE(dirs); d++)
 		if (!strncmp(line, dirs[d], strlen(dirs[d]))) break;
-	if (d == ARRAY_SIZE(dirs)) return fail(c, "unknown directive \"%.*s\"", (int)strcspn(line, " \t"), line);
+	if (d == ARRAY_SIZE(dirs))
+		return fail(c, "unknown directive \"%.*s\"", (int)strcspn(line, " \t"), line);
 	if (!pr) return fail(c, "%.*s before the first Probe", (int)strlen(dirs[d]) - 1, dirs[d]);
 	const char *arg = line + strlen(dirs[d]);
 	switch (d) {
@@ -550,21 +587,28 @@ static int resolve_fallbacks(struct ctx *c)
 		pr->chain[pr->n_chain++] = pr;
 		if (pr->fallback) {
 			char *save = NULL;
-			for (char *t = strtok_r(pr->fallback, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save)) {
+			for (char *t = strtok_r(pr->fallback, ", \t", &save); t;
+			     t = strtok_r(NULL, ", \t", &save)) {
 				/* the same protocol first, then the other (DNS over TCP falls back
 				 * to the UDP DNS probe's matches: the answers look alike) */
 				const struct nmap_probe *fb = nmap_db_probe(db, pr->proto, t);
-				if (!fb) fb = nmap_db_probe(db, pr->proto == PROTO_TCP ? PROTO_UDP : PROTO_TCP, t);
+				if (!fb)
+					fb = nmap_db_probe(db, pr->proto == PROTO_TCP ? PROTO_UDP : PROTO_TCP,
+							   t);
 				c->line = pr->fallback_line;
-				if (!fb) return fail(c, "probe %s: unknown fallback probe \"%s\"", pr->name, t);
-				if (pr->n_chain > MAX_FALLBACKS) return fail(c, "probe %s: more than %d fallbacks", pr->name,
-									     MAX_FALLBACKS);
+				if (!fb)
+					return fail(c, "probe %s: unknown fallback probe \"%s\"", pr->name,
+						    t);
+				if (pr->n_chain > MAX_FALLBACKS)
+					return fail(c, "probe %s: more than %d fallbacks", pr->name,
+						    MAX_FALLBACKS);
 				pr->chain[pr->n_chain++] = fb;
 			}
 			free(pr->fallback);
 			pr->fallback = NULL;
 		}
-		if (pr->proto == PROTO_TCP && db->null_probe && pr != db->null_probe) pr->chain[pr->n_chain++] = db->null_probe;
+		if (pr->proto == PROTO_TCP && db->null_probe && pr != db->null_probe)
+			pr->chain[pr->n_chain++] = db->null_probe;
 	}
 	return 0;
 }
@@ -576,7 +620,8 @@ static void count_services(struct nmap_db *db)
 	const char **names = xcalloc(db->n_matches + db->n_softmatches + 1, sizeof(*names));
 	size_t n = 0, u = 0;
 	for (size_t i = 0; i < db->n_probes; i++)
-		for (size_t k = 0; k < db->probes[i].n_matches; k++) names[n++] = db->probes[i].matches[k].service;
+		for (size_t k = 0; k < db->probes[i].n_matches; k++)
+			names[n++] = db->probes[i].matches[k].service;
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++)
 		if (!i || strcmp(names[i - 1], names[i])) u++;
@@ -610,7 +655,8 @@ int nmap_db_load(struct nmap_db *db, const char *path, struct dm_err *e)
 	}
 	db->lines = c.line;
 	if (r == 0) r = resolve_fallbacks(&c);
-	if (r == 0 && db->n_probes == 0) r = dm_fail(e, DM_EEMPTY, "%s: no Probe directive: not an nmap-service-probes file", path);
+	if (r == 0 && db->n_probes == 0)
+		r = dm_fail(e, DM_EEMPTY, "%s: no Probe directive: not an nmap-service-probes file", path);
 	buf_release(&b);
 	if (r < 0) {
 		nmap_db_release(db);

@@ -22,18 +22,18 @@ enum nmap_field { NMAP_PRODUCT, NMAP_VERSION, NMAP_INFO, NMAP_HOSTNAME, NMAP_OS,
 #define NMAP_MAX_CPE 8
 
 struct nmap_match {
-	char *service;           /* "ssh", "ssl/http" ... */
-	char *pattern;           /* the expression as written, for messages */
-	void *code;              /* pcre2_code (interpreted: see pcre_util_compile) */
-	char *tmpl[NMAP_NFIELDS];/* p/ v/ i/ h/ o/ d/ templates, NULL if absent */
-	char *cpe[NMAP_MAX_CPE]; /* cpe: templates without the "cpe:/" prefix */
+	char *service;            /* "ssh", "ssl/http" ... */
+	char *pattern;            /* the expression as written, for messages */
+	void *code;               /* pcre2_code (interpreted: see pcre_util_compile) */
+	char *tmpl[NMAP_NFIELDS]; /* p/ v/ i/ h/ o/ d/ templates, NULL if absent */
+	char *cpe[NMAP_MAX_CPE];  /* cpe: templates without the "cpe:/" prefix */
 	unsigned n_cpe;
-	unsigned line;           /* in the file */
+	unsigned line; /* in the file */
 	bool soft;
 	/* prefilter: an anchored expression whose first byte is fixed cannot
 	 * match a response starting with another byte (first < 0: no filter) */
 	int first;
-	bool first_fold;         /* first is a letter that may match in either case */
+	bool first_fold; /* first is a letter that may match in either case */
 	/* a run of literal bytes every match contains ("\r\nServer: Apache/"):
 	 * a response without it is skipped (lit_len 0: no such run of 3+) */
 	uint8_t lit[32];
@@ -43,32 +43,32 @@ struct nmap_match {
 struct nmap_probe {
 	char *name;
 	enum proto proto;
-	uint8_t *payload;        /* unescaped q|...| bytes; NULL if empty */
+	uint8_t *payload; /* unescaped q|...| bytes; NULL if empty */
 	size_t payload_len;
-	bool no_payload;         /* "no-payload": not to be sent as a bare UDP payload */
+	bool no_payload;            /* "no-payload": not to be sent as a bare UDP payload */
 	uint16_t *ports, *sslports; /* sorted, unique */
 	size_t n_ports, n_sslports;
-	unsigned rarity;         /* 1 (common) to 9; 5 when the file says nothing */
-	unsigned totalwaitms;    /* ms; 0 when the file says nothing */
-	unsigned tcpwrappedms;   /* ms; 0 when the file says nothing */
+	unsigned rarity;       /* 1 (common) to 9; 5 when the file says nothing */
+	unsigned totalwaitms;  /* ms; 0 when the file says nothing */
+	unsigned tcpwrappedms; /* ms; 0 when the file says nothing */
 	struct nmap_match *matches;
 	size_t n_matches;
 	/* the probes whose matches apply to this probe's responses, in order:
 	 * itself, its fallback directive's probes, then the NULL probe (TCP) */
 	const struct nmap_probe **chain;
 	size_t n_chain;
-	char *fallback;          /* the directive's text until resolved */
+	char *fallback; /* the directive's text until resolved */
 	unsigned fallback_line;
 	unsigned line;
 };
 
 struct nmap_db {
 	char *path;
-	char *id;                /* the file's "$Id: ... $" line, the closest it has to a version */
+	char *id;                  /* the file's "$Id: ... $" line, the closest it has to a version */
 	struct nmap_probe *probes; /* in file order, the NULL probe among them */
 	size_t n_probes;
 	const struct nmap_probe *null_probe; /* may be NULL (a file without one) */
-	struct portlist exclude; /* ports never to probe */
+	struct portlist exclude;             /* ports never to probe */
 	unsigned lines, n_matches, n_softmatches, n_services;
 };
 
@@ -104,10 +104,10 @@ struct nmap_result {
 	const struct nmap_probe *section; /* the probe whose section holds the match */
 	bool soft;
 	char service[64];
-	char fields[NMAP_NFIELDS][256];  /* empty when absent or when its template failed */
-	char cpe[NMAP_MAX_CPE][256];     /* CPE 2.3 formatted strings */
+	char fields[NMAP_NFIELDS][256]; /* empty when absent or when its template failed */
+	char cpe[NMAP_MAX_CPE][256];    /* CPE 2.3 formatted strings */
 	unsigned n_cpe;
-	char source[96];                 /* "nmap-service-probes:LINE" (the file's base name) */
+	char source[96]; /* "nmap-service-probes:LINE" (the file's base name) */
 };
 
 /* Matches the response buf (len bytes) to probe: its own matches, then its
@@ -134,8 +134,8 @@ bool nmap_match_may_match(const struct nmap_match *m, const uint8_t *buf, size_t
  * are dropped. Returns 0, or -1 when a group is unset, a helper fails or out
  * (n bytes) is too small; out is then empty. With ov NULL it only checks the
  * syntax (the loader refuses a template that could never expand). */
-int nmap_expand(const char *tmpl, const uint8_t *subject, size_t len, const size_t *ov, unsigned npairs, bool cpe,
-		char *out, size_t n);
+int nmap_expand(const char *tmpl, const uint8_t *subject, size_t len, const size_t *ov, unsigned npairs,
+		bool cpe, char *out, size_t n);
 
 /* nmap-payloads: "udp PORTS "bytes" "more bytes" [source PORT]", strings
  * with the escapes above, split over lines at will, # comments. */

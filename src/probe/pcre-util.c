@@ -66,9 +66,12 @@ static size_t class_len(const char *p)
 	if (*q == '^') q++;
 	if (*q == ']') q++; /* a leading ] is literal */
 	while (*q && *q != ']') {
-		if (*q == '\\' && q[1]) q += 2;
-		else if (*q == '[' && q[1] == ':' && strstr(q, ":]")) q = strstr(q, ":]") + 2;
-		else q++;
+		if (*q == '\\' && q[1])
+			q += 2;
+		else if (*q == '[' && q[1] == ':' && strstr(q, ":]"))
+			q = strstr(q, ":]") + 2;
+		else
+			q++;
 	}
 	return *q == ']' ? (size_t)(q + 1 - p) : 0;
 }
@@ -105,8 +108,10 @@ static size_t single_char_len(const char *p)
 		if (e == 'c' && p[2] && (unsigned char)p[2] < 0x80) return 3;
 		/* an escaped punctuation character is itself; letters and digits
 		 * not listed above are assertions, references or multi-character */
-		return (unsigned char)e < 0x80 && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
-						    (e >= '0' && e <= '9')) ? 2 : 0;
+		return (unsigned char)e < 0x80 &&
+			       !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))
+			   ? 2
+			   : 0;
 	}
 	if (c >= 0x80 || c < 0x20 || strchr("()[]{}|^$*+?", c)) return 0; /* UTF-8 sequences are left alone */
 	return 1;
@@ -153,7 +158,8 @@ unsigned pcre_util_flatten_nested(const char *pattern, struct buf *out)
 			size_t x = open ? single_char_len(p + open) : 0;
 			const char *q = p + open + x;
 			/* (X+) not lazy or possessive, then a greedy * or + */
-			if (x && q[0] == '+' && q[1] == ')' && (q[2] == '*' || q[2] == '+') && q[3] != '?' && q[3] != '+') {
+			if (x && q[0] == '+' && q[1] == ')' && (q[2] == '*' || q[2] == '+') && q[3] != '?' &&
+			    q[3] != '+') {
 				buf_append(out, p, (size_t)(q + 2 - p));
 				if (q[2] == '*') buf_putc(out, '?');
 				p = q + 3;

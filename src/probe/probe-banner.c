@@ -23,7 +23,8 @@ static int banner_on_data(struct pconn *c)
 		/* reply to the negotiation in the bytes not seen yet (c->step counts them) */
 		uint8_t text[2048], reply[512];
 		size_t rl = 0;
-		telnet_strip(c->rbuf + c->step, c->rlen - (size_t)c->step, text, sizeof(text), reply, sizeof(reply), &rl);
+		telnet_strip(c->rbuf + c->step, c->rlen - (size_t)c->step, text, sizeof(text), reply,
+			     sizeof(reply), &rl);
 		c->step = (int)c->rlen;
 		if (rl) pconn_send(c, reply, rl);
 		size_t tl = telnet_strip(c->rbuf, c->rlen, text, sizeof(text), reply, sizeof(reply), &rl);
@@ -44,8 +45,11 @@ static int banner_on_data(struct pconn *c)
 		const char *p = (const char *)c->rbuf;
 		while ((p = memchr(p, '\n', c->rlen - (size_t)(p - (const char *)c->rbuf)))) {
 			p++;
-			if ((size_t)(p - (const char *)c->rbuf) + 4 <= c->rlen && !memcmp(p, c->rbuf, 3) && p[3] == ' ') {
-				return memchr(p, '\n', c->rlen - (size_t)(p - (const char *)c->rbuf)) ? PR_DONE : PR_MORE;
+			if ((size_t)(p - (const char *)c->rbuf) + 4 <= c->rlen && !memcmp(p, c->rbuf, 3) &&
+			    p[3] == ' ') {
+				return memchr(p, '\n', c->rlen - (size_t)(p - (const char *)c->rbuf))
+					   ? PR_DONE
+					   : PR_MORE;
 			}
 		}
 		return PR_MORE;
@@ -84,7 +88,8 @@ static void banner_finish(struct pconn *c, bool ok)
 		snprintf(o->name, sizeof(o->name), "mysql");
 		if (b[4] == 10) {
 			size_t l = 0;
-			while (5 + l < c->rlen && b[5 + l] && l + 1 < sizeof(line)) line[l] = (char)b[5 + l], l++;
+			while (5 + l < c->rlen && b[5 + l] && l + 1 < sizeof(line))
+				line[l] = (char)b[5 + l], l++;
 			line[l] = 0;
 			svc_set_banner(s, (const uint8_t *)line, l);
 			svc_evidence(s, "mysql.banners", line, l);
@@ -93,7 +98,8 @@ static void banner_finish(struct pconn *c, bool ok)
 				if (!o->product[0]) snprintf(o->product, sizeof(o->product), "%s", prod);
 				if (!o->version[0]) {
 					size_t v = strspn(line, "0123456789.");
-					snprintf(o->version, sizeof(o->version), "%.*s", (int)MIN(v, sizeof(o->version) - 1), line);
+					snprintf(o->version, sizeof(o->version), "%.*s",
+						 (int)MIN(v, sizeof(o->version) - 1), line);
 				}
 			}
 		} else {
@@ -116,10 +122,11 @@ static void banner_finish(struct pconn *c, bool ok)
 		svc_evidence(s, "pop3.banner", line + MIN(l, 4), l - MIN(l, 4));
 	} else if (!strncmp(line, "* OK", 4)) {
 		snprintf(o->name, sizeof(o->name), "imap");
-		svc_evidence(s, "imap4.banner", line + 5 <= line + l ? line + MIN(l, 5) : line, l - MIN(l, 5));
+		svc_evidence(s, "imap4.banner", line + 5 <= line + l ? line + MIN(l, 5) : line,
+			     l - MIN(l, 5));
 	} else if (l >= 4 && !strncmp(line, "220", 3)) {
-		bool smtp = strcasestr(line, "SMTP") || strcasestr(line, "Postfix") || strcasestr(line, "Exim") ||
-			    strcasestr(line, "Sendmail");
+		bool smtp = strcasestr(line, "SMTP") || strcasestr(line, "Postfix") ||
+			    strcasestr(line, "Exim") || strcasestr(line, "Sendmail");
 		snprintf(o->name, sizeof(o->name), "%s", smtp ? "smtp" : "ftp");
 		svc_evidence(s, smtp ? "smtp.banner" : "ftp.banner", line + 4, l - 4);
 	} else {
@@ -129,11 +136,15 @@ static void banner_finish(struct pconn *c, bool ok)
 }
 
 const struct proto_ops proto_banner = {
-	.name = "banner", .cap = 4096, .timeout = 3.0, .on_data = banner_on_data, .finish = banner_finish,
+	.name = "banner",
+	.cap = 4096,
+	.timeout = 3.0,
+	.on_data = banner_on_data,
+	.finish = banner_finish,
 };
 
-size_t telnet_strip(const uint8_t *in, size_t len, uint8_t *text, size_t text_cap, uint8_t *reply, size_t reply_cap,
-		    size_t *reply_len)
+size_t telnet_strip(const uint8_t *in, size_t len, uint8_t *text, size_t text_cap, uint8_t *reply,
+		    size_t reply_cap, size_t *reply_len)
 {
 	size_t t = 0, r = 0;
 	for (size_t i = 0; i < len; i++) {

@@ -16,8 +16,8 @@ static void get(struct pconn *c, const char *path)
 	int n = snprintf(req, sizeof(req),
 			 "GET %s HTTP/1.1\r\nHost: %s%s%s:%u\r\nUser-Agent: dormant/" DORMANT_VERSION
 			 " (service identification)\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-			 path, c->svc->out.ip.family == AF_INET6 ? "[" : "", ip, c->svc->out.ip.family == AF_INET6 ? "]" : "",
-			 c->svc->out.port);
+			 path, c->svc->out.ip.family == AF_INET6 ? "[" : "", ip,
+			 c->svc->out.ip.family == AF_INET6 ? "]" : "", c->svc->out.port);
 	pconn_send(c, req, (size_t)n);
 }
 
@@ -37,8 +37,11 @@ static void tls_facts(struct pconn *c)
 	struct obs_tls *t = &c->svc->out.tls;
 	t->present = true;
 	int v = c->tls_negotiated;
-	t->versions |= v == TLS1_VERSION ? TLS_V_10 : v == TLS1_1_VERSION ? TLS_V_11 : v == TLS1_2_VERSION ? TLS_V_12
-		     : v == TLS1_3_VERSION ? TLS_V_13 : 0;
+	t->versions |= v == TLS1_VERSION     ? TLS_V_10
+		       : v == TLS1_1_VERSION ? TLS_V_11
+		       : v == TLS1_2_VERSION ? TLS_V_12
+		       : v == TLS1_3_VERSION ? TLS_V_13
+					     : 0;
 	X509 *x = c->cert;
 	if (!x) return;
 	X509_NAME_oneline(X509_get_subject_name(x), t->subject, sizeof(t->subject));
@@ -74,15 +77,19 @@ static void http_finish(struct pconn *c, bool ok)
 	if (r.www_auth[0]) svc_evidence(s, "http_header.wwwauth", r.www_auth, strlen(r.www_auth));
 	if (r.title[0]) svc_evidence(s, "html_title", r.title, strlen(r.title));
 	if (r.status == 401)
-		snprintf(o->info, sizeof(o->info), "401 login required: %.200s", r.www_auth[0] ? r.www_auth : "(no WWW-Authenticate)");
-	else if (r.title[0]) snprintf(o->info, sizeof(o->info), "%d, title \"%s\"", r.status, r.title);
-	else snprintf(o->info, sizeof(o->info), "%d", r.status);
+		snprintf(o->info, sizeof(o->info), "401 login required: %.200s",
+			 r.www_auth[0] ? r.www_auth : "(no WWW-Authenticate)");
+	else if (r.title[0])
+		snprintf(o->info, sizeof(o->info), "%d, title \"%s\"", r.status, r.title);
+	else
+		snprintf(o->info, sizeof(o->info), "%d", r.status);
 }
 
 static void favicon_finish(struct pconn *c, bool ok)
 {
 	struct http_resp r;
-	if (!ok || http_parse_response(c->rbuf, c->rlen, true, &r) <= 0 || r.status != 200 || !r.body_len) return;
+	if (!ok || http_parse_response(c->rbuf, c->rlen, true, &r) <= 0 || r.status != 200 || !r.body_len)
+		return;
 	unsigned char md[16];
 	unsigned int ml = 0;
 	if (EVP_Digest(c->rbuf + r.body_off, r.body_len, md, &ml, EVP_md5(), NULL) != 1) return;
@@ -92,17 +99,36 @@ static void favicon_finish(struct pconn *c, bool ok)
 }
 
 const struct proto_ops proto_http = {
-	.name = "http", .cap = 65536, .timeout = 5, .start = http_start, .on_data = http_on_data, .finish = http_finish,
+	.name = "http",
+	.cap = 65536,
+	.timeout = 5,
+	.start = http_start,
+	.on_data = http_on_data,
+	.finish = http_finish,
 };
 const struct proto_ops proto_https = {
-	.name = "https", .tls = true, .cap = 65536, .timeout = 6, .start = http_start, .on_data = http_on_data,
+	.name = "https",
+	.tls = true,
+	.cap = 65536,
+	.timeout = 6,
+	.start = http_start,
+	.on_data = http_on_data,
 	.finish = http_finish,
 };
 const struct proto_ops proto_favicon = {
-	.name = "favicon", .cap = 262144, .timeout = 5, .start = favicon_start, .on_data = http_on_data,
+	.name = "favicon",
+	.cap = 262144,
+	.timeout = 5,
+	.start = favicon_start,
+	.on_data = http_on_data,
 	.finish = favicon_finish,
 };
 const struct proto_ops proto_favicon_tls = {
-	.name = "favicon-tls", .tls = true, .cap = 262144, .timeout = 6, .start = favicon_start,
-	.on_data = http_on_data, .finish = favicon_finish,
+	.name = "favicon-tls",
+	.tls = true,
+	.cap = 262144,
+	.timeout = 6,
+	.start = favicon_start,
+	.on_data = http_on_data,
+	.finish = favicon_finish,
 };

@@ -6,15 +6,15 @@
 #include <string.h>
 
 static const uint8_t connect_pkt[] = {
-	0x10, 0x19,                                     /* CONNECT, 25 bytes follow */
-	0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02,     /* MQTT 3.1.1, clean session */
-	0x00, 0x1e,                                     /* keep alive 30 s */
-	0x00, 0x0d, 'd', 'o', 'r', 'm', 'a', 'n', 't', '-', 'p', 'r', 'o', 'b', 'e',
+	0x10, 0x19,                                 /* CONNECT, 25 bytes follow */
+	0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, /* MQTT 3.1.1, clean session */
+	0x00, 0x1e,                                 /* keep alive 30 s */
+	0x00, 0x0d, 'd', 'o', 'r', 'm', 'a',  'n',  't', '-', 'p', 'r', 'o', 'b', 'e',
 };
 static const uint8_t subscribe_pkt[] = {
-	0x82, 0x18, 0x00, 0x01,                         /* SUBSCRIBE, packet id 1 */
-	0x00, 0x13, '$', 'S', 'Y', 'S', '/', 'b', 'r', 'o', 'k', 'e', 'r', '/', 'v', 'e', 'r', 's', 'i', 'o', 'n',
-	0x00,                                           /* QoS 0 */
+	0x82, 0x18, 0x00, 0x01, /* SUBSCRIBE, packet id 1 */
+	0x00, 0x13, '$',  'S',  'Y', 'S', '/', 'b', 'r', 'o', 'k',
+	'e',  'r',  '/',  'v',  'e', 'r', 's', 'i', 'o', 'n', 0x00, /* QoS 0 */
 };
 
 static void mqtt_start(struct pconn *c) { pconn_send(c, connect_pkt, sizeof(connect_pkt)); }
@@ -47,8 +47,10 @@ static int mqtt_on_data(struct pconn *c)
 			snprintf(s->out.name, sizeof(s->out.name), "mqtt");
 			s->out.anonymous = rc == 0;
 			snprintf(s->out.info, sizeof(s->out.info), "%s",
-				 rc == 0 ? "CONNECT without credentials accepted" : rc == 5 ? "not authorized (credentials required)"
-							 : rc == 4 ? "bad user name or password" : "connection refused");
+				 rc == 0   ? "CONNECT without credentials accepted"
+				 : rc == 5 ? "not authorized (credentials required)"
+				 : rc == 4 ? "bad user name or password"
+					   : "connection refused");
 			c->step = 1;
 			pconn_consume(c, n);
 			if (rc != 0) return PR_DONE;
@@ -80,5 +82,10 @@ static void mqtt_finish(struct pconn *c, bool ok)
 }
 
 const struct proto_ops proto_mqtt = {
-	.name = "mqtt", .cap = 8192, .timeout = 3, .start = mqtt_start, .on_data = mqtt_on_data, .finish = mqtt_finish,
+	.name = "mqtt",
+	.cap = 8192,
+	.timeout = 3,
+	.start = mqtt_start,
+	.on_data = mqtt_on_data,
+	.finish = mqtt_finish,
 };

@@ -42,6 +42,10 @@ static void redis_finish(struct pconn *c, bool ok)
 }
 
 const struct proto_ops proto_redis = {
-	.name = "redis", .cap = 16384, .timeout = 3, .start = redis_start, .on_data = redis_on_data,
+	.name = "redis",
+	.cap = 16384,
+	.timeout = 3,
+	.start = redis_start,
+	.on_data = redis_on_data,
 	.finish = redis_finish,
 };

@@ -9,8 +9,10 @@ static void request(struct pconn *c, const char *method, int cseq)
 {
 	char ip[IPADDR_STRLEN], req[512];
 	ipaddr_fmt(&c->svc->out.ip, ip, sizeof(ip));
-	int n = snprintf(req, sizeof(req), "%s rtsp://%s:%u/ RTSP/1.0\r\nCSeq: %d\r\nUser-Agent: dormant/" DORMANT_VERSION
-			 "\r\n%s\r\n", method, ip, c->svc->out.port, cseq,
+	int n = snprintf(req, sizeof(req),
+			 "%s rtsp://%s:%u/ RTSP/1.0\r\nCSeq: %d\r\nUser-Agent: dormant/" DORMANT_VERSION
+			 "\r\n%s\r\n",
+			 method, ip, c->svc->out.port, cseq,
 			 !strcmp(method, "DESCRIBE") ? "Accept: application/sdp\r\n" : "");
 	pconn_send(c, req, (size_t)n);
 }
@@ -55,5 +57,10 @@ static void rtsp_finish(struct pconn *c, bool ok)
 }
 
 const struct proto_ops proto_rtsp = {
-	.name = "rtsp", .cap = 16384, .timeout = 4, .start = rtsp_start, .on_data = rtsp_on_data, .finish = rtsp_finish,
+	.name = "rtsp",
+	.cap = 16384,
+	.timeout = 4,
+	.start = rtsp_start,
+	.on_data = rtsp_on_data,
+	.finish = rtsp_finish,
 };

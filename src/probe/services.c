@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const uint16_t tls_ports[] = { 443, 8443, 9443, 4443, 10443, 7443, 8843, 5986, 2083, 2087, 2096 };
-static const uint16_t http_ports[] = { 80, 8080, 8000, 8008, 8081, 8082, 8088, 8888, 81, 82, 83, 84, 85, 88,
-				       8180, 8280, 9000, 9080, 9090, 7001, 5000, 3000, 10000 };
+static const uint16_t http_ports[] = { 80, 8080, 8000, 8008, 8081, 8082, 8088, 8888, 81,   82,   83,   84,
+				       85, 88,   8180, 8280, 9000, 9080, 9090, 7001, 5000, 3000, 10000 };
 static const uint16_t rtsp_ports[] = { 554, 8554, 10554, 5554 };
 
 static bool in(const uint16_t *v, size_t n, uint16_t p)
@@ -29,14 +29,21 @@ static void plan(struct svc *s, uint16_t port)
 	static const struct proto_ops *const rtsp[] = { &proto_rtsp, &proto_banner, &proto_http, NULL };
 	static const struct proto_ops *const mqtt[] = { &proto_mqtt, &proto_banner, &proto_http, NULL };
 	static const struct proto_ops *const redis[] = { &proto_redis, &proto_banner, &proto_http, NULL };
-	static const struct proto_ops *const other[] = { &proto_banner, &proto_http, &proto_https, &proto_rtsp,
-							 &proto_redis, &proto_mqtt, NULL };
-	if (in(tls_ports, ARRAY_SIZE(tls_ports), port)) p = tls;
-	else if (in(http_ports, ARRAY_SIZE(http_ports), port)) p = http;
-	else if (in(rtsp_ports, ARRAY_SIZE(rtsp_ports), port)) p = rtsp;
-	else if (port == 1883) p = mqtt;
-	else if (port == 6379) p = redis;
-	else p = other;
+	static const struct proto_ops *const other[] = { &proto_banner, &proto_http,  &proto_https,
+							 &proto_rtsp,   &proto_redis, &proto_mqtt,
+							 NULL };
+	if (in(tls_ports, ARRAY_SIZE(tls_ports), port))
+		p = tls;
+	else if (in(http_ports, ARRAY_SIZE(http_ports), port))
+		p = http;
+	else if (in(rtsp_ports, ARRAY_SIZE(rtsp_ports), port))
+		p = rtsp;
+	else if (port == 1883)
+		p = mqtt;
+	else if (port == 6379)
+		p = redis;
+	else
+		p = other;
 	for (; *p && s->n_plan < SVC_PLAN_MAX; p++) s->plan[s->n_plan++] = *p;
 }
 
@@ -47,7 +54,7 @@ struct run {
 	unsigned *pending; /* probes in flight or queued per svc */
 	size_t n;
 	bool *favicon_done;
-	bool *settled;     /* identified: the remaining plan probes were dropped */
+	bool *settled; /* identified: the remaining plan probes were dropped */
 };
 
 static void add(struct run *r, size_t i, const struct proto_ops *ops, double timeout)
@@ -105,7 +112,9 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 int services_probe_tcp(const struct services_config *c, const struct service_target *t, size_t n)
 {
 	if (!n) return 0;
-	struct conn_engine_config cc = { .max_inflight = c->max_inflight, .per_host = c->per_host, .rate = c->rate };
+	struct conn_engine_config cc = { .max_inflight = c->max_inflight,
+					 .per_host = c->per_host,
+					 .rate = c->rate };
 	struct run r = { .ce = conn_engine_new(&cc), .cfg = c, .n = n };
 	if (!r.ce) return -errno;
 	r.svcs = xcalloc(n, sizeof(*r.svcs));
@@ -125,8 +134,8 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 	struct conn_engine_stats cs;
 	conn_engine_get_stats(r.ce, &cs);
 	if (cs.socket_failed)
-		log_warn("service probing: %llu probes failed, no socket: %s", (unsigned long long)cs.socket_failed,
-			 strerror(cs.last_errno));
+		log_warn("service probing: %llu probes failed, no socket: %s",
+			 (unsigned long long)cs.socket_failed, strerror(cs.last_errno));
 	conn_engine_free(r.ce);
 	free(r.svcs);
 	free(r.pending);

@@ -15,9 +15,9 @@ struct svc {
 	struct obs_service out;
 	const struct proto_ops *plan[SVC_PLAN_MAX];
 	unsigned n_plan, next;
-	bool identified;          /* a protocol recognised the service */
-	bool tls_done;            /* the TLS version checks were queued */
-	bool silent;              /* the banner wait heard nothing */
+	bool identified; /* a protocol recognised the service */
+	bool tls_done;   /* the TLS version checks were queued */
+	bool silent;     /* the banner wait heard nothing */
 	const struct fp_set *fps;
 };
 
@@ -33,8 +33,8 @@ void cpe23_format(const char *cpe, const char *version, const char *update, char
 struct services_config {
 	const struct fp_set *fps;
 	unsigned max_inflight, per_host;
-	double timeout;           /* per probe, seconds */
-	double rate;              /* new connections per second */
+	double timeout; /* per probe, seconds */
+	double rate;    /* new connections per second */
 	const struct obs_sink *sink;
 };
 
@@ -47,17 +47,17 @@ struct service_target {
  * when no connection engine could be made (no epoll instance). */
 int services_probe_tcp(const struct services_config *c, const struct service_target *t, size_t n);
 /* Identifies a UDP reply (SNMP, SSDP, WS-Discovery, mDNS, NTP, DNS). */
-bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port, const uint8_t *data,
-			   size_t len, struct obs_service *ret);
+bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
+			   const uint8_t *data, size_t len, struct obs_service *ret);
 
 /* The protocols (probe-*.c). */
 extern const struct proto_ops proto_banner, proto_http, proto_https, proto_favicon, proto_favicon_tls,
-	proto_tls10, proto_tls11, proto_tls12, proto_tls13, proto_sslv3, proto_rtsp, proto_mqtt, proto_redis;
+    proto_tls10, proto_tls11, proto_tls12, proto_tls13, proto_sslv3, proto_rtsp, proto_mqtt, proto_redis;
 
 /* Parsers of untrusted bytes, exported for the fuzz targets and tests. */
 struct http_resp {
 	int status;
-	bool complete;            /* headers and the body as announced */
+	bool complete; /* headers and the body as announced */
 	size_t header_len, body_off, body_len;
 	char server[128], www_auth[256], title[128], public_[128], content_type[64];
 	bool is_rtsp;
@@ -65,8 +65,8 @@ struct http_resp {
 int http_parse_response(const uint8_t *p, size_t len, bool eof, struct http_resp *ret);
 /* Answers Telnet option negotiation (refusing everything) into reply and
  * returns the text with IAC sequences removed. */
-size_t telnet_strip(const uint8_t *in, size_t len, uint8_t *text, size_t text_cap, uint8_t *reply, size_t reply_cap,
-		    size_t *reply_len);
+size_t telnet_strip(const uint8_t *in, size_t len, uint8_t *text, size_t text_cap, uint8_t *reply,
+		    size_t reply_cap, size_t *reply_len);
 struct snmp_values {
 	char community[32];
 	char sys_descr[256];

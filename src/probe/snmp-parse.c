@@ -56,10 +56,12 @@ int snmp_parse_response(const uint8_t *data, size_t len, struct snmp_values *r)
 	if (tlv(&b, &tag, &msg) < 0 || tag != 0x30) return DM_EINPUT;
 	if (tlv(&msg, &tag, &v) < 0 || tag != 0x02) return DM_EINPUT; /* version */
 	if (tlv(&msg, &tag, &v) < 0 || tag != 0x04) return DM_EINPUT; /* community */
-	snprintf(r->community, sizeof(r->community), "%.*s", (int)MIN(v.len, sizeof(r->community) - 1), (const char *)v.p);
+	snprintf(r->community, sizeof(r->community), "%.*s", (int)MIN(v.len, sizeof(r->community) - 1),
+		 (const char *)v.p);
 	if (tlv(&msg, &tag, &pdu) < 0 || tag != 0xa2) return DM_EINPUT; /* GetResponse */
 	for (int i = 0; i < 3; i++)
-		if (tlv(&pdu, &tag, &v) < 0 || tag != 0x02) return DM_EINPUT; /* request id, error status, index */
+		if (tlv(&pdu, &tag, &v) < 0 || tag != 0x02)
+			return DM_EINPUT; /* request id, error status, index */
 	if (tlv(&pdu, &tag, &vbl) < 0 || tag != 0x30) return DM_EINPUT;
 	while (vbl.len) {
 		struct ber vb, oid, val;
@@ -72,7 +74,8 @@ int snmp_parse_response(const uint8_t *data, size_t len, struct snmp_values *r)
 		if (!strcmp(o, "1.3.6.1.2.1.1.1.0") && vtag == 0x04) {
 			size_t w = 0;
 			for (size_t i = 0; i < val.len && w + 1 < sizeof(r->sys_descr); i++)
-				r->sys_descr[w++] = val.p[i] >= 0x20 || val.p[i] == '\n' ? (char)val.p[i] : ' ';
+				r->sys_descr[w++] = val.p[i] >= 0x20 || val.p[i] == '\n' ? (char)val.p[i]
+											 : ' ';
 			r->sys_descr[w] = 0;
 		} else if (!strcmp(o, "1.3.6.1.2.1.1.2.0") && vtag == 0x06) {
 			oid_str(&val, r->sys_object_id, sizeof(r->sys_object_id));

@@ -20,8 +20,8 @@ static void between(const char *s, size_t len, const char *open, const char *clo
 	snprintf(out, n, "%.*s", (int)MIN(l, n - 1), a);
 }
 
-bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port, const uint8_t *data,
-			   size_t len, struct obs_service *ret)
+bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
+			   const uint8_t *data, size_t len, struct obs_service *ret)
 {
 	struct svc s = { .fps = fps };
 	struct obs_service *o = &s.out;
@@ -42,7 +42,8 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 			 v.sys_object_id[0] ? v.sys_object_id : "?");
 		svc_set_banner(&s, (const uint8_t *)v.sys_descr, strlen(v.sys_descr));
 		svc_evidence(&s, "snmp.sys_description", v.sys_descr, strlen(v.sys_descr));
-		if (v.sys_object_id[0]) svc_evidence(&s, "snmp.sys_object_id", v.sys_object_id, strlen(v.sys_object_id));
+		if (v.sys_object_id[0])
+			svc_evidence(&s, "snmp.sys_object_id", v.sys_object_id, strlen(v.sys_object_id));
 	} else if (port == 1900 && len > 12 && !strncmp(t, "HTTP/1.1 200", 12)) {
 		struct http_resp r;
 		http_parse_response(data, len, true, &r);
@@ -57,7 +58,8 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 		if (h) sscanf(h + 31, "%63[^ <]", hw);
 		char *nm = strstr(scopes, "onvif://www.onvif.org/name/");
 		if (nm) sscanf(nm + 27, "%63[^ <]", name);
-		if (memmem(data, len, "NetworkVideoTransmitter", 23)) snprintf(o->device, sizeof(o->device), "camera");
+		if (memmem(data, len, "NetworkVideoTransmitter", 23))
+			snprintf(o->device, sizeof(o->device), "camera");
 		if (hw[0]) snprintf(o->product, sizeof(o->product), "%s", hw);
 		if (name[0]) snprintf(o->vendor, sizeof(o->vendor), "%s", name);
 		snprintf(o->info, sizeof(o->info), "ONVIF %s", hw[0] ? hw : "device");

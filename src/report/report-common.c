@@ -13,8 +13,10 @@ void format_port_ranges(struct buf *b, const uint16_t *ports, size_t n)
 		size_t j = i;
 		while (j + 1 < n && ports[j + 1] == ports[j] + 1) j++;
 		if (i) buf_putc(b, ',');
-		if (j > i) buf_printf(b, "%u-%u", ports[i], ports[j]);
-		else buf_printf(b, "%u", ports[i]);
+		if (j > i)
+			buf_printf(b, "%u-%u", ports[i], ports[j]);
+		else
+			buf_printf(b, "%u", ports[i]);
 		i = j + 1;
 	}
 }
@@ -71,6 +73,8 @@ int json_service_fields(struct buf *b, const struct obs_service *sv)
 	char nb[40], na[40];
 	fmt_rfc3339(sv->tls.not_before, nb, sizeof(nb));
 	fmt_rfc3339(sv->tls.not_after, na, sizeof(na));
-	return buf_printf(b, ",\"not_before\":\"%s\",\"not_after\":\"%s\",\"self_signed\":%s,\"expired\":%s,\"sha256\":\"%s\"}",
-			  nb, na, sv->tls.self_signed ? "true" : "false", sv->tls.expired ? "true" : "false", sv->tls.sha256);
+	return buf_printf(
+	    b, ",\"not_before\":\"%s\",\"not_after\":\"%s\",\"self_signed\":%s,\"expired\":%s,\"sha256\":\"%s\"}",
+	    nb, na, sv->tls.self_signed ? "true" : "false", sv->tls.expired ? "true" : "false",
+	    sv->tls.sha256);
 }

@@ -55,7 +55,8 @@ static int flush(FILE *f, struct buf *b, bool end)
 static int findings_csv(FILE *f, const struct report_meta *m)
 {
 	struct buf b = BUF_INIT;
-	buf_puts(&b, "rank,severity,rule,ip,port,proto,hostname,title,remediation,first_seen,last_seen,score,run,evidence\r\n");
+	buf_puts(&b, "rank,severity,rule,ip,port,proto,hostname,title,remediation,first_seen,last_seen,score,"
+		     "run,evidence\r\n");
 	for (size_t i = 0; i < m->findings->n; i++) {
 		const struct finding *x = &m->findings->v[i];
 		char num[32], ip[IPADDR_STRLEN] = "", port[8] = "";

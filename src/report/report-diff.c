@@ -9,11 +9,14 @@ static int diff_body(FILE *f, const struct rundiff *d, int64_t run_a, int64_t ru
 	char ip[IPADDR_STRLEN], ts[40];
 	fmt_rfc3339(now_real(), ts, sizeof(ts));
 	if (!json) {
-		fprintf(f, "changes from run %lld to run %lld: %zu new host(s), %zu gone, %zu port(s) opened, %zu closed",
-			(long long)run_a, (long long)run_b, d->counts[CHANGE_HOST_NEW], d->counts[CHANGE_HOST_GONE],
-			d->counts[CHANGE_PORT_OPENED], d->counts[CHANGE_PORT_CLOSED]);
-		size_t nf = d->counts[CHANGE_FINDING_NEW] + d->counts[CHANGE_FINDING_RESOLVED] + d->counts[CHANGE_HOST_SILENT] +
-			    d->counts[CHANGE_HOST_WOKE];
+		fprintf(f,
+			"changes from run %lld to run %lld: %zu new host(s), %zu gone, %zu port(s) opened, "
+			"%zu closed",
+			(long long)run_a, (long long)run_b, d->counts[CHANGE_HOST_NEW],
+			d->counts[CHANGE_HOST_GONE], d->counts[CHANGE_PORT_OPENED],
+			d->counts[CHANGE_PORT_CLOSED]);
+		size_t nf = d->counts[CHANGE_FINDING_NEW] + d->counts[CHANGE_FINDING_RESOLVED] +
+			    d->counts[CHANGE_HOST_SILENT] + d->counts[CHANGE_HOST_WOKE];
 		if (nf)
 			fprintf(f, "; %zu new finding(s), %zu resolved, %zu host(s) went silent, %zu woke",
 				d->counts[CHANGE_FINDING_NEW], d->counts[CHANGE_FINDING_RESOLVED],
@@ -23,25 +26,30 @@ static int diff_body(FILE *f, const struct rundiff *d, int64_t run_a, int64_t ru
 	for (size_t i = 0; i < d->n; i++) {
 		const struct change *c = &d->v[i];
 		ipaddr_fmt(&c->ip, ip, sizeof(ip));
-		bool port = c->kind == CHANGE_PORT_OPENED || c->kind == CHANGE_PORT_CLOSED || (c->rule[0] && c->port);
+		bool port = c->kind == CHANGE_PORT_OPENED || c->kind == CHANGE_PORT_CLOSED ||
+			    (c->rule[0] && c->port);
 		if (json) {
 			struct buf b = BUF_INIT;
-			buf_printf(&b, "{\"type\":\"change\",\"ts\":\"%s\",\"change\":\"%s\",\"ip\":\"%s\"", ts,
-				   change_kind_name(c->kind), ip);
-			if (port) buf_printf(&b, ",\"port\":%u,\"proto\":\"%s\"", c->port, proto_name(c->proto));
+			buf_printf(&b, "{\"type\":\"change\",\"ts\":\"%s\",\"change\":\"%s\",\"ip\":\"%s\"",
+				   ts, change_kind_name(c->kind), ip);
+			if (port)
+				buf_printf(&b, ",\"port\":%u,\"proto\":\"%s\"", c->port,
+					   proto_name(c->proto));
 			if (c->rule[0]) {
 				buf_printf(&b, ",\"rule\":\"%s\",\"severity\":\"%s\",\"title\":", c->rule,
 					   severity_name(c->severity));
 				json_put_str(&b, c->title);
 			}
-			buf_printf(&b, ",\"run_a\":%lld,\"run_b\":%lld}\n", (long long)run_a, (long long)run_b);
+			buf_printf(&b, ",\"run_a\":%lld,\"run_b\":%lld}\n", (long long)run_a,
+				   (long long)run_b);
 			fwrite(b.data, 1, b.len, f);
 			buf_release(&b);
 		} else if (c->rule[0]) {
-			fprintf(f, "  %-16s %-8s %-20s %s\n", change_kind_name(c->kind), severity_name(c->severity), c->rule,
-				c->title);
+			fprintf(f, "  %-16s %-8s %-20s %s\n", change_kind_name(c->kind),
+				severity_name(c->severity), c->rule, c->title);
 		} else if (port) {
-			fprintf(f, "  %-16s %s %u/%s\n", change_kind_name(c->kind), ip, c->port, proto_name(c->proto));
+			fprintf(f, "  %-16s %s %u/%s\n", change_kind_name(c->kind), ip, c->port,
+				proto_name(c->proto));
 		} else {
 			fprintf(f, "  %-16s %s%s\n", change_kind_name(c->kind), ip,
 				c->kind == CHANGE_HOST_GONE ? "  (answered before, silent now)" : "");

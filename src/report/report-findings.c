@@ -35,9 +35,12 @@ int finding_json(struct buf *b, const struct finding *f, int64_t run)
 	json_put_str(b, f->title);
 	/* Evidence is JSON that dormant wrote; anything else is kept as a string. */
 	buf_puts(b, ",\"evidence\":");
-	if (f->evidence && f->evidence[0] == '{') buf_puts(b, f->evidence);
-	else if (f->evidence) json_put_str(b, f->evidence);
-	else buf_puts(b, "{}");
+	if (f->evidence && f->evidence[0] == '{')
+		buf_puts(b, f->evidence);
+	else if (f->evidence)
+		json_put_str(b, f->evidence);
+	else
+		buf_puts(b, "{}");
 	buf_puts(b, ",\"remediation\":");
 	json_put_str(b, f->remediation ? f->remediation : "");
 	put_time(b, "first_seen", f->first_seen);
@@ -74,7 +77,8 @@ static int findings_text_body(FILE *f, const struct findings *fs)
 		const struct finding *x = &fs->v[i];
 		bool unsure = x->confidence && x->confidence < CONF_HIGH;
 		fprintf(f, "  %-8s %-19s %s%s%s%s\n", severity_name(x->severity), x->rule, x->title,
-			unsure ? "  [confidence " : "", unsure ? confidence_name(x->confidence) : "", unsure ? "]" : "");
+			unsure ? "  [confidence " : "", unsure ? confidence_name(x->confidence) : "",
+			unsure ? "]" : "");
 		if (x->path) fprintf(f, "  %-8s %-19s in:  %s\n", "", "", x->path);
 		if (x->remediation) fprintf(f, "  %-8s %-19s fix: %s\n", "", "", x->remediation);
 	}
@@ -105,10 +109,12 @@ static int assets_text_body(FILE *f, const struct report_meta *m, size_t max)
 		char ip[IPADDR_STRLEN], name[128];
 		ipaddr_fmt(&a->ip, ip, sizeof(ip));
 		const char *host = inventory_name(m->inv, &a->ip);
-		snprintf(name, sizeof(name), "%s%s%.60s%s", ip, host ? " (" : "", host ? host : "", host ? ")" : "");
-		const struct finding *top = m->findings && a->top < m->findings->n ? &m->findings->v[a->top] : NULL;
-		fprintf(f, "  %-8.1f %-40s %-9s %-8zu %s\n", a->risk, name, severity_name(a->worst), a->findings,
-			top ? top->title : "");
+		snprintf(name, sizeof(name), "%s%s%.60s%s", ip, host ? " (" : "", host ? host : "",
+			 host ? ")" : "");
+		const struct finding *top = m->findings && a->top < m->findings->n ? &m->findings->v[a->top]
+										   : NULL;
+		fprintf(f, "  %-8.1f %-40s %-9s %-8zu %s\n", a->risk, name, severity_name(a->worst),
+			a->findings, top ? top->title : "");
 	}
 	if (m->n_assets > max) fprintf(f, "  ... and %zu more assets with findings\n", m->n_assets - max);
 	return ferror(f) ? -EIO : 0;
@@ -133,10 +139,11 @@ int report_assets_jsonl(FILE *f, const struct report_meta *m)
 		buf_reset(&b);
 		buf_puts(&b, "{\"type\":\"asset\"");
 		put_time(&b, "ts", m->end);
-		buf_printf(&b, ",\"ip\":\"%s\",\"rank\":%zu,\"risk\":%.1f,\"exposure\":%.2f,\"weakness\":%.1f,"
+		buf_printf(&b,
+			   ",\"ip\":\"%s\",\"rank\":%zu,\"risk\":%.1f,\"exposure\":%.2f,\"weakness\":%.1f,"
 			   "\"exploitation\":%.1f,\"traffic\":%.1f,\"findings\":%zu,\"worst\":\"%s\"",
-			   ip, i + 1, a->risk, a->exposure, a->weakness, a->exploitation, a->traffic, a->findings,
-			   severity_name(a->worst));
+			   ip, i + 1, a->risk, a->exposure, a->weakness, a->exploitation, a->traffic,
+			   a->findings, severity_name(a->worst));
 		const char *host = inventory_name(m->inv, &a->ip);
 		if (host) {
 			buf_puts(&b, ",\"hostname\":");

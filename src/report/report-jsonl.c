@@ -35,21 +35,27 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 			buf_puts(&b, ",\"mac\":null");
 		}
 		buf_puts(&b, ",\"vendor\":");
-		if (he->vendor[0]) json_put_str(&b, he->vendor);
-		else buf_puts(&b, "null");
-		buf_printf(&b, ",\"hostname\":null,\"state\":\"up\",\"how\":\"%s\",\"reason\":", host_how_name(he->h.how));
+		if (he->vendor[0])
+			json_put_str(&b, he->vendor);
+		else
+			buf_puts(&b, "null");
+		buf_printf(&b, ",\"hostname\":null,\"state\":\"up\",\"how\":\"%s\",\"reason\":",
+			   host_how_name(he->h.how));
 		json_put_str(&b, he->h.reason ? he->h.reason : "");
-		buf_printf(&b, ",\"closed\":%llu,\"filtered\":%llu,\"run\":%lld}\n", (unsigned long long)he->closed,
-			   (unsigned long long)he->filtered, (long long)m->run_id);
+		buf_printf(&b, ",\"closed\":%llu,\"filtered\":%llu,\"run\":%lld}\n",
+			   (unsigned long long)he->closed, (unsigned long long)he->filtered,
+			   (long long)m->run_id);
 		fwrite(b.data, 1, b.len, f);
 		for (size_t j = 0; j < he->n_ports; j++) {
 			const struct port_entry *pe = &he->ports[j];
 			buf_reset(&b);
 			buf_puts(&b, "{\"type\":\"port\",");
 			put_ts(&b, pe->ts);
-			buf_printf(&b, ",\"ip\":\"%s\",\"port\":%u,\"proto\":\"%s\",\"state\":\"%s\",\"reason\":\"%s\",\"ttl\":%u,\"run\":%lld}\n",
-				   ip, pe->port, proto_name(pe->proto), port_state_name(pe->state), pe->reason ? pe->reason : "",
-				   pe->ttl, (long long)m->run_id);
+			buf_printf(&b,
+				   ",\"ip\":\"%s\",\"port\":%u,\"proto\":\"%s\",\"state\":\"%s\",\"reason\":"
+				   "\"%s\",\"ttl\":%u,\"run\":%lld}\n",
+				   ip, pe->port, proto_name(pe->proto), port_state_name(pe->state),
+				   pe->reason ? pe->reason : "", pe->ttl, (long long)m->run_id);
 			fwrite(b.data, 1, b.len, f);
 			open += pe->state == PORT_OPEN;
 		}
@@ -58,7 +64,8 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 			buf_reset(&b);
 			buf_puts(&b, "{\"type\":\"service\",");
 			put_ts(&b, sv->ts);
-			buf_printf(&b, ",\"ip\":\"%s\",\"port\":%u,\"proto\":\"%s\",", ip, sv->port, proto_name(sv->proto));
+			buf_printf(&b, ",\"ip\":\"%s\",\"port\":%u,\"proto\":\"%s\",", ip, sv->port,
+				   proto_name(sv->proto));
 			json_service_fields(&b, sv);
 			buf_printf(&b, ",\"run\":%lld}\n", (long long)m->run_id);
 			fwrite(b.data, 1, b.len, f);
@@ -69,13 +76,16 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 	buf_reset(&b);
 	buf_puts(&b, "{\"type\":\"run\",");
 	put_ts(&b, m->end);
-	buf_printf(&b, ",\"run\":%lld,\"command\":\"%s\",\"scan_type\":\"%s\",\"start\":", (long long)m->run_id,
+	buf_printf(&b,
+		   ",\"run\":%lld,\"command\":\"%s\",\"scan_type\":\"%s\",\"start\":", (long long)m->run_id,
 		   m->command, m->scan_type ? m->scan_type : "");
 	char ts[40];
 	fmt_rfc3339(m->start, ts, sizeof(ts));
-	buf_printf(&b, "\"%s\",\"elapsed\":%.3f,\"targets\":%llu,\"hosts_up\":%zu,\"open_ports\":%zu,\"probes\":%llu,\"send_seconds\":%.3f,\"args\":",
-		   ts, m->end - m->start, (unsigned long long)m->targets, up, open, (unsigned long long)m->probes,
-		   m->send_seconds);
+	buf_printf(&b,
+		   "\"%s\",\"elapsed\":%.3f,\"targets\":%llu,\"hosts_up\":%zu,\"open_ports\":%zu,\"probes\":%"
+		   "llu,\"send_seconds\":%.3f,\"args\":",
+		   ts, m->end - m->start, (unsigned long long)m->targets, up, open,
+		   (unsigned long long)m->probes, m->send_seconds);
 	json_put_str(&b, m->args ? m->args : "");
 	buf_puts(&b, "}\n");
 	fwrite(b.data, 1, b.len, f);

@@ -18,11 +18,13 @@ static void ctime_str(double t, char *out, size_t n)
 	strftime(out, n, "%a %b %e %H:%M:%S %Y", &tm);
 }
 
-static void scaninfo(struct buf *b, const struct report_meta *m, enum proto p, const uint16_t *ports, size_t n)
+static void scaninfo(struct buf *b, const struct report_meta *m, enum proto p, const uint16_t *ports,
+		     size_t n)
 {
 	if (!n) return;
 	buf_printf(b, "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%zu\" services=\"",
-		   p == PROTO_UDP ? "udp" : (m->scan_type && !strcmp(m->scan_type, "connect") ? "connect" : "syn"),
+		   p == PROTO_UDP ? "udp"
+				  : (m->scan_type && !strcmp(m->scan_type, "connect") ? "connect" : "syn"),
 		   proto_name(p), n);
 	format_port_ranges(b, ports, n);
 	buf_puts(b, "\"/>\n");
@@ -34,9 +36,12 @@ int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_met
 	char start[64], end[64];
 	ctime_str(m->start, start, sizeof(start));
 	ctime_str(m->end, end, sizeof(end));
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n<nmaprun scanner=\"dormant\" args=\"");
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n<nmaprun "
+		     "scanner=\"dormant\" args=\"");
 	xml_put_str(&b, m->args ? m->args : "");
-	buf_printf(&b, "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"" DORMANT_XML_VERSION "\">\n",
+	buf_printf(&b,
+		   "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"" DORMANT_XML_VERSION
+		   "\">\n",
 		   (long long)m->start, start, DORMANT_VERSION);
 	if (m->ports) {
 		scaninfo(&b, m, PROTO_TCP, m->ports->tcp, m->ports->n_tcp);
@@ -53,28 +58,40 @@ int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_met
 		char ip[IPADDR_STRLEN];
 		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
 		double t = he->h.ts;
-		buf_printf(&b, "<host starttime=\"%lld\" endtime=\"%lld\"><status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>\n",
-			   (long long)m->start, (long long)(t > m->start ? t : m->end), he->h.reason ? he->h.reason : "unknown",
-			   he->h.ttl);
-		buf_printf(&b, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip, he->h.ip.family == AF_INET ? "ipv4" : "ipv6");
+		buf_printf(&b,
+			   "<host starttime=\"%lld\" endtime=\"%lld\"><status state=\"up\" reason=\"%s\" "
+			   "reason_ttl=\"%u\"/>\n",
+			   (long long)m->start, (long long)(t > m->start ? t : m->end),
+			   he->h.reason ? he->h.reason : "unknown", he->h.ttl);
+		buf_printf(&b, "<address addr=\"%s\" addrtype=\"%s\"/>\n", ip,
+			   he->h.ip.family == AF_INET ? "ipv4" : "ipv6");
 		if (he->h.has_mac) {
 			char mac[24];
 			mac_fmt(he->h.mac, mac, sizeof(mac));
 			buf_printf(&b, "<address addr=\"%s\" addrtype=\"mac\"", mac);
-			if (he->vendor[0]) buf_puts(&b, " vendor=\""), xml_put_str(&b, he->vendor), buf_puts(&b, "\"");
+			if (he->vendor[0])
+				buf_puts(&b, " vendor=\""), xml_put_str(&b, he->vendor), buf_puts(&b, "\"");
 			buf_puts(&b, "/>\n");
 		}
 		buf_puts(&b, "<hostnames>\n</hostnames>\n<ports>");
-		if (he->closed) buf_printf(&b, "<extraports state=\"closed\" count=\"%llu\">\n<extrareasons reason=\"resets\" count=\"%llu\"/>\n</extraports>\n",
-					   (unsigned long long)he->closed, (unsigned long long)he->closed);
-		if (he->filtered) buf_printf(&b, "<extraports state=\"filtered\" count=\"%llu\">\n<extrareasons reason=\"no-responses\" count=\"%llu\"/>\n</extraports>\n",
-					     (unsigned long long)he->filtered, (unsigned long long)he->filtered);
+		if (he->closed)
+			buf_printf(&b,
+				   "<extraports state=\"closed\" count=\"%llu\">\n<extrareasons "
+				   "reason=\"resets\" count=\"%llu\"/>\n</extraports>\n",
+				   (unsigned long long)he->closed, (unsigned long long)he->closed);
+		if (he->filtered)
+			buf_printf(&b,
+				   "<extraports state=\"filtered\" count=\"%llu\">\n<extrareasons "
+				   "reason=\"no-responses\" count=\"%llu\"/>\n</extraports>\n",
+				   (unsigned long long)he->filtered, (unsigned long long)he->filtered);
 		for (size_t j = 0; j < he->n_ports; j++) {
 			const struct port_entry *pe = &he->ports[j];
 			const char *svc = port_service_name(pe->proto, pe->port);
-			buf_printf(&b, "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" reason_ttl=\"%u\"/>",
-				   proto_name(pe->proto), pe->port, port_state_name(pe->state), pe->reason ? pe->reason : "unknown",
-				   pe->ttl);
+			buf_printf(&b,
+				   "<port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" reason=\"%s\" "
+				   "reason_ttl=\"%u\"/>",
+				   proto_name(pe->proto), pe->port, port_state_name(pe->state),
+				   pe->reason ? pe->reason : "unknown", pe->ttl);
 			const struct obs_service *sv = host_service(he, pe->proto, pe->port);
 			if (sv) {
 				char ver[80], extra[300] = "";
@@ -83,11 +100,20 @@ int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_met
 				buf_puts(&b, "<service name=\"");
 				xml_put_str(&b, !strcmp(sv->name, "https") ? "http" : sv->name);
 				buf_puts(&b, "\"");
-				if (sv->product[0]) buf_puts(&b, " product=\""), xml_put_str(&b, sv->product), buf_puts(&b, "\"");
-				if (ver[0]) buf_puts(&b, " version=\""), xml_put_str(&b, ver), buf_puts(&b, "\"");
-				if (extra[0]) buf_puts(&b, " extrainfo=\""), xml_put_str(&b, extra), buf_puts(&b, "\"");
-				if (sv->os[0]) buf_puts(&b, " ostype=\""), xml_put_str(&b, sv->os), buf_puts(&b, "\"");
-				if (sv->device[0]) buf_puts(&b, " devicetype=\""), xml_put_str(&b, sv->device), buf_puts(&b, "\"");
+				if (sv->product[0])
+					buf_puts(&b, " product=\""), xml_put_str(&b, sv->product),
+					    buf_puts(&b, "\"");
+				if (ver[0])
+					buf_puts(&b, " version=\""), xml_put_str(&b, ver), buf_puts(&b, "\"");
+				if (extra[0])
+					buf_puts(&b, " extrainfo=\""), xml_put_str(&b, extra),
+					    buf_puts(&b, "\"");
+				if (sv->os[0])
+					buf_puts(&b, " ostype=\""), xml_put_str(&b, sv->os),
+					    buf_puts(&b, "\"");
+				if (sv->device[0])
+					buf_puts(&b, " devicetype=\""), xml_put_str(&b, sv->device),
+					    buf_puts(&b, "\"");
 				if (sv->tls.present) buf_puts(&b, " tunnel=\"ssl\"");
 				buf_printf(&b, " method=\"probed\" conf=\"%d\"", sv->product[0] ? 10 : 8);
 				char uri[200];
@@ -111,9 +137,13 @@ int report_nmap_xml(FILE *f, const struct resultset *rs, const struct report_met
 	}
 	buf_reset(&b);
 	size_t total = m->targets ? (size_t)m->targets : up;
-	buf_printf(&b, "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"dormant done at %s; %llu IP addresses (%zu hosts up) scanned in %.2f seconds\" elapsed=\"%.2f\" exit=\"success\"/><hosts up=\"%zu\" down=\"%zu\" total=\"%zu\"/>\n</runstats>\n</nmaprun>\n",
-		   (long long)m->end, end, end, (unsigned long long)m->targets, up, m->end - m->start, m->end - m->start, up,
-		   total > up ? total - up : 0, total);
+	buf_printf(
+	    &b,
+	    "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"dormant done at %s; %llu IP "
+	    "addresses (%zu hosts up) scanned in %.2f seconds\" elapsed=\"%.2f\" exit=\"success\"/><hosts "
+	    "up=\"%zu\" down=\"%zu\" total=\"%zu\"/>\n</runstats>\n</nmaprun>\n",
+	    (long long)m->end, end, end, (unsigned long long)m->targets, up, m->end - m->start,
+	    m->end - m->start, up, total > up ? total - up : 0, total);
 	fwrite(b.data, 1, b.len, f);
 	buf_release(&b);
 	return ferror(f) ? -EIO : 0;

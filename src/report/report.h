@@ -14,27 +14,27 @@
 #include "net/ports.h"
 
 struct report_meta {
-	const char *command;      /* "scan", "audit" */
-	const char *args;         /* the command line, for nmap's args attribute */
-	const char *scan_type;    /* syn, connect */
+	const char *command;   /* "scan", "audit" */
+	const char *args;      /* the command line, for nmap's args attribute */
+	const char *scan_type; /* syn, connect */
 	const struct portlist *ports;
-	double start, end;        /* seconds since the epoch */
-	uint64_t targets;         /* addresses scanned */
+	double start, end; /* seconds since the epoch */
+	uint64_t targets;  /* addresses scanned */
 	int64_t run_id;
 	uint64_t probes;
-	double send_seconds;      /* time spent sending the port-scan probes */
-	bool show_closed;         /* list closed/filtered counts per host in text */
+	double send_seconds;             /* time spent sending the port-scan probes */
+	bool show_closed;                /* list closed/filtered counts per host in text */
 	const struct findings *findings; /* NULL: no analysis ran */
 	const struct asset_risk *assets; /* ranked, highest risk first; may be NULL */
 	size_t n_assets;
-	const struct inventory *inv;     /* names for the assets; may be NULL */
+	const struct inventory *inv; /* names for the assets; may be NULL */
 	/* the HTML report's pictures; each may be absent */
 	const struct port_exposure *exposure;
 	size_t n_exposure;
-	bool exposure_judged;            /* traffic covered the hosts: "used" means something */
+	bool exposure_judged; /* traffic covered the hosts: "used" means something */
 	const struct traffic_profile *traffic;
 	const struct rundiff *changes;
-	int64_t changes_from;            /* the run compared with; 0: first run */
+	int64_t changes_from; /* the run compared with; 0: first run */
 };
 
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);

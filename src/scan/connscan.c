@@ -17,7 +17,7 @@
 struct slot {
 	int fd;
 	bool busy;
-	uint32_t gen;     /* bumped at each start: FIFO entries of earlier uses are stale */
+	uint32_t gen; /* bumped at each start: FIFO entries of earlier uses are stale */
 	uint64_t idx, pos;
 	double deadline;
 };
@@ -25,7 +25,9 @@ struct slot {
 struct cs {
 	const struct connscan_config *c;
 	struct slot *slots;
-	struct entry { uint32_t slot, gen; } *fifo; /* attempts in start order; grows */
+	struct entry {
+		uint32_t slot, gen;
+	} * fifo; /* attempts in start order; grows */
 	size_t head, count, fifo_cap;
 	unsigned cap;
 	unsigned *freelist;
@@ -48,11 +50,15 @@ static void report(struct cs *s, struct slot *sl, int err)
 	double now = now_real();
 	enum port_state st;
 	const char *reason;
-	if (err == 0) st = PORT_OPEN, reason = "syn-ack", s->st->open++;
-	else if (err == ECONNREFUSED) st = PORT_CLOSED, reason = "conn-refused", s->st->closed++;
+	if (err == 0)
+		st = PORT_OPEN, reason = "syn-ack", s->st->open++;
+	else if (err == ECONNREFUSED)
+		st = PORT_CLOSED, reason = "conn-refused", s->st->closed++;
 	else {
 		st = PORT_FILTERED, s->st->filtered++;
-		reason = err == EHOSTUNREACH ? "host-unreach" : err == ENETUNREACH ? "net-unreach" : "no-response";
+		reason = err == EHOSTUNREACH  ? "host-unreach"
+			 : err == ENETUNREACH ? "net-unreach"
+					      : "no-response";
 	}
 	if (c->ping) {
 		if (st == PORT_FILTERED || s->done_target[t]) return;
@@ -63,8 +69,12 @@ static void report(struct cs *s, struct slot *sl, int err)
 		return;
 	}
 	if (st == PORT_FILTERED && err != EHOSTUNREACH && err != ENETUNREACH) reason = "no-response";
-	struct obs_port p = { .ip = ip, .port = c->ports[sl->idx % c->nports], .proto = PROTO_TCP, .state = st,
-			      .reason = reason, .ts = now };
+	struct obs_port p = { .ip = ip,
+			      .port = c->ports[sl->idx % c->nports],
+			      .proto = PROTO_TCP,
+			      .state = st,
+			      .reason = reason,
+			      .ts = now };
 	c->sink->port(c->sink->ctx, &p);
 	if (c->resume) resume_log_port(c->resume, &p);
 }
@@ -95,7 +105,11 @@ static int start(struct cs *s, uint64_t idx, uint64_t pos, int ep, double now)
 	if (fd < 0) return -errno;
 	unsigned n = s->freelist[--s->nfree];
 	struct slot *slot = &s->slots[n];
-	*slot = (struct slot){ .fd = fd, .busy = true, .gen = slot->gen + 1, .idx = idx, .pos = pos,
+	*slot = (struct slot){ .fd = fd,
+			       .busy = true,
+			       .gen = slot->gen + 1,
+			       .idx = idx,
+			       .pos = pos,
 			       .deadline = now + c->timeout };
 	if (s->count == s->fifo_cap) { /* grow the ring, keeping order */
 		size_t nc = s->fifo_cap * 2;
@@ -166,7 +180,10 @@ int connscan_run(const struct connscan_config *c, struct connscan_stats *st, str
 		}
 		struct epoll_event evs[256];
 		/* paced: sleep in the poll until the next connection is due */
-		int n = epoll_wait(ep, evs, 256, !more || !s.nfree ? 10 : c->rate > 0 ? MIN(10, ratelimit_poll_ms(&pace)) : 0);
+		int n = epoll_wait(ep, evs, 256,
+				   !more || !s.nfree ? 10
+				   : c->rate > 0     ? MIN(10, ratelimit_poll_ms(&pace))
+						     : 0);
 		for (int i = 0; i < n; i++) {
 			unsigned k = evs[i].data.u32;
 			int err = 0;
@@ -189,9 +206,13 @@ int connscan_run(const struct connscan_config *c, struct connscan_stats *st, str
 			next_ckpt = now + 0.25;
 		}
 		if (c->progress && now >= next_progress) {
-			struct engine_progress pr = { .phase = c->ping ? "connect-ping" : "connect", .sent = st->attempts,
-						      .total = space, .rate = (double)st->attempts / (now - t0),
-						      .replies = st->open + st->closed, .open = st->open, .elapsed = now - t0 };
+			struct engine_progress pr = { .phase = c->ping ? "connect-ping" : "connect",
+						      .sent = st->attempts,
+						      .total = space,
+						      .rate = (double)st->attempts / (now - t0),
+						      .replies = st->open + st->closed,
+						      .open = st->open,
+						      .elapsed = now - t0 };
 			c->progress(c->progress_ctx, &pr);
 			next_progress = now + 1;
 		}

@@ -10,15 +10,15 @@
 #include "scan/engine.h"
 
 struct connscan_config {
-	const struct rangeset *v4;    /* indexed */
+	const struct rangeset *v4; /* indexed */
 	const struct in6_addr *v6;
 	size_t n_v6;
 	const uint16_t *ports;
 	unsigned nports;
 	bool ping;
-	double rate;                  /* connection attempts per second, 0 = unpaced */
+	double rate; /* connection attempts per second, 0 = unpaced */
 	unsigned max_inflight;
-	double timeout;               /* seconds per attempt */
+	double timeout; /* seconds per attempt */
 	uint64_t seed, shard, shards;
 	const struct obs_sink *sink;
 	struct resume *resume;

@@ -85,7 +85,8 @@ static void on_frame(void *ctx, const uint8_t *p, size_t len)
 	const struct engine_config *c = en->cfg;
 	struct pkt d;
 	struct reply r = { 0 };
-	if (pkt_decode(c->io->linktype, p, len, &d, NULL) < 0 || d.fragment || !c->mod->classify(en, &d, &r)) {
+	if (pkt_decode(c->io->linktype, p, len, &d, NULL) < 0 || d.fragment ||
+	    !c->mod->classify(en, &d, &r)) {
 		atomic_fetch_add_explicit(&en->invalid, 1, memory_order_relaxed);
 		return;
 	}
@@ -109,21 +110,33 @@ static void on_frame(void *ctx, const uint8_t *p, size_t len)
 	atomic_fetch_add_explicit(&en->replies, 1, memory_order_relaxed);
 	if (r.has_mac && c->macs) mactable_put(c->macs, r.target, r.mac);
 	if (r.is_port) {
-		struct obs_port op = { .ip = ipaddr_v4(r.target), .port = c->ports[r.sub], .proto = PROTO_TCP,
-				       .state = r.state, .reason = r.reason, .ttl = r.ttl, .ts = now };
+		struct obs_port op = { .ip = ipaddr_v4(r.target),
+				       .port = c->ports[r.sub],
+				       .proto = PROTO_TCP,
+				       .state = r.state,
+				       .reason = r.reason,
+				       .ttl = r.ttl,
+				       .ts = now };
 		if (r.state == PORT_OPEN) atomic_fetch_add_explicit(&en->open, 1, memory_order_relaxed);
 		c->sink->port(c->sink->ctx, &op);
-		if (c->resume && r.state != PORT_CLOSED) resume_log_port(c->resume, &op);
+		if (c->resume && r.state != PORT_CLOSED)
+			resume_log_port(c->resume, &op);
 		else if (c->resume && en->host_logged && !(en->host_logged[tidx >> 3] & (1u << (tidx & 7)))) {
 			/* A closed port is logged as "this host answers", once per host:
 			 * a -p- scan must not write a line per closed port. */
 			en->host_logged[tidx >> 3] |= (uint8_t)(1u << (tidx & 7));
-			struct obs_host oh = { .ip = op.ip, .how = HOW_TCP, .reason = r.reason, .ttl = r.ttl, .ts = now };
+			struct obs_host oh = {
+				.ip = op.ip, .how = HOW_TCP, .reason = r.reason, .ttl = r.ttl, .ts = now
+			};
 			resume_log_host(c->resume, &oh);
 		}
 	} else {
-		struct obs_host oh = { .ip = ipaddr_v4(r.target), .has_mac = r.has_mac, .how = r.how,
-				       .reason = r.reason, .ttl = r.ttl, .ts = now };
+		struct obs_host oh = { .ip = ipaddr_v4(r.target),
+				       .has_mac = r.has_mac,
+				       .how = r.how,
+				       .reason = r.reason,
+				       .ttl = r.ttl,
+				       .ts = now };
 		memcpy(oh.mac, r.mac, 6);
 		c->sink->host(c->sink->ctx, &oh);
 		if (c->resume) resume_log_host(c->resume, &oh);
@@ -144,8 +157,8 @@ static void checkpoint(struct engine *en, unsigned phase, const struct sample *s
 	bool dirty = false;
 	for (uint64_t i = 0; en->answered && i < (bytes + CHUNK - 1) / CHUNK; i++)
 		if (en->dirty[i]) dirty = true, en->dirty[i] = 0;
-	resume_checkpoint(c->resume, phase, s->pass, s->pos, dirty || bytes <= (1 << 16) ? (const uint8_t *)en->answered : NULL,
-			  bytes);
+	resume_checkpoint(c->resume, phase, s->pass, s->pos,
+			  dirty || bytes <= (1 << 16) ? (const uint8_t *)en->answered : NULL, bytes);
 }
 
 static void *receiver(void *arg)
@@ -180,8 +193,10 @@ static void *receiver(void *arg)
 			uint64_t rate = atomic_load(&en->rate_now);
 			if (d > en->drops && rate > 1000) {
 				atomic_store(&en->rate_now, rate * 4 / 5);
-				log_warn("%s: the kernel dropped %llu captured packets; lowering the rate to %llu pps",
-					 c->mod->name, (unsigned long long)(d - en->drops), (unsigned long long)(rate * 4 / 5));
+				log_warn("%s: the kernel dropped %llu captured packets; lowering the rate to "
+					 "%llu pps",
+					 c->mod->name, (unsigned long long)(d - en->drops),
+					 (unsigned long long)(rate * 4 / 5));
 				last_raise = now;
 			} else if (rate && rate < (uint64_t)c->rate && now - last_raise > 2.0) {
 				atomic_store(&en->rate_now, MIN((uint64_t)c->rate, rate * 21 / 20));
@@ -193,10 +208,15 @@ static void *receiver(void *arg)
 		if (c->progress && now >= next_progress) {
 			uint64_t sent = atomic_load_explicit(&en->sent, memory_order_relaxed);
 			struct engine_progress pr = {
-				.phase = c->mod->name, .pass = atomic_load(&en->pub_pass),
-				.sent = MIN(atomic_load_explicit(&en->sent_pass0, memory_order_relaxed), en->space), .total = en->space,
+				.phase = c->mod->name,
+				.pass = atomic_load(&en->pub_pass),
+				.sent = MIN(atomic_load_explicit(&en->sent_pass0, memory_order_relaxed),
+					    en->space),
+				.total = en->space,
 				.rate = (double)(sent - last_progress_sent) / (now - last_progress_t),
-				.replies = atomic_load(&en->replies), .open = atomic_load(&en->open), .elapsed = now - start,
+				.replies = atomic_load(&en->replies),
+				.open = atomic_load(&en->open),
+				.elapsed = now - start,
 			};
 			c->progress(c->progress_ctx, &pr);
 			last_progress_sent = sent;
@@ -293,7 +313,8 @@ int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm
 		en->answered = xcalloc(bytes, 1);
 		en->dirty = xcalloc((bytes + CHUNK - 1) / CHUNK + 1, 1);
 	}
-	if (c->resume && c->targets->count <= MAX_BITMAP_BITS) en->host_logged = xcalloc((c->targets->count + 7) / 8, 1);
+	if (c->resume && c->targets->count <= MAX_BITMAP_BITS)
+		en->host_logged = xcalloc((c->targets->count + 7) / 8, 1);
 	atomic_store(&en->rate_now, (uint64_t)c->rate);
 	int r = 0;
 	char filter[512], src[16];
@@ -303,7 +324,8 @@ int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm
 	pthread_t th;
 	if ((r = netio_set_filter(c->io, filter, e)) < 0) goto out;
 	if ((r = permutation_init(&pm, en->space, c->seed ^ phase, c->shard, c->shards)) < 0) {
-		r = dm_fail(e, r, "%s: index space of %llu probes is too large", c->mod->name, (unsigned long long)en->space);
+		r = dm_fail(e, r, "%s: index space of %llu probes is too large", c->mod->name,
+			    (unsigned long long)en->space);
 		goto out;
 	}
 	unsigned first_pass = 0;
@@ -312,10 +334,12 @@ int engine_run(const struct engine_config *c, struct engine_stats *st, struct dm
 		first_pass = c->resume->ckpt_pass;
 		first_pos = c->resume->ckpt_pos;
 		if (en->answered) resume_load_map(c->resume, (uint8_t *)en->answered, (en->bits + 7) / 8);
-		log_info("%s: resuming at pass %u, position %llu", c->mod->name, first_pass, (unsigned long long)first_pos);
+		log_info("%s: resuming at pass %u, position %llu", c->mod->name, first_pass,
+			 (unsigned long long)first_pos);
 	}
 	/* Drain what the capture buffer holds from before this phase. */
-	while (netio_poll(c->io, 0, on_frame, en) > 0) {}
+	while (netio_poll(c->io, 0, on_frame, en) > 0) {
+	}
 	atomic_store(&en->replies, 0);
 	atomic_store(&en->invalid, 0);
 	atomic_store(&en->last_reply, 0.0);

@@ -27,16 +27,16 @@ struct reply {
 	const char *reason;
 	bool has_mac;
 	uint8_t mac[6];
-	bool is_port;          /* a port state (else only "host is up") */
+	bool is_port; /* a port state (else only "host is up") */
 	enum port_state state;
 	uint8_t ttl;
 };
 
 struct probe_module {
 	const char *name;
-	enum scan_phase phase;    /* what --resume records (and the permutation's seed varies by) */
-	const char *filter;       /* BPF, printf format: %s is the source address */
-	bool answer_per_target;   /* any reply settles every sub-probe of the target */
+	enum scan_phase phase;  /* what --resume records (and the permutation's seed varies by) */
+	const char *filter;     /* BPF, printf format: %s is the source address */
+	bool answer_per_target; /* any reply settles every sub-probe of the target */
 	/* Builds the probe into frame; 0 means skip (no way to reach it). */
 	size_t (*make)(const struct engine *en, uint32_t dst, unsigned sub, uint8_t *frame);
 	/* true when d (a whole, unfragmented packet) is a valid reply to one of our probes. */
@@ -77,13 +77,13 @@ struct engine_config {
 	double quiet;                   /* seconds without replies that end the cooldown */
 	double max_wait;                /* cooldown never lasts longer (seconds) */
 	uint64_t seed, shard, shards;
-	struct sipkey key;              /* reply cookies */
-	uint32_t src;                   /* our address, host order */
-	struct l2 gateway;              /* for targets that are not on-link */
+	struct sipkey key;                /* reply cookies */
+	uint32_t src;                     /* our address, host order */
+	struct l2 gateway;                /* for targets that are not on-link */
 	uint32_t onlink_net, onlink_mask; /* mask 0: nothing is on-link */
 	struct mactable *macs;
 	const struct obs_sink *sink;
-	struct resume *resume;          /* NULL: no checkpoints */
+	struct resume *resume; /* NULL: no checkpoints */
 	void (*progress)(void *ctx, const struct engine_progress *p);
 	void *progress_ctx;
 };
@@ -96,20 +96,20 @@ struct engine_stats {
 struct engine {
 	const struct engine_config *cfg;
 	int32_t port_index[65536];
-	_Atomic uint8_t *answered;      /* bitmap, NULL when the space is too large */
-	uint64_t space;                 /* size of the permutation index space */
-	uint64_t bits;                  /* bits in answered */
-	uint8_t *dirty;                 /* 4 KiB chunks of answered touched since the last checkpoint */
-	_Atomic uint64_t pub_pos;       /* sender: next position of the current pass */
+	_Atomic uint8_t *answered; /* bitmap, NULL when the space is too large */
+	uint64_t space;            /* size of the permutation index space */
+	uint64_t bits;             /* bits in answered */
+	uint8_t *dirty;            /* 4 KiB chunks of answered touched since the last checkpoint */
+	_Atomic uint64_t pub_pos;  /* sender: next position of the current pass */
 	_Atomic unsigned pub_pass;
 	_Atomic int sending_done;
-	_Atomic uint64_t rate_now;      /* pps the sender should use */
+	_Atomic uint64_t rate_now; /* pps the sender should use */
 	_Atomic uint64_t replies, duplicates, invalid, open;
-	_Atomic double last_reply;      /* monotonic */
+	_Atomic double last_reply; /* monotonic */
 	_Atomic double send_end;
-	_Atomic uint64_t sent_pass0, sent;   /* sender writes, receiver reads for progress */
+	_Atomic uint64_t sent_pass0, sent; /* sender writes, receiver reads for progress */
 	uint64_t unreachable, drops;
-	_Atomic uint8_t *host_logged;   /* targets whose "up" is already in the resume log */
+	_Atomic uint8_t *host_logged; /* targets whose "up" is already in the resume log */
 };
 
 static inline uint64_t engine_cookie(const struct engine *en, uint32_t dst, uint16_t port)
@@ -119,7 +119,10 @@ static inline uint64_t engine_cookie(const struct engine *en, uint32_t dst, uint
 }
 #define SPORT_BASE 61000u /* above Linux's ephemeral range: the kernel never owns these */
 #define SPORT_SPAN 4536u
-static inline uint16_t engine_sport(uint64_t cookie) { return (uint16_t)(SPORT_BASE + (cookie >> 32) % SPORT_SPAN); }
+static inline uint16_t engine_sport(uint64_t cookie)
+{
+	return (uint16_t)(SPORT_BASE + (cookie >> 32) % SPORT_SPAN);
+}
 /* Destination MAC for dst: the gateway's, or its own from ARP; NULL if unknown. */
 const uint8_t *engine_next_hop(const struct engine *en, uint32_t dst);
 /* Ethernet addresses of a frame to dst; false when dst cannot be reached. */

@@ -36,7 +36,8 @@ int netio_open(struct netio *io, const char *ifname, struct dm_err *e)
 	r = pcap_activate(io->pcap);
 	if (r < 0) return dm_fail(e, DM_ECAPTURE, "capture on %s: %s", ifname, pcap_geterr(io->pcap));
 	pcap_setdirection(io->pcap, PCAP_D_IN);
-	if (pcap_setnonblock(io->pcap, 1, err) < 0) return dm_fail(e, DM_ECAPTURE, "capture on %s: %s", ifname, err);
+	if (pcap_setnonblock(io->pcap, 1, err) < 0)
+		return dm_fail(e, DM_ECAPTURE, "capture on %s: %s", ifname, err);
 	io->linktype = pcap_datalink(io->pcap);
 	if (io->linktype != DLT_EN10MB && io->linktype != DLT_LINUX_SLL)
 		return dm_fail(e, DM_ECAPTURE, "%s: link type %d is not Ethernet", ifname, io->linktype);

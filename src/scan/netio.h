@@ -13,7 +13,7 @@
 struct netio {
 	int fd;
 	pcap_t *pcap;
-	int linktype;             /* DLT_EN10MB or DLT_LINUX_SLL */
+	int linktype; /* DLT_EN10MB or DLT_LINUX_SLL */
 	struct route_info ri;
 	/* send batch */
 	uint8_t frames[NETIO_BATCH][FRAME_MAX];
@@ -29,6 +29,7 @@ static inline uint8_t *netio_frame(struct netio *io) { return io->frames[io->n];
 static inline void netio_queue(struct netio *io, unsigned len) { io->lens[io->n++] = len; }
 int netio_flush(struct netio *io);
 /* Waits up to timeout_ms for replies and hands each frame to cb. */
-int netio_poll(struct netio *io, int timeout_ms, void (*cb)(void *ctx, const uint8_t *p, size_t len), void *ctx);
+int netio_poll(struct netio *io, int timeout_ms, void (*cb)(void *ctx, const uint8_t *p, size_t len),
+	       void *ctx);
 uint64_t netio_drops(struct netio *io);
 void netio_close(struct netio *io);

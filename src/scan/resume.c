@@ -29,14 +29,14 @@ static char *map_path(const struct resume *rs)
 	return p;
 }
 
-
 static int parse_line(struct resume *rs, char *line, const struct obs_sink *replay, unsigned lineno,
 		      struct dm_err *e)
 {
 	char *argv[12];
 	int argc = 0;
 	char *save = NULL;
-	for (char *t = strtok_r(line, " ", &save); t && argc < 12; t = strtok_r(NULL, " ", &save)) argv[argc++] = t;
+	for (char *t = strtok_r(line, " ", &save); t && argc < 12; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
 	if (argc == 0) return 0;
 	const char *k = argv[0];
 #define BAD(what) dm_fail(e, DM_EINPUT, "%s:%u: %s", rs->path, lineno, what)
@@ -58,9 +58,12 @@ static int parse_line(struct resume *rs, char *line, const struct obs_sink *repl
 	} else if (!strcmp(k, "port") && argc == 8) {
 		struct obs_port p = { 0 };
 		if (ipaddr_parse(argv[1], &p.ip) < 0) return BAD("bad address");
-		if (!strcmp(argv[2], "tcp")) p.proto = PROTO_TCP;
-		else if (!strcmp(argv[2], "udp")) p.proto = PROTO_UDP;
-		else return BAD("bad protocol");
+		if (!strcmp(argv[2], "tcp"))
+			p.proto = PROTO_TCP;
+		else if (!strcmp(argv[2], "udp"))
+			p.proto = PROTO_UDP;
+		else
+			return BAD("bad protocol");
 		long port = strtol(argv[3], NULL, 10);
 		if (port < 1 || port > 65535) return BAD("bad port");
 		p.port = (uint16_t)port;
@@ -116,7 +119,8 @@ int resume_open(struct resume *rs, const char *path, uint64_t scan_id, uint64_t 
 			}
 			line[--len] = 0;
 			if (lineno == 1) {
-				if (strcmp(line, MAGIC)) r = dm_fail(e, DM_EINPUT, "%s: not a dormant resume file", path);
+				if (strcmp(line, MAGIC))
+					r = dm_fail(e, DM_EINPUT, "%s: not a dormant resume file", path);
 				continue;
 			}
 			if (lineno == 2) {
@@ -125,11 +129,15 @@ int resume_open(struct resume *rs, const char *path, uint64_t scan_id, uint64_t 
 					r = dm_fail(e, DM_EINPUT, "%s:2: bad scan header", path);
 				else if (id != scan_id)
 					r = dm_fail(e, DM_EMISMATCH,
-						    "%s: resume file belongs to another scan (targets, ports or options differ)",
+						    "%s: resume file belongs to another scan (targets, ports "
+						    "or options differ)",
 						    path);
 				else if (seed_given && s != *seed)
-					r = dm_fail(e, DM_EMISMATCH, "%s: resume file was written with --seed %" PRIu64, path, s);
-				else rs->seed = *seed = s;
+					r = dm_fail(e, DM_EMISMATCH,
+						    "%s: resume file was written with --seed %" PRIu64, path,
+						    s);
+				else
+					rs->seed = *seed = s;
 				continue;
 			}
 			r = parse_line(rs, line, replay, lineno, e);
@@ -146,7 +154,8 @@ int resume_open(struct resume *rs, const char *path, uint64_t scan_id, uint64_t 
 	if (fd >= 0) rs->log = fdopen(fd, "a");
 	if (!rs->log) {
 		int r = dm_fail(e, -errno, "%s: %s", path,
-				errno == ELOOP ? "is a symbolic link; refusing to write through it" : strerror(errno));
+				errno == ELOOP ? "is a symbolic link; refusing to write through it"
+					       : strerror(errno));
 		if (fd >= 0) close(fd);
 		resume_close(rs);
 		return r;
@@ -173,16 +182,16 @@ void resume_log_host(struct resume *rs, const struct obs_host *h)
 	char ip[IPADDR_STRLEN], mac[24] = "-";
 	ipaddr_fmt(&h->ip, ip, sizeof(ip));
 	if (h->has_mac) mac_fmt(h->mac, mac, sizeof(mac));
-	fprintf(rs->log, "host %s %s %s %s %u %.3f\n", ip, host_how_name(h->how), h->reason ? h->reason : "unknown",
-		mac, h->ttl, h->ts);
+	fprintf(rs->log, "host %s %s %s %s %u %.3f\n", ip, host_how_name(h->how),
+		h->reason ? h->reason : "unknown", mac, h->ttl, h->ts);
 }
 
 void resume_log_port(struct resume *rs, const struct obs_port *p)
 {
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(&p->ip, ip, sizeof(ip));
-	fprintf(rs->log, "port %s %s %u %s %s %u %.3f\n", ip, proto_name(p->proto), p->port, port_state_name(p->state),
-		p->reason ? p->reason : "unknown", p->ttl, p->ts);
+	fprintf(rs->log, "port %s %s %u %s %s %u %.3f\n", ip, proto_name(p->proto), p->port,
+		port_state_name(p->state), p->reason ? p->reason : "unknown", p->ttl, p->ts);
 }
 
 int resume_checkpoint(struct resume *rs, unsigned phase, unsigned pass, uint64_t pos, const uint8_t *map,
@@ -196,7 +205,8 @@ int resume_checkpoint(struct resume *rs, unsigned phase, unsigned pass, uint64_t
 		if (out_open(&o, mp, "--resume map", 0600, NULL) == 0) {
 			/* The map names the checkpoint it belongs to in its first 16 bytes. */
 			uint64_t hdr[2] = { ((uint64_t)phase << 32) | pass, pos };
-			if (fwrite(hdr, sizeof(hdr), 1, o.f) == 1 && fwrite(map, 1, map_bytes, o.f) == map_bytes)
+			if (fwrite(hdr, sizeof(hdr), 1, o.f) == 1 &&
+			    fwrite(map, 1, map_bytes, o.f) == map_bytes)
 				out_commit(&o, NULL);
 			out_discard(&o);
 		}

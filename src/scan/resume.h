@@ -19,13 +19,13 @@ struct resume {
 	FILE *log;
 	uint64_t scan_id;
 	uint64_t seed;
-	int64_t run_id;       /* store run this scan writes to; 0 when unknown */
-	unsigned done_mask;   /* bit per phase number */
+	int64_t run_id;     /* store run this scan writes to; 0 when unknown */
+	unsigned done_mask; /* bit per phase number */
 	bool have_ckpt;
 	unsigned ckpt_phase, ckpt_pass;
 	uint64_t ckpt_pos;
-	bool resumed;         /* the file existed */
-	uint64_t replayed;    /* results replayed from the file */
+	bool resumed;      /* the file existed */
+	uint64_t replayed; /* results replayed from the file */
 };
 
 enum scan_phase { PHASE_ARP = 0, PHASE_PING, PHASE_SYN, PHASE_CONNECT, PHASE_UDP, PHASE_COUNT };

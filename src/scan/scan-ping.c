@@ -22,7 +22,8 @@ static size_t ping_make(const struct engine *en, uint32_t dst, unsigned sub, uin
 	case PING_TSTAMP: {
 		uint64_t ck = engine_cookie(en, dst, (uint16_t)sub);
 		uint8_t type = sub == PING_ECHO ? ICMP_ECHO : ICMP_TIMESTAMP;
-		return frame_icmp(frame, &l2, src, dst, type, (uint16_t)ck, (uint16_t)(ck >> 16), (uint16_t)(ck >> 48));
+		return frame_icmp(frame, &l2, src, dst, type, (uint16_t)ck, (uint16_t)(ck >> 16),
+				  (uint16_t)(ck >> 48));
 	}
 	case PING_SYN443: {
 		uint64_t ck = engine_cookie(en, dst, HTTPS_PORT);
@@ -39,7 +40,9 @@ static size_t ping_make(const struct engine *en, uint32_t dst, unsigned sub, uin
 
 static const char *unreach_reason(uint8_t code)
 {
-	return code == ICMP_PORT_UNREACH ? "port-unreach" : code == ICMP_PROT_UNREACH ? "proto-unreach" : "host-unreach";
+	return code == ICMP_PORT_UNREACH   ? "port-unreach"
+	       : code == ICMP_PROT_UNREACH ? "proto-unreach"
+					   : "host-unreach";
 }
 
 static bool ping_classify(const struct engine *en, const struct pkt *d, struct reply *r)
@@ -48,7 +51,8 @@ static bool ping_classify(const struct engine *en, const struct pkt *d, struct r
 	uint32_t t = pkt_ipv4(d->src);
 	r->target = t;
 	r->ttl = d->ttl;
-	if (d->proto == IPPROTO_ICMP && (d->icmp_type == ICMP_ECHOREPLY || d->icmp_type == ICMP_TIMESTAMPREPLY)) {
+	if (d->proto == IPPROTO_ICMP &&
+	    (d->icmp_type == ICMP_ECHOREPLY || d->icmp_type == ICMP_TIMESTAMPREPLY)) {
 		unsigned sub = d->icmp_type == ICMP_ECHOREPLY ? PING_ECHO : PING_TSTAMP;
 		uint64_t ck = engine_cookie(en, t, (uint16_t)sub);
 		if (d->echo_id != (uint16_t)ck || d->echo_seq != (uint16_t)(ck >> 16)) return false;
@@ -57,8 +61,8 @@ static bool ping_classify(const struct engine *en, const struct pkt *d, struct r
 		r->reason = sub == PING_ECHO ? "echo-reply" : "timestamp-reply";
 		return true;
 	}
-	if (d->proto == IPPROTO_ICMP && d->icmp_type == ICMP_DEST_UNREACH && d->has_inner && d->inner.saddr == en->cfg->src &&
-	    d->inner.daddr == t) {
+	if (d->proto == IPPROTO_ICMP && d->icmp_type == ICMP_DEST_UNREACH && d->has_inner &&
+	    d->inner.saddr == en->cfg->src && d->inner.daddr == t) {
 		/* An unreachable from the target itself: it is there. */
 		r->sub = PING_ECHO;
 		r->how = HOW_ICMP;

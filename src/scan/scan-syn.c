@@ -21,7 +21,8 @@ static size_t syn_make(const struct engine *en, uint32_t dst, unsigned sub, uint
 static const char *unreach_reason(uint8_t code)
 {
 	if (code == ICMP_PORT_UNREACH) return "port-unreach";
-	if (code == ICMP_NET_ANO || code == ICMP_HOST_ANO || code == ICMP_PKT_FILTERED) return "admin-prohibited";
+	if (code == ICMP_NET_ANO || code == ICMP_HOST_ANO || code == ICMP_PKT_FILTERED)
+		return "admin-prohibited";
 	return "host-unreach";
 }
 
@@ -48,8 +49,8 @@ static bool syn_classify(const struct engine *en, const struct pkt *d, struct re
 		r->ttl = d->ttl;
 		return true;
 	}
-	if (d->proto == IPPROTO_ICMP && d->icmp_type == ICMP_DEST_UNREACH && d->has_inner && d->inner.proto == IPPROTO_TCP &&
-	    d->inner.saddr == en->cfg->src) {
+	if (d->proto == IPPROTO_ICMP && d->icmp_type == ICMP_DEST_UNREACH && d->has_inner &&
+	    d->inner.proto == IPPROTO_TCP && d->inner.saddr == en->cfg->src) {
 		if (en->port_index[d->inner.dport] < 0) return false;
 		uint64_t ck = engine_cookie(en, d->inner.daddr, d->inner.dport);
 		if (d->inner.sport != engine_sport(ck)) return false;

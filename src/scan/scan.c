@@ -18,7 +18,10 @@
 
 extern const unsigned ping_subs;
 
-const char *scan_mode_name(enum scan_mode m) { return m == SCAN_SYN ? "syn" : m == SCAN_CONNECT ? "connect" : "auto"; }
+const char *scan_mode_name(enum scan_mode m)
+{
+	return m == SCAN_SYN ? "syn" : m == SCAN_CONNECT ? "connect" : "auto";
+}
 
 uint64_t scan_identity(const struct scan_config *c)
 {
@@ -45,11 +48,14 @@ int scan_prepare(struct scan *s, const struct scan_config *c, struct dm_err *e)
 	s->cfg = c;
 	s->io.fd = -1;
 	s->seed = c->seed;
-	if (!c->seed_given && getrandom(&s->seed, sizeof(s->seed), 0) != sizeof(s->seed)) s->seed = (uint64_t)now_real();
+	if (!c->seed_given && getrandom(&s->seed, sizeof(s->seed), 0) != sizeof(s->seed))
+		s->seed = (uint64_t)now_real();
 	s->scan_id = scan_identity(c);
 	bool want_raw = c->targets->v4.count > 0 && c->mode != SCAN_CONNECT;
 	if (want_raw && !can_open_raw()) {
-		if (c->mode == SCAN_SYN) return dm_fail(e, -EPERM, "SYN scan needs CAP_NET_RAW (run as root or use --connect)");
+		if (c->mode == SCAN_SYN)
+			return dm_fail(e, -EPERM,
+				       "SYN scan needs CAP_NET_RAW (run as root or use --connect)");
 		log_info("no CAP_NET_RAW: using the connect() scan");
 		want_raw = false;
 	}
@@ -70,7 +76,9 @@ int scan_prepare(struct scan *s, const struct scan_config *c, struct dm_err *e)
 		/* Frames injected on the loopback device get no answer from the
 		 * kernel: loopback targets are scanned with connect() instead. */
 		if (s->io.ri.loopback) {
-			if (c->mode == SCAN_SYN) return dm_fail(e, DM_EINPUT, "-sS cannot scan through the loopback device; use -sT");
+			if (c->mode == SCAN_SYN)
+				return dm_fail(e, DM_EINPUT,
+					       "-sS cannot scan through the loopback device; use -sT");
 			netio_close(&s->io);
 			s->io_open = false;
 			s->mode = SCAN_CONNECT;
@@ -114,7 +122,8 @@ int scan_open_resume(struct scan *s, const struct obs_sink *replay, int64_t *ret
 	/* Replayed hosts pass through the tee so discovery knows them too. */
 	s->tee.next = replay;
 	struct obs_sink tsink = { &s->tee, tee_host, tee_port, tee_service, tee_udp };
-	int r = resume_open(&s->resume, s->cfg->resume_path, s->scan_id, &s->seed, s->cfg->seed_given, &tsink, e);
+	int r =
+	    resume_open(&s->resume, s->cfg->resume_path, s->scan_id, &s->seed, s->cfg->seed_given, &tsink, e);
 	if (r < 0) return r;
 	s->have_resume = true;
 	*ret_run = s->resume.run_id;
@@ -159,7 +168,8 @@ static int resolve_gateway(struct scan *s, uint32_t gw, uint32_t src, uint8_t ma
 		while (!w.found && now_mono() < end) netio_poll(&s->io, 50, on_arp, &w);
 	}
 	if (w.found) return 0;
-	return dm_fail(e, DM_ENOROUTE, "gateway %s does not answer ARP on %s (pass --router-mac)", gs, s->io.ri.ifname);
+	return dm_fail(e, DM_ENOROUTE, "gateway %s does not answer ARP on %s (pass --router-mac)", gs,
+		       s->io.ri.ifname);
 }
 
 /* What the port scan probes: every target with -Pn, else those discovery found up. */
@@ -238,34 +248,53 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 		}
 		split_onlink(&c->targets->v4, net, mask, &onlink, &routed);
 		struct engine_config ec = {
-			.io = &s->io, .rate = c->rate, .retries = c->retries, .quiet = c->quiet, .max_wait = c->max_wait,
-			.seed = s->seed, .shard = c->shard, .shards = c->shards, .src = src,
-			.onlink_net = net, .onlink_mask = mask, .macs = &tee->macs, .sink = &tsink, .resume = rs,
-			.progress = c->progress, .progress_ctx = c->progress_ctx,
+			.io = &s->io,
+			.rate = c->rate,
+			.retries = c->retries,
+			.quiet = c->quiet,
+			.max_wait = c->max_wait,
+			.seed = s->seed,
+			.shard = c->shard,
+			.shards = c->shards,
+			.src = src,
+			.onlink_net = net,
+			.onlink_mask = mask,
+			.macs = &tee->macs,
+			.sink = &tsink,
+			.resume = rs,
+			.progress = c->progress,
+			.progress_ctx = c->progress_ctx,
 		};
 		ec.key = (struct sipkey){ s->seed ^ 0x636f6f6b69650000ULL, s->scan_id };
 		memcpy(ec.gateway.src, ri->mac, 6);
 		if (routed.count) {
 			if (c->router_mac) {
 				if (mac_parse(c->router_mac, ec.gateway.dst) < 0)
-					return dm_fail(e, DM_EINPUT, "--router-mac \"%s\": not a MAC address", c->router_mac);
+					return dm_fail(e, DM_EINPUT, "--router-mac \"%s\": not a MAC address",
+						       c->router_mac);
 			} else if (!ri->loopback) {
 				struct route_info rt;
 				if ((r = route_lookup_v4(routed.r[0].lo, &rt, e)) < 0) goto out;
 				if (rt.ifindex != ri->ifindex) {
 					char a[16];
 					ipv4_fmt(routed.r[0].lo, a, sizeof(a));
-					r = dm_fail(e, DM_EINPUT, "%s leaves through %s, not %s: scan the targets of each interface "
-						    "separately (or pass -e and --router-mac)", a, rt.ifname, ri->ifname);
+					r = dm_fail(e, DM_EINPUT,
+						    "%s leaves through %s, not %s: scan the targets of each "
+						    "interface "
+						    "separately (or pass -e and --router-mac)",
+						    a, rt.ifname, ri->ifname);
 					goto out;
 				}
 				if (!rt.gateway) {
 					char a[16];
 					ipv4_fmt(routed.r[0].lo, a, sizeof(a));
-					r = dm_fail(e, DM_ENOROUTE, "%s is not on %s's segment and has no gateway", a, ri->ifname);
+					r = dm_fail(e, DM_ENOROUTE,
+						    "%s is not on %s's segment and has no gateway", a,
+						    ri->ifname);
 					goto out;
 				}
-				if ((r = resolve_gateway(s, rt.gateway, src, ec.gateway.dst, e)) < 0) goto out;
+				if ((r = resolve_gateway(s, rt.gateway, src, ec.gateway.dst, e)) < 0)
+					goto out;
 			}
 		}
 		struct engine_stats es;
@@ -299,10 +328,19 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 		/* connect() mode: discovery by connecting to a few common ports */
 		static const uint16_t ping_ports[] = { 80, 443, 22, 445 };
 		struct connscan_config cc = {
-			.v4 = &c->targets->v4, .v6 = c->targets->v6, .n_v6 = c->targets->n_v6, .rate = c->rate,
-			.max_inflight = c->max_inflight, .timeout = c->connect_timeout, .seed = s->seed,
-			.shard = c->shard, .shards = c->shards, .sink = &tsink, .resume = rs,
-			.progress = c->progress, .progress_ctx = c->progress_ctx,
+			.v4 = &c->targets->v4,
+			.v6 = c->targets->v6,
+			.n_v6 = c->targets->n_v6,
+			.rate = c->rate,
+			.max_inflight = c->max_inflight,
+			.timeout = c->connect_timeout,
+			.seed = s->seed,
+			.shard = c->shard,
+			.shards = c->shards,
+			.sink = &tsink,
+			.resume = rs,
+			.progress = c->progress,
+			.progress_ctx = c->progress_ctx,
 		};
 		struct connscan_stats cst;
 		if (!c->skip_discovery && !(rs && resume_is_done(rs, PHASE_PING))) {
@@ -328,10 +366,21 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 		struct rangeset none = { 0 };
 		rangeset_index(&none);
 		struct connscan_config cc = {
-			.v4 = &none, .v6 = c->targets->v6, .n_v6 = c->targets->n_v6, .ports = c->ports->tcp,
-			.nports = (unsigned)c->ports->n_tcp, .rate = c->rate, .max_inflight = c->max_inflight,
-			.timeout = c->connect_timeout, .seed = s->seed, .shard = c->shard, .shards = c->shards,
-			.sink = &tsink, .resume = rs, .progress = c->progress, .progress_ctx = c->progress_ctx,
+			.v4 = &none,
+			.v6 = c->targets->v6,
+			.n_v6 = c->targets->n_v6,
+			.ports = c->ports->tcp,
+			.nports = (unsigned)c->ports->n_tcp,
+			.rate = c->rate,
+			.max_inflight = c->max_inflight,
+			.timeout = c->connect_timeout,
+			.seed = s->seed,
+			.shard = c->shard,
+			.shards = c->shards,
+			.sink = &tsink,
+			.resume = rs,
+			.progress = c->progress,
+			.progress_ctx = c->progress_ctx,
 		};
 		struct connscan_stats cst;
 		r = connscan_run(&cc, &cst, e);
@@ -341,9 +390,16 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 	}
 	if (!c->discovery_only && c->ports->n_udp && !(rs && resume_is_done(rs, PHASE_UDP))) {
 		struct udpscan_config uc = {
-			.v4 = &live, .v6 = c->targets->v6, .n_v6 = c->targets->n_v6, .ports = c->ports->udp,
-			.nports = (unsigned)c->ports->n_udp, .rate = c->rate > 0 ? MIN(c->rate, 20000) : 20000,
-			.retries = 1, .wait = MAX(c->quiet, 0.5), .seed = s->seed, .sink = &tsink,
+			.v4 = &live,
+			.v6 = c->targets->v6,
+			.n_v6 = c->targets->n_v6,
+			.ports = c->ports->udp,
+			.nports = (unsigned)c->ports->n_udp,
+			.rate = c->rate > 0 ? MIN(c->rate, 20000) : 20000,
+			.retries = 1,
+			.wait = MAX(c->quiet, 0.5),
+			.seed = s->seed,
+			.sink = &tsink,
 		};
 		struct udpscan_stats ust;
 		if ((r = udpscan_run(&uc, &ust, e)) < 0) goto out;

@@ -15,22 +15,22 @@
 enum scan_mode { SCAN_AUTO, SCAN_SYN, SCAN_CONNECT };
 
 struct scan_config {
-	struct targets *targets;     /* finalized */
+	struct targets *targets; /* finalized */
 	struct portlist *ports;
 	enum scan_mode mode;
-	bool skip_discovery;         /* -Pn */
-	bool discovery_only;         /* -sn */
-	double rate;                 /* packets per second */
+	bool skip_discovery; /* -Pn */
+	bool discovery_only; /* -sn */
+	double rate;         /* packets per second */
 	unsigned retries;
-	double quiet, max_wait;      /* cooldown: seconds of silence that end it; its cap */
+	double quiet, max_wait; /* cooldown: seconds of silence that end it; its cap */
 	double connect_timeout;
 	unsigned max_inflight;
 	uint64_t seed;
 	bool seed_given;
 	uint64_t shard, shards;
-	const char *iface;           /* -e */
-	const char *source;          /* -S */
-	const char *router_mac;      /* --router-mac */
+	const char *iface;      /* -e */
+	const char *source;     /* -S */
+	const char *router_mac; /* --router-mac */
 	const char *resume_path;
 	void (*progress)(void *ctx, const struct engine_progress *p);
 	void *progress_ctx;

@@ -38,7 +38,8 @@ static bool index_of(const struct us *s, const struct sockaddr_storage *ss, uint
 	} else {
 		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
 		size_t i;
-		for (i = 0; i < c->n_v6 && memcmp(&c->v6[i], &a->sin6_addr, 16); i++) {}
+		for (i = 0; i < c->n_v6 && memcmp(&c->v6[i], &a->sin6_addr, 16); i++) {
+		}
 		if (i == c->n_v6) return false;
 		t = c->v4->count + i;
 		port = ntohs(a->sin6_port);
@@ -59,8 +60,13 @@ static struct ipaddr addr_of(const struct us *s, uint64_t t)
 
 static void emit(struct us *s, uint64_t idx, enum port_state st, const char *reason, uint8_t ttl)
 {
-	struct obs_port p = { .ip = addr_of(s, idx / s->c->nports), .port = s->c->ports[idx % s->c->nports],
-			      .proto = PROTO_UDP, .state = st, .reason = reason, .ttl = ttl, .ts = now_real() };
+	struct obs_port p = { .ip = addr_of(s, idx / s->c->nports),
+			      .port = s->c->ports[idx % s->c->nports],
+			      .proto = PROTO_UDP,
+			      .state = st,
+			      .reason = reason,
+			      .ttl = ttl,
+			      .ts = now_real() };
 	s->c->sink->port(s->c->sink->ctx, &p);
 }
 
@@ -70,7 +76,9 @@ static void drain(struct us *s, int fd)
 		uint8_t data[4096], ctl[512];
 		struct sockaddr_storage from;
 		struct iovec iov = { data, sizeof(data) };
-		struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1 };
+		struct msghdr m = {
+			.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1
+		};
 		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
 		uint64_t idx;
 		if (n >= 0) {
@@ -80,15 +88,21 @@ static void drain(struct us *s, int fd)
 				emit(s, idx, PORT_OPEN, "udp-response", 0);
 				if (s->c->sink->udp_reply) {
 					struct ipaddr ip = addr_of(s, idx / s->c->nports);
-					s->c->sink->udp_reply(s->c->sink->ctx, &ip, s->c->ports[idx % s->c->nports], data, (size_t)n);
+					s->c->sink->udp_reply(s->c->sink->ctx, &ip,
+							      s->c->ports[idx % s->c->nports], data,
+							      (size_t)n);
 				}
 			}
 			continue;
 		}
 		if (errno == EINTR) continue;
 		/* ICMP errors wait in the error queue, addressed to what we sent. */
-		m = (struct msghdr){ .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
-				     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+		m = (struct msghdr){ .msg_name = &from,
+				     .msg_namelen = sizeof(from),
+				     .msg_iov = &iov,
+				     .msg_iovlen = 1,
+				     .msg_control = ctl,
+				     .msg_controllen = sizeof(ctl) };
 		n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
 		if (n < 0) return;
 		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
@@ -100,13 +114,15 @@ static void drain(struct us *s, int fd)
 			if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6) continue;
 			if (!index_of(s, &from, &idx) || s->state[idx] == U_OPEN) continue;
 			bool closed = ee.ee_origin == SO_EE_ORIGIN_ICMP
-					      ? ee.ee_type == ICMP_DEST_UNREACH && ee.ee_code == ICMP_PORT_UNREACH
-					      : ee.ee_type == ICMP6_DST_UNREACH && ee.ee_code == ICMP6_DST_UNREACH_NOPORT;
+					  ? ee.ee_type == ICMP_DEST_UNREACH && ee.ee_code == ICMP_PORT_UNREACH
+					  : ee.ee_type == ICMP6_DST_UNREACH &&
+						ee.ee_code == ICMP6_DST_UNREACH_NOPORT;
 			uint8_t ns = closed ? U_CLOSED : U_FILTERED;
 			if (s->state[idx] == ns) continue;
 			s->state[idx] = ns;
 			if (closed) s->st->closed++;
-			emit(s, idx, closed ? PORT_CLOSED : PORT_FILTERED, closed ? "port-unreach" : "host-unreach", 0);
+			emit(s, idx, closed ? PORT_CLOSED : PORT_FILTERED,
+			     closed ? "port-unreach" : "host-unreach", 0);
 		}
 	}
 }
@@ -116,8 +132,10 @@ static int make_socket(int family)
 	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) return -errno;
 	int one = 1, buf = 4 << 20;
-	if (family == AF_INET) setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
-	else setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
+	if (family == AF_INET)
+		setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
+	else
+		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	return fd;
 }
@@ -129,7 +147,8 @@ int udpscan_run(const struct udpscan_config *c, struct udpscan_stats *st, struct
 	uint64_t space = s.ntargets * c->nports;
 	if (space == 0) return 0;
 	if (space > MAX_UDP_PROBES)
-		return dm_fail(e, DM_ETOOBIG, "UDP scan of %llu probes is too large; name fewer targets or UDP ports",
+		return dm_fail(e, DM_ETOOBIG,
+			       "UDP scan of %llu probes is too large; name fewer targets or UDP ports",
 			       (unsigned long long)space);
 	s.state = xcalloc(space, 1);
 	int fd4 = make_socket(AF_INET), fd6 = c->n_v6 ? make_socket(AF_INET6) : -1, r = 0;
@@ -155,7 +174,8 @@ int udpscan_run(const struct udpscan_config *c, struct udpscan_stats *st, struct
 			socklen_t sl = ipaddr_to_sockaddr(&ip, port, &ss);
 			int fd = ip.family == AF_INET ? fd4 : fd6;
 			do {
-				if (sendto(fd, pl ? pl->data : (const uint8_t *)"", pl ? pl->len : 0, 0, (struct sockaddr *)&ss, sl) >= 0)
+				if (sendto(fd, pl ? pl->data : (const uint8_t *)"", pl ? pl->len : 0, 0,
+					   (struct sockaddr *)&ss, sl) >= 0)
 					st->sent++;
 			} while (pl && (pl = udp_payload_next(pl)));
 			ratelimit_sent(&rl, 1);

@@ -14,9 +14,9 @@ struct udpscan_config {
 	size_t n_v6;
 	const uint16_t *ports;
 	unsigned nports;
-	double rate;       /* datagrams per second */
+	double rate; /* datagrams per second */
 	unsigned retries;
-	double wait;       /* seconds to wait for late answers after each pass */
+	double wait; /* seconds to wait for late answers after each pass */
 	uint64_t seed;
 	const struct obs_sink *sink;
 	bool report_silent; /* report open|filtered ports */

@@ -7,7 +7,7 @@
 
 struct sq_conn {
 	sqlite3 *db;
-	sqlite3_stmt *vuln_stmts[8]; /* prepared once per import */
+	sqlite3_stmt *vuln_stmts[8];              /* prepared once per import */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
@@ -20,8 +20,10 @@ int sq_exec(struct store *s, const char *sql, const char *what, struct dm_err *e
 /* Binds v, or NULL when v is NULL or empty. */
 static inline void sq_text(sqlite3_stmt *st, int i, const char *v)
 {
-	if (v && *v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else sqlite3_bind_null(st, i);
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
 }
 static inline int sq_done(struct store *s, sqlite3_stmt *st, const char *what, struct dm_err *e)
 {
@@ -37,7 +39,7 @@ int sq_vuln_clear_epss(struct store *s, struct dm_err *e);
 int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e);
 int sq_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e);
 int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx,
-		struct dm_err *e);
+		       struct dm_err *e);
 int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 int sq_vuln_any(struct store *s, struct dm_err *e);
@@ -46,32 +48,32 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 
 #define STORE_SQLITE_VULN_OPS                                                                              \
 	.vuln_begin = sq_vuln_begin, .vuln_end = sq_vuln_end, .vuln_put_cve = sq_vuln_put_cve,             \
-	.vuln_put_kev = sq_vuln_put_kev, .vuln_put_epss = sq_vuln_put_epss, .vuln_clear_epss = sq_vuln_clear_epss, \
-	.vuln_meta_get = sq_vuln_meta_get, .vuln_meta_set = sq_vuln_meta_set,                             \
-	.vuln_by_product = sq_vuln_by_product, .vuln_get = sq_vuln_get, .vuln_stats = sq_vuln_stats,       \
-	.vuln_any = sq_vuln_any,                                                                            \
-	.save_findings = sq_save_findings, .load_findings = sq_load_findings,
+	.vuln_put_kev = sq_vuln_put_kev, .vuln_put_epss = sq_vuln_put_epss,                                \
+	.vuln_clear_epss = sq_vuln_clear_epss, .vuln_meta_get = sq_vuln_meta_get,                          \
+	.vuln_meta_set = sq_vuln_meta_set, .vuln_by_product = sq_vuln_by_product, .vuln_get = sq_vuln_get, \
+	.vuln_stats = sq_vuln_stats, .vuln_any = sq_vuln_any, .save_findings = sq_save_findings,           \
+	.load_findings = sq_load_findings,
 
 int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
 		       bool *ret_known, struct dm_err *e);
 int sq_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
-		struct dm_err *e);
+			     struct dm_err *e);
 int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
-		flow_hour_fn fn, void *ctx, struct dm_err *e);
+			   flow_hour_fn fn, void *ctx, struct dm_err *e);
 int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
-		double from,
-			 double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+			 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 
-#define STORE_SQLITE_FLOW_OPS                                                                              \
-	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                          \
-	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up,  \
-	.flow_host_use = sq_flow_host_use, .flow_port_use = sq_flow_port_use,                              \
+#define STORE_SQLITE_FLOW_OPS                                                                             \
+	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                         \
+	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up, \
+	.flow_host_use = sq_flow_host_use, .flow_port_use = sq_flow_port_use,                             \
 	.flow_port_clients = sq_flow_port_clients,
 
 int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
-		struct dm_err *e);
+			 struct dm_err *e);
 int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
-#define STORE_SQLITE_INVENTORY_OPS .inventory_replace = sq_inventory_replace, .inventory_load = sq_inventory_load,
+#define STORE_SQLITE_INVENTORY_OPS \
+	.inventory_replace = sq_inventory_replace, .inventory_load = sq_inventory_load,

@@ -10,8 +10,8 @@
  * open sets be to its own state (and its close frees that). */
 struct store {
 	const struct store_ops *ops;
-	char *path;  /* as given to store_open: every error message names it */
-	void *be;    /* the backend's state (struct sq_conn for SQLite) */
+	char *path; /* as given to store_open: every error message names it */
+	void *be;   /* the backend's state (struct sq_conn for SQLite) */
 };
 
 /* Every operation reports failure as a negative code with the sentence in
@@ -22,7 +22,7 @@ struct store_ops {
 	int (*open)(struct store *s, struct dm_err *e);
 	void (*close)(struct store *s);
 	int (*run_begin)(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
-			struct dm_err *e);
+			 struct dm_err *e);
 	int (*run_get)(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e);
 	int (*run_finish)(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e);
 	int (*run_resume)(struct store *s, int64_t id, struct dm_err *e);
@@ -33,40 +33,37 @@ struct store_ops {
 	int (*vuln_begin)(struct store *s, struct dm_err *e);
 	int (*vuln_end)(struct store *s, bool commit, struct dm_err *e);
 	int (*vuln_put_cve)(struct store *s, const struct vuln_cve *c, enum vuln_change *ret,
-			struct dm_err *e);
+			    struct dm_err *e);
 	int (*vuln_put_kev)(struct store *s, const struct vuln_kev *k, struct dm_err *e);
 	int (*vuln_put_epss)(struct store *s, const struct vuln_epss *x, struct dm_err *e);
 	int (*vuln_clear_epss)(struct store *s, struct dm_err *e);
 	int (*vuln_meta_get)(struct store *s, const char *key, char *out, size_t n, struct dm_err *e);
 	int (*vuln_meta_set)(struct store *s, const char *key, const char *value, struct dm_err *e);
 	int (*vuln_by_product)(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
-			void *ctx, struct dm_err *e);
+			       void *ctx, struct dm_err *e);
 	int (*vuln_get)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 	int (*vuln_stats)(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 	int (*vuln_any)(struct store *s, struct dm_err *e);
 	int (*save_findings)(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 	int (*load_findings)(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 	int (*inventory_replace)(struct store *s, const struct inventory *inv, const char *source,
-			double when, struct dm_err *e);
+				 double when, struct dm_err *e);
 	int (*inventory_load)(struct store *s, struct inventory *inv, struct dm_err *e);
 	int (*read_begin)(struct store *s, struct dm_err *e);
 	int (*read_end)(struct store *s, struct dm_err *e);
 	int (*flow_save_hours)(struct store *s, int64_t run, const char *digest, const struct flow_hour *v,
-			size_t n,
-			       bool *ret_known, struct dm_err *e);
+			       size_t n, bool *ret_known, struct dm_err *e);
 	int (*flow_coverage)(struct store *s, double *first, double *last, struct dm_err *e);
 	int (*flow_host_last_active)(struct store *s, const struct ipaddr *host, double before, double *ret,
-			struct dm_err *e);
+				     struct dm_err *e);
 	int (*flow_host_hourly_up)(struct store *s, const struct ipaddr *host, double from, double to,
-			flow_hour_fn fn,
-				   void *ctx, struct dm_err *e);
+				   flow_hour_fn fn, void *ctx, struct dm_err *e);
 	int (*flow_host_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx,
-			struct dm_err *e);
+			     struct dm_err *e);
 	int (*flow_port_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx,
-			struct dm_err *e);
+			     struct dm_err *e);
 	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
-			double from,
-				 double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+				 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

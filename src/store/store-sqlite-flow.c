@@ -11,20 +11,24 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 	if (sq_exec(s, "BEGIN IMMEDIATE", "saving flow summaries", e) < 0) return DM_ESTORE;
 	int r = 0;
 	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT 1 FROM flow_input WHERE digest = ?", -1, &seen, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT INTO flow_hour(host, hour, peer, port, proto, inbound, background, peer_internal, flows,"
-			       " bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			       " ON CONFLICT DO UPDATE SET flows = flows + excluded.flows,"
-			       " bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,"
-			       " pkts_up = pkts_up + excluded.pkts_up, pkts_down = pkts_down + excluded.pkts_down,"
-			       " names = CASE WHEN names IS NULL THEN excluded.names WHEN excluded.names IS NULL"
-			       "   OR instr(',' || names || ',', ',' || excluded.names || ',') > 0 OR length(names) > 1000"
-			       "   THEN names ELSE names || ',' || excluded.names END,"
-			       " country = coalesce(country, excluded.country), last_run = excluded.last_run",
-			       -1, &ins, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES (?, ?, ?, ?, ?)",
-			       -1, &mark, NULL)) {
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO flow_hour(host, hour, peer, port, proto, inbound, background, peer_internal, "
+		"flows,"
+		" bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT DO UPDATE SET flows = flows + excluded.flows,"
+		" bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,"
+		" pkts_up = pkts_up + excluded.pkts_up, pkts_down = pkts_down + excluded.pkts_down,"
+		" names = CASE WHEN names IS NULL THEN excluded.names WHEN excluded.names IS NULL"
+		"   OR instr(',' || names || ',', ',' || excluded.names || ',') > 0 OR length(names) > 1000"
+		"   THEN names ELSE names || ',' || excluded.names END,"
+		" country = coalesce(country, excluded.country), last_run = excluded.last_run",
+		-1, &ins, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES (?, ?, ?, ?, ?)", -1,
+		&mark, NULL)) {
 		r = sq_fail(s, e, "flow summaries");
 		goto out;
 	}
@@ -101,13 +105,15 @@ int sq_flow_coverage(struct store *s, double *first, double *last, struct dm_err
 	return r;
 }
 
-int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret, struct dm_err *e)
+int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
+			     struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
-	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT max(hour) FROM flow_hour WHERE host = ? AND hour < ? AND background = 0", -1,
-			       &st, NULL))
+	if (sqlite3_prepare_v2(
+		SQ(s)->db, "SELECT max(hour) FROM flow_hour WHERE host = ? AND hour < ? AND background = 0",
+		-1, &st, NULL))
 		return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)(before / 3600));
@@ -117,15 +123,17 @@ int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double 
 	return r;
 }
 
-int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to, flow_hour_fn fn, void *ctx, struct dm_err *e)
+int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
+			   flow_hour_fn fn, void *ctx, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
-	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "SELECT hour, sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ? AND hour < ?"
-			       " AND peer_internal = 0 AND inbound = 0 GROUP BY hour ORDER BY hour",
-			       -1, &st, NULL))
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT hour, sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ? AND hour < ?"
+		" AND peer_internal = 0 AND inbound = 0 GROUP BY hour ORDER BY hour",
+		-1, &st, NULL))
 		return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)(from / 3600));
@@ -140,7 +148,8 @@ int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double fr
 
 /* One row per host (and port) from a grouped query: host, port, proto,
  * last hour, then flows, peers and bytes of the window. */
-static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
+		    struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL)) return sq_fail(s, e, "flow summaries");
@@ -164,15 +173,16 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 	return r;
 }
 
-#define WINDOW_SUMS                                                                                     \
-	" max(hour), sum(CASE WHEN hour >= ?1 THEN flows ELSE 0 END),"                                  \
-	" count(DISTINCT CASE WHEN hour >= ?1 THEN peer END),"                                          \
+#define WINDOW_SUMS                                                    \
+	" max(hour), sum(CASE WHEN hour >= ?1 THEN flows ELSE 0 END)," \
+	" count(DISTINCT CASE WHEN hour >= ?1 THEN peer END),"         \
 	" sum(CASE WHEN hour >= ?1 THEN bytes_up + bytes_down ELSE 0 END)"
 
 int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	return use_rows(s,
-			"SELECT host, 0, 0," WINDOW_SUMS " FROM flow_hour WHERE hour < ?2 AND (background = 0 OR inbound = 1)"
+			"SELECT host, 0, 0," WINDOW_SUMS
+			" FROM flow_hour WHERE hour < ?2 AND (background = 0 OR inbound = 1)"
 			" GROUP BY host",
 			from, to, fn, ctx, e);
 }
@@ -180,20 +190,22 @@ int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, vo
 int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	return use_rows(s,
-			"SELECT host, port, proto," WINDOW_SUMS " FROM flow_hour WHERE hour < ?2 AND inbound = 1"
+			"SELECT host, port, proto," WINDOW_SUMS
+			" FROM flow_hour WHERE hour < ?2 AND inbound = 1"
 			" GROUP BY host, port, proto",
 			from, to, fn, ctx, e);
 }
 
-int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port, double from,
-			 double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
+			 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "SELECT peer, max(hour), sum(flows), sum(bytes_up + bytes_down) FROM flow_hour"
-			       " WHERE host = ?1 AND hour >= ?2 AND hour < ?3 AND port = ?4 AND proto = ?5 AND inbound = 1"
-			       " GROUP BY peer",
-			       -1, &st, NULL))
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT peer, max(hour), sum(flows), sum(bytes_up + bytes_down) FROM flow_hour"
+		" WHERE host = ?1 AND hour >= ?2 AND hour < ?3 AND port = ?4 AND proto = ?5 AND inbound = 1"
+		" GROUP BY peer",
+		-1, &st, NULL))
 		return sq_fail(s, e, "flow summaries");
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));

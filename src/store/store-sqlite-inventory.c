@@ -4,13 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when, struct dm_err *e)
+int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
+			 struct dm_err *e)
 {
 	sqlite3_stmt *ins = NULL;
-	if (sq_exec(s, "BEGIN IMMEDIATE; DELETE FROM inventory;", "saving the asset register", e) < 0) return DM_ESTORE;
+	if (sq_exec(s, "BEGIN IMMEDIATE; DELETE FROM inventory;", "saving the asset register", e) < 0)
+		return DM_ESTORE;
 	int r = 0;
 	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT INTO inventory(ip, mac, hostname, owner, role, status, expires, line, source, imported)"
+			       "INSERT INTO inventory(ip, mac, hostname, owner, role, status, expires, line, "
+			       "source, imported)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins, NULL))
 		r = sq_fail(s, e, "saving the asset register");
@@ -25,8 +28,10 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 		sq_text(ins, 4, en->owner);
 		sq_text(ins, 5, en->role);
 		sqlite3_bind_text(ins, 6, inv_status_name(en->status), -1, SQLITE_STATIC);
-		if (en->expires > 0) sqlite3_bind_double(ins, 7, en->expires);
-		else sqlite3_bind_null(ins, 7);
+		if (en->expires > 0)
+			sqlite3_bind_double(ins, 7, en->expires);
+		else
+			sqlite3_bind_null(ins, 7);
 		sqlite3_bind_int(ins, 8, (int)en->line);
 		sq_text(ins, 9, source);
 		sqlite3_bind_double(ins, 10, when);
@@ -47,8 +52,9 @@ static void copy_col(sqlite3_stmt *st, int i, char *out, size_t n)
 int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT ip, mac, hostname, owner, role, status, expires, line FROM inventory", -1, &st,
-			       NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       "SELECT ip, mac, hostname, owner, role, status, expires, line FROM inventory",
+			       -1, &st, NULL))
 		return sq_fail(s, e, "loading the asset register");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -5,34 +5,50 @@
 #include "base/util.h"
 #include <string.h>
 
-#define INFO_SELECT                                                                                             \
-	"SELECT c.id, c.configs, c.summary, c.published, c.modified, c.status, c.source, c.cvss, c.cvss_version,"   \
-	" c.cvss_vector, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added), k.cve IS NOT NULL,"        \
-	" coalesce(k.ransomware, 0), k.due_date, k.action, k.name, e.epss, e.percentile"                           \
+#define INFO_SELECT                                                                                          \
+	"SELECT c.id, c.configs, c.summary, c.published, c.modified, c.status, c.source, c.cvss, "           \
+	"c.cvss_version,"                                                                                    \
+	" c.cvss_vector, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added), k.cve IS NOT NULL," \
+	" coalesce(k.ransomware, 0), k.due_date, k.action, k.name, e.epss, e.percentile"                     \
 	" FROM vuln_cve c LEFT JOIN vuln_kev k ON k.cve = c.id LEFT JOIN vuln_epss e ON e.cve = c.id"
 
-enum { ST_SEL_CVE, ST_INS_CVE, ST_UPD_CONFIGS, ST_DEL_PRODUCTS, ST_INS_PRODUCT, ST_KEV, ST_EPSS, ST_BY_PRODUCT, ST_N };
+enum {
+	ST_SEL_CVE,
+	ST_INS_CVE,
+	ST_UPD_CONFIGS,
+	ST_DEL_PRODUCTS,
+	ST_INS_PRODUCT,
+	ST_KEV,
+	ST_EPSS,
+	ST_BY_PRODUCT,
+	ST_N
+};
 
 static const char *const sql[ST_N] = {
 	[ST_SEL_CVE] = "SELECT modified, source, configs <> '', products FROM vuln_cve WHERE id = ?",
-	[ST_INS_CVE] = ("INSERT OR REPLACE INTO vuln_cve(id, published, modified, status, summary, cvss, cvss_version,"
-		       " cvss_vector, severity, exploit_ref, kev_added, source, configs, products)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		       " coalesce(?13, (SELECT configs FROM vuln_cve WHERE id = ?1), ''),"
-		       " coalesce(?14, (SELECT products FROM vuln_cve WHERE id = ?1), ''))"),
+	[ST_INS_CVE] =
+	    ("INSERT OR REPLACE INTO vuln_cve(id, published, modified, status, summary, cvss, cvss_version,"
+	     " cvss_vector, severity, exploit_ref, kev_added, source, configs, products)"
+	     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	     " coalesce(?13, (SELECT configs FROM vuln_cve WHERE id = ?1), ''),"
+	     " coalesce(?14, (SELECT products FROM vuln_cve WHERE id = ?1), ''))"),
 	[ST_UPD_CONFIGS] = "UPDATE vuln_cve SET configs = ?2, products = ?3 WHERE id = ?1",
 	[ST_DEL_PRODUCTS] = "DELETE FROM vuln_product WHERE vendor = ? AND product = ? AND cve = ?",
 	[ST_INS_PRODUCT] = "INSERT INTO temp.vuln_pending(vendor, product, cve) VALUES (?, ?, ?)",
-	[ST_KEV] = ("INSERT OR REPLACE INTO vuln_kev(cve, vendor, product, name, date_added, due_date, action, ransomware, notes)"
-		   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	[ST_KEV] = ("INSERT OR REPLACE INTO vuln_kev(cve, vendor, product, name, date_added, due_date, "
+		    "action, ransomware, notes)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 	[ST_EPSS] = "INSERT OR REPLACE INTO vuln_epss(cve, epss, percentile) VALUES (?, ?, ?)",
-	[ST_BY_PRODUCT] = INFO_SELECT " JOIN vuln_product p ON p.cve = c.id WHERE p.vendor = ? AND p.product = ?",
+	[ST_BY_PRODUCT] = INFO_SELECT
+	" JOIN vuln_product p ON p.cve = c.id WHERE p.vendor = ? AND p.product = ?",
 };
 
 static sqlite3_stmt *stmt(struct store *s, int i)
 {
 	_Static_assert(ST_N <= ARRAY_SIZE(((struct sq_conn *)0)->vuln_stmts), "room for the statements");
-	if (!SQ(s)->vuln_stmts[i] && sqlite3_prepare_v2(SQ(s)->db, sql[i], -1, &SQ(s)->vuln_stmts[i], NULL) != SQLITE_OK) return NULL;
+	if (!SQ(s)->vuln_stmts[i] &&
+	    sqlite3_prepare_v2(SQ(s)->db, sql[i], -1, &SQ(s)->vuln_stmts[i], NULL) != SQLITE_OK)
+		return NULL;
 	sqlite3_reset(SQ(s)->vuln_stmts[i]);
 	sqlite3_clear_bindings(SQ(s)->vuln_stmts[i]);
 	return SQ(s)->vuln_stmts[i];
@@ -46,7 +62,8 @@ int sq_vuln_begin(struct store *s, struct dm_err *e)
 	/* Index rows wait in a plain table and go into the index sorted at
 	 * commit: appending in order is far cheaper than millions of random
 	 * inserts into the B-tree. */
-	if (sq_exec(s, "CREATE TEMP TABLE IF NOT EXISTS vuln_pending (vendor TEXT, product TEXT, cve INTEGER)",
+	if (sq_exec(s,
+		    "CREATE TEMP TABLE IF NOT EXISTS vuln_pending (vendor TEXT, product TEXT, cve INTEGER)",
 		    "vuln import", e) < 0)
 		return DM_ESTORE;
 	return sq_exec(s, "BEGIN IMMEDIATE", "vuln import", e);
@@ -59,9 +76,11 @@ int sq_vuln_end(struct store *s, bool commit, struct dm_err *e)
 		SQ(s)->vuln_stmts[i] = NULL;
 	}
 	if (commit) {
-		if (sq_exec(s, "INSERT OR IGNORE INTO vuln_product(vendor, product, cve)"
-			       " SELECT vendor, product, cve FROM temp.vuln_pending ORDER BY vendor, product, cve",
-			    "vuln index", e) < 0 ||
+		if (sq_exec(
+			s,
+			"INSERT OR IGNORE INTO vuln_product(vendor, product, cve)"
+			" SELECT vendor, product, cve FROM temp.vuln_pending ORDER BY vendor, product, cve",
+			"vuln index", e) < 0 ||
 		    sq_exec(s, "DELETE FROM temp.vuln_pending", "vuln index", e) < 0) {
 			sq_exec(s, "ROLLBACK", "rollback", NULL);
 			return DM_ESTORE;
@@ -113,7 +132,8 @@ static int put_products(struct store *s, const struct vuln_cve *c, const char *o
 		sqlite3_bind_int64(ins, 3, c->num);
 		r = sq_done(s, ins, "vuln products", e);
 		/* Tells the matcher whether asking for vendor "*" is worth it. */
-		if (r == 0 && !strcmp(c->products[i].vendor, "*")) r = sq_vuln_meta_set(s, "index.vendorless", "1", e);
+		if (r == 0 && !strcmp(c->products[i].vendor, "*"))
+			r = sq_vuln_meta_set(s, "index.vendorless", "1", e);
 	}
 	return r;
 }
@@ -128,7 +148,8 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 	int rc = sqlite3_step(sel);
 	if (rc == SQLITE_ROW) {
 		exists = true;
-		const char *mod = (const char *)sqlite3_column_text(sel, 0), *src = (const char *)sqlite3_column_text(sel, 1);
+		const char *mod = (const char *)sqlite3_column_text(sel, 0),
+			   *src = (const char *)sqlite3_column_text(sel, 1);
 		old_nvd = src && !strcmp(src, "nvd");
 		old_configs = sqlite3_column_int(sel, 2) != 0;
 		/* Same source: only a newer lastModified changes the record (an
@@ -219,12 +240,16 @@ int sq_vuln_put_epss(struct store *s, const struct vuln_epss *x, struct dm_err *
 	return sq_done(s, st, "epss insert", e);
 }
 
-int sq_vuln_clear_epss(struct store *s, struct dm_err *e) { return sq_exec(s, "DELETE FROM vuln_epss", "epss", e); }
+int sq_vuln_clear_epss(struct store *s, struct dm_err *e)
+{
+	return sq_exec(s, "DELETE FROM vuln_epss", "epss", e);
+}
 
 int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT value FROM vuln_meta WHERE key = ?", -1, &st, NULL)) return sq_fail(s, e, "meta");
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT value FROM vuln_meta WHERE key = ?", -1, &st, NULL))
+		return sq_fail(s, e, "meta");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int found = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -241,7 +266,8 @@ int sq_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, stru
 int sq_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT OR REPLACE INTO vuln_meta(key, value) VALUES (?, ?)", -1, &st, NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT OR REPLACE INTO vuln_meta(key, value) VALUES (?, ?)", -1,
+			       &st, NULL))
 		return sq_fail(s, e, "meta");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
@@ -257,19 +283,33 @@ static double num_or(sqlite3_stmt *st, int i, double def)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? def : sqlite3_column_double(st, i);
 }
 
-static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *ctx, int *count, struct dm_err *e)
+static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *ctx, int *count,
+		     struct dm_err *e)
 {
 	int rc, r = 0;
 	*count = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *added = col(st, 12);
 		struct vuln_info v = {
-			.num = sqlite3_column_int64(st, 0), .configs = col(st, 1), .summary = col(st, 2),
-			.published = col(st, 3), .modified = col(st, 4), .status = col(st, 5), .source = col(st, 6),
-			.cvss = num_or(st, 7, -1), .cvss_version = col(st, 8), .cvss_vector = col(st, 9),
-			.severity = col(st, 10), .exploit_ref = sqlite3_column_int(st, 11) != 0, .kev_added = added,
-			.kev = sqlite3_column_int(st, 13) != 0 || (added && *added), .ransomware = sqlite3_column_int(st, 14) != 0,
-			.kev_due = col(st, 15), .kev_action = col(st, 16), .kev_name = col(st, 17), .epss = num_or(st, 18, -1),
+			.num = sqlite3_column_int64(st, 0),
+			.configs = col(st, 1),
+			.summary = col(st, 2),
+			.published = col(st, 3),
+			.modified = col(st, 4),
+			.status = col(st, 5),
+			.source = col(st, 6),
+			.cvss = num_or(st, 7, -1),
+			.cvss_version = col(st, 8),
+			.cvss_vector = col(st, 9),
+			.severity = col(st, 10),
+			.exploit_ref = sqlite3_column_int(st, 11) != 0,
+			.kev_added = added,
+			.kev = sqlite3_column_int(st, 13) != 0 || (added && *added),
+			.ransomware = sqlite3_column_int(st, 14) != 0,
+			.kev_due = col(st, 15),
+			.kev_action = col(st, 16),
+			.kev_name = col(st, 17),
+			.epss = num_or(st, 18, -1),
 			.percentile = num_or(st, 19, -1),
 		};
 		if (!v.configs) v.configs = "";
@@ -280,7 +320,8 @@ static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *c
 	return r;
 }
 
-int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx, struct dm_err *e)
+int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx,
+		       struct dm_err *e)
 {
 	/* Prepared once: matching asks this for every product it meets. */
 	sqlite3_stmt *st = stmt(s, ST_BY_PRODUCT);
@@ -295,7 +336,8 @@ int sq_vuln_by_product(struct store *s, const char *vendor, const char *product,
 int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, INFO_SELECT " WHERE c.id = ?", -1, &st, NULL)) return sq_fail(s, e, "vuln query");
+	if (sqlite3_prepare_v2(SQ(s)->db, INFO_SELECT " WHERE c.id = ?", -1, &st, NULL))
+		return sq_fail(s, e, "vuln query");
 	sqlite3_bind_int64(st, 1, num);
 	int n, r = each_info(s, st, fn, ctx, &n, e);
 	sqlite3_finalize(st);
@@ -305,7 +347,8 @@ int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct
 static int count(struct store *s, const char *q, uint64_t *ret, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, q, -1, &st, NULL) != SQLITE_OK) return sq_fail(s, e, "vuln statistics");
+	if (sqlite3_prepare_v2(SQ(s)->db, q, -1, &st, NULL) != SQLITE_OK)
+		return sq_fail(s, e, "vuln statistics");
 	int rc = sqlite3_step(st);
 	*ret = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
 	int r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(s, e, "vuln statistics");
@@ -326,9 +369,11 @@ int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 	int r;
 	if ((r = count(s, "SELECT count(*) FROM vuln_cve", &ret->cves, e)) < 0 ||
 	    (r = count(s, "SELECT count(*) FROM vuln_cve WHERE configs <> ''", &ret->with_configs, e)) < 0 ||
-	    (r = count(s, "SELECT count(*) FROM (SELECT DISTINCT vendor, product FROM vuln_product)", &ret->products, e)) < 0 ||
+	    (r = count(s, "SELECT count(*) FROM (SELECT DISTINCT vendor, product FROM vuln_product)",
+		       &ret->products, e)) < 0 ||
 	    (r = count(s, "SELECT count(*) FROM vuln_kev", &ret->kev, e)) < 0 ||
-	    (r = count(s, "SELECT count(*) FROM vuln_kev k JOIN vuln_cve c ON c.id = k.cve", &ret->kev_with_cve, e)) < 0 ||
+	    (r = count(s, "SELECT count(*) FROM vuln_kev k JOIN vuln_cve c ON c.id = k.cve",
+		       &ret->kev_with_cve, e)) < 0 ||
 	    (r = count(s, "SELECT count(*) FROM vuln_epss", &ret->epss, e)) < 0)
 		return r;
 	sqlite3_stmt *st = NULL;
@@ -336,9 +381,12 @@ int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 	    sqlite3_step(st) == SQLITE_ROW && col(st, 0))
 		snprintf(ret->newest, sizeof(ret->newest), "%s", col(st, 0));
 	sqlite3_finalize(st);
-	if ((r = sq_vuln_meta_get(s, "nvd.timestamp", ret->nvd_timestamp, sizeof(ret->nvd_timestamp), e)) < 0) return r;
-	if ((r = sq_vuln_meta_get(s, "kev.catalog", ret->kev_catalog, sizeof(ret->kev_catalog), e)) < 0) return r;
-	if ((r = sq_vuln_meta_get(s, "epss.model", ret->epss_model, sizeof(ret->epss_model), e)) < 0) return r;
+	if ((r = sq_vuln_meta_get(s, "nvd.timestamp", ret->nvd_timestamp, sizeof(ret->nvd_timestamp), e)) < 0)
+		return r;
+	if ((r = sq_vuln_meta_get(s, "kev.catalog", ret->kev_catalog, sizeof(ret->kev_catalog), e)) < 0)
+		return r;
+	if ((r = sq_vuln_meta_get(s, "epss.model", ret->epss_model, sizeof(ret->epss_model), e)) < 0)
+		return r;
 	if ((r = sq_vuln_meta_get(s, "epss.date", ret->epss_date, sizeof(ret->epss_date), e)) < 0) return r;
 	return 0;
 }
@@ -348,14 +396,17 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	sqlite3_stmt *ins = NULL, *first = NULL;
 	if (sq_exec(s, "BEGIN IMMEDIATE", "saving findings", e) < 0) return DM_ESTORE;
 	int r = 0;
-	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto, title, evidence,"
-			       " remediation, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       -1, &ins, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db,
-			       "SELECT min(first_seen) FROM findings WHERE rule = ? AND ip IS ? AND port IS ? AND proto IS ?"
-			       " AND run_id < ?",
-			       -1, &first, NULL))
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto, title, "
+		"evidence,"
+		" remediation, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		-1, &ins, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT min(first_seen) FROM findings WHERE rule = ? AND ip IS ? AND port IS ? AND proto IS ?"
+		" AND run_id < ?",
+		-1, &first, NULL))
 		r = sq_fail(s, e, "saving findings");
 	for (size_t i = 0; i < fs->n && r == 0; i++) {
 		struct finding *f = &fs->v[i];
@@ -365,8 +416,10 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		sqlite3_reset(first);
 		sqlite3_bind_text(first, 1, f->rule, -1, SQLITE_STATIC);
 		sq_text(first, 2, ip);
-		if (f->port) sqlite3_bind_int(first, 3, f->port);
-		else sqlite3_bind_null(first, 3);
+		if (f->port)
+			sqlite3_bind_int(first, 3, f->port);
+		else
+			sqlite3_bind_null(first, 3);
 		sq_text(first, 4, proto);
 		sqlite3_bind_int64(first, 5, run);
 		if (sqlite3_step(first) == SQLITE_ROW && sqlite3_column_type(first, 0) != SQLITE_NULL) {
@@ -380,8 +433,10 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		sq_text(ins, 4, f->confidence ? confidence_name(f->confidence) : NULL);
 		sqlite3_bind_double(ins, 5, f->score);
 		sq_text(ins, 6, ip);
-		if (f->port) sqlite3_bind_int(ins, 7, f->port);
-		else sqlite3_bind_null(ins, 7);
+		if (f->port)
+			sqlite3_bind_int(ins, 7, f->port);
+		else
+			sqlite3_bind_null(ins, 7);
 		sq_text(ins, 8, proto);
 		sqlite3_bind_text(ins, 9, f->title, -1, SQLITE_STATIC);
 		sq_text(ins, 10, f->evidence);
@@ -400,10 +455,11 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
-			       " first_seen, last_seen FROM findings WHERE run_id = ? ORDER BY rowid",
-			       -1, &st, NULL))
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
+		" first_seen, last_seen FROM findings WHERE run_id = ? ORDER BY rowid",
+		-1, &st, NULL))
 		return sq_fail(s, e, "loading findings");
 	sqlite3_bind_int64(st, 1, run);
 	int rc;

@@ -13,7 +13,6 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-
 /* Each entry moves the schema from version i to i+1; never edit a shipped one. */
 static const char *const migrations[] = {
 	/* 1: runs, assets, ports and what each run observed */
@@ -35,7 +34,8 @@ static const char *const migrations[] = {
 	"  UNIQUE (asset_id, proto, port));"
 	"CREATE TABLE port_obs ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
-	"  proto TEXT NOT NULL, port INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, ttl INTEGER, ts REAL NOT NULL,"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, ttl INTEGER, ts "
+	"REAL NOT NULL,"
 	"  PRIMARY KEY (run_id, asset_id, proto, port));"
 	"CREATE INDEX port_obs_run ON port_obs(run_id);",
 	/* 2: services identified on ports */
@@ -50,7 +50,8 @@ static const char *const migrations[] = {
 	"  proto TEXT NOT NULL, port INTEGER NOT NULL, name TEXT NOT NULL, vendor TEXT, product TEXT,"
 	"  version TEXT, version_update TEXT, cpe TEXT, device TEXT, os TEXT, banner TEXT, info TEXT,"
 	"  anonymous INTEGER NOT NULL DEFAULT 0, tls_versions INTEGER, tls_tested INTEGER, tls_subject TEXT,"
-	"  tls_issuer TEXT, tls_not_before REAL, tls_not_after REAL, tls_self_signed INTEGER, tls_expired INTEGER,"
+	"  tls_issuer TEXT, tls_not_before REAL, tls_not_after REAL, tls_self_signed INTEGER, tls_expired "
+	"INTEGER,"
 	"  tls_sha256 TEXT, ts REAL NOT NULL,"
 	"  PRIMARY KEY (run_id, asset_id, proto, port));",
 	/* 3: the MAC vendor of an asset (IEEE registry) */
@@ -58,30 +59,37 @@ static const char *const migrations[] = {
 	/* 4: vulnerability data (NVD, CVE 5, KEV, EPSS) and findings */
 	"CREATE TABLE vuln_cve ("
 	"  id INTEGER PRIMARY KEY, published TEXT, modified TEXT, status TEXT, summary TEXT, cvss REAL,"
-	"  cvss_version TEXT, cvss_vector TEXT, severity TEXT, exploit_ref INTEGER NOT NULL DEFAULT 0, kev_added TEXT,"
+	"  cvss_version TEXT, cvss_vector TEXT, severity TEXT, exploit_ref INTEGER NOT NULL DEFAULT 0, "
+	"kev_added TEXT,"
 	"  source TEXT NOT NULL, configs TEXT NOT NULL DEFAULT '', products TEXT NOT NULL DEFAULT '');"
 	"CREATE TABLE vuln_product ("
-	"  vendor TEXT NOT NULL, product TEXT NOT NULL, cve INTEGER NOT NULL, PRIMARY KEY (vendor, product, cve)) WITHOUT ROWID;"
+	"  vendor TEXT NOT NULL, product TEXT NOT NULL, cve INTEGER NOT NULL, PRIMARY KEY (vendor, product, "
+	"cve)) WITHOUT ROWID;"
 	"CREATE TABLE vuln_kev ("
-	"  cve INTEGER PRIMARY KEY, vendor TEXT, product TEXT, name TEXT, date_added TEXT, due_date TEXT, action TEXT,"
+	"  cve INTEGER PRIMARY KEY, vendor TEXT, product TEXT, name TEXT, date_added TEXT, due_date TEXT, "
+	"action TEXT,"
 	"  ransomware INTEGER NOT NULL DEFAULT 0, notes TEXT);"
 	"CREATE TABLE vuln_epss (cve INTEGER PRIMARY KEY, epss REAL NOT NULL, percentile REAL NOT NULL);"
 	"CREATE TABLE vuln_meta (key TEXT PRIMARY KEY, value TEXT);"
 	"CREATE TABLE findings ("
-	"  run_id INTEGER NOT NULL REFERENCES runs(id), rule TEXT NOT NULL, severity TEXT NOT NULL, confidence TEXT,"
-	"  score REAL, ip TEXT, port INTEGER, proto TEXT, title TEXT NOT NULL, evidence TEXT, remediation TEXT,"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), rule TEXT NOT NULL, severity TEXT NOT NULL, "
+	"confidence TEXT,"
+	"  score REAL, ip TEXT, port INTEGER, proto TEXT, title TEXT NOT NULL, evidence TEXT, remediation "
+	"TEXT,"
 	"  first_seen REAL, last_seen REAL);"
 	"CREATE INDEX findings_run ON findings(run_id);"
 	"CREATE INDEX findings_key ON findings(rule, ip, port, proto);",
 	/* 5: hourly flow summaries per internal host, peer and service port;
 	 * inputs already summarised, so the same capture is not counted twice */
 	"CREATE TABLE flow_hour ("
-	"  host TEXT NOT NULL, hour INTEGER NOT NULL, peer TEXT NOT NULL, port INTEGER NOT NULL, proto INTEGER NOT NULL,"
+	"  host TEXT NOT NULL, hour INTEGER NOT NULL, peer TEXT NOT NULL, port INTEGER NOT NULL, proto "
+	"INTEGER NOT NULL,"
 	"  inbound INTEGER NOT NULL, background INTEGER NOT NULL, peer_internal INTEGER NOT NULL,"
 	"  flows INTEGER NOT NULL, bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,"
 	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL, names TEXT, country TEXT, last_run INTEGER,"
 	"  PRIMARY KEY (host, hour, peer, port, proto, inbound)) WITHOUT ROWID;"
-	"CREATE TABLE flow_input (digest TEXT PRIMARY KEY, run_id INTEGER, first REAL, last REAL, flows INTEGER);",
+	"CREATE TABLE flow_input (digest TEXT PRIMARY KEY, run_id INTEGER, first REAL, last REAL, flows "
+	"INTEGER);",
 	/* 6: the asset register, replaced as a whole by each import */
 	"CREATE TABLE inventory ("
 	"  ip TEXT PRIMARY KEY, mac TEXT, hostname TEXT, owner TEXT, role TEXT, status TEXT NOT NULL,"
@@ -96,7 +104,8 @@ static const char *const migrations[] = {
 	 * pair with the wrong store. Whoever reads the store can test guesses
 	 * against its tags, but the store holds nothing less redacted than the
 	 * shared outputs do; the key protects those outputs. */
-	"CREATE TABLE redact_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL CHECK (length(key) = 32));",
+	"CREATE TABLE redact_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL CHECK "
+	"(length(key) = 32));",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -108,7 +117,8 @@ int sq_exec(struct store *s, const char *sql, const char *what, struct dm_err *e
 {
 	char *msg = NULL;
 	if (sqlite3_exec(SQ(s)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		dm_fail(e, DM_ESTORE, "--db %s: %s: %s", s->path, what, msg ? msg : sqlite3_errmsg(SQ(s)->db));
+		dm_fail(e, DM_ESTORE, "--db %s: %s: %s", s->path, what,
+			msg ? msg : sqlite3_errmsg(SQ(s)->db));
 		sqlite3_free(msg);
 		return DM_ESTORE;
 	}
@@ -152,8 +162,10 @@ static int load_redact_key(struct store *s, const char *path, struct dm_err *e)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(SQ(s)->db, "SELECT key FROM redact_key WHERE id = 1", -1, &st, NULL) != SQLITE_OK)
-			return dm_fail(e, DM_ESTORE, "--db %s: reading the redaction key: %s", path, sqlite3_errmsg(SQ(s)->db));
+		if (sqlite3_prepare_v2(SQ(s)->db, "SELECT key FROM redact_key WHERE id = 1", -1, &st, NULL) !=
+		    SQLITE_OK)
+			return dm_fail(e, DM_ESTORE, "--db %s: reading the redaction key: %s", path,
+				       sqlite3_errmsg(SQ(s)->db));
 		bool found = false;
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == REDACT_KEY_LEN) {
 			memcpy(SQ(s)->redact_key, sqlite3_column_blob(st, 0), REDACT_KEY_LEN);
@@ -164,18 +176,22 @@ static int load_redact_key(struct store *s, const char *path, struct dm_err *e)
 		if (attempt) break;
 		unsigned char k[REDACT_KEY_LEN];
 		if (getrandom(k, sizeof(k), 0) != (ssize_t)sizeof(k))
-			return dm_fail(e, -errno, "--db %s: no random bytes for the redaction key: %s", path, strerror(errno));
-		if (sqlite3_prepare_v2(SQ(s)->db, "INSERT OR IGNORE INTO redact_key(id, key) VALUES (1, ?)", -1, &st, NULL) !=
-		    SQLITE_OK)
-			return dm_fail(e, DM_ESTORE, "--db %s: storing the redaction key: %s", path, sqlite3_errmsg(SQ(s)->db));
+			return dm_fail(e, -errno, "--db %s: no random bytes for the redaction key: %s", path,
+				       strerror(errno));
+		if (sqlite3_prepare_v2(SQ(s)->db, "INSERT OR IGNORE INTO redact_key(id, key) VALUES (1, ?)",
+				       -1, &st, NULL) != SQLITE_OK)
+			return dm_fail(e, DM_ESTORE, "--db %s: storing the redaction key: %s", path,
+				       sqlite3_errmsg(SQ(s)->db));
 		sqlite3_bind_blob(st, 1, k, sizeof(k), SQLITE_TRANSIENT);
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		memset(k, 0, sizeof(k));
 		if (rc != SQLITE_DONE)
-			return dm_fail(e, DM_ESTORE, "--db %s: storing the redaction key: %s", path, sqlite3_errmsg(SQ(s)->db));
+			return dm_fail(e, DM_ESTORE, "--db %s: storing the redaction key: %s", path,
+				       sqlite3_errmsg(SQ(s)->db));
 	}
-	return dm_fail(e, DM_ESTORE, "--db %s: the redaction key is damaged (not %d bytes)", path, REDACT_KEY_LEN);
+	return dm_fail(e, DM_ESTORE, "--db %s: the redaction key is damaged (not %d bytes)", path,
+		       REDACT_KEY_LEN);
 }
 
 static const unsigned char *sq_redact_key(struct store *s) { return SQ(s)->redact_key; }
@@ -190,7 +206,9 @@ static int sq_open(struct store *s, struct dm_err *e)
 	if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
 	close(fd);
 	s->be = xcalloc(1, sizeof(struct sq_conn));
-	if (sqlite3_open_v2(path, &SQ(s)->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &SQ(s)->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: %s", path, sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
 		return r;
@@ -200,10 +218,13 @@ static int sq_open(struct store *s, struct dm_err *e)
 	int version = 0;
 	/* temp_store: sorting never creates a file (after the privilege drop a
 	 * seccomp filter may forbid it) */
-	if (sq_exec(s, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
-		       "PRAGMA temp_store=MEMORY;", "setup", NULL) < 0 ||
+	if (sq_exec(s,
+		    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+		    "PRAGMA temp_store=MEMORY;",
+		    "setup", NULL) < 0 ||
 	    sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path, sqlite3_errmsg(SQ(s)->db));
+		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path,
+			    sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
 		return r;
 	}
@@ -211,7 +232,8 @@ static int sq_open(struct store *s, struct dm_err *e)
 	sqlite3_finalize(st);
 	if (version > (int)ARRAY_SIZE(migrations)) {
 		sq_close(s);
-		return dm_fail(e, DM_ESCHEMA, "--db %s: schema version %d is newer than this dormant knows (%zu)", path,
+		return dm_fail(e, DM_ESCHEMA,
+			       "--db %s: schema version %d is newer than this dormant knows (%zu)", path,
 			       version, ARRAY_SIZE(migrations));
 	}
 	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
@@ -236,12 +258,14 @@ static int sq_open(struct store *s, struct dm_err *e)
 	return 0;
 }
 
-static int sq_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id, struct dm_err *e)
+static int sq_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
+			struct dm_err *e)
 {
 	sqlite3_stmt *st;
 	char owner[96];
 	owner_self(owner, sizeof(owner));
-	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO runs(kind, args, started, owner) VALUES (?, ?, ?, ?)", -1, &st, NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO runs(kind, args, started, owner) VALUES (?, ?, ?, ?)",
+			       -1, &st, NULL))
 		return sq_fail(s, e, "starting a run");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, args, -1, SQLITE_STATIC);
@@ -267,15 +291,16 @@ static void fill_run(sqlite3_stmt *st, struct run_info *ri)
 	ri->open_ports = (uint64_t)sqlite3_column_int64(st, 7);
 }
 
-#define RUN_COLUMNS                                                                                       \
-	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                                  \
-	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none'),"                \
+#define RUN_COLUMNS                                                                        \
+	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                   \
+	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none')," \
 	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open') FROM runs"
 
 static int sq_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(SQ(s)->db, RUN_COLUMNS " WHERE id = ?", -1, &st, NULL)) return sq_fail(s, e, "reading a run");
+	if (sqlite3_prepare_v2(SQ(s)->db, RUN_COLUMNS " WHERE id = ?", -1, &st, NULL))
+		return sq_fail(s, e, "reading a run");
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) fill_run(st, ret);
@@ -287,7 +312,8 @@ static int sq_run_get(struct store *s, int64_t id, struct run_info *ret, struct 
 static int sq_runs_list(struct store *s, struct run_info **ret, size_t *ret_n, struct dm_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(SQ(s)->db, RUN_COLUMNS " ORDER BY id", -1, &st, NULL)) return sq_fail(s, e, "listing runs");
+	if (sqlite3_prepare_v2(SQ(s)->db, RUN_COLUMNS " ORDER BY id", -1, &st, NULL))
+		return sq_fail(s, e, "listing runs");
 	size_t n = 0, cap = 0;
 	struct run_info *v = NULL;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -306,8 +332,9 @@ static int sq_run_resume(struct store *s, int64_t id, struct dm_err *e)
 	sqlite3_stmt *st;
 	char owner[96];
 	owner_self(owner, sizeof(owner));
-	if (sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET status = 'running', finished = NULL, owner = ? WHERE id = ?", -1, &st,
-			       NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       "UPDATE runs SET status = 'running', finished = NULL, owner = ? WHERE id = ?",
+			       -1, &st, NULL))
 		return sq_fail(s, e, "resuming a run");
 	sqlite3_bind_text(st, 1, owner, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, id);
@@ -323,9 +350,12 @@ static int sq_run_resume(struct store *s, int64_t id, struct dm_err *e)
 static void reap_runs(struct store *s, const char *path)
 {
 	sqlite3_stmt *st = NULL, *up = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT id, kind, started, owner FROM runs WHERE status = 'running'", -1, &st, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", -1, &up,
-			       NULL)) {
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       "SELECT id, kind, started, owner FROM runs WHERE status = 'running'", -1, &st,
+			       NULL) ||
+	    sqlite3_prepare_v2(SQ(s)->db,
+			       "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'",
+			       -1, &up, NULL)) {
 		sqlite3_finalize(st);
 		return;
 	}
@@ -337,8 +367,10 @@ static void reap_runs(struct store *s, const char *path)
 		fmt_rfc3339(sqlite3_column_double(st, 2), when, sizeof(when));
 		sqlite3_bind_int64(up, 1, id);
 		if (sqlite3_step(up) == SQLITE_DONE && sqlite3_changes(SQ(s)->db) == 1)
-			log_warn("%s: run %lld (%s, started %s) was interrupted: its process is gone. Marked interrupted; "
-				 "it saved no results, reports and diffs skip it (a scan or audit given --resume FILE "
+			log_warn("%s: run %lld (%s, started %s) was interrupted: its process is gone. Marked "
+				 "interrupted; "
+				 "it saved no results, reports and diffs skip it (a scan or audit given "
+				 "--resume FILE "
 				 "continues it)",
 				 path, (long long)id, (const char *)sqlite3_column_text(st, 1), when);
 		sqlite3_reset(up);
@@ -350,7 +382,8 @@ static void reap_runs(struct store *s, const char *path)
 static int sq_run_finish(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET status = ?, finished = ? WHERE id = ?", -1, &st, NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET status = ?, finished = ? WHERE id = ?", -1, &st,
+			       NULL))
 		return sq_fail(s, e, "finishing a run");
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 2, finished);
@@ -360,17 +393,21 @@ static int sq_run_finish(struct store *s, int64_t id, const char *status, double
 	return rc == SQLITE_DONE ? 0 : sq_fail(s, e, "finishing a run");
 }
 
-static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *ip, const char *mac,
-			    const char *vendor, double ts, int64_t run)
+static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, const char *ip,
+			    const char *mac, const char *vendor, double ts, int64_t run)
 {
 	sqlite3_reset(ins);
 	sqlite3_bind_text(ins, 1, ip, -1, SQLITE_TRANSIENT);
-	if (mac) sqlite3_bind_text(ins, 2, mac, -1, SQLITE_TRANSIENT);
-	else sqlite3_bind_null(ins, 2);
+	if (mac)
+		sqlite3_bind_text(ins, 2, mac, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(ins, 2);
 	sqlite3_bind_double(ins, 3, ts);
 	sqlite3_bind_int64(ins, 4, run);
-	if (vendor && *vendor) sqlite3_bind_text(ins, 5, vendor, -1, SQLITE_TRANSIENT);
-	else sqlite3_bind_null(ins, 5);
+	if (vendor && *vendor)
+		sqlite3_bind_text(ins, 5, vendor, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(ins, 5);
 	if (sqlite3_step(ins) != SQLITE_DONE) return -1;
 	sqlite3_reset(sel);
 	sqlite3_bind_text(sel, 1, ip, -1, SQLITE_TRANSIENT);
@@ -381,45 +418,59 @@ static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *se
 
 static int sq_save_results(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e)
 {
-	sqlite3_stmt *ins_asset = NULL, *sel_asset = NULL, *ins_host = NULL, *ins_pobs = NULL, *up_port = NULL,
-		     *ins_sobs = NULL, *up_svc = NULL;
+	sqlite3_stmt *ins_asset = NULL, *sel_asset = NULL, *ins_host = NULL, *ins_pobs = NULL,
+		     *up_port = NULL, *ins_sobs = NULL, *up_svc = NULL;
 	int r = 0;
 	if (sq_exec(s, "BEGIN IMMEDIATE", "saving results", e) < 0) return DM_ESTORE;
-	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor)"
-			       " VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)"
-			       " ON CONFLICT(ip) DO UPDATE SET mac = coalesce(excluded.mac, mac), vendor = coalesce(excluded.vendor, vendor),"
-			       " last_seen = max(last_seen, excluded.last_seen), last_run = max(last_run, excluded.last_run)",
-			       -1, &ins_asset, NULL) ||
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor)"
+		" VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)"
+		" ON CONFLICT(ip) DO UPDATE SET mac = coalesce(excluded.mac, mac), vendor = "
+		"coalesce(excluded.vendor, vendor),"
+		" last_seen = max(last_seen, excluded.last_seen), last_run = max(last_run, "
+		"excluded.last_run)",
+		-1, &ins_asset, NULL) ||
 	    sqlite3_prepare_v2(SQ(s)->db, "SELECT id FROM assets WHERE ip = ?", -1, &sel_asset, NULL) ||
 	    sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT OR REPLACE INTO host_obs(run_id, asset_id, how, reason, mac, ttl, ts, closed, filtered)"
+			       "INSERT OR REPLACE INTO host_obs(run_id, asset_id, how, reason, mac, ttl, ts, "
+			       "closed, filtered)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins_host, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT OR REPLACE INTO port_obs(run_id, asset_id, proto, port, state, reason, ttl, ts)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			       -1, &ins_pobs, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT INTO ports(asset_id, proto, port, state, first_seen, last_seen, first_run, last_run)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6) ON CONFLICT(asset_id, proto, port) DO UPDATE SET"
-			       " state = excluded.state, last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
-			       -1, &up_port, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT OR REPLACE INTO service_obs(run_id, asset_id, proto, port, name, vendor, product, version,"
-			       " version_update, cpe, device, os, banner, info, anonymous, tls_versions, tls_tested, tls_subject,"
-			       " tls_issuer, tls_not_before, tls_not_after, tls_self_signed, tls_expired, tls_sha256, ts)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-			       " ?21, ?22, ?23, ?24, ?25)",
-			       -1, &ins_sobs, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db,
-			       "INSERT INTO services(asset_id, proto, port, name, vendor, product, version, version_update, cpe,"
-			       " device, first_seen, last_seen, first_run, last_run) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-			       " ?11, ?11, ?12, ?12) ON CONFLICT(asset_id, proto, port) DO UPDATE SET name = excluded.name,"
-			       " vendor = excluded.vendor, product = excluded.product, version = excluded.version,"
-			       " version_update = excluded.version_update, cpe = excluded.cpe, device = excluded.device,"
-			       " last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
-			       -1, &up_svc, NULL)) {
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT OR REPLACE INTO port_obs(run_id, asset_id, proto, port, state, reason, ttl, ts)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		-1, &ins_pobs, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO ports(asset_id, proto, port, state, first_seen, last_seen, first_run, last_run)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?6) ON CONFLICT(asset_id, proto, port) DO UPDATE SET"
+		" state = excluded.state, last_seen = max(last_seen, excluded.last_seen), last_run = "
+		"excluded.last_run",
+		-1, &up_port, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT OR REPLACE INTO service_obs(run_id, asset_id, proto, port, name, vendor, product, "
+		"version,"
+		" version_update, cpe, device, os, banner, info, anonymous, tls_versions, tls_tested, "
+		"tls_subject,"
+		" tls_issuer, tls_not_before, tls_not_after, tls_self_signed, tls_expired, tls_sha256, ts)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+		"?19, ?20,"
+		" ?21, ?22, ?23, ?24, ?25)",
+		-1, &ins_sobs, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO services(asset_id, proto, port, name, vendor, product, version, version_update, "
+		"cpe,"
+		" device, first_seen, last_seen, first_run, last_run) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		"?8, ?9, ?10,"
+		" ?11, ?11, ?12, ?12) ON CONFLICT(asset_id, proto, port) DO UPDATE SET name = excluded.name,"
+		" vendor = excluded.vendor, product = excluded.product, version = excluded.version,"
+		" version_update = excluded.version_update, cpe = excluded.cpe, device = excluded.device,"
+		" last_seen = max(last_seen, excluded.last_seen), last_run = excluded.last_run",
+		-1, &up_svc, NULL)) {
 		r = sq_fail(s, e, "saving results");
 		goto out;
 	}
@@ -431,7 +482,8 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
 		double ts = he->h.ts;
 		for (size_t j = 0; j < he->n_ports; j++) ts = MAX(ts, he->ports[j].ts);
-		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL, he->vendor, ts, run);
+		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL,
+					   he->vendor, ts, run);
 		if (aid < 0) {
 			r = sq_fail(s, e, "saving results (assets)");
 			goto out;
@@ -441,8 +493,10 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		sqlite3_bind_int64(ins_host, 2, aid);
 		sqlite3_bind_text(ins_host, 3, he->up ? host_how_name(he->h.how) : "none", -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins_host, 4, he->h.reason ? he->h.reason : "", -1, SQLITE_STATIC);
-		if (he->h.has_mac) sqlite3_bind_text(ins_host, 5, mac, -1, SQLITE_TRANSIENT);
-		else sqlite3_bind_null(ins_host, 5);
+		if (he->h.has_mac)
+			sqlite3_bind_text(ins_host, 5, mac, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins_host, 5);
 		sqlite3_bind_int(ins_host, 6, he->h.ttl);
 		sqlite3_bind_double(ins_host, 7, ts);
 		sqlite3_bind_int64(ins_host, 8, (int64_t)he->closed);
@@ -486,9 +540,10 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_int64(ins_sobs, 2, aid);
 			sqlite3_bind_text(ins_sobs, 3, pr, -1, SQLITE_STATIC);
 			sqlite3_bind_int(ins_sobs, 4, sv->port);
-			const char *texts[] = { sv->name, sv->vendor, sv->product, sv->version, sv->update, sv->cpe,
-						sv->device, sv->os, sv->banner, sv->info };
-			for (int k = 0; k < 10; k++) sqlite3_bind_text(ins_sobs, 5 + k, texts[k], -1, SQLITE_STATIC);
+			const char *texts[] = { sv->name, sv->vendor, sv->product, sv->version, sv->update,
+						sv->cpe,  sv->device, sv->os,      sv->banner,  sv->info };
+			for (int k = 0; k < 10; k++)
+				sqlite3_bind_text(ins_sobs, 5 + k, texts[k], -1, SQLITE_STATIC);
 			sqlite3_bind_int(ins_sobs, 15, sv->anonymous);
 			if (sv->tls.present) {
 				sqlite3_bind_int(ins_sobs, 16, (int)sv->tls.versions);
@@ -508,7 +563,8 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 			sqlite3_bind_int64(up_svc, 1, aid);
 			sqlite3_bind_text(up_svc, 2, pr, -1, SQLITE_STATIC);
 			sqlite3_bind_int(up_svc, 3, sv->port);
-			for (int k = 0; k < 7; k++) sqlite3_bind_text(up_svc, 4 + k, texts[k], -1, SQLITE_STATIC);
+			for (int k = 0; k < 7; k++)
+				sqlite3_bind_text(up_svc, 4 + k, texts[k], -1, SQLITE_STATIC);
 			sqlite3_bind_double(up_svc, 11, sv->ts);
 			sqlite3_bind_int64(up_svc, 12, run);
 			if (sqlite3_step(ins_sobs) != SQLITE_DONE || sqlite3_step(up_svc) != SQLITE_DONE) {
@@ -532,12 +588,12 @@ out:
 	return sq_exec(s, "COMMIT", "saving results", e);
 }
 
-
 static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "SELECT a.ip, h.how, h.reason, h.mac, h.ttl, h.ts, h.closed, h.filtered, a.vendor FROM host_obs h"
+			       "SELECT a.ip, h.how, h.reason, h.mac, h.ttl, h.ts, h.closed, h.filtered, "
+			       "a.vendor FROM host_obs h"
 			       " JOIN assets a ON a.id = h.asset_id WHERE h.run_id = ?",
 			       -1, &st, NULL))
 		return sq_fail(s, e, "loading results");
@@ -552,8 +608,10 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		h.ttl = (uint8_t)sqlite3_column_int(st, 4);
 		h.ts = sqlite3_column_double(st, 5);
 		struct host_entry *he = resultset_host(rs, &h.ip, true);
-		if (h.how != HOW_NONE) resultset_add_host(rs, &h);
-		else he->h = h;
+		if (h.how != HOW_NONE)
+			resultset_add_host(rs, &h);
+		else
+			he->h = h;
 		he->closed = (uint64_t)sqlite3_column_int64(st, 6);
 		he->filtered = (uint64_t)sqlite3_column_int64(st, 7);
 		const char *vendor = (const char *)sqlite3_column_text(st, 8);
@@ -578,12 +636,15 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		if (p.state) resultset_add_port(rs, &p);
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "SELECT a.ip, o.proto, o.port, o.name, o.vendor, o.product, o.version, o.version_update, o.cpe,"
-			       " o.device, o.os, o.banner, o.info, o.anonymous, o.tls_versions, o.tls_tested, o.tls_subject,"
-			       " o.tls_issuer, o.tls_not_before, o.tls_not_after, o.tls_self_signed, o.tls_expired, o.tls_sha256, o.ts"
-			       " FROM service_obs o JOIN assets a ON a.id = o.asset_id WHERE o.run_id = ?",
-			       -1, &st, NULL))
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT a.ip, o.proto, o.port, o.name, o.vendor, o.product, o.version, o.version_update, "
+		"o.cpe,"
+		" o.device, o.os, o.banner, o.info, o.anonymous, o.tls_versions, o.tls_tested, o.tls_subject,"
+		" o.tls_issuer, o.tls_not_before, o.tls_not_after, o.tls_self_signed, o.tls_expired, "
+		"o.tls_sha256, o.ts"
+		" FROM service_obs o JOIN assets a ON a.id = o.asset_id WHERE o.run_id = ?",
+		-1, &st, NULL))
 		return sq_fail(s, e, "loading results");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -592,11 +653,15 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		if (ipaddr_parse((const char *)sqlite3_column_text(st, 0), &sv.ip) < 0) continue;
 		sv.proto = strcmp((const char *)sqlite3_column_text(st, 1), "udp") ? PROTO_TCP : PROTO_UDP;
 		sv.port = (uint16_t)sqlite3_column_int(st, 2);
-		struct { char *dst; size_t n; } f[] = {
-			{ sv.name, sizeof(sv.name) }, { sv.vendor, sizeof(sv.vendor) }, { sv.product, sizeof(sv.product) },
-			{ sv.version, sizeof(sv.version) }, { sv.update, sizeof(sv.update) }, { sv.cpe, sizeof(sv.cpe) },
-			{ sv.device, sizeof(sv.device) }, { sv.os, sizeof(sv.os) }, { sv.banner, sizeof(sv.banner) },
-			{ sv.info, sizeof(sv.info) },
+		struct {
+			char *dst;
+			size_t n;
+		} f[] = {
+			{ sv.name, sizeof(sv.name) },       { sv.vendor, sizeof(sv.vendor) },
+			{ sv.product, sizeof(sv.product) }, { sv.version, sizeof(sv.version) },
+			{ sv.update, sizeof(sv.update) },   { sv.cpe, sizeof(sv.cpe) },
+			{ sv.device, sizeof(sv.device) },   { sv.os, sizeof(sv.os) },
+			{ sv.banner, sizeof(sv.banner) },   { sv.info, sizeof(sv.info) },
 		};
 		for (int k = 0; k < 10; k++) {
 			const char *v = (const char *)sqlite3_column_text(st, 3 + k);
@@ -607,13 +672,16 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 			sv.tls.present = true;
 			sv.tls.versions = (unsigned)sqlite3_column_int(st, 14);
 			sv.tls.tested = (unsigned)sqlite3_column_int(st, 15);
-			snprintf(sv.tls.subject, sizeof(sv.tls.subject), "%s", (const char *)sqlite3_column_text(st, 16));
-			snprintf(sv.tls.issuer, sizeof(sv.tls.issuer), "%s", (const char *)sqlite3_column_text(st, 17));
+			snprintf(sv.tls.subject, sizeof(sv.tls.subject), "%s",
+				 (const char *)sqlite3_column_text(st, 16));
+			snprintf(sv.tls.issuer, sizeof(sv.tls.issuer), "%s",
+				 (const char *)sqlite3_column_text(st, 17));
 			sv.tls.not_before = sqlite3_column_double(st, 18);
 			sv.tls.not_after = sqlite3_column_double(st, 19);
 			sv.tls.self_signed = sqlite3_column_int(st, 20);
 			sv.tls.expired = sqlite3_column_int(st, 21);
-			snprintf(sv.tls.sha256, sizeof(sv.tls.sha256), "%s", (const char *)sqlite3_column_text(st, 22));
+			snprintf(sv.tls.sha256, sizeof(sv.tls.sha256), "%s",
+				 (const char *)sqlite3_column_text(st, 22));
 		}
 		sv.ts = sqlite3_column_double(st, 23);
 		resultset_add_service(rs, &sv);
@@ -643,8 +711,5 @@ const struct store_ops store_sqlite_ops = {
 	.runs_list = sq_runs_list,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
-	STORE_SQLITE_VULN_OPS
-	STORE_SQLITE_FLOW_OPS
-	STORE_SQLITE_INVENTORY_OPS
-	.redact_key = sq_redact_key,
+	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS.redact_key = sq_redact_key,
 };

@@ -35,13 +35,15 @@ char *store_default_path(void)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
 	char buf[4096];
-	if (xdg && *xdg) snprintf(buf, sizeof(buf), "%s/dormant/dormant.db", xdg);
-	else snprintf(buf, sizeof(buf), "%s/.local/share/dormant/dormant.db", home && *home ? home : ".");
+	if (xdg && *xdg)
+		snprintf(buf, sizeof(buf), "%s/dormant/dormant.db", xdg);
+	else
+		snprintf(buf, sizeof(buf), "%s/.local/share/dormant/dormant.db", home && *home ? home : ".");
 	return xstrdup(buf);
 }
 
 int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
-		struct dm_err *e)
+			    struct dm_err *e)
 {
 	return s->ops->inventory_replace(s, inv, source, when, e);
 }
@@ -51,19 +53,12 @@ int store_inventory_load(struct store *s, struct inventory *inv, struct dm_err *
 	return s->ops->inventory_load(s, inv, e);
 }
 
-int store_read_begin(struct store *s, struct dm_err *e)
-{
-	return s->ops->read_begin(s, e);
-}
+int store_read_begin(struct store *s, struct dm_err *e) { return s->ops->read_begin(s, e); }
 
-int store_read_end(struct store *s, struct dm_err *e)
-{
-	return s->ops->read_end(s, e);
-}
+int store_read_end(struct store *s, struct dm_err *e) { return s->ops->read_end(s, e); }
 
 int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v,
-		size_t n,
-			  bool *ret_known, struct dm_err *e)
+			  size_t n, bool *ret_known, struct dm_err *e)
 {
 	return s->ops->flow_save_hours(s, run, digest, v, n, ret_known, e);
 }
@@ -74,14 +69,13 @@ int store_flow_coverage(struct store *s, double *first, double *last, struct dm_
 }
 
 int store_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
-		struct dm_err *e)
+				struct dm_err *e)
 {
 	return s->ops->flow_host_last_active(s, host, before, ret, e);
 }
 
 int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
-		flow_hour_fn fn,
-			      void *ctx, struct dm_err *e)
+			      flow_hour_fn fn, void *ctx, struct dm_err *e)
 {
 	return s->ops->flow_host_hourly_up(s, host, from, to, fn, ctx, e);
 }
@@ -97,14 +91,13 @@ int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn,
 }
 
 int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
-		double from,
-			    double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+			    double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	return s->ops->flow_port_clients(s, host, proto, port, from, to, fn, ctx, e);
 }
 
 int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
-		struct dm_err *e)
+		    struct dm_err *e)
 {
 	return s->ops->run_begin(s, kind, args, started, ret_id, e);
 }
@@ -119,10 +112,7 @@ int store_run_finish(struct store *s, int64_t id, const char *status, double fin
 	return s->ops->run_finish(s, id, status, finished, e);
 }
 
-int store_run_resume(struct store *s, int64_t id, struct dm_err *e)
-{
-	return s->ops->run_resume(s, id, e);
-}
+int store_run_resume(struct store *s, int64_t id, struct dm_err *e) { return s->ops->run_resume(s, id, e); }
 
 int store_save_results(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e)
 {
@@ -139,15 +129,9 @@ int store_runs_list(struct store *s, struct run_info **ret, size_t *ret_n, struc
 	return s->ops->runs_list(s, ret, ret_n, e);
 }
 
-int store_vuln_begin(struct store *s, struct dm_err *e)
-{
-	return s->ops->vuln_begin(s, e);
-}
+int store_vuln_begin(struct store *s, struct dm_err *e) { return s->ops->vuln_begin(s, e); }
 
-int store_vuln_end(struct store *s, bool commit, struct dm_err *e)
-{
-	return s->ops->vuln_end(s, commit, e);
-}
+int store_vuln_end(struct store *s, bool commit, struct dm_err *e) { return s->ops->vuln_end(s, commit, e); }
 
 int store_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret, struct dm_err *e)
 {
@@ -164,10 +148,7 @@ int store_vuln_put_epss(struct store *s, const struct vuln_epss *x, struct dm_er
 	return s->ops->vuln_put_epss(s, x, e);
 }
 
-int store_vuln_clear_epss(struct store *s, struct dm_err *e)
-{
-	return s->ops->vuln_clear_epss(s, e);
-}
+int store_vuln_clear_epss(struct store *s, struct dm_err *e) { return s->ops->vuln_clear_epss(s, e); }
 
 int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e)
 {
@@ -180,7 +161,7 @@ int store_vuln_meta_set(struct store *s, const char *key, const char *value, str
 }
 
 int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
-		void *ctx, struct dm_err *e)
+			  void *ctx, struct dm_err *e)
 {
 	return s->ops->vuln_by_product(s, vendor, product, fn, ctx, e);
 }
@@ -195,10 +176,7 @@ int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 	return s->ops->vuln_stats(s, ret, e);
 }
 
-int store_vuln_any(struct store *s, struct dm_err *e)
-{
-	return s->ops->vuln_any(s, e);
-}
+int store_vuln_any(struct store *s, struct dm_err *e) { return s->ops->vuln_any(s, e); }
 
 int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {

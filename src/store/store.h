@@ -25,7 +25,7 @@ typedef int (*vuln_info_fn)(void *ctx, const struct vuln_info *v);
 
 struct vuln_stats {
 	uint64_t cves, with_configs, products, kev, kev_with_cve, epss;
-	char newest[32];           /* latest lastModified */
+	char newest[32]; /* latest lastModified */
 	char nvd_timestamp[40], kev_catalog[32], epss_model[48], epss_date[40];
 };
 
@@ -38,7 +38,7 @@ struct flow_use {
 	struct ipaddr host;
 	uint16_t port;
 	uint8_t proto;
-	double last;            /* end of the last hour with flows; 0: none before `to` */
+	double last;                  /* end of the last hour with flows; 0: none before `to` */
 	uint64_t flows, peers, bytes; /* in the window */
 };
 typedef int (*flow_use_fn)(void *ctx, const struct flow_use *u);
@@ -52,10 +52,9 @@ struct run_info {
 	uint64_t hosts_up, open_ports;
 };
 
-
 /* The asset register: an import replaces it whole, in one transaction. */
 int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
-		struct dm_err *e);
+			    struct dm_err *e);
 int store_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
@@ -64,18 +63,16 @@ int store_read_end(struct store *s, struct dm_err *e);
 /* Flow summaries. An input is told by its digest (what was read, not its
  * file name): saving one already saved changes nothing and sets *ret_known. */
 int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v,
-		size_t n,
-			  bool *ret_known, struct dm_err *e);
+			  size_t n, bool *ret_known, struct dm_err *e);
 /* The hours the summaries cover: 1 and [first, last) when any, else 0. */
 int store_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 /* 1 and the end of the host's last hour of own (not background) traffic
  * that began before `before`; 0 when none. */
 int store_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
-		struct dm_err *e);
+				struct dm_err *e);
 /* The host's hourly upload to external peers in [from, to), hours with any. */
 int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
-		flow_hour_fn fn,
-			      void *ctx, struct dm_err *e);
+			      flow_hour_fn fn, void *ctx, struct dm_err *e);
 
 /* Per internal host: its own traffic (not background chatter) and any
  * conversation others opened to it. */
@@ -85,14 +82,13 @@ int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn,
 /* Who opened conversations to one (host, port, protocol) in [from, to):
  * one call per client, its address in u->host, with flows and last. */
 int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
-		double from,
-			    double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+			    double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 
 /* Opens the store at path (created with its folders if missing). */
 int store_open(const char *path, struct store **ret, struct dm_err *e);
 void store_close(struct store *s);
 int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
-		struct dm_err *e);
+		    struct dm_err *e);
 int store_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e);
 int store_run_finish(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e);
 /* A run continued (from a --resume log) belongs to this process again. */
@@ -115,7 +111,7 @@ int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, s
 int store_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e);
 /* Every CVE whose configurations name vendor:product (CPE-quoted). */
 int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
-		void *ctx, struct dm_err *e);
+			  void *ctx, struct dm_err *e);
 /* 1 when found (fn called), 0 when not. */
 int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
@@ -131,4 +127,3 @@ const unsigned char *store_redact_key(struct store *s);
 
 /* $XDG_DATA_HOME/dormant/dormant.db, or ~/.local/share/dormant/dormant.db */
 char *store_default_path(void);
-

@@ -37,9 +37,12 @@ int aliases_load(struct aliases *a, const char *path, struct dm_err *e)
 		trim(kind);
 		trim(from);
 		trim(to);
-		char k = !strcmp(kind, "name") ? 'n' : !strcmp(kind, "cpe") ? 'c' : !strcmp(kind, "update") ? 'u' : 0;
-		if (!k || !*from || !*to || strlen(from) >= 128 || strlen(to) >= 128 || (k != 'u' && !strchr(to, ':')) ||
-		    (k == 'c' && !strchr(from, ':'))) {
+		char k = !strcmp(kind, "name")     ? 'n'
+			 : !strcmp(kind, "cpe")    ? 'c'
+			 : !strcmp(kind, "update") ? 'u'
+						   : 0;
+		if (!k || !*from || !*to || strlen(from) >= 128 || strlen(to) >= 128 ||
+		    (k != 'u' && !strchr(to, ':')) || (k == 'c' && !strchr(from, ':'))) {
 			r = dm_fail(e, DM_EINPUT, "%s:%u: bad %s rule", path, ln, k ? kind : "kind of");
 			break;
 		}
@@ -82,8 +85,8 @@ static bool push(struct vuln_product *out, size_t *n, size_t max, const char *vp
 	return true;
 }
 
-size_t aliases_expand(const struct aliases *a, const char *vendor, const char *product, struct vuln_product *out,
-		      size_t max)
+size_t aliases_expand(const struct aliases *a, const char *vendor, const char *product,
+		      struct vuln_product *out, size_t max)
 {
 	char vp[260];
 	size_t n = 0;
@@ -94,8 +97,10 @@ size_t aliases_expand(const struct aliases *a, const char *vendor, const char *p
 		snprintf(vp, sizeof(vp), "%s:%s", out[i].vendor, out[i].product);
 		for (size_t j = 0; j < a->n; j++) {
 			if (a->v[j].kind != 'c') continue;
-			if (!strcmp(a->v[j].from, vp)) push(out, &n, max, a->v[j].to);
-			else if (!strcmp(a->v[j].to, vp)) push(out, &n, max, a->v[j].from);
+			if (!strcmp(a->v[j].from, vp))
+				push(out, &n, max, a->v[j].to);
+			else if (!strcmp(a->v[j].to, vp))
+				push(out, &n, max, a->v[j].from);
 		}
 	}
 	return n;
@@ -119,7 +124,8 @@ static void split_update(const struct aliases *a, struct cpe *c)
 		char *v = c->v[CPE_VERSION];
 		size_t ll = strlen(a->v[i].to);
 		for (char *p = v + 1; *p; p++) {
-			if (strncasecmp(p, a->v[i].to, ll) || !isdigit((unsigned char)p[ll]) || !isdigit((unsigned char)p[-1]))
+			if (strncasecmp(p, a->v[i].to, ll) || !isdigit((unsigned char)p[ll]) ||
+			    !isdigit((unsigned char)p[-1]))
 				continue;
 			char upd[64];
 			snprintf(upd, sizeof(upd), "%s", p);
@@ -134,7 +140,8 @@ bool aliases_subject(const struct aliases *a, const char *cpe23, const char *pro
 		     const char *update, struct cpe *ret)
 {
 	if (cpe23 && *cpe23 && cpe_parse(cpe23, ret) == 0) {
-		if (version && *version && !strcmp(ret->v[CPE_VERSION], "*")) cpe_set(ret, CPE_VERSION, version);
+		if (version && *version && !strcmp(ret->v[CPE_VERSION], "*"))
+			cpe_set(ret, CPE_VERSION, version);
 		if (update && *update && !strcmp(ret->v[CPE_UPDATE], "*")) cpe_set(ret, CPE_UPDATE, update);
 	} else {
 		const char *vp = product && *product ? aliases_by_name(a, product) : NULL;

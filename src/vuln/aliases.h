@@ -10,7 +10,7 @@
 #include "model/vuln.h"
 
 struct alias_rule {
-	char kind;               /* 'n' name, 'c' cpe, 'u' update */
+	char kind; /* 'n' name, 'c' cpe, 'u' update */
 	char from[128], to[128];
 };
 
@@ -24,8 +24,8 @@ struct aliases {
 int aliases_load(struct aliases *a, const char *path, struct dm_err *e);
 void aliases_release(struct aliases *a);
 /* vendor and product, then every pair the cpe rules make equal (at most max). */
-size_t aliases_expand(const struct aliases *a, const char *vendor, const char *product, struct vuln_product *out,
-		      size_t max);
+size_t aliases_expand(const struct aliases *a, const char *vendor, const char *product,
+		      struct vuln_product *out, size_t max);
 /* "vendor:product" for a product name, NULL if unknown. */
 const char *aliases_by_name(const struct aliases *a, const char *name);
 /* Builds a CPE for a product found on the network: from its CPE when it has

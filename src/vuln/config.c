@@ -7,12 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
-#define GROW(arr, n, cap)                                                        \
-	do {                                                                     \
-		if ((n) == (cap)) {                                              \
-			(cap) = (cap) ? (cap) * 2 : 8;                           \
-			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));         \
-		}                                                                \
+#define GROW(arr, n, cap)                                                \
+	do {                                                             \
+		if ((n) == (cap)) {                                      \
+			(cap) = (cap) ? (cap)*2 : 8;                     \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr))); \
+		}                                                        \
 	} while (0)
 
 void vconfigs_reset(struct vconfigs *c) { c->n_cfg = c->n_nodes = c->n_m = 0; }
@@ -126,8 +126,10 @@ int vconfigs_decode(const char *text, struct vconfigs *c)
 		if (!field(&p, kind, sizeof(kind))) return DM_EINPUT;
 		if (kind[0] == 'C' || kind[0] == 'N') {
 			if (!flag(&p, &a) || !flag(&p, &b)) return DM_EINPUT;
-			if (kind[0] == 'C') vconfigs_add_config(c, a, b);
-			else vconfigs_add_node(c, a, b);
+			if (kind[0] == 'C')
+				vconfigs_add_config(c, a, b);
+			else
+				vconfigs_add_node(c, a, b);
 		} else if (kind[0] == 'M') {
 			struct vmatch *m = vconfigs_add_match(c);
 			if (!flag(&p, &m->vulnerable) || !field(&p, m->criteria, sizeof(m->criteria)) ||
@@ -224,9 +226,12 @@ static bool names_product(const char *crit, const struct cpe *s)
 {
 	const char *p = crit + 10; /* past "cpe:2.3:x:" */
 	size_t vl = strlen(s->v[CPE_VENDOR]), pl = strlen(s->v[CPE_PRODUCT]);
-	if (p[0] == '*' && p[1] == ':') p += 2;
-	else if (!strncmp(p, s->v[CPE_VENDOR], vl) && p[vl] == ':') p += vl + 1;
-	else return false;
+	if (p[0] == '*' && p[1] == ':')
+		p += 2;
+	else if (!strncmp(p, s->v[CPE_VENDOR], vl) && p[vl] == ':')
+		p += vl + 1;
+	else
+		return false;
 	return !strncmp(p, s->v[CPE_PRODUCT], pl) && p[pl] == ':';
 }
 
@@ -269,7 +274,9 @@ static bool config_names_subject(const struct vconfigs *c, const struct vconfig 
 {
 	for (size_t j = g->first; j < g->first + g->n; j++)
 		for (size_t k = c->nodes[j].first; k < c->nodes[j].first + c->nodes[j].n; k++)
-			if (c->m[k].vulnerable && strlen(c->m[k].criteria) > 10 && names_product(c->m[k].criteria, s)) return true;
+			if (c->m[k].vulnerable && strlen(c->m[k].criteria) > 10 &&
+			    names_product(c->m[k].criteria, s))
+				return true;
 	return false;
 }
 
@@ -320,7 +327,10 @@ void vconfigs_eval_some(const struct vconfigs *c, const uint32_t *cfgs, size_t n
 
 void vmatch_fix(const struct vmatch *m, char *out, size_t n)
 {
-	if (m->end[0] && !m->end_incl) snprintf(out, n, "%s", m->end);
-	else if (m->end[0]) snprintf(out, n, "> %s", m->end);
-	else if (n) out[0] = 0;
+	if (m->end[0] && !m->end_incl)
+		snprintf(out, n, "%s", m->end);
+	else if (m->end[0])
+		snprintf(out, n, "> %s", m->end);
+	else if (n)
+		out[0] = 0;
 }

@@ -52,7 +52,7 @@ int vconfigs_decode(const char *text, struct vconfigs *c);
 
 /* What is known about the thing under test and its host. */
 struct vsubject {
-	struct cpe cpe;          /* the product: vendor, product, version, update as NVD names them */
+	struct cpe cpe;              /* the product: vendor, product, version, update as NVD names them */
 	const struct cpe *platforms; /* other CPEs seen on the same host (its OS, hardware, other services) */
 	size_t n_platforms;
 	bool os_known, hw_known; /* a platform of part o / h is known, so other o / h criteria are false */
@@ -61,7 +61,7 @@ struct vsubject {
 enum tri { TRI_FALSE = 0, TRI_UNKNOWN = 1, TRI_TRUE = 2 };
 
 struct vverdict {
-	enum tri result;         /* TRI_FALSE: not affected */
+	enum tri result;          /* TRI_FALSE: not affected */
 	const struct vmatch *hit; /* the vulnerable criterion the product matched */
 };
 

@@ -10,7 +10,7 @@
 
 struct feed_counts {
 	uint64_t cve, kev, epss;
-	char kind[16];              /* nvd, kev, cve5, epss, mixed */
+	char kind[16]; /* nvd, kev, cve5, epss, mixed */
 };
 
 int feed_import_file(const char *path, const struct vuln_sink *sink, struct feed_counts *ret,
@@ -33,7 +33,8 @@ int cve_build_finish(struct cve_build *b);
 
 /* Record converters (name and off locate errors). */
 int nvd_record(const struct json *cve, const char *name, uint64_t off, struct cve_build *b, struct dm_err *e);
-int cve5_record(const struct json *rec, const char *name, uint64_t off, struct cve_build *b, struct dm_err *e);
+int cve5_record(const struct json *rec, const char *name, uint64_t off, struct cve_build *b,
+		struct dm_err *e);
 int kev_record(const struct json *rec, const char *name, uint64_t off, struct vuln_kev *k, struct dm_err *e);
 /* EPSS CSV: "#model_version:...,score_date:..." then "cve,epss,percentile". */
 int epss_import(const char *path, const void *data, size_t len, const struct vuln_sink *sink, uint64_t *count,

@@ -23,17 +23,20 @@ static int header_meta(struct reader *r, const struct json *h, struct dm_err *e)
 	const char *v;
 	int rc = 0;
 	if ((v = json_str(h, "catalogVersion"))) rc = r->sink->meta(r->sink->ctx, "kev.catalog", v, e);
-	if (rc == 0 && (v = json_str(h, "timestamp")) && json_str(h, "format")) rc = r->sink->meta(r->sink->ctx, "nvd.timestamp", v, e);
+	if (rc == 0 && (v = json_str(h, "timestamp")) && json_str(h, "format"))
+		rc = r->sink->meta(r->sink->ctx, "nvd.timestamp", v, e);
 	return rc;
 }
 
-static int on_record(void *ctx, const struct json *rec, const struct json *header, uint64_t off, struct dm_err *e)
+static int on_record(void *ctx, const struct json *rec, const struct json *header, uint64_t off,
+		     struct dm_err *e)
 {
 	struct reader *r = ctx;
 	int rc = header_meta(r, header, e);
 	if (rc < 0) return rc;
 	if (rec->type != JSON_OBJECT)
-		return dm_fail(e, DM_EINPUT, "%s: byte %llu: a record must be a JSON object", r->name, (unsigned long long)off);
+		return dm_fail(e, DM_EINPUT, "%s: byte %llu: a record must be a JSON object", r->name,
+			       (unsigned long long)off);
 	const struct json *inner = json_get(rec, "cve");
 	if (inner && inner->type == JSON_OBJECT) {
 		rec = inner;
@@ -53,7 +56,8 @@ static int on_record(void *ctx, const struct json *rec, const struct json *heade
 		return r->sink->cve ? r->sink->cve(r->sink->ctx, &r->cve.cve, e) : 0;
 	}
 	if (json_str(rec, "id") && (json_get(rec, "descriptions") || json_get(rec, "vulnStatus"))) goto nvd;
-	return dm_fail(e, DM_EINPUT, "%s: byte %llu: neither an NVD, a KEV nor a CVE 5 record", r->name, (unsigned long long)off);
+	return dm_fail(e, DM_EINPUT, "%s: byte %llu: neither an NVD, a KEV nor a CVE 5 record", r->name,
+		       (unsigned long long)off);
 nvd:
 	if ((rc = nvd_record(rec, r->name, off, &r->cve, e)) < 0) return rc;
 	r->kinds |= K_NVD;
@@ -63,7 +67,11 @@ nvd:
 
 static void name_kind(struct feed_counts *c, unsigned kinds)
 {
-	const char *k = kinds == K_NVD ? "nvd" : kinds == K_KEV ? "kev" : kinds == K_CVE5 ? "cve5" : kinds ? "mixed" : "empty";
+	const char *k = kinds == K_NVD    ? "nvd"
+			: kinds == K_KEV  ? "kev"
+			: kinds == K_CVE5 ? "cve5"
+			: kinds           ? "mixed"
+					  : "empty";
 	snprintf(c->kind, sizeof(c->kind), "%s", k);
 }
 
@@ -84,14 +92,19 @@ static int run(const char *path, const void *data, size_t len, int kind, const s
 {
 	memset(ret, 0, sizeof(*ret));
 	if (kind == 0) return dm_fail(e, DM_EINPUT, "%s: empty file", path);
-	if (kind == '?') return dm_fail(e, DM_EINPUT, "%s: byte 0: neither JSON (NVD, KEV, CVE 5) nor an EPSS CSV", path);
+	if (kind == '?')
+		return dm_fail(e, DM_EINPUT, "%s: byte 0: neither JSON (NVD, KEV, CVE 5) nor an EPSS CSV",
+			       path);
 	if (kind == 'e') {
 		snprintf(ret->kind, sizeof(ret->kind), "epss");
 		return epss_import(path, data, len, sink, &ret->epss, e);
 	}
 	struct reader r = { .name = path, .sink = sink, .counts = ret };
-	struct json_stream js = { .stream_key = "vulnerabilities", .record = on_record, .ctx = &r,
-				  .progress = progress, .progress_ctx = pctx };
+	struct json_stream js = { .stream_key = "vulnerabilities",
+				  .record = on_record,
+				  .ctx = &r,
+				  .progress = progress,
+				  .progress_ctx = pctx };
 	int rc = data ? json_stream_mem(&js, data, len, path, e) : json_stream_file(&js, path, e);
 	cve_build_release(&r.cve);
 	name_kind(ret, r.kinds);

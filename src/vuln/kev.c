@@ -7,8 +7,8 @@ int kev_record(const struct json *rec, const char *name, uint64_t off, struct vu
 	const char *id = json_str(rec, "cveID");
 	*k = (struct vuln_kev){ .num = cve_number(id) };
 	if (k->num < 0)
-		return dm_fail(e, DM_EINPUT, "%s: byte %llu: KEV entry with %s cveID", name, (unsigned long long)off,
-			       id ? "a bad" : "no");
+		return dm_fail(e, DM_EINPUT, "%s: byte %llu: KEV entry with %s cveID", name,
+			       (unsigned long long)off, id ? "a bad" : "no");
 	k->vendor = json_str(rec, "vendorProject");
 	k->product = json_str(rec, "product");
 	k->name = json_str(rec, "vulnerabilityName");

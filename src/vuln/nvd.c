@@ -6,10 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-static void copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src ? src : "");
-}
+static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
 
 static void lower(char *s)
 {
@@ -24,18 +21,21 @@ static int base_score(const struct json *d, const char *name, uint64_t off, cons
 	const struct json *j = json_get(d, "baseScore");
 	if (!j) return 0;
 	if (json_num(d, "baseScore", ret) && *ret >= 0 && *ret <= 10) return 1;
-	return dm_fail(e, DM_EINPUT, "%s: byte %llu: %s: baseScore \"%.24s\" is not a CVSS score (a number from 0 to 10)",
+	return dm_fail(e, DM_EINPUT,
+		       "%s: byte %llu: %s: baseScore \"%.24s\" is not a CVSS score (a number from 0 to 10)",
 		       name, (unsigned long long)off, id, j->str ? j->str : "");
 }
 
 /* The best score: newest CVSS version first, NVD's primary score before secondary ones. */
-static int nvd_score(const struct json *metrics, struct vuln_cve *c, const char *name, uint64_t off, const char *id,
-		     struct dm_err *e)
+static int nvd_score(const struct json *metrics, struct vuln_cve *c, const char *name, uint64_t off,
+		     const char *id, struct dm_err *e)
 {
-	static const char *const keys[] = { "cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2" };
+	static const char *const keys[] = { "cvssMetricV40", "cvssMetricV31", "cvssMetricV30",
+					    "cvssMetricV2" };
 	for (size_t i = 0; i < 4 && c->cvss < 0; i++) {
 		const struct json *list = json_get(metrics, keys[i]), *best = NULL;
-		json_each(m, list) {
+		json_each(m, list)
+		{
 			const char *t = json_str(m, "type");
 			if (t && !strcmp(t, "Primary")) {
 				best = m;
@@ -62,7 +62,8 @@ static int nvd_score(const struct json *metrics, struct vuln_cve *c, const char 
 static const char *english(const struct json *descriptions)
 {
 	const char *any = NULL;
-	json_each(d, descriptions) {
+	json_each(d, descriptions)
+	{
 		const char *v = json_str(d, "value");
 		const char *lang = json_str(d, "lang");
 		if (v && lang && !strncasecmp(lang, "en", 2)) return v;
@@ -85,29 +86,41 @@ static int put_bound(char *dst, size_t n, const char *v)
 	return 1;
 }
 
-static int nvd_configs(const struct json *configs, struct cve_build *b, const char *name, uint64_t off, const char *id,
-		       struct dm_err *e)
+static int nvd_configs(const struct json *configs, struct cve_build *b, const char *name, uint64_t off,
+		       const char *id, struct dm_err *e)
 {
-	json_each(g, configs) {
+	json_each(g, configs)
+	{
 		const char *op = json_str(g, "operator");
 		vconfigs_add_config(&b->cfg, op && !strcmp(op, "AND"), json_bool(g, "negate", false));
-		json_each(nd, json_get(g, "nodes")) {
+		json_each(nd, json_get(g, "nodes"))
+		{
 			const char *nop = json_str(nd, "operator");
-			vconfigs_add_node(&b->cfg, nop && !strcmp(nop, "AND"), json_bool(nd, "negate", false));
-			json_each(m, json_get(nd, "cpeMatch")) {
+			vconfigs_add_node(&b->cfg, nop && !strcmp(nop, "AND"),
+					  json_bool(nd, "negate", false));
+			json_each(m, json_get(nd, "cpeMatch"))
+			{
 				const char *crit = json_str(m, "criteria");
 				struct cpe parsed;
-				if (!crit || strlen(crit) >= sizeof(((struct vmatch *)0)->criteria) || strpbrk(crit, "\t\n") ||
-				    cpe_parse(crit, &parsed) < 0)
+				if (!crit || strlen(crit) >= sizeof(((struct vmatch *)0)->criteria) ||
+				    strpbrk(crit, "\t\n") || cpe_parse(crit, &parsed) < 0)
 					continue; /* a damaged criterion (they exist) matches nothing */
 				struct vmatch *vm = vconfigs_add_match(&b->cfg);
 				vm->vulnerable = json_bool(m, "vulnerable", true);
-				memcpy(vm->criteria, crit, strlen(crit) + 1); /* NVD's own formatted string, checked above */
-				int si = put_bound(vm->start, sizeof(vm->start), json_str(m, "versionStartIncluding"));
-				int se = si ? 0 : put_bound(vm->start, sizeof(vm->start), json_str(m, "versionStartExcluding"));
-				int ei = put_bound(vm->end, sizeof(vm->end), json_str(m, "versionEndIncluding"));
-				int ee = ei ? 0 : put_bound(vm->end, sizeof(vm->end), json_str(m, "versionEndExcluding"));
-				if (si < 0 || se < 0 || ei < 0 || ee < 0) return bad(e, name, off, id, "version bound too long");
+				memcpy(vm->criteria, crit,
+				       strlen(crit) + 1); /* NVD's own formatted string, checked above */
+				int si = put_bound(vm->start, sizeof(vm->start),
+						   json_str(m, "versionStartIncluding"));
+				int se = si ? 0
+					    : put_bound(vm->start, sizeof(vm->start),
+							json_str(m, "versionStartExcluding"));
+				int ei =
+				    put_bound(vm->end, sizeof(vm->end), json_str(m, "versionEndIncluding"));
+				int ee = ei ? 0
+					    : put_bound(vm->end, sizeof(vm->end),
+							json_str(m, "versionEndExcluding"));
+				if (si < 0 || se < 0 || ei < 0 || ee < 0)
+					return bad(e, name, off, id, "version bound too long");
 				vm->start_incl = si > 0;
 				vm->end_incl = ei > 0;
 			}
@@ -132,8 +145,9 @@ int nvd_record(const struct json *cve, const char *name, uint64_t off, struct cv
 	int r = nvd_score(json_get(cve, "metrics"), c, name, off, id, e);
 	if (r < 0) return r;
 	c->exploit_ref = false;
-	json_each(ref, json_get(cve, "references")) json_each(tag, json_get(ref, "tags"))
-		if (tag->type == JSON_STRING && !strcmp(tag->str, "Exploit")) c->exploit_ref = true;
+	json_each(ref, json_get(cve, "references"))
+	    json_each(tag, json_get(ref, "tags")) if (tag->type == JSON_STRING &&
+						      !strcmp(tag->str, "Exploit")) c->exploit_ref = true;
 	copy(c->kev_added, sizeof(c->kev_added), json_str(cve, "cisaExploitAdd"));
 	c->source = "nvd";
 	r = nvd_configs(json_get(cve, "configurations"), b, name, off, id, e);
@@ -158,19 +172,24 @@ static void cve5_name(const char *s, char *out, size_t n)
 static void cve5_ranges(const struct json *aff, const struct cpe *base, struct cve_build *b)
 {
 	const struct json *versions = json_get(aff, "versions");
-	json_each(v, versions) {
+	json_each(v, versions)
+	{
 		const char *status = json_str(v, "status"), *type = json_str(v, "versionType");
 		if (!status || strcmp(status, "affected")) continue;
 		if (type && (!strcmp(type, "rpm") || !strcmp(type, "deb") || !strcmp(type, "git"))) continue;
-		const char *ver = json_str(v, "version"), *lt = json_str(v, "lessThan"), *le = json_str(v, "lessThanOrEqual");
+		const char *ver = json_str(v, "version"), *lt = json_str(v, "lessThan"),
+			   *le = json_str(v, "lessThanOrEqual");
 		struct vmatch *m = vconfigs_add_match(&b->cfg);
 		m->vulnerable = true;
 		struct cpe cp = *base;
 		bool open_start = !ver || !strcmp(ver, "0") || !strcmp(ver, "*") || !strcmp(ver, "n/a");
 		if ((lt && strcmp(lt, "*")) || (le && strcmp(le, "*"))) {
-			if (!open_start && put_bound(m->start, sizeof(m->start), ver) > 0) m->start_incl = true;
-			if (lt && strcmp(lt, "*")) put_bound(m->end, sizeof(m->end), lt);
-			else if (put_bound(m->end, sizeof(m->end), le) > 0) m->end_incl = true;
+			if (!open_start && put_bound(m->start, sizeof(m->start), ver) > 0)
+				m->start_incl = true;
+			if (lt && strcmp(lt, "*"))
+				put_bound(m->end, sizeof(m->end), lt);
+			else if (put_bound(m->end, sizeof(m->end), le) > 0)
+				m->end_incl = true;
 		} else if (!open_start) {
 			cpe_set(&cp, CPE_VERSION, ver);
 		}
@@ -198,7 +217,8 @@ int cve5_record(const struct json *rec, const char *name, uint64_t off, struct c
 	c->source = "cve5";
 	static const char *const keys[] = { "cvssV4_0", "cvssV3_1", "cvssV3_0", "cvssV2_0" };
 	for (size_t i = 0; i < 4 && c->cvss < 0; i++) {
-		json_each(m, json_get(cna, "metrics")) {
+		json_each(m, json_get(cna, "metrics"))
+		{
 			const struct json *d = json_get(m, keys[i]);
 			double s;
 			int r = base_score(d, name, off, id, &s, e);
@@ -212,14 +232,17 @@ int cve5_record(const struct json *rec, const char *name, uint64_t off, struct c
 			break;
 		}
 	}
-	json_each(ref, json_get(cna, "references")) json_each(tag, json_get(ref, "tags"))
-		if (tag->type == JSON_STRING && !strcmp(tag->str, "exploit")) c->exploit_ref = true;
-	json_each(aff, json_get(cna, "affected")) {
+	json_each(ref, json_get(cna, "references"))
+	    json_each(tag, json_get(ref, "tags")) if (tag->type == JSON_STRING &&
+						      !strcmp(tag->str, "exploit")) c->exploit_ref = true;
+	json_each(aff, json_get(cna, "affected"))
+	{
 		vconfigs_add_config(&b->cfg, false, false);
 		vconfigs_add_node(&b->cfg, false, false);
 		struct cpe base;
 		bool any = false;
-		json_each(u, json_get(aff, "cpes")) {
+		json_each(u, json_get(aff, "cpes"))
+		{
 			if (u->type != JSON_STRING || cpe_parse(u->str, &base) < 0) continue;
 			cve5_ranges(aff, &base, b);
 			any = true;
@@ -281,7 +304,8 @@ int cve_build_finish(struct cve_build *b)
 		char vendor[128], product[128];
 		if (!criteria_names(b->cfg.m[i].criteria, vendor, product)) continue;
 		size_t j = 0;
-		while (j < c->n_products && (strcmp(b->products[j].product, product) || strcmp(b->products[j].vendor, vendor)))
+		while (j < c->n_products &&
+		       (strcmp(b->products[j].product, product) || strcmp(b->products[j].vendor, vendor)))
 			j++;
 		if (j < c->n_products) continue;
 		if (c->n_products == b->cap_products) {

@@ -48,7 +48,9 @@ static bool next_tok(const char **pp, struct tok *t)
 /* Pre-release words rank below the release; 0 means not a pre-release. */
 static int pre_rank(const struct tok *t)
 {
-	static const char *const words[] = { "dev", "snapshot", "alpha", "beta", "pre", "preview", "rc", "cr" };
+	static const char *const words[] = {
+		"dev", "snapshot", "alpha", "beta", "pre", "preview", "rc", "cr"
+	};
 	for (int i = 0; i < 8; i++)
 		if (t->len == strlen(words[i]) && !strncasecmp(t->s, words[i], t->len)) return i + 1;
 	return 0;

@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < db.n_probes; i++)
 			for (size_t k = 0; k < db.probes[i].n_matches; k++) {
 				const struct nmap_match *m = &db.probes[i].matches[k];
-				if (pcre2_match(m->code, data, size, 0, 0, md, mc) >= 0 && !nmap_match_may_match(m, data, size))
+				if (pcre2_match(m->code, data, size, 0, 0, md, mc) >= 0 &&
+				    !nmap_match_may_match(m, data, size))
 					abort();
 			}
 		nmap_db_plan(&db, PROTO_TCP, size & 0xffff, size & 1, (unsigned)(size % 10), NULL, plan, 32);
@@ -60,10 +61,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* and both agree on whether the input matches itself */
 		pcre2_match_data *md = pcre_util_match_data();
 		pcre2_match_context *mc = pcre_util_match_context_tight();
-		int a = pcre2_match(orig, data, size, 0, 0, md, mc), c = pcre2_match(flat, data, size, 0, 0, md, mc);
+		int a = pcre2_match(orig, data, size, 0, 0, md, mc),
+		    c = pcre2_match(flat, data, size, 0, 0, md, mc);
 		if ((a >= 0) != (c >= 0) && a != PCRE2_ERROR_MATCHLIMIT && c != PCRE2_ERROR_MATCHLIMIT &&
-		    a != PCRE2_ERROR_DEPTHLIMIT && c != PCRE2_ERROR_DEPTHLIMIT && a != PCRE2_ERROR_HEAPLIMIT &&
-		    c != PCRE2_ERROR_HEAPLIMIT)
+		    a != PCRE2_ERROR_DEPTHLIMIT && c != PCRE2_ERROR_DEPTHLIMIT &&
+		    a != PCRE2_ERROR_HEAPLIMIT && c != PCRE2_ERROR_HEAPLIMIT)
 			abort();
 	}
 	pcre_util_free(orig);

@@ -7,8 +7,17 @@
 #include "scan/engine.h"
 #include <pcap/dlt.h>
 
-static const int links[] = { DLT_NULL, DLT_EN10MB, DLT_RAW, 14 /* OpenBSD's DLT_RAW */, 101 /* LINKTYPE_RAW */, DLT_LOOP, DLT_LINUX_SLL,
-			     DLT_IPV4, DLT_IPV6, DLT_LINUX_SLL2, 105 /* 802.11: refused */ };
+static const int links[] = { DLT_NULL,
+			     DLT_EN10MB,
+			     DLT_RAW,
+			     14 /* OpenBSD's DLT_RAW */,
+			     101 /* LINKTYPE_RAW */,
+			     DLT_LOOP,
+			     DLT_LINUX_SLL,
+			     DLT_IPV4,
+			     DLT_IPV6,
+			     DLT_LINUX_SLL2,
+			     105 /* 802.11: refused */ };
 
 static struct engine *scanner(void)
 {
@@ -31,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *frame = malloc(size ? size : 1);
 	if (!frame) abort();
 	memcpy(frame, data, size);
-	static const struct probe_module *const mods[] = { &probe_module_arp, &probe_module_ping, &probe_module_syn };
+	static const struct probe_module *const mods[] = { &probe_module_arp, &probe_module_ping,
+							   &probe_module_syn };
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		struct pkt d;
 		const char *why = NULL;
@@ -41,14 +51,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		if (r != 0 || (d.family != 0 && d.family != 4 && d.family != 6)) __builtin_trap();
-		if (d.payload_len && (d.payload < frame || d.payload + d.payload_len > frame + size)) __builtin_trap();
+		if (d.payload_len && (d.payload < frame || d.payload + d.payload_len > frame + size))
+			__builtin_trap();
 		if (d.family == 4)
 			for (int k = 4; k < 16; k++)
 				if (d.src[k] | d.dst[k]) __builtin_trap();
 		if (d.fragment) continue;
 		for (size_t m = 0; m < sizeof(mods) / sizeof(mods[0]); m++) {
 			struct reply rep = { 0 };
-			if (mods[m]->classify(scanner(), &d, &rep) && rep.is_port && rep.sub >= 4) __builtin_trap();
+			if (mods[m]->classify(scanner(), &d, &rep) && rep.is_port && rep.sub >= 4)
+				__builtin_trap();
 		}
 	}
 	free(frame);

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dm_err e;
 	if (portlist_parse(&pl, s, PROTO_TCP, &e) == 0)
 		for (size_t i = 1; i < pl.n_tcp; i++)
-			if (pl.tcp[i] <= pl.tcp[i - 1] || pl.tcp[i - 1] == 0) __builtin_trap(); /* sorted, unique, no port 0 */
+			if (pl.tcp[i] <= pl.tcp[i - 1] || pl.tcp[i - 1] == 0)
+				__builtin_trap(); /* sorted, unique, no port 0 */
 	portlist_release(&pl);
 	free(s);
 	return 0;

@@ -7,8 +7,9 @@
 #include "creds/secrets.h"
 #include <string.h>
 
-static const char *const names[] = { "t.csv", "book.xlsx", ".netrc", ".pgpass", ".env", "a.rdp", "WinSCP.ini",
-				     "sitemanager.xml", "s.reg", "notes.txt", "id_rsa", "a.zip" };
+static const char *const names[] = { "t.csv", "book.xlsx", ".netrc",     ".pgpass",
+				     ".env",  "a.rdp",     "WinSCP.ini", "sitemanager.xml",
+				     "s.reg", "notes.txt", "id_rsa",     "a.zip" };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -26,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < out.n; i++) {
 		if (!out.v[i].entries || !out.v[i].path) __builtin_trap();
 		for (size_t k = 0; k < out.v[i].n_values; k++)
-			if (!strstr(out.v[i].values[k], "#") && strcmp(out.v[i].values[k], "(empty)")) __builtin_trap();
+			if (!strstr(out.v[i].values[k], "#") && strcmp(out.v[i].values[k], "(empty)"))
+				__builtin_trap();
 	}
 	secret_items_release(&out);
 	return 0;

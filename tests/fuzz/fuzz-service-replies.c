@@ -31,8 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	case 4: {
 		/* a TCP protocol's own reading of the bytes: on_data, then finish */
-		static const struct proto_ops *const protos[] = { &proto_banner, &proto_http, &proto_rtsp, &proto_mqtt,
-								  &proto_redis, &proto_sslv3, &proto_favicon };
+		static const struct proto_ops *const protos[] = { &proto_banner, &proto_http,  &proto_rtsp,
+								  &proto_mqtt,   &proto_redis, &proto_sslv3,
+								  &proto_favicon };
 		const struct proto_ops *ops = protos[(data[0] >> 3) % 7];
 		struct svc s = { 0 };
 		s.out.ip = ipaddr_v4(0xc6120001);

@@ -22,8 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool alpha = false;
 		for (char *c = line; *c; c++) alpha |= isalpha((unsigned char)*c);
 		if (alpha && !strchr(line, ':')) continue;
-		if (line[0] == '!') targets_exclude(&t, line + 1, "fuzz", &e);
-		else targets_add(&t, line, "fuzz", &e);
+		if (line[0] == '!')
+			targets_exclude(&t, line + 1, "fuzz", &e);
+		else
+			targets_add(&t, line, "fuzz", &e);
 	}
 	if (targets_finalize(&t, n % 2, &e) == 0 && t.v4.count) {
 		uint64_t idx;

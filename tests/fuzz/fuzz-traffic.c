@@ -35,18 +35,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	log_level = LOG_QUIET;
 	struct inventory inv = { 0 };
 	struct dm_err ie = { "" };
-	if (inventory_parse_csv("fuzz.csv", (const char *)data, size, &inv, &ie) < 0 && (!ie.msg[0] || inv.n)) __builtin_trap();
+	if (inventory_parse_csv("fuzz.csv", (const char *)data, size, &inv, &ie) < 0 && (!ie.msg[0] || inv.n))
+		__builtin_trap();
 	for (size_t i = 1; i < inv.n; i++)
-		if (ipaddr_cmp(&inv.v[i - 1].ip, &inv.v[i].ip) >= 0) __builtin_trap(); /* sorted, no duplicates */
+		if (ipaddr_cmp(&inv.v[i - 1].ip, &inv.v[i].ip) >= 0)
+			__builtin_trap(); /* sorted, no duplicates */
 	inventory_release(&inv);
 	ie = (struct dm_err){ "" };
-	if (inventory_parse_json("fuzz.json", (const char *)data, size, &inv, &ie) < 0 && (!ie.msg[0] || inv.n)) __builtin_trap();
+	if (inventory_parse_json("fuzz.json", (const char *)data, size, &inv, &ie) < 0 &&
+	    (!ie.msg[0] || inv.n))
+		__builtin_trap();
 	for (size_t i = 1; i < inv.n; i++)
 		if (ipaddr_cmp(&inv.v[i - 1].ip, &inv.v[i].ip) >= 0) __builtin_trap();
 	inventory_release(&inv);
 	struct leases ls = { 0 };
 	ie = (struct dm_err){ "" };
-	if (leases_parse(&ls, "fuzz.leases", (const char *)data, size, &ie) < 0 && (!ie.msg[0] || ls.n)) __builtin_trap();
+	if (leases_parse(&ls, "fuzz.leases", (const char *)data, size, &ie) < 0 && (!ie.msg[0] || ls.n))
+		__builtin_trap();
 	for (size_t i = 1; i < ls.n; i++)
 		if (ipaddr_cmp(&ls.v[i - 1].ip, &ls.v[i].ip) > 0) __builtin_trap();
 	leases_release(&ls);
@@ -97,7 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct findings out = { 0 };
 	if (analyze_traffic(&in, NULL, &out) < 0) __builtin_trap();
 	for (size_t i = 0; i < out.n; i++)
-		if (!out.v[i].evidence || out.v[i].evidence[0] != '{' || !out.v[i].remediation || !out.v[i].title[0])
+		if (!out.v[i].evidence || out.v[i].evidence[0] != '{' || !out.v[i].remediation ||
+		    !out.v[i].title[0])
 			__builtin_trap();
 	struct flow_hour *h;
 	size_t n = flowset_hours(&fs, &h);

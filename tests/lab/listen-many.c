@@ -61,10 +61,12 @@ int main(int argc, char **argv)
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 		int one = 1;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)ports[pi]),
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons((uint16_t)ports[pi]),
 					 .sin_addr.s_addr = htonl(b + host) };
 		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1024) < 0) {
-			fprintf(stderr, "listen-many: %s:%d: %s\n", inet_ntoa(a.sin_addr), ports[pi], strerror(errno));
+			fprintf(stderr, "listen-many: %s:%d: %s\n", inet_ntoa(a.sin_addr), ports[pi],
+				strerror(errno));
 			return 1;
 		}
 		fprintf(out, "%s %d\n", inet_ntoa(a.sin_addr), ports[pi]);

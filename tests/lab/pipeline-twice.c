@@ -20,10 +20,19 @@
 static int discover_once(struct targets *t, struct portlist *pl, const char *db, size_t want_hosts)
 {
 	struct pipeline_config cfg = {
-		.kind = "discover", .cmdline = "pipeline-twice", .db = db, .targets = t, .ports = pl,
+		.kind = "discover",
+		.cmdline = "pipeline-twice",
+		.db = db,
+		.targets = t,
+		.ports = pl,
 		.stages = STAGE_BIT(STAGE_DISCOVER) | STAGE_BIT(STAGE_ENRICH) | STAGE_BIT(STAGE_SAVE),
-		.scan = { .rate = 20000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
-			  .max_inflight = 1024, .shards = 1 },
+		.scan = { .rate = 20000,
+			  .retries = 1,
+			  .quiet = 0.5,
+			  .max_wait = 5,
+			  .connect_timeout = 1.5,
+			  .max_inflight = 1024,
+			  .shards = 1 },
 		.priv = { .keep = true }, /* a second run in one process needs its raw sockets again */
 	};
 	struct pipeline_result res;
@@ -31,9 +40,12 @@ static int discover_once(struct targets *t, struct portlist *pl, const char *db,
 	int r = pipeline_run(&cfg, &res, &e);
 	size_t ports = 0;
 	for (size_t i = 0; r == 0 && i < res.rs.n_hosts; i++) ports += res.rs.hosts[i].n_ports;
-	if (r < 0) fprintf(stderr, "pipeline-twice: discovery: %s\n", e.msg);
+	if (r < 0)
+		fprintf(stderr, "pipeline-twice: discovery: %s\n", e.msg);
 	else if (res.rs.n_hosts != want_hosts || ports || res.clock.n != 4)
-		fprintf(stderr, "pipeline-twice: discovery found %zu hosts (the audit %zu), %zu ports, %zu stages timed\n",
+		fprintf(stderr,
+			"pipeline-twice: discovery found %zu hosts (the audit %zu), %zu ports, %zu stages "
+			"timed\n",
 			res.rs.n_hosts, want_hosts, ports, res.clock.n);
 	else
 		printf("discovery run %lld: %zu hosts\n", (long long)res.run, res.rs.n_hosts);
@@ -42,14 +54,26 @@ static int discover_once(struct targets *t, struct portlist *pl, const char *db,
 	return bad;
 }
 
-static int audit_once(struct targets *t, struct portlist *pl, const char *db, const char *out, int64_t *ret_run,
-		      size_t *ret_hosts)
+static int audit_once(struct targets *t, struct portlist *pl, const char *db, const char *out,
+		      int64_t *ret_run, size_t *ret_hosts)
 {
 	struct pipeline_config cfg = {
-		.kind = "audit", .cmdline = "pipeline-twice", .stages = STAGES_AUDIT, .db = db, .targets = t, .ports = pl,
-		.cred = CRED_CHECK_DEFAULTS, .out = { .jsonl = out }, .changes = true,
-		.scan = { .rate = 20000, .retries = 1, .quiet = 0.5, .max_wait = 5, .connect_timeout = 1.5,
-			  .max_inflight = 1024, .shards = 1 },
+		.kind = "audit",
+		.cmdline = "pipeline-twice",
+		.stages = STAGES_AUDIT,
+		.db = db,
+		.targets = t,
+		.ports = pl,
+		.cred = CRED_CHECK_DEFAULTS,
+		.out = { .jsonl = out },
+		.changes = true,
+		.scan = { .rate = 20000,
+			  .retries = 1,
+			  .quiet = 0.5,
+			  .max_wait = 5,
+			  .connect_timeout = 1.5,
+			  .max_inflight = 1024,
+			  .shards = 1 },
 		.priv = { .keep = true }, /* a second run in one process needs its raw sockets again */
 	};
 	struct pipeline_result res;
@@ -62,10 +86,14 @@ static int audit_once(struct targets *t, struct portlist *pl, const char *db, co
 	}
 	char stages[512];
 	stage_format(&res.clock, stages, sizeof(stages));
-	printf("run %lld: %zu hosts, %zu findings; %s\n", (long long)res.run, res.rs.n_hosts, res.fs.n, stages);
+	printf("run %lld: %zu hosts, %zu findings; %s\n", (long long)res.run, res.rs.n_hosts, res.fs.n,
+	       stages);
 	/* prepare, traffic, scan, identify, enrich, vulns, join, save, report: discover is timed as scan */
-	int bad = res.clock.n != 9 || strcmp(res.clock.v[0].name, "prepare") || strcmp(res.clock.v[8].name, "report");
-	if (bad) fprintf(stderr, "pipeline-twice: the stage clock holds %zu stages: %s\n", res.clock.n, stages);
+	int bad = res.clock.n != 9 || strcmp(res.clock.v[0].name, "prepare") ||
+		  strcmp(res.clock.v[8].name, "report");
+	if (bad)
+		fprintf(stderr, "pipeline-twice: the stage clock holds %zu stages: %s\n", res.clock.n,
+			stages);
 	*ret_run = res.run;
 	*ret_hosts = res.rs.n_hosts;
 	pipeline_result_release(&res);
@@ -104,7 +132,8 @@ int main(int argc, char **argv)
 	}
 	if (!bad) bad = discover_once(&t, &pl, argv[1], hosts);
 	if (!bad && run[1] != run[0] + 1) {
-		fprintf(stderr, "pipeline-twice: runs %lld then %lld\n", (long long)run[0], (long long)run[1]);
+		fprintf(stderr, "pipeline-twice: runs %lld then %lld\n", (long long)run[0],
+			(long long)run[1]);
 		bad = 1;
 	}
 	targets_release(&t);

@@ -3,14 +3,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-extern const struct suite suite_base, suite_net, suite_packet, suite_model, suite_resume, suite_store, suite_report,
-	suite_opts, suite_fingerprint, suite_probe, suite_oui,
-	suite_cpe_version, suite_vuln, suite_flow, suite_traffic, suite_join, suite_creds, suite_engines, suite_nmap_probes, suite_privsep;
-static const struct suite *const suites[] = { &suite_base, &suite_net, &suite_packet, &suite_model,
-					       &suite_resume, &suite_store, &suite_report, &suite_opts,
-					       &suite_fingerprint, &suite_probe, &suite_oui,
-					       &suite_cpe_version, &suite_vuln, &suite_flow, &suite_traffic, &suite_join,
-					       &suite_creds, &suite_engines, &suite_nmap_probes, &suite_privsep };
+extern const struct suite suite_base, suite_net, suite_packet, suite_model, suite_resume, suite_store,
+    suite_report, suite_opts, suite_fingerprint, suite_probe, suite_oui, suite_cpe_version, suite_vuln,
+    suite_flow, suite_traffic, suite_join, suite_creds, suite_engines, suite_nmap_probes, suite_privsep;
+static const struct suite *const suites[] = {
+	&suite_base,  &suite_net,         &suite_packet,  &suite_model,       &suite_resume,
+	&suite_store, &suite_report,      &suite_opts,    &suite_fingerprint, &suite_probe,
+	&suite_oui,   &suite_cpe_version, &suite_vuln,    &suite_flow,        &suite_traffic,
+	&suite_join,  &suite_creds,       &suite_engines, &suite_nmap_probes, &suite_privsep
+};
 
 static int failures;
 
@@ -37,8 +38,10 @@ int main(int argc, char **argv)
 			t->fn();
 			bool ok = failures == before;
 			printf("%s %s/%s\n", ok ? "ok  " : "FAIL", suites[s]->name, t->name);
-			if (ok) passed++;
-			else failed++;
+			if (ok)
+				passed++;
+			else
+				failed++;
 		}
 	}
 	printf("unit: %d passed, %d failed\n", passed, failed);

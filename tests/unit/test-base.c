@@ -41,7 +41,9 @@ static void json_escapes_hostile_bytes(void)
 	json_put_str(&b, "\xe2\x82"); /* truncated UTF-8 sequence */
 	CHECK_STR(b.data, "\"\\u00e2\\u0082\"");
 	buf_reset(&b);
-	json_put_str(&b, "\xc2\x9b\xe2\x80\xae\xe2\x81\xa9\xef\xbf\xbe"); /* C1 CSI, RLO, PDI escaped; U+FFFE is valid JSON */
+	json_put_str(
+	    &b,
+	    "\xc2\x9b\xe2\x80\xae\xe2\x81\xa9\xef\xbf\xbe"); /* C1 CSI, RLO, PDI escaped; U+FFFE is valid JSON */
 	CHECK_STR(b.data, "\"\\u009b\\u202e\\u2069\xef\xbf\xbe\"");
 	buf_release(&b);
 }
@@ -92,15 +94,18 @@ static void time_formats(void)
 static void term_escapes_every_class(void)
 {
 	struct buf b = BUF_INIT;
-	const char in[] = "ok\t\xc3\xa9\n"           /* tab, UTF-8, newline */
-			  "\x1b]0;title\x07"         /* OSC retitle with BEL */
-			  "\x1b[2J\r\x7f"            /* CSI clear, CR, DEL */
-			  "\xc2\x9b" "\xc2\x85"      /* C1: CSI, NEL */
-			  "\xe2\x80\xae" "\xe2\x81\xa6" /* RLO, LRI */
+	const char in[] = "ok\t\xc3\xa9\n"   /* tab, UTF-8, newline */
+			  "\x1b]0;title\x07" /* OSC retitle with BEL */
+			  "\x1b[2J\r\x7f"    /* CSI clear, CR, DEL */
+			  "\xc2\x9b"
+			  "\xc2\x85" /* C1: CSI, NEL */
+			  "\xe2\x80\xae"
+			  "\xe2\x81\xa6"              /* RLO, LRI */
 			  "\xff\xed\xa0\x80\xe2\x82"; /* invalid byte, surrogate, truncated */
 	CHECK_INT(term_put_bytes(&b, in, sizeof(in) - 1, false), 0);
-	CHECK_STR(b.data, "ok\t\xc3\xa9\\x0a\\x1b]0;title\\x07\\x1b[2J\\x0d\\x7f\\u{009B}\\u{0085}\\u{202E}\\u{2066}"
-			  "\\xff\\xed\\xa0\\x80\\xe2\\x82");
+	CHECK_STR(b.data,
+		  "ok\t\xc3\xa9\\x0a\\x1b]0;title\\x07\\x1b[2J\\x0d\\x7f\\u{009B}\\u{0085}\\u{202E}\\u{2066}"
+		  "\\xff\\xed\\xa0\\x80\\xe2\\x82");
 	buf_reset(&b);
 	term_put_bytes(&b, "a\nb", 3, true);
 	CHECK_STR(b.data, "a\nb");
@@ -131,7 +136,8 @@ static void term_stream_escapes_across_writes(void)
 /* Parses text as an XML document: what xmllint --noout checks. */
 static bool xml_well_formed(const char *text)
 {
-	xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "t.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xmlReadMemory(text, (int)strlen(text), "t.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	xmlFreeDoc(doc);
 	return doc != NULL;
 }
@@ -140,13 +146,16 @@ static void xml_replaces_what_xml_forbids(void)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<a v=\"");
-	const char hostile[] = "\xef\xbf\xbe|\xef\xbf\xbf|\x01|\x1b|\xff|\xed\xa0\x80|\xc2\x9b|\xe2\x80\xae|\r";
+	const char hostile[] =
+	    "\xef\xbf\xbe|\xef\xbf\xbf|\x01|\x1b|\xff|\xed\xa0\x80|\xc2\x9b|\xe2\x80\xae|\r";
 	xml_put_str(&b, hostile);
 	buf_puts(&b, "\">");
 	xml_put_str(&b, hostile);
 	buf_puts(&b, "</a>");
 	CHECK(xml_well_formed(b.data));
-	CHECK(strstr(b.data, "\\u{FFFE}|\\u{FFFF}|\\x01|\\x1b|\\xff|\\xed\\xa0\\x80|\\u{009B}|\\u{202E}|\\x0d") != NULL);
+	CHECK(strstr(b.data,
+		     "\\u{FFFE}|\\u{FFFF}|\\x01|\\x1b|\\xff|\\xed\\xa0\\x80|\\u{009B}|\\u{202E}|\\x0d") !=
+	      NULL);
 	buf_release(&b);
 }
 
@@ -175,7 +184,8 @@ static int count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
 	int n = 0;
-	for (struct dirent *de; d && (de = readdir(d));) n += de->d_name[0] != '.' || (de->d_name[1] && strcmp(de->d_name, ".."));
+	for (struct dirent *de; d && (de = readdir(d));)
+		n += de->d_name[0] != '.' || (de->d_name[1] && strcmp(de->d_name, ".."));
 	if (d) closedir(d);
 	return n;
 }
@@ -211,7 +221,8 @@ static void safe_write_refuses_symlinks(void)
 	struct out_file o;
 	struct dm_err e = { "" };
 	CHECK_INT(out_open(&o, link, "--html", OUT_PRIVATE, &e), -ELOOP);
-	CHECK(strstr(e.msg, "--html ") == e.msg && strstr(e.msg, "report.html: is a symbolic link; refusing to write through it"));
+	CHECK(strstr(e.msg, "--html ") == e.msg &&
+	      strstr(e.msg, "report.html: is a symbolic link; refusing to write through it"));
 	CHECK(o.f == NULL);
 	out_discard(&o); /* harmless after a failed open */
 	char *kept = slurp_file(target);

@@ -24,8 +24,8 @@ static void cpe_bindings(void)
 	CHECK_STR(c.v[CPE_VENDOR], "foo\\!bar");
 	cpe_format_uri(&c, out, sizeof(out));
 	CHECK_STR(out, "cpe:/a:foo!bar:baz");
-	CHECK_INT(cpe_parse("cpe:2.3:x:a:b:*:*:*:*:*:*:*:*", &c), DM_EINPUT); /* no such part */
-	CHECK_INT(cpe_parse("cpe:2.3:a:b:c", &c), DM_EINPUT);                /* too few */
+	CHECK_INT(cpe_parse("cpe:2.3:x:a:b:*:*:*:*:*:*:*:*", &c), DM_EINPUT);   /* no such part */
+	CHECK_INT(cpe_parse("cpe:2.3:a:b:c", &c), DM_EINPUT);                   /* too few */
 	CHECK_INT(cpe_parse("cpe:2.3:a:b:c:*:*:*:*:*:*:*:*:*", &c), DM_EINPUT); /* too many */
 	CHECK_INT(cpe_parse("cpe:2.3:a:b:c:*:*:*:*:*:*:*:\\", &c), DM_EINPUT);  /* dangling quote */
 	CHECK_INT(cpe_parse("cpe:/a:b:c:%zz", &c), DM_EINPUT);
@@ -51,7 +51,8 @@ static void cpe_matching(void)
 	CHECK_INT(cpe_compare_attr("7.*", "7.7"), CPE_SUPERSET);
 	CHECK_INT(cpe_compare_attr("7.?", "7.7"), CPE_SUPERSET);
 	CHECK_INT(cpe_compare_attr("7.?", "7.10"), CPE_DISJOINT);
-	CHECK_INT(cpe_compare_attr("7\\*", "7*"), CPE_DISJOINT); /* a quoted * is a character; the target has a wildcard */
+	CHECK_INT(cpe_compare_attr("7\\*", "7*"),
+		  CPE_DISJOINT); /* a quoted * is a character; the target has a wildcard */
 	CHECK_INT(cpe_compare_attr("7\\*", "7\\*"), CPE_EQUAL);
 	CHECK_INT(cpe_compare_attr("7.7", "7.*"), CPE_DISJOINT); /* wildcard in the target: undefined */
 	struct cpe nvd, found;
@@ -66,12 +67,15 @@ static void cpe_matching(void)
 static void version_order(void)
 {
 	static const char *const ascending[] = {
-		"1.0-alpha", "1.0-beta2", "1.0-rc1", "1.0", "1.0.1", "1.0.2", "1.0.2a", "1.0.2k", "1.0.2l", "1.0.10",
-		"1.1", "2.3.4", "7.7", "7.7p1", "7.7p2", "8.5p1", "9.8", "9.8p1", "10.0",
+		"1.0-alpha", "1.0-beta2", "1.0-rc1", "1.0",   "1.0.1", "1.0.2", "1.0.2a",
+		"1.0.2k",    "1.0.2l",    "1.0.10",  "1.1",   "2.3.4", "7.7",   "7.7p1",
+		"7.7p2",     "8.5p1",     "9.8",     "9.8p1", "10.0",
 	};
 	for (size_t i = 0; i + 1 < sizeof(ascending) / sizeof(*ascending); i++) {
-		if (version_cmp(ascending[i], ascending[i + 1]) >= 0) test_fail(__FILE__, __LINE__, "%s < %s", ascending[i], ascending[i + 1]);
-		if (version_cmp(ascending[i + 1], ascending[i]) <= 0) test_fail(__FILE__, __LINE__, "%s > %s", ascending[i + 1], ascending[i]);
+		if (version_cmp(ascending[i], ascending[i + 1]) >= 0)
+			test_fail(__FILE__, __LINE__, "%s < %s", ascending[i], ascending[i + 1]);
+		if (version_cmp(ascending[i + 1], ascending[i]) <= 0)
+			test_fail(__FILE__, __LINE__, "%s > %s", ascending[i + 1], ascending[i]);
 	}
 	CHECK_INT(version_cmp("1.0", "1.0.0"), 0);
 	CHECK_INT(version_cmp("2.4.49", "2.4.49"), 0);

@@ -13,7 +13,8 @@ static void test_redact(void)
 {
 	char out[64], h[REDACT_HASH_LEN], h2[REDACT_HASH_LEN];
 	unsigned char key[REDACT_KEY_LEN], other[REDACT_KEY_LEN];
-	for (int i = 0; i < REDACT_KEY_LEN; i++) key[i] = (unsigned char)(i + 1), other[i] = (unsigned char)(i + 2);
+	for (int i = 0; i < REDACT_KEY_LEN; i++)
+		key[i] = (unsigned char)(i + 1), other[i] = (unsigned char)(i + 2);
 	/* no key set yet: a random one of this process, never the bare SHA-256 */
 	redact_hash("admin", 5, h);
 	CHECK(strcmp(h, "8c6976e5") != 0); /* SHA-256("admin") starts 8c6976e5: any dictionary reverses it */
@@ -65,7 +66,8 @@ static void test_redact_store_key(void)
 	snprintf(b, sizeof(b), "%s/b.db", dir);
 	struct store *st = NULL;
 	struct dm_err e = { "" };
-	unsigned char ka[REDACT_KEY_LEN], ka2[REDACT_KEY_LEN], kb[REDACT_KEY_LEN], zero[REDACT_KEY_LEN] = { 0 };
+	unsigned char ka[REDACT_KEY_LEN], ka2[REDACT_KEY_LEN], kb[REDACT_KEY_LEN],
+	    zero[REDACT_KEY_LEN] = { 0 };
 	CHECK_INT(store_open(a, &st, &e), 0);
 	if (st) memcpy(ka, store_redact_key(st), sizeof(ka));
 	store_close(st);
@@ -122,7 +124,8 @@ static void test_tables(void)
 	if (it.n) CHECK_INT(it.v[0].entries, 1);
 	secret_items_release(&it);
 	/* inline: the host from the line before, the user from its own line */
-	lines("NAS at 10.1.2.3\nuser: backup\npassword: Tr0ub4dor&3\nreset your password at the portal\n", &it);
+	lines("NAS at 10.1.2.3\nuser: backup\npassword: Tr0ub4dor&3\nreset your password at the portal\n",
+	      &it);
 	CHECK_INT(it.n, 1);
 	if (it.n) {
 		CHECK_STR(it.v[0].kind, "inline-credentials");
@@ -137,8 +140,11 @@ static void test_cred_db(void)
 	char path[] = "/tmp/dormant-unit-creds-XXXXXX";
 	int fd = mkstemp(path);
 	FILE *f = fdopen(fd, "w");
-	fputs("# comment\nvendor,match,protocol,user,password,source\nG,,http,admin,admin,g\nH,hikvision,http,admin,12345,h\n"
-	      "D,dahua,http,admin,admin,d\nG,,http,root,pass,g\nG,,telnet,root,xc3511,m\n", f);
+	fputs("# "
+	      "comment\nvendor,match,protocol,user,password,source\nG,,http,admin,admin,g\nH,hikvision,http,"
+	      "admin,12345,h\n"
+	      "D,dahua,http,admin,admin,d\nG,,http,root,pass,g\nG,,telnet,root,xc3511,m\n",
+	      f);
 	fclose(f);
 	struct cred_db db = { 0 };
 	struct dm_err e;

@@ -85,8 +85,10 @@ static void count_finish(struct pconn *c, bool ok)
 static void on_done(void *ctx, struct svc *svc, const struct proto_ops *ops, bool ok)
 {
 	(void)ctx, (void)svc, (void)ops;
-	if (ok) done_ok++;
-	else done_fail++;
+	if (ok)
+		done_ok++;
+	else
+		done_fail++;
 }
 
 /* In a child, so that the old behaviour (requeue forever) shows as a hang
@@ -121,12 +123,13 @@ static void socket_failure_fails_the_probe(void)
 	if (w == 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		test_fail(__FILE__, __LINE__, "the engine still ran after 5 s: a socket failure was requeued");
+		test_fail(__FILE__, __LINE__,
+			  "the engine still ran after 5 s: a socket failure was requeued");
 		return;
 	}
 	CHECK(WIFEXITED(status));
 	CHECK_INT(WEXITSTATUS(status), 0);
 }
 
-SUITE(suite_engines, "engines", T(try_says_not_yet), T(stall_resumes_without_burst), T(coarse_ticks_keep_the_rate),
-      T(socket_failure_fails_the_probe));
+SUITE(suite_engines, "engines", T(try_says_not_yet), T(stall_resumes_without_burst),
+      T(coarse_ticks_keep_the_rate), T(socket_failure_fails_the_probe));

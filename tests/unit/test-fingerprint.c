@@ -16,16 +16,21 @@ static const char *write_db(const char *tag, const char *xml)
 
 static void ruby_semantics(void)
 {
-	const char *p = write_db("ruby",
-		"<fingerprints matches=\"t\">"
-		"<fingerprint pattern=\"^id:(\\h+)$\"><param pos=\"1\" name=\"x.id\"/></fingerprint>"
-		"<fingerprint pattern=\"(?m)^a.b$\"><param pos=\"0\" name=\"x.kind\" value=\"dotall\"/></fingerprint>"
-		"<fingerprint pattern=\"^line2$\"><param pos=\"0\" name=\"x.kind\" value=\"lines\"/></fingerprint>"
-		"<fingerprint pattern=\"^Sign in . Git$\"><param pos=\"0\" name=\"x.kind\" value=\"utf8\"/></fingerprint>"
-		"<fingerprint pattern=\"^v\\x84(\\d)\"><param pos=\"1\" name=\"x.v\"/></fingerprint>"
-		"<fingerprint pattern=\"^(\\w+) (\\d+)?\" flags=\"REG_ICASE\"><param pos=\"1\" name=\"x.name\"/>"
-		"<param pos=\"2\" name=\"x.num\"/><param pos=\"0\" name=\"x.cpe\" value=\"cpe:/a:{x.name}:{x.num}\"/></fingerprint>"
-		"</fingerprints>");
+	const char *p = write_db(
+	    "ruby",
+	    "<fingerprints matches=\"t\">"
+	    "<fingerprint pattern=\"^id:(\\h+)$\"><param pos=\"1\" name=\"x.id\"/></fingerprint>"
+	    "<fingerprint pattern=\"(?m)^a.b$\"><param pos=\"0\" name=\"x.kind\" "
+	    "value=\"dotall\"/></fingerprint>"
+	    "<fingerprint pattern=\"^line2$\"><param pos=\"0\" name=\"x.kind\" "
+	    "value=\"lines\"/></fingerprint>"
+	    "<fingerprint pattern=\"^Sign in . Git$\"><param pos=\"0\" name=\"x.kind\" "
+	    "value=\"utf8\"/></fingerprint>"
+	    "<fingerprint pattern=\"^v\\x84(\\d)\"><param pos=\"1\" name=\"x.v\"/></fingerprint>"
+	    "<fingerprint pattern=\"^(\\w+) (\\d+)?\" flags=\"REG_ICASE\"><param pos=\"1\" name=\"x.name\"/>"
+	    "<param pos=\"2\" name=\"x.num\"/><param pos=\"0\" name=\"x.cpe\" "
+	    "value=\"cpe:/a:{x.name}:{x.num}\"/></fingerprint>"
+	    "</fingerprints>");
 	struct fp_set set = { 0 };
 	struct dm_err e;
 	CHECK_INT(fp_set_load_file(&set, p, &e), 0);
@@ -38,9 +43,13 @@ static void ruby_semantics(void)
 	CHECK_STR(fp_result_get(&r, "x.kind"), "lines");
 	CHECK(fp_set_match(&set, "t", "Sign in \xc2\xb7 Git", 14, &r)); /* one character, two bytes */
 	CHECK_STR(fp_result_get(&r, "x.kind"), "utf8");
-	CHECK(fp_set_match(&set, "t", "v\x84" "7", 3, &r)); /* binary banner: byte by byte */
+	CHECK(fp_set_match(&set, "t",
+			   "v\x84"
+			   "7",
+			   3, &r)); /* binary banner: byte by byte */
 	CHECK_STR(fp_result_get(&r, "x.v"), "7");
-	CHECK(fp_set_match(&set, "t", "Foo bar", 7, &r)); /* optional group unset: no value, empty in templates */
+	CHECK(fp_set_match(&set, "t", "Foo bar", 7,
+			   &r)); /* optional group unset: no value, empty in templates */
 	CHECK_STR(fp_result_get(&r, "x.name"), "Foo");
 	CHECK(fp_result_get(&r, "x.num") == NULL);
 	CHECK_STR(fp_result_get(&r, "x.cpe"), "cpe:/a:Foo:");
@@ -53,13 +62,15 @@ static void hostile_input(void)
 {
 	struct fp_set set = { 0 };
 	struct dm_err e;
-	const char *p = write_db("broken", "<fingerprints matches=\"t\"><fingerprint pattern=\"x\">\n<oops></fingerprints>");
+	const char *p = write_db(
+	    "broken", "<fingerprints matches=\"t\"><fingerprint pattern=\"x\">\n<oops></fingerprints>");
 	CHECK_INT(fp_set_load_file(&set, p, &e), DM_EINPUT);
 	CHECK(strstr(e.msg, "not well-formed XML") && strstr(e.msg, ":2:"));
 	p = write_db("root", "<other/>");
 	CHECK_INT(fp_set_load_file(&set, p, &e), DM_EINPUT);
 	p = write_db("badre", "<fingerprints matches=\"t\"><fingerprint pattern=\"(unclosed\"/>"
-			      "<fingerprint pattern=\"^(a+)+$\"><param pos=\"0\" name=\"x\" value=\"y\"/></fingerprint></fingerprints>");
+			      "<fingerprint pattern=\"^(a+)+$\"><param pos=\"0\" name=\"x\" "
+			      "value=\"y\"/></fingerprint></fingerprints>");
 	CHECK_INT(fp_set_load_file(&set, p, &e), 0);
 	CHECK_INT(set.unsupported, 1);
 	/* catastrophic backtracking is cut off by the match limit, not a hang */

@@ -51,7 +51,8 @@ static void netflow(void)
 	nf_stats(d, &st);
 	CHECK_INT(st.seq_gaps, 1);
 
-	n = slurp(CORPUS "nf-ipfix-late", buf, sizeof(buf)); /* data, then its template, then its withdrawal */
+	n = slurp(CORPUS "nf-ipfix-late", buf,
+		  sizeof(buf)); /* data, then its template, then its withdrawal */
 	CHECK_INT(nf_packet(d, &ex, buf, n, &why), 0);
 	nf_stats(d, &st);
 	CHECK_INT(st.buffered, 1);

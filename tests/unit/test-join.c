@@ -12,7 +12,9 @@ static void test_roles(void)
 	struct site_config c;
 	struct dm_err e = { "" };
 	site_config_defaults(&c);
-	CHECK_INT(site_config_parse(&c, "[role camera]\nservices = http, rtsp\nports = 80, 554, U:3702\n", "roles", &e), 0);
+	CHECK_INT(site_config_parse(&c, "[role camera]\nservices = http, rtsp\nports = 80, 554, U:3702\n",
+				    "roles", &e),
+		  0);
 	const struct role_baseline *r = site_role(&c, "Camera");
 	CHECK(r != NULL);
 	if (r) {
@@ -26,8 +28,10 @@ static void test_roles(void)
 	r = site_role(&c, "camera");
 	CHECK(r && !role_allows(r, "http", PROTO_TCP, 80) && role_allows(r, "https", PROTO_TCP, 443));
 	CHECK_INT(c.n_roles, 1);
-	CHECK(site_config_parse(&c, "[role nvr]\nservices = http\n[role dvr]\nservices = http\n[role nvr]\nservices = rtsp\n",
-				"dup.conf", &e) < 0);
+	CHECK(site_config_parse(
+		  &c,
+		  "[role nvr]\nservices = http\n[role dvr]\nservices = http\n[role nvr]\nservices = rtsp\n",
+		  "dup.conf", &e) < 0);
 	CHECK(strstr(e.msg, "dup.conf: line 6") && strstr(e.msg, "defined twice"));
 	CHECK(site_config_parse(&c, "[role x]\nports = 80, telnetz\n", "bad.conf", &e) < 0);
 	CHECK(strstr(e.msg, "bad.conf: line 2") != NULL);
@@ -35,13 +39,18 @@ static void test_roles(void)
 	site_config_release(&c);
 }
 
-static void add_host(struct resultset *rs, const char *ip, const uint16_t *tcp, const char *const *names, size_t n)
+static void add_host(struct resultset *rs, const char *ip, const uint16_t *tcp, const char *const *names,
+		     size_t n)
 {
 	struct obs_host h = { .how = HOW_ARP, .reason = "arp-response", .ts = 1e9 };
 	ipaddr_parse(ip, &h.ip);
 	resultset_add_host(rs, &h);
 	for (size_t i = 0; i < n; i++) {
-		struct obs_port p = { .ip = h.ip, .port = tcp[i], .proto = PROTO_TCP, .state = PORT_OPEN, .reason = "syn-ack" };
+		struct obs_port p = { .ip = h.ip,
+				      .port = tcp[i],
+				      .proto = PROTO_TCP,
+				      .state = PORT_OPEN,
+				      .reason = "syn-ack" };
 		resultset_add_port(rs, &p);
 		struct obs_service s = { .ip = h.ip, .port = tcp[i], .proto = PROTO_TCP };
 		snprintf(s.name, sizeof(s.name), "%s", names[i]);
@@ -65,8 +74,11 @@ static void rules_of(const struct findings *out, bool port, char *got, size_t n)
 	for (size_t i = 0; i < out->n; i++) {
 		char ip[IPADDR_STRLEN], one[96];
 		ipaddr_fmt(&out->v[i].ip, ip, sizeof(ip));
-		if (port) snprintf(one, sizeof(one), "%s%s %s:%u", i ? ", " : "", out->v[i].rule, ip, out->v[i].port);
-		else snprintf(one, sizeof(one), "%s%s %s", i ? ", " : "", out->v[i].rule, ip);
+		if (port)
+			snprintf(one, sizeof(one), "%s%s %s:%u", i ? ", " : "", out->v[i].rule, ip,
+				 out->v[i].port);
+		else
+			snprintf(one, sizeof(one), "%s%s %s", i ? ", " : "", out->v[i].rule, ip);
 		strncat(got, one, n - strlen(got) - 1);
 	}
 }
@@ -100,7 +112,8 @@ static void test_join_rules(void)
 	char got[512];
 	rules_of(&out, true, got, sizeof(got));
 	/* high first: telnet on the camera (a shell in clear text), the expired box, the decommissioned one */
-	CHECK_STR(got, "unexpected-service 10.0.0.1:23, expired-test-device 10.0.0.4:0, decommissioned-alive 10.0.0.3:0, "
+	CHECK_STR(got, "unexpected-service 10.0.0.1:23, expired-test-device 10.0.0.4:0, decommissioned-alive "
+		       "10.0.0.3:0, "
 		       "unregistered-host 10.0.0.2:0");
 	for (size_t i = 0; i < out.n; i++) CHECK(out.v[i].evidence[0] == '{' && out.v[i].remediation[0]);
 	findings_release(&out);
@@ -131,18 +144,19 @@ static void test_leases_parse(void)
 		CHECK(ls.v[1].infinite && !ls.v[1].hostname[0] && !strcmp(ls.v[1].mac, "aa:bb:cc:dd:ee:02"));
 		CHECK(ls.v[2].ip.family == AF_INET6 && !ls.v[2].mac[0] && ls.v[2].line == 4);
 	}
-	const char *isc = "# The format of this file is documented in the dhcpd.leases(5) manual page.\n"
-			  "authoring-byte-order little-endian;\n"
-			  "server-duid \"\\000\\001\\000\\001\";\n"
-			  "failover peer \"p\" state {\n  my state normal at 4 2033/05/17 03:33:20;\n}\n"
-			  "lease 10.0.0.9 {\n  starts 3 2033/05/11 03:33:20;\n  ends 3 2033/05/11 15:33:20;\n"
-			  "  cltt 3 2033/05/11 03:33:20;\n  binding state active;\n  hardware ethernet AA:BB:CC:DD:EE:09;\n"
-			  "  uid \"\\001\\252\\273\";\n  client-hostname \"old-db\";\n}\n"
-			  "lease 10.0.0.9 {\n  starts 4 2033/05/17 03:33:20;\n  ends 4 2033/05/17 15:33:20;\n"
-			  "  cltt 4 2033/05/17 03:33:20;\n  hardware ethernet aa:bb:cc:dd:ee:09;\n"
-			  "  client-hostname \"old-db\";\n  on commit { set x = \"y;}\"; }\n}\n"
-			  "lease 10.0.0.10 {\n  starts epoch 1999000000; # a comment\n  ends never;\n"
-			  "  binding state abandoned;\n}\n";
+	const char *isc =
+	    "# The format of this file is documented in the dhcpd.leases(5) manual page.\n"
+	    "authoring-byte-order little-endian;\n"
+	    "server-duid \"\\000\\001\\000\\001\";\n"
+	    "failover peer \"p\" state {\n  my state normal at 4 2033/05/17 03:33:20;\n}\n"
+	    "lease 10.0.0.9 {\n  starts 3 2033/05/11 03:33:20;\n  ends 3 2033/05/11 15:33:20;\n"
+	    "  cltt 3 2033/05/11 03:33:20;\n  binding state active;\n  hardware ethernet AA:BB:CC:DD:EE:09;\n"
+	    "  uid \"\\001\\252\\273\";\n  client-hostname \"old-db\";\n}\n"
+	    "lease 10.0.0.9 {\n  starts 4 2033/05/17 03:33:20;\n  ends 4 2033/05/17 15:33:20;\n"
+	    "  cltt 4 2033/05/17 03:33:20;\n  hardware ethernet aa:bb:cc:dd:ee:09;\n"
+	    "  client-hostname \"old-db\";\n  on commit { set x = \"y;}\"; }\n}\n"
+	    "lease 10.0.0.10 {\n  starts epoch 1999000000; # a comment\n  ends never;\n"
+	    "  binding state abandoned;\n}\n";
 	CHECK_INT(leases_parse(&ls, "dhcpd.leases", isc, strlen(isc), &e), 0);
 	CHECK_INT(ls.n, 5);
 	struct ipaddr a;
@@ -156,17 +170,23 @@ static void test_leases_parse(void)
 	ipaddr_parse("10.0.0.10", &a);
 	CHECK(leases_find(&ls, &a, 0, 2e9, true) == NULL); /* abandoned: an address conflict, no client */
 	/* bad files: file and line, and nothing of them kept */
-	static const struct { const char *text, *want; } bad[] = {
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
 		{ "lease 10.0.0.1 {\n starts 4 2033/13/01 00:00:00;\n}\n", "bad: line 2: starts: expected" },
-		{ "lease 10.0.0.1 {\n ends 4 2033/01/01 00:00:00;\n", "bad: line 3: the lease opened on line 1 is never closed" },
-		{ "lease 10.0.0.1 {\n hardware ethernet aa:bb;\n}\n", "bad: line 2: hardware ethernet \"aa:bb\"" },
+		{ "lease 10.0.0.1 {\n ends 4 2033/01/01 00:00:00;\n",
+		  "bad: line 3: the lease opened on line 1 is never closed" },
+		{ "lease 10.0.0.1 {\n hardware ethernet aa:bb;\n}\n",
+		  "bad: line 2: hardware ethernet \"aa:bb\"" },
 		{ "lease 10.0.0.300 {\n}\n", "bad: line 1: lease \"10.0.0.300\": expected an address" },
-		{ "lease 10.0.0.1 {\n client-hostname \"x;\n}\n", "bad: line 2: a quoted string is never closed" },
+		{ "lease 10.0.0.1 {\n client-hostname \"x;\n}\n",
+		  "bad: line 2: a quoted string is never closed" },
 		{ "}\n", "bad: line 1: \"}\" without \"{\"" },
 		{ "1999990000 aa:bb:cc:dd:ee:01 10.0.0.7 x *\n1999990000 aa:bb:cc:dd:ee:01 10.0.0.300 x *\n",
 		  "bad: line 2: address \"10.0.0.300\"" },
 		{ "12x aa:bb:cc:dd:ee:01 10.0.0.1 x *\n", "bad: line 1: expiry \"12x\"" },
-		{ "1999990000 aa:bb:cc:dd:ee:01\n", "bad: line 1: expected \"expiry mac ip hostname client-id\", found 2" },
+		{ "1999990000 aa:bb:cc:dd:ee:01\n",
+		  "bad: line 1: expected \"expiry mac ip hostname client-id\", found 2" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		e.msg[0] = 0;
@@ -208,7 +228,9 @@ static void test_lease_presence(void)
 	struct targets t = { 0 };
 	CHECK_INT(targets_add(&t, "10.0.0.0/24", "argument 1", &e), 0);
 	CHECK_INT(targets_finalize(&t, false, &e), 0);
-	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .now = now, .leases = &ls, .targets = &t };
+	struct asset_input in = {
+		.cfg = &c, .scan = &rs, .inv = &inv, .now = now, .leases = &ls, .targets = &t
+	};
 	struct findings out = { 0 };
 	CHECK_INT(analyze_assets(&in, NULL, &out, NULL, &e), 0);
 	findings_sort(&out);
@@ -216,8 +238,9 @@ static void test_lease_presence(void)
 	rules_of(&out, false, got, sizeof(got));
 	CHECK_STR(got, "decommissioned-alive 10.0.0.3, unregistered-host 10.0.0.4");
 	if (out.n == 2) {
-		CHECK(strstr(out.v[0].title, "still holds a DHCP lease (answers no probe; DHCP lease of aa:bb:cc:dd:ee:03 "
-					     "(old-db) held until 2033-05-18 00:46 UTC)") != NULL);
+		CHECK(strstr(out.v[0].title,
+			     "still holds a DHCP lease (answers no probe; DHCP lease of aa:bb:cc:dd:ee:03 "
+			     "(old-db) held until 2033-05-18 00:46 UTC)") != NULL);
 		CHECK(strstr(out.v[0].evidence, "\"answered_scan\":false") &&
 		      strstr(out.v[0].evidence, "\"dhcp_lease\":{\"file\":\"dnsmasq.leases\",\"line\":2"));
 		CHECK(strstr(out.v[1].title, "On the network but not in the asset register") != NULL);
@@ -238,9 +261,13 @@ static void test_database_from_users(void)
 	struct site_config c;
 	struct dm_err e = { "" };
 	site_config_defaults(&c);
-	CHECK_INT(site_config_parse(&c, "[segment users]\ncidr = 10.0.2.0/24\nusers = yes\n[segment servers]\n"
-					"cidr = 10.0.1.0/24\n[role database]\nservices = redis, postgresql, ssh\nports = 5432\n",
-				    "site.conf", &e), 0);
+	CHECK_INT(
+	    site_config_parse(
+		&c,
+		"[segment users]\ncidr = 10.0.2.0/24\nusers = yes\n[segment servers]\n"
+		"cidr = 10.0.1.0/24\n[role database]\nservices = redis, postgresql, ssh\nports = 5432\n",
+		"site.conf", &e),
+	    0);
 	struct resultset rs = { 0 };
 	const uint16_t db[] = { 22, 6379, 5432 }, web[] = { 80 };
 	const char *db_names[] = { "ssh", "redis", "unknown" }, *web_names[] = { "http" };
@@ -259,9 +286,11 @@ static void test_database_from_users(void)
 	CHECK_INT(out.n, 2);
 	if (out.n == 2) {
 		CHECK(out.v[0].port == 5432 && out.v[1].port == 6379);
-		CHECK_STR(out.v[1].title, "Database redis on 6379/tcp is reachable from the user segment users (the audit "
-					  "reached it from there)");
-		CHECK(strstr(out.v[0].title, "Database postgresql on 5432/tcp") != NULL); /* named by its port */
+		CHECK_STR(out.v[1].title,
+			  "Database redis on 6379/tcp is reachable from the user segment users (the audit "
+			  "reached it from there)");
+		CHECK(strstr(out.v[0].title, "Database postgresql on 5432/tcp") !=
+		      NULL); /* named by its port */
 		CHECK(strstr(out.v[1].evidence, "\"reached_from\":\"10.0.2.9\"") &&
 		      strstr(out.v[1].evidence, "\"segment_cidrs\":\"10.0.2.0/24\""));
 		CHECK(strstr(out.v[1].remediation, "block the user segment users (10.0.2.0/24)") != NULL);
@@ -277,5 +306,6 @@ static void test_database_from_users(void)
 	site_config_release(&c);
 }
 
-SUITE(suite_join, "join", { "roles", test_roles }, { "join_rules", test_join_rules }, { "leases_parse", test_leases_parse },
-      { "lease_presence", test_lease_presence }, { "database_from_users", test_database_from_users });
+SUITE(suite_join, "join", { "roles", test_roles }, { "join_rules", test_join_rules },
+      { "leases_parse", test_leases_parse }, { "lease_presence", test_lease_presence },
+      { "database_from_users", test_database_from_users });

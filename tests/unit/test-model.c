@@ -5,7 +5,9 @@
 
 static struct obs_port port(uint32_t ip, uint16_t p, enum port_state st)
 {
-	return (struct obs_port){ .ip = ipaddr_v4(ip), .port = p, .proto = PROTO_TCP, .state = st, .reason = "syn-ack", .ts = 1 };
+	return (struct obs_port){
+		.ip = ipaddr_v4(ip), .port = p, .proto = PROTO_TCP, .state = st, .reason = "syn-ack", .ts = 1
+	};
 }
 
 static void results_merge_duplicates(void)
@@ -40,14 +42,16 @@ static void many_hosts(void)
 		resultset_add_port(&rs, &p);
 	}
 	CHECK_INT(rs.n_hosts, 70000);
-	CHECK(resultset_host(&rs, &(struct ipaddr){ .family = AF_INET, .v4 = 0xc6130000 + 69999 }, false) != NULL);
+	CHECK(resultset_host(&rs, &(struct ipaddr){ .family = AF_INET, .v4 = 0xc6130000 + 69999 }, false) !=
+	      NULL);
 	resultset_release(&rs);
 }
 
 static void diff_finds_changes(void)
 {
 	struct resultset a = { 0 }, b = { 0 };
-	struct obs_port p1 = port(1, 22, PORT_OPEN), p2 = port(1, 80, PORT_OPEN), p3 = port(2, 443, PORT_OPEN);
+	struct obs_port p1 = port(1, 22, PORT_OPEN), p2 = port(1, 80, PORT_OPEN),
+			p3 = port(2, 443, PORT_OPEN);
 	struct obs_port p4 = port(1, 8080, PORT_OPEN), p5 = port(3, 21, PORT_OPEN);
 	resultset_add_port(&a, &p1);
 	resultset_add_port(&a, &p2);
@@ -59,8 +63,8 @@ static void diff_finds_changes(void)
 	resultset_sort(&b);
 	struct rundiff d;
 	rundiff_compute(&a, &b, &d);
-	CHECK_INT(d.counts[CHANGE_HOST_NEW], 1);  /* .3 */
-	CHECK_INT(d.counts[CHANGE_HOST_GONE], 1); /* .2 went silent */
+	CHECK_INT(d.counts[CHANGE_HOST_NEW], 1);    /* .3 */
+	CHECK_INT(d.counts[CHANGE_HOST_GONE], 1);   /* .2 went silent */
 	CHECK_INT(d.counts[CHANGE_PORT_OPENED], 2); /* 1:8080, 3:21 */
 	CHECK_INT(d.counts[CHANGE_PORT_CLOSED], 2); /* 1:80, 2:443 */
 	rundiff_release(&d);

@@ -7,7 +7,8 @@
 #include "net/targets.h"
 #include <stdlib.h>
 
-static struct targets tg(const char *const *specs, size_t n, const char *excl, bool pub, int *ret, struct dm_err *e)
+static struct targets tg(const char *const *specs, size_t n, const char *excl, bool pub, int *ret,
+			 struct dm_err *e)
 {
 	struct targets t = { 0 };
 	*ret = 0;
@@ -228,8 +229,9 @@ static void rangesets(void)
 	CHECK(is_prime64(1000003) && !is_prime64(1000001) && is_prime64(2305843009213693951ULL));
 }
 
-SUITE(suite_net, "net", T(cidr_ranges_and_patterns), T(exclusions_always_win), T(public_needs_flag_and_multicast_never),
-      T(bad_targets_name_the_input), T(port_lists), T(top_ports_are_ranked_and_unique), T(permutation_is_a_bijection),
+SUITE(suite_net, "net", T(cidr_ranges_and_patterns), T(exclusions_always_win),
+      T(public_needs_flag_and_multicast_never), T(bad_targets_name_the_input), T(port_lists),
+      T(top_ports_are_ranked_and_unique), T(permutation_is_a_bijection),
       T(shards_partition_and_resume_continues), T(rangesets));
 
 static void oui_vendors(void)

@@ -61,17 +61,21 @@ static void fixture_directives(void)
 	char path[128];
 	snprintf(path, sizeof(path), "/tmp/dormant-unit-nmap-crlf-%d", (int)getpid());
 	FILE *f = fopen(path, "w");
-	fputs("Exclude  T:9100-9107 \r\nProbe TCP NULL q||\r\nports 1, 2 ,3 \r\nrarity 3 \r\nmatch a m|^ab| p/x/\r\n", f);
+	fputs("Exclude  T:9100-9107 \r\nProbe TCP NULL q||\r\nports 1, 2 ,3 \r\nrarity 3 \r\nmatch a m|^ab| "
+	      "p/x/\r\n",
+	      f);
 	fclose(f);
 	CHECK_INT(nmap_db_load(&db, path, &e), 0);
 	unlink(path);
 	CHECK(nmap_db_excludes(&db, PROTO_TCP, 9107) && db.n_probes == 1 && db.probes[0].n_ports == 3);
-	CHECK(db.n_probes == 1 && db.probes[0].rarity == 3 && !strcmp(db.probes[0].matches[0].tmpl[NMAP_PRODUCT], "x"));
+	CHECK(db.n_probes == 1 && db.probes[0].rarity == 3 &&
+	      !strcmp(db.probes[0].matches[0].tmpl[NMAP_PRODUCT], "x"));
 	nmap_db_release(&db);
 	CHECK_INT(nmap_db_load(&db, FIXTURE, &e), 0);
 	const struct nmap_probe *nul = db.null_probe, *get = nmap_db_probe(&db, PROTO_TCP, "GetRequest");
 	const struct nmap_probe *esc = nmap_db_probe(&db, PROTO_TCP, "Escapes");
-	const struct nmap_probe *dns = nmap_db_probe(&db, PROTO_UDP, "DNS"), *dnstcp = nmap_db_probe(&db, PROTO_TCP, "DNSTCP");
+	const struct nmap_probe *dns = nmap_db_probe(&db, PROTO_UDP, "DNS"),
+				*dnstcp = nmap_db_probe(&db, PROTO_TCP, "DNSTCP");
 	CHECK(get && esc && dns && dnstcp && !nmap_db_probe(&db, PROTO_UDP, "GetRequest"));
 	if (!get || !esc || !dns || !dnstcp) goto out;
 	CHECK_INT(nul->totalwaitms, 6000);
@@ -99,8 +103,10 @@ static void fixture_directives(void)
 	CHECK_INT(nul->matches[0].first, 'S');
 	CHECK(nul->matches[0].lit_len == 9 && !memcmp(nul->matches[0].lit, "-OpenSSH_", 9));
 	CHECK(get->matches[0].lit_len == 17 && !memcmp(get->matches[0].lit, "\r\nServer: Apache/", 17));
-	CHECK(nul->matches[5].first == 'h' && nul->matches[5].first_fold && nul->matches[5].lit_len == 0); /* /i */
-	CHECK(!nmap_match_may_match(&get->matches[0], (const uint8_t *)"HTTP/1.0 200 OK\r\nServer: nginx\r\n", 33));
+	CHECK(nul->matches[5].first == 'h' && nul->matches[5].first_fold &&
+	      nul->matches[5].lit_len == 0); /* /i */
+	CHECK(!nmap_match_may_match(&get->matches[0], (const uint8_t *)"HTTP/1.0 200 OK\r\nServer: nginx\r\n",
+				    33));
 out:
 	nmap_db_release(&db);
 }
@@ -141,8 +147,9 @@ static void fixture_plan(void)
 	n = nmap_db_plan(&db, PROTO_TCP, 8080, false, 7, "http", v, 16);
 	CHECK(n == 1 && !strcmp(v[0]->name, "GetRequest"));
 	CHECK_INT(nmap_db_plan(&db, PROTO_TCP, 8080, false, 7, "ftp", v, 16), 0);
-	CHECK_INT(nmap_db_plan(&db, PROTO_TCP, 8080, false, 9, "ftp", v, 16), 3); /* --version-all; NULL ran */
-	CHECK_INT(nmap_db_plan(&db, PROTO_TCP, 80, false, 9, NULL, v, 2), 2);   /* max */
+	CHECK_INT(nmap_db_plan(&db, PROTO_TCP, 8080, false, 9, "ftp", v, 16),
+		  3);                                                         /* --version-all; NULL ran */
+	CHECK_INT(nmap_db_plan(&db, PROTO_TCP, 80, false, 9, NULL, v, 2), 2); /* max */
 	nmap_db_release(&db);
 }
 
@@ -242,7 +249,8 @@ static void limit_budget(void)
 	memset(text, 'a', 40);
 	strcpy(text + 40, "xc");
 	double t0 = now_mono();
-	CHECK(!match(&db, PROTO_TCP, "NULL", text, strlen(text), &r)); /* the good line comes after 40 limits */
+	CHECK(
+	    !match(&db, PROTO_TCP, "NULL", text, strlen(text), &r)); /* the good line comes after 40 limits */
 	double t = now_mono() - t0;
 	if (t > 0.5) test_fail(__FILE__, __LINE__, "a hostile response took %.2f s", t);
 	CHECK(MATCH(&db, "NULL", "aaxc", &r)); /* short: no limit is hit, the good line is reached */
@@ -259,8 +267,8 @@ static void expand_helpers(void)
 	CHECK_STR(out, "xabcdefghiy");
 	CHECK_INT(nmap_expand("$I(1,\">\")", s, 12, ov, 3, false, out, sizeof(out)), -1); /* 9 bytes */
 	CHECK_STR(out, "");
-	CHECK_INT(nmap_expand("$2", s, 12, ov, 3, false, out, sizeof(out)), -1); /* unset */
-	CHECK_INT(nmap_expand("$3", s, 12, ov, 3, false, out, sizeof(out)), -1); /* beyond the groups */
+	CHECK_INT(nmap_expand("$2", s, 12, ov, 3, false, out, sizeof(out)), -1);   /* unset */
+	CHECK_INT(nmap_expand("$3", s, 12, ov, 3, false, out, sizeof(out)), -1);   /* beyond the groups */
 	CHECK_INT(nmap_expand("$1$1", s, 12, ov, 3, false, out, sizeof(out)), -1); /* 18 bytes do not fit */
 	CHECK_STR(out, "");
 	/* syntax only (the loader's check) */
@@ -268,11 +276,13 @@ static void expand_helpers(void)
 	CHECK_INT(nmap_expand("$X(1)", NULL, 0, NULL, 0, false, NULL, 0), -1);
 	CHECK_INT(nmap_expand("$P(1", NULL, 0, NULL, 0, false, NULL, 0), -1);
 	CHECK_INT(nmap_expand("$SUBST(1,\"a\")", NULL, 0, NULL, 0, false, NULL, 0), -1);
-	CHECK_INT(nmap_expand("$SUBST(1,\"\",\"b\")", NULL, 0, NULL, 0, false, NULL, 0), -1); /* "" never advances */
+	CHECK_INT(nmap_expand("$SUBST(1,\"\",\"b\")", NULL, 0, NULL, 0, false, NULL, 0),
+		  -1); /* "" never advances */
 	CHECK_INT(nmap_expand("$I(1,\"=\")", NULL, 0, NULL, 0, false, NULL, 0), -1);
 	CHECK_INT(nmap_expand("$ 1", NULL, 0, NULL, 0, false, NULL, 0), -1);
 	CHECK_INT(nmap_expand("cost $", NULL, 0, NULL, 0, false, NULL, 0), -1);
-	CHECK_INT(nmap_expand("$P(1) $SUBST(2,\"\\x2c\",\".\") $I(3,\"<\")", NULL, 0, NULL, 0, false, NULL, 0), 0);
+	CHECK_INT(
+	    nmap_expand("$P(1) $SUBST(2,\"\\x2c\",\".\") $I(3,\"<\")", NULL, 0, NULL, 0, false, NULL, 0), 0);
 }
 
 /* Each malformed file is refused with its file and line. */
@@ -290,8 +300,10 @@ static void bad_lines(void)
 		{ "Probe TCP N q||\nrarity 5x\n", ":2: rarity must be a number" },
 		{ "Probe TCP N q||\nports 80-\n", ":2: ports: a port list looks like 21-25,53,80" },
 		{ "Probe TCP N q||\nsslports 70000\n", ":2: sslports: ports are 0 to 65535" },
-		{ "Probe TCP N q||\nports 90-80\n", ":2: ports: ports are 0 to 65535 and a range is low-high" },
-		{ "Probe TCP N q||\ntotalwaitms 50\n", ":2: totalwaitms must be a number from 100 to 300000" },
+		{ "Probe TCP N q||\nports 90-80\n",
+		  ":2: ports: ports are 0 to 65535 and a range is low-high" },
+		{ "Probe TCP N q||\ntotalwaitms 50\n",
+		  ":2: totalwaitms must be a number from 100 to 300000" },
 		{ "Probe TCP N q||\ntcpwrappedms x\n", ":2: tcpwrappedms must be a number" },
 		{ "Probe TCP N q||\nmatch x m/(/\n", ":2: match x: PCRE2 refuses the pattern at offset 1" },
 		{ "Probe TCP N q||\nmatch x m/a*/\n", ":2: match x: the pattern matches an empty response" },
@@ -326,7 +338,8 @@ static void bad_lines(void)
 		struct dm_err e = { "" };
 		int r = nmap_db_load(&db, path, &e);
 		if (r != DM_EINPUT || strncmp(e.msg, path, strlen(path)) || !strstr(e.msg, cases[i].want))
-			test_fail(__FILE__, __LINE__, "case %zu: %d \"%s\", expected \"%s\"", i, r, e.msg, cases[i].want);
+			test_fail(__FILE__, __LINE__, "case %zu: %d \"%s\", expected \"%s\"", i, r, e.msg,
+				  cases[i].want);
 	}
 	struct nmap_db db;
 	struct dm_err e;
@@ -347,7 +360,12 @@ static void payloads(void)
 	CHECK_INT(nmap_payloads_load(&pl, DORMANT_SOURCEDIR "/tests/data/nmap/nmap-payloads", &e), 0);
 	CHECK_INT(pl.n, 4);
 	const struct nmap_payload *p = nmap_payloads_next(&pl, 53, NULL);
-	CHECK(p && p->len == 7 && !memcmp(p->data, "\0\x01" "ab\"c\0", 7) && p->line == 3);
+	CHECK(p && p->len == 7 &&
+	      !memcmp(p->data,
+		      "\0\x01"
+		      "ab\"c\0",
+		      7) &&
+	      p->line == 3);
 	p = p ? nmap_payloads_next(&pl, 53, p) : NULL;
 	CHECK(p && p->len == 13 && !memcmp(p->data, "second for 53", 13));
 	CHECK(p && !nmap_payloads_next(&pl, 53, p));
@@ -375,7 +393,8 @@ static void payloads(void)
 		struct dm_err e2 = { "" };
 		int r = nmap_payloads_load(&pl, path, &e2);
 		if (r != DM_EINPUT || !strstr(e2.msg, bad[i].want))
-			test_fail(__FILE__, __LINE__, "case %zu: %d \"%s\", expected \"%s\"", i, r, e2.msg, bad[i].want);
+			test_fail(__FILE__, __LINE__, "case %zu: %d \"%s\", expected \"%s\"", i, r, e2.msg,
+				  bad[i].want);
 	}
 	unlink(path);
 }
@@ -415,11 +434,15 @@ static void real_database(void)
 	CHECK(MATCH(&db, "NULL", "220 ProFTPD Server (Debian) [::ffff:127.0.0.1]\r\n", &r));
 	CHECK(r.soft);
 	CHECK_STR(r.service, "ftp");
-	CHECK(MATCH(&db, "Help", "220 ProFTPD Server (Debian) [::ffff:127.0.0.1]\r\n214-The following commands are "
-		    "recognized (* =>'s unimplemented).\r\n214-USER    PASS    ACCT*   CWD     XCWD    CDUP    XCUP    "
-		    "SMNT*   \r\n214-QUIT    REIN*   PORT    PASV    TYPE    STRU    MODE    RETR    \r\n214-STOR    "
-		    "STOU    APPE    ALLO*   REST    RNFR    RNTO    ABOR    \r\n214-DELE    MDTM    RMD     XRMD    "
-		    "MKD     XMKD    PWD     XPWD    \r\n214-SIZE    \r\n", &r));
+	CHECK(MATCH(
+	    &db, "Help",
+	    "220 ProFTPD Server (Debian) [::ffff:127.0.0.1]\r\n214-The following commands are "
+	    "recognized (* =>'s unimplemented).\r\n214-USER    PASS    ACCT*   CWD     XCWD    CDUP    XCUP  "
+	    "  "
+	    "SMNT*   \r\n214-QUIT    REIN*   PORT    PASV    TYPE    STRU    MODE    RETR    \r\n214-STOR    "
+	    "STOU    APPE    ALLO*   REST    RNFR    RNTO    ABOR    \r\n214-DELE    MDTM    RMD     XRMD    "
+	    "MKD     XMKD    PWD     XPWD    \r\n214-SIZE    \r\n",
+	    &r));
 	CHECK(!r.soft);
 	CHECK_STR(r.fields[NMAP_PRODUCT], "ProFTPD");
 	CHECK_STR(r.cpe[0], "cpe:2.3:a:proftpd:proftpd:*:*:*:*:*:*:*:*");
@@ -429,16 +452,22 @@ static void real_database(void)
 	CHECK_STR(r.fields[NMAP_HOSTNAME], " mail.example.org"); /* nmap's group holds the space */
 	CHECK_STR(r.cpe[0], "cpe:2.3:a:postfix:postfix:*:*:*:*:*:*:*:*");
 	double t2 = now_mono();
-	CHECK(MATCH(&db, "GetRequest", "HTTP/1.1 200 OK\r\nDate: Sun, 06 Dec 2026 02:00:00 GMT\r\nServer: Apache/2.4.62 "
-		    "(Debian)\r\nContent-Length: 10701\r\nContent-Type: text/html\r\n\r\n<html>", &r));
+	CHECK(MATCH(&db, "GetRequest",
+		    "HTTP/1.1 200 OK\r\nDate: Sun, 06 Dec 2026 02:00:00 GMT\r\nServer: Apache/2.4.62 "
+		    "(Debian)\r\nContent-Length: 10701\r\nContent-Type: text/html\r\n\r\n<html>",
+		    &r));
 	double t3 = now_mono();
 	CHECK_STR(r.service, "http");
 	CHECK_STR(r.fields[NMAP_PRODUCT], "Apache httpd");
 	CHECK_STR(r.fields[NMAP_VERSION], "2.4.62");
 	CHECK_STR(r.fields[NMAP_INFO], "(Debian)");
 	CHECK_STR(r.cpe[0], "cpe:2.3:a:apache:http_server:2.4.62:*:*:*:*:*:*:*");
-	CHECK(match(&db, PROTO_UDP, "DNSVersionBindReq", "\0\x06\x85\0\0\x01\0\x01\0\0\0\0\x07version\x04" "bind\0\0\x10"
-		    "\0\x03\xc0\x0c\0\x10\0\x03\0\0\0\0\0\x19\x18" "9.18.28-1~deb12u2-Debian", 67, &r));
+	CHECK(match(&db, PROTO_UDP, "DNSVersionBindReq",
+		    "\0\x06\x85\0\0\x01\0\x01\0\0\0\0\x07version\x04"
+		    "bind\0\0\x10"
+		    "\0\x03\xc0\x0c\0\x10\0\x03\0\0\0\0\0\x19\x18"
+		    "9.18.28-1~deb12u2-Debian",
+		    67, &r));
 	CHECK_STR(r.fields[NMAP_PRODUCT], "ISC BIND");
 	CHECK_STR(r.fields[NMAP_VERSION], "9.18.28-1~deb12u2");
 	CHECK_STR(r.fields[NMAP_INFO], "Debian Linux");
@@ -447,9 +476,11 @@ static void real_database(void)
 	static char hostile[4096];
 	memset(hostile, 'a', sizeof(hostile));
 	double t4 = now_mono();
-	for (size_t i = 0; i < db.n_probes; i++) nmap_db_match(&db, &db.probes[i], (const uint8_t *)hostile, sizeof(hostile), &r);
+	for (size_t i = 0; i < db.n_probes; i++)
+		nmap_db_match(&db, &db.probes[i], (const uint8_t *)hostile, sizeof(hostile), &r);
 	double t5 = now_mono();
-	printf("    info: load %.0f ms; GetRequest chain %.2f ms; 4 KiB of 'a' through all %zu probes %.0f ms (sanitizer build)\n",
+	printf("    info: load %.0f ms; GetRequest chain %.2f ms; 4 KiB of 'a' through all %zu probes %.0f "
+	       "ms (sanitizer build)\n",
 	       (t1 - t0) * 1000, (t3 - t2) * 1000, db.n_probes, (t5 - t4) * 1000);
 	nmap_db_release(&db);
 }
@@ -466,14 +497,20 @@ static void prefilter_is_sound(void)
 	}
 	CHECK_INT(nmap_db_load(&db, REAL, &e), 0);
 	static const char *subjects[] = {
-		"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n", "220 (vsFTPd 3.0.3)\r\n",
+		"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n",
+		"220 (vsFTPd 3.0.3)\r\n",
 		"220 mail.example.org ESMTP Postfix (Debian/GNU)\r\n",
 		"HTTP/1.1 200 OK\r\nServer: Apache/2.4.62 (Debian)\r\nContent-Length: 0\r\n\r\n",
 		"HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"NETGEAR DGN2200\"\r\n\r\n",
-		"+OK Dovecot (Debian) ready.\r\n", "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE] Dovecot ready.\r\n",
-		"RFB 003.008\n", "-ERR unknown command 'GET'\r\n", "<html><title>Login</title></html>",
+		"+OK Dovecot (Debian) ready.\r\n",
+		"* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE] Dovecot ready.\r\n",
+		"RFB 003.008\n",
+		"-ERR unknown command 'GET'\r\n",
+		"<html><title>Login</title></html>",
 		"220-FileZilla Server 1.7.0\r\n220 Please visit https://filezilla-project.org/\r\n",
-		"\x16\x03\x03\x00\x02\x02\x28", "J\0\0\0\n8.0.36\0", "AMQP\0\0\x09\x01",
+		"\x16\x03\x03\x00\x02\x02\x28",
+		"J\0\0\0\n8.0.36\0",
+		"AMQP\0\0\x09\x01",
 	};
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
 	pcre2_match_context *mc = pcre2_match_context_create(NULL);
@@ -491,11 +528,14 @@ static void prefilter_is_sound(void)
 				if (rc >= 0) matched++;
 				if (!may) skipped++;
 				if (rc >= 0 && !may)
-					test_fail(__FILE__, __LINE__, "line %u (%s) matches subject %zu but its prefilter skips it",
-						  m->line, m->pattern, j);
+					test_fail(
+					    __FILE__, __LINE__,
+					    "line %u (%s) matches subject %zu but its prefilter skips it",
+					    m->line, m->pattern, j);
 			}
 		}
-	printf("    info: %u match lines, %u with a required literal; %u of %u checks skipped by the prefilters, %u matched\n",
+	printf("    info: %u match lines, %u with a required literal; %u of %u checks skipped by the "
+	       "prefilters, %u matched\n",
 	       total, literal, skipped, total * (unsigned)(sizeof(subjects) / sizeof(subjects[0])), matched);
 	CHECK(matched >= 10);
 	CHECK(skipped > total * 10);
@@ -513,23 +553,23 @@ static void flatten_nested(void)
 		{ "(?:[a-z]+)+x", "(?:[a-z]+)x" },
 		{ "(\\d+)*(\\x41+)*", "(\\d+)?(\\x41+)?" },
 		{ "([^)]+)*", "([^)]+)?" },
-		{ "(.+)*?", "(.+)*?" },        /* lazy: other order, left alone */
+		{ "(.+)*?", "(.+)*?" }, /* lazy: other order, left alone */
 		{ "(.+?)*", "(.+?)*" },
-		{ "(.+)*+", "(.+)*+" },        /* possessive never backtracks */
-		{ "(.*)*", "(.*)*" },          /* the group would keep "" in the nested form */
-		{ "(ab+)*", "(ab+)*" },        /* not one character */
-		{ "(.+)*\\1", "(.+)*\\1" },    /* a backreference depends on the split */
-		{ "[(.+)*]", "[(.+)*]" },      /* inside a class */
+		{ "(.+)*+", "(.+)*+" },     /* possessive never backtracks */
+		{ "(.*)*", "(.*)*" },       /* the group would keep "" in the nested form */
+		{ "(ab+)*", "(ab+)*" },     /* not one character */
+		{ "(.+)*\\1", "(.+)*\\1" }, /* a backreference depends on the split */
+		{ "[(.+)*]", "[(.+)*]" },   /* inside a class */
 		{ "\\(.+)*", "\\(.+)*" },
 		{ "(?<n>.+)*", "(?<n>.+)*" },
-		{ "(\\b+)*", "(\\b+)*" },      /* an assertion is no character */
+		{ "(\\b+)*", "(\\b+)*" }, /* an assertion is no character */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct buf b = BUF_INIT;
 		pcre_util_flatten_nested(cases[i].in, &b);
 		if (strcmp(b.data ? b.data : "", cases[i].out))
-			test_fail(__FILE__, __LINE__, "\"%s\" became \"%s\", expected \"%s\"", cases[i].in, b.data ? b.data : "",
-				  cases[i].out);
+			test_fail(__FILE__, __LINE__, "\"%s\" became \"%s\", expected \"%s\"", cases[i].in,
+				  b.data ? b.data : "", cases[i].out);
 		buf_release(&b);
 	}
 }
@@ -543,10 +583,12 @@ static void recog_nested_quantifier(void)
 	FILE *f = fopen(path, "w");
 	fputs("<fingerprints matches=\"smtp.banner\"><fingerprint pattern=\"^([^ ]{1,512}) SMTP NAVIEG "
 	      "([^ ]+\\.[^ ]+\\.[^ ]+); (.+)* http\"><description>NAVIEG</description>"
-	      "<example host.name=\"foo.bar\" service.version=\"2.0.1\" system.time=\"Sun, 29 Jul 2001 22:02:16 -0500\">"
+	      "<example host.name=\"foo.bar\" service.version=\"2.0.1\" system.time=\"Sun, 29 Jul 2001 "
+	      "22:02:16 -0500\">"
 	      "foo.bar SMTP NAVIEG 2.0.1; Sun, 29 Jul 2001 22:02:16 -0500 http://www.symantec.com</example>"
 	      "<param pos=\"1\" name=\"host.name\"/><param pos=\"2\" name=\"service.version\"/>"
-	      "<param pos=\"3\" name=\"system.time\"/></fingerprint></fingerprints>", f);
+	      "<param pos=\"3\" name=\"system.time\"/></fingerprint></fingerprints>",
+	      f);
 	fclose(f);
 	struct fp_set set = { 0 };
 	struct dm_err e;

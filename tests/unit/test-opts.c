@@ -16,7 +16,9 @@ static int cb(void *ctx, int id, const char *name, const char *arg, struct dm_er
 }
 
 static const struct opt table[] = {
-	{ "-p", 1, true, "PORTS", "" }, { "--rate", 2, true, "PPS", "" }, { "-oJ", 3, true, "FILE", "" },
+	{ "-p", 1, true, "PORTS", "" },
+	{ "--rate", 2, true, "PPS", "" },
+	{ "-oJ", 3, true, "FILE", "" },
 	{ "-Pn", 4, false, NULL, "" },
 };
 
@@ -24,9 +26,11 @@ static void forms(void)
 {
 	struct seen s = { "" };
 	struct dm_err e;
-	char *argv[] = { "-p22,80", "--rate=500", "-oJ", "out.json", "-Pn", "198.18.0.1", "--", "-weird", "-p", "1-" };
+	char *argv[] = { "-p22,80",    "--rate=500", "-oJ",    "out.json", "-Pn",
+			 "198.18.0.1", "--",         "-weird", "-p",       "1-" };
 	CHECK_INT(opts_parse(10, argv, table, 4, cb, &s, &e), 0);
-	CHECK_STR(s.log, "[1 -p 22,80][2 --rate 500][3 -oJ out.json][4 -Pn -][0 - 198.18.0.1][0 - -weird][0 - -p][0 - 1-]");
+	CHECK_STR(s.log, "[1 -p 22,80][2 --rate 500][3 -oJ out.json][4 -Pn -][0 - 198.18.0.1][0 - -weird][0 "
+			 "- -p][0 - 1-]");
 }
 
 static void errors(void)

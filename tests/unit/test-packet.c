@@ -43,7 +43,8 @@ static void syn_round_trip(void)
 	CHECK_INT(d.payload_len, 0); /* the Ethernet padding is not payload */
 	CHECK(d.has_mac && !memcmp(d.mac_src, l2.src, 6));
 	CHECK_INT(inet_checksum(f + 14, 20, 0), 0); /* IPv4 header checksum verifies */
-	uint32_t pseudo = (0xc6120001 >> 16) + (0xc6120001 & 0xffff) + (0xc612000a >> 16) + (0xc612000a & 0xffff) + 6 + 24;
+	uint32_t pseudo = (0xc6120001 >> 16) + (0xc6120001 & 0xffff) + (0xc612000a >> 16) +
+			  (0xc612000a & 0xffff) + 6 + 24;
 	CHECK_INT(inet_checksum(f + 34, 24, pseudo), 0); /* TCP checksum verifies */
 }
 
@@ -114,10 +115,10 @@ static size_t ipv6_syn(uint8_t *p)
 struct link {
 	const char *name;
 	int dlt;
-	int tags;        /* Ethernet: VLAN tags */
-	uint32_t af;     /* loopback: the family written, 0 = the usual for the version */
-	size_t hdr;      /* link header bytes */
-	bool mac;        /* the decoder finds a source MAC */
+	int tags;    /* Ethernet: VLAN tags */
+	uint32_t af; /* loopback: the family written, 0 = the usual for the version */
+	size_t hdr;  /* link header bytes */
+	bool mac;    /* the decoder finds a source MAC */
 };
 
 static const struct link links[] = {
@@ -168,12 +169,12 @@ static size_t wrap(const struct link *l, const uint8_t *ip, size_t n, uint8_t *o
 		memcpy(out + 12, l2.src, 6);
 		break;
 	case DLT_NULL: /* written on a little-endian machine, or (af 1) a big-endian one */
-		if (l->af == 1) out[3] = (uint8_t)af;
-		else out[0] = (uint8_t)af;
+		if (l->af == 1)
+			out[3] = (uint8_t)af;
+		else
+			out[0] = (uint8_t)af;
 		break;
-	case DLT_LOOP:
-		out[3] = (uint8_t)af;
-		break;
+	case DLT_LOOP: out[3] = (uint8_t)af; break;
 	}
 	memcpy(out + l->hdr, ip, n);
 	return l->hdr + n;
@@ -241,10 +242,10 @@ static void every_prefix_is_rejected(void)
 
 struct bad_case {
 	const char *why;
-	size_t at;       /* byte of the Ethernet + IPv4 + TCP SYN frame to change */
+	size_t at; /* byte of the Ethernet + IPv4 + TCP SYN frame to change */
 	uint8_t value;
-	size_t len;      /* bytes captured; 0: the whole frame */
-	size_t at2;      /* a second byte to change, 0: none */
+	size_t len; /* bytes captured; 0: the whole frame */
+	size_t at2; /* a second byte to change, 0: none */
 	uint8_t value2;
 };
 
@@ -257,7 +258,7 @@ static void lying_lengths_are_named(void)
 		{ "IPv4 header length below 5", 14, 0x43, 0 },
 		{ "IPv4 total length shorter than its header", 17, 19, 0 },
 		{ "IPv4 header longer than the capture", 14, 0x4f, 40, 17, 60 },
-		{ "TCP header truncated", 17, 30, 0 },            /* the total length cuts the TCP header */
+		{ "TCP header truncated", 17, 30, 0 }, /* the total length cuts the TCP header */
 		{ "TCP data offset below 5", 46, 0x20, 0 },
 		{ "TCP header longer than the packet", 46, 0xf0, 0 },
 		{ "UDP header truncated", 23, IPPROTO_UDP, 38 },
@@ -414,7 +415,8 @@ static void probe_modules_classify(void)
 	uint64_t ck = engine_cookie(en, t, 8080);
 	uint8_t f[FRAME_MAX];
 	struct l2 back = { { 2, 0, 0, 0, 0, 1 }, { 2, 0, 0, 0, 0, 2 } };
-	size_t n = frame_tcp(f, &back, t, cfg.src, 8080, engine_sport(ck), 99, (uint32_t)ck + 1, TH_SYN | TH_ACK, 0);
+	size_t n =
+	    frame_tcp(f, &back, t, cfg.src, 8080, engine_sport(ck), 99, (uint32_t)ck + 1, TH_SYN | TH_ACK, 0);
 	struct pkt d;
 	struct reply r = { 0 };
 	CHECK_INT(pkt_decode(DLT_EN10MB, f, n, &d, NULL), 0);
@@ -452,6 +454,6 @@ static void probe_modules_classify(void)
 	free(en);
 }
 
-SUITE(suite_packet, "packet", T(syn_round_trip), T(icmp_and_arp), T(icmp_error_quotes_probe), T(every_link_type),
-      T(every_prefix_is_rejected), T(lying_lengths_are_named), T(not_ip_is_well_formed),
+SUITE(suite_packet, "packet", T(syn_round_trip), T(icmp_and_arp), T(icmp_error_quotes_probe),
+      T(every_link_type), T(every_prefix_is_rejected), T(lying_lengths_are_named), T(not_ip_is_well_formed),
       T(ipv6_extension_headers_and_fragments), T(icmpv6_and_udp_payload), T(probe_modules_classify));

@@ -54,8 +54,10 @@ static void user_resolution(void)
 	setenv("SUDO_UID", "0", 1); /* sudo from root: not a user to become */
 	CHECK_INT(privsep_resolve(NULL, &u, &e), 0);
 	CHECK(u.uid != 0 && strcmp(u.why, "SUDO_UID"));
-	if (old) setenv("SUDO_UID", old, 1);
-	else unsetenv("SUDO_UID");
+	if (old)
+		setenv("SUDO_UID", old, 1);
+	else
+		unsetenv("SUDO_UID");
 	unsetenv("SUDO_GID");
 	free(old);
 	struct privsep_plan p;
@@ -76,7 +78,8 @@ static int drop_child(void *ctx)
 	if (getuid() == 0 || geteuid() == 0 || getgid() == 0) return 12;
 	if (setuid(0) == 0 || setresuid(0, 0, 0) == 0) return 13;
 	if (open(file, O_RDONLY) >= 0 || errno != EACCES) return 14; /* a root-only file is out of reach */
-	if (prctl(PR_CAPBSET_READ, CAP_NET_RAW, 0, 0, 0) != 0 || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) return 15;
+	if (prctl(PR_CAPBSET_READ, CAP_NET_RAW, 0, 0, 0) != 0 || prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return 15;
 	if (socket(AF_PACKET, SOCK_RAW, 0) >= 0) return 16;
 	return privsep_verify(true, &e) == 0 ? 0 : 17;
 }
@@ -109,10 +112,11 @@ static int parse_child(void *ctx)
 	}
 	if (open("/tmp/dormant-seccomp-test", O_WRONLY | O_CREAT, 0600) >= 0 || errno != EPERM) return 12;
 	if (socket(AF_INET, SOCK_DGRAM, 0) >= 0 || errno != EPERM) return 13;
-	if (write(sv[0], "x", 1) >= 0 || errno != EPERM) return 14;  /* receive-only, */
-	if (syscall(SYS_write, (long)sv[0] | (1L << 32), "x", 1L) >= 0 || errno != EPERM) return 19; /* even so */
+	if (write(sv[0], "x", 1) >= 0 || errno != EPERM) return 14; /* receive-only, */
+	if (syscall(SYS_write, (long)sv[0] | (1L << 32), "x", 1L) >= 0 || errno != EPERM)
+		return 19;                                            /* even so */
 	if (send(sv[1], "x", 1, 0) >= 0 || errno != EPERM) return 15; /* no send at all */
-	if (write(pfd[1], "x", 1) != 1) return 16;                   /* other descriptors stay writable */
+	if (write(pfd[1], "x", 1) != 1) return 16;                    /* other descriptors stay writable */
 	char c;
 	if (read(pfd[0], &c, 1) != 1 || c != 'x') return 17;
 	char *argv[] = { (char *)"/bin/true", NULL };
@@ -124,8 +128,10 @@ static void parse_allow_list(void)
 {
 	int st = in_child(parse_child, NULL);
 	CHECK(WIFSIGNALED(st));
-	if (WIFSIGNALED(st)) CHECK_INT(WTERMSIG(st), SIGSYS);
-	else CHECK_INT(WEXITSTATUS(st), -1);
+	if (WIFSIGNALED(st))
+		CHECK_INT(WTERMSIG(st), SIGSYS);
+	else
+		CHECK_INT(WEXITSTATUS(st), -1);
 }
 
 static int deny_child(void *ctx)
@@ -152,8 +158,10 @@ static void deny_list(void)
 		return;
 	}
 	CHECK(WIFSIGNALED(st));
-	if (WIFSIGNALED(st)) CHECK_INT(WTERMSIG(st), SIGSYS);
-	else CHECK_INT(WEXITSTATUS(st), -1);
+	if (WIFSIGNALED(st))
+		CHECK_INT(WTERMSIG(st), SIGSYS);
+	else
+		CHECK_INT(WEXITSTATUS(st), -1);
 }
 
 struct mon_case {
@@ -169,9 +177,10 @@ static int monitor_child(void *ctx)
 	privmon_allow(&mon, m->a_tmp, m->a_out);
 	privmon_allow(&mon, m->b_tmp, m->b_out);
 	privmon_allow(&mon, m->d_tmp, m->d_out); /* left alone: removed when the monitor ends */
-	if (privmon_start(&mon, &e) < 0 || privsep_resolve("nobody", &u, &e) < 0 || privsep_drop(&u, &e) < 0) return 10;
+	if (privmon_start(&mon, &e) < 0 || privsep_resolve("nobody", &u, &e) < 0 || privsep_drop(&u, &e) < 0)
+		return 10;
 	if (rename(m->a_tmp, m->a_out) == 0 || errno != EACCES) return 11; /* we cannot, */
-	if (privmon_rename(&mon, m->a_tmp, m->a_out) != 0) return 12;     /* the monitor can, */
+	if (privmon_rename(&mon, m->a_tmp, m->a_out) != 0) return 12;      /* the monitor can, */
 	if (privmon_rename(&mon, m->a_tmp, m->a_out) != -EPERM) return 13; /* once, */
 	if (privmon_rename(&mon, m->b_tmp, m->c_out) != -EPERM) return 14; /* and only the pairs allowed */
 	if (privmon_unlink(&mon, m->b_tmp) != 0) return 15;

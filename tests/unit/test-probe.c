@@ -5,7 +5,8 @@
 static void http_responses(void)
 {
 	struct http_resp r;
-	const char *a = "HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\nWWW-Authenticate: Basic realm=\"IP Camera\"\r\n"
+	const char *a = "HTTP/1.1 401 Unauthorized\r\nServer: App-webs/\r\nWWW-Authenticate: Basic "
+			"realm=\"IP Camera\"\r\n"
 			"Content-Length: 39\r\n\r\n<html><TITLE>\n  Camera   Login </title>";
 	CHECK_INT(http_parse_response((const uint8_t *)a, strlen(a), false, &r), 1);
 	CHECK_INT(r.status, 401);
@@ -16,7 +17,8 @@ static void http_responses(void)
 	/* split anywhere: incomplete until the announced body is there */
 	CHECK_INT(http_parse_response((const uint8_t *)a, 60, false, &r), 0);
 	CHECK_INT(http_parse_response((const uint8_t *)a, strlen(a) - 5, false, &r), 0);
-	CHECK_INT(http_parse_response((const uint8_t *)a, strlen(a) - 5, true, &r), 1); /* peer closed: judge it */
+	CHECK_INT(http_parse_response((const uint8_t *)a, strlen(a) - 5, true, &r),
+		  1); /* peer closed: judge it */
 	const char *chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
 	CHECK_INT(http_parse_response((const uint8_t *)chunked, strlen(chunked), false, &r), 1);
 	const char *rtsp = "RTSP/1.0 200 OK\r\nCSeq: 1\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n";
@@ -25,14 +27,16 @@ static void http_responses(void)
 	CHECK_STR(r.public_, "OPTIONS, DESCRIBE");
 	CHECK_INT(http_parse_response((const uint8_t *)"SSH-2.0-x\r\n", 11, false, &r), -1);
 	CHECK_INT(http_parse_response((const uint8_t *)"HTTP/1.1 2x0", 12, false, &r), -1);
-	const char *ctl = "HTTP/1.0 200 OK\r\nServer: a\x01\x7f" "b\r\n\r\n";
+	const char *ctl = "HTTP/1.0 200 OK\r\nServer: a\x01\x7f"
+			  "b\r\n\r\n";
 	CHECK_INT(http_parse_response((const uint8_t *)ctl, strlen(ctl), true, &r), 1);
 	CHECK_STR(r.server, "a  b"); /* control characters never reach a report */
 }
 
 static void telnet_negotiation(void)
 {
-	const uint8_t in[] = { 255, 253, 24, 255, 251, 1, 'h', 'i', 255, 250, 24, 1, 255, 240, ' ', 255, 255, 'x' };
+	const uint8_t in[] = { 255, 253, 24, 255, 251, 1,   'h', 'i', 255,
+			       250, 24,  1,  255, 240, ' ', 255, 255, 'x' };
 	uint8_t text[64], reply[64];
 	size_t rl;
 	size_t tl = telnet_strip(in, sizeof(in), text, sizeof(text), reply, sizeof(reply), &rl);
@@ -49,7 +53,12 @@ static void telnet_negotiation(void)
 
 static void snmp_replies(void)
 {
-	const uint8_t resp[] = { 0x30, 0x46, 0x02, 0x01, 0x01, 0x04, 0x06, 0x70, 0x75, 0x62, 0x6c, 0x69, 0x63, 0xa2, 0x39, 0x02, 0x04, 0x01, 0x02, 0x03, 0x04, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x2b, 0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x04, 0x08, 0x52, 0x6f, 0x75, 0x74, 0x65, 0x72, 0x4f, 0x53, 0x30, 0x13, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x02, 0x00, 0x06, 0x07, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xbf, 0x08 };
+	const uint8_t resp[] = { 0x30, 0x46, 0x02, 0x01, 0x01, 0x04, 0x06, 0x70, 0x75, 0x62, 0x6c, 0x69,
+				 0x63, 0xa2, 0x39, 0x02, 0x04, 0x01, 0x02, 0x03, 0x04, 0x02, 0x01, 0x00,
+				 0x02, 0x01, 0x00, 0x30, 0x2b, 0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01,
+				 0x02, 0x01, 0x01, 0x01, 0x00, 0x04, 0x08, 0x52, 0x6f, 0x75, 0x74, 0x65,
+				 0x72, 0x4f, 0x53, 0x30, 0x13, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01,
+				 0x01, 0x02, 0x00, 0x06, 0x07, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xbf, 0x08 };
 	struct snmp_values v;
 	CHECK_INT(snmp_parse_response(resp, sizeof(resp), &v), 0);
 	CHECK_STR(v.community, "public");
@@ -96,4 +105,5 @@ static void svc_identity(void)
 	fp_set_release(&set);
 }
 
-SUITE(suite_probe, "probe", T(http_responses), T(telnet_negotiation), T(snmp_replies), T(cpe_names), T(svc_identity));
+SUITE(suite_probe, "probe", T(http_responses), T(telnet_negotiation), T(snmp_replies), T(cpe_names),
+      T(svc_identity));

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *render(int (*fn)(FILE *, const struct resultset *, const struct report_meta *), const struct resultset *rs,
-		    const struct report_meta *m)
+static char *render(int (*fn)(FILE *, const struct resultset *, const struct report_meta *),
+		    const struct resultset *rs, const struct report_meta *m)
 {
 	char *out = NULL;
 	size_t len = 0;
@@ -18,10 +18,20 @@ static char *render(int (*fn)(FILE *, const struct resultset *, const struct rep
 
 static void sample(struct resultset *rs, struct portlist *pl)
 {
-	struct obs_host h = { .ip = ipaddr_v4(0xc612000b), .how = HOW_ARP, .reason = "arp-response", .has_mac = true,
-			      .mac = { 2, 0, 0x5e, 0, 0, 11 }, .ts = 1700000000 };
+	struct obs_host h = { .ip = ipaddr_v4(0xc612000b),
+			      .how = HOW_ARP,
+			      .reason = "arp-response",
+			      .has_mac = true,
+			      .mac = { 2, 0, 0x5e, 0, 0, 11 },
+			      .ts = 1700000000 };
 	resultset_add_host(rs, &h);
-	struct obs_port p = { .ip = h.ip, .port = 22, .proto = PROTO_TCP, .state = PORT_OPEN, .reason = "syn-ack", .ttl = 64, .ts = 1700000000 };
+	struct obs_port p = { .ip = h.ip,
+			      .port = 22,
+			      .proto = PROTO_TCP,
+			      .state = PORT_OPEN,
+			      .reason = "syn-ack",
+			      .ttl = 64,
+			      .ts = 1700000000 };
 	resultset_add_port(rs, &p);
 	p.port = 161, p.proto = PROTO_UDP, p.reason = "udp-response";
 	resultset_add_port(rs, &p);
@@ -35,12 +45,20 @@ static void jsonl_records(void)
 	struct resultset rs = { 0 };
 	struct portlist pl = { 0 };
 	sample(&rs, &pl);
-	struct report_meta m = { .command = "scan", .args = "a \"quoted\" arg", .scan_type = "syn", .ports = &pl,
-				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	struct report_meta m = { .command = "scan",
+				 .args = "a \"quoted\" arg",
+				 .scan_type = "syn",
+				 .ports = &pl,
+				 .start = 1700000000,
+				 .end = 1700000002,
+				 .targets = 256,
+				 .run_id = 4 };
 	char *s = render(report_jsonl, &rs, &m);
-	CHECK(strstr(s, "{\"type\":\"host\",\"ts\":\"2023-11-14T22:13:20.000Z\",\"ip\":\"198.18.0.11\",\"mac\":\"02:00:5E:00:00:0B\"") == s);
+	CHECK(strstr(s, "{\"type\":\"host\",\"ts\":\"2023-11-14T22:13:20.000Z\",\"ip\":\"198.18.0.11\","
+			"\"mac\":\"02:00:5E:00:00:0B\"") == s);
 	CHECK(strstr(s, "\"state\":\"up\",\"how\":\"arp\"") != NULL);
-	CHECK(strstr(s, "{\"type\":\"port\",\"ts\":\"2023-11-14T22:13:20.000Z\",\"ip\":\"198.18.0.11\",\"port\":22,\"proto\":\"tcp\",\"state\":\"open\"") != NULL);
+	CHECK(strstr(s, "{\"type\":\"port\",\"ts\":\"2023-11-14T22:13:20.000Z\",\"ip\":\"198.18.0.11\","
+			"\"port\":22,\"proto\":\"tcp\",\"state\":\"open\"") != NULL);
 	CHECK(strstr(s, "\"port\":161,\"proto\":\"udp\"") != NULL);
 	CHECK(strstr(s, "\"args\":\"a \\\"quoted\\\" arg\"}\n") != NULL);
 	int lines = 0;
@@ -56,14 +74,24 @@ static void nmap_xml(void)
 	struct resultset rs = { 0 };
 	struct portlist pl = { 0 };
 	sample(&rs, &pl);
-	struct report_meta m = { .command = "scan", .args = "<x>", .scan_type = "syn", .ports = &pl, .start = 1700000000,
-				 .end = 1700000002, .targets = 256, .run_id = 4 };
+	struct report_meta m = { .command = "scan",
+				 .args = "<x>",
+				 .scan_type = "syn",
+				 .ports = &pl,
+				 .start = 1700000000,
+				 .end = 1700000002,
+				 .targets = 256,
+				 .run_id = 4 };
 	char *s = render(report_nmap_xml, &rs, &m);
 	CHECK(strstr(s, "<nmaprun scanner=\"dormant\" args=\"&lt;x&gt;\" start=\"1700000000\"") != NULL);
-	CHECK(strstr(s, "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"4\" services=\"21-23,80\"/>") != NULL);
-	CHECK(strstr(s, "<scaninfo type=\"udp\" protocol=\"udp\" numservices=\"1\" services=\"161\"/>") != NULL);
+	CHECK(
+	    strstr(s, "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"4\" services=\"21-23,80\"/>") !=
+	    NULL);
+	CHECK(strstr(s, "<scaninfo type=\"udp\" protocol=\"udp\" numservices=\"1\" services=\"161\"/>") !=
+	      NULL);
 	CHECK(strstr(s, "<address addr=\"02:00:5E:00:00:0B\" addrtype=\"mac\"/>") != NULL);
-	CHECK(strstr(s, "<port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" reason_ttl=\"64\"/><service name=\"ssh\"") != NULL);
+	CHECK(strstr(s, "<port protocol=\"tcp\" portid=\"22\"><state state=\"open\" reason=\"syn-ack\" "
+			"reason_ttl=\"64\"/><service name=\"ssh\"") != NULL);
 	CHECK(strstr(s, "<hosts up=\"1\" down=\"255\" total=\"256\"/>") != NULL);
 	CHECK(strstr(s, "</nmaprun>\n") != NULL);
 	free(s);
@@ -88,20 +116,34 @@ static void csv_rows(void)
 	struct portlist pl = { 0 };
 	sample(&rs, &pl);
 	struct findings fs = { 0 };
-	struct finding f = { .rule = "unexpected-service", .severity = SEV_HIGH, .has_ip = true, .ip = ipaddr_v4(0xc612000b),
-			     .port = 22, .proto = PROTO_TCP, .title = "=HYPERLINK(\"http://x\"), \"quoted\"",
-			     .evidence = strdup("{\"a\":1,\"b\":\"x\"}"), .remediation = strdup("-close it\nnow"),
-			     .first_seen = 1700000000, .last_seen = 1700000000, .score = 2 };
+	struct finding f = { .rule = "unexpected-service",
+			     .severity = SEV_HIGH,
+			     .has_ip = true,
+			     .ip = ipaddr_v4(0xc612000b),
+			     .port = 22,
+			     .proto = PROTO_TCP,
+			     .title = "=HYPERLINK(\"http://x\"), \"quoted\"",
+			     .evidence = strdup("{\"a\":1,\"b\":\"x\"}"),
+			     .remediation = strdup("-close it\nnow"),
+			     .first_seen = 1700000000,
+			     .last_seen = 1700000000,
+			     .score = 2 };
 	findings_add(&fs, &f);
 	struct report_meta m = { .command = "audit", .run_id = 7, .findings = &fs };
 	char *s = render(report_csv, &rs, &m);
-	CHECK_STR(s, "rank,severity,rule,ip,port,proto,hostname,title,remediation,first_seen,last_seen,score,run,evidence\r\n"
-		     "1,high,unexpected-service,198.18.0.11,22,tcp,,\"'=HYPERLINK(\"\"http://x\"\"), \"\"quoted\"\"\","
-		     "\"'-close it\nnow\",2023-11-14T22:13:20.000Z,2023-11-14T22:13:20.000Z,2.0,7,\"{\"\"a\"\":1,\"\"b\"\":\"\"x\"\"}\"\r\n");
+	CHECK_STR(
+	    s,
+	    "rank,severity,rule,ip,port,proto,hostname,title,remediation,first_seen,last_seen,score,run,"
+	    "evidence\r\n"
+	    "1,high,unexpected-service,198.18.0.11,22,tcp,,\"'=HYPERLINK(\"\"http://x\"\"), \"\"quoted\"\"\","
+	    "\"'-close "
+	    "it\nnow\",2023-11-14T22:13:20.000Z,2023-11-14T22:13:20.000Z,2.0,7,\"{\"\"a\"\":1,\"\"b\"\":"
+	    "\"\"x\"\"}\"\r\n");
 	free(s);
 	m.findings = NULL; /* a bare scan: its open ports */
 	s = render(report_csv, &rs, &m);
-	CHECK(strstr(s, "ip,hostname,port,proto,state,service,product,version,cpe,seen,run\r\n198.18.0.11,,22,tcp,open,") == s);
+	CHECK(strstr(s, "ip,hostname,port,proto,state,service,product,version,cpe,seen,run\r\n198.18.0.11,,"
+			"22,tcp,open,") == s);
 	CHECK(strstr(s, "198.18.0.11,,161,udp,open,") != NULL);
 	free(s);
 	findings_release(&fs);
@@ -144,7 +186,9 @@ static void html_too_big_is_an_error(void)
 static void hostile_sample(struct resultset *rs, struct portlist *pl)
 {
 	sample(rs, pl);
-	struct obs_service sv = { .ip = ipaddr_v4(0xc612000b), .port = 22, .proto = PROTO_TCP, .name = "ssh", .ts = 1700000000 };
+	struct obs_service sv = {
+		.ip = ipaddr_v4(0xc612000b), .port = 22, .proto = PROTO_TCP, .name = "ssh", .ts = 1700000000
+	};
 	snprintf(sv.product, sizeof(sv.product), "Open%s", HOSTILE);
 	snprintf(sv.version, sizeof(sv.version), "9%s", HOSTILE);
 	snprintf(sv.info, sizeof(sv.info), "info %s", HOSTILE);
@@ -159,17 +203,25 @@ static void hostile_banner_xml_well_formed(void)
 	struct resultset rs = { 0 };
 	struct portlist pl = { 0 };
 	hostile_sample(&rs, &pl);
-	struct report_meta m = { .command = "scan", .args = "x" HOSTILE, .scan_type = "syn", .ports = &pl,
-				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	struct report_meta m = { .command = "scan",
+				 .args = "x" HOSTILE,
+				 .scan_type = "syn",
+				 .ports = &pl,
+				 .start = 1700000000,
+				 .end = 1700000002,
+				 .targets = 256,
+				 .run_id = 4 };
 	char *s = render(report_nmap_xml, &rs, &m);
-	xmlDocPtr doc = xmlReadMemory(s, (int)strlen(s), "t.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlDocPtr doc = xmlReadMemory(s, (int)strlen(s), "t.xml", NULL,
+				      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	CHECK(doc != NULL);
 	xmlFreeDoc(doc);
 	CHECK(strstr(s, "\\u{FFFE}\\u{FFFF}") != NULL);
 	free(s);
 	/* HTML: the same text, no control byte, no bidi override */
 	s = render(report_html, &rs, &m);
-	CHECK(strchr(s, '\x1b') == NULL && strstr(s, "\xe2\x80\xae") == NULL && strstr(s, "\xc2\x9b") == NULL);
+	CHECK(strchr(s, '\x1b') == NULL && strstr(s, "\xe2\x80\xae") == NULL &&
+	      strstr(s, "\xc2\x9b") == NULL);
 	free(s);
 	resultset_release(&rs);
 	portlist_release(&pl);
@@ -180,12 +232,19 @@ static void hostile_banner_text_escaped(void)
 	struct resultset rs = { 0 };
 	struct portlist pl = { 0 };
 	hostile_sample(&rs, &pl);
-	struct report_meta m = { .command = "scan", .args = "x", .scan_type = "syn", .ports = &pl,
-				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	struct report_meta m = { .command = "scan",
+				 .args = "x",
+				 .scan_type = "syn",
+				 .ports = &pl,
+				 .start = 1700000000,
+				 .end = 1700000002,
+				 .targets = 256,
+				 .run_id = 4 };
 	char *s = render(report_text, &rs, &m);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
 		if ((*c < 0x20 && *c != '\n' && *c != '\t') || *c == 0x7f || *c == 0xff) {
-			test_fail(__FILE__, __LINE__, "raw byte 0x%02x at %zu", *c, (size_t)(c - (const unsigned char *)s));
+			test_fail(__FILE__, __LINE__, "raw byte 0x%02x at %zu", *c,
+				  (size_t)(c - (const unsigned char *)s));
 			break;
 		}
 	CHECK(strstr(s, "\xc2\x9b") == NULL && strstr(s, "\xe2\x80\xae") == NULL);
@@ -202,12 +261,19 @@ static void hostile_banner_csv_escaped(void)
 	struct resultset rs = { 0 };
 	struct portlist pl = { 0 };
 	hostile_sample(&rs, &pl);
-	struct report_meta m = { .command = "scan", .args = "x", .scan_type = "syn", .ports = &pl,
-				 .start = 1700000000, .end = 1700000002, .targets = 256, .run_id = 4 };
+	struct report_meta m = { .command = "scan",
+				 .args = "x",
+				 .scan_type = "syn",
+				 .ports = &pl,
+				 .start = 1700000000,
+				 .end = 1700000002,
+				 .targets = 256,
+				 .run_id = 4 };
 	char *s = render(report_csv, &rs, &m);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
 		if ((*c < 0x20 && *c != '\n' && *c != '\r') || *c == 0x7f || *c == 0xff) {
-			test_fail(__FILE__, __LINE__, "raw byte 0x%02x at %zu", *c, (size_t)(c - (const unsigned char *)s));
+			test_fail(__FILE__, __LINE__, "raw byte 0x%02x at %zu", *c,
+				  (size_t)(c - (const unsigned char *)s));
 			break;
 		}
 	CHECK(strstr(s, "\xc2\x9b") == NULL && strstr(s, "\xe2\x80\xae") == NULL);
@@ -217,6 +283,6 @@ static void hostile_banner_csv_escaped(void)
 	portlist_release(&pl);
 }
 
-SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows), T(hostile_banner_xml_well_formed),
-      T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
+SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows),
+      T(hostile_banner_xml_well_formed), T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
       T(hostile_banner_csv_escaped));

@@ -22,11 +22,20 @@ static void write_then_resume(void)
 	CHECK_INT(resume_open(&rs, path, 0xabc, &seed, false, NULL, &e), 0);
 	CHECK(!rs.resumed);
 	resume_set_run(&rs, 9);
-	struct obs_port p = { .ip = ipaddr_v4(0xc6120001), .port = 22, .proto = PROTO_TCP, .state = PORT_OPEN,
-			      .reason = "syn-ack", .ttl = 64, .ts = 1.5 };
+	struct obs_port p = { .ip = ipaddr_v4(0xc6120001),
+			      .port = 22,
+			      .proto = PROTO_TCP,
+			      .state = PORT_OPEN,
+			      .reason = "syn-ack",
+			      .ttl = 64,
+			      .ts = 1.5 };
 	resume_log_port(&rs, &p);
-	struct obs_host h = { .ip = ipaddr_v4(0xc6120002), .how = HOW_ARP, .reason = "arp-response", .has_mac = true,
-			      .mac = { 2, 0, 0, 0, 0, 2 }, .ts = 2 };
+	struct obs_host h = { .ip = ipaddr_v4(0xc6120002),
+			      .how = HOW_ARP,
+			      .reason = "arp-response",
+			      .has_mac = true,
+			      .mac = { 2, 0, 0, 0, 0, 2 },
+			      .ts = 2 };
 	resume_log_host(&rs, &h);
 	uint8_t map[4] = { 1, 2, 3, 4 };
 	CHECK_INT(resume_checkpoint(&rs, PHASE_SYN, 0, 1234, map, sizeof(map)), 0);
@@ -70,7 +79,9 @@ static void damage_is_named(void)
 {
 	char *path = tmpname("bad");
 	FILE *f = fopen(path, "w");
-	fputs("dormant-resume 1\nscan 0000000000000abc seed 1\nport 198.18.0.1 tcp 99999 open syn-ack 64 1.0\n", f);
+	fputs(
+	    "dormant-resume 1\nscan 0000000000000abc seed 1\nport 198.18.0.1 tcp 99999 open syn-ack 64 1.0\n",
+	    f);
 	fclose(f);
 	struct resume rs;
 	struct dm_err e;

@@ -17,15 +17,26 @@ static void cleanup(const char *p)
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf /tmp/dormant-unit-%d", (int)getpid());
 	(void)p;
-	if (system(cmd)) {}
+	if (system(cmd)) {
+	}
 }
 
 static void fill(struct resultset *rs, uint16_t extra)
 {
-	struct obs_host h = { .ip = ipaddr_v4(0xc612000a), .how = HOW_ARP, .reason = "arp-response", .has_mac = true,
-			      .mac = { 2, 0, 0x5e, 0, 0, 10 }, .ts = 100 };
+	struct obs_host h = { .ip = ipaddr_v4(0xc612000a),
+			      .how = HOW_ARP,
+			      .reason = "arp-response",
+			      .has_mac = true,
+			      .mac = { 2, 0, 0x5e, 0, 0, 10 },
+			      .ts = 100 };
 	resultset_add_host(rs, &h);
-	struct obs_port p = { .ip = h.ip, .port = 22, .proto = PROTO_TCP, .state = PORT_OPEN, .reason = "syn-ack", .ttl = 64, .ts = 101 };
+	struct obs_port p = { .ip = h.ip,
+			      .port = 22,
+			      .proto = PROTO_TCP,
+			      .state = PORT_OPEN,
+			      .reason = "syn-ack",
+			      .ttl = 64,
+			      .ts = 101 };
 	resultset_add_port(rs, &p);
 	p.port = extra;
 	resultset_add_port(rs, &p);
@@ -76,7 +87,8 @@ static void store_round_trip(void)
 	sqlite3_prepare_v2(db, "SELECT port, first_run, last_run FROM ports ORDER BY port", -1, &q, NULL);
 	int rows = 0;
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		int port = sqlite3_column_int(q, 0), first = sqlite3_column_int(q, 1), last = sqlite3_column_int(q, 2);
+		int port = sqlite3_column_int(q, 0), first = sqlite3_column_int(q, 1),
+		    last = sqlite3_column_int(q, 2);
 		if (port == 22) CHECK(first == run1 && last == run2);
 		if (port == 80) CHECK(first == run1 && last == run1);
 		if (port == 443) CHECK(first == run2 && last == run2);
@@ -130,7 +142,8 @@ static void errors_name_store_and_operation(void)
 	/* a table gone behind the store's back: every operation on it fails */
 	sqlite3 *db;
 	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(db, "DROP TABLE findings; DROP TABLE service_obs", NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE findings; DROP TABLE service_obs", NULL, NULL, NULL),
+		  SQLITE_OK);
 	sqlite3_close(db);
 	struct findings fs = { 0 };
 	struct finding f = { .rule = "idle-host", .severity = SEV_LOW, .title = "t" };

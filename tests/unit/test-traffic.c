@@ -63,10 +63,12 @@ static void test_config_keys(void)
 {
 	struct site_config c;
 	struct dm_err e = { "" };
-	int r = load("[site]\ntimezone = Asia/Shanghai\nbusiness_hours = 08:30-18:00\nbusiness_days = Mon-Fri\n"
-		     "home_countries = cn, DE\ninternal = 10.0.0.0/8\n[usage]\nwindow_days = 0.5\n"
-		     "[segment core]\ncidr = 10.20.0.0/24, 10.20.1.0/24\nprotected = yes\n[segment lab]\ncidr = 10.9.0.0/24\n",
-		     &c, &e);
+	int r =
+	    load("[site]\ntimezone = Asia/Shanghai\nbusiness_hours = 08:30-18:00\nbusiness_days = Mon-Fri\n"
+		 "home_countries = cn, DE\ninternal = 10.0.0.0/8\n[usage]\nwindow_days = 0.5\n"
+		 "[segment core]\ncidr = 10.20.0.0/24, 10.20.1.0/24\nprotected = yes\n[segment lab]\ncidr = "
+		 "10.9.0.0/24\n",
+		 &c, &e);
 	CHECK_INT(r, 0);
 	if (r) {
 		printf("    %s\n", e.msg);
@@ -76,7 +78,8 @@ static void test_config_keys(void)
 	CHECK_INT(c.business_end, 1080);
 	CHECK_INT(c.business_days, 0x3e);
 	CHECK_INT(c.n_home, 2);
-	CHECK(site_is_home_country(&c, "CN") && site_is_home_country(&c, "de") && !site_is_home_country(&c, "US"));
+	CHECK(site_is_home_country(&c, "CN") && site_is_home_country(&c, "de") &&
+	      !site_is_home_country(&c, "US"));
 	CHECK(c.window_days == 0.5);
 	CHECK_INT(c.n_segments, 2);
 	struct ipaddr a;
@@ -102,13 +105,16 @@ static void test_config_errors(void)
 		const char *text, *msg;
 	} bad[] = {
 		{ "[site]\ncolour = blue\n", "line 2: unknown key \"colour\" in [site]" },
-		{ "[site]\ntimezone = Mars/Olympus\n", "line 2: timezone \"Mars/Olympus\": not in /usr/share/zoneinfo" },
-		{ "[site]\nbusiness_hours = 8-18\n", "line 2: business_hours \"8-18\": expected HH:MM-HH:MM" },
+		{ "[site]\ntimezone = Mars/Olympus\n",
+		  "line 2: timezone \"Mars/Olympus\": not in /usr/share/zoneinfo" },
+		{ "[site]\nbusiness_hours = 8-18\n",
+		  "line 2: business_hours \"8-18\": expected HH:MM-HH:MM" },
 		{ "[site]\nbusiness_days = Mon-Fry\n", "line 2: business_days" },
 		{ "[site]\nhome_countries = CHN\n", "line 2: home_countries \"CHN\"" },
 		{ "[usage]\nwindow_days = -1\n", "line 2: window_days" },
 		{ "[sight]\nx = 1\n", "line 2: unknown section [sight]" },
-		{ "[segment core]\ncidr = 10.0.0.0/40\n", "line 2: cidr: \"10.0.0.0/40\": prefix length must be 0-32" },
+		{ "[segment core]\ncidr = 10.0.0.0/40\n",
+		  "line 2: cidr: \"10.0.0.0/40\": prefix length must be 0-32" },
 		{ "[segment core]\nprotected = maybe\n", "line 2: protected \"maybe\": expected yes or no" },
 		{ "[segment core]\nprotected = yes\n", "[segment core] has no cidr" },
 		{ "[site]\nthis is not ini\n", "line 2: not INI syntax" },
@@ -117,24 +123,27 @@ static void test_config_errors(void)
 		struct site_config c;
 		struct dm_err e = { "" };
 		CHECK(load(bad[i].text, &c, &e) < 0);
-		if (!strstr(e.msg, bad[i].msg)) test_fail(__FILE__, __LINE__, "\"%s\" does not hold \"%s\"", e.msg, bad[i].msg);
+		if (!strstr(e.msg, bad[i].msg))
+			test_fail(__FILE__, __LINE__, "\"%s\" does not hold \"%s\"", e.msg, bad[i].msg);
 		site_config_release(&c);
 	}
 	struct site_config c;
 	struct dm_err e = { "" };
 	site_config_defaults(&c);
-	CHECK(site_config_load(&c, "/nonexistent/dormant.conf", &e) < 0 && strstr(e.msg, "/nonexistent/dormant.conf"));
+	CHECK(site_config_load(&c, "/nonexistent/dormant.conf", &e) < 0 &&
+	      strstr(e.msg, "/nonexistent/dormant.conf"));
 }
 
 static void test_overnight_shift(void)
 {
 	struct site_config c;
 	struct dm_err e = { "" };
-	CHECK_INT(load("[site]\ntimezone = UTC\nbusiness_hours = 22:00-06:00\nbusiness_days = Fri\n", &c, &e), 0);
-	double fri = 1794758400.0 + 8 * 3600 + 4 * 86400; /* Friday 2026-11-20 00:00 UTC */
-	CHECK(site_is_business_time(&c, fri + 23 * 3600));      /* Friday 23:00 */
-	CHECK(site_is_business_time(&c, fri + 29 * 3600));      /* Saturday 05:00, Friday's shift */
-	CHECK(!site_is_business_time(&c, fri + 3 * 3600));      /* Friday 03:00 belongs to Thursday */
+	CHECK_INT(load("[site]\ntimezone = UTC\nbusiness_hours = 22:00-06:00\nbusiness_days = Fri\n", &c, &e),
+		  0);
+	double fri = 1794758400.0 + 8 * 3600 + 4 * 86400;  /* Friday 2026-11-20 00:00 UTC */
+	CHECK(site_is_business_time(&c, fri + 23 * 3600)); /* Friday 23:00 */
+	CHECK(site_is_business_time(&c, fri + 29 * 3600)); /* Saturday 05:00, Friday's shift */
+	CHECK(!site_is_business_time(&c, fri + 3 * 3600)); /* Friday 03:00 belongs to Thursday */
 	site_config_release(&c);
 	unsetenv("TZ");
 }
@@ -156,10 +165,20 @@ static void test_strpool(void)
 	strpool_release(&p);
 }
 
-static struct obs_flow mkflow(const char *src, const char *dst, uint16_t dport, double t, uint64_t up, uint64_t down)
+static struct obs_flow mkflow(const char *src, const char *dst, uint16_t dport, double t, uint64_t up,
+			      uint64_t down)
 {
-	struct obs_flow f = { .sport = 40000, .dport = dport, .proto = 6, .start = t, .end = t + 1, .bytes_out = up,
-			      .bytes_in = down, .pkts_out = 5, .pkts_in = 5, .flags_out = 0x1b, .flags_in = 0x1b,
+	struct obs_flow f = { .sport = 40000,
+			      .dport = dport,
+			      .proto = 6,
+			      .start = t,
+			      .end = t + 1,
+			      .bytes_out = up,
+			      .bytes_in = down,
+			      .pkts_out = 5,
+			      .pkts_in = 5,
+			      .flags_out = 0x1b,
+			      .flags_in = 0x1b,
 			      .entropy = -1 };
 	ipaddr_parse(src, &f.src);
 	ipaddr_parse(dst, &f.dst);
@@ -248,5 +267,5 @@ static void test_beacon_rule(void)
 }
 
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
-      { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift }, { "strpool", test_strpool },
-      { "hours", test_hours }, { "beacon_rule", test_beacon_rule });
+      { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
+      { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule });

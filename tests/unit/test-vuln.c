@@ -26,7 +26,8 @@ static int take(void *ctx, const struct json *rec, const struct json *header, ui
 	(void)e;
 	const char *id = json_str(rec, "id");
 	if (s->n < 8) snprintf(s->ids[s->n], sizeof(s->ids[0]), "%s", id ? id : "?");
-	if (header && json_str(header, "v")) snprintf(s->header, sizeof(s->header), "%s", json_str(header, "v"));
+	if (header && json_str(header, "v"))
+		snprintf(s->header, sizeof(s->header), "%s", json_str(header, "v"));
 	s->n++;
 	return 0;
 }
@@ -43,7 +44,11 @@ static void json_shapes(void)
 	struct seen s;
 	struct dm_err e;
 	/* the wrapper: records are the stream array's elements; other members are the header */
-	CHECK_INT(run_json("{\"v\":\"2.0\",\"vulnerabilities\":[{\"id\":\"a\"},{\"id\":\"b\",\"x\":[1,{\"y\":null}]}]}", &s, &e), 0);
+	CHECK_INT(
+	    run_json(
+		"{\"v\":\"2.0\",\"vulnerabilities\":[{\"id\":\"a\"},{\"id\":\"b\",\"x\":[1,{\"y\":null}]}]}",
+		&s, &e),
+	    0);
 	CHECK_INT(s.n, 2);
 	CHECK_STR(s.ids[1], "b");
 	CHECK_STR(s.header, "2.0");
@@ -69,8 +74,8 @@ static void json_shapes(void)
 	CHECK(strstr(e.msg, "nested too deeply") != NULL);
 }
 
-static void add_match(struct vconfigs *c, bool vulnerable, const char *crit, const char *start, bool si, const char *end,
-		      bool ei)
+static void add_match(struct vconfigs *c, bool vulnerable, const char *crit, const char *start, bool si,
+		      const char *end, bool ei)
 {
 	struct vmatch *m = vconfigs_add_match(c);
 	m->vulnerable = vulnerable;
@@ -237,7 +242,9 @@ static void real_records(void)
 	CHECK(affects(&k, "CVE-2016-6210", "cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*"));
 	for (int i = 0; i < k.n; i++) vconfigs_release(&k.cfg[i]);
 	memset(&k, 0, sizeof(k));
-	CHECK_INT(feed_import_file(FIXTURES "/kev/known_exploited_vulnerabilities.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(feed_import_file(FIXTURES "/kev/known_exploited_vulnerabilities.json", &sink, &fc, NULL,
+				   NULL, &e),
+		  0);
 	CHECK_INT(k.kev, 1404);
 	CHECK_STR(fc.kind, "kev");
 	CHECK_INT(feed_import_file(FIXTURES "/cve5/CVE-2024-6387.json", &sink, &fc, NULL, NULL, &e), 0);
@@ -246,7 +253,9 @@ static void real_records(void)
 	CHECK(affects(&k, "CVE-2024-6387", "cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*"));
 	CHECK(!affects(&k, "CVE-2024-6387", "cpe:2.3:a:openbsd:openssh:9.8:p1:*:*:*:*:*:*"));
 	/* awaiting analysis: no configurations at all */
-	CHECK_INT(feed_import_file(FIXTURES "/nvd-variants/CVE-2023-48795.awaiting-analysis.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(feed_import_file(FIXTURES "/nvd-variants/CVE-2023-48795.awaiting-analysis.json", &sink, &fc,
+				   NULL, NULL, &e),
+		  0);
 	CHECK_INT(k.cfg[k.n - 1].n_cfg, 0);
 	for (int i = 0; i < k.n; i++) vconfigs_release(&k.cfg[i]);
 }
@@ -262,16 +271,20 @@ static void scores_out_of_range(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char page[512];
 		snprintf(page, sizeof(page),
-			 "{\"format\":\"NVD_CVE\",\"version\":\"2.0\",\"vulnerabilities\":[{\"cve\":{\"id\":\"CVE-2024-0001\","
-			 "\"metrics\":{\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"version\":\"3.1\",\"baseScore\":%s}}]}}}]}",
+			 "{\"format\":\"NVD_CVE\",\"version\":\"2.0\",\"vulnerabilities\":[{\"cve\":{\"id\":"
+			 "\"CVE-2024-0001\","
+			 "\"metrics\":{\"cvssMetricV31\":[{\"type\":\"Primary\",\"cvssData\":{\"version\":"
+			 "\"3.1\",\"baseScore\":%s}}]}}}]}",
 			 bad[i]);
 		e.msg[0] = 0;
 		CHECK_INT(feed_import_mem(page, strlen(page), "feed.json", &sink, &fc, &e), DM_EINPUT);
 		if (!strstr(e.msg, "feed.json: byte ") || !strstr(e.msg, "CVE-2024-0001: baseScore"))
 			test_fail(__FILE__, __LINE__, "%s: %s", bad[i], e.msg);
 	}
-	const char *cve5 = "{\"dataType\":\"CVE_RECORD\",\"cveMetadata\":{\"cveId\":\"CVE-2024-0002\"},\"containers\":{\"cna\":"
-			   "{\"metrics\":[{\"cvssV3_1\":{\"version\":\"3.1\",\"baseScore\":\"Infinity\"}}]}}}";
+	const char *cve5 =
+	    "{\"dataType\":\"CVE_RECORD\",\"cveMetadata\":{\"cveId\":\"CVE-2024-0002\"},\"containers\":{"
+	    "\"cna\":"
+	    "{\"metrics\":[{\"cvssV3_1\":{\"version\":\"3.1\",\"baseScore\":\"Infinity\"}}]}}}";
 	CHECK_INT(feed_import_mem(cve5, strlen(cve5), "cve5.json", &sink, &fc, &e), DM_EINPUT);
 	CHECK(strstr(e.msg, "CVE-2024-0002: baseScore") != NULL);
 	for (int i = 0; i < k.n; i++) vconfigs_release(&k.cfg[i]);
@@ -294,8 +307,10 @@ static void aliases_and_markers(void)
 	CHECK(!aliases_subject(&a, NULL, "Unheard-of", "1.0", NULL, &c));
 	aliases_release(&a);
 	char buf[64];
-	CHECK_STR(vuln_distro_marker("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", buf, sizeof(buf)), "Debian-2+deb12u3");
-	CHECK_STR(vuln_distro_marker("SSH-2.0-OpenSSH_7.7p1 Ubuntu-4ubuntu0.3", buf, sizeof(buf)), "Ubuntu-4ubuntu0.3");
+	CHECK_STR(vuln_distro_marker("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", buf, sizeof(buf)),
+		  "Debian-2+deb12u3");
+	CHECK_STR(vuln_distro_marker("SSH-2.0-OpenSSH_7.7p1 Ubuntu-4ubuntu0.3", buf, sizeof(buf)),
+		  "Ubuntu-4ubuntu0.3");
 	CHECK(vuln_distro_marker("SSH-2.0-OpenSSH_7.7p1", buf, sizeof(buf)) == NULL);
 	CHECK_INT(cve_number("CVE-2014-0160"), 201400000160LL);
 	cve_format(201400000160LL, buf, sizeof(buf));
@@ -389,7 +404,9 @@ static void rule_findings(void)
 	struct feed_counts fc;
 	store_vuln_begin(st, &e);
 	CHECK_INT(feed_import_file(FIXTURES "/nvd/page.json", &sink, &fc, NULL, NULL, &e), 0);
-	CHECK_INT(feed_import_file(FIXTURES "/kev/known_exploited_vulnerabilities.json", &sink, &fc, NULL, NULL, &e), 0);
+	CHECK_INT(feed_import_file(FIXTURES "/kev/known_exploited_vulnerabilities.json", &sink, &fc, NULL,
+				   NULL, &e),
+		  0);
 	CHECK_INT(store_vuln_end(st, true, &e), 0);
 
 	struct resultset rs = { 0 };
@@ -459,6 +476,7 @@ static void rule_findings(void)
 	CHECK_INT(system(cmd), 0);
 }
 
-SUITE(suite_vuln, "vuln", { "json_shapes", json_shapes }, { "configurations", configurations }, { "ranges", ranges },
-      { "real_records", real_records }, { "scores_out_of_range", scores_out_of_range }, { "aliases_and_markers", aliases_and_markers },
-      { "store_incremental", store_incremental }, { "rule_findings", rule_findings });
+SUITE(suite_vuln, "vuln", { "json_shapes", json_shapes }, { "configurations", configurations },
+      { "ranges", ranges }, { "real_records", real_records }, { "scores_out_of_range", scores_out_of_range },
+      { "aliases_and_markers", aliases_and_markers }, { "store_incremental", store_incremental },
+      { "rule_findings", rule_findings });

@@ -19,23 +19,27 @@ struct suite {
 
 void test_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) test_fail(__FILE__, __LINE__, "%s", #c);             \
+#define CHECK(c)                                                   \
+	do {                                                       \
+		if (!(c)) test_fail(__FILE__, __LINE__, "%s", #c); \
 	} while (0)
 #define CHECK_INT(a, b)                                                                               \
 	do {                                                                                          \
 		long long _a = (long long)(a), _b = (long long)(b);                                   \
 		if (_a != _b) test_fail(__FILE__, __LINE__, "%s == %lld, expected %lld", #a, _a, _b); \
 	} while (0)
-#define CHECK_STR(a, b)                                                                                 \
-	do {                                                                                            \
-		const char *_a = (a), *_b = (b);                                                        \
-		if (!_a || strcmp(_a, _b)) test_fail(__FILE__, __LINE__, "%s == \"%s\", expected \"%s\"", #a, \
-						     _a ? _a : "(null)", _b);                           \
+#define CHECK_STR(a, b)                                                                    \
+	do {                                                                               \
+		const char *_a = (a), *_b = (b);                                           \
+		if (!_a || strcmp(_a, _b))                                                 \
+			test_fail(__FILE__, __LINE__, "%s == \"%s\", expected \"%s\"", #a, \
+				  _a ? _a : "(null)", _b);                                 \
 	} while (0)
 
-#define SUITE(var, label, ...)                                                        \
-	static const struct test var##_tests[] = { __VA_ARGS__ };                     \
+#define SUITE(var, label, ...)                                    \
+	static const struct test var##_tests[] = { __VA_ARGS__ }; \
 	const struct suite var = { label, var##_tests, sizeof(var##_tests) / sizeof(var##_tests[0]) }
-#define T(fn) { #fn, fn }
+#define T(fn)           \
+	{               \
+#fn, fn \
+	}
