@@ -1,8 +1,11 @@
-/* `dormant diff RUN_A RUN_B`: hosts that appeared or went silent and
- * ports opened or closed between two stored runs. */
+/* `dormant diff [RUN_A RUN_B]`: hosts that appeared or went silent, ports
+ * opened or closed and findings new or resolved between two stored runs,
+ * stated only where both runs looked (without run ids: the last two
+ * comparable runs). */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
 #include "model/rundiff.h"
+#include "pipeline/run-changes.h"
 #include "report/report-diff.h"
 #include "store/store.h"
 #include <errno.h>
@@ -47,6 +50,24 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
+/* The newest finished run that scanned, and the newest before it whose
+ * targets overlap its own. */
+static int pick_runs(struct store *st, const char *db, uint64_t runs[2], struct dm_err *e)
+{
+	int64_t b = run_comparable_before(st, 0, NULL, e), a = 0;
+	if (b < 0) return (int)b;
+	if (b == 0) return dm_fail(e, DM_EEMPTY, "%s holds no finished scan, audit or creds run yet", db);
+	if ((a = run_comparable_before(st, b, NULL, e)) < 0) return (int)a;
+	if (a == 0)
+		return dm_fail(e, DM_EEMPTY,
+			       "%s: no finished run before run %lld covered any of its targets: nothing to "
+			       "compare it with (give two run ids; see dormant report --list)",
+			       db, (long long)b);
+	runs[0] = (uint64_t)a;
+	runs[1] = (uint64_t)b;
+	return 0;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct diff_args a = { 0 };
@@ -58,19 +79,26 @@ int cmd_diff(int argc, char **argv)
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, diff_opts, ARRAY_SIZE(diff_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
-		opts_help(stdout, "dormant diff [--format text|json] RUN_A RUN_B",
+		opts_help(stdout, "dormant diff [--format text|json] [RUN_A RUN_B]",
 			  "What changed from RUN_A to RUN_B: new hosts and hosts that stopped answering, "
 			  "opened and closed\n"
-			  "ports, new and resolved findings, hosts whose traffic went silent or woke.",
+			  "ports, new and resolved findings, hosts whose traffic went silent or woke. Only "
+			  "what both runs\n"
+			  "covered is compared (targets, ports, checks); the first line says what that was. "
+			  "Without run ids:\n"
+			  "the last two finished runs whose targets overlap.",
 			  diff_opts, ARRAY_SIZE(diff_opts));
 		goto out;
 	}
-	if (a.n != 2) {
-		r = dm_fail(&e, DM_EINPUT, "two run ids needed (see dormant report --list)");
+	if (a.n == 1) {
+		r = dm_fail(&e, DM_EINPUT,
+			    "one run id given: diff takes two (or none: the last two comparable runs; see "
+			    "dormant report --list)");
 		goto fail;
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(db, &st, &e)) < 0) goto fail;
+	if (a.n == 0 && (r = pick_runs(st, db, a.runs, &e)) < 0) goto fail;
 	for (int i = 0; i < 2; i++) {
 		struct run_info ri;
 		if ((r = store_run_get(st, (int64_t)a.runs[i], &ri, &e)) < 0) {
@@ -82,14 +110,12 @@ int cmd_diff(int argc, char **argv)
 		if ((r = store_load_results(st, (int64_t)a.runs[i], &rs[i], &e)) < 0) goto fail;
 		resultset_sort(&rs[i]);
 	}
-	struct rundiff d;
-	rundiff_compute(&rs[0], &rs[1], &d);
 	for (int i = 0; i < 2; i++)
-		if ((r = store_load_findings(st, (int64_t)a.runs[i], &fs[i], &e)) < 0) {
-			rundiff_release(&d);
-			goto fail;
-		}
-	rundiff_findings(&fs[0], &fs[1], &rs[1], &d);
+		if ((r = store_load_findings(st, (int64_t)a.runs[i], &fs[i], &e)) < 0) goto fail;
+	struct rundiff d;
+	if ((r = run_compare(st, (int64_t)a.runs[0], (int64_t)a.runs[1], &rs[0], &fs[0], &rs[1], &fs[1], &d,
+			     &e)) < 0)
+		goto fail;
 	report_diff(stdout, &d, (int64_t)a.runs[0], (int64_t)a.runs[1], a.json);
 	rundiff_release(&d);
 	goto out;

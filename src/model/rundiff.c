@@ -1,4 +1,5 @@
-/* Merge-walk of two sorted result sets. */
+/* Merge-walk of two sorted result sets, and of two runs' findings; what
+ * differs outside the overlap of the runs' coverage is counted, not stated. */
 #include "model/rundiff.h"
 #include "base/util.h"
 #include <stdio.h>
@@ -23,7 +24,31 @@ static int cmp_port(const struct port_entry *x, const struct port_entry *y)
 	return (int)x->port - (int)y->port;
 }
 
-static void diff_ports(struct rundiff *d, const struct host_entry *a, const struct host_entry *b)
+/* Whether a change at ip (and port, when given) lies where both runs looked
+ * with the checks need. */
+static bool inside(const struct coverage_overlap *ov, unsigned need, const struct ipaddr *ip, bool scoped,
+		   enum proto proto, uint16_t port)
+{
+	if (!ov || !ov->known) return true;
+	if (need == CHECK_ALL) need = ov->checks_a | ov->checks_b;
+	if ((ov->both.checks & need) != need) return false;
+	if (!scoped || !ip) return true;
+	if (!coverage_has_addr(&ov->both, ip)) return false;
+	return !port || coverage_has_port(&ov->both, proto, port);
+}
+
+static void add_inside(struct rundiff *d, const struct coverage_overlap *ov, enum change_kind k,
+		       const struct ipaddr *ip, enum proto p, uint16_t port)
+{
+	unsigned need = port ? CHECK_PORTS : CHECK_DISCOVER;
+	if (inside(ov, need, ip, true, p, port))
+		add(d, k, ip, p, port);
+	else
+		d->scope.outside++;
+}
+
+static void diff_ports(struct rundiff *d, const struct coverage_overlap *ov, const struct host_entry *a,
+		       const struct host_entry *b)
 {
 	size_t i = 0, j = 0;
 	size_t na = a ? a->n_ports : 0, nb = b ? b->n_ports : 0;
@@ -32,22 +57,46 @@ static void diff_ports(struct rundiff *d, const struct host_entry *a, const stru
 		const struct port_entry *x = i < na ? &a->ports[i] : NULL, *y = j < nb ? &b->ports[j] : NULL;
 		int c = !x ? 1 : !y ? -1 : cmp_port(x, y);
 		if (c < 0) {
-			if (is_open(x)) add(d, CHANGE_PORT_CLOSED, ip, x->proto, x->port);
+			if (is_open(x)) add_inside(d, ov, CHANGE_PORT_CLOSED, ip, x->proto, x->port);
 			i++;
 		} else if (c > 0) {
-			if (is_open(y)) add(d, CHANGE_PORT_OPENED, ip, y->proto, y->port);
+			if (is_open(y)) add_inside(d, ov, CHANGE_PORT_OPENED, ip, y->proto, y->port);
 			j++;
 		} else {
-			if (is_open(x) && !is_open(y)) add(d, CHANGE_PORT_CLOSED, ip, x->proto, x->port);
-			if (!is_open(x) && is_open(y)) add(d, CHANGE_PORT_OPENED, ip, y->proto, y->port);
+			if (is_open(x) && !is_open(y))
+				add_inside(d, ov, CHANGE_PORT_CLOSED, ip, x->proto, x->port);
+			if (!is_open(x) && is_open(y))
+				add_inside(d, ov, CHANGE_PORT_OPENED, ip, y->proto, y->port);
 			i++, j++;
 		}
 	}
 }
 
-void rundiff_compute(const struct resultset *a, const struct resultset *b, struct rundiff *d)
+static void set_scope(struct rundiff_scope *s, const struct coverage_overlap *ov)
+{
+	*s = (struct rundiff_scope){ 0 };
+	if (!ov) return;
+	s->a_known = ov->a_known;
+	s->b_known = ov->b_known;
+	s->known = ov->known;
+	if (!ov->known) return;
+	s->addrs = coverage_addrs(&ov->both);
+	s->tcp = ov->both.ports.n_tcp;
+	s->udp = ov->both.ports.n_udp;
+	s->checks = ov->both.checks;
+	s->addrs_only_a = ov->addrs_only_a;
+	s->addrs_only_b = ov->addrs_only_b;
+	s->ports_only_a = ov->ports_only_a;
+	s->ports_only_b = ov->ports_only_b;
+	s->checks_only_a = ov->checks_a & ~ov->checks_b;
+	s->checks_only_b = ov->checks_b & ~ov->checks_a;
+}
+
+void rundiff_compute(const struct resultset *a, const struct resultset *b, const struct coverage_overlap *ov,
+		     struct rundiff *d)
 {
 	memset(d, 0, sizeof(*d));
+	set_scope(&d->scope, ov);
 	size_t i = 0, j = 0;
 	while (i < a->n_hosts || j < b->n_hosts) {
 		const struct host_entry *x = i < a->n_hosts ? &a->hosts[i] : NULL;
@@ -55,16 +104,22 @@ void rundiff_compute(const struct resultset *a, const struct resultset *b, struc
 		int c = !x ? 1 : !y ? -1 : ipaddr_cmp(&x->h.ip, &y->h.ip);
 		const struct host_entry *hx = c <= 0 ? x : NULL, *hy = c >= 0 ? y : NULL;
 		bool up_a = hx && hx->up, up_b = hy && hy->up;
-		if (up_a && !up_b) add(d, CHANGE_HOST_GONE, &hx->h.ip, 0, 0);
-		if (!up_a && up_b) add(d, CHANGE_HOST_NEW, &hy->h.ip, 0, 0);
-		diff_ports(d, hx, hy);
+		if (up_a && !up_b) add_inside(d, ov, CHANGE_HOST_GONE, &hx->h.ip, 0, 0);
+		if (!up_a && up_b) add_inside(d, ov, CHANGE_HOST_NEW, &hy->h.ip, 0, 0);
+		diff_ports(d, ov, hx, hy);
 		if (c <= 0) i++;
 		if (c >= 0) j++;
 	}
 }
 
-static void add_finding(struct rundiff *d, enum change_kind k, const struct finding *f)
+static void add_finding(struct rundiff *d, const struct coverage_overlap *ov, enum change_kind k,
+			const struct finding *f)
 {
+	if (!inside(ov, coverage_rule_checks(f->rule), f->has_ip ? &f->ip : NULL,
+		    coverage_rule_scoped(f->rule), f->proto, f->port)) {
+		d->scope.outside++;
+		return;
+	}
 	add(d, k, &f->ip, f->proto, f->port);
 	struct change *c = &d->v[d->n - 1];
 	snprintf(c->rule, sizeof(c->rule), "%s", f->rule);
@@ -93,7 +148,7 @@ static const struct finding **sorted(const struct findings *fs)
 }
 
 void rundiff_findings(const struct findings *a, const struct findings *b, const struct resultset *b_scan,
-		      struct rundiff *d)
+		      const struct coverage_overlap *ov, struct rundiff *d)
 {
 	const struct finding **x = sorted(a), **y = sorted(b);
 	size_t i = 0, j = 0;
@@ -104,11 +159,12 @@ void rundiff_findings(const struct findings *a, const struct findings *b, const 
 			const struct host_entry *h =
 			    f->has_ip ? resultset_host((struct resultset *)b_scan, &f->ip, false) : NULL;
 			bool idle_woke = !strcmp(f->rule, "idle-host") && h && h->up;
-			add_finding(d, idle_woke ? CHANGE_HOST_WOKE : CHANGE_FINDING_RESOLVED, f);
+			add_finding(d, ov, idle_woke ? CHANGE_HOST_WOKE : CHANGE_FINDING_RESOLVED, f);
 		} else if (c > 0) {
 			const struct finding *f = y[j++];
-			add_finding(
-			    d, !strcmp(f->rule, "idle-host") ? CHANGE_HOST_SILENT : CHANGE_FINDING_NEW, f);
+			add_finding(d, ov,
+				    !strcmp(f->rule, "idle-host") ? CHANGE_HOST_SILENT : CHANGE_FINDING_NEW,
+				    f);
 		} else {
 			i++, j++;
 		}

@@ -1,8 +1,11 @@
 /* What changed between two runs: hosts that appeared or stopped
  * answering, ports newly open or no longer open, findings new and
  * resolved, and hosts whose traffic stopped (went silent: a new idle-host)
- * or started again (woke: idle-host resolved while the host still answers). */
+ * or started again (woke: idle-host resolved while the host still answers).
+ * A change is stated only inside the overlap of the two runs' coverage
+ * (model/coverage.h): targets, ports and checks both made. */
 #pragma once
+#include "model/coverage.h"
 #include "model/finding.h"
 #include "model/resultset.h"
 
@@ -29,17 +32,33 @@ struct change {
 	char title[256];
 };
 
+/* What was compared: the overlap's size and what lay outside it. */
+struct rundiff_scope {
+	bool known;            /* both runs' coverage was stored; else all was compared */
+	bool a_known, b_known; /* which one was */
+	uint64_t addrs;        /* addresses both runs scanned */
+	size_t tcp, udp;       /* ports both scanned */
+	unsigned checks;       /* checks both made (enum coverage_check) */
+	uint64_t addrs_only_a, addrs_only_b;
+	size_t ports_only_a, ports_only_b;
+	unsigned checks_only_a, checks_only_b;
+	size_t outside; /* differences outside the overlap: not stated as changes */
+};
+
 struct rundiff {
 	struct change *v;
 	size_t n, cap;
 	size_t counts[CHANGE_KINDS];
+	struct rundiff_scope scope;
 };
 
-/* Compares a (older) with b (newer). */
-void rundiff_compute(const struct resultset *a, const struct resultset *b, struct rundiff *ret);
-/* Adds the findings' changes (a older, b newer); b_scan tells which hosts
- * still answer in the newer run. */
+/* Compares a (older) with b (newer) inside ov (NULL or !ov->known: all
+ * of both, as stored). */
+void rundiff_compute(const struct resultset *a, const struct resultset *b, const struct coverage_overlap *ov,
+		     struct rundiff *ret);
+/* Adds the findings' changes (a older, b newer) inside ov, as above;
+ * b_scan tells which hosts still answer in the newer run. */
 void rundiff_findings(const struct findings *a, const struct findings *b, const struct resultset *b_scan,
-		      struct rundiff *d);
+		      const struct coverage_overlap *ov, struct rundiff *d);
 void rundiff_release(struct rundiff *d);
 const char *change_kind_name(enum change_kind k);

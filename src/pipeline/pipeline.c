@@ -128,6 +128,26 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 	return stage_report(&in, e);
 }
 
+/* What the run covered, stored with it so that a later comparison states
+ * changes only where both runs looked (model/coverage.h). */
+static void run_coverage(const struct pipeline *p, struct coverage *ret)
+{
+	const struct pipeline_config *c = p->cfg;
+	unsigned k = 0;
+	if (p->scanned && !p->prep.scfg.skip_discovery) k |= CHECK_DISCOVER;
+	if (p->scanned && !p->prep.scfg.discovery_only) k |= CHECK_PORTS;
+	if (p->prep.identify && selected(p, STAGE_IDENTIFY)) k |= CHECK_SERVICES;
+	/* without vulnerability data nothing was matched: a finding is not resolved by that */
+	if ((k & CHECK_SERVICES) && selected(p, STAGE_VULNS) && store_vuln_any(p->prep.st, NULL) == 1)
+		k |= CHECK_VULNS;
+	if (p->creds_ran) k |= CHECK_CREDS;
+	if (selected(p, STAGE_TRAFFIC) && c->join.n_flows) k |= CHECK_TRAFFIC;
+	if (selected(p, STAGE_JOIN) && p->prep.ji.inv.n) k |= CHECK_REGISTER;
+	if (selected(p, STAGE_JOIN) && p->join.exposure.judged) k |= CHECK_USE;
+	coverage_set(ret, &c->targets->v4, c->targets->v6, c->targets->n_v6,
+		     (k & CHECK_PORTS) ? c->ports : NULL, k);
+}
+
 /* Runs stage s (selected); the scanner's one pass covers discover and scan. */
 static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e)
 {
@@ -175,10 +195,14 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 	case STAGE_JOIN: res->analysed = true; return run_join(p, e);
 	case STAGE_SAVE: {
 		take_traffic_findings(p); /* when no join ran */
-		struct save_in in = { p->prep.st, p->prep.dbpath, c->kind,
-				      res->run,   &res->rs,       res->analysed ? &res->fs : NULL,
-				      c->changes };
+		struct coverage cov;
+		run_coverage(p, &cov);
+		struct save_in in = { p->prep.st, p->prep.dbpath,
+				      c->kind,    res->run,
+				      &res->rs,   res->analysed ? &res->fs : NULL,
+				      c->changes, &cov };
 		int r = stage_save(&in, &p->save, e);
+		coverage_release(&cov);
 		p->saved = r == 0;
 		return r;
 	}

@@ -1,6 +1,6 @@
-/* The save stage: the run's results and findings into the store in one
- * go, the run marked done, and what changed since the previous run of the
- * same kind (pipeline/run-changes.c). */
+/* The save stage: what the run covered, its results and findings into the
+ * store, the run marked done, and what changed since the previous run of
+ * the same kind that covered any of the same targets (pipeline/run-changes.c). */
 #include "pipeline/stages.h"
 #include "pipeline/run-changes.h"
 #include "base/timeutil.h"
@@ -10,7 +10,8 @@ int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 	struct store *st = in->st;
 	int r;
 	*out = (struct save_out){ 0 };
-	if ((r = store_save_results(st, in->run, in->rs, e)) < 0 ||
+	if ((in->cov && (r = store_run_set_coverage(st, in->run, in->cov, e)) < 0) ||
+	    (r = store_save_results(st, in->run, in->rs, e)) < 0 ||
 	    (in->fs && (r = store_save_findings(st, in->run, in->fs, e)) < 0) ||
 	    (r = store_run_finish(st, in->run, "done", now_real(), e)) < 0)
 		return r;

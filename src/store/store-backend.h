@@ -29,6 +29,8 @@ struct store_ops {
 	int (*save_results)(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
 	int (*load_results)(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
 	int (*runs_list)(struct store *s, struct run_info **ret, size_t *ret_n, struct dm_err *e);
+	int (*run_set_coverage)(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e);
+	int (*run_coverage)(struct store *s, int64_t run, struct coverage *ret, struct dm_err *e);
 	/* Vulnerability data: writes happen between vuln_begin and vuln_end. */
 	int (*vuln_begin)(struct store *s, struct dm_err *e);
 	int (*vuln_end)(struct store *s, bool commit, struct dm_err *e);

@@ -106,6 +106,12 @@ static const char *const migrations[] = {
 	 * shared outputs do; the key protects those outputs. */
 	"CREATE TABLE redact_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL CHECK "
 	"(length(key) = 32));",
+	/* 9 (run coverage): what each run covered, so that two runs are compared
+	 * only where both looked (model/coverage.h): targets as ranges, ports per
+	 * protocol, the checks that ran. A run from before has no row and is
+	 * compared as stored, saying so. */
+	"CREATE TABLE run_coverage (run_id INTEGER PRIMARY KEY REFERENCES runs(id), targets TEXT NOT NULL,"
+	"  ports TEXT NOT NULL, checks TEXT NOT NULL);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -690,6 +696,56 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 	return 0;
 }
 
+static int sq_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e)
+{
+	struct buf t = BUF_INIT, p = BUF_INIT, k = BUF_INIT;
+	sqlite3_stmt *st;
+	int r = 0;
+	coverage_format(c, &t, &p, &k);
+	if (buf_error(&t) || buf_error(&p) || buf_error(&k))
+		r = dm_fail(e, DM_ETOOBIG, "--db %s: run %lld: its coverage is too long to store", s->path,
+			    (long long)run);
+	else if (sqlite3_prepare_v2(SQ(s)->db, "INSERT OR REPLACE INTO run_coverage VALUES (?, ?, ?, ?)", -1,
+				    &st, NULL))
+		r = sq_fail(s, e, "saving a run's coverage");
+	else {
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, t.data, (int)t.len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, p.data, (int)p.len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, k.data, (int)k.len, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) r = sq_fail(s, e, "saving a run's coverage");
+		sqlite3_finalize(st);
+	}
+	buf_release(&t);
+	buf_release(&p);
+	buf_release(&k);
+	return r;
+}
+
+static int sq_run_coverage(struct store *s, int64_t run, struct coverage *ret, struct dm_err *e)
+{
+	sqlite3_stmt *st;
+	*ret = (struct coverage){ 0 };
+	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT targets, ports, checks FROM run_coverage WHERE run_id = ?",
+			       -1, &st, NULL))
+		return sq_fail(s, e, "reading a run's coverage");
+	sqlite3_bind_int64(st, 1, run);
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW) {
+		if (coverage_parse(ret, (const char *)sqlite3_column_text(st, 0),
+				   (const char *)sqlite3_column_text(st, 1),
+				   (const char *)sqlite3_column_text(st, 2)) < 0)
+			log_warn("%s: run %lld: its stored coverage is damaged; it is compared as stored",
+				 s->path, (long long)run);
+		else
+			r = 1;
+	} else if (rc != SQLITE_DONE) {
+		r = sq_fail(s, e, "reading a run's coverage");
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 /* In WAL mode a read transaction keeps the snapshot of its first read. */
 static int sq_read_begin(struct store *s, struct dm_err *e)
 {
@@ -709,6 +765,8 @@ const struct store_ops store_sqlite_ops = {
 	.save_results = sq_save_results,
 	.load_results = sq_load_results,
 	.runs_list = sq_runs_list,
+	.run_set_coverage = sq_run_set_coverage,
+	.run_coverage = sq_run_coverage,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS.redact_key = sq_redact_key,

@@ -129,6 +129,16 @@ int store_runs_list(struct store *s, struct run_info **ret, size_t *ret_n, struc
 	return s->ops->runs_list(s, ret, ret_n, e);
 }
 
+int store_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e)
+{
+	return s->ops->run_set_coverage(s, run, c, e);
+}
+
+int store_run_coverage(struct store *s, int64_t run, struct coverage *ret, struct dm_err *e)
+{
+	return s->ops->run_coverage(s, run, ret, e);
+}
+
 int store_vuln_begin(struct store *s, struct dm_err *e) { return s->ops->vuln_begin(s, e); }
 
 int store_vuln_end(struct store *s, bool commit, struct dm_err *e) { return s->ops->vuln_end(s, commit, e); }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "model/coverage.h"
 #include "model/finding.h"
 #include "model/flowset.h"
 #include "model/inventory.h"
@@ -96,6 +97,12 @@ int store_run_resume(struct store *s, int64_t id, struct dm_err *e);
 /* Records what the run saw, updates assets and ports; one transaction. */
 int store_save_results(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
 int store_load_results(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
+/* What a run covered (targets, ports, checks): stored with it so that
+ * changes are stated only where two runs both looked. run_coverage returns
+ * 1 with *ret filled (release it), or 0 with *ret unknown for a run stored
+ * without one (before schema 9) or whose row is damaged. */
+int store_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e);
+int store_run_coverage(struct store *s, int64_t run, struct coverage *ret, struct dm_err *e);
 /* All runs, oldest first; the caller frees *ret. */
 int store_runs_list(struct store *s, struct run_info **ret, size_t *ret_n, struct dm_err *e);
 int store_vuln_begin(struct store *s, struct dm_err *e);

@@ -164,4 +164,51 @@ static void errors_name_store_and_operation(void)
 	cleanup(path);
 }
 
-SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation));
+/* Each run's coverage is stored with it; a run from a store of schema 8
+ * (before coverage) reads back as unknown, and so does a damaged row. */
+static void run_coverage_kept(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "cov");
+	struct store *st;
+	struct dm_err e;
+	int64_t old, run;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(store_run_begin(st, "audit", "127.0.0.1-3", 100, &old, &e), 0);
+	store_close(st);
+	sqlite3 *db;
+	sqlite3_open(path, &db);
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE run_coverage; PRAGMA user_version=8", NULL, NULL, NULL),
+		  SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
+	struct coverage c = { 0 }, back;
+	CHECK_INT(store_run_coverage(st, old, &back, &e), 0);
+	CHECK(!back.known);
+	struct rangeset v4 = { 0 };
+	struct portlist pl = { 0 };
+	rangeset_add(&v4, 0x7f000001, 0x7f000001);
+	CHECK(portlist_parse(&pl, "22,80", PROTO_TCP, NULL) == 0);
+	coverage_set(&c, &v4, NULL, 0, &pl, CHECK_DISCOVER | CHECK_PORTS);
+	CHECK_INT(store_run_begin(st, "audit", "127.0.0.1", 200, &run, &e), 0);
+	CHECK_INT(store_run_set_coverage(st, run, &c, &e), 0);
+	CHECK_INT(store_run_coverage(st, run, &back, &e), 1);
+	CHECK(back.known && coverage_addrs(&back) == 1 && back.ports.n_tcp == 2 && back.ports.n_udp == 0);
+	CHECK_INT(back.checks, CHECK_DISCOVER | CHECK_PORTS);
+	coverage_release(&back);
+	store_close(st);
+	sqlite3_open(path, &db);
+	CHECK_INT(sqlite3_exec(db, "UPDATE run_coverage SET ports = 'T:0-'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(store_run_coverage(st, run, &back, &e), 0);
+	CHECK(!back.known);
+	store_close(st);
+	coverage_release(&c);
+	rangeset_release(&v4);
+	portlist_release(&pl);
+	cleanup(path);
+}
+
+SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
+      T(run_coverage_kept));
