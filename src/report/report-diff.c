@@ -10,11 +10,11 @@ void report_diff_scope(struct buf *b, const struct rundiff *d, int64_t run_a, in
 	const struct rundiff_scope *s = &d->scope;
 	if (!s->known) {
 		buf_printf(b,
-			   "compared as stored: %s no record of what it covered (stored before dormant kept "
-			   "one); changes may include targets, ports or checks only one run covered",
-			   !s->a_known && !s->b_known ? "neither run has"
-			   : !s->a_known              ? "the older run has"
-						      : "the newer run has");
+			   "compared as stored: %s of what it covered (stored before dormant kept one); "
+			   "changes may include targets, ports or checks only one run covered",
+			   !s->a_known && !s->b_known ? "neither run has a record"
+			   : !s->a_known              ? "the older run has no record"
+						      : "the newer run has no record");
 		return;
 	}
 	buf_printf(b, "compared: %llu address%s x %zu port%s (%zu TCP, %zu UDP)",

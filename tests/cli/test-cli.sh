@@ -982,5 +982,51 @@ t_hostile_text() { # ESC, OSC, BEL, C1 and bidi from a register and a banner rea
 }
 check hostile_text_reaches_terminal_escaped t_hostile_text
 
+t_changes_overlap() { # issue 25: a full run, then a subset run: no change outside the overlap; a port really closed inside it is one
+	local c="$OUT/overlap" s1 s2 s3 s4
+	mkdir -p "$c"
+	socat TCP-LISTEN:18961,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	s1=$!
+	socat TCP-LISTEN:18962,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	s2=$!
+	socat TCP-LISTEN:18963,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	s3=$!
+	socat TCP-LISTEN:18961,bind=127.0.0.2,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	s4=$!
+	sleep 0.3
+	"$D" audit 127.0.0.1-3 -p 18961-18963 --db "$c/x.db" >"$c/a1" 2>&1 || { kill $s1 $s2 $s3 $s4; cat "$c/a1"; return 1; }
+	kill $s2
+	sleep 0.2
+	"$D" audit 127.0.0.1 -p 18961,18962 --db "$c/x.db" >"$c/a2" 2>&1
+	local r=$?
+	kill $s1 $s3 $s4
+	[ $r = 0 ] || { cat "$c/a2"; return 1; }
+	"$D" diff --db "$c/x.db" >"$c/d0" && "$D" diff 1 2 --db "$c/x.db" >"$c/d12" && cmp -s "$c/d0" "$c/d12" || { cat "$c/d0" "$c/d12"; return 1; }
+	"$D" diff --db "$c/x.db" --format json >"$c/dj" || return 1
+	# the audit's change section and diff: 18962 closed, and nothing about .2, .3 or 18963
+	for f in "$c/a2" "$c/d0"; do
+		grep -q 'port-closed *127.0.0.1 18962/tcp' "$f" && ! grep -q '127.0.0.[23]\|18963\|host-gone' "$f" &&
+			grep -q 'compared: 1 address x 8 ports (2 TCP, 6 UDP)' "$f" &&
+			grep -q 'outside the overlap: 2 addresses of run 1 not scanned in run 2, 1 port of run 1 not scanned in run 2; 4 differences there not stated as changes' "$f" ||
+			{ cat "$f"; return 1; }
+	done
+	grep -q '"type":"comparison".*"coverage_known":true,"addresses":1,"tcp_ports":2,.*"differences":4' "$c/dj" &&
+		[ "$(grep -c '"type":"change"' "$c/dj")" = 1 ] || { cat "$c/dj"; return 1; }
+	# runs stored before coverage was: compared as stored, and said so
+	sqlite3 "$c/x.db" 'DELETE FROM run_coverage' || return 1
+	"$D" diff 1 2 --db "$c/x.db" >"$c/old" || return 1
+	grep -q 'compared as stored: neither run has a record of what it covered' "$c/old" && grep -q 'host-gone *127.0.0.2' "$c/old" || { cat "$c/old"; return 1; }
+	# one run id is a usage error; no comparable run is said
+	"$D" diff 1 --db "$c/x.db" 2>"$c/e"
+	[ $? = 2 ] && grep -q 'one run id given' "$c/e" || { cat "$c/e"; return 1; }
+	"$D" scan 127.0.0.9 -p 18969 --db "$c/y.db" -q || return 1
+	"$D" diff --db "$c/y.db" 2>"$c/e2"
+	[ $? != 0 ] && grep -q 'no finished run before run 1 covered any of its targets' "$c/e2" || { cat "$c/e2"; return 1; }
+	"$D" scan 127.0.0.10 -p 18969 --db "$c/y.db" -q || return 1
+	"$D" diff --db "$c/y.db" 2>"$c/e3"
+	[ $? != 0 ] && grep -q 'before run 2 covered any' "$c/e3" || { cat "$c/e3"; return 1; }
+}
+check changes_only_inside_the_overlap t_changes_overlap
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
