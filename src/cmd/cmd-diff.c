@@ -92,8 +92,8 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (a.n == 1) {
 		r = dm_fail(&e, DM_EINPUT,
-			    "one run id given: diff takes two (or none: the last two comparable runs; see "
-			    "dormant report --list)");
+			    "one run id given: two run ids needed, or none for the last two comparable runs "
+			    "(see dormant report --list)");
 		goto fail;
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();

@@ -583,6 +583,53 @@ t_diff() {
 }
 check diff_sees_a_closed_port t_diff
 
+# issue 25: a full audit, then an audit of a subset. No change may be
+# claimed outside what both covered (hosts not scanned the second time are
+# not gone, ports not scanned are not closed); a port really closed inside
+# the overlap is reported, by the audit's change section and by diff.
+t_diff_subset() {
+	local l1 l2 a b
+	ip netns exec "$P-web" socat TCP-LISTEN:18977,bind=198.18.0.10,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	l1=$!
+	ip netns exec "$P-web" socat TCP-LISTEN:18978,bind=198.18.0.10,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	l2=$!
+	sleep 0.3
+	dm audit 198.18.0.10-12 198.18.0.14 -p 22,80,8080,18977,18978 -q || { kill $l1 $l2; return 1; }
+	a=$(dm report --list | awk 'END {print $1}')
+	kill $l1 $l2
+	sleep 0.3
+	dm audit 198.18.0.10 -p 80,8080,18977 >"$OUT/subset.txt" 2>&1 || { cat "$OUT/subset.txt"; return 1; }
+	b=$(dm report --list | awk 'END {print $1}')
+	dm diff --format json >"$OUT/subset.jsonl" || return 1
+	dm diff "$a" "$b" >"$OUT/subset-diff.txt" || return 1
+	python3 - "$OUT/subset.jsonl" "$a" "$b" <<'PY' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+a, b = int(sys.argv[2]), int(sys.argv[3])
+cmp = [r for r in recs if r["type"] == "comparison"]
+ch = [r for r in recs if r["type"] == "change"]
+assert len(cmp) == 1 and cmp[0]["run_a"] == a and cmp[0]["run_b"] == b, cmp
+c = cmp[0]
+assert c["coverage_known"] and c["addresses"] == 1 and c["tcp_ports"] == 3, c
+assert c["outside"]["addresses_a"] == 3 and c["outside"]["ports_a"] == 2, c
+# .11 .12 .14 answered in the first run only, .11:22 and .10:18978 were open in it only
+assert c["outside"]["differences"] >= 5, c
+for r in ch:
+    assert r["ip"] == "198.18.0.10", ("change outside the overlap", r)
+    assert r["change"] not in ("host-gone", "host-new"), r
+    assert "port" not in r or r["port"] in (80, 8080, 18977) or r.get("proto") == "udp", r
+closed = [(r["ip"], r["port"]) for r in ch if r["change"] == "port-closed"]
+assert closed == [("198.18.0.10", 18977)], closed
+print("changes:", len(ch), "outside the overlap:", c["outside"])
+PY
+	for f in "$OUT/subset.txt" "$OUT/subset-diff.txt"; do
+		grep -Eq 'port-closed +198.18.0.10 18977/tcp' "$f" && ! grep -Eq 'host-gone|198.18.0.1[124]|18978' "$f" &&
+			grep -q "outside the overlap: 3 addresses of run $a not scanned in run $b, 2 ports of run $a not scanned in run $b" "$f" ||
+			{ cat "$f"; return 1; }
+	done
+}
+check diff_claims_nothing_outside_the_overlap t_diff_subset
+
 # --- exclusions always win: not one packet to an excluded address --------
 t_exclude() {
 	local pid
