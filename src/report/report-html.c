@@ -3,6 +3,7 @@
  * and opened anywhere. Every text that came from the network or a file is
  * escaped. */
 #include "report/report.h"
+#include "report/report-diff.h"
 #include "base/escape.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -222,7 +223,12 @@ static void chart_changes(struct buf *b, const struct report_meta *m)
 	char legend[64];
 	snprintf(legend, sizeof(legend), "compared with run %lld", (long long)m->changes_from);
 	hbars(b, "chart-changes", v, CHANGE_KINDS, legend);
-	buf_puts(b, "</figure>");
+	struct buf scope = BUF_INIT; /* what was compared, and what lay outside (issue 25) */
+	report_diff_scope(&scope, m->changes, m->changes_from, m->run_id);
+	buf_puts(b, "<p class=\"meta\" id=\"changes-scope\">");
+	text(b, scope.data ? scope.data : "");
+	buf_puts(b, "</p></figure>");
+	buf_release(&scope);
 }
 
 static void findings_table(struct buf *b, const struct findings *fs)

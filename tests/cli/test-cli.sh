@@ -1012,6 +1012,8 @@ t_changes_overlap() { # issue 25: a full run, then a subset run: no change outsi
 	done
 	grep -q '"type":"comparison".*"coverage_known":true,"addresses":1,"tcp_ports":2,.*"differences":4' "$c/dj" &&
 		[ "$(grep -c '"type":"change"' "$c/dj")" = 1 ] || { cat "$c/dj"; return 1; }
+	"$D" report --db "$c/x.db" --format html -o "$c/r.html" || return 1
+	grep -q 'id="changes-scope">compared: 1 address x 8 ports' "$c/r.html" || { grep -o 'changes-scope.\{0,200\}' "$c/r.html"; return 1; }
 	# runs stored before coverage was: compared as stored, and said so
 	sqlite3 "$c/x.db" 'DELETE FROM run_coverage' || return 1
 	"$D" diff 1 2 --db "$c/x.db" >"$c/old" || return 1
