@@ -134,8 +134,11 @@ static void run_coverage(const struct pipeline *p, struct coverage *ret)
 {
 	const struct pipeline_config *c = p->cfg;
 	unsigned k = 0;
-	if (p->scanned && !p->prep.scfg.skip_discovery) k |= CHECK_DISCOVER;
-	if (p->scanned && !p->prep.scfg.discovery_only) k |= CHECK_PORTS;
+	/* one shard of several probed a part of targets x ports that is not a
+	 * range: no host or port of it is claimed gone or closed */
+	bool whole = c->scan.shards <= 1;
+	if (whole && p->scanned && !p->prep.scfg.skip_discovery) k |= CHECK_DISCOVER;
+	if (whole && p->scanned && !p->prep.scfg.discovery_only) k |= CHECK_PORTS;
 	if (p->prep.identify && selected(p, STAGE_IDENTIFY)) k |= CHECK_SERVICES;
 	/* without vulnerability data nothing was matched: a finding is not resolved by that */
 	if ((k & CHECK_SERVICES) && selected(p, STAGE_VULNS) && store_vuln_any(p->prep.st, NULL) == 1)
