@@ -1030,5 +1030,27 @@ t_changes_overlap() { # issue 25: a full run, then a subset run: no change outsi
 }
 check changes_only_inside_the_overlap t_changes_overlap
 
+t_changes_shard() { # one shard of two probed part of targets x ports: no host or port of the full run is claimed gone or closed
+	local c="$OUT/shard" l
+	mkdir -p "$c"
+	python3 -c '
+import socket, time
+s = []
+for p in range(18971, 18981):
+    x = socket.socket(); x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); x.bind(("127.0.0.1", p)); x.listen(8); s.append(x)
+time.sleep(30)' &
+	l=$!
+	sleep 0.5
+	"$D" scan 127.0.0.1 -p 18971-18980 --seed 7 --db "$c/x.db" -q &&
+		"$D" scan 127.0.0.1 -p 18971-18980 --seed 7 --shard 1/2 --db "$c/x.db" -oJ "$c/s.jsonl" -q
+	local r=$?
+	kill $l
+	[ $r = 0 ] || return 1
+	[ "$(grep -c '"state":"open"' "$c/s.jsonl")" -lt 10 ] || { echo "the shard found every port: no test"; return 1; }
+	"$D" diff 1 2 --db "$c/x.db" >"$c/d" || return 1
+	! grep -q 'port-closed\|host-gone' "$c/d" && grep -q 'checks of run 1 not made in run 2: discover, ports' "$c/d" || { cat "$c/d"; return 1; }
+}
+check changes_none_claimed_from_one_shard t_changes_shard
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
