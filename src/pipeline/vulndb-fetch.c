@@ -86,7 +86,7 @@ static int get(struct fetcher *F, const char *url, bool nvd, uint64_t resume, st
 						   : "");
 			double w = a->retry_after >= 0 ? a->retry_after : 6.0 * (double)(1 << attempt);
 			if (w > F->o->max_wait) w = F->o->max_wait;
-			log_warn("vulndb fetch: %s: HTTP %ld, trying again in %.0f s", url, a->status, w);
+			log_info("vulndb fetch: %s: HTTP %ld, trying again in %.0f s", url, a->status, w);
 			buf_release(&a->body);
 			sleep_until_mono(now_mono() + w);
 			continue;

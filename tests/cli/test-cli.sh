@@ -982,5 +982,8 @@ t_hostile_text() { # ESC, OSC, BEL, C1 and bidi from a register and a banner rea
 }
 check hostile_text_reaches_terminal_escaped t_hostile_text
 
+# --- vulndb fetch against a local feed server ---------------------------------
+. "$ROOT/tests/cli/vulndb-fetch.sh"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
