@@ -124,37 +124,46 @@ struct reader {
 	struct entry *files;
 	size_t n;
 	char fetched[FEED_N][40], since[40], through[40];
-	bool manifest;
+	bool manifest, manifest_ok;
 	unsigned imported;
 };
 
 static void copy_str(char *out, size_t n, const char *s) { snprintf(out, n, "%s", s ? s : ""); }
 
+/* The manifest read whole: its format and each feed's times. */
+static int on_manifest(void *ctx, const struct json *m, const struct json *h, uint64_t off, struct dm_err *e)
+{
+	(void)h, (void)off;
+	struct reader *R = ctx;
+	const char *fmt = json_str(m, "format");
+	if (!fmt || strcmp(fmt, BUNDLE_FORMAT))
+		return dm_fail(e, DM_EINPUT, "%s: manifest.json: not a %s manifest", R->path, BUNDLE_FORMAT);
+	const struct json *feeds = json_get(m, "feeds");
+	for (int f = 0; f < FEED_N; f++) {
+		const struct json *fj = json_get(feeds, feed_names[f]);
+		copy_str(R->fetched[f], sizeof(R->fetched[f]), json_str(fj, "fetched"));
+		if (f == FEED_NVD) {
+			copy_str(R->since, sizeof(R->since), json_str(fj, "since"));
+			copy_str(R->through, sizeof(R->through), json_str(fj, "through"));
+		}
+	}
+	R->manifest_ok = true;
+	return 0;
+}
+
 static int on_manifest_file(void *ctx, const struct json *rec, const struct json *h, uint64_t off,
 			    struct dm_err *e)
 {
+	(void)h;
 	struct reader *R = ctx;
 	const char *name = json_str(rec, "name"), *sum = json_str(rec, "sha256"),
 		   *feed = json_str(rec, "feed");
 	double size;
-	if (!h || !json_str(h, "format") || strcmp(json_str(h, "format"), BUNDLE_FORMAT))
-		return dm_fail(e, DM_EINPUT, "%s: manifest.json: not a %s manifest", R->path, BUNDLE_FORMAT);
 	if (!name || !sum || strlen(sum) != 64 || !feed || !json_num(rec, "size", &size) || size < 0 ||
 	    strlen(name) >= sizeof(R->files[0].name) || R->n >= FETCH_MAX_FILES)
 		return dm_fail(e, DM_EINPUT,
 			       "%s: manifest.json: byte %llu: a file entry needs name, feed, size and sha256",
 			       R->path, (unsigned long long)off);
-	if (R->n == 0) {
-		const struct json *feeds = json_get(h, "feeds");
-		for (int f = 0; f < FEED_N; f++) {
-			const struct json *fj = json_get(feeds, feed_names[f]);
-			copy_str(R->fetched[f], sizeof(R->fetched[f]), json_str(fj, "fetched"));
-			if (f == FEED_NVD) {
-				copy_str(R->since, sizeof(R->since), json_str(fj, "since"));
-				copy_str(R->through, sizeof(R->through), json_str(fj, "through"));
-			}
-		}
-	}
 	R->files = xrealloc(R->files, (R->n + 1) * sizeof(*R->files));
 	struct entry *en = &R->files[R->n++];
 	memset(en, 0, sizeof(*en));
@@ -174,10 +183,14 @@ static int on_member(void *ctx, const char *name, const void *data, size_t len, 
 				       name);
 		R->manifest = true;
 		if (R->import) return 0;
+		struct json_stream whole = { .record = on_manifest, .ctx = R };
 		struct json_stream js = { .stream_key = "files", .record = on_manifest_file, .ctx = R };
 		char what[4200];
 		snprintf(what, sizeof(what), "%s: manifest.json", R->path);
-		return json_stream_mem(&js, data, len, what, e);
+		int r = json_stream_mem(&whole, data, len, what, e);
+		if (r == 0 && !R->manifest_ok)
+			r = dm_fail(e, DM_EINPUT, "%s: not a %s manifest", what, BUNDLE_FORMAT);
+		return r < 0 ? r : json_stream_mem(&js, data, len, what, e);
 	}
 	struct entry *en = NULL;
 	for (size_t i = 0; i < R->n && !en; i++)
@@ -214,7 +227,7 @@ int vulndb_import_bundle(struct store *st, const char *path, struct dm_err *e)
 	FILE *f = fopen(path, "rb");
 	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
 	int r = tar_read(f, path, BUNDLE_MAX_MEMBER, on_member, &R, e);
-	if (r >= 0 && R.n == 0) r = dm_fail(e, DM_EINPUT, "%s: the manifest lists no feed files", path);
+	if (r >= 0 && !R.manifest_ok) r = dm_fail(e, DM_EINPUT, "%s: holds no manifest.json", path);
 	for (size_t i = 0; i < R.n && r >= 0; i++)
 		if (!R.files[i].seen)
 			r = dm_fail(e, DM_EINPUT,

@@ -221,6 +221,8 @@ static int on_page_record(void *ctx, const struct json *rec, const struct json *
 {
 	(void)rec, (void)off, (void)e;
 	struct page_info *p = ctx;
+	if (!h && rec->type == JSON_OBJECT && !json_get(rec, "cve"))
+		h = rec; /* the whole page, read as one */
 	if (!p->have && h) {
 		p->have = json_num(h, "totalResults", &p->total) && json_num(h, "startIndex", &p->start);
 		json_num(h, "resultsPerPage", &p->per_page);
@@ -275,7 +277,11 @@ static int fetch_nvd(struct fetcher *F, struct dm_err *e)
 					  .record = on_page_record,
 					  .ctx = &pi };
 		if (r == 0) r = json_stream_mem(&js, ans.body.data, ans.body.len, url, e);
-		if (r == 0 && js.records && !pi.have)
+		if (r == 0 && !js.records) { /* an empty page must still say it is one */
+			struct json_stream whole = { .record = on_page_record, .ctx = &pi };
+			r = json_stream_mem(&whole, ans.body.data, ans.body.len, url, e);
+		}
+		if (r == 0 && !pi.have)
 			r = dm_fail(e, DM_EINPUT,
 				    "%s: no totalResults and startIndex: not an NVD CVE API 2.0 answer", url);
 		if (r == 0 && pi.have && (unsigned long)pi.start != s->next_index)
@@ -420,8 +426,13 @@ int vulndb_fetch(struct store *st, const char *dbpath, const struct vulndb_fetch
 	size_t dl = strlen(o->bundle ? o->bundle : dbpath) + 16;
 	F.dir = xmalloc(dl);
 	snprintf(F.dir, dl, "%s.%s", o->bundle ? o->bundle : dbpath, o->bundle ? "parts" : "fetch");
+	struct stat sb;
 	if (mkdir(F.dir, 0700) < 0 && errno != EEXIST) {
 		r = dm_fail(e, -errno, "%s: %s", F.dir, strerror(errno));
+		goto out;
+	}
+	if (lstat(F.dir, &sb) < 0 || !S_ISDIR(sb.st_mode) || sb.st_uid != geteuid()) {
+		r = dm_fail(e, -EPERM, "%s: the work folder is not a folder of this user's", F.dir);
 		goto out;
 	}
 	/* Where the last fetch ended: this fetch asks only for what changed since. */

@@ -67,7 +67,9 @@ t_fetch_corrupt() { # each refused with one line naming the URL, nothing importe
 	for fault in '/feeds badjson:feeds/known_exploited_vulnerabilities.json: byte' \
 		'/epss badgz:epss_scores-current.csv.gz: byte [0-9]*: damaged or truncated gzip data' \
 		'/rest html:rest/json/cves/2.0?resultsPerPage=7&startIndex=0: expected JSON, got Content-Type text/html' \
-		'/rest badjson:rest/json/cves/2.0?resultsPerPage=7&startIndex=0: byte'; do
+		'/rest badjson:rest/json/cves/2.0?resultsPerPage=7&startIndex=0: byte' \
+		'/rest empty:rest/json/cves/2.0?resultsPerPage=7&startIndex=0: ' \
+		'/feeds empty:feeds/known_exploited_vulnerabilities.json: empty file'; do
 		fresh
 		what=${fault#*:}
 		echo "${fault%%:*}" >"$FS/faults"
@@ -127,6 +129,8 @@ t_fetch_bundle() {
 	: >"$FS/log"
 	fetch "$OUT/conn.db" --bundle "$OUT/inc.bundle" --feeds nvd -q || return 1
 	grep -q lastModStartDate "$FS/log" || { echo "second bundle not incremental"; return 1; }
+	"$D" vulndb import --db "$OUT/gap.db" "$OUT/inc.bundle" 2>"$OUT/e" && grep -q 'bundle of 0 feed files imported' "$OUT/e" ||
+		{ cat "$OUT/e"; return 1; }
 	echo "CVE-2014-0160 $(date -u +%Y-%m-%dT%H:%M:%S.000)" >"$FS/modified"
 	fetch "$OUT/conn.db" --bundle "$OUT/inc.bundle" --feeds nvd -q || return 1
 	"$D" vulndb import --db "$OUT/gap2.db" "$OUT/inc.bundle" 2>"$OUT/e" && grep -q 'import a bundle made with --full first' "$OUT/e" || { cat "$OUT/e"; return 1; }

@@ -9,6 +9,7 @@ line, each line used once by the first request it matches:
   cut N                   full Content-Length, N bytes of body, then close
   badjson / badgz         the body cut in half (a proper Content-Length)
   html                    200 with an HTML page
+  empty                   200, application/json, no body
 Every request is logged as one JSON line: path, query, apiKey, Range.
 
 usage: feed-server.py --fixtures DIR --port-file F --log F --faults F
@@ -94,6 +95,8 @@ class H(http.server.BaseHTTPRequestHandler):
         if fault and fault[0] in ("429", "503", "403"):
             extra = {} if len(fault) < 2 or fault[1] == "-" else {"Retry-After": fault[1]}
             return self.send(int(fault[0]), b"slow down\n", "text/plain", extra)
+        if fault and fault[0] == "empty":
+            return self.send(200, b"", "application/json")
         if fault and fault[0] == "html":
             return self.send(200, b"<html><body>maintenance</body></html>", "text/html")
         if u.path == "/rest/json/cves/2.0":
