@@ -99,16 +99,24 @@ int vulndb_feed_ages(struct store *st, bool json, struct dm_err *e)
 		snprintf(key, sizeof(key), "feed.%s.through", kinds[i]);
 		if ((r = store_vuln_meta_get(st, key, through, sizeof(through), e)) < 0) return r;
 		if (!fetched[0] && !imported[0]) continue;
-		/* the age is the data's: when it left its source, else when it came in */
-		double t = parse_utc(fetched[0] ? fetched : imported), age = t > 0 ? (now - t) / 86400.0 : -1;
+		/* The data's age is known when dormant fetched it; a file imported by
+		 * hand may have been made long before. */
+		double age = fetched[0] ? (now - parse_utc(fetched)) / 86400.0 : -1;
+		if (age < 0 && fetched[0]) age = 0;
 		if (json) {
 			printf("%s\"%s\":{\"fetched\":\"%s\",\"imported\":\"%s\",\"through\":\"%s\",\"age_"
-			       "days\":%.1f}",
-			       any ? "," : "", kinds[i], fetched, imported, through, age);
+			       "days\":",
+			       any ? "," : "", kinds[i], fetched, imported, through);
+			if (age < 0)
+				printf("null}");
+			else
+				printf("%.1f}", age);
+		} else if (fetched[0]) {
+			printf("%-4s fetched         %s (%.1f days ago)%s%s\n", kinds[i], fetched, age,
+			       imported[0] ? ", imported " : "", imported);
 		} else {
-			printf("%-4s data age        %.1f days (%s %s%s%s)\n", kinds[i], age < 0 ? 0 : age,
-			       fetched[0] ? "fetched" : "imported", fetched[0] ? fetched : imported,
-			       fetched[0] && imported[0] ? ", imported " : "", fetched[0] ? imported : "");
+			printf("%-4s imported        %s from a file (its age is unknown)\n", kinds[i],
+			       imported);
 		}
 		any = true;
 	}

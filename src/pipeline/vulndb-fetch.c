@@ -441,7 +441,8 @@ int vulndb_fetch(struct store *st, const char *dbpath, const struct vulndb_fetch
 	if (!o->full && (r = store_vuln_meta_get(st, through_key, prev, sizeof(prev), e)) < 0) goto out;
 	/* An hour of overlap: the NVD's clock and ours differ, and a record
 	 * fetched twice is only reported unchanged. */
-	double since = o->full || !prev[0] ? 0 : parse_utc(prev) - OVERLAP;
+	double since = o->full || !prev[0] ? 0 : parse_utc(prev) - OVERLAP, now = floor(now_real());
+	if (since >= now) since = now - OVERLAP; /* the clock went back */
 	if ((r = load_state(&F, e)) < 0) goto out;
 	if (r == 1 && (strcmp(F.s.nvd_url, F.nvd_url) || F.s.since != since)) {
 		log_info("vulndb fetch: %s holds another fetch; starting afresh", F.dir);
@@ -454,7 +455,7 @@ int vulndb_fetch(struct store *st, const char *dbpath, const struct vulndb_fetch
 		clear_dir(F.dir);
 		F.s.nvd_url = xstrdup(F.nvd_url);
 		F.s.since = F.s.win_start = since;
-		F.s.until = floor(now_real());
+		F.s.until = now;
 		if ((r = save_state(&F, e)) < 0) goto out;
 	}
 	if (o->feed[FEED_NVD] && !F.s.done[FEED_NVD] && (r = fetch_nvd(&F, e)) < 0) goto out;

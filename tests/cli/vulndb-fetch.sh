@@ -33,7 +33,11 @@ t_fetch_paging() {
 	grep -q '"apiKey": "test-key"' "$FS/log" || { echo "no apiKey header"; return 1; }
 	[ "$(stat_of "$OUT/f1.db" 's["cves"], s["kev"], s["epss"]')" = "(19, 1404, 19)" ] || return 1
 	[ "$(stat_of "$OUT/f1.db" 'sorted(s["feeds"])')" = "['epss', 'kev', 'nvd']" ] || return 1
-	"$D" vulndb stats --db "$OUT/f1.db" | grep -q '^nvd  data age        0.0 days (fetched 20' &&
+	# a file imported by hand: its import time, its age unknown
+	"$D" vulndb import --db "$OUT/f0.db" "$ROOT/tests/data/fixtures/kev/known_exploited_vulnerabilities.json" -q || return 1
+	"$D" vulndb stats --db "$OUT/f0.db" | grep -q '^kev  imported        20.*Z from a file (its age is unknown)' &&
+		[ "$(stat_of "$OUT/f0.db" 's["feeds"]["kev"]["age_days"]')" = None ] || return 1
+	"$D" vulndb stats --db "$OUT/f1.db" | grep -q '^nvd  fetched         20.*Z (0.0 days ago), imported 20' &&
 		[ ! -e "$OUT/f1.db.fetch" ]
 }
 check vulndb_fetch_pages_nvd_kev_epss t_fetch_paging
