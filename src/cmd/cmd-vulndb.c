@@ -82,7 +82,7 @@ static int parse_feeds(const char *arg, bool *on, struct dm_err *e)
 		on[i] = true;
 		p += n + (p[n] == ',');
 	}
-	return 0;
+	return on[0] || on[1] || on[2] ? 0 : dm_fail(e, DM_EINPUT, "--feeds: name nvd, kev or epss");
 }
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)

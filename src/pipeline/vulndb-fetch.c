@@ -58,7 +58,7 @@ static void rate_wait(struct fetcher *F)
 	for (size_t i = 0; i < n; i++) ordered[i] = F->sent[(F->n_sent - n + i) % cap];
 	double w = fetch_window_wait(ordered, n, F->limit, RATE_WINDOW, now_mono());
 	if (w > 0) {
-		log_info("vulndb fetch: NVD rate limit (%zu requests in %.0f s): waiting %.0f s", F->limit,
+		log_info("vulndb fetch: NVD rate limit (%zu requests in %.0f s): waiting %.1f s", F->limit,
 			 RATE_WINDOW, w);
 		sleep_until_mono(now_mono() + w);
 	}

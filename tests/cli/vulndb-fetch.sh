@@ -65,6 +65,20 @@ t_fetch_gives_up() {
 		{ echo "exit $r"; cat "$OUT/e"; return 1; }
 }
 check vulndb_fetch_gives_up_after_retries t_fetch_gives_up
+t_fetch_usage() {
+	"$D" vulndb fetch --db "$OUT/u.db" --feeds nvd,osv 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '--feeds: "osv" is not one of nvd, kev, epss' "$OUT/e" || return 1
+	"$D" vulndb fetch --db "$OUT/u.db" --feeds '' 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '--feeds: name nvd, kev or epss' "$OUT/e" || return 1
+	"$D" vulndb fetch --db "$OUT/u.db" --page-size 2001 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '--page-size' "$OUT/e" || return 1
+	"$D" vulndb fetch extra --db "$OUT/u.db" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'fetch takes no arguments ("extra")' "$OUT/e" || return 1
+	# nothing answers: one line naming the URL, exit 3
+	"$D" vulndb fetch --db "$OUT/u.db" --base-url http://127.0.0.1:9 --feeds kev -q 2>"$OUT/e"
+	[ $? = 3 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q '^dormant: vulndb: http://127.0.0.1:9/feeds/known_exploited_vulnerabilities.json: ' "$OUT/e"
+}
+check vulndb_fetch_usage_errors t_fetch_usage
 
 t_fetch_corrupt() { # each refused with one line naming the URL, nothing imported
 	local fault what
