@@ -322,7 +322,9 @@ static int fetch_nvd(struct fetcher *F, struct dm_err *e)
 
 /* ---- KEV and EPSS: one file each, resumed with a Range request ---- */
 
-static int fetch_single(struct fetcher *F, int feed, struct dm_err *e)
+/* *fresh: the kept part did not fit (416, or the whole does not check):
+ * worth one more try from the first byte. */
+static int fetch_single_once(struct fetcher *F, int feed, bool resume, bool *fresh, struct dm_err *e)
 {
 	const char *url = feed == FEED_KEV ? F->kev_url : F->epss_url;
 	const char *name = feed == FEED_KEV ? "kev.json" : "epss.csv.gz";
@@ -332,13 +334,16 @@ static int fetch_single(struct fetcher *F, int feed, struct dm_err *e)
 	have.max = (size_t)1 << 31;
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", F->dir, part);
+	if (!resume) unlink(path);
 	if (access(path, F_OK) == 0 && fetch_read(F->dir, part, &have, e) < 0) buf_reset(&have);
+	bool resumed = have.len > 0;
 	if (have.len) log_info("vulndb fetch: %s: resuming after %zu bytes", url, have.len);
 	struct http_answer a;
 	int r = get(F, url, false, have.len, &a, e);
 	if (a.status != 206) buf_reset(&have); /* the whole file came (or nothing) */
 	buf_append(&have, a.body.data, a.body.len);
 	if (r < 0) {
+		*fresh = resumed && !a.broken;
 		if (a.broken && have.len) {
 			struct dm_err e2;
 			if (write_file(F->dir, part, have.data, have.len, &e2) == 0)
@@ -361,6 +366,7 @@ static int fetch_single(struct fetcher *F, int feed, struct dm_err *e)
 	} else {
 		r = check_feed(url, have.data, have.len, "kev", &fc, e);
 	}
+	*fresh = r < 0 && resumed;
 	if (r == 0) r = write_file(F->dir, name, have.data, have.len, e);
 	unlink(path);
 	if (r < 0) goto out;
@@ -374,6 +380,19 @@ static int fetch_single(struct fetcher *F, int feed, struct dm_err *e)
 out:
 	buf_release(&a.body);
 	buf_release(&have);
+	return r;
+}
+
+static int fetch_single(struct fetcher *F, int feed, struct dm_err *e)
+{
+	bool fresh = false;
+	int r = fetch_single_once(F, feed, true, &fresh, e);
+	if (r < 0 && fresh) {
+		log_info(
+		    "vulndb fetch: %s; the part kept from the last fetch does not fit: fetching it whole",
+		    e->msg);
+		r = fetch_single_once(F, feed, false, &fresh, e);
+	}
 	return r;
 }
 

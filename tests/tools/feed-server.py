@@ -114,6 +114,8 @@ class H(http.server.BaseHTTPRequestHandler):
         rng = self.headers.get("Range")
         if rng and rng.startswith("bytes=") and rng.endswith("-") and u.path != "/rest/json/cves/2.0":
             start = int(rng[6:-1])
+            if start >= len(body):
+                return self.send(416, b"", "text/plain", {"Content-Range": "bytes */%d" % len(body)})
             extra["Content-Range"] = "bytes %d-%d/%d" % (start, len(body) - 1, len(body))
             body, status = body[start:], 206
         if fault and fault[0] in ("badjson", "badgz"):
