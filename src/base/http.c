@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static int body_cb_err;
 
@@ -18,6 +19,27 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 		return 0; /* curl stops the transfer */
 	}
 	return size * n;
+}
+
+/* Keeps a strong ETag, else Last-Modified, for resuming with If-Range. */
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct http_answer *a = ctx;
+	size_t len = size * n;
+	bool etag = len > 5 && !strncasecmp(p, "ETag:", 5),
+	     lm = len > 14 && !strncasecmp(p, "Last-Modified:", 14);
+	if (!strncmp(p, "HTTP/", 5)) a->validator[0] = 0; /* a new answer (after a redirect) */
+	if (!etag && !(lm && !a->validator[0])) return len;
+	size_t i = etag ? 5 : 14;
+	while (i < len && (p[i] == ' ' || p[i] == '\t')) i++;
+	size_t end = len;
+	while (end > i && (p[end - 1] == '\r' || p[end - 1] == '\n' || p[end - 1] == ' ')) end--;
+	if (etag && end - i > 2 && p[i] == 'W' && p[i + 1] == '/') return len; /* weak: not for If-Range */
+	for (size_t k = i; k < end; k++)
+		if ((unsigned char)p[k] < 0x20 || (unsigned char)p[k] > 0x7e) return len;
+	if (end > i && end - i < sizeof(a->validator))
+		snprintf(a->validator, sizeof(a->validator), "%.*s", (int)(end - i), p + i);
+	return len;
 }
 
 static bool inited;
@@ -37,6 +59,11 @@ int http_fetch(const struct http_get *g, struct http_answer *a, struct dm_err *e
 	char errbuf[CURL_ERROR_SIZE] = "", range[48];
 	struct curl_slist *hdrs = NULL;
 	if (g->header) hdrs = curl_slist_append(hdrs, g->header);
+	char ifr[200];
+	if (g->resume_from && g->if_range && g->if_range[0]) {
+		snprintf(ifr, sizeof(ifr), "If-Range: %s", g->if_range);
+		hdrs = curl_slist_append(hdrs, ifr);
+	}
 	curl_easy_setopt(c, CURLOPT_URL, g->url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
@@ -52,6 +79,8 @@ int http_fetch(const struct http_get *g, struct http_answer *a, struct dm_err *e
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
 	if (hdrs) curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	if (g->resume_from) {
 		snprintf(range, sizeof(range), "%" PRIu64 "-", g->resume_from);

@@ -67,14 +67,15 @@ static void rate_wait(struct fetcher *F)
 
 /* One GET; 403, 429 and 503 are retried after the server's Retry-After
  * (or a doubling pause), capped by --max-wait, five times at most. */
-static int get(struct fetcher *F, const char *url, bool nvd, uint64_t resume, struct http_answer *a,
-	       struct dm_err *e)
+static int get(struct fetcher *F, const char *url, bool nvd, uint64_t resume, const char *if_range,
+	       struct http_answer *a, struct dm_err *e)
 {
 	for (int attempt = 0;; attempt++) {
 		if (nvd) rate_wait(F);
 		struct http_get g = { .url = url,
 				      .header = nvd && F->key_header[0] ? F->key_header : NULL,
-				      .resume_from = resume };
+				      .resume_from = resume,
+				      .if_range = if_range };
 		int r = http_fetch(&g, a, e);
 		if (r < 0) return r;
 		if (a->status == 403 || a->status == 429 || a->status == 503) {
@@ -136,6 +137,8 @@ static int save_state(struct fetcher *F, struct dm_err *e)
 		   s->nvd_url, s->since, s->until, s->win_start, s->next_index, s->pages);
 	for (int i = 0; i < FEED_N; i++)
 		if (s->done[i]) buf_printf(&b, "done %s %.3f\n", feed_names[i], s->fetched[i]);
+	for (int i = 0; i < FEED_N; i++)
+		if (s->part_id[i][0]) buf_printf(&b, "part_id %s %s\n", feed_names[i], s->part_id[i]);
 	for (size_t i = 0; i < s->n_files; i++)
 		buf_printf(&b, "file %s %d %.3f %s\n", s->files[i].name, s->files[i].feed,
 			   s->files[i].fetched, s->files[i].url);
@@ -175,7 +178,11 @@ static int load_state(struct fetcher *F, struct dm_err *e)
 		if (sscanf(l, "file %31s %d %lf %1023s", name, &feed, &t, url) == 4 && feed >= 0 &&
 		    feed < FEED_N && !strchr(name, '/') && s->n_files < FETCH_MAX_FILES)
 			add_file(s, name, feed, t, url);
-		else if (sscanf(l, "done %15s %lf", k, &t) == 2) {
+		else if (sscanf(l, "part_id %15s %1023[^\n]", k, v) == 2) {
+			for (int i = 0; i < FEED_N; i++)
+				if (!strcmp(k, feed_names[i]))
+					snprintf(s->part_id[i], sizeof(s->part_id[i]), "%.159s", v);
+		} else if (sscanf(l, "done %15s %lf", k, &t) == 2) {
 			for (int i = 0; i < FEED_N; i++)
 				if (!strcmp(k, feed_names[i])) s->done[i] = true, s->fetched[i] = t;
 		} else if (sscanf(l, "%15s %1023s", k, v) == 2) {
@@ -269,7 +276,7 @@ static int fetch_nvd(struct fetcher *F, struct dm_err *e)
 				 a, b);
 		}
 		struct http_answer ans;
-		int r = get(F, url, true, 0, &ans, e);
+		int r = get(F, url, true, 0, NULL, &ans, e);
 		if (r == 0 && !json_type(ans.ctype))
 			r = dm_fail(e, DM_EINPUT, "%s: expected JSON, got Content-Type %s", url, ans.ctype);
 		struct page_info pi = { 0 };
@@ -339,14 +346,17 @@ static int fetch_single_once(struct fetcher *F, int feed, bool resume, bool *fre
 	bool resumed = have.len > 0;
 	if (have.len) log_info("vulndb fetch: %s: resuming after %zu bytes", url, have.len);
 	struct http_answer a;
-	int r = get(F, url, false, have.len, &a, e);
+	int r = get(F, url, false, have.len, F->s.part_id[feed], &a, e);
 	if (a.status != 206) buf_reset(&have); /* the whole file came (or nothing) */
 	buf_append(&have, a.body.data, a.body.len);
 	if (r < 0) {
 		*fresh = resumed && !a.broken;
 		if (a.broken && have.len) {
 			struct dm_err e2;
-			if (write_file(F->dir, part, have.data, have.len, &e2) == 0)
+			/* with what identifies this version of the file, for If-Range */
+			snprintf(F->s.part_id[feed], sizeof(F->s.part_id[feed]), "%s", a.validator);
+			if (write_file(F->dir, part, have.data, have.len, &e2) == 0 &&
+			    save_state(F, &e2) == 0)
 				snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
 					 " (%zu bytes kept; the next fetch resumes)", have.len);
 		}
@@ -367,6 +377,7 @@ static int fetch_single_once(struct fetcher *F, int feed, bool resume, bool *fre
 		r = check_feed(url, have.data, have.len, "kev", &fc, e);
 	}
 	*fresh = r < 0 && resumed;
+	F->s.part_id[feed][0] = 0;
 	if (r == 0) r = write_file(F->dir, name, have.data, have.len, e);
 	unlink(path);
 	if (r < 0) goto out;

@@ -29,6 +29,7 @@ struct fetch_state {
 	unsigned pages;
 	bool done[FEED_N];
 	double fetched[FEED_N];
+	char part_id[FEED_N][160]; /* the validator of a kept part (If-Range) */
 	struct fetch_file *files;
 	size_t n_files;
 };

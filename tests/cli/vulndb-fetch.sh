@@ -115,9 +115,17 @@ t_fetch_resume() {
 	grep -q '400000 bytes kept; the next fetch resumes' "$OUT/e" || { cat "$OUT/e"; return 1; }
 	: >"$FS/log"
 	fetch "$OUT/f7.db" -q 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
-	[ -z "$(nvd_starts)" ] && grep -q '"range": "bytes=400000-"' "$FS/log" || { cat "$FS/log"; return 1; }
+	[ -z "$(nvd_starts)" ] && grep -q '"range": "bytes=400000-", "ifRange": "\\"[0-9a-f]*\\""' "$FS/log" || { cat "$FS/log"; return 1; }
 	[ "$(stat_of "$OUT/f7.db" 's["cves"], s["kev"], s["epss"]')" = "(19, 1404, 19)" ] || return 1
-	# a kept part that does not fit (the file changed or shrank): fetched whole again
+	# the file changed on the server since the part was kept: If-Range brings all of it
+	fresh
+	printf '/feeds cut 300000\n' >"$FS/faults"
+	fetch "$OUT/f9.db" --feeds kev -q 2>/dev/null && { echo "a cut KEV was accepted"; return 1; }
+	printf '/feeds newetag\n' >"$FS/faults"
+	fetch "$OUT/f9.db" --feeds kev -q 2>"$OUT/e" && [ "$(stat_of "$OUT/f9.db" 's["kev"]')" = 1404 ] || { cat "$OUT/e"; return 1; }
+	grep -q '"range": "bytes=300000-", "ifRange": "\\"' "$FS/log" || { cat "$FS/log"; return 1; }
+	rm -f "$OUT/f9.db"
+	# a kept part that does not fit (the file shrank, or the server ignores If-Range): fetched whole again
 	local junk
 	for junk in bigger other; do
 		fresh

@@ -10,6 +10,7 @@ line, each line used once by the first request it matches:
   badjson / badgz         the body cut in half (a proper Content-Length)
   html                    200 with an HTML page
   empty                   200, application/json, no body
+  newetag                 the file has changed (another ETag, If-Range fails)
 Every request is logged as one JSON line: path, query, apiKey, Range.
 
 usage: feed-server.py --fixtures DIR --port-file F --log F --faults F
@@ -90,7 +91,8 @@ class H(http.server.BaseHTTPRequestHandler):
         q = dict(urllib.parse.parse_qsl(u.query))
         with lock, open(A.log, "a") as f:
             f.write(json.dumps({"path": u.path, "query": q, "apiKey": self.headers.get("apiKey"),
-                                "range": self.headers.get("Range")}) + "\n")
+                                "range": self.headers.get("Range"),
+                                "ifRange": self.headers.get("If-Range")}) + "\n")
         fault = take_fault(u.path)
         if fault and fault[0] in ("429", "503", "403"):
             extra = {} if len(fault) < 2 or fault[1] == "-" else {"Retry-After": fault[1]}
@@ -112,6 +114,14 @@ class H(http.server.BaseHTTPRequestHandler):
             return self.send(status, body, "text/plain", {"message": body.decode().strip()})
         extra = {}
         rng = self.headers.get("Range")
+        if u.path != "/rest/json/cves/2.0":
+            import hashlib
+            etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+            if fault and fault[0] == "newetag":
+                etag = '"changed"'
+            extra["ETag"] = etag
+            if self.headers.get("If-Range") not in (None, etag):
+                rng = None  # the file changed since the part was fetched: all of it
         if rng and rng.startswith("bytes=") and rng.endswith("-") and u.path != "/rest/json/cves/2.0":
             start = int(rng[6:-1])
             if start >= len(body):
