@@ -1,10 +1,12 @@
 /* Feed files into the store's vulnerability data: NVD (API 2.0 pages, bare
  * records, JSON Lines), CISA KEV, CVE List V5 and FIRST EPSS, plain or gzip,
- * one transaction per file; a folder is walked in name order. */
+ * one transaction per file; a folder is walked in name order; a bundle of
+ * `vulndb fetch --bundle` is told by its content (vulndb-bundle.c). */
 #include "pipeline/vulndb.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "pipeline/vulndb-fetch.h"
 #include "vuln/feeds.h"
 #include <dirent.h>
 #include <errno.h>
@@ -76,7 +78,8 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		rate > 0 ? (double)(total - done) / rate : 0);
 }
 
-static int import_file(struct store *st, const char *path, struct dm_err *e)
+/* data NULL: the file at path; else data itself, path naming it. */
+static int import_file(struct store *st, const char *path, const void *data, size_t len, struct dm_err *e)
 {
 	struct import_ctx ic = { .st = st, .file = path, .t0 = now_mono() };
 	struct vuln_sink sink = { &ic, s_cve, s_kev, s_epss, s_meta };
@@ -84,8 +87,10 @@ static int import_file(struct store *st, const char *path, struct dm_err *e)
 	int r = store_vuln_begin(st, e);
 	if (r < 0) return r;
 	bool tty = isatty(2) && log_level >= LOG_INFO;
-	r = feed_import_file(path, &sink, &fc, tty ? on_progress : NULL, &ic, e);
+	r = data ? feed_import_mem(data, len, path, &sink, &fc, e)
+		 : feed_import_file(path, &sink, &fc, tty ? on_progress : NULL, &ic, e);
 	if (tty) fprintf(stderr, "\r\033[K");
+	if (r == 0) r = fetch_note_import(st, fc.kind, e);
 	if (r < 0) {
 		store_vuln_end(st, false, NULL);
 		return r;
@@ -126,7 +131,8 @@ static int import_path(struct store *st, const char *path, int depth, unsigned *
 	if (stat(path, &sb) < 0) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
 	if (!S_ISDIR(sb.st_mode)) {
 		(*files)++;
-		return import_file(st, path, e);
+		if (vulndb_is_bundle(path)) return vulndb_import_bundle(st, path, e);
+		return import_file(st, path, NULL, 0, e);
 	}
 	if (depth > 8) return 0;
 	DIR *d = opendir(path);
@@ -152,6 +158,11 @@ static int import_path(struct store *st, const char *path, int depth, unsigned *
 	}
 	free(names);
 	return r;
+}
+
+int vulndb_import_data(struct store *st, const char *name, const void *data, size_t len, struct dm_err *e)
+{
+	return import_file(st, name, data, len, e);
 }
 
 int vulndb_import(struct store *st, const char *path, unsigned *files, struct dm_err *e)

@@ -212,11 +212,13 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 		printf("{\"cves\":%llu,\"with_configurations\":%llu,\"products\":%llu,\"kev\":%llu,\"kev_"
 		       "with_cve\":%llu,"
 		       "\"epss\":%llu,\"newest\":\"%s\",\"kev_catalog\":\"%s\",\"epss_model\":\"%s\",\"epss_"
-		       "date\":\"%s\"}\n",
+		       "date\":\"%s\",\"feeds\":{",
 		       (unsigned long long)vs.cves, (unsigned long long)vs.with_configs,
 		       (unsigned long long)vs.products, (unsigned long long)vs.kev,
 		       (unsigned long long)vs.kev_with_cve, (unsigned long long)vs.epss, vs.newest,
 		       vs.kev_catalog, vs.epss_model, vs.epss_date);
+		if ((r = vulndb_feed_ages(st, true, e)) < 0) return r;
+		printf("}}\n");
 		return 0;
 	}
 	printf("CVEs                 %llu (%llu with affected configurations)\n", (unsigned long long)vs.cves,
@@ -229,6 +231,7 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 	printf("EPSS scores          %llu%s%s%s%s\n", (unsigned long long)vs.epss,
 	       vs.epss_model[0] ? ", model " : "", vs.epss_model, vs.epss_date[0] ? ", scored " : "",
 	       vs.epss_date);
+	if ((r = vulndb_feed_ages(st, false, e)) < 0) return r;
 	printf("This product uses data from the NVD API but is not endorsed or certified by the NVD.\n");
 	return 0;
 }

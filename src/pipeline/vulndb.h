@@ -10,6 +10,32 @@
 /* Imports a feed file, or every feed file (.json, .json.gz, .jsonl, .csv...)
  * of a folder and its sub-folders in name order; counts them in *files. */
 int vulndb_import(struct store *st, const char *path, unsigned *files, struct dm_err *e);
+/* Imports one feed held in memory (name names it in messages). */
+int vulndb_import_data(struct store *st, const char *name, const void *data, size_t len, struct dm_err *e);
+
+/* `vulndb fetch`: downloads the feeds, checks them, imports them into st
+ * or writes them as one bundle for a machine without internet. */
+struct vulndb_fetch_opts {
+	const char *base_url;                     /* tests: one server for all feeds */
+	const char *nvd_url, *kev_url, *epss_url; /* NULL: the real ones (or base_url's) */
+	const char *api_key;                      /* NULL: $NVD_API_KEY, else none */
+	const char *bundle;                       /* write this bundle instead of importing */
+	bool feed[3];                             /* nvd, kev, epss */
+	unsigned page_size;                       /* NVD resultsPerPage, 1 to 2000 */
+	double max_wait;                          /* cap of a Retry-After pause, seconds */
+	bool full;                                /* NVD: everything, not the changes since the last fetch */
+};
+/* dbpath: the store's file; the work folder of an interrupted fetch lives beside it. */
+int vulndb_fetch(struct store *st, const char *dbpath, const struct vulndb_fetch_opts *o, struct dm_err *e);
+/* How long to wait before another request so that no more than limit of
+ * them fall within window seconds; sent holds the n latest request times. */
+double fetch_window_wait(const double *sent, size_t n, size_t limit, double window, double now);
+/* 1 when path is a bundle (by content), else 0. */
+int vulndb_is_bundle(const char *path);
+/* Checks every file of the bundle against its manifest, then imports them. */
+int vulndb_import_bundle(struct store *st, const char *path, struct dm_err *e);
+/* Prints each feed's fetch and import time and age (stats). */
+int vulndb_feed_ages(struct store *st, bool json, struct dm_err *e);
 
 struct vulndb_query {
 	bool json;           /* JSON Lines instead of text */

@@ -1051,6 +1051,8 @@ time.sleep(30)' &
 	! grep -q 'port-closed\|host-gone' "$c/d" && grep -q 'checks of run 1 not made in run 2: discover, ports' "$c/d" || { cat "$c/d"; return 1; }
 }
 check changes_none_claimed_from_one_shard t_changes_shard
+# --- vulndb fetch against a local feed server ---------------------------------
+. "$ROOT/tests/cli/vulndb-fetch.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
