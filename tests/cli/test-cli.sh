@@ -24,7 +24,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -44,6 +44,24 @@ t_man() {
 	done
 }
 check man_page_renders_and_covers_commands t_man
+t_rules() {
+	# every rule id the sources can emit, from the calls that set a finding's rule
+	local ids id
+	ids=$(grep -rhoE '(add_(host|port)_finding\([^"]*|rule, sizeof\([a-z.]*rule\), )"[a-z-]+"( : "[a-z-]+")?' "$ROOT/src" |
+		grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
+	[ "$(echo "$ids" | wc -w)" -ge 17 ] || { echo "found only: $ids"; return 1; }
+	"$D" rules >"$OUT/rules.txt" || return 1
+	for id in $ids; do
+		grep -q "^$id " "$OUT/rules.txt" || { echo "dormant rules lacks $id"; return 1; }
+		grep -q "^## $id\$" "$ROOT/docs/rules.md" || { echo "docs/rules.md lacks $id"; return 1; }
+		"$D" rules "$id" | grep -q '^  fix: ' || { echo "dormant rules $id has no fix"; return 1; }
+	done
+	# docs/rules.md is generated from the same table
+	"$D" rules --markdown | cmp - "$ROOT/docs/rules.md" || { echo "docs/rules.md is stale: dormant rules --markdown > docs/rules.md"; return 1; }
+	"$D" rules no-such-rule 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'no rule "no-such-rule"' "$OUT/e"
+}
+check rules_reference_covers_every_rule t_rules
 t_empty_report() {
 	"$D" report --db "$OUT/empty.db" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'holds no runs yet' "$OUT/e"
