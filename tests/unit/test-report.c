@@ -1,6 +1,7 @@
 /* report/: the formats other tools parse. */
 #include "test.h"
 #include "report/report.h"
+#include "report/html-parts.h"
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,43 @@ static void hostile_banner_csv_escaped(void)
 	portlist_release(&pl);
 }
 
+/* Evidence for people: lists, not JSON; nested values as nested lists;
+ * every value through the escaper. */
+static void html_evidence_lists(void)
+{
+	struct buf b = BUF_INIT;
+	html_evidence(&b, "{\"flows_in_window\":0,\"register\":{\"line\":5,\"owner\":\"<script>x</script>\"},"
+			  "\"user_clients\":[\"198.18.0.21\",\"198.18.0.22\"],\"cves\":[{\"id\":\"CVE-1\"}],"
+			  "\"answered_scan\":false,\"seen\":null}");
+	buf_putc(&b, 0);
+	CHECK_STR(
+	    b.data,
+	    "<dl class=\"evidence\"><dt>flows in window</dt><dd>0</dd><dt>register</dt><dd>"
+	    "<dl class=\"evidence\"><dt>line</dt><dd>5</dd><dt>owner</dt><dd>&lt;script&gt;x&lt;/script&gt;"
+	    "</dd></dl></dd><dt>user clients</dt><dd>198.18.0.21, 198.18.0.22</dd><dt>cves</dt><dd>"
+	    "<ol class=\"evidence-items\"><li><dl class=\"evidence\"><dt>id</dt><dd>CVE-1</dd></dl></li>"
+	    "</ol></dd><dt>answered scan</dt><dd>no</dd><dt>seen</dt><dd><span "
+	    "class=\"none\">none</span></dd></dl>");
+	/* not JSON (a store from before evidence objects): escaped text */
+	buf_reset(&b);
+	html_evidence(&b, "{broken <b>");
+	buf_putc(&b, 0);
+	CHECK_STR(b.data, "<p class=\"evidence-text\">{broken &lt;b&gt;</p>");
+	buf_release(&b);
+}
+
+/* The command line on the page names files, not the operator's folders. */
+static void html_args_shortened(void)
+{
+	struct buf b = BUF_INIT;
+	html_short_args(&b, "198.18.0.0/24 fd00::/8 --db /var/lib/x/dormant.db --flows=/srv/cap/mon.pcap -iL "
+			    "./t.txt nvd/ --html <r>.html");
+	buf_putc(&b, 0);
+	CHECK_STR(b.data, "198.18.0.0/24 fd00::/8 --db dormant.db --flows=mon.pcap -iL t.txt nvd --html "
+			  "&lt;r&gt;.html");
+	buf_release(&b);
+}
+
 SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows),
       T(hostile_banner_xml_well_formed), T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
-      T(hostile_banner_csv_escaped));
+      T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened));
