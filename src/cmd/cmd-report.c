@@ -13,6 +13,7 @@
 #include "pipeline/run-changes.h"
 #include "model/risk.h"
 #include "report/report.h"
+#include "report/report-diff.h"
 #include "report/report-untag.h"
 #include "store/store.h"
 #include <errno.h>
@@ -89,6 +90,7 @@ static int audit_extras(struct store *st, const struct run_info *ri, struct resu
 	m->assets = x->assets;
 	m->inv = &x->inv;
 	m->changes_from = run_changes(st, ri->id, ri->kind, rs, fs, &x->changes);
+	rundiff_name_hosts(&x->changes, &x->inv);
 	m->changes = m->changes_from ? &x->changes : NULL;
 	/* exposure against use: no rule runs (""), only the view of the stored traffic */
 	struct asset_input in = {
@@ -193,8 +195,14 @@ int cmd_report(int argc, char **argv)
 		r = report_csv(f, &rs, &m);
 	else if (!strcmp(a.format, "html"))
 		r = report_html(f, &rs, &m);
-	else
-		r = report_text(f, &rs, &m);
+	else if ((r = report_text(f, &rs, &m)) == 0 && !strcmp(ri->kind, "audit")) {
+		/* the change section, as the audit printed it */
+		fputc('\n', f);
+		if (m.changes)
+			r = report_diff(f, m.changes, m.changes_from, m.run_id, false);
+		else
+			fprintf(f, "first audit in this database: nothing to compare with yet\n");
+	}
 	if (r < 0) {
 		r = dm_fail(&e, r, "writing the report: %s", dm_strerror(r));
 		goto fail;

@@ -453,7 +453,7 @@ static void hosts_table(struct buf *b, const struct resultset *rs, const struct 
 		}
 		buf_printf(b,
 			   "</h3><table class=\"host-table\" data-ip=\"%s\"><tr><th>Port</th><th>Service</th>"
-			   "<th>Product, version and details</th></tr>",
+			   "<th>Product and version</th><th>Details</th></tr>",
 			   ip);
 		for (size_t j = 0; j < he->n_ports; j++) {
 			const struct port_entry *pe = &he->ports[j];
@@ -462,13 +462,15 @@ static void hosts_table(struct buf *b, const struct resultset *rs, const struct 
 			const char *svc = sv && strcmp(sv->name, "unknown")
 					      ? sv->name
 					      : port_service_name(pe->proto, pe->port);
-			char detail[400] = "";
-			if (sv) service_summary(sv, detail, sizeof(detail));
+			char version[300] = "";
+			if (sv) service_version(sv, version, sizeof(version));
 			buf_printf(b, "<tr class=\"port\"><td>%u/%s</td><td>", pe->port,
 				   proto_name(pe->proto));
 			text(b, svc ? svc : "unknown");
 			buf_puts(b, "</td><td>");
-			text(b, detail);
+			text(b, version);
+			buf_puts(b, "</td><td>");
+			text(b, sv ? sv->info : "");
 			buf_puts(b, "</td></tr>");
 		}
 		buf_puts(b, "</table></div>");

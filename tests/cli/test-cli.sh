@@ -78,6 +78,24 @@ t_loopback() {
 		[ "$(grep -c '"state":"open"' "$OUT/lo.jsonl")" = 1 ]
 }
 check loopback_connect_scan t_loopback
+t_table_columns() {
+	# VERSION: what runs; INFO: what it said (the HTTP status); --open: no closed counts
+	printf 'HTTP/1.0 401 Unauthorized\r\nServer: nginx/1.18.0\r\nWWW-Authenticate: Basic realm="cam"\r\nContent-Length: 0\r\n\r\n' >"$OUT/resp.txt"
+	socat TCP-LISTEN:18941,bind=127.0.0.1,fork,reuseaddr SYSTEM:"cat $OUT/resp.txt" 2>/dev/null &
+	local s=$!
+	sleep 0.3
+	"$D" scan 127.0.0.1 -p 18940-18942 -sV --db "$OUT/cols.db" >"$OUT/cols.txt" 2>&1 &&
+		"$D" scan 127.0.0.1 -p 18940-18942 -sV --open --db "$OUT/cols.db" >"$OUT/open.txt" 2>&1
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] || return 1
+	grep -qE '^  PORT +STATE +SERVICE +VERSION +INFO$' "$OUT/cols.txt" &&
+		grep -qE '^  18941/tcp +open +http +nginx 1\.18\.0 +401 login required' "$OUT/cols.txt" &&
+		grep -q '^  not shown: 2 closed TCP ports$' "$OUT/cols.txt" || { cat "$OUT/cols.txt"; return 1; }
+	grep -qE '^  18941/tcp +open +http +nginx 1\.18\.0' "$OUT/open.txt" && ! grep -q 'not shown' "$OUT/open.txt" ||
+		{ cat "$OUT/open.txt"; return 1; }
+}
+check table_version_info_and_open t_table_columns
 t_odd_peers() { # peers that close or reset at once must cost a probe, not the process (SIGPIPE)
 	local port=$((27000 + RANDOM % 900))
 	python3 "$ROOT/tests/lab/hostile-peer.py" 127.0.0.1 close:$port rst:$((port + 1)) tlsdie:$((port + 2)) >"$OUT/odd.ready" &

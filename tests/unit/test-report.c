@@ -321,6 +321,79 @@ static void html_args_shortened(void)
 	buf_release(&b);
 }
 
+/* The terminal table: VERSION holds what runs, INFO what it said; ports left out are
+ * counted by protocol; --open keeps open ports and the hosts with one; findings and the
+ * host line carry the register's name. */
+static void text_table_columns(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct obs_port p = { .ip = ipaddr_v4(0xc612000b), .proto = PROTO_TCP, .state = PORT_CLOSED, .ts = 1 };
+	for (p.port = 21; p.port <= 23; p.port += 2) resultset_add_port(&rs, &p); /* 21, 23 closed */
+	p.port = 53, p.proto = PROTO_UDP;
+	resultset_add_port(&rs, &p);
+	p.port = 123, p.state = PORT_OPEN_FILTERED, p.reason = "no-response";
+	resultset_add_port(&rs, &p);
+	struct obs_service sv = { .ip = p.ip, .port = 22, .proto = PROTO_TCP, .name = "http", .ts = 1 };
+	snprintf(sv.product, sizeof(sv.product), "nginx");
+	snprintf(sv.version, sizeof(sv.version), "1.18.0");
+	snprintf(sv.info, sizeof(sv.info), "401 login required: admin");
+	resultset_add_service(&rs, &sv);
+	/* a quiet host: up, no open port */
+	struct obs_host h = { .ip = ipaddr_v4(0xc612000c), .how = HOW_ICMP, .reason = "echo-reply", .ts = 1 };
+	resultset_add_host(&rs, &h);
+	resultset_sort(&rs);
+	struct dm_err e;
+	struct inventory inv = { 0 };
+	const char *csv = "ip,hostname\n198.18.0.11,cam-lobby\n";
+	CHECK_INT(inventory_parse_csv("t.csv", csv, strlen(csv), &inv, &e), 0);
+	struct inv_entry en = { .ip = ipaddr_v4(0xc612000b) };
+	struct finding fd = { .rule = "unused-port",
+			      .severity = SEV_LOW,
+			      .has_ip = true,
+			      .ip = en.ip,
+			      .port = 22,
+			      .proto = PROTO_TCP,
+			      .title = "nobody uses ssh" };
+	struct findings fs = { 0 };
+	findings_add(&fs, &fd);
+	struct report_meta m = {
+		.command = "audit", .args = "x", .ports = &pl, .run_id = 2, .inv = &inv, .findings = &fs
+	};
+	char *s = render(report_text, &rs, &m);
+	CHECK(strstr(s, "\n198.18.0.11 (cam-lobby)  up (arp-response)") != NULL);
+	CHECK(
+	    strstr(s, "  PORT       STATE          SERVICE        VERSION                          INFO\n") !=
+	    NULL);
+	CHECK(strstr(s,
+		     "  22/tcp     open           http           nginx 1.18.0                     401 login "
+		     "required: admin\n") != NULL);
+	CHECK(strstr(s, "  not shown: 2 closed TCP, 1 closed UDP, 1 open|filtered UDP ports\n") != NULL);
+	CHECK(strstr(s, "\n198.18.0.12  up (echo-reply)\n") != NULL);
+	CHECK(
+	    strstr(s, "  low      unused-port         198.18.0.11 22/tcp (cam-lobby)   nobody uses ssh\n") !=
+	    NULL);
+	free(s);
+	m.only_open = true;
+	s = render(report_text, &rs, &m);
+	CHECK(strstr(s, "not shown") == NULL && strstr(s, "198.18.0.12") == NULL &&
+	      strstr(s, "open|filtered") == NULL);
+	CHECK(strstr(s, "  161/udp    open ") != NULL &&
+	      strstr(s, "1 more hosts up with no open port (--open)") != NULL);
+	free(s);
+	/* a stored run keeps no port list and no split: the counts are not named by a protocol */
+	m.only_open = false, m.ports = NULL;
+	resultset_host(&rs, &en.ip, false)->udp_closed = 0;
+	s = render(report_text, &rs, &m);
+	CHECK(strstr(s, "  not shown: 3 closed, 1 open|filtered UDP ports\n") != NULL);
+	free(s);
+	findings_release(&fs);
+	inventory_release(&inv);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
 SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows),
       T(hostile_banner_xml_well_formed), T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
-      T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened));
+      T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened), T(text_table_columns));
