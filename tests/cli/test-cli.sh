@@ -44,6 +44,34 @@ t_man() {
 	done
 }
 check man_page_renders_and_covers_commands t_man
+t_install() {
+	# meson install puts the binary, the man page where `man dormant` finds it, and the examples
+	meson install -C "$BUILD" --destdir "$OUT/inst" --no-rebuild --quiet >"$OUT/inst.log" 2>&1 || { tail -3 "$OUT/inst.log"; return 1; }
+	local bin man ex
+	bin=$(find "$OUT/inst" -path '*/bin/dormant' -type f | head -1)
+	man=$(find "$OUT/inst" -path '*/share/man/man1/dormant.1' | head -1)
+	ex=$(find "$OUT/inst" -path '*/share/doc/dormant/examples' -type d | head -1)
+	[ -x "$bin" ] && [ "$("$bin" --version)" = "$("$D" --version)" ] || { echo "no binary installed"; return 1; }
+	[ -n "$man" ] || { echo "no man page installed"; return 1; }
+	MANPATH="${man%/man1/dormant.1}" MANWIDTH=80 man dormant 2>/dev/null | grep -q 'dormant rules' || { echo "man dormant: not found"; return 1; }
+	local f
+	for f in dormant.conf.example dormant-audit.service dormant-audit.timer; do
+		cmp -s "$ex/$f" "$ROOT/data/$f" || cmp -s "$ex/$f" "$ROOT/data/systemd/$f" || { echo "$f not installed"; return 1; }
+	done
+	# the timer's service runs an audit whose every option exists, and systemd accepts both units
+	local opt
+	for opt in $(sed -n '/^ExecStart=/,/^[^\t]/p' "$ROOT/data/systemd/dormant-audit.service" | grep -oE '(^|[ \t])-[-a-zA-Z]+' | tr -d ' \t'); do
+		"$D" audit --help | grep -qE -- "^  $opt( |$)" || { echo "ExecStart: dormant audit has no $opt"; return 1; }
+	done
+	sed -n '/^ExecStart=/p' "$ROOT/data/systemd/dormant-audit.service" | grep -q '^ExecStart=/usr/local/bin/dormant audit ' || return 1
+	sed "s|/usr/local/bin/dormant|$bin|" "$ROOT/data/systemd/dormant-audit.service" >"$OUT/dormant-audit.service"
+	cp "$ROOT/data/systemd/dormant-audit.timer" "$OUT/"
+	MANPATH="${man%/man1/dormant.1}" systemd-analyze verify "$OUT/dormant-audit.service" "$OUT/dormant-audit.timer" >"$OUT/verify" 2>&1
+	[ ! -s "$OUT/verify" ] || { cat "$OUT/verify"; return 1; }
+	# the README shows the way
+	grep -q 'meson install' "$ROOT/README.md" && grep -q 'dormant-audit.timer' "$ROOT/README.md"
+}
+check install_man_page_and_timer t_install
 t_rules() {
 	# every rule id the sources can emit, from the calls that set a finding's rule
 	local ids id
@@ -557,6 +585,27 @@ t_traffic_bad() { # a broken config, a GeoIP file that is not one, an unknown ru
 	[ $? = 1 ]
 }
 check traffic_bad_config_geoip_rules t_traffic_bad
+t_config_example() {
+	local c ex="$ROOT/data/dormant.conf.example"
+	# every command that reads a site policy is named in the example's header
+	for c in $("$D" --help | awk '/^  [a-z]/ {print $1}'); do
+		"$D" "$c" --help 2>/dev/null | grep -q -- '--config' || continue
+		grep -q "^;   dormant $c *--config FILE" "$ex" && continue
+		# scan and creds share audit's option table and refuse a site policy
+		"$D" "$c" 127.0.0.1 -p 1 --config "$ex" -q >"$OUT/cfg.e" 2>&1
+		grep -q "belong to 'dormant audit'" "$OUT/cfg.e" || { echo "the example does not name dormant $c"; return 1; }
+	done
+	# its key lines hold the defaults: traffic judged with it and with no policy gives the same findings
+	python3 "$ROOT/tests/tools/flow/gen-scenarios.py" "$OUT/cfgex" --seed 1 >/dev/null || return 1
+	"$D" flows "$OUT/cfgex/scenarios.pcap" --config "$ex" --geoip "$OUT/cfgex/geo-flat.mmdb" --db "$OUT/cfgex/a.db" \
+		-oJ "$OUT/cfgex/a.jsonl" -q || return 1
+	"$D" flows "$OUT/cfgex/scenarios.pcap" --geoip "$OUT/cfgex/geo-flat.mmdb" --db "$OUT/cfgex/b.db" \
+		-oJ "$OUT/cfgex/b.jsonl" -q || return 1
+	[ "$(grep -c '"type":"finding"' "$OUT/cfgex/b.jsonl")" -gt 0 ] || { echo "no findings to compare"; return 1; }
+	diff <(grep '"type":"finding"' "$OUT/cfgex/a.jsonl") <(grep '"type":"finding"' "$OUT/cfgex/b.jsonl") >&2 ||
+		{ echo "the example's key lines are not the defaults"; return 1; }
+}
+check config_example_states_defaults_and_readers t_config_example
 
 # --- inventory: the asset register -----------------------------------------------------
 t_inventory() {
