@@ -19,7 +19,7 @@
 #include <errno.h>
 #include <string.h>
 
-enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT };
+enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT, R_OPEN };
 
 static const struct opt report_opts[] = {
 	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
@@ -28,6 +28,7 @@ static const struct opt report_opts[] = {
 	  "site policy for the HTML's exposure-vs-use chart (usage window)" },
 	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output" },
 	{ "--list", R_LIST, false, NULL, "list the runs in the store" },
+	{ "--open", R_OPEN, false, NULL, "text: only open ports, and only hosts with one" },
 	{ "--db", R_DB, true, "PATH", "store database" },
 	{ "--redact", R_REDACT, true, "MODE",
 	  "secrets: tag (first character, length, the store's keyed tag) or full (length only); default tag, "
@@ -39,7 +40,7 @@ static const struct opt report_opts[] = {
 struct report_args {
 	uint64_t run;
 	const char *format, *out, *db, *config;
-	bool list, help;
+	bool list, help, only_open;
 	int redact; /* REDACT_DEFAULT: by format */
 };
 
@@ -58,6 +59,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		return 0;
 	case R_OUT: a->out = arg; return 0;
 	case R_LIST: a->list = true; return 0;
+	case R_OPEN: a->only_open = true; return 0;
 	case R_DB: a->db = arg; return 0;
 	case R_CONFIG: a->config = arg; return 0;
 	case R_REDACT:
@@ -177,6 +179,7 @@ int cmd_report(int argc, char **argv)
 				 .end = ri->finished ? ri->finished : ri->started,
 				 .targets = targets,
 				 .run_id = ri->id,
+				 .only_open = a.only_open,
 				 .findings = fs.n ? &fs : NULL };
 	if (!strcmp(ri->kind, "audit")) {
 		m.findings = &fs; /* an audit analysed, even when it found nothing */

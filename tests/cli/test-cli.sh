@@ -122,6 +122,11 @@ t_table_columns() {
 		grep -q '^  not shown: 2 closed TCP ports$' "$OUT/cols.txt" || { cat "$OUT/cols.txt"; return 1; }
 	grep -qE '^  18941/tcp +open +http +nginx 1\.18\.0' "$OUT/open.txt" && ! grep -q 'not shown' "$OUT/open.txt" ||
 		{ cat "$OUT/open.txt"; return 1; }
+	# a stored run: the same columns; --open there too
+	"$D" report --db "$OUT/cols.db" >"$OUT/stored.txt" && "$D" report --db "$OUT/cols.db" --open >"$OUT/stored-open.txt" || return 1
+	grep -qE '^  18941/tcp +open +http +nginx 1\.18\.0 +401 login required' "$OUT/stored.txt" &&
+		grep -q '^  not shown: 2 closed ports$' "$OUT/stored.txt" && ! grep -q 'not shown' "$OUT/stored-open.txt" ||
+		{ cat "$OUT/stored.txt" "$OUT/stored-open.txt"; return 1; }
 }
 check table_version_info_and_open t_table_columns
 t_odd_peers() { # peers that close or reset at once must cost a probe, not the process (SIGPIPE)
