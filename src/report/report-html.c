@@ -365,7 +365,8 @@ static void html_summary(struct buf *b, const struct resultset *rs, const struct
 	buf_printf(b, "%lld, %s to %s (%.0f s)</td></tr>", (long long)m->run_id, t0, t1, m->end - m->start);
 	kv_row(b, "Targets");
 	if (m->targets) buf_printf(b, "%llu addresses scanned, ", (unsigned long long)m->targets);
-	buf_printf(b, "%zu hosts answered</td></tr>", resultset_count_up(rs));
+	size_t up = resultset_count_up(rs);
+	buf_printf(b, "%zu host%s answered</td></tr>", up, up == 1 ? "" : "s");
 	kv_row(b, "Ports");
 	if (m->ports && (m->ports->n_tcp || m->ports->n_udp)) {
 		if (m->ports->n_tcp) {
@@ -412,7 +413,13 @@ static void html_summary(struct buf *b, const struct resultset *rs, const struct
 	if (m->findings && !traffic)
 		n++, buf_puts(b, "<li>no traffic: idle hosts, unused ports, beacons and uploads were not "
 				 "judged</li>");
-	if (!m->changes) n++, buf_puts(b, "<li>no earlier run to compare with: no changes</li>");
+	bool audit = m->command && !strcmp(m->command, "audit");
+	if (!m->changes && audit)
+		n++, buf_puts(b, "<li>the first audit in this store: no earlier one to compare with</li>");
+	else if (!m->changes)
+		n++,
+		    buf_puts(
+			b, "<li>changes: compared for audits only (dormant diff compares any two runs)</li>");
 	if (!m->ports) n++, buf_puts(b, "<li>the ports scanned are not recorded for this run</li>");
 	if (!n) buf_puts(b, "<li class=\"none\">nothing left out that dormant knows of</li>");
 	buf_puts(b, "</ul></td></tr></table>");
@@ -498,10 +505,18 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 	    "style=\"background:#1d2330\"><b>%zu</b>"
 	    "hosts up</div><div class=\"card\" style=\"background:#44506a\"><b>%zu</b>open ports</div>",
 	    resultset_count_up(rs), open);
+	/* no analysis: no count, which would read as "clean" */
 	for (int s = SEV_CRITICAL; s >= SEV_LOW; s--)
-		buf_printf(&b, "<div class=\"card sev-%s\" style=\"background:%s\"><b>%zu</b>%s</div>",
-			   severity_name(s), sev_color[s],
-			   m->findings ? findings_count(m->findings, (enum severity)s) : 0, severity_name(s));
+		if (m->findings)
+			buf_printf(&b,
+				   "<div class=\"card sev-%s\" style=\"background:%s\"><b>%zu</b>%s</div>",
+				   severity_name(s), sev_color[s],
+				   findings_count(m->findings, (enum severity)s), severity_name(s));
+		else
+			buf_printf(&b,
+				   "<div class=\"card sev-%s\" style=\"background:%s\"><b>&#8211;</b>%s: not "
+				   "judged</div>",
+				   severity_name(s), sev_color[s], severity_name(s));
 	buf_puts(&b, "</div>");
 	html_summary(&b, rs, m);
 	buf_puts(

@@ -394,6 +394,35 @@ static void text_table_columns(void)
 	portlist_release(&pl);
 }
 
+/* The page of a scan (no analysis) does not show "0 critical": nothing was judged. The
+ * summary states what ran, the ports and what was left out; the command line shows no
+ * folder. */
+static void html_summary_of_a_scan(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct report_meta m = { .command = "scan",
+				 .args = "198.18.0.0/24 -oJ /home/op/out/scan.jsonl",
+				 .scan_type = "syn",
+				 .ports = &pl,
+				 .targets = 256,
+				 .run_id = 3 };
+	char *page = render(report_html, &rs, &m);
+	CHECK(strstr(page, "<b>0</b>critical") == NULL && strstr(page, "critical: not judged") != NULL);
+	CHECK(strstr(page, "<code>dormant scan 198.18.0.0/24 -oJ scan.jsonl</code>") != NULL);
+	CHECK(strstr(page, "256 addresses scanned, 1 host answered") != NULL);
+	CHECK(strstr(page, "TCP, 4 ports: 21-23,80<br>UDP, 1 port: 161") != NULL);
+	CHECK(strstr(page, "<li>no analysis ran") != NULL &&
+	      strstr(page, "compared for audits only") != NULL);
+	CHECK(strstr(page, "/home/op") == NULL);
+	CHECK(strstr(page, "<table class=\"host-table\" data-ip=\"198.18.0.11\">") != NULL);
+	free(page);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
 SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows),
       T(hostile_banner_xml_well_formed), T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
-      T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened), T(text_table_columns));
+      T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened), T(text_table_columns),
+      T(html_summary_of_a_scan));
