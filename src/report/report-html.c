@@ -48,7 +48,7 @@ static void style(struct buf *b)
 	       "padding:4px 10px}.card b{font-size:16px}"
 	       ".sev{color:#000!important;background:none!important;border:1px solid #8a8f98}"
 	       "th{background:none}.charts{display:block}figure{break-inside:avoid;margin-bottom:10px}"
-	       "section.page{break-before:page}tr,dl.evidence,.host{break-inside:avoid}"
+	       "section.page{break-before:page}.host,dl.evidence dl{break-inside:avoid}"
 	       "h2,h3{break-after:avoid}}"
 	       "</style>");
 }
