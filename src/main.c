@@ -18,6 +18,7 @@ static const struct {
 	{ "scan", cmd_scan, "host discovery and port scan (SYN, connect, UDP)" },
 	{ "report", cmd_report, "print a stored run as text, JSON Lines or nmap XML; --list the runs" },
 	{ "diff", cmd_diff, "what changed between two runs" },
+	{ "rules", cmd_rules, "the finding rules: what each means, its evidence and the fix" },
 	{ "flows", cmd_flows,
 	  "traffic into flows: pcap/pcapng files or live capture; TLS SNI/JA3/JA4, SSH, DNS" },
 	{ "collect", cmd_collect, "NetFlow v5/v9/IPFIX collector: export packets into flow records" },

@@ -116,6 +116,14 @@ int cmd_diff(int argc, char **argv)
 	if ((r = run_compare(st, (int64_t)a.runs[0], (int64_t)a.runs[1], &rs[0], &fs[0], &rs[1], &fs[1], &d,
 			     &e)) < 0)
 		goto fail;
+	/* the register's names beside the addresses; a store without one has none */
+	struct inventory inv = { 0 };
+	if ((r = store_inventory_load(st, &inv, &e)) < 0) {
+		rundiff_release(&d);
+		goto fail;
+	}
+	rundiff_name_hosts(&d, &inv);
+	inventory_release(&inv);
 	report_diff(stdout, &d, (int64_t)a.runs[0], (int64_t)a.runs[1], a.json);
 	rundiff_release(&d);
 	goto out;

@@ -13,12 +13,13 @@
 #include "pipeline/run-changes.h"
 #include "model/risk.h"
 #include "report/report.h"
+#include "report/report-diff.h"
 #include "report/report-untag.h"
 #include "store/store.h"
 #include <errno.h>
 #include <string.h>
 
-enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT };
+enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT, R_OPEN };
 
 static const struct opt report_opts[] = {
 	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
@@ -27,6 +28,7 @@ static const struct opt report_opts[] = {
 	  "site policy for the HTML's exposure-vs-use chart (usage window)" },
 	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output" },
 	{ "--list", R_LIST, false, NULL, "list the runs in the store" },
+	{ "--open", R_OPEN, false, NULL, "text: only open ports, and only hosts with one" },
 	{ "--db", R_DB, true, "PATH", "store database" },
 	{ "--redact", R_REDACT, true, "MODE",
 	  "secrets: tag (first character, length, the store's keyed tag) or full (length only); default tag, "
@@ -38,7 +40,7 @@ static const struct opt report_opts[] = {
 struct report_args {
 	uint64_t run;
 	const char *format, *out, *db, *config;
-	bool list, help;
+	bool list, help, only_open;
 	int redact; /* REDACT_DEFAULT: by format */
 };
 
@@ -57,6 +59,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		return 0;
 	case R_OUT: a->out = arg; return 0;
 	case R_LIST: a->list = true; return 0;
+	case R_OPEN: a->only_open = true; return 0;
 	case R_DB: a->db = arg; return 0;
 	case R_CONFIG: a->config = arg; return 0;
 	case R_REDACT:
@@ -89,6 +92,7 @@ static int audit_extras(struct store *st, const struct run_info *ri, struct resu
 	m->assets = x->assets;
 	m->inv = &x->inv;
 	m->changes_from = run_changes(st, ri->id, ri->kind, rs, fs, &x->changes);
+	rundiff_name_hosts(&x->changes, &x->inv);
 	m->changes = m->changes_from ? &x->changes : NULL;
 	/* exposure against use: no rule runs (""), only the view of the stored traffic */
 	struct asset_input in = {
@@ -175,6 +179,7 @@ int cmd_report(int argc, char **argv)
 				 .end = ri->finished ? ri->finished : ri->started,
 				 .targets = targets,
 				 .run_id = ri->id,
+				 .only_open = a.only_open,
 				 .findings = fs.n ? &fs : NULL };
 	if (!strcmp(ri->kind, "audit")) {
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
@@ -193,8 +198,14 @@ int cmd_report(int argc, char **argv)
 		r = report_csv(f, &rs, &m);
 	else if (!strcmp(a.format, "html"))
 		r = report_html(f, &rs, &m);
-	else
-		r = report_text(f, &rs, &m);
+	else if ((r = report_text(f, &rs, &m)) == 0 && !strcmp(ri->kind, "audit")) {
+		/* the change section, as the audit printed it */
+		fputc('\n', f);
+		if (m.changes)
+			r = report_diff(f, m.changes, m.changes_from, m.run_id, false);
+		else
+			fprintf(f, "first audit in this database: nothing to compare with yet\n");
+	}
 	if (r < 0) {
 		r = dm_fail(&e, r, "writing the report: %s", dm_strerror(r));
 		goto fail;

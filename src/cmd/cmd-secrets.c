@@ -251,7 +251,7 @@ int cmd_secrets(int argc, char **argv)
 			(unsigned long long)st->damaged);
 		if (base.len) fprintf(out, "; %zu accepted by the baseline", accepted);
 		fputc('\n', out);
-		report_findings_text(out, &fs);
+		report_findings_text(out, &fs, NULL);
 	}
 	if (oj) report_findings_jsonl(oj, &fs, 0);
 	if ((oj && (r = out_commit(&oj_o, &e)) < 0) || (r = out_commit(&out_o, &e)) < 0) goto fail;

@@ -6,6 +6,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 int cmd_fingerprint(int argc, char **argv);
 int cmd_vulndb(int argc, char **argv);
 int cmd_flows(int argc, char **argv);

@@ -46,6 +46,7 @@ enum {
 	O_NOSERVICES,
 	O_MINCONF,
 	O_FAILON,
+	O_OPEN,
 	O_NOVULN,
 	O_FLOWS,
 	O_INVENTORY,
@@ -75,6 +76,7 @@ const struct opt scan_opts[] = {
 	  "report vulnerabilities at this confidence or above (low, medium, high)" },
 	{ "--no-vulns", O_NOVULN, false, NULL, "do not match services against the vulnerability data" },
 	{ "--fail-on", O_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above" },
+	{ "--open", O_OPEN, false, NULL, "the table lists only open ports, and only hosts with one" },
 	{ "--flows", O_FLOWS, true, "FILE",
 	  "audit: traffic (pcap, pcapng, Zeek conn.log) to judge use by; repeatable" },
 	{ "--inventory", O_INVENTORY, true, "FILE",
@@ -291,6 +293,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 			return dm_fail(e, DM_EINPUT,
 				       "--fail-on \"%s\": expected info, low, medium, high or critical", arg);
 		return 0;
+	case O_OPEN: a->p.only_open = true; return 0;
 	case O_PERHOST:
 		if ((r = parse_u64(name, arg, 1, 64, &u, e)) < 0) return r;
 		a->p.per_host = (unsigned)u;

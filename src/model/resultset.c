@@ -109,10 +109,12 @@ void resultset_add_port(struct resultset *rs, const struct obs_port *p)
 	if (!port_key_insert(rs, key)) return;
 	if (p->state == PORT_CLOSED) {
 		he->closed++;
+		he->udp_closed += p->proto == PROTO_UDP;
 		return;
 	}
 	if (p->state == PORT_FILTERED) {
 		he->filtered++;
+		he->udp_filtered += p->proto == PROTO_UDP;
 		return;
 	}
 	if (he->n_ports == he->cap_ports) {

@@ -20,6 +20,8 @@ struct host_entry {
 	struct port_entry *ports; /* open and open|filtered ports */
 	size_t n_ports, cap_ports;
 	uint64_t closed, filtered;
+	/* of those, on UDP: counted in a scan; a stored run keeps none (0) */
+	uint64_t udp_closed, udp_filtered;
 	char vendor[64];          /* of the MAC, from the IEEE registry; empty if unknown */
 	struct obs_service *svcs; /* one per (proto, port), the latest kept */
 	size_t n_svcs, cap_svcs;

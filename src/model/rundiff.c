@@ -173,6 +173,14 @@ void rundiff_findings(const struct findings *a, const struct findings *b, const 
 	free(y);
 }
 
+void rundiff_name_hosts(struct rundiff *d, const struct inventory *inv)
+{
+	for (size_t i = 0; inv && i < d->n; i++) {
+		const struct inv_entry *en = inventory_find(inv, &d->v[i].ip);
+		snprintf(d->v[i].name, sizeof(d->v[i].name), "%.63s", en ? en->hostname : "");
+	}
+}
+
 void rundiff_release(struct rundiff *d)
 {
 	free(d->v);

@@ -7,6 +7,7 @@
 #pragma once
 #include "model/coverage.h"
 #include "model/finding.h"
+#include "model/inventory.h"
 #include "model/resultset.h"
 
 enum change_kind {
@@ -30,6 +31,7 @@ struct change {
 	char rule[32];
 	enum severity severity;
 	char title[256];
+	char name[64]; /* the register's hostname for ip (rundiff_name_hosts); empty: none known */
 };
 
 /* What was compared: the overlap's size and what lay outside it. */
@@ -60,5 +62,7 @@ void rundiff_compute(const struct resultset *a, const struct resultset *b, const
  * b_scan tells which hosts still answer in the newer run. */
 void rundiff_findings(const struct findings *a, const struct findings *b, const struct resultset *b_scan,
 		      const struct coverage_overlap *ov, struct rundiff *d);
+/* Fills each change's name from the asset register (inv may be NULL). */
+void rundiff_name_hosts(struct rundiff *d, const struct inventory *inv);
 void rundiff_release(struct rundiff *d);
 const char *change_kind_name(enum change_kind k);

@@ -90,6 +90,7 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 {
 	const struct pipeline_config *c = p->cfg;
 	struct pipeline_result *res = p->res;
+	rundiff_name_hosts(&p->save.changes, &p->prep.ji.inv);
 	struct report_meta m = {
 		.command = c->kind,
 		.args = c->cmdline,
@@ -101,6 +102,7 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 		.run_id = res->run,
 		.probes = res->sum.probes,
 		.send_seconds = res->sum.send_seconds,
+		.only_open = c->only_open,
 		.findings = res->analysed ? &res->fs : NULL,
 		.assets = p->join.assets,
 		.n_assets = p->join.n_assets,

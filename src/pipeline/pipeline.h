@@ -87,6 +87,7 @@ struct pipeline_config {
 	int redact;               /* REDACT_DEFAULT (each output its own), REDACT_TAG or REDACT_FULL */
 	struct privsep_opts priv; /* who to become once everything privileged is open; .keep: stay */
 	bool table;               /* the text table on stdout, unless an output writes to stdout */
+	bool only_open;           /* --open: the table lists open ports, and hosts with one */
 	bool changes; /* save: what changed since the previous run of kind, for the table and HTML */
 	/* Called when the scanner's pass ends (scan.progress drew its last line). NULL: none. */
 	void (*progress_end)(void *ctx);

@@ -141,7 +141,7 @@ bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 	if (json) report_findings_jsonl(json, &j->found, j->run);
 	if (text && !j->args->no_analyze) {
 		if (j->found.n)
-			report_findings_text(text, &j->found);
+			report_findings_text(text, &j->found, NULL);
 		else
 			fprintf(text, "no traffic findings\n");
 	}

@@ -61,7 +61,22 @@ int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run)
 	return ferror(f) ? -EIO : 0;
 }
 
-static int findings_text_body(FILE *f, const struct findings *fs)
+/* "198.18.0.13 6379/tcp (redis-old)": the address, the port, the register's name */
+static void finding_host(const struct finding *x, const struct inventory *inv, char *out, size_t n)
+{
+	out[0] = 0;
+	if (!x->has_ip) {
+		snprintf(out, n, "-");
+		return;
+	}
+	char ip[IPADDR_STRLEN], port[16] = "";
+	ipaddr_fmt(&x->ip, ip, sizeof(ip));
+	if (x->port) snprintf(port, sizeof(port), " %u/%s", x->port, proto_name(x->proto));
+	const char *name = inventory_name(inv, &x->ip);
+	snprintf(out, n, "%s%s%s%.60s%s", ip, port, name ? " (" : "", name ? name : "", name ? ")" : "");
+}
+
+static int findings_text_body(FILE *f, const struct findings *fs, const struct inventory *inv)
 {
 	if (!fs->n) {
 		fprintf(f, "\nno findings\n");
@@ -72,13 +87,15 @@ static int findings_text_body(FILE *f, const struct findings *fs)
 		size_t n = findings_count(fs, (enum severity)s);
 		if (n) fprintf(f, " %zu %s", n, severity_name((enum severity)s));
 	}
-	fprintf(f, "\n");
+	fprintf(f, "\n  %-8s %-19s %-32s %s\n", "SEVERITY", "RULE", "HOST", "FINDING");
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *x = &fs->v[i];
 		bool unsure = x->confidence && x->confidence < CONF_HIGH;
-		fprintf(f, "  %-8s %-19s %s%s%s%s\n", severity_name(x->severity), x->rule, x->title,
-			unsure ? "  [confidence " : "", unsure ? confidence_name(x->confidence) : "",
-			unsure ? "]" : "");
+		char host[160];
+		finding_host(x, inv, host, sizeof(host));
+		fprintf(f, "  %-8s %-19s %-32s %s%s%s%s\n", severity_name(x->severity), x->rule, host,
+			x->title, unsure ? "  [confidence " : "",
+			unsure ? confidence_name(x->confidence) : "", unsure ? "]" : "");
 		if (x->path) fprintf(f, "  %-8s %-19s in:  %s\n", "", "", x->path);
 		if (x->remediation) fprintf(f, "  %-8s %-19s fix: %s\n", "", "", x->remediation);
 	}
@@ -86,10 +103,10 @@ static int findings_text_body(FILE *f, const struct findings *fs)
 }
 
 /* Through the terminal escaper: fields hold what devices and files said. */
-int report_findings_text(FILE *out, const struct findings *fs)
+int report_findings_text(FILE *out, const struct findings *fs, const struct inventory *inv)
 {
 	FILE *f = term_open(out);
-	int r = findings_text_body(f, fs);
+	int r = findings_text_body(f, fs, inv);
 	int c = term_close_stream(f);
 	return r < 0 ? r : c;
 }

@@ -4,6 +4,7 @@
  * escaped. */
 #include "report/report.h"
 #include "report/report-diff.h"
+#include "report/html-parts.h"
 #include "base/escape.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -16,26 +17,41 @@ static void text(struct buf *b, const char *s) { xml_put_str(b, s ? s : ""); }
 
 static void style(struct buf *b)
 {
-	buf_puts(b, "<style>"
-		    "body{font:14px/1.4 system-ui,sans-serif;margin:24px "
-		    "auto;max-width:1200px;color:#1d2330;padding:0 16px}"
-		    "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px "
-		    "solid #d8dce3}"
-		    ".meta{color:#5b6473}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}"
-		    ".card{border-radius:6px;padding:10px 16px;color:#fff;min-width:96px}.card "
-		    "b{font-size:24px;display:block}"
-		    ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
-		    "figure{margin:0;border:1px solid #d8dce3;border-radius:6px;padding:10px}"
-		    "figcaption{font-weight:600;margin-bottom:6px}svg text{font:11px "
-		    "system-ui,sans-serif;fill:#1d2330}"
-		    "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px "
-		    "8px;border-bottom:1px solid "
-		    "#e6e9ee;vertical-align:top}th{background:#f3f5f8}.sev{color:#fff;border-radius:4px;"
-		    "padding:1px 6px;"
-		    "font-size:12px}details "
-		    "pre{white-space:pre-wrap;word-break:break-all;background:#f6f7f9;padding:6px;"
-		    "margin:4px 0}.fix{color:#2d5a27}.none{color:#5b6473;font-style:italic}"
-		    "</style>");
+	buf_puts(
+	    b, "<style>"
+	       "body{font:14px/1.4 system-ui,sans-serif;margin:24px "
+	       "auto;max-width:1200px;color:#1d2330;padding:0 16px}"
+	       "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px "
+	       "solid #d8dce3}"
+	       ".meta{color:#5b6473}.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}"
+	       ".card{border-radius:6px;padding:10px 16px;color:#fff;min-width:96px}.card "
+	       "b{font-size:24px;display:block}"
+	       ".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(520px,1fr));gap:16px}"
+	       "figure{margin:0;border:1px solid #d8dce3;border-radius:6px;padding:10px}"
+	       "figcaption{font-weight:600;margin-bottom:6px}svg text{font:11px "
+	       "system-ui,sans-serif;fill:#1d2330}"
+	       "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px "
+	       "8px;border-bottom:1px solid "
+	       "#e6e9ee;vertical-align:top}th{background:#f3f5f8}.sev{color:#fff;border-radius:4px;"
+	       "padding:1px 6px;"
+	       "font-size:12px}details "
+	       "pre{white-space:pre-wrap;word-break:break-all;background:#f6f7f9;padding:6px;"
+	       "margin:4px 0}.fix{color:#2d5a27}.none{color:#5b6473;font-style:italic}"
+	       ".name{color:#5b6473}.kv th{width:220px;background:none}h3{font-size:15px;margin:18px 0 4px}"
+	       "dl.evidence{display:grid;grid-template-columns:max-content auto;gap:1px 10px;margin:6px 0;"
+	       "font-size:12px;color:#3a4252}dl.evidence dt{font-weight:600}dl.evidence dd{margin:0}"
+	       "dl.evidence dl.evidence{margin:0}ol.evidence-items{margin:0;padding-left:18px}"
+	       /* paper: A4, one section per page, no dark or white-on-colour blocks (backgrounds
+		     * are not printed), charts one per row */
+	       "@page{size:A4;margin:14mm 12mm}"
+	       "@media print{body{max-width:none;margin:0;padding:0;font-size:10.5pt;color:#000}"
+	       ".card{background:none!important;color:#000!important;border:1.5px solid #8a8f98;min-width:0;"
+	       "padding:4px 10px}.card b{font-size:16px}"
+	       ".sev{color:#000!important;background:none!important;border:1px solid #8a8f98}"
+	       "th{background:none}.charts{display:block}figure{break-inside:avoid;margin-bottom:10px}"
+	       "section.page{break-before:page}.host,dl.evidence dl{break-inside:avoid}"
+	       "h2,h3{break-after:avoid}}"
+	       "</style>");
 }
 
 static void sev_badge(struct buf *b, enum severity s)
@@ -231,8 +247,23 @@ static void chart_changes(struct buf *b, const struct report_meta *m)
 	buf_release(&scope);
 }
 
-static void findings_table(struct buf *b, const struct findings *fs)
+/* "198.18.0.13" and, on a second line, the register's name for it */
+static void asset_cell(struct buf *b, const struct report_meta *m, const struct ipaddr *ip)
 {
+	char a[IPADDR_STRLEN];
+	ipaddr_fmt(ip, a, sizeof(a));
+	buf_puts(b, a);
+	const char *name = inventory_name(m->inv, ip);
+	if (name) {
+		buf_puts(b, "<br><span class=\"name\">");
+		text(b, name);
+		buf_puts(b, "</span>");
+	}
+}
+
+static void findings_table(struct buf *b, const struct report_meta *m)
+{
+	const struct findings *fs = m->findings;
 	buf_printf(b, "<h2 id=\"findings\">Findings, what to fix first (%zu)</h2>", fs ? fs->n : 0);
 	if (!fs || !fs->n) {
 		buf_puts(b, "<p class=\"none\">no findings</p>");
@@ -245,36 +276,44 @@ static void findings_table(struct buf *b, const struct findings *fs)
 	    "remedy</th></tr>");
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct finding *f = &fs->v[i];
-		char ip[IPADDR_STRLEN] = "";
-		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
-		buf_printf(b, "<tr class=\"finding\" data-rule=\"%s\"><td>%zu</td><td>", f->rule, i + 1);
+		buf_puts(b, "<tr class=\"finding\" data-rule=\"");
+		text(b, f->rule);
+		buf_printf(b, "\"><td>%zu</td><td>", i + 1);
 		sev_badge(b, f->severity);
-		buf_printf(b, "</td><td>%s</td><td>%s", f->rule, ip);
-		if (f->port) buf_printf(b, ":%u/%s", f->port, proto_name(f->proto));
+		buf_puts(b, "</td><td>");
+		text(b, f->rule);
+		buf_puts(b, "</td><td>");
+		if (f->has_ip) asset_cell(b, m, &f->ip);
+		if (f->port)
+			buf_printf(b, "%sport %u/%s", f->has_ip ? "<br>" : "", f->port, proto_name(f->proto));
+		if (f->path) {
+			buf_puts(b, "<br>");
+			text(b, f->path);
+		}
 		buf_puts(b, "</td><td>");
 		text(b, f->title);
 		buf_puts(b, "<div class=\"fix\">Fix: ");
 		text(b, f->remediation);
-		buf_puts(b, "</div><details><summary>evidence</summary><pre>");
-		text(b, f->evidence);
-		buf_puts(b, "</pre></details></td></tr>");
+		buf_puts(b, "</div>");
+		html_evidence(b, f->evidence);
+		buf_puts(b, "</td></tr>");
 	}
 	buf_puts(b, "</table>");
 }
 
-static void changes_table(struct buf *b, const struct rundiff *d)
+static void changes_table(struct buf *b, const struct report_meta *m)
 {
+	const struct rundiff *d = m->changes;
 	if (!d || !d->n) return;
 	buf_printf(b,
-		   "<h2>Changes (%zu)</h2><table "
+		   "<section class=\"page\"><h2>Changes (%zu)</h2><table "
 		   "id=\"changes-table\"><tr><th>Change</th><th>Asset</th><th>What</th></tr>",
 		   d->n);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct change *c = &d->v[i];
-		char ip[IPADDR_STRLEN];
-		ipaddr_fmt(&c->ip, ip, sizeof(ip));
-		buf_printf(b, "<tr><td>%s</td><td>%s", change_kind_name(c->kind), ip);
-		if (c->port) buf_printf(b, ":%u/%s", c->port, proto_name(c->proto));
+		buf_printf(b, "<tr><td>%s</td><td>", change_kind_name(c->kind));
+		asset_cell(b, m, &c->ip);
+		if (c->port) buf_printf(b, "<br>port %u/%s", c->port, proto_name(c->proto));
 		buf_puts(b, "</td><td>");
 		if (c->rule[0]) {
 			sev_badge(b, c->severity);
@@ -283,7 +322,173 @@ static void changes_table(struct buf *b, const struct rundiff *d)
 		}
 		buf_puts(b, "</td></tr>");
 	}
-	buf_puts(b, "</table>");
+	buf_puts(b, "</table></section>");
+}
+
+static bool any_service(const struct resultset *rs)
+{
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		if (rs->hosts[i].n_svcs) return true;
+	return false;
+}
+
+/* A port list, cut after a few lines: a top-1000 list is a page of numbers
+ * nobody reads on paper (the JSON Lines run record has them all). */
+static void port_ranges(struct buf *b, const uint16_t *ports, size_t n)
+{
+	enum { SHOWN = 240 };
+	struct buf r = BUF_INIT;
+	format_port_ranges(&r, ports, n);
+	if (r.len > SHOWN) {
+		size_t cut = SHOWN;
+		while (cut && r.data[cut] != ',') cut--;
+		buf_append(b, r.data, cut);
+		buf_puts(b, " and more");
+	} else if (r.len) {
+		buf_append(b, r.data, r.len);
+	}
+	buf_release(&r);
+}
+
+static void kv_row(struct buf *b, const char *key) { buf_printf(b, "<tr><th>%s</th><td>", key); }
+
+/* What the run covered and what it could not judge, for a reader who was not
+ * there: the targets, ports and protocols, the checks that ran, and each
+ * kind of finding that could not come up because its input was missing.
+ * The run's caveats (report_meta) are listed here too. */
+static void html_summary(struct buf *b, const struct resultset *rs, const struct report_meta *m)
+{
+	buf_puts(
+	    b, "<h2 id=\"coverage\">What this report covers</h2><table class=\"kv\" id=\"coverage-table\">");
+	kv_row(b, "Command line");
+	buf_printf(b, "<code>dormant %s ", m->command ? m->command : "");
+	html_short_args(b, m->args);
+	buf_puts(b, "</code></td></tr>");
+	char t0[40], t1[40];
+	fmt_rfc3339(m->start, t0, sizeof(t0));
+	fmt_rfc3339(m->end, t1, sizeof(t1));
+	kv_row(b, "Run");
+	buf_printf(b, "%lld, %s to %s (%.0f s)</td></tr>", (long long)m->run_id, t0, t1, m->end - m->start);
+	kv_row(b, "Targets");
+	if (m->targets) buf_printf(b, "%llu addresses scanned, ", (unsigned long long)m->targets);
+	size_t up = resultset_count_up(rs);
+	buf_printf(b, "%zu host%s answered</td></tr>", up, up == 1 ? "" : "s");
+	kv_row(b, "Ports");
+	if (m->ports && (m->ports->n_tcp || m->ports->n_udp)) {
+		if (m->ports->n_tcp) {
+			buf_printf(b, "TCP, %zu port%s: ", m->ports->n_tcp, m->ports->n_tcp == 1 ? "" : "s");
+			port_ranges(b, m->ports->tcp, m->ports->n_tcp);
+		}
+		if (m->ports->n_udp) {
+			buf_printf(b, "%sUDP, %zu port%s: ", m->ports->n_tcp ? "<br>" : "", m->ports->n_udp,
+				   m->ports->n_udp == 1 ? "" : "s");
+			port_ranges(b, m->ports->udp, m->ports->n_udp);
+		}
+	} else {
+		buf_puts(b, "<span class=\"none\">not recorded for this run</span>");
+	}
+	buf_puts(b, "</td></tr>");
+	kv_row(b, "Protocols");
+	if (m->ports && (m->ports->n_tcp || m->ports->n_udp))
+		buf_printf(b, "%s%s%s", m->ports->n_tcp ? "TCP" : "",
+			   m->ports->n_tcp && m->ports->n_udp ? " and " : "", m->ports->n_udp ? "UDP" : "");
+	else
+		buf_puts(b, "<span class=\"none\">not recorded for this run</span>");
+	buf_puts(b, "</td></tr>");
+	bool traffic = m->exposure_judged || (m->traffic && m->traffic->present);
+	bool inv = m->inv && m->inv->n;
+	kv_row(b, "Checks that ran");
+	buf_puts(b, "<ul id=\"checks\">");
+	buf_printf(b, "<li>port scan%s%s</li>", m->scan_type ? ", " : "", m->scan_type ? m->scan_type : "");
+	if (any_service(rs)) buf_puts(b, "<li>service identification</li>");
+	if (m->findings) buf_puts(b, "<li>findings: the rules for the inputs below</li>");
+	if (inv) buf_printf(b, "<li>asset register (%zu entries)</li>", m->inv->n);
+	if (traffic) buf_puts(b, "<li>traffic (use of hosts and ports)</li>");
+	if (m->changes) buf_printf(b, "<li>comparison with run %lld</li>", (long long)m->changes_from);
+	buf_puts(b, "</ul></td></tr>");
+	kv_row(b, "Could not be judged");
+	buf_puts(b, "<ul id=\"not-judged\">");
+	size_t n = 0;
+	if (!m->findings)
+		n++, buf_puts(b,
+			      "<li>no analysis ran (a scan, not an audit): no findings were looked for</li>");
+	if (m->findings && !inv)
+		n++,
+		    buf_puts(b, "<li>no asset register: unregistered, decommissioned and expired devices and "
+				"services outside a role were not judged</li>");
+	if (m->findings && !traffic)
+		n++, buf_puts(b, "<li>no traffic: idle hosts, unused ports, beacons and uploads were not "
+				 "judged</li>");
+	bool audit = m->command && !strcmp(m->command, "audit");
+	if (!m->changes && audit)
+		n++, buf_puts(b, "<li>the first audit in this store: no earlier one to compare with</li>");
+	else if (!m->changes)
+		n++,
+		    buf_puts(
+			b, "<li>changes: compared for audits only (dormant diff compares any two runs)</li>");
+	if (!m->ports) n++, buf_puts(b, "<li>the ports scanned are not recorded for this run</li>");
+	if (!n) buf_puts(b, "<li class=\"none\">nothing left out that dormant knows of</li>");
+	buf_puts(b, "</ul></td></tr></table>");
+}
+
+/* Per host, its open ports and what answers on them: the inventory a
+ * manager can check against what should be there. */
+static void hosts_table(struct buf *b, const struct resultset *rs, const struct report_meta *m)
+{
+	size_t with = 0, quiet = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *he = &rs->hosts[i];
+		if (!he->up) continue;
+		bool open = false;
+		for (size_t j = 0; j < he->n_ports; j++) open |= he->ports[j].state == PORT_OPEN;
+		open ? with++ : quiet++;
+	}
+	buf_printf(b, "<h2 id=\"hosts\">Hosts and open services (%zu)</h2>", with);
+	if (!with) buf_puts(b, "<p class=\"none\">no host has an open port</p>");
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *he = &rs->hosts[i];
+		size_t open = 0;
+		for (size_t j = 0; j < he->n_ports; j++) open += he->ports[j].state == PORT_OPEN;
+		if (!he->up || !open) continue;
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
+		const char *name = inventory_name(m->inv, &he->h.ip);
+		buf_printf(b, "<div class=\"host\"><h3>%s", ip);
+		if (name) {
+			buf_puts(b, " <span class=\"name\">");
+			text(b, name);
+			buf_puts(b, "</span>");
+		}
+		if (he->vendor[0]) {
+			buf_puts(b, " <span class=\"name\">(");
+			text(b, he->vendor);
+			buf_puts(b, ")</span>");
+		}
+		buf_printf(b,
+			   "</h3><table class=\"host-table\" data-ip=\"%s\"><tr><th>Port</th><th>Service</th>"
+			   "<th>Product and version</th><th>Details</th></tr>",
+			   ip);
+		for (size_t j = 0; j < he->n_ports; j++) {
+			const struct port_entry *pe = &he->ports[j];
+			if (pe->state != PORT_OPEN) continue;
+			const struct obs_service *sv = host_service(he, pe->proto, pe->port);
+			const char *svc = sv && strcmp(sv->name, "unknown")
+					      ? sv->name
+					      : port_service_name(pe->proto, pe->port);
+			char version[300] = "";
+			if (sv) service_version(sv, version, sizeof(version));
+			buf_printf(b, "<tr class=\"port\"><td>%u/%s</td><td>", pe->port,
+				   proto_name(pe->proto));
+			text(b, svc ? svc : "unknown");
+			buf_puts(b, "</td><td>");
+			text(b, version);
+			buf_puts(b, "</td><td>");
+			text(b, sv ? sv->info : "");
+			buf_puts(b, "</td></tr>");
+		}
+		buf_puts(b, "</table></div>");
+	}
+	if (quiet) buf_printf(b, "<p class=\"meta\">%zu more hosts answered with no open port.</p>", quiet);
 }
 
 int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m)
@@ -296,9 +501,9 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 		     "audit, run ");
 	buf_printf(&b, "%lld</title>", (long long)m->run_id);
 	style(&b);
-	buf_printf(&b, "</head><body><h1>dormant %s, run %lld</h1><div class=\"meta\">%s; ",
-		   m->command ? m->command : "report", (long long)m->run_id, when);
-	text(&b, m->args);
+	buf_printf(
+	    &b, "</head><body><section id=\"overview\"><h1>dormant %s, run %lld</h1><div class=\"meta\">%s",
+	    m->command ? m->command : "report", (long long)m->run_id, when);
 	size_t open = resultset_count_ports(rs, PORT_OPEN);
 	buf_printf(
 	    &b,
@@ -306,19 +511,34 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 	    "style=\"background:#1d2330\"><b>%zu</b>"
 	    "hosts up</div><div class=\"card\" style=\"background:#44506a\"><b>%zu</b>open ports</div>",
 	    resultset_count_up(rs), open);
+	/* no analysis: no count, which would read as "clean" */
 	for (int s = SEV_CRITICAL; s >= SEV_LOW; s--)
-		buf_printf(&b, "<div class=\"card sev-%s\" style=\"background:%s\"><b>%zu</b>%s</div>",
-			   severity_name(s), sev_color[s],
-			   m->findings ? findings_count(m->findings, (enum severity)s) : 0, severity_name(s));
-	buf_puts(&b, "</div><div class=\"charts\">");
+		if (m->findings)
+			buf_printf(&b,
+				   "<div class=\"card sev-%s\" style=\"background:%s\"><b>%zu</b>%s</div>",
+				   severity_name(s), sev_color[s],
+				   findings_count(m->findings, (enum severity)s), severity_name(s));
+		else
+			buf_printf(&b,
+				   "<div class=\"card sev-%s\" style=\"background:%s\"><b>&#8211;</b>%s: not "
+				   "judged</div>",
+				   severity_name(s), sev_color[s], severity_name(s));
+	buf_puts(&b, "</div>");
+	html_summary(&b, rs, m);
+	buf_puts(
+	    &b,
+	    "</section><section class=\"page\" id=\"pictures\"><h2>At a glance</h2><div class=\"charts\">");
 	chart_risk(&b, m);
 	chart_exposure(&b, m);
 	chart_hours(&b, m);
 	chart_countries(&b, m);
 	chart_changes(&b, m);
-	buf_puts(&b, "</div>");
-	findings_table(&b, m->findings);
-	changes_table(&b, m->changes);
+	buf_puts(&b, "</div></section><section class=\"page\">");
+	findings_table(&b, m);
+	buf_puts(&b, "</section><section class=\"page\">");
+	hosts_table(&b, rs, m);
+	buf_puts(&b, "</section>");
+	changes_table(&b, m);
 	buf_puts(&b, "<p class=\"meta\">Written by dormant " DORMANT_VERSION
 		     ". Every finding names its evidence; the JSON "
 		     "Lines output (-oJ) carries the same records for tools.</p></body></html>\n");

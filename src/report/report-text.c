@@ -9,8 +9,8 @@
 /* Past this many, live hosts without an open port are counted, not listed. */
 #define QUIET_HOSTS_LISTED 64
 
-/* "OpenSSH 9.2p1 (camera, Hikvision) TLS 1.0,1.2 self-signed expired; 401 login required ..." */
-void service_summary(const struct obs_service *sv, char *out, size_t n)
+/* "OpenSSH 9.2p1 (camera, Hikvision) [TLS1.0,TLS1.2 self-signed expired]": what runs, not what it said */
+void service_version(const struct obs_service *sv, char *out, size_t n)
 {
 	size_t w = (size_t)snprintf(out, n, "%s%s%s%s", sv->product, sv->version[0] ? " " : "", sv->version,
 				    sv->update);
@@ -26,11 +26,17 @@ void service_summary(const struct obs_service *sv, char *out, size_t n)
 				w += (size_t)snprintf(out + w, n - w, "%s%s", first ? "" : ",", names[i]),
 				    first = false;
 		if (w < n)
-			w += (size_t)snprintf(out + w, n - w, "%s%s]",
-					      sv->tls.self_signed ? " self-signed" : "",
-					      sv->tls.expired ? " expired" : "");
+			snprintf(out + w, n - w, "%s%s]", sv->tls.self_signed ? " self-signed" : "",
+				 sv->tls.expired ? " expired" : "");
 	}
-	if (sv->info[0] && w < n) snprintf(out + w, n - w, "%s%s", w ? "; " : "", sv->info);
+}
+
+/* The version, then "; " and the protocol details (HTTP status and title, ...) */
+void service_summary(const struct obs_service *sv, char *out, size_t n)
+{
+	service_version(sv, out, n);
+	size_t w = strlen(out);
+	if (sv->info[0] && w + 1 < n) snprintf(out + w, n - w, "%s%s", w ? "; " : "", sv->info);
 }
 
 static bool has_open(const struct host_entry *he)
@@ -40,14 +46,61 @@ static bool has_open(const struct host_entry *he)
 	return false;
 }
 
+/* "not shown: 995 closed TCP ports, 2 closed UDP ports, 3 open|filtered UDP ports". A stored
+ * run keeps no split by protocol (and no port list), so its counts are not named by one. */
+static void not_shown(FILE *f, const struct host_entry *he, uint64_t open_filtered,
+		      const struct report_meta *m)
+{
+	bool known = m->ports != NULL;
+	uint64_t uc = MIN(he->udp_closed, he->closed), uf = MIN(he->udp_filtered, he->filtered);
+	const struct {
+		uint64_t n;
+		const char *what;
+	} part[] = {
+		{ he->closed - uc, known ? "closed TCP" : "closed" },
+		{ he->filtered - uf, known ? "filtered TCP" : "filtered" },
+		{ uc, "closed UDP" },
+		{ uf, "filtered UDP" },
+		{ open_filtered, "open|filtered UDP" },
+	};
+	uint64_t total = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(part); i++) total += part[i].n;
+	if (!total) return;
+	fprintf(f, "  not shown:");
+	const char *sep = " ";
+	for (size_t i = 0; i < ARRAY_SIZE(part); i++)
+		if (part[i].n)
+			fprintf(f, "%s%llu %s", sep, (unsigned long long)part[i].n, part[i].what), sep = ", ";
+	fprintf(f, " port%s\n", total == 1 ? "" : "s");
+}
+
+/* PORT STATE SERVICE, then VERSION (what runs) and INFO (what it said: HTTP status and
+ * title, ...) when the host has identified services, else REASON. Nothing trails a line. */
+static void port_line(FILE *f, const char *port, const char *state, const char *svc, const char *a,
+		      const char *b, bool two)
+{
+	char line[1024];
+	if (two && b[0])
+		snprintf(line, sizeof(line), "  %-10s %-14s %-14s %-32s %s", port, state, svc, a, b);
+	else
+		snprintf(line, sizeof(line), "  %-10s %-14s %-14s %s", port, state, svc, a);
+	size_t n = strlen(line);
+	while (n && line[n - 1] == ' ') n--;
+	fprintf(f, "%.*s\n", (int)n, line);
+}
+
 static int text_body(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
-	size_t up = 0, open = 0, quiet = 0, unlisted = 0;
+	size_t up = 0, open = 0, quiet = 0, unlisted = 0, closed_hosts = 0;
 	for (size_t i = 0; i < rs->n_hosts; i++) quiet += rs->hosts[i].up && !has_open(&rs->hosts[i]);
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *he = &rs->hosts[i];
 		if (!he->up) continue;
 		up++;
+		if (m->only_open && !has_open(he)) {
+			closed_hosts++;
+			continue;
+		}
 		if (quiet > QUIET_HOSTS_LISTED && !has_open(he)) {
 			unlisted++;
 			continue;
@@ -55,16 +108,22 @@ static int text_body(FILE *f, const struct resultset *rs, const struct report_me
 		char ip[IPADDR_STRLEN], mac[24] = "";
 		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
 		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
-		fprintf(f, "\n%s  up (%s)%s%s%s%s%s\n", ip,
-			he->h.reason ? he->h.reason : host_how_name(he->h.how), he->h.has_mac ? "  MAC " : "",
-			mac, he->vendor[0] ? " (" : "", he->vendor, he->vendor[0] ? ")" : "");
+		const char *name = inventory_name(m->inv, &he->h.ip);
+		fprintf(f, "\n%s%s%s%s  up (%s)%s%s%s%s%s\n", ip, name ? " (" : "", name ? name : "",
+			name ? ")" : "", he->h.reason ? he->h.reason : host_how_name(he->h.how),
+			he->h.has_mac ? "  MAC " : "", mac, he->vendor[0] ? " (" : "", he->vendor,
+			he->vendor[0] ? ")" : "");
 		size_t shown = 0;
+		uint64_t open_filtered = 0;
 		for (size_t j = 0; j < he->n_ports; j++) {
 			const struct port_entry *pe = &he->ports[j];
-			if (pe->state == PORT_OPEN_FILTERED && !m->show_closed) continue;
+			if (pe->state != PORT_OPEN && (m->only_open || !m->show_closed)) {
+				open_filtered += pe->state == PORT_OPEN_FILTERED;
+				continue;
+			}
 			if (shown++ == 0)
-				fprintf(f, "  %-10s %-14s %-14s %s\n", "PORT", "STATE", "SERVICE",
-					he->n_svcs ? "VERSION" : "REASON");
+				port_line(f, "PORT", "STATE", "SERVICE", he->n_svcs ? "VERSION" : "REASON",
+					  he->n_svcs ? "INFO" : "", he->n_svcs);
 			char port[16];
 			snprintf(port, sizeof(port), "%u/%s", pe->port, proto_name(pe->proto));
 			const struct obs_service *sv = host_service(he, pe->proto, pe->port);
@@ -77,29 +136,27 @@ static int text_body(FILE *f, const struct resultset *rs, const struct report_me
 				snprintf(guess, sizeof(guess), "%s?", svc ? svc : "unknown");
 				svc = guess;
 			}
-			char detail[400] = "";
-			if (sv) service_summary(sv, detail, sizeof(detail));
-			fprintf(f, "  %-10s %-14s %-14s %s\n", port, port_state_name(pe->state),
-				svc ? svc : "unknown",
-				sv           ? detail
-				: pe->reason ? pe->reason
-					     : "");
+			char version[300] = "";
+			if (sv) service_version(sv, version, sizeof(version));
+			const char *reason = pe->reason ? pe->reason : "";
+			if (he->n_svcs)
+				port_line(f, port, port_state_name(pe->state), svc ? svc : "unknown",
+					  sv ? version : "", sv ? sv->info : reason, true);
+			else
+				port_line(f, port, port_state_name(pe->state), svc ? svc : "unknown", reason,
+					  "", false);
 			open += pe->state == PORT_OPEN;
 		}
-		if (he->closed && he->filtered)
-			fprintf(f, "  not shown: %llu closed, %llu filtered ports\n",
-				(unsigned long long)he->closed, (unsigned long long)he->filtered);
-		else if (he->closed || he->filtered)
-			fprintf(f, "  not shown: %llu %s ports\n",
-				(unsigned long long)(he->closed + he->filtered),
-				he->closed ? "closed" : "filtered");
-		if (!shown && !he->closed && !he->filtered) fprintf(f, "  no port answered\n");
+		if (!m->only_open) not_shown(f, he, open_filtered, m);
+		if (!shown && !he->closed && !he->filtered && !open_filtered)
+			fprintf(f, "  no port answered\n");
 	}
 	if (m->n_assets) report_assets_text(f, m, 10);
-	if (m->findings) report_findings_text(f, m->findings);
+	if (m->findings) report_findings_text(f, m->findings, m->inv);
 	if (unlisted)
 		fprintf(f, "\n%zu more hosts up with no open port (all in the JSON and XML outputs)\n",
 			unlisted);
+	if (closed_hosts) fprintf(f, "\n%zu more hosts up with no open port (--open)\n", closed_hosts);
 	char when[40];
 	fmt_rfc3339(m->end, when, sizeof(when));
 	char scanned[40] = "";

@@ -24,6 +24,7 @@ struct report_meta {
 	uint64_t probes;
 	double send_seconds;             /* time spent sending the port-scan probes */
 	bool show_closed;                /* list closed/filtered counts per host in text */
+	bool only_open;                  /* --open: text lists open ports, and hosts with one */
 	const struct findings *findings; /* NULL: no analysis ran */
 	const struct asset_risk *assets; /* ranked, highest risk first; may be NULL */
 	size_t n_assets;
@@ -52,7 +53,8 @@ int flow_json(struct buf *b, const struct obs_flow *f);
 /* Findings: JSON Lines "finding" records, and the ranked text section. */
 int finding_json(struct buf *b, const struct finding *f, int64_t run);
 int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);
-int report_findings_text(FILE *f, const struct findings *fs);
+/* inv (may be NULL) names the hosts beside their addresses. */
+int report_findings_text(FILE *f, const struct findings *fs, const struct inventory *inv);
 /* The riskiest assets as a table (at most max rows), and as "asset" records. */
 int report_assets_text(FILE *f, const struct report_meta *m, size_t max);
 int report_assets_jsonl(FILE *f, const struct report_meta *m);
@@ -60,6 +62,8 @@ int report_assets_jsonl(FILE *f, const struct report_meta *m);
 const char *inventory_name(const struct inventory *inv, const struct ipaddr *ip);
 /* One line about a service: product, version, device, TLS, details. */
 void service_summary(const struct obs_service *sv, char *out, size_t n);
+/* The same without the details: product, version, device, TLS. */
+void service_version(const struct obs_service *sv, char *out, size_t n);
 /* A CPE 2.3 formatted string as the 2.2 URI nmap's XML carries. */
 void cpe23_to_uri(const char *cpe23, char *out, size_t n);
 /* JSON object members of a service record (without braces). */

@@ -24,7 +24,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -44,6 +44,52 @@ t_man() {
 	done
 }
 check man_page_renders_and_covers_commands t_man
+t_install() {
+	# meson install puts the binary, the man page where `man dormant` finds it, and the examples
+	meson install -C "$BUILD" --destdir "$OUT/inst" --no-rebuild --quiet >"$OUT/inst.log" 2>&1 || { tail -3 "$OUT/inst.log"; return 1; }
+	local bin man ex
+	bin=$(find "$OUT/inst" -path '*/bin/dormant' -type f | head -1)
+	man=$(find "$OUT/inst" -path '*/share/man/man1/dormant.1' | head -1)
+	ex=$(find "$OUT/inst" -path '*/share/doc/dormant/examples' -type d | head -1)
+	[ -x "$bin" ] && [ "$("$bin" --version)" = "$("$D" --version)" ] || { echo "no binary installed"; return 1; }
+	[ -n "$man" ] || { echo "no man page installed"; return 1; }
+	MANPATH="${man%/man1/dormant.1}" MANWIDTH=80 man dormant 2>/dev/null | grep -q 'dormant rules' || { echo "man dormant: not found"; return 1; }
+	local f
+	for f in dormant.conf.example dormant-audit.service dormant-audit.timer; do
+		cmp -s "$ex/$f" "$ROOT/data/$f" || cmp -s "$ex/$f" "$ROOT/data/systemd/$f" || { echo "$f not installed"; return 1; }
+	done
+	# the timer's service runs an audit whose every option exists, and systemd accepts both units
+	local opt
+	for opt in $(sed -n '/^ExecStart=/,/^[^\t]/p' "$ROOT/data/systemd/dormant-audit.service" | grep -oE '(^|[ \t])-[-a-zA-Z]+' | tr -d ' \t'); do
+		"$D" audit --help | grep -qE -- "^  $opt( |$)" || { echo "ExecStart: dormant audit has no $opt"; return 1; }
+	done
+	sed -n '/^ExecStart=/p' "$ROOT/data/systemd/dormant-audit.service" | grep -q '^ExecStart=/usr/local/bin/dormant audit ' || return 1
+	sed "s|/usr/local/bin/dormant|$bin|" "$ROOT/data/systemd/dormant-audit.service" >"$OUT/dormant-audit.service"
+	cp "$ROOT/data/systemd/dormant-audit.timer" "$OUT/"
+	MANPATH="${man%/man1/dormant.1}" systemd-analyze verify "$OUT/dormant-audit.service" "$OUT/dormant-audit.timer" >"$OUT/verify" 2>&1
+	[ ! -s "$OUT/verify" ] || { cat "$OUT/verify"; return 1; }
+	# the README shows the way
+	grep -q 'meson install' "$ROOT/README.md" && grep -q 'dormant-audit.timer' "$ROOT/README.md"
+}
+check install_man_page_and_timer t_install
+t_rules() {
+	# every rule id the sources can emit, from the calls that set a finding's rule
+	local ids id
+	ids=$(grep -rhoE '(add_(host|port)_finding\([^"]*|rule, sizeof\([a-z.]*rule\), )"[a-z-]+"( : "[a-z-]+")?' "$ROOT/src" |
+		grep -oE '"[a-z-]+"' | tr -d '"' | sort -u)
+	[ "$(echo "$ids" | wc -w)" -ge 17 ] || { echo "found only: $ids"; return 1; }
+	"$D" rules >"$OUT/rules.txt" || return 1
+	for id in $ids; do
+		grep -q "^$id " "$OUT/rules.txt" || { echo "dormant rules lacks $id"; return 1; }
+		grep -q "^## $id\$" "$ROOT/docs/rules.md" || { echo "docs/rules.md lacks $id"; return 1; }
+		"$D" rules "$id" | grep -q '^  fix: ' || { echo "dormant rules $id has no fix"; return 1; }
+	done
+	# docs/rules.md is generated from the same table
+	"$D" rules --markdown | cmp - "$ROOT/docs/rules.md" || { echo "docs/rules.md is stale: dormant rules --markdown > docs/rules.md"; return 1; }
+	"$D" rules no-such-rule 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'no rule "no-such-rule"' "$OUT/e"
+}
+check rules_reference_covers_every_rule t_rules
 t_empty_report() {
 	"$D" report --db "$OUT/empty.db" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'holds no runs yet' "$OUT/e"
@@ -60,6 +106,29 @@ t_loopback() {
 		[ "$(grep -c '"state":"open"' "$OUT/lo.jsonl")" = 1 ]
 }
 check loopback_connect_scan t_loopback
+t_table_columns() {
+	# VERSION: what runs; INFO: what it said (the HTTP status); --open: no closed counts
+	printf 'HTTP/1.0 401 Unauthorized\r\nServer: nginx/1.18.0\r\nWWW-Authenticate: Basic realm="cam"\r\nContent-Length: 0\r\n\r\n' >"$OUT/resp.txt"
+	socat TCP-LISTEN:18941,bind=127.0.0.1,fork,reuseaddr SYSTEM:"cat $OUT/resp.txt" 2>/dev/null &
+	local s=$!
+	sleep 0.3
+	"$D" scan 127.0.0.1 -p 18940-18942 -sV --db "$OUT/cols.db" >"$OUT/cols.txt" 2>&1 &&
+		"$D" scan 127.0.0.1 -p 18940-18942 -sV --open --db "$OUT/cols.db" >"$OUT/open.txt" 2>&1
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] || return 1
+	grep -qE '^  PORT +STATE +SERVICE +VERSION +INFO$' "$OUT/cols.txt" &&
+		grep -qE '^  18941/tcp +open +http +nginx 1\.18\.0 +401 login required' "$OUT/cols.txt" &&
+		grep -q '^  not shown: 2 closed TCP ports$' "$OUT/cols.txt" || { cat "$OUT/cols.txt"; return 1; }
+	grep -qE '^  18941/tcp +open +http +nginx 1\.18\.0' "$OUT/open.txt" && ! grep -q 'not shown' "$OUT/open.txt" ||
+		{ cat "$OUT/open.txt"; return 1; }
+	# a stored run: the same columns; --open there too
+	"$D" report --db "$OUT/cols.db" >"$OUT/stored.txt" && "$D" report --db "$OUT/cols.db" --open >"$OUT/stored-open.txt" || return 1
+	grep -qE '^  18941/tcp +open +http +nginx 1\.18\.0 +401 login required' "$OUT/stored.txt" &&
+		grep -q '^  not shown: 2 closed ports$' "$OUT/stored.txt" && ! grep -q 'not shown' "$OUT/stored-open.txt" ||
+		{ cat "$OUT/stored.txt" "$OUT/stored-open.txt"; return 1; }
+}
+check table_version_info_and_open t_table_columns
 t_odd_peers() { # peers that close or reset at once must cost a probe, not the process (SIGPIPE)
 	local port=$((27000 + RANDOM % 900))
 	python3 "$ROOT/tests/lab/hostile-peer.py" 127.0.0.1 close:$port rst:$((port + 1)) tlsdie:$((port + 2)) >"$OUT/odd.ready" &
@@ -521,6 +590,27 @@ t_traffic_bad() { # a broken config, a GeoIP file that is not one, an unknown ru
 	[ $? = 1 ]
 }
 check traffic_bad_config_geoip_rules t_traffic_bad
+t_config_example() {
+	local c ex="$ROOT/data/dormant.conf.example"
+	# every command that reads a site policy is named in the example's header
+	for c in $("$D" --help | awk '/^  [a-z]/ {print $1}'); do
+		"$D" "$c" --help 2>/dev/null | grep -q -- '--config' || continue
+		grep -q "^;   dormant $c *--config FILE" "$ex" && continue
+		# scan and creds share audit's option table and refuse a site policy
+		"$D" "$c" 127.0.0.1 -p 1 --config "$ex" -q >"$OUT/cfg.e" 2>&1
+		grep -q "belong to 'dormant audit'" "$OUT/cfg.e" || { echo "the example does not name dormant $c"; return 1; }
+	done
+	# its key lines hold the defaults: traffic judged with it and with no policy gives the same findings
+	python3 "$ROOT/tests/tools/flow/gen-scenarios.py" "$OUT/cfgex" --seed 1 >/dev/null || return 1
+	"$D" flows "$OUT/cfgex/scenarios.pcap" --config "$ex" --geoip "$OUT/cfgex/geo-flat.mmdb" --db "$OUT/cfgex/a.db" \
+		-oJ "$OUT/cfgex/a.jsonl" -q || return 1
+	"$D" flows "$OUT/cfgex/scenarios.pcap" --geoip "$OUT/cfgex/geo-flat.mmdb" --db "$OUT/cfgex/b.db" \
+		-oJ "$OUT/cfgex/b.jsonl" -q || return 1
+	[ "$(grep -c '"type":"finding"' "$OUT/cfgex/b.jsonl")" -gt 0 ] || { echo "no findings to compare"; return 1; }
+	diff <(grep '"type":"finding"' "$OUT/cfgex/a.jsonl") <(grep '"type":"finding"' "$OUT/cfgex/b.jsonl") >&2 ||
+		{ echo "the example's key lines are not the defaults"; return 1; }
+}
+check config_example_states_defaults_and_readers t_config_example
 
 # --- inventory: the asset register -----------------------------------------------------
 t_inventory() {

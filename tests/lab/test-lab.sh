@@ -323,8 +323,18 @@ want = sorted(tuple(x) for x in json.load(open(sys.argv[2]))[sys.argv[3]])
 got = sorted((r["rule"], r["ip"], r.get("port", 0)) for r in recs if r["type"] == "finding")
 assert got == want, f"got {got}\nwant {want}"
 PY
-	grep -E '^  host-woke +low +idle-host' "$j/audit2.out" >/dev/null || { echo "no host-woke line"; return 1; }
-	grep -E '^  finding-new +critical +lateral-from-idle' "$j/audit2.out" >/dev/null || return 1
+	# change and finding lines name the host: address, port, the register's name
+	grep -E '^  host-woke +low +idle-host +198\.18\.0\.14 \(fs02\) +Idle' "$j/audit2.out" >/dev/null || { echo "no host-woke line"; return 1; }
+	grep -E '^  finding-new +critical +lateral-from-idle +198\.18\.0\.14 \(fs02\)' "$j/audit2.out" >/dev/null || return 1
+	grep -E '^  high +unexpected-service +198\.18\.0\.13 6379/tcp \(redis-old\) +Database redis' "$j/audit2.out" >/dev/null ||
+		{ echo "no host column in the findings"; return 1; }
+	# the stored run's text shows the change section as the audit did; diff names the hosts too
+	"$D" report --db "$j/dormant.db" >"$j/run2.txt" || return 1
+	grep -E '^changes from run 1 to run 2: ' "$j/run2.txt" >/dev/null &&
+		grep -E '^  host-woke +low +idle-host +198\.18\.0\.14 \(fs02\) +Idle' "$j/run2.txt" >/dev/null || { echo "stored report: no change section"; return 1; }
+	"$D" diff --db "$j/dormant.db" 1 2 >"$j/diff.txt" || return 1
+	grep -E '^  finding-new +critical +lateral-from-idle +198\.18\.0\.14 \(fs02\)' "$j/diff.txt" >/dev/null || { echo "diff: no host column"; return 1; }
+	"$D" diff --db "$j/dormant.db" --format json 1 2 | grep -q '"ip":"198.18.0.14","hostname":"fs02"' || { echo "diff json: no hostname"; return 1; }
 	# the HTML report, loaded in headless Chromium; the screenshot is the artefact
 	mkdir -p "$ARTIFACTS"
 	python3 "$HERE/../tools/report/check-html.py" "$j/report.html" "$j/audit2.jsonl" "$ARTIFACTS/audit-report.png" || return 1

@@ -1,6 +1,7 @@
 /* report/: the formats other tools parse. */
 #include "test.h"
 #include "report/report.h"
+#include "report/html-parts.h"
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,145 @@ static void hostile_banner_csv_escaped(void)
 	portlist_release(&pl);
 }
 
+/* Evidence for people: lists, not JSON; nested values as nested lists;
+ * every value through the escaper. */
+static void html_evidence_lists(void)
+{
+	struct buf b = BUF_INIT;
+	html_evidence(&b, "{\"flows_in_window\":0,\"register\":{\"line\":5,\"owner\":\"<script>x</script>\"},"
+			  "\"user_clients\":[\"198.18.0.21\",\"198.18.0.22\"],\"cves\":[{\"id\":\"CVE-1\"}],"
+			  "\"answered_scan\":false,\"seen\":null}");
+	buf_putc(&b, 0);
+	CHECK_STR(
+	    b.data,
+	    "<dl class=\"evidence\"><dt>flows in window</dt><dd>0</dd><dt>register</dt><dd>"
+	    "<dl class=\"evidence\"><dt>line</dt><dd>5</dd><dt>owner</dt><dd>&lt;script&gt;x&lt;/script&gt;"
+	    "</dd></dl></dd><dt>user clients</dt><dd>198.18.0.21, 198.18.0.22</dd><dt>cves</dt><dd>"
+	    "<ol class=\"evidence-items\"><li><dl class=\"evidence\"><dt>id</dt><dd>CVE-1</dd></dl></li>"
+	    "</ol></dd><dt>answered scan</dt><dd>no</dd><dt>seen</dt><dd><span "
+	    "class=\"none\">none</span></dd></dl>");
+	/* not JSON (a store from before evidence objects): escaped text */
+	buf_reset(&b);
+	html_evidence(&b, "{broken <b>");
+	buf_putc(&b, 0);
+	CHECK_STR(b.data, "<p class=\"evidence-text\">{broken &lt;b&gt;</p>");
+	buf_release(&b);
+}
+
+/* The command line on the page names files, not the operator's folders. */
+static void html_args_shortened(void)
+{
+	struct buf b = BUF_INIT;
+	html_short_args(&b, "198.18.0.0/24 fd00::/8 --db /var/lib/x/dormant.db --flows=/srv/cap/mon.pcap -iL "
+			    "./t.txt nvd/ --html <r>.html");
+	buf_putc(&b, 0);
+	CHECK_STR(b.data, "198.18.0.0/24 fd00::/8 --db dormant.db --flows=mon.pcap -iL t.txt nvd --html "
+			  "&lt;r&gt;.html");
+	buf_release(&b);
+}
+
+/* The terminal table: VERSION holds what runs, INFO what it said; ports left out are
+ * counted by protocol; --open keeps open ports and the hosts with one; findings and the
+ * host line carry the register's name. */
+static void text_table_columns(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct obs_port p = { .ip = ipaddr_v4(0xc612000b), .proto = PROTO_TCP, .state = PORT_CLOSED, .ts = 1 };
+	for (p.port = 21; p.port <= 23; p.port += 2) resultset_add_port(&rs, &p); /* 21, 23 closed */
+	p.port = 53, p.proto = PROTO_UDP;
+	resultset_add_port(&rs, &p);
+	p.port = 123, p.state = PORT_OPEN_FILTERED, p.reason = "no-response";
+	resultset_add_port(&rs, &p);
+	struct obs_service sv = { .ip = p.ip, .port = 22, .proto = PROTO_TCP, .name = "http", .ts = 1 };
+	snprintf(sv.product, sizeof(sv.product), "nginx");
+	snprintf(sv.version, sizeof(sv.version), "1.18.0");
+	snprintf(sv.info, sizeof(sv.info), "401 login required: admin");
+	resultset_add_service(&rs, &sv);
+	/* a quiet host: up, no open port */
+	struct obs_host h = { .ip = ipaddr_v4(0xc612000c), .how = HOW_ICMP, .reason = "echo-reply", .ts = 1 };
+	resultset_add_host(&rs, &h);
+	resultset_sort(&rs);
+	struct dm_err e;
+	struct inventory inv = { 0 };
+	const char *csv = "ip,hostname\n198.18.0.11,cam-lobby\n";
+	CHECK_INT(inventory_parse_csv("t.csv", csv, strlen(csv), &inv, &e), 0);
+	struct inv_entry en = { .ip = ipaddr_v4(0xc612000b) };
+	struct finding fd = { .rule = "unused-port",
+			      .severity = SEV_LOW,
+			      .has_ip = true,
+			      .ip = en.ip,
+			      .port = 22,
+			      .proto = PROTO_TCP,
+			      .title = "nobody uses ssh" };
+	struct findings fs = { 0 };
+	findings_add(&fs, &fd);
+	struct report_meta m = {
+		.command = "audit", .args = "x", .ports = &pl, .run_id = 2, .inv = &inv, .findings = &fs
+	};
+	char *s = render(report_text, &rs, &m);
+	CHECK(strstr(s, "\n198.18.0.11 (cam-lobby)  up (arp-response)") != NULL);
+	CHECK(
+	    strstr(s, "  PORT       STATE          SERVICE        VERSION                          INFO\n") !=
+	    NULL);
+	CHECK(strstr(s,
+		     "  22/tcp     open           http           nginx 1.18.0                     401 login "
+		     "required: admin\n") != NULL);
+	CHECK(strstr(s, "  not shown: 2 closed TCP, 1 closed UDP, 1 open|filtered UDP ports\n") != NULL);
+	CHECK(strstr(s, "\n198.18.0.12  up (echo-reply)\n") != NULL);
+	CHECK(
+	    strstr(s, "  low      unused-port         198.18.0.11 22/tcp (cam-lobby)   nobody uses ssh\n") !=
+	    NULL);
+	free(s);
+	m.only_open = true;
+	s = render(report_text, &rs, &m);
+	CHECK(strstr(s, "not shown") == NULL && strstr(s, "198.18.0.12") == NULL &&
+	      strstr(s, "open|filtered") == NULL);
+	CHECK(strstr(s, "  161/udp    open ") != NULL &&
+	      strstr(s, "1 more hosts up with no open port (--open)") != NULL);
+	free(s);
+	/* a stored run keeps no port list and no split: the counts are not named by a protocol */
+	m.only_open = false, m.ports = NULL;
+	resultset_host(&rs, &en.ip, false)->udp_closed = 0;
+	s = render(report_text, &rs, &m);
+	CHECK(strstr(s, "  not shown: 3 closed, 1 open|filtered UDP ports\n") != NULL);
+	free(s);
+	findings_release(&fs);
+	inventory_release(&inv);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
+/* The page of a scan (no analysis) does not show "0 critical": nothing was judged. The
+ * summary states what ran, the ports and what was left out; the command line shows no
+ * folder. */
+static void html_summary_of_a_scan(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct report_meta m = { .command = "scan",
+				 .args = "198.18.0.0/24 -oJ /home/op/out/scan.jsonl",
+				 .scan_type = "syn",
+				 .ports = &pl,
+				 .targets = 256,
+				 .run_id = 3 };
+	char *page = render(report_html, &rs, &m);
+	CHECK(strstr(page, "<b>0</b>critical") == NULL && strstr(page, "critical: not judged") != NULL);
+	CHECK(strstr(page, "<code>dormant scan 198.18.0.0/24 -oJ scan.jsonl</code>") != NULL);
+	CHECK(strstr(page, "256 addresses scanned, 1 host answered") != NULL);
+	CHECK(strstr(page, "TCP, 4 ports: 21-23,80<br>UDP, 1 port: 161") != NULL);
+	CHECK(strstr(page, "<li>no analysis ran") != NULL &&
+	      strstr(page, "compared for audits only") != NULL);
+	CHECK(strstr(page, "/home/op") == NULL);
+	CHECK(strstr(page, "<table class=\"host-table\" data-ip=\"198.18.0.11\">") != NULL);
+	free(page);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
 SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows),
       T(hostile_banner_xml_well_formed), T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
-      T(hostile_banner_csv_escaped));
+      T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened), T(text_table_columns),
+      T(html_summary_of_a_scan));

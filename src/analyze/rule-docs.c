@@ -1,0 +1,159 @@
+/* The finding rules described for operators and managers: meaning, why it
+ * matters, evidence, fix. The rule ids are those in asset-rules.c, rules.c,
+ * vulnerable.c, default-credentials.c and plaintext-credentials.c; the cli
+ * suite checks that every id the sources emit has an entry here. */
+#include "analyze/rule-docs.h"
+#include "base/util.h"
+#include <string.h>
+
+#define ACCEPT_REGISTER \
+	"or, if it is meant to be so, record that in the asset register (dormant inventory import)"
+
+const struct rule_doc rule_docs[] = {
+	{ "idle-host", "audit with traffic (--flows) covering the usage window",
+	  "medium when the host has open ports, else low",
+	  "a live host that neither started nor received any traffic of its own in the usage window "
+	  "(site policy [usage] window_days); DNS, NTP and DHCP chatter does not count as use",
+	  "an idle machine is rarely patched or watched, yet still answers: the dormant asset an attacker "
+	  "settles on",
+	  "flows_in_window, window_days, window_from, window_to, last_used, records_cover_days, "
+	  "peers_in_window, open_ports, register (the register's row: line, owner, role, status)",
+	  "decommission the host (shut it down, remove its DNS and DHCP entries) " ACCEPT_REGISTER
+	  " with a role that is expected to be quiet" },
+	{ "unregistered-host", "audit with an asset register (--inventory or a stored one)",
+	  "medium when it has open ports, else low",
+	  "a host answered the scan (or holds a DHCP lease) but is not in the asset register",
+	  "nobody owns what nobody knows about: it will not be patched, backed up or retired",
+	  "register_entries, open_ports, dhcp_lease (file, line, format, mac, client_hostname, starts, "
+	  "ends), seen",
+	  "find the owner (the DHCP lease's MAC and hostname help) and add the host to the register, or "
+	  "remove it from the network" },
+	{ "decommissioned-alive", "audit with an asset register that marks hosts decommissioned", "high",
+	  "the register says the host is decommissioned, but it answers the scan, holds a DHCP lease or "
+	  "sends traffic",
+	  "a retired machine gets no updates and no monitoring; if it still runs, someone still depends on "
+	  "it or took it over",
+	  "register (line, status, owner, role), answered_scan, matched_by_mac, dhcp_lease, open_ports",
+	  "switch it off and remove it from the network; if it is in use after all, set its status in the "
+	  "register back to active" },
+	{ "expired-test-device", "audit with an asset register holding expiry dates",
+	  "high when it has open ports, else medium",
+	  "a device registered as a test device whose expiry date has passed still answers",
+	  "test devices carry test passwords and debug services; past their date nobody looks after them",
+	  "register (line, expires, owner, role), days_past_expiry, open_ports",
+	  "remove the device, or extend its expiry date in the register if the test goes on" },
+	{ "unused-port", "audit with traffic (--flows) covering the usage window", "low",
+	  "an open port that no client connected to in the usage window",
+	  "every open port is attack surface; one nobody uses can be closed at no cost",
+	  "service, product, version, flows_in_window, last_used, window_days, seen",
+	  "stop the service or firewall the port; if it serves rare but needed use (backups, failover), "
+	  "accept it by adding the port to the role's baseline in the site policy" },
+	{ "unexpected-service",
+	  "audit with roles in the register and [role NAME] baselines in the site policy",
+	  "high when user clients reach it, else medium",
+	  "a service outside the baseline of the host's role (for example a web server on a camera), or a "
+	  "device in a segment it does not belong to",
+	  "services outside a role's baseline are usually left-overs or unauthorised; reachable from user "
+	  "segments they widen the path into the device",
+	  "role, role_from, baseline, service, product, version, segment, segment_cidrs, reached_from, "
+	  "user_clients, user_client_hosts, user_flows_in_window, last_user_flow, seen",
+	  "disable the service or move the host to its segment; if the role needs it, add it to the role's "
+	  "baseline in the site policy" },
+	{ "vulnerable-service", "audit with service identification and vulnerability data (dormant vulndb)",
+	  "from the worst CVSS score of the matched CVEs (medium when none is given), one step lower when "
+	  "the "
+	  "match is unsure",
+	  "the identified product and version match published vulnerabilities (CVEs)",
+	  "known vulnerabilities are what automated attacks try first",
+	  "product, version, cpe, banner, confidence, why, cves (id, cvss, cvss_version, severity, epss, "
+	  "epss_percentile, kev, fixed, criteria, source), count, distribution_build",
+	  "update the product to a fixed version (the evidence names it when the data does); a distribution "
+	  "build with back-ported fixes lowers the confidence, check the package changelog" },
+	{ "known-exploited", "audit with vulnerability data including CISA KEV",
+	  "critical; high when the version match is unsure",
+	  "at least one matched CVE is in CISA's Known Exploited Vulnerabilities catalogue",
+	  "these vulnerabilities are exploited in the wild now; KEV gives a due date for fixing them",
+	  "product, version, cves (id, kev_added, kev_due, ransomware, exploit), count",
+	  "update now, before the KEV due date; if that cannot be done, isolate the host until it can" },
+	{ "default-credentials", "audit or creds with credential checks enabled (opt-in)",
+	  "critical when the login gives a shell, else high",
+	  "a service accepted a login from a published default credential list (the password is never shown "
+	  "in clear)",
+	  "default passwords are the first thing every scanner and botnet tries",
+	  "check, method, service, user, password (redacted), vendor, device, source, database, "
+	  "database_line, attempts, negative_control_refused, answer",
+	  "change the password (and the user name where possible) or disable the account; the "
+	  "negative_control_refused key shows the service refused a wrong password, so this is no false "
+	  "positive" },
+	{ "anonymous-access", "audit or creds with credential checks enabled (opt-in)",
+	  "critical for an open Redis or a shell, medium for anonymous FTP, else high",
+	  "a service lets anyone in without credentials (anonymous FTP, open Redis, MQTT, SNMP read)",
+	  "no password means anyone on the network can read, and often write, what the service holds",
+	  "check, method, service, attempts, answer",
+	  "require authentication or restrict the service to the hosts that need it; if it is meant to be "
+	  "public, document that and firewall it from sensitive segments" },
+	{ "plaintext-credentials", "secrets (the file scan of dormant secrets)",
+	  "critical for large tables of clear passwords, high or medium for fewer or obfuscated ones",
+	  "a file holds logins for other systems: password tables, browser or password-manager exports, "
+	  "command lines with passwords, unprotected private keys",
+	  "one such file opens every system it lists; copied tables of administrator passwords are a common "
+	  "way into many organisations at once",
+	  "kind, what, line, entries, hosts_total, obfuscated, fingerprint (a keyed tag, not the secret); "
+	  "the "
+	  "file's path is the finding's path",
+	  "delete the file and its copies, move the secrets to a password manager or vault, and change every "
+	  "password it held if it ever left the machine" },
+	{ "beacon", "audit or flows with traffic",
+	  "high when the periodicity score is at least 0.8, else medium",
+	  "periodic connections from a host to one external destination (name or address), robust to "
+	  "jitter and missed beats",
+	  "regular call-backs are how malware reaches its command server; also how forgotten agents phone "
+	  "home",
+	  "dst, name, dport, proto, period_s, jitter, beats, missed_beats, fit, coverage, size_regularity, "
+	  "score, connections, bytes_out, bytes_in, addresses, addresses_total, hosts_reaching, hosts_total, "
+	  "countries, first, last",
+	  "identify the process that connects (ss -tp, the host's logs); remove it if unknown; a known "
+	  "updater or monitoring agent can be accepted and its destination noted" },
+	{ "offhours-foreign-encrypted",
+	  "audit or flows with traffic, site policy with business hours and home "
+	  "countries, and a GeoIP database",
+	  "high", "encrypted uploads to foreign countries outside business hours",
+	  "data leaving at night for another country is the pattern of exfiltration",
+	  "sessions, bytes_out, bytes_in, upload_ratio, largest_upload, addresses, addresses_total, names, "
+	  "countries, local_start, timezone, first, last",
+	  "find what sent the data and where (names, addresses); if it is a backup or sync job, accept it by "
+	  "adding the country to home_countries or moving the job into business hours" },
+	{ "rotating-destinations", "audit or flows with traffic", "medium",
+	  "sessions of the same shape to a different external address each time",
+	  "rotating addresses (fast flux, domain generation) hide a command server from block lists",
+	  "sessions, dport, proto, app, bytes_out, bytes_in, addresses, addresses_total, countries, "
+	  "offhours_sessions, first, last",
+	  "identify the process behind the sessions and remove it if unknown; a content-delivery client can "
+	  "be accepted" },
+	{ "exfil-volume", "audit or flows with traffic of several days (a baseline)", "high",
+	  "a host's hourly upload far above its own baseline",
+	  "a burst of uploads is the moment data leaves; the baseline makes it specific to the host",
+	  "bytes_out, peak_hour_bytes, hours, baseline_hours, history_hours, first, last",
+	  "check what was sent and to whom; accept planned transfers (migrations, backups) by noting them" },
+	{ "idle-device-active", "audit or flows with traffic covering the usage window", "medium",
+	  "a host silent for the usage window starts opening connections",
+	  "a forgotten device that wakes up may have been taken over",
+	  "quiet_since, quiet_days, quiet_since_records_began, window_days, woke, first_dst, first_dport, "
+	  "flows_first_hour, peers, bytes_out, bytes_in",
+	  "find out who or what woke it; if it was a planned use, nothing to do (the next audit will see it "
+	  "as used)" },
+	{ "lateral-from-idle", "audit or flows with traffic and a site policy marking protected segments",
+	  "critical", "a woken idle host connecting into a protected segment",
+	  "an idle host reaching into the core is the shape of lateral movement after a break-in",
+	  "segment, from_segment, quiet_since, woke, targets, ports, connections, failed, bytes_out, first, "
+	  "last",
+	  "isolate the host and investigate; accept only if an administrator confirms the access" },
+};
+const size_t rule_docs_count = ARRAY_SIZE(rule_docs);
+
+const struct rule_doc *rule_doc_find(const char *id)
+{
+	for (size_t i = 0; i < rule_docs_count; i++)
+		if (!strcmp(rule_docs[i].id, id)) return &rule_docs[i];
+	return NULL;
+}
