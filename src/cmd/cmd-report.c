@@ -136,7 +136,7 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();
-	if ((r = store_open(db, &st, &e)) < 0) goto fail;
+	if ((r = store_open_mode(db, STORE_EXISTING, &st, &e)) < 0) goto fail;
 	if ((r = store_runs_list(st, &runs, &n, &e)) < 0) goto fail;
 	if (a.list) {
 		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS",

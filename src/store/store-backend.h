@@ -11,7 +11,8 @@
 struct store {
 	const struct store_ops *ops;
 	char *path; /* as given to store_open: every error message names it */
-	void *be;   /* the backend's state (struct sq_conn for SQLite) */
+	enum store_mode mode;
+	void *be; /* the backend's state (struct sq_conn for SQLite) */
 };
 
 /* Every operation reports failure as a negative code with the sentence in

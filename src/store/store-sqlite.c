@@ -199,15 +199,24 @@ static const unsigned char *sq_redact_key(struct store *s) { return SQ(s)->redac
 static int sq_open(struct store *s, struct dm_err *e)
 {
 	const char *path = s->path;
-	int r = mkdirs(path);
-	if (r < 0) return dm_fail(e, r, "--db %s: cannot create its folder: %s", path, strerror(-r));
-	/* Create the file 0600 before SQLite does; its -wal/-shm files copy the mode. */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
-	close(fd);
+	bool create = s->mode == STORE_CREATE;
+	int r = 0;
+	if (!create) {
+		struct stat sb;
+		if (stat(path, &sb) < 0)
+			return dm_fail(e, -errno, "--db %s: %s (nothing has been recorded there yet)", path,
+				       strerror(errno));
+	} else if ((r = mkdirs(path)) < 0) {
+		return dm_fail(e, r, "--db %s: cannot create its folder: %s", path, strerror(-r));
+	} else {
+		/* Create the file 0600 before SQLite does; its -wal/-shm files copy the mode. */
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
+		close(fd);
+	}
 	s->be = xcalloc(1, sizeof(struct sq_conn));
 	if (sqlite3_open_v2(path, &SQ(s)->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: %s", path, sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
@@ -216,20 +225,32 @@ static int sq_open(struct store *s, struct dm_err *e)
 	sqlite3_busy_timeout(SQ(s)->db, 10000);
 	sqlite3_stmt *st = NULL;
 	int version = 0;
+	/* The version first: a file that is not a store is left as it was. */
+	if (sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path,
+			    sqlite3_errmsg(SQ(s)->db));
+		sqlite3_finalize(st);
+		sq_close(s);
+		return r;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version == 0 && !create) {
+		sq_close(s);
+		return dm_fail(e, DM_EINPUT, "--db %s: not a dormant store (no schema)", path);
+	}
 	/* temp_store: sorting never creates a file (after the privilege drop a
 	 * seccomp filter may forbid it) */
 	if (sq_exec(s,
 		    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
 		    "PRAGMA temp_store=MEMORY;",
-		    "setup", NULL) < 0 ||
-	    sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		    "setup", NULL) < 0) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path,
 			    sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
 		return r;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
 	if (version > (int)ARRAY_SIZE(migrations)) {
 		sq_close(s);
 		return dm_fail(e, DM_ESCHEMA,

@@ -8,11 +8,17 @@
 
 int store_open(const char *path, struct store **ret, struct dm_err *e)
 {
+	return store_open_mode(path, STORE_CREATE, ret, e);
+}
+
+int store_open_mode(const char *path, enum store_mode mode, struct store **ret, struct dm_err *e)
+{
 	if (!strncmp(path, "postgresql:", 11) || !strncmp(path, "postgres:", 9))
 		return dm_fail(e, DM_EINPUT, "--db %s: this build has no PostgreSQL backend", path);
 	struct store *s = xcalloc(1, sizeof(*s));
 	s->ops = &store_sqlite_ops;
 	s->path = xstrdup(path);
+	s->mode = mode;
 	int r = s->ops->open(s, e);
 	if (r < 0) {
 		free(s->path);

@@ -86,6 +86,14 @@ int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t 
 
 /* Opens the store at path (created with its folders if missing). */
 int store_open(const char *path, struct store **ret, struct dm_err *e);
+/* How a store is opened. STORE_EXISTING, for the commands that only read
+ * (report, diff, inventory list): no folder or file is created, a path that
+ * does not exist is an error (-ENOENT) and so is a database that is not a
+ * dormant store (schema 0). The store is still opened for writing, so that
+ * an older schema is brought up to date and a run whose process is gone is
+ * marked interrupted: a read shows the store as it is. */
+enum store_mode { STORE_CREATE = 0, STORE_EXISTING };
+int store_open_mode(const char *path, enum store_mode mode, struct store **ret, struct dm_err *e);
 void store_close(struct store *s);
 int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
 		    struct dm_err *e);

@@ -45,10 +45,49 @@ t_man() {
 }
 check man_page_renders_and_covers_commands t_man
 t_empty_report() {
+	"$D" vulndb stats --db "$OUT/empty.db" >/dev/null || return 1
 	"$D" report --db "$OUT/empty.db" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'holds no runs yet' "$OUT/e"
 }
 check report_on_empty_store t_empty_report
+# --- the commands that only read never create a store where none is ---
+t_readonly_missing_db() {
+	local c
+	for c in "report" "report --list" "diff 1 2" "inventory list"; do
+		# shellcheck disable=SC2086 # the command and its arguments are words
+		"$D" $c --db "$OUT/ro/missing.db" >"$OUT/o" 2>"$OUT/e"
+		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "dormant: .*--db $OUT/ro/missing.db: No such file" "$OUT/e" ||
+			{ echo "$c"; cat "$OUT/e"; return 1; }
+		[ ! -e "$OUT/ro" ] || { echo "$c created $OUT/ro"; return 1; }
+	done
+	: >"$OUT/not-a-store.db"
+	"$D" report --db "$OUT/not-a-store.db" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'not a dormant store' "$OUT/e" && [ ! -s "$OUT/not-a-store.db" ]
+}
+check read_only_commands_do_not_create_a_store t_readonly_missing_db
+# --- vulndb match with no data is an error that says how to get data, not "0 CVEs" ---
+t_match_without_data() {
+	"$D" vulndb match "nginx 1.18.0" --db "$OUT/novuln.db" >"$OUT/o" 2>"$OUT/e"
+	[ $? = 2 ] && [ ! -s "$OUT/o" ] && [ "$(wc -l <"$OUT/e")" = 1 ] &&
+		grep -q "novuln.db holds no vulnerability data.*dormant vulndb import" "$OUT/e"
+}
+check vulndb_match_without_data_is_an_error t_match_without_data
+# --- an output that cannot be written stops the run before a probe is sent ---
+t_outputs_checked_first() {
+	local o dir
+	for o in -oJ --html --csv -oX -oN; do
+		for dir in /sys "$OUT/no-such-dir"; do # /sys: not writable, even by root
+			"$D" scan 127.0.0.1 -p 18960 --db "$OUT/outs.db" "$o" "$dir/out" >"$OUT/o" 2>"$OUT/e"
+			[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "dormant: scan: $o $dir/out: " "$OUT/e" ||
+				{ echo "$o $dir"; cat "$OUT/e"; return 1; }
+		done
+	done
+	"$D" audit 127.0.0.1 -p 18960 --db "$OUT/outs.db" -oJ "$OUT/o.jsonl" --csv /sys/x.csv 2>"$OUT/e"
+	[ $? = 2 ] && [ ! -e "$OUT/o.jsonl" ] || { echo "audit"; return 1; }
+	"$D" report --db "$OUT/outs.db" 2>"$OUT/e" # nothing was recorded: no run was begun
+	[ $? = 2 ] && grep -q 'holds no runs yet' "$OUT/e"
+}
+check unwritable_outputs_stop_the_run_before_any_probe t_outputs_checked_first
 t_loopback() {
 	socat TCP-LISTEN:18931,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
@@ -626,13 +665,15 @@ t_audit_bad_inputs() {
 	printf '1795391031 02:00:00:00:00:32 127.0.0.300 laptop *\n' >"$OUT/bad-dnsmasq.leases"
 	printf 'ip,status\n127.0.0.1,retired\n' >"$OUT/bad-inv.csv"
 	local args=("--leases $OUT/bad.leases" "--leases $OUT/bad-dnsmasq.leases" "--inventory $OUT/bad-inv.csv"
-		"--leases $OUT/missing.leases")
+		"--leases $OUT/missing.leases" "--leases $OUT/no-lease.leases")
 	local want=('bad.leases: line 3: ends: expected "W YYYY/MM/DD HH:MM:SS"'
 		'bad-dnsmasq.leases: line 1: address "127.0.0.300": not an IPv4 or IPv6 address'
 		'bad-inv.csv: line 2: status "retired"'
-		'missing.leases: No such file or directory')
+		'missing.leases: No such file or directory'
+		'no-lease.leases: no DHCP lease in it')
+	printf '# dnsmasq leases\n\n' >"$OUT/no-lease.leases"
 	local i
-	for i in 0 1 2 3; do
+	for i in 0 1 2 3 4; do
 		# shellcheck disable=SC2086 # the option and its file are two words
 		"$D" audit 127.0.0.1 -p 1 --db "$OUT/audit-bad.db" ${args[$i]} >"$OUT/o" 2>"$OUT/e"
 		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "${want[$i]}" "$OUT/e" || { echo "case $i"; cat "$OUT/e"; return 1; }
