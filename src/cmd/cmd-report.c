@@ -164,8 +164,10 @@ int cmd_report(int argc, char **argv)
 	}
 	if (strcmp(ri->status, "done"))
 		log_warn("report: run %lld is %s: it saved no results", (long long)ri->id, ri->status);
+	struct caveats caveats;
 	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 ||
-	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0)
+	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0 ||
+	    (r = store_load_caveats(st, ri->id, &caveats, &e)) < 0)
 		goto fail;
 	resultset_sort(&rs);
 	uint64_t targets = 0;
@@ -175,7 +177,8 @@ int cmd_report(int argc, char **argv)
 				 .end = ri->finished ? ri->finished : ri->started,
 				 .targets = targets,
 				 .run_id = ri->id,
-				 .findings = fs.n ? &fs : NULL };
+				 .findings = fs.n ? &fs : NULL,
+				 .caveats = &caveats };
 	if (!strcmp(ri->kind, "audit")) {
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
 		if ((r = audit_extras(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;

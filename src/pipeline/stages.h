@@ -176,8 +176,9 @@ struct save_in {
 	const char *dbpath, *kind;
 	int64_t run;
 	const struct resultset *rs;
-	struct findings *fs; /* NULL: no analysis ran (the store may rank it in place) */
-	bool changes;        /* compare with the previous run of kind */
+	struct findings *fs;           /* NULL: no analysis ran (the store may rank it in place) */
+	bool changes;                  /* compare with the previous run of kind */
+	const struct caveats *caveats; /* stored with the run */
 };
 struct save_out {
 	struct rundiff changes;

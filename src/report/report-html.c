@@ -280,6 +280,24 @@ static void changes_table(struct buf *b, const struct rundiff *d)
 	buf_puts(b, "</table>");
 }
 
+/* What the run could not judge, under the counts they qualify: "0 critical"
+ * with no vulnerability data is not a clean bill of health. */
+static void caveats_html(struct buf *b, const struct report_meta *m)
+{
+	if (!m->caveats || !m->caveats->n) return;
+	buf_puts(b, "<div id=\"caveats\" style=\"border:1px solid #d9a400;border-left:6px solid "
+		    "#d9a400;border-radius:6px;padding:4px 14px;margin:8px 0 16px;background:#fffaf0\">"
+		    "<h2 style=\"border:0;margin:8px 0 4px\">Not judged in this run</h2><ul>");
+	for (size_t i = 0; i < m->caveats->n; i++) {
+		buf_puts(b, "<li data-caveat=\"");
+		text(b, m->caveats->v[i].code);
+		buf_puts(b, "\">");
+		text(b, m->caveats->v[i].text);
+		buf_puts(b, "</li>");
+	}
+	buf_puts(b, "</ul></div>");
+}
+
 int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
 	struct buf b = BUF_INIT;
@@ -304,7 +322,9 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 		buf_printf(&b, "<div class=\"card sev-%s\" style=\"background:%s\"><b>%zu</b>%s</div>",
 			   severity_name(s), sev_color[s],
 			   m->findings ? findings_count(m->findings, (enum severity)s) : 0, severity_name(s));
-	buf_puts(&b, "</div><div class=\"charts\">");
+	buf_puts(&b, "</div>");
+	caveats_html(&b, m);
+	buf_puts(&b, "<div class=\"charts\">");
 	chart_risk(&b, m);
 	chart_exposure(&b, m);
 	chart_hours(&b, m);

@@ -40,6 +40,14 @@ static bool has_open(const struct host_entry *he)
 	return false;
 }
 
+/* What the run could not judge, above the totals they qualify. */
+static void caveats_text(FILE *f, const struct report_meta *m)
+{
+	if (!m->caveats || !m->caveats->n) return;
+	fprintf(f, "\nnot judged in this run:\n");
+	for (size_t i = 0; i < m->caveats->n; i++) fprintf(f, "  - %s\n", m->caveats->v[i].text);
+}
+
 static int text_body(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
 	size_t up = 0, open = 0, quiet = 0, unlisted = 0;
@@ -100,6 +108,7 @@ static int text_body(FILE *f, const struct resultset *rs, const struct report_me
 	if (unlisted)
 		fprintf(f, "\n%zu more hosts up with no open port (all in the JSON and XML outputs)\n",
 			unlisted);
+	caveats_text(f, m);
 	char when[40];
 	fmt_rfc3339(m->end, when, sizeof(when));
 	char scanned[40] = "";

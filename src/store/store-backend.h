@@ -65,6 +65,8 @@ struct store_ops {
 			     struct dm_err *e);
 	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
 				 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+	int (*save_caveats)(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);
+	int (*load_caveats)(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

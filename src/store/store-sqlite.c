@@ -106,6 +106,9 @@ static const char *const migrations[] = {
 	 * shared outputs do; the key protects those outputs. */
 	"CREATE TABLE redact_key (id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL CHECK "
 	"(length(key) = 32));",
+	/* 9: what each run could not judge (model/caveat.h), for the reports of a stored run */
+	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
+	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -316,6 +319,56 @@ static void fill_run(sqlite3_stmt *st, struct run_info *ri)
 	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                   \
 	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none')," \
 	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open') FROM runs"
+
+static int sq_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sq_exec(s, "SAVEPOINT caveats", "saving the run's caveats", e);
+	if (r < 0) return r;
+	char del[96];
+	snprintf(del, sizeof(del), "DELETE FROM run_caveats WHERE run_id = %lld", (long long)run);
+	if ((r = sq_exec(s, del, "saving the run's caveats", e)) < 0) goto out;
+	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO run_caveats(run_id, code, text) VALUES (?, ?, ?)", -1,
+			       &st, NULL) != SQLITE_OK) {
+		r = sq_fail(s, e, "saving the run's caveats");
+		goto out;
+	}
+	for (size_t i = 0; i < cs->n && r == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, cs->v[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, cs->v[i].text, -1, SQLITE_STATIC);
+		r = sq_done(s, st, "saving the run's caveats", e);
+	}
+out:
+	sqlite3_finalize(st);
+	if (r < 0) {
+		sq_exec(s, "ROLLBACK TO caveats", "rollback", NULL);
+		sq_exec(s, "RELEASE caveats", "rollback", NULL);
+		return r;
+	}
+	return sq_exec(s, "RELEASE caveats", "saving the run's caveats", e);
+}
+
+static int sq_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	*ret = (struct caveats){ 0 };
+	/* in the order they were saved (the order run_caveats gives them) */
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       "SELECT code, text FROM run_caveats WHERE run_id = ? ORDER BY rowid", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sq_fail(s, e, "reading the run's caveats");
+	sqlite3_bind_int64(st, 1, run);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0),
+			   *text = (const char *)sqlite3_column_text(st, 1);
+		caveats_add(ret, code ? code : "", "%s", text ? text : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, e, "reading the run's caveats");
+}
 
 static int sq_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e)
 {
@@ -733,4 +786,6 @@ const struct store_ops store_sqlite_ops = {
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS.redact_key = sq_redact_key,
+	.save_caveats = sq_save_caveats,
+	.load_caveats = sq_load_caveats,
 };

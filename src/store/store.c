@@ -193,4 +193,12 @@ int store_load_findings(struct store *s, int64_t run, struct findings *fs, struc
 {
 	return s->ops->load_findings(s, run, fs, e);
 }
+int store_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e)
+{
+	return s->ops->save_caveats(s, run, cs, e);
+}
+int store_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e)
+{
+	return s->ops->load_caveats(s, run, ret, e);
+}
 const unsigned char *store_redact_key(struct store *s) { return s->ops->redact_key(s); }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "model/caveat.h"
 #include "model/finding.h"
 #include "model/flowset.h"
 #include "model/inventory.h"
@@ -128,6 +129,10 @@ int store_vuln_any(struct store *s, struct dm_err *e);
 /* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
 int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
+/* What a run could not judge (model/caveat.h), replacing what was saved for it; a
+ * run saved before schema 9 has none. */
+int store_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);
+int store_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e);
 
 /* The store's key for redaction tags (REDACT_KEY_LEN random bytes, made
  * with the store): commands hand it to redact_set_key before they redact. */
