@@ -88,6 +88,43 @@ t_outputs_checked_first() {
 	[ $? = 2 ] && grep -q 'holds no runs yet' "$OUT/e"
 }
 check unwritable_outputs_stop_the_run_before_any_probe t_outputs_checked_first
+# --- every output says what the run could not judge: "0 critical" is not "clean" ---
+t_caveats() {
+	local c="$OUT/cav" f
+	mkdir -p "$c"
+	"$D" audit 127.0.0.1 -p 18961,18962 --db "$c/db" -oJ "$c/a.jsonl" --csv "$c/a.csv" --html "$c/a.html" \
+		-oN "$c/a.txt" >"$c/out" 2>"$c/err" || { cat "$c/err"; return 1; }
+	python3 - "$c/a.jsonl" <<'PY' || return 1
+import json, sys
+run = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "run"][0]
+codes = [x["code"] for x in run["caveats"]]
+assert codes == ["no-vuln-data", "no-register", "no-traffic", "credentials-not-checked", "ports-not-scanned"], codes
+ports = run["caveats"][4]["text"]
+assert "TCP 18961-18962 (2 of 65535)" in ports, ports
+PY
+	for f in a.txt out; do
+		grep -q '^not judged in this run:' "$c/$f" && grep -q '^  - no vulnerability data' "$c/$f" &&
+			grep -q '^  - credentials were not checked' "$c/$f" || { echo "$f"; return 1; }
+	done
+	head -1 "$c/a.csv" | grep -q '^#caveat,no-vuln-data,' && grep -q '^#caveat,no-register,' "$c/a.csv" || return 1
+	grep -q '<li data-caveat="no-vuln-data">no vulnerability data' "$c/a.html" || return 1
+	# the stored run says the same, in every format
+	"$D" report --db "$c/db" | grep -q '^  - no asset register' || { echo "stored text"; return 1; }
+	"$D" report --db "$c/db" --format json | grep -q '"caveats":\[{"code":"no-vuln-data"' || return 1
+	"$D" report --db "$c/db" --format csv | grep -q '^#caveat,no-traffic,' || return 1
+	"$D" report --db "$c/db" --format html | grep -q 'data-caveat="credentials-not-checked"' || return 1
+	# old vulnerability data: its age and date, against the 30 days
+	"$D" vulndb import -q --db "$c/db" "$ROOT/tests/data/fixtures/nvd" || return 1
+	"$D" audit 127.0.0.1 -p 18961 --db "$c/db" -oJ "$c/b.jsonl" --check-credentials -q >/dev/null 2>&1 || return 1
+	python3 - "$c/b.jsonl" <<'PY'
+import json, sys, re
+run = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "run"][0]
+cav = {x["code"]: x["text"] for x in run["caveats"]}
+assert set(cav) == {"vuln-data-old", "no-register", "no-traffic", "ports-not-scanned"}, cav
+assert re.search(r"is \d+ days old \(newest record \d{4}-\d\d-\d\d; more than 30 days\)", cav["vuln-data-old"]), cav
+PY
+}
+check caveats_in_every_output_and_the_stored_run t_caveats
 t_loopback() {
 	socat TCP-LISTEN:18931,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
