@@ -99,6 +99,11 @@ void run_caveats(const struct caveats_in *in, struct caveats *ret)
 			    "services were not identified (--no-services): no vulnerability was matched");
 		else
 			vuln_caveats(in, ret);
+	} else if (audit) {
+		caveats_add(
+		    ret, "vulns-not-checked",
+		    "vulnerabilities were not matched (--no-vulns): services were not checked for known "
+		    "vulnerabilities");
 	}
 	if (s & STAGE_BIT(STAGE_JOIN)) {
 		if (!in->register_rows)

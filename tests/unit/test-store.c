@@ -241,6 +241,9 @@ static void caveats_vuln_age_and_round_trip(void)
 	CHECK(caveats_find(&cs, "no-register") && caveats_find(&cs, "no-traffic"));
 	c = caveats_find(&cs, "ports-not-scanned");
 	CHECK(c && strstr(c->text, "-sn"));
+	in.stages = STAGES_AUDIT & ~STAGE_BIT(STAGE_VULNS); /* --no-vulns */
+	run_caveats(&in, &cs);
+	CHECK(caveats_find(&cs, "vulns-not-checked") && !caveats_find(&cs, "no-vuln-data"));
 	/* a plain scan judges nothing but its ports */
 	in.stages = STAGES_SCAN, in.ports_scanned = true;
 	run_caveats(&in, &cs);
