@@ -97,7 +97,7 @@ int cmd_diff(int argc, char **argv)
 		goto fail;
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();
-	if ((r = store_open(db, &st, &e)) < 0) goto fail;
+	if ((r = store_open_mode(db, STORE_EXISTING, &st, &e)) < 0) goto fail;
 	if (a.n == 0 && (r = pick_runs(st, db, a.runs, &e)) < 0) goto fail;
 	for (int i = 0; i < 2; i++) {
 		struct run_info ri;

@@ -144,7 +144,8 @@ int cmd_inventory(int argc, char **argv)
 		if ((r = inventory_load_file(a.pos[1], &inv, &e)) < 0) goto fail;
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
-	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
+	if ((r = store_open_mode(dbpath, strcmp(sub, "list") ? STORE_CREATE : STORE_EXISTING, &st, &e)) < 0)
+		goto fail;
 	if (!strcmp(sub, "import")) {
 		if ((r = store_inventory_load(st, &old, &e)) < 0 ||
 		    (r = store_inventory_replace(st, &inv, a.pos[1], now_real(), &e)) < 0)

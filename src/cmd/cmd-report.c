@@ -140,7 +140,7 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();
-	if ((r = store_open(db, &st, &e)) < 0) goto fail;
+	if ((r = store_open_mode(db, STORE_EXISTING, &st, &e)) < 0) goto fail;
 	if ((r = store_runs_list(st, &runs, &n, &e)) < 0) goto fail;
 	if (a.list) {
 		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS",
@@ -168,8 +168,10 @@ int cmd_report(int argc, char **argv)
 	}
 	if (strcmp(ri->status, "done"))
 		log_warn("report: run %lld is %s: it saved no results", (long long)ri->id, ri->status);
+	struct caveats caveats;
 	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 ||
-	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0)
+	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0 ||
+	    (r = store_load_caveats(st, ri->id, &caveats, &e)) < 0)
 		goto fail;
 	resultset_sort(&rs);
 	uint64_t targets = 0;
@@ -180,7 +182,8 @@ int cmd_report(int argc, char **argv)
 				 .targets = targets,
 				 .run_id = ri->id,
 				 .only_open = a.only_open,
-				 .findings = fs.n ? &fs : NULL };
+				 .findings = fs.n ? &fs : NULL,
+				 .caveats = &caveats };
 	if (!strcmp(ri->kind, "audit")) {
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
 		if ((r = audit_extras(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;

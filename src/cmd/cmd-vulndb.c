@@ -178,7 +178,13 @@ int cmd_vulndb(int argc, char **argv)
 		r = vulndb_stats(st, &q, &e);
 	} else if (!strcmp(sub, "lookup")) {
 		r = vulndb_lookup(st, a.pos + 1, a.n_pos - 1, &q, &e);
-	} else {
+	} else if ((r = store_vuln_any(st, &e)) == 0) {
+		/* "0 CVEs" from an empty store would read as "not vulnerable" */
+		r = dm_fail(&e, DM_EEMPTY,
+			    "--db %s holds no vulnerability data: nothing can be matched; import NVD, CVE 5 "
+			    "and KEV files first: dormant vulndb import FILE...",
+			    dbpath);
+	} else if (r > 0) {
 		r = vulndb_match(st, a.pos + 1, a.n_pos - 1, &q, &e);
 	}
 	if (r < 0) goto fail;

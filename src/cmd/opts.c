@@ -135,7 +135,8 @@ int cmd_error(const char *cmd, int err, const struct dm_err *e)
 	fprintf(stderr, "dormant: %s: %s\n", cmd, term_str(&b, e && e->msg[0] ? e->msg : dm_strerror(err)));
 	buf_release(&b);
 	if (err == DM_EINPUT || err == DM_EEMPTY || err == DM_EMISMATCH || err == DM_EPUBLIC ||
-	    err == DM_ETOOBIG || err == -ENOENT || err == -EACCES || err == -ELOOP || err == -EISDIR)
+	    err == DM_ETOOBIG || err == -ENOENT || err == -EACCES || err == -ELOOP || err == -EISDIR ||
+	    err == -ENOTDIR || err == -EROFS)
 		return EXIT_USAGE;
 	return EXIT_RUNTIME;
 }

@@ -315,6 +315,10 @@ int leases_parse(struct leases *ls, const char *name, const char *data, size_t l
 	const char *file = ls->files[ls->n_files++] = xstrdup(name);
 	int r = sniff(data, len) == LEASE_DNSMASQ ? parse_dnsmasq(ls, name, data, len, file, e)
 						  : parse_isc(ls, name, data, len, file, e);
+	if (r == 0 && ls->n == before)
+		/* given as evidence, a file that holds none would silently judge nothing */
+		r = dm_fail(e, DM_EINPUT, "%s: no DHCP lease in it (expected dnsmasq or ISC dhcpd leases)",
+			    name);
 	if (r < 0) {
 		ls->n = before; /* nothing of a bad file */
 		return r;

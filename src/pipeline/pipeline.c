@@ -3,6 +3,7 @@
  * The only state shared between stages is what their input structs name. */
 #include "pipeline/pipeline.h"
 #include "pipeline/stages.h"
+#include "pipeline/run-caveats.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include <malloc.h>
@@ -31,7 +32,8 @@ struct pipeline {
 	struct join_out join;
 	struct save_out save;
 	bool saved;
-	bool dropped; /* stage_drop ran: privileges are gone for this process */
+	bool caveats_done; /* res->caveats computed (before the save, else before the report) */
+	bool dropped;      /* stage_drop ran: privileges are gone for this process */
 };
 
 static bool selected(const struct pipeline *p, enum pipeline_stage s)
@@ -86,6 +88,26 @@ static int run_join(struct pipeline *p, struct dm_err *e)
 	return stage_join(&in, &p->join, e);
 }
 
+/* What the run could not judge, once every analysis has run. */
+static void compute_caveats(struct pipeline *p)
+{
+	if (p->caveats_done) return;
+	p->caveats_done = true;
+	const struct pipeline_config *c = p->cfg;
+	struct caveats_in in = { .stages = c->stages,
+				 .identify = p->prep.identify,
+				 .creds = p->creds_ran,
+				 .ports_scanned = (c->stages & STAGE_BIT(STAGE_SCAN)) &&
+						  !c->scan.discovery_only,
+				 .ports = c->ports,
+				 .st = p->prep.st,
+				 .vuln_max_age = c->vuln_max_age,
+				 .register_rows = p->prep.ji.inv.n,
+				 .traffic_judged = p->join.exposure.judged,
+				 .now = now_real() };
+	run_caveats(&in, &p->res->caveats);
+}
+
 static int run_report(struct pipeline *p, struct dm_err *e)
 {
 	const struct pipeline_config *c = p->cfg;
@@ -113,6 +135,7 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 		.traffic = p->traffic.profile.present ? &p->traffic.profile : NULL,
 		.changes = p->save.changes_from ? &p->save.changes : NULL,
 		.changes_from = p->save.changes_from,
+		.caveats = &res->caveats,
 	};
 	struct report_in in = { .outs = &p->prep.outs,
 				.rs = &res->rs,
@@ -202,16 +225,16 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 		take_traffic_findings(p); /* when no join ran */
 		struct coverage cov;
 		run_coverage(p, &cov);
-		struct save_in in = { p->prep.st, p->prep.dbpath,
-				      c->kind,    res->run,
-				      &res->rs,   res->analysed ? &res->fs : NULL,
-				      c->changes, &cov };
+		compute_caveats(p);
+		struct save_in in = { .st = p->prep.st, .dbpath = p->prep.dbpath, .kind = c->kind, .run = res->run,
+				      .rs = &res->rs, .fs = res->analysed ? &res->fs : NULL, .changes = c->changes,
+				      .cov = &cov, .caveats = &res->caveats };
 		int r = stage_save(&in, &p->save, e);
 		coverage_release(&cov);
 		p->saved = r == 0;
 		return r;
 	}
-	case STAGE_REPORT: return run_report(p, e);
+	case STAGE_REPORT: compute_caveats(p); return run_report(p, e);
 	case STAGE_COUNT: break;
 	}
 	return 0;

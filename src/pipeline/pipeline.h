@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "model/caveat.h"
 #include "model/finding.h"
 #include "model/resultset.h"
 #include "model/rundiff.h"
@@ -80,6 +81,7 @@ struct pipeline_config {
 	const char *fpdir;       /* more Recog-format databases; NULL: the built-in ones only */
 	unsigned per_host;       /* service probes at once to one host; 0: 4 */
 	enum confidence min_conf;    /* vulnerabilities reported at this confidence or above */
+	unsigned vuln_max_age;       /* days: older vulnerability data is a caveat of the run; 0: 30 */
 	const char *cred_db;         /* credentials: the database of defaults; NULL: data/credentials.csv */
 	struct cred_check_opts cred; /* credentials: budgets, delays */
 	struct join_files join;      /* traffic and join: --flows, --leases, --inventory, --config, --geoip */
@@ -101,10 +103,11 @@ struct pipeline_config {
 /* What a run gives the caller (and the reporters): owned by it, freed by
  * pipeline_result_release(). */
 struct pipeline_result {
-	int64_t run;         /* the store's run id */
-	struct resultset rs; /* hosts, ports, services: sorted */
-	struct findings fs;  /* ranked */
-	bool analysed;       /* fs is meaningful (vulns, credentials or join ran) */
+	int64_t run;            /* the store's run id */
+	struct resultset rs;    /* hosts, ports, services: sorted */
+	struct findings fs;     /* ranked */
+	bool analysed;          /* fs is meaningful (vulns, credentials or join ran) */
+	struct caveats caveats; /* what the run could not judge (pipeline/run-caveats.h) */
 	struct scan_summary sum;
 	struct stage_clock clock; /* wall time and peak memory of each stage that ran */
 };

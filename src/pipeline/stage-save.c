@@ -13,6 +13,7 @@ int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 	if ((in->cov && (r = store_run_set_coverage(st, in->run, in->cov, e)) < 0) ||
 	    (r = store_save_results(st, in->run, in->rs, e)) < 0 ||
 	    (in->fs && (r = store_save_findings(st, in->run, in->fs, e)) < 0) ||
+	    (in->caveats && (r = store_save_caveats(st, in->run, in->caveats, e)) < 0) ||
 	    (r = store_run_finish(st, in->run, "done", now_real(), e)) < 0)
 		return r;
 	if (in->changes && in->fs)

@@ -179,6 +179,7 @@ struct save_in {
 	struct findings *fs;        /* NULL: no analysis ran (the store may rank it in place) */
 	bool changes;               /* compare with the previous run of kind */
 	const struct coverage *cov; /* what the run covered, stored with it */
+	const struct caveats *caveats; /* stored with the run */
 };
 struct save_out {
 	struct rundiff changes;

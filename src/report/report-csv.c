@@ -52,9 +52,21 @@ static int flush(FILE *f, struct buf *b, bool end)
 	return ferror(f) ? -EIO : 0;
 }
 
+/* What the run could not judge, as rows above the column names: a first
+ * cell "#caveat" (a comment to most CSV readers), the code, the sentence. */
+static void caveat_rows(struct buf *b, const struct report_meta *m)
+{
+	for (size_t i = 0; m->caveats && i < m->caveats->n; i++) {
+		cell(b, "#caveat", false);
+		cell(b, m->caveats->v[i].code, false);
+		cell(b, m->caveats->v[i].text, true);
+	}
+}
+
 static int findings_csv(FILE *f, const struct report_meta *m)
 {
 	struct buf b = BUF_INIT;
+	caveat_rows(&b, m);
 	buf_puts(&b, "rank,severity,rule,ip,port,proto,hostname,title,remediation,first_seen,last_seen,score,"
 		     "run,evidence\r\n");
 	for (size_t i = 0; i < m->findings->n; i++) {
@@ -87,6 +99,7 @@ static int findings_csv(FILE *f, const struct report_meta *m)
 static int ports_csv(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
 	struct buf b = BUF_INIT;
+	caveat_rows(&b, m);
 	buf_puts(&b, "ip,hostname,port,proto,state,service,product,version,cpe,seen,run\r\n");
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *h = &rs->hosts[i];

@@ -491,6 +491,24 @@ static void hosts_table(struct buf *b, const struct resultset *rs, const struct 
 	if (quiet) buf_printf(b, "<p class=\"meta\">%zu more hosts answered with no open port.</p>", quiet);
 }
 
+/* What the run could not judge, under the counts they qualify: "0 critical"
+ * with no vulnerability data is not a clean bill of health. */
+static void caveats_html(struct buf *b, const struct report_meta *m)
+{
+	if (!m->caveats || !m->caveats->n) return;
+	buf_puts(b, "<div id=\"caveats\" style=\"border:1px solid #d9a400;border-left:6px solid "
+		    "#d9a400;border-radius:6px;padding:4px 14px;margin:8px 0 16px;background:#fffaf0\">"
+		    "<h2 style=\"border:0;margin:8px 0 4px\">Not judged in this run</h2><ul>");
+	for (size_t i = 0; i < m->caveats->n; i++) {
+		buf_puts(b, "<li data-caveat=\"");
+		text(b, m->caveats->v[i].code);
+		buf_puts(b, "\">");
+		text(b, m->caveats->v[i].text);
+		buf_puts(b, "</li>");
+	}
+	buf_puts(b, "</ul></div>");
+}
+
 int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
 	struct buf b = BUF_INIT;
@@ -524,6 +542,7 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 				   "judged</div>",
 				   severity_name(s), sev_color[s], severity_name(s));
 	buf_puts(&b, "</div>");
+	caveats_html(&b, m);
 	html_summary(&b, rs, m);
 	buf_puts(
 	    &b,

@@ -87,7 +87,16 @@ int report_jsonl(FILE *f, const struct resultset *rs, const struct report_meta *
 		   ts, m->end - m->start, (unsigned long long)m->targets, up, open,
 		   (unsigned long long)m->probes, m->send_seconds);
 	json_put_str(&b, m->args ? m->args : "");
-	buf_puts(&b, "}\n");
+	/* what the run could not judge: [] when nothing is known to be missing */
+	buf_puts(&b, ",\"caveats\":[");
+	for (size_t i = 0; m->caveats && i < m->caveats->n; i++) {
+		buf_puts(&b, i ? ",{\"code\":" : "{\"code\":");
+		json_put_str(&b, m->caveats->v[i].code);
+		buf_puts(&b, ",\"text\":");
+		json_put_str(&b, m->caveats->v[i].text);
+		buf_putc(&b, '}');
+	}
+	buf_puts(&b, "]}\n");
 	fwrite(b.data, 1, b.len, f);
 	buf_release(&b);
 	return ferror(f) ? -EIO : 0;

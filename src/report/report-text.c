@@ -89,6 +89,14 @@ static void port_line(FILE *f, const char *port, const char *state, const char *
 	fprintf(f, "%.*s\n", (int)n, line);
 }
 
+/* What the run could not judge, above the totals they qualify. */
+static void caveats_text(FILE *f, const struct report_meta *m)
+{
+	if (!m->caveats || !m->caveats->n) return;
+	fprintf(f, "\nnot judged in this run:\n");
+	for (size_t i = 0; i < m->caveats->n; i++) fprintf(f, "  - %s\n", m->caveats->v[i].text);
+}
+
 static int text_body(FILE *f, const struct resultset *rs, const struct report_meta *m)
 {
 	size_t up = 0, open = 0, quiet = 0, unlisted = 0, closed_hosts = 0;
@@ -157,6 +165,7 @@ static int text_body(FILE *f, const struct resultset *rs, const struct report_me
 		fprintf(f, "\n%zu more hosts up with no open port (all in the JSON and XML outputs)\n",
 			unlisted);
 	if (closed_hosts) fprintf(f, "\n%zu more hosts up with no open port (--open)\n", closed_hosts);
+	caveats_text(f, m);
 	char when[40];
 	fmt_rfc3339(m->end, when, sizeof(when));
 	char scanned[40] = "";

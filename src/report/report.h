@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include "base/buf.h"
+#include "model/caveat.h"
 #include "model/finding.h"
 #include "model/flow.h"
 #include "model/inventory.h"
@@ -35,7 +36,8 @@ struct report_meta {
 	bool exposure_judged; /* traffic covered the hosts: "used" means something */
 	const struct traffic_profile *traffic;
 	const struct rundiff *changes;
-	int64_t changes_from; /* the run compared with; 0: first run */
+	int64_t changes_from;          /* the run compared with; 0: first run */
+	const struct caveats *caveats; /* what the run could not judge; NULL or empty: nothing said */
 };
 
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);

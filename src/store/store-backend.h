@@ -11,7 +11,8 @@
 struct store {
 	const struct store_ops *ops;
 	char *path; /* as given to store_open: every error message names it */
-	void *be;   /* the backend's state (struct sq_conn for SQLite) */
+	enum store_mode mode;
+	void *be; /* the backend's state (struct sq_conn for SQLite) */
 };
 
 /* Every operation reports failure as a negative code with the sentence in
@@ -66,6 +67,8 @@ struct store_ops {
 			     struct dm_err *e);
 	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
 				 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+	int (*save_caveats)(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);
+	int (*load_caveats)(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

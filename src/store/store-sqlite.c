@@ -112,6 +112,9 @@ static const char *const migrations[] = {
 	 * compared as stored, saying so. */
 	"CREATE TABLE run_coverage (run_id INTEGER PRIMARY KEY REFERENCES runs(id), targets TEXT NOT NULL,"
 	"  ports TEXT NOT NULL, checks TEXT NOT NULL);",
+	/* 10: what each run could not judge (model/caveat.h), for the reports of a stored run */
+	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
+	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -205,15 +208,24 @@ static const unsigned char *sq_redact_key(struct store *s) { return SQ(s)->redac
 static int sq_open(struct store *s, struct dm_err *e)
 {
 	const char *path = s->path;
-	int r = mkdirs(path);
-	if (r < 0) return dm_fail(e, r, "--db %s: cannot create its folder: %s", path, strerror(-r));
-	/* Create the file 0600 before SQLite does; its -wal/-shm files copy the mode. */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
-	close(fd);
+	bool create = s->mode == STORE_CREATE;
+	int r = 0;
+	if (!create) {
+		struct stat sb;
+		if (stat(path, &sb) < 0)
+			return dm_fail(e, -errno, "--db %s: %s (nothing has been recorded there yet)", path,
+				       strerror(errno));
+	} else if ((r = mkdirs(path)) < 0) {
+		return dm_fail(e, r, "--db %s: cannot create its folder: %s", path, strerror(-r));
+	} else {
+		/* Create the file 0600 before SQLite does; its -wal/-shm files copy the mode. */
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
+		close(fd);
+	}
 	s->be = xcalloc(1, sizeof(struct sq_conn));
 	if (sqlite3_open_v2(path, &SQ(s)->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: %s", path, sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
@@ -222,20 +234,32 @@ static int sq_open(struct store *s, struct dm_err *e)
 	sqlite3_busy_timeout(SQ(s)->db, 10000);
 	sqlite3_stmt *st = NULL;
 	int version = 0;
+	/* The version first: a file that is not a store is left as it was. */
+	if (sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path,
+			    sqlite3_errmsg(SQ(s)->db));
+		sqlite3_finalize(st);
+		sq_close(s);
+		return r;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version == 0 && !create) {
+		sq_close(s);
+		return dm_fail(e, DM_EINPUT, "--db %s: not a dormant store (no schema)", path);
+	}
 	/* temp_store: sorting never creates a file (after the privilege drop a
 	 * seccomp filter may forbid it) */
 	if (sq_exec(s,
 		    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
 		    "PRAGMA temp_store=MEMORY;",
-		    "setup", NULL) < 0 ||
-	    sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		    "setup", NULL) < 0) {
 		r = dm_fail(e, DM_ESTORE, "--db %s: not a usable SQLite database: %s", path,
 			    sqlite3_errmsg(SQ(s)->db));
 		sq_close(s);
 		return r;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
 	if (version > (int)ARRAY_SIZE(migrations)) {
 		sq_close(s);
 		return dm_fail(e, DM_ESCHEMA,
@@ -301,6 +325,56 @@ static void fill_run(sqlite3_stmt *st, struct run_info *ri)
 	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                   \
 	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none')," \
 	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open') FROM runs"
+
+static int sq_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r = sq_exec(s, "SAVEPOINT caveats", "saving the run's caveats", e);
+	if (r < 0) return r;
+	char del[96];
+	snprintf(del, sizeof(del), "DELETE FROM run_caveats WHERE run_id = %lld", (long long)run);
+	if ((r = sq_exec(s, del, "saving the run's caveats", e)) < 0) goto out;
+	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO run_caveats(run_id, code, text) VALUES (?, ?, ?)", -1,
+			       &st, NULL) != SQLITE_OK) {
+		r = sq_fail(s, e, "saving the run's caveats");
+		goto out;
+	}
+	for (size_t i = 0; i < cs->n && r == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, run);
+		sqlite3_bind_text(st, 2, cs->v[i].code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, cs->v[i].text, -1, SQLITE_STATIC);
+		r = sq_done(s, st, "saving the run's caveats", e);
+	}
+out:
+	sqlite3_finalize(st);
+	if (r < 0) {
+		sq_exec(s, "ROLLBACK TO caveats", "rollback", NULL);
+		sq_exec(s, "RELEASE caveats", "rollback", NULL);
+		return r;
+	}
+	return sq_exec(s, "RELEASE caveats", "saving the run's caveats", e);
+}
+
+static int sq_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	*ret = (struct caveats){ 0 };
+	/* in the order they were saved (the order run_caveats gives them) */
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       "SELECT code, text FROM run_caveats WHERE run_id = ? ORDER BY rowid", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sq_fail(s, e, "reading the run's caveats");
+	sqlite3_bind_int64(st, 1, run);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0),
+			   *text = (const char *)sqlite3_column_text(st, 1);
+		caveats_add(ret, code ? code : "", "%s", text ? text : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, e, "reading the run's caveats");
+}
 
 static int sq_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e)
 {
@@ -770,4 +844,6 @@ const struct store_ops store_sqlite_ops = {
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS.redact_key = sq_redact_key,
+	.save_caveats = sq_save_caveats,
+	.load_caveats = sq_load_caveats,
 };

@@ -8,11 +8,17 @@
 
 int store_open(const char *path, struct store **ret, struct dm_err *e)
 {
+	return store_open_mode(path, STORE_CREATE, ret, e);
+}
+
+int store_open_mode(const char *path, enum store_mode mode, struct store **ret, struct dm_err *e)
+{
 	if (!strncmp(path, "postgresql:", 11) || !strncmp(path, "postgres:", 9))
 		return dm_fail(e, DM_EINPUT, "--db %s: this build has no PostgreSQL backend", path);
 	struct store *s = xcalloc(1, sizeof(*s));
 	s->ops = &store_sqlite_ops;
 	s->path = xstrdup(path);
+	s->mode = mode;
 	int r = s->ops->open(s, e);
 	if (r < 0) {
 		free(s->path);
@@ -196,5 +202,13 @@ int store_save_findings(struct store *s, int64_t run, struct findings *fs, struc
 int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {
 	return s->ops->load_findings(s, run, fs, e);
+}
+int store_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e)
+{
+	return s->ops->save_caveats(s, run, cs, e);
+}
+int store_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e)
+{
+	return s->ops->load_caveats(s, run, ret, e);
 }
 const unsigned char *store_redact_key(struct store *s) { return s->ops->redact_key(s); }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "model/coverage.h"
+#include "model/caveat.h"
 #include "model/finding.h"
 #include "model/flowset.h"
 #include "model/inventory.h"
@@ -87,6 +88,14 @@ int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t 
 
 /* Opens the store at path (created with its folders if missing). */
 int store_open(const char *path, struct store **ret, struct dm_err *e);
+/* How a store is opened. STORE_EXISTING, for the commands that only read
+ * (report, diff, inventory list): no folder or file is created, a path that
+ * does not exist is an error (-ENOENT) and so is a database that is not a
+ * dormant store (schema 0). The store is still opened for writing, so that
+ * an older schema is brought up to date and a run whose process is gone is
+ * marked interrupted: a read shows the store as it is. */
+enum store_mode { STORE_CREATE = 0, STORE_EXISTING };
+int store_open_mode(const char *path, enum store_mode mode, struct store **ret, struct dm_err *e);
 void store_close(struct store *s);
 int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
 		    struct dm_err *e);
@@ -127,6 +136,10 @@ int store_vuln_any(struct store *s, struct dm_err *e);
 /* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
 int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
+/* What a run could not judge (model/caveat.h), replacing what was saved for it; a
+ * run saved before schema 9 has none. */
+int store_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);
+int store_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e);
 
 /* The store's key for redaction tags (REDACT_KEY_LEN random bytes, made
  * with the store): commands hand it to redact_set_key before they redact. */

@@ -91,10 +91,86 @@ t_rules() {
 }
 check rules_reference_covers_every_rule t_rules
 t_empty_report() {
+	"$D" vulndb stats --db "$OUT/empty.db" >/dev/null || return 1
 	"$D" report --db "$OUT/empty.db" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'holds no runs yet' "$OUT/e"
 }
 check report_on_empty_store t_empty_report
+# --- the commands that only read never create a store where none is ---
+t_readonly_missing_db() {
+	local c
+	for c in "report" "report --list" "diff 1 2" "inventory list"; do
+		# shellcheck disable=SC2086 # the command and its arguments are words
+		"$D" $c --db "$OUT/ro/missing.db" >"$OUT/o" 2>"$OUT/e"
+		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "dormant: .*--db $OUT/ro/missing.db: No such file" "$OUT/e" ||
+			{ echo "$c"; cat "$OUT/e"; return 1; }
+		[ ! -e "$OUT/ro" ] || { echo "$c created $OUT/ro"; return 1; }
+	done
+	: >"$OUT/not-a-store.db"
+	"$D" report --db "$OUT/not-a-store.db" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'not a dormant store' "$OUT/e" && [ ! -s "$OUT/not-a-store.db" ]
+}
+check read_only_commands_do_not_create_a_store t_readonly_missing_db
+# --- vulndb match with no data is an error that says how to get data, not "0 CVEs" ---
+t_match_without_data() {
+	"$D" vulndb match "nginx 1.18.0" --db "$OUT/novuln.db" >"$OUT/o" 2>"$OUT/e"
+	[ $? = 2 ] && [ ! -s "$OUT/o" ] && [ "$(wc -l <"$OUT/e")" = 1 ] &&
+		grep -q "novuln.db holds no vulnerability data.*dormant vulndb import" "$OUT/e"
+}
+check vulndb_match_without_data_is_an_error t_match_without_data
+# --- an output that cannot be written stops the run before a probe is sent ---
+t_outputs_checked_first() {
+	local o dir
+	for o in -oJ --html --csv -oX -oN; do
+		for dir in /sys "$OUT/no-such-dir"; do # /sys: not writable, even by root
+			"$D" scan 127.0.0.1 -p 18960 --db "$OUT/outs.db" "$o" "$dir/out" >"$OUT/o" 2>"$OUT/e"
+			[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "dormant: scan: $o $dir/out: " "$OUT/e" ||
+				{ echo "$o $dir"; cat "$OUT/e"; return 1; }
+		done
+	done
+	"$D" audit 127.0.0.1 -p 18960 --db "$OUT/outs.db" -oJ "$OUT/o.jsonl" --csv /sys/x.csv 2>"$OUT/e"
+	[ $? = 2 ] && [ ! -e "$OUT/o.jsonl" ] || { echo "audit"; return 1; }
+	"$D" report --db "$OUT/outs.db" 2>"$OUT/e" # nothing was recorded: no run was begun
+	[ $? = 2 ] && grep -q 'holds no runs yet' "$OUT/e"
+}
+check unwritable_outputs_stop_the_run_before_any_probe t_outputs_checked_first
+# --- every output says what the run could not judge: "0 critical" is not "clean" ---
+t_caveats() {
+	local c="$OUT/cav" f
+	mkdir -p "$c"
+	"$D" audit 127.0.0.1 -p 18961,18962 --db "$c/db" -oJ "$c/a.jsonl" --csv "$c/a.csv" --html "$c/a.html" \
+		-oN "$c/a.txt" >"$c/out" 2>"$c/err" || { cat "$c/err"; return 1; }
+	python3 - "$c/a.jsonl" <<'PY' || return 1
+import json, sys
+run = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "run"][0]
+codes = [x["code"] for x in run["caveats"]]
+assert codes == ["no-vuln-data", "no-register", "no-traffic", "credentials-not-checked", "ports-not-scanned"], codes
+ports = run["caveats"][4]["text"]
+assert "TCP 18961-18962 (2 of 65535)" in ports, ports
+PY
+	for f in a.txt out; do
+		grep -q '^not judged in this run:' "$c/$f" && grep -q '^  - no vulnerability data' "$c/$f" &&
+			grep -q '^  - credentials were not checked' "$c/$f" || { echo "$f"; return 1; }
+	done
+	head -1 "$c/a.csv" | grep -q '^#caveat,no-vuln-data,' && grep -q '^#caveat,no-register,' "$c/a.csv" || return 1
+	grep -q '<li data-caveat="no-vuln-data">no vulnerability data' "$c/a.html" || return 1
+	# the stored run says the same, in every format
+	"$D" report --db "$c/db" | grep -q '^  - no asset register' || { echo "stored text"; return 1; }
+	"$D" report --db "$c/db" --format json | grep -q '"caveats":\[{"code":"no-vuln-data"' || return 1
+	"$D" report --db "$c/db" --format csv | grep -q '^#caveat,no-traffic,' || return 1
+	"$D" report --db "$c/db" --format html | grep -q 'data-caveat="credentials-not-checked"' || return 1
+	# old vulnerability data: its age and date, against the 30 days
+	"$D" vulndb import -q --db "$c/db" "$ROOT/tests/data/fixtures/nvd" || return 1
+	"$D" audit 127.0.0.1 -p 18961 --db "$c/db" -oJ "$c/b.jsonl" --check-credentials -q >/dev/null 2>&1 || return 1
+	python3 - "$c/b.jsonl" <<'PY'
+import json, sys, re
+run = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "run"][0]
+cav = {x["code"]: x["text"] for x in run["caveats"]}
+assert set(cav) == {"vuln-data-old", "no-register", "no-traffic", "ports-not-scanned"}, cav
+assert re.search(r"is \d+ days old \(newest record \d{4}-\d\d-\d\d; more than 30 days\)", cav["vuln-data-old"]), cav
+PY
+}
+check caveats_in_every_output_and_the_stored_run t_caveats
 t_loopback() {
 	socat TCP-LISTEN:18931,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
@@ -716,13 +792,15 @@ t_audit_bad_inputs() {
 	printf '1795391031 02:00:00:00:00:32 127.0.0.300 laptop *\n' >"$OUT/bad-dnsmasq.leases"
 	printf 'ip,status\n127.0.0.1,retired\n' >"$OUT/bad-inv.csv"
 	local args=("--leases $OUT/bad.leases" "--leases $OUT/bad-dnsmasq.leases" "--inventory $OUT/bad-inv.csv"
-		"--leases $OUT/missing.leases")
+		"--leases $OUT/missing.leases" "--leases $OUT/no-lease.leases")
 	local want=('bad.leases: line 3: ends: expected "W YYYY/MM/DD HH:MM:SS"'
 		'bad-dnsmasq.leases: line 1: address "127.0.0.300": not an IPv4 or IPv6 address'
 		'bad-inv.csv: line 2: status "retired"'
-		'missing.leases: No such file or directory')
+		'missing.leases: No such file or directory'
+		'no-lease.leases: no DHCP lease in it')
+	printf '# dnsmasq leases\n\n' >"$OUT/no-lease.leases"
 	local i
-	for i in 0 1 2 3; do
+	for i in 0 1 2 3 4; do
 		# shellcheck disable=SC2086 # the option and its file are two words
 		"$D" audit 127.0.0.1 -p 1 --db "$OUT/audit-bad.db" ${args[$i]} >"$OUT/o" 2>"$OUT/e"
 		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q "${want[$i]}" "$OUT/e" || { echo "case $i"; cat "$OUT/e"; return 1; }

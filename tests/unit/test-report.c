@@ -422,7 +422,54 @@ static void html_summary_of_a_scan(void)
 	portlist_release(&pl);
 }
 
+/* Every format says what the run could not judge; the stored text is escaped in each. */
+static void caveats_in_every_format(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct caveats cs = { 0 };
+	caveats_add(&cs, "no-vuln-data", "no vulnerability data: <b>not</b> checked, \"at all\"");
+	caveats_add(&cs, "no-traffic", "no traffic =1+1");
+	struct findings fs = { 0 };
+	struct report_meta m = {
+		.command = "audit", .ports = &pl, .run_id = 7, .findings = &fs, .caveats = &cs
+	};
+	char *s = render(report_jsonl, &rs, &m);
+	CHECK(
+	    strstr(s,
+		   "\"caveats\":[{\"code\":\"no-vuln-data\",\"text\":\"no vulnerability data: <b>not</b> "
+		   "checked, \\\"at all\\\"\"},{\"code\":\"no-traffic\",\"text\":\"no traffic =1+1\"}]}\n") !=
+	    NULL);
+	free(s);
+	s = render(report_csv, &rs, &m);
+	CHECK(strstr(s,
+		     "#caveat,no-vuln-data,\"no vulnerability data: <b>not</b> checked, \"\"at all\"\"\"\r\n"
+		     "#caveat,no-traffic,no traffic =1+1\r\nrank,severity,") == s);
+	free(s);
+	m.findings = NULL; /* a bare scan: the rows above the port rows */
+	s = render(report_csv, &rs, &m);
+	CHECK(strstr(s, "#caveat,no-traffic,no traffic =1+1\r\nip,hostname,") != NULL);
+	free(s);
+	s = render(report_html, &rs, &m);
+	CHECK(strstr(s, "<li data-caveat=\"no-vuln-data\">no vulnerability data: &lt;b&gt;not&lt;/b&gt;") !=
+	      NULL);
+	free(s);
+	s = render(report_text, &rs, &m);
+	CHECK(strstr(s,
+		     "\nnot judged in this run:\n  - no vulnerability data: <b>not</b> checked, \"at all\"\n"
+		     "  - no traffic =1+1\n") != NULL);
+	free(s);
+	m.caveats = NULL; /* none known: nothing said, in every format */
+	s = render(report_text, &rs, &m);
+	CHECK(!strstr(s, "not judged"));
+	free(s);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
 SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows),
       T(hostile_banner_xml_well_formed), T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
       T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened), T(text_table_columns),
-      T(html_summary_of_a_scan));
+      T(html_summary_of_a_scan),
+      T(caveats_in_every_format));

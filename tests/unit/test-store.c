@@ -1,10 +1,13 @@
 /* store/: schema, file mode, round trip of a run, history across runs. */
 #include "test.h"
 #include "store/store.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/run-caveats.h"
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void dbpath(char *buf, size_t n, const char *tag)
@@ -178,7 +181,7 @@ static void run_coverage_kept(void)
 	store_close(st);
 	sqlite3 *db;
 	sqlite3_open(path, &db);
-	CHECK_INT(sqlite3_exec(db, "DROP TABLE run_coverage; PRAGMA user_version=8", NULL, NULL, NULL),
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE run_caveats; DROP TABLE run_coverage; PRAGMA user_version=8", NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(db);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
@@ -210,5 +213,102 @@ static void run_coverage_kept(void)
 	cleanup(path);
 }
 
+/* The commands that only read never create a store: not the folder, not the file. */
+static void existing_mode_creates_nothing(void)
+{
+	char path[256], dir[256];
+	dbpath(path, sizeof(path), "ro");
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-%d/ro", (int)getpid());
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open_mode(path, STORE_EXISTING, &st, &e), -ENOENT);
+	CHECK(strstr(e.msg, path) != NULL);
+	struct stat sb;
+	CHECK(stat(dir, &sb) < 0);
+	CHECK_INT(store_open(path, &st, &e), 0);
+	store_close(st);
+	CHECK_INT(store_open_mode(path, STORE_EXISTING, &st, &e), 0);
+	store_close(st);
+	cleanup(path);
+}
+
+/* The caveats a run computes from its store, and their round trip. */
+static void caveats_vuln_age_and_round_trip(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "cav");
+	struct store *st;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct portlist pl = { 0 };
+	portlist_parse(&pl, "22,80", PROTO_TCP, &e);
+	struct caveats_in in = { .stages = STAGES_AUDIT,
+				 .identify = true,
+				 .ports_scanned = true,
+				 .ports = &pl,
+				 .st = st,
+				 .register_rows = 3,
+				 .traffic_judged = true,
+				 .now = day(2026, 3, 1) };
+	struct caveats cs;
+	run_caveats(&in, &cs);
+	CHECK(caveats_find(&cs, "no-vuln-data") && !caveats_find(&cs, "vuln-data-old"));
+	CHECK(!caveats_find(&cs, "no-register") && !caveats_find(&cs, "no-traffic"));
+	CHECK(caveats_find(&cs, "credentials-not-checked") != NULL);
+	const struct caveat *c = caveats_find(&cs, "ports-not-scanned");
+	CHECK(c && strstr(c->text, "TCP 22,80 (2 of 65535)") && strstr(c->text, "UDP not scanned"));
+	struct vuln_cve cve = { .num = 2024000001LL,
+				.modified = "2026-01-01T08:00:00.000",
+				.cvss = -1,
+				.source = "nvd",
+				.configs = "" };
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	enum vuln_change ch;
+	CHECK_INT(store_vuln_put_cve(st, &cve, &ch, &e), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	run_caveats(&in, &cs); /* 59 days after the newest record: more than 30 */
+	c = caveats_find(&cs, "vuln-data-old");
+	CHECK(c && strstr(c->text, "59 days old") && strstr(c->text, "2026-01-01") &&
+	      strstr(c->text, "more than 30 days"));
+	CHECK(!caveats_find(&cs, "no-vuln-data"));
+	in.vuln_max_age = 90;
+	run_caveats(&in, &cs);
+	CHECK(!caveats_find(&cs, "vuln-data-old"));
+	in.vuln_max_age = 0, in.now = day(2026, 1, 20);
+	in.creds = true, in.register_rows = 0, in.traffic_judged = false, in.ports_scanned = false;
+	run_caveats(&in, &cs);
+	CHECK(!caveats_find(&cs, "vuln-data-old") && !caveats_find(&cs, "credentials-not-checked"));
+	CHECK(caveats_find(&cs, "no-register") && caveats_find(&cs, "no-traffic"));
+	c = caveats_find(&cs, "ports-not-scanned");
+	CHECK(c && strstr(c->text, "-sn"));
+	in.stages = STAGES_AUDIT & ~STAGE_BIT(STAGE_VULNS); /* --no-vulns */
+	run_caveats(&in, &cs);
+	CHECK(caveats_find(&cs, "vulns-not-checked") && !caveats_find(&cs, "no-vuln-data"));
+	/* a plain scan judges nothing but its ports */
+	in.stages = STAGES_SCAN, in.ports_scanned = true;
+	run_caveats(&in, &cs);
+	CHECK_INT(cs.n, 1);
+	/* stored with the run, in order; saving again replaces */
+	int64_t run = 0;
+	CHECK_INT(store_run_begin(st, "audit", "", 1, &run, &e), 0);
+	in.stages = STAGES_AUDIT, in.creds = false;
+	run_caveats(&in, &cs);
+	CHECK_INT(store_save_caveats(st, run, &cs, &e), 0);
+	struct caveats back;
+	CHECK_INT(store_load_caveats(st, run, &back, &e), 0);
+	CHECK_INT(back.n, cs.n);
+	for (size_t i = 0; i < cs.n && i < back.n; i++)
+		CHECK(!strcmp(back.v[i].code, cs.v[i].code) && !strcmp(back.v[i].text, cs.v[i].text));
+	cs.n = 1;
+	CHECK_INT(store_save_caveats(st, run, &cs, &e), 0);
+	CHECK_INT(store_load_caveats(st, run, &back, &e), 0);
+	CHECK_INT(back.n, 1);
+	CHECK_INT(store_load_caveats(st, run + 1, &back, &e), 0);
+	CHECK_INT(back.n, 0);
+	portlist_release(&pl);
+	store_close(st);
+	cleanup(path);
+}
+
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
-      T(run_coverage_kept));
+      T(run_coverage_kept), T(existing_mode_creates_nothing), T(caveats_vuln_age_and_round_trip));
