@@ -226,9 +226,15 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 		struct coverage cov;
 		run_coverage(p, &cov);
 		compute_caveats(p);
-		struct save_in in = { .st = p->prep.st, .dbpath = p->prep.dbpath, .kind = c->kind, .run = res->run,
-				      .rs = &res->rs, .fs = res->analysed ? &res->fs : NULL, .changes = c->changes,
-				      .cov = &cov, .caveats = &res->caveats };
+		struct save_in in = { .st = p->prep.st,
+				      .dbpath = p->prep.dbpath,
+				      .kind = c->kind,
+				      .run = res->run,
+				      .rs = &res->rs,
+				      .fs = res->analysed ? &res->fs : NULL,
+				      .changes = c->changes,
+				      .cov = &cov,
+				      .caveats = &res->caveats };
 		int r = stage_save(&in, &p->save, e);
 		coverage_release(&cov);
 		p->saved = r == 0;

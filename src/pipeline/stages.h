@@ -176,9 +176,9 @@ struct save_in {
 	const char *dbpath, *kind;
 	int64_t run;
 	const struct resultset *rs;
-	struct findings *fs;        /* NULL: no analysis ran (the store may rank it in place) */
-	bool changes;               /* compare with the previous run of kind */
-	const struct coverage *cov; /* what the run covered, stored with it */
+	struct findings *fs;           /* NULL: no analysis ran (the store may rank it in place) */
+	bool changes;                  /* compare with the previous run of kind */
+	const struct coverage *cov;    /* what the run covered, stored with it */
 	const struct caveats *caveats; /* stored with the run */
 };
 struct save_out {

@@ -181,7 +181,8 @@ static void run_coverage_kept(void)
 	store_close(st);
 	sqlite3 *db;
 	sqlite3_open(path, &db);
-	CHECK_INT(sqlite3_exec(db, "DROP TABLE run_caveats; DROP TABLE run_coverage; PRAGMA user_version=8", NULL, NULL, NULL),
+	CHECK_INT(sqlite3_exec(db, "DROP TABLE run_caveats; DROP TABLE run_coverage; PRAGMA user_version=8",
+			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(db);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
@@ -230,6 +231,12 @@ static void existing_mode_creates_nothing(void)
 	CHECK_INT(store_open_mode(path, STORE_EXISTING, &st, &e), 0);
 	store_close(st);
 	cleanup(path);
+}
+
+static double day(int y, int m, int d)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
+	return (double)timegm(&tm);
 }
 
 /* The caveats a run computes from its store, and their round trip. */
