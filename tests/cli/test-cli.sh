@@ -15,6 +15,7 @@ bad() { echo "FAIL cli/$1: $2"; fail=$((fail + 1)); }
 check() {
 	local name=$1
 	shift
+	[ -n "${CLI_ONLY:-}" ] && [[ $name != *"$CLI_ONLY"* ]] && return 0 # CLI_ONLY=word: only the checks so named
 	if "$@" >"$OUT/$name.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"; fi
 }
 
@@ -89,7 +90,7 @@ t_stdout_full() { # an output that cannot be written is said once, exit 3 (not a
 check full_stdout_is_an_error t_stdout_full
 t_iL() {
 	printf '# lab hosts\n127.0.0.1, 127.0.0.2\n\n127.0.0.3-5 # a range\n' >"$OUT/hosts.txt"
-	"$D" scan -iL "$OUT/hosts.txt" -p 1 -sn --db "$OUT/lo.db" -oJ "$OUT/il.jsonl" -q || return 1
+	"$D" scan -iL "$OUT/hosts.txt" -sn --db "$OUT/lo.db" -oJ "$OUT/il.jsonl" -q || return 1
 	grep -q '"targets":5' "$OUT/il.jsonl"
 }
 check target_file t_iL
@@ -737,7 +738,7 @@ t_shard_negative() {
 		"$D" scan 127.0.0.1 -p 1 --shard "$s" --db "$OUT/shard.db" -q 2>"$OUT/e"
 		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -qF -- "--shard \"$s\"" "$OUT/e" || { echo "$s:"; cat "$OUT/e"; return 1; }
 	done
-	"$D" scan 127.0.0.1 -p 1 --shard 2/2 -sn --db "$OUT/shard.db" -q
+	"$D" scan 127.0.0.1 --shard 2/2 -sn --db "$OUT/shard.db" -q
 }
 check shard_takes_digits_only t_shard_negative
 
@@ -981,6 +982,94 @@ t_hostile_text() { # ESC, OSC, BEL, C1 and bidi from a register and a banner rea
 		grep -q 'in:  .*files/t\\x1b]0;t\\x07\\u{202E}.csv' "$c/all" || { cat -A "$c/all"; return 1; }
 }
 check hostile_text_reaches_terminal_escaped t_hostile_text
+
+# --- conventions operators have in their fingers (nmap's) ---
+t_iL_stdin() {
+	printf '127.0.0.1\n127.0.0.2-3\n' | "$D" scan -iL - -sn --db "$OUT/conv.db" -oJ "$OUT/ilstdin.jsonl" -q || return 1
+	grep -q '"targets":3' "$OUT/ilstdin.jsonl" || { cat "$OUT/ilstdin.jsonl"; return 1; }
+	printf '127.0.0.1\n127.0.0.300\n' | "$D" scan -iL - -sn --db "$OUT/conv.db" -q 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'standard input:2: "127.0.0.300"' "$OUT/e"
+}
+check target_list_from_standard_input t_iL_stdin
+t_oA() {
+	socat TCP-LISTEN:18937,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
+	local s=$!
+	sleep 0.3
+	"$D" scan 127.0.0.1 -p 18936-18938 --db "$OUT/conv.db" -oA "$OUT/all" -q
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] && grep -q '"port":18937,"proto":"tcp","state":"open"' "$OUT/all.jsonl" &&
+		xmllint --noout "$OUT/all.xml" && grep -q 'portid="18937"' "$OUT/all.xml" && grep -q '18937/tcp *open' "$OUT/all.nmap" || return 1
+	"$D" scan 127.0.0.1 -p 1 --db "$OUT/conv.db" -oA "$OUT/all" -oX "$OUT/x.xml" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '-oA and -oX both name the XML output' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" scan 127.0.0.1 -p 1 --db "$OUT/conv.db" -oA - 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '-oA "-": give a base name' "$OUT/e"
+}
+check all_formats_with_oA t_oA
+t_conflicts() { # repeated or contradictory options: an error naming both, nothing run
+	local args want
+	while IFS='|' read -r args want; do
+		# shellcheck disable=SC2086
+		"$D" scan 127.0.0.1 $args --db "$OUT/conflict.db" -oJ "$OUT/conflict.jsonl" 2>"$OUT/e"
+		[ $? = 2 ] && grep -qF -- "$want" "$OUT/e" || { echo "$args:"; cat "$OUT/e"; return 1; }
+		[ ! -e "$OUT/conflict.jsonl" ] || { echo "$args: ran"; return 1; }
+	done <<-'EOF'
+	-p 22 -p 80|-p given twice ("-p 22", then "-p 80")
+	-p22 --top-ports 10|-p and --top-ports cannot be combined
+	-sn -p 22|-sn and -p cannot be combined
+	-p 22 -sn|-p and -sn cannot be combined
+	-sS -sT|-sS and -sT cannot be combined
+	--connect -sS|-sT and -sS cannot be combined
+	--rate 5 --rate=6|--rate given twice ("--rate 5", then "--rate=6")
+	-T4 -T 2|-T given twice ("-T4", then "-T 2")
+	-q -v|-q and -v cannot be combined
+	-sV --no-services|-sV and --no-services cannot be combined
+	--db x.db -p 1|--db given twice
+	EOF
+	# repeatable ones stay repeatable
+	"$D" scan 127.0.0.1-2 --exclude 127.0.0.2 --exclude 127.0.0.3 -sn --db "$OUT/conflict.db" -q
+}
+check conflicting_or_repeated_options_name_both t_conflicts
+t_timing() { # -T sets rate, parallelism, timeouts and retries; explicit options win in any order
+	"$D" scan 127.0.0.1 -p 1 -T 7 --db "$OUT/conv.db" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '-T "7": expected a whole number from 0 to 5' "$OUT/e" || return 1
+	"$D" scan 127.0.0.1 -p 1 -T1 --db "$OUT/conv.db" -v 2>&1 >/dev/null | grep -q 'timing: rate 0.0666667 packets/s, 1 probes at once, connect timeout 5 s, 1 retries, wait 10 s' || return 1
+	"$D" scan 127.0.0.1 -p 1 -T5 --db "$OUT/conv.db" -v 2>&1 >/dev/null | grep -q 'timing: rate 50000 packets/s, 8192 probes at once, connect timeout 0.5 s, 0 retries, wait 2 s' || return 1
+	"$D" scan 127.0.0.1 -p 1 --rate 300 --retries 2 -T4 --db "$OUT/conv.db" -v 2>&1 >/dev/null | grep -q 'timing: rate 300 packets/s, 4096 probes at once, connect timeout 1 s, 2 retries, wait 3 s'
+}
+check timing_templates t_timing
+t_verbosity() { # -v: each stage and its counts; -vv: each host's events; -d: debug
+	socat TCP-LISTEN:18939,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
+	local s=$!
+	sleep 0.3
+	"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" >/dev/null 2>"$OUT/v0" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v >/dev/null 2>"$OUT/v1" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -vv >/dev/null 2>"$OUT/v2" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v -v >/dev/null 2>"$OUT/v2b"
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] || { cat "$OUT"/v?; return 1; }
+	! grep -q 'stage' "$OUT/v0" && grep -q 'stage scan done in .*: 1 hosts up, 1 open ports' "$OUT/v1" &&
+		! grep -q 'port 18939/tcp open' "$OUT/v1" && grep -q 'host 127.0.0.1 port 18939/tcp open (syn-ack)' "$OUT/v2" &&
+		grep -q 'host 127.0.0.1 port 18939/tcp open' "$OUT/v2b" || { cat "$OUT"/v?; return 1; }
+}
+check verbosity_levels t_verbosity
+t_large_scope() { # on a terminal, more than a /16 is stated and waits 5 s; Ctrl-C then leaves nothing
+	local c="$OUT/scope"
+	mkdir -p "$c"
+	python3 "$ROOT/tests/tools/pty-ctrl-c.py" "$D" scan 127.0.0.0/8 -p 1 -sT --rate 1 --db "$c/db" -oJ "$c/o.jsonl" >"$c/t" 2>&1
+	grep -q 'large scope: 16777216 addresses x 1 TCP and 0 UDP ports = 16777216 probes; estimated duration about 194.2 days at 1 packets/s' "$c/t" &&
+		grep -q 'interrupted before its run began: nothing was saved' "$c/t" && grep -q '^signal 2' "$c/t" &&
+		[ ! -e "$c/db" ] && [ ! -e "$c/o.jsonl" ] || { cat "$c/t"; ls "$c"; return 1; }
+	# not on a terminal (cron, pipes): no statement, no wait (a probe a second on loopback, then stopped)
+	"$D" scan 127.0.0.0/8 -p 1 -sT --rate 1 --db "$c/db2" -q </dev/null 2>"$c/e" &
+	local p=$!
+	sleep 1.5
+	kill -TERM "$p"
+	wait "$p"
+	grep -q 'interrupted: run 1 saved no results' "$c/e" && ! grep -q 'large scope' "$c/e" || { cat "$c/e"; return 1; }
+}
+check large_scope_is_stated_first t_large_scope
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
