@@ -602,7 +602,7 @@ PY
 	printf '{"ip": "10.0.0.1"}\n\n{"ip": "10.0.0.1"}\n' >"$OUT/j2.json"
 	printf '[{"ip": "10.0.0.1"}, {"ip": ' >"$OUT/j3.json"
 	printf '[{"ip": "10.0.0.1", "owner": ["a", "b"]}]' >"$OUT/j4.json"
-	printf '[1, 2]' >"$OUT/j5.json"
+	printf '[1]' >"$OUT/j5.json" # [1, 2]: two errors, see inventory_import_names_every_bad_row
 	printf '{"assets": []}' >"$OUT/j6.json"
 	want=('j1.json: line 2 (record 2): status "retired": expected active'
 		'j2.json: line 3: 10.0.0.1 is already on line 1'
@@ -1070,6 +1070,39 @@ t_large_scope() { # on a terminal, more than a /16 is stated and waits 5 s; Ctrl
 	grep -q 'interrupted: run 1 saved no results' "$c/e" && ! grep -q 'large scope' "$c/e" || { cat "$c/e"; return 1; }
 }
 check large_scope_is_stated_first t_large_scope
+t_inventory_all_errors() { # every bad row in one pass, nothing applied; --merge adds and updates
+	local c="$OUT/invall"
+	mkdir -p "$c"
+	printf 'ip,owner\n10.0.0.1,a\n10.0.0.2,b\n' >"$c/r1.csv"
+	"$D" inventory import "$c/r1.csv" --db "$c/db" >"$c/o" || return 1
+	grep -q 'the register had 0, all replaced' "$c/o" || { cat "$c/o"; return 1; }
+	printf 'ip,status,mac\n10.0.0.1,active,\n10.0.0.2,retired,\n10.0.0.x,active,\n10.0.0.1,,zz\n10.0.0.5,test,\n10.0.0.1,,\n' >"$c/bad.csv"
+	"$D" inventory import "$c/bad.csv" --db "$c/db" >/dev/null 2>"$c/e"
+	[ $? = 2 ] && [ "$(wc -l <"$c/e")" = 5 ] && grep -q 'bad.csv: line 3: status "retired"' "$c/e" &&
+		grep -q 'bad.csv: line 4: ip "10.0.0.x"' "$c/e" && grep -q 'bad.csv: line 5: mac "zz"' "$c/e" &&
+		grep -q 'bad.csv: line 7: 10.0.0.1 is already on line 2' "$c/e" && grep -q 'bad.csv: 4 errors; nothing was imported' "$c/e" ||
+		{ cat "$c/e"; return 1; }
+	printf '[{"ip": "10.0.0.1", "owner": ["x"]}, 7, {"ip": "10.0.0.3", "status": "gone"}]' >"$c/bad.json"
+	"$D" inventory import "$c/bad.json" --db "$c/db" >/dev/null 2>"$c/e"
+	[ $? = 2 ] && grep -q 'record 1): "owner": expected a string' "$c/e" && grep -q 'record 2): expected an object' "$c/e" &&
+		grep -q 'record 3): status "gone"' "$c/e" && grep -q 'bad.json: 3 errors' "$c/e" || { cat "$c/e"; return 1; }
+	python3 -c 'print("ip,status"); [print("10.1.%d.%d,retired" % (i // 250, i % 250)) for i in range(150)]' >"$c/many.csv"
+	"$D" inventory import "$c/many.csv" --db "$c/db" >/dev/null 2>"$c/e"
+	[ $? = 2 ] && [ "$(wc -l <"$c/e")" = 102 ] && grep -q '\.\.\. and 50 more' "$c/e" && grep -q '150 errors' "$c/e" || { tail -3 "$c/e"; return 1; }
+	[ "$("$D" inventory list --db "$c/db" --format json | wc -l)" = 2 ] || { echo "a bad file changed the register"; return 1; }
+	printf 'ip,owner\n10.0.0.2,B\n10.0.0.3,c\n' >"$c/r2.csv"
+	"$D" inventory import --merge "$c/r2.csv" --db "$c/db" >"$c/o" || return 1
+	grep -q 'merged: 1 added, 1 updated; the register has 3 (had 2)' "$c/o" || { cat "$c/o"; return 1; }
+	"$D" inventory list --db "$c/db" --format json >"$c/l" || return 1
+	python3 - "$c/l" <<-'EOF' || return 1
+	import json, sys
+	rows = {r["ip"]: r["owner"] for r in map(json.loads, open(sys.argv[1]))}
+	assert rows == {"10.0.0.1": "a", "10.0.0.2": "B", "10.0.0.3": "c"}, rows
+	EOF
+	"$D" inventory import "$c/r1.csv" --db "$c/db" >"$c/o" && grep -q 'the register had 3, all replaced' "$c/o" &&
+		[ "$("$D" inventory list --db "$c/db" --json | wc -l)" = 2 ]
+}
+check inventory_import_names_every_bad_row_and_merges t_inventory_all_errors
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
