@@ -36,6 +36,19 @@ static int given_twice(const struct opt *t, size_t n, const struct opt *o, int *
 	return 0;
 }
 
+/* One spelling for JSON in every command: where the table has --format and
+ * no --json, "--json" is "--format json"; where it has --json and no
+ * --format, "--format json" is --json (and "--format text" the default). */
+static const struct opt *json_alias(const struct opt *t, size_t n, const char *a, const char **arg)
+{
+	const struct opt *fmt = find(t, n, "--format", 8), *json = find(t, n, "--json", 6);
+	if (!strcmp(a, "--json") && fmt && !json) {
+		*arg = "json";
+		return fmt;
+	}
+	return NULL;
+}
+
 int opts_parse(int argc, char **argv, const struct opt *t, size_t n,
 	       int (*cb)(void *, int, const char *, const char *, struct dm_err *), void *ctx,
 	       struct dm_err *e)
@@ -58,6 +71,17 @@ int opts_parse(int argc, char **argv, const struct opt *t, size_t n,
 		const struct opt *o = find(t, n, a, len);
 		const char *arg = NULL;
 		int at = i;
+		if (!o) o = json_alias(t, n, a, &arg);
+		if (!o && len == 8 && !strncmp(a, "--format", 8) && find(t, n, "--json", 6)) {
+			const char *f = eq ? eq + 1 : i + 1 < argc ? argv[++i] : "";
+			if (strcmp(f, "json") && strcmp(f, "text")) {
+				r = dm_fail(e, DM_EINPUT, "--format \"%s\": expected text or json", f);
+				break;
+			}
+			if (!strcmp(f, "text")) continue;
+			o = find(t, n, "--json", 6);
+			eq = NULL;
+		}
 		if (!o && a[1] != '-') {
 			/* nmap style glued argument: -p22, -p-, -e eth0 as -eeth0 */
 			for (size_t k = 0; k < n && !o; k++) {
@@ -105,6 +129,10 @@ void opts_help(FILE *f, const char *usage, const char *about, const struct opt *
 			 t[i].has_arg ? t[i].arg : "");
 		fprintf(f, "  %-24s %s\n", left, t[i].help);
 	}
+	if (find(t, n, "--format", 8) && !find(t, n, "--json", 6))
+		fprintf(f, "  %-24s %s\n", "--json", "same as --format json");
+	if (!find(t, n, "--format", 8) && find(t, n, "--json", 6))
+		fprintf(f, "  %-24s %s\n", "--format FMT", "text (default) or json: --format json is --json");
 }
 
 int parse_double(const char *opt, const char *s, double min, double max, double *ret, struct dm_err *e)

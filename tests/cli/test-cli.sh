@@ -1033,9 +1033,10 @@ check conflicting_or_repeated_options_name_both t_conflicts
 t_timing() { # -T sets rate, parallelism, timeouts and retries; explicit options win in any order
 	"$D" scan 127.0.0.1 -p 1 -T 7 --db "$OUT/conv.db" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q -- '-T "7": expected a whole number from 0 to 5' "$OUT/e" || return 1
-	"$D" scan 127.0.0.1 -p 1 -T1 --db "$OUT/conv.db" -v 2>&1 >/dev/null | grep -q 'timing: rate 0.0666667 packets/s, 1 probes at once, connect timeout 5 s, 1 retries, wait 10 s' || return 1
-	"$D" scan 127.0.0.1 -p 1 -T5 --db "$OUT/conv.db" -v 2>&1 >/dev/null | grep -q 'timing: rate 50000 packets/s, 8192 probes at once, connect timeout 0.5 s, 0 retries, wait 2 s' || return 1
-	"$D" scan 127.0.0.1 -p 1 --rate 300 --retries 2 -T4 --db "$OUT/conv.db" -v 2>&1 >/dev/null | grep -q 'timing: rate 300 packets/s, 4096 probes at once, connect timeout 1 s, 2 retries, wait 3 s'
+	# a directory as --db stops the run in its first stage, after the timing is said (-T1 would take a minute)
+	"$D" scan 127.0.0.1 -p 1 -T1 --db "$OUT" -v 2>"$OUT/e" >/dev/null; grep -q 'timing: rate 0.0666667 packets/s, 1 probes at once, connect timeout 5 s, 1 retries, wait 10 s' "$OUT/e" || return 1
+	"$D" scan 127.0.0.1 -p 1 -T5 --db "$OUT" -v 2>"$OUT/e" >/dev/null; grep -q 'timing: rate 50000 packets/s, 8192 probes at once, connect timeout 0.5 s, 0 retries, wait 2 s' "$OUT/e" || return 1
+	"$D" scan 127.0.0.1 -p 1 --rate 300 --retries 2 -T4 --db "$OUT" -v 2>"$OUT/e" >/dev/null; grep -q 'timing: rate 300 packets/s, 4096 probes at once, connect timeout 1 s, 2 retries, wait 3 s' "$OUT/e" || { cat "$OUT/e"; return 1; }
 }
 check timing_templates t_timing
 t_verbosity() { # -v: each stage and its counts; -vv: each host's events; -d: debug
@@ -1103,6 +1104,36 @@ t_inventory_all_errors() { # every bad row in one pass, nothing applied; --merge
 		[ "$("$D" inventory list --db "$c/db" --json | wc -l)" = 2 ]
 }
 check inventory_import_names_every_bad_row_and_merges t_inventory_all_errors
+t_dash_and_json() ( # - is standard output everywhere; --format json and --json everywhere (a subshell: it cds)
+	local c="$OUT/dash"
+	mkdir -p "$c" && cd "$c" || return 1
+	printf 'ip,user,password\n10.1.1.1,root,Visible-2026!x\n' >pw.csv
+	"$D" secrets pw.csv -oJ - --db db >o 2>e || { cat e; return 1; }
+	[ ! -e ./- ] && [ "$(wc -l <o)" = 1 ] && python3 -c 'import json,sys; [json.loads(l) for l in open("o")]' || { cat o; return 1; }
+	"$D" secrets pw.csv -oJ - -o - --db db >o 2>e
+	[ $? = 2 ] && grep -q 'only one output can go to standard output' e || { cat e; return 1; }
+	"$D" secrets pw.csv --json --db db >o && grep -q '"type":"finding"' o && ! grep -q '^secrets:' o || return 1
+	"$D" scan 127.0.0.1 -sn --db db -q && "$D" scan 127.0.0.1 -sn --db db -q || return 1
+	"$D" report --list --format json --db db >o && "$D" report --list --json --db db >o2 && cmp -s o o2 || { cat o o2; return 1; }
+	python3 - o <<-'EOF' || return 1
+	import json, sys
+	runs = [json.loads(l) for l in open(sys.argv[1])]
+	assert [r["run"] for r in runs] == [1, 2] and all(r["type"] == "run" and r["status"] == "done" for r in runs), runs
+	assert runs[0]["command"] == "scan" and runs[0]["args"].startswith("127.0.0.1 -sn"), runs
+	EOF
+	"$D" report --list --format json -o list.jsonl --db db && cmp -s o list.jsonl || return 1
+	"$D" report --list --format csv --db db 2>e
+	[ $? = 2 ] && grep -q -- '--list prints text or json' e || return 1
+	"$D" report --json --db db | grep -q '"type":"run"' && "$D" report -o - --db db | grep -q '1 host up' || return 1
+	"$D" report --format xml --json --db db 2>e
+	[ $? = 2 ] && grep -q -- '--format given twice ("--format xml", then "--json")' e || { cat e; return 1; }
+	"$D" diff 1 2 --json --db db >o || return 1
+	"$D" vulndb stats --format json --db db | python3 -c 'import json,sys; assert "cves" in json.load(sys.stdin)' || return 1
+	"$D" vulndb stats --format yaml --db db 2>e
+	[ $? = 2 ] && grep -q -- '--format "yaml": expected text or json' e || return 1
+	"$D" scan 127.0.0.1 -sn --db db -oX - -q | xmllint --noout - && [ ! -e ./- ]
+)
+check dash_is_stdout_and_json_has_one_spelling t_dash_and_json
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
