@@ -101,7 +101,9 @@ const struct opt scan_opts[] = {
 	{ "--exclude-file", O_EXCLUDE_FILE, true, "FILE", "never probe what FILE lists", true },
 	{ "--allow-public", O_PUBLIC, false, NULL, "allow public (Internet) addresses as targets" },
 	{ "-T", O_TIMING, true, "0-5",
-	  "timing template: 0 paranoid ... 3 normal (default) ... 5 insane; explicit options win" },
+	  "timing template: 0 paranoid, 1 sneaky, 2 polite, 3 normal (default), 4 aggressive, 5 insane; "
+	  "explicit "
+	  "options win" },
 	{ "--rate", O_RATE, true, "PPS", "packets per second (default 2000; 0 = unlimited)" },
 	{ "--retries", O_RETRIES, true, "N", "extra passes over probes that got no answer (default 1)" },
 	{ "--wait", O_WAIT, true, "TIME", "longest cooldown after the last probe (default 5s)" },
@@ -176,6 +178,11 @@ static int parse_shard(const char *arg, struct scan_config *c, struct dm_err *e)
 	return 0;
 }
 
+/* -T's names, as nmap spells them (-T aggressive is -T4). */
+static const char *const timing_names[6] = {
+	"paranoid", "sneaky", "polite", "normal", "aggressive", "insane"
+};
+
 enum { TIMING_RATE = 1, TIMING_RETRIES = 2, TIMING_WAIT = 4, TIMING_CTIMEOUT = 8, TIMING_INFLIGHT = 16 };
 
 /* An exclusive choice: the second option that makes it differently is an
@@ -243,14 +250,13 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		snprintf(where, sizeof(where), "target %d", ++a->positional);
 		return targets_add(&a->targets, arg, where, e);
 	case O_PORTS:
+		/* -p with --top-ports is a union (-p U:161 --top-ports 100), not a conflict */
 		if (a->sn_opt) return choose(&a->sn_opt, name, e);
-		if (a->ports_opt && strcmp(a->ports_opt, name)) return choose(&a->ports_opt, name, e);
 		a->ports_opt = name;
 		a->ports_given = true;
 		return portlist_parse(&a->ports, arg, PROTO_TCP, e);
 	case O_TOP:
 		if (a->sn_opt) return choose(&a->sn_opt, name, e);
-		if (a->ports_opt && strcmp(a->ports_opt, name)) return choose(&a->ports_opt, name, e);
 		a->ports_opt = name;
 		if ((r = parse_u64(name, arg, 1, 65535, &u, e)) < 0) return r;
 		a->top = (long)u;
@@ -310,7 +316,17 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case O_ON: return set_output(a, 2, name, arg, e);
 	case O_OA: return set_all_outputs(a, name, arg, e);
 	case O_TIMING:
-		if ((r = parse_u64(name, arg, 0, 5, &u, e)) < 0) return r;
+		for (int k = 0; k < 6; k++)
+			if (!strcmp(arg, timing_names[k])) {
+				a->timing = k;
+				return 0;
+			}
+		if ((r = parse_u64(name, arg, 0, 5, &u, e)) < 0)
+			return dm_fail(
+			    e, DM_EINPUT,
+			    "%s \"%s\": expected 0 to 5 or paranoid, sneaky, polite, normal, aggressive, "
+			    "insane",
+			    name, arg);
 		a->timing = (int)u;
 		return 0;
 	case O_YES: a->yes = true; return 0;
