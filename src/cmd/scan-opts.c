@@ -102,8 +102,7 @@ const struct opt scan_opts[] = {
 	{ "--allow-public", O_PUBLIC, false, NULL, "allow public (Internet) addresses as targets" },
 	{ "-T", O_TIMING, true, "0-5",
 	  "timing template: 0 paranoid, 1 sneaky, 2 polite, 3 normal (default), 4 aggressive, 5 insane; "
-	  "explicit "
-	  "options win" },
+	  "explicit options win" },
 	{ "--rate", O_RATE, true, "PPS", "packets per second (default 2000; 0 = unlimited)" },
 	{ "--retries", O_RETRIES, true, "N", "extra passes over probes that got no answer (default 1)" },
 	{ "--wait", O_WAIT, true, "TIME", "longest cooldown after the last probe (default 5s)" },
@@ -210,12 +209,10 @@ static int set_level(struct scan_args *a, const char *name, enum log_level lvl, 
 static int set_output(struct scan_args *a, int which, const char *name, const char *path, struct dm_err *e)
 {
 	const char **slot[3] = { &a->p.out.jsonl, &a->p.out.xml, &a->p.out.text };
+	static const char *const what[3] = { "JSON Lines", "XML", "text" };
 	if (a->out_opt[which])
 		return dm_fail(e, DM_EINPUT, "%s and %s both name the %s output; give one", a->out_opt[which],
-			       name,
-			       which == 0   ? "JSON Lines"
-			       : which == 1 ? "XML"
-					    : "text");
+			       name, what[which]);
 	a->out_opt[which] = name;
 	*slot[which] = path;
 	return 0;
