@@ -171,6 +171,9 @@ int cmd_inventory(int argc, char **argv)
 	if (!strcmp(sub, "import")) { /* checked before the store is touched */
 		if ((r = inventory_load_file(a.pos[1], &inv, &e)) < 0) {
 			list_errors(&inv);
+			if (inv.n_errors > 1)
+				r = dm_fail(&e, DM_EINPUT, "%s: %zu errors; nothing was imported", a.pos[1],
+					    inv.n_errors);
 			goto fail;
 		}
 	}

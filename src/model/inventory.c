@@ -148,7 +148,9 @@ static int finish(struct inventory *out, const char *name, int r, struct dm_err 
 	if (out->n_errors == 1)
 		r = dm_fail(e, DM_EINPUT, "%s", out->errors[0]);
 	else if (out->n_errors > 1)
-		r = dm_fail(e, DM_EINPUT, "%s: %zu errors; nothing was imported", name, out->n_errors);
+		r = dm_fail(e, DM_EINPUT,
+			    "%s (and %zu more in the file: 'dormant inventory import' lists every one)",
+			    out->errors[0], out->n_errors - 1);
 	if (r < 0) out->n = 0; /* nothing of a bad file */
 	return r;
 }

@@ -33,7 +33,7 @@ struct inventory {
 
 /* name stands for the file in messages. On a bad file: DM_EINPUT, no
  * entries, and errors holding every bad row; e is the one error when there
- * is one, else a summary (the command lists errors). */
+ * is one, else the first and how many more (the import command lists them all). */
 int inventory_parse_csv(const char *name, const char *data, size_t len, struct inventory *out,
 			struct dm_err *e);
 /* JSON: an array of objects with the same members, an object whose
