@@ -224,6 +224,16 @@ int scan_command_run(const struct scan_command *cmd, int argc, char **argv)
 	    "%s: timing: rate %g packets/s, %u probes at once, connect timeout %g s, %u retries, wait %g s",
 	    cmd->name, a.p.scan.rate, a.p.scan.max_inflight, a.p.scan.connect_timeout, a.p.scan.retries,
 	    a.p.scan.max_wait);
+	if (log_level >= LOG_TRACE) {
+		struct buf st = BUF_INIT;
+		for (enum pipeline_stage s = STAGE_PREPARE; s < STAGE_COUNT; s++)
+			if (s == STAGE_PREPARE || (a.p.stages & STAGE_BIT(s)))
+				buf_printf(&st, "%s%s", st.len ? " " : "", pipeline_stage_name(s));
+		log_trace("%s: %llu addresses, %zu TCP and %zu UDP ports, %llu probes; stages: %s", cmd->name,
+			  (unsigned long long)scan_args_addresses(&a), a.ports.n_tcp, a.ports.n_udp,
+			  (unsigned long long)scan_args_probes(&a), st.data ? st.data : "");
+		buf_release(&st);
+	}
 	struct run_state rs = { cmd->name, a.p.scan.resume_path, NULL, STAGE_COUNT, 0 };
 	a.p.scan.progress = progress_print;
 	a.p.progress_end = progress_end;

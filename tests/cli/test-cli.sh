@@ -1046,13 +1046,16 @@ t_verbosity() { # -v: each stage and its counts; -vv: each host's events; -d: de
 	"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" >/dev/null 2>"$OUT/v0" &&
 		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v >/dev/null 2>"$OUT/v1" &&
 		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -vv >/dev/null 2>"$OUT/v2" &&
-		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v -v >/dev/null 2>"$OUT/v2b"
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v -v >/dev/null 2>"$OUT/v2b" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -d >/dev/null 2>"$OUT/v3"
 	local r=$?
 	kill "$s"
 	[ $r = 0 ] || { cat "$OUT"/v?; return 1; }
 	! grep -q 'stage' "$OUT/v0" && grep -q 'stage scan done in .*: 1 hosts up, 1 open ports' "$OUT/v1" &&
 		! grep -q 'port 18939/tcp open' "$OUT/v1" && grep -q 'host 127.0.0.1 port 18939/tcp open (syn-ack)' "$OUT/v2" &&
-		grep -q 'host 127.0.0.1 port 18939/tcp open' "$OUT/v2b" || { cat "$OUT"/v?; return 1; }
+		grep -q 'host 127.0.0.1 port 18939/tcp open' "$OUT/v2b" && ! grep -q 'stages: ' "$OUT/v2" &&
+		grep -q '1 addresses, 1 TCP and 0 UDP ports, 1 probes; stages: prepare discover scan enrich save report' "$OUT/v3" &&
+		grep -q 'host 127.0.0.1 port 18939/tcp open' "$OUT/v3" || { cat "$OUT"/v?; return 1; }
 }
 check verbosity_levels t_verbosity
 t_large_scope() { # on a terminal, more than a /16 is stated and waits 5 s; Ctrl-C then leaves nothing
