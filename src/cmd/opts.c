@@ -56,7 +56,7 @@ int opts_parse(int argc, char **argv, const struct opt *t, size_t n,
 	bool only_positional = false;
 	int *first = xcalloc(n ? n : 1, sizeof(*first)), r = 0;
 	for (size_t k = 0; k < n; k++) first[k] = -1;
-	for (int i = 0; i < argc && r == 0; i++) {
+	for (int i = 0; i < argc && r >= 0; i++) { /* a callback may return a positive count */
 		const char *a = argv[i];
 		if (only_positional || a[0] != '-' || a[1] == 0) {
 			r = cb(ctx, 0, NULL, a, e);
