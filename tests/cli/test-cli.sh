@@ -1065,6 +1065,9 @@ t_large_scope() { # on a terminal, more than a /16 is stated and waits 5 s; Ctrl
 	grep -q 'large scope: 16777216 addresses x 1 TCP and 0 UDP ports = 16777216 probes; estimated duration about 194.2 days at 1 packets/s' "$c/t" &&
 		grep -q 'interrupted before its run began: nothing was saved' "$c/t" && grep -q '^signal 2' "$c/t" &&
 		[ ! -e "$c/db" ] && [ ! -e "$c/o.jsonl" ] || { cat "$c/t"; ls "$c"; return 1; }
+	# --yes on a terminal: no statement, it starts at once (a probe a second on loopback, then stopped)
+	python3 "$ROOT/tests/tools/pty-ctrl-c.py" --kill-after=1.5 "$D" scan 127.0.0.0/8 -p 1 -sT --rate 1 --yes --db "$c/db3" >"$c/t3" 2>&1
+	grep -q 'interrupted: run 1 saved no results' "$c/t3" && ! grep -q 'large scope' "$c/t3" || { cat "$c/t3"; return 1; }
 	# not on a terminal (cron, pipes): no statement, no wait (a probe a second on loopback, then stopped)
 	"$D" scan 127.0.0.0/8 -p 1 -sT --rate 1 --db "$c/db2" -q </dev/null 2>"$c/e" &
 	local p=$!
