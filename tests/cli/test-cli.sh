@@ -1140,6 +1140,19 @@ t_dash_and_json() ( # - is standard output everywhere; --format json and --json 
 	"$D" scan 127.0.0.1 -sn --db db -oX - -q | xmllint --noout - && [ ! -e ./- ]
 )
 check dash_is_stdout_and_json_has_one_spelling t_dash_and_json
+t_man_conventions() { # the man page says what the nmap habits do
+	groff -man -Tascii -P-cbou "$ROOT/docs/dormant.1" >"$OUT/man-conv.txt" 2>/dev/null || return 1
+	local c
+	for c in '-iL -' '-oA BASE' 'T4 aggressive rate 10000, 4096 at once, 1s, 1 retry, wait 3s' '--yes' '--merge' \
+		'-vv' 'LARGE SCOPES' '--list [--format json]' 'kept as its alias'; do
+		tr -s ' \n' ' ' <"$OUT/man-conv.txt" | grep -qF -- "$c" || { echo "man page lacks $c"; return 1; }
+	done
+	for c in inventory report diff secrets vulndb; do
+		"$D" "$c" --help | grep -q -- '--json\|--format' || { echo "$c --help has no JSON spelling"; return 1; }
+	done
+	"$D" scan --help | grep -q -- '-oA BASE' && "$D" scan --help | grep -q -- '--yes'
+}
+check man_page_states_the_conventions t_man_conventions
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
