@@ -96,8 +96,9 @@ static void stage_events(const struct run_state *s, enum pipeline_stage done)
 				  he->ports[k].reason ? he->ports[k].reason : "-");
 		for (size_t k = 0; done == STAGE_IDENTIFY && k < he->n_svcs; k++) {
 			const struct obs_service *sv = &he->svcs[k];
-			log_event("%s: host %s port %u/%s is %s %s", s->name, ip, sv->port,
-				  proto_name(sv->proto), term_str(&b, sv->name), term_str(&b2, sv->product));
+			log_event("%s: host %s port %u/%s is %s%s%s", s->name, ip, sv->port,
+				  proto_name(sv->proto), term_str(&b, sv->name), sv->product[0] ? " " : "",
+				  term_str(&b2, sv->product));
 		}
 	}
 	buf_release(&b);
