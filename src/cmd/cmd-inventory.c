@@ -1,6 +1,7 @@
 /* `dormant inventory import FILE` and `dormant inventory list`: the asset
- * register. An import checks every row first and replaces the register in
- * one transaction, so a bad file changes nothing. */
+ * register. An import checks every row first (and names every bad one) and
+ * replaces the register, or with --merge adds and updates its rows, in one
+ * transaction, so a bad file changes nothing. */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
 #include "base/buf.h"
@@ -15,11 +16,16 @@
 #include <string.h>
 #include <time.h>
 
-enum { I_DB = 1, I_JSON, I_QUIET, I_HELP };
+enum { I_DB = 1, I_JSON, I_FORMAT, I_MERGE, I_QUIET, I_HELP };
 
 static const struct opt inventory_opts[] = {
 	{ "--db", I_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
-	{ "--json", I_JSON, false, NULL, "list: JSON Lines \"inventory\" records" },
+	{ "--format", I_FORMAT, true, "FMT",
+	  "list: text (default) or json (JSON Lines \"inventory\" records)" },
+	{ "--json", I_JSON, false, NULL, "same as --format json" },
+	{ "--merge", I_MERGE, false, NULL,
+	  "import: add the file's rows and update those with the same ip, instead of replacing the "
+	  "register" },
 	{ "-q", I_QUIET, false, NULL, "quiet: errors only" },
 	{ "--help", I_HELP, false, NULL, "this help" },
 	{ "-h", I_HELP, false, NULL, NULL },
@@ -27,20 +33,24 @@ static const struct opt inventory_opts[] = {
 
 struct inventory_args {
 	const char *db;
-	bool json, help;
+	bool json, merge, help;
 	char **pos;
 	int n_pos;
 };
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
 {
-	(void)name;
-	(void)e;
 	struct inventory_args *a = ctx;
 	switch (id) {
 	case 0: a->pos[a->n_pos++] = (char *)arg; return 0;
 	case I_DB: a->db = arg; return 0;
 	case I_JSON: a->json = true; return 0;
+	case I_FORMAT:
+		if (strcmp(arg, "text") && strcmp(arg, "json"))
+			return dm_fail(e, DM_EINPUT, "%s \"%s\": expected text or json", name, arg);
+		a->json = !strcmp(arg, "json");
+		return 0;
+	case I_MERGE: a->merge = true; return 0;
 	case I_QUIET: log_level = LOG_WARN; return 0;
 	case I_HELP: a->help = true; return 0;
 	}
@@ -104,6 +114,18 @@ static void list(const struct inventory *inv, bool json)
 	buf_release(&b);
 }
 
+/* A rejected file's bad rows, one line each, before cmd_error's summary
+ * (which says it when there is only one). */
+static void list_errors(const struct inventory *inv)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; inv->n_errors > 1 && i < inv->n_errors && i < INV_ERRORS_KEPT; i++)
+		fprintf(stderr, "dormant: inventory: %s\n", term_str(&b, inv->errors[i]));
+	if (inv->n_errors > INV_ERRORS_KEPT)
+		fprintf(stderr, "dormant: inventory: ... and %zu more\n", inv->n_errors - INV_ERRORS_KEPT);
+	buf_release(&b);
+}
+
 int cmd_inventory(int argc, char **argv)
 {
 	struct inventory_args a = { 0 };
@@ -116,18 +138,20 @@ int cmd_inventory(int argc, char **argv)
 	if ((r = opts_parse(argc, argv, inventory_opts, ARRAY_SIZE(inventory_opts), on_opt, &a, &e)) < 0)
 		goto fail;
 	if (a.help || a.n_pos == 0) {
-		opts_help(a.help ? stdout : stderr,
-			  "dormant inventory import FILE\n       dormant inventory list",
-			  "The asset register: a CSV file with a header naming its columns (ip, mac, "
-			  "hostname, owner,\n"
-			  "role, status = active|test|spare|decommissioned, expires = YYYY-MM-DD; other "
-			  "columns are\n"
-			  "ignored with a warning), or JSON with the same members (an array of objects, an "
-			  "object whose\n"
-			  "\"assets\" member holds it, or one object per line). Every row is checked first; "
-			  "an import\n"
-			  "replaces the register whole.",
-			  inventory_opts, ARRAY_SIZE(inventory_opts));
+		opts_help(
+		    a.help ? stdout : stderr,
+		    "dormant inventory import [--merge] FILE\n       dormant inventory list [--format json]",
+		    "The asset register: a CSV file with a header naming its columns (ip, mac, "
+		    "hostname, owner,\n"
+		    "role, status = active|test|spare|decommissioned, expires = YYYY-MM-DD; other "
+		    "columns are\n"
+		    "ignored with a warning), or JSON with the same members (an array of objects, an "
+		    "object whose\n"
+		    "\"assets\" member holds it, or one object per line). Every row is checked first; "
+		    "an import\n"
+		    "replaces the register whole; --merge adds new addresses and updates known ones.\n"
+		    "A file with bad rows is rejected whole, every bad row named (at most 100 listed).",
+		    inventory_opts, ARRAY_SIZE(inventory_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	}
@@ -140,23 +164,43 @@ int cmd_inventory(int argc, char **argv)
 		r = dm_fail(&e, DM_EINPUT, "import needs one file (the whole register)");
 		goto fail;
 	}
+	if (a.merge && strcmp(sub, "import")) {
+		r = dm_fail(&e, DM_EINPUT, "--merge belongs to inventory import");
+		goto fail;
+	}
 	if (!strcmp(sub, "import")) { /* checked before the store is touched */
-		if ((r = inventory_load_file(a.pos[1], &inv, &e)) < 0) goto fail;
+		if ((r = inventory_load_file(a.pos[1], &inv, &e)) < 0) {
+			list_errors(&inv);
+			if (inv.n_errors > 1)
+				r = dm_fail(&e, DM_EINPUT, "%s: %zu errors; nothing was imported", a.pos[1],
+					    inv.n_errors);
+			goto fail;
+		}
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open_mode(dbpath, strcmp(sub, "list") ? STORE_CREATE : STORE_EXISTING, &st, &e)) < 0)
 		goto fail;
 	if (!strcmp(sub, "import")) {
-		if ((r = store_inventory_load(st, &old, &e)) < 0 ||
-		    (r = store_inventory_replace(st, &inv, a.pos[1], now_real(), &e)) < 0)
-			goto fail;
-		size_t by[4] = { 0 };
+		size_t by[4] = { 0 }, n_old, added = 0, updated = 0;
 		for (size_t i = 0; i < inv.n; i++) by[inv.v[i].status]++;
-		if (log_level >= LOG_INFO)
+		if ((r = store_inventory_load(st, &old, &e)) < 0) goto fail;
+		n_old = old.n;
+		if (a.merge) inventory_merge(&old, &inv, &added, &updated);
+		if ((r = store_inventory_replace(st, a.merge ? &old : &inv, a.pos[1], now_real(), &e)) < 0)
+			goto fail;
+		struct buf b = BUF_INIT; /* the file's name as given: escaped for the terminal */
+		if (log_level >= LOG_INFO && a.merge)
+			printf("%zu assets from %s (%zu active, %zu test, %zu spare, %zu decommissioned) "
+			       "merged: "
+			       "%zu added, %zu updated; the register has %zu (had %zu)\n",
+			       inv.n, term_str(&b, a.pos[1]), by[INV_ACTIVE], by[INV_TEST], by[INV_SPARE],
+			       by[INV_DECOMMISSIONED], added, updated, old.n, n_old);
+		else if (log_level >= LOG_INFO)
 			printf("%zu assets from %s (%zu active, %zu test, %zu spare, %zu decommissioned); "
-			       "the register had %zu\n",
-			       inv.n, a.pos[1], by[INV_ACTIVE], by[INV_TEST], by[INV_SPARE],
-			       by[INV_DECOMMISSIONED], old.n);
+			       "the register had %zu, all replaced (--merge adds and updates instead)\n",
+			       inv.n, term_str(&b, a.pos[1]), by[INV_ACTIVE], by[INV_TEST], by[INV_SPARE],
+			       by[INV_DECOMMISSIONED], n_old);
+		buf_release(&b);
 	} else {
 		if ((r = store_inventory_load(st, &inv, &e)) < 0) goto fail;
 		list(&inv, a.json);

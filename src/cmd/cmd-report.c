@@ -5,6 +5,7 @@
  * before it, and exposure against use from the stored traffic. */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "base/escape.h"
 #include "base/safe-write.h"
 #include "base/log.h"
 #include "base/redact.h"
@@ -26,8 +27,8 @@ static const struct opt report_opts[] = {
 	{ "--format", R_FORMAT, true, "FMT", "text, json (JSON Lines), xml (nmap XML), csv or html" },
 	{ "--config", R_CONFIG, true, "FILE",
 	  "site policy for the HTML's exposure-vs-use chart (usage window)" },
-	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output" },
-	{ "--list", R_LIST, false, NULL, "list the runs in the store" },
+	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output (- is standard output)" },
+	{ "--list", R_LIST, false, NULL, "list the runs in the store (--format text or json)" },
 	{ "--open", R_OPEN, false, NULL, "text: only open ports, and only hosts with one" },
 	{ "--db", R_DB, true, "PATH", "store database" },
 	{ "--redact", R_REDACT, true, "MODE",
@@ -119,6 +120,40 @@ static void extras_release(struct extras *x)
 	site_config_release(&x->cfg);
 }
 
+/* --list --format json: a "run" record per run, named like the fields of
+ * the JSON Lines run record, with the status the table shows. */
+static int list_json(const struct run_info *runs, size_t n, const char *path, struct dm_err *e)
+{
+	struct out_file o = { 0 };
+	struct buf b = BUF_INIT;
+	int r = out_open(&o, path ? path : "-", "-o", OUT_PRIVATE, e);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		char ts[40];
+		buf_reset(&b);
+		fmt_rfc3339(runs[i].started, ts, sizeof(ts));
+		buf_printf(&b, "{\"type\":\"run\",\"run\":%lld,\"command\":", (long long)runs[i].id);
+		json_put_str(&b, runs[i].kind);
+		buf_puts(&b, ",\"status\":");
+		json_put_str(&b, runs[i].status);
+		buf_printf(&b, ",\"start\":\"%s\",\"end\":", ts);
+		if (runs[i].finished) {
+			fmt_rfc3339(runs[i].finished, ts, sizeof(ts));
+			buf_printf(&b, "\"%s\"", ts);
+		} else {
+			buf_puts(&b, "null");
+		}
+		buf_printf(&b, ",\"hosts_up\":%llu,\"open_ports\":%llu,\"args\":",
+			   (unsigned long long)runs[i].hosts_up, (unsigned long long)runs[i].open_ports);
+		json_put_str(&b, runs[i].args);
+		buf_puts(&b, "}\n");
+		fwrite(b.data, 1, b.len, o.f);
+	}
+	if (r == 0) r = out_commit(&o, e);
+	out_discard(&o);
+	buf_release(&b);
+	return r;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a = { .format = "text" };
@@ -142,6 +177,14 @@ int cmd_report(int argc, char **argv)
 	db = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open_mode(db, STORE_EXISTING, &st, &e)) < 0) goto fail;
 	if ((r = store_runs_list(st, &runs, &n, &e)) < 0) goto fail;
+	if (a.list && strcmp(a.format, "text") && strcmp(a.format, "json")) {
+		r = dm_fail(&e, DM_EINPUT, "--list prints text or json, not %s", a.format);
+		goto fail;
+	}
+	if (a.list && strcmp(a.format, "text")) {
+		if ((r = list_json(runs, n, a.out, &e)) < 0) goto fail;
+		goto out;
+	}
 	if (a.list) {
 		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS",
 		       "OPEN", "ARGS");

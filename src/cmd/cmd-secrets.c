@@ -36,8 +36,11 @@ enum {
 };
 
 static const struct opt sec_opts[] = {
-	{ "-oJ", S_OJ, true, "FILE", "also write the findings as JSON Lines to FILE" },
-	{ "-o", S_OUT, true, "FILE", "write the report to FILE instead of standard output" },
+	{ "-oJ", S_OJ, true, "FILE",
+	  "also write the findings as JSON Lines to FILE (-: standard output, then the report only with "
+	  "-o)" },
+	{ "-o", S_OUT, true, "FILE",
+	  "write the report to FILE instead of standard output (- is standard output)" },
 	{ "--format", S_FORMAT, true, "FMT", "text (default) or json (JSON Lines)" },
 	{ "--baseline", S_BASELINE, true, "FILE",
 	  "accept the items whose fingerprints FILE holds (an earlier -oJ output, or one fingerprint per "
@@ -159,7 +162,7 @@ int cmd_secrets(int argc, char **argv)
 	struct findings fs = { 0 };
 	struct buf base = BUF_INIT;
 	struct out_file out_o = { 0 }, oj_o = { 0 };
-	FILE *out = stdout, *oj = NULL;
+	FILE *out = NULL, *oj = NULL;
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, sec_opts, ARRAY_SIZE(sec_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help || !a.n) {
@@ -213,8 +216,16 @@ int cmd_secrets(int argc, char **argv)
 			r = dm_fail(&e, DM_EINPUT, "%s: %s", a.paths[i], strerror(errno));
 			goto fail;
 		}
+	/* -oJ - takes standard output for itself, as nmap's -oX - does: the report
+	 * goes there only when -o names it too, which would mix the two */
+	bool oj_stdout = a.oj && !strcmp(a.oj, "-");
+	if (oj_stdout && a.out && !strcmp(a.out, "-")) {
+		r = dm_fail(&e, DM_EINPUT, "-o - and -oJ -: only one output can go to standard output");
+		goto fail;
+	}
 	/* opened before the walk, so that a bad path fails at once; renamed into place after it */
-	if ((r = out_open(&out_o, a.out ? a.out : "-", "-o", OUT_PRIVATE, &e)) < 0) goto fail;
+	if ((!oj_stdout || a.out) && (r = out_open(&out_o, a.out ? a.out : "-", "-o", OUT_PRIVATE, &e)) < 0)
+		goto fail;
 	out = out_o.f;
 	if (a.oj && (r = out_open(&oj_o, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	oj = oj_o.f;
@@ -235,9 +246,10 @@ int cmd_secrets(int argc, char **argv)
 	const struct secrets_stats *st = secrets_stats(s);
 	char by[32];
 	fmt_bytes(st->bytes, by, sizeof(by));
-	if (a.json)
+	/* with -oJ - alone there is no report: the JSON Lines are the output */
+	if (out && a.json)
 		report_findings_jsonl(out, &fs, 0);
-	else {
+	else if (out) {
 		fprintf(out,
 			"secrets: %llu files, %s read (%s); %llu looked at closely; skipped %llu larger than "
 			"the limit, "
@@ -254,7 +266,7 @@ int cmd_secrets(int argc, char **argv)
 		report_findings_text(out, &fs, NULL);
 	}
 	if (oj) report_findings_jsonl(oj, &fs, 0);
-	if ((oj && (r = out_commit(&oj_o, &e)) < 0) || (r = out_commit(&out_o, &e)) < 0) goto fail;
+	if ((oj && (r = out_commit(&oj_o, &e)) < 0) || (out && (r = out_commit(&out_o, &e)) < 0)) goto fail;
 	if (a.fail_on >= 0)
 		for (size_t i = 0; i < fs.n; i++)
 			if ((int)fs.v[i].severity >= a.fail_on) code = EXIT_FINDINGS;

@@ -13,9 +13,12 @@ struct opt {
 	bool has_arg;
 	const char *arg; /* argument name for --help, e.g. "PPS" */
 	const char *help;
+	bool repeat; /* may be given more than once; other options with an argument may not */
 };
 
-/* Calls back for each option and positional (id 0). Returns 0 or DM_EINPUT. */
+/* Calls back for each option and positional (id 0). An option with an
+ * argument that is not marked repeat, given twice (under any of its
+ * spellings), is an error naming both. Returns 0 or DM_EINPUT. */
 int opts_parse(int argc, char **argv, const struct opt *table, size_t n,
 	       int (*cb)(void *ctx, int id, const char *name, const char *arg, struct dm_err *e), void *ctx,
 	       struct dm_err *e);

@@ -24,7 +24,14 @@ struct scan_args {
 	int positional;
 	long top;
 	bool ports_given, udp, help, allow_public, services, no_services, no_vulns, check_creds, join_given;
-	int fail_on; /* -1: never */
+	int fail_on;              /* -1: never */
+	int timing;               /* -T: 0..5; -1: not given */
+	unsigned explicit_timing; /* which of the options a -T template sets were given (TIMING_*) */
+	bool yes;                 /* --yes: no statement of a large scope */
+	/* the option that set each exclusive choice, for an error naming both */
+	const char *mode_opt, *sn_opt, *ports_opt, *level_opt, *services_opt;
+	const char *out_opt[3]; /* -oJ, -oX, -oN or -oA as given */
+	char *oa[3];            /* -oA's BASE.jsonl, BASE.xml, BASE.nmap */
 };
 
 extern const struct opt scan_opts[];
@@ -36,5 +43,8 @@ int scan_args_parse(struct scan_args *a, const struct scan_command *cmd, int arg
 /* Checks the combination, finalizes targets and ports, picks the stages. */
 int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct dm_err *e);
 void scan_args_release(struct scan_args *a);
+/* Addresses and probes a scan will cover (after scan_args_finish). */
+uint64_t scan_args_addresses(const struct scan_args *a);
+uint64_t scan_args_probes(const struct scan_args *a);
 /* The whole command: options, the pipeline, the exit code. */
 int scan_command_run(const struct scan_command *cmd, int argc, char **argv);

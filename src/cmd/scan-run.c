@@ -3,10 +3,13 @@
  * SIGTERM, one line saying what actually became of the run. */
 #include "cmd/cmd.h"
 #include "cmd/scan-opts.h"
+#include "base/escape.h"
 #include "base/log.h"
+#include "base/timeutil.h"
 #include "scan/udp-payloads.h"
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 /* The default ports: the top 1000 TCP ports unless -p or --top-ports, and
@@ -68,7 +71,62 @@ static void on_interrupt(int sig)
 
 struct run_state {
 	const char *name, *resume;
+	const struct pipeline_result *res; /* filled by the stages as they run: read for -v */
+	enum pipeline_stage prev;          /* the stage that ran last; STAGE_COUNT before the first */
+	double t;                          /* when it began (monotonic seconds) */
 };
+
+/* -vv: what the stage that just ended found, host by host. Addresses,
+ * ports and services are read from the results; what a service said is
+ * untrusted text, escaped for the terminal. */
+static void stage_events(const struct run_state *s, enum pipeline_stage done)
+{
+	const struct resultset *rs = &s->res->rs;
+	struct buf b = BUF_INIT, b2 = BUF_INIT;
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *he = &rs->hosts[i];
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
+		if (done == STAGE_DISCOVER && he->up)
+			log_event("%s: host %s is up (%s)", s->name, ip,
+				  he->h.reason ? he->h.reason : "seen");
+		for (size_t k = 0; done == STAGE_SCAN && k < he->n_ports; k++)
+			log_event("%s: host %s port %u/%s %s (%s)", s->name, ip, he->ports[k].port,
+				  proto_name(he->ports[k].proto), port_state_name(he->ports[k].state),
+				  he->ports[k].reason ? he->ports[k].reason : "-");
+		for (size_t k = 0; done == STAGE_IDENTIFY && k < he->n_svcs; k++) {
+			const struct obs_service *sv = &he->svcs[k];
+			log_event("%s: host %s port %u/%s is %s%s%s", s->name, ip, sv->port,
+				  proto_name(sv->proto), term_str(&b, sv->name), sv->product[0] ? " " : "",
+				  term_str(&b2, sv->product));
+		}
+	}
+	buf_release(&b);
+	buf_release(&b2);
+}
+
+/* -v: each stage as it ends, with what the run holds so far. */
+static void stage_progress(struct run_state *s, enum pipeline_stage next)
+{
+	double now = now_mono();
+	if (log_level >= LOG_DEBUG && s->prev != STAGE_COUNT) {
+		const struct resultset *rs = &s->res->rs;
+		size_t up = 0, ports = 0, svcs = 0;
+		for (size_t i = 0; i < rs->n_hosts; i++) {
+			up += rs->hosts[i].up;
+			ports += rs->hosts[i].n_ports;
+			svcs += rs->hosts[i].n_svcs;
+		}
+		if (log_level >= LOG_EVENTS) stage_events(s, s->prev);
+		log_debug(
+		    "%s: stage %s done in %.2f s: %zu hosts up, %zu open ports, %zu services, %zu findings",
+		    s->name, pipeline_stage_name(s->prev), now - s->t, up, ports, svcs, s->res->fs.n);
+	}
+	if (log_level >= LOG_DEBUG && next != STAGE_COUNT)
+		log_debug("%s: stage %s begins", s->name, pipeline_stage_name(next));
+	s->prev = next;
+	s->t = now;
+}
 
 /* Before each stage: the progress line goes, and the message says what a
  * signal now would leave behind (the store needs nothing: results are saved
@@ -76,11 +134,12 @@ struct run_state {
  * run interrupted). */
 static void on_stage(void *ctx, enum pipeline_stage next, int64_t run)
 {
-	const struct run_state *s = ctx;
+	struct run_state *s = ctx;
 	int i = !interrupt_cur, n;
 	char *m = interrupt_msg[i];
 	size_t cap = sizeof(interrupt_msg[i]);
 	progress_done();
+	if (s->res) stage_progress(s, next);
 	if (!run)
 		n = snprintf(m, cap, "\ndormant: %s interrupted before its run began: nothing was saved\n",
 			     s->name);
@@ -106,6 +165,50 @@ static void progress_end(void *ctx)
 	progress_done();
 }
 
+uint64_t scan_args_addresses(const struct scan_args *a) { return targets_count(&a->targets); }
+
+uint64_t scan_args_probes(const struct scan_args *a)
+{
+	uint64_t n = scan_args_addresses(a);
+	if (a->p.scan.discovery_only) return n;
+	uint64_t ports = a->ports.n_tcp + a->ports.n_udp;
+	return ports && n > UINT64_MAX / ports ? UINT64_MAX : n * ports;
+}
+
+/* A scope beyond a /16 or 10 million probes, on a terminal, is stated
+ * before anything begins, and the operator has 5 seconds to stop it: a
+ * typo such as 10.0.0.0/8 for 10.0.0.0/24 costs nothing. Ctrl-C now ends
+ * the command before its run is begun (on_stage's message says so). */
+static void state_large_scope(const struct scan_args *a)
+{
+	uint64_t addrs = scan_args_addresses(a), probes = scan_args_probes(a);
+	if (a->yes || !isatty(STDERR_FILENO) || !isatty(STDIN_FILENO)) return;
+	if (addrs <= 65536 && probes <= 10000000) return;
+	double rate = a->p.scan.rate;
+	char eta[64];
+	if (rate > 0) {
+		double sec = (double)probes / rate;
+		if (sec >= 86400)
+			snprintf(eta, sizeof(eta), "about %.1f days", sec / 86400);
+		else if (sec >= 3600)
+			snprintf(eta, sizeof(eta), "about %.1f hours", sec / 3600);
+		else
+			snprintf(eta, sizeof(eta), "about %.0f minutes", sec / 60 + 0.5);
+		snprintf(eta + strlen(eta), sizeof(eta) - strlen(eta), " at %g packets/s", rate);
+	} else {
+		snprintf(eta, sizeof(eta), "unknown (--rate 0: unlimited)");
+	}
+	fprintf(stderr,
+		"dormant: %s: large scope: %llu addresses x %zu TCP and %zu UDP ports = %llu probes; "
+		"estimated duration %s\n"
+		"dormant: %s: starting in 5 seconds; Ctrl-C cancels (--yes skips this wait)\n",
+		a->p.kind, (unsigned long long)addrs, a->p.scan.discovery_only ? (size_t)0 : a->ports.n_tcp,
+		a->p.scan.discovery_only ? (size_t)0 : a->ports.n_udp, (unsigned long long)probes, eta,
+		a->p.kind);
+	/* sleep() returns early on a signal; the handler has ended the process by then */
+	for (unsigned left = 5; left;) left = sleep(left);
+}
+
 int scan_command_run(const struct scan_command *cmd, int argc, char **argv)
 {
 	struct scan_args a;
@@ -118,7 +221,21 @@ int scan_command_run(const struct scan_command *cmd, int argc, char **argv)
 		goto out;
 	}
 	if ((r = scan_args_finish(&a, cmd, &e)) < 0) goto fail;
-	struct run_state rs = { cmd->name, a.p.scan.resume_path };
+	log_debug(
+	    "%s: timing: rate %g packets/s, %u probes at once, connect timeout %g s, %u retries, wait %g s",
+	    cmd->name, a.p.scan.rate, a.p.scan.max_inflight, a.p.scan.connect_timeout, a.p.scan.retries,
+	    a.p.scan.max_wait);
+	if (log_level >= LOG_TRACE) {
+		struct buf st = BUF_INIT;
+		for (enum pipeline_stage s = STAGE_PREPARE; s < STAGE_COUNT; s++)
+			if (s == STAGE_PREPARE || (a.p.stages & STAGE_BIT(s)))
+				buf_printf(&st, "%s%s", st.len ? " " : "", pipeline_stage_name(s));
+		log_trace("%s: %llu addresses, %zu TCP and %zu UDP ports, %llu probes; stages: %s", cmd->name,
+			  (unsigned long long)scan_args_addresses(&a), a.ports.n_tcp, a.ports.n_udp,
+			  (unsigned long long)scan_args_probes(&a), st.data ? st.data : "");
+		buf_release(&st);
+	}
+	struct run_state rs = { cmd->name, a.p.scan.resume_path, NULL, STAGE_COUNT, 0 };
 	a.p.scan.progress = progress_print;
 	a.p.progress_end = progress_end;
 	a.p.on_stage = on_stage;
@@ -128,6 +245,8 @@ int scan_command_run(const struct scan_command *cmd, int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_interrupt };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	state_large_scope(&a);
+	rs.res = &res;
 	if ((r = pipeline_run(&a.p, &res, &e)) < 0) goto fail;
 	for (size_t i = 0; i < res.fs.n && a.fail_on >= 0; i++)
 		if ((int)res.fs.v[i].severity >= a.fail_on) code = EXIT_FINDINGS;

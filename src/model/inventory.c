@@ -115,18 +115,44 @@ static int add_row(struct inventory *out, const char *name, const char *where, u
 	return 0;
 }
 
-/* Sorted, and no address twice (the later line is named). */
-static int finish(struct inventory *out, const char *name, struct dm_err *e)
+/* A bad row: its sentence (in e) joins the list and reading goes on, so
+ * one pass names every bad row. */
+static int row_error(struct inventory *out, const struct dm_err *e)
 {
+	if (out->n_errors < INV_ERRORS_KEPT) {
+		out->errors = xrealloc(out->errors, (out->n_errors + 1) * sizeof(*out->errors));
+		out->errors[out->n_errors] = xstrdup(e->msg);
+	}
+	out->n_errors++;
+	return 0;
+}
+
+/* Sorted, no address twice (each later line is named), and the verdict:
+ * r is the reading's own error (a header, a quote never closed, JSON that
+ * does not parse), which ends the list. */
+static int finish(struct inventory *out, const char *name, int r, struct dm_err *e)
+{
+	struct dm_err row;
 	inventory_sort(out);
-	for (size_t i = 1; i < out->n; i++)
+	for (size_t i = 1; r == 0 && i < out->n; i++)
 		if (!ipaddr_cmp(&out->v[i - 1].ip, &out->v[i].ip)) {
 			char ip[IPADDR_STRLEN];
+			size_t first = i - 1;
+			while (first > 0 && !ipaddr_cmp(&out->v[first - 1].ip, &out->v[i].ip)) first--;
 			ipaddr_fmt(&out->v[i].ip, ip, sizeof(ip));
-			return dm_fail(e, DM_EINPUT, "%s: line %u: %s is already on line %u", name,
-				       out->v[i].line, ip, out->v[i - 1].line);
+			dm_fail(&row, DM_EINPUT, "%s: line %u: %s is already on line %u", name,
+				out->v[i].line, ip, out->v[first].line);
+			row_error(out, &row);
 		}
-	return 0;
+	if (r < 0 && out->n_errors) row_error(out, e);
+	if (out->n_errors == 1)
+		r = dm_fail(e, DM_EINPUT, "%s", out->errors[0]);
+	else if (out->n_errors > 1)
+		r = dm_fail(e, DM_EINPUT,
+			    "%s (and %zu more in the file: 'dormant inventory import' lists every one)",
+			    out->errors[0], out->n_errors - 1);
+	if (r < 0) out->n = 0; /* nothing of a bad file */
+	return r;
 }
 
 static int column_of(const char *field)
@@ -193,10 +219,9 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 			trim(v[k]);
 		}
 		snprintf(where, sizeof(where), "line %zu", c.line);
-		if ((r = add_row(out, name, where, (unsigned)c.line, v, e)) < 0) goto out;
+		if (add_row(out, name, where, (unsigned)c.line, v, e) < 0) row_error(out, e);
 	}
-	if (r < 0) goto out;
-	r = finish(out, name, e);
+	r = finish(out, name, r, e);
 out:
 	csv_release(&c);
 	if (r < 0) out->n = 0; /* nothing of a bad file */
@@ -245,11 +270,12 @@ static int json_row(void *ctx, const struct json *rec, const struct json *header
 	char where[64], v[C_N][256];
 	unsigned line = line_at(jr, offset);
 	snprintf(where, sizeof(where), "line %u (record %llu)", line, (unsigned long long)++jr->record);
-	if (rec->type != JSON_OBJECT)
-		return dm_fail(
-		    e, DM_EINPUT,
-		    "%s: %s: expected an object with ip, mac, hostname, owner, role, status, expires",
-		    jr->name, where);
+	if (rec->type != JSON_OBJECT) {
+		dm_fail(e, DM_EINPUT,
+			"%s: %s: expected an object with ip, mac, hostname, owner, role, status, expires",
+			jr->name, where);
+		return row_error(jr->out, e);
+	}
 	for (int k = 0; k < C_N; k++) v[k][0] = 0;
 	json_each(m, rec)
 	{
@@ -259,13 +285,16 @@ static int json_row(void *ctx, const struct json *rec, const struct json *header
 			continue;
 		}
 		if (m->type == JSON_NULL) continue;
-		if (m->type != JSON_STRING && m->type != JSON_NUMBER)
-			return dm_fail(e, DM_EINPUT, "%s: %s: \"%s\": expected a string", jr->name, where,
-				       col_names[k]);
+		if (m->type != JSON_STRING && m->type != JSON_NUMBER) {
+			dm_fail(e, DM_EINPUT, "%s: %s: \"%s\": expected a string", jr->name, where,
+				col_names[k]);
+			return row_error(jr->out, e);
+		}
 		snprintf(v[k], sizeof(v[k]), "%s", m->str);
 		trim(v[k]);
 	}
-	return add_row(jr->out, jr->name, where, line, v, e);
+	if (add_row(jr->out, jr->name, where, line, v, e) < 0) row_error(jr->out, e);
+	return 0;
 }
 
 int inventory_parse_json(const char *name, const char *data, size_t len, struct inventory *out,
@@ -278,9 +307,7 @@ int inventory_parse_json(const char *name, const char *data, size_t len, struct 
 	int r = json_stream_mem(&js, data, len, name, e);
 	if (r == 0 && !js.records)
 		r = dm_fail(e, DM_EINPUT, "%s: no assets: expected an array of objects", name);
-	if (r == 0) r = finish(out, name, e);
-	if (r < 0) out->n = 0;
-	return r;
+	return finish(out, name, r, e);
 }
 
 void inventory_sort(struct inventory *inv)
@@ -294,8 +321,35 @@ const struct inv_entry *inventory_find(const struct inventory *inv, const struct
 	return inv && inv->n ? bsearch(&key, inv->v, inv->n, sizeof(*inv->v), cmp_addr) : NULL;
 }
 
+void inventory_merge(struct inventory *inv, const struct inventory *add, size_t *ret_added,
+		     size_t *ret_updated)
+{
+	size_t added = 0, updated = 0, n_old = inv->n;
+	for (size_t i = 0; i < add->n; i++) {
+		struct inv_entry key = { .ip = add->v[i].ip };
+		struct inv_entry *old = n_old ? bsearch(&key, inv->v, n_old, sizeof(*inv->v), cmp_addr)
+					      : NULL; /* the sorted part */
+		if (old) {
+			*old = add->v[i];
+			updated++;
+			continue;
+		}
+		if (inv->n == inv->cap) {
+			inv->cap = inv->cap ? 2 * inv->cap : 64;
+			inv->v = xrealloc(inv->v, inv->cap * sizeof(*inv->v));
+		}
+		inv->v[inv->n++] = add->v[i];
+		added++;
+	}
+	inventory_sort(inv);
+	*ret_added = added;
+	*ret_updated = updated;
+}
+
 void inventory_release(struct inventory *inv)
 {
+	for (size_t i = 0; i < inv->n_errors && i < INV_ERRORS_KEPT; i++) free(inv->errors[i]);
+	free(inv->errors);
 	free(inv->v);
 	*inv = (struct inventory){ 0 };
 }

@@ -250,8 +250,12 @@ int targets_exclude(struct targets *t, const char *spec, const char *where, stru
 
 int targets_add_file(struct targets *t, const char *path, bool exclude, struct dm_err *e)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "r");
+	/* "-" is standard input, as in nmap (-iL -): read, never closed here */
+	bool is_stdin = !strcmp(path, "-");
+	_cleanup_fclose_ FILE *opened = is_stdin ? NULL : fopen(path, "r");
+	FILE *f = is_stdin ? stdin : opened;
 	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	if (is_stdin) path = "standard input";
 	char line[4096];
 	unsigned lineno = 0, specs = 0;
 	while (fgets(line, sizeof(line), f)) {

@@ -15,6 +15,7 @@ bad() { echo "FAIL cli/$1: $2"; fail=$((fail + 1)); }
 check() {
 	local name=$1
 	shift
+	[ -n "${CLI_ONLY:-}" ] && [[ $name != *"$CLI_ONLY"* ]] && return 0 # CLI_ONLY=word: only the checks so named
 	if "$@" >"$OUT/$name.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"; fi
 }
 
@@ -234,7 +235,7 @@ t_stdout_full() { # an output that cannot be written is said once, exit 3 (not a
 check full_stdout_is_an_error t_stdout_full
 t_iL() {
 	printf '# lab hosts\n127.0.0.1, 127.0.0.2\n\n127.0.0.3-5 # a range\n' >"$OUT/hosts.txt"
-	"$D" scan -iL "$OUT/hosts.txt" -p 1 -sn --db "$OUT/lo.db" -oJ "$OUT/il.jsonl" -q || return 1
+	"$D" scan -iL "$OUT/hosts.txt" -sn --db "$OUT/lo.db" -oJ "$OUT/il.jsonl" -q || return 1
 	grep -q '"targets":5' "$OUT/il.jsonl"
 }
 check target_file t_iL
@@ -767,7 +768,7 @@ PY
 	printf '{"ip": "10.0.0.1"}\n\n{"ip": "10.0.0.1"}\n' >"$OUT/j2.json"
 	printf '[{"ip": "10.0.0.1"}, {"ip": ' >"$OUT/j3.json"
 	printf '[{"ip": "10.0.0.1", "owner": ["a", "b"]}]' >"$OUT/j4.json"
-	printf '[1, 2]' >"$OUT/j5.json"
+	printf '[1]' >"$OUT/j5.json" # [1, 2]: two errors, see inventory_import_names_every_bad_row
 	printf '{"assets": []}' >"$OUT/j6.json"
 	want=('j1.json: line 2 (record 2): status "retired": expected active'
 		'j2.json: line 3: 10.0.0.1 is already on line 1'
@@ -905,7 +906,7 @@ t_shard_negative() {
 		"$D" scan 127.0.0.1 -p 1 --shard "$s" --db "$OUT/shard.db" -q 2>"$OUT/e"
 		[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -qF -- "--shard \"$s\"" "$OUT/e" || { echo "$s:"; cat "$OUT/e"; return 1; }
 	done
-	"$D" scan 127.0.0.1 -p 1 --shard 2/2 -sn --db "$OUT/shard.db" -q
+	"$D" scan 127.0.0.1 --shard 2/2 -sn --db "$OUT/shard.db" -q
 }
 check shard_takes_digits_only t_shard_negative
 
@@ -1221,6 +1222,176 @@ time.sleep(30)' &
 check changes_none_claimed_from_one_shard t_changes_shard
 # --- vulndb fetch against a local feed server ---------------------------------
 . "$ROOT/tests/cli/vulndb-fetch.sh"
+# --- conventions operators have in their fingers (nmap's) ---
+t_iL_stdin() {
+	printf '127.0.0.1\n127.0.0.2-3\n' | "$D" scan -iL - -sn --db "$OUT/conv.db" -oJ "$OUT/ilstdin.jsonl" -q || return 1
+	grep -q '"targets":3' "$OUT/ilstdin.jsonl" || { cat "$OUT/ilstdin.jsonl"; return 1; }
+	printf '127.0.0.1\n127.0.0.300\n' | "$D" scan -iL - -sn --db "$OUT/conv.db" -q 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'standard input:2: "127.0.0.300"' "$OUT/e"
+}
+check target_list_from_standard_input t_iL_stdin
+t_oA() {
+	socat TCP-LISTEN:18937,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
+	local s=$!
+	sleep 0.3
+	"$D" scan 127.0.0.1 -p 18936-18938 --db "$OUT/conv.db" -oA "$OUT/all" -q
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] && grep -q '"port":18937,"proto":"tcp","state":"open"' "$OUT/all.jsonl" &&
+		xmllint --noout "$OUT/all.xml" && grep -q 'portid="18937"' "$OUT/all.xml" && grep -q '18937/tcp *open' "$OUT/all.nmap" || return 1
+	"$D" scan 127.0.0.1 -p 1 --db "$OUT/conv.db" -oA "$OUT/all" -oX "$OUT/x.xml" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '-oA and -oX both name the XML output' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" scan 127.0.0.1 -p 1 --db "$OUT/conv.db" -oA - 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '-oA "-": give a base name' "$OUT/e"
+}
+check all_formats_with_oA t_oA
+t_conflicts() { # repeated or contradictory options: an error naming both, nothing run
+	local args want
+	while IFS='|' read -r args want; do
+		# shellcheck disable=SC2086
+		"$D" scan 127.0.0.1 $args --db "$OUT/conflict.db" -oJ "$OUT/conflict.jsonl" 2>"$OUT/e"
+		[ $? = 2 ] && grep -qF -- "$want" "$OUT/e" || { echo "$args:"; cat "$OUT/e"; return 1; }
+		[ ! -e "$OUT/conflict.jsonl" ] || { echo "$args: ran"; return 1; }
+	done <<-'EOF'
+	-p 22 -p 80|-p given twice ("-p 22", then "-p 80")
+	-sn --top-ports 10|-sn and --top-ports cannot be combined
+	-sn -p 22|-sn and -p cannot be combined
+	-p 22 -sn|-p and -sn cannot be combined
+	-sS -sT|-sS and -sT cannot be combined
+	--connect -sS|-sT and -sS cannot be combined
+	--rate 5 --rate=6|--rate given twice ("--rate 5", then "--rate=6")
+	-T4 -T 2|-T given twice ("-T4", then "-T 2")
+	-q -v|-q and -v cannot be combined
+	-sV --no-services|-sV and --no-services cannot be combined
+	--db x.db -p 1|--db given twice
+	EOF
+	# repeatable ones stay repeatable
+	"$D" scan 127.0.0.1-2 --exclude 127.0.0.2 --exclude 127.0.0.3 -sn --db "$OUT/conflict.db" -q
+}
+check conflicting_or_repeated_options_name_both t_conflicts
+t_timing() { # -T sets rate, parallelism, timeouts and retries; explicit options win in any order
+	"$D" scan 127.0.0.1 -p 1 -T 7 --db "$OUT/conv.db" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- '-T "7": expected 0 to 5 or paranoid, sneaky' "$OUT/e" || return 1
+	# a directory as --db stops the run in its first stage, after the timing is said (-T1 would take a minute)
+	"$D" scan 127.0.0.1 -p 1 -T1 --db "$OUT" -v 2>"$OUT/e" >/dev/null; grep -q 'timing: rate 0.0666667 packets/s, 1 probes at once, connect timeout 5 s, 1 retries, wait 10 s' "$OUT/e" || return 1
+	"$D" scan 127.0.0.1 -p 1 -T insane --db "$OUT" -v 2>"$OUT/e" >/dev/null; grep -q 'timing: rate 50000 packets/s, 8192 probes at once, connect timeout 0.5 s, 0 retries, wait 2 s' "$OUT/e" || return 1
+	"$D" scan 127.0.0.1 -p 1 --rate 300 --retries 2 -T4 --db "$OUT" -v 2>"$OUT/e" >/dev/null; grep -q 'timing: rate 300 packets/s, 4096 probes at once, connect timeout 1 s, 2 retries, wait 3 s' "$OUT/e" || { cat "$OUT/e"; return 1; }
+}
+check timing_templates t_timing
+t_verbosity() { # -v: each stage and its counts; -vv: each host's events; -d: debug
+	socat TCP-LISTEN:18939,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
+	local s=$!
+	sleep 0.3
+	"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" >/dev/null 2>"$OUT/v0" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v >/dev/null 2>"$OUT/v1" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -vv >/dev/null 2>"$OUT/v2" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v -v >/dev/null 2>"$OUT/v2b" &&
+		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -d >/dev/null 2>"$OUT/v3"
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] || { cat "$OUT"/v?; return 1; }
+	! grep -q 'stage' "$OUT/v0" && grep -q 'stage scan done in .*: 1 hosts up, 1 open ports' "$OUT/v1" &&
+		! grep -q 'port 18939/tcp open' "$OUT/v1" && grep -q 'host 127.0.0.1 port 18939/tcp open (syn-ack)' "$OUT/v2" &&
+		grep -q 'host 127.0.0.1 port 18939/tcp open' "$OUT/v2b" && ! grep -q 'stages: ' "$OUT/v2" &&
+		grep -q '1 addresses, 1 TCP and 0 UDP ports, 1 probes; stages: prepare discover scan enrich save report' "$OUT/v3" &&
+		grep -q 'host 127.0.0.1 port 18939/tcp open' "$OUT/v3" || { cat "$OUT"/v?; return 1; }
+}
+check verbosity_levels t_verbosity
+t_large_scope() { # on a terminal, more than a /16 is stated and waits 5 s; Ctrl-C then leaves nothing
+	local c="$OUT/scope"
+	mkdir -p "$c"
+	python3 "$ROOT/tests/tools/pty-ctrl-c.py" "$D" scan 127.0.0.0/8 -p 1 -sT --rate 1 --db "$c/db" -oJ "$c/o.jsonl" >"$c/t" 2>&1
+	grep -q 'large scope: 16777216 addresses x 1 TCP and 0 UDP ports = 16777216 probes; estimated duration about 194.2 days at 1 packets/s' "$c/t" &&
+		grep -q 'interrupted before its run began: nothing was saved' "$c/t" && grep -q '^signal 2' "$c/t" &&
+		[ ! -e "$c/db" ] && [ ! -e "$c/o.jsonl" ] || { cat "$c/t"; ls "$c"; return 1; }
+	# --yes on a terminal: no statement, it starts at once (a probe a second on loopback, then stopped)
+	python3 "$ROOT/tests/tools/pty-ctrl-c.py" --kill-after=1.5 "$D" scan 127.0.0.0/8 -p 1 -sT --rate 1 --yes --db "$c/db3" >"$c/t3" 2>&1
+	grep -q 'interrupted: run 1 saved no results' "$c/t3" && ! grep -q 'large scope' "$c/t3" || { cat "$c/t3"; return 1; }
+	# not on a terminal (cron, pipes): no statement, no wait (a probe a second on loopback, then stopped)
+	"$D" scan 127.0.0.0/8 -p 1 -sT --rate 1 --db "$c/db2" -q </dev/null 2>"$c/e" &
+	local p=$!
+	sleep 1.5
+	kill -TERM "$p"
+	wait "$p"
+	grep -q 'interrupted: run 1 saved no results' "$c/e" && ! grep -q 'large scope' "$c/e" || { cat "$c/e"; return 1; }
+}
+check large_scope_is_stated_first t_large_scope
+t_inventory_all_errors() { # every bad row in one pass, nothing applied; --merge adds and updates
+	local c="$OUT/invall"
+	mkdir -p "$c"
+	printf 'ip,owner\n10.0.0.1,a\n10.0.0.2,b\n' >"$c/r1.csv"
+	"$D" inventory import "$c/r1.csv" --db "$c/db" >"$c/o" || return 1
+	grep -q 'the register had 0, all replaced' "$c/o" || { cat "$c/o"; return 1; }
+	printf 'ip,status,mac\n10.0.0.1,active,\n10.0.0.2,retired,\n10.0.0.x,active,\n10.0.0.1,,zz\n10.0.0.5,test,\n10.0.0.1,,\n' >"$c/bad.csv"
+	"$D" inventory import "$c/bad.csv" --db "$c/db" >/dev/null 2>"$c/e"
+	[ $? = 2 ] && [ "$(wc -l <"$c/e")" = 5 ] && grep -q 'bad.csv: line 3: status "retired"' "$c/e" &&
+		grep -q 'bad.csv: line 4: ip "10.0.0.x"' "$c/e" && grep -q 'bad.csv: line 5: mac "zz"' "$c/e" &&
+		grep -q 'bad.csv: line 7: 10.0.0.1 is already on line 2' "$c/e" && grep -q 'bad.csv: 4 errors; nothing was imported' "$c/e" ||
+		{ cat "$c/e"; return 1; }
+	printf '[{"ip": "10.0.0.1", "owner": ["x"]}, 7, {"ip": "10.0.0.3", "status": "gone"}]' >"$c/bad.json"
+	"$D" inventory import "$c/bad.json" --db "$c/db" >/dev/null 2>"$c/e"
+	[ $? = 2 ] && grep -q 'record 1): "owner": expected a string' "$c/e" && grep -q 'record 2): expected an object' "$c/e" &&
+		grep -q 'record 3): status "gone"' "$c/e" && grep -q 'bad.json: 3 errors' "$c/e" || { cat "$c/e"; return 1; }
+	python3 -c 'print("ip,status"); [print("10.1.%d.%d,retired" % (i // 250, i % 250)) for i in range(150)]' >"$c/many.csv"
+	"$D" inventory import "$c/many.csv" --db "$c/db" >/dev/null 2>"$c/e"
+	[ $? = 2 ] && [ "$(wc -l <"$c/e")" = 102 ] && grep -q '\.\.\. and 50 more' "$c/e" && grep -q '150 errors' "$c/e" || { tail -3 "$c/e"; return 1; }
+	[ "$("$D" inventory list --db "$c/db" --format json | wc -l)" = 2 ] || { echo "a bad file changed the register"; return 1; }
+	printf 'ip,owner\n10.0.0.2,B\n10.0.0.3,c\n' >"$c/r2.csv"
+	"$D" inventory import --merge "$c/r2.csv" --db "$c/db" >"$c/o" || return 1
+	grep -q 'merged: 1 added, 1 updated; the register has 3 (had 2)' "$c/o" || { cat "$c/o"; return 1; }
+	"$D" inventory list --db "$c/db" --format json >"$c/l" || return 1
+	python3 - "$c/l" <<-'EOF' || return 1
+	import json, sys
+	rows = {r["ip"]: r["owner"] for r in map(json.loads, open(sys.argv[1]))}
+	assert rows == {"10.0.0.1": "a", "10.0.0.2": "B", "10.0.0.3": "c"}, rows
+	EOF
+	"$D" inventory import "$c/r1.csv" --db "$c/db" >"$c/o" && grep -q 'the register had 3, all replaced' "$c/o" &&
+		[ "$("$D" inventory list --db "$c/db" --json | wc -l)" = 2 ]
+}
+check inventory_import_names_every_bad_row_and_merges t_inventory_all_errors
+t_dash_and_json() ( # - is standard output everywhere; --format json and --json everywhere (a subshell: it cds)
+	local c="$OUT/dash"
+	mkdir -p "$c" && cd "$c" || return 1
+	printf 'ip,user,password\n10.1.1.1,root,Visible-2026!x\n' >pw.csv
+	"$D" secrets pw.csv -oJ - --db db >o 2>e || { cat e; return 1; }
+	[ ! -e ./- ] && [ "$(wc -l <o)" = 1 ] && python3 -c 'import json,sys; [json.loads(l) for l in open("o")]' || { cat o; return 1; }
+	"$D" secrets pw.csv -oJ - -o - --db db >o 2>e
+	[ $? = 2 ] && grep -q 'only one output can go to standard output' e || { cat e; return 1; }
+	"$D" secrets pw.csv --json --db db >o && grep -q '"type":"finding"' o && ! grep -q '^secrets:' o || return 1
+	"$D" scan 127.0.0.1 -sn --db db -q && "$D" scan 127.0.0.1 -sn --db db -q || return 1
+	"$D" report --list --format json --db db >o && "$D" report --list --json --db db >o2 && cmp -s o o2 || { cat o o2; return 1; }
+	python3 - o <<-'EOF' || return 1
+	import json, sys
+	runs = [json.loads(l) for l in open(sys.argv[1])]
+	assert [r["run"] for r in runs] == [1, 2] and all(r["type"] == "run" and r["status"] == "done" for r in runs), runs
+	assert runs[0]["command"] == "scan" and runs[0]["args"].startswith("127.0.0.1 -sn"), runs
+	EOF
+	"$D" report --list --format json -o list.jsonl --db db && cmp -s o list.jsonl || return 1
+	"$D" report --list --format csv --db db 2>e
+	[ $? = 2 ] && grep -q -- '--list prints text or json' e || return 1
+	"$D" report --json --db db | grep -q '"type":"run"' && "$D" report -o - --db db | grep -q '1 host up' || return 1
+	"$D" report --format xml --json --db db 2>e
+	[ $? = 2 ] && grep -q -- '--format given twice ("--format xml", then "--json")' e || { cat e; return 1; }
+	"$D" diff 1 2 --json --db db >o || return 1
+	"$D" vulndb stats --format json --db db | python3 -c 'import json,sys; assert "cves" in json.load(sys.stdin)' || return 1
+	"$D" vulndb stats --format yaml --db db 2>e
+	[ $? = 2 ] && grep -q -- '--format "yaml": expected text or json' e || return 1
+	"$D" scan 127.0.0.1 -sn --db db -oX - -q | xmllint --noout - && [ ! -e ./- ]
+)
+check dash_is_stdout_and_json_has_one_spelling t_dash_and_json
+t_man_conventions() { # the man page says what the nmap habits do
+	groff -man -Tascii -P-cbou "$ROOT/docs/dormant.1" >"$OUT/man-conv.txt" 2>/dev/null || return 1
+	local c
+	for c in '-iL -' '-oA BASE' 'T4 aggressive rate 10000, 4096 at once, 1s, 1 retry, wait 3s' '--yes' '--merge' \
+		'-vv' 'LARGE SCOPES' '--list [--format json]' 'kept as its alias'; do
+		tr -s ' \n' ' ' <"$OUT/man-conv.txt" | grep -qF -- "$c" || { echo "man page lacks $c"; return 1; }
+	done
+	for c in inventory report diff secrets vulndb; do
+		"$D" "$c" --help | grep -q -- '--json\|--format' || { echo "$c --help has no JSON spelling"; return 1; }
+	done
+	"$D" scan --help | grep -q -- '-oA BASE' && "$D" scan --help | grep -q -- '--yes'
+}
+check man_page_states_the_conventions t_man_conventions
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

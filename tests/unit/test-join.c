@@ -306,6 +306,34 @@ static void test_database_from_users(void)
 	site_config_release(&c);
 }
 
-SUITE(suite_join, "join", { "roles", test_roles }, { "join_rules", test_join_rules },
-      { "leases_parse", test_leases_parse }, { "lease_presence", test_lease_presence },
-      { "database_from_users", test_database_from_users });
+/* The register: every bad row of a file in one pass, nothing kept; a merge
+ * replaces by address and adds the rest, in order. */
+static void test_inventory_rows(void)
+{
+	struct inventory inv = { 0 }, add = { 0 };
+	struct dm_err e;
+	const char bad[] = "ip,status\n10.0.0.1,\n10.0.0.2,retired\nnope,\n10.0.0.1,spare\n";
+	CHECK_INT(inventory_parse_csv("r.csv", bad, sizeof(bad) - 1, &inv, &e), DM_EINPUT);
+	CHECK(inv.n == 0 && inv.n_errors == 3);
+	CHECK_STR(e.msg, "r.csv: line 3: status \"retired\": expected active, test, spare or decommissioned "
+			 "(and 2 more in the file: "
+			 "'dormant inventory import' lists every one)");
+	CHECK(strstr(inv.errors[0], "line 3: status \"retired\"") &&
+	      strstr(inv.errors[1], "line 4: ip \"nope\"") &&
+	      strstr(inv.errors[2], "line 5: 10.0.0.1 is already on line 2"));
+	inventory_release(&inv);
+	const char one[] = "ip,owner\n10.0.0.1,a\n10.0.0.3,c\n", two[] = "ip,owner\n10.0.0.3,C\n10.0.0.2,b\n";
+	CHECK_INT(inventory_parse_csv("1.csv", one, sizeof(one) - 1, &inv, &e), 0);
+	CHECK_INT(inventory_parse_csv("2.csv", two, sizeof(two) - 1, &add, &e), 0);
+	size_t added, updated;
+	inventory_merge(&inv, &add, &added, &updated);
+	CHECK(added == 1 && updated == 1 && inv.n == 3);
+	CHECK_STR(inv.v[1].owner, "b");
+	CHECK_STR(inv.v[2].owner, "C");
+	inventory_release(&inv);
+	inventory_release(&add);
+}
+
+SUITE(suite_join, "join", { "inventory_rows", test_inventory_rows }, { "roles", test_roles },
+      { "join_rules", test_join_rules }, { "leases_parse", test_leases_parse },
+      { "lease_presence", test_lease_presence }, { "database_from_users", test_database_from_users });

@@ -57,4 +57,42 @@ static void errors(void)
 	CHECK_INT(parse_double("--rate", "nan", 0, 1e6, &d, &e), DM_EINPUT);
 }
 
-SUITE(suite_opts, "opts", T(forms), T(errors));
+/* A single-valued option given twice, under one spelling or two, names both;
+ * flags and repeat options may come again. */
+static void twice(void)
+{
+	static const struct opt t[] = {
+		{ "-p", 1, true, "PORTS", "" },     { "--ports", 1, true, "PORTS", "" },
+		{ "-v", 2, false, NULL, "" },       { "--exclude", 3, true, "LIST", "", true },
+		{ "--format", 4, true, "FMT", "" },
+	};
+	struct seen s = { "" };
+	struct dm_err e;
+	char *ok[] = { "-v", "-v", "--exclude", "a", "--exclude=b", "-p1" };
+	CHECK_INT(opts_parse(6, ok, t, 5, cb, &s, &e), 0);
+	char *a1[] = { "-p", "22", "x", "-p80" };
+	CHECK_INT(opts_parse(4, a1, t, 5, cb, &s, &e), DM_EINPUT);
+	CHECK_STR(e.msg, "-p given twice (\"-p 22\", then \"-p80\"); give it once");
+	char *a2[] = { "--ports=1", "-p", "2" };
+	CHECK_INT(opts_parse(3, a2, t, 5, cb, &s, &e), DM_EINPUT);
+	CHECK_STR(e.msg, "-p given twice (\"--ports=1\", then \"-p 2\"); give it once");
+	/* --json is --format json where the table has no --json */
+	s.log[0] = 0;
+	char *a3[] = { "--json" };
+	CHECK_INT(opts_parse(1, a3, t, 5, cb, &s, &e), 0);
+	CHECK_STR(s.log, "[4 --format json]");
+	char *a4[] = { "--format", "text", "--json" };
+	CHECK_INT(opts_parse(3, a4, t, 5, cb, &s, &e), DM_EINPUT);
+	CHECK_STR(e.msg, "--format given twice (\"--format text\", then \"--json\"); give it once");
+	/* and --format json is --json where the table has only --json */
+	static const struct opt j[] = { { "--json", 5, false, NULL, "" } };
+	s.log[0] = 0;
+	char *a5[] = { "--format", "json", "--format=text" };
+	CHECK_INT(opts_parse(3, a5, j, 1, cb, &s, &e), 0);
+	CHECK_STR(s.log, "[5 --json -]");
+	char *a6[] = { "--format=yaml" };
+	CHECK_INT(opts_parse(1, a6, j, 1, cb, &s, &e), DM_EINPUT);
+	CHECK_STR(e.msg, "--format \"yaml\": expected text or json");
+}
+
+SUITE(suite_opts, "opts", T(forms), T(errors), T(twice));
