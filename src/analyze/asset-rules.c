@@ -139,8 +139,8 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 		free(p.v);
 		return r;
 	}
-	qsort(h.v, h.n, sizeof(*h.v), cmp_use);
-	qsort(p.v, p.n, sizeof(*p.v), cmp_use);
+	if (h.n) qsort(h.v, h.n, sizeof(*h.v), cmp_use); /* h.v is NULL when none: qsort may not take it */
+	if (p.n) qsort(p.v, p.n, sizeof(*p.v), cmp_use);
 	v->hosts = h.v, v->n_hosts = h.n, v->ports = p.v, v->n_ports = p.n;
 	v->have_flows = flows_cover_scan(v);
 	char a[40], b[40];
