@@ -10,6 +10,9 @@
 #include "base/log.h"
 #include "base/privmon.h"
 #include "base/privsep.h"
+#include "pipeline/receiver-drop.h"
+#include "pipeline/traffic-sink.h"
+#include "pipeline/traffic-read.h"
 #include "base/sandbox.h"
 #include "base/timeutil.h"
 #include "flow/netflow.h"
@@ -96,24 +99,6 @@ bad:
 	return dm_fail(e, DM_EINPUT, "--listen \"%s\": expected ADDR:PORT (198.18.0.1:2055, [::1]:4739)", s);
 }
 
-struct sink_out {
-	struct traffic_job *job;
-	FILE *f;
-	struct buf b;
-	int err;
-};
-
-static void on_flow(void *ctx, const struct obs_flow *flow)
-{
-	struct sink_out *o = ctx;
-	struct obs_flow copy = *flow, *fl = &copy;
-	traffic_job_flow(o->job, fl);
-	if (!o->f) return;
-	buf_reset(&o->b);
-	flow_json(&o->b, fl);
-	if (fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len && !o->err) o->err = errno ? errno : EIO;
-}
-
 static volatile sig_atomic_t stop_flag, report_flag;
 static void on_stop(int sig)
 {
@@ -126,43 +111,12 @@ static void on_usr1(int sig)
 	report_flag = 1;
 }
 
-static void print_counters(const struct nf_decoder *d, uint64_t kernel_drops, double seconds)
-{
-	struct nf_stats s;
-	nf_stats(d, &s);
-	fprintf(stderr,
-		"collect: %llu export packets (%llu v5, %llu v9, %llu IPFIX) in %.1f s, %llu flow records, "
-		"%llu damaged; "
-		"%llu templates, %llu withdrawn; %llu sets waited for their template (%llu decoded later, "
-		"%llu dropped); "
-		"sequence gaps %llu (%llu records or packets missing); kernel dropped %llu packets\n",
-		(unsigned long long)s.packets, (unsigned long long)s.v5, (unsigned long long)s.v9,
-		(unsigned long long)s.ipfix, seconds, (unsigned long long)s.records,
-		(unsigned long long)s.damaged, (unsigned long long)s.templates,
-		(unsigned long long)s.withdrawals, (unsigned long long)s.buffered,
-		(unsigned long long)s.decoded_late, (unsigned long long)s.dropped_waiting,
-		(unsigned long long)s.seq_gaps, (unsigned long long)s.seq_missing,
-		(unsigned long long)kernel_drops);
-}
-
-static void exporter_addr(const struct sockaddr_storage *ss, struct ipaddr *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (ss->ss_family == AF_INET) {
-		a->family = AF_INET;
-		a->v4 = ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr);
-	} else {
-		a->family = AF_INET6;
-		a->v6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
-	}
-}
-
 int cmd_collect(int argc, char **argv)
 {
 	struct collect_args a = { .t.fail_on = -1 };
 	struct dm_err e = { "" };
 	struct traffic_job job = { 0 };
-	struct sink_out o = { .job = &job, .b = BUF_INIT };
+	struct traffic_sink o = { .job = &job, .b = BUF_INIT };
 	struct out_file of = { 0 };
 	struct nf_decoder *d = NULL;
 	int fd = -1, r, code = EXIT_OK;
@@ -201,22 +155,11 @@ int cmd_collect(int argc, char **argv)
 	if ((r = traffic_job_init(&job, &a.t, "collect", a.listen, &e)) < 0) goto fail;
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	o.f = of.f;
-	if (of.tmp_path)
-		privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
-	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, &mon });
 	/* The drop point: the socket is bound (a port below 1024 needed root),
-	 * the store (both connections) and -oJ are open; from here on the
-	 * collector only receives, parses, computes and writes to what is
-	 * open, under the parse allow-list (the socket receive-only). */
-	if ((plan.switch_user && (r = privmon_start(&mon, &e)) < 0) || (r = privsep_apply(&plan, &e)) < 0 ||
-	    (plan.drop &&
-	     (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = mon.fd },
-				&e)) < 0))
-		goto fail;
-	if (plan.switch_user)
-		log_debug("collect: running as %s (uid %u, from %s)", plan.u.name, (unsigned)plan.u.uid,
-			  plan.u.why);
-	struct flow_sink sink = { &o, on_flow, NULL };
+	 * the store (both connections) and -oJ are open. */
+	receiver_outputs(&mon, &of);
+	if ((r = receiver_drop(&plan, &mon, fd, "collect", &e)) < 0) goto fail;
+	struct flow_sink sink = { &o, traffic_sink_flow, NULL };
 	d = nf_new(&sink);
 	struct sigaction sa = { .sa_handler = on_stop }, su = { .sa_handler = on_usr1 };
 	sigaction(SIGINT, &sa, NULL);
@@ -236,7 +179,7 @@ int cmd_collect(int argc, char **argv)
 		int pr = poll(&pfd, 1, 200);
 		if (report_flag) {
 			report_flag = 0;
-			print_counters(d, drops, now_mono() - t0);
+			traffic_read_print_netflow(d, drops, now_mono() - t0);
 		}
 		if (pr <= 0) {
 			if (a.idle_exit > 0 && now_mono() - last_packet >= a.idle_exit) break;
@@ -260,7 +203,7 @@ int cmd_collect(int argc, char **argv)
 				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL)
 					memcpy(&drops, CMSG_DATA(c), sizeof(drops));
 			struct ipaddr ex;
-			exporter_addr(&from[i], &ex);
+			ipaddr_from_sockaddr(&from[i], &ex);
 			const char *why = NULL;
 			if (nf_packet(d, &ex, iov[i].iov_base, msgs[i].msg_len, &why) < 0 && messages++ < 5) {
 				char ip[IPADDR_STRLEN];
@@ -276,7 +219,7 @@ int cmd_collect(int argc, char **argv)
 	code = traffic_job_report(&job, o.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	o.f = NULL;
 	if (!o.err && (r = out_commit(&of, &e)) < 0) goto fail;
-	if (log_level >= LOG_INFO) print_counters(d, drops, now_mono() - t0);
+	if (log_level >= LOG_INFO) traffic_read_print_netflow(d, drops, now_mono() - t0);
 	if (log_level >= LOG_INFO && !(a.oj && !strcmp(a.oj, "-"))) traffic_job_report(&job, NULL, stdout);
 	if (o.err) {
 		r = dm_fail(&e, -o.err, "-oJ %s: %s", a.oj, strerror(o.err));

@@ -8,6 +8,8 @@
 #include "base/log.h"
 #include "base/privmon.h"
 #include "base/privsep.h"
+#include "pipeline/receiver-drop.h"
+#include "pipeline/traffic-sink.h"
 #include "base/sandbox.h"
 #include "base/timeutil.h"
 #include "flow/capture.h"
@@ -91,58 +93,11 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return traffic_args_opt(&a->t, id, name, arg, e);
 }
 
-struct out {
-	struct traffic_job *job;
-	FILE *f;
-	struct buf b;
-	uint64_t flows;
-	uint64_t by_app[5];
-	const char *file;
-	double t0;
-	int err;
+/* The sink and what the progress lines say of it. */
+struct flow_progress {
+	struct traffic_sink sink;
+	struct traffic_read_progress prog;
 };
-
-static void on_flow(void *ctx, const struct obs_flow *flow)
-{
-	struct out *o = ctx;
-	struct obs_flow copy = *flow, *fl = &copy;
-	traffic_job_flow(o->job, fl);
-	o->flows++;
-	const char *apps[] = { "tls", "ssh", "dns", "http" };
-	size_t k = 0;
-	while (k < 4 && (!fl->app || strcmp(fl->app, apps[k]))) k++;
-	o->by_app[fl->app ? k : 4]++;
-	if (!o->f) return;
-	buf_reset(&o->b);
-	flow_json(&o->b, fl);
-	if (fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len) o->err = errno ? errno : EIO;
-}
-
-static void on_progress(void *ctx, const struct capture_stats *st, uint64_t done, uint64_t total,
-			const struct flow_table *ft)
-{
-	struct out *o = ctx;
-	struct flow_table_stats fs;
-	flow_table_stats(ft, &fs);
-	double el = now_mono() - o->t0, rate = el > 0 ? (double)st->packets / el : 0;
-	double frac = total ? (double)done / (double)total : 0;
-	char eta[16] = "?";
-	if (frac > 0.01) fmt_duration(el / frac - el, eta, sizeof(eta));
-	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu packets %.2f Mpps, %llu flows (%zu open), ETA %s",
-		o->file, 100 * frac, (unsigned long long)st->packets, rate / 1e6,
-		(unsigned long long)fs.flows, fs.active, eta);
-}
-
-static void on_zeek_progress(void *ctx, const struct zeek_stats *zs, uint64_t done, uint64_t total)
-{
-	struct out *o = ctx;
-	double el = now_mono() - o->t0, frac = total ? (double)done / (double)total : 0;
-	char eta[16] = "?";
-	if (frac > 0.01) fmt_duration(el / frac - el, eta, sizeof(eta));
-	fprintf(stderr, "\r\033[Kflows: %s %.0f%% %llu lines %.2f M/s, %llu flows, ETA %s", o->file,
-		100 * frac, (unsigned long long)zs->lines, el > 0 ? (double)zs->lines / el / 1e6 : 0,
-		(unsigned long long)o->flows, eta);
-}
 
 static volatile sig_atomic_t stop_flag, report_flag;
 static void on_stop(int sig)
@@ -157,9 +112,7 @@ static void on_usr1(int sig)
 }
 
 /* The drop point of the live capture: the pcap handle, the store (both
- * connections) and -oJ are open; from here on the packet loop only parses,
- * computes and writes to what is open, under the parse allow-list (the
- * capture socket receive-only). */
+ * connections) and -oJ are open; the capture socket becomes receive-only. */
 struct drop {
 	const struct privsep_plan *plan;
 	struct privmon *mon;
@@ -168,27 +121,7 @@ struct drop {
 static int drop_privileges(void *ctx, int fd, struct dm_err *e)
 {
 	struct drop *d = ctx;
-	int r;
-	if ((d->plan->switch_user && (r = privmon_start(d->mon, e)) < 0) ||
-	    (r = privsep_apply(d->plan, e)) < 0)
-		return r;
-	if (d->plan->drop &&
-	    (r = sandbox_apply(SANDBOX_PARSE, (struct sandbox_fds){ .recv_only = fd, .send_ok = d->mon->fd },
-			       e)) < 0)
-		return r;
-	if (d->plan->switch_user)
-		log_debug("flows: running as %s (uid %u, from %s)", d->plan->u.name, (unsigned)d->plan->u.uid,
-			  d->plan->u.why);
-	return 0;
-}
-
-static void print_counters(void *ctx, const struct capture_stats *st)
-{
-	(void)ctx;
-	fprintf(
-	    stderr, "flows: %llu packets, %llu not IP, %llu damaged; kernel dropped %llu, interface %llu\n",
-	    (unsigned long long)st->packets, (unsigned long long)st->not_ip, (unsigned long long)st->damaged,
-	    (unsigned long long)st->kernel_drops, (unsigned long long)st->iface_drops);
+	return receiver_drop(d->plan, d->mon, fd, "flows", e);
 }
 
 int cmd_flows(int argc, char **argv)
@@ -196,7 +129,8 @@ int cmd_flows(int argc, char **argv)
 	struct flows_args a = { .t.fail_on = -1 };
 	struct dm_err e = { "" };
 	struct traffic_job job = { 0 };
-	struct out o = { .job = &job, .b = BUF_INIT, .t0 = now_mono() };
+	struct flow_progress o = { .sink = { .job = &job, .b = BUF_INIT }, .prog = { .t0 = now_mono() } };
+	o.prog.flows = &o.sink.flows;
 	struct out_file of = { 0 };
 	struct capture_stats st = { 0 };
 	struct zeek_stats zs = { 0 };
@@ -234,20 +168,18 @@ int cmd_flows(int argc, char **argv)
 	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
 	if ((r = traffic_job_init(&job, &a.t, "flows", a.iface ? a.iface : a.files[0], &e)) < 0) goto fail;
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
-	o.f = of.f;
-	if (of.tmp_path)
-		privmon_allow(&mon, of.tmp_path, of.path); /* renamed by the monitor after the drop */
-	out_set_hooks(&(struct out_hooks){ privmon_rename, privmon_unlink, &mon });
-	struct flow_sink sink = { &o, on_flow, NULL };
+	o.sink.f = of.f;
+	receiver_outputs(&mon, &of);
+	struct flow_sink sink = { &o.sink, traffic_sink_flow, NULL };
 	ft = flow_table_new(&a.ft, &sink);
-	o.t0 = now_mono(); /* the reading alone: the store and GeoIP are open by now */
+	o.prog.t0 = now_mono(); /* the reading alone: the store and GeoIP are open by now */
 	bool tty = isatty(2) && log_level >= LOG_INFO;
 	struct capture_config cc = { .filter = a.filter,
-				     .progress = tty ? on_progress : NULL,
-				     .progress_ctx = &o,
+				     .progress = tty ? traffic_read_progress_pcap : NULL,
+				     .progress_ctx = &o.prog,
 				     .stop = &stop_flag,
 				     .report = &report_flag,
-				     .report_fn = print_counters };
+				     .report_fn = traffic_read_print_capture };
 	struct drop drop = { &plan, &mon };
 	cc.ready = drop_privileges, cc.ready_ctx = &drop;
 	if (a.iface) {
@@ -257,7 +189,7 @@ int cmd_flows(int argc, char **argv)
 		sigaction(SIGUSR1, &su, NULL);
 		log_info("flows: capturing on %s; SIGUSR1 prints the counters, Ctrl-C ends", a.iface);
 		if ((r = capture_live(a.iface, &cc, ft, &st, &e)) < 0) goto fail;
-		print_counters(NULL, &st);
+		traffic_read_print_capture(NULL, &st);
 	} else {
 		/* Files are opened one by one by name, so the uid stays; the
 		 * parsers run under the allow-list that opens for reading only. */
@@ -268,9 +200,10 @@ int cmd_flows(int argc, char **argv)
 					(struct sandbox_fds){ .recv_only = -1, .send_ok = mon.fd }, &e)) < 0))
 			goto fail;
 		for (int i = 0; i < a.n_files; i++) {
-			o.file = a.files[i];
+			o.prog.file = a.files[i];
 			if (traffic_file_is_zeek(a.files[i])) {
-				struct zeek_progress zp = { tty ? on_zeek_progress : NULL, &o };
+				struct zeek_progress zp = { tty ? traffic_read_progress_zeek : NULL,
+							    &o.prog };
 				r = zeek_read_file(a.files[i], &sink, &zs, &zp, &e);
 				zeek_files++;
 			} else {
@@ -288,20 +221,20 @@ int cmd_flows(int argc, char **argv)
 	size_t table_bytes = fs.bytes;
 	flow_table_flush(ft);
 	flow_table_stats(ft, &fs);
-	double el = now_mono() - o.t0, t_rules = now_mono();
+	double el = now_mono() - o.prog.t0, t_rules = now_mono();
 	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
 	t_rules = now_mono() - t_rules;
-	code = traffic_job_report(&job, o.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
-	o.f = NULL;
-	if (!o.err && (r = out_commit(&of, &e)) < 0) goto fail;
-	if (o.err) {
-		r = dm_fail(&e, -o.err, "-oJ %s: %s", a.oj, strerror(o.err));
+	code = traffic_job_report(&job, o.sink.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
+	o.sink.f = NULL;
+	if (!o.sink.err && (r = out_commit(&of, &e)) < 0) goto fail;
+	if (o.sink.err) {
+		r = dm_fail(&e, -o.sink.err, "-oJ %s: %s", a.oj, strerror(o.sink.err));
 		goto fail;
 	}
 	bool stdout_taken = a.oj && !strcmp(a.oj, "-");
 	struct traffic_read_summary sum = {
-		&st,         &zs,     &fs,      zeek_files, (unsigned)a.n_files + (a.iface != NULL),
-		table_bytes, o.flows, o.by_app, el
+		&st,         &zs,          &fs,           zeek_files, (unsigned)a.n_files + (a.iface != NULL),
+		table_bytes, o.sink.flows, o.sink.by_app, el
 	};
 	if (log_level >= LOG_INFO && !stdout_taken) traffic_read_print(stdout, &sum);
 	if (log_level >= LOG_INFO && !stdout_taken) {
@@ -319,7 +252,7 @@ out:
 	out_set_hooks(NULL);
 	flow_table_free(ft);
 	traffic_job_release(&job);
-	buf_release(&o.b);
+	buf_release(&o.sink.b);
 	free(a.files);
 	return code;
 }

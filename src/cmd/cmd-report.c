@@ -4,6 +4,7 @@
  * the ranked assets, the register's names, what changed since the run
  * before it, and exposure against use from the stored traffic. */
 #include "cmd/cmd.h"
+#include "pipeline/stored-extras.h"
 #include "cmd/opts.h"
 #include "base/escape.h"
 #include "base/safe-write.h"
@@ -72,54 +73,6 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
-/* What the audit printed beside its findings, rebuilt from the store. */
-struct extras {
-	struct asset_risk *assets;
-	struct inventory inv;
-	struct rundiff changes;
-	struct exposure exposure;
-	struct site_config cfg;
-};
-
-static int audit_extras(struct store *st, const struct run_info *ri, struct resultset *rs,
-			struct findings *fs, const char *config, struct extras *x, struct report_meta *m,
-			struct dm_err *e)
-{
-	int r;
-	site_config_defaults(&x->cfg);
-	if (config && (r = site_config_load(&x->cfg, config, e)) < 0) return r;
-	if ((r = store_inventory_load(st, &x->inv, e)) < 0) return r;
-	m->n_assets = assets_rank(rs, fs, &x->assets);
-	m->assets = x->assets;
-	m->inv = &x->inv;
-	m->changes_from = run_changes(st, ri->id, ri->kind, rs, fs, &x->changes);
-	rundiff_name_hosts(&x->changes, &x->inv);
-	m->changes = m->changes_from ? &x->changes : NULL;
-	/* exposure against use: no rule runs (""), only the view of the stored traffic */
-	struct asset_input in = {
-		.cfg = &x->cfg, .scan = rs, .store = st, .now = ri->finished ? ri->finished : ri->started
-	};
-	struct findings none = { 0 };
-	if ((r = store_read_begin(st, e)) < 0) return r;
-	r = analyze_assets(&in, "", &none, &x->exposure, e);
-	store_read_end(st, NULL);
-	findings_release(&none);
-	if (r < 0) return r;
-	m->exposure = x->exposure.v;
-	m->n_exposure = x->exposure.n;
-	m->exposure_judged = x->exposure.judged;
-	return 0;
-}
-
-static void extras_release(struct extras *x)
-{
-	free(x->assets);
-	inventory_release(&x->inv);
-	rundiff_release(&x->changes);
-	free(x->exposure.v);
-	site_config_release(&x->cfg);
-}
-
 /* --list --format json: a "run" record per run, named like the fields of
  * the JSON Lines run record, with the status the table shows. */
 static int list_json(const struct run_info *runs, size_t n, const char *path, struct dm_err *e)
@@ -165,7 +118,7 @@ int cmd_report(int argc, char **argv)
 	size_t n = 0;
 	struct out_file o = { 0 };
 	char *db = NULL;
-	struct extras x = { 0 };
+	struct stored_extras x = { 0 };
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, report_opts, ARRAY_SIZE(report_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
@@ -229,7 +182,7 @@ int cmd_report(int argc, char **argv)
 				 .caveats = &caveats };
 	if (!strcmp(ri->kind, "audit")) {
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
-		if ((r = audit_extras(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;
+		if ((r = stored_extras_load(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;
 	}
 	/* csv and html are the formats made to be shared: no tags unless asked */
 	if (a.redact == REDACT_FULL || (!a.redact && (!strcmp(a.format, "csv") || !strcmp(a.format, "html"))))
@@ -266,7 +219,7 @@ out:
 	free(db);
 	resultset_release(&rs);
 	findings_release(&fs);
-	extras_release(&x);
+	stored_extras_release(&x);
 	store_close(st);
 	return code;
 }

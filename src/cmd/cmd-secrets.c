@@ -7,6 +7,7 @@
 #include "base/redact.h"
 #include "base/timeutil.h"
 #include "cmd/cmd.h"
+#include "creds/secret-baseline.h"
 #include "creds/cred-db.h"
 #include "cmd/opts.h"
 #include "creds/secret-rows.h"
@@ -126,33 +127,6 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
-/* Fingerprints are 16 hex digits: every such run in the file counts, so
- * both an earlier -oJ output and a hand-written list work. */
-static int load_baseline(const char *path, struct buf *set, struct dm_err *e)
-{
-	struct buf b = BUF_INIT;
-	int r = buf_read_file(&b, path, 64u << 20, "a baseline", e);
-	if (r < 0) return r;
-	for (size_t i = 0; i < b.len;) {
-		size_t k = 0;
-		while (i + k < b.len && isxdigit((unsigned char)b.data[i + k])) k++;
-		if (k == 16) {
-			buf_append(set, b.data + i, 16);
-			buf_putc(set, '\n');
-		}
-		i += k ? k : 1;
-	}
-	buf_release(&b);
-	return 0;
-}
-
-static bool in_baseline(const struct buf *set, const char *fp)
-{
-	for (size_t i = 0; i + 16 <= set->len; i += 17)
-		if (!memcmp(set->data + i, fp, 16)) return true;
-	return false;
-}
-
 int cmd_secrets(int argc, char **argv)
 {
 	struct sec_args a = { .fail_on = -1, .o = SECRETS_OPTS_DEFAULT };
@@ -180,7 +154,7 @@ int cmd_secrets(int argc, char **argv)
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	}
-	if (a.baseline && (r = load_baseline(a.baseline, &base, &e)) < 0) goto fail;
+	if (a.baseline && (r = secret_baseline_load(a.baseline, &base, &e)) < 0) goto fail;
 	{
 		/* Tags (and so fingerprints) are keyed by the store's key: comparable
 		 * between runs on one store, useless to a dictionary elsewhere. Without
@@ -233,7 +207,7 @@ int cmd_secrets(int argc, char **argv)
 		if ((r = secrets_scan_path(s, a.paths[i], &items, &e)) < 0) goto fail;
 	size_t accepted = 0;
 	for (size_t i = 0; i < items.n; i++) {
-		if (base.len && in_baseline(&base, items.v[i].fingerprint)) {
+		if (base.len && secret_baseline_has(&base, items.v[i].fingerprint)) {
 			accepted++;
 			continue;
 		}

@@ -116,3 +116,15 @@ bool ipv6_is_public(const struct in6_addr *a)
 	}
 	return true;
 }
+
+void ipaddr_from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		a->family = AF_INET;
+		a->v4 = ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr);
+	} else {
+		a->family = AF_INET6;
+		a->v6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
+	}
+}

@@ -21,6 +21,8 @@ void ipv4_fmt(uint32_t a, char *out, size_t n);
 /* Fills a sockaddr_in or sockaddr_in6 for a and port; returns its length. */
 struct sockaddr_storage;
 unsigned ipaddr_to_sockaddr(const struct ipaddr *a, uint16_t port, struct sockaddr_storage *ret);
+/* The address of a sockaddr_in or sockaddr_in6 (the port is dropped). */
+void ipaddr_from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a);
 int ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b);
 static inline struct ipaddr ipaddr_v4(uint32_t a) { return (struct ipaddr){ .family = AF_INET, .v4 = a }; }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "flow/capture.h"
 #include "flow/table.h"
+#include "flow/netflow.h"
 #include "flow/zeek.h"
 
 struct traffic_read_summary {
@@ -18,3 +19,19 @@ struct traffic_read_summary {
 };
 
 void traffic_read_print(FILE *f, const struct traffic_read_summary *s);
+
+/* What a progress line says besides the reader's own counts. */
+struct traffic_read_progress {
+	const char *file;      /* being read */
+	double t0;             /* monotonic start of the reading */
+	const uint64_t *flows; /* flows so far */
+};
+/* The progress line on stderr of a capture file and of a conn.log; ctx is a
+ * struct traffic_read_progress (capture's and zeek's progress callbacks). */
+void traffic_read_progress_pcap(void *ctx, const struct capture_stats *st, uint64_t done, uint64_t total,
+				const struct flow_table *ft);
+void traffic_read_progress_zeek(void *ctx, const struct zeek_stats *zs, uint64_t done, uint64_t total);
+/* A live capture's counters, kernel drops included, on stderr (ctx unused). */
+void traffic_read_print_capture(void *ctx, const struct capture_stats *st);
+/* The collector's counters (export packets by version, records, templates, gaps) on stderr. */
+void traffic_read_print_netflow(const struct nf_decoder *d, uint64_t kernel_drops, double seconds);

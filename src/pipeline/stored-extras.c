@@ -1,0 +1,45 @@
+/* What `dormant report` shows of a stored audit besides its results
+ * (stored-extras.h): ranked assets, the register's names, the changes
+ * since the comparable run before, exposure against use. */
+#include "pipeline/stored-extras.h"
+#include "pipeline/run-changes.h"
+#include "analyze/assets.h"
+#include <stdlib.h>
+
+int stored_extras_load(struct store *st, const struct run_info *ri, struct resultset *rs, struct findings *fs,
+		       const char *config, struct stored_extras *x, struct report_meta *m, struct dm_err *e)
+{
+	int r;
+	site_config_defaults(&x->cfg);
+	if (config && (r = site_config_load(&x->cfg, config, e)) < 0) return r;
+	if ((r = store_inventory_load(st, &x->inv, e)) < 0) return r;
+	m->n_assets = assets_rank(rs, fs, &x->assets);
+	m->assets = x->assets;
+	m->inv = &x->inv;
+	m->changes_from = run_changes(st, ri->id, ri->kind, rs, fs, &x->changes);
+	rundiff_name_hosts(&x->changes, &x->inv);
+	m->changes = m->changes_from ? &x->changes : NULL;
+	/* exposure against use: no rule runs (""), only the view of the stored traffic */
+	struct asset_input in = {
+		.cfg = &x->cfg, .scan = rs, .store = st, .now = ri->finished ? ri->finished : ri->started
+	};
+	struct findings none = { 0 };
+	if ((r = store_read_begin(st, e)) < 0) return r;
+	r = analyze_assets(&in, "", &none, &x->exposure, e);
+	store_read_end(st, NULL);
+	findings_release(&none);
+	if (r < 0) return r;
+	m->exposure = x->exposure.v;
+	m->n_exposure = x->exposure.n;
+	m->exposure_judged = x->exposure.judged;
+	return 0;
+}
+
+void stored_extras_release(struct stored_extras *x)
+{
+	free(x->assets);
+	inventory_release(&x->inv);
+	rundiff_release(&x->changes);
+	free(x->exposure.v);
+	site_config_release(&x->cfg);
+}

@@ -1,0 +1,21 @@
+/* The flow sink of `flows` and `collect`: each flow into the traffic job
+ * (the rules, the hourly summaries) and, when -oJ was given, as a "flow"
+ * JSON Lines record; counts by application for the summary. */
+#pragma once
+#include <stdint.h>
+#include <stdio.h>
+#include "base/buf.h"
+#include "model/flow.h"
+#include "pipeline/traffic-job.h"
+
+struct traffic_sink {
+	struct traffic_job *job;
+	FILE *f; /* -oJ; NULL: none */
+	struct buf b;
+	uint64_t flows;
+	uint64_t by_app[5]; /* tls, ssh, dns, http, other */
+	int err;            /* the first write error (errno) */
+};
+
+/* A struct flow_sink's on_flow: ctx is a struct traffic_sink. */
+void traffic_sink_flow(void *ctx, const struct obs_flow *flow);
