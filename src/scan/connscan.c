@@ -50,8 +50,11 @@ static void report(struct cs *s, struct slot *sl, int err)
 	double now = now_real();
 	enum port_state st;
 	const char *reason;
-	if (err == 0)
-		st = PORT_OPEN, reason = "syn-ack", s->st->open++;
+	/* A reset after the handshake (a tcpwrapped service, a rate limiter)
+	 * reaches us as ECONNRESET when it beats our look at the socket: the
+	 * port accepted, so it is open. A refused SYN is ECONNREFUSED. */
+	if (err == 0 || err == ECONNRESET || err == EPIPE)
+		st = PORT_OPEN, reason = err ? "conn-reset" : "syn-ack", s->st->open++;
 	else if (err == ECONNREFUSED)
 		st = PORT_CLOSED, reason = "conn-refused", s->st->closed++;
 	else {
