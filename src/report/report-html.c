@@ -409,14 +409,22 @@ static void html_summary(struct buf *b, const struct resultset *rs, const struct
 	kv_row(b, "Could not be judged");
 	buf_puts(b, "<ul id=\"not-judged\">");
 	size_t n = 0;
-	if (!m->findings)
+	/* the run's own caveats (pipeline/run-caveats.c) when it has them; a
+	 * run stored before them is judged from what the page knows */
+	bool have_caveats = m->caveats && m->caveats->n;
+	for (size_t i = 0; have_caveats && i < m->caveats->n; i++, n++) {
+		buf_puts(b, "<li>");
+		text(b, m->caveats->v[i].text);
+		buf_puts(b, "</li>");
+	}
+	if (!m->findings && !have_caveats)
 		n++, buf_puts(b,
 			      "<li>no analysis ran (a scan, not an audit): no findings were looked for</li>");
-	if (m->findings && !inv)
+	if (m->findings && !inv && !have_caveats)
 		n++,
 		    buf_puts(b, "<li>no asset register: unregistered, decommissioned and expired devices and "
 				"services outside a role were not judged</li>");
-	if (m->findings && !traffic)
+	if (m->findings && !traffic && !have_caveats)
 		n++, buf_puts(b, "<li>no traffic: idle hosts, unused ports, beacons and uploads were not "
 				 "judged</li>");
 	bool audit = m->command && !strcmp(m->command, "audit");

@@ -454,6 +454,9 @@ static void caveats_in_every_format(void)
 	s = render(report_html, &rs, &m);
 	CHECK(strstr(s, "<li data-caveat=\"no-vuln-data\">no vulnerability data: &lt;b&gt;not&lt;/b&gt;") !=
 	      NULL);
+	/* the summary's "could not be judged" lists the same caveats, not a guess of its own */
+	CHECK(strstr(s, "<ul id=\"not-judged\"><li>no vulnerability data: &lt;b&gt;not&lt;/b&gt;") != NULL);
+	CHECK(strstr(s, "nothing left out") == NULL && strstr(s, "no analysis ran") == NULL);
 	free(s);
 	s = render(report_text, &rs, &m);
 	CHECK(strstr(s,
