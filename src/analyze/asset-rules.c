@@ -59,14 +59,16 @@ static int keep_use(void *ctx, const struct flow_use *u)
 }
 
 /* Whether the stored traffic is about these hosts at all: a flow file of
- * another network must not make every host here look idle. */
+ * another network must not make every host here look idle. (bsearch and
+ * qsort are never given the NULL of an empty list: UBSan rejects it.) */
 static bool flows_cover_scan(const struct asset_view *v)
 {
 	const struct resultset *rs = v->in->scan;
 	for (size_t i = 0; i < rs->n_hosts; i++)
 		if (rs->hosts[i].up) {
 			struct flow_use key = { .host = rs->hosts[i].h.ip };
-			if (bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use)) return true;
+			if (v->n_hosts && bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use))
+				return true;
 		}
 	return false;
 }
@@ -185,7 +187,8 @@ const struct inv_entry *asset_registered(const struct asset_view *v, const struc
 		snprintf(key.mac, sizeof(key.mac), "%s", l->mac);
 	else
 		return NULL;
-	const struct inv_entry **hit = bsearch(&kp, v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac);
+	const struct inv_entry **hit =
+	    v->n_mac ? bsearch(&kp, v->by_mac, v->n_mac, sizeof(*v->by_mac), cmp_inv_mac) : NULL;
 	*by_mac = hit != NULL;
 	return hit ? *hit : NULL;
 }
@@ -240,8 +243,8 @@ void fmt_presence(const struct asset_view *v, const struct host_entry *h, char *
 const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip)
 {
 	struct flow_use key = { .host = *ip };
-	const struct flow_use *u = v->have_flows ? bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use)
-						 : NULL;
+	const struct flow_use *u =
+	    v->have_flows && v->n_hosts ? bsearch(&key, v->hosts, v->n_hosts, sizeof(key), cmp_use) : NULL;
 	return u;
 }
 
@@ -249,7 +252,7 @@ const struct flow_use *asset_port_use(const struct asset_view *v, const struct i
 				      uint16_t port)
 {
 	struct flow_use key = { .host = *ip, .proto = (uint8_t)proto, .port = port };
-	return v->have_flows ? bsearch(&key, v->ports, v->n_ports, sizeof(key), cmp_use) : NULL;
+	return v->have_flows && v->n_ports ? bsearch(&key, v->ports, v->n_ports, sizeof(key), cmp_use) : NULL;
 }
 
 size_t asset_open_ports(const struct host_entry *h)
@@ -381,7 +384,7 @@ static int cmp_key(const void *pa, const void *pb)
 static bool in_keys(const struct key *v, size_t n, const struct ipaddr *ip, int port)
 {
 	struct key k = { *ip, port };
-	return bsearch(&k, v, n, sizeof(k), cmp_key) != NULL;
+	return n && bsearch(&k, v, n, sizeof(k), cmp_key) != NULL; /* v is NULL when n is 0 */
 }
 
 /* What a stronger finding already says: the host-level lifecycle findings
