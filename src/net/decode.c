@@ -295,20 +295,14 @@ static int loopback(int dlt, const uint8_t *p, size_t n, struct pkt *o, const ch
 	}
 }
 
+const int pkt_link_types[] = { DLT_NULL, DLT_EN10MB,    DLT_RAW,  DLT_RAW_OPENBSD, LINKTYPE_RAW,
+			       DLT_LOOP, DLT_LINUX_SLL, DLT_IPV4, DLT_IPV6,        DLT_LINUX_SLL2 };
+const size_t pkt_n_link_types = sizeof(pkt_link_types) / sizeof(pkt_link_types[0]);
+
 bool pkt_link_supported(int dlt)
 {
-	switch (dlt) {
-	case DLT_NULL:
-	case DLT_EN10MB:
-	case DLT_RAW:
-	case DLT_RAW_OPENBSD:
-	case LINKTYPE_RAW:
-	case DLT_LOOP:
-	case DLT_LINUX_SLL:
-	case DLT_IPV4:
-	case DLT_IPV6:
-	case DLT_LINUX_SLL2: return true;
-	}
+	for (size_t i = 0; i < pkt_n_link_types; i++)
+		if (pkt_link_types[i] == dlt) return true;
 	return false;
 }
 

@@ -53,6 +53,9 @@ struct pkt {
 int pkt_decode(int dlt, const uint8_t *p, size_t caplen, struct pkt *ret, const char **why);
 /* Whether pkt_decode reads this link type. */
 bool pkt_link_supported(int dlt);
+/* Every link type pkt_decode reads (DLT_* values, as libpcap reports them). */
+extern const int pkt_link_types[];
+extern const size_t pkt_n_link_types;
 
 /* An IPv4 address of a decoded packet (src, dst) in host order. */
 static inline uint32_t pkt_ipv4(const uint8_t a[16])

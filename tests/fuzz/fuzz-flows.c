@@ -35,21 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct flow_table_config cfg = { .idle_timeout = 5, .active_timeout = 20, .max_flows = 16 };
 	struct flow_sink sink = { NULL, on_flow, NULL };
 	struct flow_table *ft = flow_table_new(&cfg, &sink);
-	static const int linktypes[] = { DLT_NULL,
-					 DLT_EN10MB,
-					 DLT_RAW,
-					 14 /* OpenBSD's DLT_RAW */,
-					 101 /* LINKTYPE_RAW */,
-					 DLT_LOOP,
-					 DLT_LINUX_SLL,
-					 DLT_IPV4,
-					 DLT_IPV6,
-					 DLT_LINUX_SLL2 };
-	for (size_t i = 0; i < sizeof(linktypes) / sizeof(linktypes[0]); i++) {
+	for (size_t i = 0; i < pkt_n_link_types; i++) {
 		struct pkt p;
 		const char *why;
 		/* as capture.c: well formed IP into the table */
-		if (pkt_decode(linktypes[i], data, size, &p, &why) == 0 && p.family) {
+		if (pkt_decode(pkt_link_types[i], data, size, &p, &why) == 0 && p.family) {
 			if (p.payload && (p.payload < data || p.payload + p.payload_len > data + size))
 				__builtin_trap();
 			flow_table_packet(ft, (double)i, &p);

@@ -7,18 +7,6 @@
 #include "scan/engine.h"
 #include <pcap/dlt.h>
 
-static const int links[] = { DLT_NULL,
-			     DLT_EN10MB,
-			     DLT_RAW,
-			     14 /* OpenBSD's DLT_RAW */,
-			     101 /* LINKTYPE_RAW */,
-			     DLT_LOOP,
-			     DLT_LINUX_SLL,
-			     DLT_IPV4,
-			     DLT_IPV6,
-			     DLT_LINUX_SLL2,
-			     105 /* 802.11: refused */ };
-
 static struct engine *scanner(void)
 {
 	static const uint16_t ports[] = { 22, 80, 443, 8080 };
@@ -42,10 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(frame, data, size);
 	static const struct probe_module *const mods[] = { &probe_module_arp, &probe_module_ping,
 							   &probe_module_syn };
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+	/* every link type the decoder reads, then one it refuses (802.11) */
+	for (size_t i = 0; i <= pkt_n_link_types; i++) {
+		int link = i < pkt_n_link_types ? pkt_link_types[i] : 105;
 		struct pkt d;
 		const char *why = NULL;
-		int r = pkt_decode(links[i], frame, size, &d, &why);
+		int r = pkt_decode(link, frame, size, &d, &why);
 		if (r < 0) {
 			if (!why || !*why) __builtin_trap(); /* every refusal names its reason */
 			continue;
