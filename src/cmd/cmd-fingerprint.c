@@ -8,6 +8,7 @@
 #include "cmd/opts.h"
 #include "probe/fingerprint.h"
 #include <string.h>
+#include "base/datadir.h"
 
 enum { F_DIR = 1, F_MAX, F_HELP, F_PROBES };
 
@@ -92,7 +93,7 @@ int cmd_fingerprint(int argc, char **argv)
 			r = dm_fail(&e, DM_EINPUT, "match takes KEY and TEXT");
 			goto fail;
 		}
-		if ((r = fp_set_load_dir(&set, DORMANT_DATADIR "/fingerprints", &e)) < 0) goto fail;
+		if ((r = fp_set_load_dir(&set, dm_data("fingerprints"), &e)) < 0) goto fail;
 		if (a.extra && (r = fp_set_load_dir(&set, a.extra, &e)) < 0) goto fail;
 		struct fp_result res;
 		if (!fp_set_match(&set, a.pos[1], a.pos[2], strlen(a.pos[2]), &res)) {

@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include "base/datadir.h"
 
 enum {
 	S_OJ = 1,
@@ -175,7 +176,7 @@ int cmd_secrets(int argc, char **argv)
 	{
 		/* the defaults devices ship with count as passwords on sight */
 		struct cred_db db = { 0 };
-		if ((r = cred_db_load(&db, a.creddb ? a.creddb : DORMANT_DATADIR "/credentials.csv", &e)) < 0)
+		if ((r = cred_db_load(&db, a.creddb ? a.creddb : dm_data("credentials.csv"), &e)) < 0)
 			goto fail;
 		for (size_t i = 0; i < db.n; i++) secret_common_add(db.v[i].pass);
 		cred_db_release(&db);

@@ -6,12 +6,13 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <string.h>
+#include "base/datadir.h"
 
 int cred_stage_prepare(const char *path, struct cred_db *db, struct dm_err *e)
 {
-	int r = cred_db_load(db, path ? path : DORMANT_DATADIR "/credentials.csv", e);
+	int r = cred_db_load(db, path ? path : dm_data("credentials.csv"), e);
 	if (r < 0) return r;
-	return cred_db_load_forms(db, DORMANT_DATADIR "/login-forms.csv", e);
+	return cred_db_load_forms(db, dm_data("login-forms.csv"), e);
 }
 
 static void append(char *id, size_t len, const char *w)

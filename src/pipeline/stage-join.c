@@ -7,8 +7,9 @@
 #include "base/util.h"
 #include <string.h>
 #include <unistd.h>
+#include "base/datadir.h"
 
-#define ROLES_DEFAULT_PATH DORMANT_DATADIR "/roles.conf"
+#define ROLES_DEFAULT_PATH dm_data("roles.conf")
 
 int join_inputs_load(const struct join_files *f, struct join_inputs *out, struct dm_err *e)
 {

@@ -14,6 +14,7 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <string.h>
+#include "base/datadir.h"
 
 static bool runs(const struct pipeline_config *c, enum pipeline_stage s) { return c->stages & STAGE_BIT(s); }
 
@@ -32,7 +33,7 @@ static int load_data(const struct pipeline_config *c, struct prepared *p, struct
 	}
 	if (runs(c, STAGE_IDENTIFY)) {
 		p->identify = true;
-		if ((r = fp_set_load_dir(&p->fps, DORMANT_DATADIR "/fingerprints", e)) < 0) return r;
+		if ((r = fp_set_load_dir(&p->fps, dm_data("fingerprints"), e)) < 0) return r;
 		if (c->fpdir && (r = fp_set_load_dir(&p->fps, c->fpdir, e)) < 0) return r;
 	}
 	if (runs(c, STAGE_IDENTIFY) && runs(c, STAGE_VULNS)) {

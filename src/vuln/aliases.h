@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "model/cpe.h"
 #include "model/vuln.h"
+#include "base/datadir.h"
 
 struct alias_rule {
 	char kind; /* 'n' name, 'c' cpe, 'u' update */
@@ -19,7 +20,7 @@ struct aliases {
 	size_t n, cap;
 };
 
-#define ALIASES_DEFAULT_PATH DORMANT_DATADIR "/vuln/aliases.csv"
+#define ALIASES_DEFAULT_PATH dm_data("vuln/aliases.csv")
 
 int aliases_load(struct aliases *a, const char *path, struct dm_err *e);
 void aliases_release(struct aliases *a);

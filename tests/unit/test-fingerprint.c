@@ -3,6 +3,7 @@
 #include "probe/fingerprint.h"
 #include <stdlib.h>
 #include <unistd.h>
+#include "base/datadir.h"
 
 static const char *write_db(const char *tag, const char *xml)
 {
@@ -88,7 +89,7 @@ static void own_databases_verify(void)
 {
 	struct fp_set set = { 0 };
 	struct dm_err e;
-	CHECK_INT(fp_set_load_dir(&set, DORMANT_DATADIR "/fingerprints", &e), 0);
+	CHECK_INT(fp_set_load_dir(&set, dm_data("fingerprints"), &e), 0);
 	struct fp_verify_stats st;
 	fp_set_verify(&set, stdout, 20, &st);
 	CHECK(st.examples >= 50);

@@ -1,6 +1,7 @@
 /* probe/: the parsers of what services send, and CPE naming. */
 #include "test.h"
 #include "probe/services.h"
+#include "base/datadir.h"
 
 static void http_responses(void)
 {
@@ -90,7 +91,7 @@ static void svc_identity(void)
 {
 	struct fp_set set = { 0 };
 	struct dm_err e;
-	CHECK_INT(fp_set_load_dir(&set, DORMANT_DATADIR "/fingerprints", &e), 0);
+	CHECK_INT(fp_set_load_dir(&set, dm_data("fingerprints"), &e), 0);
 	struct svc s = { .fps = &set };
 	svc_evidence(&s, "ssh.banner", "OpenSSH_7.4p1 Raspbian-10+deb9u7", 32);
 	CHECK_STR(s.out.product, "OpenSSH");
