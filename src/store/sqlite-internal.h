@@ -7,7 +7,7 @@
 
 struct sq_conn {
 	sqlite3 *db;
-	sqlite3_stmt *vuln_stmts[8];              /* prepared once per import */
+	sqlite3_stmt *vuln_stmts[12];             /* prepared once per import or match */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
