@@ -502,15 +502,22 @@ svc_wait() {
 			port=${port%/*}
 			if ! grep -qE "^$proto +($ip|0\.0\.0\.0|\*|\[::\]|\[::ffff:$ip\]):$port\$" <<<"$have"; then
 				missing+=("$name $ip:$port/$proto")
-				[ "$waited" -ge "$tmo" ] && late+=("$name $ip:$port/$proto")
+				# a server that exited is reported at once, one still starting at its time-out
+				if [ "$waited" -ge "$tmo" ] || ! kill -0 "$(cat "$STATE/$name.pid" 2>/dev/null)" 2>/dev/null; then
+					late+=("$name $ip:$port/$proto $tmo")
+				fi
 			fi
 		done < <(svc_listeners)
 		[ ${#missing[@]} = 0 ] && return 0
 		[ -z "${DM_LAB_TRACE:-}" ] || echo "lab: services: ${waited}s, waiting for ${missing[*]}" >&2
 		if [ ${#late[@]} != 0 ]; then
 			for line in "${late[@]}"; do
-				name=${line%% *}
-				echo "lab: services: $name did not start listening on ${line#* } within its time (log: $STATE/$name.log)" >&2
+				read -r name hostport tmo <<<"$line"
+				if kill -0 "$(cat "$STATE/$name.pid" 2>/dev/null)" 2>/dev/null; then
+					echo "lab: services: $name did not start listening on $hostport within ${tmo}s (log: $STATE/$name.log)" >&2
+				else
+					echo "lab: services: $name exited before listening on $hostport (log: $STATE/$name.log)" >&2
+				fi
 				tail -3 "$STATE/$name.log" 2>/dev/null | sed 's/^/lab:   /' >&2
 			done
 			return 1
