@@ -19,6 +19,7 @@ import threading
 
 
 class Site(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # as the devices answer (every reply has a length)
     root = "."
     extra = []
     index = "index.html"
