@@ -46,31 +46,48 @@ t_man() {
 }
 check man_page_renders_and_covers_commands t_man
 t_install() {
-	# meson install puts the binary, the man page where `man dormant` finds it, and the examples
+	# meson install: the binary, the man page where `man dormant` finds it, data/
+	# under share/dormant, the site policy in etc/dormant, the units with this
+	# install's paths, the example; the installed binary reads the installed data
 	meson install -C "$BUILD" --destdir "$OUT/inst" --no-rebuild --quiet >"$OUT/inst.log" 2>&1 || { tail -3 "$OUT/inst.log"; return 1; }
-	local bin man ex
-	bin=$(find "$OUT/inst" -path '*/bin/dormant' -type f | head -1)
-	man=$(find "$OUT/inst" -path '*/share/man/man1/dormant.1' | head -1)
-	ex=$(find "$OUT/inst" -path '*/share/doc/dormant/examples' -type d | head -1)
+	local prefix bin man share unitdir
+	prefix=$(meson introspect "$BUILD" --buildoptions | python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
+	bin="$OUT/inst$prefix/bin/dormant"
+	man="$OUT/inst$prefix/share/man/man1/dormant.1"
+	share="$OUT/inst$prefix/share/dormant"
 	[ -x "$bin" ] && [ "$("$bin" --version)" = "$("$D" --version)" ] || { echo "no binary installed"; return 1; }
-	[ -n "$man" ] || { echo "no man page installed"; return 1; }
+	[ -f "$man" ] || { echo "no man page installed"; return 1; }
 	MANPATH="${man%/man1/dormant.1}" MANWIDTH=80 man dormant 2>/dev/null | grep -q 'dormant rules' || { echo "man dormant: not found"; return 1; }
 	local f
-	for f in dormant.conf.example dormant-audit.service dormant-audit.timer; do
-		cmp -s "$ex/$f" "$ROOT/data/$f" || cmp -s "$ex/$f" "$ROOT/data/systemd/$f" || { echo "$f not installed"; return 1; }
+	for f in credentials.csv login-forms.csv roles.conf vuln/aliases.csv fingerprints/ssh_banners.xml; do
+		cmp -s "$share/$f" "$ROOT/data/$f" || { echo "data/$f not installed in $share"; return 1; }
 	done
-	# the timer's service runs an audit whose every option exists, and systemd accepts both units
+	[ ! -e "$share/systemd" ] && [ ! -e "$share/dormant.conf.example" ] || { echo "units or the example among the data"; return 1; }
+	cmp -s "$OUT/inst$prefix/share/doc/dormant/examples/dormant.conf.example" "$ROOT/data/dormant.conf.example" || { echo "no example"; return 1; }
+	local etc
+	etc=$(find "$OUT/inst" -path '*/dormant/site.conf' | head -1)
+	cmp -s "$etc" "$ROOT/data/dormant.conf.example" || { echo "no site policy in etc/dormant"; return 1; }
+	unitdir=$(find "$OUT/inst" -name dormant-audit.timer -printf '%h\n' | head -1)
+	[ -n "$unitdir" ] && [ -f "$unitdir/dormant-audit.service" ] || { echo "no units installed"; return 1; }
+	# the service runs the installed binary with the installed policy, every option exists
+	grep -q "^ExecStart=$prefix/bin/dormant audit " "$unitdir/dormant-audit.service" || { grep ExecStart "$unitdir/dormant-audit.service"; return 1; }
+	grep -q -- "--config ${etc#"$OUT/inst"} " "$unitdir/dormant-audit.service" || { echo "the unit does not read ${etc#"$OUT/inst"}"; return 1; }
+	! grep -q '@[a-z]*@' "$unitdir"/dormant-audit.* || { echo "a placeholder left in a unit"; return 1; }
 	local opt
-	for opt in $(sed -n '/^ExecStart=/,/^[^\t]/p' "$ROOT/data/systemd/dormant-audit.service" | grep -oE '(^|[ \t])-[-a-zA-Z]+' | tr -d ' \t'); do
+	for opt in $(sed -n '/^ExecStart=/,/^[^\t]/p' "$unitdir/dormant-audit.service" | grep -oE '(^|[ \t])-[-a-zA-Z]+' | tr -d ' \t'); do
 		"$D" audit --help | grep -qE -- "^  $opt( |$)" || { echo "ExecStart: dormant audit has no $opt"; return 1; }
 	done
-	sed -n '/^ExecStart=/p' "$ROOT/data/systemd/dormant-audit.service" | grep -q '^ExecStart=/usr/local/bin/dormant audit ' || return 1
-	sed "s|/usr/local/bin/dormant|$bin|" "$ROOT/data/systemd/dormant-audit.service" >"$OUT/dormant-audit.service"
-	cp "$ROOT/data/systemd/dormant-audit.timer" "$OUT/"
+	sed "s|^ExecStart=$prefix/bin/dormant|ExecStart=$bin|" "$unitdir/dormant-audit.service" >"$OUT/dormant-audit.service"
+	cp "$unitdir/dormant-audit.timer" "$OUT/"
 	MANPATH="${man%/man1/dormant.1}" systemd-analyze verify "$OUT/dormant-audit.service" "$OUT/dormant-audit.timer" >"$OUT/verify" 2>&1
 	[ ! -s "$OUT/verify" ] || { cat "$OUT/verify"; return 1; }
-	# the README shows the way
-	grep -q 'meson install' "$ROOT/README.md" && grep -q 'dormant-audit.timer' "$ROOT/README.md"
+	# the installed binary, outside its build tree, reads the installed data (DESTDIR: told by the variable)
+	"$bin" fingerprint verify "$share/fingerprints" >/dev/null || return 1
+	DORMANT_DATADIR=/nonexistent "$bin" audit 127.0.0.1 -p 1 -Pn -q --db "$OUT/inst.db" 2>"$OUT/e"
+	grep -q '/nonexistent/fingerprints' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	DORMANT_DATADIR="$share" "$bin" audit 127.0.0.1 -p 1 -Pn -q --no-vulns --db "$OUT/inst.db" >/dev/null || return 1
+	# the README shows the ways: meson install, the package, the timer
+	grep -q 'meson install' "$ROOT/README.md" && grep -q 'dpkg -i' "$ROOT/README.md" && grep -q 'dormant-audit.timer' "$ROOT/README.md"
 }
 check install_man_page_and_timer t_install
 t_rules() {
