@@ -40,8 +40,8 @@ struct wa_tech {
 	size_t n_cats;
 	struct wa_keyed *headers, *cookies, *meta;
 	size_t n_headers, n_cookies, n_meta;
-	struct wa_pat *html, *script_src, *url;
-	size_t n_html, n_script_src, n_url;
+	struct wa_pat *html, *script_src, *url, *scripts;
+	size_t n_html, n_script_src, n_url, n_scripts;
 	struct wa_ref *implies;
 	size_t n_implies;
 	char **excludes, **requires;
@@ -163,6 +163,7 @@ static void tech_load(struct wa_db *db, const struct json *r, struct wa_tech *t)
 	t->n_html = pats_of(db, json_get(r, "html"), &t->html);
 	t->n_script_src = pats_of(db, json_get(r, "scriptSrc"), &t->script_src);
 	t->n_url = pats_of(db, json_get(r, "url"), &t->url);
+	t->n_scripts = pats_of(db, json_get(r, "scripts"), &t->scripts);
 	char **imp;
 	t->n_implies = names_of(json_get(r, "implies"), &imp);
 	if (t->n_implies) t->implies = xcalloc(t->n_implies, sizeof(*t->implies));
@@ -292,9 +293,9 @@ void wa_db_release(struct wa_db *db)
 			}
 			free(ks[k]);
 		}
-		struct wa_pat *ps[] = { t->html, t->script_src, t->url };
-		size_t np[] = { t->n_html, t->n_script_src, t->n_url };
-		for (size_t k = 0; k < 3; k++) {
+		struct wa_pat *ps[] = { t->html, t->script_src, t->url, t->scripts };
+		size_t np[] = { t->n_html, t->n_script_src, t->n_url, t->n_scripts };
+		for (size_t k = 0; k < 4; k++) {
 			for (size_t j = 0; j < np[k]; j++) pat_free(&ps[k][j]);
 			free(ps[k]);
 		}
@@ -406,6 +407,11 @@ static void match_tech(const struct wa_tech *t, const struct webpage *pg, struct
 			if (pat_match(&t->script_src[i], pg->scripts[j], strlen(pg->scripts[j]), f)) break;
 	if (pg->url[0])
 		for (size_t i = 0; i < t->n_url; i++) pat_match(&t->url[i], pg->url, strlen(pg->url), f);
+	/* Wappalyzer matches "scripts" on the script files it downloads; here
+	 * on the page's inline scripts only (no further requests) */
+	if (pg->inline_js_len)
+		for (size_t i = 0; i < t->n_scripts; i++)
+			pat_match(&t->scripts[i], pg->inline_js, pg->inline_js_len, f);
 	if (f->confidence > 0) f->direct = true;
 }
 

@@ -1,9 +1,9 @@
 /* Wappalyzer's technology rules (the technologies JSON that
  * enthec/webappanalyzer maintains; installed by scripts/deps, read at run
  * time) and their matcher over a struct webpage. Read: headers, cookies,
- * meta, html, scriptSrc and url patterns with "\;version:" and
+ * meta, html, scriptSrc, url and scripts (on inline scripts) patterns with "\;version:" and
  * "\;confidence:" tags, implies, excludes, requires, requiresCategory and
- * cpe. Not read: js, dom, css, text, scripts, dns, xhr, robots (they need a
+ * cpe. Not read: js, dom, css, text, dns, xhr, robots (they need a
  * browser, other requests or other protocols). Expressions are compiled
  * with PCRE2 (caseless) and matched under the pcre-util limits. */
 #pragma once

@@ -4,6 +4,7 @@
  * completed from later ones). */
 #include "probe/webapps.h"
 #include "base/util.h"
+#include "model/cpe.h"
 #include "probe/services.h"
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,8 @@
  * server itself (Server header, Recog's http_servers), so these are not
  * applications. */
 #define WA_CAT_WEB_SERVER 22
+/* ... nor is the operating system the Server header names ("Debian"). */
+#define WA_CAT_OS 28
 
 /* Two CPEs of one product (part, vendor and product equal): the second
  * database naming it is the same application. */
@@ -30,7 +33,8 @@ void webapps_add(struct obs_service *o, const char *name, const char *version, c
 {
 	if (!name || !*name) return;
 	char c23[160] = "";
-	if (cpe && *cpe) cpe23_format(cpe, version, NULL, c23, sizeof(c23));
+	struct cpe pc;
+	if (cpe && *cpe && cpe_parse(cpe, &pc) == 0) cpe_format(&pc, c23, sizeof(c23));
 	struct obs_webapp *a = NULL;
 	for (unsigned i = 0; i < o->n_apps && !a; i++)
 		if (!strcasecmp(o->apps[i].name, name) || same_product(o->apps[i].cpe, c23)) a = &o->apps[i];
@@ -45,7 +49,14 @@ void webapps_add(struct obs_service *o, const char *name, const char *version, c
 		snprintf(a->version, sizeof(a->version), "%s", version);
 		a->cpe[0] = 0; /* made again with the version */
 	}
-	if (cpe && *cpe && !a->cpe[0]) cpe23_format(cpe, a->version, NULL, a->cpe, sizeof(a->cpe));
+	if (cpe && *cpe && !a->cpe[0]) {
+		/* Recog writes "-" (not applicable) where it knows no version: "any" here */
+		struct cpe c;
+		if (cpe_parse(cpe, &c) == 0) {
+			cpe_set(&c, CPE_VERSION, a->version);
+			cpe_format(&c, a->cpe, sizeof(a->cpe));
+		}
+	}
 }
 
 static const char *base_name(const char *p)
@@ -56,37 +67,41 @@ static const char *base_name(const char *p)
 
 /* A Recog match as an application: "Vendor Product" (the product alone when
  * it already starts with the vendor), its version and CPE. */
-static void from_recog(const struct fp_set *fps, const char *key, const char *text, struct obs_service *o)
+static void from_recog(const struct fp_set *fps, const char *key, const char *text, bool devices_only,
+		       struct obs_service *o)
 {
 	struct fp_result r;
 	size_t len = strlen(text);
 	if (!fps || !len || !fp_set_match(fps, key, text, len, &r)) return;
 	const char *v = fp_result_get(&r, "service.vendor"), *p = fp_result_get(&r, "service.product");
-	const char *cpe = fp_result_get(&r, "service.cpe23");
+	const char *fam = NULL, *cpe = fp_result_get(&r, "service.cpe23");
 	const char *ver = fp_result_get(&r, "service.version");
-	if (!p) { /* a device named by its hardware (cameras, printers) */
+	bool device = fp_result_get(&r, "hw.device") || fp_result_get(&r, "os.device");
+	if (devices_only && !device) return; /* a web server's own name: the service record has it */
+	if (!p || devices_only) {            /* a device named by its hardware (cameras, printers) */
+		const char *hp = fp_result_get(&r, "hw.product"), *op = fp_result_get(&r, "os.product");
 		v = fp_result_get(&r, "hw.vendor");
-		p = fp_result_get(&r, "hw.product");
-		if (!p) p = fp_result_get(&r, "hw.device");
-		if (!ver) ver = fp_result_get(&r, "hw.version");
-		if (!cpe) cpe = fp_result_get(&r, "hw.cpe23");
+		fam = fp_result_get(&r, "hw.family");
+		p = hp ? hp : op ? op : fam ? fam : fp_result_get(&r, "hw.device");
+		if (p == fam) fam = NULL;
+		if (!v) v = fp_result_get(&r, "os.vendor");
+		ver = fp_result_get(&r, hp ? "hw.version" : "os.version");
+		cpe = fp_result_get(&r, hp ? "hw.cpe23" : "os.cpe23");
 	}
-	if (!p) p = fp_result_get(&r, "os.product"), v = fp_result_get(&r, "os.vendor");
 	if (!p) return;
 	char name[64];
-	if (v && strncasecmp(p, v, strlen(v)))
-		snprintf(name, sizeof(name), "%s %s", v, p);
-	else
-		snprintf(name, sizeof(name), "%s", p);
+	bool has_v = v && strncasecmp(p, v, strlen(v)), has_fam = fam && strncasecmp(p, fam, strlen(fam));
+	snprintf(name, sizeof(name), "%s%s%s%s%s", has_v ? v : "", has_v ? " " : "", has_fam ? fam : "",
+		 has_fam ? " " : "", p);
 	char src[64];
 	snprintf(src, sizeof(src), "recog:%s:%u", base_name(r.db->path), r.fp->line);
 	webapps_add(o, name, ver, cpe, src);
 }
 
-static bool is_web_server(const struct wa_hit *h)
+static bool not_an_app(const struct wa_hit *h)
 {
 	for (size_t i = 0; i < h->n_cats; i++)
-		if (h->cats[i] == WA_CAT_WEB_SERVER) return true;
+		if (h->cats[i] == WA_CAT_WEB_SERVER || h->cats[i] == WA_CAT_OS) return true;
 	return false;
 }
 
@@ -94,19 +109,21 @@ void webapps_from_page(const struct fp_set *fps, const struct wa_db *wa, const s
 		       struct obs_service *o)
 {
 	/* Recog first: its entries name products the way NVD does. */
-	if (pg->title[0]) from_recog(fps, "html_title", pg->title, o);
-	const char *xp = webpage_header(pg, "x-powered-by");
-	if (xp) from_recog(fps, "http_header.x-powered-by", xp, o);
+	if (pg->title[0]) from_recog(fps, "html_title", pg->title, false, o);
+	const char *xp = webpage_header(pg, "x-powered-by"), *srv = webpage_header(pg, "server");
+	if (xp) from_recog(fps, "http_header.x-powered-by", xp, false, o);
+	/* an embedded server that names its device (a printer's, a camera's) */
+	if (srv) from_recog(fps, "http_header.server", srv, true, o);
 	for (size_t i = 0; i < pg->n_cookies; i++) {
 		char c[WEBPAGE_MAX_VALUE * 2 + 2];
 		snprintf(c, sizeof(c), "%s=%s", pg->cookies[i].name, pg->cookies[i].value);
-		from_recog(fps, "http_header.cookie", c, o);
+		from_recog(fps, "http_header.cookie", c, false, o);
 	}
 	if (!wa) return;
 	struct wa_hit hits[32];
 	size_t n = wa_match(wa, pg, WEBAPPS_MIN_CONFIDENCE, hits, ARRAY_SIZE(hits));
 	for (size_t i = 0; i < n; i++) {
-		if (is_web_server(&hits[i])) continue;
+		if (not_an_app(&hits[i])) continue;
 		char src[64];
 		snprintf(src, sizeof(src), "wappalyzer:%s", hits[i].name);
 		webapps_add(o, hits[i].name, hits[i].version, hits[i].cpe, src);
@@ -115,5 +132,5 @@ void webapps_from_page(const struct fp_set *fps, const struct wa_db *wa, const s
 
 void webapps_from_favicon(const struct fp_set *fps, const char *md5_hex, struct obs_service *o)
 {
-	from_recog(fps, "favicon.md5", md5_hex, o);
+	from_recog(fps, "favicon.md5", md5_hex, false, o);
 }

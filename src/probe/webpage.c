@@ -110,7 +110,22 @@ static void title_of(struct webpage *pg, const char *gt, const char *end)
 	}
 	while (w && pg->title[w - 1] == ' ') w--;
 	pg->title[w] = 0;
-	decode_entities(pg->title);
+	/* entities stay as sent: Recog's html_title expressions expect them ("&nbsp;") */
+}
+
+/* An inline script's text, appended to pg->inline_js (bounded in total). */
+static void add_inline(struct webpage *pg, const char *from, const char *end)
+{
+	const char *close = find_ci(from, (size_t)(end - from), "</script");
+	size_t l = close ? (size_t)(close - from) : (size_t)(end - from);
+	size_t room = WEBPAGE_MAX_INLINE_JS - pg->inline_js_len;
+	if (!l || !room) return;
+	if (l > room) l = room;
+	pg->inline_js = xrealloc(pg->inline_js, pg->inline_js_len + l + 2);
+	memcpy(pg->inline_js + pg->inline_js_len, from, l);
+	pg->inline_js_len += l;
+	pg->inline_js[pg->inline_js_len++] = '\n';
+	pg->inline_js[pg->inline_js_len] = 0;
 }
 
 static void scan_html(struct webpage *pg)
@@ -149,10 +164,15 @@ static void scan_html(struct webpage *pg)
 			kv->name = dup_clean(v, vl, true);
 			kv->value = dup_clean(cv, cl, false);
 			decode_entities(kv->value);
-		} else if (!strncasecmp(t, "script", 6) && isspace((unsigned char)t[6]) &&
-			   pg->n_scripts < WEBPAGE_MAX_SCRIPTS && attr(t + 6, gt, "src", &v, &vl) && vl) {
-			pg->scripts[pg->n_scripts] = dup_clean(v, vl, false);
-			decode_entities(pg->scripts[pg->n_scripts++]);
+		} else if (!strncasecmp(t, "script", 6) && (isspace((unsigned char)t[6]) || t[6] == '>')) {
+			if (attr(t + 6, gt, "src", &v, &vl) && vl) {
+				if (pg->n_scripts < WEBPAGE_MAX_SCRIPTS) {
+					pg->scripts[pg->n_scripts] = dup_clean(v, vl, false);
+					decode_entities(pg->scripts[pg->n_scripts++]);
+				}
+			} else {
+				add_inline(pg, gt + 1, end);
+			}
 		}
 	}
 }
@@ -259,6 +279,7 @@ void webpage_free(struct webpage *pg)
 	for (size_t i = 0; i < pg->n_meta; i++) free(pg->meta[i].name), free(pg->meta[i].value);
 	for (size_t i = 0; i < pg->n_scripts; i++) free(pg->scripts[i]);
 	free(pg->html);
+	free(pg->inline_js);
 	memset(pg, 0, sizeof(*pg));
 }
 

@@ -10,7 +10,8 @@
 #define WEBPAGE_MAX_COOKIES 32
 #define WEBPAGE_MAX_META 48
 #define WEBPAGE_MAX_SCRIPTS 64
-#define WEBPAGE_MAX_VALUE 1024 /* bytes kept of one header, cookie, meta or src */
+#define WEBPAGE_MAX_INLINE_JS 65536 /* bytes of inline script text kept */
+#define WEBPAGE_MAX_VALUE 1024      /* bytes kept of one header, cookie, meta or src */
 
 struct webpage_kv {
 	char *name; /* lower case for headers and meta; as sent for cookies */
@@ -19,7 +20,7 @@ struct webpage_kv {
 
 struct webpage {
 	int status;
-	char title[256];
+	char title[256];    /* white space collapsed, entities as sent (Recog expects "&nbsp;") */
 	char location[256]; /* of a redirect */
 	struct webpage_kv headers[WEBPAGE_MAX_HEADERS];
 	size_t n_headers;
@@ -29,6 +30,8 @@ struct webpage {
 	size_t n_meta;
 	char *scripts[WEBPAGE_MAX_SCRIPTS]; /* <script src=...> */
 	size_t n_scripts;
+	char *inline_js; /* the text of the inline <script>s, NUL-terminated, or NULL */
+	size_t inline_js_len;
 	char *html; /* the body, de-chunked, NUL-terminated (may hold other NULs) */
 	size_t html_len;
 	char url[256]; /* what was asked for, for url rules ("" unknown) */
