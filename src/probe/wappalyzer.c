@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 
 struct wa_pat {
-	void *code;    /* NULL: the part's presence is enough */
+	void *code;    /* NULL: the part's presence is enough (unless refused) */
+	bool refused;  /* PCRE2 would not compile it: never matches */
 	char *version; /* template ("\1", "\1?2:1"), or NULL */
 	int confidence;
 };
@@ -75,7 +76,7 @@ static void pat_compile(struct wa_db *db, const char *s, struct wa_pat *p)
 	if (p->code)
 		db->patterns++;
 	else
-		db->refused++;
+		db->refused++, p->refused = true;
 }
 
 static void pat_free(struct wa_pat *p)
@@ -363,6 +364,7 @@ static void resolve_version(const char *tpl, const char *subj, const PCRE2_SIZE 
 
 static bool pat_match(const struct wa_pat *p, const char *subj, size_t len, struct found *f)
 {
+	if (p->refused) return false;
 	if (!p->code) {
 		f->confidence += p->confidence;
 		return true;

@@ -118,7 +118,7 @@ static const char *const migrations[] = {
 	"SELECT 1" /* reserved: engine (11) */,
 	/* 12: the web applications behind each HTTP(S) service a run observed
 	 * (model/obs.h struct obs_webapp), in the service's order */
-	"CREATE TABLE service_webapps (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"CREATE TABLE IF NOT EXISTS service_webapps (run_id INTEGER NOT NULL REFERENCES runs(id),"
 	"  asset_id INTEGER NOT NULL REFERENCES assets(id), proto TEXT NOT NULL, port INTEGER NOT NULL,"
 	"  idx INTEGER NOT NULL, name TEXT NOT NULL, version TEXT, cpe TEXT, source TEXT NOT NULL,"
 	"  PRIMARY KEY (run_id, asset_id, proto, port, idx));",
