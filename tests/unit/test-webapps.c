@@ -7,6 +7,8 @@
 #include "model/resultset.h"
 #include "probe/webapps.h"
 #include "store/store.h"
+#include "analyze/vulnerable.h"
+#include "model/finding.h"
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -258,5 +260,69 @@ static void stored_apps(void)
 	}
 }
 
+/* An application behind a server is matched like a service: with its CPE
+ * and version; not without a version. */
+static void apps_matched_to_cves(void)
+{
+	char dir[] = "/tmp/dormant-wa-vuln-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/v.db", dir);
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct vuln_cve c = { .num = 202400099001LL, .cvss = 9.8, .source = "nvd" };
+	snprintf(c.modified, sizeof(c.modified), "2024-07-09");
+	struct vuln_product vp = { "roundcube", "webmail" };
+	c.products = &vp;
+	c.n_products = 1;
+	c.configs =
+	    "C\t0\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:roundcube:webmail:*:*:*:*:*:*:*:*\t1.6.0\t1\t1.6.7\t0\n";
+	enum vuln_change ch;
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	struct resultset rs = { 0 };
+	struct obs_host h = { .ip = ipaddr_v4(0xc612000b), .how = HOW_TCP, .reason = "syn-ack", .ts = 100 };
+	resultset_add_host(&rs, &h);
+	struct obs_service s = { .ip = h.ip, .port = 443, .proto = PROTO_TCP, .name = "https", .ts = 101 };
+	snprintf(s.product, sizeof(s.product), "nginx");
+	webapps_add(&s, "Roundcube Webmail", "1.6.4", "cpe:/a:roundcube:webmail:-", "recog:html_title.xml:1");
+	webapps_add(&s, "RoundCube", NULL, "cpe:2.3:a:roundcube:webmail:*:*:*:*:*:*:*:*",
+		    "wappalyzer:RoundCube");
+	CHECK_INT(s.n_apps, 1); /* one product, two databases */
+	resultset_add_service(&rs, &s);
+	struct aliases al = { 0 };
+	struct vuln_matcher m;
+	vuln_matcher_init(&m, st, &al);
+	struct findings fs = { 0 };
+	CHECK_INT(analyze_vulnerable(&m, &rs, CONF_NONE, &fs, &e), 0);
+	CHECK_INT(fs.n, 1);
+	if (fs.n) {
+		CHECK(strstr(fs.v[0].title, "Roundcube Webmail 1.6.4 on 198.18.0.11:443/tcp") != NULL);
+		CHECK(strstr(fs.v[0].evidence, "CVE-2024-99001") != NULL);
+	}
+	findings_release(&fs);
+	/* the same application with no version shown: nothing claimed */
+	resultset_release(&rs);
+	memset(&rs, 0, sizeof(rs));
+	resultset_add_host(&rs, &h);
+	s.n_apps = 0;
+	webapps_add(&s, "RoundCube", NULL, "cpe:2.3:a:roundcube:webmail:*:*:*:*:*:*:*:*",
+		    "wappalyzer:RoundCube");
+	resultset_add_service(&rs, &s);
+	struct findings fs2 = { 0 };
+	CHECK_INT(analyze_vulnerable(&m, &rs, CONF_NONE, &fs2, &e), 0);
+	CHECK_INT(fs2.n, 0);
+	findings_release(&fs2);
+	vuln_matcher_release(&m);
+	resultset_release(&rs);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
 SUITE(suite_webapps, "webapps", T(parse_page), T(wappalyzer_rules), T(service_apps), T(saved_pages),
-      T(stored_apps));
+      T(stored_apps), T(apps_matched_to_cves));
