@@ -115,6 +115,13 @@ static const char *const migrations[] = {
 	/* 10: what each run could not judge (model/caveat.h), for the reports of a stored run */
 	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
 	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
+	"SELECT 1" /* reserved: engine (11) */,
+	/* 12: the web applications behind each HTTP(S) service a run observed
+	 * (model/obs.h struct obs_webapp), in the service's order */
+	"CREATE TABLE IF NOT EXISTS service_webapps (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  asset_id INTEGER NOT NULL REFERENCES assets(id), proto TEXT NOT NULL, port INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL, name TEXT NOT NULL, version TEXT, cpe TEXT, source TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port, idx));",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -651,6 +658,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 				r = sq_fail(s, e, "saving results (services)");
 				goto out;
 			}
+			if ((r = sq_save_webapps(s, run, aid, sv, e)) < 0) goto out;
 		}
 	}
 out:
@@ -767,7 +775,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		resultset_add_service(rs, &sv);
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return sq_load_webapps(s, run, rs, e);
 }
 
 static int sq_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e)

@@ -1410,5 +1410,62 @@ t_man_conventions() { # the man page says what the nmap habits do
 }
 check man_page_states_the_conventions t_man_conventions
 
+# --- webapp: web applications (tests/webapps: pages modelled on real products) ---
+WA_RULES=/usr/local/share/dormant/webapps/technologies.json
+t_webapps_saved() { # saved pages: an HTTP response, and bare HTML
+	[ -s "$WA_RULES" ] || { echo "skip: no Wappalyzer rules (scripts/deps installs them)"; return 0; }
+	"$D" fingerprint webapps "$ROOT/tests/webapps/tune/wordpress/index.http" >"$OUT/wa1" || return 1
+	grep -qP '^WordPress\t6\.4\.2\tcpe:2\.3:a:wordpress:wordpress:6\.4\.2:' "$OUT/wa1" || { cat "$OUT/wa1"; return 1; }
+	! grep -q '^Nginx' "$OUT/wa1" || return 1 # the web server is the service's name, not an application
+	sed '1,/^$/d' "$ROOT/tests/webapps/tune/jenkins/index.http" >"$OUT/bare.html" # no headers: no X-Jenkins
+	"$D" fingerprint webapps "$OUT/bare.html" >"$OUT/wa2"
+	[ $? = 1 ] && grep -q 'no web application found' "$OUT/wa2" || { cat "$OUT/wa2"; return 1; }
+	"$D" fingerprint webapps "$ROOT/tests/webapps/tune/owa/owa_auth_logon.aspx.http" | grep -qP '^Outlook Web App\t15\.2\.1258\.12\t'
+}
+check webapps_saved_pages t_webapps_saved
+t_webapps_errors() {
+	"$D" fingerprint webapps http://intranet.example/ 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'intranet.example.*not an IP address (names are not resolved)' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" fingerprint webapps "$OUT/no-such-page" 2>"$OUT/e"
+	[ $? -ge 2 ] && grep -q 'no-such-page' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	printf '{"A":{"cats":[1],\n"html":"x"' >"$OUT/bad.json"
+	"$D" fingerprint webapps --webapps "$OUT/bad.json" "$ROOT/tests/webapps/tune/wordpress/index.http" 2>"$OUT/e"
+	[ $? -ge 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'bad.json' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" fingerprint webapps --webapps "$OUT/none" "$ROOT/tests/webapps/tune/roundcube/index.http" 2>"$OUT/e" >/dev/null
+	grep -q 'no Wappalyzer rules.*Recog only' "$OUT/e"
+}
+check webapps_errors t_webapps_errors
+t_webapps_live() { # served pages (ports 23300-23311): redirects followed, favicon asked, stored and reported
+	[ -s "$WA_RULES" ] || { echo "skip: no Wappalyzer rules (scripts/deps installs them)"; return 0; }
+	python3 "$ROOT/tests/webapps/serve.py" "$ROOT/tests/webapps/tune" 23300 >"$OUT/ports" 2>&1 &
+	local pid=$! ok=0
+	for _ in $(seq 50); do [ "$(wc -l <"$OUT/ports")" -ge 12 ] && break; sleep 0.1; done
+	local wp owa gf
+	wp=$(awk '$2 == "wordpress" {print $1}' "$OUT/ports")
+	owa=$(awk '$2 == "owa" {print $1}' "$OUT/ports")
+	gf=$(awk '$2 == "grafana" {print $1}' "$OUT/ports")
+	# grafana: / redirects to /login, whose inline boot data shows the version
+	"$D" fingerprint webapps "http://127.0.0.1:$gf/" >"$OUT/gf" && grep -qP '^Grafana\t10\.2\.2\t' "$OUT/gf" &&
+		"$D" scan 127.0.0.1 -p "$wp,$owa" -sV --db "$OUT/wa.db" -oJ "$OUT/wa.jsonl" -oN "$OUT/wa.txt" -q &&
+		python3 - "$OUT/wa.jsonl" "$wp" "$owa" <<-'PY' && grep -q '|_ web applications: WordPress 6.4.2' "$OUT/wa.txt" &&
+			import json, sys
+			apps = {}
+			for line in open(sys.argv[1]):
+			    r = json.loads(line)
+			    if r.get("type") == "service" and r.get("apps"):
+			        apps[str(r["port"])] = r["apps"]
+			wp = {a["name"]: a for a in apps[sys.argv[2]]}
+			assert wp["WordPress"]["version"] == "6.4.2" and wp["WordPress"]["source"] == "wappalyzer:WordPress", wp
+			assert wp["WordPress"]["cpe"].startswith("cpe:2.3:a:wordpress:wordpress:6.4.2:"), wp
+			owa = {a["name"]: a for a in apps[sys.argv[3]]}
+			assert owa["Outlook Web App"]["version"] == "15.2.1258.12", owa
+		PY
+		"$D" report --db "$OUT/wa.db" --format json | grep -q '"source":"wappalyzer:Outlook Web App"' && ok=1
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	[ $ok = 1 ]
+}
+check webapps_live_pages_scanned_and_stored t_webapps_live
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
