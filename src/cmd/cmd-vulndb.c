@@ -29,7 +29,9 @@ enum {
 	V_FEEDS,
 	V_PAGE,
 	V_MAXWAIT,
-	V_FULL
+	V_FULL,
+	V_RELEASE,
+	V_EXPLAIN
 };
 
 static const struct opt vulndb_opts[] = {
@@ -39,6 +41,10 @@ static const struct opt vulndb_opts[] = {
 	{ "--from", V_FROM, true, "FILE",
 	  "match: also every line of FILE (a CPE or \"PRODUCT VERSION\"; - for stdin)" },
 	{ "--aliases", V_ALIASES, true, "FILE", "product aliases (default data/vuln/aliases.csv)" },
+	{ "--release", V_RELEASE, true, "NAME",
+	  "match: the distribution release (bookworm, jammy, 9) when the banner does not name it" },
+	{ "--explain", V_EXPLAIN, false, NULL,
+	  "match: say per CVE why it is reported or not (the distribution's verdict)" },
 	{ "--bundle", V_BUNDLE, true, "FILE",
 	  "fetch: write the feeds to FILE for `vulndb import` elsewhere" },
 	{ "--feeds", V_FEEDS, true, "LIST", "fetch: some of nvd,kev,epss (default all)" },
@@ -61,8 +67,8 @@ static const struct opt vulndb_opts[] = {
 
 struct vulndb_args {
 	struct vulndb_fetch_opts f;
-	const char *db, *aliases, *from;
-	bool help, json;
+	const char *db, *aliases, *from, *release;
+	bool help, json, explain;
 	enum confidence min;
 	char **pos;
 	int n_pos;
@@ -93,6 +99,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case V_DB: a->db = arg; return 0;
 	case V_ALIASES: a->aliases = arg; return 0;
 	case V_FROM: a->from = arg; return 0;
+	case V_RELEASE: a->release = arg; return 0;
+	case V_EXPLAIN: a->explain = true; return 0;
 	case V_MINCONF: {
 		int lvl, r = parse_confidence(name, arg, &lvl, e);
 		a->min = (enum confidence)lvl;
@@ -136,10 +144,12 @@ int cmd_vulndb(int argc, char **argv)
 		    "dormant vulndb fetch [--bundle FILE]\n       dormant vulndb import FILE|DIR|BUNDLE...\n"
 		    "       dormant vulndb stats\n"
 		    "       dormant vulndb lookup CVE-ID...\n       dormant vulndb match CPE|\"PRODUCT "
-		    "VERSION\"...",
+		    "VERSION\"|BANNER... [--release NAME] [--explain]",
 		    "Offline vulnerability data: NVD CVE API 2.0 JSON (pages or single records, .gz "
 		    "too), CISA KEV,\n"
-		    "CVE List V5 records and FIRST EPSS CSV. Each file is imported in one transaction; "
+		    "CVE List V5 records, FIRST EPSS CSV, and the distributions' security data (Debian's "
+		    "tracker JSON,\nUbuntu's CVE JSON, Red Hat's CSAF VEX). Each file is imported in one "
+		    "transaction; "
 		    "re-importing\n"
 		    "updates the records whose lastModified changed. fetch downloads NVD (the changes since "
 		    "the last\nfetch), CISA KEV and FIRST EPSS, and imports them or writes a bundle that "
@@ -165,7 +175,12 @@ int cmd_vulndb(int argc, char **argv)
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
-	struct vulndb_query q = { .json = a.json, .min = a.min, .aliases = a.aliases, .from = a.from };
+	struct vulndb_query q = { .json = a.json,
+				  .min = a.min,
+				  .aliases = a.aliases,
+				  .from = a.from,
+				  .release = a.release,
+				  .explain = a.explain };
 	if (!strcmp(sub, "fetch")) {
 		r = a.n_pos > 1 ? dm_fail(&e, DM_EINPUT, "fetch takes no arguments (\"%s\")", a.pos[1])
 				: vulndb_fetch(st, dbpath, &a.f, &e);

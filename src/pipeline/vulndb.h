@@ -42,10 +42,14 @@ struct vulndb_query {
 	enum confidence min; /* match: hits below are hidden */
 	const char *aliases; /* match: product aliases; NULL: data/vuln/aliases.csv */
 	const char *from;    /* match: also every line of this file ("-": stdin) */
+	const char *release; /* match: the distribution release when the banner does not name it */
+	bool explain;        /* match: also the CVEs the distribution fixed, and why */
 };
 /* Prints each CVE of ids (CVE-YYYY-NNNN) on stdout. */
 int vulndb_lookup(struct store *st, char *const *ids, int n, const struct vulndb_query *q, struct dm_err *e);
-/* Prints what each CPE or "PRODUCT VERSION" of subjects (and of q->from) is exposed to. */
+/* Prints what each CPE, "PRODUCT VERSION" or raw banner ("SSH-2.0-OpenSSH_9.2p1
+ * Debian-2+deb12u10", "Apache/2.4.62 (Debian)") of subjects (and of q->from)
+ * is exposed to, judged by the distribution's data when it shows a build. */
 int vulndb_match(struct store *st, char *const *subjects, int n, const struct vulndb_query *q,
 		 struct dm_err *e);
 /* Prints what the store holds. */

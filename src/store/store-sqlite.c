@@ -115,6 +115,16 @@ static const char *const migrations[] = {
 	/* 10: what each run could not judge (model/caveat.h), for the reports of a stored run */
 	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
 	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
+	"SELECT 1" /* reserved: engine */,
+	"SELECT 1" /* reserved: webapp */,
+	/* 13 (distro): the distributions' verdicts per release, source package
+	 * and CVE (Debian's tracker, Ubuntu's CVE data, Red Hat's VEX), and the
+	 * version each release ships, which tells a release from a version */
+	"CREATE TABLE IF NOT EXISTS distro_fix (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT NOT NULL,"
+	"  cve INTEGER NOT NULL, status TEXT NOT NULL, fixed_version TEXT, urgency TEXT,"
+	"  PRIMARY KEY (distro, package, release, cve)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS distro_pkg (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT NOT NULL,"
+	"  version TEXT NOT NULL, PRIMARY KEY (distro, package, release)) WITHOUT ROWID;",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -156,6 +166,7 @@ static void sq_close(struct store *s)
 	struct sq_conn *q = SQ(s);
 	if (!q) return;
 	for (size_t i = 0; i < ARRAY_SIZE(q->vuln_stmts); i++) sqlite3_finalize(q->vuln_stmts[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(q->distro_stmts); i++) sqlite3_finalize(q->distro_stmts[i]);
 	sqlite3_close(q->db);
 	free(q);
 	s->be = NULL;
