@@ -127,6 +127,14 @@ static bool release_number(const char *distro, const char *rev, char *out, size_
 	return false;
 }
 
+/* ".el9", "+el8.6.0" (a module build): Red Hat's release tag in a build. */
+static const char *rhel_mark(const char *text)
+{
+	for (const char *p = text; (p = strstr(p, "el")); p++)
+		if (p > text && (p[-1] == '.' || p[-1] == '+') && isdigit((unsigned char)p[2])) return p - 1;
+	return NULL;
+}
+
 int distro_build_parse(const struct distro_tables *t, const char *text, const char *vendor,
 		       const char *product, const char *upstream, struct distro_build *b)
 {
@@ -139,7 +147,7 @@ int distro_build_parse(const struct distro_tables *t, const char *text, const ch
 	} else if ((p = strstr(text, "Ubuntu-"))) {
 		snprintf(b->distro, sizeof(b->distro), "ubuntu");
 		word(p + 7, b->revision, sizeof(b->revision));
-	} else if ((p = strstr(text, ".el")) && isdigit((unsigned char)p[3])) {
+	} else if ((p = rhel_mark(text))) {
 		/* "8.7p1-38.el9_4.1": the revision is the word's part after its last '-' */
 		const char *s = p;
 		while (s > text && !isspace((unsigned char)s[-1]) && s[-1] != '-') s--;
@@ -178,9 +186,9 @@ bool distro_from_os_cpe(const struct distro_tables *t, const char *cpe, char *di
 {
 	static const struct {
 		const char *vp, *distro;
-	} os[] = { { ":o:debian:debian_linux:", "debian" },
-		   { ":o:canonical:ubuntu_linux:", "ubuntu" },
-		   { ":o:redhat:enterprise_linux:", "rhel" } };
+	} os[] = { { "o:debian:debian_linux:", "debian" },
+		   { "o:canonical:ubuntu_linux:", "ubuntu" },
+		   { "o:redhat:enterprise_linux:", "rhel" } };
 	for (size_t i = 0; cpe && i < ARRAY_SIZE(os); i++) {
 		const char *p = strstr(cpe, os[i].vp);
 		if (!p) continue;

@@ -120,11 +120,11 @@ int debian_sniff(const unsigned char *p, size_t n)
 		}
 		if ((step == 1 || step == 4) && c == '"') {
 			size_t s = ++i;
+			if (step == 4) /* the first CVE's id: its prefix is enough */
+				return (n - s >= 4 && !memcmp(p + s, "CVE-", 4)) ||
+				       (n - s >= 5 && !memcmp(p + s, "TEMP-", 5));
 			while (i < n && p[i] != '"') i += p[i] == '\\' ? 2 : 1;
 			if (i >= n) return 0;
-			if (step == 4)
-				return (i - s > 4 && !memcmp(p + s, "CVE-", 4)) ||
-				       (i - s > 5 && !memcmp(p + s, "TEMP-", 5));
 			step++;
 			continue;
 		}
