@@ -307,6 +307,44 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 	return r;
 }
 
+struct distro_stats_ctx {
+	bool json;
+	int n;
+};
+
+static int print_distro_count(void *ctx, const char *distro, uint64_t releases, uint64_t packages,
+			      uint64_t rows)
+{
+	struct distro_stats_ctx *c = ctx;
+	if (c->json)
+		printf("%s\"%s\":{\"releases\":%llu,\"packages\":%llu,\"verdicts\":%llu}", c->n ? "," : "",
+		       distro, (unsigned long long)releases, (unsigned long long)packages,
+		       (unsigned long long)rows);
+	else
+		printf("%-20s %llu verdicts on %llu source packages in %llu releases\n", distro,
+		       (unsigned long long)rows, (unsigned long long)packages, (unsigned long long)releases);
+	c->n++;
+	return 0;
+}
+
+/* The distributions' data held, and the date of each one's newest record. */
+static int distro_stats(struct store *st, bool json, struct dm_err *e)
+{
+	struct distro_stats_ctx c = { .json = json };
+	if (json) printf(",\"distributions\":{");
+	int r = store_distro_stats(st, print_distro_count, &c, e);
+	if (r < 0) return r;
+	if (json) printf("}");
+	static const char *const dated[] = { "ubuntu", "rhel" };
+	for (size_t i = 0; i < ARRAY_SIZE(dated) && !json; i++) {
+		char key[32], v[64];
+		snprintf(key, sizeof(key), "%s.date", dated[i]);
+		if ((r = store_vuln_meta_get(st, key, v, sizeof(v), e)) < 0) return r;
+		if (r == 1) printf("%-20s newest record %s\n", dated[i], v);
+	}
+	return 0;
+}
+
 int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *e)
 {
 	struct vuln_stats vs;
@@ -322,7 +360,9 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 		       (unsigned long long)vs.kev_with_cve, (unsigned long long)vs.epss, vs.newest,
 		       vs.kev_catalog, vs.epss_model, vs.epss_date);
 		if ((r = vulndb_feed_ages(st, true, e)) < 0) return r;
-		printf("}}\n");
+		printf("}");
+		if ((r = distro_stats(st, true, e)) < 0) return r;
+		printf("}\n");
 		return 0;
 	}
 	printf("CVEs                 %llu (%llu with affected configurations)\n", (unsigned long long)vs.cves,
@@ -335,6 +375,7 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 	printf("EPSS scores          %llu%s%s%s%s\n", (unsigned long long)vs.epss,
 	       vs.epss_model[0] ? ", model " : "", vs.epss_model, vs.epss_date[0] ? ", scored " : "",
 	       vs.epss_date);
+	if ((r = distro_stats(st, false, e)) < 0) return r;
 	if ((r = vulndb_feed_ages(st, false, e)) < 0) return r;
 	printf("This product uses data from the NVD API but is not endorsed or certified by the NVD.\n");
 	return 0;
