@@ -47,7 +47,8 @@ static const struct opt vulndb_opts[] = {
 	  "match: say per CVE why it is reported or not (the distribution's verdict)" },
 	{ "--bundle", V_BUNDLE, true, "FILE",
 	  "fetch: write the feeds to FILE for `vulndb import` elsewhere" },
-	{ "--feeds", V_FEEDS, true, "LIST", "fetch: some of nvd,kev,epss (default all)" },
+	{ "--feeds", V_FEEDS, true, "LIST",
+	  "fetch: some of nvd,kev,epss,debian,ubuntu,redhat (default all)" },
 	{ "--full", V_FULL, false, NULL,
 	  "fetch: all NVD records, not only those changed since the last fetch" },
 	{ "--api-key", V_API_KEY, true, "KEY",
@@ -76,19 +77,23 @@ struct vulndb_args {
 
 static int parse_feeds(const char *arg, bool *on, struct dm_err *e)
 {
-	static const char *const names[] = { "nvd", "kev", "epss" };
-	memset(on, 0, 3 * sizeof(*on));
+	static const char *const names[] = { "nvd", "kev", "epss", "debian", "ubuntu", "redhat" };
+	enum { N = ARRAY_SIZE(names) };
+	memset(on, 0, N * sizeof(*on));
+	bool any = false;
 	for (const char *p = arg; *p;) {
 		size_t n = strcspn(p, ","), i;
-		for (i = 0; i < 3 && !(strlen(names[i]) == n && !strncmp(p, names[i], n)); i++) {
+		for (i = 0; i < N && !(strlen(names[i]) == n && !strncmp(p, names[i], n)); i++) {
 		}
-		if (i == 3)
-			return dm_fail(e, DM_EINPUT, "--feeds: \"%.*s\" is not one of nvd, kev, epss", (int)n,
-				       p);
-		on[i] = true;
+		if (i == N)
+			return dm_fail(
+			    e, DM_EINPUT,
+			    "--feeds: \"%.*s\" is not one of nvd, kev, epss, debian, ubuntu, redhat", (int)n,
+			    p);
+		on[i] = any = true;
 		p += n + (p[n] == ',');
 	}
-	return on[0] || on[1] || on[2] ? 0 : dm_fail(e, DM_EINPUT, "--feeds: name nvd, kev or epss");
+	return any ? 0 : dm_fail(e, DM_EINPUT, "--feeds: name nvd, kev or epss (or debian, ubuntu, redhat)");
 }
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
@@ -131,7 +136,9 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 
 int cmd_vulndb(int argc, char **argv)
 {
-	struct vulndb_args a = { .f = { .feed = { true, true, true }, .page_size = 2000, .max_wait = 120 } };
+	struct vulndb_args a = {
+		.f = { .feed = { true, true, true, true, true, true }, .page_size = 2000, .max_wait = 120 }
+	};
 	struct dm_err e = { "" };
 	struct store *st = NULL;
 	char *dbpath = NULL;

@@ -20,7 +20,7 @@ struct vulndb_fetch_opts {
 	const char *nvd_url, *kev_url, *epss_url; /* NULL: the real ones (or base_url's) */
 	const char *api_key;                      /* NULL: $NVD_API_KEY, else none */
 	const char *bundle;                       /* write this bundle instead of importing */
-	bool feed[3];                             /* nvd, kev, epss */
+	bool feed[6];                             /* nvd, kev, epss, debian, ubuntu, redhat */
 	unsigned page_size;                       /* NVD resultsPerPage, 1 to 2000 */
 	double max_wait;                          /* cap of a Retry-After pause, seconds */
 	bool full;                                /* NVD: everything, not the changes since the last fetch */
