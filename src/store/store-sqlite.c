@@ -120,10 +120,12 @@ static const char *const migrations[] = {
 	/* 13 (distro): the distributions' verdicts per release, source package
 	 * and CVE (Debian's tracker, Ubuntu's CVE data, Red Hat's VEX), and the
 	 * version each release ships, which tells a release from a version */
-	"CREATE TABLE IF NOT EXISTS distro_fix (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS distro_fix (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT "
+	"NOT NULL,"
 	"  cve INTEGER NOT NULL, status TEXT NOT NULL, fixed_version TEXT, urgency TEXT,"
 	"  PRIMARY KEY (distro, package, release, cve)) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS distro_pkg (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS distro_pkg (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT "
+	"NOT NULL,"
 	"  version TEXT NOT NULL, PRIMARY KEY (distro, package, release)) WITHOUT ROWID;",
 };
 

@@ -13,7 +13,8 @@ static int on_fix(void *ctx, const struct vuln_distro_fix *f, struct dm_err *e)
 	(void)ctx;
 	(void)e;
 	/* what the importers hand over is whole */
-	if (!f->distro || !f->release || !*f->release || !f->package || f->num < 0 || !f->status) __builtin_trap();
+	if (!f->distro || !f->release || !*f->release || !f->package || f->num < 0 || !f->status)
+		__builtin_trap();
 	if (f->status == DSTAT_FIXED && !distro_version_ok(f->fixed_version)) __builtin_trap();
 	return 0;
 }
