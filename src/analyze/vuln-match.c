@@ -1,6 +1,8 @@
 /* Product -> CVE matching with a cache per vendor:product and per subject. */
 #include "analyze/vuln-match.h"
+#include "analyze/vuln-distro.h"
 #include "base/arena.h"
+#include "base/log.h"
 #include "base/siphash.h"
 #include "vuln/version.h"
 #include <ctype.h>
@@ -59,6 +61,10 @@ void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct al
 		.st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)), .vendorless = -1
 	};
 	m->cache->mem.max = (size_t)4 << 30; /* past it, candidates go to the heap */
+	struct dm_err e;
+	/* Without the tables no build is told: matching goes on as before. */
+	if (distro_tables_load(&m->dt, &e) < 0)
+		log_warn("vulnerabilities: %s; distribution builds not judged", e.msg);
 }
 
 static void free_cand(struct vuln_cand *c)
@@ -98,6 +104,9 @@ void vuln_matcher_release(struct vuln_matcher *m)
 	arena_release(&vc->mem);
 	free(vc);
 	m->cache = NULL;
+	distro_cache_free(m->dcache);
+	m->dcache = NULL;
+	distro_tables_release(&m->dt);
 }
 
 /* One CVE is loaded once however many products name it. */
@@ -270,6 +279,7 @@ double vuln_hit_rank(const struct vuln_hit *h)
 static int hit_cmp(const void *pa, const void *pb)
 {
 	const struct vuln_hit *a = pa, *b = pb;
+	if (a->suppressed != b->suppressed) return a->suppressed ? 1 : -1;
 	if (a->confidence != b->confidence) return a->confidence > b->confidence ? -1 : 1;
 	double ra = vuln_hit_rank(a), rb = vuln_hit_rank(b);
 	if (ra != rb) return ra > rb ? -1 : 1;
@@ -285,23 +295,60 @@ static void key_cpe(struct buf *k, const struct cpe *c)
 	}
 }
 
-static void subject_key(const struct vsubject *s, const char *distro, enum confidence min, struct buf *k)
+static void subject_key(const struct vsubject *s, const char *distro, const struct distro_build *b,
+			enum confidence min, struct buf *k)
 {
 	buf_reset(k);
 	key_cpe(k, &s->cpe);
 	buf_puts(k, distro ? distro : "");
 	buf_putc(k, '|');
+	if (b) buf_printf(k, "%s|%s|%s|%s|", b->distro, b->release, b->package, b->revision);
 	buf_putc(k, (char)('0' + min));
 	buf_putc(k, s->os_known ? 'o' : '-');
 	buf_putc(k, s->hw_known ? 'h' : '-');
 	for (size_t i = 0; i < s->n_platforms; i++) key_cpe(k, &s->platforms[i]);
 }
 
-int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro, enum confidence min,
-	       struct vuln_hit **ret, size_t *ret_n, struct dm_err *e)
+/* The distribution's verdict on hit h of build b: 1 when it is not to be reported. */
+static int distro_verdict(struct vuln_matcher *m, const struct distro_build *b, const char *distro,
+			  struct vuln_hit *h, struct dm_err *e)
+{
+	enum distro_verdict dv;
+	char why[256], fixed[128];
+	int r =
+	    distro_judge(m->st, &m->dcache, b, h->info->num, &dv, why, sizeof(why), fixed, sizeof(fixed), e);
+	if (r < 0) return r;
+	if (dv == DV_OPEN) {
+		h->confidence = CONF_HIGH;
+		snprintf(h->why, sizeof(h->why), "%s", why);
+		h->distro_fix = fixed[0] != 0;
+		if (fixed[0]) snprintf(h->fix, sizeof(h->fix), "%.63s", fixed);
+		return 0;
+	}
+	h->confidence = CONF_LOW;
+	if (dv == DV_FIXED || dv == DV_NOT_AFFECTED) {
+		h->suppressed = true;
+		snprintf(h->why, sizeof(h->why), "not reported: %s", why);
+		return 1;
+	}
+	snprintf(h->why, sizeof(h->why),
+		 "distribution build (%s): the distribution may have backported the fix without changing the "
+		 "version; %s",
+		 distro ? distro : b->distro, why);
+	return 0;
+}
+
+int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro,
+	       struct distro_build *build, enum confidence min, struct vuln_hit **ret, size_t *ret_n,
+	       struct dm_err *e)
 {
 	struct buf kb = BUF_INIT;
-	subject_key(s, distro, min, &kb);
+	int r = 0;
+	if (build && (r = distro_infer_release(m->st, &m->dcache, build, e)) < 0) {
+		buf_release(&kb);
+		return r;
+	}
+	subject_key(s, distro, build, min, &kb);
 	const char *key = kb.data;
 	size_t b = bucket(key);
 	for (struct subject_entry *se = m->cache->subjects[b]; se; se = se->next)
@@ -316,7 +363,6 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 	    aliases_expand(m->al, s->cpe.v[CPE_VENDOR], s->cpe.v[CPE_PRODUCT], names, ARRAY_SIZE(names));
 	struct vuln_hit *hits = NULL;
 	size_t nh = 0, cap = 0;
-	int r = 0;
 	uint64_t serial = ++m->cache->subjects_matched;
 	for (size_t i = 0; i < nn && r == 0; i++) {
 		struct product_entry *pe;
@@ -325,14 +371,21 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 		_Static_assert(sizeof(as.cpe.v[0]) == sizeof(names[0].vendor), "same attribute size");
 		memcpy(as.cpe.v[CPE_VENDOR], names[i].vendor, sizeof(as.cpe.v[CPE_VENDOR]));
 		memcpy(as.cpe.v[CPE_PRODUCT], names[i].product, sizeof(as.cpe.v[CPE_PRODUCT]));
-		for (size_t j = 0; j < pe->n; j++) {
+		for (size_t j = 0; j < pe->n && r == 0; j++) {
 			struct vuln_cand *c = pe->c[j];
 			if (!pe->n_cfgs[j] || c->seen == serial) continue; /* a CVE once per subject */
 			struct vverdict v;
 			vconfigs_eval_some(&c->cfg, pe->cfgs[j], pe->n_cfgs[j], &as, &v);
 			if (v.result == TRI_FALSE) continue;
 			struct vuln_hit h = { .info = &c->info, .match = v.hit, .confidence = CONF_HIGH };
-			if (distro) {
+			if (build) {
+				int dr = distro_verdict(m, build, distro, &h, e);
+				if (dr < 0) {
+					r = dr;
+					break;
+				}
+				if (dr == 1 && !m->keep_suppressed) continue;
+			} else if (distro) {
 				h.confidence = CONF_LOW;
 				snprintf(h.why, sizeof(h.why),
 					 "distribution build (%s): the distribution may have backported the "
@@ -346,10 +399,10 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 					 "%saffected only on a platform dormant could not see",
 					 w ? "; " : "");
 			}
-			if (min && h.confidence < min) continue;
+			if (min && h.confidence < min && !h.suppressed) continue;
 			if ((r = cand_full(m, c, e)) < 0) break;
 			c->seen = serial;
-			vmatch_fix(v.hit, h.fix, sizeof(h.fix));
+			if (!h.distro_fix) vmatch_fix(v.hit, h.fix, sizeof(h.fix));
 			if (nh == cap) {
 				cap = cap ? cap * 2 : 16;
 				hits = xrealloc(hits, cap * sizeof(*hits));

@@ -122,6 +122,16 @@ static const char *const migrations[] = {
 	"  asset_id INTEGER NOT NULL REFERENCES assets(id), proto TEXT NOT NULL, port INTEGER NOT NULL,"
 	"  idx INTEGER NOT NULL, name TEXT NOT NULL, version TEXT, cpe TEXT, source TEXT NOT NULL,"
 	"  PRIMARY KEY (run_id, asset_id, proto, port, idx));",
+	/* 13 (distro): the distributions' verdicts per release, source package
+	 * and CVE (Debian's tracker, Ubuntu's CVE data, Red Hat's VEX), and the
+	 * version each release ships, which tells a release from a version */
+	"CREATE TABLE IF NOT EXISTS distro_fix (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT "
+	"NOT NULL,"
+	"  cve INTEGER NOT NULL, status TEXT NOT NULL, fixed_version TEXT, urgency TEXT,"
+	"  PRIMARY KEY (distro, package, release, cve)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS distro_pkg (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT "
+	"NOT NULL,"
+	"  version TEXT NOT NULL, PRIMARY KEY (distro, package, release)) WITHOUT ROWID;",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -163,6 +173,7 @@ static void sq_close(struct store *s)
 	struct sq_conn *q = SQ(s);
 	if (!q) return;
 	for (size_t i = 0; i < ARRAY_SIZE(q->vuln_stmts); i++) sqlite3_finalize(q->vuln_stmts[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(q->distro_stmts); i++) sqlite3_finalize(q->distro_stmts[i]);
 	sqlite3_close(q->db);
 	free(q);
 	s->be = NULL;

@@ -796,6 +796,41 @@ t_services_lab() {
 	python3 "$HERE/../tools/lab/score-services.py" --check "$truth" "$OUT/svclab.jsonl"
 }
 check services_lab_identified t_services_lab
+# --- distro (issue 20): the distributions' verdicts on the lab's sshd and an older revision ---
+t_distro_verdicts() {
+	local db="$OUT/distro.db" want pid
+	"$D" vulndb import -q --db "$db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev" "$HERE/../data/fixtures/distro" || return 1
+	# an older bookworm revision, announced by a banner-only listener beside the real sshd-2222
+	BANNER="SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2" ip netns exec "$P-old" \
+		socat TCP-LISTEN:2022,bind=198.18.0.16,fork,reuseaddr EXEC:"$HERE/banner.sh" &
+	pid=$!
+	for _ in $(seq 50); do ip netns exec "$P-old" ss -ltn | grep -q '198.18.0.16:2022 ' && break; sleep 0.1; done
+	in_ns "$D" scan 198.18.0.11 198.18.0.16 -p 22,2022,2222 -sV --db "$db" -oJ "$OUT/distro.jsonl" -q
+	local r=$?
+	kill "$pid" 2>/dev/null
+	[ $r = 0 ] || return 1
+	# what the lab's sshd is, by dpkg: Debian's data marks all three fixed at or before it (deb12u3 the last)
+	want=$(dpkg-query -W -f '${Version}' openssh-server)
+	dpkg --compare-versions "$want" ge 1:9.2p1-2+deb12u3 || { echo "the lab's openssh-server $want predates the fixes"; return 1; }
+	python3 - "$OUT/distro.jsonl" "$want" <<'PY'
+import json, sys
+rs = list(map(json.loads, open(sys.argv[1])))
+svc = {(r["ip"], r["port"]): r for r in rs if r["type"] == "service"}
+assert ("198.18.0.11", 22) in svc and ("198.18.0.16", 2222) in svc and ("198.18.0.16", 2022) in svc, sorted(svc)
+rev = sys.argv[2].split("-", 1)[1]  # 2+deb12u10
+assert "Debian-" + rev in svc[("198.18.0.11", 22)]["banner"], (svc[("198.18.0.11", 22)]["banner"], rev)
+fs = {(f["ip"], f["port"]): f for f in rs if f["type"] == "finding" and f["rule"] in ("vulnerable-service", "known-exploited")}
+# the patched sshd (both real ones): no finding at all
+assert ("198.18.0.11", 22) not in fs and ("198.18.0.16", 2222) not in fs, sorted(fs)
+# the older revision: regreSSHion open in deb12u2, at high confidence; the fixes of u1 and u2 not reported
+old = fs[("198.18.0.16", 2022)]
+ids = [c["id"] for c in old["evidence"]["cves"]]
+assert ids == ["CVE-2024-6387"] and old["confidence"] == "high" and old["severity"] == "high", (ids, old["confidence"], old["severity"])
+assert old["evidence"]["distribution"] == {"name": "debian", "release": "bookworm", "package": "openssh", "upstream": "9.2p1",
+                                           "revision": "2+deb12u2", "release_from": "the build's revision 2+deb12u2"}, old["evidence"]
+PY
+}
+check distro_verdicts_on_lab_sshd t_distro_verdicts
 
 echo "lab: $pass passed, $fail failed"
 [ "$fail" = 0 ]
