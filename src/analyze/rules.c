@@ -18,6 +18,15 @@ const struct traffic_rule traffic_rules[] = {
 	  SEV_MEDIUM, rule_idle_device_active },
 	{ "lateral-from-idle", "a woken idle host connecting into a protected segment", SEV_CRITICAL,
 	  rule_lateral_from_idle },
+	{ "long-connection",
+	  "hours-long sessions to an external peer, and the total time a pair stays connected", SEV_MEDIUM,
+	  rule_long_connection },
+	{ "dns-tunnel",
+	  "many unique long random subdomains under one parent domain, or TXT/NULL queries in bulk", SEV_HIGH,
+	  rule_dns_tunnel },
+	{ "intel-match",
+	  "traffic touching an address, name, JA3/JA4 or certificate hash of a threat-intelligence list",
+	  SEV_HIGH, rule_intel_match },
 };
 const size_t traffic_rules_count = ARRAY_SIZE(traffic_rules);
 

@@ -20,7 +20,9 @@ struct flowrec {
 	double start, end;
 	uint64_t bytes_out, bytes_in;
 	uint32_t pkts_out, pkts_in;
-	uint32_t name; /* SNI, else the DNS name of dst; id in the set's pool */
+	uint32_t name;                  /* SNI, else the DNS name of dst; id in the set's pool */
+	uint32_t ja3, ja4, cert, query; /* pool ids: TLS fingerprints, certificate hash, DNS question */
+	uint16_t qtype;                 /* the DNS question's type; 0 none */
 	uint16_t sport, dport;
 	uint8_t proto, app, flags_out, flags_in;
 	int16_t entropy; /* first upload payload, bits/byte x 10; -1 unknown */
@@ -33,14 +35,20 @@ struct flowset {
 	size_t n, cap;
 	struct strpool names;
 	double first, last; /* earliest start, latest end */
+	/* Detail records (obs_flow.detail): names and hashes of conversations
+	 * that v counts already; only the rules reading those look here. */
+	struct flowrec *det;
+	size_t n_det, cap_det;
 };
 
 void flowset_init(struct flowset *s);
 /* One-way records of the answering side (NetFlow) are turned round so the
  * opener is src, as in a conversation. */
-void flowset_add(struct flowset *s, const struct obs_flow *f);
+struct flowrec *flowset_add(struct flowset *s, const struct obs_flow *f);
 void flowset_release(struct flowset *s);
 const char *flowset_name(const struct flowset *s, const struct flowrec *r);
+/* A pooled string of r (r->ja3, r->query ...), NULL when none. */
+const char *flowset_str(const struct flowset *s, uint32_t id);
 const char *flow_app_name(enum flow_app a);
 
 typedef bool (*country_fn)(void *ctx, const struct ipaddr *a, char cc[3]);

@@ -206,7 +206,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 	if (!name) { /* a section header alone */
 		if (!strncmp(section, "segment ", 8)) goto segment;
 		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
-		if (strcmp(section, "site") && strcmp(section, "usage"))
+		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel"))
 			return BAD("unknown section [%s]", section);
 		return 1;
 	}
@@ -246,6 +246,12 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		if (end == value || *end || !(d > 0) || d > 3650)
 			return BAD("window_days \"%s\": expected days, e.g. 7 or 0.5", value);
 		c->window_days = d;
+		return 1;
+	}
+	if (!strcmp(section, "intel")) {
+		if (strcmp(name, "files")) return BAD("unknown key \"%s\" in [intel]", name);
+		if (strlen(value) >= sizeof(c->intel_files)) return BAD("files: longer than 1023 characters");
+		snprintf(c->intel_files, sizeof(c->intel_files), "%s", value);
 		return 1;
 	}
 	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value, fresh);
@@ -304,6 +310,10 @@ int site_config_parse(struct site_config *c, const char *text, const char *name,
 static int finish(struct site_config *c, const char *path, int line, struct loader *l, struct dm_err *e)
 {
 	snprintf(c->path, sizeof(c->path), "%s", path);
+	const char *slash = strrchr(path, '/');
+	if (*c->intel_files && !*c->intel_dir) /* the folder of the file that named the lists */
+		snprintf(c->intel_dir, sizeof(c->intel_dir), "%.*s", slash ? (int)(slash - path) : 1,
+			 slash ? path : ".");
 	if (line < 0) return dm_fail(e, DM_EINPUT, "%s: could not be read", path);
 	if (line > 0 && !l->err)
 		return dm_fail(e, DM_EINPUT, "%s: line %d: not INI syntax (key = value, [section])", path,

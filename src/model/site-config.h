@@ -45,6 +45,10 @@ struct site_config {
 	struct role_baseline *roles;
 	size_t n_roles;
 	unsigned loads; /* files read so far */
+	/* [intel] files = a, b: threat-intelligence lists (model/intel.h),
+	 * relative names from intel_dir (the config file's folder) */
+	char intel_files[1024];
+	char intel_dir[512];
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

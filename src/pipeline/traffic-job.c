@@ -21,9 +21,15 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 	*j = (struct traffic_job){ .args = args };
 	site_config_defaults(&j->cfg);
 	flowset_init(&j->flows);
+	intel_init(&j->intel);
 	int r;
 	const char *config = args->config, *geoip = args->geoip;
 	if (config && (r = site_config_load(&j->cfg, config, e)) < 0) return r;
+	if (*j->cfg.intel_files) {
+		if ((r = intel_load_list(&j->intel, j->cfg.intel_files, j->cfg.intel_dir, e)) < 0) return r;
+		log_info("threat intelligence: %zu indicators from %zu lists%s", j->intel.n, j->intel.n_files,
+			 j->intel.bad ? " (bad lines skipped, named above)" : "");
+	}
 	const char *path = geoip ? geoip : *j->cfg.geoip ? j->cfg.geoip : NULL;
 	if (!path && access(GEO_DEFAULT_PATH, R_OK) == 0) path = GEO_DEFAULT_PATH;
 	if (path) {
@@ -57,8 +63,7 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 
 void traffic_job_flow(struct traffic_job *j, struct obs_flow *f)
 {
-	flowset_add(&j->flows, f);
-	struct flowrec *r = &j->flows.v[j->flows.n - 1];
+	struct flowrec *r = flowset_add(&j->flows, f);
 	flowrec_annotate(r, &j->cfg, j->geo ? country_of : NULL, j->geo);
 	f->country = r->cc[0] ? r->cc : NULL;
 }
@@ -114,7 +119,7 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 		if (!threaded) save_hours(&sv);
 	}
 	if (analyze) {
-		struct traffic_input in = { &j->cfg, &j->flows, st };
+		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel };
 		r = analyze_traffic(&in, j->args->rules, out);
 		store_read_end(st, NULL);
 		findings_sort(out);
@@ -161,6 +166,7 @@ void traffic_job_release(struct traffic_job *j)
 	findings_release(&j->found);
 	geo_close(j->geo);
 	flowset_release(&j->flows);
+	intel_release(&j->intel);
 	site_config_release(&j->cfg);
 }
 

@@ -22,6 +22,7 @@ struct traffic_job {
 	struct site_config cfg;
 	struct geo *geo; /* NULL: countries unknown */
 	struct flowset flows;
+	struct intel_set intel; /* the config's [intel] files */
 	const struct traffic_args *args;
 	struct store *store;
 	struct store *writer; /* the hourly summaries' connection (a thread of its own) */
