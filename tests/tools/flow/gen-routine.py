@@ -284,8 +284,8 @@ def plant_beacons(g, ctx):
         name = "cdn%d.sync-beacon.example" % k
         rotating = k == 1
         dst = g.ext("185")
-        start_day = r.randint(2, 6)
         length = max(4 * HOUR, min(5 * DAY, 60 * period))
+        start_day = r.randint(1, max(1, min(6, g.days - 2 - int(length // DAY))))
         g.expect("beacon", ip, "beacon %ds jitter %d%%%s" % (period, jitter * 100, " rotating" if rotating else ""))
         if rotating:
             g.expect("rotating-destinations", ip, "beacon rotating its address under one name")
@@ -308,7 +308,8 @@ def plant_night_uploads(g, ctx):
     p, r = g.p, g.rnd
     ip = g.host("%s.9.20" % p["users"], "desktop")
     ctx["office"][ip] = (8.5, 17.5)
-    nights = sorted(r.sample(range(3, g.days), 2))
+    first = r.randint(3, g.days - 2)
+    nights = (first, first + 1)  # two nights running: one episode
     g.expect("offhours-foreign-encrypted", ip, "night uploads abroad, new address each session")
     g.expect("rotating-destinations", ip, "night uploads abroad, new address each session")
     g.expect("exfil-volume", ip, "night uploads abroad, new address each session")
@@ -341,7 +342,7 @@ def plant_slow_exfil(g, ctx):
             while t < day0 + 17 * HOUR:
                 g.session(t, ip, dst, 443, r.uniform(2.5e6, 3.6e6), r.uniform(5e3, 9e3), sni="files.share-drop.example",
                           dur=60)
-                t += r.uniform(700, 800)
+                t += r.uniform(300, 1200)
     g.daily(fn)
 
 
@@ -349,7 +350,7 @@ def plant_idle_wakes(g, ctx):
     """An idle test device (NTP only) that wakes at night and connects into the protected core."""
     p, r = g.p, g.rnd
     ip = g.host("%s.0.250" % p["servers"], "test-device")
-    wake = r.randint(g.days // 2, g.days - 2)
+    wake = r.randint(min(8, g.days - 1), g.days - 1)  # after the 7-day usage window
     g.expect("idle-device-active", ip, "idle device wakes")
     g.expect("lateral-from-idle", ip, "idle device moves into the core")
     core = ctx["core"]
@@ -404,7 +405,7 @@ home_countries = %s
 geoip = %s
 
 [usage]
-window_days = 1
+window_days = 7
 
 [segment lab]
 cidr = %s.0/24
