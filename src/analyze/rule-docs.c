@@ -148,6 +148,17 @@ const struct rule_doc rule_docs[] = {
 	  "segment, from_segment, quiet_since, woke, targets, ports, connections, failed, bytes_out, first, "
 	  "last",
 	  "isolate the host and investigate; accept only if an administrator confirms the access" },
+	{ "scheduled-transfer", "flows or audit with traffic covering several days",
+	  "info; medium when a job is abnormal",
+	  "a host's daily jobs learned from the traffic: connections to one destination name (else "
+	  "network) starting in the same hour of the local day on most days the host was seen "
+	  "(updates, antivirus signatures, backups); abnormal when the latest run sent ten times its "
+	  "usual volume, the destination's country changed, or it uploads at night to a foreign "
+	  "destination few hosts use",
+	  "routine is listed for review instead of alarmed; a job that changes is worth a look",
+	  "jobs (name, dst, dport, local_time, days, flows, bytes_out_last_run, bytes_out_median_run, "
+	  "country, abnormal), first, last",
+	  "confirm the jobs are known; allowlist them in the site policy ([allow] entries) if so" },
 	{ "long-connection", "audit or flows with traffic (pcap, NetFlow/IPFIX, Zeek conn.log)",
 	  "medium; high when a session reaches 12 h, or is foreign and mostly outside business hours; info "
 	  "when routine (the pair on 5 or more days, or a peer 3 or more internal hosts use)",

@@ -1,5 +1,6 @@
 /* The traffic rules, in one table: id, what it finds, default severity. */
 #include "analyze/traffic.h"
+#include "analyze/episodes.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -18,6 +19,9 @@ const struct traffic_rule traffic_rules[] = {
 	  SEV_MEDIUM, rule_idle_device_active },
 	{ "lateral-from-idle", "a woken idle host connecting into a protected segment", SEV_CRITICAL,
 	  rule_lateral_from_idle },
+	{ "scheduled-transfer",
+	  "a daily job at its own hour (updates, signatures, backups): listed at info, medium when abnormal",
+	  SEV_INFO, rule_scheduled_transfer },
 	{ "long-connection",
 	  "hours-long sessions to an external peer, and the total time a pair stays connected", SEV_MEDIUM,
 	  rule_long_connection },
@@ -32,6 +36,7 @@ const size_t traffic_rules_count = ARRAY_SIZE(traffic_rules);
 
 int analyze_traffic(const struct traffic_input *in, const char *only, struct findings *out)
 {
+	size_t from = out->n;
 	for (size_t i = 0; i < traffic_rules_count; i++) {
 		if (only && !list_has(only, traffic_rules[i].id)) continue;
 		double t = now_mono();
@@ -41,5 +46,6 @@ int analyze_traffic(const struct traffic_input *in, const char *only, struct fin
 		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before,
 			  now_mono() - t);
 	}
+	findings_episodes(out, from);
 	return 0;
 }

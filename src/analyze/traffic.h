@@ -1,6 +1,6 @@
 /* Traffic rules: beacon, offhours-foreign-encrypted, rotating-destinations,
- * exfil-volume, idle-device-active, lateral-from-idle, long-connection,
- * dns-tunnel, intel-match. Each lives in its own
+ * exfil-volume, idle-device-active, lateral-from-idle, scheduled-transfer,
+ * long-connection, dns-tunnel, intel-match. Each lives in its own
  * file and registers in traffic_rules[] (rules.c). They read the flows of
  * one analysis and, when a store is given, the hourly history before it. */
 #pragma once
@@ -37,6 +37,7 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 int rule_exfil_volume(const struct traffic_input *in, struct findings *out);
 int rule_idle_device_active(const struct traffic_input *in, struct findings *out);
 int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out);
+int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out);
 int rule_long_connection(const struct traffic_input *in, struct findings *out);
 int rule_dns_tunnel(const struct traffic_input *in, struct findings *out);
 int rule_intel_match(const struct traffic_input *in, struct findings *out);
