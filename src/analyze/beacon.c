@@ -45,7 +45,9 @@ static double binomial_tail(size_t n, size_t k, double p)
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
-	return is_outbound_external(in, r) && !flow_is_background(r) && !flow_is_failed(r);
+	/* a connection is counted once, not once per record its exporter cut it into */
+	return is_outbound_external(in, r) && !flow_is_background(r) && !flow_is_failed(r) &&
+	       !flow_is_continuation(r);
 }
 
 static int cmp_series(const void *pa, const void *pb, void *ctx)

@@ -135,6 +135,11 @@ bool flow_is_background(const struct flowrec *r)
 	return r->proto == IPPROTO_TCP && r->dport == 53;
 }
 
+bool flow_is_continuation(const struct flowrec *r)
+{
+	return r->proto == IPPROTO_TCP && (r->flags_out | r->flags_in) && !(r->flags_out & TH_SYN);
+}
+
 bool flow_is_failed(const struct flowrec *r)
 {
 	if (r->proto != IPPROTO_TCP) return false;

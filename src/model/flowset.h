@@ -59,6 +59,10 @@ void flowset_annotate(struct flowset *s, const struct site_config *cfg, country_
 /* Background chatter that does not make a host "used": DNS, NTP, DHCP,
  * mDNS, LLMNR, NetBIOS name/datagram, SSDP, ICMP. */
 bool flow_is_background(const struct flowrec *r);
+/* A later record of a TCP conversation that began in an earlier one: cut
+ * by an idle or active timeout (pcap, NetFlow), so no SYN from the opener.
+ * Records without flags (Zeek) are never continuations. */
+bool flow_is_continuation(const struct flowrec *r);
 /* TCP that never got an answer, or was refused at once. */
 bool flow_is_failed(const struct flowrec *r);
 /* TLS or SSH seen, or a high-entropy first payload, or (for records without

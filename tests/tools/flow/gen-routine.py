@@ -100,6 +100,8 @@ class Gen:
         self.events = []   # (day, fn): fn(day_start) generates that day's traffic of one host
         self.n_hosts = n_hosts
         self.seed, self.variant = seed, variant
+        self.files = {}       # name -> text: more files a plant writes beside the capture
+        self.conf_extra = []  # lines a plant adds to site.conf
 
     # --- addresses -------------------------------------------------------------------------
     def ext(self, prefix):
@@ -370,7 +372,132 @@ def plant_idle_wakes(g, ctx):
 PLANTS = [plant_beacons, plant_night_uploads, plant_slow_exfil, plant_idle_wakes]
 # Reserved for helper "rita": long sessions, DNS tunnelling, threat-intelligence hits. Each entry is
 # fn(g, ctx) like the plants above (g.host(), g.daily(), g.session(), g.dns(), g.expect()).
-RITA_PLANTS = []
+
+
+def plant_long_sessions(g, ctx):
+    """Long sessions. Planted: a shell held open overnight to a foreign address, and a server that
+    keeps reconnecting a tunnel to one foreign address for two days (sessions under an hour or two,
+    over a day in all). Routine, at most info: an administrator's SSH to the partner's jump host
+    through every working day, and remote workers on the company VPN gateway through office hours."""
+    p, r = g.p, g.rnd
+    ip = g.host("%s.9.30" % p["users"], "desktop")
+    ctx["office"][ip] = (8.7, 17.6)
+    shell, night, hours = g.ext("185"), r.randint(3, g.days - 2), r.uniform(6, 9)
+    g.expect("long-connection", ip, "shell held %.1f h overnight to a foreign address" % hours)
+    srv = g.host("%s.0.240" % p["servers"], "server")
+    tunnel, first = g.ext("80"), r.randint(2, g.days - 4)
+    g.expect("long-connection", srv, "tunnel reconnecting to one foreign address for two days")
+    g.expect("offhours-foreign-encrypted", srv, "the tunnel carries uploads abroad through two nights")
+    g.expect("beacon", srv, "the tunnel reconnects to one address about every hour and a half")
+    admin = ctx["users"][3]
+    jump = g.ext("52")
+    vpn_users = ctx["users"][10:16]
+    vpn_gw = g.ext("36")
+
+    def held(t, src, dst, port, secs, first_bytes=None, sni=None):
+        # a chunk every minute or two, as keepalives and typing keep a quiet session going
+        n = max(2, int(secs / r.uniform(60, 150)))
+        g.session(t, src, dst, port, n * 65000 * r.uniform(0.1, 0.3), n * 65000, dur=secs, sni=sni,
+                  tls=first_bytes is None, first=first_bytes)
+
+    def fn(d, day0):
+        if g.business(d):
+            ctx["office_day"](ip, d, day0)
+        if d == night:
+            held(day0 + r.uniform(20.5, 22.5) * HOUR, ip, shell, 443, hours * HOUR)
+        if first <= d < first + 2:
+            t = day0 + r.uniform(0, 600)
+            while t < day0 + DAY:
+                secs = r.uniform(30, 110) * 60
+                held(t, srv, tunnel, 8443, secs, first_bytes=b"\x00\x01tun")
+                t += secs + r.uniform(60, 1800)
+        if g.business(d):
+            if r.random() < 0.9:
+                held(day0 + r.uniform(9.2, 10) * HOUR, admin, jump, 22, r.uniform(4.5, 6.5) * HOUR,
+                     first_bytes=b"SSH-2.0-OpenSSH_9.2p1\r\n")
+            for u in vpn_users:
+                if r.random() < 0.6:
+                    held(day0 + r.uniform(8.5, 9.5) * HOUR, u, vpn_gw, 443, r.uniform(7, 8.5) * HOUR,
+                         sni="vpn.company-hq.example")
+    g.daily(fn)
+
+
+B32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def plant_dns_tunnel(g, ctx):
+    """A DNS tunnel: a desktop sends data as long random labels under one parent, TXT queries, for
+    a few hours on one day, through the site's own resolver."""
+    p, r = g.p, g.rnd
+    ip = g.host("%s.9.31" % p["users"], "desktop")
+    ctx["office"][ip] = (8.4, 17.2)
+    parent = r.choice(["cloud-sync-cdn.example", "telemetry-hub.example.cn", "api-metrics.example"])
+    day = r.randint(2, g.days - 2)
+    g.expect("dns-tunnel", ip, "DNS tunnel under %s" % parent)
+
+    def fn(d, day0):
+        if g.business(d):
+            ctx["office_day"](ip, d, day0)
+        if d == day:
+            t = day0 + r.uniform(12, 15) * HOUR
+            for k in range(r.randint(900, 1600)):
+                label = "".join(r.choice(B32) for _ in range(r.randint(40, 60)))
+                name = "%s.%d.t.%s" % (label, k % 100, parent)
+                q = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + b"".join(
+                    bytes([len(x)]) + x.encode() for x in name.split(".")) + b"\0\0\x10\0\1"
+                g.cap.exchange(t, ip, ctx["resolver"], 53, q, 120)
+                t += r.uniform(2, 12)
+    g.daily(fn)
+
+
+def plant_intel_hits(g, ctx):
+    """Threat-intelligence hits: a host reaching a listed command server's address, and one asking
+    the resolver for a listed domain before downloading from it. The lists (one indicator a line,
+    a Zeek intel file, a CSV) hold many more indicators the traffic never touches."""
+    p, r = g.p, g.rnd
+    a = g.host("%s.9.32" % p["users"], "desktop")
+    b = g.host("%s.9.33" % p["users"], "desktop")
+    for ip in (a, b):
+        ctx["office"][ip] = (8.6, 17.4)
+    c2 = g.ext("45")
+    bad_name, bad_addr = "dl.fresh-codecs.example", g.ext("91")
+    g.expect("intel-match", a, "connects to a listed command server %s" % c2)
+    g.expect("intel-match", b, "resolves a listed domain and downloads from it")
+    days_a = sorted(r.sample(range(1, g.days), 3))
+    day_b = r.randint(1, g.days - 1)
+
+    def fn(d, day0):
+        if g.business(d):
+            ctx["office_day"](a, d, day0)
+            ctx["office_day"](b, d, day0)
+        if d in days_a:
+            g.session(day0 + r.uniform(10, 16) * HOUR, a, c2, 443, r.randint(2000, 6000), r.randint(3000, 90000))
+        if d == day_b:
+            t = day0 + r.uniform(10, 16) * HOUR
+            g.dns(t, b, ctx["resolver"], bad_name)
+            g.session(t + 0.1, b, bad_addr, 443, 3000, 2.5e6, sni=bad_name)
+    g.daily(fn)
+    hexd = "0123456789abcdef"
+    decoy = lambda: "%d.%d.%d.%d" % (r.choice([5, 46, 62, 77, 109, 176, 193, 212]), r.randint(0, 255),
+                                       r.randint(0, 255), r.randint(1, 254))
+    lines = ["# block list, one indicator a line"] + [decoy() for _ in range(300)] + [c2]
+    lines += ["%s.%d.0/24" % (decoy().rsplit(".", 2)[0], r.randint(0, 255)) for _ in range(20)]
+    lines += ["bad%d.malware-drop.example" % k for k in range(50)]
+    r.shuffle(lines)
+    zeek = ["#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc"]
+    zeek += ["%s\tIntel::DOMAIN\tfeed\tphishing" % ("login-%d.account-verify.example" % k) for k in range(100)]
+    zeek += ["fresh-codecs.example\tIntel::DOMAIN\tfeed\tmalware distribution"]
+    zeek += ["%s\tIntel::ADDR\tfeed\tscanner" % decoy() for _ in range(100)]
+    csv = ["indicator,type,description"] + ["%s,ja3,loader" % "".join(r.choice(hexd) for _ in range(32))
+                                           for _ in range(40)]
+    csv += ["%s,cert_sha1,c2 certificate" % "".join(r.choice(hexd) for _ in range(40)) for _ in range(40)]
+    g.files["intel.txt"] = "\n".join(lines) + "\n"
+    g.files["intel.dat"] = "\n".join(zeek) + "\n"
+    g.files["intel.csv"] = "\n".join(csv) + "\n"
+    g.conf_extra.append("\n[intel]\nfiles = intel.txt, intel.dat, intel.csv\n")
+
+
+RITA_PLANTS = [plant_long_sessions, plant_dns_tunnel, plant_intel_hits]
 
 
 def main():
@@ -394,7 +521,11 @@ def main():
     subprocess.check_call([sys.executable, os.path.join(here, "gen-mmdb.py"), os.path.join(outdir, "geo.mmdb"),
                            "--layout", "flat"] + ["%s.0.0.0/8=%s" % kv for kv in COUNTRIES.items()])
     p = g.p
+    for name, text in g.files.items():
+        with open(os.path.join(outdir, name), "w") as f:
+            f.write(text)
     with open(os.path.join(outdir, "site.conf"), "w") as f:
+        f.write("".join(g.conf_extra))
         # no `internal =`: what is ours comes from the private ranges and the segments
         f.write("""; the policy truth.json assumes
 [site]
