@@ -1393,5 +1393,44 @@ t_man_conventions() { # the man page says what the nmap habits do
 }
 check man_page_states_the_conventions t_man_conventions
 
+t_rita_rules() { # long-connection, dns-tunnel, intel-match from Zeek logs and intel lists in three formats
+	local z="$OUT/rita"
+	mkdir -p "$z/lists" || return 1
+	{
+		printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n'
+		printf '1763000000.0\tC1\t10.0.0.5\t40000\t198.51.100.7\t443\ttcp\tssl\t30000.0\t90000\t800000\tSF\n'
+		printf '1763000100.0\tC2\t10.0.0.6\t40001\t203.0.113.9\t22\ttcp\tssh\t60.0\t900\t8000\tSF\n'
+	} >"$z/conn.log"
+	{
+		printf '#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype\n'
+		python3 -c 'import random
+r = random.Random(5)
+for k in range(300):
+    print("%d.0\tD%d\t10.0.0.8\t%d\t10.0.0.53\t53\tudp\t%s.t.tun.example\t16" % (1763000000 + k, k, 30000 + k, "".join(r.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(40))))'
+		printf '1763000500.0\tD9\t10.0.0.9\t31000\t10.0.0.53\t53\tudp\twww.evil-cdn.example\t1\n'
+	} >"$z/dns.log"
+	printf '# block list\n198.51.100.0/24 # c2 net\nnot-an-indicator!\n' >"$z/lists/block.txt"
+	printf '#fields\tindicator\tindicator_type\tmeta.source\n203.0.113.9\tIntel::ADDR\tfeed\nevil-cdn.example\tIntel::DOMAIN\tfeed\n' >"$z/lists/intel.dat"
+	printf 'indicator,type\ne7d705a3286e19ea42f587b344ee6865,ja3\n' >"$z/lists/feed.csv"
+	printf '[intel]\nfiles = lists/block.txt, lists/intel.dat, lists/feed.csv\n' >"$z/site.conf"
+	"$D" flows "$z/conn.log" "$z/dns.log" --config "$z/site.conf" --db "$z/db" -oJ "$z/o.jsonl" -q 2>"$z/e" || { cat "$z/e"; return 1; }
+	# the bad line is named by file and line
+	grep -q 'block.txt:3: .*not-an-indicator' "$z/e" || { cat "$z/e"; return 1; }
+	python3 - "$z/o.jsonl" <<-'PY' || return 1
+	import json, sys
+	got = sorted((r["rule"], r["ip"], r["severity"]) for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding")
+	want = [("dns-tunnel", "10.0.0.8", "high"), ("intel-match", "10.0.0.5", "high"), ("intel-match", "10.0.0.6", "high"),
+	        ("intel-match", "10.0.0.9", "high"), ("long-connection", "10.0.0.5", "medium")]
+	assert got == want, got
+	ev = [r["evidence"] for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "intel-match" and r["ip"] == "10.0.0.9"][0]
+	assert ev["list"].endswith("lists/intel.dat") and ev["list_line"] == 3 and ev["matched_on"] == ["dns-query"], ev
+	PY
+	# a list that cannot be read stops the run: one line, exit 2
+	printf '[intel]\nfiles = lists/missing.txt\n' >"$z/bad.conf"
+	"$D" flows "$z/conn.log" --config "$z/bad.conf" --db "$z/db" -q 2>"$z/e"
+	[ $? = 2 ] && [ "$(wc -l <"$z/e")" = 1 ] && grep -q 'missing.txt' "$z/e" || { cat "$z/e"; return 1; }
+}
+check rita_rules_from_zeek_and_intel_lists t_rita_rules
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
