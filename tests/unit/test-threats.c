@@ -275,7 +275,28 @@ static void test_intel_match(void)
 	intel_release(&s);
 }
 
+/* One 6-hour connection that a 60 s idle timeout cut into a record every
+ * two minutes is one connection: a long one, not a beacon. */
+static void test_cut_connection_is_not_beacon(void)
+{
+	struct flowset fs;
+	flowset_init(&fs);
+	for (int i = 0; i < 180; i++) {
+		struct obs_flow f = flow_of("10.0.0.5", "93.1.2.3", 51000, 443, 1.7e9 + i * 120.0, 1);
+		if (i) f.flags_out = f.flags_in = 0x18; /* no SYN: cut from the record before */
+		flowset_add(&fs, &f);
+	}
+	struct findings out;
+	CHECK_INT(run_rule(&fs, "beacon", NULL, &out), 0);
+	findings_release(&out);
+	CHECK_INT(run_rule(&fs, "long-connection", NULL, &out), 1);
+	if (out.n) CHECK(strstr(out.v[0].evidence, "\"sessions\":1,") != NULL);
+	findings_release(&out);
+	flowset_release(&fs);
+}
+
 SUITE(suite_threats, "threats", { "long_connection", test_long_connection },
       { "dns_tunnel", test_dns_tunnel }, { "dns_question", test_dns_question },
       { "zeek_details", test_zeek_details }, { "intel_formats", test_intel_formats },
-      { "intel_match", test_intel_match });
+      { "intel_match", test_intel_match },
+      { "cut_connection_is_not_beacon", test_cut_connection_is_not_beacon });

@@ -382,7 +382,10 @@ def plant_long_sessions(g, ctx):
     p, r = g.p, g.rnd
     ip = g.host("%s.9.30" % p["users"], "desktop")
     ctx["office"][ip] = (8.7, 17.6)
-    shell, night, hours = g.ext("185"), r.randint(3, g.days - 2), r.uniform(6, 9)
+    # held-out variants: a shorter shell (4.5-5.5 h) in the afternoon, to a home-country address
+    hard = g.variant != "A"
+    shell, night, hours = g.ext("36" if hard else "185"), r.randint(3, g.days - 2), r.uniform(4.5, 5.5) if hard \
+        else r.uniform(6, 9)
     g.expect("long-connection", ip, "shell held %.1f h overnight to a foreign address" % hours)
     srv = g.host("%s.0.240" % p["servers"], "server")
     tunnel, first = g.ext("80"), r.randint(2, g.days - 4)
@@ -404,7 +407,8 @@ def plant_long_sessions(g, ctx):
         if g.business(d):
             ctx["office_day"](ip, d, day0)
         if d == night:
-            held(day0 + r.uniform(20.5, 22.5) * HOUR, ip, shell, 443, hours * HOUR)
+            held(day0 + r.uniform(13, 14) * HOUR if hard else day0 + r.uniform(20.5, 22.5) * HOUR, ip, shell, 443,
+                 hours * HOUR)
         if first <= d < first + 2:
             t = day0 + r.uniform(0, 600)
             while t < day0 + DAY:
@@ -440,11 +444,16 @@ def plant_dns_tunnel(g, ctx):
             ctx["office_day"](ip, d, day0)
         if d == day:
             t = day0 + r.uniform(12, 15) * HOUR
-            for k in range(r.randint(900, 1600)):
-                label = "".join(r.choice(B32) for _ in range(r.randint(40, 60)))
+            # held-out variants: fewer, shorter hex labels in A queries (a slower exfiltration tool)
+            hard = g.variant != "A"
+            for k in range(r.randint(300, 500) if hard else r.randint(900, 1600)):
+                if hard:
+                    label = "".join(r.choice("0123456789abcdef") for _ in range(r.randint(24, 32)))
+                else:
+                    label = "".join(r.choice(B32) for _ in range(r.randint(40, 60)))
                 name = "%s.%d.t.%s" % (label, k % 100, parent)
                 q = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + b"".join(
-                    bytes([len(x)]) + x.encode() for x in name.split(".")) + b"\0\0\x10\0\1"
+                    bytes([len(x)]) + x.encode() for x in name.split(".")) + (b"\0\0\x01\0\1" if hard else b"\0\0\x10\0\1")
                 g.cap.exchange(t, ip, ctx["resolver"], 53, q, 120)
                 t += r.uniform(2, 12)
     g.daily(fn)
