@@ -1,4 +1,4 @@
-/* The flows of one analysis, compact and in memory (about 120 bytes each),
+/* The flows of one analysis, compact and in memory (128 bytes each),
  * with which side is internal and the country of the external side. The
  * traffic analyzers read it; the hourly summaries the store keeps come
  * from it. */
