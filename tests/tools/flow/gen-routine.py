@@ -168,7 +168,7 @@ def build(g):
     n_lab = max(2, n // 20)
     n_srv = max(3, n // 10)
     n_lap = max(3, n * 15 // 100)
-    n_users = n - n_lab - n_srv - n_lap - 4 - 8  # core hosts and plants aside
+    n_users = n - n_lab - n_srv - n_lap - 4 - 7  # core hosts and plants aside
     users = [g.host("%s.%d.%d" % (p["users"], 1 + i // 200, 10 + i % 200), "desktop") for i in range(n_users)]
     laptops = [g.host("%s.0.%d" % (p["laptops"], 10 + i), "laptop") for i in range(n_lap)]
     servers = [g.host("%s.0.%d" % (p["servers"], 10 + i), "server") for i in range(n_srv)]
@@ -342,7 +342,7 @@ def plant_slow_exfil(g, ctx):
             while t < day0 + 17 * HOUR:
                 g.session(t, ip, dst, 443, r.uniform(2.5e6, 3.6e6), r.uniform(5e3, 9e3), sni="files.share-drop.example",
                           dur=60)
-                t += r.uniform(300, 1200)
+                t += r.expovariate(1 / 750)  # at random moments: no period to find
     g.daily(fn)
 
 
