@@ -5,7 +5,7 @@
  *
  * Scoring (in the spirit of RITA's, which rates interval skew, dispersion
  * and size regularity): the period is the median interval; an interval
- * fits when it is at least half a period and at most four periods, so
+ * fits when it is at least 0.4 of a period and at most four periods, so
  * jitter up to 50% and up to three missed beats in a row still fit, while
  * random traffic (many short intervals and long gaps) does not. The fit
  * fraction dominates; missed beats and irregular sizes lower the score a
@@ -32,6 +32,9 @@
 #define P_ONE_BY_CHANCE 0.35
 #define MAX_CHANCE 1e-3
 #define MAX_PERIOD (20 * 3600.0)
+/* missed beats push the median interval up: with 50% jitter the shortest
+ * interval is then about 0.42 of the median, not 0.5 */
+#define MIN_FIT 0.4
 
 /* P(X >= k) for X ~ Binomial(n, p). */
 static double binomial_tail(size_t n, size_t k, double p)
@@ -106,7 +109,7 @@ static void judge(struct series *s, const struct prevalence *prev, struct findin
 	double covered = 0;
 	for (size_t i = 0; i < nd; i++) {
 		double k = round(s->d[i] / period);
-		if (s->d[i] < 0.5 * period || k > MAX_MISSED) continue;
+		if (s->d[i] < MIN_FIT * period || k > MAX_MISSED) continue;
 		hits++;
 		covered += s->d[i];
 		missed += (size_t)k - 1;

@@ -81,25 +81,32 @@ static void net_of(const struct ipaddr *a, struct ipaddr *n)
 		memset(n->v6.s6_addr + 6, 0, 10);
 }
 
+struct names {
+	const struct flowset *fs;
+	const uint32_t *nm; /* resolved names (flow_names_resolved) */
+};
+
 static int cmp_dest_time(const void *pa, const void *pb, void *ctx)
 {
-	const struct flowset *fs = ctx;
-	const struct flowrec *a = &fs->v[*(const uint32_t *)pa], *b = &fs->v[*(const uint32_t *)pb];
-	if (a->name != b->name) return a->name < b->name ? -1 : 1;
-	if (!a->name) {
+	const struct names *c = ctx;
+	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+	const struct flowrec *a = &c->fs->v[ia], *b = &c->fs->v[ib];
+	if (c->nm[ia] != c->nm[ib]) return c->nm[ia] < c->nm[ib] ? -1 : 1;
+	if (!c->nm[ia]) {
 		struct ipaddr x, y;
 		net_of(&a->dst, &x);
 		net_of(&b->dst, &y);
-		int c = ipaddr_cmp(&x, &y);
-		if (c) return c;
+		int d = ipaddr_cmp(&x, &y);
+		if (d) return d;
 	}
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
-static bool same_dest(const struct flowrec *a, const struct flowrec *b)
+static bool same_dest(const struct names *c, uint32_t ia, uint32_t ib)
 {
-	if (a->name != b->name) return false;
-	if (a->name) return true;
+	const struct flowrec *a = &c->fs->v[ia], *b = &c->fs->v[ib];
+	if (c->nm[ia] != c->nm[ib]) return false;
+	if (c->nm[ia]) return true;
 	struct ipaddr x, y;
 	net_of(&a->dst, &x);
 	net_of(&b->dst, &y);
@@ -129,11 +136,12 @@ static int hod_dist(int a, int b)
 }
 
 /* Judges one destination's slots (in time order) into j. */
-static void judge_dest(const struct traffic_input *in, const struct prevalence *prev, const struct slot *s,
-		       size_t n, double *tmp, struct judged *j)
+static void judge_dest(const struct traffic_input *in, const struct prevalence *prev, const struct names *nc,
+		       const struct slot *s, size_t n, double *tmp, struct judged *j)
 {
-	const struct flowrec *r0 = &in->flows->v[s[0].flow];
-	bool easy = !is_foreign(in, r0) || prevalence_common(prev, r0);
+	struct flowrec r0 = in->flows->v[s[0].flow];
+	r0.name = nc->nm[s[0].flow];
+	bool easy = !is_foreign(in, &r0) || prevalence_common(prev, &r0);
 	for (size_t i = 0; i < n; i++) {
 		/* this destination's upload at about this hour on each earlier day */
 		size_t days = 0;
@@ -187,8 +195,8 @@ static void emit(const struct traffic_input *in, const struct ipaddr *host, cons
 	add_host_finding(out, "exfil-volume", SEV_HIGH, total, host, title, &b, rem, from, to);
 }
 
-static void judge_host(const struct traffic_input *in, const struct prevalence *prev, const uint32_t *idx,
-		       size_t n, struct findings *out)
+static void judge_host(const struct traffic_input *in, const struct prevalence *prev, const struct names *nc,
+		       const uint32_t *idx, size_t n, struct findings *out)
 {
 	const struct flowset *fs = in->flows;
 	const struct ipaddr *host = &fs->v[idx[0]].src;
@@ -215,7 +223,7 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 	/* per destination, per local day and hour */
 	uint32_t *by = xmalloc(n * sizeof(*by));
 	memcpy(by, idx, n * sizeof(*by));
-	qsort_r(by, n, sizeof(*by), cmp_dest_time, (void *)fs);
+	qsort_r(by, n, sizeof(*by), cmp_dest_time, (void *)nc);
 	struct slot *slots = xmalloc(n * sizeof(*slots));
 	double *tmp = xmalloc((n + h.n + 1) * sizeof(*tmp));
 	struct judged j = { .h0 = (int64_t)(fs->first / 3600),
@@ -227,7 +235,7 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 	j.day_up = xcalloc(j.n_days, sizeof(double));
 	for (size_t i = 0; i < n;) {
 		size_t e = i + 1;
-		while (e < n && same_dest(&fs->v[by[i]], &fs->v[by[e]])) e++;
+		while (e < n && same_dest(nc, by[i], by[e])) e++;
 		size_t ns = 0;
 		for (size_t k = i; k < e; k++) {
 			const struct flowrec *r = &fs->v[by[k]];
@@ -240,7 +248,7 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 			}
 			slots[ns++] = (struct slot){ day, hour, minute / 60, (double)r->bytes_out, by[k] };
 		}
-		judge_dest(in, prev, slots, ns, tmp, &j);
+		judge_dest(in, prev, nc, slots, ns, tmp, &j);
 		i = e;
 	}
 	/* high hours: against the host's hourly baseline */
@@ -312,12 +320,14 @@ int rule_exfil_volume(const struct traffic_input *in, struct findings *out)
 	size_t n = flows_by_source(in, candidate, &idx);
 	struct prevalence prev;
 	prevalence_build(in, &prev);
+	struct names nc = { fs, flow_names_resolved(fs) };
 	for (size_t i = 0; i < n;) {
 		size_t e = i + 1;
 		while (e < n && !ipaddr_cmp(&fs->v[idx[e]].src, &fs->v[idx[i]].src)) e++;
-		judge_host(in, &prev, idx + i, e - i, out);
+		judge_host(in, &prev, &nc, idx + i, e - i, out);
 		i = e;
 	}
+	free((void *)nc.nm);
 	free(prev.v);
 	free(idx);
 	return 0;

@@ -262,3 +262,33 @@ int64_t site_local_day(const struct site_config *cfg, double t, int *minute)
 	if (minute) *minute = m;
 	return (utc_min + off - m) / 1440;
 }
+
+struct addr_name {
+	struct ipaddr a;
+	uint32_t name;
+};
+
+static int cmp_addr_name(const void *pa, const void *pb)
+{
+	return ipaddr_cmp(&((const struct addr_name *)pa)->a, &((const struct addr_name *)pb)->a);
+}
+
+uint32_t *flow_names_resolved(const struct flowset *fs)
+{
+	uint32_t *nm = xmalloc((fs->n + 1) * sizeof(*nm));
+	struct addr_name *v = xmalloc((fs->n + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].name) v[n++] = (struct addr_name){ fs->v[i].dst, fs->v[i].name };
+	if (n) qsort(v, n, sizeof(*v), cmp_addr_name);
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		nm[i] = r->name;
+		if (r->name || !n) continue;
+		struct addr_name key = { .a = r->dst };
+		const struct addr_name *hit = bsearch(&key, v, n, sizeof(*v), cmp_addr_name);
+		if (hit) nm[i] = hit->name;
+	}
+	free(v);
+	return nm;
+}

@@ -62,3 +62,8 @@ bool prevalence_common(const struct prevalence *p, const struct flowrec *r);
 /* The local day (days since the epoch in the site's zone) of t and the
  * minute of that day. */
 int64_t site_local_day(const struct site_config *cfg, double t, int *minute);
+
+/* The name of each flow (index as in fs->v): its own, else one another
+ * flow gave its destination address, since a long session cut into
+ * records (active timeout) carries its TLS name in the first only. */
+uint32_t *flow_names_resolved(const struct flowset *fs);

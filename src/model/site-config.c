@@ -24,6 +24,8 @@ void site_config_defaults(struct site_config *c)
 void site_config_release(struct site_config *c)
 {
 	cidr_list_release(&c->internal);
+	cidr_list_release(&c->registered);
+	allowlist_release(&c->allow);
 	for (size_t i = 0; i < c->n_segments; i++) cidr_list_release(&c->segments[i].cidrs);
 	free(c->segments);
 	c->segments = NULL;
@@ -206,6 +208,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 	if (!name) { /* a section header alone */
 		if (!strncmp(section, "segment ", 8)) goto segment;
 		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
+		if (!strncmp(section, "allow ", 6)) goto allow;
 		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel"))
 			return BAD("unknown section [%s]", section);
 		return 1;
@@ -255,6 +258,10 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		return 1;
 	}
 	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value, fresh);
+allow:
+	if (!strncmp(section, "allow ", 6))
+		return allowlist_set(&c->allow, section + 6, name, value, l->e) < 0 ? (l->err = DM_EINPUT, 0)
+										    : 1;
 	if (strncmp(section, "segment ", 8)) return BAD("unknown section [%s]", section);
 segment:;
 	const char *sname = section + 8;
@@ -323,6 +330,8 @@ static int finish(struct site_config *c, const char *path, int line, struct load
 		if (!c->segments[i].cidrs.n)
 			return dm_fail(e, DM_EINPUT, "%s: [segment %s] has no cidr", path,
 				       c->segments[i].name);
+	struct dm_err ae = { "" };
+	if (allowlist_check(&c->allow, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (*c->timezone) {
 		setenv("TZ", c->timezone, 1);
 		tzset();
@@ -374,7 +383,8 @@ static bool is_private(const struct ipaddr *a)
 bool site_is_internal(const struct site_config *c, const struct ipaddr *a)
 {
 	if (c->internal.n) return cidr_list_contains(&c->internal, a) || site_segment_of(c, a, false);
-	return is_private(a) || site_segment_of(c, a, false);
+	return is_private(a) || site_segment_of(c, a, false) || cidr_list_contains(&c->registered, a) ||
+	       (c->targets && targets_contains(c->targets, a));
 }
 
 const struct role_baseline *site_role(const struct site_config *c, const char *name)

@@ -1393,6 +1393,52 @@ t_man_conventions() { # the man page says what the nmap habits do
 }
 check man_page_states_the_conventions t_man_conventions
 
+# --- judgement on a site's routine (tests/tools/flow/gen-routine.py): exact, allowlists, what is ours ---
+t_routine() {
+	local R="$OUT/rt"
+	python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --db "$R/db" -oJ "$R/out.jsonl" -q || return 1
+	# every planted positive, no false alarm above info, no repeat
+	python3 "$ROOT/tests/tools/flow/score-routine.py" "$R/truth.json" "$R/out.jsonl" --exact || return 1
+	# the nightly jobs are listed at info, not alarmed
+	grep -q '"rule":"scheduled-transfer","severity":"info".*sig.av-vendor.example' "$R/out.jsonl" || return 1
+	# an allowlist entry sets the beacon's flows aside when the rule judges, and --explain says so
+	local b
+	b=$(python3 -c 'import json,sys; print([e["ip"] for e in json.load(open(sys.argv[1]))["expect"] if e["rule"] == "beacon"][0])' "$R/truth.json")
+	cp "$R/site.conf" "$R/allow.conf"
+	printf '\n[allow agent-sync]\nrule = beacon\nhost = %s\nname = *.sync-beacon.example\nreason = the sync agent IT installed\nexpires = 2099-12-31\n' "$b" >>"$R/allow.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db2" -oJ "$R/out2.jsonl" -q --explain "$b" >"$R/explain" || return 1
+	! grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out2.jsonl" || { echo "allowlisted beacon reported"; return 1; }
+	grep -q 'flows set aside by \[allow agent-sync\]: the sync agent IT installed' "$R/explain" &&
+		grep -q '^  beacon .* 0 findings' "$R/explain" || { cat "$R/explain"; return 1; }
+	# expired: judged again
+	sed -i 's/expires = 2099-12-31/expires = 2020-01-01/' "$R/allow.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db3" -oJ "$R/out3.jsonl" -q || return 1
+	grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out3.jsonl" || { echo "expired entry still hides"; return 1; }
+	# the stored findings of the first run: hidden at once by the report's allowlist, no re-import
+	sed -i 's/expires = 2020-01-01/expires = 2099-12-31/' "$R/allow.conf"
+	"$D" report --db "$R/db" --json >"$R/rep1" && "$D" report --db "$R/db" --json --config "$R/allow.conf" >"$R/rep2" || return 1
+	grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/rep1" && ! grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/rep2" || return 1
+	# an entry without a reason is refused, naming it
+	printf '[allow x]\nrule = beacon\n' >"$R/noreason.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/noreason.conf" --db "$R/db4" -q 2>"$R/e"
+	[ $? = 2 ] && grep -q '\[allow x\] has no reason' "$R/e" || { cat "$R/e"; return 1; }
+}
+check routine_judged_exactly_with_allowlists t_routine
+t_ours() { # addresses in the register are internal without `internal =`; set-aside traffic is named with its span
+	local R="$OUT/rt" lab
+	[ -s "$R/routine.pcap" ] || python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	lab=$(python3 -c 'import json,sys; print([ip for ip, h in json.load(open(sys.argv[1]))["hosts"].items() if h["role"] == "lab"][0])' "$R/truth.json")
+	sed '/^\[segment lab\]/,/^cidr/d' "$R/site.conf" >"$R/nolab.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/nolab.conf" --db "$R/o1" --no-analyze 2>"$R/e1" >/dev/null || return 1
+	grep -q 'flows (2026-11-1[56]T.* to 2026-11-2[56]T.*) have no internal side and were set aside' "$R/e1" || { cat "$R/e1"; return 1; }
+	[ "$(sqlite3 "$R/o1" "SELECT count(*) FROM flow_hour WHERE host = '$lab'")" = 0 ] || return 1
+	printf 'ip,hostname,owner,role,status\n%s,lab1,research,server,active\n' "$lab" >"$R/inv.csv"
+	"$D" inventory import "$R/inv.csv" --db "$R/o2" >/dev/null 2>&1 || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/nolab.conf" --db "$R/o2" --no-analyze >/dev/null 2>&1 || return 1
+	[ "$(sqlite3 "$R/o2" "SELECT count(*) FROM flow_hour WHERE host = '$lab'")" -gt 0 ]
+}
+check register_addresses_are_ours t_ours
 t_rita_rules() { # long-connection, dns-tunnel, intel-match from Zeek logs and intel lists in three formats
 	local z="$OUT/rita"
 	mkdir -p "$z/lists" || return 1

@@ -170,7 +170,7 @@ def build(g):
     n_lab = max(2, n // 20)
     n_srv = max(3, n // 10)
     n_lap = max(3, n * 15 // 100)
-    n_users = n - n_lab - n_srv - n_lap - 4 - 8  # core hosts and plants aside
+    n_users = n - n_lab - n_srv - n_lap - 4 - 7  # core hosts and plants aside
     users = [g.host("%s.%d.%d" % (p["users"], 1 + i // 200, 10 + i % 200), "desktop") for i in range(n_users)]
     laptops = [g.host("%s.0.%d" % (p["laptops"], 10 + i), "laptop") for i in range(n_lap)]
     servers = [g.host("%s.0.%d" % (p["servers"], 10 + i), "server") for i in range(n_srv)]
@@ -344,7 +344,7 @@ def plant_slow_exfil(g, ctx):
             while t < day0 + 17 * HOUR:
                 g.session(t, ip, dst, 443, r.uniform(2.5e6, 3.6e6), r.uniform(5e3, 9e3), sni="files.share-drop.example",
                           dur=60)
-                t += r.uniform(300, 1200)
+                t += r.expovariate(1 / 750)  # at random moments: no period to find
     g.daily(fn)
 
 
@@ -376,8 +376,8 @@ PLANTS = [plant_beacons, plant_night_uploads, plant_slow_exfil, plant_idle_wakes
 
 def plant_long_sessions(g, ctx):
     """Long sessions. Planted: a shell held open overnight to a foreign address, and a server that
-    keeps reconnecting a tunnel to one foreign address for two days (sessions under an hour or two,
-    over a day in all). Routine, at most info: an administrator's SSH to the partner's jump host
+    keeps reconnecting a tunnel to one home-country address through the working hours of four
+    days (sessions of 20 minutes to 3 hours at irregular moments, over a day in all). Routine, at most info: an administrator's SSH to the partner's jump host
     through every working day, and remote workers on the company VPN gateway through office hours."""
     p, r = g.p, g.rnd
     ip = g.host("%s.9.30" % p["users"], "desktop")
@@ -388,10 +388,9 @@ def plant_long_sessions(g, ctx):
         else r.uniform(6, 9)
     g.expect("long-connection", ip, "shell held %.1f h overnight to a foreign address" % hours)
     srv = g.host("%s.0.240" % p["servers"], "server")
-    tunnel, first = g.ext("80"), r.randint(2, g.days - 4)
-    g.expect("long-connection", srv, "tunnel reconnecting to one foreign address for two days")
-    g.expect("offhours-foreign-encrypted", srv, "the tunnel carries uploads abroad through two nights")
-    g.expect("beacon", srv, "the tunnel reconnects to one address about every hour and a half")
+    tunnel = g.ext("101")
+    tunnel_days = [d for d in range(r.randint(1, 3), g.days) if g.business(d)][:4]
+    g.expect("long-connection", srv, "tunnel reconnecting to one address through four working days")
     admin = ctx["users"][3]
     jump = g.ext("52")
     vpn_users = ctx["users"][10:16]
@@ -409,12 +408,12 @@ def plant_long_sessions(g, ctx):
         if d == night:
             held(day0 + r.uniform(13, 14) * HOUR if hard else day0 + r.uniform(20.5, 22.5) * HOUR, ip, shell, 443,
                  hours * HOUR)
-        if first <= d < first + 2:
-            t = day0 + r.uniform(0, 600)
-            while t < day0 + DAY:
-                secs = r.uniform(30, 110) * 60
+        if d in tunnel_days:
+            t = day0 + r.uniform(8.5, 9) * HOUR
+            while t < day0 + 17.5 * HOUR:
+                secs = min(r.uniform(20, 180) * 60, day0 + 18 * HOUR - t)
                 held(t, srv, tunnel, 8443, secs, first_bytes=b"\x00\x01tun")
-                t += secs + r.uniform(60, 1800)
+                t += secs + r.expovariate(1 / 300.0)
         if g.business(d):
             if r.random() < 0.9:
                 held(day0 + r.uniform(9.2, 10) * HOUR, admin, jump, 22, r.uniform(4.5, 6.5) * HOUR,
