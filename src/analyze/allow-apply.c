@@ -10,12 +10,15 @@ static void subject_of(const struct flowset *fs, const struct flowrec *r, const 
 		       struct allow_subject *s)
 {
 	bool src_in = r->where & FREC_SRC_INTERNAL;
-	*s = (struct allow_subject){ .rule = rule,
-				     .host = src_in ? &r->src : &r->dst,
-				     .dst = src_in ? &r->dst : &r->src,
-				     .name = flowset_name(fs, r),
-				     .country = r->cc,
-				     .port = r->dport };
+	*s = (struct allow_subject){
+		.rule = rule,
+		.host = src_in ? &r->src : &r->dst,
+		.dst = src_in ? &r->dst : &r->src,
+		/* a DNS question's name when the flow has no other (dns-tunnel, intel-match) */
+		.name = r->name ? flowset_name(fs, r) : flowset_str(fs, r->query),
+		.country = r->cc,
+		.port = r->dport
+	};
 }
 
 static bool any_live(const struct allowlist *l, const char *rule, double now)
@@ -40,13 +43,23 @@ bool allow_view(const struct traffic_input *in, const char *rule, double now, st
 		view->v[view->n++] = *r;
 	}
 	view->cap = view->n;
+	view->det = xmalloc((fs->n_det + 1) * sizeof(*view->det)); /* detail records likewise */
+	view->n_det = view->cap_det = 0;
+	for (size_t i = 0; i < fs->n_det; i++) {
+		const struct flowrec *r = &fs->det[i];
+		struct allow_subject s;
+		subject_of(fs, r, rule, &s);
+		if (r->where && allowlist_match(&in->cfg->allow, &s, now)) continue;
+		view->det[view->n_det++] = *r;
+	}
 	return true;
 }
 
 void allow_view_release(struct flowset *view)
 {
 	free(view->v); /* the names pool is the original's */
-	view->v = NULL;
+	free(view->det);
+	view->v = view->det = NULL;
 }
 
 struct ev_ctx {
