@@ -148,7 +148,12 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	char a[40], b[40];
 	fmt_rfc3339(first, a, sizeof(a));
 	fmt_rfc3339(last, b, sizeof(b));
-	if (!v->have_flows)
+	if (!v->have_flows && !h.n)
+		log_warn(
+		    "audit: the stored traffic holds no internal host (every flow was set aside as another "
+		    "network's): idle-host and unused-port are not judged; name the site's addresses in "
+		    "`internal =`, a [segment], the register or the targets");
+	else if (!v->have_flows)
 		log_warn("audit: the stored traffic (%s to %s, %zu internal hosts) includes none of the live "
 			 "hosts: "
 			 "traffic of another network? idle-host and unused-port are not judged",

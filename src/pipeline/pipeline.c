@@ -217,7 +217,7 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 		return 0;
 	}
 	case STAGE_TRAFFIC: {
-		struct traffic_in in = { p->prep.st, p->prep.dbpath, res->run, &c->join };
+		struct traffic_in in = { p->prep.st, p->prep.dbpath, res->run, &c->join, c->targets };
 		return stage_traffic(&in, &p->traffic, e);
 	}
 	case STAGE_JOIN: res->analysed = true; return run_join(p, e);

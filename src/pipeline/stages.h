@@ -163,6 +163,7 @@ struct traffic_in {
 	const char *dbpath;
 	int64_t run;
 	const struct join_files *files; /* --flows, --config, --geoip */
+	const struct targets *targets;  /* the audit's: internal by default */
 };
 struct traffic_out {
 	struct findings found; /* the traffic rules' findings, ranked */

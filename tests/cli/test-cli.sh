@@ -1468,6 +1468,94 @@ t_webapps_live() { # served pages (ports 23300-23311): redirects followed, favic
 	[ $ok = 1 ]
 }
 check webapps_live_pages_scanned_and_stored t_webapps_live
+# --- judgement on a site's routine (tests/tools/flow/gen-routine.py): exact, allowlists, what is ours ---
+t_routine() {
+	local R="$OUT/rt"
+	python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --db "$R/db" -oJ "$R/out.jsonl" -q || return 1
+	# every planted positive, no false alarm above info, no repeat
+	python3 "$ROOT/tests/tools/flow/score-routine.py" "$R/truth.json" "$R/out.jsonl" --exact || return 1
+	# the nightly jobs are listed at info, not alarmed
+	grep -q '"rule":"scheduled-transfer","severity":"info".*sig.av-vendor.example' "$R/out.jsonl" || return 1
+	# an allowlist entry sets the beacon's flows aside when the rule judges, and --explain says so
+	local b
+	b=$(python3 -c 'import json,sys; print([e["ip"] for e in json.load(open(sys.argv[1]))["expect"] if e["rule"] == "beacon"][0])' "$R/truth.json")
+	cp "$R/site.conf" "$R/allow.conf"
+	printf '\n[allow agent-sync]\nrule = beacon\nhost = %s\nname = *.sync-beacon.example\nreason = the sync agent IT installed\nexpires = 2099-12-31\n' "$b" >>"$R/allow.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db2" -oJ "$R/out2.jsonl" -q --explain "$b" >"$R/explain" || return 1
+	! grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out2.jsonl" || { echo "allowlisted beacon reported"; return 1; }
+	grep -q 'flows set aside by \[allow agent-sync\]: the sync agent IT installed' "$R/explain" &&
+		grep -q '^  beacon .* 0 findings' "$R/explain" || { cat "$R/explain"; return 1; }
+	# expired: judged again
+	sed -i 's/expires = 2099-12-31/expires = 2020-01-01/' "$R/allow.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db3" -oJ "$R/out3.jsonl" -q || return 1
+	grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out3.jsonl" || { echo "expired entry still hides"; return 1; }
+	# the stored findings of the first run: hidden at once by the report's allowlist, no re-import
+	sed -i 's/expires = 2020-01-01/expires = 2099-12-31/' "$R/allow.conf"
+	"$D" report --db "$R/db" --json >"$R/rep1" && "$D" report --db "$R/db" --json --config "$R/allow.conf" >"$R/rep2" || return 1
+	grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/rep1" && ! grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/rep2" || return 1
+	# an entry without a reason is refused, naming it
+	printf '[allow x]\nrule = beacon\n' >"$R/noreason.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/noreason.conf" --db "$R/db4" -q 2>"$R/e"
+	[ $? = 2 ] && grep -q '\[allow x\] has no reason' "$R/e" || { cat "$R/e"; return 1; }
+}
+check routine_judged_exactly_with_allowlists t_routine
+t_ours() { # addresses in the register are internal without `internal =`; set-aside traffic is named with its span
+	local R="$OUT/rt" lab
+	[ -s "$R/routine.pcap" ] || python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	lab=$(python3 -c 'import json,sys; print([ip for ip, h in json.load(open(sys.argv[1]))["hosts"].items() if h["role"] == "lab"][0])' "$R/truth.json")
+	sed '/^\[segment lab\]/,/^cidr/d' "$R/site.conf" >"$R/nolab.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/nolab.conf" --db "$R/o1" --no-analyze 2>"$R/e1" >/dev/null || return 1
+	grep -q 'flows (2026-11-1[56]T.* to 2026-11-2[56]T.*) have no internal side and were set aside' "$R/e1" || { cat "$R/e1"; return 1; }
+	[ "$(sqlite3 "$R/o1" "SELECT count(*) FROM flow_hour WHERE host = '$lab'")" = 0 ] || return 1
+	printf 'ip,hostname,owner,role,status\n%s,lab1,research,server,active\n' "$lab" >"$R/inv.csv"
+	"$D" inventory import "$R/inv.csv" --db "$R/o2" >/dev/null 2>&1 || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/nolab.conf" --db "$R/o2" --no-analyze >/dev/null 2>&1 || return 1
+	[ "$(sqlite3 "$R/o2" "SELECT count(*) FROM flow_hour WHERE host = '$lab'")" -gt 0 ]
+}
+check register_addresses_are_ours t_ours
+t_rita_rules() { # long-connection, dns-tunnel, intel-match from Zeek logs and intel lists in three formats
+	local z="$OUT/rita"
+	mkdir -p "$z/lists" || return 1
+	{
+		printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n'
+		printf '1763000000.0\tC1\t10.0.0.5\t40000\t198.51.100.7\t443\ttcp\tssl\t30000.0\t90000\t800000\tSF\n'
+		printf '1763000100.0\tC2\t10.0.0.6\t40001\t203.0.113.9\t22\ttcp\tssh\t60.0\t900\t8000\tSF\n'
+	} >"$z/conn.log"
+	{
+		printf '#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype\n'
+		python3 -c 'import random
+r = random.Random(5)
+for k in range(300):
+    print("%d.0\tD%d\t10.0.0.8\t%d\t10.0.0.53\t53\tudp\t%s.t.tun.example\t16" % (1763000000 + k, k, 30000 + k, "".join(r.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(40))))'
+		printf '1763000500.0\tD9\t10.0.0.9\t31000\t10.0.0.53\t53\tudp\twww.evil-cdn.example\t1\n'
+	} >"$z/dns.log"
+	printf '# block list\n198.51.100.0/24 # c2 net\nnot-an-indicator!\n' >"$z/lists/block.txt"
+	printf '#fields\tindicator\tindicator_type\tmeta.source\n203.0.113.9\tIntel::ADDR\tfeed\nevil-cdn.example\tIntel::DOMAIN\tfeed\n' >"$z/lists/intel.dat"
+	printf 'indicator,type\ne7d705a3286e19ea42f587b344ee6865,ja3\n' >"$z/lists/feed.csv"
+	printf '[intel]\nfiles = lists/block.txt, lists/intel.dat, lists/feed.csv\n' >"$z/site.conf"
+	"$D" flows "$z/conn.log" "$z/dns.log" --config "$z/site.conf" --db "$z/db" -oJ "$z/o.jsonl" -q 2>"$z/e" || { cat "$z/e"; return 1; }
+	# the bad line is named by file and line
+	grep -q 'block.txt:3: .*not-an-indicator' "$z/e" || { cat "$z/e"; return 1; }
+	python3 - "$z/o.jsonl" <<-'PY' || return 1
+	import json, sys
+	got = sorted((r["rule"], r["ip"], r["severity"]) for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding")
+	want = [("dns-tunnel", "10.0.0.8", "high"), ("intel-match", "10.0.0.5", "high"), ("intel-match", "10.0.0.6", "high"),
+	        ("intel-match", "10.0.0.9", "high"), ("long-connection", "10.0.0.5", "medium")]
+	assert got == want, got
+	ev = [r["evidence"] for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "intel-match" and r["ip"] == "10.0.0.9"][0]
+	assert ev["list"].endswith("lists/intel.dat") and ev["list_line"] == 3 and ev["matched_on"] == ["dns-query"], ev
+	PY
+	# an allowlist entry naming the tunnel's domain sets its DNS questions aside (dns.log detail records too)
+	printf '\n[allow tun-test]\nrule = dns-tunnel\nname = *.tun.example\nreason = the lab tunnel test\n' >>"$z/site.conf"
+	"$D" flows "$z/conn.log" "$z/dns.log" --config "$z/site.conf" --db "$z/db2" -oJ "$z/o2.jsonl" -q 2>/dev/null || return 1
+	! grep -q '"rule":"dns-tunnel"' "$z/o2.jsonl" && grep -q '"rule":"intel-match"' "$z/o2.jsonl" || { echo "allowlisted tunnel reported"; return 1; }
+	# a list that cannot be read stops the run: one line, exit 2
+	printf '[intel]\nfiles = lists/missing.txt\n' >"$z/bad.conf"
+	"$D" flows "$z/conn.log" --config "$z/bad.conf" --db "$z/db" -q 2>"$z/e"
+	[ $? = 2 ] && [ "$(wc -l <"$z/e")" = 1 ] && grep -q 'missing.txt' "$z/e" || { cat "$z/e"; return 1; }
+}
+check rita_rules_from_zeek_and_intel_lists t_rita_rules
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
