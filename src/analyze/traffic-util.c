@@ -175,8 +175,10 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 			never = false;
 		}
 		for (; j < n && !ipaddr_cmp(&a[j].host, &a[i].host); j++) {
+			/* a silence inside these records needs chatter in it to be
+			 * idleness; one reaching back into the store's is taken as is */
 			if (a[j].opened && a[j].start - last >= window &&
-			    present_between(bg, n_bg, &a[j].host, last, a[j].start)) {
+			    (last < fs->first || present_between(bg, n_bg, &a[j].host, last, a[j].start))) {
 				if (nw == cap) w = xrealloc(w, (cap = cap ? 2 * cap : 16) * sizeof(*w));
 				w[nw++] = (struct wakeup){ a[j].host, last, never, a[j].start, a[j].flow };
 			}

@@ -150,6 +150,7 @@ after_wake = sorted([x for x in truth if x[0] != "idle-host"] + [
     ["lateral-from-idle", L + "14", 0],
     ["idle-device-active", L + "14", 0],
     ["offhours-foreign-encrypted", L + "14", 0],
+    ["exfil-volume", L + "14", 0],  # its first night: no history, judged by destination (foreign, new)
 ])
 with open(os.path.join(outdir, "truth.json"), "w") as f:
     json.dump({"start": start, "end": end, "findings": truth, "after_wake": after_wake}, f, indent=1)
