@@ -175,8 +175,10 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 			never = false;
 		}
 		for (; j < n && !ipaddr_cmp(&a[j].host, &a[i].host); j++) {
+			/* a silence inside these records needs chatter in it to be
+			 * idleness; one reaching back into the store's is taken as is */
 			if (a[j].opened && a[j].start - last >= window &&
-			    present_between(bg, n_bg, &a[j].host, last, a[j].start)) {
+			    (last < fs->first || present_between(bg, n_bg, &a[j].host, last, a[j].start))) {
 				if (nw == cap) w = xrealloc(w, (cap = cap ? 2 * cap : 16) * sizeof(*w));
 				w[nw++] = (struct wakeup){ a[j].host, last, never, a[j].start, a[j].flow };
 			}
@@ -253,14 +255,23 @@ bool prevalence_common(const struct prevalence *p, const struct flowrec *r)
 
 int64_t site_local_day(const struct site_config *cfg, double t, int *minute)
 {
-	int wday, m;
-	site_local_time(cfg, t, &wday, &m);
-	/* the zone's offset from UTC, in minutes, from the minute of the day */
-	int64_t utc_min = (int64_t)floor(t / 60);
-	int64_t off = ((int64_t)m - utc_min % 1440 + 2 * 1440) % 1440;
-	if (off > 720) off -= 1440;
-	if (minute) *minute = m;
-	return (utc_min + off - m) / 1440;
+	/* the zone's offset changes only at whole UTC hours (DST), so it is
+	 * asked of the C library (localtime_r, slow) once an hour of time */
+	static _Thread_local int64_t cached_hour = INT64_MIN, cached_off;
+	static _Thread_local char cached_zone[sizeof(cfg->timezone)];
+	int64_t utc_min = (int64_t)floor(t / 60), hour = utc_min / 60;
+	if (hour != cached_hour || strcmp(cached_zone, cfg->timezone)) {
+		snprintf(cached_zone, sizeof(cached_zone), "%s", cfg->timezone);
+		int wday, m;
+		site_local_time(cfg, t, &wday, &m);
+		int64_t off = ((int64_t)m - utc_min % 1440 + 2 * 1440) % 1440;
+		cached_off = off > 720 ? off - 1440 : off;
+		cached_hour = hour;
+	}
+	int64_t local = utc_min + cached_off;
+	int64_t m = ((local % 1440) + 1440) % 1440;
+	if (minute) *minute = (int)m;
+	return (local - m) / 1440;
 }
 
 struct addr_name {
