@@ -9,6 +9,7 @@
 #include "cmd/opts.h"
 #include "base/log.h"
 #include "pipeline/vulndb.h"
+#include "vuln/nmap-names.h"
 #include <string.h>
 
 enum {
@@ -29,7 +30,8 @@ enum {
 	V_FEEDS,
 	V_PAGE,
 	V_MAXWAIT,
-	V_FULL
+	V_FULL,
+	V_PROBES
 };
 
 static const struct opt vulndb_opts[] = {
@@ -39,6 +41,8 @@ static const struct opt vulndb_opts[] = {
 	{ "--from", V_FROM, true, "FILE",
 	  "match: also every line of FILE (a CPE or \"PRODUCT VERSION\"; - for stdin)" },
 	{ "--aliases", V_ALIASES, true, "FILE", "product aliases (default data/vuln/aliases.csv)" },
+	{ "--service-probes", V_PROBES, true, "FILE",
+	  "match: product names from nmap's probes (default " NMAP_PROBES_DEFAULT_PATH ")" },
 	{ "--bundle", V_BUNDLE, true, "FILE",
 	  "fetch: write the feeds to FILE for `vulndb import` elsewhere" },
 	{ "--feeds", V_FEEDS, true, "LIST", "fetch: some of nvd,kev,epss (default all)" },
@@ -61,7 +65,7 @@ static const struct opt vulndb_opts[] = {
 
 struct vulndb_args {
 	struct vulndb_fetch_opts f;
-	const char *db, *aliases, *from;
+	const char *db, *aliases, *from, *probes;
 	bool help, json;
 	enum confidence min;
 	char **pos;
@@ -93,6 +97,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case V_DB: a->db = arg; return 0;
 	case V_ALIASES: a->aliases = arg; return 0;
 	case V_FROM: a->from = arg; return 0;
+	case V_PROBES: a->probes = arg; return 0;
 	case V_MINCONF: {
 		int lvl, r = parse_confidence(name, arg, &lvl, e);
 		a->min = (enum confidence)lvl;
@@ -165,7 +170,9 @@ int cmd_vulndb(int argc, char **argv)
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
-	struct vulndb_query q = { .json = a.json, .min = a.min, .aliases = a.aliases, .from = a.from };
+	struct vulndb_query q = {
+		.json = a.json, .min = a.min, .aliases = a.aliases, .from = a.from, .service_probes = a.probes
+	};
 	if (!strcmp(sub, "fetch")) {
 		r = a.n_pos > 1 ? dm_fail(&e, DM_EINPUT, "fetch takes no arguments (\"%s\")", a.pos[1])
 				: vulndb_fetch(st, dbpath, &a.f, &e);

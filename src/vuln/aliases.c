@@ -106,11 +106,17 @@ size_t aliases_expand(const struct aliases *a, const char *vendor, const char *p
 	return n;
 }
 
-const char *aliases_by_name(const struct aliases *a, const char *name)
+const struct alias_rule *aliases_rule_by_name(const struct aliases *a, const char *name)
 {
 	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].kind == 'n' && !strcasecmp(a->v[i].from, name)) return a->v[i].to;
+		if (a->v[i].kind == 'n' && !strcasecmp(a->v[i].from, name)) return &a->v[i];
 	return NULL;
+}
+
+const char *aliases_by_name(const struct aliases *a, const char *name)
+{
+	const struct alias_rule *r = aliases_rule_by_name(a, name);
+	return r ? r->to : NULL;
 }
 
 /* 7.7p1 -> 7.7 + p1 when the product's rule names the letters. */
@@ -144,10 +150,11 @@ bool aliases_subject(const struct aliases *a, const char *cpe23, const char *pro
 			cpe_set(ret, CPE_VERSION, version);
 		if (update && *update && !strcmp(ret->v[CPE_UPDATE], "*")) cpe_set(ret, CPE_UPDATE, update);
 	} else {
-		const char *vp = product && *product ? aliases_by_name(a, product) : NULL;
-		if (!vp) return false;
+		const struct alias_rule *rule = product && *product ? aliases_rule_by_name(a, product) : NULL;
+		if (!rule) return false;
+		const char *vp = rule->to;
 		cpe_init(ret);
-		cpe_set(ret, CPE_PART, "a");
+		cpe_set(ret, CPE_PART, rule->part == 'o' ? "o" : rule->part == 'h' ? "h" : "a");
 		char vendor[128];
 		snprintf(vendor, sizeof(vendor), "%.*s", (int)(strchr(vp, ':') - vp), vp);
 		cpe_set(ret, CPE_VENDOR, vendor);

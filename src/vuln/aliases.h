@@ -12,6 +12,7 @@
 
 struct alias_rule {
 	char kind; /* 'n' name, 'c' cpe, 'u' update */
+	char part; /* name rules: the CPE part ('a', 'o', 'h'); 0: 'a' */
 	char from[128], to[128];
 };
 
@@ -29,6 +30,8 @@ size_t aliases_expand(const struct aliases *a, const char *vendor, const char *p
 		      struct vuln_product *out, size_t max);
 /* "vendor:product" for a product name, NULL if unknown. */
 const char *aliases_by_name(const struct aliases *a, const char *name);
+/* The name rule for a product name, NULL if none. */
+const struct alias_rule *aliases_rule_by_name(const struct aliases *a, const char *name);
 /* Builds a CPE for a product found on the network: from its CPE when it has
  * one, else from its name; version and update split as NVD keeps them.
  * False when there is no product or no version to match. */
