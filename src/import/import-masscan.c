@@ -248,18 +248,15 @@ int import_masscan_json(const char *name, const char *data, size_t len, const st
 				s++, n--;
 				while (n && isspace((unsigned char)*s)) s++, n--;
 			}
-			if (n && s[n - 1] == ']') { /* "]" or a last record "{...}]" */
-				closed = true;
-				n--;
-				while (n && isspace((unsigned char)s[n - 1])) n--;
-			}
-			if (n && s[n - 1] == ',') n--;
-			if (n && s[0] == ',') s++, n--;
-			if (!n) continue;
-			if (n == 13 && !strncmp(s, "{finished: 1}", 13)) { /* masscan 1.0's end */
+			if (n && s[0] == ',') s++, n--; /* the comma before a record */
+			while (n && isspace((unsigned char)*s)) s++, n--;
+			if (n == 1 && s[0] == ']') {
 				closed = true;
 				continue;
 			}
+			if (!n) continue;
+			if (n >= 13 && !strncmp(s, "{finished: 1}", 13))
+				continue; /* masscan 1.0's last record */
 			if (s[0] != '{') {
 				r = dm_fail(e, DM_EINPUT, "%s:%u: expected a JSON record ({...})", name,
 					    it.no);

@@ -58,12 +58,19 @@ static bool attr_num(struct nx *x, const char *a, uint64_t max, uint64_t *ret)
 	return attr_to(x, a, buf, sizeof(buf)) && parse_uint(buf, strlen(buf), max, ret);
 }
 
+/* The line of the element being read (the parser itself may be ahead). */
+static long node_line(struct nx *x)
+{
+	xmlNodePtr n = xmlTextReaderCurrentNode(x->rd);
+	long l = n ? xmlGetLineNo(n) : -1;
+	return l > 0 ? l : xmlTextReaderGetParserLineNumber(x->rd);
+}
+
 static int fail(struct nx *x, const char *fmt, const char *what)
 {
 	char msg[160];
 	snprintf(msg, sizeof(msg), fmt, what);
-	return x->r = dm_fail(x->e, DM_EINPUT, "%s:%d: %s", x->name, xmlTextReaderGetParserLineNumber(x->rd),
-			      msg);
+	return x->r = dm_fail(x->e, DM_EINPUT, "%s:%ld: %s", x->name, node_line(x), msg);
 }
 
 static void on_xml_error(void *arg, const char *msg, xmlParserSeverities sev, xmlTextReaderLocatorPtr loc)
@@ -192,6 +199,15 @@ static int element_start(struct nx *x, const char *el)
 		attr_to(x, "version", x->meta->version, sizeof(x->meta->version));
 		attr_to(x, "args", x->meta->args, sizeof(x->meta->args));
 		if (attr_num(x, "start", UINT32_MAX, &n)) meta_time(x->meta, (double)n);
+	} else if (!strcmp(el, "scaninfo")) {
+		/* <scaninfo type="syn" protocol="tcp" services="1-1000"/>: what was probed */
+		char proto[8] = "", *svcs = attr(x, "services");
+		attr_to(x, "protocol", proto, sizeof(proto));
+		struct dm_err ignored;
+		if (svcs && (!strcmp(proto, "tcp") || !strcmp(proto, "udp")))
+			portlist_parse(&x->meta->scanned, svcs, proto[0] == 't' ? PROTO_TCP : PROTO_UDP,
+				       &ignored);
+		xmlFree(svcs);
 	} else if (!strcmp(el, "finished")) {
 		if (attr_num(x, "time", UINT32_MAX, &n)) meta_time(x->meta, (double)n);
 	} else if (!strcmp(el, "host")) {
@@ -296,13 +312,24 @@ int import_nmap_xml(const char *name, const char *data, size_t len, const struct
 			element_end(&x, el);
 		}
 	}
-	if (x.r == 0 && (rr < 0 || x.xml_err[0]))
-		x.r = dm_fail(e, DM_EINPUT, "%s:%d: %s", name,
-			      x.xml_line > 0 ? x.xml_line : xmlTextReaderGetParserLineNumber(x.rd),
-			      x.xml_err[0] ? x.xml_err : "malformed XML");
-	if (x.r == 0 && !x.ended)
-		x.r = dm_fail(e, DM_EINPUT, "%s:%d: truncated: the file ends before </nmaprun>", name,
-			      xmlTextReaderGetParserLineNumber(x.rd));
+	if (x.r == 0 && (rr < 0 || x.xml_err[0] || !x.ended)) {
+		/* libxml2 names a file cut short by whatever it then misses
+		 * ("Premature end of data", "Extra content at the end", an
+		 * attribute cut in two): an error on the last line, or any
+		 * before the root element closed, is the truncation */
+		int last = 1;
+		for (size_t i = 0; i + 1 < len; i++) last += data[i] == '\n';
+		bool cut = !x.ended &&
+			   (x.xml_line >= last || !x.xml_err[0] || strstr(x.xml_err, "Premature end") ||
+			    strstr(x.xml_err, "Extra content at the end"));
+		if (cut)
+			x.r = dm_fail(e, DM_EINPUT, "%s:%d: truncated: the file ends before </nmaprun>%s%s%s",
+				      name, last, x.xml_err[0] ? " (" : "", x.xml_err,
+				      x.xml_err[0] ? ")" : "");
+		else
+			x.r = dm_fail(e, DM_EINPUT, "%s:%d: %s", name, x.xml_line > 0 ? x.xml_line : last,
+				      x.xml_err[0] ? x.xml_err : "malformed XML");
+	}
 	if (x.r == 0 && !meta->scanner[0]) snprintf(meta->scanner, sizeof(meta->scanner), "nmap");
 	xmlFreeTextReader(x.rd);
 	free(x.ports);

@@ -2,6 +2,7 @@
  * (import/import.h, import/import-util.h). */
 #include "import/import.h"
 #include "import/import-util.h"
+#include "model/resultset.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,44 @@ void report_port(const struct obs_sink *sink, struct import_meta *meta, const st
 	meta_time(meta, ts);
 }
 
+/* A sink that merges what several records say about one port (masscan
+ * reports an HTTP server's Server header, title and response apart). */
+static void merge_service(void *ctx, const struct obs_service *s)
+{
+	struct resultset *rs = ctx;
+	struct host_entry *he = resultset_host(rs, &s->ip, false);
+	struct obs_service *old = he ? (struct obs_service *)host_service(he, s->proto, s->port) : NULL;
+	if (!old) {
+		resultset_add_service(rs, s);
+		return;
+	}
+#define FILL(f)                                                               \
+	do {                                                                  \
+		if (!old->f[0]) snprintf(old->f, sizeof(old->f), "%s", s->f); \
+	} while (0)
+	FILL(product);
+	FILL(vendor);
+	FILL(version);
+	FILL(cpe);
+	FILL(device);
+	FILL(os);
+	FILL(banner);
+#undef FILL
+	if (s->info[0] && !strstr(old->info, s->info)) {
+		size_t w = strlen(old->info);
+		snprintf(old->info + w, sizeof(old->info) - w, "%s%s", w ? "; " : "", s->info);
+	}
+	if (!strcmp(old->name, "unknown") || !old->name[0])
+		snprintf(old->name, sizeof(old->name), "%s", s->name);
+}
+
+struct obs_sink import_sink(struct resultset *rs)
+{
+	struct obs_sink sink = resultset_sink(rs);
+	sink.service = merge_service;
+	return sink;
+}
+
 const char *import_format_name(enum import_format f)
 {
 	switch (f) {
@@ -113,6 +152,8 @@ enum import_format import_detect(const char *data, size_t len)
 		return IMPORT_ZMAP_CSV;
 	return IMPORT_UNKNOWN;
 }
+
+void import_meta_release(struct import_meta *m) { portlist_release(&m->scanned); }
 
 int import_read(const char *name, const char *data, size_t len, const struct obs_sink *sink,
 		struct import_meta *meta, struct dm_err *e)

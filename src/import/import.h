@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "model/obs.h"
+#include "net/ports.h"
 
 enum import_format {
 	IMPORT_UNKNOWN = 0,
@@ -26,7 +27,9 @@ struct import_meta {
 	char args[512];                  /* its command line, when the file records it */
 	double start, end;               /* seconds since the epoch; 0: the file does not say */
 	uint64_t hosts, ports, services; /* records reported */
+	struct portlist scanned;         /* the ports probed (nmap's <scaninfo>); empty: not said */
 };
+void import_meta_release(struct import_meta *m);
 
 /* The format of a file's first bytes. */
 enum import_format import_detect(const char *data, size_t len);
@@ -38,6 +41,12 @@ const char *import_format_name(enum import_format f);
  * sentence in e names the file and the position. */
 int import_read(const char *name, const char *data, size_t len, const struct obs_sink *sink,
 		struct import_meta *meta, struct dm_err *e);
+
+/* A sink into rs that merges what several records say about one port
+ * (masscan reports an HTTP server's Server header, title and response
+ * apart): later reports fill what earlier ones left empty. */
+struct resultset;
+struct obs_sink import_sink(struct resultset *rs);
 
 /* The readers, for callers that know the format. */
 int import_nmap_xml(const char *name, const char *data, size_t len, const struct obs_sink *sink,

@@ -13,41 +13,11 @@
 #include "base/redact.h"
 #include "base/util.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 enum { IMPORT_MAX_BYTES = 1024u << 20 };
-
-/* A sink that merges what several records say about one port (masscan
- * reports an HTTP server's Server header, title and response apart). */
-static void merge_service(void *ctx, const struct obs_service *s)
-{
-	struct resultset *rs = ctx;
-	struct host_entry *he = resultset_host(rs, &s->ip, false);
-	struct obs_service *old = he ? (struct obs_service *)host_service(he, s->proto, s->port) : NULL;
-	if (!old) {
-		resultset_add_service(rs, s);
-		return;
-	}
-#define FILL(f)                                                               \
-	do {                                                                  \
-		if (!old->f[0]) snprintf(old->f, sizeof(old->f), "%s", s->f); \
-	} while (0)
-	FILL(product);
-	FILL(vendor);
-	FILL(version);
-	FILL(cpe);
-	FILL(device);
-	FILL(os);
-	FILL(banner);
-#undef FILL
-	if (s->info[0] && !strstr(old->info, s->info)) {
-		size_t w = strlen(old->info);
-		snprintf(old->info + w, sizeof(old->info) - w, "%s%s", w ? "; " : "", s->info);
-	}
-	if (!strcmp(old->name, "unknown") || !old->name[0])
-		snprintf(old->name, sizeof(old->name), "%s", s->name);
-}
 
 /* What a banner says, matched as the probes match it (probe/identify.c):
  * the scanner kept the text, dormant's databases name the product. */
@@ -76,8 +46,7 @@ static int read_file(const char *path, struct resultset *rs, struct import_meta 
 	b.max = IMPORT_MAX_BYTES;
 	int r = buf_read_file(&b, path, IMPORT_MAX_BYTES, "a scan result file", e);
 	if (r == 0) {
-		struct obs_sink sink = resultset_sink(rs);
-		sink.service = merge_service;
+		struct obs_sink sink = import_sink(rs);
 		r = import_read(path, b.data ? b.data : "", b.len, &sink, meta, e);
 	}
 	buf_release(&b);
@@ -86,6 +55,44 @@ static int read_file(const char *path, struct resultset *rs, struct import_meta 
 		if (stat(path, &st) == 0) meta->start = meta->end = (double)st.st_mtime;
 	}
 	return r;
+}
+
+/* What the file covered: its hosts, the ports nmap says it probed (else
+ * those the file shows open: masscan and ZMap name no others), the port
+ * scan, and identification when the scanner named services. A later run
+ * then claims a host gone or a port closed only where this one looked. */
+static void import_coverage(const struct resultset *rs, const struct import_meta *m, bool vulns,
+			    struct coverage *ret)
+{
+	struct rangeset v4 = { 0 };
+	struct in6_addr *v6 = xcalloc(rs->n_hosts ? rs->n_hosts : 1, sizeof(*v6));
+	size_t n6 = 0;
+	struct portlist seen = { 0 };
+	const struct portlist *ports = &m->scanned;
+	struct buf spec = BUF_INIT;
+	for (size_t i = 0; i < rs->n_hosts; i++) {
+		const struct host_entry *he = &rs->hosts[i];
+		if (he->h.ip.family == AF_INET)
+			rangeset_add(&v4, he->h.ip.v4, he->h.ip.v4);
+		else
+			v6[n6++] = he->h.ip.v6;
+		for (size_t j = 0; j < he->n_ports; j++)
+			buf_printf(&spec, "%s%c:%u", spec.len ? "," : "",
+				   he->ports[j].proto == PROTO_UDP ? 'U' : 'T', he->ports[j].port);
+	}
+	if (!m->scanned.n_tcp && !m->scanned.n_udp) {
+		struct dm_err ignored;
+		if (spec.len) portlist_parse(&seen, spec.data, PROTO_TCP, &ignored);
+		ports = &seen;
+	}
+	rangeset_normalize(&v4);
+	unsigned checks = CHECK_PORTS | (m->services ? CHECK_SERVICES : 0) |
+			  (m->services && vulns ? CHECK_VULNS : 0);
+	coverage_set(ret, &v4, v6, n6, ports, checks);
+	rangeset_release(&v4);
+	portlist_release(&seen);
+	buf_release(&spec);
+	free(v6);
 }
 
 struct loaded {
@@ -100,7 +107,7 @@ static int import_one(const struct import_config *c, struct loaded *l, const cha
 {
 	struct resultset rs = { 0 };
 	struct findings fs = { 0 };
-	struct import_meta meta;
+	struct import_meta meta = { 0 };
 	struct outputs outs = { 0 };
 	struct save_out saved = { 0 };
 	int64_t run = 0;
@@ -119,14 +126,20 @@ static int import_one(const struct import_config *c, struct loaded *l, const cha
 	struct vulns_out vo;
 	struct vulns_in vi = { l->st, &l->al, &rs, c->min_conf, false, &fs };
 	if ((r = stage_vulns(&vi, &vo, e)) < 0) goto out;
+	struct coverage cov;
+	import_coverage(&rs, &meta, store_vuln_any(l->st, NULL) == 1, &cov);
 	struct save_in si = { .st = l->st,
 			      .dbpath = l->dbpath,
 			      .kind = kind,
 			      .run = run,
 			      .rs = &rs,
 			      .fs = &fs,
+			      .cov = &cov,
+			      .changes = true,
 			      .finished = meta.end > 0 ? meta.end : meta.start };
-	if ((r = stage_save(&si, &saved, e)) < 0) goto out;
+	r = stage_save(&si, &saved, e);
+	coverage_release(&cov);
+	if (r < 0) goto out;
 	log_info("import: %s: %s, run %lld: %zu hosts up, %zu open ports, %llu services, %zu findings", path,
 		 import_format_name(meta.format), (long long)run, resultset_count_up(&rs),
 		 resultset_count_ports(&rs, PORT_OPEN), (unsigned long long)meta.services, fs.n);
@@ -136,11 +149,14 @@ static int import_one(const struct import_config *c, struct loaded *l, const cha
 				 .start = meta.start,
 				 .end = meta.end,
 				 .run_id = run,
-				 .findings = &fs };
+				 .findings = &fs,
+				 .changes = saved.changes_from ? &saved.changes : NULL,
+				 .changes_from = saved.changes_from };
 	struct report_in ri = { .outs = &outs,
 				.rs = &rs,
 				.meta = &m,
 				.table = c->table,
+				.changes = saved.changes_from != 0,
 				.redact = c->redact,
 				.rs_mut = &rs,
 				.fs_mut = &fs,
@@ -154,6 +170,7 @@ out:
 	rundiff_release(&saved.changes);
 	findings_release(&fs);
 	resultset_release(&rs);
+	import_meta_release(&meta);
 	return r;
 }
 
