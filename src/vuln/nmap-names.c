@@ -137,6 +137,7 @@ int aliases_add_nmap_text(struct aliases *a, const char *text, size_t len)
 	}
 	if (vs.n) qsort(vs.v, vs.n, sizeof(*vs.v), vote_cmp);
 	size_t before = a->n;
+	aliases_index(a); /* the rules loaded before: looked up while these are added */
 	for (size_t i = 0; i < vs.n;) {
 		/* one name's votes: the CPE with the most lines wins */
 		size_t j = i, best = i, best_n = 0;
@@ -150,10 +151,8 @@ int aliases_add_nmap_text(struct aliases *a, const char *text, size_t len)
 		}
 		const struct vote *w = &vs.v[best];
 		i = j;
-		bool known = false;
-		for (size_t r = 0; r < before && !known; r++)
-			known = a->v[r].kind == 'n' && !strcasecmp(a->v[r].from, w->name);
-		if (known) continue;
+		/* a name already ruled (aliases.csv): that rule stays first */
+		if (aliases_indexed_by_name(a, w->name)) continue;
 		if (a->n == a->cap) {
 			a->cap = a->cap ? a->cap * 2 : 64;
 			a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
@@ -164,6 +163,7 @@ int aliases_add_nmap_text(struct aliases *a, const char *text, size_t len)
 		snprintf(ar->to, sizeof(ar->to), "%s", w->vp);
 	}
 	free(vs.v);
+	aliases_index(a);
 	return (int)(a->n - before);
 }
 
