@@ -27,8 +27,8 @@ static void report_banner(const struct obs_sink *sink, struct import_meta *meta,
 			  size_t text_n, double ts)
 {
 	struct obs_service s = { .ip = *ip, .port = port, .proto = proto, .ts = ts };
-	size_t dot = strcspn(svc, ".");
-	if (dot > svc_n) dot = svc_n;
+	const char *d = memchr(svc, '.', svc_n); /* svc may be a part of a line, not a string */
+	size_t dot = d ? (size_t)(d - svc) : svc_n;
 	bool title = svc_n == 5 && !strncmp(svc, "title", 5);
 	snprintf(s.name, sizeof(s.name), "%.*s", (int)(title ? 4 : dot), title ? "http" : svc);
 	if (title)
@@ -102,8 +102,8 @@ int import_masscan_list(const char *name, const char *data, size_t len, const st
 					       it.no);
 			/* "service text": the first word names the protocol */
 			const char *t = f[5];
-			size_t sl = strcspn(t, " ");
-			if (sl > fl[5]) sl = fl[5];
+			const char *sp = memchr(t, ' ', fl[5]);
+			size_t sl = sp ? (size_t)(sp - t) : fl[5];
 			const char *txt = t + sl + (sl < fl[5]);
 			report_banner(sink, meta, &ip, proto, (uint16_t)port, t, sl, txt,
 				      (size_t)(s + n - txt), (double)ts);

@@ -97,7 +97,7 @@ static void one_line(struct votes *vs, const char *s, const char *end)
 		s += 10;
 	else
 		return;
-	s += strcspn(s, " \t"); /* the service name */
+	while (s < end && *s != ' ' && *s != '\t') s++; /* the service name (a line is no string) */
 	while (s < end && isspace((unsigned char)*s)) s++;
 	if (end - s < 3 || *s != 'm') return;
 	char d = s[1];

@@ -1,6 +1,6 @@
 /* What the import fuzz targets share: one reader of src/import/ on the
- * input, into a result set; a refusal must be one line that names the
- * input. */
+ * input, into a result set; a refusal must name the
+ * input (the command escapes what it quotes for the terminal). */
 #pragma once
 #include "fuzz.h"
 #include "import/import.h"
@@ -17,7 +17,7 @@ static inline int fuzz_import(import_reader fn, const uint8_t *data, size_t size
 	struct dm_err e = { "" };
 	struct obs_sink sink = import_sink(&rs);
 	int r = fn("fuzz", (const char *)data, size, &sink, &meta, &e);
-	if (r < 0 && (strncmp(e.msg, "fuzz", 4) || strchr(e.msg, '\n'))) __builtin_trap();
+	if (r < 0 && strncmp(e.msg, "fuzz", 4)) __builtin_trap();
 	if (r == 0 && meta.ports && !rs.n_hosts && !meta.hosts) __builtin_trap(); /* ports of no host */
 	import_meta_release(&meta);
 	resultset_release(&rs);

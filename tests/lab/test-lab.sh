@@ -800,8 +800,11 @@ t_import_live() {
 	grep -qx '198.18.0.10 80/tcp' "$OUT/im.set" && grep -qx '198.18.0.10 8080/tcp' "$OUT/im.set" &&
 		[ "$(wc -l <"$OUT/im.set")" = 2 ] && [ "$(open_set "$OUT/iz.jsonl")" = "198.18.0.10 80/tcp" ] ||
 		{ cat "$OUT/im.set"; return 1; }
-	# nginx's Server header, caught by masscan, named by dormant's fingerprints
-	grep -q '"type":"service".*"port":80,.*"product":"nginx"' "$OUT/im.jsonl" || { grep service "$OUT/im.jsonl"; return 1; }
+	# nginx's Server header, when masscan caught it (its own TCP stack did not always
+	# in the lab's bridge), named by dormant's fingerprints
+	if grep -q '"service": {"name": "http.server"' "$OUT/live-masscan.json"; then
+		grep -q '"type":"service".*"port":80,.*"product":"nginx"' "$OUT/im.jsonl" || { grep service "$OUT/im.jsonl"; return 1; }
+	fi
 	"$D" report --list --db "$OUT/import.db" | awk 'NR>1 {print $3}' | tr '\n' ' ' | grep -qx 'masscan zmap '
 }
 check import_masscan_zmap_live t_import_live
