@@ -118,7 +118,8 @@ static void one_line(struct votes *vs, const char *s, const char *end)
 		size_t pl = strcspn(c1 + 1, ":");
 		if (!pl) continue;
 		char vp[128];
-		snprintf(vp, sizeof(vp), "%.*s", (int)MIN((size_t)(c1 - v) + 1 + pl, sizeof(vp) - 1), v);
+		if ((size_t)(c1 - v) + 1 + pl >= sizeof(vp)) continue; /* no real CPE is that long */
+		snprintf(vp, sizeof(vp), "%.*s", (int)((size_t)(c1 - v) + 1 + pl), v);
 		if (strchr(vp, '$')) continue;
 		if (part != 'a' && !shares_word(name, vp)) continue;
 		vote(vs, name, vp, part);
