@@ -30,6 +30,7 @@ static const struct {
 	{ "secrets", cmd_secrets,
 	  "files that hold credentials: password tables, exports, connection files, private keys" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
+	{ "import", cmd_import, "store nmap XML, masscan JSON/list or ZMap CSV results as runs, matched" },
 };
 
 static void usage(FILE *f)

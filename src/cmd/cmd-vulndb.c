@@ -9,6 +9,7 @@
 #include "cmd/opts.h"
 #include "base/log.h"
 #include "pipeline/vulndb.h"
+#include "vuln/nmap-names.h"
 #include <string.h>
 
 enum {
@@ -31,7 +32,8 @@ enum {
 	V_MAXWAIT,
 	V_FULL,
 	V_RELEASE,
-	V_EXPLAIN
+	V_EXPLAIN,
+	V_PROBES
 };
 
 static const struct opt vulndb_opts[] = {
@@ -45,6 +47,8 @@ static const struct opt vulndb_opts[] = {
 	  "match: the distribution release (bookworm, jammy, 9) when the banner does not name it" },
 	{ "--explain", V_EXPLAIN, false, NULL,
 	  "match: say per CVE why it is reported or not (the distribution's verdict)" },
+	{ "--service-probes", V_PROBES, true, "FILE",
+	  "match: product names from nmap's probes (default " NMAP_PROBES_DEFAULT_PATH ")" },
 	{ "--bundle", V_BUNDLE, true, "FILE",
 	  "fetch: write the feeds to FILE for `vulndb import` elsewhere" },
 	{ "--feeds", V_FEEDS, true, "LIST",
@@ -68,7 +72,7 @@ static const struct opt vulndb_opts[] = {
 
 struct vulndb_args {
 	struct vulndb_fetch_opts f;
-	const char *db, *aliases, *from, *release;
+	const char *db, *aliases, *from, *release, *probes;
 	bool help, json, explain;
 	enum confidence min;
 	char **pos;
@@ -106,6 +110,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case V_FROM: a->from = arg; return 0;
 	case V_RELEASE: a->release = arg; return 0;
 	case V_EXPLAIN: a->explain = true; return 0;
+	case V_PROBES: a->probes = arg; return 0;
 	case V_MINCONF: {
 		int lvl, r = parse_confidence(name, arg, &lvl, e);
 		a->min = (enum confidence)lvl;
@@ -187,7 +192,8 @@ int cmd_vulndb(int argc, char **argv)
 				  .aliases = a.aliases,
 				  .from = a.from,
 				  .release = a.release,
-				  .explain = a.explain };
+				  .explain = a.explain,
+				  .service_probes = a.probes };
 	if (!strcmp(sub, "fetch")) {
 		r = a.n_pos > 1 ? dm_fail(&e, DM_EINPUT, "fetch takes no arguments (\"%s\")", a.pos[1])
 				: vulndb_fetch(st, dbpath, &a.f, &e);

@@ -6,6 +6,7 @@
  * the run. The drop itself (stage_drop) comes after the traffic stage has
  * read its flow files, before the first packet. */
 #include "pipeline/stages.h"
+#include "vuln/nmap-names.h"
 #include "base/log.h"
 #include "base/redact.h"
 #include "base/sandbox.h"
@@ -44,7 +45,9 @@ static int load_data(const struct pipeline_config *c, struct prepared *p, struct
 	}
 	if (runs(c, STAGE_IDENTIFY) && runs(c, STAGE_VULNS)) {
 		p->aliases_loaded = true;
-		if ((r = aliases_load(&p->al, ALIASES_DEFAULT_PATH, e)) < 0) return r;
+		if ((r = aliases_load(&p->al, ALIASES_DEFAULT_PATH, e)) < 0 ||
+		    (r = aliases_load_nmap_opt(&p->al, NULL, e)) < 0)
+			return r;
 	}
 	return 0;
 }

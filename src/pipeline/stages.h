@@ -184,6 +184,7 @@ struct save_in {
 	bool changes;                  /* compare with the previous run of kind */
 	const struct coverage *cov;    /* what the run covered, stored with it */
 	const struct caveats *caveats; /* stored with the run */
+	double finished;               /* when the run ended; 0: now (an import's: the file's) */
 };
 struct save_out {
 	struct rundiff changes;

@@ -1,6 +1,7 @@
 /* The vulnerability data read back: one CVE in full (text or JSON), what a
  * CPE or "PRODUCT VERSION" is exposed to, and what the store holds. */
 #include "pipeline/vulndb.h"
+#include "vuln/nmap-names.h"
 #include "analyze/vulnerable.h"
 #include "base/escape.h"
 #include "base/timeutil.h"
@@ -140,10 +141,11 @@ static int match_subject(const struct aliases *al, const char *q, struct cpe *re
 		snprintf(version, vn, "%.*s", (int)MIN(strcspn(v + 1, " "), vn - 1), v + 1);
 	}
 	if (!aliases_subject(al, NULL, product, version, NULL, ret))
-		return dm_fail(
-		    e, DM_EINPUT,
-		    "\"%s\": unknown product \"%s\"; give a CPE or add it to data/vuln/aliases.csv", q,
-		    product);
+		return dm_fail(e, DM_EINPUT,
+			       "\"%s\": unknown product \"%s\" (neither in data/vuln/aliases.csv nor in "
+			       "nmap's service probes); "
+			       "give a CPE or add it to aliases.csv",
+			       q, product);
 	return 0;
 }
 
@@ -283,7 +285,11 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 {
 	struct aliases al = { 0 };
 	int r = aliases_load(&al, a->aliases ? a->aliases : ALIASES_DEFAULT_PATH, e);
-	if (r < 0) return r;
+	if (r < 0 || (r = aliases_load_nmap_opt(&al, a->service_probes, e)) < 0) {
+		aliases_release(&al);
+		return r;
+	}
+	r = 0;
 	struct vuln_matcher m;
 	vuln_matcher_init(&m, st, &al);
 	m.keep_suppressed = a->explain;

@@ -38,12 +38,13 @@ int vulndb_import_bundle(struct store *st, const char *path, struct dm_err *e);
 int vulndb_feed_ages(struct store *st, bool json, struct dm_err *e);
 
 struct vulndb_query {
-	bool json;           /* JSON Lines instead of text */
-	enum confidence min; /* match: hits below are hidden */
-	const char *aliases; /* match: product aliases; NULL: data/vuln/aliases.csv */
-	const char *from;    /* match: also every line of this file ("-": stdin) */
-	const char *release; /* match: the distribution release when the banner does not name it */
-	bool explain;        /* match: also the CVEs the distribution fixed, and why */
+	bool json;                  /* JSON Lines instead of text */
+	enum confidence min;        /* match: hits below are hidden */
+	const char *aliases;        /* match: product aliases; NULL: data/vuln/aliases.csv */
+	const char *from;           /* match: also every line of this file ("-": stdin) */
+	const char *release;        /* match: the distribution release when the banner does not name it */
+	bool explain;               /* match: also the CVEs the distribution fixed, and why */
+	const char *service_probes; /* match: nmap's product names; NULL: the installed file if any */
 };
 /* Prints each CVE of ids (CVE-YYYY-NNNN) on stdout. */
 int vulndb_lookup(struct store *st, char *const *ids, int n, const struct vulndb_query *q, struct dm_err *e);

@@ -258,8 +258,18 @@ static enum tri eval_match(const struct vmatch *m, const struct vsubject *s, boo
 	/* cpe:2.3:<part>:<vendor>:<product>: */
 	if (strncmp(crit, "cpe:2.3:", 8) || strlen(crit) < 10) return TRI_FALSE;
 	if (names_product(crit, &s->cpe)) {
-		/* the subject's own product: its version decides */
-		if (!vmatch_hits(m, &s->cpe)) return TRI_FALSE;
+		/* the subject's own product: its version decides, whatever part
+		 * NVD files it under (a product seen on the network as an
+		 * application may be listed as an OS or firmware, o:/h:) */
+		const struct cpe *own = &s->cpe;
+		struct cpe other;
+		if (crit[8] != s->cpe.v[CPE_PART][0] && crit[9] == ':') {
+			other = s->cpe;
+			other.v[CPE_PART][0] = crit[8];
+			other.v[CPE_PART][1] = 0;
+			own = &other;
+		}
+		if (!vmatch_hits(m, own)) return TRI_FALSE;
 		if (m->vulnerable) *subject_hit = true;
 		return TRI_TRUE;
 	}

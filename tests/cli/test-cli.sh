@@ -25,7 +25,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets rules; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules import; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -1556,6 +1556,96 @@ for k in range(300):
 	[ $? = 2 ] && [ "$(wc -l <"$z/e")" = 1 ] && grep -q 'missing.txt' "$z/e" || { cat "$z/e"; return 1; }
 }
 check rita_rules_from_zeek_and_intel_lists t_rita_rules
+# --- import: other scanners' results stored as runs; nmap's product names (issue 18) ---
+IMP=$ROOT/tests/data/import
+imp_db() { [ -e "$OUT/imp-vuln.db" ] || "$D" vulndb import -q --db "$OUT/imp-vuln.db" "$FIX/nvd" "$FIX/kev"; }
+t_import_nmap() { # a real nmap -oX is a run of kind nmap with the file's times, its services matched
+	imp_db || return 1
+	cp "$OUT/imp-vuln.db" "$OUT/imp1.db"
+	"$D" import --db "$OUT/imp1.db" "$IMP/nmap-real.xml" >"$OUT/imp.txt" 2>&1 || { cat "$OUT/imp.txt"; return 1; }
+	grep -q 'vulnerable-service' "$OUT/imp.txt" || { cat "$OUT/imp.txt"; return 1; }
+	"$D" report --list --db "$OUT/imp1.db" --format json >"$OUT/runs.json" &&
+		"$D" report --db "$OUT/imp1.db" --format json >"$OUT/imp.json" || return 1
+	python3 - "$OUT/runs.json" "$OUT/imp.json" <<'PY'
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(runs) == 1 and runs[0]["command"] == "nmap" and runs[0]["status"] == "done", runs
+assert runs[0]["start"] == "2026-12-06T09:07:08.000Z" and runs[0]["end"] == "2026-12-06T09:07:30.000Z", runs
+assert "-sV -sC" in runs[0]["args"], runs
+recs = [json.loads(l) for l in open(sys.argv[2])]
+svc = {r["port"]: r for r in recs if r["type"] == "service"}
+assert svc[22]["product"] == "OpenSSH" and svc[80]["product"] == "lighttpd", svc
+assert "http-title: import lab" in svc[80]["banner"], svc[80]
+f = [r for r in recs if r["type"] == "finding" and r["rule"] == "vulnerable-service"]
+assert f and f[0]["port"] == 22 and "CVE-2024-6387" in f[0]["title"], f
+PY
+}
+check import_nmap_xml_is_a_matched_run t_import_nmap
+t_import_masscan_zmap() { # masscan's banner named by dormant's fingerprints; -oJ -; diff between imports
+	imp_db || return 1
+	cp "$OUT/imp-vuln.db" "$OUT/imp2.db"
+	"$D" import -q --db "$OUT/imp2.db" "$IMP/masscan-real.list" "$IMP/zmap-real.csv" >/dev/null || return 1
+	"$D" import -q --db "$OUT/imp2.db" -oJ - "$IMP/masscan-real.json" >"$OUT/m.json" || return 1
+	grep -q '"type":"service".*"port":22.*"product":"OpenSSH"' "$OUT/m.json" &&
+		grep -q '"rule":"vulnerable-service"' "$OUT/m.json" || { head -5 "$OUT/m.json"; return 1; }
+	"$D" report --list --db "$OUT/imp2.db" | awk 'NR>1 {print $3}' | tr '\n' ' ' | grep -qx 'masscan zmap masscan ' || return 1
+	"$D" diff --db "$OUT/imp2.db" 1 3 >"$OUT/d.txt" && grep -q 'changes from run 1 to run 3' "$OUT/d.txt"
+}
+check import_masscan_zmap_runs t_import_masscan_zmap
+t_import_bad() { # truncated and foreign files: one line naming file and line, exit 2, no run stored
+	printf '#masscan\nopen tcp 80 198.18.0.1 1700000000\n' >"$OUT/cut.list"
+	head -c 1500 "$IMP/nmap-real.xml" >"$OUT/cut.xml"
+	echo 'hello' >"$OUT/hello.txt"
+	"$D" import --db "$OUT/imp3.db" "$OUT/cut.list" 2>"$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'cut.list:2: truncated' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" import --db "$OUT/imp3.db" "$OUT/cut.xml" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'cut.xml:[0-9]*: truncated: the file ends before </nmaprun>' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" import --db "$OUT/imp3.db" "$OUT/hello.txt" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'hello.txt: not nmap XML, masscan JSON or list, or ZMap CSV' "$OUT/e" || return 1
+	"$D" import --db "$OUT/imp3.db" -oJ a.json "$IMP/zmap-real.csv" "$IMP/masscan-real.list" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'one FILE at a time' "$OUT/e" || return 1
+	[ "$("$D" report --list --db "$OUT/imp3.db" --format json | grep -c '"status":"done"')" = 0 ]
+}
+check import_bad_files_named_with_position t_import_bad
+t_import_live_nmap() { # nmap -sV -oX of a Debian server on loopback, imported
+	command -v nmap >/dev/null && [ -x /usr/sbin/lighttpd ] || { echo "nmap or lighttpd not installed"; return 1; }
+	local port=$((24000 + RANDOM % 100))
+	mkdir -p "$OUT/www"
+	echo '<html><title>cli</title></html>' >"$OUT/www/index.html"
+	printf 'server.document-root = "%s/www"\nserver.port = %s\nserver.bind = "127.0.0.1"\n' "$OUT" "$port" >"$OUT/l.conf"
+	/usr/sbin/lighttpd -D -f "$OUT/l.conf" &
+	local pid=$!
+	sleep 0.5
+	timeout 120 nmap -sV -Pn -p "$port" 127.0.0.1 -oX "$OUT/live.xml" >/dev/null 2>&1
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	"$D" import -q --db "$OUT/imp4.db" -oJ - "$OUT/live.xml" >"$OUT/live.json" || return 1
+	grep -q "\"type\":\"service\".*\"port\":$port.*\"product\":\"lighttpd\".*\"cpe\":\[\"cpe:2.3:a:lighttpd:lighttpd:" "$OUT/live.json" ||
+		{ cat "$OUT/live.json"; return 1; }
+}
+check import_live_nmap_of_loopback t_import_live_nmap
+t_names() { # the names nmap prints, and a product NVD files only as an OS (o:)
+	imp_db || return 1
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --json "Apache httpd 2.4.49" "Exim smtpd 4.89" "ProFTPD 1.3.5" \
+		"Dropbear sshd 2016.72" "MikroTik RouterOS 6.40" >"$OUT/n.json" || return 1
+	python3 - "$OUT/n.json" <<'PY' || return 1
+import json, sys
+res = {r["query"]: [c["id"] for c in r["cves"]] for r in map(json.loads, open(sys.argv[1]))}
+assert "CVE-2021-41773" in res["Apache httpd 2.4.49"], res
+assert res["Exim smtpd 4.89"] == ["CVE-2019-10149"], res
+assert "CVE-2015-3306" in res["ProFTPD 1.3.5"], res
+assert "CVE-2016-7406" in res["Dropbear sshd 2016.72"], res
+assert res["MikroTik RouterOS 6.40"] == ["CVE-2018-14847"], res  # NVD: cpe:2.3:o:mikrotik:routeros
+PY
+	# nmap's own names come from its probe file: without it "Postfix smtpd" is unknown
+	printf 'match smtp m|^220 x| p/Postfix smtpd/ cpe:/a:postfix:postfix/\n' >"$OUT/probes"
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --service-probes "$OUT/probes" "Postfix smtpd 3.4" | grep -q '(cpe:2.3:a:postfix:postfix:3.4:' || return 1
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --service-probes /dev/null "Postfix smtpd 3.4" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'unknown product "Postfix smtpd"' "$OUT/e" || return 1
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --service-probes "$OUT/nothere" "OpenSSH 9.0p1" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'nothere' "$OUT/e"
+}
+check vulndb_match_takes_nmap_product_names t_names
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
