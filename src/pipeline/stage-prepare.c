@@ -18,6 +18,22 @@
 
 static bool runs(const struct pipeline_config *c, enum pipeline_stage s) { return c->stages & STAGE_BIT(s); }
 
+/* nmap's service probe database: the one named, else Debian's when nmap-common
+ * is installed (its absence is said, not fatal); "none" turns it off. */
+static int load_nmap(const struct pipeline_config *c, struct prepared *p, struct dm_err *e)
+{
+	const char *path = c->service_probes ? c->service_probes : NMAP_SERVICE_PROBES_DEFAULT;
+	if (!strcmp(path, "none")) return 0;
+	if (!c->service_probes && access(path, R_OK) < 0) {
+		log_info("%s: no %s (Debian's nmap-common): nmap's probes are not used", c->kind, path);
+		return 0;
+	}
+	int r = nmap_db_load(&p->nmap, path, e);
+	if (r < 0) return r;
+	p->nmap_loaded = true;
+	return 0;
+}
+
 /* The data files: fingerprints, the credential database, the register,
  * the leases and the site config. */
 static int load_data(const struct pipeline_config *c, struct prepared *p, struct dm_err *e)
@@ -35,6 +51,7 @@ static int load_data(const struct pipeline_config *c, struct prepared *p, struct
 		p->identify = true;
 		if ((r = fp_set_load_dir(&p->fps, dm_data("fingerprints"), e)) < 0) return r;
 		if (c->fpdir && (r = fp_set_load_dir(&p->fps, c->fpdir, e)) < 0) return r;
+		if ((r = load_nmap(c, p, e)) < 0) return r;
 	}
 	if (runs(c, STAGE_IDENTIFY) && runs(c, STAGE_VULNS)) {
 		p->aliases_loaded = true;
@@ -130,6 +147,7 @@ void prepared_release(struct prepared *p)
 	join_inputs_release(&p->ji);
 	cred_db_release(&p->cdb);
 	fp_set_release(&p->fps);
+	if (p->nmap_loaded) nmap_db_release(&p->nmap);
 	struct dm_err e = { "" };
 	outputs_close(&p->outs, false, &e); /* still open: the report stage did not run or failed */
 	privmon_stop(&p->mon);

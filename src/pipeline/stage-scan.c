@@ -8,6 +8,7 @@
 #include "net/oui.h"
 #include "net/route.h"
 #include "probe/services.h"
+#include "base/datadir.h"
 
 static void c_host(void *ctx, const struct obs_host *h)
 {
@@ -70,6 +71,9 @@ void stage_identify(const struct identify_in *in, struct identify_out *out)
 	collect_sink(&col, &sink);
 	struct service_target *tg = open_tcp(in->rs, &out->probed);
 	struct services_config svc = { .fps = in->fps,
+				       .own_dir = dm_data("fingerprints"),
+				       .nmap = in->nmap,
+				       .intensity = in->intensity,
 				       .per_host = in->per_host ? in->per_host : 4,
 				       .max_inflight = 2048,
 				       .sink = &sink };

@@ -72,6 +72,8 @@ static void http_finish(struct pconn *c, bool ok)
 	}
 	s->identified = true;
 	snprintf(o->name, sizeof(o->name), "%s", c->tls_ok ? "https" : "http");
+	svc_keep_raw(&s->http_raw, &s->http_len, c->rbuf, c->rlen);
+	s->http_tls = c->tls_ok;
 	svc_set_banner(s, c->rbuf, MIN(r.header_len, 400));
 	if (r.server[0]) svc_evidence(s, "http_header.server", r.server, strlen(r.server));
 	if (r.www_auth[0]) svc_evidence(s, "http_header.wwwauth", r.www_auth, strlen(r.www_auth));

@@ -60,6 +60,8 @@ int json_service_fields(struct buf *b, const struct obs_service *sv)
 	json_put_str(b, sv->info);
 	buf_puts(b, ",\"banner\":");
 	json_put_str(b, sv->banner);
+	buf_puts(b, ",\"source\":");
+	json_put_str(b, sv->source);
 	buf_puts(b, ",\"tls\":");
 	if (!sv->tls.present) return buf_puts(b, "null");
 	buf_puts(b, "{\"versions\":");
