@@ -82,6 +82,11 @@ struct service_target {
 /* Probes the TCP services and reports one obs_service for each; -errno
  * when no connection engine could be made (no epoll instance). */
 int services_probe_tcp(const struct services_config *c, const struct service_target *t, size_t n);
+/* Sends nmap's UDP probes (c->nmap) to UDP ports found open or
+ * open|filtered and reports one obs_service for each port that answered
+ * or that known[i] (NULL, or port 0: nothing) already described. */
+int services_probe_udp_nmap(const struct services_config *c, const struct obs_service *known,
+			    const struct service_target *t, size_t n);
 /* Identifies a UDP reply (SNMP, SSDP, WS-Discovery, mDNS, NTP, DNS). */
 bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
 			   const uint8_t *data, size_t len, struct obs_service *ret);
