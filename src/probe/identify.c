@@ -133,15 +133,17 @@ static const char *nmap_cpe(const struct nmap_result *res)
 }
 
 /* nmap's service names are its own ("ssl/http", "http-proxy"); dormant says
- * "https" for HTTP in TLS and keeps the rest. */
+ * "https" for HTTP in TLS, "ssl/imap" for the others in TLS, as nmap does. */
 static void nmap_name(struct svc *s, const char *service)
 {
 	struct obs_service *o = &s->out;
 	bool ssl = !strncmp(service, "ssl/", 4) || o->tls.present;
 	if (!strncmp(service, "ssl/", 4)) service += 4;
-	if (!strcmp(service, "http") && ssl) service = "https";
 	if (!strcmp(service, "tcpwrapped") && o->name[0]) return;
-	snprintf(o->name, sizeof(o->name), "%s", service);
+	if (!strcmp(service, "http") && ssl)
+		put(o->name, sizeof(o->name), "https");
+	else
+		snprintf(o->name, sizeof(o->name), "%s%.19s", ssl ? "ssl/" : "", service);
 }
 
 void svc_nmap_result(struct svc *s, const struct nmap_result *res)

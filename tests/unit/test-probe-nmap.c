@@ -84,6 +84,10 @@ static void nmap_names_what_nothing_named(void)
 	result(&r, false, "ssl/http", "nginx", "1.22.1", NULL, 40);
 	svc_nmap_result(&s, &r);
 	CHECK_STR(s.out.name, "https");
+	memset(&s, 0, sizeof(s));
+	result(&r, false, "ssl/imap", "Dovecot imapd", "", NULL, 41);
+	svc_nmap_result(&s, &r);
+	CHECK_STR(s.out.name, "ssl/imap");
 }
 
 static void version_less_match_keeps_looking(void)
