@@ -21,6 +21,7 @@ struct pending {
 	const struct proto_ops *ops;
 	double timeout;
 	double until; /* monotonic; 0: none */
+	double after; /* monotonic; not connected before */
 };
 
 struct hostcount {
@@ -112,6 +113,12 @@ void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipadd
 void conn_engine_add_until(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
 			   const struct proto_ops *ops, double timeout, double until)
 {
+	conn_engine_add_window(ce, svc, ip, port, ops, timeout, 0, until);
+}
+
+void conn_engine_add_window(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
+			    const struct proto_ops *ops, double timeout, double after, double until)
+{
 	if (ce->qlen == ce->qcap) {
 		size_t nc = ce->qcap ? ce->qcap * 2 : 256;
 		struct pending *nq = xmalloc(nc * sizeof(*nq));
@@ -121,7 +128,8 @@ void conn_engine_add_until(struct conn_engine *ce, struct svc *svc, const struct
 		ce->qcap = nc;
 		ce->qhead = 0;
 	}
-	ce->q[(ce->qhead + ce->qlen++) % ce->qcap] = (struct pending){ svc, *ip, port, ops, timeout, until };
+	ce->q[(ce->qhead + ce->qlen++) % ce->qcap] =
+	    (struct pending){ svc, *ip, port, ops, timeout, until, after };
 }
 
 static struct hostcount *host_slot(struct conn_engine *ce, const struct ipaddr *ip, bool create)
@@ -401,9 +409,11 @@ void conn_engine_run(struct conn_engine *ce,
 				continue;
 			}
 			struct hostcount *h = host_slot(ce, &p.ip, false);
-			int r = h && h->n >= ce->cfg.per_host ? 0 : start_conn(ce, &p, now);
+			int r = p.after > now || (h && h->n >= ce->cfg.per_host) ? 0
+										 : start_conn(ce, &p, now);
 			if (r == 0) {
-				conn_engine_add_until(ce, p.svc, &p.ip, p.port, p.ops, p.timeout, p.until);
+				conn_engine_add_window(ce, p.svc, &p.ip, p.port, p.ops, p.timeout, p.after,
+						       p.until);
 				continue;
 			}
 			if (r < 0) {

@@ -77,6 +77,9 @@ void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipadd
  * port's probing however long the queue before it. */
 void conn_engine_add_until(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
 			   const struct proto_ops *ops, double timeout, double until);
+/* The same, connecting no earlier than after (monotonic seconds, 0: at once). */
+void conn_engine_add_window(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
+			    const struct proto_ops *ops, double timeout, double after, double until);
 /* Runs until no probe is queued or in flight. on_done is called after each
  * probe's finish() and may add more probes. A probe that gets no socket
  * (out of descriptors or memory) fails at once and is counted in the stats. */

@@ -63,6 +63,10 @@ static void http_finish(struct pconn *c, bool ok)
 	struct obs_service *o = &s->out;
 	if (c->tls_ok) tls_facts(c);
 	struct http_resp r;
+	if (c->rlen) { /* for nmap's GetRequest matches, whatever it was */
+		svc_keep_raw(&s->http_raw, &s->http_len, c->rbuf, c->rlen);
+		s->http_tls = c->tls_ok;
+	}
 	if (!ok || http_parse_response(c->rbuf, c->rlen, true, &r) <= 0 || r.is_rtsp) {
 		if (c->tls_ok && !s->identified) { /* TLS, but not HTTP inside */
 			snprintf(o->name, sizeof(o->name), "ssl/unknown");
@@ -72,8 +76,6 @@ static void http_finish(struct pconn *c, bool ok)
 	}
 	s->identified = true;
 	snprintf(o->name, sizeof(o->name), "%s", c->tls_ok ? "https" : "http");
-	svc_keep_raw(&s->http_raw, &s->http_len, c->rbuf, c->rlen);
-	s->http_tls = c->tls_ok;
 	svc_set_banner(s, c->rbuf, MIN(r.header_len, 400));
 	if (r.server[0]) svc_evidence(s, "http_header.server", r.server, strlen(r.server));
 	if (r.www_auth[0]) svc_evidence(s, "http_header.wwwauth", r.www_auth, strlen(r.www_auth));

@@ -121,8 +121,9 @@ size_t svc_nmap_plan(struct svc *s, const struct nmap_db *db, unsigned intensity
 	size_t n = nmap_db_plan(db, PROTO_TCP, s->out.port, ssl, intensity, NULL, all, ARRAY_SIZE(all));
 	size_t k = 0, listed = 0;
 	for (size_t i = 0; i < n && k < SVC_NMAP_PLAN_MAX; i++) {
-		/* dormant's banner wait was the NULL probe (inside TLS too: the https probe listened) */
-		if (all[i] == db->null_probe) continue;
+		/* dormant's banner wait was the NULL probe; inside TLS nothing
+		 * listened without speaking first, so there it stays */
+		if (all[i] == db->null_probe && !ssl) continue;
 		if (nmap_probe_has_port(all[i], s->out.port, ssl)) listed = k + 1;
 		s->nplan[k++] = all[i];
 	}

@@ -11,6 +11,8 @@ struct nmap_probe;
 #define NMAP_PROBE_TIMEOUT 2.5
 /* A port's nmap probing ends this long after its first nmap probe. */
 #define NMAP_PORT_BUDGET 12.0
+/* The probes listing an unknown port start this long after the banner wait. */
+#define NMAP_LISTED_DELAY 0.5
 /* nmap probes in flight or queued for one port at once. */
 #define NMAP_PER_PORT 3
 

@@ -130,21 +130,25 @@ static void nmap_pump(struct run *r, size_t i)
 			continue;
 		s->ninflight++;
 		r->pending[i]++;
-		conn_engine_add_until(r->ce, s, &s->out.ip, s->out.port,
-				      nmap_ops_for(r->nops, p, s->nmap_ssl), 0, s->nmap_deadline);
+		conn_engine_add_window(r->ce, s, &s->out.ip, s->out.port,
+				       nmap_ops_for(r->nops, p, s->nmap_ssl), 0, s->nmap_after,
+				       s->nmap_deadline);
 	}
 }
 
 /* Dormant's own probes are done and named no product: what they heard is
- * matched against nmap's database, then nmap's plan for the port goes on
- * (inside TLS when the port spoke TLS). A port dormant recognised gets only
- * the probes that list it; an unknown one the whole plan by rarity. */
+ * matched against nmap's database; a port no protocol of dormant's
+ * recognised (or TLS with something unknown inside) then gets nmap's plan
+ * for it, inside TLS when it spoke TLS. */
 static void nmap_phase(struct run *r, size_t i)
 {
 	struct svc *s = &r->svcs[i];
 	if (!r->nops) return;
 	if (!s->nmap_all) svc_nmap_passive(s, r->cfg->nmap);
 	if (!nmap_wanted(r, s)) return;
+	/* a protocol of dormant's spoke with it (telnet, rtsp, http without a
+	 * product): nmap's matches of those bytes were all it could add */
+	if (s->identified && strcmp(s->out.name, "ssl/unknown")) return;
 	size_t listed;
 	if (s->out.tls.present && !s->nmap_ssl) {
 		s->nmap_ssl = true;
@@ -164,6 +168,13 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 	if (nmap_op) s->ninflight--;
 	if (s->nmap_hard && s->ninflight) {
 		/* named: the port's other nmap probes stop */
+		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
+		r->pending[i] -= d;
+		s->ninflight -= d;
+	}
+	if (ops == &proto_banner && s->identified && s->ninflight && !s->nmap_payload_hit) {
+		/* the banner named the protocol: nmap's probes still waiting for
+		 * their start are not needed (and cost the server a connection) */
 		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
 		r->pending[i] -= d;
 		s->ninflight -= d;
@@ -237,7 +248,12 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 		s->n_nlisted = (unsigned)listed;
 		/* a port no protocol of dormant's expects: nmap's probes for it go
 		 * at once, beside the banner wait (DNS on 53, memcached on 11211) */
-		if (s->generic_port) nmap_pump(&r, i);
+		if (s->generic_port) {
+			/* ... but not before the banner had time to come: a server that
+			 * speaks first (FTP with a per-address limit) sees one client */
+			s->nmap_after = now_mono() + NMAP_LISTED_DELAY;
+			nmap_pump(&r, i);
+		}
 	}
 	conn_engine_run(r.ce, on_done, &r);
 	struct conn_engine_stats cs;

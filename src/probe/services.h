@@ -45,6 +45,7 @@ struct svc {
 	bool nmap_payload_hit; /* a hard match to a probe's own payload: a client-first protocol */
 	bool generic_port;     /* no protocol of dormant's is expected on this port */
 	double nmap_deadline;  /* monotonic; the port's nmap probes stop here */
+	double nmap_after;     /* monotonic; the port's nmap probes connect no earlier */
 	char nmap_soft[32];    /* service a softmatch named, to narrow the plan */
 	bool nmap_narrowed;    /* the plan was remade for nmap_soft */
 };

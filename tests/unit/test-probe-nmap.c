@@ -33,10 +33,12 @@ static void plan_skips_null_and_lists_first(void)
 	s.out.port = 22;
 	CHECK_INT(svc_nmap_plan(&s, &db, 0, false, &listed), 0);
 	CHECK_INT(listed, 0);
-	/* inside TLS, sslports decide what is listed */
+	/* inside TLS the NULL probe stays (dormant's https probe spoke first),
+	 * and sslports decide what is listed */
 	s.out.port = 443;
-	CHECK_INT(svc_nmap_plan(&s, &db, 0, true, &listed), 1);
-	CHECK_INT(listed, 1);
+	CHECK_INT(svc_nmap_plan(&s, &db, 0, true, &listed), 2);
+	CHECK_INT(listed, 2);
+	CHECK(s.n_nplan == 2 && !strcmp(s.nplan[0]->name, "NULL") && !strcmp(s.nplan[1]->name, "GetRequest"));
 	/* an excluded port gets nothing */
 	s.out.port = 9100;
 	CHECK_INT(svc_nmap_plan(&s, &db, 9, false, &listed), 0);
