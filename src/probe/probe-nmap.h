@@ -10,7 +10,9 @@ struct nmap_probe;
 /* One probe's wait at most, seconds (nmap's totalwaitms when shorter). */
 #define NMAP_PROBE_TIMEOUT 2.5
 /* A port's nmap probing ends this long after its first nmap probe. */
-#define NMAP_PORT_BUDGET 12.0
+#define NMAP_PORT_BUDGET 8.0
+/* A port one of dormant's protocols recognised gets this long of nmap's probes. */
+#define NMAP_KNOWN_BUDGET 3.0
 /* The probes listing an unknown port start this long after the banner wait. */
 #define NMAP_LISTED_DELAY 0.5
 /* nmap probes in flight or queued for one port at once. */

@@ -146,9 +146,12 @@ static void nmap_phase(struct run *r, size_t i)
 	if (!r->nops) return;
 	if (!s->nmap_all) svc_nmap_passive(s, r->cfg->nmap);
 	if (!nmap_wanted(r, s)) return;
-	/* a protocol of dormant's spoke with it (telnet, rtsp, http without a
-	 * product): nmap's matches of those bytes were all it could add */
-	if (s->identified && strcmp(s->out.name, "ssl/unknown")) return;
+	/* a protocol of dormant's spoke with it (telnet, rtsp, imap without a
+	 * product): only the probes that list the port, for a short while */
+	if (s->identified && strcmp(s->out.name, "ssl/unknown") && !s->nmap_started) {
+		s->nmap_started = true;
+		s->nmap_deadline = now_mono() + NMAP_KNOWN_BUDGET;
+	}
 	size_t listed;
 	if (s->out.tls.present && !s->nmap_ssl) {
 		s->nmap_ssl = true;
@@ -172,12 +175,19 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		r->pending[i] -= d;
 		s->ninflight -= d;
 	}
-	if (ops == &proto_banner && s->identified && s->ninflight && !s->nmap_payload_hit) {
-		/* the banner named the protocol: nmap's probes still waiting for
+	if (ops == &proto_banner && s->identified && s->rank >= RANK_RECOG && s->ninflight &&
+	    !s->nmap_payload_hit) {
+		/* the banner named the product: nmap's probes still waiting for
 		 * their start are not needed (and cost the server a connection) */
 		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
 		r->pending[i] -= d;
 		s->ninflight -= d;
+	}
+	if (ops == &proto_banner && s->identified && s->nmap_started) {
+		/* the banner named the protocol but no product: the probes listing
+		 * the port get a short while more, not the whole budget (telnet) */
+		double end = now_mono() + NMAP_KNOWN_BUDGET;
+		if (end < s->nmap_deadline) s->nmap_deadline = end;
 	}
 	if (s->nmap_payload_hit && !r->settled[i]) {
 		/* nmap's probe was answered in its protocol: the banner wait and

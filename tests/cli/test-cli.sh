@@ -1460,7 +1460,7 @@ PY
 	"$D" scan 127.0.0.2-4 -p 21100-21107 -sV --probe-per-host 16 --db "$OUT/silent.db" -oJ "$OUT/silent.jsonl" -q
 	t1=$(date +%s)
 	kill "$s"
-	# 24 ports: one after the other they would take 24 x (3 s banner + 3 s guesses + 12 s of nmap's probes)
+	# 24 ports: one after the other they would take 24 x (3 s banner + 3 s guesses + 8 s of nmap's probes)
 	echo "$((t1 - t0)) s, $(grep -c '"type":"service"' "$OUT/silent.jsonl") services"
 	[ "$(grep -c '"type":"service"' "$OUT/silent.jsonl")" = 24 ] && [ $((t1 - t0)) -le 45 ]
 }
