@@ -158,7 +158,9 @@ void svc_nmap_result(struct svc *s, const struct nmap_result *res)
 			s->nmap_hard = true;
 		else
 			put(s->nmap_soft, sizeof(s->nmap_soft), res->service);
-		s->nmap_payload_hit |= res->section && strcmp(res->section->name, "NULL");
+		/* an answer in the probe's protocol that named a product: dormant's guesses can stop */
+		s->nmap_payload_hit |= res->section && strcmp(res->section->name, "NULL") &&
+				       res->fields[NMAP_PRODUCT][0];
 	} else if (!s->nmap_soft[0])
 		put(s->nmap_soft, sizeof(s->nmap_soft), res->service);
 	/* the service name: dormant's protocols know theirs; nmap names the rest */
