@@ -2,9 +2,10 @@
  * what nmap's service probe database holds and what it says of a response. */
 #pragma once
 #include "base/err.h"
+#include "probe/nmap-probes.h"
 
 /* The default place of Debian's nmap-common data. */
-#define NMAP_SERVICE_PROBES_PATH "/usr/share/nmap/nmap-service-probes"
+#define NMAP_SERVICE_PROBES_PATH NMAP_SERVICE_PROBES_DEFAULT
 
 /* Prints the database's file, version line and counts (and those of the
  * nmap-payloads file beside it) on stdout; returns an exit code. */

@@ -249,6 +249,12 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 		if ((r = parse_u64(name, arg, 1, 64, &u, e)) < 0) return r;
 		a->p.per_host = (unsigned)u;
 		return 0;
+	case O_SVCPROBES: a->p.service_probes = arg; return 0;
+	case O_INTENSITY:
+		if ((r = parse_u64(name, arg, 0, 9, &u, e)) < 0) return r;
+		a->p.intensity = (unsigned)u;
+		a->p.intensity_given = true;
+		return 0;
 	case O_QUIET: return set_level(a, name, LOG_WARN, e);
 	/* -v -v is -vv, as in nmap */
 	case O_VERBOSE: return set_level(a, name, a->level_opt ? LOG_EVENTS : LOG_DEBUG, e);

@@ -65,6 +65,8 @@ enum scan_opt_id {
 	O_YES,
 	O_VV,
 	O_DEBUG,
+	O_SVCPROBES,
+	O_INTENSITY,
 };
 
 /* Which options a -T template sets were given explicitly (scan_args.explicit_timing). */

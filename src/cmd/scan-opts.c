@@ -29,6 +29,11 @@ const struct opt scan_opts[] = {
 	  "audit: site policy: usage window, roles, segments, time zone (INI)" },
 	{ "--geoip", O_GEOIP, true, "FILE",
 	  "audit: country database for the traffic rules (MaxMind format)" },
+	{ "--service-probes", O_SVCPROBES, true, "FILE",
+	  "nmap's service probe database (default /usr/share/nmap/nmap-service-probes; none: not used)" },
+	{ "--version-intensity", O_INTENSITY, true, "0-9",
+	  "nmap probes tried on a port nothing named: those listing the port, then rarity up to N (default "
+	  "7)" },
 	{ "--probe-per-host", O_PERHOST, true, "N", "service probes at once to one host (default 4)" },
 	{ "-sS", O_SYN, false, NULL, "SYN scan (default when raw sockets are allowed)" },
 	{ "-sT", O_CONNECT, false, NULL, "connect() scan" },

@@ -41,6 +41,8 @@ int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct
 		return dm_fail(e, DM_EINPUT,
 			       "--check-credentials belongs to 'dormant audit' (or use 'dormant creds')");
 	if ((r = targets_finalize(&a->targets, a->allow_public, e)) < 0) return r;
+	/* UDP ports named with U: under -sV: a silent one is open|filtered, for nmap's UDP probes (as nmap -sU -sV) */
+	a->p.scan.udp_silent = a->ports.n_udp > 0 && a->services;
 	if ((r = pick_ports(a, a->udp || cmd->audit || cmd->creds, e)) < 0) return r;
 	if (a->p.scan.mode == SCAN_SYN && a->targets.v4.count == 0)
 		return dm_fail(e, DM_EINPUT, "-sS needs IPv4 targets; IPv6 is scanned with connect()");

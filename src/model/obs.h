@@ -63,7 +63,10 @@ struct obs_service {
 	char os[64];
 	char banner[512]; /* what the service said first, printable (escaped at output) */
 	char info[256];   /* protocol details: http title, realm, auth state ... */
-	bool anonymous;   /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
+	/* which database and entry named the product: "nmap-service-probes:1234",
+	 * "recog:ssh_banners.xml:12", "dormant:http_servers.xml:15"; empty if none */
+	char source[96];
+	bool anonymous; /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
 	struct obs_tls tls;
 	struct obs_webapp apps[OBS_MAX_APPS]; /* web applications, strongest first */
 	unsigned n_apps;

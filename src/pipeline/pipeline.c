@@ -192,7 +192,13 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 	case STAGE_SCAN: return p->scanned ? 0 : run_scanner(p, e);
 	case STAGE_IDENTIFY: {
 		if (!p->prep.identify) return 0;
-		struct identify_in in = { &p->prep.fps, c->per_host, c->kind, &res->rs, &p->prep.wa };
+		struct identify_in in = { .fps = &p->prep.fps,
+					  .nmap = p->prep.nmap_loaded ? &p->prep.nmap : NULL,
+					  .intensity = c->intensity_given ? c->intensity : 7,
+					  .per_host = c->per_host,
+					  .kind = c->kind,
+					  .rs = &res->rs,
+					  .wa = &p->prep.wa };
 		stage_identify(&in, &p->identify);
 		return 0;
 	}

@@ -80,6 +80,9 @@ struct pipeline_config {
 				      * the pipeline's to set from the fields above */
 	const char *fpdir;       /* more Recog-format databases; NULL: the built-in ones only */
 	unsigned per_host;       /* service probes at once to one host; 0: 4 */
+	const char *service_probes; /* nmap-service-probes; NULL: Debian's, if installed; "none": not used */
+	unsigned intensity;         /* --version-intensity 0-9, when intensity_given (else 7) */
+	bool intensity_given;
 	enum confidence min_conf;    /* vulnerabilities reported at this confidence or above */
 	unsigned vuln_max_age;       /* days: older vulnerability data is a caveat of the run; 0: 30 */
 	const char *cred_db;         /* credentials: the database of defaults; NULL: data/credentials.csv */

@@ -19,6 +19,22 @@
 
 static bool runs(const struct pipeline_config *c, enum pipeline_stage s) { return c->stages & STAGE_BIT(s); }
 
+/* nmap's service probe database: the one named, else Debian's when nmap-common
+ * is installed (its absence is said, not fatal); "none" turns it off. */
+static int load_nmap(const struct pipeline_config *c, struct prepared *p, struct dm_err *e)
+{
+	const char *path = c->service_probes ? c->service_probes : NMAP_SERVICE_PROBES_DEFAULT;
+	if (!strcmp(path, "none")) return 0;
+	if (!c->service_probes && access(path, R_OK) < 0) {
+		log_info("%s: no %s (Debian's nmap-common): nmap's probes are not used", c->kind, path);
+		return 0;
+	}
+	int r = nmap_db_load(&p->nmap, path, e);
+	if (r < 0) return r;
+	p->nmap_loaded = true;
+	return 0;
+}
+
 /* The data files: fingerprints, the credential database, the register,
  * the leases and the site config. */
 static int load_data(const struct pipeline_config *c, struct prepared *p, struct dm_err *e)
@@ -42,6 +58,7 @@ static int load_data(const struct pipeline_config *c, struct prepared *p, struct
 			log_warn("%s: web application rules not read: %s", c->kind, we.msg);
 			wa_db_release(&p->wa);
 		}
+		if ((r = load_nmap(c, p, e)) < 0) return r;
 	}
 	if (runs(c, STAGE_IDENTIFY) && runs(c, STAGE_VULNS)) {
 		p->aliases_loaded = true;
@@ -140,6 +157,7 @@ void prepared_release(struct prepared *p)
 	cred_db_release(&p->cdb);
 	fp_set_release(&p->fps);
 	wa_db_release(&p->wa);
+	if (p->nmap_loaded) nmap_db_release(&p->nmap);
 	struct dm_err e = { "" };
 	outputs_close(&p->outs, false, &e); /* still open: the report stage did not run or failed */
 	privmon_stop(&p->mon);

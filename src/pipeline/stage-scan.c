@@ -8,6 +8,7 @@
 #include "net/oui.h"
 #include "net/route.h"
 #include "probe/services.h"
+#include "base/datadir.h"
 
 static void c_host(void *ctx, const struct obs_host *h)
 {
@@ -63,6 +64,44 @@ static struct service_target *open_tcp(const struct resultset *rs, size_t *ret_n
 	return t;
 }
 
+/* The UDP ports open or open|filtered, with what the scan's replies said
+ * of each (port 0: nothing). */
+static struct service_target *udp_ports(const struct resultset *rs, struct obs_service **ret_known,
+					size_t *ret_n)
+{
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_ports; j++)
+			n += rs->hosts[i].ports[j].proto == PROTO_UDP;
+	struct service_target *t = xcalloc(n ? n : 1, sizeof(*t));
+	struct obs_service *known = xcalloc(n ? n : 1, sizeof(*known));
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_ports; j++) {
+			const struct port_entry *p = &rs->hosts[i].ports[j];
+			if (p->proto != PROTO_UDP) continue;
+			const struct obs_service *sv = host_service(&rs->hosts[i], PROTO_UDP, p->port);
+			if (sv) known[k] = *sv;
+			t[k++] = (struct service_target){ rs->hosts[i].h.ip, p->port };
+		}
+	*ret_known = known;
+	*ret_n = n;
+	return t;
+}
+
+/* An open|filtered UDP port that answered nmap's probe is open. */
+static void udp_answered(struct resultset *rs)
+{
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_ports; j++) {
+			struct port_entry *p = &rs->hosts[i].ports[j];
+			const struct obs_service *sv = host_service(&rs->hosts[i], PROTO_UDP, p->port);
+			if (p->proto != PROTO_UDP || p->state != PORT_OPEN_FILTERED || !sv || !sv->source[0])
+				continue;
+			p->state = PORT_OPEN;
+			p->reason = "udp-response";
+		}
+}
+
 void stage_identify(const struct identify_in *in, struct identify_out *out)
 {
 	struct collect col = { in->rs, in->fps };
@@ -71,11 +110,25 @@ void stage_identify(const struct identify_in *in, struct identify_out *out)
 	struct service_target *tg = open_tcp(in->rs, &out->probed);
 	struct services_config svc = { .fps = in->fps,
 				       .wa = in->wa,
+				       .own_dir = dm_data("fingerprints"),
+				       .nmap = in->nmap,
+				       .intensity = in->intensity,
 				       .per_host = in->per_host ? in->per_host : 4,
 				       .max_inflight = 2048,
 				       .sink = &sink };
 	double t0 = now_mono();
 	services_probe_tcp(&svc, tg, out->probed);
+	if (in->nmap) {
+		/* UDP: nmap's probes to the ports the scan saw open or open|filtered */
+		size_t nu;
+		struct obs_service *known;
+		struct service_target *tu = udp_ports(in->rs, &known, &nu);
+		services_probe_udp_nmap(&svc, known, tu, nu);
+		udp_answered(in->rs);
+		log_debug("%s: sent nmap's UDP probes to %zu ports", in->kind, nu);
+		free(tu);
+		free(known);
+	}
 	out->seconds = now_mono() - t0;
 	log_debug("%s: identified %zu TCP services in %.2f s", in->kind, out->probed, out->seconds);
 	free(tg);

@@ -20,6 +20,8 @@ struct pending {
 	uint16_t port;
 	const struct proto_ops *ops;
 	double timeout;
+	double until; /* monotonic; 0: none */
+	double after; /* monotonic; not connected before */
 };
 
 struct hostcount {
@@ -105,6 +107,18 @@ static SSL_CTX *ctx_for(struct conn_engine *ce, int version)
 void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
 		     const struct proto_ops *ops, double timeout)
 {
+	conn_engine_add_until(ce, svc, ip, port, ops, timeout, 0);
+}
+
+void conn_engine_add_until(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
+			   const struct proto_ops *ops, double timeout, double until)
+{
+	conn_engine_add_window(ce, svc, ip, port, ops, timeout, 0, until);
+}
+
+void conn_engine_add_window(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
+			    const struct proto_ops *ops, double timeout, double after, double until)
+{
 	if (ce->qlen == ce->qcap) {
 		size_t nc = ce->qcap ? ce->qcap * 2 : 256;
 		struct pending *nq = xmalloc(nc * sizeof(*nq));
@@ -114,7 +128,8 @@ void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipadd
 		ce->qcap = nc;
 		ce->qhead = 0;
 	}
-	ce->q[(ce->qhead + ce->qlen++) % ce->qcap] = (struct pending){ svc, *ip, port, ops, timeout };
+	ce->q[(ce->qhead + ce->qlen++) % ce->qcap] =
+	    (struct pending){ svc, *ip, port, ops, timeout, until, after };
 }
 
 static struct hostcount *host_slot(struct conn_engine *ce, const struct ipaddr *ip, bool create)
@@ -155,26 +170,39 @@ static void release_conn(struct conn_engine *ce, unsigned slot)
 	ce->inflight--;
 }
 
-static bool listed(const struct proto_ops *op, const struct proto_ops *const *ops, size_t n)
+struct oplist {
+	const struct proto_ops *const *ops;
+	size_t n;
+};
+
+static bool listed(const struct proto_ops *op, const void *arg)
 {
-	for (size_t i = 0; i < n; i++)
-		if (ops[i] == op) return true;
+	const struct oplist *l = arg;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->ops[i] == op) return true;
 	return false;
 }
 
 unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops,
 			    size_t n)
 {
+	struct oplist l = { ops, n };
+	return conn_engine_cancel_if(ce, svc, listed, &l);
+}
+
+unsigned conn_engine_cancel_if(struct conn_engine *ce, const struct svc *svc,
+			       bool (*pred)(const struct proto_ops *ops, const void *arg), const void *arg)
+{
 	unsigned dropped = 0;
 	for (unsigned s = 0; s < ce->cfg.max_inflight; s++)
-		if (ce->conns[s].fd >= 0 && ce->conns[s].svc == svc && listed(ce->conns[s].ops, ops, n)) {
+		if (ce->conns[s].fd >= 0 && ce->conns[s].svc == svc && pred(ce->conns[s].ops, arg)) {
 			release_conn(ce, s);
 			dropped++;
 		}
 	size_t keep = 0, len = ce->qlen;
 	for (size_t i = 0; i < len; i++) {
 		struct pending p = ce->q[(ce->qhead + i) % ce->qcap];
-		if (p.svc == svc && listed(p.ops, ops, n)) {
+		if (p.svc == svc && pred(p.ops, arg)) {
 			dropped++;
 			continue;
 		}
@@ -214,6 +242,7 @@ static int start_conn(struct conn_engine *ce, const struct pending *p, double no
 	c->cap = p->ops->cap ? p->ops->cap : 16384;
 	c->rbuf = xmalloc(c->cap + 1);
 	c->deadline = now + (p->timeout > 0 ? p->timeout : p->ops->timeout > 0 ? p->ops->timeout : 5);
+	if (p->until > 0 && p->until < c->deadline) c->deadline = p->until;
 	c->phase = P_CONNECT;
 	ce->conn_ip[slot] = p->ip;
 	host_slot(ce, &p->ip, true)->n++;
@@ -225,15 +254,18 @@ static int start_conn(struct conn_engine *ce, const struct pending *p, double no
 	return 1;
 }
 
-/* A probe that could not even have a socket fails like a refused connect:
- * its protocol's finish and on_done see it, and the engine goes on. */
+/* A probe that could not even have a socket (err < 0), or whose end came
+ * while it was queued (err 0), fails like a refused connect: its
+ * protocol's finish and on_done see it, and the engine goes on. */
 static void fail_pending(struct conn_engine *ce, const struct pending *p, int err,
 			 void (*on_done)(void *, struct svc *, const struct proto_ops *, bool), void *ctx)
 {
 	uint8_t none[1] = { 0 };
-	struct pconn c = { .fd = -1, .svc = p->svc, .ops = p->ops, .rbuf = none };
-	ce->stats.socket_failed++;
-	ce->stats.last_errno = -err;
+	struct pconn c = { .fd = -1, .svc = p->svc, .ops = p->ops, .rbuf = none, .timed_out = !err };
+	if (err) {
+		ce->stats.socket_failed++;
+		ce->stats.last_errno = -err;
+	}
 	if (p->ops->finish) p->ops->finish(&c, false);
 	on_done(ctx, p->svc, p->ops, false);
 }
@@ -372,10 +404,16 @@ void conn_engine_run(struct conn_engine *ce,
 			struct pending p = ce->q[ce->qhead];
 			ce->qhead = (ce->qhead + 1) % ce->qcap;
 			ce->qlen--;
+			if (p.until > 0 && now >= p.until) { /* its time ran out in the queue */
+				fail_pending(ce, &p, 0, on_done, ctx);
+				continue;
+			}
 			struct hostcount *h = host_slot(ce, &p.ip, false);
-			int r = h && h->n >= ce->cfg.per_host ? 0 : start_conn(ce, &p, now);
+			int r = p.after > now || (h && h->n >= ce->cfg.per_host) ? 0
+										 : start_conn(ce, &p, now);
 			if (r == 0) {
-				conn_engine_add(ce, p.svc, &p.ip, p.port, p.ops, p.timeout);
+				conn_engine_add_window(ce, p.svc, &p.ip, p.port, p.ops, p.timeout, p.after,
+						       p.until);
 				continue;
 			}
 			if (r < 0) {

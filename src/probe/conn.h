@@ -72,6 +72,14 @@ struct conn_engine *conn_engine_new(const struct conn_engine_config *cfg);
  * the protocol's own deadline. */
 void conn_engine_add(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
 		     const struct proto_ops *ops, double timeout);
+/* The same with an end (monotonic seconds, 0: none): a probe still queued
+ * then fails without connecting, one in flight stops there. This bounds a
+ * port's probing however long the queue before it. */
+void conn_engine_add_until(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
+			   const struct proto_ops *ops, double timeout, double until);
+/* The same, connecting no earlier than after (monotonic seconds, 0: at once). */
+void conn_engine_add_window(struct conn_engine *ce, struct svc *svc, const struct ipaddr *ip, uint16_t port,
+			    const struct proto_ops *ops, double timeout, double after, double until);
 /* Runs until no probe is queued or in flight. on_done is called after each
  * probe's finish() and may add more probes. A probe that gets no socket
  * (out of descriptors or memory) fails at once and is counted in the stats. */
@@ -82,5 +90,8 @@ void conn_engine_run(struct conn_engine *ce,
  * one of ops[0..n) (closed at once, no callbacks); returns how many. */
 unsigned conn_engine_cancel(struct conn_engine *ce, const struct svc *svc, const struct proto_ops *const *ops,
 			    size_t n);
+/* The same for the protocols pred accepts. */
+unsigned conn_engine_cancel_if(struct conn_engine *ce, const struct svc *svc,
+			       bool (*pred)(const struct proto_ops *ops, const void *arg), const void *arg);
 void conn_engine_get_stats(const struct conn_engine *ce, struct conn_engine_stats *ret);
 void conn_engine_free(struct conn_engine *ce);

@@ -62,6 +62,9 @@ struct nmap_probe {
 	unsigned line;
 };
 
+/* Debian's nmap-common puts it here. */
+#define NMAP_SERVICE_PROBES_DEFAULT "/usr/share/nmap/nmap-service-probes"
+
 struct nmap_db {
 	char *path;
 	char *id;                  /* the file's "$Id: ... $" line, the closest it has to a version */

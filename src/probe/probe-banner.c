@@ -57,6 +57,21 @@ static int banner_on_data(struct pconn *c)
 	return PR_DONE;
 }
 
+/* The server version of a MySQL greeting: MariaDB says "5.5.5-10.11.6-MariaDB-0+deb12u1"
+ * (5.5.5- for old clients), the release is what follows. */
+static void mysql_greeting(struct svc *s, const char *line)
+{
+	struct obs_service *o = &s->out;
+	const char *v = line;
+	bool maria = strstr(line, "MariaDB") != NULL;
+	if (maria && !strncmp(v, "5.5.5-", 6)) v += 6;
+	size_t n = strspn(v, "0123456789.");
+	snprintf(o->product, sizeof(o->product), "%s", maria ? "MariaDB" : "MySQL");
+	snprintf(o->version, sizeof(o->version), "%.*s", (int)MIN(n, sizeof(o->version) - 1), v);
+	s->rank = RANK_OWN;
+	snprintf(o->source, sizeof(o->source), "dormant:mysql-greeting");
+}
+
 /* The first line, without its end of line, into out. */
 static size_t first_line(const uint8_t *p, size_t len, char *out, size_t n)
 {
@@ -72,6 +87,7 @@ static void banner_finish(struct pconn *c, bool ok)
 	struct obs_service *o = &s->out;
 	s->silent = c->rlen == 0;
 	if (!ok || c->rlen == 0) return;
+	svc_keep_raw(&s->banner_raw, &s->banner_len, c->rbuf, c->rlen);
 	const uint8_t *b = c->rbuf;
 	char line[512];
 	s->silent = false;
@@ -93,15 +109,7 @@ static void banner_finish(struct pconn *c, bool ok)
 			line[l] = 0;
 			svc_set_banner(s, (const uint8_t *)line, l);
 			svc_evidence(s, "mysql.banners", line, l);
-			{
-				const char *prod = strstr(line, "MariaDB") ? "MariaDB" : "MySQL";
-				if (!o->product[0]) snprintf(o->product, sizeof(o->product), "%s", prod);
-				if (!o->version[0]) {
-					size_t v = strspn(line, "0123456789.");
-					snprintf(o->version, sizeof(o->version), "%.*s",
-						 (int)MIN(v, sizeof(o->version) - 1), line);
-				}
-			}
+			if (!o->product[0]) mysql_greeting(s, line);
 		} else {
 			snprintf(o->info, sizeof(o->info), "refuses this client (MySQL error packet)");
 			svc_set_banner(s, b + 7, MIN(c->rlen - 7, 200));

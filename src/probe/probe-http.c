@@ -100,6 +100,10 @@ static void http_finish(struct pconn *c, bool ok)
 	struct obs_service *o = &s->out;
 	if (c->tls_ok) tls_facts(c);
 	struct http_resp r;
+	if (c->rlen) { /* for nmap's GetRequest matches, whatever it was */
+		svc_keep_raw(&s->http_raw, &s->http_len, c->rbuf, c->rlen);
+		s->http_tls = c->tls_ok;
+	}
 	if (!ok || http_parse_response(c->rbuf, c->rlen, true, &r) <= 0 || r.is_rtsp) {
 		if (c->tls_ok && !s->identified) { /* TLS, but not HTTP inside */
 			snprintf(o->name, sizeof(o->name), "ssl/unknown");

@@ -29,6 +29,8 @@ static void redis_finish(struct pconn *c, bool ok)
 	snprintf(s->out.name, sizeof(s->out.name), "redis");
 	snprintf(s->out.product, sizeof(s->out.product), "Redis");
 	snprintf(s->out.vendor, sizeof(s->out.vendor), "Redis");
+	s->rank = RANK_OWN;
+	snprintf(s->out.source, sizeof(s->out.source), "dormant:probe-redis");
 	if (b[0] == '-') {
 		svc_set_banner(s, c->rbuf, MIN(c->rlen, 200));
 		snprintf(s->out.info, sizeof(s->out.info), "password required");

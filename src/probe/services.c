@@ -3,6 +3,8 @@
  * are recognised by what they speak), follow-ups once a protocol is known
  * (favicon, TLS versions), and one obs_service per port at the end. */
 #include "probe/services.h"
+#include "probe/nmap-probes.h"
+#include "probe/probe-nmap.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -44,6 +46,7 @@ static void plan(struct svc *s, uint16_t port)
 		p = redis;
 	else
 		p = other;
+	s->generic_port = p == other;
 	for (; *p && s->n_plan < SVC_PLAN_MAX; p++) s->plan[s->n_plan++] = *p;
 }
 
@@ -54,7 +57,9 @@ struct run {
 	unsigned *pending; /* probes in flight or queued per svc */
 	size_t n;
 	bool *favicon_done;
-	bool *settled; /* identified: the remaining plan probes were dropped */
+	bool *settled;         /* identified: the remaining plan probes were dropped */
+	struct nmap_ops *nops; /* NULL: no nmap database */
+	double budget;         /* seconds of nmap probing per port */
 };
 
 static void add(struct run *r, size_t i, const struct proto_ops *ops, double timeout)
@@ -74,11 +79,123 @@ static void emit(struct run *r, size_t i)
 	if (r->cfg->sink->service) r->cfg->sink->service(r->cfg->sink->ctx, &s->out);
 }
 
+/* Whether nmap's probes may still name something: no hard match yet and no
+ * database of higher rank named the product. */
+static bool nmap_wanted(const struct run *r, const struct svc *s)
+{
+	return r->nops && !s->nmap_hard &&
+	       (s->rank < RANK_RECOG || (s->rank == RANK_NMAP && !s->out.version[0]));
+}
+
+/* A softmatch (or a match without version) named the service: the rest of
+ * the plan becomes every probe that can name it, whatever its rarity, as
+ * nmap does, less those already sent. */
+static void narrow(struct run *r, struct svc *s)
+{
+	const struct nmap_probe *sent[SVC_NMAP_PLAN_MAX], *next[SVC_NMAP_PLAN_MAX];
+	unsigned n_sent = s->nnext, k = 0;
+	memcpy(sent, s->nplan, n_sent * sizeof(*sent));
+	size_t n = nmap_db_plan(r->cfg->nmap, PROTO_TCP, s->out.port, s->nmap_ssl, r->cfg->intensity,
+				s->nmap_soft, next, ARRAY_SIZE(next));
+	for (size_t j = 0; j < n; j++) {
+		bool dup = next[j] == r->cfg->nmap->null_probe;
+		for (unsigned x = 0; x < n_sent && !dup; x++) dup = sent[x] == next[j];
+		if (!dup) s->nplan[k++] = next[j];
+	}
+	s->n_nplan = s->n_nlisted = k;
+	s->nnext = 0;
+	s->nmap_narrowed = true;
+}
+
+/* Keeps NMAP_PER_PORT of the port's planned nmap probes in flight, in plan
+ * order, until a hard match, the end of the plan or the port's deadline.
+ * Before nmap_all only the probes that list the port go. */
+static void nmap_pump(struct run *r, size_t i)
+{
+	struct svc *s = &r->svcs[i];
+	if (!nmap_wanted(r, s)) return;
+	if (s->nmap_soft[0] && !s->nmap_narrowed) narrow(r, s);
+	unsigned lim = s->nmap_all ? s->n_nplan : s->n_nlisted;
+	if (s->nnext >= lim) return;
+	double now = now_mono();
+	if (!s->nmap_started) {
+		s->nmap_started = true;
+		s->nmap_deadline = now + r->budget;
+	}
+	if (now >= s->nmap_deadline) return;
+	while (s->ninflight < NMAP_PER_PORT && s->nnext < lim) {
+		const struct nmap_probe *p = s->nplan[s->nnext++];
+		/* after a softmatch, only probes that can name that service (nmap's rule) */
+		if (s->nmap_soft[0] && r->cfg->intensity < 9 && !nmap_probe_can_name(p, s->nmap_soft))
+			continue;
+		s->ninflight++;
+		r->pending[i]++;
+		conn_engine_add_window(r->ce, s, &s->out.ip, s->out.port,
+				       nmap_ops_for(r->nops, p, s->nmap_ssl), 0, s->nmap_after,
+				       s->nmap_deadline);
+	}
+}
+
+/* Dormant's own probes are done and named no product: what they heard is
+ * matched against nmap's database; a port no protocol of dormant's
+ * recognised (or TLS with something unknown inside) then gets nmap's plan
+ * for it, inside TLS when it spoke TLS. */
+static void nmap_phase(struct run *r, size_t i)
+{
+	struct svc *s = &r->svcs[i];
+	if (!r->nops) return;
+	if (!s->nmap_all) svc_nmap_passive(s, r->cfg->nmap);
+	if (!nmap_wanted(r, s)) return;
+	/* a protocol of dormant's spoke with it (telnet, rtsp, imap without a
+	 * product): only the probes that list the port, for a short while */
+	if (s->identified && strcmp(s->out.name, "ssl/unknown") && !s->nmap_started) {
+		s->nmap_started = true;
+		s->nmap_deadline = now_mono() + NMAP_KNOWN_BUDGET;
+	}
+	size_t listed;
+	if (s->out.tls.present && !s->nmap_ssl) {
+		s->nmap_ssl = true;
+		svc_nmap_plan(s, r->cfg->nmap, r->cfg->intensity, true, &listed);
+		s->n_nlisted = (unsigned)listed;
+	}
+	if (!s->identified || !strcmp(s->out.name, "ssl/unknown")) s->nmap_all = true;
+	nmap_pump(r, i);
+}
+
 static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool ok)
 {
 	struct run *r = ctx;
 	size_t i = (size_t)(s - r->svcs);
 	r->pending[i]--;
+	bool nmap_op = nmap_ops_is(ops, r->nops);
+	if (nmap_op) s->ninflight--;
+	if (s->nmap_hard && s->ninflight) {
+		/* named: the port's other nmap probes stop */
+		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
+		r->pending[i] -= d;
+		s->ninflight -= d;
+	}
+	if (ops == &proto_banner && s->identified && s->rank >= RANK_RECOG && s->ninflight &&
+	    !s->nmap_payload_hit) {
+		/* the banner named the product: nmap's probes still waiting for
+		 * their start are not needed (and cost the server a connection) */
+		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
+		r->pending[i] -= d;
+		s->ninflight -= d;
+	}
+	if (ops == &proto_banner && s->identified && s->nmap_started) {
+		/* the banner named the protocol but no product: the probes listing
+		 * the port get a short while more, not the whole budget (telnet) */
+		double end = now_mono() + NMAP_KNOWN_BUDGET;
+		if (end < s->nmap_deadline) s->nmap_deadline = end;
+	}
+	if (s->nmap_payload_hit && !r->settled[i]) {
+		/* nmap's probe was answered in its protocol: the banner wait and
+		 * dormant's guesses have nothing to add */
+		r->settled[i] = true;
+		r->pending[i] -= conn_engine_cancel(r->ce, s, s->plan, s->n_plan);
+		s->next = s->n_plan;
+	}
 	if (s->identified && !r->settled[i]) {
 		/* the first protocol that recognised it wins: stop the other guesses */
 		r->settled[i] = true;
@@ -105,11 +222,14 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		}
 	} else if (ops == &proto_banner && s->silent) {
 		/* Nothing spoke first: a client-first protocol. Ask them all at once
-		 * rather than wait out each one's deadline in turn. */
+		 * rather than wait out each one's deadline in turn, nmap's too. */
 		while (s->next < s->n_plan) add(r, i, s->plan[s->next++], FANOUT_TIMEOUT);
-	} else if (s->next < s->n_plan) {
+		s->nmap_all = true;
+	} else if (s->next < s->n_plan && !nmap_op) {
 		add(r, i, s->plan[s->next++], 0);
 	}
+	if (s->nmap_started || s->nmap_all) nmap_pump(r, i);
+	if (r->pending[i] == 0) nmap_phase(r, i);
 	if (r->pending[i] == 0) emit(r, i);
 }
 
@@ -125,10 +245,13 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 	r.pending = xcalloc(n, sizeof(*r.pending));
 	r.favicon_done = xcalloc(n, sizeof(*r.favicon_done));
 	r.settled = xcalloc(n, sizeof(*r.settled));
+	r.budget = c->nmap_port_budget > 0 ? c->nmap_port_budget : NMAP_PORT_BUDGET;
+	if (c->nmap) r.nops = nmap_ops_new(c->nmap);
 	for (size_t i = 0; i < n; i++) {
 		struct svc *s = &r.svcs[i];
 		s->fps = c->fps;
 		s->wa = c->wa;
+		s->own_dir = c->own_dir;
 		s->out.ip = t[i].ip;
 		s->out.port = t[i].port;
 		s->out.proto = PROTO_TCP;
@@ -140,6 +263,18 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 			plan(s, t[i].port);
 		}
 		add(&r, i, s->plan[s->next++], 0);
+		if (!r.nops || nmap_db_excludes(c->nmap, PROTO_TCP, t[i].port)) continue;
+		size_t listed;
+		svc_nmap_plan(s, c->nmap, c->intensity, false, &listed);
+		s->n_nlisted = (unsigned)listed;
+		/* a port no protocol of dormant's expects: nmap's probes for it go
+		 * at once, beside the banner wait (DNS on 53, memcached on 11211) */
+		if (s->generic_port) {
+			/* ... but not before the banner had time to come: a server that
+			 * speaks first (FTP with a per-address limit) sees one client */
+			s->nmap_after = now_mono() + NMAP_LISTED_DELAY;
+			nmap_pump(&r, i);
+		}
 	}
 	conn_engine_run(r.ce, on_done, &r);
 	struct conn_engine_stats cs;
@@ -148,6 +283,11 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 		log_warn("service probing: %llu probes failed, no socket: %s",
 			 (unsigned long long)cs.socket_failed, strerror(cs.last_errno));
 	conn_engine_free(r.ce);
+	nmap_ops_free(r.nops);
+	for (size_t i = 0; i < n; i++) {
+		free(r.svcs[i].banner_raw);
+		free(r.svcs[i].http_raw);
+	}
 	free(r.svcs);
 	free(r.pending);
 	free(r.favicon_done);

@@ -9,6 +9,18 @@
 #include "probe/wappalyzer.h"
 
 #define SVC_PLAN_MAX 8
+#define SVC_NMAP_PLAN_MAX 128
+#define SVC_RAW_MAX 4096
+
+struct nmap_db;
+struct nmap_probe;
+struct nmap_result;
+
+/* Who named a service's product, in the order they win when databases
+ * disagree (docs/ARCHITECTURE.md): dormant's own fingerprints and probe
+ * code, then an nmap hard match, then Recog-format databases the operator
+ * added, then nmap's softmatch (a service name without product). */
+enum svc_rank { RANK_NONE, RANK_NMAP_SOFT, RANK_RECOG, RANK_NMAP, RANK_OWN };
 
 /* One service being identified. Protocols write what they learn into out
  * and hand texts to svc_evidence(); the orchestrator picks the next probe. */
@@ -23,11 +35,32 @@ struct svc {
 	const struct wa_db *wa; /* Wappalyzer's rules, NULL without them */
 	char follow[200];       /* the path a redirect of / pointed to, fetched once */
 	bool follow_done;
+	const char *own_dir; /* fingerprints from databases under this directory are dormant's own */
+	enum svc_rank rank;  /* who named out.product so far */
+	/* what dormant's own probes were told, kept for nmap's matches */
+	uint8_t *banner_raw, *http_raw; /* NULL until heard; SVC_RAW_MAX bytes at most */
+	size_t banner_len, http_len;
+	bool http_tls; /* http_raw came through TLS */
+	/* nmap's probes for this port (probe-nmap.c) */
+	const struct nmap_probe *nplan[SVC_NMAP_PLAN_MAX];
+	unsigned n_nplan, nnext, ninflight, n_nlisted;
+	bool nmap_started, nmap_hard, nmap_ssl;
+	bool nmap_all;         /* past the probes listing the port: the whole plan may go */
+	bool nmap_payload_hit; /* a hard match to a probe's own payload: a client-first protocol */
+	bool generic_port;     /* no protocol of dormant's is expected on this port */
+	double nmap_deadline;  /* monotonic; the port's nmap probes stop here */
+	double nmap_after;     /* monotonic; the port's nmap probes connect no earlier */
+	char nmap_soft[32];    /* service a softmatch named, to narrow the plan */
+	bool nmap_narrowed;    /* the plan was remade for nmap_soft */
 };
 
 /* Matches text against the databases for key and fills what is still
  * unknown in s (product, vendor, version/update, CPE 2.3, device, os). */
 void svc_evidence(struct svc *s, const char *key, const char *text, size_t len);
+/* Applies one nmap match to s under the precedence of enum svc_rank. */
+void svc_nmap_result(struct svc *s, const struct nmap_result *res);
+/* Keeps a copy of what a probe was told (*dst, at most SVC_RAW_MAX bytes). */
+void svc_keep_raw(uint8_t **dst, size_t *dst_len, const uint8_t *data, size_t len);
 /* Sets s->out.banner from raw bytes: printable ASCII kept, the rest \xNN. */
 void svc_set_banner(struct svc *s, const uint8_t *data, size_t len);
 /* Turns Recog's CPE (2.2 URI "cpe:/a:v:p:ver" or 2.3) plus version and
@@ -41,6 +74,10 @@ struct services_config {
 	 * path when it is not "/" (fingerprint webapps URL). NULL: every protocol. */
 	const char *web_path;
 	bool web_tls;
+	const char *own_dir;        /* dormant's own fingerprint directory (ranks its matches) */
+	const struct nmap_db *nmap; /* NULL: nmap's probes are not used */
+	unsigned intensity;         /* --version-intensity, 0-9 */
+	double nmap_port_budget;    /* seconds of nmap probing per port; 0: NMAP_PORT_BUDGET */
 	unsigned max_inflight, per_host;
 	double timeout; /* per probe, seconds */
 	double rate;    /* new connections per second */
@@ -55,6 +92,11 @@ struct service_target {
 /* Probes the TCP services and reports one obs_service for each; -errno
  * when no connection engine could be made (no epoll instance). */
 int services_probe_tcp(const struct services_config *c, const struct service_target *t, size_t n);
+/* Sends nmap's UDP probes (c->nmap) to UDP ports found open or
+ * open|filtered and reports one obs_service for each port that answered
+ * or that known[i] (NULL, or port 0: nothing) already described. */
+int services_probe_udp_nmap(const struct services_config *c, const struct obs_service *known,
+			    const struct service_target *t, size_t n);
 /* Identifies a UDP reply (SNMP, SSDP, WS-Discovery, mDNS, NTP, DNS). */
 bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
 			   const uint8_t *data, size_t len, struct obs_service *ret);

@@ -82,7 +82,9 @@ int json_service_fields(struct buf *b, const struct obs_service *sv)
 		json_put_str(b, a->source);
 		buf_putc(b, '}');
 	}
-	buf_puts(b, "],\"tls\":");
+	buf_puts(b, "],\"source\":");
+	json_put_str(b, sv->source);
+	buf_puts(b, ",\"tls\":");
 	if (!sv->tls.present) return buf_puts(b, "null");
 	buf_puts(b, "{\"versions\":");
 	tls_version_list(b, sv->tls.versions);

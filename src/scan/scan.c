@@ -400,6 +400,7 @@ int scan_execute(struct scan *s, const struct obs_sink *sink, struct scan_summar
 			.wait = MAX(c->quiet, 0.5),
 			.seed = s->seed,
 			.sink = &tsink,
+			.report_silent = c->udp_silent,
 		};
 		struct udpscan_stats ust;
 		if ((r = udpscan_run(&uc, &ust, e)) < 0) goto out;

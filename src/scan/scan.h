@@ -20,6 +20,7 @@ struct scan_config {
 	enum scan_mode mode;
 	bool skip_discovery; /* -Pn */
 	bool discovery_only; /* -sn */
+	bool udp_silent;     /* silent UDP ports are reported open|filtered (-sV on U: ports named) */
 	double rate;         /* packets per second */
 	unsigned retries;
 	double quiet, max_wait; /* cooldown: seconds of silence that end it; its cap */

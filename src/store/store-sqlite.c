@@ -115,7 +115,8 @@ static const char *const migrations[] = {
 	/* 10: what each run could not judge (model/caveat.h), for the reports of a stored run */
 	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
 	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
-	"SELECT 1" /* reserved: engine (11) */,
+	/* 11: which database and entry named a service ("nmap-service-probes:1234") */
+	"ALTER TABLE service_obs ADD source TEXT;",
 	/* 12: the web applications behind each HTTP(S) service a run observed
 	 * (model/obs.h struct obs_webapp), in the service's order */
 	"CREATE TABLE IF NOT EXISTS service_webapps (run_id INTEGER NOT NULL REFERENCES runs(id),"
@@ -553,10 +554,11 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 		"version,"
 		" version_update, cpe, device, os, banner, info, anonymous, tls_versions, tls_tested, "
 		"tls_subject,"
-		" tls_issuer, tls_not_before, tls_not_after, tls_self_signed, tls_expired, tls_sha256, ts)"
+		" tls_issuer, tls_not_before, tls_not_after, tls_self_signed, tls_expired, tls_sha256, ts, "
+		"source)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
 		"?19, ?20,"
-		" ?21, ?22, ?23, ?24, ?25)",
+		" ?21, ?22, ?23, ?24, ?25, ?26)",
 		-1, &ins_sobs, NULL) ||
 	    sqlite3_prepare_v2(
 		SQ(s)->db,
@@ -657,6 +659,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 				for (int k = 16; k <= 24; k++) sqlite3_bind_null(ins_sobs, k);
 			}
 			sqlite3_bind_double(ins_sobs, 25, sv->ts);
+			sqlite3_bind_text(ins_sobs, 26, sv->source, -1, SQLITE_STATIC);
 			sqlite3_reset(up_svc);
 			sqlite3_bind_int64(up_svc, 1, aid);
 			sqlite3_bind_text(up_svc, 2, pr, -1, SQLITE_STATIC);
@@ -741,7 +744,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		"o.cpe,"
 		" o.device, o.os, o.banner, o.info, o.anonymous, o.tls_versions, o.tls_tested, o.tls_subject,"
 		" o.tls_issuer, o.tls_not_before, o.tls_not_after, o.tls_self_signed, o.tls_expired, "
-		"o.tls_sha256, o.ts"
+		"o.tls_sha256, o.ts, o.source"
 		" FROM service_obs o JOIN assets a ON a.id = o.asset_id WHERE o.run_id = ?",
 		-1, &st, NULL))
 		return sq_fail(s, e, "loading results");
@@ -783,6 +786,8 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 				 (const char *)sqlite3_column_text(st, 22));
 		}
 		sv.ts = sqlite3_column_double(st, 23);
+		const char *src = (const char *)sqlite3_column_text(st, 24);
+		snprintf(sv.source, sizeof(sv.source), "%s", src ? src : "");
 		resultset_add_service(rs, &sv);
 	}
 	sqlite3_finalize(st);

@@ -1646,6 +1646,78 @@ PY
 	[ $? = 2 ] && grep -q 'nothere' "$OUT/e"
 }
 check vulndb_match_takes_nmap_product_names t_names
+# --- engine: nmap's probe database inside dormant's engine (loopback 127.0.0.1:21000-21999, 127.0.0.2-4) ---
+t_nmap_engine() { # real servers on odd ports: product, version and the database entry that named them
+	[ -r /usr/share/nmap/nmap-service-probes ] || { echo "nmap-common is not installed"; return 1; }
+	local w="$OUT/eng" pids=() r
+	mkdir -p "$w" && chmod 755 "$w"
+	printf 'options { directory "%s"; listen-on port 21002 { 127.0.0.1; }; listen-on-v6 { none; };\n pid-file none; recursion no; };\ncontrols { };\n' "$w" >"$w/named.conf"
+	named -f -n 1 -c "$w/named.conf" >"$w/named.log" 2>&1 & pids+=($!)
+	memcached -u nobody -l 127.0.0.2 -p 21001 -U 0 & pids+=($!)
+	printf 'listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.3\nlisten_port=21004\nbackground=NO\nanonymous_enable=NO\nlocal_enable=YES\nsecure_chroot_dir=%s\n' "$w" >"$w/vsftpd.conf"
+	/usr/sbin/vsftpd "$w/vsftpd.conf" & pids+=($!)
+	printf 'server:\n interface: 127.0.0.1@21003\n port: 21003\n do-daemonize: no\n username: ""\n chroot: ""\n pidfile: ""\n use-syslog: no\nremote-control:\n control-enable: no\n' >"$w/unbound.conf"
+	unbound -c "$w/unbound.conf" >"$w/unbound.log" 2>&1 & pids+=($!)
+	sleep 1.5
+	"$D" scan 127.0.0.1-3 -p 21001,21002,21004,U:21003 -sV --db "$w/db" -oJ "$w/o.jsonl" -q
+	r=$?
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null
+	[ $r = 0 ] || return 1
+	local bind mc ub vs
+	bind=$(named -v | sed -nE 's/^BIND ([^ ]+)-Debian.*/\1/p')
+	mc=$(memcached -V | awk '{print $2}')
+	ub=$(unbound -V | sed -nE 's/^Version (.*)/\1/p')
+	vs=$(dpkg-query -W -f '${Version}' vsftpd | sed -E 's/-.*//')
+	python3 - "$w/o.jsonl" "$bind" "$mc" "$ub" "$vs" <<'PY' || return 1
+import json, sys
+path, bind, mc, ub, vs = sys.argv[1:]
+got = {(o["ip"], o["port"], o["proto"]): o for o in map(json.loads, open(path)) if o["type"] == "service"}
+want = {
+    ("127.0.0.1", 21002, "tcp"): ("domain", "ISC BIND", bind, "nmap-service-probes:"),
+    ("127.0.0.2", 21001, "tcp"): ("memcached", "Memcached", mc, "nmap-service-probes:"),
+    ("127.0.0.1", 21003, "udp"): ("domain", "Unbound", ub, "nmap-service-probes:"),
+    ("127.0.0.3", 21004, "tcp"): ("ftp", "vsftpd", vs, "dormant:"),
+}
+bad = 0
+for k, (name, prod, ver, src) in want.items():
+    o = got.get(k)
+    if not o or o["name"] != name or o["product"] != prod or o["version"] != ver or not o["source"].startswith(src):
+        print("want", k, name, prod, ver, src, "got", o and (o["name"], o["product"], o["version"], o["source"]))
+        bad += 1
+sys.exit(bad)
+PY
+	# the store keeps which database named it
+	sqlite3 "$w/db" "SELECT source FROM service_obs WHERE port = 21001" | grep -qE '^nmap-service-probes:[0-9]+$'
+}
+check nmap_engine_names_odd_ports t_nmap_engine
+t_nmap_bounded() { # silent ports on several hosts: probed at once, not one after the other
+	local args=() h p s t0 t1
+	for h in 2 3 4; do for p in $(seq 21100 21107); do args+=("127.0.0.$h:$p"); done; done
+	python3 - "${args[@]}" >"$OUT/silent.ready" <<'PY' &
+import socket, sys, selectors
+sel = selectors.DefaultSelector()
+for hp in sys.argv[1:]:
+    h, p = hp.rsplit(":", 1)
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((h, int(p))); s.listen(64); s.setblocking(False); sel.register(s, selectors.EVENT_READ)
+print("ready", flush=True)
+held = []
+while True:
+    for k, _ in sel.select(1):
+        held.append(k.fileobj.accept()[0])  # accepts, never says a word
+PY
+	s=$!
+	for _ in $(seq 1 50); do grep -q ready "$OUT/silent.ready" && break; sleep 0.1; done
+	t0=$(date +%s)
+	"$D" scan 127.0.0.2-4 -p 21100-21107 -sV --probe-per-host 16 --db "$OUT/silent.db" -oJ "$OUT/silent.jsonl" -q
+	t1=$(date +%s)
+	kill "$s"
+	# 24 ports: one after the other they would take 24 x (3 s banner + 3 s guesses + 8 s of nmap's probes)
+	echo "$((t1 - t0)) s, $(grep -c '"type":"service"' "$OUT/silent.jsonl") services"
+	[ "$(grep -c '"type":"service"' "$OUT/silent.jsonl")" = 24 ] && [ $((t1 - t0)) -le 45 ]
+}
+check nmap_engine_bounded_time t_nmap_bounded
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

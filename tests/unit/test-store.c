@@ -181,9 +181,13 @@ static void run_coverage_kept(void)
 	store_close(st);
 	sqlite3 *db;
 	sqlite3_open(path, &db);
-	CHECK_INT(sqlite3_exec(db, "DROP TABLE run_caveats; DROP TABLE run_coverage; PRAGMA user_version=8",
-			       NULL, NULL, NULL),
-		  SQLITE_OK);
+	CHECK_INT(
+	    sqlite3_exec(
+		db,
+		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN source;"
+		" PRAGMA user_version=8",
+		NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
 	struct coverage c = { 0 }, back;
