@@ -115,6 +115,24 @@ static const char *const migrations[] = {
 	/* 10: what each run could not judge (model/caveat.h), for the reports of a stored run */
 	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
 	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
+	"SELECT 1" /* reserved: engine (11) */,
+	"SELECT 1" /* reserved: webapp (12) */,
+	"SELECT 1" /* reserved: distro (13) */,
+	/* 14 (passive): the TLS judgement of a service (its key, the weak suite
+	 * classes it accepted, whether its chain leads to a system root), and
+	 * the services seen in traffic rather than probed (when first). New
+	 * tables only, IF NOT EXISTS: a store re-migrated from an older
+	 * user_version takes it again. */
+	"CREATE TABLE IF NOT EXISTS service_obs_tls ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, key_type TEXT, key_bits INTEGER, weak INTEGER NOT "
+	"NULL,"
+	"  weak_tested INTEGER NOT NULL, chain INTEGER NOT NULL, chain_error TEXT,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port));"
+	"CREATE TABLE IF NOT EXISTS service_obs_passive ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, first_seen REAL,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port));",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -661,6 +679,7 @@ out:
 	sqlite3_finalize(up_port);
 	sqlite3_finalize(ins_sobs);
 	sqlite3_finalize(up_svc);
+	if (r == 0) r = sq_save_service_extras(s, run, rs, e);
 	if (r < 0) {
 		sq_exec(s, "ROLLBACK", "rollback", NULL);
 		return r;
@@ -767,7 +786,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		resultset_add_service(rs, &sv);
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return sq_load_service_extras(s, run, rs, e);
 }
 
 static int sq_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e)
