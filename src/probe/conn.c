@@ -67,7 +67,8 @@ static SSL_CTX *make_ctx(int version)
 	 * version and cipher allowed so that weak servers still answer. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_security_level(ctx, 0);
-	SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+	/* anonymous suites last: a server that can show its certificate should */
+	SSL_CTX_set_cipher_list(ctx, "ALL:+aNULL:@SECLEVEL=0");
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
 	SSL_CTX_set_min_proto_version(ctx, version ? version : TLS1_VERSION);
 	SSL_CTX_set_max_proto_version(ctx, version ? version : 0);

@@ -1,8 +1,8 @@
 /* What makes a TLS service weak beyond its versions: which classes of
  * known-weak cipher suites it accepts when a client offers nothing else
- * (3DES, NULL and anonymous through OpenSSL at security level 0; RC4 and
- * EXPORT, which OpenSSL 3 no longer offers, through a hand-built
- * ClientHello judged by the ServerHello's chosen suite), the size and type
+ * (NULL and anonymous through OpenSSL at security level 0; RC4, 3DES and
+ * EXPORT, which Debian's OpenSSL 3 no longer offers, through hand-built
+ * ClientHellos judged by the ServerHello's chosen suite), the size and type
  * of the certificate's key, and whether its chain leads to a root of the
  * system's trust store. */
 #include "probe/services.h"
@@ -27,6 +27,7 @@ static void weak_finish(struct pconn *c, bool ok)
 	(void)ok;
 	struct obs_tls *t = &c->svc->out.tls;
 	unsigned b = weak_bit(c->ops);
+	if (!c->ssl) return; /* no handshake was tried: nothing learnt */
 	t->weak_tested |= b;
 	if (c->tls_ok) t->weak |= b;
 }
@@ -41,21 +42,36 @@ static void weak_finish(struct pconn *c, bool ok)
 				       .start = weak_start,     \
 				       .on_data = weak_on_data, \
 				       .finish = weak_finish }
-WEAK_SUITES(proto_weak_3des, "3DES:!aNULL:!eNULL:@SECLEVEL=0");
 WEAK_SUITES(proto_weak_null, "eNULL:@SECLEVEL=0");
 WEAK_SUITES(proto_weak_anon, "aNULL:!eNULL:@SECLEVEL=0");
 
 static unsigned weak_bit(const struct proto_ops *ops)
 {
-	return ops == &proto_weak_3des   ? TLS_WEAK_3DES
-	       : ops == &proto_weak_null ? TLS_WEAK_NULL
-					 : TLS_WEAK_ANON;
+	return ops == &proto_weak_null ? TLS_WEAK_NULL : TLS_WEAK_ANON;
 }
 
-/* RC4 and EXPORT suites (RSA key exchange: no extension is needed). */
-static const uint16_t rc4_suites[] = { 0x0005, 0x0004, 0x0018, 0x008a };
+/* The classes this OpenSSL cannot offer (Debian builds it without 3DES,
+ * RC4 and EXPORT suites), offered by hand: RSA, DHE and ECDHE key
+ * exchange (ECDHE without the groups extension: RFC 4492 lets the server
+ * pick a curve). */
+static const uint16_t rc4_suites[] = { 0x0005, 0x0004, 0xc011, 0xc007, 0x0018, 0x008a };
+static const uint16_t des3_suites[] = { 0x000a, 0x0016, 0x0013, 0xc012, 0xc008, 0x001b };
 static const uint16_t export_suites[] = { 0x0003, 0x0006, 0x0008, 0x000b, 0x000e, 0x0011,
 					  0x0014, 0x0017, 0x0019, 0x0062, 0x0064 };
+static const struct legacy_class {
+	unsigned bit;
+	const uint16_t *suites;
+	size_t n;
+} classes[] = {
+	{ TLS_WEAK_RC4, rc4_suites, ARRAY_SIZE(rc4_suites) },
+	{ TLS_WEAK_3DES, des3_suites, ARRAY_SIZE(des3_suites) },
+	{ TLS_WEAK_EXPORT, export_suites, ARRAY_SIZE(export_suites) },
+};
+
+static const struct legacy_class *class_of(const struct proto_ops *ops)
+{
+	return ops == &proto_weak_rc4 ? &classes[0] : ops == &proto_weak_3des ? &classes[1] : &classes[2];
+}
 
 static bool listed(const uint16_t *v, size_t n, uint16_t x)
 {
@@ -64,25 +80,23 @@ static bool listed(const uint16_t *v, size_t n, uint16_t x)
 	return false;
 }
 
-/* A TLS 1.0 ClientHello (servers that still speak RC4 or EXPORT speak it)
- * offering only RC4 and EXPORT suites. */
+/* A ClientHello (record version TLS 1.0, client version TLS 1.2, so that
+ * servers of either age answer) offering only the class's suites. */
 static void legacy_start(struct pconn *c)
 {
+	const struct legacy_class *k = class_of(c->ops);
 	uint8_t h[128];
-	size_t n_suites = ARRAY_SIZE(rc4_suites) + ARRAY_SIZE(export_suites);
-	size_t body = 2 + 32 + 1 + 2 + 2 * n_suites + 2; /* version, random, sid, suites, compression */
+	size_t body = 2 + 32 + 1 + 2 + 2 * k->n + 2; /* version, random, sid, suites, compression */
 	size_t i = 0;
 	h[i++] = 0x16, h[i++] = 3, h[i++] = 1, h[i++] = (uint8_t)((body + 4) >> 8),
 	h[i++] = (uint8_t)(body + 4);
 	h[i++] = 1, h[i++] = 0, h[i++] = (uint8_t)(body >> 8), h[i++] = (uint8_t)body;
-	h[i++] = 3, h[i++] = 1;
-	for (int k = 0; k < 32; k++) h[i++] = (uint8_t)("dormant!"[k % 8]);
+	h[i++] = 3, h[i++] = 3;
+	for (int j = 0; j < 32; j++) h[i++] = (uint8_t)("dormant!"[j % 8]);
 	h[i++] = 0;
-	h[i++] = (uint8_t)((2 * n_suites) >> 8), h[i++] = (uint8_t)(2 * n_suites);
-	for (size_t k = 0; k < ARRAY_SIZE(rc4_suites); k++)
-		h[i++] = rc4_suites[k] >> 8, h[i++] = (uint8_t)rc4_suites[k];
-	for (size_t k = 0; k < ARRAY_SIZE(export_suites); k++)
-		h[i++] = export_suites[k] >> 8, h[i++] = (uint8_t)export_suites[k];
+	h[i++] = (uint8_t)((2 * k->n) >> 8), h[i++] = (uint8_t)(2 * k->n);
+	for (size_t j = 0; j < k->n; j++)
+		h[i++] = (uint8_t)(k->suites[j] >> 8), h[i++] = (uint8_t)k->suites[j];
 	h[i++] = 1, h[i++] = 0;
 	pconn_send(c, h, i);
 }
@@ -112,23 +126,25 @@ static int legacy_on_data(struct pconn *c)
 
 static void legacy_finish(struct pconn *c, bool ok)
 {
-	(void)ok;
+	const struct legacy_class *k = class_of(c->ops);
 	struct obs_tls *t = &c->svc->out.tls;
-	t->weak_tested |= TLS_WEAK_RC4 | TLS_WEAK_EXPORT;
+	if (!ok && !c->rlen) return; /* no connection, or no answer: not judged */
+	t->weak_tested |= k->bit;
 	uint16_t v, s;
-	if (tls_server_hello_suite(c->rbuf, c->rlen, &v, &s) != 1) return;
-	if (listed(rc4_suites, ARRAY_SIZE(rc4_suites), s)) t->weak |= TLS_WEAK_RC4;
-	if (listed(export_suites, ARRAY_SIZE(export_suites), s)) t->weak |= TLS_WEAK_EXPORT;
+	if (tls_server_hello_suite(c->rbuf, c->rlen, &v, &s) == 1 && listed(k->suites, k->n, s))
+		t->weak |= k->bit;
 }
 
-const struct proto_ops proto_weak_legacy = {
-	.name = "weak_legacy",
-	.cap = 256,
-	.timeout = 3,
-	.start = legacy_start,
-	.on_data = legacy_on_data,
-	.finish = legacy_finish,
-};
+#define WEAK_LEGACY(var)                                          \
+	const struct proto_ops var = { .name = #var,              \
+				       .cap = 256,                \
+				       .timeout = 3,              \
+				       .start = legacy_start,     \
+				       .on_data = legacy_on_data, \
+				       .finish = legacy_finish }
+WEAK_LEGACY(proto_weak_rc4);
+WEAK_LEGACY(proto_weak_3des);
+WEAK_LEGACY(proto_weak_export);
 
 /* The system's trust store, loaded once (probes run on one thread). */
 static X509_STORE *system_roots(void)

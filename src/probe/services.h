@@ -53,7 +53,7 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 /* The protocols (probe-*.c). */
 extern const struct proto_ops proto_banner, proto_http, proto_https, proto_favicon, proto_favicon_tls,
     proto_tls10, proto_tls11, proto_tls12, proto_tls13, proto_sslv3, proto_rtsp, proto_mqtt, proto_redis,
-    proto_weak_3des, proto_weak_null, proto_weak_anon, proto_weak_legacy;
+    proto_weak_null, proto_weak_anon, proto_weak_rc4, proto_weak_3des, proto_weak_export;
 /* The certificate's key and whether its chain (as the server sent it)
  * leads to a root of the system store, into t (probe-tls-weak.c). */
 void tls_cert_judge(struct pconn *c, struct obs_tls *t);

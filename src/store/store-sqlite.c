@@ -574,12 +574,14 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 	}
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *he = &rs->hosts[i];
-		if (!he->up && he->n_ports == 0) continue;
+		/* a host seen only in traffic (passive services) is kept with them */
+		if (!he->up && he->n_ports == 0 && he->n_svcs == 0) continue;
 		char ip[IPADDR_STRLEN], mac[24];
 		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
 		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
 		double ts = he->h.ts;
 		for (size_t j = 0; j < he->n_ports; j++) ts = MAX(ts, he->ports[j].ts);
+		for (size_t j = 0; j < he->n_svcs; j++) ts = MAX(ts, he->svcs[j].ts);
 		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL,
 					   he->vendor, ts, run);
 		if (aid < 0) {
