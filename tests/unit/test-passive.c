@@ -2,6 +2,7 @@
  * sniffer, Zeek software/ssh/http logs), credential stores recognised by
  * their content. */
 #include "test.h"
+#include "creds/secret-sniff.h"
 #include "flow/payload-sniff.h"
 #include "flow/zeek-software.h"
 #include "model/tls-server.h"
@@ -200,5 +201,33 @@ static void versions_seen_in_zeek_logs(void)
 	payload_sniff_free(ps);
 }
 
+static void stores_sniffed_by_content(void)
+{
+#define K(text) secret_sniff_kind(text, strlen(text))
+	CHECK_INT(K("<?xml version=\"1.0\"?>\n<!-- x -->\n<FileZilla3 version=\"3\"><Servers><Server>"),
+		  NK_FILEZILLA);
+	CHECK_INT(K("<FileZilla3><Settings></Settings></FileZilla3>"), NK_NONE); /* its settings, not sites */
+	CHECK_INT(K("\xef\xbb\xbf<mrng:Connections xmlns:mrng=\"x\" ConfVersion=\"2.6\">"), NK_MREMOTENG);
+	CHECK_INT(K("<?xml version=\"1.0\"?><KeePassFile><Meta/>"), NK_KEEPASS_XML);
+	CHECK_INT(K("{\"encrypted\": false, \"folders\": [], \"items\": [{\"login\": {}}]}"),
+		  NK_BITWARDEN_JSON);
+	CHECK_INT(K("{\"accounts\":[{\"attrs\":{},\"vaults\":[]}]}"), NK_1PASSWORD_JSON);
+	CHECK_INT(K("{\"items\": [{\"login\": \"alice\"}]}"), NK_NONE);
+	CHECK_INT(K("Windows Registry Editor Version "
+		    "5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\a]\r\n"),
+		  NK_SESSIONS);
+	CHECK_INT(K("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Vendor]\r\n"),
+		  NK_NONE);
+	CHECK_INT(K("[Sessions\\admin@h]\nHostName=h\nPassword=A35C\n"), NK_SESSIONS);
+	CHECK_INT(K("machine h login u password p\n"), NK_NETRC);
+	CHECK_INT(K("db:5432:*:u:p\n"), NK_PGPASS);
+	CHECK_INT(K("root:x:0:0:root:/root:/bin/bash\n"), NK_NONE);
+	CHECK_INT(K("DB_HOST=h\nDB_PASSWORD=secret-value\n"), NK_ENV);
+	CHECK_INT(K("MAX=1\nTIMEOUT=30\n"), NK_NONE);
+	CHECK_INT(K("full address:s:10.0.0.1\r\nusername:s:ops\r\n"), NK_RDP);
+	CHECK_INT(K("just some notes\nabout passwords\n"), NK_NONE);
+#undef K
+}
+
 SUITE(suite_passive, "passive", T(tls_weaknesses_judged), T(versions_seen_in_packets),
-      T(versions_seen_in_zeek_logs));
+      T(versions_seen_in_zeek_logs), T(stores_sniffed_by_content));
