@@ -5,12 +5,15 @@
 #include "creds/secret-sniff.h"
 #include "flow/payload-sniff.h"
 #include "flow/zeek-software.h"
+#include "model/resultset.h"
 #include "model/tls-server.h"
+#include "store/store.h"
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static bool has(const struct tls_weakness *w, size_t n, const char *code)
 {
@@ -229,5 +232,58 @@ static void stores_sniffed_by_content(void)
 #undef K
 }
 
+/* The TLS judgement and the passive mark survive the store (schema 14),
+ * and a host seen only in traffic is kept with its service. */
+static void tls_and_passive_stored(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-passive-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	struct store *st;
+	struct dm_err e;
+	int64_t run;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(store_run_begin(st, "audit", "10.0.0.1", 100, &run, &e), 0);
+	struct resultset rs = { 0 };
+	struct obs_host h = { .how = HOW_TCP, .reason = "syn-ack", .ts = 100 };
+	ipaddr_parse("10.0.0.1", &h.ip);
+	resultset_add_host(&rs, &h);
+	struct obs_service tls = { .ip = h.ip, .port = 443, .proto = PROTO_TCP, .ts = 101 };
+	snprintf(tls.name, sizeof(tls.name), "https");
+	tls.tls = (struct obs_tls){ .present = true,
+				    .versions = TLS_V_10,
+				    .tested = 31,
+				    .key_bits = 1024,
+				    .weak = TLS_WEAK_3DES,
+				    .weak_tested = 31,
+				    .chain = TLS_CHAIN_UNTRUSTED };
+	snprintf(tls.tls.key_type, sizeof(tls.tls.key_type), "RSA");
+	snprintf(tls.tls.chain_error, sizeof(tls.tls.chain_error), "self-signed certificate");
+	resultset_add_service(&rs, &tls);
+	struct obs_service ssh = { .port = 22, .proto = PROTO_TCP, .ts = 99, .passive = true };
+	ipaddr_parse("10.0.0.40", &ssh.ip); /* never answered the scan */
+	snprintf(ssh.name, sizeof(ssh.name), "ssh");
+	snprintf(ssh.banner, sizeof(ssh.banner), "SSH-2.0-OpenSSH_7.7");
+	resultset_add_service(&rs, &ssh);
+	CHECK_INT(store_save_results(st, run, &rs, &e), 0);
+	struct resultset back = { 0 };
+	CHECK_INT(store_load_results(st, run, &back, &e), 0);
+	struct host_entry *a = resultset_host(&back, &h.ip, false),
+			  *b = resultset_host(&back, &ssh.ip, false);
+	CHECK(a && b);
+	const struct obs_service *t = a ? host_service(a, PROTO_TCP, 443) : NULL;
+	CHECK(t && !t->passive && t->tls.key_bits == 1024 && t->tls.weak == TLS_WEAK_3DES &&
+	      t->tls.chain == TLS_CHAIN_UNTRUSTED && !strcmp(t->tls.key_type, "RSA") &&
+	      !strcmp(t->tls.chain_error, "self-signed certificate"));
+	const struct obs_service *p = b ? host_service(b, PROTO_TCP, 22) : NULL;
+	CHECK(p && p->passive && p->ts == 99 && !strcmp(p->banner, "SSH-2.0-OpenSSH_7.7"));
+	resultset_release(&rs);
+	resultset_release(&back);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+}
+
 SUITE(suite_passive, "passive", T(tls_weaknesses_judged), T(versions_seen_in_packets),
-      T(versions_seen_in_zeek_logs), T(stores_sniffed_by_content));
+      T(versions_seen_in_zeek_logs), T(stores_sniffed_by_content), T(tls_and_passive_stored));
