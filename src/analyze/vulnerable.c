@@ -198,9 +198,10 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 		char kid[32];
 		cve_format(kev[0].info->num, kid, sizeof(kid));
 		buf_reset(&t);
-		buf_printf(&t, "%s on %s:%u/%s has %zu vulnerabilit%s exploited in the wild (%s%s)%s", label,
-			   ip, sv->port, proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid,
-			   nk > 1 ? ", ..." : "", kev[0].info->ransomware ? ", used by ransomware" : "");
+		buf_printf(&t, "%s on %s:%u/%s has %zu vulnerabilit%s exploited in the wild (%s%s)%s%s",
+			   label, ip, sv->port, proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid,
+			   nk > 1 ? ", ..." : "", kev[0].info->ransomware ? ", used by ransomware" : "",
+			   sv->passive ? " (seen passively)" : "");
 		snprintf(k.title, sizeof(k.title), "%s", t.data);
 		k.evidence = evidence(sv, subj, distro, kev, nk);
 		struct buf kr = BUF_INIT;
