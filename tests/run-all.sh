@@ -44,6 +44,7 @@ suite format tests/format/check-format.sh
 suite fuzz tests/fuzz/run-fuzz.sh "$BUILD"
 suite cli tests/cli/test-cli.sh "$BUILD"
 suite lab tests/lab/test-lab.sh "$BUILD"
+suite package tests/package/test-package.sh
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -1,5 +1,6 @@
 /* Product -> CVE matching with a cache per vendor:product and per subject. */
 #include "analyze/vuln-match.h"
+#include "base/arena.h"
 #include "base/siphash.h"
 #include "vuln/version.h"
 #include <ctype.h>
@@ -12,6 +13,9 @@ struct vuln_cand {
 	struct vuln_info info; /* strings owned below */
 	char *strings[12];
 	struct vconfigs cfg;
+	bool full;              /* the whole record read (only configs until it applies) */
+	bool cfg_in_arena;      /* cfg's arrays live in the cache's arena */
+	uint64_t seen;          /* the subject that last took it as a hit */
 	struct vuln_cand *next; /* in its hash bucket */
 };
 
@@ -34,6 +38,12 @@ struct subject_entry { /* hits of one subject */
 enum { BUCKETS = 4096, CAND_BUCKETS = 1 << 16 };
 
 struct vcache {
+	uint64_t subjects_matched; /* serial of the subject being matched */
+	/* Decoded configurations of every candidate: decoded into scratch, then
+	 * copied at their exact size into the arena (they die with the cache;
+	 * a malloc per array was most of matching's time on varied products). */
+	struct vconfigs scratch;
+	struct arena mem;
 	struct product_entry *products[BUCKETS];
 	struct subject_entry *subjects[BUCKETS];
 	struct vuln_cand *cands[CAND_BUCKETS]; /* every candidate once, by CVE number */
@@ -48,12 +58,13 @@ void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct al
 	*m = (struct vuln_matcher){
 		.st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)), .vendorless = -1
 	};
+	m->cache->mem.max = (size_t)4 << 30; /* past it, candidates go to the heap */
 }
 
 static void free_cand(struct vuln_cand *c)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(c->strings); i++) free(c->strings[i]);
-	vconfigs_release(&c->cfg);
+	if (!c->cfg_in_arena) vconfigs_release(&c->cfg);
 	free(c);
 }
 
@@ -83,6 +94,8 @@ void vuln_matcher_release(struct vuln_matcher *m)
 			n = c->next;
 			free_cand(c);
 		}
+	vconfigs_release(&vc->scratch);
+	arena_release(&vc->mem);
 	free(vc);
 	m->cache = NULL;
 }
@@ -104,6 +117,31 @@ static void cand_insert(struct vcache *vc, struct vuln_cand *c)
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
 
+static void *arena_copy(struct arena *a, const void *p, size_t n)
+{
+	void *d = n ? arena_alloc(a, n) : a; /* nothing to copy: any non-NULL pointer */
+	if (d && n) memcpy(d, p, n);
+	return d;
+}
+
+static void cand_decode(struct vcache *vc, struct vuln_cand *c, const char *text)
+{
+	struct vconfigs *sc = &vc->scratch;
+	if (vconfigs_decode(text, sc) < 0) vconfigs_reset(sc);
+	struct vconfigs cp = { .n_cfg = sc->n_cfg, .n_nodes = sc->n_nodes, .n_m = sc->n_m };
+	cp.cfg = arena_copy(&vc->mem, sc->cfg, sc->n_cfg * sizeof(*sc->cfg));
+	cp.nodes = arena_copy(&vc->mem, sc->nodes, sc->n_nodes * sizeof(*sc->nodes));
+	cp.m = arena_copy(&vc->mem, sc->m, sc->n_m * sizeof(*sc->m));
+	if (cp.cfg && cp.nodes && cp.m) {
+		cp.cap_cfg = cp.n_cfg, cp.cap_nodes = cp.n_nodes, cp.cap_m = cp.n_m;
+		c->cfg = cp;
+		c->cfg_in_arena = true;
+		return;
+	}
+	/* past the arena's cap: this one on the heap */
+	if (vconfigs_decode(text, &c->cfg) < 0) vconfigs_reset(&c->cfg);
+}
+
 static int on_info(void *ctx, const struct vuln_info *v)
 {
 	struct product_entry *pe = ((void **)ctx)[0];
@@ -111,16 +149,11 @@ static int on_info(void *ctx, const struct vuln_info *v)
 	struct vuln_cand *c = cand_find(vc, v->num);
 	if (!c) {
 		c = xcalloc(1, sizeof(*c));
-		c->info = *v;
-		const char **fields[] = { &c->info.configs,      &c->info.summary,     &c->info.published,
-					  &c->info.modified,     &c->info.status,      &c->info.source,
-					  &c->info.cvss_version, &c->info.cvss_vector, &c->info.severity,
-					  &c->info.kev_added,    &c->info.kev_due,     &c->info.kev_action };
-		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
-			*fields[i] = c->strings[i] = dup_or_null(*fields[i]);
-		c->info.kev_name = NULL;
-		if (vconfigs_decode(c->info.configs ? c->info.configs : "", &c->cfg) < 0)
-			vconfigs_reset(&c->cfg);
+		/* the configurations' text is not kept: nothing reads it from a hit */
+		c->info = (struct vuln_info){
+			.num = v->num, .configs = "", .cvss = -1, .epss = -1, .percentile = -1
+		};
+		cand_decode(vc, c, v->configs ? v->configs : "");
 		cand_insert(vc, c);
 	}
 	if (pe->n == pe->cap) {
@@ -128,6 +161,38 @@ static int on_info(void *ctx, const struct vuln_info *v)
 		pe->c = xrealloc(pe->c, pe->cap * sizeof(*pe->c));
 	}
 	pe->c[pe->n++] = c;
+	return 0;
+}
+
+/* The rest of a record whose configurations apply: read once, when it first does. */
+static int on_full(void *ctx, const struct vuln_info *v)
+{
+	struct vuln_cand *c = ctx;
+	c->info = *v;
+	c->info.configs = "";
+	const char **fields[] = { NULL,
+				  &c->info.summary,
+				  &c->info.published,
+				  &c->info.modified,
+				  &c->info.status,
+				  &c->info.source,
+				  &c->info.cvss_version,
+				  &c->info.cvss_vector,
+				  &c->info.severity,
+				  &c->info.kev_added,
+				  &c->info.kev_due,
+				  &c->info.kev_action };
+	for (size_t i = 1; i < ARRAY_SIZE(fields); i++) *fields[i] = c->strings[i] = dup_or_null(*fields[i]);
+	c->info.kev_name = NULL;
+	return 0;
+}
+
+static int cand_full(struct vuln_matcher *m, struct vuln_cand *c, struct dm_err *e)
+{
+	if (c->full) return 0;
+	int r = store_vuln_get(m->st, c->info.num, on_full, c, e);
+	if (r < 0) return r;
+	c->full = true;
 	return 0;
 }
 
@@ -252,6 +317,7 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 	struct vuln_hit *hits = NULL;
 	size_t nh = 0, cap = 0;
 	int r = 0;
+	uint64_t serial = ++m->cache->subjects_matched;
 	for (size_t i = 0; i < nn && r == 0; i++) {
 		struct product_entry *pe;
 		if ((r = product_cands(m, names[i].vendor, names[i].product, &pe, e)) < 0) break;
@@ -261,10 +327,7 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 		memcpy(as.cpe.v[CPE_PRODUCT], names[i].product, sizeof(as.cpe.v[CPE_PRODUCT]));
 		for (size_t j = 0; j < pe->n; j++) {
 			struct vuln_cand *c = pe->c[j];
-			if (!pe->n_cfgs[j]) continue;
-			bool dup = false;
-			for (size_t k = 0; k < nh && !dup; k++) dup = hits[k].info == &c->info;
-			if (dup) continue;
+			if (!pe->n_cfgs[j] || c->seen == serial) continue; /* a CVE once per subject */
 			struct vverdict v;
 			vconfigs_eval_some(&c->cfg, pe->cfgs[j], pe->n_cfgs[j], &as, &v);
 			if (v.result == TRI_FALSE) continue;
@@ -284,6 +347,8 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 					 w ? "; " : "");
 			}
 			if (min && h.confidence < min) continue;
+			if ((r = cand_full(m, c, e)) < 0) break;
+			c->seen = serial;
 			vmatch_fix(v.hit, h.fix, sizeof(h.fix));
 			if (nh == cap) {
 				cap = cap ? cap * 2 : 16;

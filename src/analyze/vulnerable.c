@@ -216,6 +216,61 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 	buf_release(&t);
 }
 
+struct platforms {
+	const struct cpe *v;
+	size_t n;
+	bool os_known, hw_known;
+};
+
+static int subject_findings(struct vuln_matcher *m, const struct host_entry *he, const struct obs_service *sv,
+			    const struct platforms *pl, enum confidence min, struct findings *out,
+			    struct dm_err *e)
+{
+	struct vsubject s = {
+		.platforms = pl->v, .n_platforms = pl->n, .os_known = pl->os_known, .hw_known = pl->hw_known
+	};
+	if (!aliases_subject(m->al, sv->cpe, sv->product, sv->version, sv->update, &s.cpe)) return 0;
+	char dbuf[96], text[700];
+	snprintf(text, sizeof(text), "%s %s", sv->banner, sv->version);
+	const char *distro = vuln_distro_marker(text, dbuf, sizeof(dbuf));
+	struct vuln_hit *h;
+	size_t n;
+	int r = vuln_match(m, &s, distro, min, &h, &n, e);
+	if (r < 0) return r;
+	if (n) service_findings(he, sv, &s.cpe, distro, h, n, out);
+	return 0;
+}
+
+/* Same vendor and product in two CPEs. */
+static bool same_product(const char *a, const char *b)
+{
+	struct cpe x, y;
+	return cpe_parse(a, &x) == 0 && cpe_parse(b, &y) == 0 && !strcmp(x.v[CPE_VENDOR], y.v[CPE_VENDOR]) &&
+	       !strcmp(x.v[CPE_PRODUCT], y.v[CPE_PRODUCT]);
+}
+
+/* A web application is matched like a service of its own on the same port:
+ * only with its CPE and a version (a versionless name would match every
+ * CVE of the product), and not again when the service itself is it. */
+static int app_findings(struct vuln_matcher *m, const struct host_entry *he, const struct obs_service *sv,
+			const struct obs_webapp *a, const struct platforms *pl, enum confidence min,
+			struct findings *out, struct dm_err *e)
+{
+	if (!a->cpe[0] || !a->version[0] || (sv->cpe[0] && same_product(sv->cpe, a->cpe))) return 0;
+	struct obs_service *as = xcalloc(1, sizeof(*as));
+	as->ip = sv->ip;
+	as->port = sv->port;
+	as->proto = sv->proto;
+	as->ts = sv->ts;
+	snprintf(as->name, sizeof(as->name), "%s", sv->name);
+	snprintf(as->product, sizeof(as->product), "%s", a->name);
+	snprintf(as->version, sizeof(as->version), "%s", a->version);
+	snprintf(as->cpe, sizeof(as->cpe), "%s", a->cpe);
+	int r = subject_findings(m, he, as, pl, min, out, e);
+	free(as);
+	return r;
+}
+
 int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min,
 		       struct findings *out, struct dm_err *e)
 {
@@ -231,25 +286,17 @@ int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum 
 			hw_known |= plat[np].v[CPE_PART][0] == 'h';
 			np++;
 		}
+		struct platforms pl = { plat, np, os_known, hw_known };
 		for (size_t j = 0; j < he->n_svcs; j++) {
 			const struct obs_service *sv = &he->svcs[j];
-			struct vsubject s = { .platforms = plat,
-					      .n_platforms = np,
-					      .os_known = os_known,
-					      .hw_known = hw_known };
-			if (!aliases_subject(m->al, sv->cpe, sv->product, sv->version, sv->update, &s.cpe))
-				continue;
-			char dbuf[96], text[700];
-			snprintf(text, sizeof(text), "%s %s", sv->banner, sv->version);
-			const char *distro = vuln_distro_marker(text, dbuf, sizeof(dbuf));
-			struct vuln_hit *h;
-			size_t n;
-			int r = vuln_match(m, &s, distro, min, &h, &n, e);
+			int r = subject_findings(m, he, sv, &pl, min, out, e);
+			/* the web applications behind it, each as its own subject */
+			for (unsigned a = 0; r >= 0 && a < sv->n_apps && a < OBS_MAX_APPS; a++)
+				r = app_findings(m, he, sv, &sv->apps[a], &pl, min, out, e);
 			if (r < 0) {
 				free(plat);
 				return r;
 			}
-			if (n) service_findings(he, sv, &s.cpe, distro, h, n, out);
 		}
 		free(plat);
 	}

@@ -52,6 +52,15 @@ enum { TLS_V_SSL3 = 1, TLS_V_10 = 2, TLS_V_11 = 4, TLS_V_12 = 8, TLS_V_13 = 16 }
 enum { TLS_WEAK_RC4 = 1, TLS_WEAK_3DES = 2, TLS_WEAK_EXPORT = 4, TLS_WEAK_NULL = 8, TLS_WEAK_ANON = 16 };
 enum { TLS_CHAIN_UNKNOWN = 0, TLS_CHAIN_TRUSTED = 1, TLS_CHAIN_UNTRUSTED = 2 };
 
+/* An application behind a web server (a webmail, a camera's UI, a CMS):
+ * named by a web rule; source says which database and entry. */
+#define OBS_MAX_APPS 8
+struct obs_webapp {
+	char name[64], version[32];
+	char cpe[160];   /* CPE 2.3 with the version, empty if the rule has none */
+	char source[64]; /* "wappalyzer:WordPress", "recog:html_title.xml:120" */
+};
+
 /* What answers on a port: from a probe, identified by the fingerprints. */
 struct obs_service {
 	struct ipaddr ip;
@@ -66,6 +75,8 @@ struct obs_service {
 	char info[256];   /* protocol details: http title, realm, auth state ... */
 	bool anonymous;   /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
 	struct obs_tls tls;
+	struct obs_webapp apps[OBS_MAX_APPS]; /* web applications, strongest first */
+	unsigned n_apps;
 	double ts;
 	/* Seen in traffic (a capture or Zeek logs), not probed: ts is when. */
 	bool passive;

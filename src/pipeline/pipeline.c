@@ -193,7 +193,7 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 	case STAGE_SCAN: return p->scanned ? 0 : run_scanner(p, e);
 	case STAGE_IDENTIFY: {
 		if (!p->prep.identify) return 0;
-		struct identify_in in = { &p->prep.fps, c->per_host, c->kind, &res->rs };
+		struct identify_in in = { &p->prep.fps, c->per_host, c->kind, &res->rs, &p->prep.wa };
 		stage_identify(&in, &p->identify);
 		/* versions seen in traffic join the identified services (passive) */
 		passive_services_merge(p->traffic.passive, p->traffic.n_passive, &p->prep.fps, &res->rs);

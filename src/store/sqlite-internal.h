@@ -7,7 +7,7 @@
 
 struct sq_conn {
 	sqlite3 *db;
-	sqlite3_stmt *vuln_stmts[8];              /* prepared once per import */
+	sqlite3_stmt *vuln_stmts[12];             /* prepared once per import or match */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
@@ -43,6 +43,10 @@ int sq_vuln_by_product(struct store *s, const char *vendor, const char *product,
 int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 int sq_vuln_any(struct store *s, struct dm_err *e);
+/* schema 12: a service's web applications (store-sqlite-webapps.c) */
+int sq_save_webapps(struct store *s, int64_t run, int64_t asset, const struct obs_service *sv,
+		    struct dm_err *e);
+int sq_load_webapps(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
 int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 

@@ -116,7 +116,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
 	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
 	"SELECT 1" /* reserved: engine (11) */,
-	"SELECT 1" /* reserved: webapp (12) */,
+	/* 12: the web applications behind each HTTP(S) service a run observed
+	 * (model/obs.h struct obs_webapp), in the service's order */
+	"CREATE TABLE IF NOT EXISTS service_webapps (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  asset_id INTEGER NOT NULL REFERENCES assets(id), proto TEXT NOT NULL, port INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL, name TEXT NOT NULL, version TEXT, cpe TEXT, source TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port, idx));",
 	"SELECT 1" /* reserved: distro (13) */,
 	/* 14 (passive): the TLS judgement of a service (its key, the weak suite
 	 * classes it accepted, whether its chain leads to a system root), and
@@ -671,6 +676,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 				r = sq_fail(s, e, "saving results (services)");
 				goto out;
 			}
+			if ((r = sq_save_webapps(s, run, aid, sv, e)) < 0) goto out;
 		}
 	}
 out:
@@ -788,7 +794,8 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		resultset_add_service(rs, &sv);
 	}
 	sqlite3_finalize(st);
-	return sq_load_service_extras(s, run, rs, e);
+	int r = sq_load_webapps(s, run, rs, e);
+	return r < 0 ? r : sq_load_service_extras(s, run, rs, e);
 }
 
 static int sq_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e)

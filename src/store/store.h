@@ -125,7 +125,9 @@ int store_vuln_clear_epss(struct store *s, struct dm_err *e);
 /* 1 and the value when set, 0 when not. */
 int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e);
 int store_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e);
-/* Every CVE whose configurations name vendor:product (CPE-quoted). */
+/* Every CVE whose configurations name vendor:product (CPE-quoted): fn gets
+ * the number and the configurations only (the rest NULL, scores -1), which
+ * is all matching evaluates; store_vuln_get reads a whole record. */
 int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
 			  void *ctx, struct dm_err *e);
 /* 1 when found (fn called), 0 when not. */

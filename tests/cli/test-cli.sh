@@ -46,31 +46,48 @@ t_man() {
 }
 check man_page_renders_and_covers_commands t_man
 t_install() {
-	# meson install puts the binary, the man page where `man dormant` finds it, and the examples
+	# meson install: the binary, the man page where `man dormant` finds it, data/
+	# under share/dormant, the site policy in etc/dormant, the units with this
+	# install's paths, the example; the installed binary reads the installed data
 	meson install -C "$BUILD" --destdir "$OUT/inst" --no-rebuild --quiet >"$OUT/inst.log" 2>&1 || { tail -3 "$OUT/inst.log"; return 1; }
-	local bin man ex
-	bin=$(find "$OUT/inst" -path '*/bin/dormant' -type f | head -1)
-	man=$(find "$OUT/inst" -path '*/share/man/man1/dormant.1' | head -1)
-	ex=$(find "$OUT/inst" -path '*/share/doc/dormant/examples' -type d | head -1)
+	local prefix bin man share unitdir
+	prefix=$(meson introspect "$BUILD" --buildoptions | python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
+	bin="$OUT/inst$prefix/bin/dormant"
+	man="$OUT/inst$prefix/share/man/man1/dormant.1"
+	share="$OUT/inst$prefix/share/dormant"
 	[ -x "$bin" ] && [ "$("$bin" --version)" = "$("$D" --version)" ] || { echo "no binary installed"; return 1; }
-	[ -n "$man" ] || { echo "no man page installed"; return 1; }
+	[ -f "$man" ] || { echo "no man page installed"; return 1; }
 	MANPATH="${man%/man1/dormant.1}" MANWIDTH=80 man dormant 2>/dev/null | grep -q 'dormant rules' || { echo "man dormant: not found"; return 1; }
 	local f
-	for f in dormant.conf.example dormant-audit.service dormant-audit.timer; do
-		cmp -s "$ex/$f" "$ROOT/data/$f" || cmp -s "$ex/$f" "$ROOT/data/systemd/$f" || { echo "$f not installed"; return 1; }
+	for f in credentials.csv login-forms.csv roles.conf vuln/aliases.csv fingerprints/ssh_banners.xml; do
+		cmp -s "$share/$f" "$ROOT/data/$f" || { echo "data/$f not installed in $share"; return 1; }
 	done
-	# the timer's service runs an audit whose every option exists, and systemd accepts both units
+	[ ! -e "$share/systemd" ] && [ ! -e "$share/dormant.conf.example" ] || { echo "units or the example among the data"; return 1; }
+	cmp -s "$OUT/inst$prefix/share/doc/dormant/examples/dormant.conf.example" "$ROOT/data/dormant.conf.example" || { echo "no example"; return 1; }
+	local etc
+	etc=$(find "$OUT/inst" -path '*/dormant/site.conf' | head -1)
+	cmp -s "$etc" "$ROOT/data/dormant.conf.example" || { echo "no site policy in etc/dormant"; return 1; }
+	unitdir=$(find "$OUT/inst" -name dormant-audit.timer -printf '%h\n' | head -1)
+	[ -n "$unitdir" ] && [ -f "$unitdir/dormant-audit.service" ] || { echo "no units installed"; return 1; }
+	# the service runs the installed binary with the installed policy, every option exists
+	grep -q "^ExecStart=$prefix/bin/dormant audit " "$unitdir/dormant-audit.service" || { grep ExecStart "$unitdir/dormant-audit.service"; return 1; }
+	grep -q -- "--config ${etc#"$OUT/inst"} " "$unitdir/dormant-audit.service" || { echo "the unit does not read ${etc#"$OUT/inst"}"; return 1; }
+	! grep -q '@[a-z]*@' "$unitdir"/dormant-audit.* || { echo "a placeholder left in a unit"; return 1; }
 	local opt
-	for opt in $(sed -n '/^ExecStart=/,/^[^\t]/p' "$ROOT/data/systemd/dormant-audit.service" | grep -oE '(^|[ \t])-[-a-zA-Z]+' | tr -d ' \t'); do
+	for opt in $(sed -n '/^ExecStart=/,/^[^\t]/p' "$unitdir/dormant-audit.service" | grep -oE '(^|[ \t])-[-a-zA-Z]+' | tr -d ' \t'); do
 		"$D" audit --help | grep -qE -- "^  $opt( |$)" || { echo "ExecStart: dormant audit has no $opt"; return 1; }
 	done
-	sed -n '/^ExecStart=/p' "$ROOT/data/systemd/dormant-audit.service" | grep -q '^ExecStart=/usr/local/bin/dormant audit ' || return 1
-	sed "s|/usr/local/bin/dormant|$bin|" "$ROOT/data/systemd/dormant-audit.service" >"$OUT/dormant-audit.service"
-	cp "$ROOT/data/systemd/dormant-audit.timer" "$OUT/"
+	sed "s|^ExecStart=$prefix/bin/dormant|ExecStart=$bin|" "$unitdir/dormant-audit.service" >"$OUT/dormant-audit.service"
+	cp "$unitdir/dormant-audit.timer" "$OUT/"
 	MANPATH="${man%/man1/dormant.1}" systemd-analyze verify "$OUT/dormant-audit.service" "$OUT/dormant-audit.timer" >"$OUT/verify" 2>&1
 	[ ! -s "$OUT/verify" ] || { cat "$OUT/verify"; return 1; }
-	# the README shows the way
-	grep -q 'meson install' "$ROOT/README.md" && grep -q 'dormant-audit.timer' "$ROOT/README.md"
+	# the installed binary, outside its build tree, reads the installed data (DESTDIR: told by the variable)
+	"$bin" fingerprint verify "$share/fingerprints" >/dev/null || return 1
+	DORMANT_DATADIR=/nonexistent "$bin" audit 127.0.0.1 -p 1 -Pn -q --db "$OUT/inst.db" 2>"$OUT/e"
+	grep -q '/nonexistent/fingerprints' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	DORMANT_DATADIR="$share" "$bin" audit 127.0.0.1 -p 1 -Pn -q --no-vulns --db "$OUT/inst.db" >/dev/null || return 1
+	# the README shows the ways: meson install, the package, the timer
+	grep -q 'meson install' "$ROOT/README.md" && grep -q 'dpkg -i' "$ROOT/README.md" && grep -q 'dormant-audit.timer' "$ROOT/README.md"
 }
 check install_man_page_and_timer t_install
 t_rules() {
@@ -1411,6 +1428,62 @@ t_secrets_stores_by_content() {
 	grep -q '"path":"[^"]*notes.txt".*"kind":"ftp-client-sites"' "$c/names.jsonl" && ! grep -q 'sitemanager.xml' "$c/names.jsonl"
 }
 check secrets_stores_recognised_by_content t_secrets_stores_by_content
+# --- webapp: web applications (tests/webapps: pages modelled on real products) ---
+WA_RULES=/usr/local/share/dormant/webapps/technologies.json
+t_webapps_saved() { # saved pages: an HTTP response, and bare HTML
+	[ -s "$WA_RULES" ] || { echo "skip: no Wappalyzer rules (scripts/deps installs them)"; return 0; }
+	"$D" fingerprint webapps "$ROOT/tests/webapps/tune/wordpress/index.http" >"$OUT/wa1" || return 1
+	grep -qP '^WordPress\t6\.4\.2\tcpe:2\.3:a:wordpress:wordpress:6\.4\.2:' "$OUT/wa1" || { cat "$OUT/wa1"; return 1; }
+	! grep -q '^Nginx' "$OUT/wa1" || return 1 # the web server is the service's name, not an application
+	sed '1,/^$/d' "$ROOT/tests/webapps/tune/jenkins/index.http" >"$OUT/bare.html" # no headers: no X-Jenkins
+	"$D" fingerprint webapps "$OUT/bare.html" >"$OUT/wa2"
+	[ $? = 1 ] && grep -q 'no web application found' "$OUT/wa2" || { cat "$OUT/wa2"; return 1; }
+	"$D" fingerprint webapps "$ROOT/tests/webapps/tune/owa/owa_auth_logon.aspx.http" | grep -qP '^Outlook Web App\t15\.2\.1258\.12\t'
+}
+check webapps_saved_pages t_webapps_saved
+t_webapps_errors() {
+	"$D" fingerprint webapps http://intranet.example/ 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'intranet.example.*not an IP address (names are not resolved)' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" fingerprint webapps "$OUT/no-such-page" 2>"$OUT/e"
+	[ $? -ge 2 ] && grep -q 'no-such-page' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	printf '{"A":{"cats":[1],\n"html":"x"' >"$OUT/bad.json"
+	"$D" fingerprint webapps --webapps "$OUT/bad.json" "$ROOT/tests/webapps/tune/wordpress/index.http" 2>"$OUT/e"
+	[ $? -ge 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'bad.json' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" fingerprint webapps --webapps "$OUT/none" "$ROOT/tests/webapps/tune/roundcube/index.http" 2>"$OUT/e" >/dev/null
+	grep -q 'no Wappalyzer rules.*Recog only' "$OUT/e"
+}
+check webapps_errors t_webapps_errors
+t_webapps_live() { # served pages (ports 23300-23311): redirects followed, favicon asked, stored and reported
+	[ -s "$WA_RULES" ] || { echo "skip: no Wappalyzer rules (scripts/deps installs them)"; return 0; }
+	python3 "$ROOT/tests/webapps/serve.py" "$ROOT/tests/webapps/tune" 23300 >"$OUT/ports" 2>&1 &
+	local pid=$! ok=0
+	for _ in $(seq 50); do [ "$(wc -l <"$OUT/ports")" -ge 12 ] && break; sleep 0.1; done
+	local wp owa gf
+	wp=$(awk '$2 == "wordpress" {print $1}' "$OUT/ports")
+	owa=$(awk '$2 == "owa" {print $1}' "$OUT/ports")
+	gf=$(awk '$2 == "grafana" {print $1}' "$OUT/ports")
+	# grafana: / redirects to /login, whose inline boot data shows the version
+	"$D" fingerprint webapps "http://127.0.0.1:$gf/" >"$OUT/gf" && grep -qP '^Grafana\t10\.2\.2\t' "$OUT/gf" &&
+		"$D" scan 127.0.0.1 -p "$wp,$owa" -sV --db "$OUT/wa.db" -oJ "$OUT/wa.jsonl" -oN "$OUT/wa.txt" -q &&
+		python3 - "$OUT/wa.jsonl" "$wp" "$owa" <<-'PY' && grep -q '|_ web applications: WordPress 6.4.2' "$OUT/wa.txt" &&
+			import json, sys
+			apps = {}
+			for line in open(sys.argv[1]):
+			    r = json.loads(line)
+			    if r.get("type") == "service" and r.get("apps"):
+			        apps[str(r["port"])] = r["apps"]
+			wp = {a["name"]: a for a in apps[sys.argv[2]]}
+			assert wp["WordPress"]["version"] == "6.4.2" and wp["WordPress"]["source"] == "wappalyzer:WordPress", wp
+			assert wp["WordPress"]["cpe"].startswith("cpe:2.3:a:wordpress:wordpress:6.4.2:"), wp
+			owa = {a["name"]: a for a in apps[sys.argv[3]]}
+			assert owa["Outlook Web App"]["version"] == "15.2.1258.12", owa
+		PY
+		"$D" report --db "$OUT/wa.db" --format json | grep -q '"source":"wappalyzer:Outlook Web App"' && ok=1
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	[ $ok = 1 ]
+}
+check webapps_live_pages_scanned_and_stored t_webapps_live
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

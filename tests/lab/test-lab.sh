@@ -74,7 +74,9 @@ if [ "$(id -u)" != 0 ]; then
 	echo "lab: 0 passed, 0 failed, 1 skipped (not root: network namespaces need root)"
 	exit 0
 fi
-if ! "$LAB" up --big >"$OUT/up.log" 2>&1; then
+UP_OPTS=(--big)
+if wanted services_lab_identified; then UP_OPTS+=(--services); fi
+if ! "$LAB" up "${UP_OPTS[@]}" >"$OUT/up.log" 2>&1; then
 	cat "$OUT/up.log"
 	echo "lab: 0 passed, 1 failed"
 	exit 1
@@ -836,6 +838,16 @@ for path in sys.argv[1:]:  # the audit's output, and the run as stored
 PY
 }
 check versions_seen_in_traffic_become_findings t_passive_versions
+# --- the services lab: what dormant must name (tests/lab/services-truth.txt; its "miss"
+# lines are the known gaps, and anything else dormant does not name fails) ---
+t_services_lab() {
+	local truth=$HERE/services-truth.txt tcp udp
+	tcp=$(sed -nE 's|^[0-9]+:([0-9]+)/tcp .*|\1|p' "$truth" | sort -nu | paste -sd, -)
+	udp=$(sed -nE 's|^[0-9]+:([0-9]+)/udp .*|\1|p' "$truth" | sort -nu | paste -sd, -)
+	dm scan 198.18.3.40-47 -p "T:$tcp,U:$udp" -sV -sU -oJ "$OUT/svclab.jsonl" -q || return 1
+	python3 "$HERE/../tools/lab/score-services.py" --check "$truth" "$OUT/svclab.jsonl"
+}
+check services_lab_identified t_services_lab
 
 echo "lab: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -146,7 +146,7 @@ static int deny_child(void *ctx)
 	if (fd < 0) return 13;
 	close(fd);
 	if (geteuid() != 0) return 0;
-	setuid(65534); /* killed: the setuid family is on the deny-list */
+	if (setuid(65534) < 0) return 15; /* killed: the setuid family is on the deny-list */
 	return 14;
 }
 
