@@ -24,6 +24,9 @@ const struct asset_rule asset_rules[] = {
 	{ "unused-port", "an open port nobody connected to in the usage window", SEV_LOW, rule_unused_port },
 	{ "unexpected-service", "a service outside the baseline of the host's role", SEV_MEDIUM,
 	  rule_unexpected_service },
+	{ "weak-tls",
+	  "a TLS service with an expired or untrusted certificate, old versions, weak suites or key",
+	  SEV_MEDIUM, rule_weak_tls },
 };
 const size_t asset_rules_count = ARRAY_SIZE(asset_rules);
 

@@ -115,3 +115,4 @@ int rule_expired_test_device(const struct asset_view *v, struct findings *out);
 int rule_idle_host(const struct asset_view *v, struct findings *out);
 int rule_unused_port(const struct asset_view *v, struct findings *out);
 int rule_unexpected_service(const struct asset_view *v, struct findings *out);
+int rule_weak_tls(const struct asset_view *v, struct findings *out);

@@ -59,6 +59,22 @@ const struct rule_doc rule_docs[] = {
 	  "user_clients, user_client_hosts, user_flows_in_window, last_user_flow, seen",
 	  "disable the service or move the host to its segment; if the role needs it, add it to the role's "
 	  "baseline in the site policy" },
+	{ "weak-tls", "audit or scan with service identification (the TLS probes run on every TLS service)",
+	  "that of the worst weakness (high: expired certificate, SSLv3, EXPORT/NULL/anonymous suites, RSA "
+	  "under 1024 bits; medium: TLS 1.0/1.1, RC4/3DES, RSA under 2048 bits, self-signed or untrusted "
+	  "chain; low: expiring within 30 days), one step higher on a public address, one step lower on a "
+	  "service only machines and administrators reach",
+	  "a TLS service has an expired or soon-to-expire certificate, a self-signed or untrusted chain (on "
+	  "services users reach), accepts SSLv3, TLS 1.0 or 1.1, weak cipher suites (RC4, 3DES, EXPORT, "
+	  "NULL, "
+	  "anonymous) or has an RSA key under 2048 bits",
+	  "clients either refuse such services or learn to click through warnings, and old versions and "
+	  "suites let an attacker on the path read or alter the traffic",
+	  "seen, passive, service, exposure (internet, users, internal), exposure_reason, weaknesses (code, "
+	  "severity, detail), versions_accepted, versions_tested, weak_suites_accepted, subject, issuer, "
+	  "not_after, key_type, key_bits, chain, chain_error, sha256",
+	  "renew or replace the certificate (from the organisation's or a public CA, RSA 2048+ or ECDSA), "
+	  "allow TLS 1.2 and 1.3 only and remove weak suites from the server's cipher list" },
 	{ "vulnerable-service", "audit with service identification and vulnerability data (dormant vulndb)",
 	  "from the worst CVSS score of the matched CVEs (medium when none is given), one step lower when "
 	  "the "

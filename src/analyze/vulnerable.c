@@ -1,6 +1,7 @@
 /* vulnerable-service and known-exploited findings. */
 #include "analyze/vulnerable.h"
 #include "base/escape.h"
+#include "base/timeutil.h"
 #include "vuln/version.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,12 @@ static char *evidence(const struct obs_service *sv, const struct cpe *subj, cons
 	}
 	if (distro) buf_puts(&b, ",\"distribution_build\":"), json_put_str(&b, distro);
 	if (db) build_json(&b, db);
+	if (sv->passive) { /* seen in traffic, not probed: when, and from what */
+		char seen[40];
+		fmt_rfc3339(sv->ts, seen, sizeof(seen));
+		buf_puts(&b, ",\"passive\":true,\"seen\":"), json_put_str(&b, seen);
+		if (sv->info[0]) buf_puts(&b, ",\"seen_in\":"), json_put_str(&b, sv->info);
+	}
 	buf_printf(&b, ",\"count\":%zu,\"cves\":", n);
 	vuln_hits_json(&b, h, n, MAX_LISTED);
 	buf_puts(&b, ",\"source\":\"This product uses data from the NVD API but is not endorsed or certified "
@@ -192,8 +199,9 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 			     .last_seen = sv->ts };
 	snprintf(f.rule, sizeof(f.rule), "vulnerable-service");
 	struct buf t = BUF_INIT;
-	buf_printf(&t, "%s on %s:%u/%s has %zu known vulnerabilit%s (%s)", label, ip, sv->port,
-		   proto_name(sv->proto), n, n == 1 ? "y" : "ies", ids);
+	buf_printf(&t, "%s on %s:%u/%s has %zu known vulnerabilit%s (%s)%s", label, ip, sv->port,
+		   proto_name(sv->proto), n, n == 1 ? "y" : "ies", ids,
+		   sv->passive ? " (seen passively)" : "");
 	snprintf(f.title, sizeof(f.title), "%s", t.data);
 	f.evidence = evidence(sv, subj, distro, db, h, n);
 	f.remediation = buf_detach(&rem);
@@ -213,9 +221,10 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 		char kid[32];
 		cve_format(kev[0].info->num, kid, sizeof(kid));
 		buf_reset(&t);
-		buf_printf(&t, "%s on %s:%u/%s has %zu vulnerabilit%s exploited in the wild (%s%s)%s", label,
-			   ip, sv->port, proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid,
-			   nk > 1 ? ", ..." : "", kev[0].info->ransomware ? ", used by ransomware" : "");
+		buf_printf(&t, "%s on %s:%u/%s has %zu vulnerabilit%s exploited in the wild (%s%s)%s%s",
+			   label, ip, sv->port, proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid,
+			   nk > 1 ? ", ..." : "", kev[0].info->ransomware ? ", used by ransomware" : "",
+			   sv->passive ? " (seen passively)" : "");
 		snprintf(k.title, sizeof(k.title), "%s", t.data);
 		k.evidence = evidence(sv, subj, distro, db, kev, nk);
 		struct buf kr = BUF_INIT;

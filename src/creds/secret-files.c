@@ -1,6 +1,7 @@
 /* Named credential files and private keys. */
 #include "creds/secret-files.h"
 #include "creds/secret-rows.h"
+#include "creds/secret-stores.h"
 #include "base/redact.h"
 #include "base/util.h"
 #include <ctype.h>
@@ -251,6 +252,10 @@ void named_scan(enum named_kind k, const char *path, const char *data, size_t le
 	case NK_RDP: rdp(path, data, len, out); break;
 	case NK_SESSIONS: sessions(path, data, len, out); break;
 	case NK_FILEZILLA: filezilla(path, data, len, out); break;
+	case NK_MREMOTENG:
+	case NK_KEEPASS_XML:
+	case NK_BITWARDEN_JSON:
+	case NK_1PASSWORD_JSON: stores_scan(k, path, data, len, out); break;
 	case NK_NONE: break;
 	}
 }

@@ -6,7 +6,20 @@
 #include <stddef.h>
 #include "model/secret.h"
 
-enum named_kind { NK_NONE, NK_NETRC, NK_PGPASS, NK_ENV, NK_RDP, NK_SESSIONS, NK_FILEZILLA };
+enum named_kind {
+	NK_NONE,
+	NK_NETRC,
+	NK_PGPASS,
+	NK_ENV,
+	NK_RDP,
+	NK_SESSIONS,
+	NK_FILEZILLA,
+	/* recognised by content only (secret-sniff.c), read by secret-stores.c */
+	NK_MREMOTENG,
+	NK_KEEPASS_XML,
+	NK_BITWARDEN_JSON,
+	NK_1PASSWORD_JSON,
+};
 
 /* Which parser a file name asks for (NK_NONE: read it as text). */
 enum named_kind named_kind_of(const char *base);

@@ -341,6 +341,12 @@ static bool parse_header(char **cells, size_t n, struct header *h)
 		h->kind = "browser-export", h->what = "Firefox password export";
 	else if (!strncmp(all, ",name,url,username,password,", 28))
 		h->kind = "browser-export", h->what = "Chrome password export";
+	else if (strstr(all, ",username2,") && strstr(all, ",title,") && strstr(all, ",category,"))
+		h->kind = "password-manager-export", h->what = "Dashlane export";
+	else if (strstr(all, ",title,") && (strstr(all, ",website,") || strstr(all, ",url,")) &&
+		 (strstr(all, ",onetimepassword,") || strstr(all, ",otpauth,") ||
+		  strstr(all, ",favoritestatus,")))
+		h->kind = "password-manager-export", h->what = "1Password export";
 	return true;
 }
 

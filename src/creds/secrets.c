@@ -3,6 +3,7 @@
 #include "creds/secrets.h"
 #include "creds/secret-docs.h"
 #include "creds/secret-files.h"
+#include "creds/secret-sniff.h"
 #include "creds/secret-rows.h"
 #include "base/log.h"
 #include "base/util.h"
@@ -181,14 +182,25 @@ static bool is_zip(const char *d, size_t n)
 
 static bool has_nul(const char *d, size_t n) { return memchr(d, 0, MIN(n, (size_t)SNIFF)) != NULL; }
 
+/* What a file is: by its content first (secret-sniff.c), so that a store
+ * saved under any name is read by its parser; by its name only for what
+ * has no structure of its own to tell (a .env without a secret-named key,
+ * an empty .netrc). */
+static enum named_kind kind_of(const char *name, const char *head, size_t n)
+{
+	enum named_kind k = secret_sniff_kind(head, MIN(n, (size_t)SNIFF));
+	return k != NK_NONE ? k : named_kind_of(base_name(name));
+}
+
 void secrets_scan_memory(struct secrets *s, const char *name, const char *d, size_t n, int depth,
 			 struct secret_items *out)
 {
-	enum named_kind k = named_kind_of(base_name(name));
+	enum named_kind k = kind_of(name, d, n);
 	if (n >= 2 && (unsigned char)d[0] == 0xff && (unsigned char)d[1] == 0xfe) {
 		size_t un;
 		char *u = utf16_to_utf8(d, n, &un);
 		if (u) {
+			k = kind_of(name, u, un);
 			if (k != NK_NONE)
 				named_scan(k, name, u, un, out);
 			else
@@ -269,7 +281,7 @@ static void scan_file(struct secrets *s, const char *path, const struct stat *sb
 		return;
 	}
 	s->st.bytes += (uint64_t)hn;
-	enum named_kind k = named_kind_of(base_name(path));
+	enum named_kind k = kind_of(path, head, (size_t)hn);
 	bool utf16 = hn >= 2 && (unsigned char)head[0] == 0xff && (unsigned char)head[1] == 0xfe;
 	if (k != NK_NONE || utf16 || is_zip(head, (size_t)hn)) {
 		size_t n;

@@ -34,8 +34,9 @@ static long record_start(FILE *f, const struct pcap_pkthdr *h, bool ng)
 	return pos < 0 ? -1 : pos - (long)h->caplen - (ng ? 28 : 16);
 }
 
-static void one_packet(const char *name, int linktype, const struct pcap_pkthdr *h, const uint8_t *data,
-		       struct flow_table *ft, struct capture_stats *st, unsigned *messages, FILE *f, bool ng)
+static void one_packet(const char *name, const struct capture_config *cfg, int linktype,
+		       const struct pcap_pkthdr *h, const uint8_t *data, struct flow_table *ft,
+		       struct capture_stats *st, unsigned *messages, FILE *f, bool ng)
 {
 	struct pkt p;
 	const char *why = NULL;
@@ -60,6 +61,7 @@ static void one_packet(const char *name, int linktype, const struct pcap_pkthdr 
 	} else {
 		st->fragments += p.fragment;
 		flow_table_packet(ft, ts, &p);
+		if (cfg->packet) cfg->packet(cfg->packet_ctx, ts, &p);
 	}
 }
 
@@ -99,7 +101,7 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 	unsigned messages = 0;
 	double next_progress = 0;
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		one_packet(path, lt, h, data, ft, st, &messages, f, ng);
+		one_packet(path, cfg, lt, h, data, ft, st, &messages, f, ng);
 		if (cfg->progress && (st->packets & 0x3fff) == 0) {
 			double now = now_mono();
 			long pos = f ? ftell(f) : 0;
@@ -171,7 +173,7 @@ int capture_live(const char *iface, const struct capture_config *cfg, struct flo
 		if (pr < 0 && errno != EINTR) break;
 		int got = 0;
 		while (pr > 0 && (r = pcap_next_ex(pc, &h, &data)) == 1) {
-			one_packet(iface, lt, h, data, ft, st, &messages, NULL, false);
+			one_packet(iface, cfg, lt, h, data, ft, st, &messages, NULL, false);
 			if (++got == 4096) break;
 		}
 		if (r == PCAP_ERROR) break;

@@ -31,6 +31,10 @@ struct capture_config {
 	 * privileges and installs its seccomp filter. <0 ends the capture. */
 	int (*ready)(void *ctx, int fd, struct dm_err *e);
 	void *ready_ctx;
+	/* may be NULL: every decoded IP packet, after the flow table saw it
+	 * (the payload sniffer of versions seen in traffic) */
+	void (*packet)(void *ctx, double ts, const struct pkt *p);
+	void *packet_ctx;
 };
 
 /* Reads a whole file; 0, or <0 with e set when the file cannot be read at all. */

@@ -39,8 +39,18 @@ struct obs_tls {
 	double not_before, not_after;
 	bool self_signed, expired;
 	char sha256[65]; /* certificate fingerprint, hex */
+	/* Judged by probe-tls-weak.c (stored apart, schema 14): the public key,
+	 * the weak cipher-suite classes the server chose when offered only
+	 * them, and whether the chain leads to a root of the system store. */
+	char key_type[12]; /* RSA, EC, ED25519, DSA, ... */
+	int key_bits;
+	unsigned weak, weak_tested; /* bit per TLS_WEAK_* */
+	int chain;                  /* TLS_CHAIN_*: 0 not judged */
+	char chain_error[80];       /* OpenSSL's reason when untrusted */
 };
 enum { TLS_V_SSL3 = 1, TLS_V_10 = 2, TLS_V_11 = 4, TLS_V_12 = 8, TLS_V_13 = 16 };
+enum { TLS_WEAK_RC4 = 1, TLS_WEAK_3DES = 2, TLS_WEAK_EXPORT = 4, TLS_WEAK_NULL = 8, TLS_WEAK_ANON = 16 };
+enum { TLS_CHAIN_UNKNOWN = 0, TLS_CHAIN_TRUSTED = 1, TLS_CHAIN_UNTRUSTED = 2 };
 
 /* An application behind a web server (a webmail, a camera's UI, a CMS):
  * named by a web rule; source says which database and entry. */
@@ -71,6 +81,8 @@ struct obs_service {
 	struct obs_webapp apps[OBS_MAX_APPS]; /* web applications, strongest first */
 	unsigned n_apps;
 	double ts;
+	/* Seen in traffic (a capture or Zeek logs), not probed: ts is when. */
+	bool passive;
 };
 
 /* Callbacks may be invoked from a source's receive thread, never concurrently. */

@@ -4,6 +4,7 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/stages.h"
 #include "pipeline/run-caveats.h"
+#include "pipeline/passive-services.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include <malloc.h>
@@ -200,6 +201,8 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 					  .rs = &res->rs,
 					  .wa = &p->prep.wa };
 		stage_identify(&in, &p->identify);
+		/* versions seen in traffic join the identified services (passive) */
+		passive_services_merge(p->traffic.passive, p->traffic.n_passive, &p->prep.fps, &res->rs);
 		return 0;
 	}
 	case STAGE_ENRICH: {
@@ -289,6 +292,7 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 	if (r == 0) log_debug("%s: stages (wall, peak memory so far): %s", cfg->kind, stages);
 	rundiff_release(&p.save.changes);
 	findings_release(&p.traffic.found);
+	free(p.traffic.passive);
 	join_out_release(&p.join);
 	cred_stage_release(&p.creds);
 	prepared_release(&p.prep);

@@ -6,6 +6,22 @@
 #include "pipeline/traffic-job.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "base/util.h"
+
+/* The services internal hosts described in the traffic: an external
+ * server's banner says nothing about this network. */
+static void take_passive(struct traffic_job *job, struct traffic_out *out)
+{
+	size_t n;
+	const struct obs_service *v = job->sniff ? payload_sniff_services(job->sniff, &n, NULL) : NULL;
+	if (!v) return;
+	out->passive = xcalloc(n ? n : 1, sizeof(*out->passive));
+	for (size_t i = 0; i < n; i++)
+		if (site_is_internal(&job->cfg, &v[i].ip)) out->passive[out->n_passive++] = v[i];
+	if (out->n_passive)
+		log_info("audit: %zu service%s of internal hosts seen in the traffic", out->n_passive,
+			 out->n_passive == 1 ? "" : "s");
+}
 
 int stage_traffic(const struct traffic_in *in, struct traffic_out *out, struct dm_err *e)
 {
@@ -34,6 +50,7 @@ int stage_traffic(const struct traffic_in *in, struct traffic_out *out, struct d
 		out->found = job.found; /* the findings move out of the job */
 		job.found = (struct findings){ 0 };
 		flowset_profile(&job.flows, &job.cfg, &out->profile);
+		take_passive(&job, out);
 	}
 	traffic_job_release(&job);
 	return r;

@@ -175,6 +175,10 @@ struct traffic_out {
 	size_t flows;
 	uint64_t damaged;               /* records skipped in the flow files */
 	struct traffic_profile profile; /* bytes by hour, countries: for the HTML report */
+	/* versions seen in traffic, of internal hosts only (passive services):
+	 * identified and added to the results by passive_services_merge */
+	struct obs_service *passive;
+	size_t n_passive;
 };
 int stage_traffic(const struct traffic_in *in, struct traffic_out *out, struct dm_err *e);
 

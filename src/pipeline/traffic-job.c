@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "flow/capture.h"
 #include "flow/zeek.h"
+#include "flow/zeek-software.h"
 #include "report/report.h"
 #include <netinet/in.h>
 #include <zlib.h>
@@ -214,6 +215,7 @@ void traffic_job_release(struct traffic_job *j)
 	flowset_release(&j->flows);
 	intel_release(&j->intel);
 	site_config_release(&j->cfg);
+	payload_sniff_free(j->sniff);
 }
 
 bool traffic_file_is_zeek(const char *path)
@@ -232,21 +234,37 @@ static void keep_flow(void *ctx, const struct obs_flow *flow)
 	traffic_job_flow(ctx, &copy);
 }
 
+/* A Zeek software.log, ssh.log or http.log (versions, not flows). */
+static bool is_zeek_software(const char *path)
+{
+	gzFile f = gzopen(path, "rb");
+	if (!f) return false;
+	uint8_t head[4096];
+	int n = gzread(f, head, sizeof(head));
+	gzclose(f);
+	return n > 0 && zeek_software_kind(head, (size_t)n) != ZS_NONE;
+}
+
+static void sniff_packet(void *ctx, double ts, const struct pkt *p) { payload_sniff_packet(ctx, ts, p); }
+
 int traffic_job_read_files(struct traffic_job *j, char *const *files, size_t n, uint64_t *ret_damaged,
 			   struct dm_err *e)
 {
 	struct flow_sink sink = { j, keep_flow, NULL };
 	struct flow_table_config ftc = { 0 };
 	struct flow_table *ft = flow_table_new(&ftc, &sink);
-	struct capture_config cc = { 0 };
+	if (!j->sniff) j->sniff = payload_sniff_new();
+	struct capture_config cc = { .packet = sniff_packet, .packet_ctx = j->sniff };
 	struct capture_stats st = { 0 };
 	struct zeek_stats zs = { 0 };
+	struct zeek_software_stats ss = { 0 };
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = traffic_file_is_zeek(files[i]) ? zeek_read_file(files[i], &sink, &zs, NULL, e)
-						   : capture_file(files[i], &cc, ft, &st, e);
+		r = is_zeek_software(files[i])       ? zeek_software_read_file(files[i], j->sniff, &ss, e)
+		    : traffic_file_is_zeek(files[i]) ? zeek_read_file(files[i], &sink, &zs, NULL, e)
+						     : capture_file(files[i], &cc, ft, &st, e);
 	flow_table_flush(ft);
 	flow_table_free(ft);
-	*ret_damaged = st.damaged + zs.damaged + st.truncated;
+	*ret_damaged = st.damaged + zs.damaged + ss.damaged + st.truncated;
 	return r;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "analyze/traffic.h"
 #include "flow/geo.h"
+#include "flow/payload-sniff.h"
 #include "model/flowset.h"
 #include "model/site-config.h"
 #include "store/store.h"
@@ -33,6 +34,9 @@ struct traffic_job {
 	bool finished;
 	struct findings found;
 	bool borrowed; /* store and run are the caller's */
+	/* versions seen in traffic (captures, Zeek software/ssh/http logs),
+	 * made by traffic_job_read_files */
+	struct payload_sniff *sniff;
 };
 
 /* Reads the config (defaults without one), opens the GeoIP database (the
@@ -51,7 +55,9 @@ bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text);
 /* A Zeek conn.log (TSV or JSON, plain or gzip) rather than a capture. */
 bool traffic_file_is_zeek(const char *path);
 /* Reads capture files and conn.logs into the job's flows (no progress
- * line); damaged records are counted in *ret_damaged and skipped. */
+ * line), and what servers said of their versions in the captures and in
+ * Zeek software/ssh/http logs into j->sniff; damaged records are counted
+ * in *ret_damaged and skipped. */
 int traffic_job_read_files(struct traffic_job *j, char *const *files, size_t n, uint64_t *ret_damaged,
 			   struct dm_err *e);
 /* Marks an unfinished run failed and frees everything. */

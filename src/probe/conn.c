@@ -40,6 +40,9 @@ struct conn_engine {
 	struct hostcount *hosts; /* small linear table: in flight hosts only */
 	size_t n_hosts;
 	SSL_CTX *ssl_any, *ssl_fixed[5];
+	/* contexts of protocols that offer only some cipher suites, by protocol */
+	const struct proto_ops *suite_ops[8];
+	SSL_CTX *ssl_suites[8];
 	struct ratelimit rl;
 	struct conn_engine_stats stats;
 };
@@ -66,7 +69,8 @@ static SSL_CTX *make_ctx(int version)
 	 * version and cipher allowed so that weak servers still answer. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_security_level(ctx, 0);
-	SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+	/* anonymous suites last: a server that can show its certificate should */
+	SSL_CTX_set_cipher_list(ctx, "ALL:+aNULL:@SECLEVEL=0");
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION);
 	SSL_CTX_set_min_proto_version(ctx, version ? version : TLS1_VERSION);
 	SSL_CTX_set_max_proto_version(ctx, version ? version : 0);
@@ -95,8 +99,31 @@ struct conn_engine *conn_engine_new(const struct conn_engine_config *cfg)
 	return ce;
 }
 
-static SSL_CTX *ctx_for(struct conn_engine *ce, int version)
+/* A context offering only the protocol's suites, up to TLS 1.2 (TLS 1.3
+ * suites are all strong); NULL when this OpenSSL knows none of them. */
+static SSL_CTX *ctx_suites(struct conn_engine *ce, const struct proto_ops *ops)
 {
+	size_t i;
+	for (i = 0; i < ARRAY_SIZE(ce->suite_ops) && ce->suite_ops[i]; i++)
+		if (ce->suite_ops[i] == ops) return ce->ssl_suites[i];
+	if (i == ARRAY_SIZE(ce->suite_ops)) return NULL;
+	SSL_CTX *ctx = make_ctx(0);
+	if (ctx) {
+		SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+		if (SSL_CTX_set_cipher_list(ctx, ops->tls_ciphers) != 1) {
+			SSL_CTX_free(ctx);
+			ctx = NULL;
+		}
+	}
+	ce->suite_ops[i] = ops;
+	ce->ssl_suites[i] = ctx;
+	return ctx;
+}
+
+static SSL_CTX *ctx_for(struct conn_engine *ce, const struct proto_ops *ops)
+{
+	if (ops->tls_ciphers) return ctx_suites(ce, ops);
+	int version = ops->tls_version;
 	if (!version) return ce->ssl_any;
 	int i = version == SSL3_VERSION ? 0 : version - TLS1_VERSION + 1;
 	if (i < 0 || i > 4) return ce->ssl_any;
@@ -285,7 +312,8 @@ static int advance(struct conn_engine *ce, unsigned slot)
 			getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 			if (err) return -1;
 			if (c->ops->tls) {
-				c->ssl = SSL_new(ctx_for(ce, c->ops->tls_version));
+				SSL_CTX *ctx = ctx_for(ce, c->ops);
+				c->ssl = ctx ? SSL_new(ctx) : NULL;
 				if (!c->ssl) return -1;
 				SSL_set_fd(c->ssl, c->fd);
 				SSL_set_connect_state(c->ssl);
@@ -447,6 +475,7 @@ void conn_engine_free(struct conn_engine *ce)
 	close(ce->ep);
 	SSL_CTX_free(ce->ssl_any);
 	for (int i = 0; i < 5; i++) SSL_CTX_free(ce->ssl_fixed[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(ce->ssl_suites); i++) SSL_CTX_free(ce->ssl_suites[i]);
 	free(ce->q);
 	free(ce->conns);
 	free(ce->conn_ip);

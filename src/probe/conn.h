@@ -17,11 +17,12 @@ enum { PR_MORE = 0, PR_DONE = 1, PR_FAIL = -1 };
 
 struct proto_ops {
 	const char *name;
-	bool tls;            /* TLS handshake first (then start() speaks inside it) */
-	int tls_version;     /* 0: any; else the only TLS version offered (TLS1_VERSION ...) */
-	bool handshake_only; /* done as soon as the TLS handshake is */
-	size_t cap;          /* bytes read at most */
-	double timeout;      /* seconds for the whole exchange */
+	bool tls;                /* TLS handshake first (then start() speaks inside it) */
+	int tls_version;         /* 0: any; else the only TLS version offered (TLS1_VERSION ...) */
+	bool handshake_only;     /* done as soon as the TLS handshake is */
+	const char *tls_ciphers; /* NULL: every suite; else only these (OpenSSL list, TLS <= 1.2) */
+	size_t cap;              /* bytes read at most */
+	double timeout;          /* seconds for the whole exchange */
 	/* Queues the first bytes with pconn_send (or nothing: the server speaks first). */
 	void (*start)(struct pconn *c);
 	/* Looks at c->rbuf[0..rlen); PR_MORE to read on, PR_DONE, PR_FAIL. */

@@ -3,8 +3,10 @@
  * favicon, whose hash names many devices, and the page a redirect of /
  * points to (a device's login page), once. */
 #include "probe/services.h"
+#include "base/timeutil.h"
 #include "base/util.h"
 #include "probe/webapps.h"
+#include "model/tls-cert.h"
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -79,19 +81,9 @@ static void tls_facts(struct pconn *c)
 		       : v == TLS1_2_VERSION ? TLS_V_12
 		       : v == TLS1_3_VERSION ? TLS_V_13
 					     : 0;
-	X509 *x = c->cert;
-	if (!x) return;
-	X509_NAME_oneline(X509_get_subject_name(x), t->subject, sizeof(t->subject));
-	X509_NAME_oneline(X509_get_issuer_name(x), t->issuer, sizeof(t->issuer));
-	struct tm tm;
-	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1) t->not_after = (double)timegm(&tm);
-	if (ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm) == 1) t->not_before = (double)timegm(&tm);
-	t->expired = X509_cmp_current_time(X509_get0_notAfter(x)) < 0;
-	t->self_signed = X509_check_issued(x, x) == X509_V_OK;
-	unsigned char md[32];
-	unsigned int ml = 0;
-	if (X509_digest(x, EVP_sha256(), md, &ml) == 1)
-		for (unsigned i = 0; i < ml && i < 32; i++) snprintf(t->sha256 + 2 * i, 3, "%02x", md[i]);
+	if (!c->cert) return;
+	obs_tls_from_cert(c->cert, now_real(), t);
+	tls_cert_judge(c, t);
 }
 
 static void http_finish(struct pconn *c, bool ok)

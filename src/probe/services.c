@@ -219,6 +219,11 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 			add(r, i, &proto_tls11, 0);
 			add(r, i, &proto_tls12, 0);
 			add(r, i, &proto_tls13, 0);
+			add(r, i, &proto_weak_null, 0);
+			add(r, i, &proto_weak_anon, 0);
+			add(r, i, &proto_weak_rc4, 0);
+			add(r, i, &proto_weak_3des, 0);
+			add(r, i, &proto_weak_export, 0);
 		}
 	} else if (ops == &proto_banner && s->silent) {
 		/* Nothing spoke first: a client-first protocol. Ask them all at once

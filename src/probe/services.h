@@ -104,7 +104,14 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 /* The protocols (probe-*.c). */
 extern const struct proto_ops proto_banner, proto_http, proto_https, proto_favicon, proto_favicon_tls,
     proto_page, proto_page_tls, proto_tls10, proto_tls11, proto_tls12, proto_tls13, proto_sslv3, proto_rtsp,
-    proto_mqtt, proto_redis;
+    proto_mqtt, proto_redis, proto_weak_null, proto_weak_anon, proto_weak_rc4, proto_weak_3des,
+    proto_weak_export;
+/* The certificate's key and whether its chain (as the server sent it)
+ * leads to a root of the system store, into t (probe-tls-weak.c). */
+void tls_cert_judge(struct pconn *c, struct obs_tls *t);
+/* A ServerHello at the start of p: 1 with the version and the chosen
+ * suite, 0 incomplete, -1 not a ServerHello (an alert, other bytes). */
+int tls_server_hello_suite(const uint8_t *p, size_t len, uint16_t *version, uint16_t *suite);
 
 /* Parsers of untrusted bytes, exported for the fuzz targets and tests. */
 struct http_resp {

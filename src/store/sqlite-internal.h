@@ -91,3 +91,10 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
 #define STORE_SQLITE_INVENTORY_OPS \
 	.inventory_replace = sq_inventory_replace, .inventory_load = sq_inventory_load,
+
+/* Schema 14's additions to a run's services (store-sqlite-tls.c): saved
+ * after the services themselves, inside their transaction; loaded onto
+ * the services already in rs. */
+struct resultset;
+int sq_save_service_extras(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
+int sq_load_service_extras(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);

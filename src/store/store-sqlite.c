@@ -133,6 +133,21 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS distro_pkg (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT "
 	"NOT NULL,"
 	"  version TEXT NOT NULL, PRIMARY KEY (distro, package, release)) WITHOUT ROWID;",
+	/* 14 (passive): the TLS judgement of a service (its key, the weak suite
+	 * classes it accepted, whether its chain leads to a system root), and
+	 * the services seen in traffic rather than probed (when first). New
+	 * tables only, IF NOT EXISTS: a store re-migrated from an older
+	 * user_version takes it again. */
+	"CREATE TABLE IF NOT EXISTS service_obs_tls ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, key_type TEXT, key_bits INTEGER, weak INTEGER NOT "
+	"NULL,"
+	"  weak_tested INTEGER NOT NULL, chain INTEGER NOT NULL, chain_error TEXT,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port));"
+	"CREATE TABLE IF NOT EXISTS service_obs_passive ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
+	"  proto TEXT NOT NULL, port INTEGER NOT NULL, first_seen REAL,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port));",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -576,12 +591,14 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 	}
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *he = &rs->hosts[i];
-		if (!he->up && he->n_ports == 0) continue;
+		/* a host seen only in traffic (passive services) is kept with them */
+		if (!he->up && he->n_ports == 0 && he->n_svcs == 0) continue;
 		char ip[IPADDR_STRLEN], mac[24];
 		ipaddr_fmt(&he->h.ip, ip, sizeof(ip));
 		if (he->h.has_mac) mac_fmt(he->h.mac, mac, sizeof(mac));
 		double ts = he->h.ts;
 		for (size_t j = 0; j < he->n_ports; j++) ts = MAX(ts, he->ports[j].ts);
+		for (size_t j = 0; j < he->n_svcs; j++) ts = MAX(ts, he->svcs[j].ts);
 		int64_t aid = upsert_asset(s, ins_asset, sel_asset, ip, he->h.has_mac ? mac : NULL,
 					   he->vendor, ts, run);
 		if (aid < 0) {
@@ -683,6 +700,7 @@ out:
 	sqlite3_finalize(up_port);
 	sqlite3_finalize(ins_sobs);
 	sqlite3_finalize(up_svc);
+	if (r == 0) r = sq_save_service_extras(s, run, rs, e);
 	if (r < 0) {
 		sq_exec(s, "ROLLBACK", "rollback", NULL);
 		return r;
@@ -791,7 +809,8 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		resultset_add_service(rs, &sv);
 	}
 	sqlite3_finalize(st);
-	return sq_load_webapps(s, run, rs, e);
+	int r = sq_load_webapps(s, run, rs, e);
+	return r < 0 ? r : sq_load_service_extras(s, run, rs, e);
 }
 
 static int sq_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e)

@@ -1412,6 +1412,24 @@ t_man_conventions() { # the man page says what the nmap habits do
 }
 check man_page_states_the_conventions t_man_conventions
 
+# --- passive (issue 20): credential stores recognised by content, whatever their names ---
+# tuned on --set tune; --set heldout has other names and format variants not looked at while tuning
+t_secrets_stores_by_content() {
+	local c="$OUT/stores" set
+	mkdir -p "$c"
+	for set in tune heldout; do
+		python3 "$ROOT/tests/tools/secrets/gen-stores.py" "$c/$set" --set "$set" || return 1
+		"$D" secrets "$c/$set" -oJ "$c/$set.jsonl" -q >/dev/null 2>"$c/$set.err" || { cat "$c/$set.err"; return 1; }
+		python3 "$ROOT/tests/tools/secrets/check-stores.py" "$c/$set.truth.json" "$c/$set.jsonl" || return 1
+	done
+	# the file name no longer decides: a FileZilla site manager called notes.txt is read as one,
+	# and a file called sitemanager.xml holding something else is not
+	cp "$c/tune/clients-ftp.xml" "$c/notes.txt"
+	printf '<?xml version="1.0"?>\n<rss><channel><title>x</title></channel></rss>\n' >"$c/sitemanager.xml"
+	"$D" secrets "$c/notes.txt" "$c/sitemanager.xml" -oJ - -q 2>/dev/null >"$c/names.jsonl"
+	grep -q '"path":"[^"]*notes.txt".*"kind":"ftp-client-sites"' "$c/names.jsonl" && ! grep -q 'sitemanager.xml' "$c/names.jsonl"
+}
+check secrets_stores_recognised_by_content t_secrets_stores_by_content
 # --- webapp: web applications (tests/webapps: pages modelled on real products) ---
 WA_RULES=/usr/local/share/dormant/webapps/technologies.json
 t_webapps_saved() { # saved pages: an HTTP response, and bare HTML

@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-15}
 pass=0 fail=0 skip=0
 targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets logins escape nmap-probes bundle
-	webapps-rules webapps-page distro intel"
+	webapps-rules webapps-page distro intel sniff"
 targets+=" import-nmap import-masscan-json import-masscan-list import-zmap nmap-names"
 for t in $targets; do
 	if "$BUILD/tests/fuzz-replay-$t" "$ROOT/tests/fuzz/corpus/$t" >/dev/null 2>&1; then

@@ -786,6 +786,58 @@ t_no_progress_when_piped() {
 }
 check no_progress_line_when_not_a_terminal t_no_progress_when_piped
 
+# --- passive (issue 20): TLS judged, versions seen in traffic -------------------
+t_tls_weak() {
+	# without a site policy 198.18/15 is a public range (internet exposure); with one it is internal
+	printf '[site]\ninternal = 198.18.0.0/15\n' >"$OUT/tls-site.conf"
+	dm audit 198.18.0.10 -p 443,8443 -sV -oJ "$OUT/tls-public.jsonl" -q || return 1
+	dm audit 198.18.0.10 -p 443,8443 -sV --config "$OUT/tls-site.conf" -oJ "$OUT/tls.jsonl" -q || return 1
+	python3 - "$OUT/tls.jsonl" "$OUT/tls-public.jsonl" <<'PY'
+import json, sys
+def weak(path):
+    return {r["port"]: r for r in map(json.loads, open(path)) if r["type"] == "finding" and r["rule"] == "weak-tls"}
+fs, pub = weak(sys.argv[1]), weak(sys.argv[2])
+assert set(fs) == {443, 8443} and set(pub) == {443, 8443}, (sorted(fs), sorted(pub))
+codes = lambda p: [w["code"] for w in fs[p]["evidence"]["weaknesses"]]
+# nginx's expired self-signed certificate: expired first, high where users reach 443, critical from the internet
+assert codes(443)[0] == "expired" and "self-signed" in codes(443) and "tls1.0" not in codes(443), codes(443)
+assert fs[443]["severity"] == "high" and fs[443]["evidence"]["exposure"] == "users", fs[443]
+assert pub[443]["severity"] == "critical" and pub[443]["evidence"]["exposure"] == "internet", pub[443]
+assert fs[443]["evidence"]["not_after"].startswith("2021-01-01"), fs[443]["evidence"]
+# the TLS 1.0-only endpoint: old version, nothing else wrong with its key (RSA 2048)
+assert "tls1.0" in codes(8443) and "weak-key" not in codes(8443) and "expired" not in codes(8443), codes(8443)
+assert fs[8443]["evidence"]["versions_accepted"] == "TLS 1.0" and fs[8443]["evidence"]["key_bits"] == 2048
+assert fs[8443]["severity"] == "medium" and pub[8443]["severity"] == "high", (fs[8443], pub[8443])
+assert all("TLS 1.2" in f["remediation"] or "certificate" in f["remediation"] for f in fs.values())
+PY
+}
+check tls_weaknesses_become_findings t_tls_weak
+
+t_passive_versions() {
+	local d="$OUT/passive"
+	mkdir -p "$d"
+	python3 "$HERE/../tools/flow/gen-passive-pcap.py" "$d/p.pcap" "$d/truth.json" --net 198.18.0. || return 1
+	printf '[site]\ninternal = 198.18.0.0/15\n' >"$d/site.conf"
+	"$D" vulndb import -q --db "$d/db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev" || return 1
+	# .40 and .41 do not exist: the scanner reaches neither, the capture saw both
+	in_ns "$D" audit 198.18.0.40-41 -p 22,80,2222 -sV --db "$d/db" --flows "$d/p.pcap" --config "$d/site.conf" \
+		-oJ "$d/a.jsonl" -q 2>"$d/err" || { tail -3 "$d/err"; return 1; }
+	"$D" report --db "$d/db" --format json >"$d/stored.jsonl" || return 1
+	python3 - "$d/a.jsonl" "$d/stored.jsonl" <<'PY'
+import json, sys
+for path in sys.argv[1:]:  # the audit's output, and the run as stored
+    recs = [json.loads(l) for l in open(path)]
+    vs = {(r["ip"], r["port"]): r for r in recs if r["type"] == "finding" and r["rule"] == "vulnerable-service"}
+    assert set(vs) == {("198.18.0.40", 22), ("198.18.0.40", 80)}, (path, sorted(vs))
+    for f in vs.values():
+        assert f["evidence"]["passive"] is True and "seen passively" in f["title"] and f["evidence"]["seen"], f
+    ids = lambda k: {c["id"] for c in vs[k]["evidence"]["cves"]}
+    assert "CVE-2018-15473" in ids(("198.18.0.40", 22)) and "CVE-2021-41773" in ids(("198.18.0.40", 80))
+    # the external server's banner and the clients' SSH lines are nobody's service here
+    assert not any(r.get("ip") in ("91.198.174.2", "198.18.0.50", "198.18.0.51", "198.18.0.21") for r in recs if r["type"] == "finding")
+PY
+}
+check versions_seen_in_traffic_become_findings t_passive_versions
 # --- the services lab: what dormant must name (tests/lab/services-truth.txt; its "miss"
 # lines are the known gaps, and anything else dormant does not name fails) ---
 t_services_lab() {

@@ -7,6 +7,7 @@ extern const struct suite suite_base, suite_net, suite_packet, suite_model, suit
     suite_report, suite_opts, suite_fingerprint, suite_probe, suite_oui, suite_cpe_version, suite_vuln,
     suite_flow, suite_traffic, suite_join, suite_creds, suite_engines, suite_nmap_probes, suite_privsep;
 extern const struct suite suite_fetch;
+extern const struct suite suite_passive;
 extern const struct suite suite_webapps;
 extern const struct suite suite_distro;
 extern const struct suite suite_threats;
@@ -18,7 +19,7 @@ static const struct suite *const suites[] = {
 	&suite_oui,        &suite_cpe_version, &suite_vuln,    &suite_flow,        &suite_traffic,
 	&suite_join,       &suite_creds,       &suite_engines, &suite_nmap_probes, &suite_privsep,
 	&suite_fetch,      &suite_webapps,     &suite_distro,  &suite_threats,     &suite_import,
-	&suite_probe_nmap,
+	&suite_probe_nmap, &suite_passive,
 };
 
 static int failures;

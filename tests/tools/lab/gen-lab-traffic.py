@@ -8,7 +8,9 @@ OUTDIR gets lab-traffic.pcap (three days of conversations among the lab's addres
 window two days, the lab is internal) and
 truth.json: the exact (rule, ip, port) findings one audit of the lab must give. What is in it:
 
-  198.18.0.10 web server, registered, all four web ports used        -> nothing
+  198.18.0.10 web server, registered, all four web ports used; its
+              TLS: an expired self-signed certificate on 443, TLS 1.0
+              only on 8443                                           -> weak-tls 443, 8443
   198.18.0.11 server, ssh used, ftp last used 2.5 days ago           -> unused-port 21
   198.18.0.12 sensor gateway, telnet, mqtt and snmp used; snmpd's
               SMUX port 199 is open too and nobody uses it           -> unused-port 199
@@ -134,6 +136,8 @@ with open(os.path.join(outdir, "site.conf"), "w") as f:
             "[usage]\nwindow_days = 2\n[segment core]\ncidr = 198.18.0.13/32\nprotected = yes\n"
             "[segment users]\ncidr = 198.18.0.21/32\nusers = yes\n")
 truth = sorted([
+    ["weak-tls", L + "10", 443],
+    ["weak-tls", L + "10", 8443],
     ["unused-port", L + "11", 21],
     ["unused-port", L + "12", 199],
     ["decommissioned-alive", L + "13", 0],

@@ -1,0 +1,246 @@
+/* Versions seen in traffic: server self-descriptions in TCP payloads (SSH
+ * version lines, HTTP Server headers, TLS server certificates) kept as
+ * passive service observations of the sender. A certificate often spans
+ * several segments: the bytes after a ServerHello are gathered, in order
+ * of arrival, for a bounded number of streams until the Certificate
+ * message is whole. */
+#include "flow/payload-sniff.h"
+#include "base/util.h"
+#include "model/tls-cert.h"
+#include <openssl/x509.h>
+#include <string.h>
+
+#define CERT_BUF_MAX 32768
+
+struct stream {
+	bool used;
+	uint8_t family, src[16], dst[16];
+	uint16_t sport, dport;
+	uint8_t *buf;
+	size_t len;
+};
+
+struct payload_sniff {
+	struct obs_service *v;
+	double *first;
+	size_t n, cap;
+	struct stream st[PAYLOAD_SNIFF_STREAMS];
+	size_t next_stream; /* the slot reused when all are taken */
+};
+
+struct payload_sniff *payload_sniff_new(void) { return xcalloc(1, sizeof(struct payload_sniff)); }
+
+void payload_sniff_free(struct payload_sniff *ps)
+{
+	if (!ps) return;
+	for (size_t i = 0; i < PAYLOAD_SNIFF_STREAMS; i++) free(ps->st[i].buf);
+	free(ps->v);
+	free(ps->first);
+	free(ps);
+}
+
+const struct obs_service *payload_sniff_services(const struct payload_sniff *ps, size_t *n,
+						 const double **first_seen)
+{
+	*n = ps->n;
+	if (first_seen) *first_seen = ps->first;
+	return ps->v;
+}
+
+static void fill(char *dst, size_t n, const char *src)
+{
+	if (!dst[0] && src[0]) snprintf(dst, n, "%s", src);
+}
+
+void payload_sniff_add(struct payload_sniff *ps, const struct obs_service *s, double first_seen)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		struct obs_service *o = &ps->v[i];
+		if (o->port != s->port || o->proto != s->proto || ipaddr_cmp(&o->ip, &s->ip)) continue;
+		if (s->ts > o->ts) o->ts = s->ts;
+		if (first_seen < ps->first[i]) ps->first[i] = first_seen;
+		/* a certificate and a protocol line of the same port complete each other */
+		if (!strcmp(o->name, "ssl") && strcmp(s->name, "ssl"))
+			snprintf(o->name, sizeof(o->name), "%s", s->name);
+		fill(o->name, sizeof(o->name), s->name);
+		fill(o->banner, sizeof(o->banner), s->banner);
+		fill(o->info, sizeof(o->info), s->info);
+		if (!o->tls.present && s->tls.present) o->tls = s->tls;
+		return;
+	}
+	if (ps->n == PAYLOAD_SNIFF_MAX) return;
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? 2 * ps->cap : 16;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof(*ps->v));
+		ps->first = xrealloc(ps->first, ps->cap * sizeof(*ps->first));
+	}
+	ps->v[ps->n] = *s;
+	ps->v[ps->n].passive = true;
+	ps->first[ps->n++] = first_seen;
+}
+
+/* Printable ASCII of the first line, other bytes as '?'. */
+static size_t line_copy(const uint8_t *d, size_t n, char *out, size_t cap)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n && w + 1 < cap && d[i] != '\r' && d[i] != '\n'; i++)
+		out[w++] = d[i] >= 0x20 && d[i] < 0x7f ? (char)d[i] : '?';
+	out[w] = 0;
+	return w;
+}
+
+bool sniff_ssh_line(const uint8_t *d, size_t n, char *out, size_t cap)
+{
+	/* RFC 4253: "SSH-protoversion-softwareversion SP comments CR LF", the
+	 * line ended within 255 bytes; a version line without an end is cut. */
+	if (n < 8 || memcmp(d, "SSH-", 4) || !memchr(d, '\n', MIN(n, (size_t)255))) return false;
+	if (!memchr(d + 4, '-', MIN(n, (size_t)255) - 4)) return false;
+	return line_copy(d, n, out, cap) > 8;
+}
+
+bool sniff_http_server(const uint8_t *d, size_t n, char *out, size_t cap)
+{
+	if (n < 12 || memcmp(d, "HTTP/1.", 7)) return false;
+	const uint8_t *end = d + MIN(n, (size_t)16384);
+	const uint8_t *p = memchr(d, '\n', (size_t)(end - d));
+	while (p && p + 1 < end) {
+		p++;
+		size_t left = (size_t)(end - p);
+		if (left >= 1 && (p[0] == '\r' || p[0] == '\n')) return false; /* end of the head */
+		if (left > 7 && !strncasecmp((const char *)p, "server:", 7)) {
+			const uint8_t *v = p + 7;
+			while (v < end && (*v == ' ' || *v == '\t')) v++;
+			if (v >= end || !memchr(v, '\n', (size_t)(end - v))) return false;
+			return line_copy(v, (size_t)(end - v), out, cap) > 0;
+		}
+		p = memchr(p, '\n', left);
+	}
+	return false;
+}
+
+int sniff_tls_certificate(const uint8_t *d, size_t n, double now, struct obs_tls *t)
+{
+	/* handshake records one after the other; their bodies are one stream of
+	 * handshake messages, which may cross record boundaries */
+	uint8_t hs[CERT_BUF_MAX];
+	size_t hl = 0, off = 0;
+	while (off + 5 <= n) {
+		if (d[off] != 0x16 || d[off + 1] != 3) return hl ? 0 : -1;
+		size_t rl = (size_t)d[off + 3] << 8 | d[off + 4];
+		size_t have = MIN(rl, n - off - 5);
+		if (hl + have > sizeof(hs)) have = sizeof(hs) - hl;
+		memcpy(hs + hl, d + off + 5, have);
+		hl += have;
+		if (have < rl) break;
+		off += 5 + rl;
+	}
+	for (size_t p = 0; p + 4 <= hl;) {
+		size_t ml = (size_t)hs[p + 1] << 16 | (size_t)hs[p + 2] << 8 | hs[p + 3];
+		if (hs[p] == 11) { /* Certificate: list length (3), then cert length (3) and DER */
+			if (p + 4 + 6 > hl) return 0;
+			size_t cl = (size_t)hs[p + 7] << 16 | (size_t)hs[p + 8] << 8 | hs[p + 9];
+			if (cl > ml || cl > sizeof(hs)) return -1;
+			if (p + 10 + cl > hl) return hl == sizeof(hs) ? -1 : 0;
+			const unsigned char *der = hs + p + 10;
+			X509 *x = d2i_X509(NULL, &der, (long)cl);
+			if (!x) return -1;
+			memset(t, 0, sizeof(*t));
+			t->present = true;
+			obs_tls_from_cert(x, now, t);
+			X509_free(x);
+			return 1;
+		}
+		if (hs[p] != 2 && hs[p] != 1) return -1; /* after the hello comes the certificate */
+		p += 4 + ml;
+		if (p > hl) return 0;
+	}
+	return 0;
+}
+
+static bool same(const struct stream *s, const struct pkt *p)
+{
+	return s->used && s->family == p->family && s->sport == p->sport && s->dport == p->dport &&
+	       !memcmp(s->src, p->src, 16) && !memcmp(s->dst, p->dst, 16);
+}
+
+static void emit(struct payload_sniff *ps, double ts, const struct pkt *p, const char *name,
+		 const char *banner, const char *info, const struct obs_tls *tls)
+{
+	struct obs_service s;
+	memset(&s, 0, sizeof(s));
+	if (p->family == 4) {
+		s.ip.family = AF_INET;
+		s.ip.v4 = (uint32_t)p->src[0] << 24 | (uint32_t)p->src[1] << 16 | (uint32_t)p->src[2] << 8 |
+			  p->src[3];
+	} else {
+		s.ip.family = AF_INET6;
+		memcpy(&s.ip.v6, p->src, 16);
+	}
+	s.port = p->sport;
+	s.proto = PROTO_TCP;
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	snprintf(s.banner, sizeof(s.banner), "%s", banner);
+	snprintf(s.info, sizeof(s.info), "%s", info);
+	if (tls) s.tls = *tls;
+	s.ts = ts;
+	s.passive = true;
+	payload_sniff_add(ps, &s, ts);
+}
+
+/* Certificates: a stream is followed from a ServerHello on until its
+ * Certificate message is read whole (or cannot be). */
+static void tls_bytes(struct payload_sniff *ps, double ts, const struct pkt *p)
+{
+	struct stream *s = NULL;
+	for (size_t i = 0; i < PAYLOAD_SNIFF_STREAMS && !s; i++)
+		if (same(&ps->st[i], p)) s = &ps->st[i];
+	const uint8_t *d = p->payload;
+	size_t n = p->payload_len;
+	if (!s) {
+		/* a server's first flight starts with a handshake record holding a ServerHello */
+		if (n < 6 || d[0] != 0x16 || d[1] != 3 || d[5] != 2) return;
+		s = &ps->st[ps->next_stream];
+		ps->next_stream = (ps->next_stream + 1) % PAYLOAD_SNIFF_STREAMS;
+		free(s->buf);
+		*s = (struct stream){
+			.used = true, .family = p->family, .sport = p->sport, .dport = p->dport
+		};
+		memcpy(s->src, p->src, 16);
+		memcpy(s->dst, p->dst, 16);
+		s->buf = xmalloc(CERT_BUF_MAX);
+	}
+	size_t take = MIN(n, CERT_BUF_MAX - s->len);
+	memcpy(s->buf + s->len, d, take);
+	s->len += take;
+	struct obs_tls t;
+	int r = sniff_tls_certificate(s->buf, s->len, ts, &t);
+	if (r == 0 && s->len < CERT_BUF_MAX) return;
+	if (r == 1)
+		emit(ps, ts, p, p->sport == 443 || p->sport == 8443 ? "https" : "ssl", "",
+		     "certificate seen in traffic", &t);
+	free(s->buf);
+	*s = (struct stream){ 0 };
+}
+
+void payload_sniff_packet(struct payload_sniff *ps, double ts, const struct pkt *p)
+{
+	if (p->proto != IPPROTO_TCP || !p->payload_len || p->fragment || (p->family != 4 && p->family != 6))
+		return;
+	const uint8_t *d = p->payload;
+	size_t n = p->payload_len;
+	char line[256];
+	/* a client says "SSH-" too: the server is the side on the lower port
+	 * (the well-known one), which holds for every SSH server on 22 or a
+	 * port below the clients' ephemeral range */
+	if (n >= 4 && !memcmp(d, "SSH-", 4)) {
+		if (p->sport < p->dport && sniff_ssh_line(d, n, line, sizeof(line)))
+			emit(ps, ts, p, "ssh", line, "version line seen in traffic", NULL);
+		return;
+	}
+	if (n >= 7 && !memcmp(d, "HTTP/1.", 7)) {
+		if (sniff_http_server(d, n, line, sizeof(line)))
+			emit(ps, ts, p, "http", line, "Server header seen in traffic", NULL);
+		return;
+	}
+	tls_bytes(ps, ts, p);
+}
