@@ -30,6 +30,8 @@ static const struct {
 	{ "secrets", cmd_secrets,
 	  "files that hold credentials: password tables, exports, connection files, private keys" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
+	{ "exposure", cmd_exposure,
+	  "what mapping platforms (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed, joined with the inside" },
 };
 
 static void usage(FILE *f)

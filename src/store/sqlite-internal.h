@@ -77,3 +77,8 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
 #define STORE_SQLITE_INVENTORY_OPS \
 	.inventory_replace = sq_inventory_replace, .inventory_load = sq_inventory_load,
+
+int sq_exposure_save(struct store *s, const char *file, const char *platform, double when,
+		     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
+int sq_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
+#define STORE_SQLITE_EXPOSURE_OPS .exposure_save = sq_exposure_save, .exposure_load = sq_exposure_load,
