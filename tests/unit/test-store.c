@@ -181,7 +181,10 @@ static void run_coverage_kept(void)
 	store_close(st);
 	sqlite3 *db;
 	sqlite3_open(path, &db);
-	CHECK_INT(sqlite3_exec(db, "DROP TABLE run_caveats; DROP TABLE run_coverage; PRAGMA user_version=8",
+	CHECK_INT(sqlite3_exec(db,
+			       "DROP TABLE run_caveats; DROP TABLE run_coverage; DROP TABLE external_obs; "
+			       "DROP TABLE exposure_imports; ALTER TABLE inventory DROP COLUMN public_ip; "
+			       "PRAGMA user_version=8",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(db);
