@@ -85,6 +85,7 @@ static int convert_censys(struct ext_rec *r, const char *file, const char *where
 {
 	const char *ip = ext_get(r, "ip"), *host_time = ext_get(r, "last_updated_at");
 	const char *names = ext_get(r, "dns.names");
+	if (!names) names = ext_get(r, "dns.reverse_dns.names"); /* a search hit has only the PTR names */
 	const struct json *svcs = json_get(r->j, "services");
 	size_t first = out->n;
 	unsigned k = 0;

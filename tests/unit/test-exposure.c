@@ -100,6 +100,8 @@ static void test_censys(void)
 	if (s.n) {
 		CHECK_STR(s.v[0].product, "vsftpd");
 		CHECK_STR(s.v[0].version, "2.3.4");
+		CHECK_STR(s.v[0].hostnames, "ftp.example.com"); /* a search hit's PTR names */
+		CHECK_INT(s.v[0].line, 1); /* a record of result.hits: the line where the answer opens */
 	}
 	ext_set_release(&s);
 }
