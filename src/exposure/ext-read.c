@@ -152,6 +152,7 @@ int ext_read(const char *name, const char *data, size_t len, struct ext_set *out
 			     .line = 1,
 			     .platform = -1 };
 	size_t k = 0;
+	if (ret_platform) *ret_platform = EXT_SHODAN; /* until a record says otherwise */
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) k = 3; /* a BOM from a spreadsheet */
 	while (k < len && isspace((unsigned char)data[k])) k++;
 	if (k == len) return dm_fail(e, DM_EINPUT, "%s: empty", name);

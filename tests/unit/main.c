@@ -13,8 +13,7 @@ static const struct suite *const suites[] = {
 	&suite_store, &suite_report,      &suite_opts,    &suite_fingerprint, &suite_probe,
 	&suite_oui,   &suite_cpe_version, &suite_vuln,    &suite_flow,        &suite_traffic,
 	&suite_join,  &suite_creds,       &suite_engines, &suite_nmap_probes, &suite_privsep,
-	&suite_fetch,
-	&suite_exposure,
+	&suite_fetch, &suite_exposure,
 };
 
 static int failures;
