@@ -53,6 +53,71 @@ static void one(struct reader *rd, struct ext_rec *r, const char *where, unsigne
 	ext_set_error(rd->out, e.msg);
 }
 
+/* Skips a string's body from just after its opening quote; returns the
+ * index of its closing quote (or len), counting the lines it spans. */
+static size_t skip_string(const char *d, size_t len, size_t i, unsigned *ln)
+{
+	for (; i < len && d[i] != '"'; i++) {
+		if (d[i] == '\\' && i + 1 < len) i++;
+		if (d[i] == '\n') (*ln)++;
+	}
+	return i;
+}
+
+/* The line each element of the array under member key starts on, in the
+ * text of a record that starts at from on first_line: the JSON reader
+ * gives the position of top-level records only, and the records of an API
+ * answer (result.hits, data.arr) sit two deep. Returns how many elements
+ * were found (lines of the first max kept). */
+static size_t item_lines(const char *d, size_t len, size_t from, const char *key, unsigned first_line,
+			 unsigned *out, size_t max)
+{
+	size_t klen = strlen(key), i = from, n = 0;
+	unsigned ln = first_line;
+	bool found = false;
+	for (; i < len && !found; i++) {
+		if (d[i] == '\n') ln++;
+		if (d[i] != '"') continue;
+		bool is_key = i + klen + 1 < len && !memcmp(d + i + 1, key, klen) && d[i + 1 + klen] == '"';
+		i = skip_string(d, len, i + 1, &ln);
+		if (!is_key) continue;
+		size_t j = i + 1;
+		unsigned l2 = ln;
+		for (int want = ':'; j < len; j++) {
+			if (d[j] == '\n') l2++;
+			if (isspace((unsigned char)d[j])) continue;
+			if (d[j] != want) break;
+			if (want == '[') {
+				found = true;
+				break;
+			}
+			want = '[';
+		}
+		if (found) i = j, ln = l2;
+	}
+	if (!found) return 0;
+	bool want = true;
+	for (int depth = 1; i < len && depth > 0; i++) {
+		char c = d[i];
+		if (c == '\n') ln++;
+		if (isspace((unsigned char)c)) continue;
+		if (depth == 1 && want && c != ',' && c != ']') {
+			if (n < max) out[n] = ln;
+			n++;
+			want = false;
+		}
+		if (c == '"')
+			i = skip_string(d, len, i + 1, &ln);
+		else if (c == '[' || c == '{')
+			depth++;
+		else if (c == ']' || c == '}')
+			depth--;
+		else if (c == ',' && depth == 1)
+			want = true;
+	}
+	return n;
+}
+
 static int json_record(void *ctx, const struct json *rec, const struct json *header, uint64_t offset,
 		       struct dm_err *e)
 {
@@ -61,20 +126,26 @@ static int json_record(void *ctx, const struct json *rec, const struct json *hea
 	unsigned line = line_at(rd, offset);
 	char where[300];
 	/* an API answer that wraps its records two deep: Censys result.hits,
-	 * Hunter data.arr (their records are named by the answer's line) */
+	 * Hunter data.arr */
 	static const char *const wraps[][2] = { { "result", "hits" }, { "data", "arr" } };
 	for (size_t w = 0; rec->type == JSON_OBJECT && w < 2; w++) {
 		const struct json *arr = json_get(json_get(rec, wraps[w][0]), wraps[w][1]);
 		if (!arr || arr->type != JSON_ARRAY) continue;
-		unsigned k = 0;
+		unsigned k = 0, *lines = xcalloc(arr->n + 1, sizeof(*lines));
+		/* each record's own line when the text shows as many as were parsed */
+		bool own = item_lines(rd->data, rd->len, (size_t)offset, wraps[w][1], line, lines, arr->n) ==
+			   arr->n;
 		json_each(item, arr)
 		{
-			snprintf(where, sizeof(where), "%s: line %u (%s.%s[%u])", rd->name, line, wraps[w][0],
-				 wraps[w][1], k++);
+			unsigned l = own ? lines[k] : line;
+			snprintf(where, sizeof(where), "%s: line %u (%s.%s[%u])", rd->name, l, wraps[w][0],
+				 wraps[w][1], k);
+			k++;
 			struct ext_rec r = { .j = item };
 			rd->record++;
-			one(rd, &r, where, line);
+			one(rd, &r, where, l);
 		}
+		free(lines);
 		return 0;
 	}
 	snprintf(where, sizeof(where), "%s: line %u", rd->name, line);
@@ -152,7 +223,7 @@ int ext_read(const char *name, const char *data, size_t len, struct ext_set *out
 			     .line = 1,
 			     .platform = -1 };
 	size_t k = 0;
-	if (ret_platform) *ret_platform = EXT_SHODAN; /* until a record says otherwise */
+	if (ret_platform) *ret_platform = EXT_SHODAN;            /* until a record says otherwise */
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) k = 3; /* a BOM from a spreadsheet */
 	while (k < len && isspace((unsigned char)data[k])) k++;
 	if (k == len) return dm_fail(e, DM_EINPUT, "%s: empty", name);

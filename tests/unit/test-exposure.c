@@ -101,7 +101,7 @@ static void test_censys(void)
 		CHECK_STR(s.v[0].product, "vsftpd");
 		CHECK_STR(s.v[0].version, "2.3.4");
 		CHECK_STR(s.v[0].hostnames, "ftp.example.com"); /* a search hit's PTR names */
-		CHECK_INT(s.v[0].line, 1); /* a record of result.hits: the line where the answer opens */
+		CHECK_INT(s.v[0].line, 2);                      /* a record of result.hits: its own line */
 	}
 	ext_set_release(&s);
 }
@@ -173,6 +173,8 @@ static void test_hunter(void)
 		CHECK_STR(s.v[0].product, "Nginx"); /* the first component */
 		CHECK_STR(s.v[0].version, "1.16.1");
 		CHECK_STR(s.v[1].hostnames, "db.example.com");
+		CHECK_INT(s.v[0].line, 2); /* records of data.arr: each its own line */
+		CHECK_INT(s.v[1].line, 3);
 		CHECK(s.v[1].indexed == t("2026-11-01"));
 	}
 	ext_set_release(&s);
@@ -222,6 +224,19 @@ static void test_truncated(void)
 	ext_set_release(&s);
 	CHECK_INT(load(FX "bad-unknown.csv", &s, NULL, &e), DM_EINPUT);
 	CHECK(strstr(e.msg, "bad-unknown.csv: line 1: header: not a record") != NULL);
+	ext_set_release(&s);
+	/* a bad record two deep in an API answer: named by its own line, a
+	 * string holding brackets and the key's name does not mislead the count */
+	const char *wrapped =
+	    "{\"code\": 200, \"data\": {\"note\": \"arr [ ] {\\\"\",\n"
+	    "  \"arr\": [\n"
+	    "    {\"ip\": \"192.0.2.1\", \"port\": 80, \"component\": [], \"updated_at\": \"2026-11-01\"},\n"
+	    "    {\"ip\": \"192.0.2.2\", \"port\": 0, \"updated_at\": \"2026-11-01\"}\n"
+	    "]}}\n";
+	CHECK_INT(ext_read("w.json", wrapped, strlen(wrapped), &s, NULL, &e), 0);
+	CHECK_INT(s.n, 1);
+	CHECK(s.n_errors == 1 && strstr(s.errors[0], "w.json: line 4 (data.arr[1]): port \"0\""));
+	if (s.n) CHECK_INT(s.v[0].line, 3);
 	ext_set_release(&s);
 	/* a ZoomEye record in a file read as Shodan (from its first record) */
 	const char *mixed =
