@@ -1452,6 +1452,7 @@ t_exposure_join() { # the listing: a register with public_ip, a stored run of a 
 	[ $r = 0 ] || return 1
 	printf 'ip,hostname,role,public_ip\n127.0.0.1,edge-web,server,203.0.113.10\n10.9.9.9,nas,storage,\n' >"$c/reg.csv"
 	"$D" inventory import -q --db "$c/db" "$c/reg.csv" || return 1
+	"$D" inventory list --format json --db "$c/db" | grep -q '"ip":"127.0.0.1".*"public_ip":"203.0.113.10"' || return 1
 	{
 		echo '{"ip_str": "203.0.113.10", "port": 24501, "transport": "tcp", "product": "nginx", "version": "1.18.0", "cpe23": ["cpe:2.3:a:f5:nginx:1.18.0"], "timestamp": "2026-11-02T08:00:00.000000", "hostnames": ["www.example.com"], "data": ""}'
 		echo '{"ip_str": "203.0.113.10", "port": 24502, "transport": "tcp", "product": "OpenSSH", "version": "7.4", "timestamp": "2026-11-02T08:00:00.000000", "data": ""}'
