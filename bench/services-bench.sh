@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Service identification benchmark: the lab's TCP services, dormant -sV and
-# nmap -sV side by side in one run on the same (host, port) set, each
-# scored against the lab's truth (service, product, version; versions from
-# the installed Debian packages). Also dormant fingerprint verify over
-# Recog's databases. Prints Markdown (also bench/out/services-bench.md).
-# Usage: bench/services-bench.sh [path/to/dormant]   (root; make bench)
+# Service identification benchmark, dormant -sV and nmap -sV side by side in
+# one run on the same (host, port) sets, each scored against the lab's truth
+# (service, product, version; versions from the installed Debian packages):
+#  1. the services lab (tests/lab/lab-services.sh, tests/lab/services-truth.txt):
+#     30 Debian server packages on usual and odd ports, TLS wrappers and web
+#     applications, TCP and UDP, scored by tests/tools/lab/score-services.py;
+#  2. the LAN's 15 TCP services (198.18.0.10-16), as before.
+# Also dormant fingerprint verify over Recog's databases. Prints Markdown
+# (also bench/out/services-bench.md).
+# Usage: flock /tmp/dormant-lab.lock bench/services-bench.sh [path/to/dormant]   (root; make bench)
+# BENCH_NMAP_TIMEOUT (default 900 s) bounds each nmap run.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 D=$(realpath "${1:-$ROOT/build/dormant}")
@@ -16,14 +21,46 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.db "$OUT"/*.db-wal "$OUT"/*.db-shm # every run starts from an empty store
 [ "$(id -u)" = 0 ] || { echo "bench: needs root" >&2; exit 2; }
 trap '"$LAB" down >/dev/null 2>&1' EXIT
-"$LAB" up >/dev/null || exit 3
+"$LAB" up --services >/dev/null || exit 3
+NMAP_TIMEOUT=${BENCH_NMAP_TIMEOUT:-900}
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+# --- 1. the services lab: every port of the truth on every host of it
+TRUTH="$ROOT/tests/lab/services-truth.txt"
+SVC_HOSTS=198.18.3.40-47
+ports_of() { sed -nE "s|^[0-9]+:([0-9]+)/$1 .*|\1|p" "$TRUTH" | sort -nu | paste -sd, -; }
+SVC_TCP=$(ports_of tcp)
+SVC_UDP=$(ports_of udp)
+SVC_PORTS="T:$SVC_TCP,U:$SVC_UDP"
+t0=$(now)
+ip netns exec "$P-scan" "$D" scan $SVC_HOSTS -p "$SVC_PORTS" -sV -sU --db "$OUT/svclab.db" -oJ "$OUT/dormant-svclab.jsonl" \
+	-oX "$OUT/dormant-svclab.xml" -q 2>"$OUT/dormant-svclab.err"
+t1=$(now)
+ip netns exec "$P-scan" timeout "$NMAP_TIMEOUT" nmap -sS -sU -sV -n -p "$SVC_PORTS" $SVC_HOSTS -oX "$OUT/nmap-svclab.xml" \
+	>/dev/null 2>&1
+t2=$(now)
+SDW=$(secs "$t0" "$t1")
+SNW=$(secs "$t1" "$t2")
+{
+	echo "## Services lab: $(grep -cE '^[0-9]+:' "$TRUTH") services (hosts $SVC_HOSTS)"
+	echo
+	echo "Commands: \`dormant scan $SVC_HOSTS -p $SVC_PORTS -sV -sU\`; \`nmap -sS -sU -sV -n -p $SVC_PORTS $SVC_HOSTS\`"
+	echo
+	python3 "$ROOT/tests/tools/lab/score-services.py" "$TRUTH" "dormant=$OUT/dormant-svclab.jsonl@$SDW" \
+		"nmap=$OUT/nmap-svclab.xml@$SNW"
+	echo
+	echo "dormant wall / nmap wall: $(awk -v a="$SDW" -v b="$SNW" 'BEGIN { r = a / b; printf "%.3f (goal <= 0.1: %s)", r, r <= 0.1 ? "met" : "MISSED" }')"
+	echo
+} | tee "$OUT/services-bench.md"
+
+# --- 2. the LAN's TCP services
 HOSTS=198.18.0.10-16
 PORTS=21,22,23,80,443,554,1883,2222,6379,8080,8443,10080
-now() { date +%s.%N; }
 t0=$(now)
 ip netns exec "$P-scan" "$D" scan $HOSTS -p $PORTS -sV --db "$OUT/svc.db" -oX "$OUT/dormant-sv.xml" -q
 t1=$(now)
-ip netns exec "$P-scan" timeout 900 nmap -sV -n -p $PORTS $HOSTS -oX "$OUT/nmap-sv.xml" >/dev/null 2>&1
+ip netns exec "$P-scan" timeout "$NMAP_TIMEOUT" nmap -sV -n -p $PORTS $HOSTS -oX "$OUT/nmap-sv.xml" >/dev/null 2>&1
 t2=$(now)
 DW=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 NW=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }')
@@ -94,9 +131,12 @@ echo
 {
 	echo "## Recog fingerprint examples"
 	echo
-	echo '`dormant fingerprint verify ../shared/recog`:'
+	# a worktree's Recog checkout is the main checkout's (../shared/recog beside it)
+	RECOG=${RECOG_DIR:-$ROOT/../shared/recog}
+	[ -d "$RECOG" ] || RECOG=$(git -C "$ROOT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)/../../shared/recog
+	echo "\`dormant fingerprint verify $RECOG\`:"
 	echo
-	"$D" fingerprint verify "$ROOT/../shared/recog" | sed 's/^/    /'
+	"$D" fingerprint verify "$RECOG" | sed 's/^/    /'
 	echo
 	echo '`dormant fingerprint verify data/fingerprints`:'
 	echo

@@ -115,6 +115,34 @@ static void present_build(struct asset_view *v)
 	if (v->n_present) qsort(v->present, v->n_present, sizeof(*v->present), cmp_host_ptr);
 }
 
+/* Internal addresses with their own traffic in the window that are not
+ * present yet (no answer, no lease): present as stand-ins, so the
+ * ownership rules judge them with the flows as evidence. Only within the
+ * targets when there are targets. */
+static void talkers_add(struct asset_view *v)
+{
+	if (!v->have_flows || !v->n_hosts) return;
+	v->talkers = xcalloc(v->n_hosts, sizeof(*v->talkers));
+	const struct host_entry **p = xcalloc(v->n_present + v->n_hosts + 1, sizeof(*p));
+	if (v->n_present) memcpy(p, v->present, v->n_present * sizeof(*p));
+	size_t n = v->n_present;
+	for (size_t i = 0; i < v->n_hosts; i++) {
+		const struct flow_use *u = &v->hosts[i];
+		if (!u->flows || (v->in->targets && !targets_contains(v->in->targets, &u->host))) continue;
+		struct host_entry key = { .h.ip = u->host }, *kp = &key;
+		if (v->n_present && bsearch(&kp, v->present, v->n_present, sizeof(*v->present), cmp_host_ptr))
+			continue;
+		struct host_entry *h = &v->talkers[v->n_talkers++];
+		h->h.ip = u->host;
+		h->h.ts = u->last > 0 ? u->last : v->win_to;
+		p[n++] = h;
+	}
+	free(v->present);
+	v->present = p;
+	v->n_present = n;
+	if (n) qsort(v->present, n, sizeof(*v->present), cmp_host_ptr);
+}
+
 static int view_build(struct asset_view *v, const struct asset_input *in, struct dm_err *e)
 {
 	*v = (struct asset_view){ .in = in, .e = e };
@@ -145,10 +173,16 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	if (p.n) qsort(p.v, p.n, sizeof(*p.v), cmp_use);
 	v->hosts = h.v, v->n_hosts = h.n, v->ports = p.v, v->n_ports = p.n;
 	v->have_flows = flows_cover_scan(v);
+	talkers_add(v);
 	char a[40], b[40];
 	fmt_rfc3339(first, a, sizeof(a));
 	fmt_rfc3339(last, b, sizeof(b));
-	if (!v->have_flows)
+	if (!v->have_flows && !h.n)
+		log_warn(
+		    "audit: the stored traffic holds no internal host (every flow was set aside as another "
+		    "network's): idle-host and unused-port are not judged; name the site's addresses in "
+		    "`internal =`, a [segment], the register or the targets");
+	else if (!v->have_flows)
 		log_warn("audit: the stored traffic (%s to %s, %zu internal hosts) includes none of the live "
 			 "hosts: "
 			 "traffic of another network? idle-host and unused-port are not judged",
@@ -168,6 +202,7 @@ static void view_release(struct asset_view *v)
 {
 	free(v->present);
 	free(v->absent);
+	free(v->talkers);
 	free(v->by_mac);
 	free(v->hosts);
 	free(v->ports);
@@ -226,6 +261,13 @@ void ev_lease(struct buf *b, const struct lease *l)
 void fmt_presence(const struct asset_view *v, const struct host_entry *h, char *out, size_t n)
 {
 	const struct lease *l = h->up ? NULL : asset_lease(v, &h->h.ip);
+	const struct flow_use *u = h->up || l ? NULL : asset_host_use(v, &h->h.ip);
+	if (u && u->flows) {
+		snprintf(out, n,
+			 "answers no probe; talks in the traffic: %llu flows with %llu peers in the window",
+			 (unsigned long long)u->flows, (unsigned long long)u->peers);
+		return;
+	}
 	if (!l) {
 		fmt_open_ports(h, 4, out, n);
 		return;

@@ -48,6 +48,10 @@ struct asset_view {
 	size_t n_present;
 	struct host_entry *absent;
 	size_t n_absent;
+	/* stand-ins for internal addresses that talk in the stored traffic of
+	 * the window but answered no probe (a device that drops every probe) */
+	struct host_entry *talkers;
+	size_t n_talkers;
 };
 
 struct asset_rule {

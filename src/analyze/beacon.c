@@ -5,7 +5,7 @@
  *
  * Scoring (in the spirit of RITA's, which rates interval skew, dispersion
  * and size regularity): the period is the median interval; an interval
- * fits when it is at least half a period and at most four periods, so
+ * fits when it is at least 0.4 of a period and at most four periods, so
  * jitter up to 50% and up to three missed beats in a row still fit, while
  * random traffic (many short intervals and long gaps) does not. The fit
  * fraction dominates; missed beats and irregular sizes lower the score a
@@ -15,7 +15,8 @@
  * starts within 2 s of each other (retries, parallel connections) are one
  * beat, a series must span 10 minutes with its fitting intervals covering
  * at least 30% of that span (bursts of quick retries do not), and a destination that many
- * internal hosts reach (update checks) is common, not a beacon. */
+ * internal hosts reach (update checks) is common, not a beacon. A period of
+ * 20 hours or more is a scheduled job (routine.c), not a call-back. */
 #include "analyze/traffic-util.h"
 #include "base/util.h"
 #include <math.h>
@@ -30,6 +31,10 @@
 #define MIN_COVERAGE 0.3
 #define P_ONE_BY_CHANCE 0.35
 #define MAX_CHANCE 1e-3
+#define MAX_PERIOD (20 * 3600.0)
+/* missed beats push the median interval up: with 50% jitter the shortest
+ * interval is then about 0.42 of the median, not 0.5 */
+#define MIN_FIT 0.4
 
 /* P(X >= k) for X ~ Binomial(n, p). */
 static double binomial_tail(size_t n, size_t k, double p)
@@ -43,7 +48,9 @@ static double binomial_tail(size_t n, size_t k, double p)
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
-	return is_outbound_external(in, r) && !flow_is_background(r) && !flow_is_failed(r);
+	/* a connection is counted once, not once per record its exporter cut it into */
+	return is_outbound_external(in, r) && !flow_is_background(r) && !flow_is_failed(r) &&
+	       !flow_is_continuation(r);
 }
 
 static int cmp_series(const void *pa, const void *pb, void *ctx)
@@ -62,71 +69,6 @@ static bool same_series(const struct flowrec *a, const struct flowrec *b)
 {
 	return !ipaddr_cmp(&a->src, &b->src) && a->name == b->name &&
 	       (a->name || !ipaddr_cmp(&a->dst, &b->dst)) && a->dport == b->dport;
-}
-
-/* How many internal hosts reach each destination (name, else address). */
-struct reach {
-	uint32_t name;
-	struct ipaddr dst, src;
-};
-
-static int cmp_dest(const struct reach *a, const struct reach *b)
-{
-	if (a->name != b->name) return a->name < b->name ? -1 : 1;
-	return a->name ? 0 : ipaddr_cmp(&a->dst, &b->dst);
-}
-
-static int cmp_reach(const void *pa, const void *pb)
-{
-	int c = cmp_dest(pa, pb);
-	return c ? c : ipaddr_cmp(&((const struct reach *)pa)->src, &((const struct reach *)pb)->src);
-}
-
-struct prevalence {
-	struct reach *v; /* unique (destination, source) pairs, sorted */
-	size_t n;
-	size_t hosts; /* internal hosts with outbound external traffic */
-};
-
-static void prevalence_build(const struct traffic_input *in, struct prevalence *p)
-{
-	const struct flowset *fs = in->flows;
-	p->v = xmalloc((fs->n + 1) * sizeof(*p->v));
-	p->n = 0;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct flowrec *r = &fs->v[i];
-		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
-		p->v[p->n++] = (struct reach){ .name = r->name, .dst = r->dst, .src = r->src };
-	}
-	qsort(p->v, p->n, sizeof(*p->v), cmp_reach);
-	size_t m = 0;
-	for (size_t i = 0; i < p->n; i++)
-		if (!m || cmp_reach(&p->v[m - 1], &p->v[i])) p->v[m++] = p->v[i];
-	p->n = m;
-	/* distinct sources */
-	struct ipaddr *srcs = xmalloc((m + 1) * sizeof(*srcs));
-	for (size_t i = 0; i < m; i++) srcs[i] = p->v[i].src;
-	qsort(srcs, m, sizeof(*srcs), (int (*)(const void *, const void *))ipaddr_cmp);
-	p->hosts = 0;
-	for (size_t i = 0; i < m; i++)
-		if (!i || ipaddr_cmp(&srcs[i - 1], &srcs[i])) p->hosts++;
-	free(srcs);
-}
-
-static size_t prevalence_of(const struct prevalence *p, const struct flowrec *r)
-{
-	struct reach key = { .name = r->name, .dst = r->dst };
-	size_t lo = 0, hi = p->n;
-	while (lo < hi) { /* first pair of this destination */
-		size_t mid = (lo + hi) / 2;
-		if (cmp_dest(&p->v[mid], &key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t k = 0;
-	while (lo + k < p->n && !cmp_dest(&p->v[lo + k], &key)) k++;
-	return k;
 }
 
 static void fmt_period(double s, char *out, size_t n)
@@ -160,11 +102,14 @@ static void judge(struct series *s, const struct prevalence *prev, struct findin
 	size_t nd = beats - 1;
 	for (size_t i = 0; i < nd; i++) s->d[i] = s->tmp[i] = s->t[i + 1] - s->t[i];
 	double period = median_of(s->tmp, nd);
+	/* a daily (or weekly) job at its own hour is a schedule, not a
+	 * call-back: scheduled-transfer (routine.c) lists it and judges it */
+	if (period >= MAX_PERIOD) return;
 	size_t hits = 0, ones = 0, missed = 0, nj = 0;
 	double covered = 0;
 	for (size_t i = 0; i < nd; i++) {
 		double k = round(s->d[i] / period);
-		if (s->d[i] < 0.5 * period || k > MAX_MISSED) continue;
+		if (s->d[i] < MIN_FIT * period || k > MAX_MISSED) continue;
 		hits++;
 		covered += s->d[i];
 		missed += (size_t)k - 1;

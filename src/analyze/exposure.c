@@ -115,7 +115,7 @@ static int vulns(struct exposure_row *row, const struct exposure_input *in, stru
 	const char *distro = vuln_distro_marker(row->obs.version, dbuf, sizeof(dbuf));
 	struct vuln_hit *h;
 	size_t n;
-	int r = vuln_match(in->m, &s, distro, CONF_LOW, &h, &n, e);
+	int r = vuln_match(in->m, &s, distro, NULL, CONF_LOW, &h, &n, e);
 	if (r < 0) return r;
 	row->n_cves = n;
 	size_t len = 0;

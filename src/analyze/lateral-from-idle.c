@@ -34,7 +34,9 @@ int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out)
 			for (size_t k = source_position(fs, idx, ni, &w[i].host, w[i].woke); k < ni; k++) {
 				const struct flowrec *r = &fs->v[idx[k]];
 				if (ipaddr_cmp(&r->src, &w[i].host) || r->start >= next_wake) break;
-				if (!cidr_list_contains(&seg->cidrs, &r->dst)) continue;
+				/* asking the core's resolver or clock is not moving into it */
+				if (!cidr_list_contains(&seg->cidrs, &r->dst) || flow_is_background(r))
+					continue;
 				if (!conns++) first = r->start;
 				if (r->end > last) last = r->end;
 				failed += flow_is_failed(r);

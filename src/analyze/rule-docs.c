@@ -148,6 +148,50 @@ const struct rule_doc rule_docs[] = {
 	  "segment, from_segment, quiet_since, woke, targets, ports, connections, failed, bytes_out, first, "
 	  "last",
 	  "isolate the host and investigate; accept only if an administrator confirms the access" },
+	{ "scheduled-transfer", "flows or audit with traffic covering several days",
+	  "info; medium when a job is abnormal",
+	  "a host's daily jobs learned from the traffic: connections to one destination name (else "
+	  "network) starting in the same hour of the local day on most days the host was seen "
+	  "(updates, antivirus signatures, backups); abnormal when the latest run sent ten times its "
+	  "usual volume, the destination's country changed, or it uploads at night to a foreign "
+	  "destination few hosts use",
+	  "routine is listed for review instead of alarmed; a job that changes is worth a look",
+	  "jobs (name, dst, dport, local_time, days, flows, bytes_out_last_run, bytes_out_median_run, "
+	  "country, abnormal), first, last",
+	  "confirm the jobs are known; allowlist them in the site policy ([allow] entries) if so" },
+	{ "long-connection", "audit or flows with traffic (pcap, NetFlow/IPFIX, Zeek conn.log)",
+	  "medium; high when a session reaches 12 h, or is foreign and mostly outside business hours; info "
+	  "when routine (the pair on 5 or more days, or a peer 3 or more internal hosts use)",
+	  "a session of 4 h or more between an internal host and an external peer, or sessions with one "
+	  "peer covering 24 h over the input; records cut by exporters' timeouts are stitched back",
+	  "a remote shell, tunnel or remote-access tool holds its connection open for hours: the pattern of "
+	  "hands-on intrusion and covert channels",
+	  "peer, port, proto, direction, name, country, sessions, longest_seconds, total_seconds, "
+	  "off_hours_seconds, bytes_out, bytes_in, days_with_long_sessions, hosts_with_this_peer, routine, "
+	  "first, last",
+	  "find the process holding the connection; stop and block it if nobody approved it; a known "
+	  "service (VPN, jump host) is reported as routine at info" },
+	{ "dns-tunnel", "audit or flows with DNS questions (pcap with UDP 53 queries, or Zeek dns.log)",
+	  "high",
+	  "an internal host asked for many unique, long, random-looking names under one parent domain, or "
+	  "sent TXT/NULL queries in bulk",
+	  "data carried in DNS questions passes most firewalls: DNS tunnels and exfiltration tools work so",
+	  "parent_domain, unique_subdomains, queries, txt_null_queries, mean_subdomain_length, "
+	  "mean_entropy_bits_per_char, examples (escaped), first, last",
+	  "find and stop the process asking the names, block the parent domain at the resolvers, and let "
+	  "only the site's resolvers send DNS out" },
+	{ "intel-match",
+	  "audit or flows with a site policy naming threat-intelligence lists ([intel] files =)",
+	  "high; low when a listed address only knocked from outside without an answer",
+	  "traffic of an internal host touched an indicator of the site's lists: the peer's address or "
+	  "prefix, a name (SNI, DNS answer or question, and names under a listed domain), a JA3/JA4 client "
+	  "fingerprint, a server certificate's SHA-1/SHA-256",
+	  "a contact with known attacker infrastructure or tooling is the strongest single sign of "
+	  "compromise",
+	  "indicator, indicator_type, list, list_line, list_note, matched_on, flows, peer, port, direction, "
+	  "name, bytes_out, bytes_in, first, last",
+	  "treat the host as possibly compromised and block the indicator; if the list is wrong about it, "
+	  "remove the line from the list" },
 	{ "external-only", "dormant exposure, with exports imported by dormant exposure import",
 	  "medium when no asset in the register has the address, low when the asset behind it does not "
 	  "have the port open in the latest run; high when the external banner matches a KEV-listed or "

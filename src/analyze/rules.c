@@ -1,5 +1,7 @@
 /* The traffic rules, in one table: id, what it finds, default severity. */
 #include "analyze/traffic.h"
+#include "analyze/episodes.h"
+#include "analyze/allow-apply.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -18,19 +20,39 @@ const struct traffic_rule traffic_rules[] = {
 	  SEV_MEDIUM, rule_idle_device_active },
 	{ "lateral-from-idle", "a woken idle host connecting into a protected segment", SEV_CRITICAL,
 	  rule_lateral_from_idle },
+	{ "scheduled-transfer",
+	  "a daily job at its own hour (updates, signatures, backups): listed at info, medium when abnormal",
+	  SEV_INFO, rule_scheduled_transfer },
+	{ "long-connection",
+	  "hours-long sessions to an external peer, and the total time a pair stays connected", SEV_MEDIUM,
+	  rule_long_connection },
+	{ "dns-tunnel",
+	  "many unique long random subdomains under one parent domain, or TXT/NULL queries in bulk", SEV_HIGH,
+	  rule_dns_tunnel },
+	{ "intel-match",
+	  "traffic touching an address, name, JA3/JA4 or certificate hash of a threat-intelligence list",
+	  SEV_HIGH, rule_intel_match },
 };
 const size_t traffic_rules_count = ARRAY_SIZE(traffic_rules);
 
 int analyze_traffic(const struct traffic_input *in, const char *only, struct findings *out)
 {
+	size_t from = out->n;
 	for (size_t i = 0; i < traffic_rules_count; i++) {
 		if (only && !list_has(only, traffic_rules[i].id)) continue;
 		double t = now_mono();
 		size_t before = out->n;
-		int r = traffic_rules[i].run(in, out);
+		/* the allowlist's entries for this rule set its flows aside before it judges */
+		struct flowset view;
+		struct traffic_input rin = *in;
+		bool own = allow_view(in, traffic_rules[i].id, now_real(), &view);
+		rin.flows = &view;
+		int r = traffic_rules[i].run(&rin, out);
+		if (own) allow_view_release(&view);
 		if (r < 0) return r;
 		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before,
 			  now_mono() - t);
 	}
+	findings_episodes(out, from);
 	return 0;
 }

@@ -120,16 +120,40 @@ static int cmp_act(const void *pa, const void *pb)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* Whether host sent or answered background chatter between after and
+ * before: it was on the network, idle, not away (a laptop that was out of
+ * the office for a week is not an idle device when it comes back). */
+static bool present_between(const struct act *bg, size_t n, const struct ipaddr *host, double after,
+			    double before)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = ipaddr_cmp(&bg[mid].host, host);
+		if (c < 0 || (c == 0 && bg[mid].start <= after))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !ipaddr_cmp(&bg[lo].host, host) && bg[lo].start < before;
+}
+
 size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 {
 	const struct flowset *fs = in->flows;
 	double window = in->cfg->window_days * 86400, begin = fs->first, s_first, s_last;
 	if (in->store && store_flow_coverage(in->store, &s_first, &s_last, NULL) == 1 && s_first < begin)
 		begin = s_first;
-	struct act *a = xmalloc((2 * fs->n + 1) * sizeof(*a));
-	size_t n = 0, nw = 0, cap = 0;
+	struct act *a = xmalloc((2 * fs->n + 1) * sizeof(*a)), *bg = xmalloc((2 * fs->n + 1) * sizeof(*bg));
+	size_t n = 0, nw = 0, cap = 0, n_bg = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
+		if (flow_is_background(r)) {
+			if (r->where & FREC_SRC_INTERNAL)
+				bg[n_bg++] = (struct act){ r->src, r->start, r->end, 0, true };
+			if (r->where & FREC_DST_INTERNAL)
+				bg[n_bg++] = (struct act){ r->dst, r->start, r->end, 0, false };
+		}
 		if (!own_traffic(in, r)) continue;
 		if (r->where & FREC_SRC_INTERNAL)
 			a[n++] = (struct act){ r->src, r->start, r->end, (uint32_t)i, true };
@@ -137,6 +161,7 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 			a[n++] = (struct act){ r->dst, r->start, r->end, (uint32_t)i, false };
 	}
 	qsort(a, n, sizeof(*a), cmp_act);
+	qsort(bg, n_bg, sizeof(*bg), cmp_act);
 	struct wakeup *w = NULL;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -150,7 +175,10 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 			never = false;
 		}
 		for (; j < n && !ipaddr_cmp(&a[j].host, &a[i].host); j++) {
-			if (a[j].opened && a[j].start - last >= window) {
+			/* a silence inside these records needs chatter in it to be
+			 * idleness; one reaching back into the store's is taken as is */
+			if (a[j].opened && a[j].start - last >= window &&
+			    (last < fs->first || present_between(bg, n_bg, &a[j].host, last, a[j].start))) {
 				if (nw == cap) w = xrealloc(w, (cap = cap ? 2 * cap : 16) * sizeof(*w));
 				w[nw++] = (struct wakeup){ a[j].host, last, never, a[j].start, a[j].flow };
 			}
@@ -160,6 +188,118 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 		i = j;
 	}
 	free(a);
+	free(bg);
 	*ret = w;
 	return nw;
+}
+
+/* How many internal hosts reach each destination (name, else address). */
+static int cmp_dest(const struct reach *a, const struct reach *b)
+{
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	return a->name ? 0 : ipaddr_cmp(&a->dst, &b->dst);
+}
+
+static int cmp_reach(const void *pa, const void *pb)
+{
+	int c = cmp_dest(pa, pb);
+	return c ? c : ipaddr_cmp(&((const struct reach *)pa)->src, &((const struct reach *)pb)->src);
+}
+
+void prevalence_build(const struct traffic_input *in, struct prevalence *p)
+{
+	const struct flowset *fs = in->flows;
+	p->v = xmalloc((fs->n + 1) * sizeof(*p->v));
+	p->n = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
+		p->v[p->n++] = (struct reach){ .name = r->name, .dst = r->dst, .src = r->src };
+	}
+	qsort(p->v, p->n, sizeof(*p->v), cmp_reach);
+	size_t m = 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (!m || cmp_reach(&p->v[m - 1], &p->v[i])) p->v[m++] = p->v[i];
+	p->n = m;
+	/* distinct sources */
+	struct ipaddr *srcs = xmalloc((m + 1) * sizeof(*srcs));
+	for (size_t i = 0; i < m; i++) srcs[i] = p->v[i].src;
+	qsort(srcs, m, sizeof(*srcs), (int (*)(const void *, const void *))ipaddr_cmp);
+	p->hosts = 0;
+	for (size_t i = 0; i < m; i++)
+		if (!i || ipaddr_cmp(&srcs[i - 1], &srcs[i])) p->hosts++;
+	free(srcs);
+}
+
+size_t prevalence_of(const struct prevalence *p, const struct flowrec *r)
+{
+	struct reach key = { .name = r->name, .dst = r->dst };
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) { /* first pair of this destination */
+		size_t mid = (lo + hi) / 2;
+		if (cmp_dest(&p->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t k = 0;
+	while (lo + k < p->n && !cmp_dest(&p->v[lo + k], &key)) k++;
+	return k;
+}
+
+bool prevalence_common(const struct prevalence *p, const struct flowrec *r)
+{
+	size_t k = prevalence_of(p, r);
+	return k >= 3 && (double)k >= 0.1 * (double)p->hosts;
+}
+
+int64_t site_local_day(const struct site_config *cfg, double t, int *minute)
+{
+	/* the zone's offset changes only at whole UTC hours (DST), so it is
+	 * asked of the C library (localtime_r, slow) once an hour of time */
+	static _Thread_local int64_t cached_hour = INT64_MIN, cached_off;
+	static _Thread_local char cached_zone[sizeof(cfg->timezone)];
+	int64_t utc_min = (int64_t)floor(t / 60), hour = utc_min / 60;
+	if (hour != cached_hour || strcmp(cached_zone, cfg->timezone)) {
+		snprintf(cached_zone, sizeof(cached_zone), "%s", cfg->timezone);
+		int wday, m;
+		site_local_time(cfg, t, &wday, &m);
+		int64_t off = ((int64_t)m - utc_min % 1440 + 2 * 1440) % 1440;
+		cached_off = off > 720 ? off - 1440 : off;
+		cached_hour = hour;
+	}
+	int64_t local = utc_min + cached_off;
+	int64_t m = ((local % 1440) + 1440) % 1440;
+	if (minute) *minute = (int)m;
+	return (local - m) / 1440;
+}
+
+struct addr_name {
+	struct ipaddr a;
+	uint32_t name;
+};
+
+static int cmp_addr_name(const void *pa, const void *pb)
+{
+	return ipaddr_cmp(&((const struct addr_name *)pa)->a, &((const struct addr_name *)pb)->a);
+}
+
+uint32_t *flow_names_resolved(const struct flowset *fs)
+{
+	uint32_t *nm = xmalloc((fs->n + 1) * sizeof(*nm));
+	struct addr_name *v = xmalloc((fs->n + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].name) v[n++] = (struct addr_name){ fs->v[i].dst, fs->v[i].name };
+	if (n) qsort(v, n, sizeof(*v), cmp_addr_name);
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		nm[i] = r->name;
+		if (r->name || !n) continue;
+		struct addr_name key = { .a = r->dst };
+		const struct addr_name *hit = bsearch(&key, v, n, sizeof(*v), cmp_addr_name);
+		if (hit) nm[i] = hit->name;
+	}
+	free(v);
+	return nm;
 }

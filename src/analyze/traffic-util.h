@@ -40,3 +40,30 @@ struct wakeup {
 /* Internal hosts that were quiet (background chatter aside) for the
  * configured window and then opened a flow. */
 size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret);
+
+/* How many internal hosts reach each external destination (its name, else
+ * its address): what many hosts do (update checks, the video service) is
+ * common, not one host's secret. */
+struct reach {
+	uint32_t name;
+	struct ipaddr dst, src;
+};
+struct prevalence {
+	struct reach *v; /* unique (destination, source) pairs, sorted */
+	size_t n;
+	size_t hosts; /* internal hosts with outbound external traffic */
+};
+void prevalence_build(const struct traffic_input *in, struct prevalence *p);
+/* Internal hosts that reach r's destination. */
+size_t prevalence_of(const struct prevalence *p, const struct flowrec *r);
+/* Reached by at least 3 hosts and a tenth of those with outbound traffic. */
+bool prevalence_common(const struct prevalence *p, const struct flowrec *r);
+
+/* The local day (days since the epoch in the site's zone) of t and the
+ * minute of that day. */
+int64_t site_local_day(const struct site_config *cfg, double t, int *minute);
+
+/* The name of each flow (index as in fs->v): its own, else one another
+ * flow gave its destination address, since a long session cut into
+ * records (active timeout) carries its TLS name in the first only. */
+uint32_t *flow_names_resolved(const struct flowset *fs);

@@ -1,11 +1,13 @@
 /* Traffic rules: beacon, offhours-foreign-encrypted, rotating-destinations,
- * exfil-volume, idle-device-active, lateral-from-idle. Each lives in its own
+ * exfil-volume, idle-device-active, lateral-from-idle, scheduled-transfer,
+ * long-connection, dns-tunnel, intel-match. Each lives in its own
  * file and registers in traffic_rules[] (rules.c). They read the flows of
  * one analysis and, when a store is given, the hourly history before it. */
 #pragma once
 #include <stddef.h>
 #include "model/finding.h"
 #include "model/flowset.h"
+#include "model/intel.h"
 #include "model/site-config.h"
 #include "store/store.h"
 
@@ -13,6 +15,7 @@ struct traffic_input {
 	const struct site_config *cfg;
 	const struct flowset *flows; /* annotated: internal sides and countries */
 	struct store *store;         /* NULL: no history beyond these flows */
+	struct intel_set *intel;     /* threat-intelligence indicators; NULL or empty: none */
 };
 
 struct traffic_rule {
@@ -34,3 +37,7 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 int rule_exfil_volume(const struct traffic_input *in, struct findings *out);
 int rule_idle_device_active(const struct traffic_input *in, struct findings *out);
 int rule_lateral_from_idle(const struct traffic_input *in, struct findings *out);
+int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out);
+int rule_long_connection(const struct traffic_input *in, struct findings *out);
+int rule_dns_tunnel(const struct traffic_input *in, struct findings *out);
+int rule_intel_match(const struct traffic_input *in, struct findings *out);

@@ -1,5 +1,8 @@
 /* Product -> CVE matching with a cache per vendor:product and per subject. */
 #include "analyze/vuln-match.h"
+#include "analyze/vuln-distro.h"
+#include "base/arena.h"
+#include "base/log.h"
 #include "base/siphash.h"
 #include "vuln/version.h"
 #include <ctype.h>
@@ -12,6 +15,9 @@ struct vuln_cand {
 	struct vuln_info info; /* strings owned below */
 	char *strings[12];
 	struct vconfigs cfg;
+	bool full;              /* the whole record read (only configs until it applies) */
+	bool cfg_in_arena;      /* cfg's arrays live in the cache's arena */
+	uint64_t seen;          /* the subject that last took it as a hit */
 	struct vuln_cand *next; /* in its hash bucket */
 };
 
@@ -34,6 +40,12 @@ struct subject_entry { /* hits of one subject */
 enum { BUCKETS = 4096, CAND_BUCKETS = 1 << 16 };
 
 struct vcache {
+	uint64_t subjects_matched; /* serial of the subject being matched */
+	/* Decoded configurations of every candidate: decoded into scratch, then
+	 * copied at their exact size into the arena (they die with the cache;
+	 * a malloc per array was most of matching's time on varied products). */
+	struct vconfigs scratch;
+	struct arena mem;
 	struct product_entry *products[BUCKETS];
 	struct subject_entry *subjects[BUCKETS];
 	struct vuln_cand *cands[CAND_BUCKETS]; /* every candidate once, by CVE number */
@@ -48,12 +60,17 @@ void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct al
 	*m = (struct vuln_matcher){
 		.st = st, .al = al, .cache = xcalloc(1, sizeof(struct vcache)), .vendorless = -1
 	};
+	m->cache->mem.max = (size_t)4 << 30; /* past it, candidates go to the heap */
+	struct dm_err e;
+	/* Without the tables no build is told: matching goes on as before. */
+	if (distro_tables_load(&m->dt, &e) < 0)
+		log_warn("vulnerabilities: %s; distribution builds not judged", e.msg);
 }
 
 static void free_cand(struct vuln_cand *c)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(c->strings); i++) free(c->strings[i]);
-	vconfigs_release(&c->cfg);
+	if (!c->cfg_in_arena) vconfigs_release(&c->cfg);
 	free(c);
 }
 
@@ -83,8 +100,13 @@ void vuln_matcher_release(struct vuln_matcher *m)
 			n = c->next;
 			free_cand(c);
 		}
+	vconfigs_release(&vc->scratch);
+	arena_release(&vc->mem);
 	free(vc);
 	m->cache = NULL;
+	distro_cache_free(m->dcache);
+	m->dcache = NULL;
+	distro_tables_release(&m->dt);
 }
 
 /* One CVE is loaded once however many products name it. */
@@ -104,6 +126,31 @@ static void cand_insert(struct vcache *vc, struct vuln_cand *c)
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
 
+static void *arena_copy(struct arena *a, const void *p, size_t n)
+{
+	void *d = n ? arena_alloc(a, n) : a; /* nothing to copy: any non-NULL pointer */
+	if (d && n) memcpy(d, p, n);
+	return d;
+}
+
+static void cand_decode(struct vcache *vc, struct vuln_cand *c, const char *text)
+{
+	struct vconfigs *sc = &vc->scratch;
+	if (vconfigs_decode(text, sc) < 0) vconfigs_reset(sc);
+	struct vconfigs cp = { .n_cfg = sc->n_cfg, .n_nodes = sc->n_nodes, .n_m = sc->n_m };
+	cp.cfg = arena_copy(&vc->mem, sc->cfg, sc->n_cfg * sizeof(*sc->cfg));
+	cp.nodes = arena_copy(&vc->mem, sc->nodes, sc->n_nodes * sizeof(*sc->nodes));
+	cp.m = arena_copy(&vc->mem, sc->m, sc->n_m * sizeof(*sc->m));
+	if (cp.cfg && cp.nodes && cp.m) {
+		cp.cap_cfg = cp.n_cfg, cp.cap_nodes = cp.n_nodes, cp.cap_m = cp.n_m;
+		c->cfg = cp;
+		c->cfg_in_arena = true;
+		return;
+	}
+	/* past the arena's cap: this one on the heap */
+	if (vconfigs_decode(text, &c->cfg) < 0) vconfigs_reset(&c->cfg);
+}
+
 static int on_info(void *ctx, const struct vuln_info *v)
 {
 	struct product_entry *pe = ((void **)ctx)[0];
@@ -111,16 +158,11 @@ static int on_info(void *ctx, const struct vuln_info *v)
 	struct vuln_cand *c = cand_find(vc, v->num);
 	if (!c) {
 		c = xcalloc(1, sizeof(*c));
-		c->info = *v;
-		const char **fields[] = { &c->info.configs,      &c->info.summary,     &c->info.published,
-					  &c->info.modified,     &c->info.status,      &c->info.source,
-					  &c->info.cvss_version, &c->info.cvss_vector, &c->info.severity,
-					  &c->info.kev_added,    &c->info.kev_due,     &c->info.kev_action };
-		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
-			*fields[i] = c->strings[i] = dup_or_null(*fields[i]);
-		c->info.kev_name = NULL;
-		if (vconfigs_decode(c->info.configs ? c->info.configs : "", &c->cfg) < 0)
-			vconfigs_reset(&c->cfg);
+		/* the configurations' text is not kept: nothing reads it from a hit */
+		c->info = (struct vuln_info){
+			.num = v->num, .configs = "", .cvss = -1, .epss = -1, .percentile = -1
+		};
+		cand_decode(vc, c, v->configs ? v->configs : "");
 		cand_insert(vc, c);
 	}
 	if (pe->n == pe->cap) {
@@ -128,6 +170,38 @@ static int on_info(void *ctx, const struct vuln_info *v)
 		pe->c = xrealloc(pe->c, pe->cap * sizeof(*pe->c));
 	}
 	pe->c[pe->n++] = c;
+	return 0;
+}
+
+/* The rest of a record whose configurations apply: read once, when it first does. */
+static int on_full(void *ctx, const struct vuln_info *v)
+{
+	struct vuln_cand *c = ctx;
+	c->info = *v;
+	c->info.configs = "";
+	const char **fields[] = { NULL,
+				  &c->info.summary,
+				  &c->info.published,
+				  &c->info.modified,
+				  &c->info.status,
+				  &c->info.source,
+				  &c->info.cvss_version,
+				  &c->info.cvss_vector,
+				  &c->info.severity,
+				  &c->info.kev_added,
+				  &c->info.kev_due,
+				  &c->info.kev_action };
+	for (size_t i = 1; i < ARRAY_SIZE(fields); i++) *fields[i] = c->strings[i] = dup_or_null(*fields[i]);
+	c->info.kev_name = NULL;
+	return 0;
+}
+
+static int cand_full(struct vuln_matcher *m, struct vuln_cand *c, struct dm_err *e)
+{
+	if (c->full) return 0;
+	int r = store_vuln_get(m->st, c->info.num, on_full, c, e);
+	if (r < 0) return r;
+	c->full = true;
 	return 0;
 }
 
@@ -205,6 +279,7 @@ double vuln_hit_rank(const struct vuln_hit *h)
 static int hit_cmp(const void *pa, const void *pb)
 {
 	const struct vuln_hit *a = pa, *b = pb;
+	if (a->suppressed != b->suppressed) return a->suppressed ? 1 : -1;
 	if (a->confidence != b->confidence) return a->confidence > b->confidence ? -1 : 1;
 	double ra = vuln_hit_rank(a), rb = vuln_hit_rank(b);
 	if (ra != rb) return ra > rb ? -1 : 1;
@@ -220,23 +295,60 @@ static void key_cpe(struct buf *k, const struct cpe *c)
 	}
 }
 
-static void subject_key(const struct vsubject *s, const char *distro, enum confidence min, struct buf *k)
+static void subject_key(const struct vsubject *s, const char *distro, const struct distro_build *b,
+			enum confidence min, struct buf *k)
 {
 	buf_reset(k);
 	key_cpe(k, &s->cpe);
 	buf_puts(k, distro ? distro : "");
 	buf_putc(k, '|');
+	if (b) buf_printf(k, "%s|%s|%s|%s|", b->distro, b->release, b->package, b->revision);
 	buf_putc(k, (char)('0' + min));
 	buf_putc(k, s->os_known ? 'o' : '-');
 	buf_putc(k, s->hw_known ? 'h' : '-');
 	for (size_t i = 0; i < s->n_platforms; i++) key_cpe(k, &s->platforms[i]);
 }
 
-int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro, enum confidence min,
-	       struct vuln_hit **ret, size_t *ret_n, struct dm_err *e)
+/* The distribution's verdict on hit h of build b: 1 when it is not to be reported. */
+static int distro_verdict(struct vuln_matcher *m, const struct distro_build *b, const char *distro,
+			  struct vuln_hit *h, struct dm_err *e)
+{
+	enum distro_verdict dv;
+	char why[256], fixed[128];
+	int r =
+	    distro_judge(m->st, &m->dcache, b, h->info->num, &dv, why, sizeof(why), fixed, sizeof(fixed), e);
+	if (r < 0) return r;
+	if (dv == DV_OPEN) {
+		h->confidence = CONF_HIGH;
+		snprintf(h->why, sizeof(h->why), "%s", why);
+		h->distro_fix = fixed[0] != 0;
+		if (fixed[0]) snprintf(h->fix, sizeof(h->fix), "%.63s", fixed);
+		return 0;
+	}
+	h->confidence = CONF_LOW;
+	if (dv == DV_FIXED || dv == DV_NOT_AFFECTED) {
+		h->suppressed = true;
+		snprintf(h->why, sizeof(h->why), "not reported: %s", why);
+		return 1;
+	}
+	snprintf(h->why, sizeof(h->why),
+		 "distribution build (%s): the distribution may have backported the fix without changing the "
+		 "version; %s",
+		 distro ? distro : b->distro, why);
+	return 0;
+}
+
+int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro,
+	       struct distro_build *build, enum confidence min, struct vuln_hit **ret, size_t *ret_n,
+	       struct dm_err *e)
 {
 	struct buf kb = BUF_INIT;
-	subject_key(s, distro, min, &kb);
+	int r = 0;
+	if (build && (r = distro_infer_release(m->st, &m->dcache, build, e)) < 0) {
+		buf_release(&kb);
+		return r;
+	}
+	subject_key(s, distro, build, min, &kb);
 	const char *key = kb.data;
 	size_t b = bucket(key);
 	for (struct subject_entry *se = m->cache->subjects[b]; se; se = se->next)
@@ -251,7 +363,7 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 	    aliases_expand(m->al, s->cpe.v[CPE_VENDOR], s->cpe.v[CPE_PRODUCT], names, ARRAY_SIZE(names));
 	struct vuln_hit *hits = NULL;
 	size_t nh = 0, cap = 0;
-	int r = 0;
+	uint64_t serial = ++m->cache->subjects_matched;
 	for (size_t i = 0; i < nn && r == 0; i++) {
 		struct product_entry *pe;
 		if ((r = product_cands(m, names[i].vendor, names[i].product, &pe, e)) < 0) break;
@@ -259,17 +371,21 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 		_Static_assert(sizeof(as.cpe.v[0]) == sizeof(names[0].vendor), "same attribute size");
 		memcpy(as.cpe.v[CPE_VENDOR], names[i].vendor, sizeof(as.cpe.v[CPE_VENDOR]));
 		memcpy(as.cpe.v[CPE_PRODUCT], names[i].product, sizeof(as.cpe.v[CPE_PRODUCT]));
-		for (size_t j = 0; j < pe->n; j++) {
+		for (size_t j = 0; j < pe->n && r == 0; j++) {
 			struct vuln_cand *c = pe->c[j];
-			if (!pe->n_cfgs[j]) continue;
-			bool dup = false;
-			for (size_t k = 0; k < nh && !dup; k++) dup = hits[k].info == &c->info;
-			if (dup) continue;
+			if (!pe->n_cfgs[j] || c->seen == serial) continue; /* a CVE once per subject */
 			struct vverdict v;
 			vconfigs_eval_some(&c->cfg, pe->cfgs[j], pe->n_cfgs[j], &as, &v);
 			if (v.result == TRI_FALSE) continue;
 			struct vuln_hit h = { .info = &c->info, .match = v.hit, .confidence = CONF_HIGH };
-			if (distro) {
+			if (build) {
+				int dr = distro_verdict(m, build, distro, &h, e);
+				if (dr < 0) {
+					r = dr;
+					break;
+				}
+				if (dr == 1 && !m->keep_suppressed) continue;
+			} else if (distro) {
 				h.confidence = CONF_LOW;
 				snprintf(h.why, sizeof(h.why),
 					 "distribution build (%s): the distribution may have backported the "
@@ -283,8 +399,10 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 					 "%saffected only on a platform dormant could not see",
 					 w ? "; " : "");
 			}
-			if (min && h.confidence < min) continue;
-			vmatch_fix(v.hit, h.fix, sizeof(h.fix));
+			if (min && h.confidence < min && !h.suppressed) continue;
+			if ((r = cand_full(m, c, e)) < 0) break;
+			c->seen = serial;
+			if (!h.distro_fix) vmatch_fix(v.hit, h.fix, sizeof(h.fix));
 			if (nh == cap) {
 				cap = cap ? cap * 2 : 16;
 				hits = xrealloc(hits, cap * sizeof(*hits));

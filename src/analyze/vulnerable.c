@@ -79,8 +79,24 @@ static void product_label(const struct obs_service *sv, char *out, size_t n)
 		 sv->version, sv->update);
 }
 
+static void build_json(struct buf *b, const struct distro_build *db)
+{
+	buf_puts(b, ",\"distribution\":{\"name\":");
+	json_put_str(b, db->distro);
+	buf_puts(b, ",\"release\":");
+	json_put_str(b, db->release);
+	buf_puts(b, ",\"package\":");
+	json_put_str(b, db->package);
+	buf_puts(b, ",\"upstream\":");
+	json_put_str(b, db->upstream);
+	buf_puts(b, ",\"revision\":");
+	json_put_str(b, db->revision);
+	if (db->release_from[0]) buf_puts(b, ",\"release_from\":"), json_put_str(b, db->release_from);
+	buf_putc(b, '}');
+}
+
 static char *evidence(const struct obs_service *sv, const struct cpe *subj, const char *distro,
-		      const struct vuln_hit *h, size_t n)
+		      const struct distro_build *db, const struct vuln_hit *h, size_t n)
 {
 	struct buf b = BUF_INIT;
 	char cpe[400];
@@ -100,6 +116,7 @@ static char *evidence(const struct obs_service *sv, const struct cpe *subj, cons
 		json_put_str(&b, banner);
 	}
 	if (distro) buf_puts(&b, ",\"distribution_build\":"), json_put_str(&b, distro);
+	if (db) build_json(&b, db);
 	buf_printf(&b, ",\"count\":%zu,\"cves\":", n);
 	vuln_hits_json(&b, h, n, MAX_LISTED);
 	buf_puts(&b, ",\"source\":\"This product uses data from the NVD API but is not endorsed or certified "
@@ -118,8 +135,8 @@ static enum confidence best_confidence(const struct vuln_hit *h, size_t n)
 static double conf_factor(enum confidence c) { return c == CONF_HIGH ? 1 : c == CONF_MEDIUM ? 0.7 : 0.4; }
 
 static void service_findings(const struct host_entry *he, const struct obs_service *sv,
-			     const struct cpe *subj, const char *distro, const struct vuln_hit *h, size_t n,
-			     struct findings *out)
+			     const struct cpe *subj, const char *distro, const struct distro_build *db,
+			     const struct vuln_hit *h, size_t n, struct findings *out)
 {
 	char label[160], ids[200] = "", target[96], ip[IPADDR_STRLEN];
 	product_label(sv, label, sizeof(label));
@@ -144,12 +161,18 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 	if (conf == CONF_LOW && sev > SEV_LOW) sev = MIN(sev - 1, SEV_MEDIUM);
 
 	struct buf rem = BUF_INIT;
-	if (distro)
+	if (db && db->release[0] && conf == CONF_HIGH)
+		buf_printf(
+		    &rem,
+		    "Install %s's security updates for %s (%s): %s's data shows these CVEs open in this "
+		    "build.",
+		    db->distro, db->package, db->release, db->distro);
+	else if (distro || db)
 		buf_printf(&rem,
 			   "Install the distribution's security updates for %s (%s); it may already carry "
 			   "the fixes: check "
 			   "each CVE in the distribution's security tracker, and upgrade if any is open.",
-			   label, distro);
+			   label, distro ? distro : db->distro);
 	else if (target[0])
 		buf_printf(&rem, "Upgrade %s to %s.", sv->product[0] ? sv->product : label, target);
 	else
@@ -172,7 +195,7 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 	buf_printf(&t, "%s on %s:%u/%s has %zu known vulnerabilit%s (%s)", label, ip, sv->port,
 		   proto_name(sv->proto), n, n == 1 ? "y" : "ies", ids);
 	snprintf(f.title, sizeof(f.title), "%s", t.data);
-	f.evidence = evidence(sv, subj, distro, h, n);
+	f.evidence = evidence(sv, subj, distro, db, h, n);
 	f.remediation = buf_detach(&rem);
 	findings_add(out, &f);
 
@@ -194,7 +217,7 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 			   ip, sv->port, proto_name(sv->proto), nk, nk == 1 ? "y" : "ies", kid,
 			   nk > 1 ? ", ..." : "", kev[0].info->ransomware ? ", used by ransomware" : "");
 		snprintf(k.title, sizeof(k.title), "%s", t.data);
-		k.evidence = evidence(sv, subj, distro, kev, nk);
+		k.evidence = evidence(sv, subj, distro, db, kev, nk);
 		struct buf kr = BUF_INIT;
 		buf_printf(&kr, "%s %s", f.remediation,
 			   "CISA lists these as exploited in the wild: treat as urgent");
@@ -205,6 +228,105 @@ static void service_findings(const struct host_entry *he, const struct obs_servi
 	}
 	free(kev);
 	buf_release(&t);
+}
+
+/* The host's release, from a service whose build names it or from an OS
+ * guess: a hint for the services whose banner names only the distribution
+ * ("Apache/2.4.62 (Debian)"). */
+static void host_release(const struct vuln_matcher *m, const struct host_entry *he, struct distro_build *hint)
+{
+	memset(hint, 0, sizeof(*hint));
+	for (size_t j = 0; j < he->n_svcs; j++) {
+		const struct obs_service *sv = &he->svcs[j];
+		struct cpe c;
+		char up[80], text[700];
+		snprintf(up, sizeof(up), "%s%s", sv->version, sv->update);
+		snprintf(text, sizeof(text), "%s %s", sv->banner, sv->version);
+		struct distro_build b;
+		if (sv->cpe[0] && cpe_parse(sv->cpe, &c) == 0 &&
+		    distro_build_parse(&m->dt, text, c.v[CPE_VENDOR], c.v[CPE_PRODUCT], up, &b) &&
+		    b.release[0]) {
+			snprintf(hint->distro, sizeof(hint->distro), "%s", b.distro);
+			snprintf(hint->release, sizeof(hint->release), "%s", b.release);
+			snprintf(hint->release_from, sizeof(hint->release_from), "port %u/%s's build %.60s",
+				 sv->port, proto_name(sv->proto), b.revision);
+			return;
+		}
+	}
+	for (size_t j = 0; j < he->n_svcs; j++)
+		if (he->svcs[j].cpe[0] &&
+		    distro_from_os_cpe(&m->dt, he->svcs[j].cpe, hint->distro, sizeof(hint->distro),
+				       hint->release, sizeof(hint->release))) {
+			snprintf(hint->release_from, sizeof(hint->release_from), "the OS guess %.60s",
+				 he->svcs[j].cpe);
+			return;
+		}
+}
+
+struct platforms {
+	const struct cpe *v;
+	size_t n;
+	bool os_known, hw_known;
+	const struct distro_build *hint; /* the host's release, where known */
+};
+
+static int subject_findings(struct vuln_matcher *m, const struct host_entry *he, const struct obs_service *sv,
+			    const struct platforms *pl, enum confidence min, struct findings *out,
+			    struct dm_err *e)
+{
+	struct vsubject s = {
+		.platforms = pl->v, .n_platforms = pl->n, .os_known = pl->os_known, .hw_known = pl->hw_known
+	};
+	if (!aliases_subject(m->al, sv->cpe, sv->product, sv->version, sv->update, &s.cpe)) return 0;
+	char dbuf[96], text[700], up[80];
+	snprintf(text, sizeof(text), "%s %s", sv->banner, sv->version);
+	snprintf(up, sizeof(up), "%s%s", sv->version, sv->update);
+	const char *distro = vuln_distro_marker(text, dbuf, sizeof(dbuf));
+	struct distro_build b, *bp = NULL;
+	if (distro_build_parse(&m->dt, text, s.cpe.v[CPE_VENDOR], s.cpe.v[CPE_PRODUCT], up, &b)) {
+		bp = &b;
+		const struct distro_build *hint = pl->hint;
+		if (!b.release[0] && hint && hint->release[0] && !strcmp(hint->distro, b.distro)) {
+			snprintf(b.release, sizeof(b.release), "%s", hint->release);
+			snprintf(b.release_from, sizeof(b.release_from), "%s", hint->release_from);
+		}
+	}
+	struct vuln_hit *h;
+	size_t n;
+	int r = vuln_match(m, &s, distro, bp, min, &h, &n, e);
+	if (r < 0) return r;
+	if (n) service_findings(he, sv, &s.cpe, distro, bp, h, n, out);
+	return 0;
+}
+
+/* Same vendor and product in two CPEs. */
+static bool same_product(const char *a, const char *b)
+{
+	struct cpe x, y;
+	return cpe_parse(a, &x) == 0 && cpe_parse(b, &y) == 0 && !strcmp(x.v[CPE_VENDOR], y.v[CPE_VENDOR]) &&
+	       !strcmp(x.v[CPE_PRODUCT], y.v[CPE_PRODUCT]);
+}
+
+/* A web application is matched like a service of its own on the same port:
+ * only with its CPE and a version (a versionless name would match every
+ * CVE of the product), and not again when the service itself is it. */
+static int app_findings(struct vuln_matcher *m, const struct host_entry *he, const struct obs_service *sv,
+			const struct obs_webapp *a, const struct platforms *pl, enum confidence min,
+			struct findings *out, struct dm_err *e)
+{
+	if (!a->cpe[0] || !a->version[0] || (sv->cpe[0] && same_product(sv->cpe, a->cpe))) return 0;
+	struct obs_service *as = xcalloc(1, sizeof(*as));
+	as->ip = sv->ip;
+	as->port = sv->port;
+	as->proto = sv->proto;
+	as->ts = sv->ts;
+	snprintf(as->name, sizeof(as->name), "%s", sv->name);
+	snprintf(as->product, sizeof(as->product), "%s", a->name);
+	snprintf(as->version, sizeof(as->version), "%s", a->version);
+	snprintf(as->cpe, sizeof(as->cpe), "%s", a->cpe);
+	int r = subject_findings(m, he, as, pl, min, out, e);
+	free(as);
+	return r;
 }
 
 int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum confidence min,
@@ -222,25 +344,19 @@ int analyze_vulnerable(struct vuln_matcher *m, const struct resultset *rs, enum 
 			hw_known |= plat[np].v[CPE_PART][0] == 'h';
 			np++;
 		}
+		struct distro_build hint;
+		host_release(m, he, &hint);
+		struct platforms pl = { plat, np, os_known, hw_known, &hint };
 		for (size_t j = 0; j < he->n_svcs; j++) {
 			const struct obs_service *sv = &he->svcs[j];
-			struct vsubject s = { .platforms = plat,
-					      .n_platforms = np,
-					      .os_known = os_known,
-					      .hw_known = hw_known };
-			if (!aliases_subject(m->al, sv->cpe, sv->product, sv->version, sv->update, &s.cpe))
-				continue;
-			char dbuf[96], text[700];
-			snprintf(text, sizeof(text), "%s %s", sv->banner, sv->version);
-			const char *distro = vuln_distro_marker(text, dbuf, sizeof(dbuf));
-			struct vuln_hit *h;
-			size_t n;
-			int r = vuln_match(m, &s, distro, min, &h, &n, e);
+			int r = subject_findings(m, he, sv, &pl, min, out, e);
+			/* the web applications behind it, each as its own subject */
+			for (unsigned a = 0; r >= 0 && a < sv->n_apps && a < OBS_MAX_APPS; a++)
+				r = app_findings(m, he, sv, &sv->apps[a], &pl, min, out, e);
 			if (r < 0) {
 				free(plat);
 				return r;
 			}
-			if (n) service_findings(he, sv, &s.cpe, distro, h, n, out);
 		}
 		free(plat);
 	}

@@ -88,6 +88,11 @@ static int emit(struct builder *b, const struct json *rec, uint64_t offset)
 	return 1;
 }
 
+static bool key_is(const struct builder *b, const char *k)
+{
+	return k && b->key && b->keylen == strlen(k) && !memcmp(b->key, k, b->keylen);
+}
+
 /* Places a new value; containers are pushed. Returns 0 to stop. */
 static int add(struct builder *b, enum json_type t, const char *s, size_t len)
 {
@@ -96,8 +101,7 @@ static int add(struct builder *b, enum json_type t, const char *s, size_t len)
 	if (!parent && !container) return fail(b, DM_EINPUT, "expected an object or an array");
 	bool starts_record = b->rec_depth && b->depth == b->rec_depth;
 	bool is_stream = !b->in_record && b->depth == 1 && parent->type == JSON_OBJECT && t == JSON_ARRAY &&
-			 b->js->stream_key && b->keylen == strlen(b->js->stream_key) &&
-			 !memcmp(b->key, b->js->stream_key, b->keylen) && !b->rec_depth;
+			 (key_is(b, b->js->stream_key) || key_is(b, b->js->alt_key)) && !b->rec_depth;
 	if (starts_record) {
 		b->in_record = true;
 		b->rec_offset = position(b) - 1;
@@ -130,6 +134,10 @@ static int add(struct builder *b, enum json_type t, const char *s, size_t len)
 		if (b->depth == MAX_DEPTH) return fail(b, DM_EINPUT, "nested too deeply");
 		b->stack[b->depth++] = j;
 		if (!parent && t == JSON_ARRAY) b->rec_depth = 1;
+		if (!parent && t == JSON_OBJECT && b->js->members) {
+			b->rec_depth = 1;
+			b->top_streamed = true;
+		}
 		if (is_stream) {
 			b->rec_depth = 2;
 			b->top_streamed = true;

@@ -42,6 +42,8 @@ typedef void (*json_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct json_stream {
 	const char *stream_key; /* the top-level member whose array holds the records */
+	const char *alt_key;    /* another name for it (NULL: none) */
+	bool members;           /* the top-level object's members are the records (their key set) */
 	json_record_fn record;
 	void *ctx;
 	json_progress_fn progress; /* may be NULL; done/total in bytes of the file as stored */

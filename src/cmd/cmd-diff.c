@@ -56,7 +56,9 @@ static int pick_runs(struct store *st, const char *db, uint64_t runs[2], struct 
 {
 	int64_t b = run_comparable_before(st, 0, NULL, e), a = 0;
 	if (b < 0) return (int)b;
-	if (b == 0) return dm_fail(e, DM_EEMPTY, "%s holds no finished scan, audit or creds run yet", db);
+	if (b == 0)
+		return dm_fail(e, DM_EEMPTY, "%s holds no finished scan, audit, creds or imported run yet",
+			       db);
 	if ((a = run_comparable_before(st, b, NULL, e)) < 0) return (int)a;
 	if (a == 0)
 		return dm_fail(e, DM_EEMPTY,

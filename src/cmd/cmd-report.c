@@ -167,6 +167,7 @@ int cmd_report(int argc, char **argv)
 	struct caveats caveats;
 	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 ||
 	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0 ||
+	    (r = stored_findings_allow(a.config, &fs, &e)) < 0 ||
 	    (r = store_load_caveats(st, ri->id, &caveats, &e)) < 0)
 		goto fail;
 	resultset_sort(&rs);

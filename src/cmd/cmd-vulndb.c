@@ -9,6 +9,7 @@
 #include "cmd/opts.h"
 #include "base/log.h"
 #include "pipeline/vulndb.h"
+#include "vuln/nmap-names.h"
 #include <string.h>
 
 enum {
@@ -29,7 +30,10 @@ enum {
 	V_FEEDS,
 	V_PAGE,
 	V_MAXWAIT,
-	V_FULL
+	V_FULL,
+	V_RELEASE,
+	V_EXPLAIN,
+	V_PROBES
 };
 
 static const struct opt vulndb_opts[] = {
@@ -39,9 +43,16 @@ static const struct opt vulndb_opts[] = {
 	{ "--from", V_FROM, true, "FILE",
 	  "match: also every line of FILE (a CPE or \"PRODUCT VERSION\"; - for stdin)" },
 	{ "--aliases", V_ALIASES, true, "FILE", "product aliases (default data/vuln/aliases.csv)" },
+	{ "--release", V_RELEASE, true, "NAME",
+	  "match: the distribution release (bookworm, jammy, 9) when the banner does not name it" },
+	{ "--explain", V_EXPLAIN, false, NULL,
+	  "match: say per CVE why it is reported or not (the distribution's verdict)" },
+	{ "--service-probes", V_PROBES, true, "FILE",
+	  "match: product names from nmap's probes (default " NMAP_PROBES_DEFAULT_PATH ")" },
 	{ "--bundle", V_BUNDLE, true, "FILE",
 	  "fetch: write the feeds to FILE for `vulndb import` elsewhere" },
-	{ "--feeds", V_FEEDS, true, "LIST", "fetch: some of nvd,kev,epss (default all)" },
+	{ "--feeds", V_FEEDS, true, "LIST",
+	  "fetch: some of nvd,kev,epss,debian,ubuntu,redhat (default all)" },
 	{ "--full", V_FULL, false, NULL,
 	  "fetch: all NVD records, not only those changed since the last fetch" },
 	{ "--api-key", V_API_KEY, true, "KEY",
@@ -61,8 +72,8 @@ static const struct opt vulndb_opts[] = {
 
 struct vulndb_args {
 	struct vulndb_fetch_opts f;
-	const char *db, *aliases, *from;
-	bool help, json;
+	const char *db, *aliases, *from, *release, *probes;
+	bool help, json, explain;
 	enum confidence min;
 	char **pos;
 	int n_pos;
@@ -70,19 +81,23 @@ struct vulndb_args {
 
 static int parse_feeds(const char *arg, bool *on, struct dm_err *e)
 {
-	static const char *const names[] = { "nvd", "kev", "epss" };
-	memset(on, 0, 3 * sizeof(*on));
+	static const char *const names[] = { "nvd", "kev", "epss", "debian", "ubuntu", "redhat" };
+	enum { N = ARRAY_SIZE(names) };
+	memset(on, 0, N * sizeof(*on));
+	bool any = false;
 	for (const char *p = arg; *p;) {
 		size_t n = strcspn(p, ","), i;
-		for (i = 0; i < 3 && !(strlen(names[i]) == n && !strncmp(p, names[i], n)); i++) {
+		for (i = 0; i < N && !(strlen(names[i]) == n && !strncmp(p, names[i], n)); i++) {
 		}
-		if (i == 3)
-			return dm_fail(e, DM_EINPUT, "--feeds: \"%.*s\" is not one of nvd, kev, epss", (int)n,
-				       p);
-		on[i] = true;
+		if (i == N)
+			return dm_fail(
+			    e, DM_EINPUT,
+			    "--feeds: \"%.*s\" is not one of nvd, kev, epss, debian, ubuntu, redhat", (int)n,
+			    p);
+		on[i] = any = true;
 		p += n + (p[n] == ',');
 	}
-	return on[0] || on[1] || on[2] ? 0 : dm_fail(e, DM_EINPUT, "--feeds: name nvd, kev or epss");
+	return any ? 0 : dm_fail(e, DM_EINPUT, "--feeds: name nvd, kev or epss (or debian, ubuntu, redhat)");
 }
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
@@ -93,6 +108,9 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case V_DB: a->db = arg; return 0;
 	case V_ALIASES: a->aliases = arg; return 0;
 	case V_FROM: a->from = arg; return 0;
+	case V_RELEASE: a->release = arg; return 0;
+	case V_EXPLAIN: a->explain = true; return 0;
+	case V_PROBES: a->probes = arg; return 0;
 	case V_MINCONF: {
 		int lvl, r = parse_confidence(name, arg, &lvl, e);
 		a->min = (enum confidence)lvl;
@@ -123,7 +141,9 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 
 int cmd_vulndb(int argc, char **argv)
 {
-	struct vulndb_args a = { .f = { .feed = { true, true, true }, .page_size = 2000, .max_wait = 120 } };
+	struct vulndb_args a = {
+		.f = { .feed = { true, true, true, true, true, true }, .page_size = 2000, .max_wait = 120 }
+	};
 	struct dm_err e = { "" };
 	struct store *st = NULL;
 	char *dbpath = NULL;
@@ -136,10 +156,12 @@ int cmd_vulndb(int argc, char **argv)
 		    "dormant vulndb fetch [--bundle FILE]\n       dormant vulndb import FILE|DIR|BUNDLE...\n"
 		    "       dormant vulndb stats\n"
 		    "       dormant vulndb lookup CVE-ID...\n       dormant vulndb match CPE|\"PRODUCT "
-		    "VERSION\"...",
+		    "VERSION\"|BANNER... [--release NAME] [--explain]",
 		    "Offline vulnerability data: NVD CVE API 2.0 JSON (pages or single records, .gz "
 		    "too), CISA KEV,\n"
-		    "CVE List V5 records and FIRST EPSS CSV. Each file is imported in one transaction; "
+		    "CVE List V5 records, FIRST EPSS CSV, and the distributions' security data (Debian's "
+		    "tracker JSON,\nUbuntu's CVE JSON, Red Hat's CSAF VEX). Each file is imported in one "
+		    "transaction; "
 		    "re-importing\n"
 		    "updates the records whose lastModified changed. fetch downloads NVD (the changes since "
 		    "the last\nfetch), CISA KEV and FIRST EPSS, and imports them or writes a bundle that "
@@ -165,7 +187,13 @@ int cmd_vulndb(int argc, char **argv)
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
-	struct vulndb_query q = { .json = a.json, .min = a.min, .aliases = a.aliases, .from = a.from };
+	struct vulndb_query q = { .json = a.json,
+				  .min = a.min,
+				  .aliases = a.aliases,
+				  .from = a.from,
+				  .release = a.release,
+				  .explain = a.explain,
+				  .service_probes = a.probes };
 	if (!strcmp(sub, "fetch")) {
 		r = a.n_pos > 1 ? dm_fail(&e, DM_EINPUT, "fetch takes no arguments (\"%s\")", a.pos[1])
 				: vulndb_fetch(st, dbpath, &a.f, &e);

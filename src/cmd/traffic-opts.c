@@ -34,6 +34,10 @@ int traffic_args_opt(struct traffic_args *t, int id, const char *name, const cha
 	case T_DB: t->db = arg; return 0;
 	case T_RULES: t->rules = arg; return rules_check(arg, e);
 	case T_NOANALYZE: t->no_analyze = true; return 0;
+	case T_EXPLAIN:
+		if (ipaddr_parse(arg, &t->explain) < 0)
+			return dm_fail(e, DM_EINPUT, "%s \"%s\": expected an IP address", name, arg);
+		return 0;
 	case T_FAILON:
 		if ((t->fail_on = severity_parse(arg)) < 0)
 			return dm_fail(e, DM_EINPUT,

@@ -5,7 +5,7 @@
 #include "cmd/opts.h"
 #include "pipeline/traffic-job.h"
 
-enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON };
+enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON, T_EXPLAIN };
 #define TRAFFIC_OPTS                                                                                      \
 	{ "--config", T_CONFIG, true, "FILE",                                                             \
 	  "site policy: time zone, business hours, home countries, segments (INI)" },                     \
@@ -15,6 +15,8 @@ enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON };
 	    { "--rules", T_RULES, true, "LIST", "run only these traffic rules (comma-separated ids)" },   \
 	    { "--no-analyze", T_NOANALYZE, false, NULL,                                                   \
 	      "only summarise the flows into the store; run no rule" },                                   \
+	    { "--explain", T_EXPLAIN, true, "HOST",                                                       \
+	      "print what each rule judged of HOST's flows and which allowlist entry set what aside" },   \
 	{                                                                                                 \
 		"--fail-on", T_FAILON, true, "SEVERITY", "exit 1 when a finding is at SEVERITY or above"  \
 	}

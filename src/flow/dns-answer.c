@@ -76,3 +76,12 @@ int dns_parse_answers(const uint8_t *m, size_t len, void (*fn)(void *ctx, const 
 	}
 	return n;
 }
+
+bool dns_parse_question(const uint8_t *m, size_t len, char name[256], uint16_t *qtype)
+{
+	if (len < 12 || (m[2] & 0x80) || be16(m + 4) == 0) return false;
+	size_t off = 12;
+	if (!read_name(m, len, &off, name, 256) || off + 4 > len) return false;
+	*qtype = be16(m + off);
+	return true;
+}

@@ -17,3 +17,8 @@ struct dns_answer {
  * question's name). Returns how many, or -1 when the message is malformed. */
 int dns_parse_answers(const uint8_t *msg, size_t len, void (*fn)(void *ctx, const struct dns_answer *a),
 		      void *ctx);
+
+/* The first question of a DNS query (QR clear): its name (lower case,
+ * bytes outside printable ASCII as '?') and type. false for a response or
+ * a malformed message. name holds 256 bytes. */
+bool dns_parse_question(const uint8_t *msg, size_t len, char name[256], uint16_t *qtype);

@@ -29,6 +29,8 @@ struct fkey {
 struct extra {
 	char sni[128], alpn[16], ja3[33], ja4[40];
 	char ssh[2][48];
+	char query[256]; /* DNS: the client's first question */
+	uint16_t qtype;
 };
 
 struct flow {
@@ -209,6 +211,8 @@ static void emit(struct flow_table *ft, struct flow *f, const char *why)
 		o.ja4 = f->x->ja4[0] ? f->x->ja4 : NULL;
 		o.ssh_client = f->x->ssh[0][0] ? f->x->ssh[0] : NULL;
 		o.ssh_server = f->x->ssh[1][0] ? f->x->ssh[1] : NULL;
+		o.dns_query = f->x->query[0] ? f->x->query : NULL;
+		o.dns_qtype = f->x->qtype;
 	}
 	if (ft->dns && f->dns_slot != NIL && ft->dns[f->dns_slot].gen == f->dns_gen)
 		o.name = ft->dns[f->dns_slot].name;
@@ -460,6 +464,14 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
 		dns_parse_answers(p->payload, p->payload_len, dns_learn, ft);
 	} else if (p->proto == IPPROTO_UDP && p->dport == DNS_PORT) {
 		f->app = APP_DNS;
+		char q[256];
+		uint16_t qt;
+		/* the first question only: a flow is one client port, most resolvers ask once per port */
+		if (dir == 0 && (!f->x || !f->x->query[0]) && p->payload_len &&
+		    dns_parse_question(p->payload, p->payload_len, q, &qt)) {
+			memcpy(extra(f)->query, q, sizeof(q));
+			f->x->qtype = qt;
+		}
 	}
 	if (p->proto == IPPROTO_TCP && f->list == L_OPEN) {
 		if (p->tcp_flags & TH_RST)

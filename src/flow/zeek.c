@@ -1,7 +1,11 @@
-/* Zeek conn.log reading: TSV by its header, or JSON lines. */
+/* Zeek conn.log reading: TSV by its header, or JSON lines. dns.log and
+ * ssl.log lines (no conn_state, duration or counts) become detail records:
+ * the DNS question, the TLS fingerprints and the certificate hash of a
+ * conversation conn.log counts. */
 #include "flow/zeek.h"
 #include "base/json.h"
 #include "base/log.h"
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -26,12 +30,36 @@ enum col {
 	C_OIPBYTES,
 	C_RPKTS,
 	C_RIPBYTES,
+	C_QUERY,
+	C_QTYPE,
+	C_SNI,
+	C_JA3,
+	C_JA4,
+	C_CERTS,
 	C_N
 };
 static const char *const col_names[C_N] = {
-	"ts",         "id.orig_h", "id.orig_p",     "id.resp_h",  "id.resp_p",
-	"proto",      "service",   "duration",      "orig_bytes", "resp_bytes",
-	"conn_state", "orig_pkts", "orig_ip_bytes", "resp_pkts",  "resp_ip_bytes",
+	"ts",
+	"id.orig_h",
+	"id.orig_p",
+	"id.resp_h",
+	"id.resp_p",
+	"proto",
+	"service",
+	"duration",
+	"orig_bytes",
+	"resp_bytes",
+	"conn_state",
+	"orig_pkts",
+	"orig_ip_bytes",
+	"resp_pkts",
+	"resp_ip_bytes",
+	"query",
+	"qtype",
+	"server_name",
+	"ja3",
+	"ja4",
+	"cert_chain_fps",
 };
 enum { MAX_COLS = 64, MAX_MESSAGES = 5 };
 
@@ -131,6 +159,8 @@ static void record(struct reader *r, const char *const v[C_N])
 	if (!v[C_RP] || !num_u64(v[C_RP], &dp) || dp > 65535) return damaged(r, "no valid id.resp_p");
 	if (v[C_DURATION] && !num_double(v[C_DURATION], &dur)) return damaged(r, "bad duration");
 	const char *proto = v[C_PROTO] ? v[C_PROTO] : "";
+	if (!v[C_PROTO] && !v[C_STATE] && (v[C_JA3] || v[C_JA4] || v[C_SNI] || v[C_CERTS]))
+		proto = "tcp"; /* ssl.log has no proto column */
 	f.proto = !strcmp(proto, "tcp")    ? IPPROTO_TCP
 		  : !strcmp(proto, "udp")  ? IPPROTO_UDP
 		  : !strcmp(proto, "icmp") ? IPPROTO_ICMP
@@ -152,6 +182,23 @@ static void record(struct reader *r, const char *const v[C_N])
 		if (s && !num_u64(s, dst[i])) return damaged(r, "bad byte or packet count");
 	}
 	f.app = app_of(v[C_SERVICE]);
+	f.detail = !v[C_STATE] && !v[C_DURATION] && !v[C_OBYTES] && !v[C_OIPBYTES] && !v[C_OPKTS];
+	uint64_t qt = 0;
+	if (v[C_QTYPE] && (!num_u64(v[C_QTYPE], &qt) || qt > 65535)) return damaged(r, "bad qtype");
+	f.dns_qtype = (uint16_t)qt;
+	f.dns_query = v[C_QUERY];
+	if (f.dns_query) f.app = "dns";
+	f.sni = v[C_SNI];
+	f.ja3 = v[C_JA3];
+	f.ja4 = v[C_JA4];
+	if (f.ja3 || f.ja4 || f.sni) f.app = "tls";
+	char cert[72] = "";
+	if (v[C_CERTS]) { /* the leaf's fingerprint: the first of the chain */
+		size_t n = strcspn(v[C_CERTS], ",");
+		snprintf(cert, sizeof(cert), "%.*s", (int)(n < 71 ? n : 71), v[C_CERTS]);
+		for (char *c = cert; *c; c++) *c = (char)tolower((unsigned char)*c);
+		f.cert_hash = cert;
+	}
 	r->st->records++;
 	if (r->sink->flow) r->sink->flow(r->sink->ctx, &f);
 }
@@ -222,6 +269,7 @@ static int json_rec(void *ctx, const struct json *rec, const struct json *hdr, u
 	char nums[C_N][32];
 	for (int c = 0; c < C_N; c++) {
 		const struct json *j = json_get(rec, col_names[c]);
+		if (j && j->type == JSON_ARRAY) j = j->first; /* cert_chain_fps: the leaf first */
 		v[c] = NULL;
 		if (j && (j->type == JSON_STRING || j->type == JSON_NUMBER)) v[c] = j->str;
 		if (v[c] && j->type == JSON_NUMBER && strchr(v[c], 'e')) { /* 1.7e9: as a plain number */
@@ -229,7 +277,8 @@ static int json_rec(void *ctx, const struct json *rec, const struct json *hdr, u
 			v[c] = nums[c];
 		}
 		/* counts and ports are integers; Zeek writes ts and duration as decimals */
-		if (v[c] && j->type == JSON_NUMBER && c != C_TS && c != C_DURATION && strchr(v[c], '.'))
+		if (v[c] && j->type == JSON_NUMBER && c != C_TS && c != C_DURATION && c < C_QUERY &&
+		    strchr(v[c], '.'))
 			v[c] = "bad";
 	}
 	record(r, v);

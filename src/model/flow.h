@@ -20,6 +20,11 @@ struct obs_flow {
 	int entropy;                         /* of the first upload payload, bits per byte x 10; -1 unknown */
 	const char *country;                 /* of the external side, when known */
 	const char *end_reason;              /* idle, active, fin, rst, evicted, end (of input) */
+	const char *dns_query;               /* the first DNS question the client asked, NULL if none */
+	uint16_t dns_qtype;                  /* its type (1 A, 16 TXT, 10 NULL ...); 0 unknown */
+	const char *cert_hash;               /* hex SHA-1 or SHA-256 of the server's certificate */
+	bool detail; /* from a protocol log (Zeek dns.log, ssl.log): details of a conversation
+			counted elsewhere, kept for the rules that read names and hashes only */
 };
 
 struct obs_dns {

@@ -15,6 +15,7 @@ void flowset_init(struct flowset *s)
 void flowset_release(struct flowset *s)
 {
 	free(s->v);
+	free(s->det);
 	strpool_release(&s->names);
 	*s = (struct flowset){ 0 };
 }
@@ -42,7 +43,7 @@ static bool is_reply(const struct obs_flow *f)
 	return (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP) && f->sport < 1024 && f->dport >= 1024;
 }
 
-void flowset_add(struct flowset *s, const struct obs_flow *flow)
+struct flowrec *flowset_add(struct flowset *s, const struct obs_flow *flow)
 {
 	struct obs_flow turned;
 	const struct obs_flow *f = flow;
@@ -58,11 +59,20 @@ void flowset_add(struct flowset *s, const struct obs_flow *flow)
 		turned.bytes_out = turned.pkts_out = turned.flags_out = 0;
 		f = &turned;
 	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 4096;
-		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	struct flowrec *r;
+	if (f->detail) {
+		if (s->n_det == s->cap_det) {
+			s->cap_det = s->cap_det ? 2 * s->cap_det : 1024;
+			s->det = xrealloc(s->det, s->cap_det * sizeof(*s->det));
+		}
+		r = &s->det[s->n_det++];
+	} else {
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 4096;
+			s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+		}
+		r = &s->v[s->n++];
 	}
-	struct flowrec *r = &s->v[s->n++];
 	*r = (struct flowrec){ .src = f->src,
 			       .dst = f->dst,
 			       .start = f->start,
@@ -77,11 +87,20 @@ void flowset_add(struct flowset *s, const struct obs_flow *flow)
 			       .app = app_of(f->app),
 			       .flags_out = f->flags_out,
 			       .flags_in = f->flags_in,
-			       .entropy = (int16_t)f->entropy };
+			       .entropy = (int16_t)f->entropy,
+			       .qtype = f->dns_qtype };
 	r->name = strpool_add(&s->names, f->sni && *f->sni ? f->sni : f->name);
+	r->ja3 = strpool_add(&s->names, f->ja3);
+	r->ja4 = strpool_add(&s->names, f->ja4);
+	r->cert = strpool_add(&s->names, f->cert_hash);
+	r->query = strpool_add(&s->names, f->dns_query);
+	if (f->detail) return r; /* its conversation is in v, or was not read */
 	if (s->n == 1 || f->start < s->first) s->first = f->start;
 	if (f->end > s->last) s->last = f->end;
+	return r;
 }
+
+const char *flowset_str(const struct flowset *s, uint32_t id) { return strpool_get(&s->names, id); }
 
 const char *flowset_name(const struct flowset *s, const struct flowrec *r)
 {
@@ -91,6 +110,7 @@ const char *flowset_name(const struct flowset *s, const struct flowrec *r)
 void flowset_annotate(struct flowset *s, const struct site_config *cfg, country_fn country, void *ctx)
 {
 	for (size_t i = 0; i < s->n; i++) flowrec_annotate(&s->v[i], cfg, country, ctx);
+	for (size_t i = 0; i < s->n_det; i++) flowrec_annotate(&s->det[i], cfg, country, ctx);
 }
 
 void flowrec_annotate(struct flowrec *r, const struct site_config *cfg, country_fn country, void *ctx)
@@ -113,6 +133,11 @@ bool flow_is_background(const struct flowrec *r)
 		for (size_t i = 0; i < ARRAY_SIZE(udp); i++)
 			if (r->dport == udp[i]) return true;
 	return r->proto == IPPROTO_TCP && r->dport == 53;
+}
+
+bool flow_is_continuation(const struct flowrec *r)
+{
+	return r->proto == IPPROTO_TCP && (r->flags_out | r->flags_in) && !(r->flags_out & TH_SYN);
 }
 
 bool flow_is_failed(const struct flowrec *r)

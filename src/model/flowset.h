@@ -1,4 +1,4 @@
-/* The flows of one analysis, compact and in memory (about 120 bytes each),
+/* The flows of one analysis, compact and in memory (128 bytes each),
  * with which side is internal and the country of the external side. The
  * traffic analyzers read it; the hourly summaries the store keeps come
  * from it. */
@@ -20,7 +20,9 @@ struct flowrec {
 	double start, end;
 	uint64_t bytes_out, bytes_in;
 	uint32_t pkts_out, pkts_in;
-	uint32_t name; /* SNI, else the DNS name of dst; id in the set's pool */
+	uint32_t name;                  /* SNI, else the DNS name of dst; id in the set's pool */
+	uint32_t ja3, ja4, cert, query; /* pool ids: TLS fingerprints, certificate hash, DNS question */
+	uint16_t qtype;                 /* the DNS question's type; 0 none */
 	uint16_t sport, dport;
 	uint8_t proto, app, flags_out, flags_in;
 	int16_t entropy; /* first upload payload, bits/byte x 10; -1 unknown */
@@ -33,14 +35,20 @@ struct flowset {
 	size_t n, cap;
 	struct strpool names;
 	double first, last; /* earliest start, latest end */
+	/* Detail records (obs_flow.detail): names and hashes of conversations
+	 * that v counts already; only the rules reading those look here. */
+	struct flowrec *det;
+	size_t n_det, cap_det;
 };
 
 void flowset_init(struct flowset *s);
 /* One-way records of the answering side (NetFlow) are turned round so the
  * opener is src, as in a conversation. */
-void flowset_add(struct flowset *s, const struct obs_flow *f);
+struct flowrec *flowset_add(struct flowset *s, const struct obs_flow *f);
 void flowset_release(struct flowset *s);
 const char *flowset_name(const struct flowset *s, const struct flowrec *r);
+/* A pooled string of r (r->ja3, r->query ...), NULL when none. */
+const char *flowset_str(const struct flowset *s, uint32_t id);
 const char *flow_app_name(enum flow_app a);
 
 typedef bool (*country_fn)(void *ctx, const struct ipaddr *a, char cc[3]);
@@ -51,6 +59,10 @@ void flowset_annotate(struct flowset *s, const struct site_config *cfg, country_
 /* Background chatter that does not make a host "used": DNS, NTP, DHCP,
  * mDNS, LLMNR, NetBIOS name/datagram, SSDP, ICMP. */
 bool flow_is_background(const struct flowrec *r);
+/* A later record of a TCP conversation that began in an earlier one: cut
+ * by an idle or active timeout (pcap, NetFlow), so no SYN from the opener.
+ * Records without flags (Zeek) are never continuations. */
+bool flow_is_continuation(const struct flowrec *r);
 /* TCP that never got an answer, or was refused at once. */
 bool flow_is_failed(const struct flowrec *r);
 /* TLS or SSH seen, or a high-entropy first payload, or (for records without

@@ -42,6 +42,15 @@ struct obs_tls {
 };
 enum { TLS_V_SSL3 = 1, TLS_V_10 = 2, TLS_V_11 = 4, TLS_V_12 = 8, TLS_V_13 = 16 };
 
+/* An application behind a web server (a webmail, a camera's UI, a CMS):
+ * named by a web rule; source says which database and entry. */
+#define OBS_MAX_APPS 8
+struct obs_webapp {
+	char name[64], version[32];
+	char cpe[160];   /* CPE 2.3 with the version, empty if the rule has none */
+	char source[64]; /* "wappalyzer:WordPress", "recog:html_title.xml:120" */
+};
+
 /* What answers on a port: from a probe, identified by the fingerprints. */
 struct obs_service {
 	struct ipaddr ip;
@@ -56,6 +65,8 @@ struct obs_service {
 	char info[256];   /* protocol details: http title, realm, auth state ... */
 	bool anonymous;   /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
 	struct obs_tls tls;
+	struct obs_webapp apps[OBS_MAX_APPS]; /* web applications, strongest first */
+	unsigned n_apps;
 	double ts;
 };
 

@@ -24,6 +24,8 @@ void site_config_defaults(struct site_config *c)
 void site_config_release(struct site_config *c)
 {
 	cidr_list_release(&c->internal);
+	cidr_list_release(&c->registered);
+	allowlist_release(&c->allow);
 	for (size_t i = 0; i < c->n_segments; i++) cidr_list_release(&c->segments[i].cidrs);
 	free(c->segments);
 	c->segments = NULL;
@@ -206,7 +208,8 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 	if (!name) { /* a section header alone */
 		if (!strncmp(section, "segment ", 8)) goto segment;
 		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
-		if (strcmp(section, "site") && strcmp(section, "usage"))
+		if (!strncmp(section, "allow ", 6)) goto allow;
+		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel"))
 			return BAD("unknown section [%s]", section);
 		return 1;
 	}
@@ -248,7 +251,17 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		c->window_days = d;
 		return 1;
 	}
+	if (!strcmp(section, "intel")) {
+		if (strcmp(name, "files")) return BAD("unknown key \"%s\" in [intel]", name);
+		if (strlen(value) >= sizeof(c->intel_files)) return BAD("files: longer than 1023 characters");
+		snprintf(c->intel_files, sizeof(c->intel_files), "%s", value);
+		return 1;
+	}
 	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value, fresh);
+allow:
+	if (!strncmp(section, "allow ", 6))
+		return allowlist_set(&c->allow, section + 6, name, value, l->e) < 0 ? (l->err = DM_EINPUT, 0)
+										    : 1;
 	if (strncmp(section, "segment ", 8)) return BAD("unknown section [%s]", section);
 segment:;
 	const char *sname = section + 8;
@@ -304,6 +317,10 @@ int site_config_parse(struct site_config *c, const char *text, const char *name,
 static int finish(struct site_config *c, const char *path, int line, struct loader *l, struct dm_err *e)
 {
 	snprintf(c->path, sizeof(c->path), "%s", path);
+	const char *slash = strrchr(path, '/');
+	if (*c->intel_files && !*c->intel_dir) /* the folder of the file that named the lists */
+		snprintf(c->intel_dir, sizeof(c->intel_dir), "%.*s", slash ? (int)(slash - path) : 1,
+			 slash ? path : ".");
 	if (line < 0) return dm_fail(e, DM_EINPUT, "%s: could not be read", path);
 	if (line > 0 && !l->err)
 		return dm_fail(e, DM_EINPUT, "%s: line %d: not INI syntax (key = value, [section])", path,
@@ -313,6 +330,8 @@ static int finish(struct site_config *c, const char *path, int line, struct load
 		if (!c->segments[i].cidrs.n)
 			return dm_fail(e, DM_EINPUT, "%s: [segment %s] has no cidr", path,
 				       c->segments[i].name);
+	struct dm_err ae = { "" };
+	if (allowlist_check(&c->allow, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (*c->timezone) {
 		setenv("TZ", c->timezone, 1);
 		tzset();
@@ -364,7 +383,8 @@ static bool is_private(const struct ipaddr *a)
 bool site_is_internal(const struct site_config *c, const struct ipaddr *a)
 {
 	if (c->internal.n) return cidr_list_contains(&c->internal, a) || site_segment_of(c, a, false);
-	return is_private(a) || site_segment_of(c, a, false);
+	return is_private(a) || site_segment_of(c, a, false) || cidr_list_contains(&c->registered, a) ||
+	       (c->targets && targets_contains(c->targets, a));
 }
 
 const struct role_baseline *site_role(const struct site_config *c, const char *name)

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "model/allowlist.h"
 #include "net/cidr.h"
+#include "net/targets.h"
 #include "net/ports.h"
 
 #define SITE_MAX_COUNTRIES 64
@@ -40,11 +42,20 @@ struct site_config {
 	char geoip[512]; /* empty: the default database, when installed */
 	double window_days;
 	struct cidr_list internal; /* empty: private ranges and the segments */
+	/* What is ours besides: the audit's targets (borrowed) and the asset
+	 * register's addresses, internal unless `internal` is set */
+	const struct targets *targets;
+	struct cidr_list registered;
+	struct allowlist allow; /* [allow NAME] entries */
 	struct segment *segments;
 	size_t n_segments;
 	struct role_baseline *roles;
 	size_t n_roles;
 	unsigned loads; /* files read so far */
+	/* [intel] files = a, b: threat-intelligence lists (model/intel.h),
+	 * relative names from intel_dir (the config file's folder) */
+	char intel_files[1024];
+	char intel_dir[512];
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home
@@ -61,8 +72,8 @@ void site_config_release(struct site_config *c);
 void site_local_time(const struct site_config *c, double t, int *wday, int *minute);
 bool site_is_business_time(const struct site_config *c, double t);
 bool site_is_home_country(const struct site_config *c, const char *cc);
-/* Internal: in `internal` when set, else private/ULA/link-local/CGNAT, or
- * inside any segment. */
+/* Internal: in `internal` when set, else private/ULA/link-local/CGNAT, an
+ * audit target or a register address; inside any segment in both cases. */
 bool site_is_internal(const struct site_config *c, const struct ipaddr *a);
 /* The baseline of a role (case-insensitive), or NULL. */
 const struct role_baseline *site_role(const struct site_config *c, const char *name);

@@ -22,3 +22,21 @@ void cve_format(int64_t num, char *out, size_t n)
 {
 	snprintf(out, n, "CVE-%lld-%04lld", (long long)(num / 100000000LL), (long long)(num % 100000000LL));
 }
+
+const char *distro_status_name(enum distro_status s)
+{
+	switch (s) {
+	case DSTAT_FIXED: return "fixed";
+	case DSTAT_OPEN: return "open";
+	case DSTAT_NOT_AFFECTED: return "not-affected";
+	case DSTAT_UNDETERMINED: return "undetermined";
+	}
+	return "?";
+}
+
+enum distro_status distro_status_parse(const char *s)
+{
+	for (int i = DSTAT_FIXED; i <= DSTAT_UNDETERMINED; i++)
+		if (s && !strcmp(s, distro_status_name((enum distro_status)i))) return (enum distro_status)i;
+	return 0;
+}

@@ -44,13 +44,36 @@ struct vuln_epss {
 	double epss, percentile;
 };
 
+/* A distribution's verdict on a CVE for one source package in one of its
+ * releases (Debian's security tracker, Ubuntu's CVE data, Red Hat's VEX). */
+enum distro_status { DSTAT_FIXED = 1, DSTAT_OPEN, DSTAT_NOT_AFFECTED, DSTAT_UNDETERMINED };
+struct vuln_distro_fix {
+	const char *distro;  /* debian, ubuntu, rhel */
+	const char *release; /* bookworm, jammy, 9 */
+	const char *package; /* the source package */
+	int64_t num;
+	enum distro_status status;
+	const char *fixed_version; /* DSTAT_FIXED: the first version with the fix */
+	const char *urgency;       /* the distribution's word for it, may be NULL */
+};
+/* The version a release ships now (Debian's "repositories"): tells a
+ * release from an upstream version when a banner does not name it. */
+struct vuln_distro_pkg {
+	const char *distro, *release, *package, *version;
+};
+const char *distro_status_name(enum distro_status s);
+enum distro_status distro_status_parse(const char *s);
+
 struct vuln_sink {
 	void *ctx;
 	int (*cve)(void *ctx, const struct vuln_cve *c, struct dm_err *e);
 	int (*kev)(void *ctx, const struct vuln_kev *k, struct dm_err *e);
 	int (*epss)(void *ctx, const struct vuln_epss *x, struct dm_err *e);
-	/* Feed facts: "kev.catalog", "nvd.timestamp", "epss.model", "epss.date". */
+	/* Feed facts: "kev.catalog", "nvd.timestamp", "epss.model", "epss.date",
+	 * "<distro>.date". */
 	int (*meta)(void *ctx, const char *key, const char *value, struct dm_err *e);
+	int (*distro_fix)(void *ctx, const struct vuln_distro_fix *f, struct dm_err *e);
+	int (*distro_pkg)(void *ctx, const struct vuln_distro_pkg *p, struct dm_err *e);
 };
 
 /* A CVE as the store gives it back for matching and lookups. */

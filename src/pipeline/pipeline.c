@@ -192,7 +192,7 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 	case STAGE_SCAN: return p->scanned ? 0 : run_scanner(p, e);
 	case STAGE_IDENTIFY: {
 		if (!p->prep.identify) return 0;
-		struct identify_in in = { &p->prep.fps, c->per_host, c->kind, &res->rs };
+		struct identify_in in = { &p->prep.fps, c->per_host, c->kind, &res->rs, &p->prep.wa };
 		stage_identify(&in, &p->identify);
 		return 0;
 	}
@@ -217,7 +217,7 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 		return 0;
 	}
 	case STAGE_TRAFFIC: {
-		struct traffic_in in = { p->prep.st, p->prep.dbpath, res->run, &c->join };
+		struct traffic_in in = { p->prep.st, p->prep.dbpath, res->run, &c->join, c->targets };
 		return stage_traffic(&in, &p->traffic, e);
 	}
 	case STAGE_JOIN: res->analysed = true; return run_join(p, e);

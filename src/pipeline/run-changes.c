@@ -7,7 +7,9 @@
 
 static bool scans(const char *kind)
 {
-	return !strcmp(kind, "scan") || !strcmp(kind, "audit") || !strcmp(kind, "creds");
+	/* nmap, masscan, zmap: runs `dormant import` made of their files */
+	return !strcmp(kind, "scan") || !strcmp(kind, "audit") || !strcmp(kind, "creds") ||
+	       !strcmp(kind, "nmap") || !strcmp(kind, "masscan") || !strcmp(kind, "zmap");
 }
 
 int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, struct dm_err *e)

@@ -6,6 +6,7 @@
  * the run. The drop itself (stage_drop) comes after the traffic stage has
  * read its flow files, before the first packet. */
 #include "pipeline/stages.h"
+#include "vuln/nmap-names.h"
 #include "base/log.h"
 #include "base/redact.h"
 #include "base/sandbox.h"
@@ -35,10 +36,18 @@ static int load_data(const struct pipeline_config *c, struct prepared *p, struct
 		p->identify = true;
 		if ((r = fp_set_load_dir(&p->fps, dm_data("fingerprints"), e)) < 0) return r;
 		if (c->fpdir && (r = fp_set_load_dir(&p->fps, c->fpdir, e)) < 0) return r;
+		/* optional: without them, web applications are named by Recog only */
+		struct dm_err we = { "" };
+		if (access(WA_DEFAULT_DIR, R_OK) == 0 && wa_db_load(&p->wa, WA_DEFAULT_DIR, &we) < 0) {
+			log_warn("%s: web application rules not read: %s", c->kind, we.msg);
+			wa_db_release(&p->wa);
+		}
 	}
 	if (runs(c, STAGE_IDENTIFY) && runs(c, STAGE_VULNS)) {
 		p->aliases_loaded = true;
-		if ((r = aliases_load(&p->al, ALIASES_DEFAULT_PATH, e)) < 0) return r;
+		if ((r = aliases_load(&p->al, ALIASES_DEFAULT_PATH, e)) < 0 ||
+		    (r = aliases_load_nmap_opt(&p->al, NULL, e)) < 0)
+			return r;
 	}
 	return 0;
 }
@@ -130,6 +139,7 @@ void prepared_release(struct prepared *p)
 	join_inputs_release(&p->ji);
 	cred_db_release(&p->cdb);
 	fp_set_release(&p->fps);
+	wa_db_release(&p->wa);
 	struct dm_err e = { "" };
 	outputs_close(&p->outs, false, &e); /* still open: the report stage did not run or failed */
 	privmon_stop(&p->mon);

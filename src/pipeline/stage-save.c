@@ -14,7 +14,7 @@ int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 	    (r = store_save_results(st, in->run, in->rs, e)) < 0 ||
 	    (in->fs && (r = store_save_findings(st, in->run, in->fs, e)) < 0) ||
 	    (in->caveats && (r = store_save_caveats(st, in->run, in->caveats, e)) < 0) ||
-	    (r = store_run_finish(st, in->run, "done", now_real(), e)) < 0)
+	    (r = store_run_finish(st, in->run, "done", in->finished > 0 ? in->finished : now_real(), e)) < 0)
 		return r;
 	if (in->changes && in->fs)
 		out->changes_from = run_changes(st, in->run, in->kind, in->rs, in->fs, &out->changes);

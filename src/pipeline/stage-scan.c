@@ -70,6 +70,7 @@ void stage_identify(const struct identify_in *in, struct identify_out *out)
 	collect_sink(&col, &sink);
 	struct service_target *tg = open_tcp(in->rs, &out->probed);
 	struct services_config svc = { .fps = in->fps,
+				       .wa = in->wa,
 				       .per_host = in->per_host ? in->per_host : 4,
 				       .max_inflight = 2048,
 				       .sink = &sink };

@@ -17,7 +17,8 @@ int stage_traffic(const struct traffic_in *in, struct traffic_out *out, struct d
 				      .db = in->dbpath,
 				      .fail_on = -1,
 				      .store = in->st,
-				      .run = in->run };
+				      .run = in->run,
+				      .targets = in->targets };
 	struct traffic_job job;
 	double t0 = now_mono();
 	int r = traffic_job_init(&job, &targs, "audit", f->flows[0], e);

@@ -10,6 +10,7 @@
 #include "pipeline/stage-credentials.h"
 #include "pipeline/stage-join.h"
 #include "probe/fingerprint.h"
+#include "probe/wappalyzer.h"
 #include "report/report.h"
 #include "base/privmon.h"
 #include "base/privsep.h"
@@ -71,7 +72,8 @@ struct prepared {
 	struct aliases al;
 	bool identify; /* fingerprints loaded: services are identified */
 	struct fp_set fps;
-	bool creds; /* the credential database is loaded */
+	struct wa_db wa; /* Wappalyzer's rules when installed (wa.n == 0 without) */
+	bool creds;      /* the credential database is loaded */
 	struct cred_db cdb;
 	bool join; /* the join inputs are loaded */
 	struct join_inputs ji;
@@ -114,9 +116,10 @@ int stage_scan(const struct scan_in *in, struct scan_out *out, struct dm_err *e)
 
 struct identify_in {
 	const struct fp_set *fps;
-	unsigned per_host;    /* probes at once to one host */
-	const char *kind;     /* for the log */
-	struct resultset *rs; /* its open TCP ports are probed; services are added to it */
+	unsigned per_host;      /* probes at once to one host */
+	const char *kind;       /* for the log */
+	struct resultset *rs;   /* its open TCP ports are probed; services are added to it */
+	const struct wa_db *wa; /* web application rules, may be NULL */
 };
 struct identify_out {
 	size_t probed; /* open TCP ports probed */
@@ -160,6 +163,7 @@ struct traffic_in {
 	const char *dbpath;
 	int64_t run;
 	const struct join_files *files; /* --flows, --config, --geoip */
+	const struct targets *targets;  /* the audit's: internal by default */
 };
 struct traffic_out {
 	struct findings found; /* the traffic rules' findings, ranked */
@@ -180,6 +184,7 @@ struct save_in {
 	bool changes;                  /* compare with the previous run of kind */
 	const struct coverage *cov;    /* what the run covered, stored with it */
 	const struct caveats *caveats; /* stored with the run */
+	double finished;               /* when the run ended; 0: now (an import's: the file's) */
 };
 struct save_out {
 	struct rundiff changes;

@@ -4,6 +4,9 @@
 #include "pipeline/stored-extras.h"
 #include "pipeline/run-changes.h"
 #include "analyze/assets.h"
+#include "analyze/allow-apply.h"
+#include "base/log.h"
+#include "base/timeutil.h"
 #include <stdlib.h>
 
 int stored_extras_load(struct store *st, const struct run_info *ri, struct resultset *rs, struct findings *fs,
@@ -33,6 +36,20 @@ int stored_extras_load(struct store *st, const struct run_info *ri, struct resul
 	m->n_exposure = x->exposure.n;
 	m->exposure_judged = x->exposure.judged;
 	return 0;
+}
+
+int stored_findings_allow(const char *config, struct findings *fs, struct dm_err *e)
+{
+	if (!config || !fs->n) return 0;
+	struct site_config cfg;
+	site_config_defaults(&cfg);
+	int r = site_config_load(&cfg, config, e);
+	if (r == 0) {
+		size_t n = allow_findings(&cfg.allow, fs, 0, now_real());
+		if (n) log_info("report: %zu stored findings hidden by the allowlist of %s", n, config);
+	}
+	site_config_release(&cfg);
+	return r;
 }
 
 void stored_extras_release(struct stored_extras *x)

@@ -21,6 +21,9 @@ struct stored_extras {
 
 /* Fills x and the matching fields of m for the run ri (config: a site
  * config file, or NULL for the defaults). */
+/* The allowlist of the site policy config (NULL: none) applied to stored
+ * findings: what it hides is dropped from fs, at once, without a new import. */
+int stored_findings_allow(const char *config, struct findings *fs, struct dm_err *e);
 int stored_extras_load(struct store *st, const struct run_info *ri, struct resultset *rs, struct findings *fs,
 		       const char *config, struct stored_extras *x, struct report_meta *m, struct dm_err *e);
 void stored_extras_release(struct stored_extras *x);

@@ -1,12 +1,14 @@
 /* A traffic job: flows kept for the rules, countries from GeoIP, hourly
  * summaries into the store (for `flows`, `collect` and the audit's traffic stage). */
 #include "pipeline/traffic-job.h"
+#include "analyze/allow-apply.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "flow/capture.h"
 #include "flow/zeek.h"
 #include "report/report.h"
+#include <netinet/in.h>
 #include <zlib.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -15,15 +17,38 @@
 
 static bool country_of(void *ctx, const struct ipaddr *a, char cc[3]) { return geo_country(ctx, a, cc); }
 
+/* The asset register's addresses are the site's own, as its private ranges
+ * are, unless `internal =` says exactly what is. */
+static int register_is_ours(struct traffic_job *j, struct dm_err *e)
+{
+	if (j->cfg.internal.n) return 0;
+	struct inventory inv = { 0 };
+	int r = store_inventory_load(j->store, &inv, e);
+	for (size_t i = 0; r >= 0 && i < inv.n; i++) {
+		const struct ipaddr *a = &inv.v[i].ip;
+		if (a->family != AF_INET && a->family != AF_INET6) continue;
+		struct cidr c = { .net = *a, .bits = a->family == AF_INET ? 32 : 128 };
+		cidr_list_add(&j->cfg.registered, &c);
+	}
+	inventory_release(&inv);
+	return r < 0 ? r : 0;
+}
+
 int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, const char *kind,
 		     const char *what, struct dm_err *e)
 {
 	*j = (struct traffic_job){ .args = args };
 	site_config_defaults(&j->cfg);
 	flowset_init(&j->flows);
+	intel_init(&j->intel);
 	int r;
 	const char *config = args->config, *geoip = args->geoip;
 	if (config && (r = site_config_load(&j->cfg, config, e)) < 0) return r;
+	if (*j->cfg.intel_files) {
+		if ((r = intel_load_list(&j->intel, j->cfg.intel_files, j->cfg.intel_dir, e)) < 0) return r;
+		log_info("threat intelligence: %zu indicators from %zu lists%s", j->intel.n, j->intel.n_files,
+			 j->intel.bad ? " (bad lines skipped, named above)" : "");
+	}
 	const char *path = geoip ? geoip : *j->cfg.geoip ? j->cfg.geoip : NULL;
 	if (!path && access(GEO_DEFAULT_PATH, R_OK) == 0) path = GEO_DEFAULT_PATH;
 	if (path) {
@@ -40,6 +65,7 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 			 "unknown, "
 			 "so nothing is judged foreign");
 	}
+	j->cfg.targets = args->targets;
 	j->dbpath = args->db ? xstrdup(args->db) : store_default_path();
 	/* The summaries' own connection is opened now, with the first: after
 	 * the privilege drop the store's folder may be out of reach. */
@@ -48,17 +74,16 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 		j->store = args->store;
 		j->run = args->run;
 		j->borrowed = true;
-		return 0;
+		return register_is_ours(j, e);
 	}
 	if ((r = store_open(j->dbpath, &j->store, e)) < 0) return r;
 	if ((r = store_run_begin(j->store, kind, what, now_real(), &j->run, e)) < 0) return r;
-	return 0;
+	return register_is_ours(j, e);
 }
 
 void traffic_job_flow(struct traffic_job *j, struct obs_flow *f)
 {
-	flowset_add(&j->flows, f);
-	struct flowrec *r = &j->flows.v[j->flows.n - 1];
+	struct flowrec *r = flowset_add(&j->flows, f);
 	flowrec_annotate(r, &j->cfg, j->geo ? country_of : NULL, j->geo);
 	f->country = r->cc[0] ? r->cc : NULL;
 }
@@ -99,6 +124,29 @@ static void *save_hours(void *arg)
 	return NULL;
 }
 
+/* Flows with no internal side are neither summarised nor judged: say how
+ * many, over which span, and how to make them the site's own. */
+static void set_aside_warning(const struct traffic_job *j)
+{
+	size_t n = 0;
+	double first = 0, last = 0;
+	for (size_t i = 0; i < j->flows.n; i++) {
+		const struct flowrec *r = &j->flows.v[i];
+		if (r->where) continue;
+		if (!n++ || r->start < first) first = r->start;
+		if (r->end > last) last = r->end;
+	}
+	if (!n) return;
+	char a[40], b[40];
+	fmt_rfc3339(first, a, sizeof(a));
+	fmt_rfc3339(last, b, sizeof(b));
+	log_warn(
+	    "%zu of %zu flows (%s to %s) have no internal side and were set aside (not summarised, not "
+	    "judged): if those addresses are the site's, name them in `internal =`, a [segment], the asset "
+	    "register or the audit's targets",
+	    n, j->flows.n, a, b);
+}
+
 int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 {
 	int r = 0;
@@ -114,10 +162,12 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 		if (!threaded) save_hours(&sv);
 	}
 	if (analyze) {
-		struct traffic_input in = { &j->cfg, &j->flows, st };
+		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel };
 		r = analyze_traffic(&in, j->args->rules, out);
 		store_read_end(st, NULL);
 		findings_sort(out);
+		if (r >= 0 && j->args->explain.family)
+			allow_explain(&in, &j->args->explain, out, now_real(), stdout);
 	}
 	if (threaded) pthread_join(writer, NULL);
 	if (r < 0) return dm_fail(e, r, "traffic rules failed");
@@ -125,6 +175,7 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (j->flows.n)
 		log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s", sv.rows, j->flows.n,
 			  sv.seconds);
+	set_aside_warning(j);
 	if (sv.known)
 		log_info(
 		    "these flows were summarised in the store before; their hours are not counted twice");
@@ -161,6 +212,7 @@ void traffic_job_release(struct traffic_job *j)
 	findings_release(&j->found);
 	geo_close(j->geo);
 	flowset_release(&j->flows);
+	intel_release(&j->intel);
 	site_config_release(&j->cfg);
 }
 

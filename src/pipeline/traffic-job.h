@@ -14,14 +14,17 @@
 struct traffic_args {
 	const char *config, *geoip, *db, *rules;
 	bool no_analyze;
-	int fail_on;         /* -1: never */
-	struct store *store; /* set: the job runs inside this open store's run (audit): */
-	int64_t run;         /* it neither begins nor ends it, nor saves the findings */
+	int fail_on;                   /* -1: never */
+	struct store *store;           /* set: the job runs inside this open store's run (audit): */
+	int64_t run;                   /* it neither begins nor ends it, nor saves the findings */
+	const struct targets *targets; /* the audit's targets, internal by default; may be NULL */
+	struct ipaddr explain;         /* family 0: none; else --explain HOST, printed on stdout */
 };
 struct traffic_job {
 	struct site_config cfg;
 	struct geo *geo; /* NULL: countries unknown */
 	struct flowset flows;
+	struct intel_set intel; /* the config's [intel] files */
 	const struct traffic_args *args;
 	struct store *store;
 	struct store *writer; /* the hourly summaries' connection (a thread of its own) */

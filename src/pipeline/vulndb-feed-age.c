@@ -76,8 +76,10 @@ int fetch_record_meta(struct store *st, int feed, double fetched, double through
 
 int fetch_note_import(struct store *st, const char *kind, struct dm_err *e)
 {
-	if (strcmp(kind, "nvd") && strcmp(kind, "kev") && strcmp(kind, "epss") && strcmp(kind, "cve5"))
-		return 0;
+	static const char *const known[] = { "nvd", "kev", "epss", "cve5", "debian", "ubuntu", "redhat" };
+	bool ok = false;
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++) ok |= !strcmp(kind, known[i]);
+	if (!ok) return 0;
 	char key[48], t[64];
 	snprintf(key, sizeof(key), "feed.%s.imported", kind);
 	fmt_utc(now_real(), t, sizeof(t));
@@ -86,7 +88,7 @@ int fetch_note_import(struct store *st, const char *kind, struct dm_err *e)
 
 int vulndb_feed_ages(struct store *st, bool json, struct dm_err *e)
 {
-	static const char *const kinds[] = { "nvd", "kev", "epss", "cve5" };
+	static const char *const kinds[] = { "nvd", "kev", "epss", "cve5", "debian", "ubuntu", "redhat" };
 	double now = now_real();
 	bool any = false;
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {

@@ -24,24 +24,17 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *const feed_names[FEED_N] = { "nvd", "kev", "epss" };
+const char *const feed_names[FEED_N] = { "nvd", "kev", "epss", "debian", "ubuntu", "redhat" };
 
 #define NVD_URL "https://services.nvd.nist.gov/rest/json/cves/2.0"
 #define KEV_URL "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
 #define EPSS_URL "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+#define DEBIAN_URL "https://security-tracker.debian.org/tracker/data/json"
+#define UBUNTU_URL "https://ubuntu.com/security/cves.json"
+#define REDHAT_URL "https://security.access.redhat.com/data/csaf/v2/vex"
 #define WINDOW_DAYS 120
 #define RATE_WINDOW 30.0
 #define OVERLAP 3600.0
-
-struct fetcher {
-	const struct vulndb_fetch_opts *o;
-	char *dir, *state_path;
-	char nvd_url[1024], kev_url[1024], epss_url[1024];
-	char key_header[256];
-	double sent[64]; /* monotonic times of the last NVD requests, a ring */
-	size_t n_sent, limit;
-	struct fetch_state s;
-};
 
 double fetch_window_wait(const double *sent, size_t n, size_t limit, double window, double now)
 {
@@ -67,8 +60,8 @@ static void rate_wait(struct fetcher *F)
 
 /* One GET; 403, 429 and 503 are retried after the server's Retry-After
  * (or a doubling pause), capped by --max-wait, five times at most. */
-static int get(struct fetcher *F, const char *url, bool nvd, uint64_t resume, const char *if_range,
-	       struct http_answer *a, struct dm_err *e)
+int fetch_get(struct fetcher *F, const char *url, bool nvd, uint64_t resume, const char *if_range,
+	      struct http_answer *a, struct dm_err *e)
 {
 	for (int attempt = 0;; attempt++) {
 		if (nvd) rate_wait(F);
@@ -97,7 +90,7 @@ static int get(struct fetcher *F, const char *url, bool nvd, uint64_t resume, co
 	}
 }
 
-static int write_file(const char *dir, const char *name, const void *p, size_t n, struct dm_err *e)
+int fetch_write(const char *dir, const char *name, const void *p, size_t n, struct dm_err *e)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -129,12 +122,14 @@ void fetch_state_release(struct fetch_state *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int save_state(struct fetcher *F, struct dm_err *e)
+int fetch_save_state(struct fetcher *F, struct dm_err *e)
 {
 	struct fetch_state *s = &F->s;
 	struct buf b = BUF_INIT;
-	buf_printf(&b, "nvd_url %s\nsince %.3f\nuntil %.3f\nwin_start %.3f\nnext_index %lu\npages %u\n",
-		   s->nvd_url, s->since, s->until, s->win_start, s->next_index, s->pages);
+	buf_printf(
+	    &b,
+	    "nvd_url %s\nsince %.3f\nuntil %.3f\nwin_start %.3f\nnext_index %lu\npages %u\nubuntu_next %lu\n",
+	    s->nvd_url, s->since, s->until, s->win_start, s->next_index, s->pages, s->ubuntu_next);
 	for (int i = 0; i < FEED_N; i++)
 		if (s->done[i]) buf_printf(&b, "done %s %.3f\n", feed_names[i], s->fetched[i]);
 	for (int i = 0; i < FEED_N; i++)
@@ -143,12 +138,12 @@ static int save_state(struct fetcher *F, struct dm_err *e)
 		buf_printf(&b, "file %s %d %.3f %s\n", s->files[i].name, s->files[i].feed,
 			   s->files[i].fetched, s->files[i].url);
 	int r = buf_error(&b) ? dm_fail(e, buf_error(&b), "fetch state too large")
-			      : write_file(F->dir, "state", b.data, b.len, e);
+			      : fetch_write(F->dir, "state", b.data, b.len, e);
 	buf_release(&b);
 	return r;
 }
 
-static void add_file(struct fetch_state *s, const char *name, int feed, double t, const char *url)
+void fetch_add_file(struct fetch_state *s, const char *name, int feed, double t, const char *url)
 {
 	for (size_t i = 0; i < s->n_files; i++)
 		if (!strcmp(s->files[i].name, name)) return;
@@ -177,7 +172,7 @@ static int load_state(struct fetcher *F, struct dm_err *e)
 		double t;
 		if (sscanf(l, "file %31s %d %lf %1023s", name, &feed, &t, url) == 4 && feed >= 0 &&
 		    feed < FEED_N && !strchr(name, '/') && s->n_files < FETCH_MAX_FILES)
-			add_file(s, name, feed, t, url);
+			fetch_add_file(s, name, feed, t, url);
 		else if (sscanf(l, "part_id %15s %1023[^\n]", k, v) == 2) {
 			for (int i = 0; i < FEED_N; i++)
 				if (!strcmp(k, feed_names[i]))
@@ -196,6 +191,8 @@ static int load_state(struct fetcher *F, struct dm_err *e)
 				s->win_start = atof(v);
 			else if (!strcmp(k, "next_index"))
 				s->next_index = strtoul(v, NULL, 10);
+			else if (!strcmp(k, "ubuntu_next"))
+				s->ubuntu_next = strtoul(v, NULL, 10);
 			else if (!strcmp(k, "pages"))
 				s->pages = (unsigned)strtoul(v, NULL, 10);
 		}
@@ -242,11 +239,18 @@ static int check_feed(const char *url, const void *p, size_t n, const char *kind
 		      struct dm_err *e)
 {
 	struct vuln_sink none = { 0 };
+	memset(fc, 0, sizeof(*fc));
 	int r = feed_import_mem(p, n, url, &none, fc, e);
 	if (r < 0) return r;
 	if (strcmp(fc->kind, kind))
 		return dm_fail(e, DM_EINPUT, "%s: expected %s data, found %s", url, kind, fc->kind);
 	return 0;
+}
+
+int fetch_check(const char *url, const void *p, size_t n, const char *kind, struct dm_err *e)
+{
+	struct feed_counts fc;
+	return check_feed(url, p, n, kind, &fc, e);
 }
 
 /* ---- NVD ---- */
@@ -276,7 +280,7 @@ static int fetch_nvd(struct fetcher *F, struct dm_err *e)
 				 a, b);
 		}
 		struct http_answer ans;
-		int r = get(F, url, true, 0, NULL, &ans, e);
+		int r = fetch_get(F, url, true, 0, NULL, &ans, e);
 		if (r == 0 && !json_type(ans.ctype))
 			r = dm_fail(e, DM_EINPUT, "%s: expected JSON, got Content-Type %s", url, ans.ctype);
 		struct page_info pi = { 0 };
@@ -299,8 +303,8 @@ static int fetch_nvd(struct fetcher *F, struct dm_err *e)
 		if (r == 0 && js.records) {
 			char name[32];
 			snprintf(name, sizeof(name), "nvd-%06u.json", s->pages + 1);
-			r = write_file(F->dir, name, ans.body.data, ans.body.len, e);
-			if (r == 0) add_file(s, name, FEED_NVD, now_real(), url);
+			r = fetch_write(F->dir, name, ans.body.data, ans.body.len, e);
+			if (r == 0) fetch_add_file(s, name, FEED_NVD, now_real(), url);
 			s->pages++;
 		}
 		buf_release(&ans.body);
@@ -319,7 +323,7 @@ static int fetch_nvd(struct fetcher *F, struct dm_err *e)
 				s->next_index = 0;
 			}
 		}
-		if ((r = save_state(F, e)) < 0) return r;
+		if ((r = fetch_save_state(F, e)) < 0) return r;
 		if (s->done[FEED_NVD]) return 0;
 		if (s->n_files >= FETCH_MAX_FILES)
 			return dm_fail(e, DM_ETOOBIG, "%s: more than %d pages: raise --page-size", F->nvd_url,
@@ -333,8 +337,8 @@ static int fetch_nvd(struct fetcher *F, struct dm_err *e)
  * worth one more try from the first byte. */
 static int fetch_single_once(struct fetcher *F, int feed, bool resume, bool *fresh, struct dm_err *e)
 {
-	const char *url = feed == FEED_KEV ? F->kev_url : F->epss_url;
-	const char *name = feed == FEED_KEV ? "kev.json" : "epss.csv.gz";
+	const char *url = feed == FEED_KEV ? F->kev_url : feed == FEED_EPSS ? F->epss_url : F->debian_url;
+	const char *name = feed == FEED_KEV ? "kev.json" : feed == FEED_EPSS ? "epss.csv.gz" : "debian.json";
 	char part[48];
 	snprintf(part, sizeof(part), "%s.part", name);
 	struct buf have = BUF_INIT;
@@ -346,7 +350,7 @@ static int fetch_single_once(struct fetcher *F, int feed, bool resume, bool *fre
 	bool resumed = have.len > 0;
 	if (have.len) log_info("vulndb fetch: %s: resuming after %zu bytes", url, have.len);
 	struct http_answer a;
-	int r = get(F, url, false, have.len, F->s.part_id[feed], &a, e);
+	int r = fetch_get(F, url, false, have.len, F->s.part_id[feed], &a, e);
 	if (a.status != 206) buf_reset(&have); /* the whole file came (or nothing) */
 	buf_append(&have, a.body.data, a.body.len);
 	if (r < 0) {
@@ -355,14 +359,14 @@ static int fetch_single_once(struct fetcher *F, int feed, bool resume, bool *fre
 			struct dm_err e2;
 			/* with what identifies this version of the file, for If-Range */
 			snprintf(F->s.part_id[feed], sizeof(F->s.part_id[feed]), "%s", a.validator);
-			if (write_file(F->dir, part, have.data, have.len, &e2) == 0 &&
-			    save_state(F, &e2) == 0)
+			if (fetch_write(F->dir, part, have.data, have.len, &e2) == 0 &&
+			    fetch_save_state(F, &e2) == 0)
 				snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
 					 " (%zu bytes kept; the next fetch resumes)", have.len);
 		}
 		goto out;
 	}
-	if (feed == FEED_KEV && !json_type(a.ctype)) {
+	if (feed != FEED_EPSS && !json_type(a.ctype)) {
 		r = dm_fail(e, DM_EINPUT, "%s: expected JSON, got Content-Type %s", url, a.ctype);
 		goto out;
 	}
@@ -374,27 +378,31 @@ static int fetch_single_once(struct fetcher *F, int feed, bool resume, bool *fre
 		if (r == 0) r = check_feed(url, plain.data, plain.len, "epss", &fc, e);
 		buf_release(&plain);
 	} else {
-		r = check_feed(url, have.data, have.len, "kev", &fc, e);
+		r = check_feed(url, have.data, have.len, feed_names[feed], &fc, e);
 	}
 	*fresh = r < 0 && resumed;
 	F->s.part_id[feed][0] = 0;
-	if (r == 0) r = write_file(F->dir, name, have.data, have.len, e);
+	if (r == 0) r = fetch_write(F->dir, name, have.data, have.len, e);
 	unlink(path);
 	if (r < 0) goto out;
 	F->s.done[feed] = true;
 	F->s.fetched[feed] = now_real();
-	add_file(&F->s, name, feed, F->s.fetched[feed], url);
+	fetch_add_file(&F->s, name, feed, F->s.fetched[feed], url);
 	log_info("vulndb fetch: %s: %zu bytes, %llu %s", url, have.len,
-		 (unsigned long long)(feed == FEED_KEV ? fc.kev : fc.epss),
-		 feed == FEED_KEV ? "entries" : "scores");
-	r = save_state(F, e);
+		 (unsigned long long)(feed == FEED_KEV    ? fc.kev
+				      : feed == FEED_EPSS ? fc.epss
+							  : fc.distro),
+		 feed == FEED_KEV    ? "entries"
+		 : feed == FEED_EPSS ? "scores"
+				     : "verdicts");
+	r = fetch_save_state(F, e);
 out:
 	buf_release(&a.body);
 	buf_release(&have);
 	return r;
 }
 
-static int fetch_single(struct fetcher *F, int feed, struct dm_err *e)
+int fetch_single(struct fetcher *F, int feed, struct dm_err *e)
 {
 	bool fresh = false;
 	int r = fetch_single_once(F, feed, true, &fresh, e);
@@ -445,6 +453,9 @@ int vulndb_fetch(struct store *st, const char *dbpath, const struct vulndb_fetch
 		"/feeds/known_exploited_vulnerabilities.json", KEV_URL);
 	set_url(F.epss_url, sizeof(F.epss_url), o->epss_url, o->base_url, "/epss_scores-current.csv.gz",
 		EPSS_URL);
+	set_url(F.debian_url, sizeof(F.debian_url), NULL, o->base_url, "/tracker/data/json", DEBIAN_URL);
+	set_url(F.ubuntu_url, sizeof(F.ubuntu_url), NULL, o->base_url, "/security/cves.json", UBUNTU_URL);
+	set_url(F.redhat_url, sizeof(F.redhat_url), NULL, o->base_url, "/data/csaf/v2/vex", REDHAT_URL);
 	const char *key = o->api_key ? o->api_key : getenv("NVD_API_KEY");
 	if (key && *key) {
 		if (strpbrk(key, "\r\n") || strlen(key) > 128)
@@ -486,17 +497,32 @@ int vulndb_fetch(struct store *st, const char *dbpath, const struct vulndb_fetch
 		F.s.nvd_url = xstrdup(F.nvd_url);
 		F.s.since = F.s.win_start = since;
 		F.s.until = now;
-		if ((r = save_state(&F, e)) < 0) goto out;
+		if ((r = fetch_save_state(&F, e)) < 0) goto out;
 	}
 	if (o->feed[FEED_NVD] && !F.s.done[FEED_NVD] && (r = fetch_nvd(&F, e)) < 0) goto out;
 	for (int f = FEED_KEV; f <= FEED_EPSS; f++)
 		if (o->feed[f] && !F.s.done[f] && (r = fetch_single(&F, f, e)) < 0) goto out;
-	/* Issue 20's distributions' security data plugs in here: one more feed. */
+	/* The distributions' security data. */
+	if (o->feed[FEED_DEBIAN] && !F.s.done[FEED_DEBIAN] && (r = fetch_single(&F, FEED_DEBIAN, e)) < 0)
+		goto out;
+	if (o->feed[FEED_UBUNTU] && !F.s.done[FEED_UBUNTU] && (r = fetch_ubuntu(&F, e)) < 0) goto out;
+	if (o->feed[FEED_REDHAT] && !F.s.done[FEED_REDHAT]) {
+		char rh[64] = "";
+		if (!o->full &&
+		    (r = store_vuln_meta_get(st, o->bundle ? "bundle.redhat.fetched" : "feed.redhat.fetched",
+					     rh, sizeof(rh), e)) < 0)
+			goto out;
+		F.redhat_since = rh[0] ? parse_utc(rh) - OVERLAP : 0;
+		if ((r = fetch_redhat(&F, e)) < 0) goto out;
+	}
 	if (o->bundle) {
 		if ((r = fetch_write_bundle(o->bundle, F.dir, &F.s, e)) < 0) goto out;
 		char t[64];
 		fmt_utc(F.s.until, t, sizeof(t));
 		if (F.s.done[FEED_NVD] && (r = store_vuln_meta_set(st, through_key, t, e)) < 0) goto out;
+		fmt_utc(F.s.fetched[FEED_REDHAT], t, sizeof(t));
+		if (F.s.done[FEED_REDHAT] && (r = store_vuln_meta_set(st, "bundle.redhat.fetched", t, e)) < 0)
+			goto out;
 		log_info("vulndb fetch: wrote %s (%zu files)", o->bundle, F.s.n_files);
 	} else if ((r = import_files(st, &F, e)) < 0) {
 		goto out;

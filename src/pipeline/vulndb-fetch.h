@@ -8,7 +8,8 @@
 #include "base/err.h"
 #include "store/store.h"
 
-enum { FEED_NVD, FEED_KEV, FEED_EPSS, FEED_N };
+/* The distributions' feeds come after the three of NVD, CISA and FIRST. */
+enum { FEED_NVD, FEED_KEV, FEED_EPSS, FEED_DEBIAN, FEED_UBUNTU, FEED_REDHAT, FEED_N };
 extern const char *const feed_names[FEED_N];
 
 #define FETCH_MAX_FILES 4096
@@ -32,7 +33,36 @@ struct fetch_state {
 	char part_id[FEED_N][160]; /* the validator of a kept part (If-Range) */
 	struct fetch_file *files;
 	size_t n_files;
+	unsigned long ubuntu_next; /* Ubuntu's CVE JSON: the next page's offset */
 };
+
+struct vulndb_fetch_opts;
+struct http_answer;
+/* One fetch under way (vulndb-fetch.c; the distributions' feeds in vulndb-fetch-distro.c). */
+struct fetcher {
+	const struct vulndb_fetch_opts *o;
+	char *dir, *state_path;
+	char nvd_url[1024], kev_url[1024], epss_url[1024];
+	char debian_url[1024], ubuntu_url[1024], redhat_url[1024];
+	char key_header[256];
+	double sent[64]; /* monotonic times of the last NVD requests, a ring */
+	size_t n_sent, limit;
+	double redhat_since; /* Red Hat: VEX files changed after this (0: all) */
+	struct fetch_state s;
+};
+/* One GET with the retries on 403, 429 and 503 (nvd: the NVD's rate limit and key). */
+int fetch_get(struct fetcher *F, const char *url, bool nvd, uint64_t resume, const char *if_range,
+	      struct http_answer *a, struct dm_err *e);
+int fetch_write(const char *dir, const char *name, const void *p, size_t n, struct dm_err *e);
+int fetch_save_state(struct fetcher *F, struct dm_err *e);
+void fetch_add_file(struct fetch_state *s, const char *name, int feed, double t, const char *url);
+/* The feed parses as the importer reads it and is of that kind. */
+int fetch_check(const char *url, const void *p, size_t n, const char *kind, struct dm_err *e);
+/* A feed that is one file (KEV, EPSS, Debian's tracker), resumed with a Range request. */
+int fetch_single(struct fetcher *F, int feed, struct dm_err *e);
+/* Ubuntu's CVE JSON, page by page; Red Hat's VEX files changed since the last fetch. */
+int fetch_ubuntu(struct fetcher *F, struct dm_err *e);
+int fetch_redhat(struct fetcher *F, struct dm_err *e);
 
 void fetch_state_release(struct fetch_state *s);
 /* The work folder's files in the order they are imported: NVD pages, KEV, EPSS. */

@@ -48,9 +48,28 @@ static int s_epss(void *ctx, const struct vuln_epss *x, struct dm_err *e)
 	return store_vuln_put_epss(ic->st, x, e);
 }
 
+static int s_distro_fix(void *ctx, const struct vuln_distro_fix *f, struct dm_err *e)
+{
+	struct import_ctx *ic = ctx;
+	return store_distro_put_fix(ic->st, f, e);
+}
+
+static int s_distro_pkg(void *ctx, const struct vuln_distro_pkg *p, struct dm_err *e)
+{
+	struct import_ctx *ic = ctx;
+	return store_distro_put_pkg(ic->st, p, e);
+}
+
 static int s_meta(void *ctx, const char *key, const char *value, struct dm_err *e)
 {
 	struct import_ctx *ic = ctx;
+	if (!strcmp(key, "ubuntu.date") || !strcmp(key, "rhel.date")) {
+		/* the newest record's date is the data's */
+		char old[64];
+		int r = store_vuln_meta_get(ic->st, key, old, sizeof(old), e);
+		if (r < 0) return r;
+		if (r == 1 && strcmp(old, value) >= 0) return 0;
+	}
 	if (!strcmp(key, "epss.model")) {
 		/* Scores of different EPSS models do not compare: a new model replaces them all. */
 		char old[64];
@@ -82,7 +101,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 static int import_file(struct store *st, const char *path, const void *data, size_t len, struct dm_err *e)
 {
 	struct import_ctx ic = { .st = st, .file = path, .t0 = now_mono() };
-	struct vuln_sink sink = { &ic, s_cve, s_kev, s_epss, s_meta };
+	struct vuln_sink sink = { &ic, s_cve, s_kev, s_epss, s_meta, s_distro_fix, s_distro_pkg };
 	struct feed_counts fc;
 	int r = store_vuln_begin(st, e);
 	if (r < 0) return r;
@@ -102,6 +121,9 @@ static int import_file(struct store *st, const char *path, const void *data, siz
 			 path, ic.epss_replaced[1], ic.epss_replaced[0]);
 	if (!strcmp(fc.kind, "kev"))
 		log_info("%s: KEV catalogue, %llu entries (%.2f s)", path, (unsigned long long)fc.kev, el);
+	else if (!strcmp(fc.kind, "debian") || !strcmp(fc.kind, "ubuntu") || !strcmp(fc.kind, "redhat"))
+		log_info("%s: %s security data, %llu verdicts (release, package, CVE) (%.2f s)", path,
+			 fc.kind, (unsigned long long)fc.distro, el);
 	else if (!strcmp(fc.kind, "epss"))
 		log_info("%s: EPSS, %llu scores (%.2f s)", path, (unsigned long long)fc.epss, el);
 	else

@@ -1,6 +1,7 @@
 /* The vulnerability data read back: one CVE in full (text or JSON), what a
  * CPE or "PRODUCT VERSION" is exposed to, and what the store holds. */
 #include "pipeline/vulndb.h"
+#include "vuln/nmap-names.h"
 #include "analyze/vulnerable.h"
 #include "base/escape.h"
 #include "base/timeutil.h"
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int print_info(void *ctx, const struct vuln_info *v)
 {
@@ -96,48 +98,140 @@ int vulndb_lookup(struct store *st, char *const *ids, int n, const struct vulndb
 	return 0;
 }
 
-/* "cpe:2.3:a:openbsd:openssh:7.7:p1:..." or "OpenSSH 7.7p1". */
-static int match_subject(const struct aliases *al, const char *q, struct cpe *ret, struct dm_err *e)
+/* "cpe:2.3:a:openbsd:openssh:7.7:p1:...", "OpenSSH 7.7p1", or a raw banner:
+ * "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10", "Apache/2.4.62 (Debian)".
+ * version gets the version as written ("9.2p1"). */
+static int match_subject(const struct aliases *al, const char *q, struct cpe *ret, char *version, size_t vn,
+			 struct dm_err *e)
 {
+	version[0] = 0;
 	if (!strncmp(q, "cpe:", 4)) {
 		if (cpe_parse(q, ret) < 0) return dm_fail(e, DM_EINPUT, "\"%s\": not a CPE name", q);
 		char s[400];
 		cpe_format(ret, s, sizeof(s));
 		if (!aliases_subject(al, s, NULL, NULL, NULL, ret))
 			return dm_fail(e, DM_EINPUT, "\"%s\": the CPE names no version", q);
+		snprintf(version, vn, "%s%s", ret->v[CPE_VERSION],
+			 strcmp(ret->v[CPE_UPDATE], "*") && strcmp(ret->v[CPE_UPDATE], "-")
+			     ? ret->v[CPE_UPDATE]
+			     : "");
 		return 0;
 	}
-	/* PRODUCT words up to the first word that starts with a digit: the version. */
-	const char *v = q;
-	while ((v = strchr(v, ' ')) && !isdigit((unsigned char)v[1])) v++;
-	if (!v) return dm_fail(e, DM_EINPUT, "\"%s\": expected a CPE or \"PRODUCT VERSION\"", q);
-	char product[128], version[64];
-	snprintf(product, sizeof(product), "%.*s", (int)MIN(v - q, 127), q);
-	snprintf(version, sizeof(version), "%.*s", (int)MIN(strcspn(v + 1, " "), 63), v + 1);
+	char product[128];
+	const char *w = q;
+	if (!strncmp(w, "SSH-", 4) && strchr(w + 4, '-')) w = strchr(w + 4, '-') + 1; /* SSH-2.0- */
+	size_t first = strcspn(w, " ");
+	const char *sep = NULL;
+	for (const char *p = w; p < w + first; p++)
+		if ((*p == '/' || *p == '_') && isdigit((unsigned char)p[1])) {
+			sep = p;
+			break;
+		}
+	if (sep) { /* Product/1.2 or Product_1.2 */
+		snprintf(product, sizeof(product), "%.*s", (int)MIN(sep - w, 127), w);
+		snprintf(version, vn, "%.*s", (int)MIN(w + first - sep - 1, (long)vn - 1), sep + 1);
+	} else {
+		/* PRODUCT words up to the first word that starts with a digit: the version. */
+		const char *v = q;
+		while ((v = strchr(v, ' ')) && !isdigit((unsigned char)v[1])) v++;
+		if (!v)
+			return dm_fail(e, DM_EINPUT,
+				       "\"%s\": expected a CPE, \"PRODUCT VERSION\" or a banner", q);
+		snprintf(product, sizeof(product), "%.*s", (int)MIN(v - q, 127), q);
+		snprintf(version, vn, "%.*s", (int)MIN(strcspn(v + 1, " "), vn - 1), v + 1);
+	}
 	if (!aliases_subject(al, NULL, product, version, NULL, ret))
-		return dm_fail(
-		    e, DM_EINPUT,
-		    "\"%s\": unknown product \"%s\"; give a CPE or add it to data/vuln/aliases.csv", q,
-		    product);
+		return dm_fail(e, DM_EINPUT,
+			       "\"%s\": unknown product \"%s\" (neither in data/vuln/aliases.csv nor in "
+			       "nmap's service probes); "
+			       "give a CPE or add it to aliases.csv",
+			       q, product);
 	return 0;
 }
 
-static double match_seconds; /* in the matcher, not in printing */
+static double match_seconds, match_cpu; /* in the matcher, not in printing */
+
+/* CPU time of this thread: on a busy machine wall time says little */
+static double now_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The build q shows, its release from --release when the build does not
+ * name it (a release name alone tells the distribution: "bookworm"). */
+static struct distro_build *match_build(const struct vuln_matcher *m, const struct vulndb_query *a,
+					const char *q, const struct cpe *c, const char *version,
+					struct distro_build *b, struct dm_err *e, int *err)
+{
+	*err = 0;
+	const char *vendor = c->v[CPE_VENDOR], *product = c->v[CPE_PRODUCT];
+	bool have = distro_build_parse(&m->dt, q, vendor, product, version, b) == 1;
+	if (!a->release) return have ? b : NULL;
+	const char *canon = NULL, *distro = have ? b->distro : NULL;
+	static const char *const distros[] = { "debian", "ubuntu", "rhel" };
+	int found = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(distros); i++) {
+		const char *cn;
+		if ((distro && strcmp(distro, distros[i])) ||
+		    !distro_release_known(&m->dt, distros[i], a->release, &cn))
+			continue;
+		if (!found++) canon = cn, distro = distros[i];
+	}
+	if (found != 1) {
+		*err = dm_fail(e, DM_EINPUT, "--release %s: %s", a->release,
+			       found  ? "names releases of several distributions; the banner must say which"
+			       : have ? "not a release of the banner's distribution"
+				      : "not a release dormant knows (data/vuln/distro-releases.csv)");
+		return NULL;
+	}
+	if (!have) {
+		const char *pkg = distro_package(&m->dt, distro, vendor, product);
+		if (!pkg) return NULL;
+		memset(b, 0, sizeof(*b));
+		snprintf(b->distro, sizeof(b->distro), "%s", distro);
+		snprintf(b->package, sizeof(b->package), "%s", pkg);
+		snprintf(b->upstream, sizeof(b->upstream), "%s", version);
+	}
+	if (!b->release[0]) {
+		snprintf(b->release, sizeof(b->release), "%s", canon);
+		snprintf(b->release_from, sizeof(b->release_from), "--release");
+	}
+	return b;
+}
+
+static void print_build(const struct distro_build *b)
+{
+	char v[200];
+	FILE *t = term_open(stdout);
+	distro_build_version(b, NULL, true, v, sizeof(v));
+	fprintf(t, "  distribution build: %s %s %s %s%s%s%s\n", b->distro,
+		b->release[0] ? b->release : "(release unknown)", b->package, v,
+		b->release_from[0] ? " (release from " : "", b->release_from, b->release_from[0] ? ")" : "");
+	term_close_stream(t);
+}
 
 static int match_one(struct vuln_matcher *m, const struct aliases *al, const struct vulndb_query *a,
 		     const char *q, struct buf *out, struct dm_err *e)
 {
 	struct vsubject s = { 0 };
-	int r = match_subject(al, q, &s.cpe, e);
+	char version[64];
+	int r = match_subject(al, q, &s.cpe, version, sizeof(version), e);
 	if (r < 0) return r;
 	char dbuf[96], cpe[400];
 	const char *distro = vuln_distro_marker(q, dbuf, sizeof(dbuf));
+	struct distro_build bb, *b = match_build(m, a, q, &s.cpe, version, &bb, e, &r);
+	if (r < 0) return r;
 	struct vuln_hit *h;
 	size_t n;
-	double t0 = now_mono();
-	r = vuln_match(m, &s, distro, a->min, &h, &n, e);
+	double t0 = now_mono(), c0 = now_cpu();
+	r = vuln_match(m, &s, distro, b, a->min, &h, &n, e);
 	match_seconds += now_mono() - t0;
+	match_cpu += now_cpu() - c0;
 	if (r < 0) return r;
+	size_t reported = 0;
+	for (size_t j = 0; j < n; j++) reported += !h[j].suppressed;
 	cpe_format(&s.cpe, cpe, sizeof(cpe));
 	buf_reset(out);
 	if (a->json) {
@@ -145,21 +239,42 @@ static int match_one(struct vuln_matcher *m, const struct aliases *al, const str
 		json_put_str(out, q);
 		buf_puts(out, ",\"cpe\":");
 		json_put_str(out, cpe);
-		buf_printf(out, ",\"count\":%zu,\"cves\":", n);
-		vuln_hits_json(out, h, n, n);
+		if (b) {
+			buf_puts(out, ",\"distribution\":{\"name\":");
+			json_put_str(out, b->distro);
+			buf_puts(out, ",\"release\":");
+			json_put_str(out, b->release);
+			buf_puts(out, ",\"package\":");
+			json_put_str(out, b->package);
+			buf_puts(out, ",\"upstream\":");
+			json_put_str(out, b->upstream);
+			buf_puts(out, ",\"revision\":");
+			json_put_str(out, b->revision);
+			buf_putc(out, '}');
+		}
+		buf_printf(out, ",\"count\":%zu,\"cves\":", reported);
+		vuln_hits_json(out, h, reported, reported);
+		if (a->explain) {
+			buf_puts(out, ",\"not_reported\":");
+			vuln_hits_json(out, h + reported, n - reported, n - reported);
+		}
 		buf_puts(out, "}\n");
 		fputs(out->data, stdout);
 		return 0;
 	}
-	printf("%s (%s): %zu CVE%s\n", q, cpe, n, n == 1 ? "" : "s");
+	FILE *t = term_open(stdout); /* a banner is the network's words */
+	fprintf(t, "%s (%s): %zu CVE%s\n", q, cpe, reported, reported == 1 ? "" : "s");
+	term_close_stream(t);
+	if (b) print_build(b);
 	for (size_t j = 0; j < n; j++) {
 		const struct vuln_info *v = h[j].info;
 		char id[32], cv[16] = "  - ";
 		cve_format(v->num, id, sizeof(id));
 		if (v->cvss >= 0) snprintf(cv, sizeof(cv), "%4.1f", v->cvss);
-		printf("  %-16s %s %-6s %s%s%s%s%s\n", id, cv, confidence_name(h[j].confidence),
-		       v->kev ? "KEV " : "", v->ransomware ? "ransomware " : "",
-		       v->exploit_ref ? "exploit " : "", h[j].fix[0] ? "fixed in " : "", h[j].fix);
+		printf("  %-16s %s %-6s %s%s%s%s%s\n", id, cv,
+		       h[j].suppressed ? "-" : confidence_name(h[j].confidence), v->kev ? "KEV " : "",
+		       v->ransomware ? "ransomware " : "", v->exploit_ref ? "exploit " : "",
+		       h[j].fix[0] && !h[j].suppressed ? "fixed in " : "", h[j].suppressed ? "" : h[j].fix);
 		if (h[j].why[0]) printf("  %-16s %s\n", "", h[j].why);
 	}
 	return 0;
@@ -170,9 +285,14 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 {
 	struct aliases al = { 0 };
 	int r = aliases_load(&al, a->aliases ? a->aliases : ALIASES_DEFAULT_PATH, e);
-	if (r < 0) return r;
+	if (r < 0 || (r = aliases_load_nmap_opt(&al, a->service_probes, e)) < 0) {
+		aliases_release(&al);
+		return r;
+	}
+	r = 0;
 	struct vuln_matcher m;
 	vuln_matcher_init(&m, st, &al);
+	m.keep_suppressed = a->explain;
 	struct buf out = BUF_INIT;
 	double t0 = now_mono();
 	uint64_t n = 0;
@@ -195,12 +315,52 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 		}
 		if (f && f != stdin) fclose(f);
 	}
-	log_debug("vulndb: matched %llu queries in %.3f s, %.3f s of it matching (%llu product lookups)",
-		  (unsigned long long)n, now_mono() - t0, match_seconds, (unsigned long long)m.queries);
+	log_debug("vulndb: matched %llu queries in %.3f s, %.3f s of it matching (%llu product lookups; "
+		  "%.3f s CPU)",
+		  (unsigned long long)n, now_mono() - t0, match_seconds, (unsigned long long)m.queries,
+		  match_cpu);
 	buf_release(&out);
 	vuln_matcher_release(&m);
 	aliases_release(&al);
 	return r;
+}
+
+struct distro_stats_ctx {
+	bool json;
+	int n;
+};
+
+static int print_distro_count(void *ctx, const char *distro, uint64_t releases, uint64_t packages,
+			      uint64_t rows)
+{
+	struct distro_stats_ctx *c = ctx;
+	if (c->json)
+		printf("%s\"%s\":{\"releases\":%llu,\"packages\":%llu,\"verdicts\":%llu}", c->n ? "," : "",
+		       distro, (unsigned long long)releases, (unsigned long long)packages,
+		       (unsigned long long)rows);
+	else
+		printf("%-20s %llu verdicts on %llu source packages in %llu releases\n", distro,
+		       (unsigned long long)rows, (unsigned long long)packages, (unsigned long long)releases);
+	c->n++;
+	return 0;
+}
+
+/* The distributions' data held, and the date of each one's newest record. */
+static int distro_stats(struct store *st, bool json, struct dm_err *e)
+{
+	struct distro_stats_ctx c = { .json = json };
+	if (json) printf(",\"distributions\":{");
+	int r = store_distro_stats(st, print_distro_count, &c, e);
+	if (r < 0) return r;
+	if (json) printf("}");
+	static const char *const dated[] = { "ubuntu", "rhel" };
+	for (size_t i = 0; i < ARRAY_SIZE(dated) && !json; i++) {
+		char key[32], v[64];
+		snprintf(key, sizeof(key), "%s.date", dated[i]);
+		if ((r = store_vuln_meta_get(st, key, v, sizeof(v), e)) < 0) return r;
+		if (r == 1) printf("%-20s newest record %s\n", dated[i], v);
+	}
+	return 0;
 }
 
 int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *e)
@@ -218,7 +378,9 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 		       (unsigned long long)vs.kev_with_cve, (unsigned long long)vs.epss, vs.newest,
 		       vs.kev_catalog, vs.epss_model, vs.epss_date);
 		if ((r = vulndb_feed_ages(st, true, e)) < 0) return r;
-		printf("}}\n");
+		printf("}");
+		if ((r = distro_stats(st, true, e)) < 0) return r;
+		printf("}\n");
 		return 0;
 	}
 	printf("CVEs                 %llu (%llu with affected configurations)\n", (unsigned long long)vs.cves,
@@ -231,6 +393,7 @@ int vulndb_stats(struct store *st, const struct vulndb_query *a, struct dm_err *
 	printf("EPSS scores          %llu%s%s%s%s\n", (unsigned long long)vs.epss,
 	       vs.epss_model[0] ? ", model " : "", vs.epss_model, vs.epss_date[0] ? ", scored " : "",
 	       vs.epss_date);
+	if ((r = distro_stats(st, false, e)) < 0) return r;
 	if ((r = vulndb_feed_ages(st, false, e)) < 0) return r;
 	printf("This product uses data from the NVD API but is not endorsed or certified by the NVD.\n");
 	return 0;

@@ -20,7 +20,7 @@ struct vulndb_fetch_opts {
 	const char *nvd_url, *kev_url, *epss_url; /* NULL: the real ones (or base_url's) */
 	const char *api_key;                      /* NULL: $NVD_API_KEY, else none */
 	const char *bundle;                       /* write this bundle instead of importing */
-	bool feed[3];                             /* nvd, kev, epss */
+	bool feed[6];                             /* nvd, kev, epss, debian, ubuntu, redhat */
 	unsigned page_size;                       /* NVD resultsPerPage, 1 to 2000 */
 	double max_wait;                          /* cap of a Retry-After pause, seconds */
 	bool full;                                /* NVD: everything, not the changes since the last fetch */
@@ -38,14 +38,19 @@ int vulndb_import_bundle(struct store *st, const char *path, struct dm_err *e);
 int vulndb_feed_ages(struct store *st, bool json, struct dm_err *e);
 
 struct vulndb_query {
-	bool json;           /* JSON Lines instead of text */
-	enum confidence min; /* match: hits below are hidden */
-	const char *aliases; /* match: product aliases; NULL: data/vuln/aliases.csv */
-	const char *from;    /* match: also every line of this file ("-": stdin) */
+	bool json;                  /* JSON Lines instead of text */
+	enum confidence min;        /* match: hits below are hidden */
+	const char *aliases;        /* match: product aliases; NULL: data/vuln/aliases.csv */
+	const char *from;           /* match: also every line of this file ("-": stdin) */
+	const char *release;        /* match: the distribution release when the banner does not name it */
+	bool explain;               /* match: also the CVEs the distribution fixed, and why */
+	const char *service_probes; /* match: nmap's product names; NULL: the installed file if any */
 };
 /* Prints each CVE of ids (CVE-YYYY-NNNN) on stdout. */
 int vulndb_lookup(struct store *st, char *const *ids, int n, const struct vulndb_query *q, struct dm_err *e);
-/* Prints what each CPE or "PRODUCT VERSION" of subjects (and of q->from) is exposed to. */
+/* Prints what each CPE, "PRODUCT VERSION" or raw banner ("SSH-2.0-OpenSSH_9.2p1
+ * Debian-2+deb12u10", "Apache/2.4.62 (Debian)") of subjects (and of q->from)
+ * is exposed to, judged by the distribution's data when it shows a build. */
 int vulndb_match(struct store *st, char *const *subjects, int n, const struct vulndb_query *q,
 		 struct dm_err *e);
 /* Prints what the store holds. */

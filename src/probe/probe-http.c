@@ -1,12 +1,16 @@
 /* HTTP and HTTPS: GET / for the Server header, the login realm of a 401
- * and the page title; then the favicon, whose hash names many devices. */
+ * and the page title, and the web applications the page shows; then the
+ * favicon, whose hash names many devices, and the page a redirect of /
+ * points to (a device's login page), once. */
 #include "probe/services.h"
 #include "base/util.h"
+#include "probe/webapps.h"
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static void get(struct pconn *c, const char *path)
@@ -23,6 +27,39 @@ static void get(struct pconn *c, const char *path)
 
 static void http_start(struct pconn *c) { get(c, "/"); }
 static void favicon_start(struct pconn *c) { get(c, "/favicon.ico"); }
+static void page_start(struct pconn *c) { get(c, c->svc->follow[0] ? c->svc->follow : "/"); }
+
+/* Where a redirect (or a meta refresh) of / points, as a path on the same
+ * service: another host's page is not fetched, only its path here, since
+ * devices often name themselves by a host name the scanner cannot resolve. */
+static void set_follow(struct svc *s, const char *loc)
+{
+	const char *p = loc;
+	if (!strncasecmp(p, "http://", 7) || !strncasecmp(p, "https://", 8)) {
+		p = strchr(strstr(p, "//") + 2, '/');
+		if (!p) return;
+	}
+	if (!*p || !strcmp(p, "/") || strlen(p) + 2 > sizeof(s->follow)) return;
+	for (const char *c = p; *c; c++)
+		if ((unsigned char)*c <= 0x20 || (unsigned char)*c >= 0x7f) return;
+	snprintf(s->follow, sizeof(s->follow), "%s%s", *p == '/' ? "" : "/", p);
+}
+
+/* The page's applications into the service; path is what was asked for. */
+static void page_apps(struct pconn *c, const char *path, bool follow)
+{
+	struct svc *s = c->svc;
+	struct webpage pg;
+	if (webpage_parse_http(c->rbuf, c->rlen, &pg) < 0) return;
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(&s->out.ip, ip, sizeof(ip));
+	bool v6 = s->out.ip.family == AF_INET6;
+	snprintf(pg.url, sizeof(pg.url), "%s://%s%s%s:%u%s", c->tls_ok ? "https" : "http", v6 ? "[" : "", ip,
+		 v6 ? "]" : "", s->out.port, path);
+	webapps_from_page(s->fps, s->wa, &pg, &s->out);
+	if (follow && pg.location[0]) set_follow(s, pg.location);
+	webpage_free(&pg);
+}
 
 static int http_on_data(struct pconn *c)
 {
@@ -76,6 +113,7 @@ static void http_finish(struct pconn *c, bool ok)
 	if (r.server[0]) svc_evidence(s, "http_header.server", r.server, strlen(r.server));
 	if (r.www_auth[0]) svc_evidence(s, "http_header.wwwauth", r.www_auth, strlen(r.www_auth));
 	if (r.title[0]) svc_evidence(s, "html_title", r.title, strlen(r.title));
+	page_apps(c, "/", true);
 	if (r.status == 401)
 		snprintf(o->info, sizeof(o->info), "401 login required: %.200s",
 			 r.www_auth[0] ? r.www_auth : "(no WWW-Authenticate)");
@@ -96,6 +134,14 @@ static void favicon_finish(struct pconn *c, bool ok)
 	char hex[33];
 	for (unsigned i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	svc_evidence(c->svc, "favicon.md5", hex, 32);
+	webapps_from_favicon(c->svc->fps, hex, &c->svc->out);
+}
+
+static void page_finish(struct pconn *c, bool ok)
+{
+	struct http_resp r;
+	if (!ok || http_parse_response(c->rbuf, c->rlen, true, &r) <= 0 || r.status >= 400) return;
+	page_apps(c, c->svc->follow, false);
 }
 
 const struct proto_ops proto_http = {
@@ -131,4 +177,21 @@ const struct proto_ops proto_favicon_tls = {
 	.start = favicon_start,
 	.on_data = http_on_data,
 	.finish = favicon_finish,
+};
+const struct proto_ops proto_page = {
+	.name = "page",
+	.cap = 65536,
+	.timeout = 5,
+	.start = page_start,
+	.on_data = http_on_data,
+	.finish = page_finish,
+};
+const struct proto_ops proto_page_tls = {
+	.name = "page-tls",
+	.tls = true,
+	.cap = 65536,
+	.timeout = 6,
+	.start = page_start,
+	.on_data = http_on_data,
+	.finish = page_finish,
 };

@@ -91,6 +91,10 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 			r->favicon_done[i] = true;
 			add(r, i, https ? &proto_favicon_tls : &proto_favicon, 0);
 		}
+		if ((ops == &proto_http || ops == &proto_https) && ok && s->follow[0] && !s->follow_done) {
+			s->follow_done = true;
+			add(r, i, https ? &proto_page_tls : &proto_page, 0);
+		}
 		if (s->out.tls.present && !s->tls_done) {
 			s->tls_done = true;
 			add(r, i, &proto_sslv3, 0);
@@ -124,10 +128,17 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 	for (size_t i = 0; i < n; i++) {
 		struct svc *s = &r.svcs[i];
 		s->fps = c->fps;
+		s->wa = c->wa;
 		s->out.ip = t[i].ip;
 		s->out.port = t[i].port;
 		s->out.proto = PROTO_TCP;
-		plan(s, t[i].port);
+		if (c->web_path) {
+			s->plan[s->n_plan++] = c->web_tls ? &proto_https : &proto_http;
+			if (strcmp(c->web_path, "/"))
+				snprintf(s->follow, sizeof(s->follow), "%s", c->web_path);
+		} else {
+			plan(s, t[i].port);
+		}
 		add(&r, i, s->plan[s->next++], 0);
 	}
 	conn_engine_run(r.ce, on_done, &r);

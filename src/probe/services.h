@@ -6,6 +6,7 @@
 #include "model/obs.h"
 #include "probe/conn.h"
 #include "probe/fingerprint.h"
+#include "probe/wappalyzer.h"
 
 #define SVC_PLAN_MAX 8
 
@@ -19,6 +20,9 @@ struct svc {
 	bool tls_done;   /* the TLS version checks were queued */
 	bool silent;     /* the banner wait heard nothing */
 	const struct fp_set *fps;
+	const struct wa_db *wa; /* Wappalyzer's rules, NULL without them */
+	char follow[200];       /* the path a redirect of / pointed to, fetched once */
+	bool follow_done;
 };
 
 /* Matches text against the databases for key and fills what is still
@@ -32,6 +36,11 @@ void cpe23_format(const char *cpe, const char *version, const char *update, char
 
 struct services_config {
 	const struct fp_set *fps;
+	const struct wa_db *wa; /* may be NULL */
+	/* Probe as web pages only (HTTPS when web_tls): GET / and then this
+	 * path when it is not "/" (fingerprint webapps URL). NULL: every protocol. */
+	const char *web_path;
+	bool web_tls;
 	unsigned max_inflight, per_host;
 	double timeout; /* per probe, seconds */
 	double rate;    /* new connections per second */
@@ -52,7 +61,8 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 
 /* The protocols (probe-*.c). */
 extern const struct proto_ops proto_banner, proto_http, proto_https, proto_favicon, proto_favicon_tls,
-    proto_tls10, proto_tls11, proto_tls12, proto_tls13, proto_sslv3, proto_rtsp, proto_mqtt, proto_redis;
+    proto_page, proto_page_tls, proto_tls10, proto_tls11, proto_tls12, proto_tls13, proto_sslv3, proto_rtsp,
+    proto_mqtt, proto_redis;
 
 /* Parsers of untrusted bytes, exported for the fuzz targets and tests. */
 struct http_resp {

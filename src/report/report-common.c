@@ -38,6 +38,15 @@ static void tls_version_list(struct buf *b, unsigned bits)
 	buf_putc(b, ']');
 }
 
+void webapps_summary(const struct obs_service *sv, char *out, size_t n)
+{
+	size_t w = 0;
+	out[0] = 0;
+	for (unsigned i = 0; i < sv->n_apps && i < OBS_MAX_APPS && w < n; i++)
+		w += (size_t)snprintf(out + w, n - w, "%s%s%s%s", i ? ", " : "", sv->apps[i].name,
+				      sv->apps[i].version[0] ? " " : "", sv->apps[i].version);
+}
+
 int json_service_fields(struct buf *b, const struct obs_service *sv)
 {
 	buf_puts(b, "\"name\":");
@@ -60,7 +69,20 @@ int json_service_fields(struct buf *b, const struct obs_service *sv)
 	json_put_str(b, sv->info);
 	buf_puts(b, ",\"banner\":");
 	json_put_str(b, sv->banner);
-	buf_puts(b, ",\"tls\":");
+	buf_puts(b, ",\"apps\":[");
+	for (unsigned i = 0; i < sv->n_apps && i < OBS_MAX_APPS; i++) {
+		const struct obs_webapp *a = &sv->apps[i];
+		buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+		json_put_str(b, a->name);
+		buf_puts(b, ",\"version\":");
+		json_put_str(b, a->version);
+		buf_puts(b, ",\"cpe\":");
+		json_put_str(b, a->cpe);
+		buf_puts(b, ",\"source\":");
+		json_put_str(b, a->source);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\"tls\":");
 	if (!sv->tls.present) return buf_puts(b, "null");
 	buf_puts(b, "{\"versions\":");
 	tls_version_list(b, sv->tls.versions);

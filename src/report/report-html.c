@@ -492,6 +492,13 @@ static void hosts_table(struct buf *b, const struct resultset *rs, const struct 
 			text(b, version);
 			buf_puts(b, "</td><td>");
 			text(b, sv ? sv->info : "");
+			if (sv && sv->n_apps) {
+				char apps[600];
+				webapps_summary(sv, apps, sizeof(apps));
+				buf_puts(b, "<br><span class=\"apps\">Web applications: ");
+				text(b, apps);
+				buf_puts(b, "</span>");
+			}
 			buf_puts(b, "</td></tr>");
 		}
 		buf_puts(b, "</table></div>");

@@ -153,6 +153,11 @@ static int text_body(FILE *f, const struct resultset *rs, const struct report_me
 			else
 				port_line(f, port, port_state_name(pe->state), svc ? svc : "unknown", reason,
 					  "", false);
+			char apps[600];
+			if (sv && sv->n_apps) {
+				webapps_summary(sv, apps, sizeof(apps));
+				fprintf(f, "  |_ web applications: %s\n", apps);
+			}
 			open += pe->state == PORT_OPEN;
 		}
 		if (!m->only_open) not_shown(f, he, open_filtered, m);

@@ -76,6 +76,8 @@ void service_version(const struct obs_service *sv, char *out, size_t n);
 /* A CPE 2.3 formatted string as the 2.2 URI nmap's XML carries. */
 void cpe23_to_uri(const char *cpe23, char *out, size_t n);
 /* JSON object members of a service record (without braces). */
+/* "WordPress 6.4.2, jQuery, PHP": the service's web applications ("" if none). */
+void webapps_summary(const struct obs_service *sv, char *out, size_t n);
 int json_service_fields(struct buf *b, const struct obs_service *sv);
 /* "22,80,8000-8100": a sorted port list with runs collapsed. */
 void format_port_ranges(struct buf *b, const uint16_t *ports, size_t n);

@@ -47,6 +47,13 @@ struct store_ops {
 	int (*vuln_get)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 	int (*vuln_stats)(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 	int (*vuln_any)(struct store *s, struct dm_err *e);
+	int (*distro_put_fix)(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e);
+	int (*distro_put_pkg)(struct store *s, const struct vuln_distro_pkg *p, struct dm_err *e);
+	int (*distro_fixes)(struct store *s, const char *distro, const char *package, distro_fix_fn fn,
+			    void *ctx, struct dm_err *e);
+	int (*distro_pkgs)(struct store *s, const char *distro, const char *package, distro_pkg_fn fn,
+			   void *ctx, struct dm_err *e);
+	int (*distro_stats)(struct store *s, distro_count_fn fn, void *ctx, struct dm_err *e);
 	int (*save_findings)(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 	int (*load_findings)(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 	int (*inventory_replace)(struct store *s, const struct inventory *inv, const char *source,

@@ -21,6 +21,7 @@ enum {
 	ST_KEV,
 	ST_EPSS,
 	ST_BY_PRODUCT,
+	ST_GET,
 	ST_N
 };
 
@@ -39,8 +40,10 @@ static const char *const sql[ST_N] = {
 		    "action, ransomware, notes)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 	[ST_EPSS] = "INSERT OR REPLACE INTO vuln_epss(cve, epss, percentile) VALUES (?, ?, ?)",
-	[ST_BY_PRODUCT] = INFO_SELECT
-	" JOIN vuln_product p ON p.cve = c.id WHERE p.vendor = ? AND p.product = ?",
+	/* only what matching evaluates: the rest is read (ST_GET) for the CVEs that apply */
+	[ST_BY_PRODUCT] = "SELECT c.id, c.configs FROM vuln_product p JOIN vuln_cve c ON c.id = p.cve"
+			  " WHERE p.vendor = ? AND p.product = ?",
+	[ST_GET] = INFO_SELECT " WHERE c.id = ?",
 };
 
 static sqlite3_stmt *stmt(struct store *s, int i)
@@ -328,19 +331,30 @@ int sq_vuln_by_product(struct store *s, const char *vendor, const char *product,
 	if (!st) return sq_fail(s, e, "vuln query");
 	sqlite3_bind_text(st, 1, vendor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
-	int n, r = each_info(s, st, fn, ctx, &n, e);
+	int rc, r = 0, n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *configs = col(st, 1);
+		struct vuln_info v = { .num = sqlite3_column_int64(st, 0),
+				       .configs = configs ? configs : "",
+				       .cvss = -1,
+				       .epss = -1,
+				       .percentile = -1 };
+		n++;
+		if ((r = fn(ctx, &v)) < 0) break;
+	}
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "vuln query");
 	sqlite3_reset(st);
 	return r < 0 ? r : n;
 }
 
 int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, INFO_SELECT " WHERE c.id = ?", -1, &st, NULL))
-		return sq_fail(s, e, "vuln query");
+	/* Prepared once: matching reads every CVE that applies through it. */
+	sqlite3_stmt *st = stmt(s, ST_GET);
+	if (!st) return sq_fail(s, e, "vuln query");
 	sqlite3_bind_int64(st, 1, num);
 	int n, r = each_info(s, st, fn, ctx, &n, e);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return r < 0 ? r : n > 0;
 }
 

@@ -115,10 +115,24 @@ static const char *const migrations[] = {
 	/* 10: what each run could not judge (model/caveat.h), for the reports of a stored run */
 	"CREATE TABLE run_caveats (run_id INTEGER NOT NULL REFERENCES runs(id), code TEXT NOT NULL,"
 	"  text TEXT NOT NULL, PRIMARY KEY (run_id, code));",
-	"SELECT 1" /* reserved: engine */,
-	"SELECT 1" /* reserved: webapp */,
-	"SELECT 1" /* reserved: distro */,
-	"SELECT 1" /* reserved: passive */,
+	"SELECT 1" /* reserved: engine (11) */,
+	/* 12: the web applications behind each HTTP(S) service a run observed
+	 * (model/obs.h struct obs_webapp), in the service's order */
+	"CREATE TABLE IF NOT EXISTS service_webapps (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  asset_id INTEGER NOT NULL REFERENCES assets(id), proto TEXT NOT NULL, port INTEGER NOT NULL,"
+	"  idx INTEGER NOT NULL, name TEXT NOT NULL, version TEXT, cpe TEXT, source TEXT NOT NULL,"
+	"  PRIMARY KEY (run_id, asset_id, proto, port, idx));",
+	/* 13 (distro): the distributions' verdicts per release, source package
+	 * and CVE (Debian's tracker, Ubuntu's CVE data, Red Hat's VEX), and the
+	 * version each release ships, which tells a release from a version */
+	"CREATE TABLE IF NOT EXISTS distro_fix (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT "
+	"NOT NULL,"
+	"  cve INTEGER NOT NULL, status TEXT NOT NULL, fixed_version TEXT, urgency TEXT,"
+	"  PRIMARY KEY (distro, package, release, cve)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS distro_pkg (distro TEXT NOT NULL, release TEXT NOT NULL, package TEXT "
+	"NOT NULL,"
+	"  version TEXT NOT NULL, PRIMARY KEY (distro, package, release)) WITHOUT ROWID;",
+	"SELECT 1" /* reserved: passive (14) */,
 	/* 15 (exposure): what mapping platforms indexed of our public addresses,
 	 * one row per (platform, address, port, transport, time indexed) so that
 	 * importing an export twice adds nothing; each import is a row of its
@@ -171,6 +185,7 @@ static void sq_close(struct store *s)
 	struct sq_conn *q = SQ(s);
 	if (!q) return;
 	for (size_t i = 0; i < ARRAY_SIZE(q->vuln_stmts); i++) sqlite3_finalize(q->vuln_stmts[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(q->distro_stmts); i++) sqlite3_finalize(q->distro_stmts[i]);
 	sqlite3_close(q->db);
 	free(q);
 	s->be = NULL;
@@ -666,6 +681,7 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 				r = sq_fail(s, e, "saving results (services)");
 				goto out;
 			}
+			if ((r = sq_save_webapps(s, run, aid, sv, e)) < 0) goto out;
 		}
 	}
 out:
@@ -782,7 +798,7 @@ static int sq_load_results(struct store *s, int64_t run, struct resultset *rs, s
 		resultset_add_service(rs, &sv);
 	}
 	sqlite3_finalize(st);
-	return 0;
+	return sq_load_webapps(s, run, rs, e);
 }
 
 static int sq_run_set_coverage(struct store *s, int64_t run, const struct coverage *c, struct dm_err *e)

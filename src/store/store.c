@@ -194,6 +194,33 @@ int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 
 int store_vuln_any(struct store *s, struct dm_err *e) { return s->ops->vuln_any(s, e); }
 
+int store_distro_put_fix(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e)
+{
+	return s->ops->distro_put_fix(s, f, e);
+}
+
+int store_distro_put_pkg(struct store *s, const struct vuln_distro_pkg *p, struct dm_err *e)
+{
+	return s->ops->distro_put_pkg(s, p, e);
+}
+
+int store_distro_fixes(struct store *s, const char *distro, const char *package, distro_fix_fn fn, void *ctx,
+		       struct dm_err *e)
+{
+	return s->ops->distro_fixes(s, distro, package, fn, ctx, e);
+}
+
+int store_distro_pkgs(struct store *s, const char *distro, const char *package, distro_pkg_fn fn, void *ctx,
+		      struct dm_err *e)
+{
+	return s->ops->distro_pkgs(s, distro, package, fn, ctx, e);
+}
+
+int store_distro_stats(struct store *s, distro_count_fn fn, void *ctx, struct dm_err *e)
+{
+	return s->ops->distro_stats(s, fn, ctx, e);
+}
+
 int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {
 	return s->ops->save_findings(s, run, fs, e);

@@ -134,7 +134,9 @@ int store_vuln_clear_epss(struct store *s, struct dm_err *e);
 /* 1 and the value when set, 0 when not. */
 int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, struct dm_err *e);
 int store_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e);
-/* Every CVE whose configurations name vendor:product (CPE-quoted). */
+/* Every CVE whose configurations name vendor:product (CPE-quoted): fn gets
+ * the number and the configurations only (the rest NULL, scores -1), which
+ * is all matching evaluates; store_vuln_get reads a whole record. */
 int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
 			  void *ctx, struct dm_err *e);
 /* 1 when found (fn called), 0 when not. */
@@ -142,6 +144,20 @@ int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, str
 int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 /* 1 when any CVE is stored (cheap, unlike the counts of store_vuln_stats), 0 when none. */
 int store_vuln_any(struct store *s, struct dm_err *e);
+/* The distributions' data (within vuln_begin/vuln_end when written). */
+typedef int (*distro_fix_fn)(void *ctx, const struct vuln_distro_fix *f);
+typedef int (*distro_pkg_fn)(void *ctx, const struct vuln_distro_pkg *p);
+typedef int (*distro_count_fn)(void *ctx, const char *distro, uint64_t releases, uint64_t packages,
+			       uint64_t rows);
+int store_distro_put_fix(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e);
+int store_distro_put_pkg(struct store *s, const struct vuln_distro_pkg *p, struct dm_err *e);
+/* Every verdict (every release's version) of distro's source package; returns how many. */
+int store_distro_fixes(struct store *s, const char *distro, const char *package, distro_fix_fn fn, void *ctx,
+		       struct dm_err *e);
+int store_distro_pkgs(struct store *s, const char *distro, const char *package, distro_pkg_fn fn, void *ctx,
+		      struct dm_err *e);
+/* Per distribution: releases, packages and verdicts held. */
+int store_distro_stats(struct store *s, distro_count_fn fn, void *ctx, struct dm_err *e);
 /* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
 int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);

@@ -56,11 +56,35 @@ int aliases_load(struct aliases *a, const char *path, struct dm_err *e)
 		snprintf(ar->to, sizeof(ar->to), "%s", to);
 	}
 	fclose(f);
+	aliases_index(a);
 	return r;
+}
+
+static const struct aliases *sort_ctx;
+
+static int by_name_cmp(const void *pa, const void *pb)
+{
+	size_t x = *(const size_t *)pa, y = *(const size_t *)pb;
+	int c = strcasecmp(sort_ctx->v[x].from, sort_ctx->v[y].from);
+	return c ? c : x < y ? -1 : x > y;
+}
+
+void aliases_index(struct aliases *a)
+{
+	free(a->by_name);
+	a->by_name = xmalloc((a->n ? a->n : 1) * sizeof(*a->by_name));
+	a->n_by_name = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].kind == 'n') a->by_name[a->n_by_name++] = i;
+	sort_ctx = a;
+	qsort(a->by_name, a->n_by_name, sizeof(*a->by_name), by_name_cmp);
+	sort_ctx = NULL;
+	a->indexed = a->n;
 }
 
 void aliases_release(struct aliases *a)
 {
+	free(a->by_name);
 	free(a->v);
 	*a = (struct aliases){ 0 };
 }
@@ -106,11 +130,32 @@ size_t aliases_expand(const struct aliases *a, const char *vendor, const char *p
 	return n;
 }
 
+const struct alias_rule *aliases_indexed_by_name(const struct aliases *a, const char *name)
+{
+	size_t lo = 0, hi = a->n_by_name; /* the first indexed rule not below name */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcasecmp(a->v[a->by_name[mid]].from, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < a->n_by_name && !strcasecmp(a->v[a->by_name[lo]].from, name) ? &a->v[a->by_name[lo]]
+										 : NULL;
+}
+
+const struct alias_rule *aliases_rule_by_name(const struct aliases *a, const char *name)
+{
+	if (a->by_name && a->indexed == a->n) return aliases_indexed_by_name(a, name);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].kind == 'n' && !strcasecmp(a->v[i].from, name)) return &a->v[i];
+	return NULL;
+}
+
 const char *aliases_by_name(const struct aliases *a, const char *name)
 {
-	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].kind == 'n' && !strcasecmp(a->v[i].from, name)) return a->v[i].to;
-	return NULL;
+	const struct alias_rule *r = aliases_rule_by_name(a, name);
+	return r ? r->to : NULL;
 }
 
 /* 7.7p1 -> 7.7 + p1 when the product's rule names the letters. */
@@ -144,10 +189,11 @@ bool aliases_subject(const struct aliases *a, const char *cpe23, const char *pro
 			cpe_set(ret, CPE_VERSION, version);
 		if (update && *update && !strcmp(ret->v[CPE_UPDATE], "*")) cpe_set(ret, CPE_UPDATE, update);
 	} else {
-		const char *vp = product && *product ? aliases_by_name(a, product) : NULL;
-		if (!vp) return false;
+		const struct alias_rule *rule = product && *product ? aliases_rule_by_name(a, product) : NULL;
+		if (!rule) return false;
+		const char *vp = rule->to;
 		cpe_init(ret);
-		cpe_set(ret, CPE_PART, "a");
+		cpe_set(ret, CPE_PART, rule->part == 'o' ? "o" : rule->part == 'h' ? "h" : "a");
 		char vendor[128];
 		snprintf(vendor, sizeof(vendor), "%.*s", (int)(strchr(vp, ':') - vp), vp);
 		cpe_set(ret, CPE_VENDOR, vendor);

@@ -117,9 +117,23 @@ static bool flag(const char **pp, bool *ret)
 	return true;
 }
 
+/* Makes room for the lines of text at once: matching decodes every
+ * candidate CVE, and growing three arrays line by line was most of its cost. */
+static void reserve_lines(const char *text, struct vconfigs *c)
+{
+	size_t n[3] = { 0 }; /* C, N, M */
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n[*p == 'C' ? 0 : *p == 'N' ? 1 : 2]++;
+	n[0]++, n[1]++; /* the implicit config and node of a bare match */
+	if (n[0] > c->cap_cfg) c->cfg = xrealloc(c->cfg, (c->cap_cfg = n[0]) * sizeof(*c->cfg));
+	if (n[1] > c->cap_nodes) c->nodes = xrealloc(c->nodes, (c->cap_nodes = n[1]) * sizeof(*c->nodes));
+	if (n[2] > c->cap_m) c->m = xrealloc(c->m, (c->cap_m = n[2]) * sizeof(*c->m));
+}
+
 int vconfigs_decode(const char *text, struct vconfigs *c)
 {
 	vconfigs_reset(c);
+	reserve_lines(text, c);
 	for (const char *p = text; *p;) {
 		char kind[2];
 		bool a, b;
@@ -244,8 +258,18 @@ static enum tri eval_match(const struct vmatch *m, const struct vsubject *s, boo
 	/* cpe:2.3:<part>:<vendor>:<product>: */
 	if (strncmp(crit, "cpe:2.3:", 8) || strlen(crit) < 10) return TRI_FALSE;
 	if (names_product(crit, &s->cpe)) {
-		/* the subject's own product: its version decides */
-		if (!vmatch_hits(m, &s->cpe)) return TRI_FALSE;
+		/* the subject's own product: its version decides, whatever part
+		 * NVD files it under (a product seen on the network as an
+		 * application may be listed as an OS or firmware, o:/h:) */
+		const struct cpe *own = &s->cpe;
+		struct cpe other;
+		if (crit[8] != s->cpe.v[CPE_PART][0] && crit[9] == ':') {
+			other = s->cpe;
+			other.v[CPE_PART][0] = crit[8];
+			other.v[CPE_PART][1] = 0;
+			own = &other;
+		}
+		if (!vmatch_hits(m, own)) return TRI_FALSE;
 		if (m->vulnerable) *subject_hit = true;
 		return TRI_TRUE;
 	}

@@ -25,7 +25,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets rules exposure; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -1239,6 +1239,8 @@ time.sleep(30)' &
 check changes_none_claimed_from_one_shard t_changes_shard
 # --- vulndb fetch against a local feed server ---------------------------------
 . "$ROOT/tests/cli/vulndb-fetch.sh"
+# distro (issue 20): the distributions' security data
+. "$ROOT/tests/cli/vulndb-distro.sh"
 # --- conventions operators have in their fingers (nmap's) ---
 t_iL_stdin() {
 	printf '127.0.0.1\n127.0.0.2-3\n' | "$D" scan -iL - -sn --db "$OUT/conv.db" -oJ "$OUT/ilstdin.jsonl" -q || return 1
@@ -1410,6 +1412,240 @@ t_man_conventions() { # the man page says what the nmap habits do
 }
 check man_page_states_the_conventions t_man_conventions
 
+# --- webapp: web applications (tests/webapps: pages modelled on real products) ---
+WA_RULES=/usr/local/share/dormant/webapps/technologies.json
+t_webapps_saved() { # saved pages: an HTTP response, and bare HTML
+	[ -s "$WA_RULES" ] || { echo "skip: no Wappalyzer rules (scripts/deps installs them)"; return 0; }
+	"$D" fingerprint webapps "$ROOT/tests/webapps/tune/wordpress/index.http" >"$OUT/wa1" || return 1
+	grep -qP '^WordPress\t6\.4\.2\tcpe:2\.3:a:wordpress:wordpress:6\.4\.2:' "$OUT/wa1" || { cat "$OUT/wa1"; return 1; }
+	! grep -q '^Nginx' "$OUT/wa1" || return 1 # the web server is the service's name, not an application
+	sed '1,/^$/d' "$ROOT/tests/webapps/tune/jenkins/index.http" >"$OUT/bare.html" # no headers: no X-Jenkins
+	"$D" fingerprint webapps "$OUT/bare.html" >"$OUT/wa2"
+	[ $? = 1 ] && grep -q 'no web application found' "$OUT/wa2" || { cat "$OUT/wa2"; return 1; }
+	"$D" fingerprint webapps "$ROOT/tests/webapps/tune/owa/owa_auth_logon.aspx.http" | grep -qP '^Outlook Web App\t15\.2\.1258\.12\t'
+}
+check webapps_saved_pages t_webapps_saved
+t_webapps_errors() {
+	"$D" fingerprint webapps http://intranet.example/ 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'intranet.example.*not an IP address (names are not resolved)' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" fingerprint webapps "$OUT/no-such-page" 2>"$OUT/e"
+	[ $? -ge 2 ] && grep -q 'no-such-page' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	printf '{"A":{"cats":[1],\n"html":"x"' >"$OUT/bad.json"
+	"$D" fingerprint webapps --webapps "$OUT/bad.json" "$ROOT/tests/webapps/tune/wordpress/index.http" 2>"$OUT/e"
+	[ $? -ge 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'bad.json' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" fingerprint webapps --webapps "$OUT/none" "$ROOT/tests/webapps/tune/roundcube/index.http" 2>"$OUT/e" >/dev/null
+	grep -q 'no Wappalyzer rules.*Recog only' "$OUT/e"
+}
+check webapps_errors t_webapps_errors
+t_webapps_live() { # served pages (ports 23300-23311): redirects followed, favicon asked, stored and reported
+	[ -s "$WA_RULES" ] || { echo "skip: no Wappalyzer rules (scripts/deps installs them)"; return 0; }
+	python3 "$ROOT/tests/webapps/serve.py" "$ROOT/tests/webapps/tune" 23300 >"$OUT/ports" 2>&1 &
+	local pid=$! ok=0
+	for _ in $(seq 50); do [ "$(wc -l <"$OUT/ports")" -ge 12 ] && break; sleep 0.1; done
+	local wp owa gf
+	wp=$(awk '$2 == "wordpress" {print $1}' "$OUT/ports")
+	owa=$(awk '$2 == "owa" {print $1}' "$OUT/ports")
+	gf=$(awk '$2 == "grafana" {print $1}' "$OUT/ports")
+	# grafana: / redirects to /login, whose inline boot data shows the version
+	"$D" fingerprint webapps "http://127.0.0.1:$gf/" >"$OUT/gf" && grep -qP '^Grafana\t10\.2\.2\t' "$OUT/gf" &&
+		"$D" scan 127.0.0.1 -p "$wp,$owa" -sV --db "$OUT/wa.db" -oJ "$OUT/wa.jsonl" -oN "$OUT/wa.txt" -q &&
+		python3 - "$OUT/wa.jsonl" "$wp" "$owa" <<-'PY' && grep -q '|_ web applications: WordPress 6.4.2' "$OUT/wa.txt" &&
+			import json, sys
+			apps = {}
+			for line in open(sys.argv[1]):
+			    r = json.loads(line)
+			    if r.get("type") == "service" and r.get("apps"):
+			        apps[str(r["port"])] = r["apps"]
+			wp = {a["name"]: a for a in apps[sys.argv[2]]}
+			assert wp["WordPress"]["version"] == "6.4.2" and wp["WordPress"]["source"] == "wappalyzer:WordPress", wp
+			assert wp["WordPress"]["cpe"].startswith("cpe:2.3:a:wordpress:wordpress:6.4.2:"), wp
+			owa = {a["name"]: a for a in apps[sys.argv[3]]}
+			assert owa["Outlook Web App"]["version"] == "15.2.1258.12", owa
+		PY
+		"$D" report --db "$OUT/wa.db" --format json | grep -q '"source":"wappalyzer:Outlook Web App"' && ok=1
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	[ $ok = 1 ]
+}
+check webapps_live_pages_scanned_and_stored t_webapps_live
+# --- judgement on a site's routine (tests/tools/flow/gen-routine.py): exact, allowlists, what is ours ---
+t_routine() {
+	local R="$OUT/rt"
+	python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --db "$R/db" -oJ "$R/out.jsonl" -q || return 1
+	# every planted positive, no false alarm above info, no repeat
+	python3 "$ROOT/tests/tools/flow/score-routine.py" "$R/truth.json" "$R/out.jsonl" --exact || return 1
+	# the nightly jobs are listed at info, not alarmed
+	grep -q '"rule":"scheduled-transfer","severity":"info".*sig.av-vendor.example' "$R/out.jsonl" || return 1
+	# an allowlist entry sets the beacon's flows aside when the rule judges, and --explain says so
+	local b
+	b=$(python3 -c 'import json,sys; print([e["ip"] for e in json.load(open(sys.argv[1]))["expect"] if e["rule"] == "beacon"][0])' "$R/truth.json")
+	cp "$R/site.conf" "$R/allow.conf"
+	printf '\n[allow agent-sync]\nrule = beacon\nhost = %s\nname = *.sync-beacon.example\nreason = the sync agent IT installed\nexpires = 2099-12-31\n' "$b" >>"$R/allow.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db2" -oJ "$R/out2.jsonl" -q --explain "$b" >"$R/explain" || return 1
+	! grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out2.jsonl" || { echo "allowlisted beacon reported"; return 1; }
+	grep -q 'flows set aside by \[allow agent-sync\]: the sync agent IT installed' "$R/explain" &&
+		grep -q '^  beacon .* 0 findings' "$R/explain" || { cat "$R/explain"; return 1; }
+	# expired: judged again
+	sed -i 's/expires = 2099-12-31/expires = 2020-01-01/' "$R/allow.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db3" -oJ "$R/out3.jsonl" -q || return 1
+	grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out3.jsonl" || { echo "expired entry still hides"; return 1; }
+	# the stored findings of the first run: hidden at once by the report's allowlist, no re-import
+	sed -i 's/expires = 2020-01-01/expires = 2099-12-31/' "$R/allow.conf"
+	"$D" report --db "$R/db" --json >"$R/rep1" && "$D" report --db "$R/db" --json --config "$R/allow.conf" >"$R/rep2" || return 1
+	grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/rep1" && ! grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/rep2" || return 1
+	# an entry without a reason is refused, naming it
+	printf '[allow x]\nrule = beacon\n' >"$R/noreason.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/noreason.conf" --db "$R/db4" -q 2>"$R/e"
+	[ $? = 2 ] && grep -q '\[allow x\] has no reason' "$R/e" || { cat "$R/e"; return 1; }
+}
+check routine_judged_exactly_with_allowlists t_routine
+t_ours() { # addresses in the register are internal without `internal =`; set-aside traffic is named with its span
+	local R="$OUT/rt" lab
+	[ -s "$R/routine.pcap" ] || python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	lab=$(python3 -c 'import json,sys; print([ip for ip, h in json.load(open(sys.argv[1]))["hosts"].items() if h["role"] == "lab"][0])' "$R/truth.json")
+	sed '/^\[segment lab\]/,/^cidr/d' "$R/site.conf" >"$R/nolab.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/nolab.conf" --db "$R/o1" --no-analyze 2>"$R/e1" >/dev/null || return 1
+	grep -q 'flows (2026-11-1[56]T.* to 2026-11-2[56]T.*) have no internal side and were set aside' "$R/e1" || { cat "$R/e1"; return 1; }
+	[ "$(sqlite3 "$R/o1" "SELECT count(*) FROM flow_hour WHERE host = '$lab'")" = 0 ] || return 1
+	printf 'ip,hostname,owner,role,status\n%s,lab1,research,server,active\n' "$lab" >"$R/inv.csv"
+	"$D" inventory import "$R/inv.csv" --db "$R/o2" >/dev/null 2>&1 || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/nolab.conf" --db "$R/o2" --no-analyze >/dev/null 2>&1 || return 1
+	[ "$(sqlite3 "$R/o2" "SELECT count(*) FROM flow_hour WHERE host = '$lab'")" -gt 0 ]
+}
+check register_addresses_are_ours t_ours
+t_rita_rules() { # long-connection, dns-tunnel, intel-match from Zeek logs and intel lists in three formats
+	local z="$OUT/rita"
+	mkdir -p "$z/lists" || return 1
+	{
+		printf '#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n'
+		printf '1763000000.0\tC1\t10.0.0.5\t40000\t198.51.100.7\t443\ttcp\tssl\t30000.0\t90000\t800000\tSF\n'
+		printf '1763000100.0\tC2\t10.0.0.6\t40001\t203.0.113.9\t22\ttcp\tssh\t60.0\t900\t8000\tSF\n'
+	} >"$z/conn.log"
+	{
+		printf '#separator \\x09\n#path\tdns\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype\n'
+		python3 -c 'import random
+r = random.Random(5)
+for k in range(300):
+    print("%d.0\tD%d\t10.0.0.8\t%d\t10.0.0.53\t53\tudp\t%s.t.tun.example\t16" % (1763000000 + k, k, 30000 + k, "".join(r.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(40))))'
+		printf '1763000500.0\tD9\t10.0.0.9\t31000\t10.0.0.53\t53\tudp\twww.evil-cdn.example\t1\n'
+	} >"$z/dns.log"
+	printf '# block list\n198.51.100.0/24 # c2 net\nnot-an-indicator!\n' >"$z/lists/block.txt"
+	printf '#fields\tindicator\tindicator_type\tmeta.source\n203.0.113.9\tIntel::ADDR\tfeed\nevil-cdn.example\tIntel::DOMAIN\tfeed\n' >"$z/lists/intel.dat"
+	printf 'indicator,type\ne7d705a3286e19ea42f587b344ee6865,ja3\n' >"$z/lists/feed.csv"
+	printf '[intel]\nfiles = lists/block.txt, lists/intel.dat, lists/feed.csv\n' >"$z/site.conf"
+	"$D" flows "$z/conn.log" "$z/dns.log" --config "$z/site.conf" --db "$z/db" -oJ "$z/o.jsonl" -q 2>"$z/e" || { cat "$z/e"; return 1; }
+	# the bad line is named by file and line
+	grep -q 'block.txt:3: .*not-an-indicator' "$z/e" || { cat "$z/e"; return 1; }
+	python3 - "$z/o.jsonl" <<-'PY' || return 1
+	import json, sys
+	got = sorted((r["rule"], r["ip"], r["severity"]) for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding")
+	want = [("dns-tunnel", "10.0.0.8", "high"), ("intel-match", "10.0.0.5", "high"), ("intel-match", "10.0.0.6", "high"),
+	        ("intel-match", "10.0.0.9", "high"), ("long-connection", "10.0.0.5", "medium")]
+	assert got == want, got
+	ev = [r["evidence"] for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "intel-match" and r["ip"] == "10.0.0.9"][0]
+	assert ev["list"].endswith("lists/intel.dat") and ev["list_line"] == 3 and ev["matched_on"] == ["dns-query"], ev
+	PY
+	# an allowlist entry naming the tunnel's domain sets its DNS questions aside (dns.log detail records too)
+	printf '\n[allow tun-test]\nrule = dns-tunnel\nname = *.tun.example\nreason = the lab tunnel test\n' >>"$z/site.conf"
+	"$D" flows "$z/conn.log" "$z/dns.log" --config "$z/site.conf" --db "$z/db2" -oJ "$z/o2.jsonl" -q 2>/dev/null || return 1
+	! grep -q '"rule":"dns-tunnel"' "$z/o2.jsonl" && grep -q '"rule":"intel-match"' "$z/o2.jsonl" || { echo "allowlisted tunnel reported"; return 1; }
+	# a list that cannot be read stops the run: one line, exit 2
+	printf '[intel]\nfiles = lists/missing.txt\n' >"$z/bad.conf"
+	"$D" flows "$z/conn.log" --config "$z/bad.conf" --db "$z/db" -q 2>"$z/e"
+	[ $? = 2 ] && [ "$(wc -l <"$z/e")" = 1 ] && grep -q 'missing.txt' "$z/e" || { cat "$z/e"; return 1; }
+}
+check rita_rules_from_zeek_and_intel_lists t_rita_rules
+# --- import: other scanners' results stored as runs; nmap's product names (issue 18) ---
+IMP=$ROOT/tests/data/import
+imp_db() { [ -e "$OUT/imp-vuln.db" ] || "$D" vulndb import -q --db "$OUT/imp-vuln.db" "$FIX/nvd" "$FIX/kev"; }
+t_import_nmap() { # a real nmap -oX is a run of kind nmap with the file's times, its services matched
+	imp_db || return 1
+	cp "$OUT/imp-vuln.db" "$OUT/imp1.db"
+	"$D" import --db "$OUT/imp1.db" "$IMP/nmap-real.xml" >"$OUT/imp.txt" 2>&1 || { cat "$OUT/imp.txt"; return 1; }
+	grep -q 'vulnerable-service' "$OUT/imp.txt" || { cat "$OUT/imp.txt"; return 1; }
+	"$D" report --list --db "$OUT/imp1.db" --format json >"$OUT/runs.json" &&
+		"$D" report --db "$OUT/imp1.db" --format json >"$OUT/imp.json" || return 1
+	python3 - "$OUT/runs.json" "$OUT/imp.json" <<'PY'
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(runs) == 1 and runs[0]["command"] == "nmap" and runs[0]["status"] == "done", runs
+assert runs[0]["start"] == "2026-12-06T09:07:08.000Z" and runs[0]["end"] == "2026-12-06T09:07:30.000Z", runs
+assert "-sV -sC" in runs[0]["args"], runs
+recs = [json.loads(l) for l in open(sys.argv[2])]
+svc = {r["port"]: r for r in recs if r["type"] == "service"}
+assert svc[22]["product"] == "OpenSSH" and svc[80]["product"] == "lighttpd", svc
+assert "http-title: import lab" in svc[80]["banner"], svc[80]
+f = [r for r in recs if r["type"] == "finding" and r["rule"] == "vulnerable-service"]
+assert f and f[0]["port"] == 22 and "CVE-2024-6387" in f[0]["title"], f
+PY
+}
+check import_nmap_xml_is_a_matched_run t_import_nmap
+t_import_masscan_zmap() { # masscan's banner named by dormant's fingerprints; -oJ -; diff between imports
+	imp_db || return 1
+	cp "$OUT/imp-vuln.db" "$OUT/imp2.db"
+	"$D" import -q --db "$OUT/imp2.db" "$IMP/masscan-real.list" "$IMP/zmap-real.csv" >/dev/null || return 1
+	"$D" import -q --db "$OUT/imp2.db" -oJ - "$IMP/masscan-real.json" >"$OUT/m.json" || return 1
+	grep -q '"type":"service".*"port":22.*"product":"OpenSSH"' "$OUT/m.json" &&
+		grep -q '"rule":"vulnerable-service"' "$OUT/m.json" || { head -5 "$OUT/m.json"; return 1; }
+	"$D" report --list --db "$OUT/imp2.db" | awk 'NR>1 {print $3}' | tr '\n' ' ' | grep -qx 'masscan zmap masscan ' || return 1
+	"$D" diff --db "$OUT/imp2.db" 1 3 >"$OUT/d.txt" && grep -q 'changes from run 1 to run 3' "$OUT/d.txt"
+}
+check import_masscan_zmap_runs t_import_masscan_zmap
+t_import_bad() { # truncated and foreign files: one line naming file and line, exit 2, no run stored
+	printf '#masscan\nopen tcp 80 198.18.0.1 1700000000\n' >"$OUT/cut.list"
+	head -c 1500 "$IMP/nmap-real.xml" >"$OUT/cut.xml"
+	echo 'hello' >"$OUT/hello.txt"
+	"$D" import --db "$OUT/imp3.db" "$OUT/cut.list" 2>"$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'cut.list:2: truncated' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" import --db "$OUT/imp3.db" "$OUT/cut.xml" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'cut.xml:[0-9]*: truncated: the file ends before </nmaprun>' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" import --db "$OUT/imp3.db" "$OUT/hello.txt" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'hello.txt: not nmap XML, masscan JSON or list, or ZMap CSV' "$OUT/e" || return 1
+	"$D" import --db "$OUT/imp3.db" -oJ a.json "$IMP/zmap-real.csv" "$IMP/masscan-real.list" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'one FILE at a time' "$OUT/e" || return 1
+	[ "$("$D" report --list --db "$OUT/imp3.db" --format json | grep -c '"status":"done"')" = 0 ]
+}
+check import_bad_files_named_with_position t_import_bad
+t_import_live_nmap() { # nmap -sV -oX of a Debian server on loopback, imported
+	command -v nmap >/dev/null && [ -x /usr/sbin/lighttpd ] || { echo "nmap or lighttpd not installed"; return 1; }
+	local port=$((24000 + RANDOM % 100))
+	mkdir -p "$OUT/www"
+	echo '<html><title>cli</title></html>' >"$OUT/www/index.html"
+	printf 'server.document-root = "%s/www"\nserver.port = %s\nserver.bind = "127.0.0.1"\n' "$OUT" "$port" >"$OUT/l.conf"
+	/usr/sbin/lighttpd -D -f "$OUT/l.conf" &
+	local pid=$!
+	sleep 0.5
+	timeout 120 nmap -sV -Pn -p "$port" 127.0.0.1 -oX "$OUT/live.xml" >/dev/null 2>&1
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	"$D" import -q --db "$OUT/imp4.db" -oJ - "$OUT/live.xml" >"$OUT/live.json" || return 1
+	grep -q "\"type\":\"service\".*\"port\":$port.*\"product\":\"lighttpd\".*\"cpe\":\[\"cpe:2.3:a:lighttpd:lighttpd:" "$OUT/live.json" ||
+		{ cat "$OUT/live.json"; return 1; }
+}
+check import_live_nmap_of_loopback t_import_live_nmap
+t_names() { # the names nmap prints, and a product NVD files only as an OS (o:)
+	imp_db || return 1
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --json "Apache httpd 2.4.49" "Exim smtpd 4.89" "ProFTPD 1.3.5" \
+		"Dropbear sshd 2016.72" "MikroTik RouterOS 6.40" >"$OUT/n.json" || return 1
+	python3 - "$OUT/n.json" <<'PY' || return 1
+import json, sys
+res = {r["query"]: [c["id"] for c in r["cves"]] for r in map(json.loads, open(sys.argv[1]))}
+assert "CVE-2021-41773" in res["Apache httpd 2.4.49"], res
+assert res["Exim smtpd 4.89"] == ["CVE-2019-10149"], res
+assert "CVE-2015-3306" in res["ProFTPD 1.3.5"], res
+assert "CVE-2016-7406" in res["Dropbear sshd 2016.72"], res
+assert res["MikroTik RouterOS 6.40"] == ["CVE-2018-14847"], res  # NVD: cpe:2.3:o:mikrotik:routeros
+PY
+	# nmap's own names come from its probe file: without it "Postfix smtpd" is unknown
+	printf 'match smtp m|^220 x| p/Postfix smtpd/ cpe:/a:postfix:postfix/\n' >"$OUT/probes"
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --service-probes "$OUT/probes" "Postfix smtpd 3.4" | grep -q '(cpe:2.3:a:postfix:postfix:3.4:' || return 1
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --service-probes /dev/null "Postfix smtpd 3.4" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'unknown product "Postfix smtpd"' "$OUT/e" || return 1
+	"$D" vulndb match --db "$OUT/imp-vuln.db" --service-probes "$OUT/nothere" "OpenSSH 9.0p1" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'nothere' "$OUT/e"
+}
+check vulndb_match_takes_nmap_product_names t_names
 # --- exposure: mapping-platform exports (tests/data/exposure, written from the platforms' documentation) ---
 t_exposure_import() { # each export read by content, stored once; bad records named by file and line, nothing half-imported
 	local X="$ROOT/tests/data/exposure" db="$OUT/exp.db" f p n

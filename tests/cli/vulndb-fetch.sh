@@ -32,7 +32,7 @@ t_fetch_paging() {
 	[ "$(nvd_starts)" = "0 7 14" ] || { echo "NVD requests at $(nvd_starts)"; return 1; }
 	grep -q '"apiKey": "test-key"' "$FS/log" || { echo "no apiKey header"; return 1; }
 	[ "$(stat_of "$OUT/f1.db" 's["cves"], s["kev"], s["epss"]')" = "(19, 1404, 19)" ] || return 1
-	[ "$(stat_of "$OUT/f1.db" 'sorted(s["feeds"])')" = "['epss', 'kev', 'nvd']" ] || return 1
+	[ "$(stat_of "$OUT/f1.db" 'sorted(s["feeds"])')" = "['debian', 'epss', 'kev', 'nvd', 'redhat', 'ubuntu']" ] || return 1
 	# a file imported by hand: its import time, its age unknown
 	"$D" vulndb import --db "$OUT/f0.db" "$ROOT/tests/data/fixtures/kev/known_exploited_vulnerabilities.json" -q || return 1
 	"$D" vulndb stats --db "$OUT/f0.db" | grep -q '^kev  imported        20.*Z from a file (its age is unknown)' &&
@@ -181,9 +181,39 @@ t_fetch_bundle() {
 	"$D" vulndb import --db "$OUT/bad.db" "$OUT/bad.bundle" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'bad.bundle: member kev.json: SHA-256 differs from the manifest (damaged bundle)' "$OUT/e" &&
 		[ "$(stat_of "$OUT/bad.db" 's["cves"] + s["kev"]')" = 0 ] || { cat "$OUT/e"; return 1; }
-	head -c 3000 "$OUT/feeds.bundle" >"$OUT/cut.bundle"
+	# cut inside the first NVD page (its tar header is the name's second mention, after the manifest's)
+	off=$(grep -abo 'nvd-000001.json' "$OUT/feeds.bundle" | sed -n 2p | cut -d: -f1)
+	head -c $((off + 700)) "$OUT/feeds.bundle" >"$OUT/cut.bundle"
 	"$D" vulndb import --db "$OUT/bad.db" "$OUT/cut.bundle" 2>"$OUT/e"
 	[ $? = 2 ] && grep -q 'cut.bundle: byte [0-9]*: member nvd-000001.json is cut short' "$OUT/e" || { cat "$OUT/e"; return 1; }
 }
 check vulndb_fetch_bundle_round_trip t_fetch_bundle
+# distro (issue 20): the distributions' feeds, paged, retried, resumed, incremental for Red Hat
+t_fetch_distro() {
+	fresh
+	printf '/tracker 503 1\n/security 429 1\n/tracker cut 3000\n' >"$FS/faults"
+	local f3=("$D" vulndb fetch --db "$OUT/fd.db" --base-url "$URL" --page-size 3 --max-wait 0.2 --feeds debian,ubuntu,redhat)
+	"${f3[@]}" 2>"$OUT/e"
+	# the cut download is kept; the next fetch resumes it with a Range request
+	grep -q 'tracker/data/json: .*(3000 bytes kept; the next fetch resumes)' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"${f3[@]}" 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
+	grep -q '"range": "bytes=3000-"' "$FS/log" || { echo "no resume"; return 1; }
+	python3 -c 'import json,sys
+q = [json.loads(l)["query"] for l in open(sys.argv[1]) if "/security/cves.json" in l]
+assert [x.get("offset") for x in q] == ["0", "0", "3"] and all(x.get("limit") == "3" for x in q), q' "$FS/log" || return 1
+	[ "$(stat_of "$OUT/fd.db" 'sorted((k, v["verdicts"]) for k, v in s["distributions"].items())')" = \
+		"[('debian', 28), ('rhel', 4), ('ubuntu', 18)]" ] || { stat_of "$OUT/fd.db" 's["distributions"]'; return 1; }
+	"$D" vulndb match --db "$OUT/fd.db" "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.4" 2>"$OUT/e" # no CVE records yet
+	[ $? = 2 ] && grep -q 'no vulnerability data' "$OUT/e" || { echo "matched without CVE data"; return 1; }
+	# Red Hat: the next fetch lists the changes and downloads no VEX file unchanged since
+	: >"$FS/log"
+	fetch "$OUT/fd.db" --feeds redhat 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
+	grep -q 'Red Hat: 0 VEX files of 1 listed changed since the last fetch' "$OUT/e" &&
+		! grep -q 'cve-2024-6387.json' "$FS/log" || { cat "$OUT/e"; return 1; }
+	# into a bundle, and from it on a machine without the network
+	fetch "$OUT/fb.db" --feeds debian,ubuntu,redhat --bundle "$OUT/distro.bundle" -q || return 1
+	"$D" vulndb import --db "$OUT/fb2.db" "$OUT/distro.bundle" -q || return 1
+	[ "$(stat_of "$OUT/fb2.db" 'sorted(s["distributions"])')" = "['debian', 'rhel', 'ubuntu']" ]
+}
+check vulndb_fetch_distro_feeds t_fetch_distro
 kill $FS_PID 2>/dev/null

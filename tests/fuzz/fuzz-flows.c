@@ -1,7 +1,7 @@
 /* Fuzz target: traffic records. The input is read as a pcap file (libpcap
  * parses the records, dormant the packets), as a Zeek conn.log, as NetFlow
  * v5/v9/IPFIX export packets, and as one
- * packet of each link type, a TLS ClientHello and a DNS message; every packet goes
+ * packet of each link type, a TLS ClientHello and a DNS message (answers and the question); every packet goes
  * through a small flow table so that its eviction and ending run too. */
 #include "fuzz.h"
 #include "flow/capture.h"
@@ -51,6 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dm_err ze;
 	zeek_read_mem("fuzz", (const char *)data, size, &sink, &zs, &ze);
 	dns_parse_answers(data, size, on_answer, NULL);
+	char qname[256];
+	uint16_t qtype;
+	if (dns_parse_question(data, size, qname, &qtype)) /* a name for the rules: printable, bounded */
+		for (const char *c = qname; *c; c++)
+			if (*c <= 0x20 || *c >= 0x7f || c - qname >= 255) __builtin_trap();
 	/* as NetFlow export packets, twice from one exporter: templates learnt by the first serve the second */
 	struct nf_decoder *nf = nf_new(&sink);
 	struct ipaddr ex = ipaddr_v4(0x7f000001);

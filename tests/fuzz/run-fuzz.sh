@@ -8,6 +8,9 @@ BUILD=${1:-build-test}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECONDS_EACH=${FUZZ_SECONDS:-15}
 pass=0 fail=0 skip=0
+targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets logins escape nmap-probes bundle
+	webapps-rules webapps-page distro intel"
+targets+=" import-nmap import-masscan-json import-masscan-list import-zmap nmap-names"
 targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets logins escape nmap-probes bundle"
 targets+=" exposure"
 for t in $targets; do

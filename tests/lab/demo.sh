@@ -30,8 +30,8 @@ audit() { # N [--flows FILE]
 		--config "$T/site.conf" --geoip "$T/geo.mmdb" --leases "$T/dhcpd.leases" --leases "$T/dnsmasq.leases" "$@" \
 		-oJ "$OUT/audit-$n.jsonl" -oX "$OUT/audit-$n.xml" --html "$OUT/report-$n.html"
 }
-echo "demo: dormant vulndb import (the real NVD and CISA KEV records in tests/data/fixtures)"
-"$D" vulndb import -q --db "$OUT/dormant.db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev"
+echo "demo: dormant vulndb import (the real NVD and CISA KEV records, and the distributions' security data, in tests/data/fixtures)"
+"$D" vulndb import -q --db "$OUT/dormant.db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev" "$HERE/../data/fixtures/distro"
 echo "demo: dormant audit 198.18.0.0/24 --flows lab-traffic.pcap --inventory inventory.csv --leases dhcpd.leases --config site.conf"
 audit 1 --flows "$T/lab-traffic.pcap" --inventory "$T/inventory.csv"
 echo

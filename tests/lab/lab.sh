@@ -3,9 +3,11 @@
 # anything outside the lab, real Debian servers started with their own
 # configs, and a namespace that answers for a whole range for scale.
 #
-#   lab.sh up [--big]   create it (--big: also the 198.19.0.0/16 scale host)
+#   lab.sh up [--big] [--services]   create it (--big: also the 198.19.0.0/16
+#                       scale host; --services: also the services lab)
 #   lab.sh down         remove every namespace and process of the lab
 #   lab.sh exec CMD...  run CMD in the scanner namespace
+#   lab.sh services     print the services lab's truth (JSON; needs no lab)
 #
 # Layout (all addresses in 198.18.0.0/15, reserved for benchmarking):
 #   ${P}-scan  the scanner: s0 198.18.0.1/24 on the lab LAN (a bridge in
@@ -33,6 +35,9 @@
 #              hostile client host names
 #   ${P}-web also serves TLS: 443 (nginx, expired self-signed certificate), 8443 (TLS 1.0 only)
 #   ${P}-dark1 198.18.0.20, ${P}-dark2 198.18.0.21: drop every IP packet, answer only ARP
+#   ${P}-svc   198.18.3.40-47 on s3 (scanner 198.18.3.1), off the LAN: the services lab,
+#              30 Debian server packages and three web applications (lab-services.sh,
+#              services-truth.txt)
 #   ${P}-big   198.18.254.2; local 198.19.0.0/17 (every address answers), blackhole
 #              198.19.128.0/17 (silent); listen-many opens a seeded truth set
 set -euo pipefail
@@ -45,6 +50,7 @@ BIG_OPEN=${DM_BIG_OPEN:-2000}
 BIG_SEED=${DM_BIG_SEED:-7}
 
 ns() { ip netns exec "$@"; }
+. "$HERE/lab-services.sh"
 hosts="web:10 ssh:11 iot:12 db:13 idle:14 cam:15 old:16 dark1:20 dark2:21"
 
 wait_tcp() { # ns ip port
@@ -304,7 +310,7 @@ down() {
 			kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 		done
 	fi
-	for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(sw|scan|big|web|ssh|iot|db|idle|cam|old|dark1|dark2|evil)$" || true); do
+	for n in $(ip netns list | awk '{print $1}' | grep -E "^$P-(sw|scan|big|web|ssh|iot|db|idle|cam|old|dark1|dark2|evil|svc)$" || true); do
 		# anything still running inside goes with its namespace
 		for pid in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
 		ip netns del "$n" 2>/dev/null || true
@@ -318,23 +324,36 @@ down() {
 case "${1:-}" in
 up)
 	[ "$(id -u)" = 0 ] || { echo "lab: needs root (network namespaces)" >&2; exit 2; }
+	shift
+	big=0 services=0
+	for opt in "$@"; do
+		case $opt in
+		--big) big=1 ;;
+		--services) services=1 ;;
+		*) echo "lab: unknown option $opt (--big, --services)" >&2; exit 2 ;;
+		esac
+	done
 	down
 	mkdir -p "$STATE"
 	up_net
+	# the services lab's slow starters (databases, a JVM) start first and come up meanwhile
+	if [ $services = 1 ]; then services_start; fi
 	up_servers
 	up_evil
 	wait_tcp evil 198.18.253.2 9000
 	wait_tcp evil-tls 198.18.253.2 443
-	if [ "${2:-}" = --big ]; then up_big; fi
+	if [ $big = 1 ]; then up_big; fi
+	if [ $services = 1 ]; then svc_wait; fi
 	echo "lab: up ($STATE)"
 	;;
 down) down ;;
+services) services_truth ;;
 exec)
 	shift
 	ns "$P-scan" "$@"
 	;;
 *)
-	echo "usage: lab.sh up [--big] | down | exec CMD..." >&2
+	echo "usage: lab.sh up [--big] [--services] | down | exec CMD... | services" >&2
 	exit 2
 	;;
 esac

@@ -74,7 +74,9 @@ if [ "$(id -u)" != 0 ]; then
 	echo "lab: 0 passed, 0 failed, 1 skipped (not root: network namespaces need root)"
 	exit 0
 fi
-if ! "$LAB" up --big >"$OUT/up.log" 2>&1; then
+UP_OPTS=(--big)
+if wanted services_lab_identified; then UP_OPTS+=(--services); fi
+if ! "$LAB" up "${UP_OPTS[@]}" >"$OUT/up.log" 2>&1; then
 	cat "$OUT/up.log"
 	echo "lab: 0 passed, 1 failed"
 	exit 1
@@ -783,6 +785,76 @@ t_no_progress_when_piped() {
 	! grep -q $'\r' "$OUT/prog.err"
 }
 check no_progress_line_when_not_a_terminal t_no_progress_when_piped
+
+# --- the services lab: what dormant must name (tests/lab/services-truth.txt; its "miss"
+# lines are the known gaps, and anything else dormant does not name fails) ---
+t_services_lab() {
+	local truth=$HERE/services-truth.txt tcp udp
+	tcp=$(sed -nE 's|^[0-9]+:([0-9]+)/tcp .*|\1|p' "$truth" | sort -nu | paste -sd, -)
+	udp=$(sed -nE 's|^[0-9]+:([0-9]+)/udp .*|\1|p' "$truth" | sort -nu | paste -sd, -)
+	dm scan 198.18.3.40-47 -p "T:$tcp,U:$udp" -sV -sU -oJ "$OUT/svclab.jsonl" -q || return 1
+	python3 "$HERE/../tools/lab/score-services.py" --check "$truth" "$OUT/svclab.jsonl"
+}
+check services_lab_identified t_services_lab
+# --- distro (issue 20): the distributions' verdicts on the lab's sshd and an older revision ---
+t_distro_verdicts() {
+	local db="$OUT/distro.db" want pid
+	"$D" vulndb import -q --db "$db" "$HERE/../data/fixtures/nvd" "$HERE/../data/fixtures/kev" "$HERE/../data/fixtures/distro" || return 1
+	# an older bookworm revision, announced by a banner-only listener beside the real sshd-2222
+	BANNER="SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2" ip netns exec "$P-old" \
+		socat TCP-LISTEN:2022,bind=198.18.0.16,fork,reuseaddr EXEC:"$HERE/banner.sh" &
+	pid=$!
+	for _ in $(seq 50); do ip netns exec "$P-old" ss -ltn | grep -q '198.18.0.16:2022 ' && break; sleep 0.1; done
+	in_ns "$D" scan 198.18.0.11 198.18.0.16 -p 22,2022,2222 -sV --db "$db" -oJ "$OUT/distro.jsonl" -q
+	local r=$?
+	kill "$pid" 2>/dev/null
+	[ $r = 0 ] || return 1
+	# what the lab's sshd is, by dpkg: Debian's data marks all three fixed at or before it (deb12u3 the last)
+	want=$(dpkg-query -W -f '${Version}' openssh-server)
+	dpkg --compare-versions "$want" ge 1:9.2p1-2+deb12u3 || { echo "the lab's openssh-server $want predates the fixes"; return 1; }
+	python3 - "$OUT/distro.jsonl" "$want" <<'PY'
+import json, sys
+rs = list(map(json.loads, open(sys.argv[1])))
+svc = {(r["ip"], r["port"]): r for r in rs if r["type"] == "service"}
+assert ("198.18.0.11", 22) in svc and ("198.18.0.16", 2222) in svc and ("198.18.0.16", 2022) in svc, sorted(svc)
+rev = sys.argv[2].split("-", 1)[1]  # 2+deb12u10
+assert "Debian-" + rev in svc[("198.18.0.11", 22)]["banner"], (svc[("198.18.0.11", 22)]["banner"], rev)
+fs = {(f["ip"], f["port"]): f for f in rs if f["type"] == "finding" and f["rule"] in ("vulnerable-service", "known-exploited")}
+# the patched sshd (both real ones): no finding at all
+assert ("198.18.0.11", 22) not in fs and ("198.18.0.16", 2222) not in fs, sorted(fs)
+# the older revision: regreSSHion open in deb12u2, at high confidence; the fixes of u1 and u2 not reported
+old = fs[("198.18.0.16", 2022)]
+ids = [c["id"] for c in old["evidence"]["cves"]]
+assert ids == ["CVE-2024-6387"] and old["confidence"] == "high" and old["severity"] == "high", (ids, old["confidence"], old["severity"])
+assert old["evidence"]["distribution"] == {"name": "debian", "release": "bookworm", "package": "openssh", "upstream": "9.2p1",
+                                           "revision": "2+deb12u2", "release_from": "the build's revision 2+deb12u2"}, old["evidence"]
+PY
+}
+check distro_verdicts_on_lab_sshd t_distro_verdicts
+# --- import: masscan and ZMap run live from the scanner namespace, their files imported (issue 18) ---
+t_import_live() {
+	local mac=02:00:5e:00:00:0a # the web host's e0 (lab.sh)
+	: >"$OUT/zmap-blocklist"    # ZMap's default list blocks 198.18.0.0/15
+	# masscan's own TCP stack (banners) needs an address the kernel does not answer for
+	in_ns masscan 198.18.0.10 -p80,8080,81 --rate 200 -e s0 --router-mac "$mac" --banners \
+		--source-ip 198.18.0.99 --wait 3 -oJ "$OUT/live-masscan.json" >/dev/null 2>&1 || return 1
+	in_ns zmap -p 80 -i s0 -G "$mac" -b "$OUT/zmap-blocklist" -r 200 -c 2 -O csv \
+		-f saddr,sport,classification,success,timestamp-str,ttl -o "$OUT/live-zmap.csv" 198.18.0.10/32 \
+		>/dev/null 2>&1 || return 1
+	"$D" import -q --db "$OUT/import.db" -oJ "$OUT/im.jsonl" "$OUT/live-masscan.json" || return 1
+	"$D" import -q --db "$OUT/import.db" -oJ "$OUT/iz.jsonl" "$OUT/live-zmap.csv" || return 1
+	open_set "$OUT/im.jsonl" >"$OUT/im.set"
+	grep -qx '198.18.0.10 80/tcp' "$OUT/im.set" && grep -qx '198.18.0.10 8080/tcp' "$OUT/im.set" &&
+		[ "$(wc -l <"$OUT/im.set")" = 2 ] && [ "$(open_set "$OUT/iz.jsonl")" = "198.18.0.10 80/tcp" ] ||
+		{ cat "$OUT/im.set"; return 1; }
+	# nginx's Server header, when masscan caught it (its own TCP stack did not always
+	# in the lab's bridge), named by dormant's fingerprints
+	if grep -q '"service": {"name": "http.server"' "$OUT/live-masscan.json"; then
+		grep -q '"type":"service".*"port":80,.*"product":"nginx"' "$OUT/im.jsonl" || { grep service "$OUT/im.jsonl"; return 1; }
+	fi
+	"$D" report --list --db "$OUT/import.db" | awk 'NR>1 {print $3}' | tr '\n' ' ' | grep -qx 'masscan zmap '
+}
+check import_masscan_zmap_live t_import_live
 
 echo "lab: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -11,6 +11,10 @@ line, each line used once by the first request it matches:
   html                    200 with an HTML page
   empty                   200, application/json, no body
   newetag                 the file has changed (another ETag, If-Range fails)
+The distributions' feeds (tests/data/fixtures/distro): Debian's tracker
+JSON (/tracker/data/json, Range requests), Ubuntu's CVE API
+(/security/cves.json, paging by offset/limit), Red Hat's VEX files and
+their changes.csv (/data/csaf/v2/vex/).
 Every request is logged as one JSON line: path, query, apiKey, Range.
 
 usage: feed-server.py --fixtures DIR --port-file F --log F --faults F
@@ -36,6 +40,18 @@ for n in sorted(os.listdir(nvd)):
         records[v["cve"]["id"]] = v
 with open(os.path.join(A.fixtures, "kev", "known_exploited_vulnerabilities.json"), "rb") as f:
     KEV = f.read()
+DIST = os.path.join(A.fixtures, "distro")
+with open(os.path.join(DIST, "debian-tracker.json"), "rb") as f:
+    DEBIAN = f.read()
+with open(os.path.join(DIST, "ubuntu-cves.json")) as f:
+    UBUNTU = json.load(f)["cves"]
+VEX = {}  # "2024/cve-2024-6387.json" -> (bytes, current_release_date)
+for n in sorted(os.listdir(DIST)):
+    if n.startswith("redhat-cve-"):
+        with open(os.path.join(DIST, n), "rb") as f:
+            b = f.read()
+        cve = n[len("redhat-"):]
+        VEX["%s/%s" % (cve.split("-")[1], cve)] = (b, json.loads(b)["document"]["tracking"]["current_release_date"])
 csv = "#model_version:v2025.03.14,score_date:2026-12-01T00:00:00+0000\ncve,epss,percentile\n"
 for i, cid in enumerate(sorted(records)):
     csv += "%s,%.5f,%.5f\n" % (cid, (i + 1) / 100.0, (i + 1) / 50.0)
@@ -108,6 +124,17 @@ class H(http.server.BaseHTTPRequestHandler):
             status, body, ctype = 200, KEV, "application/json"
         elif u.path == "/epss_scores-current.csv.gz":
             status, body, ctype = 200, EPSS, "application/x-gzip"
+        elif u.path == "/tracker/data/json":
+            status, body, ctype = 200, DEBIAN, "application/json"
+        elif u.path == "/security/cves.json":
+            off, lim = int(q.get("offset", "0")), min(int(q.get("limit", "20")), 100)
+            page = {"cves": UBUNTU[off:off + lim], "offset": off, "limit": lim, "total_results": len(UBUNTU)}
+            status, body, ctype = 200, json.dumps(page).encode(), "application/json"
+        elif u.path == "/data/csaf/v2/vex/changes.csv":
+            rows = ['"%s","%s"' % (p, t) for p, (b, t) in sorted(VEX.items())]
+            status, body, ctype = 200, ("\n".join(rows) + "\n").encode(), "text/csv"
+        elif u.path.startswith("/data/csaf/v2/vex/") and u.path[len("/data/csaf/v2/vex/"):] in VEX:
+            status, body, ctype = 200, VEX[u.path[len("/data/csaf/v2/vex/"):]][0], "application/json"
         else:
             return self.send(404, b"not found\n", "text/plain")
         if status != 200:

@@ -5,7 +5,10 @@
 #include "model/leases.h"
 #include "model/site-config.h"
 #include "net/targets.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_roles(void)
 {
@@ -334,6 +337,61 @@ static void test_inventory_rows(void)
 	inventory_release(&add);
 }
 
+/* A device that drops every probe but talks in the stored traffic is on
+ * the network: the ownership rules judge it, the flows as evidence. */
+static void test_traffic_only_host(void)
+{
+	char path[64], cmd[256];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-join-%d.db", (int)getpid());
+	struct store *st;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct site_config c;
+	site_config_defaults(&c);
+	double now = 2e9;
+	struct flow_hour h[2] = { 0 };
+	const char *who[2] = { "10.0.0.1", "10.0.0.9" };
+	for (int i = 0; i < 2; i++) {
+		h[i].hour = (int64_t)(now / 3600) - 5;
+		ipaddr_parse(who[i], &h[i].host);
+		ipaddr_parse("10.0.0.200", &h[i].peer);
+		h[i].port = 443;
+		h[i].proto = 6;
+		h[i].peer_internal = true;
+		h[i].flows = 12;
+		h[i].bytes_up = 5000;
+	}
+	int64_t run;
+	bool known;
+	CHECK_INT(store_run_begin(st, "flows", "t", now, &run, &e), 0);
+	CHECK_INT(store_flow_save_hours(st, run, "d1", h, 2, &known, &e), 0);
+	struct resultset rs = { 0 };
+	const uint16_t box[] = { 22 };
+	const char *box_names[] = { "ssh" };
+	add_host(&rs, "10.0.0.1", box, box_names, 1);
+	resultset_sort(&rs);
+	struct inventory inv = { 0 };
+	reg(&inv, "10.0.0.1", "server", INV_ACTIVE, 0);
+	inventory_sort(&inv);
+	struct asset_input in = { .cfg = &c, .scan = &rs, .inv = &inv, .store = st, .now = now };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_assets(&in, "unregistered-host", &out, NULL, &e), 0);
+	char got[256];
+	rules_of(&out, false, got, sizeof(got));
+	CHECK_STR(got, "unregistered-host 10.0.0.9");
+	if (out.n == 1)
+		CHECK(strstr(out.v[0].title, "answers no probe; talks in the traffic: 12 flows") &&
+		      strstr(out.v[0].evidence, "\"flows_in_window\":12"));
+	findings_release(&out);
+	free(inv.v);
+	resultset_release(&rs);
+	site_config_release(&c);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", path, path, path);
+	CHECK_INT(system(cmd), 0);
+}
+
 SUITE(suite_join, "join", { "inventory_rows", test_inventory_rows }, { "roles", test_roles },
       { "join_rules", test_join_rules }, { "leases_parse", test_leases_parse },
-      { "lease_presence", test_lease_presence }, { "database_from_users", test_database_from_users });
+      { "lease_presence", test_lease_presence }, { "database_from_users", test_database_from_users },
+      { "traffic_only_host", test_traffic_only_host });

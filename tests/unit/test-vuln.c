@@ -368,10 +368,10 @@ static void store_incremental(void)
 	cpe_parse("cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*", &s.cpe);
 	struct vuln_hit *h;
 	size_t n;
-	CHECK_INT(vuln_match(&m, &s, NULL, CONF_NONE, &h, &n, &e), 0);
+	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &n, &e), 0);
 	CHECK_INT(n, 1);
 	if (n) CHECK_STR(h[0].fix, "9.8");
-	CHECK_INT(vuln_match(&m, &s, "Debian-2+deb12u3", CONF_MEDIUM, &h, &n, &e), 0);
+	CHECK_INT(vuln_match(&m, &s, "Debian-2+deb12u3", NULL, CONF_MEDIUM, &h, &n, &e), 0);
 	CHECK_INT(n, 0);
 	vuln_matcher_release(&m);
 	store_close(st);

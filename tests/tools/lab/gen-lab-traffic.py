@@ -25,6 +25,8 @@ truth.json: the exact (rule, ip, port) findings one audit of the lab must give. 
   198.18.0.32 a laptop with a dnsmasq lease, answers no probe, not
               in the register (dnsmasq.leases)                       -> unregistered-host
   198.18.1.5  a lease outside the audited /24                        -> nothing
+  198.18.0.50, .51 (clients), .53 (DNS), .123 (NTP): talk in the traffic, answer no probe
+              (no such namespace), not in the register               -> unregistered-host
 It also writes wake.pcap: the morning after, the idle file server wakes, connects into the
 protected core segment (the database) and uploads to foreign addresses at 03:00 (the second
 audit: truth.json's after_wake), and geo.mmdb, the countries of those addresses.
@@ -142,12 +144,13 @@ truth = sorted([
     ["unregistered-host", L + "20", 0],
     ["decommissioned-alive", L + "30", 0],
     ["unregistered-host", L + "32", 0],
-])
+] + [["unregistered-host", L + x, 0] for x in ("50", "51", "53", "123")])
 # the second audit, with wake.pcap: the first's findings, idle-host gone (the host woke), and these
 after_wake = sorted([x for x in truth if x[0] != "idle-host"] + [
     ["lateral-from-idle", L + "14", 0],
     ["idle-device-active", L + "14", 0],
     ["offhours-foreign-encrypted", L + "14", 0],
+    ["exfil-volume", L + "14", 0],  # its first night: no history, judged by destination (foreign, new)
 ])
 with open(os.path.join(outdir, "truth.json"), "w") as f:
     json.dump({"start": start, "end": end, "findings": truth, "after_wake": after_wake}, f, indent=1)

@@ -1,0 +1,245 @@
+/* Rule scheduled-transfer: the routine a host runs on a schedule (updates,
+ * signatures, backups, monitoring) learned from the traffic, so it is
+ * listed for review instead of alarmed as a beacon or an upload. A job is
+ * a (host, destination name else /24 or /48 network, port) series whose
+ * first connection of the day falls in the same hour of the local day on
+ * most of the days the host was seen (at least 3), with few connections a
+ * day. One finding per host lists its jobs, at info, unless a job is
+ * abnormal: its latest run sent far more than its own history, its
+ * country changed, or it uploads to a foreign destination few hosts use
+ * outside business hours; then medium, with the reason. */
+#include "analyze/traffic-util.h"
+#include "base/util.h"
+#include <math.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MIN_DAYS 3
+#define MOST_DAYS 0.5   /* of the days the host was seen */
+#define ON_TIME 0.8     /* of the job's days within SLACK of its usual minute */
+#define SLACK 60        /* minutes */
+#define MAX_PER_DAY 4.0 /* more a day is a poll or a beacon, not a daily job */
+#define VOLUME_FACTOR 10.0
+#define VOLUME_MIN 20000000.0
+#define MAX_JOBS 16
+
+static bool candidate(const struct traffic_input *in, const struct flowrec *r)
+{
+	return is_outbound_external(in, r) && !flow_is_background(r) && !flow_is_failed(r);
+}
+
+/* The destination a job is about: its name, else its network. */
+static void net_of(const struct ipaddr *a, struct ipaddr *n)
+{
+	*n = *a;
+	if (n->family == AF_INET)
+		n->v4 &= 0xffffff00u;
+	else
+		memset(n->v6.s6_addr + 6, 0, 10);
+}
+
+static int cmp_job(const void *pa, const void *pb, void *ctx)
+{
+	const struct flowset *fs = ctx;
+	const struct flowrec *a = &fs->v[*(const uint32_t *)pa], *b = &fs->v[*(const uint32_t *)pb];
+	int c = ipaddr_cmp(&a->src, &b->src);
+	if (c) return c;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	if (!a->name) {
+		struct ipaddr x, y;
+		net_of(&a->dst, &x);
+		net_of(&b->dst, &y);
+		if ((c = ipaddr_cmp(&x, &y))) return c;
+	}
+	if (a->dport != b->dport) return a->dport < b->dport ? -1 : 1;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static bool same_job(const struct flowrec *a, const struct flowrec *b)
+{
+	if (ipaddr_cmp(&a->src, &b->src) || a->name != b->name || a->dport != b->dport) return false;
+	if (a->name) return true;
+	struct ipaddr x, y;
+	net_of(&a->dst, &x);
+	net_of(&b->dst, &y);
+	return !ipaddr_cmp(&x, &y);
+}
+
+struct job {
+	const struct flowrec *r0;
+	int minute; /* usual local minute of the first run of the day */
+	size_t days, flows;
+	double up_last, up_median, first, last;
+	char cc_first[3], cc_last[3];
+	const char *abnormal; /* NULL: routine */
+};
+
+/* Circular distance between two minutes of the day. */
+static int minute_dist(int a, int b)
+{
+	int d = abs(a - b) % 1440;
+	return d > 720 ? 1440 - d : d;
+}
+
+struct ctx {
+	const struct traffic_input *in;
+	struct prevalence prev;
+	double *tmp;
+	int *minutes;
+	double *day_up;
+	struct findings *out;
+};
+
+/* Judges one series [idx, idx+n) of one host; true and *j filled when it is a job. */
+static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, size_t host_days, struct job *j)
+{
+	const struct flowset *fs = c->in->flows;
+	size_t days = 0;
+	int64_t day = -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct flowrec *r = &fs->v[idx[i]];
+		int m;
+		int64_t d = site_local_day(c->in->cfg, r->start, &m);
+		if (d != day) {
+			c->minutes[days] = m;
+			c->day_up[days++] = 0;
+			day = d;
+		}
+		c->day_up[days - 1] += (double)r->bytes_out;
+	}
+	if (days < MIN_DAYS || (double)days < MOST_DAYS * (double)host_days) return false;
+	if ((double)n / (double)days > MAX_PER_DAY) return false;
+	/* the usual minute: the one most runs fall near */
+	int best = 0;
+	size_t best_k = 0;
+	for (size_t i = 0; i < days; i++) {
+		size_t k = 0;
+		for (size_t t = 0; t < days; t++) k += minute_dist(c->minutes[i], c->minutes[t]) <= SLACK;
+		if (k > best_k) {
+			best_k = k;
+			best = c->minutes[i];
+		}
+	}
+	if ((double)best_k < ON_TIME * (double)days) return false;
+	const struct flowrec *r0 = &fs->v[idx[0]], *rl = &fs->v[idx[n - 1]];
+	*j = (struct job){
+		.r0 = r0, .minute = best, .days = days, .flows = n, .first = r0->start, .last = rl->end
+	};
+	memcpy(j->cc_first, r0->cc, 3);
+	memcpy(j->cc_last, rl->cc, 3);
+	j->up_last = c->day_up[days - 1];
+	for (size_t i = 0; i + 1 < days; i++) c->tmp[i] = c->day_up[i];
+	j->up_median = median_of(c->tmp, days - 1);
+	uint64_t up = 0, down = 0;
+	for (size_t i = 0; i < n; i++) {
+		up += fs->v[idx[i]].bytes_out;
+		down += fs->v[idx[i]].bytes_in;
+	}
+	if (j->up_last >= VOLUME_MIN && j->up_last >= VOLUME_FACTOR * fmax(j->up_median, 1))
+		j->abnormal = "its latest run sent far more than its own history";
+	else if (r0->cc[0] && rl->cc[0] && strcmp(r0->cc, rl->cc))
+		j->abnormal = "its destination's country changed";
+	else if (up > down && is_foreign(c->in, r0) && !site_is_business_time(c->in->cfg, r0->start) &&
+		 prevalence_of(&c->prev, r0) < 3)
+		j->abnormal = "it uploads to a foreign destination few hosts use, outside business hours";
+	return true;
+}
+
+static void report(struct ctx *c, const struct ipaddr *host, const struct job *jobs, size_t n_jobs)
+{
+	const struct flowset *fs = c->in->flows;
+	char src[IPADDR_STRLEN], title[512], list[400] = "";
+	ipaddr_fmt(host, src, sizeof(src));
+	const char *why = NULL;
+	double first = jobs[0].first, last = jobs[0].last;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"jobs\":[");
+	for (size_t i = 0; i < n_jobs; i++) {
+		const struct job *j = &jobs[i];
+		const char *name = flowset_name(fs, j->r0);
+		char dst[IPADDR_STRLEN];
+		ipaddr_fmt(&j->r0->dst, dst, sizeof(dst));
+		if (strlen(list) + 80 < sizeof(list))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.60s %02d:%02d",
+				 i ? ", " : "", name ? name : dst, j->minute / 60, j->minute % 60);
+		if (j->abnormal && !why) why = j->abnormal;
+		first = fmin(first, j->first);
+		last = fmax(last, j->last);
+		struct buf o = BUF_INIT;
+		buf_putc(&o, '{');
+		ev_str(&o, "name", name);
+		ev_addr(&o, "dst", &j->r0->dst);
+		buf_printf(&o, ",\"dport\":%u,\"local_time\":\"%02d:%02d\",\"days\":%zu,\"flows\":%zu",
+			   j->r0->dport, j->minute / 60, j->minute % 60, j->days, j->flows);
+		ev_num(&o, "bytes_out_last_run", j->up_last);
+		ev_num(&o, "bytes_out_median_run", j->up_median);
+		ev_str(&o, "country", j->cc_last[0] ? j->cc_last : NULL);
+		ev_str(&o, "abnormal", j->abnormal);
+		buf_putc(&o, '}');
+		if (i) buf_putc(&b, ',');
+		buf_append(&b, o.data, o.len);
+		buf_release(&o);
+	}
+	buf_puts(&b, "]");
+	ev_time(&b, "first", first);
+	ev_time(&b, "last", last);
+	snprintf(title, sizeof(title), "Scheduled transfer%s: %zu daily job%s (%s)%s%s",
+		 why ? ", abnormal" : "", n_jobs, n_jobs > 1 ? "s" : "", list, why ? ": " : "",
+		 why ? why : "");
+	char rem[512];
+	snprintf(
+	    rem, sizeof(rem),
+	    "Confirm that the jobs on %s are known (updates, signatures, backups, monitoring)%s; a known job "
+	    "can be allowlisted in the site policy.",
+	    src, why ? " and find out why this run differs from its history" : "");
+	add_host_finding(c->out, "scheduled-transfer", why ? SEV_MEDIUM : SEV_INFO, (double)n_jobs, host,
+			 title, &b, rem, first, last);
+}
+
+int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out)
+{
+	const struct flowset *fs = in->flows;
+	struct ctx c = { .in = in, .out = out };
+	/* the days each internal host was seen, from all its flows */
+	uint32_t *all;
+	size_t n_all = flows_by_source(in, NULL, &all);
+	uint32_t *idx = xmalloc((fs->n + 1) * sizeof(*idx));
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++)
+		if (candidate(in, &fs->v[i])) idx[n++] = (uint32_t)i;
+	qsort_r(idx, n, sizeof(*idx), cmp_job, (void *)fs);
+	prevalence_build(in, &c.prev);
+	c.tmp = xmalloc((n + 1) * sizeof(double));
+	c.day_up = xmalloc((n + 1) * sizeof(double));
+	c.minutes = xmalloc((n + 1) * sizeof(int));
+	struct job jobs[MAX_JOBS];
+	for (size_t i = 0; i < n;) {
+		const struct ipaddr *host = &fs->v[idx[i]].src;
+		/* days this host was seen */
+		size_t p = source_position(fs, all, n_all, host, 0), host_days = 0;
+		int64_t day = -1;
+		for (; p < n_all && !ipaddr_cmp(&fs->v[all[p]].src, host); p++) {
+			int64_t d = site_local_day(in->cfg, fs->v[all[p]].start, NULL);
+			host_days += d != day;
+			day = d;
+		}
+		size_t n_jobs = 0;
+		while (i < n && !ipaddr_cmp(&fs->v[idx[i]].src, host)) {
+			size_t j = i + 1;
+			while (j < n && same_job(&fs->v[idx[i]], &fs->v[idx[j]])) j++;
+			if (n_jobs < MAX_JOBS && judge_series(&c, idx + i, j - i, host_days, &jobs[n_jobs]))
+				n_jobs++;
+			i = j;
+		}
+		if (n_jobs) report(&c, host, jobs, n_jobs);
+	}
+	free(c.tmp);
+	free(c.day_up);
+	free(c.minutes);
+	free(c.prev.v);
+	free(idx);
+	free(all);
+	return 0;
+}

@@ -1,0 +1,7 @@
+/* Fuzz target: import_masscan_list (src/import/), the reader of other scanners' files. */
+#include "fuzz-import.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_import(import_masscan_list, data, size);
+}
