@@ -208,6 +208,20 @@ const struct rule_doc rule_docs[] = {
 	  "name, bytes_out, bytes_in, first, last",
 	  "treat the host as possibly compromised and block the indicator; if the list is wrong about it, "
 	  "remove the line from the list" },
+	{ "external-only", "dormant exposure, with exports imported by dormant exposure import",
+	  "medium when no asset in the register has the address, low when the asset behind it does not "
+	  "have the port open in the latest run; high when the external banner matches a KEV-listed or "
+	  "critical CVE",
+	  "an internet mapping platform (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed a service on one of "
+	  "your public addresses that nothing inside explains: no asset of the register sits behind the "
+	  "address (public_ip column), or the asset behind it does not have that port open",
+	  "what a platform indexes, every attacker can query: an unexplained service is usually a port "
+	  "mapping someone (or UPnP) added on the edge, a forgotten device or a host outside the register",
+	  "platform, indexed, service, product, version, cpe, hostnames, file, line (in the export), inside "
+	  "(unexplained or closed-inside), asset, run, cves, cve_ids, kev",
+	  "find what answers on the address (an edge port mapping or forward, a forgotten device, a cloud "
+	  "host) and close it; if it is meant to be reachable, " ACCEPT_REGISTER
+	  " with the asset's public_ip, and make sure the inside scan covers it" },
 };
 const size_t rule_docs_count = ARRAY_SIZE(rule_docs);
 

@@ -107,6 +107,13 @@ static void list(const struct inventory *inv, bool json)
 			buf_printf(&b, ",\"expires\":\"%s\"", day);
 		else
 			buf_puts(&b, ",\"expires\":null");
+		if (en->has_public) {
+			char pub[IPADDR_STRLEN];
+			ipaddr_fmt(&en->public_ip, pub, sizeof(pub));
+			buf_printf(&b, ",\"public_ip\":\"%s\"", pub);
+		} else {
+			buf_puts(&b, ",\"public_ip\":null");
+		}
 		buf_printf(&b, ",\"line\":%u}\n", en->line);
 		fwrite(b.data, 1, b.len, stdout);
 	}

@@ -29,8 +29,9 @@ int inv_status_parse(const char *s)
 	return -1;
 }
 
-enum col { C_IP, C_MAC, C_HOST, C_OWNER, C_ROLE, C_STATUS, C_EXPIRES, C_N };
-static const char *const col_names[C_N] = { "ip", "mac", "hostname", "owner", "role", "status", "expires" };
+enum col { C_IP, C_MAC, C_HOST, C_OWNER, C_ROLE, C_STATUS, C_EXPIRES, C_PUBLIC, C_N };
+static const char *const col_names[C_N] = { "ip",   "mac",    "hostname", "owner",
+					    "role", "status", "expires",  "public_ip" };
 
 static void trim(char *s)
 {
@@ -104,6 +105,10 @@ static int add_row(struct inventory *out, const char *name, const char *where, u
 	if (v[C_EXPIRES][0] && parse_date(v[C_EXPIRES], &en.expires) < 0)
 		return dm_fail(e, DM_EINPUT, "%s: %s: expires \"%.64s\": expected a date as YYYY-MM-DD", name,
 			       where, v[C_EXPIRES]);
+	if (v[C_PUBLIC][0] && ipaddr_parse(v[C_PUBLIC], &en.public_ip) < 0)
+		return dm_fail(e, DM_EINPUT, "%s: %s: public_ip \"%.64s\": not an IPv4 or IPv6 address", name,
+			       where, v[C_PUBLIC]);
+	en.has_public = v[C_PUBLIC][0] != 0;
 	snprintf(en.hostname, sizeof(en.hostname), "%s", v[C_HOST]);
 	snprintf(en.owner, sizeof(en.owner), "%.127s", v[C_OWNER]);
 	snprintf(en.role, sizeof(en.role), "%.63s", v[C_ROLE]);
@@ -194,7 +199,7 @@ int inventory_parse_csv(const char *name, const char *data, size_t len, struct i
 		if (k < 0) {
 			log_warn("%s: line %zu: column \"%.63s\" is not one dormant reads (ip, mac, "
 				 "hostname, owner, role, "
-				 "status, expires): ignored",
+				 "status, expires, public_ip): ignored",
 				 name, c.line, c.fields[i]);
 			out->ignored_columns++;
 			continue;
@@ -257,7 +262,7 @@ static void warn_unknown(struct json_rows *jr, const char *where, const char *ke
 	jr->warned++;
 	jr->out->ignored_columns++;
 	log_warn("%s: %s: member \"%.63s\" is not one dormant reads (ip, mac, hostname, owner, role, status, "
-		 "expires): "
+		 "expires, public_ip): "
 		 "ignored",
 		 jr->name, where, key);
 }

@@ -1,8 +1,11 @@
 /* The asset register: what the organisation says it owns, from a CSV file
- * with a header (ip, mac, hostname, owner, role, status, expires) or JSON. Every
+ * with a header (ip, mac, hostname, owner, role, status, expires, and
+ * optionally public_ip: the address the asset is reached at from the
+ * internet, through NAT or a port mapping) or JSON. Every
  * row is checked, all in one pass; one bad row rejects the file, so an import
  * is never half-applied, and the operator fixes every row at once. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include "base/err.h"
 #include "net/addr.h"
@@ -15,7 +18,9 @@ struct inv_entry {
 	char hostname[256], owner[128], role[64];
 	enum inv_status status;
 	double expires; /* end of the day given (UTC), 0 if none */
-	unsigned line;  /* in the file it came from */
+	bool has_public;
+	struct ipaddr public_ip; /* its public (NAT) address, when has_public */
+	unsigned line;           /* in the file it came from */
 };
 
 /* Always sorted by address (parsing and loading sort it), so lookups are

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "base/buf.h"
 #include "model/caveat.h"
+#include "model/external.h"
 #include "model/finding.h"
 #include "model/flow.h"
 #include "model/inventory.h"
@@ -55,6 +56,12 @@ int flow_json(struct buf *b, const struct obs_flow *f);
 /* Findings: JSON Lines "finding" records, and the ranked text section. */
 int finding_json(struct buf *b, const struct finding *f, int64_t run);
 int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);
+/* The exposure listing (model/external.h): each externally visible service
+ * with the asset behind it, what the platform and the inside identified,
+ * and the banner's vulnerabilities; as text, or JSON Lines "exposure"
+ * records followed by the findings. */
+int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
+int report_exposure_jsonl(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
 /* inv (may be NULL) names the hosts beside their addresses. */
 int report_findings_text(FILE *f, const struct findings *fs, const struct inventory *inv);
 /* The riskiest assets as a table (at most max rows), and as "asset" records. */

@@ -98,3 +98,7 @@ int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
 struct resultset;
 int sq_save_service_extras(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
 int sq_load_service_extras(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
+int sq_exposure_save(struct store *s, const char *file, const char *platform, double when,
+		     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
+int sq_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
+#define STORE_SQLITE_EXPOSURE_OPS .exposure_save = sq_exposure_save, .exposure_load = sq_exposure_load,

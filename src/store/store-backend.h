@@ -76,6 +76,9 @@ struct store_ops {
 				 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 	int (*save_caveats)(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);
 	int (*load_caveats)(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e);
+	int (*exposure_save)(struct store *s, const char *file, const char *platform, double when,
+			     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
+	int (*exposure_load)(struct store *s, struct ext_set *out, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

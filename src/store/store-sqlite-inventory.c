@@ -13,8 +13,8 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 	int r = 0;
 	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO inventory(ip, mac, hostname, owner, role, status, expires, line, "
-			       "source, imported)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       "source, imported, public_ip)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins, NULL))
 		r = sq_fail(s, e, "saving the asset register");
 	for (size_t i = 0; i < inv->n && r == 0; i++) {
@@ -35,6 +35,9 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 		sqlite3_bind_int(ins, 8, (int)en->line);
 		sq_text(ins, 9, source);
 		sqlite3_bind_double(ins, 10, when);
+		char pub[IPADDR_STRLEN] = "";
+		if (en->has_public) ipaddr_fmt(&en->public_ip, pub, sizeof(pub));
+		sq_text(ins, 11, pub);
 		r = sq_done(s, ins, "saving the asset register", e);
 	}
 	sqlite3_finalize(ins);
@@ -53,7 +56,8 @@ int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(SQ(s)->db,
-			       "SELECT ip, mac, hostname, owner, role, status, expires, line FROM inventory",
+			       "SELECT ip, mac, hostname, owner, role, status, expires, line, public_ip FROM "
+			       "inventory",
 			       -1, &st, NULL))
 		return sq_fail(s, e, "loading the asset register");
 	int rc;
@@ -70,6 +74,8 @@ int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e)
 		en.status = k < 0 ? INV_ACTIVE : (enum inv_status)k;
 		en.expires = sqlite3_column_type(st, 6) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 6);
 		en.line = (unsigned)sqlite3_column_int(st, 7);
+		const char *pub = (const char *)sqlite3_column_text(st, 8);
+		en.has_public = pub && ipaddr_parse(pub, &en.public_ip) == 0;
 		if (inv->n == inv->cap) {
 			inv->cap = inv->cap ? 2 * inv->cap : 64;
 			inv->v = xrealloc(inv->v, inv->cap * sizeof(*inv->v));

@@ -148,6 +148,17 @@ static const char *const migrations[] = {
 	"  run_id INTEGER NOT NULL REFERENCES runs(id), asset_id INTEGER NOT NULL REFERENCES assets(id),"
 	"  proto TEXT NOT NULL, port INTEGER NOT NULL, first_seen REAL,"
 	"  PRIMARY KEY (run_id, asset_id, proto, port));",
+	/* 15 (exposure): what mapping platforms indexed of our public addresses,
+	 * one row per (platform, address, port, transport, time indexed) so that
+	 * importing an export twice adds nothing; each import is a row of its
+	 * own. The register gains the public (NAT) address of an asset. */
+	"CREATE TABLE exposure_imports (id INTEGER PRIMARY KEY, file TEXT NOT NULL, platform TEXT NOT NULL,"
+	"  imported REAL NOT NULL, records INTEGER NOT NULL, added INTEGER NOT NULL);"
+	"CREATE TABLE external_obs (platform TEXT NOT NULL, ip TEXT NOT NULL, port INTEGER NOT NULL,"
+	"  proto TEXT NOT NULL, service TEXT, product TEXT, version TEXT, cpe TEXT, indexed REAL NOT NULL,"
+	"  hostnames TEXT, file TEXT, line INTEGER, import_id INTEGER REFERENCES exposure_imports(id),"
+	"  PRIMARY KEY (platform, ip, port, proto, indexed));"
+	"ALTER TABLE inventory ADD COLUMN public_ip TEXT;",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -886,7 +897,8 @@ const struct store_ops store_sqlite_ops = {
 	.run_coverage = sq_run_coverage,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
-	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS.redact_key = sq_redact_key,
+	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS
+	    STORE_SQLITE_EXPOSURE_OPS.redact_key = sq_redact_key,
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
 };

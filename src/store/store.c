@@ -239,3 +239,14 @@ int store_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct
 	return s->ops->load_caveats(s, run, ret, e);
 }
 const unsigned char *store_redact_key(struct store *s) { return s->ops->redact_key(s); }
+
+int store_exposure_save(struct store *s, const char *file, const char *platform, double when,
+			const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e)
+{
+	return s->ops->exposure_save(s, file, platform, when, v, n, ret_added, e);
+}
+
+int store_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e)
+{
+	return s->ops->exposure_load(s, out, e);
+}

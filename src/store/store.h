@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "model/coverage.h"
+#include "model/external.h"
 #include "model/caveat.h"
 #include "model/finding.h"
 #include "model/flowset.h"
@@ -58,6 +59,14 @@ struct run_info {
 int store_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
 			    struct dm_err *e);
 int store_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
+/* What mapping platforms indexed (model/external.h): one import of a file,
+ * in one transaction; an observation already stored (same platform,
+ * address, port, transport and time indexed) is not added again, and
+ * *ret_added counts those that were. */
+int store_exposure_save(struct store *s, const char *file, const char *platform, double when,
+			const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
+/* Every stored external observation, oldest indexed first. */
+int store_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);

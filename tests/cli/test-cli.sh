@@ -25,7 +25,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets rules import; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -1736,6 +1736,77 @@ PY
 	[ "$(grep -c '"type":"service"' "$OUT/silent.jsonl")" = 24 ] && [ $((t1 - t0)) -le 45 ]
 }
 check nmap_engine_bounded_time t_nmap_bounded
+# --- exposure: mapping-platform exports (tests/data/exposure, written from the platforms' documentation) ---
+t_exposure_import() { # each export read by content, stored once; bad records named by file and line, nothing half-imported
+	local X="$ROOT/tests/data/exposure" db="$OUT/exp.db" f p n
+	for f in shodan-download.json:shodan:4 shodan-search.json:shodan:2 censys-hosts.json:censys:4 censys-search.json:censys:1 \
+		fofa.csv:fofa:3 fofa.json:fofa:2 zoomeye.json:zoomeye:2 zoomeye.csv:zoomeye:1 hunter.json:hunter:2 hunter.csv:hunter:1; do
+		IFS=: read -r f p n <<<"$f"
+		"$D" exposure import --db "$db" "$X/$f" >"$OUT/ei" 2>&1 || { cat "$OUT/ei"; return 1; }
+		grep -q ": $p export, $n services\?, $n new" "$OUT/ei" || { echo "$f:"; cat "$OUT/ei"; return 1; }
+	done
+	cp "$X/fofa.csv" "$OUT/misnamed.json" # the name says nothing: the content decides
+	"$D" exposure import --db "$db" "$OUT/misnamed.json" | grep -q ': fofa export, 3 services, 0 new (3 already stored)' || return 1
+	[ "$("$D" exposure --db "$db" --format json 2>/dev/null | grep -c '"type":"exposure"')" = 22 ] || return 1
+	"$D" exposure import --db "$db" "$X/bad-shodan-records.json" "$X/hunter.json" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'bad-shodan-records.json: line 2: port "99999": expected a number from 1 to 65535' "$OUT/e" &&
+		grep -q 'bad-shodan-records.json: line 3: ip_str "203.0.113.999": not an IPv4' "$OUT/e" &&
+		grep -q 'bad-shodan-records.json: line 4: transport "sctp"' "$OUT/e" &&
+		grep -q '3 bad records (each named above); nothing was imported' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" exposure import --db "$db" "$X/bad-shodan-truncated.json" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'bad-shodan-truncated.json: byte [0-9]*: .*truncated' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	"$D" exposure import --db "$db" "$X/bad-fofa-truncated.csv" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'bad-fofa-truncated.csv: line 3: 5 fields where the header has 9 (the file ends inside this record' "$OUT/e" ||
+		{ cat "$OUT/e"; return 1; }
+	"$D" exposure import --db "$db" "$X/bad-unknown.csv" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q 'bad-unknown.csv: line 1: header: not a record of a Shodan, Censys' "$OUT/e" || { cat "$OUT/e"; return 1; }
+	# nothing of the bad files was stored
+	[ "$("$D" exposure --db "$db" --format json 2>/dev/null | grep -c '"type":"exposure"')" = 22 ]
+}
+check exposure_import_every_format_and_bad_records t_exposure_import
+t_exposure_join() { # the listing: a register with public_ip, a stored run of a loopback nginx, the matcher
+	local c="$OUT/expj"
+	mkdir -p "$c"
+	printf 'HTTP/1.0 200 OK\r\nServer: nginx/1.18.0\r\nContent-Length: 0\r\n\r\n' >"$c/resp.txt"
+	socat TCP-LISTEN:24501,bind=127.0.0.1,fork,reuseaddr SYSTEM:"cat $c/resp.txt" 2>/dev/null &
+	local s=$!
+	sleep 0.3
+	"$D" vulndb import -q --db "$c/db" "$ROOT/tests/data/fixtures/nvd" || { kill "$s"; return 1; }
+	"$D" scan 127.0.0.1 -p 24500-24502 -sV --db "$c/db" -q >/dev/null 2>&1
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] || return 1
+	printf 'ip,hostname,role,public_ip\n127.0.0.1,edge-web,server,203.0.113.10\n10.9.9.9,nas,storage,\n' >"$c/reg.csv"
+	"$D" inventory import -q --db "$c/db" "$c/reg.csv" || return 1
+	"$D" inventory list --format json --db "$c/db" | grep -q '"ip":"127.0.0.1".*"public_ip":"203.0.113.10"' || return 1
+	{
+		echo '{"ip_str": "203.0.113.10", "port": 24501, "transport": "tcp", "product": "nginx", "version": "1.18.0", "cpe23": ["cpe:2.3:a:f5:nginx:1.18.0"], "timestamp": "2026-11-02T08:00:00.000000", "hostnames": ["www.example.com"], "data": ""}'
+		echo '{"ip_str": "203.0.113.10", "port": 24502, "transport": "tcp", "product": "OpenSSH", "version": "7.4", "timestamp": "2026-11-02T08:00:00.000000", "data": ""}'
+		echo '{"ip_str": "203.0.113.77", "port": 8080, "transport": "tcp", "timestamp": "2026-11-02T08:00:00.000000", "data": ""}'
+	} >"$c/shodan.json"
+	"$D" exposure import -q --db "$c/db" "$c/shodan.json" || return 1
+	"$D" exposure --db "$c/db" >"$c/list.txt" 2>"$c/e"
+	[ $? = 1 ] || { cat "$c/list.txt" "$c/e"; return 1; } # external-only findings: exit 1
+	grep -qE '^203\.0\.113\.10:24501/tcp +shodan +2026-11-02 nginx 1\.18\.0 +127\.0\.0\.1 \(edge-web\) +nginx 1\.18\.0 +same +1 ' "$c/list.txt" &&
+		grep -qE '^203\.0\.113\.10:24502/tcp .* closed-inside' "$c/list.txt" &&
+		grep -qE '^203\.0\.113\.77:8080/tcp .* none in the register .* unexplained' "$c/list.txt" || { cat "$c/list.txt"; return 1; }
+	"$D" exposure --db "$c/db" --format json >"$c/list.jsonl" 2>/dev/null
+	python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+rows = {(r["public_ip"], r["port"]): r for r in recs if r["type"] == "exposure"}
+same = rows[("203.0.113.10", 24501)]
+assert same["asset"]["ip"] == "127.0.0.1" and same["inside"]["product"] == "nginx", same
+assert same["verdict"] == "same" and "CVE-2021-23017" in same["vulns"]["cves"], same
+assert rows[("203.0.113.10", 24502)]["verdict"] == "closed-inside"
+assert rows[("203.0.113.77", 8080)]["asset"] is None
+f = sorted((r["port"], r["severity"]) for r in recs if r["type"] == "finding" and r["rule"] == "external-only")
+assert f == [(8080, "medium"), (24502, "high")], f  # OpenSSH 7.4 matches a critical CVE: raised from low
+' "$c/list.jsonl" || return 1
+	"$D" exposure list extra --db "$c/db" 2>"$c/e"
+	[ $? = 2 ] && grep -q 'list takes no files' "$c/e"
+}
+check exposure_listing_joins_register_run_and_vulns t_exposure_join
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

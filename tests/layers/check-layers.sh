@@ -16,9 +16,10 @@ declare -A allowed=(
 	[flow]="base net model flow"
 	[creds]="base net model creds"
 	[import]="base net model import"
+	[exposure]="base net model exposure"
 	[analyze]="base net model vuln store analyze"
-	[pipeline]="base net model scan probe vuln flow creds import store analyze report pipeline"
-	[cmd]="base net model scan probe vuln flow creds import store analyze report pipeline cmd"
+	[pipeline]="base net model scan probe vuln flow creds import exposure store analyze report pipeline"
+	[cmd]="base net model scan probe vuln flow creds import exposure store analyze report pipeline cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

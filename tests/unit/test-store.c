@@ -185,6 +185,8 @@ static void run_coverage_kept(void)
 	    sqlite3_exec(
 		db,
 		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN source;"
+		" DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory DROP COLUMN "
+		"public_ip;"
 		" PRAGMA user_version=8",
 		NULL, NULL, NULL),
 	    SQLITE_OK);

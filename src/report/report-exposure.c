@@ -1,0 +1,146 @@
+/* The exposure listing (report.h): text for the operator, JSON Lines for
+ * tools. Everything a platform wrote is untrusted text: escaped on output. */
+#include "base/escape.h"
+#include "base/timeutil.h"
+#include "report/report.h"
+#include <string.h>
+
+static void day(double t, char *out, size_t n)
+{
+	if (t <= 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	char full[40];
+	fmt_rfc3339(t, full, sizeof(full));
+	snprintf(out, n, "%.10s", full);
+}
+
+/* "product version" or "-" */
+static const char *pv(char *out, size_t n, const char *product, const char *version)
+{
+	snprintf(out, n, "%s%s%s", product, *product && *version ? " " : "", version);
+	if (!*out) snprintf(out, n, "-");
+	return out;
+}
+
+int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct findings *fs)
+{
+	FILE *t = term_open(f);
+	struct buf b1 = BUF_INIT, b2 = BUF_INIT, b3 = BUF_INIT;
+	size_t unexplained = 0, vulnerable = 0;
+	fprintf(t, "%-22s %-8s %-10s %-26s %-26s %-26s %-13s %s\n", "PUBLIC", "PLATFORM", "INDEXED",
+		"OUTSIDE", "ASSET", "INSIDE", "VERDICT", "CVES");
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct exposure_row *r = &rows->v[i];
+		char ip[IPADDR_STRLEN], where[IPADDR_STRLEN + 16], d[16], out[160], in[160], asset[160],
+		    cv[48];
+		ipaddr_fmt(&r->obs.ip, ip, sizeof(ip));
+		snprintf(where, sizeof(where), "%s:%u/%s", ip, r->obs.port, proto_name(r->obs.proto));
+		day(r->obs.indexed, d, sizeof(d));
+		pv(out, sizeof(out), r->obs.product, r->obs.version);
+		pv(in, sizeof(in), r->inside_product, r->inside_version);
+		if (r->verdict == EXP_CLOSED || r->verdict == EXP_NOT_SCANNED ||
+		    r->verdict == EXP_UNEXPLAINED)
+			snprintf(in, sizeof(in), "-");
+		if (r->has_asset) {
+			char a[IPADDR_STRLEN];
+			ipaddr_fmt(&r->asset, a, sizeof(a));
+			snprintf(asset, sizeof(asset), "%s%s%s%s", a, r->asset_name[0] ? " (" : "",
+				 r->asset_name, r->asset_name[0] ? ")" : "");
+		} else {
+			snprintf(asset, sizeof(asset), "none in the register");
+		}
+		cv[0] = 0;
+		if (r->n_cves)
+			snprintf(cv, sizeof(cv), "%zu%s (max %.1f)", r->n_cves, r->kev ? " KEV" : "",
+				 r->max_cvss);
+		fprintf(t, "%-22s %-8s %-10s %-26.26s %-26.26s %-26.26s %-13s %s\n", where,
+			ext_platform_name(r->obs.platform), d, term_str(&b1, out), term_str(&b2, asset),
+			term_str(&b3, in), exposure_verdict_name(r->verdict), r->n_cves ? cv : "-");
+		unexplained += r->verdict == EXP_UNEXPLAINED;
+		vulnerable += r->n_cves > 0;
+	}
+	fprintf(t,
+		"\n%zu externally visible service%s, %zu with no asset in the register, %zu with known "
+		"vulnerabilities on the external banner; %zu external-only finding%s\n",
+		rows->n, rows->n == 1 ? "" : "s", unexplained, vulnerable, fs->n, fs->n == 1 ? "" : "s");
+	buf_release(&b1), buf_release(&b2), buf_release(&b3);
+	int r = term_close_stream(t);
+	if (fs->n) {
+		fputc('\n', f);
+		report_findings_text(f, fs, NULL);
+	}
+	return r;
+}
+
+static void str(struct buf *b, const char *key, const char *v)
+{
+	buf_printf(b, ",\"%s\":", key);
+	if (*v)
+		json_put_str(b, v);
+	else
+		buf_puts(b, "null");
+}
+
+int report_exposure_jsonl(FILE *f, const struct exposure_rows *rows, const struct findings *fs)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct exposure_row *r = &rows->v[i];
+		char ip[IPADDR_STRLEN], when[40];
+		ipaddr_fmt(&r->obs.ip, ip, sizeof(ip));
+		buf_reset(&b);
+		buf_printf(&b,
+			   "{\"type\":\"exposure\",\"public_ip\":\"%s\",\"port\":%u,\"proto\":\"%s\","
+			   "\"platform\":\"%s\"",
+			   ip, r->obs.port, proto_name(r->obs.proto), ext_platform_name(r->obs.platform));
+		if (r->obs.indexed > 0) {
+			fmt_rfc3339(r->obs.indexed, when, sizeof(when));
+			buf_printf(&b, ",\"indexed\":\"%s\"", when);
+		} else {
+			buf_puts(&b, ",\"indexed\":null");
+		}
+		buf_puts(&b, ",\"outside\":{\"service\":");
+		json_put_str(&b, r->obs.service);
+		str(&b, "product", r->obs.product);
+		str(&b, "version", r->obs.version);
+		str(&b, "cpe", r->obs.cpe);
+		str(&b, "hostnames", r->obs.hostnames);
+		str(&b, "file", r->obs.file ? r->obs.file : "");
+		buf_printf(&b, ",\"line\":%u}", r->obs.line);
+		if (r->has_asset) {
+			char a[IPADDR_STRLEN];
+			ipaddr_fmt(&r->asset, a, sizeof(a));
+			buf_printf(&b, ",\"asset\":{\"ip\":\"%s\"", a);
+			str(&b, "name", r->asset_name);
+			buf_printf(&b, ",\"register_line\":%u,\"assets_behind\":%zu}", r->asset_line,
+				   r->n_assets);
+		} else {
+			buf_puts(&b, ",\"asset\":null");
+		}
+		if (r->verdict == EXP_SAME || r->verdict == EXP_DIFFERS || r->verdict == EXP_UNIDENTIFIED) {
+			buf_printf(&b, ",\"inside\":{\"run\":%lld,\"port\":%u", (long long)r->run,
+				   r->inside_port);
+			str(&b, "service", r->inside_service);
+			str(&b, "product", r->inside_product);
+			str(&b, "version", r->inside_version);
+			buf_putc(&b, '}');
+		} else {
+			buf_puts(&b, ",\"inside\":null");
+		}
+		buf_printf(&b,
+			   ",\"verdict\":\"%s\",\"vulns\":{\"matched\":", exposure_verdict_name(r->verdict));
+		if (r->vuln_cpe[0])
+			json_put_str(&b, r->vuln_cpe);
+		else
+			buf_puts(&b, "null");
+		buf_printf(&b, ",\"count\":%zu,\"kev\":%s", r->n_cves, r->kev ? "true" : "false");
+		if (r->max_cvss >= 0) buf_printf(&b, ",\"max_cvss\":%.1f", r->max_cvss);
+		str(&b, "cves", r->cves);
+		buf_puts(&b, "}}\n");
+		fwrite(b.data, 1, b.len, f);
+	}
+	buf_release(&b);
+	return report_findings_jsonl(f, fs, 0);
+}
