@@ -225,11 +225,13 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 	memcpy(by, idx, n * sizeof(*by));
 	qsort_r(by, n, sizeof(*by), cmp_dest_time, (void *)nc);
 	struct slot *slots = xmalloc(n * sizeof(*slots));
-	double *tmp = xmalloc((n + h.n + 1) * sizeof(*tmp));
 	struct judged j = { .h0 = (int64_t)(fs->first / 3600),
 			    .d0 = site_local_day(in->cfg, fs->first, NULL) };
 	j.n_hours = (size_t)((int64_t)(fs->last / 3600) - j.h0 + 1);
 	j.n_days = (size_t)(site_local_day(in->cfg, fs->last, NULL) - j.d0 + 1);
+	/* scratch for baselines: the host's flows and hours, or the window's days
+	 * (a host with few flows in a long window has more days than flows) */
+	double *tmp = xmalloc((MAX(n + h.n, j.n_days) + 1) * sizeof(*tmp));
 	j.hour_up = xcalloc(j.n_hours, sizeof(double));
 	j.routine_high = xcalloc(j.n_hours, sizeof(bool));
 	j.day_up = xcalloc(j.n_days, sizeof(double));

@@ -48,6 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ops->finish(&c, r != PR_FAIL);
 		}
 		free(c.rbuf);
+		/* what the engine keeps of the replies for nmap's matches (services.c frees it) */
+		free(s.banner_raw);
+		free(s.http_raw);
 		break;
 	}
 	default: {
