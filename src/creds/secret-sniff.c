@@ -71,6 +71,13 @@ static bool blank_or_comment(const char *s, size_t len)
 	return i == len || s[i] == '#' || s[i] == ';';
 }
 
+/* Whether the n bytes at t (not NUL-terminated) begin with word. */
+static bool starts_with(const char *t, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	return n >= w && memcmp(t, word, w) == 0;
+}
+
 /* "machine H login U password P" (tokens may span lines; a line starting
  * with machine or default, and the login or password keyword somewhere). */
 static bool netrc_like(const char *d, size_t n)
@@ -82,10 +89,10 @@ static bool netrc_like(const char *d, size_t n)
 		const char *t = s;
 		while (t < s + len && isspace((unsigned char)*t)) t++;
 		size_t rest = len - (size_t)(t - s);
-		if ((rest > 8 && !strncmp(t, "machine ", 8)) || (rest >= 7 && !strncmp(t, "default", 7)))
+		if ((rest > 8 && starts_with(t, rest, "machine ")) || starts_with(t, rest, "default"))
 			machines++;
-		else if (!(rest > 6 && (!strncmp(t, "login ", 6) || !strncmp(t, "password ", 9) ||
-					!strncmp(t, "account ", 8) || !strncmp(t, "macdef ", 7))))
+		else if (!(rest > 6 && (starts_with(t, rest, "login ") || starts_with(t, rest, "password ") ||
+					starts_with(t, rest, "account ") || starts_with(t, rest, "macdef "))))
 			other++;
 		if (memmem(s, len, "password ", 9) || memmem(s, len, "login ", 6)) passwords++;
 	}

@@ -6,7 +6,7 @@
 set -uo pipefail
 BUILD=${1:-build-test}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SECONDS_EACH=${FUZZ_SECONDS:-15}
+SECONDS_EACH=${FUZZ_SECONDS:-9}
 pass=0 fail=0 skip=0
 targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets logins escape nmap-probes bundle
 	webapps-rules webapps-page distro intel sniff"
