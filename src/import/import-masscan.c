@@ -61,7 +61,7 @@ int import_masscan_list(const char *name, const char *data, size_t len, const st
 		}
 		/* state proto port addr time [service text] */
 		const char *f[6];
-		size_t fl[6], nf = 0;
+		size_t fl[6] = { 0 }, nf = 0;
 		const char *p = s, *end = s + n;
 		while (nf < 6 && p < end) {
 			while (p < end && *p == ' ') p++;

@@ -111,10 +111,12 @@ static int match_subject(const struct aliases *al, const char *q, struct cpe *re
 		cpe_format(ret, s, sizeof(s));
 		if (!aliases_subject(al, s, NULL, NULL, NULL, ret))
 			return dm_fail(e, DM_EINPUT, "\"%s\": the CPE names no version", q);
-		snprintf(version, vn, "%s%s", ret->v[CPE_VERSION],
-			 strcmp(ret->v[CPE_UPDATE], "*") && strcmp(ret->v[CPE_UPDATE], "-")
-			     ? ret->v[CPE_UPDATE]
-			     : "");
+		int w = snprintf(version, vn, "%s%s", ret->v[CPE_VERSION],
+				 strcmp(ret->v[CPE_UPDATE], "*") && strcmp(ret->v[CPE_UPDATE], "-")
+				     ? ret->v[CPE_UPDATE]
+				     : "");
+		if (w < 0 || (size_t)w >= vn)
+			return dm_fail(e, DM_EINPUT, "\"%s\": the version is too long", q);
 		return 0;
 	}
 	char product[128];

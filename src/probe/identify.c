@@ -64,7 +64,12 @@ static bool is_own(const struct svc *s, const struct fp_db *db)
 }
 
 /* Copies v into dst (n bytes), cut if longer: nmap's fields are longer than ours. */
-static void put(char *dst, size_t n, const char *v) { snprintf(dst, n, "%s", v); }
+static void put(char *dst, size_t n, const char *v)
+{
+	size_t l = strnlen(v, n - 1);
+	memcpy(dst, v, l);
+	dst[l] = 0;
+}
 
 /* A higher rank names the product afresh: what a lower one said goes. */
 static void take_product(struct obs_service *o)
@@ -120,7 +125,11 @@ static void cpe_vp(const char *cpe, char *out, size_t n)
 	struct cpe c;
 	out[0] = 0;
 	if (!cpe[0] || cpe_parse(cpe, &c) < 0) return;
-	snprintf(out, n, "%s:%s", c.v[CPE_VENDOR], c.v[CPE_PRODUCT]);
+	int w = snprintf(out, n, "%s:%s", c.v[CPE_VENDOR], c.v[CPE_PRODUCT]);
+	if (w < 0 || (size_t)w >= n) { /* a cut key would compare wrongly: none */
+		out[0] = 0;
+		return;
+	}
 	for (char *q = out; *q; q++) *q = (char)tolower((unsigned char)*q);
 }
 

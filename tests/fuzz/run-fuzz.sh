@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing in the test run: every stored corpus input replayed through its
 # target in the sanitizer build, then each libFuzzer target (clang build in
-# build-fuzz) for FUZZ_SECONDS (default 15) from that corpus.
+# build-fuzz) for FUZZ_SECONDS (default 9) from that corpus.
 # Prints "fuzz: N passed, N failed[, N skipped]".
 set -uo pipefail
 BUILD=${1:-build-test}
