@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzing in the test run: every stored corpus input replayed through its
 # target in the sanitizer build, then each libFuzzer target (clang build in
-# build-fuzz) for FUZZ_SECONDS (default 9) from that corpus.
+# build-fuzz) for FUZZ_SECONDS (default 4) from that corpus.
 # Prints "fuzz: N passed, N failed[, N skipped]".
 set -uo pipefail
 BUILD=${1:-build-test}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-SECONDS_EACH=${FUZZ_SECONDS:-9}
+SECONDS_EACH=${FUZZ_SECONDS:-4}
 pass=0 fail=0 skip=0
 targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets logins escape nmap-probes bundle
 	webapps-rules webapps-page distro intel sniff"

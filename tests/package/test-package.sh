@@ -54,7 +54,7 @@ t_build() {
 	else
 		(cd "$ROOT" && tar --exclude='./build*' -cf - .) | tar -xf - -C "$OUT/src" || return 1
 	fi
-	(cd "$OUT/src" && nice dpkg-buildpackage -b -uc -us) >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; return 1; }
+	(cd "$OUT/src" && DEB_BUILD_OPTIONS="parallel=$(nproc) nocheck" nice dpkg-buildpackage -b -uc -us) >"$OUT/build.log" 2>&1 || { tail -20 "$OUT/build.log"; return 1; }
 	DEB=$(ls "$OUT"/dormant_*_*.deb 2>/dev/null | head -1)
 	[ -s "$DEB" ] || { echo "no .deb in $OUT"; return 1; }
 }
