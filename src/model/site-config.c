@@ -19,6 +19,7 @@ void site_config_defaults(struct site_config *c)
 	c->business_end = 18 * 60;
 	c->business_days = 0x3e; /* Mon-Fri */
 	c->window_days = 7;
+	snprintf(c->name, sizeof(c->name), "default");
 }
 
 void site_config_release(struct site_config *c)
@@ -26,6 +27,7 @@ void site_config_release(struct site_config *c)
 	cidr_list_release(&c->internal);
 	cidr_list_release(&c->registered);
 	allowlist_release(&c->allow);
+	alert_configs_release(&c->alerts);
 	for (size_t i = 0; i < c->n_segments; i++) cidr_list_release(&c->segments[i].cidrs);
 	free(c->segments);
 	c->segments = NULL;
@@ -209,6 +211,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		if (!strncmp(section, "segment ", 8)) goto segment;
 		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
 		if (!strncmp(section, "allow ", 6)) goto allow;
+		if (!strncmp(section, "alert ", 6)) goto alert;
 		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel"))
 			return BAD("unknown section [%s]", section);
 		return 1;
@@ -232,6 +235,10 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 			if (parse_countries(c, value) < 0)
 				return BAD("home_countries \"%s\": expected ISO 3166 codes such as CN, DE",
 					   value);
+		} else if (!strcmp(name, "name")) {
+			if (!*value || strlen(value) >= sizeof(c->name) || strpbrk(value, "| \t"))
+				return BAD("name \"%s\": 1-63 characters, no spaces or '|'", value);
+			snprintf(c->name, sizeof(c->name), "%s", value);
 		} else if (!strcmp(name, "geoip")) {
 			snprintf(c->geoip, sizeof(c->geoip), "%s", value);
 		} else if (!strcmp(name, "internal")) {
@@ -258,6 +265,11 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		return 1;
 	}
 	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value, fresh);
+alert:
+	if (!strncmp(section, "alert ", 6))
+		return alert_config_set(&c->alerts, section + 6, name, value, l->e) < 0
+			   ? (l->err = DM_EINPUT, 0)
+			   : 1;
 allow:
 	if (!strncmp(section, "allow ", 6))
 		return allowlist_set(&c->allow, section + 6, name, value, l->e) < 0 ? (l->err = DM_EINPUT, 0)
@@ -332,6 +344,7 @@ static int finish(struct site_config *c, const char *path, int line, struct load
 				       c->segments[i].name);
 	struct dm_err ae = { "" };
 	if (allowlist_check(&c->allow, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
+	if (alert_configs_check(&c->alerts, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (*c->timezone) {
 		setenv("TZ", c->timezone, 1);
 		tzset();

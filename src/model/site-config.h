@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "model/alert-config.h"
 #include "model/allowlist.h"
 #include "net/cidr.h"
 #include "net/targets.h"
@@ -33,8 +34,9 @@ struct role_baseline {
 };
 
 struct site_config {
-	char path[512];                   /* the file read; empty: defaults only */
-	char timezone[64];                /* IANA name; empty: the machine's zone */
+	char path[512];    /* the file read; empty: defaults only */
+	char name[64];     /* [site] name: part of every finding's identity; default "default" */
+	char timezone[64]; /* IANA name; empty: the machine's zone */
 	int business_start, business_end; /* minutes after midnight, local */
 	uint8_t business_days;            /* bit 0 Sunday ... bit 6 Saturday */
 	char home[SITE_MAX_COUNTRIES][3]; /* ISO 3166 alpha-2, upper case */
@@ -46,7 +48,8 @@ struct site_config {
 	 * register's addresses, internal unless `internal` is set */
 	const struct targets *targets;
 	struct cidr_list registered;
-	struct allowlist allow; /* [allow NAME] entries */
+	struct allowlist allow;      /* [allow NAME] entries */
+	struct alert_configs alerts; /* [alert NAME] channels */
 	struct segment *segments;
 	size_t n_segments;
 	struct role_baseline *roles;

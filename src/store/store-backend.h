@@ -79,6 +79,20 @@ struct store_ops {
 	int (*exposure_save)(struct store *s, const char *file, const char *platform, double when,
 			     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 	int (*exposure_load)(struct store *s, struct ext_set *out, struct dm_err *e);
+	int (*life_apply)(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
+			  struct dm_err *e);
+	int (*life_list)(struct store *s, const char *site, int state, life_view_fn fn, void *ctx,
+			 struct dm_err *e);
+	int (*life_get)(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct dm_err *e);
+	int (*life_act)(struct store *s, int64_t id, enum life_action a, const char *who, const char *why,
+			double until, double now, struct dm_err *e);
+	int (*life_notes)(struct store *s, int64_t id, life_note_fn fn, void *ctx, struct dm_err *e);
+	int (*alert_pending)(struct store *s, const char *channel, double now, size_t limit, life_alert_fn fn,
+			     void *ctx, struct dm_err *e);
+	int (*alert_list)(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
+			  struct dm_err *e);
+	int (*alert_mark)(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
+			  const char *error, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

@@ -250,3 +250,49 @@ int store_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e)
 {
 	return s->ops->exposure_load(s, out, e);
 }
+
+int store_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
+		     struct dm_err *e)
+{
+	return s->ops->life_apply(s, in, ret, e);
+}
+
+int store_life_list(struct store *s, const char *site, int state, life_view_fn fn, void *ctx,
+		    struct dm_err *e)
+{
+	return s->ops->life_list(s, site, state, fn, ctx, e);
+}
+
+int store_life_get(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct dm_err *e)
+{
+	return s->ops->life_get(s, id, fn, ctx, e);
+}
+
+int store_life_act(struct store *s, int64_t id, enum life_action a, const char *who, const char *why,
+		   double until, double now, struct dm_err *e)
+{
+	return s->ops->life_act(s, id, a, who, why, until, now, e);
+}
+
+int store_life_notes(struct store *s, int64_t id, life_note_fn fn, void *ctx, struct dm_err *e)
+{
+	return s->ops->life_notes(s, id, fn, ctx, e);
+}
+
+int store_alert_pending(struct store *s, const char *channel, double now, size_t limit, life_alert_fn fn,
+			void *ctx, struct dm_err *e)
+{
+	return s->ops->alert_pending(s, channel, now, limit, fn, ctx, e);
+}
+
+int store_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
+		     struct dm_err *e)
+{
+	return s->ops->alert_list(s, undelivered, limit, fn, ctx, e);
+}
+
+int store_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
+		     const char *error, struct dm_err *e)
+{
+	return s->ops->alert_mark(s, id, m, now, next_try, error, e);
+}

@@ -15,6 +15,8 @@
 #include "model/external.h"
 #include "model/caveat.h"
 #include "model/finding.h"
+#include "model/finding-life.h"
+#include "model/alert-config.h"
 #include "model/flowset.h"
 #include "model/inventory.h"
 #include "model/resultset.h"
@@ -165,6 +167,60 @@ int store_load_findings(struct store *s, int64_t run, struct findings *fs, struc
  * run saved before schema 9 has none. */
 int store_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);
 int store_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e);
+
+/* Findings with a life (model/finding-life.h, schema 16). One run's
+ * findings applied to the records of its site, in one transaction with the
+ * outbox rows of the alerts the changes make (a channel of `alerts` gets a
+ * row when it wants the event and the finding is not suppressed). A record
+ * not seen is resolved only when the run judged it: its rule is in `rules`
+ * (or all_rules) and its address is in cov (NULL: every address; a finding
+ * without an address only when cov is NULL). */
+struct life_apply_in {
+	int64_t run;
+	const char *site;
+	const struct findings *fs;
+	bool all_rules;
+	const char *rules; /* comma-separated rule ids judged, with all_rules false */
+	const struct coverage *cov;
+	const struct alert_configs *alerts; /* may be NULL: no alerts */
+	double now;
+};
+struct life_apply_out {
+	size_t seen, created, reopened, escalated, resolved, alerts;
+};
+int store_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
+		     struct dm_err *e);
+typedef int (*life_view_fn)(void *ctx, const struct life_view *v);
+/* Records of site (NULL: every site) in state (<0: every state but resolved),
+ * highest severity first. */
+int store_life_list(struct store *s, const char *site, int state, life_view_fn fn, void *ctx,
+		    struct dm_err *e);
+/* 1 and fn called when found, 0 when not. */
+int store_life_get(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct dm_err *e);
+/* What a person does to a finding, recorded with who, why and until
+ * (0: no end) as a note: acknowledge (only an unresolved finding; until
+ * the ack lapses), suppress (no alerts while it holds), unsuppress, note.
+ * -ENOENT when there is no such finding. */
+enum life_action { LIFE_ACT_ACK = 0, LIFE_ACT_SUPPRESS, LIFE_ACT_UNSUPPRESS, LIFE_ACT_NOTE };
+int store_life_act(struct store *s, int64_t id, enum life_action a, const char *who, const char *why,
+		   double until, double now, struct dm_err *e);
+typedef int (*life_note_fn)(void *ctx, double at, const char *action, const char *who, const char *why,
+			    double until);
+int store_life_notes(struct store *s, int64_t id, life_note_fn fn, void *ctx, struct dm_err *e);
+/* The alert outbox. pending: a channel's undelivered alerts due at now
+ * (next_try <= now), oldest first, at most limit; list: every alert, or the
+ * undelivered ones, newest first, at most limit (0: all). */
+typedef int (*life_alert_fn)(void *ctx, const struct life_alert *a);
+int store_alert_pending(struct store *s, const char *channel, double now, size_t limit, life_alert_fn fn,
+			void *ctx, struct dm_err *e);
+int store_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
+		     struct dm_err *e);
+/* A delivery's steps: begun (recorded before anything is sent, so a kill
+ * leaves `sending` set), delivered at now, or failed with error and the
+ * next try at next_try. */
+enum alert_mark { ALERT_MARK_SENDING = 0, ALERT_MARK_SENT, ALERT_MARK_FAILED };
+int store_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
+		     const char *error, struct dm_err *e);
 
 /* The store's key for redaction tags (REDACT_KEY_LEN random bytes, made
  * with the store): commands hand it to redact_set_key before they redact. */
