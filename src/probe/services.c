@@ -197,9 +197,15 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		s->next = s->n_plan;
 	}
 	if (s->identified && !r->settled[i]) {
-		/* the first protocol that recognised it wins: stop the other guesses */
+		/* the first protocol that recognised it wins: stop the other guesses,
+		 * but not dormant's own probe of that protocol, which may still be
+		 * on its way to the product (nmap's mqtt match before $SYS answers) */
+		const struct proto_ops *drop[SVC_PLAN_MAX];
+		size_t nd = 0;
+		for (unsigned k = 0; k < s->n_plan; k++)
+			if (strcmp(s->plan[k]->name, s->out.name)) drop[nd++] = s->plan[k];
 		r->settled[i] = true;
-		r->pending[i] -= conn_engine_cancel(r->ce, s, s->plan, s->n_plan);
+		r->pending[i] -= conn_engine_cancel(r->ce, s, drop, nd);
 	}
 	if (s->identified) {
 		bool https = !strcmp(s->out.name, "https");
