@@ -140,6 +140,7 @@ void stage_identify(const struct identify_in *in, struct identify_out *out)
 				       .wa = in->wa,
 				       .own_dir = dm_data("fingerprints"),
 				       .nmap = in->nmap,
+				       .payloads = in->payloads,
 				       .intensity = in->intensity,
 				       .per_host = in->per_host ? in->per_host : 4,
 				       .max_inflight = 2048,
