@@ -136,6 +136,28 @@ static void nmap_pump(struct run *r, size_t i)
 	}
 }
 
+/* The port speaks TLS (an nmap match said "ssl", or dormant's TLS probe
+ * got through): nmap's probes still planned in the clear stop, and the
+ * plan for the port inside TLS (the NULL probe first: a server that speaks
+ * first in the tunnel, IMAP behind stunnel) takes their place. */
+static void nmap_to_tls(struct run *r, size_t i)
+{
+	struct svc *s = &r->svcs[i];
+	size_t listed;
+	unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
+	r->pending[i] -= d;
+	s->ninflight -= d;
+	s->nmap_ssl = true;
+	svc_nmap_plan(s, r->cfg->nmap, r->cfg->intensity, true, &listed);
+	s->n_nlisted = (unsigned)listed;
+	if (!strcmp(s->nmap_soft, "ssl")) s->nmap_soft[0] = 0;
+	s->nmap_narrowed = false;
+	if (!s->identified || !strcmp(s->out.name, "ssl/unknown")) s->nmap_all = true;
+	/* the tunnel's probes get a while of their own, not what the clear ones left */
+	double end = now_mono() + NMAP_KNOWN_BUDGET;
+	if (s->nmap_started && end > s->nmap_deadline) s->nmap_deadline = end;
+}
+
 /* Dormant's own probes are done and named no product: what they heard is
  * matched against nmap's database; a port no protocol of dormant's
  * recognised (or TLS with something unknown inside) then gets nmap's plan
@@ -152,12 +174,7 @@ static void nmap_phase(struct run *r, size_t i)
 		s->nmap_started = true;
 		s->nmap_deadline = now_mono() + NMAP_KNOWN_BUDGET;
 	}
-	size_t listed;
-	if (s->out.tls.present && !s->nmap_ssl) {
-		s->nmap_ssl = true;
-		svc_nmap_plan(s, r->cfg->nmap, r->cfg->intensity, true, &listed);
-		s->n_nlisted = (unsigned)listed;
-	}
+	if ((s->out.tls.present || s->nmap_said_ssl) && !s->nmap_ssl) nmap_to_tls(r, i);
 	if (!s->identified || !strcmp(s->out.name, "ssl/unknown")) s->nmap_all = true;
 	nmap_pump(r, i);
 }
@@ -239,6 +256,7 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 	} else if (s->next < s->n_plan && !nmap_op) {
 		add(r, i, s->plan[s->next++], 0);
 	}
+	if (s->nmap_said_ssl && !s->nmap_ssl && nmap_wanted(r, s)) nmap_to_tls(r, i);
 	if (s->nmap_started || s->nmap_all) nmap_pump(r, i);
 	if (r->pending[i] == 0) nmap_phase(r, i);
 	if (r->pending[i] == 0) emit(r, i);

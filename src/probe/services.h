@@ -46,6 +46,7 @@ struct svc {
 	const struct nmap_probe *nplan[SVC_NMAP_PLAN_MAX];
 	unsigned n_nplan, nnext, ninflight, n_nlisted;
 	bool nmap_started, nmap_hard, nmap_ssl;
+	bool nmap_said_ssl;    /* an nmap match named "ssl": the port is to be probed inside TLS */
 	bool nmap_all;         /* past the probes listing the port: the whole plan may go */
 	bool nmap_payload_hit; /* a hard match to a probe's own payload: a client-first protocol */
 	bool generic_port;     /* no protocol of dormant's is expected on this port */
