@@ -9,6 +9,7 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static const uint16_t tls_ports[] = { 443, 8443, 9443, 4443, 10443, 7443, 8843, 5986, 2083, 2087, 2096 };
@@ -83,7 +84,7 @@ static void emit(struct run *r, size_t i)
  * database of higher rank named the product. */
 static bool nmap_wanted(const struct run *r, const struct svc *s)
 {
-	return r->nops && !s->nmap_hard &&
+	return r->nops && !s->nmap_hard && !s->wrapped &&
 	       (s->rank < RANK_RECOG || (s->rank == RANK_NMAP && !s->out.version[0]));
 }
 
@@ -191,6 +192,16 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
 		r->pending[i] -= d;
 		s->ninflight -= d;
+	}
+	if (ops == &proto_banner && s->wrapped && !s->identified) {
+		/* accepted, then closed without a word (TCP wrappers, an address
+		 * filter): nmap's tcpwrapped; no probe will be told more */
+		snprintf(s->out.name, sizeof(s->out.name), "tcpwrapped");
+		s->identified = true;
+		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
+		r->pending[i] -= d;
+		s->ninflight -= d;
+		s->next = s->n_plan;
 	}
 	if (ops == &proto_banner && s->identified && s->rank >= RANK_RECOG && s->ninflight &&
 	    !s->nmap_payload_hit) {

@@ -32,6 +32,7 @@ struct svc {
 	bool identified; /* a protocol recognised the service */
 	bool tls_done;   /* the TLS version checks were queued */
 	bool silent;     /* the banner wait heard nothing */
+	bool wrapped;    /* ... and the peer closed it first: tcpwrapped */
 	const struct fp_set *fps;
 	const struct wa_db *wa; /* Wappalyzer's rules, NULL without them */
 	char follow[200];       /* the path a redirect of / pointed to, fetched once */
