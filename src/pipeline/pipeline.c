@@ -195,6 +195,7 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 		if (!p->prep.identify) return 0;
 		struct identify_in in = { .fps = &p->prep.fps,
 					  .nmap = p->prep.nmap_loaded ? &p->prep.nmap : NULL,
+					  .payloads = &p->prep.payloads,
 					  .intensity = c->intensity_given ? c->intensity : 7,
 					  .per_host = c->per_host,
 					  .kind = c->kind,
