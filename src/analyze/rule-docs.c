@@ -147,9 +147,14 @@ const struct rule_doc rule_docs[] = {
 	  "identify the process behind the sessions and remove it if unknown; a content-delivery client can "
 	  "be accepted" },
 	{ "exfil-volume", "audit or flows with traffic of several days (a baseline)", "high",
-	  "a host's hourly upload far above its own baseline",
+	  "a host's hourly (or daily) upload far above its own baseline; a destination the host reaches at "
+	  "about this hour on 3 or more earlier days is routine and counts only at ten times its usual "
+	  "volume at that hour (or on that weekday, when the same weekday's runs were larger: a Sunday full "
+	  "backup); a new destination, and the first run on a weekday, are judged by where they go (home "
+	  "countries and destinations many hosts use are not suspect)",
 	  "a burst of uploads is the moment data leaves; the baseline makes it specific to the host",
-	  "bytes_out, peak_hour_bytes, hours, baseline_hours, history_hours, first, last",
+	  "bytes_out, hours or days, baseline_p90_bytes, baseline_hours or baseline_days, "
+	  "routine_destination, baseline_of, first, last",
 	  "check what was sent and to whom; accept planned transfers (migrations, backups) by noting them" },
 	{ "idle-device-active", "audit or flows with traffic covering the usage window", "medium",
 	  "a host silent for the usage window starts opening connections",
@@ -166,14 +171,16 @@ const struct rule_doc rule_docs[] = {
 	  "isolate the host and investigate; accept only if an administrator confirms the access" },
 	{ "scheduled-transfer", "flows or audit with traffic covering several days",
 	  "info; medium when a job is abnormal",
-	  "a host's daily jobs learned from the traffic: connections to one destination name (else "
-	  "network) starting in the same hour of the local day on most days the host was seen "
-	  "(updates, antivirus signatures, backups); abnormal when the latest run sent ten times its "
-	  "usual volume, the destination's country changed, or it uploads at night to a foreign "
-	  "destination few hosts use",
+	  "a host's scheduled jobs learned from the traffic: connections to one destination name (else "
+	  "network) starting at the same time of the local day, daily (on most days the host was seen), "
+	  "on business days only, or weekly (one weekday, two weeks or more), closer in time than the "
+	  "host's other traffic makes likely by chance (updates, antivirus signatures, backups, "
+	  "exports); abnormal when the latest run sent ten times its usual volume (the same weekday's "
+	  "runs when that is more), the destination's country changed, or it uploads at night to a "
+	  "foreign destination few hosts use",
 	  "routine is listed for review instead of alarmed; a job that changes is worth a look",
-	  "jobs (name, dst, dport, local_time, days, flows, bytes_out_last_run, bytes_out_median_run, "
-	  "country, abnormal), first, last",
+	  "jobs (name, dst, schedule, weekday, dport, local_time, days, flows, bytes_out_last_run, "
+	  "bytes_out_median_run, country, abnormal), first, last",
 	  "confirm the jobs are known; allowlist them in the site policy ([allow] entries) if so" },
 	{ "long-connection", "audit or flows with traffic (pcap, NetFlow/IPFIX, Zeek conn.log)",
 	  "medium; high when a session reaches 12 h, or is foreign and mostly outside business hours; info "
