@@ -31,6 +31,8 @@ static const struct {
 	  "files that hold credentials: password tables, exports, connection files, private keys" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
 	{ "import", cmd_import, "store nmap XML, masscan JSON/list or ZMap CSV results as runs, matched" },
+	{ "findings", cmd_findings, "findings with a life: list, show, acknowledge, suppress, annotate" },
+	{ "alerts", cmd_alerts, "the alert outbox: list it, deliver it to syslog, webhooks, mail, files" },
 	{ "exposure", cmd_exposure,
 	  "what mapping platforms (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed, joined with the inside" },
 };

@@ -12,6 +12,7 @@
  * Not thread-safe (the store handle is not). */
 #pragma once
 #include <stdbool.h>
+#include "base/buf.h"
 #include "model/coverage.h"
 #include "model/finding.h"
 #include "model/site-config.h"
@@ -24,6 +25,13 @@ struct lifecycle_scope {
 	const char *rules;
 	const struct coverage *cov;
 };
+
+/* The rules a run with these checks (model/coverage.h bits) judged, comma-
+ * separated into out: traffic rules with CHECK_TRAFFIC, idle-host and
+ * unused-port with CHECK_USE, the register's with CHECK_REGISTER, weak-tls
+ * and unexpected-service with CHECK_SERVICES, the vulnerability rules with
+ * CHECK_VULNS, the login rules with CHECK_CREDS. */
+void lifecycle_rules_for_checks(unsigned checks, struct buf *out);
 
 /* site: its name is part of each identity, its [alert NAME] channels get the
  * outbox rows (NULL: site "default", no alerts). ret may be NULL. */

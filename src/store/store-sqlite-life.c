@@ -306,7 +306,7 @@ int sq_life_list(struct store *s, const char *site, int state, life_view_fn fn, 
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT " VIEW_COLS " FROM finding_life WHERE (?1 IS NULL OR site = ?1) AND"
-			       " (CASE WHEN ?2 < 0 THEN state != 3 ELSE state = ?2 END)"
+			       " (CASE WHEN ?2 = -2 THEN 1 WHEN ?2 < 0 THEN state != 3 ELSE state = ?2 END)"
 			       " ORDER BY severity DESC, last_seen DESC, id",
 			       -1, &st, NULL))
 		return sq_fail(s, e, "listing findings");

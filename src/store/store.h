@@ -191,7 +191,7 @@ struct life_apply_out {
 int store_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
 		     struct dm_err *e);
 typedef int (*life_view_fn)(void *ctx, const struct life_view *v);
-/* Records of site (NULL: every site) in state (<0: every state but resolved),
+/* Records of site (NULL: every site) in state (-1: every state but resolved, -2: all),
  * highest severity first. */
 int store_life_list(struct store *s, const char *site, int state, life_view_fn fn, void *ctx,
 		    struct dm_err *e);

@@ -1272,6 +1272,7 @@ check changes_none_claimed_from_one_shard t_changes_shard
 . "$ROOT/tests/cli/vulndb-fetch.sh"
 # distro (issue 20): the distributions' security data
 . "$ROOT/tests/cli/vulndb-distro.sh"
+. "$ROOT/tests/cli/alerts.sh"
 # --- conventions operators have in their fingers (nmap's) ---
 t_iL_stdin() {
 	printf '127.0.0.1\n127.0.0.2-3\n' | "$D" scan -iL - -sn --db "$OUT/conv.db" -oJ "$OUT/ilstdin.jsonl" -q || return 1

@@ -3,6 +3,7 @@
  * the changes write, exactly. */
 #include "test.h"
 #include "base/util.h"
+#include "alert/alert.h"
 #include "pipeline/lifecycle.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -236,4 +237,128 @@ static void store_life(void)
 	}
 }
 
-SUITE(suite_life, "life", T(transitions), T(identity), T(store_life));
+static struct life_alert sample(void)
+{
+	struct life_alert a = { .id = 3,
+				.finding = 12,
+				.run = 4,
+				.created = 1767225600.5,
+				.severity = SEV_HIGH,
+				.port = 8443,
+				.first_seen = 1767139200,
+				.last_seen = 1767222000 };
+	snprintf(a.channel, sizeof(a.channel), "ops");
+	snprintf(a.key, sizeof(a.key), "dormant:hq:F12:1");
+	snprintf(a.event, sizeof(a.event), "new");
+	snprintf(a.state, sizeof(a.state), "new");
+	snprintf(a.site, sizeof(a.site), "hq");
+	snprintf(a.rule, sizeof(a.rule), "unused-port");
+	snprintf(a.ip, sizeof(a.ip), "10.0.0.5");
+	snprintf(a.proto, sizeof(a.proto), "tcp");
+	/* hostile bytes a banner may have put into a title */
+	snprintf(a.title, sizeof(a.title), "open \"x\" ] a|b=c\nnext");
+	a.evidence = "{\"window_days\":7}";
+	a.remediation = "close it";
+	return a;
+}
+
+static void check_body(enum alert_format f, const char *want)
+{
+	struct life_alert a = sample();
+	struct buf b = BUF_INIT;
+	CHECK_INT(alert_format(&a, f, "sensor1", &b), 0);
+	CHECK_STR(b.data, want);
+	buf_release(&b);
+}
+
+static void bodies(void)
+{
+	check_body(
+	    AFMT_JSON,
+	    "{\"type\":\"alert\",\"ts\":\"2026-01-01T00:00:00.500Z\",\"idempotency_key\":\"dormant:hq:F12:"
+	    "1\","
+	    "\"event\":\"new\",\"channel\":\"ops\",\"finding\":{\"id\":\"F12\",\"rule\":\"unused-port\","
+	    "\"severity\":\"high\",\"state\":\"new\",\"site\":\"hq\",\"ip\":\"10.0.0.5\",\"port\":8443,"
+	    "\"proto\":\"tcp\",\"title\":\"open \\\"x\\\" ] a|b=c\\nnext\",\"evidence\":{\"window_days\":7},"
+	    "\"remediation\":\"close it\",\"first_seen\":\"2025-12-31T00:00:00.000Z\","
+	    "\"last_seen\":\"2025-12-31T23:00:00.000Z\",\"link\":\"dormant findings show F12\"}}");
+	check_body(
+	    AFMT_RFC5424,
+	    "<131>1 2026-01-01T00:00:00.500Z sensor1 dormant - new [dormant@32473 key=\"dormant:hq:F12:1\""
+	    " event=\"new\" state=\"new\" finding=\"F12\" rule=\"unused-port\" severity=\"high\" site=\"hq\""
+	    " ip=\"10.0.0.5\" port=\"8443\" proto=\"tcp\" first_seen=\"2025-12-31T00:00:00.000Z\""
+	    " last_seen=\"2025-12-31T23:00:00.000Z\"] open \"x\" ] a|b=c next; evidence: {\"window_days\":7};"
+	    " remediation: close it; dormant findings show F12");
+	check_body(
+	    AFMT_CEF,
+	    "<131>1 2026-01-01T00:00:00.500Z sensor1 dormant - new - CEF:0|dormant|dormant|" DORMANT_VERSION
+	    "|unused-port|open \"x\" ] a\\|b=c next|8|rt=1767225600500 externalId=F12 act=new outcome=new"
+	    " dst=10.0.0.5 dpt=8443 proto=tcp start=1767139200000 end=1767222000000 cs1Label=idempotencyKey"
+	    " cs1=dormant:hq:F12:1 cs2Label=site cs2=hq cs3Label=evidence cs3={\"window_days\":7}"
+	    " cs4Label=remediation cs4=close it cs5Label=link cs5=dormant findings show F12");
+	check_body(AFMT_TEXT, "Finding F12 is new (new) at site hq.\n\n"
+			      "Rule:         unused-port\n"
+			      "Severity:     high\n"
+			      "Host:         10.0.0.5 port 8443/tcp\n"
+			      "Title:        open \"x\" ] a|b=c next\n"
+			      "First seen:   2025-12-31T00:00:00.000Z\n"
+			      "Last seen:    2025-12-31T23:00:00.000Z\n"
+			      "Evidence:     {\"window_days\":7}\n"
+			      "Remediation:  close it\n"
+			      "Details:      dormant findings show F12\n"
+			      "Alert key:    dormant:hq:F12:1\n");
+	check_body(
+	    AFMT_OCSF,
+	    "{\"class_uid\":2004,\"class_name\":\"Detection Finding\",\"category_uid\":2,"
+	    "\"category_name\":\"Findings\",\"activity_id\":1,\"activity_name\":\"Create\","
+	    "\"type_uid\":200401,\"type_name\":\"Detection Finding: Create\",\"time\":1767225600500,"
+	    "\"severity_id\":4,\"severity\":\"High\",\"status_id\":1,\"status\":\"New\","
+	    "\"message\":\"open \\\"x\\\" ] a|b=c\\nnext\",\"metadata\":{\"version\":\"1.1.0\",\"product\":"
+	    "{\"name\":\"dormant\",\"vendor_name\":\"dormant\",\"version\":\"" DORMANT_VERSION "\"},"
+	    "\"uid\":\"dormant:hq:F12:1\"},\"finding_info\":{\"uid\":\"dormant:hq:F12\",\"title\":"
+	    "\"open \\\"x\\\" ] a|b=c\\nnext\",\"types\":[\"unused-port\"],\"created_time\":1767225600500,"
+	    "\"first_seen_time\":1767139200000,\"last_seen_time\":1767222000000},\"resources\":[{\"type\":"
+	    "\"host\",\"uid\":\"10.0.0.5\",\"data\":{\"port\":8443,\"proto\":\"tcp\"}}],\"evidences\":"
+	    "[{\"data\":{\"window_days\":7}}],\"remediation\":{\"desc\":\"close it\"},\"unmapped\":"
+	    "{\"event\":\"new\",\"state\":\"new\",\"site\":\"hq\",\"link\":\"dormant findings show F12\"}}");
+	struct life_alert a = sample();
+	struct buf b = BUF_INIT;
+	CHECK_INT(alert_subject(&a, &b), 0);
+	CHECK_STR(b.data, "[dormant] new high unused-port 10.0.0.5:8443: open \"x\" ] a|b=c next");
+	buf_release(&b);
+	/* an SD-PARAM value escapes ", \\ and ] (RFC 5424 6.3.3) */
+	snprintf(a.site, sizeof(a.site), "a]b\"c\\d");
+	b = (struct buf)BUF_INIT;
+	alert_format(&a, AFMT_RFC5424, NULL, &b);
+	CHECK(strstr(b.data, " site=\"a\\]b\\\"c\\\\d\" ip=") != NULL);
+	CHECK(!strncmp(b.data, "<131>1 2026-01-01T00:00:00.500Z - dormant - new [", 49));
+	buf_release(&b);
+	CHECK(alert_backoff(1) == 1 && alert_backoff(2) == 2 && alert_backoff(5) == 16 &&
+	      alert_backoff(40) == 300);
+}
+
+/* The file channel: one line per alert, and a repeat after a crash (maybe_sent) is not appended again. */
+static void jsonl_channel(void)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-alert-%d.jsonl", (int)getpid());
+	unlink(path);
+	struct alert_config c = { .type = ALERT_JSONL };
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	struct dm_err e = { "" };
+	CHECK_INT(alert_send(&c, "k1", "", "{\"idempotency_key\":\"k1\"}", false, &e), 0);
+	CHECK_INT(alert_send(&c, "k1", "", "{\"idempotency_key\":\"k1\"}", true, &e), 0);
+	CHECK_INT(alert_send(&c, "k2", "", "{\"idempotency_key\":\"k2\"}", true, &e), 0);
+	struct buf b = BUF_INIT;
+	CHECK_INT(buf_read_file(&b, path, 4096, "alerts", &e), 0);
+	CHECK_STR(b.data, "{\"idempotency_key\":\"k1\"}\n{\"idempotency_key\":\"k2\"}\n");
+	buf_release(&b);
+	unlink(path);
+	/* a symbolic link is not followed */
+	if (symlink("/etc/passwd", path) == 0) {
+		CHECK(alert_send(&c, "k3", "", "{}", false, &e) < 0);
+		unlink(path);
+	}
+}
+
+SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(bodies), T(jsonl_channel));
