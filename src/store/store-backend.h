@@ -1,7 +1,8 @@
 /* What a store backend implements: the one struct store every backend
  * shares, and the table of operations store.c forwards to. SQLite is the
- * backend built in; this table is the seam a PostgreSQL backend plugs
- * into. Only src/store/ includes this header; callers see struct store as
+ * backend built in by default, PostgreSQL (store-pg*.c) the central one.
+ * An operation a backend leaves NULL fails with "not supported by the
+ * NAME backend: OP" (store.c), never a crash. Only src/store/ includes this header; callers see struct store as
  * an opaque handle (store/store.h). */
 #pragma once
 #include "store/store.h"
@@ -93,8 +94,15 @@ struct store_ops {
 			  struct dm_err *e);
 	int (*alert_mark)(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
 			  const char *error, struct dm_err *e);
+	/* optional: what is saved between them lands at once (store_save_begin) */
+	int (*save_begin)(struct store *s, struct dm_err *e);
+	int (*save_end)(struct store *s, bool commit, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+/* The schema's migrations in SQLite's dialect (store-sqlite.c); the
+ * PostgreSQL backend applies the same list, translated (store-pg-schema.c). */
+const char *const *store_sqlite_migrations(size_t *n);

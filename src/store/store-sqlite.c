@@ -927,3 +927,9 @@ const struct store_ops store_sqlite_ops = {
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
 };
+
+const char *const *store_sqlite_migrations(size_t *n)
+{
+	*n = ARRAY_SIZE(migrations);
+	return migrations;
+}

@@ -108,6 +108,16 @@ int store_open(const char *path, struct store **ret, struct dm_err *e);
 enum store_mode { STORE_CREATE = 0, STORE_EXISTING };
 int store_open_mode(const char *path, enum store_mode mode, struct store **ret, struct dm_err *e);
 void store_close(struct store *s);
+/* A --db of postgresql:// or postgres:// names a PostgreSQL database (libpq's
+ * URI; PG* environment variables and the service file fill in the rest). */
+bool store_is_postgres(const char *path);
+/* "sqlite" or "postgresql" */
+const char *store_backend(const struct store *s);
+/* What is saved between these (a run's results, findings, caveats and its
+ * end) lands at once or not at all, on a backend that can (PostgreSQL);
+ * elsewhere each call stays its own transaction. end(commit=false) undoes. */
+int store_save_begin(struct store *s, struct dm_err *e);
+int store_save_end(struct store *s, bool commit, struct dm_err *e);
 int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
 		    struct dm_err *e);
 int store_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e);
