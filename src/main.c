@@ -33,6 +33,7 @@ static const struct {
 	{ "import", cmd_import, "store nmap XML, masscan JSON/list or ZMap CSV results as runs, matched" },
 	{ "exposure", cmd_exposure,
 	  "what mapping platforms (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed, joined with the inside" },
+	{ "netdev", cmd_netdev, "ask routers and switches over SNMP: ARP, forwarding tables, ports, LLDP" },
 };
 
 static void usage(FILE *f)

@@ -16,6 +16,7 @@ int cmd_secrets(int argc, char **argv);
 int cmd_creds(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
+int cmd_netdev(int argc, char **argv);
 
 /* The progress line on a terminal (stderr), cleared by progress_done(). */
 struct engine_progress;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "model/allowlist.h"
+#include "model/netdev.h"
 #include "net/cidr.h"
 #include "net/targets.h"
 #include "net/ports.h"
@@ -56,6 +57,9 @@ struct site_config {
 	 * relative names from intel_dir (the config file's folder) */
 	char intel_files[1024];
 	char intel_dir[512];
+	/* [netdev NAME]: network devices asked over SNMP (model/netdev.h); a
+	 * file that holds their secrets must be 0600 */
+	struct netdev_confs netdevs;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home
