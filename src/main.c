@@ -35,6 +35,7 @@ static const struct {
 	{ "alerts", cmd_alerts, "the alert outbox: list it, deliver it to syslog, webhooks, mail, files" },
 	{ "exposure", cmd_exposure,
 	  "what mapping platforms (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed, joined with the inside" },
+	{ "netdev", cmd_netdev, "ask routers and switches over SNMP: ARP, forwarding tables, ports, LLDP" },
 };
 
 static void usage(FILE *f)

@@ -18,6 +18,7 @@ int cmd_import(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_netdev(int argc, char **argv);
 
 /* The progress line on a terminal (stderr), cleared by progress_done(). */
 struct engine_progress;

@@ -28,6 +28,7 @@ void site_config_release(struct site_config *c)
 	cidr_list_release(&c->registered);
 	allowlist_release(&c->allow);
 	alert_configs_release(&c->alerts);
+	netdev_confs_release(&c->netdevs);
 	for (size_t i = 0; i < c->n_segments; i++) cidr_list_release(&c->segments[i].cidrs);
 	free(c->segments);
 	c->segments = NULL;
@@ -212,6 +213,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
 		if (!strncmp(section, "allow ", 6)) goto allow;
 		if (!strncmp(section, "alert ", 6)) goto alert;
+		if (!strncmp(section, "netdev ", 7)) goto netdev;
 		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel"))
 			return BAD("unknown section [%s]", section);
 		return 1;
@@ -270,6 +272,11 @@ alert:
 		return alert_config_set(&c->alerts, section + 6, name, value, l->e) < 0
 			   ? (l->err = DM_EINPUT, 0)
 			   : 1;
+netdev:
+	if (!strncmp(section, "netdev ", 7))
+		return netdev_conf_set(&c->netdevs, section + 7, name, value, l->e) < 0
+			   ? (l->err = DM_EINPUT, 0)
+			   : 1;
 allow:
 	if (!strncmp(section, "allow ", 6))
 		return allowlist_set(&c->allow, section + 6, name, value, l->e) < 0 ? (l->err = DM_EINPUT, 0)
@@ -314,7 +321,9 @@ int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
 	struct loader l = { c, &inner, 0, "" };
 	int line = ini_parse_file(f, on_value, &l);
 	fclose(f);
-	return finish(c, path, line, &l, e);
+	int r = finish(c, path, line, &l, e);
+	if (r == 0 && c->netdevs.secrets) r = netdev_conf_file_mode(path, e);
+	return r;
 }
 
 int site_config_parse(struct site_config *c, const char *text, const char *name, struct dm_err *e)
@@ -345,6 +354,7 @@ static int finish(struct site_config *c, const char *path, int line, struct load
 	struct dm_err ae = { "" };
 	if (allowlist_check(&c->allow, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (alert_configs_check(&c->alerts, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
+	if (netdev_conf_check(&c->netdevs, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (*c->timezone) {
 		setenv("TZ", c->timezone, 1);
 		tzset();

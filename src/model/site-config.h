@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "model/alert-config.h"
 #include "model/allowlist.h"
+#include "model/netdev.h"
 #include "net/cidr.h"
 #include "net/targets.h"
 #include "net/ports.h"
@@ -59,6 +60,9 @@ struct site_config {
 	 * relative names from intel_dir (the config file's folder) */
 	char intel_files[1024];
 	char intel_dir[512];
+	/* [netdev NAME]: network devices asked over SNMP (model/netdev.h); a
+	 * file that holds their secrets must be 0600 */
+	struct netdev_confs netdevs;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

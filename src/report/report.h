@@ -9,6 +9,7 @@
 #include "model/finding.h"
 #include "model/flow.h"
 #include "model/inventory.h"
+#include "model/netdev.h"
 #include "model/flowset.h"
 #include "model/risk.h"
 #include "model/rundiff.h"
@@ -62,6 +63,12 @@ int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);
  * records followed by the findings. */
 int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
 int report_exposure_jsonl(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
+/* What network devices said (model/netdev.h): per device its system group
+ * and tables as text, or JSON Lines "netdev" records (credentials
+ * redacted), each followed by its "netdev-port", "netdev-arp",
+ * "netdev-fdb" and "netdev-lldp" records. */
+int report_netdev_text(FILE *f, const struct netdev_result *rs, size_t n);
+int report_netdev_jsonl(FILE *f, const struct netdev_result *rs, size_t n);
 /* inv (may be NULL) names the hosts beside their addresses. */
 int report_findings_text(FILE *f, const struct findings *fs, const struct inventory *inv);
 /* The riskiest assets as a table (at most max rows), and as "asset" records. */
