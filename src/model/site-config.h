@@ -56,6 +56,9 @@ struct site_config {
 	 * relative names from intel_dir (the config file's folder) */
 	char intel_files[1024];
 	char intel_dir[512];
+	/* [site] edge = on: an audit reads the LAN's internet gateways (UPnP
+	 * IGD, NAT-PMP) as --upnp does */
+	bool edge;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

@@ -102,3 +102,6 @@ int sq_exposure_save(struct store *s, const char *file, const char *platform, do
 		     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 int sq_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
 #define STORE_SQLITE_EXPOSURE_OPS .exposure_save = sq_exposure_save, .exposure_load = sq_exposure_load,
+int sq_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+int sq_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
+#define STORE_SQLITE_EDGE_OPS .edge_save = sq_edge_save, .edge_load = sq_edge_load,

@@ -79,6 +79,9 @@ struct store_ops {
 	int (*exposure_save)(struct store *s, const char *file, const char *platform, double when,
 			     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 	int (*exposure_load)(struct store *s, struct ext_set *out, struct dm_err *e);
+	int (*edge_save)(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+	int (*edge_load)(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run,
+			 struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

@@ -250,3 +250,13 @@ int store_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e)
 {
 	return s->ops->exposure_load(s, out, e);
 }
+
+int store_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e)
+{
+	return s->ops->edge_save(s, run, es, e);
+}
+
+int store_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e)
+{
+	return s->ops->edge_load(s, run, out, ret_run, e);
+}
