@@ -229,6 +229,36 @@ const struct rule_doc rule_docs[] = {
 	  "find what answers on the address (an edge port mapping or forward, a forgotten device, a cloud "
 	  "host) and close it; if it is meant to be reachable, " ACCEPT_REGISTER
 	  " with the asset's public_ip, and make sure the inside scan covers it" },
+	{ "internet-exposed", "audit --upnp (or [site] edge = on): the gateways' own mapping tables",
+	  "high when the run saw the mapped port open, medium when not (the mapping waits for whatever "
+	  "takes the address), low when the gateway marks it disabled; every other finding on the same "
+	  "host goes one severity up (its evidence gains internet_exposed)",
+	  "an internet gateway of the LAN (UPnP IGD, read entry by entry; miniupnpd also lists what "
+	  "NAT-PMP added) forwards an external port to this inside service",
+	  "a forwarded service is reachable by every scanner on the internet, whatever the inside "
+	  "firewall says: cameras and forgotten devices are exposed this way, often by UPnP without anyone "
+	  "deciding it, and the mapping platforms index them within days",
+	  "gateway, gateway_method, gateway_url, gateway_service, public_ip, external_port, proto, "
+	  "internal, internal_port, description (the client's, untrusted), added_by (upnp or natpmp), "
+	  "enabled, remote_host, lease_seconds (0: permanent), first_seen, age_days, inside (open, "
+	  "not-open, not-scanned), service, product",
+	  "remove the mapping on the gateway and turn UPnP/NAT-PMP off if nothing needs it; a service "
+	  "that must be reachable goes behind a VPN or an authenticating reverse proxy" },
+	{ "upnp-open-mapping", "audit --upnp --test-mapping", "high",
+	  "the gateway's UPnP IGD added a port mapping asked for by dormant (60 s, a closed port of the "
+	  "scanning host, deleted at once) without any authentication",
+	  "any program on any LAN host, malware included, can open an inbound path from the internet to "
+	  "any inside host (unless secure mode limits it to the asking host)",
+	  "gateway, gateway_url, gateway_service, public_ip, test (the mapping asked for and the "
+	  "answer), mappings (entries in its table)",
+	  "turn UPnP IGD off on the gateway, or allow it only to the hosts that need it, in secure mode" },
+	{ "natpmp-open-mapping", "audit --upnp --test-mapping", "high",
+	  "the default gateway granted a NAT-PMP mapping asked for by dormant (60 s, a closed port of "
+	  "the scanning host, deleted at once) without any authentication",
+	  "NAT-PMP has no listing: the mappings others made cannot be read, but any LAN host can make "
+	  "them",
+	  "gateway, public_ip, test (the mapping asked for and the answer), mappings",
+	  "turn NAT-PMP (and PCP) off on the gateway, or allow it only to the hosts that need it" },
 };
 const size_t rule_docs_count = ARRAY_SIZE(rule_docs);
 

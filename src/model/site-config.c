@@ -243,6 +243,13 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 			snprintf(c->name, sizeof(c->name), "%s", value);
 		} else if (!strcmp(name, "geoip")) {
 			snprintf(c->geoip, sizeof(c->geoip), "%s", value);
+		} else if (!strcmp(name, "edge")) {
+			if (!strcmp(value, "on") || !strcmp(value, "yes") || !strcmp(value, "true"))
+				c->edge = true;
+			else if (!strcmp(value, "off") || !strcmp(value, "no") || !strcmp(value, "false"))
+				c->edge = false;
+			else
+				return BAD("edge \"%s\": expected on or off", value);
 		} else if (!strcmp(name, "internal")) {
 			if (cidr_list_parse(&c->internal, value, "internal", l->e) < 0)
 				return l->err = DM_EINPUT, 0;

@@ -63,6 +63,9 @@ struct site_config {
 	/* [netdev NAME]: network devices asked over SNMP (model/netdev.h); a
 	 * file that holds their secrets must be 0600 */
 	struct netdev_confs netdevs;
+	/* [site] edge = on: an audit reads the LAN's internet gateways (UPnP
+	 * IGD, NAT-PMP) as --upnp does */
+	bool edge;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

@@ -121,3 +121,6 @@ int sq_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, do
 	.life_apply = sq_life_apply, .life_list = sq_life_list, .life_get = sq_life_get,         \
 	.life_act = sq_life_act, .life_notes = sq_life_notes, .alert_pending = sq_alert_pending, \
 	.alert_list = sq_alert_list, .alert_mark = sq_alert_mark,
+int sq_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+int sq_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
+#define STORE_SQLITE_EDGE_OPS .edge_save = sq_edge_save, .edge_load = sq_edge_load,

@@ -97,6 +97,9 @@ struct store_ops {
 	/* optional: what is saved between them lands at once (store_save_begin) */
 	int (*save_begin)(struct store *s, struct dm_err *e);
 	int (*save_end)(struct store *s, bool commit, struct dm_err *e);
+	int (*edge_save)(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+	int (*edge_load)(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run,
+			 struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

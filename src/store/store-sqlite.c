@@ -184,6 +184,18 @@ static const char *const migrations[] = {
 	"  attempts INTEGER NOT NULL DEFAULT 0, next_try REAL NOT NULL DEFAULT 0, sending INTEGER NOT NULL"
 	"  DEFAULT 0, delivered REAL, error TEXT, UNIQUE (channel, key));"
 	"CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox(channel, delivered, id);",
+	/* edge (issue 23): the internet gateways a run read (UPnP IGD, NAT-PMP)
+	 * and their port mappings; the earliest run holding a mapping gives its
+	 * age. New tables only, IF NOT EXISTS. */
+	"CREATE TABLE IF NOT EXISTS edge_gateways (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  idx INTEGER NOT NULL, method TEXT NOT NULL, addr TEXT NOT NULL, url TEXT, service TEXT,"
+	"  name TEXT, public_ip TEXT, open TEXT NOT NULL, open_detail TEXT, n_maps INTEGER NOT NULL,"
+	"  truncated INTEGER NOT NULL, read_at REAL NOT NULL, PRIMARY KEY (run_id, idx));"
+	"CREATE TABLE IF NOT EXISTS edge_mappings (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  gw INTEGER NOT NULL, ext_port INTEGER NOT NULL, proto TEXT NOT NULL, internal TEXT NOT NULL,"
+	"  int_port INTEGER NOT NULL, description TEXT, remote_host TEXT, enabled INTEGER NOT NULL,"
+	"  lease INTEGER NOT NULL, seen REAL NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS edge_mappings_run ON edge_mappings(run_id);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -923,7 +935,7 @@ const struct store_ops store_sqlite_ops = {
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS STORE_SQLITE_EXPOSURE_OPS
-	    STORE_SQLITE_LIFE_OPS.redact_key = sq_redact_key,
+	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS.redact_key = sq_redact_key,
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
 };

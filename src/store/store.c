@@ -421,3 +421,15 @@ int store_save_end(struct store *s, bool commit, struct dm_err *e)
 }
 
 const char *store_backend(const struct store *s) { return s->ops->name; }
+
+int store_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e)
+{
+	NEED(edge_save);
+	return s->ops->edge_save(s, run, es, e);
+}
+
+int store_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e)
+{
+	NEED(edge_load);
+	return s->ops->edge_load(s, run, out, ret_run, e);
+}

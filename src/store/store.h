@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "model/coverage.h"
+#include "model/edge.h"
 #include "model/external.h"
 #include "model/caveat.h"
 #include "model/finding.h"
@@ -69,6 +70,14 @@ int store_exposure_save(struct store *s, const char *file, const char *platform,
 			const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 /* Every stored external observation, oldest indexed first. */
 int store_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
+/* The gateways a run read and their port mappings (model/edge.h), in one
+ * transaction. */
+int store_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+/* Those of run, or with run 0 of the latest run that read a gateway
+ * (*ret_run: which; 0 and an empty set when none did). Each mapping's
+ * first_seen is the earliest run holding the same mapping on the same
+ * gateway address. */
+int store_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);
