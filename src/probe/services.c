@@ -313,9 +313,6 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 			/* ... but not before the banner had time to come: a server that
 			 * speaks first (FTP with a per-address limit) sees one client */
 			s->nmap_after = now_mono() + NMAP_LISTED_DELAY;
-			/* and the whole plan, not only the listed probes: a silent
-			 * port otherwise waits out the banner before the rest starts */
-			s->nmap_all = true;
 			nmap_pump(&r, i);
 		}
 	}
