@@ -563,7 +563,7 @@ check flows_from_zeek_conn_log t_flows_zeek
 t_collect() {
 	local v port=$((29000 + RANDOM % 900))
 	for v in 5 9 10; do
-		"$D" collect --listen 127.0.0.1:$port -oJ "$OUT/c$v.jsonl" --idle-exit 1.5 2>"$OUT/c$v.err" &
+		"$D" collect --listen 127.0.0.1:$port -oJ "$OUT/c$v.jsonl" --idle-exit 3 2>"$OUT/c$v.err" &
 		local pid=$!
 		wait_listen udp 127.0.0.1:$port
 		# (softflowd 1.1.0 stalls on some absolute paths here; relative ones from the folder work)
@@ -600,7 +600,7 @@ PY
 check collect_netflow_v5_v9_ipfix_from_softflowd t_collect
 t_collect_bad() { # damaged export packets: named, counted, the collector goes on
 	local port=$((29000 + RANDOM % 900))
-	"$D" collect --listen 127.0.0.1:$port --idle-exit 1 2>"$OUT/cb.err" &
+	"$D" collect --listen 127.0.0.1:$port --idle-exit 3 2>"$OUT/cb.err" &
 	local pid=$!
 	wait_listen udp 127.0.0.1:$port
 	python3 - $port <<'PY'
