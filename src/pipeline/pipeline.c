@@ -243,7 +243,8 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 				      .fs = res->analysed ? &res->fs : NULL,
 				      .changes = c->changes,
 				      .cov = &cov,
-				      .caveats = &res->caveats };
+				      .caveats = &res->caveats,
+				      .site = p->prep.join ? &p->prep.ji.cfg : NULL };
 		int r = stage_save(&in, &p->save, e);
 		coverage_release(&cov);
 		p->saved = r == 0;
