@@ -269,7 +269,8 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 				      .fs = res->analysed ? &res->fs : NULL,
 				      .changes = c->changes,
 				      .cov = &cov,
-				      .caveats = &res->caveats };
+				      .caveats = &res->caveats,
+				      .site = p->prep.join ? &p->prep.ji.cfg : NULL };
 		int r = stage_save(&in, &p->save, e);
 		if (r == 0 && p->edge_ran) r = store_edge_save(p->prep.st, res->run, &p->edge, e);
 		coverage_release(&cov);

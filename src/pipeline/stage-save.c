@@ -3,7 +3,23 @@
  * the same kind that covered any of the same targets (pipeline/run-changes.c). */
 #include "pipeline/stages.h"
 #include "pipeline/run-changes.h"
+#include "pipeline/lifecycle.h"
 #include "base/timeutil.h"
+
+/* The findings' states and the alerts they queue: what the run judged (its
+ * checks' rules, its addresses) and did not see is resolved. After the run
+ * is marked done, in its own transaction: a failure here loses no result. */
+static int save_life(const struct save_in *in, struct life_apply_out *ret, struct dm_err *e)
+{
+	struct buf rules = BUF_INIT;
+	if (in->cov && in->cov->known) lifecycle_rules_for_checks(in->cov->checks, &rules);
+	struct lifecycle_scope sc = { .rules = rules.data ? rules.data : "",
+				      .cov = in->cov && in->cov->known ? in->cov : NULL };
+	int r = buf_error(&rules);
+	if (r == 0) r = lifecycle_apply(in->st, in->run, in->fs, in->site, &sc, now_real(), ret, e);
+	buf_release(&rules);
+	return r;
+}
 
 int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 {
@@ -23,6 +39,7 @@ int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 		return r;
 	}
 	if ((r = store_save_end(st, true, e)) < 0) return r;
+	if (in->fs && (r = save_life(in, &out->life, e)) < 0) return r;
 	if (in->changes && in->fs)
 		out->changes_from = run_changes(st, in->run, in->kind, in->rs, in->fs, &out->changes);
 	return 0;

@@ -196,9 +196,13 @@ struct save_in {
 	const struct coverage *cov;    /* what the run covered, stored with it */
 	const struct caveats *caveats; /* stored with the run */
 	double finished;               /* when the run ended; 0: now (an import's: the file's) */
+	/* findings with a life (pipeline/lifecycle.h): the site's name and its
+	 * [alert NAME] channels; NULL: site "default", no alerts */
+	const struct site_config *site;
 };
 struct save_out {
 	struct rundiff changes;
-	int64_t changes_from; /* the run compared with; 0: none */
+	int64_t changes_from;       /* the run compared with; 0: none */
+	struct life_apply_out life; /* what the findings' states did */
 };
 int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e);
