@@ -102,3 +102,7 @@ int sq_exposure_save(struct store *s, const char *file, const char *platform, do
 		     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 int sq_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
 #define STORE_SQLITE_EXPOSURE_OPS .exposure_save = sq_exposure_save, .exposure_load = sq_exposure_load,
+int sq_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n, struct dm_err *e);
+int sq_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret, size_t *ret_n,
+		   double *ret_ts, struct dm_err *e);
+#define STORE_SQLITE_NETDEV_OPS .netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev,

@@ -79,6 +79,10 @@ struct store_ops {
 	int (*exposure_save)(struct store *s, const char *file, const char *platform, double when,
 			     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 	int (*exposure_load)(struct store *s, struct ext_set *out, struct dm_err *e);
+	int (*netdev_save)(struct store *s, int64_t run, const struct netdev_result *rs, size_t n,
+			   struct dm_err *e);
+	int (*netdev_prev)(struct store *s, const char *device, double before, struct netdev_if **ret,
+			   size_t *ret_n, double *ret_ts, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

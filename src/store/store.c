@@ -250,3 +250,15 @@ int store_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e)
 {
 	return s->ops->exposure_load(s, out, e);
 }
+
+int store_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n,
+		      struct dm_err *e)
+{
+	return s->ops->netdev_save(s, run, rs, n, e);
+}
+
+int store_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret,
+		      size_t *ret_n, double *ret_ts, struct dm_err *e)
+{
+	return s->ops->netdev_prev(s, device, before, ret, ret_n, ret_ts, e);
+}
