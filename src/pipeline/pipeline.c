@@ -85,7 +85,8 @@ static int run_join(struct pipeline *p, struct dm_err *e)
 			      .rs = &p->res->rs,
 			      .targets = p->cfg->targets,
 			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets),
-			      .fs = &p->res->fs };
+			      .fs = &p->res->fs,
+			      .run = p->prep.run };
 	return stage_join(&in, &p->join, e);
 }
 

@@ -119,6 +119,31 @@ EOF
 		[ "$(sqlite3 "$NDIR/f.db" "SELECT count(DISTINCT run_id) FROM netdev_walks")" = 2 ]
 }
 check netdev_findings_join_register_and_history t_netdev_findings
+t_netdev_audit() { # an audit with [netdev] sections in its site policy asks the devices and joins them
+	nd_start || return 1
+	nd_conf site.conf <<EOF
+[usage]
+window_days = 30
+
+[netdev sw1]
+address = 127.0.0.1
+port = $NSIM
+community = sw1
+EOF
+	"$D" inventory import "$ROOT/tests/data/netdev/register.csv" --db "$NDIR/a.db" >/dev/null 2>&1 || return 1
+	"$D" audit 127.0.0.1 -p 24698 --no-services --db "$NDIR/a.db" --config "$NDIR/site.conf" \
+		-oJ "$NDIR/audit.jsonl" >"$NDIR/audit.out" 2>&1
+	grep -q 'netdev: sw1: 9 interfaces, 3 ARP, 9 FDB, 1 LLDP rows' "$NDIR/audit.out" || { cat "$NDIR/audit.out"; return 1; }
+	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/audit.jsonl" | grep '^finding' | grep -v '^finding unregistered-host low ip=127.0.0.1 ' >"$NDIR/audit.txt"
+	# window 30 days: Gi0/2 (90 days without link) is idle, the stranger on Gi0/3 is
+	# unknown; its address (198.18.9.50) is outside the audit's targets: no stand-in
+	printf '%s\n' "finding idle-switch-port low ip=127.0.0.1 at=sw1/Gi0/2/vlan10" \
+		"finding unknown-device-on-port medium ip=198.18.9.50 at=sw1/Gi0/3/vlan20" | diff - "$NDIR/audit.txt" || return 1
+	local run
+	run=$(sqlite3 "$NDIR/a.db" "SELECT id FROM runs WHERE kind = 'audit'")
+	[ "$(sqlite3 "$NDIR/a.db" "SELECT count(*) FROM netdev_walks WHERE run_id = $run AND complete = 1")" = 1 ]
+}
+check netdev_audit_asks_the_devices_of_its_config t_netdev_audit
 t_netdev_v3() {
 	nd_start || return 1
 	# snmpsimd: v3 authPriv SHA/AES, the data file chosen by the context
