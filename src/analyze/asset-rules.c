@@ -146,6 +146,47 @@ static void talkers_add(struct asset_view *v)
 	if (n) qsort(v->present, n, sizeof(*v->present), cmp_host_ptr);
 }
 
+/* Addresses in the ARP tables of the network's devices that are not
+ * present yet: present as stand-ins (within the targets when there are
+ * targets), with the MAC the router gives, so that the ownership rules
+ * judge a device that drops every probe. */
+static void arp_only_add(struct asset_view *v)
+{
+	const struct netdev_view *nv = &v->in->netdev;
+	size_t cap = 0;
+	for (size_t d = 0; d < nv->n; d++) cap += nv->rs[d].n_arp;
+	if (!cap) return;
+	v->arp_only = xcalloc(cap, sizeof(*v->arp_only));
+	const struct host_entry **p = xcalloc(v->n_present + cap + 1, sizeof(*p));
+	if (v->n_present) memcpy(p, v->present, v->n_present * sizeof(*p));
+	size_t n = v->n_present;
+	for (size_t d = 0; d < nv->n; d++)
+		for (size_t i = 0; i < nv->rs[d].n_arp; i++) {
+			const struct netdev_arp *a = &nv->rs[d].arp[i];
+			if (a->type == 2 || (v->in->targets && !targets_contains(v->in->targets, &a->ip)))
+				continue;
+			struct host_entry key = { .h.ip = a->ip }, *kp = &key;
+			if (v->n_present &&
+			    bsearch(&kp, v->present, v->n_present, sizeof(*v->present), cmp_host_ptr))
+				continue;
+			bool dup = false;
+			for (size_t k = 0; k < v->n_arp_only && !dup; k++)
+				dup = !ipaddr_cmp(&v->arp_only[k].h.ip, &a->ip);
+			if (dup) continue;
+			struct host_entry *h = &v->arp_only[v->n_arp_only++];
+			h->h.ip = a->ip;
+			h->h.has_mac = true;
+			memcpy(h->h.mac, a->mac, 6);
+			h->h.reason = "netdev-arp";
+			h->h.ts = nv->rs[d].ts;
+			p[n++] = h;
+		}
+	free(v->present);
+	v->present = p;
+	v->n_present = n;
+	if (n) qsort(v->present, n, sizeof(*v->present), cmp_host_ptr);
+}
+
 static int view_build(struct asset_view *v, const struct asset_input *in, struct dm_err *e)
 {
 	*v = (struct asset_view){ .in = in, .e = e };
@@ -158,6 +199,7 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	}
 	v->lease_from = in->now - in->cfg->window_days * 86400;
 	present_build(v);
+	arp_only_add(v);
 	double first, last;
 	int r;
 	if (!in->store || (r = store_flow_coverage(in->store, &first, &last, e)) == 0) return 0;
@@ -206,6 +248,7 @@ static void view_release(struct asset_view *v)
 	free(v->present);
 	free(v->absent);
 	free(v->talkers);
+	free(v->arp_only);
 	free(v->by_mac);
 	free(v->hosts);
 	free(v->ports);
@@ -236,8 +279,14 @@ const struct lease *asset_lease(const struct asset_view *v, const struct ipaddr 
 	return leases_find(v->in->leases, ip, v->lease_from, v->in->now, true);
 }
 
+static bool arp_stand_in(const struct host_entry *h)
+{
+	return !h->up && h->h.reason && !strcmp(h->h.reason, "netdev-arp");
+}
+
 const char *asset_alive_verb(const struct host_entry *h)
 {
+	if (arp_stand_in(h)) return "is still in a router's ARP table";
 	return h->up ? "still answers" : "still holds a DHCP lease";
 }
 
@@ -269,6 +318,13 @@ void fmt_presence(const struct asset_view *v, const struct host_entry *h, char *
 		snprintf(out, n,
 			 "answers no probe; talks in the traffic: %llu flows with %llu peers in the window",
 			 (unsigned long long)u->flows, (unsigned long long)u->peers);
+		return;
+	}
+	const struct netdev_result *dev = NULL;
+	if (!l && arp_stand_in(h) && netdev_seen(&v->in->netdev, &h->h.ip, &dev)) {
+		char seen[200];
+		fmt_netdev_seen(dev, seen, sizeof(seen));
+		snprintf(out, n, "answers no probe; %s", seen);
 		return;
 	}
 	if (!l) {
@@ -398,6 +454,7 @@ void ev_presence(struct buf *b, const struct asset_view *v, const struct host_en
 	ev_open_ports(b, h);
 	const struct lease *l = asset_lease(v, &h->h.ip);
 	if (l) ev_lease(b, l);
+	ev_netdev(b, &v->in->netdev, &h->h.ip, h->h.has_mac ? h->h.mac : NULL);
 }
 
 void ev_use(struct buf *b, const struct asset_view *v, const struct flow_use *u)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "base/buf.h"
+#include "analyze/netdev-rules.h"
 #include "model/finding.h"
 #include "model/inventory.h"
 #include "model/leases.h"
@@ -25,6 +26,10 @@ struct asset_input {
 	const struct leases *leases;   /* NULL or empty: no DHCP evidence */
 	const struct targets *targets; /* what was scanned: a lease elsewhere is not this audit's; NULL: any */
 	struct ipaddr vantage;         /* the scanner's own address; family 0: not known */
+	/* what routers and switches said (may be empty): ARP rows make stand-ins
+	 * of hosts that answered no probe, and every host's evidence says
+	 * where it is plugged */
+	struct netdev_view netdev;
 };
 
 /* What every rule reads, built once: the register by address and MAC, and
@@ -52,6 +57,10 @@ struct asset_view {
 	 * the window but answered no probe (a device that drops every probe) */
 	struct host_entry *talkers;
 	size_t n_talkers;
+	/* stand-ins for addresses in a router's ARP table that answered no
+	 * probe (reason "netdev-arp") */
+	struct host_entry *arp_only;
+	size_t n_arp_only;
 };
 
 struct asset_rule {

@@ -25,7 +25,8 @@ const struct rule_doc rule_docs[] = {
 	  "a host answered the scan (or holds a DHCP lease) but is not in the asset register",
 	  "nobody owns what nobody knows about: it will not be patched, backed up or retired",
 	  "register_entries, open_ports, dhcp_lease (file, line, format, mac, client_hostname, starts, "
-	  "ends), seen",
+	  "ends), seen, seen_by (a router's ARP row: device, device_address, table, mac, at) and plugged "
+	  "(the switch port: device, interface, alias, vlan) when [netdev] devices know the host",
 	  "find the owner (the DHCP lease's MAC and hostname help) and add the host to the register, or "
 	  "remove it from the network" },
 	{ "decommissioned-alive", "audit with an asset register that marks hosts decommissioned", "high",
@@ -259,6 +260,28 @@ const struct rule_doc rule_docs[] = {
 	  "them",
 	  "gateway, public_ip, test (the mapping asked for and the answer), mappings",
 	  "turn NAT-PMP (and PCP) off on the gateway, or allow it only to the hosts that need it" },
+	{ "idle-switch-port", "dormant netdev (or an audit) with [netdev NAME] sections naming switches",
+	  "low",
+	  "an access port of a switch (Ethernet, no LLDP neighbour, at most four MACs) is administratively "
+	  "up, has no MAC behind it, and its state has not changed for longer than the usage window while "
+	  "its counters cannot have moved (no link) or did not move since an earlier stored walk",
+	  "an enabled port nobody uses is where a visitor, a rogue access point or an intruder plugs in; "
+	  "hygiene guidelines say to disable ports no longer in use",
+	  "port (device, device_address, interface, ifindex, alias, vlan), admin, oper, days_idle, "
+	  "window_days, in_octets, out_octets, counters_unchanged_since, walked",
+	  "shut the port or move it to an unused VLAN until somebody needs it; use port security or "
+	  "802.1X on access ports" },
+	{ "unknown-device-on-port",
+	  "dormant netdev (or an audit) with switches in [netdev NAME] sections and an asset register",
+	  "medium",
+	  "a switch learned a MAC address on an access port that the register knows neither by its MAC nor "
+	  "by the address an ARP table gives that MAC",
+	  "a device nobody registered is plugged into the network: a personal device, a rogue access point "
+	  "or an implant",
+	  "mac, plugged (device, device_address, interface, ifindex, alias, vlan), arp_address, "
+	  "register_entries, walked",
+	  "find who plugged it in and register it, or shut the port; port security or 802.1X keeps unknown "
+	  "devices off access ports" },
 };
 const size_t rule_docs_count = ARRAY_SIZE(rule_docs);
 

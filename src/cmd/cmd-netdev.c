@@ -5,14 +5,18 @@
 #include "cmd/opts.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "base/redact.h"
+#include "base/timeutil.h"
 #include "pipeline/netdev.h"
 #include "report/report.h"
+#include "store/store.h"
 #include <stdio.h>
 #include <string.h>
 
-enum { N_CONFIG = 1, N_NETDEV, N_DEVICE, N_JSON, N_FORMAT, N_PUBLIC, N_QUIET, N_HELP };
+enum { N_DB = 1, N_CONFIG, N_NETDEV, N_DEVICE, N_JSON, N_FORMAT, N_PUBLIC, N_QUIET, N_HELP };
 
 static const struct opt netdev_opts[] = {
+	{ "--db", N_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--config", N_CONFIG, true, "FILE", "site policy with [netdev NAME] sections" },
 	{ "--netdev", N_NETDEV, true, "FILE", "a file of [netdev NAME] sections only (mode 0600)" },
 	{ "--device", N_DEVICE, true, "NAME", "ask only this device" },
@@ -25,7 +29,7 @@ static const struct opt netdev_opts[] = {
 };
 
 struct netdev_args {
-	const char *config, *netdev, *device;
+	const char *db, *config, *netdev, *device;
 	bool json, allow_public, help;
 };
 
@@ -36,6 +40,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case 0:
 		return dm_fail(e, DM_EINPUT,
 			       "unexpected argument \"%s\" (devices come from --config or --netdev)", arg);
+	case N_DB: a->db = arg; return 0;
 	case N_CONFIG: a->config = arg; return 0;
 	case N_NETDEV: a->netdev = arg; return 0;
 	case N_DEVICE: a->device = arg; return 0;
@@ -59,6 +64,9 @@ int cmd_netdev(int argc, char **argv)
 	struct site_config cfg;
 	struct netdev_confs extra = { 0 };
 	struct netdev_result *rs = NULL;
+	struct store *st = NULL;
+	struct findings fs = { 0 };
+	char *dbpath = NULL;
 	size_t n = 0;
 	int r, code = EXIT_OK;
 	site_config_defaults(&cfg);
@@ -92,8 +100,23 @@ int cmd_netdev(int argc, char **argv)
 			    "no devices: give --netdev FILE or --config FILE with [netdev NAME] sections");
 		goto fail;
 	}
+	dbpath = a.db ? xstrdup(a.db) : store_default_path();
+	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
+	redact_set_key(store_redact_key(st));
+	double started = now_real();
 	if ((r = netdev_collect(confs, a.device, a.allow_public, &rs, &n, &e)) < 0) goto fail;
-	r = a.json ? report_netdev_jsonl(stdout, rs, n) : report_netdev_text(stdout, rs, n);
+	int64_t run = 0;
+	if ((r = netdev_judge(st, &cfg, rs, n, &fs, &e)) < 0 ||
+	    (r = netdev_run_save(st, "netdev", started, rs, n, &fs, &run, &e)) < 0)
+		goto fail;
+	if (a.json) {
+		report_netdev_jsonl(stdout, rs, n);
+		report_findings_jsonl(stdout, &fs, run);
+	} else {
+		report_netdev_text(stdout, rs, n);
+		if (fs.n) fputc('\n', stdout), report_findings_text(stdout, &fs, NULL);
+	}
+	code = fs.n ? EXIT_FINDINGS : EXIT_OK;
 	for (size_t i = 0; i < n; i++)
 		if (!rs[i].ok) code = EXIT_RUNTIME;
 	goto out;
@@ -101,6 +124,9 @@ fail:
 	code = cmd_error("netdev", r, &e);
 out:
 	netdev_results_free(rs, n);
+	findings_release(&fs);
+	store_close(st);
+	free(dbpath);
 	netdev_confs_release(&extra);
 	site_config_release(&cfg);
 	return code;

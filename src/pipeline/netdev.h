@@ -16,3 +16,17 @@
 int netdev_collect(const struct netdev_confs *c, const char *only, bool allow_public,
 		   struct netdev_result **ret, size_t *ret_n, struct dm_err *e);
 void netdev_results_free(struct netdev_result *rs, size_t n);
+
+struct store;
+struct site_config;
+struct findings;
+/* The join of what the devices said with the register of the store: the
+ * switch-port rules (earlier walks' counters from the store), and the
+ * ownership rules (unregistered-host, decommissioned-alive,
+ * expired-test-device) over the hosts of the ARP tables, appended to out. */
+int netdev_judge(struct store *st, const struct site_config *cfg, const struct netdev_result *rs, size_t n,
+		 struct findings *out, struct dm_err *e);
+/* `dormant netdev` with a store: a run of kind "netdev" holding the walks
+ * and the findings; *ret_run its id. */
+int netdev_run_save(struct store *st, const char *args, double started, const struct netdev_result *rs,
+		    size_t n, struct findings *fs, int64_t *ret_run, struct dm_err *e);

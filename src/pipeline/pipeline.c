@@ -106,7 +106,8 @@ static int run_join(struct pipeline *p, struct dm_err *e)
 			      .rs = &p->res->rs,
 			      .targets = p->cfg->targets,
 			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets),
-			      .fs = &p->res->fs };
+			      .fs = &p->res->fs,
+			      .run = p->prep.run };
 	r = stage_join(&in, &p->join, e);
 	/* the join's own findings on a forwarded asset */
 	if (r == 0 && p->edge_ran) edge_raise(&p->edge, &p->res->fs, before);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "base/datadir.h"
+#include "pipeline/netdev.h"
 
 #define ROLES_DEFAULT_PATH dm_data("roles.conf")
 
@@ -44,6 +45,22 @@ int join_inventory_sync(const struct join_files *f, struct join_inputs *in, stru
 	return 0;
 }
 
+/* The [netdev NAME] devices of the site policy, asked before the join: a
+ * public device address must be one of the audit's targets (which
+ * --allow-public admitted). A device that fails is a warning, not the
+ * audit's end. */
+static int netdev_ask(const struct join_in *in, struct join_out *out, struct dm_err *e)
+{
+	const struct netdev_confs *c = &in->inputs->cfg.netdevs;
+	bool pub_ok = true;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ipaddr *a = &c->v[i].addr;
+		bool pub = a->family == AF_INET ? ipv4_is_public(a->v4) : ipv6_is_public(&a->v6);
+		if (pub && !(in->targets && targets_contains(in->targets, a))) pub_ok = false;
+	}
+	return c->n ? netdev_collect(c, NULL, pub_ok, &out->netdev, &out->n_netdev, e) : 0;
+}
+
 int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 {
 	const struct join_inputs *ji = in->inputs;
@@ -56,10 +73,18 @@ int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 				  .targets = in->targets,
 				  .vantage = in->vantage };
 	int r;
+	if ((r = netdev_ask(in, out, e)) < 0) return r;
+	ai.netdev = (struct netdev_view){ out->netdev, out->n_netdev };
+	struct netdev_rules_input ni = {
+		.cfg = &ji->cfg, .nv = ai.netdev, .inv = &ji->inv, .store = in->st, .now = ai.now
+	};
 	if ((r = store_read_begin(in->st, e)) < 0) return r;
 	r = analyze_assets(&ai, NULL, in->fs, &out->exposure, e);
+	if (r == 0 && out->n_netdev) r = analyze_netdev(&ni, in->fs, e);
 	store_read_end(in->st, NULL);
 	if (r < 0) return r;
+	if (out->n_netdev && (r = store_netdev_save(in->st, in->run, out->netdev, out->n_netdev, e)) < 0)
+		return r;
 	out->n_assets = assets_rank(in->rs, in->fs, &out->assets);
 	return 0;
 }
@@ -68,6 +93,7 @@ void join_out_release(struct join_out *out)
 {
 	free(out->exposure.v);
 	free(out->assets);
+	netdev_results_free(out->netdev, out->n_netdev);
 	*out = (struct join_out){ 0 };
 }
 

@@ -46,11 +46,14 @@ struct join_in {
 	const struct targets *targets; /* what the audit scanned */
 	struct ipaddr vantage;         /* the scanner's address (family 0: not known) */
 	struct findings *fs;           /* the join rules' findings are added to it */
+	int64_t run;                   /* the network devices' walks are stored with it */
 };
 struct join_out {
 	struct exposure exposure;  /* exposure against use per port */
 	struct asset_risk *assets; /* ranked, riskiest first */
 	size_t n_assets;
+	struct netdev_result *netdev; /* the [netdev NAME] devices asked, in order */
+	size_t n_netdev;
 };
 
 /* The join rules' findings into in->fs, the exposure and the ranked assets. */

@@ -124,3 +124,7 @@ int sq_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, do
 int sq_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
 int sq_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
 #define STORE_SQLITE_EDGE_OPS .edge_save = sq_edge_save, .edge_load = sq_edge_load,
+int sq_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n, struct dm_err *e);
+int sq_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret, size_t *ret_n,
+		   double *ret_ts, struct dm_err *e);
+#define STORE_SQLITE_NETDEV_OPS .netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev,

@@ -100,6 +100,10 @@ struct store_ops {
 	int (*edge_save)(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
 	int (*edge_load)(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run,
 			 struct dm_err *e);
+	int (*netdev_save)(struct store *s, int64_t run, const struct netdev_result *rs, size_t n,
+			   struct dm_err *e);
+	int (*netdev_prev)(struct store *s, const char *device, double before, struct netdev_if **ret,
+			   size_t *ret_n, double *ret_ts, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

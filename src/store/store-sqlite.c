@@ -196,6 +196,23 @@ static const char *const migrations[] = {
 	"  int_port INTEGER NOT NULL, description TEXT, remote_host TEXT, enabled INTEGER NOT NULL,"
 	"  lease INTEGER NOT NULL, seen REAL NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS edge_mappings_run ON edge_mappings(run_id);",
+	/* netdev (issue 24): what routers and switches said over SNMP, per run
+	 * like a scan: one row per device walk, then its tables */
+	"CREATE TABLE IF NOT EXISTS netdev_walks (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL"
+	"  REFERENCES runs(id), device TEXT NOT NULL, address TEXT NOT NULL, started REAL NOT NULL,"
+	"  finished REAL NOT NULL, sys_descr TEXT, sys_object_id TEXT, sys_name TEXT, uptime INTEGER,"
+	"  complete INTEGER NOT NULL, error TEXT);"
+	"CREATE INDEX IF NOT EXISTS netdev_walks_device ON netdev_walks(device, started);"
+	"CREATE TABLE IF NOT EXISTS netdev_ports (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
+	"  ifindex INTEGER NOT NULL, name TEXT, alias TEXT, type INTEGER, admin INTEGER, oper INTEGER,"
+	"  speed INTEGER, last_change INTEGER, in_octets INTEGER, out_octets INTEGER, in_pkts INTEGER,"
+	"  out_pkts INTEGER, bridge_port INTEGER, pvid INTEGER, PRIMARY KEY (walk_id, ifindex));"
+	"CREATE TABLE IF NOT EXISTS netdev_arp (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
+	"  ifindex INTEGER, ip TEXT NOT NULL, mac TEXT NOT NULL, type INTEGER);"
+	"CREATE TABLE IF NOT EXISTS netdev_fdb (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
+	"  mac TEXT NOT NULL, vlan INTEGER, bridge_port INTEGER, ifindex INTEGER, status INTEGER);"
+	"CREATE TABLE IF NOT EXISTS netdev_lldp (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
+	"  local_port INTEGER, chassis TEXT, port_id TEXT, port_desc TEXT, sys_name TEXT);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -935,7 +952,7 @@ const struct store_ops store_sqlite_ops = {
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS STORE_SQLITE_EXPOSURE_OPS
-	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS.redact_key = sq_redact_key,
+	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS STORE_SQLITE_NETDEV_OPS.redact_key = sq_redact_key,
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
 };

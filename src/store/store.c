@@ -432,4 +432,16 @@ int store_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t 
 {
 	NEED(edge_load);
 	return s->ops->edge_load(s, run, out, ret_run, e);
+int store_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n,
+		      struct dm_err *e)
+{
+	NEED(netdev_save);
+	return s->ops->netdev_save(s, run, rs, n, e);
+}
+
+int store_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret,
+		      size_t *ret_n, double *ret_ts, struct dm_err *e)
+{
+	NEED(netdev_prev);
+	return s->ops->netdev_prev(s, device, before, ret, ret_n, ret_ts, e);
 }

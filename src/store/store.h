@@ -20,6 +20,7 @@
 #include "model/alert-config.h"
 #include "model/flowset.h"
 #include "model/inventory.h"
+#include "model/netdev.h"
 #include "model/resultset.h"
 #include "model/vuln.h"
 
@@ -78,6 +79,15 @@ int store_edge_save(struct store *s, int64_t run, const struct edge_set *es, str
  * first_seen is the earliest run holding the same mapping on the same
  * gateway address. */
 int store_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
+/* What network devices said (model/netdev.h), kept with the run, in one
+ * transaction: each walk (complete or not) and its tables. */
+int store_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n,
+		      struct dm_err *e);
+/* The ports (with counters) of the newest complete walk of the device
+ * named so that began before `before`: *ret (the caller frees it), *ret_ts
+ * its time; *ret_n 0 when there is none. */
+int store_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret,
+		      size_t *ret_n, double *ret_ts, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);

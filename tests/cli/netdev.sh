@@ -72,8 +72,9 @@ address = 127.0.0.1
 port = $NSIM
 community = sw2
 EOF
-	"$D" netdev --netdev "$NDIR/sim.conf" --json >"$NDIR/v2c.jsonl" 2>"$NDIR/e" || { cat "$NDIR/e"; return 1; }
-	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/v2c.jsonl" >"$NDIR/view.txt" || return 1
+	"$D" netdev --netdev "$NDIR/sim.conf" --db "$NDIR/t.db" --json >"$NDIR/v2c.jsonl" 2>"$NDIR/e"
+	[ $? = 1 ] || { echo "exit status not 1 (findings)"; cat "$NDIR/e"; return 1; }
+	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/v2c.jsonl" | grep -v '^finding' >"$NDIR/view.txt" || return 1
 	grep -v '^#' "$ROOT/tests/data/netdev/truth.txt" | diff - "$NDIR/view.txt" || return 1
 	# the community is never printed, only its redacted form
 	python3 - "$NDIR/v2c.jsonl" <<'EOF' || return 1
@@ -82,10 +83,67 @@ devs = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "netdev"]
 assert [sorted(d["credentials"]["community"]) for d in devs] == [["first", "length", "tag"]] * 2, devs
 assert [d["credentials"]["community"]["length"] for d in devs] == [3, 3], devs
 EOF
-	"$D" netdev --netdev "$NDIR/sim.conf" --device sw1 >"$NDIR/text" 2>&1 || return 1
+	"$D" netdev --netdev "$NDIR/sim.conf" --db "$NDIR/t.db" --device sw1 >"$NDIR/text" 2>&1
 	grep -q '^  10102    Gi0/2                desk 2.14                up    down    1000    10     90.0d 0$' "$NDIR/text"
 }
 check netdev_snmpsim_switch_tables_match_truth t_netdev_tables
+t_netdev_findings() { # the join with the register, twice: counters that stood still
+	nd_start || return 1
+	"$D" inventory import "$ROOT/tests/data/netdev/register.csv" --db "$NDIR/f.db" >/dev/null 2>&1 || return 1
+	local run
+	for run in 1 2; do
+		"$D" netdev --netdev "$NDIR/sim.conf" --db "$NDIR/f.db" --json >"$NDIR/f$run.jsonl" 2>"$NDIR/e"
+		[ $? = 1 ] || { echo "run $run: exit status not 1"; cat "$NDIR/e"; return 1; }
+		python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/f$run.jsonl" | grep '^finding' >"$NDIR/f$run.txt"
+	done
+	grep '^finding' "$ROOT/tests/data/netdev/truth-findings.txt" | diff - "$NDIR/f1.txt" || return 1
+	grep -E '^(2 )?finding' "$ROOT/tests/data/netdev/truth-findings.txt" | sed 's/^2 //' | sort | diff - "$NDIR/f2.txt" || return 1
+	python3 - "$NDIR/f1.jsonl" "$NDIR/f2.jsonl" <<'EOF' || return 1
+import json, sys
+f1 = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding"]
+f2 = [r for r in map(json.loads, open(sys.argv[2])) if r["type"] == "finding"]
+by = {(r["rule"], r["ip"], r["evidence"].get("port", {}).get("interface")): r for r in f1 + f2}
+gi2 = by[("idle-switch-port", "127.0.0.1", "Gi0/2")]["evidence"]
+assert gi2["days_idle"] == 90 and gi2["oper"] == "down" and gi2["port"]["alias"] == "desk 2.14", gi2
+gi8 = by[("idle-switch-port", "127.0.0.1", "Gi0/8")]["evidence"]
+assert gi8["days_idle"] == 40 and gi8["oper"] == "up" and "counters_unchanged_since" in gi8, gi8
+u = by[("unregistered-host", "198.18.9.50", None)]
+assert u["evidence"]["seen_by"]["device"] == "sw1" and u["evidence"]["seen_by"]["mac"] == "3C:5A:B4:77:01:02", u
+assert "in sw1's ARP table at" in u["title"], u["title"]
+d = by[("decommissioned-alive", "198.18.9.77", None)]
+assert d["evidence"]["register"]["hostname"] == "labbox" and d["evidence"]["plugged"]["alias"] == "lab bench", d
+EOF
+	# the walks are stored with the runs
+	[ "$(sqlite3 "$NDIR/f.db" 'SELECT count(*) FROM netdev_walks WHERE complete = 1')" = 4 ] &&
+		[ "$(sqlite3 "$NDIR/f.db" "SELECT count(*) FROM netdev_fdb f JOIN netdev_walks w ON w.id = f.walk_id WHERE w.device = 'sw1'")" = 18 ] &&
+		[ "$(sqlite3 "$NDIR/f.db" "SELECT count(DISTINCT run_id) FROM netdev_walks")" = 2 ]
+}
+check netdev_findings_join_register_and_history t_netdev_findings
+t_netdev_audit() { # an audit with [netdev] sections in its site policy asks the devices and joins them
+	nd_start || return 1
+	nd_conf site.conf <<EOF
+[usage]
+window_days = 30
+
+[netdev sw1]
+address = 127.0.0.1
+port = $NSIM
+community = sw1
+EOF
+	"$D" inventory import "$ROOT/tests/data/netdev/register.csv" --db "$NDIR/a.db" >/dev/null 2>&1 || return 1
+	"$D" audit 127.0.0.1 -p 24698 --no-services --db "$NDIR/a.db" --config "$NDIR/site.conf" \
+		-oJ "$NDIR/audit.jsonl" >"$NDIR/audit.out" 2>&1
+	grep -q 'netdev: sw1: 9 interfaces, 3 ARP, 9 FDB, 1 LLDP rows' "$NDIR/audit.out" || { cat "$NDIR/audit.out"; return 1; }
+	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/audit.jsonl" | grep '^finding' | grep -v '^finding unregistered-host low ip=127.0.0.1 ' >"$NDIR/audit.txt"
+	# window 30 days: Gi0/2 (90 days without link) is idle, the stranger on Gi0/3 is
+	# unknown; its address (198.18.9.50) is outside the audit's targets: no stand-in
+	printf '%s\n' "finding idle-switch-port low ip=127.0.0.1 at=sw1/Gi0/2/vlan10" \
+		"finding unknown-device-on-port medium ip=198.18.9.50 at=sw1/Gi0/3/vlan20" | diff - "$NDIR/audit.txt" || return 1
+	local run
+	run=$(sqlite3 "$NDIR/a.db" "SELECT id FROM runs WHERE kind = 'audit'")
+	[ "$(sqlite3 "$NDIR/a.db" "SELECT count(*) FROM netdev_walks WHERE run_id = $run AND complete = 1")" = 1 ]
+}
+check netdev_audit_asks_the_devices_of_its_config t_netdev_audit
 t_netdev_v3() {
 	nd_start || return 1
 	# snmpsimd: v3 authPriv SHA/AES, the data file chosen by the context
@@ -101,8 +159,9 @@ auth_pass = authpass123
 priv = AES
 priv_pass = privpass123
 EOF
-	"$D" netdev --netdev "$NDIR/v3sim.conf" --json >"$NDIR/v3.jsonl" 2>"$NDIR/e" || { cat "$NDIR/e"; return 1; }
-	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/v3.jsonl" >"$NDIR/view3.txt" || return 1
+	"$D" netdev --netdev "$NDIR/v3sim.conf" --db "$NDIR/v3.db" --json >"$NDIR/v3.jsonl" 2>"$NDIR/e"
+	[ $? = 1 ] || { echo "exit status not 1 (findings)"; cat "$NDIR/e"; return 1; }
+	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/v3.jsonl" | grep -v '^finding' >"$NDIR/view3.txt" || return 1
 	grep -v '^#' "$ROOT/tests/data/netdev/truth.txt" | grep ' sw1 ' | diff - "$NDIR/view3.txt" || return 1
 	grep -q '"auth_pass":{"first":"a","length":11' "$NDIR/v3.jsonl" && ! grep -q 'authpass123\|privpass123' "$NDIR/v3.jsonl" || return 1
 	# Debian's snmpd: the right user and keys, then wrong ones for the same
@@ -139,7 +198,7 @@ priv = AES
 priv_pass = privpass123
 EOF
 	local start=$SECONDS
-	"$D" netdev --netdev "$NDIR/v3.conf" >"$NDIR/v3.txt" 2>"$NDIR/e"
+	"$D" netdev --netdev "$NDIR/v3.conf" --db "$NDIR/v3.db" >"$NDIR/v3.txt" 2>"$NDIR/e"
 	[ $? = 3 ] || { echo "exit status not 3"; cat "$NDIR/e"; return 1; }
 	[ $((SECONDS - start)) -le 10 ] || { echo "took $((SECONDS - start)) s"; return 1; }
 	grep -q '^dormant: netdev: good: [1-9][0-9]* interfaces' "$NDIR/e" &&
@@ -160,17 +219,17 @@ timeout = 0.3
 deadline = 20
 EOF
 	local start=$SECONDS
-	"$D" netdev --netdev "$NDIR/stall.conf" --json >"$NDIR/stall.jsonl" 2>"$NDIR/e"
+	"$D" netdev --netdev "$NDIR/stall.conf" --db "$NDIR/stall.db" --json >"$NDIR/stall.jsonl" 2>"$NDIR/e"
 	[ $? = 3 ] || { echo "exit status not 3"; cat "$NDIR/e"; return 1; }
 	[ $((SECONDS - start)) -le 5 ] || { echo "took $((SECONDS - start)) s"; return 1; }
-	# six requests answered: the system group and five GetBulks of 5 rows in ifTable
-	grep -q '^dormant: netdev: sw1 (127.0.0.1): ifTable: no answer after 21 rows (the device stopped answering)$' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	# six requests answered: the system group and five GetBulks in ifTable
+	grep -q '^dormant: netdev: sw1 (127.0.0.1): ifTable: no answer after 23 rows (the device stopped answering)$' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
 	python3 - "$NDIR/stall.jsonl" <<'EOF'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 dev = recs[0]
-assert dev["type"] == "netdev" and dev["complete"] is False and dev["rows"] == 21, dev
-assert dev["sys_name"] == "sw1" and dev["interfaces"] == 8, dev  # partial data kept
+assert dev["type"] == "netdev" and dev["complete"] is False and dev["rows"] == 23, dev
+assert dev["sys_name"] == "sw1" and dev["interfaces"] == 9, dev  # partial data kept
 EOF
 }
 check netdev_device_stops_answering_mid_walk t_netdev_stall
@@ -183,7 +242,7 @@ port = $NSIM
 community = sw1
 max_rows = 30
 EOF
-	"$D" netdev --netdev "$NDIR/cap.conf" --json >"$NDIR/cap.jsonl" 2>"$NDIR/e"
+	"$D" netdev --netdev "$NDIR/cap.conf" --db "$NDIR/cap.db" --json >"$NDIR/cap.jsonl" 2>"$NDIR/e"
 	[ $? = 3 ] && grep -q 'sw1 (127.0.0.1): ifTable: row cap (30 rows) reached; partial data kept' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
 	grep -q '"rows":30,' "$NDIR/cap.jsonl" || return 1
 	# a silent address: one request, one retry, then a clear sentence
@@ -194,7 +253,7 @@ port = 24699
 community = public
 timeout = 0.2
 EOF
-	"$D" netdev --netdev "$NDIR/silent.conf" >/dev/null 2>"$NDIR/e"
+	"$D" netdev --netdev "$NDIR/silent.conf" --db "$NDIR/cap.db" >/dev/null 2>"$NDIR/e"
 	[ $? = 3 ] && grep -q 'gone (127.0.0.1): system: no answer within 0.4 s' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
 	# credentials in a file others can read are refused before any packet
 	chmod 644 "$NDIR/silent.conf"

@@ -986,6 +986,41 @@ PY
 		python3 "$HERE/../tools/report/check-html-edge.py" "$u/stored.html" "$u/exposure.jsonl" "$ARTIFACTS/edge-stored.png"
 }
 check edge_upnp_natpmp_mappings_exact t_edge
+# --- network devices: Net-SNMP's snmpd serving its namespace's real ARP table --
+t_netdev_lab() {
+	# a device that never answers the scan but sits in the iot host's ARP
+	# table (a neighbour entry of its real table), and a real one it talked to
+	ip -n "$P-iot" neigh replace 198.18.0.30 lladdr 02:00:5e:00:00:1e dev e0 nud permanent || return 1
+	ip netns exec "$P-iot" bash -c 'echo x >/dev/udp/198.18.0.20/9' 2>/dev/null
+	local j=$OUT/netdev
+	mkdir -p "$j"
+	printf '[netdev iot]\naddress = 198.18.0.12\ncommunity = public\n' >"$j/site.conf"
+	chmod 600 "$j/site.conf"
+	{
+		echo "ip,MAC,hostname,owner,role,status,expires"
+		for a in 1 10 11 12 13 14 15 16 20 21; do echo "198.18.0.$a,,lab-$a,lab,server,active,"; done
+	} >"$j/register.csv"
+	"$D" inventory import "$j/register.csv" --db "$j/db" >/dev/null 2>&1 || return 1
+	in_ns "$D" netdev --config "$j/site.conf" --db "$j/db" --json >"$j/netdev.jsonl" 2>"$j/e"
+	local rc=$?
+	ip -n "$P-iot" neigh del 198.18.0.30 dev e0 2>/dev/null
+	[ $rc = 1 ] || { echo "netdev: exit $rc"; cat "$j/e"; return 1; }
+	python3 - "$j/netdev.jsonl" <<'PY' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+dev = recs[0]
+assert dev["type"] == "netdev" and dev["complete"] and dev["sys_descr"] == "dormant lab camera", dev
+arp = {r["ip"]: r["mac"] for r in recs if r["type"] == "netdev-arp"}
+assert arp.get("198.18.0.30") == "02:00:5E:00:00:1E" and arp.get("198.18.0.20") == "02:00:5E:00:00:14", arp
+ports = {r["name"] for r in recs if r["type"] == "netdev-port"}
+assert {"lo", "e0"} <= ports, ports
+f = sorted((r["rule"], r["ip"]) for r in recs if r["type"] == "finding")
+assert f == [("unregistered-host", "198.18.0.30")], f
+ev = next(r for r in recs if r["type"] == "finding")["evidence"]
+assert ev["seen_by"]["device"] == "iot" and ev["seen_by"]["mac"] == "02:00:5E:00:00:1E" and ev["answered_scan"] is False, ev
+PY
+}
+check netdev_snmpd_serves_its_real_arp_table t_netdev_lab
 
 echo "lab: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -2,6 +2,7 @@
  * policy and of a --netdev file, checked key by key with file and line;
  * the file mode of a file that holds device secrets; access ports. */
 #include "test.h"
+#include "analyze/netdev-rules.h"
 #include "model/netdev.h"
 #include "model/site-config.h"
 #include <stdio.h>
@@ -154,5 +155,56 @@ static void test_access_ports(void)
 	netdev_result_release(&r);
 }
 
-SUITE(suite_netdev, "netdev", T(test_sections), T(test_bad_sections), T(test_file_mode),
-      T(test_access_ports));
+/* The switch-port rules on a walk built here: a port up without link for
+ * longer than the window is idle, a recent one or one with a MAC is not;
+ * an unregistered MAC on an access port is unknown, a registered one (by
+ * MAC, or by the address ARP gives it) is not; a partial walk is not judged. */
+static void test_port_rules(void)
+{
+	struct netdev_conf conf = { .name = "sw", .addr = { .family = AF_INET, .v4 = 0xc6120902 } };
+	struct netdev_result r = { .conf = &conf, .uptime = 100 * 8640000, .ok = true, .ts = 1e9 };
+	uint32_t idx[4] = { 1, 2, 3, 4 };
+	for (int i = 0; i < 4; i++) {
+		struct netdev_if *f = netdev_if_get(&r, idx[i]);
+		f->type = 6, f->admin = 1, f->oper = 2, f->bridge_port = idx[i];
+		snprintf(f->name, sizeof(f->name), "Gi0/%u", idx[i]);
+	}
+	r.ifs[1].last_change = 99 * 8640000; /* changed a day ago */
+	r.ifs[2].oper = r.ifs[3].oper = 1;   /* with link, and a MAC each */
+	r.fdb = calloc(2, sizeof(*r.fdb));
+	r.fdb[r.n_fdb++] =
+	    (struct netdev_fdb){ .mac = { 2, 0, 0, 0, 0, 3 }, .ifindex = 3, .status = 3, .vlan = 20 };
+	r.fdb[r.n_fdb++] =
+	    (struct netdev_fdb){ .mac = { 2, 0, 0, 0, 0, 4 }, .ifindex = 4, .status = 3, .vlan = 20 };
+	r.arp = calloc(1, sizeof(*r.arp));
+	r.arp[r.n_arp++] = (struct netdev_arp){ .ip = { .family = AF_INET, .v4 = 0xc6120904 },
+						.mac = { 2, 0, 0, 0, 0, 4 },
+						.type = 3 };
+	struct inventory inv = { 0 };
+	struct dm_err e = { "" };
+	const char *csv = "ip,hostname\n198.18.9.4,known\n";
+	CHECK_INT(inventory_parse_csv("reg.csv", csv, strlen(csv), &inv, &e), 0);
+	struct site_config cfg;
+	site_config_defaults(&cfg);
+	struct netdev_rules_input in = { .cfg = &cfg, .nv = { &r, 1 }, .inv = &inv, .now = 1e9 };
+	struct findings fs = { 0 };
+	CHECK_INT(analyze_netdev(&in, &fs, &e), 0);
+	CHECK_INT(fs.n, 2);
+	if (fs.n == 2) {
+		CHECK_STR(fs.v[0].rule, "idle-switch-port");
+		CHECK(strstr(fs.v[0].title, "Gi0/1") && strstr(fs.v[0].title, "100 days (no link)"));
+		CHECK_STR(fs.v[1].rule, "unknown-device-on-port");
+		CHECK(strstr(fs.v[1].title, "02:00:00:00:00:03") && strstr(fs.v[1].title, "Gi0/3, VLAN 20"));
+	}
+	findings_release(&fs);
+	r.ok = false; /* partial: proves no absence */
+	CHECK_INT(analyze_netdev(&in, &fs, &e), 0);
+	CHECK_INT(fs.n, 0);
+	findings_release(&fs);
+	inventory_release(&inv);
+	site_config_release(&cfg);
+	netdev_result_release(&r);
+}
+
+SUITE(suite_netdev, "netdev", T(test_sections), T(test_bad_sections), T(test_file_mode), T(test_access_ports),
+      T(test_port_rules));
