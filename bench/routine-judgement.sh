@@ -19,7 +19,7 @@ mkdir -p "$OUT" "$WORK"
 command -v nfpcapd >/dev/null || { echo "routine-judgement: nfpcapd missing (scripts/deps bench)" >&2; exit 3; }
 for set in A:1 B:2 C:3 D:7; do
 	v=${set%%:*} seed=${set##*:} dir="$WORK/$v"
-	if [ ! -s "$dir/truth.json" ] || ! python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); sys.exit(not (len(t["hosts"]) == int(sys.argv[2]) and t["days"] == int(sys.argv[3])))' "$dir/truth.json" "$HOSTS" "$DAYS"; then
+	if [ ! -s "$dir/truth.json" ] || ! python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); sys.exit(not (t.get("n_hosts") == int(sys.argv[2]) and t["days"] == int(sys.argv[3]) and t["seed"] == int(sys.argv[4]) and t["variant"] == sys.argv[5]))' "$dir/truth.json" "$HOSTS" "$DAYS" "$seed" "$v"; then
 		python3 "$ROOT/tests/tools/flow/gen-routine.py" "$dir" --seed "$seed" --variant "$v" --hosts "$HOSTS" --days "$DAYS" || exit 3
 	fi
 	rm -f "$dir/db" "$dir/db-wal" "$dir/db-shm"

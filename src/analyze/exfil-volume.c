@@ -8,7 +8,9 @@
  *   of those days, or of the earlier days of the same weekday when that is
  *   more, so a Sunday full backup among nightly increments is the host's
  *   normal Sunday; the first run on a weekday, with no such history, is
- *   judged like a first night, by where it goes (below);
+ *   judged like a first night, by where it goes (below). With a store, a
+ *   destination's earlier days come from its stored hourly summaries too
+ *   (up to 30 days, for destinations sent 1 MB or more in this input);
  * - otherwise (no history: a first night, a new destination) it is judged
  *   by where it goes: to the home countries or to a destination many
  *   internal hosts use (the video service, the company cloud) it is not
@@ -33,6 +35,7 @@
 #define MIN_HOURS 12
 #define HISTORY_DAYS 30
 #define ROUTINE_DAYS 3
+#define HISTORY_MIN_UP 1000000.0 /* a destination's stored history is read from this upload on */
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
@@ -117,12 +120,49 @@ static bool same_dest(const struct names *c, uint32_t ia, uint32_t ib)
 	return !ipaddr_cmp(&x, &y);
 }
 
+/* The host's stored hours to each peer before this input. */
+struct peer_hour {
+	int64_t hour;
+	struct ipaddr peer;
+	char *names; /* comma-separated, or NULL */
+	double up;
+};
+struct peer_hours {
+	struct peer_hour *v;
+	size_t n, cap;
+	int64_t before;
+};
+
+static int on_peer_hour(void *ctx, int64_t hour, const struct ipaddr *peer, const char *names, uint64_t up)
+{
+	struct peer_hours *p = ctx;
+	if (hour >= p->before) return 0;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n++] = (struct peer_hour){ hour, *peer, names && *names ? xstrdup(names) : NULL, (double)up };
+	return 0;
+}
+
+/* Whether a stored hour went to the destination of flow f. */
+static bool history_matches(const struct names *nc, uint32_t f, const struct peer_hour *h)
+{
+	const char *name = nc->nm[f] ? flowset_str(nc->fs, nc->nm[f]) : NULL;
+	if (name) return h->names && list_has(h->names, name);
+	if (h->names) return false;
+	struct ipaddr x, y;
+	net_of(&h->peer, &x);
+	net_of(&nc->fs->v[f].dst, &y);
+	return !ipaddr_cmp(&x, &y);
+}
+
 /* One destination's upload in one local hour of one local day. */
 struct slot {
 	int64_t day, hour; /* local day; hour since the epoch */
 	int hod;           /* local hour of the day */
 	double up;
-	uint32_t flow; /* its first flow */
+	uint32_t flow; /* its first flow; stored history: none */
 };
 
 struct judged {
@@ -140,14 +180,15 @@ static int hod_dist(int a, int b)
 	return d > 12 ? 24 - d : d;
 }
 
-/* Judges one destination's slots (in time order) into j. */
+/* Judges one destination's slots of this input, s[from, n) in time order,
+ * into j; s[0, from) are its stored hours before. */
 static void judge_dest(const struct traffic_input *in, const struct prevalence *prev, const struct names *nc,
-		       const struct slot *s, size_t n, double *tmp, struct judged *j)
+		       const struct slot *s, size_t from, size_t n, double *tmp, struct judged *j)
 {
-	struct flowrec r0 = in->flows->v[s[0].flow];
-	r0.name = nc->nm[s[0].flow];
+	struct flowrec r0 = in->flows->v[s[from].flow];
+	r0.name = nc->nm[s[from].flow];
 	bool easy = !is_foreign(in, &r0) || prevalence_common(prev, &r0);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = from; i < n; i++) {
 		/* this destination's upload at about this hour on each earlier day */
 		size_t days = 0;
 		int64_t last_day = -1;
@@ -250,23 +291,27 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 		free(now.up);
 		return;
 	}
-	if (in->store)
+	struct peer_hours ph = { .before = (int64_t)(fs->first / 3600) };
+	if (in->store) {
 		store_flow_host_hourly_up(in->store, host, fs->first - HISTORY_DAYS * 86400.0, fs->first,
 					  on_history, &h, NULL);
+		store_flow_host_peer_hours(in->store, host, fs->first - HISTORY_DAYS * 86400.0, fs->first,
+					   on_peer_hour, &ph, NULL);
+	}
 	for (size_t i = 0; i < now.n; i++) hours_add(&h, now.hour[i], now.up[i]);
 
 	/* per destination, per local day and hour */
 	uint32_t *by = xmalloc(n * sizeof(*by));
 	memcpy(by, idx, n * sizeof(*by));
 	qsort_r(by, n, sizeof(*by), cmp_dest_time, (void *)nc);
-	struct slot *slots = xmalloc(n * sizeof(*slots));
+	struct slot *slots = xmalloc((n + ph.n) * sizeof(*slots));
 	struct judged j = { .h0 = (int64_t)(fs->first / 3600),
 			    .d0 = site_local_day(in->cfg, fs->first, NULL) };
 	j.n_hours = (size_t)((int64_t)(fs->last / 3600) - j.h0 + 1);
 	j.n_days = (size_t)(site_local_day(in->cfg, fs->last, NULL) - j.d0 + 1);
 	/* scratch for baselines: the host's flows and hours, or the window's days
 	 * (a host with few flows in a long window has more days than flows) */
-	double *tmp = xmalloc((MAX(n + h.n, j.n_days) + 1) * sizeof(*tmp));
+	double *tmp = xmalloc((MAX(n + h.n + ph.n, j.n_days) + 1) * sizeof(*tmp));
 	j.hour_up = xcalloc(j.n_hours, sizeof(double));
 	j.routine_high = xcalloc(j.n_hours, sizeof(bool));
 	j.routine_usual = xcalloc(j.n_hours, sizeof(double));
@@ -275,18 +320,31 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 		size_t e = i + 1;
 		while (e < n && same_dest(nc, by[i], by[e])) e++;
 		size_t ns = 0;
+		double sent = 0;
+		for (size_t k = i; k < e; k++) sent += (double)fs->v[by[k]].bytes_out;
+		for (size_t k = 0; sent >= HISTORY_MIN_UP && k < ph.n; k++) {
+			if (!history_matches(nc, by[i], &ph.v[k])) continue;
+			if (ns && slots[ns - 1].hour == ph.v[k].hour) {
+				slots[ns - 1].up += ph.v[k].up;
+				continue;
+			}
+			int minute;
+			int64_t day = site_local_day(in->cfg, (double)ph.v[k].hour * 3600, &minute);
+			slots[ns++] = (struct slot){ day, ph.v[k].hour, minute / 60, ph.v[k].up, UINT32_MAX };
+		}
+		size_t stored = ns;
 		for (size_t k = i; k < e; k++) {
 			const struct flowrec *r = &fs->v[by[k]];
 			int minute;
 			int64_t day = site_local_day(in->cfg, r->start, &minute),
 				hour = (int64_t)(r->start / 3600);
-			if (ns && slots[ns - 1].hour == hour) {
+			if (ns > stored && slots[ns - 1].hour == hour) {
 				slots[ns - 1].up += (double)r->bytes_out;
 				continue;
 			}
 			slots[ns++] = (struct slot){ day, hour, minute / 60, (double)r->bytes_out, by[k] };
 		}
-		judge_dest(in, prev, nc, slots, ns, tmp, &j);
+		judge_dest(in, prev, nc, slots, stored, ns, tmp, &j);
 		i = e;
 	}
 	/* high hours: against the host's hourly baseline */
@@ -352,6 +410,8 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 	free(now.up);
 	free(h.hour);
 	free(h.up);
+	for (size_t k = 0; k < ph.n; k++) free(ph.v[k].names);
+	free(ph.v);
 }
 
 int rule_exfil_volume(const struct traffic_input *in, struct findings *out)

@@ -69,6 +69,8 @@ struct store_ops {
 				     struct dm_err *e);
 	int (*flow_host_hourly_up)(struct store *s, const struct ipaddr *host, double from, double to,
 				   flow_hour_fn fn, void *ctx, struct dm_err *e);
+	int (*flow_host_peer_hours)(struct store *s, const struct ipaddr *host, double from, double to,
+				    flow_peer_hour_fn fn, void *ctx, struct dm_err *e);
 	int (*flow_host_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx,
 			     struct dm_err *e);
 	int (*flow_port_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx,

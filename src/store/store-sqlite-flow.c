@@ -146,6 +146,35 @@ int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double fr
 	return r;
 }
 
+int sq_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
+			    flow_peer_hour_fn fn, void *ctx, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT hour, peer, max(names), sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ?"
+		" AND hour < ? AND peer_internal = 0 AND inbound = 0 AND background = 0"
+		" GROUP BY hour, peer HAVING sum(bytes_up) > 0 ORDER BY hour",
+		-1, &st, NULL))
+		return sq_fail(s, e, "flow summaries");
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)(from / 3600));
+	sqlite3_bind_int64(st, 3, (int64_t)((to + 3599) / 3600));
+	int rc, r = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ipaddr peer;
+		const char *p = (const char *)sqlite3_column_text(st, 1);
+		if (!p || ipaddr_parse(p, &peer) < 0) continue; /* not written by this store */
+		r = fn(ctx, sqlite3_column_int64(st, 0), &peer, (const char *)sqlite3_column_text(st, 2),
+		       (uint64_t)sqlite3_column_int64(st, 3));
+	}
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "flow summaries");
+	sqlite3_finalize(st);
+	return r;
+}
+
 /* One row per host (and port) from a grouped query: host, port, proto,
  * last hour, then flows, peers and bytes of the window. */
 static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,

@@ -114,6 +114,12 @@ int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double
 	return s->ops->flow_host_hourly_up(s, host, from, to, fn, ctx, e);
 }
 
+int store_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
+			       flow_peer_hour_fn fn, void *ctx, struct dm_err *e)
+{
+	return s->ops->flow_host_peer_hours(s, host, from, to, fn, ctx, e);
+}
+
 int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	NEED(flow_host_use);

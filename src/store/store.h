@@ -38,6 +38,9 @@ struct vuln_stats {
 
 /* Called per hour with an internal host's upload to external peers. */
 typedef int (*flow_hour_fn)(void *ctx, int64_t hour, uint64_t bytes_up);
+/* One hour of uploads to one peer; names: its TLS/DNS names, comma-separated, or NULL. */
+typedef int (*flow_peer_hour_fn)(void *ctx, int64_t hour, const struct ipaddr *peer, const char *names,
+				 uint64_t bytes_up);
 
 /* How much a host, or one of its service ports, was used: flows before
  * `to`, and those of the window [from, to). port 0: the host as a whole. */
@@ -105,6 +108,11 @@ int store_flow_host_last_active(struct store *s, const struct ipaddr *host, doub
 /* The host's hourly upload to external peers in [from, to), hours with any. */
 int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
 			      flow_hour_fn fn, void *ctx, struct dm_err *e);
+
+/* The host's hourly upload to each external peer in [from, to), in hour
+ * order: a destination's own history (background chatter left out). */
+int store_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
+			       flow_peer_hour_fn fn, void *ctx, struct dm_err *e);
 
 /* Per internal host: its own traffic (not background chatter) and any
  * conversation others opened to it. */

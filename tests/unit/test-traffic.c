@@ -6,6 +6,7 @@
 #include "model/flowset.h"
 #include "model/site-config.h"
 #include "net/cidr.h"
+#include "store/store.h"
 #include <stdlib.h>
 #include <math.h>
 #include <time.h>
@@ -408,8 +409,75 @@ static void test_exfil_weekly_backup(void)
 	flowset_release(&fs);
 }
 
+static int count_peer_hour(void *ctx, int64_t hour, const struct ipaddr *peer, const char *names, uint64_t up)
+{
+	(void)hour;
+	(void)peer;
+	size_t *n = ctx;
+	*n += names && !strcmp(names, "drop.example") && up >= 5000000;
+	return 0;
+}
+
+/* A foreign weekly backup's first week is in the store: the second week's
+ * Sunday is measured against the stored Sunday, so it is no alarm, while
+ * the same week alone has no Sunday before and is one. */
+static void test_exfil_history_per_destination(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct flowset week[2];
+	for (int w = 0; w < 2; w++) {
+		flowset_init(&week[w]);
+		for (int d = 7 * w; d < 7 * w + 7; d++) {
+			double day0 = MON0 + d * 86400.0;
+			add_named(&week[w], "10.0.0.10", "91.0.0.2", "drop.example",
+				  day0 + 2 * 3600 + d % 5 * 60, d % 7 == 6 ? 1e9 : 5e6, 2e5);
+			add_named(&week[w], "10.0.0.11", "45.0.0.9", "other.example", day0 + 2 * 3600, 1e5,
+				  2e5);
+		}
+		flowset_annotate(&week[w], &c, country_cn_de, NULL);
+	}
+	char path[256];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-exfil-%d.db", (int)getpid());
+	unlink(path);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct flow_hour *h;
+	size_t nh = flowset_hours(&week[0], &h);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, 1, "week0", h, nh, &known, &e), 0);
+	free(h);
+	CHECK(!known);
+	/* the stored hours of one host, to each peer */
+	size_t rows = 0;
+	struct ipaddr host;
+	ipaddr_parse("10.0.0.10", &host);
+	CHECK_INT(store_flow_host_peer_hours(st, &host, MON0, MON0 + 7 * 86400.0, count_peer_hour, &rows, &e),
+		  0);
+	CHECK_INT(rows, 7);
+
+	struct findings out = { 0 };
+	struct traffic_input in = { &c, &week[1], st };
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &out), 0);
+	CHECK_INT(out.n, 0);
+	findings_release(&out);
+	in.store = NULL;
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &out), 0);
+	CHECK_INT(out.n, 1);
+	findings_release(&out);
+	store_close(st);
+	unlink(path);
+	for (int w = 0; w < 2; w++) flowset_release(&week[w]);
+}
+
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
       { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
       { "scheduled_schedules", test_scheduled_schedules },
-      { "exfil_weekly_backup", test_exfil_weekly_backup });
+      { "exfil_weekly_backup", test_exfil_weekly_backup },
+      { "exfil_history_per_destination", test_exfil_history_per_destination });

@@ -567,7 +567,7 @@ def main():
     build(g)
     g.cap.close()
     hosts = {ip: {"role": h["role"], "days": len(h["days"])} for ip, h in g.hosts.items()}
-    truth = {"seed": seed, "variant": variant, "start": T0, "end": g.end, "days": days, "packets": g.cap.count,
+    truth = {"seed": seed, "variant": variant, "n_hosts": n_hosts, "start": T0, "end": g.end, "days": days, "packets": g.cap.count,
              "hosts": hosts, "host_days": sum(h["days"] for h in hosts.values()), "expect": g.truth}
     with open(os.path.join(outdir, "truth.json"), "w") as f:
         json.dump(truth, f, indent=1)
