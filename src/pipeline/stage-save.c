@@ -39,7 +39,7 @@ int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 		return r;
 	}
 	if ((r = store_save_end(st, true, e)) < 0) return r;
-	if (in->fs && (r = save_life(in, &out->life, e)) < 0) return r;
+	if (in->fs && store_has_life(st) && (r = save_life(in, &out->life, e)) < 0) return r;
 	if (in->changes && in->fs)
 		out->changes_from = run_changes(st, in->run, in->kind, in->rs, in->fs, &out->changes);
 	return 0;

@@ -225,6 +225,8 @@ struct life_apply_in {
 struct life_apply_out {
 	size_t seen, created, reopened, escalated, resolved, alerts;
 };
+/* Whether the backend keeps finding life (the PostgreSQL one does not yet). */
+bool store_has_life(const struct store *s);
 int store_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
 		     struct dm_err *e);
 typedef int (*life_view_fn)(void *ctx, const struct life_view *v);
