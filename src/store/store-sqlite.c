@@ -159,6 +159,13 @@ static const char *const migrations[] = {
 	"  hostnames TEXT, file TEXT, line INTEGER, import_id INTEGER REFERENCES exposure_imports(id),"
 	"  PRIMARY KEY (platform, ip, port, proto, indexed));"
 	"ALTER TABLE inventory ADD COLUMN public_ip TEXT;",
+	/* 16 (vulndb layout): each CVE's configurations again, packed
+	 * (vuln/config.h), in a table of their own: matching reads a product's
+	 * candidates from narrow rows with no parsing, not from the CVE rows,
+	 * whose descriptions and references come first (a chain of overflow
+	 * pages to walk for every candidate). A CVE of an older import has none
+	 * and is matched from its text. */
+	"CREATE TABLE IF NOT EXISTS vuln_cfg (id INTEGER PRIMARY KEY, packed BLOB NOT NULL);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
