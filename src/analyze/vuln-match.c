@@ -133,10 +133,17 @@ static void *arena_copy(struct arena *a, const void *p, size_t n)
 	return d;
 }
 
-static void cand_decode(struct vcache *vc, struct vuln_cand *c, const char *text)
+/* The configurations packed (vuln_cfg), or the text of an older import. */
+static int cfg_read(const struct vuln_info *v, struct vconfigs *c)
+{
+	return v->packed ? vconfigs_unpack(v->packed, v->packed_len, c)
+			 : vconfigs_decode(v->configs ? v->configs : "", c);
+}
+
+static void cand_decode(struct vcache *vc, struct vuln_cand *c, const struct vuln_info *v)
 {
 	struct vconfigs *sc = &vc->scratch;
-	if (vconfigs_decode(text, sc) < 0) vconfigs_reset(sc);
+	if (cfg_read(v, sc) < 0) vconfigs_reset(sc); /* damaged configurations name nothing */
 	struct vconfigs cp = { .n_cfg = sc->n_cfg, .n_nodes = sc->n_nodes, .n_m = sc->n_m };
 	cp.cfg = arena_copy(&vc->mem, sc->cfg, sc->n_cfg * sizeof(*sc->cfg));
 	cp.nodes = arena_copy(&vc->mem, sc->nodes, sc->n_nodes * sizeof(*sc->nodes));
@@ -148,7 +155,7 @@ static void cand_decode(struct vcache *vc, struct vuln_cand *c, const char *text
 		return;
 	}
 	/* past the arena's cap: this one on the heap */
-	if (vconfigs_decode(text, &c->cfg) < 0) vconfigs_reset(&c->cfg);
+	if (cfg_read(v, &c->cfg) < 0) vconfigs_reset(&c->cfg);
 }
 
 static int on_info(void *ctx, const struct vuln_info *v)
@@ -162,7 +169,7 @@ static int on_info(void *ctx, const struct vuln_info *v)
 		c->info = (struct vuln_info){
 			.num = v->num, .configs = "", .cvss = -1, .epss = -1, .percentile = -1
 		};
-		cand_decode(vc, c, v->configs ? v->configs : "");
+		cand_decode(vc, c, v);
 		cand_insert(vc, c);
 	}
 	if (pe->n == pe->cap) {

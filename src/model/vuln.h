@@ -31,6 +31,10 @@ struct vuln_cve {
 	const char *configs;                 /* vconfigs_encode() text */
 	const struct vuln_product *products; /* distinct vendor:product pairs the configurations name */
 	size_t n_products;
+	/* The configurations packed (vuln/config.h vconfigs_pack), which
+	 * matching reads; NULL: not packed (matched from configs). */
+	const unsigned char *packed;
+	size_t packed_len;
 };
 
 struct vuln_kev {
@@ -87,4 +91,8 @@ struct vuln_info {
 	bool ransomware;
 	const char *kev_added, *kev_due, *kev_action, *kev_name;
 	double epss, percentile; /* -1 when unknown */
+	/* From store_vuln_by_product: the configurations packed; NULL for a
+	 * CVE of an import before they were (configs holds the text then). */
+	const void *packed;
+	size_t packed_len;
 };

@@ -22,6 +22,8 @@ enum {
 	ST_EPSS,
 	ST_BY_PRODUCT,
 	ST_GET,
+	ST_PUT_CFG,
+	ST_DEL_CFG,
 	ST_N
 };
 
@@ -40,9 +42,15 @@ static const char *const sql[ST_N] = {
 		    "action, ransomware, notes)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 	[ST_EPSS] = "INSERT OR REPLACE INTO vuln_epss(cve, epss, percentile) VALUES (?, ?, ?)",
-	/* only what matching evaluates: the rest is read (ST_GET) for the CVEs that apply */
-	[ST_BY_PRODUCT] = "SELECT c.id, c.configs FROM vuln_product p JOIN vuln_cve c ON c.id = p.cve"
+	/* only what matching evaluates, packed; the text only for a CVE an
+	 * older import left unpacked; the rest is read (ST_GET) for the CVEs
+	 * that apply */
+	[ST_BY_PRODUCT] = "SELECT p.cve, f.packed, CASE WHEN f.packed IS NULL THEN"
+			  " (SELECT c.configs FROM vuln_cve c WHERE c.id = p.cve) END"
+			  " FROM vuln_product p LEFT JOIN vuln_cfg f ON f.id = p.cve"
 			  " WHERE p.vendor = ? AND p.product = ?",
+	[ST_PUT_CFG] = "INSERT OR REPLACE INTO vuln_cfg(id, packed) VALUES (?, ?)",
+	[ST_DEL_CFG] = "DELETE FROM vuln_cfg WHERE id = ?",
 	[ST_GET] = INFO_SELECT " WHERE c.id = ?",
 };
 
@@ -141,6 +149,16 @@ static int put_products(struct store *s, const struct vuln_cve *c, const char *o
 	return r;
 }
 
+/* The packed configurations beside the text, or none (the text is read). */
+static int put_packed(struct store *s, const struct vuln_cve *c, struct dm_err *e)
+{
+	sqlite3_stmt *st = stmt(s, c->packed ? ST_PUT_CFG : ST_DEL_CFG);
+	if (!st) return sq_fail(s, e, "vuln configurations");
+	sqlite3_bind_int64(st, 1, c->num);
+	if (c->packed) sqlite3_bind_blob(st, 2, c->packed, (int)c->packed_len, SQLITE_STATIC);
+	return sq_done(s, st, "vuln configurations", e);
+}
+
 int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change *ret, struct dm_err *e)
 {
 	sqlite3_stmt *sel = stmt(s, ST_SEL_CVE);
@@ -182,6 +200,7 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		sqlite3_bind_text(up, 2, c->configs, -1, SQLITE_STATIC);
 		sqlite3_bind_text(up, 3, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
 		r = sq_done(s, up, "vuln update", e);
+		if (r == 0) r = put_packed(s, c, e);
 		if (r == 0) r = put_products(s, c, old_products, e);
 		if (r == 0) *ret = VULN_UPDATED;
 		goto out;
@@ -209,6 +228,7 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		sqlite3_bind_text(ins, 14, ptext.data ? ptext.data : "", -1, SQLITE_STATIC);
 	}
 	r = sq_done(s, ins, "vuln insert", e);
+	if (r == 0 && has_configs) r = put_packed(s, c, e);
 	if (r == 0 && (has_configs || !exists)) r = put_products(s, c, old_products, e);
 	if (r == 0) *ret = exists ? VULN_UPDATED : VULN_ADDED;
 out:
@@ -333,12 +353,16 @@ int sq_vuln_by_product(struct store *s, const char *vendor, const char *product,
 	sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
 	int rc, r = 0, n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *configs = col(st, 1);
+		const char *configs = col(st, 2);
 		struct vuln_info v = { .num = sqlite3_column_int64(st, 0),
 				       .configs = configs ? configs : "",
 				       .cvss = -1,
 				       .epss = -1,
 				       .percentile = -1 };
+		if (sqlite3_column_type(st, 1) == SQLITE_BLOB) {
+			v.packed_len = (size_t)sqlite3_column_bytes(st, 1);
+			v.packed = sqlite3_column_blob(st, 1);
+		}
 		n++;
 		if ((r = fn(ctx, &v)) < 0) break;
 	}

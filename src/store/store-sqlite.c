@@ -213,6 +213,13 @@ static const char *const migrations[] = {
 	"  mac TEXT NOT NULL, vlan INTEGER, bridge_port INTEGER, ifindex INTEGER, status INTEGER);"
 	"CREATE TABLE IF NOT EXISTS netdev_lldp (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
 	"  local_port INTEGER, chassis TEXT, port_id TEXT, port_desc TEXT, sys_name TEXT);",
+	/* 16 (vulndb layout): each CVE's configurations again, packed
+	 * (vuln/config.h), in a table of their own: matching reads a product's
+	 * candidates from narrow rows with no parsing, not from the CVE rows,
+	 * whose descriptions and references come first (a chain of overflow
+	 * pages to walk for every candidate). A CVE of an older import has none
+	 * and is matched from its text. */
+	"CREATE TABLE IF NOT EXISTS vuln_cfg (id INTEGER PRIMARY KEY, packed BLOB NOT NULL);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)

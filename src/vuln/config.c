@@ -341,6 +341,13 @@ void vconfigs_eval(const struct vconfigs *c, const struct vsubject *s, struct vv
 		if (config_names_subject(c, &c->cfg[i], &s->cpe) && eval_config(c, i, s, ret)) return;
 }
 
+void vconfigs_eval_named(const struct vconfigs *c, const struct vsubject *s, struct vverdict *ret)
+{
+	*ret = (struct vverdict){ TRI_FALSE, NULL };
+	for (size_t i = 0; i < c->n_cfg; i++)
+		if (eval_config(c, i, s, ret)) return;
+}
+
 void vconfigs_eval_some(const struct vconfigs *c, const uint32_t *cfgs, size_t n, const struct vsubject *s,
 			struct vverdict *ret)
 {
@@ -357,4 +364,115 @@ void vmatch_fix(const struct vmatch *m, char *out, size_t n)
 		snprintf(out, n, "> %s", m->end);
 	else if (n)
 		out[0] = 0;
+}
+
+/* The packed form: a format byte, then per configuration its flags and
+ * node count, per node its flags and criterion count, per criterion its
+ * flags and three strings (criteria, start, end), each a length byte and
+ * the bytes. Counts are LEB128. */
+enum { PACK_FORMAT = 1, F_AND = 1, F_NEG = 2, F_VULN = 1, F_START_INCL = 2, F_END_INCL = 4 };
+
+static void put_count(struct buf *out, size_t n)
+{
+	do {
+		unsigned char b = n & 0x7f;
+		n >>= 7;
+		buf_putc(out, (char)(b | (n ? 0x80 : 0)));
+	} while (n);
+}
+
+static void put_str(struct buf *out, const char *s)
+{
+	size_t l = strlen(s);
+	buf_putc(out, (char)(unsigned char)l); /* every field is shorter than 256 */
+	buf_append(out, s, l);
+}
+
+int vconfigs_pack(const struct vconfigs *c, const uint32_t *idx, size_t n, struct buf *out)
+{
+	buf_putc(out, PACK_FORMAT);
+	put_count(out, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct vconfig *g = &c->cfg[idx[i]];
+		buf_putc(out, (char)((g->and_op ? F_AND : 0) | (g->negate ? F_NEG : 0)));
+		put_count(out, g->n);
+		for (size_t j = g->first; j < g->first + g->n; j++) {
+			const struct vnode *nd = &c->nodes[j];
+			buf_putc(out, (char)((nd->and_op ? F_AND : 0) | (nd->negate ? F_NEG : 0)));
+			put_count(out, nd->n);
+			for (size_t k = nd->first; k < nd->first + nd->n; k++) {
+				const struct vmatch *m = &c->m[k];
+				buf_putc(out, (char)((m->vulnerable ? F_VULN : 0) |
+						     (m->start_incl ? F_START_INCL : 0) |
+						     (m->end_incl ? F_END_INCL : 0)));
+				put_str(out, m->criteria);
+				put_str(out, m->start);
+				put_str(out, m->end);
+			}
+		}
+	}
+	return buf_error(out);
+}
+
+struct unpack {
+	const unsigned char *p, *end;
+};
+
+static bool get_count(struct unpack *u, size_t *ret)
+{
+	size_t v = 0;
+	for (unsigned shift = 0; u->p < u->end && shift < 35; shift += 7) {
+		unsigned char b = *u->p++;
+		v |= (size_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*ret = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool get_byte(struct unpack *u, unsigned char *ret)
+{
+	if (u->p >= u->end) return false;
+	*ret = *u->p++;
+	return true;
+}
+
+static bool get_str(struct unpack *u, char *out, size_t n)
+{
+	unsigned char l;
+	if (!get_byte(u, &l) || l >= n || (size_t)(u->end - u->p) < l) return false;
+	memcpy(out, u->p, l);
+	out[l] = 0;
+	u->p += l;
+	return true;
+}
+
+int vconfigs_unpack(const void *data, size_t len, struct vconfigs *c)
+{
+	vconfigs_reset(c);
+	struct unpack u = { data, (const unsigned char *)data + len };
+	unsigned char f;
+	size_t n_cfg, n_nodes, n_m;
+	if (!get_byte(&u, &f) || f != PACK_FORMAT || !get_count(&u, &n_cfg)) return DM_EINPUT;
+	for (size_t i = 0; i < n_cfg; i++) {
+		if (!get_byte(&u, &f) || !get_count(&u, &n_nodes)) return DM_EINPUT;
+		vconfigs_add_config(c, f & F_AND, f & F_NEG);
+		for (size_t j = 0; j < n_nodes; j++) {
+			if (!get_byte(&u, &f) || !get_count(&u, &n_m)) return DM_EINPUT;
+			vconfigs_add_node(c, f & F_AND, f & F_NEG);
+			for (size_t k = 0; k < n_m; k++) {
+				struct vmatch *m = vconfigs_add_match(c);
+				if (!get_byte(&u, &f) || !get_str(&u, m->criteria, sizeof(m->criteria)) ||
+				    !get_str(&u, m->start, sizeof(m->start)) ||
+				    !get_str(&u, m->end, sizeof(m->end)))
+					return DM_EINPUT;
+				m->vulnerable = f & F_VULN;
+				m->start_incl = f & F_START_INCL;
+				m->end_incl = f & F_END_INCL;
+			}
+		}
+	}
+	return u.p == u.end ? 0 : DM_EINPUT;
 }

@@ -50,6 +50,13 @@ struct vmatch *vconfigs_add_match(struct vconfigs *c);
 int vconfigs_encode(const struct vconfigs *c, struct buf *out);
 int vconfigs_decode(const char *text, struct vconfigs *c);
 
+/* The configurations idx lists (n of them), packed for the product index:
+ * read back with a copy per field, no parsing of text (matching reads the
+ * packed configurations of every candidate of every product it meets). */
+int vconfigs_pack(const struct vconfigs *c, const uint32_t *idx, size_t n, struct buf *out);
+/* DM_EINPUT if damaged or of another format. */
+int vconfigs_unpack(const void *data, size_t len, struct vconfigs *c);
+
 /* What is known about the thing under test and its host. */
 struct vsubject {
 	struct cpe cpe;              /* the product: vendor, product, version, update as NVD names them */
@@ -73,6 +80,9 @@ void vconfigs_eval(const struct vconfigs *c, const struct vsubject *s, struct vv
  * and product (out has room for c->n_cfg); matching a product's many
  * versions then evaluates only those. */
 size_t vconfigs_naming(const struct vconfigs *c, const struct cpe *product, uint32_t *out);
+/* vconfigs_eval of configurations known to name the subject's product
+ * (a product's own, from the index). */
+void vconfigs_eval_named(const struct vconfigs *c, const struct vsubject *s, struct vverdict *ret);
 void vconfigs_eval_some(const struct vconfigs *c, const uint32_t *cfgs, size_t n, const struct vsubject *s,
 			struct vverdict *ret);
 /* One criterion against one CPE: product names equal, version in range. */

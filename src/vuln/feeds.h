@@ -28,9 +28,11 @@ struct cve_build {
 	struct buf text;
 	struct vuln_product *products;
 	size_t cap_products;
+	struct buf packed; /* cve.packed */
+	uint32_t *all;     /* 0, 1, ... n_cfg - 1 */
 };
 void cve_build_release(struct cve_build *b);
-/* Encodes b->cfg into b->cve.configs and lists its products. */
+/* Encodes b->cfg into b->cve.configs (and packed), lists its products. */
 int cve_build_finish(struct cve_build *b);
 
 /* Record converters (name and off locate errors). */

@@ -267,6 +267,8 @@ void cve_build_release(struct cve_build *b)
 {
 	vconfigs_release(&b->cfg);
 	buf_release(&b->text);
+	buf_release(&b->packed);
+	free(b->all);
 	free(b->products);
 	*b = (struct cve_build){ 0 };
 }
@@ -317,5 +319,13 @@ int cve_build_finish(struct cve_build *b)
 		c->n_products++;
 	}
 	c->products = b->products;
+	/* what matching reads: packed once here rather than parsed from
+	 * the text for every candidate at every match */
+	buf_reset(&b->packed);
+	b->all = xrealloc(b->all, (b->cfg.n_cfg ? b->cfg.n_cfg : 1) * sizeof(*b->all));
+	for (size_t i = 0; i < b->cfg.n_cfg; i++) b->all[i] = (uint32_t)i;
+	if ((r = vconfigs_pack(&b->cfg, b->all, b->cfg.n_cfg, &b->packed)) < 0) return r;
+	c->packed = (const unsigned char *)b->packed.data;
+	c->packed_len = b->packed.len;
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* Fuzz target: vulnerability feeds as files bring them (NVD pages and
  * records, KEV, CVE 5, EPSS CSV): the streaming JSON reader, the record
- * converters, the configuration encoder, and back through the decoder
- * and the evaluator. */
+ * converters, the configuration encoder and packer, and back through the
+ * decoder, the unpacker and the evaluator. */
 #include "fuzz.h"
 #include "vuln/config.h"
 #include "vuln/feeds.h"
@@ -20,6 +20,10 @@ static int on_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
 	vconfigs_eval(&cfg, &s, &v);
 	for (size_t i = 0; i < c->n_products; i++)
 		if (!c->products[i].vendor[0] || !c->products[i].product[0]) __builtin_trap();
+	/* what the importer packed must unpack to as many configurations */
+	size_t n = cfg.n_cfg;
+	if (!c->packed || vconfigs_unpack(c->packed, c->packed_len, &cfg) != 0 || cfg.n_cfg != n)
+		__builtin_trap();
 	vconfigs_release(&cfg);
 	return 0;
 }
@@ -35,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = fuzz_cstr(data, size);
 	struct vconfigs cfg = { 0 };
 	vconfigs_decode(s, &cfg);
+	/* and the unpacker, on arbitrary bytes */
+	vconfigs_unpack(data, size, &cfg);
 	vconfigs_release(&cfg);
 	free(s);
 	return 0;
