@@ -67,6 +67,7 @@ enum scan_opt_id {
 	O_DEBUG,
 	O_SVCPROBES,
 	O_INTENSITY,
+	O_SENSOR,
 };
 
 /* Which options a -T template sets were given explicitly (scan_args.explicit_timing). */
