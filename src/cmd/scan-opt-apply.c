@@ -4,6 +4,7 @@
 #include "cmd/scan-opt-ids.h"
 #include "base/log.h"
 #include "base/redact.h"
+#include "store/store.h"
 #include <string.h>
 
 /* --shard I/N: digits only (sscanf's %llu would take "-1" and wrap it). */
@@ -178,6 +179,7 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 	case O_HTML: a->p.out.html = arg; return 0;
 	case O_CSV: a->p.out.csv = arg; return 0;
 	case O_DB: a->p.db = arg; return 0;
+	case O_SENSOR: a->p.sensor = arg; return store_sensor_check(arg, e);
 	case O_NODROP: a->p.priv.keep = true; return 0;
 	case O_USER: a->p.priv.user = arg; return 0;
 	case O_REDACT:

@@ -67,6 +67,7 @@ enum scan_opt_id {
 	O_DEBUG,
 	O_SVCPROBES,
 	O_INTENSITY,
+	O_SENSOR,
 	/* edge (issue 23): numbered apart so that ids other branches append cannot collide */
 	O_UPNP = 300,
 	O_TESTMAP,

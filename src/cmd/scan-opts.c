@@ -91,6 +91,8 @@ const struct opt scan_opts[] = {
 	{ "--csv", O_CSV, true, "FILE",
 	  "write CSV to FILE: a row per finding (audit, -sV), else a row per open port" },
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--sensor", O_SENSOR, true, "NAME",
+	  "the sensor this run is recorded as (registered in the store)" },
 	{ "--redact", O_REDACT, true, "MODE",
 	  "secrets in every output: tag (first character, length, the store's keyed tag) or full (length "
 	  "only); default tag, full for --html and --csv" },

@@ -75,6 +75,7 @@ struct pipeline_config {
 	unsigned stages;         /* STAGE_BIT()s; without DISCOVER every target is scanned (-Pn), without SCAN
 				      * only the live hosts are found (-sn) */
 	const char *db;          /* the store; NULL: store_default_path() */
+	const char *sensor;      /* --sensor: the run is this sensor's (store_set_sensor); NULL none */
 	struct targets *targets; /* finalized; the caller's */
 	struct portlist *ports;  /* the caller's */
 	struct scan_config scan; /* rate, mode, shards, resume...; targets, ports and the discovery flags are

@@ -102,6 +102,7 @@ int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_e
 	/* Opened with the caller's privileges: the store and the output files. */
 	out->dbpath = c->db ? xstrdup(c->db) : store_default_path();
 	if ((r = store_open(out->dbpath, &out->st, e)) < 0) return r;
+	if (c->sensor && (r = store_set_sensor(out->st, c->sensor, e)) < 0) return r;
 	redact_set_key(store_redact_key(out->st)); /* before anything is redacted: SNMP communities, logins */
 	unsigned analyses = STAGE_BIT(STAGE_VULNS) | STAGE_BIT(STAGE_CREDENTIALS) | STAGE_BIT(STAGE_TRAFFIC) |
 			    STAGE_BIT(STAGE_JOIN);

@@ -10,6 +10,7 @@
 struct pg_conn {
 	PGconn *c;
 	int depth;                                /* open transactions: 0 none, more are savepoints */
+	bool flow_prepared;                       /* dm_flow_hour prepared (store-pg-flow.c) */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 

@@ -13,7 +13,8 @@ struct store {
 	const struct store_ops *ops;
 	char *path; /* as given to store_open: every error message names it */
 	enum store_mode mode;
-	void *be; /* the backend's state (struct sq_conn for SQLite) */
+	void *be;     /* the backend's state (struct sq_conn for SQLite) */
+	char *sensor; /* store_set_sensor: runs begun are this sensor's */
 };
 
 /* Every operation reports failure as a negative code with the sentence in
@@ -27,6 +28,8 @@ struct store_ops {
 			 struct dm_err *e);
 	int (*run_get)(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e);
 	int (*run_finish)(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e);
+	/* run was begun by sensor (store_set_sensor): noted with it and in sensors */
+	int (*sensor_note)(struct store *s, int64_t run, const char *sensor, double when, struct dm_err *e);
 	int (*run_resume)(struct store *s, int64_t id, struct dm_err *e);
 	int (*save_results)(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
 	int (*load_results)(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);

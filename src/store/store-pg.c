@@ -219,6 +219,30 @@ static int pg_run_resume(struct store *s, int64_t id, struct dm_err *e)
 		      "resuming a run", e);
 }
 
+/* The run's sensor, and the sensor's last contact (store-sqlite.c). */
+static int pg_sensor_note(struct store *s, int64_t run, const char *sensor, double when, struct dm_err *e)
+{
+	const char *what = "registering the sensor";
+	struct pg_params p = { 0 }, q = { 0 };
+	pp_str(&p, sensor);
+	pp_int(&p, run);
+	pp_str(&q, sensor);
+	pp_dbl(&q, when);
+	pp_int(&q, run);
+	int r = pg_begin(s, what, e);
+	if (r == 0) r = pg_cmd(s, "UPDATE runs SET sensor = $1 WHERE id = $2", &p, what, e);
+	if (r == 0)
+		r = pg_cmd(
+		    s,
+		    "INSERT INTO sensors AS x (name, first_seen, last_seen, last_run) VALUES ($1, $2, $2, $3)"
+		    " ON CONFLICT (name) DO UPDATE SET last_seen = greatest(x.last_seen, excluded.last_seen),"
+		    " last_run = excluded.last_run",
+		    &q, what, e);
+	if (r == 0) return pg_commit(s, what, e);
+	pg_rollback(s);
+	return r;
+}
+
 static int pg_run_finish(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e)
 {
 	struct pg_params p = { 0 };
@@ -337,6 +361,7 @@ const struct store_ops store_pg_ops = {
 	.run_begin = pg_run_begin,
 	.run_get = pg_run_get,
 	.run_finish = pg_run_finish,
+	.sensor_note = pg_sensor_note,
 	.run_resume = pg_run_resume,
 	.save_results = pg_save_results,
 	.load_results = pg_load_results,

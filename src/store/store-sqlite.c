@@ -220,6 +220,11 @@ static const char *const migrations[] = {
 	 * pages to walk for every candidate). A CVE of an older import has none
 	 * and is matched from its text. */
 	"CREATE TABLE IF NOT EXISTS vuln_cfg (id INTEGER PRIMARY KEY, packed BLOB NOT NULL);",
+	/* 16 (sensors): which sensor (--sensor NAME) ran each run, and the
+	 * sensors known with their first and last contact and last run */
+	"CREATE TABLE IF NOT EXISTS sensors (name TEXT PRIMARY KEY, first_seen REAL NOT NULL,"
+	"  last_seen REAL NOT NULL, last_run INTEGER);"
+	"ALTER TABLE runs ADD COLUMN sensor TEXT;",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -563,6 +568,33 @@ static void reap_runs(struct store *s, const char *path)
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(up);
+}
+
+/* The run's sensor, and the sensor's last contact. */
+static int sq_sensor_note(struct store *s, int64_t run, const char *sensor, double when, struct dm_err *e)
+{
+	sqlite3_stmt *up = NULL, *reg = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET sensor = ? WHERE id = ?", -1, &up, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO sensors(name, first_seen, last_seen, last_run) VALUES (?1, ?2, ?2, ?3)"
+		" ON CONFLICT(name) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen),"
+		" last_run = excluded.last_run",
+		-1, &reg, NULL)) {
+		r = sq_fail(s, e, "registering the sensor");
+	} else {
+		sqlite3_bind_text(up, 1, sensor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(up, 2, run);
+		sqlite3_bind_text(reg, 1, sensor, -1, SQLITE_STATIC);
+		sqlite3_bind_double(reg, 2, when);
+		sqlite3_bind_int64(reg, 3, run);
+		if ((r = sq_done(s, up, "registering the sensor", e)) == 0)
+			r = sq_done(s, reg, "registering the sensor", e);
+	}
+	sqlite3_finalize(up);
+	sqlite3_finalize(reg);
+	return r;
 }
 
 static int sq_run_finish(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e)
@@ -950,6 +982,7 @@ const struct store_ops store_sqlite_ops = {
 	.run_begin = sq_run_begin,
 	.run_get = sq_run_get,
 	.run_finish = sq_run_finish,
+	.sensor_note = sq_sensor_note,
 	.run_resume = sq_run_resume,
 	.save_results = sq_save_results,
 	.load_results = sq_load_results,

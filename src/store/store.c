@@ -47,6 +47,7 @@ void store_close(struct store *s)
 {
 	if (!s) return;
 	s->ops->close(s);
+	free(s->sensor);
 	free(s->path);
 	free(s);
 }
@@ -170,7 +171,30 @@ int store_run_begin(struct store *s, const char *kind, const char *args, double 
 	char *shown = hide_passwords(args);
 	int r = s->ops->run_begin(s, kind, shown ? shown : "", started, ret_id, e);
 	free(shown);
+	if (r == 0 && s->sensor) {
+		NEED(sensor_note);
+		r = s->ops->sensor_note(s, *ret_id, s->sensor, started, e);
+	}
 	return r;
+}
+
+int store_sensor_check(const char *name, struct dm_err *e)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (!n || n > 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
+		return dm_fail(e, DM_EINPUT, "--sensor \"%s\": 1 to 64 letters, digits, '.', '_' or '-'",
+			       name ? name : "");
+	return 0;
+}
+
+int store_set_sensor(struct store *s, const char *name, struct dm_err *e)
+{
+	int r = store_sensor_check(name, e);
+	if (r < 0) return r;
+	free(s->sensor);
+	s->sensor = xstrdup(name);
+	return 0;
 }
 
 int store_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e)

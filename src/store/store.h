@@ -138,6 +138,12 @@ void store_close(struct store *s);
 /* A --db of postgresql:// or postgres:// names a PostgreSQL database (libpq's
  * URI; PG* environment variables and the service file fill in the rest). */
 bool store_is_postgres(const char *path);
+/* The runs this handle begins are sensor NAME's (--sensor): kept with each
+ * run, and NAME registered in the store's sensors with its last contact.
+ * NAME: 1 to 64 of [A-Za-z0-9._-]. */
+int store_set_sensor(struct store *s, const char *name, struct dm_err *e);
+/* 0 when NAME is a sensor name, else DM_EINPUT and why. */
+int store_sensor_check(const char *name, struct dm_err *e);
 /* "sqlite" or "postgresql" */
 const char *store_backend(const struct store *s);
 /* What is saved between these (a run's results, findings, caveats and its

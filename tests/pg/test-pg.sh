@@ -97,6 +97,16 @@ t_no_password_stored() {
 }
 check password_not_stored_with_the_run t_no_password_stored
 
+t_sensor() {
+	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --sensor site-a.cam1 --db "$DM_PG" >/dev/null || return 1
+	[ "$(psql_ -c "SELECT r.sensor || ' ' || (s.last_run = r.id) FROM runs r JOIN sensors s ON s.name = r.sensor")" = "site-a.cam1 true" ] ||
+		return 1
+	# a name that is not one: an input error before anything is stored
+	"$D" audit 127.0.0.1 -p 18971 --sensor 'a b' --db "$DM_PG" >/dev/null 2>"$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--sensor "a b"' "$OUT/e"
+}
+check sensor_recorded_with_the_run t_sensor
+
 t_same_schema() {
 	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "$OUT/s.db" >/dev/null || return 1
 	sqlite3 "$OUT/s.db" "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p

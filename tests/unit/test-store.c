@@ -189,10 +189,12 @@ static void run_coverage_kept(void)
 		      path,
 		      "DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
 		      " source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
-		      " DROP COLUMN public_ip; PRAGMA user_version=8",
+		      " DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor; "
+		      "PRAGMA user_version=8",
 		      "DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
 		      " source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
-		      " DROP COLUMN public_ip; UPDATE dormant_schema SET version = 8"),
+		      " DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
+		      " UPDATE dormant_schema SET version = 8"),
 		  0);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
 	struct coverage c = { 0 }, back;
@@ -502,9 +504,19 @@ static void every_kind_round_trip(void)
 	CHECK(es.n == 1 && es.v[0].port == 80 && !strcmp(es.v[0].service, "http"));
 	ext_set_release(&es);
 
-	/* a save undone: on PostgreSQL nothing of it stays */
+	/* a save undone: on PostgreSQL nothing of it stays; the run is sensor s1's */
 	int64_t r3;
+	CHECK_INT(store_set_sensor(st, "bad name", &e), DM_EINPUT);
+	CHECK_INT(store_set_sensor(st, "s1", &e), 0);
 	CHECK_INT(store_run_begin(st, "scan", "", 500, &r3, &e), 0);
+	char sensor[64], want[64];
+	CHECK_INT(test_db_text(path,
+			       "SELECT sensor || ':' || last_run FROM runs, sensors WHERE runs.id = last_run",
+			       "SELECT sensor || ':' || last_run FROM runs, sensors WHERE runs.id = last_run",
+			       sensor, sizeof(sensor)),
+		  0);
+	snprintf(want, sizeof(want), "s1:%lld", (long long)r3);
+	CHECK_STR(sensor, want);
 	struct resultset rs = { 0 }, rback = { 0 };
 	fill(&rs, 80);
 	CHECK_INT(store_save_begin(st, &e), 0);
@@ -517,6 +529,11 @@ static void every_kind_round_trip(void)
 	if (test_db_pg()) CHECK(!strcmp(ri.status, "running") && rback.n_hosts == 0);
 	resultset_release(&rs);
 	resultset_release(&rback);
+	/* a failing save of summaries says so and leaves the store usable */
+	CHECK_INT(test_db_exec(path, "DROP TABLE flow_hour", "DROP TABLE flow_hour"), 0);
+	CHECK_INT(store_flow_save_hours(st, r3, "digest-2", h, 2, &known, &e), DM_ESTORE);
+	CHECK(strstr(e.msg, "flow summaries") && strstr(e.msg, "flow_hour"));
+	CHECK_INT(store_run_finish(st, r3, "done", 502, &e), 0);
 	store_close(st);
 	cleanup(path);
 }
