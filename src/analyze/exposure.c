@@ -67,21 +67,21 @@ static void inside(struct exposure_row *row, const struct exposure_input *in)
 {
 	struct host_entry *he = in->rs && row->has_asset ? resultset_host(in->rs, &row->asset, false) : NULL;
 	row->run = in->run;
-	row->inside_port = row->obs.port;
+	if (!row->via_mapping) row->inside_port = row->obs.port;
 	if (!he || !he->up) {
 		row->verdict = EXP_NOT_SCANNED;
 		return;
 	}
 	bool open = false;
 	for (size_t i = 0; i < he->n_ports; i++)
-		if (he->ports[i].port == row->obs.port && he->ports[i].proto == row->obs.proto &&
+		if (he->ports[i].port == row->inside_port && he->ports[i].proto == row->obs.proto &&
 		    he->ports[i].state == PORT_OPEN)
 			open = true;
 	if (!open) {
 		row->verdict = EXP_CLOSED;
 		return;
 	}
-	const struct obs_service *s = host_service(he, row->obs.proto, row->obs.port);
+	const struct obs_service *s = host_service(he, row->obs.proto, row->inside_port);
 	if (s) {
 		snprintf(row->inside_service, sizeof(row->inside_service), "%s", s->name);
 		snprintf(row->inside_product, sizeof(row->inside_product), "%s", s->product);
@@ -148,6 +148,10 @@ static void finding(const struct exposure_row *row, struct findings *fs)
 	ev_num(&ev, "line", o->line);
 	ev_str(&ev, "inside", exposure_verdict_name(row->verdict));
 	if (row->has_asset) ev_addr(&ev, "asset", &row->asset);
+	if (row->via_mapping) {
+		ev_addr(&ev, "mapping_gateway", &row->gateway);
+		ev_num(&ev, "internal_port", row->inside_port);
+	}
 	if (row->run) ev_num(&ev, "run", (double)row->run);
 	if (row->n_cves) {
 		ev_num(&ev, "cves", (double)row->n_cves);
@@ -178,6 +182,20 @@ static void finding(const struct exposure_row *row, struct findings *fs)
 			 o->proto, title, &ev, fix, o->indexed, o->indexed);
 }
 
+/* The edge mapping that forwards the observed public address and port, if
+ * a gateway read by an audit --upnp reports that address as its own. */
+static const struct edge_map *mapped(const struct edge_set *es, const struct ext_obs *o)
+{
+	for (size_t i = 0; es && i < es->n_maps; i++) {
+		const struct edge_map *m = &es->maps[i];
+		const struct edge_gateway *g = &es->gws[m->gw];
+		if (g->has_public && !ipaddr_cmp(&g->public_ip, &o->ip) && m->ext_port == o->port &&
+		    m->proto == o->proto)
+			return m;
+	}
+	return NULL;
+}
+
 int exposure_join(const struct exposure_input *in, struct exposure_rows *out, struct findings *fs,
 		  struct dm_err *e)
 {
@@ -196,10 +214,23 @@ int exposure_join(const struct exposure_input *in, struct exposure_rows *out, st
 		    ord[i]->proto == ord[i - 1]->proto && ord[i]->platform == ord[i - 1]->platform)
 			continue; /* an older sighting of the same service */
 		struct exposure_row row = { .obs = *ord[i] };
-		const struct inv_entry *a = behind(pub, n_pub, &row.obs.ip, &row.n_assets);
-		if (!a && (a = inventory_find(in->inv, &row.obs.ip)))
+		const struct edge_map *em = mapped(in->edge, &row.obs);
+		const struct inv_entry *a = NULL;
+		if (em) { /* the gateway's own table says where it goes */
+			row.via_mapping = true;
+			row.gateway = in->edge->gws[em->gw].addr;
+			row.inside_port = em->int_port;
+			row.n_assets = 1;
+			a = inventory_find(in->inv, &em->internal);
+		} else if (!(a = behind(pub, n_pub, &row.obs.ip, &row.n_assets)) &&
+			   (a = inventory_find(in->inv, &row.obs.ip))) {
 			row.n_assets = 1; /* the asset's own address */
-		if (a) {
+		}
+		if (em && !a) { /* behind a mapping, but not in the register: the mapping still explains it */
+			row.has_asset = true;
+			row.asset = em->internal;
+			inside(&row, in);
+		} else if (a) {
 			row.has_asset = true;
 			row.asset = a->ip;
 			row.asset_line = a->line;

@@ -6,6 +6,7 @@
  * not see open, is an external-only finding. */
 #pragma once
 #include "analyze/vuln-match.h"
+#include "model/edge.h"
 #include "model/external.h"
 #include "model/finding.h"
 #include "model/inventory.h"
@@ -18,6 +19,7 @@ struct exposure_input {
 	int64_t run;
 	struct vuln_matcher *m; /* NULL: no vulnerability data */
 	const struct aliases *al;
+	const struct edge_set *edge; /* the latest gateways' mappings; NULL: none read */
 };
 
 /* One row per (platform, address, port, transport), its latest

@@ -44,6 +44,14 @@ int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct
 		return dm_fail(e, DM_EINPUT, "%s needs --upnp",
 			       a->p.edge.test_mapping ? "--test-mapping" : "--gateway");
 	a->p.edge.allow_public = a->allow_public;
+	struct ipaddr gw;
+	if (a->p.edge.gateway_url &&
+	    (edge_url_addr(a->p.edge.gateway_url, &gw) < 0 || !edge_addr_allowed(&a->p.edge, &gw)))
+		return dm_fail(
+		    e, DM_EINPUT,
+		    "--gateway \"%s\": expected http://ADDRESS[:PORT]/PATH with a LAN address (a public "
+		    "one needs --allow-public; names are not resolved)",
+		    a->p.edge.gateway_url);
 	if (a->check_creds && !cmd->audit && !cmd->creds)
 		return dm_fail(e, DM_EINPUT,
 			       "--check-credentials belongs to 'dormant audit' (or use 'dormant creds')");

@@ -90,7 +90,11 @@ int edge_read_natpmp(const struct edge_opts *o, struct edge_set *out, struct dm_
 	natpmp_t np;
 	natpmpresp_t resp;
 	int wait_ms = o->natpmp_ms > 0 ? o->natpmp_ms : 2000;
-	if (initnatpmp(&np, 0, 0) < 0) {
+	/* --gateway names the gateway: NAT-PMP asks that address, not the default route's */
+	struct ipaddr named;
+	bool forced = o->gateway_url && edge_url_addr(o->gateway_url, &named) == 0 && named.family == AF_INET;
+	if (o->gateway_url && !forced) return 0;
+	if (initnatpmp(&np, forced, forced ? htonl(named.v4) : 0) < 0) {
 		log_info("edge: NAT-PMP: no default gateway to ask");
 		return 0;
 	}

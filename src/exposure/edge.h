@@ -1,5 +1,6 @@
 /* Readers of the LAN's internet gateways (model/edge.h): UPnP IGDs found
- * by SSDP (or named by their description URL) and read through
+ * by SSDP (or named by their description URL, whose address NAT-PMP then
+ * asks instead of the default gateway) and read through
  * libminiupnpc (WANIPConnection v1/v2, WANPPPConnection: the whole mapping
  * table), and the default gateway asked through libnatpmp (its public
  * address; NAT-PMP has no listing). With test_mapping each gateway is asked

@@ -62,12 +62,14 @@ const char *exposure_verdict_name(enum exposure_verdict v);
 struct exposure_row {
 	struct ext_obs obs; /* the platform's latest observation of (address, port, transport) */
 	bool has_asset;
-	struct ipaddr asset;  /* the register's asset behind the public address */
-	char asset_name[96];  /* its hostname or role, for the listing */
-	unsigned asset_line;  /* in the register */
-	size_t n_assets;      /* register rows with this public address */
-	int64_t run;          /* the run compared with, 0 none */
-	uint16_t inside_port; /* the port compared inside (the same number) */
+	struct ipaddr asset;   /* the register's asset behind the public address */
+	char asset_name[96];   /* its hostname or role, for the listing */
+	unsigned asset_line;   /* in the register */
+	size_t n_assets;       /* register rows with this public address */
+	int64_t run;           /* the run compared with, 0 none */
+	uint16_t inside_port;  /* the port compared inside (the same number, or a mapping's internal port) */
+	bool via_mapping;      /* the asset was found through an edge port mapping (model/edge.h) */
+	struct ipaddr gateway; /* that mapping's gateway */
 	char inside_service[24], inside_product[64], inside_version[32];
 	enum exposure_verdict verdict;
 	size_t n_cves;      /* matched on the external banner or CPE */

@@ -105,16 +105,17 @@ int exposure_list(struct store *st, const struct exposure_list_opts *o, struct d
 	if (r == 0 && !any)
 		log_info("no vulnerability data: the external banners are not matched (dormant vulndb)");
 	if (r == 0 && !run) log_info("no stored run: the inside is not compared (dormant audit)");
-	struct exposure_input in = { .ext = &ext,
+	struct edge_set edge = { 0 };
+	int64_t edge_run = 0;
+	if (r == 0) r = store_edge_load(st, 0, &edge, &edge_run, e);
+	struct exposure_input in = { .edge = edge_run ? &edge : NULL,
+				     .ext = &ext,
 				     .inv = &inv,
 				     .rs = run ? &rs : NULL,
 				     .run = run,
 				     .m = have_m ? &m : NULL,
 				     .al = &al };
 	if (r == 0) r = exposure_join(&in, &rows, &fs, e);
-	struct edge_set edge = { 0 };
-	int64_t edge_run = 0;
-	if (r == 0) r = store_edge_load(st, 0, &edge, &edge_run, e);
 	if (r == 0 && !ext.n && edge_run)
 		log_info("the edge's port mappings of run %lld follow", (long long)edge_run);
 	if (r == 0) {

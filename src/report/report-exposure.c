@@ -28,7 +28,7 @@ int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct
 {
 	FILE *t = term_open(f);
 	struct buf b1 = BUF_INIT, b2 = BUF_INIT, b3 = BUF_INIT;
-	size_t unexplained = 0, vulnerable = 0;
+	size_t unexplained = 0, vulnerable = 0, mapped = 0;
 	fprintf(t, "%-22s %-8s %-10s %-26s %-26s %-26s %-13s %s\n", "PUBLIC", "PLATFORM", "INDEXED",
 		"OUTSIDE", "ASSET", "INSIDE", "VERDICT", "CVES");
 	for (size_t i = 0; i < rows->n; i++) {
@@ -46,8 +46,8 @@ int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct
 		if (r->has_asset) {
 			char a[IPADDR_STRLEN];
 			ipaddr_fmt(&r->asset, a, sizeof(a));
-			snprintf(asset, sizeof(asset), "%s%s%s%s", a, r->asset_name[0] ? " (" : "",
-				 r->asset_name, r->asset_name[0] ? ")" : "");
+			snprintf(asset, sizeof(asset), "%s%s%s%s%s", a, r->via_mapping ? "*" : "",
+				 r->asset_name[0] ? " (" : "", r->asset_name, r->asset_name[0] ? ")" : "");
 		} else {
 			snprintf(asset, sizeof(asset), "none in the register");
 		}
@@ -60,7 +60,11 @@ int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct
 			term_str(&b3, in), exposure_verdict_name(r->verdict), r->n_cves ? cv : "-");
 		unexplained += r->verdict == EXP_UNEXPLAINED;
 		vulnerable += r->n_cves > 0;
+		mapped += r->via_mapping;
 	}
+	if (mapped)
+		fprintf(t, "* behind a port mapping of the edge (dormant audit --upnp): the inside port is "
+			   "the mapping's\n");
 	fprintf(t,
 		"\n%zu externally visible service%s, %zu with no asset in the register, %zu with known "
 		"vulnerabilities on the external banner; %zu external-only finding%s\n",
@@ -114,8 +118,15 @@ int report_exposure_jsonl(FILE *f, const struct exposure_rows *rows, const struc
 			ipaddr_fmt(&r->asset, a, sizeof(a));
 			buf_printf(&b, ",\"asset\":{\"ip\":\"%s\"", a);
 			str(&b, "name", r->asset_name);
-			buf_printf(&b, ",\"register_line\":%u,\"assets_behind\":%zu}", r->asset_line,
+			buf_printf(&b, ",\"register_line\":%u,\"assets_behind\":%zu", r->asset_line,
 				   r->n_assets);
+			if (r->via_mapping) { /* found through the gateway's mapping table */
+				char gw[IPADDR_STRLEN];
+				ipaddr_fmt(&r->gateway, gw, sizeof(gw));
+				buf_printf(&b, ",\"via_mapping\":{\"gateway\":\"%s\",\"internal_port\":%u}",
+					   gw, r->inside_port);
+			}
+			buf_putc(&b, '}');
 		} else {
 			buf_puts(&b, ",\"asset\":null");
 		}

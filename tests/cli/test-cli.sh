@@ -860,6 +860,57 @@ t_audit_bad_inputs() {
 }
 check audit_rejects_bad_register_and_leases_before_scanning t_audit_bad_inputs
 
+# --- edge: the options' errors before any packet; a UPnP IGD on the loopback device named by
+# --gateway (no SSDP search leaves the machine): its table read, a bad entry skipped and named, the
+# refused mapping test no finding, a hostile description escaped; NAT-PMP asks the named address ---
+t_edge_gateway() {
+	local g="$OUT/edge" i
+	mkdir -p "$g"
+	printf '[site]\nedge = maybe\n' >"$g/bad.conf"
+	local args=("scan 127.0.0.1 -p 1 --upnp" "audit 127.0.0.1 -p 1 --test-mapping"
+		"audit 127.0.0.1 -p 1 --upnp --gateway http://8.8.8.8:5000/rootDesc.xml"
+		"audit 127.0.0.1 -p 1 --upnp --gateway http://router.lan:5000/rootDesc.xml"
+		"audit 127.0.0.1 -p 1 --config $g/bad.conf")
+	local want=("belong to 'dormant audit'" "--test-mapping needs --upnp" "a LAN address" "names are not resolved"
+		'bad.conf: line 2: edge "maybe": expected on or off')
+	for i in 0 1 2 3 4; do
+		# shellcheck disable=SC2086 # one string, several words
+		"$D" ${args[$i]} --db "$g/bad.db" >"$g/o" 2>"$g/e"
+		[ $? = 2 ] && [ "$(wc -l <"$g/e")" = 1 ] && grep -qF -- "${want[$i]}" "$g/e" || { echo "case $i"; cat "$g/e"; return 1; }
+	done
+	[ ! -e "$g/bad.db" ] || { echo "a rejected audit created a store"; return 1; }
+	/usr/bin/python3 "$ROOT/tests/tools/edge/fake-igd.py" >"$g/port" &
+	local pid=$!
+	for i in $(seq 1 50); do [ -s "$g/port" ] && break; sleep 0.1; done
+	timeout 60 "$D" audit 127.0.0.1 -p 443 -sT --upnp --test-mapping --gateway "http://127.0.0.1:$(cat "$g/port")/rootDesc.xml" \
+		--db "$g/db" -oJ "$g/a.jsonl" -q 2>"$g/err"
+	local rc=$?
+	"$D" exposure --db "$g/db" >"$g/x.txt" 2>/dev/null && "$D" exposure --db "$g/db" --json >"$g/x.jsonl" 2>/dev/null
+	local rc2=$?
+	kill "$pid"
+	[ $rc = 0 ] && [ $rc2 = 0 ] || { echo "audit $rc, exposure $rc2"; cat "$g/err"; return 1; }
+	grep -q 'entry 1: internal client is not an address' "$g/err" || { cat "$g/err"; return 1; }
+	python3 - "$g" <<'PY' || return 1
+import json, sys
+g = sys.argv[1]
+fs = [r for r in map(json.loads, open(f"{g}/a.jsonl")) if r["type"] == "finding"]
+got = sorted((f["rule"], f["ip"], f["port"], f["proto"], f["severity"]) for f in fs)
+assert got == [("internet-exposed", "127.0.0.1", 443, "tcp", "medium"),  # mapped, not open inside
+               ("internet-exposed", "127.0.0.2", 53, "udp", "low")], got  # disabled
+ev = {f["port"]: f["evidence"] for f in fs}
+assert ev[443]["description"] == "web &lt;script&gt;alert(1)&lt;/script&gt;\x1b[2J\x07", ev[443]
+assert ev[443]["public_ip"] == "203.0.113.9" and ev[443]["lease_seconds"] == 0 and ev[53]["lease_seconds"] == 100
+x = [json.loads(l) for l in open(f"{g}/x.jsonl")]
+gw = [r for r in x if r["type"] == "gateway"]
+assert len(gw) == 1 and gw[0]["mapping_test"] == "refused" and "606" in gw[0]["mapping_test_detail"], gw
+assert gw[0]["service"] == "WANIPConnection:1" and gw[0]["mappings"] == 2, gw
+assert sorted(r["external_port"] for r in x if r["type"] == "mapping") == [5353, 8443]
+t = open(f"{g}/x.txt", "rb").read()
+assert b"\x1b" not in t and b"\x07" not in t and b"\\x1b[2J" in t, t
+PY
+}
+check edge_gateway_options_and_loopback_igd t_edge_gateway
+
 # --- audit: interrupted halfway (kill -9, SIGTERM); the store stays consistent, the next run resumes or starts clean ---
 t_audit_interrupted() {
 	# a service that accepts and never answers holds the audit in service identification for ~10 s

@@ -927,9 +927,14 @@ t_edge() {
 		--login-delay 0.2 --db "$u/db" -oJ "$u/audit.jsonl" --html "$u/audit.html" -v >"$u/out" 2>"$u/err" ||
 		{ tail -5 "$u/err"; return 1; }
 	"$HERE/lab-upnp.sh" truth >"$u/truth-after" || return 1
+	# a platform indexed the gateway's public address: the mapped camera, and a port nothing maps
+	printf '%s\n' '{"ip_str": "11.22.33.44", "port": 8080, "transport": "tcp", "product": "Hikvision IP Camera", "timestamp": "2026-11-01T10:00:00.000000"}' \
+		'{"ip_str": "11.22.33.44", "port": 3389, "transport": "tcp", "product": "Remote Desktop", "timestamp": "2026-11-01T10:00:00.000000"}' >"$u/shodan.json"
+	"$D" exposure import -q --db "$u/db" "$u/shodan.json" || return 1
 	ip netns exec "$P-uscan" "$D" exposure --db "$u/db" --format json >"$u/exposure.jsonl"
-	[ $? = 0 ] || return 1 # no platform exports imported: no external-only finding
-	ip netns exec "$P-uscan" "$D" exposure --db "$u/db" >"$u/exposure.txt" || return 1
+	[ $? = 1 ] || return 1 # 3389: external-only
+	ip netns exec "$P-uscan" "$D" exposure --db "$u/db" >"$u/exposure.txt"
+	[ $? = 1 ] || return 1
 	"$D" report --db "$u/db" --format html -o "$u/stored.html" || return 1
 	"$HERE/lab-upnp.sh" down
 	# the test mapping was deleted: the gateway holds what it held before
@@ -977,6 +982,14 @@ assert "granted without authentication; deleted" in nm["test"] and nm["public_ip
 ex = [json.loads(l) for l in open(f"{u}/exposure.jsonl")]
 maps = {(m["proto"], m["external_port"], m["internal"], m["internal_port"]) for m in ex if m["type"] == "mapping"}
 assert maps == truth, maps
+# the platform's sighting of the gateway's address joined through the mapping table
+rows = {r["port"]: r for r in ex if r["type"] == "exposure"}
+cam_row = rows[8080]
+assert cam_row["asset"]["ip"] == L + "15" and cam_row["asset"]["via_mapping"] == {"gateway": L + "254", "internal_port": 80}, cam_row
+assert cam_row["inside"]["port"] == 80 and cam_row["verdict"] in ("same", "differs"), cam_row
+assert rows[3389]["verdict"] == "unexplained", rows[3389]
+xo = [(r["rule"], r["port"]) for r in ex if r["type"] == "finding"]
+assert xo == [("external-only", 3389)], xo
 gws = sorted((g["method"], g["mapping_test"], g["public_ip"]) for g in ex if g["type"] == "gateway")
 assert gws == [("natpmp", "accepted", "11.22.33.44"), ("upnp", "accepted", "11.22.33.44")], gws
 txt = open(f"{u}/exposure.txt", "rb").read()

@@ -2,6 +2,7 @@
  * the findings and the raise, the store's round trip with ages. */
 #include "test.h"
 #include "analyze/edge.h"
+#include "analyze/exposure.h"
 #include "base/err.h"
 #include "exposure/edge.h"
 #include "model/edge.h"
@@ -162,4 +163,45 @@ static void test_store(void)
 	CHECK(system(cmd) == 0);
 }
 
-SUITE(suite_edge, "edge", T(test_from_strings), T(test_url), T(test_findings_and_raise), T(test_store));
+/* A platform's sighting of the gateway's public address and mapped port
+ * is explained by the mapping: the camera behind it, compared on port 80. */
+static void test_join_through_mapping(void)
+{
+	struct edge_set es = { 0 };
+	lab_set(&es);
+	struct ext_set x = { 0 };
+	struct ext_obs o = { .platform = EXT_SHODAN, .port = 8080, .proto = PROTO_TCP, .indexed = 1.7e9 };
+	ipaddr_parse("11.22.33.44", &o.ip);
+	snprintf(o.product, sizeof(o.product), "Hikvision IP camera");
+	o.file = ext_set_file(&x, "s.json");
+	ext_set_add(&x, &o);
+	o.port = 9999; /* not mapped: nothing in the register has the address */
+	ext_set_add(&x, &o);
+	struct inventory inv = { 0 };
+	struct resultset rs = { 0 };
+	struct obs_host h = { 0 };
+	ipaddr_parse("198.18.7.15", &h.ip);
+	resultset_add_host(&rs, &h);
+	struct obs_port p = { .ip = h.ip, .port = 80, .proto = PROTO_TCP, .state = PORT_OPEN };
+	resultset_add_port(&rs, &p);
+	struct exposure_input in = { .ext = &x, .inv = &inv, .rs = &rs, .run = 3, .edge = &es };
+	struct exposure_rows rows = { 0 };
+	struct findings fs = { 0 };
+	struct dm_err e;
+	CHECK_INT(exposure_join(&in, &rows, &fs, &e), 0);
+	CHECK_INT(rows.n, 2);
+	CHECK(rows.v[0].via_mapping && rows.v[0].has_asset);
+	CHECK_INT(rows.v[0].inside_port, 80);
+	CHECK_INT(rows.v[0].verdict, EXP_DIFFERS); /* open inside on 80, which named no product */
+	CHECK_INT(rows.v[1].verdict, EXP_UNEXPLAINED);
+	CHECK_INT(fs.n, 1); /* only 9999 */
+	CHECK_INT(fs.v[0].port, 9999);
+	findings_release(&fs);
+	exposure_rows_release(&rows);
+	resultset_release(&rs);
+	ext_set_release(&x);
+	edge_set_release(&es);
+}
+
+SUITE(suite_edge, "edge", T(test_from_strings), T(test_url), T(test_findings_and_raise), T(test_store),
+      T(test_join_through_mapping));
