@@ -31,6 +31,8 @@ static const struct {
 	  "files that hold credentials: password tables, exports, connection files, private keys" },
 	{ "fingerprint", cmd_fingerprint, "verify Recog-format fingerprint databases; match a banner" },
 	{ "import", cmd_import, "store nmap XML, masscan JSON/list or ZMap CSV results as runs, matched" },
+	{ "watch", cmd_watch,
+	  "periodic jobs, live traffic judged in stream time, metrics: a service (systemd Type=notify)" },
 	{ "exposure", cmd_exposure,
 	  "what mapping platforms (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed, joined with the inside" },
 };

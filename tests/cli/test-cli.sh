@@ -25,7 +25,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure watch; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -1807,6 +1807,8 @@ assert f == [(8080, "medium"), (24502, "high")], f  # OpenSSH 7.4 matches a crit
 	[ $? = 2 ] && grep -q 'list takes no files' "$c/e"
 }
 check exposure_listing_joins_register_run_and_vulns t_exposure_join
+
+. "$ROOT/tests/cli/watch.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
