@@ -3,7 +3,9 @@
 # per-rule recall of the planted positives, false alarms above info per
 # 1,000 host-days and findings repeated, on the tuning set (variant A, seed 1)
 # and on two held-out sets with other numbering, hours, periods and volumes
-# (variant B seed 2, variant C seed 3); and the whole `dormant flows` run
+# (variant B seed 2, variant C seed 3) and one whose routine itself differs
+# (variant D seed 7: other vendors and countries, weekly and business-day
+# jobs); and the whole `dormant flows` run
 # (flows, every rule, summaries stored) against `nfpcapd -r` on the same
 # capture. Prints Markdown (also bench/out/routine-judgement.md).
 # Usage: bench/routine-judgement.sh [path/to/dormant] [hosts] [days]
@@ -15,7 +17,7 @@ OUT="$ROOT/bench/out"
 WORK=${DM_BENCH_WORK:-/var/tmp/dormant-routine-bench}
 mkdir -p "$OUT" "$WORK"
 command -v nfpcapd >/dev/null || { echo "routine-judgement: nfpcapd missing (scripts/deps bench)" >&2; exit 3; }
-for set in A:1 B:2 C:3; do
+for set in A:1 B:2 C:3 D:7; do
 	v=${set%%:*} seed=${set##*:} dir="$WORK/$v"
 	if [ ! -s "$dir/truth.json" ] || ! python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); sys.exit(not (len(t["hosts"]) == int(sys.argv[2]) and t["days"] == int(sys.argv[3])))' "$dir/truth.json" "$HOSTS" "$DAYS"; then
 		python3 "$ROOT/tests/tools/flow/gen-routine.py" "$dir" --seed "$seed" --variant "$v" --hosts "$HOSTS" --days "$DAYS" || exit 3
@@ -33,7 +35,8 @@ import json, os, sys
 work = sys.argv[1]
 print("## Judgement on a site's routine (`tests/tools/flow/gen-routine.py`)\n")
 rows = []
-for v, what in (("A", "tuning (seed 1)"), ("B", "held out (seed 2)"), ("C", "held out (seed 3)")):
+for v, what in (("A", "tuning (seed 1)"), ("B", "held out (seed 2)"), ("C", "held out (seed 3)"),
+                  ("D", "held out, other routine (seed 7)")):
     s = json.load(open(os.path.join(work, v, "score.json")))
     t = json.load(open(os.path.join(work, v, "truth.json")))
     rows.append((v, what, s, t))

@@ -9,12 +9,12 @@
 # Also dormant fingerprint verify over Recog's databases. Prints Markdown
 # (also bench/out/services-bench.md).
 # Usage: flock /tmp/dormant-lab.lock bench/services-bench.sh [path/to/dormant]   (root; make bench)
-# BENCH_NMAP_TIMEOUT (default 900 s) bounds each nmap run.
+# BENCH_NMAP_TIMEOUT (default 900 s) bounds each nmap run; DM_LAB_PREFIX (default dmv) names the lab.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 D=$(realpath "${1:-$ROOT/build/dormant}")
-export DM_BUILD=${DM_BUILD:-$ROOT/build} DM_LAB_PREFIX=dmv
-P=dmv
+export DM_BUILD=${DM_BUILD:-$ROOT/build} DM_LAB_PREFIX=${DM_LAB_PREFIX:-dmv}
+P=$DM_LAB_PREFIX
 LAB="$ROOT/tests/lab/lab.sh"
 OUT="$ROOT/bench/out"
 mkdir -p "$OUT"

@@ -45,6 +45,8 @@ suite fuzz tests/fuzz/run-fuzz.sh "$BUILD"
 suite cli tests/cli/test-cli.sh "$BUILD"
 suite lab tests/lab/test-lab.sh "$BUILD"
 suite package tests/package/test-package.sh
+# the store on a PostgreSQL server of its own (Debian's postgresql-15; as the postgres user when root)
+suite pg tests/pg/test-pg.sh "$BUILD"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -36,16 +36,6 @@
  * interval is then about 0.42 of the median, not 0.5 */
 #define MIN_FIT 0.4
 
-/* P(X >= k) for X ~ Binomial(n, p). */
-static double binomial_tail(size_t n, size_t k, double p)
-{
-	double sum = 0;
-	for (size_t i = k; i <= n; i++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) +
-			   (double)i * log(p) + (double)(n - i) * log1p(-p));
-	return sum;
-}
-
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
 	/* a connection is counted once, not once per record its exporter cut it into */

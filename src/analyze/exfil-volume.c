@@ -4,7 +4,11 @@
  * local day, so a nightly backup is the host's normal night:
  * - a destination the host reached at about this hour (+-1 h) on at least
  *   3 earlier days is routine; it counts only when this hour sends 10
- *   times its usual volume (and at least 20 MB);
+ *   times its usual volume (and at least 20 MB). Its usual volume is that
+ *   of those days, or of the earlier days of the same weekday when that is
+ *   more, so a Sunday full backup among nightly increments is the host's
+ *   normal Sunday; the first run on a weekday, with no such history, is
+ *   judged like a first night, by where it goes (below);
  * - otherwise (no history: a first night, a new destination) it is judged
  *   by where it goes: to the home countries or to a destination many
  *   internal hosts use (the video service, the company cloud) it is not
@@ -126,7 +130,8 @@ struct judged {
 	double *day_up;  /* per local day, index day - d0 */
 	int64_t h0, d0;
 	size_t n_hours, n_days;
-	bool *routine_high; /* per hour: a routine destination sent 10x its usual */
+	bool *routine_high;    /* per hour: a routine destination sent 10x its usual */
+	double *routine_usual; /* per hour: that destination's usual volume at the hour */
 };
 
 static int hod_dist(int a, int b)
@@ -157,8 +162,23 @@ static void judge_dest(const struct traffic_input *in, const struct prevalence *
 		size_t hi = (size_t)(s[i].hour - j->h0), di = (size_t)(s[i].day - j->d0);
 		if (days >= ROUTINE_DAYS) {
 			double usual = p90_of(tmp, days);
-			if (s[i].up >= MIN_BYTES && s[i].up >= FACTOR * fmax(usual, 1)) {
+			/* the same weekday's earlier runs at about this hour */
+			int wday = site_day_weekday(s[i].day);
+			size_t same = 0;
+			last_day = -1;
+			for (size_t k = 0; k < i && s[k].day < s[i].day; k++) {
+				if (hod_dist(s[k].hod, s[i].hod) > 1 || site_day_weekday(s[k].day) != wday)
+					continue;
+				if (s[k].day != last_day) {
+					tmp[same++] = 0;
+					last_day = s[k].day;
+				}
+				tmp[same - 1] += s[k].up;
+			}
+			if (same) usual = fmax(usual, p90_of(tmp, same));
+			if (s[i].up >= MIN_BYTES && s[i].up >= FACTOR * fmax(usual, 1) && (same || !easy)) {
 				j->routine_high[hi] = true;
+				j->routine_usual[hi] = fmax(j->routine_usual[hi], usual);
 				j->hour_up[hi] += s[i].up;
 			}
 		} else if (!easy) {
@@ -168,17 +188,28 @@ static void judge_dest(const struct traffic_input *in, const struct prevalence *
 	}
 }
 
+/* base: the usual volume the upload is measured against (a routine
+ * destination's at the hour, else the host's hour or day); base_n: the
+ * hours or days it comes from (too few: no usual volume to compare). */
 static void emit(const struct traffic_input *in, const struct ipaddr *host, const char *what, double from,
 		 double to, double total, double base, size_t base_n, size_t units, bool routine,
 		 struct findings *out)
 {
-	char src[IPADDR_STRLEN], title[512], rem[512], tb[32], bb[32];
+	char src[IPADDR_STRLEN], title[512], rem[512], tb[32], bb[32], usual[96];
 	ipaddr_fmt(host, src, sizeof(src));
 	fmt_bytes((uint64_t)total, tb, sizeof(tb));
 	fmt_bytes((uint64_t)base, bb, sizeof(bb));
-	snprintf(title, sizeof(title), "Upload of %s in %zu %s%s, %.0fx this host's usual (%s)", tb, units,
-		 what, routine ? " to a routine destination" : " to new or rare destinations",
-		 total / fmax(base, 1), bb);
+	if (routine)
+		snprintf(usual, sizeof(usual), "%.0fx its usual at this hour (%s)", total / fmax(base, 1),
+			 bb);
+	else if (base_n >= (what[0] == 'h' ? MIN_HOURS : 1))
+		snprintf(usual, sizeof(usual), "%.0fx this host's usual %s (%s)", total / fmax(base, 1),
+			 what[0] == 'h' ? "hour" : "day", bb);
+	else
+		snprintf(usual, sizeof(usual), "no usual volume of this host to compare (first %s seen)",
+			 what);
+	snprintf(title, sizeof(title), "Upload of %s in %zu %s%s, %s", tb, units, what,
+		 routine ? " to a routine destination" : " to new or rare destinations", usual);
 	snprintf(
 	    rem, sizeof(rem),
 	    "Find what %s sent (the flows in the evidence window: destinations, the process, the files); if "
@@ -189,6 +220,10 @@ static void emit(const struct traffic_input *in, const struct ipaddr *host, cons
 	buf_printf(&b, "\"bytes_out\":%.0f,\"%s\":%zu,\"baseline_p90_bytes\":%.0f,\"baseline_%s\":%zu", total,
 		   what, units, base, what, base_n);
 	ev_bool(&b, "routine_destination", routine);
+	ev_str(&b, "baseline_of",
+	       routine          ? "the destination at this hour"
+	       : what[0] == 'h' ? "the host's hours"
+				: "the host's days");
 	ev_time(&b, "first", from);
 	ev_time(&b, "last", to);
 	(void)in;
@@ -234,6 +269,7 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 	double *tmp = xmalloc((MAX(n + h.n, j.n_days) + 1) * sizeof(*tmp));
 	j.hour_up = xcalloc(j.n_hours, sizeof(double));
 	j.routine_high = xcalloc(j.n_hours, sizeof(bool));
+	j.routine_usual = xcalloc(j.n_hours, sizeof(double));
 	j.day_up = xcalloc(j.n_days, sizeof(double));
 	for (size_t i = 0; i < n;) {
 		size_t e = i + 1;
@@ -268,13 +304,15 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 			continue;
 		}
 		size_t e = i + 1;
-		double sum = j.hour_up[i];
+		double sum = j.hour_up[i], usual = j.routine_usual[i];
 		bool routine = j.routine_high[i];
 		while (e < j.n_hours && j.hour_up[e] >= MIN_BYTES) {
 			sum += j.hour_up[e];
 			routine |= j.routine_high[e];
+			usual = fmax(usual, j.routine_usual[e]);
 			e++;
 		}
+		if (routine) base = usual;
 		emit(in, host, "hours", (double)(j.h0 + (int64_t)i) * 3600,
 		     (double)(j.h0 + (int64_t)e) * 3600, sum, base, base_n, e - i, routine, out);
 		i = e;
@@ -305,6 +343,7 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 	}
 	free(j.hour_up);
 	free(j.routine_high);
+	free(j.routine_usual);
 	free(j.day_up);
 	free(slots);
 	free(tmp);

@@ -2,12 +2,26 @@
  * signatures, backups, monitoring) learned from the traffic, so it is
  * listed for review instead of alarmed as a beacon or an upload. A job is
  * a (host, destination name else /24 or /48 network, port) series whose
- * first connection of the day falls in the same hour of the local day on
- * most of the days the host was seen (at least 3), with few connections a
- * day. One finding per host lists its jobs, at info, unless a job is
- * abnormal: its latest run sent far more than its own history, its
- * country changed, or it uploads to a foreign destination few hosts use
- * outside business hours; then medium, with the reason. */
+ * first connection of the day falls in the same hour of the local day,
+ * with few connections a day, on one of these schedules:
+ * - daily: on most of the days the host was seen (at least 3);
+ * - business days: only on the site's business days, on most of those the
+ *   host was seen (at least 3);
+ * - weekly: on one weekday, in at least 2 weeks, on most of the host's days
+ *   of that weekday (a cumulative update, a weekly inventory).
+ * Office-hours browsing visits some site on a few business days at about
+ * the same time by chance; a business-day or weekly job counts only when
+ * its runs are too close in time to be that: the chance that as many of
+ * its days fall as near its usual minute, given when the host's other
+ * destinations are first reached each day, is below 1% for all the
+ * host's series together (two weekly runs in the middle of browsing are
+ * not enough; two at night, or three weeks, are).
+ * One finding per host lists its jobs, at info, unless a job is abnormal:
+ * its latest run sent far more than its own history (the runs on the same
+ * weekday when there are any, so a Sunday full backup is measured against
+ * the Sundays before), its country changed, or it uploads to a foreign
+ * destination few hosts use outside business hours; then medium, with the
+ * reason. */
 #include "analyze/traffic-util.h"
 #include "base/util.h"
 #include <math.h>
@@ -24,6 +38,12 @@
 #define VOLUME_FACTOR 10.0
 #define VOLUME_MIN 20000000.0
 #define MAX_JOBS 16
+#define MIN_WEEKS 2
+#define MIN_WINDOW 5    /* minutes: the narrowest window a run is measured in */
+#define MAX_CHANCE 0.01 /* for all of a host's series together */
+
+enum schedule { DAILY, BUSINESS_DAYS, WEEKLY };
+static const char *const wday_names[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
@@ -69,6 +89,8 @@ static bool same_job(const struct flowrec *a, const struct flowrec *b)
 
 struct job {
 	const struct flowrec *r0;
+	enum schedule schedule;
+	int wday;   /* WEEKLY: its weekday, 0 Sunday */
 	int minute; /* usual local minute of the first run of the day */
 	size_t days, flows;
 	double up_last, up_median, first, last;
@@ -83,17 +105,79 @@ static int minute_dist(int a, int b)
 	return d > 720 ? 1440 - d : d;
 }
 
+/* The local days one host was seen on. */
+struct seen {
+	size_t days, business, by_wday[7];
+};
+
 struct ctx {
 	const struct traffic_input *in;
 	struct prevalence prev;
 	double *tmp;
 	int *minutes;
+	int64_t *run_day;
 	double *day_up;
+	int *host_min;   /* the host's first minute of each (series, day) */
+	size_t host_n;   /* entries in host_min */
+	size_t n_series; /* the host's series */
 	struct findings *out;
 };
 
+static bool business_day(const struct site_config *cfg, int64_t day)
+{
+	return cfg->business_days >> site_day_weekday(day) & 1;
+}
+
+/* Which schedule the run days fit, if any. */
+static bool schedule_of(const struct ctx *c, size_t days, const struct seen *h, struct job *j)
+{
+	size_t on_business = 0, by_wday[7] = { 0 };
+	for (size_t i = 0; i < days; i++) {
+		on_business += business_day(c->in->cfg, c->run_day[i]);
+		by_wday[site_day_weekday(c->run_day[i])]++;
+	}
+	if (days >= MIN_DAYS && on_business == days && h->business > 0 && h->business < h->days &&
+	    (double)days >= MOST_DAYS * (double)h->business) {
+		j->schedule = BUSINESS_DAYS;
+		return true;
+	}
+	if (days >= MIN_DAYS && (double)days >= MOST_DAYS * (double)h->days) {
+		j->schedule = DAILY;
+		return true;
+	}
+	/* weekly: (nearly) every run on one weekday, one run a week */
+	int w = 0;
+	for (int k = 1; k < 7; k++)
+		if (by_wday[k] > by_wday[w]) w = k;
+	if (by_wday[w] >= MIN_WEEKS && (double)by_wday[w] >= ON_TIME * (double)days &&
+	    (double)by_wday[w] >= MOST_DAYS * (double)h->by_wday[w]) {
+		j->schedule = WEEKLY;
+		j->wday = w;
+		return true;
+	}
+	return false;
+}
+
+/* How likely best_k of the days' first runs fall as near the usual minute
+ * as they do by chance, for all the host's series together. */
+static double chance(const struct ctx *c, size_t days, int best, size_t best_k)
+{
+	int w = MIN_WINDOW;
+	size_t own = 0, near = 0;
+	for (size_t i = 0; i < days; i++) {
+		int d = minute_dist(c->minutes[i], best);
+		if (d <= SLACK && d > w) w = d;
+	}
+	for (size_t i = 0; i < days; i++) own += minute_dist(c->minutes[i], best) <= w;
+	for (size_t i = 0; i < c->host_n; i++) near += minute_dist(c->host_min[i], best) <= w;
+	double other = (double)(near - MIN(near, own)), total = (double)(c->host_n - MIN(c->host_n, days));
+	/* at least as likely as a moment of the whole day */
+	double q = fmax((2.0 * w + 1) / 1440, total > 0 ? other / total : 0);
+	return binomial_tail(days, best_k, q) * (double)c->n_series;
+}
+
 /* Judges one series [idx, idx+n) of one host; true and *j filled when it is a job. */
-static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, size_t host_days, struct job *j)
+static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, const struct seen *host, struct job *j)
 {
 	const struct flowset *fs = c->in->flows;
 	size_t days = 0;
@@ -104,12 +188,14 @@ static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, size_t ho
 		int64_t d = site_local_day(c->in->cfg, r->start, &m);
 		if (d != day) {
 			c->minutes[days] = m;
+			c->run_day[days] = d;
 			c->day_up[days++] = 0;
 			day = d;
 		}
 		c->day_up[days - 1] += (double)r->bytes_out;
 	}
-	if (days < MIN_DAYS || (double)days < MOST_DAYS * (double)host_days) return false;
+	*j = (struct job){ 0 };
+	if (!schedule_of(c, days, host, j)) return false;
 	if ((double)n / (double)days > MAX_PER_DAY) return false;
 	/* the usual minute: the one most runs fall near */
 	int best = 0;
@@ -123,15 +209,27 @@ static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, size_t ho
 		}
 	}
 	if ((double)best_k < ON_TIME * (double)days) return false;
+	if (chance(c, days, best, best_k) > MAX_CHANCE) return false;
 	const struct flowrec *r0 = &fs->v[idx[0]], *rl = &fs->v[idx[n - 1]];
-	*j = (struct job){
-		.r0 = r0, .minute = best, .days = days, .flows = n, .first = r0->start, .last = rl->end
-	};
+	j->r0 = r0;
+	j->minute = best;
+	j->days = days;
+	j->flows = n;
+	j->first = r0->start;
+	j->last = rl->end;
 	memcpy(j->cc_first, r0->cc, 3);
 	memcpy(j->cc_last, rl->cc, 3);
 	j->up_last = c->day_up[days - 1];
+	/* its usual run: the median of the runs before, or of those on the
+	 * latest run's weekday when that is more (a weekly full backup among
+	 * nightly increments) */
 	for (size_t i = 0; i + 1 < days; i++) c->tmp[i] = c->day_up[i];
 	j->up_median = median_of(c->tmp, days - 1);
+	size_t same = 0;
+	int last_wday = site_day_weekday(c->run_day[days - 1]);
+	for (size_t i = 0; i + 1 < days; i++)
+		if (site_day_weekday(c->run_day[i]) == last_wday) c->tmp[same++] = c->day_up[i];
+	if (same) j->up_median = fmax(j->up_median, median_of(c->tmp, same));
 	uint64_t up = 0, down = 0;
 	for (size_t i = 0; i < n; i++) {
 		up += fs->v[idx[i]].bytes_out;
@@ -161,9 +259,14 @@ static void report(struct ctx *c, const struct ipaddr *host, const struct job *j
 		const char *name = flowset_name(fs, j->r0);
 		char dst[IPADDR_STRLEN];
 		ipaddr_fmt(&j->r0->dst, dst, sizeof(dst));
-		if (strlen(list) + 80 < sizeof(list))
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.60s %02d:%02d",
-				 i ? ", " : "", name ? name : dst, j->minute / 60, j->minute % 60);
+		char when[32];
+		snprintf(when, sizeof(when), "%s",
+			 j->schedule == WEEKLY          ? wday_names[j->wday]
+			 : j->schedule == BUSINESS_DAYS ? "business days"
+							: "daily");
+		if (strlen(list) + 100 < sizeof(list))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%.60s %s %02d:%02d",
+				 i ? ", " : "", name ? name : dst, when, j->minute / 60, j->minute % 60);
 		if (j->abnormal && !why) why = j->abnormal;
 		first = fmin(first, j->first);
 		last = fmax(last, j->last);
@@ -171,6 +274,11 @@ static void report(struct ctx *c, const struct ipaddr *host, const struct job *j
 		buf_putc(&o, '{');
 		ev_str(&o, "name", name);
 		ev_addr(&o, "dst", &j->r0->dst);
+		ev_str(&o, "schedule",
+		       j->schedule == WEEKLY          ? "weekly"
+		       : j->schedule == BUSINESS_DAYS ? "business days"
+						      : "daily");
+		if (j->schedule == WEEKLY) ev_str(&o, "weekday", wday_names[j->wday]);
 		buf_printf(&o, ",\"dport\":%u,\"local_time\":\"%02d:%02d\",\"days\":%zu,\"flows\":%zu",
 			   j->r0->dport, j->minute / 60, j->minute % 60, j->days, j->flows);
 		ev_num(&o, "bytes_out_last_run", j->up_last);
@@ -185,9 +293,8 @@ static void report(struct ctx *c, const struct ipaddr *host, const struct job *j
 	buf_puts(&b, "]");
 	ev_time(&b, "first", first);
 	ev_time(&b, "last", last);
-	snprintf(title, sizeof(title), "Scheduled transfer%s: %zu daily job%s (%s)%s%s",
-		 why ? ", abnormal" : "", n_jobs, n_jobs > 1 ? "s" : "", list, why ? ": " : "",
-		 why ? why : "");
+	snprintf(title, sizeof(title), "Scheduled transfer%s: %zu job%s (%s)%s%s", why ? ", abnormal" : "",
+		 n_jobs, n_jobs > 1 ? "s" : "", list, why ? ": " : "", why ? why : "");
 	char rem[512];
 	snprintf(
 	    rem, sizeof(rem),
@@ -214,22 +321,38 @@ int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out
 	c.tmp = xmalloc((n + 1) * sizeof(double));
 	c.day_up = xmalloc((n + 1) * sizeof(double));
 	c.minutes = xmalloc((n + 1) * sizeof(int));
+	c.run_day = xmalloc((n + 1) * sizeof(int64_t));
+	c.host_min = xmalloc((n + 1) * sizeof(int));
 	struct job jobs[MAX_JOBS];
 	for (size_t i = 0; i < n;) {
 		const struct ipaddr *host = &fs->v[idx[i]].src;
 		/* days this host was seen */
-		size_t p = source_position(fs, all, n_all, host, 0), host_days = 0;
-		int64_t day = -1;
+		size_t p = source_position(fs, all, n_all, host, 0);
+		struct seen seen = { 0 };
+		int64_t day = INT64_MIN;
 		for (; p < n_all && !ipaddr_cmp(&fs->v[all[p]].src, host); p++) {
 			int64_t d = site_local_day(in->cfg, fs->v[all[p]].start, NULL);
-			host_days += d != day;
+			if (d == day) continue;
+			seen.days++;
+			seen.business += business_day(in->cfg, d);
+			seen.by_wday[site_day_weekday(d)]++;
+			day = d;
+		}
+		/* when the host first reaches each destination each day */
+		c.host_n = c.n_series = 0;
+		for (size_t k = i; k < n && !ipaddr_cmp(&fs->v[idx[k]].src, host); k++) {
+			int m;
+			int64_t d = site_local_day(in->cfg, fs->v[idx[k]].start, &m);
+			bool same = k > i && same_job(&fs->v[idx[k - 1]], &fs->v[idx[k]]);
+			c.n_series += !same;
+			if (!same || d != day) c.host_min[c.host_n++] = m;
 			day = d;
 		}
 		size_t n_jobs = 0;
 		while (i < n && !ipaddr_cmp(&fs->v[idx[i]].src, host)) {
 			size_t j = i + 1;
 			while (j < n && same_job(&fs->v[idx[i]], &fs->v[idx[j]])) j++;
-			if (n_jobs < MAX_JOBS && judge_series(&c, idx + i, j - i, host_days, &jobs[n_jobs]))
+			if (n_jobs < MAX_JOBS && judge_series(&c, idx + i, j - i, &seen, &jobs[n_jobs]))
 				n_jobs++;
 			i = j;
 		}
@@ -238,6 +361,8 @@ int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out
 	free(c.tmp);
 	free(c.day_up);
 	free(c.minutes);
+	free(c.run_day);
+	free(c.host_min);
 	free(c.prev.v);
 	free(idx);
 	free(all);

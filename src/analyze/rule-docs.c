@@ -147,9 +147,14 @@ const struct rule_doc rule_docs[] = {
 	  "identify the process behind the sessions and remove it if unknown; a content-delivery client can "
 	  "be accepted" },
 	{ "exfil-volume", "audit or flows with traffic of several days (a baseline)", "high",
-	  "a host's hourly upload far above its own baseline",
+	  "a host's hourly (or daily) upload far above its own baseline; a destination the host reaches at "
+	  "about this hour on 3 or more earlier days is routine and counts only at ten times its usual "
+	  "volume at that hour (or on that weekday, when the same weekday's runs were larger: a Sunday full "
+	  "backup); a new destination, and the first run on a weekday, are judged by where they go (home "
+	  "countries and destinations many hosts use are not suspect)",
 	  "a burst of uploads is the moment data leaves; the baseline makes it specific to the host",
-	  "bytes_out, peak_hour_bytes, hours, baseline_hours, history_hours, first, last",
+	  "bytes_out, hours or days, baseline_p90_bytes, baseline_hours or baseline_days, "
+	  "routine_destination, baseline_of, first, last",
 	  "check what was sent and to whom; accept planned transfers (migrations, backups) by noting them" },
 	{ "idle-device-active", "audit or flows with traffic covering the usage window", "medium",
 	  "a host silent for the usage window starts opening connections",
@@ -166,14 +171,16 @@ const struct rule_doc rule_docs[] = {
 	  "isolate the host and investigate; accept only if an administrator confirms the access" },
 	{ "scheduled-transfer", "flows or audit with traffic covering several days",
 	  "info; medium when a job is abnormal",
-	  "a host's daily jobs learned from the traffic: connections to one destination name (else "
-	  "network) starting in the same hour of the local day on most days the host was seen "
-	  "(updates, antivirus signatures, backups); abnormal when the latest run sent ten times its "
-	  "usual volume, the destination's country changed, or it uploads at night to a foreign "
-	  "destination few hosts use",
+	  "a host's scheduled jobs learned from the traffic: connections to one destination name (else "
+	  "network) starting at the same time of the local day, daily (on most days the host was seen), "
+	  "on business days only, or weekly (one weekday, two weeks or more), closer in time than the "
+	  "host's other traffic makes likely by chance (updates, antivirus signatures, backups, "
+	  "exports); abnormal when the latest run sent ten times its usual volume (the same weekday's "
+	  "runs when that is more), the destination's country changed, or it uploads at night to a "
+	  "foreign destination few hosts use",
 	  "routine is listed for review instead of alarmed; a job that changes is worth a look",
-	  "jobs (name, dst, dport, local_time, days, flows, bytes_out_last_run, bytes_out_median_run, "
-	  "country, abnormal), first, last",
+	  "jobs (name, dst, schedule, weekday, dport, local_time, days, flows, bytes_out_last_run, "
+	  "bytes_out_median_run, country, abnormal), first, last",
 	  "confirm the jobs are known; allowlist them in the site policy ([allow] entries) if so" },
 	{ "long-connection", "audit or flows with traffic (pcap, NetFlow/IPFIX, Zeek conn.log)",
 	  "medium; high when a session reaches 12 h, or is foreign and mostly outside business hours; info "
@@ -222,6 +229,36 @@ const struct rule_doc rule_docs[] = {
 	  "find what answers on the address (an edge port mapping or forward, a forgotten device, a cloud "
 	  "host) and close it; if it is meant to be reachable, " ACCEPT_REGISTER
 	  " with the asset's public_ip, and make sure the inside scan covers it" },
+	{ "internet-exposed", "audit --upnp (or [site] edge = on): the gateways' own mapping tables",
+	  "high when the run saw the mapped port open, medium when not (the mapping waits for whatever "
+	  "takes the address), low when the gateway marks it disabled; every other finding on the same "
+	  "host goes one severity up (its evidence gains internet_exposed)",
+	  "an internet gateway of the LAN (UPnP IGD, read entry by entry; miniupnpd also lists what "
+	  "NAT-PMP added) forwards an external port to this inside service",
+	  "a forwarded service is reachable by every scanner on the internet, whatever the inside "
+	  "firewall says: cameras and forgotten devices are exposed this way, often by UPnP without anyone "
+	  "deciding it, and the mapping platforms index them within days",
+	  "gateway, gateway_method, gateway_url, gateway_service, public_ip, external_port, proto, "
+	  "internal, internal_port, description (the client's, untrusted), added_by (upnp or natpmp), "
+	  "enabled, remote_host, lease_seconds (0: permanent), first_seen, age_days, inside (open, "
+	  "not-open, not-scanned), service, product",
+	  "remove the mapping on the gateway and turn UPnP/NAT-PMP off if nothing needs it; a service "
+	  "that must be reachable goes behind a VPN or an authenticating reverse proxy" },
+	{ "upnp-open-mapping", "audit --upnp --test-mapping", "high",
+	  "the gateway's UPnP IGD added a port mapping asked for by dormant (60 s, a closed port of the "
+	  "scanning host, deleted at once) without any authentication",
+	  "any program on any LAN host, malware included, can open an inbound path from the internet to "
+	  "any inside host (unless secure mode limits it to the asking host)",
+	  "gateway, gateway_url, gateway_service, public_ip, test (the mapping asked for and the "
+	  "answer), mappings (entries in its table)",
+	  "turn UPnP IGD off on the gateway, or allow it only to the hosts that need it, in secure mode" },
+	{ "natpmp-open-mapping", "audit --upnp --test-mapping", "high",
+	  "the default gateway granted a NAT-PMP mapping asked for by dormant (60 s, a closed port of "
+	  "the scanning host, deleted at once) without any authentication",
+	  "NAT-PMP has no listing: the mappings others made cannot be read, but any LAN host can make "
+	  "them",
+	  "gateway, public_ip, test (the mapping asked for and the answer), mappings",
+	  "turn NAT-PMP (and PCP) off on the gateway, or allow it only to the hosts that need it" },
 };
 const size_t rule_docs_count = ARRAY_SIZE(rule_docs);
 

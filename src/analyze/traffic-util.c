@@ -21,6 +21,18 @@ double median_of(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+double binomial_tail(size_t n, size_t k, double p)
+{
+	if (k == 0) return 1;
+	if (p <= 0) return 0;
+	if (p >= 1) return 1;
+	double sum = 0;
+	for (size_t i = k; i <= n; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) +
+			   (double)i * log(p) + (double)(n - i) * log1p(-p));
+	return sum;
+}
+
 double madm_of(double *v, size_t n, double median)
 {
 	for (size_t i = 0; i < n; i++) v[i] = fabs(v[i] - median);
@@ -252,6 +264,8 @@ bool prevalence_common(const struct prevalence *p, const struct flowrec *r)
 	size_t k = prevalence_of(p, r);
 	return k >= 3 && (double)k >= 0.1 * (double)p->hosts;
 }
+
+int site_day_weekday(int64_t day) { return (int)(((day + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */ }
 
 int64_t site_local_day(const struct site_config *cfg, double t, int *minute)
 {

@@ -8,6 +8,8 @@
 
 /* Sorts v in place. */
 double median_of(double *v, size_t n);
+/* P(X >= k) for X ~ Binomial(n, p): how likely k hits are by chance. */
+double binomial_tail(size_t n, size_t k, double p);
 /* Median absolute deviation about the median; v is reordered. */
 double madm_of(double *v, size_t n, double median);
 
@@ -62,6 +64,8 @@ bool prevalence_common(const struct prevalence *p, const struct flowrec *r);
 /* The local day (days since the epoch in the site's zone) of t and the
  * minute of that day. */
 int64_t site_local_day(const struct site_config *cfg, double t, int *minute);
+/* The weekday of a local day from site_local_day, 0 Sunday. */
+int site_day_weekday(int64_t day);
 
 /* The name of each flow (index as in fs->v): its own, else one another
  * flow gave its destination address, since a long session cut into

@@ -113,7 +113,9 @@ static void infer(const struct dpkgset *s, struct distro_build *b)
 	for (size_t i = 0; i < s->n + s->n_rel; i++) {
 		const char *rel = i < s->n ? s->f[i].release : s->rel_ver[2 * (i - s->n)];
 		const char *ver = i < s->n ? s->f[i].fixed : s->rel_ver[2 * (i - s->n) + 1];
-		if (!ver) continue;
+		char major[16];
+		/* an extended stream ships the main release's versions: not told apart by them */
+		if (!ver || distro_extended_stream(b->distro, rel, major, sizeof(major))) continue;
 		distro_upstream_of(ver, up, sizeof(up));
 		if (strcmp(up, b->upstream)) continue;
 		if (found && strcmp(found, rel)) return; /* two releases ship it: cannot tell */

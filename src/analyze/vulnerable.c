@@ -80,22 +80,6 @@ static void product_label(const struct obs_service *sv, char *out, size_t n)
 		 sv->version, sv->update);
 }
 
-static void build_json(struct buf *b, const struct distro_build *db)
-{
-	buf_puts(b, ",\"distribution\":{\"name\":");
-	json_put_str(b, db->distro);
-	buf_puts(b, ",\"release\":");
-	json_put_str(b, db->release);
-	buf_puts(b, ",\"package\":");
-	json_put_str(b, db->package);
-	buf_puts(b, ",\"upstream\":");
-	json_put_str(b, db->upstream);
-	buf_puts(b, ",\"revision\":");
-	json_put_str(b, db->revision);
-	if (db->release_from[0]) buf_puts(b, ",\"release_from\":"), json_put_str(b, db->release_from);
-	buf_putc(b, '}');
-}
-
 static char *evidence(const struct obs_service *sv, const struct cpe *subj, const char *distro,
 		      const struct distro_build *db, const struct vuln_hit *h, size_t n)
 {
@@ -117,7 +101,7 @@ static char *evidence(const struct obs_service *sv, const struct cpe *subj, cons
 		json_put_str(&b, banner);
 	}
 	if (distro) buf_puts(&b, ",\"distribution_build\":"), json_put_str(&b, distro);
-	if (db) build_json(&b, db);
+	if (db) distro_build_json(&b, db);
 	if (sv->passive) { /* seen in traffic, not probed: when, and from what */
 		char seen[40];
 		fmt_rfc3339(sv->ts, seen, sizeof(seen));
@@ -295,7 +279,9 @@ static int subject_findings(struct vuln_matcher *m, const struct host_entry *he,
 	if (distro_build_parse(&m->dt, text, s.cpe.v[CPE_VENDOR], s.cpe.v[CPE_PRODUCT], up, &b)) {
 		bp = &b;
 		const struct distro_build *hint = pl->hint;
-		if (!b.release[0] && hint && hint->release[0] && !strcmp(hint->distro, b.distro)) {
+		/* the host's release, or its extended stream ("9.2-eus" of a ".el9" build) */
+		if (hint && hint->release[0] && !strcmp(hint->distro, b.distro) &&
+		    (!b.release[0] || distro_release_refines(b.distro, b.release, hint->release))) {
 			snprintf(b.release, sizeof(b.release), "%s", hint->release);
 			snprintf(b.release_from, sizeof(b.release_from), "%s", hint->release_from);
 		}

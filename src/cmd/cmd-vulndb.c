@@ -44,7 +44,8 @@ static const struct opt vulndb_opts[] = {
 	  "match: also every line of FILE (a CPE or \"PRODUCT VERSION\"; - for stdin)" },
 	{ "--aliases", V_ALIASES, true, "FILE", "product aliases (default data/vuln/aliases.csv)" },
 	{ "--release", V_RELEASE, true, "NAME",
-	  "match: the distribution release (bookworm, jammy, 9) when the banner does not name it" },
+	  "match: the distribution release (bookworm, jammy, 9; Red Hat's extended streams 9.2-eus, 8.6-aus, "
+	  "e4s, tus) when the banner does not name it" },
 	{ "--explain", V_EXPLAIN, false, NULL,
 	  "match: say per CVE why it is reported or not (the distribution's verdict)" },
 	{ "--service-probes", V_PROBES, true, "FILE",

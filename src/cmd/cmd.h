@@ -16,6 +16,9 @@ int cmd_secrets(int argc, char **argv);
 int cmd_creds(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
+int cmd_findings(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+int cmd_netdev(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
 /* The options of `secrets` checked without running (a watch job's `run =`). */

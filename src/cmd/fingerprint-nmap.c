@@ -10,13 +10,6 @@
 #include "base/util.h"
 #include <string.h>
 
-/* nmap keeps nmap-payloads beside nmap-service-probes. */
-static void payloads_path(const char *probes, char *out, size_t n)
-{
-	const char *slash = strrchr(probes, '/');
-	snprintf(out, n, "%.*snmap-payloads", slash ? (int)(slash + 1 - probes) : 0, probes);
-}
-
 int fingerprint_nmap_stats(const char *path, struct dm_err *e)
 {
 	struct nmap_db db;
@@ -36,7 +29,7 @@ int fingerprint_nmap_stats(const char *path, struct dm_err *e)
 	printf("load time: %.0f ms\n", (t1 - t0) * 1000);
 	nmap_db_release(&db);
 	char pp[4096];
-	payloads_path(path, pp, sizeof(pp));
+	nmap_payloads_path(path, pp, sizeof(pp));
 	struct nmap_payloads pl;
 	struct dm_err pe;
 	if (nmap_payloads_load(&pl, pp, &pe) == 0) {

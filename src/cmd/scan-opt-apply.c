@@ -233,6 +233,12 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 		a->p.join.geoip = arg;
 		a->join_given = true;
 		return 0;
+	case O_UPNP: a->p.edge.upnp = a->p.edge.natpmp = a->edge_given = true; return 0;
+	case O_TESTMAP: a->p.edge.test_mapping = a->edge_given = true; return 0;
+	case O_GATEWAY:
+		a->p.edge.gateway_url = arg;
+		a->edge_given = true;
+		return 0;
 	case O_MINCONF: {
 		int lvl;
 		if ((r = parse_confidence(name, arg, &lvl, e)) < 0) return r;

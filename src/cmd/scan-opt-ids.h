@@ -67,6 +67,10 @@ enum scan_opt_id {
 	O_DEBUG,
 	O_SVCPROBES,
 	O_INTENSITY,
+	/* edge (issue 23): numbered apart so that ids other branches append cannot collide */
+	O_UPNP = 300,
+	O_TESTMAP,
+	O_GATEWAY,
 };
 
 /* Which options a -T template sets were given explicitly (scan_args.explicit_timing). */

@@ -29,6 +29,14 @@ const struct opt scan_opts[] = {
 	  "audit: site policy: usage window, roles, segments, time zone (INI)" },
 	{ "--geoip", O_GEOIP, true, "FILE",
 	  "audit: country database for the traffic rules (MaxMind format)" },
+	{ "--upnp", O_UPNP, false, NULL,
+	  "audit: read the LAN's internet gateways (UPnP IGD by SSDP, NAT-PMP on the default gateway): "
+	  "their port mappings, each an internet-exposed finding on its inside host" },
+	{ "--test-mapping", O_TESTMAP, false, NULL,
+	  "audit --upnp: ask each gateway to add a 60 s mapping of a closed port of ours, deleted at once: "
+	  "does it let any LAN host open the network?" },
+	{ "--gateway", O_GATEWAY, true, "URL",
+	  "audit --upnp: the IGD's root description URL (http://ADDRESS:PORT/rootDesc.xml): no SSDP search" },
 	{ "--service-probes", O_SVCPROBES, true, "FILE",
 	  "nmap's service probe database (default /usr/share/nmap/nmap-service-probes; none: not used)" },
 	{ "--version-intensity", O_INTENSITY, true, "0-9",

@@ -28,6 +28,7 @@ struct scan_args {
 	int timing;               /* -T: 0..5; -1: not given */
 	unsigned explicit_timing; /* which of the options a -T template sets were given (TIMING_*) */
 	bool yes;                 /* --yes: no statement of a large scope */
+	bool edge_given;          /* --upnp, --test-mapping or --gateway */
 	/* the option that set each exclusive choice, for an error naming both */
 	const char *mode_opt, *sn_opt, *ports_opt, *level_opt, *services_opt;
 	const char *out_opt[3]; /* -oJ, -oX, -oN or -oA as given */

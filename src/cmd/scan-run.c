@@ -37,6 +37,13 @@ int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct
 		return dm_fail(
 		    e, DM_EINPUT,
 		    "--flows, --inventory, --leases, --config and --geoip belong to 'dormant audit'");
+	if (a->edge_given && !cmd->audit)
+		return dm_fail(e, DM_EINPUT,
+			       "--upnp, --test-mapping and --gateway belong to 'dormant audit'");
+	if ((a->p.edge.test_mapping || a->p.edge.gateway_url) && !a->p.edge.upnp)
+		return dm_fail(e, DM_EINPUT, "%s needs --upnp",
+			       a->p.edge.test_mapping ? "--test-mapping" : "--gateway");
+	a->p.edge.allow_public = a->allow_public;
 	if (a->check_creds && !cmd->audit && !cmd->creds)
 		return dm_fail(e, DM_EINPUT,
 			       "--check-credentials belongs to 'dormant audit' (or use 'dormant creds')");

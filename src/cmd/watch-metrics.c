@@ -67,8 +67,16 @@ void watch_metrics_write(FILE *f, const struct watch_metrics *m)
 				(unsigned long long)v);
 		}
 	}
+	help(f, "dormant_alerts_delivered_total", "counter", "alerts delivered to their channels");
+	fprintf(f, "dormant_alerts_delivered_total %llu\n", (unsigned long long)m->alerts_sent);
+	help(f, "dormant_alerts_failed_total", "counter",
+	     "deliveries that failed (tried again with backoff)");
+	fprintf(f, "dormant_alerts_failed_total %llu\n", (unsigned long long)m->alerts_failed);
+	help(f, "dormant_alerts_queued", "gauge", "alerts in the outbox not delivered yet");
+	fprintf(f, "dormant_alerts_queued %llu\n", (unsigned long long)m->alerts_pending);
 	if (!m->open_known) return;
-	help(f, "dormant_findings_open", "gauge", "findings open, by severity");
+	help(f, "dormant_findings_open", "gauge",
+	     "findings not resolved (new, open, acknowledged, reopened), by severity");
 	for (int s = SEV_INFO; s <= SEV_CRITICAL; s++)
 		fprintf(f, "dormant_findings_open{severity=\"%s\"} %llu\n", severity_name((enum severity)s),
 			(unsigned long long)m->open_by_severity[s]);

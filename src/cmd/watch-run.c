@@ -9,7 +9,9 @@
 #include "base/util.h"
 #include "cmd/traffic-opts.h"
 #include "cmd/watch-source.h"
+#include "alert/alert.h"
 #include "model/finding.h"
+#include "model/site-config.h"
 #include "store/store.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +57,10 @@ struct watcher {
 	struct metrics_conn conns[METRICS_CONNS];
 	struct watch_state state;
 	char *db;
+	struct site_config site; /* the file's policy: the findings' site and [alert NAME] channels */
+	double next_deliver;
+	uint64_t alerts_sent, alerts_failed, alerts_pending;
+	char alert_error[512]; /* the last failure said, so a receiver down is said once */
 	double started, wd_period, wd_last;
 	unsigned reloads;
 	bool stopping;
@@ -123,6 +129,16 @@ static struct watch_job job_argv(const struct watcher *w, const struct watch_job
 	return x;
 }
 
+/* The store a job's run goes to: its own --db, else the watch's. */
+static const char *job_db(const struct watcher *w, const struct watch_job *j)
+{
+	for (int i = 1; i < j->argc; i++) {
+		if (!strcmp(j->argv[i], "--db") && i + 1 < j->argc) return j->argv[i + 1];
+		if (!strncmp(j->argv[i], "--db=", 5)) return j->argv[i] + 5;
+	}
+	return w->db;
+}
+
 static void job_start(struct watcher *w, struct job_rt *jr, double now)
 {
 	const struct watch_job *j = jr->cfg;
@@ -169,7 +185,8 @@ static void job_ended(struct watcher *w, struct job_rt *jr, int status)
 	else
 		log_info("watch: job %s: done (exit %d%s) after %.1f s", jr->name, code,
 			 code == 1 ? ": findings at --fail-on" : "", took);
-	if (jr->cfg) watch_job_ended(jr->cfg, code, jr->st.last_start, now);
+	if (jr->cfg) watch_job_ended(jr->cfg, job_db(w, jr->cfg), &w->site, code, jr->st.last_start, now);
+	w->next_deliver = 0; /* what the run changed goes out now */
 }
 
 /* --- sources --- */
@@ -211,10 +228,7 @@ static void src_start(struct watcher *w, struct src_rt *s)
 	if (pid == 0) {
 		for (size_t i = 0; i < n; i++) close(fds[i]);
 		close(p[0]);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		unsetenv("NOTIFY_SOCKET");
+		unsetenv("NOTIFY_SOCKET"); /* the signals stay blocked until the child's handlers are set */
 		struct watch_source_spec spec = { .kind = s->collect ? "collect" : "capture",
 						  .name = s->cfg.name,
 						  .collect = s->collect,
@@ -250,7 +264,7 @@ static void src_read_stats(struct src_rt *s)
 	while (s->stats_rd >= 0 && read(s->stats_rd, &x, sizeof(x)) == (ssize_t)sizeof(x)) s->last = x;
 }
 
-static void src_ended(struct src_rt *s, int status)
+static void src_ended(struct src_rt *s, int status, bool stopping)
 {
 	src_read_stats(s);
 	s->base.packets += s->last.packets, s->base.flows += s->last.flows, s->base.drops += s->last.drops;
@@ -261,7 +275,7 @@ static void src_ended(struct src_rt *s, int status)
 	s->stats_rd = -1;
 	s->pid = 0;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (code)
+	if (code && !stopping)
 		log_warn("watch: %s %s: ended (exit %d); started again in 5 s",
 			 s->collect ? "collect" : "capture", s->cfg.name, code);
 	s->restart_at = now_mono() + 5;
@@ -296,42 +310,48 @@ static bool src_same(const struct src_rt *s, const struct watch_source *c, bool 
 
 /* Findings open by severity: the latest finished run of each source (its
  * kind and arguments) in the watch's store counts. */
-static int newest_first(const void *a, const void *b)
+static int count_open(void *ctx, const struct life_view *v)
 {
-	int64_t x = ((const struct run_info *)a)->id, y = ((const struct run_info *)b)->id;
-	return x < y ? 1 : x > y ? -1 : 0;
+	uint64_t *out = ctx;
+	if (v->r.severity <= SEV_CRITICAL) out[v->r.severity]++;
+	return 0;
 }
 
+/* Findings open by severity: the records of every site not resolved. */
 static bool open_findings(struct watcher *w, uint64_t out[5])
 {
 	struct store *st = NULL;
-	struct run_info *runs = NULL;
-	size_t n = 0, n_seen = 0;
-	if (store_open_mode(w->db, STORE_EXISTING, &st, NULL) < 0 ||
-	    store_runs_list(st, &runs, &n, NULL) < 0) {
-		store_close(st);
-		return false;
-	}
-	if (n) qsort(runs, n, sizeof(*runs), newest_first);
-	const struct run_info **seen = xcalloc(n + 1, sizeof(*seen)); /* one per kind and arguments */
-	for (size_t i = 0; i < n; i++) {
-		const struct run_info *ri = &runs[i];
-		if (strcmp(ri->status, "done")) continue;
-		bool newer = false;
-		for (size_t k = 0; k < n_seen && !newer; k++)
-			newer = !strcmp(seen[k]->kind, ri->kind) && !strcmp(seen[k]->args, ri->args);
-		if (newer) continue;
-		seen[n_seen++] = ri;
-		struct findings fs = { 0 };
-		if (store_load_findings(st, ri->id, &fs, NULL) >= 0)
-			for (size_t f = 0; f < fs.n; f++)
-				if (fs.v[f].severity <= SEV_CRITICAL) out[fs.v[f].severity]++;
-		findings_release(&fs);
-	}
-	free(seen);
-	free(runs);
+	bool ok = store_open_mode(w->db, STORE_EXISTING, &st, NULL) >= 0 &&
+		  store_life_list(st, NULL, -1, count_open, out, NULL) >= 0;
 	store_close(st);
-	return true;
+	return ok;
+}
+
+/* The outbox to its channels, every 2 s (sooner after a job's run). The
+ * sources' children only write to the outbox: one deliverer, one order. */
+static void deliver(struct watcher *w, bool force)
+{
+	double now = now_real();
+	if (!w->site.alerts.n || (!force && now < w->next_deliver)) return;
+	w->next_deliver = now + 2;
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	if (store_open_mode(w->db, STORE_EXISTING, &st, &e) < 0) {
+		log_debug("watch: alerts: %s", e.msg);
+		return;
+	}
+	struct alert_stats as = { 0 };
+	int r = alerts_deliver_pending(st, &w->site.alerts, now, &as, &e);
+	store_close(st);
+	if (r < 0) {
+		log_warn("watch: alerts: %s", e.msg);
+		return;
+	}
+	w->alerts_sent += as.sent, w->alerts_failed += as.failed, w->alerts_pending = as.pending;
+	if (as.sent) log_info("watch: alerts: %zu delivered, %zu pending", as.sent, as.pending);
+	if (as.failed && strcmp(as.error, w->alert_error))
+		log_warn("watch: alerts: %s (%zu pending; tried again with backoff)", as.error, as.pending);
+	snprintf(w->alert_error, sizeof(w->alert_error), "%s", as.failed ? as.error : "");
 }
 
 static char *metrics_body(void *ctx, size_t *ret_len)
@@ -339,7 +359,14 @@ static char *metrics_body(void *ctx, size_t *ret_len)
 	struct watcher *w = ctx;
 	struct watch_job_stats js[w->n_jobs + 1];
 	struct watch_source_stats ss[w->n_srcs + 1];
-	struct watch_metrics m = { .jobs = js, .sources = ss, .started = w->started, .reloads = w->reloads };
+	struct watch_metrics m = { .jobs = js,
+				   .sources = ss,
+				   .started = w->started,
+				   .reloads = w->reloads,
+				   .alerts_sent = w->alerts_sent,
+				   .alerts_failed = w->alerts_failed,
+				   .alerts_pending = w->alerts_pending,
+				   .alert_channels = w->site.alerts.n };
 	for (size_t i = 0; i < w->n_jobs; i++) {
 		js[m.n_jobs] = w->jobs[i].st;
 		js[m.n_jobs++].name = w->jobs[i].name;
@@ -372,14 +399,17 @@ static char *metrics_body(void *ctx, size_t *ret_len)
 
 /* --- configuration --- */
 
-static int load(struct watcher *w, struct watch_config *c, struct dm_err *e)
+static int load(struct watcher *w, struct watch_config *c, struct site_config *site, struct dm_err *e)
 {
-	return watch_config_load(c, w->path, e);
+	site_config_defaults(site);
+	int r = watch_config_load(c, w->path, e);
+	return r < 0 ? r : site_config_load(site, w->path, e);
 }
 
 /* The new configuration in force: jobs by name keep their state, sources
  * unchanged keep their child, the others are stopped or started. */
-static int apply(struct watcher *w, struct watch_config *c, bool first, struct dm_err *e)
+static int apply(struct watcher *w, struct watch_config *c, struct site_config *site, bool first,
+		 struct dm_err *e)
 {
 	double now = now_real();
 	int r;
@@ -456,6 +486,9 @@ static int apply(struct watcher *w, struct watch_config *c, bool first, struct d
 	watch_config_release(&w->cfg);
 	w->cfg = *c;
 	*c = (struct watch_config){ 0 };
+	site_config_release(&w->site);
+	w->site = *site;
+	site_config_defaults(site);
 	free(w->db);
 	w->db = *w->cfg.db ? xstrdup(w->cfg.db) : store_default_path();
 	if (!first) {
@@ -470,11 +503,13 @@ static int apply(struct watcher *w, struct watch_config *c, bool first, struct d
 static void reload(struct watcher *w)
 {
 	struct watch_config c;
+	struct site_config site;
 	struct dm_err e = { "" };
 	sd_notify_state("RELOADING=1");
-	int r = load(w, &c, &e);
-	if (r >= 0) r = apply(w, &c, false, &e);
+	int r = load(w, &c, &site, &e);
+	if (r >= 0) r = apply(w, &c, &site, false, &e);
 	watch_config_release(&c);
+	site_config_release(&site);
 	if (r < 0)
 		log_warn("watch: reload refused, the configuration in force is kept: %s", e.msg);
 	else
@@ -492,7 +527,7 @@ static void reap(struct watcher *w)
 		for (size_t i = 0; i < w->n_jobs; i++)
 			if (w->jobs[i].pid == pid) job_ended(w, &w->jobs[i], status);
 		for (size_t i = 0; i < w->n_srcs; i++)
-			if (w->srcs[i].pid == pid) src_ended(&w->srcs[i], status);
+			if (w->srcs[i].pid == pid) src_ended(&w->srcs[i], status, w->stopping);
 	}
 	/* jobs removed by a reload, and sources gone, once they ended */
 	size_t k = 0;
@@ -523,9 +558,12 @@ int watcher_start(const char *path, struct watcher **ret, struct dm_err *e)
 	if ((w->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		return dm_fail(e, -errno, "signalfd: %s", strerror(errno));
 	struct watch_config c;
-	int r = load(w, &c, e);
+	struct site_config site;
+	site_config_defaults(&w->site);
+	int r = load(w, &c, &site, e);
 	if (r < 0) {
 		watch_config_release(&c);
+		site_config_release(&site);
 		return r;
 	}
 	/* the state is read before the jobs are scheduled */
@@ -534,10 +572,21 @@ int watcher_start(const char *path, struct watcher **ret, struct dm_err *e)
 	const char *dir = state_dir(&c, w->db, buf, sizeof(buf));
 	if ((r = watch_state_load(&w->state, dir, e)) < 0) {
 		watch_config_release(&c);
+		site_config_release(&site);
 		return r;
 	}
-	r = apply(w, &c, true, e);
+	/* The store made (or migrated) once here, before any child opens it:
+	 * two processes migrating one new file at once collide. */
+	struct store *st = NULL;
+	if ((r = store_open(w->db, &st, e)) < 0) {
+		watch_config_release(&c);
+		site_config_release(&site);
+		return r;
+	}
+	store_close(st);
+	r = apply(w, &c, &site, true, e);
 	watch_config_release(&c);
+	site_config_release(&site);
 	if (r < 0) return r;
 	w->wd_period = sd_watchdog_period();
 	w->wd_last = now_mono();
@@ -625,7 +674,9 @@ int watcher_loop(struct watcher *w, struct dm_err *e)
 			}
 		}
 		for (size_t i = 0; i < w->n_srcs; i++) src_read_stats(&w->srcs[i]);
+		deliver(w, false);
 	}
+	deliver(w, true); /* what the last hours and runs changed */
 	log_info("watch: stopped");
 	return 0;
 }
@@ -641,6 +692,7 @@ void watcher_free(struct watcher *w)
 	if (w->metrics_fd >= 0) close(w->metrics_fd);
 	if (w->sigfd >= 0) close(w->sigfd);
 	watch_config_release(&w->cfg);
+	site_config_release(&w->site);
 	watch_state_release(&w->state);
 	free(w->db);
 	free(w);

@@ -185,6 +185,9 @@ int watch_source_main(const struct watch_source_spec *spec)
 	sigaction(SIGTERM, &stop, NULL);
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGHUP, &hup, NULL);
+	sigset_t none; /* blocked by the watcher until now */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	c.args = (struct traffic_args){ .config = spec->config, .db = spec->db, .fail_on = -1 };
 	reload(&c);
 	if (!c.policy) return 2;

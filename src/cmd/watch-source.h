@@ -25,8 +25,10 @@ struct watch_source_wire {
 /* The child's body; returns its exit status. */
 int watch_source_main(const struct watch_source_spec *spec);
 
-/* The seams where findings leave the watch (watch-findings.c): after each
- * judged hour of a source (in its child), and after each job's run (in the
- * watcher, with the run's exit status). */
+/* Where findings leave the watch (watch-findings.c): after each judged hour
+ * of a source (in its child), and after each job's run (in the watcher, with
+ * the run's exit status and store): the findings' life and its outbox. */
 void watch_findings_judged(const struct watch_source_spec *spec, struct traffic_job *j);
-void watch_job_ended(const struct watch_job *job, int status, double started, double ended);
+struct site_config;
+void watch_job_ended(const struct watch_job *job, const char *db, const struct site_config *site, int status,
+		     double started, double ended);

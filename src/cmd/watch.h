@@ -99,8 +99,11 @@ struct watch_metrics {
 	size_t n_jobs;
 	const struct watch_source_stats *sources;
 	size_t n_sources;
-	uint64_t open_by_severity[5]; /* info .. critical, from the store */
+	uint64_t open_by_severity[5]; /* info .. critical: the findings' records not resolved */
 	bool open_known;
+	uint64_t alerts_sent, alerts_failed,
+	    alerts_pending; /* failed: tries; pending: at the last delivery */
+	size_t alert_channels;
 	double started, reloads;
 };
 void watch_metrics_write(FILE *f, const struct watch_metrics *m);

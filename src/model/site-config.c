@@ -19,6 +19,7 @@ void site_config_defaults(struct site_config *c)
 	c->business_end = 18 * 60;
 	c->business_days = 0x3e; /* Mon-Fri */
 	c->window_days = 7;
+	snprintf(c->name, sizeof(c->name), "default");
 }
 
 void site_config_release(struct site_config *c)
@@ -26,6 +27,8 @@ void site_config_release(struct site_config *c)
 	cidr_list_release(&c->internal);
 	cidr_list_release(&c->registered);
 	allowlist_release(&c->allow);
+	alert_configs_release(&c->alerts);
+	netdev_confs_release(&c->netdevs);
 	for (size_t i = 0; i < c->n_segments; i++) cidr_list_release(&c->segments[i].cidrs);
 	free(c->segments);
 	c->segments = NULL;
@@ -208,7 +211,7 @@ static int on_role(struct loader *l, const char *rname, const char *name, const 
  * the policy leaves them to it. */
 static bool watch_section(const char *s)
 {
-	static const char *const named[] = { "job ", "collect ", "capture ", "alert " };
+	static const char *const named[] = { "job ", "collect ", "capture " };
 	for (size_t i = 0; i < sizeof(named) / sizeof(*named); i++)
 		if (!strncmp(s, named[i], strlen(named[i]))) return true;
 	return !strcmp(s, "metrics") || !strcmp(s, "watch");
@@ -226,6 +229,8 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		if (!strncmp(section, "segment ", 8)) goto segment;
 		if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, NULL, NULL, fresh);
 		if (!strncmp(section, "allow ", 6)) goto allow;
+		if (!strncmp(section, "alert ", 6)) goto alert;
+		if (!strncmp(section, "netdev ", 7)) goto netdev;
 		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel"))
 			return BAD("unknown section [%s]", section);
 		return 1;
@@ -249,8 +254,19 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 			if (parse_countries(c, value) < 0)
 				return BAD("home_countries \"%s\": expected ISO 3166 codes such as CN, DE",
 					   value);
+		} else if (!strcmp(name, "name")) {
+			if (!*value || strlen(value) >= sizeof(c->name) || strpbrk(value, "| \t"))
+				return BAD("name \"%s\": 1-63 characters, no spaces or '|'", value);
+			snprintf(c->name, sizeof(c->name), "%s", value);
 		} else if (!strcmp(name, "geoip")) {
 			snprintf(c->geoip, sizeof(c->geoip), "%s", value);
+		} else if (!strcmp(name, "edge")) {
+			if (!strcmp(value, "on") || !strcmp(value, "yes") || !strcmp(value, "true"))
+				c->edge = true;
+			else if (!strcmp(value, "off") || !strcmp(value, "no") || !strcmp(value, "false"))
+				c->edge = false;
+			else
+				return BAD("edge \"%s\": expected on or off", value);
 		} else if (!strcmp(name, "internal")) {
 			if (cidr_list_parse(&c->internal, value, "internal", l->e) < 0)
 				return l->err = DM_EINPUT, 0;
@@ -275,6 +291,16 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		return 1;
 	}
 	if (!strncmp(section, "role ", 5)) return on_role(l, section + 5, name, value, fresh);
+alert:
+	if (!strncmp(section, "alert ", 6))
+		return alert_config_set(&c->alerts, section + 6, name, value, l->e) < 0
+			   ? (l->err = DM_EINPUT, 0)
+			   : 1;
+netdev:
+	if (!strncmp(section, "netdev ", 7))
+		return netdev_conf_set(&c->netdevs, section + 7, name, value, l->e) < 0
+			   ? (l->err = DM_EINPUT, 0)
+			   : 1;
 allow:
 	if (!strncmp(section, "allow ", 6))
 		return allowlist_set(&c->allow, section + 6, name, value, l->e) < 0 ? (l->err = DM_EINPUT, 0)
@@ -319,7 +345,9 @@ int site_config_load(struct site_config *c, const char *path, struct dm_err *e)
 	struct loader l = { c, &inner, 0, "" };
 	int line = ini_parse_file(f, on_value, &l);
 	fclose(f);
-	return finish(c, path, line, &l, e);
+	int r = finish(c, path, line, &l, e);
+	if (r == 0 && c->netdevs.secrets) r = netdev_conf_file_mode(path, e);
+	return r;
 }
 
 int site_config_parse(struct site_config *c, const char *text, const char *name, struct dm_err *e)
@@ -349,6 +377,8 @@ static int finish(struct site_config *c, const char *path, int line, struct load
 				       c->segments[i].name);
 	struct dm_err ae = { "" };
 	if (allowlist_check(&c->allow, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
+	if (alert_configs_check(&c->alerts, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
+	if (netdev_conf_check(&c->netdevs, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (*c->timezone) {
 		setenv("TZ", c->timezone, 1);
 		tzset();

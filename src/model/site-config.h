@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/err.h"
+#include "model/alert-config.h"
 #include "model/allowlist.h"
+#include "model/netdev.h"
 #include "net/cidr.h"
 #include "net/targets.h"
 #include "net/ports.h"
@@ -33,8 +35,9 @@ struct role_baseline {
 };
 
 struct site_config {
-	char path[512];                   /* the file read; empty: defaults only */
-	char timezone[64];                /* IANA name; empty: the machine's zone */
+	char path[512];    /* the file read; empty: defaults only */
+	char name[64];     /* [site] name: part of every finding's identity; default "default" */
+	char timezone[64]; /* IANA name; empty: the machine's zone */
 	int business_start, business_end; /* minutes after midnight, local */
 	uint8_t business_days;            /* bit 0 Sunday ... bit 6 Saturday */
 	char home[SITE_MAX_COUNTRIES][3]; /* ISO 3166 alpha-2, upper case */
@@ -46,7 +49,8 @@ struct site_config {
 	 * register's addresses, internal unless `internal` is set */
 	const struct targets *targets;
 	struct cidr_list registered;
-	struct allowlist allow; /* [allow NAME] entries */
+	struct allowlist allow;      /* [allow NAME] entries */
+	struct alert_configs alerts; /* [alert NAME] channels */
 	struct segment *segments;
 	size_t n_segments;
 	struct role_baseline *roles;
@@ -56,6 +60,12 @@ struct site_config {
 	 * relative names from intel_dir (the config file's folder) */
 	char intel_files[1024];
 	char intel_dir[512];
+	/* [netdev NAME]: network devices asked over SNMP (model/netdev.h); a
+	 * file that holds their secrets must be 0600 */
+	struct netdev_confs netdevs;
+	/* [site] edge = on: an audit reads the LAN's internet gateways (UPnP
+	 * IGD, NAT-PMP) as --upnp does */
+	bool edge;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

@@ -112,12 +112,26 @@ int exposure_list(struct store *st, const struct exposure_list_opts *o, struct d
 				     .m = have_m ? &m : NULL,
 				     .al = &al };
 	if (r == 0) r = exposure_join(&in, &rows, &fs, e);
+	struct edge_set edge = { 0 };
+	int64_t edge_run = 0;
+	if (r == 0) r = store_edge_load(st, 0, &edge, &edge_run, e);
+	if (r == 0 && !ext.n && edge_run)
+		log_info("the edge's port mappings of run %lld follow", (long long)edge_run);
 	if (r == 0) {
 		findings_sort(&fs);
 		r = o->json ? report_exposure_jsonl(stdout, &rows, &fs)
 			    : report_exposure_text(stdout, &rows, &fs);
+		/* what the gateways themselves forward (dormant audit --upnp) */
+		if (r == 0 && edge_run) {
+			if (!o->json) fputc('\n', stdout);
+			r = o->json ? report_edge_jsonl(stdout, &edge, &inv, edge_run)
+				    : report_edge_text(stdout, &edge, &inv, edge_run);
+		} else if (r == 0 && !o->json) {
+			printf("\nno edge port mappings stored (dormant audit --upnp reads the gateways)\n");
+		}
 		if (r == 0 && fs.n) r = 1;
 	}
+	edge_set_release(&edge);
 	if (have_m) vuln_matcher_release(&m);
 	aliases_release(&al);
 	findings_release(&fs);

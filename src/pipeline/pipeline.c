@@ -5,6 +5,8 @@
 #include "pipeline/stages.h"
 #include "pipeline/run-caveats.h"
 #include "pipeline/passive-services.h"
+#include "pipeline/stage-edge.h"
+#include "analyze/edge.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include <malloc.h>
@@ -31,6 +33,8 @@ struct pipeline {
 	bool creds_ran;
 	struct traffic_out traffic;
 	struct join_out join;
+	struct edge_set edge; /* the gateways read at the join, when asked */
+	bool edge_ran;
 	struct save_out save;
 	bool saved;
 	bool caveats_done; /* res->caveats computed (before the save, else before the report) */
@@ -77,16 +81,36 @@ static void take_traffic_findings(struct pipeline *p)
 	findings_release(found);
 }
 
+/* The edge's gateways and mappings (--upnp or [site] edge = on): their
+ * findings, and every finding so far on a forwarded asset raised. */
+static int run_edge(struct pipeline *p, struct dm_err *e)
+{
+	struct edge_opts o = p->cfg->edge;
+	if (!o.upnp && !o.natpmp && !p->prep.ji.cfg.edge) return 0;
+	if (!o.upnp && !o.natpmp) o.upnp = o.natpmp = true;
+	struct edge_stage_in in = { &o, p->prep.st, &p->res->rs, &p->res->fs };
+	int r = stage_edge(&in, &p->edge, e);
+	p->edge_ran = r == 0;
+	if (r == 0) edge_raise(&p->edge, &p->res->fs, 0);
+	return r;
+}
+
 static int run_join(struct pipeline *p, struct dm_err *e)
 {
 	take_traffic_findings(p);
+	int r = run_edge(p, e);
+	if (r < 0) return r;
+	size_t before = p->res->fs.n;
 	struct join_in in = { .st = p->prep.st,
 			      .inputs = &p->prep.ji,
 			      .rs = &p->res->rs,
 			      .targets = p->cfg->targets,
 			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets),
 			      .fs = &p->res->fs };
-	return stage_join(&in, &p->join, e);
+	r = stage_join(&in, &p->join, e);
+	/* the join's own findings on a forwarded asset */
+	if (r == 0 && p->edge_ran) edge_raise(&p->edge, &p->res->fs, before);
+	return r;
 }
 
 /* What the run could not judge, once every analysis has run. */
@@ -137,6 +161,7 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 		.changes = p->save.changes_from ? &p->save.changes : NULL,
 		.changes_from = p->save.changes_from,
 		.caveats = &res->caveats,
+		.edge = p->edge_ran ? &p->edge : NULL,
 	};
 	struct report_in in = { .outs = &p->prep.outs,
 				.rs = &res->rs,
@@ -195,6 +220,7 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 		if (!p->prep.identify) return 0;
 		struct identify_in in = { .fps = &p->prep.fps,
 					  .nmap = p->prep.nmap_loaded ? &p->prep.nmap : NULL,
+					  .payloads = &p->prep.payloads,
 					  .intensity = c->intensity_given ? c->intensity : 7,
 					  .per_host = c->per_host,
 					  .kind = c->kind,
@@ -245,6 +271,7 @@ static int run_stage(struct pipeline *p, enum pipeline_stage s, struct dm_err *e
 				      .cov = &cov,
 				      .caveats = &res->caveats };
 		int r = stage_save(&in, &p->save, e);
+		if (r == 0 && p->edge_ran) r = store_edge_save(p->prep.st, res->run, &p->edge, e);
 		coverage_release(&cov);
 		p->saved = r == 0;
 		return r;
@@ -294,6 +321,7 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 	findings_release(&p.traffic.found);
 	free(p.traffic.passive);
 	join_out_release(&p.join);
+	edge_set_release(&p.edge);
 	cred_stage_release(&p.creds);
 	prepared_release(&p.prep);
 	return r;

@@ -34,6 +34,7 @@
 #include "pipeline/stage-credentials.h"
 #include "pipeline/stage-join.h"
 #include "base/privsep.h"
+#include "exposure/edge.h"
 #include "scan/scan.h"
 
 enum pipeline_stage {
@@ -94,6 +95,10 @@ struct pipeline_config {
 	bool table;               /* the text table on stdout, unless an output writes to stdout */
 	bool only_open;           /* --open: the table lists open ports, and hosts with one */
 	bool changes; /* save: what changed since the previous run of kind, for the table and HTML */
+	/* audit: the LAN's internet gateways and their port mappings (--upnp,
+	 * --test-mapping, --gateway); also read when the site config says
+	 * [site] edge = on */
+	struct edge_opts edge;
 	/* Called when the scanner's pass ends (scan.progress drew its last line). NULL: none. */
 	void (*progress_end)(void *ctx);
 	/* Called before each stage that runs (run: 0 before the run is begun), and

@@ -32,6 +32,12 @@ static int load_nmap(const struct pipeline_config *c, struct prepared *p, struct
 	int r = nmap_db_load(&p->nmap, path, e);
 	if (r < 0) return r;
 	p->nmap_loaded = true;
+	/* its UDP payloads beside it (STUN, game servers ...): optional */
+	char pp[4096];
+	struct dm_err pe = { "" };
+	nmap_payloads_path(path, pp, sizeof(pp));
+	if (access(pp, R_OK) == 0 && nmap_payloads_load(&p->payloads, pp, &pe) < 0)
+		log_warn("%s: nmap's UDP payloads not read: %s", c->kind, pe.msg);
 	return 0;
 }
 
@@ -158,6 +164,7 @@ void prepared_release(struct prepared *p)
 	fp_set_release(&p->fps);
 	wa_db_release(&p->wa);
 	if (p->nmap_loaded) nmap_db_release(&p->nmap);
+	nmap_payloads_release(&p->payloads);
 	struct dm_err e = { "" };
 	outputs_close(&p->outs, false, &e); /* still open: the report stage did not run or failed */
 	privmon_stop(&p->mon);

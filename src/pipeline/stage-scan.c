@@ -9,6 +9,8 @@
 #include "net/route.h"
 #include "probe/services.h"
 #include "base/datadir.h"
+#include "probe/pcre-util.h"
+#include <pthread.h>
 
 static void c_host(void *ctx, const struct obs_host *h)
 {
@@ -102,6 +104,32 @@ static void udp_answered(struct resultset *rs)
 		}
 }
 
+/* nmap's UDP probes on a thread of their own, beside the TCP probing: their
+ * replies wait out seconds of their own, which would otherwise follow the
+ * TCP identification's. The thread touches no result set: what it names
+ * is kept here and added after the join. */
+struct udp_job {
+	struct services_config svc;
+	struct obs_sink sink;
+	struct service_target *t;
+	struct obs_service *known, *found;
+	size_t n, n_found;
+};
+
+static void udp_keep(void *ctx, const struct obs_service *s)
+{
+	struct udp_job *j = ctx;
+	if (j->n_found < j->n) j->found[j->n_found++] = *s;
+}
+
+static void *udp_run(void *arg)
+{
+	struct udp_job *j = arg;
+	services_probe_udp_nmap(&j->svc, j->known, j->t, j->n);
+	pcre_util_thread_end();
+	return NULL;
+}
+
 void stage_identify(const struct identify_in *in, struct identify_out *out)
 {
 	struct collect col = { in->rs, in->fps };
@@ -112,22 +140,35 @@ void stage_identify(const struct identify_in *in, struct identify_out *out)
 				       .wa = in->wa,
 				       .own_dir = dm_data("fingerprints"),
 				       .nmap = in->nmap,
+				       .payloads = in->payloads,
 				       .intensity = in->intensity,
 				       .per_host = in->per_host ? in->per_host : 4,
 				       .max_inflight = 2048,
 				       .sink = &sink };
 	double t0 = now_mono();
+	/* UDP: nmap's probes to the ports the scan saw open or open|filtered */
+	struct udp_job uj = { .svc = svc };
+	pthread_t udp_thread;
+	bool udp_threaded = false;
+	if (in->nmap) {
+		uj.t = udp_ports(in->rs, &uj.known, &uj.n);
+		uj.found = xcalloc(uj.n ? uj.n : 1, sizeof(*uj.found));
+		uj.sink = (struct obs_sink){ .ctx = &uj, .service = udp_keep };
+		uj.svc.sink = &uj.sink;
+		udp_threaded = uj.n && pthread_create(&udp_thread, NULL, udp_run, &uj) == 0;
+	}
 	services_probe_tcp(&svc, tg, out->probed);
 	if (in->nmap) {
-		/* UDP: nmap's probes to the ports the scan saw open or open|filtered */
-		size_t nu;
-		struct obs_service *known;
-		struct service_target *tu = udp_ports(in->rs, &known, &nu);
-		services_probe_udp_nmap(&svc, known, tu, nu);
+		if (udp_threaded)
+			pthread_join(udp_thread, NULL);
+		else
+			services_probe_udp_nmap(&uj.svc, uj.known, uj.t, uj.n);
+		for (size_t k = 0; k < uj.n_found; k++) resultset_add_service(in->rs, &uj.found[k]);
 		udp_answered(in->rs);
-		log_debug("%s: sent nmap's UDP probes to %zu ports", in->kind, nu);
-		free(tu);
-		free(known);
+		log_debug("%s: sent nmap's UDP probes to %zu ports", in->kind, uj.n);
+		free(uj.t);
+		free(uj.known);
+		free(uj.found);
 	}
 	out->seconds = now_mono() - t0;
 	log_debug("%s: identified %zu TCP services in %.2f s", in->kind, out->probed, out->seconds);

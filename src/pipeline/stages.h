@@ -76,7 +76,8 @@ struct prepared {
 	struct wa_db wa;  /* Wappalyzer's rules when installed (wa.n == 0 without) */
 	bool nmap_loaded; /* nmap's service probe database is loaded */
 	struct nmap_db nmap;
-	bool creds; /* the credential database is loaded */
+	struct nmap_payloads payloads; /* nmap's UDP payloads (n == 0 without them) */
+	bool creds;                    /* the credential database is loaded */
 	struct cred_db cdb;
 	bool join; /* the join inputs are loaded */
 	struct join_inputs ji;
@@ -119,12 +120,13 @@ int stage_scan(const struct scan_in *in, struct scan_out *out, struct dm_err *e)
 
 struct identify_in {
 	const struct fp_set *fps;
-	const struct nmap_db *nmap; /* NULL: nmap's probes are not used */
-	unsigned intensity;         /* 0-9 */
-	unsigned per_host;          /* probes at once to one host */
-	const char *kind;           /* for the log */
-	struct resultset *rs;       /* its open TCP ports are probed; services are added to it */
-	const struct wa_db *wa;     /* web application rules, may be NULL */
+	const struct nmap_db *nmap;           /* NULL: nmap's probes are not used */
+	const struct nmap_payloads *payloads; /* nmap's UDP payloads, may be NULL */
+	unsigned intensity;                   /* 0-9 */
+	unsigned per_host;                    /* probes at once to one host */
+	const char *kind;                     /* for the log */
+	struct resultset *rs;                 /* its open TCP ports are probed; services are added to it */
+	const struct wa_db *wa;               /* web application rules, may be NULL */
 };
 struct identify_out {
 	size_t probed; /* open TCP ports probed */

@@ -1,6 +1,7 @@
 /* What `dormant report` shows of a stored audit besides its results
  * (stored-extras.h): ranked assets, the register's names, the changes
- * since the comparable run before, exposure against use. */
+ * since the comparable run before, exposure against use, the edge's port
+ * mappings. */
 #include "pipeline/stored-extras.h"
 #include "pipeline/run-changes.h"
 #include "analyze/assets.h"
@@ -35,6 +36,10 @@ int stored_extras_load(struct store *st, const struct run_info *ri, struct resul
 	m->exposure = x->exposure.v;
 	m->n_exposure = x->exposure.n;
 	m->exposure_judged = x->exposure.judged;
+	/* the gateways this run read (--upnp), for the exposure section */
+	int64_t edge_run = 0;
+	if ((r = store_edge_load(st, ri->id, &x->edge, &edge_run, e)) < 0) return r;
+	m->edge = edge_run ? &x->edge : NULL;
 	return 0;
 }
 
@@ -58,5 +63,6 @@ void stored_extras_release(struct stored_extras *x)
 	inventory_release(&x->inv);
 	rundiff_release(&x->changes);
 	free(x->exposure.v);
+	edge_set_release(&x->edge);
 	site_config_release(&x->cfg);
 }

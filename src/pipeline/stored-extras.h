@@ -17,6 +17,7 @@ struct stored_extras {
 	struct rundiff changes;
 	struct exposure exposure;
 	struct site_config cfg;
+	struct edge_set edge; /* the gateways the run read, if it did */
 };
 
 /* Fills x and the matching fields of m for the run ri (config: a site

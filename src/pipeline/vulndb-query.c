@@ -196,7 +196,14 @@ static struct distro_build *match_build(const struct vuln_matcher *m, const stru
 		snprintf(b->package, sizeof(b->package), "%s", pkg);
 		snprintf(b->upstream, sizeof(b->upstream), "%s", version);
 	}
-	if (!b->release[0]) {
+	char major[16];
+	if (b->release[0] && distro_extended_stream(distro, canon, major, sizeof(major)) &&
+	    !distro_release_refines(distro, b->release, canon)) {
+		*err =
+		    dm_fail(e, DM_EINPUT, "--release %s: the build is of release %s", a->release, b->release);
+		return NULL;
+	}
+	if (!b->release[0] || distro_release_refines(distro, b->release, canon)) {
 		snprintf(b->release, sizeof(b->release), "%s", canon);
 		snprintf(b->release_from, sizeof(b->release_from), "--release");
 	}
@@ -241,19 +248,7 @@ static int match_one(struct vuln_matcher *m, const struct aliases *al, const str
 		json_put_str(out, q);
 		buf_puts(out, ",\"cpe\":");
 		json_put_str(out, cpe);
-		if (b) {
-			buf_puts(out, ",\"distribution\":{\"name\":");
-			json_put_str(out, b->distro);
-			buf_puts(out, ",\"release\":");
-			json_put_str(out, b->release);
-			buf_puts(out, ",\"package\":");
-			json_put_str(out, b->package);
-			buf_puts(out, ",\"upstream\":");
-			json_put_str(out, b->upstream);
-			buf_puts(out, ",\"revision\":");
-			json_put_str(out, b->revision);
-			buf_putc(out, '}');
-		}
+		if (b) distro_build_json(out, b);
 		buf_printf(out, ",\"count\":%zu,\"cves\":", reported);
 		vuln_hits_json(out, h, reported, reported);
 		if (a->explain) {

@@ -146,7 +146,7 @@ static const char *nmap_cpe(const struct nmap_result *res)
 static void nmap_name(struct svc *s, const char *service)
 {
 	struct obs_service *o = &s->out;
-	bool ssl = !strncmp(service, "ssl/", 4) || o->tls.present;
+	bool ssl = !strncmp(service, "ssl/", 4) || o->tls.present || s->nmap_ssl;
 	if (!strncmp(service, "ssl/", 4)) service += 4;
 	if (!strcmp(service, "tcpwrapped") && o->name[0]) return;
 	if (!strcmp(service, "http") && ssl)
@@ -159,6 +159,15 @@ void svc_nmap_result(struct svc *s, const struct nmap_result *res)
 {
 	struct obs_service *o = &s->out;
 	enum svc_rank rank = res->soft ? RANK_NMAP_SOFT : RANK_NMAP;
+	if (!strcmp(res->service, "ssl") && !res->fields[NMAP_PRODUCT][0]) {
+		/* "ssl" says TLS, not what speaks inside it: as nmap does, the
+		 * port is probed again in the tunnel (services.c), and until then
+		 * it is ssl/unknown */
+		s->nmap_said_ssl = true;
+		if (!s->identified || !o->name[0] || !strcmp(o->name, "unknown"))
+			put(o->name, sizeof(o->name), "ssl/unknown");
+		return;
+	}
 	if (!res->soft) {
 		/* a match without version goes on with the probes that can name
 		 * the same service (memcached answers GenericLines with ERROR

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/util.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_FILE (16u << 20)
@@ -144,6 +145,12 @@ int nmap_payloads_load(struct nmap_payloads *pl, const char *path, struct dm_err
 	buf_release(&b);
 	if (r < 0) nmap_payloads_release(pl);
 	return r;
+}
+
+void nmap_payloads_path(const char *probes, char *out, size_t n)
+{
+	const char *slash = strrchr(probes, '/');
+	snprintf(out, n, "%.*snmap-payloads", slash ? (int)(slash + 1 - probes) : 0, probes);
 }
 
 void nmap_payloads_release(struct nmap_payloads *pl)

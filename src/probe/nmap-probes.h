@@ -157,6 +157,8 @@ struct nmap_payloads {
 };
 
 int nmap_payloads_load(struct nmap_payloads *pl, const char *path, struct dm_err *e);
+/* nmap keeps nmap-payloads beside nmap-service-probes: its path for probes'. */
+void nmap_payloads_path(const char *probes, char *out, size_t n);
 void nmap_payloads_release(struct nmap_payloads *pl);
 /* The next payload after prev (NULL: the first) for port, or NULL. */
 const struct nmap_payload *nmap_payloads_next(const struct nmap_payloads *pl, uint16_t port,

@@ -59,6 +59,15 @@ void *pcre_util_match_context_tight(void)
 	return tls_mc_tight;
 }
 
+void pcre_util_thread_end(void)
+{
+	pcre2_match_data_free(tls_md);
+	pcre2_match_context_free(tls_mc);
+	pcre2_match_context_free(tls_mc_tight);
+	tls_md = NULL;
+	tls_mc = tls_mc_tight = NULL;
+}
+
 /* Length of the bracket class starting at p ('['), or 0 if it does not close. */
 static size_t class_len(const char *p)
 {

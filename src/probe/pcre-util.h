@@ -42,6 +42,9 @@ void pcre_util_free(void *code);
 void *pcre_util_match_data(void);
 void *pcre_util_match_context(void);
 void *pcre_util_match_context_tight(void);
+/* Frees the calling thread's match state; a thread that matched calls it
+ * before it returns (the next match makes them again). */
+void pcre_util_thread_end(void);
 
 /* Appends pattern to out with every group whose body is one repeated
  * single-character item and which is itself repeated, "(X+)*", "(?:X*)+",

@@ -86,6 +86,9 @@ static void banner_finish(struct pconn *c, bool ok)
 	struct svc *s = c->svc;
 	struct obs_service *o = &s->out;
 	s->silent = c->rlen == 0;
+	/* closed by the peer before a byte: nmap's tcpwrapped (its NULL probe's
+	 * tcpwrappedms is 3000, this wait's own length) */
+	s->wrapped = c->eof && c->rlen == 0;
 	if (!ok || c->rlen == 0) return;
 	svc_keep_raw(&s->banner_raw, &s->banner_len, c->rbuf, c->rlen);
 	const uint8_t *b = c->rbuf;

@@ -42,16 +42,11 @@ static int mqtt_on_data(struct pconn *c)
 		uint8_t type = c->rbuf[0] >> 4;
 		if (c->step == 0) {
 			if (type != 2 || n != 4) return PR_FAIL; /* CONNACK, 2 bytes */
+			/* step 1 + the return code; the port counts as identified only
+			 * when this connection ends (mqtt_finish): marked now, the
+			 * end of another guess would cancel it before $SYS answers */
 			uint8_t rc = c->rbuf[3];
-			s->identified = true;
-			snprintf(s->out.name, sizeof(s->out.name), "mqtt");
-			s->out.anonymous = rc == 0;
-			snprintf(s->out.info, sizeof(s->out.info), "%s",
-				 rc == 0   ? "CONNECT without credentials accepted"
-				 : rc == 5 ? "not authorized (credentials required)"
-				 : rc == 4 ? "bad user name or password"
-					   : "connection refused");
-			c->step = 1;
+			c->step = 1 + rc;
 			pconn_consume(c, n);
 			if (rc != 0) return PR_DONE;
 			pconn_send(c, subscribe_pkt, sizeof(subscribe_pkt));
@@ -77,8 +72,18 @@ static int mqtt_on_data(struct pconn *c)
 
 static void mqtt_finish(struct pconn *c, bool ok)
 {
-	(void)c;
+	struct svc *s = c->svc;
 	(void)ok;
+	if (c->step < 1) return;
+	int rc = c->step - 1;
+	s->identified = true;
+	snprintf(s->out.name, sizeof(s->out.name), "mqtt");
+	s->out.anonymous = rc == 0;
+	snprintf(s->out.info, sizeof(s->out.info), "%s",
+		 rc == 0   ? "CONNECT without credentials accepted"
+		 : rc == 5 ? "not authorized (credentials required)"
+		 : rc == 4 ? "bad user name or password"
+			   : "connection refused");
 }
 
 const struct proto_ops proto_mqtt = {

@@ -10,6 +10,7 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -21,10 +22,13 @@
 #define UDP_MAX_OPEN 256
 /* Probes per port at most (DNS, NTP, SNMP ... the listed ones come first). */
 #define UDP_PLAN_MAX 24
+/* nmap-payloads' requests per port at most. */
+#define UDP_PAYLOADS_MAX 8
 
 struct uprobe {
 	size_t svc;
-	const struct nmap_probe *probe;
+	const struct nmap_probe *probe; /* NULL: payload is one of nmap-payloads' */
+	const struct nmap_payload *payload;
 	int fd;
 	double deadline;
 };
@@ -58,8 +62,9 @@ static void start_probe(struct urun *r, size_t k, double now)
 	socklen_t sl = ipaddr_to_sockaddr(&s->out.ip, s->out.port, &ss);
 	int fd = socket(s->out.ip.family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) return;
-	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
-	    send(fd, u->probe->payload, u->probe->payload_len, MSG_NOSIGNAL) < 0) {
+	const uint8_t *data = u->probe ? u->probe->payload : u->payload->data;
+	size_t len = u->probe ? u->probe->payload_len : u->payload->len;
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 || send(fd, data, len, MSG_NOSIGNAL) < 0) {
 		close(fd);
 		return;
 	}
@@ -80,6 +85,14 @@ static void on_reply(struct urun *r, struct uprobe *u)
 	close_probe(r, u);
 	if (n <= 0) return; /* ICMP port unreachable (ECONNREFUSED) or nothing */
 	struct svc *s = &r->svcs[u->svc];
+	if (!u->probe) {
+		/* nmap-payloads' request has no match lines: dormant's parsers read the reply */
+		if (!svc_udp_payload_reply(s, buf, (size_t)n)) return;
+		if (!s->out.source[0])
+			snprintf(s->out.source, sizeof(s->out.source), "nmap-payloads:%u", u->payload->line);
+		r->done[u->svc] = s->out.product[0] != 0;
+		return;
+	}
 	struct nmap_result res;
 	if (!nmap_db_match(r->cfg->nmap, u->probe, buf, (size_t)n, &res)) return;
 	svc_nmap_result(s, &res);
@@ -94,9 +107,11 @@ int services_probe_udp_nmap(const struct services_config *c, const struct obs_se
 	if (r.ep < 0) return -errno;
 	r.svcs = xcalloc(n, sizeof(*r.svcs));
 	r.done = xcalloc(n, sizeof(*r.done));
-	r.q = xcalloc(n * UDP_PLAN_MAX + 1, sizeof(*r.q));
+	r.q = xcalloc(n * (UDP_PLAN_MAX + UDP_PAYLOADS_MAX) + 1, sizeof(*r.q));
 	for (size_t i = 0; i < n; i++) {
 		struct svc *s = &r.svcs[i];
+		s->fps = c->fps;
+		s->own_dir = c->own_dir;
 		if (known && known[i].port) {
 			s->out = known[i]; /* what the scanner's reply said: dormant's own, it ranks first */
 			if (s->out.product[0]) s->rank = RANK_OWN;
@@ -106,11 +121,16 @@ int services_probe_udp_nmap(const struct services_config *c, const struct obs_se
 		s->out.port = t[i].port;
 		s->out.proto = PROTO_UDP;
 		if (s->rank == RANK_OWN) continue; /* named by dormant already */
+		/* the port's own request of nmap-payloads first (STUN on 3478) */
+		unsigned k_pl = 0;
+		for (const struct nmap_payload *pl = NULL;
+		     c->payloads && (pl = nmap_payloads_next(c->payloads, t[i].port, pl));)
+			if (k_pl++ < UDP_PAYLOADS_MAX) r.q[r.n_q++] = (struct uprobe){ i, NULL, pl, -1, 0 };
 		const struct nmap_probe *plan[UDP_PLAN_MAX];
 		size_t k = nmap_db_plan(c->nmap, PROTO_UDP, t[i].port, false, c->intensity, NULL, plan,
 					UDP_PLAN_MAX);
 		for (size_t j = 0; j < k; j++)
-			if (plan[j]->payload_len) r.q[r.n_q++] = (struct uprobe){ i, plan[j], -1, 0 };
+			if (plan[j]->payload_len) r.q[r.n_q++] = (struct uprobe){ i, plan[j], NULL, -1, 0 };
 	}
 	while (r.next < r.n_q || r.open) {
 		double now = now_mono();

@@ -9,6 +9,7 @@
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static const uint16_t tls_ports[] = { 443, 8443, 9443, 4443, 10443, 7443, 8843, 5986, 2083, 2087, 2096 };
@@ -83,7 +84,7 @@ static void emit(struct run *r, size_t i)
  * database of higher rank named the product. */
 static bool nmap_wanted(const struct run *r, const struct svc *s)
 {
-	return r->nops && !s->nmap_hard &&
+	return r->nops && !s->nmap_hard && !s->wrapped &&
 	       (s->rank < RANK_RECOG || (s->rank == RANK_NMAP && !s->out.version[0]));
 }
 
@@ -136,6 +137,28 @@ static void nmap_pump(struct run *r, size_t i)
 	}
 }
 
+/* The port speaks TLS (an nmap match said "ssl", or dormant's TLS probe
+ * got through): nmap's probes still planned in the clear stop, and the
+ * plan for the port inside TLS (the NULL probe first: a server that speaks
+ * first in the tunnel, IMAP behind stunnel) takes their place. */
+static void nmap_to_tls(struct run *r, size_t i)
+{
+	struct svc *s = &r->svcs[i];
+	size_t listed;
+	unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
+	r->pending[i] -= d;
+	s->ninflight -= d;
+	s->nmap_ssl = true;
+	svc_nmap_plan(s, r->cfg->nmap, r->cfg->intensity, true, &listed);
+	s->n_nlisted = (unsigned)listed;
+	if (!strcmp(s->nmap_soft, "ssl")) s->nmap_soft[0] = 0;
+	s->nmap_narrowed = false;
+	if (!s->identified || !strcmp(s->out.name, "ssl/unknown")) s->nmap_all = true;
+	/* the tunnel's probes get a while of their own, not what the clear ones left */
+	double end = now_mono() + NMAP_KNOWN_BUDGET;
+	if (s->nmap_started && end > s->nmap_deadline) s->nmap_deadline = end;
+}
+
 /* Dormant's own probes are done and named no product: what they heard is
  * matched against nmap's database; a port no protocol of dormant's
  * recognised (or TLS with something unknown inside) then gets nmap's plan
@@ -152,12 +175,7 @@ static void nmap_phase(struct run *r, size_t i)
 		s->nmap_started = true;
 		s->nmap_deadline = now_mono() + NMAP_KNOWN_BUDGET;
 	}
-	size_t listed;
-	if (s->out.tls.present && !s->nmap_ssl) {
-		s->nmap_ssl = true;
-		svc_nmap_plan(s, r->cfg->nmap, r->cfg->intensity, true, &listed);
-		s->n_nlisted = (unsigned)listed;
-	}
+	if ((s->out.tls.present || s->nmap_said_ssl) && !s->nmap_ssl) nmap_to_tls(r, i);
 	if (!s->identified || !strcmp(s->out.name, "ssl/unknown")) s->nmap_all = true;
 	nmap_pump(r, i);
 }
@@ -174,6 +192,16 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
 		r->pending[i] -= d;
 		s->ninflight -= d;
+	}
+	if (ops == &proto_banner && s->wrapped && !s->identified) {
+		/* accepted, then closed without a word (TCP wrappers, an address
+		 * filter): nmap's tcpwrapped; no probe will be told more */
+		snprintf(s->out.name, sizeof(s->out.name), "tcpwrapped");
+		s->identified = true;
+		unsigned d = conn_engine_cancel_if(r->ce, s, nmap_ops_is, r->nops);
+		r->pending[i] -= d;
+		s->ninflight -= d;
+		s->next = s->n_plan;
 	}
 	if (ops == &proto_banner && s->identified && s->rank >= RANK_RECOG && s->ninflight &&
 	    !s->nmap_payload_hit) {
@@ -197,9 +225,15 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		s->next = s->n_plan;
 	}
 	if (s->identified && !r->settled[i]) {
-		/* the first protocol that recognised it wins: stop the other guesses */
+		/* the first protocol that recognised it wins: stop the other guesses,
+		 * but not dormant's own probe of that protocol, which may still be
+		 * on its way to the product (nmap's mqtt match before $SYS answers) */
+		const struct proto_ops *drop[SVC_PLAN_MAX];
+		size_t nd = 0;
+		for (unsigned k = 0; k < s->n_plan; k++)
+			if (strcmp(s->plan[k]->name, s->out.name)) drop[nd++] = s->plan[k];
 		r->settled[i] = true;
-		r->pending[i] -= conn_engine_cancel(r->ce, s, s->plan, s->n_plan);
+		r->pending[i] -= conn_engine_cancel(r->ce, s, drop, nd);
 	}
 	if (s->identified) {
 		bool https = !strcmp(s->out.name, "https");
@@ -233,6 +267,7 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 	} else if (s->next < s->n_plan && !nmap_op) {
 		add(r, i, s->plan[s->next++], 0);
 	}
+	if (s->nmap_said_ssl && !s->nmap_ssl && nmap_wanted(r, s)) nmap_to_tls(r, i);
 	if (s->nmap_started || s->nmap_all) nmap_pump(r, i);
 	if (r->pending[i] == 0) nmap_phase(r, i);
 	if (r->pending[i] == 0) emit(r, i);

@@ -15,6 +15,7 @@
 struct nmap_db;
 struct nmap_probe;
 struct nmap_result;
+struct nmap_payloads;
 
 /* Who named a service's product, in the order they win when databases
  * disagree (docs/ARCHITECTURE.md): dormant's own fingerprints and probe
@@ -31,6 +32,7 @@ struct svc {
 	bool identified; /* a protocol recognised the service */
 	bool tls_done;   /* the TLS version checks were queued */
 	bool silent;     /* the banner wait heard nothing */
+	bool wrapped;    /* ... and the peer closed it first: tcpwrapped */
 	const struct fp_set *fps;
 	const struct wa_db *wa; /* Wappalyzer's rules, NULL without them */
 	char follow[200];       /* the path a redirect of / pointed to, fetched once */
@@ -45,6 +47,7 @@ struct svc {
 	const struct nmap_probe *nplan[SVC_NMAP_PLAN_MAX];
 	unsigned n_nplan, nnext, ninflight, n_nlisted;
 	bool nmap_started, nmap_hard, nmap_ssl;
+	bool nmap_said_ssl;    /* an nmap match named "ssl": the port is to be probed inside TLS */
 	bool nmap_all;         /* past the probes listing the port: the whole plan may go */
 	bool nmap_payload_hit; /* a hard match to a probe's own payload: a client-first protocol */
 	bool generic_port;     /* no protocol of dormant's is expected on this port */
@@ -74,10 +77,11 @@ struct services_config {
 	 * path when it is not "/" (fingerprint webapps URL). NULL: every protocol. */
 	const char *web_path;
 	bool web_tls;
-	const char *own_dir;        /* dormant's own fingerprint directory (ranks its matches) */
-	const struct nmap_db *nmap; /* NULL: nmap's probes are not used */
-	unsigned intensity;         /* --version-intensity, 0-9 */
-	double nmap_port_budget;    /* seconds of nmap probing per port; 0: NMAP_PORT_BUDGET */
+	const char *own_dir;                  /* dormant's own fingerprint directory (ranks its matches) */
+	const struct nmap_db *nmap;           /* NULL: nmap's probes are not used */
+	const struct nmap_payloads *payloads; /* nmap's UDP payloads, also sent; may be NULL */
+	unsigned intensity;                   /* --version-intensity, 0-9 */
+	double nmap_port_budget;              /* seconds of nmap probing per port; 0: NMAP_PORT_BUDGET */
 	unsigned max_inflight, per_host;
 	double timeout; /* per probe, seconds */
 	double rate;    /* new connections per second */
@@ -97,6 +101,9 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
  * or that known[i] (NULL, or port 0: nothing) already described. */
 int services_probe_udp_nmap(const struct services_config *c, const struct obs_service *known,
 			    const struct service_target *t, size_t n);
+/* Names what answered one of nmap's UDP payloads (STUN's SOFTWARE); false
+ * when the reply says nothing dormant knows. */
+bool svc_udp_payload_reply(struct svc *s, const uint8_t *data, size_t len);
 /* Identifies a UDP reply (SNMP, SSDP, WS-Discovery, mDNS, NTP, DNS). */
 bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
 			   const uint8_t *data, size_t len, struct obs_service *ret);

@@ -20,6 +20,47 @@ static void between(const char *s, size_t len, const char *open, const char *clo
 	snprintf(out, n, "%.*s", (int)MIN(l, n - 1), a);
 }
 
+/* A STUN Binding response (RFC 5389: type 0x0101 or 0x0111, the magic
+ * cookie): the server's SOFTWARE attribute (0x8022; RFC 3489's SERVER has
+ * the same number) names it, through the databases first ("stun.software"),
+ * else as "Name-1.2" / "Name/1.2" / "Name 1.2". */
+static bool stun_reply(struct svc *s, const uint8_t *d, size_t len)
+{
+	static const uint8_t cookie[4] = { 0x21, 0x12, 0xa4, 0x42 };
+	if (len < 20 || d[0] != 0x01 || (d[1] != 0x01 && d[1] != 0x11) || memcmp(d + 4, cookie, 4))
+		return false;
+	size_t body = (size_t)(d[2] << 8 | d[3]);
+	if (body % 4 || 20 + body > len) return false;
+	struct obs_service *o = &s->out;
+	snprintf(o->name, sizeof(o->name), "stun");
+	s->identified = true;
+	for (size_t k = 20; k + 4 <= 20 + body;) {
+		size_t type = (size_t)(d[k] << 8 | d[k + 1]), l = (size_t)(d[k + 2] << 8 | d[k + 3]);
+		if (k + 4 + l > 20 + body) break;
+		const char *v = (const char *)d + k + 4;
+		if (type == 0x8022 && l) {
+			size_t vl = strnlen(v, l);
+			svc_set_banner(s, (const uint8_t *)v, vl);
+			svc_evidence(s, "stun.software", v, vl);
+			char name[64], ver[32];
+			if (!o->product[0] &&
+			    sscanf(o->banner, "%63[A-Za-z_.]%*[-/ v]%31[0-9.]", name, ver) == 2 &&
+			    ver[0] != '.') {
+				snprintf(o->product, sizeof(o->product), "%s", name);
+				snprintf(o->version, sizeof(o->version), "%s", ver);
+			}
+			break;
+		}
+		k += 4 + (l + 3) / 4 * 4;
+	}
+	return true;
+}
+
+bool svc_udp_payload_reply(struct svc *s, const uint8_t *data, size_t len)
+{
+	return stun_reply(s, data, len);
+}
+
 bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
 			   const uint8_t *data, size_t len, struct obs_service *ret)
 {

@@ -569,6 +569,10 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 	chart_changes(&b, m);
 	buf_puts(&b, "</div></section><section class=\"page\">");
 	findings_table(&b, m);
+	if (m->edge) { /* what the internet reaches, from the gateways' own tables */
+		buf_puts(&b, "</section><section class=\"page\">");
+		report_edge_html(&b, m->edge, m->inv);
+	}
 	buf_puts(&b, "</section><section class=\"page\">");
 	hosts_table(&b, rs, m);
 	buf_puts(&b, "</section>");

@@ -5,10 +5,12 @@
 #include <stdint.h>
 #include "base/buf.h"
 #include "model/caveat.h"
+#include "model/edge.h"
 #include "model/external.h"
 #include "model/finding.h"
 #include "model/flow.h"
 #include "model/inventory.h"
+#include "model/netdev.h"
 #include "model/flowset.h"
 #include "model/risk.h"
 #include "model/rundiff.h"
@@ -39,6 +41,7 @@ struct report_meta {
 	const struct rundiff *changes;
 	int64_t changes_from;          /* the run compared with; 0: first run */
 	const struct caveats *caveats; /* what the run could not judge; NULL or empty: nothing said */
+	const struct edge_set *edge;   /* the gateways read and their mappings; NULL: not read */
 };
 
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
@@ -61,7 +64,19 @@ int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);
  * and the banner's vulnerabilities; as text, or JSON Lines "exposure"
  * records followed by the findings. */
 int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
+/* The gateways a run read and their mappings (report-edge.c): text, JSON
+ * Lines "gateway" and "mapping" records, and the HTML report's exposure
+ * section (into b). inv names the inside hosts; may be NULL. */
+int report_edge_text(FILE *f, const struct edge_set *es, const struct inventory *inv, int64_t run);
+int report_edge_jsonl(FILE *f, const struct edge_set *es, const struct inventory *inv, int64_t run);
+void report_edge_html(struct buf *b, const struct edge_set *es, const struct inventory *inv);
 int report_exposure_jsonl(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
+/* What network devices said (model/netdev.h): per device its system group
+ * and tables as text, or JSON Lines "netdev" records (credentials
+ * redacted), each followed by its "netdev-port", "netdev-arp",
+ * "netdev-fdb" and "netdev-lldp" records. */
+int report_netdev_text(FILE *f, const struct netdev_result *rs, size_t n);
+int report_netdev_jsonl(FILE *f, const struct netdev_result *rs, size_t n);
 /* inv (may be NULL) names the hosts beside their addresses. */
 int report_findings_text(FILE *f, const struct findings *fs, const struct inventory *inv);
 /* The riskiest assets as a table (at most max rows), and as "asset" records. */

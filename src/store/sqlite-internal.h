@@ -102,3 +102,25 @@ int sq_exposure_save(struct store *s, const char *file, const char *platform, do
 		     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 int sq_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
 #define STORE_SQLITE_EXPOSURE_OPS .exposure_save = sq_exposure_save, .exposure_load = sq_exposure_load,
+
+/* schema 16: findings with a life and the alert outbox (store-sqlite-life.c) */
+int sq_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
+		  struct dm_err *e);
+int sq_life_list(struct store *s, const char *site, int state, life_view_fn fn, void *ctx, struct dm_err *e);
+int sq_life_get(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct dm_err *e);
+int sq_life_act(struct store *s, int64_t id, enum life_action a, const char *who, const char *why,
+		double until, double now, struct dm_err *e);
+int sq_life_notes(struct store *s, int64_t id, life_note_fn fn, void *ctx, struct dm_err *e);
+int sq_alert_pending(struct store *s, const char *channel, double now, size_t limit, life_alert_fn fn,
+		     void *ctx, struct dm_err *e);
+int sq_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
+		  struct dm_err *e);
+int sq_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
+		  const char *error, struct dm_err *e);
+#define STORE_SQLITE_LIFE_OPS                                                                    \
+	.life_apply = sq_life_apply, .life_list = sq_life_list, .life_get = sq_life_get,         \
+	.life_act = sq_life_act, .life_notes = sq_life_notes, .alert_pending = sq_alert_pending, \
+	.alert_list = sq_alert_list, .alert_mark = sq_alert_mark,
+int sq_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+int sq_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
+#define STORE_SQLITE_EDGE_OPS .edge_save = sq_edge_save, .edge_load = sq_edge_load,

@@ -1,7 +1,8 @@
 /* What a store backend implements: the one struct store every backend
  * shares, and the table of operations store.c forwards to. SQLite is the
- * backend built in; this table is the seam a PostgreSQL backend plugs
- * into. Only src/store/ includes this header; callers see struct store as
+ * backend built in by default, PostgreSQL (store-pg*.c) the central one.
+ * An operation a backend leaves NULL fails with "not supported by the
+ * NAME backend: OP" (store.c), never a crash. Only src/store/ includes this header; callers see struct store as
  * an opaque handle (store/store.h). */
 #pragma once
 #include "store/store.h"
@@ -79,8 +80,32 @@ struct store_ops {
 	int (*exposure_save)(struct store *s, const char *file, const char *platform, double when,
 			     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 	int (*exposure_load)(struct store *s, struct ext_set *out, struct dm_err *e);
+	int (*life_apply)(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
+			  struct dm_err *e);
+	int (*life_list)(struct store *s, const char *site, int state, life_view_fn fn, void *ctx,
+			 struct dm_err *e);
+	int (*life_get)(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct dm_err *e);
+	int (*life_act)(struct store *s, int64_t id, enum life_action a, const char *who, const char *why,
+			double until, double now, struct dm_err *e);
+	int (*life_notes)(struct store *s, int64_t id, life_note_fn fn, void *ctx, struct dm_err *e);
+	int (*alert_pending)(struct store *s, const char *channel, double now, size_t limit, life_alert_fn fn,
+			     void *ctx, struct dm_err *e);
+	int (*alert_list)(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
+			  struct dm_err *e);
+	int (*alert_mark)(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
+			  const char *error, struct dm_err *e);
+	/* optional: what is saved between them lands at once (store_save_begin) */
+	int (*save_begin)(struct store *s, struct dm_err *e);
+	int (*save_end)(struct store *s, bool commit, struct dm_err *e);
+	int (*edge_save)(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+	int (*edge_load)(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run,
+			 struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+/* The schema's migrations in SQLite's dialect (store-sqlite.c); the
+ * PostgreSQL backend applies the same list, translated (store-pg-schema.c). */
+const char *const *store_sqlite_migrations(size_t *n);

@@ -159,6 +159,43 @@ static const char *const migrations[] = {
 	"  hostnames TEXT, file TEXT, line INTEGER, import_id INTEGER REFERENCES exposure_imports(id),"
 	"  PRIMARY KEY (platform, ip, port, proto, indexed));"
 	"ALTER TABLE inventory ADD COLUMN public_ip TEXT;",
+	/* 16 (life): findings with a life (model/finding-life.h), one row per
+	 * identity across runs, with the hand-made changes (ack, suppress,
+	 * notes) beside it; and the alert outbox, one row per (change, channel)
+	 * written in the transaction of the change, each holding a copy of the
+	 * finding as it was so that a late delivery says what was true then.
+	 * New tables only, IF NOT EXISTS. */
+	"CREATE TABLE IF NOT EXISTS finding_life (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+	"  site TEXT NOT NULL, rule TEXT NOT NULL, ip TEXT, port INTEGER NOT NULL DEFAULT 0, proto TEXT,"
+	"  path TEXT, state INTEGER NOT NULL, severity INTEGER NOT NULL, peak INTEGER NOT NULL,"
+	"  title TEXT NOT NULL, evidence TEXT, remediation TEXT, first_seen REAL, last_seen REAL,"
+	"  changed REAL NOT NULL, first_run INTEGER, last_run INTEGER, changes INTEGER NOT NULL DEFAULT 0,"
+	"  ack_until REAL NOT NULL DEFAULT 0, suppressed INTEGER NOT NULL DEFAULT 0,"
+	"  suppress_until REAL NOT NULL DEFAULT 0);"
+	"CREATE INDEX IF NOT EXISTS finding_life_open ON finding_life(site, state);"
+	"CREATE TABLE IF NOT EXISTS finding_notes (id INTEGER PRIMARY KEY,"
+	"  finding INTEGER NOT NULL REFERENCES finding_life(id), at REAL NOT NULL, action TEXT NOT NULL,"
+	"  who TEXT NOT NULL, why TEXT NOT NULL DEFAULT '', until REAL NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS alert_outbox (id INTEGER PRIMARY KEY, channel TEXT NOT NULL,"
+	"  key TEXT NOT NULL, event TEXT NOT NULL, finding INTEGER NOT NULL REFERENCES finding_life(id),"
+	"  run INTEGER, created REAL NOT NULL, state TEXT NOT NULL, site TEXT NOT NULL, rule TEXT NOT NULL,"
+	"  severity INTEGER NOT NULL, ip TEXT, port INTEGER NOT NULL DEFAULT 0, proto TEXT, path TEXT,"
+	"  title TEXT NOT NULL, evidence TEXT, remediation TEXT, first_seen REAL, last_seen REAL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0, next_try REAL NOT NULL DEFAULT 0, sending INTEGER NOT NULL"
+	"  DEFAULT 0, delivered REAL, error TEXT, UNIQUE (channel, key));"
+	"CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox(channel, delivered, id);",
+	/* edge (issue 23): the internet gateways a run read (UPnP IGD, NAT-PMP)
+	 * and their port mappings; the earliest run holding a mapping gives its
+	 * age. New tables only, IF NOT EXISTS. */
+	"CREATE TABLE IF NOT EXISTS edge_gateways (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  idx INTEGER NOT NULL, method TEXT NOT NULL, addr TEXT NOT NULL, url TEXT, service TEXT,"
+	"  name TEXT, public_ip TEXT, open TEXT NOT NULL, open_detail TEXT, n_maps INTEGER NOT NULL,"
+	"  truncated INTEGER NOT NULL, read_at REAL NOT NULL, PRIMARY KEY (run_id, idx));"
+	"CREATE TABLE IF NOT EXISTS edge_mappings (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  gw INTEGER NOT NULL, ext_port INTEGER NOT NULL, proto TEXT NOT NULL, internal TEXT NOT NULL,"
+	"  int_port INTEGER NOT NULL, description TEXT, remote_host TEXT, enabled INTEGER NOT NULL,"
+	"  lease INTEGER NOT NULL, seen REAL NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS edge_mappings_run ON edge_mappings(run_id);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -897,8 +934,14 @@ const struct store_ops store_sqlite_ops = {
 	.run_coverage = sq_run_coverage,
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
-	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS
-	    STORE_SQLITE_EXPOSURE_OPS.redact_key = sq_redact_key,
+	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS STORE_SQLITE_EXPOSURE_OPS
+	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS.redact_key = sq_redact_key,
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
 };
+
+const char *const *store_sqlite_migrations(size_t *n)
+{
+	*n = ARRAY_SIZE(migrations);
+	return migrations;
+}

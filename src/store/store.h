@@ -12,9 +12,12 @@
 #include <stdint.h>
 #include "base/err.h"
 #include "model/coverage.h"
+#include "model/edge.h"
 #include "model/external.h"
 #include "model/caveat.h"
 #include "model/finding.h"
+#include "model/finding-life.h"
+#include "model/alert-config.h"
 #include "model/flowset.h"
 #include "model/inventory.h"
 #include "model/resultset.h"
@@ -67,6 +70,14 @@ int store_exposure_save(struct store *s, const char *file, const char *platform,
 			const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 /* Every stored external observation, oldest indexed first. */
 int store_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
+/* The gateways a run read and their port mappings (model/edge.h), in one
+ * transaction. */
+int store_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+/* Those of run, or with run 0 of the latest run that read a gateway
+ * (*ret_run: which; 0 and an empty set when none did). Each mapping's
+ * first_seen is the earliest run holding the same mapping on the same
+ * gateway address. */
+int store_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);
@@ -106,6 +117,16 @@ int store_open(const char *path, struct store **ret, struct dm_err *e);
 enum store_mode { STORE_CREATE = 0, STORE_EXISTING };
 int store_open_mode(const char *path, enum store_mode mode, struct store **ret, struct dm_err *e);
 void store_close(struct store *s);
+/* A --db of postgresql:// or postgres:// names a PostgreSQL database (libpq's
+ * URI; PG* environment variables and the service file fill in the rest). */
+bool store_is_postgres(const char *path);
+/* "sqlite" or "postgresql" */
+const char *store_backend(const struct store *s);
+/* What is saved between these (a run's results, findings, caveats and its
+ * end) lands at once or not at all, on a backend that can (PostgreSQL);
+ * elsewhere each call stays its own transaction. end(commit=false) undoes. */
+int store_save_begin(struct store *s, struct dm_err *e);
+int store_save_end(struct store *s, bool commit, struct dm_err *e);
 int store_run_begin(struct store *s, const char *kind, const char *args, double started, int64_t *ret_id,
 		    struct dm_err *e);
 int store_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e);
@@ -165,6 +186,60 @@ int store_load_findings(struct store *s, int64_t run, struct findings *fs, struc
  * run saved before schema 9 has none. */
 int store_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);
 int store_load_caveats(struct store *s, int64_t run, struct caveats *ret, struct dm_err *e);
+
+/* Findings with a life (model/finding-life.h, schema 16). One run's
+ * findings applied to the records of its site, in one transaction with the
+ * outbox rows of the alerts the changes make (a channel of `alerts` gets a
+ * row when it wants the event and the finding is not suppressed). A record
+ * not seen is resolved only when the run judged it: its rule is in `rules`
+ * (or all_rules) and its address is in cov (NULL: every address; a finding
+ * without an address only when cov is NULL). */
+struct life_apply_in {
+	int64_t run;
+	const char *site;
+	const struct findings *fs;
+	bool all_rules;
+	const char *rules; /* comma-separated rule ids judged, with all_rules false */
+	const struct coverage *cov;
+	const struct alert_configs *alerts; /* may be NULL: no alerts */
+	double now;
+};
+struct life_apply_out {
+	size_t seen, created, reopened, escalated, resolved, alerts;
+};
+int store_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
+		     struct dm_err *e);
+typedef int (*life_view_fn)(void *ctx, const struct life_view *v);
+/* Records of site (NULL: every site) in state (-1: every state but resolved, -2: all),
+ * highest severity first. */
+int store_life_list(struct store *s, const char *site, int state, life_view_fn fn, void *ctx,
+		    struct dm_err *e);
+/* 1 and fn called when found, 0 when not. */
+int store_life_get(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct dm_err *e);
+/* What a person does to a finding, recorded with who, why and until
+ * (0: no end) as a note: acknowledge (only an unresolved finding; until
+ * the ack lapses), suppress (no alerts while it holds), unsuppress, note.
+ * -ENOENT when there is no such finding. */
+enum life_action { LIFE_ACT_ACK = 0, LIFE_ACT_SUPPRESS, LIFE_ACT_UNSUPPRESS, LIFE_ACT_NOTE };
+int store_life_act(struct store *s, int64_t id, enum life_action a, const char *who, const char *why,
+		   double until, double now, struct dm_err *e);
+typedef int (*life_note_fn)(void *ctx, double at, const char *action, const char *who, const char *why,
+			    double until);
+int store_life_notes(struct store *s, int64_t id, life_note_fn fn, void *ctx, struct dm_err *e);
+/* The alert outbox. pending: a channel's undelivered alerts due at now
+ * (next_try <= now), oldest first, at most limit; list: every alert, or the
+ * undelivered ones, newest first, at most limit (0: all). */
+typedef int (*life_alert_fn)(void *ctx, const struct life_alert *a);
+int store_alert_pending(struct store *s, const char *channel, double now, size_t limit, life_alert_fn fn,
+			void *ctx, struct dm_err *e);
+int store_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
+		     struct dm_err *e);
+/* A delivery's steps: begun (recorded before anything is sent, so a kill
+ * leaves `sending` set), delivered at now, or failed with error and the
+ * next try at next_try. */
+enum alert_mark { ALERT_MARK_SENDING = 0, ALERT_MARK_SENT, ALERT_MARK_FAILED };
+int store_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
+		     const char *error, struct dm_err *e);
 
 /* The store's key for redaction tags (REDACT_KEY_LEN random bytes, made
  * with the store): commands hand it to redact_set_key before they redact. */

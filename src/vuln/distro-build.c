@@ -1,6 +1,7 @@
 /* Telling a distribution's build, its release and its package version from
  * a banner, with the tables of data/vuln/distro-*.csv. */
 #include "vuln/distro-build.h"
+#include "base/escape.h"
 #include "base/util.h"
 #include "vuln/pkg-version.h"
 #include <ctype.h>
@@ -61,9 +62,51 @@ const char *distro_release_by_number(const struct distro_tables *t, const char *
 	return NULL;
 }
 
+/* Red Hat's extended streams by their CPE product (rhel_eus) and the suffix
+ * dormant names them with ("9.2-eus"). */
+static const char *const rhel_streams[] = { "eus", "aus", "e4s", "tus" };
+
+bool distro_extended_stream(const char *distro, const char *release, char *major, size_t n)
+{
+	if (strcmp(distro, "rhel")) return false;
+	size_t ml = strspn(release, "0123456789");
+	if (!ml || release[ml] != '.') return false;
+	size_t nl = strspn(release + ml + 1, "0123456789");
+	const char *kind = release + ml + 1 + nl;
+	if (!nl || *kind != '-') return false;
+	for (size_t i = 0; i < ARRAY_SIZE(rhel_streams); i++)
+		if (!strcmp(kind + 1, rhel_streams[i])) {
+			snprintf(major, n, "%.*s", (int)ml, release);
+			return true;
+		}
+	return false;
+}
+
+bool distro_rhel_stream_release(const char *product, size_t pl, const char *version, char *out, size_t n)
+{
+	if (pl < 6 || strncmp(product, "rhel_", 5)) return false;
+	for (size_t i = 0; i < ARRAY_SIZE(rhel_streams); i++) {
+		if (pl != 5 + strlen(rhel_streams[i]) || strncmp(product + 5, rhel_streams[i], pl - 5))
+			continue;
+		size_t ml = strspn(version, "0123456789");
+		if (!ml || version[ml] != '.') return false;
+		size_t nl = strspn(version + ml + 1, "0123456789");
+		if (!nl) return false;
+		int w = snprintf(out, n, "%.*s-%s", (int)(ml + 1 + nl), version, rhel_streams[i]);
+		return w > 0 && (size_t)w < n;
+	}
+	return false;
+}
+
 bool distro_release_known(const struct distro_tables *t, const char *distro, const char *release,
 			  const char **canon)
 {
+	char major[16];
+	if (distro_extended_stream(distro, release, major, sizeof(major))) {
+		if (!distro_release_by_number(t, distro, major)) return false;
+		*canon = release;
+		return true;
+	}
 	for (size_t i = 0; i < t->n_rels; i++)
 		if (!strcmp(t->rels[i].a, distro) &&
 		    (!strcasecmp(t->rels[i].b, release) || !strcmp(t->rels[i].c, release))) {
@@ -189,6 +232,20 @@ bool distro_from_os_cpe(const struct distro_tables *t, const char *cpe, char *di
 	} os[] = { { "o:debian:debian_linux:", "debian" },
 		   { "o:canonical:ubuntu_linux:", "ubuntu" },
 		   { "o:redhat:enterprise_linux:", "rhel" } };
+	/* an extended stream's OS: cpe:/o:redhat:rhel_eus:9.2 */
+	const char *x = cpe ? strstr(cpe, "o:redhat:rhel_") : NULL;
+	if (x) {
+		const char *prod = x + 9, *colon = strchr(prod, ':');
+		char rel[32], major[16];
+		if (!colon ||
+		    !distro_rhel_stream_release(prod, (size_t)(colon - prod), colon + 1, rel, sizeof(rel)) ||
+		    !distro_extended_stream("rhel", rel, major, sizeof(major)) ||
+		    !distro_release_by_number(t, "rhel", major))
+			return false;
+		snprintf(distro, dn, "rhel");
+		snprintf(release, rn, "%s", rel);
+		return true;
+	}
 	for (size_t i = 0; cpe && i < ARRAY_SIZE(os); i++) {
 		const char *p = strstr(cpe, os[i].vp);
 		if (!p) continue;
@@ -222,6 +279,29 @@ void distro_build_version(const struct distro_build *b, const char *like, bool w
 		snprintf(out, n, "%.*s%s%s-%s", el, like, el ? ":" : "", b->upstream, b->revision);
 	else
 		snprintf(out, n, "%.*s%s%s", el, like, el ? ":" : "", b->upstream);
+}
+
+bool distro_release_refines(const char *distro, const char *build_release, const char *release)
+{
+	char major[16];
+	return build_release[0] && distro_extended_stream(distro, release, major, sizeof(major)) &&
+	       !strcmp(major, build_release);
+}
+
+void distro_build_json(struct buf *out, const struct distro_build *b)
+{
+	buf_puts(out, ",\"distribution\":{\"name\":");
+	json_put_str(out, b->distro);
+	buf_puts(out, ",\"release\":");
+	json_put_str(out, b->release);
+	buf_puts(out, ",\"package\":");
+	json_put_str(out, b->package);
+	buf_puts(out, ",\"upstream\":");
+	json_put_str(out, b->upstream);
+	buf_puts(out, ",\"revision\":");
+	json_put_str(out, b->revision);
+	if (b->release_from[0]) buf_puts(out, ",\"release_from\":"), json_put_str(out, b->release_from);
+	buf_putc(out, '}');
 }
 
 int distro_version_cmp(const char *distro, const char *a, const char *b)

@@ -7,6 +7,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include "base/buf.h"
 #include "base/datadir.h"
 #include "base/err.h"
 
@@ -26,9 +27,22 @@ int distro_tables_load(struct distro_tables *t, struct dm_err *e);
 void distro_tables_release(struct distro_tables *t);
 /* "bookworm" for debian 12, "jammy" for ubuntu 22.04; NULL when unknown. */
 const char *distro_release_by_number(const struct distro_tables *t, const char *distro, const char *number);
-/* true when release names one of distro's releases (by name or number); sets *canon to the name. */
+/* true when release names one of distro's releases (by name or number, or
+ * a Red Hat extended stream of a known major release: "9.2-eus"); sets
+ * *canon to the name. */
 bool distro_release_known(const struct distro_tables *t, const char *distro, const char *release,
 			  const char **canon);
+/* Red Hat's extended update streams (EUS, AUS, E4S, TUS) are releases of
+ * their own, "MAJOR.MINOR-eus": their fixes are builds of that minor release
+ * (8.7p1-30.el9_2.4), older than the main stream's. true and the major
+ * release when release names one. */
+bool distro_extended_stream(const char *distro, const char *release, char *major, size_t n);
+/* The release of a Red Hat CPE product of pl bytes (rhel_eus) and version
+ * ("9.2", "9.2.0.z"): "9.2-eus"; false for any other product. */
+bool distro_rhel_stream_release(const char *product, size_t pl, const char *version, char *out, size_t n);
+/* true when release (an extended stream, "9.2-eus") narrows the release a
+ * build names (its major, "9"): a hint that may replace it. */
+bool distro_release_refines(const char *distro, const char *build_release, const char *release);
 /* The source package of vendor:product in distro, NULL when not mapped. */
 const char *distro_package(const struct distro_tables *t, const char *distro, const char *vendor,
 			   const char *product);
@@ -58,6 +72,8 @@ bool distro_from_os_cpe(const struct distro_tables *t, const char *cpe, char *di
  * revision gives "epoch:upstream". */
 void distro_build_version(const struct distro_build *b, const char *like, bool with_revision, char *out,
 			  size_t n);
+/* ,"distribution":{...} of a match's JSON: the one writer of a build. */
+void distro_build_json(struct buf *out, const struct distro_build *b);
 /* The package version ordering of distro (dpkg for Debian and Ubuntu, rpm for Red Hat). */
 int distro_version_cmp(const char *distro, const char *a, const char *b);
 /* "1:9.2p1-2+deb12u3" -> "9.2p1": the upstream version without epoch and revision. */

@@ -3,12 +3,16 @@
  * ("AppStream-9.4.0.Z.MAIN.EUS" is cpe:/a:redhat:rhel_eus:9.4::appstream);
  * each vulnerability's product_status lists "STREAM:COMPONENT" ids, fixed
  * ones with the NEVRA ("openssh-0:8.7p1-38.el9_4.1.src"), affected ones
- * with the package name. The verdicts are folded per RHEL major release
- * and source package: a fix is the highest fixed version of any stream of
- * the release (a build at or above it has the fix whatever its stream),
- * and the main stream's known_affected makes it open. */
+ * with the package name. The verdicts are folded per release and source
+ * package: the main streams of a major release ("9") apart from each
+ * extended stream ("9.2-eus", whose fixes are older builds of its minor
+ * release: folded into the main release they would make every EUS build
+ * look open); a fix is the highest fixed version of the release's streams,
+ * a known_affected stream makes it open. Other Red Hat products (software
+ * collections, ...) are not releases of RHEL and are left out. */
 #include "vuln/feeds.h"
 #include "base/util.h"
+#include "vuln/distro-build.h"
 #include "vuln/pkg-version.h"
 #include <ctype.h>
 #include <stdlib.h>
@@ -18,13 +22,12 @@ enum { MAX_STREAMS = 512, MAX_VERDICTS = 256 };
 
 struct stream {
 	const char *id;
-	char release[8];
-	bool main; /* cpe ...:enterprise_linux:N, not an EUS/AUS/E4S stream */
+	char release[24]; /* "9", "9.2-eus" */
 };
 
 struct verdict {
-	char release[8], package[64], fixed[128];
-	bool main_affected, affected, not_affected, investigating;
+	char release[24], package[64], fixed[128];
+	bool affected, not_affected, investigating;
 };
 
 struct rh {
@@ -34,8 +37,8 @@ struct rh {
 	size_t n;
 };
 
-/* cpe:/o:redhat:enterprise_linux:9, cpe:/a:redhat:rhel_eus:9.4::appstream */
-static bool cpe_release(const char *cpe, char *rel, size_t n, bool *main)
+/* cpe:/o:redhat:enterprise_linux:9 is "9", cpe:/a:redhat:rhel_eus:9.4::appstream "9.4-eus" */
+static bool cpe_release(const char *cpe, char *rel, size_t n)
 {
 	if (!cpe || strncmp(cpe, "cpe:/", 5)) return false;
 	const char *f = cpe + 5;
@@ -43,9 +46,9 @@ static bool cpe_release(const char *cpe, char *rel, size_t n, bool *main)
 	const char *prod = f + 9, *colon = strchr(prod, ':');
 	if (!colon) return false;
 	size_t pl = (size_t)(colon - prod);
-	*main = pl == 16 && !strncmp(prod, "enterprise_linux", 16);
-	if (!*main && strncmp(prod, "rhel_", 5)) return false;
 	const char *v = colon + 1;
+	if (!(pl == 16 && !strncmp(prod, "enterprise_linux", 16)))
+		return distro_rhel_stream_release(prod, pl, v, rel, n);
 	size_t dl = strspn(v, "0123456789");
 	if (!dl || dl >= n) return false;
 	snprintf(rel, n, "%.*s", (int)dl, v);
@@ -61,8 +64,9 @@ static void walk(struct rh *h, const struct json *branches, int depth)
 		const char *id = json_str(p, "product_id");
 		const char *cpe = json_str(json_get(p, "product_identification_helper"), "cpe");
 		struct stream *s = &h->streams[h->n_streams];
-		if (id && h->n_streams < MAX_STREAMS &&
-		    cpe_release(cpe, s->release, sizeof(s->release), &s->main)) {
+		if (id && cpe && h->n_streams < MAX_STREAMS) {
+			/* a Red Hat product that is not RHEL keeps "" */
+			if (!cpe_release(cpe, s->release, sizeof(s->release))) s->release[0] = 0;
 			s->id = id;
 			h->n_streams++;
 		}
@@ -129,14 +133,14 @@ static void list(struct rh *h, const struct json *ids, int kind)
 	{
 		if (j->type != JSON_STRING) continue;
 		const char *colon = strchr(j->str, ':');
-		char pkg[64], evr[128], rel[8];
+		char pkg[64], evr[128], rel[24];
 		if (!colon || !component(colon + 1, pkg, sizeof(pkg), evr, sizeof(evr))) continue;
 		const struct stream *s = stream_of(h, j->str, (size_t)(colon - j->str));
-		bool main = s && s->main;
+		if (s && !s->release[0]) continue; /* not RHEL: software collections ... */
 		if (s)
 			snprintf(rel, sizeof(rel), "%s", s->release);
 		else {
-			/* no product tree: the ".elN" of the build */
+			/* not in the product tree: the ".elN" of the build */
 			const char *el = strstr(evr, ".el");
 			if (!el || !isdigit((unsigned char)el[3])) continue;
 			snprintf(rel, sizeof(rel), "%.*s", (int)strspn(el + 3, "0123456789"), el + 3);
@@ -146,7 +150,6 @@ static void list(struct rh *h, const struct json *ids, int kind)
 		if (kind == L_FIXED && evr[0] && (!v->fixed[0] || rpm_version_cmp(evr, v->fixed) > 0))
 			snprintf(v->fixed, sizeof(v->fixed), "%s", evr);
 		v->affected |= kind == L_AFFECTED;
-		v->main_affected |= kind == L_AFFECTED && main;
 		v->not_affected |= kind == L_NOT_AFFECTED;
 		v->investigating |= kind == L_INVESTIGATING;
 	}
@@ -182,9 +185,8 @@ int redhat_record(const struct json *rec, const struct json *header, const char 
 					     .package = v->package,
 					     .num = num,
 					     .urgency = urgency };
-		f.status = v->main_affected   ? DSTAT_OPEN
+		f.status = v->affected        ? DSTAT_OPEN
 			   : v->fixed[0]      ? DSTAT_FIXED
-			   : v->affected      ? DSTAT_OPEN
 			   : v->investigating ? DSTAT_UNDETERMINED
 			   : v->not_affected  ? DSTAT_NOT_AFFECTED
 					      : DSTAT_UNDETERMINED;

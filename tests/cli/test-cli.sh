@@ -12,6 +12,37 @@ export XDG_DATA_HOME="$OUT/xdg" # commands without --db keep their store here, n
 pass=0 fail=0
 ok() { echo "ok   cli/$1"; pass=$((pass + 1)); }
 bad() { echo "FAIL cli/$1: $2"; fail=$((fail + 1)); }
+# Waits (at most 10 s) until each ADDR:PORT has a listener of the protocol: a
+# fixed sleep after starting a server loses the race on a loaded machine.
+wait_listen() { # tcp|udp ADDR:PORT...
+	local proto=$1 a
+	shift
+	for a in "$@"; do
+		for _ in $(seq 1 100); do
+			[ -n "$(ss -Hln${proto:0:1} "src $a")" ] && break
+			sleep 0.1
+		done
+	done
+}
+wait_closed() { # tcp|udp ADDR:PORT...: until no listener is left on them
+	local proto=$1 a
+	shift
+	for a in "$@"; do
+		for _ in $(seq 1 100); do
+			[ -z "$(ss -Hln${proto:0:1} "src $a")" ] && break
+			sleep 0.1
+		done
+	done
+}
+wait_run() { # DB N: until the store holds run N (at most 20 s), then the run is under way
+	for _ in $(seq 1 200); do
+		python3 -c 'import sqlite3, sys
+c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True, timeout=1)
+sys.exit(0 if c.execute("select count(*) from runs").fetchone()[0] >= int(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 1.5 # into the stage that stalls
+}
 check() {
 	local name=$1
 	shift
@@ -25,7 +56,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure watch; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure netdev watch; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -192,7 +223,7 @@ check caveats_in_every_output_and_the_stored_run t_caveats
 t_loopback() {
 	socat TCP-LISTEN:18931,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:18931
 	"$D" scan 127.0.0.1 -p 18930-18935 --db "$OUT/lo.db" -oJ "$OUT/lo.jsonl" -q
 	local r=$?
 	kill "$s"
@@ -205,7 +236,7 @@ t_table_columns() {
 	printf 'HTTP/1.0 401 Unauthorized\r\nServer: nginx/1.18.0\r\nWWW-Authenticate: Basic realm="cam"\r\nContent-Length: 0\r\n\r\n' >"$OUT/resp.txt"
 	socat TCP-LISTEN:18941,bind=127.0.0.1,fork,reuseaddr SYSTEM:"cat $OUT/resp.txt" 2>/dev/null &
 	local s=$!
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:18941
 	"$D" scan 127.0.0.1 -p 18940-18942 -sV --db "$OUT/cols.db" >"$OUT/cols.txt" 2>&1 &&
 		"$D" scan 127.0.0.1 -p 18940-18942 -sV --open --db "$OUT/cols.db" >"$OUT/open.txt" 2>&1
 	local r=$?
@@ -534,7 +565,7 @@ t_collect() {
 	for v in 5 9 10; do
 		"$D" collect --listen 127.0.0.1:$port -oJ "$OUT/c$v.jsonl" --idle-exit 1.5 2>"$OUT/c$v.err" &
 		local pid=$!
-		sleep 0.3
+		wait_listen udp 127.0.0.1:$port
 		# (softflowd 1.1.0 stalls on some absolute paths here; relative ones from the folder work)
 		(cd "$OUT" && timeout 20 softflowd -r f-ethernet.pcap -n 127.0.0.1:$port -v $v -a -d -6 -T full -c sf.ctl -p sf.pid \
 			>/dev/null 2>&1) ||
@@ -571,7 +602,7 @@ t_collect_bad() { # damaged export packets: named, counted, the collector goes o
 	local port=$((29000 + RANDOM % 900))
 	"$D" collect --listen 127.0.0.1:$port --idle-exit 1 2>"$OUT/cb.err" &
 	local pid=$!
-	sleep 0.3
+	wait_listen udp 127.0.0.1:$port
 	python3 - $port <<'PY'
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -620,7 +651,7 @@ t_ipfix_rules() { # the scenarios through softflowd as IPFIX: no false sequence 
 	"$D" collect --listen 127.0.0.1:$port --idle-exit 2 --config "$OUT/sc1/site.conf" --db "$OUT/ipfix.db" \
 		-oJ "$OUT/ipfix.jsonl" 2>"$OUT/ipfix.err" >"$OUT/ipfix.out" &
 	local pid=$!
-	sleep 0.3
+	wait_listen udp 127.0.0.1:$port
 	(cd "$OUT/sc1" && timeout 60 softflowd -r scenarios.pcap -n 127.0.0.1:$port -v 10 -d -c sf.ctl -p sf.pid >/dev/null 2>&1) ||
 		{ kill $pid; return 1; }
 	wait $pid || { cat "$OUT/ipfix.err"; return 1; }
@@ -834,10 +865,10 @@ t_audit_interrupted() {
 	# a service that accepts and never answers holds the audit in service identification for ~10 s
 	socat TCP-LISTEN:18941,bind=127.0.0.1,fork,reuseaddr SYSTEM:'sleep 30' &
 	local stall=$! db="$OUT/int.db" pid rc
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:18941
 	"$D" audit 127.0.0.1 -p 18941 --db "$db" -q >/dev/null 2>&1 &
 	pid=$!
-	sleep 2
+	wait_run "$db" 1
 	kill -9 $pid
 	wait $pid 2>/dev/null
 	# the next dormant to open the store marks the run interrupted, once
@@ -852,7 +883,7 @@ t_audit_interrupted() {
 	# SIGTERM (or Ctrl-C): says what became of the run and dies of the signal
 	"$D" audit 127.0.0.1 -p 18941 --db "$db" -q >/dev/null 2>"$OUT/e" &
 	pid=$!
-	sleep 2
+	wait_run "$db" 2
 	kill -TERM $pid
 	wait $pid
 	rc=$?
@@ -860,7 +891,7 @@ t_audit_interrupted() {
 	# with --resume, the next run continues the same run instead of starting another
 	"$D" audit 127.0.0.1 -p 18941 --db "$db" --resume "$OUT/int.resume" -q >/dev/null 2>&1 &
 	pid=$!
-	sleep 2
+	wait_run "$db" 3
 	kill -9 $pid
 	wait $pid 2>/dev/null
 	kill $stall
@@ -931,7 +962,7 @@ check shard_takes_digits_only t_shard_negative
 t_csv_stdout() {
 	socat TCP-LISTEN:18971,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:18971
 	"$D" scan 127.0.0.1 -p 18970-18972 --db "$OUT/csv.db" --csv - >"$OUT/csv.out" 2>"$OUT/csv.err"
 	local r=$?
 	kill "$s"
@@ -1179,10 +1210,10 @@ t_changes_overlap() { # issue 25: a full run, then a subset run: no change outsi
 	s3=$!
 	socat TCP-LISTEN:18961,bind=127.0.0.2,fork,reuseaddr SYSTEM:true 2>/dev/null &
 	s4=$!
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:18961 127.0.0.1:18962 127.0.0.1:18963 127.0.0.2:18961
 	"$D" audit 127.0.0.1-3 -p 18961-18963 --db "$c/x.db" >"$c/a1" 2>&1 || { kill $s1 $s2 $s3 $s4; cat "$c/a1"; return 1; }
 	kill $s2
-	sleep 0.2
+	wait_closed tcp 127.0.0.1:18962
 	"$D" audit 127.0.0.1 -p 18961,18962 --db "$c/x.db" >"$c/a2" 2>&1
 	local r=$?
 	kill $s1 $s3 $s4
@@ -1226,7 +1257,7 @@ for p in range(18971, 18981):
     x = socket.socket(); x.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); x.bind(("127.0.0.1", p)); x.listen(8); s.append(x)
 time.sleep(30)' &
 	l=$!
-	sleep 0.5
+	wait_listen tcp 127.0.0.1:18971 127.0.0.1:18980
 	"$D" scan 127.0.0.1 -p 18971-18980 --seed 7 --db "$c/x.db" -q &&
 		"$D" scan 127.0.0.1 -p 18971-18980 --seed 7 --shard 1/2 --db "$c/x.db" -oJ "$c/s.jsonl" -q
 	local r=$?
@@ -1241,6 +1272,7 @@ check changes_none_claimed_from_one_shard t_changes_shard
 . "$ROOT/tests/cli/vulndb-fetch.sh"
 # distro (issue 20): the distributions' security data
 . "$ROOT/tests/cli/vulndb-distro.sh"
+. "$ROOT/tests/cli/alerts.sh"
 # --- conventions operators have in their fingers (nmap's) ---
 t_iL_stdin() {
 	printf '127.0.0.1\n127.0.0.2-3\n' | "$D" scan -iL - -sn --db "$OUT/conv.db" -oJ "$OUT/ilstdin.jsonl" -q || return 1
@@ -1252,7 +1284,7 @@ check target_list_from_standard_input t_iL_stdin
 t_oA() {
 	socat TCP-LISTEN:18937,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:18937
 	"$D" scan 127.0.0.1 -p 18936-18938 --db "$OUT/conv.db" -oA "$OUT/all" -q
 	local r=$?
 	kill "$s"
@@ -1300,7 +1332,7 @@ check timing_templates t_timing
 t_verbosity() { # -v: each stage and its counts; -vv: each host's events; -d: debug
 	socat TCP-LISTEN:18939,bind=127.0.0.1,fork,reuseaddr SYSTEM:true &
 	local s=$!
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:18939
 	"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" >/dev/null 2>"$OUT/v0" &&
 		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -v >/dev/null 2>"$OUT/v1" &&
 		"$D" scan 127.0.0.1 -p 18939 --db "$OUT/conv.db" -vv >/dev/null 2>"$OUT/v2" &&
@@ -1633,7 +1665,7 @@ t_import_live_nmap() { # nmap -sV -oX of a Debian server on loopback, imported
 	printf 'server.document-root = "%s/www"\nserver.port = %s\nserver.bind = "127.0.0.1"\n' "$OUT" "$port" >"$OUT/l.conf"
 	/usr/sbin/lighttpd -D -f "$OUT/l.conf" &
 	local pid=$!
-	sleep 0.5
+	wait_listen tcp 127.0.0.1:$port
 	timeout 120 nmap -sV -Pn -p "$port" 127.0.0.1 -oX "$OUT/live.xml" >/dev/null 2>&1
 	kill "$pid"
 	wait "$pid" 2>/dev/null
@@ -1770,7 +1802,7 @@ t_exposure_join() { # the listing: a register with public_ip, a stored run of a 
 	printf 'HTTP/1.0 200 OK\r\nServer: nginx/1.18.0\r\nContent-Length: 0\r\n\r\n' >"$c/resp.txt"
 	socat TCP-LISTEN:24501,bind=127.0.0.1,fork,reuseaddr SYSTEM:"cat $c/resp.txt" 2>/dev/null &
 	local s=$!
-	sleep 0.3
+	wait_listen tcp 127.0.0.1:24501
 	"$D" vulndb import -q --db "$c/db" "$ROOT/tests/data/fixtures/nvd" || { kill "$s"; return 1; }
 	"$D" scan 127.0.0.1 -p 24500-24502 -sV --db "$c/db" -q >/dev/null 2>&1
 	local r=$?
@@ -1808,6 +1840,7 @@ assert f == [(8080, "medium"), (24502, "high")], f  # OpenSSH 7.4 matches a crit
 }
 check exposure_listing_joins_register_run_and_vulns t_exposure_join
 
+. "$ROOT/tests/cli/netdev.sh"
 . "$ROOT/tests/cli/watch.sh"
 
 echo "cli: $pass passed, $fail failed"

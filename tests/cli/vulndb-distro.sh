@@ -13,13 +13,13 @@ t_distro_import() {
 	"$D" vulndb import --db "$DDB" "$DFIX/nvd" "$DFIX/kev" "$DFIX/distro" 2>"$OUT/e" || { cat "$OUT/e"; return 1; }
 	grep -q 'debian-tracker.json: debian security data, 28 verdicts' "$OUT/e" &&
 		grep -q 'ubuntu-cves.json: ubuntu security data, 18 verdicts' "$OUT/e" &&
-		grep -q 'redhat-cve-2024-6387.json: redhat security data, 4 verdicts' "$OUT/e" || { cat "$OUT/e"; return 1; }
+		grep -q 'redhat-cve-2024-6387.json: redhat security data, 5 verdicts' "$OUT/e" || { cat "$OUT/e"; return 1; }
 	"$D" vulndb stats --db "$DDB" --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
 d = s["distributions"]
 assert d["debian"] == {"releases": 4, "packages": 4, "verdicts": 28}, d
-assert d["ubuntu"]["verdicts"] == 18 and d["rhel"]["verdicts"] == 4, d
+assert d["ubuntu"]["verdicts"] == 18 and d["rhel"] == {"releases": 4, "packages": 2, "verdicts": 5}, d
 assert sorted(s["feeds"]) == ["debian", "kev", "nvd", "redhat", "ubuntu"], s["feeds"]' || return 1
 	"$D" vulndb stats --db "$DDB" | grep -q '^rhel *newest record 2024-07-09'
 }
@@ -42,7 +42,7 @@ r = json.load(sys.stdin)
 assert [(c["id"], c["confidence"]) for c in r["cves"]] == [("CVE-2024-6387", "high")], r["cves"]
 assert r["cves"][0]["fixed"] == "1:9.2p1-2+deb12u3" and "open in this build" in r["cves"][0]["why"], r["cves"][0]
 assert sorted(c["id"] for c in r["not_reported"]) == ["CVE-2023-38408", "CVE-2023-48795"], r["not_reported"]
-assert r["distribution"] == {"name": "debian", "release": "bookworm", "package": "openssh", "upstream": "9.2p1", "revision": "2+deb12u2"}, r'
+assert r["distribution"] == {"name": "debian", "release": "bookworm", "package": "openssh", "upstream": "9.2p1", "revision": "2+deb12u2", "release_from": "the build" + chr(39) + "s revision 2+deb12u2"}, r'
 }
 check vulndb_distro_older_revision_high t_distro_older
 t_distro_ubuntu_rhel() {
@@ -55,6 +55,25 @@ t_distro_ubuntu_rhel() {
 	dmatch "OpenSSH 8.7p1-34.el9" | grep -q 'CVE-2024-6387 .* high .*fixed in 0:8.7p1-38.el9_4.1'
 }
 check vulndb_distro_ubuntu_and_rhel_builds t_distro_ubuntu_rhel
+t_distro_rhel_eus() { # Red Hat's 9.2 EUS stream fixed regreSSHion in an older build than the main stream
+	# on the main stream (the default for a .el9 build) 30.el9_2.4 predates the fix; on 9.2 EUS it is the fix
+	dmatch "OpenSSH 8.7p1-30.el9_2.4" | grep -q 'CVE-2024-6387 .* high .*fixed in 0:8.7p1-38.el9_4.1' || return 1
+	dmatch --release 9.2-eus --json --explain "OpenSSH 8.7p1-30.el9_2.4" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert "CVE-2024-6387" not in [c["id"] for c in r["cves"]] and r["distribution"]["release"] == "9.2-eus", r
+assert r["distribution"]["release_from"] == "--release", r
+nr = [c for c in r["not_reported"] if c["id"] == "CVE-2024-6387"][0]
+assert "fixed by the distribution in 0:8.7p1-30.el9_2.4 (rhel 9.2-eus" in nr["why"], nr' || return 1
+	dmatch --release 9.2-eus "OpenSSH 8.7p1-29.el9_2" | grep -q 'CVE-2024-6387 .* high .*fixed in 0:8.7p1-30.el9_2.4' || return 1
+	# a stream of another major release, an unknown kind, and a stream dormant has no data for
+	dmatch --release 8.6-eus "OpenSSH 8.7p1-30.el9_2.4" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- "--release 8.6-eus: the build is of release 9" "$OUT/e" || { cat "$OUT/e"; return 1; }
+	dmatch --release 9.2-xyz "OpenSSH 8.7p1-30.el9_2.4" 2>"$OUT/e"
+	[ $? = 2 ] && grep -q -- "--release 9.2-xyz: not a release of the banner's distribution" "$OUT/e" || { cat "$OUT/e"; return 1; }
+	dmatch --release 9.4-aus --explain "OpenSSH 8.7p1-30.el9_2.4" | grep -q 'rhel 9.4-aus: no data for this package and release'
+}
+check vulndb_distro_rhel_extended_streams_apart t_distro_rhel_eus
 t_distro_release_hint() {
 	dmatch "Apache/2.4.49 (Debian)" | grep -q 'CVE-2021-41773 .* low' || return 1
 	dmatch --release bookworm "Apache/2.4.49 (Debian)" | grep -q 'CVE-2021-41773 .* high .*fixed in 2.4.50-1' || return 1

@@ -158,6 +158,7 @@ assert float(v['dormant_job_runs_total{job="slow"}']) >= 1, v
 assert float(v['dormant_job_last_duration_seconds{job="slow"}']) > 1, v
 assert float(v['dormant_job_failures_total{job="slow"}']) == 0, v
 assert 'dormant_findings_open{severity="high"}' in v, v
+assert v["dormant_alerts_queued"] == "0", v
 assert v["dormant_watch_reloads_total"] == "0", v
 PY
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MPORT/other")" = 404 ] || { kill $WPID; return 1; }
@@ -234,6 +235,7 @@ t_watch_collect() { # NetFlow v9 on loopback: the first hour judged while the wa
 	cat >"$c/watch.conf" <<EOF
 [site]
 timezone = UTC
+name = lab
 [intel]
 files = bad.txt
 [watch]
@@ -241,6 +243,9 @@ db = $c/db
 [collect edge]
 listen = 127.0.0.1:$port
 grace = 5m
+[alert file]
+type = jsonl
+path = $c/alerts.jsonl
 EOF
 	"$D" watch --config "$c/watch.conf" 2>"$c/log" &
 	local pid=$! h=1768014000 # 2026-01-10T03:00Z: the exporter's clock, not ours
@@ -256,12 +261,19 @@ EOF
 		"$((h + 3600 + 360)):10.1.0.7>10.1.0.6:53/udp,$((h + 1200)):10.1.0.8>203.0.113.66:22/tcp" || { kill $pid; return 1; }
 	wait_for "$c/log" 'collect edge: finding high intel-match 10\.1\.0\.5: .*203\.0\.113\.66' 10 || { kill $pid; return 1; }
 	grep -q 'hour from 2026-01-10T03:00:00.000Z judged: 1 flows, 1 findings' "$c/log" || { kill $pid; cat "$c/log"; return 1; }
+	# its life began (new): the alert is in the outbox while the watcher runs
+	wait_for "$c/log" 'collect edge: run 1: 1 new, 0 reopened, 0 escalated, 0 resolved; 1 alerts queued' 5 || { kill $pid; return 1; }
 	# the late flow (03:20, after 03:00 was judged) waits for the next judgement
 	kill -TERM $pid
 	wait $pid || { echo "exit $?"; return 1; }
 	# SIGTERM judged what was held: the 04:00 hour and the late flow with it
 	grep -q 'hour from 2026-01-10T04:00:00.000Z judged: 3 flows, 1 findings' "$c/log" || { cat "$c/log"; return 1; }
 	grep -q 'finding high intel-match 10\.1\.0\.8' "$c/log" || { cat "$c/log"; return 1; }
+	# both alerts went out by the time the watcher exited, once each
+	[ "$(grep -c '"rule":"intel-match"' "$c/alerts.jsonl")" = 2 ] &&
+		grep -q '"idempotency_key":"dormant:lab:F1:1".*"ip":"10.1.0.5"' "$c/alerts.jsonl" &&
+		grep -q '"idempotency_key":"dormant:lab:F2:1".*"ip":"10.1.0.8"' "$c/alerts.jsonl" ||
+		{ cat "$c/alerts.jsonl" "$c/log"; return 1; }
 	# both hours are runs in the store with their findings
 	[ "$(sqlite3 "$c/db" "SELECT count(*) FROM runs WHERE kind = 'collect' AND status = 'done'")" = 2 ] &&
 		[ "$(sqlite3 "$c/db" "SELECT count(*) FROM findings WHERE rule = 'intel-match'")" = 2 ] || {

@@ -1,6 +1,6 @@
 /* Fuzz target: what a service may send back. The first byte picks the
- * parser (HTTP/RTSP, Telnet, SNMP, or a UDP reply on a chosen port); the
- * rest is the reply. */
+ * parser (HTTP/RTSP, Telnet, SNMP, or a UDP reply on a chosen port, also
+ * read as a STUN response); the rest is the reply. */
 #include "fuzz.h"
 #include "probe/services.h"
 #include <stdlib.h>
@@ -57,6 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct obs_service sv;
 		struct ipaddr ip = ipaddr_v4(0xc6120001);
 		services_identify_udp(NULL, &ip, udp_ports[(data[0] >> 2) % 7], p, n, &sv);
+		/* a reply to one of nmap-payloads' requests (STUN) */
+		struct svc us = { 0 };
+		svc_udp_payload_reply(&us, p, n);
 		break;
 	}
 	}

@@ -12,7 +12,7 @@ targets="packet targets ports resume fingerprint service-replies cpe feeds flows
 	webapps-rules webapps-page distro intel sniff"
 targets+=" import-nmap import-masscan-json import-masscan-list import-zmap nmap-names"
 targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets logins escape nmap-probes bundle"
-targets+=" exposure"
+targets+=" exposure edge"
 for t in $targets; do
 	if "$BUILD/tests/fuzz-replay-$t" "$ROOT/tests/fuzz/corpus/$t" >/dev/null 2>&1; then
 		echo "ok   fuzz/replay-$t"; pass=$((pass + 1))

@@ -66,6 +66,7 @@ syn_pairs() { # pcap -> "dst port" of every SYN we sent
 
 cleanup() {
 	"$LAB" down >/dev/null 2>&1
+	"$HERE/lab-upnp.sh" down >/dev/null 2>&1
 	if [ "$fail" = 0 ]; then rm -rf "$OUT"; else echo "lab: outputs kept in $OUT"; fi
 }
 trap cleanup EXIT
@@ -76,7 +77,13 @@ if [ "$(id -u)" != 0 ]; then
 fi
 UP_OPTS=(--big)
 if wanted services_lab_identified; then UP_OPTS+=(--services); fi
-if ! "$LAB" up "${UP_OPTS[@]}" >"$OUT/up.log" 2>&1; then
+# the edge checks bring up their own lab (lab-upnp.sh): asked for alone, the main one is not needed
+only_edge=0
+if [ -n "$ONLY" ]; then
+	only_edge=1
+	for n in $ONLY; do [[ $n == edge_* ]] || only_edge=0; done
+fi
+if [ $only_edge = 0 ] && ! "$LAB" up "${UP_OPTS[@]}" >"$OUT/up.log" 2>&1; then
 	cat "$OUT/up.log"
 	echo "lab: 0 passed, 1 failed"
 	exit 1
@@ -907,6 +914,78 @@ t_import_live() {
 	"$D" report --list --db "$OUT/import.db" | awk 'NR>1 {print $3}' | tr '\n' ' ' | grep -qx 'masscan zmap '
 }
 check import_masscan_zmap_live t_import_live
+
+# --- edge (issue 23): every mapping the gateway holds, with its inside host; the forwarded
+# camera's default password raised to critical; NAT-PMP's mapping found; the gateway that lets
+# any LAN host map is a finding; the test mapping deleted; the exposure section in Chromium ---
+t_edge() {
+	local u="$OUT/edge"
+	mkdir -p "$u"
+	"$HERE/lab-upnp.sh" up >"$u/up.log" 2>&1 || { tail -5 "$u/up.log"; return 1; }
+	"$HERE/lab-upnp.sh" truth >"$u/truth-before" || return 1
+	ip netns exec "$P-uscan" "$D" audit 198.18.7.15 198.18.7.20 --upnp --test-mapping --check-credentials \
+		--login-delay 0.2 --db "$u/db" -oJ "$u/audit.jsonl" --html "$u/audit.html" -v >"$u/out" 2>"$u/err" ||
+		{ tail -5 "$u/err"; return 1; }
+	"$HERE/lab-upnp.sh" truth >"$u/truth-after" || return 1
+	ip netns exec "$P-uscan" "$D" exposure --db "$u/db" --format json >"$u/exposure.jsonl"
+	[ $? = 0 ] || return 1 # no platform exports imported: no external-only finding
+	ip netns exec "$P-uscan" "$D" exposure --db "$u/db" >"$u/exposure.txt" || return 1
+	"$D" report --db "$u/db" --format html -o "$u/stored.html" || return 1
+	"$HERE/lab-upnp.sh" down
+	# the test mapping was deleted: the gateway holds what it held before
+	diff <(awk '{print $2, $3}' "$u/truth-before") <(awk '{print $2, $3}' "$u/truth-after") || return 1
+	python3 - "$u" <<'PY' || return 1
+import json, re, sys
+u = sys.argv[1]
+# upnpc -l: " 3 TCP  8080->198.18.7.15:80    'IPCam web' '' 604795"
+truth = set()
+for line in open(f"{u}/truth-before"):
+    m = re.match(r"\s*\d+ (TCP|UDP)\s+(\d+)->([\d.]+):(\d+)", line)
+    truth.add((m[1].lower(), int(m[2]), m[3], int(m[4])))
+assert len(truth) == 4, truth
+recs = [json.loads(l) for l in open(f"{u}/audit.jsonl")]
+fs = [r for r in recs if r["type"] == "finding"]
+got = sorted((f["rule"], f["ip"], f["port"], f["proto"], f["severity"]) for f in fs)
+L = "198.18.7."
+want = sorted([("default-credentials", L + "15", 80, "tcp", "critical"),  # high, raised: forwarded
+               ("internet-exposed", L + "15", 80, "tcp", "high"), ("internet-exposed", L + "20", 22, "tcp", "high"),
+               ("internet-exposed", L + "20", 5000, "tcp", "medium"),  # NAT-PMP's; nothing listens on 5000
+               ("internet-exposed", L + "1", 6881, "udp", "medium"),  # not a target: not scanned
+               ("upnp-open-mapping", L + "254", 5000, "tcp", "high"),
+               ("natpmp-open-mapping", L + "254", 5351, "udp", "high")])
+assert got == want, f"got {got}\nwant {want}"
+exp = {(f["evidence"]["proto"], f["evidence"]["external_port"], f["ip"], f["port"]): f["evidence"]
+       for f in fs if f["rule"] == "internet-exposed"}
+assert set(exp) == truth, (sorted(exp), sorted(truth))  # every mapping, with its inside host
+for ev in exp.values():
+    assert ev["gateway"] == L + "254" and ev["public_ip"] == "11.22.33.44" and ev["enabled"] is True, ev
+    assert ev["first_seen"] and ev["age_days"] == 0, ev
+nat = exp[("tcp", 5000, L + "20", 5000)]
+assert nat["added_by"] == "natpmp" and nat["description"] == "NAT-PMP 5000 tcp" and 7000 < nat["lease_seconds"] <= 7200, nat
+cam = exp[("tcp", 8080, L + "15", 80)]
+assert cam["added_by"] == "upnp" and cam["description"] == "IPCam web" and cam["inside"] == "open", cam
+assert cam["gateway_service"] in ("WANIPConnection:1", "WANIPConnection:2"), cam
+nas = exp[("tcp", 2222, L + "20", 22)]
+assert nas["description"] == "nas ssh &lt;b&gt;remote&lt;/b&gt;\x1b[2J" and 0 < nas["lease_seconds"] <= 3600, nas
+dc = [f for f in fs if f["rule"] == "default-credentials"][0]
+assert dc["evidence"]["internet_exposed"] == {"outside": "11.22.33.44:8080/tcp", "internal_port": 80}, dc["evidence"]
+up = [f for f in fs if f["rule"] == "upnp-open-mapping"][0]["evidence"]
+assert up["mappings"] == 4 and "accepted without authentication; deleted" in up["test"], up
+nm = [f for f in fs if f["rule"] == "natpmp-open-mapping"][0]["evidence"]
+assert "granted without authentication; deleted" in nm["test"] and nm["public_ip"] == "11.22.33.44", nm
+# dormant exposure: the stored mappings with their inside hosts, the gateways with the test's answer
+ex = [json.loads(l) for l in open(f"{u}/exposure.jsonl")]
+maps = {(m["proto"], m["external_port"], m["internal"], m["internal_port"]) for m in ex if m["type"] == "mapping"}
+assert maps == truth, maps
+gws = sorted((g["method"], g["mapping_test"], g["public_ip"]) for g in ex if g["type"] == "gateway")
+assert gws == [("natpmp", "accepted", "11.22.33.44"), ("upnp", "accepted", "11.22.33.44")], gws
+txt = open(f"{u}/exposure.txt", "rb").read()
+assert b"\x1b" not in txt and b"198.18.7.15:80" in txt and b"IPCam web" in txt, txt[-600:]
+PY
+	python3 "$HERE/../tools/report/check-html-edge.py" "$u/audit.html" "$u/exposure.jsonl" "$ARTIFACTS/edge-report.png" &&
+		python3 "$HERE/../tools/report/check-html-edge.py" "$u/stored.html" "$u/exposure.jsonl" "$ARTIFACTS/edge-stored.png"
+}
+check edge_upnp_natpmp_mappings_exact t_edge
 
 echo "lab: $pass passed, $fail failed"
 [ "$fail" = 0 ]

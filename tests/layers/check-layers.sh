@@ -18,8 +18,9 @@ declare -A allowed=(
 	[import]="base net model import"
 	[exposure]="base net model exposure"
 	[analyze]="base net model vuln store analyze"
-	[pipeline]="base net model scan probe vuln flow creds import exposure store analyze report pipeline"
-	[cmd]="base net model scan probe vuln flow creds import exposure store analyze report pipeline cmd"
+	[alert]="base net model store alert"
+	[pipeline]="base net model scan probe vuln flow creds import exposure store analyze report alert pipeline"
+	[cmd]="base net model scan probe vuln flow creds import exposure store analyze report alert pipeline cmd"
 )
 pass=0 fail=0
 for dir in "${!allowed[@]}"; do

@@ -140,8 +140,19 @@ static void build_parse(void)
 	CHECK_STR(d, "ubuntu");
 	CHECK_STR(r, "jammy");
 	CHECK(!distro_from_os_cpe(&t, "cpe:/o:microsoft:windows", d, sizeof(d), r, sizeof(r)));
+	CHECK(distro_from_os_cpe(&t, "cpe:/o:redhat:rhel_eus:9.2::baseos", d, sizeof(d), r, sizeof(r)));
+	CHECK_STR(r, "9.2-eus");
+	CHECK(!distro_from_os_cpe(&t, "cpe:/o:redhat:rhel_eus:42.2", d, sizeof(d), r, sizeof(r)));
 	const char *canon;
 	CHECK(distro_release_known(&t, "debian", "12", &canon) && !strcmp(canon, "bookworm"));
+	/* Red Hat's extended streams: of a known major release, of the four kinds */
+	CHECK(distro_release_known(&t, "rhel", "8.6-e4s", &canon) && !strcmp(canon, "8.6-e4s"));
+	CHECK(!distro_release_known(&t, "rhel", "42.1-eus", &canon));
+	CHECK(!distro_release_known(&t, "rhel", "9.2-els", &canon));
+	CHECK(!distro_release_known(&t, "debian", "12.1-eus", &canon));
+	CHECK(distro_release_refines("rhel", "9", "9.2-tus"));
+	CHECK(!distro_release_refines("rhel", "8", "9.2-eus"));
+	CHECK(!distro_release_refines("rhel", "9", "9"));
 	distro_upstream_of("1:9.2p1-2+deb12u3", v, sizeof(v));
 	CHECK_STR(v, "9.2p1");
 	distro_tables_release(&t);
@@ -240,7 +251,7 @@ static void importers(void)
 	CHECK(run("{\"cves\": [{\"id\": \"CVE-2024-6387\", \"packages\": 3}]}", &g, &fc, &e) < 0);
 	CHECK(strstr(e.msg, "t.json: byte 10: CVE-2024-6387: an Ubuntu CVE needs an id and packages") !=
 	      NULL);
-	/* Red Hat VEX: streams by CPE, the highest fix of the release, main-stream affected is open */
+	/* Red Hat VEX: streams by CPE, the highest fix of the release, an extended stream a release of its own */
 	CHECK_INT(
 	    run("{\"document\": {\"csaf_version\": \"2.0\", \"tracking\": {\"current_release_date\": "
 		"\"2024-07-09\"}},"
@@ -267,7 +278,8 @@ static void importers(void)
 	CHECK(has(&g, "rhel 9 openssh-server CVE-2024-6387 fixed 0:8.7p1-38.el9_4.1"));
 	CHECK(has(&g, "rhel 8 openssh CVE-2024-6387 not-affected -"));
 	CHECK(has(&g, "rhel 8 nginx CVE-2024-6387 open -"));
-	CHECK_INT(g.n, 4); /* openshift is not a RHEL release */
+	CHECK(has(&g, "rhel 9.2-eus openssh CVE-2024-6387 fixed 0:8.7p1-30.el9_2.4"));
+	CHECK_INT(g.n, 5); /* openshift is not a RHEL release */
 	CHECK_STR(g.meta, "rhel.date=2024-07-09");
 	CHECK(run("{\"document\": {}, \"vulnerabilities\": [{\"cve\": \"CVE-2024-1\", \"product_status\": "
 		  "[]}]}",

@@ -3,6 +3,7 @@
  * truncated records named by line, the time formats, the store's
  * deduplication, the register's public_ip and the join with the inside. */
 #include "test.h"
+#include "test-db.h"
 #include "analyze/exposure.h"
 #include "exposure/exposure.h"
 #include "model/inventory.h"
@@ -263,6 +264,7 @@ static void test_store_dedup(void)
 {
 	char path[256], cmd[300];
 	snprintf(path, sizeof(path), "/tmp/dormant-unit-exposure-%d/x.db", (int)getpid());
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st = NULL;
 	struct dm_err e = { "" };
 	struct ext_set s = { 0 }, back = { 0 };

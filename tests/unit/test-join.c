@@ -1,6 +1,7 @@
 /* The join rules on a hand-made scan and register (no traffic): role
  * baselines from the config, ownership rules, and which finding hides which. */
 #include "test.h"
+#include "test-db.h"
 #include "analyze/assets.h"
 #include "model/leases.h"
 #include "model/site-config.h"
@@ -341,8 +342,9 @@ static void test_inventory_rows(void)
  * the network: the ownership rules judge it, the flows as evidence. */
 static void test_traffic_only_host(void)
 {
-	char path[64], cmd[256];
+	char path[256], cmd[900];
 	snprintf(path, sizeof(path), "/tmp/dormant-unit-join-%d.db", (int)getpid());
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st;
 	struct dm_err e = { "" };
 	CHECK_INT(store_open(path, &st, &e), 0);
@@ -388,7 +390,7 @@ static void test_traffic_only_host(void)
 	site_config_release(&c);
 	store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", path, path, path);
-	CHECK_INT(system(cmd), 0);
+	if (!test_db_pg()) CHECK_INT(system(cmd), 0);
 }
 
 SUITE(suite_join, "join", { "inventory_rows", test_inventory_rows }, { "roles", test_roles },

@@ -2,6 +2,7 @@
  * sniffer, Zeek software/ssh/http logs), credential stores recognised by
  * their content. */
 #include "test.h"
+#include "test-db.h"
 #include "creds/secret-sniff.h"
 #include "flow/payload-sniff.h"
 #include "flow/zeek-software.h"
@@ -239,6 +240,7 @@ static void tls_and_passive_stored(void)
 	char dir[128], path[160];
 	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-passive-%d", (int)getpid());
 	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st;
 	struct dm_err e;
 	int64_t run;

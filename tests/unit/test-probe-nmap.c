@@ -92,6 +92,36 @@ static void nmap_names_what_nothing_named(void)
 	CHECK_STR(s.out.name, "ssl/imap");
 }
 
+/* "ssl" names the tunnel, not the service: the port is marked for nmap's
+ * probes inside TLS, and what they find there is ssl/NAME (stunnel in front
+ * of an IMAP server) */
+static void ssl_match_means_probe_inside(void)
+{
+	struct svc s;
+	struct nmap_result r;
+	memset(&s, 0, sizeof(s));
+	result(&r, false, "ssl", "", "", NULL, 11860);
+	svc_nmap_result(&s, &r);
+	CHECK(s.nmap_said_ssl && !s.identified && !s.nmap_hard);
+	CHECK_STR(s.out.name, "ssl/unknown");
+	CHECK_STR(s.nmap_soft, "");
+	CHECK_STR(s.out.source, "");
+	s.nmap_ssl = true; /* services.c: the plan inside TLS */
+	result(&r, true, "imap", "", "", NULL, 1768);
+	svc_nmap_result(&s, &r);
+	CHECK_STR(s.out.name, "ssl/imap");
+	result(&r, false, "imap", "Dovecot imapd", "", "cpe:2.3:a:dovecot:dovecot:*:*:*:*:*:*:*:*", 1800);
+	svc_nmap_result(&s, &r);
+	CHECK_STR(s.out.name, "ssl/imap");
+	CHECK_STR(s.out.product, "Dovecot imapd");
+	/* "ssl" with a product is a hard match like any other (qmail behind stunnel) */
+	memset(&s, 0, sizeof(s));
+	result(&r, false, "ssl", "qmail-pop3d behind stunnel", "", NULL, 13455);
+	svc_nmap_result(&s, &r);
+	CHECK(!s.nmap_said_ssl);
+	CHECK_STR(s.out.product, "qmail-pop3d behind stunnel");
+}
+
 static void version_less_match_keeps_looking(void)
 {
 	struct svc s;
@@ -203,4 +233,4 @@ static void recog_below_nmap_own_above(void)
 
 SUITE(suite_probe_nmap, "probe-nmap", T(plan_skips_null_and_lists_first), T(nmap_names_what_nothing_named),
       T(version_less_match_keeps_looking), T(own_beats_nmap_but_takes_its_name),
-      T(recog_below_nmap_own_above));
+      T(recog_below_nmap_own_above), T(ssl_match_means_probe_inside));

@@ -106,5 +106,45 @@ static void svc_identity(void)
 	fp_set_release(&set);
 }
 
+/* A STUN Binding response: SOFTWARE names the server, through the database
+ * or, for a product it does not know, as "Name-version"; bytes that are not
+ * STUN, a cut message or an attribute running past it name nothing. */
+static void stun_replies(void)
+{
+	struct fp_set set = { 0 };
+	struct dm_err e;
+	CHECK_INT(fp_set_load_dir(&set, dm_data("fingerprints"), &e), 0);
+	uint8_t m[64] = { 0x01, 0x01, 0x00, 0x24, 0x21, 0x12, 0xa4, 0x42 };
+	/* XOR-MAPPED-ADDRESS (8 bytes), then SOFTWARE "Coturn-4.6.1 'Gorst'" (20 bytes) */
+	static const uint8_t attrs[] = { 0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xa1, 0x47, 0xe1,
+					 0x12, 0xa6, 0x43, 0x80, 0x22, 0x00, 0x14, 'C',  'o',
+					 't',  'u',  'r',  'n',  '-',  '4',  '.',  '6',  '.',
+					 '1',  ' ',  '\'', 'G',  'o',  'r',  's',  't',  '\'' };
+	memcpy(m + 20, attrs, sizeof(attrs));
+	struct svc s = { .fps = &set };
+	CHECK(svc_udp_payload_reply(&s, m, 20 + sizeof(attrs)));
+	CHECK_STR(s.out.name, "stun");
+	CHECK_STR(s.out.product, "coturn");
+	CHECK_STR(s.out.version, "4.6.1");
+	CHECK_STR(s.out.cpe, "cpe:2.3:a:coturn_project:coturn:4.6.1:*:*:*:*:*:*:*");
+	memcpy(m + 36, "Other-2.1 (linux)   ", 20);
+	struct svc o = { .fps = &set };
+	CHECK(svc_udp_payload_reply(&o, m, 20 + sizeof(attrs)));
+	CHECK_STR(o.out.product, "Other");
+	CHECK_STR(o.out.version, "2.1");
+	struct svc bad = { .fps = &set };
+	CHECK(!svc_udp_payload_reply(&bad, m, 30)); /* shorter than its header says */
+	m[3] = 0x28;                                /* the message runs past the datagram */
+	CHECK(!svc_udp_payload_reply(&bad, m, 20 + sizeof(attrs)));
+	m[3] = 0x24;
+	m[34] = 0x00, m[35] = 0x40; /* SOFTWARE's length past the message: not read */
+	struct svc cut = { .fps = &set };
+	CHECK(svc_udp_payload_reply(&cut, m, 20 + sizeof(attrs)));
+	CHECK_STR(cut.out.product, "");
+	CHECK(!svc_udp_payload_reply(&bad, (const uint8_t *)"HTTP/1.1 200 OK\r\n\r\n", 19));
+	CHECK_STR(bad.out.name, "");
+	fp_set_release(&set);
+}
+
 SUITE(suite_probe, "probe", T(http_responses), T(telnet_negotiation), T(snmp_replies), T(cpe_names),
-      T(svc_identity));
+      T(svc_identity), T(stun_replies));

@@ -8,6 +8,7 @@
 #include "net/cidr.h"
 #include <stdlib.h>
 #include <math.h>
+#include <time.h>
 #include <unistd.h>
 
 static char *write_tmp(const char *text)
@@ -266,6 +267,149 @@ static void test_beacon_rule(void)
 	flowset_release(&fs);
 }
 
+#define MON0 1794787200.0 /* Monday 2026-11-16 00:00 UTC */
+
+static void add_named(struct flowset *fs, const char *src, const char *dst, const char *name, double t,
+		      double up, double down)
+{
+	struct obs_flow f = mkflow(src, dst, 443, t, (uint64_t)up, (uint64_t)down);
+	f.sni = name;
+	flowset_add(fs, &f);
+}
+
+/* Office-hours browsing on business days: visits at random moments. */
+static void add_browsing(struct flowset *fs, const char *src, int days)
+{
+	for (int d = 0; d < days; d++) {
+		if (d % 7 >= 5) continue;
+		for (int k = 0; k < 30; k++) {
+			char name[64], dst[32];
+			int site = rand() % 40;
+			snprintf(name, sizeof(name), "www.site%d.example", site);
+			snprintf(dst, sizeof(dst), "80.0.0.%d", 1 + site);
+			add_named(fs, src, dst, name,
+				  MON0 + d * 86400.0 + 9 * 3600 + 8 * 3600.0 * rand() / RAND_MAX, 2e4, 5e5);
+		}
+	}
+}
+
+static bool country_cn_de(void *ctx, const struct ipaddr *a, char cc[3])
+{
+	(void)ctx;
+	if (a->family != AF_INET) return false;
+	unsigned o = a->v4 >> 24;
+	memcpy(cc, o == 101 ? "CN" : o == 91 ? "DE" : "US", 3);
+	return true;
+}
+
+static const struct finding *finding_of(const struct findings *out, const char *ip)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		char s[IPADDR_STRLEN];
+		ipaddr_fmt(&out->v[i].ip, s, sizeof(s));
+		if (!strcmp(s, ip)) return &out->v[i];
+	}
+	return NULL;
+}
+
+/* Daily, business-day and weekly jobs are one routine finding at info, a
+ * Sunday full backup measured against the Sunday before; browsing at random
+ * moments is no job; a first Sunday ten times the nightly run is abnormal. */
+static void test_scheduled_schedules(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	setenv("TZ", "UTC", 1); /* the site's zone is the process's */
+	tzset();
+	struct flowset fs;
+	flowset_init(&fs);
+	srand(11);
+	for (int d = 0; d < 14; d++) {
+		double day0 = MON0 + d * 86400.0;
+		add_named(&fs, "10.0.0.7", "45.0.0.1", "av.example", day0 + 1 * 3600 + 20 * 60 + d % 3 * 60,
+			  3e3, 8e6);
+		add_named(&fs, "10.0.0.7", "101.0.0.2", "vault.example", day0 + 2 * 3600 + d % 5 * 60,
+			  d % 7 == 6 ? 1.2e9 : 1e8, 2e5);
+		if (d % 7 < 5)
+			add_named(&fs, "10.0.0.7", "101.0.0.3", "erp.example",
+				  day0 + 7 * 3600 + 10 * 60 + d % 4 * 60, 5e7, 1e5);
+		if (d % 7 == 6)
+			add_named(&fs, "10.0.0.7", "52.0.0.4", "inventory.example",
+				  day0 + 3.5 * 3600 + d % 2 * 60, 2e6, 2e4);
+		if (d < 7)
+			add_named(&fs, "10.0.0.8", "101.0.0.2", "vault.example", day0 + 2 * 3600 + d % 5 * 60,
+				  d == 6 ? 1.2e9 : 1e8, 2e5);
+	}
+	add_browsing(&fs, "10.0.0.7", 14);
+	flowset_annotate(&fs, &c, NULL, NULL);
+	struct traffic_input in = { &c, &fs, NULL };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_traffic(&in, "scheduled-transfer", &out), 0);
+	CHECK_INT(out.n, 2);
+	const struct finding *f = finding_of(&out, "10.0.0.7");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_INT(f->severity, SEV_INFO);
+		CHECK_INT((int)f->score, 4);
+		CHECK(strstr(f->title, "av.example daily 01:2") != NULL);
+		CHECK(strstr(f->title, "erp.example business days 07:1") != NULL);
+		CHECK(strstr(f->title, "inventory.example Sun 03:3") != NULL);
+		CHECK(strstr(f->title, "vault.example daily 02:0") != NULL);
+		CHECK(strstr(f->evidence, "\"schedule\":\"weekly\",\"weekday\":\"Sun\"") != NULL);
+		CHECK(strstr(f->evidence, "www.site") == NULL);
+		CHECK(strstr(f->title, "abnormal") == NULL);
+	}
+	f = finding_of(&out, "10.0.0.8");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_INT(f->severity, SEV_MEDIUM);
+		CHECK(strstr(f->title, "its latest run sent far more than its own history") != NULL);
+	}
+	findings_release(&out);
+	flowset_release(&fs);
+}
+
+/* A Sunday full backup at the nightly backup's hour: to the home cloud it is
+ * routine, on the first Sunday (judged by where it goes) and on the second
+ * (against the first); to a foreign destination one host uses, the first
+ * Sunday is an upload to a routine destination ten times its usual, and
+ * the second is the host's normal Sunday. */
+static void test_exfil_weekly_backup(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct flowset fs;
+	flowset_init(&fs);
+	for (int d = 0; d < 14; d++) {
+		double day0 = MON0 + d * 86400.0;
+		add_named(&fs, "10.0.0.9", "101.0.0.2", "vault.example", day0 + 2 * 3600 + d % 5 * 60,
+			  d % 7 == 6 ? 1.2e9 : 1e8, 2e5);
+		add_named(&fs, "10.0.0.10", "91.0.0.2", "drop.example", day0 + 2 * 3600 + d % 5 * 60,
+			  d % 7 == 6 ? 1e9 : 5e6, 2e5);
+	}
+	flowset_annotate(&fs, &c, country_cn_de, NULL);
+	struct traffic_input in = { &c, &fs, NULL };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &out), 0);
+	CHECK_INT(out.n, 1);
+	const struct finding *f = finding_of(&out, "10.0.0.10");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(strstr(f->title,
+			     "Upload of 1.0 GB in 1 hours to a routine destination, 200x its usual at "
+			     "this hour (5.0 MB)") != NULL);
+		CHECK_INT((int64_t)f->first_seen, (int64_t)(MON0 + 6 * 86400.0 + 2 * 3600));
+	}
+	findings_release(&out);
+	flowset_release(&fs);
+}
+
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
-      { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule });
+      { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
+      { "scheduled_schedules", test_scheduled_schedules },
+      { "exfil_weekly_backup", test_exfil_weekly_backup });

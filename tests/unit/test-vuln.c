@@ -2,6 +2,7 @@
  * feed parsing of the real fixtures, aliases, distribution markers, and
  * the store's incremental import. */
 #include "test.h"
+#include "test-db.h"
 #include "analyze/vulnerable.h"
 #include "base/json.h"
 #include "store/store.h"
@@ -325,6 +326,7 @@ static void store_incremental(void)
 	CHECK(mkdtemp(dir) != NULL);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/v.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st;
 	struct dm_err e;
 	CHECK_INT(store_open(path, &st, &e), 0);
@@ -397,6 +399,7 @@ static void rule_findings(void)
 	char dir[] = "/tmp/dormant-rule-XXXXXX", path[128];
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/v.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st;
 	struct dm_err e;
 	CHECK_INT(store_open(path, &st, &e), 0);

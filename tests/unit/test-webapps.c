@@ -3,6 +3,7 @@
  * the installed GPL data), merging into a service, and the saved pages of
  * tests/webapps when the rules are installed. */
 #include "test.h"
+#include "test-db.h"
 #include "base/buf.h"
 #include "model/resultset.h"
 #include "probe/webapps.h"
@@ -218,6 +219,7 @@ static void stored_apps(void)
 	char dir[128], path[160];
 	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-wa-%d", (int)getpid());
 	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st;
 	struct dm_err e;
 	CHECK_INT(store_open(path, &st, &e), 0);
@@ -268,6 +270,7 @@ static void apps_matched_to_cves(void)
 	CHECK(mkdtemp(dir) != NULL);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/v.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st;
 	struct dm_err e;
 	CHECK_INT(store_open(path, &st, &e), 0);

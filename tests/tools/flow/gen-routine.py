@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a labelled capture of a site's ordinary routine with planted problems, deterministic.
 
-usage: gen-routine.py OUTDIR [--seed N] [--hosts N] [--days N] [--variant A|B|C]
+usage: gen-routine.py OUTDIR [--seed N] [--hosts N] [--days N] [--variant A|B|C|D]
 
 A site of --hosts internal hosts (default 200) over --days days (default 14) from Monday
 2026-11-16 00:00 in the site's zone. Routine (what must NOT raise an alarm above info):
@@ -18,6 +18,11 @@ the protected core.
 
 The variant changes the parameters (addresses, times, periods, volumes, mix), so a detector
 tuned on one can be measured on another it was not tuned on. Variant A is the tuning set.
+Variant D also changes the routine itself: other vendors and countries for the nightly
+jobs, jobs that run once a week (a full cloud backup on Sundays at the nightly backup's hour,
+ten times its size; a cumulative update on Wednesdays; an inventory upload abroad on Mondays)
+and jobs that run on business days only (an ERP export from the servers before office hours, a
+CRM sync on arrival).
 
 OUTDIR gets routine.pcap (large payloads cut by snaplen, true IP lengths kept), truth.json
 ({hosts: {ip: {role, days}}, expect: [{rule, ip, plant}]}), site.conf and geo.mmdb.
@@ -51,6 +56,13 @@ VARIANTS = {
     "C": dict(users="192.168", laptops="10.50", servers="10.60", lab="100.100.7", core="10.70.1",
               av_hour=5, update_hour=22, backup_hour=0, cloud_hour=4, patch_day=1, browse_gap=1200,
               laptop_p=0.7, call_p=0.35, beacon_periods=(120, 900, 3600, 10800), beacon_jitter=(0.2, 0.5, 0.3, 0.1)),
+    # held out: other numbering, hours, vendors and countries, and weekly and business-day jobs
+    "D": dict(users="10.40", laptops="10.41", servers="10.42", lab="192.0.2", core="10.44.3",
+              av_hour=21, update_hour=3, backup_hour=0, cloud_hour=2, patch_day=10, browse_gap=800,
+              laptop_p=0.5, call_p=0.55, beacon_periods=(75, 480, 2400, 14400), beacon_jitter=(0.35, 0.15, 0.4, 0.25),
+              av=("av-updates.sec-vendor.example", "80"), upd=("patches.os-vendor2.example", "13"),
+              debian=("mirror.distro.example", "185"), cloud=("vault.cn-backup.example", "36"),
+              weekly=True, bizday=True),
 }
 
 # External address plan: prefix -> country (the geo database says so)
@@ -157,12 +169,20 @@ def build(g):
     # popular external destinations (name, address pool, country prefix)
     def pool(prefix, n):
         return [g.ext(prefix) for _ in range(n)]
-    av = ("sig.av-vendor.example", pool("45", 4))
-    upd = ("updates.os-vendor.example", pool("52", 6))
-    debian = ("deb.debian.example", pool("91", 3))
-    cloud = ("backup.cn-cloud.example", pool("101", 2))
+    def vendor(key, name, prefix, n):
+        name, prefix = p.get(key, (name, prefix))
+        return (name, pool(prefix, n))
+    av = vendor("av", "sig.av-vendor.example", "45", 4)
+    upd = vendor("upd", "updates.os-vendor.example", "52", 6)
+    debian = vendor("debian", "deb.debian.example", "91", 3)
+    cloud = vendor("cloud", "backup.cn-cloud.example", "101", 2)
     meet = ("meet.video-calls.example", pool("13", 5))
     meet_cn = ("meeting.cn-calls.example", pool("36", 3))
+    if p.get("weekly"):
+        inventory = ("inventory.asset-saas.example", pool("52", 3))
+    if p.get("bizday"):
+        crm = ("crm.sales-saas.example", pool("45", 3))
+        erp = ("erp.cn-saas.example", pool("101", 2))
     sites = [("www.site%d.example" % i, g.ext(["91", "45", "36", "101", "80", "185"][i % 6])) for i in range(120)]
     ntp_pub = ["91.189.89.%d" % k for k in (198, 199)]
 
@@ -177,9 +197,12 @@ def build(g):
     lab = [g.host("%s.%d" % (p["lab"], 10 + i), "lab") for i in range(n_lab)]
 
     # each host's own minute for its nightly jobs (a fixed schedule, a few minutes of drift)
-    def nightly(ip, hour, name, addrs, up, down, port=443, drift=180, p_skip=0.03, spread=50):
+    # when: the days it runs (None: every day)
+    def nightly(ip, hour, name, addrs, up, down, port=443, drift=180, p_skip=0.03, spread=50, when=None):
         minute = r.uniform(0, spread * 60)
         def fn(d, day0):
+            if when and not when(d):
+                return
             if r.random() < p_skip:
                 return
             t = day0 + hour * HOUR + minute + r.uniform(-drift, drift)
@@ -220,11 +243,23 @@ def build(g):
         av_job = nightly(ip, p["av_hour"], av[0], av[1], 3e3, 8e6)
         up_job = nightly(ip, p["update_hour"], upd[0], upd[1], 2e3, 1.5e6)
         bk_job = nightly(ip, p["backup_hour"], "", [backup_srv], 40e6, 50e3, port=873) if r.random() < 0.3 else None
-        def fn(d, day0, ip=ip, av_job=av_job, up_job=up_job, bk_job=bk_job):
+        more = []
+        if p.get("weekly"):  # Wednesdays: the cumulative update; Mondays: the inventory upload abroad
+            more.append(nightly(ip, 12, upd[0], upd[1], 40e3, r.uniform(30e6, 120e6), spread=90,
+                                when=lambda d: d % 7 == 2))
+            more.append(nightly(ip, 10, inventory[0], inventory[1], r.uniform(1e6, 4e6), 20e3, spread=50,
+                                when=lambda d: d % 7 == 0))
+        if p.get("bizday"):  # business days: the CRM client syncs when its user arrives
+            a = office[ip][0]
+            more.append(nightly(ip, int(a), crm[0], crm[1], 200e3, r.uniform(2e6, 5e6), drift=300,
+                                spread=max(1, (a - int(a)) * 60 - 5), when=g.business))
+        def fn(d, day0, ip=ip, av_job=av_job, up_job=up_job, bk_job=bk_job, more=more):
             av_job(d, day0)
             up_job(d, day0)
             if bk_job:
                 bk_job(d, day0)
+            for job in more:
+                job(d, day0)
             g.ntp(day0 + r.uniform(0, DAY), ip, ntp_srv)
             if g.business(d):
                 office_day(ip, d, day0)
@@ -244,11 +279,22 @@ def build(g):
         bk = nightly(ip, p["backup_hour"], "", [backup_srv], r.uniform(100e6, 600e6), 100e3, port=873, drift=60)
         cl = nightly(ip, p["cloud_hour"], cloud[0], cloud[1], r.uniform(80e6, 500e6), 200e3, drift=120) \
             if k % 2 == 0 else None
-        def fn(d, day0, ip=ip, deb=deb, bk=bk, cl=cl):
+        more = []
+        if cl and p.get("weekly"):  # incremental on weekdays and Saturdays, the full backup on Sundays
+            size = r.uniform(80e6, 300e6)
+            cl = nightly(ip, p["cloud_hour"], cloud[0], cloud[1], size, 200e3, drift=120, when=lambda d: d % 7 != 6)
+            more.append(nightly(ip, p["cloud_hour"], cloud[0], cloud[1], size * r.uniform(8, 15), 400e3, drift=120,
+                                when=lambda d: d % 7 == 6))
+        if p.get("bizday"):  # business days: the ERP export before office hours
+            more.append(nightly(ip, 7, erp[0], erp[1], r.uniform(20e6, 120e6), 100e3, drift=120, spread=40,
+                                when=g.business))
+        def fn(d, day0, ip=ip, deb=deb, bk=bk, cl=cl, more=more):
             deb(d, day0)
             bk(d, day0)
             if cl:
                 cl(d, day0)
+            for job in more:
+                job(d, day0)
             g.ntp(day0 + r.uniform(0, DAY), ip, ntp_srv)
             t = day0 + r.uniform(0, 300)  # monitoring: the monitor polls it every 5 minutes
             while t < day0 + DAY:

@@ -102,6 +102,9 @@ def jsonl_complete():
     sv = {(r["port"], r["proto"]) for r in recs if r["type"] == "service" and r["ip"] == "198.18.253.2"}
     want = {(p, "tcp") for p in (21, 22, 23, 25, 80, 443, 2121, 2222, 5900, 8000, 8080, 8081, 8443, 9000)} | {(161, "udp")}
     assert sv == want, f"services {sorted(sv)} != {sorted(want)}"
+    # accepts and closes without a word: nmap's tcpwrapped, with no probe after the banner wait's
+    names = {r["port"]: r["name"] for r in recs if r["type"] == "service" and r["ip"] == "198.18.253.2" and r["proto"] == "tcp"}
+    assert names[23] == "tcpwrapped", f"23/tcp (accept and close) named {names[23]!r}"
     unreg = {r["ip"]: r for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host"}
     assert set(unreg) == {"198.18.253.5", "198.18.253.6"}, sorted(unreg)
     for r in unreg.values():

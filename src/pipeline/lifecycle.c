@@ -1,0 +1,44 @@
+/* Findings with a life: a run's findings into the store's records and
+ * outbox (pipeline/lifecycle.h). The transitions are model/finding-life.c;
+ * the transaction is the store's. */
+#include "pipeline/lifecycle.h"
+#include "analyze/traffic.h"
+
+static const struct {
+	unsigned check;
+	const char *rules;
+} judged_by[] = {
+	{ CHECK_USE, "idle-host,unused-port" },
+	{ CHECK_REGISTER, "unregistered-host,decommissioned-alive,expired-test-device,unexpected-service" },
+	{ CHECK_SERVICES, "weak-tls,unexpected-service" },
+	{ CHECK_VULNS, "vulnerable-service,known-exploited" },
+	{ CHECK_CREDS, "default-credentials,anonymous-access" },
+};
+
+void lifecycle_rules_for_checks(unsigned checks, struct buf *out)
+{
+	for (size_t i = 0; i < sizeof(judged_by) / sizeof(judged_by[0]); i++)
+		if (checks & judged_by[i].check)
+			buf_printf(out, "%s%s", out->len ? "," : "", judged_by[i].rules);
+	for (size_t i = 0; (checks & CHECK_TRAFFIC) && i < traffic_rules_count; i++)
+		buf_printf(out, "%s%s", out->len ? "," : "", traffic_rules[i].id);
+}
+
+int lifecycle_apply(struct store *st, int64_t run, const struct findings *fs, const struct site_config *site,
+		    const struct lifecycle_scope *scope, double now, struct life_apply_out *ret,
+		    struct dm_err *e)
+{
+	struct lifecycle_scope none = { 0 };
+	if (!scope) scope = &none;
+	struct life_apply_in in = {
+		.run = run,
+		.site = site && *site->name ? site->name : "default",
+		.fs = fs,
+		.all_rules = scope->all_rules,
+		.rules = scope->rules,
+		.cov = scope->cov,
+		.alerts = site ? &site->alerts : NULL,
+		.now = now,
+	};
+	return store_life_apply(st, &in, ret, e);
+}

@@ -1,0 +1,375 @@
+/* PostgreSQL backend: hourly flow summaries, findings and the asset
+ * register, with the SQLite backend's tables and meaning
+ * (store-sqlite-flow.c, -inventory.c, -vuln.c). */
+#include "store/pg-internal.h"
+#include "base/util.h"
+#include <stdio.h>
+#include <string.h>
+
+int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+		       bool *ret_known, struct dm_err *e)
+{
+	const char *what = "saving flow summaries";
+	*ret_known = false;
+	int r = pg_begin(s, what, e);
+	if (r < 0) return r;
+	/* the input's row first: of two sensors saving the same capture at
+	 * once, the second waits here and then finds it known */
+	struct pg_params m = { 0 };
+	pp_str(&m, digest);
+	pp_int(&m, run);
+	PGresult *res =
+	    pg_q(s,
+		 "INSERT INTO flow_input(digest, run_id) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING"
+		 " RETURNING 1",
+		 &m, what, e);
+	if (!res) goto fail;
+	*ret_known = PQntuples(res) == 0;
+	PQclear(res);
+	if (*ret_known) return pg_commit(s, what, e);
+	double first = 0, last = 0;
+	uint64_t flows = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct flow_hour *h = &v[i];
+		char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
+		ipaddr_fmt(&h->host, host, sizeof(host));
+		ipaddr_fmt(&h->peer, peer, sizeof(peer));
+		struct pg_params p = { 0 };
+		pp_str(&p, host);
+		pp_int(&p, h->hour);
+		pp_str(&p, peer);
+		pp_int(&p, h->port);
+		pp_int(&p, h->proto);
+		pp_int(&p, h->inbound);
+		pp_int(&p, h->background);
+		pp_int(&p, h->peer_internal);
+		pp_int(&p, (int64_t)h->flows);
+		pp_int(&p, (int64_t)h->bytes_up);
+		pp_int(&p, (int64_t)h->bytes_down);
+		pp_int(&p, (int64_t)h->pkts_up);
+		pp_int(&p, (int64_t)h->pkts_down);
+		pp_text(&p, h->names);
+		pp_text(&p, h->cc);
+		pp_int(&p, run);
+		r = pg_cmd(
+		    s,
+		    "INSERT INTO flow_hour AS f (host, hour, peer, port, proto, inbound, background, "
+		    "peer_internal,"
+		    " flows, bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run) VALUES ($1, "
+		    "$2,"
+		    " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+		    " ON CONFLICT (host, hour, peer, port, proto, inbound) DO UPDATE SET"
+		    " flows = f.flows + excluded.flows, bytes_up = f.bytes_up + excluded.bytes_up,"
+		    " bytes_down = f.bytes_down + excluded.bytes_down, pkts_up = f.pkts_up + "
+		    "excluded.pkts_up,"
+		    " pkts_down = f.pkts_down + excluded.pkts_down,"
+		    " names = CASE WHEN f.names IS NULL THEN excluded.names WHEN excluded.names IS NULL"
+		    "   OR strpos(',' || f.names || ',', ',' || excluded.names || ',') > 0"
+		    "   OR length(f.names) > 1000 THEN f.names ELSE f.names || ',' || excluded.names END,"
+		    " country = coalesce(f.country, excluded.country), last_run = excluded.last_run",
+		    &p, what, e);
+		if (!i || h->hour * 3600.0 < first) first = h->hour * 3600.0;
+		if ((h->hour + 1) * 3600.0 > last) last = (h->hour + 1) * 3600.0;
+		flows += h->flows;
+	}
+	if (r == 0) {
+		struct pg_params p = { 0 };
+		pp_dbl(&p, first);
+		pp_dbl(&p, last);
+		pp_int(&p, (int64_t)flows);
+		pp_str(&p, digest);
+		r = pg_cmd(s, "UPDATE flow_input SET first = $1, last = $2, flows = $3 WHERE digest = $4", &p,
+			   what, e);
+	}
+	if (r == 0) return pg_commit(s, what, e);
+fail:
+	pg_rollback(s);
+	return r < 0 ? r : DM_ESTORE;
+}
+
+int pg_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e)
+{
+	PGresult *r = pg_q(s, "SELECT min(first), max(last) FROM flow_input", NULL, "flow summaries", e);
+	if (!r) return DM_ESTORE;
+	int found = PQntuples(r) == 1 && pg_col(r, 0, 0) && pg_col(r, 0, 1);
+	if (found) *first = pg_dbl(r, 0, 0), *last = pg_dbl(r, 0, 1);
+	PQclear(r);
+	return found;
+}
+
+int pg_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
+			     struct dm_err *e)
+{
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	struct pg_params p = { 0 };
+	pp_str(&p, ip);
+	pp_int(&p, (int64_t)(before / 3600));
+	PGresult *r = pg_q(s,
+			   "SELECT max(hour) FROM flow_hour WHERE host = $1 AND hour < $2 AND background = 0",
+			   &p, "flow summaries", e);
+	if (!r) return DM_ESTORE;
+	int found = PQntuples(r) == 1 && pg_col(r, 0, 0);
+	if (found) *ret = (double)(pg_i64(r, 0, 0) + 1) * 3600.0;
+	PQclear(r);
+	return found;
+}
+
+int pg_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
+			   flow_hour_fn fn, void *ctx, struct dm_err *e)
+{
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	struct pg_params p = { 0 };
+	pp_str(&p, ip);
+	pp_int(&p, (int64_t)(from / 3600));
+	pp_int(&p, (int64_t)((to + 3599) / 3600));
+	PGresult *r =
+	    pg_q(s,
+		 "SELECT hour, sum(bytes_up) FROM flow_hour WHERE host = $1 AND hour >= $2 AND hour < $3"
+		 " AND peer_internal = 0 AND inbound = 0 GROUP BY hour ORDER BY hour",
+		 &p, "flow summaries", e);
+	if (!r) return DM_ESTORE;
+	int ret = 0;
+	for (int i = 0; i < PQntuples(r) && ret == 0; i++)
+		ret = fn(ctx, pg_i64(r, i, 0), (uint64_t)pg_i64(r, i, 1));
+	PQclear(r);
+	return ret;
+}
+
+static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
+		    struct dm_err *e)
+{
+	struct pg_params p = { 0 };
+	pp_int(&p, (int64_t)(from / 3600));
+	pp_int(&p, (int64_t)((to + 3599) / 3600));
+	PGresult *r = pg_q(s, sql, &p, "flow summaries", e);
+	if (!r) return DM_ESTORE;
+	int ret = 0;
+	for (int i = 0; i < PQntuples(r) && ret == 0; i++) {
+		struct flow_use u = { 0 };
+		if (ipaddr_parse(PQgetvalue(r, i, 0), &u.host) < 0) continue;
+		u.port = (uint16_t)pg_i64(r, i, 1);
+		u.proto = (uint8_t)pg_i64(r, i, 2);
+		u.last = (double)(pg_i64(r, i, 3) + 1) * 3600.0;
+		u.flows = (uint64_t)pg_i64(r, i, 4);
+		u.peers = (uint64_t)pg_i64(r, i, 5);
+		u.bytes = (uint64_t)pg_i64(r, i, 6);
+		ret = fn(ctx, &u);
+	}
+	PQclear(r);
+	return ret;
+}
+
+/* coalesce: PostgreSQL's sum of no rows is NULL where SQLite's CASE sum is 0 */
+#define WINDOW_SUMS                                                                 \
+	" max(hour), coalesce(sum(CASE WHEN hour >= $1 THEN flows ELSE 0 END), 0)," \
+	" count(DISTINCT CASE WHEN hour >= $1 THEN peer END),"                      \
+	" coalesce(sum(CASE WHEN hour >= $1 THEN bytes_up + bytes_down ELSE 0 END), 0)"
+
+int pg_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+{
+	return use_rows(s,
+			"SELECT host, 0, 0," WINDOW_SUMS
+			" FROM flow_hour WHERE hour < $2 AND (background = 0 OR inbound = 1) GROUP BY host",
+			from, to, fn, ctx, e);
+}
+
+int pg_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+{
+	return use_rows(s,
+			"SELECT host, port, proto," WINDOW_SUMS
+			" FROM flow_hour WHERE hour < $2 AND inbound = 1 GROUP BY host, port, proto",
+			from, to, fn, ctx, e);
+}
+
+int pg_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
+			 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+{
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	struct pg_params p = { 0 };
+	pp_str(&p, ip);
+	pp_int(&p, (int64_t)(from / 3600));
+	pp_int(&p, (int64_t)((to + 3599) / 3600));
+	pp_int(&p, port);
+	pp_int(&p, proto);
+	PGresult *r = pg_q(s,
+			   "SELECT peer, max(hour), sum(flows), sum(bytes_up + bytes_down) FROM flow_hour"
+			   " WHERE host = $1 AND hour >= $2 AND hour < $3 AND port = $4 AND proto = $5"
+			   " AND inbound = 1 GROUP BY peer",
+			   &p, "flow summaries", e);
+	if (!r) return DM_ESTORE;
+	int ret = 0;
+	for (int i = 0; i < PQntuples(r) && ret == 0; i++) {
+		struct flow_use u = { .port = port, .proto = proto, .peers = 1 };
+		if (ipaddr_parse(PQgetvalue(r, i, 0), &u.host) < 0) continue;
+		u.last = (double)(pg_i64(r, i, 1) + 1) * 3600.0;
+		u.flows = (uint64_t)pg_i64(r, i, 2);
+		u.bytes = (uint64_t)pg_i64(r, i, 3);
+		ret = fn(ctx, &u);
+	}
+	PQclear(r);
+	return ret;
+}
+
+int pg_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
+{
+	const char *what = "saving findings";
+	int r = pg_begin(s, what, e);
+	for (size_t i = 0; i < fs->n && r == 0; i++) {
+		struct finding *f = &fs->v[i];
+		char ip[IPADDR_STRLEN] = "";
+		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
+		const char *proto = f->port ? proto_name(f->proto) : NULL;
+		struct pg_params q = { 0 };
+		pp_str(&q, f->rule);
+		pp_text(&q, ip);
+		if (f->port)
+			pp_int(&q, f->port);
+		else
+			pp_null(&q);
+		pp_text(&q, proto);
+		pp_int(&q, run);
+		PGresult *res =
+		    pg_q(s,
+			 "SELECT min(first_seen) FROM findings WHERE rule = $1 AND ip IS NOT DISTINCT"
+			 " FROM $2 AND port IS NOT DISTINCT FROM $3::bigint AND proto IS NOT DISTINCT"
+			 " FROM $4 AND run_id < $5",
+			 &q, what, e);
+		if (!res) {
+			r = DM_ESTORE;
+			break;
+		}
+		if (PQntuples(res) == 1 && pg_col(res, 0, 0)) {
+			double fsn = pg_dbl(res, 0, 0);
+			if (fsn < f->first_seen || !f->first_seen) f->first_seen = fsn;
+		}
+		PQclear(res);
+		struct pg_params p = { 0 };
+		pp_int(&p, run);
+		pp_str(&p, f->rule);
+		pp_str(&p, severity_name(f->severity));
+		pp_text(&p, f->confidence ? confidence_name(f->confidence) : NULL);
+		pp_dbl(&p, f->score);
+		pp_text(&p, ip);
+		if (f->port)
+			pp_int(&p, f->port);
+		else
+			pp_null(&p);
+		pp_text(&p, proto);
+		pp_str(&p, f->title);
+		pp_text(&p, f->evidence);
+		pp_text(&p, f->remediation);
+		pp_dbl(&p, f->first_seen);
+		pp_dbl(&p, f->last_seen);
+		r = pg_cmd(s,
+			   "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto,"
+			   " title, evidence, remediation, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5,"
+			   " $6, $7, $8, $9, $10, $11, $12, $13)",
+			   &p, what, e);
+	}
+	if (r == 0) return pg_commit(s, what, e);
+	pg_rollback(s);
+	return r;
+}
+
+int pg_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
+{
+	struct pg_params p = { 0 };
+	pp_int(&p, run);
+	PGresult *r =
+	    pg_q(s,
+		 "SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
+		 " first_seen, last_seen FROM findings WHERE run_id = $1 ORDER BY pg_seq",
+		 &p, "loading findings", e);
+	if (!r) return DM_ESTORE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct finding f = { 0 };
+		const char *c;
+		snprintf(f.rule, sizeof(f.rule), "%s", PQgetvalue(r, i, 0));
+		int sev = (c = pg_col(r, i, 1)) ? severity_parse(c) : -1;
+		f.severity = sev < 0 ? SEV_INFO : (enum severity)sev;
+		int conf = (c = pg_col(r, i, 2)) ? confidence_parse(c) : -1;
+		f.confidence = conf < 0 ? CONF_NONE : (enum confidence)conf;
+		f.score = pg_dbl(r, i, 3);
+		f.has_ip = (c = pg_col(r, i, 4)) && ipaddr_parse(c, &f.ip) == 0;
+		f.port = (uint16_t)pg_i64(r, i, 5);
+		f.proto = (c = pg_col(r, i, 6)) && !strcmp(c, "udp") ? PROTO_UDP : PROTO_TCP;
+		snprintf(f.title, sizeof(f.title), "%s", PQgetvalue(r, i, 7));
+		f.evidence = (c = pg_col(r, i, 8)) ? xstrdup(c) : NULL;
+		f.remediation = (c = pg_col(r, i, 9)) ? xstrdup(c) : NULL;
+		f.first_seen = pg_dbl(r, i, 10);
+		f.last_seen = pg_dbl(r, i, 11);
+		findings_add(fs, &f);
+	}
+	PQclear(r);
+	return 0;
+}
+
+int pg_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
+			 struct dm_err *e)
+{
+	const char *what = "saving the asset register";
+	int r = pg_begin(s, what, e);
+	if (r == 0) r = pg_cmd(s, "DELETE FROM inventory", NULL, what, e);
+	for (size_t i = 0; i < inv->n && r == 0; i++) {
+		const struct inv_entry *en = &inv->v[i];
+		char ip[IPADDR_STRLEN], pub[IPADDR_STRLEN] = "";
+		ipaddr_fmt(&en->ip, ip, sizeof(ip));
+		if (en->has_public) ipaddr_fmt(&en->public_ip, pub, sizeof(pub));
+		struct pg_params p = { 0 };
+		pp_str(&p, ip);
+		pp_text(&p, en->mac);
+		pp_text(&p, en->hostname);
+		pp_text(&p, en->owner);
+		pp_text(&p, en->role);
+		pp_str(&p, inv_status_name(en->status));
+		if (en->expires > 0)
+			pp_dbl(&p, en->expires);
+		else
+			pp_null(&p);
+		pp_int(&p, en->line);
+		pp_text(&p, source);
+		pp_dbl(&p, when);
+		pp_text(&p, pub);
+		r = pg_cmd(
+		    s,
+		    "INSERT INTO inventory(ip, mac, hostname, owner, role, status, expires, line, source,"
+		    " imported, public_ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+		    &p, what, e);
+	}
+	if (r == 0) return pg_commit(s, what, e);
+	pg_rollback(s);
+	return r;
+}
+
+int pg_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e)
+{
+	PGresult *r =
+	    pg_q(s, "SELECT ip, mac, hostname, owner, role, status, expires, line, public_ip FROM inventory",
+		 NULL, "loading the asset register", e);
+	if (!r) return DM_ESTORE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct inv_entry en = { 0 };
+		if (ipaddr_parse(PQgetvalue(r, i, 0), &en.ip) < 0) continue;
+		snprintf(en.mac, sizeof(en.mac), "%s", PQgetvalue(r, i, 1));
+		snprintf(en.hostname, sizeof(en.hostname), "%s", PQgetvalue(r, i, 2));
+		snprintf(en.owner, sizeof(en.owner), "%s", PQgetvalue(r, i, 3));
+		snprintf(en.role, sizeof(en.role), "%s", PQgetvalue(r, i, 4));
+		int k = inv_status_parse(PQgetvalue(r, i, 5));
+		en.status = k < 0 ? INV_ACTIVE : (enum inv_status)k;
+		en.expires = pg_dbl(r, i, 6);
+		en.line = (unsigned)pg_i64(r, i, 7);
+		const char *pub = pg_col(r, i, 8);
+		en.has_public = pub && ipaddr_parse(pub, &en.public_ip) == 0;
+		if (inv->n == inv->cap) {
+			inv->cap = inv->cap ? 2 * inv->cap : 64;
+			inv->v = xrealloc(inv->v, inv->cap * sizeof(*inv->v));
+		}
+		inv->v[inv->n++] = en;
+	}
+	PQclear(r);
+	inventory_sort(inv);
+	return 0;
+}

@@ -1,0 +1,146 @@
+/* PostgreSQL backend: the schema. There is one list of migrations, the
+ * SQLite backend's (store-sqlite.c migrations[]); each is translated here
+ * as it is applied, so both backends stay at the same schema version with
+ * the same tables and columns. The translation is by word, outside quoted
+ * text: INTEGER PRIMARY KEY (SQLite's rowid alias, which numbers rows)
+ * becomes BIGSERIAL PRIMARY KEY, INTEGER BIGINT, REAL DOUBLE PRECISION,
+ * BLOB BYTEA, and WITHOUT ROWID is dropped. A migration whose SQLite text
+ * does not translate (a PRAGMA, a SQLite-only function) must add its
+ * PostgreSQL form to pg_after[]. The version lives in dormant_schema. */
+#include "store/pg-internal.h"
+#include "base/buf.h"
+#include "base/util.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* What PostgreSQL needs besides the translation, after migration `after`:
+ * a column that keeps the order rows were saved in, where the SQLite
+ * backend reads them back ORDER BY rowid. */
+static const struct {
+	int after;
+	const char *sql;
+} pg_after[] = {
+	{ 4, "ALTER TABLE findings ADD COLUMN pg_seq BIGSERIAL;" },
+	{ 10, "ALTER TABLE run_caveats ADD COLUMN pg_seq BIGSERIAL;" },
+};
+
+static size_t word_len(const char *p)
+{
+	size_t n = 0;
+	while (isalnum((unsigned char)p[n]) || p[n] == '_') n++;
+	return n;
+}
+
+static bool word_is(const char *p, size_t n, const char *w) { return n == strlen(w) && !strncmp(p, w, n); }
+
+/* The next word after p (spaces skipped): its start, and its length in *n. */
+static const char *next_word(const char *p, size_t *n)
+{
+	while (isspace((unsigned char)*p)) p++;
+	*n = word_len(p);
+	return p;
+}
+
+int pg_translate(const char *sql, struct buf *out)
+{
+	buf_reset(out);
+	for (const char *p = sql; *p;) {
+		if (*p == '\'') { /* a quoted text, '' inside it included */
+			const char *q = p + 1;
+			while (*q && !(*q == '\'' && q[1] != '\'')) q += *q == '\'' ? 2 : 1;
+			if (*q) q++;
+			buf_append(out, p, (size_t)(q - p));
+			p = q;
+			continue;
+		}
+		size_t n = word_len(p);
+		if (!n || (p > sql && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+			buf_putc(out, *p++);
+			continue;
+		}
+		size_t n2, n3;
+		const char *w2 = next_word(p + n, &n2);
+		const char *w3 = next_word(w2 + n2, &n3);
+		if (word_is(p, n, "INTEGER") && word_is(w2, n2, "PRIMARY") && word_is(w3, n3, "KEY"))
+			buf_puts(out, "BIGSERIAL");
+		else if (word_is(p, n, "INTEGER"))
+			buf_puts(out, "BIGINT");
+		else if (word_is(p, n, "REAL"))
+			buf_puts(out, "DOUBLE PRECISION");
+		else if (word_is(p, n, "BLOB"))
+			buf_puts(out, "BYTEA");
+		else if (word_is(p, n, "WITHOUT") && word_is(w2, n2, "ROWID"))
+			n = (size_t)(w2 + n2 - p);
+		else
+			buf_append(out, p, n);
+		p += n;
+	}
+	return buf_error(out) ? DM_ETOOBIG : 0;
+}
+
+int pg_migrate(struct store *s, bool create, struct dm_err *e)
+{
+	size_t n_mig;
+	const char *const *mig = store_sqlite_migrations(&n_mig);
+	const char *what = "bringing the schema up to date";
+	int r;
+	/* one transaction under a lock: sensors opening a new store at once
+	 * wait for the first, then find the schema made */
+	if ((r = pg_begin(s, what, e)) < 0) return r;
+	PGresult *res =
+	    pg_q(s, "SELECT pg_advisory_xact_lock(7021968), to_regclass('dormant_schema') IS NOT NULL", NULL,
+		 what, e);
+	if (!res) goto fail;
+	bool has = pg_bool(res, 0, 1);
+	PQclear(res);
+	if (!has && !create) {
+		pg_rollback(s);
+		return dm_fail(e, DM_EINPUT, "--db %s: not a dormant store (no schema)", s->path);
+	}
+	if (!has && pg_script(s,
+			      "CREATE TABLE dormant_schema (version INTEGER NOT NULL);"
+			      " INSERT INTO dormant_schema VALUES (0)",
+			      what, e) < 0)
+		goto fail;
+	if (!(res = pg_q(s, "SELECT version FROM dormant_schema", NULL, what, e))) goto fail;
+	int version = PQntuples(res) == 1 ? (int)pg_i64(res, 0, 0) : -1;
+	PQclear(res);
+	if (version < 0) {
+		pg_rollback(s);
+		return dm_fail(e, DM_ESTORE, "--db %s: dormant_schema is damaged (not one row)", s->path);
+	}
+	if (version > (int)n_mig) {
+		pg_rollback(s);
+		return dm_fail(e, DM_ESCHEMA,
+			       "--db %s: schema version %d is newer than this dormant knows (%zu)", s->path,
+			       version, n_mig);
+	}
+	struct buf sql = BUF_INIT;
+	for (int v = version; v < (int)n_mig; v++) {
+		char step[64];
+		snprintf(step, sizeof(step), "migration to schema %d failed", v + 1);
+		if (pg_translate(mig[v], &sql) < 0 || (buf_putc(&sql, 0), buf_error(&sql))) {
+			buf_release(&sql);
+			pg_rollback(s);
+			return dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, step);
+		}
+		bool ok = pg_script(s, sql.data, step, e) == 0;
+		for (size_t i = 0; ok && i < ARRAY_SIZE(pg_after); i++)
+			if (pg_after[i].after == v + 1) ok = pg_cmd(s, pg_after[i].sql, NULL, step, e) == 0;
+		if (!ok) {
+			buf_release(&sql);
+			goto fail;
+		}
+	}
+	buf_release(&sql);
+	if (version < (int)n_mig) {
+		struct pg_params p = { 0 };
+		pp_int(&p, (int64_t)n_mig);
+		if (pg_cmd(s, "UPDATE dormant_schema SET version = $1", &p, what, e) < 0) goto fail;
+	}
+	return pg_commit(s, what, e);
+fail:
+	pg_rollback(s);
+	return DM_ESTORE;
+}

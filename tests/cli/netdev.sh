@@ -1,0 +1,207 @@
+# shellcheck shell=bash
+# Network devices over SNMP (dormant netdev): snmpsimd (Debian snmpsim)
+# replays two switches written after the MIBs (tests/data/netdev, truth.txt
+# beside them), v2c and v3 authPriv SHA/AES; Debian's snmpd with a v3 user
+# checks that right credentials work and wrong ones fail clearly (also
+# after a good session of the same user); a relay that goes silent after a
+# few requests is a device that stops answering mid-walk. Sourced by
+# test-cli.sh (check, $D, $OUT, $ROOT); loopback ports 24600-24699 only;
+# every agent is started under `timeout` and killed at the end.
+NDIR=$(mktemp -d /tmp/dormant-netdev.XXXXXX) # snmpsimd runs as nobody: not under $OUT (0700)
+chmod 755 "$NDIR"
+NSIM=24601 NSNMPD=24602 NSTALL=24603
+nd_pids=()
+nd_start() {
+	[ -n "${nd_started:-}" ] && return 0
+	nd_started=1
+	command -v snmpsimd >/dev/null && command -v snmpd >/dev/null || { echo "snmpsim or snmpd missing (scripts/deps)"; return 1; }
+	mkdir -p "$NDIR/data" "$NDIR/cache" "$NDIR/persist"
+	cp "$ROOT"/tests/data/netdev/*.snmprec "$NDIR/data/"
+	chmod -R a+rX "$NDIR"
+	local as_user=()
+	if [ "$(id -u)" = 0 ]; then # snmpsimd will not run as root
+		chown nobody:nogroup "$NDIR/cache"
+		as_user=(--process-user=nobody --process-group=nogroup)
+	fi
+	timeout 300 snmpsimd --data-dir="$NDIR/data" --cache-dir="$NDIR/cache" "${as_user[@]}" \
+		--agent-udpv4-endpoint=127.0.0.1:$NSIM --logging-method=file:"$NDIR/snmpsimd.log" \
+		--v3-user=auditor --v3-auth-key=authpass123 --v3-auth-proto=SHA \
+		--v3-priv-key=privpass123 --v3-priv-proto=AES >/dev/null 2>&1 &
+	nd_pids+=($!)
+	cat >"$NDIR/snmpd.conf" <<EOF
+agentaddress udp:127.0.0.1:$NSNMPD
+createUser auditor SHA authpass123 AES privpass123
+rouser auditor priv
+EOF
+	SNMP_PERSISTENT_DIR="$NDIR/persist" timeout 300 snmpd -f -Lf "$NDIR/snmpd.log" -C -c "$NDIR/snmpd.conf" >/dev/null 2>&1 &
+	nd_pids+=($!)
+	timeout 300 python3 "$ROOT/tests/tools/snmp-stall-proxy.py" $NSTALL $NSIM 6 >/dev/null 2>&1 &
+	nd_pids+=($!)
+	local i
+	for i in $(seq 1 50); do # snmpsimd indexes its data first
+		snmpget -v2c -c sw1 -t 0.3 -r 0 127.0.0.1:$NSIM 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 &&
+			snmpget -v3 -l authPriv -u auditor -a SHA -A authpass123 -x AES -X privpass123 -t 0.3 -r 0 \
+				127.0.0.1:$NSNMPD 1.3.6.1.2.1.1.5.0 >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	echo "snmpsimd or snmpd did not come up"
+	return 1
+}
+nd_stop() {
+	local p
+	for p in "${nd_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${nd_pids[@]}"; do wait "$p" 2>/dev/null; done
+	nd_pids=()
+	rm -rf "$NDIR"
+}
+nd_conf() { # NAME: a --netdev file of mode 0600 from standard input
+	cat >"$NDIR/$1"
+	chmod 600 "$NDIR/$1"
+}
+t_netdev_tables() {
+	nd_start || return 1
+	nd_conf sim.conf <<EOF
+[netdev sw1]
+address = 127.0.0.1
+port = $NSIM
+community = sw1
+bulk = 7
+
+[netdev sw2]
+address = 127.0.0.1
+port = $NSIM
+community = sw2
+EOF
+	"$D" netdev --netdev "$NDIR/sim.conf" --json >"$NDIR/v2c.jsonl" 2>"$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/v2c.jsonl" >"$NDIR/view.txt" || return 1
+	grep -v '^#' "$ROOT/tests/data/netdev/truth.txt" | diff - "$NDIR/view.txt" || return 1
+	# the community is never printed, only its redacted form
+	python3 - "$NDIR/v2c.jsonl" <<'EOF' || return 1
+import json, sys
+devs = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "netdev"]
+assert [sorted(d["credentials"]["community"]) for d in devs] == [["first", "length", "tag"]] * 2, devs
+assert [d["credentials"]["community"]["length"] for d in devs] == [3, 3], devs
+EOF
+	"$D" netdev --netdev "$NDIR/sim.conf" --device sw1 >"$NDIR/text" 2>&1 || return 1
+	grep -q '^  10102    Gi0/2                desk 2.14                up    down    1000    10     90.0d 0$' "$NDIR/text"
+}
+check netdev_snmpsim_switch_tables_match_truth t_netdev_tables
+t_netdev_v3() {
+	nd_start || return 1
+	# snmpsimd: v3 authPriv SHA/AES, the data file chosen by the context
+	nd_conf v3sim.conf <<EOF
+[netdev sw1]
+address = 127.0.0.1
+port = $NSIM
+version = 3
+user = auditor
+context = sw1
+auth = SHA
+auth_pass = authpass123
+priv = AES
+priv_pass = privpass123
+EOF
+	"$D" netdev --netdev "$NDIR/v3sim.conf" --json >"$NDIR/v3.jsonl" 2>"$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	python3 "$ROOT/tests/tools/netdev-view.py" "$NDIR/v3.jsonl" >"$NDIR/view3.txt" || return 1
+	grep -v '^#' "$ROOT/tests/data/netdev/truth.txt" | grep ' sw1 ' | diff - "$NDIR/view3.txt" || return 1
+	grep -q '"auth_pass":{"first":"a","length":11' "$NDIR/v3.jsonl" && ! grep -q 'authpass123\|privpass123' "$NDIR/v3.jsonl" || return 1
+	# Debian's snmpd: the right user and keys, then wrong ones for the same
+	# user (Net-SNMP's process-wide user cache must not make them work)
+	nd_conf v3.conf <<EOF
+[netdev good]
+address = 127.0.0.1
+port = $NSNMPD
+version = 3
+user = auditor
+auth = SHA
+auth_pass = authpass123
+priv = AES
+priv_pass = privpass123
+
+[netdev badauth]
+address = 127.0.0.1
+port = $NSNMPD
+version = 3
+user = auditor
+auth = SHA
+auth_pass = wrongpass123
+priv = AES
+priv_pass = privpass123
+
+[netdev nouser]
+address = 127.0.0.1
+port = $NSNMPD
+version = 3
+user = intruder
+auth = SHA
+auth_pass = authpass123
+priv = AES
+priv_pass = privpass123
+EOF
+	local start=$SECONDS
+	"$D" netdev --netdev "$NDIR/v3.conf" >"$NDIR/v3.txt" 2>"$NDIR/e"
+	[ $? = 3 ] || { echo "exit status not 3"; cat "$NDIR/e"; return 1; }
+	[ $((SECONDS - start)) -le 10 ] || { echo "took $((SECONDS - start)) s"; return 1; }
+	grep -q '^dormant: netdev: good: [1-9][0-9]* interfaces' "$NDIR/e" &&
+		grep -q '^dormant: netdev: badauth (127.0.0.1): system: refused our SNMPv3 credentials: Authentication failure (incorrect password, community or key)$' "$NDIR/e" &&
+		grep -q '^dormant: netdev: nouser (127.0.0.1): system: refused our SNMPv3 credentials: Unknown user name$' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	grep -q '^good (127.0.0.1, SNMP v3): Linux ' "$NDIR/v3.txt"
+}
+check netdev_v3_authpriv_and_wrong_credentials t_netdev_v3
+t_netdev_stall() {
+	nd_start || return 1
+	nd_conf stall.conf <<EOF
+[netdev sw1]
+address = 127.0.0.1
+port = $NSTALL
+community = sw1
+bulk = 5
+timeout = 0.3
+deadline = 20
+EOF
+	local start=$SECONDS
+	"$D" netdev --netdev "$NDIR/stall.conf" --json >"$NDIR/stall.jsonl" 2>"$NDIR/e"
+	[ $? = 3 ] || { echo "exit status not 3"; cat "$NDIR/e"; return 1; }
+	[ $((SECONDS - start)) -le 5 ] || { echo "took $((SECONDS - start)) s"; return 1; }
+	# six requests answered: the system group and five GetBulks of 5 rows in ifTable
+	grep -q '^dormant: netdev: sw1 (127.0.0.1): ifTable: no answer after 21 rows (the device stopped answering)$' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	python3 - "$NDIR/stall.jsonl" <<'EOF'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+dev = recs[0]
+assert dev["type"] == "netdev" and dev["complete"] is False and dev["rows"] == 21, dev
+assert dev["sys_name"] == "sw1" and dev["interfaces"] == 8, dev  # partial data kept
+EOF
+}
+check netdev_device_stops_answering_mid_walk t_netdev_stall
+t_netdev_bounds() {
+	nd_start || return 1
+	nd_conf cap.conf <<EOF
+[netdev sw1]
+address = 127.0.0.1
+port = $NSIM
+community = sw1
+max_rows = 30
+EOF
+	"$D" netdev --netdev "$NDIR/cap.conf" --json >"$NDIR/cap.jsonl" 2>"$NDIR/e"
+	[ $? = 3 ] && grep -q 'sw1 (127.0.0.1): ifTable: row cap (30 rows) reached; partial data kept' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	grep -q '"rows":30,' "$NDIR/cap.jsonl" || return 1
+	# a silent address: one request, one retry, then a clear sentence
+	nd_conf silent.conf <<EOF
+[netdev gone]
+address = 127.0.0.1
+port = 24699
+community = public
+timeout = 0.2
+EOF
+	"$D" netdev --netdev "$NDIR/silent.conf" >/dev/null 2>"$NDIR/e"
+	[ $? = 3 ] && grep -q 'gone (127.0.0.1): system: no answer within 0.4 s' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	# credentials in a file others can read are refused before any packet
+	chmod 644 "$NDIR/silent.conf"
+	"$D" netdev --netdev "$NDIR/silent.conf" 2>"$NDIR/e"
+	[ $? = 2 ] && grep -q 'silent.conf: holds SNMP credentials and is readable by others (mode 0644); chmod 600 it' "$NDIR/e" || { cat "$NDIR/e"; return 1; }
+	"$D" netdev 2>"$NDIR/e"
+	[ $? = 2 ] && grep -q 'no devices' "$NDIR/e"
+}
+check netdev_row_cap_silence_and_file_mode t_netdev_bounds
+nd_stop

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The store on PostgreSQL: starts a server of its own (with-postgres.sh),
+# runs the store's unit tests on it, then commands with --db postgresql://
+# (scan, audit, report, two sensors at once, errors) and compares its
+# schema with SQLite's. Prints one line per check and "pg: N passed, N failed".
+# Usage: tests/pg/test-pg.sh [BUILD_DIR]
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+if [ -z "${DM_PG:-}" ]; then exec "$ROOT/tests/pg/with-postgres.sh" "$0" "$@"; fi
+BUILD=$(cd "${1:-build-test}" && pwd)
+D="$BUILD/dormant"
+OUT=$(mktemp -d --suffix=.dormant-pg)
+L1="" L2=""
+trap 'kill $L1 $L2 2>/dev/null; rm -rf "$OUT"' EXIT
+export XDG_DATA_HOME="$OUT/xdg"
+pass=0 fail=0
+ok() { echo "ok   pg/$1"; pass=$((pass + 1)); }
+bad() { echo "FAIL pg/$1: $2"; fail=$((fail + 1)); }
+check() {
+	local name=$1
+	shift
+	if "$@" >"$OUT/$name.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"; fi
+}
+psql_() { "$PGBIN/psql" -h "$DM_PG_SOCKDIR" -U "$DM_PG_USER" -d dormant -XAtq "$@"; }
+fresh() { psql_ -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1; }
+
+t_unit() {
+	# every unit test that opens a store (test-db.h): the store suite, and
+	# those of the other suites ("store" in their names, and these three)
+	local f r=0
+	for f in store traffic_only_host rule_findings apps_matched_to_cves; do
+		"$BUILD/tests/unit-tests" "$f" >"$OUT/unit-$f" 2>&1 || r=1
+		cat "$OUT/unit-$f"
+		grep -qE '^unit: [1-9][0-9]* passed, 0 failed' "$OUT/unit-$f" || r=1
+	done
+	# the store suite ran on PostgreSQL (every_kind_round_trip checks store_backend)
+	[ $r = 0 ] && grep -q '^ok   store/every_kind_round_trip' "$OUT/unit-store" &&
+		[ "$(cat "$OUT"/unit-* | grep -c "^ok ")" -ge 16 ]
+}
+DM_TEST_DB="$DM_PG" check unit_store_tests_on_postgresql t_unit
+
+listen() { socat TCP-LISTEN:"$1",bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null & }
+listen 18971
+L1=$!
+listen 18975
+L2=$!
+sleep 0.3
+
+t_scan_report() {
+	fresh
+	"$D" scan 127.0.0.1 -p 18970-18972 --db "$DM_PG" -q || return 1
+	"$D" report --db "$DM_PG" --open | tee "$OUT/rep" | grep -qE '^ *18971/tcp +open' || return 1
+	"$D" report --db "$DM_PG" --format json | grep -q '"port":18971,"proto":"tcp","state":"open"' || return 1
+	# nothing stored in a file: the default store was not touched
+	[ ! -e "$XDG_DATA_HOME/dormant/dormant.db" ]
+}
+check scan_then_report t_scan_report
+
+t_audit_twice() {
+	"$D" audit 127.0.0.1 -p 18970-18976 --no-vulns -q --db "$DM_PG" >/dev/null || return 1
+	"$D" audit 127.0.0.1 -p 18970-18976 --no-vulns -q --db "$DM_PG" >/dev/null || return 1
+	"$D" report --list --db "$DM_PG" >"$OUT/list" || return 1
+	cat "$OUT/list"
+	[ "$(grep -c 'done' "$OUT/list")" = 3 ] || return 1
+	# the second audit compared with the first, as on SQLite
+	"$D" report --db "$DM_PG" | grep -q '^changes from run 2 to run 3:'
+}
+check audit_twice_lists_runs_and_compares t_audit_twice
+
+t_sensors() {
+	# two sensors writing one database at once: both runs land, whole
+	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "$DM_PG" >/dev/null & local a=$!
+	"$D" audit 127.0.0.1 -p 18975 --no-vulns -q --db "$DM_PG" >/dev/null & local b=$!
+	wait $a || return 1
+	wait $b || return 1
+	[ "$(psql_ -c "SELECT count(*) FROM runs WHERE status = 'done'")" = 5 ] || return 1
+	[ "$(psql_ -c "SELECT count(DISTINCT run_id) FROM port_obs WHERE state = 'open'")" = 5 ]
+}
+check two_sensors_at_once t_sensors
+
+t_errors() {
+	"$D" report --db "postgresql://alice:s3cret@/dormant?host=$OUT/nowhere" >"$OUT/o" 2>"$OUT/e"
+	local r=$?
+	cat "$OUT/e"
+	[ $r != 0 ] || return 1
+	[ "$(wc -l <"$OUT/e")" = 1 ] && grep -q 'cannot connect' "$OUT/e" && grep -q 'alice:\*\*\*@' "$OUT/e" &&
+		! grep -q s3cret "$OUT/e"
+}
+check unreachable_server_one_line_no_password t_errors
+
+t_no_password_stored() {
+	# a password on the command line is not kept with the run's arguments
+	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "${DM_PG/postgresql:\/\//postgresql://$DM_PG_USER:pw0rd@}" >/dev/null ||
+		return 1
+	"$D" report --list --db "$DM_PG" | tail -1 | tee /dev/stderr | grep -q ":\*\*\*@" &&
+		! psql_ -c "SELECT args FROM runs" | grep -q pw0rd
+}
+check password_not_stored_with_the_run t_no_password_stored
+
+t_same_schema() {
+	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "$OUT/s.db" >/dev/null || return 1
+	sqlite3 "$OUT/s.db" "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
+		WHERE m.type = 'table' ORDER BY 1" >"$OUT/sqlite.cols" || return 1
+	psql_ -c "SELECT table_name || '.' || column_name FROM information_schema.columns
+		WHERE table_schema = 'public' AND column_name <> 'pg_seq' AND table_name <> 'dormant_schema'
+		ORDER BY 1" | LC_ALL=C sort >"$OUT/pg.cols"
+	LC_ALL=C sort -o "$OUT/sqlite.cols" "$OUT/sqlite.cols"
+	diff "$OUT/sqlite.cols" "$OUT/pg.cols" && [ "$(wc -l <"$OUT/pg.cols")" -gt 100 ] &&
+		[ "$(psql_ -c 'SELECT version FROM dormant_schema')" = "$(sqlite3 "$OUT/s.db" 'PRAGMA user_version')" ]
+}
+check same_tables_and_columns_as_sqlite t_same_schema
+
+echo "pg: $pass passed, $fail failed"
+[ "$fail" = 0 ]

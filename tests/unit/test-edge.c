@@ -1,0 +1,165 @@
+/* The edge's port mappings: a gateway's strings checked, the URL rule,
+ * the findings and the raise, the store's round trip with ages. */
+#include "test.h"
+#include "analyze/edge.h"
+#include "base/err.h"
+#include "exposure/edge.h"
+#include "model/edge.h"
+#include "store/store.h"
+#include <stdlib.h>
+#include <unistd.h>
+
+static void test_from_strings(void)
+{
+	struct edge_map m;
+	char why[96];
+	CHECK_INT(edge_map_from_strings("8080", "198.18.7.15", "80", "TCP", "IPCam web", "1", "", "0", &m,
+					why, sizeof(why)),
+		  0);
+	CHECK_INT(m.ext_port, 8080);
+	CHECK_INT(m.int_port, 80);
+	CHECK_INT(m.proto, PROTO_TCP);
+	CHECK(m.enabled);
+	CHECK_INT(m.lease, 0);
+	CHECK_STR(edge_map_added_by(&m), "upnp");
+	CHECK_INT(edge_map_from_strings("5000", "198.18.7.20", "5000", "udp", "NAT-PMP 5000 udp", "0", "",
+					"7190", &m, why, sizeof(why)),
+		  0);
+	CHECK_INT(m.proto, PROTO_UDP);
+	CHECK(!m.enabled);
+	CHECK_INT(m.lease, 7190);
+	CHECK_STR(edge_map_added_by(&m), "natpmp");
+	/* what a hostile gateway may answer */
+	CHECK_INT(
+	    edge_map_from_strings("70000", "1.2.3.4", "80", "TCP", "", "1", "", "", &m, why, sizeof(why)),
+	    DM_EINPUT);
+	CHECK_INT(
+	    edge_map_from_strings("80", "camera.local", "80", "TCP", "", "1", "", "", &m, why, sizeof(why)),
+	    DM_EINPUT);
+	CHECK_STR(why, "internal client is not an address");
+	CHECK_INT(edge_map_from_strings("80", "1.2.3.4", "0", "TCP", "", "1", "", "", &m, why, sizeof(why)),
+		  DM_EINPUT);
+	CHECK_INT(edge_map_from_strings("80", "1.2.3.4", "80", "SCTP", "", "1", "", "", &m, why, sizeof(why)),
+		  DM_EINPUT);
+	CHECK_INT(
+	    edge_map_from_strings("80", "1.2.3.4", "80", "TCP", "", "1", "", "-5", &m, why, sizeof(why)),
+	    DM_EINPUT);
+	CHECK_INT(edge_map_from_strings(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &m, why, sizeof(why)),
+		  DM_EINPUT);
+}
+
+static void test_url(void)
+{
+	struct ipaddr a;
+	char s[IPADDR_STRLEN];
+	CHECK_INT(edge_url_addr("http://198.18.7.254:5000/ctl/IPConn", &a), 0);
+	ipaddr_fmt(&a, s, sizeof(s));
+	CHECK_STR(s, "198.18.7.254");
+	CHECK_INT(edge_url_addr("http://[fe80::1]:5000/x", &a), 0);
+	CHECK_INT(edge_url_addr("http://router.lan:5000/x", &a), DM_EINPUT); /* nothing is resolved */
+	CHECK_INT(edge_url_addr("https://198.18.7.254/x", &a), DM_EINPUT);
+	CHECK_INT(edge_url_addr("http://", &a), DM_EINPUT);
+	struct edge_opts o = { 0 };
+	ipaddr_parse("192.168.1.1", &a);
+	CHECK(edge_addr_allowed(&o, &a));
+	ipaddr_parse("8.8.8.8", &a);
+	CHECK(!edge_addr_allowed(&o, &a));
+	o.allow_public = true;
+	CHECK(edge_addr_allowed(&o, &a));
+	ipaddr_parse("239.255.255.250", &a);
+	CHECK(!edge_addr_allowed(&o, &a));
+}
+
+/* One gateway, the camera's mapping and a disabled one. */
+static void lab_set(struct edge_set *es)
+{
+	struct edge_gateway g = { .method = EDGE_UPNP, .has_public = true };
+	ipaddr_parse("198.18.7.254", &g.addr);
+	ipaddr_parse("11.22.33.44", &g.public_ip);
+	snprintf(g.url, sizeof(g.url), "http://198.18.7.254:5000/ctl/IPConn");
+	g.open = EDGE_OPEN_ACCEPTED;
+	snprintf(g.open_detail, sizeof(g.open_detail), "accepted; deleted");
+	edge_set_add_gateway(es, &g);
+	struct edge_map m;
+	char why[64];
+	edge_map_from_strings("8080", "198.18.7.15", "80", "TCP", "cam \"<b>\"", "1", "", "0", &m, why,
+			      sizeof(why));
+	edge_set_add_map(es, &m);
+	edge_map_from_strings("2323", "198.18.7.16", "23", "TCP", "old", "0", "", "0", &m, why, sizeof(why));
+	edge_set_add_map(es, &m);
+	es->read_at = 1.8e9;
+}
+
+static void test_findings_and_raise(void)
+{
+	struct edge_set es = { 0 };
+	lab_set(&es);
+	struct resultset rs = { 0 };
+	struct findings fs = { 0 };
+	struct finding f = { .severity = SEV_HIGH, .has_ip = true, .port = 80, .proto = PROTO_TCP };
+	snprintf(f.rule, sizeof(f.rule), "default-credentials");
+	ipaddr_parse("198.18.7.15", &f.ip);
+	f.evidence = strdup("{\"user\":\"admin\"}");
+	findings_add(&fs, &f);
+	struct finding g = f;
+	ipaddr_parse("198.18.7.16", &g.ip); /* its only mapping is disabled: not raised */
+	g.evidence = strdup("{}");
+	findings_add(&fs, &g);
+	edge_findings(&es, &rs, &fs, 1.8e9 + 3 * 86400);
+	CHECK_INT(fs.n, 5); /* two internet-exposed, one upnp-open-mapping */
+	CHECK_INT(edge_raise(&es, &fs, 0), 1);
+	CHECK_INT(fs.v[0].severity, SEV_CRITICAL);
+	CHECK(strstr(fs.v[0].evidence,
+		     "\"user\":\"admin\",\"internet_exposed\":{\"outside\":\"11.22.33.44:8080/tcp\"") !=
+	      NULL);
+	CHECK_INT(fs.v[1].severity, SEV_HIGH);
+	CHECK_STR(fs.v[2].rule, "internet-exposed");
+	CHECK_INT(fs.v[2].severity, SEV_MEDIUM); /* not scanned: nothing seen open */
+	CHECK(strstr(fs.v[2].evidence, "\"description\":\"cam \\\"<b>\\\"\"") != NULL);
+	CHECK(strstr(fs.v[2].evidence, "\"age_days\":3") != NULL);
+	CHECK_STR(fs.v[3].rule, "internet-exposed");
+	CHECK_INT(fs.v[3].severity, SEV_LOW); /* disabled */
+	CHECK_STR(fs.v[4].rule, "upnp-open-mapping");
+	CHECK_INT(fs.v[4].port, 5000);
+	findings_release(&fs);
+	edge_set_release(&es);
+}
+
+static void test_store(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-edge-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	int64_t r1, r2, got;
+	CHECK_INT(store_run_begin(st, "audit", "", 1.8e9, &r1, &e), 0);
+	struct edge_set es = { 0 }, back = { 0 };
+	lab_set(&es);
+	CHECK_INT(store_edge_save(st, r1, &es, &e), 0);
+	CHECK_INT(store_run_begin(st, "audit", "", 1.9e9, &r2, &e), 0);
+	es.read_at = 1.9e9;
+	es.n_maps = 1; /* the second run sees only the camera's */
+	CHECK_INT(store_edge_save(st, r2, &es, &e), 0);
+	CHECK_INT(store_edge_load(st, 0, &back, &got, &e), 0);
+	CHECK_INT(got, r2);
+	CHECK_INT(back.n_gws, 1);
+	CHECK_INT(back.n_maps, 1);
+	CHECK(back.maps[0].first_seen == 1.8e9); /* the earlier run's */
+	CHECK_STR(back.maps[0].desc, "cam \"<b>\"");
+	CHECK_INT(back.gws[0].open, EDGE_OPEN_ACCEPTED);
+	CHECK(back.gws[0].has_public);
+	edge_set_release(&back);
+	CHECK_INT(store_edge_load(st, r1, &back, &got, &e), 0);
+	CHECK_INT(back.n_maps, 2);
+	CHECK(!back.maps[1].enabled);
+	edge_set_release(&back);
+	edge_set_release(&es);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
+}
+
+SUITE(suite_edge, "edge", T(test_from_strings), T(test_url), T(test_findings_and_raise), T(test_store));

@@ -1,0 +1,364 @@
+/* Findings with a life (model/finding-life.c, store-sqlite-life.c,
+ * pipeline/lifecycle.c): identities, every transition, and the outbox rows
+ * the changes write, exactly. */
+#include "test.h"
+#include "base/util.h"
+#include "alert/alert.h"
+#include "pipeline/lifecycle.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void transitions(void)
+{
+	struct life_record r = { 0 };
+	CHECK_INT(life_seen(&r, 1, SEV_MEDIUM, 100), LEV_NEW);
+	CHECK_INT(r.state, LIFE_NEW);
+	r.id = 7;
+	CHECK_INT(life_seen(&r, 1, SEV_MEDIUM, 100), LEV_NONE); /* twice in one run */
+	CHECK_INT(r.state, LIFE_NEW);
+	CHECK_INT(life_seen(&r, 2, SEV_MEDIUM, 200), LEV_NONE);
+	CHECK_INT(r.state, LIFE_OPEN);
+	r.state = LIFE_ACKED, r.ack_until = 0;
+	CHECK_INT(life_seen(&r, 3, SEV_MEDIUM, 300), LEV_NONE); /* acknowledged: no alert again */
+	CHECK_INT(r.state, LIFE_ACKED);
+	CHECK_INT(life_seen(&r, 4, SEV_LOW, 400), LEV_NONE); /* lower: not an escalation */
+	CHECK_INT(r.state, LIFE_ACKED);
+	CHECK_INT(life_seen(&r, 5, SEV_HIGH, 500), LEV_ESCALATED);
+	CHECK_INT(r.state, LIFE_OPEN);
+	CHECK_INT(r.peak, SEV_HIGH);
+	CHECK_INT(life_seen(&r, 6, SEV_HIGH, 600), LEV_NONE);
+	CHECK_INT(life_unseen(&r, 700), LEV_RESOLVED);
+	CHECK_INT(r.state, LIFE_RESOLVED);
+	CHECK_INT(life_unseen(&r, 800), LEV_NONE);
+	CHECK_INT(life_seen(&r, 9, SEV_LOW, 900), LEV_REOPENED);
+	CHECK_INT(r.state, LIFE_REOPENED);
+	CHECK_INT(r.peak, SEV_LOW);
+	CHECK_INT(life_seen(&r, 10, SEV_LOW, 1000), LEV_NONE);
+	CHECK_INT(r.state, LIFE_OPEN);
+	CHECK_INT(r.changes, 4); /* new, escalated, resolved, reopened */
+	/* an acknowledgement that lapsed: open again, without an alert */
+	r.state = LIFE_ACKED, r.ack_until = 1500;
+	CHECK_INT(life_seen(&r, 11, SEV_LOW, 1400), LEV_NONE);
+	CHECK_INT(r.state, LIFE_ACKED);
+	CHECK_INT(life_seen(&r, 12, SEV_LOW, 1600), LEV_NONE);
+	CHECK_INT(r.state, LIFE_OPEN);
+	/* suppression with and without an end */
+	r.suppressed = true, r.suppress_until = 0;
+	CHECK(life_is_suppressed(&r, 1e12));
+	r.suppress_until = 2000;
+	CHECK(life_is_suppressed(&r, 1999) && !life_is_suppressed(&r, 2000));
+	CHECK_INT(life_event_parse("port-opened"), LEV_PORT_OPENED);
+	CHECK_INT(life_event_parse("nope"), 0);
+	CHECK_INT(life_state_parse("acknowledged"), LIFE_ACKED);
+}
+
+static void add(struct findings *fs, const char *rule, enum severity sev, uint32_t ip, uint16_t port,
+		const char *evidence)
+{
+	struct finding f = {
+		.severity = sev, .has_ip = true, .ip = ipaddr_v4(ip), .port = port, .proto = PROTO_TCP
+	};
+	snprintf(f.rule, sizeof(f.rule), "%s", rule);
+	snprintf(f.title, sizeof(f.title), "%s on %u", rule, port);
+	f.evidence = xstrdup(evidence);
+	f.remediation = xstrdup("close it");
+	f.first_seen = 1000, f.last_seen = 2000;
+	findings_add(fs, &f);
+}
+
+static void identity(void)
+{
+	struct findings fs = { 0 };
+	add(&fs, "beacon", SEV_HIGH, 0x0a000002, 0, "{\"dst\":\"198.51.100.7\",\"period_s\":60}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{\"window_days\":7}");
+	char k[LIFE_KEY_MAX];
+	life_key(&fs.v[0], "hq", k, sizeof(k));
+	CHECK_STR(k, "beacon|hq|10.0.0.2||198.51.100.7");
+	life_key(&fs.v[1], "hq", k, sizeof(k));
+	CHECK_STR(k, "unused-port|hq|10.0.0.1|22/tcp|");
+	findings_release(&fs);
+}
+
+struct box {
+	size_t n;
+	char events[16][16];
+	char keys[16][160];
+	char states[16][16];
+};
+
+static int collect(void *ctx, const struct life_alert *a)
+{
+	struct box *b = ctx;
+	if (b->n < 16) {
+		snprintf(b->events[b->n], sizeof(b->events[0]), "%s", a->event);
+		snprintf(b->keys[b->n], sizeof(b->keys[0]), "%s", a->key);
+		snprintf(b->states[b->n], sizeof(b->states[0]), "%s", a->state);
+	}
+	b->n++;
+	return 0;
+}
+
+static int apply(struct store *st, int64_t run, struct findings *fs, const struct site_config *site,
+		 const char *rules, struct life_apply_out *o)
+{
+	struct lifecycle_scope sc = { .all_rules = !rules, .rules = rules };
+	struct dm_err e = { "" };
+	int r = lifecycle_apply(st, run, fs, site, &sc, 1000.0 * (double)run, o, &e);
+	if (r < 0) printf("    %s\n", e.msg);
+	findings_release(fs);
+	return r;
+}
+
+static int first_id(void *ctx, const struct life_view *v)
+{
+	*(int64_t *)ctx = v->r.id;
+	return 0;
+}
+
+static int find_unused(void *ctx, const struct life_view *v)
+{
+	if (!strcmp(v->r.rule, "unused-port")) *(int64_t *)ctx = v->r.id;
+	return 0;
+}
+
+static int state_of(void *ctx, const struct life_view *v)
+{
+	*(int *)ctx = v->r.state;
+	return 0;
+}
+
+static void store_life(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-life-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	if (!st) return;
+	struct site_config site;
+	site_config_defaults(&site);
+	CHECK_INT(site_config_parse(&site,
+				    "[site]\nname = hq\n[alert ops]\ntype = jsonl\npath = /dev/null\n"
+				    "min_severity = medium\n[alert beacons]\ntype = jsonl\npath = /dev/null\n"
+				    "rules = beacon\nevents = new\n",
+				    "test.conf", &e),
+		  0);
+	struct findings fs = { 0 };
+	struct life_apply_out o;
+	/* run 1: two new findings; ops wants both, beacons only the beacon */
+	add(&fs, "beacon", SEV_HIGH, 0x0a000002, 0, "{\"dst\":\"198.51.100.7\"}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "idle-host", SEV_LOW, 0x0a000003, 0, "{}"); /* below ops's min_severity */
+	CHECK_INT(apply(st, 1, &fs, &site, NULL, &o), 0);
+	CHECK_INT(o.created, 3);
+	CHECK_INT(o.alerts, 3);
+	/* run 2: the same: no change, no alert */
+	add(&fs, "beacon", SEV_HIGH, 0x0a000002, 0, "{\"dst\":\"198.51.100.7\"}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "idle-host", SEV_LOW, 0x0a000003, 0, "{}");
+	CHECK_INT(apply(st, 2, &fs, &site, NULL, &o), 0);
+	CHECK_INT(o.seen, 3);
+	CHECK_INT(o.alerts + o.created + o.resolved, 0);
+	int64_t port_id = 0;
+	CHECK_INT(store_life_list(st, "hq", LIFE_OPEN, find_unused, &port_id, &e), 0);
+	CHECK(port_id > 0);
+	CHECK_INT(store_life_act(st, port_id, LIFE_ACT_ACK, "ann", "known, ticket 42", 0, 2500, &e), 0);
+	/* run 3 judges beacon only: the beacon is gone (resolved), the
+	 * acknowledged port is seen and stays quiet, idle-host not judged */
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	CHECK_INT(apply(st, 3, &fs, &site, "beacon", &o), 0);
+	CHECK_INT(o.resolved, 1);
+	CHECK_INT(o.alerts, 1);
+	int state = -1;
+	CHECK_INT(store_life_get(st, port_id, state_of, &state, &e), 1);
+	CHECK_INT(state, LIFE_ACKED);
+	/* run 4: the acknowledged port escalates: it alerts and is open again */
+	add(&fs, "unused-port", SEV_HIGH, 0x0a000001, 22, "{}");
+	add(&fs, "idle-host", SEV_LOW, 0x0a000003, 0, "{}");
+	CHECK_INT(apply(st, 4, &fs, &site, "unused-port,idle-host", &o), 0);
+	CHECK_INT(o.escalated, 1);
+	CHECK_INT(o.alerts, 1);
+	CHECK_INT(store_life_get(st, port_id, state_of, &state, &e), 1);
+	CHECK_INT(state, LIFE_OPEN);
+	/* run 5: the beacon is back; suppressed, the port's end says nothing */
+	CHECK_INT(store_life_act(st, port_id, LIFE_ACT_SUPPRESS, "bob", "maintenance", 0, 4500, &e), 0);
+	add(&fs, "beacon", SEV_HIGH, 0x0a000002, 0, "{\"dst\":\"198.51.100.7\"}");
+	add(&fs, "idle-host", SEV_LOW, 0x0a000003, 0, "{}");
+	CHECK_INT(apply(st, 5, &fs, &site, NULL, &o), 0);
+	CHECK_INT(o.reopened, 1);
+	CHECK_INT(o.resolved, 1);
+	CHECK_INT(o.alerts, 1); /* ops: reopened; beacons wants "new" only; the port is suppressed */
+	CHECK_INT(store_life_get(st, 999, state_of, &state, &e), 0);
+	CHECK_INT(store_life_act(st, 999, LIFE_ACT_NOTE, "x", "y", 0, 1, &e), -ENOENT);
+	CHECK_INT(store_life_act(st, port_id, LIFE_ACT_ACK, "ann", "again", 0, 5500, &e), DM_EINPUT);
+	CHECK_STR(e.msg, "F2 is resolved: nothing to acknowledge");
+	/* the outbox, oldest first, per channel */
+	struct box ops = { 0 }, beacons = { 0 };
+	CHECK_INT(store_alert_pending(st, "ops", 1e12, 0, collect, &ops, &e), 0);
+	CHECK_INT(store_alert_pending(st, "beacons", 1e12, 0, collect, &beacons, &e), 0);
+	CHECK_INT(ops.n, 5);
+	CHECK_STR(ops.events[0], "new");
+	CHECK_STR(ops.keys[0], "dormant:hq:F1:1");
+	CHECK_STR(ops.events[1], "new");
+	CHECK_STR(ops.keys[1], "dormant:hq:F2:1");
+	CHECK_STR(ops.events[2], "resolved");
+	CHECK_STR(ops.keys[2], "dormant:hq:F1:2");
+	CHECK_STR(ops.events[3], "escalated");
+	CHECK_STR(ops.states[3], "open");
+	CHECK_STR(ops.keys[3], "dormant:hq:F2:2");
+	CHECK_STR(ops.events[4], "reopened");
+	CHECK_STR(ops.keys[4], "dormant:hq:F1:3");
+	CHECK_INT(beacons.n, 1);
+	CHECK_STR(beacons.keys[0], "dormant:hq:F1:1");
+	/* delivery marks: a failure waits for its next try, a sent one is gone */
+	int64_t id = 0;
+	CHECK_INT(store_life_list(st, NULL, -1, first_id, &id, &e), 0);
+	struct box all = { 0 };
+	CHECK_INT(store_alert_list(st, true, 0, collect, &all, &e), 0);
+	CHECK_INT(all.n, 6);
+	CHECK_INT(store_alert_mark(st, 1, ALERT_MARK_FAILED, 10, 100, "refused", &e), 0);
+	CHECK_INT(store_alert_mark(st, 2, ALERT_MARK_SENT, 10, 0, NULL, &e), 0); /* beacons' one */
+	ops = (struct box){ 0 }, beacons = (struct box){ 0 };
+	CHECK_INT(store_alert_pending(st, "ops", 50, 0, collect, &ops, &e), 0);
+	CHECK_INT(ops.n, 4);
+	CHECK_STR(ops.keys[0], "dormant:hq:F2:1");
+	CHECK_INT(store_alert_pending(st, "beacons", 50, 0, collect, &beacons, &e), 0);
+	CHECK_INT(beacons.n, 0);
+	ops = (struct box){ 0 };
+	CHECK_INT(store_alert_pending(st, "ops", 100, 0, collect, &ops, &e), 0);
+	CHECK_INT(ops.n, 5);
+	site_config_release(&site);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
+static struct life_alert sample(void)
+{
+	struct life_alert a = { .id = 3,
+				.finding = 12,
+				.run = 4,
+				.created = 1767225600.5,
+				.severity = SEV_HIGH,
+				.port = 8443,
+				.first_seen = 1767139200,
+				.last_seen = 1767222000 };
+	snprintf(a.channel, sizeof(a.channel), "ops");
+	snprintf(a.key, sizeof(a.key), "dormant:hq:F12:1");
+	snprintf(a.event, sizeof(a.event), "new");
+	snprintf(a.state, sizeof(a.state), "new");
+	snprintf(a.site, sizeof(a.site), "hq");
+	snprintf(a.rule, sizeof(a.rule), "unused-port");
+	snprintf(a.ip, sizeof(a.ip), "10.0.0.5");
+	snprintf(a.proto, sizeof(a.proto), "tcp");
+	/* hostile bytes a banner may have put into a title */
+	snprintf(a.title, sizeof(a.title), "open \"x\" ] a|b=c\nnext");
+	a.evidence = "{\"window_days\":7}";
+	a.remediation = "close it";
+	return a;
+}
+
+static void check_body(enum alert_format f, const char *want)
+{
+	struct life_alert a = sample();
+	struct buf b = BUF_INIT;
+	CHECK_INT(alert_format(&a, f, "sensor1", &b), 0);
+	CHECK_STR(b.data, want);
+	buf_release(&b);
+}
+
+static void bodies(void)
+{
+	check_body(
+	    AFMT_JSON,
+	    "{\"type\":\"alert\",\"ts\":\"2026-01-01T00:00:00.500Z\",\"idempotency_key\":\"dormant:hq:F12:"
+	    "1\","
+	    "\"event\":\"new\",\"channel\":\"ops\",\"finding\":{\"id\":\"F12\",\"rule\":\"unused-port\","
+	    "\"severity\":\"high\",\"state\":\"new\",\"site\":\"hq\",\"ip\":\"10.0.0.5\",\"port\":8443,"
+	    "\"proto\":\"tcp\",\"title\":\"open \\\"x\\\" ] a|b=c\\nnext\",\"evidence\":{\"window_days\":7},"
+	    "\"remediation\":\"close it\",\"first_seen\":\"2025-12-31T00:00:00.000Z\","
+	    "\"last_seen\":\"2025-12-31T23:00:00.000Z\",\"link\":\"dormant findings show F12\"}}");
+	check_body(
+	    AFMT_RFC5424,
+	    "<131>1 2026-01-01T00:00:00.500Z sensor1 dormant - new [dormant@32473 key=\"dormant:hq:F12:1\""
+	    " event=\"new\" state=\"new\" finding=\"F12\" rule=\"unused-port\" severity=\"high\" site=\"hq\""
+	    " ip=\"10.0.0.5\" port=\"8443\" proto=\"tcp\" first_seen=\"2025-12-31T00:00:00.000Z\""
+	    " last_seen=\"2025-12-31T23:00:00.000Z\"] open \"x\" ] a|b=c next; evidence: {\"window_days\":7};"
+	    " remediation: close it; dormant findings show F12");
+	check_body(
+	    AFMT_CEF,
+	    "<131>1 2026-01-01T00:00:00.500Z sensor1 dormant - new - CEF:0|dormant|dormant|" DORMANT_VERSION
+	    "|unused-port|open \"x\" ] a\\|b=c next|8|rt=1767225600500 externalId=F12 act=new outcome=new"
+	    " dst=10.0.0.5 dpt=8443 proto=tcp start=1767139200000 end=1767222000000 cs1Label=idempotencyKey"
+	    " cs1=dormant:hq:F12:1 cs2Label=site cs2=hq cs3Label=evidence cs3={\"window_days\":7}"
+	    " cs4Label=remediation cs4=close it cs5Label=link cs5=dormant findings show F12");
+	check_body(AFMT_TEXT, "Finding F12 is new (new) at site hq.\n\n"
+			      "Rule:         unused-port\n"
+			      "Severity:     high\n"
+			      "Host:         10.0.0.5 port 8443/tcp\n"
+			      "Title:        open \"x\" ] a|b=c next\n"
+			      "First seen:   2025-12-31T00:00:00.000Z\n"
+			      "Last seen:    2025-12-31T23:00:00.000Z\n"
+			      "Evidence:     {\"window_days\":7}\n"
+			      "Remediation:  close it\n"
+			      "Details:      dormant findings show F12\n"
+			      "Alert key:    dormant:hq:F12:1\n");
+	check_body(
+	    AFMT_OCSF,
+	    "{\"class_uid\":2004,\"class_name\":\"Detection Finding\",\"category_uid\":2,"
+	    "\"category_name\":\"Findings\",\"activity_id\":1,\"activity_name\":\"Create\","
+	    "\"type_uid\":200401,\"type_name\":\"Detection Finding: Create\",\"time\":1767225600500,"
+	    "\"severity_id\":4,\"severity\":\"High\",\"status_id\":1,\"status\":\"New\","
+	    "\"message\":\"open \\\"x\\\" ] a|b=c\\nnext\",\"metadata\":{\"version\":\"1.1.0\",\"product\":"
+	    "{\"name\":\"dormant\",\"vendor_name\":\"dormant\",\"version\":\"" DORMANT_VERSION "\"},"
+	    "\"uid\":\"dormant:hq:F12:1\"},\"finding_info\":{\"uid\":\"dormant:hq:F12\",\"title\":"
+	    "\"open \\\"x\\\" ] a|b=c\\nnext\",\"types\":[\"unused-port\"],\"created_time\":1767225600500,"
+	    "\"first_seen_time\":1767139200000,\"last_seen_time\":1767222000000},\"resources\":[{\"type\":"
+	    "\"host\",\"uid\":\"10.0.0.5\",\"data\":{\"port\":8443,\"proto\":\"tcp\"}}],\"evidences\":"
+	    "[{\"data\":{\"window_days\":7}}],\"remediation\":{\"desc\":\"close it\"},\"unmapped\":"
+	    "{\"event\":\"new\",\"state\":\"new\",\"site\":\"hq\",\"link\":\"dormant findings show F12\"}}");
+	struct life_alert a = sample();
+	struct buf b = BUF_INIT;
+	CHECK_INT(alert_subject(&a, &b), 0);
+	CHECK_STR(b.data, "[dormant] new high unused-port 10.0.0.5:8443: open \"x\" ] a|b=c next");
+	buf_release(&b);
+	/* an SD-PARAM value escapes ", \\ and ] (RFC 5424 6.3.3) */
+	snprintf(a.site, sizeof(a.site), "a]b\"c\\d");
+	b = (struct buf)BUF_INIT;
+	alert_format(&a, AFMT_RFC5424, NULL, &b);
+	CHECK(strstr(b.data, " site=\"a\\]b\\\"c\\\\d\" ip=") != NULL);
+	CHECK(!strncmp(b.data, "<131>1 2026-01-01T00:00:00.500Z - dormant - new [", 49));
+	buf_release(&b);
+	CHECK(alert_backoff(1) == 1 && alert_backoff(2) == 2 && alert_backoff(5) == 16 &&
+	      alert_backoff(40) == 300);
+}
+
+/* The file channel: one line per alert, and a repeat after a crash (maybe_sent) is not appended again. */
+static void jsonl_channel(void)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-alert-%d.jsonl", (int)getpid());
+	unlink(path);
+	struct alert_config c = { .type = ALERT_JSONL };
+	snprintf(c.path, sizeof(c.path), "%s", path);
+	struct dm_err e = { "" };
+	CHECK_INT(alert_send(&c, "k1", "", "{\"idempotency_key\":\"k1\"}", false, &e), 0);
+	CHECK_INT(alert_send(&c, "k1", "", "{\"idempotency_key\":\"k1\"}", true, &e), 0);
+	CHECK_INT(alert_send(&c, "k2", "", "{\"idempotency_key\":\"k2\"}", true, &e), 0);
+	struct buf b = BUF_INIT;
+	CHECK_INT(buf_read_file(&b, path, 4096, "alerts", &e), 0);
+	CHECK_STR(b.data, "{\"idempotency_key\":\"k1\"}\n{\"idempotency_key\":\"k2\"}\n");
+	buf_release(&b);
+	unlink(path);
+	/* a symbolic link is not followed */
+	if (symlink("/etc/passwd", path) == 0) {
+		CHECK(alert_send(&c, "k3", "", "{}", false, &e) < 0);
+		unlink(path);
+	}
+}
+
+SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(bodies), T(jsonl_channel));
