@@ -33,6 +33,8 @@ static const struct {
 	{ "import", cmd_import, "store nmap XML, masscan JSON/list or ZMap CSV results as runs, matched" },
 	{ "findings", cmd_findings, "findings with a life: list, show, acknowledge, suppress, annotate" },
 	{ "alerts", cmd_alerts, "the alert outbox: list it, deliver it to syslog, webhooks, mail, files" },
+	{ "watch", cmd_watch,
+	  "periodic jobs, live traffic judged in stream time, metrics: a service (systemd Type=notify)" },
 	{ "exposure", cmd_exposure,
 	  "what mapping platforms (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed, joined with the inside" },
 	{ "netdev", cmd_netdev, "ask routers and switches over SNMP: ARP, forwarding tables, ports, LLDP" },

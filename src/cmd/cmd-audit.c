@@ -3,7 +3,7 @@
 #include "cmd/cmd.h"
 #include "cmd/scan-opts.h"
 
-static const struct scan_command audit_cmd = {
+const struct scan_command audit_cmd = {
 	.name = "audit",
 	.usage = "dormant audit [options] TARGET...",
 	.about =

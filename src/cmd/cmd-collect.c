@@ -70,35 +70,6 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
-static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, struct dm_err *e)
-{
-	char host[64];
-	const char *colon = strrchr(s, ':');
-	if (!colon || colon == s || strlen(s) >= sizeof(host)) goto bad;
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
-	char *end;
-	long port = strtol(colon + 1, &end, 10);
-	if (*end || port < 1 || port > 65535) goto bad;
-	memset(ss, 0, sizeof(*ss));
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		host[strlen(host) - 1] = 0;
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1) goto bad;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*s6);
-		return 0;
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1) goto bad;
-	s4->sin_family = AF_INET;
-	s4->sin_port = htons((uint16_t)port);
-	*len = sizeof(*s4);
-	return 0;
-bad:
-	return dm_fail(e, DM_EINPUT, "--listen \"%s\": expected ADDR:PORT (198.18.0.1:2055, [::1]:4739)", s);
-}
-
 static volatile sig_atomic_t stop_flag, report_flag;
 static void on_stop(int sig)
 {
@@ -140,7 +111,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
-	if ((r = parse_listen(a.listen, &ss, &sl, &e)) < 0) goto fail;
+	if ((r = listen_parse(a.listen, &ss, &sl, &e)) < 0) goto fail;
 	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
 	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(fd, (struct sockaddr *)&ss, sl) < 0) {

@@ -3,7 +3,7 @@
 #include "cmd/cmd.h"
 #include "cmd/scan-opts.h"
 
-static const struct scan_command creds_cmd = {
+const struct scan_command creds_cmd = {
 	.name = "creds",
 	.usage = "dormant creds [options] TARGET...",
 	.about =

@@ -3,7 +3,7 @@
 #include "cmd/cmd.h"
 #include "cmd/scan-opts.h"
 
-static const struct scan_command scan_cmd = {
+const struct scan_command scan_cmd = {
 	.name = "scan",
 	.usage = "dormant scan [options] TARGET...",
 	.about = "Find live hosts (ARP, ICMP, TCP) and their open ports (SYN or connect scan, UDP probes).",

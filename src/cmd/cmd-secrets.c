@@ -128,6 +128,16 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
+int cmd_secrets_check(int argc, char **argv, struct dm_err *e)
+{
+	struct sec_args a = { .fail_on = -1, .o = SECRETS_OPTS_DEFAULT };
+	int r = opts_parse(argc, argv, sec_opts, ARRAY_SIZE(sec_opts), on_opt, &a, e);
+	if (r >= 0 && a.help) r = dm_fail(e, DM_EINPUT, "--help runs nothing");
+	if (r >= 0 && !a.n) r = dm_fail(e, DM_EINPUT, "no PATH to read");
+	free(a.paths);
+	return r;
+}
+
 int cmd_secrets(int argc, char **argv)
 {
 	struct sec_args a = { .fail_on = -1, .o = SECRETS_OPTS_DEFAULT };

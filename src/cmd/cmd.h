@@ -19,6 +19,11 @@ int cmd_exposure(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_netdev(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+/* The options of `secrets` checked without running (a watch job's `run =`). */
+struct dm_err;
+int cmd_secrets_check(int argc, char **argv, struct dm_err *e);
 
 /* The progress line on a terminal (stderr), cleared by progress_done(). */
 struct engine_progress;

@@ -49,3 +49,8 @@ uint64_t scan_args_addresses(const struct scan_args *a);
 uint64_t scan_args_probes(const struct scan_args *a);
 /* The whole command: options, the pipeline, the exit code. */
 int scan_command_run(const struct scan_command *cmd, int argc, char **argv);
+/* Only the options and their combination, as the command would check them
+ * before running (`dormant watch --check` on a job's `run =`). */
+int scan_command_check(const struct scan_command *cmd, int argc, char **argv, struct dm_err *e);
+
+extern const struct scan_command scan_cmd, audit_cmd, creds_cmd;

@@ -226,6 +226,16 @@ static void state_large_scope(const struct scan_args *a)
 	for (unsigned left = 5; left;) left = sleep(left);
 }
 
+int scan_command_check(const struct scan_command *cmd, int argc, char **argv, struct dm_err *e)
+{
+	struct scan_args a;
+	int r = scan_args_parse(&a, cmd, argc, argv, e);
+	if (r >= 0 && a.help) r = dm_fail(e, DM_EINPUT, "--help runs nothing");
+	if (r >= 0) r = scan_args_finish(&a, cmd, e);
+	scan_args_release(&a);
+	return r;
+}
+
 int scan_command_run(const struct scan_command *cmd, int argc, char **argv)
 {
 	struct scan_args a;

@@ -2,6 +2,9 @@
  * against the rule table as it is parsed. */
 #include "cmd/traffic-opts.h"
 #include "base/util.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 static int rules_check(const char *list, struct dm_err *e)
@@ -45,4 +48,37 @@ int traffic_args_opt(struct traffic_args *t, int id, const char *name, const cha
 		return 0;
 	}
 	return 1;
+}
+
+int listen_parse(const char *s, struct sockaddr_storage *ret, socklen_t *ret_len, struct dm_err *e)
+{
+	struct sockaddr_storage tmp;
+	socklen_t tl;
+	struct sockaddr_storage *ss = ret ? ret : &tmp;
+	socklen_t *len = ret_len ? ret_len : &tl;
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s || strlen(s) >= sizeof(host)) goto bad;
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535) goto bad;
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		host[strlen(host) - 1] = 0;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1) goto bad;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) != 1) goto bad;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((uint16_t)port);
+	*len = sizeof(*s4);
+	return 0;
+bad:
+	return dm_fail(e, DM_EINPUT, "--listen \"%s\": expected ADDR:PORT (198.18.0.1:2055, [::1]:4739)", s);
 }

@@ -2,6 +2,7 @@
  * GeoIP, store, rules, --fail-on), parsed into a traffic job's arguments. */
 #pragma once
 #include <stdio.h>
+#include <sys/socket.h>
 #include "cmd/opts.h"
 #include "pipeline/traffic-job.h"
 
@@ -24,3 +25,6 @@ enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON, T_EXPLAIN 
 void traffic_rules_help(FILE *f);
 /* Handles the TRAFFIC_OPTS ids; 1 when id is not one of them. */
 int traffic_args_opt(struct traffic_args *t, int id, const char *name, const char *arg, struct dm_err *e);
+/* "198.18.0.1:2055", "[::1]:4739" into a socket address (ret may be NULL:
+ * only checked); the error names --listen. */
+int listen_parse(const char *s, struct sockaddr_storage *ret, socklen_t *ret_len, struct dm_err *e);

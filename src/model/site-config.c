@@ -60,6 +60,12 @@ static int parse_hours(const char *v, int *start, int *end)
 	return 0;
 }
 
+int site_parse_time(const char *s, int *ret)
+{
+	int n = parse_hhmm(s, ret);
+	return n < 0 || s[n] || *ret == 24 * 60 ? -1 : 0;
+}
+
 static const char *const day_names[7] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
 
 static int day_index(const char *s, size_t len)
@@ -71,7 +77,7 @@ static int day_index(const char *s, size_t len)
 }
 
 /* "Mon-Fri", "Mon,Wed,Fri", "Sun-Thu", "Sat-Mon" (wrapping). */
-static int parse_days(const char *v, uint8_t *ret)
+int site_parse_days(const char *v, uint8_t *ret)
 {
 	uint8_t mask = 0;
 	const char *p = v;
@@ -201,11 +207,22 @@ static int on_role(struct loader *l, const char *rname, const char *name, const 
 	return 1;
 }
 
+/* Sections `dormant watch` reads from the same file (cmd/watch-config.c):
+ * the policy leaves them to it. */
+static bool watch_section(const char *s)
+{
+	static const char *const named[] = { "job ", "collect ", "capture " };
+	for (size_t i = 0; i < sizeof(named) / sizeof(*named); i++)
+		if (!strncmp(s, named[i], strlen(named[i]))) return true;
+	return !strcmp(s, "metrics") || !strcmp(s, "watch");
+}
+
 static int on_value(void *ctx, const char *section, const char *name, const char *value)
 {
 	struct loader *l = ctx;
 	struct site_config *c = l->c;
 	if (l->err) return 0;
+	if (watch_section(section)) return 1;
 	bool fresh = strcmp(l->last, section) != 0;
 	snprintf(l->last, sizeof(l->last), "%s", section);
 	if (!name) { /* a section header alone */
@@ -229,7 +246,7 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 			if (parse_hours(value, &c->business_start, &c->business_end) < 0)
 				return BAD("business_hours \"%s\": expected HH:MM-HH:MM", value);
 		} else if (!strcmp(name, "business_days")) {
-			if (parse_days(value, &c->business_days) < 0)
+			if (site_parse_days(value, &c->business_days) < 0)
 				return BAD(
 				    "business_days \"%s\": expected days such as Mon-Fri or Mon,Wed,Fri",
 				    value);

@@ -78,6 +78,11 @@ int site_config_load(struct site_config *c, const char *path, struct dm_err *e);
 int site_config_parse(struct site_config *c, const char *text, const char *name, struct dm_err *e);
 void site_config_release(struct site_config *c);
 
+/* "Mon-Fri", "Mon,Wed,Fri", "Sat-Mon": a mask of days, bit 0 Sunday; -1 when not days. */
+int site_parse_days(const char *v, uint8_t *ret);
+/* "02:30": minutes after midnight (0..1439); -1 when not a time of day. */
+int site_parse_time(const char *s, int *ret);
+
 /* Where the site's clocks are: local weekday (0 Sunday) and minute of day. */
 void site_local_time(const struct site_config *c, double t, int *wday, int *minute);
 bool site_is_business_time(const struct site_config *c, double t);

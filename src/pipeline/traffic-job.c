@@ -44,7 +44,11 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 	intel_init(&j->intel);
 	int r;
 	const char *config = args->config, *geoip = args->geoip;
-	if (config && (r = site_config_load(&j->cfg, config, e)) < 0) return r;
+	if (config && args->config_text)
+		r = site_config_parse(&j->cfg, args->config_text, config, e);
+	else
+		r = config ? site_config_load(&j->cfg, config, e) : 0;
+	if (r < 0) return r;
 	if (*j->cfg.intel_files) {
 		if ((r = intel_load_list(&j->intel, j->cfg.intel_files, j->cfg.intel_dir, e)) < 0) return r;
 		log_info("threat intelligence: %zu indicators from %zu lists%s", j->intel.n, j->intel.n_files,

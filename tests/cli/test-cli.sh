@@ -56,7 +56,7 @@ t_help() { "$D" --help | grep -q '^  scan ' && "$D" --help | grep -q 'authorised
 check help_lists_commands t_help
 t_sub_help() {
 	local c
-	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure netdev; do
+	for c in audit scan report diff vulndb flows collect creds secrets rules import exposure netdev watch; do
 		"$D" "$c" --help >"$OUT/help.txt" && grep -q "^usage: dormant $c" "$OUT/help.txt" || { echo "$c --help"; return 1; }
 	done
 }
@@ -1892,6 +1892,7 @@ assert f == [(8080, "medium"), (24502, "high")], f  # OpenSSH 7.4 matches a crit
 check exposure_listing_joins_register_run_and_vulns t_exposure_join
 
 . "$ROOT/tests/cli/netdev.sh"
+. "$ROOT/tests/cli/watch.sh"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -17,13 +17,15 @@ extern const struct suite suite_exposure;
 extern const struct suite suite_life;
 extern const struct suite suite_netdev;
 extern const struct suite suite_edge;
+extern const struct suite suite_watch;
 static const struct suite *const suites[] = {
 	&suite_base,       &suite_net,         &suite_packet,   &suite_model,       &suite_resume,
 	&suite_store,      &suite_report,      &suite_opts,     &suite_fingerprint, &suite_probe,
 	&suite_oui,        &suite_cpe_version, &suite_vuln,     &suite_flow,        &suite_traffic,
 	&suite_join,       &suite_creds,       &suite_engines,  &suite_nmap_probes, &suite_privsep,
 	&suite_fetch,      &suite_webapps,     &suite_distro,   &suite_threats,     &suite_import,
-	&suite_probe_nmap, &suite_passive,     &suite_exposure, &suite_life, &suite_netdev, &suite_edge,
+	&suite_probe_nmap, &suite_passive,     &suite_exposure, &suite_life,        &suite_netdev,
+	&suite_edge,       &suite_watch,
 };
 
 static int failures;

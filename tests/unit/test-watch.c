@@ -1,0 +1,161 @@
+/* dormant watch: the jobs' schedule (times of day, days, the run missed
+ * while down), the state kept across restarts, the command-line splitter,
+ * the metrics endpoint's request head, and traffic judged in stream time. */
+#include "test.h"
+#include "base/http-head.h"
+#include "cmd/watch.h"
+#include "pipeline/traffic-stream.h"
+#include <stdlib.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static double utc(int y, int mo, int d, int h, int mi)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi };
+	return (double)timegm(&tm);
+}
+
+static void schedule(void)
+{
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct watch_job j = { .at = { 150, 840 }, .n_at = 2, .days = 0x3e }; /* 02:30, 14:00 Mon-Fri */
+	/* Friday 2026-01-09 15:00: the next is Monday 02:30, the last Friday 14:00 */
+	CHECK_INT(watch_job_next(&j, utc(2026, 1, 9, 15, 0)), utc(2026, 1, 12, 2, 30));
+	CHECK_INT(watch_job_prev(&j, utc(2026, 1, 11, 23, 0)), utc(2026, 1, 9, 14, 0));
+	CHECK_INT(watch_job_next(&j, utc(2026, 1, 12, 2, 30)), utc(2026, 1, 12, 14, 0)); /* strictly after */
+	CHECK_INT(watch_job_prev(&j, utc(2026, 1, 12, 2, 30)), utc(2026, 1, 12, 2, 30));
+	/* in the site's zone: 02:30 in Shanghai is 18:30 UTC the day before */
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	struct watch_job k = { .at = { 150 }, .n_at = 1, .days = 0x7f };
+	CHECK_INT(watch_job_next(&k, utc(2026, 1, 9, 12, 0)), utc(2026, 1, 9, 18, 30));
+	struct watch_job e = { .every = 7200 };
+	CHECK_INT(watch_job_next(&e, 1000), 8200);
+	CHECK_INT(watch_job_prev(&e, 1000), 0);
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+}
+
+static void state(void)
+{
+	char dir[64], cmd[96];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-watch-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	mkdir(dir, 0700);
+	struct watch_state s;
+	struct dm_err e = { "" };
+	CHECK_INT(watch_state_load(&s, dir, &e), 0);
+	CHECK(watch_state_get(&s, "nightly") == 0);
+	CHECK_INT(watch_state_set(&s, "nightly", 1768014000.5, &e), 0);
+	CHECK_INT(watch_state_set(&s, "hourly", 1768017600, &e), 0);
+	watch_state_release(&s);
+	CHECK_INT(watch_state_load(&s, dir, &e), 0);
+	CHECK(watch_state_get(&s, "nightly") == 1768014000.5);
+	CHECK(watch_state_get(&s, "hourly") == 1768017600);
+	watch_state_release(&s);
+	if (system(cmd)) {
+	}
+}
+
+static void split(void)
+{
+	char **v;
+	const char *why;
+	CHECK_INT(argv_split("audit  10.0.0.0/8 --flows 'a b.pcap' \"c\\\"d\" e\\ f", &v, &why), 6);
+	CHECK_STR(v[0], "audit");
+	CHECK_STR(v[2], "--flows");
+	CHECK_STR(v[3], "a b.pcap");
+	CHECK_STR(v[4], "c\"d");
+	CHECK(v[5] && !strcmp(v[5], "e f"));
+	argv_free(v);
+	CHECK_INT(argv_split("scan 'open", &v, &why), -1);
+	CHECK_STR(why, "a ' is not closed");
+	CHECK_INT(argv_split("   ", &v, &why), 0);
+	CHECK(v && !v[0]);
+	argv_free(v);
+}
+
+static void head(void)
+{
+	char m[8], t[32];
+	const char *ok = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+	CHECK_INT(http_head_parse(ok, strlen(ok), m, sizeof(m), t, sizeof(t)), 1);
+	CHECK_STR(m, "GET");
+	CHECK_STR(t, "/metrics");
+	CHECK_INT(http_head_parse(ok, strlen(ok) - 2, m, sizeof(m), t, sizeof(t)), 0); /* not ended yet */
+	CHECK_INT(http_head_parse("GET / HTTP/1.0\n\n", 16, m, sizeof(m), t, sizeof(t)), 1);
+	CHECK_INT(http_head_parse("\x16\x03\x01 hello\r\n\r\n", 14, m, sizeof(m), t, sizeof(t)),
+		  -1); /* TLS */
+	CHECK_INT(http_head_parse("GET /metrics SPDY/3\r\n\r\n", 23, m, sizeof(m), t, sizeof(t)), -1);
+	CHECK_INT(http_head_parse("GET /a-very-long-target-cut-to-the-field HTTP/1.1\r\n\r\n", 53, m,
+				  sizeof(m), t, sizeof(t)),
+		  1);
+	CHECK_INT(strlen(t), sizeof(t) - 1);
+}
+
+struct seen {
+	double from[4];
+	int n;
+};
+static void on_judged(void *ctx, struct traffic_job *j, double from, double to)
+{
+	struct seen *s = ctx;
+	(void)j;
+	(void)to;
+	if (s->n < 4) s->from[s->n++] = from;
+}
+
+static void flow_at(struct traffic_stream *s, double start, double end)
+{
+	struct obs_flow f = { .proto = 6,
+			      .dport = 443,
+			      .sport = 50000,
+			      .start = start,
+			      .end = end,
+			      .bytes_out = 100,
+			      .pkts_out = 2 };
+	ipaddr_parse("10.1.0.5", &f.src);
+	ipaddr_parse("10.1.0.6", &f.dst);
+	traffic_stream_flow(s, &f);
+}
+
+static void stream(void)
+{
+	char db[96], cmd[128];
+	snprintf(db, sizeof(db), "/tmp/dormant-unit-stream-%d/x.db", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "rm -rf /tmp/dormant-unit-stream-%d", (int)getpid());
+	struct traffic_args a = { .db = db, .fail_on = -1, .no_analyze = true };
+	struct traffic_stream s;
+	struct seen seen = { 0 };
+	double h = 1768014000; /* 03:00 */
+	traffic_stream_init(&s, &a, "collect", "unit", 300, on_judged, &seen);
+	flow_at(&s, h + 600, h + 610);
+	flow_at(&s, h + 3600 + 10, h + 3600 + 290); /* 04:04:50: inside the grace */
+	CHECK_INT(s.windows, 0);
+	flow_at(&s, h + 3600 + 20, h + 3600 + 301); /* the clock passes 04:05: 03:00 is judged */
+	CHECK_INT(s.windows, 1);
+	CHECK(seen.n == 1 && seen.from[0] == h);
+	flow_at(&s, h + 700, h + 710); /* late: its hour is gone, judged with the next */
+	CHECK_INT(s.late, 1);
+	flow_at(&s, h + 4 * 3600, h + 4 * 3600 + 400); /* a jump: 04:00 judged, then 07:00 waits */
+	CHECK_INT(s.windows, 2);
+	CHECK(seen.n == 2 && seen.from[1] == h + 3600);
+	struct dm_err e = { "" };
+	CHECK_INT(traffic_stream_flush(&s, &e), 0);
+	CHECK_INT(s.windows, 3);
+	CHECK(seen.n == 3 && seen.from[2] == h + 4 * 3600);
+	CHECK_INT(s.flows, 5);
+	CHECK_INT(s.err, 0);
+	traffic_stream_release(&s);
+	if (system(cmd)) {
+	}
+}
+
+SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream));
