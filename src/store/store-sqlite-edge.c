@@ -1,5 +1,5 @@
 /* SQLite backend: the internet gateways a run read and their port
- * mappings (schema 16, edge_gateways and edge_mappings). */
+ * mappings (schema 17, edge_gateways and edge_mappings). */
 #include "store/sqlite-internal.h"
 #include "base/util.h"
 #include <stdio.h>

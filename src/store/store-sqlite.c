@@ -184,7 +184,7 @@ static const char *const migrations[] = {
 	"  attempts INTEGER NOT NULL DEFAULT 0, next_try REAL NOT NULL DEFAULT 0, sending INTEGER NOT NULL"
 	"  DEFAULT 0, delivered REAL, error TEXT, UNIQUE (channel, key));"
 	"CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox(channel, delivered, id);",
-	/* edge (issue 23): the internet gateways a run read (UPnP IGD, NAT-PMP)
+	/* 17 edge (issue 23): the internet gateways a run read (UPnP IGD, NAT-PMP)
 	 * and their port mappings; the earliest run holding a mapping gives its
 	 * age. New tables only, IF NOT EXISTS. */
 	"CREATE TABLE IF NOT EXISTS edge_gateways (run_id INTEGER NOT NULL REFERENCES runs(id),"
@@ -196,7 +196,7 @@ static const char *const migrations[] = {
 	"  int_port INTEGER NOT NULL, description TEXT, remote_host TEXT, enabled INTEGER NOT NULL,"
 	"  lease INTEGER NOT NULL, seen REAL NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS edge_mappings_run ON edge_mappings(run_id);",
-	/* netdev (issue 24): what routers and switches said over SNMP, per run
+	/* 18 netdev (issue 24): what routers and switches said over SNMP, per run
 	 * like a scan: one row per device walk, then its tables */
 	"CREATE TABLE IF NOT EXISTS netdev_walks (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL"
 	"  REFERENCES runs(id), device TEXT NOT NULL, address TEXT NOT NULL, started REAL NOT NULL,"
@@ -213,14 +213,14 @@ static const char *const migrations[] = {
 	"  mac TEXT NOT NULL, vlan INTEGER, bridge_port INTEGER, ifindex INTEGER, status INTEGER);"
 	"CREATE TABLE IF NOT EXISTS netdev_lldp (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
 	"  local_port INTEGER, chassis TEXT, port_id TEXT, port_desc TEXT, sys_name TEXT);",
-	/* 16 (vulndb layout): each CVE's configurations again, packed
+	/* 19 (vulndb layout): each CVE's configurations again, packed
 	 * (vuln/config.h), in a table of their own: matching reads a product's
 	 * candidates from narrow rows with no parsing, not from the CVE rows,
 	 * whose descriptions and references come first (a chain of overflow
 	 * pages to walk for every candidate). A CVE of an older import has none
 	 * and is matched from its text. */
 	"CREATE TABLE IF NOT EXISTS vuln_cfg (id INTEGER PRIMARY KEY, packed BLOB NOT NULL);",
-	/* 16 (sensors): which sensor (--sensor NAME) ran each run, and the
+	/* 20 (sensors): which sensor (--sensor NAME) ran each run, and the
 	 * sensors known with their first and last contact and last run */
 	"CREATE TABLE IF NOT EXISTS sensors (name TEXT PRIMARY KEY, first_seen REAL NOT NULL,"
 	"  last_seen REAL NOT NULL, last_run INTEGER);"
