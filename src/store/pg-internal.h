@@ -80,6 +80,8 @@ int pg_flow_host_last_active(struct store *s, const struct ipaddr *host, double 
 			     struct dm_err *e);
 int pg_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
 			   flow_hour_fn fn, void *ctx, struct dm_err *e);
+int pg_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
+			    flow_peer_hour_fn fn, void *ctx, struct dm_err *e);
 int pg_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 int pg_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 int pg_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,

@@ -192,6 +192,33 @@ int pg_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double fr
 	return ret;
 }
 
+int pg_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
+			    flow_peer_hour_fn fn, void *ctx, struct dm_err *e)
+{
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(host, ip, sizeof(ip));
+	struct pg_params p = { 0 };
+	pp_str(&p, ip);
+	pp_int(&p, (int64_t)(from / 3600));
+	pp_int(&p, (int64_t)((to + 3599) / 3600));
+	PGresult *r =
+	    pg_q(s,
+		 "SELECT hour, peer, max(names), sum(bytes_up) FROM flow_hour WHERE host = $1 AND hour >= $2"
+		 " AND hour < $3 AND peer_internal = 0 AND inbound = 0 AND background = 0"
+		 " GROUP BY hour, peer HAVING sum(bytes_up) > 0 ORDER BY hour",
+		 &p, "flow summaries", e);
+	if (!r) return DM_ESTORE;
+	int ret = 0;
+	for (int i = 0; i < PQntuples(r) && ret == 0; i++) {
+		struct ipaddr peer;
+		const char *pc = pg_col(r, i, 1);
+		if (!pc || ipaddr_parse(pc, &peer) < 0) continue; /* not written by this store */
+		ret = fn(ctx, pg_i64(r, i, 0), &peer, pg_col(r, i, 2), (uint64_t)pg_i64(r, i, 3));
+	}
+	PQclear(r);
+	return ret;
+}
+
 static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
 		    struct dm_err *e)
 {

@@ -382,6 +382,7 @@ const struct store_ops store_pg_ops = {
 	.flow_coverage = pg_flow_coverage,
 	.flow_host_last_active = pg_flow_host_last_active,
 	.flow_host_hourly_up = pg_flow_host_hourly_up,
+	.flow_host_peer_hours = pg_flow_host_peer_hours,
 	.flow_host_use = pg_flow_host_use,
 	.flow_port_use = pg_flow_port_use,
 	.flow_port_clients = pg_flow_port_clients,

@@ -118,6 +118,7 @@ int store_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double
 int store_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
 			       flow_peer_hour_fn fn, void *ctx, struct dm_err *e)
 {
+	NEED(flow_host_peer_hours);
 	return s->ops->flow_host_peer_hours(s, host, from, to, fn, ctx, e);
 }
 
