@@ -31,11 +31,13 @@ tally() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 suite() { # name command...
-	local name=$1
+	local name=$1 start=$SECONDS
 	shift
 	echo "== $name"
 	"$@" 2>&1 | tee "$LOG" | grep -vE '^ok ' || true
 	tally "$name"
+	# CI must stay under 20 minutes: each suite's share shows where it goes
+	echo "== $name took $((SECONDS - start)) s"
 }
 
 suite unit "$BUILD/tests/unit-tests"
