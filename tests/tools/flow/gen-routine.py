@@ -556,8 +556,18 @@ RITA_PLANTS = [plant_long_sessions, plant_dns_tunnel, plant_intel_hits]
 
 def main():
     args = sys.argv[1:]
+    # a mistyped option must not become the output directory of a 500 MB capture
+    known = ("--seed", "--hosts", "--days", "--variant")
+    if args and args[0] in ("-h", "--help"):
+        print(__doc__)
+        return
+    if not args or args[0].startswith("-") or len(args) % 2 == 0:
+        sys.exit("gen-routine.py: usage: gen-routine.py OUTDIR [--seed N] [--hosts N] [--days N] [--variant A|B|C|D]")
     outdir = args[0]
     opt = dict(zip(args[1::2], args[2::2]))
+    for k in opt:
+        if k not in known:
+            sys.exit("gen-routine.py: unknown option %r (known: %s)" % (k, ", ".join(known)))
     seed = int(opt.get("--seed", 1))
     n_hosts = int(opt.get("--hosts", 200))
     days = int(opt.get("--days", 14))
