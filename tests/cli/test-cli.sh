@@ -47,7 +47,10 @@ check() {
 	local name=$1
 	shift
 	[ -n "${CLI_ONLY:-}" ] && [[ $name != *"$CLI_ONLY"* ]] && return 0 # CLI_ONLY=word: only the checks so named
+	local t0=$SECONDS
 	if "$@" >"$OUT/$name.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"; fi
+	# DM_TIMES=FILE: each check's seconds, to see where the CI time goes
+	[ -z "${DM_TIMES:-}" ] || echo "cli/$name $((SECONDS - t0))" >>"$DM_TIMES"
 }
 
 t_version() { [ "$("$D" --version)" = "dormant $(sed -nE "s/.*version : '([0-9.]+)'.*/\1/p" "$ROOT/meson.build")" ]; }

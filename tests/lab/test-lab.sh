@@ -26,7 +26,10 @@ check() { # name command...: passes when the command succeeds
 	local name=$1
 	shift
 	wanted "$name" || return 0
+	local t0=$SECONDS
 	if "$@" >"$OUT/$name.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"; fi
+	# DM_TIMES=FILE: each check's seconds, to see where the CI time goes
+	[ -z "${DM_TIMES:-}" ] || echo "lab/$name $((SECONDS - t0))" >>"$DM_TIMES"
 }
 in_ns() { ip netns exec "$P-scan" "$@"; }
 dm() { in_ns "$D" "$@" --db "$DB"; }

@@ -19,7 +19,10 @@ bad() { echo "FAIL pg/$1: $2"; fail=$((fail + 1)); }
 check() {
 	local name=$1
 	shift
+	local t0=$SECONDS
 	if "$@" >"$OUT/$name.out" 2>&1; then ok "$name"; else bad "$name" "$(tail -3 "$OUT/$name.out" | tr '\n' ' ')"; fi
+	# DM_TIMES=FILE: each check's seconds, to see where the CI time goes
+	[ -z "${DM_TIMES:-}" ] || echo "pg/$name $((SECONDS - t0))" >>"$DM_TIMES"
 }
 psql_() { "$PGBIN/psql" -h "$DM_PG_SOCKDIR" -U "$DM_PG_USER" -d dormant -XAtq "$@"; }
 fresh() { psql_ -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1; }
