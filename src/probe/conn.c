@@ -2,6 +2,7 @@
  * wait in a FIFO; a probe whose host is at its limit waits for the next
  * round. Each connection has one deadline: connect, TLS and exchange. */
 #include "probe/conn.h"
+#include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include "net/ratelimit.h"
@@ -26,7 +27,8 @@ struct pending {
 
 struct hostcount {
 	struct ipaddr ip;
-	unsigned n;
+	unsigned n;    /* connections counted against per_host */
+	unsigned idle; /* connections listening on past idle_after */
 };
 
 struct conn_engine {
@@ -83,6 +85,7 @@ struct conn_engine *conn_engine_new(const struct conn_engine_config *cfg)
 	ce->cfg = *cfg;
 	if (!ce->cfg.max_inflight) ce->cfg.max_inflight = 512;
 	if (!ce->cfg.per_host) ce->cfg.per_host = 4;
+	if (!ce->cfg.idle_per_host) ce->cfg.idle_per_host = 4 * ce->cfg.per_host;
 	ce->cfg.max_inflight = fd_budget(ce->cfg.max_inflight);
 	ce->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ce->ep < 0) {
@@ -165,14 +168,32 @@ static struct hostcount *host_slot(struct conn_engine *ce, const struct ipaddr *
 		if (!ipaddr_cmp(&ce->hosts[i].ip, ip)) return &ce->hosts[i];
 	if (!create) return NULL;
 	ce->hosts = xrealloc(ce->hosts, (ce->n_hosts + 1) * sizeof(*ce->hosts));
-	ce->hosts[ce->n_hosts] = (struct hostcount){ *ip, 0 };
+	ce->hosts[ce->n_hosts] = (struct hostcount){ *ip, 0, 0 };
 	return &ce->hosts[ce->n_hosts++];
 }
 
-static void host_release(struct conn_engine *ce, const struct ipaddr *ip)
+static void host_release(struct conn_engine *ce, const struct ipaddr *ip, bool idle)
 {
 	struct hostcount *h = host_slot(ce, ip, false);
-	if (h && --h->n == 0) *h = ce->hosts[--ce->n_hosts];
+	if (!h) return;
+	if (idle)
+		h->idle--;
+	else
+		h->n--;
+	if (!h->n && !h->idle) *h = ce->hosts[--ce->n_hosts];
+}
+
+/* A connection silent for idle_after stops holding its host's slot. */
+static void maybe_idle(struct conn_engine *ce, unsigned slot, double now)
+{
+	struct pconn *c = &ce->conns[slot];
+	if (c->idle || c->phase != P_READ || ce->cfg.idle_after <= 0 || now - c->last_io < ce->cfg.idle_after)
+		return;
+	struct hostcount *h = host_slot(ce, &ce->conn_ip[slot], false);
+	if (!h || h->idle >= ce->cfg.idle_per_host) return;
+	h->n--;
+	h->idle++;
+	c->idle = true;
 }
 
 static void want(struct conn_engine *ce, struct pconn *c, unsigned slot, uint32_t events)
@@ -191,7 +212,7 @@ static void release_conn(struct conn_engine *ce, unsigned slot)
 	setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(c->fd);
 	free(c->rbuf);
-	host_release(ce, &ce->conn_ip[slot]);
+	host_release(ce, &ce->conn_ip[slot], c->idle);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	ce->inflight--;
@@ -245,6 +266,16 @@ static void finish_conn(struct conn_engine *ce, unsigned slot, bool ok,
 	struct pconn *c = &ce->conns[slot];
 	const struct proto_ops *ops = c->ops;
 	struct svc *svc = c->svc;
+	if (log_level >= LOG_TRACE) {
+		char a[64];
+		ipaddr_fmt(&ce->conn_ip[slot], a, sizeof(a));
+		double now = now_mono();
+		log_trace("probe %s:%u %s: %s at %.3f after %.3f s, %zu bytes", a, c->port, ops->name,
+			  c->timed_out ? "timed out"
+			  : ok         ? "done"
+				       : "failed",
+			  now, now - c->started, c->rlen);
+	}
 	if (c->ops->finish) c->ops->finish(c, ok);
 	release_conn(ce, slot);
 	on_done(ctx, svc, ops, ok);
@@ -268,6 +299,8 @@ static int start_conn(struct conn_engine *ce, const struct pending *p, double no
 	c->ops = p->ops;
 	c->cap = p->ops->cap ? p->ops->cap : 16384;
 	c->rbuf = xmalloc(c->cap + 1);
+	c->started = now;
+	c->port = p->port;
 	c->deadline = now + (p->timeout > 0 ? p->timeout : p->ops->timeout > 0 ? p->ops->timeout : 5);
 	if (p->until > 0 && p->until < c->deadline) c->deadline = p->until;
 	c->phase = P_CONNECT;
@@ -374,6 +407,7 @@ static int advance(struct conn_engine *ce, unsigned slot)
 			}
 			c->wlen = c->woff = 0;
 			c->phase = P_READ;
+			c->last_io = now_mono();
 			continue;
 		case P_READ: {
 			if (c->rlen >= c->cap) return 1; /* cap reached: judge what we have */
@@ -405,6 +439,7 @@ static int advance(struct conn_engine *ce, unsigned slot)
 			}
 			c->rlen += (size_t)n;
 			c->rbuf[c->rlen] = 0;
+			c->last_io = now_mono();
 			int r = c->ops->on_data ? c->ops->on_data(c) : PR_MORE;
 			if (r == PR_DONE) return 1;
 			if (r == PR_FAIL) return -1;
@@ -461,7 +496,11 @@ void conn_engine_run(struct conn_engine *ce,
 		now = now_mono();
 		for (unsigned s = 0; s < ce->cfg.max_inflight; s++) {
 			struct pconn *c = &ce->conns[s];
-			if (c->fd < 0 || c->deadline > now) continue;
+			if (c->fd < 0) continue;
+			if (c->deadline > now) {
+				maybe_idle(ce, s, now);
+				continue;
+			}
 			c->timed_out = true;
 			/* connect never completed: a failure; otherwise judge what arrived */
 			finish_conn(ce, s, c->phase == P_READ && c->rlen > 0, on_done, ctx);

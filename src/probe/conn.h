@@ -36,6 +36,10 @@ struct pconn {
 	void *ssl; /* SSL*, when ops->tls */
 	int phase; /* engine-private */
 	double deadline;
+	double started; /* monotonic, for the trace (-d) */
+	double last_io; /* monotonic: the last byte sent or received */
+	bool idle;      /* released from the host's count (idle_after) */
+	uint16_t port;
 	struct svc *svc;
 	const struct proto_ops *ops;
 	uint8_t *rbuf;
@@ -59,6 +63,12 @@ struct conn_engine_config {
 	unsigned max_inflight; /* connections at once */
 	unsigned per_host;     /* connections at once to one address */
 	double rate;           /* new connections per second, 0 = unpaced */
+	/* A connection that has said its part and heard nothing for this long
+	 * (seconds; 0: never) stops counting against per_host but listens on
+	 * to its deadline, up to idle_per_host such at once (0: 4 x per_host):
+	 * a silent probe no longer holds up the host's next one. */
+	double idle_after;
+	unsigned idle_per_host;
 };
 
 struct conn_engine_stats {

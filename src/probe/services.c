@@ -71,6 +71,9 @@ static void add(struct run *r, size_t i, const struct proto_ops *ops, double tim
 
 /* After a silent banner wait, client-first probes get this long to be answered. */
 #define FANOUT_TIMEOUT 3.0
+/* A probe unanswered this long stops counting against the host's limit (it
+ * listens on to its deadline): silent ports no longer queue the host's others. */
+#define PROBE_IDLE_AFTER 0.5
 
 static void emit(struct run *r, size_t i)
 {
@@ -211,6 +214,8 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		r->pending[i] -= d;
 		s->ninflight -= d;
 	}
+	if (ops == &proto_banner && s->identified && s->generic_port && !s->silent)
+		s->nmap_all = false; /* it greeted: only the probes listing the port go on */
 	if (ops == &proto_banner && s->identified && s->nmap_started) {
 		/* the banner named the protocol but no product: the probes listing
 		 * the port get a short while more, not the whole budget (telnet) */
@@ -227,11 +232,15 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 	if (s->identified && !r->settled[i]) {
 		/* the first protocol that recognised it wins: stop the other guesses,
 		 * but not dormant's own probe of that protocol, which may still be
-		 * on its way to the product (nmap's mqtt match before $SYS answers) */
+		 * on its way to the product (nmap's mqtt match before $SYS answers),
+		 * nor the banner wait: a greeting slower than nmap's first answer
+		 * (sshd's, through a probe's NULL fallback) still meets dormant's
+		 * own fingerprints, which rank above nmap's */
 		const struct proto_ops *drop[SVC_PLAN_MAX];
 		size_t nd = 0;
 		for (unsigned k = 0; k < s->n_plan; k++)
-			if (strcmp(s->plan[k]->name, s->out.name)) drop[nd++] = s->plan[k];
+			if (strcmp(s->plan[k]->name, s->out.name) && s->plan[k] != &proto_banner)
+				drop[nd++] = s->plan[k];
 		r->settled[i] = true;
 		r->pending[i] -= conn_engine_cancel(r->ce, s, drop, nd);
 	}
@@ -278,7 +287,8 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 	if (!n) return 0;
 	struct conn_engine_config cc = { .max_inflight = c->max_inflight,
 					 .per_host = c->per_host,
-					 .rate = c->rate };
+					 .rate = c->rate,
+					 .idle_after = PROBE_IDLE_AFTER };
 	struct run r = { .ce = conn_engine_new(&cc), .cfg = c, .n = n };
 	if (!r.ce) return -errno;
 	r.svcs = xcalloc(n, sizeof(*r.svcs));
@@ -307,12 +317,15 @@ int services_probe_tcp(const struct services_config *c, const struct service_tar
 		size_t listed;
 		svc_nmap_plan(s, c->nmap, c->intensity, false, &listed);
 		s->n_nlisted = (unsigned)listed;
-		/* a port no protocol of dormant's expects: nmap's probes for it go
-		 * at once, beside the banner wait (DNS on 53, memcached on 11211) */
+		/* a port no protocol of dormant's expects: nmap's plan for it (the
+		 * probes listing it first, DNS on 53, memcached on 11211, then by
+		 * rarity) goes at once, beside the banner wait, which listens on:
+		 * a silent port no longer waits out the banner before the rest */
 		if (s->generic_port) {
 			/* ... but not before the banner had time to come: a server that
 			 * speaks first (FTP with a per-address limit) sees one client */
 			s->nmap_after = now_mono() + NMAP_LISTED_DELAY;
+			s->nmap_all = true;
 			nmap_pump(&r, i);
 		}
 	}

@@ -1822,6 +1822,32 @@ PY
 	[ "$(grep -c '"type":"service"' "$OUT/silent.jsonl")" = 24 ] && [ $((t1 - t0)) -le 45 ]
 }
 check nmap_engine_bounded_time t_nmap_bounded
+t_slow_greeting() { # nmap's probes start beside the banner wait; a greeting they hear first does not end that wait
+	python3 - >"$OUT/slow.ready" <<'PY' &
+import socket, threading, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.5", 21120)); s.listen(16)
+print("ready", flush=True)
+def greet(c, wait):
+    time.sleep(wait)  # the first clients (the port scan's connect, the banner wait) late, the others at once
+    try: c.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"); time.sleep(5)
+    except OSError: pass
+n = 0
+while True:
+    c = s.accept()[0]; n += 1
+    threading.Thread(target=greet, args=(c, 1.5 if n <= 2 else 0), daemon=True).start()
+PY
+	local s=$!
+	for _ in $(seq 1 50); do grep -q ready "$OUT/slow.ready" && break; sleep 0.1; done
+	"$D" scan 127.0.0.5 -p 21120 -sV --db "$OUT/slow.db" -oJ "$OUT/slow.jsonl" -q
+	local r=$?
+	kill "$s"
+	[ $r = 0 ] || return 1
+	# dormant's own fingerprint (which ranks above nmap's) named it from the banner wait's greeting
+	grep '"type":"service"' "$OUT/slow.jsonl" | grep '"port":21120' | grep -q '"version":"9.2".*"banner":"SSH-2.0-OpenSSH_9.2p1.*"source":"dormant:ssh_banners' ||
+		{ grep '"type":"service"' "$OUT/slow.jsonl"; return 1; }
+}
+check nmap_engine_keeps_a_slow_greeting t_slow_greeting
 # --- exposure: mapping-platform exports (tests/data/exposure, written from the platforms' documentation) ---
 t_exposure_import() { # each export read by content, stored once; bad records named by file and line, nothing half-imported
 	local X="$ROOT/tests/data/exposure" db="$OUT/exp.db" f p n

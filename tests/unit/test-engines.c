@@ -1,9 +1,13 @@
 /* net/ratelimit and probe/conn: the pacing contract the send loops rely on
- * (a non-blocking "not yet", no burst after a stall) and the connection
- * engine going on when a probe gets no socket. */
+ * (a non-blocking "not yet", no burst after a stall), the connection
+ * engine going on when a probe gets no socket, and a silent probe giving
+ * up its host's slot without missing a late reply. */
 #include "test.h"
 #include "net/ratelimit.h"
 #include "probe/conn.h"
+#include "base/timeutil.h"
+#include <netinet/in.h>
+#include <string.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -131,5 +135,77 @@ static void socket_failure_fails_the_probe(void)
 	CHECK_INT(WEXITSTATUS(status), 0);
 }
 
+/* A loopback listener on an ephemeral port; its port in *port. */
+static int listener(uint16_t *port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &sl)) {
+		if (fd >= 0) close(fd);
+		return -1;
+	}
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static int line_done(struct pconn *c) { return memchr(c->rbuf, '\n', c->rlen) ? PR_DONE : PR_MORE; }
+static const struct proto_ops late_ops = { .name = "late", .timeout = 3, .on_data = line_done };
+static const struct proto_ops mute_ops = { .name = "mute", .timeout = 0.6 };
+static double t_late, t_mute, t_start;
+static bool late_ok;
+static void on_done_timed(void *ctx, struct svc *svc, const struct proto_ops *ops, bool ok)
+{
+	(void)ctx, (void)svc;
+	if (ops == &late_ops) {
+		t_late = now_mono() - t_start;
+		late_ok = ok;
+	} else {
+		t_mute = now_mono() - t_start;
+	}
+}
+
+/* One connection a host at once (per_host 1): the first probe's server
+ * answers only after 0.8 s; the second's never. With idle_after the second
+ * starts once the first has been quiet a while (ending at about 0.2 + 0.6 s,
+ * not 0.8 + 0.6), and the first still gets its late answer. */
+static void idle_probe_frees_its_slot(void)
+{
+	uint16_t p_late, p_mute;
+	int l_late = listener(&p_late), l_mute = listener(&p_mute);
+	CHECK(l_late >= 0 && l_mute >= 0);
+	if (l_late < 0 || l_mute < 0) return;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int c = accept(l_late, NULL, NULL);
+		usleep(800000);
+		if (c >= 0 && write(c, "late\n", 5) != 5) _exit(1);
+		usleep(2000000);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	struct ipaddr lo;
+	CHECK_INT(ipaddr_parse("127.0.0.1", &lo), 0);
+	struct conn_engine_config cc = { .max_inflight = 8, .per_host = 1, .idle_after = 0.2 };
+	struct conn_engine *ce = conn_engine_new(&cc);
+	CHECK(ce != NULL);
+	if (ce) {
+		conn_engine_add(ce, NULL, &lo, p_late, &late_ops, 0);
+		conn_engine_add(ce, NULL, &lo, p_mute, &mute_ops, 0);
+		t_start = now_mono();
+		conn_engine_run(ce, on_done_timed, NULL);
+		conn_engine_free(ce);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(l_late);
+	close(l_mute);
+	CHECK(late_ok);
+	CHECK(t_late >= 0.7 && t_late < 2.5);
+	CHECK(t_mute >= 0.6 && t_mute < 1.2); /* without the release: 1.4 s or more */
+}
+
 SUITE(suite_engines, "engines", T(try_says_not_yet), T(stall_resumes_without_burst),
-      T(coarse_ticks_keep_the_rate), T(socket_failure_fails_the_probe));
+      T(coarse_ticks_keep_the_rate), T(socket_failure_fails_the_probe), T(idle_probe_frees_its_slot));
