@@ -7,11 +7,18 @@
  * what repeats here is the session, not the destination.
  *
  * Shapes are compared on a grid of log sizes, four times with the grid
- * shifted by half a cell, so a cluster on a cell border is not split. */
+ * shifted by half a cell, so a cluster on a cell border is not split.
+ *
+ * A busy browser opens hundreds of one-off sessions a day, and some shapes
+ * (a small page, a tracking pixel) are common: six of them in one cell is
+ * then chance, not a pattern. A cluster counts only when it is unlikely
+ * given how many one-off sessions the host opened in that day and how
+ * often the site's other hosts' one-off sessions have that shape. */
 #include "analyze/traffic-util.h"
 #include "base/util.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MIN_ADDRESSES 6
@@ -20,6 +27,10 @@
 #define CELL_UP 0.3 /* log10 units: a factor of 2 */
 #define CELL_DOWN 0.6
 #define CELL_DUR 1.0
+/* Largest chance of a cluster (its shape's share of the other hosts'
+ * one-off sessions, the host's one-off sessions in the day): one in a
+ * million, for the few hundred cells and days a host has. */
+#define MAX_CHANCE 1e-6
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
@@ -27,18 +38,50 @@ static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 	return !in->cfg->n_home || is_foreign(in, r) || !r->cc[0];
 }
 
+struct shape {
+	int64_t key[4]; /* port and app, upload, download and duration cells */
+};
+
 struct sess {
-	int64_t key[5];
+	struct shape sh;
 	double start;
 	uint32_t flow;
 };
 
+static int cmp_shape(const void *pa, const void *pb)
+{
+	const struct shape *a = pa, *b = pb;
+	for (int i = 0; i < 4; i++)
+		if (a->key[i] != b->key[i]) return a->key[i] < b->key[i] ? -1 : 1;
+	return 0;
+}
+
 static int cmp_sess(const void *pa, const void *pb)
 {
 	const struct sess *a = pa, *b = pb;
-	for (int i = 0; i < 5; i++)
-		if (a->key[i] != b->key[i]) return a->key[i] < b->key[i] ? -1 : 1;
+	int c = cmp_shape(&a->sh, &b->sh);
+	if (c) return c;
 	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* The first of the n sorted values at or after t. */
+static size_t lower_bound(const double *v, size_t n, double t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static int cmp_addr_at(const void *pa, const void *pb, void *ctx)
@@ -52,55 +95,116 @@ static int64_t cell(double v, double size, double shift)
 	return (int64_t)floor(log10(v + 1) / size + shift);
 }
 
-static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n, struct findings *out)
+static struct shape shape_of(const struct flowrec *r, int shift)
 {
-	const struct flowset *fs = in->flows;
-	/* addresses this host reached more than MAX_PER_ADDRESS times are fixed
-	 * destinations, not rotation */
-	uint32_t *by_addr = xmalloc(n * sizeof(*by_addr));
+	double sh = shift & 1 ? 0.5 : 0, sh2 = shift & 2 ? 0.5 : 0;
+	return (struct shape){ { r->dport << 8 | r->app, cell((double)r->bytes_out, CELL_UP, sh),
+				 cell((double)r->bytes_in, CELL_DOWN, sh2),
+				 cell(r->end - r->start, CELL_DUR, sh) } };
+}
+
+/* The one-off sessions of every host, and their shapes on each grid, sorted:
+ * what the site's sessions usually look like. */
+struct site_shapes {
+	uint32_t *once; /* flow indices, grouped by source */
+	size_t n;
+	struct shape *sorted[4];
+};
+
+/* Sessions of shape k in the sorted array v of n. */
+static size_t shape_count(const struct shape *v, size_t n, const struct shape *k)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_shape(&v[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < n && !cmp_shape(&v[end], k)) end++;
+	return end - lo;
+}
+
+/* The sessions among idx (one host's, start order) to addresses it reached
+ * at most MAX_PER_ADDRESS times; addresses reached more often are fixed
+ * destinations, not rotation. Appended to out; returns how many. */
+static size_t one_offs(const struct flowset *fs, const uint32_t *idx, size_t n, uint32_t *out)
+{
+	uint32_t *by_addr = xmalloc((n + 1) * sizeof(*by_addr));
 	memcpy(by_addr, idx, n * sizeof(*by_addr));
 	qsort_r(by_addr, n, sizeof(*by_addr), cmp_addr_at, (void *)fs);
-	uint32_t *once = xmalloc(n * sizeof(*once));
 	size_t m = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && !ipaddr_cmp(&fs->v[by_addr[j]].dst, &fs->v[by_addr[i]].dst)) j++;
 		if (j - i <= MAX_PER_ADDRESS)
-			for (size_t k = i; k < j; k++) once[m++] = by_addr[k];
+			for (size_t k = i; k < j; k++) out[m++] = by_addr[k];
 		i = j;
 	}
 	free(by_addr);
-	if (m < MIN_ADDRESSES) {
-		free(once);
-		return;
-	}
+	return m;
+}
+
+/* The chance that k or more of the host's n one-off sessions in a day have
+ * a shape its own other sessions (own_total, own of them this shape) and the
+ * site's (site_total, site of them) make this common. */
+static double cluster_chance(const struct site_shapes *ss, const struct shape *k, int shift, size_t own,
+			     size_t own_total, size_t n_day, size_t n_cluster)
+{
+	size_t site = shape_count(ss->sorted[shift], ss->n, k);
+	double others = (double)(ss->n - own_total);
+	/* a shape no other host has is as rare as one session among all theirs */
+	double p = others > 0 ? fmax((double)(site - own), 1.0) / others : 1.0;
+	return binomial_tail(n_day, n_cluster, fmin(p, 1.0));
+}
+
+static void judge(const struct traffic_input *in, const struct site_shapes *ss, const uint32_t *once,
+		  size_t m, struct findings *out)
+{
+	const struct flowset *fs = in->flows;
 	struct sess *s = xmalloc(m * sizeof(*s));
+	double *starts = xmalloc(m * sizeof(*starts));
+	for (size_t i = 0; i < m; i++) starts[i] = fs->v[once[i]].start;
+	qsort(starts, m, sizeof(*starts), cmp_double);
 	size_t best_n = 0;
+	double best_p = 2;
 	struct sess *best = xmalloc(m * sizeof(*best));
 	for (int shift = 0; shift < 4; shift++) {
-		double sh = shift & 1 ? 0.5 : 0, sh2 = shift & 2 ? 0.5 : 0;
-		for (size_t i = 0; i < m; i++) {
-			const struct flowrec *r = &fs->v[once[i]];
+		for (size_t i = 0; i < m; i++)
 			s[i] =
-			    (struct sess){ { r->dport << 8 | r->app, cell((double)r->bytes_out, CELL_UP, sh),
-					     cell((double)r->bytes_in, CELL_DOWN, sh2),
-					     cell(r->end - r->start, CELL_DUR, sh), 0 },
-					   r->start,
-					   once[i] };
-		}
+			    (struct sess){ shape_of(&fs->v[once[i]], shift), fs->v[once[i]].start, once[i] };
 		qsort(s, m, sizeof(*s), cmp_sess);
+		size_t group = 0, own = 0; /* where this shape's sessions begin, how many */
 		for (size_t lo = 0, hi = 0; hi < m; hi++) {
-			if (hi > lo && memcmp(s[hi].key, s[lo].key, sizeof(s->key))) lo = hi;
+			if (hi > lo && cmp_shape(&s[hi].sh, &s[lo].sh)) lo = hi;
+			if (hi == lo && (hi == 0 || cmp_shape(&s[hi].sh, &s[hi - 1].sh))) {
+				group = hi;
+				own = group;
+				while (own < m && !cmp_shape(&s[own].sh, &s[group].sh)) own++;
+				own -= group;
+			}
 			while (s[hi].start - s[lo].start > WINDOW) lo++;
-			if (hi - lo + 1 > best_n) {
-				best_n = hi - lo + 1;
+			size_t k = hi - lo + 1;
+			/* judged at the widest window of a run: the next session
+			 * would change shape or move the window */
+			if (k < MIN_ADDRESSES || (hi + 1 < m && !cmp_shape(&s[hi + 1].sh, &s[lo].sh) &&
+						  s[hi + 1].start - s[lo].start <= WINDOW))
+				continue;
+			size_t day = lower_bound(starts, m, s[lo].start + WINDOW) -
+				     lower_bound(starts, m, s[lo].start);
+			double p = cluster_chance(ss, &s[lo].sh, shift, own, m, MAX(day, k), k);
+			if (p < best_p || (p == best_p && k > best_n)) {
+				best_p = p;
+				best_n = k;
 				memcpy(best, s + lo, best_n * sizeof(*best));
 			}
 		}
 	}
 	free(s);
-	free(once);
-	if (best_n < MIN_ADDRESSES) {
+	free(starts);
+	if (best_n < MIN_ADDRESSES || best_p > MAX_CHANCE) {
 		free(best);
 		return;
 	}
@@ -169,6 +273,30 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 
 int rule_rotating_destinations(const struct traffic_input *in, struct findings *out)
 {
-	each_source(in, candidate, MIN_ADDRESSES, judge, out);
+	const struct flowset *fs = in->flows;
+	uint32_t *idx;
+	size_t n = flows_by_source(in, candidate, &idx);
+	struct site_shapes ss = { .once = xmalloc((n + 1) * sizeof(*ss.once)) };
+	size_t *host_at = xmalloc((n + 2) * sizeof(*host_at)), hosts = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && !ipaddr_cmp(&fs->v[idx[j]].src, &fs->v[idx[i]].src)) j++;
+		host_at[hosts++] = ss.n;
+		ss.n += one_offs(fs, idx + i, j - i, ss.once + ss.n);
+		i = j;
+	}
+	host_at[hosts] = ss.n;
+	free(idx);
+	for (int shift = 0; shift < 4; shift++) {
+		ss.sorted[shift] = xmalloc((ss.n + 1) * sizeof(*ss.sorted[shift]));
+		for (size_t i = 0; i < ss.n; i++) ss.sorted[shift][i] = shape_of(&fs->v[ss.once[i]], shift);
+		qsort(ss.sorted[shift], ss.n, sizeof(*ss.sorted[shift]), cmp_shape);
+	}
+	for (size_t h = 0; h < hosts; h++)
+		if (host_at[h + 1] - host_at[h] >= MIN_ADDRESSES)
+			judge(in, &ss, ss.once + host_at[h], host_at[h + 1] - host_at[h], out);
+	for (int shift = 0; shift < 4; shift++) free(ss.sorted[shift]);
+	free(ss.once);
+	free(host_at);
 	return 0;
 }

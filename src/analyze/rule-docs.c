@@ -141,7 +141,9 @@ const struct rule_doc rule_docs[] = {
 	  "find what sent the data and where (names, addresses); if it is a backup or sync job, accept it by "
 	  "adding the country to home_countries or moving the job into business hours" },
 	{ "rotating-destinations", "audit or flows with traffic", "medium",
-	  "sessions of the same shape to a different external address each time",
+	  "sessions of the same shape to a different external address each time, more of them in a day "
+	  "than chance allows given the host's one-off sessions that day and how common that shape is "
+	  "among the other hosts' (a busy browser's small pages are common shapes)",
 	  "rotating addresses (fast flux, domain generation) hide a command server from block lists",
 	  "sessions, dport, proto, app, bytes_out, bytes_in, addresses, addresses_total, countries, "
 	  "offhours_sessions, first, last",
@@ -158,7 +160,9 @@ const struct rule_doc rule_docs[] = {
 	  "routine_destination, baseline_of, first, last",
 	  "check what was sent and to whom; accept planned transfers (migrations, backups) by noting them" },
 	{ "idle-device-active", "audit or flows with traffic covering the usage window", "medium",
-	  "a host silent for the usage window starts opening connections",
+	  "a host silent for the usage window starts opening connections; inside one input the silence "
+	  "needs background chatter (NTP, DNS) before the day it woke, so a laptop coming back from a "
+	  "week away, which looks up its first sites just before opening them, is not idle",
 	  "a forgotten device that wakes up may have been taken over",
 	  "quiet_since, quiet_days, quiet_since_records_began, window_days, woke, first_dst, first_dport, "
 	  "flows_first_hour, peers, bytes_out, bytes_in",

@@ -135,6 +135,7 @@ static int cmp_act(const void *pa, const void *pb)
 /* Whether host sent or answered background chatter between after and
  * before: it was on the network, idle, not away (a laptop that was out of
  * the office for a week is not an idle device when it comes back). */
+#define ARRIVAL 86400.0 /* chatter this close to the wake is the arrival's */
 static bool present_between(const struct act *bg, size_t n, const struct ipaddr *host, double after,
 			    double before)
 {
@@ -188,9 +189,13 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 		}
 		for (; j < n && !ipaddr_cmp(&a[j].host, &a[i].host); j++) {
 			/* a silence inside these records needs chatter in it to be
-			 * idleness; one reaching back into the store's is taken as is */
+			 * idleness, before the day of the wake: a host coming back
+			 * looks up its first destinations (DNS) just before opening
+			 * them, which is arrival, not presence; a silence reaching
+			 * back into the store's records is taken as is */
 			if (a[j].opened && a[j].start - last >= window &&
-			    (last < fs->first || present_between(bg, n_bg, &a[j].host, last, a[j].start))) {
+			    (last < fs->first ||
+			     present_between(bg, n_bg, &a[j].host, last, a[j].start - ARRIVAL))) {
 				if (nw == cap) w = xrealloc(w, (cap = cap ? 2 * cap : 16) * sizeof(*w));
 				w[nw++] = (struct wakeup){ a[j].host, last, never, a[j].start, a[j].flow };
 			}

@@ -161,18 +161,6 @@ bool flow_is_encrypted(const struct flowrec *r)
 	return false;
 }
 
-static int cmp_hour(const void *pa, const void *pb)
-{
-	const struct flow_hour *a = pa, *b = pb;
-	int c = ipaddr_cmp(&a->host, &b->host);
-	if (c) return c;
-	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-	if ((c = ipaddr_cmp(&a->peer, &b->peer))) return c;
-	if (a->port != b->port) return a->port < b->port ? -1 : 1;
-	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
-	return (int)a->inbound - (int)b->inbound;
-}
-
 static void add_name(char *names, size_t cap, const char *n)
 {
 	if (!n) return;
@@ -188,17 +176,42 @@ static void add_name(char *names, size_t cap, const char *n)
 	memcpy(names + len, n, nl + 1);
 }
 
-static int cmp_hour_at(const void *pa, const void *pb, void *ctx)
+/* One internal side of a flow: the key of its summary row and where it
+ * came from; small, so sorting them moves little. */
+struct side_ref {
+	int64_t hour;
+	const struct ipaddr *host, *peer;
+	uint32_t flow;
+	uint16_t port;
+	uint8_t proto;
+	bool inbound;
+};
+
+static int cmp_side(const void *pa, const void *pb)
 {
-	const struct flow_hour *v = ctx;
-	return cmp_hour(&v[*(const uint32_t *)pa], &v[*(const uint32_t *)pb]);
+	const struct side_ref *a = pa, *b = pb;
+	int c = ipaddr_cmp(a->host, b->host);
+	if (c) return c;
+	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
+	if ((c = ipaddr_cmp(a->peer, b->peer))) return c;
+	if (a->port != b->port) return a->port < b->port ? -1 : 1;
+	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+	if (a->inbound != b->inbound) return (int)a->inbound - (int)b->inbound;
+	return a->flow < b->flow ? -1 : a->flow > b->flow; /* the flows' order: names listed as they came */
+}
+
+static bool same_row(const struct side_ref *a, const struct side_ref *b)
+{
+	return a->hour == b->hour && a->port == b->port && a->proto == b->proto && a->inbound == b->inbound &&
+	       !ipaddr_cmp(a->host, b->host) && !ipaddr_cmp(a->peer, b->peer);
 }
 
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 {
-	/* each flow gives one row per internal side; rows are sorted through an
-	 * index (they are large) and merged */
-	struct flow_hour *v = xcalloc(2 * s->n + 1, sizeof(*v));
+	/* each flow gives one side per internal end; the sides are sorted by
+	 * their row's key and each run of equal keys becomes one row (rows are
+	 * large: only as many as there are distinct keys are made) */
+	struct side_ref *sv = xmalloc((2 * s->n + 1) * sizeof(*sv));
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct flowrec *r = &s->v[i];
@@ -206,63 +219,45 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 			if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
 			/* a port nobody got an answer from was not used: scans and refused tries */
 			if (side && flow_is_failed(r)) continue;
-			struct flow_hour *h = &v[n++];
-			h->hour = (int64_t)(r->start / 3600);
-			h->host = side ? r->dst : r->src;
-			h->peer = side ? r->src : r->dst;
-			h->port = r->dport;
-			h->proto = r->proto;
-			h->inbound = side == 1;
-			h->background = flow_is_background(r);
-			h->peer_internal = (r->where & (side ? FREC_SRC_INTERNAL : FREC_DST_INTERNAL)) != 0;
-			h->flows = 1;
-			h->bytes_up = side ? r->bytes_in : r->bytes_out;
-			h->bytes_down = side ? r->bytes_out : r->bytes_in;
-			h->pkts_up = side ? r->pkts_in : r->pkts_out;
-			h->pkts_down = side ? r->pkts_out : r->pkts_in;
-			add_name(h->names, sizeof(h->names), flowset_name(s, r));
-			memcpy(h->cc, r->cc, 3);
+			sv[n++] = (struct side_ref){ .hour = (int64_t)(r->start / 3600),
+						     .host = side ? &r->dst : &r->src,
+						     .peer = side ? &r->src : &r->dst,
+						     .flow = (uint32_t)i,
+						     .port = r->dport,
+						     .proto = r->proto,
+						     .inbound = side == 1 };
 		}
 	}
-	uint32_t *idx = xmalloc((n + 1) * sizeof(*idx));
-	for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)i;
-	qsort_r(idx, n, sizeof(*idx), cmp_hour_at, v);
-	/* put v in that order in place, cycle by cycle (no second array) */
-	for (size_t i = 0; i < n; i++) {
-		if (idx[i] == i) continue;
-		struct flow_hour tmp = v[i];
-		size_t j = i;
-		for (;;) {
-			size_t k = idx[j];
-			idx[j] = (uint32_t)j;
-			if (k == i) {
-				v[j] = tmp;
-				break;
-			}
-			v[j] = v[k];
-			j = k;
-		}
-	}
-	free(idx);
+	qsort(sv, n, sizeof(*sv), cmp_side);
+	size_t rows = 0;
+	for (size_t k = 0; k < n; k++) rows += !k || !same_row(&sv[k - 1], &sv[k]);
+	struct flow_hour *v = xcalloc(rows + 1, sizeof(*v));
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
-		struct flow_hour *x = &v[k];
-		if (m && !cmp_hour(&v[m - 1], x)) {
-			struct flow_hour *d = &v[m - 1];
-			d->flows += x->flows;
-			d->bytes_up += x->bytes_up;
-			d->bytes_down += x->bytes_down;
-			d->pkts_up += x->pkts_up;
-			d->pkts_down += x->pkts_down;
-			for (char *save = NULL, *t = strtok_r(x->names, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save))
-				add_name(d->names, sizeof(d->names), t);
-			if (!d->cc[0]) memcpy(d->cc, x->cc, 3);
-			continue;
+		const struct side_ref *x = &sv[k];
+		const struct flowrec *r = &s->v[x->flow];
+		bool in = x->inbound;
+		struct flow_hour *d = &v[m - (k && same_row(&sv[k - 1], x))];
+		if (d == &v[m]) {
+			m++;
+			d->hour = x->hour;
+			d->host = *x->host;
+			d->peer = *x->peer;
+			d->port = x->port;
+			d->proto = x->proto;
+			d->inbound = in;
+			d->background = flow_is_background(r);
+			d->peer_internal = (r->where & (in ? FREC_SRC_INTERNAL : FREC_DST_INTERNAL)) != 0;
 		}
-		if (m != k) v[m] = *x;
-		m++;
+		d->flows++;
+		d->bytes_up += in ? r->bytes_in : r->bytes_out;
+		d->bytes_down += in ? r->bytes_out : r->bytes_in;
+		d->pkts_up += in ? r->pkts_in : r->pkts_out;
+		d->pkts_down += in ? r->pkts_out : r->pkts_in;
+		add_name(d->names, sizeof(d->names), flowset_name(s, r));
+		if (!d->cc[0]) memcpy(d->cc, r->cc, 3);
 	}
+	free(sv);
 	*ret = v;
 	return m;
 }

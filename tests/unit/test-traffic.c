@@ -313,6 +313,88 @@ static const struct finding *finding_of(const struct findings *out, const char *
 	return NULL;
 }
 
+/* Busy browsers open dozens of one-off sessions a day whose shapes fall
+ * into a few common cells: six alike in a day is chance, not rotation. A
+ * host that also sends ten sessions of one rare shape to ten addresses in
+ * an evening is rotating. */
+static void test_rotating_chance(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	srand(5);
+	for (int h = 0; h < 20; h++)
+		for (int d = 0; d < 5; d++)
+			for (int k = 0; k < 40; k++) {
+				char src[32], dst[32];
+				snprintf(src, sizeof(src), "10.0.1.%d", 10 + h);
+				snprintf(dst, sizeof(dst), "80.%d.%d.%d", h, d, k + 1);
+				double u = 2.7 + 1.8 * rand() / RAND_MAX, w = 3.7 + 2.8 * rand() / RAND_MAX;
+				struct obs_flow f =
+				    mkflow(src, dst, 443,
+					   MON0 + d * 86400.0 + 9 * 3600 + 8 * 3600.0 * rand() / RAND_MAX,
+					   (uint64_t)pow(10, u), (uint64_t)pow(10, w));
+				flowset_add(&fs, &f);
+			}
+	for (int k = 0; k < 10; k++) {
+		char dst[32];
+		snprintf(dst, sizeof(dst), "185.%d.7.%d", 10 + k, 20 + k);
+		struct obs_flow f = mkflow("10.0.1.15", dst, 8443,
+					   MON0 + 2 * 86400.0 + 19 * 3600 + k * 1800.0, (uint64_t)(880 + k),
+					   1600);
+		flowset_add(&fs, &f);
+	}
+	flowset_annotate(&fs, &c, NULL, NULL);
+	struct traffic_input in = { &c, &fs, NULL };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_traffic(&in, "rotating-destinations", &out), 0);
+	CHECK_INT(out.n, 1);
+	const struct finding *f = finding_of(&out, "10.0.1.15");
+	CHECK(f != NULL);
+	if (f) CHECK(strstr(f->title, "to 10 different addresses") != NULL);
+	findings_release(&out);
+	flowset_release(&fs);
+}
+
+static void add_udp(struct flowset *fs, const char *src, const char *dst, uint16_t port, double t)
+{
+	struct obs_flow f = mkflow(src, dst, port, t, 60, 60);
+	f.proto = 17;
+	f.flags_out = f.flags_in = 0;
+	flowset_add(fs, &f);
+}
+
+/* A device that keeps its clock in sync through nine quiet days and then
+ * opens a shell into the core woke up; a laptop away for nine days that
+ * looks up its first site just before browsing came back. */
+static void test_idle_arrival(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	for (double t = MON0; t < MON0 + 10 * 86400.0; t += 6 * 3600)
+		add_udp(&fs, "10.0.2.50", "91.189.89.198", 123, t);
+	struct obs_flow f = mkflow("10.0.2.50", "10.0.5.10", 22, MON0 + 9 * 86400.0 + 3600, 4000, 6000);
+	flowset_add(&fs, &f);
+	for (int d = 0; d < 10; d += 9)
+		for (int k = 0; k < 5; k++) {
+			double t = MON0 + d * 86400.0 + 9 * 3600 + k * 600;
+			add_udp(&fs, "10.0.2.51", "10.0.0.2", 53, t - 0.05);
+			f = mkflow("10.0.2.51", "80.0.0.9", 443, t, 2e3, 5e5);
+			flowset_add(&fs, &f);
+		}
+	flowset_annotate(&fs, &c, NULL, NULL);
+	struct traffic_input in = { &c, &fs, NULL };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_traffic(&in, "idle-device-active", &out), 0);
+	CHECK_INT(out.n, 1);
+	CHECK(finding_of(&out, "10.0.2.50") != NULL);
+	findings_release(&out);
+	flowset_release(&fs);
+}
+
 /* Daily, business-day and weekly jobs are one routine finding at info, a
  * Sunday full backup measured against the Sunday before; browsing at random
  * moments is no job; a first Sunday ten times the nightly run is abnormal. */
@@ -480,4 +562,5 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
       { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
-      { "exfil_history_per_destination", test_exfil_history_per_destination });
+      { "exfil_history_per_destination", test_exfil_history_per_destination },
+      { "rotating_chance", test_rotating_chance }, { "idle_arrival", test_idle_arrival });
