@@ -12,8 +12,8 @@
 #include <strings.h>
 
 struct vuln_cand {
-	struct vuln_info info; /* strings owned below */
-	char *strings[12];
+	struct vuln_info info; /* what a hit shows (store_vuln_get_brief); strings owned below */
+	char *strings[5];
 	struct vconfigs cfg;
 	bool full;              /* the whole record read (only configs until it applies) */
 	bool cfg_in_arena;      /* cfg's arrays live in the cache's arena */
@@ -158,6 +158,9 @@ static void cand_decode(struct vcache *vc, struct vuln_cand *c, const struct vul
 	if (cfg_read(v, &c->cfg) < 0) vconfigs_reset(&c->cfg);
 }
 
+/* A CVE read for an earlier product: its configurations are not read again. */
+static bool cand_known(void *ctx, int64_t num) { return cand_find(((void **)ctx)[1], num) != NULL; }
+
 static int on_info(void *ctx, const struct vuln_info *v)
 {
 	struct product_entry *pe = ((void **)ctx)[0];
@@ -180,25 +183,17 @@ static int on_info(void *ctx, const struct vuln_info *v)
 	return 0;
 }
 
-/* The rest of a record whose configurations apply: read once, when it first does. */
+/* What a hit shows of a record whose configurations apply: read once,
+ * when it first does (not the description, dates or configurations). */
 static int on_full(void *ctx, const struct vuln_info *v)
 {
 	struct vuln_cand *c = ctx;
 	c->info = *v;
 	c->info.configs = "";
-	const char **fields[] = { NULL,
-				  &c->info.summary,
-				  &c->info.published,
-				  &c->info.modified,
-				  &c->info.status,
-				  &c->info.source,
-				  &c->info.cvss_version,
-				  &c->info.cvss_vector,
-				  &c->info.severity,
-				  &c->info.kev_added,
-				  &c->info.kev_due,
-				  &c->info.kev_action };
-	for (size_t i = 1; i < ARRAY_SIZE(fields); i++) *fields[i] = c->strings[i] = dup_or_null(*fields[i]);
+	const char **fields[] = { &c->info.cvss_version, &c->info.severity, &c->info.kev_added,
+				  &c->info.kev_due, &c->info.kev_action };
+	_Static_assert(ARRAY_SIZE(fields) == ARRAY_SIZE(c->strings), "a string each");
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) *fields[i] = c->strings[i] = dup_or_null(*fields[i]);
 	c->info.kev_name = NULL;
 	return 0;
 }
@@ -206,7 +201,7 @@ static int on_full(void *ctx, const struct vuln_info *v)
 static int cand_full(struct vuln_matcher *m, struct vuln_cand *c, struct dm_err *e)
 {
 	if (c->full) return 0;
-	int r = store_vuln_get(m->st, c->info.num, on_full, c, e);
+	int r = store_vuln_get_brief(m->st, c->info.num, on_full, c, e);
 	if (r < 0) return r;
 	c->full = true;
 	return 0;
@@ -229,13 +224,14 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 	m->cache->products[b] = pe;
 	void *ctx[2] = { pe, m->cache };
 	m->queries++;
-	int r = store_vuln_by_product(m->st, vendor, product, on_info, ctx, e);
+	int r = store_vuln_by_product(m->st, vendor, product, cand_known, on_info, ctx, e);
 	/* CVE 5 records without a vendor are indexed under "*". */
 	if (m->vendorless < 0) {
 		char flag[8];
 		m->vendorless = store_vuln_meta_get(m->st, "index.vendorless", flag, sizeof(flag), NULL) == 1;
 	}
-	if (r >= 0 && m->vendorless) r = store_vuln_by_product(m->st, "*", product, on_info, ctx, e);
+	if (r >= 0 && m->vendorless)
+		r = store_vuln_by_product(m->st, "*", product, cand_known, on_info, ctx, e);
 	*ret = pe;
 	if (r < 0) return r;
 	struct cpe named;

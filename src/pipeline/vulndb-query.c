@@ -293,6 +293,13 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 	struct buf out = BUF_INIT;
 	double t0 = now_mono();
 	uint64_t n = 0;
+	/* One snapshot for all queries: without it every lookup takes and
+	 * drops the store's read lock. */
+	if ((r = store_read_begin(st, e)) < 0) {
+		vuln_matcher_release(&m);
+		aliases_release(&al);
+		return r;
+	}
 	for (int i = 0; i < n_subjects && r == 0; i++, n++) r = match_one(&m, &al, a, subjects[i], &out, e);
 	if (r == 0 && a->from) {
 		FILE *f = strcmp(a->from, "-") ? fopen(a->from, "r") : stdin;
@@ -316,6 +323,7 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 		  "%.3f s CPU)",
 		  (unsigned long long)n, now_mono() - t0, match_seconds, (unsigned long long)m.queries,
 		  match_cpu);
+	store_read_end(st, NULL);
 	buf_release(&out);
 	vuln_matcher_release(&m);
 	aliases_release(&al);

@@ -46,9 +46,10 @@ struct store_ops {
 	int (*vuln_clear_epss)(struct store *s, struct dm_err *e);
 	int (*vuln_meta_get)(struct store *s, const char *key, char *out, size_t n, struct dm_err *e);
 	int (*vuln_meta_set)(struct store *s, const char *key, const char *value, struct dm_err *e);
-	int (*vuln_by_product)(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
-			       void *ctx, struct dm_err *e);
+	int (*vuln_by_product)(struct store *s, const char *vendor, const char *product, vuln_known_fn known,
+			       vuln_info_fn fn, void *ctx, struct dm_err *e);
 	int (*vuln_get)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
+	int (*vuln_get_brief)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 	int (*vuln_stats)(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 	int (*vuln_any)(struct store *s, struct dm_err *e);
 	int (*distro_put_fix)(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e);

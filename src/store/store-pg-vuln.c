@@ -219,9 +219,12 @@ static double num_or(const PGresult *r, int i, int c, double def)
 	return pg_col(r, i, c) ? pg_dbl(r, i, c) : def;
 }
 
-int pg_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx,
-		       struct dm_err *e)
+/* One round trip for the product's CVEs, configurations included: known
+ * is not asked (a query per CVE would cost more than the text). */
+int pg_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_known_fn known,
+		       vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
+	(void)known;
 	struct pg_params p = { 0 };
 	pp_str(&p, vendor);
 	pp_str(&p, product);
@@ -241,6 +244,42 @@ int pg_vuln_by_product(struct store *s, const char *vendor, const char *product,
 	}
 	PQclear(r);
 	return ret < 0 ? ret : n;
+}
+
+int pg_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
+{
+	struct pg_params p = { 0 };
+	pp_int(&p, num);
+	PGresult *r = pg_q(
+	    s,
+	    "SELECT c.cvss, c.cvss_version, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added),"
+	    " k.cve IS NOT NULL, coalesce(k.ransomware, 0), k.due_date, k.action, e.epss, e.percentile"
+	    " FROM vuln_cve c LEFT JOIN vuln_kev k ON k.cve = c.id LEFT JOIN vuln_epss e ON e.cve = c.id"
+	    " WHERE c.id = $1",
+	    &p, "vuln query", e);
+	if (!r) return DM_ESTORE;
+	int n = PQntuples(r), ret = 0;
+	if (n > 0) {
+		const char *added = pg_col(r, 0, 4);
+		struct vuln_info v = {
+			.num = num,
+			.configs = "",
+			.cvss = num_or(r, 0, 0, -1),
+			.cvss_version = pg_col(r, 0, 1),
+			.severity = pg_col(r, 0, 2),
+			.exploit_ref = pg_i64(r, 0, 3) != 0,
+			.kev_added = added,
+			.kev = pg_bool(r, 0, 5) || (added && *added),
+			.ransomware = pg_i64(r, 0, 6) != 0,
+			.kev_due = pg_col(r, 0, 7),
+			.kev_action = pg_col(r, 0, 8),
+			.epss = num_or(r, 0, 9, -1),
+			.percentile = num_or(r, 0, 10, -1),
+		};
+		ret = fn(ctx, &v);
+	}
+	PQclear(r);
+	return ret < 0 ? ret : n > 0;
 }
 
 int pg_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)

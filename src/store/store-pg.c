@@ -396,6 +396,7 @@ const struct store_ops store_pg_ops = {
 	.vuln_meta_set = pg_vuln_meta_set,
 	.vuln_by_product = pg_vuln_by_product,
 	.vuln_get = pg_vuln_get,
+	.vuln_get_brief = pg_vuln_get_brief,
 	.vuln_stats = pg_vuln_stats,
 	.vuln_any = pg_vuln_any,
 	.distro_put_fix = pg_distro_put_fix,

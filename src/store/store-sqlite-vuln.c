@@ -24,6 +24,9 @@ enum {
 	ST_GET,
 	ST_PUT_CFG,
 	ST_DEL_CFG,
+	ST_CFG,
+	ST_CFG_TEXT,
+	ST_BRIEF,
 	ST_N
 };
 
@@ -42,13 +45,18 @@ static const char *const sql[ST_N] = {
 		    "action, ransomware, notes)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
 	[ST_EPSS] = "INSERT OR REPLACE INTO vuln_epss(cve, epss, percentile) VALUES (?, ?, ?)",
-	/* only what matching evaluates, packed; the text only for a CVE an
-	 * older import left unpacked; the rest is read (ST_GET) for the CVEs
-	 * that apply */
-	[ST_BY_PRODUCT] = "SELECT p.cve, f.packed, CASE WHEN f.packed IS NULL THEN"
-			  " (SELECT c.configs FROM vuln_cve c WHERE c.id = p.cve) END"
-			  " FROM vuln_product p LEFT JOIN vuln_cfg f ON f.id = p.cve"
-			  " WHERE p.vendor = ? AND p.product = ?",
+	/* The index alone; then only what matching evaluates (ST_CFG, packed)
+	 * of the CVEs the matcher does not hold yet (most CVEs name several
+	 * products); the text only for a CVE an older import left unpacked;
+	 * what a hit shows (ST_BRIEF) for the CVEs that apply. */
+	[ST_BY_PRODUCT] = "SELECT cve FROM vuln_product WHERE vendor = ? AND product = ?",
+	[ST_CFG] = "SELECT packed FROM vuln_cfg WHERE id = ?",
+	[ST_CFG_TEXT] = "SELECT configs FROM vuln_cve WHERE id = ?",
+	[ST_BRIEF] =
+	    "SELECT c.cvss, c.cvss_version, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added),"
+	    " k.cve IS NOT NULL, coalesce(k.ransomware, 0), k.due_date, k.action, e.epss, e.percentile"
+	    " FROM vuln_cve c LEFT JOIN vuln_kev k ON k.cve = c.id LEFT JOIN vuln_epss e ON e.cve = c.id"
+	    " WHERE c.id = ?",
 	[ST_PUT_CFG] = "INSERT OR REPLACE INTO vuln_cfg(id, packed) VALUES (?, ?)",
 	[ST_DEL_CFG] = "DELETE FROM vuln_cfg WHERE id = ?",
 	[ST_GET] = INFO_SELECT " WHERE c.id = ?",
@@ -343,8 +351,39 @@ static int each_info(struct store *s, sqlite3_stmt *st, vuln_info_fn fn, void *c
 	return r;
 }
 
-int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn, void *ctx,
-		       struct dm_err *e)
+/* The configurations of one CVE to fn: packed, else the text of an older
+ * import ("" when neither is stored). */
+static int cfg_of(struct store *s, struct vuln_info *v, vuln_info_fn fn, void *ctx, struct dm_err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_CFG);
+	if (!st) return sq_fail(s, e, "vuln query");
+	sqlite3_bind_int64(st, 1, v->num);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+		v->packed_len = (size_t)sqlite3_column_bytes(st, 0);
+		v->packed = sqlite3_column_blob(st, 0);
+		int r = fn(ctx, v);
+		sqlite3_reset(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sq_fail(s, e, "vuln query");
+	if (!(st = stmt(s, ST_CFG_TEXT))) return sq_fail(s, e, "vuln query");
+	sqlite3_bind_int64(st, 1, v->num);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return sq_fail(s, e, "vuln query");
+	}
+	const char *configs = rc == SQLITE_ROW ? col(st, 0) : NULL;
+	v->configs = configs ? configs : "";
+	int r = fn(ctx, v);
+	sqlite3_reset(st);
+	return r;
+}
+
+int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_known_fn known,
+		       vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
 	/* Prepared once: matching asks this for every product it meets. */
 	sqlite3_stmt *st = stmt(s, ST_BY_PRODUCT);
@@ -353,22 +392,49 @@ int sq_vuln_by_product(struct store *s, const char *vendor, const char *product,
 	sqlite3_bind_text(st, 2, product, -1, SQLITE_STATIC);
 	int rc, r = 0, n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *configs = col(st, 2);
 		struct vuln_info v = { .num = sqlite3_column_int64(st, 0),
-				       .configs = configs ? configs : "",
+				       .configs = "",
 				       .cvss = -1,
 				       .epss = -1,
 				       .percentile = -1 };
-		if (sqlite3_column_type(st, 1) == SQLITE_BLOB) {
-			v.packed_len = (size_t)sqlite3_column_bytes(st, 1);
-			v.packed = sqlite3_column_blob(st, 1);
-		}
 		n++;
-		if ((r = fn(ctx, &v)) < 0) break;
+		r = known && known(ctx, v.num) ? fn(ctx, &v) : cfg_of(s, &v, fn, ctx, e);
+		if (r < 0) break;
 	}
 	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "vuln query");
 	sqlite3_reset(st);
 	return r < 0 ? r : n;
+}
+
+int sq_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_BRIEF);
+	if (!st) return sq_fail(s, e, "vuln query");
+	sqlite3_bind_int64(st, 1, num);
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW) {
+		const char *added = col(st, 4);
+		struct vuln_info v = {
+			.num = num,
+			.configs = "",
+			.cvss = num_or(st, 0, -1),
+			.cvss_version = col(st, 1),
+			.severity = col(st, 2),
+			.exploit_ref = sqlite3_column_int(st, 3) != 0,
+			.kev_added = added,
+			.kev = sqlite3_column_int(st, 5) != 0 || (added && *added),
+			.ransomware = sqlite3_column_int(st, 6) != 0,
+			.kev_due = col(st, 7),
+			.kev_action = col(st, 8),
+			.epss = num_or(st, 9, -1),
+			.percentile = num_or(st, 10, -1),
+		};
+		r = fn(ctx, &v);
+	} else if (rc != SQLITE_DONE) {
+		r = sq_fail(s, e, "vuln query");
+	}
+	sqlite3_reset(st);
+	return r < 0 ? r : rc == SQLITE_ROW;
 }
 
 int sq_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)

@@ -294,17 +294,23 @@ int store_vuln_meta_set(struct store *s, const char *key, const char *value, str
 	return s->ops->vuln_meta_set(s, key, value, e);
 }
 
-int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
-			  void *ctx, struct dm_err *e)
+int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_known_fn known,
+			  vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
 	NEED(vuln_by_product);
-	return s->ops->vuln_by_product(s, vendor, product, fn, ctx, e);
+	return s->ops->vuln_by_product(s, vendor, product, known, fn, ctx, e);
 }
 
 int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
 	NEED(vuln_get);
 	return s->ops->vuln_get(s, num, fn, ctx, e);
+}
+
+int store_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
+{
+	NEED(vuln_get_brief);
+	return s->ops->vuln_get_brief(s, num, fn, ctx, e);
 }
 
 int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)

@@ -29,6 +29,8 @@ struct store;
 enum vuln_change { VULN_UNCHANGED = 0, VULN_ADDED, VULN_UPDATED };
 /* Called per CVE found; return <0 to stop. */
 typedef int (*vuln_info_fn)(void *ctx, const struct vuln_info *v);
+/* Whether the caller holds a CVE already (its configurations need no reading). */
+typedef bool (*vuln_known_fn)(void *ctx, int64_t num);
 
 struct vuln_stats {
 	uint64_t cves, with_configs, products, kev, kev_with_cve, epss;
@@ -181,11 +183,17 @@ int store_vuln_meta_get(struct store *s, const char *key, char *out, size_t n, s
 int store_vuln_meta_set(struct store *s, const char *key, const char *value, struct dm_err *e);
 /* Every CVE whose configurations name vendor:product (CPE-quoted): fn gets
  * the number and the configurations only (the rest NULL, scores -1), which
- * is all matching evaluates; store_vuln_get reads a whole record. */
-int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_info_fn fn,
-			  void *ctx, struct dm_err *e);
+ * is all matching evaluates; store_vuln_get reads a whole record. A CVE
+ * known (may be NULL) says the caller holds comes with its number alone
+ * (configs "", packed NULL) when the backend can skip reading it. */
+int store_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_known_fn known,
+			  vuln_info_fn fn, void *ctx, struct dm_err *e);
 /* 1 when found (fn called), 0 when not. */
 int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
+/* store_vuln_get of what a matched CVE shows: scores, exploit, KEV and
+ * EPSS; the description, dates, status, source, vector and configurations
+ * are NULL (matching reads this for every CVE that applies). */
+int store_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 /* 1 when any CVE is stored (cheap, unlike the counts of store_vuln_stats), 0 when none. */
 int store_vuln_any(struct store *s, struct dm_err *e);

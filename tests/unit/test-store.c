@@ -475,7 +475,7 @@ static void every_kind_round_trip(void)
 	CHECK_INT(store_vuln_meta_set(st, "nvd.timestamp", "t1", &e), 0);
 	CHECK_INT(store_vuln_end(st, true, &e), 0);
 	int64_t got[3] = { 0 };
-	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", count_vuln, got, &e), 1);
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_vuln, got, &e), 1);
 	CHECK_INT(store_vuln_get(st, cve.num, count_vuln, got, &e), 1);
 	CHECK(got[0] == 2 && got[1] == cve.num && got[2] == 50);
 	int fixes = 0;
