@@ -59,6 +59,7 @@ struct watcher {
 	char *db;
 	struct site_config site; /* the file's policy: the findings' site and [alert NAME] channels */
 	double next_deliver;
+	uint64_t judged; /* hours the sources judged, as last seen */
 	uint64_t alerts_sent, alerts_failed, alerts_pending;
 	char alert_error[512]; /* the last failure said, so a receiver down is said once */
 	double started, wd_period, wd_last;
@@ -642,12 +643,14 @@ int watcher_loop(struct watcher *w, struct dm_err *e)
 				wait = w->jobs[i].due - now;
 		if (w->wd_period && wait > w->wd_period / 4) wait = w->wd_period / 4;
 		if (wait < 0.01) wait = 0.01;
-		struct pollfd pfd[2 + METRICS_CONNS];
+		struct pollfd pfd[2 + METRICS_CONNS + w->n_srcs];
 		size_t np = 0;
 		pfd[np++] = (struct pollfd){ w->sigfd, POLLIN, 0 };
 		pfd[np++] = (struct pollfd){ w->metrics_fd, POLLIN, 0 };
 		for (size_t i = 0; i < METRICS_CONNS; i++)
 			pfd[np++] = (struct pollfd){ w->conns[i].fd, POLLIN, 0 };
+		for (size_t i = 0; i < w->n_srcs; i++) /* a judged hour wakes the loop */
+			pfd[np++] = (struct pollfd){ w->srcs[i].stats_rd, POLLIN, 0 };
 		poll(pfd, np, (int)ceil(wait * 1000));
 		struct signalfd_siginfo si;
 		while (read(w->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -673,7 +676,14 @@ int watcher_loop(struct watcher *w, struct dm_err *e)
 				c->fd = -1;
 			}
 		}
-		for (size_t i = 0; i < w->n_srcs; i++) src_read_stats(&w->srcs[i]);
+		/* A judged hour's outbox rows are committed before its child says
+		 * so (watch-source.c): they go out now, not at the next 2 s. */
+		uint64_t judged = 0;
+		for (size_t i = 0; i < w->n_srcs; i++) {
+			src_read_stats(&w->srcs[i]);
+			judged += w->srcs[i].base.windows + w->srcs[i].last.windows;
+		}
+		if (judged != w->judged) w->next_deliver = 0, w->judged = judged;
 		deliver(w, false);
 	}
 	deliver(w, true); /* what the last hours and runs changed */
