@@ -271,6 +271,7 @@ static void src_ended(struct src_rt *s, int status, bool stopping)
 	s->base.packets += s->last.packets, s->base.flows += s->last.flows, s->base.drops += s->last.drops;
 	s->base.windows += s->last.windows, s->base.findings += s->last.findings,
 	    s->base.late += s->last.late;
+	if (s->last.clock > s->base.clock) s->base.clock = s->last.clock;
 	s->last = (struct watch_source_wire){ 0 };
 	if (s->stats_rd >= 0) close(s->stats_rd);
 	s->stats_rd = -1;
@@ -385,6 +386,7 @@ static char *metrics_body(void *ctx, size_t *ret_len)
 			.windows = s->base.windows + s->last.windows,
 			.findings = s->base.findings + s->last.findings,
 			.late = s->base.late + s->last.late,
+			.clock = s->last.clock > s->base.clock ? s->last.clock : s->base.clock,
 		};
 	}
 	m.open_known = open_findings(w, m.open_by_severity);
