@@ -42,6 +42,7 @@ bench: $(BUILD)/dormant
 	bench/audit-bench.sh $(BUILD)/dormant
 	bench/secrets-bench.sh $(BUILD)/dormant
 	bench/creds-bench.sh $(BUILD)/dormant
+	bench/watch-bench.sh $(BUILD)/dormant
 
 fuzz-long:
 	@scripts/deps test

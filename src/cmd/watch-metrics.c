@@ -67,6 +67,11 @@ void watch_metrics_write(FILE *f, const struct watch_metrics *m)
 				(unsigned long long)v);
 		}
 	}
+	help(f, "dormant_source_stream_clock_seconds", "gauge",
+	     "stream time: the latest flow end the source has seen (seconds since 1970)");
+	for (size_t i = 0; i < m->n_sources; i++)
+		fprintf(f, "dormant_source_stream_clock_seconds{source=\"%s\",kind=\"%s\"} %.3f\n",
+			m->sources[i].name, m->sources[i].kind, m->sources[i].clock);
 	help(f, "dormant_alerts_delivered_total", "counter", "alerts delivered to their channels");
 	fprintf(f, "dormant_alerts_delivered_total %llu\n", (unsigned long long)m->alerts_sent);
 	help(f, "dormant_alerts_failed_total", "counter",

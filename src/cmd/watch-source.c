@@ -45,7 +45,8 @@ static void send_stats(struct child *c)
 				       .drops = c->st.drops,
 				       .windows = c->stream.windows,
 				       .findings = c->stream.findings,
-				       .late = c->stream.late };
+				       .late = c->stream.late,
+				       .clock = c->stream.clock };
 	if (write(c->spec->stats_fd, &w, sizeof(w)) < 0) { /* the watcher reads when it can */
 	}
 	c->last_sent = now_mono();

@@ -20,6 +20,7 @@ struct watch_source_spec {
 /* The counters, one write each (smaller than PIPE_BUF: never torn). */
 struct watch_source_wire {
 	uint64_t packets, flows, drops, windows, findings, late;
+	double clock; /* the flows' clock: the latest end seen (seconds since 1970) */
 };
 
 /* The child's body; returns its exit status. */

@@ -329,10 +329,18 @@ static int sq_open(struct store *s, struct dm_err *e)
 	} else if ((r = mkdirs(path)) < 0) {
 		return dm_fail(e, r, "--db %s: cannot create its folder: %s", path, strerror(-r));
 	} else {
-		/* Create the file 0600 before SQLite does; its -wal/-shm files copy the mode. */
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0) return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
-		close(fd);
+		/* Create the file 0600 before SQLite does; its -wal/-shm files copy
+		 * the mode. Only when it is not there: a close() of a file another
+		 * connection of this process has open drops the process's POSIX
+		 * locks on it, and another process's last close then deletes the
+		 * -wal and -shm under it (its commits unseen until it closed). */
+		struct stat sb;
+		int fd = stat(path, &sb) < 0 && errno == ENOENT
+			     ? open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
+			     : -2;
+		if (fd == -1 && errno != EEXIST)
+			return dm_fail(e, -errno, "--db %s: %s", path, strerror(errno));
+		if (fd >= 0) close(fd);
 	}
 	s->be = xcalloc(1, sizeof(struct sq_conn));
 	if (sqlite3_open_v2(path, &SQ(s)->db,

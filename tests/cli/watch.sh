@@ -246,6 +246,8 @@ grace = 5m
 [alert file]
 type = jsonl
 path = $c/alerts.jsonl
+[metrics]
+listen = 127.0.0.1:$((port + 1))
 EOF
 	"$D" watch --config "$c/watch.conf" 2>"$c/log" &
 	local pid=$! h=1768014000 # 2026-01-10T03:00Z: the exporter's clock, not ours
@@ -255,7 +257,7 @@ EOF
 	python3 "$ROOT/tests/tools/flow/gen-netflow9.py" 127.0.0.1 "$port" \
 		"$((h + 600)):10.1.0.5>203.0.113.66:443/tcp" \
 		"$((h + 3600 + 240)):10.1.0.5>10.1.0.6:53/udp" || { kill $pid; return 1; }
-	sleep 1
+	sleep 2.5 # the watcher delivers (opens and closes the store) every 2 s meanwhile
 	grep -q 'judged' "$c/log" && { echo "judged before the clock passed 04:05"; kill $pid; cat "$c/log"; return 1; }
 	python3 "$ROOT/tests/tools/flow/gen-netflow9.py" 127.0.0.1 "$port" \
 		"$((h + 3600 + 360)):10.1.0.7>10.1.0.6:53/udp,$((h + 1200)):10.1.0.8>203.0.113.66:22/tcp" || { kill $pid; return 1; }
@@ -263,6 +265,12 @@ EOF
 	grep -q 'hour from 2026-01-10T03:00:00.000Z judged: 1 flows, 1 findings' "$c/log" || { kill $pid; cat "$c/log"; return 1; }
 	# its life began (new): the alert is in the outbox while the watcher runs
 	wait_for "$c/log" 'collect edge: run 1: 1 new, 0 reopened, 0 escalated, 0 resolved; 1 alerts queued' 5 || { kill $pid; return 1; }
+	# and delivered while the next hour is held (the watcher delivers every 2 s)
+	wait_for "$c/alerts.jsonl" '"idempotency_key":"dormant:lab:F1:1"' 5 || { kill $pid; cat "$c/log"; return 1; }
+	# stream time at /metrics: the latest flow end seen (04:06)
+	sleep 1.2
+	curl -sf "http://127.0.0.1:$((port + 1))/metrics" | grep -qx "dormant_source_stream_clock_seconds{source=\"edge\",kind=\"collect\"} $((h + 3600 + 360)).000" ||
+		{ kill $pid; curl -s "http://127.0.0.1:$((port + 1))/metrics"; return 1; }
 	# the late flow (03:20, after 03:00 was judged) waits for the next judgement
 	kill -TERM $pid
 	wait $pid || { echo "exit $?"; return 1; }

@@ -254,6 +254,46 @@ static void existing_mode_creates_nothing(void)
 	cleanup(path);
 }
 
+/* Reads a number from the store in another process (sqlite3's shell): what
+ * this process committed must be visible there. */
+static long other_process_count(const char *path, const char *sql)
+{
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' '%s' 2>&1", path, sql);
+	FILE *p = popen(cmd, "r");
+	long n = -1;
+	if (p && fscanf(p, "%ld", &n) != 1) n = -1;
+	if (p) pclose(p);
+	return n;
+}
+
+/* A second store on a file this process already has open (a traffic job's
+ * two connections, the next hour's job beside the held one) keeps the
+ * process's locks: another process's close must not delete the -wal under
+ * it, which hid every later commit until this process closed. */
+static void second_open_keeps_locks(void)
+{
+	if (test_db_pg()) return;
+	char path[256], wal[300];
+	dbpath(path, sizeof(path), "locks");
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	struct store *a = NULL, *b = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &a, &e), 0);
+	CHECK_INT(store_open(path, &b, &e), 0);
+	CHECK_INT(other_process_count(path, "SELECT count(*) FROM runs"), 0);
+	struct stat sb;
+	CHECK(stat(wal, &sb) == 0);
+	int64_t run;
+	CHECK_INT(store_run_begin(a, "collect", "", 100, &run, &e), 0);
+	CHECK_INT(other_process_count(path, "SELECT count(*) FROM runs"), 1);
+	store_close(b);
+	CHECK_INT(store_run_finish(a, run, "done", 101, &e), 0);
+	CHECK_INT(other_process_count(path, "SELECT count(*) FROM runs WHERE finished = 101"), 1);
+	store_close(a);
+	cleanup(path);
+}
+
 static double day(int y, int m, int d)
 {
 	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
@@ -539,5 +579,5 @@ static void every_kind_round_trip(void)
 }
 
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
-      T(run_coverage_kept), T(existing_mode_creates_nothing), T(caveats_vuln_age_and_round_trip),
-      T(every_kind_round_trip));
+      T(run_coverage_kept), T(existing_mode_creates_nothing), T(second_open_keeps_locks),
+      T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip));
