@@ -3,6 +3,7 @@
 #pragma once
 #include "base/redact.h"
 #include "store/store-backend.h"
+#include "store/store-row.h"
 #include <sqlite3.h>
 
 struct sq_conn {
@@ -19,6 +20,8 @@ int sq_fail(struct store *s, struct dm_err *e, const char *what);
 /* Runs sql; on failure, the same sentence as sq_fail (e may be NULL). */
 int sq_exec(struct store *s, const char *sql, const char *what, struct dm_err *e);
 /* Binds v, or NULL when v is NULL or empty. */
+/* The statement's current row, for the shared decoders (store-row.h). */
+struct store_row sq_row(sqlite3_stmt *st);
 static inline void sq_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v && *v)

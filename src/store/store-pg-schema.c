@@ -23,6 +23,7 @@ static const struct {
 } pg_after[] = {
 	{ 4, "ALTER TABLE findings ADD COLUMN pg_seq BIGSERIAL;" },
 	{ 10, "ALTER TABLE run_caveats ADD COLUMN pg_seq BIGSERIAL;" },
+	{ 17, "ALTER TABLE edge_mappings ADD COLUMN IF NOT EXISTS pg_seq BIGSERIAL;" },
 };
 
 static size_t word_len(const char *p)

@@ -231,7 +231,7 @@ struct life_apply_in {
 struct life_apply_out {
 	size_t seen, created, reopened, escalated, resolved, alerts;
 };
-/* Whether the backend keeps finding life (the PostgreSQL one does not yet). */
+/* Whether the backend keeps finding life (both built in do). */
 bool store_has_life(const struct store *s);
 int store_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
 		     struct dm_err *e);
