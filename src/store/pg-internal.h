@@ -10,8 +10,9 @@
 
 struct pg_conn {
 	PGconn *c;
-	int depth;                                /* open transactions: 0 none, more are savepoints */
-	bool flow_prepared;                       /* dm_flow_hour prepared (store-pg-flow.c) */
+	int depth;          /* open transactions: 0 none, more are savepoints */
+	bool flow_prepared; /* dm_flow_hour prepared (store-pg-flow.c) */
+	bool flow_parted;   /* flow_hour is partitioned by day (a store made before it is not) */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
@@ -134,3 +135,8 @@ int pg_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *re
 int pg_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n, struct dm_err *e);
 int pg_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret, size_t *ret_n,
 		   double *ret_ts, struct dm_err *e);
+/* Retention, and flow_hour's partitions by day (store-pg-retain.c). */
+int pg_flow_partitioned(struct store *s, struct dm_err *e);
+int pg_flow_partitions(struct store *s, const struct flow_hour *v, size_t n, struct dm_err *e);
+int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+	      struct dm_err *e);

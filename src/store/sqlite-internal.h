@@ -133,3 +133,5 @@ int sq_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs,
 int sq_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret, size_t *ret_n,
 		   double *ret_ts, struct dm_err *e);
 #define STORE_SQLITE_NETDEV_OPS .netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev,
+int sq_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+	      struct dm_err *e);

@@ -142,6 +142,10 @@ static int pg_open(struct store *s, struct dm_err *e)
 		pg_close(s);
 		return r;
 	}
+	if ((r = pg_flow_partitioned(s, e)) < 0) {
+		pg_close(s);
+		return r;
+	}
 	reap_runs(s);
 	return 0;
 }
@@ -417,5 +421,6 @@ const struct store_ops store_pg_ops = {
 	.edge_load = pg_edge_load,
 	.netdev_save = pg_netdev_save,
 	.netdev_prev = pg_netdev_prev,
+	.retain = pg_retain,
 	.redact_key = pg_redact_key,
 };

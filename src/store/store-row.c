@@ -164,3 +164,30 @@ void life_row_alert_key(const struct life_view *v, char *out, size_t n)
 {
 	snprintf(out, n, "dormant:%s:F%lld:%u", v->r.site, (long long)v->r.id, v->r.changes);
 }
+
+#define WALKS "(SELECT id FROM netdev_walks WHERE run_id IN " RETAIN_OLD_RUNS ")"
+#define RUN_ROWS(t) "DELETE FROM " t " WHERE run_id IN " RETAIN_OLD_RUNS
+
+const char *const store_retain_runs_sql[] = {
+	"DELETE FROM netdev_ports WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_arp WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_fdb WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_lldp WHERE walk_id IN " WALKS,
+	RUN_ROWS("netdev_walks"),
+	RUN_ROWS("edge_mappings"),
+	RUN_ROWS("edge_gateways"),
+	RUN_ROWS("service_webapps"),
+	RUN_ROWS("service_obs_tls"),
+	RUN_ROWS("service_obs_passive"),
+	RUN_ROWS("service_obs"),
+	RUN_ROWS("port_obs"),
+	RUN_ROWS("host_obs"),
+	RUN_ROWS("findings"),
+	RUN_ROWS("run_coverage"),
+	RUN_ROWS("run_caveats"),
+	"DELETE FROM runs WHERE id IN " RETAIN_OLD_RUNS,
+};
+const size_t store_retain_runs_n = ARRAY_SIZE(store_retain_runs_sql);
+
+/* flow_input goes with the flow summaries it fed (flow_days), not its run */
+const char *const store_retain_keeps[] = { "flow_input", NULL };

@@ -60,3 +60,15 @@ bool life_row_judged(const struct life_apply_in *in, const struct life_view *v);
 void life_row_count(struct life_apply_out *o, enum life_event ev);
 /* The outbox's idempotency key of v's current change. */
 void life_row_alert_key(const struct life_view *v, char *out, size_t n);
+
+/* Retention of runs (store_retain): the statements that delete what is
+ * stored with the runs that ended before $1 (epoch seconds), children
+ * first, the runs last; both backends run them as they are ($1 is a
+ * parameter in SQLite's syntax too). RETAIN_RUNS_COUNT counts those runs.
+ * A table with a run_id column is either here or named in
+ * store_retain_keeps (the unit test store/retention holds them to it). */
+#define RETAIN_OLD_RUNS "(SELECT id FROM runs WHERE status <> 'running' AND coalesce(finished, started) < $1)"
+#define RETAIN_RUNS_COUNT "SELECT count(*) FROM runs WHERE id IN " RETAIN_OLD_RUNS
+extern const char *const store_retain_runs_sql[];
+extern const size_t store_retain_runs_n;
+extern const char *const store_retain_keeps[];

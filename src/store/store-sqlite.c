@@ -1016,6 +1016,7 @@ const struct store_ops store_sqlite_ops = {
 	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS STORE_SQLITE_NETDEV_OPS.redact_key = sq_redact_key,
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
+	.retain = sq_retain,
 };
 
 const char *const *store_sqlite_migrations(size_t *n)
