@@ -231,7 +231,8 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		if (!strncmp(section, "allow ", 6)) goto allow;
 		if (!strncmp(section, "alert ", 6)) goto alert;
 		if (!strncmp(section, "netdev ", 7)) goto netdev;
-		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel"))
+		if (strcmp(section, "site") && strcmp(section, "usage") && strcmp(section, "intel") &&
+		    strcmp(section, "retention"))
 			return BAD("unknown section [%s]", section);
 		return 1;
 	}
@@ -282,6 +283,18 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 		if (end == value || *end || !(d > 0) || d > 3650)
 			return BAD("window_days \"%s\": expected days, e.g. 7 or 0.5", value);
 		c->window_days = d;
+		return 1;
+	}
+	if (!strcmp(section, "retention")) {
+		double *to = !strcmp(name, "flow_days")   ? &c->retain_flow_days
+			     : !strcmp(name, "runs_days") ? &c->retain_runs_days
+							  : NULL;
+		if (!to) return BAD("unknown key \"%s\" in [retention]", name);
+		char *end;
+		double d = strtod(value, &end);
+		if (end == value || *end || !(d > 0) || d > 36500)
+			return BAD("%s \"%s\": expected days, more than 0 (e.g. 30 or 0.5)", name, value);
+		*to = d;
 		return 1;
 	}
 	if (!strcmp(section, "intel")) {

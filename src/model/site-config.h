@@ -66,6 +66,9 @@ struct site_config {
 	/* [site] edge = on: an audit reads the LAN's internet gateways (UPnP
 	 * IGD, NAT-PMP) as --upnp does */
 	bool edge;
+	/* [retention] flow_days, runs_days: what the store keeps (store_retain);
+	 * 0 keeps everything */
+	double retain_flow_days, retain_runs_days;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

@@ -4,6 +4,7 @@
 #include "pipeline/stages.h"
 #include "pipeline/run-changes.h"
 #include "pipeline/lifecycle.h"
+#include "base/log.h"
 #include "base/timeutil.h"
 
 /* The findings' states and the alerts they queue: what the run judged (its
@@ -19,6 +20,23 @@ static int save_life(const struct save_in *in, struct life_apply_out *ret, struc
 	if (r == 0) r = lifecycle_apply(in->st, in->run, in->fs, in->site, &sc, now_real(), ret, e);
 	buf_release(&rules);
 	return r;
+}
+
+/* [retention]: what is older than the site keeps goes after each saved
+ * run. A failure costs the run nothing: it is said, and the next run tries. */
+static void retain(struct store *st, const struct site_config *site)
+{
+	double now = now_real();
+	struct store_retain_out o;
+	struct dm_err e = { "" };
+	double flow = site->retain_flow_days > 0 ? now - site->retain_flow_days * 86400 : 0;
+	double runs = site->retain_runs_days > 0 ? now - site->retain_runs_days * 86400 : 0;
+	if (store_retain(st, flow, runs, &o, &e) < 0)
+		log_warn("retention: %s", e.msg);
+	else if (o.flow_rows || o.runs)
+		log_info("retention: %llu flow summary rows (%llu day partitions) and %llu runs dropped",
+			 (unsigned long long)o.flow_rows, (unsigned long long)o.flow_partitions,
+			 (unsigned long long)o.runs);
 }
 
 int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
@@ -40,6 +58,7 @@ int stage_save(const struct save_in *in, struct save_out *out, struct dm_err *e)
 	}
 	if ((r = store_save_end(st, true, e)) < 0) return r;
 	if (in->fs && store_has_life(st) && (r = save_life(in, &out->life, e)) < 0) return r;
+	if (in->site) retain(st, in->site);
 	if (in->changes && in->fs)
 		out->changes_from = run_changes(st, in->run, in->kind, in->rs, in->fs, &out->changes);
 	return 0;

@@ -5,12 +5,14 @@
 #include "base/buf.h"
 #include "base/redact.h"
 #include "store/store-backend.h"
+#include "store/store-row.h"
 #include <libpq-fe.h>
 
 struct pg_conn {
 	PGconn *c;
-	int depth;                                /* open transactions: 0 none, more are savepoints */
-	bool flow_prepared;                       /* dm_flow_hour prepared (store-pg-flow.c) */
+	int depth;          /* open transactions: 0 none, more are savepoints */
+	bool flow_prepared; /* dm_flow_hour prepared (store-pg-flow.c) */
+	bool flow_parted;   /* flow_hour is partitioned by day (a store made before it is not) */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
@@ -53,6 +55,8 @@ static inline const char *pg_col(const PGresult *r, int row, int col)
 	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
 }
 int64_t pg_i64(const PGresult *r, int row, int col);
+/* Row i of r, for the shared decoders (store-row.h). */
+struct store_row pg_row(const PGresult *r, int i);
 double pg_dbl(const PGresult *r, int row, int col);
 /* bool columns read as 't'/'f' */
 static inline bool pg_bool(const PGresult *r, int row, int col)
@@ -111,3 +115,29 @@ int pg_distro_stats(struct store *s, distro_count_fn fn, void *ctx, struct dm_er
 int pg_exposure_save(struct store *s, const char *file, const char *platform, double when,
 		     const struct ext_obs *v, size_t n, size_t *ret_added, struct dm_err *e);
 int pg_exposure_load(struct store *s, struct ext_set *out, struct dm_err *e);
+
+/* schema 16: findings with a life and the alert outbox (store-pg-life.c) */
+int pg_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
+		  struct dm_err *e);
+int pg_life_list(struct store *s, const char *site, int state, life_view_fn fn, void *ctx, struct dm_err *e);
+int pg_life_get(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct dm_err *e);
+int pg_life_act(struct store *s, int64_t id, enum life_action a, const char *who, const char *why,
+		double until, double now, struct dm_err *e);
+int pg_life_notes(struct store *s, int64_t id, life_note_fn fn, void *ctx, struct dm_err *e);
+int pg_alert_pending(struct store *s, const char *channel, double now, size_t limit, life_alert_fn fn,
+		     void *ctx, struct dm_err *e);
+int pg_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
+		  struct dm_err *e);
+int pg_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
+		  const char *error, struct dm_err *e);
+/* schema 17 and 18: edge mappings and network device walks (store-pg-devices.c) */
+int pg_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
+int pg_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
+int pg_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n, struct dm_err *e);
+int pg_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret, size_t *ret_n,
+		   double *ret_ts, struct dm_err *e);
+/* Retention, and flow_hour's partitions by day (store-pg-retain.c). */
+int pg_flow_partitioned(struct store *s, struct dm_err *e);
+int pg_flow_partitions(struct store *s, const struct flow_hour *v, size_t n, struct dm_err *e);
+int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+	      struct dm_err *e);

@@ -3,6 +3,7 @@
 #pragma once
 #include "base/redact.h"
 #include "store/store-backend.h"
+#include "store/store-row.h"
 #include <sqlite3.h>
 
 struct sq_conn {
@@ -19,6 +20,8 @@ int sq_fail(struct store *s, struct dm_err *e, const char *what);
 /* Runs sql; on failure, the same sentence as sq_fail (e may be NULL). */
 int sq_exec(struct store *s, const char *sql, const char *what, struct dm_err *e);
 /* Binds v, or NULL when v is NULL or empty. */
+/* The statement's current row, for the shared decoders (store-row.h). */
+struct store_row sq_row(sqlite3_stmt *st);
 static inline void sq_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v && *v)
@@ -131,3 +134,5 @@ int sq_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs,
 int sq_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret, size_t *ret_n,
 		   double *ret_ts, struct dm_err *e);
 #define STORE_SQLITE_NETDEV_OPS .netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev,
+int sq_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+	      struct dm_err *e);

@@ -110,6 +110,8 @@ struct store_ops {
 			   struct dm_err *e);
 	int (*netdev_prev)(struct store *s, const char *device, double before, struct netdev_if **ret,
 			   size_t *ret_n, double *ret_ts, struct dm_err *e);
+	int (*retain)(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+		      struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

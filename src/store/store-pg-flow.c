@@ -126,7 +126,8 @@ int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 		if ((v[i].hour + 1) * 3600.0 > last) last = (v[i].hour + 1) * 3600.0;
 		flows += v[i].flows;
 	}
-	r = send_hours(s, run, v, n, e);
+	r = pg_flow_partitions(s, v, n, e);
+	if (r == 0) r = send_hours(s, run, v, n, e);
 	if (r == 0) {
 		struct pg_params p = { 0 };
 		pp_dbl(&p, first);

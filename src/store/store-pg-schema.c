@@ -22,7 +22,12 @@ static const struct {
 	const char *sql;
 } pg_after[] = {
 	{ 4, "ALTER TABLE findings ADD COLUMN pg_seq BIGSERIAL;" },
+	/* hourly flow summaries partitioned by day (flow_hour_d<day>, made as
+	 * saves need them, store-pg-retain.c): retention drops whole days */
+	{ 5, "ALTER TABLE flow_hour RENAME TO flow_hour_plain; CREATE TABLE flow_hour (LIKE flow_hour_plain"
+	     " INCLUDING ALL) PARTITION BY RANGE (hour); DROP TABLE flow_hour_plain;" },
 	{ 10, "ALTER TABLE run_caveats ADD COLUMN pg_seq BIGSERIAL;" },
+	{ 17, "ALTER TABLE edge_mappings ADD COLUMN IF NOT EXISTS pg_seq BIGSERIAL;" },
 };
 
 static size_t word_len(const char *p)
@@ -127,7 +132,7 @@ int pg_migrate(struct store *s, bool create, struct dm_err *e)
 		}
 		bool ok = pg_script(s, sql.data, step, e) == 0;
 		for (size_t i = 0; ok && i < ARRAY_SIZE(pg_after); i++)
-			if (pg_after[i].after == v + 1) ok = pg_cmd(s, pg_after[i].sql, NULL, step, e) == 0;
+			if (pg_after[i].after == v + 1) ok = pg_script(s, pg_after[i].sql, step, e) == 0;
 		if (!ok) {
 			buf_release(&sql);
 			goto fail;

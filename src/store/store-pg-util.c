@@ -133,3 +133,15 @@ double pg_dbl(const PGresult *r, int row, int col)
 	const char *v = pg_col(r, row, col);
 	return v ? strtod(v, NULL) : 0;
 }
+
+static const char *pg_row_text(const struct store_row *r, int col) { return pg_col(r->h, r->i, col); }
+
+static int64_t pg_row_i64(const struct store_row *r, int col) { return pg_i64(r->h, r->i, col); }
+
+static double pg_row_dbl(const struct store_row *r, int col) { return pg_dbl(r->h, r->i, col); }
+
+struct store_row pg_row(const PGresult *r, int i)
+{
+	static const struct store_row_ops ops = { pg_row_text, pg_row_i64, pg_row_dbl };
+	return (struct store_row){ .ops = &ops, .h = r, .i = i };
+}

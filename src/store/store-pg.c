@@ -142,6 +142,10 @@ static int pg_open(struct store *s, struct dm_err *e)
 		pg_close(s);
 		return r;
 	}
+	if ((r = pg_flow_partitioned(s, e)) < 0) {
+		pg_close(s);
+		return r;
+	}
 	reap_runs(s);
 	return 0;
 }
@@ -406,5 +410,18 @@ const struct store_ops store_pg_ops = {
 	.distro_stats = pg_distro_stats,
 	.exposure_save = pg_exposure_save,
 	.exposure_load = pg_exposure_load,
+	.life_apply = pg_life_apply,
+	.life_list = pg_life_list,
+	.life_get = pg_life_get,
+	.life_act = pg_life_act,
+	.life_notes = pg_life_notes,
+	.alert_pending = pg_alert_pending,
+	.alert_list = pg_alert_list,
+	.alert_mark = pg_alert_mark,
+	.edge_save = pg_edge_save,
+	.edge_load = pg_edge_load,
+	.netdev_save = pg_netdev_save,
+	.netdev_prev = pg_netdev_prev,
+	.retain = pg_retain,
 	.redact_key = pg_redact_key,
 };

@@ -78,44 +78,19 @@ int sq_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct
 	return r;
 }
 
-static void col(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-	const char *v = (const char *)sqlite3_column_text(st, i);
-	snprintf(out, n, "%s", v ? v : "");
-}
-
 static int load_gateways(struct store *s, int64_t run, struct edge_set *out, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(
-		SQ(s)->db,
-		"SELECT method, addr, url, service, name, public_ip, open, open_detail, n_maps, "
-		"truncated, read_at FROM edge_gateways WHERE run_id = ? ORDER BY idx",
-		-1, &st, NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       "SELECT " ROW_EDGE_GW_COLS " FROM edge_gateways WHERE run_id = ? ORDER BY idx",
+			       -1, &st, NULL))
 		return sq_fail(s, e, "loading the edge gateways");
 	sqlite3_bind_int64(st, 1, run);
 	int rc;
+	struct store_row row = sq_row(st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct edge_gateway g = { 0 };
-		char a[IPADDR_STRLEN], p[IPADDR_STRLEN], m[16], o[16];
-		col(st, 0, m, sizeof(m));
-		col(st, 1, a, sizeof(a));
-		int method = edge_method_parse(m);
-		g.method = method == EDGE_NATPMP ? EDGE_NATPMP : EDGE_UPNP;
-		ipaddr_parse(a, &g.addr);
-		col(st, 2, g.url, sizeof(g.url));
-		col(st, 3, g.service, sizeof(g.service));
-		col(st, 4, g.name, sizeof(g.name));
-		col(st, 5, p, sizeof(p));
-		g.has_public = *p && ipaddr_parse(p, &g.public_ip) == 0;
-		col(st, 6, o, sizeof(o));
-		g.open = !strcmp(o, "accepted")  ? EDGE_OPEN_ACCEPTED
-			 : !strcmp(o, "refused") ? EDGE_OPEN_REFUSED
-						 : EDGE_OPEN_UNTESTED;
-		col(st, 7, g.open_detail, sizeof(g.open_detail));
-		g.n_maps = (size_t)sqlite3_column_int64(st, 8);
-		g.truncated = sqlite3_column_int(st, 9);
-		out->read_at = sqlite3_column_double(st, 10);
+		struct edge_gateway g;
+		row_edge_gateway(&row, &g, &out->read_at);
 		edge_set_add_gateway(out, &g);
 	}
 	int r = rc == SQLITE_DONE ? 0 : sq_fail(s, e, "loading the edge gateways");
@@ -130,34 +105,20 @@ static int load_maps(struct store *s, int64_t run, struct edge_set *out, struct 
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
-		"SELECT m.gw, m.ext_port, m.proto, m.internal, m.int_port, m.description, m.remote_host, "
-		"m.enabled, m.lease, (SELECT MIN(m2.seen) FROM edge_mappings m2 JOIN edge_gateways g2 ON "
-		"g2.run_id = m2.run_id AND g2.idx = m2.gw WHERE g2.addr = g.addr AND m2.ext_port = "
-		"m.ext_port "
-		"AND m2.proto = m.proto AND m2.internal = m.internal AND m2.int_port = m.int_port)"
+		"SELECT " ROW_EDGE_MAP_COLS
+		", (SELECT MIN(m2.seen) FROM edge_mappings m2 JOIN edge_gateways g2"
+		" ON g2.run_id = m2.run_id AND g2.idx = m2.gw WHERE g2.addr = g.addr AND m2.ext_port = "
+		"m.ext_port AND m2.proto = m.proto AND m2.internal = m.internal AND m2.int_port = m.int_port)"
 		" FROM edge_mappings m JOIN edge_gateways g ON g.run_id = m.run_id AND g.idx = m.gw"
 		" WHERE m.run_id = ? ORDER BY m.rowid",
 		-1, &st, NULL))
 		return sq_fail(s, e, "loading the edge port mappings");
 	sqlite3_bind_int64(st, 1, run);
 	int rc;
+	struct store_row row = sq_row(st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct edge_map m = { 0 };
-		char a[IPADDR_STRLEN], p[8];
-		int64_t gw = sqlite3_column_int64(st, 0);
-		col(st, 3, a, sizeof(a));
-		if (gw < 0 || (size_t)gw >= out->n_gws || ipaddr_parse(a, &m.internal) < 0) continue;
-		m.gw = (size_t)gw;
-		m.ext_port = (uint16_t)sqlite3_column_int(st, 1);
-		col(st, 2, p, sizeof(p));
-		m.proto = !strcmp(p, "udp") ? PROTO_UDP : PROTO_TCP;
-		m.int_port = (uint16_t)sqlite3_column_int(st, 4);
-		col(st, 5, m.desc, sizeof(m.desc));
-		col(st, 6, m.remote_host, sizeof(m.remote_host));
-		m.enabled = sqlite3_column_int(st, 7);
-		m.lease = sqlite3_column_int64(st, 8);
-		m.first_seen = sqlite3_column_double(st, 9);
-		edge_set_add_map(out, &m);
+		struct edge_map m;
+		if (row_edge_map(&row, out->n_gws, &m)) edge_set_add_map(out, &m);
 	}
 	int r = rc == SQLITE_DONE ? 0 : sq_fail(s, e, "loading the edge port mappings");
 	sqlite3_finalize(st);

@@ -9,10 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIEW_COLS                                                                                          \
-	"id, key, site, rule, state, severity, peak, first_seen, last_seen, changed, first_run, last_run," \
-	" changes, ack_until, suppressed, suppress_until, ip, port, proto, path, title, evidence, "        \
-	"remediation"
+#define VIEW_COLS ROW_LIFE_VIEW_COLS
 
 static const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -22,31 +19,8 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 static void read_view(sqlite3_stmt *st, struct life_view *v)
 {
-	*v = (struct life_view){ 0 };
-	struct life_record *r = &v->r;
-	r->id = sqlite3_column_int64(st, 0);
-	snprintf(r->key, sizeof(r->key), "%s", col_text(st, 1));
-	snprintf(r->site, sizeof(r->site), "%s", col_text(st, 2));
-	snprintf(r->rule, sizeof(r->rule), "%s", col_text(st, 3));
-	r->state = (enum life_state)sqlite3_column_int(st, 4);
-	r->severity = (enum severity)sqlite3_column_int(st, 5);
-	r->peak = (enum severity)sqlite3_column_int(st, 6);
-	r->first_seen = sqlite3_column_double(st, 7);
-	r->last_seen = sqlite3_column_double(st, 8);
-	r->changed = sqlite3_column_double(st, 9);
-	r->first_run = sqlite3_column_int64(st, 10);
-	r->last_run = sqlite3_column_int64(st, 11);
-	r->changes = (uint32_t)sqlite3_column_int64(st, 12);
-	r->ack_until = sqlite3_column_double(st, 13);
-	r->suppressed = sqlite3_column_int(st, 14) != 0;
-	r->suppress_until = sqlite3_column_double(st, 15);
-	snprintf(v->ip, sizeof(v->ip), "%s", col_text(st, 16));
-	v->port = (uint16_t)sqlite3_column_int(st, 17);
-	snprintf(v->proto, sizeof(v->proto), "%s", col_text(st, 18));
-	snprintf(v->path, sizeof(v->path), "%s", col_text(st, 19));
-	snprintf(v->title, sizeof(v->title), "%s", col_text(st, 20));
-	v->evidence = (const char *)sqlite3_column_text(st, 21);
-	v->remediation = (const char *)sqlite3_column_text(st, 22);
+	struct store_row row = sq_row(st);
+	row_life_view(&row, v);
 }
 
 /* The statements of one apply, prepared once. */
@@ -64,7 +38,7 @@ static int outbox(struct apply *a, const struct life_view *v, enum life_event ev
 	const struct alert_configs *cs = a->in->alerts;
 	if (!cs || life_is_suppressed(&v->r, a->in->now)) return 0;
 	char key[160];
-	snprintf(key, sizeof(key), "dormant:%s:F%lld:%u", v->r.site, (long long)v->r.id, v->r.changes);
+	life_row_alert_key(v, key, sizeof(key));
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct alert_config *c = &cs->v[i];
 		if (!alert_config_wants(c, ev, v->r.rule, v->r.severity)) continue;
@@ -94,14 +68,6 @@ static int outbox(struct apply *a, const struct life_view *v, enum life_event ev
 		a->out->alerts++;
 	}
 	return 0;
-}
-
-static void count(struct life_apply_out *o, enum life_event ev)
-{
-	if (ev == LEV_NEW) o->created++;
-	if (ev == LEV_REOPENED) o->reopened++;
-	if (ev == LEV_ESCALATED) o->escalated++;
-	if (ev == LEV_RESOLVED) o->resolved++;
 }
 
 static int update(struct apply *a, const struct life_view *v, struct dm_err *e)
@@ -165,34 +131,12 @@ static int apply_seen(struct apply *a, const struct finding *f, struct dm_err *e
 		read_view(a->get, &v);
 	else if (rc != SQLITE_DONE)
 		return sq_fail(a->s, e, "reading a finding's state");
-	else {
-		snprintf(v.r.site, sizeof(v.r.site), "%s", a->in->site);
-		snprintf(v.r.rule, sizeof(v.r.rule), "%s", f->rule);
-	}
-	/* the finding as seen now; the identity's fields stay as first stored */
-	if (f->has_ip) ipaddr_fmt(&f->ip, v.ip, sizeof(v.ip));
-	v.port = f->port;
-	snprintf(v.proto, sizeof(v.proto), "%s", f->port ? proto_name(f->proto) : "");
-	snprintf(v.path, sizeof(v.path), "%s", f->path ? f->path : "");
-	snprintf(v.title, sizeof(v.title), "%s", f->title);
-	v.evidence = f->evidence;
-	v.remediation = f->remediation;
-	if (!v.r.id || (f->first_seen > 0 && f->first_seen < v.r.first_seen)) v.r.first_seen = f->first_seen;
-	if (f->last_seen > v.r.last_seen) v.r.last_seen = f->last_seen;
-	enum life_event ev = life_seen(&v.r, a->in->run, f->severity, a->in->now);
+	enum life_event ev = life_row_seen(&v, f, a->in);
 	sqlite3_reset(a->get);
 	a->out->seen++;
-	count(a->out, ev);
+	life_row_count(a->out, ev);
 	if ((rc = v.r.id ? update(a, &v, e) : insert(a, &v, e)) < 0) return rc;
 	return ev ? outbox(a, &v, ev, e) : 0;
-}
-
-static bool judged(const struct life_apply_in *in, const struct life_view *v)
-{
-	if (!in->all_rules && !(in->rules && list_has(in->rules, v->r.rule))) return false;
-	if (!in->cov) return true;
-	struct ipaddr ip;
-	return *v->ip && ipaddr_parse(v->ip, &ip) == 0 && coverage_has_addr(in->cov, &ip);
 }
 
 /* Every unresolved record of the site this run did not see, and judged. */
@@ -214,7 +158,7 @@ static int apply_unseen(struct apply *a, struct dm_err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct life_view v;
 		read_view(st, &v);
-		if (!judged(a->in, &v)) continue;
+		if (!life_row_judged(a->in, &v)) continue;
 		if (n == cap) ids = xrealloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*ids));
 		ids[n++] = v.r.id;
 	}
@@ -234,7 +178,7 @@ static int apply_unseen(struct apply *a, struct dm_err *e)
 		struct life_view v;
 		read_view(st, &v);
 		enum life_event ev = life_unseen(&v.r, a->in->now);
-		count(a->out, ev);
+		life_row_count(a->out, ev);
 		if ((r = update(a, &v, e)) == 0 && ev) r = outbox(a, &v, ev, e);
 	}
 	sqlite3_finalize(st);
@@ -407,40 +351,12 @@ int sq_life_notes(struct store *s, int64_t id, life_note_fn fn, void *ctx, struc
 	return r;
 }
 
-#define ALERT_COLS                                                                                       \
-	"id, channel, key, event, state, finding, run, created, site, rule, severity, ip, port, proto, " \
-	"path,"                                                                                          \
-	" title, evidence, remediation, first_seen, last_seen, attempts, next_try, sending, delivered, " \
-	"error"
+#define ALERT_COLS ROW_ALERT_COLS
 
 static void read_alert(sqlite3_stmt *st, struct life_alert *a)
 {
-	*a = (struct life_alert){ 0 };
-	a->id = sqlite3_column_int64(st, 0);
-	snprintf(a->channel, sizeof(a->channel), "%s", col_text(st, 1));
-	snprintf(a->key, sizeof(a->key), "%s", col_text(st, 2));
-	snprintf(a->event, sizeof(a->event), "%s", col_text(st, 3));
-	snprintf(a->state, sizeof(a->state), "%s", col_text(st, 4));
-	a->finding = sqlite3_column_int64(st, 5);
-	a->run = sqlite3_column_int64(st, 6);
-	a->created = sqlite3_column_double(st, 7);
-	snprintf(a->site, sizeof(a->site), "%s", col_text(st, 8));
-	snprintf(a->rule, sizeof(a->rule), "%s", col_text(st, 9));
-	a->severity = (enum severity)sqlite3_column_int(st, 10);
-	snprintf(a->ip, sizeof(a->ip), "%s", col_text(st, 11));
-	a->port = (uint16_t)sqlite3_column_int(st, 12);
-	snprintf(a->proto, sizeof(a->proto), "%s", col_text(st, 13));
-	snprintf(a->path, sizeof(a->path), "%s", col_text(st, 14));
-	snprintf(a->title, sizeof(a->title), "%s", col_text(st, 15));
-	a->evidence = (const char *)sqlite3_column_text(st, 16);
-	a->remediation = (const char *)sqlite3_column_text(st, 17);
-	a->first_seen = sqlite3_column_double(st, 18);
-	a->last_seen = sqlite3_column_double(st, 19);
-	a->attempts = sqlite3_column_int(st, 20);
-	a->next_try = sqlite3_column_double(st, 21);
-	a->sending = sqlite3_column_int(st, 22) != 0;
-	a->delivered = sqlite3_column_double(st, 23);
-	snprintf(a->error, sizeof(a->error), "%s", col_text(st, 24));
+	struct store_row row = sq_row(st);
+	row_life_alert(&row, a);
 }
 
 static int each_alert(struct store *s, sqlite3_stmt *st, life_alert_fn fn, void *ctx, struct dm_err *e)

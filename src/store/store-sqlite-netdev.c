@@ -130,7 +130,7 @@ int sq_netdev_prev(struct store *s, const char *device, double before, struct ne
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
-		"SELECT w.started, p.ifindex, p.in_octets, p.out_octets, p.oper FROM netdev_ports p"
+		"SELECT " ROW_NETDEV_PREV_COLS " FROM netdev_ports p"
 		" JOIN netdev_walks w ON w.id = p.walk_id WHERE w.id = (SELECT id FROM netdev_walks"
 		" WHERE device = ? AND complete = 1 AND started < ? ORDER BY started DESC LIMIT 1)",
 		-1, &st, NULL))
@@ -142,11 +142,8 @@ int sq_netdev_prev(struct store *s, const char *device, double before, struct ne
 	struct netdev_if *v = NULL;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xrealloc(v, (n + 1) * sizeof(*v));
-		v[n] = (struct netdev_if){ .index = (uint32_t)sqlite3_column_int64(st, 1),
-					   .in_octets = (uint64_t)sqlite3_column_int64(st, 2),
-					   .out_octets = (uint64_t)sqlite3_column_int64(st, 3),
-					   .oper = sqlite3_column_int(st, 4) };
-		*ret_ts = sqlite3_column_double(st, 0);
+		struct store_row row = sq_row(st);
+		row_netdev_prev(&row, &v[n], ret_ts);
 		n++;
 	}
 	sqlite3_finalize(st);

@@ -232,6 +232,27 @@ int sq_fail(struct store *s, struct dm_err *e, const char *what)
 	return dm_fail(e, DM_ESTORE, "--db %s: %s: %s", s->path, what, sqlite3_errmsg(SQ(s)->db));
 }
 
+static const char *sq_row_text(const struct store_row *r, int col)
+{
+	return (const char *)sqlite3_column_text((sqlite3_stmt *)r->h, col);
+}
+
+static int64_t sq_row_i64(const struct store_row *r, int col)
+{
+	return sqlite3_column_int64((sqlite3_stmt *)r->h, col);
+}
+
+static double sq_row_dbl(const struct store_row *r, int col)
+{
+	return sqlite3_column_double((sqlite3_stmt *)r->h, col);
+}
+
+struct store_row sq_row(sqlite3_stmt *st)
+{
+	static const struct store_row_ops ops = { sq_row_text, sq_row_i64, sq_row_dbl };
+	return (struct store_row){ .ops = &ops, .h = st };
+}
+
 int sq_exec(struct store *s, const char *sql, const char *what, struct dm_err *e)
 {
 	char *msg = NULL;
@@ -1003,6 +1024,7 @@ const struct store_ops store_sqlite_ops = {
 	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS STORE_SQLITE_NETDEV_OPS.redact_key = sq_redact_key,
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
+	.retain = sq_retain,
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

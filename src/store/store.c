@@ -490,3 +490,12 @@ int store_netdev_prev(struct store *s, const char *device, double before, struct
 	NEED(netdev_prev);
 	return s->ops->netdev_prev(s, device, before, ret, ret_n, ret_ts, e);
 }
+
+int store_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+		 struct dm_err *e)
+{
+	*ret = (struct store_retain_out){ 0 };
+	if (flow_before <= 0 && runs_before <= 0) return 0;
+	NEED(retain);
+	return s->ops->retain(s, flow_before, runs_before, ret, e);
+}

@@ -239,7 +239,18 @@ struct life_apply_in {
 struct life_apply_out {
 	size_t seen, created, reopened, escalated, resolved, alerts;
 };
-/* Whether the backend keeps finding life (the PostgreSQL one does not yet). */
+/* Retention ([retention] flow_days, runs_days): hourly flow summaries of
+ * hours before flow_before (epoch seconds) are dropped, with the inputs
+ * they came from (whole day partitions on PostgreSQL, rows on SQLite);
+ * runs that ended before runs_before are deleted with everything stored
+ * with them (not the assets, ports and services they first or last saw).
+ * 0 keeps that kind. One transaction. */
+struct store_retain_out {
+	uint64_t flow_rows, flow_partitions, runs;
+};
+int store_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+		 struct dm_err *e);
+/* Whether the backend keeps finding life (both built in do). */
 bool store_has_life(const struct store *s);
 int store_life_apply(struct store *s, const struct life_apply_in *in, struct life_apply_out *ret,
 		     struct dm_err *e);

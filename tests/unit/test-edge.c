@@ -1,6 +1,7 @@
 /* The edge's port mappings: a gateway's strings checked, the URL rule,
  * the findings and the raise, the store's round trip with ages. */
 #include "test.h"
+#include "test-db.h"
 #include "analyze/edge.h"
 #include "analyze/exposure.h"
 #include "base/err.h"
@@ -131,6 +132,7 @@ static void test_store(void)
 	char dir[128], path[160];
 	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-edge-%d", (int)getpid());
 	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st;
 	struct dm_err e;
 	CHECK_INT(store_open(path, &st, &e), 0);

@@ -2,6 +2,7 @@
  * pipeline/lifecycle.c): identities, every transition, and the outbox rows
  * the changes write, exactly. */
 #include "test.h"
+#include "test-db.h"
 #include "base/util.h"
 #include "alert/alert.h"
 #include "pipeline/lifecycle.h"
@@ -133,6 +134,7 @@ static void store_life(void)
 	char dir[128], path[160];
 	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-life-%d", (int)getpid());
 	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
 	struct store *st = NULL;
 	struct dm_err e = { "" };
 	CHECK_INT(store_open(path, &st, &e), 0);

@@ -2,6 +2,8 @@
  * policy and of a --netdev file, checked key by key with file and line;
  * the file mode of a file that holds device secrets; access ports. */
 #include "test.h"
+#include "test-db.h"
+#include "store/store.h"
 #include "analyze/netdev-rules.h"
 #include "model/netdev.h"
 #include "model/site-config.h"
@@ -206,5 +208,67 @@ static void test_port_rules(void)
 	netdev_result_release(&r);
 }
 
+static int64_t save_walk(struct store *st, double started, bool ok, uint64_t in_octets)
+{
+	struct netdev_conf conf = { .name = "sw", .addr = { .family = AF_INET, .v4 = 0xc6120902 } };
+	struct netdev_result r = {
+		.conf = &conf, .uptime = 100, .ok = ok, .started = started, .ts = started + 1
+	};
+	snprintf(r.sys_name, sizeof(r.sys_name), "core-sw");
+	struct netdev_if *f = netdev_if_get(&r, 7);
+	f->oper = 1, f->in_octets = in_octets, f->out_octets = 5;
+	snprintf(f->name, sizeof(f->name), "Gi0/7");
+	r.fdb = calloc(1, sizeof(*r.fdb));
+	r.fdb[r.n_fdb++] = (struct netdev_fdb){ .mac = { 2, 0, 0, 0, 0, 3 }, .ifindex = 7, .status = 3 };
+	r.arp = calloc(1, sizeof(*r.arp));
+	r.arp[r.n_arp++] = (struct netdev_arp){ .ip = { .family = AF_INET, .v4 = 0xc6120904 }, .type = 3 };
+	r.lldp = calloc(1, sizeof(*r.lldp));
+	r.lldp[r.n_lldp++] = (struct netdev_lldp){ .local_port = 7 };
+	snprintf(r.lldp[0].sys_name, sizeof(r.lldp[0].sys_name), "edge-sw");
+	struct dm_err e = { "" };
+	int64_t run = 0;
+	CHECK_INT(store_run_begin(st, "netdev", "", started, &run, &e), 0);
+	CHECK_INT(store_netdev_save(st, run, &r, 1, &e), 0);
+	netdev_result_release(&r);
+	return run;
+}
+
+/* Walks are kept per run; the previous complete walk before a time gives
+ * a port's counters (a partial walk is not one), on either backend. */
+static void test_store(void)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-netdev-%d/x.db", (int)getpid());
+	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	if (!st) return;
+	save_walk(st, 1000, true, 111);
+	save_walk(st, 2000, false, 222); /* partial */
+	save_walk(st, 3000, true, 333);
+	struct netdev_if *v = NULL;
+	size_t n = 0;
+	double ts = 0;
+	CHECK_INT(store_netdev_prev(st, "sw", 3000, &v, &n, &ts, &e), 0);
+	CHECK_INT(n, 1);
+	CHECK(ts == 1000);
+	if (n == 1) {
+		CHECK_INT(v[0].index, 7);
+		CHECK(v[0].in_octets == 111 && v[0].out_octets == 5 && v[0].oper == 1);
+	}
+	free(v);
+	CHECK_INT(store_netdev_prev(st, "sw", 3500, &v, &n, &ts, &e), 0);
+	CHECK(n == 1 && ts == 3000 && v[0].in_octets == 333);
+	free(v);
+	CHECK_INT(store_netdev_prev(st, "other", 3500, &v, &n, &ts, &e), 0);
+	CHECK_INT(n, 0);
+	free(v);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf /tmp/dormant-unit-netdev-%d", (int)getpid());
+	CHECK(system(cmd) == 0);
+}
+
 SUITE(suite_netdev, "netdev", T(test_sections), T(test_bad_sections), T(test_file_mode), T(test_access_ports),
-      T(test_port_rules));
+      T(test_port_rules), T(test_store));

@@ -1,0 +1,193 @@
+/* The records both backends read back, decoded once (store-row.h). */
+#include "store/store-row.h"
+#include "base/util.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *txt(const struct store_row *r, int col)
+{
+	const char *v = r->ops->text(r, col);
+	return v ? v : "";
+}
+
+static void str(const struct store_row *r, int col, char *out, size_t n)
+{
+	snprintf(out, n, "%s", txt(r, col));
+}
+
+static int64_t i64(const struct store_row *r, int col) { return r->ops->i64(r, col); }
+
+static double dbl(const struct store_row *r, int col) { return r->ops->dbl(r, col); }
+
+void row_life_view(const struct store_row *row, struct life_view *v)
+{
+	*v = (struct life_view){ 0 };
+	struct life_record *r = &v->r;
+	r->id = i64(row, 0);
+	str(row, 1, r->key, sizeof(r->key));
+	str(row, 2, r->site, sizeof(r->site));
+	str(row, 3, r->rule, sizeof(r->rule));
+	r->state = (enum life_state)i64(row, 4);
+	r->severity = (enum severity)i64(row, 5);
+	r->peak = (enum severity)i64(row, 6);
+	r->first_seen = dbl(row, 7);
+	r->last_seen = dbl(row, 8);
+	r->changed = dbl(row, 9);
+	r->first_run = i64(row, 10);
+	r->last_run = i64(row, 11);
+	r->changes = (uint32_t)i64(row, 12);
+	r->ack_until = dbl(row, 13);
+	r->suppressed = i64(row, 14) != 0;
+	r->suppress_until = dbl(row, 15);
+	str(row, 16, v->ip, sizeof(v->ip));
+	v->port = (uint16_t)i64(row, 17);
+	str(row, 18, v->proto, sizeof(v->proto));
+	str(row, 19, v->path, sizeof(v->path));
+	str(row, 20, v->title, sizeof(v->title));
+	v->evidence = row->ops->text(row, 21);
+	v->remediation = row->ops->text(row, 22);
+}
+
+void row_life_alert(const struct store_row *r, struct life_alert *a)
+{
+	*a = (struct life_alert){ 0 };
+	a->id = i64(r, 0);
+	str(r, 1, a->channel, sizeof(a->channel));
+	str(r, 2, a->key, sizeof(a->key));
+	str(r, 3, a->event, sizeof(a->event));
+	str(r, 4, a->state, sizeof(a->state));
+	a->finding = i64(r, 5);
+	a->run = i64(r, 6);
+	a->created = dbl(r, 7);
+	str(r, 8, a->site, sizeof(a->site));
+	str(r, 9, a->rule, sizeof(a->rule));
+	a->severity = (enum severity)i64(r, 10);
+	str(r, 11, a->ip, sizeof(a->ip));
+	a->port = (uint16_t)i64(r, 12);
+	str(r, 13, a->proto, sizeof(a->proto));
+	str(r, 14, a->path, sizeof(a->path));
+	str(r, 15, a->title, sizeof(a->title));
+	a->evidence = r->ops->text(r, 16);
+	a->remediation = r->ops->text(r, 17);
+	a->first_seen = dbl(r, 18);
+	a->last_seen = dbl(r, 19);
+	a->attempts = (int)i64(r, 20);
+	a->next_try = dbl(r, 21);
+	a->sending = i64(r, 22) != 0;
+	a->delivered = dbl(r, 23);
+	str(r, 24, a->error, sizeof(a->error));
+}
+
+void row_edge_gateway(const struct store_row *r, struct edge_gateway *g, double *read_at)
+{
+	*g = (struct edge_gateway){ 0 };
+	char p[IPADDR_STRLEN];
+	g->method = edge_method_parse(txt(r, 0)) == EDGE_NATPMP ? EDGE_NATPMP : EDGE_UPNP;
+	ipaddr_parse(txt(r, 1), &g->addr);
+	str(r, 2, g->url, sizeof(g->url));
+	str(r, 3, g->service, sizeof(g->service));
+	str(r, 4, g->name, sizeof(g->name));
+	str(r, 5, p, sizeof(p));
+	g->has_public = *p && ipaddr_parse(p, &g->public_ip) == 0;
+	const char *o = txt(r, 6);
+	g->open = !strcmp(o, "accepted")  ? EDGE_OPEN_ACCEPTED
+		  : !strcmp(o, "refused") ? EDGE_OPEN_REFUSED
+					  : EDGE_OPEN_UNTESTED;
+	str(r, 7, g->open_detail, sizeof(g->open_detail));
+	g->n_maps = (size_t)i64(r, 8);
+	g->truncated = i64(r, 9) != 0;
+	*read_at = dbl(r, 10);
+}
+
+bool row_edge_map(const struct store_row *r, size_t n_gws, struct edge_map *m)
+{
+	*m = (struct edge_map){ 0 };
+	int64_t gw = i64(r, 0);
+	if (gw < 0 || (size_t)gw >= n_gws || ipaddr_parse(txt(r, 3), &m->internal) < 0) return false;
+	m->gw = (size_t)gw;
+	m->ext_port = (uint16_t)i64(r, 1);
+	m->proto = !strcmp(txt(r, 2), "udp") ? PROTO_UDP : PROTO_TCP;
+	m->int_port = (uint16_t)i64(r, 4);
+	str(r, 5, m->desc, sizeof(m->desc));
+	str(r, 6, m->remote_host, sizeof(m->remote_host));
+	m->enabled = i64(r, 7) != 0;
+	m->lease = i64(r, 8);
+	m->first_seen = dbl(r, 9);
+	return true;
+}
+
+void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *started)
+{
+	*f = (struct netdev_if){ .index = (uint32_t)i64(r, 1),
+				 .in_octets = (uint64_t)i64(r, 2),
+				 .out_octets = (uint64_t)i64(r, 3),
+				 .oper = (int)i64(r, 4) };
+	*started = dbl(r, 0);
+}
+
+enum life_event life_row_seen(struct life_view *v, const struct finding *f, const struct life_apply_in *in)
+{
+	if (!v->r.id) {
+		snprintf(v->r.site, sizeof(v->r.site), "%s", in->site);
+		snprintf(v->r.rule, sizeof(v->r.rule), "%s", f->rule);
+	}
+	if (f->has_ip) ipaddr_fmt(&f->ip, v->ip, sizeof(v->ip));
+	v->port = f->port;
+	snprintf(v->proto, sizeof(v->proto), "%s", f->port ? proto_name(f->proto) : "");
+	snprintf(v->path, sizeof(v->path), "%s", f->path ? f->path : "");
+	snprintf(v->title, sizeof(v->title), "%s", f->title);
+	v->evidence = f->evidence;
+	v->remediation = f->remediation;
+	if (!v->r.id || (f->first_seen > 0 && f->first_seen < v->r.first_seen))
+		v->r.first_seen = f->first_seen;
+	if (f->last_seen > v->r.last_seen) v->r.last_seen = f->last_seen;
+	return life_seen(&v->r, in->run, f->severity, in->now);
+}
+
+bool life_row_judged(const struct life_apply_in *in, const struct life_view *v)
+{
+	if (!in->all_rules && !(in->rules && list_has(in->rules, v->r.rule))) return false;
+	if (!in->cov) return true;
+	struct ipaddr ip;
+	return *v->ip && ipaddr_parse(v->ip, &ip) == 0 && coverage_has_addr(in->cov, &ip);
+}
+
+void life_row_count(struct life_apply_out *o, enum life_event ev)
+{
+	if (ev == LEV_NEW) o->created++;
+	if (ev == LEV_REOPENED) o->reopened++;
+	if (ev == LEV_ESCALATED) o->escalated++;
+	if (ev == LEV_RESOLVED) o->resolved++;
+}
+
+void life_row_alert_key(const struct life_view *v, char *out, size_t n)
+{
+	snprintf(out, n, "dormant:%s:F%lld:%u", v->r.site, (long long)v->r.id, v->r.changes);
+}
+
+#define WALKS "(SELECT id FROM netdev_walks WHERE run_id IN " RETAIN_OLD_RUNS ")"
+#define RUN_ROWS(t) "DELETE FROM " t " WHERE run_id IN " RETAIN_OLD_RUNS
+
+const char *const store_retain_runs_sql[] = {
+	"DELETE FROM netdev_ports WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_arp WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_fdb WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_lldp WHERE walk_id IN " WALKS,
+	RUN_ROWS("netdev_walks"),
+	RUN_ROWS("edge_mappings"),
+	RUN_ROWS("edge_gateways"),
+	RUN_ROWS("service_webapps"),
+	RUN_ROWS("service_obs_tls"),
+	RUN_ROWS("service_obs_passive"),
+	RUN_ROWS("service_obs"),
+	RUN_ROWS("port_obs"),
+	RUN_ROWS("host_obs"),
+	RUN_ROWS("findings"),
+	RUN_ROWS("run_coverage"),
+	RUN_ROWS("run_caveats"),
+	"DELETE FROM runs WHERE id IN " RETAIN_OLD_RUNS,
+};
+const size_t store_retain_runs_n = ARRAY_SIZE(store_retain_runs_sql);
+
+/* flow_input goes with the flow summaries it fed (flow_days), not its run */
+const char *const store_retain_keeps[] = { "flow_input", NULL };

@@ -1,0 +1,74 @@
+/* One row of a query's result, read the same way whichever backend ran
+ * it, and the decoders of the records both backends read back (findings'
+ * life, the alert outbox, edge gateways and mappings, network device
+ * ports). Each record's columns are decoded once here; a backend only
+ * says how to read one column (sqlite-internal.h sq_row, pg-internal.h
+ * pg_row). The column lists go with their decoders so that both backends'
+ * SELECTs name the same columns in the same order. */
+#pragma once
+#include "model/edge.h"
+#include "model/netdev.h"
+#include "store/store.h"
+#include <stdint.h>
+
+struct store_row;
+struct store_row_ops {
+	const char *(*text)(const struct store_row *r, int col); /* NULL when SQL NULL */
+	int64_t (*i64)(const struct store_row *r, int col);      /* 0 when NULL */
+	double (*dbl)(const struct store_row *r, int col);       /* 0 when NULL */
+};
+struct store_row {
+	const struct store_row_ops *ops;
+	const void *h; /* the backend's statement or result */
+	int i;         /* the row, where the result holds many */
+};
+
+#define ROW_LIFE_VIEW_COLS                                                                                 \
+	"id, key, site, rule, state, severity, peak, first_seen, last_seen, changed, first_run, last_run," \
+	" changes, ack_until, suppressed, suppress_until, ip, port, proto, path, title, evidence, "        \
+	"remediation"
+/* evidence and remediation point into the row: valid until the next row */
+void row_life_view(const struct store_row *r, struct life_view *v);
+
+#define ROW_ALERT_COLS                                                                                  \
+	"id, channel, key, event, state, finding, run, created, site, rule, severity, ip, port, proto," \
+	" path, title, evidence, remediation, first_seen, last_seen, attempts, next_try, sending,"      \
+	" delivered, error"
+void row_life_alert(const struct store_row *r, struct life_alert *a);
+
+/* from edge_gateways; *read_at is the time the run read it */
+#define ROW_EDGE_GW_COLS \
+	"method, addr, url, service, name, public_ip, open, open_detail, n_maps, truncated, read_at"
+void row_edge_gateway(const struct store_row *r, struct edge_gateway *g, double *read_at);
+/* from edge_mappings m and the earliest time the same mapping was seen;
+ * false when the row names no gateway of the n_gws loaded or no address */
+#define ROW_EDGE_MAP_COLS                                                                              \
+	"m.gw, m.ext_port, m.proto, m.internal, m.int_port, m.description, m.remote_host, m.enabled, " \
+	"m.lease"
+bool row_edge_map(const struct store_row *r, size_t n_gws, struct edge_map *m);
+
+/* an earlier walk's port counters, after the walk's start time */
+#define ROW_NETDEV_PREV_COLS "w.started, p.ifindex, p.in_octets, p.out_octets, p.oper"
+void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *started);
+
+/* What both backends' life_apply share around their statements. */
+/* v (as stored, or empty with id 0 when new) takes the finding as seen now;
+ * the identity's fields stay as first stored. The event it makes. */
+enum life_event life_row_seen(struct life_view *v, const struct finding *f, const struct life_apply_in *in);
+/* Whether this apply judged v (its rules, its coverage) when it went unseen. */
+bool life_row_judged(const struct life_apply_in *in, const struct life_view *v);
+void life_row_count(struct life_apply_out *o, enum life_event ev);
+/* The outbox's idempotency key of v's current change. */
+void life_row_alert_key(const struct life_view *v, char *out, size_t n);
+
+/* Retention of runs (store_retain): the statements that delete what is
+ * stored with the runs that ended before $1 (epoch seconds), children
+ * first, the runs last; both backends run them as they are ($1 is a
+ * parameter in SQLite's syntax too). RETAIN_RUNS_COUNT counts those runs.
+ * A table with a run_id column is either here or named in
+ * store_retain_keeps (the unit test store/retention holds them to it). */
+#define RETAIN_OLD_RUNS "(SELECT id FROM runs WHERE status <> 'running' AND coalesce(finished, started) < $1)"
+#define RETAIN_RUNS_COUNT "SELECT count(*) FROM runs WHERE id IN " RETAIN_OLD_RUNS
+extern const char *const store_retain_runs_sql[];
+extern const size_t store_retain_runs_n;
+extern const char *const store_retain_keeps[];

@@ -1,0 +1,44 @@
+/* SQLite backend: retention (store_retain). Old flow hours and the inputs
+ * they came from are deleted by row, then old runs with what is stored
+ * with them (store_retain_runs_sql, shared with PostgreSQL). */
+#include "store/sqlite-internal.h"
+#include <math.h>
+
+static int run_sql(struct store *s, const char *sql, double v, int64_t *ret_changes, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL)) return sq_fail(s, e, "applying retention");
+	sqlite3_bind_double(st, 1, v);
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW && ret_changes)
+		*ret_changes = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE && ret_changes)
+		*ret_changes = sqlite3_changes(SQ(s)->db);
+	else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = sq_fail(s, e, "applying retention");
+	sqlite3_finalize(st);
+	return r;
+}
+
+int sq_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
+	      struct dm_err *e)
+{
+	if (sq_exec(s, "BEGIN IMMEDIATE", "applying retention", e) < 0) return DM_ESTORE;
+	int r = 0;
+	int64_t n = 0;
+	if (flow_before > 0) {
+		double hour = floor(flow_before / 3600);
+		r = run_sql(s, "DELETE FROM flow_hour WHERE hour < $1", hour, &n, e);
+		ret->flow_rows = (uint64_t)n;
+		if (r == 0) r = run_sql(s, "DELETE FROM flow_input WHERE last <= $1 * 3600", hour, NULL, e);
+	}
+	if (runs_before > 0 && r == 0) {
+		r = run_sql(s, RETAIN_RUNS_COUNT, runs_before, &n, e);
+		ret->runs = (uint64_t)n;
+		for (size_t i = 0; i < store_retain_runs_n && r == 0 && n > 0; i++)
+			r = run_sql(s, store_retain_runs_sql[i], runs_before, NULL, e);
+	}
+	if (r == 0) return sq_exec(s, "COMMIT", "applying retention", e);
+	sq_exec(s, "ROLLBACK", "rollback", NULL);
+	return r;
+}
