@@ -66,6 +66,9 @@ struct site_config {
 	/* [site] edge = on: an audit reads the LAN's internet gateways (UPnP
 	 * IGD, NAT-PMP) as --upnp does */
 	bool edge;
+	/* [site] public = prefixes: the organisation's public ranges, the only
+	 * targets `audit --external` accepts */
+	struct cidr_list public_ranges;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

@@ -101,7 +101,7 @@ static int load_gateways(struct store *s, int64_t run, struct edge_set *out, str
 		col(st, 0, m, sizeof(m));
 		col(st, 1, a, sizeof(a));
 		int method = edge_method_parse(m);
-		g.method = method == EDGE_NATPMP ? EDGE_NATPMP : EDGE_UPNP;
+		g.method = method < 0 ? EDGE_UPNP : (enum edge_method)method;
 		ipaddr_parse(a, &g.addr);
 		col(st, 2, g.url, sizeof(g.url));
 		col(st, 3, g.service, sizeof(g.service));
