@@ -7,6 +7,7 @@
 #include "exposure/edge.h"
 #include "exposure/pcp.h"
 #include "model/edge.h"
+#include "net/targets.h"
 #include "store/store.h"
 #include <stdlib.h>
 #include <string.h>
@@ -280,5 +281,82 @@ static void test_pcp(void)
 	CHECK_INT(pcp_reply_parse(natpmp, 3, &r, why, sizeof(why)), DM_EINPUT);
 }
 
+/* What dormant reached from outside (audit --external), joined like a
+ * platform's records: a mapped port is explained, a port the register's
+ * public_ip leads to an open inside service is internet-exposed, an
+ * address nobody has is external-only; and the targets' check against
+ * [site] public. */
+static void test_join_from_outside(void)
+{
+	struct edge_set es = { 0 };
+	lab_set(&es);
+	struct ext_set x = { 0 };
+	struct ext_obs o = { .platform = EXT_DORMANT, .port = 8080, .proto = PROTO_TCP, .indexed = 1.7e9 };
+	ipaddr_parse("11.22.33.44", &o.ip);
+	o.file = ext_set_file(&x, "audit --external run 2");
+	ext_set_add(&x, &o);
+	o.port = 22; /* a static forward: no mapping says so */
+	ext_set_add(&x, &o);
+	ipaddr_parse("11.22.33.45", &o.ip);
+	o.port = 8443;
+	ext_set_add(&x, &o);
+	const char *csv = "ip,hostname,public_ip\n198.18.7.15,cam,\n198.18.7.20,nas,11.22.33.44\n";
+	struct inventory inv = { 0 };
+	struct dm_err e;
+	CHECK_INT(inventory_parse_csv("reg.csv", csv, strlen(csv), &inv, &e), 0);
+	struct resultset rs = { 0 };
+	struct obs_host h = { 0 };
+	const char *hosts[] = { "198.18.7.15", "198.18.7.20" };
+	const uint16_t ports[] = { 80, 22 };
+	for (int i = 0; i < 2; i++) {
+		ipaddr_parse(hosts[i], &h.ip);
+		resultset_add_host(&rs, &h);
+		struct obs_port p = { .ip = h.ip, .port = ports[i], .proto = PROTO_TCP, .state = PORT_OPEN };
+		resultset_add_port(&rs, &p);
+	}
+	struct exposure_input in = { .ext = &x, .inv = &inv, .rs = &rs, .run = 1, .edge = &es };
+	struct exposure_rows rows = { 0 };
+	struct findings fs = { 0 };
+	CHECK_INT(exposure_join(&in, &rows, &fs, &e), 0);
+	CHECK_INT(rows.n, 3);
+	CHECK_INT(fs.n, 2);
+	const struct finding *ie = !strcmp(fs.v[0].rule, "internet-exposed") ? &fs.v[0] : &fs.v[1];
+	const struct finding *eo = ie == &fs.v[0] ? &fs.v[1] : &fs.v[0];
+	char a[IPADDR_STRLEN];
+	CHECK_STR(ie->rule, "internet-exposed");
+	ipaddr_fmt(&ie->ip, a, sizeof(a));
+	CHECK_STR(a, "198.18.7.20");
+	CHECK_INT(ie->port, 22);
+	CHECK_INT(ie->severity, SEV_HIGH);
+	CHECK(strstr(ie->evidence, "\"seen_by\":\"dormant from outside\"") != NULL);
+	CHECK(strstr(ie->evidence, "\"outside\":\"11.22.33.44:22/tcp\"") != NULL);
+	CHECK_STR(eo->rule, "external-only");
+	CHECK_INT(eo->port, 8443);
+	CHECK(!strncmp(eo->title, "dormant (from outside) reached", 30));
+	CHECK(strstr(eo->evidence, "\"platform\"") == NULL);
+	findings_release(&fs);
+	exposure_rows_release(&rows);
+	resultset_release(&rs);
+	inventory_release(&inv);
+	ext_set_release(&x);
+	edge_set_release(&es);
+
+	struct targets t = { 0 };
+	struct cidr_list pub = { 0 };
+	struct ipaddr out;
+	CHECK_INT(cidr_list_parse(&pub, "11.22.33.44/31, 2001:db8:ff::/64", "public", &e), 0);
+	CHECK_INT(targets_add(&t, "11.22.33.44/31", "argument 1", &e), 0);
+	CHECK_INT(targets_add(&t, "2001:db8:ff::7", "argument 2", &e), 0);
+	CHECK_INT(targets_finalize(&t, true, &e), 0);
+	CHECK(targets_within(&t, &pub, &out));
+	CHECK_INT(targets_add(&t, "11.22.33.40/29", "argument 3", &e), 0);
+	CHECK_INT(targets_finalize(&t, true, &e), 0);
+	CHECK(!targets_within(&t, &pub, &out));
+	ipaddr_fmt(&out, a, sizeof(a));
+	CHECK_STR(a, "11.22.33.40");
+	targets_release(&t);
+	cidr_list_release(&pub);
+}
+
 SUITE(suite_edge, "edge", T(test_from_strings), T(test_pcp), T(test_url), T(test_findings_and_raise),
-      T(test_store), T(test_join_through_mapping));
+      T(test_store), T(test_join_through_mapping), T(test_join_from_outside));
