@@ -192,7 +192,8 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 				.rs_mut = &res->rs,
 				.fs_mut = &res->fs,
 				.changes_mut = &p->save.changes,
-				.creds_mut = p->creds_ran ? &p->creds : NULL };
+				.creds_mut = p->creds_ran ? &p->creds : NULL,
+				.outside = c->external ? &p->ext.rows : NULL };
 	return stage_report(&in, e);
 }
 

@@ -949,13 +949,14 @@ print(s.getsockname()[1], flush=True); time.sleep(30)' >"$g/port" &
 	local port
 	port=$(cat "$g/port")
 	timeout 60 "$D" audit 127.0.0.1 -p "$port" -sT --external --allow-public --config "$g/lo.conf" \
-		--db "$g/db" -oJ "$g/a.jsonl" -v 2>"$g/err" >/dev/null
+		--db "$g/db" -oJ "$g/a.jsonl" -v 2>"$g/err" >"$g/out"
 	local rc=$?
 	"$D" exposure --db "$g/db" --json >"$g/x.jsonl" 2>/dev/null
 	local rc2=$?
 	kill "$pid"
 	[ $rc = 0 ] && [ $rc2 = 1 ] || { echo "audit $rc, exposure $rc2"; cat "$g/err"; return 1; }
 	grep -qF 'at 100 packets per second (the default; --rate raises it)' "$g/err" || { echo "no default rate in -v"; cat "$g/err"; return 1; }
+	grep -qE "^127\.0\.0\.1:$port/tcp +dormant .*none in the register .*unexplained" "$g/out" || { echo "no outside listing"; cat "$g/out"; return 1; }
 	python3 - "$g" "$port" <<'PY' || return 1
 import json, sqlite3, sys
 g, port = sys.argv[1], int(sys.argv[2])

@@ -1031,6 +1031,7 @@ t_external() {
 	[ $rc = 0 ] && [ $rc2 = 2 ] && [ $rc3 = 1 ] || { echo "external $rc, refused $rc2, exposure $rc3"; tail -5 "$u/ext.err"; return 1; }
 	grep -qF 'target 11.22.33.1 is outside [site] public' "$u/refused.err" || { cat "$u/refused.err"; return 1; }
 	grep -qF 'at 100 packets per second (the default' "$u/ext.err" || return 1
+	grep -qE '^11\.22\.33\.44:8080/tcp +dormant .*198\.18\.7\.15\* \(cam\)' "$u/ext.out" || { cat "$u/ext.out"; return 1; }
 	python3 - "$u" <<'PY' || return 1
 import json, sqlite3, sys
 u = sys.argv[1]
