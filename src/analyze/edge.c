@@ -1,4 +1,5 @@
-/* Rules internet-exposed, upnp-open-mapping and natpmp-open-mapping
+/* Rules internet-exposed, upnp-open-mapping, natpmp-open-mapping and
+ * pcp-open-mapping
  * (edge.h): the gateways' own tables say which inside services the
  * internet reaches, whatever the inside scan or a mapping platform saw. */
 #include "analyze/edge.h"
@@ -84,13 +85,25 @@ static void exposed(const struct edge_set *es, size_t k, struct resultset *rs, s
 			 title, &ev, fix, m->first_seen > 0 ? m->first_seen : es->read_at, es->read_at);
 }
 
+static const char *const open_rule[] = { "upnp-open-mapping", "natpmp-open-mapping", "pcp-open-mapping" };
+static const char *const open_proto[] = { "UPnP", "NAT-PMP", "PCP" };
+static const char *const open_fix[] = {
+	"turn UPnP IGD off on the gateway (or limit it to the hosts that need it, with secure mode: a host "
+	"may map only to itself), and review its mapping table",
+	"turn NAT-PMP (and PCP) off on the gateway, or limit it to the hosts that need it",
+	"turn PCP (and NAT-PMP) off on the gateway (miniupnpd: enable_natpmp=no, enable_pcp_pmp=no in newer "
+	"versions), or allow it only to "
+	"the hosts that need it; PCP as gateways ship it has no authentication, so every LAN host (and "
+	"malware on it) can open ports to itself",
+};
+
 static void open_mapping(const struct edge_set *es, size_t i, struct findings *fs)
 {
 	const struct edge_gateway *g = &es->gws[i];
-	bool upnp = g->method == EDGE_UPNP;
+	unsigned k = g->method <= EDGE_PCP ? (unsigned)g->method : EDGE_UPNP;
 	uint16_t port = 5351;
 	enum proto proto = PROTO_UDP;
-	if (upnp) { /* the control URL's port: where the request went */
+	if (g->method == EDGE_UPNP) { /* the control URL's port: where the request went */
 		const char *p = strstr(g->url + 7, ":");
 		port = p ? (uint16_t)atoi(p + 1) : 80;
 		proto = PROTO_TCP;
@@ -102,20 +115,16 @@ static void open_mapping(const struct edge_set *es, size_t i, struct findings *f
 	if (g->url[0]) ev_str(&ev, "gateway_url", g->url);
 	if (g->service[0]) ev_str(&ev, "gateway_service", g->service);
 	if (g->has_public) ev_addr(&ev, "public_ip", &g->public_ip);
+	ev_str(&ev, "protocol", open_proto[k]);
 	ev_str(&ev, "test", g->open_detail);
 	ev_num(&ev, "mappings", (double)g->n_maps);
 	ipaddr_fmt(&g->addr, a, sizeof(a));
 	snprintf(title, sizeof(title),
 		 "the gateway %s lets any LAN host add port mappings through %s without "
 		 "authentication",
-		 a, upnp ? "UPnP" : "NAT-PMP");
-	add_port_finding(
-	    fs, upnp ? "upnp-open-mapping" : "natpmp-open-mapping", SEV_HIGH, 1, &g->addr, port, proto, title,
-	    &ev,
-	    upnp ? "turn UPnP IGD off on the gateway (or limit it to the hosts that need it, with "
-		   "secure mode: a host may map only to itself), and review its mapping table"
-		 : "turn NAT-PMP (and PCP) off on the gateway, or limit it to the hosts that need it",
-	    es->read_at, es->read_at);
+		 a, open_proto[k]);
+	add_port_finding(fs, open_rule[k], SEV_HIGH, 1, &g->addr, port, proto, title, &ev, open_fix[k],
+			 es->read_at, es->read_at);
 }
 
 void edge_findings(const struct edge_set *es, struct resultset *rs, struct findings *fs, double now)

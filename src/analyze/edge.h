@@ -1,5 +1,5 @@
 /* The edge's port mappings judged (rules internet-exposed,
- * upnp-open-mapping, natpmp-open-mapping), and the raise they give every
+ * upnp-open-mapping, natpmp-open-mapping, pcp-open-mapping), and the raise they give every
  * other finding on a forwarded asset. */
 #pragma once
 #include "model/edge.h"
@@ -8,7 +8,7 @@
 
 /* One internet-exposed finding per inside service a mapping reaches (high
  * when the run saw that port open, medium when not, low when the mapping
- * is disabled), one upnp-/natpmp-open-mapping finding per gateway that
+ * is disabled), one upnp-/natpmp-/pcp-open-mapping finding per gateway that
  * accepted the test mapping. rs: the run's results (NULL: none). */
 void edge_findings(const struct edge_set *es, struct resultset *rs, struct findings *fs, double now);
 /* Every finding of another rule on an address an enabled mapping reaches

@@ -1,7 +1,10 @@
 /* The exposure join (exposure.h) and rule external-only: a mapping
- * platform sees a service on one of our addresses that nothing inside
- * explains: no asset of the register has that public address, or the
- * asset behind it does not have the port open in the latest run. */
+ * platform (or dormant from outside) sees a service on one of our
+ * addresses that nothing inside explains: no asset of the register has
+ * that public address, or the asset behind it does not have the port open
+ * in the latest run. What dormant itself reached from outside on an asset
+ * the inside has open, with no mapping table explaining it, is
+ * internet-exposed: a platform's record may be stale, dormant's is not. */
 #include "analyze/exposure.h"
 #include "analyze/evidence.h"
 #include "base/buf.h"
@@ -131,48 +134,64 @@ static int vulns(struct exposure_row *row, const struct exposure_input *in, stru
 	return 0;
 }
 
+/* Who saw it: a platform's name, or dormant itself from outside. */
+static const char *seer(const struct ext_obs *o)
+{
+	return o->platform == EXT_DORMANT ? "dormant (from outside)" : ext_platform_name(o->platform);
+}
+
+static void obs_evidence(struct buf *ev, const struct exposure_row *row)
+{
+	const struct ext_obs *o = &row->obs;
+	if (o->platform == EXT_DORMANT) {
+		ev_str(ev, "seen_by", "dormant from outside");
+		ev_time(ev, "seen", o->indexed);
+	} else {
+		ev_str(ev, "platform", ext_platform_name(o->platform));
+		ev_time(ev, "indexed", o->indexed);
+	}
+	ev_str(ev, "service", o->service);
+	ev_str(ev, "product", o->product);
+	ev_str(ev, "version", o->version);
+	ev_str(ev, "cpe", o->cpe);
+	if (o->platform != EXT_DORMANT) ev_str(ev, "hostnames", o->hostnames);
+	ev_str(ev, "file", o->file);
+	if (o->platform != EXT_DORMANT) ev_num(ev, "line", o->line);
+	ev_str(ev, "inside", exposure_verdict_name(row->verdict));
+	if (row->has_asset) ev_addr(ev, "asset", &row->asset);
+	if (row->via_mapping) {
+		ev_addr(ev, "mapping_gateway", &row->gateway);
+		ev_num(ev, "internal_port", row->inside_port);
+	}
+	if (row->run) ev_num(ev, "run", (double)row->run);
+	if (row->n_cves) {
+		ev_num(ev, "cves", (double)row->n_cves);
+		ev_str(ev, "cve_ids", row->cves);
+		ev_bool(ev, "kev", row->kev);
+	}
+}
+
 static void finding(const struct exposure_row *row, struct findings *fs)
 {
 	struct buf ev = BUF_INIT;
 	char title[256], ip[IPADDR_STRLEN];
 	const struct ext_obs *o = &row->obs;
+	const char *verb = o->platform == EXT_DORMANT ? "reached" : "indexed";
 	buf_putc(&ev, '{');
-	ev_str(&ev, "platform", ext_platform_name(o->platform));
-	ev_time(&ev, "indexed", o->indexed);
-	ev_str(&ev, "service", o->service);
-	ev_str(&ev, "product", o->product);
-	ev_str(&ev, "version", o->version);
-	ev_str(&ev, "cpe", o->cpe);
-	ev_str(&ev, "hostnames", o->hostnames);
-	ev_str(&ev, "file", o->file);
-	ev_num(&ev, "line", o->line);
-	ev_str(&ev, "inside", exposure_verdict_name(row->verdict));
-	if (row->has_asset) ev_addr(&ev, "asset", &row->asset);
-	if (row->via_mapping) {
-		ev_addr(&ev, "mapping_gateway", &row->gateway);
-		ev_num(&ev, "internal_port", row->inside_port);
-	}
-	if (row->run) ev_num(&ev, "run", (double)row->run);
-	if (row->n_cves) {
-		ev_num(&ev, "cves", (double)row->n_cves);
-		ev_str(&ev, "cve_ids", row->cves);
-		ev_bool(&ev, "kev", row->kev);
-	}
+	obs_evidence(&ev, row);
 	ipaddr_fmt(&o->ip, ip, sizeof(ip));
 	enum severity sev;
 	const char *fix;
 	if (row->verdict == EXP_UNEXPLAINED) {
-		snprintf(title, sizeof(title), "%s indexed %s/%s on %s, which no asset in the register has",
-			 ext_platform_name(o->platform), o->service[0] ? o->service : "a service",
-			 proto_name(o->proto), ip);
+		snprintf(title, sizeof(title), "%s %s %s/%s on %s, which no asset in the register has",
+			 seer(o), verb, o->service[0] ? o->service : "a service", proto_name(o->proto), ip);
 		sev = SEV_MEDIUM;
 		fix = "find what answers on the address (an edge port mapping, a forgotten device, a cloud "
 		      "host) "
 		      "and close it, or record the asset behind it with public_ip in the register";
 	} else {
-		snprintf(title, sizeof(title), "%s indexed %s/%s on %s, but the inside does not see it open",
-			 ext_platform_name(o->platform), o->service[0] ? o->service : "a service",
-			 proto_name(o->proto), ip);
+		snprintf(title, sizeof(title), "%s %s %s/%s on %s, but the inside does not see it open",
+			 seer(o), verb, o->service[0] ? o->service : "a service", proto_name(o->proto), ip);
 		sev = SEV_LOW;
 		fix = "look for a port mapping or forward on the edge that reaches another host or port, and "
 		      "remove it if nobody needs it; if the platform's record is stale, it ages out";
@@ -180,6 +199,34 @@ static void finding(const struct exposure_row *row, struct findings *fs)
 	if (row->kev || row->max_cvss >= 9.0) sev = SEV_HIGH; /* a known-exploited banner on the internet */
 	add_port_finding(fs, "external-only", sev, (double)row->n_cves + (row->kev ? 10 : 0), &o->ip, o->port,
 			 o->proto, title, &ev, fix, o->indexed, o->indexed);
+}
+
+/* dormant reached, from outside, a service the inside has open on an
+ * asset that no gateway's mapping table forwards to: the inside takes it
+ * for internal only. An internet-exposed finding on the inside asset. */
+static void reached(const struct exposure_row *row, struct findings *fs)
+{
+	struct buf ev = BUF_INIT;
+	char title[256], ip[IPADDR_STRLEN], in[IPADDR_STRLEN];
+	const struct ext_obs *o = &row->obs;
+	buf_putc(&ev, '{');
+	obs_evidence(&ev, row);
+	char out[IPADDR_STRLEN + 16];
+	ipaddr_fmt(&o->ip, ip, sizeof(ip));
+	snprintf(out, sizeof(out), "%s:%u/%s", ip, o->port, proto_name(o->proto));
+	ev_str(&ev, "outside", out);
+	ipaddr_fmt(&row->asset, in, sizeof(in));
+	snprintf(title, sizeof(title),
+		 "dormant reached %s:%u/%s from outside (%s), but no gateway's mapping table forwards it", in,
+		 row->inside_port, proto_name(o->proto), out);
+	enum severity sev = row->kev || row->max_cvss >= 9.0 ? SEV_CRITICAL : SEV_HIGH;
+	add_port_finding(
+	    fs, "internet-exposed", sev, 2 + (double)row->n_cves, &row->asset, row->inside_port, o->proto,
+	    title, &ev,
+	    "find the forward that publishes it (a static rule on the edge router or firewall, "
+	    "a 1:1 NAT) and remove it; if the service must be reachable, publish it through a VPN "
+	    "or a reverse proxy that authenticates, and record that decision",
+	    o->indexed, o->indexed);
 }
 
 /* The edge mapping that forwards the observed public address and port, if
@@ -241,7 +288,11 @@ int exposure_join(const struct exposure_input *in, struct exposure_rows *out, st
 			row.verdict = EXP_UNEXPLAINED;
 		}
 		if ((r = vulns(&row, in, e)) < 0) break;
-		if (row.verdict == EXP_UNEXPLAINED || row.verdict == EXP_CLOSED) finding(&row, fs);
+		if (row.verdict == EXP_UNEXPLAINED || row.verdict == EXP_CLOSED)
+			finding(&row, fs);
+		else if (row.obs.platform == EXT_DORMANT && !row.via_mapping &&
+			 row.verdict != EXP_NOT_SCANNED)
+			reached(&row, fs);
 		if (out->n == out->cap) {
 			out->cap = out->cap ? 2 * out->cap : 64;
 			out->v = xrealloc(out->v, out->cap * sizeof(*out->v));

@@ -3,7 +3,9 @@
  * (its public_ip column), what the latest run identified on that asset and
  * port, and the vulnerabilities its external banner or CPE matches. A
  * service that nothing in the register explains, or that the inside does
- * not see open, is an external-only finding. */
+ * not see open, is an external-only finding; what dormant itself reached
+ * from outside (EXT_DORMANT) on an inside service no mapping forwards is
+ * internet-exposed. */
 #pragma once
 #include "analyze/vuln-match.h"
 #include "model/edge.h"

@@ -264,6 +264,16 @@ const struct rule_doc rule_docs[] = {
 	  "them",
 	  "gateway, public_ip, test (the mapping asked for and the answer), mappings",
 	  "turn NAT-PMP (and PCP) off on the gateway, or allow it only to the hosts that need it" },
+	{ "pcp-open-mapping", "audit --upnp --test-mapping", "high",
+	  "the default gateway granted a PCP (RFC 6887) MAP request sent by dormant (60 s, a closed UDP "
+	  "port of the scanning host, deleted at once with the same nonce) without any authentication",
+	  "PCP has no listing either, and the gateways that speak it take a MAP from any LAN host: "
+	  "malware or a careless device opens a port to the internet without anyone deciding it",
+	  "gateway, public_ip (the external address the MAP reply assigned), protocol, test (the "
+	  "request and the answer, whether the deletion succeeded), mappings",
+	  "turn PCP (and NAT-PMP) off on the gateway (miniupnpd: enable_natpmp=no, enable_pcp_pmp=no in "
+	  "newer versions), or allow it only to "
+	  "the hosts that need it" },
 	{ "idle-switch-port", "dormant netdev (or an audit) with [netdev NAME] sections naming switches",
 	  "low",
 	  "an access port of a switch (Ethernet, no LLDP neighbour, at most four MACs) is administratively "

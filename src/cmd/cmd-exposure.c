@@ -74,7 +74,10 @@ int cmd_exposure(int argc, char **argv)
 		    "asset behind the address (the register's public_ip column, or the asset's own "
 		    "address),\n"
 		    "what the latest run identified there, and the CVEs its external banner matches; a\n"
-		    "service nothing inside explains is an external-only finding (exit 1).",
+		    "service nothing inside explains is an external-only finding; one dormant reached from\n"
+		    "outside (audit --external) on an inside service no mapping forwards is "
+		    "internet-exposed\n"
+		    "(exit 1 on either).",
 		    exposure_opts, ARRAY_SIZE(exposure_opts));
 		goto out;
 	}

@@ -235,8 +235,9 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 		a->p.join.geoip = arg;
 		a->join_given = true;
 		return 0;
-	case O_UPNP: a->p.edge.upnp = a->p.edge.natpmp = a->edge_given = true; return 0;
+	case O_UPNP: a->p.edge.upnp = a->p.edge.natpmp = a->p.edge.pcp = a->edge_given = true; return 0;
 	case O_TESTMAP: a->p.edge.test_mapping = a->edge_given = true; return 0;
+	case O_EXTERNAL: a->external = true; return 0;
 	case O_GATEWAY:
 		a->p.edge.gateway_url = arg;
 		a->edge_given = true;

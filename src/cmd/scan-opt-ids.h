@@ -72,6 +72,7 @@ enum scan_opt_id {
 	O_UPNP = 300,
 	O_TESTMAP,
 	O_GATEWAY,
+	O_EXTERNAL,
 };
 
 /* Which options a -T template sets were given explicitly (scan_args.explicit_timing). */

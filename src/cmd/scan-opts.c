@@ -37,6 +37,10 @@ const struct opt scan_opts[] = {
 	  "does it let any LAN host open the network?" },
 	{ "--gateway", O_GATEWAY, true, "URL",
 	  "audit --upnp: the IGD's root description URL (http://ADDRESS:PORT/rootDesc.xml): no SSDP search" },
+	{ "--external", O_EXTERNAL, false, NULL,
+	  "audit from a vantage outside the perimeter: the targets must lie in --config's [site] public "
+	  "ranges (with --allow-public); what answers is joined with the inside (default --rate "
+	  "100)" },
 	{ "--service-probes", O_SVCPROBES, true, "FILE",
 	  "nmap's service probe database (default /usr/share/nmap/nmap-service-probes; none: not used)" },
 	{ "--version-intensity", O_INTENSITY, true, "0-9",

@@ -29,11 +29,19 @@ struct scan_args {
 	unsigned explicit_timing; /* which of the options a -T template sets were given (TIMING_*) */
 	bool yes;                 /* --yes: no statement of a large scope */
 	bool edge_given;          /* --upnp, --test-mapping or --gateway */
+	bool external;            /* --external: from outside, against [site] public ranges */
 	/* the option that set each exclusive choice, for an error naming both */
 	const char *mode_opt, *sn_opt, *ports_opt, *level_opt, *services_opt;
 	const char *out_opt[3]; /* -oJ, -oX, -oN or -oA as given */
 	char *oa[3];            /* -oA's BASE.jsonl, BASE.xml, BASE.nmap */
 };
+
+/* audit --external: packets per second unless --rate or -T says otherwise */
+#define EXTERNAL_DEFAULT_RATE 100
+/* --external's checks (allow-public, [site] public covering every target)
+ * and its settings: kind "external", the rate, the stages. After the
+ * targets are final. */
+int scan_external_check(struct scan_args *a, const struct scan_command *cmd, struct dm_err *e);
 
 extern const struct opt scan_opts[];
 extern const size_t scan_opts_count;

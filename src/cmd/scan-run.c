@@ -66,6 +66,7 @@ int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct
 	if (a->no_services) *st &= ~STAGE_BIT(STAGE_IDENTIFY);
 	if (a->no_vulns || cmd->creds) *st &= ~STAGE_BIT(STAGE_VULNS);
 	if (a->check_creds) *st |= STAGE_BIT(STAGE_CREDENTIALS);
+	if (a->external && (r = scan_external_check(a, cmd, e)) < 0) return r;
 	a->p.cmdline = a->cmdline.data;
 	a->p.targets = &a->targets;
 	a->p.ports = &a->ports;

@@ -35,25 +35,10 @@ static int answer(natpmp_t *np, int wait_ms, natpmpresp_t *resp)
 	}
 }
 
-/* A closed UDP port of ours: bound, then closed. */
-static uint16_t closed_port(void)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	uint16_t port = 0;
-	if (s < 0) return 0;
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(s, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	close(s);
-	return port;
-}
-
 static void test_mapping(natpmp_t *np, int wait_ms, struct edge_gateway *g)
 {
 	natpmpresp_t resp;
-	uint16_t in = closed_port();
+	uint16_t in = edge_closed_udp_port();
 	if (!in) {
 		snprintf(g->open_detail, sizeof(g->open_detail), "no closed port to map");
 		return;

@@ -3,7 +3,7 @@
  * asks instead of the default gateway) and read through
  * libminiupnpc (WANIPConnection v1/v2, WANPPPConnection: the whole mapping
  * table), and the default gateway asked through libnatpmp (its public
- * address; NAT-PMP has no listing). With test_mapping each gateway is asked
+ * address; NAT-PMP has no listing) and through dormant's PCP client. With test_mapping each gateway is asked
  * to add one short-lived mapping of a closed port, removed at once: a
  * gateway that accepts lets any LAN host (or malware on it) open the
  * network to the internet. The client libraries parse the replies; every
@@ -14,12 +14,12 @@
 #include "model/edge.h"
 
 struct edge_opts {
-	bool upnp, natpmp;
+	bool upnp, natpmp, pcp;
 	bool test_mapping;
 	const char *gateway_url; /* a root description URL: no SSDP search; NULL: search */
 	const char *iface;       /* the interface SSDP's search goes out of; NULL: the kernel's choice */
 	int discover_ms;         /* how long SSDP answers are awaited; 0: 2000 */
-	int natpmp_ms;           /* how long each NAT-PMP request is awaited; 0: 2000 */
+	int natpmp_ms;           /* how long each NAT-PMP or PCP request is awaited; 0: 2000 */
 	bool allow_public;       /* a gateway on a public address may be asked */
 };
 
@@ -32,6 +32,12 @@ int edge_read(const struct edge_opts *o, struct edge_set *out, struct dm_err *e)
 /* The parts of the readers, one file each. */
 int edge_read_upnp(const struct edge_opts *o, struct edge_set *out, struct dm_err *e);
 int edge_read_natpmp(const struct edge_opts *o, struct edge_set *out, struct dm_err *e);
+/* PCP (RFC 6887) on the default gateway, by dormant's own client (pcp.h):
+ * ANNOUNCE tells whether a PCP server answers; with test_mapping one MAP
+ * of a closed port for 60 s, deleted at once. */
+int edge_read_pcp(const struct edge_opts *o, struct edge_set *out, struct dm_err *e);
+/* A closed UDP port of ours (bound, then closed): what the test mappings map. 0: none. */
+uint16_t edge_closed_udp_port(void);
 /* "http://198.18.7.254:5000/ctl" -> the address in it (literal addresses
  * only: nothing is resolved); DM_EINPUT otherwise. */
 int edge_url_addr(const char *url, struct ipaddr *ret);

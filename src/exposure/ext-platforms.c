@@ -115,6 +115,7 @@ int ext_convert(struct ext_rec *r, enum ext_platform p, const char *file, const 
 		struct ext_set *out, struct dm_err *e)
 {
 	if (p == EXT_CENSYS) return convert_censys(r, file, where, line, out, e);
+	if ((unsigned)p >= EXT_DORMANT) return dm_fail(e, DM_EINPUT, "%s: not a platform's export", where);
 	const struct fieldmap *m = &maps[p];
 	struct ext_obs o = { .platform = p, .line = line, .file = file };
 	if (fill(r, m, ext_get(r, m->ip), ext_get(r, m->time), where, &o, e) < 0) return DM_EINPUT;

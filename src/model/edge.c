@@ -9,14 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const method_names[] = { "upnp", "natpmp" };
+static const char *const method_names[] = { "upnp", "natpmp", "pcp" };
 static const char *const open_names[] = { "untested", "refused", "accepted" };
 
-const char *edge_method_name(enum edge_method m) { return (unsigned)m < 2 ? method_names[m] : "?"; }
+const char *edge_method_name(enum edge_method m) { return (unsigned)m < 3 ? method_names[m] : "?"; }
 
 int edge_method_parse(const char *s)
 {
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (!strcmp(s, method_names[i])) return i;
 	return -1;
 }
@@ -48,7 +48,8 @@ void edge_set_release(struct edge_set *s)
 
 const char *edge_map_added_by(const struct edge_map *m)
 {
-	return !strncmp(m->desc, "NAT-PMP ", 8) ? "natpmp" : "upnp";
+	if (!strncmp(m->desc, "NAT-PMP ", 8)) return "natpmp";
+	return !strncmp(m->desc, "PCP ", 4) ? "pcp" : "upnp";
 }
 
 /* A decimal number in [lo, hi], the whole string. */

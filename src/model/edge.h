@@ -9,7 +9,7 @@
 #include "net/addr.h"
 #include "net/ports.h"
 
-enum edge_method { EDGE_UPNP = 0, EDGE_NATPMP };
+enum edge_method { EDGE_UPNP = 0, EDGE_NATPMP, EDGE_PCP };
 
 /* Whether the gateway let us add a mapping without authentication
  * (--test-mapping: one short-lived mapping of a closed port, removed at once). */
@@ -18,7 +18,7 @@ enum edge_open { EDGE_OPEN_UNTESTED = 0, EDGE_OPEN_REFUSED, EDGE_OPEN_ACCEPTED }
 struct edge_gateway {
 	enum edge_method method;
 	struct ipaddr addr; /* the gateway's LAN address */
-	char url[256];      /* UPnP: the control URL; NAT-PMP: "" */
+	char url[256];      /* UPnP: the control URL; NAT-PMP, PCP: "" */
 	char service[96];   /* UPnP: the service type (WANIPConnection:1, :2, WANPPPConnection:1) */
 	char name[96];      /* UPnP: the device's friendly name, when given */
 	bool has_public;
@@ -62,7 +62,8 @@ size_t edge_set_add_gateway(struct edge_set *s, const struct edge_gateway *g);
 void edge_set_add_map(struct edge_set *s, const struct edge_map *m);
 void edge_set_release(struct edge_set *s);
 /* Who added it, as far as the description tells: "natpmp" for miniupnpd's
- * "NAT-PMP <port> <proto>" descriptions, else "upnp". */
+ * "NAT-PMP <port> <proto>" descriptions, "pcp" for its "PCP <opcode>
+ * <nonce>" ones, else "upnp". */
 const char *edge_map_added_by(const struct edge_map *m);
 
 /* One row of a gateway's table as the client library gives it (strings):

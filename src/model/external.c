@@ -7,7 +7,9 @@
 #include <strings.h>
 #include <time.h>
 
-static const char *const platform_names[EXT_N] = { "shodan", "censys", "fofa", "zoomeye", "hunter" };
+static const char *const platform_names[EXT_N] = {
+	"shodan", "censys", "fofa", "zoomeye", "hunter", "dormant"
+};
 
 const char *ext_platform_name(enum ext_platform p) { return (unsigned)p < EXT_N ? platform_names[p] : "?"; }
 

@@ -9,7 +9,9 @@
 #include "net/addr.h"
 #include "net/ports.h"
 
-enum ext_platform { EXT_SHODAN = 0, EXT_CENSYS, EXT_FOFA, EXT_ZOOMEYE, EXT_HUNTER, EXT_N };
+/* EXT_DORMANT: dormant itself, from outside (audit --external); no export
+ * is ever read as it. */
+enum ext_platform { EXT_SHODAN = 0, EXT_CENSYS, EXT_FOFA, EXT_ZOOMEYE, EXT_HUNTER, EXT_DORMANT, EXT_N };
 
 struct ext_obs {
 	enum ext_platform platform;

@@ -25,6 +25,7 @@ void site_config_defaults(struct site_config *c)
 void site_config_release(struct site_config *c)
 {
 	cidr_list_release(&c->internal);
+	cidr_list_release(&c->public_ranges);
 	cidr_list_release(&c->registered);
 	allowlist_release(&c->allow);
 	alert_configs_release(&c->alerts);
@@ -270,6 +271,9 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 				return BAD("edge \"%s\": expected on or off", value);
 		} else if (!strcmp(name, "internal")) {
 			if (cidr_list_parse(&c->internal, value, "internal", l->e) < 0)
+				return l->err = DM_EINPUT, 0;
+		} else if (!strcmp(name, "public")) {
+			if (cidr_list_parse(&c->public_ranges, value, "public", l->e) < 0)
 				return l->err = DM_EINPUT, 0;
 		} else {
 			return BAD("unknown key \"%s\" in [site]", name);

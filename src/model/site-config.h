@@ -69,6 +69,9 @@ struct site_config {
 	/* [retention] flow_days, runs_days: what the store keeps (store_retain);
 	 * 0 keeps everything */
 	double retain_flow_days, retain_runs_days;
+	/* [site] public = prefixes: the organisation's public ranges, the only
+	 * targets `audit --external` accepts */
+	struct cidr_list public_ranges;
 };
 
 /* Defaults: business hours 08:00-18:00 Mon-Fri, window 7 days, no home

@@ -383,3 +383,30 @@ void targets_release(struct targets *t)
 	free(t->origins);
 	memset(t, 0, sizeof(*t));
 }
+
+bool targets_within(const struct targets *t, const struct cidr_list *l, struct ipaddr *ret_outside)
+{
+	struct rangeset in = { 0 }, left = { 0 };
+	for (size_t i = 0; i < l->n; i++) {
+		const struct cidr *c = &l->v[i];
+		if (c->net.family != AF_INET) continue;
+		uint32_t size = c->bits >= 32 ? 0 : ~0u >> c->bits;
+		rangeset_add(&in, c->net.v4, c->net.v4 | size);
+	}
+	for (size_t i = 0; i < t->v4.n; i++) rangeset_add(&left, t->v4.r[i].lo, t->v4.r[i].hi);
+	rangeset_normalize(&in);
+	rangeset_normalize(&left);
+	rangeset_subtract(&left, &in);
+	bool ok = left.n == 0;
+	if (!ok) *ret_outside = ipaddr_v4(left.r[0].lo);
+	rangeset_release(&in);
+	rangeset_release(&left);
+	for (size_t i = 0; ok && i < t->n_v6; i++) {
+		struct ipaddr a = { .family = AF_INET6, .v6 = t->v6[i] };
+		if (!cidr_list_contains(l, &a)) {
+			*ret_outside = a;
+			ok = false;
+		}
+	}
+	return ok;
+}

@@ -5,6 +5,7 @@
 #pragma once
 #include "net/rangeset.h"
 #include "net/addr.h"
+#include "net/cidr.h"
 #include "base/err.h"
 
 struct targets {
@@ -33,4 +34,7 @@ uint64_t targets_count(const struct targets *t);
 bool targets_is_excluded_v4(const struct targets *t, uint32_t a);
 /* Whether a is scanned (after finalize). */
 bool targets_contains(const struct targets *t, const struct ipaddr *a);
+/* Whether every address t scans (after finalize) lies in l; if not, the
+ * lowest one outside in ret_outside. */
+bool targets_within(const struct targets *t, const struct cidr_list *l, struct ipaddr *ret_outside);
 void targets_release(struct targets *t);

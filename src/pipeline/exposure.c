@@ -60,15 +60,15 @@ int exposure_import(struct store *st, char *const *files, int n, struct dm_err *
 	return r;
 }
 
-/* The latest finished run that saw hosts: what "inside" means. */
-static int latest_run(struct store *st, int64_t *ret, struct dm_err *e)
+int exposure_inside_run(struct store *st, int64_t *ret, struct dm_err *e)
 {
 	struct run_info *runs = NULL;
 	size_t n = 0;
 	int r = store_runs_list(st, &runs, &n, e);
 	*ret = 0;
 	for (size_t i = n; r == 0 && i-- > 0;)
-		if (strcmp(runs[i].status, "running") && runs[i].hosts_up) {
+		if (strcmp(runs[i].status, "running") && runs[i].hosts_up &&
+		    strcmp(runs[i].kind, "external")) {
 			*ret = runs[i].id;
 			break;
 		}
@@ -89,7 +89,7 @@ int exposure_list(struct store *st, const struct exposure_list_opts *o, struct d
 	int64_t run = 0;
 	int r = store_exposure_load(st, &ext, e);
 	if (r == 0) r = store_inventory_load(st, &inv, e);
-	if (r == 0) r = latest_run(st, &run, e);
+	if (r == 0) r = exposure_inside_run(st, &run, e);
 	if (r == 0 && run) r = store_load_results(st, run, &rs, e);
 	int any = r == 0 ? store_vuln_any(st, e) : 0;
 	if (any < 0) r = any;

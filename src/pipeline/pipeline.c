@@ -6,6 +6,7 @@
 #include "pipeline/run-caveats.h"
 #include "pipeline/passive-services.h"
 #include "pipeline/stage-edge.h"
+#include "pipeline/stage-external.h"
 #include "analyze/edge.h"
 #include "base/log.h"
 #include "base/timeutil.h"
@@ -35,6 +36,7 @@ struct pipeline {
 	struct join_out join;
 	struct edge_set edge; /* the gateways read at the join, when asked */
 	bool edge_ran;
+	struct external_out ext; /* audit --external: the outside joined with the inside */
 	struct save_out save;
 	bool saved;
 	bool caveats_done; /* res->caveats computed (before the save, else before the report) */
@@ -87,7 +89,7 @@ static int run_edge(struct pipeline *p, struct dm_err *e)
 {
 	struct edge_opts o = p->cfg->edge;
 	if (!o.upnp && !o.natpmp && !p->prep.ji.cfg.edge) return 0;
-	if (!o.upnp && !o.natpmp) o.upnp = o.natpmp = true;
+	if (!o.upnp && !o.natpmp) o.upnp = o.natpmp = o.pcp = true;
 	struct edge_stage_in in = { &o, p->prep.st, &p->res->rs, &p->res->fs };
 	int r = stage_edge(&in, &p->edge, e);
 	p->edge_ran = r == 0;
@@ -95,8 +97,22 @@ static int run_edge(struct pipeline *p, struct dm_err *e)
 	return r;
 }
 
+/* audit --external: no inside rules on outside addresses, only the join
+ * of what answered with the inside (stage-external.h). */
+static int run_external(struct pipeline *p, struct dm_err *e)
+{
+	struct external_in in = { .st = p->prep.st,
+				  .inv = &p->prep.ji.inv,
+				  .al = p->prep.aliases_loaded ? &p->prep.al : NULL,
+				  .rs = &p->res->rs,
+				  .run = p->prep.run,
+				  .fs = &p->res->fs };
+	return stage_external(&in, &p->ext, e);
+}
+
 static int run_join(struct pipeline *p, struct dm_err *e)
 {
+	if (p->cfg->external) return run_external(p, e);
 	take_traffic_findings(p);
 	int r = run_edge(p, e);
 	if (r < 0) return r;
@@ -176,7 +192,8 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 				.rs_mut = &res->rs,
 				.fs_mut = &res->fs,
 				.changes_mut = &p->save.changes,
-				.creds_mut = p->creds_ran ? &p->creds : NULL };
+				.creds_mut = p->creds_ran ? &p->creds : NULL,
+				.outside = c->external ? &p->ext.rows : NULL };
 	return stage_report(&in, e);
 }
 
@@ -324,6 +341,7 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 	free(p.traffic.passive);
 	join_out_release(&p.join);
 	edge_set_release(&p.edge);
+	external_out_release(&p.ext);
 	cred_stage_release(&p.creds);
 	prepared_release(&p.prep);
 	return r;

@@ -100,6 +100,10 @@ struct pipeline_config {
 	 * --test-mapping, --gateway); also read when the site config says
 	 * [site] edge = on */
 	struct edge_opts edge;
+	/* audit --external: the targets are the organisation's public ranges,
+	 * scanned from outside; the join compares what answered with the inside
+	 * (pipeline/stage-external.h) instead of running the inside rules */
+	bool external;
 	/* Called when the scanner's pass ends (scan.progress drew its last line). NULL: none. */
 	void (*progress_end)(void *ctx);
 	/* Called before each stage that runs (run: 0 before the run is begun), and

@@ -66,7 +66,8 @@ static int load_data(const struct pipeline_config *c, struct prepared *p, struct
 		}
 		if ((r = load_nmap(c, p, e)) < 0) return r;
 	}
-	if (runs(c, STAGE_IDENTIFY) && runs(c, STAGE_VULNS)) {
+	/* audit --external matches the banners it reached in its join */
+	if (runs(c, STAGE_IDENTIFY) && (runs(c, STAGE_VULNS) || c->external)) {
 		p->aliases_loaded = true;
 		if ((r = aliases_load(&p->al, ALIASES_DEFAULT_PATH, e)) < 0 ||
 		    (r = aliases_load_nmap_opt(&p->al, NULL, e)) < 0)

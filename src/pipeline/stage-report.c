@@ -64,6 +64,10 @@ static void print_table(const struct report_in *in)
 	const struct report_meta *m = in->meta;
 	report_text(stdout, in->rs, m);
 	if (in->creds) cred_stage_print(in->creds, in->cred_opts, stdout);
+	if (in->outside) {
+		printf("\nseen from outside, joined with the inside (dormant exposure lists it again):\n");
+		report_exposure_rows_text(stdout, in->outside);
+	}
 	if (in->changes && m->changes_from) {
 		printf("\n");
 		report_diff(stdout, m->changes, m->changes_from, m->run_id, false);

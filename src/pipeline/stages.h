@@ -54,6 +54,7 @@ struct report_in {
 	struct findings *fs_mut;  /* output made to be shared leaves out for its write */
 	struct rundiff *changes_mut;
 	struct cred_stage_out *creds_mut;
+	const struct exposure_rows *outside; /* audit --external: what answered, joined; NULL none */
 };
 int stage_report(const struct report_in *in, struct dm_err *e);
 

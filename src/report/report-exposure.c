@@ -24,7 +24,8 @@ static const char *pv(char *out, size_t n, const char *product, const char *vers
 	return out;
 }
 
-int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct findings *fs)
+/* The table and its summary line; fs NULL: the findings are printed elsewhere. */
+static int table(FILE *f, const struct exposure_rows *rows, const struct findings *fs)
 {
 	FILE *t = term_open(f);
 	struct buf b1 = BUF_INIT, b2 = BUF_INIT, b3 = BUF_INIT;
@@ -67,10 +68,19 @@ int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct
 			   "the mapping's\n");
 	fprintf(t,
 		"\n%zu externally visible service%s, %zu with no asset in the register, %zu with known "
-		"vulnerabilities on the external banner; %zu external-only finding%s\n",
-		rows->n, rows->n == 1 ? "" : "s", unexplained, vulnerable, fs->n, fs->n == 1 ? "" : "s");
+		"vulnerabilities on the external banner",
+		rows->n, rows->n == 1 ? "" : "s", unexplained, vulnerable);
+	if (fs) fprintf(t, "; %zu finding%s", fs->n, fs->n == 1 ? "" : "s");
+	fputc('\n', t);
 	buf_release(&b1), buf_release(&b2), buf_release(&b3);
-	int r = term_close_stream(t);
+	return term_close_stream(t);
+}
+
+int report_exposure_rows_text(FILE *f, const struct exposure_rows *rows) { return table(f, rows, NULL); }
+
+int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct findings *fs)
+{
+	int r = table(f, rows, fs);
 	if (fs->n) {
 		fputc('\n', f);
 		report_findings_text(f, fs, NULL);

@@ -63,6 +63,8 @@ int report_findings_jsonl(FILE *f, const struct findings *fs, int64_t run);
  * with the asset behind it, what the platform and the inside identified,
  * and the banner's vulnerabilities; as text, or JSON Lines "exposure"
  * records followed by the findings. */
+/* The listing's table alone (audit --external prints it under its own table). */
+int report_exposure_rows_text(FILE *f, const struct exposure_rows *rows);
 int report_exposure_text(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
 /* The gateways a run read and their mappings (report-edge.c): text, JSON
  * Lines "gateway" and "mapping" records, and the HTML report's exposure

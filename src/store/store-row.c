@@ -82,7 +82,8 @@ void row_edge_gateway(const struct store_row *r, struct edge_gateway *g, double 
 {
 	*g = (struct edge_gateway){ 0 };
 	char p[IPADDR_STRLEN];
-	g->method = edge_method_parse(txt(r, 0)) == EDGE_NATPMP ? EDGE_NATPMP : EDGE_UPNP;
+	int method = edge_method_parse(txt(r, 0));
+	g->method = method < 0 ? EDGE_UPNP : (enum edge_method)method;
 	ipaddr_parse(txt(r, 1), &g->addr);
 	str(r, 2, g->url, sizeof(g->url));
 	str(r, 3, g->service, sizeof(g->service));

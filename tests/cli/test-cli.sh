@@ -914,6 +914,70 @@ PY
 }
 check edge_gateway_options_and_loopback_igd t_edge_gateway
 
+# --- audit --external: refused without --allow-public, without [site] public, with a target outside
+# those ranges, and with the inside options; nothing is sent and no store is made. On the loopback
+# device (allowed as a "public range" here) what answers becomes dormant's own external observation ---
+t_external_refusals() {
+	local g="$OUT/external" i
+	mkdir -p "$g"
+	printf '[site]\npublic = 203.0.113.0/28, 2001:db8:ff::/64\n' >"$g/site.conf"
+	printf '[site]\nname = nopublic\n' >"$g/none.conf"
+	local args=("audit 203.0.113.9 -p 80 --external"
+		"scan 203.0.113.9 -p 80 --external --allow-public"
+		"audit 203.0.113.9 -p 80 --external --allow-public"
+		"audit 203.0.113.9 -p 80 --external --allow-public --config $g/none.conf"
+		"audit 203.0.113.0/27 -p 80 --external --allow-public --config $g/site.conf"
+		"audit 2001:db8:fe::1 -p 80 --external --allow-public --config $g/site.conf"
+		"audit 203.0.113.9 -p 80 --external --allow-public --config $g/site.conf --upnp")
+	local want=("--external scans the organisation's public addresses from outside: it needs --allow-public"
+		"--external belongs to 'dormant audit'"
+		"--external needs --config FILE whose [site] public = lists"
+		"none.conf has no [site] public ="
+		"--external: target 203.0.113.16 is outside [site] public = of $g/site.conf"
+		"--external: target 2001:db8:fe::1 is outside [site] public ="
+		"--upnp, --flows and --check-credentials belong to the inside audit")
+	for i in 0 1 2 3 4 5 6; do
+		# shellcheck disable=SC2086 # one string, several words
+		"$D" ${args[$i]} --db "$g/bad.db" >"$g/o" 2>"$g/e"
+		[ $? = 2 ] && [ "$(wc -l <"$g/e")" = 1 ] && grep -qF -- "${want[$i]}" "$g/e" || { echo "case $i"; cat "$g/e"; return 1; }
+	done
+	[ ! -e "$g/bad.db" ] || { echo "a rejected audit created a store"; return 1; }
+	# what answers on the "public" range, with no inside run and nothing in the register behind it
+	printf '[site]\npublic = 127.0.0.1/32\n' >"$g/lo.conf"
+	/usr/bin/python3 -c 'import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True); time.sleep(30)' >"$g/port" &
+	local pid=$!
+	for i in $(seq 1 50); do [ -s "$g/port" ] && break; sleep 0.1; done
+	local port
+	port=$(cat "$g/port")
+	timeout 60 "$D" audit 127.0.0.1 -p "$port" -sT --external --allow-public --config "$g/lo.conf" \
+		--db "$g/db" -oJ "$g/a.jsonl" -v 2>"$g/err" >"$g/out"
+	local rc=$?
+	"$D" exposure --db "$g/db" --json >"$g/x.jsonl" 2>/dev/null
+	local rc2=$?
+	kill "$pid"
+	[ $rc = 0 ] && [ $rc2 = 1 ] || { echo "audit $rc, exposure $rc2"; cat "$g/err"; return 1; }
+	grep -qF 'at 100 packets per second (the default; --rate raises it)' "$g/err" || { echo "no default rate in -v"; cat "$g/err"; return 1; }
+	grep -qE "^127\.0\.0\.1:$port/tcp +dormant .*none in the register .*unexplained" "$g/out" || { echo "no outside listing"; cat "$g/out"; return 1; }
+	python3 - "$g" "$port" <<'PY' || return 1
+import json, sqlite3, sys
+g, port = sys.argv[1], int(sys.argv[2])
+fs = [r for r in map(json.loads, open(f"{g}/a.jsonl")) if r["type"] == "finding"]
+got = sorted((f["rule"], f["ip"], f["port"], f["severity"]) for f in fs)
+assert got == [("external-only", "127.0.0.1", port, "medium")], got
+ev = fs[0]["evidence"]
+assert ev["seen_by"] == "dormant from outside" and ev["inside"] == "unexplained" and "platform" not in ev, ev
+assert fs[0]["title"].startswith("dormant (from outside) reached"), fs[0]["title"]
+x = [json.loads(l) for l in open(f"{g}/x.jsonl")]
+rows = [r for r in x if r["type"] == "exposure"]
+assert [(r["platform"], r["port"]) for r in rows] == [("dormant", port)], rows
+kinds = [k for (k,) in sqlite3.connect(f"{g}/db").execute("select kind from runs")]
+assert kinds == ["external"], kinds
+PY
+}
+check external_refusals_and_loopback t_external_refusals
+
 # --- audit: interrupted halfway (kill -9, SIGTERM); the store stays consistent, the next run resumes or starts clean ---
 t_audit_interrupted() {
 	# a service that accepts and never answers holds the audit in service identification for ~10 s

@@ -16,6 +16,13 @@
 #               written with curl (not upnpc): 2222 -> 22, lease 3600 s;
 #               and by NAT-PMP (a request from the NAS): 5000 -> 5000/tcp
 #   mappings by upnpc from the scanner's host: 6881 -> 198.18.7.1:6881/udp (a torrent client)
+#   ${P}-uwan   11.22.33.1: the outside (audit --external runs here). The gateway forwards,
+#               and besides its UPnP table holds a static forward written in its own
+#               nftables (as a router's web page adds one): 11.22.33.44:22 -> 198.18.7.20:22;
+#               and a second WAN address 11.22.33.45 whose 8443 answers from the gateway
+#               itself (a forgotten admin page, HTTP; nothing else passes to .45)
+#   NAT-PMP and PCP (RFC 6887) answer on 198.18.7.254:5351: Debian's miniupnpd 2.3.1 is built
+#   with PCP, and its enable_natpmp turns both on (it knows no enable_pcp_pmp key)
 #
 # The truth is printed by `lab-upnp.sh truth`: one line per mapping.
 set -Eeuo pipefail
@@ -53,6 +60,8 @@ up_net() {
 	ip -n "$P-ugw" link set br0 up
 	ip link add w0 netns "$P-ugw" type veth peer name w1 netns "$P-uwan"
 	ip -n "$P-ugw" addr add $WAN/24 dev w0
+	ip -n "$P-ugw" addr add 11.22.33.45/24 dev w0
+	ip netns exec "$P-ugw" sysctl -qw net.ipv4.ip_forward=1
 	ip -n "$P-uwan" addr add 11.22.33.1/24 dev w1
 	ip -n "$P-ugw" link set w0 up
 	ip -n "$P-uwan" link set w1 up
@@ -78,6 +87,10 @@ up_gateway() {
 		chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; }
 		chain prerouting_miniupnpd { }
 		chain postrouting_miniupnpd { }
+		chain prerouting_static { type nat hook prerouting priority -90; policy accept;
+			iifname "w0" ip daddr $WAN tcp dport 22 dnat ip to 198.18.7.20:22; }
+		chain wan_second { type filter hook prerouting priority -200; policy accept;
+			iifname "w0" ip daddr 11.22.33.45 tcp dport != 8443 drop; }
 	}
 	NFT
 	cat >"$STATE/miniupnpd.conf" <<-CONF
@@ -115,8 +128,11 @@ up_devices() {
 	CONF
 	start cam-web "$P-ucam" lighttpd -D -f "$STATE/cam.conf"
 	start nas-ssh "$P-unas" socat TCP-LISTEN:22,bind=198.18.7.20,fork,reuseaddr SYSTEM:"echo SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3; sleep 2"
+	printf 'HTTP/1.0 401 Unauthorized\r\nServer: mini_httpd/1.30\r\nWWW-Authenticate: Basic realm="router"\r\nContent-Length: 0\r\n\r\n' >"$STATE/admin.txt"
+	start gw-admin "$P-ugw" socat TCP-LISTEN:8443,bind=11.22.33.45,fork,reuseaddr SYSTEM:"cat $STATE/admin.txt"
 	wait_tcp "$P-uscan" 198.18.7.15 80
 	wait_tcp "$P-uscan" 198.18.7.20 22
+	wait_tcp "$P-uwan" 11.22.33.45 8443
 }
 
 # A SOAP AddPortMapping written by hand (curl), as a device's own UPnP stack sends it.

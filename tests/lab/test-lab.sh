@@ -960,7 +960,8 @@ want = sorted([("default-credentials", L + "15", 80, "tcp", "critical"),  # high
                ("internet-exposed", L + "20", 5000, "tcp", "medium"),  # NAT-PMP's; nothing listens on 5000
                ("internet-exposed", L + "1", 6881, "udp", "medium"),  # not a target: not scanned
                ("upnp-open-mapping", L + "254", 5000, "tcp", "high"),
-               ("natpmp-open-mapping", L + "254", 5351, "udp", "high")])
+               ("natpmp-open-mapping", L + "254", 5351, "udp", "high"),
+               ("pcp-open-mapping", L + "254", 5351, "udp", "high")])
 assert got == want, f"got {got}\nwant {want}"
 exp = {(f["evidence"]["proto"], f["evidence"]["external_port"], f["ip"], f["port"]): f["evidence"]
        for f in fs if f["rule"] == "internet-exposed"}
@@ -981,6 +982,9 @@ up = [f for f in fs if f["rule"] == "upnp-open-mapping"][0]["evidence"]
 assert up["mappings"] == 4 and "accepted without authentication; deleted" in up["test"], up
 nm = [f for f in fs if f["rule"] == "natpmp-open-mapping"][0]["evidence"]
 assert "granted without authentication; deleted" in nm["test"] and nm["public_ip"] == "11.22.33.44", nm
+pm = [f for f in fs if f["rule"] == "pcp-open-mapping"][0]["evidence"]
+assert pm["test"].startswith("PCP MAP ") and pm["test"].endswith("granted without authentication; deleted"), pm
+assert pm["public_ip"] == "11.22.33.44" and pm["protocol"] == "PCP", pm
 # dormant exposure: the stored mappings with their inside hosts, the gateways with the test's answer
 ex = [json.loads(l) for l in open(f"{u}/exposure.jsonl")]
 maps = {(m["proto"], m["external_port"], m["internal"], m["internal_port"]) for m in ex if m["type"] == "mapping"}
@@ -994,7 +998,8 @@ assert rows[3389]["verdict"] == "unexplained", rows[3389]
 xo = [(r["rule"], r["port"]) for r in ex if r["type"] == "finding"]
 assert xo == [("external-only", 3389)], xo
 gws = sorted((g["method"], g["mapping_test"], g["public_ip"]) for g in ex if g["type"] == "gateway")
-assert gws == [("natpmp", "accepted", "11.22.33.44"), ("upnp", "accepted", "11.22.33.44")], gws
+assert gws == [("natpmp", "accepted", "11.22.33.44"), ("pcp", "accepted", "11.22.33.44"),
+               ("upnp", "accepted", "11.22.33.44")], gws
 txt = open(f"{u}/exposure.txt", "rb").read()
 assert b"\x1b" not in txt and b"198.18.7.15:80" in txt and b"IPCam web" in txt, txt[-600:]
 PY
@@ -1002,6 +1007,63 @@ PY
 		python3 "$HERE/../tools/report/check-html-edge.py" "$u/stored.html" "$u/exposure.jsonl" "$ARTIFACTS/edge-stored.png"
 }
 check edge_upnp_natpmp_mappings_exact t_edge
+# --- audit --external: from the lab gateway's WAN side (the ${P}-uwan namespace, no other
+# route) against its public addresses. The inside audit (--upnp, a register whose NAS has the
+# gateway's address as public_ip) is stored first; what answers from outside is joined with it:
+# UPnP's forwards are explained by the mapping table (no finding), the router's static forward of
+# 22 to the NAS is internet-exposed (the inside took it for internal), the second WAN address's
+# admin page is external-only (nothing in the register) ---
+t_external() {
+	local u="$OUT/external"
+	mkdir -p "$u"
+	"$HERE/lab-upnp.sh" up >"$u/up.log" 2>&1 || { tail -5 "$u/up.log"; return 1; }
+	printf 'ip,hostname,role,public_ip\n198.18.7.15,cam,camera,\n198.18.7.20,nas,storage,11.22.33.44\n' >"$u/reg.csv"
+	printf '[site]\npublic = 11.22.33.44/31\n' >"$u/site.conf"
+	ip netns exec "$P-uscan" "$D" audit 198.18.7.15 198.18.7.20 -p 22,80,5000,8443 --upnp --inventory "$u/reg.csv" \
+		--db "$u/db" -q >"$u/in.out" 2>"$u/in.err" || { tail -5 "$u/in.err"; "$HERE/lab-upnp.sh" down; return 1; }
+	ip netns exec "$P-uwan" "$D" audit 11.22.33.44 11.22.33.45 -p 22,2222,5000,8080,8443 --external --allow-public \
+		--config "$u/site.conf" --db "$u/db" -oJ "$u/ext.jsonl" -v >"$u/ext.out" 2>"$u/ext.err"
+	local rc=$?
+	# a target outside [site] public is refused before any packet
+	ip netns exec "$P-uwan" "$D" audit 11.22.33.1 --external --allow-public --config "$u/site.conf" \
+		--db "$u/db" >/dev/null 2>"$u/refused.err"
+	local rc2=$?
+	"$D" exposure --db "$u/db" --json >"$u/exposure.jsonl"
+	local rc3=$?
+	"$HERE/lab-upnp.sh" down
+	[ $rc = 0 ] && [ $rc2 = 2 ] && [ $rc3 = 1 ] || { echo "external $rc, refused $rc2, exposure $rc3"; tail -5 "$u/ext.err"; return 1; }
+	grep -qF 'target 11.22.33.1 is outside [site] public' "$u/refused.err" || { cat "$u/refused.err"; return 1; }
+	grep -qF 'at 100 packets per second (the default' "$u/ext.err" || return 1
+	grep -qE '^11\.22\.33\.44:8080/tcp +dormant .*198\.18\.7\.15\* \(cam\)' "$u/ext.out" || { cat "$u/ext.out"; return 1; }
+	python3 - "$u" <<'PY' || return 1
+import json, sqlite3, sys
+u = sys.argv[1]
+recs = [json.loads(l) for l in open(f"{u}/ext.jsonl")]
+fs = [r for r in recs if r["type"] == "finding"]
+got = sorted((f["rule"], f["ip"], f["port"], f["proto"], f["severity"]) for f in fs)
+want = [("external-only", "11.22.33.45", 8443, "tcp", "medium"),   # nothing in the register has .45
+        ("internet-exposed", "198.18.7.20", 22, "tcp", "high")]    # the static forward: no mapping explains it
+assert got == want, f"got {got}\nwant {want}"
+ie = [f for f in fs if f["rule"] == "internet-exposed"][0]["evidence"]
+assert ie["seen_by"] == "dormant from outside" and ie["outside"] == "11.22.33.44:22/tcp", ie
+assert ie["asset"] == "198.18.7.20" and ie["inside"] in ("same", "unidentified", "differs") and "mapping_gateway" not in ie, ie
+eo = [f for f in fs if f["rule"] == "external-only"][0]["evidence"]
+assert eo["seen_by"] == "dormant from outside" and eo["inside"] == "unexplained", eo
+# every service seen from outside, joined with the inside asset behind it
+ex = [json.loads(l) for l in open(f"{u}/exposure.jsonl")]
+rows = {(r["public_ip"], r["port"]): r for r in ex if r["type"] == "exposure" and r["platform"] == "dormant"}
+assert sorted(rows) == [("11.22.33.44", 22), ("11.22.33.44", 2222), ("11.22.33.44", 8080), ("11.22.33.45", 8443)], sorted(rows)
+cam = rows[("11.22.33.44", 8080)]
+assert cam["asset"]["ip"] == "198.18.7.15" and cam["asset"]["via_mapping"]["internal_port"] == 80, cam
+nas = rows[("11.22.33.44", 2222)]
+assert nas["asset"]["ip"] == "198.18.7.20" and nas["asset"]["via_mapping"]["internal_port"] == 22, nas
+assert rows[("11.22.33.44", 22)]["asset"]["ip"] == "198.18.7.20" and "via_mapping" not in rows[("11.22.33.44", 22)]["asset"]
+assert rows[("11.22.33.45", 8443)]["verdict"] == "unexplained"
+kinds = [k for (k,) in sqlite3.connect(f"{u}/db").execute("select kind from runs order by id")]
+assert kinds == ["audit", "external"], kinds
+PY
+}
+check edge_external_audit_from_the_wan t_external
 # --- network devices: Net-SNMP's snmpd serving its namespace's real ARP table --
 t_netdev_lab() {
 	# a device that never answers the scan but sits in the iot host's ARP

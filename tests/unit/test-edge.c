@@ -6,9 +6,12 @@
 #include "analyze/exposure.h"
 #include "base/err.h"
 #include "exposure/edge.h"
+#include "exposure/pcp.h"
 #include "model/edge.h"
+#include "net/targets.h"
 #include "store/store.h"
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void test_from_strings(void)
@@ -205,5 +208,157 @@ static void test_join_through_mapping(void)
 	edge_set_release(&es);
 }
 
-SUITE(suite_edge, "edge", T(test_from_strings), T(test_url), T(test_findings_and_raise), T(test_store),
-      T(test_join_through_mapping));
+/* PCP's two messages as RFC 6887 lays them out, and replies a hostile
+ * gateway may send. */
+static void test_pcp(void)
+{
+	uint8_t b[PCP_MAX_MSG];
+	struct pcp_request q = { .opcode = PCP_ANNOUNCE, .client = ipaddr_v4(0xc6120714) };
+	CHECK_INT(pcp_request_build(&q, b), 24);
+	CHECK_INT(b[0], 2);
+	CHECK_INT(b[1], 0);
+	CHECK_INT(b[18], 0xff);
+	CHECK_INT(b[19], 0xff);
+	CHECK_INT(b[20], 198);
+	CHECK_INT(b[23], 20);
+	q = (struct pcp_request){ .opcode = PCP_MAP,
+				  .lifetime = 60,
+				  .client = ipaddr_v4(0xc6120714),
+				  .proto = 17,
+				  .int_port = 40000,
+				  .ext_port = 40000 };
+	memcpy(q.nonce, "abcdefghijkl", 12);
+	CHECK_INT(pcp_request_build(&q, b), 60);
+	CHECK_INT(b[1], 1);
+	CHECK_INT(b[7], 60);
+	CHECK(!memcmp(b + 24, "abcdefghijkl", 12));
+	CHECK_INT(b[36], 17);
+	CHECK_INT(b[40] << 8 | b[41], 40000);
+	CHECK_INT(b[54], 0xff); /* suggested external address ::ffff:0.0.0.0 */
+	CHECK_INT(b[56], 0);
+	/* the server's answer: the same payload, its external address, an option */
+	b[1] = 0x81;
+	b[3] = 0;
+	b[11] = 7; /* epoch */
+	b[56] = 11, b[57] = 22, b[58] = 33, b[59] = 44;
+	b[42] = 0x9c, b[43] = 0x41; /* 40001 */
+	memcpy(b + 60, "\x02\x00\x00\x04\x01\x02\x03\x04", 8);
+	struct pcp_reply r;
+	char why[160];
+	CHECK_INT(pcp_reply_parse(b, 68, &r, why, sizeof(why)), 0);
+	CHECK_INT(r.version, 2);
+	CHECK_INT(r.opcode, PCP_MAP);
+	CHECK_INT(r.result, PCP_SUCCESS);
+	CHECK_INT(r.lifetime, 60);
+	CHECK_INT(r.epoch, 7);
+	CHECK(r.has_map);
+	CHECK(!memcmp(r.nonce, "abcdefghijkl", 12));
+	CHECK_INT(r.ext_port, 40001);
+	CHECK_INT(r.ext_ip.family, AF_INET);
+	CHECK_INT(r.ext_ip.v4, 0x0b16212c);
+	CHECK_INT(r.n_options, 1);
+	/* an option whose length runs past the end */
+	b[63] = 8;
+	CHECK_INT(pcp_reply_parse(b, 68, &r, why, sizeof(why)), DM_EINPUT);
+	CHECK_STR(why, "option 2 at byte 60: length 8 runs past the end (68 bytes)");
+	CHECK_INT(pcp_reply_parse(b, 66, &r, why, sizeof(why)), DM_EINPUT);
+	CHECK_STR(why, "66 bytes: not a multiple of 4");
+	CHECK_INT(pcp_reply_parse(b, 40, &r, why, sizeof(why)), DM_EINPUT);
+	CHECK_STR(why, "MAP reply of 40 bytes: the 36-byte payload is cut short");
+	b[1] = 0x01;
+	CHECK_INT(pcp_reply_parse(b, 60, &r, why, sizeof(why)), DM_EINPUT);
+	/* refused: NOT_AUTHORIZED with no payload */
+	b[1] = 0x81;
+	b[3] = PCP_NOT_AUTHORIZED;
+	CHECK_INT(pcp_reply_parse(b, 24, &r, why, sizeof(why)), 0);
+	CHECK(!r.has_map);
+	char rb[24];
+	CHECK_STR(pcp_result_name(r.result, rb, sizeof(rb)), "NOT_AUTHORIZED");
+	CHECK_STR(pcp_result_name(99, rb, sizeof(rb)), "result 99");
+	/* a NAT-PMP-only gateway answers version 0, UNSUPP_VERSION */
+	const uint8_t natpmp[8] = { 0, 0x80, 0, 1, 0, 0, 0, 9 };
+	CHECK_INT(pcp_reply_parse(natpmp, 8, &r, why, sizeof(why)), 0);
+	CHECK_INT(r.version, 0);
+	CHECK_INT(r.result, 1);
+	CHECK_INT(pcp_reply_parse(natpmp, 3, &r, why, sizeof(why)), DM_EINPUT);
+}
+
+/* What dormant reached from outside (audit --external), joined like a
+ * platform's records: a mapped port is explained, a port the register's
+ * public_ip leads to an open inside service is internet-exposed, an
+ * address nobody has is external-only; and the targets' check against
+ * [site] public. */
+static void test_join_from_outside(void)
+{
+	struct edge_set es = { 0 };
+	lab_set(&es);
+	struct ext_set x = { 0 };
+	struct ext_obs o = { .platform = EXT_DORMANT, .port = 8080, .proto = PROTO_TCP, .indexed = 1.7e9 };
+	ipaddr_parse("11.22.33.44", &o.ip);
+	o.file = ext_set_file(&x, "audit --external run 2");
+	ext_set_add(&x, &o);
+	o.port = 22; /* a static forward: no mapping says so */
+	ext_set_add(&x, &o);
+	ipaddr_parse("11.22.33.45", &o.ip);
+	o.port = 8443;
+	ext_set_add(&x, &o);
+	const char *csv = "ip,hostname,public_ip\n198.18.7.15,cam,\n198.18.7.20,nas,11.22.33.44\n";
+	struct inventory inv = { 0 };
+	struct dm_err e;
+	CHECK_INT(inventory_parse_csv("reg.csv", csv, strlen(csv), &inv, &e), 0);
+	struct resultset rs = { 0 };
+	struct obs_host h = { 0 };
+	const char *hosts[] = { "198.18.7.15", "198.18.7.20" };
+	const uint16_t ports[] = { 80, 22 };
+	for (int i = 0; i < 2; i++) {
+		ipaddr_parse(hosts[i], &h.ip);
+		resultset_add_host(&rs, &h);
+		struct obs_port p = { .ip = h.ip, .port = ports[i], .proto = PROTO_TCP, .state = PORT_OPEN };
+		resultset_add_port(&rs, &p);
+	}
+	struct exposure_input in = { .ext = &x, .inv = &inv, .rs = &rs, .run = 1, .edge = &es };
+	struct exposure_rows rows = { 0 };
+	struct findings fs = { 0 };
+	CHECK_INT(exposure_join(&in, &rows, &fs, &e), 0);
+	CHECK_INT(rows.n, 3);
+	CHECK_INT(fs.n, 2);
+	const struct finding *ie = !strcmp(fs.v[0].rule, "internet-exposed") ? &fs.v[0] : &fs.v[1];
+	const struct finding *eo = ie == &fs.v[0] ? &fs.v[1] : &fs.v[0];
+	char a[IPADDR_STRLEN];
+	CHECK_STR(ie->rule, "internet-exposed");
+	ipaddr_fmt(&ie->ip, a, sizeof(a));
+	CHECK_STR(a, "198.18.7.20");
+	CHECK_INT(ie->port, 22);
+	CHECK_INT(ie->severity, SEV_HIGH);
+	CHECK(strstr(ie->evidence, "\"seen_by\":\"dormant from outside\"") != NULL);
+	CHECK(strstr(ie->evidence, "\"outside\":\"11.22.33.44:22/tcp\"") != NULL);
+	CHECK_STR(eo->rule, "external-only");
+	CHECK_INT(eo->port, 8443);
+	CHECK(!strncmp(eo->title, "dormant (from outside) reached", 30));
+	CHECK(strstr(eo->evidence, "\"platform\"") == NULL);
+	findings_release(&fs);
+	exposure_rows_release(&rows);
+	resultset_release(&rs);
+	inventory_release(&inv);
+	ext_set_release(&x);
+	edge_set_release(&es);
+
+	struct targets t = { 0 };
+	struct cidr_list pub = { 0 };
+	struct ipaddr out;
+	CHECK_INT(cidr_list_parse(&pub, "11.22.33.44/31, 2001:db8:ff::/64", "public", &e), 0);
+	CHECK_INT(targets_add(&t, "11.22.33.44/31", "argument 1", &e), 0);
+	CHECK_INT(targets_add(&t, "2001:db8:ff::7", "argument 2", &e), 0);
+	CHECK_INT(targets_finalize(&t, true, &e), 0);
+	CHECK(targets_within(&t, &pub, &out));
+	CHECK_INT(targets_add(&t, "11.22.33.40/29", "argument 3", &e), 0);
+	CHECK_INT(targets_finalize(&t, true, &e), 0);
+	CHECK(!targets_within(&t, &pub, &out));
+	ipaddr_fmt(&out, a, sizeof(a));
+	CHECK_STR(a, "11.22.33.40");
+	targets_release(&t);
+	cidr_list_release(&pub);
+}
+
+SUITE(suite_edge, "edge", T(test_from_strings), T(test_pcp), T(test_url), T(test_findings_and_raise),
+      T(test_store), T(test_join_through_mapping), T(test_join_from_outside));
