@@ -11,7 +11,7 @@ pass=0 fail=0 skip=0
 targets="packet targets ports resume fingerprint service-replies cpe feeds flows traffic secrets logins escape nmap-probes bundle
 	webapps-rules webapps-page distro intel sniff"
 targets+=" import-nmap import-masscan-json import-masscan-list import-zmap nmap-names"
-targets+=" exposure edge"
+targets+=" exposure edge netdev"
 for t in $targets; do
 	if "$BUILD/tests/fuzz-replay-$t" "$ROOT/tests/fuzz/corpus/$t" >/dev/null 2>&1; then
 		echo "ok   fuzz/replay-$t"; pass=$((pass + 1))
