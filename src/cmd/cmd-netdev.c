@@ -77,7 +77,9 @@ int cmd_netdev(int argc, char **argv)
 		    "Asks the routers and switches named in [netdev NAME] sections (address, version 2c\n"
 		    "with community, or 3 with user, auth SHA|SHA-256|MD5, auth_pass, priv AES|DES,\n"
 		    "priv_pass) over SNMP: system group, ifTable/ifXTable, ipNetToPhysical/MediaTable,\n"
-		    "dot1d/dot1q forwarding tables with VLANs, bridge ports and LLDP neighbours, walked\n"
+		    "dot1d/dot1q forwarding tables with VLANs, bridge ports, LLDP and CDP neighbours and\n"
+		    "the ENTITY-MIB chassis (what the device is; its firmware is matched against the\n"
+		    "stored vulnerability data like a service), walked\n"
 		    "with GetBulk (bulk, max_rows, deadline, timeout bound each device). A file holding\n"
 		    "these credentials must not be readable by others; outputs show them redacted. A\n"
 		    "device that fails or stops answering is reported with what it gave (exit 3).",
@@ -104,7 +106,9 @@ int cmd_netdev(int argc, char **argv)
 	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
 	redact_set_key(store_redact_key(st));
 	double started = now_real();
-	if ((r = netdev_collect(confs, a.device, a.allow_public, &rs, &n, &e)) < 0) goto fail;
+	if ((r = netdev_collect(confs, a.device, a.allow_public, &rs, &n, &e)) < 0 ||
+	    (r = netdev_identify_data(rs, n, &e)) < 0)
+		goto fail;
 	int64_t run = 0;
 	if ((r = netdev_judge(st, &cfg, rs, n, &fs, &e)) < 0 ||
 	    (r = netdev_run_save(st, "netdev", started, rs, n, &fs, &run, &e)) < 0)

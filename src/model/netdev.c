@@ -248,6 +248,7 @@ void netdev_result_release(struct netdev_result *r)
 	free(r->arp);
 	free(r->fdb);
 	free(r->lldp);
+	free(r->cdp);
 	*r = (struct netdev_result){ 0 };
 }
 
@@ -271,5 +272,7 @@ bool netdev_is_access_port(const struct netdev_result *r, const struct netdev_if
 	for (size_t k = 0; k < r->n_lldp; k++)
 		if (r->lldp[k].local_port == i->index || r->lldp[k].local_port == i->bridge_port)
 			return false;
+	for (size_t k = 0; k < r->n_cdp; k++) /* a Cisco neighbour: a switch or phone uplink */
+		if (r->cdp[k].ifindex == i->index) return false;
 	return netdev_port_macs(r, i->index) <= 4;
 }

@@ -95,11 +95,29 @@ struct netdev_lldp {
 	char chassis[64], port_id[64], port_desc[128], sys_name[128];
 };
 
+/* cdpCacheTable row (CISCO-CDP-MIB): the neighbour a Cisco port hears. */
+struct netdev_cdp {
+	uint32_t ifindex;
+	char device_id[128], port_id[64], platform[128];
+	struct ipaddr addr; /* cdpCacheAddress when it is an IPv4 address; family 0: none */
+};
+
+/* What the device itself is: the system group's sysDescr and sysObjectID
+ * through the fingerprint databases, the chassis row of ENTITY-MIB's
+ * entPhysicalTable beside them (pipeline/netdev.c netdev_identify). */
+struct netdev_ident {
+	char vendor[64], product[64], version[32], cpe[160];
+	char model[64];  /* hardware: the fingerprint's hw.product, else entPhysicalModelName */
+	char source[96]; /* the database entry that named it */
+	char ent_mfg[64], ent_model[64], ent_sw[64]; /* chassis: MfgName, ModelName, SoftwareRev */
+};
+
 struct netdev_result {
 	const struct netdev_conf *conf;
 	double started, ts; /* when the walk began and ended */
 	char sys_descr[256], sys_object_id[128], sys_name[128];
 	uint32_t uptime; /* sysUpTime, ticks */
+	struct netdev_ident id;
 	struct netdev_if *ifs;
 	size_t n_ifs;
 	struct netdev_arp *arp;
@@ -108,6 +126,8 @@ struct netdev_result {
 	size_t n_fdb;
 	struct netdev_lldp *lldp;
 	size_t n_lldp;
+	struct netdev_cdp *cdp;
+	size_t n_cdp;
 	size_t rows;     /* over all tables */
 	bool ok;         /* every table walked to its end */
 	char error[256]; /* why not: the device, the table and the reason; partial data kept */
@@ -118,7 +138,7 @@ const struct netdev_if *netdev_if_find(const struct netdev_result *r, uint32_t i
 void netdev_result_release(struct netdev_result *r);
 /* "1d 2h", days as a double: how long since ifLastChange. */
 double netdev_if_idle_days(const struct netdev_result *r, const struct netdev_if *i);
-/* An access port: an Ethernet port with no LLDP neighbour and at most
+/* An access port: an Ethernet port with no LLDP or CDP neighbour and at most
  * four learned MACs (a trunk to another switch holds many). */
 bool netdev_is_access_port(const struct netdev_result *r, const struct netdev_if *i);
 size_t netdev_port_macs(const struct netdev_result *r, uint32_t ifindex);

@@ -5,7 +5,14 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "analyze/vulnerable.h"
+#include "model/resultset.h"
 #include "probe/netdev-snmp.h"
+#include "probe/services.h"
+#include "base/datadir.h"
+#include "vuln/aliases.h"
+#include "vuln/nmap-names.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +81,14 @@ int netdev_judge(struct store *st, const struct site_config *cfg, const struct n
 	/* no scan and no traffic here: the hosts are those of the ARP tables */
 	struct asset_input ai = { .cfg = cfg, .scan = &none, .inv = &inv, .now = ni.now, .netdev = { rs, n } };
 	r = analyze_assets(&ai, "unregistered-host,decommissioned-alive,expired-test-device", out, NULL, e);
+	if (r < 0) goto out;
+	/* the devices' own firmware, when the store has vulnerability data */
+	struct aliases al = { 0 };
+	if ((r = store_vuln_any(st, e)) > 0 && (r = aliases_load(&al, ALIASES_DEFAULT_PATH, e)) == 0 &&
+	    (r = aliases_load_nmap_opt(&al, NULL, e)) >= 0)
+		r = netdev_vulns(st, &al, rs, n, CONF_NONE, out, e);
+	aliases_release(&al);
+	if (r > 0) r = 0;
 out:
 	inventory_release(&inv);
 	resultset_release(&none);
@@ -91,4 +106,80 @@ int netdev_run_save(struct store *st, const char *args, double started, const st
 		return r;
 	*ret_run = run;
 	return 0;
+}
+
+void netdev_service(const struct netdev_result *r, struct obs_service *o)
+{
+	*o = (struct obs_service){
+		.ip = r->conf->addr, .port = r->conf->port, .proto = PROTO_UDP, .ts = r->ts
+	};
+	snprintf(o->name, sizeof(o->name), "snmp");
+	snprintf(o->vendor, sizeof(o->vendor), "%s", r->id.vendor);
+	snprintf(o->product, sizeof(o->product), "%s", r->id.product);
+	snprintf(o->version, sizeof(o->version), "%s", r->id.version);
+	snprintf(o->cpe, sizeof(o->cpe), "%s", r->id.cpe);
+	snprintf(o->source, sizeof(o->source), "%s", r->id.source);
+	snprintf(o->banner, sizeof(o->banner), "%s", r->sys_descr);
+	snprintf(o->info, sizeof(o->info), "network device %s%s%s", r->conf->name, r->id.model[0] ? ", " : "",
+		 r->id.model);
+}
+
+int netdev_identify_data(struct netdev_result *rs, size_t n, struct dm_err *e)
+{
+	struct fp_set fps = { 0 };
+	int r = fp_set_load_dir(&fps, dm_data("fingerprints"), e);
+	if (r == 0) netdev_identify(&fps, rs, n);
+	fp_set_release(&fps);
+	return r;
+}
+
+void netdev_identify(const struct fp_set *fps, struct netdev_result *rs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct netdev_result *r = &rs[i];
+		struct netdev_ident *id = &r->id;
+		struct obs_service o = { .ip = r->conf->addr, .port = r->conf->port, .proto = PROTO_UDP };
+		if (fps && (r->sys_descr[0] || r->sys_object_id[0]))
+			services_identify_snmp_system(fps, r->sys_descr, r->sys_object_id, &o);
+		/* ENTITY-MIB: the chassis' maker when no database named one, its
+		 * software revision when they named the product only */
+		if (!o.vendor[0]) snprintf(o.vendor, sizeof(o.vendor), "%s", id->ent_mfg);
+		if (o.product[0] && !o.version[0] && id->ent_sw[0]) {
+			snprintf(o.version, sizeof(o.version), "%.31s", id->ent_sw);
+			o.cpe[0] = 0; /* the CPE the databases wrote had no version */
+		}
+		snprintf(id->vendor, sizeof(id->vendor), "%s", o.vendor);
+		snprintf(id->product, sizeof(id->product), "%s", o.product);
+		snprintf(id->version, sizeof(id->version), "%s", o.version);
+		snprintf(id->cpe, sizeof(id->cpe), "%s", o.cpe);
+		snprintf(id->source, sizeof(id->source), "%s", o.source);
+		struct fp_result fr;
+		const char *hw = NULL;
+		if (fps && r->sys_descr[0] &&
+		    fp_set_match(fps, "snmp.sys_description", r->sys_descr, strlen(r->sys_descr), &fr))
+			hw = fp_result_get(&fr, "hw.product");
+		snprintf(id->model, sizeof(id->model), "%s", id->ent_model[0] ? id->ent_model : hw ? hw : "");
+	}
+}
+
+int netdev_vulns(struct store *st, const struct aliases *al, const struct netdev_result *rs, size_t n,
+		 int min, struct findings *out, struct dm_err *e)
+{
+	int r = store_vuln_any(st, e);
+	if (r <= 0) return r;
+	struct resultset devs = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (!rs[i].id.product[0] && !rs[i].id.cpe[0]) continue;
+		struct obs_service o;
+		netdev_service(&rs[i], &o);
+		resultset_add_service(&devs, &o);
+	}
+	if (devs.n_hosts) {
+		struct vuln_matcher m;
+		vuln_matcher_init(&m, st, al);
+		r = analyze_vulnerable(&m, &devs, (enum confidence)min, out, e);
+		vuln_matcher_release(&m);
+	}
+	resultset_release(&devs);
+	return r < 0 ? r : 0;
 }

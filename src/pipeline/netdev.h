@@ -20,6 +20,23 @@ void netdev_results_free(struct netdev_result *rs, size_t n);
 struct store;
 struct site_config;
 struct findings;
+struct fp_set;
+struct aliases;
+struct obs_service;
+/* What each device is (r->id): sysDescr and sysObjectID through the
+ * fingerprint databases (probe/services.h, as a scan's SNMP reply), the
+ * ENTITY-MIB chassis filling the model, and the version when the
+ * databases named the product but not its version. */
+void netdev_identify(const struct fp_set *fps, struct netdev_result *rs, size_t n);
+/* netdev_identify with dormant's own databases (`dormant netdev`). */
+int netdev_identify_data(struct netdev_result *rs, size_t n, struct dm_err *e);
+/* The device's agent as a service (udp/port) carrying r->id. */
+void netdev_service(const struct netdev_result *r, struct obs_service *ret);
+/* vulnerable-service and known-exploited for the devices themselves
+ * (their firmware matched like any service's version); nothing when the
+ * store holds no vulnerability data. min is an enum confidence. */
+int netdev_vulns(struct store *st, const struct aliases *al, const struct netdev_result *rs, size_t n,
+		 int min, struct findings *out, struct dm_err *e);
 /* The join of what the devices said with the register of the store: the
  * switch-port rules (earlier walks' counters from the store), and the
  * ownership rules (unregistered-host, decommissioned-alive,

@@ -123,7 +123,10 @@ static int run_join(struct pipeline *p, struct dm_err *e)
 			      .targets = p->cfg->targets,
 			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets),
 			      .fs = &p->res->fs,
-			      .run = p->prep.run };
+			      .run = p->prep.run,
+			      .fps = p->prep.identify ? &p->prep.fps : NULL,
+			      .al = p->prep.aliases_loaded && selected(p, STAGE_VULNS) ? &p->prep.al : NULL,
+			      .min_conf = (int)p->cfg->min_conf };
 	r = stage_join(&in, &p->join, e);
 	/* the join's own findings on a forwarded asset */
 	if (r == 0 && p->edge_ran) edge_raise(&p->edge, &p->res->fs, before);

@@ -74,6 +74,10 @@ int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 				  .vantage = in->vantage };
 	int r;
 	if ((r = netdev_ask(in, out, e)) < 0) return r;
+	if (out->n_netdev && in->fps)
+		netdev_identify(in->fps, out->netdev, out->n_netdev);
+	else if (out->n_netdev && (r = netdev_identify_data(out->netdev, out->n_netdev, e)) < 0)
+		return r;
 	ai.netdev = (struct netdev_view){ out->netdev, out->n_netdev };
 	struct netdev_rules_input ni = {
 		.cfg = &ji->cfg, .nv = ai.netdev, .inv = &ji->inv, .store = in->st, .now = ai.now
@@ -83,6 +87,10 @@ int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 	if (r == 0 && out->n_netdev) r = analyze_netdev(&ni, in->fs, e);
 	store_read_end(in->st, NULL);
 	if (r < 0) return r;
+	/* the devices' own firmware, as the vulns stage matched the services */
+	if (out->n_netdev && in->al &&
+	    (r = netdev_vulns(in->st, in->al, out->netdev, out->n_netdev, in->min_conf, in->fs, e)) < 0)
+		return r;
 	if (out->n_netdev && (r = store_netdev_save(in->st, in->run, out->netdev, out->n_netdev, e)) < 0)
 		return r;
 	out->n_assets = assets_rank(in->rs, in->fs, &out->assets);

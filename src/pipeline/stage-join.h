@@ -13,6 +13,9 @@
 #include "model/site-config.h"
 #include "store/store.h"
 
+struct fp_set;
+struct aliases;
+
 /* The files the audit judges by (the caller's strings). */
 struct join_files {
 	char **flows; /* --flows FILE, any number */
@@ -47,6 +50,9 @@ struct join_in {
 	struct ipaddr vantage;         /* the scanner's address (family 0: not known) */
 	struct findings *fs;           /* the join rules' findings are added to it */
 	int64_t run;                   /* the network devices' walks are stored with it */
+	const struct fp_set *fps;      /* the run's databases; NULL: dormant's own are read */
+	const struct aliases *al;      /* NULL: the devices' firmware is not matched */
+	int min_conf;                  /* enum confidence of the vulnerabilities reported */
 };
 struct join_out {
 	struct exposure exposure;  /* exposure against use per port */

@@ -47,6 +47,15 @@ enum col {
 	C_LLDP_PORTID,
 	C_LLDP_PORTDESC,
 	C_LLDP_SYSNAME,
+	C_CDP_ADDRTYPE,
+	C_CDP_ADDR,
+	C_CDP_DEVID,
+	C_CDP_PORT,
+	C_CDP_PLATFORM,
+	C_ENT_CLASS,
+	C_ENT_SW,
+	C_ENT_MFG,
+	C_ENT_MODEL,
 };
 
 struct column {
@@ -57,6 +66,7 @@ struct column {
 };
 
 #define MIB2 1, 3, 6, 1, 2, 1
+#define CDP 1, 3, 6, 1, 4, 1, 9, 9, 23, 1, 2, 1, 1 /* cdpCacheEntry */
 static const struct column columns[] = {
 	{ C_IFDESCR, "ifTable", { MIB2, 2, 2, 1, 2 }, 10 },
 	{ C_IFTYPE, "ifTable", { MIB2, 2, 2, 1, 3 }, 10 },
@@ -89,10 +99,26 @@ static const struct column columns[] = {
 	{ C_LLDP_PORTID, "lldpRemTable", { 1, 0, 8802, 1, 1, 2, 1, 4, 1, 1, 7 }, 11 },
 	{ C_LLDP_PORTDESC, "lldpRemTable", { 1, 0, 8802, 1, 1, 2, 1, 4, 1, 1, 8 }, 11 },
 	{ C_LLDP_SYSNAME, "lldpRemTable", { 1, 0, 8802, 1, 1, 2, 1, 4, 1, 1, 9 }, 11 },
+	{ C_CDP_ADDRTYPE, "cdpCacheTable", { CDP, 3 }, 14 },
+	{ C_CDP_ADDR, "cdpCacheTable", { CDP, 4 }, 14 },
+	{ C_CDP_DEVID, "cdpCacheTable", { CDP, 6 }, 14 },
+	{ C_CDP_PORT, "cdpCacheTable", { CDP, 7 }, 14 },
+	{ C_CDP_PLATFORM, "cdpCacheTable", { CDP, 8 }, 14 },
+	{ C_ENT_CLASS, "entPhysicalTable", { MIB2, 47, 1, 1, 1, 1, 5 }, 12 },
+	{ C_ENT_SW, "entPhysicalTable", { MIB2, 47, 1, 1, 1, 1, 10 }, 12 },
+	{ C_ENT_MFG, "entPhysicalTable", { MIB2, 47, 1, 1, 1, 1, 12 }, 12 },
+	{ C_ENT_MODEL, "entPhysicalTable", { MIB2, 47, 1, 1, 1, 1, 13 }, 12 },
 };
 
 struct bport {
 	uint32_t port, ifindex;
+};
+
+/* An entPhysicalTable row: only the chassis (class 3) is kept in the end. */
+struct entity {
+	uint32_t index;
+	int class_;
+	char sw[64], mfg[64], model[64];
 };
 
 struct walk {
@@ -104,6 +130,9 @@ struct walk {
 	struct bport *bp;
 	size_t n_bp;
 	uint32_t *lldp_idx; /* (local port, remote index) per lldp row */
+	uint32_t *cdp_idx;  /* (cdpCacheDeviceIndex, cdpCacheAddressType) per cdp row */
+	struct entity *ent;
+	size_t n_ent;
 	char who[128];
 };
 
@@ -213,6 +242,28 @@ static struct netdev_lldp *lldp_row(struct walk *w, uint32_t port, uint32_t idx)
 	w->lldp_idx[r->n_lldp] = idx;
 	r->lldp[r->n_lldp] = (struct netdev_lldp){ .local_port = port };
 	return &r->lldp[r->n_lldp++];
+}
+
+static struct netdev_cdp *cdp_row(struct walk *w, uint32_t ifindex, uint32_t idx)
+{
+	struct netdev_result *r = w->r;
+	for (size_t i = 0; i < r->n_cdp; i++)
+		if (r->cdp[i].ifindex == ifindex && w->cdp_idx[2 * i] == idx) return &r->cdp[i];
+	r->cdp = xrealloc(r->cdp, (r->n_cdp + 1) * sizeof(*r->cdp));
+	w->cdp_idx = xrealloc(w->cdp_idx, 2 * (r->n_cdp + 1) * sizeof(*w->cdp_idx));
+	w->cdp_idx[2 * r->n_cdp] = idx;
+	w->cdp_idx[2 * r->n_cdp + 1] = 0;
+	r->cdp[r->n_cdp] = (struct netdev_cdp){ .ifindex = ifindex };
+	return &r->cdp[r->n_cdp++];
+}
+
+static struct entity *ent_row(struct walk *w, uint32_t index)
+{
+	for (size_t i = 0; i < w->n_ent; i++)
+		if (w->ent[i].index == index) return &w->ent[i];
+	w->ent = xrealloc(w->ent, (w->n_ent + 1) * sizeof(*w->ent));
+	w->ent[w->n_ent] = (struct entity){ .index = index };
+	return &w->ent[w->n_ent++];
 }
 
 /* Sub-identifiers as bytes (a MAC or an address in an index); false when
@@ -350,8 +401,125 @@ static bool take(struct walk *w, enum col col, const oid *x, size_t n, const net
 		if (col == C_LLDP_SYSNAME) copy_str(l->sys_name, sizeof(l->sys_name), v);
 		return true;
 	}
+	case C_CDP_ADDRTYPE:
+	case C_CDP_ADDR:
+	case C_CDP_DEVID:
+	case C_CDP_PORT:
+	case C_CDP_PLATFORM: {
+		if (n != 2) return false;
+		struct netdev_cdp *d = cdp_row(w, (uint32_t)x[0], (uint32_t)x[1]);
+		size_t k = (size_t)(d - r->cdp);
+		if (col == C_CDP_ADDRTYPE) w->cdp_idx[2 * k + 1] = (uint32_t)num(v);
+		/* cdpCacheAddressType ip(1): four bytes; the others are not IP */
+		if (col == C_CDP_ADDR && w->cdp_idx[2 * k + 1] == 1 && v->type == ASN_OCTET_STR &&
+		    v->val_len == 4) {
+			const uint8_t *a = v->val.string;
+			d->addr = ipaddr_v4((uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+					    (uint32_t)a[2] << 8 | a[3]);
+		}
+		if (col == C_CDP_DEVID) copy_id(d->device_id, sizeof(d->device_id), v);
+		if (col == C_CDP_PORT) copy_str(d->port_id, sizeof(d->port_id), v);
+		if (col == C_CDP_PLATFORM) copy_str(d->platform, sizeof(d->platform), v);
+		return true;
+	}
+	case C_ENT_CLASS:
+	case C_ENT_SW:
+	case C_ENT_MFG:
+	case C_ENT_MODEL: {
+		if (n != 1) return false;
+		struct entity *t = ent_row(w, (uint32_t)x[0]);
+		if (col == C_ENT_CLASS) t->class_ = (int)num(v);
+		if (col == C_ENT_SW) copy_str(t->sw, sizeof(t->sw), v);
+		if (col == C_ENT_MFG) copy_str(t->mfg, sizeof(t->mfg), v);
+		if (col == C_ENT_MODEL) copy_str(t->model, sizeof(t->model), v);
+		return true;
+	}
 	default: return false;
 	}
+}
+
+/* The chassis of entPhysicalTable (class 3, the first one of a stack),
+ * else the first row that names a model. */
+static void take_chassis(struct walk *w)
+{
+	const struct entity *c = NULL;
+	for (size_t i = 0; i < w->n_ent && !c; i++)
+		if (w->ent[i].class_ == 3) c = &w->ent[i];
+	for (size_t i = 0; i < w->n_ent && !c; i++)
+		if (w->ent[i].model[0]) c = &w->ent[i];
+	if (!c) return;
+	struct netdev_ident *id = &w->r->id;
+	snprintf(id->ent_mfg, sizeof(id->ent_mfg), "%s", c->mfg);
+	snprintf(id->ent_model, sizeof(id->ent_model), "%s", c->model);
+	snprintf(id->ent_sw, sizeof(id->ent_sw), "%s", c->sw);
+}
+
+/* After the last column: FDB rows and interfaces get their bridge ports,
+ * the chassis its entity row. */
+static void finish(struct walk *w)
+{
+	struct netdev_result *r = w->r;
+	for (size_t i = 0; i < r->n_fdb; i++) /* bridge port -> ifIndex */
+		for (size_t k = 0; k < w->n_bp; k++)
+			if (w->bp[k].port == r->fdb[i].bridge_port) r->fdb[i].ifindex = w->bp[k].ifindex;
+	for (size_t k = 0; k < w->n_bp; k++) {
+		struct netdev_if *f = (struct netdev_if *)netdev_if_find(r, w->bp[k].ifindex);
+		if (f) f->bridge_port = w->bp[k].port;
+	}
+	take_chassis(w);
+}
+
+static void walk_release(struct walk *w)
+{
+	free(w->bp);
+	free(w->lldp_idx);
+	free(w->cdp_idx);
+	free(w->ent);
+}
+
+void netdev_take_bytes(const uint8_t *p, size_t len, struct netdev_result *r)
+{
+	static const u_char types[] = { ASN_OCTET_STR, ASN_INTEGER, ASN_COUNTER64,
+					ASN_OBJECT_ID, ASN_GAUGE,   ASN_TIMETICKS };
+	struct walk w = { .r = r };
+	size_t k = 0;
+	while (k + 2 <= len) {
+		const struct column *c = &columns[p[k] % ARRAY_SIZE(columns)];
+		size_t n = p[k + 1] % 24;
+		k += 2;
+		if (k + 2 * n + 2 > len) break;
+		oid x[24];
+		for (size_t i = 0; i < n; i++, k += 2) x[i] = (oid)(p[k] << 8 | p[k + 1]);
+		u_char type = types[p[k] % ARRAY_SIZE(types)];
+		size_t vl = p[k + 1];
+		k += 2;
+		if (vl > len - k) vl = len - k;
+		netsnmp_variable_list v = { 0 };
+		int set;
+		if (type == ASN_OCTET_STR) {
+			set = snmp_set_var_typed_value(&v, type, p + k, vl);
+		} else if (type == ASN_OBJECT_ID) {
+			oid o[32];
+			size_t no = vl / 2 < 32 ? vl / 2 : 32;
+			for (size_t i = 0; i < no; i++) o[i] = (oid)(p[k + 2 * i] << 8 | p[k + 2 * i + 1]);
+			set = snmp_set_var_typed_value(&v, type, o, no * sizeof(oid));
+		} else if (type == ASN_COUNTER64) {
+			uint64_t u = 0;
+			for (size_t i = 0; i < vl && i < 8; i++) u = u << 8 | p[k + i];
+			struct counter64 c64 = { .high = (u_long)(u >> 32),
+						 .low = (u_long)(u & 0xffffffffu) };
+			set = snmp_set_var_typed_value(&v, type, &c64, sizeof(c64));
+		} else {
+			long l = 0;
+			for (size_t i = 0; i < vl && i < 4; i++) l = l << 8 | p[k + i];
+			set = snmp_set_var_typed_value(&v, type, &l, sizeof(l));
+		}
+		if (set == 0 && take(&w, c->col, x, n, &v)) r->rows++;
+		snmp_free_var_internals(&v);
+		k += vl;
+	}
+	finish(&w);
+	walk_release(&w);
 }
 
 /* Sends pdu within the device's deadline; 0, or -1 with the error set. */
@@ -598,19 +766,12 @@ int netdev_walk(const struct netdev_conf *c, struct netdev_result *r)
 	}
 	bool stop = false;
 	for (size_t i = 0; i < ARRAY_SIZE(columns) && !stop; i++) stop = walk_column(&w, &columns[i]) != 0;
-	for (size_t i = 0; i < r->n_fdb; i++) /* bridge port -> ifIndex */
-		for (size_t k = 0; k < w.n_bp; k++)
-			if (w.bp[k].port == r->fdb[i].bridge_port) r->fdb[i].ifindex = w.bp[k].ifindex;
-	for (size_t k = 0; k < w.n_bp; k++) {
-		struct netdev_if *f = (struct netdev_if *)netdev_if_find(r, w.bp[k].ifindex);
-		if (f) f->bridge_port = w.bp[k].port;
-	}
+	finish(&w);
 	r->ok = !stop;
 out:
 	if (w.sess) snmp_sess_close(w.sess);
 	if (c->version == 3) usm_forget(c->user);
-	free(w.bp);
-	free(w.lldp_idx);
+	walk_release(&w);
 	r->ts = now_real();
 	return ret;
 }

@@ -104,6 +104,12 @@ int services_probe_udp_nmap(const struct services_config *c, const struct obs_se
 /* Names what answered one of nmap's UDP payloads (STUN's SOFTWARE); false
  * when the reply says nothing dormant knows. */
 bool svc_udp_payload_reply(struct svc *s, const uint8_t *data, size_t len);
+/* What an SNMP agent's sysDescr and sysObjectID say (fills what is still
+ * empty in o: product, vendor, version, CPE, device, os); the operating
+ * system a device's sysDescr names becomes the product when no database
+ * named another. */
+void services_identify_snmp_system(const struct fp_set *fps, const char *descr, const char *objid,
+				   struct obs_service *o);
 /* Identifies a UDP reply (SNMP, SSDP, WS-Discovery, mDNS, NTP, DNS). */
 bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
 			   const uint8_t *data, size_t len, struct obs_service *ret);

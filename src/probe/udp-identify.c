@@ -61,6 +61,35 @@ bool svc_udp_payload_reply(struct svc *s, const uint8_t *data, size_t len)
 	return stun_reply(s, data, len);
 }
 
+/* sysDescr and sysObjectID through the databases. */
+static void snmp_system(struct svc *s, const char *descr, const char *objid)
+{
+	svc_set_banner(s, (const uint8_t *)descr, strlen(descr));
+	svc_evidence(s, "snmp.sys_description", descr, strlen(descr));
+	if (objid[0]) svc_evidence(s, "snmp.sys_object_id", objid, strlen(objid));
+}
+
+void services_identify_snmp_system(const struct fp_set *fps, const char *descr, const char *objid,
+				   struct obs_service *o)
+{
+	struct svc s = { .fps = fps, .out = *o };
+	snmp_system(&s, descr, objid);
+	*o = s.out;
+	if (o->product[0] || !fps) return;
+	/* a device's sysDescr names its operating system (os.*): that is the
+	 * product its firmware's vulnerabilities are filed under */
+	struct fp_result r;
+	if (!fp_set_match(fps, "snmp.sys_description", descr, strlen(descr), &r)) return;
+	const char *v = fp_result_get(&r, "os.vendor"), *p = fp_result_get(&r, "os.product"),
+		   *ver = fp_result_get(&r, "os.version");
+	if (!p) return;
+	snprintf(o->product, sizeof(o->product), "%s", p);
+	if (v && !o->vendor[0]) snprintf(o->vendor, sizeof(o->vendor), "%s", v);
+	if (ver) snprintf(o->version, sizeof(o->version), "%s", ver);
+	const char *base = strrchr(r.db->path, '/');
+	snprintf(o->source, sizeof(o->source), "%.60s:%u", base ? base + 1 : r.db->path, r.fp->line);
+}
+
 bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, uint16_t port,
 			   const uint8_t *data, size_t len, struct obs_service *ret)
 {
@@ -81,10 +110,7 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 		redact_fmt(v.community, strlen(v.community), community, sizeof(community));
 		snprintf(o->info, sizeof(o->info), "community %s answers; sysObjectID %s", community,
 			 v.sys_object_id[0] ? v.sys_object_id : "?");
-		svc_set_banner(&s, (const uint8_t *)v.sys_descr, strlen(v.sys_descr));
-		svc_evidence(&s, "snmp.sys_description", v.sys_descr, strlen(v.sys_descr));
-		if (v.sys_object_id[0])
-			svc_evidence(&s, "snmp.sys_object_id", v.sys_object_id, strlen(v.sys_object_id));
+		snmp_system(&s, v.sys_descr, v.sys_object_id);
 	} else if (port == 1900 && len > 12 && !strncmp(t, "HTTP/1.1 200", 12)) {
 		struct http_resp r;
 		http_parse_response(data, len, true, &r);

@@ -1,6 +1,6 @@
 /* What network devices said (model/netdev.h), as text for the operator or
  * JSON Lines records ("netdev", "netdev-port", "netdev-arp", "netdev-fdb",
- * "netdev-lldp") for tools. Every string a device sent is untrusted and is
+ * "netdev-lldp", "netdev-cdp") for tools. Every string a device sent is untrusted and is
  * escaped; credentials appear only redacted (base/redact.h). */
 #include "base/escape.h"
 #include <errno.h>
@@ -39,6 +39,15 @@ static void text_device(FILE *t, const struct netdev_result *r)
 		r->sys_name[0] ? term_str(&b1, r->sys_name) : "-", r->uptime / 8640000.0, r->n_ifs, r->n_arp,
 		r->n_fdb, r->n_lldp);
 	if (!r->ok) fprintf(t, "  incomplete: %s\n", term_str(&b1, r->error));
+	const struct netdev_ident *id = &r->id;
+	if (id->product[0] || id->model[0] || id->vendor[0]) {
+		fprintf(t, "  is %s", term_str(&b1, id->vendor[0] ? id->vendor : "?"));
+		fprintf(t, " %s", term_str(&b1, id->product[0] ? id->product : "?"));
+		fprintf(t, " %s", term_str(&b1, id->version[0] ? id->version : "(version unknown)"));
+		if (id->model[0]) fprintf(t, " on %s", term_str(&b1, id->model));
+		if (id->cpe[0]) fprintf(t, " (%s)", term_str(&b1, id->cpe));
+		fputc('\n', t);
+	}
 	if (r->n_ifs)
 		fprintf(t, "  %-8s %-20s %-24s %-5s %-5s %6s %5s %9s %s\n", "IFINDEX", "NAME", "ALIAS",
 			"ADMIN", "OPER", "MBIT/S", "PVID", "CHANGED", "MACS");
@@ -66,6 +75,14 @@ static void text_device(FILE *t, const struct netdev_result *r)
 		fprintf(t, "  lldp port %u: %s port %s\n", r->lldp[i].local_port,
 			term_str(&b1, r->lldp[i].sys_name[0] ? r->lldp[i].sys_name : r->lldp[i].chassis),
 			term_str(&b2, r->lldp[i].port_id));
+	for (size_t i = 0; i < r->n_cdp; i++) {
+		const struct netdev_cdp *d = &r->cdp[i];
+		char a[IPADDR_STRLEN] = "-";
+		if (d->addr.family) ipaddr_fmt(&d->addr, a, sizeof(a));
+		fprintf(t, "  cdp on %s:", term_str(&b1, if_name(r, d->ifindex, tmp, sizeof(tmp))));
+		fprintf(t, " %s port %s", term_str(&b1, d->device_id), term_str(&b2, d->port_id));
+		fprintf(t, " (%s, %s)\n", a, term_str(&b1, d->platform));
+	}
 	buf_release(&b1), buf_release(&b2);
 }
 
@@ -125,7 +142,22 @@ static void jsonl_device(struct buf *b, const struct netdev_result *r)
 	    "\"complete\":%s",
 	    r->uptime, r->n_ifs, r->n_arp, r->n_fdb, r->n_lldp, r->rows, r->ok ? "true" : "false");
 	if (!r->ok) str(b, "error", r->error);
-	buf_puts(b, "}\n");
+	buf_printf(b, ",\"cdp\":%zu,\"identity\":{", r->n_cdp);
+	buf_puts(b, "\"vendor\":");
+	json_put_str(b, r->id.vendor);
+	str(b, "product", r->id.product);
+	str(b, "version", r->id.version);
+	str(b, "cpe", r->id.cpe);
+	str(b, "model", r->id.model);
+	str(b, "source", r->id.source);
+	if (r->id.ent_model[0] || r->id.ent_sw[0] || r->id.ent_mfg[0]) {
+		buf_puts(b, ",\"entity\":{\"mfg\":");
+		json_put_str(b, r->id.ent_mfg);
+		str(b, "model", r->id.ent_model);
+		str(b, "software", r->id.ent_sw);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "}}\n");
 	for (size_t i = 0; i < r->n_ifs; i++) {
 		const struct netdev_if *f = &r->ifs[i];
 		head(b, "netdev-port", r);
@@ -173,6 +205,19 @@ static void jsonl_device(struct buf *b, const struct netdev_result *r)
 		str(b, "port_id", l->port_id);
 		str(b, "port_desc", l->port_desc);
 		str(b, "sys_name", l->sys_name);
+		buf_puts(b, "}\n");
+	}
+	for (size_t i = 0; i < r->n_cdp; i++) {
+		const struct netdev_cdp *d = &r->cdp[i];
+		head(b, "netdev-cdp", r);
+		buf_printf(b, ",\"ifindex\":%u", d->ifindex);
+		str(b, "interface", if_name(r, d->ifindex, tmp, sizeof(tmp)));
+		str(b, "device_id", d->device_id);
+		str(b, "port_id", d->port_id);
+		str(b, "platform", d->platform);
+		ip[0] = 0;
+		if (d->addr.family) ipaddr_fmt(&d->addr, ip, sizeof(ip));
+		str(b, "address", ip);
 		buf_puts(b, "}\n");
 	}
 }

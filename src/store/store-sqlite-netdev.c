@@ -36,6 +36,17 @@ static int save_walk(struct store *s, sqlite3_stmt *const *st, int64_t run, cons
 	sq_text(w, 11, r->error);
 	int rc = sq_done(s, w, what, e);
 	int64_t id = sqlite3_last_insert_rowid(SQ(s)->db);
+	if (rc == 0 && (r->id.product[0] || r->id.vendor[0] || r->id.model[0])) {
+		sqlite3_stmt *d = st[6];
+		sqlite3_reset(d);
+		sqlite3_bind_int64(d, 1, id);
+		sq_text(d, 2, r->id.vendor);
+		sq_text(d, 3, r->id.product);
+		sq_text(d, 4, r->id.version);
+		sq_text(d, 5, r->id.cpe);
+		sq_text(d, 6, r->id.model);
+		rc = sq_done(s, d, what, e);
+	}
 	for (size_t i = 0; i < r->n_ifs && rc == 0; i++) {
 		const struct netdev_if *f = &r->ifs[i];
 		sqlite3_stmt *p = st[1];
@@ -92,15 +103,28 @@ static int save_walk(struct store *s, sqlite3_stmt *const *st, int64_t run, cons
 		sq_text(l, 6, r->lldp[i].sys_name);
 		rc = sq_done(s, l, what, e);
 	}
+	for (size_t i = 0; i < r->n_cdp && rc == 0; i++) {
+		sqlite3_stmt *c = st[5];
+		const struct netdev_cdp *d = &r->cdp[i];
+		ip[0] = 0;
+		if (d->addr.family) ipaddr_fmt(&d->addr, ip, sizeof(ip));
+		sqlite3_reset(c);
+		sqlite3_bind_int64(c, 1, id);
+		sqlite3_bind_int64(c, 2, d->ifindex);
+		sq_text(c, 3, d->device_id);
+		sq_text(c, 4, d->port_id);
+		sq_text(c, 5, d->platform);
+		sq_text(c, 6, ip);
+		rc = sq_done(s, c, what, e);
+	}
 	return rc;
 }
 
 int sq_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n, struct dm_err *e)
 {
-	static const char *const sql[5] = {
+	static const char *const sql[7] = {
 		"INSERT INTO netdev_walks(run_id, device, address, started, finished, sys_descr, "
-		"sys_object_id,"
-		" sys_name, uptime, complete, error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+		"sys_object_id, sys_name, uptime, complete, error) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 		"INSERT OR REPLACE INTO netdev_ports(walk_id, ifindex, name, alias, type, admin, oper, speed,"
 		" last_change, in_octets, out_octets, in_pkts, out_pkts, bridge_port, pvid)"
 		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -109,13 +133,17 @@ int sq_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs,
 		"(?,?,?,?,?,?)",
 		"INSERT INTO netdev_lldp(walk_id, local_port, chassis, port_id, port_desc, sys_name)"
 		" VALUES (?,?,?,?,?,?)",
+		"INSERT INTO netdev_cdp(walk_id, ifindex, device_id, port_id, platform, address)"
+		" VALUES (?,?,?,?,?,?)",
+		"INSERT INTO netdev_ident(walk_id, vendor, product, version, cpe, model) VALUES "
+		"(?,?,?,?,?,?)",
 	};
-	sqlite3_stmt *st[5] = { 0 };
+	sqlite3_stmt *st[7] = { 0 };
 	if (sq_exec(s, "BEGIN IMMEDIATE", "saving network device tables", e) < 0) return DM_ESTORE;
 	int r = 0;
-	for (size_t i = 0; i < 5 && r == 0; i++) r = prep(s, &st[i], sql[i], e);
+	for (size_t i = 0; i < 7 && r == 0; i++) r = prep(s, &st[i], sql[i], e);
 	for (size_t i = 0; i < n && r == 0; i++) r = save_walk(s, st, run, &rs[i], e);
-	for (size_t i = 0; i < 5; i++) sqlite3_finalize(st[i]);
+	for (size_t i = 0; i < 7; i++) sqlite3_finalize(st[i]);
 	if (r == 0 && (r = sq_exec(s, "COMMIT", "saving network device tables", e)) == 0) return 0;
 	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;

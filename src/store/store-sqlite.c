@@ -225,6 +225,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS sensors (name TEXT PRIMARY KEY, first_seen REAL NOT NULL,"
 	"  last_seen REAL NOT NULL, last_run INTEGER);"
 	"ALTER TABLE runs ADD COLUMN sensor TEXT;",
+	/* 21 (netdev identity, issue 24): what each walked device is (sysDescr
+	 * and ENTITY-MIB through the fingerprints) and its CDP neighbours */
+	"CREATE TABLE IF NOT EXISTS netdev_ident (walk_id INTEGER PRIMARY KEY REFERENCES"
+	"  netdev_walks(id), vendor TEXT, product TEXT, version TEXT, cpe TEXT, model TEXT);"
+	"CREATE TABLE IF NOT EXISTS netdev_cdp (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
+	"  ifindex INTEGER, device_id TEXT, port_id TEXT, platform TEXT, address TEXT);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)

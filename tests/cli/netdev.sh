@@ -263,4 +263,48 @@ EOF
 	[ $? = 2 ] && grep -q 'no devices' "$NDIR/e"
 }
 check netdev_row_cap_silence_and_file_mode t_netdev_bounds
+t_netdev_identity() { # what the devices are: held-out sysDescr strings, ENTITY-MIB, CDP, firmware CVEs
+	nd_start || return 1
+	local d
+	for d in sw3 hx1 hx2 hx3 hx4 hx5 hx6; do
+		printf '[netdev %s]\naddress = 127.0.0.1\nport = %s\ncommunity = %s\n\n' "$d" "$NSIM" "$d"
+	done | nd_conf ident.conf
+	"$D" netdev --netdev "$NDIR/ident.conf" --db "$NDIR/i.db" --json >"$NDIR/ident.jsonl" 2>"$NDIR/e"
+	[ $? = 0 ] || { echo "exit status not 0 (no vulnerability data: no findings)"; cat "$NDIR/e"; return 1; }
+	python3 - "$NDIR/ident.jsonl" "$ROOT/tests/data/netdev/heldout.txt" <<'EOF' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+got = {r["device"]: "|".join(r["identity"][k] for k in ("vendor", "product", "version", "model", "cpe"))
+       for r in recs if r["type"] == "netdev"}
+want = dict(l.rstrip("\n").split(" ", 1) for l in open(sys.argv[2]) if not l.startswith("#"))
+bad = {d: (got.get(d), w) for d, w in want.items() if got.get(d) != w}
+assert not bad, bad
+sw3 = [r for r in recs if r["type"] == "netdev" and r["device"] == "sw3"][0]
+assert sw3["identity"]["entity"] == {"mfg": "Cisco Systems, Inc.", "model": "WS-C2960X-48FPD-L",
+                                     "software": "15.2(5)E"}, sw3
+cdp = [r for r in recs if r["type"] == "netdev-cdp"]
+assert [(c["device"], c["interface"], c["device_id"], c["port_id"], c["platform"], c["address"]) for c in cdp] == [
+    ("sw3", "Gi1/0/48", "rtr1.example.net", "GigabitEthernet0/0/1", "cisco ISR4331/K9", "198.18.9.1")], cdp
+# a port with a CDP neighbour is an uplink, not an access port
+ports = {r["name"]: r["access"] for r in recs if r["type"] == "netdev-port" and r["device"] == "sw3"}
+assert ports == {"Gi1/0/1": True, "Gi1/0/48": False}, ports
+EOF
+	[ "$(sqlite3 "$NDIR/i.db" "SELECT i.product || ' ' || i.version || ' ' || i.model FROM netdev_ident i JOIN netdev_walks w ON w.id = i.walk_id WHERE w.device = 'sw3'")" = "IOS 15.2(5)E WS-C2960X-48FPD-L" ] &&
+		[ "$(sqlite3 "$NDIR/i.db" "SELECT device_id FROM netdev_cdp")" = rtr1.example.net ] || return 1
+	# with vulnerability data (a real NVD record and CISA's KEV): the switch's firmware
+	"$D" vulndb import -q --db "$NDIR/iv.db" "$ROOT/tests/data/netdev/CVE-2018-0171.json" \
+		"$ROOT/tests/data/fixtures/kev/known_exploited_vulnerabilities.json" || return 1
+	printf '[netdev sw3]\naddress = 127.0.0.1\nport = %s\ncommunity = sw3\n' "$NSIM" | nd_conf sw3.conf
+	"$D" netdev --netdev "$NDIR/sw3.conf" --db "$NDIR/iv.db" --json >"$NDIR/iv.jsonl" 2>"$NDIR/e"
+	[ $? = 1 ] || { echo "exit status not 1 (findings)"; cat "$NDIR/e"; return 1; }
+	python3 - "$NDIR/iv.jsonl" "$NSIM" <<'EOF'
+import json, sys
+fs = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding"]
+got = sorted((f["rule"], f["severity"], f["ip"], f["port"], f["proto"], [c["id"] for c in f["evidence"]["cves"]]) for f in fs)
+want = [(r, "critical", "127.0.0.1", int(sys.argv[2]), "udp", ["CVE-2018-0171"]) for r in ("known-exploited", "vulnerable-service")]
+assert got == want, got
+assert fs[0]["evidence"]["cpe"] == "cpe:2.3:o:cisco:ios:15.2\\(5\\)e:*:*:*:*:*:*:*", fs[0]["evidence"]
+EOF
+}
+check netdev_identity_heldout_sysdescr_entity_cdp_and_firmware_cves t_netdev_identity
 nd_stop

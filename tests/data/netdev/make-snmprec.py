@@ -98,3 +98,48 @@ rows += [(f"1.3.6.1.2.1.17.4.3.1.1.{mac_oid(m)}", "4x", mac_hex(m)),
          (f"1.3.6.1.2.1.17.4.3.1.2.{mac_oid(m)}", 2, 1), (f"1.3.6.1.2.1.17.4.3.1.3.{mac_oid(m)}", 2, 3)]
 rows += [("1.3.6.1.2.1.4.22.1.2.1.198.18.9.77", "4x", mac_hex(m)), ("1.3.6.1.2.1.4.22.1.4.1.198.18.9.77", 2, 3)]
 write(os.path.join(here, "sw2.snmprec"), rows)
+
+# sw3: a Catalyst access switch whose firmware is in CISA's KEV catalogue
+# (IOS 15.2(5)E: CVE-2018-0171, Smart Install), with ENTITY-MIB's chassis
+# row and a CDP neighbour on its uplink (CISCO-CDP-MIB cdpCacheTable)
+rows = []
+system(rows, "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(5)E, "
+       "RELEASE SOFTWARE (fc1)", "1.3.6.1.4.1.9.1.1208", "sw3")
+ifrows(rows, [(10101, "Gi1/0/1", "desk 3.01", 6, 1, 1, G, UP - 1 * DAY, 800000, 900000),
+              (10148, "Gi1/0/48", "uplink rtr1", 6, 1, 1, G, 20 * 100, 9 * 10**11, 7 * 10**11)])
+rows += [("1.3.6.1.2.1.17.1.4.1.2.1", 2, 10101), ("1.3.6.1.2.1.17.1.4.1.2.48", 2, 10148)]
+ent = "1.3.6.1.2.1.47.1.1.1.1"
+# entPhysicalTable: the chassis (class 3) and one of its ports (class 10)
+for ix, cls, sw, mfg, model in [(1, 3, "15.2(5)E", "Cisco Systems, Inc.", "WS-C2960X-48FPD-L"),
+                                (1001, 10, "", "", "")]:
+    rows += [(f"{ent}.2.{ix}", 4, "WS-C2960X-48FPD-L" if cls == 3 else "GigabitEthernet1/0/1"),
+             (f"{ent}.5.{ix}", 2, cls), (f"{ent}.10.{ix}", 4, sw), (f"{ent}.12.{ix}", 4, mfg),
+             (f"{ent}.13.{ix}", 4, model)]
+cdp = "1.3.6.1.4.1.9.9.23.1.2.1.1"
+rows += [(f"{cdp}.3.10148.1", 2, 1), (f"{cdp}.4.10148.1", "4x", "c6120901"),
+         (f"{cdp}.6.10148.1", 4, "rtr1.example.net"), (f"{cdp}.7.10148.1", 4, "GigabitEthernet0/0/1"),
+         (f"{cdp}.8.10148.1", 4, "cisco ISR4331/K9")]
+rows += [(f"1.3.6.1.2.1.17.4.3.1.1.{mac_oid(ROUTER)}", "4x", mac_hex(ROUTER)),
+         (f"1.3.6.1.2.1.17.4.3.1.2.{mac_oid(ROUTER)}", 2, 48), (f"1.3.6.1.2.1.17.4.3.1.3.{mac_oid(ROUTER)}", 2, 3)]
+write(os.path.join(here, "sw3.snmprec"), rows)
+
+# Held-out sysDescr strings: real devices' strings from Recog's examples
+# (snmp_sysdescr.xml), none of them an example of dormant's fingerprints;
+# each a device with the system group only. heldout.txt says what they are.
+HELD = [
+    ("hx1", "Cisco IOS Software [Dublin], Catalyst L3 Switch Software (CAT9K_LITE_IOSXE), Version 17.12.5, "
+            "RELEASE SOFTWARE (fc5)", "1.3.6.1.4.1.9.1.2694"),
+    ("hx2", "Cisco NX-OS(tm) m9100, Software (m9100-s2ek9-mz), Version 5.0(4), RELEASE SOFTWARE Copyright (c) "
+            "2002-2010 by Cisco Systems, Inc. Compiled 7/26/2010 15:00:00", "1.3.6.1.4.1.9.12.3.1.3.1"),
+    ("hx3", "Arista Networks EOS version 4.22.4M running on an Arista Networks DCS-7280SR2K-48C6",
+            "1.3.6.1.4.1.30065.1.3011"),
+    ("hx4", "Aruba JL258A 2930F-8G-PoE+-2SFP+ Switch, revision WC.16.02.0014, ROM WC.16.01.0003",
+            "1.3.6.1.4.1.11.2.3.7.11.181"),
+    ("hx5", "Cisco Adaptive Security Appliance Version 7.2(4)17", "1.3.6.1.4.1.9.1.745"),
+    ("hx6", "Brocade NetIron CER, IronWare Version V5.2.0dT183 Compiled on Mar 02 2012 at 19:15:05 labeled as "
+            "V5.2.00d", "1.3.6.1.4.1.1991.1.3.55.1.2"),
+]
+for name, descr, objid in HELD:
+    rows = []
+    system(rows, descr, objid, name)
+    write(os.path.join(here, name + ".snmprec"), rows)
