@@ -39,8 +39,8 @@ void vuln_matcher_release(struct vuln_matcher *m);
  * exploit, EPSS, CVSS). distro: the banner shows a distribution build
  * (text says which); build: what it is, when dormant knows the package
  * (NULL: not known), its release filled in from the data when it can be.
- * *ret stays valid until the matcher is released or used again. A store
- * error's sentence goes to e. */
+ * *ret stays valid until the matcher is released (it keeps every
+ * subject's hits). A store error's sentence goes to e. */
 int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *distro,
 	       struct distro_build *build, enum confidence min, struct vuln_hit **ret, size_t *ret_n,
 	       struct dm_err *e);

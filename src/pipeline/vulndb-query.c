@@ -221,34 +221,46 @@ static void print_build(const struct distro_build *b)
 	term_close_stream(t);
 }
 
-static int match_one(struct vuln_matcher *m, const struct aliases *al, const struct vulndb_query *a,
-		     const char *q, struct buf *out, struct dm_err *e)
-{
-	struct vsubject s = { 0 };
-	char version[64];
-	int r = match_subject(al, q, &s.cpe, version, sizeof(version), e);
-	if (r < 0) return r;
-	char dbuf[96], cpe[400];
-	const char *distro = vuln_distro_marker(q, dbuf, sizeof(dbuf));
-	struct distro_build bb, *b = match_build(m, a, q, &s.cpe, version, &bb, e, &r);
-	if (r < 0) return r;
-	struct vuln_hit *h;
+/* One query of a batch: what it asks, then what the matcher answered. */
+struct query {
+	const char *q; /* an argument, or text: a line of --from */
+	char text[1024];
+	unsigned ln; /* its line of --from, 0 for an argument */
+	struct vsubject s;
+	char dbuf[96];
+	const char *distro;
+	struct distro_build bb, *b;
+	struct vuln_hit *h; /* the matcher's, valid until it is released */
 	size_t n;
-	double t0 = now_mono(), c0 = now_cpu();
-	r = vuln_match(m, &s, distro, b, a->min, &h, &n, e);
-	match_seconds += now_mono() - t0;
-	match_cpu += now_cpu() - c0;
+};
+
+static int query_parse(struct vuln_matcher *m, const struct aliases *al, const struct vulndb_query *a,
+		       struct query *x, struct dm_err *e)
+{
+	x->s = (struct vsubject){ 0 };
+	char version[64];
+	int r = match_subject(al, x->q, &x->s.cpe, version, sizeof(version), e);
 	if (r < 0) return r;
-	size_t reported = 0;
+	x->distro = vuln_distro_marker(x->q, x->dbuf, sizeof(x->dbuf));
+	x->b = match_build(m, a, x->q, &x->s.cpe, version, &x->bb, e, &r);
+	return r;
+}
+
+static void query_print(const struct vulndb_query *a, const struct query *x, struct buf *out)
+{
+	const char *q = x->q;
+	const struct vuln_hit *h = x->h;
+	size_t n = x->n, reported = 0;
 	for (size_t j = 0; j < n; j++) reported += !h[j].suppressed;
-	cpe_format(&s.cpe, cpe, sizeof(cpe));
+	char cpe[400];
+	cpe_format(&x->s.cpe, cpe, sizeof(cpe));
 	buf_reset(out);
 	if (a->json) {
 		buf_puts(out, "{\"query\":");
 		json_put_str(out, q);
 		buf_puts(out, ",\"cpe\":");
 		json_put_str(out, cpe);
-		if (b) distro_build_json(out, b);
+		if (x->b) distro_build_json(out, x->b);
 		buf_printf(out, ",\"count\":%zu,\"cves\":", reported);
 		vuln_hits_json(out, h, reported, reported);
 		if (a->explain) {
@@ -257,12 +269,12 @@ static int match_one(struct vuln_matcher *m, const struct aliases *al, const str
 		}
 		buf_puts(out, "}\n");
 		fputs(out->data, stdout);
-		return 0;
+		return;
 	}
 	FILE *t = term_open(stdout); /* a banner is the network's words */
 	fprintf(t, "%s (%s): %zu CVE%s\n", q, cpe, reported, reported == 1 ? "" : "s");
 	term_close_stream(t);
-	if (b) print_build(b);
+	if (x->b) print_build(x->b);
 	for (size_t j = 0; j < n; j++) {
 		const struct vuln_info *v = h[j].info;
 		char id[32], cv[16] = "  - ";
@@ -274,7 +286,34 @@ static int match_one(struct vuln_matcher *m, const struct aliases *al, const str
 		       h[j].fix[0] && !h[j].suppressed ? "fixed in " : "", h[j].suppressed ? "" : h[j].fix);
 		if (h[j].why[0]) printf("  %-16s %s\n", "", h[j].why);
 	}
-	return 0;
+}
+
+/* A failing query's error, with its place in --from. */
+static int query_fail(const struct vulndb_query *a, const struct query *x, int r, struct dm_err *e)
+{
+	if (!x->ln) return r;
+	char msg[sizeof(e->msg)];
+	snprintf(msg, sizeof(msg), "%s", e->msg);
+	return dm_fail(e, r, "--from %s:%u: %s", a->from, x->ln, msg);
+}
+
+/* Matches the batch's queries, then prints them: the matcher's time is
+ * read once a batch (a thread's CPU clock is a system call, and two a query
+ * cost as much as matching a query the cache answers). A query that fails
+ * stops the batch after those before it are printed. */
+static int run_batch(struct vuln_matcher *m, const struct vulndb_query *a, struct query *x, size_t n,
+		     struct buf *out, struct dm_err *e)
+{
+	int r = 0;
+	size_t i = 0;
+	double t0 = now_mono(), c0 = now_cpu();
+	for (; i < n && r == 0; i++)
+		r = vuln_match(m, &x[i].s, x[i].distro, x[i].b, a->min, &x[i].h, &x[i].n, e);
+	match_seconds += now_mono() - t0;
+	match_cpu += now_cpu() - c0;
+	if (r < 0) i--;
+	for (size_t j = 0; j < i; j++) query_print(a, &x[j], out);
+	return r < 0 ? query_fail(a, &x[i], r, e) : 0;
 }
 
 int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const struct vulndb_query *a,
@@ -300,25 +339,47 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 		aliases_release(&al);
 		return r;
 	}
-	for (int i = 0; i < n_subjects && r == 0; i++, n++) r = match_one(&m, &al, a, subjects[i], &out, e);
+	enum { BATCH = 256 };
+	struct query *x = xcalloc(BATCH, sizeof(*x));
+	size_t nx = 0;
+	for (int i = 0; i < n_subjects && r == 0; i++, n++) {
+		x[nx].q = subjects[i];
+		x[nx].ln = 0;
+		if ((r = query_parse(&m, &al, a, &x[nx], e)) < 0) {
+			char msg[sizeof(e->msg)];
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			int rb = run_batch(&m, a, x, nx, &out, e);
+			r = rb < 0 ? rb : dm_fail(e, r, "%s", msg);
+			break;
+		}
+		if (++nx == BATCH) r = run_batch(&m, a, x, nx, &out, e), nx = 0;
+	}
 	if (r == 0 && a->from) {
 		FILE *f = strcmp(a->from, "-") ? fopen(a->from, "r") : stdin;
 		if (!f) r = dm_fail(e, -errno, "--from %s: %s", a->from, strerror(errno));
-		char line[1024];
 		unsigned ln = 0;
-		while (r == 0 && f && fgets(line, sizeof(line), f)) {
+		while (r == 0 && f && fgets(x[nx].text, sizeof(x[nx].text), f)) {
+			char *line = x[nx].text;
 			ln++;
 			line[strcspn(line, "\r\n")] = 0;
 			if (!line[0] || line[0] == '#') continue;
-			if ((r = match_one(&m, &al, a, line, &out, e)) < 0) {
+			x[nx].q = line;
+			x[nx].ln = ln;
+			if ((r = query_parse(&m, &al, a, &x[nx], e)) < 0) {
+				r = query_fail(a, &x[nx], r, e);
 				char msg[sizeof(e->msg)];
 				snprintf(msg, sizeof(msg), "%s", e->msg);
-				r = dm_fail(e, r, "--from %s:%u: %s", a->from, ln, msg);
+				int rb = run_batch(&m, a, x, nx, &out, e);
+				r = rb < 0 ? rb : dm_fail(e, r, "%s", msg);
+				break;
 			}
 			n++;
+			if (++nx == BATCH) r = run_batch(&m, a, x, nx, &out, e), nx = 0;
 		}
 		if (f && f != stdin) fclose(f);
 	}
+	if (r == 0 && nx) r = run_batch(&m, a, x, nx, &out, e);
+	free(x);
 	log_debug("vulndb: matched %llu queries in %.3f s, %.3f s of it matching (%llu product lookups; "
 		  "%.3f s CPU)",
 		  (unsigned long long)n, now_mono() - t0, match_seconds, (unsigned long long)m.queries,

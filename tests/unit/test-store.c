@@ -396,6 +396,22 @@ static int count_vuln(void *ctx, const struct vuln_info *v)
 	return 0;
 }
 
+/* The brief row: scores and EPSS, no description or configurations. */
+static int check_brief(void *ctx, const struct vuln_info *v)
+{
+	int *ok = ctx;
+	*ok = v->cvss == 7.5 && v->epss == 0.5 && !v->summary && !v->modified && v->configs && !*v->configs;
+	return 0;
+}
+
+/* configs of the CVEs not known: "cfg" read unless known says it is held */
+static bool known_all(void *ctx, int64_t num) { return (void)ctx, num > 0; }
+static int configs_seen(void *ctx, const struct vuln_info *v)
+{
+	*(int *)ctx = !strcmp(v->configs, "cfg") ? 1 : !*v->configs && !v->packed ? 2 : 3;
+	return 0;
+}
+
 static int count_fix(void *ctx, const struct vuln_distro_fix *f)
 {
 	int *n = ctx;
@@ -519,6 +535,15 @@ static void every_kind_round_trip(void)
 	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_vuln, got, &e), 1);
 	CHECK_INT(store_vuln_get(st, cve.num, count_vuln, got, &e), 1);
 	CHECK(got[0] == 2 && got[1] == cve.num && got[2] == 50);
+	int brief = 0, seen = 0;
+	CHECK_INT(store_vuln_get_brief(st, cve.num, check_brief, &brief, &e), 1);
+	CHECK_INT(brief, 1);
+	CHECK_INT(store_vuln_get_brief(st, cve.num + 1, check_brief, &brief, &e), 0);
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, configs_seen, &seen, &e), 1);
+	CHECK_INT(seen, 1);
+	/* a held CVE comes with its number alone (SQLite); PostgreSQL sends the text anyway */
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", known_all, configs_seen, &seen, &e), 1);
+	CHECK_INT(seen, test_db_pg() ? 1 : 2);
 	int fixes = 0;
 	CHECK_INT(store_distro_fixes(st, "debian", "openssh", count_fix, &fixes, &e), 1);
 	CHECK_INT(fixes, 1);
