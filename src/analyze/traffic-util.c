@@ -39,25 +39,37 @@ double madm_of(double *v, size_t n, double median)
 	return median_of(v, n);
 }
 
-static int cmp_by_source(const void *pa, const void *pb, void *ctx)
+/* A flow's sort key beside its index: sorting these touches no flow record
+ * (they are large), so the sort stays in cache. */
+struct by_source {
+	struct ipaddr src;
+	double start;
+	uint32_t i;
+};
+
+static int cmp_by_source(const void *pa, const void *pb)
 {
-	const struct flowset *fs = ctx;
-	const struct flowrec *a = &fs->v[*(const uint32_t *)pa], *b = &fs->v[*(const uint32_t *)pb];
+	const struct by_source *a = pa, *b = pb;
 	int c = ipaddr_cmp(&a->src, &b->src);
 	if (c) return c;
-	return a->start < b->start ? -1 : a->start > b->start;
+	if (a->start != b->start) return a->start < b->start ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
 }
 
 size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
 {
 	const struct flowset *fs = in->flows;
-	uint32_t *idx = xmalloc((fs->n + 1) * sizeof(*idx));
+	struct by_source *k = xmalloc((fs->n + 1) * sizeof(*k));
 	size_t n = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
-		if ((r->where & FREC_SRC_INTERNAL) && (!keep || keep(in, r))) idx[n++] = (uint32_t)i;
+		if ((r->where & FREC_SRC_INTERNAL) && (!keep || keep(in, r)))
+			k[n++] = (struct by_source){ r->src, r->start, (uint32_t)i };
 	}
-	qsort_r(idx, n, sizeof(*idx), cmp_by_source, (void *)fs);
+	qsort(k, n, sizeof(*k), cmp_by_source);
+	uint32_t *idx = xmalloc((n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < n; i++) idx[i] = k[i].i;
+	free(k);
 	*ret = idx;
 	return n;
 }
