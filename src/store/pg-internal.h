@@ -140,3 +140,4 @@ int pg_flow_partitioned(struct store *s, struct dm_err *e);
 int pg_flow_partitions(struct store *s, const struct flow_hour *v, size_t n, struct dm_err *e);
 int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e);
+int pg_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);

@@ -138,3 +138,29 @@ int pg_retain(struct store *s, double flow_before, double runs_before, struct st
 	pg_rollback(s);
 	return r;
 }
+
+/* dormant sensors (store-row.h's statements and decoders) */
+int pg_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e)
+{
+	PGresult *r = pg_q(s, ROW_SENSORS_SQL, NULL, "listing sensors", e);
+	if (!r) return DM_ESTORE;
+	size_t n = (size_t)PQntuples(r);
+	struct sensor_info *v = xcalloc(n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		struct store_row row = pg_row(r, (int)i);
+		row_sensor(&row, &v[i]);
+	}
+	PQclear(r);
+	if (!(r = pg_q(s, ROW_SENSOR_KINDS_SQL, NULL, "listing sensors", e))) {
+		free(v);
+		return DM_ESTORE;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct store_row row = pg_row(r, i);
+		row_sensor_kind(&row, v, n);
+	}
+	PQclear(r);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
