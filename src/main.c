@@ -38,6 +38,7 @@ static const struct {
 	{ "exposure", cmd_exposure,
 	  "what mapping platforms (Shodan, Censys, FOFA, ZoomEye, Hunter) indexed, joined with the inside" },
 	{ "netdev", cmd_netdev, "ask routers and switches over SNMP: ARP, forwarding tables, ports, LLDP" },
+	{ "sensors", cmd_sensors, "the sensors writing to the store: last contact, what they ran" },
 };
 
 static void usage(FILE *f)

@@ -18,6 +18,7 @@ int cmd_import(int argc, char **argv);
 int cmd_exposure(int argc, char **argv);
 int cmd_findings(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_sensors(int argc, char **argv);
 int cmd_netdev(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 

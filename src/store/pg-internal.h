@@ -10,9 +10,9 @@
 
 struct pg_conn {
 	PGconn *c;
-	int depth;          /* open transactions: 0 none, more are savepoints */
-	bool flow_prepared; /* dm_flow_hour prepared (store-pg-flow.c) */
-	bool flow_parted;   /* flow_hour is partitioned by day (a store made before it is not) */
+	int depth;        /* open transactions: 0 none, more are savepoints */
+	bool flow_stage;  /* dm_flow_stage made (store-pg-flow.c) */
+	bool flow_parted; /* flow_hour is partitioned by day (a store made before it is not) */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
@@ -141,3 +141,4 @@ int pg_flow_partitioned(struct store *s, struct dm_err *e);
 int pg_flow_partitions(struct store *s, const struct flow_hour *v, size_t n, struct dm_err *e);
 int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e);
+int pg_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);

@@ -136,3 +136,4 @@ int sq_netdev_prev(struct store *s, const char *device, double before, struct ne
 #define STORE_SQLITE_NETDEV_OPS .netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev,
 int sq_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e);
+int sq_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);

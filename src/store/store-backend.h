@@ -112,6 +112,7 @@ struct store_ops {
 			   size_t *ret_n, double *ret_ts, struct dm_err *e);
 	int (*retain)(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 		      struct dm_err *e);
+	int (*sensors_list)(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

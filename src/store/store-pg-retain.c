@@ -38,7 +38,12 @@ static int make_day(struct store *s, int64_t day, bool *locked, struct dm_err *e
 	snprintf(name, sizeof(name), "flow_hour_d%" PRId64, day);
 	struct pg_params p = { 0 };
 	pp_str(&p, name);
-	PGresult *r = pg_q(s, "SELECT to_regclass($1) IS NOT NULL", &p, what, e);
+	/* pg_class read with the statement's snapshot: to_regclass may answer
+	 * from a cache that an advisory lock does not refresh */
+	static const char has_sql[] =
+	    "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relname = $1"
+	    " AND relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'flow_hour'::regclass))";
+	PGresult *r = pg_q(s, has_sql, &p, what, e);
 	if (!r) return DM_ESTORE;
 	bool has = pg_bool(r, 0, 0);
 	PQclear(r);
@@ -47,7 +52,7 @@ static int make_day(struct store *s, int64_t day, bool *locked, struct dm_err *e
 		if (pg_cmd(s, "SELECT pg_advisory_xact_lock(7021970)", NULL, what, e) < 0) return DM_ESTORE;
 		*locked = true;
 		/* another sensor may have made it while this one waited */
-		if (!(r = pg_q(s, "SELECT to_regclass($1) IS NOT NULL", &p, what, e))) return DM_ESTORE;
+		if (!(r = pg_q(s, has_sql, &p, what, e))) return DM_ESTORE;
 		has = pg_bool(r, 0, 0);
 		PQclear(r);
 		if (has) return 0;
@@ -137,4 +142,30 @@ int pg_retain(struct store *s, double flow_before, double runs_before, struct st
 	if (r == 0) return pg_commit(s, what, e);
 	pg_rollback(s);
 	return r;
+}
+
+/* dormant sensors (store-row.h's statements and decoders) */
+int pg_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e)
+{
+	PGresult *r = pg_q(s, ROW_SENSORS_SQL, NULL, "listing sensors", e);
+	if (!r) return DM_ESTORE;
+	size_t n = (size_t)PQntuples(r);
+	struct sensor_info *v = xcalloc(n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		struct store_row row = pg_row(r, (int)i);
+		row_sensor(&row, &v[i]);
+	}
+	PQclear(r);
+	if (!(r = pg_q(s, ROW_SENSOR_KINDS_SQL, NULL, "listing sensors", e))) {
+		free(v);
+		return DM_ESTORE;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct store_row row = pg_row(r, i);
+		row_sensor_kind(&row, v, n);
+	}
+	PQclear(r);
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

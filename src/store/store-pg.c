@@ -423,5 +423,6 @@ const struct store_ops store_pg_ops = {
 	.netdev_save = pg_netdev_save,
 	.netdev_prev = pg_netdev_prev,
 	.retain = pg_retain,
+	.sensors_list = pg_sensors_list,
 	.redact_key = pg_redact_key,
 };

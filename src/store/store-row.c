@@ -192,3 +192,27 @@ const size_t store_retain_runs_n = ARRAY_SIZE(store_retain_runs_sql);
 
 /* flow_input goes with the flow summaries it fed (flow_days), not its run */
 const char *const store_retain_keeps[] = { "flow_input", NULL };
+
+void row_sensor(const struct store_row *r, struct sensor_info *v)
+{
+	*v = (struct sensor_info){ 0 };
+	str(r, 0, v->name, sizeof(v->name));
+	v->first_seen = dbl(r, 1);
+	v->last_seen = dbl(r, 2);
+	v->last_run = i64(r, 3);
+	str(r, 4, v->last_kind, sizeof(v->last_kind));
+	str(r, 5, v->last_status, sizeof(v->last_status));
+	v->runs = (uint64_t)i64(r, 6);
+}
+
+void row_sensor_kind(const struct store_row *r, struct sensor_info *v, size_t n)
+{
+	const char *name = txt(r, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].name, name)) continue;
+		size_t at = strlen(v[i].kinds);
+		snprintf(v[i].kinds + at, sizeof(v[i].kinds) - at, "%s%s %lld", at ? ", " : "", txt(r, 1),
+			 (long long)i64(r, 2));
+		return;
+	}
+}

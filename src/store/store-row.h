@@ -72,3 +72,17 @@ void life_row_alert_key(const struct life_view *v, char *out, size_t n);
 extern const char *const store_retain_runs_sql[];
 extern const size_t store_retain_runs_n;
 extern const char *const store_retain_keeps[];
+
+/* dormant sensors: the same statements on both backends (no parameters).
+ * ROW_SENSORS_SQL's rows fill a sensor_info each (row_sensor), then
+ * ROW_SENSOR_KINDS_SQL's add their counts to the sensor named
+ * (row_sensor_kind, over the n filled). */
+#define ROW_SENSORS_SQL                                                                                 \
+	"SELECT s.name, s.first_seen, s.last_seen, coalesce(r.id, 0), coalesce(r.kind, ''),"            \
+	" coalesce(r.status, ''), (SELECT count(*) FROM runs x WHERE x.sensor = s.name) FROM sensors s" \
+	" LEFT JOIN runs r ON r.id = s.last_run ORDER BY s.name"
+#define ROW_SENSOR_KINDS_SQL                                                                               \
+	"SELECT sensor, kind, count(*) FROM runs WHERE sensor IS NOT NULL GROUP BY sensor, kind ORDER BY " \
+	"sensor, kind"
+void row_sensor(const struct store_row *r, struct sensor_info *v);
+void row_sensor_kind(const struct store_row *r, struct sensor_info *v, size_t n);

@@ -1,8 +1,10 @@
-/* SQLite backend: retention (store_retain). Old flow hours and the inputs
+/* SQLite backend: retention (store_retain) and the sensors list. Old flow hours and the inputs
  * they came from are deleted by row, then old runs with what is stored
  * with them (store_retain_runs_sql, shared with PostgreSQL). */
 #include "store/sqlite-internal.h"
+#include "base/util.h"
 #include <math.h>
+#include <stdlib.h>
 
 static int run_sql(struct store *s, const char *sql, double v, int64_t *ret_changes, struct dm_err *e)
 {
@@ -41,4 +43,37 @@ int sq_retain(struct store *s, double flow_before, double runs_before, struct st
 	if (r == 0) return sq_exec(s, "COMMIT", "applying retention", e);
 	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;
+}
+
+/* dormant sensors (store-row.h's statements and decoders) */
+int sq_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct sensor_info *v = NULL;
+	size_t n = 0;
+	int rc = SQLITE_DONE;
+	if (sqlite3_prepare_v2(SQ(s)->db, ROW_SENSORS_SQL, -1, &st, NULL))
+		return sq_fail(s, e, "listing sensors");
+	struct store_row row = sq_row(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		row_sensor(&row, &v[n++]);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc == SQLITE_DONE && sqlite3_prepare_v2(SQ(s)->db, ROW_SENSOR_KINDS_SQL, -1, &st, NULL) == 0) {
+		row = sq_row(st);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) row_sensor_kind(&row, v, n);
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_ERROR;
+	}
+	int r = rc == SQLITE_DONE ? 0 : sq_fail(s, e, "listing sensors");
+	sqlite3_finalize(st);
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

@@ -1031,6 +1031,7 @@ const struct store_ops store_sqlite_ops = {
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
 	.retain = sq_retain,
+	.sensors_list = sq_sensors_list,
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

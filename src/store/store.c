@@ -499,3 +499,11 @@ int store_retain(struct store *s, double flow_before, double runs_before, struct
 	NEED(retain);
 	return s->ops->retain(s, flow_before, runs_before, ret, e);
 }
+
+int store_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	NEED(sensors_list);
+	return s->ops->sensors_list(s, ret, ret_n, e);
+}

@@ -144,6 +144,18 @@ bool store_is_postgres(const char *path);
  * run, and NAME registered in the store's sensors with its last contact.
  * NAME: 1 to 64 of [A-Za-z0-9._-]. */
 int store_set_sensor(struct store *s, const char *name, struct dm_err *e);
+/* A sensor as the store knows it (dormant sensors): first and last
+ * contact, its last run, and how many runs of each kind it made. */
+struct sensor_info {
+	char name[72];
+	double first_seen, last_seen;
+	int64_t last_run; /* 0: none kept (retention may have deleted it) */
+	char last_kind[16], last_status[16];
+	uint64_t runs;
+	char kinds[256]; /* "audit 2, scan 1", by kind */
+};
+/* Every sensor, by name; the caller frees *ret. */
+int store_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);
 /* 0 when NAME is a sensor name, else DM_EINPUT and why. */
 int store_sensor_check(const char *name, struct dm_err *e);
 /* "sqlite" or "postgresql" */

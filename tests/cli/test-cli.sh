@@ -1984,6 +1984,33 @@ assert f == [(8080, "medium"), (24502, "high")], f  # OpenSSH 7.4 matches a crit
 }
 check exposure_listing_joins_register_run_and_vulns t_exposure_join
 
+# --- sensors: who wrote to the store, their last contact and what they ran (text and JSON) ---
+t_sensors_list() {
+	local s="$OUT/sensors"
+	mkdir -p "$s"
+	"$D" sensors --db "$s/db" 2>"$s/e"
+	[ $? = 2 ] && grep -q 'nothing has been recorded there yet' "$s/e" || { cat "$s/e"; return 1; }
+	"$D" audit 127.0.0.1 -p 1 --no-vulns -q --sensor site-a.cam1 --db "$s/db" >/dev/null || return 1
+	"$D" scan 127.0.0.1 -p 1 -q --sensor site-a.cam1 --db "$s/db" >/dev/null || return 1
+	"$D" audit 127.0.0.1 -p 1 --no-vulns -q --sensor hq --db "$s/db" >/dev/null || return 1
+	"$D" audit 127.0.0.1 -p 1 --no-vulns -q --db "$s/db" >/dev/null || return 1 # no sensor: not listed
+	"$D" sensors --db "$s/db" >"$s/t" || return 1
+	cat "$s/t"
+	[ "$(wc -l <"$s/t")" = 3 ] && grep -qE '^sensor +first contact +last contact +last run +ran$' "$s/t" &&
+		grep -qE '^hq +[0-9TZ:.-]+ +[0-9TZ:.-]+ +3 audit done +audit 1$' "$s/t" &&
+		grep -qE '^site-a.cam1 +[0-9TZ:.-]+ +[0-9TZ:.-]+ +2 scan done +audit 1, scan 1$' "$s/t" || return 1
+	"$D" sensors --db "$s/db" --json | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin]
+assert [x["name"] for x in r] == ["hq", "site-a.cam1"], r
+a = r[1]
+assert a["runs"] == 2 and a["ran"] == {"audit": 1, "scan": 1} and a["last_run"] == {"id": 2, "kind": "scan", "status": "done"}, a
+assert a["first_contact"] < a["last_contact"], a' || return 1
+	"$D" sensors extra --db "$s/db" 2>"$s/e"
+	[ $? = 2 ] && [ "$(wc -l <"$s/e")" = 1 ] && grep -q 'unexpected argument "extra"' "$s/e"
+}
+check sensors_lists_contact_and_runs t_sensors_list
+
 . "$ROOT/tests/cli/netdev.sh"
 . "$ROOT/tests/cli/watch.sh"
 

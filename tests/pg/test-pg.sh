@@ -108,7 +108,11 @@ t_sensor() {
 		return 1
 	# a name that is not one: an input error before anything is stored
 	"$D" audit 127.0.0.1 -p 18971 --sensor 'a b' --db "$DM_PG" >/dev/null 2>"$OUT/e"
-	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--sensor "a b"' "$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--sensor "a b"' "$OUT/e" || return 1
+	# dormant sensors reads it back from PostgreSQL
+	"$D" scan 127.0.0.1 -p 18971 -q --sensor site-a.cam1 --db "$DM_PG" >/dev/null || return 1
+	"$D" sensors --db "$DM_PG" | tee /dev/stderr | grep -qE '^site-a.cam1 .* scan done +audit 1, scan 1$' &&
+		"$D" sensors --db "$DM_PG" --json | grep -q '"name":"site-a.cam1",.*"runs":2,.*"ran":{"audit":1,"scan":1}}$' 
 }
 check sensor_recorded_with_the_run t_sensor
 

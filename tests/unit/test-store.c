@@ -680,7 +680,17 @@ static void retention(void)
 	CHECK(!known);
 	CHECK_INT(store_flow_save_hours(st, kept, "d2", &again, 1, &known, &e), 0);
 	CHECK(known);
+	/* names from the traffic, with COPY's special bytes, come back as sent */
+	struct flow_hour odd = {
+		.hour = d0 + 50, .host = ipaddr_v4(0xc612000a), .peer = ipaddr_v4(2), .flows = 1
+	};
+	snprintf(odd.names, sizeof(odd.names), "a\tb\\c\nd\\N");
+	CHECK_INT(store_flow_save_hours(st, kept, "odd", &odd, 1, &known, &e), 0);
 	char t[64];
+	CHECK_INT(test_db_text(path, "SELECT names FROM flow_hour WHERE names IS NOT NULL",
+			       "SELECT names FROM flow_hour WHERE names IS NOT NULL", t, sizeof(t)),
+		  0);
+	CHECK_STR(t, odd.names);
 	if (test_db_pg()) {
 		CHECK_INT(
 		    test_db_text(
