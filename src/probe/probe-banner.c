@@ -140,10 +140,10 @@ static void banner_finish(struct pconn *c, bool ok)
 			    strcasestr(line, "Exim") || strcasestr(line, "Sendmail");
 		snprintf(o->name, sizeof(o->name), "%s", smtp ? "smtp" : "ftp");
 		svc_evidence(s, smtp ? "smtp.banner" : "ftp.banner", line + 4, l - 4);
-	} else {
+	} else if (!o->name[0] || !strcmp(o->name, "unknown")) {
 		snprintf(o->name, sizeof(o->name), "unknown");
 		s->identified = false; /* something spoke; let the other probes try */
-	}
+	} /* else an nmap probe's reply named it first (svnserve): that name stays */
 }
 
 const struct proto_ops proto_banner = {
