@@ -484,3 +484,10 @@ int store_netdev_prev(struct store *s, const char *device, double before, struct
 	NEED(netdev_prev);
 	return s->ops->netdev_prev(s, device, before, ret, ret_n, ret_ts, e);
 }
+
+int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
+			   size_t *ret_n, double *ret_ts, struct dm_err *e)
+{
+	NEED(netdev_prev_macs);
+	return s->ops->netdev_prev_macs(s, device, before, ret, ret_n, ret_ts, e);
+}

@@ -307,4 +307,32 @@ assert fs[0]["evidence"]["cpe"] == "cpe:2.3:o:cisco:ios:15.2\\(5\\)e:*:*:*:*:*:*
 EOF
 }
 check netdev_identity_heldout_sysdescr_entity_cdp_and_firmware_cves t_netdev_identity
+t_netdev_moved() { # the same switch walked twice: a device moved to another port, one swapped
+	nd_start || return 1
+	"$D" inventory import "$ROOT/tests/data/netdev/register.csv" --db "$NDIR/m.db" >/dev/null 2>&1 || return 1
+	local c
+	for c in sw1 sw1b; do
+		printf '[netdev sw1]\naddress = 127.0.0.1\nport = %s\ncommunity = %s\n' "$NSIM" "$c" | nd_conf m.conf
+		"$D" netdev --netdev "$NDIR/m.conf" --db "$NDIR/m.db" --json >"$NDIR/m-$c.jsonl" 2>"$NDIR/e"
+		[ $? = 1 ] || { echo "$c: exit status not 1"; cat "$NDIR/e"; return 1; }
+	done
+	python3 - "$NDIR/m-sw1.jsonl" "$NDIR/m-sw1b.jsonl" <<'EOF' || return 1
+import json, sys
+f1 = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding"]
+f2 = [r for r in map(json.loads, open(sys.argv[2])) if r["type"] == "finding"]
+assert not [f for f in f1 if f["rule"] in ("device-moved", "device-swapped")], f1
+got = sorted((f["rule"], f["severity"], f["evidence"]["mac"], f["evidence"]["was"]["interface"],
+              f["evidence"]["plugged"]["interface"], f["evidence"].get("replaced_mac"))
+             for f in f2 if f["rule"] in ("device-moved", "device-swapped"))
+assert got == [("device-moved", "low", "00:21:CC:61:70:0A", "Gi0/6", "Gi0/5", None),
+               ("device-swapped", "medium", "00:1B:A9:4C:22:11", "Gi0/1", "Gi0/1", "00:1B:A9:4C:22:10")], got
+m = [f for f in f2 if f["rule"] == "device-moved"][0]
+assert m["title"] == "Device 00:21:CC:61:70:0A moved from sw1 port Gi0/6 (meeting room) to sw1 port Gi0/5 (desk 2.15)", m["title"]
+EOF
+	# dormant diff between the two runs: the move and the swap are new
+	"$D" diff --db "$NDIR/m.db" --json 1 2 >"$NDIR/m-diff.jsonl" 2>"$NDIR/e" || true
+	grep -q '"device-moved"' "$NDIR/m-diff.jsonl" && grep -q '"device-swapped"' "$NDIR/m-diff.jsonl" ||
+		{ cat "$NDIR/e" "$NDIR/m-diff.jsonl"; return 1; }
+}
+check netdev_device_moved_and_swapped_between_walks t_netdev_moved
 nd_stop
