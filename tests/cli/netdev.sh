@@ -32,6 +32,7 @@ nd_start() {
 agentaddress udp:127.0.0.1:$NSNMPD
 createUser auditor SHA authpass123 AES privpass123
 rouser auditor priv
+rocommunity public 127.0.0.1
 EOF
 	SNMP_PERSISTENT_DIR="$NDIR/persist" timeout 300 snmpd -f -Lf "$NDIR/snmpd.log" -C -c "$NDIR/snmpd.conf" >/dev/null 2>&1 &
 	nd_pids+=($!)
@@ -335,4 +336,21 @@ EOF
 		{ cat "$NDIR/e" "$NDIR/m-diff.jsonl"; return 1; }
 }
 check netdev_device_moved_and_swapped_between_walks t_netdev_moved
+t_netdev_default_community() { # a device that walks with a published default community
+	nd_start || return 1
+	printf '[netdev lab]\naddress = 127.0.0.1\nport = %s\ncommunity = public\n\n[netdev sw1]\naddress = 127.0.0.1\nport = %s\ncommunity = sw1\n' \
+		"$NSNMPD" "$NSIM" | nd_conf dc.conf
+	"$D" netdev --netdev "$NDIR/dc.conf" --db "$NDIR/dc.db" --json >"$NDIR/dc.jsonl" 2>"$NDIR/e"
+	[ $? = 1 ] || { echo "exit status not 1"; cat "$NDIR/e"; return 1; }
+	! grep -q '"public"' "$NDIR/dc.jsonl" || { echo "the community printed"; return 1; }
+	python3 - "$NDIR/dc.jsonl" "$NSNMPD" <<'EOF'
+import json, sys
+fs = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "default-credentials"]
+got = [(f["severity"], f["ip"], f["port"], f["proto"], f["evidence"]["check"], f["evidence"]["configured"],
+        "public" not in f["evidence"]["password"]) for f in fs]
+assert got == [("high", "127.0.0.1", int(sys.argv[2]), "udp", "snmp", True, True)], got
+assert "negative_control_refused" not in fs[0]["evidence"], fs[0]
+EOF
+}
+check netdev_default_community_is_a_default_credential t_netdev_default_community
 nd_stop
