@@ -65,7 +65,11 @@ void credential_findings(const struct cred_results *rs, double now, struct findi
 			ev_num(&ev, "database_line", (double)r->db_line);
 		}
 		ev_num(&ev, "attempts", r->attempts);
-		ev_bool(&ev, "negative_control_refused", def);
+		if (r->configured) {
+			ev_bool(&ev, "configured", true);
+		} else {
+			ev_bool(&ev, "negative_control_refused", def);
+		}
 		ev_str(&ev, "answer", r->detail);
 		char title[256];
 		if (def && !strcmp(r->check, "snmp"))

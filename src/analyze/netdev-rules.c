@@ -207,6 +207,91 @@ static void idle_ports(const struct netdev_rules_input *in, const struct netdev_
 	}
 }
 
+static void where(char *out, size_t n, const char *dev, const char *name, const char *alias)
+{
+	snprintf(out, n, "%.60s port %.60s%s%.60s%s", dev, name, alias[0] ? " (" : "", alias,
+		 alias[0] ? ")" : "");
+}
+
+/* The earlier place of a MAC as evidence. */
+static void ev_was(struct buf *b, const struct netdev_result *r, const struct netdev_prev_mac *pm, double ts)
+{
+	struct buf a = BUF_INIT;
+	buf_putc(&a, '{');
+	ev_str(&a, "device", r->conf->name);
+	ev_str(&a, "interface", pm->name);
+	ev_num(&a, "ifindex", pm->ifindex);
+	if (pm->alias[0]) ev_str(&a, "alias", pm->alias);
+	if (pm->vlan) ev_num(&a, "vlan", pm->vlan);
+	ev_time(&a, "walked", ts);
+	buf_putc(&a, '}');
+	ev_raw(b, "was", a.data);
+	buf_release(&a);
+}
+
+/* device-moved: a MAC the previous complete walk of r saw on one of its
+ * access ports is now on another access port (of any device asked).
+ * device-swapped: it is nowhere now, and its old port holds another MAC. */
+static void moved_swapped(const struct netdev_rules_input *in, const struct netdev_result *r,
+			  const struct netdev_prev_mac *pm, size_t n, double ts, struct findings *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct netdev_result *dev = NULL;
+		const struct netdev_fdb *fdb = NULL;
+		const struct netdev_if *now = netdev_plugged(&in->nv, pm[i].mac, &dev, &fdb);
+		char m[18], was[200], is[200], title[480], rem[400];
+		mac_fmt(pm[i].mac, m, sizeof(m));
+		where(was, sizeof(was), r->conf->name, pm[i].name, pm[i].alias);
+		struct buf b = BUF_INIT;
+		if (now && (dev != r || now->index != pm[i].ifindex)) {
+			where(is, sizeof(is), dev->conf->name, now->name, now->alias);
+			snprintf(title, sizeof(title), "Device %s moved from %s to %s", m, was, is);
+			snprintf(rem, sizeof(rem),
+				 "Check that the move of %s to %s was wanted (and update the register's "
+				 "location); "
+				 "an unexplained move can be a device taken elsewhere or a spoofed MAC.",
+				 m, is);
+			buf_putc(&b, '{');
+			ev_str(&b, "mac", m);
+			ev_was(&b, r, &pm[i], ts);
+			ev_port(&b, "plugged", dev, now, fdb->vlan);
+			ev_time(&b, "walked", dev->ts);
+			add_host_finding(out, "device-moved", SEV_LOW, 1, &dev->conf->addr, title, &b, rem,
+					 ts, dev->ts);
+			continue;
+		}
+		if (now) {
+			buf_release(&b);
+			continue; /* still where it was */
+		}
+		/* gone: who is on its old port now */
+		const struct netdev_fdb *other = NULL;
+		const struct netdev_if *f = netdev_if_find(r, pm[i].ifindex);
+		for (size_t k = 0; f && k < r->n_fdb && !other; k++)
+			if (r->fdb[k].status == 3 && r->fdb[k].ifindex == pm[i].ifindex) other = &r->fdb[k];
+		if (!other || !netdev_is_access_port(r, f)) {
+			buf_release(&b);
+			continue;
+		}
+		char nm[18];
+		mac_fmt(other->mac, nm, sizeof(nm));
+		snprintf(title, sizeof(title), "On %s, device %s was replaced by %s since the last walk", was,
+			 m, nm);
+		snprintf(rem, sizeof(rem),
+			 "Find out why %s took the place of %s on %s: a swapped device should be registered "
+			 "(and the old one's entry retired); an unknown one should not have the port.",
+			 nm, m, was);
+		buf_putc(&b, '{');
+		ev_str(&b, "mac", nm);
+		ev_str(&b, "replaced_mac", m);
+		ev_was(&b, r, &pm[i], ts);
+		ev_port(&b, "plugged", r, f, other->vlan);
+		ev_time(&b, "walked", r->ts);
+		add_host_finding(out, "device-swapped", SEV_MEDIUM, 1, &r->conf->addr, title, &b, rem, ts,
+				 r->ts);
+	}
+}
+
 int analyze_netdev(const struct netdev_rules_input *in, struct findings *out, struct dm_err *e)
 {
 	for (size_t d = 0; d < in->nv.n; d++) {
@@ -218,6 +303,14 @@ int analyze_netdev(const struct netdev_rules_input *in, struct findings *out, st
 			return DM_ESTORE;
 		idle_ports(in, r, &p, out);
 		free(p.ifs);
+		struct netdev_prev_mac *pm = NULL;
+		size_t npm = 0;
+		double pts = 0;
+		if (in->store &&
+		    store_netdev_prev_macs(in->store, r->conf->name, r->started, &pm, &npm, &pts, e) < 0)
+			return DM_ESTORE;
+		moved_swapped(in, r, pm, npm, pts, out);
+		free(pm);
 		if (in->inv && in->inv->n) unknown_on_port(in, r, out);
 	}
 	return 0;

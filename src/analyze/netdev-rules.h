@@ -46,4 +46,7 @@ struct netdev_rules_input {
  * have moved (no link) or did not move since an earlier walk.
  * unknown-device-on-port: a MAC learned on an access port that the
  * register knows neither by MAC nor by the address ARP gives it. */
+/* device-moved: a MAC on another access port than at the device's previous
+ * complete walk. device-swapped: a MAC of that walk gone, and another one
+ * on its access port. */
 int analyze_netdev(const struct netdev_rules_input *in, struct findings *out, struct dm_err *e);

@@ -296,6 +296,25 @@ const struct rule_doc rule_docs[] = {
 	  "register_entries, walked",
 	  "find who plugged it in and register it, or shut the port; port security or 802.1X keeps unknown "
 	  "devices off access ports" },
+	{ "device-moved", "dormant netdev (or an audit) with switches in [netdev NAME] sections, run twice",
+	  "low",
+	  "a MAC that the previous complete walk of a switch saw on one of its access ports is now learned "
+	  "on another access port, of that switch or another one asked",
+	  "a device was moved: wanted (a desk move) or not (a device taken elsewhere, a cloned MAC); the "
+	  "register's location is out of date either way",
+	  "mac, was (device, interface, ifindex, alias, vlan, walked), plugged (device, device_address, "
+	  "interface, ifindex, alias, vlan), walked",
+	  "check that the move was wanted and update the register's location" },
+	{ "device-swapped", "dormant netdev (or an audit) with switches in [netdev NAME] sections, run twice",
+	  "medium",
+	  "a MAC that the previous complete walk of a switch saw on an access port is learned on no access "
+	  "port now, and another MAC is on that port",
+	  "the device on the port was swapped for another one: a replacement, or an intruder's device in "
+	  "place of a printer or a camera",
+	  "mac, replaced_mac, was (device, interface, ifindex, alias, vlan, walked), plugged (device, "
+	  "device_address, interface, ifindex, alias, vlan), walked",
+	  "find out why the device changed; register a replacement and retire the old entry, shut the port "
+	  "to an unknown one" },
 };
 const size_t rule_docs_count = ARRAY_SIZE(rule_docs);
 

@@ -32,6 +32,7 @@ struct cred_result {
 	char pass_shown[72]; /* the password redacted */
 	char identity[160];  /* what the device was identified as */
 	char detail[160];
+	bool configured; /* the operator's own setting (a [netdev] community): no login was tried */
 };
 
 struct cred_results {

@@ -133,6 +133,14 @@ struct netdev_result {
 	char error[256]; /* why not: the device, the table and the reason; partial data kept */
 };
 
+/* Where a MAC sat at an earlier walk: a learned FDB row on an access port. */
+struct netdev_prev_mac {
+	uint8_t mac[6];
+	uint32_t ifindex;
+	uint16_t vlan;
+	char name[64], alias[128];
+};
+
 struct netdev_if *netdev_if_get(struct netdev_result *r, uint32_t index); /* added when missing */
 const struct netdev_if *netdev_if_find(const struct netdev_result *r, uint32_t index);
 void netdev_result_release(struct netdev_result *r);

@@ -9,7 +9,10 @@
 #include "model/resultset.h"
 #include "probe/netdev-snmp.h"
 #include "probe/services.h"
+#include "analyze/credentials.h"
 #include "base/datadir.h"
+#include "base/redact.h"
+#include "creds/cred-db.h"
 #include "vuln/aliases.h"
 #include "vuln/nmap-names.h"
 #include <stdio.h>
@@ -82,6 +85,7 @@ int netdev_judge(struct store *st, const struct site_config *cfg, const struct n
 	struct asset_input ai = { .cfg = cfg, .scan = &none, .inv = &inv, .now = ni.now, .netdev = { rs, n } };
 	r = analyze_assets(&ai, "unregistered-host,decommissioned-alive,expired-test-device", out, NULL, e);
 	if (r < 0) goto out;
+	if ((r = netdev_default_communities(rs, n, out, e)) < 0) goto out;
 	/* the devices' own firmware, when the store has vulnerability data */
 	struct aliases al = { 0 };
 	if ((r = store_vuln_any(st, e)) > 0 && (r = aliases_load(&al, ALIASES_DEFAULT_PATH, e)) == 0 &&
@@ -182,4 +186,48 @@ int netdev_vulns(struct store *st, const struct aliases *al, const struct netdev
 	}
 	resultset_release(&devs);
 	return r < 0 ? r : 0;
+}
+
+int netdev_default_communities(const struct netdev_result *rs, size_t n, struct findings *out,
+			       struct dm_err *e)
+{
+	struct cred_db db = { 0 };
+	int r = cred_db_load(&db, dm_data("credentials.csv"), e);
+	struct cred_results crs = { 0 };
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct netdev_result *d = &rs[i];
+		const struct netdev_conf *c = d->conf;
+		/* the device answered the community: its agent takes it */
+		if (c->version != 2 || !(d->sys_descr[0] || d->sys_name[0] || d->n_ifs)) continue;
+		const struct cred_entry *ce[64];
+		size_t k = cred_db_pick(&db, "snmp", d->sys_descr, ce, ARRAY_SIZE(ce));
+		for (size_t j = 0; j < k; j++) {
+			if (strcmp(ce[j]->pass, c->community)) continue;
+			struct cred_result cr = { .ip = c->addr,
+						  .port = c->port,
+						  .proto = PROTO_UDP,
+						  .outcome = CRED_DEFAULT,
+						  .attempts = 1,
+						  .entries_tried = 1,
+						  .db_line = ce[j]->line,
+						  .configured = true };
+			snprintf(cr.service, sizeof(cr.service), "snmp");
+			snprintf(cr.check, sizeof(cr.check), "snmp");
+			snprintf(cr.method, sizeof(cr.method), "community");
+			snprintf(cr.vendor, sizeof(cr.vendor), "%s", ce[j]->vendor);
+			snprintf(cr.source, sizeof(cr.source), "%s", ce[j]->source);
+			snprintf(cr.db, sizeof(cr.db), "%s", db.path);
+			redact_fmt(c->community, strlen(c->community), cr.pass_shown, sizeof(cr.pass_shown));
+			snprintf(cr.identity, sizeof(cr.identity), "%.60s %.60s %.30s", c->name,
+				 d->id.product, d->id.version);
+			snprintf(cr.detail, sizeof(cr.detail), "[netdev %.60s] walks with it", c->name);
+			crs.v = xrealloc(crs.v, (crs.n + 1) * sizeof(*crs.v));
+			crs.v[crs.n++] = cr;
+			break;
+		}
+	}
+	if (r == 0) credential_findings(&crs, now_real(), out);
+	free(crs.v);
+	cred_db_release(&db);
+	return r;
 }

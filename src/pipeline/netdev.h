@@ -28,6 +28,11 @@ struct obs_service;
  * ENTITY-MIB chassis filling the model, and the version when the
  * databases named the product but not its version. */
 void netdev_identify(const struct fp_set *fps, struct netdev_result *rs, size_t n);
+/* default-credentials for every v2c device that answered a community of
+ * the credential database's snmp entries (data/credentials.csv): the
+ * community the operator configured is a published default. */
+int netdev_default_communities(const struct netdev_result *rs, size_t n, struct findings *out,
+			       struct dm_err *e);
 /* netdev_identify with dormant's own databases (`dormant netdev`). */
 int netdev_identify_data(struct netdev_result *rs, size_t n, struct dm_err *e);
 /* The device's agent as a service (udp/port) carrying r->id. */

@@ -113,6 +113,9 @@ struct store_ops {
 	int (*retain)(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 		      struct dm_err *e);
 	int (*sensors_list)(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);
+	int (*netdev_prev_macs)(struct store *s, const char *device, double before,
+				struct netdev_prev_mac **ret, size_t *ret_n, double *ret_ts,
+				struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

@@ -507,3 +507,10 @@ int store_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n,
 	NEED(sensors_list);
 	return s->ops->sensors_list(s, ret, ret_n, e);
 }
+
+int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
+			   size_t *ret_n, double *ret_ts, struct dm_err *e)
+{
+	NEED(netdev_prev_macs);
+	return s->ops->netdev_prev_macs(s, device, before, ret, ret_n, ret_ts, e);
+}

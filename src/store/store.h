@@ -93,6 +93,11 @@ int store_netdev_save(struct store *s, int64_t run, const struct netdev_result *
  * its time; *ret_n 0 when there is none. */
 int store_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret,
 		      size_t *ret_n, double *ret_ts, struct dm_err *e);
+/* The learned MACs on access ports (Ethernet, at most four MACs, no LLDP or
+ * CDP neighbour) of that same walk: *ret (the caller frees it), *ret_ts
+ * its time; *ret_n 0 when there is none. */
+int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
+			   size_t *ret_n, double *ret_ts, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);

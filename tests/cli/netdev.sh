@@ -32,6 +32,7 @@ nd_start() {
 agentaddress udp:127.0.0.1:$NSNMPD
 createUser auditor SHA authpass123 AES privpass123
 rouser auditor priv
+rocommunity public 127.0.0.1
 EOF
 	SNMP_PERSISTENT_DIR="$NDIR/persist" timeout 300 snmpd -f -Lf "$NDIR/snmpd.log" -C -c "$NDIR/snmpd.conf" >/dev/null 2>&1 &
 	nd_pids+=($!)
@@ -307,4 +308,49 @@ assert fs[0]["evidence"]["cpe"] == "cpe:2.3:o:cisco:ios:15.2\\(5\\)e:*:*:*:*:*:*
 EOF
 }
 check netdev_identity_heldout_sysdescr_entity_cdp_and_firmware_cves t_netdev_identity
+t_netdev_moved() { # the same switch walked twice: a device moved to another port, one swapped
+	nd_start || return 1
+	"$D" inventory import "$ROOT/tests/data/netdev/register.csv" --db "$NDIR/m.db" >/dev/null 2>&1 || return 1
+	local c
+	for c in sw1 sw1b; do
+		printf '[netdev sw1]\naddress = 127.0.0.1\nport = %s\ncommunity = %s\n' "$NSIM" "$c" | nd_conf m.conf
+		"$D" netdev --netdev "$NDIR/m.conf" --db "$NDIR/m.db" --json >"$NDIR/m-$c.jsonl" 2>"$NDIR/e"
+		[ $? = 1 ] || { echo "$c: exit status not 1"; cat "$NDIR/e"; return 1; }
+	done
+	python3 - "$NDIR/m-sw1.jsonl" "$NDIR/m-sw1b.jsonl" <<'EOF' || return 1
+import json, sys
+f1 = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding"]
+f2 = [r for r in map(json.loads, open(sys.argv[2])) if r["type"] == "finding"]
+assert not [f for f in f1 if f["rule"] in ("device-moved", "device-swapped")], f1
+got = sorted((f["rule"], f["severity"], f["evidence"]["mac"], f["evidence"]["was"]["interface"],
+              f["evidence"]["plugged"]["interface"], f["evidence"].get("replaced_mac"))
+             for f in f2 if f["rule"] in ("device-moved", "device-swapped"))
+assert got == [("device-moved", "low", "00:21:CC:61:70:0A", "Gi0/6", "Gi0/5", None),
+               ("device-swapped", "medium", "00:1B:A9:4C:22:11", "Gi0/1", "Gi0/1", "00:1B:A9:4C:22:10")], got
+m = [f for f in f2 if f["rule"] == "device-moved"][0]
+assert m["title"] == "Device 00:21:CC:61:70:0A moved from sw1 port Gi0/6 (meeting room) to sw1 port Gi0/5 (desk 2.15)", m["title"]
+EOF
+	# dormant diff between the two runs: the move and the swap are new
+	"$D" diff --db "$NDIR/m.db" --json 1 2 >"$NDIR/m-diff.jsonl" 2>"$NDIR/e" || true
+	grep -q '"device-moved"' "$NDIR/m-diff.jsonl" && grep -q '"device-swapped"' "$NDIR/m-diff.jsonl" ||
+		{ cat "$NDIR/e" "$NDIR/m-diff.jsonl"; return 1; }
+}
+check netdev_device_moved_and_swapped_between_walks t_netdev_moved
+t_netdev_default_community() { # a device that walks with a published default community
+	nd_start || return 1
+	printf '[netdev lab]\naddress = 127.0.0.1\nport = %s\ncommunity = public\n\n[netdev sw1]\naddress = 127.0.0.1\nport = %s\ncommunity = sw1\n' \
+		"$NSNMPD" "$NSIM" | nd_conf dc.conf
+	"$D" netdev --netdev "$NDIR/dc.conf" --db "$NDIR/dc.db" --json >"$NDIR/dc.jsonl" 2>"$NDIR/e"
+	[ $? = 1 ] || { echo "exit status not 1"; cat "$NDIR/e"; return 1; }
+	! grep -q '"public"' "$NDIR/dc.jsonl" || { echo "the community printed"; return 1; }
+	python3 - "$NDIR/dc.jsonl" "$NSNMPD" <<'EOF'
+import json, sys
+fs = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "default-credentials"]
+got = [(f["severity"], f["ip"], f["port"], f["proto"], f["evidence"]["check"], f["evidence"]["configured"],
+        "public" not in f["evidence"]["password"]) for f in fs]
+assert got == [("high", "127.0.0.1", int(sys.argv[2]), "udp", "snmp", True, True)], got
+assert "negative_control_refused" not in fs[0]["evidence"], fs[0]
+EOF
+}
+check netdev_default_community_is_a_default_credential t_netdev_default_community
 nd_stop

@@ -143,3 +143,21 @@ for name, descr, objid in HELD:
     rows = []
     system(rows, descr, objid, name)
     write(os.path.join(here, name + ".snmprec"), rows)
+
+# sw1b: sw1 at a later walk (the same device, asked with community sw1b):
+# the laptop moved from Gi0/6 to Gi0/5, and the printer on Gi0/1 was
+# swapped for a device with another MAC
+NEWPRINTER = "00:1b:a9:4c:22:11"
+rows = []
+for line in open(os.path.join(here, "sw1.snmprec")):
+    oid, tag, val = line.rstrip("\n").split("|", 2)
+    q = "1.3.6.1.2.1.17.7.1.2.2.1.2.10."
+    if oid == q + mac_oid(LAPTOP):
+        val = "5"
+    if oid == "1.3.6.1.2.1.2.2.1.8.10105":
+        val = "1"  # Gi0/5 has a link now
+    for col in ("2", "3"):
+        if oid == f"1.3.6.1.2.1.17.7.1.2.2.1.{col}.10.{mac_oid(PRINTER)}":
+            oid = f"1.3.6.1.2.1.17.7.1.2.2.1.{col}.10.{mac_oid(NEWPRINTER)}"
+    rows.append((oid, tag if tag == "4x" else int(tag), val))
+write(os.path.join(here, "sw1b.snmprec"), rows)
