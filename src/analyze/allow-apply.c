@@ -66,7 +66,7 @@ struct ev_ctx {
 	const struct allowlist *l;
 	const struct finding *f;
 	double now;
-	bool hidden;
+	const struct allow_entry *hit; /* of the last record of the evidence */
 };
 
 /* Tries the entry against every destination the evidence names. */
@@ -93,8 +93,22 @@ static int on_evidence(void *ctx, const struct json *rec, const struct json *hea
 				   .name = name,
 				   .country = cc1,
 				   .port = (uint16_t)(port > 0 && port < 65536 ? port : c->f->port) };
-	c->hidden = allowlist_match(c->l, &s, c->now) != NULL;
+	c->hit = allowlist_match(c->l, &s, c->now);
 	return 0;
+}
+
+const struct allow_entry *allow_finding_entry(const struct allowlist *l, const struct finding *f, double now)
+{
+	if (!l->n || !f->has_ip || !any_live(l, f->rule, now)) return NULL;
+	struct ev_ctx c = { l, f, now, NULL };
+	struct json_stream js = { .record = on_evidence, .ctx = &c };
+	struct dm_err e = { "" };
+	if (!f->evidence || json_stream_mem(&js, f->evidence, strlen(f->evidence), "evidence", &e) < 0 ||
+	    !js.records) {
+		struct allow_subject s = { .rule = f->rule, .host = &f->ip, .port = f->port };
+		return allowlist_match(l, &s, now);
+	}
+	return c.hit;
 }
 
 size_t allow_findings(const struct allowlist *l, struct findings *fs, size_t from, double now)
@@ -103,18 +117,7 @@ size_t allow_findings(const struct allowlist *l, struct findings *fs, size_t fro
 	size_t m = from, dropped = 0;
 	for (size_t i = from; i < fs->n; i++) {
 		struct finding *f = &fs->v[i];
-		struct ev_ctx c = { l, f, now, false };
-		if (f->has_ip && any_live(l, f->rule, now)) {
-			struct json_stream js = { .record = on_evidence, .ctx = &c };
-			struct dm_err e = { "" };
-			if (!f->evidence ||
-			    json_stream_mem(&js, f->evidence, strlen(f->evidence), "evidence", &e) < 0 ||
-			    !js.records) {
-				struct allow_subject s = { .rule = f->rule, .host = &f->ip, .port = f->port };
-				c.hidden = allowlist_match(l, &s, now) != NULL;
-			}
-		}
-		if (c.hidden) {
+		if (allow_finding_entry(l, f, now)) {
 			free(f->evidence);
 			free(f->remediation);
 			free(f->path);

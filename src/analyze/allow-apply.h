@@ -17,6 +17,8 @@ void allow_view_release(struct flowset *view);
  * evidence: dst, addresses, name, names, country, countries, dport).
  * Returns how many were dropped. */
 size_t allow_findings(const struct allowlist *l, struct findings *fs, size_t from, double now);
+/* The live entry that hides f, matched as allow_findings does, or NULL. */
+const struct allow_entry *allow_finding_entry(const struct allowlist *l, const struct finding *f, double now);
 
 /* For one internal host: per traffic rule, the flows judged and those each
  * allowlist entry set aside, then the findings about it. */

@@ -142,9 +142,12 @@ static int print_view(void *ctx, const struct life_view *v)
 		buf_printf(&b, ",\"evidence\":%s", v->evidence && *v->evidence == '{' ? v->evidence : "{}");
 		buf_puts(&b, ",\"remediation\":");
 		json_put_str(&b, v->remediation ? v->remediation : "");
-		buf_printf(
-		    &b, ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"changed\":\"%s\",\"suppressed\":%s}\n",
-		    first, last, changed, life_is_suppressed(r, now_real()) ? "true" : "false");
+		buf_printf(&b,
+			   ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"changed\":\"%s\",\"suppressed\":%s",
+			   first, last, changed, life_is_suppressed(r, now_real()) ? "true" : "false");
+		if (r->suppressed && *r->suppress_by)
+			buf_puts(&b, ",\"suppressed_by\":"), json_put_str(&b, r->suppress_by);
+		buf_puts(&b, "}\n");
 		fwrite(b.data, 1, b.len, stdout);
 		buf_release(&b);
 		return 0;
@@ -157,7 +160,10 @@ static int print_view(void *ctx, const struct life_view *v)
 	if (!c->detail) {
 		fprintf(c->t, "F%-5lld %-12s %-8s %-24s %-22s %s%s\n", (long long)r->id,
 			life_state_name(r->state), severity_name(r->severity), r->rule, host,
-			term_str(&f1, v->title), life_is_suppressed(r, now_real()) ? " [suppressed]" : "");
+			term_str(&f1, v->title),
+			!life_is_suppressed(r, now_real())                ? ""
+			: !strncmp(r->suppress_by, LIFE_CONFIG_ORIGIN, 7) ? " [suppressed by config]"
+									  : " [suppressed]");
 	} else {
 		fprintf(c->t, "F%lld  %s  %s  %s  site %s\n", (long long)r->id, life_state_name(r->state),
 			severity_name(r->severity), r->rule, term_str(&f2, r->site));
@@ -168,8 +174,9 @@ static int print_view(void *ctx, const struct life_view *v)
 			(long long)r->first_run, (long long)r->last_run);
 		fprintf(c->t, "  changed      %s\n", changed);
 		if (r->suppressed)
-			fprintf(c->t, "  suppressed   until %s\n",
-				r->suppress_until > 0 ? until : "unsuppressed");
+			fprintf(c->t, "  suppressed   until %s%s%s\n",
+				r->suppress_until > 0 ? until : "unsuppressed", *r->suppress_by ? " by " : "",
+				term_str(&f2, r->suppress_by));
 		fprintf(c->t, "  evidence     %s\n", term_str(&f1, v->evidence ? v->evidence : "{}"));
 		fprintf(c->t, "  remediation  %s\n", term_str(&f1, v->remediation ? v->remediation : "-"));
 		fprintf(c->t, "  identity     %s\n", term_str(&f1, r->key));

@@ -82,6 +82,29 @@ bool life_is_suppressed(const struct life_record *r, double now)
 	return r->suppressed && (r->suppress_until <= 0 || now < r->suppress_until);
 }
 
+static bool by_config(const struct life_record *r)
+{
+	return r->suppressed && !strncmp(r->suppress_by, LIFE_CONFIG_ORIGIN, strlen(LIFE_CONFIG_ORIGIN));
+}
+
+bool life_config_suppress(struct life_record *r, const struct life_allow *a, double now)
+{
+	if (a && a->by) {
+		if (life_is_suppressed(r, now) && !by_config(r)) return false; /* a person's holds */
+		if (r->suppressed && r->suppress_until == a->until && !strcmp(r->suppress_by, a->by))
+			return false;
+		r->suppressed = true;
+		r->suppress_until = a->until;
+		snprintf(r->suppress_by, sizeof(r->suppress_by), "%s", a->by);
+		return true;
+	}
+	if (!by_config(r)) return false;
+	r->suppressed = false;
+	r->suppress_until = 0;
+	r->suppress_by[0] = 0;
+	return true;
+}
+
 static enum life_event open_as(struct life_record *r, enum life_state st, enum life_event ev, double now)
 {
 	r->state = st;

@@ -48,7 +48,23 @@ struct life_record {
 	double ack_until;      /* acknowledged until (0: for good) */
 	bool suppressed;       /* no alerts while it holds */
 	double suppress_until; /* 0: until unsuppressed */
+	char suppress_by[320]; /* who: a person, or "config FILE [allow NAME]: REASON" */
 };
+
+/* A suppression from the config's allowlist ([allow NAME]) covering one
+ * finding of a run: the same suppression `findings suppress` makes, with
+ * its origin as who. by NULL: no entry covers the finding. */
+struct life_allow {
+	const char *by;
+	double until; /* 0: no expiry */
+};
+#define LIFE_CONFIG_ORIGIN "config "
+
+/* Applies the config's verdict a (NULL: none) to r as seen in a run: an
+ * entry suppresses (unless a person's suppression holds); a record the
+ * config suppressed and no entry covers any longer is unsuppressed. A
+ * person's suppression is never lifted here. Whether r changed. */
+bool life_config_suppress(struct life_record *r, const struct life_allow *a, double now);
 
 /* The identity: "rule|site|asset|port/proto|rule-key" where asset is the
  * address or the path, and rule_key the evidence's destination (traffic

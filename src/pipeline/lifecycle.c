@@ -2,7 +2,11 @@
  * outbox (pipeline/lifecycle.h). The transitions are model/finding-life.c;
  * the transaction is the store's. */
 #include "pipeline/lifecycle.h"
+#include "analyze/allow-apply.h"
 #include "analyze/traffic.h"
+#include "base/util.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 static const struct {
 	unsigned check;
@@ -40,5 +44,24 @@ int lifecycle_apply(struct store *st, int64_t run, const struct findings *fs, co
 		.alerts = site ? &site->alerts : NULL,
 		.now = now,
 	};
-	return store_life_apply(st, &in, ret, e);
+	/* the allowlist's entries as suppressions, one origin per entry */
+	const struct allowlist *l = site ? &site->allow : NULL;
+	char(*by)[320] = NULL;
+	struct life_allow *allow = NULL;
+	if (l && l->n && fs && fs->n) {
+		by = xcalloc(l->n, sizeof(*by));
+		for (size_t i = 0; i < l->n; i++)
+			snprintf(by[i], sizeof(by[i]), LIFE_CONFIG_ORIGIN "%.120s [allow %.63s]: %.100s",
+				 *site->path ? site->path : "-", l->v[i].name, l->v[i].reason);
+		allow = xcalloc(fs->n, sizeof(*allow));
+		for (size_t i = 0; i < fs->n; i++) {
+			const struct allow_entry *a = allow_finding_entry(l, &fs->v[i], now);
+			if (a) allow[i] = (struct life_allow){ by[a - l->v], a->expires };
+		}
+		in.allow = allow;
+	}
+	int r = store_life_apply(st, &in, ret, e);
+	free(allow);
+	free(by);
+	return r;
 }

@@ -85,12 +85,16 @@ static int update(struct store *s, const struct life_view *v, struct dm_err *e)
 	pp_int(&p, r->last_run);
 	pp_int(&p, r->changes);
 	pp_dbl(&p, r->ack_until);
+	pp_int(&p, r->suppressed);
+	pp_dbl(&p, r->suppress_until);
+	pp_str(&p, r->suppress_by);
 	pp_int(&p, r->id);
 	return pg_cmd(
 	    s,
 	    "UPDATE finding_life SET state = $1, severity = $2, peak = $3, title = $4, evidence = $5,"
 	    " remediation = $6, first_seen = $7, last_seen = $8, changed = $9, last_run = $10,"
-	    " changes = $11, ack_until = $12 WHERE id = $13",
+	    " changes = $11, ack_until = $12, suppressed = $13, suppress_until = $14, suppress_by = $15"
+	    " WHERE id = $16",
 	    &p, "updating a finding's state", e);
 }
 
@@ -147,7 +151,9 @@ static int apply_seen(struct store *s, const struct life_apply_in *in, struct li
 	PQclear(res); /* v's texts are the finding's now, not the result's */
 	out->seen++;
 	life_row_count(out, ev);
-	int r = v.r.id ? update(s, &v, e) : insert(s, &v, e);
+	bool fresh = !v.r.id;
+	int r = fresh ? insert(s, &v, e) : update(s, &v, e);
+	if (r == 0 && fresh && v.r.suppressed) r = update(s, &v, e); /* by the config */
 	if (r < 0) return r;
 	return ev ? outbox(s, in, out, &v, ev, e) : 0;
 }
@@ -230,19 +236,20 @@ int pg_life_get(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct 
 
 static const char *const action_names[] = { "ack", "suppress", "unsuppress", "note" };
 
-static int act_sql(struct store *s, int64_t id, enum life_action a, double until, double now,
+static int act_sql(struct store *s, int64_t id, enum life_action a, const char *who, double until, double now,
 		   struct dm_err *e)
 {
 	static const char *const sql[] = {
 		"UPDATE finding_life SET state = 2, ack_until = $2, changed = $3 WHERE id = $1 AND state <> "
 		"3",
-		"UPDATE finding_life SET suppressed = 1, suppress_until = $2 WHERE id = $1",
-		"UPDATE finding_life SET suppressed = 0, suppress_until = 0 WHERE id = $1",
+		"UPDATE finding_life SET suppressed = 1, suppress_until = $2, suppress_by = $3 WHERE id = $1",
+		"UPDATE finding_life SET suppressed = 0, suppress_until = 0, suppress_by = '' WHERE id = $1",
 	};
 	struct pg_params p = { 0 };
 	pp_int(&p, id);
 	if (a != LIFE_ACT_UNSUPPRESS) pp_dbl(&p, until);
 	if (a == LIFE_ACT_ACK) pp_dbl(&p, now);
+	if (a == LIFE_ACT_SUPPRESS) pp_str(&p, who ? who : "");
 	PGresult *r = pg_q(s, sql[a], &p, "changing a finding", e);
 	if (!r) return DM_ESTORE;
 	bool none = !strcmp(PQcmdTuples(r), "0");
@@ -267,7 +274,7 @@ int pg_life_act(struct store *s, int64_t id, enum life_action a, const char *who
 	else if (PQntuples(res) != 1)
 		r = dm_fail(e, -ENOENT, "no finding F%lld", (long long)id);
 	PQclear(res);
-	if (r == 0 && a != LIFE_ACT_NOTE) r = act_sql(s, id, a, until, now, e);
+	if (r == 0 && a != LIFE_ACT_NOTE) r = act_sql(s, id, a, who, until, now, e);
 	if (r == 0) {
 		struct pg_params q = { 0 };
 		pp_int(&q, id);

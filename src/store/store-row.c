@@ -46,6 +46,7 @@ void row_life_view(const struct store_row *row, struct life_view *v)
 	str(row, 20, v->title, sizeof(v->title));
 	v->evidence = row->ops->text(row, 21);
 	v->remediation = row->ops->text(row, 22);
+	str(row, 23, r->suppress_by, sizeof(r->suppress_by));
 }
 
 void row_life_alert(const struct store_row *r, struct life_alert *a)
@@ -142,7 +143,10 @@ enum life_event life_row_seen(struct life_view *v, const struct finding *f, cons
 	if (!v->r.id || (f->first_seen > 0 && f->first_seen < v->r.first_seen))
 		v->r.first_seen = f->first_seen;
 	if (f->last_seen > v->r.last_seen) v->r.last_seen = f->last_seen;
-	return life_seen(&v->r, in->run, f->severity, in->now);
+	enum life_event ev = life_seen(&v->r, in->run, f->severity, in->now);
+	const struct life_allow *a = in->allow && in->fs ? &in->allow[f - in->fs->v] : NULL;
+	life_config_suppress(&v->r, a, in->now);
+	return ev;
 }
 
 bool life_row_judged(const struct life_apply_in *in, const struct life_view *v)

@@ -26,7 +26,7 @@ struct store_row {
 #define ROW_LIFE_VIEW_COLS                                                                                 \
 	"id, key, site, rule, state, severity, peak, first_seen, last_seen, changed, first_run, last_run," \
 	" changes, ack_until, suppressed, suppress_until, ip, port, proto, path, title, evidence, "        \
-	"remediation"
+	"remediation, suppress_by"
 /* evidence and remediation point into the row: valid until the next row */
 void row_life_view(const struct store_row *r, struct life_view *v);
 

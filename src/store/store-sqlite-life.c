@@ -87,7 +87,10 @@ static int update(struct apply *a, const struct life_view *v, struct dm_err *e)
 	sqlite3_bind_int64(st, 10, r->last_run);
 	sqlite3_bind_int64(st, 11, r->changes);
 	sqlite3_bind_double(st, 12, r->ack_until);
-	sqlite3_bind_int64(st, 13, r->id);
+	sqlite3_bind_int(st, 13, r->suppressed);
+	sqlite3_bind_double(st, 14, r->suppress_until);
+	sqlite3_bind_text(st, 15, r->suppress_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 16, r->id);
 	return sq_done(a->s, st, "updating a finding's state", e);
 }
 
@@ -135,7 +138,9 @@ static int apply_seen(struct apply *a, const struct finding *f, struct dm_err *e
 	sqlite3_reset(a->get);
 	a->out->seen++;
 	life_row_count(a->out, ev);
-	if ((rc = v.r.id ? update(a, &v, e) : insert(a, &v, e)) < 0) return rc;
+	bool fresh = !v.r.id;
+	if ((rc = fresh ? insert(a, &v, e) : update(a, &v, e)) < 0) return rc;
+	if (fresh && v.r.suppressed && (rc = update(a, &v, e)) < 0) return rc; /* by the config */
 	return ev ? outbox(a, &v, ev, e) : 0;
 }
 
@@ -206,7 +211,8 @@ int sq_life_apply(struct store *s, const struct life_apply_in *in, struct life_a
 		db,
 		"UPDATE finding_life SET state = ?, severity = ?, peak = ?, title = ?, evidence = ?,"
 		" remediation = ?, first_seen = ?, last_seen = ?, changed = ?, last_run = ?,"
-		" changes = ?, ack_until = ? WHERE id = ?",
+		" changes = ?, ack_until = ?, suppressed = ?, suppress_until = ?, suppress_by = ?"
+		" WHERE id = ?",
 		-1, &a.upd, NULL) ||
 	    sqlite3_prepare_v2(
 		db,
@@ -273,20 +279,21 @@ int sq_life_get(struct store *s, int64_t id, life_view_fn fn, void *ctx, struct 
 
 static const char *const action_names[] = { "ack", "suppress", "unsuppress", "note" };
 
-static int act_sql(struct store *s, int64_t id, enum life_action a, double until, double now,
+static int act_sql(struct store *s, int64_t id, enum life_action a, const char *who, double until, double now,
 		   struct dm_err *e)
 {
 	static const char *const sql[] = {
 		"UPDATE finding_life SET state = 2, ack_until = ?2, changed = ?3 WHERE id = ?1 AND state != "
 		"3",
-		"UPDATE finding_life SET suppressed = 1, suppress_until = ?2 WHERE id = ?1",
-		"UPDATE finding_life SET suppressed = 0, suppress_until = 0 WHERE id = ?1",
+		"UPDATE finding_life SET suppressed = 1, suppress_until = ?2, suppress_by = ?4 WHERE id = ?1",
+		"UPDATE finding_life SET suppressed = 0, suppress_until = 0, suppress_by = '' WHERE id = ?1",
 	};
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(SQ(s)->db, sql[a], -1, &st, NULL)) return sq_fail(s, e, "changing a finding");
 	sqlite3_bind_int64(st, 1, id);
 	if (a != LIFE_ACT_UNSUPPRESS) sqlite3_bind_double(st, 2, until);
 	if (a == LIFE_ACT_ACK) sqlite3_bind_double(st, 3, now);
+	if (a == LIFE_ACT_SUPPRESS) sqlite3_bind_text(st, 4, who ? who : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) return sq_fail(s, e, "changing a finding");
@@ -311,7 +318,7 @@ int sq_life_act(struct store *s, int64_t id, enum life_action a, const char *who
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (r == 0 && a != LIFE_ACT_NOTE) r = act_sql(s, id, a, until, now, e);
+	if (r == 0 && a != LIFE_ACT_NOTE) r = act_sql(s, id, a, who, until, now, e);
 	if (r == 0 && sqlite3_prepare_v2(SQ(s)->db,
 					 "INSERT INTO finding_notes(finding, at, action, who, why, until)"
 					 " VALUES (?,?,?,?,?,?)",

@@ -231,6 +231,9 @@ static const char *const migrations[] = {
 	"  netdev_walks(id), vendor TEXT, product TEXT, version TEXT, cpe TEXT, model TEXT);"
 	"CREATE TABLE IF NOT EXISTS netdev_cdp (walk_id INTEGER NOT NULL REFERENCES netdev_walks(id),"
 	"  ifindex INTEGER, device_id TEXT, port_id TEXT, platform TEXT, address TEXT);",
+	/* 22 (issue 21): who suppressed a finding, a person or the config's
+	 * allowlist ("config FILE [allow NAME]"), which a run may lift */
+	"ALTER TABLE finding_life ADD COLUMN suppress_by TEXT NOT NULL DEFAULT '';",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)

@@ -251,6 +251,9 @@ struct life_apply_in {
 	const char *rules; /* comma-separated rule ids judged, with all_rules false */
 	const struct coverage *cov;
 	const struct alert_configs *alerts; /* may be NULL: no alerts */
+	/* the config's allowlist per finding of fs (NULL: none): suppressions
+	 * with their origin, lifted when no entry covers the finding any more */
+	const struct life_allow *allow;
 	double now;
 };
 struct life_apply_out {

@@ -175,4 +175,31 @@ t_alerts_errors() {
 	[ $? = 2 ] && [ ! -e "$AL/missing.db" ]
 }
 check alerts_bad_input_is_one_line t_alerts_errors
+t_alerts_allowlist() { # a config allowlist entry is a suppression: stored, shown with its origin, silent; lifted when removed
+	local a="$AL/allow" p
+	mkdir -p "$a"
+	/usr/bin/python3 -m http.server 24618 --bind 127.0.0.1 >/dev/null 2>&1 & p=$!
+	for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/24618) 2>/dev/null && break; sleep 0.1; done
+	printf 'ip,status,hostname\n127.0.0.1,decommissioned,old-box\n' >"$a/decom.csv"
+	printf '[site]\nname = lab\n[alert file]\ntype = jsonl\npath = %s\n' "$a/alerts.jsonl" >"$a/plain.conf"
+	cp "$a/plain.conf" "$a/site.conf"
+	printf '[allow old-box-return]\nrule = decommissioned-alive\nhost = 127.0.0.1/32\nreason = shipped back, ticket 42\n' >>"$a/site.conf"
+	local r=0
+	"$D" audit 127.0.0.1 -p 24618 --db "$a/db" --inventory "$a/decom.csv" --config "$a/site.conf" -q >/dev/null 2>"$a/e" || { cat "$a/e"; r=1; }
+	kill "$p"; wait "$p" 2>/dev/null
+	[ $r = 0 ] || return 1
+	"$D" findings list --db "$a/db" >"$a/l1" || return 1
+	grep -q '^F1 .*decommissioned-alive .*\[suppressed by config\]$' "$a/l1" || { cat "$a/l1"; return 1; }
+	"$D" findings show F1 --db "$a/db" | grep -qF "suppressed   until unsuppressed by config $a/site.conf [allow old-box-return]: shipped back, ticket 42" ||
+		{ "$D" findings show F1 --db "$a/db"; return 1; }
+	"$D" findings list --db "$a/db" --json | grep -q '"suppressed":true,"suppressed_by":"config ' || return 1
+	"$D" alerts list --db "$a/db" --pending | grep -q . && { echo "an allowlisted finding alerted"; return 1; }
+	# the entry removed: the next run lifts the config's suppression (a person's stays)
+	"$D" findings apply 1 --config "$a/plain.conf" --db "$a/db" >/dev/null || return 1
+	"$D" findings list --db "$a/db" | grep -q '^F1 .*decommissioned-alive .*suppressed' && { echo "still suppressed"; return 1; }
+	"$D" findings suppress F1 --by ann --why 'lab box' --db "$a/db" >/dev/null || return 1
+	"$D" findings apply 1 --config "$a/plain.conf" --db "$a/db" >/dev/null || return 1
+	"$D" findings show F1 --db "$a/db" | grep -q 'suppressed   until unsuppressed by ann$'
+}
+check alerts_allowlist_is_a_suppression t_alerts_allowlist
 for p in "${AP[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done

@@ -31,7 +31,7 @@ t_unit() {
 	# every unit test that opens a store (test-db.h): the store suite, and
 	# those of the other suites ("store" in their names, and these three)
 	local f r=0
-	for f in store traffic_only_host rule_findings apps_matched_to_cves store_life edge netdev; do
+	for f in store traffic_only_host rule_findings apps_matched_to_cves store_life store_allow edge netdev; do
 		"$BUILD/tests/unit-tests" "$f" >"$OUT/unit-$f" 2>&1 || r=1
 		cat "$OUT/unit-$f"
 		grep -qE '^unit: [1-9][0-9]* passed, 0 failed' "$OUT/unit-$f" || r=1
@@ -40,7 +40,7 @@ t_unit() {
 	# and the life (findings, outbox), edge (mappings) and netdev (walks) stores
 	[ $r = 0 ] && grep -q '^ok   store/every_kind_round_trip' "$OUT/unit-store" &&
 		grep -q '^ok   life/store_life' "$OUT/unit-store_life" && grep -q '^ok   edge/test_store' "$OUT/unit-edge" &&
-		grep -q '^ok   netdev/test_store' "$OUT/unit-netdev" && [ "$(cat "$OUT"/unit-* | grep -c "^ok ")" -ge 27 ]
+		grep -q '^ok   netdev/test_store' "$OUT/unit-netdev" && [ "$(cat "$OUT"/unit-* | grep -c "^ok ")" -ge 28 ]
 }
 DM_TEST_DB="$DM_PG" check unit_store_tests_on_postgresql t_unit
 

@@ -363,4 +363,87 @@ static void jsonl_channel(void)
 	}
 }
 
-SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(bodies), T(jsonl_channel));
+/* The config's allowlist as suppressions: set with its origin, kept while an
+ * entry covers the finding, lifted when none does; a person's is left. */
+static void config_suppress(void)
+{
+	struct life_record r = { 0 };
+	struct life_allow a = { "config x.conf [allow lab]: test rig", 0 };
+	CHECK(life_config_suppress(&r, &a, 100));
+	CHECK(life_is_suppressed(&r, 100));
+	CHECK_STR(r.suppress_by, "config x.conf [allow lab]: test rig");
+	CHECK(!life_config_suppress(&r, &a, 200)); /* unchanged */
+	a.until = 5000;                            /* the entry got an expiry */
+	CHECK(life_config_suppress(&r, &a, 300));
+	CHECK(!life_is_suppressed(&r, 6000));
+	CHECK(life_config_suppress(&r, NULL, 400)); /* the entry is gone */
+	CHECK(!r.suppressed);
+	CHECK_STR(r.suppress_by, "");
+	CHECK(!life_config_suppress(&r, NULL, 400));
+	r.suppressed = true; /* a person's: neither replaced nor lifted */
+	snprintf(r.suppress_by, sizeof(r.suppress_by), "ann");
+	CHECK(!life_config_suppress(&r, &a, 500));
+	CHECK(!life_config_suppress(&r, NULL, 500));
+	CHECK_STR(r.suppress_by, "ann");
+	r.suppress_until = 450; /* a person's that expired: the config's takes over */
+	CHECK(life_config_suppress(&r, &a, 500));
+	CHECK_STR(r.suppress_by, "config x.conf [allow lab]: test rig");
+}
+
+static int suppressed_by(void *ctx, const struct life_view *v)
+{
+	snprintf(ctx, 330, "%d %s", v->r.suppressed, v->r.suppress_by);
+	return 0;
+}
+
+/* Through lifecycle_apply and the store: an allowlisted finding is recorded,
+ * suppressed with its origin, and does not alert; removing the entry lifts it. */
+static void store_allow(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-allow-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), "");
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	if (!st) return;
+	struct site_config with, without;
+	site_config_defaults(&with);
+	site_config_defaults(&without);
+	const char *base = "[site]\nname = hq\n[alert ops]\ntype = jsonl\npath = /dev/null\n";
+	char conf[512];
+	snprintf(conf, sizeof(conf),
+		 "%s[allow rig]\nrule = unused-port\nhost = 10.0.0.0/24\nport = 22\nreason = test rig\n",
+		 base);
+	CHECK_INT(site_config_parse(&with, conf, "a.conf", &e), 0);
+	CHECK_INT(site_config_parse(&without, base, "b.conf", &e), 0);
+	snprintf(with.path, sizeof(with.path), "a.conf");
+	struct findings fs = { 0 };
+	struct life_apply_out o;
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}"); /* not the entry's port */
+	CHECK_INT(apply(st, 1, &fs, &with, NULL, &o), 0);
+	CHECK_INT(o.created, 2);
+	CHECK_INT(o.alerts, 1); /* port 80 only */
+	char by[330] = "";
+	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
+	CHECK_STR(by, "1 config a.conf [allow rig]: test rig");
+	CHECK_INT(store_life_get(st, 2, suppressed_by, by, &e), 1);
+	CHECK_STR(by, "0 ");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}");
+	CHECK_INT(apply(st, 2, &fs, &without, NULL, &o), 0);
+	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
+	CHECK_STR(by, "0 ");
+	site_config_release(&with);
+	site_config_release(&without);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
+SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(config_suppress), T(store_allow),
+      T(bodies), T(jsonl_channel));
