@@ -224,9 +224,19 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 	}
 	if (s->nmap_payload_hit && !r->settled[i]) {
 		/* nmap's probe was answered in its protocol: the banner wait and
-		 * dormant's guesses have nothing to add */
+		 * dormant's other guesses have nothing to add, but dormant's own
+		 * probe of the protocol nmap named goes on (on an odd port nmap's
+		 * GetRequest can answer first; dormant's http probe still reads
+		 * the page, its favicon and its web applications) */
+		const struct proto_ops *drop[SVC_PLAN_MAX];
+		size_t nd = 0;
+		for (unsigned k = 0; k < s->n_plan; k++)
+			if (strcmp(s->plan[k]->name, s->out.name)) drop[nd++] = s->plan[k];
 		r->settled[i] = true;
-		r->pending[i] -= conn_engine_cancel(r->ce, s, s->plan, s->n_plan);
+		r->pending[i] -= conn_engine_cancel(r->ce, s, drop, nd);
+		/* not started yet (nmap's plan runs beside the banner wait): start it */
+		for (unsigned k = s->next; k < s->n_plan; k++)
+			if (!strcmp(s->plan[k]->name, s->out.name)) add(r, i, s->plan[k], FANOUT_TIMEOUT);
 		s->next = s->n_plan;
 	}
 	if (s->identified && !r->settled[i]) {
