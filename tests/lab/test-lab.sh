@@ -1093,8 +1093,9 @@ assert arp.get("198.18.0.30") == "02:00:5E:00:00:1E" and arp.get("198.18.0.20") 
 ports = {r["name"] for r in recs if r["type"] == "netdev-port"}
 assert {"lo", "e0"} <= ports, ports
 f = sorted((r["rule"], r["ip"]) for r in recs if r["type"] == "finding")
-assert f == [("unregistered-host", "198.18.0.30")], f
-ev = next(r for r in recs if r["type"] == "finding")["evidence"]
+# the community the config holds is a default one (credentials.csv's snmp "public")
+assert f == [("default-credentials", "198.18.0.12"), ("unregistered-host", "198.18.0.30")], f
+ev = next(r for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host")["evidence"]
 assert ev["seen_by"]["device"] == "iot" and ev["seen_by"]["mac"] == "02:00:5E:00:00:1E" and ev["answered_scan"] is False, ev
 PY
 }
