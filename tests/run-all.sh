@@ -8,7 +8,9 @@ cd "$ROOT" || exit 2
 passed=0 failed=0 skipped=0
 LOG=$(mktemp --suffix=.dormant-suite)
 XDG=$(mktemp -d --suffix=.dormant-xdg)
-trap 'rm -rf "$LOG" "$XDG"' EXIT
+FUZZLOG=$(mktemp --suffix=.dormant-fuzz-suite)
+fuzz_pid=
+trap '[ -n "$fuzz_pid" ] && kill "$fuzz_pid" 2>/dev/null; rm -rf "$LOG" "$XDG" "$FUZZLOG"' EXIT
 # no suite may touch the user's own store (~/.local/share/dormant): a command
 # run without --db keeps its store here
 export XDG_DATA_HOME="$XDG"
@@ -43,8 +45,17 @@ suite() { # name command...
 suite unit "$BUILD/tests/unit-tests"
 suite layers tests/layers/check-layers.sh
 suite format tests/format/check-format.sh
-suite fuzz tests/fuzz/run-fuzz.sh "$BUILD"
+# The fuzz suite is a clang build and libFuzzer runs (CPU); the CLI suite
+# mostly waits on its servers. The fuzz suite runs beside it at the lowest
+# priority, so it takes only the cycles the CLI checks leave (CI's 20 minutes).
+fuzz_start=$SECONDS
+nice -n 19 tests/fuzz/run-fuzz.sh "$BUILD" >"$FUZZLOG" 2>&1 &
+fuzz_pid=$!
 suite cli tests/cli/test-cli.sh "$BUILD"
+wait "$fuzz_pid"
+fuzz_pid=
+suite fuzz cat "$FUZZLOG"
+echo "== fuzz (beside cli) ended $((SECONDS - fuzz_start)) s after it began"
 suite lab tests/lab/test-lab.sh "$BUILD"
 suite package tests/package/test-package.sh
 # the store on a PostgreSQL server of its own (Debian's postgresql-15; as the postgres user when root)
