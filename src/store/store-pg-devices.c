@@ -211,6 +211,35 @@ static int save_tables(struct store *s, int64_t id, const struct netdev_result *
 		    " VALUES ($1,$2,$3,$4,$5,$6)",
 		    &p, what, e);
 	}
+	for (size_t i = 0; i < r->n_cdp && rc == 0; i++) {
+		const struct netdev_cdp *d = &r->cdp[i];
+		ip[0] = 0;
+		if (d->addr.family) ipaddr_fmt(&d->addr, ip, sizeof(ip));
+		struct pg_params p = { 0 };
+		pp_int(&p, id);
+		pp_int(&p, d->ifindex);
+		pp_text(&p, d->device_id);
+		pp_text(&p, d->port_id);
+		pp_text(&p, d->platform);
+		pp_text(&p, ip);
+		rc = pg_cmd(s,
+			    "INSERT INTO netdev_cdp(walk_id, ifindex, device_id, port_id, platform, address)"
+			    " VALUES ($1,$2,$3,$4,$5,$6)",
+			    &p, what, e);
+	}
+	if (rc == 0 && (r->id.product[0] || r->id.vendor[0] || r->id.model[0])) {
+		struct pg_params p = { 0 };
+		pp_int(&p, id);
+		pp_text(&p, r->id.vendor);
+		pp_text(&p, r->id.product);
+		pp_text(&p, r->id.version);
+		pp_text(&p, r->id.cpe);
+		pp_text(&p, r->id.model);
+		rc = pg_cmd(s,
+			    "INSERT INTO netdev_ident(walk_id, vendor, product, version, cpe, model)"
+			    " VALUES ($1,$2,$3,$4,$5,$6)",
+			    &p, what, e);
+	}
 	return rc;
 }
 
@@ -272,6 +301,54 @@ int pg_netdev_prev(struct store *s, const char *device, double before, struct ne
 	for (size_t i = 0; i < n; i++) {
 		struct store_row row = pg_row(r, (int)i);
 		row_netdev_prev(&row, &v[i], ret_ts);
+	}
+	PQclear(r);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* The MACs on the access ports of the device's last complete walk before
+ * `before` (netdev_is_access_port() in SQL, as the SQLite backend has it):
+ * what device-moved and device-swapped compare the new walk with. */
+int pg_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
+			size_t *ret_n, double *ret_ts, struct dm_err *e)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	*ret_ts = 0;
+	struct pg_params p = { 0 };
+	pp_str(&p, device);
+	pp_dbl(&p, before);
+	PGresult *r = pg_q(
+	    s,
+	    "SELECT w.started, f.mac, f.ifindex, f.vlan, p.name, p.alias FROM netdev_fdb f"
+	    " JOIN netdev_walks w ON w.id = f.walk_id"
+	    " JOIN netdev_ports p ON p.walk_id = f.walk_id AND p.ifindex = f.ifindex"
+	    " WHERE w.id = (SELECT id FROM netdev_walks WHERE device = $1 AND complete = 1 AND started < $2"
+	    "  ORDER BY started DESC LIMIT 1)"
+	    " AND f.status = 3 AND p.type = 6 AND p.bridge_port != 0"
+	    " AND (SELECT count(*) FROM netdev_fdb g WHERE g.walk_id = f.walk_id AND g.ifindex = f.ifindex) "
+	    "<= 4"
+	    " AND NOT EXISTS (SELECT 1 FROM netdev_lldp l WHERE l.walk_id = f.walk_id"
+	    "  AND (l.local_port = p.ifindex OR l.local_port = p.bridge_port))"
+	    " AND NOT EXISTS (SELECT 1 FROM netdev_cdp c WHERE c.walk_id = f.walk_id AND c.ifindex = "
+	    "p.ifindex)"
+	    " ORDER BY f.ctid",
+	    &p, "reading earlier network device walks", e);
+	if (!r) return DM_ESTORE;
+	int rows = PQntuples(r);
+	size_t n = 0;
+	struct netdev_prev_mac *v = rows ? xcalloc((size_t)rows, sizeof(*v)) : NULL;
+	for (int i = 0; i < rows; i++) {
+		struct netdev_prev_mac m = { .ifindex = (uint32_t)pg_i64(r, i, 2),
+					     .vlan = (uint16_t)pg_i64(r, i, 3) };
+		const char *mac = pg_col(r, i, 1), *name = pg_col(r, i, 4), *alias = pg_col(r, i, 5);
+		if (!mac || mac_parse(mac, m.mac) < 0) continue;
+		snprintf(m.name, sizeof(m.name), "%s", name ? name : "");
+		snprintf(m.alias, sizeof(m.alias), "%s", alias ? alias : "");
+		v[n++] = m;
+		*ret_ts = pg_dbl(r, i, 0);
 	}
 	PQclear(r);
 	*ret = v;

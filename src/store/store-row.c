@@ -178,6 +178,8 @@ const char *const store_retain_runs_sql[] = {
 	"DELETE FROM netdev_arp WHERE walk_id IN " WALKS,
 	"DELETE FROM netdev_fdb WHERE walk_id IN " WALKS,
 	"DELETE FROM netdev_lldp WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_cdp WHERE walk_id IN " WALKS,
+	"DELETE FROM netdev_ident WHERE walk_id IN " WALKS,
 	RUN_ROWS("netdev_walks"),
 	RUN_ROWS("edge_mappings"),
 	RUN_ROWS("edge_gateways"),
