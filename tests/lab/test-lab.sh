@@ -203,7 +203,7 @@ check vulnerable_services_ranked_with_confidence t_vulns
 t_creds() {
 	local c="$OUT/creds"
 	mkdir -p "$c"
-	in_ns "$D" creds 198.18.0.10-198.18.0.16 -p 1-10100 --db "$c/db" --login-delay 0.2 -v -oJ "$c/creds.jsonl" >"$c/out" 2>"$c/err" ||
+	in_ns "$D" creds 198.18.0.10-198.18.0.16 -p 1-10100 --rate 20000 --db "$c/db" --login-delay 0.2 -v -oJ "$c/creds.jsonl" >"$c/out" 2>"$c/err" ||
 		{ tail -5 "$c/err"; return 1; }
 	python3 - "$c/creds.jsonl" <<'PY' || return 1
 import json, sys
