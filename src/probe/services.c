@@ -183,6 +183,21 @@ static void nmap_phase(struct run *r, size_t i)
 	nmap_pump(r, i);
 }
 
+/* The port is named: the planned probes of other protocols stop (and the
+ * banner wait too unless keep_banner); dormant's own probe of the named
+ * protocol goes on. The port is settled. */
+static void drop_other_guesses(struct run *r, size_t i, bool keep_banner)
+{
+	struct svc *s = &r->svcs[i];
+	const struct proto_ops *drop[SVC_PLAN_MAX];
+	size_t nd = 0;
+	for (unsigned k = 0; k < s->n_plan; k++)
+		if (strcmp(s->plan[k]->name, s->out.name) && !(keep_banner && s->plan[k] == &proto_banner))
+			drop[nd++] = s->plan[k];
+	r->settled[i] = true;
+	r->pending[i] -= conn_engine_cancel(r->ce, s, drop, nd);
+}
+
 static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool ok)
 {
 	struct run *r = ctx;
@@ -228,12 +243,7 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		 * probe of the protocol nmap named goes on (on an odd port nmap's
 		 * GetRequest can answer first; dormant's http probe still reads
 		 * the page, its favicon and its web applications) */
-		const struct proto_ops *drop[SVC_PLAN_MAX];
-		size_t nd = 0;
-		for (unsigned k = 0; k < s->n_plan; k++)
-			if (strcmp(s->plan[k]->name, s->out.name)) drop[nd++] = s->plan[k];
-		r->settled[i] = true;
-		r->pending[i] -= conn_engine_cancel(r->ce, s, drop, nd);
+		drop_other_guesses(r, i, false);
 		/* not started yet (nmap's plan runs beside the banner wait): start it */
 		for (unsigned k = s->next; k < s->n_plan; k++)
 			if (!strcmp(s->plan[k]->name, s->out.name)) add(r, i, s->plan[k], FANOUT_TIMEOUT);
@@ -246,13 +256,7 @@ static void on_done(void *ctx, struct svc *s, const struct proto_ops *ops, bool 
 		 * nor the banner wait: a greeting slower than nmap's first answer
 		 * (sshd's, through a probe's NULL fallback) still meets dormant's
 		 * own fingerprints, which rank above nmap's */
-		const struct proto_ops *drop[SVC_PLAN_MAX];
-		size_t nd = 0;
-		for (unsigned k = 0; k < s->n_plan; k++)
-			if (strcmp(s->plan[k]->name, s->out.name) && s->plan[k] != &proto_banner)
-				drop[nd++] = s->plan[k];
-		r->settled[i] = true;
-		r->pending[i] -= conn_engine_cancel(r->ce, s, drop, nd);
+		drop_other_guesses(r, i, true);
 	}
 	if (s->identified) {
 		bool https = !strcmp(s->out.name, "https");
