@@ -721,7 +721,14 @@ t_resume() {
 	ip netns exec "$P-scan" "$D" scan 198.19.0.0/16 -p 22,80,443,8080 -Pn --retries 0 --rate 40000 --resume "$OUT/resume.log" \
 		--db "$DB" -oJ "$OUT/resume-a.jsonl" -q &
 	pid=$!
-	sleep 3
+	# killed once it has a checkpoint (its start takes longer on a loaded
+	# machine), before it can finish: 262144 probes at 40000/s
+	local i
+	for i in $(seq 1 100); do
+		grep -q '^ckpt syn' "$OUT/resume.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sleep 0.5
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	grep -q '^ckpt syn' "$OUT/resume.log" || { echo "no checkpoint before the kill"; return 1; }
