@@ -92,7 +92,9 @@ const struct rule_doc rule_docs[] = {
 	  "these vulnerabilities are exploited in the wild now; KEV gives a due date for fixing them",
 	  "product, version, cves (id, kev_added, kev_due, ransomware, exploit), count",
 	  "update now, before the KEV due date; if that cannot be done, isolate the host until it can" },
-	{ "default-credentials", "audit or creds with credential checks enabled (opt-in)",
+	{ "default-credentials",
+	  "audit or creds with credential checks enabled (opt-in); or a [netdev NAME] section whose "
+	  "community is a published default (dormant netdev, or an audit with those sections)",
 	  "critical when the login gives a shell, else high",
 	  "a service accepted a login from a published default credential list (the password is never shown "
 	  "in clear)",

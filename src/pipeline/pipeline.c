@@ -182,6 +182,7 @@ static int run_report(struct pipeline *p, struct dm_err *e)
 		.changes_from = p->save.changes_from,
 		.caveats = &res->caveats,
 		.edge = p->edge_ran ? &p->edge : NULL,
+		.outside = c->external ? &p->ext.rows : NULL,
 	};
 	struct report_in in = { .outs = &p->prep.outs,
 				.rs = &res->rs,

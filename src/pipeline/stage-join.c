@@ -91,6 +91,9 @@ int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 	if (out->n_netdev && in->al &&
 	    (r = netdev_vulns(in->st, in->al, out->netdev, out->n_netdev, in->min_conf, in->fs, e)) < 0)
 		return r;
+	/* the devices' communities, as `dormant netdev` judges them */
+	if (out->n_netdev && (r = netdev_default_communities(out->netdev, out->n_netdev, in->fs, e)) < 0)
+		return r;
 	if (out->n_netdev && (r = store_netdev_save(in->st, in->run, out->netdev, out->n_netdev, e)) < 0)
 		return r;
 	out->n_assets = assets_rank(in->rs, in->fs, &out->assets);

@@ -2,6 +2,7 @@
  * tools. Everything a platform wrote is untrusted text: escaped on output. */
 #include "base/escape.h"
 #include "base/timeutil.h"
+#include "report/html-parts.h"
 #include "report/report.h"
 #include <string.h>
 
@@ -164,4 +165,99 @@ int report_exposure_jsonl(FILE *f, const struct exposure_rows *rows, const struc
 	}
 	buf_release(&b);
 	return report_findings_jsonl(f, fs, 0);
+}
+
+/* "product version" escaped into b, "-" when neither is known */
+static void html_pv(struct buf *b, const char *product, const char *version)
+{
+	char s[160];
+	xml_put_str(b, pv(s, sizeof(s), product, version));
+}
+
+static bool from_outside(const struct finding *f)
+{
+	return !strcmp(f->rule, "external-only") || !strcmp(f->rule, "internet-exposed");
+}
+
+void report_exposure_html(struct buf *b, const struct exposure_rows *rows, const struct findings *fs)
+{
+	buf_printf(b, "<h2 id=\"external\">Seen from outside: %zu service%s answered</h2>", rows->n,
+		   rows->n == 1 ? "" : "s");
+	if (!rows->n) {
+		buf_puts(b, "<p class=\"none\">nothing answered from outside</p>");
+	} else {
+		buf_puts(b,
+			 "<table id=\"external-services\"><tr><th>Outside</th><th>Service seen</th><th>Asset "
+			 "behind it</th><th>Inside says</th><th>Verdict</th><th>CVEs</th></tr>");
+	}
+	for (size_t i = 0; i < rows->n; i++) {
+		const struct exposure_row *r = &rows->v[i];
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&r->obs.ip, ip, sizeof(ip));
+		buf_printf(b, "<tr class=\"external\"><td>%s:%u/%s</td><td>", ip, r->obs.port,
+			   proto_name(r->obs.proto));
+		xml_put_str(b, r->obs.service);
+		buf_puts(b, " ");
+		html_pv(b, r->obs.product, r->obs.version);
+		buf_puts(b, "</td><td>");
+		if (r->has_asset) {
+			char a[IPADDR_STRLEN];
+			ipaddr_fmt(&r->asset, a, sizeof(a));
+			buf_printf(b, "%s:%u", a, r->inside_port);
+			if (r->asset_name[0]) {
+				buf_puts(b, " <span class=\"name\">");
+				xml_put_str(b, r->asset_name);
+				buf_puts(b, "</span>");
+			}
+			if (r->via_mapping) {
+				char gw[IPADDR_STRLEN];
+				ipaddr_fmt(&r->gateway, gw, sizeof(gw));
+				buf_printf(b, "<br>through a port mapping of %s", gw);
+			}
+		} else {
+			buf_puts(b, "none in the register");
+		}
+		buf_puts(b, "</td><td>");
+		if (r->verdict == EXP_SAME || r->verdict == EXP_DIFFERS || r->verdict == EXP_UNIDENTIFIED)
+			html_pv(b, r->inside_product, r->inside_version);
+		else
+			buf_puts(b, "-");
+		buf_printf(b, "</td><td>%s</td><td>", exposure_verdict_name(r->verdict));
+		if (r->n_cves) {
+			buf_printf(b, "%zu%s (max %.1f): ", r->n_cves, r->kev ? " KEV" : "", r->max_cvss);
+			xml_put_str(b, r->cves);
+		} else {
+			buf_puts(b, "-");
+		}
+		buf_puts(b, "</td></tr>");
+	}
+	if (rows->n) buf_puts(b, "</table>");
+	size_t n = 0;
+	for (size_t i = 0; fs && i < fs->n; i++) n += from_outside(&fs->v[i]);
+	buf_printf(
+	    b, "<h3 id=\"external-findings-title\">Exposed to the internet, or seen only from outside (%zu)</h3>",
+	    n);
+	if (!n) {
+		buf_puts(b, "<p class=\"none\">every service that answered is explained by the inside</p>");
+		return;
+	}
+	buf_puts(
+	    b,
+	    "<table id=\"external-findings\"><tr><th>Rule</th><th>Severity</th><th>Host</th><th>Finding</th>"
+	    "<th>Evidence</th></tr>");
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		if (!from_outside(f)) continue;
+		char ip[IPADDR_STRLEN] = "-";
+		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
+		buf_printf(b, "<tr class=\"external-finding\"><td>%s</td><td>%s</td><td>%s", f->rule,
+			   severity_name(f->severity), ip);
+		if (f->port) buf_printf(b, ":%u/%s", f->port, proto_name(f->proto));
+		buf_puts(b, "</td><td>");
+		xml_put_str(b, f->title);
+		buf_puts(b, "</td><td>");
+		html_evidence(b, f->evidence);
+		buf_puts(b, "</td></tr>");
+	}
+	buf_puts(b, "</table>");
 }

@@ -573,6 +573,10 @@ int report_html(FILE *f, const struct resultset *rs, const struct report_meta *m
 		buf_puts(&b, "</section><section class=\"page\">");
 		report_edge_html(&b, m->edge, m->inv);
 	}
+	if (m->outside) { /* audit --external: what answered from outside, and what is behind it */
+		buf_puts(&b, "</section><section class=\"page\">");
+		report_exposure_html(&b, m->outside, m->findings);
+	}
 	buf_puts(&b, "</section><section class=\"page\">");
 	hosts_table(&b, rs, m);
 	buf_puts(&b, "</section>");

@@ -39,9 +39,10 @@ struct report_meta {
 	bool exposure_judged; /* traffic covered the hosts: "used" means something */
 	const struct traffic_profile *traffic;
 	const struct rundiff *changes;
-	int64_t changes_from;          /* the run compared with; 0: first run */
-	const struct caveats *caveats; /* what the run could not judge; NULL or empty: nothing said */
-	const struct edge_set *edge;   /* the gateways read and their mappings; NULL: not read */
+	int64_t changes_from;                /* the run compared with; 0: first run */
+	const struct caveats *caveats;       /* what the run could not judge; NULL or empty: nothing said */
+	const struct edge_set *edge;         /* the gateways read and their mappings; NULL: not read */
+	const struct exposure_rows *outside; /* audit --external: what answered, joined; NULL: none */
 };
 
 int report_text(FILE *f, const struct resultset *rs, const struct report_meta *m);
@@ -73,6 +74,11 @@ int report_edge_text(FILE *f, const struct edge_set *es, const struct inventory 
 int report_edge_jsonl(FILE *f, const struct edge_set *es, const struct inventory *inv, int64_t run);
 void report_edge_html(struct buf *b, const struct edge_set *es, const struct inventory *inv);
 int report_exposure_jsonl(FILE *f, const struct exposure_rows *rows, const struct findings *fs);
+/* The HTML report's section of an audit --external run (into b): each
+ * service that answered from outside with the asset behind it and what the
+ * inside identified there, then the internet-exposed and external-only
+ * findings of fs (may be NULL). Every text escaped. */
+void report_exposure_html(struct buf *b, const struct exposure_rows *rows, const struct findings *fs);
 /* What network devices said (model/netdev.h): per device its system group
  * and tables as text, or JSON Lines "netdev" records (credentials
  * redacted), each followed by its "netdev-port", "netdev-arp",

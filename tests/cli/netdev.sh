@@ -351,6 +351,22 @@ got = [(f["severity"], f["ip"], f["port"], f["proto"], f["evidence"]["check"], f
 assert got == [("high", "127.0.0.1", int(sys.argv[2]), "udp", "snmp", True, True)], got
 assert "negative_control_refused" not in fs[0]["evidence"], fs[0]
 EOF
+	[ $? = 0 ] || return 1
+	# an audit whose site policy names the same devices runs the same check: the same finding,
+	# with the same evidence (the same store: the same redaction key)
+	nd_conf dcsite.conf <"$NDIR/dc.conf"
+	"$D" audit 127.0.0.1 -p 24698 --no-services --db "$NDIR/dc.db" --config "$NDIR/dcsite.conf" --fail-on high \
+		-oJ "$NDIR/dca.jsonl" >"$NDIR/dca.out" 2>&1
+	[ $? = 1 ] || { cat "$NDIR/dca.out"; echo "audit: exit status not 1"; return 1; }
+	! grep -q '"public"' "$NDIR/dca.jsonl" || { echo "the community printed by the audit"; return 1; }
+	python3 - "$NDIR/dc.jsonl" "$NDIR/dca.jsonl" <<'EOF'
+import json, sys
+def dc(path):
+    return [(f["severity"], f["ip"], f["port"], f["proto"], f["title"], f["evidence"])
+            for f in map(json.loads, open(path)) if f["type"] == "finding" and f["rule"] == "default-credentials"]
+nd, au = dc(sys.argv[1]), dc(sys.argv[2])
+assert len(au) == 1 and au == nd, f"audit {au}\nnetdev {nd}"
+EOF
 }
 check netdev_default_community_is_a_default_credential t_netdev_default_community
 nd_stop

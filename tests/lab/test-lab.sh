@@ -1024,12 +1024,13 @@ t_external() {
 	local u="$OUT/external"
 	mkdir -p "$u"
 	"$HERE/lab-upnp.sh" up >"$u/up.log" 2>&1 || { tail -5 "$u/up.log"; return 1; }
-	printf 'ip,hostname,role,public_ip\n198.18.7.15,cam,camera,\n198.18.7.20,nas,storage,11.22.33.44\n' >"$u/reg.csv"
+	# the NAS's name holds markup: the HTML report shows it as text
+	printf 'ip,hostname,role,public_ip\n198.18.7.15,cam,camera,\n198.18.7.20,nas <b>store</b>,storage,11.22.33.44\n' >"$u/reg.csv"
 	printf '[site]\npublic = 11.22.33.44/31\n' >"$u/site.conf"
 	ip netns exec "$P-uscan" "$D" audit 198.18.7.15 198.18.7.20 -p 22,80,5000,8443 --upnp --inventory "$u/reg.csv" \
 		--db "$u/db" -q >"$u/in.out" 2>"$u/in.err" || { tail -5 "$u/in.err"; "$HERE/lab-upnp.sh" down; return 1; }
 	ip netns exec "$P-uwan" "$D" audit 11.22.33.44 11.22.33.45 -p 22,2222,5000,8080,8443 --external --allow-public \
-		--config "$u/site.conf" --db "$u/db" -oJ "$u/ext.jsonl" -v >"$u/ext.out" 2>"$u/ext.err"
+		--config "$u/site.conf" --db "$u/db" -oJ "$u/ext.jsonl" --html "$u/ext.html" -v >"$u/ext.out" 2>"$u/ext.err"
 	local rc=$?
 	# a target outside [site] public is refused before any packet
 	ip netns exec "$P-uwan" "$D" audit 11.22.33.1 --external --allow-public --config "$u/site.conf" \
@@ -1069,6 +1070,9 @@ assert rows[("11.22.33.45", 8443)]["verdict"] == "unexplained"
 kinds = [k for (k,) in sqlite3.connect(f"{u}/db").execute("select kind from runs order by id")]
 assert kinds == ["audit", "external"], kinds
 PY
+	# the HTML report's section of its own, checked in Chromium
+	python3 "$HERE/../tools/report/check-html-edge.py" --external "$u/ext.html" "$u/exposure.jsonl" "$u/ext.jsonl" \
+		"$ARTIFACTS/external-report.png"
 }
 check edge_external_audit_from_the_wan t_external
 # --- network devices: Net-SNMP's snmpd serving its namespace's real ARP table --

@@ -471,7 +471,74 @@ static void caveats_in_every_format(void)
 	portlist_release(&pl);
 }
 
+/* audit --external: the section of its own, every outside and register text escaped */
+static void html_external_section(void)
+{
+	struct resultset rs = { 0 };
+	struct portlist pl = { 0 };
+	sample(&rs, &pl);
+	struct exposure_row row = { .obs = { .platform = EXT_DORMANT,
+					     .ip = ipaddr_v4(0x0b16212c),
+					     .port = 8080,
+					     .proto = PROTO_TCP },
+				    .has_asset = true,
+				    .asset = ipaddr_v4(0xc612070f),
+				    .inside_port = 80,
+				    .via_mapping = true,
+				    .gateway = ipaddr_v4(0xc61207fe),
+				    .verdict = EXP_DIFFERS };
+	snprintf(row.obs.service, sizeof(row.obs.service), "http");
+	snprintf(row.obs.product, sizeof(row.obs.product), "cam<script>%s", HOSTILE);
+	snprintf(row.asset_name, sizeof(row.asset_name), "nas <b>store</b>");
+	snprintf(row.inside_product, sizeof(row.inside_product), "lighttpd");
+	struct exposure_rows rows = { .v = &row, .n = 1 };
+	struct findings fs = { 0 };
+	struct finding f = { .rule = "external-only",
+			     .severity = SEV_MEDIUM,
+			     .has_ip = true,
+			     .ip = ipaddr_v4(0x0b16212d),
+			     .port = 8443,
+			     .proto = PROTO_TCP };
+	snprintf(f.title, sizeof(f.title), "8443 answers <i>outside</i>");
+	f.evidence = strdup("{\"seen_by\":\"dormant from outside\",\"inside\":\"unexplained\"}");
+	f.remediation = strdup("close it");
+	findings_add(&fs, &f);
+	struct finding g = {
+		.rule = "idle-host", .severity = SEV_LOW, .has_ip = true, .ip = ipaddr_v4(0xc6120001)
+	};
+	snprintf(g.title, sizeof(g.title), "not an outside finding");
+	g.evidence = strdup("{}");
+	g.remediation = strdup("-");
+	findings_add(&fs, &g);
+	struct report_meta m = { .command = "external", .args = "11.22.33.44", .ports = &pl, .findings = &fs };
+	char *s = render(report_html, &rs, &m);
+	CHECK(strstr(s, "id=\"external\"") == NULL); /* no --external: no section */
+	free(s);
+	m.outside = &rows;
+	s = render(report_html, &rs, &m);
+	CHECK(strstr(s, "<h2 id=\"external\">Seen from outside: 1 service answered</h2>") != NULL);
+	CHECK(strstr(s, "<tr class=\"external\"><td>11.22.33.44:8080/tcp</td><td>http cam&lt;script&gt;") !=
+	      NULL);
+	CHECK(
+	    strstr(s,
+		   "<td>198.18.7.15:80 <span class=\"name\">nas &lt;b&gt;store&lt;/b&gt;</span><br>through a "
+		   "port mapping of 198.18.7.254</td><td>lighttpd</td><td>differs</td><td>-</td></tr>") !=
+	    NULL);
+	CHECK(
+	    strstr(
+		s,
+		"<tr class=\"external-finding\"><td>external-only</td><td>medium</td><td>11.22.33.45:8443/tcp"
+		"</td><td>8443 answers &lt;i&gt;outside&lt;/i&gt;</td>") != NULL);
+	CHECK(strstr(s, "not an outside finding</td><td><dl") == NULL);
+	CHECK(strstr(s, "<script") == NULL && strstr(s, "<b>store") == NULL && strchr(s, '\x1b') == NULL &&
+	      strstr(s, "\xe2\x80\xae") == NULL);
+	free(s);
+	findings_release(&fs);
+	resultset_release(&rs);
+	portlist_release(&pl);
+}
+
 SUITE(suite_report, "report", T(jsonl_records), T(nmap_xml), T(port_ranges), T(csv_rows),
       T(hostile_banner_xml_well_formed), T(hostile_banner_text_escaped), T(html_too_big_is_an_error),
       T(hostile_banner_csv_escaped), T(html_evidence_lists), T(html_args_shortened), T(text_table_columns),
-      T(html_summary_of_a_scan), T(caveats_in_every_format));
+      T(html_summary_of_a_scan), T(caveats_in_every_format), T(html_external_section));

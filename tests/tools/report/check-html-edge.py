@@ -2,19 +2,30 @@
 """Loads the HTML report of an audit --upnp in headless Chromium and checks its exposure section.
 
 usage: check-html-edge.py REPORT.html MAPPINGS.jsonl SCREENSHOT.png
+       check-html-edge.py --external REPORT.html EXPOSURE.jsonl FINDINGS.jsonl SCREENSHOT.png
 
 The DOM Chromium built must hold an #exposure heading, an #edge-gateways table with one row per
 "gateway" record and an #edge-mappings table with exactly one row per "mapping" record of
 MAPPINGS.jsonl (`dormant exposure --format json`): outside address and port, inside host and port
 and the description as text (a description holding markup or escapes must not become an element
 or reach the page raw). The screenshot is kept as the test's artefact.
+
+With --external (the report of an `audit --external` run): an #external heading, an
+#external-services table with one row per "exposure" record of EXPOSURE.jsonl that dormant saw
+(platform "dormant": outside address, port and transport, the asset behind it, the verdict), and an
+#external-findings table with one row per internet-exposed or external-only "finding" of
+FINDINGS.jsonl (the run's -oJ); a register name holding markup shows as text, never as an element.
 """
 import json
 import subprocess
 import sys
 from html.parser import HTMLParser
 
-html, jsonl, png = sys.argv[1:4]
+external = sys.argv[1] == "--external"
+if external:
+    html, jsonl, findings_jsonl, png = sys.argv[2:6]
+else:
+    html, jsonl, png = sys.argv[1:4]
 chrome = ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
 url = "file://" + html
 dom = subprocess.run(chrome + ["--dump-dom", url], capture_output=True, text=True, timeout=120).stdout
@@ -41,6 +52,9 @@ class Dom(HTMLParser):
             self.cell = ""
         if self.table == "edge-mappings" and self.cell is not None and tag not in ("td", "th"):
             self.tags.append(tag)  # markup inside a mapping's cell: a description became HTML
+        if self.table == "external-services" and self.cell is not None and tag not in ("td", "th") and (
+                tag, a) not in (("br", {}), ("span", {"class": "name"})):
+            self.tags.append(tag)  # markup other than dormant's own: a name or banner became HTML
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self.row is not None and self.cell is not None:
@@ -60,6 +74,28 @@ class Dom(HTMLParser):
 
 d = Dom()
 d.feed(dom)
+if external:
+    ex = [json.loads(l) for l in open(jsonl)]
+    ex = [r for r in ex if r["type"] == "exposure" and r["platform"] == "dormant"]
+    assert "external" in d.ids, "no external section"
+    rows = d.rows.get("external-services", [])[1:]
+    got = sorted((r[0], r[2].split(" ")[0] if r[2] != "none in the register" else None, r[4]) for r in rows)
+    want = sorted((f"{r['public_ip']}:{r['port']}/{r['proto']}",
+                   f"{r['asset']['ip']}:{r['asset'].get('via_mapping', {}).get('internal_port', r['port'])}"
+                   if r["asset"] else None, r["verdict"]) for r in ex)
+    assert got == want, f"rows {got}\nwant {want}"
+    for r in ex:
+        if r["asset"] and r["asset"]["name"]:  # the register's name, as text
+            assert any(r["asset"]["name"] in c[2] for c in rows), (r["asset"]["name"], rows)
+    fs = [json.loads(l) for l in open(findings_jsonl)]
+    fs = sorted((f["rule"], f["severity"], f"{f['ip']}:{f['port']}/{f['proto']}") for f in fs
+                if f["type"] == "finding" and f["rule"] in ("internet-exposed", "external-only"))
+    frows = sorted(tuple(r[:3]) for r in d.rows.get("external-findings", [])[1:])
+    assert frows == fs, f"findings {frows}\nwant {fs}"
+    assert not d.tags, f"markup from a name or banner: {d.tags}"
+    assert "\x1b" not in dom, "a raw escape reached the page"
+    print(f"html: external section with {len(rows)} services and {len(frows)} findings")
+    sys.exit(0)
 recs = [json.loads(l) for l in open(jsonl)]
 maps = [r for r in recs if r["type"] == "mapping"]
 gws = [r for r in recs if r["type"] == "gateway"]
