@@ -300,8 +300,7 @@ static void population(uint64_t seed, size_t n, double *ret_precision, double *r
 		for (int k = 1; k < 6; k++) d[nd].mac[k] = (uint8_t)rnd(256);
 		dev_name(&d[nd], phone, (uint32_t)(n + i));
 		size_t from = rnd((uint32_t)n);
-		if (rnd(5) == 0 && d[from].ip_b == -1)
-			memcpy(d[nd].name, d[from].name, sizeof(d[nd].name));
+		if (rnd(5) == 0 && d[from].ip_b == -1) memcpy(d[nd].name, d[from].name, sizeof(d[nd].name));
 		d[nd].ip_a = -1;
 		d[nd].ip_b = -2;
 	}
