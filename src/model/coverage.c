@@ -265,6 +265,7 @@ static const struct {
 	{ "idle-host", CHECK_DISCOVER | CHECK_REGISTER | CHECK_USE, true },
 	{ "unused-port", CHECK_PORTS | CHECK_REGISTER | CHECK_USE, true },
 	{ "unregistered-host", CHECK_DISCOVER | CHECK_REGISTER, true },
+	{ "asset-readdressed", CHECK_DISCOVER, true },
 	{ "decommissioned-alive", CHECK_DISCOVER | CHECK_REGISTER, true },
 	{ "expired-test-device", CHECK_DISCOVER | CHECK_REGISTER, true },
 	{ "unexpected-service", CHECK_SERVICES | CHECK_REGISTER, true },

@@ -47,12 +47,12 @@ static void add_inside(struct rundiff *d, const struct coverage_overlap *ov, enu
 		d->scope.outside++;
 }
 
+/* Port changes from a to b, stated at ip. */
 static void diff_ports(struct rundiff *d, const struct coverage_overlap *ov, const struct host_entry *a,
-		       const struct host_entry *b)
+		       const struct host_entry *b, const struct ipaddr *ip)
 {
 	size_t i = 0, j = 0;
 	size_t na = a ? a->n_ports : 0, nb = b ? b->n_ports : 0;
-	const struct ipaddr *ip = a ? &a->h.ip : &b->h.ip;
 	while (i < na || j < nb) {
 		const struct port_entry *x = i < na ? &a->ports[i] : NULL, *y = j < nb ? &b->ports[j] : NULL;
 		int c = !x ? 1 : !y ? -1 : cmp_port(x, y);
@@ -106,7 +106,7 @@ void rundiff_compute(const struct resultset *a, const struct resultset *b, const
 		bool up_a = hx && hx->up, up_b = hy && hy->up;
 		if (up_a && !up_b) add_inside(d, ov, CHANGE_HOST_GONE, &hx->h.ip, 0, 0);
 		if (!up_a && up_b) add_inside(d, ov, CHANGE_HOST_NEW, &hy->h.ip, 0, 0);
-		diff_ports(d, ov, hx, hy);
+		diff_ports(d, ov, hx, hy, hx ? &hx->h.ip : &hy->h.ip);
 		if (c <= 0) i++;
 		if (c >= 0) j++;
 	}
@@ -179,6 +179,38 @@ void rundiff_name_hosts(struct rundiff *d, const struct inventory *inv)
 		const struct inv_entry *en = inventory_find(inv, &d->v[i].ip);
 		snprintf(d->v[i].name, sizeof(d->v[i].name), "%.63s", en ? en->hostname : "");
 	}
+}
+
+static const struct host_entry *host_up(const struct resultset *rs, const struct ipaddr *ip)
+{
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		if (!ipaddr_cmp(&rs->hosts[i].h.ip, ip)) return rs->hosts[i].up ? &rs->hosts[i] : NULL;
+	return NULL;
+}
+
+static bool host_change(const struct change *c)
+{
+	return c->kind == CHANGE_HOST_NEW || c->kind == CHANGE_HOST_GONE || c->kind == CHANGE_PORT_OPENED ||
+	       c->kind == CHANGE_PORT_CLOSED;
+}
+
+bool rundiff_moved(struct rundiff *d, const struct resultset *a, const struct resultset *b,
+		   const struct coverage_overlap *ov, const struct ipaddr *old_ip,
+		   const struct ipaddr *new_ip)
+{
+	const struct host_entry *ha = host_up(a, old_ip), *hb = host_up(b, new_ip);
+	if (!ha || !hb || host_up(b, old_ip) || host_up(a, new_ip)) return false;
+	size_t k = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct change *c = &d->v[i];
+		if (host_change(c) && (!ipaddr_cmp(&c->ip, old_ip) || !ipaddr_cmp(&c->ip, new_ip)))
+			d->counts[c->kind]--;
+		else
+			d->v[k++] = *c;
+	}
+	d->n = k;
+	diff_ports(d, ov, ha, hb, new_ip);
+	return true;
 }
 
 void rundiff_release(struct rundiff *d)

@@ -62,6 +62,14 @@ void rundiff_compute(const struct resultset *a, const struct resultset *b, const
  * b_scan tells which hosts still answer in the newer run. */
 void rundiff_findings(const struct findings *a, const struct findings *b, const struct resultset *b_scan,
 		      const struct coverage_overlap *ov, struct rundiff *d);
+/* One device seen at old_ip in a and at new_ip in b (model/identity.h):
+ * when old_ip no longer answers and new_ip did not before, their host-gone,
+ * host-new and port changes become the device's own port changes, stated
+ * at new_ip. Call after rundiff_compute, before rundiff_findings; false
+ * (nothing changed) when the pair is not one address gone and one new. */
+bool rundiff_moved(struct rundiff *d, const struct resultset *a, const struct resultset *b,
+		   const struct coverage_overlap *ov, const struct ipaddr *old_ip,
+		   const struct ipaddr *new_ip);
 /* Fills each change's name from the asset register (inv may be NULL). */
 void rundiff_name_hosts(struct rundiff *d, const struct inventory *inv);
 void rundiff_release(struct rundiff *d);

@@ -46,7 +46,7 @@ int oui_load(struct oui_db *db, const char *path, struct dm_err *e)
 
 const char *oui_vendor(const struct oui_db *db, const uint8_t mac[6])
 {
-	if (!db || !db->n || (mac[0] & 0x02)) return NULL; /* locally administered: no registry entry */
+	if (!db || !db->n || oui_mac_is_local(mac)) return NULL; /* no registry entry */
 	uint32_t key = (uint32_t)mac[0] << 16 | (uint32_t)mac[1] << 8 | mac[2];
 	size_t lo = 0, hi = db->n;
 	while (lo < hi) {

@@ -124,6 +124,7 @@ static int run_join(struct pipeline *p, struct dm_err *e)
 			      .vantage = scan_vantage(&p->scan.sum, p->cfg->targets),
 			      .fs = &p->res->fs,
 			      .run = p->prep.run,
+			      .kind = p->cfg->kind,
 			      .fps = p->prep.identify ? &p->prep.fps : NULL,
 			      .al = p->prep.aliases_loaded && selected(p, STAGE_VULNS) ? &p->prep.al : NULL,
 			      .min_conf = (int)p->cfg->min_conf };

@@ -41,6 +41,25 @@ out:
 	return r < 0 ? r : found;
 }
 
+/* A device the stored identities follow from one address in a to another
+ * in b moved: not one host gone and one new (model/identity.h). */
+static int follow_moves(struct store *st, int64_t a, int64_t b, const struct resultset *rs_a,
+			const struct resultset *rs_b, const struct coverage_overlap *ov, struct rundiff *d,
+			struct dm_err *e)
+{
+	struct ident_set ia = { 0 }, ib = { 0 };
+	struct ident_link *links = NULL;
+	int r = store_idents_load(st, a, &ia, e);
+	if (r == 0) r = store_idents_load(st, b, &ib, e);
+	size_t n = r == 0 ? ident_link(&ia, &ib, &links) : 0;
+	for (size_t i = 0; i < n; i++)
+		rundiff_moved(d, rs_a, rs_b, ov, &ia.v[links[i].prev].ip, &ib.v[links[i].cur].ip);
+	free(links);
+	ident_set_release(&ia);
+	ident_set_release(&ib);
+	return r;
+}
+
 int run_compare(struct store *st, int64_t a, int64_t b, const struct resultset *rs_a,
 		const struct findings *fs_a, const struct resultset *rs_b, const struct findings *fs_b,
 		struct rundiff *d, struct dm_err *e)
@@ -56,11 +75,12 @@ int run_compare(struct store *st, int64_t a, int64_t b, const struct resultset *
 	}
 	coverage_intersect(&ca, &cb, &ov);
 	rundiff_compute(rs_a, rs_b, &ov, d);
-	rundiff_findings(fs_a, fs_b, rs_b, &ov, d);
+	r = follow_moves(st, a, b, rs_a, rs_b, &ov, d, e);
+	if (r == 0) rundiff_findings(fs_a, fs_b, rs_b, &ov, d);
 	coverage_overlap_release(&ov);
 	coverage_release(&ca);
 	coverage_release(&cb);
-	return 0;
+	return r;
 }
 
 int64_t run_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now,

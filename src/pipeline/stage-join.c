@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include "base/datadir.h"
 #include "pipeline/netdev.h"
+#include "pipeline/run-changes.h"
+#include "analyze/readdressed.h"
 
 #define ROLES_DEFAULT_PATH dm_data("roles.conf")
 
@@ -61,6 +63,31 @@ static int netdev_ask(const struct join_in *in, struct join_out *out, struct dm_
 	return c->n ? netdev_collect(c, NULL, pub_ok, &out->netdev, &out->n_netdev, e) : 0;
 }
 
+/* The identities this run saw, stored with it, and the devices followed
+ * from the previous comparable run to a new address (asset-readdressed). */
+static int follow_identities(const struct join_in *in, const struct asset_input *ai, struct dm_err *e)
+{
+	struct ident_set cur = { 0 }, prev = { 0 };
+	double lease_from = ai->now - ai->cfg->window_days * 86400;
+	readdressed_observe(in->rs, ai->leases, lease_from, ai->now, &ai->netdev, &cur);
+	int r = store_idents_save(in->st, in->run, &cur, e);
+	int64_t before = r == 0 ? run_comparable_before(in->st, in->run, in->kind, e) : 0;
+	if (before < 0) r = (int)before;
+	if (r == 0 && before > 0) r = store_idents_load(in->st, before, &prev, e);
+	if (r == 0 && before > 0) {
+		struct readdressed_input ri = { .st = in->st,
+						.run = in->run,
+						.prev_run = before,
+						.prev = &prev,
+						.cur = &cur,
+						.inv = ai->inv };
+		r = analyze_readdressed(&ri, in->fs, e);
+	}
+	ident_set_release(&cur);
+	ident_set_release(&prev);
+	return r;
+}
+
 int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 {
 	const struct join_inputs *ji = in->inputs;
@@ -96,6 +123,7 @@ int stage_join(const struct join_in *in, struct join_out *out, struct dm_err *e)
 		return r;
 	if (out->n_netdev && (r = store_netdev_save(in->st, in->run, out->netdev, out->n_netdev, e)) < 0)
 		return r;
+	if (in->run && (r = follow_identities(in, &ai, e)) < 0) return r;
 	out->n_assets = assets_rank(in->rs, in->fs, &out->assets);
 	return 0;
 }

@@ -140,3 +140,9 @@ int sq_netdev_prev_macs(struct store *s, const char *device, double before, stru
 			size_t *ret_n, double *ret_ts, struct dm_err *e);
 #define STORE_SQLITE_NETDEV_OPS \
 	.netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev, .netdev_prev_macs = sq_netdev_prev_macs,
+int sq_idents_save(struct store *s, int64_t run, const struct ident_set *is, struct dm_err *e);
+int sq_idents_load(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
+int sq_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
+		     size_t *ret_n, struct dm_err *e);
+#define STORE_SQLITE_IDENT_OPS \
+	.idents_save = sq_idents_save, .idents_load = sq_idents_load, .ident_history = sq_ident_history,

@@ -116,6 +116,10 @@ struct store_ops {
 	int (*netdev_prev_macs)(struct store *s, const char *device, double before,
 				struct netdev_prev_mac **ret, size_t *ret_n, double *ret_ts,
 				struct dm_err *e);
+	int (*idents_save)(struct store *s, int64_t run, const struct ident_set *is, struct dm_err *e);
+	int (*idents_load)(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
+	int (*ident_history)(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
+			     size_t *ret_n, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

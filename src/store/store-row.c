@@ -1,6 +1,7 @@
 /* The records both backends read back, decoded once (store-row.h). */
 #include "store/store-row.h"
 #include "base/util.h"
+#include "net/route.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -181,6 +182,7 @@ const char *const store_retain_runs_sql[] = {
 	"DELETE FROM netdev_cdp WHERE walk_id IN " WALKS,
 	"DELETE FROM netdev_ident WHERE walk_id IN " WALKS,
 	RUN_ROWS("netdev_walks"),
+	RUN_ROWS("asset_idents"),
 	RUN_ROWS("edge_mappings"),
 	RUN_ROWS("edge_gateways"),
 	RUN_ROWS("service_webapps"),
@@ -221,4 +223,30 @@ void row_sensor_kind(const struct store_row *r, struct sensor_info *v, size_t n)
 			 (long long)i64(r, 2));
 		return;
 	}
+}
+
+bool row_ident(const struct store_row *r, struct ident_obs *o)
+{
+	*o = (struct ident_obs){ 0 };
+	const char *ip = r->ops->text(r, 0), *mac = r->ops->text(r, 1), *name = r->ops->text(r, 3);
+	const char *mf = r->ops->text(r, 4), *nf = r->ops->text(r, 5);
+	if (!ip || ipaddr_parse(ip, &o->ip) < 0) return false;
+	o->has_mac = mac && mac[0] && mac_parse(mac, o->mac) == 0;
+	o->mac_local = r->ops->i64(r, 2) != 0;
+	snprintf(o->hostname, sizeof(o->hostname), "%s", name ? name : "");
+	snprintf(o->mac_from, sizeof(o->mac_from), "%s", mf ? mf : "");
+	snprintf(o->name_from, sizeof(o->name_from), "%s", nf ? nf : "");
+	o->seen = r->ops->dbl(r, 6);
+	return true;
+}
+
+bool row_ident_addr(const struct store_row *r, struct ident_addr *a)
+{
+	*a = (struct ident_addr){ 0 };
+	const char *ip = r->ops->text(r, 0);
+	if (!ip || ipaddr_parse(ip, &a->ip) < 0) return false;
+	a->first = r->ops->dbl(r, 1);
+	a->last = r->ops->dbl(r, 2);
+	a->runs = (unsigned)r->ops->i64(r, 3);
+	return true;
 }

@@ -51,6 +51,19 @@ bool row_edge_map(const struct store_row *r, size_t n_gws, struct edge_map *m);
 #define ROW_NETDEV_PREV_COLS "w.started, p.ifindex, p.in_octets, p.out_octets, p.oper"
 void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *started);
 
+/* asset_idents (schema 23): the same statements for both backends */
+#define ROW_IDENT_INSERT                                                                                 \
+	"INSERT INTO asset_idents(run_id, ip, key, mac, mac_local, hostname, mac_from, name_from, seen)" \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+#define ROW_IDENT_COLS "ip, mac, mac_local, hostname, mac_from, name_from, seen"
+#define ROW_IDENT_LOAD "SELECT " ROW_IDENT_COLS " FROM asset_idents WHERE run_id = $1 ORDER BY ip"
+#define ROW_IDENT_HISTORY                                                                           \
+	"SELECT ip, min(seen), max(seen), count(*) FROM asset_idents WHERE key = $1 AND ($2 = 0 OR" \
+	" run_id <= $2) GROUP BY ip ORDER BY max(seen), ip"
+/* false when the row's address does not parse */
+bool row_ident(const struct store_row *r, struct ident_obs *o);
+bool row_ident_addr(const struct store_row *r, struct ident_addr *a);
+
 /* What both backends' life_apply share around their statements. */
 /* v (as stored, or empty with id 0 when new) takes the finding as seen now;
  * the identity's fields stay as first stored. The event it makes. */

@@ -234,6 +234,16 @@ static const char *const migrations[] = {
 	/* 22 (issue 21): who suppressed a finding, a person or the config's
 	 * allowlist ("config FILE [allow NAME]"), which a run may lift */
 	"ALTER TABLE finding_life ADD COLUMN suppress_by TEXT NOT NULL DEFAULT '';",
+	/* (asset identity, issue 22): what each run saw of a live host that
+	 * outlasts its address (model/identity.h): its MAC, whether that MAC is
+	 * locally administered, its host name; key is the identity it is
+	 * followed by ('' none), so a key's rows are its address history */
+	"CREATE TABLE IF NOT EXISTS asset_idents (run_id INTEGER NOT NULL REFERENCES runs(id),"
+	"  ip TEXT NOT NULL, key TEXT NOT NULL DEFAULT '', mac TEXT NOT NULL DEFAULT '',"
+	"  mac_local INTEGER NOT NULL DEFAULT 0, hostname TEXT NOT NULL DEFAULT '',"
+	"  mac_from TEXT NOT NULL DEFAULT '', name_from TEXT NOT NULL DEFAULT '', seen REAL NOT NULL,"
+	"  PRIMARY KEY (run_id, ip));"
+	"CREATE INDEX IF NOT EXISTS asset_idents_key ON asset_idents(key, seen);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -1030,7 +1040,8 @@ const struct store_ops store_sqlite_ops = {
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	STORE_SQLITE_VULN_OPS STORE_SQLITE_FLOW_OPS STORE_SQLITE_INVENTORY_OPS STORE_SQLITE_EXPOSURE_OPS
-	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS STORE_SQLITE_NETDEV_OPS.redact_key = sq_redact_key,
+	    STORE_SQLITE_LIFE_OPS STORE_SQLITE_EDGE_OPS STORE_SQLITE_NETDEV_OPS
+		STORE_SQLITE_IDENT_OPS.redact_key = sq_redact_key,
 	.save_caveats = sq_save_caveats,
 	.load_caveats = sq_load_caveats,
 	.retain = sq_retain,

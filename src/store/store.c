@@ -508,6 +508,27 @@ int store_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n,
 	return s->ops->sensors_list(s, ret, ret_n, e);
 }
 
+int store_idents_save(struct store *s, int64_t run, const struct ident_set *is, struct dm_err *e)
+{
+	NEED(idents_save);
+	return s->ops->idents_save(s, run, is, e);
+}
+
+int store_idents_load(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e)
+{
+	NEED(idents_load);
+	return s->ops->idents_load(s, run, out, e);
+}
+
+int store_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
+			size_t *ret_n, struct dm_err *e)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	NEED(ident_history);
+	return s->ops->ident_history(s, key, through, ret, ret_n, e);
+}
+
 int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			   size_t *ret_n, double *ret_ts, struct dm_err *e)
 {

@@ -20,6 +20,7 @@
 #include "model/alert-config.h"
 #include "model/flowset.h"
 #include "model/inventory.h"
+#include "model/identity.h"
 #include "model/netdev.h"
 #include "model/resultset.h"
 #include "model/vuln.h"
@@ -98,6 +99,15 @@ int store_netdev_prev(struct store *s, const char *device, double before, struct
  * its time; *ret_n 0 when there is none. */
 int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			   size_t *ret_n, double *ret_ts, struct dm_err *e);
+/* What a run saw of its live hosts' identities (model/identity.h), one
+ * row per address, in one transaction; saving again replaces the run's. */
+int store_idents_save(struct store *s, int64_t run, const struct ident_set *is, struct dm_err *e);
+/* The run's identity rows added to out. */
+int store_idents_load(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
+/* Where an identity key was seen, by address: first and last time and how
+ * many runs, oldest last sighting first, runs up to `through` (0: all). */
+int store_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
+			size_t *ret_n, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);

@@ -67,9 +67,16 @@ syn_pairs() { # pcap -> "dst port" of every SYN we sent
 		sed -E 's/.* > ([0-9.]+)\.([0-9]+): .*/\1 \2/'
 }
 
+MV_DEVS="g r n" # the identity check's devices (t_ident_moved)
+mv_down() {
+	local d
+	for d in s sw $MV_DEVS; do ip netns del "$P-mv$d" 2>/dev/null; done
+	return 0
+}
 cleanup() {
 	"$LAB" down >/dev/null 2>&1
 	"$HERE/lab-upnp.sh" down >/dev/null 2>&1
+	mv_down
 	if [ "$fail" = 0 ]; then rm -rf "$OUT"; else echo "lab: outputs kept in $OUT"; fi
 }
 trap cleanup EXIT
@@ -80,11 +87,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 UP_OPTS=(--big)
 if wanted services_lab_identified; then UP_OPTS+=(--services); fi
-# the edge checks bring up their own lab (lab-upnp.sh): asked for alone, the main one is not needed
+# the edge checks bring up their own lab (lab-upnp.sh), the identity check its own namespaces:
+# asked for alone, the main one is not needed
 only_edge=0
 if [ -n "$ONLY" ]; then
 	only_edge=1
-	for n in $ONLY; do [[ $n == edge_* ]] || only_edge=0; done
+	for n in $ONLY; do [[ $n == edge_* || $n == ident_* ]] || only_edge=0; done
 fi
 if [ $only_edge = 0 ] && ! "$LAB" up "${UP_OPTS[@]}" >"$OUT/up.log" 2>&1; then
 	cat "$OUT/up.log"
@@ -1111,6 +1119,73 @@ assert ev["seen_by"]["device"] == "iot" and ev["seen_by"]["mac"] == "02:00:5E:00
 PY
 }
 check netdev_snmpd_serves_its_real_arp_table t_netdev_lab
+
+# issue 22: devices that change address between two audits. On a bridge of
+# its own: g has a burnt-in (globally administered) MAC and a register row;
+# r a randomised (locally administered) MAC and no name; n a randomised MAC
+# and a DHCP lease with its name. Each moves to the next address before
+# the second audit. g and n are followed (asset-readdressed, by MAC and by
+# name) and are no gone/new pair; r cannot be followed and is one.
+mv_up() {
+	local s=$P-mvs w=$P-mvsw d
+	mv_down
+	ip netns add "$w" && ip -n "$w" link add br0 type bridge && ip -n "$w" link set br0 up || return 1
+	ip netns add "$s" && ip -n "$s" link set lo up || return 1
+	ip link add s0 netns "$s" address 02:00:5e:00:77:01 type veth peer name p-s netns "$w" || return 1
+	ip -n "$w" link set p-s master br0 up && ip -n "$s" addr add 198.18.77.1/24 dev s0 &&
+		ip -n "$s" link set s0 up || return 1
+	local -A mac=([g]=00:16:3e:77:00:02 [r]=da:a1:19:77:00:03 [n]=de:ad:be:77:00:04)
+	for d in $MV_DEVS; do
+		ip netns add "$P-mv$d" && ip -n "$P-mv$d" link set lo up || return 1
+		ip link add e0 netns "$P-mv$d" address "${mac[$d]}" type veth peer name "p-$d" netns "$w" || return 1
+		ip -n "$w" link set "p-$d" master br0 up && ip -n "$P-mv$d" link set e0 up || return 1
+	done
+}
+mv_addr() { # device old new: moves the device (old "": first address)
+	[ -z "$2" ] || ip -n "$P-mv$1" addr del "198.18.77.$2/24" dev e0 || return 1
+	ip -n "$P-mv$1" addr add "198.18.77.$3/24" dev e0
+}
+t_ident_moved() {
+	local m=$OUT/ident now
+	mkdir -p "$m"
+	mv_up || return 1
+	mv_addr g "" 10 && mv_addr r "" 12 && mv_addr n "" 14 || return 1
+	now=$(date +%s)
+	printf 'ip,mac,hostname,owner,role,status,expires\n198.18.77.10,00:16:3e:77:00:02,nas-1,ops,server,active,\n' >"$m/reg.csv"
+	printf '%s de:ad:be:77:00:04 198.18.77.14 Kiosk-3 *\n' $((now + 86400)) >"$m/a.leases"
+	printf '%s de:ad:be:77:00:04 198.18.77.15 kiosk-3 *\n' $((now + 86400)) >"$m/b.leases"
+	local run=(ip netns exec "$P-mvs" "$D" audit 198.18.77.10-15 -p 22 --inventory "$m/reg.csv" --db "$m/db" -q)
+	"${run[@]}" --leases "$m/a.leases" >"$m/a.out" 2>&1 || { cat "$m/a.out"; return 1; }
+	mv_addr g 10 11 && mv_addr r 12 13 && mv_addr n 14 15 || return 1
+	ip -n "$P-mvs" neigh flush all
+	"${run[@]}" --leases "$m/b.leases" >"$m/b.out" 2>&1 || { cat "$m/b.out"; return 1; }
+	"$D" report --db "$m/db" --format json >"$m/b.jsonl" || return 1
+	"$D" diff --db "$m/db" --format json >"$m/diff.jsonl" || return 1
+	"$D" diff --db "$m/db" >"$m/diff.txt" || return 1
+	mv_down
+	python3 - "$m/b.jsonl" "$m/diff.jsonl" <<'PY' || return 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+moved = sorted((r["evidence"]["old_ip"], r["ip"], r["evidence"]["matched_by"], r["severity"])
+               for r in recs if r["type"] == "finding" and r["rule"] == "asset-readdressed")
+assert moved == [("198.18.77.10", "198.18.77.11", "mac", "info"),
+                 ("198.18.77.14", "198.18.77.15", "hostname", "info")], moved
+ev = {r["ip"]: r["evidence"] for r in recs if r["type"] == "finding" and r["rule"] == "asset-readdressed"}
+g, n = ev["198.18.77.11"], ev["198.18.77.15"]
+assert g["mac_randomised"] is False and g["register"]["hostname"] == "nas-1" and g["now"]["mac_from"] == "scan", g
+assert n["mac_randomised"] is True and n["now"]["hostname"] == "kiosk-3" and n["now"]["hostname_from"] == "lease", n
+# g is in the register by its MAC: not unregistered at its new address
+un = sorted(r["ip"] for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host")
+assert "198.18.77.11" not in un and "198.18.77.13" in un, un
+ch = sorted((r["change"], r["ip"]) for r in (json.loads(l) for l in open(sys.argv[2]))
+            if r["type"] == "change" and r["change"] in ("host-gone", "host-new"))
+assert ch == [("host-gone", "198.18.77.12"), ("host-new", "198.18.77.13")], ch
+print("moved:", moved, "gone/new:", ch)
+PY
+	grep -Eq 'finding-new +198.18.77.11' "$m/diff.txt" && ! grep -Eq 'host-(gone|new) +198.18.77.1[0145]' "$m/diff.txt" ||
+		{ cat "$m/diff.txt"; return 1; }
+}
+check ident_moved_device_is_readdressed_not_gone_and_new t_ident_moved
 
 echo "lab: $pass passed, $fail failed"
 [ "$fail" = 0 ]

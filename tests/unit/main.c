@@ -18,6 +18,7 @@ extern const struct suite suite_life;
 extern const struct suite suite_netdev;
 extern const struct suite suite_edge;
 extern const struct suite suite_watch;
+extern const struct suite suite_identity;
 static const struct suite *const suites[] = {
 	&suite_base,       &suite_net,         &suite_packet,   &suite_model,       &suite_resume,
 	&suite_store,      &suite_report,      &suite_opts,     &suite_fingerprint, &suite_probe,
@@ -25,7 +26,7 @@ static const struct suite *const suites[] = {
 	&suite_join,       &suite_creds,       &suite_engines,  &suite_nmap_probes, &suite_privsep,
 	&suite_fetch,      &suite_webapps,     &suite_distro,   &suite_threats,     &suite_import,
 	&suite_probe_nmap, &suite_passive,     &suite_exposure, &suite_life,        &suite_netdev,
-	&suite_edge,       &suite_watch,
+	&suite_edge,       &suite_watch,       &suite_identity,
 };
 
 static int failures;

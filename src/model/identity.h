@@ -1,0 +1,70 @@
+/* Asset identity beyond the address: what a run saw of each live host that
+ * outlasts a DHCP renumbering (its MAC when globally administered, its host
+ * name), and the matcher that links a host of an earlier run to one of a
+ * later run at another address. A locally administered MAC (randomised by
+ * phones and laptops) is kept as evidence and never used as identity. The
+ * store keeps one row per run and address (asset_idents); the history of a
+ * key's addresses is read from those rows. Not thread-safe. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "net/addr.h"
+
+#define IDENT_NAME_MAX 64
+#define IDENT_KEY_MAX (IDENT_NAME_MAX + 8)
+
+struct ident_obs {
+	struct ipaddr ip;
+	bool has_mac;
+	uint8_t mac[6];
+	bool mac_local;                /* locally administered: evidence only */
+	char hostname[IDENT_NAME_MAX]; /* first label, lower case; empty: none */
+	char mac_from[16];             /* where the MAC came from: scan, netdev, lease */
+	char name_from[16];            /* where the name came from: lease */
+	double seen;                   /* seconds since the epoch */
+};
+
+struct ident_set {
+	struct ident_obs *v;
+	size_t n, cap;
+};
+
+/* Copies o (its name normalised: first label, lower case). */
+void ident_set_add(struct ident_set *s, const struct ident_obs *o);
+/* The observation for ip, or NULL. */
+const struct ident_obs *ident_set_find(const struct ident_set *s, const struct ipaddr *ip);
+void ident_set_release(struct ident_set *s);
+
+/* Normalises a host name into out (IDENT_NAME_MAX): the first label, lower
+ * case; a name that is not a DNS label (empty, other bytes) gives "". */
+void ident_name_norm(const char *name, char *out);
+/* The identity key of o: "mac:aa:bb:.." for a globally administered MAC,
+ * else "name:label", else "" (nothing to follow the host by). */
+void ident_key(const struct ident_obs *o, char out[IDENT_KEY_MAX]);
+
+enum ident_by { IDENT_BY_MAC = 1u << 0, IDENT_BY_NAME = 1u << 1 };
+
+/* One host followed from prev->v[prev] to cur->v[cur] at another address. */
+struct ident_link {
+	size_t prev, cur;
+	unsigned by; /* enum ident_by bits that agree */
+};
+
+/* Links hosts of an earlier run (prev) to hosts of a later one (cur) at
+ * another address. Two hosts match when their globally administered MACs
+ * are equal, or, when either lacks one, their names are; two different
+ * global MACs never match. A link is made only when it is the one match of
+ * both hosts and neither is matched at its own address (a key seen at the
+ * same address in both runs means the device stayed); a key two hosts of
+ * one run share links nothing. Returns the number of links in *ret
+ * (caller frees; sorted by cur). */
+size_t ident_link(const struct ident_set *prev, const struct ident_set *cur, struct ident_link **ret);
+const char *ident_by_name(unsigned by);
+
+/* An address an identity key was seen at (store_ident_history). */
+struct ident_addr {
+	struct ipaddr ip;
+	double first, last; /* seconds since the epoch */
+	unsigned runs;
+};
