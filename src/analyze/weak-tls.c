@@ -90,8 +90,9 @@ static void one(const struct asset_view *v, const struct host_entry *h, const st
 	char ip[IPADDR_STRLEN], where[96], title[256], rem[768], buf[96];
 	ipaddr_fmt(&h->h.ip, ip, sizeof(ip));
 	snprintf(where, sizeof(where), "%s port %u/%s", ip, s->port, proto);
-	snprintf(title, sizeof(title), "TLS on %u/%s (%s): %s%s", s->port, proto,
-		 s->name[0] ? s->name : "tls", w[0].text, n > 1 ? " and more" : "");
+	snprintf(title, sizeof(title), "TLS on %u/%s (%s): %s%s%s", s->port, proto,
+		 s->name[0] ? s->name : "tls", w[0].text, n > 1 ? " and more" : "",
+		 s->passive ? " (seen passively)" : "");
 	remediation(w, n, where, rem, sizeof(rem));
 	struct buf b = BUF_INIT;
 	buf_putc(&b, '{');

@@ -33,11 +33,18 @@ int buf_putc(struct buf *b, char c) { return buf_append(b, &c, 1); }
 
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
+	if (b->err) return b->err;
+	/* formatted once into the room there is; again only when it did not fit */
+	size_t room = b->cap - b->len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->cap ? b->data + b->len : NULL, b->cap ? room : 0, fmt, ap);
 	va_end(ap);
-	if (b->err) return b->err;
+	if (n >= 0 && (size_t)n < room && (!b->max || b->len + (size_t)n + 1 <= b->max)) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (b->cap) b->data[b->len] = 0; /* what did not fit is not kept */
 	if (n < 0) return b->err = DM_EINPUT;
 	int r = grow(b, (size_t)n);
 	if (r < 0) return r;

@@ -29,10 +29,25 @@ void fmt_rfc3339(double t, char *out, size_t n)
 		ms += 1000;
 		s--;
 	}
-	struct tm tm;
+	struct tm tm = { 0 };
 	gmtime_r(&s, &tm);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+	int year = tm.tm_year + 1900;
+	if (year < 0 || year > 9999 || n < 25) {
+		snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, tm.tm_mon + 1, tm.tm_mday,
+			 tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+		return;
+	}
+	/* by hand: every flow record of `flows -oJ` has two */
+	char *o = out;
+	int f[] = { year / 100, year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec };
+	static const char sep[] = { 0, 0, '-', '-', 'T', ':', ':' };
+	for (size_t i = 0; i < 7; i++) {
+		if (sep[i]) *o++ = sep[i];
+		*o++ = (char)('0' + f[i] / 10), *o++ = (char)('0' + f[i] % 10);
+	}
+	*o++ = '.';
+	*o++ = (char)('0' + ms / 100), *o++ = (char)('0' + ms / 10 % 10), *o++ = (char)('0' + ms % 10);
+	*o++ = 'Z', *o = 0;
 }
 
 void fmt_duration(double s, char *out, size_t n)

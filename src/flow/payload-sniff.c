@@ -1,39 +1,30 @@
 /* Versions seen in traffic: server self-descriptions in TCP payloads (SSH
  * version lines, HTTP Server headers, TLS server certificates) kept as
  * passive service observations of the sender. A certificate often spans
- * several segments: the bytes after a ServerHello are gathered, in order
- * of arrival, for a bounded number of streams until the Certificate
- * message is whole. */
+ * several segments: flow/cert-stream.c gathers them. */
 #include "flow/payload-sniff.h"
 #include "base/util.h"
-#include "model/tls-cert.h"
-#include <openssl/x509.h>
+#include "flow/cert-stream.h"
 #include <string.h>
-
-#define CERT_BUF_MAX 32768
-
-struct stream {
-	bool used;
-	uint8_t family, src[16], dst[16];
-	uint16_t sport, dport;
-	uint8_t *buf;
-	size_t len;
-};
 
 struct payload_sniff {
 	struct obs_service *v;
 	double *first;
 	size_t n, cap;
-	struct stream st[PAYLOAD_SNIFF_STREAMS];
-	size_t next_stream; /* the slot reused when all are taken */
+	struct cert_streams *certs;
 };
 
-struct payload_sniff *payload_sniff_new(void) { return xcalloc(1, sizeof(struct payload_sniff)); }
+struct payload_sniff *payload_sniff_new(void)
+{
+	struct payload_sniff *ps = xcalloc(1, sizeof(struct payload_sniff));
+	ps->certs = cert_streams_new();
+	return ps;
+}
 
 void payload_sniff_free(struct payload_sniff *ps)
 {
 	if (!ps) return;
-	for (size_t i = 0; i < PAYLOAD_SNIFF_STREAMS; i++) free(ps->st[i].buf);
+	cert_streams_free(ps->certs);
 	free(ps->v);
 	free(ps->first);
 	free(ps);
@@ -120,47 +111,7 @@ bool sniff_http_server(const uint8_t *d, size_t n, char *out, size_t cap)
 
 int sniff_tls_certificate(const uint8_t *d, size_t n, double now, struct obs_tls *t)
 {
-	/* handshake records one after the other; their bodies are one stream of
-	 * handshake messages, which may cross record boundaries */
-	uint8_t hs[CERT_BUF_MAX];
-	size_t hl = 0, off = 0;
-	while (off + 5 <= n) {
-		if (d[off] != 0x16 || d[off + 1] != 3) return hl ? 0 : -1;
-		size_t rl = (size_t)d[off + 3] << 8 | d[off + 4];
-		size_t have = MIN(rl, n - off - 5);
-		if (hl + have > sizeof(hs)) have = sizeof(hs) - hl;
-		memcpy(hs + hl, d + off + 5, have);
-		hl += have;
-		if (have < rl) break;
-		off += 5 + rl;
-	}
-	for (size_t p = 0; p + 4 <= hl;) {
-		size_t ml = (size_t)hs[p + 1] << 16 | (size_t)hs[p + 2] << 8 | hs[p + 3];
-		if (hs[p] == 11) { /* Certificate: list length (3), then cert length (3) and DER */
-			if (p + 4 + 6 > hl) return 0;
-			size_t cl = (size_t)hs[p + 7] << 16 | (size_t)hs[p + 8] << 8 | hs[p + 9];
-			if (cl > ml || cl > sizeof(hs)) return -1;
-			if (p + 10 + cl > hl) return hl == sizeof(hs) ? -1 : 0;
-			const unsigned char *der = hs + p + 10;
-			X509 *x = d2i_X509(NULL, &der, (long)cl);
-			if (!x) return -1;
-			memset(t, 0, sizeof(*t));
-			t->present = true;
-			obs_tls_from_cert(x, now, t);
-			X509_free(x);
-			return 1;
-		}
-		if (hs[p] != 2 && hs[p] != 1) return -1; /* after the hello comes the certificate */
-		p += 4 + ml;
-		if (p > hl) return 0;
-	}
-	return 0;
-}
-
-static bool same(const struct stream *s, const struct pkt *p)
-{
-	return s->used && s->family == p->family && s->sport == p->sport && s->dport == p->dport &&
-	       !memcmp(s->src, p->src, 16) && !memcmp(s->dst, p->dst, 16);
+	return tls_records_certificate(d, n, now, t);
 }
 
 static void emit(struct payload_sniff *ps, double ts, const struct pkt *p, const char *name,
@@ -187,39 +138,12 @@ static void emit(struct payload_sniff *ps, double ts, const struct pkt *p, const
 	payload_sniff_add(ps, &s, ts);
 }
 
-/* Certificates: a stream is followed from a ServerHello on until its
- * Certificate message is read whole (or cannot be). */
 static void tls_bytes(struct payload_sniff *ps, double ts, const struct pkt *p)
 {
-	struct stream *s = NULL;
-	for (size_t i = 0; i < PAYLOAD_SNIFF_STREAMS && !s; i++)
-		if (same(&ps->st[i], p)) s = &ps->st[i];
-	const uint8_t *d = p->payload;
-	size_t n = p->payload_len;
-	if (!s) {
-		/* a server's first flight starts with a handshake record holding a ServerHello */
-		if (n < 6 || d[0] != 0x16 || d[1] != 3 || d[5] != 2) return;
-		s = &ps->st[ps->next_stream];
-		ps->next_stream = (ps->next_stream + 1) % PAYLOAD_SNIFF_STREAMS;
-		free(s->buf);
-		*s = (struct stream){
-			.used = true, .family = p->family, .sport = p->sport, .dport = p->dport
-		};
-		memcpy(s->src, p->src, 16);
-		memcpy(s->dst, p->dst, 16);
-		s->buf = xmalloc(CERT_BUF_MAX);
-	}
-	size_t take = MIN(n, CERT_BUF_MAX - s->len);
-	memcpy(s->buf + s->len, d, take);
-	s->len += take;
 	struct obs_tls t;
-	int r = sniff_tls_certificate(s->buf, s->len, ts, &t);
-	if (r == 0 && s->len < CERT_BUF_MAX) return;
-	if (r == 1)
+	if (cert_streams_packet(ps->certs, ts, p, &t))
 		emit(ps, ts, p, p->sport == 443 || p->sport == 8443 ? "https" : "ssl", "",
 		     "certificate seen in traffic", &t);
-	free(s->buf);
-	*s = (struct stream){ 0 };
 }
 
 void payload_sniff_packet(struct payload_sniff *ps, double ts, const struct pkt *p)

@@ -4,14 +4,13 @@
  * Certificate message is not encrypted) become service observations of the
  * host that sent them (passive, with the first and last time seen), one
  * per address, protocol and port. Bounded: at most PAYLOAD_SNIFF_MAX
- * services and PAYLOAD_SNIFF_STREAMS certificate reassemblies at once. */
+ * services; the certificate reassembly is bounded by flow/cert-stream.h. */
 #pragma once
 #include <stddef.h>
 #include "model/obs.h"
 #include "net/decode.h"
 
 #define PAYLOAD_SNIFF_MAX 65536
-#define PAYLOAD_SNIFF_STREAMS 64
 
 struct payload_sniff;
 

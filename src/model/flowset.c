@@ -231,7 +231,10 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 	qsort(sv, n, sizeof(*sv), cmp_side);
 	size_t rows = 0;
 	for (size_t k = 0; k < n; k++) rows += !k || !same_row(&sv[k - 1], &sv[k]);
-	struct flow_hour *v = xcalloc(rows + 1, sizeof(*v));
+	/* not calloc: a row read before it is written would map the zero page
+	 * first and fault again on the write (a TLB shootdown a page, as the
+	 * rules run in the other thread); each row is cleared as it is made */
+	struct flow_hour *v = xmalloc((rows + 1) * sizeof(*v));
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
 		const struct side_ref *x = &sv[k];
@@ -240,6 +243,7 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 		struct flow_hour *d = &v[m - (k && same_row(&sv[k - 1], x))];
 		if (d == &v[m]) {
 			m++;
+			memset(d, 0, sizeof(*d));
 			d->hour = x->hour;
 			d->host = *x->host;
 			d->peer = *x->peer;

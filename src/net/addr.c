@@ -85,13 +85,6 @@ unsigned ipaddr_to_sockaddr(const struct ipaddr *ip, uint16_t port, struct socka
 	return sizeof(*a);
 }
 
-int ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b)
-{
-	if (a->family != b->family) return a->family == AF_INET ? -1 : 1;
-	if (a->family == AF_INET) return a->v4 < b->v4 ? -1 : a->v4 > b->v4;
-	return memcmp(&a->v6, &b->v6, sizeof(a->v6));
-}
-
 bool ipv4_is_public(uint32_t a)
 {
 	for (size_t i = 0; i < ipv4_nonpublic_count; i++)

@@ -1580,6 +1580,46 @@ t_secrets_stores_by_content() {
 	grep -q '"path":"[^"]*notes.txt".*"kind":"ftp-client-sites"' "$c/names.jsonl" && ! grep -q 'sitemanager.xml' "$c/names.jsonl"
 }
 check secrets_stores_recognised_by_content t_secrets_stores_by_content
+# --- passive (issue 20): a TLS server's certificate read from a capture of loopback (expired, self-signed) ---
+t_tls_certificate_in_capture() {
+	local c="$OUT/tlscap" port srv td i
+	command -v tcpdump >/dev/null && command -v openssl >/dev/null || { echo "tcpdump and openssl needed (scripts/deps test)"; return 1; }
+	rm -rf "$c" && mkdir -p "$c" && touch "$c/index.txt" && echo 01 >"$c/serial"
+	printf '[ca]\ndefault_ca = t\n[t]\ndatabase = %s/index.txt\nserial = %s/serial\nnew_certs_dir = %s\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n' \
+		"$c" "$c" "$c" >"$c/ca.cnf"
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$c/k.pem" -out "$c/c.csr" -subj /CN=old.capture.test 2>/dev/null &&
+		openssl ca -batch -config "$c/ca.cnf" -selfsign -keyfile "$c/k.pem" -in "$c/c.csr" -out "$c/c.pem" \
+			-startdate 20200101000000Z -enddate 20210101000000Z >/dev/null 2>&1 || return 1
+	# the server sends its flight 300 bytes a segment: the certificate spans four
+	python3 "$ROOT/tests/tools/tls/chunked-tls-server.py" "$c/c.pem" "$c/k.pem" "$c/port" &
+	srv=$!
+	for i in $(seq 50); do [ -s "$c/port" ] && break; sleep 0.1; done
+	port=$(cat "$c/port") || return 1
+	tcpdump -Z root --immediate-mode -U -i lo -w "$c/p.pcap" "tcp port $port" 2>"$c/tcpdump.err" &
+	td=$!
+	for i in $(seq 50); do grep -q listening "$c/tcpdump.err" && break; sleep 0.1; done
+	openssl s_client -connect "127.0.0.1:$port" -tls1_2 </dev/null >"$c/client.out" 2>&1
+	wait $srv
+	sleep 0.5
+	kill -INT $td
+	wait $td
+	grep -q 'Protocol *: TLSv1.2' "$c/client.out" || { cat "$c/client.out"; return 1; }
+	# the server is gone: the scan finds the port closed, the capture says what it was
+	"$D" audit 127.0.0.1 -p "$port" --flows "$c/p.pcap" --db "$c/db" -oJ "$c/a.jsonl" -q 2>"$c/err" || { tail -3 "$c/err"; return 1; }
+	python3 - "$c/a.jsonl" "$port" <<'PY'
+import json, sys
+port = int(sys.argv[2])
+fs = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "weak-tls"]
+assert [(f["ip"], f["port"]) for f in fs] == [("127.0.0.1", port)], fs
+f, ev = fs[0], fs[0]["evidence"]
+assert f["severity"] == "medium" and f["title"].endswith("(seen passively)"), f
+assert ev["passive"] is True and [w["code"] for w in ev["weaknesses"]] == ["expired"], ev
+assert ev["subject"] == "/CN=old.capture.test" and ev["issuer"] == ev["subject"], ev
+assert ev["not_after"].startswith("2021-01-01T00:00:00") and ev["versions_accepted"] == "TLS 1.2", ev
+assert ev["key_type"] == "RSA" and ev["key_bits"] == 2048 and len(ev["sha256"]) == 64, ev
+PY
+}
+check tls_certificate_seen_in_capture t_tls_certificate_in_capture
 # --- webapp: web applications (tests/webapps: pages modelled on real products) ---
 WA_RULES=/usr/local/share/dormant/webapps/technologies.json
 t_webapps_saved() { # saved pages: an HTTP response, and bare HTML

@@ -20,8 +20,9 @@ static void packets(const uint8_t *d, size_t n)
 	if (cut > n) cut = n;
 	p.payload = d, p.payload_len = (uint32_t)cut;
 	if (cut) payload_sniff_packet(ps, 1, &p);
-	p.payload = d + cut, p.payload_len = (uint32_t)(n - cut);
+	p.payload = d + cut, p.payload_len = (uint32_t)(n - cut), p.seq = (uint32_t)cut;
 	if (n > cut) payload_sniff_packet(ps, 2, &p);
+	p.seq = 0;    /* out of order: the stream is dropped */
 	p.sport = 22; /* the same bytes as an SSH or HTTP server's */
 	if (n) payload_sniff_packet(ps, 3, &p);
 	size_t k;

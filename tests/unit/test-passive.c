@@ -4,6 +4,7 @@
 #include "test.h"
 #include "test-db.h"
 #include "creds/secret-sniff.h"
+#include "flow/cert-stream.h"
 #include "flow/payload-sniff.h"
 #include "flow/zeek-software.h"
 #include "model/resultset.h"
@@ -138,6 +139,7 @@ static void versions_seen_in_packets(void)
 	p = tcp_from("10.0.0.5", 443, 40003, flight, 100);
 	payload_sniff_packet(ps, t0 + 3, &p);
 	p = tcp_from("10.0.0.5", 443, 40003, flight + 100, fl - 100);
+	p.seq = 100;
 	payload_sniff_packet(ps, t0 + 4, &p);
 	size_t n;
 	const double *first;
@@ -150,6 +152,7 @@ static void versions_seen_in_packets(void)
 		if (v[i].port == 443) {
 			CHECK(v[i].tls.present && v[i].tls.expired && v[i].tls.self_signed);
 			CHECK_INT(v[i].tls.key_bits, 1024);
+			CHECK_INT(v[i].tls.versions, TLS_V_12); /* what the ServerHello chose */
 			CHECK_STR(v[i].tls.key_type, "RSA");
 			CHECK(strstr(v[i].tls.subject, "old.lab") != NULL);
 			CHECK(v[i].ts == t0 + 4 && first[i] == t0 + 4);
@@ -168,6 +171,92 @@ static void versions_seen_in_packets(void)
 	free(flight);
 	OPENSSL_free(der);
 	payload_sniff_free(ps);
+}
+
+/* One segment of a server's flight: bytes [from, to) of it. */
+static int segment(struct cert_streams *cs, const uint8_t *flight, size_t from, size_t to, uint16_t cport,
+		   struct obs_tls *t)
+{
+	struct pkt p = tcp_from("10.0.0.7", 443, cport, flight + from, to - from);
+	p.seq = 1000 + (uint32_t)from;
+	return cert_streams_packet(cs, 10, &p, t);
+}
+
+static void certificate_reassembly_bounded(void)
+{
+	int dl;
+	unsigned char *der = make_cert(2048, false, &dl);
+	uint8_t *flight = malloc((size_t)dl + 128);
+	size_t fl = server_flight(der, dl, flight), streams, bytes;
+	struct cert_streams *cs = cert_streams_new();
+	struct obs_tls t;
+	struct cert_stream_stats st;
+	/* in order, in three segments, one retransmitted: read */
+	CHECK_INT(segment(cs, flight, 0, 300, 40001, &t), 0);
+	CHECK_INT(segment(cs, flight, 0, 300, 40001, &t), 0);
+	CHECK_INT(segment(cs, flight, 300, 600, 40001, &t), 0);
+	CHECK_INT(segment(cs, flight, 300, 600, 40001, &t), 0);
+	CHECK_INT(segment(cs, flight, 600, fl, 40001, &t), 1);
+	CHECK(t.present && !t.expired && t.key_bits == 2048 && t.versions == TLS_V_12);
+	cert_streams_usage(cs, &streams, &bytes);
+	CHECK(streams == 0 && bytes == 0); /* freed on the certificate */
+	/* a gap (the middle segment lost or late): dropped, not waited for */
+	CHECK_INT(segment(cs, flight, 0, 300, 40002, &t), 0);
+	CHECK_INT(segment(cs, flight, 600, fl, 40002, &t), 0);
+	CHECK_INT(segment(cs, flight, 300, 600, 40002, &t), 0);
+	cert_streams_usage(cs, &streams, &bytes);
+	CHECK(streams == 0 && bytes == 0);
+	/* TLS 1.3 (supported_versions says 0x0304): the certificate is encrypted, nothing kept */
+	uint8_t h13[] = { 0x16, 3, 3, 0, 50, 2, 0, 0, 46, 3, 3 };
+	uint8_t rec[64] = { 0 };
+	memcpy(rec, h13, sizeof(h13));
+	size_t i = sizeof(h13) + 32;
+	rec[i++] = 0, rec[i++] = 0x13, rec[i++] = 0x01, rec[i++] = 0; /* sid, suite, compression */
+	rec[i++] = 0, rec[i++] = 6, rec[i++] = 0, rec[i++] = 43, rec[i++] = 0, rec[i++] = 2, rec[i++] = 3,
+	rec[i++] = 4;
+	CHECK_INT(i, 55);
+	struct pkt p = tcp_from("10.0.0.8", 443, 40003, rec, i);
+	CHECK_INT(cert_streams_packet(cs, 10, &p, &t), 0);
+	cert_streams_usage(cs, &streams, &bytes);
+	CHECK_INT(streams, 0);
+	/* a resumed TLS 1.2 session: ChangeCipherSpec after the hello, no certificate */
+	uint8_t resumed[48 + 6];
+	memcpy(resumed, flight, 48);
+	resumed[3] = 0, resumed[4] = 42;
+	memcpy(resumed + 47, (const uint8_t[]){ 0x14, 3, 3, 0, 1, 1 }, 6);
+	p = tcp_from("10.0.0.9", 443, 40004, resumed, 53);
+	CHECK_INT(cert_streams_packet(cs, 10, &p, &t), 0);
+	cert_streams_usage(cs, &streams, &bytes);
+	CHECK_INT(streams, 0);
+	/* many hellos whose certificates never come: the table and its bytes stay bounded */
+	for (uint16_t c = 0; c < CERT_STREAMS + 50; c++)
+		CHECK_INT(segment(cs, flight, 0, 200, (uint16_t)(20000 + c), &t), 0);
+	cert_streams_usage(cs, &streams, &bytes);
+	CHECK(streams == CERT_STREAMS && bytes <= CERT_STREAMS_BYTES);
+	cert_streams_stats(cs, &st);
+	CHECK_INT(st.evicted, 50);
+	CHECK_INT(st.gaps, 1);
+	CHECK_INT(st.no_cert, 2);
+	CHECK_INT(st.read, 1);
+	/* a Certificate message longer than a stream may hold: given up at the bound */
+	uint8_t *big = calloc(1, CERT_STREAM_BYTES + 100);
+	memcpy(big, flight, 47);
+	big[3] = 0xff, big[4] = 0xff;                              /* a record that says 65535 bytes */
+	big[47] = 11, big[48] = 0, big[49] = 0x7f, big[50] = 0xfe; /* a 32766-byte Certificate */
+	big[51] = 0, big[52] = 0x7f, big[53] = 0xfb, big[54] = 0, big[55] = 0x7f, big[56] = 0xf8;
+	size_t before = st.too_long;
+	for (size_t off = 0; off < CERT_STREAM_BYTES + 100; off += 1400) {
+		struct pkt q = tcp_from("10.0.0.10", 443, 40005, big + off,
+					MIN((size_t)1400, CERT_STREAM_BYTES + 100 - off));
+		q.seq = (uint32_t)off;
+		CHECK_INT(cert_streams_packet(cs, 11, &q, &t), 0);
+	}
+	cert_streams_stats(cs, &st);
+	CHECK_INT(st.too_long, before + 1);
+	cert_streams_free(cs);
+	free(big);
+	free(flight);
+	OPENSSL_free(der);
 }
 
 static void versions_seen_in_zeek_logs(void)
@@ -288,4 +377,5 @@ static void tls_and_passive_stored(void)
 }
 
 SUITE(suite_passive, "passive", T(tls_weaknesses_judged), T(versions_seen_in_packets),
-      T(versions_seen_in_zeek_logs), T(stores_sniffed_by_content), T(tls_and_passive_stored));
+      T(certificate_reassembly_bounded), T(versions_seen_in_zeek_logs), T(stores_sniffed_by_content),
+      T(tls_and_passive_stored));
