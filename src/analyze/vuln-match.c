@@ -15,7 +15,8 @@ struct vuln_cand {
 	struct vuln_info info; /* what a hit shows (store_vuln_get_brief); strings owned below */
 	char *strings[5];
 	struct vconfigs cfg;
-	bool full;              /* the whole record read (only configs until it applies) */
+	bool full;              /* what a hit shows read (only configs until it applies) */
+	bool scored;            /* its scores came with the configurations: KEV and EPSS to read */
 	bool cfg_in_arena;      /* cfg's arrays live in the cache's arena */
 	uint64_t seen;          /* the subject that last took it as a hit */
 	struct vuln_cand *next; /* in its hash bucket */
@@ -195,6 +196,14 @@ static int on_info(void *ctx, const struct vuln_info *v)
 		c->info = (struct vuln_info){
 			.num = v->num, .configs = "", .cvss = -1, .epss = -1, .percentile = -1
 		};
+		if (v->scored) {
+			c->scored = true;
+			c->info.cvss = v->cvss;
+			c->info.exploit_ref = v->exploit_ref;
+			c->info.cvss_version = c->strings[0] = dup_or_null(v->cvss_version);
+			c->info.severity = c->strings[1] = dup_or_null(v->severity);
+			c->info.kev_added = c->strings[2] = dup_or_null(v->kev_added);
+		}
 		cand_decode(vc, c, v);
 		cand_insert(vc, c);
 	}
@@ -221,10 +230,29 @@ static int on_full(void *ctx, const struct vuln_info *v)
 	return 0;
 }
 
+/* KEV and EPSS of a CVE whose scores are known: as store_vuln_get_brief
+ * joins them (the catalogue's date first, else NVD's copy of it). */
+static int on_kev_epss(void *ctx, const struct vuln_info *v)
+{
+	struct vuln_cand *c = ctx;
+	if (v->kev_added) {
+		free(c->strings[2]);
+		c->info.kev_added = c->strings[2] = xstrdup(v->kev_added);
+	}
+	c->info.kev = v->kev || (c->info.kev_added && *c->info.kev_added);
+	c->info.ransomware = v->ransomware;
+	c->info.kev_due = c->strings[3] = dup_or_null(v->kev_due);
+	c->info.kev_action = c->strings[4] = dup_or_null(v->kev_action);
+	c->info.epss = v->epss;
+	c->info.percentile = v->percentile;
+	return 0;
+}
+
 static int cand_full(struct vuln_matcher *m, struct vuln_cand *c, struct dm_err *e)
 {
 	if (c->full) return 0;
-	int r = store_vuln_get_brief(m->st, c->info.num, on_full, c, e);
+	int r = c->scored ? store_vuln_kev_epss(m->st, c->info.num, on_kev_epss, c, e)
+			  : store_vuln_get_brief(m->st, c->info.num, on_full, c, e);
 	if (r < 0) return r;
 	c->full = true;
 	return 0;
