@@ -15,13 +15,15 @@ struct vuln_cand {
 	struct vuln_info info; /* what a hit shows (store_vuln_get_brief); strings owned below */
 	char *strings[5];
 	struct vconfigs cfg;
-	bool full;              /* the whole record read (only configs until it applies) */
+	bool full;              /* what a hit shows read (only configs until it applies) */
+	bool scored;            /* its scores came with the configurations: KEV and EPSS to read */
 	bool cfg_in_arena;      /* cfg's arrays live in the cache's arena */
 	uint64_t seen;          /* the subject that last took it as a hit */
 	struct vuln_cand *next; /* in its hash bucket */
 };
 
 struct product_entry { /* candidates of one vendor:product */
+	uint64_t hash;
 	char *key;
 	struct vuln_cand **c;
 	uint32_t **cfgs; /* per candidate: its configurations naming the product */
@@ -30,14 +32,17 @@ struct product_entry { /* candidates of one vendor:product */
 	struct product_entry *next;
 };
 
-struct subject_entry { /* hits of one subject */
+struct subject_entry { /* hits of one subject (all in the cache's memory) */
+	uint64_t hash;
 	char *key;
 	struct vuln_hit *hits;
 	size_t n;
 	struct subject_entry *next;
 };
 
-enum { BUCKETS = 4096, CAND_BUCKETS = 1 << 16 };
+/* Sized for the harsh mix (18k products, 31k subjects): short chains, and
+ * a chain's keys told apart by their hash before their text. */
+enum { P_BUCKETS = 1 << 15, S_BUCKETS = 1 << 17, CAND_BUCKETS = 1 << 16 };
 
 struct vcache {
 	uint64_t subjects_matched; /* serial of the subject being matched */
@@ -46,14 +51,37 @@ struct vcache {
 	 * a malloc per array was most of matching's time on varied products). */
 	struct vconfigs scratch;
 	struct arena mem;
-	struct product_entry *products[BUCKETS];
-	struct subject_entry *subjects[BUCKETS];
+	void **heap; /* what went to the heap once the arena was full */
+	size_t n_heap, cap_heap;
+	struct vuln_hit *hb; /* one subject's hits while they are found */
+	size_t cap_hb;
+	struct product_entry *products[P_BUCKETS];
+	struct subject_entry *subjects[S_BUCKETS];
 	struct vuln_cand *cands[CAND_BUCKETS]; /* every candidate once, by CVE number */
 };
 
 static const struct sipkey hkey = { 0x646f726d616e7400ULL, 0x76756c6e63616368ULL };
 
-static size_t bucket(const char *s) { return siphash24(&hkey, s, strlen(s)) % BUCKETS; }
+static uint64_t key_hash(const char *s, size_t n) { return siphash24(&hkey, s, n); }
+
+/* Memory that lives as long as the cache: the arena, the heap past its cap. */
+static void *cache_mem(struct vcache *vc, size_t n)
+{
+	void *p = arena_alloc(&vc->mem, n ? n : 1);
+	if (p) return p;
+	if (vc->n_heap == vc->cap_heap) {
+		vc->cap_heap = vc->cap_heap ? vc->cap_heap * 2 : 64;
+		vc->heap = xrealloc(vc->heap, vc->cap_heap * sizeof(*vc->heap));
+	}
+	return vc->heap[vc->n_heap++] = xmalloc(n ? n : 1);
+}
+
+static const char *cache_str(struct vcache *vc, const char *s)
+{
+	if (!*s) return "";
+	size_t n = strlen(s) + 1;
+	return memcpy(cache_mem(vc, n), s, n);
+}
 
 void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al)
 {
@@ -78,7 +106,7 @@ void vuln_matcher_release(struct vuln_matcher *m)
 {
 	struct vcache *vc = m->cache;
 	if (!vc) return;
-	for (size_t b = 0; b < BUCKETS; b++) {
+	for (size_t b = 0; b < P_BUCKETS; b++)
 		for (struct product_entry *p = vc->products[b], *n; p; p = n) {
 			n = p->next;
 			for (size_t i = 0; i < p->n; i++) free(p->cfgs[i]);
@@ -88,19 +116,15 @@ void vuln_matcher_release(struct vuln_matcher *m)
 			free(p->c);
 			free(p);
 		}
-		for (struct subject_entry *s = vc->subjects[b], *n; s; s = n) {
-			n = s->next;
-			free(s->key);
-			free(s->hits);
-			free(s);
-		}
-	}
 	for (size_t b = 0; b < CAND_BUCKETS; b++)
 		for (struct vuln_cand *c = vc->cands[b], *n; c; c = n) {
 			n = c->next;
 			free_cand(c);
 		}
 	vconfigs_release(&vc->scratch);
+	for (size_t i = 0; i < vc->n_heap; i++) free(vc->heap[i]);
+	free(vc->heap);
+	free(vc->hb);
 	arena_release(&vc->mem);
 	free(vc);
 	m->cache = NULL;
@@ -172,6 +196,14 @@ static int on_info(void *ctx, const struct vuln_info *v)
 		c->info = (struct vuln_info){
 			.num = v->num, .configs = "", .cvss = -1, .epss = -1, .percentile = -1
 		};
+		if (v->scored) {
+			c->scored = true;
+			c->info.cvss = v->cvss;
+			c->info.exploit_ref = v->exploit_ref;
+			c->info.cvss_version = c->strings[0] = dup_or_null(v->cvss_version);
+			c->info.severity = c->strings[1] = dup_or_null(v->severity);
+			c->info.kev_added = c->strings[2] = dup_or_null(v->kev_added);
+		}
 		cand_decode(vc, c, v);
 		cand_insert(vc, c);
 	}
@@ -198,10 +230,29 @@ static int on_full(void *ctx, const struct vuln_info *v)
 	return 0;
 }
 
+/* KEV and EPSS of a CVE whose scores are known: as store_vuln_get_brief
+ * joins them (the catalogue's date first, else NVD's copy of it). */
+static int on_kev_epss(void *ctx, const struct vuln_info *v)
+{
+	struct vuln_cand *c = ctx;
+	if (v->kev_added) {
+		free(c->strings[2]);
+		c->info.kev_added = c->strings[2] = xstrdup(v->kev_added);
+	}
+	c->info.kev = v->kev || (c->info.kev_added && *c->info.kev_added);
+	c->info.ransomware = v->ransomware;
+	c->info.kev_due = c->strings[3] = dup_or_null(v->kev_due);
+	c->info.kev_action = c->strings[4] = dup_or_null(v->kev_action);
+	c->info.epss = v->epss;
+	c->info.percentile = v->percentile;
+	return 0;
+}
+
 static int cand_full(struct vuln_matcher *m, struct vuln_cand *c, struct dm_err *e)
 {
 	if (c->full) return 0;
-	int r = store_vuln_get_brief(m->st, c->info.num, on_full, c, e);
+	int r = c->scored ? store_vuln_kev_epss(m->st, c->info.num, on_kev_epss, c, e)
+			  : store_vuln_get_brief(m->st, c->info.num, on_full, c, e);
 	if (r < 0) return r;
 	c->full = true;
 	return 0;
@@ -211,14 +262,16 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 			 struct product_entry **ret, struct dm_err *e)
 {
 	char key[260];
-	snprintf(key, sizeof(key), "%.127s:%.127s", vendor, product);
-	size_t b = bucket(key);
+	int kl = snprintf(key, sizeof(key), "%.127s:%.127s", vendor, product);
+	uint64_t h = key_hash(key, (size_t)kl);
+	size_t b = h % P_BUCKETS;
 	for (struct product_entry *p = m->cache->products[b]; p; p = p->next)
-		if (!strcmp(p->key, key)) {
+		if (p->hash == h && !strcmp(p->key, key)) {
 			*ret = p;
 			return 0;
 		}
 	struct product_entry *pe = xcalloc(1, sizeof(*pe));
+	pe->hash = h;
 	pe->key = xstrdup(key);
 	pe->next = m->cache->products[b];
 	m->cache->products[b] = pe;
@@ -314,7 +367,8 @@ static void subject_key(const struct vsubject *s, const char *distro, const stru
 
 /* The distribution's verdict on hit h of build b: 1 when it is not to be reported. */
 static int distro_verdict(struct vuln_matcher *m, const struct distro_build *b, const char *distro,
-			  struct vuln_hit *h, struct dm_err *e)
+			  struct vuln_hit *h, char *hwhy, size_t why_n, char *hfix, size_t fix_n,
+			  struct dm_err *e)
 {
 	enum distro_verdict dv;
 	char why[256], fixed[128];
@@ -323,18 +377,18 @@ static int distro_verdict(struct vuln_matcher *m, const struct distro_build *b, 
 	if (r < 0) return r;
 	if (dv == DV_OPEN) {
 		h->confidence = CONF_HIGH;
-		snprintf(h->why, sizeof(h->why), "%s", why);
+		snprintf(hwhy, why_n, "%s", why);
 		h->distro_fix = fixed[0] != 0;
-		if (fixed[0]) snprintf(h->fix, sizeof(h->fix), "%.63s", fixed);
+		if (fixed[0]) snprintf(hfix, fix_n, "%.63s", fixed);
 		return 0;
 	}
 	h->confidence = CONF_LOW;
 	if (dv == DV_FIXED || dv == DV_NOT_AFFECTED) {
 		h->suppressed = true;
-		snprintf(h->why, sizeof(h->why), "not reported: %s", why);
+		snprintf(hwhy, why_n, "not reported: %s", why);
 		return 1;
 	}
-	snprintf(h->why, sizeof(h->why),
+	snprintf(hwhy, why_n,
 		 "distribution build (%s): the distribution may have backported the fix without changing the "
 		 "version; %s",
 		 distro ? distro : b->distro, why);
@@ -353,9 +407,11 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 	}
 	subject_key(s, distro, build, min, &kb);
 	const char *key = kb.data;
-	size_t b = bucket(key);
-	for (struct subject_entry *se = m->cache->subjects[b]; se; se = se->next)
-		if (!strcmp(se->key, key)) {
+	struct vcache *vc = m->cache;
+	uint64_t hash = key_hash(key, kb.len);
+	size_t b = hash % S_BUCKETS;
+	for (struct subject_entry *se = vc->subjects[b]; se; se = se->next)
+		if (se->hash == hash && !strcmp(se->key, key)) {
 			*ret = se->hits;
 			*ret_n = se->n;
 			buf_release(&kb);
@@ -364,9 +420,8 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 	struct vuln_product names[16];
 	size_t nn =
 	    aliases_expand(m->al, s->cpe.v[CPE_VENDOR], s->cpe.v[CPE_PRODUCT], names, ARRAY_SIZE(names));
-	struct vuln_hit *hits = NULL;
-	size_t nh = 0, cap = 0;
-	uint64_t serial = ++m->cache->subjects_matched;
+	size_t nh = 0;
+	uint64_t serial = ++vc->subjects_matched;
 	for (size_t i = 0; i < nn && r == 0; i++) {
 		struct product_entry *pe;
 		if ((r = product_cands(m, names[i].vendor, names[i].product, &pe, e)) < 0) break;
@@ -381,8 +436,10 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 			vconfigs_eval_some(&c->cfg, pe->cfgs[j], pe->n_cfgs[j], &as, &v);
 			if (v.result == TRI_FALSE) continue;
 			struct vuln_hit h = { .info = &c->info, .match = v.hit, .confidence = CONF_HIGH };
+			char why[480] = "", fix[64] = "";
 			if (build) {
-				int dr = distro_verdict(m, build, distro, &h, e);
+				int dr = distro_verdict(m, build, distro, &h, why, sizeof(why), fix,
+							sizeof(fix), e);
 				if (dr < 0) {
 					r = dr;
 					break;
@@ -390,42 +447,44 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 				if (dr == 1 && !m->keep_suppressed) continue;
 			} else if (distro) {
 				h.confidence = CONF_LOW;
-				snprintf(h.why, sizeof(h.why),
+				snprintf(why, sizeof(why),
 					 "distribution build (%s): the distribution may have backported the "
 					 "fix without changing the version",
 					 distro);
 			}
 			if (v.result == TRI_UNKNOWN) {
 				h.confidence = h.confidence == CONF_HIGH ? CONF_MEDIUM : CONF_LOW;
-				size_t w = strlen(h.why);
-				snprintf(h.why + w, sizeof(h.why) - w,
+				size_t w = strlen(why);
+				snprintf(why + w, sizeof(why) - w,
 					 "%saffected only on a platform dormant could not see",
 					 w ? "; " : "");
 			}
 			if (min && h.confidence < min && !h.suppressed) continue;
 			if ((r = cand_full(m, c, e)) < 0) break;
 			c->seen = serial;
-			if (!h.distro_fix) vmatch_fix(v.hit, h.fix, sizeof(h.fix));
-			if (nh == cap) {
-				cap = cap ? cap * 2 : 16;
-				hits = xrealloc(hits, cap * sizeof(*hits));
+			if (!h.distro_fix) vmatch_fix(v.hit, fix, sizeof(fix));
+			h.why = cache_str(vc, why);
+			h.fix = cache_str(vc, fix);
+			if (nh == vc->cap_hb) {
+				vc->cap_hb = vc->cap_hb ? vc->cap_hb * 2 : 64;
+				vc->hb = xrealloc(vc->hb, vc->cap_hb * sizeof(*vc->hb));
 			}
-			hits[nh++] = h;
+			vc->hb[nh++] = h;
 		}
 	}
 	if (r < 0) {
-		free(hits);
 		buf_release(&kb);
 		return r;
 	}
-	if (nh) qsort(hits, nh, sizeof(*hits), hit_cmp);
-	struct subject_entry *se = xcalloc(1, sizeof(*se));
-	se->key = buf_detach(&kb);
-	se->hits = hits;
-	se->n = nh;
-	se->next = m->cache->subjects[b];
-	m->cache->subjects[b] = se;
-	*ret = hits;
+	if (nh) qsort(vc->hb, nh, sizeof(*vc->hb), hit_cmp);
+	/* Kept at its exact size with the entry and its key. */
+	struct subject_entry *se = cache_mem(vc, sizeof(*se));
+	*se = (struct subject_entry){ .hash = hash, .n = nh, .next = vc->subjects[b] };
+	se->key = memcpy(cache_mem(vc, kb.len + 1), key, kb.len + 1);
+	se->hits = nh ? memcpy(cache_mem(vc, nh * sizeof(*se->hits)), vc->hb, nh * sizeof(*se->hits)) : NULL;
+	vc->subjects[b] = se;
+	buf_release(&kb);
+	*ret = se->hits;
 	*ret_n = nh;
 	return 0;
 }

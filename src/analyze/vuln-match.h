@@ -17,8 +17,10 @@ struct vuln_hit {
 	const struct vmatch *match;   /* the criterion the product met */
 	enum confidence confidence;
 	bool suppressed; /* the distribution fixed it in this build: kept only for --explain */
-	char why[480];   /* why not high, or why high or not reported: the distribution's verdict */
-	char fix[64];    /* upgrade target from the range end, "" if none */
+	/* Kept by the matcher, never NULL: a hit is a few words (a subject's
+	 * hits stay cached, and the harsh mix has hundreds of thousands). */
+	const char *why; /* why not high, or why high or not reported: the distribution's verdict; "" */
+	const char *fix; /* upgrade target from the range end, "" if none */
 	bool distro_fix; /* fix is the distribution's package version */
 };
 

@@ -95,4 +95,9 @@ struct vuln_info {
 	 * CVE of an import before they were (configs holds the text then). */
 	const void *packed;
 	size_t packed_len;
+	/* From store_vuln_by_product: the CVE's own scores came with its
+	 * configurations (cvss, cvss_version, severity, exploit_ref and NVD's
+	 * kev_added), not KEV or EPSS (store_vuln_kev_epss); false for a CVE
+	 * of an import before they were kept there (store_vuln_get_brief). */
+	bool scored;
 };

@@ -103,6 +103,7 @@ int pg_vuln_by_product(struct store *s, const char *vendor, const char *product,
 		       vuln_info_fn fn, void *ctx, struct dm_err *e);
 int pg_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int pg_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
+int pg_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int pg_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 int pg_vuln_any(struct store *s, struct dm_err *e);
 int pg_distro_put_fix(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e);

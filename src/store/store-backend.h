@@ -50,6 +50,7 @@ struct store_ops {
 			       vuln_info_fn fn, void *ctx, struct dm_err *e);
 	int (*vuln_get)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 	int (*vuln_get_brief)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
+	int (*vuln_kev_epss)(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 	int (*vuln_stats)(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 	int (*vuln_any)(struct store *s, struct dm_err *e);
 	int (*distro_put_fix)(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e);

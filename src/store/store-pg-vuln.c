@@ -282,6 +282,39 @@ int pg_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, 
 	return ret < 0 ? ret : n > 0;
 }
 
+/* pg_vuln_by_product gives no scores, so matching does not ask this; kept
+ * for the interface's sake. */
+int pg_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
+{
+	struct pg_params p = { 0 };
+	pp_int(&p, num);
+	PGresult *r =
+	    pg_q(s,
+		 "SELECT k.date_added, k.cve IS NOT NULL, coalesce(k.ransomware, 0), k.due_date, k.action,"
+		 " e.epss, e.percentile FROM (SELECT $1::bigint AS id) x"
+		 " LEFT JOIN vuln_kev k ON k.cve = x.id LEFT JOIN vuln_epss e ON e.cve = x.id",
+		 &p, "vuln query", e);
+	if (!r) return DM_ESTORE;
+	int n = PQntuples(r), ret = 0;
+	if (n > 0) {
+		struct vuln_info v = {
+			.num = num,
+			.configs = "",
+			.cvss = -1,
+			.kev_added = pg_col(r, 0, 0),
+			.kev = pg_bool(r, 0, 1),
+			.ransomware = pg_i64(r, 0, 2) != 0,
+			.kev_due = pg_col(r, 0, 3),
+			.kev_action = pg_col(r, 0, 4),
+			.epss = num_or(r, 0, 5, -1),
+			.percentile = num_or(r, 0, 6, -1),
+		};
+		ret = fn(ctx, &v);
+	}
+	PQclear(r);
+	return ret < 0 ? ret : n > 0;
+}
+
 int pg_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
 	struct pg_params p = { 0 };

@@ -401,6 +401,7 @@ const struct store_ops store_pg_ops = {
 	.vuln_by_product = pg_vuln_by_product,
 	.vuln_get = pg_vuln_get,
 	.vuln_get_brief = pg_vuln_get_brief,
+	.vuln_kev_epss = pg_vuln_kev_epss,
 	.vuln_stats = pg_vuln_stats,
 	.vuln_any = pg_vuln_any,
 	.distro_put_fix = pg_distro_put_fix,

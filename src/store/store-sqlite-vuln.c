@@ -27,6 +27,8 @@ enum {
 	ST_CFG,
 	ST_CFG_TEXT,
 	ST_BRIEF,
+	ST_CFG_SCORES,
+	ST_KEV_EPSS,
 	ST_N
 };
 
@@ -50,14 +52,28 @@ static const char *const sql[ST_N] = {
 	 * products); the text only for a CVE an older import left unpacked;
 	 * what a hit shows (ST_BRIEF) for the CVEs that apply. */
 	[ST_BY_PRODUCT] = "SELECT cve FROM vuln_product WHERE vendor = ? AND product = ?",
-	[ST_CFG] = "SELECT packed FROM vuln_cfg WHERE id = ?",
+	[ST_CFG] = "SELECT packed, scored, cvss, cvss_version, severity, exploit_ref, kev_added FROM vuln_cfg"
+		   " WHERE id = ?",
 	[ST_CFG_TEXT] = "SELECT configs FROM vuln_cve WHERE id = ?",
 	[ST_BRIEF] =
 	    "SELECT c.cvss, c.cvss_version, c.severity, c.exploit_ref, coalesce(k.date_added, c.kev_added),"
 	    " k.cve IS NOT NULL, coalesce(k.ransomware, 0), k.due_date, k.action, e.epss, e.percentile"
 	    " FROM vuln_cve c LEFT JOIN vuln_kev k ON k.cve = c.id LEFT JOIN vuln_epss e ON e.cve = c.id"
 	    " WHERE c.id = ?",
-	[ST_PUT_CFG] = "INSERT OR REPLACE INTO vuln_cfg(id, packed) VALUES (?, ?)",
+	/* With the CVE's own scores, copied from its row just written: a CVE
+	 * that applies is then read from vuln_cfg alone (KEV and EPSS aside). */
+	[ST_PUT_CFG] = "INSERT OR REPLACE INTO vuln_cfg(id, packed, scored, cvss, cvss_version, severity,"
+		       " exploit_ref, kev_added) SELECT ?1, ?2, 1, cvss, cvss_version, severity, exploit_ref,"
+		       " kev_added FROM vuln_cve WHERE id = ?1",
+	/* A record without configurations still brings new scores. */
+	[ST_CFG_SCORES] =
+	    "UPDATE vuln_cfg SET (scored, cvss, cvss_version, severity, exploit_ref, kev_added) ="
+	    " (SELECT 1, cvss, cvss_version, severity, exploit_ref, kev_added FROM vuln_cve"
+	    " WHERE id = ?1) WHERE id = ?1",
+	[ST_KEV_EPSS] =
+	    "SELECT k.date_added, k.cve IS NOT NULL, coalesce(k.ransomware, 0), k.due_date, k.action,"
+	    " e.epss, e.percentile FROM (SELECT ?1 AS id) x LEFT JOIN vuln_kev k ON k.cve = x.id"
+	    " LEFT JOIN vuln_epss e ON e.cve = x.id",
 	[ST_DEL_CFG] = "DELETE FROM vuln_cfg WHERE id = ?",
 	[ST_GET] = INFO_SELECT " WHERE c.id = ?",
 };
@@ -237,6 +253,15 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 	}
 	r = sq_done(s, ins, "vuln insert", e);
 	if (r == 0 && has_configs) r = put_packed(s, c, e);
+	if (r == 0 && !has_configs && exists) {
+		sqlite3_stmt *sc = stmt(s, ST_CFG_SCORES);
+		if (!sc) {
+			r = sq_fail(s, e, "vuln configurations");
+			goto out;
+		}
+		sqlite3_bind_int64(sc, 1, c->num);
+		r = sq_done(s, sc, "vuln configurations", e);
+	}
 	if (r == 0 && (has_configs || !exists)) r = put_products(s, c, old_products, e);
 	if (r == 0) *ret = exists ? VULN_UPDATED : VULN_ADDED;
 out:
@@ -362,6 +387,14 @@ static int cfg_of(struct store *s, struct vuln_info *v, vuln_info_fn fn, void *c
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
 		v->packed_len = (size_t)sqlite3_column_bytes(st, 0);
 		v->packed = sqlite3_column_blob(st, 0);
+		if (sqlite3_column_int(st, 1) == 1) { /* NULL: a row from before schema 23 */
+			v->scored = true;
+			v->cvss = num_or(st, 2, -1);
+			v->cvss_version = col(st, 3);
+			v->severity = col(st, 4);
+			v->exploit_ref = sqlite3_column_int(st, 5) != 0;
+			v->kev_added = col(st, 6);
+		}
 		int r = fn(ctx, v);
 		sqlite3_reset(st);
 		return r;
@@ -428,6 +461,33 @@ int sq_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, 
 			.kev_action = col(st, 8),
 			.epss = num_or(st, 9, -1),
 			.percentile = num_or(st, 10, -1),
+		};
+		r = fn(ctx, &v);
+	} else if (rc != SQLITE_DONE) {
+		r = sq_fail(s, e, "vuln query");
+	}
+	sqlite3_reset(st);
+	return r < 0 ? r : rc == SQLITE_ROW;
+}
+
+int sq_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_KEV_EPSS);
+	if (!st) return sq_fail(s, e, "vuln query");
+	sqlite3_bind_int64(st, 1, num);
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW) {
+		struct vuln_info v = {
+			.num = num,
+			.configs = "",
+			.cvss = -1,
+			.kev_added = col(st, 0),
+			.kev = sqlite3_column_int(st, 1) != 0,
+			.ransomware = sqlite3_column_int(st, 2) != 0,
+			.kev_due = col(st, 3),
+			.kev_action = col(st, 4),
+			.epss = num_or(st, 5, -1),
+			.percentile = num_or(st, 6, -1),
 		};
 		r = fn(ctx, &v);
 	} else if (rc != SQLITE_DONE) {

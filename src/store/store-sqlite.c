@@ -234,7 +234,7 @@ static const char *const migrations[] = {
 	/* 22 (issue 21): who suppressed a finding, a person or the config's
 	 * allowlist ("config FILE [allow NAME]"), which a run may lift */
 	"ALTER TABLE finding_life ADD COLUMN suppress_by TEXT NOT NULL DEFAULT '';",
-	/* (asset identity, issue 22): what each run saw of a live host that
+	/* 23 (asset identity, issue 22): what each run saw of a live host that
 	 * outlasts its address (model/identity.h): its MAC, whether that MAC is
 	 * locally administered, its host name; key is the identity it is
 	 * followed by ('' none), so a key's rows are its address history */
@@ -244,6 +244,16 @@ static const char *const migrations[] = {
 	"  mac_from TEXT NOT NULL DEFAULT '', name_from TEXT NOT NULL DEFAULT '', seen REAL NOT NULL,"
 	"  PRIMARY KEY (run_id, ip));"
 	"CREATE INDEX IF NOT EXISTS asset_idents_key ON asset_idents(key, seen);",
+	/* 24 (vulndb matching, issue 20): a CVE's own scores beside its packed
+	 * configurations, so a CVE that applies costs no second lookup into
+	 * vuln_cve (its row is mostly description and text). scored is NULL in
+	 * the rows of an older import, which are read as before. */
+	"ALTER TABLE vuln_cfg ADD COLUMN scored INTEGER;"
+	"ALTER TABLE vuln_cfg ADD COLUMN cvss REAL;"
+	"ALTER TABLE vuln_cfg ADD COLUMN cvss_version TEXT;"
+	"ALTER TABLE vuln_cfg ADD COLUMN severity TEXT;"
+	"ALTER TABLE vuln_cfg ADD COLUMN exploit_ref INTEGER;"
+	"ALTER TABLE vuln_cfg ADD COLUMN kev_added TEXT;",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)

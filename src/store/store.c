@@ -313,6 +313,12 @@ int store_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ct
 	return s->ops->vuln_get_brief(s, num, fn, ctx, e);
 }
 
+int store_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e)
+{
+	NEED(vuln_kev_epss);
+	return s->ops->vuln_kev_epss(s, num, fn, ctx, e);
+}
+
 int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 {
 	NEED(vuln_stats);

@@ -221,6 +221,10 @@ int store_vuln_get(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, str
  * EPSS; the description, dates, status, source, vector and configurations
  * are NULL (matching reads this for every CVE that applies). */
 int store_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
+/* What CISA's catalogue and EPSS say of a CVE (kev, ransomware, kev_added
+ * from the catalogue or NULL, kev_due, kev_action, epss, percentile), the
+ * rest unset: the brief of a CVE whose scores came with its configurations. */
+int store_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 /* 1 when any CVE is stored (cheap, unlike the counts of store_vuln_stats), 0 when none. */
 int store_vuln_any(struct store *s, struct dm_err *e);

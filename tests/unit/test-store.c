@@ -174,6 +174,12 @@ static void errors_name_store_and_operation(void)
 	cleanup(path);
 }
 
+/* What schema 23 adds to vuln_cfg (a store from before it has none). */
+#define VULN_CFG_SCORES_DROP                                                                         \
+	"ALTER TABLE vuln_cfg DROP COLUMN scored; ALTER TABLE vuln_cfg DROP COLUMN cvss;"            \
+	" ALTER TABLE vuln_cfg DROP COLUMN cvss_version; ALTER TABLE vuln_cfg DROP COLUMN severity;" \
+	" ALTER TABLE vuln_cfg DROP COLUMN exploit_ref; ALTER TABLE vuln_cfg DROP COLUMN kev_added;"
+
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
 static void run_coverage_kept(void)
@@ -186,18 +192,19 @@ static void run_coverage_kept(void)
 	CHECK_INT(store_open(path, &st, &e), 0);
 	CHECK_INT(store_run_begin(st, "audit", "127.0.0.1-3", 100, &old, &e), 0);
 	store_close(st);
-	CHECK_INT(
-	    test_db_exec(
-		path,
-		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
-		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
-		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor; "
-		"ALTER TABLE finding_life DROP COLUMN suppress_by; PRAGMA user_version=8",
-		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
-		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
-		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
-		" ALTER TABLE finding_life DROP COLUMN suppress_by; UPDATE dormant_schema SET version = 8"),
-	    0);
+	CHECK_INT(test_db_exec(
+		      path,
+		      "DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
+		      " source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
+		      " DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor; "
+		      "ALTER TABLE finding_life DROP COLUMN suppress_by; " VULN_CFG_SCORES_DROP
+		      " PRAGMA user_version=8",
+		      "DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
+		      " source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
+		      " DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
+		      " ALTER TABLE finding_life DROP COLUMN suppress_by; " VULN_CFG_SCORES_DROP
+		      " UPDATE dormant_schema SET version = 8"),
+		  0);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
 	struct coverage c = { 0 }, back;
 	CHECK_INT(store_run_coverage(st, old, &back, &e), 0);
@@ -405,6 +412,19 @@ static int check_brief(void *ctx, const struct vuln_info *v)
 	return 0;
 }
 
+/* The scores that came with the packed configurations: "cvss severity" or "-". */
+static int scores_seen(void *ctx, const struct vuln_info *v)
+{
+	snprintf(ctx, 32, v->scored ? "%.1f %s" : "-", v->cvss, v->severity ? v->severity : "null");
+	return 0;
+}
+
+static int kev_epss_seen(void *ctx, const struct vuln_info *v)
+{
+	*(int *)ctx = !v->kev && v->epss == 0.5 && v->percentile == 0.9 && !v->kev_added;
+	return 0;
+}
+
 /* configs of the CVEs not known: "cfg" read unless known says it is held */
 static bool known_all(void *ctx, int64_t num) { return (void)ctx, num > 0; }
 static int configs_seen(void *ctx, const struct vuln_info *v)
@@ -552,6 +572,32 @@ static void every_kind_round_trip(void)
 	CHECK_INT(store_vuln_stats(st, &vs, &e), 0);
 	CHECK(vs.cves == 1 && vs.products == 1 && vs.epss == 1 && !strcmp(vs.nvd_timestamp, "t1"));
 	CHECK_INT(store_vuln_any(st, &e), 1);
+	/* SQLite keeps a CVE's scores beside its packed configurations, and a
+	 * newer record without configurations still updates them there */
+	static const unsigned char no_configs[] = { 1, 0 };
+	struct vuln_product prod2 = { .vendor = "x", .product = "y" };
+	struct vuln_cve pc = cve;
+	pc.num = cve.num + 10, pc.products = &prod2, pc.packed = no_configs,
+	pc.packed_len = sizeof(no_configs);
+	snprintf(pc.severity, sizeof(pc.severity), "high");
+	char sc[32] = "";
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_put_cve(st, &pc, &ch, &e), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	CHECK_INT(store_vuln_by_product(st, "x", "y", NULL, scores_seen, sc, &e), 1);
+	CHECK_STR(sc, test_db_pg() ? "-" : "7.5 high");
+	snprintf(pc.modified, sizeof(pc.modified), "2026-02-01T00:00:00.000");
+	pc.cvss = 9.8, pc.configs = NULL, pc.packed = NULL, pc.packed_len = 0;
+	snprintf(pc.severity, sizeof(pc.severity), "critical");
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_put_cve(st, &pc, &ch, &e), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	CHECK_INT(ch, VULN_UPDATED);
+	CHECK_INT(store_vuln_by_product(st, "x", "y", NULL, scores_seen, sc, &e), 1);
+	CHECK_STR(sc, test_db_pg() ? "-" : "9.8 critical");
+	int ke = 0;
+	CHECK_INT(store_vuln_kev_epss(st, cve.num, kev_epss_seen, &ke, &e), 1);
+	CHECK_INT(ke, 1);
 
 	struct ext_obs o = { .platform = EXT_SHODAN,
 			     .ip = ipaddr_v4(0xcb007101),
