@@ -111,6 +111,10 @@ static void judged(void *ctx, struct traffic_job *j, double from, double to)
 	send_stats(c);
 }
 
+/* The clock has passed an hour's end and grace: said before the hand-off
+ * may wait for the judge. */
+static void closed(void *ctx) { send_stats(ctx); }
+
 static int collect_loop(struct child *c, struct dm_err *e)
 {
 	enum { BATCH = 32, MTU = 9000 };
@@ -213,6 +217,7 @@ int watch_source_main(const struct watch_source_spec *spec)
 	snprintf(what, sizeof(what), "watch %s %s", spec->kind, spec->name);
 	traffic_stream_init(&c.stream, &c.args, spec->collect ? "collect" : "flows", what, spec->grace, true,
 			    judged, &c);
+	c.stream.on_closed = closed;
 	struct dm_err e = { "" };
 	int r = spec->collect ? collect_loop(&c, &e) : capture_loop(&c, &e);
 	if (r >= 0) r = traffic_stream_flush(&c.stream, &e); /* SIGTERM: what is held is judged */

@@ -47,17 +47,14 @@ static void *judge_main(void *arg)
 	struct traffic_stream *s = arg;
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (!s->queued && !s->stop) pthread_cond_wait(&s->cond, &s->lock);
-		if (!s->queued) break; /* stopped with nothing left */
-		struct traffic_held h = s->queue[0];
-		memmove(s->queue, s->queue + 1, (size_t)--s->queued * sizeof(s->queue[0]));
-		s->busy = true;
-		pthread_cond_broadcast(&s->cond); /* room in the queue */
+		while (!s->held.job && !s->stop) pthread_cond_wait(&s->cond, &s->lock);
+		if (!s->held.job) break; /* stopped with nothing left */
+		struct traffic_held h = s->held;
 		pthread_mutex_unlock(&s->lock);
 		judge_one(s, h.job, h.from);
 		pthread_mutex_lock(&s->lock);
-		s->busy = false;
-		pthread_cond_broadcast(&s->cond); /* idle, for a wait */
+		s->held.job = NULL;
+		pthread_cond_broadcast(&s->cond); /* idle: the next hour, or a wait */
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -86,8 +83,8 @@ void traffic_stream_init(struct traffic_stream *s, const struct traffic_args *ar
 	pthread_mutex_destroy(&s->lock);
 }
 
-/* The closed hour to the judge, waiting while it is TRAFFIC_STREAM_QUEUE
- * hours behind; unthreaded, judged here. */
+/* The closed hour to the judge, once it is done with the one before (the
+ * socket's buffer absorbs meanwhile); unthreaded, judged here. */
 static void hand_off(struct traffic_stream *s, struct traffic_job *j, double from)
 {
 	if (!s->threaded) {
@@ -95,8 +92,8 @@ static void hand_off(struct traffic_stream *s, struct traffic_job *j, double fro
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
-	while (s->queued == TRAFFIC_STREAM_QUEUE) pthread_cond_wait(&s->cond, &s->lock);
-	s->queue[s->queued++] = (struct traffic_held){ j, from };
+	while (s->held.job) pthread_cond_wait(&s->cond, &s->lock);
+	s->held = (struct traffic_held){ j, from };
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 }
@@ -122,6 +119,7 @@ static void judge(struct traffic_stream *s)
 	if (s->job[c]) {
 		struct traffic_job *j = s->job[c];
 		s->job[c] = NULL;
+		if (s->on_closed) s->on_closed(s->ctx);
 		hand_off(s, j, s->win);
 	}
 	s->cur ^= 1;
@@ -160,7 +158,7 @@ void traffic_stream_wait(struct traffic_stream *s)
 {
 	if (!s->threaded) return;
 	pthread_mutex_lock(&s->lock);
-	while (s->queued || s->busy) pthread_cond_wait(&s->cond, &s->lock);
+	while (s->held.job) pthread_cond_wait(&s->cond, &s->lock);
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -4,16 +4,16 @@
  * rules, its hourly summaries and findings saved as a run) once the clock
  * passes its end plus a grace, so a replayed or delayed export is judged
  * as the live one was. Memory holds the hour being filled and the next,
- * and (threaded) at most TRAFFIC_STREAM_QUEUE closed hours waiting for the
- * judge plus the one it judges.
+ * and (threaded) the one being judged.
  *
  * Threads: traffic_stream_flow, _flush and _release are called from one
  * thread (the reader). Threaded, closed hours are judged in that order by
  * a judge thread of the stream's own, so the reader goes on reading while
- * an hour's rules and summaries take seconds; the hand-off waits when the
- * judge is TRAFFIC_STREAM_QUEUE hours behind (the socket's buffer then
- * absorbs). Each hour's rules see every earlier hour's summaries, as when
- * judged on the reader. The counters may be read from any thread. */
+ * an hour's rules and summaries take seconds; the hand-off of an hour
+ * waits until the judge is done with the one before (the socket's buffer
+ * absorbs meanwhile). Each hour's rules see every earlier hour's
+ * summaries, as when judged on the reader. The counters may be read from
+ * any thread. */
 #pragma once
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,8 +21,6 @@
 #include <stdint.h>
 #include "flow/netflow.h"
 #include "pipeline/traffic-job.h"
-
-enum { TRAFFIC_STREAM_QUEUE = 1 };
 
 struct traffic_stream;
 /* Called after each judged hour with its job (j->run, j->found) and span;
@@ -47,15 +45,15 @@ struct traffic_stream {
 	int err; /* the first error of a judgement (under lock when threaded) */
 	struct dm_err e;
 	traffic_judged_fn on_judged;
+	void (*on_closed)(void *ctx); /* optional: an hour closed, before its hand-off (the reader) */
 	void *ctx;
 	/* the judge thread (threaded only) */
 	bool threaded;
 	pthread_t judge;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct traffic_held queue[TRAFFIC_STREAM_QUEUE]; /* closed hours, oldest first */
-	int queued;
-	bool busy, stop;
+	struct traffic_held held; /* the closed hour the judge has; job NULL: idle */
+	bool stop;
 };
 
 /* threaded: closed hours judged on a thread of the stream's own (started

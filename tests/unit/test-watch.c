@@ -186,7 +186,7 @@ static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
 		o += (size_t)snprintf(h->findings + o, sizeof(h->findings) - o, "%s %s %s;", f->rule, ip,
 				      f->title);
 	}
-	if (s->slow && s->n == 1) usleep(300 * 1000); /* hour 1 queues, the reader waits */
+	if (s->slow && s->n == 1) usleep(300 * 1000); /* the reader waits to hand hour 1 over */
 }
 
 static void flow_full(struct traffic_stream *s, const char *src, const char *dst, int dport, double start,
