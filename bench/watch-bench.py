@@ -179,17 +179,23 @@ listen = 127.0.0.1:%d
     clock_map = []  # (wall, sender's stream clock)
     rss = []  # (wall, child kB, watcher kB)
     alerts = {}  # host -> (wall, collector clock) at first sight
+    coll_clock = []  # (wall, the collector's stream clock), every 0.25 s
     done = threading.Event()
 
     def observe():
         path = os.path.join(w, "alerts.jsonl")
         seen = 0
-        next_rss = 0
+        next_rss = next_clk = 0
         while not done.is_set():
             now = time.time()
             if now >= next_rss:
                 rss.append((now, rss_kb(child), rss_kb(watcher.pid)))
                 next_rss = now + 0.5
+            if now >= next_clk:
+                clk = metric(url, "dormant_source_stream_clock_seconds")
+                if clk:
+                    coll_clock.append((now, clk))
+                next_clk = now + 0.25
             try:
                 with open(path) as f:
                     lines = f.read().splitlines()
@@ -271,7 +277,13 @@ listen = 127.0.0.1:%d
                 return ca + (cb - ca) * (t - ta) / (tb - ta) if tb > ta else cb
         return clock_map[-1][1]
 
-    lat_ev, lat_hour, lat_coll, delay = [], [], [], []
+    def collector_passed(t):  # wall when the collector's clock first reached t
+        for wall_t, clk in coll_clock:
+            if clk >= t:
+                return wall_t
+        return None
+
+    lat_ev, lat_hour, lat_coll, delay, delay_coll = [], [], [], [], []
     for host, (ev, hend) in evidence.items():
         if host not in alerts:
             continue
@@ -282,6 +294,9 @@ listen = 127.0.0.1:%d
             lat_coll.append(clk - hend)
         if hend in passed:
             delay.append(t - passed[hend])
+        closed = collector_passed(hend + a.grace)
+        if closed is not None:
+            delay_coll.append(t - closed)
     n_rss = len(rss)
     q = max(n_rss // 4, 1)
     child_rss = [c for _, c, _ in rss if c]
@@ -316,6 +331,9 @@ listen = 127.0.0.1:%d
           % stat(lat_coll))
     print("| wall delay after the sender passed the hour's end + grace | %s | |"
           % stat([d * 1000 for d in delay], "ms"))
+    print("| wall delay after the collector's clock passed the hour's end + grace (closed to delivered; "
+          "at 1x the latency beyond the grace) | %s | <= 60 s |"
+          % stat([d * 1000 for d in delay_coll], "ms"))
     print("| collector child RSS | max %.0f MB; mean of the first quarter %.0f MB, of the last %.0f MB | "
           "flat, <= 300 MB |" % (max(child_rss) / 1024 if child_rss else 0,
                                  sum(first_q) / len(first_q) / 1024 if first_q else 0,

@@ -118,11 +118,9 @@ int cmd_collect(int argc, char **argv)
 		r = dm_fail(&e, -errno, "--listen %s: %s", a.listen, strerror(errno));
 		goto fail;
 	}
-	/* A deep receive queue absorbs bursts; drops are reported with each datagram. */
-	int want = 64 << 20, one = 1;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
-	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	char what[128];
+	snprintf(what, sizeof(what), "collect: --listen %s", a.listen);
+	collector_socket_tune(fd, what);
 	if ((r = traffic_job_init(&job, &a.t, "collect", a.listen, &e)) < 0) goto fail;
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	o.f = of.f;

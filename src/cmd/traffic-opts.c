@@ -1,6 +1,7 @@
 /* The traffic options of `flows` and `collect`: --rules is checked
  * against the rule table as it is parsed. */
 #include "cmd/traffic-opts.h"
+#include "base/log.h"
 #include "base/util.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -81,4 +82,22 @@ int listen_parse(const char *s, struct sockaddr_storage *ret, socklen_t *ret_len
 	return 0;
 bad:
 	return dm_fail(e, DM_EINPUT, "--listen \"%s\": expected ADDR:PORT (198.18.0.1:2055, [::1]:4739)", s);
+}
+
+int collector_socket_tune(int fd, const char *what)
+{
+	int want = COLLECTOR_RCVBUF, one = 1, got = 0;
+	socklen_t len = sizeof(got);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) < 0) return 0;
+	got /= 2; /* the kernel doubles what it grants, for its bookkeeping */
+	if (got < want)
+		log_warn("%s: the kernel granted a receive buffer of %d kB of the %d kB asked "
+			 "(net.core.rmem_max; CAP_NET_ADMIN lifts it): a longer burst is dropped and counted",
+			 what, got >> 10, want >> 10);
+	else
+		log_debug("%s: receive buffer %d MB", what, got >> 20);
+	return got;
 }

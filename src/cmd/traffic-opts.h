@@ -28,3 +28,11 @@ int traffic_args_opt(struct traffic_args *t, int id, const char *name, const cha
 /* "198.18.0.1:2055", "[::1]:4739" into a socket address (ret may be NULL:
  * only checked); the error names --listen. */
 int listen_parse(const char *s, struct sockaddr_storage *ret, socklen_t *ret_len, struct dm_err *e);
+/* A collector's socket: a deep receive queue (COLLECTOR_RCVBUF bytes; it
+ * absorbs the export while the reader waits for the judge or the disk) and
+ * the kernel's drop counter with each datagram (SO_RXQ_OVFL). Says so
+ * (what: the section or option) when the kernel grants less than asked:
+ * SO_RCVBUFFORCE needs CAP_NET_ADMIN, else net.core.rmem_max caps it.
+ * Returns the bytes granted. */
+enum { COLLECTOR_RCVBUF = 256 << 20 };
+int collector_socket_tune(int fd, const char *what);

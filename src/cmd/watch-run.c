@@ -205,10 +205,9 @@ static int src_bind(struct src_rt *s, struct dm_err *e)
 		if (fd >= 0) close(fd);
 		return r;
 	}
-	int want = 64 << 20, one = 1; /* bursts absorbed; drops reported with each datagram */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
-	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
+	char what[256];
+	snprintf(what, sizeof(what), "watch: [collect %s] listen %s", s->cfg.name, s->cfg.listen);
+	collector_socket_tune(fd, what);
 	s->sock = fd;
 	return 0;
 }

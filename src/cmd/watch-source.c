@@ -2,7 +2,9 @@
  * collector ([collect NAME], on the socket the watcher bound) or a live
  * capture ([capture NAME]) feeding the traffic rules in stream time
  * (pipeline/traffic-stream.c). The watcher stays one thread that only
- * supervises, so a job's fork never copies a source mid-judgement. The
+ * supervises, so a job's fork never copies a source mid-judgement; here
+ * one thread reads and decodes and the stream's judge thread judges the
+ * closed hours, so the socket is read while an hour is judged. The
  * child sends its counters on a pipe every second; SIGHUP re-reads the site
  * policy (a bad one is kept out), SIGTERM judges what is held and exits. */
 #include "cmd/watch-source.h"
@@ -17,6 +19,7 @@
 #include "report/report.h"
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,16 +36,20 @@ struct child {
 	const struct watch_source_spec *spec;
 	struct traffic_args args;
 	struct traffic_stream stream;
-	struct watch_source_stats st;
-	char *policy; /* the site policy's text in force */
+	_Atomic uint64_t packets, drops; /* the reader's; sent from the judge too */
+	char *policy;                    /* the site policy's text in force */
+	pthread_mutex_t send_lock;       /* the reader's tick and the judge's hours */
 	double last_sent;
 };
 
+/* From the reader each second and from the judge thread after each hour
+ * (so the watcher delivers its alerts at once). */
 static void send_stats(struct child *c)
 {
-	struct watch_source_wire w = { .packets = c->st.packets,
+	pthread_mutex_lock(&c->send_lock);
+	struct watch_source_wire w = { .packets = c->packets,
 				       .flows = c->stream.flows,
-				       .drops = c->st.drops,
+				       .drops = c->drops,
 				       .windows = c->stream.windows,
 				       .findings = c->stream.findings,
 				       .late = c->stream.late,
@@ -50,6 +57,15 @@ static void send_stats(struct child *c)
 	if (write(c->spec->stats_fd, &w, sizeof(w)) < 0) { /* the watcher reads when it can */
 	}
 	c->last_sent = now_mono();
+	pthread_mutex_unlock(&c->send_lock);
+}
+
+static bool stats_due(struct child *c)
+{
+	pthread_mutex_lock(&c->send_lock);
+	bool due = now_mono() - c->last_sent >= 1;
+	pthread_mutex_unlock(&c->send_lock);
+	return due;
 }
 
 /* The policy again, from the file; kept out when it does not read. */
@@ -80,8 +96,10 @@ static void judged(void *ctx, struct traffic_job *j, double from, double to)
 	(void)to;
 	char hour[40];
 	fmt_rfc3339(from, hour, sizeof(hour));
-	log_info("watch: %s %s: hour from %s judged: %zu flows, %zu findings (run %lld)", c->spec->kind,
-		 c->spec->name, hour, j->flows.n, j->found.n, (long long)j->run);
+	log_info("watch: %s %s: hour from %s judged: %zu flows, %zu findings (run %lld; rules %.2f s, "
+		 "summaries %.2f s beside)",
+		 c->spec->kind, c->spec->name, hour, j->flows.n, j->found.n, (long long)j->run,
+		 j->rules_seconds, j->save_seconds);
 	for (size_t i = 0; i < j->found.n; i++) {
 		const struct finding *f = &j->found.v[i];
 		char ip[IPADDR_STRLEN] = "";
@@ -92,6 +110,10 @@ static void judged(void *ctx, struct traffic_job *j, double from, double to)
 	watch_findings_judged(c->spec, j);
 	send_stats(c);
 }
+
+/* The clock has passed an hour's end and grace: said before the hand-off
+ * may wait for the judge. */
+static void closed(void *ctx) { send_stats(ctx); }
 
 static int collect_loop(struct child *c, struct dm_err *e)
 {
@@ -109,7 +131,7 @@ static int collect_loop(struct child *c, struct dm_err *e)
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		int pr = poll(&pfd, 1, 200);
 		if (reload_flag) reload(c);
-		if (now_mono() - c->last_sent >= 1) send_stats(c);
+		if (stats_due(c)) send_stats(c);
 		if (pr <= 0) continue;
 		for (int i = 0; i < BATCH; i++) {
 			iov[i] = (struct iovec){ bufs + (size_t)i * MTU, MTU };
@@ -127,18 +149,17 @@ static int collect_loop(struct child *c, struct dm_err *e)
 				if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL) {
 					uint32_t drops;
 					memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
-					c->st.drops = drops;
+					c->drops = drops;
 				}
 			struct ipaddr ex;
 			ipaddr_from_sockaddr(&from[i], &ex);
 			const char *why = NULL;
-			c->st.packets++;
+			uint64_t np = ++c->packets;
 			if (nf_packet(d, &ex, iov[i].iov_base, msgs[i].msg_len, &why) < 0 && messages++ < 5) {
 				char ip[IPADDR_STRLEN];
 				ipaddr_fmt(&ex, ip, sizeof(ip));
 				log_warn("watch: collect %s: packet %llu from %s (%u bytes): %s",
-					 c->spec->name, (unsigned long long)c->st.packets, ip,
-					 msgs[i].msg_len, why);
+					 c->spec->name, (unsigned long long)np, ip, msgs[i].msg_len, why);
 			}
 		}
 	}
@@ -151,8 +172,8 @@ static int collect_loop(struct child *c, struct dm_err *e)
 static void capture_report(void *ctx, const struct capture_stats *st)
 {
 	struct child *c = ctx;
-	c->st.packets = st->packets;
-	c->st.drops = st->kernel_drops + st->iface_drops;
+	c->packets = st->packets;
+	c->drops = st->kernel_drops + st->iface_drops;
 	if (reload_flag) reload(c);
 	send_stats(c);
 }
@@ -181,7 +202,7 @@ static int capture_loop(struct child *c, struct dm_err *e)
 
 int watch_source_main(const struct watch_source_spec *spec)
 {
-	struct child c = { .spec = spec };
+	struct child c = { .spec = spec, .send_lock = PTHREAD_MUTEX_INITIALIZER };
 	struct sigaction stop = { .sa_handler = on_stop }, hup = { .sa_handler = on_hup };
 	sigaction(SIGTERM, &stop, NULL);
 	sigaction(SIGINT, &stop, NULL);
@@ -194,8 +215,9 @@ int watch_source_main(const struct watch_source_spec *spec)
 	if (!c.policy) return 2;
 	char what[96];
 	snprintf(what, sizeof(what), "watch %s %s", spec->kind, spec->name);
-	traffic_stream_init(&c.stream, &c.args, spec->collect ? "collect" : "flows", what, spec->grace,
+	traffic_stream_init(&c.stream, &c.args, spec->collect ? "collect" : "flows", what, spec->grace, true,
 			    judged, &c);
+	c.stream.on_closed = closed;
 	struct dm_err e = { "" };
 	int r = spec->collect ? collect_loop(&c, &e) : capture_loop(&c, &e);
 	if (r >= 0) r = traffic_stream_flush(&c.stream, &e); /* SIGTERM: what is held is judged */

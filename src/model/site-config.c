@@ -396,7 +396,10 @@ static int finish(struct site_config *c, const char *path, int line, struct load
 	if (allowlist_check(&c->allow, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (alert_configs_check(&c->alerts, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
 	if (netdev_conf_check(&c->netdevs, &ae) < 0) return dm_fail(e, DM_EINPUT, "%s: %s", path, ae.msg);
-	if (*c->timezone) {
+	const char *tz = getenv("TZ");
+	if (*c->timezone && !(tz && !strcmp(tz, c->timezone))) {
+		/* only when it changes: a watch source parses the policy for each
+		 * hour while its judge thread reads the local time */
 		setenv("TZ", c->timezone, 1);
 		tzset();
 	}

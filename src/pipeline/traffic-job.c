@@ -168,13 +168,16 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	}
 	if (analyze) {
 		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel };
+		double t0 = now_mono();
 		r = analyze_traffic(&in, j->args->rules, out);
+		j->rules_seconds = now_mono() - t0;
 		store_read_end(st, NULL);
 		findings_sort(out);
 		if (r >= 0 && j->args->explain.family)
 			allow_explain(&in, &j->args->explain, out, now_real(), stdout);
 	}
 	if (threaded) pthread_join(writer, NULL);
+	j->save_seconds = sv.seconds;
 	if (r < 0) return dm_fail(e, r, "traffic rules failed");
 	if (sv.r < 0) return dm_fail(e, sv.r, "%s", sv.e.msg);
 	if (j->flows.n)

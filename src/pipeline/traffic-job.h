@@ -33,6 +33,7 @@ struct traffic_job {
 	char *dbpath;
 	int64_t run;
 	bool finished;
+	double rules_seconds, save_seconds; /* of traffic_job_finish: the rules, the summaries (beside) */
 	struct findings found;
 	bool borrowed; /* store and run are the caller's */
 	/* versions seen in traffic (captures, Zeek software/ssh/http logs),

@@ -1,53 +1,129 @@
 /* Traffic in stream time: flows held by the hour of their start in two
  * traffic jobs (the hour being judged next, and everything after it), an
- * hour judged when the flows' clock passes its end plus the grace. */
+ * hour judged when the flows' clock passes its end plus the grace; judged
+ * on a thread of its own when threaded, one hour after another, so the
+ * reader never stops for the rules or the summaries' save. */
 #include "pipeline/traffic-stream.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "base/util.h"
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HOUR 3600.0
 
+static void failed(struct traffic_stream *s, int r, const struct dm_err *e)
+{
+	if (s->threaded) pthread_mutex_lock(&s->lock);
+	if (!s->err) {
+		s->err = r;
+		s->e = *e;
+		log_warn("%s: %s", s->what, e->msg);
+	}
+	if (s->threaded) pthread_mutex_unlock(&s->lock);
+}
+
+/* Rules, summaries, findings and the callback of one closed hour; frees it. */
+static void judge_one(struct traffic_stream *s, struct traffic_job *j, double from)
+{
+	struct dm_err e = { "" };
+	int r = traffic_job_finish(j, &e);
+	if (r >= 0) {
+		s->windows++;
+		s->findings += j->found.n;
+		if (s->on_judged) s->on_judged(s->ctx, j, from, from + HOUR);
+	} else {
+		failed(s, r, &e);
+	}
+	traffic_job_release(j);
+	free(j);
+}
+
+static void *judge_main(void *arg)
+{
+	struct traffic_stream *s = arg;
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (!s->held.job && !s->stop) pthread_cond_wait(&s->cond, &s->lock);
+		if (!s->held.job) break; /* stopped with nothing left */
+		struct traffic_held h = s->held;
+		pthread_mutex_unlock(&s->lock);
+		judge_one(s, h.job, h.from);
+		pthread_mutex_lock(&s->lock);
+		s->held.job = NULL;
+		pthread_cond_broadcast(&s->cond); /* idle: the next hour, or a wait */
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
 void traffic_stream_init(struct traffic_stream *s, const struct traffic_args *args, const char *kind,
-			 const char *what, double grace, traffic_judged_fn fn, void *ctx)
+			 const char *what, double grace, bool threaded, traffic_judged_fn fn, void *ctx)
 {
 	*s = (struct traffic_stream){ .args = args, .grace = grace, .on_judged = fn, .ctx = ctx };
 	snprintf(s->kind, sizeof(s->kind), "%s", kind);
 	snprintf(s->what, sizeof(s->what), "%s", what);
+	if (!threaded) return;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	sigset_t all, old; /* signals stay with the reader, whose loop looks at their flags */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int r = pthread_create(&s->judge, NULL, judge_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0) {
+		s->threaded = true;
+		return;
+	}
+	log_warn("%s: no judge thread: hours are judged on the reader", s->what);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->lock);
+}
+
+/* The closed hour to the judge, once it is done with the one before (the
+ * socket's buffer absorbs meanwhile); unthreaded, judged here. */
+static void hand_off(struct traffic_stream *s, struct traffic_job *j, double from)
+{
+	if (!s->threaded) {
+		judge_one(s, j, from);
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (s->held.job) pthread_cond_wait(&s->cond, &s->lock);
+	s->held = (struct traffic_held){ j, from };
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
 }
 
 static int job_open(struct traffic_stream *s, int i, struct dm_err *e)
 {
-	if (s->open[i]) return 0;
-	int r = traffic_job_init(&s->job[i], s->args, s->kind, s->what, e);
+	if (s->job[i]) return 0;
+	struct traffic_job *j = xmalloc(sizeof(*j));
+	int r = traffic_job_init(j, s->args, s->kind, s->what, e);
 	if (r < 0) {
-		traffic_job_release(&s->job[i]);
+		traffic_job_release(j);
+		free(j);
 		return r;
 	}
-	s->open[i] = true;
+	s->job[i] = j;
 	return 0;
 }
 
-/* Judges job[cur] (the hour from s->win), then the next job becomes current. */
-static int judge(struct traffic_stream *s, struct dm_err *e)
+/* Hands job[cur] (the hour from s->win) over; the next job becomes current. */
+static void judge(struct traffic_stream *s)
 {
-	int c = s->cur, r = 0;
-	if (s->open[c]) {
-		struct traffic_job *j = &s->job[c];
-		r = traffic_job_finish(j, e);
-		if (r >= 0) {
-			s->windows++;
-			s->findings += j->found.n;
-			if (s->on_judged) s->on_judged(s->ctx, j, s->win, s->win + HOUR);
-		}
-		traffic_job_release(j);
-		s->open[c] = false;
+	int c = s->cur;
+	if (s->job[c]) {
+		struct traffic_job *j = s->job[c];
+		s->job[c] = NULL;
+		if (s->on_closed) s->on_closed(s->ctx);
+		hand_off(s, j, s->win);
 	}
 	s->cur ^= 1;
-	s->win = s->open[s->cur] ? floor(s->next_min / HOUR) * HOUR : 0;
-	return r;
+	s->win = s->job[s->cur] ? floor(s->next_min / HOUR) * HOUR : 0;
 }
 
 static int add(struct traffic_stream *s, const struct obs_flow *f, struct dm_err *e)
@@ -57,17 +133,16 @@ static int add(struct traffic_stream *s, const struct obs_flow *f, struct dm_err
 	int i = s->cur;
 	if (f->start >= s->win + HOUR) {
 		i ^= 1;
-		if (!s->open[i] || f->start < s->next_min) s->next_min = f->start;
+		if (!s->job[i] || f->start < s->next_min) s->next_min = f->start;
 	} else if (f->start < s->win) {
 		s->late++; /* its hour was judged: judged with this one */
 	}
 	if ((r = job_open(s, i, e)) < 0) return r;
 	struct obs_flow copy = *f;
-	traffic_job_flow(&s->job[i], &copy);
+	traffic_job_flow(s->job[i], &copy);
 	s->flows++;
 	if (f->end > s->clock) s->clock = f->end;
-	while (s->win && s->clock >= s->win + HOUR + s->grace)
-		if ((r = judge(s, e)) < 0) return r;
+	while (s->win && s->clock >= s->win + HOUR + s->grace) judge(s);
 	return 0;
 }
 
@@ -76,24 +151,45 @@ void traffic_stream_flow(void *ctx, const struct obs_flow *f)
 	struct traffic_stream *s = ctx;
 	struct dm_err e = { "" };
 	int r = add(s, f, &e);
-	if (r < 0 && !s->err) {
-		s->err = r;
-		s->e = e;
-		log_warn("%s: %s", s->what, e.msg);
-	}
+	if (r < 0) failed(s, r, &e);
+}
+
+void traffic_stream_wait(struct traffic_stream *s)
+{
+	if (!s->threaded) return;
+	pthread_mutex_lock(&s->lock);
+	while (s->held.job) pthread_cond_wait(&s->cond, &s->lock);
+	pthread_mutex_unlock(&s->lock);
 }
 
 int traffic_stream_flush(struct traffic_stream *s, struct dm_err *e)
 {
-	int r = 0;
-	for (int k = 0; k < 2 && r >= 0; k++)
-		if (s->open[s->cur] || s->open[s->cur ^ 1]) r = judge(s, e);
-	return r;
+	for (int k = 0; k < 2; k++)
+		if (s->job[s->cur] || s->job[s->cur ^ 1]) judge(s);
+	traffic_stream_wait(s);
+	if (s->threaded) pthread_mutex_lock(&s->lock);
+	int r = s->err;
+	if (r < 0) *e = s->e;
+	if (s->threaded) pthread_mutex_unlock(&s->lock);
+	return r < 0 ? r : 0;
 }
 
 void traffic_stream_release(struct traffic_stream *s)
 {
-	for (int i = 0; i < 2; i++)
-		if (s->open[i]) traffic_job_release(&s->job[i]);
-	s->open[0] = s->open[1] = false;
+	if (s->threaded) {
+		pthread_mutex_lock(&s->lock);
+		s->stop = true;
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->judge, NULL);
+		pthread_cond_destroy(&s->cond);
+		pthread_mutex_destroy(&s->lock);
+		s->threaded = false;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!s->job[i]) continue;
+		traffic_job_release(s->job[i]);
+		free(s->job[i]);
+		s->job[i] = NULL;
+	}
 }

@@ -3,6 +3,7 @@
  * the metrics endpoint's request head, and traffic judged in stream time. */
 #include "test.h"
 #include "base/http-head.h"
+#include "base/log.h"
 #include "cmd/watch.h"
 #include "pipeline/traffic-stream.h"
 #include <stdlib.h>
@@ -135,7 +136,7 @@ static void stream(void)
 	struct traffic_stream s;
 	struct seen seen = { 0 };
 	double h = 1768014000; /* 03:00 */
-	traffic_stream_init(&s, &a, "collect", "unit", 300, on_judged, &seen);
+	traffic_stream_init(&s, &a, "collect", "unit", 300, false, on_judged, &seen);
 	flow_at(&s, h + 600, h + 610);
 	flow_at(&s, h + 3600 + 10, h + 3600 + 290); /* 04:04:50: inside the grace */
 	CHECK_INT(s.windows, 0);
@@ -158,4 +159,142 @@ static void stream(void)
 	}
 }
 
-SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream));
+/* What one judged hour gave: its start, flows and findings (rule and host). */
+struct hour_seen {
+	double from;
+	size_t flows;
+	char findings[1024];
+};
+struct hours_seen {
+	struct hour_seen h[8];
+	int n;
+	bool slow; /* the first hour's judging takes a while: the reader gets ahead */
+};
+static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
+{
+	struct hours_seen *s = ctx;
+	(void)to;
+	if (s->n == 8) return;
+	struct hour_seen *h = &s->h[s->n++];
+	h->from = from;
+	h->flows = j->flows.n;
+	size_t o = 0;
+	for (size_t i = 0; i < j->found.n && o < sizeof(h->findings) - 1; i++) {
+		const struct finding *f = &j->found.v[i];
+		char ip[IPADDR_STRLEN] = "";
+		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
+		o += (size_t)snprintf(h->findings + o, sizeof(h->findings) - o, "%s %s %s;", f->rule, ip,
+				      f->title);
+	}
+	if (s->slow && s->n == 1) usleep(300 * 1000); /* the reader waits to hand hour 1 over */
+}
+
+static void flow_full(struct traffic_stream *s, const char *src, const char *dst, int dport, double start,
+		      double end, uint64_t bytes)
+{
+	struct obs_flow f = { .proto = 6,
+			      .dport = (uint16_t)dport,
+			      .sport = 40000,
+			      .start = start,
+			      .end = end,
+			      .bytes_out = bytes,
+			      .bytes_in = bytes / 4,
+			      .pkts_out = 10,
+			      .pkts_in = 8 };
+	ipaddr_parse(src, &f.src);
+	ipaddr_parse(dst, &f.dst);
+	traffic_stream_flow(s, &f);
+}
+
+/* Six hours of traffic with every rule live: chatter between hosts, a hit
+ * of the intelligence list in hours 1 and 4, a host that opens a
+ * connection in hour 0 and wakes in hour 4 (its silence read from the
+ * store, so hour 4 must be judged after hour 0's summaries are saved), a
+ * late flow, a jump of the clock. */
+static void day(struct traffic_stream *s, double h0)
+{
+	unsigned x = 12345;
+	for (int hour = 0; hour < 6; hour++) {
+		double base = h0 + hour * 3600.0;
+		for (int i = 0; i < 300; i++) {
+			x = x * 1103515245u + 12345u;
+			char src[32], dst[32];
+			snprintf(src, sizeof(src), "10.7.0.%u", 1 + (x >> 8) % 20);
+			snprintf(dst, sizeof(dst), (x >> 20) % 3 ? "10.7.1.%u" : "198.51.100.%u",
+				 1 + (x >> 12) % 5);
+			double start = base + i * 11.0;
+			flow_full(s, src, dst, (x >> 16) % 2 ? 443 : 445, start, start + 5 + (x >> 4) % 30,
+				  500 + (x >> 10) % 50000);
+			if (i == 150 && (hour == 1 || hour == 4))
+				flow_full(s, "10.7.0.99", "203.0.113.66", 443, start, start + 4, 4200);
+			if (i == 100 && (hour == 0 || hour == 4))
+				flow_full(s, "10.7.0.77", "198.51.100.200", 22, start, start + 60, 90000);
+			if (i == 40 && hour == 3) /* late: hour 2 was judged at 03:05 */
+				flow_full(s, "10.7.0.5", "10.7.1.1", 443, base - 1800, base - 1790, 800);
+		}
+	}
+	flow_full(s, "10.7.0.5", "10.7.1.1", 443, h0 + 9 * 3600.0, h0 + 9 * 3600.0 + 400, 800);
+}
+
+static void judge_day(const char *dir, bool threaded, struct hours_seen *seen, uint64_t *ret_windows)
+{
+	char db[160], conf[160], bad[160], text[512];
+	snprintf(db, sizeof(db), "%s/%s.db", dir, threaded ? "threaded" : "serial");
+	snprintf(conf, sizeof(conf), "%s/site.conf", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.txt", dir);
+	snprintf(text, sizeof(text),
+		 "[site]\ntimezone = UTC\n[usage]\nwindow_days = 0.1\n[intel]\nfiles = %s\n", bad);
+	struct traffic_args a = { .config = conf, .config_text = text, .db = db, .fail_on = -1 };
+	struct traffic_stream s;
+	enum log_level was = log_level;
+	log_level = LOG_WARN; /* each hour names its intelligence list */
+	traffic_stream_init(&s, &a, "collect", "unit", 300, threaded, keep_hour, seen);
+	CHECK(s.threaded == threaded);
+	day(&s, 1768014000); /* 03:00 UTC */
+	struct dm_err e = { "" };
+	CHECK_INT(traffic_stream_flush(&s, &e), 0);
+	CHECK_INT(s.err, 0);
+	CHECK_INT(s.late, 1);
+	*ret_windows = s.windows;
+	traffic_stream_release(&s);
+	log_level = was;
+}
+
+/* The judge thread gives what judging on the reader gives: the same hours
+ * in the same order, each with its flows and findings, also when the
+ * judge falls behind and the hand-off has to wait for room. */
+static void stream_threaded(void)
+{
+	char dir[96], cmd[160], bad[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-judge-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
+	CHECK_INT(system(cmd), 0);
+	snprintf(bad, sizeof(bad), "%s/bad.txt", dir);
+	FILE *f = fopen(bad, "w");
+	CHECK(f != NULL);
+	if (!f) return;
+	fputs("203.0.113.66\n", f);
+	fclose(f);
+	struct hours_seen serial = { 0 }, threaded = { .slow = true };
+	uint64_t ws = 0, wt = 0;
+	judge_day(dir, false, &serial, &ws);
+	judge_day(dir, true, &threaded, &wt);
+	CHECK_INT(ws, 7); /* hours 0-5, then 12:00 by the flush */
+	CHECK_INT(wt, ws);
+	CHECK_INT(threaded.n, serial.n);
+	for (int i = 0; i < serial.n && i < threaded.n; i++) {
+		CHECK_INT(threaded.h[i].from, serial.h[i].from);
+		CHECK_INT(threaded.h[i].flows, serial.h[i].flows);
+		CHECK_STR(threaded.h[i].findings, serial.h[i].findings);
+	}
+	CHECK(strstr(serial.h[1].findings, "intel-match 10.7.0.99 ") != NULL);
+	CHECK(strstr(serial.h[4].findings, "intel-match 10.7.0.99 ") != NULL);
+	/* silent since hour 0 by the store's summaries: hour 4 judged after them */
+	CHECK(strstr(serial.h[4].findings, "idle-device-active 10.7.0.77 ") != NULL);
+	CHECK_INT(serial.h[6].from, 1768014000 + 9 * 3600);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
+SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream), T(stream_threaded));
