@@ -174,7 +174,7 @@ static void errors_name_store_and_operation(void)
 	cleanup(path);
 }
 
-/* What schema 23 adds to vuln_cfg (a store from before it has none). */
+/* What schema 24 adds to vuln_cfg (a store from before it has none). */
 #define VULN_CFG_SCORES_DROP                                                                         \
 	"ALTER TABLE vuln_cfg DROP COLUMN scored; ALTER TABLE vuln_cfg DROP COLUMN cvss;"            \
 	" ALTER TABLE vuln_cfg DROP COLUMN cvss_version; ALTER TABLE vuln_cfg DROP COLUMN severity;" \
