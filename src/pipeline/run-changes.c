@@ -14,13 +14,22 @@ static bool scans(const char *kind)
 
 int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, struct dm_err *e)
 {
+	struct coverage now = { 0 };
+	int r;
+	if (run && (r = store_run_coverage(st, run, &now, e)) < 0) return r;
+	int64_t found = run_comparable_to(st, run, kind, &now, e);
+	coverage_release(&now);
+	return found;
+}
+
+int64_t run_comparable_to(struct store *st, int64_t run, const char *kind, const struct coverage *cov,
+			  struct dm_err *e)
+{
 	struct run_info *runs = NULL;
 	size_t n = 0;
-	struct coverage now = { 0 };
 	int64_t found = 0;
 	int r;
 	if ((r = store_runs_list(st, &runs, &n, e)) < 0) return r;
-	if (run && (r = store_run_coverage(st, run, &now, e)) < 0) goto out;
 	for (size_t i = n; i-- > 0 && !found;) {
 		const struct run_info *ri = &runs[i];
 		if ((run && ri->id >= run) || strcmp(ri->status, "done")) continue;
@@ -31,12 +40,11 @@ int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, s
 		}
 		struct coverage c;
 		if ((r = store_run_coverage(st, ri->id, &c, e)) < 0) goto out;
-		if (coverage_overlaps(&c, &now)) found = ri->id;
+		if (coverage_overlaps(&c, cov)) found = ri->id;
 		coverage_release(&c);
 	}
 	r = 0;
 out:
-	coverage_release(&now);
 	free(runs);
 	return r < 0 ? r : found;
 }
