@@ -1166,6 +1166,9 @@ assert n["mac_randomised"] is True and n["now"]["hostname"] == "kiosk-3" and n["
 # g is in the register by its MAC: not unregistered at its new address
 un = sorted(r["ip"] for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host")
 assert "198.18.77.11" not in un and "198.18.77.13" in un, un
+# a randomised MAC is flagged where the host's MAC is shown
+ur = next(r["evidence"] for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host" and r["ip"] == "198.18.77.13")
+assert ur["mac"] == "DA:A1:19:77:00:03" and ur["mac_randomised"] is True, ur
 ch = sorted((r["change"], r["ip"]) for r in (json.loads(l) for l in open(sys.argv[2]))
             if r["type"] == "change" and r["change"] in ("host-gone", "host-new"))
 assert ch == [("host-gone", "198.18.77.12"), ("host-new", "198.18.77.13")], ch
