@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "net/oui.h"
 #include "net/route.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -443,6 +444,9 @@ void ev_seen(struct buf *b, const struct host_entry *h)
 		char m[18];
 		mac_fmt(h->h.mac, m, sizeof(m));
 		ev_str(b, "mac", m);
+		/* locally administered: set by software, often randomised per
+		 * network; never the device's identity (model/identity.h) */
+		if (oui_mac_is_local(h->h.mac)) ev_bool(b, "mac_randomised", true);
 	}
 	if (h->vendor[0]) ev_str(b, "vendor", h->vendor);
 }

@@ -25,7 +25,8 @@ const struct rule_doc rule_docs[] = {
 	  "a host answered the scan (or holds a DHCP lease) but is not in the asset register",
 	  "nobody owns what nobody knows about: it will not be patched, backed up or retired",
 	  "register_entries, open_ports, dhcp_lease (file, line, format, mac, client_hostname, starts, "
-	  "ends), seen, seen_by (a router's ARP row: device, device_address, table, mac, at) and plugged "
+	  "ends), seen, mac (mac_randomised when locally administered), seen_by (a router's ARP row: device, "
+	  "device_address, table, mac, at) and plugged "
 	  "(the switch port: device, interface, alias, vlan) when [netdev] devices know the host",
 	  "find the owner (the DHCP lease's MAC and hostname help) and add the host to the register, or "
 	  "remove it from the network" },

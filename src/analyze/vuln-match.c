@@ -46,10 +46,10 @@ enum { P_BUCKETS = 1 << 15, S_BUCKETS = 1 << 17, CAND_BUCKETS = 1 << 16 };
 
 struct vcache {
 	uint64_t subjects_matched; /* serial of the subject being matched */
-	/* Decoded configurations of every candidate: decoded into scratch, then
-	 * copied at their exact size into the arena (they die with the cache;
-	 * a malloc per array was most of matching's time on varied products). */
-	struct vconfigs scratch;
+	/* Every candidate's configurations, unpacked at their exact size into
+	 * the arena (they die with the cache; a malloc per array was most of
+	 * matching's time on varied products), criteria pointing at their
+	 * strings there; and what the cache keeps besides. */
 	struct arena mem;
 	void **heap; /* what went to the heap once the arena was full */
 	size_t n_heap, cap_heap;
@@ -121,7 +121,6 @@ void vuln_matcher_release(struct vuln_matcher *m)
 			n = c->next;
 			free_cand(c);
 		}
-	vconfigs_release(&vc->scratch);
 	for (size_t i = 0; i < vc->n_heap; i++) free(vc->heap[i]);
 	free(vc->heap);
 	free(vc->hb);
@@ -150,13 +149,6 @@ static void cand_insert(struct vcache *vc, struct vuln_cand *c)
 
 static char *dup_or_null(const char *s) { return s ? xstrdup(s) : NULL; }
 
-static void *arena_copy(struct arena *a, const void *p, size_t n)
-{
-	void *d = n ? arena_alloc(a, n) : a; /* nothing to copy: any non-NULL pointer */
-	if (d && n) memcpy(d, p, n);
-	return d;
-}
-
 /* The configurations packed (vuln_cfg), or the text of an older import. */
 static int cfg_read(const struct vuln_info *v, struct vconfigs *c)
 {
@@ -166,19 +158,15 @@ static int cfg_read(const struct vuln_info *v, struct vconfigs *c)
 
 static void cand_decode(struct vcache *vc, struct vuln_cand *c, const struct vuln_info *v)
 {
-	struct vconfigs *sc = &vc->scratch;
-	if (cfg_read(v, sc) < 0) vconfigs_reset(sc); /* damaged configurations name nothing */
-	struct vconfigs cp = { .n_cfg = sc->n_cfg, .n_nodes = sc->n_nodes, .n_m = sc->n_m };
-	cp.cfg = arena_copy(&vc->mem, sc->cfg, sc->n_cfg * sizeof(*sc->cfg));
-	cp.nodes = arena_copy(&vc->mem, sc->nodes, sc->n_nodes * sizeof(*sc->nodes));
-	cp.m = arena_copy(&vc->mem, sc->m, sc->n_m * sizeof(*sc->m));
-	if (cp.cfg && cp.nodes && cp.m) {
-		cp.cap_cfg = cp.n_cfg, cp.cap_nodes = cp.n_nodes, cp.cap_m = cp.n_m;
-		c->cfg = cp;
-		c->cfg_in_arena = true;
-		return;
+	if (v->packed) {
+		int r = vconfigs_unpack_in(v->packed, v->packed_len, &vc->mem, &c->cfg);
+		if (r == DM_EINPUT) c->cfg = (struct vconfigs){ 0 }; /* damaged: names nothing */
+		if (r != DM_ETOOBIG) {
+			c->cfg_in_arena = true;
+			return;
+		}
 	}
-	/* past the arena's cap: this one on the heap */
+	/* the text of an older import, or past the arena's cap: on the heap */
 	if (cfg_read(v, &c->cfg) < 0) vconfigs_reset(&c->cfg);
 }
 

@@ -22,8 +22,11 @@
 
 /* Sends q and waits up to wait_ms for the reply to its opcode (sent again
  * once halfway: UDP). Returns 0 with the reply, 1 on no answer, <0 on a
- * socket error; a malformed datagram is logged and skipped. */
-static int exchange(int s, const struct pcp_request *q, int wait_ms, struct pcp_reply *ret)
+ * socket error; a malformed datagram is logged and skipped, the first
+ * one's reason kept in bad (may be NULL) so that a server that answers
+ * only garbage is told from one that is silent. */
+static int exchange(int s, const struct pcp_request *q, int wait_ms, struct pcp_reply *ret, char *bad,
+		    size_t bad_len)
 {
 	uint8_t req[PCP_HEADER + PCP_MAP_PAYLOAD], buf[PCP_MAX_MSG + 4];
 	size_t len = pcp_request_build(q, req);
@@ -46,6 +49,7 @@ static int exchange(int s, const struct pcp_request *q, int wait_ms, struct pcp_
 		char why[160];
 		if (pcp_reply_parse(buf, (size_t)n, ret, why, sizeof(why)) < 0) {
 			log_info("edge: PCP: a malformed reply skipped: %s", why);
+			if (bad && !bad[0]) snprintf(bad, bad_len, "%.90s", why);
 			continue;
 		}
 		if (ret->version == 0 || ret->opcode == (uint8_t)q->opcode) return 0;
@@ -56,13 +60,18 @@ static void test_mapping(int s, const struct ipaddr *client, int wait_ms, struct
 {
 	struct pcp_request q = { .opcode = PCP_MAP, .lifetime = 60, .client = *client, .proto = IPPROTO_UDP };
 	struct pcp_reply r;
-	char rb[24];
+	char rb[24], bad[96] = "";
 	q.int_port = q.ext_port = edge_closed_udp_port();
 	if (!q.int_port || getrandom(q.nonce, sizeof(q.nonce), 0) != (ssize_t)sizeof(q.nonce)) {
 		snprintf(g->open_detail, sizeof(g->open_detail), "no closed port to map");
 		return;
 	}
-	int k = exchange(s, &q, wait_ms, &r);
+	int k = exchange(s, &q, wait_ms, &r, bad, sizeof(bad));
+	if (k != 0 && bad[0]) {
+		snprintf(g->open_detail, sizeof(g->open_detail),
+			 "no valid answer to a MAP request for %u/UDP (malformed: %.60s)", q.int_port, bad);
+		return;
+	}
 	if (k != 0) {
 		snprintf(g->open_detail, sizeof(g->open_detail), "no answer to a MAP request for %u/UDP",
 			 q.int_port);
@@ -81,7 +90,7 @@ static void test_mapping(int s, const struct ipaddr *client, int wait_ms, struct
 	unsigned pub = r.ext_port, life = r.lifetime;
 	/* deletion: the same nonce, internal port and protocol, lifetime 0 (RFC 6887 15) */
 	q.lifetime = 0;
-	k = exchange(s, &q, wait_ms, &r);
+	k = exchange(s, &q, wait_ms, &r, NULL, 0);
 	bool deleted = k == 0 && r.result == PCP_SUCCESS;
 	snprintf(g->open_detail, sizeof(g->open_detail),
 		 "PCP MAP %u/UDP -> our port %u (lifetime %u s) granted without authentication; %s", pub,
@@ -133,7 +142,7 @@ int edge_read_pcp(const struct edge_opts *o, struct edge_set *out, struct dm_err
 	struct ipaddr client = ipaddr_v4(ntohl(me.sin_addr.s_addr));
 	struct pcp_request q = { .opcode = PCP_ANNOUNCE, .client = client };
 	struct pcp_reply r;
-	int k = exchange(s, &q, wait_ms, &r);
+	int k = exchange(s, &q, wait_ms, &r, NULL, 0);
 	if (k != 0 || r.version != PCP_VERSION) {
 		log_info("edge: PCP: %s %s", a,
 			 k != 0           ? "did not answer"

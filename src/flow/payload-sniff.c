@@ -11,6 +11,10 @@ struct payload_sniff {
 	struct obs_service *v;
 	double *first;
 	size_t n, cap;
+	/* open addressing by address, protocol and port: service index + 1, 0
+	 * empty; a capture's every HTTP response looks its server up */
+	uint32_t *slot;
+	size_t n_slots; /* a power of two, at least twice n */
 	struct cert_streams *certs;
 };
 
@@ -25,6 +29,7 @@ void payload_sniff_free(struct payload_sniff *ps)
 {
 	if (!ps) return;
 	cert_streams_free(ps->certs);
+	free(ps->slot);
 	free(ps->v);
 	free(ps->first);
 	free(ps);
@@ -43,11 +48,43 @@ static void fill(char *dst, size_t n, const char *src)
 	if (!dst[0] && src[0]) snprintf(dst, n, "%s", src);
 }
 
+static size_t key_hash(const struct obs_service *s)
+{
+	uint64_t h = s->ip.family == AF_INET ? s->ip.v4 : 0;
+	if (s->ip.family == AF_INET6)
+		for (size_t i = 0; i < 16; i++) h = h * 131 + s->ip.v6.s6_addr[i];
+	h = (h << 17 | (uint64_t)s->port << 1 | (s->proto == PROTO_TCP)) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32);
+}
+
+static bool same_key(const struct obs_service *a, const struct obs_service *b)
+{
+	return a->port == b->port && a->proto == b->proto && !ipaddr_cmp(&a->ip, &b->ip);
+}
+
+/* The slot holding s's service, or the empty one where it would go. */
+static uint32_t *slot_of(const struct payload_sniff *ps, const struct obs_service *s)
+{
+	size_t mask = ps->n_slots - 1;
+	for (size_t i = key_hash(s) & mask;; i = (i + 1) & mask)
+		if (!ps->slot[i] || same_key(&ps->v[ps->slot[i] - 1], s)) return &ps->slot[i];
+}
+
+static void rehash(struct payload_sniff *ps)
+{
+	free(ps->slot);
+	ps->n_slots = ps->n_slots ? 2 * ps->n_slots : 64;
+	ps->slot = xcalloc(ps->n_slots, sizeof(*ps->slot));
+	for (size_t i = 0; i < ps->n; i++) *slot_of(ps, &ps->v[i]) = (uint32_t)(i + 1);
+}
+
 void payload_sniff_add(struct payload_sniff *ps, const struct obs_service *s, double first_seen)
 {
-	for (size_t i = 0; i < ps->n; i++) {
+	if (2 * (ps->n + 1) > ps->n_slots) rehash(ps);
+	uint32_t *slot = slot_of(ps, s);
+	if (*slot) {
+		size_t i = *slot - 1;
 		struct obs_service *o = &ps->v[i];
-		if (o->port != s->port || o->proto != s->proto || ipaddr_cmp(&o->ip, &s->ip)) continue;
 		if (s->ts > o->ts) o->ts = s->ts;
 		if (first_seen < ps->first[i]) ps->first[i] = first_seen;
 		/* a certificate and a protocol line of the same port complete each other */
@@ -68,6 +105,7 @@ void payload_sniff_add(struct payload_sniff *ps, const struct obs_service *s, do
 	ps->v[ps->n] = *s;
 	ps->v[ps->n].passive = true;
 	ps->first[ps->n++] = first_seen;
+	*slot = (uint32_t)ps->n;
 }
 
 /* Printable ASCII of the first line, other bytes as '?'. */

@@ -213,6 +213,32 @@ bool rundiff_moved(struct rundiff *d, const struct resultset *a, const struct re
 	return true;
 }
 
+void rundiff_moved_findings(struct rundiff *d, const struct ipaddr *old_ip, const struct ipaddr *new_ip)
+{
+	bool *drop = xcalloc(d->n + 1, sizeof(bool));
+	for (size_t i = 0; i < d->n; i++) {
+		const struct change *c = &d->v[i];
+		if (c->kind != CHANGE_FINDING_NEW || ipaddr_cmp(&c->ip, new_ip)) continue;
+		for (size_t j = 0; j < d->n; j++) {
+			const struct change *o = &d->v[j];
+			if (!drop[j] && o->kind == CHANGE_FINDING_RESOLVED && !ipaddr_cmp(&o->ip, old_ip) &&
+			    !strcmp(o->rule, c->rule) && o->port == c->port && o->proto == c->proto) {
+				drop[i] = drop[j] = true;
+				break;
+			}
+		}
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (drop[i])
+			d->counts[d->v[i].kind]--;
+		else
+			d->v[k++] = d->v[i];
+	}
+	d->n = k;
+	free(drop);
+}
+
 void rundiff_release(struct rundiff *d)
 {
 	free(d->v);

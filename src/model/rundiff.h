@@ -70,6 +70,10 @@ void rundiff_findings(const struct findings *a, const struct findings *b, const 
 bool rundiff_moved(struct rundiff *d, const struct resultset *a, const struct resultset *b,
 		   const struct coverage_overlap *ov, const struct ipaddr *old_ip,
 		   const struct ipaddr *new_ip);
+/* After rundiff_findings, for a pair rundiff_moved took: a finding resolved
+ * at old_ip and the same (rule, port) new at new_ip is the device's one
+ * finding that moved with it, no change. */
+void rundiff_moved_findings(struct rundiff *d, const struct ipaddr *old_ip, const struct ipaddr *new_ip);
 /* Fills each change's name from the asset register (inv may be NULL). */
 void rundiff_name_hosts(struct rundiff *d, const struct inventory *inv);
 void rundiff_release(struct rundiff *d);

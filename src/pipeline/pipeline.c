@@ -110,6 +110,8 @@ static int run_external(struct pipeline *p, struct dm_err *e)
 	return stage_external(&in, &p->ext, e);
 }
 
+static void run_coverage(const struct pipeline *p, struct coverage *ret);
+
 static int run_join(struct pipeline *p, struct dm_err *e)
 {
 	if (p->cfg->external) return run_external(p, e);
@@ -117,6 +119,8 @@ static int run_join(struct pipeline *p, struct dm_err *e)
 	int r = run_edge(p, e);
 	if (r < 0) return r;
 	size_t before = p->res->fs.n;
+	struct coverage cov;
+	run_coverage(p, &cov);
 	struct join_in in = { .st = p->prep.st,
 			      .inputs = &p->prep.ji,
 			      .rs = &p->res->rs,
@@ -125,10 +129,12 @@ static int run_join(struct pipeline *p, struct dm_err *e)
 			      .fs = &p->res->fs,
 			      .run = p->prep.run,
 			      .kind = p->cfg->kind,
+			      .cov = &cov,
 			      .fps = p->prep.identify ? &p->prep.fps : NULL,
 			      .al = p->prep.aliases_loaded && selected(p, STAGE_VULNS) ? &p->prep.al : NULL,
 			      .min_conf = (int)p->cfg->min_conf };
 	r = stage_join(&in, &p->join, e);
+	coverage_release(&cov);
 	/* the join's own findings on a forwarded asset */
 	if (r == 0 && p->edge_ran) edge_raise(&p->edge, &p->res->fs, before);
 	return r;

@@ -14,13 +14,22 @@ static bool scans(const char *kind)
 
 int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, struct dm_err *e)
 {
+	struct coverage now = { 0 };
+	int r;
+	if (run && (r = store_run_coverage(st, run, &now, e)) < 0) return r;
+	int64_t found = run_comparable_to(st, run, kind, &now, e);
+	coverage_release(&now);
+	return found;
+}
+
+int64_t run_comparable_to(struct store *st, int64_t run, const char *kind, const struct coverage *cov,
+			  struct dm_err *e)
+{
 	struct run_info *runs = NULL;
 	size_t n = 0;
-	struct coverage now = { 0 };
 	int64_t found = 0;
 	int r;
 	if ((r = store_runs_list(st, &runs, &n, e)) < 0) return r;
-	if (run && (r = store_run_coverage(st, run, &now, e)) < 0) goto out;
 	for (size_t i = n; i-- > 0 && !found;) {
 		const struct run_info *ri = &runs[i];
 		if ((run && ri->id >= run) || strcmp(ri->status, "done")) continue;
@@ -31,29 +40,34 @@ int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, s
 		}
 		struct coverage c;
 		if ((r = store_run_coverage(st, ri->id, &c, e)) < 0) goto out;
-		if (coverage_overlaps(&c, &now)) found = ri->id;
+		if (coverage_overlaps(&c, cov)) found = ri->id;
 		coverage_release(&c);
 	}
 	r = 0;
 out:
-	coverage_release(&now);
 	free(runs);
 	return r < 0 ? r : found;
 }
 
 /* A device the stored identities follow from one address in a to another
- * in b moved: not one host gone and one new (model/identity.h). */
+ * in b moved: not one host gone and one new (model/identity.h). The pairs
+ * taken go to *ret_moves (old, new; the caller frees) for their findings. */
 static int follow_moves(struct store *st, int64_t a, int64_t b, const struct resultset *rs_a,
 			const struct resultset *rs_b, const struct coverage_overlap *ov, struct rundiff *d,
-			struct dm_err *e)
+			struct ipaddr **ret_moves, size_t *ret_n, struct dm_err *e)
 {
 	struct ident_set ia = { 0 }, ib = { 0 };
 	struct ident_link *links = NULL;
 	int r = store_idents_load(st, a, &ia, e);
 	if (r == 0) r = store_idents_load(st, b, &ib, e);
-	size_t n = r == 0 ? ident_link(&ia, &ib, &links) : 0;
-	for (size_t i = 0; i < n; i++)
-		rundiff_moved(d, rs_a, rs_b, ov, &ia.v[links[i].prev].ip, &ib.v[links[i].cur].ip);
+	size_t n = r == 0 ? ident_link(&ia, &ib, &links) : 0, k = 0;
+	struct ipaddr *mv = n ? calloc(2 * n, sizeof(*mv)) : NULL;
+	for (size_t i = 0; i < n && mv; i++) {
+		const struct ipaddr *o = &ia.v[links[i].prev].ip, *w = &ib.v[links[i].cur].ip;
+		if (rundiff_moved(d, rs_a, rs_b, ov, o, w)) mv[2 * k] = *o, mv[2 * k++ + 1] = *w;
+	}
+	*ret_moves = mv;
+	*ret_n = k;
 	free(links);
 	ident_set_release(&ia);
 	ident_set_release(&ib);
@@ -75,8 +89,13 @@ int run_compare(struct store *st, int64_t a, int64_t b, const struct resultset *
 	}
 	coverage_intersect(&ca, &cb, &ov);
 	rundiff_compute(rs_a, rs_b, &ov, d);
-	r = follow_moves(st, a, b, rs_a, rs_b, &ov, d, e);
+	struct ipaddr *moves = NULL;
+	size_t n_moves = 0;
+	r = follow_moves(st, a, b, rs_a, rs_b, &ov, d, &moves, &n_moves, e);
 	if (r == 0) rundiff_findings(fs_a, fs_b, rs_b, &ov, d);
+	for (size_t i = 0; r == 0 && i < n_moves; i++)
+		rundiff_moved_findings(d, &moves[2 * i], &moves[2 * i + 1]);
+	free(moves);
 	coverage_overlap_release(&ov);
 	coverage_release(&ca);
 	coverage_release(&cb);

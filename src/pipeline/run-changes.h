@@ -17,6 +17,10 @@ int64_t run_changes(struct store *st, int64_t run, const char *kind, const struc
  * kind that scans: scan, audit, creds) whose coverage overlaps run's (run
  * 0: any); 0 when none, or a negative error. */
 int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, struct dm_err *e);
+/* The same for a run whose coverage cov is not stored yet (the join, before
+ * the save stores it). */
+int64_t run_comparable_to(struct store *st, int64_t run, const char *kind, const struct coverage *cov,
+			  struct dm_err *e);
 /* d: run b (results rs_b, sorted, and findings fs_b) against run a (rs_a
  * sorted, fs_a), inside the overlap of their stored coverage. */
 int run_compare(struct store *st, int64_t a, int64_t b, const struct resultset *rs_a,

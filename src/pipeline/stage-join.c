@@ -71,7 +71,9 @@ static int follow_identities(const struct join_in *in, const struct asset_input 
 	double lease_from = ai->now - ai->cfg->window_days * 86400;
 	readdressed_observe(in->rs, ai->leases, lease_from, ai->now, &ai->netdev, &cur);
 	int r = store_idents_save(in->st, in->run, &cur, e);
-	int64_t before = r == 0 ? run_comparable_before(in->st, in->run, in->kind, e) : 0;
+	struct coverage none = { 0 };
+	int64_t before = r == 0 ? run_comparable_to(in->st, in->run, in->kind, in->cov ? in->cov : &none, e)
+				: 0;
 	if (before < 0) r = (int)before;
 	if (r == 0 && before > 0) r = store_idents_load(in->st, before, &prev, e);
 	if (r == 0 && before > 0) {

@@ -51,6 +51,7 @@ struct join_in {
 	struct findings *fs;           /* the join rules' findings are added to it */
 	int64_t run;                   /* the network devices' walks are stored with it */
 	const char *kind;              /* the run's kind: identities are followed from its last run */
+	const struct coverage *cov;    /* what the run covers: that last run must overlap it */
 	const struct fp_set *fps;      /* the run's databases; NULL: dormant's own are read */
 	const struct aliases *al;      /* NULL: the devices' firmware is not matched */
 	int min_conf;                  /* enum confidence of the vulnerabilities reported */

@@ -131,7 +131,7 @@ int pg_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn
 		  struct dm_err *e);
 int pg_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
 		  const char *error, struct dm_err *e);
-/* schema 23: the hosts' identities per run (store-pg-idents.c) */
+/* asset_idents (issue 22): the hosts' identities per run (store-pg-idents.c) */
 int pg_idents_save(struct store *s, int64_t run, const struct ident_set *is, struct dm_err *e);
 int pg_idents_load(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
 int pg_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,

@@ -1,5 +1,5 @@
-/* PostgreSQL backend: what each run saw of its hosts' identities (schema
- * 23, asset_idents), with the statements the SQLite backend runs. */
+/* PostgreSQL backend: what each run saw of its hosts' identities (issue
+ * 22, asset_idents), with the statements the SQLite backend runs. */
 #include "store/pg-internal.h"
 #include "store/store-row.h"
 #include "base/util.h"

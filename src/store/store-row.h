@@ -51,7 +51,7 @@ bool row_edge_map(const struct store_row *r, size_t n_gws, struct edge_map *m);
 #define ROW_NETDEV_PREV_COLS "w.started, p.ifindex, p.in_octets, p.out_octets, p.oper"
 void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *started);
 
-/* asset_idents (schema 23): the same statements for both backends */
+/* asset_idents (issue 22): the same statements for both backends */
 #define ROW_IDENT_INSERT                                                                                 \
 	"INSERT INTO asset_idents(run_id, ip, key, mac, mac_local, hostname, mac_from, name_from, seen)" \
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"

@@ -1,4 +1,4 @@
-/* SQLite backend: what each run saw of its hosts' identities (schema 23,
+/* SQLite backend: what each run saw of its hosts' identities (issue 22,
  * asset_idents); the statements are store-row.h's, shared with PostgreSQL. */
 #include "store/sqlite-internal.h"
 #include "store/store-row.h"

@@ -15,13 +15,18 @@
 		}                                                        \
 	} while (0)
 
-void vconfigs_reset(struct vconfigs *c) { c->n_cfg = c->n_nodes = c->n_m = 0; }
+void vconfigs_reset(struct vconfigs *c)
+{
+	c->n_cfg = c->n_nodes = c->n_m = 0;
+	arena_reset(&c->strs);
+}
 
 void vconfigs_release(struct vconfigs *c)
 {
 	free(c->cfg);
 	free(c->nodes);
 	free(c->m);
+	arena_release(&c->strs);
 	*c = (struct vconfigs){ 0 };
 }
 
@@ -48,9 +53,23 @@ struct vmatch *vconfigs_add_match(struct vconfigs *c)
 	if (!c->n_nodes) vconfigs_add_node(c, false, false);
 	GROW(c->m, c->n_m, c->cap_m);
 	struct vmatch *m = &c->m[c->n_m++];
-	memset(m, 0, sizeof(*m));
+	*m = (struct vmatch){ .criteria = "", .start = "", .end = "" };
 	c->nodes[c->n_nodes - 1].n++;
 	return m;
+}
+
+int vmatch_set(struct vconfigs *c, struct vmatch *m, const char *criteria, const char *start, const char *end)
+{
+	const char *v[] = { criteria, start, end };
+	const char **f[] = { &m->criteria, &m->start, &m->end };
+	for (size_t i = 0; i < 3; i++) {
+		*f[i] = "";
+		if (!v[i] || !*v[i]) continue;
+		char *p = arena_strndup(&c->strs, v[i], strlen(v[i]));
+		if (!p) return DM_ETOOBIG;
+		*f[i] = p;
+	}
+	return 0;
 }
 
 /* Lines: "C and negate", "N and negate", "M vulnerable criteria start start_incl end end_incl",
@@ -146,12 +165,15 @@ int vconfigs_decode(const char *text, struct vconfigs *c)
 				vconfigs_add_node(c, a, b);
 		} else if (kind[0] == 'M') {
 			struct vmatch *m = vconfigs_add_match(c);
-			if (!flag(&p, &m->vulnerable) || !field(&p, m->criteria, sizeof(m->criteria)) ||
-			    !field(&p, m->start, sizeof(m->start)) || !flag(&p, &m->start_incl) ||
-			    !field(&p, m->end, sizeof(m->end)) || !flag(&p, &m->end_incl))
+			char crit[VMATCH_CRITERIA_MAX], start[VMATCH_BOUND_MAX], end[VMATCH_BOUND_MAX];
+			if (!flag(&p, &m->vulnerable) || !field(&p, crit, sizeof(crit)) ||
+			    !field(&p, start, sizeof(start)) || !flag(&p, &m->start_incl) ||
+			    !field(&p, end, sizeof(end)) || !flag(&p, &m->end_incl))
 				return DM_EINPUT;
-			if (!strcmp(m->start, "-")) m->start[0] = 0;
-			if (!strcmp(m->end, "-")) m->end[0] = 0;
+			if (!strcmp(start, "-")) start[0] = 0;
+			if (!strcmp(end, "-")) end[0] = 0;
+			int r = vmatch_set(c, m, crit, start, end);
+			if (r < 0) return r;
 		} else {
 			return DM_EINPUT;
 		}
@@ -439,40 +461,91 @@ static bool get_byte(struct unpack *u, unsigned char *ret)
 	return true;
 }
 
-static bool get_str(struct unpack *u, char *out, size_t n)
+struct pack_counts {
+	size_t cfg, nodes, m, bytes; /* bytes: the strings with their NULs */
+};
+
+/* One walk over packed configurations: counts them (c NULL), or fills c's
+ * arrays (room made for the counts) and copies the strings to sp. */
+static int walk_packed(const void *data, size_t len, struct pack_counts *k, struct vconfigs *c, char *sp)
 {
-	unsigned char l;
-	if (!get_byte(u, &l) || l >= n || (size_t)(u->end - u->p) < l) return false;
-	memcpy(out, u->p, l);
-	out[l] = 0;
-	u->p += l;
-	return true;
+	static const size_t lim[3] = { VMATCH_CRITERIA_MAX, VMATCH_BOUND_MAX, VMATCH_BOUND_MAX };
+	struct unpack u = { data, (const unsigned char *)data + len };
+	unsigned char f;
+	size_t n_cfg, n_nodes, n_m;
+	*k = (struct pack_counts){ 0 };
+	if (!get_byte(&u, &f) || f != PACK_FORMAT || !get_count(&u, &n_cfg)) return DM_EINPUT;
+	for (size_t i = 0; i < n_cfg; i++) {
+		if (!get_byte(&u, &f) || !get_count(&u, &n_nodes)) return DM_EINPUT;
+		if (c) c->cfg[k->cfg] = (struct vconfig){ f & F_AND, f & F_NEG, k->nodes, n_nodes };
+		k->cfg++;
+		for (size_t j = 0; j < n_nodes; j++) {
+			if (!get_byte(&u, &f) || !get_count(&u, &n_m)) return DM_EINPUT;
+			if (c) c->nodes[k->nodes] = (struct vnode){ f & F_AND, f & F_NEG, k->m, n_m };
+			k->nodes++;
+			for (size_t x = 0; x < n_m; x++) {
+				unsigned char fl, l;
+				if (!get_byte(&u, &fl)) return DM_EINPUT;
+				struct vmatch *m = c ? &c->m[k->m] : NULL;
+				const char **field[3] = { NULL, NULL, NULL };
+				if (m) {
+					*m = (struct vmatch){ .vulnerable = fl & F_VULN,
+							      .start_incl = fl & F_START_INCL,
+							      .end_incl = fl & F_END_INCL };
+					field[0] = &m->criteria, field[1] = &m->start, field[2] = &m->end;
+				}
+				for (size_t w = 0; w < 3; w++) {
+					if (!get_byte(&u, &l) || l >= lim[w] || (size_t)(u.end - u.p) < l)
+						return DM_EINPUT;
+					if (l) k->bytes += (size_t)l + 1;
+					if (m && !l) *field[w] = "";
+					if (m && l) {
+						memcpy(sp, u.p, l);
+						sp[l] = 0;
+						*field[w] = sp;
+						sp += l + 1;
+					}
+					u.p += l;
+				}
+				k->m++;
+			}
+		}
+	}
+	return u.p == u.end ? 0 : DM_EINPUT;
 }
 
 int vconfigs_unpack(const void *data, size_t len, struct vconfigs *c)
 {
 	vconfigs_reset(c);
-	struct unpack u = { data, (const unsigned char *)data + len };
-	unsigned char f;
-	size_t n_cfg, n_nodes, n_m;
-	if (!get_byte(&u, &f) || f != PACK_FORMAT || !get_count(&u, &n_cfg)) return DM_EINPUT;
-	for (size_t i = 0; i < n_cfg; i++) {
-		if (!get_byte(&u, &f) || !get_count(&u, &n_nodes)) return DM_EINPUT;
-		vconfigs_add_config(c, f & F_AND, f & F_NEG);
-		for (size_t j = 0; j < n_nodes; j++) {
-			if (!get_byte(&u, &f) || !get_count(&u, &n_m)) return DM_EINPUT;
-			vconfigs_add_node(c, f & F_AND, f & F_NEG);
-			for (size_t k = 0; k < n_m; k++) {
-				struct vmatch *m = vconfigs_add_match(c);
-				if (!get_byte(&u, &f) || !get_str(&u, m->criteria, sizeof(m->criteria)) ||
-				    !get_str(&u, m->start, sizeof(m->start)) ||
-				    !get_str(&u, m->end, sizeof(m->end)))
-					return DM_EINPUT;
-				m->vulnerable = f & F_VULN;
-				m->start_incl = f & F_START_INCL;
-				m->end_incl = f & F_END_INCL;
-			}
-		}
-	}
-	return u.p == u.end ? 0 : DM_EINPUT;
+	struct pack_counts k;
+	int r = walk_packed(data, len, &k, NULL, NULL);
+	if (r < 0) return r;
+	if (k.cfg > c->cap_cfg) c->cfg = xrealloc(c->cfg, (c->cap_cfg = k.cfg) * sizeof(*c->cfg));
+	if (k.nodes > c->cap_nodes)
+		c->nodes = xrealloc(c->nodes, (c->cap_nodes = k.nodes) * sizeof(*c->nodes));
+	if (k.m > c->cap_m) c->m = xrealloc(c->m, (c->cap_m = k.m) * sizeof(*c->m));
+	char *sp = k.bytes ? arena_alloc(&c->strs, k.bytes) : NULL;
+	if (k.bytes && !sp) return DM_ETOOBIG;
+	walk_packed(data, len, &k, c, sp);
+	c->n_cfg = k.cfg, c->n_nodes = k.nodes, c->n_m = k.m;
+	return 0;
+}
+
+int vconfigs_unpack_in(const void *data, size_t len, struct arena *a, struct vconfigs *c)
+{
+	*c = (struct vconfigs){ 0 };
+	struct pack_counts k;
+	int r = walk_packed(data, len, &k, NULL, NULL);
+	if (r < 0) return r;
+	/* one piece of a's memory: arrays first (aligned), strings after */
+	size_t off_nodes = k.cfg * sizeof(*c->cfg), off_m = off_nodes + k.nodes * sizeof(*c->nodes),
+	       off_s = off_m + k.m * sizeof(*c->m);
+	char *p = arena_alloc(a, off_s + k.bytes + 1);
+	if (!p) return DM_ETOOBIG;
+	c->cfg = (struct vconfig *)(void *)p;
+	c->nodes = (struct vnode *)(void *)(p + off_nodes);
+	c->m = (struct vmatch *)(void *)(p + off_m);
+	walk_packed(data, len, &k, c, p + off_s);
+	c->n_cfg = c->cap_cfg = k.cfg, c->n_nodes = c->cap_nodes = k.nodes, c->n_m = c->cap_m = k.m;
+	return 0;
 }

@@ -11,14 +11,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "base/arena.h"
 #include "base/buf.h"
 #include "model/cpe.h"
 
+/* Longest criterion and bound, with their NUL. */
+enum { VMATCH_CRITERIA_MAX = 256, VMATCH_BOUND_MAX = 48 };
+
+/* Its strings live with the configurations (vmatch_set), so a criterion is
+ * a few words: matching keeps every candidate's configurations. */
 struct vmatch {
-	bool vulnerable;
-	char criteria[256];      /* CPE 2.3 formatted string */
-	char start[48], end[48]; /* version range bounds, empty when open */
-	bool start_incl, end_incl;
+	const char *criteria;    /* CPE 2.3 formatted string */
+	const char *start, *end; /* version range bounds, "" when open; never NULL */
+	bool vulnerable, start_incl, end_incl;
 };
 
 struct vnode {
@@ -38,13 +43,19 @@ struct vconfigs {
 	size_t n_nodes, cap_nodes;
 	struct vmatch *m;
 	size_t n_m, cap_m;
+	struct arena strs; /* the strings of m, emptied by vconfigs_reset */
 };
 
 void vconfigs_reset(struct vconfigs *c);
 void vconfigs_release(struct vconfigs *c);
 struct vconfig *vconfigs_add_config(struct vconfigs *c, bool and_op, bool negate);
 struct vnode *vconfigs_add_node(struct vconfigs *c, bool and_op, bool negate);
+/* Criterion and bounds "" until vmatch_set. */
 struct vmatch *vconfigs_add_match(struct vconfigs *c);
+/* Copies the strings into c (bounds may be NULL: open); DM_ETOOBIG past
+ * the cap of c's strings. */
+int vmatch_set(struct vconfigs *c, struct vmatch *m, const char *criteria, const char *start,
+	       const char *end);
 
 /* A compact text form for the store, and back (DM_EINPUT if damaged). */
 int vconfigs_encode(const struct vconfigs *c, struct buf *out);
@@ -56,6 +67,10 @@ int vconfigs_decode(const char *text, struct vconfigs *c);
 int vconfigs_pack(const struct vconfigs *c, const uint32_t *idx, size_t n, struct buf *out);
 /* DM_EINPUT if damaged or of another format. */
 int vconfigs_unpack(const void *data, size_t len, struct vconfigs *c);
+/* vconfigs_unpack into a's memory at exact sizes, strings included, for
+ * configurations kept as long as a (c is not to be reset or released);
+ * DM_ETOOBIG past a's cap. */
+int vconfigs_unpack_in(const void *data, size_t len, struct arena *a, struct vconfigs *c);
 
 /* What is known about the thing under test and its host. */
 struct vsubject {

@@ -102,25 +102,25 @@ static int nvd_configs(const struct json *configs, struct cve_build *b, const ch
 			{
 				const char *crit = json_str(m, "criteria");
 				struct cpe parsed;
-				if (!crit || strlen(crit) >= sizeof(((struct vmatch *)0)->criteria) ||
-				    strpbrk(crit, "\t\n") || cpe_parse(crit, &parsed) < 0)
+				if (!crit || strlen(crit) >= VMATCH_CRITERIA_MAX || strpbrk(crit, "\t\n") ||
+				    cpe_parse(crit, &parsed) < 0)
 					continue; /* a damaged criterion (they exist) matches nothing */
 				struct vmatch *vm = vconfigs_add_match(&b->cfg);
 				vm->vulnerable = json_bool(m, "vulnerable", true);
-				memcpy(vm->criteria, crit,
-				       strlen(crit) + 1); /* NVD's own formatted string, checked above */
-				int si = put_bound(vm->start, sizeof(vm->start),
-						   json_str(m, "versionStartIncluding"));
+				char start[VMATCH_BOUND_MAX] = "", end[VMATCH_BOUND_MAX] = "";
+				int si =
+				    put_bound(start, sizeof(start), json_str(m, "versionStartIncluding"));
 				int se = si ? 0
-					    : put_bound(vm->start, sizeof(vm->start),
+					    : put_bound(start, sizeof(start),
 							json_str(m, "versionStartExcluding"));
-				int ei =
-				    put_bound(vm->end, sizeof(vm->end), json_str(m, "versionEndIncluding"));
+				int ei = put_bound(end, sizeof(end), json_str(m, "versionEndIncluding"));
 				int ee = ei ? 0
-					    : put_bound(vm->end, sizeof(vm->end),
-							json_str(m, "versionEndExcluding"));
+					    : put_bound(end, sizeof(end), json_str(m, "versionEndExcluding"));
 				if (si < 0 || se < 0 || ei < 0 || ee < 0)
 					return bad(e, name, off, id, "version bound too long");
+				/* NVD's own formatted string, checked above */
+				if (vmatch_set(&b->cfg, vm, crit, start, end) < 0)
+					return bad(e, name, off, id, "configurations too large");
 				vm->start_incl = si > 0;
 				vm->end_incl = ei > 0;
 			}
@@ -182,18 +182,20 @@ static void cve5_ranges(const struct json *aff, const struct cpe *base, struct c
 		struct vmatch *m = vconfigs_add_match(&b->cfg);
 		m->vulnerable = true;
 		struct cpe cp = *base;
+		char start[VMATCH_BOUND_MAX] = "", end[VMATCH_BOUND_MAX] = "", crit[VMATCH_CRITERIA_MAX];
 		bool open_start = !ver || !strcmp(ver, "0") || !strcmp(ver, "*") || !strcmp(ver, "n/a");
 		if ((lt && strcmp(lt, "*")) || (le && strcmp(le, "*"))) {
-			if (!open_start && put_bound(m->start, sizeof(m->start), ver) > 0)
-				m->start_incl = true;
+			if (!open_start && put_bound(start, sizeof(start), ver) > 0) m->start_incl = true;
 			if (lt && strcmp(lt, "*"))
-				put_bound(m->end, sizeof(m->end), lt);
-			else if (put_bound(m->end, sizeof(m->end), le) > 0)
+				put_bound(end, sizeof(end), lt);
+			else if (put_bound(end, sizeof(end), le) > 0)
 				m->end_incl = true;
 		} else if (!open_start) {
 			cpe_set(&cp, CPE_VERSION, ver);
 		}
-		cpe_format(&cp, m->criteria, sizeof(m->criteria));
+		cpe_format(&cp, crit, sizeof(crit));
+		vmatch_set(&b->cfg, m, crit, start,
+			   end); /* past the cap: an empty criterion, naming nothing */
 	}
 }
 

@@ -914,6 +914,74 @@ PY
 }
 check edge_gateway_options_and_loopback_igd t_edge_gateway
 
+# --- edge: a PCP server that refuses the mapping test (NOT_AUTHORIZED, UNSUPP_OPCODE) or answers it
+# with malformed replies is reported as such, never as an open mapping; each on an address of its own
+# (127.0.0.61-63, UDP 5351), the three at once ---
+t_edge_pcp_refusals() {
+	local g="$OUT/pcp" i m pids=() rcs=()
+	local modes=(not-authorized unsupp-opcode malformed)
+	mkdir -p "$g"
+	for i in 0 1 2; do
+		/usr/bin/python3 "$ROOT/tests/tools/edge/fake-pcp.py" "127.0.0.6$((i + 1))" "${modes[$i]}" >"$g/pcp$i.log" 2>&1 &
+		pids+=($!)
+	done
+	for i in $(seq 1 50); do [ "$(cat "$g"/pcp?.log | grep -c ready)" = 3 ] && break; sleep 0.1; done
+	local start=$SECONDS
+	for i in 0 1 2; do # --gateway names the address to ask; no IGD answers there
+		timeout 60 "$D" audit 127.0.0.1 -p 1 -sT --upnp --test-mapping --gateway "http://127.0.0.6$((i + 1)):1/rootDesc.xml" \
+			--db "$g/db$i" -oJ "$g/a$i.jsonl" -v >/dev/null 2>"$g/err$i" &
+		rcs+=($!)
+	done
+	for i in 0 1 2; do wait "${rcs[$i]}" || { echo "${modes[$i]}: audit exit $?"; cat "$g/err$i"; kill "${pids[@]}"; return 1; }; done
+	kill "${pids[@]}"
+	[ $((SECONDS - start)) -le 20 ] || { echo "took $((SECONDS - start)) s"; return 1; }
+	for i in 0 1 2; do "$D" exposure --db "$g/db$i" --json >"$g/x$i.jsonl" 2>/dev/null || return 1; done
+	grep -q 'PCP: a malformed reply skipped: MAP reply of 44 bytes: the 36-byte payload is cut short' "$g/err2" || { cat "$g/err2"; return 1; }
+	python3 - "$g" <<'PY'
+import json, sys
+g = sys.argv[1]
+want = ["MAP request for %d/UDP refused (NOT_AUTHORIZED)", "MAP request for %d/UDP refused (UNSUPP_OPCODE)",
+        "no valid answer to a MAP request for %d/UDP (malformed: MAP reply of 44 bytes: the 36-byte payload is cut short)"]
+tests = ["refused", "refused", "untested"]
+for i in range(3):
+    fs = [r for r in map(json.loads, open(f"{g}/a{i}.jsonl")) if r["type"] == "finding"]
+    assert not fs, (i, fs)  # no open-mapping finding, nothing else
+    gw = [r for r in map(json.loads, open(f"{g}/x{i}.jsonl")) if r["type"] == "gateway"]
+    assert [(r["gateway"], r["method"], r["mapping_test"]) for r in gw] == [(f"127.0.0.6{i + 1}", "pcp", tests[i])], gw
+    port = int(gw[0]["mapping_test_detail"].split(" for ")[1].split("/")[0])
+    assert gw[0]["mapping_test_detail"] == want[i] % port, gw[0]
+PY
+}
+check edge_pcp_refusals_are_no_open_mapping t_edge_pcp_refusals
+
+# --- edge: a gateway holding more mappings than the reader's cap (EDGE_MAX_MAPS, 4096): reading
+# stops at the cap (the IGD is never asked for index 4096), says so, and the gateway is marked cut ---
+t_edge_mapping_cap() {
+	local g="$OUT/cap"
+	mkdir -p "$g"
+	/usr/bin/python3 "$ROOT/tests/tools/edge/fake-igd.py" --entries 4200 >"$g/port" 2>"$g/asked" &
+	local pid=$! i
+	for i in $(seq 1 50); do [ -s "$g/port" ] && break; sleep 0.1; done
+	local start=$SECONDS
+	timeout 120 "$D" audit 127.0.0.1 -p 1 -sT --upnp --gateway "http://127.0.0.1:$(cat "$g/port")/rootDesc.xml" \
+		--db "$g/db" -oJ "$g/a.jsonl" -q 2>"$g/err"
+	local rc=$?
+	kill "$pid"
+	[ $rc = 0 ] || { echo "audit exit $rc"; cat "$g/err"; return 1; }
+	[ $((SECONDS - start)) -le 90 ] || { echo "took $((SECONDS - start)) s"; return 1; }
+	grep -q "edge: http://127.0.0.1:$(cat "$g/port")/ctl/IPConn: more than 4096 mappings; the rest is not read" "$g/err" || { cat "$g/err"; return 1; }
+	[ "$(sed -n 's/^asked //p' "$g/asked" | sort -n | tail -1)" = 4095 ] || { echo "asked past the cap: $(tail -1 "$g/asked")"; return 1; }
+	"$D" exposure --db "$g/db" --json >"$g/x.jsonl" 2>/dev/null
+	python3 - "$g/x.jsonl" <<'PY'
+import json, sys
+x = [json.loads(l) for l in open(sys.argv[1])]
+gw = [r for r in x if r["type"] == "gateway"]
+assert [(r["mappings"], r["truncated"]) for r in gw] == [(4096, True)], gw
+assert len([r for r in x if r["type"] == "mapping"]) == 4096
+PY
+}
+check edge_mapping_table_cap_4096 t_edge_mapping_cap
+
 # --- audit --external: refused without --allow-public, without [site] public, with a target outside
 # those ranges, and with the inside options; nothing is sent and no store is made. On the loopback
 # device (allowed as a "public range" here) what answers becomes dormant's own external observation ---

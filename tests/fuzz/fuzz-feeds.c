@@ -39,8 +39,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = fuzz_cstr(data, size);
 	struct vconfigs cfg = { 0 };
 	vconfigs_decode(s, &cfg);
-	/* and the unpacker, on arbitrary bytes */
-	vconfigs_unpack(data, size, &cfg);
+	/* and the unpacker, on arbitrary bytes; into an arena, the same verdict and counts */
+	int r = vconfigs_unpack(data, size, &cfg);
+	struct arena a = { 0 };
+	struct vconfigs in;
+	int ri = vconfigs_unpack_in(data, size, &a, &in);
+	if (ri != r || (r == 0 && (in.n_cfg != cfg.n_cfg || in.n_nodes != cfg.n_nodes || in.n_m != cfg.n_m)))
+		__builtin_trap();
+	for (size_t i = 0; r == 0 && i < in.n_m; i++)
+		if (strcmp(in.m[i].criteria, cfg.m[i].criteria) || strcmp(in.m[i].end, cfg.m[i].end))
+			__builtin_trap();
+	arena_release(&a);
 	vconfigs_release(&cfg);
 	free(s);
 	return 0;

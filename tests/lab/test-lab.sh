@@ -1177,12 +1177,20 @@ assert n["mac_randomised"] is True and n["now"]["hostname"] == "kiosk-3" and n["
 # g is in the register by its MAC: not unregistered at its new address
 un = sorted(r["ip"] for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host")
 assert "198.18.77.11" not in un and "198.18.77.13" in un, un
+# a randomised MAC is flagged where the host's MAC is shown
+ur = next(r["evidence"] for r in recs if r["type"] == "finding" and r["rule"] == "unregistered-host" and r["ip"] == "198.18.77.13")
+assert ur["mac"] == "DA:A1:19:77:00:03" and ur["mac_randomised"] is True, ur
 ch = sorted((r["change"], r["ip"]) for r in (json.loads(l) for l in open(sys.argv[2]))
             if r["type"] == "change" and r["change"] in ("host-gone", "host-new"))
 assert ch == [("host-gone", "198.18.77.12"), ("host-new", "198.18.77.13")], ch
 print("moved:", moved, "gone/new:", ch)
 PY
-	grep -Eq 'finding-new +198.18.77.11' "$m/diff.txt" && ! grep -Eq 'host-(gone|new) +198.18.77.1[0145]' "$m/diff.txt" ||
+	# the moved devices' unregistered-host and readdressed findings: n's unregistered-host moved
+	# with it (no resolved/new pair), r's is resolved at .12 and new at .13
+	grep -Eq 'finding-new +info +asset-readdressed +198.18.77.11 ' "$m/diff.txt" &&
+		! grep -Eq 'host-(gone|new) +198.18.77.1[0145]|unregistered-host +198.18.77.1[45]' "$m/diff.txt" &&
+		grep -Eq 'finding-resolved +low +unregistered-host +198.18.77.12 ' "$m/diff.txt" &&
+		grep -Eq 'finding-new +low +unregistered-host +198.18.77.13 ' "$m/diff.txt" ||
 		{ cat "$m/diff.txt"; return 1; }
 }
 check ident_moved_device_is_readdressed_not_gone_and_new t_ident_moved

@@ -189,6 +189,24 @@ static void test_rundiff_moved(void)
 	CHECK_INT(d.counts[CHANGE_PORT_OPENED], 1);
 	CHECK_INT(d.n, 1);
 	if (d.n == 1) CHECK(d.v[0].port == 443 && !ipaddr_cmp(&d.v[0].ip, &n));
+	/* its finding moved with it; another rule's is still new */
+	struct findings fa = { 0 }, fb = { 0 };
+	struct finding f = { .rule = "unregistered-host", .has_ip = true, .ip = o };
+	findings_add(&fa, &f);
+	f.ip = n;
+	findings_add(&fb, &f);
+	snprintf(f.rule, sizeof(f.rule), "asset-readdressed");
+	findings_add(&fb, &f);
+	rundiff_findings(&fa, &fb, &b, NULL, &d);
+	CHECK_INT(d.counts[CHANGE_FINDING_NEW], 2);
+	CHECK_INT(d.counts[CHANGE_FINDING_RESOLVED], 1);
+	rundiff_moved_findings(&d, &o, &n);
+	CHECK_INT(d.counts[CHANGE_FINDING_NEW], 1);
+	CHECK_INT(d.counts[CHANGE_FINDING_RESOLVED], 0);
+	CHECK_INT(d.n, 2);
+	if (d.n == 2) CHECK_STR(d.v[1].rule, "asset-readdressed");
+	findings_release(&fa);
+	findings_release(&fb);
 	rundiff_release(&d);
 	resultset_release(&a);
 	resultset_release(&b);

@@ -259,6 +259,36 @@ static void certificate_reassembly_bounded(void)
 	OPENSSL_free(der);
 }
 
+/* Many servers, each seen twice: one service each, the later time kept
+ * (found through the sniffer's hash of address, protocol and port). */
+static void many_services_found_again(void)
+{
+	struct payload_sniff *ps = payload_sniff_new();
+	for (int round = 0; round < 2; round++)
+		for (uint32_t i = 0; i < 3000; i++) {
+			struct obs_service s = { .port = (uint16_t)(80 + i % 3), .proto = PROTO_TCP };
+			s.ip = ipaddr_v4(0x0a000000u + i);
+			s.ts = 100 + round;
+			snprintf(s.name, sizeof(s.name), "http");
+			if (round) snprintf(s.banner, sizeof(s.banner), "nginx/1.%u", i % 7);
+			payload_sniff_add(ps, &s, s.ts);
+		}
+	struct obs_service udp = { .port = 80, .proto = PROTO_UDP, .ts = 5 };
+	udp.ip = ipaddr_v4(0x0a000000u); /* another protocol: another service */
+	payload_sniff_add(ps, &udp, 5);
+	size_t n;
+	const double *first;
+	const struct obs_service *v = payload_sniff_services(ps, &n, &first);
+	CHECK_INT(n, 3001);
+	for (size_t i = 0; i < 3000 && i < n; i++) {
+		CHECK(v[i].ts == 101 && first[i] == 100 && v[i].ip.v4 == 0x0a000000u + i);
+		char want[32];
+		snprintf(want, sizeof(want), "nginx/1.%zu", i % 7);
+		CHECK_STR(v[i].banner, want);
+	}
+	payload_sniff_free(ps);
+}
+
 static void versions_seen_in_zeek_logs(void)
 {
 	const char *software =
@@ -377,5 +407,5 @@ static void tls_and_passive_stored(void)
 }
 
 SUITE(suite_passive, "passive", T(tls_weaknesses_judged), T(versions_seen_in_packets),
-      T(certificate_reassembly_bounded), T(versions_seen_in_zeek_logs), T(stores_sniffed_by_content),
-      T(tls_and_passive_stored));
+      T(certificate_reassembly_bounded), T(many_services_found_again), T(versions_seen_in_zeek_logs),
+      T(stores_sniffed_by_content), T(tls_and_passive_stored));

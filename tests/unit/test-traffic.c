@@ -2,6 +2,7 @@
  * rules on small hand-made flow sets. */
 #include "test.h"
 #include "analyze/traffic.h"
+#include "analyze/traffic-util.h"
 #include "base/strpool.h"
 #include "model/flowset.h"
 #include "model/site-config.h"
@@ -557,10 +558,38 @@ static void test_exfil_history_per_destination(void)
 	for (int w = 0; w < 2; w++) flowset_release(&week[w]);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* median_of sorts in place (p90 reads the sorted array): against qsort on
+ * sizes around the insertion-sort cut, with many ties and sorted runs */
+static void test_median_sorts(void)
+{
+	srand(7);
+	double v[300], w[300];
+	for (size_t n = 0; n < 300; n += 1 + n / 8)
+		for (int kind = 0; kind < 4; kind++) {
+			for (size_t i = 0; i < n; i++)
+				v[i] = kind == 0   ? rand() % 1000
+				       : kind == 1 ? rand() % 3
+				       : kind == 2 ? (double)i
+						   : (double)(n - i);
+			memcpy(w, v, sizeof(v));
+			qsort(w, n, sizeof(*w), cmp_dbl);
+			double m = median_of(v, n);
+			CHECK(!memcmp(v, w, n * sizeof(*v)));
+			CHECK(m == (!n ? 0 : n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2));
+		}
+}
+
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
       { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
       { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
-      { "rotating_chance", test_rotating_chance }, { "idle_arrival", test_idle_arrival });
+      { "rotating_chance", test_rotating_chance }, { "idle_arrival", test_idle_arrival },
+      { "median_sorts", test_median_sorts });

@@ -80,9 +80,7 @@ static void add_match(struct vconfigs *c, bool vulnerable, const char *crit, con
 {
 	struct vmatch *m = vconfigs_add_match(c);
 	m->vulnerable = vulnerable;
-	snprintf(m->criteria, sizeof(m->criteria), "%s", crit);
-	snprintf(m->start, sizeof(m->start), "%s", start ? start : "");
-	snprintf(m->end, sizeof(m->end), "%s", end ? end : "");
+	CHECK_INT(vmatch_set(c, m, crit, start, end), 0);
 	m->start_incl = si;
 	m->end_incl = ei;
 }
@@ -184,19 +182,19 @@ static void configurations(void)
 
 static void ranges(void)
 {
-	struct vmatch m = { .vulnerable = true };
+	struct vmatch m = { .vulnerable = true, .start = "" };
 	struct cpe t;
 	/* OpenSSH "through 7.7": 7.7p1 is 7.7 + p1, inside */
-	snprintf(m.criteria, sizeof(m.criteria), "cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*");
-	snprintf(m.end, sizeof(m.end), "7.7");
+	m.criteria = "cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*";
+	m.end = "7.7";
 	m.end_incl = true;
 	cpe_parse("cpe:2.3:a:openbsd:openssh:7.7:p1:*:*:*:*:*:*", &t);
 	CHECK(vmatch_hits(&m, &t));
 	cpe_parse("cpe:2.3:a:openbsd:openssh:7.8:p1:*:*:*:*:*:*", &t);
 	CHECK(!vmatch_hits(&m, &t));
 	/* an update named by the criterion folds into the bound: *:p2 through 7.2 = through 7.2p2 */
-	snprintf(m.criteria, sizeof(m.criteria), "cpe:2.3:a:openbsd:openssh:*:p2:*:*:*:*:*:*");
-	snprintf(m.end, sizeof(m.end), "7.2");
+	m.criteria = "cpe:2.3:a:openbsd:openssh:*:p2:*:*:*:*:*:*";
+	m.end = "7.2";
 	cpe_parse("cpe:2.3:a:openbsd:openssh:7.1:p1:*:*:*:*:*:*", &t);
 	CHECK(vmatch_hits(&m, &t));
 	cpe_parse("cpe:2.3:a:openbsd:openssh:7.2:p2:*:*:*:*:*:*", &t);
@@ -204,15 +202,17 @@ static void ranges(void)
 	cpe_parse("cpe:2.3:a:openbsd:openssh:7.3:p1:*:*:*:*:*:*", &t);
 	CHECK(!vmatch_hits(&m, &t));
 	/* exact versions and their update: 9.8:- is not 9.8p1 */
-	struct vmatch x = { .vulnerable = true };
-	snprintf(x.criteria, sizeof(x.criteria), "cpe:2.3:a:openbsd:openssh:9.8:-:*:*:*:*:*:*");
+	struct vmatch x = { .vulnerable = true,
+			    .criteria = "cpe:2.3:a:openbsd:openssh:9.8:-:*:*:*:*:*:*",
+			    .start = "",
+			    .end = "" };
 	cpe_parse("cpe:2.3:a:openbsd:openssh:9.8:p1:*:*:*:*:*:*", &t);
 	CHECK(!vmatch_hits(&x, &t));
 	/* OpenSSL letters, exclusive end */
-	snprintf(m.criteria, sizeof(m.criteria), "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*");
-	snprintf(m.start, sizeof(m.start), "1.0.1");
+	m.criteria = "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*";
+	m.start = "1.0.1";
 	m.start_incl = true;
-	snprintf(m.end, sizeof(m.end), "1.0.1g");
+	m.end = "1.0.1g";
 	m.end_incl = false;
 	cpe_parse("cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*", &t);
 	CHECK(vmatch_hits(&m, &t));

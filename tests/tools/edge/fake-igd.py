@@ -4,7 +4,11 @@ WANIPConnection:1 service and a mapping table holding a hostile description, an 
 internal client is a name (not an address) and a disabled UDP mapping; AddPortMapping is refused
 (606), so the mapping test is refused. Prints its port, serves until killed.
 
-usage: fake-igd.py
+With --entries N the table holds N plain TCP mappings instead (external port 10000 + i to
+127.0.0.1:i+1), and every index asked for is written to standard error ("asked I"): a reader with a
+cap must stop asking at its cap.
+
+usage: fake-igd.py [--entries N]
 """
 import http.server
 import re
@@ -15,6 +19,9 @@ ENTRIES = [  # external port, proto, internal client, internal port, description
     ("8080", "TCP", "evil.example", "80", "a name, not an address", "1", "0"),
     ("5353", "UDP", "127.0.0.2", "53", "dns", "0", "100"),
 ]
+if sys.argv[1:2] == ["--entries"]:
+    ENTRIES = [(str(10000 + i), "TCP", "127.0.0.1", str(i + 1), "m%d" % i, "1", "0")
+               for i in range(int(sys.argv[2]))]
 DESC = """<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major>
 <minor>0</minor></specVersion><device><deviceType>urn:schemas-upnp-org:device:InternetGatewayDevice:1</deviceType>
 <friendlyName>fake</friendlyName><deviceList><device><deviceType>urn:schemas-upnp-org:device:WANDevice:1</deviceType>
@@ -66,6 +73,7 @@ class H(http.server.BaseHTTPRequestHandler):
                                     "203.0.113.9</NewExternalIPAddress></u:GetExternalIPAddressResponse>" % ns))
         elif action == "GetGenericPortMappingEntry":
             i = int(re.search(r"<NewPortMappingIndex>(\d+)<", body)[1])
+            print("asked %d" % i, file=sys.stderr, flush=True)
             if i >= len(ENTRIES):
                 return self.send(500, fault(713, "SpecifiedArrayIndexInvalid"))
             e = ENTRIES[i]
