@@ -48,6 +48,27 @@ static void finding_json(const struct life_alert *a, struct buf *b)
 	buf_printf(b, ",\"link\":\"dormant findings show F%lld\"}", (long long)a->finding);
 }
 
+/* A watch job's host or port change: no finding, the same fields where
+ * they apply, and the port's service. */
+static void change_json(const struct life_alert *a, struct buf *b)
+{
+	char t[40];
+	buf_puts(b, "{\"site\":");
+	json_put_str(b, a->site);
+	json_kv(b, "state", a->state);
+	json_kv(b, "ip", a->ip);
+	if (a->port) {
+		buf_printf(b, ",\"port\":%u", a->port);
+		json_kv(b, "proto", a->proto);
+		if (*a->service) json_kv(b, "service", a->service);
+	}
+	json_kv(b, "title", a->title);
+	buf_printf(b, ",\"evidence\":%s", evidence(a));
+	json_kv(b, "first_seen", rfc3339(a->first_seen, t, sizeof(t)));
+	json_kv(b, "last_seen", rfc3339(a->last_seen, t, sizeof(t)));
+	buf_printf(b, ",\"run\":%lld}", (long long)a->run);
+}
+
 static void fmt_json(const struct life_alert *a, struct buf *b)
 {
 	char t[40];
@@ -56,8 +77,11 @@ static void fmt_json(const struct life_alert *a, struct buf *b)
 	json_kv(b, "idempotency_key", a->key);
 	json_kv(b, "event", a->event);
 	json_kv(b, "channel", a->channel);
-	buf_puts(b, ",\"finding\":");
-	finding_json(a, b);
+	buf_puts(b, a->finding ? ",\"finding\":" : ",\"change\":");
+	if (a->finding)
+		finding_json(a, b);
+	else
+		change_json(a, b);
 	buf_putc(b, '}');
 }
 
@@ -88,18 +112,25 @@ static void fmt_ocsf(const struct life_alert *a, struct buf *b)
 	json_kv(b, "uid", a->key);
 	buf_puts(b, "},\"finding_info\":{");
 	buf_printf(b, "\"uid\":");
-	char uid[128];
-	snprintf(uid, sizeof(uid), "dormant:%s:F%lld", a->site, (long long)a->finding);
+	char uid[192];
+	if (a->finding)
+		snprintf(uid, sizeof(uid), "dormant:%s:F%lld", a->site, (long long)a->finding);
+	else
+		snprintf(uid, sizeof(uid), "%s", a->key);
 	json_put_str(b, uid);
 	json_kv(b, "title", a->title);
 	buf_puts(b, ",\"types\":[");
-	json_put_str(b, a->rule);
+	json_put_str(b, a->finding ? a->rule : a->event);
 	buf_printf(b, "],\"created_time\":%lld,\"first_seen_time\":%lld,\"last_seen_time\":%lld}",
 		   ms(a->created), ms(a->first_seen), ms(a->last_seen));
 	if (*a->ip) {
 		buf_puts(b, ",\"resources\":[{\"type\":\"host\"");
 		json_kv(b, "uid", a->ip);
-		if (a->port) buf_printf(b, ",\"data\":{\"port\":%u,\"proto\":\"%s\"}", a->port, a->proto);
+		if (a->port) {
+			buf_printf(b, ",\"data\":{\"port\":%u,\"proto\":\"%s\"", a->port, a->proto);
+			if (*a->service) json_kv(b, "service", a->service);
+			buf_putc(b, '}');
+		}
 		buf_puts(b, "}]");
 	}
 	buf_printf(b, ",\"evidences\":[{\"data\":%s}]", evidence(a));
@@ -115,7 +146,8 @@ static void fmt_ocsf(const struct life_alert *a, struct buf *b)
 	json_kv(b, "state", a->state);
 	json_kv(b, "site", a->site);
 	if (*a->path) json_kv(b, "path", a->path);
-	buf_printf(b, ",\"link\":\"dormant findings show F%lld\"}}", (long long)a->finding);
+	if (a->finding) buf_printf(b, ",\"link\":\"dormant findings show F%lld\"", (long long)a->finding);
+	buf_puts(b, "}}");
 }
 
 /* Text on one line: control characters (newlines of a hostile title) become spaces. */
@@ -165,15 +197,18 @@ static void fmt_rfc5424(const struct life_alert *a, const char *host, struct buf
 	sd_param(b, "key", a->key);
 	sd_param(b, "event", a->event);
 	sd_param(b, "state", a->state);
-	sd_param(b, "finding", id);
-	sd_param(b, "rule", a->rule);
-	sd_param(b, "severity", severity_name(a->severity));
+	if (a->finding) {
+		sd_param(b, "finding", id);
+		sd_param(b, "rule", a->rule);
+		sd_param(b, "severity", severity_name(a->severity));
+	}
 	sd_param(b, "site", a->site);
 	if (*a->ip) sd_param(b, "ip", a->ip);
 	if (a->port) {
 		snprintf(port, sizeof(port), "%u", a->port);
 		sd_param(b, "port", port);
 		sd_param(b, "proto", a->proto);
+		if (*a->service) sd_param(b, "service", a->service);
 	}
 	if (*a->path) sd_param(b, "path", a->path);
 	sd_param(b, "first_seen", rfc3339(a->first_seen, t, sizeof(t)));
@@ -186,7 +221,7 @@ static void fmt_rfc5424(const struct life_alert *a, const char *host, struct buf
 		buf_puts(b, "; remediation: ");
 		put_line(b, a->remediation, NULL);
 	}
-	buf_printf(b, "; dormant findings show %s", id);
+	if (a->finding) buf_printf(b, "; dormant findings show %s", id);
 }
 
 static void cef_ext(struct buf *b, const char *k, const char *v)
@@ -211,12 +246,12 @@ static void fmt_cef(const struct life_alert *a, const char *host, struct buf *b)
 	char n[48];
 	syslog_header(a, host, b);
 	buf_puts(b, "- CEF:0|dormant|dormant|" DORMANT_VERSION "|");
-	put_line(b, a->rule, "\\|");
+	put_line(b, a->finding ? a->rule : a->event, "\\|");
 	buf_putc(b, '|');
 	put_line(b, a->title, "\\|");
 	buf_printf(b, "|%d|rt=%lld", sev[a->severity], ms(a->created));
 	snprintf(n, sizeof(n), "F%lld", (long long)a->finding);
-	cef_ext(b, "externalId", n);
+	if (a->finding) cef_ext(b, "externalId", n);
 	cef_ext(b, "act", a->event);
 	cef_ext(b, "outcome", a->state);
 	if (*a->ip) cef_ext(b, "dst", a->ip);
@@ -224,6 +259,7 @@ static void fmt_cef(const struct life_alert *a, const char *host, struct buf *b)
 		snprintf(n, sizeof(n), "%u", a->port);
 		cef_ext(b, "dpt", n);
 		cef_ext(b, "proto", a->proto);
+		if (*a->service) cef_ext(b, "app", a->service);
 	}
 	if (*a->path) cef_ext(b, "filePath", a->path);
 	snprintf(n, sizeof(n), "%lld", ms(a->first_seen));
@@ -240,6 +276,7 @@ static void fmt_cef(const struct life_alert *a, const char *host, struct buf *b)
 		cef_ext(b, "cs4Label", "remediation");
 		cef_ext(b, "cs4", a->remediation);
 	}
+	if (!a->finding) return;
 	snprintf(n, sizeof(n), "dormant findings show F%lld", (long long)a->finding);
 	cef_ext(b, "cs5Label", "link");
 	cef_ext(b, "cs5", n);
@@ -256,17 +293,23 @@ static void fmt_text(const struct life_alert *a, struct buf *b)
 {
 	char t[40], host[96], id[32];
 	snprintf(id, sizeof(id), "F%lld", (long long)a->finding);
-	buf_printf(b, "Finding %s is %s (%s) at site ", id, a->state, a->event);
+	if (a->finding)
+		buf_printf(b, "Finding %s is %s (%s) at site ", id, a->state, a->event);
+	else
+		buf_printf(b, "A watch job saw a change (%s) at site ", a->event);
 	put_line(b, a->site, NULL);
 	buf_puts(b, ".\n\n");
-	text_line(b, "Rule:", a->rule);
-	text_line(b, "Severity:", severity_name(a->severity));
+	if (a->finding) {
+		text_line(b, "Rule:", a->rule);
+		text_line(b, "Severity:", severity_name(a->severity));
+	}
 	if (*a->ip) {
 		if (a->port)
 			snprintf(host, sizeof(host), "%s port %u/%s", a->ip, a->port, a->proto);
 		else
 			snprintf(host, sizeof(host), "%s", a->ip);
 		text_line(b, "Host:", host);
+		if (*a->service) text_line(b, "Service:", a->service);
 	}
 	if (*a->path) text_line(b, "Path:", a->path);
 	text_line(b, "Title:", a->title);
@@ -275,13 +318,16 @@ static void fmt_text(const struct life_alert *a, struct buf *b)
 	text_line(b, "Evidence:", evidence(a));
 	if (a->remediation) text_line(b, "Remediation:", a->remediation);
 	snprintf(host, sizeof(host), "dormant findings show %s", id);
-	text_line(b, "Details:", host);
+	if (a->finding) text_line(b, "Details:", host);
 	text_line(b, "Alert key:", a->key);
 }
 
 int alert_subject(const struct life_alert *a, struct buf *out)
 {
-	buf_printf(out, "[dormant] %s %s %s", a->event, severity_name(a->severity), a->rule);
+	if (a->finding)
+		buf_printf(out, "[dormant] %s %s %s", a->event, severity_name(a->severity), a->rule);
+	else
+		buf_printf(out, "[dormant] %s", a->event);
 	if (*a->ip) buf_printf(out, " %s", a->ip);
 	if (a->port) buf_printf(out, ":%u", a->port);
 	buf_puts(out, ": ");

@@ -1,5 +1,5 @@
-/* The allowlist applied to flows before a rule judges them, to findings
- * made or stored, and explained for one host (allow-apply.h). */
+/* The allowlist applied to findings made or stored, and explained for one
+ * host (allow-apply.h). */
 #include "analyze/allow-apply.h"
 #include "base/escape.h"
 #include "base/json.h"
@@ -26,40 +26,6 @@ static bool any_live(const struct allowlist *l, const char *rule, double now)
 	for (size_t i = 0; i < l->n; i++)
 		if (allow_entry_live(&l->v[i], rule, now)) return true;
 	return false;
-}
-
-bool allow_view(const struct traffic_input *in, const char *rule, double now, struct flowset *view)
-{
-	const struct flowset *fs = in->flows;
-	*view = *fs;
-	if (!any_live(&in->cfg->allow, rule, now)) return false;
-	view->v = xmalloc((fs->n + 1) * sizeof(*view->v));
-	view->n = view->cap = 0;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct flowrec *r = &fs->v[i];
-		struct allow_subject s;
-		subject_of(fs, r, rule, &s);
-		if (r->where && allowlist_match(&in->cfg->allow, &s, now)) continue;
-		view->v[view->n++] = *r;
-	}
-	view->cap = view->n;
-	view->det = xmalloc((fs->n_det + 1) * sizeof(*view->det)); /* detail records likewise */
-	view->n_det = view->cap_det = 0;
-	for (size_t i = 0; i < fs->n_det; i++) {
-		const struct flowrec *r = &fs->det[i];
-		struct allow_subject s;
-		subject_of(fs, r, rule, &s);
-		if (r->where && allowlist_match(&in->cfg->allow, &s, now)) continue;
-		view->det[view->n_det++] = *r;
-	}
-	return true;
-}
-
-void allow_view_release(struct flowset *view)
-{
-	free(view->v); /* the names pool is the original's */
-	free(view->det);
-	view->v = view->det = NULL;
 }
 
 struct ev_ctx {
@@ -94,6 +60,18 @@ static int on_evidence(void *ctx, const struct json *rec, const struct json *hea
 				   .country = cc1,
 				   .port = (uint16_t)(port > 0 && port < 65536 ? port : c->f->port) };
 	c->hit = allowlist_match(c->l, &s, c->now);
+	/* a finding about every name under a domain (dns-tunnel): an entry
+	 * whose name glob covers them all ("*.tun.example") or the domain */
+	const char *parent = json_str(rec, "parent_domain");
+	if (!c->hit && !name && parent && strlen(parent) < 256) {
+		char any[260];
+		snprintf(any, sizeof(any), "*.%s", parent);
+		s.name = any;
+		if (!(c->hit = allowlist_match(c->l, &s, c->now))) {
+			s.name = parent;
+			c->hit = allowlist_match(c->l, &s, c->now);
+		}
+	}
 	return 0;
 }
 
@@ -157,10 +135,8 @@ void allow_explain(const struct traffic_input *in, const struct ipaddr *host, co
 			subject_of(fs, r, rule, &s);
 			if (ipaddr_cmp(s.host, host)) continue;
 			const struct allow_entry *e = allowlist_match(l, &s, now);
-			if (e)
-				hid[e - l->v]++;
-			else
-				judged++;
+			if (e) hid[e - l->v]++;
+			judged++;
 		}
 		size_t nf = 0;
 		for (size_t i = 0; found && i < found->n; i++)
@@ -170,7 +146,7 @@ void allow_explain(const struct traffic_input *in, const struct ipaddr *host, co
 			nf == 1 ? "" : "s");
 		for (size_t i = 0; i < l->n; i++) {
 			if (!hid[i]) continue;
-			fprintf(out, "    %zu flows set aside by [allow %s]: ", hid[i],
+			fprintf(out, "    %zu flows match [allow %s] (judged all the same): ", hid[i],
 				term_str(&b, l->v[i].name));
 			fprintf(out, "%s\n", term_str(&b, l->v[i].reason));
 		}
@@ -181,6 +157,10 @@ void allow_explain(const struct traffic_input *in, const struct ipaddr *host, co
 		if (!f->has_ip || ipaddr_cmp(&f->ip, host)) continue;
 		fprintf(out, "  finding %s (%s): %s\n", f->rule, severity_name(f->severity),
 			term_str(&b, f->title));
+		const struct allow_entry *a = allow_finding_entry(l, f, now);
+		if (!a) continue;
+		fprintf(out, "    suppressed by [allow %s]: ", term_str(&b, a->name));
+		fprintf(out, "%s\n", term_str(&b, a->reason));
 	}
 	buf_release(&b);
 }

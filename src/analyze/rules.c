@@ -1,7 +1,6 @@
 /* The traffic rules, in one table: id, what it finds, default severity. */
 #include "analyze/traffic.h"
 #include "analyze/episodes.h"
-#include "analyze/allow-apply.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -42,13 +41,9 @@ int analyze_traffic(const struct traffic_input *in, const char *only, struct fin
 		if (only && !list_has(only, traffic_rules[i].id)) continue;
 		double t = now_mono();
 		size_t before = out->n;
-		/* the allowlist's entries for this rule set its flows aside before it judges */
-		struct flowset view;
-		struct traffic_input rin = *in;
-		bool own = allow_view(in, traffic_rules[i].id, now_real(), &view);
-		rin.flows = &view;
-		int r = traffic_rules[i].run(&rin, out);
-		if (own) allow_view_release(&view);
+		/* every flow, allowed or not: an allowlist entry suppresses the
+		 * finding it covers (pipeline/lifecycle.c), it hides no traffic */
+		int r = traffic_rules[i].run(in, out);
 		if (r < 0) return r;
 		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before,
 			  now_mono() - t);

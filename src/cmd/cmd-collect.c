@@ -184,7 +184,7 @@ int cmd_collect(int argc, char **argv)
 			}
 		}
 	}
-	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
+	if ((r = traffic_job_finish(&job, &e)) < 0 || (r = traffic_job_life(&job, &e)) < 0) goto fail;
 	code = traffic_job_report(&job, o.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	o.f = NULL;
 	if (!o.err && (r = out_commit(&of, &e)) < 0) goto fail;

@@ -222,7 +222,7 @@ int cmd_flows(int argc, char **argv)
 	flow_table_flush(ft);
 	flow_table_stats(ft, &fs);
 	double el = now_mono() - o.prog.t0, t_rules = now_mono();
-	if ((r = traffic_job_finish(&job, &e)) < 0) goto fail;
+	if ((r = traffic_job_finish(&job, &e)) < 0 || (r = traffic_job_life(&job, &e)) < 0) goto fail;
 	t_rules = now_mono() - t_rules;
 	code = traffic_job_report(&job, o.sink.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	o.sink.f = NULL;

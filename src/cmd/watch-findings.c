@@ -7,6 +7,7 @@
 #include "base/timeutil.h"
 #include "model/coverage.h"
 #include "pipeline/lifecycle.h"
+#include "pipeline/run-events.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +73,15 @@ void watch_job_ended(const struct watch_job *job, const char *db, const struct s
 		struct life_apply_out o = { 0 };
 		r = lifecycle_apply(st, run, &fs, site, &sc, now_real(), &o, &e);
 		if (r >= 0) said("job", job->name, run, &o);
+	}
+	if (r >= 0) {
+		/* its hosts and ports against the job's previous run */
+		struct run_events_out ro;
+		r = run_events_queue(st, run, job->argv[0], site, now_real(), &ro, &e);
+		if (r >= 0 && ro.changes)
+			log_info("watch: job %s: run %lld against run %lld: %zu host and port changes; %zu "
+				 "alerts queued",
+				 job->name, (long long)run, (long long)ro.prev, ro.changes, ro.queued);
 	}
 out:
 	if (r < 0) log_warn("watch: job %s: findings' life: %s", job->name, e.msg);

@@ -201,6 +201,7 @@ enum alert_format alert_config_format(const struct alert_config *c)
 bool alert_config_wants(const struct alert_config *c, unsigned event, const char *rule, enum severity sev)
 {
 	if (!(c->events & event)) return false;
+	if (event & LEV_RUN_CHANGES) return true; /* named in events: no rule, no severity */
 	if (sev < c->min_severity) return false;
 	return !*c->rules || list_has(c->rules, rule);
 }

@@ -148,3 +148,10 @@ enum life_event life_unseen(struct life_record *r, double now)
 	r->ack_until = 0;
 	return open_as(r, LIFE_RESOLVED, LEV_RESOLVED, now);
 }
+
+void life_change_key(const char *site, int64_t run, enum life_event ev, const char *ip, uint16_t port,
+		     const char *proto, char *out, size_t n)
+{
+	int k = snprintf(out, n, "dormant:%s:R%lld:%s:%s", site, (long long)run, life_event_name(ev), ip);
+	if (port && k >= 0 && (size_t)k < n) snprintf(out + k, n - (size_t)k, ":%u/%s", port, proto);
+}

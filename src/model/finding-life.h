@@ -31,6 +31,8 @@ enum life_event {
 	LEV_PORT_OPENED = 1u << 7,
 	LEV_PORT_CLOSED = 1u << 8,
 };
+/* The run changes' events: no finding, so no rule or severity selects them */
+#define LEV_RUN_CHANGES (LEV_HOST_NEW | LEV_HOST_SILENT | LEV_HOST_WOKE | LEV_PORT_OPENED | LEV_PORT_CLOSED)
 
 #define LIFE_KEY_MAX 384
 
@@ -88,6 +90,11 @@ const char *life_event_name(enum life_event ev);
  * run-change feed uses): its bit, or 0 when unknown. */
 unsigned life_event_parse(const char *s);
 
+/* The idempotency key of a watch job's host or port change (run: the run
+ * that saw it; port 0: the host): "dormant:SITE:R<run>:EVENT:IP[:PORT/PROTO]". */
+void life_change_key(const char *site, int64_t run, enum life_event ev, const char *ip, uint16_t port,
+		     const char *proto, char *out, size_t n);
+
 /* A record as listed and shown (store_life_list / store_life_get). */
 struct life_view {
 	struct life_record r;
@@ -101,7 +108,9 @@ struct life_view {
 
 /* One alert of the outbox: a change of a finding for one channel, with the
  * finding as it was then. key is the idempotency key, the same for every
- * retry: "dormant:SITE:F<id>:<change>". */
+ * retry: "dormant:SITE:F<id>:<change>". A watch job's host or port change
+ * (host-new ... port-closed) has finding 0, no rule, and the key
+ * "dormant:SITE:R<run>:EVENT:IP[:PORT/PROTO]" (life_change_key). */
 struct life_alert {
 	int64_t id;
 	char channel[64];
@@ -125,4 +134,5 @@ struct life_alert {
 	bool sending;     /* a delivery began and its end was not recorded (killed meanwhile) */
 	double delivered; /* 0: not yet */
 	char error[256];  /* the last failure */
+	char service[24]; /* host and port changes: the port's service, "" when unknown */
 };

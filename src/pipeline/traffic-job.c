@@ -2,6 +2,7 @@
  * summaries into the store (for `flows`, `collect` and the audit's traffic stage). */
 #include "pipeline/traffic-job.h"
 #include "analyze/allow-apply.h"
+#include "pipeline/lifecycle.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -194,6 +195,13 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	return 0;
 }
 
+int traffic_job_life(struct traffic_job *j, struct dm_err *e)
+{
+	if (j->borrowed || !j->finished || !j->found.n || !store_has_life(j->store)) return 0;
+	struct lifecycle_scope sc = { .rules = "" };
+	return lifecycle_apply(j->store, j->run, &j->found, &j->cfg, &sc, now_real(), NULL, e);
+}
+
 bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 {
 	bool hit = false;
@@ -204,8 +212,12 @@ bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 		else
 			fprintf(text, "no traffic findings\n");
 	}
-	for (size_t i = 0; i < j->found.n && j->args->fail_on >= 0; i++)
-		if ((int)j->found.v[i].severity >= j->args->fail_on) hit = true;
+	/* a finding the allowlist suppresses is reported and stored, not a failure */
+	double now = now_real();
+	for (size_t i = 0; i < j->found.n && j->args->fail_on >= 0 && !hit; i++)
+		if ((int)j->found.v[i].severity >= j->args->fail_on &&
+		    !allow_finding_entry(&j->cfg.allow, &j->found.v[i], now))
+			hit = true;
 	return hit;
 }
 

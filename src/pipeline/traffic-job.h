@@ -51,6 +51,10 @@ void traffic_job_flow(struct traffic_job *j, struct obs_flow *f);
 /* Runs the rules against the flows and the stored history, saves the
  * summaries and the findings (j->found), and ends the run. */
 int traffic_job_finish(struct traffic_job *j, struct dm_err *e);
+/* After finish (flows, collect): the findings into their life with the
+ * site policy's allowlist as suppressions (pipeline/lifecycle.h). Nothing
+ * is resolved: flows that lack a finding do not prove an episode ended. */
+int traffic_job_life(struct traffic_job *j, struct dm_err *e);
 /* The findings as JSON Lines into json (may be NULL) and as the ranked
  * text section on text (may be NULL); true when one is at --fail-on or above. */
 bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text);

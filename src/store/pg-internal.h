@@ -136,6 +136,10 @@ int pg_idents_save(struct store *s, int64_t run, const struct ident_set *is, str
 int pg_idents_load(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
 int pg_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
 		     size_t *ret_n, struct dm_err *e);
+int pg_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
+		   struct dm_err *e);
+int pg_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
+		 double *last, struct dm_err *e);
 /* schema 17 and 18: edge mappings and network device walks (store-pg-devices.c) */
 int pg_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
 int pg_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);

@@ -101,6 +101,10 @@ struct store_ops {
 			  struct dm_err *e);
 	int (*alert_mark)(struct store *s, int64_t id, enum alert_mark m, double now, double next_try,
 			  const char *error, struct dm_err *e);
+	int (*alert_queue)(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
+			   struct dm_err *e);
+	int (*seen_span)(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port,
+			 double *first, double *last, struct dm_err *e);
 	/* optional: what is saved between them lands at once (store_save_begin) */
 	int (*save_begin)(struct store *s, struct dm_err *e);
 	int (*save_end)(struct store *s, bool commit, struct dm_err *e);

@@ -377,3 +377,81 @@ int pg_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, do
 	}
 	return pg_cmd(s, sql[m], &p, "recording a delivery", e);
 }
+
+int pg_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
+		   struct dm_err *e)
+{
+	const char *what = "queuing host and port changes";
+	size_t queued = 0;
+	int r = pg_begin(s, what, e);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const struct life_alert *a = &v[i];
+		struct pg_params p = { 0 };
+		pp_str(&p, a->channel);
+		pp_str(&p, a->key);
+		pp_str(&p, a->event);
+		pp_int(&p, a->run);
+		pp_dbl(&p, a->created);
+		pp_str(&p, a->state);
+		pp_str(&p, a->site);
+		pp_str(&p, a->rule);
+		pp_int(&p, a->severity);
+		pp_text(&p, a->ip);
+		pp_int(&p, a->port);
+		pp_text(&p, a->proto);
+		pp_text(&p, a->path);
+		pp_str(&p, a->title);
+		pp_text(&p, a->evidence);
+		pp_text(&p, a->remediation);
+		pp_dbl(&p, a->first_seen);
+		pp_dbl(&p, a->last_seen);
+		pp_text(&p, a->service);
+		PGresult *res =
+		    pg_q(s,
+			 "INSERT INTO alert_outbox(channel, key, event, finding, run, created, state,"
+			 " site, rule, severity, ip, port, proto, path, title, evidence, remediation,"
+			 " first_seen, last_seen, service) VALUES ($1,$2,$3,NULL,$4,$5,$6,$7,$8,$9,"
+			 "$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) ON CONFLICT (channel, key) DO"
+			 " NOTHING RETURNING id",
+			 &p, what, e);
+		if (!res) {
+			r = DM_ESTORE;
+			break;
+		}
+		queued += (size_t)PQntuples(res);
+		PQclear(res);
+	}
+	if (r == 0) r = pg_commit(s, what, e);
+	if (r < 0) {
+		pg_rollback(s);
+		return r;
+	}
+	if (ret_queued) *ret_queued = queued;
+	return 0;
+}
+
+int pg_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
+		 double *last, struct dm_err *e)
+{
+	char addr[IPADDR_STRLEN];
+	ipaddr_fmt(ip, addr, sizeof(addr));
+	struct pg_params p = { 0 };
+	pp_str(&p, addr);
+	if (port) {
+		pp_str(&p, proto_name(proto));
+		pp_int(&p, port);
+	}
+	PGresult *r = pg_q(s,
+			   port ? "SELECT p.first_seen, p.last_seen FROM ports p JOIN assets a ON a.id ="
+				  " p.asset_id WHERE a.ip = $1 AND p.proto = $2 AND p.port = $3"
+				: "SELECT first_seen, last_seen FROM assets WHERE ip = $1",
+			   &p, "reading when a host was seen", e);
+	if (!r) return DM_ESTORE;
+	int found = PQntuples(r) > 0;
+	if (found) {
+		*first = pg_dbl(r, 0, 0);
+		*last = pg_dbl(r, 0, 1);
+	}
+	PQclear(r);
+	return found;
+}

@@ -28,6 +28,10 @@ static const struct {
 	     " INCLUDING ALL) PARTITION BY RANGE (hour); DROP TABLE flow_hour_plain;" },
 	{ 10, "ALTER TABLE run_caveats ADD COLUMN pg_seq BIGSERIAL;" },
 	{ 17, "ALTER TABLE edge_mappings ADD COLUMN IF NOT EXISTS pg_seq BIGSERIAL;" },
+	/* the outbox made again with its rows and their ids: its new sequence
+	 * continues after them (the number is migration 25's, "outbox again") */
+	{ 25, "SELECT setval(pg_get_serial_sequence('alert_outbox', 'id'), COALESCE(MAX(id), 0) + 1, false)"
+	      " FROM alert_outbox;" },
 };
 
 static size_t word_len(const char *p)

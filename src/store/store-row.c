@@ -78,6 +78,7 @@ void row_life_alert(const struct store_row *r, struct life_alert *a)
 	a->sending = i64(r, 22) != 0;
 	a->delivered = dbl(r, 23);
 	str(r, 24, a->error, sizeof(a->error));
+	str(r, 25, a->service, sizeof(a->service));
 }
 
 void row_edge_gateway(const struct store_row *r, struct edge_gateway *g, double *read_at)

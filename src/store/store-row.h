@@ -33,7 +33,7 @@ void row_life_view(const struct store_row *r, struct life_view *v);
 #define ROW_ALERT_COLS                                                                                  \
 	"id, channel, key, event, state, finding, run, created, site, rule, severity, ip, port, proto," \
 	" path, title, evidence, remediation, first_seen, last_seen, attempts, next_try, sending,"      \
-	" delivered, error"
+	" delivered, error, service"
 void row_life_alert(const struct store_row *r, struct life_alert *a);
 
 /* from edge_gateways; *read_at is the time the run read it */

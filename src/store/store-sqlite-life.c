@@ -433,3 +433,81 @@ int sq_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, do
 	sqlite3_finalize(st);
 	return r;
 }
+
+int sq_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
+		   struct dm_err *e)
+{
+	const char *what = "queuing host and port changes";
+	size_t queued = 0;
+	if (sq_exec(s, "BEGIN IMMEDIATE", what, e) < 0) return DM_ESTORE;
+	sqlite3_stmt *st = NULL;
+	int r = 0;
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT OR IGNORE INTO alert_outbox(channel, key, event, finding, run, created,"
+		" state, site, rule, severity, ip, port, proto, path, title, evidence,"
+		" remediation, first_seen, last_seen, service) VALUES"
+		" (?,?,?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		-1, &st, NULL))
+		r = sq_fail(s, e, what);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		const struct life_alert *a = &v[i];
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, a->channel, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, a->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, a->event, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, a->run);
+		sqlite3_bind_double(st, 5, a->created);
+		sqlite3_bind_text(st, 6, a->state, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, a->site, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, a->rule, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 9, a->severity);
+		sq_text(st, 10, a->ip);
+		bind_port(st, 11, a->port);
+		sq_text(st, 12, a->proto);
+		sq_text(st, 13, a->path);
+		sqlite3_bind_text(st, 14, a->title, -1, SQLITE_STATIC);
+		sq_text(st, 15, a->evidence);
+		sq_text(st, 16, a->remediation);
+		sqlite3_bind_double(st, 17, a->first_seen);
+		sqlite3_bind_double(st, 18, a->last_seen);
+		sq_text(st, 19, a->service);
+		if ((r = sq_done(s, st, what, e)) == 0) queued += (size_t)sqlite3_changes(SQ(s)->db);
+	}
+	sqlite3_finalize(st);
+	if (r == 0) r = sq_exec(s, "COMMIT", what, e);
+	if (r < 0) {
+		sq_exec(s, "ROLLBACK", "rollback", NULL);
+		return r;
+	}
+	if (ret_queued) *ret_queued = queued;
+	return 0;
+}
+
+int sq_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
+		 double *last, struct dm_err *e)
+{
+	char addr[IPADDR_STRLEN];
+	ipaddr_fmt(ip, addr, sizeof(addr));
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       port ? "SELECT p.first_seen, p.last_seen FROM ports p JOIN assets a ON a.id ="
+				      " p.asset_id WHERE a.ip = ?1 AND p.proto = ?2 AND p.port = ?3"
+				    : "SELECT first_seen, last_seen FROM assets WHERE ip = ?1",
+			       -1, &st, NULL))
+		return sq_fail(s, e, "reading when a host was seen");
+	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
+	if (port) {
+		sqlite3_bind_text(st, 2, proto_name(proto), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, port);
+	}
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW) {
+		*first = sqlite3_column_double(st, 0);
+		*last = sqlite3_column_double(st, 1);
+		r = 1;
+	} else if (rc != SQLITE_DONE)
+		r = sq_fail(s, e, "reading when a host was seen");
+	sqlite3_finalize(st);
+	return r;
+}

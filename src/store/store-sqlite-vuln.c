@@ -387,7 +387,7 @@ static int cfg_of(struct store *s, struct vuln_info *v, vuln_info_fn fn, void *c
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
 		v->packed_len = (size_t)sqlite3_column_bytes(st, 0);
 		v->packed = sqlite3_column_blob(st, 0);
-		if (sqlite3_column_int(st, 1) == 1) { /* NULL: a row from before schema 23 */
+		if (sqlite3_column_int(st, 1) == 1) { /* NULL: a row from before schema 24 */
 			v->scored = true;
 			v->cvss = num_or(st, 2, -1);
 			v->cvss_version = col(st, 3);

@@ -254,6 +254,25 @@ static const char *const migrations[] = {
 	"ALTER TABLE vuln_cfg ADD COLUMN severity TEXT;"
 	"ALTER TABLE vuln_cfg ADD COLUMN exploit_ref INTEGER;"
 	"ALTER TABLE vuln_cfg ADD COLUMN kev_added TEXT;",
+	/* 25 (issue 21): the outbox also carries a watch job's host and port
+	 * changes (host-new, port-opened ...), which are no finding: finding
+	 * may be NULL, and service names the port's service. SQLite cannot
+	 * drop a NOT NULL, so the table is made again with its rows. */
+	"ALTER TABLE alert_outbox RENAME TO alert_outbox_v22;"
+	"CREATE TABLE alert_outbox (id INTEGER PRIMARY KEY, channel TEXT NOT NULL,"
+	"  key TEXT NOT NULL, event TEXT NOT NULL, finding INTEGER REFERENCES finding_life(id),"
+	"  run INTEGER, created REAL NOT NULL, state TEXT NOT NULL, site TEXT NOT NULL, rule TEXT NOT NULL,"
+	"  severity INTEGER NOT NULL, ip TEXT, port INTEGER NOT NULL DEFAULT 0, proto TEXT, path TEXT,"
+	"  title TEXT NOT NULL, evidence TEXT, remediation TEXT, first_seen REAL, last_seen REAL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0, next_try REAL NOT NULL DEFAULT 0, sending INTEGER NOT NULL"
+	"  DEFAULT 0, delivered REAL, error TEXT, service TEXT, UNIQUE (channel, key));"
+	"INSERT INTO alert_outbox (id, channel, key, event, finding, run, created, state, site, rule,"
+	"  severity, ip, port, proto, path, title, evidence, remediation, first_seen, last_seen, attempts,"
+	"  next_try, sending, delivered, error) SELECT id, channel, key, event, finding, run, created,"
+	"  state, site, rule, severity, ip, port, proto, path, title, evidence, remediation, first_seen,"
+	"  last_seen, attempts, next_try, sending, delivered, error FROM alert_outbox_v22;"
+	"DROP TABLE alert_outbox_v22;"
+	"CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox(channel, delivered, id);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)

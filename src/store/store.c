@@ -452,6 +452,20 @@ int store_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now,
 	NEED(alert_mark);
 	return s->ops->alert_mark(s, id, m, now, next_try, error, e);
 }
+int store_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
+		      struct dm_err *e)
+{
+	NEED(alert_queue);
+	return s->ops->alert_queue(s, v, n, ret_queued, e);
+}
+
+int store_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
+		    double *last, struct dm_err *e)
+{
+	NEED(seen_span);
+	return s->ops->seen_span(s, ip, proto, port, first, last, e);
+}
+
 /* A backend without its own: each call above is already one transaction. */
 int store_save_begin(struct store *s, struct dm_err *e)
 {

@@ -313,6 +313,16 @@ int store_alert_pending(struct store *s, const char *channel, double now, size_t
 			void *ctx, struct dm_err *e);
 int store_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn fn, void *ctx,
 		     struct dm_err *e);
+/* Queues alerts that are no finding's change (a watch job's host and port
+ * changes: finding 0) in one transaction. A row whose channel and key are
+ * queued already is left as it is, so a change queued twice is sent once.
+ * ret_queued (may be NULL): the rows added. */
+int store_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
+		      struct dm_err *e);
+/* When ip was first and last seen answering (port 0), or its port open
+ * (proto, port), by any run: 1, or 0 when never. */
+int store_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
+		    double *last, struct dm_err *e);
 /* A delivery's steps: begun (recorded before anything is sent, so a kill
  * leaves `sending` set), delivered at now, or failed with error and the
  * next try at next_try. */

@@ -1753,15 +1753,39 @@ t_routine() {
 	python3 "$ROOT/tests/tools/flow/score-routine.py" "$R/truth.json" "$R/out.jsonl" --exact || return 1
 	# the nightly jobs are listed at info, not alarmed
 	grep -q '"rule":"scheduled-transfer","severity":"info".*sig.av-vendor.example' "$R/out.jsonl" || return 1
-	# an allowlist entry sets the beacon's flows aside when the rule judges, and --explain says so
+	# an allowlist entry does not hide the beacon's flows from the rule: the beacon is
+	# found, stored and reported, and its record is a suppression with the entry as its
+	# origin (listed, no alert queued, no --fail-on); --explain says which entry
 	local b
 	b=$(python3 -c 'import json,sys; print([e["ip"] for e in json.load(open(sys.argv[1]))["expect"] if e["rule"] == "beacon"][0])' "$R/truth.json")
 	cp "$R/site.conf" "$R/allow.conf"
 	printf '\n[allow agent-sync]\nrule = beacon\nhost = %s\nname = *.sync-beacon.example\nreason = the sync agent IT installed\nexpires = 2099-12-31\n' "$b" >>"$R/allow.conf"
+	printf '[alert file]\ntype = jsonl\npath = %s\n' "$R/alerts.jsonl" >>"$R/allow.conf"
 	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db2" -oJ "$R/out2.jsonl" -q --explain "$b" >"$R/explain" || return 1
-	! grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out2.jsonl" || { echo "allowlisted beacon reported"; return 1; }
-	grep -q 'flows set aside by \[allow agent-sync\]: the sync agent IT installed' "$R/explain" &&
-		grep -q '^  beacon .* 0 findings' "$R/explain" || { cat "$R/explain"; return 1; }
+	grep -q "\"rule\":\"beacon\".*\"ip\":\"$b\"" "$R/out2.jsonl" || { echo "allowlisted beacon not judged"; return 1; }
+	grep -q 'flows match \[allow agent-sync\] (judged all the same): the sync agent IT installed' "$R/explain" &&
+		grep -q '^  beacon .* 1 finding$' "$R/explain" &&
+		grep -q '^    suppressed by \[allow agent-sync\]: the sync agent IT installed' "$R/explain" || { cat "$R/explain"; return 1; }
+	"$D" findings list --db "$R/db2" --json >"$R/life2" || return 1
+	python3 - "$R/life2" "$b" "$R/allow.conf" <<-'PY' || return 1
+	import json, sys
+	rows = [json.loads(l) for l in open(sys.argv[1])]
+	mine = [r for r in rows if r.get("rule") == "beacon" and r.get("ip") == sys.argv[2]]
+	assert len(mine) == 1 and mine[0]["suppressed"], mine
+	assert mine[0]["suppressed_by"] == "config %s [allow agent-sync]: the sync agent IT installed" % sys.argv[3], mine
+	others = [r for r in rows if not (r.get("rule") == "beacon" and r.get("ip") == sys.argv[2])]
+	assert others and not any(r["suppressed"] for r in others), others
+	PY
+	"$D" alerts list --db "$R/db2" --json | grep -q "\"rule\":\"beacon\".*$b" && { echo "the allowlisted beacon queued an alert"; return 1; }
+	"$D" alerts list --db "$R/db2" --json | grep -q '"type":"alert"' || { echo "no alert queued at all"; return 1; }
+	# --fail-on: the beacons judged, and only an entry that covers them all keeps the exit 0
+	cp "$R/site.conf" "$R/beacons.conf"
+	printf '\n[allow every-beacon]\nrule = beacon\nreason = all known\n' >>"$R/beacons.conf"
+	"$D" flows "$R/routine.pcap" --config "$R/beacons.conf" --rules beacon --fail-on info --db "$R/db5" -oJ "$R/out5.jsonl" -q ||
+		{ echo "exit $?: allowlisted findings failed the run"; return 1; }
+	grep -q '"rule":"beacon"' "$R/out5.jsonl" || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --rules beacon --fail-on info --db "$R/db6" -q >/dev/null
+	[ $? = 1 ] || { echo "beacons without an entry: not a failure"; return 1; }
 	# expired: judged again
 	sed -i 's/expires = 2099-12-31/expires = 2020-01-01/' "$R/allow.conf"
 	"$D" flows "$R/routine.pcap" --config "$R/allow.conf" --db "$R/db3" -oJ "$R/out3.jsonl" -q || return 1
@@ -1822,10 +1846,14 @@ for k in range(300):
 	ev = [r["evidence"] for r in map(json.loads, open(sys.argv[1])) if r["type"] == "finding" and r["rule"] == "intel-match" and r["ip"] == "10.0.0.9"][0]
 	assert ev["list"].endswith("lists/intel.dat") and ev["list_line"] == 3 and ev["matched_on"] == ["dns-query"], ev
 	PY
-	# an allowlist entry naming the tunnel's domain sets its DNS questions aside (dns.log detail records too)
+	# an allowlist entry naming the tunnel's domain (a DNS question of the dns.log detail
+	# records) covers the tunnel: judged and stored, suppressed by the entry
 	printf '\n[allow tun-test]\nrule = dns-tunnel\nname = *.tun.example\nreason = the lab tunnel test\n' >>"$z/site.conf"
 	"$D" flows "$z/conn.log" "$z/dns.log" --config "$z/site.conf" --db "$z/db2" -oJ "$z/o2.jsonl" -q 2>/dev/null || return 1
-	! grep -q '"rule":"dns-tunnel"' "$z/o2.jsonl" && grep -q '"rule":"intel-match"' "$z/o2.jsonl" || { echo "allowlisted tunnel reported"; return 1; }
+	grep -q '"rule":"dns-tunnel"' "$z/o2.jsonl" && grep -q '"rule":"intel-match"' "$z/o2.jsonl" || { echo "tunnel not judged"; return 1; }
+	"$D" findings list --db "$z/db2" >"$z/l2" || return 1
+	grep -q '^F[0-9]* .*dns-tunnel .*\[suppressed by config\]$' "$z/l2" &&
+		! grep -q 'intel-match .*suppressed' "$z/l2" || { cat "$z/l2"; return 1; }
 	# a list that cannot be read stops the run: one line, exit 2
 	printf '[intel]\nfiles = lists/missing.txt\n' >"$z/bad.conf"
 	"$D" flows "$z/conn.log" --config "$z/bad.conf" --db "$z/db" -q 2>"$z/e"

@@ -304,3 +304,88 @@ t_watch_unit() { # the service unit with this build's paths and the hardening th
 	"$D" watch --help | grep -qE -- '^  --check( |$)' && "$D" watch --help | grep -qE -- '^  --config( |$)'
 }
 check watch_service_unit t_watch_unit
+
+# Host and port changes as alerts: a job scans three loopback ports every
+# 3 s while real listeners change between its runs (the first port closes
+# and the second opens after the first run; the third stays open). The feed
+# gets exactly one port-closed and one port-opened, with the run's key;
+# later runs and a restarted watcher add nothing, and a channel with the
+# default events gets none.
+listen_on() { # PORT: a TCP listener on 127.0.0.1 until killed; its pid in LPID
+	/usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); time.sleep(600)' "$1" &
+	LPID=$!
+}
+
+t_watch_port_events() {
+	local c="$WT/events" p1 p2 p3 l1 l2 l3 i
+	mkdir -p "$c"
+	p1=$((34000 + RANDOM % 2000)) && p2=$((p1 + 1)) && p3=$((p1 + 2))
+	cat >"$c/watch.conf" <<CONF
+[site]
+name = lab
+timezone = UTC
+[watch]
+db = $c/db
+[job ports]
+every = 3s
+run = scan 127.0.0.1 -sT -Pn -p $p1,$p2,$p3 -q
+[alert feed]
+type = jsonl
+path = $c/alerts.jsonl
+events = host-new, host-silent, host-woke, port-opened, port-closed
+[alert findings]
+type = jsonl
+path = $c/findings.jsonl
+CONF
+	listen_on "$p1" && l1=$LPID
+	listen_on "$p3" && l3=$LPID
+	sleep 0.3
+	"$D" watch --config "$c/watch.conf" >"$c/stdout" 2>"$c/log" &
+	WPID=$!
+	wait_for "$c/log" 'job ports: done' 15 || { kill $WPID $l1 $l3; return 1; }
+	kill $l1
+	listen_on "$p2" && l2=$LPID
+	for i in $(seq 1 200); do
+		[ "$(grep -c 'job ports: done' "$c/log")" -ge 3 ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kill -TERM $WPID
+	wait $WPID || { echo "watch exit $?"; cat "$c/log"; kill $l2 $l3; return 1; }
+	[ "$(grep -c 'job ports: done' "$c/log")" -ge 3 ] || { cat "$c/log"; kill $l2 $l3; return 1; }
+	# a watcher started again: its first run compares with the last, the same ports
+	"$D" watch --config "$c/watch.conf" >>"$c/stdout" 2>"$c/log2" &
+	WPID=$!
+	wait_for "$c/log2" 'job ports: done' 15 || { kill $WPID $l2 $l3; return 1; }
+	sleep 0.5
+	kill -TERM $WPID
+	wait $WPID
+	kill $l2 $l3
+	grep -q 'host and port changes; 2 alerts queued' "$c/log" || { cat "$c/log"; return 1; }
+	python3 - "$c/alerts.jsonl" "$p1" "$p2" "$c/db" <<'PY' || { cat "$c/log"; return 1; }
+import json, sqlite3, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+p1, p2 = int(sys.argv[2]), int(sys.argv[3])
+# the second scan run is the one that saw the change
+run = sqlite3.connect(sys.argv[4]).execute(
+    "SELECT id FROM runs WHERE kind = 'scan' ORDER BY id LIMIT 1 OFFSET 1").fetchone()[0]
+got = sorted((r["event"], r["change"]["port"], r["idempotency_key"], r["change"]["state"]) for r in rows)
+want = sorted([
+    ("port-closed", p1, f"dormant:lab:R{run}:port-closed:127.0.0.1:{p1}/tcp", "closed"),
+    ("port-opened", p2, f"dormant:lab:R{run}:port-opened:127.0.0.1:{p2}/tcp", "open"),
+])
+assert got == want, (got, want)
+for r in rows:
+    ch = r["change"]
+    assert r["type"] == "alert" and r["channel"] == "feed", r
+    assert ch["site"] == "lab" and ch["ip"] == "127.0.0.1" and ch["proto"] == "tcp", r
+    assert ch["first_seen"] <= ch["last_seen"] and ch["run"] == run, r
+    assert ch["evidence"]["previous_run"] == run - 1, r
+    assert "finding" not in r, r
+PY
+	# the channel with the default events (finding changes) got none of them
+	[ ! -s "$c/findings.jsonl" ] || { cat "$c/findings.jsonl"; return 1; }
+}
+check watch_port_events_alert_once t_watch_port_events

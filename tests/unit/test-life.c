@@ -339,6 +339,69 @@ static void bodies(void)
 	      alert_backoff(40) == 300);
 }
 
+/* A watch job's port change: no finding, its service, the run's key. */
+static void change_bodies(void)
+{
+	struct life_alert a = { .run = 7,
+				.created = 1767225600.5,
+				.severity = SEV_INFO,
+				.port = 8080,
+				.first_seen = 1767139200,
+				.last_seen = 1767222000 };
+	snprintf(a.channel, sizeof(a.channel), "feed");
+	life_change_key("hq", 7, LEV_PORT_OPENED, "10.0.0.5", 8080, "tcp", a.key, sizeof(a.key));
+	CHECK_STR(a.key, "dormant:hq:R7:port-opened:10.0.0.5:8080/tcp");
+	char k[160];
+	life_change_key("hq", 7, LEV_HOST_WOKE, "10.0.0.5", 0, "tcp", k, sizeof(k));
+	CHECK_STR(k, "dormant:hq:R7:host-woke:10.0.0.5");
+	snprintf(a.event, sizeof(a.event), "port-opened");
+	snprintf(a.state, sizeof(a.state), "open");
+	snprintf(a.site, sizeof(a.site), "hq");
+	snprintf(a.ip, sizeof(a.ip), "10.0.0.5");
+	snprintf(a.proto, sizeof(a.proto), "tcp");
+	snprintf(a.service, sizeof(a.service), "http");
+	snprintf(a.title, sizeof(a.title), "port 8080/tcp (http) opened on 10.0.0.5");
+	a.evidence = "{\"run\":7,\"previous_run\":6,\"service\":\"http\"}";
+	struct buf b = BUF_INIT;
+	CHECK_INT(alert_format(&a, AFMT_JSON, NULL, &b), 0);
+	CHECK_STR(b.data,
+		  "{\"type\":\"alert\",\"ts\":\"2026-01-01T00:00:00.500Z\",\"idempotency_key\":"
+		  "\"dormant:hq:R7:port-opened:10.0.0.5:8080/tcp\",\"event\":\"port-opened\",\"channel\":"
+		  "\"feed\",\"change\":{\"site\":\"hq\",\"state\":\"open\",\"ip\":\"10.0.0.5\","
+		  "\"port\":8080,\"proto\":\"tcp\",\"service\":\"http\",\"title\":\"port 8080/tcp (http) "
+		  "opened on 10.0.0.5\",\"evidence\":{\"run\":7,\"previous_run\":6,\"service\":\"http\"},"
+		  "\"first_seen\":\"2025-12-31T00:00:00.000Z\",\"last_seen\":\"2025-12-31T23:00:00.000Z\","
+		  "\"run\":7}}");
+	buf_reset(&b);
+	CHECK_INT(alert_format(&a, AFMT_RFC5424, NULL, &b), 0);
+	CHECK_STR(b.data,
+		  "<134>1 2026-01-01T00:00:00.500Z - dormant - port-opened [dormant@32473 key=\"dormant:"
+		  "hq:R7:port-opened:10.0.0.5:8080/tcp\" event=\"port-opened\" state=\"open\" site=\"hq\""
+		  " ip=\"10.0.0.5\" port=\"8080\" proto=\"tcp\" service=\"http\" first_seen=\"2025-12-31T"
+		  "00:00:00.000Z\" last_seen=\"2025-12-31T23:00:00.000Z\"] port 8080/tcp (http) opened on "
+		  "10.0.0.5; evidence: {\"run\":7,\"previous_run\":6,\"service\":\"http\"}");
+	buf_reset(&b);
+	CHECK_INT(alert_subject(&a, &b), 0);
+	CHECK_STR(b.data, "[dormant] port-opened 10.0.0.5:8080: port 8080/tcp (http) opened on 10.0.0.5");
+	buf_reset(&b);
+	CHECK_INT(alert_format(&a, AFMT_TEXT, NULL, &b), 0);
+	CHECK(strstr(b.data, "Service:      http\n") && !strstr(b.data, "findings show"));
+	buf_reset(&b);
+	CHECK_INT(alert_format(&a, AFMT_CEF, NULL, &b), 0);
+	CHECK(strstr(b.data, "|port-opened|port 8080") && strstr(b.data, " app=http") &&
+	      !strstr(b.data, "externalId") && !strstr(b.data, "findings show"));
+	buf_reset(&b);
+	CHECK_INT(alert_format(&a, AFMT_OCSF, NULL, &b), 0);
+	CHECK(strstr(b.data, "\"finding_info\":{\"uid\":\"dormant:hq:R7:port-opened:10.0.0.5:8080/tcp\"") &&
+	      strstr(b.data, "\"types\":[\"port-opened\"]") && !strstr(b.data, "findings show"));
+	buf_release(&b);
+	/* a channel takes a change it names whatever its severity and rules */
+	struct alert_config c = { .events = LEV_PORT_OPENED, .min_severity = SEV_HIGH };
+	snprintf(c.rules, sizeof(c.rules), "beacon");
+	CHECK(alert_config_wants(&c, LEV_PORT_OPENED, "", SEV_INFO));
+	CHECK(!alert_config_wants(&c, LEV_PORT_CLOSED, "", SEV_INFO));
+}
+
 /* The file channel: one line per alert, and a repeat after a crash (maybe_sent) is not appended again. */
 static void jsonl_channel(void)
 {
@@ -446,4 +509,4 @@ static void store_allow(void)
 }
 
 SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(config_suppress), T(store_allow),
-      T(bodies), T(jsonl_channel));
+      T(bodies), T(change_bodies), T(jsonl_channel));
