@@ -21,9 +21,14 @@ int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, s
 	int r;
 	if ((r = store_runs_list(st, &runs, &n, e)) < 0) return r;
 	if (run && (r = store_run_coverage(st, run, &now, e)) < 0) goto out;
+	/* only a run of the same site: another site's 10.0.0.5 is another host */
+	const char *site = NULL;
+	for (size_t i = 0; run && i < n; i++)
+		if (runs[i].id == run) site = runs[i].site;
 	for (size_t i = n; i-- > 0 && !found;) {
 		const struct run_info *ri = &runs[i];
 		if ((run && ri->id >= run) || strcmp(ri->status, "done")) continue;
+		if (site && strcmp(ri->site, site)) continue;
 		if (kind ? strcmp(ri->kind, kind) != 0 : !scans(ri->kind)) continue;
 		if (!run) {
 			found = ri->id;
