@@ -158,9 +158,9 @@ static int print_view(void *ctx, const struct life_view *v)
 	else
 		snprintf(host, sizeof(host), "%s", *v->ip ? v->ip : "-");
 	if (!c->detail) {
-		fprintf(c->t, "F%-5lld %-12s %-8s %-24s %-22s %s%s\n", (long long)r->id,
+		fprintf(c->t, "F%-5lld %-12s %-8s %-24s %-22s %-12s %s%s\n", (long long)r->id,
 			life_state_name(r->state), severity_name(r->severity), r->rule, host,
-			term_str(&f1, v->title),
+			term_str(&f2, r->site), term_str(&f1, v->title),
 			!life_is_suppressed(r, now_real())                ? ""
 			: !strncmp(r->suppress_by, LIFE_CONFIG_ORIGIN, 7) ? " [suppressed by config]"
 									  : " [suppressed]");
@@ -212,6 +212,10 @@ static int apply_run(struct store *st, const struct findings_args *a, struct dm_
 	struct buf rules = BUF_INIT;
 	int r = parse_id(a->pos[1], &run, e);
 	if (r == 0 && a->config) r = site_config_load(&site, a->config, e);
+	/* without a config the run's own site is the findings' site */
+	struct run_info ri;
+	if (r == 0 && !a->config && (r = store_run_get(st, run, &ri, e)) == 0)
+		r = store_set_site(st, ri.site, e);
 	if (r == 0) r = store_load_findings(st, run, &fs, e);
 	int have_cov = r == 0 ? store_run_coverage(st, run, &cov, e) : 0;
 	if (have_cov < 0) r = have_cov;

@@ -16,10 +16,11 @@
 #include <string.h>
 #include <time.h>
 
-enum { I_DB = 1, I_JSON, I_FORMAT, I_MERGE, I_QUIET, I_HELP };
+enum { I_DB = 1, I_JSON, I_FORMAT, I_MERGE, I_QUIET, I_HELP, I_SITE };
 
 static const struct opt inventory_opts[] = {
 	{ "--db", I_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--site", I_SITE, true, "NAME", "the site whose register this is (default: default)" },
 	{ "--format", I_FORMAT, true, "FMT",
 	  "list: text (default) or json (JSON Lines \"inventory\" records)" },
 	{ "--json", I_JSON, false, NULL, "same as --format json" },
@@ -32,7 +33,7 @@ static const struct opt inventory_opts[] = {
 };
 
 struct inventory_args {
-	const char *db;
+	const char *db, *site;
 	bool json, merge, help;
 	char **pos;
 	int n_pos;
@@ -44,6 +45,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	switch (id) {
 	case 0: a->pos[a->n_pos++] = (char *)arg; return 0;
 	case I_DB: a->db = arg; return 0;
+	case I_SITE: a->site = arg; return store_site_check(name, arg, e);
 	case I_JSON: a->json = true; return 0;
 	case I_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
@@ -185,7 +187,8 @@ int cmd_inventory(int argc, char **argv)
 		}
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
-	if ((r = store_open_mode(dbpath, strcmp(sub, "list") ? STORE_CREATE : STORE_EXISTING, &st, &e)) < 0)
+	if ((r = store_open_mode(dbpath, strcmp(sub, "list") ? STORE_CREATE : STORE_EXISTING, &st, &e)) < 0 ||
+	    (a.site && (r = store_set_site(st, a.site, &e)) < 0))
 		goto fail;
 	if (!strcmp(sub, "import")) {
 		size_t by[4] = { 0 }, n_old, added = 0, updated = 0;

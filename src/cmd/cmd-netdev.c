@@ -13,13 +13,14 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { N_DB = 1, N_CONFIG, N_NETDEV, N_DEVICE, N_JSON, N_FORMAT, N_PUBLIC, N_QUIET, N_HELP };
+enum { N_DB = 1, N_CONFIG, N_NETDEV, N_DEVICE, N_JSON, N_FORMAT, N_PUBLIC, N_QUIET, N_HELP, N_SITE };
 
 static const struct opt netdev_opts[] = {
 	{ "--db", N_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--config", N_CONFIG, true, "FILE", "site policy with [netdev NAME] sections" },
 	{ "--netdev", N_NETDEV, true, "FILE", "a file of [netdev NAME] sections only (mode 0600)" },
 	{ "--device", N_DEVICE, true, "NAME", "ask only this device" },
+	{ "--site", N_SITE, true, "NAME", "the site the devices are at (default: --config's [site] name)" },
 	{ "--format", N_FORMAT, true, "FMT", "text (default) or json (JSON Lines netdev records)" },
 	{ "--json", N_JSON, false, NULL, "same as --format json" },
 	{ "--allow-public", N_PUBLIC, false, NULL, "allow devices with public addresses" },
@@ -29,7 +30,7 @@ static const struct opt netdev_opts[] = {
 };
 
 struct netdev_args {
-	const char *db, *config, *netdev, *device;
+	const char *db, *config, *netdev, *device, *site;
 	bool json, allow_public, help;
 };
 
@@ -44,6 +45,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case N_CONFIG: a->config = arg; return 0;
 	case N_NETDEV: a->netdev = arg; return 0;
 	case N_DEVICE: a->device = arg; return 0;
+	case N_SITE: a->site = arg; return store_site_check(name, arg, e);
 	case N_JSON: a->json = true; return 0;
 	case N_FORMAT:
 		if (strcmp(arg, "text") && strcmp(arg, "json"))
@@ -103,7 +105,8 @@ int cmd_netdev(int argc, char **argv)
 		goto fail;
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
-	if ((r = store_open(dbpath, &st, &e)) < 0) goto fail;
+	if (a.site) snprintf(cfg.name, sizeof(cfg.name), "%s", a.site);
+	if ((r = store_open(dbpath, &st, &e)) < 0 || (r = store_set_site(st, cfg.name, &e)) < 0) goto fail;
 	redact_set_key(store_redact_key(st));
 	double started = now_real();
 	if ((r = netdev_collect(confs, a.device, a.allow_public, &rs, &n, &e)) < 0 ||

@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "pipeline/stored-extras.h"
 #include "cmd/opts.h"
+#include "cmd/report-sites.h"
 #include "base/escape.h"
 #include "base/safe-write.h"
 #include "base/log.h"
@@ -21,7 +22,7 @@
 #include <errno.h>
 #include <string.h>
 
-enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT, R_OPEN };
+enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT, R_OPEN, R_SITE, R_ALLSITES };
 
 static const struct opt report_opts[] = {
 	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
@@ -31,6 +32,10 @@ static const struct opt report_opts[] = {
 	{ "-o", R_OUT, true, "FILE", "write to FILE instead of standard output (- is standard output)" },
 	{ "--list", R_LIST, false, NULL, "list the runs in the store (--format text or json)" },
 	{ "--open", R_OPEN, false, NULL, "text: only open ports, and only hosts with one" },
+	{ "--site", R_SITE, true, "NAME", "only this site's runs (the newest finished one, or --list)" },
+	{ "--all-sites", R_ALLSITES, false, NULL,
+	  "the newest finished scan of every site, its assets ranked together with a site column (text or "
+	  "json)" },
 	{ "--db", R_DB, true, "PATH", "store database" },
 	{ "--redact", R_REDACT, true, "MODE",
 	  "secrets: tag (first character, length, the store's keyed tag) or full (length only); default tag, "
@@ -41,8 +46,8 @@ static const struct opt report_opts[] = {
 
 struct report_args {
 	uint64_t run;
-	const char *format, *out, *db, *config;
-	bool list, help, only_open;
+	const char *format, *out, *db, *config, *site;
+	bool list, help, only_open, all_sites;
 	int redact; /* REDACT_DEFAULT: by format */
 };
 
@@ -62,6 +67,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case R_OUT: a->out = arg; return 0;
 	case R_LIST: a->list = true; return 0;
 	case R_OPEN: a->only_open = true; return 0;
+	case R_SITE: a->site = arg; return store_site_check(name, arg, e);
+	case R_ALLSITES: a->all_sites = true; return 0;
 	case R_DB: a->db = arg; return 0;
 	case R_CONFIG: a->config = arg; return 0;
 	case R_REDACT:
@@ -95,8 +102,10 @@ static int list_json(const struct run_info *runs, size_t n, const char *path, st
 		} else {
 			buf_puts(&b, "null");
 		}
-		buf_printf(&b, ",\"hosts_up\":%llu,\"open_ports\":%llu,\"args\":",
+		buf_printf(&b, ",\"hosts_up\":%llu,\"open_ports\":%llu,\"site\":",
 			   (unsigned long long)runs[i].hosts_up, (unsigned long long)runs[i].open_ports);
+		json_put_str(&b, runs[i].site);
+		buf_puts(&b, ",\"args\":");
 		json_put_str(&b, runs[i].args);
 		buf_puts(&b, "}\n");
 		fwrite(b.data, 1, b.len, o.f);
@@ -122,14 +131,35 @@ int cmd_report(int argc, char **argv)
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, report_opts, ARRAY_SIZE(report_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
-		opts_help(stdout,
-			  "dormant report [--run ID] [--format text|json|xml|csv|html] [-o FILE] | --list",
-			  "Print a run from the store.", report_opts, ARRAY_SIZE(report_opts));
+		opts_help(
+		    stdout,
+		    "dormant report [--run ID] [--site NAME] [--format text|json|xml|csv|html] [-o FILE] | "
+		    "--list | --all-sites",
+		    "Print a run from the store.", report_opts, ARRAY_SIZE(report_opts));
 		goto out;
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open_mode(db, STORE_EXISTING, &st, &e)) < 0) goto fail;
 	if ((r = store_runs_list(st, &runs, &n, &e)) < 0) goto fail;
+	if (a.all_sites &&
+	    (a.site || a.list || a.run || (strcmp(a.format, "text") && strcmp(a.format, "json")))) {
+		r = dm_fail(&e, DM_EINPUT,
+			    "--all-sites prints text or json, without --site, --run or --list");
+		goto fail;
+	}
+	if (a.all_sites) {
+		if ((r = out_open(&o, a.out ? a.out : "-", "-o", OUT_PRIVATE, &e)) < 0 ||
+		    (r = report_all_sites(st, runs, n, !strcmp(a.format, "json"), o.f, &e)) < 0 ||
+		    (r = out_commit(&o, &e)) < 0)
+			goto fail;
+		goto out;
+	}
+	if (a.site) { /* only the site's runs */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(runs[i].site, a.site)) runs[k++] = runs[i];
+		n = k;
+	}
 	if (a.list && strcmp(a.format, "text") && strcmp(a.format, "json")) {
 		r = dm_fail(&e, DM_EINPUT, "--list prints text or json, not %s", a.format);
 		goto fail;
@@ -139,15 +169,18 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (a.list) {
-		printf("%-6s %-24s %-8s %-12s %8s %8s  %s\n", "RUN", "STARTED", "KIND", "STATUS", "HOSTS",
-		       "OPEN", "ARGS");
+		struct buf b = BUF_INIT;
+		printf("%-6s %-24s %-8s %-12s %8s %8s  %-12s %s\n", "RUN", "STARTED", "KIND", "STATUS",
+		       "HOSTS", "OPEN", "SITE", "ARGS");
 		for (size_t i = 0; i < n; i++) {
 			char ts[40];
 			fmt_rfc3339(runs[i].started, ts, sizeof(ts));
-			printf("%-6lld %-24s %-8s %-12s %8llu %8llu  %s\n", (long long)runs[i].id, ts,
+			printf("%-6lld %-24s %-8s %-12s %8llu %8llu  %-12s %s\n", (long long)runs[i].id, ts,
 			       runs[i].kind, runs[i].status, (unsigned long long)runs[i].hosts_up,
-			       (unsigned long long)runs[i].open_ports, runs[i].args);
+			       (unsigned long long)runs[i].open_ports, term_str(&b, runs[i].site),
+			       runs[i].args);
 		}
+		buf_release(&b);
 		goto out;
 	}
 	const struct run_info *ri = NULL;
@@ -155,16 +188,21 @@ int cmd_report(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		if (a.run ? runs[i].id == (int64_t)a.run : !strcmp(runs[i].status, "done")) ri = &runs[i];
 	if (!ri) {
-		r = a.run ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run in %s", (unsigned long long)a.run,
-				    db)
-		    : n   ? dm_fail(&e, DM_EEMPTY, "%s holds no finished run yet (run %lld is %s)", db,
-				    (long long)runs[n - 1].id, runs[n - 1].status)
-			  : dm_fail(&e, DM_EEMPTY, "%s holds no runs yet", db);
+		r = a.run && a.site ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run of site %s in %s",
+					      (unsigned long long)a.run, a.site, db)
+		    : a.run         ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run in %s",
+					      (unsigned long long)a.run, db)
+		    : a.site && !n  ? dm_fail(&e, DM_EEMPTY, "%s holds no runs of site %s", db, a.site)
+		    : n ? dm_fail(&e, DM_EEMPTY, "%s holds no finished run yet (run %lld is %s)", db,
+				  (long long)runs[n - 1].id, runs[n - 1].status)
+			: dm_fail(&e, DM_EEMPTY, "%s holds no runs yet", db);
 		goto fail;
 	}
 	if (strcmp(ri->status, "done"))
 		log_warn("report: run %lld is %s: it saved no results", (long long)ri->id, ri->status);
 	struct caveats caveats;
+	/* the register and the changes are the run's site's */
+	if ((r = store_set_site(st, ri->site, &e)) < 0) goto fail;
 	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 ||
 	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0 ||
 	    (r = stored_findings_allow(a.config, &fs, &e)) < 0 ||

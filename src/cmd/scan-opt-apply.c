@@ -180,6 +180,7 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 	case O_CSV: a->p.out.csv = arg; return 0;
 	case O_DB: a->p.db = arg; return 0;
 	case O_SENSOR: a->p.sensor = arg; return store_sensor_check(arg, e);
+	case O_SITE: a->p.site = arg; return store_site_check(name, arg, e);
 	case O_NODROP: a->p.priv.keep = true; return 0;
 	case O_USER: a->p.priv.user = arg; return 0;
 	case O_REDACT:

@@ -73,6 +73,9 @@ enum scan_opt_id {
 	O_TESTMAP,
 	O_GATEWAY,
 	O_EXTERNAL,
+	/* sites and run groups (issue 22): apart too */
+	O_SITE = 400,
+	O_RUNGROUP,
 };
 
 /* Which options a -T template sets were given explicitly (scan_args.explicit_timing). */

@@ -97,6 +97,9 @@ const struct opt scan_opts[] = {
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--sensor", O_SENSOR, true, "NAME",
 	  "the sensor this run is recorded as (registered in the store)" },
+	{ "--site", O_SITE, true, "NAME",
+	  "the site observed: its assets, register and findings are kept apart from other sites' "
+	  "(default: --config's [site] name, else default)" },
 	{ "--redact", O_REDACT, true, "MODE",
 	  "secrets in every output: tag (first character, length, the store's keyed tag) or full (length "
 	  "only); default tag, full for --html and --csv" },

@@ -3,6 +3,7 @@
 #include "cmd/traffic-opts.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "store/store.h"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ int traffic_args_opt(struct traffic_args *t, int id, const char *name, const cha
 	case T_CONFIG: t->config = arg; return 0;
 	case T_GEOIP: t->geoip = arg; return 0;
 	case T_DB: t->db = arg; return 0;
+	case T_SITE: t->site = arg; return store_site_check(name, arg, e);
 	case T_RULES: t->rules = arg; return rules_check(arg, e);
 	case T_NOANALYZE: t->no_analyze = true; return 0;
 	case T_EXPLAIN:

@@ -6,13 +6,14 @@
 #include "cmd/opts.h"
 #include "pipeline/traffic-job.h"
 
-enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON, T_EXPLAIN };
+enum { T_CONFIG = 100, T_GEOIP, T_DB, T_RULES, T_NOANALYZE, T_FAILON, T_EXPLAIN, T_SITE };
 #define TRAFFIC_OPTS                                                                                      \
 	{ "--config", T_CONFIG, true, "FILE",                                                             \
 	  "site policy: time zone, business hours, home countries, segments (INI)" },                     \
 	    { "--geoip", T_GEOIP, true, "FILE",                                                           \
 	      "country database (MaxMind format); default: the config's, else the installed one" },       \
 	    { "--db", T_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" }, \
+	    { "--site", T_SITE, true, "NAME", "the site observed (default: --config's [site] name)" },    \
 	    { "--rules", T_RULES, true, "LIST", "run only these traffic rules (comma-separated ids)" },   \
 	    { "--no-analyze", T_NOANALYZE, false, NULL,                                                   \
 	      "only summarise the flows into the store; run no rule" },                                   \

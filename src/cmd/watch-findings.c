@@ -35,9 +35,11 @@ void watch_findings_judged(const struct watch_source_spec *spec, struct traffic_
 		said(spec->kind, spec->name, j->run, &o);
 }
 
-/* The job's run: the newest of its command's kind begun since it started. */
+/* The job's run: the newest of its command's kind begun since it started;
+ * its findings' life is its site's. */
 static int64_t job_run(struct store *st, const struct watch_job *job, double started)
 {
+	char site[72] = "";
 	struct run_info *runs = NULL;
 	size_t n = 0;
 	int64_t id = 0;
@@ -45,8 +47,9 @@ static int64_t job_run(struct store *st, const struct watch_job *job, double sta
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(runs[i].kind, job->argv[0]) && runs[i].started >= started - 1 &&
 		    runs[i].id > id && !strcmp(runs[i].status, "done"))
-			id = runs[i].id;
+			id = runs[i].id, snprintf(site, sizeof(site), "%s", runs[i].site);
 	free(runs);
+	if (id && *site && store_set_site(st, site, NULL) < 0) return 0;
 	return id;
 }
 

@@ -113,20 +113,24 @@ static double first_due(struct watcher *w, const struct watch_job *j, double now
 	return watch_job_next(j, now);
 }
 
-/* The job's command line, with the watch's store and policy when it names none. */
+/* The job's command line, with the watch's store, policy and site when it
+ * names none (secrets keep no run, so no site). */
 static struct watch_job job_argv(const struct watcher *w, const struct watch_job *j)
 {
 	struct watch_job x = *j;
-	bool has_db = false, has_config = false;
+	bool has_db = false, has_config = false, has_site = false;
 	for (int i = 1; i < j->argc; i++) {
 		has_db |= !strcmp(j->argv[i], "--db") || !strncmp(j->argv[i], "--db=", 5);
 		has_config |= !strcmp(j->argv[i], "--config") || !strncmp(j->argv[i], "--config=", 9);
+		has_site |= !strcmp(j->argv[i], "--site") || !strncmp(j->argv[i], "--site=", 7);
 	}
-	x.argv = xcalloc((size_t)j->argc + 5, sizeof(*x.argv));
+	x.argv = xcalloc((size_t)j->argc + 7, sizeof(*x.argv));
 	memcpy(x.argv, j->argv, (size_t)j->argc * sizeof(*x.argv));
 	if (!has_db && *w->cfg.db) x.argv[x.argc++] = "--db", x.argv[x.argc++] = (char *)w->cfg.db;
 	if (!has_config && !strcmp(j->argv[0], "audit"))
 		x.argv[x.argc++] = "--config", x.argv[x.argc++] = (char *)w->path;
+	if (!has_site && strcmp(j->argv[0], "secrets"))
+		x.argv[x.argc++] = "--site", x.argv[x.argc++] = (char *)w->site.name;
 	return x;
 }
 

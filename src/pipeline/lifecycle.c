@@ -36,7 +36,9 @@ int lifecycle_apply(struct store *st, int64_t run, const struct findings *fs, co
 	if (!scope) scope = &none;
 	struct life_apply_in in = {
 		.run = run,
-		.site = site && *site->name ? site->name : "default",
+		.site = store_site(st)        ? store_site(st)
+			: site && *site->name ? site->name
+					      : "default",
 		.fs = fs,
 		.all_rules = scope->all_rules,
 		.rules = scope->rules,

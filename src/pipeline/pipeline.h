@@ -76,6 +76,7 @@ struct pipeline_config {
 				      * only the live hosts are found (-sn) */
 	const char *db;          /* the store; NULL: store_default_path() */
 	const char *sensor;      /* --sensor: the run is this sensor's (store_set_sensor); NULL none */
+	const char *site;        /* --site: the site observed; NULL: the config's [site] name, else default */
 	struct targets *targets; /* finalized; the caller's */
 	struct portlist *ports;  /* the caller's */
 	struct scan_config scan; /* rate, mode, shards, resume...; targets, ports and the discovery flags are

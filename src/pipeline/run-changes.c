@@ -30,9 +30,14 @@ int64_t run_comparable_to(struct store *st, int64_t run, const char *kind, const
 	int64_t found = 0;
 	int r;
 	if ((r = store_runs_list(st, &runs, &n, e)) < 0) return r;
+	/* only a run of the same site: another site's 10.0.0.5 is another host */
+	const char *site = NULL;
+	for (size_t i = 0; run && i < n; i++)
+		if (runs[i].id == run) site = runs[i].site;
 	for (size_t i = n; i-- > 0 && !found;) {
 		const struct run_info *ri = &runs[i];
 		if ((run && ri->id >= run) || strcmp(ri->status, "done")) continue;
+		if (site && strcmp(ri->site, site)) continue;
 		if (kind ? strcmp(ri->kind, kind) != 0 : !scans(ri->kind)) continue;
 		if (!run) {
 			found = ri->id;

@@ -104,6 +104,10 @@ int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_e
 	out->dbpath = c->db ? xstrdup(c->db) : store_default_path();
 	if ((r = store_open(out->dbpath, &out->st, e)) < 0) return r;
 	if (c->sensor && (r = store_set_sensor(out->st, c->sensor, e)) < 0) return r;
+	/* the site: --site, else the config's [site] name; the findings' life follows it */
+	if (c->site && out->join) snprintf(out->ji.cfg.name, sizeof(out->ji.cfg.name), "%s", c->site);
+	const char *site = c->site ? c->site : out->join ? out->ji.cfg.name : NULL;
+	if (site && (r = store_set_site(out->st, site, e)) < 0) return r;
 	redact_set_key(store_redact_key(out->st)); /* before anything is redacted: SNMP communities, logins */
 	unsigned analyses = STAGE_BIT(STAGE_VULNS) | STAGE_BIT(STAGE_CREDENTIALS) | STAGE_BIT(STAGE_TRAFFIC) |
 			    STAGE_BIT(STAGE_JOIN);

@@ -50,6 +50,7 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 	else
 		r = config ? site_config_load(&j->cfg, config, e) : 0;
 	if (r < 0) return r;
+	if (args->site) snprintf(j->cfg.name, sizeof(j->cfg.name), "%s", args->site);
 	if (*j->cfg.intel_files) {
 		if ((r = intel_load_list(&j->intel, j->cfg.intel_files, j->cfg.intel_dir, e)) < 0) return r;
 		log_info("threat intelligence: %zu indicators from %zu lists%s", j->intel.n, j->intel.n_files,
@@ -75,14 +76,18 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 	j->dbpath = args->db ? xstrdup(args->db) : store_default_path();
 	/* The summaries' own connection is opened now, with the first: after
 	 * the privilege drop the store's folder may be out of reach. */
-	if ((r = store_open(j->dbpath, &j->writer, e)) < 0) return r;
+	if ((r = store_open(j->dbpath, &j->writer, e)) < 0 ||
+	    (r = store_set_site(j->writer, j->cfg.name, e)) < 0)
+		return r;
 	if (args->store) {
 		j->store = args->store;
 		j->run = args->run;
 		j->borrowed = true;
 		return register_is_ours(j, e);
 	}
-	if ((r = store_open(j->dbpath, &j->store, e)) < 0) return r;
+	if ((r = store_open(j->dbpath, &j->store, e)) < 0 ||
+	    (r = store_set_site(j->store, j->cfg.name, e)) < 0)
+		return r;
 	if ((r = store_run_begin(j->store, kind, what, now_real(), &j->run, e)) < 0) return r;
 	return register_is_ours(j, e);
 }

@@ -14,6 +14,7 @@
 /* The options `flows` and `collect` take (cmd/traffic-opts.h parses them). */
 struct traffic_args {
 	const char *config, *geoip, *db, *rules;
+	const char *site;        /* --site: overrides the config's [site] name; NULL: keep it */
 	const char *config_text; /* set: the policy's text, read in config's name (a watcher's snapshot) */
 	bool no_analyze;
 	int fail_on;                   /* -1: never */

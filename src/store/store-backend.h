@@ -15,7 +15,11 @@ struct store {
 	enum store_mode mode;
 	void *be;     /* the backend's state (struct sq_conn for SQLite) */
 	char *sensor; /* store_set_sensor: runs begun are this sensor's */
+	char *site;   /* store_set_site: runs, assets and the register are this site's */
 };
+
+/* The handle's site, "default" when none was set. */
+static inline const char *store_site_name(const struct store *s) { return s->site ? s->site : "default"; }
 
 /* Every operation reports failure as a negative code with the sentence in
  * e (e may be NULL): the store's path, what it was doing, the backend's

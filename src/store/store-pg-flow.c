@@ -402,7 +402,10 @@ int pg_inventory_replace(struct store *s, const struct inventory *inv, const cha
 {
 	const char *what = "saving the asset register";
 	int r = pg_begin(s, what, e);
-	if (r == 0) r = pg_cmd(s, "DELETE FROM inventory", NULL, what, e);
+	struct pg_params d = { 0 };
+	pp_str(&d, store_site_name(s));
+	/* the site's register only: other sites keep theirs */
+	if (r == 0) r = pg_cmd(s, "DELETE FROM inventory WHERE site = $1", &d, what, e);
 	for (size_t i = 0; i < inv->n && r == 0; i++) {
 		const struct inv_entry *en = &inv->v[i];
 		char ip[IPADDR_STRLEN], pub[IPADDR_STRLEN] = "";
@@ -423,10 +426,11 @@ int pg_inventory_replace(struct store *s, const struct inventory *inv, const cha
 		pp_text(&p, source);
 		pp_dbl(&p, when);
 		pp_text(&p, pub);
+		pp_str(&p, store_site_name(s));
 		r = pg_cmd(
 		    s,
 		    "INSERT INTO inventory(ip, mac, hostname, owner, role, status, expires, line, source,"
-		    " imported, public_ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+		    " imported, public_ip, site) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
 		    &p, what, e);
 	}
 	if (r == 0) return pg_commit(s, what, e);
@@ -436,9 +440,13 @@ int pg_inventory_replace(struct store *s, const struct inventory *inv, const cha
 
 int pg_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e)
 {
+	struct pg_params p = { 0 };
+	pp_str(&p, store_site_name(s));
 	PGresult *r =
-	    pg_q(s, "SELECT ip, mac, hostname, owner, role, status, expires, line, public_ip FROM inventory",
-		 NULL, "loading the asset register", e);
+	    pg_q(s,
+		 "SELECT ip, mac, hostname, owner, role, status, expires, line, public_ip FROM inventory"
+		 " WHERE site = $1",
+		 &p, "loading the asset register", e);
 	if (!r) return DM_ESTORE;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct inv_entry en = { 0 };

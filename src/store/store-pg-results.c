@@ -18,13 +18,15 @@ static int64_t upsert_asset(struct store *s, const char *ip, const char *mac, co
 	pp_dbl(&p, ts);
 	pp_int(&p, run);
 	pp_text(&p, vendor);
-	PGresult *r = pg_q(s,
-			   "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor)"
-			   " VALUES ($1, $2, $3, $3, $4, $4, $5) ON CONFLICT (ip) DO UPDATE SET"
-			   " mac = coalesce(excluded.mac, assets.mac), vendor = coalesce(excluded.vendor, "
-			   "assets.vendor), last_seen = greatest(assets.last_seen, excluded.last_seen),"
-			   " last_run = greatest(assets.last_run, excluded.last_run) RETURNING id",
-			   &p, "saving results (assets)", e);
+	PGresult *r =
+	    pg_q(s,
+		 "INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor, site)"
+		 " VALUES ($1, $2, $3, $3, $4, $4, $5, (SELECT site FROM runs WHERE id = $4))"
+		 " ON CONFLICT (site, ip) DO UPDATE SET"
+		 " mac = coalesce(excluded.mac, assets.mac), vendor = coalesce(excluded.vendor, "
+		 "assets.vendor), last_seen = greatest(assets.last_seen, excluded.last_seen),"
+		 " last_run = greatest(assets.last_run, excluded.last_run) RETURNING id",
+		 &p, "saving results (assets)", e);
 	if (!r) return DM_ESTORE;
 	int64_t id = pg_i64(r, 0, 0);
 	PQclear(r);

@@ -6,7 +6,8 @@
  * becomes BIGSERIAL PRIMARY KEY, INTEGER BIGINT, REAL DOUBLE PRECISION,
  * BLOB BYTEA, and WITHOUT ROWID is dropped. A migration whose SQLite text
  * does not translate (a PRAGMA, a SQLite-only function) must add its
- * PostgreSQL form to pg_after[]. The version lives in dormant_schema. */
+ * PostgreSQL form to pg_after[], or replace it in pg_instead[]. The
+ * version lives in dormant_schema. */
 #include "store/pg-internal.h"
 #include "base/buf.h"
 #include "base/util.h"
@@ -32,6 +33,23 @@ static const struct {
 	 * continues after them (the number is migration 25's, "outbox again") */
 	{ 25, "SELECT setval(pg_get_serial_sequence('alert_outbox', 'id'), COALESCE(MAX(id), 0) + 1, false)"
 	      " FROM alert_outbox;" },
+};
+
+/* Migrations whose SQLite text is not translated but replaced: schema 26
+ * makes assets and inventory again in SQLite, which cannot drop a
+ * constraint; PostgreSQL changes the constraints in place (the columns end
+ * up the same). */
+static const struct {
+	int to;
+	const char *sql;
+} pg_instead[] = {
+	{ 26, "ALTER TABLE runs ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
+	      "ALTER TABLE assets ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
+	      "ALTER TABLE assets DROP CONSTRAINT IF EXISTS assets_ip_key;"
+	      "ALTER TABLE assets ADD CONSTRAINT assets_site_ip_key UNIQUE (site, ip);"
+	      "ALTER TABLE inventory ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
+	      "ALTER TABLE inventory DROP CONSTRAINT IF EXISTS inventory_pkey;"
+	      "ALTER TABLE inventory ADD PRIMARY KEY (site, ip);" },
 };
 
 static size_t word_len(const char *p)
@@ -134,7 +152,10 @@ int pg_migrate(struct store *s, bool create, struct dm_err *e)
 			pg_rollback(s);
 			return dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, step);
 		}
-		bool ok = pg_script(s, sql.data, step, e) == 0;
+		const char *text = sql.data;
+		for (size_t i = 0; i < ARRAY_SIZE(pg_instead); i++)
+			if (pg_instead[i].to == v + 1) text = pg_instead[i].sql;
+		bool ok = pg_script(s, text, step, e) == 0;
 		for (size_t i = 0; ok && i < ARRAY_SIZE(pg_after); i++)
 			if (pg_after[i].after == v + 1) ok = pg_script(s, pg_after[i].sql, step, e) == 0;
 		if (!ok) {

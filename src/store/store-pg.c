@@ -160,9 +160,10 @@ static int pg_run_begin(struct store *s, const char *kind, const char *args, dou
 	pp_str(&p, args);
 	pp_dbl(&p, started);
 	pp_str(&p, owner);
-	PGresult *r =
-	    pg_q(s, "INSERT INTO runs(kind, args, started, owner) VALUES ($1, $2, $3, $4) RETURNING id", &p,
-		 "starting a run", e);
+	pp_str(&p, store_site_name(s));
+	PGresult *r = pg_q(
+	    s, "INSERT INTO runs(kind, args, started, owner, site) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+	    &p, "starting a run", e);
 	if (!r) return DM_ESTORE;
 	*ret_id = pg_i64(r, 0, 0);
 	PQclear(r);
@@ -172,7 +173,7 @@ static int pg_run_begin(struct store *s, const char *kind, const char *args, dou
 #define RUN_COLUMNS                                                                        \
 	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                   \
 	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how <> 'none')," \
-	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open') FROM runs"
+	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open'), site FROM runs"
 
 static void fill_run(const PGresult *r, int i, struct run_info *ri)
 {
@@ -185,6 +186,7 @@ static void fill_run(const PGresult *r, int i, struct run_info *ri)
 	snprintf(ri->status, sizeof(ri->status), "%s", PQgetvalue(r, i, 5));
 	ri->hosts_up = (uint64_t)pg_i64(r, i, 6);
 	ri->open_ports = (uint64_t)pg_i64(r, i, 7);
+	snprintf(ri->site, sizeof(ri->site), "%s", PQgetvalue(r, i, 8));
 }
 
 static int pg_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e)

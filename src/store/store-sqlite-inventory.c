@@ -8,15 +8,22 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 			 struct dm_err *e)
 {
 	sqlite3_stmt *ins = NULL;
-	if (sq_exec(s, "BEGIN IMMEDIATE; DELETE FROM inventory;", "saving the asset register", e) < 0)
-		return DM_ESTORE;
+	sqlite3_stmt *del = NULL;
+	if (sq_exec(s, "BEGIN IMMEDIATE", "saving the asset register", e) < 0) return DM_ESTORE;
 	int r = 0;
-	if (sqlite3_prepare_v2(SQ(s)->db,
+	/* the site's register only: other sites keep theirs */
+	if (sqlite3_prepare_v2(SQ(s)->db, "DELETE FROM inventory WHERE site = ?", -1, &del, NULL) ||
+	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT INTO inventory(ip, mac, hostname, owner, role, status, expires, line, "
-			       "source, imported, public_ip)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       "source, imported, public_ip, site)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       -1, &ins, NULL))
 		r = sq_fail(s, e, "saving the asset register");
+	if (r == 0) {
+		sqlite3_bind_text(del, 1, store_site_name(s), -1, SQLITE_STATIC);
+		r = sq_done(s, del, "saving the asset register", e);
+	}
+	sqlite3_finalize(del);
 	for (size_t i = 0; i < inv->n && r == 0; i++) {
 		const struct inv_entry *en = &inv->v[i];
 		char ip[IPADDR_STRLEN];
@@ -38,6 +45,7 @@ int sq_inventory_replace(struct store *s, const struct inventory *inv, const cha
 		char pub[IPADDR_STRLEN] = "";
 		if (en->has_public) ipaddr_fmt(&en->public_ip, pub, sizeof(pub));
 		sq_text(ins, 11, pub);
+		sqlite3_bind_text(ins, 12, store_site_name(s), -1, SQLITE_STATIC);
 		r = sq_done(s, ins, "saving the asset register", e);
 	}
 	sqlite3_finalize(ins);
@@ -57,9 +65,10 @@ int sq_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e)
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(SQ(s)->db,
 			       "SELECT ip, mac, hostname, owner, role, status, expires, line, public_ip FROM "
-			       "inventory",
+			       "inventory WHERE site = ?",
 			       -1, &st, NULL))
 		return sq_fail(s, e, "loading the asset register");
+	sqlite3_bind_text(st, 1, store_site_name(s), -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct inv_entry en = { 0 };

@@ -15,12 +15,14 @@ int sq_save_service_extras(struct store *s, int64_t run, const struct resultset 
 		SQ(s)->db,
 		"INSERT OR REPLACE INTO service_obs_tls(run_id, asset_id, proto, port, key_type, "
 		"key_bits, weak, weak_tested, chain, chain_error)"
-		" SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM assets WHERE ip = ?2",
+		" SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM assets WHERE ip = ?2"
+		" AND site = (SELECT site FROM runs WHERE id = ?1)",
 		-1, &tls, NULL) ||
 	    sqlite3_prepare_v2(
 		SQ(s)->db,
 		"INSERT OR REPLACE INTO service_obs_passive(run_id, asset_id, proto, port, first_seen)"
-		" SELECT ?1, id, ?3, ?4, ?5 FROM assets WHERE ip = ?2",
+		" SELECT ?1, id, ?3, ?4, ?5 FROM assets WHERE ip = ?2"
+		" AND site = (SELECT site FROM runs WHERE id = ?1)",
 		-1, &pas, NULL)) {
 		r = sq_fail(s, e, "saving results (TLS)");
 		goto out;

@@ -273,6 +273,30 @@ static const char *const migrations[] = {
 	"  last_seen, attempts, next_try, sending, delivered, error FROM alert_outbox_v22;"
 	"DROP TABLE alert_outbox_v22;"
 	"CREATE INDEX IF NOT EXISTS alert_outbox_pending ON alert_outbox(channel, delivered, id);",
+	/* 26 (sites, issue 22): each run observes one site (--site, else the
+	 * config's [site] name, else 'default'); an asset and a register row are
+	 * a site's address, so the same 10.0.0.5 at two sites is two assets.
+	 * The tables are made again (SQLite cannot drop a UNIQUE), ids kept so
+	 * the observations still point at their asset; what was stored before
+	 * is site 'default'. Migrations run with foreign keys off for this.
+	 * PostgreSQL alters the constraints instead (store-pg-schema.c). */
+	"ALTER TABLE runs ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
+	"CREATE TABLE assets_by_site (id INTEGER PRIMARY KEY, ip TEXT NOT NULL, mac TEXT, hostname TEXT,"
+	"  first_seen REAL NOT NULL, last_seen REAL NOT NULL, first_run INTEGER, last_run INTEGER,"
+	"  vendor TEXT, site TEXT NOT NULL DEFAULT 'default', UNIQUE (site, ip));"
+	"INSERT INTO assets_by_site(id, ip, mac, hostname, first_seen, last_seen, first_run, last_run, "
+	"vendor)"
+	"  SELECT id, ip, mac, hostname, first_seen, last_seen, first_run, last_run, vendor FROM assets;"
+	"DROP TABLE assets;"
+	"ALTER TABLE assets_by_site RENAME TO assets;"
+	"CREATE TABLE inventory_by_site (ip TEXT NOT NULL, mac TEXT, hostname TEXT, owner TEXT, role TEXT,"
+	"  status TEXT NOT NULL, expires REAL, line INTEGER, source TEXT, imported REAL NOT NULL,"
+	"  public_ip TEXT, site TEXT NOT NULL DEFAULT 'default', PRIMARY KEY (site, ip));"
+	"INSERT INTO inventory_by_site(ip, mac, hostname, owner, role, status, expires, line, source,"
+	"  imported, public_ip) SELECT ip, mac, hostname, owner, role, status, expires, line, source,"
+	"  imported, public_ip FROM inventory;"
+	"DROP TABLE inventory;"
+	"ALTER TABLE inventory_by_site RENAME TO inventory;",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -454,6 +478,12 @@ static int sq_open(struct store *s, struct dm_err *e)
 			       "--db %s: schema version %d is newer than this dormant knows (%zu)", path,
 			       version, ARRAY_SIZE(migrations));
 	}
+	/* foreign keys off while migrating (outside a transaction, where the
+	 * pragma counts): schema 26 makes a parent table again, ids kept */
+	if (version < (int)ARRAY_SIZE(migrations) && sq_exec(s, "PRAGMA foreign_keys=OFF", "setup", e) < 0) {
+		sq_close(s);
+		return DM_ESTORE;
+	}
 	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
@@ -466,6 +496,10 @@ static int sq_open(struct store *s, struct dm_err *e)
 			sq_close(s);
 			return r;
 		}
+	}
+	if (sq_exec(s, "PRAGMA foreign_keys=ON", "setup", e) < 0) {
+		sq_close(s);
+		return DM_ESTORE;
 	}
 	if ((r = load_redact_key(s, path, e)) < 0) {
 		sq_close(s);
@@ -482,13 +516,15 @@ static int sq_run_begin(struct store *s, const char *kind, const char *args, dou
 	sqlite3_stmt *st;
 	char owner[96];
 	owner_self(owner, sizeof(owner));
-	if (sqlite3_prepare_v2(SQ(s)->db, "INSERT INTO runs(kind, args, started, owner) VALUES (?, ?, ?, ?)",
+	if (sqlite3_prepare_v2(SQ(s)->db,
+			       "INSERT INTO runs(kind, args, started, owner, site) VALUES (?, ?, ?, ?, ?)",
 			       -1, &st, NULL))
 		return sq_fail(s, e, "starting a run");
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, args, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 3, started);
 	sqlite3_bind_text(st, 4, owner, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, store_site_name(s), -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) return sq_fail(s, e, "starting a run");
@@ -507,12 +543,14 @@ static void fill_run(sqlite3_stmt *st, struct run_info *ri)
 	snprintf(ri->status, sizeof(ri->status), "%s", (const char *)sqlite3_column_text(st, 5));
 	ri->hosts_up = (uint64_t)sqlite3_column_int64(st, 6);
 	ri->open_ports = (uint64_t)sqlite3_column_int64(st, 7);
+	const char *site = (const char *)sqlite3_column_text(st, 8);
+	snprintf(ri->site, sizeof(ri->site), "%s", site ? site : "default");
 }
 
 #define RUN_COLUMNS                                                                        \
 	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                   \
 	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none')," \
-	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open') FROM runs"
+	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open'), site FROM runs"
 
 static int sq_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e)
 {
@@ -706,6 +744,7 @@ static int64_t upsert_asset(struct store *s, sqlite3_stmt *ins, sqlite3_stmt *se
 	if (sqlite3_step(ins) != SQLITE_DONE) return -1;
 	sqlite3_reset(sel);
 	sqlite3_bind_text(sel, 1, ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(sel, 2, run);
 	int64_t id = sqlite3_step(sel) == SQLITE_ROW ? sqlite3_column_int64(sel, 0) : -1;
 	(void)s;
 	return id;
@@ -719,14 +758,17 @@ static int sq_save_results(struct store *s, int64_t run, const struct resultset 
 	if (sq_exec(s, "BEGIN IMMEDIATE", "saving results", e) < 0) return DM_ESTORE;
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
-		"INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor)"
-		" VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5)"
-		" ON CONFLICT(ip) DO UPDATE SET mac = coalesce(excluded.mac, mac), vendor = "
+		"INSERT INTO assets(ip, mac, first_seen, last_seen, first_run, last_run, vendor, site)"
+		" VALUES (?1, ?2, ?3, ?3, ?4, ?4, ?5, (SELECT site FROM runs WHERE id = ?4))"
+		" ON CONFLICT(site, ip) DO UPDATE SET mac = coalesce(excluded.mac, mac), vendor = "
 		"coalesce(excluded.vendor, vendor),"
 		" last_seen = max(last_seen, excluded.last_seen), last_run = max(last_run, "
 		"excluded.last_run)",
 		-1, &ins_asset, NULL) ||
-	    sqlite3_prepare_v2(SQ(s)->db, "SELECT id FROM assets WHERE ip = ?", -1, &sel_asset, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT id FROM assets WHERE ip = ?1 AND site = (SELECT site FROM runs WHERE id = ?2)", -1,
+		&sel_asset, NULL) ||
 	    sqlite3_prepare_v2(SQ(s)->db,
 			       "INSERT OR REPLACE INTO host_obs(run_id, asset_id, how, reason, mac, ttl, ts, "
 			       "closed, filtered)"

@@ -48,6 +48,7 @@ void store_close(struct store *s)
 	if (!s) return;
 	s->ops->close(s);
 	free(s->sensor);
+	free(s->site);
 	free(s->path);
 	free(s);
 }
@@ -179,6 +180,20 @@ int store_run_begin(struct store *s, const char *kind, const char *args, double 
 	return r;
 }
 
+/* A site name is what the config's [site] name accepts: 1-63 bytes, no
+ * spaces, '|' (the finding identity's separator) or control characters. */
+int store_site_check(const char *opt, const char *name, struct dm_err *e)
+{
+	size_t n = name ? strlen(name) : 0;
+	bool ok = n && n < 64;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (unsigned char)name[i] > ' ' && name[i] != '|' && name[i] != 0x7f;
+	if (!ok)
+		return dm_fail(e, DM_EINPUT, "%s \"%.80s\": 1-63 characters, no spaces or '|'", opt,
+			       name ? name : "");
+	return 0;
+}
+
 int store_sensor_check(const char *name, struct dm_err *e)
 {
 	size_t n = name ? strlen(name) : 0;
@@ -188,6 +203,17 @@ int store_sensor_check(const char *name, struct dm_err *e)
 			       name ? name : "");
 	return 0;
 }
+
+int store_set_site(struct store *s, const char *name, struct dm_err *e)
+{
+	int r = store_site_check("--site", name, e);
+	if (r < 0) return r;
+	free(s->site);
+	s->site = xstrdup(name);
+	return 0;
+}
+
+const char *store_site(const struct store *s) { return s->site; }
 
 int store_set_sensor(struct store *s, const char *name, struct dm_err *e)
 {

@@ -63,6 +63,7 @@ struct run_info {
 	char status[16];          /* running, done, failed, interrupted */
 	char args[512];
 	uint64_t hosts_up, open_ports;
+	char site[72]; /* the site it observed (--site; "default") */
 };
 
 /* The asset register: an import replaces it whole, in one transaction. */
@@ -159,6 +160,15 @@ bool store_is_postgres(const char *path);
  * run, and NAME registered in the store's sensors with its last contact.
  * NAME: 1 to 64 of [A-Za-z0-9._-]. */
 int store_set_sensor(struct store *s, const char *name, struct dm_err *e);
+/* The runs this handle begins, the assets they save and the register it
+ * replaces or loads are site NAME's (--site, else the config's [site] name):
+ * the same address at two sites is two assets. Unset: "default".
+ * NAME: 1-63 characters, no spaces or '|' (as [site] name). */
+int store_set_site(struct store *s, const char *name, struct dm_err *e);
+/* The site set on the handle; NULL when none was. */
+const char *store_site(const struct store *s);
+/* 0 when NAME is a site name, else DM_EINPUT and why (naming opt). */
+int store_site_check(const char *opt, const char *name, struct dm_err *e);
 /* A sensor as the store knows it (dormant sensors): first and last
  * contact, its last run, and how many runs of each kind it made. */
 struct sensor_info {

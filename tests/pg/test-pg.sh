@@ -225,6 +225,15 @@ t_retention() {
 }
 check retention_drops_old_runs t_retention
 
+. "$ROOT/tests/cli/sites-lib.sh"
+t_sites() {
+	# the same 127.0.0.1 at two sites: two assets, reports and findings apart
+	fresh
+	sites_two_sites "$DM_PG" "$OUT/sites" 18971 18975 || return 1
+	[ "$(psql_ -c "SELECT string_agg(site || ' ' || ip, ',' ORDER BY site) FROM assets")" = "lab-a 127.0.0.1,lab-b 127.0.0.1" ]
+}
+check sites_two_assets_reports_apart t_sites
+
 t_same_schema() {
 	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "$OUT/s.db" >/dev/null || return 1
 	sqlite3 "$OUT/s.db" "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
