@@ -7,6 +7,7 @@
 #include "pipeline/stored-extras.h"
 #include "cmd/opts.h"
 #include "cmd/report-sites.h"
+#include "pipeline/run-groups.h"
 #include "base/escape.h"
 #include "base/safe-write.h"
 #include "base/log.h"
@@ -22,7 +23,20 @@
 #include <errno.h>
 #include <string.h>
 
-enum { R_RUN = 1, R_FORMAT, R_OUT, R_LIST, R_DB, R_CONFIG, R_HELP, R_REDACT, R_OPEN, R_SITE, R_ALLSITES };
+enum {
+	R_RUN = 1,
+	R_FORMAT,
+	R_OUT,
+	R_LIST,
+	R_DB,
+	R_CONFIG,
+	R_HELP,
+	R_REDACT,
+	R_OPEN,
+	R_SITE,
+	R_ALLSITES,
+	R_GROUP
+};
 
 static const struct opt report_opts[] = {
 	{ "--run", R_RUN, true, "ID", "the run to print (default: the newest)" },
@@ -33,6 +47,8 @@ static const struct opt report_opts[] = {
 	{ "--list", R_LIST, false, NULL, "list the runs in the store (--format text or json)" },
 	{ "--open", R_OPEN, false, NULL, "text: only open ports, and only hosts with one" },
 	{ "--site", R_SITE, true, "NAME", "only this site's runs (the newest finished one, or --list)" },
+	{ "--run-group", R_GROUP, true, "ID",
+	  "the run group's shards as one run (each shard's newest finished run); says which are missing" },
 	{ "--all-sites", R_ALLSITES, false, NULL,
 	  "the newest finished scan of every site, its assets ranked together with a site column (text or "
 	  "json)" },
@@ -46,7 +62,7 @@ static const struct opt report_opts[] = {
 
 struct report_args {
 	uint64_t run;
-	const char *format, *out, *db, *config, *site;
+	const char *format, *out, *db, *config, *site, *group;
 	bool list, help, only_open, all_sites;
 	int redact; /* REDACT_DEFAULT: by format */
 };
@@ -69,6 +85,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case R_OPEN: a->only_open = true; return 0;
 	case R_SITE: a->site = arg; return store_site_check(name, arg, e);
 	case R_ALLSITES: a->all_sites = true; return 0;
+	case R_GROUP: a->group = arg; return 0;
 	case R_DB: a->db = arg; return 0;
 	case R_CONFIG: a->config = arg; return 0;
 	case R_REDACT:
@@ -185,8 +202,27 @@ int cmd_report(int argc, char **argv)
 	}
 	const struct run_info *ri = NULL;
 	/* by default the newest finished run: an interrupted or failed one saved nothing */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !a.group; i++)
 		if (a.run ? runs[i].id == (int64_t)a.run : !strcmp(runs[i].status, "done")) ri = &runs[i];
+	/* a run group: its shards' newest finished runs, read as one */
+	double group_start = 0;
+	for (size_t i = 0; a.group && i < n; i++) {
+		if (!run_group_member(runs, n, i, a.group)) continue;
+		if (!group_start || runs[i].started < group_start) group_start = runs[i].started;
+		if ((r = store_load_results(st, runs[i].id, &rs, &e)) < 0 ||
+		    (r = store_load_findings(st, runs[i].id, &fs, &e)) < 0)
+			goto fail;
+		ri = &runs[i];
+	}
+	if (a.group && !ri) {
+		r = dm_fail(&e, DM_EINPUT, "--run-group %s: no finished run of that group in %s", a.group,
+			    db);
+		goto fail;
+	}
+	if (a.run && a.group) {
+		r = dm_fail(&e, DM_EINPUT, "--run and --run-group: give one");
+		goto fail;
+	}
 	if (!ri) {
 		r = a.run && a.site ? dm_fail(&e, DM_EINPUT, "--run %llu: no such run of site %s in %s",
 					      (unsigned long long)a.run, a.site, db)
@@ -203,16 +239,36 @@ int cmd_report(int argc, char **argv)
 	struct caveats caveats;
 	/* the register and the changes are the run's site's */
 	if ((r = store_set_site(st, ri->site, &e)) < 0) goto fail;
-	if ((r = store_load_results(st, ri->id, &rs, &e)) < 0 ||
-	    (r = store_load_findings(st, ri->id, &fs, &e)) < 0 ||
+	if ((!a.group && ((r = store_load_results(st, ri->id, &rs, &e)) < 0 ||
+			  (r = store_load_findings(st, ri->id, &fs, &e)) < 0)) ||
 	    (r = stored_findings_allow(a.config, &fs, &e)) < 0 ||
 	    (r = store_load_caveats(st, ri->id, &caveats, &e)) < 0)
 		goto fail;
+	if (a.group) {
+		struct run_group *g = NULL;
+		size_t ng = run_groups_list(runs, n, &g);
+		for (size_t i = 0; i < ng; i++) {
+			if (strcmp(g[i].id, a.group)) continue;
+			if (g[i].done < g[i].shards || g[i].disagree)
+				caveats_add(&caveats, "shards-missing",
+					    "run group %s is incomplete: %u of %u shards reported; missing "
+					    "shard%s %s%s",
+					    a.group, g[i].done, g[i].shards,
+					    strchr(g[i].missing.data ? g[i].missing.data : "", ',') ? "s"
+												    : "",
+					    g[i].missing.len ? g[i].missing.data : "-",
+					    g[i].disagree ? " (its runs name different shard counts)" : "");
+			else
+				log_info("report: run group %s: all %u shards reported", a.group,
+					 g[i].shards);
+		}
+		run_groups_release(g, ng);
+	}
 	resultset_sort(&rs);
 	uint64_t targets = 0;
 	struct report_meta m = { .command = ri->kind,
 				 .args = ri->args,
-				 .start = ri->started,
+				 .start = a.group ? group_start : ri->started,
 				 .end = ri->finished ? ri->finished : ri->started,
 				 .targets = targets,
 				 .run_id = ri->id,

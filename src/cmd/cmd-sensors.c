@@ -6,6 +6,7 @@
 #include "base/escape.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "pipeline/run-groups.h"
 #include "store/store.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,13 +93,52 @@ static void print_text(FILE *t, const struct sensor_info *v)
 	buf_release(&s);
 }
 
+/* Run groups: each group's shards, whether all reported, which did not. */
+static void print_groups(FILE *t, bool json, const struct run_group *g, size_t n)
+{
+	struct buf b = BUF_INIT, s = BUF_INIT;
+	if (!json && n)
+		fprintf(t, "\n%-20s %-12s %7s %9s %-11s %-12s %5s %s\n", "run group", "site", "shards",
+			"reported", "state", "missing", "runs", "last contact");
+	for (size_t i = 0; i < n; i++) {
+		char first[40], last[40];
+		fmt_rfc3339(g[i].first, first, sizeof(first));
+		fmt_rfc3339(g[i].last, last, sizeof(last));
+		bool complete = g[i].done == g[i].shards && !g[i].disagree;
+		const char *missing = g[i].missing.len ? g[i].missing.data : "";
+		if (!json) {
+			fprintf(t, "%-20s %-12s %7u %9u %-11s %-12s %5zu %s\n", term_str(&b, g[i].id),
+				term_str(&s, g[i].site), g[i].shards, g[i].done,
+				complete        ? "complete"
+				: g[i].disagree ? "mismatched"
+						: "incomplete",
+				*missing ? missing : "-", g[i].runs, last);
+			continue;
+		}
+		buf_reset(&b);
+		buf_puts(&b, "{\"type\":\"run_group\",\"id\":");
+		json_put_str(&b, g[i].id);
+		buf_puts(&b, ",\"site\":");
+		json_put_str(&b, g[i].site);
+		buf_printf(&b, ",\"shards\":%u,\"reported\":%u,\"complete\":%s,\"missing\":[%s],\"runs\":%zu",
+			   g[i].shards, g[i].done, complete ? "true" : "false", missing, g[i].runs);
+		buf_printf(&b, ",\"first_contact\":\"%s\",\"last_contact\":\"%s\"%s}\n", first, last,
+			   g[i].disagree ? ",\"shards_disagree\":true" : "");
+		fwrite(b.data, 1, b.len, stdout);
+	}
+	buf_release(&b);
+	buf_release(&s);
+}
+
 int cmd_sensors(int argc, char **argv)
 {
 	struct sensors_args a = { 0 };
 	struct dm_err e = { "" };
 	struct store *st = NULL;
 	struct sensor_info *v = NULL;
-	size_t n = 0;
+	struct run_info *runs = NULL;
+	struct run_group *groups = NULL;
+	size_t n = 0, n_runs = 0, n_groups = 0;
 	char *dbpath = NULL;
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, sensors_opts, ARRAY_SIZE(sensors_opts), on_opt, &a, &e)) < 0)
@@ -107,23 +147,28 @@ int cmd_sensors(int argc, char **argv)
 		opts_help(
 		    stdout, "dormant sensors [--db PATH] [--json]",
 		    "The sensors that wrote to the store (scan, audit, creds --sensor NAME), by name:\n"
-		    "first and last contact, the last run (id, kind, status) and the runs of each kind.",
+		    "first and last contact, the last run (id, kind, status) and the runs of each kind;\n"
+		    "then the run groups (--run-group): shards, how many reported, which are missing.",
 		    sensors_opts, ARRAY_SIZE(sensors_opts));
 		goto out;
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open_mode(dbpath, STORE_EXISTING, &st, &e)) < 0 ||
-	    (r = store_sensors_list(st, &v, &n, &e)) < 0)
+	    (r = store_sensors_list(st, &v, &n, &e)) < 0 || (r = store_runs_list(st, &runs, &n_runs, &e)) < 0)
 		goto fail;
+	n_groups = run_groups_list(runs, n_runs, &groups);
 	if (a.json) {
 		for (size_t i = 0; i < n; i++) print_json(&v[i]);
-	} else if (!n) {
-		printf("no sensors: runs made with --sensor NAME register theirs\n");
+		print_groups(stdout, true, groups, n_groups);
 	} else {
 		FILE *t = term_open(stdout);
-		fprintf(t, "%-20s %-24s %-24s %-20s %s\n", "sensor", "first contact", "last contact",
-			"last run", "ran");
+		if (!n)
+			fprintf(t, "no sensors: runs made with --sensor NAME register theirs\n");
+		else
+			fprintf(t, "%-20s %-24s %-24s %-20s %s\n", "sensor", "first contact", "last contact",
+				"last run", "ran");
 		for (size_t i = 0; i < n; i++) print_text(t, &v[i]);
+		print_groups(t, false, groups, n_groups);
 		term_close_stream(t);
 	}
 	goto out;
@@ -131,6 +176,8 @@ fail:
 	code = cmd_error("sensors", r, &e);
 out:
 	free(v);
+	free(runs);
+	run_groups_release(groups, n_groups);
 	store_close(st);
 	free(dbpath);
 	return code;

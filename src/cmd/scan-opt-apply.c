@@ -181,6 +181,12 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 	case O_DB: a->p.db = arg; return 0;
 	case O_SENSOR: a->p.sensor = arg; return store_sensor_check(arg, e);
 	case O_SITE: a->p.site = arg; return store_site_check(name, arg, e);
+	case O_RUNGROUP:
+		a->p.run_group = arg;
+		return store_sensor_check(arg, e) < 0
+			   ? dm_fail(e, DM_EINPUT,
+				     "--run-group \"%s\": 1 to 64 letters, digits, '.', '_' or '-'", arg)
+			   : 0;
 	case O_NODROP: a->p.priv.keep = true; return 0;
 	case O_USER: a->p.priv.user = arg; return 0;
 	case O_REDACT:

@@ -97,6 +97,8 @@ const struct opt scan_opts[] = {
 	{ "--db", O_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
 	{ "--sensor", O_SENSOR, true, "NAME",
 	  "the sensor this run is recorded as (registered in the store)" },
+	{ "--run-group", O_RUNGROUP, true, "ID",
+	  "this shard (--shard I/N, --seed) is part of run group ID: n sensors, one logical run" },
 	{ "--site", O_SITE, true, "NAME",
 	  "the site observed: its assets, register and findings are kept apart from other sites' "
 	  "(default: --config's [site] name, else default)" },

@@ -55,6 +55,10 @@ int scan_args_finish(struct scan_args *a, const struct scan_command *cmd, struct
 	if (a->check_creds && !cmd->audit && !cmd->creds)
 		return dm_fail(e, DM_EINPUT,
 			       "--check-credentials belongs to 'dormant audit' (or use 'dormant creds')");
+	/* the shards of a group must draw one order: the same seed everywhere */
+	if (a->p.run_group && !a->p.scan.seed_given)
+		return dm_fail(e, DM_EINPUT,
+			       "--run-group needs --seed N, the same on every shard (and --shard I/N)");
 	if ((r = targets_finalize(&a->targets, a->allow_public, e)) < 0) return r;
 	/* UDP ports named with U: under -sV: a silent one is open|filtered, for nmap's UDP probes (as nmap -sU -sV) */
 	a->p.scan.udp_silent = a->ports.n_udp > 0 && a->services;

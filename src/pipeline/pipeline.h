@@ -70,13 +70,14 @@ struct output_paths {
 };
 
 struct pipeline_config {
-	const char *kind;        /* the run's kind in the store and in messages: "scan", "audit", "creds" */
-	const char *cmdline;     /* recorded with the run and in the XML */
-	unsigned stages;         /* STAGE_BIT()s; without DISCOVER every target is scanned (-Pn), without SCAN
+	const char *kind;      /* the run's kind in the store and in messages: "scan", "audit", "creds" */
+	const char *cmdline;   /* recorded with the run and in the XML */
+	unsigned stages;       /* STAGE_BIT()s; without DISCOVER every target is scanned (-Pn), without SCAN
 				      * only the live hosts are found (-sn) */
-	const char *db;          /* the store; NULL: store_default_path() */
-	const char *sensor;      /* --sensor: the run is this sensor's (store_set_sensor); NULL none */
-	const char *site;        /* --site: the site observed; NULL: the config's [site] name, else default */
+	const char *db;        /* the store; NULL: store_default_path() */
+	const char *sensor;    /* --sensor: the run is this sensor's (store_set_sensor); NULL none */
+	const char *site;      /* --site: the site observed; NULL: the config's [site] name, else default */
+	const char *run_group; /* --run-group: the run is shard scan.shard of scan.shards of it; NULL none */
 	struct targets *targets; /* finalized; the caller's */
 	struct portlist *ports;  /* the caller's */
 	struct scan_config scan; /* rate, mode, shards, resume...; targets, ports and the discovery flags are

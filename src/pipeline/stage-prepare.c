@@ -108,6 +108,9 @@ int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_e
 	if (c->site && out->join) snprintf(out->ji.cfg.name, sizeof(out->ji.cfg.name), "%s", c->site);
 	const char *site = c->site ? c->site : out->join ? out->ji.cfg.name : NULL;
 	if (site && (r = store_set_site(out->st, site, e)) < 0) return r;
+	if (c->run_group && (r = store_set_run_group(out->st, c->run_group, (unsigned)c->scan.shard + 1,
+						     (unsigned)c->scan.shards, e)) < 0)
+		return r;
 	redact_set_key(store_redact_key(out->st)); /* before anything is redacted: SNMP communities, logins */
 	unsigned analyses = STAGE_BIT(STAGE_VULNS) | STAGE_BIT(STAGE_CREDENTIALS) | STAGE_BIT(STAGE_TRAFFIC) |
 			    STAGE_BIT(STAGE_JOIN);

@@ -13,9 +13,11 @@ struct store {
 	const struct store_ops *ops;
 	char *path; /* as given to store_open: every error message names it */
 	enum store_mode mode;
-	void *be;     /* the backend's state (struct sq_conn for SQLite) */
-	char *sensor; /* store_set_sensor: runs begun are this sensor's */
-	char *site;   /* store_set_site: runs, assets and the register are this site's */
+	void *be;        /* the backend's state (struct sq_conn for SQLite) */
+	char *sensor;    /* store_set_sensor: runs begun are this sensor's */
+	char *site;      /* store_set_site: runs, assets and the register are this site's */
+	char *run_group; /* store_set_run_group: runs begun are shard shard of shards of it */
+	unsigned shard, shards;
 };
 
 /* The handle's site, "default" when none was set. */
@@ -34,6 +36,9 @@ struct store_ops {
 	int (*run_finish)(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e);
 	/* run was begun by sensor (store_set_sensor): noted with it and in sensors */
 	int (*sensor_note)(struct store *s, int64_t run, const char *sensor, double when, struct dm_err *e);
+	/* run is shard `shard` of `shards` of run group `group` (store_set_run_group) */
+	int (*group_note)(struct store *s, int64_t run, const char *group, unsigned shard, unsigned shards,
+			  struct dm_err *e);
 	int (*run_resume)(struct store *s, int64_t id, struct dm_err *e);
 	int (*save_results)(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
 	int (*load_results)(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);

@@ -170,10 +170,11 @@ static int pg_run_begin(struct store *s, const char *kind, const char *args, dou
 	return 0;
 }
 
-#define RUN_COLUMNS                                                                        \
-	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                   \
-	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how <> 'none')," \
-	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open'), site FROM runs"
+#define RUN_COLUMNS                                                                               \
+	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                          \
+	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how <> 'none'),"        \
+	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open'), site," \
+	" run_group, coalesce(shard, 0), coalesce(shards, 0) FROM runs"
 
 static void fill_run(const PGresult *r, int i, struct run_info *ri)
 {
@@ -187,6 +188,9 @@ static void fill_run(const PGresult *r, int i, struct run_info *ri)
 	ri->hosts_up = (uint64_t)pg_i64(r, i, 6);
 	ri->open_ports = (uint64_t)pg_i64(r, i, 7);
 	snprintf(ri->site, sizeof(ri->site), "%s", PQgetvalue(r, i, 8));
+	snprintf(ri->run_group, sizeof(ri->run_group), "%s", PQgetvalue(r, i, 9));
+	ri->shard = (uint32_t)pg_i64(r, i, 10);
+	ri->shards = (uint32_t)pg_i64(r, i, 11);
 }
 
 static int pg_run_get(struct store *s, int64_t id, struct run_info *ret, struct dm_err *e)
@@ -247,6 +251,19 @@ static int pg_sensor_note(struct store *s, int64_t run, const char *sensor, doub
 	if (r == 0) return pg_commit(s, what, e);
 	pg_rollback(s);
 	return r;
+}
+
+/* The run's place in its run group (store-sqlite.c). */
+static int pg_group_note(struct store *s, int64_t run, const char *group, unsigned shard, unsigned shards,
+			 struct dm_err *e)
+{
+	struct pg_params p = { 0 };
+	pp_str(&p, group);
+	pp_int(&p, shard);
+	pp_int(&p, shards);
+	pp_int(&p, run);
+	return pg_cmd(s, "UPDATE runs SET run_group = $1, shard = $2, shards = $3 WHERE id = $4", &p,
+		      "noting the run group", e);
 }
 
 static int pg_run_finish(struct store *s, int64_t id, const char *status, double finished, struct dm_err *e)
@@ -368,6 +385,7 @@ const struct store_ops store_pg_ops = {
 	.run_get = pg_run_get,
 	.run_finish = pg_run_finish,
 	.sensor_note = pg_sensor_note,
+	.group_note = pg_group_note,
 	.run_resume = pg_run_resume,
 	.save_results = pg_save_results,
 	.load_results = pg_load_results,

@@ -297,6 +297,12 @@ static const char *const migrations[] = {
 	"  imported, public_ip FROM inventory;"
 	"DROP TABLE inventory;"
 	"ALTER TABLE inventory_by_site RENAME TO inventory;",
+	/* 27 (run groups, issue 22): n sensors scan the shards of one seeded
+	 * order into one logical run (--run-group ID with --shard I/N) */
+	"ALTER TABLE runs ADD COLUMN run_group TEXT;"
+	"ALTER TABLE runs ADD COLUMN shard INTEGER;"
+	"ALTER TABLE runs ADD COLUMN shards INTEGER;"
+	"CREATE INDEX IF NOT EXISTS runs_group ON runs(run_group);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
@@ -489,8 +495,27 @@ static int sq_open(struct store *s, struct dm_err *e)
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v + 1);
 		char what[48];
 		snprintf(what, sizeof(what), "migration to schema %d failed", v + 1);
-		if (sq_exec(s, "BEGIN IMMEDIATE", what, e) < 0 || sq_exec(s, migrations[v], what, e) < 0 ||
-		    sq_exec(s, pragma, what, e) < 0 || sq_exec(s, "COMMIT", what, e) < 0) {
+		if (sq_exec(s, "BEGIN IMMEDIATE", what, e) < 0) {
+			sq_close(s);
+			return DM_ESTORE;
+		}
+		/* another process (sensors opening a new store at once) may have
+		 * migrated while this one waited for the lock */
+		int now = v;
+		if (sqlite3_prepare_v2(SQ(s)->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			now = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		if (now > v) {
+			if (sq_exec(s, "COMMIT", what, e) < 0) {
+				sq_close(s);
+				return DM_ESTORE;
+			}
+			v = now - 1;
+			continue;
+		}
+		if (sq_exec(s, migrations[v], what, e) < 0 || sq_exec(s, pragma, what, e) < 0 ||
+		    sq_exec(s, "COMMIT", what, e) < 0) {
 			r = DM_ESTORE;
 			sq_exec(s, "ROLLBACK", "rollback", NULL);
 			sq_close(s);
@@ -545,12 +570,17 @@ static void fill_run(sqlite3_stmt *st, struct run_info *ri)
 	ri->open_ports = (uint64_t)sqlite3_column_int64(st, 7);
 	const char *site = (const char *)sqlite3_column_text(st, 8);
 	snprintf(ri->site, sizeof(ri->site), "%s", site ? site : "default");
+	const char *group = (const char *)sqlite3_column_text(st, 9);
+	snprintf(ri->run_group, sizeof(ri->run_group), "%s", group ? group : "");
+	ri->shard = (uint32_t)sqlite3_column_int64(st, 10);
+	ri->shards = (uint32_t)sqlite3_column_int64(st, 11);
 }
 
-#define RUN_COLUMNS                                                                        \
-	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                   \
-	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none')," \
-	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open'), site FROM runs"
+#define RUN_COLUMNS                                                                               \
+	"SELECT id, kind, args, started, coalesce(finished, 0), status,"                          \
+	" (SELECT count(*) FROM host_obs h WHERE h.run_id = runs.id AND h.how != 'none'),"        \
+	" (SELECT count(*) FROM port_obs p WHERE p.run_id = runs.id AND p.state = 'open'), site," \
+	" run_group, coalesce(shard, 0), coalesce(shards, 0) FROM runs"
 
 static int sq_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e)
 {
@@ -709,6 +739,23 @@ static int sq_sensor_note(struct store *s, int64_t run, const char *sensor, doub
 	}
 	sqlite3_finalize(up);
 	sqlite3_finalize(reg);
+	return r;
+}
+
+/* The run's place in its run group. */
+static int sq_group_note(struct store *s, int64_t run, const char *group, unsigned shard, unsigned shards,
+			 struct dm_err *e)
+{
+	sqlite3_stmt *up = NULL;
+	if (sqlite3_prepare_v2(SQ(s)->db, "UPDATE runs SET run_group = ?, shard = ?, shards = ? WHERE id = ?",
+			       -1, &up, NULL))
+		return sq_fail(s, e, "noting the run group");
+	sqlite3_bind_text(up, 1, group, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(up, 2, shard);
+	sqlite3_bind_int64(up, 3, shards);
+	sqlite3_bind_int64(up, 4, run);
+	int r = sq_done(s, up, "noting the run group", e);
+	sqlite3_finalize(up);
 	return r;
 }
 
@@ -1102,6 +1149,7 @@ const struct store_ops store_sqlite_ops = {
 	.run_get = sq_run_get,
 	.run_finish = sq_run_finish,
 	.sensor_note = sq_sensor_note,
+	.group_note = sq_group_note,
 	.run_resume = sq_run_resume,
 	.save_results = sq_save_results,
 	.load_results = sq_load_results,

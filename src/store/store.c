@@ -49,6 +49,7 @@ void store_close(struct store *s)
 	s->ops->close(s);
 	free(s->sensor);
 	free(s->site);
+	free(s->run_group);
 	free(s->path);
 	free(s);
 }
@@ -177,6 +178,10 @@ int store_run_begin(struct store *s, const char *kind, const char *args, double 
 		NEED(sensor_note);
 		r = s->ops->sensor_note(s, *ret_id, s->sensor, started, e);
 	}
+	if (r == 0 && s->run_group) {
+		NEED(group_note);
+		r = s->ops->group_note(s, *ret_id, s->run_group, s->shard, s->shards, e);
+	}
 	return r;
 }
 
@@ -214,6 +219,22 @@ int store_set_site(struct store *s, const char *name, struct dm_err *e)
 }
 
 const char *store_site(const struct store *s) { return s->site; }
+
+int store_set_run_group(struct store *s, const char *id, unsigned shard, unsigned shards, struct dm_err *e)
+{
+	size_t n = id ? strlen(id) : 0;
+	if (!n || n > 64 ||
+	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
+		return dm_fail(e, DM_EINPUT, "--run-group \"%s\": 1 to 64 letters, digits, '.', '_' or '-'",
+			       id ? id : "");
+	if (!shard || shard > shards)
+		return dm_fail(e, DM_EINPUT, "--run-group %s: shard %u of %u", id, shard, shards);
+	free(s->run_group);
+	s->run_group = xstrdup(id);
+	s->shard = shard;
+	s->shards = shards;
+	return 0;
+}
 
 int store_set_sensor(struct store *s, const char *name, struct dm_err *e)
 {

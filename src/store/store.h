@@ -63,7 +63,9 @@ struct run_info {
 	char status[16];          /* running, done, failed, interrupted */
 	char args[512];
 	uint64_t hosts_up, open_ports;
-	char site[72]; /* the site it observed (--site; "default") */
+	char site[72];          /* the site it observed (--site; "default") */
+	char run_group[72];     /* --run-group: "" when none */
+	uint32_t shard, shards; /* its shard I of N (1-based) in the group; 0 when none */
 };
 
 /* The asset register: an import replaces it whole, in one transaction. */
@@ -165,6 +167,10 @@ int store_set_sensor(struct store *s, const char *name, struct dm_err *e);
  * the same address at two sites is two assets. Unset: "default".
  * NAME: 1-63 characters, no spaces or '|' (as [site] name). */
 int store_set_site(struct store *s, const char *name, struct dm_err *e);
+/* The runs this handle begins are shard I of N (1-based) of run group ID
+ * (--run-group): n sensors scanning one seeded order into one logical run,
+ * complete when each shard has a finished run. ID: as a sensor's name. */
+int store_set_run_group(struct store *s, const char *id, unsigned shard, unsigned shards, struct dm_err *e);
 /* The site set on the handle; NULL when none was. */
 const char *store_site(const struct store *s);
 /* 0 when NAME is a site name, else DM_EINPUT and why (naming opt). */

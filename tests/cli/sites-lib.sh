@@ -59,3 +59,58 @@ PY
 	"$D" scan 127.0.0.1 -p "$pa" --site 'a b' --db "$db" >/dev/null 2>"$w/e"
 	[ $? = 2 ] && [ "$(wc -l <"$w/e")" = 1 ] && grep -q -- '--site "a b"' "$w/e"
 }
+
+# Three sensors scan the shards of one seeded order into run group g1 at
+# once: its report is the union of the shards and equals one unsharded
+# scan of the same listeners; a group missing a shard says which.
+sites_run_group() { # DB DIR PORT_BASE
+	local db=$1 w=$2 p=$3 pids="" a i r=0
+	mkdir -p "$w"
+	for a in 127.0.0.2:$p 127.0.0.3:$((p + 1)) 127.0.0.5:$p 127.0.0.6:$((p + 2)) 127.0.0.6:$((p + 3)); do
+		socat TCP-LISTEN:"${a#*:}",bind="${a%:*}",fork,reuseaddr SYSTEM:true 2>/dev/null &
+		pids="$pids $!"
+	done
+	sleep 0.5
+	sites_run_group_checks "$db" "$w" "$p" || r=1
+	kill $pids
+	return $r
+}
+sites_run_group_checks() {
+	local db=$1 w=$2 p=$3 scans="" i
+	local args=(127.0.0.2-9 -p "$p-$((p + 3))" -Pn -q --db "$db")
+	for i in 1 2 3; do
+		"$D" scan "${args[@]}" --seed 11 --shard "$i/3" --run-group g1 --sensor "sensor-$i" >/dev/null &
+		scans="$scans $!"
+	done
+	for i in $scans; do wait "$i" || return 1; done
+	"$D" scan "${args[@]}" >/dev/null || return 1
+	"$D" report --list --format json --db "$db" | tail -1 >"$w/whole.run" || return 1
+	"$D" report --run "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])' <"$w/whole.run")" \
+		--format json --db "$db" >"$w/whole.jsonl" || return 1
+	"$D" report --run-group g1 --format json --db "$db" >"$w/group.jsonl" 2>"$w/group.err" || return 1
+	python3 - "$w/whole.jsonl" "$w/group.jsonl" <<'PY' || return 1
+import json, sys
+def open_ports(f):
+    return sorted((r["ip"], r["port"]) for r in map(json.loads, open(f)) if r["type"] == "port" and r["state"] == "open")
+whole, group = open_ports(sys.argv[1]), open_ports(sys.argv[2])
+print("whole", whole, "group", group)
+assert len(whole) == 5 and group == whole, (whole, group)
+run = [r for r in map(json.loads, open(sys.argv[2])) if r["type"] == "run"][0]
+assert not [c for c in run["caveats"] if c["code"] == "shards-missing"], run
+PY
+	grep -q 'run group g1: all 3 shards reported' "$w/group.err" || return 1
+	"$D" sensors --db "$db" | grep -qE '^g1 +default +3 +3 complete +- +3 ' || return 1
+	# two of three shards: incomplete, shard 3 named as missing
+	for i in 1 2; do
+		"$D" scan "${args[@]}" --seed 12 --shard "$i/3" --run-group g2 >/dev/null || return 1
+	done
+	"$D" report --run-group g2 --db "$db" >"$w/g2.txt" || return 1
+	grep -q 'run group g2 is incomplete: 2 of 3 shards reported; missing shard 3$' "$w/g2.txt" || { cat "$w/g2.txt"; return 1; }
+	"$D" sensors --json --db "$db" | grep -q '^{"type":"run_group","id":"g2","site":"default","shards":3,"reported":2,"complete":false,"missing":\[3\],"runs":2,' ||
+		return 1
+	"$D" report --run-group nope --db "$db" 2>"$w/e" >/dev/null
+	[ $? = 2 ] && grep -q -- '--run-group nope: no finished run of that group' "$w/e" || return 1
+	# the shards must draw one order: --seed is required
+	"$D" scan "${args[@]}" --shard 1/3 --run-group g3 2>"$w/e" >/dev/null
+	[ $? = 2 ] && [ "$(wc -l <"$w/e")" = 1 ] && grep -q -- '--run-group needs --seed N' "$w/e"
+}

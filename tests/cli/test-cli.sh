@@ -2159,16 +2159,18 @@ check sensors_lists_contact_and_runs t_sensors_list
 # --- sites: the same 127.0.0.1 at two sites is two assets; reports and findings by site ---
 . "$ROOT/tests/cli/sites-lib.sh"
 t_sites() {
-	socat TCP-LISTEN:18951,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	socat TCP-LISTEN:18946,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
 	local l1=$!
-	socat TCP-LISTEN:18952,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	socat TCP-LISTEN:18947,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
 	local l2=$! r=0
-	wait_listen tcp 127.0.0.1:18951 127.0.0.1:18952
-	sites_two_sites "$OUT/sites/db" "$OUT/sites" 18951 18952 || r=1
+	wait_listen tcp 127.0.0.1:18946 127.0.0.1:18947
+	sites_two_sites "$OUT/sites/db" "$OUT/sites" 18946 18947 || r=1
 	kill $l1 $l2
 	[ $r = 0 ] && [ "$(sqlite3 "$OUT/sites/db" "SELECT group_concat(site || ' ' || ip) FROM (SELECT * FROM assets ORDER BY site)")" = "lab-a 127.0.0.1,lab-b 127.0.0.1" ]
 }
 check sites_two_assets_reports_apart t_sites
+t_run_group() { sites_run_group "$OUT/group/db" "$OUT/group" 18954; }
+check sites_run_group_shards_union_equals_whole_scan t_run_group
 
 . "$ROOT/tests/cli/netdev.sh"
 . "$ROOT/tests/cli/watch.sh"

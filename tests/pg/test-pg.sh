@@ -233,6 +233,8 @@ t_sites() {
 	[ "$(psql_ -c "SELECT string_agg(site || ' ' || ip, ',' ORDER BY site) FROM assets")" = "lab-a 127.0.0.1,lab-b 127.0.0.1" ]
 }
 check sites_two_assets_reports_apart t_sites
+t_run_group() { fresh; sites_run_group "$DM_PG" "$OUT/group" 18964; }
+check sites_run_group_shards_union_equals_whole_scan t_run_group
 
 t_same_schema() {
 	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "$OUT/s.db" >/dev/null || return 1

@@ -192,20 +192,24 @@ static void run_coverage_kept(void)
 	CHECK_INT(store_open(path, &st, &e), 0);
 	CHECK_INT(store_run_begin(st, "audit", "127.0.0.1-3", 100, &old, &e), 0);
 	store_close(st);
-	CHECK_INT(test_db_exec(
-		      path,
-		      "DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
-		      " source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
-		      " DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor; "
-		      "ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN "
-		      "site; " VULN_CFG_SCORES_DROP " PRAGMA user_version=8",
-		      "DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
-		      " source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
-		      " DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
-		      " ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
-		      " ALTER TABLE assets DROP COLUMN site; ALTER TABLE inventory DROP COLUMN "
-		      "site; " VULN_CFG_SCORES_DROP " UPDATE dormant_schema SET version = 8"),
-		  0);
+	CHECK_INT(
+	    test_db_exec(
+		path,
+		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
+		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
+		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor; "
+		"ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
+		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
+		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP " PRAGMA user_version=8",
+		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
+		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
+		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
+		" ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
+		" ALTER TABLE assets DROP COLUMN site; ALTER TABLE inventory DROP COLUMN site;"
+		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
+		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP
+		" UPDATE dormant_schema SET version = 8"),
+	    0);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
 	struct coverage c = { 0 }, back;
 	CHECK_INT(store_run_coverage(st, old, &back, &e), 0);
