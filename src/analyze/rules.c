@@ -2,6 +2,7 @@
 #include "analyze/traffic.h"
 #include "analyze/episodes.h"
 #include "analyze/allow-apply.h"
+#include "analyze/traffic-util.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -38,6 +39,7 @@ const size_t traffic_rules_count = ARRAY_SIZE(traffic_rules);
 int analyze_traffic(const struct traffic_input *in, const char *only, struct findings *out)
 {
 	size_t from = out->n;
+	struct traffic_memo *memo = traffic_memo_new();
 	for (size_t i = 0; i < traffic_rules_count; i++) {
 		if (only && !list_has(only, traffic_rules[i].id)) continue;
 		double t = now_mono();
@@ -47,12 +49,18 @@ int analyze_traffic(const struct traffic_input *in, const char *only, struct fin
 		struct traffic_input rin = *in;
 		bool own = allow_view(in, traffic_rules[i].id, now_real(), &view);
 		rin.flows = &view;
+		/* a rule with its own view (allowlist entries) shares nothing */
+		rin.memo = own ? NULL : memo;
 		int r = traffic_rules[i].run(&rin, out);
 		if (own) allow_view_release(&view);
-		if (r < 0) return r;
+		if (r < 0) {
+			traffic_memo_free(memo);
+			return r;
+		}
 		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before,
 			  now_mono() - t);
 	}
+	traffic_memo_free(memo);
 	findings_episodes(out, from);
 	return 0;
 }
