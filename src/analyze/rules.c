@@ -1,6 +1,7 @@
 /* The traffic rules, in one table: id, what it finds, default severity. */
 #include "analyze/traffic.h"
 #include "analyze/episodes.h"
+#include "analyze/traffic-util.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -37,17 +38,25 @@ const size_t traffic_rules_count = ARRAY_SIZE(traffic_rules);
 int analyze_traffic(const struct traffic_input *in, const char *only, struct findings *out)
 {
 	size_t from = out->n;
+	struct traffic_memo *memo = traffic_memo_new();
 	for (size_t i = 0; i < traffic_rules_count; i++) {
 		if (only && !list_has(only, traffic_rules[i].id)) continue;
 		double t = now_mono();
 		size_t before = out->n;
 		/* every flow, allowed or not: an allowlist entry suppresses the
-		 * finding it covers (pipeline/lifecycle.c), it hides no traffic */
-		int r = traffic_rules[i].run(in, out);
-		if (r < 0) return r;
+		 * finding it covers (pipeline/lifecycle.c), it hides no traffic;
+		 * so every rule shares what one of them computed (the memo) */
+		struct traffic_input rin = *in;
+		rin.memo = memo;
+		int r = traffic_rules[i].run(&rin, out);
+		if (r < 0) {
+			traffic_memo_free(memo);
+			return r;
+		}
 		log_debug("rule %s: %zu findings in %.3f s", traffic_rules[i].id, out->n - before,
 			  now_mono() - t);
 	}
+	traffic_memo_free(memo);
 	findings_episodes(out, from);
 	return 0;
 }

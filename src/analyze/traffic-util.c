@@ -83,7 +83,7 @@ static int cmp_by_source(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
+static size_t by_source_compute(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
 {
 	const struct flowset *fs = in->flows;
 	struct by_source *k = xmalloc((fs->n + 1) * sizeof(*k));
@@ -99,6 +99,47 @@ size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t 
 	free(k);
 	*ret = idx;
 	return n;
+}
+
+struct traffic_memo {
+	bool have_src, have_wake, have_prev;
+	uint32_t *src; /* flows_by_source with no predicate */
+	size_t n_src;
+	struct wakeup *w;
+	size_t n_w;
+	struct prevalence prev;
+};
+
+struct traffic_memo *traffic_memo_new(void) { return xcalloc(1, sizeof(struct traffic_memo)); }
+
+void traffic_memo_free(struct traffic_memo *m)
+{
+	if (!m) return;
+	free(m->src);
+	free(m->w);
+	free(m->prev.v);
+	free(m);
+}
+
+/* The callers own what they are given: a copy of the memo's (the sorts
+ * are the cost; a copy is a memcpy). NULL when empty, as computed. */
+static void *copy_of(const void *p, size_t bytes)
+{
+	if (!bytes) return NULL;
+	void *q = xmalloc(bytes);
+	memcpy(q, p, bytes);
+	return q;
+}
+
+size_t flows_by_source(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
+{
+	struct traffic_memo *m = in->memo;
+	if (!m || keep) return by_source_compute(in, keep, ret);
+	if (!m->have_src) m->n_src = by_source_compute(in, NULL, &m->src), m->have_src = true;
+	/* computed, it is never NULL: callers may index it */
+	*ret = xmalloc((m->n_src + 1) * sizeof(**ret));
+	if (m->n_src) memcpy(*ret, m->src, m->n_src * sizeof(**ret));
+	return m->n_src;
 }
 
 static size_t same_source_end(const struct flowset *fs, const uint32_t *idx, size_t n, size_t i)
@@ -190,7 +231,7 @@ static bool present_between(const struct act *bg, size_t n, const struct ipaddr 
 	return lo < n && !ipaddr_cmp(&bg[lo].host, host) && bg[lo].start < before;
 }
 
-size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
+static size_t wakeups_compute(const struct traffic_input *in, struct wakeup **ret)
 {
 	const struct flowset *fs = in->flows;
 	double window = in->cfg->window_days * 86400, begin = fs->first, s_first, s_last;
@@ -249,6 +290,15 @@ size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
 	return nw;
 }
 
+size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret)
+{
+	struct traffic_memo *m = in->memo;
+	if (!m) return wakeups_compute(in, ret);
+	if (!m->have_wake) m->n_w = wakeups_compute(in, &m->w), m->have_wake = true;
+	*ret = copy_of(m->w, m->n_w * sizeof(*m->w));
+	return m->n_w;
+}
+
 /* How many internal hosts reach each destination (name, else address). */
 static int cmp_dest(const struct reach *a, const struct reach *b)
 {
@@ -262,7 +312,7 @@ static int cmp_reach(const void *pa, const void *pb)
 	return c ? c : ipaddr_cmp(&((const struct reach *)pa)->src, &((const struct reach *)pb)->src);
 }
 
-void prevalence_build(const struct traffic_input *in, struct prevalence *p)
+static void prevalence_compute(const struct traffic_input *in, struct prevalence *p)
 {
 	const struct flowset *fs = in->flows;
 	p->v = xmalloc((fs->n + 1) * sizeof(*p->v));
@@ -285,6 +335,19 @@ void prevalence_build(const struct traffic_input *in, struct prevalence *p)
 	for (size_t i = 0; i < m; i++)
 		if (!i || ipaddr_cmp(&srcs[i - 1], &srcs[i])) p->hosts++;
 	free(srcs);
+}
+
+void prevalence_build(const struct traffic_input *in, struct prevalence *p)
+{
+	struct traffic_memo *m = in->memo;
+	if (!m) {
+		prevalence_compute(in, p);
+		return;
+	}
+	if (!m->have_prev) prevalence_compute(in, &m->prev), m->have_prev = true;
+	*p = m->prev;
+	p->v = xmalloc((m->prev.n + 1) * sizeof(*p->v));
+	if (m->prev.n) memcpy(p->v, m->prev.v, m->prev.n * sizeof(*p->v));
 }
 
 size_t prevalence_of(const struct prevalence *p, const struct flowrec *r)

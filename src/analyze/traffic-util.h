@@ -42,6 +42,9 @@ struct wakeup {
 /* Internal hosts that were quiet (background chatter aside) for the
  * configured window and then opened a flow. */
 size_t find_wakeups(const struct traffic_input *in, struct wakeup **ret);
+/* A run's shared results (traffic_input.memo): made and freed by analyze_traffic. */
+struct traffic_memo *traffic_memo_new(void);
+void traffic_memo_free(struct traffic_memo *m);
 
 /* How many internal hosts reach each external destination (its name, else
  * its address): what many hosts do (update checks, the video service) is

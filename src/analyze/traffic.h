@@ -16,6 +16,9 @@ struct traffic_input {
 	const struct flowset *flows; /* annotated: internal sides and countries */
 	struct store *store;         /* NULL: no history beyond these flows */
 	struct intel_set *intel;     /* threat-intelligence indicators; NULL or empty: none */
+	/* what several rules compute from the same flows, computed once
+	 * (traffic-util.c); NULL: each computes its own */
+	struct traffic_memo *memo;
 };
 
 struct traffic_rule {
