@@ -12,8 +12,8 @@
 #include <strings.h>
 
 struct vuln_cand {
-	struct vuln_info info; /* what a hit shows (store_vuln_get_brief); strings owned below */
-	char *strings[5];
+	struct vuln_info info; /* what a hit shows; strings in the cache's memory or owned below */
+	char *strings[5];      /* heap copies (store_vuln_get_brief, KEV and EPSS), NULL if none */
 	struct vconfigs cfg;
 	bool full;              /* what a hit shows read (only configs until it applies) */
 	bool scored;            /* its scores came with the configurations: KEV and EPSS to read */
@@ -83,6 +83,8 @@ static const char *cache_str(struct vcache *vc, const char *s)
 	return memcpy(cache_mem(vc, n), s, n);
 }
 
+static const char *cache_str_or_null(struct vcache *vc, const char *s) { return s ? cache_str(vc, s) : NULL; }
+
 void vuln_matcher_init(struct vuln_matcher *m, struct store *st, const struct aliases *al)
 {
 	*m = (struct vuln_matcher){
@@ -99,7 +101,7 @@ static void free_cand(struct vuln_cand *c)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(c->strings); i++) free(c->strings[i]);
 	if (!c->cfg_in_arena) vconfigs_release(&c->cfg);
-	free(c);
+	/* the candidate itself is the cache's memory */
 }
 
 void vuln_matcher_release(struct vuln_matcher *m)
@@ -109,8 +111,7 @@ void vuln_matcher_release(struct vuln_matcher *m)
 	for (size_t b = 0; b < P_BUCKETS; b++)
 		for (struct product_entry *p = vc->products[b], *n; p; p = n) {
 			n = p->next;
-			for (size_t i = 0; i < p->n; i++) free(p->cfgs[i]);
-			free(p->cfgs);
+			free(p->cfgs); /* each candidate's list is the cache's memory */
 			free(p->n_cfgs);
 			free(p->key);
 			free(p->c);
@@ -179,7 +180,8 @@ static int on_info(void *ctx, const struct vuln_info *v)
 	struct vcache *vc = ((void **)ctx)[1];
 	struct vuln_cand *c = cand_find(vc, v->num);
 	if (!c) {
-		c = xcalloc(1, sizeof(*c));
+		c = cache_mem(vc, sizeof(*c));
+		memset(c, 0, sizeof(*c));
 		/* the configurations' text is not kept: nothing reads it from a hit */
 		c->info = (struct vuln_info){
 			.num = v->num, .configs = "", .cvss = -1, .epss = -1, .percentile = -1
@@ -188,9 +190,9 @@ static int on_info(void *ctx, const struct vuln_info *v)
 			c->scored = true;
 			c->info.cvss = v->cvss;
 			c->info.exploit_ref = v->exploit_ref;
-			c->info.cvss_version = c->strings[0] = dup_or_null(v->cvss_version);
-			c->info.severity = c->strings[1] = dup_or_null(v->severity);
-			c->info.kev_added = c->strings[2] = dup_or_null(v->kev_added);
+			c->info.cvss_version = cache_str_or_null(vc, v->cvss_version);
+			c->info.severity = cache_str_or_null(vc, v->severity);
+			c->info.kev_added = cache_str_or_null(vc, v->kev_added);
 		}
 		cand_decode(vc, c, v);
 		cand_insert(vc, c);
@@ -282,7 +284,7 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 	pe->cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->cfgs));
 	pe->n_cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->n_cfgs));
 	for (size_t i = 0; i < pe->n; i++) {
-		pe->cfgs[i] = xmalloc((pe->c[i]->cfg.n_cfg ? pe->c[i]->cfg.n_cfg : 1) * sizeof(uint32_t));
+		pe->cfgs[i] = cache_mem(m->cache, pe->c[i]->cfg.n_cfg * sizeof(uint32_t));
 		pe->n_cfgs[i] = vconfigs_naming(&pe->c[i]->cfg, &named, pe->cfgs[i]);
 	}
 	return 0;
