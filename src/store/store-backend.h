@@ -116,6 +116,7 @@ struct store_ops {
 	int (*netdev_prev_macs)(struct store *s, const char *device, double before,
 				struct netdev_prev_mac **ret, size_t *ret_n, double *ret_ts,
 				struct dm_err *e);
+	int (*netdev_rows)(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

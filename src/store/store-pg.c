@@ -423,6 +423,7 @@ const struct store_ops store_pg_ops = {
 	.netdev_save = pg_netdev_save,
 	.netdev_prev = pg_netdev_prev,
 	.netdev_prev_macs = pg_netdev_prev_macs,
+	.netdev_rows = pg_netdev_rows,
 	.retain = pg_retain,
 	.sensors_list = pg_sensors_list,
 	.redact_key = pg_redact_key,

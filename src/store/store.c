@@ -508,6 +508,13 @@ int store_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n,
 	return s->ops->sensors_list(s, ret, ret_n, e);
 }
 
+int store_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e)
+{
+	*ret = (struct netdev_rows){ 0 };
+	NEED(netdev_rows);
+	return s->ops->netdev_rows(s, run, ret, e);
+}
+
 int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			   size_t *ret_n, double *ret_ts, struct dm_err *e)
 {

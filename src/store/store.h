@@ -98,6 +98,9 @@ int store_netdev_prev(struct store *s, const char *device, double before, struct
  * its time; *ret_n 0 when there is none. */
 int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			   size_t *ret_n, double *ret_ts, struct dm_err *e);
+/* The rows of run's complete device walks that `dormant diff` compares
+ * (ROW_NETDEV_ROWS_SQL); empty when the run walked none. */
+int store_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);

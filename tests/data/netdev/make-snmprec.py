@@ -146,7 +146,8 @@ for name, descr, objid in HELD:
 
 # sw1b: sw1 at a later walk (the same device, asked with community sw1b):
 # the laptop moved from Gi0/6 to Gi0/5, and the printer on Gi0/1 was
-# swapped for a device with another MAC
+# swapped for a device with another MAC; the laptop (198.18.9.30) is new in
+# the ARP table
 NEWPRINTER = "00:1b:a9:4c:22:11"
 rows = []
 for line in open(os.path.join(here, "sw1.snmprec")):
@@ -160,4 +161,6 @@ for line in open(os.path.join(here, "sw1.snmprec")):
         if oid == f"1.3.6.1.2.1.17.7.1.2.2.1.{col}.10.{mac_oid(PRINTER)}":
             oid = f"1.3.6.1.2.1.17.7.1.2.2.1.{col}.10.{mac_oid(NEWPRINTER)}"
     rows.append((oid, tag if tag == "4x" else int(tag), val))
+rows += [("1.3.6.1.2.1.4.35.1.4.1.1.4.198.18.9.30", "4x", mac_hex(LAPTOP)),
+         ("1.3.6.1.2.1.4.35.1.6.1.1.4.198.18.9.30", 2, 3)]
 write(os.path.join(here, "sw1b.snmprec"), rows)
