@@ -267,7 +267,7 @@ check netdev_row_cap_silence_and_file_mode t_netdev_bounds
 t_netdev_identity() { # what the devices are: held-out sysDescr strings, ENTITY-MIB, CDP, firmware CVEs
 	nd_start || return 1
 	local d
-	for d in sw3 hx1 hx2 hx3 hx4 hx5 hx6; do
+	for d in sw3 hx1 hx2 hx3 hx4 hx5 hx6 hx7 hx8; do
 		printf '[netdev %s]\naddress = 127.0.0.1\nport = %s\ncommunity = %s\n\n' "$d" "$NSIM" "$d"
 	done | nd_conf ident.conf
 	"$D" netdev --netdev "$NDIR/ident.conf" --db "$NDIR/i.db" --json >"$NDIR/ident.jsonl" 2>"$NDIR/e"

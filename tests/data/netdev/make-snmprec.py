@@ -138,6 +138,9 @@ HELD = [
     ("hx5", "Cisco Adaptive Security Appliance Version 7.2(4)17", "1.3.6.1.4.1.9.1.745"),
     ("hx6", "Brocade NetIron CER, IronWare Version V5.2.0dT183 Compiled on Mar 02 2012 at 19:15:05 labeled as "
             "V5.2.00d", "1.3.6.1.4.1.1991.1.3.55.1.2"),
+    # AOS-CX (Recog gives no sysObjectID: the 6410's, from netdisco/snmp-info#414, for both)
+    ("hx7", "Aruba JL641A 6400M 32G CL4 PoE 4SFP55 Swch FL.10.10.1019", "1.3.6.1.4.1.47196.4.1.1.1.151"),
+    ("hx8", "Aruba R8W85A 8100-24XT4XF4C LL.10.13.1060", "1.3.6.1.4.1.47196.4.1.1.1.151"),
 ]
 for name, descr, objid in HELD:
     rows = []
