@@ -84,7 +84,9 @@ int cmd_diff(int argc, char **argv)
 		opts_help(stdout, "dormant diff [--format text|json] [RUN_A RUN_B]",
 			  "What changed from RUN_A to RUN_B: new hosts and hosts that stopped answering, "
 			  "opened and closed\n"
-			  "ports, new and resolved findings, hosts whose traffic went silent or woke. Only "
+			  "ports, new and resolved findings, hosts whose traffic went silent or woke; of\n"
+			  "network devices walked in both runs, MACs learned on another switch port, ports\n"
+			  "whose link came up or went down, entries new in an ARP table. Only "
 			  "what both runs\n"
 			  "covered is compared (targets, ports, checks); the first line says what that was. "
 			  "Without run ids:\n"
@@ -118,6 +120,16 @@ int cmd_diff(int argc, char **argv)
 	if ((r = run_compare(st, (int64_t)a.runs[0], (int64_t)a.runs[1], &rs[0], &fs[0], &rs[1], &fs[1], &d,
 			     &e)) < 0)
 		goto fail;
+	/* the network devices' tables, when both runs walked them */
+	struct netdev_rows nd[2] = { { 0 }, { 0 } };
+	for (int i = 0; i < 2 && r >= 0; i++) r = store_netdev_rows(st, (int64_t)a.runs[i], &nd[i], &e);
+	if (r >= 0 && nd[0].n && nd[1].n) rundiff_netdev(&nd[0], &nd[1], &d);
+	netdev_rows_release(&nd[0]);
+	netdev_rows_release(&nd[1]);
+	if (r < 0) {
+		rundiff_release(&d);
+		goto fail;
+	}
 	/* the register's names beside the addresses; a store without one has none */
 	struct inventory inv = { 0 };
 	if ((r = store_inventory_load(st, &inv, &e)) < 0) {

@@ -276,3 +276,9 @@ bool netdev_is_access_port(const struct netdev_result *r, const struct netdev_if
 		if (r->cdp[k].ifindex == i->index) return false;
 	return netdev_port_macs(r, i->index) <= 4;
 }
+
+void netdev_rows_release(struct netdev_rows *r)
+{
+	free(r->v);
+	*r = (struct netdev_rows){ 0 };
+}

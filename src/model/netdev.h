@@ -141,6 +141,27 @@ struct netdev_prev_mac {
 	char name[64], alias[128];
 };
 
+/* A stored walk's rows as `dormant diff` compares them (store_netdev_rows):
+ * its ports, its learned forwarding entries and its ARP entries. */
+enum netdev_row_kind { NETDEV_ROW_PORT = 0, NETDEV_ROW_FDB, NETDEV_ROW_ARP };
+struct netdev_row {
+	enum netdev_row_kind kind;
+	char device[64];
+	struct ipaddr device_addr;
+	uint32_t ifindex;
+	char name[64], alias[128]; /* the port's (FDB: the port the MAC was learned on) */
+	int oper;                  /* ports: 1 up, 2 down */
+	uint8_t mac[6];            /* FDB, ARP */
+	uint16_t vlan;             /* FDB */
+	uint32_t port_macs;        /* FDB: learned MACs on that port in the walk */
+	struct ipaddr ip;          /* ARP */
+};
+struct netdev_rows {
+	struct netdev_row *v;
+	size_t n;
+};
+void netdev_rows_release(struct netdev_rows *r);
+
 struct netdev_if *netdev_if_get(struct netdev_result *r, uint32_t index); /* added when missing */
 const struct netdev_if *netdev_if_find(const struct netdev_result *r, uint32_t index);
 void netdev_result_release(struct netdev_result *r);

@@ -5,9 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "host-new",    "host-gone",        "port-opened", "port-closed",
-					  "finding-new", "finding-resolved", "host-silent", "host-woke" };
+static const char *const kind_names[] = { "host-new",       "host-gone",        "port-opened",
+					  "port-closed",    "finding-new",      "finding-resolved",
+					  "host-silent",    "host-woke",        "mac-moved",
+					  "switch-port-up", "switch-port-down", "arp-new" };
 const char *change_kind_name(enum change_kind k) { return kind_names[k]; }
+
+struct change *rundiff_add(struct rundiff *d, enum change_kind k, const struct ipaddr *ip)
+{
+	if (d->n == d->cap) d->v = xrealloc(d->v, (d->cap = d->cap ? d->cap * 2 : 32) * sizeof(*d->v));
+	d->v[d->n] = (struct change){ .kind = k, .ip = *ip };
+	d->counts[k]++;
+	return &d->v[d->n++];
+}
 
 static void add(struct rundiff *d, enum change_kind k, const struct ipaddr *ip, enum proto p, uint16_t port)
 {

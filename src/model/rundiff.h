@@ -19,6 +19,12 @@ enum change_kind {
 	CHANGE_FINDING_RESOLVED,
 	CHANGE_HOST_SILENT,
 	CHANGE_HOST_WOKE,
+	/* network devices' tables (rundiff_netdev): ip is the device's address,
+	 * or the ARP entry's */
+	CHANGE_MAC_MOVED, /* learned on another access port than before */
+	CHANGE_PORT_UP,   /* ifOperStatus down, now up */
+	CHANGE_PORT_DOWN, /* up, now down */
+	CHANGE_ARP_NEW,   /* an address/MAC pair new in a device's ARP table */
 	CHANGE_KINDS
 };
 
@@ -32,6 +38,10 @@ struct change {
 	enum severity severity;
 	char title[256];
 	char name[64]; /* the register's hostname for ip (rundiff_name_hosts); empty: none known */
+	/* network device changes only: where, and where before (mac-moved) */
+	char device[64], iface[64], alias[128], mac[18];
+	char was_device[64], was_iface[64], was_alias[128];
+	uint16_t vlan;
 };
 
 /* What was compared: the overlap's size and what lay outside it. */
@@ -74,7 +84,14 @@ bool rundiff_moved(struct rundiff *d, const struct resultset *a, const struct re
  * at old_ip and the same (rule, port) new at new_ip is the device's one
  * finding that moved with it, no change. */
 void rundiff_moved_findings(struct rundiff *d, const struct ipaddr *old_ip, const struct ipaddr *new_ip);
+struct netdev_rows;
+/* Adds the changes of the network devices' tables from a (older) to b:
+ * only devices whose walk was complete in both runs are compared. */
+void rundiff_netdev(const struct netdev_rows *a, const struct netdev_rows *b, struct rundiff *d);
 /* Fills each change's name from the asset register (inv may be NULL). */
 void rundiff_name_hosts(struct rundiff *d, const struct inventory *inv);
 void rundiff_release(struct rundiff *d);
+/* A change of kind k about ip appended to d (the other fields zero); valid
+ * until the next append. */
+struct change *rundiff_add(struct rundiff *d, enum change_kind k, const struct ipaddr *ip);
 const char *change_kind_name(enum change_kind k);

@@ -4,6 +4,7 @@
 #include "base/escape.h"
 #include "base/timeutil.h"
 #include <errno.h>
+#include <string.h>
 
 void report_diff_scope(struct buf *b, const struct rundiff *d, int64_t run_a, int64_t run_b)
 {
@@ -92,6 +93,78 @@ static void scope_json(struct buf *b, const struct rundiff *d, const char *ts, i
 	buf_release(&text);
 }
 
+/* "sw1 port Gi0/5 (desk 2.15)", escaped for b's format */
+static void netdev_where(struct buf *b, const char *dev, const char *iface, const char *alias, bool json)
+{
+	char s[300];
+	snprintf(s, sizeof(s), "%s port %s%s%s%s", dev, iface[0] ? iface : "?", alias[0] ? " (" : "", alias,
+		 alias[0] ? ")" : "");
+	if (json)
+		json_put_str(b, s);
+	else
+		term_put_bytes(b, s, strlen(s), false);
+}
+
+/* A change of a network device's tables: a "change" record with its
+ * "device" (and "was" for a move), or a text line. Device names, port names
+ * and aliases are the devices' words: escaped. */
+static void netdev_line(FILE *f, const struct change *c, int64_t run_a, int64_t run_b, const char *ts,
+			bool json)
+{
+	char ip[IPADDR_STRLEN];
+	ipaddr_fmt(&c->ip, ip, sizeof(ip));
+	struct buf b = BUF_INIT;
+	bool port = c->kind != CHANGE_ARP_NEW;
+	if (json) {
+		buf_printf(
+		    &b, "{\"type\":\"change\",\"ts\":\"%s\",\"change\":\"%s\",\"ip\":\"%s\",\"device\":", ts,
+		    change_kind_name(c->kind), ip);
+		json_put_str(&b, c->device);
+		if (port) {
+			buf_puts(&b, ",\"interface\":");
+			json_put_str(&b, c->iface);
+			buf_puts(&b, ",\"alias\":");
+			json_put_str(&b, c->alias);
+		}
+		if (c->mac[0]) buf_printf(&b, ",\"mac\":\"%s\"", c->mac);
+		if (c->vlan) buf_printf(&b, ",\"vlan\":%u", c->vlan);
+		if (c->kind == CHANGE_MAC_MOVED) {
+			buf_puts(&b, ",\"was\":{\"device\":");
+			json_put_str(&b, c->was_device);
+			buf_puts(&b, ",\"interface\":");
+			json_put_str(&b, c->was_iface);
+			buf_puts(&b, ",\"alias\":");
+			json_put_str(&b, c->was_alias);
+			buf_putc(&b, '}');
+		}
+		if (c->name[0]) {
+			buf_puts(&b, ",\"hostname\":");
+			json_put_str(&b, c->name);
+		}
+		buf_printf(&b, ",\"run_a\":%lld,\"run_b\":%lld}\n", (long long)run_a, (long long)run_b);
+	} else {
+		buf_printf(&b, "  %-16s ", change_kind_name(c->kind));
+		if (c->kind == CHANGE_MAC_MOVED) {
+			buf_printf(&b, "%s from ", c->mac);
+			netdev_where(&b, c->was_device, c->was_iface, c->was_alias, false);
+			buf_puts(&b, " to ");
+		}
+		if (c->kind == CHANGE_ARP_NEW) {
+			buf_printf(&b, "%s %s%s", ip, c->mac, c->name[0] ? " (" : "");
+			term_put_bytes(&b, c->name, strlen(c->name), false);
+			buf_printf(&b, "%s in ", c->name[0] ? ")" : "");
+			term_put_bytes(&b, c->device, strlen(c->device), false);
+			buf_puts(&b, "'s ARP table");
+		} else {
+			netdev_where(&b, c->device, c->iface, c->alias, false);
+		}
+		if (c->vlan) buf_printf(&b, " vlan %u", c->vlan);
+		buf_putc(&b, '\n');
+	}
+	fwrite(b.data, 1, b.len, f);
+	buf_release(&b);
+}
+
 /* One change: a "change" record, or a text line whose host column is the address, the port
  * and the register's name: "  port-opened      198.18.0.13 80/tcp (redis-old)". */
 static void diff_line(FILE *f, const struct change *c, int64_t run_a, int64_t run_b, const char *ts,
@@ -101,6 +174,10 @@ static void diff_line(FILE *f, const struct change *c, int64_t run_a, int64_t ru
 	ipaddr_fmt(&c->ip, ip, sizeof(ip));
 	bool has_port = c->kind == CHANGE_PORT_OPENED || c->kind == CHANGE_PORT_CLOSED ||
 			(c->rule[0] && c->port);
+	if (c->device[0]) {
+		netdev_line(f, c, run_a, run_b, ts, json);
+		return;
+	}
 	if (json) {
 		struct buf b = BUF_INIT;
 		buf_printf(&b, "{\"type\":\"change\",\"ts\":\"%s\",\"change\":\"%s\",\"ip\":\"%s\"", ts,
@@ -148,6 +225,16 @@ static int diff_body(FILE *f, const struct rundiff *d, int64_t run_a, int64_t ru
 			fprintf(f, "; %zu new finding(s), %zu resolved, %zu host(s) went silent, %zu woke",
 				d->counts[CHANGE_FINDING_NEW], d->counts[CHANGE_FINDING_RESOLVED],
 				d->counts[CHANGE_HOST_SILENT], d->counts[CHANGE_HOST_WOKE]);
+		size_t nd = d->counts[CHANGE_MAC_MOVED] + d->counts[CHANGE_PORT_UP] +
+			    d->counts[CHANGE_PORT_DOWN] + d->counts[CHANGE_ARP_NEW];
+		if (nd)
+			fprintf(f,
+				"; network devices: %zu MAC(s) moved, %zu switch port(s) up, %zu down, %zu "
+				"new ARP "
+				"entr%s",
+				d->counts[CHANGE_MAC_MOVED], d->counts[CHANGE_PORT_UP],
+				d->counts[CHANGE_PORT_DOWN], d->counts[CHANGE_ARP_NEW],
+				d->counts[CHANGE_ARP_NEW] == 1 ? "y" : "ies");
 		fprintf(f, "\n");
 		struct buf scope = BUF_INIT;
 		report_diff_scope(&scope, d, run_a, run_b);

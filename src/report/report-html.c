@@ -226,19 +226,22 @@ static void chart_changes(struct buf *b, const struct report_meta *m)
 		return;
 	}
 	struct bar v[CHANGE_KINDS];
+	size_t n = 0;
 	for (int k = 0; k < CHANGE_KINDS; k++) {
-		v[k] = (struct bar){ .value = (double)m->changes->counts[k],
-				     .part = -1,
-				     .color = k == CHANGE_HOST_NEW || k == CHANGE_PORT_OPENED ||
-						      k == CHANGE_FINDING_NEW || k == CHANGE_HOST_WOKE
-						  ? "#e0661b"
-						  : "#3c9d5d" };
-		snprintf(v[k].label, sizeof(v[k].label), "%s", change_kind_name((enum change_kind)k));
-		snprintf(v[k].note, sizeof(v[k].note), "%zu", m->changes->counts[k]);
+		/* the network devices' table changes only when there are some (dormant diff) */
+		if (k > CHANGE_HOST_WOKE && !m->changes->counts[k]) continue;
+		v[n++] = (struct bar){ .value = (double)m->changes->counts[k],
+				       .part = -1,
+				       .color = k == CHANGE_HOST_NEW || k == CHANGE_PORT_OPENED ||
+							k == CHANGE_FINDING_NEW || k == CHANGE_HOST_WOKE
+						    ? "#e0661b"
+						    : "#3c9d5d" };
+		snprintf(v[n - 1].label, sizeof(v[n - 1].label), "%s", change_kind_name((enum change_kind)k));
+		snprintf(v[n - 1].note, sizeof(v[n - 1].note), "%zu", m->changes->counts[k]);
 	}
 	char legend[64];
 	snprintf(legend, sizeof(legend), "compared with run %lld", (long long)m->changes_from);
-	hbars(b, "chart-changes", v, CHANGE_KINDS, legend);
+	hbars(b, "chart-changes", v, n, legend);
 	struct buf scope = BUF_INIT; /* what was compared, and what lay outside (issue 25) */
 	report_diff_scope(&scope, m->changes, m->changes_from, m->run_id);
 	buf_puts(b, "<p class=\"meta\" id=\"changes-scope\">");

@@ -146,6 +146,7 @@ int pg_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *re
 int pg_netdev_save(struct store *s, int64_t run, const struct netdev_result *rs, size_t n, struct dm_err *e);
 int pg_netdev_prev(struct store *s, const char *device, double before, struct netdev_if **ret, size_t *ret_n,
 		   double *ret_ts, struct dm_err *e);
+int pg_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e);
 int pg_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			size_t *ret_n, double *ret_ts, struct dm_err *e);
 /* Retention, and flow_hour's partitions by day (store-pg-retain.c). */

@@ -142,10 +142,12 @@ int sq_netdev_prev(struct store *s, const char *device, double before, struct ne
 int sq_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e);
 int sq_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);
+int sq_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e);
 int sq_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			size_t *ret_n, double *ret_ts, struct dm_err *e);
-#define STORE_SQLITE_NETDEV_OPS \
-	.netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev, .netdev_prev_macs = sq_netdev_prev_macs,
+#define STORE_SQLITE_NETDEV_OPS                                       \
+	.netdev_save = sq_netdev_save, .netdev_prev = sq_netdev_prev, \
+	.netdev_prev_macs = sq_netdev_prev_macs, .netdev_rows = sq_netdev_rows,
 int sq_idents_save(struct store *s, int64_t run, const struct ident_set *is, struct dm_err *e);
 int sq_idents_load(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
 int sq_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,

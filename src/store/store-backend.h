@@ -134,6 +134,7 @@ struct store_ops {
 	int (*idents_load)(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
 	int (*ident_history)(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
 			     size_t *ret_n, struct dm_err *e);
+	int (*netdev_rows)(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

@@ -355,3 +355,19 @@ int pg_netdev_prev_macs(struct store *s, const char *device, double before, stru
 	*ret_n = n;
 	return 0;
 }
+
+int pg_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e)
+{
+	struct pg_params p = { 0 };
+	pp_int(&p, run);
+	PGresult *r = pg_q(s, ROW_NETDEV_ROWS_SQL, &p, "reading a run's network device walks", e);
+	if (!r) return DM_ESTORE;
+	size_t n = (size_t)PQntuples(r);
+	ret->v = n ? xcalloc(n, sizeof(*ret->v)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct store_row row = pg_row(r, (int)i);
+		if (row_netdev_row(&row, &ret->v[ret->n])) ret->n++;
+	}
+	PQclear(r);
+	return 0;
+}

@@ -449,6 +449,7 @@ const struct store_ops store_pg_ops = {
 	.idents_save = pg_idents_save,
 	.idents_load = pg_idents_load,
 	.ident_history = pg_ident_history,
+	.netdev_rows = pg_netdev_rows,
 	.retain = pg_retain,
 	.sensors_list = pg_sensors_list,
 	.redact_key = pg_redact_key,

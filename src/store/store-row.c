@@ -129,6 +129,24 @@ void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *sta
 	*started = dbl(r, 0);
 }
 
+bool row_netdev_row(const struct store_row *r, struct netdev_row *x)
+{
+	*x = (struct netdev_row){ .kind = (enum netdev_row_kind)i64(r, 0),
+				  .ifindex = (uint32_t)i64(r, 3),
+				  .oper = (int)i64(r, 6),
+				  .vlan = (uint16_t)i64(r, 8),
+				  .port_macs = (uint32_t)i64(r, 9) };
+	const char *dev = txt(r, 1), *addr = txt(r, 2), *name = txt(r, 4), *alias = txt(r, 5),
+		   *mac = txt(r, 7), *ip = txt(r, 10);
+	snprintf(x->device, sizeof(x->device), "%s", dev ? dev : "");
+	snprintf(x->name, sizeof(x->name), "%s", name ? name : "");
+	snprintf(x->alias, sizeof(x->alias), "%s", alias ? alias : "");
+	if (!addr || ipaddr_parse(addr, &x->device_addr) < 0) return false;
+	if (x->kind != NETDEV_ROW_PORT && (!mac || mac_parse(mac, x->mac) < 0)) return false;
+	if (x->kind == NETDEV_ROW_ARP && (!ip || ipaddr_parse(ip, &x->ip) < 0)) return false;
+	return x->kind <= NETDEV_ROW_ARP;
+}
+
 enum life_event life_row_seen(struct life_view *v, const struct finding *f, const struct life_apply_in *in)
 {
 	if (!v->r.id) {

@@ -50,6 +50,22 @@ bool row_edge_map(const struct store_row *r, size_t n_gws, struct edge_map *m);
 /* an earlier walk's port counters, after the walk's start time */
 #define ROW_NETDEV_PREV_COLS "w.started, p.ifindex, p.in_octets, p.out_octets, p.oper"
 void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *started);
+/* The rows of run $1's complete walks that `dormant diff` compares
+ * (model/netdev.h struct netdev_row): ports, learned FDB entries with the
+ * port's name and MAC count, ARP entries. Both backends run it as it is. */
+#define ROW_NETDEV_ROWS_SQL                                                                                  \
+	"SELECT 0, w.device, w.address, p.ifindex, p.name, p.alias, p.oper, NULL, 0, 0, NULL"                \
+	" FROM netdev_ports p JOIN netdev_walks w ON w.id = p.walk_id WHERE w.run_id = $1 AND w.complete = " \
+	"1"                                                                                                  \
+	" UNION ALL SELECT 1, w.device, w.address, f.ifindex, p.name, p.alias, 0, f.mac, f.vlan,"            \
+	" (SELECT count(*) FROM netdev_fdb g WHERE g.walk_id = f.walk_id AND g.ifindex = f.ifindex), NULL"   \
+	" FROM netdev_fdb f JOIN netdev_walks w ON w.id = f.walk_id"                                         \
+	" LEFT JOIN netdev_ports p ON p.walk_id = f.walk_id AND p.ifindex = f.ifindex"                       \
+	" WHERE w.run_id = $1 AND w.complete = 1 AND f.status = 3"                                           \
+	" UNION ALL SELECT 2, w.device, w.address, a.ifindex, NULL, NULL, 0, a.mac, 0, 0, a.ip"              \
+	" FROM netdev_arp a JOIN netdev_walks w ON w.id = a.walk_id WHERE w.run_id = $1 AND w.complete = 1"
+/* false when the row's MAC or address does not read (skipped) */
+bool row_netdev_row(const struct store_row *r, struct netdev_row *x);
 
 /* asset_idents (issue 22): the same statements for both backends */
 #define ROW_IDENT_INSERT                                                                                 \

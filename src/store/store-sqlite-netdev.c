@@ -236,3 +236,24 @@ int sq_netdev_prev_macs(struct store *s, const char *device, double before, stru
 	*ret_n = n;
 	return 0;
 }
+
+int sq_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(SQ(s)->db, ROW_NETDEV_ROWS_SQL, -1, &st, NULL))
+		return sq_fail(s, e, "reading a run's network device walks");
+	sqlite3_bind_int64(st, 1, run);
+	int rc;
+	size_t cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ret->n == cap) ret->v = xrealloc(ret->v, (cap = cap ? cap * 2 : 64) * sizeof(*ret->v));
+		struct store_row row = sq_row(st);
+		if (row_netdev_row(&row, &ret->v[ret->n])) ret->n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		netdev_rows_release(ret);
+		return sq_fail(s, e, "reading a run's network device walks");
+	}
+	return 0;
+}

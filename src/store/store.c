@@ -596,6 +596,13 @@ int store_ident_history(struct store *s, const char *key, int64_t through, struc
 	return s->ops->ident_history(s, key, through, ret, ret_n, e);
 }
 
+int store_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e)
+{
+	*ret = (struct netdev_rows){ 0 };
+	NEED(netdev_rows);
+	return s->ops->netdev_rows(s, run, ret, e);
+}
+
 int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			   size_t *ret_n, double *ret_ts, struct dm_err *e)
 {

@@ -111,6 +111,9 @@ int store_idents_load(struct store *s, int64_t run, struct ident_set *out, struc
  * many runs, oldest last sighting first, runs up to `through` (0: all). */
 int store_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
 			size_t *ret_n, struct dm_err *e);
+/* The rows of run's complete device walks that `dormant diff` compares
+ * (ROW_NETDEV_ROWS_SQL); empty when the run walked none. */
+int store_netdev_rows(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e);
 /* A consistent view for a series of reads: what other connections commit
  * meanwhile is not seen until read_end. No writes in between. */
 int store_read_begin(struct store *s, struct dm_err *e);

@@ -267,7 +267,7 @@ check netdev_row_cap_silence_and_file_mode t_netdev_bounds
 t_netdev_identity() { # what the devices are: held-out sysDescr strings, ENTITY-MIB, CDP, firmware CVEs
 	nd_start || return 1
 	local d
-	for d in sw3 hx1 hx2 hx3 hx4 hx5 hx6; do
+	for d in sw3 hx1 hx2 hx3 hx4 hx5 hx6 hx7 hx8; do
 		printf '[netdev %s]\naddress = 127.0.0.1\nport = %s\ncommunity = %s\n\n' "$d" "$NSIM" "$d"
 	done | nd_conf ident.conf
 	"$D" netdev --netdev "$NDIR/ident.conf" --db "$NDIR/i.db" --json >"$NDIR/ident.jsonl" 2>"$NDIR/e"
@@ -334,6 +334,22 @@ EOF
 	"$D" diff --db "$NDIR/m.db" --json 1 2 >"$NDIR/m-diff.jsonl" 2>"$NDIR/e" || true
 	grep -q '"device-moved"' "$NDIR/m-diff.jsonl" && grep -q '"device-swapped"' "$NDIR/m-diff.jsonl" ||
 		{ cat "$NDIR/e" "$NDIR/m-diff.jsonl"; return 1; }
+	# and the tables' own changes (make-snmprec.py's sw1b): the laptop's MAC on another port,
+	# Gi0/5's link up, the laptop new in the ARP table; nothing else
+	"$D" diff --db "$NDIR/m.db" 1 2 >"$NDIR/m-diff.txt" 2>"$NDIR/e" || true
+	grep -qF '  mac-moved        00:21:CC:61:70:0A from sw1 port Gi0/6 (meeting room) to sw1 port Gi0/5 (desk 2.15) vlan 10' "$NDIR/m-diff.txt" &&
+		grep -qF 'network devices: 1 MAC(s) moved, 1 switch port(s) up, 0 down, 1 new ARP entry' "$NDIR/m-diff.txt" ||
+		{ cat "$NDIR/e" "$NDIR/m-diff.txt"; return 1; }
+	python3 - "$NDIR/m-diff.jsonl" <<'EOF'
+import json, sys
+ch = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "change" and "device" in r]
+got = sorted((c["change"], c["ip"], c["device"], c.get("interface"), c.get("alias"), c.get("mac"), c.get("vlan"),
+              tuple(c["was"].values()) if "was" in c else None, c.get("hostname")) for c in ch)
+want = [("arp-new", "198.18.9.30", "sw1", None, None, "00:21:CC:61:70:0A", None, None, "laptop-meeting"),
+        ("mac-moved", "127.0.0.1", "sw1", "Gi0/5", "desk 2.15", "00:21:CC:61:70:0A", 10, ("sw1", "Gi0/6", "meeting room"), None),
+        ("switch-port-up", "127.0.0.1", "sw1", "Gi0/5", "desk 2.15", None, None, None, None)]
+assert got == want, f"got {got}\nwant {want}"
+EOF
 }
 check netdev_device_moved_and_swapped_between_walks t_netdev_moved
 t_netdev_default_community() { # a device that walks with a published default community

@@ -201,7 +201,17 @@ t_netdev() {
 	# the second run's idle ports stood still since the first walk (netdev_prev)
 	grep -E '^(2 )?finding' "$ROOT/tests/data/netdev/truth-findings.txt" | sed 's/^2 //' | sort | diff - "$OUT/nd2.txt" || return 1
 	[ "$(psql_ -c 'SELECT count(*) FROM netdev_walks WHERE complete = 1')" = 4 ] &&
-		[ "$(psql_ -c "SELECT count(*) FROM netdev_fdb f JOIN netdev_walks w ON w.id = f.walk_id WHERE w.device = 'sw1'")" = 18 ]
+		[ "$(psql_ -c "SELECT count(*) FROM netdev_fdb f JOIN netdev_walks w ON w.id = f.walk_id WHERE w.device = 'sw1'")" = 18 ] || return 1
+	# dormant diff reads the walks back: sw1 walked again as it is later (sw1b), its table changes
+	printf '[netdev sw1]\naddress = 127.0.0.1\nport = 18961\ncommunity = sw1b\n' >"$OUT/sim.conf"
+	"$D" netdev --netdev "$OUT/sim.conf" --db "$DM_PG" -q >/dev/null 2>&1
+	local runs
+	runs=$(psql_ -c "SELECT id FROM runs WHERE kind = 'netdev' ORDER BY id DESC LIMIT 2" | sort -n | tr '\n' ' ')
+	# shellcheck disable=SC2086 # two run ids
+	"$D" diff --db "$DM_PG" --json $runs >"$OUT/nddiff.jsonl" 2>"$OUT/nde" || { cat "$OUT/nde"; return 1; }
+	[ "$(grep -c '"device":"sw1"' "$OUT/nddiff.jsonl")" = 3 ] &&
+		grep -q '"change":"mac-moved",.*"mac":"00:21:CC:61:70:0A","vlan":10,"was":{"device":"sw1","interface":"Gi0/6"' "$OUT/nddiff.jsonl" ||
+		{ cat "$OUT/nddiff.jsonl"; return 1; }
 }
 check netdev_walks_and_history t_netdev
 kill "$SIM" 2>/dev/null

@@ -138,6 +138,9 @@ HELD = [
     ("hx5", "Cisco Adaptive Security Appliance Version 7.2(4)17", "1.3.6.1.4.1.9.1.745"),
     ("hx6", "Brocade NetIron CER, IronWare Version V5.2.0dT183 Compiled on Mar 02 2012 at 19:15:05 labeled as "
             "V5.2.00d", "1.3.6.1.4.1.1991.1.3.55.1.2"),
+    # AOS-CX (Recog gives no sysObjectID: the 6410's, from netdisco/snmp-info#414, for both)
+    ("hx7", "Aruba JL641A 6400M 32G CL4 PoE 4SFP55 Swch FL.10.10.1019", "1.3.6.1.4.1.47196.4.1.1.1.151"),
+    ("hx8", "Aruba R8W85A 8100-24XT4XF4C LL.10.13.1060", "1.3.6.1.4.1.47196.4.1.1.1.151"),
 ]
 for name, descr, objid in HELD:
     rows = []
@@ -146,7 +149,8 @@ for name, descr, objid in HELD:
 
 # sw1b: sw1 at a later walk (the same device, asked with community sw1b):
 # the laptop moved from Gi0/6 to Gi0/5, and the printer on Gi0/1 was
-# swapped for a device with another MAC
+# swapped for a device with another MAC; the laptop (198.18.9.30) is new in
+# the ARP table
 NEWPRINTER = "00:1b:a9:4c:22:11"
 rows = []
 for line in open(os.path.join(here, "sw1.snmprec")):
@@ -160,4 +164,6 @@ for line in open(os.path.join(here, "sw1.snmprec")):
         if oid == f"1.3.6.1.2.1.17.7.1.2.2.1.{col}.10.{mac_oid(PRINTER)}":
             oid = f"1.3.6.1.2.1.17.7.1.2.2.1.{col}.10.{mac_oid(NEWPRINTER)}"
     rows.append((oid, tag if tag == "4x" else int(tag), val))
+rows += [("1.3.6.1.2.1.4.35.1.4.1.1.4.198.18.9.30", "4x", mac_hex(LAPTOP)),
+         ("1.3.6.1.2.1.4.35.1.6.1.1.4.198.18.9.30", 2, 3)]
 write(os.path.join(here, "sw1b.snmprec"), rows)
