@@ -432,24 +432,31 @@ static void config_suppress(void)
 {
 	struct life_record r = { 0 };
 	struct life_allow a = { "config x.conf [allow lab]: test rig", 0 };
-	CHECK(life_config_suppress(&r, &a, 100));
+	CHECK(life_config_suppress(&r, &a, "x.conf", 100));
 	CHECK(life_is_suppressed(&r, 100));
 	CHECK_STR(r.suppress_by, "config x.conf [allow lab]: test rig");
-	CHECK(!life_config_suppress(&r, &a, 200)); /* unchanged */
-	a.until = 5000;                            /* the entry got an expiry */
-	CHECK(life_config_suppress(&r, &a, 300));
+	CHECK(!life_config_suppress(&r, &a, "x.conf", 200)); /* unchanged */
+	a.until = 5000;                                      /* the entry got an expiry */
+	CHECK(life_config_suppress(&r, &a, "x.conf", 300));
 	CHECK(!life_is_suppressed(&r, 6000));
-	CHECK(life_config_suppress(&r, NULL, 400)); /* the entry is gone */
+	/* a run that read no config, or another file (x.conf.old: a prefix is not
+	 * the name), knows nothing of x.conf's entries: the suppression stays */
+	CHECK(!life_config_suppress(&r, NULL, NULL, 400));
+	CHECK(!life_config_suppress(&r, NULL, "", 400));
+	CHECK(!life_config_suppress(&r, NULL, "y.conf", 400));
+	CHECK(!life_config_suppress(&r, NULL, "x.con", 400));
+	CHECK(r.suppressed);
+	CHECK(life_config_suppress(&r, NULL, "x.conf", 400)); /* x.conf read, the entry gone */
 	CHECK(!r.suppressed);
 	CHECK_STR(r.suppress_by, "");
-	CHECK(!life_config_suppress(&r, NULL, 400));
+	CHECK(!life_config_suppress(&r, NULL, "x.conf", 400));
 	r.suppressed = true; /* a person's: neither replaced nor lifted */
 	snprintf(r.suppress_by, sizeof(r.suppress_by), "ann");
-	CHECK(!life_config_suppress(&r, &a, 500));
-	CHECK(!life_config_suppress(&r, NULL, 500));
+	CHECK(!life_config_suppress(&r, &a, "x.conf", 500));
+	CHECK(!life_config_suppress(&r, NULL, "x.conf", 500));
 	CHECK_STR(r.suppress_by, "ann");
 	r.suppress_until = 450; /* a person's that expired: the config's takes over */
-	CHECK(life_config_suppress(&r, &a, 500));
+	CHECK(life_config_suppress(&r, &a, "x.conf", 500));
 	CHECK_STR(r.suppress_by, "config x.conf [allow lab]: test rig");
 }
 
@@ -494,9 +501,24 @@ static void store_allow(void)
 	CHECK_STR(by, "1 config a.conf [allow rig]: test rig");
 	CHECK_INT(store_life_get(st, 2, suppressed_by, by, &e), 1);
 	CHECK_STR(by, "0 ");
+	/* a run that read no config, or another file: the suppression stays */
 	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
 	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}");
+	without.path[0] = 0; /* the defaults: no file read */
 	CHECK_INT(apply(st, 2, &fs, &without, NULL, &o), 0);
+	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
+	CHECK_STR(by, "1 config a.conf [allow rig]: test rig");
+	snprintf(without.path, sizeof(without.path), "b.conf");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}");
+	CHECK_INT(apply(st, 3, &fs, &without, NULL, &o), 0);
+	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
+	CHECK_STR(by, "1 config a.conf [allow rig]: test rig");
+	/* a.conf read again without the entry: lifted */
+	snprintf(without.path, sizeof(without.path), "a.conf");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}");
+	CHECK_INT(apply(st, 4, &fs, &without, NULL, &o), 0);
 	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
 	CHECK_STR(by, "0 ");
 	site_config_release(&with);
