@@ -6,6 +6,7 @@
 #include "base/util.h"
 #include "alert/alert.h"
 #include "pipeline/lifecycle.h"
+#include "pipeline/run-events.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -530,5 +531,81 @@ static void store_allow(void)
 	}
 }
 
+/* One scan run of the hosts 10.0.0.N (n of them, ids), answering at t. */
+static int64_t scan_run(struct store *st, double t, const uint32_t *hosts, size_t n)
+{
+	struct dm_err e = { "" };
+	int64_t run = 0;
+	struct resultset rs = { 0 };
+	CHECK_INT(store_run_begin(st, "scan", "10.0.0.0/29", t, &run, &e), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct obs_host h = { .ip = ipaddr_v4(0x0a000000 | hosts[i]),
+				      .how = HOW_ICMP,
+				      .reason = "echo-reply",
+				      .ts = t };
+		resultset_add_host(&rs, &h);
+	}
+	resultset_sort(&rs);
+	CHECK_INT(store_save_results(st, run, &rs, &e), 0);
+	CHECK_INT(store_run_finish(st, run, "done", t + 1, &e), 0);
+	resultset_release(&rs);
+	return run;
+}
+
+static int outbox_line(void *ctx, const struct life_alert *a)
+{
+	struct buf *b = ctx;
+	buf_printf(b, "%s %s %s %.0f-%.0f;", a->event, a->ip, a->state, a->first_seen, a->last_seen);
+	return 0;
+}
+
+/* A job's host changes: silent when gone, woke when back (seen before the
+ * run compared with), new when never seen; queued once per channel. */
+static void host_events(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-hostev-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), "hostev");
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	if (!st) return;
+	struct site_config site;
+	site_config_defaults(&site);
+	CHECK_INT(site_config_parse(&site,
+				    "[site]\nname = hq\n[alert feed]\ntype = jsonl\npath = /dev/null\n"
+				    "events = host-new, host-woke, host-silent\n[alert other]\ntype = jsonl\n"
+				    "path = /dev/null\n",
+				    "w.conf", &e),
+		  0);
+	struct run_events_out o;
+	int64_t r1 = scan_run(st, 1000, (const uint32_t[]){ 1, 2 }, 2);
+	CHECK_INT(run_events_queue(st, r1, "scan", &site, 1001, &o, &e), 0);
+	CHECK_INT(o.prev, 0); /* the baseline */
+	int64_t r2 = scan_run(st, 2000, (const uint32_t[]){ 1 }, 1);
+	CHECK_INT(run_events_queue(st, r2, "scan", &site, 2001, &o, &e), 0);
+	CHECK(o.prev == r1 && o.changes == 1 && o.queued == 1);
+	int64_t r3 = scan_run(st, 3000, (const uint32_t[]){ 1, 2, 3 }, 3);
+	CHECK_INT(run_events_queue(st, r3, "scan", &site, 3001, &o, &e), 0);
+	CHECK(o.prev == r2 && o.changes == 2 && o.queued == 2);
+	CHECK_INT(run_events_queue(st, r3, "scan", &site, 3002, &o, &e), 0); /* again: nothing new */
+	CHECK(o.changes == 2 && o.queued == 0);
+	struct buf b = BUF_INIT;
+	CHECK_INT(store_alert_pending(st, "feed", 9999, 0, outbox_line, &b, &e), 0);
+	CHECK_STR(b.data, "host-silent 10.0.0.2 down 1000-1000;host-woke 10.0.0.2 up 1000-3000;"
+			  "host-new 10.0.0.3 up 3000-3000;");
+	buf_reset(&b);
+	CHECK_INT(store_alert_pending(st, "other", 9999, 0, outbox_line, &b, &e), 0);
+	CHECK(!b.len); /* the default events are the findings' */
+	buf_release(&b);
+	site_config_release(&site);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
 SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(config_suppress), T(store_allow),
-      T(bodies), T(change_bodies), T(jsonl_channel));
+      T(bodies), T(change_bodies), T(jsonl_channel), T(host_events));
