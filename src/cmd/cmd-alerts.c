@@ -90,10 +90,12 @@ static int print_alert(void *ctx, const struct life_alert *al)
 		buf_puts(&b, "}\n");
 		fwrite(b.data, 1, b.len, stdout);
 	} else {
-		fprintf(c->t, "%-6lld %-12s %-10s F%-5lld %-9s %-24s %-10s %s%s%s\n", (long long)al->id,
-			term_str(&b, al->channel), al->event, (long long)al->finding,
-			severity_name(al->severity), al->rule, status,
-			al->delivered > 0 ? delivered : created, *al->error ? "  " : "", al->error);
+		char id[24] = "-"; /* a host or port change is no finding */
+		if (al->finding) snprintf(id, sizeof(id), "F%lld", (long long)al->finding);
+		fprintf(c->t, "%-6lld %-12s %-11s %-6s %-9s %-24s %-10s %s%s%s\n", (long long)al->id,
+			term_str(&b, al->channel), al->event, id, severity_name(al->severity),
+			al->finding ? al->rule : al->ip, status, al->delivered > 0 ? delivered : created,
+			*al->error ? "  " : "", al->error);
 	}
 	buf_release(&b);
 	return 0;
@@ -142,7 +144,10 @@ int cmd_alerts(int argc, char **argv)
 		    "dormant alerts list [--pending] [--limit N] [--json]\n"
 		    "       dormant alerts deliver --config FILE [--wait SECONDS]",
 		    "The alert outbox: one alert per change of a finding (new, reopened, escalated,\n"
-		    "resolved) and channel, queued with the change. deliver sends the due ones to the\n"
+		    "resolved) or of a watch job's hosts and ports (host-new, host-woke, host-silent,\n"
+		    "port-opened, port-closed) and channel, queued with the change (a change lists\n"
+		    "its address where a finding lists F<id> and its rule). deliver sends the due ones to "
+		    "the\n"
 		    "site's [alert NAME] channels (jsonl, syslog, webhook, email), oldest first, retrying\n"
 		    "a refused one with backoff; each carries its idempotency key.",
 		    alerts_opts, ARRAY_SIZE(alerts_opts));

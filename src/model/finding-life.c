@@ -87,7 +87,16 @@ static bool by_config(const struct life_record *r)
 	return r->suppressed && !strncmp(r->suppress_by, LIFE_CONFIG_ORIGIN, strlen(LIFE_CONFIG_ORIGIN));
 }
 
-bool life_config_suppress(struct life_record *r, const struct life_allow *a, double now)
+/* Whether r's suppression names the config file (LIFE_CONFIG_ORIGIN "FILE [allow NAME]: ..."). */
+static bool by_this_config(const struct life_record *r, const char *config)
+{
+	if (!config || !*config || !by_config(r)) return false;
+	const char *p = r->suppress_by + strlen(LIFE_CONFIG_ORIGIN);
+	size_t n = strlen(config);
+	return !strncmp(p, config, n) && !strncmp(p + n, " [allow ", 8);
+}
+
+bool life_config_suppress(struct life_record *r, const struct life_allow *a, const char *config, double now)
 {
 	if (a && a->by) {
 		if (life_is_suppressed(r, now) && !by_config(r)) return false; /* a person's holds */
@@ -98,7 +107,7 @@ bool life_config_suppress(struct life_record *r, const struct life_allow *a, dou
 		snprintf(r->suppress_by, sizeof(r->suppress_by), "%s", a->by);
 		return true;
 	}
-	if (!by_config(r)) return false;
+	if (!by_this_config(r, config)) return false;
 	r->suppressed = false;
 	r->suppress_until = 0;
 	r->suppress_by[0] = 0;

@@ -62,11 +62,14 @@ struct life_allow {
 };
 #define LIFE_CONFIG_ORIGIN "config "
 
-/* Applies the config's verdict a (NULL: none) to r as seen in a run: an
- * entry suppresses (unless a person's suppression holds); a record the
- * config suppressed and no entry covers any longer is unsuppressed. A
- * person's suppression is never lifted here. Whether r changed. */
-bool life_config_suppress(struct life_record *r, const struct life_allow *a, double now);
+/* Applies the config's verdict a (NULL: none) to r as seen in a run that
+ * read the site config `config` (NULL or "": none): an entry suppresses
+ * (unless a person's suppression holds); a record that config suppressed
+ * and no entry of it covers any longer is unsuppressed. Only a run that
+ * read the config a suppression names lifts it: a run without --config, or
+ * with another file, knows nothing of that file's entries. A person's
+ * suppression is never lifted here. Whether r changed. */
+bool life_config_suppress(struct life_record *r, const struct life_allow *a, const char *config, double now);
 
 /* The identity: "rule|site|asset|port/proto|rule-key" where asset is the
  * address or the path, and rule_key the evidence's destination (traffic

@@ -44,6 +44,7 @@ int lifecycle_apply(struct store *st, int64_t run, const struct findings *fs, co
 		.rules = scope->rules,
 		.cov = scope->cov,
 		.alerts = site ? &site->alerts : NULL,
+		.config = site && *site->path ? site->path : NULL,
 		.now = now,
 	};
 	/* the allowlist's entries as suppressions, one origin per entry */

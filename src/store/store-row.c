@@ -165,7 +165,7 @@ enum life_event life_row_seen(struct life_view *v, const struct finding *f, cons
 	if (f->last_seen > v->r.last_seen) v->r.last_seen = f->last_seen;
 	enum life_event ev = life_seen(&v->r, in->run, f->severity, in->now);
 	const struct life_allow *a = in->allow && in->fs ? &in->allow[f - in->fs->v] : NULL;
-	life_config_suppress(&v->r, a, in->now);
+	life_config_suppress(&v->r, a, in->config, in->now);
 	return ev;
 }
 

@@ -287,6 +287,9 @@ struct life_apply_in {
 	/* the config's allowlist per finding of fs (NULL: none): suppressions
 	 * with their origin, lifted when no entry covers the finding any more */
 	const struct life_allow *allow;
+	/* the site config the run read (NULL: none): only such a run lifts
+	 * the suppressions that file's entries made */
+	const char *config;
 	double now;
 };
 struct life_apply_out {

@@ -194,12 +194,40 @@ t_alerts_allowlist() { # a config allowlist entry is a suppression: stored, show
 		{ "$D" findings show F1 --db "$a/db"; return 1; }
 	"$D" findings list --db "$a/db" --json | grep -q '"suppressed":true,"suppressed_by":"config ' || return 1
 	"$D" alerts list --db "$a/db" --pending | grep -q . && { echo "an allowlisted finding alerted"; return 1; }
-	# the entry removed: the next run lifts the config's suppression (a person's stays)
+	# another file (the same site, no entry) knows nothing of site.conf's entries: kept
 	"$D" findings apply 1 --config "$a/plain.conf" --db "$a/db" >/dev/null || return 1
+	"$D" findings list --db "$a/db" | grep -q '^F1 .*decommissioned-alive .*\[suppressed by config\]$' || { echo "lifted by another file"; return 1; }
+	# the entry removed from site.conf: the next run that reads it lifts the suppression (a person's stays)
+	cp "$a/plain.conf" "$a/site.conf"
+	"$D" findings apply 1 --config "$a/site.conf" --db "$a/db" >/dev/null || return 1
 	"$D" findings list --db "$a/db" | grep -q '^F1 .*decommissioned-alive .*suppressed' && { echo "still suppressed"; return 1; }
 	"$D" findings suppress F1 --by ann --why 'lab box' --db "$a/db" >/dev/null || return 1
-	"$D" findings apply 1 --config "$a/plain.conf" --db "$a/db" >/dev/null || return 1
+	"$D" findings apply 1 --config "$a/site.conf" --db "$a/db" >/dev/null || return 1
 	"$D" findings show F1 --db "$a/db" | grep -q 'suppressed   until unsuppressed by ann$'
 }
 check alerts_allowlist_is_a_suppression t_alerts_allowlist
+t_alerts_allowlist_kept() { # a run without --config does not lift what a config's entry suppressed
+	local a="$AL/allow-kept" p
+	mkdir -p "$a"
+	/usr/bin/python3 -m http.server 24619 --bind 127.0.0.1 >/dev/null 2>&1 & p=$!
+	for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/24619) 2>/dev/null && break; sleep 0.1; done
+	printf 'ip,status,hostname\n127.0.0.1,decommissioned,old-box\n' >"$a/decom.csv"
+	# no [site] name: the site is "default", as for a run with no config at all
+	printf '[allow old-box-return]\nrule = decommissioned-alive\nhost = 127.0.0.1/32\nreason = shipped back\n' >"$a/site.conf"
+	local r=0
+	"$D" audit 127.0.0.1 -p 24619 --db "$a/db" --inventory "$a/decom.csv" --config "$a/site.conf" -q >/dev/null 2>"$a/e" &&
+		"$D" audit 127.0.0.1 -p 24619 --db "$a/db" --inventory "$a/decom.csv" -q >/dev/null 2>>"$a/e" || { cat "$a/e"; r=1; }
+	kill "$p"; wait "$p" 2>/dev/null
+	[ $r = 0 ] || return 1
+	"$D" findings list --db "$a/db" >"$a/l" || return 1
+	[ "$(grep -c decommissioned-alive "$a/l")" = 1 ] &&
+		grep -q '^F1 .*decommissioned-alive .*\[suppressed by config\]$' "$a/l" || { cat "$a/l"; return 1; }
+	"$D" alerts list --db "$a/db" --pending | grep -q . && { echo "alerted"; return 1; }
+	# the same file without the entry, read by the next run: lifted
+	printf '[site]\ntimezone = UTC\n' >"$a/site.conf"
+	"$D" findings apply 2 --config "$a/site.conf" --db "$a/db" >/dev/null || return 1
+	"$D" findings list --db "$a/db" | grep -q '^F1 .*decommissioned-alive .*suppressed' && { "$D" findings list --db "$a/db"; return 1; }
+	return 0
+}
+check alerts_allowlist_kept_by_a_run_without_config t_alerts_allowlist_kept
 for p in "${AP[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done

@@ -385,6 +385,10 @@ for r in rows:
     assert ch["evidence"]["previous_run"] == run - 1, r
     assert "finding" not in r, r
 PY
+	# the outbox lists each change by its address, delivered
+	"$D" alerts list --db "$c/db" >"$c/list" || return 1
+	[ "$(grep -cE '^[0-9]+ +feed +port-(opened|closed) +- +info +127\.0\.0\.1 +delivered ' "$c/list")" = 2 ] ||
+		{ cat "$c/list"; return 1; }
 	# the channel with the default events (finding changes) got none of them
 	[ ! -s "$c/findings.jsonl" ] || { cat "$c/findings.jsonl"; return 1; }
 }

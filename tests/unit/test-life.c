@@ -6,6 +6,7 @@
 #include "base/util.h"
 #include "alert/alert.h"
 #include "pipeline/lifecycle.h"
+#include "pipeline/run-events.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -432,24 +433,31 @@ static void config_suppress(void)
 {
 	struct life_record r = { 0 };
 	struct life_allow a = { "config x.conf [allow lab]: test rig", 0 };
-	CHECK(life_config_suppress(&r, &a, 100));
+	CHECK(life_config_suppress(&r, &a, "x.conf", 100));
 	CHECK(life_is_suppressed(&r, 100));
 	CHECK_STR(r.suppress_by, "config x.conf [allow lab]: test rig");
-	CHECK(!life_config_suppress(&r, &a, 200)); /* unchanged */
-	a.until = 5000;                            /* the entry got an expiry */
-	CHECK(life_config_suppress(&r, &a, 300));
+	CHECK(!life_config_suppress(&r, &a, "x.conf", 200)); /* unchanged */
+	a.until = 5000;                                      /* the entry got an expiry */
+	CHECK(life_config_suppress(&r, &a, "x.conf", 300));
 	CHECK(!life_is_suppressed(&r, 6000));
-	CHECK(life_config_suppress(&r, NULL, 400)); /* the entry is gone */
+	/* a run that read no config, or another file (x.conf.old: a prefix is not
+	 * the name), knows nothing of x.conf's entries: the suppression stays */
+	CHECK(!life_config_suppress(&r, NULL, NULL, 400));
+	CHECK(!life_config_suppress(&r, NULL, "", 400));
+	CHECK(!life_config_suppress(&r, NULL, "y.conf", 400));
+	CHECK(!life_config_suppress(&r, NULL, "x.con", 400));
+	CHECK(r.suppressed);
+	CHECK(life_config_suppress(&r, NULL, "x.conf", 400)); /* x.conf read, the entry gone */
 	CHECK(!r.suppressed);
 	CHECK_STR(r.suppress_by, "");
-	CHECK(!life_config_suppress(&r, NULL, 400));
+	CHECK(!life_config_suppress(&r, NULL, "x.conf", 400));
 	r.suppressed = true; /* a person's: neither replaced nor lifted */
 	snprintf(r.suppress_by, sizeof(r.suppress_by), "ann");
-	CHECK(!life_config_suppress(&r, &a, 500));
-	CHECK(!life_config_suppress(&r, NULL, 500));
+	CHECK(!life_config_suppress(&r, &a, "x.conf", 500));
+	CHECK(!life_config_suppress(&r, NULL, "x.conf", 500));
 	CHECK_STR(r.suppress_by, "ann");
 	r.suppress_until = 450; /* a person's that expired: the config's takes over */
-	CHECK(life_config_suppress(&r, &a, 500));
+	CHECK(life_config_suppress(&r, &a, "x.conf", 500));
 	CHECK_STR(r.suppress_by, "config x.conf [allow lab]: test rig");
 }
 
@@ -494,9 +502,24 @@ static void store_allow(void)
 	CHECK_STR(by, "1 config a.conf [allow rig]: test rig");
 	CHECK_INT(store_life_get(st, 2, suppressed_by, by, &e), 1);
 	CHECK_STR(by, "0 ");
+	/* a run that read no config, or another file: the suppression stays */
 	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
 	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}");
+	without.path[0] = 0; /* the defaults: no file read */
 	CHECK_INT(apply(st, 2, &fs, &without, NULL, &o), 0);
+	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
+	CHECK_STR(by, "1 config a.conf [allow rig]: test rig");
+	snprintf(without.path, sizeof(without.path), "b.conf");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}");
+	CHECK_INT(apply(st, 3, &fs, &without, NULL, &o), 0);
+	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
+	CHECK_STR(by, "1 config a.conf [allow rig]: test rig");
+	/* a.conf read again without the entry: lifted */
+	snprintf(without.path, sizeof(without.path), "a.conf");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 80, "{}");
+	CHECK_INT(apply(st, 4, &fs, &without, NULL, &o), 0);
 	CHECK_INT(store_life_get(st, 1, suppressed_by, by, &e), 1);
 	CHECK_STR(by, "0 ");
 	site_config_release(&with);
@@ -508,5 +531,81 @@ static void store_allow(void)
 	}
 }
 
+/* One scan run of the hosts 10.0.0.N (n of them, ids), answering at t. */
+static int64_t scan_run(struct store *st, double t, const uint32_t *hosts, size_t n)
+{
+	struct dm_err e = { "" };
+	int64_t run = 0;
+	struct resultset rs = { 0 };
+	CHECK_INT(store_run_begin(st, "scan", "10.0.0.0/29", t, &run, &e), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct obs_host h = { .ip = ipaddr_v4(0x0a000000 | hosts[i]),
+				      .how = HOW_ICMP,
+				      .reason = "echo-reply",
+				      .ts = t };
+		resultset_add_host(&rs, &h);
+	}
+	resultset_sort(&rs);
+	CHECK_INT(store_save_results(st, run, &rs, &e), 0);
+	CHECK_INT(store_run_finish(st, run, "done", t + 1, &e), 0);
+	resultset_release(&rs);
+	return run;
+}
+
+static int outbox_line(void *ctx, const struct life_alert *a)
+{
+	struct buf *b = ctx;
+	buf_printf(b, "%s %s %s %.0f-%.0f;", a->event, a->ip, a->state, a->first_seen, a->last_seen);
+	return 0;
+}
+
+/* A job's host changes: silent when gone, woke when back (seen before the
+ * run compared with), new when never seen; queued once per channel. */
+static void host_events(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-hostev-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), "hostev");
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	if (!st) return;
+	struct site_config site;
+	site_config_defaults(&site);
+	CHECK_INT(site_config_parse(&site,
+				    "[site]\nname = hq\n[alert feed]\ntype = jsonl\npath = /dev/null\n"
+				    "events = host-new, host-woke, host-silent\n[alert other]\ntype = jsonl\n"
+				    "path = /dev/null\n",
+				    "w.conf", &e),
+		  0);
+	struct run_events_out o;
+	int64_t r1 = scan_run(st, 1000, (const uint32_t[]){ 1, 2 }, 2);
+	CHECK_INT(run_events_queue(st, r1, "scan", &site, 1001, &o, &e), 0);
+	CHECK_INT(o.prev, 0); /* the baseline */
+	int64_t r2 = scan_run(st, 2000, (const uint32_t[]){ 1 }, 1);
+	CHECK_INT(run_events_queue(st, r2, "scan", &site, 2001, &o, &e), 0);
+	CHECK(o.prev == r1 && o.changes == 1 && o.queued == 1);
+	int64_t r3 = scan_run(st, 3000, (const uint32_t[]){ 1, 2, 3 }, 3);
+	CHECK_INT(run_events_queue(st, r3, "scan", &site, 3001, &o, &e), 0);
+	CHECK(o.prev == r2 && o.changes == 2 && o.queued == 2);
+	CHECK_INT(run_events_queue(st, r3, "scan", &site, 3002, &o, &e), 0); /* again: nothing new */
+	CHECK(o.changes == 2 && o.queued == 0);
+	struct buf b = BUF_INIT;
+	CHECK_INT(store_alert_pending(st, "feed", 9999, 0, outbox_line, &b, &e), 0);
+	CHECK_STR(b.data, "host-silent 10.0.0.2 down 1000-1000;host-woke 10.0.0.2 up 1000-3000;"
+			  "host-new 10.0.0.3 up 3000-3000;");
+	buf_reset(&b);
+	CHECK_INT(store_alert_pending(st, "other", 9999, 0, outbox_line, &b, &e), 0);
+	CHECK(!b.len); /* the default events are the findings' */
+	buf_release(&b);
+	site_config_release(&site);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
 SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(config_suppress), T(store_allow),
-      T(bodies), T(change_bodies), T(jsonl_channel));
+      T(bodies), T(change_bodies), T(jsonl_channel), T(host_events));
