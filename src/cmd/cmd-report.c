@@ -275,7 +275,7 @@ int cmd_report(int argc, char **argv)
 				 .only_open = a.only_open,
 				 .findings = fs.n ? &fs : NULL,
 				 .caveats = &caveats };
-	if (!strcmp(ri->kind, "audit")) {
+	if (!strcmp(ri->kind, "audit") || !strcmp(ri->kind, "external")) {
 		m.findings = &fs; /* an audit analysed, even when it found nothing */
 		if ((r = stored_extras_load(st, ri, &rs, &fs, a.config, &x, &m, &e)) < 0) goto fail;
 	}

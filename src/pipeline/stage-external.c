@@ -55,7 +55,7 @@ int stage_external(const struct external_in *in, struct external_out *out, struc
 		vuln_matcher_init(&m, in->st, in->al);
 		have_m = true;
 	}
-	if (r == 0 && !out->inside_run)
+	if (r == 0 && !out->inside_run && !in->rebuild)
 		log_warn("external: no inside run stored: what answers outside is compared with the register "
 			 "and the mapping tables only (run dormant audit inside first)");
 	struct exposure_input x = { .ext = &obs,
@@ -68,10 +68,10 @@ int stage_external(const struct external_in *in, struct external_out *out, struc
 	size_t before = in->fs->n;
 	if (r == 0) r = exposure_join(&x, &out->rows, in->fs, e);
 	size_t added = 0;
-	if (r == 0)
+	if (r == 0 && !in->rebuild)
 		r = store_exposure_save(in->st, file, ext_platform_name(EXT_DORMANT), now, obs.v, obs.n,
 					&added, e);
-	if (r == 0)
+	if (r == 0 && !in->rebuild)
 		log_info(
 		    "external: %zu service%s answered from outside, compared with run %lld: %zu finding%s",
 		    obs.n, obs.n == 1 ? "" : "s", (long long)out->inside_run, in->fs->n - before,

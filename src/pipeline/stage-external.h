@@ -5,6 +5,7 @@
  * inside like them (analyze/exposure.h): the register's public_ip, the
  * latest edge mapping tables, the latest inside run. */
 #pragma once
+#include <stdbool.h>
 #include "model/external.h"
 #include "model/finding.h"
 #include "model/inventory.h"
@@ -19,6 +20,7 @@ struct external_in {
 	const struct resultset *rs;  /* the run's results: what answered from outside */
 	int64_t run;                 /* this run, which names the observations' "file" */
 	struct findings *fs;         /* external-only and internet-exposed findings are added */
+	bool rebuild;                /* `dormant report` of a stored run: the rows only, nothing saved */
 };
 struct external_out {
 	struct exposure_rows rows; /* each service seen, with the inside asset behind it */

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include <stdlib.h>
+#include <string.h>
 
 int stored_extras_load(struct store *st, const struct run_info *ri, struct resultset *rs, struct findings *fs,
 		       const char *config, struct stored_extras *x, struct report_meta *m, struct dm_err *e)
@@ -40,6 +41,18 @@ int stored_extras_load(struct store *st, const struct run_info *ri, struct resul
 	int64_t edge_run = 0;
 	if ((r = store_edge_load(st, ri->id, &x->edge, &edge_run, e)) < 0) return r;
 	m->edge = edge_run ? &x->edge : NULL;
+	/* an audit --external: its section, the run's open ports joined with the inside again
+	 * (the findings shown are the stored ones) */
+	if (!strcmp(ri->kind, "external")) {
+		struct findings scratch = { 0 };
+		struct external_in ein = {
+			.st = st, .inv = &x->inv, .rs = rs, .run = ri->id, .fs = &scratch, .rebuild = true
+		};
+		r = stage_external(&ein, &x->outside, e);
+		findings_release(&scratch);
+		if (r < 0) return r;
+		m->outside = &x->outside.rows;
+	}
 	return 0;
 }
 
@@ -64,5 +77,6 @@ void stored_extras_release(struct stored_extras *x)
 	rundiff_release(&x->changes);
 	free(x->exposure.v);
 	edge_set_release(&x->edge);
+	external_out_release(&x->outside);
 	site_config_release(&x->cfg);
 }

@@ -10,6 +10,7 @@
 #include "analyze/assets.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "pipeline/stage-external.h"
 
 struct stored_extras {
 	struct asset_risk *assets;
@@ -17,7 +18,8 @@ struct stored_extras {
 	struct rundiff changes;
 	struct exposure exposure;
 	struct site_config cfg;
-	struct edge_set edge; /* the gateways the run read, if it did */
+	struct edge_set edge;        /* the gateways the run read, if it did */
+	struct external_out outside; /* an audit --external run: what answered, joined again */
 };
 
 /* Fills x and the matching fields of m for the run ri (config: a site
