@@ -32,6 +32,8 @@ void pp_text(struct pg_params *p, const char *v);
 void pp_int(struct pg_params *p, int64_t v);
 void pp_dbl(struct pg_params *p, double v);
 void pp_null(struct pg_params *p);
+/* a LIMIT's value: NULL (no limit) when limit is 0 */
+void pp_limit(struct pg_params *p, size_t limit);
 
 /* libpq's message (newlines, tabs) on one line, in place. */
 void pg_oneline(char *m);

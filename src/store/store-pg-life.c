@@ -328,10 +328,7 @@ int pg_alert_pending(struct store *s, const char *channel, double now, size_t li
 	struct pg_params p = { 0 };
 	pp_str(&p, channel);
 	pp_dbl(&p, now);
-	if (limit)
-		pp_int(&p, (int64_t)limit);
-	else
-		pp_null(&p);
+	pp_limit(&p, limit);
 	PGresult *r = pg_q(s,
 			   "SELECT " ROW_ALERT_COLS
 			   " FROM alert_outbox WHERE channel = $1 AND delivered IS NULL"
@@ -345,10 +342,7 @@ int pg_alert_list(struct store *s, bool undelivered, size_t limit, life_alert_fn
 {
 	struct pg_params p = { 0 };
 	pp_int(&p, undelivered);
-	if (limit)
-		pp_int(&p, (int64_t)limit);
-	else
-		pp_null(&p);
+	pp_limit(&p, limit);
 	PGresult *r = pg_q(s,
 			   "SELECT " ROW_ALERT_COLS
 			   " FROM alert_outbox WHERE ($1::int = 0 OR delivered IS NULL)"

@@ -19,6 +19,14 @@ void pp_text(struct pg_params *p, const char *v) { pp_add(p, v && *v ? v : NULL)
 
 void pp_null(struct pg_params *p) { pp_add(p, NULL); }
 
+void pp_limit(struct pg_params *p, size_t limit)
+{
+	if (limit)
+		pp_int(p, (int64_t)limit);
+	else
+		pp_null(p);
+}
+
 void pp_int(struct pg_params *p, int64_t v)
 {
 	if (p->n >= PG_MAX_PARAMS) abort();
