@@ -308,9 +308,6 @@ int pg_netdev_prev(struct store *s, const char *device, double before, struct ne
 	return 0;
 }
 
-/* The MACs on the access ports of the device's last complete walk before
- * `before` (netdev_is_access_port() in SQL, as the SQLite backend has it):
- * what device-moved and device-swapped compare the new walk with. */
 int pg_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			size_t *ret_n, double *ret_ts, struct dm_err *e)
 {
@@ -320,35 +317,15 @@ int pg_netdev_prev_macs(struct store *s, const char *device, double before, stru
 	struct pg_params p = { 0 };
 	pp_str(&p, device);
 	pp_dbl(&p, before);
-	PGresult *r = pg_q(
-	    s,
-	    "SELECT w.started, f.mac, f.ifindex, f.vlan, p.name, p.alias FROM netdev_fdb f"
-	    " JOIN netdev_walks w ON w.id = f.walk_id"
-	    " JOIN netdev_ports p ON p.walk_id = f.walk_id AND p.ifindex = f.ifindex"
-	    " WHERE w.id = (SELECT id FROM netdev_walks WHERE device = $1 AND complete = 1 AND started < $2"
-	    "  ORDER BY started DESC LIMIT 1)"
-	    " AND f.status = 3 AND p.type = 6 AND p.bridge_port != 0"
-	    " AND (SELECT count(*) FROM netdev_fdb g WHERE g.walk_id = f.walk_id AND g.ifindex = f.ifindex) "
-	    "<= 4"
-	    " AND NOT EXISTS (SELECT 1 FROM netdev_lldp l WHERE l.walk_id = f.walk_id"
-	    "  AND (l.local_port = p.ifindex OR l.local_port = p.bridge_port))"
-	    " AND NOT EXISTS (SELECT 1 FROM netdev_cdp c WHERE c.walk_id = f.walk_id AND c.ifindex = "
-	    "p.ifindex)"
-	    " ORDER BY f.ctid",
-	    &p, "reading earlier network device walks", e);
+	PGresult *r =
+	    pg_q(s, ROW_NETDEV_PREV_MACS_SQL("f.ctid"), &p, "reading earlier network device walks", e);
 	if (!r) return DM_ESTORE;
 	int rows = PQntuples(r);
 	size_t n = 0;
 	struct netdev_prev_mac *v = rows ? xcalloc((size_t)rows, sizeof(*v)) : NULL;
 	for (int i = 0; i < rows; i++) {
-		struct netdev_prev_mac m = { .ifindex = (uint32_t)pg_i64(r, i, 2),
-					     .vlan = (uint16_t)pg_i64(r, i, 3) };
-		const char *mac = pg_col(r, i, 1), *name = pg_col(r, i, 4), *alias = pg_col(r, i, 5);
-		if (!mac || mac_parse(mac, m.mac) < 0) continue;
-		snprintf(m.name, sizeof(m.name), "%s", name ? name : "");
-		snprintf(m.alias, sizeof(m.alias), "%s", alias ? alias : "");
-		v[n++] = m;
-		*ret_ts = pg_dbl(r, i, 0);
+		struct store_row row = pg_row(r, i);
+		if (row_netdev_prev_mac(&row, &v[n], ret_ts)) n++;
 	}
 	PQclear(r);
 	*ret = v;

@@ -129,6 +129,17 @@ void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *sta
 	*started = dbl(r, 0);
 }
 
+bool row_netdev_prev_mac(const struct store_row *r, struct netdev_prev_mac *m, double *started)
+{
+	*m = (struct netdev_prev_mac){ .ifindex = (uint32_t)i64(r, 2), .vlan = (uint16_t)i64(r, 3) };
+	const char *mac = txt(r, 1), *name = txt(r, 4), *alias = txt(r, 5);
+	if (!mac || mac_parse(mac, m->mac) < 0) return false;
+	snprintf(m->name, sizeof(m->name), "%s", name ? name : "");
+	snprintf(m->alias, sizeof(m->alias), "%s", alias ? alias : "");
+	*started = dbl(r, 0);
+	return true;
+}
+
 bool row_netdev_row(const struct store_row *r, struct netdev_row *x)
 {
 	*x = (struct netdev_row){ .kind = (enum netdev_row_kind)i64(r, 0),

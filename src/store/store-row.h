@@ -50,6 +50,25 @@ bool row_edge_map(const struct store_row *r, size_t n_gws, struct edge_map *m);
 /* an earlier walk's port counters, after the walk's start time */
 #define ROW_NETDEV_PREV_COLS "w.started, p.ifindex, p.in_octets, p.out_octets, p.oper"
 void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *started);
+/* The MACs learned on the access ports (netdev_is_access_port() in SQL) of
+ * device $1's last complete walk before $2: what device-moved and
+ * device-swapped compare a new walk with. ORDER is each backend's insertion
+ * order (SQLite's rowid, PostgreSQL's ctid). */
+#define ROW_NETDEV_PREV_MACS_SQL(order)                                                                      \
+	"SELECT w.started, f.mac, f.ifindex, f.vlan, p.name, p.alias FROM netdev_fdb f"                      \
+	" JOIN netdev_walks w ON w.id = f.walk_id"                                                           \
+	" JOIN netdev_ports p ON p.walk_id = f.walk_id AND p.ifindex = f.ifindex"                            \
+	" WHERE w.id = (SELECT id FROM netdev_walks WHERE device = $1 AND complete = 1 AND started < $2"     \
+	"  ORDER BY started DESC LIMIT 1)"                                                                   \
+	" AND f.status = 3 AND p.type = 6 AND p.bridge_port != 0"                                            \
+	" AND (SELECT count(*) FROM netdev_fdb g WHERE g.walk_id = f.walk_id AND g.ifindex = f.ifindex) <= " \
+	"4"                                                                                                  \
+	" AND NOT EXISTS (SELECT 1 FROM netdev_lldp l WHERE l.walk_id = f.walk_id"                           \
+	"  AND (l.local_port = p.ifindex OR l.local_port = p.bridge_port))"                                  \
+	" AND NOT EXISTS (SELECT 1 FROM netdev_cdp c WHERE c.walk_id = f.walk_id AND c.ifindex = p.ifindex)" \
+	" ORDER BY " order
+/* false when the row's MAC does not read (skipped); *started is the walk's */
+bool row_netdev_prev_mac(const struct store_row *r, struct netdev_prev_mac *m, double *started);
 /* The rows of run $1's complete walks that `dormant diff` compares
  * (model/netdev.h struct netdev_row): ports, learned FDB entries with the
  * port's name and MAC count, ARP entries. Both backends run it as it is. */

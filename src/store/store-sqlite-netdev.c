@@ -191,23 +191,7 @@ int sq_netdev_prev_macs(struct store *s, const char *device, double before, stru
 	*ret_n = 0;
 	*ret_ts = 0;
 	sqlite3_stmt *st = NULL;
-	/* the access ports as netdev_is_access_port() says, in SQL */
-	if (sqlite3_prepare_v2(
-		SQ(s)->db,
-		"SELECT w.started, f.mac, f.ifindex, f.vlan, p.name, p.alias FROM netdev_fdb f"
-		" JOIN netdev_walks w ON w.id = f.walk_id"
-		" JOIN netdev_ports p ON p.walk_id = f.walk_id AND p.ifindex = f.ifindex"
-		" WHERE w.id = (SELECT id FROM netdev_walks WHERE device = ? AND complete = 1 AND started < ?"
-		"  ORDER BY started DESC LIMIT 1)"
-		" AND f.status = 3 AND p.type = 6 AND p.bridge_port != 0"
-		" AND (SELECT count(*) FROM netdev_fdb g WHERE g.walk_id = f.walk_id AND g.ifindex = "
-		"f.ifindex) <= 4"
-		" AND NOT EXISTS (SELECT 1 FROM netdev_lldp l WHERE l.walk_id = f.walk_id"
-		"  AND (l.local_port = p.ifindex OR l.local_port = p.bridge_port))"
-		" AND NOT EXISTS (SELECT 1 FROM netdev_cdp c WHERE c.walk_id = f.walk_id AND c.ifindex = "
-		"p.ifindex)"
-		" ORDER BY f.rowid",
-		-1, &st, NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db, ROW_NETDEV_PREV_MACS_SQL("f.rowid"), -1, &st, NULL))
 		return sq_fail(s, e, "reading earlier network device walks");
 	sqlite3_bind_text(st, 1, device, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 2, before);
@@ -215,17 +199,9 @@ int sq_netdev_prev_macs(struct store *s, const char *device, double before, stru
 	size_t n = 0;
 	struct netdev_prev_mac *v = NULL;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct netdev_prev_mac m = { .ifindex = (uint32_t)sqlite3_column_int64(st, 2),
-					     .vlan = (uint16_t)sqlite3_column_int(st, 3) };
-		const char *mac = (const char *)sqlite3_column_text(st, 1);
-		if (!mac || mac_parse(mac, m.mac) < 0) continue;
-		const char *name = (const char *)sqlite3_column_text(st, 4),
-			   *alias = (const char *)sqlite3_column_text(st, 5);
-		snprintf(m.name, sizeof(m.name), "%s", name ? name : "");
-		snprintf(m.alias, sizeof(m.alias), "%s", alias ? alias : "");
 		v = xrealloc(v, (n + 1) * sizeof(*v));
-		v[n++] = m;
-		*ret_ts = sqlite3_column_double(st, 0);
+		struct store_row row = sq_row(st);
+		if (row_netdev_prev_mac(&row, &v[n], ret_ts)) n++;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
