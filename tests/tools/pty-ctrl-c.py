@@ -1,15 +1,26 @@
 #!/usr/bin/env python3
 # Runs argv under a pseudo-terminal (stdin and stderr are a terminal), and
 # once the large-scope statement says "Ctrl-C cancels", types Ctrl-C.
-# With --kill-after=N first, types nothing and sends SIGTERM after N seconds
-# (a run that should start at once, --yes). Prints what the terminal showed,
-# then "signal N" or "exit N".
-import os, pty, select, signal, sys, time
+# With --kill-when-run=DB first, types nothing and sends SIGTERM once the
+# store DB holds a run (a run that should start at once, --yes; a fixed delay
+# loses the race on a loaded machine). Prints what the terminal showed, then
+# "signal N" or "exit N".
+import os, pty, select, signal, sqlite3, sys, time
 
 args = sys.argv[1:]
-kill_after = None
-if args and args[0].startswith("--kill-after="):
-    kill_after = float(args.pop(0).split("=", 1)[1])
+kill_when_run = None
+if args and args[0].startswith("--kill-when-run="):
+    kill_when_run = args.pop(0).split("=", 1)[1]
+
+
+def has_run(db):
+    try:
+        c = sqlite3.connect("file:" + db + "?mode=ro", uri=True, timeout=1)
+        return c.execute("select count(*) from runs").fetchone()[0] > 0
+    except sqlite3.Error:
+        return False
+
+
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(args[0], args)
@@ -17,7 +28,8 @@ out = b""
 start = time.time()
 sent = False
 while True:
-    if kill_after is not None and not sent and time.time() - start > kill_after:
+    if kill_when_run is not None and not sent and has_run(kill_when_run):
+        time.sleep(0.5)  # into the scan
         os.kill(pid, signal.SIGTERM)
         sent = True
     if time.time() - start > 20:
@@ -33,7 +45,7 @@ while True:
     if not chunk:
         break
     out += chunk
-    if kill_after is None and not sent and b"Ctrl-C cancels" in out:
+    if kill_when_run is None and not sent and b"Ctrl-C cancels" in out:
         time.sleep(0.5)
         os.write(fd, b"\x03")
         sent = True
