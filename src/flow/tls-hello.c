@@ -1,6 +1,7 @@
 /* ClientHello parsing and the JA3/JA4 fingerprints (hashes from OpenSSL). */
 #include "flow/tls-hello.h"
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,36 +54,63 @@ static void push(struct list *l, unsigned v)
  * flow, and snprintf per number was most of the fingerprinting time. */
 static const char hexdigits[] = "0123456789abcdef";
 
-static void join_dec(char *out, size_t cap, const struct list *l)
+/* A text being built: its length is kept, so no strlen. */
+struct text {
+	char *p;
+	size_t w, cap;
+};
+
+static void put_char(struct text *t, char c)
 {
-	size_t w = strlen(out);
-	for (size_t i = 0; i < l->n && w + 8 < cap; i++) {
-		char tmp[6];
-		int k = 0;
-		unsigned v = l->v[i];
-		do tmp[k++] = (char)('0' + v % 10);
-		while ((v /= 10));
-		if (i) out[w++] = '-';
-		while (k) out[w++] = tmp[--k];
-	}
-	out[w] = 0;
+	if (t->w + 1 < t->cap) t->p[t->w++] = c;
+	t->p[t->w] = 0;
 }
 
-static void join_hex(char *out, size_t cap, const uint16_t *v, size_t n)
+static void put_dec(struct text *t, unsigned v)
 {
-	size_t w = strlen(out);
-	for (size_t i = 0; i < n && w + 8 < cap; i++) {
-		if (i) out[w++] = ',';
-		for (int shift = 12; shift >= 0; shift -= 4) out[w++] = hexdigits[v[i] >> shift & 15];
-	}
-	out[w] = 0;
+	char tmp[10];
+	int k = 0;
+	do tmp[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (k && t->w + 1 < t->cap) t->p[t->w++] = tmp[--k];
+	t->p[t->w] = 0;
 }
 
-static void digest_hex(const EVP_MD *md, const char *text, char *out, size_t hexchars)
+/* Stops 8 bytes short of the end (a crafted hello has more numbers than fit). */
+static void join_dec(struct text *t, const struct list *l)
+{
+	for (size_t i = 0; i < l->n && t->w + 8 < t->cap; i++) {
+		if (i) t->p[t->w++] = '-';
+		put_dec(t, l->v[i]);
+	}
+	t->p[t->w] = 0;
+}
+
+static void join_hex(struct text *t, const uint16_t *v, size_t n)
+{
+	for (size_t i = 0; i < n && t->w + 8 < t->cap; i++) {
+		if (i) t->p[t->w++] = ',';
+		for (int shift = 12; shift >= 0; shift -= 4) t->p[t->w++] = hexdigits[v[i] >> shift & 15];
+	}
+	t->p[t->w] = 0;
+}
+
+/* The digests are fetched once: EVP_md5() and EVP_sha256() make OpenSSL 3
+ * look the algorithm up in its provider tables on every EVP_Digest, which
+ * was most of a hello's time. Fetched for the process, never freed. */
+static EVP_MD *md5, *sha256;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static void md_fetch(void)
+{
+	md5 = EVP_MD_fetch(NULL, "MD5", NULL);
+	sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static void digest_hex(const EVP_MD *md, const struct text *t, char *out, size_t hexchars)
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned dl = 0;
-	EVP_Digest(text, strlen(text), d, &dl, md, NULL);
+	EVP_Digest(t->p, t->w, d, &dl, md, NULL);
 	for (size_t i = 0; i < dl && i * 2 < hexchars; i++) {
 		out[i * 2] = hexdigits[d[i] >> 4];
 		out[i * 2 + 1] = hexdigits[d[i] & 15];
@@ -180,16 +208,20 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 	out->version = (uint16_t)(best ? best : legacy);
 
 	/* JA3: version,ciphers,extensions,curves,formats in decimal, GREASE left out */
-	char ja3[4096];
-	snprintf(ja3, sizeof(ja3), "%u,", legacy);
-	join_dec(ja3, sizeof(ja3), &ciphers);
-	strcat(ja3, ",");
-	join_dec(ja3, sizeof(ja3), &exts);
-	strcat(ja3, ",");
-	join_dec(ja3, sizeof(ja3), &curves);
-	strcat(ja3, ",");
-	join_dec(ja3, sizeof(ja3), &formats);
-	digest_hex(EVP_md5(), ja3, out->ja3, 32);
+	char buf[4096];
+	struct text t = { buf, 0, sizeof(buf) };
+	buf[0] = 0;
+	put_dec(&t, legacy);
+	put_char(&t, ',');
+	join_dec(&t, &ciphers);
+	put_char(&t, ',');
+	join_dec(&t, &exts);
+	put_char(&t, ',');
+	join_dec(&t, &curves);
+	put_char(&t, ',');
+	join_dec(&t, &formats);
+	pthread_once(&md_once, md_fetch);
+	digest_hex(md5 ? md5 : EVP_md5(), &t, out->ja3, 32);
 
 	/* JA4: t<version><d|i><#ciphers><#extensions><alpn first+last>_<sorted ciphers>_<sorted extensions>_<sigalgs> */
 	const char *ver = out->version == 0x0304   ? "13"
@@ -198,33 +230,35 @@ bool tls_parse_client_hello(const uint8_t *data, size_t len, struct tls_hello *o
 			  : out->version == 0x0301 ? "10"
 			  : out->version == 0x0300 ? "s3"
 						   : "00";
-	char alpn2[3] = "00";
+	size_t nc = ciphers.n > 99 ? 99 : ciphers.n, nx = exts.n > 99 ? 99 : exts.n;
 	size_t al = strlen(out->alpn);
-	if (al) {
-		alpn2[0] = out->alpn[0];
-		alpn2[1] = out->alpn[al - 1];
-	}
-	char a[16];
-	snprintf(a, sizeof(a), "t%s%c%02zu%02zu%s", ver, out->sni[0] ? 'd' : 'i',
-		 ciphers.n > 99 ? 99 : ciphers.n, exts.n > 99 ? 99 : exts.n, alpn2);
+	char *a = out->ja4; /* 10 characters, then the two hashes of 12 */
+	a[0] = 't', a[1] = ver[0], a[2] = ver[1], a[3] = out->sni[0] ? 'd' : 'i';
+	a[4] = (char)('0' + nc / 10), a[5] = (char)('0' + nc % 10);
+	a[6] = (char)('0' + nx / 10), a[7] = (char)('0' + nx % 10);
+	a[8] = al ? out->alpn[0] : '0', a[9] = al ? out->alpn[al - 1] : '0';
+	a[10] = '_';
 	uint16_t sorted[MAXV];
-	char text[4096] = "", hb[13] = "000000000000", hc[13] = "000000000000";
+	char hb[13] = "000000000000", hc[13] = "000000000000";
 	memcpy(sorted, ciphers.v, ciphers.n * sizeof(uint16_t));
 	qsort(sorted, ciphers.n, sizeof(uint16_t), cmp16);
-	join_hex(text, sizeof(text), sorted, ciphers.n);
-	if (ciphers.n) digest_hex(EVP_sha256(), text, hb, 12);
+	t.w = 0;
+	join_hex(&t, sorted, ciphers.n);
+	if (ciphers.n) digest_hex(sha256 ? sha256 : EVP_sha256(), &t, hb, 12);
 	size_t ne = 0;
 	for (size_t i = 0; i < exts.n; i++)
 		if (exts.v[i] != 0 && exts.v[i] != 16)
 			sorted[ne++] = exts.v[i]; /* SNI and ALPN are in part a */
 	qsort(sorted, ne, sizeof(uint16_t), cmp16);
-	text[0] = 0;
-	join_hex(text, sizeof(text), sorted, ne);
+	t.w = 0;
+	join_hex(&t, sorted, ne);
 	if (sigalgs.n) {
-		strcat(text, "_");
-		join_hex(text, sizeof(text), sigalgs.v, sigalgs.n);
+		put_char(&t, '_');
+		join_hex(&t, sigalgs.v, sigalgs.n);
 	}
-	if (ne) digest_hex(EVP_sha256(), text, hc, 12);
-	snprintf(out->ja4, sizeof(out->ja4), "%.10s_%.12s_%.12s", a, hb, hc);
+	if (ne) digest_hex(sha256 ? sha256 : EVP_sha256(), &t, hc, 12);
+	memcpy(a + 11, hb, 12);
+	a[23] = '_';
+	memcpy(a + 24, hc, 13);
 	return true;
 }
