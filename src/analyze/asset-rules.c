@@ -220,6 +220,10 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	v->hosts = h.v, v->n_hosts = h.n, v->ports = p.v, v->n_ports = p.n;
 	v->have_flows = flows_cover_scan(v);
 	talkers_add(v);
+	/* without a live host (traffic judged alone: `flows`) idle and unused judge nothing */
+	bool live = false;
+	for (size_t i = 0; i < in->scan->n_hosts && !live; i++) live = in->scan->hosts[i].up;
+	if (!live) return 0;
 	char a[40], b[40];
 	fmt_rfc3339(first, a, sizeof(a));
 	fmt_rfc3339(last, b, sizeof(b));

@@ -14,6 +14,7 @@
 #include "base/timeutil.h"
 #include "flow/capture.h"
 #include "flow/zeek.h"
+#include "flow/zeek-software.h"
 #include "cmd/traffic-opts.h"
 #include "pipeline/traffic-read.h"
 #include "model/finding.h"
@@ -134,6 +135,7 @@ int cmd_flows(int argc, char **argv)
 	struct out_file of = { 0 };
 	struct capture_stats st = { 0 };
 	struct zeek_stats zs = { 0 };
+	struct zeek_software_stats ss = { 0 }; /* software, ssh and http logs: versions, no flows */
 	unsigned zeek_files = 0;
 	struct flow_table *ft = NULL;
 	struct privsep_plan plan;
@@ -180,6 +182,7 @@ int cmd_flows(int argc, char **argv)
 				     .stop = &stop_flag,
 				     .report = &report_flag,
 				     .report_fn = traffic_read_print_capture };
+	traffic_job_sniff(&job, &cc); /* versions seen in the traffic: judged by traffic_job_finish */
 	struct drop drop = { &plan, &mon };
 	cc.ready = drop_privileges, cc.ready_ctx = &drop;
 	if (a.iface) {
@@ -201,7 +204,10 @@ int cmd_flows(int argc, char **argv)
 			goto fail;
 		for (int i = 0; i < a.n_files; i++) {
 			o.prog.file = a.files[i];
-			if (traffic_file_is_zeek(a.files[i])) {
+			if (traffic_file_is_zeek_software(a.files[i])) {
+				r = zeek_software_read_file(a.files[i], job.sniff, &ss, &e);
+				zeek_files++;
+			} else if (traffic_file_is_zeek(a.files[i])) {
 				struct zeek_progress zp = { tty ? traffic_read_progress_zeek : NULL,
 							    &o.prog };
 				r = zeek_read_file(a.files[i], &sink, &zs, &zp, &e);
@@ -242,7 +248,11 @@ int cmd_flows(int argc, char **argv)
 		       a.t.no_analyze ? "summaries only" : "every rule");
 	}
 	if (log_level >= LOG_INFO && !stdout_taken) traffic_job_report(&job, NULL, stdout);
-	if (st.truncated || zs.damaged) code = EXIT_USAGE; /* the flows were written; the input was damaged */
+	if (ss.damaged)
+		log_warn("flows: %llu damaged records in the Zeek software/ssh/http logs were skipped",
+			 (unsigned long long)ss.damaged);
+	if (st.truncated || zs.damaged || ss.damaged)
+		code = EXIT_USAGE; /* the flows were written; the input was damaged */
 	goto out;
 fail:
 	code = cmd_error("flows", r, &e);

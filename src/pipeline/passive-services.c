@@ -2,9 +2,34 @@
  * headers, Zeek's software names) with the fingerprint databases, under
  * the same evidence keys the probes use, and adds them to the results. */
 #include "pipeline/passive-services.h"
+#include "pipeline/stages.h"
+#include "analyze/assets.h"
+#include "base/datadir.h"
+#include "base/log.h"
+#include "base/timeutil.h"
+#include "base/util.h"
 #include "probe/services.h"
+#include "vuln/nmap-names.h"
 #include <stdio.h>
 #include <string.h>
+
+struct obs_service *passive_services_internal(const struct payload_sniff *ps, const struct site_config *cfg,
+					      size_t *ret_n)
+{
+	size_t n, k = 0;
+	*ret_n = 0;
+	const struct obs_service *v = ps ? payload_sniff_services(ps, &n, NULL) : NULL;
+	if (!v || !n) return NULL;
+	struct obs_service *out = xcalloc(n, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		if (site_is_internal(cfg, &v[i].ip)) out[k++] = v[i];
+	if (!k) {
+		free(out);
+		return NULL;
+	}
+	*ret_n = k;
+	return out;
+}
 
 static void identify(struct svc *s)
 {
@@ -42,4 +67,52 @@ size_t passive_services_merge(const struct obs_service *v, size_t n, const struc
 		added++;
 	}
 	return added;
+}
+
+/* The audit's vulns stage over these results, with the same data files. */
+static int judge_vulns(struct store *st, const struct resultset *rs, struct findings *out, struct dm_err *e)
+{
+	int r = store_vuln_any(st, e);
+	if (r <= 0) return r; /* no data: nothing to match, and no line to say so (no audit asked) */
+	struct aliases al = { 0 };
+	r = aliases_load(&al, ALIASES_DEFAULT_PATH, e);
+	if (r >= 0) r = aliases_load_nmap_opt(&al, NULL, e);
+	if (r >= 0) {
+		struct vulns_in in = { st, &al, rs, CONF_NONE, true, out };
+		struct vulns_out o;
+		r = stage_vulns(&in, &o, e);
+	}
+	aliases_release(&al);
+	return r < 0 ? r : 0;
+}
+
+int passive_services_judge(struct store *st, int64_t run, const struct site_config *cfg,
+			   const struct payload_sniff *ps, struct findings *out, struct dm_err *e)
+{
+	size_t n;
+	struct obs_service *v = passive_services_internal(ps, cfg, &n);
+	if (!v) return 0;
+	struct fp_set fps = { 0 };
+	struct resultset rs = { 0 };
+	size_t before = out->n;
+	int r = fp_set_load_dir(&fps, dm_data("fingerprints"), e);
+	if (r >= 0) {
+		passive_services_merge(v, n, &fps, &rs);
+		resultset_sort(&rs);
+		r = store_save_results(st, run, &rs, e);
+	}
+	if (r >= 0) r = judge_vulns(st, &rs, out, e);
+	if (r >= 0) {
+		struct asset_input in = { .cfg = cfg, .scan = &rs, .store = st, .now = now_real() };
+		r = analyze_assets(&in, "weak-tls", out, NULL, e);
+	}
+	if (r >= 0) {
+		findings_sort(out);
+		log_info("%zu service%s of internal hosts seen in the traffic, %zu finding%s about them", n,
+			 n == 1 ? "" : "s", out->n - before, out->n - before == 1 ? "" : "s");
+	}
+	resultset_release(&rs);
+	fp_set_release(&fps);
+	free(v);
+	return r < 0 ? r : 0;
 }

@@ -4,20 +4,14 @@
  * flows themselves are freed before the scanner starts. */
 #include "pipeline/stages.h"
 #include "pipeline/traffic-job.h"
+#include "pipeline/passive-services.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 
-/* The services internal hosts described in the traffic: an external
- * server's banner says nothing about this network. */
 static void take_passive(struct traffic_job *job, struct traffic_out *out)
 {
-	size_t n;
-	const struct obs_service *v = job->sniff ? payload_sniff_services(job->sniff, &n, NULL) : NULL;
-	if (!v) return;
-	out->passive = xcalloc(n ? n : 1, sizeof(*out->passive));
-	for (size_t i = 0; i < n; i++)
-		if (site_is_internal(&job->cfg, &v[i].ip)) out->passive[out->n_passive++] = v[i];
+	out->passive = passive_services_internal(job->sniff, &job->cfg, &out->n_passive);
 	if (out->n_passive)
 		log_info("audit: %zu service%s of internal hosts seen in the traffic", out->n_passive,
 			 out->n_passive == 1 ? "" : "s");

@@ -3,6 +3,7 @@
 #include "pipeline/traffic-job.h"
 #include "analyze/allow-apply.h"
 #include "pipeline/lifecycle.h"
+#include "pipeline/passive-services.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -193,6 +194,11 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (sv.known)
 		log_info(
 		    "these flows were summarised in the store before; their hours are not counted twice");
+	/* without a scan (flows) the versions seen in the traffic are judged
+	 * here; an audit's stages judge them with its scan's results */
+	if (!j->borrowed && !j->args->no_analyze && j->sniff &&
+	    (r = passive_services_judge(st, j->run, &j->cfg, j->sniff, out, e)) < 0)
+		return r;
 	if (j->borrowed) return 0; /* the caller saves the findings and ends the run */
 	if (out->n && (r = store_save_findings(st, j->run, out, e)) < 0) return r;
 	if ((r = store_run_finish(st, j->run, "done", now_real(), e)) < 0) return r;
@@ -258,8 +264,7 @@ static void keep_flow(void *ctx, const struct obs_flow *flow)
 	traffic_job_flow(ctx, &copy);
 }
 
-/* A Zeek software.log, ssh.log or http.log (versions, not flows). */
-static bool is_zeek_software(const char *path)
+bool traffic_file_is_zeek_software(const char *path)
 {
 	gzFile f = gzopen(path, "rb");
 	if (!f) return false;
@@ -271,20 +276,28 @@ static bool is_zeek_software(const char *path)
 
 static void sniff_packet(void *ctx, double ts, const struct pkt *p) { payload_sniff_packet(ctx, ts, p); }
 
+void traffic_job_sniff(struct traffic_job *j, struct capture_config *cc)
+{
+	if (!j->sniff) j->sniff = payload_sniff_new();
+	cc->packet = sniff_packet;
+	cc->packet_ctx = j->sniff;
+}
+
 int traffic_job_read_files(struct traffic_job *j, char *const *files, size_t n, uint64_t *ret_damaged,
 			   struct dm_err *e)
 {
 	struct flow_sink sink = { j, keep_flow, NULL };
 	struct flow_table_config ftc = { 0 };
 	struct flow_table *ft = flow_table_new(&ftc, &sink);
-	if (!j->sniff) j->sniff = payload_sniff_new();
-	struct capture_config cc = { .packet = sniff_packet, .packet_ctx = j->sniff };
+	struct capture_config cc = { 0 };
+	traffic_job_sniff(j, &cc);
 	struct capture_stats st = { 0 };
 	struct zeek_stats zs = { 0 };
 	struct zeek_software_stats ss = { 0 };
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = is_zeek_software(files[i])       ? zeek_software_read_file(files[i], j->sniff, &ss, e)
+		r = traffic_file_is_zeek_software(files[i])
+			? zeek_software_read_file(files[i], j->sniff, &ss, e)
 		    : traffic_file_is_zeek(files[i]) ? zeek_read_file(files[i], &sink, &zs, NULL, e)
 						     : capture_file(files[i], &cc, ft, &st, e);
 	flow_table_flush(ft);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "analyze/traffic.h"
+#include "flow/capture.h"
 #include "flow/geo.h"
 #include "flow/payload-sniff.h"
 #include "model/flowset.h"
@@ -61,6 +62,10 @@ int traffic_job_life(struct traffic_job *j, struct dm_err *e);
 bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text);
 /* A Zeek conn.log (TSV or JSON, plain or gzip) rather than a capture. */
 bool traffic_file_is_zeek(const char *path);
+/* A Zeek software.log, ssh.log or http.log (versions, not flows). */
+bool traffic_file_is_zeek_software(const char *path);
+/* A capture's packets also read for versions (into j->sniff, made here). */
+void traffic_job_sniff(struct traffic_job *j, struct capture_config *cc);
 /* Reads capture files and conn.logs into the job's flows (no progress
  * line), and what servers said of their versions in the captures and in
  * Zeek software/ssh/http logs into j->sniff; damaged records are counted

@@ -1696,6 +1696,46 @@ assert ev["key_type"] == "RSA" and ev["key_bits"] == 2048 and len(ev["sha256"]) 
 PY
 }
 check tls_certificate_seen_in_capture t_tls_certificate_in_capture
+# --- passive (issue 20): `flows` judges the versions seen in a capture as an audit does ---
+t_flows_passive_services() {
+	local c="$OUT/flowsvc"
+	rm -rf "$c" && mkdir -p "$c"
+	# an internal SSH server and an external one send the same old version line
+	PYTHONPATH="$ROOT/tests/tools/flow" python3 - "$c/p.pcap" <<-'PY' || return 1
+	import random, sys
+	from pktlib import Capture
+	cap = Capture(random.Random(1), snap=1500)
+	t = 1764547200.0  # 2025-12-01 00:00 UTC
+	for server in ("10.20.0.5", "203.0.113.7"):
+	    cap.tcp(t, "10.20.0.9", 51000, server, 22, 0x02)
+	    cap.tcp(t + 0.01, server, 22, "10.20.0.9", 51000, 0x12)
+	    cap.tcp(t + 0.02, server, 22, "10.20.0.9", 51000, 0x18, b"SSH-2.0-OpenSSH_7.4\r\n")
+	    t += 60
+	cap.write(sys.argv[1])
+	PY
+	"$D" vulndb import -q --db "$c/db" "$ROOT/tests/data/fixtures/nvd" || return 1
+	"$D" flows "$c/p.pcap" --db "$c/db" -oJ "$c/f.jsonl" -q 2>"$c/err" || { cat "$c/err"; return 1; }
+	python3 - "$c/f.jsonl" <<-'PY'
+	import json, sys
+	fs = [r for r in map(json.loads, open(sys.argv[1])) if r.get("type") == "finding"]
+	vs = [f for f in fs if f["rule"] == "vulnerable-service"]
+	assert {(f["ip"], f["port"]) for f in vs} == {("10.20.0.5", 22)}, fs
+	f = vs[0]
+	assert f["title"].endswith("(seen passively)") and f["evidence"]["passive"] is True, f
+	assert f["evidence"]["seen"].startswith("2025-12-01T00:00:00"), f
+	assert "CVE-2018-15473" in json.dumps(f["evidence"]), f
+	PY
+	# the flows run keeps the service, passive, with the time seen (a host no scan reached: no report lists it)
+	[ "$(sqlite3 "$c/db" "SELECT a.ip, o.port, o.product, o.version, datetime(p.first_seen, 'unixepoch')
+		FROM service_obs o JOIN assets a ON a.id = o.asset_id JOIN service_obs_passive p
+		ON p.run_id = o.run_id AND p.asset_id = o.asset_id AND p.port = o.port")" = \
+		"10.20.0.5|22|OpenSSH|7.4|2025-12-01 00:00:00" ] || return 1
+	# Zeek's ssh.log: the same version line of another internal server (2025-12-02 00:00 UTC)
+	printf '{"ts":1764633600.0,"uid":"C1","id.orig_h":"10.20.0.9","id.orig_p":51001,"id.resp_h":"10.20.0.6","id.resp_p":22,"version":2,"client":"SSH-2.0-x","server":"SSH-2.0-OpenSSH_7.4"}\n' >"$c/ssh.log"
+	"$D" flows "$c/ssh.log" --db "$c/db" -oJ "$c/z.jsonl" -q 2>"$c/err" || { cat "$c/err"; return 1; }
+	grep '"rule":"vulnerable-service"' "$c/z.jsonl" | grep '"ip":"10.20.0.6","port":22,' | grep -q '"seen":"2025-12-02T00:00:00'
+}
+check flows_judges_versions_seen_in_capture t_flows_passive_services
 # --- webapp: web applications (tests/webapps: pages modelled on real products) ---
 WA_RULES=/usr/local/share/dormant/webapps/technologies.json
 t_webapps_saved() { # saved pages: an HTTP response, and bare HTML
