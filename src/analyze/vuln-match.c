@@ -171,14 +171,21 @@ static void cand_decode(struct vcache *vc, struct vuln_cand *c, const struct vul
 	if (cfg_read(v, &c->cfg) < 0) vconfigs_reset(&c->cfg);
 }
 
-/* A CVE read for an earlier product: its configurations are not read again. */
-static bool cand_known(void *ctx, int64_t num) { return cand_find(((void **)ctx)[1], num) != NULL; }
+/* A CVE read for an earlier product: its configurations are not read
+ * again. ctx: the product's entry, the cache, the candidate found last
+ * (on_info, called next with the same number, takes it from there). */
+static bool cand_known(void *ctx, int64_t num)
+{
+	void **x = ctx;
+	return (x[2] = cand_find(x[1], num)) != NULL;
+}
 
 static int on_info(void *ctx, const struct vuln_info *v)
 {
 	struct product_entry *pe = ((void **)ctx)[0];
 	struct vcache *vc = ((void **)ctx)[1];
-	struct vuln_cand *c = cand_find(vc, v->num);
+	struct vuln_cand *c = ((void **)ctx)[2];
+	if (!c || c->info.num != v->num) c = cand_find(vc, v->num);
 	if (!c) {
 		c = cache_mem(vc, sizeof(*c));
 		memset(c, 0, sizeof(*c));
@@ -265,7 +272,7 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 	pe->key = xstrdup(key);
 	pe->next = m->cache->products[b];
 	m->cache->products[b] = pe;
-	void *ctx[2] = { pe, m->cache };
+	void *ctx[3] = { pe, m->cache, NULL };
 	m->queries++;
 	int r = store_vuln_by_product(m->st, vendor, product, cand_known, on_info, ctx, e);
 	/* CVE 5 records without a vendor are indexed under "*". */

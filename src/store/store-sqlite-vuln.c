@@ -418,6 +418,22 @@ static int cfg_of(struct store *s, struct vuln_info *v, vuln_info_fn fn, void *c
 int sq_vuln_by_product(struct store *s, const char *vendor, const char *product, vuln_known_fn known,
 		       vuln_info_fn fn, void *ctx, struct dm_err *e)
 {
+	/* Matching seeks all over the product index and vuln_cfg: a page cache
+	 * that holds both B-trees' interior pages (~3 MB at 400k CVEs; the
+	 * default 2 MB is not enough) reads only leaves, 40% fewer reads. It is
+	 * filled as pages are read, so a small store or a few products cost
+	 * nothing more. An import's larger cache is kept. */
+	if (!SQ(s)->match_cache) {
+		SQ(s)->match_cache = true;
+		int pages = 0;
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(SQ(s)->db, "PRAGMA cache_size", -1, &q, NULL) == SQLITE_OK &&
+		    sqlite3_step(q) == SQLITE_ROW)
+			pages = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		if (pages > -16384 && pages < 4096)
+			sq_exec(s, "PRAGMA cache_size = -16384", "vuln query", NULL);
+	}
 	/* Prepared once: matching asks this for every product it meets. */
 	sqlite3_stmt *st = stmt(s, ST_BY_PRODUCT);
 	if (!st) return sq_fail(s, e, "vuln query");

@@ -73,9 +73,14 @@ void aliases_index(struct aliases *a)
 {
 	free(a->by_name);
 	a->by_name = xmalloc((a->n ? a->n : 1) * sizeof(*a->by_name));
-	a->n_by_name = 0;
+	free(a->others);
+	a->others = xmalloc((a->n ? a->n : 1) * sizeof(*a->others));
+	a->n_by_name = a->n_others = 0;
 	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].kind == 'n') a->by_name[a->n_by_name++] = i;
+		if (a->v[i].kind == 'n')
+			a->by_name[a->n_by_name++] = i;
+		else
+			a->others[a->n_others++] = i;
 	sort_ctx = a;
 	qsort(a->by_name, a->n_by_name, sizeof(*a->by_name), by_name_cmp);
 	sort_ctx = NULL;
@@ -85,8 +90,22 @@ void aliases_index(struct aliases *a)
 void aliases_release(struct aliases *a)
 {
 	free(a->by_name);
+	free(a->others);
 	free(a->v);
 	*a = (struct aliases){ 0 };
+}
+
+/* The cpe and update rules to look through: the index of them (a
+ * linear scan of nmap's thousands of name rules was most of expanding a
+ * product), or every rule when some were added since aliases_index(). */
+static size_t n_other_rules(const struct aliases *a)
+{
+	return a->others && a->indexed == a->n ? a->n_others : a->n;
+}
+
+static const struct alias_rule *other_rule(const struct aliases *a, size_t i)
+{
+	return &a->v[a->others && a->indexed == a->n ? a->others[i] : i];
 }
 
 static bool has(const struct vuln_product *out, size_t n, const char *vp)
@@ -119,12 +138,13 @@ size_t aliases_expand(const struct aliases *a, const char *vendor, const char *p
 	/* Breadth first over the rules, both directions, until nothing new. */
 	for (size_t i = 0; i < n; i++) {
 		snprintf(vp, sizeof(vp), "%s:%s", out[i].vendor, out[i].product);
-		for (size_t j = 0; j < a->n; j++) {
-			if (a->v[j].kind != 'c') continue;
-			if (!strcmp(a->v[j].from, vp))
-				push(out, &n, max, a->v[j].to);
-			else if (!strcmp(a->v[j].to, vp))
-				push(out, &n, max, a->v[j].from);
+		for (size_t j = 0, nr = n_other_rules(a); j < nr; j++) {
+			const struct alias_rule *r = other_rule(a, j);
+			if (r->kind != 'c') continue;
+			if (!strcmp(r->from, vp))
+				push(out, &n, max, r->to);
+			else if (!strcmp(r->to, vp))
+				push(out, &n, max, r->from);
 		}
 	}
 	return n;
@@ -164,12 +184,13 @@ static void split_update(const struct aliases *a, struct cpe *c)
 	char vp[260];
 	snprintf(vp, sizeof(vp), "%s:%s", c->v[CPE_VENDOR], c->v[CPE_PRODUCT]);
 	if (strcmp(c->v[CPE_UPDATE], "*")) return;
-	for (size_t i = 0; i < a->n; i++) {
-		if (a->v[i].kind != 'u' || strcmp(a->v[i].from, vp)) continue;
+	for (size_t i = 0, nr = n_other_rules(a); i < nr; i++) {
+		const struct alias_rule *r = other_rule(a, i);
+		if (r->kind != 'u' || strcmp(r->from, vp)) continue;
 		char *v = c->v[CPE_VERSION];
-		size_t ll = strlen(a->v[i].to);
+		size_t ll = strlen(r->to);
 		for (char *p = v + 1; *p; p++) {
-			if (strncasecmp(p, a->v[i].to, ll) || !isdigit((unsigned char)p[ll]) ||
+			if (strncasecmp(p, r->to, ll) || !isdigit((unsigned char)p[ll]) ||
 			    !isdigit((unsigned char)p[-1]))
 				continue;
 			char upd[64];

@@ -21,6 +21,8 @@ struct aliases {
 	size_t n, cap;
 	size_t *by_name;  /* indexes of the name rules, by name then order: thousands with nmap's */
 	size_t n_by_name; /* of them; valid while indexed == n */
+	size_t *others;   /* indexes of the cpe and update rules, in order: a few among the names */
+	size_t n_others;  /* of them; valid while indexed == n */
 	size_t indexed;
 };
 
