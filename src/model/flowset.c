@@ -177,41 +177,55 @@ static void add_name(char *names, size_t cap, const char *n)
 }
 
 /* One internal side of a flow: the key of its summary row and where it
- * came from; small, so sorting them moves little. */
+ * came from; small (16 bytes, the addresses read through the flow), so
+ * sorting them moves little and the sides of millions of flows stay a
+ * fraction of the flows themselves. */
 struct side_ref {
 	int64_t hour;
-	const struct ipaddr *host, *peer;
 	uint32_t flow;
 	uint16_t port;
 	uint8_t proto;
 	bool inbound;
 };
 
-static int cmp_side(const void *pa, const void *pb)
+static const struct ipaddr *side_host(const struct flowset *s, const struct side_ref *x)
 {
+	return x->inbound ? &s->v[x->flow].dst : &s->v[x->flow].src;
+}
+
+static const struct ipaddr *side_peer(const struct flowset *s, const struct side_ref *x)
+{
+	return x->inbound ? &s->v[x->flow].src : &s->v[x->flow].dst;
+}
+
+static int cmp_side(const void *pa, const void *pb, void *ctx)
+{
+	const struct flowset *s = ctx;
 	const struct side_ref *a = pa, *b = pb;
-	int c = ipaddr_cmp(a->host, b->host);
+	int c = ipaddr_cmp(side_host(s, a), side_host(s, b));
 	if (c) return c;
 	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
-	if ((c = ipaddr_cmp(a->peer, b->peer))) return c;
+	if ((c = ipaddr_cmp(side_peer(s, a), side_peer(s, b)))) return c;
 	if (a->port != b->port) return a->port < b->port ? -1 : 1;
 	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
 	if (a->inbound != b->inbound) return (int)a->inbound - (int)b->inbound;
 	return a->flow < b->flow ? -1 : a->flow > b->flow; /* the flows' order: names listed as they came */
 }
 
-static bool same_row(const struct side_ref *a, const struct side_ref *b)
+static bool same_row(const struct flowset *s, const struct side_ref *a, const struct side_ref *b)
 {
 	return a->hour == b->hour && a->port == b->port && a->proto == b->proto && a->inbound == b->inbound &&
-	       !ipaddr_cmp(a->host, b->host) && !ipaddr_cmp(a->peer, b->peer);
+	       !ipaddr_cmp(side_host(s, a), side_host(s, b)) && !ipaddr_cmp(side_peer(s, a), side_peer(s, b));
 }
 
-size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
+void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c)
 {
 	/* each flow gives one side per internal end; the sides are sorted by
-	 * their row's key and each run of equal keys becomes one row (rows are
-	 * large: only as many as there are distinct keys are made) */
-	struct side_ref *sv = xmalloc((2 * s->n + 1) * sizeof(*sv));
+	 * their row's key and each run of equal keys becomes one row, made
+	 * only when asked for (rows are large: the rows of millions of flows
+	 * never exist at once) */
+	*c = (struct flow_hours_cursor){ .s = s, .sv = xmalloc((2 * s->n + 1) * sizeof(struct side_ref)) };
+	struct side_ref *sv = c->sv;
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct flowrec *r = &s->v[i];
@@ -220,33 +234,37 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 			/* a port nobody got an answer from was not used: scans and refused tries */
 			if (side && flow_is_failed(r)) continue;
 			sv[n++] = (struct side_ref){ .hour = (int64_t)(r->start / 3600),
-						     .host = side ? &r->dst : &r->src,
-						     .peer = side ? &r->src : &r->dst,
 						     .flow = (uint32_t)i,
 						     .port = r->dport,
 						     .proto = r->proto,
 						     .inbound = side == 1 };
 		}
 	}
-	qsort(sv, n, sizeof(*sv), cmp_side);
-	size_t rows = 0;
-	for (size_t k = 0; k < n; k++) rows += !k || !same_row(&sv[k - 1], &sv[k]);
-	/* not calloc: a row read before it is written would map the zero page
-	 * first and fault again on the write (a TLB shootdown a page, as the
-	 * rules run in the other thread); each row is cleared as it is made */
-	struct flow_hour *v = xmalloc((rows + 1) * sizeof(*v));
+	qsort_r(sv, n, sizeof(*sv), cmp_side, (void *)s);
+	c->n = n;
+	for (size_t k = 0; k < n; k++) c->rows += !k || !same_row(s, &sv[k - 1], &sv[k]);
+}
+
+size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
+{
+	struct flow_hours_cursor *c = ctx;
+	const struct flowset *s = c->s;
+	const struct side_ref *sv = c->sv;
 	size_t m = 0;
-	for (size_t k = 0; k < n; k++) {
+	struct flow_hour *d = NULL;
+	for (; c->k < c->n; c->k++) {
+		size_t k = c->k;
 		const struct side_ref *x = &sv[k];
 		const struct flowrec *r = &s->v[x->flow];
 		bool in = x->inbound;
-		struct flow_hour *d = &v[m - (k && same_row(&sv[k - 1], x))];
-		if (d == &v[m]) {
-			m++;
+		if (!d || !same_row(s, &sv[k - 1], x)) {
+			if (m == cap) break; /* the row of k begins the next call */
+			/* each row is cleared as it is made: see flowset_hours */
+			d = &buf[m++];
 			memset(d, 0, sizeof(*d));
 			d->hour = x->hour;
-			d->host = *x->host;
-			d->peer = *x->peer;
+			d->host = *side_host(s, x);
+			d->peer = *side_peer(s, x);
 			d->port = x->port;
 			d->proto = x->proto;
 			d->inbound = in;
@@ -261,7 +279,25 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 		add_name(d->names, sizeof(d->names), flowset_name(s, r));
 		if (!d->cc[0]) memcpy(d->cc, r->cc, 3);
 	}
-	free(sv);
+	return m;
+}
+
+void flowset_hours_close(struct flow_hours_cursor *c)
+{
+	free(c->sv);
+	*c = (struct flow_hours_cursor){ 0 };
+}
+
+size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
+{
+	struct flow_hours_cursor c;
+	flowset_hours_open(s, &c);
+	/* not calloc: a row read before it is written would map the zero page
+	 * first and fault again on the write (a TLB shootdown a page, as the
+	 * rules run in the other thread); each row is cleared as it is made */
+	struct flow_hour *v = xmalloc((c.rows + 1) * sizeof(*v));
+	size_t m = flowset_hours_next(&c, v, c.rows);
+	flowset_hours_close(&c);
 	*ret = v;
 	return m;
 }

@@ -88,6 +88,20 @@ struct flow_hour {
 /* Summaries of s, sorted by host, hour, peer, port; the caller frees *ret. */
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
 
+/* The same rows a chunk at a time (a save of millions of flows holds one
+ * chunk of rows, not all): open sorts the flows' sides (16 bytes each) and
+ * counts the rows; next fills up to cap rows of buf and returns how many,
+ * 0 at the end (a flow_hour_next_fn with the cursor as ctx). */
+typedef size_t (*flow_hour_next_fn)(void *ctx, struct flow_hour *buf, size_t cap);
+struct flow_hours_cursor {
+	const struct flowset *s;
+	struct side_ref *sv;
+	size_t n, k, rows;
+};
+void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c);
+size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap);
+void flowset_hours_close(struct flow_hours_cursor *c);
+
 /* The picture of the traffic for the report: bytes per local hour of day
  * (in the site's zone) with business hours marked, and bytes to each
  * country of the external peers, largest first. */

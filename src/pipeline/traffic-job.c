@@ -119,8 +119,9 @@ static void *save_hours(void *arg)
 	struct traffic_job *j = sv->j;
 	double t0 = now_mono();
 	struct store *st = j->writer;
-	struct flow_hour *h;
-	sv->rows = flowset_hours(&j->flows, &h);
+	struct flow_hours_cursor c; /* rows made as the store takes them, a chunk at a time */
+	flowset_hours_open(&j->flows, &c);
+	sv->rows = c.rows;
 	/* an input is known by what it holds, not by its file name */
 	uint64_t up = 0, down = 0;
 	for (size_t i = 0; i < j->flows.n; i++) {
@@ -130,8 +131,8 @@ static void *save_hours(void *arg)
 	char digest[160];
 	snprintf(digest, sizeof(digest), "%zu:%.6f:%.6f:%llu:%llu", j->flows.n, j->flows.first, j->flows.last,
 		 (unsigned long long)up, (unsigned long long)down);
-	sv->r = store_flow_save_hours(st, j->run, digest, h, sv->rows, &sv->known, &sv->e);
-	free(h);
+	sv->r = store_flow_save_hours_from(st, j->run, digest, flowset_hours_next, &c, &sv->known, &sv->e);
+	flowset_hours_close(&c);
 	sv->seconds = now_mono() - t0;
 	return NULL;
 }

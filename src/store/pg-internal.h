@@ -79,7 +79,7 @@ int pg_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 int pg_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
 			 struct dm_err *e);
 int pg_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);
-int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
 		       bool *ret_known, struct dm_err *e);
 int pg_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 int pg_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
@@ -153,7 +153,8 @@ int pg_netdev_prev_macs(struct store *s, const char *device, double before, stru
 			size_t *ret_n, double *ret_ts, struct dm_err *e);
 /* Retention, and flow_hour's partitions by day (store-pg-retain.c). */
 int pg_flow_partitioned(struct store *s, struct dm_err *e);
-int pg_flow_partitions(struct store *s, const struct flow_hour *v, size_t n, struct dm_err *e);
+/* The day partitions of days (hour / 24; any order, repeats allowed). */
+int pg_flow_partitions(struct store *s, const int64_t *days, size_t n, struct dm_err *e);
 int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e);
 int pg_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);

@@ -74,7 +74,7 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	.distro_put_fix = sq_distro_put_fix, .distro_put_pkg = sq_distro_put_pkg,                            \
 	.distro_fixes = sq_distro_fixes, .distro_pkgs = sq_distro_pkgs, .distro_stats = sq_distro_stats,
 
-int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
 		       bool *ret_known, struct dm_err *e);
 int sq_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,

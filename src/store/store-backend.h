@@ -76,8 +76,8 @@ struct store_ops {
 	int (*inventory_load)(struct store *s, struct inventory *inv, struct dm_err *e);
 	int (*read_begin)(struct store *s, struct dm_err *e);
 	int (*read_end)(struct store *s, struct dm_err *e);
-	int (*flow_save_hours)(struct store *s, int64_t run, const char *digest, const struct flow_hour *v,
-			       size_t n, bool *ret_known, struct dm_err *e);
+	int (*flow_save_hours)(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next,
+			       void *ctx, bool *ret_known, struct dm_err *e);
 	int (*flow_coverage)(struct store *s, double *first, double *last, struct dm_err *e);
 	int (*flow_host_last_active)(struct store *s, const struct ipaddr *host, double before, double *ret,
 				     struct dm_err *e);

@@ -47,11 +47,40 @@ static void copy_text(struct buf *b, const char *v)
 	}
 }
 
-/* The hours COPYed into a temporary table, then merged into flow_hour by
- * one INSERT ... SELECT ... ON CONFLICT (rows of one key in the same input
- * summed first): a fraction of a round trip a row. Inside the caller's
+/* What a save's rows covered: the input's span and flows, and the days
+ * of their hours (the partitions they need). */
+struct hours_seen {
+	double first, last;
+	uint64_t flows;
+	bool any;
+	int64_t *days;
+	size_t n_days, cap_days;
+};
+
+static void seen_row(struct hours_seen *hs, const struct flow_hour *h)
+{
+	if (!hs->any || h->hour * 3600.0 < hs->first) hs->first = h->hour * 3600.0;
+	if ((h->hour + 1) * 3600.0 > hs->last) hs->last = (h->hour + 1) * 3600.0;
+	hs->any = true;
+	hs->flows += h->flows;
+	int64_t day = h->hour >= 0 ? h->hour / 24 : (h->hour - 23) / 24;
+	for (size_t i = hs->n_days; i-- > 0;)
+		if (hs->days[i] == day) return;
+	if (hs->n_days == hs->cap_days) {
+		hs->cap_days = hs->cap_days ? 2 * hs->cap_days : 16;
+		hs->days = xrealloc(hs->days, hs->cap_days * sizeof(*hs->days));
+	}
+	hs->days[hs->n_days++] = day;
+}
+
+/* rows asked of the source at a time: a few hundred kB */
+#define CHUNK 1024
+
+/* The hours COPYed into a temporary table (merged into flow_hour by
+ * merge_hours): a fraction of a round trip a row. Inside the caller's
  * transaction; ON COMMIT DELETE ROWS and a DELETE first keep it empty. */
-static int copy_hours(struct store *s, int64_t run, const struct flow_hour *v, size_t n, struct dm_err *e)
+static int copy_hours(struct store *s, flow_hour_next_fn next, void *ctx, struct hours_seen *hs,
+		      struct dm_err *e)
 {
 	const char *what = "saving flow summaries";
 	PGconn *c = PG(s)->c;
@@ -72,26 +101,33 @@ static int copy_hours(struct store *s, int64_t run, const struct flow_hour *v, s
 	PQclear(res);
 	if (r < 0) return r;
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		const struct flow_hour *h = &v[i];
-		char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
-		ipaddr_fmt(&h->host, host, sizeof(host));
-		ipaddr_fmt(&h->peer, peer, sizeof(peer));
-		buf_printf(&b, "%s\t%lld\t%s\t%u\t%u\t%d\t%d\t%d\t%llu\t%llu\t%llu\t%llu\t%llu\t", host,
-			   (long long)h->hour, peer, h->port, h->proto, h->inbound, h->background,
-			   h->peer_internal, (unsigned long long)h->flows, (unsigned long long)h->bytes_up,
-			   (unsigned long long)h->bytes_down, (unsigned long long)h->pkts_up,
-			   (unsigned long long)h->pkts_down);
-		copy_text(&b, h->names);
-		buf_putc(&b, '\t');
-		copy_text(&b, h->cc);
-		buf_putc(&b, '\n');
-		if (buf_error(&b))
-			r = dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, what);
-		else if ((b.len >= 65536 || i + 1 == n) && PQputCopyData(c, b.data, (int)b.len) != 1)
-			r = flow_fail(s, PQerrorMessage(c), e);
-		if (b.len >= 65536) buf_reset(&b);
-	}
+	struct flow_hour *v = xmalloc(CHUNK * sizeof(*v));
+	size_t n;
+	while (r == 0 && (n = next(ctx, v, CHUNK)) > 0)
+		for (size_t i = 0; i < n && r == 0; i++) {
+			const struct flow_hour *h = &v[i];
+			seen_row(hs, h);
+			char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
+			ipaddr_fmt(&h->host, host, sizeof(host));
+			ipaddr_fmt(&h->peer, peer, sizeof(peer));
+			buf_printf(&b, "%s\t%lld\t%s\t%u\t%u\t%d\t%d\t%d\t%llu\t%llu\t%llu\t%llu\t%llu\t",
+				   host, (long long)h->hour, peer, h->port, h->proto, h->inbound,
+				   h->background, h->peer_internal, (unsigned long long)h->flows,
+				   (unsigned long long)h->bytes_up, (unsigned long long)h->bytes_down,
+				   (unsigned long long)h->pkts_up, (unsigned long long)h->pkts_down);
+			copy_text(&b, h->names);
+			buf_putc(&b, '\t');
+			copy_text(&b, h->cc);
+			buf_putc(&b, '\n');
+			if (buf_error(&b))
+				r = dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, what);
+			else if (b.len >= 65536 && PQputCopyData(c, b.data, (int)b.len) != 1)
+				r = flow_fail(s, PQerrorMessage(c), e);
+			if (b.len >= 65536) buf_reset(&b);
+		}
+	if (r == 0 && b.len && PQputCopyData(c, b.data, (int)b.len) != 1)
+		r = flow_fail(s, PQerrorMessage(c), e);
+	free(v);
 	buf_release(&b);
 	if (PQputCopyEnd(c, r < 0 ? "aborted" : NULL) != 1 && r == 0) r = flow_fail(s, PQerrorMessage(c), e);
 	while ((res = PQgetResult(c))) {
@@ -99,13 +135,19 @@ static int copy_hours(struct store *s, int64_t run, const struct flow_hour *v, s
 			r = flow_fail(s, PQresultErrorMessage(res), e);
 		PQclear(res);
 	}
-	if (r < 0) return r;
-	struct pg_params p = { 0 };
-	pp_int(&p, run);
-	return pg_cmd(s, flow_merge, &p, what, e);
+	return r;
 }
 
-int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+/* The staged rows merged into flow_hour by one INSERT ... SELECT ... ON
+ * CONFLICT (rows of one key in the same input summed first). */
+static int merge_hours(struct store *s, int64_t run, struct dm_err *e)
+{
+	struct pg_params p = { 0 };
+	pp_int(&p, run);
+	return pg_cmd(s, flow_merge, &p, "saving flow summaries", e);
+}
+
+int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
 		       bool *ret_known, struct dm_err *e)
 {
 	const char *what = "saving flow summaries";
@@ -126,20 +168,17 @@ int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 	*ret_known = PQntuples(res) == 0;
 	PQclear(res);
 	if (*ret_known) return pg_commit(s, what, e);
-	double first = 0, last = 0;
-	uint64_t flows = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!i || v[i].hour * 3600.0 < first) first = v[i].hour * 3600.0;
-		if ((v[i].hour + 1) * 3600.0 > last) last = (v[i].hour + 1) * 3600.0;
-		flows += v[i].flows;
-	}
-	r = pg_flow_partitions(s, v, n, e);
-	if (r == 0) r = copy_hours(s, run, v, n, e);
+	/* staged first (the rows come once), then the days' partitions, then merged */
+	struct hours_seen hs = { 0 };
+	r = copy_hours(s, next, ctx, &hs, e);
+	if (r == 0) r = pg_flow_partitions(s, hs.days, hs.n_days, e);
+	free(hs.days);
+	if (r == 0 && hs.any) r = merge_hours(s, run, e);
 	if (r == 0) {
 		struct pg_params p = { 0 };
-		pp_dbl(&p, first);
-		pp_dbl(&p, last);
-		pp_int(&p, (int64_t)flows);
+		pp_dbl(&p, hs.first);
+		pp_dbl(&p, hs.last);
+		pp_int(&p, (int64_t)hs.flows);
 		pp_str(&p, digest);
 		r = pg_cmd(s, "UPDATE flow_input SET first = $1, last = $2, flows = $3 WHERE digest = $4", &p,
 			   what, e);

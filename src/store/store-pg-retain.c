@@ -64,11 +64,11 @@ static int make_day(struct store *s, int64_t day, bool *locked, struct dm_err *e
 	return pg_script(s, sql, what, e);
 }
 
-int pg_flow_partitions(struct store *s, const struct flow_hour *v, size_t n, struct dm_err *e)
+int pg_flow_partitions(struct store *s, const int64_t *day_list, size_t n, struct dm_err *e)
 {
 	if (!PG(s)->flow_parted || !n) return 0;
 	int64_t *days = xcalloc(n, sizeof(*days));
-	for (size_t i = 0; i < n; i++) days[i] = v[i].hour >= 0 ? v[i].hour / 24 : (v[i].hour - 23) / 24;
+	memcpy(days, day_list, n * sizeof(*days));
 	qsort(days, n, sizeof(*days), cmp_i64);
 	bool locked = false;
 	int r = 0;

@@ -3,10 +3,14 @@
 #include "store/sqlite-internal.h"
 #include <string.h>
 
-int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v, size_t n,
+/* rows asked of the source at a time: a few hundred kB */
+#define CHUNK 1024
+
+int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
 		       bool *ret_known, struct dm_err *e)
 {
 	sqlite3_stmt *seen = NULL, *ins = NULL, *mark = NULL;
+	struct flow_hour *v = NULL;
 	*ret_known = false;
 	if (sq_exec(s, "BEGIN IMMEDIATE", "saving flow summaries", e) < 0) return DM_ESTORE;
 	int r = 0;
@@ -39,33 +43,38 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 	}
 	double first = 0, last = 0;
 	uint64_t flows = 0;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		const struct flow_hour *h = &v[i];
-		char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
-		ipaddr_fmt(&h->host, host, sizeof(host));
-		ipaddr_fmt(&h->peer, peer, sizeof(peer));
-		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, host, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 2, h->hour);
-		sqlite3_bind_text(ins, 3, peer, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 4, h->port);
-		sqlite3_bind_int(ins, 5, h->proto);
-		sqlite3_bind_int(ins, 6, h->inbound);
-		sqlite3_bind_int(ins, 7, h->background);
-		sqlite3_bind_int(ins, 8, h->peer_internal);
-		sqlite3_bind_int64(ins, 9, (int64_t)h->flows);
-		sqlite3_bind_int64(ins, 10, (int64_t)h->bytes_up);
-		sqlite3_bind_int64(ins, 11, (int64_t)h->bytes_down);
-		sqlite3_bind_int64(ins, 12, (int64_t)h->pkts_up);
-		sqlite3_bind_int64(ins, 13, (int64_t)h->pkts_down);
-		sq_text(ins, 14, h->names);
-		sq_text(ins, 15, h->cc);
-		sqlite3_bind_int64(ins, 16, run);
-		r = sq_done(s, ins, "flow summaries", e);
-		if (!i || h->hour * 3600.0 < first) first = h->hour * 3600.0;
-		if ((h->hour + 1) * 3600.0 > last) last = (h->hour + 1) * 3600.0;
-		flows += h->flows;
-	}
+	v = xmalloc(CHUNK * sizeof(*v));
+	bool any = false;
+	size_t n;
+	while (r == 0 && (n = next(ctx, v, CHUNK)) > 0)
+		for (size_t i = 0; i < n && r == 0; i++) {
+			const struct flow_hour *h = &v[i];
+			char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
+			ipaddr_fmt(&h->host, host, sizeof(host));
+			ipaddr_fmt(&h->peer, peer, sizeof(peer));
+			sqlite3_reset(ins);
+			sqlite3_bind_text(ins, 1, host, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 2, h->hour);
+			sqlite3_bind_text(ins, 3, peer, -1, SQLITE_STATIC);
+			sqlite3_bind_int(ins, 4, h->port);
+			sqlite3_bind_int(ins, 5, h->proto);
+			sqlite3_bind_int(ins, 6, h->inbound);
+			sqlite3_bind_int(ins, 7, h->background);
+			sqlite3_bind_int(ins, 8, h->peer_internal);
+			sqlite3_bind_int64(ins, 9, (int64_t)h->flows);
+			sqlite3_bind_int64(ins, 10, (int64_t)h->bytes_up);
+			sqlite3_bind_int64(ins, 11, (int64_t)h->bytes_down);
+			sqlite3_bind_int64(ins, 12, (int64_t)h->pkts_up);
+			sqlite3_bind_int64(ins, 13, (int64_t)h->pkts_down);
+			sq_text(ins, 14, h->names);
+			sq_text(ins, 15, h->cc);
+			sqlite3_bind_int64(ins, 16, run);
+			r = sq_done(s, ins, "flow summaries", e);
+			if (!any || h->hour * 3600.0 < first) first = h->hour * 3600.0;
+			any = true;
+			if ((h->hour + 1) * 3600.0 > last) last = (h->hour + 1) * 3600.0;
+			flows += h->flows;
+		}
 	if (r == 0) {
 		sqlite3_bind_text(mark, 1, digest, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(mark, 2, run);
@@ -75,6 +84,7 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, const s
 		r = sq_done(s, mark, "flow summaries", e);
 	}
 out:
+	free(v);
 	sqlite3_finalize(seen);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);

@@ -90,11 +90,32 @@ int store_read_end(struct store *s, struct dm_err *e)
 	return s->ops->read_end(s, e);
 }
 
+struct hours_array {
+	const struct flow_hour *v;
+	size_t n, i;
+};
+
+static size_t hours_array_next(void *ctx, struct flow_hour *buf, size_t cap)
+{
+	struct hours_array *a = ctx;
+	size_t k = a->n - a->i < cap ? a->n - a->i : cap;
+	if (k) memcpy(buf, a->v + a->i, k * sizeof(*buf));
+	a->i += k;
+	return k;
+}
+
 int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v,
 			  size_t n, bool *ret_known, struct dm_err *e)
 {
+	struct hours_array a = { v, n, 0 };
+	return store_flow_save_hours_from(s, run, digest, hours_array_next, &a, ret_known, e);
+}
+
+int store_flow_save_hours_from(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next,
+			       void *ctx, bool *ret_known, struct dm_err *e)
+{
 	NEED(flow_save_hours);
-	return s->ops->flow_save_hours(s, run, digest, v, n, ret_known, e);
+	return s->ops->flow_save_hours(s, run, digest, next, ctx, ret_known, e);
 }
 
 int store_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e)

@@ -122,6 +122,10 @@ int store_read_end(struct store *s, struct dm_err *e);
  * file name): saving one already saved changes nothing and sets *ret_known. */
 int store_flow_save_hours(struct store *s, int64_t run, const char *digest, const struct flow_hour *v,
 			  size_t n, bool *ret_known, struct dm_err *e);
+/* The same, the rows asked of next(ctx) a chunk at a time until it gives
+ * none (flowset_hours_next): one chunk of rows in memory, one transaction. */
+int store_flow_save_hours_from(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next,
+			       void *ctx, bool *ret_known, struct dm_err *e);
 /* The hours the summaries cover: 1 and [first, last) when any, else 0. */
 int store_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 /* 1 and the end of the host's last hour of own (not background) traffic
