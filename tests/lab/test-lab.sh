@@ -1232,13 +1232,18 @@ wh_listen() { # device port: a TCP listener in the device's namespace until kill
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(8); time.sleep(120)' "$2" &
 	LPID=$!
+	for _ in $(seq 1 50); do # listening before the caller counts runs
+		[ -n "$(ip netns exec "$P-wh$1" ss -Hltn "sport = :$2")" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 wh_link() { ip -n "$P-wh$1" link set e0 "$2"; } # device up|down
-wh_runs() { grep -c 'job hosts: done' "$1" 2>/dev/null; }
-wh_wait_runs() { # log n: until n more runs are done than now (40 s at most)
-	local want=$(($(wh_runs "$1") + $2)) i
+wh_runs() { grep -c "job hosts: $2" "$1" 2>/dev/null; } # log done|started
+wh_wait_run() { # log: until a run that began after now is done (40 s at most; runs never overlap)
+	local want=$(($(wh_runs "$1" started) + 1)) i
 	for i in $(seq 1 400); do
-		[ "$(wh_runs "$1")" -ge "$want" ] && return 0
+		[ "$(wh_runs "$1" done)" -ge "$want" ] && return 0
 		sleep 0.1
 	done
 	echo "watch: fewer than $want runs done"
@@ -1247,22 +1252,22 @@ wh_wait_runs() { # log n: until n more runs are done than now (40 s at most)
 }
 wh_steps() { # dir: the changes, each seen by whole runs of the job
 	local t_b
-	wh_wait_runs "$1/log" 1 || return 1 # the baseline: 1 up (80 open), 2 up
+	wh_wait_run "$1/log" || return 1 # the baseline: 1 up (80 open), 2 up
 	wh_link 2 down && wh_link 3 up || return 1 # 2 silent, 3 new (80 open)
 	t_b=$SECONDS
-	wh_listen 1 8080 && echo $LPID >"$1/l8080" # 8080 opens on 1
-	wh_wait_runs "$1/log" 2 || return 1
-	kill "$(cat "$1/l8080")" # and closes
+	wh_listen 1 8080 && echo $LPID >"$1/l8080" || return 1 # 8080 opens on 1
+	wh_wait_run "$1/log" || return 1
+	kill "$LPID" && wait "$LPID" 2>/dev/null # and closes
 	wh_link 3 down || return 1 # 3 silent for a few seconds
-	wh_wait_runs "$1/log" 2 || return 1
-	wh_link 3 up || return 1 # back well before the window: no host event
-	wh_wait_runs "$1/log" 2 || return 1
-	while [ $((SECONDS - t_b)) -lt 32 ]; do sleep 0.2; done
-	wh_link 2 up || return 1 # back after the window (30.2 s): woke
-	wh_wait_runs "$1/log" 2
+	wh_wait_run "$1/log" || return 1
+	wh_link 3 up || return 1 # back one run later, well before the window: no host event
+	wh_wait_run "$1/log" || return 1
+	while [ $((SECONDS - t_b)) -lt 23 ]; do sleep 0.2; done
+	wh_link 2 up || return 1 # back after the window (21.6 s): woke
+	wh_wait_run "$1/log"
 }
 t_watch_host_events() {
-	local m=$OUT/watch-hosts l80 l3 wpid r=0 window=0.00035 # 30.2 s
+	local m=$OUT/watch-hosts l80 l3 wpid r=0 window=0.00025 # 21.6 s
 	mkdir -p "$m"
 	wh_up || return 1
 	cat >"$m/watch.conf" <<CONF
@@ -1281,10 +1286,8 @@ type = jsonl
 path = $m/alerts.jsonl
 events = host-new, host-silent, host-woke, port-opened, port-closed
 CONF
-	wh_listen 1 80 && l80=$LPID
-	wh_listen 3 80 && l3=$LPID
+	wh_listen 1 80 && l80=$LPID && wh_listen 3 80 && l3=$LPID || return 1
 	wh_link 1 up && wh_link 2 up || return 1 # 3 is not there yet
-	sleep 0.3
 	ip netns exec "$P-whs" "$D" watch --config "$m/watch.conf" >"$m/stdout" 2>"$m/log" &
 	wpid=$!
 	wh_steps "$m" || r=1
