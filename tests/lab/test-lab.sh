@@ -1243,7 +1243,7 @@ wh_runs() { grep -c "job hosts: $2" "$1" 2>/dev/null; } # log done|started
 wh_wait_run() { # log: until a run that began after now is done (40 s at most; runs never overlap)
 	local want=$(($(wh_runs "$1" started) + 1)) i
 	for i in $(seq 1 400); do
-		[ "$(wh_runs "$1" done)" -ge "$want" ] && return 0
+		[ "$(wh_runs "$1" "done")" -ge "$want" ] && return 0
 		sleep 0.1
 	done
 	echo "watch: fewer than $want runs done"
