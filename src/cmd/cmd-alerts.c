@@ -79,12 +79,18 @@ static int print_alert(void *ctx, const struct life_alert *al)
 		json_put_str(&b, al->key);
 		buf_puts(&b, ",\"channel\":");
 		json_put_str(&b, al->channel);
-		buf_printf(&b,
-			   ",\"event\":\"%s\",\"finding\":\"F%lld\",\"rule\":\"%s\",\"severity\":\"%s\","
-			   "\"status\":\"%s\","
-			   "\"created\":\"%s\",\"attempts\":%d",
-			   al->event, (long long)al->finding, al->rule, severity_name(al->severity), status,
-			   created, al->attempts);
+		buf_printf(&b, ",\"event\":\"%s\"", al->event);
+		/* a host or port change is no finding and has no rule: null, and its address */
+		if (al->finding)
+			buf_printf(&b, ",\"finding\":\"F%lld\",\"rule\":\"%s\"", (long long)al->finding,
+				   al->rule);
+		else
+			buf_puts(&b, ",\"finding\":null,\"rule\":null");
+		if (*al->ip) buf_puts(&b, ",\"ip\":"), json_put_str(&b, al->ip);
+		if (al->port)
+			buf_printf(&b, ",\"port\":%u,\"proto\":", al->port), json_put_str(&b, al->proto);
+		buf_printf(&b, ",\"severity\":\"%s\",\"status\":\"%s\",\"created\":\"%s\",\"attempts\":%d",
+			   severity_name(al->severity), status, created, al->attempts);
 		if (al->delivered > 0) buf_printf(&b, ",\"delivered\":\"%s\"", delivered);
 		if (*al->error) buf_puts(&b, ",\"error\":"), json_put_str(&b, al->error);
 		buf_puts(&b, "}\n");

@@ -280,8 +280,9 @@ int scan_command_run(const struct scan_command *cmd, int argc, char **argv)
 	state_large_scope(&a);
 	rs.res = &res;
 	if ((r = pipeline_run(&a.p, &res, &e)) < 0) goto fail;
+	/* what the operator suppressed or acknowledged is reported, not a failure */
 	for (size_t i = 0; i < res.fs.n && a.fail_on >= 0; i++)
-		if ((int)res.fs.v[i].severity >= a.fail_on) code = EXIT_FINDINGS;
+		if ((int)res.fs.v[i].severity >= a.fail_on && !res.fs.v[i].quiet) code = EXIT_FINDINGS;
 	goto out;
 fail:
 	code = cmd_error(cmd->name, r, &e);

@@ -24,6 +24,10 @@ struct finding {
 	char *remediation; /* owned */
 	char *path;        /* owned; findings about files (plaintext-credentials) */
 	double first_seen, last_seen;
+	/* set by the findings' life once the run is stored (pipeline/lifecycle.h):
+	 * its record is suppressed or acknowledged, so it is reported and
+	 * stored but alerts not and fails no --fail-on */
+	bool quiet;
 };
 
 struct findings {

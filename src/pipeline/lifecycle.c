@@ -46,6 +46,7 @@ int lifecycle_apply(struct store *st, int64_t run, const struct findings *fs, co
 		.alerts = site ? &site->alerts : NULL,
 		.config = site && *site->path ? site->path : NULL,
 		.now = now,
+		.ret_quiet = scope->ret_quiet,
 	};
 	/* the allowlist's entries as suppressions, one origin per entry */
 	const struct allowlist *l = site ? &site->allow : NULL;

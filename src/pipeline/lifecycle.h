@@ -24,6 +24,10 @@ struct lifecycle_scope {
 	bool all_rules;
 	const char *rules;
 	const struct coverage *cov;
+	/* NULL, or one per finding of fs: whether its record is suppressed
+	 * (by a person or the config's allowlist) or acknowledged once the run
+	 * is applied, i.e. it alerts not and no --fail-on counts it */
+	bool *ret_quiet;
 };
 
 /* The rules a run with these checks (model/coverage.h bits) judged, comma-

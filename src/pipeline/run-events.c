@@ -23,17 +23,42 @@ static unsigned wanted(const struct alert_configs *cs)
 	return w;
 }
 
-/* The event of one change; a host that answers again is woke when the
- * store saw it answer before the earlier run began. */
-static enum life_event event_of(const struct change *c, double first_seen, double prev_started)
+enum life_event run_event_host_back(double last, double now, double window_days)
 {
+	if (last <= 0) return LEV_HOST_NEW;
+	return now - last >= window_days * 86400 ? LEV_HOST_WOKE : LEV_NONE;
+}
+
+/* When a host back in run last answered before it: the latest run that saw
+ * it answer; when retention dropped those runs, the asset's first seen (it
+ * answered before the earlier run began, and long enough ago). 0: never. */
+static int last_answer(struct store *st, const struct change *c, int64_t run, double first_seen,
+		       double prev_started, double *ret, struct dm_err *e)
+{
+	double ts = 0;
+	int r = store_host_answered_before(st, &c->ip, run, &ts, e);
+	if (r < 0) return r;
+	*ret = r ? ts : first_seen > 0 && first_seen < prev_started ? first_seen : 0;
+	return 0;
+}
+
+/* The event of one change (a host back: run_event_host_back, judged at the
+ * run's start against the usage window). */
+static int event_of(struct store *st, const struct site_config *site, const struct change *c, int64_t run,
+		    double started, double first_seen, double prev_started, enum life_event *ret,
+		    struct dm_err *e)
+{
+	double last = 0;
+	int r;
 	switch (c->kind) {
 	case CHANGE_HOST_NEW:
-		return first_seen > 0 && first_seen < prev_started ? LEV_HOST_WOKE : LEV_HOST_NEW;
-	case CHANGE_HOST_GONE: return LEV_HOST_SILENT;
-	case CHANGE_PORT_OPENED: return LEV_PORT_OPENED;
-	case CHANGE_PORT_CLOSED: return LEV_PORT_CLOSED;
-	default: return LEV_NONE;
+		if ((r = last_answer(st, c, run, first_seen, prev_started, &last, e)) < 0) return r;
+		*ret = run_event_host_back(last, started, site->window_days);
+		return 0;
+	case CHANGE_HOST_GONE: *ret = LEV_HOST_SILENT; return 0;
+	case CHANGE_PORT_OPENED: *ret = LEV_PORT_OPENED; return 0;
+	case CHANGE_PORT_CLOSED: *ret = LEV_PORT_CLOSED; return 0;
+	default: *ret = LEV_NONE; return 0;
 	}
 }
 
@@ -62,16 +87,16 @@ static const char *service_of(struct resultset *rs, const struct change *c)
 }
 
 static int add(struct queue *q, struct store *st, const struct site_config *site, const struct change *c,
-	       int64_t prev, const struct run_info *prev_ri, int64_t run, double now, struct resultset *old,
-	       struct resultset *cur, struct dm_err *e)
+	       int64_t prev, const struct run_info *prev_ri, int64_t run, double started, double now,
+	       struct resultset *old, struct resultset *cur, struct dm_err *e)
 {
 	bool port = c->kind == CHANGE_PORT_OPENED || c->kind == CHANGE_PORT_CLOSED;
 	double first = 0, last = 0;
 	int r = store_seen_span(st, &c->ip, c->proto, port ? c->port : 0, &first, &last, e);
 	if (r < 0) return r;
 	if (r == 0) first = last = now;
-	enum life_event ev = event_of(c, first, prev_ri->started);
-	if (!ev) return 0;
+	enum life_event ev;
+	if ((r = event_of(st, site, c, run, started, first, prev_ri->started, &ev, e)) < 0 || !ev) return r;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(&c->ip, ip, sizeof(ip));
 	const char *svc = port ? service_of(c->kind == CHANGE_PORT_OPENED ? cur : old, c) : "";
@@ -127,11 +152,11 @@ int run_events_queue(struct store *st, int64_t run, const char *kind, const stru
 	struct resultset old = { 0 }, cur = { 0 };
 	struct findings none = { 0 };
 	struct rundiff d = { 0 };
-	struct run_info pri;
+	struct run_info pri, cri;
 	struct queue q = { 0 };
 	int r;
-	if ((r = store_run_get(st, prev, &pri, e)) < 0 || (r = store_load_results(st, prev, &old, e)) < 0 ||
-	    (r = store_load_results(st, run, &cur, e)) < 0)
+	if ((r = store_run_get(st, prev, &pri, e)) < 0 || (r = store_run_get(st, run, &cri, e)) < 0 ||
+	    (r = store_load_results(st, prev, &old, e)) < 0 || (r = store_load_results(st, run, &cur, e)) < 0)
 		goto out;
 	resultset_sort(&old);
 	resultset_sort(&cur);
@@ -140,7 +165,7 @@ int run_events_queue(struct store *st, int64_t run, const char *kind, const stru
 	for (size_t i = 0; i < d.n && r == 0; i++) {
 		if (d.v[i].kind > CHANGE_PORT_CLOSED) continue; /* findings and traffic: not here */
 		out.changes++;
-		r = add(&q, st, site, &d.v[i], prev, &pri, run, now, &old, &cur, e);
+		r = add(&q, st, site, &d.v[i], prev, &pri, run, cri.started, now, &old, &cur, e);
 	}
 	if (r == 0 && q.n) r = store_alert_queue(st, q.v, q.n, &out.queued, e);
 out:

@@ -6,18 +6,26 @@
 #include "pipeline/lifecycle.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "base/util.h"
+#include <stdlib.h>
 
 /* The findings' states and the alerts they queue: what the run judged (its
  * checks' rules, its addresses) and did not see is resolved. After the run
- * is marked done, in its own transaction: a failure here loses no result. */
+ * is marked done, in its own transaction: a failure here loses no result.
+ * Each finding learns whether its record is suppressed or acknowledged
+ * (finding.quiet), which --fail-on reads. */
 static int save_life(const struct save_in *in, struct life_apply_out *ret, struct dm_err *e)
 {
 	struct buf rules = BUF_INIT;
 	if (in->cov && in->cov->known) lifecycle_rules_for_checks(in->cov->checks, &rules);
+	bool *quiet = xcalloc(in->fs->n + 1, sizeof(*quiet));
 	struct lifecycle_scope sc = { .rules = rules.data ? rules.data : "",
-				      .cov = in->cov && in->cov->known ? in->cov : NULL };
+				      .cov = in->cov && in->cov->known ? in->cov : NULL,
+				      .ret_quiet = quiet };
 	int r = buf_error(&rules);
 	if (r == 0) r = lifecycle_apply(in->st, in->run, in->fs, in->site, &sc, now_real(), ret, e);
+	for (size_t i = 0; r == 0 && i < in->fs->n; i++) in->fs->v[i].quiet = quiet[i];
+	free(quiet);
 	buf_release(&rules);
 	return r;
 }

@@ -15,6 +15,7 @@
 #include <zlib.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -210,8 +211,12 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 int traffic_job_life(struct traffic_job *j, struct dm_err *e)
 {
 	if (j->borrowed || !j->finished || !j->found.n || !store_has_life(j->store)) return 0;
-	struct lifecycle_scope sc = { .rules = "" };
-	return lifecycle_apply(j->store, j->run, &j->found, &j->cfg, &sc, now_real(), NULL, e);
+	bool *quiet = xcalloc(j->found.n, sizeof(*quiet));
+	struct lifecycle_scope sc = { .rules = "", .ret_quiet = quiet };
+	int r = lifecycle_apply(j->store, j->run, &j->found, &j->cfg, &sc, now_real(), NULL, e);
+	for (size_t i = 0; r == 0 && i < j->found.n; i++) j->found.v[i].quiet = quiet[i];
+	free(quiet);
+	return r;
 }
 
 bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
@@ -224,10 +229,11 @@ bool traffic_job_report(struct traffic_job *j, FILE *json, FILE *text)
 		else
 			fprintf(text, "no traffic findings\n");
 	}
-	/* a finding the allowlist suppresses is reported and stored, not a failure */
+	/* a finding the allowlist or a person suppresses, or one acknowledged,
+	 * is reported and stored, not a failure */
 	double now = now_real();
 	for (size_t i = 0; i < j->found.n && j->args->fail_on >= 0 && !hit; i++)
-		if ((int)j->found.v[i].severity >= j->args->fail_on &&
+		if ((int)j->found.v[i].severity >= j->args->fail_on && !j->found.v[i].quiet &&
 		    !allow_finding_entry(&j->cfg.allow, &j->found.v[i], now))
 			hit = true;
 	return hit;

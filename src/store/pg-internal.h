@@ -142,6 +142,8 @@ int pg_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t
 		   struct dm_err *e);
 int pg_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
 		 double *last, struct dm_err *e);
+int pg_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
+		       struct dm_err *e);
 /* schema 17 and 18: edge mappings and network device walks (store-pg-devices.c) */
 int pg_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
 int pg_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);

@@ -129,11 +129,13 @@ int sq_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t
 		   struct dm_err *e);
 int sq_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
 		 double *last, struct dm_err *e);
+int sq_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
+		       struct dm_err *e);
 #define STORE_SQLITE_LIFE_OPS                                                                    \
 	.life_apply = sq_life_apply, .life_list = sq_life_list, .life_get = sq_life_get,         \
 	.life_act = sq_life_act, .life_notes = sq_life_notes, .alert_pending = sq_alert_pending, \
 	.alert_list = sq_alert_list, .alert_mark = sq_alert_mark, .alert_queue = sq_alert_queue, \
-	.seen_span = sq_seen_span,
+	.seen_span = sq_seen_span, .answered_before = sq_answered_before,
 int sq_edge_save(struct store *s, int64_t run, const struct edge_set *es, struct dm_err *e);
 int sq_edge_load(struct store *s, int64_t run, struct edge_set *out, int64_t *ret_run, struct dm_err *e);
 #define STORE_SQLITE_EDGE_OPS .edge_save = sq_edge_save, .edge_load = sq_edge_load,

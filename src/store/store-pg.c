@@ -441,6 +441,7 @@ const struct store_ops store_pg_ops = {
 	.alert_mark = pg_alert_mark,
 	.alert_queue = pg_alert_queue,
 	.seen_span = pg_seen_span,
+	.answered_before = pg_answered_before,
 	.edge_save = pg_edge_save,
 	.edge_load = pg_edge_load,
 	.netdev_save = pg_netdev_save,

@@ -177,6 +177,8 @@ enum life_event life_row_seen(struct life_view *v, const struct finding *f, cons
 	enum life_event ev = life_seen(&v->r, in->run, f->severity, in->now);
 	const struct life_allow *a = in->allow && in->fs ? &in->allow[f - in->fs->v] : NULL;
 	life_config_suppress(&v->r, a, in->config, in->now);
+	if (in->ret_quiet && in->fs)
+		in->ret_quiet[f - in->fs->v] = life_is_suppressed(&v->r, in->now) || v->r.state == LIFE_ACKED;
 	return ev;
 }
 

@@ -511,3 +511,28 @@ int sq_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uin
 	sqlite3_finalize(st);
 	return r;
 }
+
+int sq_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
+		       struct dm_err *e)
+{
+	char addr[IPADDR_STRLEN];
+	ipaddr_fmt(ip, addr, sizeof(addr));
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT max(h.ts) FROM host_obs h JOIN assets a ON a.id = h.asset_id WHERE a.ip = ?1"
+		" AND a.site = (SELECT site FROM runs WHERE id = ?2) AND h.run_id < ?2"
+		" AND h.how != 'none'",
+		-1, &st, NULL))
+		return sq_fail(s, e, "reading when a host last answered");
+	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, run);
+	int rc = sqlite3_step(st), r = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*ret_ts = sqlite3_column_double(st, 0);
+		r = 1;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = sq_fail(s, e, "reading when a host last answered");
+	sqlite3_finalize(st);
+	return r;
+}

@@ -534,6 +534,13 @@ int store_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, 
 	return s->ops->seen_span(s, ip, proto, port, first, last, e);
 }
 
+int store_host_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
+			       struct dm_err *e)
+{
+	NEED(answered_before);
+	return s->ops->answered_before(s, ip, run, ret_ts, e);
+}
+
 /* A backend without its own: each call above is already one transaction. */
 int store_save_begin(struct store *s, struct dm_err *e)
 {

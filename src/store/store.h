@@ -295,6 +295,9 @@ struct life_apply_in {
 	 * the suppressions that file's entries made */
 	const char *config;
 	double now;
+	/* NULL, or one per finding of fs, set: its record is suppressed or
+	 * acknowledged after the change (lifecycle_scope.ret_quiet) */
+	bool *ret_quiet;
 };
 struct life_apply_out {
 	size_t seen, created, reopened, escalated, resolved, alerts;
@@ -349,6 +352,10 @@ int store_alert_queue(struct store *s, const struct life_alert *v, size_t n, siz
  * (proto, port), by any run: 1, or 0 when never. */
 int store_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
 		    double *last, struct dm_err *e);
+/* When ip (of run's site) last answered in a run before run (by id): 1 with
+ * *ret_ts the observation's time, or 0 when no kept run saw it answer. */
+int store_host_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
+			       struct dm_err *e);
 /* A delivery's steps: begun (recorded before anything is sent, so a kill
  * leaves `sending` set), delivered at now, or failed with error and the
  * next try at next_try. */

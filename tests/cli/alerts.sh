@@ -4,7 +4,7 @@
 # that refuses for a while then accepts, an SMTP sink (aiosmtpd), a JSON
 # Lines file; a delivery killed with SIGKILL while the webhook holds its
 # answer. Sourced by test-cli.sh (check, $D, $OUT, $ROOT); loopback ports
-# 24610-24619 only.
+# 24610-24620 only.
 AL="$OUT/alerts"
 mkdir -p "$AL"
 AP=() # the receivers started here, stopped at the end
@@ -230,4 +230,34 @@ t_alerts_allowlist_kept() { # a run without --config does not lift what a config
 	return 0
 }
 check alerts_allowlist_kept_by_a_run_without_config t_alerts_allowlist_kept
+t_audit_fail_on_quiet() { # --fail-on counts what alerts: not what is suppressed (allowlist, person) or acknowledged
+	local a="$AL/fail-on" p
+	mkdir -p "$a"
+	/usr/bin/python3 -m http.server 24620 --bind 127.0.0.1 >/dev/null 2>&1 & p=$!
+	for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/24620) 2>/dev/null && break; sleep 0.1; done
+	printf 'ip,status,hostname\n127.0.0.1,decommissioned,old-box\n' >"$a/decom.csv"
+	printf '[site]\nname = lab\n' >"$a/plain.conf"
+	printf '[site]\nname = lab\n[allow old-box]\nrule = decommissioned-alive\nhost = 127.0.0.1/32\nreason = shipped back\n' >"$a/allow.conf"
+	fo() { # db config: the audit's exit status with --fail-on high, its findings in $a/out.jsonl
+		"$D" audit 127.0.0.1 -p 24620 --db "$a/$1" --inventory "$a/decom.csv" --config "$a/$2" --fail-on high \
+			-oJ "$a/out.jsonl" -q >/dev/null 2>"$a/e"
+		echo $?
+	}
+	local s1 s2 s3 s4 s5 id
+	s1=$(fo db plain.conf) # the decommissioned device answers: high, a failure
+	s2=$(fo db2 allow.conf) # the allowlist covers it: reported, stored suppressed, no failure
+	grep -q '"rule":"decommissioned-alive"' "$a/out.jsonl" || s2="$s2 (not reported)"
+	id=$("$D" findings list --db "$a/db" --json | python3 -c '
+import json, sys
+print(next(r["id"] for r in map(json.loads, sys.stdin) if r["rule"] == "decommissioned-alive"))')
+	"$D" findings suppress "$id" --by ann --why 'lab box' --db "$a/db" >/dev/null || return 1
+	s3=$(fo db plain.conf) # a person suppressed it
+	"$D" findings unsuppress "$id" --by ann --why 'not a lab box' --db "$a/db" >/dev/null || return 1
+	s4=$(fo db plain.conf) # no longer
+	"$D" findings ack "$id" --by ann --why 'ticket 42' --db "$a/db" >/dev/null || return 1
+	s5=$(fo db plain.conf) # acknowledged
+	kill "$p"; wait "$p" 2>/dev/null
+	[ "$s1 $s2 $s3 $s4 $s5" = "1 0 0 1 0" ] || { echo "exit statuses: $s1 $s2 $s3 $s4 $s5"; cat "$a/e"; return 1; }
+}
+check audit_fail_on_skips_suppressed_and_acknowledged t_audit_fail_on_quiet
 for p in "${AP[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done

@@ -389,6 +389,16 @@ PY
 	"$D" alerts list --db "$c/db" >"$c/list" || return 1
 	[ "$(grep -cE '^[0-9]+ +feed +port-(opened|closed) +- +info +127\.0\.0\.1 +delivered ' "$c/list")" = 2 ] ||
 		{ cat "$c/list"; return 1; }
+	# and as JSON: a change is no finding (null, not "F0"), with its address and port
+	"$D" alerts list --db "$c/db" --json >"$c/list.json" || return 1
+	python3 - "$c/list.json" "$p1" "$p2" <<'PY' || { cat "$c/list.json"; return 1; }
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted((r["event"], r["finding"], r["rule"], r["ip"], r["port"], r["proto"]) for r in rows)
+want = sorted([("port-closed", None, None, "127.0.0.1", int(sys.argv[2]), "tcp"),
+               ("port-opened", None, None, "127.0.0.1", int(sys.argv[3]), "tcp")])
+assert got == want, (got, want)
+PY
 	# the channel with the default events (finding changes) got none of them
 	[ ! -s "$c/findings.jsonl" ] || { cat "$c/findings.jsonl"; return 1; }
 }

@@ -67,6 +67,12 @@ syn_pairs() { # pcap -> "dst port" of every SYN we sent
 		sed -E 's/.* > ([0-9.]+)\.([0-9]+): .*/\1 \2/'
 }
 
+WH_DEVS="1 2 3" # the watch check's hosts (t_watch_host_events)
+wh_down() {
+	local d
+	for d in s sw $WH_DEVS; do ip netns del "$P-wh$d" 2>/dev/null; done
+	return 0
+}
 MV_DEVS="g r n" # the identity check's devices (t_ident_moved)
 mv_down() {
 	local d
@@ -77,6 +83,7 @@ cleanup() {
 	"$LAB" down >/dev/null 2>&1
 	"$HERE/lab-upnp.sh" down >/dev/null 2>&1
 	mv_down
+	wh_down
 	if [ "$fail" = 0 ]; then rm -rf "$OUT"; else echo "lab: outputs kept in $OUT"; fi
 }
 trap cleanup EXIT
@@ -92,7 +99,7 @@ if wanted services_lab_identified; then UP_OPTS+=(--services); fi
 only_edge=0
 if [ -n "$ONLY" ]; then
 	only_edge=1
-	for n in $ONLY; do [[ $n == edge_* || $n == ident_* ]] || only_edge=0; done
+	for n in $ONLY; do [[ $n == edge_* || $n == ident_* || $n == watch_* ]] || only_edge=0; done
 fi
 if [ $only_edge = 0 ] && ! "$LAB" up "${UP_OPTS[@]}" >"$OUT/up.log" 2>&1; then
 	cat "$OUT/up.log"
@@ -1198,6 +1205,120 @@ PY
 		{ cat "$m/diff.txt"; return 1; }
 }
 check ident_moved_device_is_readdressed_not_gone_and_new t_ident_moved
+
+# issue 21: a watcher's host and port events with real hosts on a bridge of
+# their own. A scan job runs every second over three hosts (wh1-3: .11-.13)
+# while they change: 2 goes silent (link down), 3 appears with a listener,
+# 1's port 8080 opens and closes, 3 drops off for a few seconds (silent,
+# and back without a host event: shorter than the usage window), and 2
+# comes back after the window (woke). The jsonl channel must hold each
+# change exactly once.
+wh_up() {
+	local s=$P-whs w=$P-whsw d
+	wh_down
+	ip netns add "$w" && ip -n "$w" link add br0 type bridge && ip -n "$w" link set br0 up || return 1
+	ip netns add "$s" && ip -n "$s" link set lo up || return 1
+	ip link add s0 netns "$s" address 02:00:5e:00:78:01 type veth peer name p-s netns "$w" || return 1
+	ip -n "$w" link set p-s master br0 up && ip -n "$s" addr add 198.18.78.1/24 dev s0 &&
+		ip -n "$s" link set s0 up || return 1
+	for d in $WH_DEVS; do
+		ip netns add "$P-wh$d" && ip -n "$P-wh$d" link set lo up || return 1
+		ip link add e0 netns "$P-wh$d" address "02:00:5e:00:78:1$d" type veth peer name "p-$d" netns "$w" || return 1
+		ip -n "$w" link set "p-$d" master br0 up && ip -n "$P-wh$d" addr add "198.18.78.1$d/24" dev e0 || return 1
+	done
+}
+wh_listen() { # device port: a TCP listener in the device's namespace until killed; its pid in LPID
+	ip netns exec "$P-wh$1" /usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(8); time.sleep(120)' "$2" &
+	LPID=$!
+	for _ in $(seq 1 50); do # listening before the caller counts runs
+		[ -n "$(ip netns exec "$P-wh$1" ss -Hltn "sport = :$2")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wh_link() { ip -n "$P-wh$1" link set e0 "$2"; } # device up|down
+wh_runs() { grep -c "job hosts: $2" "$1" 2>/dev/null; } # log done|started
+wh_wait_run() { # log: until a run that began after now is done (40 s at most; runs never overlap)
+	local want=$(($(wh_runs "$1" started) + 1)) i
+	for i in $(seq 1 400); do
+		[ "$(wh_runs "$1" "done")" -ge "$want" ] && return 0
+		sleep 0.1
+	done
+	echo "watch: fewer than $want runs done"
+	tail -5 "$1"
+	return 1
+}
+wh_steps() { # dir: the changes, each seen by whole runs of the job
+	local t_b
+	wh_wait_run "$1/log" || return 1 # the baseline: 1 up (80 open), 2 up
+	wh_link 2 down && wh_link 3 up || return 1 # 2 silent, 3 new (80 open)
+	t_b=$SECONDS
+	wh_listen 1 8080 && echo $LPID >"$1/l8080" || return 1 # 8080 opens on 1
+	wh_wait_run "$1/log" || return 1
+	kill "$LPID" && wait "$LPID" 2>/dev/null # and closes
+	wh_link 3 down || return 1 # 3 silent for a few seconds
+	wh_wait_run "$1/log" || return 1
+	wh_link 3 up || return 1 # back one run later, well before the window: no host event
+	wh_wait_run "$1/log" || return 1
+	while [ $((SECONDS - t_b)) -lt 23 ]; do sleep 0.2; done
+	wh_link 2 up || return 1 # back after the window (21.6 s): woke
+	wh_wait_run "$1/log"
+}
+t_watch_host_events() {
+	local m=$OUT/watch-hosts l80 l3 wpid r=0 window=0.00025 # 21.6 s
+	mkdir -p "$m"
+	wh_up || return 1
+	cat >"$m/watch.conf" <<CONF
+[site]
+name = lab
+timezone = UTC
+[usage]
+window_days = $window
+[watch]
+db = $m/db
+[job hosts]
+every = 1s
+run = scan 198.18.78.11-13 -p 80,8080 --wait 1s --retries 0 -q
+[alert feed]
+type = jsonl
+path = $m/alerts.jsonl
+events = host-new, host-silent, host-woke, port-opened, port-closed
+CONF
+	wh_listen 1 80 && l80=$LPID && wh_listen 3 80 && l3=$LPID || return 1
+	wh_link 1 up && wh_link 2 up || return 1 # 3 is not there yet
+	ip netns exec "$P-whs" "$D" watch --config "$m/watch.conf" >"$m/stdout" 2>"$m/log" &
+	wpid=$!
+	wh_steps "$m" || r=1
+	for _ in $(seq 1 50); do grep -q host-woke "$m/alerts.jsonl" 2>/dev/null && break; sleep 0.1; done
+	kill -TERM $wpid
+	wait $wpid || { echo "watch exit $?"; r=1; }
+	kill $l80 $l3 "$(cat "$m/l8080" 2>/dev/null)" 2>/dev/null
+	wh_down
+	[ $r = 0 ] || { tail -20 "$m/log"; return 1; }
+	python3 - "$m/alerts.jsonl" <<'PY' || { cat "$m/log"; return 1; }
+import collections, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = collections.Counter((r["event"], r["change"]["ip"], r["change"].get("port") or 0) for r in rows)
+want = collections.Counter([
+    ("host-silent", "198.18.78.12", 0), ("host-new", "198.18.78.13", 0), ("port-opened", "198.18.78.13", 80),
+    ("port-opened", "198.18.78.11", 8080), ("port-closed", "198.18.78.11", 8080),
+    ("host-silent", "198.18.78.13", 0), ("port-closed", "198.18.78.13", 80),
+    ("port-opened", "198.18.78.13", 80),  # back after a short silence: its port, no host event
+    ("host-woke", "198.18.78.12", 0),
+])
+assert got == want, (sorted(got.items()), sorted(want.items()))
+keys = [r["idempotency_key"] for r in rows]
+assert len(set(keys)) == len(keys), keys
+assert all(r["channel"] == "feed" and r["change"]["site"] == "lab" for r in rows), rows
+# each 3 change in the order the link went: new, silent, back
+seq = [r["event"] for r in rows if r["change"]["ip"] == "198.18.78.13" and not r["change"].get("port")]
+assert seq == ["host-new", "host-silent"], seq
+print(len(rows), "alerts:", sorted(got))
+PY
+}
+check watch_host_events_exact t_watch_host_events
 
 echo "lab: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -531,6 +531,65 @@ static void store_allow(void)
 	}
 }
 
+/* Three findings seen in run: each one's quiet flag after the apply, as
+ * "QQQ" (1 quiet, 0 not), port 22, 80 and 443 of 10.0.0.1. */
+static void quiet_of(struct store *st, int64_t run, const struct site_config *site, enum severity sev80,
+		     char *out)
+{
+	struct findings fs = { 0 };
+	bool quiet[3] = { 0 };
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 22, "{}");
+	add(&fs, "unused-port", sev80, 0x0a000001, 80, "{}");
+	add(&fs, "unused-port", SEV_MEDIUM, 0x0a000001, 443, "{}");
+	struct lifecycle_scope sc = { .all_rules = true, .ret_quiet = quiet };
+	struct dm_err e = { "" };
+	CHECK_INT(lifecycle_apply(st, run, &fs, site, &sc, 1000.0 * (double)run, NULL, &e), 0);
+	for (size_t i = 0; i < 3; i++) out[i] = quiet[i] ? '1' : '0';
+	out[3] = 0;
+	findings_release(&fs);
+}
+
+/* What --fail-on reads: a finding is quiet while its record is suppressed
+ * (by the config's allowlist or a person) or acknowledged; an escalation
+ * lifts the ack, and with it the quiet. */
+static void quiet_flags(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-quiet-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), "quiet");
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	if (!st) return;
+	struct site_config site;
+	site_config_defaults(&site);
+	CHECK_INT(site_config_parse(&site,
+				    "[site]\nname = hq\n[allow rig]\nrule = unused-port\nhost = 10.0.0.0/24\n"
+				    "port = 22\nreason = test rig\n",
+				    "q.conf", &e),
+		  0);
+	snprintf(site.path, sizeof(site.path), "q.conf");
+	char q[4];
+	quiet_of(st, 1, &site, SEV_MEDIUM, q);
+	CHECK_STR(q, "100"); /* the allowlist's entry */
+	CHECK_INT(store_life_act(st, 2, LIFE_ACT_ACK, "ann", "known", 0, 1500, &e), 0);
+	CHECK_INT(store_life_act(st, 3, LIFE_ACT_SUPPRESS, "bob", "lab", 0, 1500, &e), 0);
+	quiet_of(st, 2, &site, SEV_MEDIUM, q);
+	CHECK_STR(q, "111");
+	quiet_of(st, 3, &site, SEV_HIGH, q); /* port 80 escalates: open again */
+	CHECK_STR(q, "101");
+	CHECK_INT(store_life_act(st, 3, LIFE_ACT_UNSUPPRESS, "bob", "done", 0, 3500, &e), 0);
+	quiet_of(st, 4, &site, SEV_HIGH, q);
+	CHECK_STR(q, "100");
+	site_config_release(&site);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
 /* One scan run of the hosts 10.0.0.N (n of them, ids), answering at t. */
 static int64_t scan_run(struct store *st, double t, const uint32_t *hosts, size_t n)
 {
@@ -559,8 +618,9 @@ static int outbox_line(void *ctx, const struct life_alert *a)
 	return 0;
 }
 
-/* A job's host changes: silent when gone, woke when back (seen before the
- * run compared with), new when never seen; queued once per channel. */
+/* A job's host changes: silent when gone, woke when back after a silence
+ * of the usage window (here 0.01 days: 864 s), nothing when back sooner,
+ * new when never seen; queued once per channel. */
 static void host_events(void)
 {
 	char dir[128], path[160];
@@ -574,7 +634,8 @@ static void host_events(void)
 	struct site_config site;
 	site_config_defaults(&site);
 	CHECK_INT(site_config_parse(&site,
-				    "[site]\nname = hq\n[alert feed]\ntype = jsonl\npath = /dev/null\n"
+				    "[site]\nname = hq\n[usage]\nwindow_days = 0.01\n"
+				    "[alert feed]\ntype = jsonl\npath = /dev/null\n"
 				    "events = host-new, host-woke, host-silent\n[alert other]\ntype = jsonl\n"
 				    "path = /dev/null\n",
 				    "w.conf", &e),
@@ -591,10 +652,17 @@ static void host_events(void)
 	CHECK(o.prev == r2 && o.changes == 2 && o.queued == 2);
 	CHECK_INT(run_events_queue(st, r3, "scan", &site, 3002, &o, &e), 0); /* again: nothing new */
 	CHECK(o.changes == 2 && o.queued == 0);
+	/* 10.0.0.3 misses one scan and is back 200 s later: silent, never idle */
+	int64_t r4 = scan_run(st, 3100, (const uint32_t[]){ 1, 2 }, 2);
+	CHECK_INT(run_events_queue(st, r4, "scan", &site, 3101, &o, &e), 0);
+	CHECK(o.prev == r3 && o.changes == 1 && o.queued == 1);
+	int64_t r5 = scan_run(st, 3200, (const uint32_t[]){ 1, 2, 3 }, 3);
+	CHECK_INT(run_events_queue(st, r5, "scan", &site, 3201, &o, &e), 0);
+	CHECK(o.prev == r4 && o.changes == 1 && o.queued == 0);
 	struct buf b = BUF_INIT;
 	CHECK_INT(store_alert_pending(st, "feed", 9999, 0, outbox_line, &b, &e), 0);
 	CHECK_STR(b.data, "host-silent 10.0.0.2 down 1000-1000;host-woke 10.0.0.2 up 1000-3000;"
-			  "host-new 10.0.0.3 up 3000-3000;");
+			  "host-new 10.0.0.3 up 3000-3000;host-silent 10.0.0.3 down 3000-3000;");
 	buf_reset(&b);
 	CHECK_INT(store_alert_pending(st, "other", 9999, 0, outbox_line, &b, &e), 0);
 	CHECK(!b.len); /* the default events are the findings' */
@@ -607,5 +675,18 @@ static void host_events(void)
 	}
 }
 
+/* A host back: woke only after a silence of the usage window. */
+static void host_back(void)
+{
+	double day = 86400, now = 100 * day;
+	CHECK_INT(run_event_host_back(0, now, 7), LEV_HOST_NEW);
+	CHECK_INT(run_event_host_back(now - 7 * day, now, 7), LEV_HOST_WOKE);
+	CHECK_INT(run_event_host_back(now - 30 * day, now, 7), LEV_HOST_WOKE);
+	CHECK_INT(run_event_host_back(now - 6.9 * day, now, 7),
+		  LEV_NONE); /* a week away, less an hour or so */
+	CHECK_INT(run_event_host_back(now - 0.5 * day, now, 7), LEV_NONE); /* a night switched off */
+	CHECK_INT(run_event_host_back(now - 0.6 * day, now, 0.5), LEV_HOST_WOKE);
+}
+
 SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(config_suppress), T(store_allow),
-      T(bodies), T(change_bodies), T(jsonl_channel), T(host_events));
+      T(bodies), T(change_bodies), T(jsonl_channel), T(host_events), T(host_back), T(quiet_flags));
