@@ -59,6 +59,7 @@ int pg_ident_history(struct store *s, const char *key, int64_t through, struct i
 	struct pg_params p = { 0 };
 	pp_str(&p, key);
 	pp_int(&p, through);
+	pp_str(&p, store_site(s) ? store_site(s) : "default");
 	PGresult *r = pg_q(s, ROW_IDENT_HISTORY, &p, "reading an identity's addresses", e);
 	if (!r) return DM_ESTORE;
 	int rows = PQntuples(r);

@@ -88,13 +88,16 @@ bool row_netdev_row(const struct store_row *r, struct netdev_row *x);
 
 /* asset_idents (issue 22): the same statements for both backends */
 #define ROW_IDENT_INSERT                                                                                 \
-	"INSERT INTO asset_idents(run_id, ip, key, mac, mac_local, hostname, mac_from, name_from, seen)" \
-	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+	"INSERT INTO asset_idents(run_id, ip, key, mac, mac_local, hostname, mac_from, name_from, seen," \
+	" site) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"                                             \
+	" COALESCE((SELECT site FROM runs WHERE id = $1), 'default'))"
 #define ROW_IDENT_COLS "ip, mac, mac_local, hostname, mac_from, name_from, seen"
 #define ROW_IDENT_LOAD "SELECT " ROW_IDENT_COLS " FROM asset_idents WHERE run_id = $1 ORDER BY ip"
-#define ROW_IDENT_HISTORY                                                                           \
-	"SELECT ip, min(seen), max(seen), count(*) FROM asset_idents WHERE key = $1 AND ($2 = 0 OR" \
-	" run_id <= $2) GROUP BY ip ORDER BY max(seen), ip"
+/* a key's addresses at the site of run $2 (0: the handle's site, $3) */
+#define ROW_IDENT_HISTORY                                                                       \
+	"SELECT ip, min(seen), max(seen), count(*) FROM asset_idents WHERE key = $1 AND site =" \
+	" COALESCE((SELECT site FROM runs WHERE id = $2), $3) AND ($2 = 0 OR run_id <= $2)"     \
+	" GROUP BY ip ORDER BY max(seen), ip"
 /* false when the row's address does not parse */
 bool row_ident(const struct store_row *r, struct ident_obs *o);
 bool row_ident_addr(const struct store_row *r, struct ident_addr *a);

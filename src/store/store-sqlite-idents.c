@@ -72,6 +72,7 @@ int sq_ident_history(struct store *s, const char *key, int64_t through, struct i
 		return sq_fail(s, e, "reading an identity's addresses");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, through);
+	sqlite3_bind_text(st, 3, store_site(s) ? store_site(s) : "default", -1, SQLITE_STATIC);
 	int rc;
 	struct store_row row = sq_row(st);
 	struct ident_addr *v = NULL;

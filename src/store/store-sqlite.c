@@ -303,6 +303,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN shard INTEGER;"
 	"ALTER TABLE runs ADD COLUMN shards INTEGER;"
 	"CREATE INDEX IF NOT EXISTS runs_group ON runs(run_group);",
+	/* 28 (sites, issue 22): an identity row is its run's site's, so a key's
+	 * address history never crosses sites (the same MAC in two sites'
+	 * overlapping 10.x is two devices' histories); the rows stored before
+	 * take their run's site */
+	"ALTER TABLE asset_idents ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
+	"UPDATE asset_idents SET site = COALESCE((SELECT site FROM runs WHERE runs.id ="
+	"  asset_idents.run_id), 'default');"
+	"DROP INDEX IF EXISTS asset_idents_key;"
+	"CREATE INDEX IF NOT EXISTS asset_idents_site_key ON asset_idents(site, key, seen);",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)

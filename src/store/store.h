@@ -103,12 +103,14 @@ int store_netdev_prev(struct store *s, const char *device, double before, struct
 int store_netdev_prev_macs(struct store *s, const char *device, double before, struct netdev_prev_mac **ret,
 			   size_t *ret_n, double *ret_ts, struct dm_err *e);
 /* What a run saw of its live hosts' identities (model/identity.h), one
- * row per address, in one transaction; saving again replaces the run's. */
+ * row per address, in one transaction; saving again replaces the run's.
+ * The rows are the run's site's (runs.site). */
 int store_idents_save(struct store *s, int64_t run, const struct ident_set *is, struct dm_err *e);
 /* The run's identity rows added to out. */
 int store_idents_load(struct store *s, int64_t run, struct ident_set *out, struct dm_err *e);
 /* Where an identity key was seen, by address: first and last time and how
- * many runs, oldest last sighting first, runs up to `through` (0: all). */
+ * many runs, oldest last sighting first, runs up to `through` (0: all), at
+ * through's site (0: the handle's site, else "default"); never another's. */
 int store_ident_history(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
 			size_t *ret_n, struct dm_err *e);
 /* The rows of run's complete device walks that `dormant diff` compares

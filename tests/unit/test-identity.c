@@ -254,6 +254,26 @@ static void test_store_rows(void)
 	CHECK_INT(store_ident_history(st, "mac:00:1b:21:01:02:03", r1, &h, &n, &e), 0);
 	CHECK_INT(n, 1);
 	free(h);
+	/* the same MAC in another site's overlapping 10.x is another device:
+	 * neither site's history holds the other's address */
+	struct ident_set s3 = { 0 };
+	int64_t r3 = 0;
+	add(&s3, "10.0.0.77", "00:1b:21:01:02:03", "nas");
+	s3.v[0].seen = 3000;
+	CHECK_INT(store_set_site(st, "lab-b", &e), 0);
+	CHECK_INT(store_run_begin(st, "audit", "", 3000, &r3, &e), 0);
+	CHECK_INT(store_idents_save(st, r3, &s3, &e), 0);
+	CHECK_INT(store_ident_history(st, "mac:00:1b:21:01:02:03", r3, &h, &n, &e), 0);
+	CHECK_INT(n, 1);
+	if (n == 1) CHECK(h[0].first == 3000);
+	free(h);
+	CHECK_INT(store_ident_history(st, "mac:00:1b:21:01:02:03", 0, &h, &n, &e), 0);
+	CHECK_INT(n, 1); /* 0: the handle's site */
+	free(h);
+	CHECK_INT(store_ident_history(st, "mac:00:1b:21:01:02:03", r2, &h, &n, &e), 0);
+	CHECK_INT(n, 2); /* r2's site, default, whatever the handle's */
+	free(h);
+	ident_set_release(&s3);
 	ident_set_release(&s1);
 	ident_set_release(&s2);
 	ident_set_release(&back);

@@ -180,6 +180,9 @@ static void errors_name_store_and_operation(void)
 	" ALTER TABLE vuln_cfg DROP COLUMN cvss_version; ALTER TABLE vuln_cfg DROP COLUMN severity;" \
 	" ALTER TABLE vuln_cfg DROP COLUMN exploit_ref; ALTER TABLE vuln_cfg DROP COLUMN kev_added;"
 
+/* What schema 28 adds to asset_idents (SQLite drops no indexed column). */
+#define IDENT_SITE_DROP " DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;"
+
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
 static void run_coverage_kept(void)
@@ -200,14 +203,15 @@ static void run_coverage_kept(void)
 		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor; "
 		"ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
-		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP " PRAGMA user_version=8",
+		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
+		" PRAGMA user_version=8",
 		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
 		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
 		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
 		" ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
 		" ALTER TABLE assets DROP COLUMN site; ALTER TABLE inventory DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
-		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP
+		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
 		" UPDATE dormant_schema SET version = 8"),
 	    0);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
