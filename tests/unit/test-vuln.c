@@ -342,6 +342,18 @@ static void aliases_and_markers(void)
 	CHECK_STR(c.v[CPE_UPDATE], "p1");
 	CHECK(!aliases_subject(&a, NULL, "OpenSSH", NULL, NULL, &c));
 	CHECK(!aliases_subject(&a, NULL, "Unheard-of", "1.0", NULL, &c));
+	/* A cpe rule added since aliases_index() is found by the linear scan,
+	 * then through the index of the cpe and update rules once made again. */
+	a.v = xrealloc(a.v, (a.n + 1) * sizeof(*a.v));
+	a.cap = a.n + 1;
+	a.v[a.n++] = (struct alias_rule){ .kind = 'c', .from = "igor_sysoev:nginx", .to = "example:nginx" };
+	CHECK_INT(aliases_expand(&a, "nginx", "nginx", out, 8), 4);
+	CHECK_STR(out[3].vendor, "example");
+	aliases_index(&a);
+	CHECK_INT(aliases_expand(&a, "f5", "nginx", out, 8), 4);
+	CHECK_STR(out[3].vendor, "example");
+	CHECK(aliases_subject(&a, NULL, "OpenSSH", "8.9p1", NULL, &c));
+	CHECK_STR(c.v[CPE_UPDATE], "p1");
 	aliases_release(&a);
 	char buf[64];
 	CHECK_STR(vuln_distro_marker("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3", buf, sizeof(buf)),
