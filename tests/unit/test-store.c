@@ -690,9 +690,17 @@ static int keep_peer(void *ctx, int64_t hour, const struct ipaddr *peer, const c
 	return 0;
 }
 
+static int keep_one_use(void *ctx, const struct flow_use *u)
+{
+	*(struct flow_use *)ctx = *u;
+	return 0;
+}
+
 /* Rows of one key in one input are summed as rows of two inputs are, names
  * listed once each in the order seen; names with quotes, backslashes,
- * braces and commas come back as they went. */
+ * braces and commas come back as they went. A host's use in a window:
+ * flows, bytes and distinct peers of its hours in the window, its last
+ * hour from all. */
 static void store_flow_input_keys_summed(void)
 {
 	char path[256];
@@ -726,9 +734,16 @@ static void store_flow_input_keys_summed(void)
 	CHECK(ps.bytes[0] == 70 && ps.bytes[1] == 40);
 	CHECK_STR(ps.names[0], "a.example,b.example,c.example");
 	CHECK_STR(ps.names[1], names[3]);
-	uint64_t n[2] = { 0 };
-	CHECK_INT(store_flow_host_use(st, 480000 * 3600.0, 480001 * 3600.0, count_use, n, &e), 0);
-	CHECK(n[0] == 1 && n[1] == 1 + 2 + 3 + 4 + 1);
+	/* an hour before the window: the host's last hour, not its use in the window */
+	h[1].hour = 479000;
+	h[1].peer = ipaddr_v4(0x0a0a0a0a);
+	CHECK_INT(store_flow_save_hours(st, run, "k3", &h[1], 1, &known, &e), 0);
+	struct flow_use u = { 0 };
+	CHECK_INT(store_flow_host_use(st, 480000 * 3600.0, 480001 * 3600.0, keep_one_use, &u, &e), 0);
+	CHECK(u.flows == 1 + 2 + 3 + 4 + 1 && u.peers == 2 && u.bytes == 110 && u.last == 480001 * 3600.0);
+	u = (struct flow_use){ 0 };
+	CHECK_INT(store_flow_host_use(st, 480001 * 3600.0, 480001 * 3600.0, keep_one_use, &u, &e), 0);
+	CHECK(u.flows == 0 && u.peers == 0 && u.bytes == 0 && u.last == 480001 * 3600.0);
 	store_close(st);
 	cleanup(path);
 }
