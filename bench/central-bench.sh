@@ -13,16 +13,62 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${DM_PG:-}" ]; then exec "$ROOT/tests/pg/with-postgres.sh" "$0" "$@"; fi
 BUILD=$(cd "${1:-$ROOT/build-rel}" && pwd)
 D="$BUILD/dormant" FS="$BUILD/tests/flow-sensor"
-HOSTS=${HOSTS:-500} PEERS=${PEERS:-10} SENSORS=${SENSORS:-8}
+HOSTS=${HOSTS:-500} PEERS=${PEERS:-10} SENSORS=${SENSORS:-8} DAYS_STORED=${DAYS_STORED:-10}
 OUT=$(mktemp -d /tmp/dormant-central.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 DAY=$(($(date +%s) / 86400 - 1))
+# the sensors' sites: tests/tools/flow-sensor.c puts sensor NAME's hosts in 10.SITE.0.0/16
+sites=""
+for i in $(seq 1 "$SENSORS"); do
+	n=sensor$i
+	sites="$sites,$(((${#n} * 131 + $(printf %d "'${n: -1}")) & 255))"
+done
+sites=${sites#,}
+
+# DAYS_STORED days before DAY of SITES' summaries (as flow-sensor's) into
+# PostgreSQL: each day a table filled, then attached as flow_hour's partition
+preload_pg() {
+	local d t0=$SECONDS
+	for d in $(seq $((DAY - DAYS_STORED)) $((DAY - 1))); do
+		"$PGBIN/psql" "$DM_PG" -qX -v ON_ERROR_STOP=1 >/dev/null <<SQL || return 1
+CREATE TABLE flow_hour_d$d (LIKE flow_hour INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+INSERT INTO flow_hour_d$d SELECT '10.' || s || '.' || (i / 256) || '.' || (i % 256), $d * 24 + h,
+ '203.0.113.' || p, 443, 6, 0, 0, 0, 3, 1000, 9000, 10, 12, NULL, NULL, NULL
+ FROM unnest(ARRAY[$sites]) s, generate_series(0, $HOSTS - 1) i, generate_series(0, 23) h,
+ generate_series(0, $PEERS - 1) p;
+ALTER TABLE flow_hour ATTACH PARTITION flow_hour_d$d FOR VALUES FROM ($d * 24) TO ($d * 24 + 24);
+INSERT INTO flow_input(digest, first, last, flows) SELECT 'stored-' || s || '-$d', $d * 86400.0,
+ ($d + 1) * 86400.0, $HOSTS * 24 * $PEERS * 3 FROM unnest(ARRAY[$sites]) s;
+SQL
+	done
+	"$PGBIN/psql" "$DM_PG" -qXc "ANALYZE" >/dev/null
+	echo "postgresql: $("$PGBIN/psql" "$DM_PG" -XAtc "SELECT count(*) FROM flow_hour") rows stored before the sensors start ($((SECONDS - t0)) s)"
+}
+
+# the same days of the first sensor's site into its SQLite file $1
+preload_sqlite() {
+	local s=${sites%%,*} t0=$SECONDS
+	sqlite3 "$1" <<SQL || return 1
+WITH RECURSIVE i(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM i WHERE v + 1 < $HOSTS),
+ h(v) AS (SELECT $(((DAY - DAYS_STORED) * 24)) UNION ALL SELECT v + 1 FROM h WHERE v + 1 < $((DAY * 24))),
+ p(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM p WHERE v + 1 < $PEERS)
+INSERT INTO flow_hour SELECT '10.$s.' || (i.v / 256) || '.' || (i.v % 256), h.v, '203.0.113.' || p.v,
+ 443, 6, 0, 0, 0, 3, 1000, 9000, 10, 12, NULL, NULL, NULL FROM i, h, p;
+WITH RECURSIVE d(v) AS (SELECT $((DAY - DAYS_STORED)) UNION ALL SELECT v + 1 FROM d WHERE v + 1 < $DAY)
+INSERT INTO flow_input(digest, first, last, flows) SELECT 'stored-$s-' || v, v * 86400.0, (v + 1) * 86400.0,
+ $HOSTS * 24 * $PEERS * 3 FROM d;
+SQL
+	echo "sqlite: $(sqlite3 "$1" "SELECT count(*) FROM flow_hour") rows stored in the reports' file before the sensors start ($((SECONDS - t0)) s)"
+}
 
 # one backend: $1 a name, $2 the report's store, then each sensor's store
 run() {
 	local name=$1 rep=$2 i
 	shift 2
 	"$D" audit 127.0.0.1 -p 1 --no-vulns -q --db "$rep" >/dev/null 2>&1 # something for report to show
+	if [ "$DAYS_STORED" -gt 0 ]; then
+		if [ "$name" = postgresql ]; then preload_pg || return 1; else preload_sqlite "$rep" || return 1; fi
+	fi
 	local t0 pids=()
 	t0=$(date +%s.%N)
 	for i in $(seq 1 "$SENSORS"); do
@@ -56,7 +102,7 @@ run() {
 		}'
 }
 
-echo "central-bench: $SENSORS sensors x $HOSTS hosts x 24 hours x $PEERS peers, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "central-bench: $SENSORS sensors x $HOSTS hosts x 24 hours x $PEERS peers, $DAYS_STORED days stored before, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 run postgresql "$DM_PG" "$DM_PG" || exit 1
 files=()
 for i in $(seq 1 "$SENSORS"); do files+=("$OUT/s$i.db"); done

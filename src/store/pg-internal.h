@@ -11,7 +11,6 @@
 struct pg_conn {
 	PGconn *c;
 	int depth;        /* open transactions: 0 none, more are savepoints */
-	bool flow_stage;  /* dm_flow_stage made (store-pg-flow.c) */
 	bool flow_parted; /* flow_hour is partitioned by day (a store made before it is not) */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };

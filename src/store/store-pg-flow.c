@@ -1,193 +1,11 @@
-/* PostgreSQL backend: hourly flow summaries, findings and the asset
+/* PostgreSQL backend: reading hourly flow summaries (saved by
+ * store-pg-flow-save.c), findings and the asset
  * register, with the SQLite backend's tables and meaning
  * (store-sqlite-flow.c, -inventory.c, -vuln.c). */
 #include "store/pg-internal.h"
 #include "base/util.h"
 #include <stdio.h>
 #include <string.h>
-
-static const char flow_merge[] =
-    "INSERT INTO flow_hour AS f (host, hour, peer, port, proto, inbound, background, peer_internal, flows,"
-    " bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run) SELECT host, hour, peer, port,"
-    " proto, inbound, max(background), max(peer_internal), sum(flows), sum(bytes_up), sum(bytes_down),"
-    " sum(pkts_up), sum(pkts_down), string_agg(DISTINCT names, ','), max(country), $1::bigint"
-    " FROM dm_flow_stage GROUP BY host, hour, peer, port, proto, inbound"
-    " ON CONFLICT (host, hour, peer, port, proto, inbound)"
-    " DO UPDATE SET flows = f.flows + excluded.flows, bytes_up = f.bytes_up + excluded.bytes_up,"
-    " bytes_down = f.bytes_down + excluded.bytes_down, pkts_up = f.pkts_up + excluded.pkts_up,"
-    " pkts_down = f.pkts_down + excluded.pkts_down,"
-    " names = CASE WHEN f.names IS NULL THEN excluded.names WHEN excluded.names IS NULL"
-    " OR strpos(',' || f.names || ',', ',' || excluded.names || ',') > 0"
-    " OR length(f.names) > 1000 THEN f.names ELSE f.names || ',' || excluded.names END,"
-    " country = coalesce(f.country, excluded.country), last_run = excluded.last_run";
-
-static int flow_fail(struct store *s, const char *msg, struct dm_err *e)
-{
-	char m[512];
-	snprintf(m, sizeof(m), "%s", msg && *msg ? msg : "unknown error");
-	pg_oneline(m);
-	return dm_fail(e, DM_ESTORE, "--db %s: saving flow summaries: %s", s->path, m);
-}
-
-/* COPY's text form of v: tab, newline, carriage return and backslash
- * escaped (names come from the traffic), "\N" for NULL. */
-static void copy_text(struct buf *b, const char *v)
-{
-	if (!v || !*v) {
-		buf_puts(b, "\\N");
-		return;
-	}
-	for (const char *c = v; *c; c++) {
-		if (*c == '\\' || *c == '\t' || *c == '\n' || *c == '\r') {
-			buf_putc(b, '\\');
-			buf_putc(b, *c == '\t' ? 't' : *c == '\n' ? 'n' : *c == '\r' ? 'r' : '\\');
-		} else {
-			buf_putc(b, *c);
-		}
-	}
-}
-
-/* What a save's rows covered: the input's span and flows, and the days
- * of their hours (the partitions they need). */
-struct hours_seen {
-	double first, last;
-	uint64_t flows;
-	bool any;
-	int64_t *days;
-	size_t n_days, cap_days;
-};
-
-static void seen_row(struct hours_seen *hs, const struct flow_hour *h)
-{
-	if (!hs->any || h->hour * 3600.0 < hs->first) hs->first = h->hour * 3600.0;
-	if ((h->hour + 1) * 3600.0 > hs->last) hs->last = (h->hour + 1) * 3600.0;
-	hs->any = true;
-	hs->flows += h->flows;
-	int64_t day = h->hour >= 0 ? h->hour / 24 : (h->hour - 23) / 24;
-	for (size_t i = hs->n_days; i-- > 0;)
-		if (hs->days[i] == day) return;
-	if (hs->n_days == hs->cap_days) {
-		hs->cap_days = hs->cap_days ? 2 * hs->cap_days : 16;
-		hs->days = xrealloc(hs->days, hs->cap_days * sizeof(*hs->days));
-	}
-	hs->days[hs->n_days++] = day;
-}
-
-/* rows asked of the source at a time: a few hundred kB */
-#define CHUNK 1024
-
-/* The hours COPYed into a temporary table (merged into flow_hour by
- * merge_hours): a fraction of a round trip a row. Inside the caller's
- * transaction; ON COMMIT DELETE ROWS and a DELETE first keep it empty. */
-static int copy_hours(struct store *s, flow_hour_next_fn next, void *ctx, struct hours_seen *hs,
-		      struct dm_err *e)
-{
-	const char *what = "saving flow summaries";
-	PGconn *c = PG(s)->c;
-	/* made each time: a rolled back save takes the table it made with it */
-	if (pg_cmd(s,
-		   "CREATE TEMP TABLE IF NOT EXISTS dm_flow_stage (host TEXT, hour BIGINT, peer TEXT, port "
-		   "BIGINT,"
-		   " proto BIGINT, inbound BIGINT, background BIGINT, peer_internal BIGINT, flows BIGINT, "
-		   "bytes_up"
-		   " BIGINT, bytes_down BIGINT, pkts_up BIGINT, pkts_down BIGINT, names TEXT, country TEXT)"
-		   " ON COMMIT DELETE ROWS",
-		   NULL, what, e) < 0)
-		return DM_ESTORE;
-	if (pg_cmd(s, "DELETE FROM dm_flow_stage", NULL, what, e) < 0) return DM_ESTORE;
-	PGresult *res = PQexec(c, "COPY dm_flow_stage FROM STDIN");
-	bool in = PQresultStatus(res) == PGRES_COPY_IN;
-	int r = in ? 0 : flow_fail(s, PQresultErrorMessage(res), e);
-	PQclear(res);
-	if (r < 0) return r;
-	struct buf b = BUF_INIT;
-	struct flow_hour *v = xmalloc(CHUNK * sizeof(*v));
-	size_t n;
-	while (r == 0 && (n = next(ctx, v, CHUNK)) > 0)
-		for (size_t i = 0; i < n && r == 0; i++) {
-			const struct flow_hour *h = &v[i];
-			seen_row(hs, h);
-			char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
-			ipaddr_fmt(&h->host, host, sizeof(host));
-			ipaddr_fmt(&h->peer, peer, sizeof(peer));
-			buf_printf(&b, "%s\t%lld\t%s\t%u\t%u\t%d\t%d\t%d\t%llu\t%llu\t%llu\t%llu\t%llu\t",
-				   host, (long long)h->hour, peer, h->port, h->proto, h->inbound,
-				   h->background, h->peer_internal, (unsigned long long)h->flows,
-				   (unsigned long long)h->bytes_up, (unsigned long long)h->bytes_down,
-				   (unsigned long long)h->pkts_up, (unsigned long long)h->pkts_down);
-			copy_text(&b, h->names);
-			buf_putc(&b, '\t');
-			copy_text(&b, h->cc);
-			buf_putc(&b, '\n');
-			if (buf_error(&b))
-				r = dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, what);
-			else if (b.len >= 65536 && PQputCopyData(c, b.data, (int)b.len) != 1)
-				r = flow_fail(s, PQerrorMessage(c), e);
-			if (b.len >= 65536) buf_reset(&b);
-		}
-	if (r == 0 && b.len && PQputCopyData(c, b.data, (int)b.len) != 1)
-		r = flow_fail(s, PQerrorMessage(c), e);
-	free(v);
-	buf_release(&b);
-	if (PQputCopyEnd(c, r < 0 ? "aborted" : NULL) != 1 && r == 0) r = flow_fail(s, PQerrorMessage(c), e);
-	while ((res = PQgetResult(c))) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && r == 0)
-			r = flow_fail(s, PQresultErrorMessage(res), e);
-		PQclear(res);
-	}
-	return r;
-}
-
-/* The staged rows merged into flow_hour by one INSERT ... SELECT ... ON
- * CONFLICT (rows of one key in the same input summed first). */
-static int merge_hours(struct store *s, int64_t run, struct dm_err *e)
-{
-	struct pg_params p = { 0 };
-	pp_int(&p, run);
-	return pg_cmd(s, flow_merge, &p, "saving flow summaries", e);
-}
-
-int pg_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
-		       bool *ret_known, struct dm_err *e)
-{
-	const char *what = "saving flow summaries";
-	*ret_known = false;
-	int r = pg_begin(s, what, e);
-	if (r < 0) return r;
-	/* the input's row first: of two sensors saving the same capture at
-	 * once, the second waits here and then finds it known */
-	struct pg_params m = { 0 };
-	pp_str(&m, digest);
-	pp_int(&m, run);
-	PGresult *res =
-	    pg_q(s,
-		 "INSERT INTO flow_input(digest, run_id) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING"
-		 " RETURNING 1",
-		 &m, what, e);
-	if (!res) goto fail;
-	*ret_known = PQntuples(res) == 0;
-	PQclear(res);
-	if (*ret_known) return pg_commit(s, what, e);
-	/* staged first (the rows come once), then the days' partitions, then merged */
-	struct hours_seen hs = { 0 };
-	r = copy_hours(s, next, ctx, &hs, e);
-	if (r == 0) r = pg_flow_partitions(s, hs.days, hs.n_days, e);
-	free(hs.days);
-	if (r == 0 && hs.any) r = merge_hours(s, run, e);
-	if (r == 0) {
-		struct pg_params p = { 0 };
-		pp_dbl(&p, hs.first);
-		pp_dbl(&p, hs.last);
-		pp_int(&p, (int64_t)hs.flows);
-		pp_str(&p, digest);
-		r = pg_cmd(s, "UPDATE flow_input SET first = $1, last = $2, flows = $3 WHERE digest = $4", &p,
-			   what, e);
-	}
-	if (r == 0) return pg_commit(s, what, e);
-fail:
-	pg_rollback(s);
-	return r < 0 ? r : DM_ESTORE;
-}
 
 int pg_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e)
 {
@@ -266,13 +84,23 @@ int pg_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double f
 	return ret;
 }
 
+/* The use queries read every stored hour before `to` (10 M rows in
+ * bench/central-bench.sh): hashed, not sorted by an index, in memory, and
+ * not compiled by JIT (seconds of compiling for one run); the session's
+ * settings are put back after. */
+static const char use_settings[] =
+    "SELECT set_config('work_mem', '64MB', false), set_config('jit', 'off', false)";
+static const char use_reset[] = "RESET work_mem; RESET jit";
+
 static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
 		    struct dm_err *e)
 {
 	struct pg_params p = { 0 };
 	pp_int(&p, (int64_t)(from / 3600));
 	pp_int(&p, (int64_t)((to + 3599) / 3600));
+	if (pg_cmd(s, use_settings, NULL, "flow summaries", e) < 0) return DM_ESTORE;
 	PGresult *r = pg_q(s, sql, &p, "flow summaries", e);
+	PQclear(PQexec(PG(s)->c, use_reset));
 	if (!r) return DM_ESTORE;
 	int ret = 0;
 	for (int i = 0; i < PQntuples(r) && ret == 0; i++) {
@@ -290,26 +118,33 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 	return ret;
 }
 
-/* coalesce: PostgreSQL's sum of no rows is NULL where SQLite's CASE sum is 0 */
-#define WINDOW_SUMS                                                                 \
-	" max(hour), coalesce(sum(CASE WHEN hour >= $1 THEN flows ELSE 0 END), 0)," \
-	" count(DISTINCT CASE WHEN hour >= $1 THEN peer END),"                      \
-	" coalesce(sum(CASE WHEN hour >= $1 THEN bytes_up + bytes_down ELSE 0 END), 0)"
+/* In two steps: per key and peer, then per key, so that the distinct peers
+ * in the window are a count of groups (count(DISTINCT) sorts each key's
+ * rows); grouped in "C" order, byte by byte (the addresses' text needs no
+ * locale). coalesce: PostgreSQL's sum of no rows is NULL where SQLite's
+ * CASE sum is 0. */
+#define PEER_SUMS                                                                                           \
+	" max(hour) AS mh, sum(CASE WHEN hour >= $1 THEN flows ELSE 0 END) AS f,"                           \
+	" sum(CASE WHEN hour >= $1 THEN bytes_up + bytes_down ELSE 0 END) AS b, bool_or(hour >= $1) AS inw" \
+	" FROM flow_hour WHERE hour < $2 AND "
+#define USE_SUMS " max(mh), coalesce(sum(f), 0), count(*) FILTER (WHERE inw), coalesce(sum(b), 0)"
+
+static const char host_use_sql[] =
+    "SELECT host, 0, 0," USE_SUMS " FROM (SELECT host COLLATE \"C\" AS host," PEER_SUMS
+    "(background = 0 OR inbound = 1) GROUP BY host COLLATE \"C\", peer COLLATE \"C\") x GROUP BY host";
+
+static const char port_use_sql[] =
+    "SELECT host, port, proto," USE_SUMS " FROM (SELECT host COLLATE \"C\" AS host, port, proto," PEER_SUMS
+    "inbound = 1 GROUP BY host COLLATE \"C\", port, proto, peer COLLATE \"C\") x GROUP BY host, port, proto";
 
 int pg_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
-	return use_rows(s,
-			"SELECT host, 0, 0," WINDOW_SUMS
-			" FROM flow_hour WHERE hour < $2 AND (background = 0 OR inbound = 1) GROUP BY host",
-			from, to, fn, ctx, e);
+	return use_rows(s, host_use_sql, from, to, fn, ctx, e);
 }
 
 int pg_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
-	return use_rows(s,
-			"SELECT host, port, proto," WINDOW_SUMS
-			" FROM flow_hour WHERE hour < $2 AND inbound = 1 GROUP BY host, port, proto",
-			from, to, fn, ctx, e);
+	return use_rows(s, port_use_sql, from, to, fn, ctx, e);
 }
 
 int pg_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,

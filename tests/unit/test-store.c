@@ -679,6 +679,79 @@ static void save_hour(struct store *st, int64_t run, int64_t hour, const char *d
 	CHECK_INT(store_flow_save_hours(st, run, digest, &h, 1, &known, &e), 0);
 }
 
+struct peer_seen {
+	uint64_t bytes[2];
+	char names[2][128];
+};
+
+static int keep_peer(void *ctx, int64_t hour, const struct ipaddr *peer, const char *names, uint64_t bytes_up)
+{
+	(void)hour;
+	struct peer_seen *ps = ctx;
+	int i = peer->v4 == 0x08080808 ? 0 : 1;
+	ps->bytes[i] += bytes_up;
+	snprintf(ps->names[i], sizeof(ps->names[i]), "%s", names ? names : "");
+	return 0;
+}
+
+static int keep_one_use(void *ctx, const struct flow_use *u)
+{
+	*(struct flow_use *)ctx = *u;
+	return 0;
+}
+
+/* Rows of one key in one input are summed as rows of two inputs are, names
+ * listed once each in the order seen; names with quotes, backslashes,
+ * braces and commas come back as they went. A host's use in a window:
+ * flows, bytes and distinct peers of its hours in the window, its last
+ * hour from all. */
+static void store_flow_input_keys_summed(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "flowkeys");
+	struct store *st;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	int64_t run;
+	CHECK_INT(store_run_begin(st, "collect", "", 100, &run, &e), 0);
+	struct flow_hour h[4];
+	const char *names[4] = { "a.example", "b.example", "a.example", "q\"u\\o{t},e" };
+	for (int i = 0; i < 4; i++) {
+		h[i] = (struct flow_hour){ .hour = 480000,
+					   .host = ipaddr_v4(0xc612000a),
+					   .peer = ipaddr_v4(i == 3 ? 0x09090909 : 0x08080808),
+					   .port = 443,
+					   .proto = 6,
+					   .flows = (uint64_t)i + 1,
+					   .bytes_up = 10 * ((uint64_t)i + 1) };
+		snprintf(h[i].names, sizeof(h[i].names), "%s", names[i]);
+	}
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, run, "k1", h, 4, &known, &e), 0);
+	CHECK(!known);
+	snprintf(h[0].names, sizeof(h[0].names), "c.example");
+	CHECK_INT(store_flow_save_hours(st, run, "k2", h, 1, &known, &e), 0);
+	struct peer_seen ps = { 0 };
+	CHECK_INT(
+	    store_flow_host_peer_hours(st, &h[0].host, 480000 * 3600.0, 480001 * 3600.0, keep_peer, &ps, &e),
+	    0);
+	CHECK(ps.bytes[0] == 70 && ps.bytes[1] == 40);
+	CHECK_STR(ps.names[0], "a.example,b.example,c.example");
+	CHECK_STR(ps.names[1], names[3]);
+	/* an hour before the window: the host's last hour, not its use in the window */
+	h[1].hour = 479000;
+	h[1].peer = ipaddr_v4(0x0a0a0a0a);
+	CHECK_INT(store_flow_save_hours(st, run, "k3", &h[1], 1, &known, &e), 0);
+	struct flow_use u = { 0 };
+	CHECK_INT(store_flow_host_use(st, 480000 * 3600.0, 480001 * 3600.0, keep_one_use, &u, &e), 0);
+	CHECK(u.flows == 1 + 2 + 3 + 4 + 1 && u.peers == 2 && u.bytes == 110 && u.last == 480001 * 3600.0);
+	u = (struct flow_use){ 0 };
+	CHECK_INT(store_flow_host_use(st, 480001 * 3600.0, 480001 * 3600.0, keep_one_use, &u, &e), 0);
+	CHECK(u.flows == 0 && u.peers == 0 && u.bytes == 0 && u.last == 480001 * 3600.0);
+	store_close(st);
+	cleanup(path);
+}
+
 /* [retention]: flow hours before the limit go (whole days as partitions on
  * PostgreSQL), and runs that ended before theirs with all their rows; a
  * running run stays. Every table with a run_id is covered by the list. */
@@ -787,4 +860,5 @@ static void retention(void)
 
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
       T(run_coverage_kept), T(existing_mode_creates_nothing), T(second_open_keeps_locks),
-      T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip), T(retention));
+      T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip), T(retention),
+      T(store_flow_input_keys_summed));
