@@ -39,6 +39,12 @@ TZ=:/etc/localtime measure tcpdump tcpdump -n -r "$PCAP" || exit 3
 TZ=:/etc/localtime measure tshark tshark -n -r "$PCAP" -T fields -e frame.number -e ip.src -e ip.dst || exit 3
 measure dormant_open "$D" flows "$OPEN" --db "$(db d3.db)" || exit 3
 measure conn "$D" flows "$CONN" --db "$(db d4.db)" --no-analyze || exit 3
+# the readers alone in CPU time (no rules, no store): the build's tests/flow-read-cpu
+READ_CPU="$(dirname "$D")/tests/flow-read-cpu"
+rm -f "$WORK/readcpu-pcap.out" "$WORK/readcpu-conn.out"
+if [ -x "$READ_CPU" ]; then
+	"$READ_CPU" "$PCAP" 5 >"$WORK/readcpu-pcap.out" && "$READ_CPU" "$CONN" 5 >"$WORK/readcpu-conn.out" || exit 3
+fi
 # flow counts: dormant's records as unidirectional flows, as nfdump keeps them
 "$D" flows "$PCAP" --db "$(db d5.db)" --no-analyze -q -oJ "$WORK/dormant.jsonl" || exit 3
 nfdump -R "$WORK/nfp" -q -o "fmt:%pr %sp %dp" >"$WORK/nfdump.txt" 2>/dev/null || exit 3
@@ -149,6 +155,12 @@ print("\nMemory per open flow (`--span 30 --gap 2`: %s flows open at the peak): 
 w, rss = t("conn")
 m = re.search(r"(\d+) conn.log lines: .* in ([\d.]+) s, ([\d.]+) M lines/s", out("conn"))
 print("\nZeek conn.log (TSV, the same 200,000 conversations, `dormant flows conn.log --no-analyze`): %s lines read in %s s = %s M lines/s (goal >= 1 M lines/s); the whole command with the hourly summaries stored %.2f s." % (m.group(1), m.group(2), m.group(3), w))
+rp, rc = os.path.join(work, "readcpu-pcap.out"), os.path.join(work, "readcpu-conn.out")
+if os.path.exists(rp) and os.path.exists(rc):
+    mp = re.search(r"best of (\d+): ([\d.]+) s CPU, ([\d.]+) M", open(rp).read())
+    mc = re.search(r"best of (\d+): ([\d.]+) s CPU, ([\d.]+) M", open(rc).read())
+    print("\nThe readers alone in CPU time (`tests/flow-read-cpu`: user + system, best of %s; flow table and inspection included, no rules, no store; wall time on a shared machine says little): pcap %s s = %s M packets per CPU second (goal >= 3 Mpps on one core); conn.log %s s = %s M lines per CPU second (goal >= 1 M lines/s)." % (
+        mp.group(1), mp.group(2), mp.group(3), mc.group(2), mc.group(3)))
 print("\n### NetFlow ingest on loopback: nfpcapd's records replayed by `nfreplay -d USEC`\n")
 print("| version | delay (us/packet) | sent | dormant stored | nfcapd stored | replay s | records/s sent |")
 print("|---|---|---|---|---|---|---|")

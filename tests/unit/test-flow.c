@@ -2,6 +2,7 @@
  * gaps); packet decoding is tested in test-packet.c. */
 #include "test.h"
 #include "flow/netflow.h"
+#include "flow/tls-hello.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -74,4 +75,47 @@ static void netflow(void)
 	nf_free(d);
 }
 
-SUITE(suite_flow, "flow", { "netflow", netflow });
+/* JA3 and JA4 of a ClientHello with GREASE, SNI, ALPN, supported_versions
+ * and signature algorithms; the expected values were computed apart from
+ * dormant from the strings the two specifications define:
+ * JA3 "771,4865-4866-49199,0-10-11-13-16-43,29-23,0"; JA4 "t13d0306h2" and
+ * the SHA-256 of "1301,1302,c02f" and of "000a,000b,000d,002b_0403,0804". */
+static void tls_fingerprints(void)
+{
+	static const uint8_t ext[] = {
+		0x1a, 0x1a, 0,   0, /* GREASE */
+		0,    0,    0,   14,  0,   12,   0,    0,    9,    'a',  '.',  'e',
+		'x',  'a',  'm', 'p', 'l', 'e',                                    /* SNI */
+		0,    10,   0,   8,   0,   6,    0x2a, 0x2a, 0,    29,   0,    23, /* groups */
+		0,    11,   0,   2,   1,   0,                                      /* point formats */
+		0,    13,   0,   6,   0,   4,    0x04, 0x03, 0x08, 0x04,           /* signature algorithms */
+		0,    16,   0,   5,   0,   3,    2,    'h',  '2',                  /* ALPN */
+		0,    43,   0,   7,   6,   0x3a, 0x3a, 0x03, 0x04, 0x03, 0x03,     /* versions */
+	};
+	uint8_t hs[256], rec[300];
+	size_t h = 0;
+	hs[h++] = 3, hs[h++] = 3;
+	memset(hs + h, 0, 33); /* random, empty session id */
+	h += 33;
+	static const uint8_t suites[] = { 0, 8, 0x0a, 0x0a, 0x13, 0x01, 0x13, 0x02, 0xc0, 0x2f, 1, 0 };
+	memcpy(hs + h, suites, sizeof(suites));
+	h += sizeof(suites);
+	hs[h++] = 0, hs[h++] = (uint8_t)sizeof(ext);
+	memcpy(hs + h, ext, sizeof(ext));
+	h += sizeof(ext);
+	size_t n = 0;
+	rec[n++] = 22, rec[n++] = 3, rec[n++] = 1, rec[n++] = 0, rec[n++] = (uint8_t)(h + 4);
+	rec[n++] = 1, rec[n++] = 0, rec[n++] = 0, rec[n++] = (uint8_t)h;
+	memcpy(rec + n, hs, h);
+	n += h;
+	struct tls_hello th;
+	CHECK(tls_parse_client_hello(rec, n, &th));
+	CHECK_STR(th.sni, "a.example");
+	CHECK_STR(th.alpn, "h2");
+	CHECK_INT(th.version, 0x0304);
+	CHECK_STR(th.ja3, "c9e264cb3675678ee364e81f3b6da7ad");
+	CHECK_STR(th.ja4, "t13d0306h2_40b44b994229_fb71836bce29");
+	CHECK(!tls_parse_client_hello(rec, n - 1, &th)); /* cut short: no fingerprints */
+}
+
+SUITE(suite_flow, "flow", { "netflow", netflow }, { "tls_fingerprints", tls_fingerprints });
