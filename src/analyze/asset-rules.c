@@ -62,6 +62,16 @@ static int keep_use(void *ctx, const struct flow_use *u)
 	return 0;
 }
 
+bool asset_is_ours(const struct asset_view *v, const struct host_entry *h)
+{
+	const struct site_config *c = v->in->cfg;
+	if (site_is_internal(c, &h->h.ip)) return true;
+	if (c->internal.n) return false; /* `internal =` says exactly what is */
+	bool by_mac;
+	return (v->in->targets && targets_contains(v->in->targets, &h->h.ip)) ||
+	       (v->n_inv && asset_registered(v, h, &by_mac));
+}
+
 /* Whether the stored traffic is about these hosts at all: a flow file of
  * another network must not make every host here look idle. (bsearch and
  * qsort are never given the NULL of an empty list: UBSan rejects it.) */

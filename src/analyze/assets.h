@@ -93,6 +93,11 @@ int analyze_assets(const struct asset_input *in, const char *only, struct findin
  * the MAC from the scan or else from the address's DHCP lease. */
 const struct inv_entry *asset_registered(const struct asset_view *v, const struct host_entry *h,
 					 bool *by_mac);
+/* Whether the host is the site's own, to be judged for its use: internal
+ * by the site policy, else (without `internal =`) one of the audit's
+ * targets or a row of the register, whatever its numbering. (weak-tls
+ * asks another question: whether the address is public.) */
+bool asset_is_ours(const struct asset_view *v, const struct host_entry *h);
 /* Use in the window, NULL when none (or no flow history). */
 const struct flow_use *asset_host_use(const struct asset_view *v, const struct ipaddr *ip);
 const struct flow_use *asset_port_use(const struct asset_view *v, const struct ipaddr *ip, enum proto proto,

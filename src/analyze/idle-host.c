@@ -12,7 +12,7 @@ int rule_idle_host(const struct asset_view *v, struct findings *out)
 	const struct resultset *rs = v->in->scan;
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *h = &rs->hosts[i];
-		if (!h->up || !site_is_internal(v->in->cfg, &h->h.ip)) continue;
+		if (!h->up || !asset_is_ours(v, h)) continue;
 		const struct flow_use *u = asset_host_use(v, &h->h.ip);
 		if (u && u->flows) continue;
 		bool by_mac;

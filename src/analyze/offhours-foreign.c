@@ -26,8 +26,10 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 	struct ipaddr addrs[32];
 	size_t n_addrs = 0, more = 0;
 	char ccs[96] = "", names[512] = "";
+	int dport = -1; /* the sessions' one destination port; 0 when they differ */
 	for (size_t i = 0; i < n; i++) {
 		const struct flowrec *r = &fs->v[idx[i]];
+		dport = dport < 0 || dport == r->dport ? r->dport : 0;
 		up += r->bytes_out;
 		down += r->bytes_in;
 		if (r->bytes_out > biggest) biggest = r->bytes_out;
@@ -81,6 +83,8 @@ static void judge(const struct traffic_input *in, const uint32_t *idx, size_t n,
 		   n_addrs + more);
 	ev_str(&b, "countries", ccs);
 	ev_str(&b, "names", *names ? names : NULL);
+	/* one port for every session: an allowlist entry's port can cover the finding */
+	if (dport > 0) ev_num(&b, "dport", dport);
 	buf_puts(&b, ",\"addresses\":[");
 	for (size_t i = 0; i < n_addrs; i++) {
 		char a[IPADDR_STRLEN];

@@ -153,7 +153,7 @@ const struct rule_doc rule_docs[] = {
 	  "high", "encrypted uploads to foreign countries outside business hours",
 	  "data leaving at night for another country is the pattern of exfiltration",
 	  "sessions, bytes_out, bytes_in, upload_ratio, largest_upload, addresses, addresses_total, names, "
-	  "countries, local_start, timezone, first, last",
+	  "countries, dport (when every session went to one port), local_start, timezone, first, last",
 	  "find what sent the data and where (names, addresses); if it is a backup or sync job, accept it by "
 	  "adding the country to home_countries or moving the job into business hours" },
 	{ "rotating-destinations", "audit or flows with traffic", "medium",

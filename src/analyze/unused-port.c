@@ -12,7 +12,7 @@ int rule_unused_port(const struct asset_view *v, struct findings *out)
 	const struct resultset *rs = v->in->scan;
 	for (size_t i = 0; i < rs->n_hosts; i++) {
 		const struct host_entry *h = &rs->hosts[i];
-		if (!h->up || !site_is_internal(v->in->cfg, &h->h.ip)) continue;
+		if (!h->up || !asset_is_ours(v, h)) continue;
 		for (size_t j = 0; j < h->n_ports; j++) {
 			const struct port_entry *p = &h->ports[j];
 			if (p->state != PORT_OPEN) continue;

@@ -406,6 +406,29 @@ t_audit_other_network() {
 }
 check audit_refuses_to_judge_use_from_another_network t_audit_other_network
 
+t_audit_ours_without_internal() {
+	# issue 19: a site numbered from non-RFC 1918 space (the lab's 198.18.0.0/15) with no `internal =`:
+	# the audit's targets and the register's rows are the site's own, so use is judged from the
+	# traffic as with the line, and the devices that only talk in it are judged unregistered
+	local j="$OUT/ours"
+	python3 "$HERE/../tools/lab/gen-lab-traffic.py" "$j" || return 1
+	sed -i '/^internal = /d' "$j/site.conf" && ! grep -q internal "$j/site.conf" || return 1
+	in_ns "$D" audit 198.18.0.0/24 --rate 20000 --db "$j/dormant.db" --flows "$j/lab-traffic.pcap" \
+		--inventory "$j/inventory.csv" --leases "$j/dhcpd.leases" --leases "$j/dnsmasq.leases" --config "$j/site.conf" \
+		--geoip "$j/geo.mmdb" -oJ "$j/audit.jsonl" >"$j/audit.out" 2>&1 || { tail -5 "$j/audit.out"; return 1; }
+	python3 - "$j/audit.jsonl" "$j/truth.json" <<'PY' || { cat "$j/audit.out"; return 1; }
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+want = sorted(tuple(x) for x in json.load(open(sys.argv[2]))["findings"])
+got = sorted((r["rule"], r["ip"], r.get("port", 0)) for r in recs if r["type"] == "finding")
+assert got == want, f"got {sorted(set(got) - set(want))}\nmissing {sorted(set(want) - set(got))}"
+PY
+	! grep -E 'includes none of the live hosts|holds no internal host|1970-01-01' "$j/audit.out" || return 1
+	# what is set aside is named with its real span
+	! grep 'set aside' "$j/audit.out" | grep -vE '\(20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z to 20[0-9]{2}-'
+}
+check audit_judges_use_of_non_rfc1918_site_without_internal t_audit_ours_without_internal
+
 # --- live capture: flows seen on the scanner's interface while it talks to the lab ---
 t_live_flows() {
 	# not through the in_ns function: $! must be dormant itself (ip netns exec execs it) to get the signals

@@ -393,7 +393,75 @@ static void test_traffic_only_host(void)
 	if (!test_db_pg()) CHECK_INT(system(cmd), 0);
 }
 
+/* A site numbered from public space with no `internal =` (issue 19): the
+ * audit's targets and the register's rows are its own, so idle hosts and
+ * unused ports are judged; `internal =` still says exactly what is. */
+static void test_public_numbered_site(void)
+{
+	char path[256], cmd[900];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-join-pub-%d.db", (int)getpid());
+	if (test_db_pg()) test_db_path(path, sizeof(path), "");
+	struct store *st;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	double now = 2e9;
+	struct flow_hour h = { .hour = (int64_t)(now / 3600) - 5, .port = 443, .proto = 6, .flows = 12 };
+	ipaddr_parse("198.51.100.1", &h.host);
+	ipaddr_parse("203.0.113.9", &h.peer);
+	h.bytes_up = 5000;
+	int64_t run;
+	bool known;
+	CHECK_INT(store_run_begin(st, "flows", "t", now, &run, &e), 0);
+	CHECK_INT(store_flow_save_hours(st, run, "d1", &h, 1, &known, &e), 0);
+	struct resultset rs = { 0 };
+	const uint16_t ssh[] = { 22 }, web[] = { 80 };
+	const char *ssh_names[] = { "ssh" }, *web_names[] = { "http" };
+	add_host(&rs, "198.51.100.1", ssh, ssh_names, 1); /* talks, its ssh unused */
+	add_host(&rs, "198.51.100.2", web, web_names, 1); /* silent */
+	resultset_sort(&rs);
+	struct targets t = { 0 };
+	CHECK_INT(targets_add(&t, "198.51.100.0/28", "argument 1", &e), 0);
+	CHECK_INT(targets_finalize(&t, true, &e), 0);
+	struct site_config c;
+	site_config_defaults(&c);
+	char got[256];
+	struct findings out = { 0 };
+	/* without targets or register nothing here is the site's: not judged */
+	struct asset_input in = { .cfg = &c, .scan = &rs, .store = st, .now = now };
+	CHECK_INT(analyze_assets(&in, "idle-host,unused-port", &out, NULL, &e), 0);
+	CHECK_INT(out.n, 0);
+	findings_release(&out);
+	in.targets = &t;
+	CHECK_INT(analyze_assets(&in, "idle-host,unused-port", &out, NULL, &e), 0);
+	rules_of(&out, true, got, sizeof(got));
+	CHECK_STR(got, "idle-host 198.51.100.2:0, unused-port 198.51.100.1:22");
+	findings_release(&out);
+	/* a register row alone makes the host the site's too */
+	struct inventory inv = { 0 };
+	reg(&inv, "198.51.100.2", "server", INV_ACTIVE, 0);
+	inventory_sort(&inv);
+	in.targets = NULL;
+	in.inv = &inv;
+	CHECK_INT(analyze_assets(&in, "idle-host,unused-port", &out, NULL, &e), 0);
+	rules_of(&out, true, got, sizeof(got));
+	CHECK_STR(got, "idle-host 198.51.100.2:0");
+	findings_release(&out);
+	/* `internal =` overrides */
+	in.targets = &t;
+	CHECK_INT(site_config_parse(&c, "[site]\ninternal = 10.0.0.0/8\n", "site", &e), 0);
+	CHECK_INT(analyze_assets(&in, "idle-host,unused-port", &out, NULL, &e), 0);
+	CHECK_INT(out.n, 0);
+	findings_release(&out);
+	free(inv.v);
+	targets_release(&t);
+	resultset_release(&rs);
+	site_config_release(&c);
+	store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", path, path, path);
+	if (!test_db_pg()) CHECK_INT(system(cmd), 0);
+}
+
 SUITE(suite_join, "join", { "inventory_rows", test_inventory_rows }, { "roles", test_roles },
       { "join_rules", test_join_rules }, { "leases_parse", test_leases_parse },
       { "lease_presence", test_lease_presence }, { "database_from_users", test_database_from_users },
-      { "traffic_only_host", test_traffic_only_host });
+      { "traffic_only_host", test_traffic_only_host }, { "public_numbered_site", test_public_numbered_site });

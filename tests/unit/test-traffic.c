@@ -2,6 +2,7 @@
  * rules on small hand-made flow sets. */
 #include "test.h"
 #include "analyze/traffic.h"
+#include "analyze/allow-apply.h"
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
 #include "model/flowset.h"
@@ -585,11 +586,52 @@ static void test_median_sorts(void)
 		}
 }
 
+/* Night uploads to one country, every session to 443: the finding names the
+ * port, so an allowlist entry by country and port covers it (issue 19's
+ * acceptance: --explain showed the entry matching the flows, yet the
+ * finding stayed unsuppressed); an entry for another port does not. */
+static void test_offhours_allow_port(void)
+{
+	struct site_config c;
+	struct dm_err e = { "" };
+	CHECK_INT(load("[site]\ntimezone = UTC\nhome_countries = CN\n"
+		       "[allow de-backup]\nrule = offhours-foreign-encrypted\ncountry = DE\nport = 443\n"
+		       "reason = the DE backup contract\n"
+		       "[allow de-ssh]\nrule = offhours-foreign-encrypted\ncountry = DE\nport = 22\n"
+		       "reason = another port\n",
+		       &c, &e),
+		  0);
+	struct flowset fs;
+	flowset_init(&fs);
+	const double mon_0200 = 1764554400.0; /* 2025-12-01 02:00 UTC, a Monday */
+	for (int k = 0; k < 3; k++) {
+		char dst[32];
+		snprintf(dst, sizeof(dst), "91.0.0.%d", k + 1);
+		struct obs_flow f = mkflow("10.0.0.5", dst, 443, mon_0200 + k * 600, 2000000, 20000);
+		f.app = "tls";
+		flowset_add(&fs, &f);
+	}
+	flowset_annotate(&fs, &c, country_cn_de, NULL);
+	struct traffic_input in = { &c, &fs, NULL };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_traffic(&in, "offhours-foreign-encrypted", &out), 0);
+	CHECK_INT(out.n, 1);
+	if (out.n == 1) {
+		CHECK(strstr(out.v[0].evidence, "\"dport\":443") != NULL);
+		const struct allow_entry *a = allow_finding_entry(&c.allow, &out.v[0], mon_0200);
+		CHECK(a != NULL);
+		if (a) CHECK_STR(a->name, "de-backup");
+	}
+	findings_release(&out);
+	flowset_release(&fs);
+	site_config_release(&c);
+}
+
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
       { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
       { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
-      { "rotating_chance", test_rotating_chance }, { "idle_arrival", test_idle_arrival },
-      { "median_sorts", test_median_sorts });
+      { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
+      { "idle_arrival", test_idle_arrival }, { "median_sorts", test_median_sorts });
