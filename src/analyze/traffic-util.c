@@ -197,38 +197,52 @@ static bool own_traffic(const struct traffic_input *in, const struct flowrec *r)
 	return !flow_is_background(r) && !flow_is_failed(r);
 }
 
+/* One internal side of a flow: its host, times and index are read through
+ * the flow (8 bytes a side, not 48: an audit's millions of flows have
+ * millions of sides, sorted with a copy as large beside them). */
 struct act {
-	struct ipaddr host;
-	double start, end;
 	uint32_t flow;
-	bool opened;
+	bool opened; /* the host is the flow's src */
 };
 
-static int cmp_act(const void *pa, const void *pb)
+static const struct ipaddr *act_host(const struct flowset *fs, const struct act *a)
 {
+	return a->opened ? &fs->v[a->flow].src : &fs->v[a->flow].dst;
+}
+
+static double act_start(const struct flowset *fs, const struct act *a) { return fs->v[a->flow].start; }
+
+/* by host, then start; equal ones in the order they were made (the flow,
+ * its src side first) */
+static int cmp_act(const void *pa, const void *pb, void *ctx)
+{
+	const struct flowset *fs = ctx;
 	const struct act *a = pa, *b = pb;
-	int c = ipaddr_cmp(&a->host, &b->host);
+	int c = ipaddr_cmp(act_host(fs, a), act_host(fs, b));
 	if (c) return c;
-	return a->start < b->start ? -1 : a->start > b->start;
+	double sa = act_start(fs, a), sb = act_start(fs, b);
+	if (sa != sb) return sa < sb ? -1 : 1;
+	if (a->flow != b->flow) return a->flow < b->flow ? -1 : 1;
+	return (int)b->opened - (int)a->opened;
 }
 
 /* Whether host sent or answered background chatter between after and
  * before: it was on the network, idle, not away (a laptop that was out of
  * the office for a week is not an idle device when it comes back). */
 #define ARRIVAL 86400.0 /* chatter this close to the wake is the arrival's */
-static bool present_between(const struct act *bg, size_t n, const struct ipaddr *host, double after,
-			    double before)
+static bool present_between(const struct flowset *fs, const struct act *bg, size_t n,
+			    const struct ipaddr *host, double after, double before)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = ipaddr_cmp(&bg[mid].host, host);
-		if (c < 0 || (c == 0 && bg[mid].start <= after))
+		int c = ipaddr_cmp(act_host(fs, &bg[mid]), host);
+		if (c < 0 || (c == 0 && act_start(fs, &bg[mid]) <= after))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && !ipaddr_cmp(&bg[lo].host, host) && bg[lo].start < before;
+	return lo < n && !ipaddr_cmp(act_host(fs, &bg[lo]), host) && act_start(fs, &bg[lo]) < before;
 }
 
 static size_t wakeups_compute(const struct traffic_input *in, struct wakeup **ret)
@@ -242,44 +256,42 @@ static size_t wakeups_compute(const struct traffic_input *in, struct wakeup **re
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (flow_is_background(r)) {
-			if (r->where & FREC_SRC_INTERNAL)
-				bg[n_bg++] = (struct act){ r->src, r->start, r->end, 0, true };
-			if (r->where & FREC_DST_INTERNAL)
-				bg[n_bg++] = (struct act){ r->dst, r->start, r->end, 0, false };
+			if (r->where & FREC_SRC_INTERNAL) bg[n_bg++] = (struct act){ (uint32_t)i, true };
+			if (r->where & FREC_DST_INTERNAL) bg[n_bg++] = (struct act){ (uint32_t)i, false };
 		}
 		if (!own_traffic(in, r)) continue;
-		if (r->where & FREC_SRC_INTERNAL)
-			a[n++] = (struct act){ r->src, r->start, r->end, (uint32_t)i, true };
-		if (r->where & FREC_DST_INTERNAL)
-			a[n++] = (struct act){ r->dst, r->start, r->end, (uint32_t)i, false };
+		if (r->where & FREC_SRC_INTERNAL) a[n++] = (struct act){ (uint32_t)i, true };
+		if (r->where & FREC_DST_INTERNAL) a[n++] = (struct act){ (uint32_t)i, false };
 	}
-	qsort(a, n, sizeof(*a), cmp_act);
-	qsort(bg, n_bg, sizeof(*bg), cmp_act);
+	qsort_r(a, n, sizeof(*a), cmp_act, (void *)fs);
+	qsort_r(bg, n_bg, sizeof(*bg), cmp_act, (void *)fs);
 	struct wakeup *w = NULL;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		double last = begin;
 		bool never = true;
 		double stored;
+		const struct ipaddr *host = act_host(fs, &a[i]);
 		/* the store can only shorten a silence that is long enough without it */
-		if (in->store && a[i].start - begin >= window &&
-		    store_flow_host_last_active(in->store, &a[i].host, a[i].start, &stored, NULL) == 1) {
+		if (in->store && act_start(fs, &a[i]) - begin >= window &&
+		    store_flow_host_last_active(in->store, host, act_start(fs, &a[i]), &stored, NULL) == 1) {
 			last = stored;
 			never = false;
 		}
-		for (; j < n && !ipaddr_cmp(&a[j].host, &a[i].host); j++) {
+		for (; j < n && !ipaddr_cmp(act_host(fs, &a[j]), host); j++) {
+			const struct flowrec *r = &fs->v[a[j].flow];
 			/* a silence inside these records needs chatter in it to be
 			 * idleness, before the day of the wake: a host coming back
 			 * looks up its first destinations (DNS) just before opening
 			 * them, which is arrival, not presence; a silence reaching
 			 * back into the store's records is taken as is */
-			if (a[j].opened && a[j].start - last >= window &&
+			if (a[j].opened && r->start - last >= window &&
 			    (last < fs->first ||
-			     present_between(bg, n_bg, &a[j].host, last, a[j].start - ARRIVAL))) {
+			     present_between(fs, bg, n_bg, host, last, r->start - ARRIVAL))) {
 				if (nw == cap) w = xrealloc(w, (cap = cap ? 2 * cap : 16) * sizeof(*w));
-				w[nw++] = (struct wakeup){ a[j].host, last, never, a[j].start, a[j].flow };
+				w[nw++] = (struct wakeup){ *host, last, never, r->start, a[j].flow };
 			}
-			if (a[j].end > last) last = a[j].end;
+			if (r->end > last) last = r->end;
 			never = false;
 		}
 		i = j;

@@ -176,15 +176,11 @@ static void add_name(char *names, size_t cap, const char *n)
 	memcpy(names + len, n, nl + 1);
 }
 
-/* One internal side of a flow: the key of its summary row and where it
- * came from; small (16 bytes, the addresses read through the flow), so
- * sorting them moves little and the sides of millions of flows stay a
- * fraction of the flows themselves. */
+/* One internal side of a flow: its summary row's key is read through the
+ * flow (8 bytes a side: an audit's millions of sides are sorted with a copy
+ * as large beside them, while the rules run). */
 struct side_ref {
-	int64_t hour;
 	uint32_t flow;
-	uint16_t port;
-	uint8_t proto;
 	bool inbound;
 };
 
@@ -198,24 +194,33 @@ static const struct ipaddr *side_peer(const struct flowset *s, const struct side
 	return x->inbound ? &s->v[x->flow].src : &s->v[x->flow].dst;
 }
 
+static int64_t side_hour(const struct flowset *s, const struct side_ref *x)
+{
+	return (int64_t)(s->v[x->flow].start / 3600);
+}
+
 static int cmp_side(const void *pa, const void *pb, void *ctx)
 {
 	const struct flowset *s = ctx;
 	const struct side_ref *a = pa, *b = pb;
+	const struct flowrec *ra = &s->v[a->flow], *rb = &s->v[b->flow];
 	int c = ipaddr_cmp(side_host(s, a), side_host(s, b));
 	if (c) return c;
-	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
+	int64_t ha = side_hour(s, a), hb = side_hour(s, b);
+	if (ha != hb) return ha < hb ? -1 : 1;
 	if ((c = ipaddr_cmp(side_peer(s, a), side_peer(s, b)))) return c;
-	if (a->port != b->port) return a->port < b->port ? -1 : 1;
-	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+	if (ra->dport != rb->dport) return ra->dport < rb->dport ? -1 : 1;
+	if (ra->proto != rb->proto) return ra->proto < rb->proto ? -1 : 1;
 	if (a->inbound != b->inbound) return (int)a->inbound - (int)b->inbound;
 	return a->flow < b->flow ? -1 : a->flow > b->flow; /* the flows' order: names listed as they came */
 }
 
 static bool same_row(const struct flowset *s, const struct side_ref *a, const struct side_ref *b)
 {
-	return a->hour == b->hour && a->port == b->port && a->proto == b->proto && a->inbound == b->inbound &&
-	       !ipaddr_cmp(side_host(s, a), side_host(s, b)) && !ipaddr_cmp(side_peer(s, a), side_peer(s, b));
+	const struct flowrec *ra = &s->v[a->flow], *rb = &s->v[b->flow];
+	return ra->dport == rb->dport && ra->proto == rb->proto && a->inbound == b->inbound &&
+	       side_hour(s, a) == side_hour(s, b) && !ipaddr_cmp(side_host(s, a), side_host(s, b)) &&
+	       !ipaddr_cmp(side_peer(s, a), side_peer(s, b));
 }
 
 void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c)
@@ -233,11 +238,7 @@ void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c)
 			if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
 			/* a port nobody got an answer from was not used: scans and refused tries */
 			if (side && flow_is_failed(r)) continue;
-			sv[n++] = (struct side_ref){ .hour = (int64_t)(r->start / 3600),
-						     .flow = (uint32_t)i,
-						     .port = r->dport,
-						     .proto = r->proto,
-						     .inbound = side == 1 };
+			sv[n++] = (struct side_ref){ (uint32_t)i, side == 1 };
 		}
 	}
 	qsort_r(sv, n, sizeof(*sv), cmp_side, (void *)s);
@@ -262,11 +263,11 @@ size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
 			/* each row is cleared as it is made: see flowset_hours */
 			d = &buf[m++];
 			memset(d, 0, sizeof(*d));
-			d->hour = x->hour;
+			d->hour = side_hour(s, x);
 			d->host = *side_host(s, x);
 			d->peer = *side_peer(s, x);
-			d->port = x->port;
-			d->proto = x->proto;
+			d->port = r->dport;
+			d->proto = r->proto;
 			d->inbound = in;
 			d->background = flow_is_background(r);
 			d->peer_internal = (r->where & (in ? FREC_SRC_INTERNAL : FREC_DST_INTERNAL)) != 0;

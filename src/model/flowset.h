@@ -89,7 +89,7 @@ struct flow_hour {
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
 
 /* The same rows a chunk at a time (a save of millions of flows holds one
- * chunk of rows, not all): open sorts the flows' sides (16 bytes each) and
+ * chunk of rows, not all): open sorts the flows' sides (8 bytes each) and
  * counts the rows; next fills up to cap rows of buf and returns how many,
  * 0 at the end (a flow_hour_next_fn with the cursor as ctx). */
 typedef size_t (*flow_hour_next_fn)(void *ctx, struct flow_hour *buf, size_t cap);

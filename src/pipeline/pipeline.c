@@ -329,10 +329,14 @@ int pipeline_run(const struct pipeline_config *cfg, struct pipeline_result *ret,
 		if (s != STAGE_PREPARE && !selected(&p, s)) continue;
 		if (cfg->on_stage) cfg->on_stage(cfg->on_stage_ctx, s, ret->run);
 		/* The drop comes after the traffic stage read its flow files (as the
-		 * caller, who may read them) and before the first packet or probe. */
+		 * caller, who may read them) and before the first packet or probe;
+		 * the scanner's raw I/O (a 128 MB capture ring) is opened just
+		 * before it, once the flows are freed: the two never share the peak. */
 		if (s > STAGE_TRAFFIC && !p.dropped) {
 			p.dropped = true;
-			if ((r = stage_drop(&p.prep, cfg->kind, e)) < 0) break;
+			if ((r = stage_open_io(&p.prep, e)) < 0 ||
+			    (r = stage_drop(&p.prep, cfg->kind, e)) < 0)
+				break;
 		}
 		r = run_stage(&p, s, e);
 		/* What a stage freed (the flows, the probes' many small buffers) goes

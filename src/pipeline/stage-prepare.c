@@ -116,9 +116,9 @@ int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_e
 			    STAGE_BIT(STAGE_JOIN);
 	if ((r = outputs_open(&c->out, !(c->stages & analyses), &out->outs, e)) < 0) return r;
 
-	/* Raw sockets and pcap, and the resume log. Whatever needs privileges
-	 * must be opened by the end of this stage (or the traffic stage's flow
-	 * files): stage_drop() follows. */
+	/* The scan's plan and the resume log; its raw socket and capture ring
+	 * are opened by stage_open_io, after the traffic stage. Whatever needs
+	 * privileges must be opened by then: stage_drop() follows. */
 	bool discover = runs(c, STAGE_DISCOVER), scan = runs(c, STAGE_SCAN);
 	out->scfg = c->scan;
 	out->scfg.targets = c->targets;
@@ -127,7 +127,7 @@ int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_e
 	out->scfg.discovery_only = c->scan.discovery_only || !scan;
 	int64_t resumed = 0;
 	if (discover || scan) {
-		if ((r = scan_prepare(&out->sc, &out->scfg, e)) < 0) return r;
+		if ((r = scan_plan(&out->sc, &out->scfg, e)) < 0) return r;
 		out->scan_ready = true;
 		struct collect col = { in->rs, out->identify ? &out->fps : NULL };
 		struct obs_sink sink;
@@ -138,6 +138,11 @@ int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_e
 	if (out->scan_ready) scan_set_run(&out->sc, out->run);
 	if (out->join && (r = join_inventory_sync(&c->join, &out->ji, out->st, e)) < 0) return r;
 	return 0;
+}
+
+int stage_open_io(struct prepared *p, struct dm_err *e)
+{
+	return p->scan_ready ? scan_open_io(&p->sc, e) : 0;
 }
 
 int stage_drop(struct prepared *p, const char *kind, struct dm_err *e)

@@ -93,6 +93,9 @@ int stage_prepare(const struct prepare_in *in, struct prepared *out, struct dm_e
  * read, the outputs): the rename monitor, the switch to the plan's user and
  * the seccomp deny-list (base/privsep.h, base/sandbox.h, docs/SECURITY.md). */
 int stage_drop(struct prepared *p, const char *kind, struct dm_err *e);
+/* The scanner's raw socket and capture, when it has a plan (scan_open_io):
+ * after the traffic stage, before stage_drop. */
+int stage_open_io(struct prepared *p, struct dm_err *e);
 void prepared_release(struct prepared *p);
 
 /* --- discover and scan --- */

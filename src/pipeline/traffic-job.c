@@ -107,6 +107,7 @@ void traffic_job_flow(struct traffic_job *j, struct obs_flow *f)
  * input, whenever the writer commits. */
 struct saver {
 	struct traffic_job *j;
+	struct flow_hours_cursor c; /* rows made as the store takes them, a chunk at a time */
 	int r;
 	bool known;
 	size_t rows;
@@ -120,9 +121,7 @@ static void *save_hours(void *arg)
 	struct traffic_job *j = sv->j;
 	double t0 = now_mono();
 	struct store *st = j->writer;
-	struct flow_hours_cursor c; /* rows made as the store takes them, a chunk at a time */
-	flowset_hours_open(&j->flows, &c);
-	sv->rows = c.rows;
+	sv->rows = sv->c.rows;
 	/* an input is known by what it holds, not by its file name */
 	uint64_t up = 0, down = 0;
 	for (size_t i = 0; i < j->flows.n; i++) {
@@ -132,8 +131,9 @@ static void *save_hours(void *arg)
 	char digest[160];
 	snprintf(digest, sizeof(digest), "%zu:%.6f:%.6f:%llu:%llu", j->flows.n, j->flows.first, j->flows.last,
 		 (unsigned long long)up, (unsigned long long)down);
-	sv->r = store_flow_save_hours_from(st, j->run, digest, flowset_hours_next, &c, &sv->known, &sv->e);
-	flowset_hours_close(&c);
+	sv->r =
+	    store_flow_save_hours_from(st, j->run, digest, flowset_hours_next, &sv->c, &sv->known, &sv->e);
+	flowset_hours_close(&sv->c);
 	sv->seconds = now_mono() - t0;
 	return NULL;
 }
@@ -172,6 +172,9 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	bool threaded = false;
 	if (analyze && (r = store_read_begin(st, e)) < 0) return r;
 	if (j->flows.n) {
+		/* the sides are sorted before the rules start: the sort's copy and
+		 * the rules' own arrays never add up on top of the flows */
+		flowset_hours_open(&j->flows, &sv.c);
 		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
 		if (!threaded) save_hours(&sv);
 	}

@@ -44,6 +44,12 @@ uint64_t scan_identity(const struct scan_config *c)
 
 int scan_prepare(struct scan *s, const struct scan_config *c, struct dm_err *e)
 {
+	int r = scan_plan(s, c, e);
+	return r < 0 ? r : scan_open_io(s, e);
+}
+
+int scan_plan(struct scan *s, const struct scan_config *c, struct dm_err *e)
+{
 	memset(s, 0, sizeof(*s));
 	s->cfg = c;
 	s->io.fd = -1;
@@ -60,7 +66,15 @@ int scan_prepare(struct scan *s, const struct scan_config *c, struct dm_err *e)
 		want_raw = false;
 	}
 	s->mode = want_raw ? SCAN_SYN : SCAN_CONNECT;
-	if (want_raw) {
+	s->want_raw = want_raw;
+	return 0;
+}
+
+int scan_open_io(struct scan *s, struct dm_err *e)
+{
+	const struct scan_config *c = s->cfg;
+	if (s->want_raw && !s->io_open) {
+		s->want_raw = false;
 		char ifname[IF_NAMESIZE];
 		if (c->iface) {
 			snprintf(ifname, sizeof(ifname), "%s", c->iface);

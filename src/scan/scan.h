@@ -58,6 +58,7 @@ struct scan {
 	enum scan_mode mode;
 	struct netio io;
 	bool io_open;
+	bool want_raw; /* planned SYN, raw I/O not open yet (scan_open_io) */
 	struct resume resume;
 	bool have_resume;
 	uint64_t seed;
@@ -66,6 +67,12 @@ struct scan {
 
 /* Opens raw I/O (when allowed); needs the privileges the caller drops after it. */
 int scan_prepare(struct scan *s, const struct scan_config *cfg, struct dm_err *e);
+/* scan_prepare in two steps: plan decides the mode (SYN needs CAP_NET_RAW);
+ * open_io opens the raw socket and the capture (its 128 MB ring) and may
+ * fall back to connect() on loopback. The audit opens them after its flows
+ * were judged and freed, so the ring and the flows never share the peak. */
+int scan_plan(struct scan *s, const struct scan_config *cfg, struct dm_err *e);
+int scan_open_io(struct scan *s, struct dm_err *e);
 /* Opens the resume file (if any): replays its results into replay and
  * returns the store run id it recorded in *ret_run (0 if none). */
 int scan_open_resume(struct scan *s, const struct obs_sink *replay, int64_t *ret_run, struct dm_err *e);
