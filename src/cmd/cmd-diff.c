@@ -11,11 +11,12 @@
 #include <errno.h>
 #include <string.h>
 
-enum { D_FORMAT = 1, D_DB, D_HELP };
+enum { D_FORMAT = 1, D_DB, D_SITE, D_HELP };
 
 static const struct opt diff_opts[] = {
 	{ "--format", D_FORMAT, true, "FMT", "text or json (JSON Lines \"change\" records)" },
 	{ "--db", D_DB, true, "PATH", "store database" },
+	{ "--site", D_SITE, true, "NAME", "the site whose runs are compared (default: the runs' own)" },
 	{ "--help", D_HELP, false, NULL, "this help" },
 	{ "-h", D_HELP, false, NULL, NULL },
 };
@@ -24,7 +25,7 @@ struct diff_args {
 	uint64_t runs[2];
 	int n;
 	bool json, help;
-	const char *db;
+	const char *db, *site;
 };
 
 static int on_opt(void *ctx, int id, const char *name, const char *arg, struct dm_err *e)
@@ -45,6 +46,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		a->json = !strcmp(arg, "json");
 		return 0;
 	case D_DB: a->db = arg; return 0;
+	case D_SITE: a->site = arg; return store_site_check(name, arg, e);
 	case D_HELP: a->help = true; return 0;
 	}
 	return 0;
@@ -57,8 +59,13 @@ static int pick_runs(struct store *st, const char *db, uint64_t runs[2], struct 
 	int64_t b = run_comparable_before(st, 0, NULL, e), a = 0;
 	if (b < 0) return (int)b;
 	if (b == 0)
-		return dm_fail(e, DM_EEMPTY, "%s holds no finished scan, audit, creds or imported run yet",
-			       db);
+		return store_site(st)
+			   ? dm_fail(e, DM_EEMPTY,
+				     "%s holds no finished scan, audit, creds or imported run of "
+				     "site %s yet",
+				     db, store_site(st))
+			   : dm_fail(e, DM_EEMPTY,
+				     "%s holds no finished scan, audit, creds or imported run yet", db);
 	if ((a = run_comparable_before(st, b, NULL, e)) < 0) return (int)a;
 	if (a == 0)
 		return dm_fail(e, DM_EEMPTY,
@@ -77,11 +84,11 @@ int cmd_diff(int argc, char **argv)
 	struct store *st = NULL;
 	struct resultset rs[2] = { { 0 }, { 0 } };
 	struct findings fs[2] = { { 0 }, { 0 } };
-	char *db = NULL;
+	char *db = NULL, site[72] = "";
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, diff_opts, ARRAY_SIZE(diff_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help) {
-		opts_help(stdout, "dormant diff [--format text|json] [RUN_A RUN_B]",
+		opts_help(stdout, "dormant diff [--format text|json] [--site NAME] [RUN_A RUN_B]",
 			  "What changed from RUN_A to RUN_B: new hosts and hosts that stopped answering, "
 			  "opened and closed\n"
 			  "ports, new and resolved findings, hosts whose traffic went silent or woke; of\n"
@@ -90,7 +97,9 @@ int cmd_diff(int argc, char **argv)
 			  "what both runs\n"
 			  "covered is compared (targets, ports, checks); the first line says what that was. "
 			  "Without run ids:\n"
-			  "the last two finished runs whose targets overlap.",
+			  "the last two finished runs whose targets overlap (of --site NAME's runs when "
+			  "given).\n"
+			  "Both runs are one site's.",
 			  diff_opts, ARRAY_SIZE(diff_opts));
 		goto out;
 	}
@@ -102,6 +111,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	db = a.db ? xstrdup(a.db) : store_default_path();
 	if ((r = store_open_mode(db, STORE_EXISTING, &st, &e)) < 0) goto fail;
+	if (a.site && (r = store_set_site(st, a.site, &e)) < 0) goto fail;
 	if (a.n == 0 && (r = pick_runs(st, db, a.runs, &e)) < 0) goto fail;
 	for (int i = 0; i < 2; i++) {
 		struct run_info ri;
@@ -109,6 +119,14 @@ int cmd_diff(int argc, char **argv)
 			if (r == -ENOENT)
 				r = dm_fail(&e, DM_EINPUT, "run %llu is not in %s",
 					    (unsigned long long)a.runs[i], db);
+			goto fail;
+		}
+		/* two sites' runs are two networks: their 10.0.0.5 are two hosts */
+		if (i == 0) snprintf(site, sizeof(site), "%s", ri.site);
+		if (strcmp(ri.site, a.site ? a.site : site)) {
+			r = dm_fail(&e, DM_EINPUT,
+				    "run %llu is of site %s, not %s: a diff compares one site's runs",
+				    (unsigned long long)a.runs[i], ri.site, a.site ? a.site : site);
 			goto fail;
 		}
 		if ((r = store_load_results(st, (int64_t)a.runs[i], &rs[i], &e)) < 0) goto fail;
@@ -130,9 +148,10 @@ int cmd_diff(int argc, char **argv)
 		rundiff_release(&d);
 		goto fail;
 	}
-	/* the register's names beside the addresses; a store without one has none */
+	/* the register's names beside the addresses (the runs' site's); a store
+	 * without one has none */
 	struct inventory inv = { 0 };
-	if ((r = store_inventory_load(st, &inv, &e)) < 0) {
+	if ((r = store_set_site(st, site, &e)) < 0 || (r = store_inventory_load(st, &inv, &e)) < 0) {
 		rundiff_release(&d);
 		goto fail;
 	}

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { X_DB = 1, X_JSON, X_FORMAT, X_ALIASES, X_QUIET, X_HELP };
+enum { X_DB = 1, X_JSON, X_FORMAT, X_ALIASES, X_SITE, X_QUIET, X_HELP };
 
 static const struct opt exposure_opts[] = {
 	{ "--db", X_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
@@ -19,13 +19,15 @@ static const struct opt exposure_opts[] = {
 	{ "--json", X_JSON, false, NULL, "same as --format json" },
 	{ "--aliases", X_ALIASES, true, "FILE",
 	  "product aliases for matching (default data/vuln/aliases.csv)" },
+	{ "--site", X_SITE, true, "NAME",
+	  "list: join with this site's register, newest inside run and gateways (default: any site's)" },
 	{ "-q", X_QUIET, false, NULL, "quiet: errors only" },
 	{ "--help", X_HELP, false, NULL, "this help" },
 	{ "-h", X_HELP, false, NULL, NULL },
 };
 
 struct exposure_args {
-	const char *db, *aliases;
+	const char *db, *aliases, *site;
 	bool json, help;
 	char **pos;
 	int n_pos;
@@ -44,6 +46,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		a->json = !strcmp(arg, "json");
 		return 0;
 	case X_ALIASES: a->aliases = arg; return 0;
+	case X_SITE: a->site = arg; return store_site_check(name, arg, e);
 	case X_QUIET: log_level = LOG_WARN; return 0;
 	case X_HELP: a->help = true; return 0;
 	}
@@ -62,7 +65,9 @@ int cmd_exposure(int argc, char **argv)
 		goto fail;
 	if (a.help) {
 		opts_help(
-		    stdout, "dormant exposure import FILE...\n       dormant exposure [list] [--format json]",
+		    stdout,
+		    "dormant exposure import FILE...\n       dormant exposure [list] [--site NAME] [--format "
+		    "json]",
 		    "What internet mapping platforms indexed of your public addresses. import reads exports\n"
 		    "of your own ranges: Shodan (JSON Lines of `shodan download`, or a search answer), "
 		    "Censys\n"
@@ -95,12 +100,19 @@ int cmd_exposure(int argc, char **argv)
 		r = dm_fail(&e, DM_EINPUT, "list takes no files (did you mean exposure import?)");
 		goto fail;
 	}
-	if (import && (a.json || a.aliases)) {
-		r = dm_fail(&e, DM_EINPUT, "%s belongs to the listing", a.json ? "--format" : "--aliases");
+	/* an export is of public addresses, which no two sites share: its rows
+	 * are every site's, and a site is chosen when they are joined */
+	if (import && (a.json || a.aliases || a.site)) {
+		r = dm_fail(&e, DM_EINPUT, "%s belongs to the listing",
+			    a.json      ? "--format"
+			    : a.aliases ? "--aliases"
+					: "--site");
 		goto fail;
 	}
 	dbpath = a.db ? xstrdup(a.db) : store_default_path();
-	if ((r = store_open_mode(dbpath, import ? STORE_CREATE : STORE_EXISTING, &st, &e)) < 0) goto fail;
+	if ((r = store_open_mode(dbpath, import ? STORE_CREATE : STORE_EXISTING, &st, &e)) < 0 ||
+	    (a.site && (r = store_set_site(st, a.site, &e)) < 0))
+		goto fail;
 	if (import) {
 		if ((r = exposure_import(st, a.pos + 1, a.n_pos - 1, &e)) < 0) goto fail;
 	} else {

@@ -3,6 +3,7 @@
  * data as an audit's are (pipeline/stage-import.h). */
 #include "cmd/cmd.h"
 #include "cmd/opts.h"
+#include "store/store.h"
 #include "base/log.h"
 #include "base/redact.h"
 #include "pipeline/stage-import.h"
@@ -20,6 +21,7 @@ enum {
 	I_FP,
 	I_PROBES,
 	I_REDACT,
+	I_SITE,
 	I_QUIET,
 	I_VERBOSE,
 	I_HELP
@@ -27,6 +29,8 @@ enum {
 
 static const struct opt import_opts[] = {
 	{ "--db", I_DB, true, "PATH", "store database (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--site", I_SITE, true, "NAME",
+	  "the site the files observed: their assets and findings are that site's (default: default)" },
 	{ "-oJ", I_OJ, true, "FILE", "write JSON Lines (- for stdout); one FILE at a time" },
 	{ "-oX", I_OX, true, "FILE", "write nmap-compatible XML" },
 	{ "-oN", I_ON, true, "FILE", "write the text table" },
@@ -70,6 +74,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 		if ((a->c.redact = redact_mode_parse(arg)) < 0)
 			return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
 		return 0;
+	case I_SITE: a->c.site = arg; return store_site_check(name, arg, e);
 	case I_QUIET: log_level = LOG_WARN; return 0;
 	case I_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case I_HELP: a->help = true; return 0;

@@ -65,13 +65,33 @@ int exposure_inside_run(struct store *st, int64_t *ret, struct dm_err *e)
 	struct run_info *runs = NULL;
 	size_t n = 0;
 	int r = store_runs_list(st, &runs, &n, e);
+	const char *site = store_site(st);
 	*ret = 0;
 	for (size_t i = n; r == 0 && i-- > 0;)
 		if (strcmp(runs[i].status, "running") && runs[i].hosts_up &&
-		    strcmp(runs[i].kind, "external")) {
+		    strcmp(runs[i].kind, "external") && (!site || !strcmp(runs[i].site, site))) {
 			*ret = runs[i].id;
 			break;
 		}
+	free(runs);
+	return r;
+}
+
+/* The gateways' mappings of the latest run that read any: of the handle's
+ * site when one is set (another site's gateway forwards to its own 10.x). */
+static int edge_of_site(struct store *st, struct edge_set *out, int64_t *ret_run, struct dm_err *e)
+{
+	const char *site = store_site(st);
+	if (!site) return store_edge_load(st, 0, out, ret_run, e);
+	struct run_info *runs = NULL;
+	size_t n = 0;
+	int r = store_runs_list(st, &runs, &n, e);
+	*ret_run = 0;
+	for (size_t i = n; r == 0 && !*ret_run && i-- > 0;) {
+		if (strcmp(runs[i].site, site) || !strcmp(runs[i].status, "running")) continue;
+		edge_set_release(out);
+		r = store_edge_load(st, runs[i].id, out, ret_run, e);
+	}
 	free(runs);
 	return r;
 }
@@ -107,7 +127,7 @@ int exposure_list(struct store *st, const struct exposure_list_opts *o, struct d
 	if (r == 0 && !run) log_info("no stored run: the inside is not compared (dormant audit)");
 	struct edge_set edge = { 0 };
 	int64_t edge_run = 0;
-	if (r == 0) r = store_edge_load(st, 0, &edge, &edge_run, e);
+	if (r == 0) r = edge_of_site(st, &edge, &edge_run, e);
 	struct exposure_input in = { .edge = edge_run ? &edge : NULL,
 				     .ext = &ext,
 				     .inv = &inv,

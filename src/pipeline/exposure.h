@@ -15,5 +15,6 @@ struct exposure_list_opts {
 /* Prints the listing; 1 when there are findings (external-only, internet-exposed), else 0. */
 int exposure_list(struct store *st, const struct exposure_list_opts *o, struct dm_err *e);
 /* The latest finished run that saw hosts from inside (not an audit
- * --external): what "inside" means to the joins. 0 when there is none. */
+ * --external), of the handle's site when one is set: what "inside" means
+ * to the joins. 0 when there is none. */
 int exposure_inside_run(struct store *st, int64_t *ret, struct dm_err *e);

@@ -30,8 +30,9 @@ int64_t run_comparable_to(struct store *st, int64_t run, const char *kind, const
 	int64_t found = 0;
 	int r;
 	if ((r = store_runs_list(st, &runs, &n, e)) < 0) return r;
-	/* only a run of the same site: another site's 10.0.0.5 is another host */
-	const char *site = NULL;
+	/* only a run of the same site: another site's 10.0.0.5 is another host;
+	 * without a run, the handle's site when one is set */
+	const char *site = run ? NULL : store_site(st);
 	for (size_t i = 0; run && i < n; i++)
 		if (runs[i].id == run) site = runs[i].site;
 	for (size_t i = n; i-- > 0 && !found;) {

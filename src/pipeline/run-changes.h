@@ -14,8 +14,9 @@
 int64_t run_changes(struct store *st, int64_t run, const char *kind, const struct resultset *now,
 		    const struct findings *fs_now, struct rundiff *d);
 /* The newest "done" run before run (0: after every run) of kind (NULL: any
- * kind that scans: scan, audit, creds) whose coverage overlaps run's (run
- * 0: any); 0 when none, or a negative error. */
+ * kind that scans: scan, audit, creds) of run's site whose coverage
+ * overlaps run's (run 0: any, of the handle's site when one is set); 0 when
+ * none, or a negative error. */
 int64_t run_comparable_before(struct store *st, int64_t run, const char *kind, struct dm_err *e);
 /* The same for a run whose coverage cov is not stored yet (the join, before
  * the save stores it). */

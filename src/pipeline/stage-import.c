@@ -189,7 +189,9 @@ int import_files(const struct import_config *c, size_t *ret_findings, struct dm_
 	    (r = aliases_load_nmap_opt(&l.al, c->service_probes, e)) < 0)
 		goto out;
 	l.dbpath = c->db ? xstrdup(c->db) : store_default_path();
-	if ((r = store_open(l.dbpath, &l.st, e)) < 0) goto out;
+	if ((r = store_open(l.dbpath, &l.st, e)) < 0 ||
+	    (c->site && (r = store_set_site(l.st, c->site, e)) < 0))
+		goto out;
 	redact_set_key(store_redact_key(l.st));
 	for (size_t i = 0; i < c->n_files && r == 0; i++) r = import_one(c, &l, c->files[i], ret_findings, e);
 out:

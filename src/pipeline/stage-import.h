@@ -11,7 +11,8 @@
 #include "pipeline/pipeline.h"
 
 struct import_config {
-	const char *db; /* NULL: store_default_path() */
+	const char *db;   /* NULL: store_default_path() */
+	const char *site; /* --site: the site the files observed; NULL: default */
 	char *const *files;
 	size_t n_files;
 	struct output_paths out; /* one file at a time when any is wanted */

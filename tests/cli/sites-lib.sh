@@ -114,3 +114,43 @@ PY
 	"$D" scan "${args[@]}" --shard 1/3 --run-group g3 2>"$w/e" >/dev/null
 	[ $? = 2 ] && [ "$(wc -l <"$w/e")" = 1 ] && grep -q -- '--run-group needs --seed N' "$w/e"
 }
+
+# diff, import and exposure keep to a site: diff compares one site's runs
+# (the newest two of --site's, never one of each), import stores its runs at
+# --site, and the exposure listing joins with --site's register.
+sites_other_commands() { # DB DIR PORT (a TCP listener on 127.0.0.1)
+	local db=$1 w=$2 p=$3
+	mkdir -p "$w"
+	"$D" scan 127.0.0.1 -p "$p" -q --site lab-a --db "$db" >/dev/null || return 1
+	"$D" scan 127.0.0.1 -p "$p,$((p + 1))" -q --site lab-a --db "$db" >/dev/null || return 1
+	"$D" scan 127.0.0.1 -p "$p" -q --site lab-b --db "$db" >/dev/null || return 1
+	"$D" report --list --format json --db "$db" >"$w/runs" || return 1
+	local a1 a2 b1
+	read -r a1 a2 b1 <<<"$(python3 -c 'import json,sys; print(*[r["run"] for r in map(json.loads, sys.stdin)])' <"$w/runs")"
+	# the newest run is lab-b's only one: nothing to compare; lab-a's two compare
+	"$D" diff --db "$db" 2>"$w/e" >/dev/null
+	[ $? != 0 ] && grep -q "no finished run before run $b1" "$w/e" || { cat "$w/e"; return 1; }
+	"$D" diff --site lab-a --format json --db "$db" >"$w/d" || return 1
+	grep -q "\"run_a\":$a1,\"run_b\":$a2," "$w/d" || { cat "$w/d"; return 1; }
+	"$D" diff "$a1" "$b1" --db "$db" 2>"$w/e" >/dev/null
+	[ $? = 2 ] && grep -q "run $b1 is of site lab-b, not lab-a: a diff compares one site's runs" "$w/e" || { cat "$w/e"; return 1; }
+	"$D" diff --site lab-b "$a1" "$a2" --db "$db" 2>"$w/e" >/dev/null
+	[ $? = 2 ] && grep -q "run $a1 is of site lab-a, not lab-b" "$w/e" || { cat "$w/e"; return 1; }
+	"$D" diff --site nowhere --db "$db" 2>"$w/e" >/dev/null
+	[ $? != 0 ] && grep -q "no finished scan, audit, creds or imported run of site nowhere" "$w/e" || { cat "$w/e"; return 1; }
+	# an import is a run of its site
+	"$D" import --site lab-c -q --db "$db" "$ROOT/tests/data/import/nmap-loopback.xml" >/dev/null || return 1
+	"$D" report --list --site lab-c --db "$db" | grep -qE '^[0-9]+ .* nmap +done .* lab-c +import ' || return 1
+	"$D" report --list --site lab-a --db "$db" | grep -q ' nmap ' && return 1
+	# the exposure listing joins with the site's register and inside run
+	printf 'ip,hostname,role,public_ip\n127.0.0.1,edge-web,server,203.0.113.10\n' >"$w/reg.csv"
+	"$D" inventory import -q --site lab-a --db "$db" "$w/reg.csv" || return 1
+	echo '{"ip_str": "203.0.113.10", "port": '"$p"', "transport": "tcp", "product": "nginx", "version": "1.18.0", "timestamp": "2026-11-02T08:00:00.000000", "data": ""}' >"$w/shodan.json"
+	"$D" exposure import -q --db "$db" "$w/shodan.json" || return 1
+	"$D" exposure --site lab-a --format json --db "$db" 2>/dev/null >"$w/xa"
+	grep -q "\"asset\":{\"ip\":\"127.0.0.1\",\"name\":\"edge-web\".*\"inside\":{\"run\":$a2,\"port\":$p," "$w/xa" || { cat "$w/xa"; return 1; }
+	"$D" exposure --site lab-b --format json --db "$db" 2>/dev/null >"$w/xb"
+	[ $? = 1 ] && grep -q '"asset":null,"inside":null,"verdict":"unexplained"' "$w/xb" || { cat "$w/xb"; return 1; }
+	"$D" exposure import --site lab-a -q --db "$db" "$w/shodan.json" 2>"$w/e"
+	[ $? = 2 ] && grep -q -- '--site belongs to the listing' "$w/e"
+}

@@ -2219,6 +2219,15 @@ t_sites() {
 check sites_two_assets_reports_apart t_sites
 t_run_group() { sites_run_group "$OUT/group/db" "$OUT/group" 18954; }
 check sites_run_group_shards_union_equals_whole_scan t_run_group
+t_sites_cmds() {
+	socat TCP-LISTEN:18948,bind=127.0.0.1,fork,reuseaddr SYSTEM:true 2>/dev/null &
+	local l=$! r=0
+	wait_listen tcp 127.0.0.1:18948
+	sites_other_commands "$OUT/sitecmd/db" "$OUT/sitecmd" 18948 || r=1
+	kill $l
+	return $r
+}
+check sites_diff_import_exposure_keep_to_a_site t_sites_cmds
 
 in_part && . "$ROOT/tests/cli/netdev.sh"
 in_part && . "$ROOT/tests/cli/watch.sh"

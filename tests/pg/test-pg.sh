@@ -245,6 +245,8 @@ t_sites() {
 check sites_two_assets_reports_apart t_sites
 t_run_group() { fresh; sites_run_group "$DM_PG" "$OUT/group" 18964; }
 check sites_run_group_shards_union_equals_whole_scan t_run_group
+t_sites_cmds() { fresh; sites_other_commands "$DM_PG" "$OUT/sitecmd" 18971; }
+check sites_diff_import_exposure_keep_to_a_site t_sites_cmds
 
 t_same_schema() {
 	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "$OUT/s.db" >/dev/null || return 1
