@@ -940,7 +940,8 @@ t_edge_pcp_refusals() {
 	done
 	for i in 0 1 2; do wait "${rcs[$i]}" || { echo "${modes[$i]}: audit exit $?"; cat "$g/err$i"; kill "${pids[@]}"; return 1; }; done
 	kill "${pids[@]}"
-	[ $((SECONDS - start)) -le 20 ] || { echo "took $((SECONDS - start)) s"; return 1; }
+	# three refusals answer at once; a bound far below the retries of RFC 6887 (a loaded machine needs more than 20 s)
+	[ $((SECONDS - start)) -le 40 ] || { echo "took $((SECONDS - start)) s"; return 1; }
 	for i in 0 1 2; do "$D" exposure --db "$g/db$i" --json >"$g/x$i.jsonl" 2>/dev/null || return 1; done
 	grep -q 'PCP: a malformed reply skipped: MAP reply of 44 bytes: the 36-byte payload is cut short' "$g/err2" || { cat "$g/err2"; return 1; }
 	python3 - "$g" <<'PY'
