@@ -15,6 +15,16 @@ static void take_mac(struct ident_obs *o, const uint8_t mac[6], const char *from
 	snprintf(o->mac_from, sizeof(o->mac_from), "%s", from);
 }
 
+/* The smallest certificate fingerprint the host's TLS services present. */
+static void take_cert(struct ident_obs *o, const struct host_entry *h)
+{
+	for (size_t j = 0; j < h->n_svcs; j++) {
+		const struct obs_tls *t = &h->svcs[j].tls;
+		if (t->present && strlen(t->sha256) == 64 && (!o->cert[0] || strcmp(t->sha256, o->cert) < 0))
+			snprintf(o->cert, sizeof(o->cert), "%s", t->sha256);
+	}
+}
+
 void readdressed_observe(const struct resultset *rs, const struct leases *ls, double lease_from, double now,
 			 const struct netdev_view *nv, struct ident_set *out)
 {
@@ -35,6 +45,7 @@ void readdressed_observe(const struct resultset *rs, const struct leases *ls, do
 			snprintf(o.hostname, sizeof(o.hostname), "%s", l->hostname);
 			snprintf(o.name_from, sizeof(o.name_from), "lease");
 		}
+		take_cert(&o, h);
 		ident_set_add(out, &o);
 	}
 }
@@ -68,6 +79,7 @@ static void ev_side(struct buf *b, const char *key, const struct ident_obs *o)
 		ev_str(&a, "mac_from", o->mac_from);
 		ev_bool(&a, "mac_randomised", o->mac_local);
 	}
+	if (o->cert[0]) ev_str(&a, "tls_sha256", o->cert);
 	if (o->hostname[0]) {
 		ev_str(&a, "hostname", o->hostname);
 		ev_str(&a, "hostname_from", o->name_from);
@@ -114,9 +126,11 @@ static int one_finding(const struct readdressed_input *in, const struct ident_li
 		char m[18];
 		mac_fmt(c->mac, m, sizeof(m));
 		snprintf(by, sizeof(by), "same MAC %s", m);
-	} else {
+	} else if (l->by & IDENT_BY_NAME) {
 		snprintf(by, sizeof(by), "same host name %s%s", c->hostname,
 			 randomised ? ", MAC randomised" : "");
+	} else {
+		snprintf(by, sizeof(by), "same TLS certificate %.16s...", c->cert);
 	}
 	snprintf(title, sizeof(title), "Moved here from %s since run %lld (%s)", old, (long long)in->prev_run,
 		 by);

@@ -68,13 +68,15 @@ void ident_key(const struct ident_obs *o, char out[IDENT_KEY_MAX])
 		mac_key(o->mac, out);
 	else if (o->hostname[0])
 		snprintf(out, IDENT_KEY_MAX, "name:%s", o->hostname);
+	else if (o->cert[0])
+		snprintf(out, IDENT_KEY_MAX, "cert:%s", o->cert);
 }
 
 const char *ident_by_name(unsigned by)
 {
-	return by == (IDENT_BY_MAC | IDENT_BY_NAME) ? "mac,hostname"
-	       : by == IDENT_BY_MAC                 ? "mac"
-						    : "hostname";
+	static const char *const names[] = { "hostname", "mac",      "hostname",      "mac,hostname",
+					     "cert",     "mac,cert", "hostname,cert", "mac,hostname,cert" };
+	return names[by & 7];
 }
 
 /* One key of one host: its MAC, and its name (a host may give both). */
@@ -111,6 +113,10 @@ static size_t add_entries(struct entry *v, size_t n, const struct ident_set *s, 
 			v[n] = (struct entry){ .by = IDENT_BY_NAME, .cur = cur, .idx = i };
 			snprintf(v[n++].key, IDENT_KEY_MAX, "name:%s", o->hostname);
 		}
+		if (o->cert[0]) {
+			v[n] = (struct entry){ .by = IDENT_BY_CERT, .cur = cur, .idx = i };
+			snprintf(v[n++].key, IDENT_KEY_MAX, "cert:%.64s", o->cert);
+		}
 	}
 	return n;
 }
@@ -133,6 +139,11 @@ static size_t candidates(const struct entry *v, size_t n, const struct ident_set
 		}
 		/* two different burnt-in MACs are two devices, whatever their names */
 		if (global_mac(po) && global_mac(co) && memcmp(po->mac, co->mac, 6)) continue;
+		/* a certificate is copied between hosts more often than a name is
+		 * reused: two names say two devices */
+		if (p->by == IDENT_BY_CERT && po->hostname[0] && co->hostname[0] &&
+		    strcmp(po->hostname, co->hostname))
+			continue;
 		out[k++] = (struct ident_link){ .prev = p->idx, .cur = c->idx, .by = p->by };
 	}
 	return k;
@@ -141,7 +152,7 @@ static size_t candidates(const struct entry *v, size_t n, const struct ident_set
 size_t ident_link(const struct ident_set *prev, const struct ident_set *cur, struct ident_link **ret)
 {
 	*ret = NULL;
-	size_t cap = 2 * (prev->n + cur->n);
+	size_t cap = 3 * (prev->n + cur->n);
 	if (!cap || !prev->n || !cur->n) return 0;
 	struct entry *v = xcalloc(cap, sizeof(*v));
 	size_t n = add_entries(v, 0, prev, false);

@@ -22,7 +22,11 @@ struct ident_obs {
 	char hostname[IDENT_NAME_MAX]; /* first label, lower case; empty: none */
 	char mac_from[16];             /* where the MAC came from: scan, netdev, lease */
 	char name_from[16];            /* where the name came from: lease */
-	double seen;                   /* seconds since the epoch */
+	/* SHA-256 (hex) of the TLS certificate it presents, the smallest when
+	 * its services present several; "" none. Identity only when no other
+	 * host of its run presents it (a vendor's default certificate is not). */
+	char cert[65];
+	double seen; /* seconds since the epoch */
 };
 
 struct ident_set {
@@ -40,10 +44,11 @@ void ident_set_release(struct ident_set *s);
  * case; a name that is not a DNS label (empty, other bytes) gives "". */
 void ident_name_norm(const char *name, char *out);
 /* The identity key of o: "mac:aa:bb:.." for a globally administered MAC,
- * else "name:label", else "" (nothing to follow the host by). */
+ * else "name:label", else "cert:sha256", else "" (nothing to follow the
+ * host by). */
 void ident_key(const struct ident_obs *o, char out[IDENT_KEY_MAX]);
 
-enum ident_by { IDENT_BY_MAC = 1u << 0, IDENT_BY_NAME = 1u << 1 };
+enum ident_by { IDENT_BY_MAC = 1u << 0, IDENT_BY_NAME = 1u << 1, IDENT_BY_CERT = 1u << 2 };
 
 /* One host followed from prev->v[prev] to cur->v[cur] at another address. */
 struct ident_link {
@@ -53,8 +58,9 @@ struct ident_link {
 
 /* Links hosts of an earlier run (prev) to hosts of a later one (cur) at
  * another address. Two hosts match when their globally administered MACs
- * are equal, or, when either lacks one, their names are; two different
- * global MACs never match. A link is made only when it is the one match of
+ * are equal, or, when either lacks one, their names are, or their TLS
+ * certificates are; two different global MACs never match, nor two
+ * different names by certificate. A link is made only when it is the one match of
  * both hosts and neither is matched at its own address (a key seen at the
  * same address in both runs means the device stayed); a key two hosts of
  * one run share links nothing. Returns the number of links in *ret

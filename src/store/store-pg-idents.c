@@ -22,6 +22,7 @@ static int save_one(struct store *s, int64_t run, const struct ident_obs *o, str
 	pp_str(&q, o->mac_from);
 	pp_str(&q, o->name_from);
 	pp_dbl(&q, o->seen);
+	pp_str(&q, o->cert);
 	return pg_cmd(s, ROW_IDENT_INSERT, &q, "saving the hosts' identities", e);
 }
 

@@ -269,6 +269,8 @@ bool row_ident(const struct store_row *r, struct ident_obs *o)
 	snprintf(o->mac_from, sizeof(o->mac_from), "%s", mf ? mf : "");
 	snprintf(o->name_from, sizeof(o->name_from), "%s", nf ? nf : "");
 	o->seen = r->ops->dbl(r, 6);
+	const char *cert = r->ops->text(r, 7);
+	snprintf(o->cert, sizeof(o->cert), "%s", cert ? cert : "");
 	return true;
 }
 

@@ -312,6 +312,9 @@ static const char *const migrations[] = {
 	"  asset_idents.run_id), 'default');"
 	"DROP INDEX IF EXISTS asset_idents_key;"
 	"CREATE INDEX IF NOT EXISTS asset_idents_site_key ON asset_idents(site, key, seen);",
+	/* 29 (asset identity, issue 22): the TLS certificate a host presents
+	 * (SHA-256, hex), which follows a host with no MAC and no name */
+	"ALTER TABLE asset_idents ADD COLUMN cert TEXT NOT NULL DEFAULT '';",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
