@@ -60,6 +60,35 @@ static int on_evidence(void *ctx, const struct json *rec, const struct json *hea
 				   .country = cc1,
 				   .port = (uint16_t)(port > 0 && port < 65536 ? port : c->f->port) };
 	c->hit = allowlist_match(c->l, &s, c->now);
+	/* a finding about many destinations (exfil-volume): covered when every
+	 * one is, and all of them are listed */
+	const struct json *dests = json_get(rec, "destinations");
+	double listed = -1;
+	if (!c->hit && dests && dests->type == JSON_ARRAY && dests->n &&
+	    json_num(rec, "destinations_n", &listed) && listed == (double)dests->n) {
+		const struct allow_entry *first = NULL;
+		bool all = true;
+		json_each(x, dests)
+		{
+			struct ipaddr xd;
+			const char *xs = json_str(x, "dst"), *xc = json_str(x, "country");
+			double xp = 0;
+			json_num(x, "dport", &xp);
+			struct allow_subject xsub = { .rule = c->f->rule,
+						      .host = &c->f->ip,
+						      .dst = xs && ipaddr_parse(xs, &xd) == 0 ? &xd : NULL,
+						      .name = json_str(x, "name"),
+						      .country = xc,
+						      .port = (uint16_t)(xp > 0 && xp < 65536 ? xp : 0) };
+			const struct allow_entry *h = allowlist_match(c->l, &xsub, c->now);
+			if (!h) {
+				all = false;
+				break;
+			}
+			if (!first) first = h;
+		}
+		if (all) c->hit = first;
+	}
 	/* a finding about every name under a domain (dns-tunnel): an entry
 	 * whose name glob covers them all ("*.tun.example") or the domain */
 	const char *parent = json_str(rec, "parent_domain");

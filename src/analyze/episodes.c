@@ -6,6 +6,7 @@
  * with the count in its evidence and title. */
 #include "analyze/episodes.h"
 #include "analyze/evidence.h"
+#include "base/json.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <stdio.h>
@@ -64,6 +65,82 @@ static void mark(struct finding *f, size_t count, double first, double last)
 		memcpy(f->title + sizeof(f->title) - strlen(days) - 1, days, strlen(days) + 1);
 }
 
+/* The destinations an episode's findings name (exfil-volume's evidence
+ * ends with them): the finding kept lists them all, as many as one finding
+ * may (16), so that an allowlist entry covers the episode only when it
+ * covers every destination (allow-apply.c); destinations_n counts those
+ * not listed too. */
+#define MAX_DESTS 16
+struct dest_union {
+	char dst[MAX_DESTS][IPADDR_STRLEN];
+	struct buf items; /* the listed objects, comma-separated */
+	size_t n, extra;
+};
+
+static void union_add(struct dest_union *u, const struct json *x)
+{
+	const char *d = json_str(x, "dst"), *name = json_str(x, "name"), *cc = json_str(x, "country");
+	if (!d || strlen(d) >= IPADDR_STRLEN) {
+		u->extra++;
+		return;
+	}
+	for (size_t i = 0; i < u->n; i++)
+		if (!strcmp(u->dst[i], d)) return;
+	if (u->n == MAX_DESTS) {
+		u->extra++;
+		return;
+	}
+	memcpy(u->dst[u->n++], d, strlen(d) + 1);
+	struct buf o = BUF_INIT;
+	buf_putc(&o, '{');
+	ev_str(&o, "dst", d);
+	if (name) ev_str(&o, "name", name);
+	if (cc) ev_str(&o, "country", cc);
+	double port;
+	if (json_num(x, "dport", &port)) ev_num(&o, "dport", port);
+	buf_putc(&o, '}');
+	if (u->items.len) buf_putc(&u->items, ',');
+	if (o.data) buf_puts(&u->items, o.data);
+	buf_release(&o);
+}
+
+static int on_dests(void *ctx, const struct json *rec, const struct json *header, uint64_t offset,
+		    struct dm_err *e)
+{
+	(void)header, (void)offset, (void)e;
+	struct dest_union *u = ctx;
+	const struct json *a = json_get(rec, "destinations");
+	double total = 0;
+	if (!a || a->type != JSON_ARRAY || !json_num(rec, "destinations_n", &total)) return 0;
+	if (total > (double)a->n) u->extra += (size_t)(total - (double)a->n);
+	json_each(x, a) union_add(u, x);
+	return 0;
+}
+
+static const char dests_key[] = ",\"destinations\":[";
+
+/* keep's destinations become those of v[i, j) */
+static void union_destinations(struct finding *keep, const struct finding *v, size_t i, size_t j)
+{
+	char *at = keep->evidence ? strstr(keep->evidence, dests_key) : NULL;
+	if (!at) return;
+	struct dest_union u = { .items = BUF_INIT };
+	for (size_t k = i; k < j; k++) {
+		if (!v[k].evidence) continue;
+		struct json_stream js = { .record = on_dests, .ctx = &u };
+		struct dm_err e = { "" };
+		if (json_stream_mem(&js, v[k].evidence, strlen(v[k].evidence), "evidence", &e) < 0) u.extra++;
+	}
+	struct buf b = BUF_INIT;
+	buf_append(&b, keep->evidence, (size_t)(at - keep->evidence));
+	buf_puts(&b, dests_key);
+	if (u.items.data) buf_puts(&b, u.items.data);
+	buf_printf(&b, "],\"destinations_n\":%zu}", u.n + u.extra);
+	buf_release(&u.items);
+	free(keep->evidence);
+	keep->evidence = buf_detach(&b);
+}
+
 void findings_episodes(struct findings *fs, size_t from)
 {
 	if (fs->n <= from + 1) return;
@@ -80,9 +157,10 @@ void findings_episodes(struct findings *fs, size_t from)
 			if (v[j].last_seen > last) last = v[j].last_seen;
 			j++;
 		}
+		struct finding keep = v[best];
+		if (j - i > 1) union_destinations(&keep, v, i, j);
 		for (size_t k = i; k < j; k++)
 			if (k != best) release_one(&v[k]);
-		struct finding keep = v[best];
 		if (j - i > 1) mark(&keep, j - i, first, last);
 		v[m++] = keep;
 		i = j;

@@ -172,7 +172,24 @@ struct judged {
 	size_t n_hours, n_days;
 	bool *routine_high;    /* per hour: a routine destination sent 10x its usual */
 	double *routine_usual; /* per hour: that destination's usual volume at the hour */
+	/* what was counted: an hour (and day) of a destination, by[g0, g1) its
+	 * flows (the destinations an episode's evidence lists) */
+	struct counted {
+		size_t hi, di, g0, g1;
+		bool in_day;
+	} * counted;
+	size_t n_counted, cap_counted;
+	size_t g0, g1; /* the destination judge_dest is judging */
 };
+
+static void count_slot(struct judged *j, size_t hi, size_t di, bool in_day)
+{
+	if (j->n_counted == j->cap_counted) {
+		j->cap_counted = j->cap_counted ? 2 * j->cap_counted : 64;
+		j->counted = xrealloc(j->counted, j->cap_counted * sizeof(*j->counted));
+	}
+	j->counted[j->n_counted++] = (struct counted){ hi, di, j->g0, j->g1, in_day };
+}
 
 static int hod_dist(int a, int b)
 {
@@ -221,10 +238,12 @@ static void judge_dest(const struct traffic_input *in, const struct prevalence *
 				j->routine_high[hi] = true;
 				j->routine_usual[hi] = fmax(j->routine_usual[hi], usual);
 				j->hour_up[hi] += s[i].up;
+				count_slot(j, hi, di, false);
 			}
 		} else if (!easy) {
 			j->hour_up[hi] += s[i].up;
 			j->day_up[di] += s[i].up;
+			count_slot(j, hi, di, true);
 		}
 	}
 }
@@ -232,9 +251,59 @@ static void judge_dest(const struct traffic_input *in, const struct prevalence *
 /* base: the usual volume the upload is measured against (a routine
  * destination's at the hour, else the host's hour or day); base_n: the
  * hours or days it comes from (too few: no usual volume to compare). */
+/* Up to this many destinations are named in the evidence, with how many
+ * there were: an allowlist entry covers the finding only when it covers
+ * every destination (allow-apply.c). */
+#define MAX_DESTS 16
+
+/* The distinct destination addresses of the flows counted in units [u0, u1)
+ * (hours, or days when days), as the evidence's "destinations". */
+static void ev_destinations(struct buf *b, const struct traffic_input *in, const struct names *nc,
+			    const uint32_t *by, const struct judged *j, bool days, size_t u0, size_t u1)
+{
+	const struct flowset *fs = in->flows;
+	uint32_t seen[MAX_DESTS];
+	size_t n_seen = 0, total = 0;
+	buf_puts(b, ",\"destinations\":[");
+	for (size_t c = 0; c < j->n_counted; c++) {
+		const struct counted *k = &j->counted[c];
+		size_t u = days ? k->di : k->hi;
+		if ((days && !k->in_day) || u < u0 || u >= u1) continue;
+		for (size_t g = k->g0; g < k->g1; g++) {
+			const struct flowrec *r = &fs->v[by[g]];
+			if (!r->bytes_out) continue;
+			/* this unit's flows of the destination only */
+			size_t fu = days ? (size_t)(site_local_day(in->cfg, r->start, NULL) - j->d0)
+					 : (size_t)((int64_t)(r->start / 3600) - j->h0);
+			if (fu != u) continue;
+			bool dup = false;
+			for (size_t q = 0; q < n_seen && !dup; q++)
+				dup = !ipaddr_cmp(&fs->v[seen[q]].dst, &r->dst);
+			if (dup) continue;
+			if (n_seen == MAX_DESTS) {
+				total++; /* counted, not listed: an approximation above the cap */
+				continue;
+			}
+			seen[n_seen++] = by[g];
+			total++;
+			struct buf d = BUF_INIT;
+			buf_putc(&d, '{');
+			ev_addr(&d, "dst", &r->dst);
+			if (nc->nm[by[g]]) ev_str(&d, "name", flowset_str(fs, nc->nm[by[g]]));
+			if (r->cc[0]) ev_str(&d, "country", r->cc);
+			ev_num(&d, "dport", r->dport);
+			buf_putc(&d, '}');
+			if (n_seen > 1) buf_putc(b, ',');
+			buf_puts(b, d.data ? d.data : "{}");
+			buf_release(&d);
+		}
+	}
+	buf_printf(b, "],\"destinations_n\":%zu", total);
+}
+
 static void emit(const struct traffic_input *in, const struct ipaddr *host, const char *what, double from,
 		 double to, double total, double base, size_t base_n, size_t units, bool routine,
-		 struct findings *out)
+		 const struct buf *dests, struct findings *out)
 {
 	char src[IPADDR_STRLEN], title[512], rem[512], tb[32], bb[32], usual[96];
 	ipaddr_fmt(host, src, sizeof(src));
@@ -267,6 +336,7 @@ static void emit(const struct traffic_input *in, const struct ipaddr *host, cons
 				: "the host's days");
 	ev_time(&b, "first", from);
 	ev_time(&b, "last", to);
+	if (dests->data) buf_puts(&b, dests->data);
 	(void)in;
 	add_host_finding(out, "exfil-volume", SEV_HIGH, total, host, title, &b, rem, from, to);
 }
@@ -344,6 +414,7 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 			}
 			slots[ns++] = (struct slot){ day, hour, minute / 60, (double)r->bytes_out, by[k] };
 		}
+		j.g0 = i, j.g1 = e;
 		judge_dest(in, prev, nc, slots, stored, ns, tmp, &j);
 		i = e;
 	}
@@ -371,8 +442,11 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 			e++;
 		}
 		if (routine) base = usual;
+		struct buf dests = BUF_INIT;
+		ev_destinations(&dests, in, nc, by, &j, false, i, e);
 		emit(in, host, "hours", (double)(j.h0 + (int64_t)i) * 3600,
-		     (double)(j.h0 + (int64_t)e) * 3600, sum, base, base_n, e - i, routine, out);
+		     (double)(j.h0 + (int64_t)e) * 3600, sum, base, base_n, e - i, routine, &dests, out);
+		buf_release(&dests);
 		i = e;
 	}
 	/* high days: a slow upload under the hourly figure */
@@ -396,13 +470,17 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 			from = fmin(from, r->start);
 			to = fmax(to, r->end);
 		}
-		emit(in, host, "days", from, to, sum, base, base_n, e - i, false, out);
+		struct buf dests = BUF_INIT;
+		ev_destinations(&dests, in, nc, by, &j, true, i, e);
+		emit(in, host, "days", from, to, sum, base, base_n, e - i, false, &dests, out);
+		buf_release(&dests);
 		i = e;
 	}
 	free(j.hour_up);
 	free(j.routine_high);
 	free(j.routine_usual);
 	free(j.day_up);
+	free(j.counted);
 	free(slots);
 	free(tmp);
 	free(by);

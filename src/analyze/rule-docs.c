@@ -174,8 +174,10 @@ const struct rule_doc rule_docs[] = {
 	  "countries and destinations many hosts use are not suspect)",
 	  "a burst of uploads is the moment data leaves; the baseline makes it specific to the host",
 	  "bytes_out, hours or days, baseline_p90_bytes, baseline_hours or baseline_days, "
-	  "routine_destination, baseline_of, first, last",
-	  "check what was sent and to whom; accept planned transfers (migrations, backups) by noting them" },
+	  "routine_destination, baseline_of, first, last, destinations (up to 16: dst, name, country, "
+	  "dport; an allowlist entry covers the finding only when it covers every one) and destinations_n",
+	  "check what was sent and to whom; accept planned transfers (migrations, backups) by noting them "
+	  "or by an [allow] entry for their destinations" },
 	{ "idle-device-active", "audit or flows with traffic covering the usage window", "medium",
 	  "a host silent for the usage window starts opening connections; inside one input the silence "
 	  "needs background chatter (NTP, DNS) before the day it woke, so a laptop coming back from a "

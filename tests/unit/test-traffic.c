@@ -627,6 +627,54 @@ static void test_offhours_allow_port(void)
 	site_config_release(&c);
 }
 
+/* Uploads abroad to new destinations on two nights, one episode: the
+ * finding lists every destination of both nights (issue 19's acceptance: a
+ * dst = entry could not cover exfil-volume, whose evidence named no
+ * destination). Entries covering some of them leave it standing; one
+ * covering all suppresses it. */
+static void test_exfil_allow_destinations(void)
+{
+	const char *base = "[site]\ntimezone = UTC\nhome_countries = CN\n"
+			   "[allow one]\nrule = exfil-volume\ndst = 91.0.0.1/32\nreason = the first only\n"
+			   "[allow two]\nrule = exfil-volume\ndst = 91.0.0.2/32\nreason = the second\n";
+	struct site_config c1, c2;
+	struct dm_err e = { "" };
+	CHECK_INT(load(base, &c1, &e), 0);
+	char all[512];
+	snprintf(all, sizeof(all),
+		 "%s[allow net]\nrule = exfil-volume\ndst = 91.0.0.0/24\nreason = the provider\n", base);
+	CHECK_INT(load(all, &c2, &e), 0);
+	struct flowset fs;
+	flowset_init(&fs);
+	const double mon_0200 = 1764554400.0; /* 2025-12-01 02:00 UTC */
+	for (int k = 0; k < 5; k++) {         /* night 1: 120 MB to two; night 2: 25 MB to a third */
+		char dst[32];
+		snprintf(dst, sizeof(dst), "91.0.0.%d", k < 4 ? k % 2 + 1 : 3);
+		struct obs_flow f = mkflow("10.0.0.5", dst, 443, mon_0200 + (k < 4 ? k * 600 : 86400),
+					   k < 4 ? 3e7 : 2.5e7, 20000);
+		flowset_add(&fs, &f);
+	}
+	flowset_annotate(&fs, &c1, country_cn_de, NULL);
+	struct traffic_input in = { &c1, &fs, NULL };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &out), 0);
+	CHECK_INT(out.n, 1);
+	if (out.n == 1) {
+		const char *ev = out.v[0].evidence;
+		CHECK(strstr(ev, "\"dst\":\"91.0.0.1\"") && strstr(ev, "\"dst\":\"91.0.0.2\"") &&
+		      strstr(ev, "\"dst\":\"91.0.0.3\""));
+		CHECK(strstr(ev, "\"destinations_n\":3") != NULL);
+		CHECK(strstr(ev, "\"episode\":{") != NULL);
+		CHECK(allow_finding_entry(&c1.allow, &out.v[0], mon_0200) == NULL);
+		const struct allow_entry *a = allow_finding_entry(&c2.allow, &out.v[0], mon_0200);
+		CHECK(a != NULL);
+	}
+	findings_release(&out);
+	flowset_release(&fs);
+	site_config_release(&c1);
+	site_config_release(&c2);
+}
+
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
       { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
@@ -634,4 +682,5 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
-      { "idle_arrival", test_idle_arrival }, { "median_sorts", test_median_sorts });
+      { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
+      { "median_sorts", test_median_sorts });
