@@ -92,7 +92,7 @@ static int add(struct queue *q, struct store *st, const struct site_config *site
 {
 	bool port = c->kind == CHANGE_PORT_OPENED || c->kind == CHANGE_PORT_CLOSED;
 	double first = 0, last = 0;
-	int r = store_seen_span(st, &c->ip, c->proto, port ? c->port : 0, &first, &last, e);
+	int r = store_seen_span(st, &c->ip, run, c->proto, port ? c->port : 0, &first, &last, e);
 	if (r < 0) return r;
 	if (r == 0) first = last = now;
 	enum life_event ev;

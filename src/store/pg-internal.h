@@ -139,8 +139,8 @@ int pg_ident_history(struct store *s, const char *key, int64_t through, struct i
 		     size_t *ret_n, struct dm_err *e);
 int pg_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
 		   struct dm_err *e);
-int pg_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
-		 double *last, struct dm_err *e);
+int pg_seen_span(struct store *s, const struct ipaddr *ip, int64_t run, enum proto proto, uint16_t port,
+		 double *first, double *last, struct dm_err *e);
 int pg_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
 		       struct dm_err *e);
 /* schema 17 and 18: edge mappings and network device walks (store-pg-devices.c) */

@@ -127,8 +127,8 @@ int sq_alert_mark(struct store *s, int64_t id, enum alert_mark m, double now, do
 		  const char *error, struct dm_err *e);
 int sq_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
 		   struct dm_err *e);
-int sq_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
-		 double *last, struct dm_err *e);
+int sq_seen_span(struct store *s, const struct ipaddr *ip, int64_t run, enum proto proto, uint16_t port,
+		 double *first, double *last, struct dm_err *e);
 int sq_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
 		       struct dm_err *e);
 #define STORE_SQLITE_LIFE_OPS                                                                    \

@@ -112,8 +112,8 @@ struct store_ops {
 			  const char *error, struct dm_err *e);
 	int (*alert_queue)(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
 			   struct dm_err *e);
-	int (*seen_span)(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port,
-			 double *first, double *last, struct dm_err *e);
+	int (*seen_span)(struct store *s, const struct ipaddr *ip, int64_t run, enum proto proto,
+			 uint16_t port, double *first, double *last, struct dm_err *e);
 	int (*answered_before)(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
 			       struct dm_err *e);
 	/* optional: what is saved between them lands at once (store_save_begin) */

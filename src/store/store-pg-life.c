@@ -424,22 +424,20 @@ int pg_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t
 	return 0;
 }
 
-int pg_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
-		 double *last, struct dm_err *e)
+int pg_seen_span(struct store *s, const struct ipaddr *ip, int64_t run, enum proto proto, uint16_t port,
+		 double *first, double *last, struct dm_err *e)
 {
 	char addr[IPADDR_STRLEN];
 	ipaddr_fmt(ip, addr, sizeof(addr));
 	struct pg_params p = { 0 };
 	pp_str(&p, addr);
+	pp_int(&p, run);
 	if (port) {
 		pp_str(&p, proto_name(proto));
 		pp_int(&p, port);
 	}
-	PGresult *r = pg_q(s,
-			   port ? "SELECT p.first_seen, p.last_seen FROM ports p JOIN assets a ON a.id ="
-				  " p.asset_id WHERE a.ip = $1 AND p.proto = $2 AND p.port = $3"
-				: "SELECT first_seen, last_seen FROM assets WHERE ip = $1",
-			   &p, "reading when a host was seen", e);
+	PGresult *r = pg_q(s, port ? ROW_SEEN_SPAN_PORT_SQL : ROW_SEEN_SPAN_HOST_SQL, &p,
+			   "reading when a host was seen", e);
 	if (!r) return DM_ESTORE;
 	int found = PQntuples(r) > 0;
 	if (found) {

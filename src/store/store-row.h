@@ -69,6 +69,14 @@ void row_netdev_prev(const struct store_row *r, struct netdev_if *f, double *sta
 	" ORDER BY " order
 /* false when the row's MAC does not read (skipped); *started is the walk's */
 bool row_netdev_prev_mac(const struct store_row *r, struct netdev_prev_mac *m, double *started);
+/* When the asset (and its port) of run $2's site at address $1 was first and
+ * last seen; $3 and $4 the port's protocol name and number. */
+#define ROW_SEEN_SPAN_HOST_SQL                                   \
+	"SELECT first_seen, last_seen FROM assets WHERE ip = $1" \
+	" AND site = (SELECT site FROM runs WHERE id = $2)"
+#define ROW_SEEN_SPAN_PORT_SQL                                                                             \
+	"SELECT p.first_seen, p.last_seen FROM ports p JOIN assets a ON a.id = p.asset_id WHERE a.ip = $1" \
+	" AND a.site = (SELECT site FROM runs WHERE id = $2) AND p.proto = $3 AND p.port = $4"
 /* The rows of run $1's complete walks that `dormant diff` compares
  * (model/netdev.h struct netdev_row): ports, learned FDB entries with the
  * port's name and MAC count, ARP entries. Both backends run it as it is. */

@@ -484,22 +484,20 @@ int sq_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t
 	return 0;
 }
 
-int sq_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
-		 double *last, struct dm_err *e)
+int sq_seen_span(struct store *s, const struct ipaddr *ip, int64_t run, enum proto proto, uint16_t port,
+		 double *first, double *last, struct dm_err *e)
 {
 	char addr[IPADDR_STRLEN];
 	ipaddr_fmt(ip, addr, sizeof(addr));
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db,
-			       port ? "SELECT p.first_seen, p.last_seen FROM ports p JOIN assets a ON a.id ="
-				      " p.asset_id WHERE a.ip = ?1 AND p.proto = ?2 AND p.port = ?3"
-				    : "SELECT first_seen, last_seen FROM assets WHERE ip = ?1",
-			       -1, &st, NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db, port ? ROW_SEEN_SPAN_PORT_SQL : ROW_SEEN_SPAN_HOST_SQL, -1, &st,
+			       NULL))
 		return sq_fail(s, e, "reading when a host was seen");
 	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, run);
 	if (port) {
-		sqlite3_bind_text(st, 2, proto_name(proto), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, port);
+		sqlite3_bind_text(st, 3, proto_name(proto), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, port);
 	}
 	int rc = sqlite3_step(st), r = 0;
 	if (rc == SQLITE_ROW) {

@@ -527,11 +527,11 @@ int store_alert_queue(struct store *s, const struct life_alert *v, size_t n, siz
 	return s->ops->alert_queue(s, v, n, ret_queued, e);
 }
 
-int store_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
-		    double *last, struct dm_err *e)
+int store_seen_span(struct store *s, const struct ipaddr *ip, int64_t run, enum proto proto, uint16_t port,
+		    double *first, double *last, struct dm_err *e)
 {
 	NEED(seen_span);
-	return s->ops->seen_span(s, ip, proto, port, first, last, e);
+	return s->ops->seen_span(s, ip, run, proto, port, first, last, e);
 }
 
 int store_host_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,

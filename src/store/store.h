@@ -350,10 +350,10 @@ int store_alert_list(struct store *s, bool undelivered, size_t limit, life_alert
  * ret_queued (may be NULL): the rows added. */
 int store_alert_queue(struct store *s, const struct life_alert *v, size_t n, size_t *ret_queued,
 		      struct dm_err *e);
-/* When ip was first and last seen answering (port 0), or its port open
- * (proto, port), by any run: 1, or 0 when never. */
-int store_seen_span(struct store *s, const struct ipaddr *ip, enum proto proto, uint16_t port, double *first,
-		    double *last, struct dm_err *e);
+/* When ip, an asset of run's site, was first and last seen answering
+ * (port 0), or its port open (proto, port), by any run: 1, or 0 when never. */
+int store_seen_span(struct store *s, const struct ipaddr *ip, int64_t run, enum proto proto, uint16_t port,
+		    double *first, double *last, struct dm_err *e);
 /* When ip (of run's site) last answered in a run before run (by id): 1 with
  * *ret_ts the observation's time, or 0 when no kept run saw it answer. */
 int store_host_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,

@@ -31,7 +31,7 @@ t_unit() {
 	# every unit test that opens a store (test-db.h): the store suite, and
 	# those of the other suites ("store" in their names, and these three)
 	local f r=0
-	for f in store traffic_only_host rule_findings apps_matched_to_cves store_life store_allow host_events quiet_flags edge netdev; do
+	for f in store traffic_only_host rule_findings apps_matched_to_cves store_life store_allow host_events seen_span_by_site quiet_flags edge netdev; do
 		"$BUILD/tests/unit-tests" "$f" >"$OUT/unit-$f" 2>&1 || r=1
 		cat "$OUT/unit-$f"
 		grep -qE '^unit: [1-9][0-9]* passed, 0 failed' "$OUT/unit-$f" || r=1

@@ -675,6 +675,36 @@ static void host_events(void)
 	}
 }
 
+/* The same 10.0.0.1 at two sites is two assets: when it was seen is read
+ * from the asking run's site only (an alert's first and last seen). */
+static void seen_span_by_site(void)
+{
+	char dir[128], path[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-span-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/x.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), "span");
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	if (!st) return;
+	CHECK_INT(store_set_site(st, "branch", &e), 0);
+	int64_t rb = scan_run(st, 1000, (const uint32_t[]){ 1 }, 1);
+	CHECK_INT(store_set_site(st, "hq", &e), 0);
+	int64_t rh = scan_run(st, 5000, (const uint32_t[]){ 1 }, 1);
+	const struct ipaddr ip = ipaddr_v4(0x0a000001);
+	double first = 0, last = 0;
+	CHECK_INT(store_seen_span(st, &ip, rh, PROTO_TCP, 0, &first, &last, &e), 1);
+	CHECK_INT((int64_t)first, 5000);
+	CHECK_INT(store_seen_span(st, &ip, rb, PROTO_TCP, 0, &first, &last, &e), 1);
+	CHECK_INT((int64_t)first, 1000);
+	CHECK_INT((int64_t)last, 1000);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
 /* A host back: woke only after a silence of the usage window. */
 static void host_back(void)
 {
@@ -689,4 +719,5 @@ static void host_back(void)
 }
 
 SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(config_suppress), T(store_allow),
-      T(bodies), T(change_bodies), T(jsonl_channel), T(host_events), T(host_back), T(quiet_flags));
+      T(bodies), T(change_bodies), T(jsonl_channel), T(host_events), T(seen_span_by_site), T(host_back),
+      T(quiet_flags));
