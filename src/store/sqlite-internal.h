@@ -54,6 +54,9 @@ int sq_vuln_any(struct store *s, struct dm_err *e);
 int sq_save_webapps(struct store *s, int64_t run, int64_t asset, const struct obs_service *sv,
 		    struct dm_err *e);
 int sq_load_webapps(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
+/* The loaded service a row's first three columns (ip, proto, port) name, or
+ * NULL when its host or service was not loaded. */
+struct obs_service *sq_row_service(struct resultset *rs, sqlite3_stmt *st);
 int sq_distro_put_fix(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e);
 int sq_distro_put_pkg(struct store *s, const struct vuln_distro_pkg *p, struct dm_err *e);
 int sq_distro_fixes(struct store *s, const char *distro, const char *package, distro_fix_fn fn, void *ctx,

@@ -456,12 +456,7 @@ int pg_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, do
 	struct pg_params p = { 0 };
 	pp_str(&p, addr);
 	pp_int(&p, run);
-	PGresult *r =
-	    pg_q(s,
-		 "SELECT max(h.ts) FROM host_obs h JOIN assets a ON a.id = h.asset_id WHERE a.ip = $1"
-		 " AND a.site = (SELECT site FROM runs WHERE id = $2) AND h.run_id < $2"
-		 " AND h.how <> 'none'",
-		 &p, "reading when a host last answered", e);
+	PGresult *r = pg_q(s, ROW_ANSWERED_BEFORE_SQL, &p, "reading when a host last answered", e);
 	if (!r) return DM_ESTORE;
 	int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
 	if (found) *ret_ts = pg_dbl(r, 0, 0);

@@ -350,6 +350,18 @@ static int load_services(struct store *s, const struct pg_params *p, struct resu
 	return 0;
 }
 
+/* The loaded service a row's first three columns (ip, proto, port) name, or
+ * NULL when its host or service was not loaded. */
+static struct obs_service *row_service(struct resultset *rs, const PGresult *r, int i)
+{
+	struct ipaddr ip;
+	if (ipaddr_parse(PQgetvalue(r, i, 0), &ip) < 0) return NULL;
+	struct host_entry *he = resultset_host(rs, &ip, false);
+	if (!he) return NULL;
+	return (struct obs_service *)host_service(he, proto_of(PQgetvalue(r, i, 1)),
+						  (uint16_t)pg_i64(r, i, 2));
+}
+
 static int load_webapps(struct store *s, const struct pg_params *p, struct resultset *rs, struct dm_err *e)
 {
 	PGresult *r =
@@ -360,12 +372,7 @@ static int load_webapps(struct store *s, const struct pg_params *p, struct resul
 		 p, "loading results (web applications)", e);
 	if (!r) return DM_ESTORE;
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct ipaddr ip;
-		if (ipaddr_parse(PQgetvalue(r, i, 0), &ip) < 0) continue;
-		struct host_entry *he = resultset_host(rs, &ip, false);
-		if (!he) continue;
-		struct obs_service *sv = (struct obs_service *)host_service(he, proto_of(PQgetvalue(r, i, 1)),
-									    (uint16_t)pg_i64(r, i, 2));
+		struct obs_service *sv = row_service(rs, r, i);
 		if (!sv || sv->n_apps >= OBS_MAX_APPS) continue;
 		struct obs_webapp *a = &sv->apps[sv->n_apps++];
 		copy(a->name, sizeof(a->name), pg_col(r, i, 3));
@@ -391,12 +398,7 @@ static int load_extras(struct store *s, const struct pg_params *p, struct result
 		 p, "loading results (TLS)", e);
 	if (!r) return DM_ESTORE;
 	for (int i = 0; i < PQntuples(r); i++) {
-		struct ipaddr ip;
-		if (ipaddr_parse(PQgetvalue(r, i, 0), &ip) < 0) continue;
-		struct host_entry *he = resultset_host(rs, &ip, false);
-		if (!he) continue;
-		struct obs_service *sv = (struct obs_service *)host_service(he, proto_of(PQgetvalue(r, i, 1)),
-									    (uint16_t)pg_i64(r, i, 2));
+		struct obs_service *sv = row_service(rs, r, i);
 		if (!sv) continue;
 		sv->passive = pg_bool(r, i, 3);
 		if (!pg_col(r, i, 5)) continue;

@@ -77,6 +77,11 @@ bool row_netdev_prev_mac(const struct store_row *r, struct netdev_prev_mac *m, d
 #define ROW_SEEN_SPAN_PORT_SQL                                                                             \
 	"SELECT p.first_seen, p.last_seen FROM ports p JOIN assets a ON a.id = p.asset_id WHERE a.ip = $1" \
 	" AND a.site = (SELECT site FROM runs WHERE id = $2) AND p.proto = $3 AND p.port = $4"
+/* When the host at address $1 of run $2's site last answered in an earlier
+ * run (max of host_obs.ts, NULL when never). */
+#define ROW_ANSWERED_BEFORE_SQL                                                               \
+	"SELECT max(h.ts) FROM host_obs h JOIN assets a ON a.id = h.asset_id WHERE a.ip = $1" \
+	" AND a.site = (SELECT site FROM runs WHERE id = $2) AND h.run_id < $2 AND h.how <> 'none'"
 /* The rows of run $1's complete walks that `dormant diff` compares
  * (model/netdev.h struct netdev_row): ports, learned FDB entries with the
  * port's name and MAC count, ARP entries. Both backends run it as it is. */

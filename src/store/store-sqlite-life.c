@@ -516,12 +516,7 @@ int sq_answered_before(struct store *s, const struct ipaddr *ip, int64_t run, do
 	char addr[IPADDR_STRLEN];
 	ipaddr_fmt(ip, addr, sizeof(addr));
 	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(
-		SQ(s)->db,
-		"SELECT max(h.ts) FROM host_obs h JOIN assets a ON a.id = h.asset_id WHERE a.ip = ?1"
-		" AND a.site = (SELECT site FROM runs WHERE id = ?2) AND h.run_id < ?2"
-		" AND h.how != 'none'",
-		-1, &st, NULL))
+	if (sqlite3_prepare_v2(SQ(s)->db, ROW_ANSWERED_BEFORE_SQL, -1, &st, NULL))
 		return sq_fail(s, e, "reading when a host last answered");
 	sqlite3_bind_text(st, 1, addr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, run);

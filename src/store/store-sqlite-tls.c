@@ -80,14 +80,7 @@ int sq_load_service_extras(struct store *s, int64_t run, struct resultset *rs, s
 		return sq_fail(s, e, "loading results (TLS)");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct ipaddr ip;
-		if (ipaddr_parse((const char *)sqlite3_column_text(st, 0), &ip) < 0) continue;
-		struct host_entry *he = resultset_host(rs, &ip, false);
-		if (!he) continue;
-		enum proto pr = strcmp((const char *)sqlite3_column_text(st, 1), "udp") ? PROTO_TCP
-											: PROTO_UDP;
-		struct obs_service *sv =
-		    (struct obs_service *)host_service(he, pr, (uint16_t)sqlite3_column_int(st, 2));
+		struct obs_service *sv = sq_row_service(rs, st);
 		if (!sv) continue;
 		sv->passive = sqlite3_column_int(st, 3) != 0;
 		if (sqlite3_column_type(st, 5) == SQLITE_NULL) continue;

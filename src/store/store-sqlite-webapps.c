@@ -41,6 +41,18 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t n)
 	snprintf(dst, n, "%s", v ? v : "");
 }
 
+struct obs_service *sq_row_service(struct resultset *rs, sqlite3_stmt *st)
+{
+	struct ipaddr ip;
+	const char *addr = (const char *)sqlite3_column_text(st, 0),
+		   *proto = (const char *)sqlite3_column_text(st, 1);
+	if (!addr || !proto || ipaddr_parse(addr, &ip) < 0) return NULL;
+	struct host_entry *he = resultset_host(rs, &ip, false);
+	if (!he) return NULL;
+	enum proto pr = strcmp(proto, "udp") ? PROTO_TCP : PROTO_UDP;
+	return (struct obs_service *)host_service(he, pr, (uint16_t)sqlite3_column_int(st, 2));
+}
+
 int sq_load_webapps(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e)
 {
 	sqlite3_stmt *st;
@@ -53,14 +65,7 @@ int sq_load_webapps(struct store *s, int64_t run, struct resultset *rs, struct d
 		return sq_fail(s, e, "loading results (web applications)");
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct ipaddr ip;
-		if (ipaddr_parse((const char *)sqlite3_column_text(st, 0), &ip) < 0) continue;
-		struct host_entry *he = resultset_host(rs, &ip, false);
-		if (!he) continue;
-		enum proto pr = strcmp((const char *)sqlite3_column_text(st, 1), "udp") ? PROTO_TCP
-											: PROTO_UDP;
-		uint16_t port = (uint16_t)sqlite3_column_int(st, 2);
-		struct obs_service *sv = (struct obs_service *)host_service(he, pr, port);
+		struct obs_service *sv = sq_row_service(rs, st);
 		if (!sv || sv->n_apps >= OBS_MAX_APPS) continue;
 		struct obs_webapp *a = &sv->apps[sv->n_apps++];
 		copy_col(st, 3, a->name, sizeof(a->name));

@@ -27,6 +27,29 @@ void test_db_path(char *buf, size_t n, const char *tag)
 	}
 }
 
+struct store *test_db_open(const char *tag)
+{
+	char path[512];
+	test_db_path(path, sizeof(path), tag);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	if (store_open(path, &st, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", path, e.msg);
+		return NULL;
+	}
+	return st;
+}
+
+void test_db_close(struct store *st, const char *tag)
+{
+	if (st) store_close(st);
+	if (test_db_pg()) return;
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf /tmp/dormant-unit-%d/%s", (int)getpid(), tag);
+	if (system(cmd)) {
+	}
+}
+
 static void quiet(void *arg, const char *msg)
 {
 	(void)arg;

@@ -132,14 +132,10 @@ static int state_of(void *ctx, const struct life_view *v)
 
 static void store_life(void)
 {
-	char dir[128], path[160];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-life-%d", (int)getpid());
-	snprintf(path, sizeof(path), "%s/x.db", dir);
-	if (test_db_pg()) test_db_path(path, sizeof(path), ""); /* DM_TEST_DB: on PostgreSQL */
-	struct store *st = NULL;
-	struct dm_err e = { "" };
-	CHECK_INT(store_open(path, &st, &e), 0);
+	struct store *st = test_db_open("life");
+	CHECK(st != NULL);
 	if (!st) return;
+	struct dm_err e = { "" };
 	struct site_config site;
 	site_config_defaults(&site);
 	CHECK_INT(site_config_parse(&site,
@@ -233,11 +229,7 @@ static void store_life(void)
 	CHECK_INT(store_alert_pending(st, "ops", 100, 0, collect, &ops, &e), 0);
 	CHECK_INT(ops.n, 5);
 	site_config_release(&site);
-	store_close(st);
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	test_db_close(st, "life");
 }
 
 static struct life_alert sample(void)
@@ -471,14 +463,10 @@ static int suppressed_by(void *ctx, const struct life_view *v)
  * suppressed with its origin, and does not alert; removing the entry lifts it. */
 static void store_allow(void)
 {
-	char dir[128], path[160];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-allow-%d", (int)getpid());
-	snprintf(path, sizeof(path), "%s/x.db", dir);
-	if (test_db_pg()) test_db_path(path, sizeof(path), "");
-	struct store *st = NULL;
-	struct dm_err e = { "" };
-	CHECK_INT(store_open(path, &st, &e), 0);
+	struct store *st = test_db_open("allow");
+	CHECK(st != NULL);
 	if (!st) return;
+	struct dm_err e = { "" };
 	struct site_config with, without;
 	site_config_defaults(&with);
 	site_config_defaults(&without);
@@ -524,11 +512,7 @@ static void store_allow(void)
 	CHECK_STR(by, "0 ");
 	site_config_release(&with);
 	site_config_release(&without);
-	store_close(st);
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	test_db_close(st, "allow");
 }
 
 /* Three findings seen in run: each one's quiet flag after the apply, as
@@ -554,14 +538,10 @@ static void quiet_of(struct store *st, int64_t run, const struct site_config *si
  * lifts the ack, and with it the quiet. */
 static void quiet_flags(void)
 {
-	char dir[128], path[160];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-quiet-%d", (int)getpid());
-	snprintf(path, sizeof(path), "%s/x.db", dir);
-	if (test_db_pg()) test_db_path(path, sizeof(path), "quiet");
-	struct store *st = NULL;
-	struct dm_err e = { "" };
-	CHECK_INT(store_open(path, &st, &e), 0);
+	struct store *st = test_db_open("quiet");
+	CHECK(st != NULL);
 	if (!st) return;
+	struct dm_err e = { "" };
 	struct site_config site;
 	site_config_defaults(&site);
 	CHECK_INT(site_config_parse(&site,
@@ -583,11 +563,7 @@ static void quiet_flags(void)
 	quiet_of(st, 4, &site, SEV_HIGH, q);
 	CHECK_STR(q, "100");
 	site_config_release(&site);
-	store_close(st);
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	test_db_close(st, "quiet");
 }
 
 /* One scan run of the hosts 10.0.0.N (n of them, ids), answering at t. */
@@ -623,14 +599,10 @@ static int outbox_line(void *ctx, const struct life_alert *a)
  * new when never seen; queued once per channel. */
 static void host_events(void)
 {
-	char dir[128], path[160];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-hostev-%d", (int)getpid());
-	snprintf(path, sizeof(path), "%s/x.db", dir);
-	if (test_db_pg()) test_db_path(path, sizeof(path), "hostev");
-	struct store *st = NULL;
-	struct dm_err e = { "" };
-	CHECK_INT(store_open(path, &st, &e), 0);
+	struct store *st = test_db_open("hostev");
+	CHECK(st != NULL);
 	if (!st) return;
+	struct dm_err e = { "" };
 	struct site_config site;
 	site_config_defaults(&site);
 	CHECK_INT(site_config_parse(&site,
@@ -668,25 +640,17 @@ static void host_events(void)
 	CHECK(!b.len); /* the default events are the findings' */
 	buf_release(&b);
 	site_config_release(&site);
-	store_close(st);
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	test_db_close(st, "hostev");
 }
 
 /* The same 10.0.0.1 at two sites is two assets: when it was seen is read
  * from the asking run's site only (an alert's first and last seen). */
 static void seen_span_by_site(void)
 {
-	char dir[128], path[160];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-span-%d", (int)getpid());
-	snprintf(path, sizeof(path), "%s/x.db", dir);
-	if (test_db_pg()) test_db_path(path, sizeof(path), "span");
-	struct store *st = NULL;
-	struct dm_err e = { "" };
-	CHECK_INT(store_open(path, &st, &e), 0);
+	struct store *st = test_db_open("span");
+	CHECK(st != NULL);
 	if (!st) return;
+	struct dm_err e = { "" };
 	CHECK_INT(store_set_site(st, "branch", &e), 0);
 	int64_t rb = scan_run(st, 1000, (const uint32_t[]){ 1 }, 1);
 	CHECK_INT(store_set_site(st, "hq", &e), 0);
@@ -698,11 +662,7 @@ static void seen_span_by_site(void)
 	CHECK_INT(store_seen_span(st, &ip, rb, PROTO_TCP, 0, &first, &last, &e), 1);
 	CHECK_INT((int64_t)first, 1000);
 	CHECK_INT((int64_t)last, 1000);
-	store_close(st);
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	test_db_close(st, "span");
 }
 
 /* A host back: woke only after a silence of the usage window. */
