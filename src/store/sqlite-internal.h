@@ -53,6 +53,8 @@ int sq_vuln_any(struct store *s, struct dm_err *e);
 /* schema 12: a service's web applications (store-sqlite-webapps.c) */
 int sq_save_webapps(struct store *s, int64_t run, int64_t asset, const struct obs_service *sv,
 		    struct dm_err *e);
+int sq_save_results(struct store *s, int64_t run, const struct resultset *rs, struct dm_err *e);
+int sq_load_results(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
 int sq_load_webapps(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
 /* The loaded service a row's first three columns (ip, proto, port) name, or
  * NULL when its host or service was not loaded. */

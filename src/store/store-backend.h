@@ -143,6 +143,6 @@ struct store_ops {
 
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
-/* The schema's migrations in SQLite's dialect (store-sqlite.c); the
+/* The schema's migrations in SQLite's dialect (store-sqlite-schema.c); the
  * PostgreSQL backend applies the same list, translated (store-pg-schema.c). */
 const char *const *store_sqlite_migrations(size_t *n);
