@@ -31,6 +31,13 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *xaligned(size_t align, size_t n)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, align, n ? n : 1)) oom();
+	return p;
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -48,6 +48,8 @@ unsigned fd_budget(unsigned want);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* align: a power of two, a multiple of sizeof(void *); freed with free */
+void *xaligned(size_t align, size_t n);
 char *xstrdup(const char *s);
 
 /* "1.5 MB": a byte count for people (decimal units). */
