@@ -18,6 +18,7 @@
 enum { GRACE = 2 }; /* seconds a closed TCP flow waits for its last ACKs */
 enum { DNS_SLOTS = 1 << 17 };
 enum { HUGE_PAGE = 2 << 20 };
+enum { XBLOCK = 1024 }; /* extras a block of the pool */
 enum { DNS_PORT = 53, MDNS_PORT = 5353 };
 enum { FIN_BOTH = 3, SEEN_RST = 4 }; /* struct flow's fin: a bit per direction that sent FIN, or RST */
 enum { TLS_HANDSHAKE = 22, TLS_MAJOR = 3, TLS_MINOR_MAX = 4 }; /* record type; version 3.1 to 3.4 */
@@ -83,7 +84,7 @@ struct flow_table {
 	struct dnsref *dnsref; /* beside f: the DNS name of b */
 	size_t cap, used;
 	uint32_t free_head;
-	struct extra *xs; /* the extras pool; 0 is none */
+	struct extra **xs; /* the extras pool in blocks of XBLOCK (none moves as it grows); 0 is none */
 	uint32_t xcap, xfree;
 	uint32_t *buckets;
 	size_t nbuckets;
@@ -150,15 +151,14 @@ struct flow_table *flow_table_new(const struct flow_table_config *cfg, const str
 }
 
 /* The large arrays on huge pages where the system lends them (madvise
- * mode): with 100k flows open a lookup is a TLB miss as well as a cache
- * miss on 4 KiB pages. Freed with free. */
-static void *big_array(size_t n)
+ * mode), once they are that large: with 100k flows open a lookup is a TLB
+ * miss as well as a cache miss on 4 KiB pages. */
+static void huge_pages(void *p, size_t n)
 {
-	if (n < HUGE_PAGE) return xaligned(64, n);
-	void *p = xaligned(HUGE_PAGE, n);
-	madvise(p, n & ~(size_t)(HUGE_PAGE - 1), MADV_HUGEPAGE);
-	return p;
+	if (n >= HUGE_PAGE) madvise(p, n, MADV_HUGEPAGE);
 }
+
+static struct extra *xat(const struct flow_table *ft, uint32_t i) { return &ft->xs[i / XBLOCK][i % XBLOCK]; }
 
 static void lru_unlink(struct flow_table *ft, uint32_t i)
 {
@@ -190,8 +190,9 @@ static void lru_append(struct flow_table *ft, uint32_t i, int list)
 
 static void rehash(struct flow_table *ft, size_t nb)
 {
-	free(ft->buckets);
-	ft->buckets = big_array(nb * sizeof(uint32_t));
+	xunreserve(ft->buckets, ft->nbuckets * sizeof(uint32_t));
+	ft->buckets = xreserve(nb * sizeof(uint32_t));
+	huge_pages(ft->buckets, nb * sizeof(uint32_t));
 	memset(ft->buckets, 0xff, nb * sizeof(uint32_t));
 	ft->nbuckets = nb;
 	for (size_t i = 0; i < ft->cap; i++) {
@@ -235,7 +236,7 @@ static void emit(struct flow_table *ft, struct flow *f, const char *why)
 	to_ipaddr(f->k.family, f->k.a, &o.src);
 	to_ipaddr(f->k.family, f->k.b, &o.dst);
 	if (f->x) {
-		const struct extra *x = &ft->xs[f->x];
+		const struct extra *x = xat(ft, f->x);
 		o.sni = x->sni[0] ? x->sni : NULL;
 		o.alpn = x->alpn[0] ? x->alpn : NULL;
 		o.ja3 = x->ja3[0] ? x->ja3 : NULL;
@@ -261,7 +262,7 @@ static void release(struct flow_table *ft, uint32_t i)
 		}
 	lru_unlink(ft, i);
 	if (f->x) {
-		ft->xs[f->x].next_free = ft->xfree;
+		xat(ft, f->x)->next_free = ft->xfree;
 		ft->xfree = f->x;
 		f->x = 0;
 	}
@@ -289,18 +290,20 @@ static uint32_t alloc_flow(struct flow_table *ft)
 	if (ft->free_head == NIL) {
 		size_t ncap = ft->cap ? ft->cap * 2 : 1024;
 		if (ncap > ft->cfg.max_flows) ncap = ft->cfg.max_flows;
-		/* 64-aligned, so that a flow is two cache lines */
-		struct flow *nf = big_array(ncap * sizeof(*nf));
-		if (ft->cap) memcpy(nf, ft->f, ft->cap * sizeof(*nf));
+		/* Reserved for max_flows at once and grown in place; aligned, so
+		 * that a flow is two cache lines. */
+		size_t max = ft->cfg.max_flows;
+		if (!ft->f) {
+			ft->f = xreserve(max * sizeof(*ft->f));
+			ft->links = xreserve(max * sizeof(*ft->links));
+			ft->dnsref = xreserve(max * sizeof(*ft->dnsref));
+		}
+		if (ncap * sizeof(*ft->f) >= HUGE_PAGE && ft->cap * sizeof(*ft->f) < HUGE_PAGE) {
+			huge_pages(ft->f, max * sizeof(*ft->f));
+			huge_pages(ft->links, max * sizeof(*ft->links));
+		}
 		/* written before read: a page is faulted in once, not read (the zero page) then written */
-		memset(nf + ft->cap, 0, (ncap - ft->cap) * sizeof(*nf));
-		free(ft->f);
-		ft->f = nf;
-		struct link *nl = big_array(ncap * sizeof(*nl));
-		if (ft->cap) memcpy(nl, ft->links, ft->cap * sizeof(*nl));
-		free(ft->links);
-		ft->links = nl;
-		ft->dnsref = xrealloc(ft->dnsref, ncap * sizeof(*ft->dnsref));
+		memset(ft->f + ft->cap, 0, (ncap - ft->cap) * sizeof(*ft->f));
 		for (size_t i = ncap; i-- > ft->cap;) {
 			ft->f[i].list = L_FREE;
 			ft->f[i].x = 0;
@@ -391,18 +394,19 @@ static int entropy10(const uint8_t *p, size_t n)
 /* f's extras, taken from the pool on first use (indices stay valid as it grows) */
 static struct extra *extra(struct flow_table *ft, struct flow *f)
 {
-	if (f->x) return &ft->xs[f->x];
+	if (f->x) return xat(ft, f->x);
 	if (!ft->xfree) {
-		uint32_t ncap = ft->xcap ? ft->xcap * 2 : 64;
-		ft->xs = xrealloc(ft->xs, (size_t)ncap * sizeof(*ft->xs));
-		for (uint32_t i = ncap; i-- > (ft->xcap ? ft->xcap : 1);) {
-			ft->xs[i].next_free = ft->xfree;
+		uint32_t nb = ft->xcap / XBLOCK;
+		ft->xs = xrealloc(ft->xs, (nb + 1) * sizeof(*ft->xs));
+		ft->xs[nb] = xmalloc(XBLOCK * sizeof(struct extra));
+		for (uint32_t i = ft->xcap + XBLOCK; i-- > (ft->xcap ? ft->xcap : 1);) {
+			xat(ft, i)->next_free = ft->xfree;
 			ft->xfree = i;
 		}
-		ft->xcap = ncap;
+		ft->xcap += XBLOCK;
 	}
 	f->x = ft->xfree;
-	struct extra *x = &ft->xs[f->x];
+	struct extra *x = xat(ft, f->x);
 	ft->xfree = x->next_free;
 	memset(x, 0, sizeof(*x));
 	return x;
@@ -558,7 +562,7 @@ void flow_table_packet_hashed(struct flow_table *ft, double ts, const struct pkt
 		char q[256];
 		uint16_t qt;
 		/* the first question only: a flow is one client port, most resolvers ask once per port */
-		if (dir == 0 && (!f->x || !ft->xs[f->x].query[0]) && p->payload_len &&
+		if (dir == 0 && (!f->x || !xat(ft, f->x)->query[0]) && p->payload_len &&
 		    dns_parse_question(p->payload, p->payload_len, q, &qt)) {
 			struct extra *x = extra(ft, f);
 			memcpy(x->query, q, sizeof(q));
@@ -637,11 +641,12 @@ void flow_table_stats(const struct flow_table *ft, struct flow_table_stats *ret)
 void flow_table_free(struct flow_table *ft)
 {
 	if (!ft) return;
-	free(ft->f);
-	free(ft->links);
-	free(ft->dnsref);
+	xunreserve(ft->f, ft->cfg.max_flows * sizeof(*ft->f));
+	xunreserve(ft->links, ft->cfg.max_flows * sizeof(*ft->links));
+	xunreserve(ft->dnsref, ft->cfg.max_flows * sizeof(*ft->dnsref));
+	xunreserve(ft->buckets, ft->nbuckets * sizeof(uint32_t));
+	for (uint32_t b = 0; b < ft->xcap / XBLOCK; b++) free(ft->xs[b]);
 	free(ft->xs);
-	free(ft->buckets);
 	free(ft->dns);
 	free(ft);
 }
