@@ -2,7 +2,9 @@
 #include "base/util.h"
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -29,6 +31,25 @@ void *xrealloc(void *p, size_t n)
 	p = realloc(p, n ? n : 1);
 	if (!p) oom();
 	return p;
+}
+
+void *xreserve(size_t n)
+{
+	size_t align = (size_t)2 << 20, page = (size_t)sysconf(_SC_PAGESIZE);
+	n = (n + page - 1) & ~(page - 1);
+	uint8_t *m =
+	    mmap(NULL, n + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED) oom();
+	uint8_t *p = (uint8_t *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
+	if (p > m) munmap(m, (size_t)(p - m));
+	if (m + n + align > p + n) munmap(p + n, (size_t)(m + n + align - (p + n)));
+	return p;
+}
+
+void xunreserve(void *p, size_t n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	if (p) munmap(p, (n + page - 1) & ~(page - 1));
 }
 
 char *xstrdup(const char *s)

@@ -48,6 +48,11 @@ unsigned fd_budget(unsigned want);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* n bytes of address space, 2 MiB-aligned and zero, whose pages are taken
+ * only when touched: an array that grows in place (no copy, no second
+ * array at its peak). Freed with xunreserve and the same n. */
+void *xreserve(size_t n);
+void xunreserve(void *p, size_t n);
 char *xstrdup(const char *s);
 
 /* "1.5 MB": a byte count for people (decimal units). */

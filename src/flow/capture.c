@@ -38,18 +38,19 @@ static long record_start(FILE *f, const struct pcap_pkthdr *h, bool ng)
 	return pos < 0 ? -1 : pos - (long)h->caplen - (ng ? 28 : 16);
 }
 
-static void one_packet(const char *name, const struct capture_config *cfg, int linktype,
-		       const struct pcap_pkthdr *h, const uint8_t *data, struct flow_table *ft,
-		       struct capture_stats *st, unsigned *messages, FILE *f, bool ng)
+/* Decodes and counts a packet; true when it is for the flow table (IP). */
+static bool decode_one(const char *name, int linktype, const struct pcap_pkthdr *h, const uint8_t *data,
+		       struct capture_stats *st, unsigned *messages, FILE *f, bool ng, struct pkt *p,
+		       double *ts_ret)
 {
-	struct pkt p;
 	const char *why = NULL;
 	double ts = (double)h->ts.tv_sec + (double)h->ts.tv_usec / 1e6;
+	*ts_ret = ts;
 	st->packets++;
 	st->bytes += h->len;
 	if (!st->first_ts || ts < st->first_ts) st->first_ts = ts;
 	if (ts > st->last_ts) st->last_ts = ts;
-	if (pkt_decode(linktype, data, h->caplen, &p, &why) < 0) {
+	if (pkt_decode(linktype, data, h->caplen, p, &why) < 0) {
 		st->damaged++;
 		if ((*messages)++ < MAX_MESSAGES) {
 			long offset = record_start(f, h, ng);
@@ -60,13 +61,76 @@ static void one_packet(const char *name, const struct capture_config *cfg, int l
 				log_warn("%s: packet %llu: %s: skipped", name,
 					 (unsigned long long)st->packets, why);
 		}
-	} else if (!p.family) {
+	} else if (!p->family) {
 		st->not_ip++;
 	} else {
-		st->fragments += p.fragment;
-		flow_table_packet(ft, ts, &p);
-		if (cfg->packet) cfg->packet(cfg->packet_ctx, ts, &p);
+		st->fragments += p->fragment;
+		return true;
 	}
+	return false;
+}
+
+static void one_packet(const char *name, const struct capture_config *cfg, int linktype,
+		       const struct pcap_pkthdr *h, const uint8_t *data, struct flow_table *ft,
+		       struct capture_stats *st, unsigned *messages)
+{
+	struct pkt p;
+	double ts;
+	if (!decode_one(name, linktype, h, data, st, messages, NULL, false, &p, &ts)) return;
+	flow_table_packet(ft, ts, &p);
+	if (cfg->packet) cfg->packet(cfg->packet_ctx, ts, &p);
+}
+
+/* A file's packets reach the table AHEAD packets after they are read: the
+ * table's cache misses for the next packets (bucket, then flow) are asked
+ * for while it reads this one. libpcap reuses its buffer, so a packet in
+ * flight keeps a copy of its payload. */
+enum { AHEAD = 8, FLOW_AHEAD = 4 }; /* a power of two; the flow asked for FLOW_AHEAD packets later */
+
+struct in_flight {
+	struct pkt p;
+	double ts;
+	uint64_t hash;
+	uint8_t *payload;
+	size_t cap;
+};
+
+struct ahead {
+	struct in_flight q[AHEAD];
+	uint64_t in, done; /* packets queued, packets handed to the table */
+};
+
+static void ahead_one(struct ahead *a, const struct capture_config *cfg, struct flow_table *ft)
+{
+	struct in_flight *x = &a->q[a->done++ % AHEAD];
+	flow_table_packet_hashed(ft, x->ts, &x->p, x->hash);
+	if (cfg->packet) cfg->packet(cfg->packet_ctx, x->ts, &x->p);
+}
+
+static void ahead_push(struct ahead *a, const struct capture_config *cfg, struct flow_table *ft,
+		       const struct pkt *p, double ts)
+{
+	if (a->in - a->done == AHEAD) ahead_one(a, cfg, ft);
+	struct in_flight *x = &a->q[a->in++ % AHEAD];
+	x->p = *p;
+	x->ts = ts;
+	if (p->payload_len) {
+		if (p->payload_len > x->cap) {
+			x->cap = p->payload_len;
+			x->payload = xrealloc(x->payload, x->cap);
+		}
+		memcpy(x->payload, p->payload, p->payload_len);
+		x->p.payload = x->payload;
+	}
+	x->hash = flow_table_prefetch(ft, &x->p);
+	if (a->in - a->done > FLOW_AHEAD)
+		flow_table_prefetch_flow(ft, a->q[(a->in - 1 - FLOW_AHEAD) % AHEAD].hash);
+}
+
+static void ahead_drain(struct ahead *a, const struct capture_config *cfg, struct flow_table *ft)
+{
+	while (a->done < a->in) ahead_one(a, cfg, ft);
+	for (int i = 0; i < AHEAD; i++) free(a->q[i].payload);
 }
 
 int capture_file(const char *path, const struct capture_config *cfg, struct flow_table *ft,
@@ -110,8 +174,12 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 	const uint8_t *data;
 	unsigned messages = 0;
 	double next_progress = 0;
+	struct ahead *ahead = xcalloc(1, sizeof(*ahead));
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		one_packet(path, cfg, lt, h, data, ft, st, &messages, f, ng);
+		struct pkt p;
+		double ts;
+		if (decode_one(path, lt, h, data, st, &messages, f, ng, &p, &ts))
+			ahead_push(ahead, cfg, ft, &p, ts);
 		if (cfg->progress && (st->packets & 0x3fff) == 0) {
 			double now = now_mono();
 			long pos = f ? ftell(f) : 0;
@@ -122,6 +190,8 @@ int capture_file(const char *path, const struct capture_config *cfg, struct flow
 			}
 		}
 	}
+	ahead_drain(ahead, cfg, ft);
+	free(ahead);
 	long offset = f ? ftell(f) : -1;
 	if (r == PCAP_ERROR) {
 		/* libpcap stops at a record it cannot read: cut short or a lying length. */
@@ -184,7 +254,7 @@ int capture_live(const char *iface, const struct capture_config *cfg, struct flo
 		if (pr < 0 && errno != EINTR) break;
 		int got = 0;
 		while (pr > 0 && (r = pcap_next_ex(pc, &h, &data)) == 1) {
-			one_packet(iface, cfg, lt, h, data, ft, st, &messages, NULL, false);
+			one_packet(iface, cfg, lt, h, data, ft, st, &messages);
 			if (++got == 4096) break;
 		}
 		if (r == PCAP_ERROR) break;

@@ -11,11 +11,14 @@
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 
 #define NIL UINT32_MAX
 enum { GRACE = 2 }; /* seconds a closed TCP flow waits for its last ACKs */
 enum { DNS_SLOTS = 1 << 17 };
+enum { HUGE_PAGE = 2 << 20 };
+enum { XBLOCK = 1024 }; /* extras a block of the pool */
 enum { DNS_PORT = 53, MDNS_PORT = 5353 };
 enum { FIN_BOTH = 3, SEEN_RST = 4 }; /* struct flow's fin: a bit per direction that sent FIN, or RST */
 enum { TLS_HANDSHAKE = 22, TLS_MAJOR = 3, TLS_MINOR_MAX = 4 }; /* record type; version 3.1 to 3.4 */
@@ -31,19 +34,32 @@ struct extra {
 	char ssh[2][48];
 	char query[256]; /* DNS: the client's first question */
 	uint16_t qtype;
+	uint32_t next_free; /* in the pool's free list */
 };
 
+/* 96 bytes, 64-aligned in the array: a flow is two cache lines, the key and
+ * times in the first, counters in the second. What a packet does not touch
+ * (the LRU links, the DNS name) is kept beside it. */
 struct flow {
 	struct fkey k;
+	uint8_t flags[2], app;
+	uint8_t list : 2, fin : 3, inspected : 2; /* L_*; FIN_BOTH bits or SEEN_RST; a bit a direction */
+	int8_t entropy;
+	float lru_age; /* last - when it was last moved to its list's tail */
+	double first, last;
 	uint64_t bytes[2];
 	uint32_t pkts[2];
-	double first, last;
-	float lru_age; /* last - when it was last moved to its list's tail */
-	uint32_t prev, next, hnext;
-	uint32_t dns_slot, dns_gen; /* what DNS called b, if anything */
-	uint8_t flags[2], app, inspected, fin, list;
-	int8_t entropy;
-	struct extra *x;
+	uint32_t hnext;
+	uint32_t x; /* index in the extras pool, 0 none */
+};
+_Static_assert(sizeof(struct flow) == 96, "a flow is 96 bytes");
+
+struct link {
+	uint32_t prev, next;
+};
+
+struct dnsref {
+	uint32_t slot, gen; /* what DNS called b, if anything */
 };
 
 enum { L_OPEN = 0, L_CLOSING = 1, L_FREE = 2 };
@@ -63,9 +79,13 @@ struct lru {
 struct flow_table {
 	struct flow_table_config cfg;
 	struct flow_sink sink;
-	struct flow *f;
+	struct flow *f;        /* 64-aligned */
+	struct link *links;    /* beside f: the LRU lists */
+	struct dnsref *dnsref; /* beside f: the DNS name of b */
 	size_t cap, used;
 	uint32_t free_head;
+	struct extra **xs; /* the extras pool in blocks of XBLOCK (none moves as it grows); 0 is none */
+	uint32_t xcap, xfree;
 	uint32_t *buckets;
 	size_t nbuckets;
 	struct lru lists[2];
@@ -130,29 +150,39 @@ struct flow_table *flow_table_new(const struct flow_table_config *cfg, const str
 	return ft;
 }
 
+/* The large arrays on huge pages where the system lends them (madvise
+ * mode), once they are that large: with 100k flows open a lookup is a TLB
+ * miss as well as a cache miss on 4 KiB pages. */
+static void huge_pages(void *p, size_t n)
+{
+	if (n >= HUGE_PAGE) madvise(p, n, MADV_HUGEPAGE);
+}
+
+static struct extra *xat(const struct flow_table *ft, uint32_t i) { return &ft->xs[i / XBLOCK][i % XBLOCK]; }
+
 static void lru_unlink(struct flow_table *ft, uint32_t i)
 {
-	struct flow *f = &ft->f[i];
-	struct lru *l = &ft->lists[f->list];
-	if (f->prev != NIL)
-		ft->f[f->prev].next = f->next;
+	struct link *n = &ft->links[i];
+	struct lru *l = &ft->lists[ft->f[i].list];
+	if (n->prev != NIL)
+		ft->links[n->prev].next = n->next;
 	else
-		l->head = f->next;
-	if (f->next != NIL)
-		ft->f[f->next].prev = f->prev;
+		l->head = n->next;
+	if (n->next != NIL)
+		ft->links[n->next].prev = n->prev;
 	else
-		l->tail = f->prev;
+		l->tail = n->prev;
 }
 
 static void lru_append(struct flow_table *ft, uint32_t i, int list)
 {
-	struct flow *f = &ft->f[i];
+	struct link *n = &ft->links[i];
 	struct lru *l = &ft->lists[list];
-	f->list = (uint8_t)list;
-	f->prev = l->tail;
-	f->next = NIL;
+	ft->f[i].list = (uint8_t)list & 3;
+	n->prev = l->tail;
+	n->next = NIL;
 	if (l->tail != NIL)
-		ft->f[l->tail].next = i;
+		ft->links[l->tail].next = i;
 	else
 		l->head = i;
 	l->tail = i;
@@ -160,8 +190,9 @@ static void lru_append(struct flow_table *ft, uint32_t i, int list)
 
 static void rehash(struct flow_table *ft, size_t nb)
 {
-	free(ft->buckets);
-	ft->buckets = xmalloc(nb * sizeof(uint32_t));
+	xunreserve(ft->buckets, ft->nbuckets * sizeof(uint32_t));
+	ft->buckets = xreserve(nb * sizeof(uint32_t));
+	huge_pages(ft->buckets, nb * sizeof(uint32_t));
 	memset(ft->buckets, 0xff, nb * sizeof(uint32_t));
 	ft->nbuckets = nb;
 	for (size_t i = 0; i < ft->cap; i++) {
@@ -205,17 +236,18 @@ static void emit(struct flow_table *ft, struct flow *f, const char *why)
 	to_ipaddr(f->k.family, f->k.a, &o.src);
 	to_ipaddr(f->k.family, f->k.b, &o.dst);
 	if (f->x) {
-		o.sni = f->x->sni[0] ? f->x->sni : NULL;
-		o.alpn = f->x->alpn[0] ? f->x->alpn : NULL;
-		o.ja3 = f->x->ja3[0] ? f->x->ja3 : NULL;
-		o.ja4 = f->x->ja4[0] ? f->x->ja4 : NULL;
-		o.ssh_client = f->x->ssh[0][0] ? f->x->ssh[0] : NULL;
-		o.ssh_server = f->x->ssh[1][0] ? f->x->ssh[1] : NULL;
-		o.dns_query = f->x->query[0] ? f->x->query : NULL;
-		o.dns_qtype = f->x->qtype;
+		const struct extra *x = xat(ft, f->x);
+		o.sni = x->sni[0] ? x->sni : NULL;
+		o.alpn = x->alpn[0] ? x->alpn : NULL;
+		o.ja3 = x->ja3[0] ? x->ja3 : NULL;
+		o.ja4 = x->ja4[0] ? x->ja4 : NULL;
+		o.ssh_client = x->ssh[0][0] ? x->ssh[0] : NULL;
+		o.ssh_server = x->ssh[1][0] ? x->ssh[1] : NULL;
+		o.dns_query = x->query[0] ? x->query : NULL;
+		o.dns_qtype = x->qtype;
 	}
-	if (ft->dns && f->dns_slot != NIL && ft->dns[f->dns_slot].gen == f->dns_gen)
-		o.name = ft->dns[f->dns_slot].name;
+	const struct dnsref *dr = &ft->dnsref[f - ft->f];
+	if (ft->dns && dr->slot != NIL && ft->dns[dr->slot].gen == dr->gen) o.name = ft->dns[dr->slot].name;
 	ft->sink.flow(ft->sink.ctx, &o);
 }
 
@@ -229,8 +261,11 @@ static void release(struct flow_table *ft, uint32_t i)
 			break;
 		}
 	lru_unlink(ft, i);
-	free(f->x);
-	f->x = NULL;
+	if (f->x) {
+		xat(ft, f->x)->next_free = ft->xfree;
+		ft->xfree = f->x;
+		f->x = 0;
+	}
 	f->list = L_FREE;
 	f->hnext = ft->free_head;
 	ft->free_head = i;
@@ -255,10 +290,23 @@ static uint32_t alloc_flow(struct flow_table *ft)
 	if (ft->free_head == NIL) {
 		size_t ncap = ft->cap ? ft->cap * 2 : 1024;
 		if (ncap > ft->cfg.max_flows) ncap = ft->cfg.max_flows;
-		ft->f = xrealloc(ft->f, ncap * sizeof(*ft->f));
+		/* Reserved for max_flows at once and grown in place; aligned, so
+		 * that a flow is two cache lines. */
+		size_t max = ft->cfg.max_flows;
+		if (!ft->f) {
+			ft->f = xreserve(max * sizeof(*ft->f));
+			ft->links = xreserve(max * sizeof(*ft->links));
+			ft->dnsref = xreserve(max * sizeof(*ft->dnsref));
+		}
+		if (ncap * sizeof(*ft->f) >= HUGE_PAGE && ft->cap * sizeof(*ft->f) < HUGE_PAGE) {
+			huge_pages(ft->f, max * sizeof(*ft->f));
+			huge_pages(ft->links, max * sizeof(*ft->links));
+		}
+		/* written before read: a page is faulted in once, not read (the zero page) then written */
+		memset(ft->f + ft->cap, 0, (ncap - ft->cap) * sizeof(*ft->f));
 		for (size_t i = ncap; i-- > ft->cap;) {
 			ft->f[i].list = L_FREE;
-			ft->f[i].x = NULL;
+			ft->f[i].x = 0;
 			ft->f[i].hnext = ft->free_head;
 			ft->free_head = (uint32_t)i;
 		}
@@ -307,14 +355,15 @@ static void dns_learn(void *ctx, const struct dns_answer *a)
 
 static void dns_name_for(struct flow_table *ft, struct flow *f)
 {
-	f->dns_slot = NIL;
+	struct dnsref *dr = &ft->dnsref[f - ft->f];
+	dr->slot = NIL;
 	if (!ft->dns) return;
 	uint64_t h = mix(ft->seed[0], load64(f->k.b) ^ load64(f->k.b + 8));
 	uint32_t slot = (uint32_t)(h & (DNS_SLOTS - 1));
 	struct dns_slot *s = &ft->dns[slot];
 	if (s->gen && s->family == f->k.family && !memcmp(s->addr, f->k.b, 16)) {
-		f->dns_slot = slot;
-		f->dns_gen = s->gen;
+		dr->slot = slot;
+		dr->gen = s->gen;
 	}
 }
 
@@ -342,10 +391,25 @@ static int entropy10(const uint8_t *p, size_t n)
 	return (int)lround(h * 10);
 }
 
-static struct extra *extra(struct flow *f)
+/* f's extras, taken from the pool on first use (indices stay valid as it grows) */
+static struct extra *extra(struct flow_table *ft, struct flow *f)
 {
-	if (!f->x) f->x = xcalloc(1, sizeof(*f->x));
-	return f->x;
+	if (f->x) return xat(ft, f->x);
+	if (!ft->xfree) {
+		uint32_t nb = ft->xcap / XBLOCK;
+		ft->xs = xrealloc(ft->xs, (nb + 1) * sizeof(*ft->xs));
+		ft->xs[nb] = xmalloc(XBLOCK * sizeof(struct extra));
+		for (uint32_t i = ft->xcap + XBLOCK; i-- > (ft->xcap ? ft->xcap : 1);) {
+			xat(ft, i)->next_free = ft->xfree;
+			ft->xfree = i;
+		}
+		ft->xcap += XBLOCK;
+	}
+	f->x = ft->xfree;
+	struct extra *x = xat(ft, f->x);
+	ft->xfree = x->next_free;
+	memset(x, 0, sizeof(*x));
+	return x;
 }
 
 static void ssh_line(char *out, size_t n, const uint8_t *p, size_t len)
@@ -356,21 +420,22 @@ static void ssh_line(char *out, size_t n, const uint8_t *p, size_t len)
 	out[w] = 0;
 }
 
-static void inspect(struct flow *f, int dir, const struct pkt *p)
+static void inspect(struct flow_table *ft, struct flow *f, int dir, const struct pkt *p)
 {
 	const uint8_t *d = p->payload;
 	size_t n = p->payload_len;
-	f->inspected |= (uint8_t)(1 << dir);
+	f->inspected |= (uint8_t)(1 << dir) & 3;
 	if (dir == 0) f->entropy = (int8_t)entropy10(d, n);
 	if (n >= 4 && !memcmp(d, "SSH-", 4)) {
 		f->app = APP_SSH;
-		ssh_line(extra(f)->ssh[dir], sizeof(f->x->ssh[dir]), d, n);
+		struct extra *x = extra(ft, f);
+		ssh_line(x->ssh[dir], sizeof(x->ssh[dir]), d, n);
 		return;
 	}
 	if (p->proto == IPPROTO_TCP && dir == 0 && n >= 6 && d[0] == TLS_HANDSHAKE) {
 		struct tls_hello h;
 		if (tls_parse_client_hello(d, n, &h)) {
-			struct extra *x = extra(f);
+			struct extra *x = extra(ft, f);
 			f->app = APP_TLS;
 			snprintf(x->sni, sizeof(x->sni), "%.127s", h.sni);
 			snprintf(x->alpn, sizeof(x->alpn), "%.15s", h.alpn);
@@ -407,16 +472,38 @@ static uint32_t find(struct flow_table *ft, const struct pkt *p, size_t b, int *
 	return NIL;
 }
 
+uint64_t flow_table_prefetch(const struct flow_table *ft, const struct pkt *p)
+{
+	uint64_t h = hash_pkt(ft, p);
+	if (ft->nbuckets) __builtin_prefetch(&ft->buckets[h & (ft->nbuckets - 1)]);
+	return h;
+}
+
+void flow_table_prefetch_flow(const struct flow_table *ft, uint64_t hash)
+{
+	if (!ft->nbuckets) return;
+	uint32_t i = ft->buckets[hash & (ft->nbuckets - 1)];
+	if (i == NIL) return;
+	__builtin_prefetch(&ft->f[i]);
+	__builtin_prefetch((const char *)&ft->f[i] + 64);
+	__builtin_prefetch(&ft->links[i]);
+}
+
+void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
+{
+	flow_table_packet_hashed(ft, ts, p, hash_pkt(ft, p));
+}
+
 /* p's addresses are 16 bytes whatever the family, and ICMP has no ports
  * (struct pkt): an ICMP flow is one per address pair. */
-void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
+void flow_table_packet_hashed(struct flow_table *ft, double ts, const struct pkt *p, uint64_t hash)
 {
 	ft->st.packets++;
 	if (ts > ft->now) ft->now = ts;
 	if (ft->now - ft->last_expire >= 1) flow_table_expire(ft, ft->now);
 	uint32_t i = NIL;
 	int dir = 0;
-	if (ft->nbuckets) i = find(ft, p, hash_pkt(ft, p) & (ft->nbuckets - 1), &dir);
+	if (ft->nbuckets) i = find(ft, p, hash & (ft->nbuckets - 1), &dir);
 	if (i != NIL && ts - ft->f[i].first >= ft->cfg.active_timeout) {
 		/* Long conversations are cut into records, as NetFlow exporters do; the next one keeps the direction. */
 		struct fkey k = ft->f[i].k;
@@ -442,7 +529,6 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
 		f = &ft->f[i];
 		f->first = f->last = ts;
 		f->entropy = -1;
-		f->dns_slot = NIL;
 		dns_name_for(ft, f);
 		size_t b = hash_key(ft, &f->k) & (ft->nbuckets - 1);
 		f->hnext = ft->buckets[b];
@@ -467,7 +553,7 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
 	f->pkts[dir]++;
 	f->flags[dir] |= p->tcp_flags;
 	if (ts > f->last) f->last = ts;
-	if (p->payload_len && !(f->inspected & (1 << dir))) inspect(f, dir, p);
+	if (p->payload_len && !(f->inspected & (1 << dir))) inspect(ft, f, dir, p);
 	if (p->proto == IPPROTO_UDP && (p->sport == DNS_PORT || p->sport == MDNS_PORT) && p->payload_len) {
 		f->app = APP_DNS;
 		dns_parse_answers(p->payload, p->payload_len, dns_learn, ft);
@@ -476,17 +562,18 @@ void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p)
 		char q[256];
 		uint16_t qt;
 		/* the first question only: a flow is one client port, most resolvers ask once per port */
-		if (dir == 0 && (!f->x || !f->x->query[0]) && p->payload_len &&
+		if (dir == 0 && (!f->x || !xat(ft, f->x)->query[0]) && p->payload_len &&
 		    dns_parse_question(p->payload, p->payload_len, q, &qt)) {
-			memcpy(extra(f)->query, q, sizeof(q));
-			f->x->qtype = qt;
+			struct extra *x = extra(ft, f);
+			memcpy(x->query, q, sizeof(q));
+			x->qtype = qt;
 		}
 	}
 	if (p->proto == IPPROTO_TCP && f->list == L_OPEN) {
 		if (p->tcp_flags & TH_RST)
 			f->fin = SEEN_RST;
 		else if (p->tcp_flags & TH_FIN)
-			f->fin |= (uint8_t)(1 << dir);
+			f->fin |= (uint8_t)(1 << dir) & FIN_BOTH;
 		if (f->fin == SEEN_RST || f->fin == FIN_BOTH) { /* closed: wait briefly for the last ACKs */
 			lru_unlink(ft, i);
 			lru_append(ft, i, L_CLOSING);
@@ -546,16 +633,20 @@ void flow_table_stats(const struct flow_table *ft, struct flow_table_stats *ret)
 {
 	*ret = ft->st;
 	ret->active = ft->used;
-	ret->bytes = ft->cap * sizeof(struct flow) + ft->nbuckets * sizeof(uint32_t);
+	ret->bytes = ft->cap * (sizeof(struct flow) + sizeof(struct link) + sizeof(struct dnsref)) +
+		     ft->nbuckets * sizeof(uint32_t);
 	ret->dns_bytes = ft->dns ? DNS_SLOTS * sizeof(struct dns_slot) : 0;
 }
 
 void flow_table_free(struct flow_table *ft)
 {
 	if (!ft) return;
-	for (size_t i = 0; i < ft->cap; i++) free(ft->f[i].x);
-	free(ft->f);
-	free(ft->buckets);
+	xunreserve(ft->f, ft->cfg.max_flows * sizeof(*ft->f));
+	xunreserve(ft->links, ft->cfg.max_flows * sizeof(*ft->links));
+	xunreserve(ft->dnsref, ft->cfg.max_flows * sizeof(*ft->dnsref));
+	xunreserve(ft->buckets, ft->nbuckets * sizeof(uint32_t));
+	for (uint32_t b = 0; b < ft->xcap / XBLOCK; b++) free(ft->xs[b]);
+	free(ft->xs);
 	free(ft->dns);
 	free(ft);
 }

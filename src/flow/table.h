@@ -30,6 +30,15 @@ struct flow_table *flow_table_new(const struct flow_table_config *cfg, const str
 /* ts: the packet's time; packets should come in time order (late ones are
  * counted at their flow's last time). */
 void flow_table_packet(struct flow_table *ft, double ts, const struct pkt *p);
+/* Reading ahead (capture_file keeps a few packets in flight): the cache
+ * misses of several packets' lookups overlap instead of following one
+ * another. flow_table_prefetch returns p's hash and asks for its bucket;
+ * flow_table_prefetch_flow, a few packets later, asks for the flow that
+ * bucket names; flow_table_packet_hashed then reads p as
+ * flow_table_packet does. Hints only: the table may change between. */
+uint64_t flow_table_prefetch(const struct flow_table *ft, const struct pkt *p);
+void flow_table_prefetch_flow(const struct flow_table *ft, uint64_t hash);
+void flow_table_packet_hashed(struct flow_table *ft, double ts, const struct pkt *p, uint64_t hash);
 /* Ends flows idle at ts; cheap, call as time advances. */
 void flow_table_expire(struct flow_table *ft, double ts);
 /* Ends every flow (end of input). */
