@@ -131,6 +131,47 @@ static size_t by_source_compute(const struct traffic_input *in, flow_pred keep, 
 	return n;
 }
 
+bool sort_by_series(const struct traffic_input *in, uint32_t *idx, size_t n)
+{
+	const struct flowset *fs = in->flows;
+	struct addr_ranks own;
+	const struct addr_ranks *ar = ranks_of(in, &own);
+	if (!ar) return false;
+	unsigned rb = sortkey_bits(ar->n ? ar->n - 1 : 0), nb = sortkey_bits(fs->names.n);
+	if (2 * rb + nb + 16 + 32 > 128) {
+		ranks_done(ar, &own);
+		return false;
+	}
+	/* by the series (src, name, dst when no name, port), then index */
+	struct sortkey *k = xmalloc((n + 1) * sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		const struct flowrec *r = &fs->v[idx[i]];
+		struct sortkey y = { 0, 0 };
+		sortkey_push(&y, addr_rank(ar, &r->src), rb);
+		sortkey_push(&y, r->name, nb);
+		sortkey_push(&y, r->name ? 0 : addr_rank(ar, &r->dst), rb);
+		sortkey_push(&y, r->dport, 16);
+		sortkey_push(&y, idx[i], 32);
+		k[i] = y;
+	}
+	ranks_done(ar, &own);
+	sortkeys(k, n);
+	/* each series by start, then index (as a stable sort of idx would) */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && k[j].hi == k[i].hi && k[j].lo >> 32 == k[i].lo >> 32) j++;
+		for (size_t m = i; m < j; m++) {
+			uint32_t f = (uint32_t)k[m].lo;
+			k[m] = (struct sortkey){ sortkey_double(fs->v[f].start), f };
+		}
+		sortkeys(k + i, j - i);
+		for (size_t m = i; m < j; m++) idx[m] = (uint32_t)k[m].lo;
+		i = j;
+	}
+	free(k);
+	return true;
+}
+
 struct traffic_memo {
 	bool have_src, have_wake, have_prev, have_ranks, ranked;
 	uint32_t *src; /* flows_by_source with no predicate */
