@@ -131,15 +131,29 @@ static size_t by_source_compute(const struct traffic_input *in, flow_pred keep, 
 	return n;
 }
 
-bool sort_by_series(const struct traffic_input *in, uint32_t *idx, size_t n)
+bool sort_by_series(const struct traffic_input *in, uint32_t *idx, size_t n, dst_map map)
 {
 	const struct flowset *fs = in->flows;
-	struct addr_ranks own;
+	struct addr_ranks own, mapped;
 	const struct addr_ranks *ar = ranks_of(in, &own);
 	if (!ar) return false;
-	unsigned rb = sortkey_bits(ar->n ? ar->n - 1 : 0), nb = sortkey_bits(fs->names.n);
-	if (2 * rb + nb + 16 + 32 > 128) {
+	if (map) { /* the mapped destinations ranked apart (they need not be flows' addresses) */
+		addr_ranks_init(&mapped);
+		for (size_t i = 0; i < n; i++) {
+			const struct flowrec *r = &fs->v[idx[i]];
+			struct ipaddr m;
+			if (r->name) continue;
+			map(&r->dst, &m);
+			addr_ranks_add(&mapped, &m);
+		}
+		addr_ranks_sort(&mapped);
+	}
+	const struct addr_ranks *dr = map ? &mapped : ar;
+	unsigned rb = sortkey_bits(ar->n ? ar->n - 1 : 0), db = sortkey_bits(dr->n ? dr->n - 1 : 0),
+		 nb = sortkey_bits(fs->names.n);
+	if (rb + db + nb + 16 + 32 > 128) {
 		ranks_done(ar, &own);
+		if (map) addr_ranks_release(&mapped);
 		return false;
 	}
 	/* by the series (src, name, dst when no name, port), then index */
@@ -149,12 +163,15 @@ bool sort_by_series(const struct traffic_input *in, uint32_t *idx, size_t n)
 		struct sortkey y = { 0, 0 };
 		sortkey_push(&y, addr_rank(ar, &r->src), rb);
 		sortkey_push(&y, r->name, nb);
-		sortkey_push(&y, r->name ? 0 : addr_rank(ar, &r->dst), rb);
+		struct ipaddr m = r->dst;
+		if (map && !r->name) map(&r->dst, &m);
+		sortkey_push(&y, r->name ? 0 : addr_rank(dr, &m), db);
 		sortkey_push(&y, r->dport, 16);
 		sortkey_push(&y, idx[i], 32);
 		k[i] = y;
 	}
 	ranks_done(ar, &own);
+	if (map) addr_ranks_release(&mapped);
 	sortkeys(k, n);
 	/* each series by start, then index (as a stable sort of idx would) */
 	for (size_t i = 0; i < n;) {

@@ -38,7 +38,7 @@ static void grow(struct addr_ranks *ar)
 	ar->addr = xrealloc(ar->addr, (size_t)ar->n_slots / 2 * sizeof(*ar->addr));
 }
 
-static void add(struct addr_ranks *ar, const struct ipaddr *a)
+void addr_ranks_add(struct addr_ranks *ar, const struct ipaddr *a)
 {
 	uint32_t *s = slot_of(ar, a);
 	if (*s) return;
@@ -56,10 +56,26 @@ static int cmp_index(const void *pa, const void *pb, void *ctx)
 	return ipaddr_cmp(&addr[*(const uint32_t *)pa], &addr[*(const uint32_t *)pb]);
 }
 
-bool addr_ranks_build(struct addr_ranks *ar, const struct flowset *s)
+void addr_ranks_init(struct addr_ranks *ar)
 {
 	*ar = (struct addr_ranks){ 0 };
 	grow(ar);
+}
+
+void addr_ranks_sort(struct addr_ranks *ar)
+{
+	uint32_t *order = xmalloc(((size_t)ar->n + 1) * sizeof(*order));
+	for (uint32_t i = 0; i < ar->n; i++) order[i] = i;
+	qsort_r(order, ar->n, sizeof(*order), cmp_index, ar->addr);
+	free(ar->rank);
+	ar->rank = xmalloc(((size_t)ar->n + 1) * sizeof(*ar->rank));
+	for (uint32_t k = 0; k < ar->n; k++) ar->rank[order[k]] = k;
+	free(order);
+}
+
+bool addr_ranks_build(struct addr_ranks *ar, const struct flowset *s)
+{
+	addr_ranks_init(ar);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct flowrec *r = &s->v[i];
 		if ((r->src.family != AF_INET && r->src.family != AF_INET6) ||
@@ -67,15 +83,10 @@ bool addr_ranks_build(struct addr_ranks *ar, const struct flowset *s)
 			addr_ranks_release(ar);
 			return false;
 		}
-		add(ar, &r->src);
-		add(ar, &r->dst);
+		addr_ranks_add(ar, &r->src);
+		addr_ranks_add(ar, &r->dst);
 	}
-	uint32_t *order = xmalloc(((size_t)ar->n + 1) * sizeof(*order));
-	for (uint32_t i = 0; i < ar->n; i++) order[i] = i;
-	qsort_r(order, ar->n, sizeof(*order), cmp_index, ar->addr);
-	ar->rank = xmalloc(((size_t)ar->n + 1) * sizeof(*ar->rank));
-	for (uint32_t k = 0; k < ar->n; k++) ar->rank[order[k]] = k;
-	free(order);
+	addr_ranks_sort(ar);
 	return true;
 }
 

@@ -16,6 +16,11 @@ struct addr_ranks {
 /* The ranks of every src and dst of s->v; false (and nothing held) when an
  * address is of neither family, which ipaddr_cmp does not order. */
 bool addr_ranks_build(struct addr_ranks *ar, const struct flowset *s);
+/* The same for any addresses: init, add each (AF_INET or AF_INET6 only),
+ * then sort before asking a rank. */
+void addr_ranks_init(struct addr_ranks *ar);
+void addr_ranks_add(struct addr_ranks *ar, const struct ipaddr *a);
+void addr_ranks_sort(struct addr_ranks *ar);
 /* The rank of a, one of the set's addresses. */
 uint32_t addr_rank(const struct addr_ranks *ar, const struct ipaddr *a);
 void addr_ranks_release(struct addr_ranks *ar);
