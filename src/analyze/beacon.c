@@ -196,7 +196,7 @@ int rule_beacon(const struct traffic_input *in, struct findings *out)
 	size_t n = 0;
 	for (size_t i = 0; i < fs->n; i++)
 		if (candidate(in, &fs->v[i])) idx[n++] = (uint32_t)i;
-	qsort_r(idx, n, sizeof(*idx), cmp_series, (void *)fs);
+	if (!sort_by_series(in, idx, n, NULL)) qsort_r(idx, n, sizeof(*idx), cmp_series, (void *)fs);
 	struct prevalence prev;
 	prevalence_build(in, &prev);
 	struct series s = { .in = in,

@@ -316,7 +316,7 @@ int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out
 	size_t n = 0;
 	for (size_t i = 0; i < fs->n; i++)
 		if (candidate(in, &fs->v[i])) idx[n++] = (uint32_t)i;
-	qsort_r(idx, n, sizeof(*idx), cmp_job, (void *)fs);
+	if (!sort_by_series(in, idx, n, net_of)) qsort_r(idx, n, sizeof(*idx), cmp_job, (void *)fs);
 	prevalence_build(in, &c.prev);
 	c.tmp = xmalloc((n + 1) * sizeof(double));
 	c.day_up = xmalloc((n + 1) * sizeof(double));

@@ -2,8 +2,10 @@
  * flows grouped by internal host, idle hosts' wake-ups. */
 #include "analyze/traffic-util.h"
 #include "base/escape.h"
+#include "base/keysort.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "model/addr-rank.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +68,14 @@ double madm_of(double *v, size_t n, double median)
 	return median_of(v, n);
 }
 
+/* The flows' addresses ranked once for every sort of a run (memo), else
+ * for the one: NULL when they cannot be (then the comparators sort). */
+static const struct addr_ranks *ranks_of(const struct traffic_input *in, struct addr_ranks *own);
+static void ranks_done(const struct addr_ranks *r, struct addr_ranks *own)
+{
+	if (r == own) addr_ranks_release(own);
+}
+
 /* A flow's sort key beside its index: sorting these touches no flow record
  * (they are large), so the sort stays in cache. */
 struct by_source {
@@ -86,28 +96,107 @@ static int cmp_by_source(const void *pa, const void *pb)
 static size_t by_source_compute(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
 {
 	const struct flowset *fs = in->flows;
-	struct by_source *k = xmalloc((fs->n + 1) * sizeof(*k));
+	struct addr_ranks own;
+	const struct addr_ranks *ar = ranks_of(in, &own);
+	uint32_t *idx = NULL;
 	size_t n = 0;
+	if (ar) { /* 16-byte keys (src's rank, start, index) sorted in place */
+		struct sortkey *k = xmalloc((fs->n + 1) * sizeof(*k));
+		for (size_t i = 0; i < fs->n; i++) {
+			const struct flowrec *r = &fs->v[i];
+			if ((r->where & FREC_SRC_INTERNAL) && (!keep || keep(in, r)))
+				k[n++] = (struct sortkey){ (uint64_t)addr_rank(ar, &r->src) << 32 |
+							       sortkey_double(r->start) >> 32,
+							   sortkey_double(r->start) << 32 | i };
+		}
+		ranks_done(ar, &own);
+		sortkeys(k, n);
+		idx = xmalloc((n + 1) * sizeof(*idx));
+		for (size_t i = 0; i < n; i++) idx[i] = (uint32_t)k[i].lo;
+		free(k);
+		*ret = idx;
+		return n;
+	}
+	struct by_source *k = xmalloc((fs->n + 1) * sizeof(*k));
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if ((r->where & FREC_SRC_INTERNAL) && (!keep || keep(in, r)))
 			k[n++] = (struct by_source){ r->src, r->start, (uint32_t)i };
 	}
 	qsort(k, n, sizeof(*k), cmp_by_source);
-	uint32_t *idx = xmalloc((n + 1) * sizeof(*idx));
+	idx = xmalloc((n + 1) * sizeof(*idx));
 	for (size_t i = 0; i < n; i++) idx[i] = k[i].i;
 	free(k);
 	*ret = idx;
 	return n;
 }
 
+bool sort_by_series(const struct traffic_input *in, uint32_t *idx, size_t n, dst_map map)
+{
+	const struct flowset *fs = in->flows;
+	struct addr_ranks own, mapped;
+	const struct addr_ranks *ar = ranks_of(in, &own);
+	if (!ar) return false;
+	if (map) { /* the mapped destinations ranked apart (they need not be flows' addresses) */
+		addr_ranks_init(&mapped);
+		for (size_t i = 0; i < n; i++) {
+			const struct flowrec *r = &fs->v[idx[i]];
+			struct ipaddr m;
+			if (r->name) continue;
+			map(&r->dst, &m);
+			addr_ranks_add(&mapped, &m);
+		}
+		addr_ranks_sort(&mapped);
+	}
+	const struct addr_ranks *dr = map ? &mapped : ar;
+	unsigned rb = sortkey_bits(ar->n ? ar->n - 1 : 0), db = sortkey_bits(dr->n ? dr->n - 1 : 0),
+		 nb = sortkey_bits(fs->names.n);
+	if (rb + db + nb + 16 + 32 > 128) {
+		ranks_done(ar, &own);
+		if (map) addr_ranks_release(&mapped);
+		return false;
+	}
+	/* by the series (src, name, dst when no name, port), then index */
+	struct sortkey *k = xmalloc((n + 1) * sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		const struct flowrec *r = &fs->v[idx[i]];
+		struct sortkey y = { 0, 0 };
+		sortkey_push(&y, addr_rank(ar, &r->src), rb);
+		sortkey_push(&y, r->name, nb);
+		struct ipaddr m = r->dst;
+		if (map && !r->name) map(&r->dst, &m);
+		sortkey_push(&y, r->name ? 0 : addr_rank(dr, &m), db);
+		sortkey_push(&y, r->dport, 16);
+		sortkey_push(&y, idx[i], 32);
+		k[i] = y;
+	}
+	ranks_done(ar, &own);
+	if (map) addr_ranks_release(&mapped);
+	sortkeys(k, n);
+	/* each series by start, then index (as a stable sort of idx would) */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && k[j].hi == k[i].hi && k[j].lo >> 32 == k[i].lo >> 32) j++;
+		for (size_t m = i; m < j; m++) {
+			uint32_t f = (uint32_t)k[m].lo;
+			k[m] = (struct sortkey){ sortkey_double(fs->v[f].start), f };
+		}
+		sortkeys(k + i, j - i);
+		for (size_t m = i; m < j; m++) idx[m] = (uint32_t)k[m].lo;
+		i = j;
+	}
+	free(k);
+	return true;
+}
+
 struct traffic_memo {
-	bool have_src, have_wake, have_prev;
+	bool have_src, have_wake, have_prev, have_ranks, ranked;
 	uint32_t *src; /* flows_by_source with no predicate */
 	size_t n_src;
 	struct wakeup *w;
 	size_t n_w;
 	struct prevalence prev;
+	struct addr_ranks ranks; /* when ranked */
 };
 
 struct traffic_memo *traffic_memo_new(void) { return xcalloc(1, sizeof(struct traffic_memo)); }
@@ -118,7 +207,16 @@ void traffic_memo_free(struct traffic_memo *m)
 	free(m->src);
 	free(m->w);
 	free(m->prev.v);
+	addr_ranks_release(&m->ranks);
 	free(m);
+}
+
+static const struct addr_ranks *ranks_of(const struct traffic_input *in, struct addr_ranks *own)
+{
+	struct traffic_memo *m = in->memo;
+	if (!m) return addr_ranks_build(own, in->flows) ? own : NULL;
+	if (!m->have_ranks) m->ranked = addr_ranks_build(&m->ranks, in->flows), m->have_ranks = true;
+	return m->ranked ? &m->ranks : NULL;
 }
 
 /* The callers own what they are given: a copy of the memo's (the sorts
@@ -245,26 +343,67 @@ static bool present_between(const struct flowset *fs, const struct act *bg, size
 	return lo < n && !ipaddr_cmp(act_host(fs, &bg[lo]), host) && act_start(fs, &bg[lo]) < before;
 }
 
+/* The sides of own traffic (or of background chatter) in cmp_act's order:
+ * by 16-byte keys (host's rank, start, flow, way) sorted in place and read
+ * back into sides in the same memory when ar is given, else by cmp_act. */
+static struct act *acts_sorted(const struct traffic_input *in, const struct addr_ranks *ar, bool background,
+			       size_t *ret_n)
+{
+	const struct flowset *fs = in->flows;
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (background ? flow_is_background(r) : own_traffic(in, r))
+			n += !!(r->where & FREC_SRC_INTERNAL) + !!(r->where & FREC_DST_INTERNAL);
+	}
+	_Static_assert(sizeof(struct sortkey) >= sizeof(struct act), "a side fits in its key");
+	unsigned char *buf = xmalloc((n + 1) * (ar ? sizeof(struct sortkey) : sizeof(struct act)));
+	size_t m = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!(background ? flow_is_background(r) : own_traffic(in, r))) continue;
+		for (int side = 0; side < 2; side++) {
+			if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
+			struct act x = { (uint32_t)i, side == 0 };
+			if (!ar) {
+				memcpy(buf + m++ * sizeof(x), &x, sizeof(x));
+				continue;
+			}
+			uint64_t t = sortkey_double(r->start);
+			/* the src side (opened) first among a flow's two */
+			struct sortkey k = { (uint64_t)addr_rank(ar, act_host(fs, &x)) << 32 | t >> 32,
+					     t << 32 | (uint64_t)i << 1 | !x.opened };
+			memcpy(buf + m++ * sizeof(k), &k, sizeof(k));
+		}
+	}
+	struct act *v = (struct act *)(void *)buf;
+	if (!ar) {
+		qsort_r(v, n, sizeof(*v), cmp_act, (void *)fs);
+	} else {
+		sortkeys((struct sortkey *)(void *)buf, n);
+		for (size_t k = 0; k < n; k++) { /* side k lies below key k: read before written */
+			struct sortkey y;
+			memcpy(&y, buf + k * sizeof(y), sizeof(y));
+			struct act x = { (uint32_t)(y.lo >> 1 & 0x7fffffff), !(y.lo & 1) };
+			memcpy(buf + k * sizeof(x), &x, sizeof(x));
+		}
+		v = xrealloc(buf, (n + 1) * sizeof(*v));
+	}
+	*ret_n = n;
+	return v;
+}
+
 static size_t wakeups_compute(const struct traffic_input *in, struct wakeup **ret)
 {
 	const struct flowset *fs = in->flows;
 	double window = in->cfg->window_days * 86400, begin = fs->first, s_first, s_last;
 	if (in->store && store_flow_coverage(in->store, &s_first, &s_last, NULL) == 1 && s_first < begin)
 		begin = s_first;
-	struct act *a = xmalloc((2 * fs->n + 1) * sizeof(*a)), *bg = xmalloc((2 * fs->n + 1) * sizeof(*bg));
-	size_t n = 0, nw = 0, cap = 0, n_bg = 0;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct flowrec *r = &fs->v[i];
-		if (flow_is_background(r)) {
-			if (r->where & FREC_SRC_INTERNAL) bg[n_bg++] = (struct act){ (uint32_t)i, true };
-			if (r->where & FREC_DST_INTERNAL) bg[n_bg++] = (struct act){ (uint32_t)i, false };
-		}
-		if (!own_traffic(in, r)) continue;
-		if (r->where & FREC_SRC_INTERNAL) a[n++] = (struct act){ (uint32_t)i, true };
-		if (r->where & FREC_DST_INTERNAL) a[n++] = (struct act){ (uint32_t)i, false };
-	}
-	qsort_r(a, n, sizeof(*a), cmp_act, (void *)fs);
-	qsort_r(bg, n_bg, sizeof(*bg), cmp_act, (void *)fs);
+	struct addr_ranks own;
+	const struct addr_ranks *ar = fs->n < (size_t)1 << 31 ? ranks_of(in, &own) : NULL;
+	size_t n, n_bg, nw = 0, cap = 0;
+	struct act *a = acts_sorted(in, ar, false, &n), *bg = acts_sorted(in, ar, true, &n_bg);
+	if (ar) ranks_done(ar, &own);
 	struct wakeup *w = NULL;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;

@@ -24,6 +24,13 @@ typedef void (*source_judge)(const struct traffic_input *in, const uint32_t *idx
 void each_source(const struct traffic_input *in, flow_pred keep, size_t min, source_judge judge,
 		 struct findings *out);
 
+/* Sorts idx (flow indices, ascending) by series: src, name, dst (map's
+ * value of it when map is given) when the flow has no name, dport, then
+ * start, ties in idx's order; by 128-bit keys (base/keysort.h). False (idx
+ * untouched) when the keys cannot hold them: the caller sorts by its
+ * comparator. map must keep ipaddr_cmp's order (a < b: map(a) <= map(b)). */
+typedef void (*dst_map)(const struct ipaddr *a, struct ipaddr *ret);
+bool sort_by_series(const struct traffic_input *in, uint32_t *idx, size_t n, dst_map map);
 /* In idx from flows_by_source: the first position of src's flows that
  * start at or after t (n when none). */
 size_t source_position(const struct flowset *fs, const uint32_t *idx, size_t n, const struct ipaddr *src,

@@ -5,6 +5,13 @@
 #include <stdio.h>
 #include <errno.h>
 
+double now_thread_cpu(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 double now_mono(void)
 {
 	struct timespec ts;

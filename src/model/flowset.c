@@ -1,7 +1,9 @@
 /* The in-memory flow set (flowset.h): compact records, interned names, the
  * internal side and country marked as each flow arrives. */
 #include "model/flowset.h"
+#include "base/keysort.h"
 #include "base/util.h"
+#include "model/addr-rank.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -182,6 +184,7 @@ static void add_name(char *names, size_t cap, const char *n)
 struct side_ref {
 	uint32_t flow;
 	bool inbound;
+	bool first; /* begins a row */
 };
 
 static const struct ipaddr *side_host(const struct flowset *s, const struct side_ref *x)
@@ -223,6 +226,60 @@ static bool same_row(const struct flowset *s, const struct side_ref *a, const st
 	       !ipaddr_cmp(side_peer(s, a), side_peer(s, b));
 }
 
+/* The sides in cmp_side's order by keys of their row (ranks of host and
+ * peer, the hour from the first, port, protocol, way) and flow: false when
+ * those do not fit in 128 bits. The keys are made in sv's own memory,
+ * sorted, and read back into sides (16 bytes a side at the peak, as the
+ * merge sort's copy was). */
+_Static_assert(sizeof(struct sortkey) == 2 * sizeof(struct side_ref), "a key lies over two sides");
+static bool sort_sides_by_key(const struct flowset *s, struct flow_hours_cursor *c)
+{
+	struct addr_ranks ar;
+	if (!c->n || !addr_ranks_build(&ar, s)) return false;
+	int64_t hmin = INT64_MAX, hmax = INT64_MIN;
+	for (size_t k = 0; k < c->n; k++) {
+		int64_t h = side_hour(s, &c->sv[k]);
+		if (h < hmin) hmin = h;
+		if (h > hmax) hmax = h;
+	}
+	unsigned rb = sortkey_bits(ar.n - 1), hb = sortkey_bits((uint64_t)hmax - (uint64_t)hmin);
+	if (2 * rb + hb + 16 + 8 + 1 + 32 > 128) {
+		addr_ranks_release(&ar);
+		return false;
+	}
+	/* the keys over the sides, each moved by memcpy (two types in one array) */
+	unsigned char *buf = xrealloc(c->sv, (c->n + 1) * sizeof(struct sortkey));
+	for (size_t k = c->n; k-- > 0;) { /* from the end: key k lies over sides 2k and 2k + 1 */
+		struct side_ref x;
+		memcpy(&x, buf + k * sizeof(x), sizeof(x));
+		const struct flowrec *r = &s->v[x.flow];
+		struct sortkey y = { 0, 0 };
+		sortkey_push(&y, addr_rank(&ar, side_host(s, &x)), rb);
+		sortkey_push(&y, (uint64_t)(side_hour(s, &x) - hmin), hb);
+		sortkey_push(&y, addr_rank(&ar, side_peer(s, &x)), rb);
+		sortkey_push(&y, r->dport, 16);
+		sortkey_push(&y, r->proto, 8);
+		sortkey_push(&y, x.inbound, 1);
+		sortkey_push(&y, x.flow, 32);
+		memcpy(buf + k * sizeof(y), &y, sizeof(y));
+	}
+	addr_ranks_release(&ar);
+	sortkeys((struct sortkey *)(void *)buf, c->n);
+	/* read back from the front: side k lies below key k */
+	struct sortkey prev = { 0, 0 };
+	for (size_t k = 0; k < c->n; k++) {
+		struct sortkey y;
+		memcpy(&y, buf + k * sizeof(y), sizeof(y));
+		bool first = !k || prev.hi != y.hi || prev.lo >> 32 != y.lo >> 32;
+		struct side_ref x = { (uint32_t)y.lo, (y.lo >> 32 & 1) != 0, first };
+		memcpy(buf + k * sizeof(x), &x, sizeof(x));
+		c->rows += first;
+		prev = y;
+	}
+	c->sv = xrealloc(buf, (c->n + 1) * sizeof(struct side_ref));
+	return true;
+}
+
 void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c)
 {
 	/* each flow gives one side per internal end; the sides are sorted by
@@ -238,12 +295,16 @@ void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c)
 			if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
 			/* a port nobody got an answer from was not used: scans and refused tries */
 			if (side && flow_is_failed(r)) continue;
-			sv[n++] = (struct side_ref){ (uint32_t)i, side == 1 };
+			sv[n++] = (struct side_ref){ (uint32_t)i, side == 1, false };
 		}
 	}
-	qsort_r(sv, n, sizeof(*sv), cmp_side, (void *)s);
 	c->n = n;
-	for (size_t k = 0; k < n; k++) c->rows += !k || !same_row(s, &sv[k - 1], &sv[k]);
+	if (sort_sides_by_key(s, c)) return;
+	qsort_r(sv, n, sizeof(*sv), cmp_side, (void *)s);
+	for (size_t k = 0; k < n; k++) {
+		sv[k].first = !k || !same_row(s, &sv[k - 1], &sv[k]);
+		c->rows += sv[k].first;
+	}
 }
 
 size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
@@ -258,7 +319,7 @@ size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
 		const struct side_ref *x = &sv[k];
 		const struct flowrec *r = &s->v[x->flow];
 		bool in = x->inbound;
-		if (!d || !same_row(s, &sv[k - 1], x)) {
+		if (!d || x->first) {
 			if (m == cap) break; /* the row of k begins the next call */
 			/* each row is cleared as it is made: see flowset_hours */
 			d = &buf[m++];

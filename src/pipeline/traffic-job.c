@@ -111,7 +111,7 @@ struct saver {
 	int r;
 	bool known;
 	size_t rows;
-	double seconds;
+	double seconds, cpu;
 	struct dm_err e;
 };
 
@@ -119,7 +119,7 @@ static void *save_hours(void *arg)
 {
 	struct saver *sv = arg;
 	struct traffic_job *j = sv->j;
-	double t0 = now_mono();
+	double t0 = now_mono(), c0 = now_thread_cpu();
 	struct store *st = j->writer;
 	sv->rows = sv->c.rows;
 	/* an input is known by what it holds, not by its file name */
@@ -135,6 +135,7 @@ static void *save_hours(void *arg)
 	    store_flow_save_hours_from(st, j->run, digest, flowset_hours_next, &sv->c, &sv->known, &sv->e);
 	flowset_hours_close(&sv->c);
 	sv->seconds = now_mono() - t0;
+	sv->cpu = now_thread_cpu() - c0;
 	return NULL;
 }
 
@@ -174,15 +175,19 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (j->flows.n) {
 		/* the sides are sorted before the rules start: the sort's copy and
 		 * the rules' own arrays never add up on top of the flows */
+		double c0 = now_thread_cpu();
 		flowset_hours_open(&j->flows, &sv.c);
+		j->sort_cpu = now_thread_cpu() - c0;
 		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
 		if (!threaded) save_hours(&sv);
 	}
 	if (analyze) {
 		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel };
-		double t0 = now_mono();
+		double t0 = now_mono(), c0 = now_thread_cpu();
 		r = analyze_traffic(&in, j->args->rules, out);
 		j->rules_seconds = now_mono() - t0;
+		j->rules_cpu = now_thread_cpu() - c0;
+		log_debug("traffic rules: %.3f s (%.3f s CPU)", j->rules_seconds, j->rules_cpu);
 		store_read_end(st, NULL);
 		findings_sort(out);
 		if (r >= 0 && j->args->explain.family)
@@ -190,11 +195,14 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	}
 	if (threaded) pthread_join(writer, NULL);
 	j->save_seconds = sv.seconds;
+	j->save_cpu = sv.cpu;
 	if (r < 0) return dm_fail(e, r, "traffic rules failed");
 	if (sv.r < 0) return dm_fail(e, sv.r, "%s", sv.e.msg);
 	if (j->flows.n)
-		log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s", sv.rows, j->flows.n,
-			  sv.seconds);
+		log_debug(
+		    "flow summaries: %zu rows from %zu flows stored in %.3f s (%.3f s CPU; sorted before "
+		    "in %.3f s CPU)",
+		    sv.rows, j->flows.n, sv.seconds, sv.cpu, j->sort_cpu);
 	set_aside_warning(j);
 	if (sv.known)
 		log_info(

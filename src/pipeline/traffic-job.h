@@ -36,6 +36,8 @@ struct traffic_job {
 	int64_t run;
 	bool finished;
 	double rules_seconds, save_seconds; /* of traffic_job_finish: the rules, the summaries (beside) */
+	/* the same in CPU seconds, and the summaries' sort (before both) */
+	double rules_cpu, save_cpu, sort_cpu;
 	struct findings found;
 	bool borrowed; /* store and run are the caller's */
 	/* versions seen in traffic (captures, Zeek software/ssh/http logs),

@@ -4,6 +4,7 @@
 #include "analyze/traffic.h"
 #include "analyze/allow-apply.h"
 #include "analyze/traffic-util.h"
+#include "base/keysort.h"
 #include "base/strpool.h"
 #include "model/flowset.h"
 #include "model/site-config.h"
@@ -586,6 +587,187 @@ static void test_median_sorts(void)
 		}
 }
 
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct sortkey *a = pa, *b = pb;
+	if (a->hi != b->hi) return a->hi < b->hi ? -1 : 1;
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* sortkeys against qsort: random, few distinct high words, sorted, reversed
+ * and a median-of-three killer's organ pipe, on sizes around the cuts */
+static void test_sortkeys(void)
+{
+	srand(11);
+	enum { MAX = 5000 };
+	struct sortkey *v = malloc(MAX * sizeof(*v)), *w = malloc(MAX * sizeof(*w));
+	for (size_t n = 0; n < MAX; n += 1 + n / 3)
+		for (int kind = 0; kind < 5; kind++) {
+			for (size_t i = 0; i < n; i++) {
+				uint64_t x = (uint64_t)rand() << 31 ^ (uint64_t)rand();
+				v[i] = kind == 0   ? (struct sortkey){ x, (uint64_t)rand() }
+				       : kind == 1 ? (struct sortkey){ x % 3, x % 5 }
+				       : kind == 2 ? (struct sortkey){ i / 7, i }
+				       : kind == 3 ? (struct sortkey){ n - i, 0 }
+						   : (struct sortkey){ i < n / 2 ? i : n - i, i & 1 };
+			}
+			memcpy(w, v, n * sizeof(*v));
+			qsort(w, n, sizeof(*w), cmp_key);
+			sortkeys(v, n);
+			CHECK(!memcmp(v, w, n * sizeof(*v)));
+		}
+	free(v);
+	free(w);
+	const double d[] = { -1e300, -2.5, -1, -1e-300, 0, 1e-300, 0.5, 1, 1767225600.25, 1e22 };
+	for (size_t i = 1; i < ARRAY_SIZE(d); i++) CHECK(sortkey_double(d[i - 1]) < sortkey_double(d[i]));
+	CHECK(sortkey_double(-0.0) == sortkey_double(0.0));
+	struct sortkey k = { 0, 0 };
+	sortkey_push(&k, 5, 3);
+	sortkey_push(&k, 0xffff, 64);
+	sortkey_push(&k, 1, 1);
+	CHECK(k.hi == 10 &&
+	      k.lo == (0xffffu << 1 | 1)); /* the 64-bit push moved 5 up whole, then 1 bit more */
+	CHECK_INT(sortkey_bits(0), 0);
+	CHECK_INT(sortkey_bits(1), 1);
+	CHECK_INT(sortkey_bits(255), 8);
+	CHECK_INT(sortkey_bits(256), 9);
+}
+
+/* The summaries' rows by keys of ranks (flowset_hours_open) equal those of
+ * the comparator, which it falls back to when the keys do not fit: here
+ * one side 1e15 years on makes the hours need 63 bits. */
+static void test_hours_keys(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	srand(5);
+	static const char *const names[] = { NULL, "a.example", "b.example", "c.example" };
+	for (int i = 0; i < 3000; i++) {
+		char src[64], dst[64];
+		int h = rand() % 40;
+		if (rand() % 4 == 0)
+			snprintf(src, sizeof(src), "fd00::%x", h);
+		else
+			snprintf(src, sizeof(src), "10.0.%d.%d", h / 10, h % 10);
+		int d = rand() % 60;
+		if (d < 20)
+			snprintf(dst, sizeof(dst), "10.0.%d.%d", d / 10, d % 10);
+		else if (d < 30)
+			snprintf(dst, sizeof(dst), "fd00::%x", d);
+		else
+			snprintf(dst, sizeof(dst), "91.0.0.%d", d);
+		static const uint16_t ports[] = { 22, 53, 443, 445 };
+		struct obs_flow f = mkflow(src, dst, ports[rand() % 4], 1767225600.0 + rand() % (30 * 3600),
+					   (uint64_t)rand() % 5000, (uint64_t)rand() % 5000);
+		f.proto = rand() % 5 ? 6 : 17;
+		f.sni = names[rand() % 4];
+		if (rand() % 10 == 0)
+			f.pkts_in = 0, f.bytes_in = 0, f.flags_out = 2; /* failed: no answering side */
+		flowset_add(&fs, &f);
+	}
+	flowset_annotate(&fs, &c, country_by_first_octet, NULL);
+	struct flow_hour *a, *b;
+	size_t na = flowset_hours(&fs, &a);
+	CHECK(na > 1000);
+	for (size_t k = 1; k < na; k++) { /* strictly by host, hour, peer, port, proto, way */
+		int cmp = ipaddr_cmp(&a[k - 1].host, &a[k].host);
+		if (!cmp) cmp = a[k - 1].hour < a[k].hour ? -1 : a[k - 1].hour > a[k].hour;
+		if (!cmp) cmp = ipaddr_cmp(&a[k - 1].peer, &a[k].peer);
+		if (!cmp) cmp = a[k - 1].port < a[k].port ? -1 : a[k - 1].port > a[k].port;
+		if (!cmp) cmp = a[k - 1].proto < a[k].proto ? -1 : a[k - 1].proto > a[k].proto;
+		if (!cmp) cmp = (int)a[k - 1].inbound - (int)a[k].inbound;
+		CHECK(cmp < 0);
+	}
+	struct obs_flow far = mkflow("10.9.9.9", "91.0.0.1", 443, 3e22, 1, 1);
+	flowset_add(&fs, &far);
+	flowset_annotate(&fs, &c, country_by_first_octet, NULL);
+	size_t nb = flowset_hours(&fs, &b);
+	CHECK_INT(nb, na + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < nb && k < na; i++) {
+		if (b[i].hour == (int64_t)(3e22 / 3600)) continue;
+		CHECK(!memcmp(&a[k], &b[i], sizeof(*a)));
+		k++;
+	}
+	CHECK_INT(k, na);
+	free(a);
+	free(b);
+	flowset_release(&fs);
+}
+
+static void net24(const struct ipaddr *a, struct ipaddr *ret)
+{
+	*ret = *a;
+	if (ret->family == AF_INET) ret->v4 &= 0xffffff00u;
+}
+
+static const struct flowset *series_fs;
+static bool series_net;
+
+/* sort_by_series' order written as a comparator: src, name, dst (its /24)
+ * when no name, port, start, index */
+static int cmp_series_ref(const void *pa, const void *pb)
+{
+	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+	const struct flowrec *a = &series_fs->v[ia], *b = &series_fs->v[ib];
+	int c = ipaddr_cmp(&a->src, &b->src);
+	if (c) return c;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	if (!a->name) {
+		struct ipaddr x = a->dst, y = b->dst;
+		if (series_net) net24(&a->dst, &x), net24(&b->dst, &y);
+		if ((c = ipaddr_cmp(&x, &y))) return c;
+	}
+	if (a->dport != b->dport) return a->dport < b->dport ? -1 : 1;
+	if (a->start != b->start) return a->start < b->start ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+/* The beacon's and the scheduled transfers' sort by keys against that
+ * comparator, with equal starts, names, IPv6 and a mapped destination. */
+static void test_series_keys(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	srand(9);
+	static const char *const names[] = { NULL, NULL, "a.example", "b.example" };
+	for (int i = 0; i < 4000; i++) {
+		char src[64], dst[64];
+		if (rand() % 5 == 0)
+			snprintf(src, sizeof(src), "fd00::%x", rand() % 20);
+		else
+			snprintf(src, sizeof(src), "10.0.0.%d", rand() % 30);
+		if (rand() % 6 == 0)
+			snprintf(dst, sizeof(dst), "2001:db8::%x", rand() % 9);
+		else
+			snprintf(dst, sizeof(dst), "91.0.%d.%d", rand() % 3, rand() % 40);
+		struct obs_flow f = mkflow(src, dst, rand() % 2 ? 443 : 22, 1767225600.0 + rand() % 50, 1, 1);
+		f.sni = names[rand() % 4];
+		flowset_add(&fs, &f);
+	}
+	flowset_annotate(&fs, &c, NULL, NULL);
+	struct traffic_input in = { &c, &fs, NULL };
+	uint32_t *a = malloc(fs.n * sizeof(*a)), *b = malloc(fs.n * sizeof(*b));
+	series_fs = &fs;
+	for (int net = 0; net < 2; net++) {
+		size_t n = 0;
+		for (size_t i = 0; i < fs.n; i += 1 + (i % 3 == 0)) a[n++] = (uint32_t)i;
+		memcpy(b, a, n * sizeof(*a));
+		series_net = net;
+		CHECK(sort_by_series(&in, a, n, net ? net24 : NULL));
+		qsort(b, n, sizeof(*b), cmp_series_ref);
+		CHECK(!memcmp(a, b, n * sizeof(*a)));
+	}
+	free(a);
+	free(b);
+	flowset_release(&fs);
+	site_config_release(&c);
+}
+
 /* Night uploads to one country, every session to 443: the finding names the
  * port, so an allowlist entry by country and port covers it (issue 19's
  * acceptance: --explain showed the entry matching the flows, yet the
@@ -683,4 +865,5 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
-      { "median_sorts", test_median_sorts });
+      { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
+      { "series_keys", test_series_keys });
