@@ -83,14 +83,57 @@ static int cmp_by_source(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+/* The same key when every source is IPv4 (the common case): 16 bytes
+ * instead of 40, so the sort of an audit's millions of flows and glibc's
+ * copy beside it take 64 MB, not 176 (the peak of a 2 M-flow audit). */
+struct by_source4 {
+	uint32_t src, i;
+	double start;
+};
+
+static int cmp_by_source4(const void *pa, const void *pb)
+{
+	const struct by_source4 *a = pa, *b = pb;
+	if (a->src != b->src) return a->src < b->src ? -1 : 1;
+	if (a->start != b->start) return a->start < b->start ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static bool by_source_keeps(const struct traffic_input *in, flow_pred keep, const struct flowrec *r)
+{
+	return (r->where & FREC_SRC_INTERNAL) && (!keep || keep(in, r));
+}
+
+static size_t by_source4_compute(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
+{
+	const struct flowset *fs = in->flows;
+	struct by_source4 *k = xmalloc((fs->n + 1) * sizeof(*k));
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (by_source_keeps(in, keep, r))
+			k[n++] = (struct by_source4){ r->src.v4, (uint32_t)i, r->start };
+	}
+	qsort(k, n, sizeof(*k), cmp_by_source4);
+	uint32_t *idx = xmalloc((n + 1) * sizeof(*idx));
+	for (size_t i = 0; i < n; i++) idx[i] = k[i].i;
+	free(k);
+	*ret = idx;
+	return n;
+}
+
 static size_t by_source_compute(const struct traffic_input *in, flow_pred keep, uint32_t **ret)
 {
 	const struct flowset *fs = in->flows;
+	bool v4 = true;
+	for (size_t i = 0; i < fs->n && v4; i++)
+		v4 = fs->v[i].src.family == AF_INET || !by_source_keeps(in, keep, &fs->v[i]);
+	if (v4) return by_source4_compute(in, keep, ret);
 	struct by_source *k = xmalloc((fs->n + 1) * sizeof(*k));
 	size_t n = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
-		if ((r->where & FREC_SRC_INTERNAL) && (!keep || keep(in, r)))
+		if (by_source_keeps(in, keep, r))
 			k[n++] = (struct by_source){ r->src, r->start, (uint32_t)i };
 	}
 	qsort(k, n, sizeof(*k), cmp_by_source);

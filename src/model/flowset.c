@@ -223,27 +223,66 @@ static bool same_row(const struct flowset *s, const struct side_ref *a, const st
 	       !ipaddr_cmp(side_peer(s, a), side_peer(s, b));
 }
 
-void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c)
+static size_t hour_bucket(const struct flow_hours_cursor *c, const struct flowrec *r)
 {
-	/* each flow gives one side per internal end; the sides are sorted by
-	 * their row's key and each run of equal keys becomes one row, made
-	 * only when asked for (rows are large: the rows of millions of flows
-	 * never exist at once) */
-	*c = (struct flow_hours_cursor){ .s = s, .sv = xmalloc((2 * s->n + 1) * sizeof(struct side_ref)) };
-	struct side_ref *sv = c->sv;
-	size_t n = 0;
-	for (size_t i = 0; i < s->n; i++) {
+	return c->n_hours == 1 ? 0 : (size_t)((int64_t)(r->start / 3600) - c->first);
+}
+
+/* The flows of the next hour that has any into c->sv, sorted by their
+ * rows' keys; false when no hour is left. */
+static bool hour_sides(struct flow_hours_cursor *c)
+{
+	const struct flowset *s = c->s;
+	c->n = c->k = 0;
+	while (c->h < c->n_hours && c->at[c->h] == c->at[c->h + 1]) c->h++;
+	if (c->h == c->n_hours) return false;
+	for (size_t q = c->at[c->h]; q < c->at[c->h + 1]; q++) {
+		uint32_t i = c->order[q];
 		const struct flowrec *r = &s->v[i];
 		for (int side = 0; side < 2; side++) {
 			if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
 			/* a port nobody got an answer from was not used: scans and refused tries */
 			if (side && flow_is_failed(r)) continue;
-			sv[n++] = (struct side_ref){ (uint32_t)i, side == 1 };
+			c->sv[c->n++] = (struct side_ref){ i, side == 1 };
 		}
 	}
-	qsort_r(sv, n, sizeof(*sv), cmp_side, (void *)s);
-	c->n = n;
-	for (size_t k = 0; k < n; k++) c->rows += !k || !same_row(s, &sv[k - 1], &sv[k]);
+	c->h++;
+	qsort_r(c->sv, c->n, sizeof(*c->sv), cmp_side, (void *)s);
+	return true;
+}
+
+void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c)
+{
+	/* each flow gives one side per internal end; an hour's sides are
+	 * sorted by their row's key and each run of equal keys becomes one
+	 * row, made only when asked for (rows are large: the rows of millions
+	 * of flows never exist at once). The flows are put in hour order
+	 * first (4 bytes each), so only one hour's sides are sorted at a time:
+	 * the sides of a whole audit, with the sort's copy beside them, were
+	 * 64 MB while the rules ran. */
+	*c = (struct flow_hours_cursor){ .s = s };
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < s->n; i++) {
+		int64_t h = (int64_t)(s->v[i].start / 3600);
+		if (h < lo) lo = h;
+		if (h > hi) hi = h;
+	}
+	if (!s->n) return;
+	/* hours are counted from the first; a span too long to count (a
+	 * damaged time) is one bucket, sorted whole as before */
+	uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+	c->first = lo;
+	c->n_hours = span <= (uint64_t)s->n + 100000 ? (size_t)span : 1;
+	c->at = xcalloc(c->n_hours + 2, sizeof(*c->at));
+	c->order = xmalloc(s->n * sizeof(*c->order));
+	size_t most = 0;
+	for (size_t i = 0; i < s->n; i++) c->at[hour_bucket(c, &s->v[i]) + 2]++;
+	for (size_t h = 0; h < c->n_hours; h++) {
+		if (c->at[h + 2] > most) most = c->at[h + 2];
+		c->at[h + 2] += c->at[h + 1];
+	}
+	for (size_t i = 0; i < s->n; i++) c->order[c->at[hour_bucket(c, &s->v[i]) + 1]++] = (uint32_t)i;
+	c->sv = xmalloc((2 * most + 1) * sizeof(*c->sv));
 }
 
 size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
@@ -253,7 +292,11 @@ size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
 	const struct side_ref *sv = c->sv;
 	size_t m = 0;
 	struct flow_hour *d = NULL;
-	for (; c->k < c->n; c->k++) {
+	for (;; c->k++) {
+		while (c->k == c->n) {
+			if (!hour_sides(c)) return m;
+			d = NULL; /* rows never span hours */
+		}
 		size_t k = c->k;
 		const struct side_ref *x = &sv[k];
 		const struct flowrec *r = &s->v[x->flow];
@@ -262,6 +305,7 @@ size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
 			if (m == cap) break; /* the row of k begins the next call */
 			/* each row is cleared as it is made: see flowset_hours */
 			d = &buf[m++];
+			c->rows++;
 			memset(d, 0, sizeof(*d));
 			d->hour = side_hour(s, x);
 			d->host = *side_host(s, x);
@@ -286,7 +330,21 @@ size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
 void flowset_hours_close(struct flow_hours_cursor *c)
 {
 	free(c->sv);
+	free(c->order);
+	free(c->at);
 	*c = (struct flow_hours_cursor){ 0 };
+}
+
+static int cmp_row(const void *pa, const void *pb)
+{
+	const struct flow_hour *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (c) return c;
+	if (a->hour != b->hour) return a->hour < b->hour ? -1 : 1;
+	if ((c = ipaddr_cmp(&a->peer, &b->peer))) return c;
+	if (a->port != b->port) return a->port < b->port ? -1 : 1;
+	if (a->proto != b->proto) return a->proto < b->proto ? -1 : 1;
+	return (int)a->inbound - (int)b->inbound;
 }
 
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
@@ -296,9 +354,14 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 	/* not calloc: a row read before it is written would map the zero page
 	 * first and fault again on the write (a TLB shootdown a page, as the
 	 * rules run in the other thread); each row is cleared as it is made */
-	struct flow_hour *v = xmalloc((c.rows + 1) * sizeof(*v));
-	size_t m = flowset_hours_next(&c, v, c.rows);
+	size_t cap = 64, m = 0, got;
+	struct flow_hour *v = xmalloc(cap * sizeof(*v));
+	while ((got = flowset_hours_next(&c, v + m, cap - m))) {
+		m += got;
+		if (m == cap) v = xrealloc(v, (cap *= 2) * sizeof(*v));
+	}
 	flowset_hours_close(&c);
+	qsort(v, m, sizeof(*v), cmp_row); /* the cursor gives them hour by hour */
 	*ret = v;
 	return m;
 }

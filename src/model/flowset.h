@@ -89,13 +89,18 @@ struct flow_hour {
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
 
 /* The same rows a chunk at a time (a save of millions of flows holds one
- * chunk of rows, not all): open sorts the flows' sides (8 bytes each) and
- * counts the rows; next fills up to cap rows of buf and returns how many,
- * 0 at the end (a flow_hour_next_fn with the cursor as ctx). */
+ * chunk of rows, not all), hour by hour: open puts the flows in hour order
+ * (4 bytes each); next sorts one hour's sides at a time (8 bytes each),
+ * fills up to cap rows of buf and returns how many, 0 at the end (a
+ * flow_hour_next_fn with the cursor as ctx); rows counts those made. */
 typedef size_t (*flow_hour_next_fn)(void *ctx, struct flow_hour *buf, size_t cap);
 struct flow_hours_cursor {
 	const struct flowset *s;
-	struct side_ref *sv;
+	uint32_t *order; /* flow indices in hour order */
+	size_t *at;      /* order[at[h] .. at[h + 1]) start in hour first + h */
+	size_t n_hours, h;
+	int64_t first;
+	struct side_ref *sv; /* the current hour's sides */
 	size_t n, k, rows;
 };
 void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c);

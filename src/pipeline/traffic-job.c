@@ -121,7 +121,6 @@ static void *save_hours(void *arg)
 	struct traffic_job *j = sv->j;
 	double t0 = now_mono();
 	struct store *st = j->writer;
-	sv->rows = sv->c.rows;
 	/* an input is known by what it holds, not by its file name */
 	uint64_t up = 0, down = 0;
 	for (size_t i = 0; i < j->flows.n; i++) {
@@ -133,6 +132,7 @@ static void *save_hours(void *arg)
 		 (unsigned long long)up, (unsigned long long)down);
 	sv->r =
 	    store_flow_save_hours_from(st, j->run, digest, flowset_hours_next, &sv->c, &sv->known, &sv->e);
+	sv->rows = sv->c.rows;
 	flowset_hours_close(&sv->c);
 	sv->seconds = now_mono() - t0;
 	return NULL;
@@ -172,8 +172,8 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	bool threaded = false;
 	if (analyze && (r = store_read_begin(st, e)) < 0) return r;
 	if (j->flows.n) {
-		/* the sides are sorted before the rules start: the sort's copy and
-		 * the rules' own arrays never add up on top of the flows */
+		/* the flows are put in hour order before the rules start; the
+		 * writer then sorts one hour's sides at a time */
 		flowset_hours_open(&j->flows, &sv.c);
 		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
 		if (!threaded) save_hours(&sv);
