@@ -228,6 +228,47 @@ static void test_hours(void)
 	flowset_release(&fs);
 }
 
+/* The cursor gives the rows hour by hour, a chunk at a time: a chunk of
+ * one row, an hour whose flows have no internal side (no rows) between
+ * two that have, and an hour with none; the same rows as flowset_hours. */
+static void test_hours_cursor(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	struct obs_flow f = mkflow("10.0.0.1", "91.0.0.1", 443, 5 * 3600 + 10, 100, 1000);
+	flowset_add(&fs, &f);
+	f = mkflow("91.0.0.7", "91.0.0.8", 80, 3 * 3600 + 5, 1, 1); /* no internal side */
+	flowset_add(&fs, &f);
+	f = mkflow("10.0.0.2", "10.0.0.1", 22, 2 * 3600 + 1, 7, 9);
+	flowset_add(&fs, &f);
+	f = mkflow("10.0.0.1", "91.0.0.1", 443, 5 * 3600 + 20, 50, 500);
+	flowset_add(&fs, &f);
+	flowset_annotate(&fs, &c, country_by_first_octet, NULL);
+	struct flow_hours_cursor cur;
+	flowset_hours_open(&fs, &cur);
+	struct flow_hour got[4];
+	size_t n = 0, m;
+	while (n < 4 && (m = flowset_hours_next(&cur, &got[n], 1))) n += m;
+	CHECK_INT(n, 3);
+	CHECK_INT(cur.rows, 3);
+	CHECK_INT(flowset_hours_next(&cur, got, 1), 0);
+	flowset_hours_close(&cur);
+	CHECK_INT(got[0].hour, 2);
+	CHECK_INT(got[1].hour, 2);
+	CHECK_INT(got[2].hour, 5);
+	CHECK_INT(got[2].flows, 2);
+	CHECK_INT(got[2].bytes_up, 150);
+	struct flow_hour *h;
+	CHECK_INT(flowset_hours(&fs, &h), 3);
+	CHECK_INT(h[0].hour, 2); /* by host first: 10.0.0.1's rows, then 10.0.0.2's */
+	CHECK_INT(h[1].hour, 5);
+	CHECK(h[0].inbound && !h[2].inbound && h[2].port == 22);
+	free(h);
+	flowset_release(&fs);
+}
+
 /* One host beacons every 300 s with 30% jitter and 10% missed beats to one
  * name behind changing addresses; another visits the same number of times
  * at random: only the first is a beacon. */
@@ -677,8 +718,8 @@ static void test_exfil_allow_destinations(void)
 
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
-      { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
-      { "scheduled_schedules", test_scheduled_schedules },
+      { "strpool", test_strpool }, { "hours", test_hours }, { "hours_cursor", test_hours_cursor },
+      { "beacon_rule", test_beacon_rule }, { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
