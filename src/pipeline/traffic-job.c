@@ -172,8 +172,8 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	bool threaded = false;
 	if (analyze && (r = store_read_begin(st, e)) < 0) return r;
 	if (j->flows.n) {
-		/* the flows are put in hour order before the rules start; the
-		 * writer then sorts one hour's sides at a time */
+		/* the writer sorts one block of hosts' sides at a time, beside
+		 * the rules, not the whole input's */
 		flowset_hours_open(&j->flows, &sv.c);
 		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
 		if (!threaded) save_hours(&sv);
