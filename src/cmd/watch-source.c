@@ -97,7 +97,7 @@ static void judged(void *ctx, struct traffic_job *j, double from, double to)
 	char hour[40];
 	fmt_rfc3339(from, hour, sizeof(hour));
 	log_info("watch: %s %s: hour from %s judged: %zu flows, %zu findings (run %lld; rules %.2f s, "
-		 "%.2f s CPU; summaries %.2f s, %.2f s CPU, beside; their sort %.2f s CPU before)",
+		 "%.2f s CPU; summaries %.2f s, %.2f s CPU, beside, sorts included; hosts split %.2f s CPU)",
 		 c->spec->kind, c->spec->name, hour, j->flows.n, j->found.n, (long long)j->run,
 		 j->rules_seconds, j->rules_cpu, j->save_seconds, j->save_cpu, j->sort_cpu);
 	for (size_t i = 0; i < j->found.n; i++) {

@@ -89,16 +89,21 @@ struct flow_hour {
 size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
 
 /* The same rows a chunk at a time (a save of millions of flows holds one
- * chunk of rows, not all): open sorts the flows' sides (8 bytes each) and
- * counts the rows; next fills up to cap rows of buf and returns how many,
- * 0 at the end (a flow_hour_next_fn with the cursor as ctx). */
+ * chunk of rows, not all), in the same order: open cuts the hosts into
+ * blocks of about 512k sides; next sorts one block's sides at a time (8
+ * bytes each), fills up to cap rows of buf and returns how many, 0 at the
+ * end (a flow_hour_next_fn with the cursor as ctx); rows counts those made. */
 typedef size_t (*flow_hour_next_fn)(void *ctx, struct flow_hour *buf, size_t cap);
 struct flow_hours_cursor {
 	const struct flowset *s;
-	struct side_ref *sv;
-	size_t n, k, rows;
+	struct ipaddr *splits; /* block b: splits[b - 1] <= host < splits[b] */
+	size_t n_splits, b;
+	struct side_ref *sv; /* the current block's sides */
+	size_t n, k, cap, rows;
 };
 void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c);
+/* The same with about per_block sides a block (0: one block). */
+void flowset_hours_open_blocks(const struct flowset *s, struct flow_hours_cursor *c, size_t per_block);
 size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap);
 void flowset_hours_close(struct flow_hours_cursor *c);
 

@@ -121,7 +121,6 @@ static void *save_hours(void *arg)
 	struct traffic_job *j = sv->j;
 	double t0 = now_mono(), c0 = now_thread_cpu();
 	struct store *st = j->writer;
-	sv->rows = sv->c.rows;
 	/* an input is known by what it holds, not by its file name */
 	uint64_t up = 0, down = 0;
 	for (size_t i = 0; i < j->flows.n; i++) {
@@ -133,6 +132,7 @@ static void *save_hours(void *arg)
 		 (unsigned long long)up, (unsigned long long)down);
 	sv->r =
 	    store_flow_save_hours_from(st, j->run, digest, flowset_hours_next, &sv->c, &sv->known, &sv->e);
+	sv->rows = sv->c.rows;
 	flowset_hours_close(&sv->c);
 	sv->seconds = now_mono() - t0;
 	sv->cpu = now_thread_cpu() - c0;
@@ -173,9 +173,10 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	bool threaded = false;
 	if (analyze && (r = store_read_begin(st, e)) < 0) return r;
 	if (j->flows.n) {
-		/* the sides are sorted before the rules start: the sort's copy and
-		 * the rules' own arrays never add up on top of the flows */
-		double c0 = now_thread_cpu();
+		/* the writer sorts one block of hosts' sides at a time, beside
+		 * the rules, not the whole input's */
+		double c0 =
+		    now_thread_cpu(); /* the split of the hosts in blocks; the sorts are the writer's */
 		flowset_hours_open(&j->flows, &sv.c);
 		j->sort_cpu = now_thread_cpu() - c0;
 		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
@@ -199,10 +200,9 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	if (r < 0) return dm_fail(e, r, "traffic rules failed");
 	if (sv.r < 0) return dm_fail(e, sv.r, "%s", sv.e.msg);
 	if (j->flows.n)
-		log_debug(
-		    "flow summaries: %zu rows from %zu flows stored in %.3f s (%.3f s CPU; sorted before "
-		    "in %.3f s CPU)",
-		    sv.rows, j->flows.n, sv.seconds, sv.cpu, j->sort_cpu);
+		log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s (%.3f s CPU, the blocks' "
+			  "sorts included; the hosts split in %.3f s CPU)",
+			  sv.rows, j->flows.n, sv.seconds, sv.cpu, j->sort_cpu);
 	set_aside_warning(j);
 	if (sv.known)
 		log_info(

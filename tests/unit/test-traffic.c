@@ -229,6 +229,45 @@ static void test_hours(void)
 	flowset_release(&fs);
 }
 
+/* The cursor gives the rows a block of hosts at a time, a chunk at a
+ * time, in the store's key order: chunks of one row, blocks of about one
+ * side (the first empty, hosts below the first split), a flow with no
+ * internal side; the same rows as flowset_hours. */
+static void test_hours_cursor(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	struct obs_flow f = mkflow("10.0.0.1", "91.0.0.1", 443, 5 * 3600 + 10, 100, 1000);
+	flowset_add(&fs, &f);
+	f = mkflow("91.0.0.7", "91.0.0.8", 80, 3 * 3600 + 5, 1, 1); /* no internal side */
+	flowset_add(&fs, &f);
+	f = mkflow("10.0.0.2", "10.0.0.1", 22, 2 * 3600 + 1, 7, 9);
+	flowset_add(&fs, &f);
+	f = mkflow("10.0.0.1", "91.0.0.1", 443, 5 * 3600 + 20, 50, 500);
+	flowset_add(&fs, &f);
+	flowset_annotate(&fs, &c, country_by_first_octet, NULL);
+	struct flow_hours_cursor cur;
+	flowset_hours_open_blocks(&fs, &cur, 1);
+	CHECK_INT(cur.n_splits, 2);
+	struct flow_hour got[4];
+	size_t n = 0, m;
+	while (n < 4 && (m = flowset_hours_next(&cur, &got[n], 1))) n += m;
+	CHECK_INT(n, 3);
+	CHECK_INT(cur.rows, 3);
+	CHECK_INT(flowset_hours_next(&cur, got, 1), 0);
+	flowset_hours_close(&cur);
+	struct flow_hour *h;
+	CHECK_INT(flowset_hours(&fs, &h), 3);
+	for (size_t i = 0; i < 3; i++) CHECK(!memcmp(&got[i], &h[i], sizeof(got[i])));
+	CHECK(got[0].hour == 2 && got[0].inbound && got[0].port == 22); /* 10.0.0.1 answering */
+	CHECK(got[1].hour == 5 && got[1].flows == 2 && got[1].bytes_up == 150);
+	CHECK(got[2].hour == 2 && !got[2].inbound && got[2].port == 22); /* 10.0.0.2 */
+	free(h);
+	flowset_release(&fs);
+}
+
 /* One host beacons every 300 s with 30% jitter and 10% missed beats to one
  * name behind changing addresses; another visits the same number of times
  * at random: only the first is a beacon. */
@@ -859,8 +898,8 @@ static void test_exfil_allow_destinations(void)
 
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
-      { "strpool", test_strpool }, { "hours", test_hours }, { "beacon_rule", test_beacon_rule },
-      { "scheduled_schedules", test_scheduled_schedules },
+      { "strpool", test_strpool }, { "hours", test_hours }, { "hours_cursor", test_hours_cursor },
+      { "beacon_rule", test_beacon_rule }, { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
