@@ -8,7 +8,7 @@
 
 struct sq_conn {
 	sqlite3 *db;
-	sqlite3_stmt *vuln_stmts[16];             /* prepared once per import or match */
+	sqlite3_stmt *vuln_stmts[24];             /* prepared once per import or match */
 	sqlite3_stmt *distro_stmts[4];            /* distro_fix and distro_pkg, prepared once */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 	bool match_cache;                         /* the page cache sized for matching */

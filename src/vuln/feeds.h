@@ -30,6 +30,8 @@ struct cve_build {
 	size_t cap_products;
 	struct buf packed; /* cve.packed */
 	uint32_t *all;     /* 0, 1, ... n_cfg - 1 */
+	struct buf briefs; /* cve.briefs */
+	uint32_t *brief_at, *brief_len;
 };
 void cve_build_release(struct cve_build *b);
 /* Encodes b->cfg into b->cve.configs (and packed), lists its products. */
