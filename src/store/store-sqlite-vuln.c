@@ -3,6 +3,7 @@
 #include "store/sqlite-internal.h"
 #include "base/buf.h"
 #include "base/util.h"
+#include <stdio.h>
 #include <string.h>
 
 #define INFO_SELECT                                                                                          \
@@ -532,6 +533,71 @@ int sq_vuln_by_product(struct store *s, const char *vendor, const char *product,
 	}
 	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "vuln query");
 	sqlite3_reset(st);
+	return r < 0 ? r : n;
+}
+
+/* The "vendor\tproduct\n" lines of a CVE row into p (n of them). */
+static size_t parse_products(const char *text, struct vuln_product **p, size_t *cap)
+{
+	size_t n = 0;
+	for (const char *q = text; q && *q;) {
+		const char *tab = strchr(q, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+		if (!nl) break;
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*p = xrealloc(*p, *cap * sizeof(**p));
+		}
+		snprintf((*p)[n].vendor, sizeof((*p)[n].vendor), "%.*s", (int)(tab - q), q);
+		snprintf((*p)[n].product, sizeof((*p)[n].product), "%.*s", (int)(nl - tab - 1), tab + 1);
+		n++;
+		q = nl + 1;
+	}
+	return n;
+}
+
+int sq_vuln_add_briefs(struct store *s, vuln_brief_fn fn, void *ctx, struct dm_err *e)
+{
+	/* in the order of the CVE numbers: both tables are read front to back */
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT f.id, f.packed, c.products FROM vuln_cfg f JOIN vuln_cve c ON c.id = f.id"
+		" ORDER BY f.id",
+		-1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return sq_fail(s, e, "vuln briefs");
+	}
+	struct vuln_product *p = NULL;
+	size_t cap = 0;
+	int rc = SQLITE_DONE, r = 0, n = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) != SQLITE_BLOB) continue;
+		struct vuln_cve c = { .num = sqlite3_column_int64(st, 0) };
+		c.packed_len = (size_t)sqlite3_column_bytes(st, 1);
+		c.packed = sqlite3_column_blob(st, 1);
+		c.n_products = parse_products(col(st, 2), &p, &cap);
+		c.products = p;
+		if ((r = fn(ctx, &c, e)) < 0) break;
+		for (size_t i = 0; i < c.n_products && r == 0 && c.briefs; i++) {
+			if (!c.brief_len[i]) continue;
+			sqlite3_stmt *ins = stmt(s, ST_INS_PRODUCT);
+			if (!ins) {
+				r = sq_fail(s, e, "vuln briefs");
+				break;
+			}
+			sqlite3_bind_text(ins, 1, p[i].vendor, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, p[i].product, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 3, c.num);
+			sqlite3_bind_blob(ins, 4, c.briefs + c.brief_at[i], (int)c.brief_len[i],
+					  SQLITE_STATIC);
+			r = sq_done(s, ins, "vuln briefs", e);
+		}
+		n++;
+	}
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "vuln briefs");
+	sqlite3_finalize(st);
+	free(p);
+	if (r == 0) r = sq_vuln_meta_set(s, "index.briefs", "done", e);
 	return r < 0 ? r : n;
 }
 

@@ -336,20 +336,26 @@ int cve_build_finish(struct cve_build *b)
 	if ((r = vconfigs_pack(&b->cfg, b->all, b->cfg.n_cfg, &b->packed)) < 0) return r;
 	c->packed = (const unsigned char *)b->packed.data;
 	c->packed_len = b->packed.len;
-	/* each product's brief: the index row then decides most candidates */
+	return cve_build_briefs(b, c->products, c->n_products);
+}
+
+int cve_build_briefs(struct cve_build *b, const struct vuln_product *p, size_t n)
+{
+	struct vuln_cve *c = &b->cve;
 	buf_reset(&b->briefs);
-	b->brief_at = xrealloc(b->brief_at, (c->n_products ? c->n_products : 1) * sizeof(*b->brief_at));
-	b->brief_len = xrealloc(b->brief_len, (c->n_products ? c->n_products : 1) * sizeof(*b->brief_len));
-	for (size_t i = 0; i < c->n_products; i++) {
+	b->brief_at = xrealloc(b->brief_at, (n ? n : 1) * sizeof(*b->brief_at));
+	b->brief_len = xrealloc(b->brief_len, (n ? n : 1) * sizeof(*b->brief_len));
+	for (size_t i = 0; i < n; i++) {
 		struct cpe named;
 		b->brief_at[i] = (uint32_t)b->briefs.len;
 		b->brief_len[i] = 0;
 		/* vendorless records are asked for under any vendor's name */
-		if (!strcmp(c->products[i].vendor, "*")) continue;
+		if (!strcmp(p[i].vendor, "*")) continue;
 		cpe_init(&named);
-		memcpy(named.v[CPE_VENDOR], c->products[i].vendor, sizeof(named.v[CPE_VENDOR]));
-		memcpy(named.v[CPE_PRODUCT], c->products[i].product, sizeof(named.v[CPE_PRODUCT]));
-		if ((r = vconfigs_brief(&b->cfg, &named, VULN_BRIEF_MAX, &b->briefs)) < 0) return r;
+		memcpy(named.v[CPE_VENDOR], p[i].vendor, sizeof(named.v[CPE_VENDOR]));
+		memcpy(named.v[CPE_PRODUCT], p[i].product, sizeof(named.v[CPE_PRODUCT]));
+		int r = vconfigs_brief(&b->cfg, &named, VULN_BRIEF_MAX, &b->briefs);
+		if (r < 0) return r;
 		if (r) b->brief_len[i] = (uint32_t)(b->briefs.len - b->brief_at[i]);
 	}
 	c->briefs = (const unsigned char *)b->briefs.data;

@@ -541,6 +541,92 @@ static void store_incremental(void)
 	CHECK_INT(system(cmd), 0);
 }
 
+static int test_brief(void *ctx, struct vuln_cve *c, struct dm_err *e)
+{
+	struct cve_build *b = ctx;
+	(void)e;
+	CHECK_INT(vconfigs_unpack(c->packed, c->packed_len, &b->cfg), 0);
+	CHECK_INT(cve_build_briefs(b, c->products, c->n_products), 0);
+	c->briefs = b->cve.briefs;
+	c->brief_at = b->cve.brief_at;
+	c->brief_len = b->cve.brief_len;
+	return 0;
+}
+
+static int count_briefs(void *ctx, const struct vuln_info *v)
+{
+	*(int *)ctx += v->brief != NULL;
+	return 0;
+}
+
+/* A store imported before schema 30 (index rows without briefs) gets them
+ * from its packed configurations, and matches as before. */
+static void store_briefs_added(void)
+{
+	char dir[] = "/tmp/dormant-vuln-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/v.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), "");
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct vuln_cve c = { .num = 202400006387LL, .cvss = 8.1, .source = "nvd" };
+	snprintf(c.modified, sizeof(c.modified), "2024-07-09");
+	struct vuln_product p[2] = { { "openbsd", "openssh" }, { "debian", "debian_linux" } };
+	c.products = p;
+	c.n_products = 2;
+	c.configs = "C\t0\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*\t8.5\t1\t9.8\t0\n"
+		    "C\t1\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:openbsd:openssh:7.0:*:*:*:*:*:*:*\t\t0\t\t0\n"
+		    "N\t0\t0\nM\t0\tcpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*\t\t0\t\t0\n";
+	struct vconfigs cf = { 0 };
+	CHECK_INT(vconfigs_decode(c.configs, &cf), 0);
+	struct buf pk = BUF_INIT;
+	uint32_t all[2] = { 0, 1 };
+	CHECK_INT(vconfigs_pack(&cf, all, 2, &pk), 0);
+	c.packed = (const unsigned char *)pk.data;
+	c.packed_len = pk.len;
+	enum vuln_change ch;
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0); /* no briefs: an older import */
+	CHECK_INT(store_vuln_meta_set(st, "index.briefs", "pending", &e), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	int n = 0;
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_briefs, &n, &e), 1);
+	CHECK_INT(n, 0);
+	struct cve_build b = { 0 };
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_add_briefs(st, test_brief, &b, &e), test_db_pg() ? 0 : 1);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	cve_build_release(&b);
+	char v[16];
+	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 1);
+	CHECK_STR(v, "done");
+	/* the second configuration is an AND with a platform: no brief for
+	 * openssh; debian_linux (named only as a platform) gets an empty one */
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_briefs, &n, &e), 1);
+	CHECK_INT(n, 0);
+	CHECK_INT(store_vuln_by_product(st, "debian", "debian_linux", NULL, count_briefs, &n, &e), 1);
+	CHECK_INT(n, test_db_pg() ? 0 : 1);
+	struct aliases al = { 0 };
+	struct vuln_matcher m;
+	vuln_matcher_init(&m, st, &al);
+	struct vsubject s = { 0 };
+	cpe_parse("cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*", &s.cpe);
+	struct vuln_hit *h;
+	size_t nh;
+	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &nh, &e), 0);
+	CHECK_INT(nh, 1);
+	if (nh) CHECK(h[0].info->cvss == 8.1);
+	vuln_matcher_release(&m);
+	vconfigs_release(&cf);
+	buf_release(&pk);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
 static int to_store_cve(void *ctx, const struct vuln_cve *c, struct dm_err *e)
 {
 	enum vuln_change ch;
@@ -641,4 +727,5 @@ static void rule_findings(void)
 SUITE(suite_vuln, "vuln", { "json_shapes", json_shapes }, { "configurations", configurations },
       { "config_briefs", config_briefs }, { "ranges", ranges }, { "real_records", real_records },
       { "scores_out_of_range", scores_out_of_range }, { "aliases_and_markers", aliases_and_markers },
-      { "store_incremental", store_incremental }, { "rule_findings", rule_findings });
+      { "store_incremental", store_incremental }, { "store_briefs_added", store_briefs_added },
+      { "rule_findings", rule_findings });
