@@ -612,9 +612,14 @@ static void store_briefs_added(void)
 	struct vuln_matcher m;
 	vuln_matcher_init(&m, st, &al);
 	struct vsubject s = { 0 };
-	cpe_parse("cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*", &s.cpe);
 	struct vuln_hit *h;
 	size_t nh;
+	/* met first through debian_linux's brief (no configurations read),
+	 * then through openssh's row, which has none: read then */
+	cpe_parse("cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*", &s.cpe);
+	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &nh, &e), 0);
+	CHECK_INT(nh, 0);
+	cpe_parse("cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*", &s.cpe);
 	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &nh, &e), 0);
 	CHECK_INT(nh, 1);
 	if (nh) CHECK(h[0].info->cvss == 8.1);
