@@ -18,6 +18,7 @@ struct vuln_cand {
 	bool full;              /* what a hit shows read (only configs until it applies) */
 	bool scored;            /* its scores came with the configurations: KEV and EPSS to read */
 	bool cfg_in_arena;      /* cfg's arrays live in the cache's arena */
+	bool has_cfg;           /* cfg read (a candidate met only through briefs has none) */
 	uint64_t seen;          /* the subject that last took it as a hit */
 	struct vuln_cand *next; /* in its hash bucket */
 };
@@ -26,7 +27,10 @@ struct product_entry { /* candidates of one vendor:product */
 	uint64_t hash;
 	char *key;
 	struct vuln_cand **c;
-	uint32_t **cfgs; /* per candidate: its configurations naming the product */
+	/* per candidate: what is evaluated for the product, its configurations
+	 * or the index row's brief (NULL until the lookup ends: the former) */
+	const struct vconfigs **cf;
+	const uint32_t **cfgs; /* per candidate: the configurations of cf naming the product */
 	size_t *n_cfgs;
 	size_t n, cap;
 	struct product_entry *next;
@@ -53,6 +57,8 @@ struct vcache {
 	struct arena mem;
 	void **heap; /* what went to the heap once the arena was full */
 	size_t n_heap, cap_heap;
+	struct vconfigs **spilled; /* briefs unpacked there (on the heap) */
+	size_t n_spilled, cap_spilled;
 	struct vuln_hit *hb; /* one subject's hits while they are found */
 	size_t cap_hb;
 	struct product_entry *products[P_BUCKETS];
@@ -112,6 +118,7 @@ void vuln_matcher_release(struct vuln_matcher *m)
 		for (struct product_entry *p = vc->products[b], *n; p; p = n) {
 			n = p->next;
 			free(p->cfgs); /* each candidate's list is the cache's memory */
+			free(p->cf);
 			free(p->n_cfgs);
 			free(p->key);
 			free(p->c);
@@ -122,6 +129,8 @@ void vuln_matcher_release(struct vuln_matcher *m)
 			n = c->next;
 			free_cand(c);
 		}
+	for (size_t i = 0; i < vc->n_spilled; i++) vconfigs_release(vc->spilled[i]);
+	free(vc->spilled);
 	for (size_t i = 0; i < vc->n_heap; i++) free(vc->heap[i]);
 	free(vc->heap);
 	free(vc->hb);
@@ -159,6 +168,7 @@ static int cfg_read(const struct vuln_info *v, struct vconfigs *c)
 
 static void cand_decode(struct vcache *vc, struct vuln_cand *c, const struct vuln_info *v)
 {
+	c->has_cfg = true;
 	if (v->packed) {
 		int r = vconfigs_unpack_in(v->packed, v->packed_len, &vc->mem, &c->cfg);
 		if (r == DM_EINPUT) c->cfg = (struct vconfigs){ 0 }; /* damaged: names nothing */
@@ -177,7 +187,26 @@ static void cand_decode(struct vcache *vc, struct vuln_cand *c, const struct vul
 static bool cand_known(void *ctx, int64_t num)
 {
 	void **x = ctx;
-	return (x[2] = cand_find(x[1], num)) != NULL;
+	struct vuln_cand *c = x[2] = cand_find(x[1], num);
+	return c && c->has_cfg;
+}
+
+/* An index row's brief, unpacked for the life of the cache. */
+static const struct vconfigs *brief_unpack(struct vcache *vc, const struct vuln_info *v)
+{
+	struct vconfigs *b = cache_mem(vc, sizeof(*b));
+	int r = vconfigs_unpack_in(v->brief, v->brief_len, &vc->mem, b);
+	if (r == DM_ETOOBIG) {
+		*b = (struct vconfigs){ 0 };
+		r = vconfigs_unpack(v->brief, v->brief_len, b);
+		if (vc->n_spilled == vc->cap_spilled) {
+			vc->cap_spilled = vc->cap_spilled ? vc->cap_spilled * 2 : 16;
+			vc->spilled = xrealloc(vc->spilled, vc->cap_spilled * sizeof(*vc->spilled));
+		}
+		vc->spilled[vc->n_spilled++] = b;
+	}
+	if (r < 0) vconfigs_reset(b); /* damaged: names nothing */
+	return b;
 }
 
 static int on_info(void *ctx, const struct vuln_info *v)
@@ -201,13 +230,17 @@ static int on_info(void *ctx, const struct vuln_info *v)
 			c->info.severity = cache_str_or_null(vc, v->severity);
 			c->info.kev_added = cache_str_or_null(vc, v->kev_added);
 		}
-		cand_decode(vc, c, v);
+		if (!v->brief) cand_decode(vc, c, v);
 		cand_insert(vc, c);
+	} else if (!v->brief && !c->has_cfg) { /* met through briefs before */
+		cand_decode(vc, c, v);
 	}
 	if (pe->n == pe->cap) {
 		pe->cap = pe->cap ? pe->cap * 2 : 16;
 		pe->c = xrealloc(pe->c, pe->cap * sizeof(*pe->c));
+		pe->cf = xrealloc(pe->cf, pe->cap * sizeof(*pe->cf));
 	}
+	pe->cf[pe->n] = v->brief ? brief_unpack(vc, v) : NULL;
 	pe->c[pe->n++] = c;
 	return 0;
 }
@@ -290,9 +323,17 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 	snprintf(named.v[CPE_PRODUCT], sizeof(named.v[CPE_PRODUCT]), "%.127s", product);
 	pe->cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->cfgs));
 	pe->n_cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->n_cfgs));
+	static const uint32_t first = 0;
 	for (size_t i = 0; i < pe->n; i++) {
-		pe->cfgs[i] = cache_mem(m->cache, pe->c[i]->cfg.n_cfg * sizeof(uint32_t));
-		pe->n_cfgs[i] = vconfigs_naming(&pe->c[i]->cfg, &named, pe->cfgs[i]);
+		if (pe->cf[i]) { /* a brief: its one configuration, if it holds a criterion */
+			pe->cfgs[i] = &first;
+			pe->n_cfgs[i] = pe->cf[i]->n_m > 0;
+			continue;
+		}
+		pe->cf[i] = &pe->c[i]->cfg;
+		uint32_t *naming = cache_mem(m->cache, pe->c[i]->cfg.n_cfg * sizeof(uint32_t));
+		pe->n_cfgs[i] = vconfigs_naming(&pe->c[i]->cfg, &named, naming);
+		pe->cfgs[i] = naming;
 	}
 	return 0;
 }
@@ -430,7 +471,7 @@ int vuln_match(struct vuln_matcher *m, const struct vsubject *s, const char *dis
 			struct vuln_cand *c = pe->c[j];
 			if (!pe->n_cfgs[j] || c->seen == serial) continue; /* a CVE once per subject */
 			struct vverdict v;
-			vconfigs_eval_some(&c->cfg, pe->cfgs[j], pe->n_cfgs[j], &as, &v);
+			vconfigs_eval_some(pe->cf[j], pe->cfgs[j], pe->n_cfgs[j], &as, &v);
 			if (v.result == TRI_FALSE) continue;
 			struct vuln_hit h = { .info = &c->info, .match = v.hit, .confidence = CONF_HIGH };
 			char why[480] = "", fix[64] = "";

@@ -35,6 +35,12 @@ struct vuln_cve {
 	 * matching reads; NULL: not packed (matched from configs). */
 	const unsigned char *packed;
 	size_t packed_len;
+	/* Per product (products[i]), what decides the configurations for it
+	 * when only its own criteria do (vconfigs_brief): brief_len[i] bytes
+	 * at briefs + brief_at[i]; brief_len[i] 0 (or briefs NULL): none, the
+	 * matcher reads the packed configurations. */
+	const unsigned char *briefs;
+	const uint32_t *brief_at, *brief_len;
 };
 
 struct vuln_kev {
@@ -100,4 +106,8 @@ struct vuln_info {
 	 * kev_added), not KEV or EPSS (store_vuln_kev_epss); false for a CVE
 	 * of an import before they were kept there (store_vuln_get_brief). */
 	bool scored;
+	/* From store_vuln_by_product: the product's brief (vconfigs_brief,
+	 * scored is true then) in place of the configurations; NULL: none. */
+	const void *brief;
+	size_t brief_len;
 };

@@ -97,6 +97,37 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		rate > 0 ? (double)(total - done) / rate : 0);
 }
 
+/* A store of an import before schema 30: its product index rows given
+ * their briefs once, in the first import's transaction. */
+static int add_brief(void *ctx, struct vuln_cve *c, struct dm_err *e)
+{
+	struct cve_build *b = ctx;
+	(void)e;
+	c->briefs = NULL;
+	if (vconfigs_unpack(c->packed, c->packed_len, &b->cfg) < 0) return 0; /* damaged: read as before */
+	int r = cve_build_briefs(b, c->products, c->n_products);
+	if (r < 0) return dm_fail(e, r, "vulndb: CVE briefs: out of memory");
+	c->briefs = b->cve.briefs;
+	c->brief_at = b->cve.brief_at;
+	c->brief_len = b->cve.brief_len;
+	return 0;
+}
+
+static int briefs_pending(struct store *st, struct dm_err *e)
+{
+	char v[16];
+	int r = store_vuln_meta_get(st, "index.briefs", v, sizeof(v), e);
+	if (r <= 0 || strcmp(v, "pending")) return r < 0 ? r : 0;
+	double t0 = now_mono();
+	struct cve_build b = { 0 };
+	r = store_vuln_add_briefs(st, add_brief, &b, e);
+	cve_build_release(&b);
+	if (r >= 0)
+		log_info("vulndb: the product index of %d CVEs given their briefs (schema 30) (%.2f s)", r,
+			 now_mono() - t0);
+	return r < 0 ? r : 0;
+}
+
 /* data NULL: the file at path; else data itself, path naming it. */
 static int import_file(struct store *st, const char *path, const void *data, size_t len, struct dm_err *e)
 {
@@ -110,6 +141,7 @@ static int import_file(struct store *st, const char *path, const void *data, siz
 		 : feed_import_file(path, &sink, &fc, tty ? on_progress : NULL, &ic, e);
 	if (tty) fprintf(stderr, "\r\033[K");
 	if (r == 0) r = fetch_note_import(st, fc.kind, e);
+	if (r == 0) r = briefs_pending(st, e);
 	if (r < 0) {
 		store_vuln_end(st, false, NULL);
 		return r;

@@ -107,6 +107,7 @@ int pg_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, 
 int pg_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int pg_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 int pg_vuln_any(struct store *s, struct dm_err *e);
+int pg_vuln_add_briefs(struct store *s, vuln_brief_fn fn, void *ctx, struct dm_err *e);
 int pg_distro_put_fix(struct store *s, const struct vuln_distro_fix *f, struct dm_err *e);
 int pg_distro_put_pkg(struct store *s, const struct vuln_distro_pkg *p, struct dm_err *e);
 int pg_distro_fixes(struct store *s, const char *distro, const char *package, distro_fix_fn fn, void *ctx,

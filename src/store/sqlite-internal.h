@@ -8,7 +8,7 @@
 
 struct sq_conn {
 	sqlite3 *db;
-	sqlite3_stmt *vuln_stmts[16];             /* prepared once per import or match */
+	sqlite3_stmt *vuln_stmts[24];             /* prepared once per import or match */
 	sqlite3_stmt *distro_stmts[4];            /* distro_fix and distro_pkg, prepared once */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 	bool match_cache;                         /* the page cache sized for matching */
@@ -50,6 +50,7 @@ int sq_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, 
 int sq_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
 int sq_vuln_any(struct store *s, struct dm_err *e);
+int sq_vuln_add_briefs(struct store *s, vuln_brief_fn fn, void *ctx, struct dm_err *e);
 /* schema 12: a service's web applications (store-sqlite-webapps.c) */
 int sq_save_webapps(struct store *s, int64_t run, int64_t asset, const struct obs_service *sv,
 		    struct dm_err *e);
@@ -75,9 +76,10 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	.vuln_clear_epss = sq_vuln_clear_epss, .vuln_meta_get = sq_vuln_meta_get,                            \
 	.vuln_meta_set = sq_vuln_meta_set, .vuln_by_product = sq_vuln_by_product, .vuln_get = sq_vuln_get,   \
 	.vuln_get_brief = sq_vuln_get_brief, .vuln_kev_epss = sq_vuln_kev_epss, .vuln_stats = sq_vuln_stats, \
-	.vuln_any = sq_vuln_any, .save_findings = sq_save_findings, .load_findings = sq_load_findings,       \
-	.distro_put_fix = sq_distro_put_fix, .distro_put_pkg = sq_distro_put_pkg,                            \
-	.distro_fixes = sq_distro_fixes, .distro_pkgs = sq_distro_pkgs, .distro_stats = sq_distro_stats,
+	.vuln_any = sq_vuln_any, .vuln_add_briefs = sq_vuln_add_briefs, .save_findings = sq_save_findings,   \
+	.load_findings = sq_load_findings, .distro_put_fix = sq_distro_put_fix,                              \
+	.distro_put_pkg = sq_distro_put_pkg, .distro_fixes = sq_distro_fixes, .distro_pkgs = sq_distro_pkgs, \
+	.distro_stats = sq_distro_stats,
 
 int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
 		       bool *ret_known, struct dm_err *e);

@@ -424,6 +424,7 @@ const struct store_ops store_pg_ops = {
 	.vuln_kev_epss = pg_vuln_kev_epss,
 	.vuln_stats = pg_vuln_stats,
 	.vuln_any = pg_vuln_any,
+	.vuln_add_briefs = pg_vuln_add_briefs,
 	.distro_put_fix = pg_distro_put_fix,
 	.distro_put_pkg = pg_distro_put_pkg,
 	.distro_fixes = pg_distro_fixes,

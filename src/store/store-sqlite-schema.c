@@ -305,6 +305,21 @@ static const char *const migrations[] = {
 	/* 29 (asset identity, issue 22): the TLS certificate a host presents
 	 * (SHA-256, hex), which follows a host with no MAC and no name */
 	"ALTER TABLE asset_idents ADD COLUMN cert TEXT NOT NULL DEFAULT '';",
+	/* 30 (vulndb matching, issue 20): beside a product index row, what
+	 * decides its CVE for that product when the product's own criteria
+	 * alone do (vuln/config.h vconfigs_brief), with the CVE's own scores
+	 * (as vuln_cfg has them): most candidates are then told from the index
+	 * rows, a few pages a product, not from a random vuln_cfg leaf each.
+	 * brief is NULL in the rows of an older import (read as before) until
+ * the next import gives them theirs (store_vuln_add_briefs). */
+	"ALTER TABLE vuln_product ADD COLUMN brief BLOB;"
+	"ALTER TABLE vuln_product ADD COLUMN cvss REAL;"
+	"ALTER TABLE vuln_product ADD COLUMN cvss_version TEXT;"
+	"ALTER TABLE vuln_product ADD COLUMN severity TEXT;"
+	"ALTER TABLE vuln_product ADD COLUMN exploit_ref INTEGER;"
+	"ALTER TABLE vuln_product ADD COLUMN kev_added TEXT;"
+	"INSERT INTO vuln_meta(key, value) SELECT 'index.briefs', 'pending'"
+	"  WHERE EXISTS (SELECT 1 FROM vuln_product);",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

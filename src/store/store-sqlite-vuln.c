@@ -3,6 +3,7 @@
 #include "store/sqlite-internal.h"
 #include "base/buf.h"
 #include "base/util.h"
+#include <stdio.h>
 #include <string.h>
 
 #define INFO_SELECT                                                                                          \
@@ -29,6 +30,8 @@ enum {
 	ST_BRIEF,
 	ST_CFG_SCORES,
 	ST_KEV_EPSS,
+	ST_RESCORE_PRODUCT,
+	ST_RESCORED,
 	ST_N
 };
 
@@ -42,7 +45,19 @@ static const char *const sql[ST_N] = {
 	     " coalesce(?14, (SELECT products FROM vuln_cve WHERE id = ?1), ''))"),
 	[ST_UPD_CONFIGS] = "UPDATE vuln_cve SET configs = ?2, products = ?3 WHERE id = ?1",
 	[ST_DEL_PRODUCTS] = "DELETE FROM vuln_product WHERE vendor = ? AND product = ? AND cve = ?",
-	[ST_INS_PRODUCT] = "INSERT INTO temp.vuln_pending(vendor, product, cve) VALUES (?, ?, ?)",
+	/* A brief goes with the CVE's scores, copied from its row just written
+	 * (NVD's, when a CVE 5 record only fills in the configurations). */
+	[ST_INS_PRODUCT] =
+	    "INSERT INTO temp.vuln_pending(vendor, product, cve, brief, cvss, cvss_version, severity,"
+	    " exploit_ref, kev_added) SELECT ?1, ?2, ?3, ?4, c.cvss, c.cvss_version, c.severity,"
+	    " c.exploit_ref, c.kev_added FROM (SELECT 1) LEFT JOIN vuln_cve c ON ?4 IS NOT NULL AND c.id = "
+	    "?3",
+	/* New scores without configurations: the index rows' copies follow. */
+	[ST_RESCORE_PRODUCT] =
+	    "UPDATE vuln_product SET (cvss, cvss_version, severity, exploit_ref, kev_added) ="
+	    " (SELECT cvss, cvss_version, severity, exploit_ref, kev_added FROM vuln_cve WHERE id = ?3)"
+	    " WHERE vendor = ?1 AND product = ?2 AND cve = ?3 AND brief IS NOT NULL",
+	[ST_RESCORED] = "INSERT OR IGNORE INTO temp.vuln_rescored(cve) VALUES (?)",
 	[ST_KEV] = ("INSERT OR REPLACE INTO vuln_kev(cve, vendor, product, name, date_added, due_date, "
 		    "action, ransomware, notes)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -51,7 +66,8 @@ static const char *const sql[ST_N] = {
 	 * of the CVEs the matcher does not hold yet (most CVEs name several
 	 * products); the text only for a CVE an older import left unpacked;
 	 * what a hit shows (ST_BRIEF) for the CVEs that apply. */
-	[ST_BY_PRODUCT] = "SELECT cve FROM vuln_product WHERE vendor = ? AND product = ?",
+	[ST_BY_PRODUCT] = "SELECT cve, brief, cvss, cvss_version, severity, exploit_ref, kev_added"
+			  " FROM vuln_product WHERE vendor = ? AND product = ?",
 	[ST_CFG] = "SELECT packed, scored, cvss, cvss_version, severity, exploit_ref, kev_added FROM vuln_cfg"
 		   " WHERE id = ?",
 	[ST_CFG_TEXT] = "SELECT configs FROM vuln_cve WHERE id = ?",
@@ -98,10 +114,25 @@ int sq_vuln_begin(struct store *s, struct dm_err *e)
 	 * commit: appending in order is far cheaper than millions of random
 	 * inserts into the B-tree. */
 	if (sq_exec(s,
-		    "CREATE TEMP TABLE IF NOT EXISTS vuln_pending (vendor TEXT, product TEXT, cve INTEGER)",
+		    "CREATE TEMP TABLE IF NOT EXISTS vuln_pending (vendor TEXT, product TEXT, cve INTEGER,"
+		    " brief BLOB, cvss REAL, cvss_version TEXT, severity TEXT, exploit_ref INTEGER,"
+		    " kev_added TEXT);"
+		    "CREATE TEMP TABLE IF NOT EXISTS vuln_rescored (cve INTEGER PRIMARY KEY)",
 		    "vuln import", e) < 0)
 		return DM_ESTORE;
 	return sq_exec(s, "BEGIN IMMEDIATE", "vuln import", e);
+}
+
+/* Whether this import brought scores without configurations (rare: the
+ * pending rows are scanned for them only then). */
+static bool rescored(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	bool any = sqlite3_prepare_v2(SQ(s)->db, "SELECT 1 FROM temp.vuln_rescored LIMIT 1", -1, &st, NULL) ==
+		       SQLITE_OK &&
+		   sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return any;
 }
 
 int sq_vuln_end(struct store *s, bool commit, struct dm_err *e)
@@ -111,12 +142,25 @@ int sq_vuln_end(struct store *s, bool commit, struct dm_err *e)
 		SQ(s)->vuln_stmts[i] = NULL;
 	}
 	if (commit) {
-		if (sq_exec(
+		/* A CVE met twice in one import: its last row stands. Scores that
+		 * came later without configurations replace the pending copies. */
+		if ((rescored(s) &&
+		     sq_exec(s,
+			     "UPDATE temp.vuln_pending SET (cvss, cvss_version, severity, exploit_ref, "
+			     "kev_added) ="
+			     " (SELECT cvss, cvss_version, severity, exploit_ref, kev_added FROM vuln_cve"
+			     " WHERE id = vuln_pending.cve) WHERE brief IS NOT NULL AND"
+			     " cve IN (SELECT cve FROM temp.vuln_rescored)",
+			     "vuln index", e) < 0) ||
+		    sq_exec(
 			s,
-			"INSERT OR IGNORE INTO vuln_product(vendor, product, cve)"
-			" SELECT vendor, product, cve FROM temp.vuln_pending ORDER BY vendor, product, cve",
+			"INSERT OR REPLACE INTO vuln_product(vendor, product, cve, brief, cvss, cvss_version,"
+			" severity, exploit_ref, kev_added) SELECT vendor, product, cve, brief, cvss,"
+			" cvss_version, severity, exploit_ref, kev_added FROM temp.vuln_pending"
+			" ORDER BY vendor, product, cve, rowid",
 			"vuln index", e) < 0 ||
-		    sq_exec(s, "DELETE FROM temp.vuln_pending", "vuln index", e) < 0) {
+		    sq_exec(s, "DELETE FROM temp.vuln_pending; DELETE FROM temp.vuln_rescored", "vuln index",
+			    e) < 0) {
 			sq_exec(s, "ROLLBACK", "rollback", NULL);
 			return DM_ESTORE;
 		}
@@ -156,6 +200,27 @@ static int del_products(struct store *s, int64_t num, const char *old, struct dm
 	return r;
 }
 
+/* New scores of a CVE whose configurations stay: its briefs' copies too,
+ * in the index and (at commit) in the rows this import has pending. */
+static int rescore_products(struct store *s, int64_t num, const char *old, struct dm_err *e)
+{
+	sqlite3_stmt *st = stmt(s, ST_RESCORED);
+	if (!st) return sq_fail(s, e, "vuln products");
+	sqlite3_bind_int64(st, 1, num);
+	int r = sq_done(s, st, "vuln products", e);
+	for (const char *p = old; p && *p && r == 0;) {
+		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+		if (!nl) break;
+		if (!(st = stmt(s, ST_RESCORE_PRODUCT))) return sq_fail(s, e, "vuln products");
+		sqlite3_bind_text(st, 1, p, (int)(tab - p), SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, tab + 1, (int)(nl - tab - 1), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, num);
+		r = sq_done(s, st, "vuln products", e);
+		p = nl + 1;
+	}
+	return r;
+}
+
 static int put_products(struct store *s, const struct vuln_cve *c, const char *old, struct dm_err *e)
 {
 	int r = del_products(s, c->num, old, e);
@@ -165,6 +230,9 @@ static int put_products(struct store *s, const struct vuln_cve *c, const char *o
 		sqlite3_bind_text(ins, 1, c->products[i].vendor, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 2, c->products[i].product, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 3, c->num);
+		if (c->briefs && c->brief_len[i])
+			sqlite3_bind_blob(ins, 4, c->briefs + c->brief_at[i], (int)c->brief_len[i],
+					  SQLITE_STATIC);
 		r = sq_done(s, ins, "vuln products", e);
 		/* Tells the matcher whether asking for vendor "*" is worth it. */
 		if (r == 0 && !strcmp(c->products[i].vendor, "*"))
@@ -261,6 +329,7 @@ int sq_vuln_put_cve(struct store *s, const struct vuln_cve *c, enum vuln_change 
 		}
 		sqlite3_bind_int64(sc, 1, c->num);
 		r = sq_done(s, sc, "vuln configurations", e);
+		if (r == 0) r = rescore_products(s, c->num, old_products, e);
 	}
 	if (r == 0 && (has_configs || !exists)) r = put_products(s, c, old_products, e);
 	if (r == 0) *ret = exists ? VULN_UPDATED : VULN_ADDED;
@@ -447,11 +516,88 @@ int sq_vuln_by_product(struct store *s, const char *vendor, const char *product,
 				       .epss = -1,
 				       .percentile = -1 };
 		n++;
-		r = known && known(ctx, v.num) ? fn(ctx, &v) : cfg_of(s, &v, fn, ctx, e);
+		if (sqlite3_column_type(st, 1) == SQLITE_BLOB) { /* decided by the index row */
+			v.brief_len = (size_t)sqlite3_column_bytes(st, 1);
+			v.brief = sqlite3_column_blob(st, 1);
+			v.scored = true;
+			v.cvss = num_or(st, 2, -1);
+			v.cvss_version = col(st, 3);
+			v.severity = col(st, 4);
+			v.exploit_ref = sqlite3_column_int(st, 5) != 0;
+			v.kev_added = col(st, 6);
+			r = fn(ctx, &v);
+		} else {
+			r = known && known(ctx, v.num) ? fn(ctx, &v) : cfg_of(s, &v, fn, ctx, e);
+		}
 		if (r < 0) break;
 	}
 	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "vuln query");
 	sqlite3_reset(st);
+	return r < 0 ? r : n;
+}
+
+/* The "vendor\tproduct\n" lines of a CVE row into p (n of them). */
+static size_t parse_products(const char *text, struct vuln_product **p, size_t *cap)
+{
+	size_t n = 0;
+	for (const char *q = text; q && *q;) {
+		const char *tab = strchr(q, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
+		if (!nl) break;
+		if (n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*p = xrealloc(*p, *cap * sizeof(**p));
+		}
+		snprintf((*p)[n].vendor, sizeof((*p)[n].vendor), "%.*s", (int)(tab - q), q);
+		snprintf((*p)[n].product, sizeof((*p)[n].product), "%.*s", (int)(nl - tab - 1), tab + 1);
+		n++;
+		q = nl + 1;
+	}
+	return n;
+}
+
+int sq_vuln_add_briefs(struct store *s, vuln_brief_fn fn, void *ctx, struct dm_err *e)
+{
+	/* in the order of the CVE numbers: both tables are read front to back */
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT f.id, f.packed, c.products FROM vuln_cfg f JOIN vuln_cve c ON c.id = f.id"
+		" ORDER BY f.id",
+		-1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return sq_fail(s, e, "vuln briefs");
+	}
+	struct vuln_product *p = NULL;
+	size_t cap = 0;
+	int rc = SQLITE_DONE, r = 0, n = 0;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) != SQLITE_BLOB) continue;
+		struct vuln_cve c = { .num = sqlite3_column_int64(st, 0) };
+		c.packed_len = (size_t)sqlite3_column_bytes(st, 1);
+		c.packed = sqlite3_column_blob(st, 1);
+		c.n_products = parse_products(col(st, 2), &p, &cap);
+		c.products = p;
+		if ((r = fn(ctx, &c, e)) < 0) break;
+		for (size_t i = 0; i < c.n_products && r == 0 && c.briefs; i++) {
+			if (!c.brief_len[i]) continue;
+			sqlite3_stmt *ins = stmt(s, ST_INS_PRODUCT);
+			if (!ins) {
+				r = sq_fail(s, e, "vuln briefs");
+				break;
+			}
+			sqlite3_bind_text(ins, 1, p[i].vendor, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, p[i].product, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 3, c.num);
+			sqlite3_bind_blob(ins, 4, c.briefs + c.brief_at[i], (int)c.brief_len[i],
+					  SQLITE_STATIC);
+			r = sq_done(s, ins, "vuln briefs", e);
+		}
+		n++;
+	}
+	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "vuln briefs");
+	sqlite3_finalize(st);
+	free(p);
+	if (r == 0) r = sq_vuln_meta_set(s, "index.briefs", "done", e);
 	return r < 0 ? r : n;
 }
 

@@ -393,6 +393,12 @@ int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 	return s->ops->vuln_stats(s, ret, e);
 }
 
+int store_vuln_add_briefs(struct store *s, vuln_brief_fn fn, void *ctx, struct dm_err *e)
+{
+	NEED(vuln_add_briefs);
+	return s->ops->vuln_add_briefs(s, fn, ctx, e);
+}
+
 int store_vuln_any(struct store *s, struct dm_err *e)
 {
 	NEED(vuln_any);

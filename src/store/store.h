@@ -251,6 +251,13 @@ int store_vuln_get_brief(struct store *s, int64_t num, vuln_info_fn fn, void *ct
  * rest unset: the brief of a CVE whose scores came with its configurations. */
 int store_vuln_kev_epss(struct store *s, int64_t num, vuln_info_fn fn, void *ctx, struct dm_err *e);
 int store_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e);
+/* The product index rows of an import before schema 30 given their briefs
+ * (model/vuln.h; within vuln_begin/vuln_end, written at vuln_end): each
+ * CVE with packed configurations goes to fn with its number, packed and
+ * products set, and fn sets briefs, brief_at and brief_len. The vuln meta
+ * "index.briefs" is then "done". The number of CVEs, or < 0. */
+typedef int (*vuln_brief_fn)(void *ctx, struct vuln_cve *c, struct dm_err *e);
+int store_vuln_add_briefs(struct store *s, vuln_brief_fn fn, void *ctx, struct dm_err *e);
 /* 1 when any CVE is stored (cheap, unlike the counts of store_vuln_stats), 0 when none. */
 int store_vuln_any(struct store *s, struct dm_err *e);
 /* The distributions' data (within vuln_begin/vuln_end when written). */

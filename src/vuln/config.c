@@ -436,6 +436,64 @@ int vconfigs_pack(const struct vconfigs *c, const uint32_t *idx, size_t n, struc
 	return buf_error(out);
 }
 
+/* A configuration that holds for a product it names exactly when one of
+ * that product's vulnerable criteria matches: ORs all through, nothing
+ * negated (a criterion about anything else cannot make a hit). */
+static bool config_plain(const struct vconfigs *c, const struct vconfig *g)
+{
+	if (g->negate || (g->and_op && g->n > 1)) return false;
+	for (size_t j = g->first; j < g->first + g->n; j++)
+		if (c->nodes[j].negate || (c->nodes[j].and_op && c->nodes[j].n > 1)) return false;
+	return true;
+}
+
+static bool names_own(const struct vmatch *m, const struct cpe *product)
+{
+	return m->vulnerable && strlen(m->criteria) > 10 && names_product(m->criteria, product);
+}
+
+int vconfigs_brief(const struct vconfigs *c, const struct cpe *product, size_t max, struct buf *out)
+{
+	size_t n = 0, start = out->len;
+	for (size_t i = 0; i < c->n_cfg; i++) {
+		const struct vconfig *g = &c->cfg[i];
+		if (!config_names_subject(c, g, product)) continue;
+		if (!config_plain(c, g)) return 0;
+		for (size_t j = g->first; j < g->first + g->n; j++)
+			for (size_t k = c->nodes[j].first; k < c->nodes[j].first + c->nodes[j].n; k++)
+				n += names_own(&c->m[k], product);
+	}
+	/* one configuration of one OR node: the criteria in the order the
+	 * configurations list them, so the first that matches is the hit */
+	buf_putc(out, PACK_FORMAT);
+	put_count(out, 1);
+	buf_putc(out, 0);
+	put_count(out, 1);
+	buf_putc(out, 0);
+	put_count(out, n);
+	for (size_t i = 0; i < c->n_cfg; i++) {
+		const struct vconfig *g = &c->cfg[i];
+		if (!config_names_subject(c, g, product)) continue;
+		for (size_t j = g->first; j < g->first + g->n; j++)
+			for (size_t k = c->nodes[j].first; k < c->nodes[j].first + c->nodes[j].n; k++) {
+				const struct vmatch *m = &c->m[k];
+				if (!names_own(m, product)) continue;
+				buf_putc(out, (char)(F_VULN | (m->start_incl ? F_START_INCL : 0) |
+						     (m->end_incl ? F_END_INCL : 0)));
+				put_str(out, m->criteria);
+				put_str(out, m->start);
+				put_str(out, m->end);
+			}
+	}
+	if (buf_error(out)) return buf_error(out);
+	if (out->len - start > max) {
+		out->len = start;
+		out->data[start] = 0;
+		return 0;
+	}
+	return 1;
+}
+
 struct unpack {
 	const unsigned char *p, *end;
 };

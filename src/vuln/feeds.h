@@ -30,10 +30,15 @@ struct cve_build {
 	size_t cap_products;
 	struct buf packed; /* cve.packed */
 	uint32_t *all;     /* 0, 1, ... n_cfg - 1 */
+	struct buf briefs; /* cve.briefs */
+	uint32_t *brief_at, *brief_len;
 };
 void cve_build_release(struct cve_build *b);
 /* Encodes b->cfg into b->cve.configs (and packed), lists its products. */
 int cve_build_finish(struct cve_build *b);
+/* Each of products p (n) its brief from b->cfg (vconfigs_brief) into
+ * b->cve.briefs, brief_at and brief_len. */
+int cve_build_briefs(struct cve_build *b, const struct vuln_product *p, size_t n);
 
 /* Record converters (name and off locate errors). */
 int nvd_record(const struct json *cve, const char *name, uint64_t off, struct cve_build *b, struct dm_err *e);

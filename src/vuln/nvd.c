@@ -270,6 +270,9 @@ void cve_build_release(struct cve_build *b)
 	vconfigs_release(&b->cfg);
 	buf_release(&b->text);
 	buf_release(&b->packed);
+	buf_release(&b->briefs);
+	free(b->brief_at);
+	free(b->brief_len);
 	free(b->all);
 	free(b->products);
 	*b = (struct cve_build){ 0 };
@@ -295,6 +298,10 @@ static bool criteria_names(const char *crit, char *vendor, char *product)
 	}
 	return true;
 }
+
+/* A brief rides in the product index's row: past this, the row would
+ * crowd a page (and spill at ~1 KB), so the configurations are read. */
+enum { VULN_BRIEF_MAX = 480 };
 
 int cve_build_finish(struct cve_build *b)
 {
@@ -329,5 +336,30 @@ int cve_build_finish(struct cve_build *b)
 	if ((r = vconfigs_pack(&b->cfg, b->all, b->cfg.n_cfg, &b->packed)) < 0) return r;
 	c->packed = (const unsigned char *)b->packed.data;
 	c->packed_len = b->packed.len;
+	return cve_build_briefs(b, c->products, c->n_products);
+}
+
+int cve_build_briefs(struct cve_build *b, const struct vuln_product *p, size_t n)
+{
+	struct vuln_cve *c = &b->cve;
+	buf_reset(&b->briefs);
+	b->brief_at = xrealloc(b->brief_at, (n ? n : 1) * sizeof(*b->brief_at));
+	b->brief_len = xrealloc(b->brief_len, (n ? n : 1) * sizeof(*b->brief_len));
+	for (size_t i = 0; i < n; i++) {
+		struct cpe named;
+		b->brief_at[i] = (uint32_t)b->briefs.len;
+		b->brief_len[i] = 0;
+		/* vendorless records are asked for under any vendor's name */
+		if (!strcmp(p[i].vendor, "*")) continue;
+		cpe_init(&named);
+		memcpy(named.v[CPE_VENDOR], p[i].vendor, sizeof(named.v[CPE_VENDOR]));
+		memcpy(named.v[CPE_PRODUCT], p[i].product, sizeof(named.v[CPE_PRODUCT]));
+		int r = vconfigs_brief(&b->cfg, &named, VULN_BRIEF_MAX, &b->briefs);
+		if (r < 0) return r;
+		if (r) b->brief_len[i] = (uint32_t)(b->briefs.len - b->brief_at[i]);
+	}
+	c->briefs = (const unsigned char *)b->briefs.data;
+	c->brief_at = b->brief_at;
+	c->brief_len = b->brief_len;
 	return 0;
 }

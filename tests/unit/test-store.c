@@ -180,6 +180,12 @@ static void errors_name_store_and_operation(void)
 	" ALTER TABLE vuln_cfg DROP COLUMN cvss_version; ALTER TABLE vuln_cfg DROP COLUMN severity;" \
 	" ALTER TABLE vuln_cfg DROP COLUMN exploit_ref; ALTER TABLE vuln_cfg DROP COLUMN kev_added;"
 
+/* What schema 30 adds to vuln_product. */
+#define VULN_PRODUCT_BRIEF_DROP                                                                              \
+	" ALTER TABLE vuln_product DROP COLUMN brief; ALTER TABLE vuln_product DROP COLUMN cvss;"            \
+	" ALTER TABLE vuln_product DROP COLUMN cvss_version; ALTER TABLE vuln_product DROP COLUMN severity;" \
+	" ALTER TABLE vuln_product DROP COLUMN exploit_ref; ALTER TABLE vuln_product DROP COLUMN kev_added;"
+
 /* What schemas 28 and 29 add to asset_idents (SQLite drops no indexed column). */
 #define IDENT_SITE_DROP                                                                 \
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
@@ -206,7 +212,7 @@ static void run_coverage_kept(void)
 		"ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
 		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
-		" PRAGMA user_version=8",
+		    VULN_PRODUCT_BRIEF_DROP " PRAGMA user_version=8",
 		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
 		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
 		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
@@ -214,7 +220,7 @@ static void run_coverage_kept(void)
 		" ALTER TABLE assets DROP COLUMN site; ALTER TABLE inventory DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
 		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
-		" UPDATE dormant_schema SET version = 8"),
+		    VULN_PRODUCT_BRIEF_DROP " UPDATE dormant_schema SET version = 8"),
 	    0);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
 	struct coverage c = { 0 }, back;

@@ -180,6 +180,75 @@ static void configurations(void)
 	vconfigs_release(&d);
 }
 
+/* A product's brief decides as its configurations do, and is made only
+ * when nothing but the product's own criteria can. */
+static void config_briefs(void)
+{
+	struct vconfigs c = { 0 }, d = { 0 };
+	struct cpe named;
+	cpe_init(&named);
+	snprintf(named.v[CPE_VENDOR], sizeof(named.v[CPE_VENDOR]), "x");
+	snprintf(named.v[CPE_PRODUCT], sizeof(named.v[CPE_PRODUCT]), "y");
+	/* two plain configurations naming x:y among other products */
+	vconfigs_add_config(&c, false, false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, true, "cpe:2.3:a:x:other:*:*:*:*:*:*:*:*", NULL, false, "9.0", false);
+	add_match(&c, true, "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "1.0", true, "1.4", false);
+	add_match(&c, false, "cpe:2.3:a:x:y:1.6:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	vconfigs_add_config(&c, false, false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, true, "cpe:2.3:a:*:y:2.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	struct buf b = BUF_INIT;
+	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 1);
+	CHECK_INT(vconfigs_unpack(b.data, b.len, &d), 0);
+	CHECK_INT(d.n_cfg, 1);
+	CHECK_INT(d.n_nodes, 1);
+	CHECK_INT(d.n_m, 2); /* the vulnerable criteria naming x:y, in order */
+	CHECK_STR(d.m[0].criteria, "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*");
+	CHECK(d.m[0].start_incl && !d.m[0].end_incl);
+	CHECK_STR(d.m[1].criteria, "cpe:2.3:a:*:y:2.0:*:*:*:*:*:*:*");
+	static const char *const subjects[] = { "cpe:2.3:a:x:y:0.9:*:*:*:*:*:*:*",
+						"cpe:2.3:a:x:y:1.0:*:*:*:*:*:*:*",
+						"cpe:2.3:a:x:y:1.4:*:*:*:*:*:*:*",
+						"cpe:2.3:a:x:y:1.6:*:*:*:*:*:*:*",
+						"cpe:2.3:a:x:y:2.0:*:*:*:*:*:*:*" };
+	for (size_t i = 0; i < ARRAY_SIZE(subjects); i++) {
+		CHECK_INT(eval(&d, subjects[i], NULL, false), eval(&c, subjects[i], NULL, false));
+		CHECK_INT(eval(&d, subjects[i], NULL, true), eval(&c, subjects[i], NULL, true));
+	}
+	CHECK_INT(eval(&d, subjects[1], NULL, false), TRI_TRUE);
+	CHECK_INT(eval(&d, subjects[3], NULL, false), TRI_FALSE);
+	/* a product named only by platforms: a brief without criteria */
+	snprintf(named.v[CPE_PRODUCT], sizeof(named.v[CPE_PRODUCT]), "none");
+	buf_reset(&b);
+	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 1);
+	CHECK_INT(vconfigs_unpack(b.data, b.len, &d), 0);
+	CHECK_INT(d.n_m, 0);
+	/* too large for the index row: none, and out as it was */
+	snprintf(named.v[CPE_PRODUCT], sizeof(named.v[CPE_PRODUCT]), "y");
+	buf_reset(&b);
+	buf_puts(&b, "kept");
+	CHECK_INT(vconfigs_brief(&c, &named, 20, &b), 0);
+	CHECK_STR(b.data, "kept");
+	/* a platform that must be seen (AND), or a negation: no brief */
+	vconfigs_add_config(&c, true, false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, true, "cpe:2.3:a:x:y:3.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, false, "cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	buf_reset(&b);
+	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 0);
+	CHECK_INT((int)b.len, 0);
+	vconfigs_reset(&c);
+	vconfigs_add_config(&c, false, false);
+	vconfigs_add_node(&c, false, true);
+	add_match(&c, true, "cpe:2.3:a:x:y:3.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 0);
+	buf_release(&b);
+	vconfigs_release(&c);
+	vconfigs_release(&d);
+}
+
 static void ranges(void)
 {
 	struct vmatch m = { .vulnerable = true, .start = "" };
@@ -384,6 +453,23 @@ static void store_incremental(void)
 	c.products = &p;
 	c.n_products = 1;
 	c.configs = "C\t0\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*\t8.5\t1\t9.8\t0\n";
+	/* packed, with the product's brief, as the importers hand them over */
+	struct vconfigs cf = { 0 };
+	CHECK_INT(vconfigs_decode(c.configs, &cf), 0);
+	struct buf pk = BUF_INIT, br = BUF_INIT;
+	uint32_t all = 0, at = 0, blen;
+	CHECK_INT(vconfigs_pack(&cf, &all, 1, &pk), 0);
+	struct cpe named;
+	cpe_init(&named);
+	snprintf(named.v[CPE_VENDOR], sizeof(named.v[CPE_VENDOR]), "openbsd");
+	snprintf(named.v[CPE_PRODUCT], sizeof(named.v[CPE_PRODUCT]), "openssh");
+	CHECK_INT(vconfigs_brief(&cf, &named, 480, &br), 1);
+	blen = (uint32_t)br.len;
+	c.packed = (const unsigned char *)pk.data;
+	c.packed_len = pk.len;
+	c.briefs = (const unsigned char *)br.data;
+	c.brief_at = &at;
+	c.brief_len = &blen;
 	enum vuln_change ch;
 	CHECK_INT(store_vuln_begin(st, &e), 0);
 	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
@@ -397,8 +483,22 @@ static void store_incremental(void)
 	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
 	CHECK_INT(ch, VULN_UNCHANGED);
 	snprintf(c.modified, sizeof(c.modified), "2025-01-01");
-	c.configs = ""; /* a newer record without configurations keeps the known ones */
+	/* a newer record without configurations keeps the known ones, and its
+	 * scores are what a hit shows (the index row's copy follows) */
+	struct vuln_cve bare = c;
+	bare.configs = "";
+	bare.packed = NULL;
+	bare.briefs = NULL;
+	bare.cvss = 9.1;
+	CHECK_INT(store_vuln_put_cve(st, &bare, &ch, &e), 0);
+	CHECK_INT(ch, VULN_UPDATED);
+	/* the same in one import: a CVE added, then its newer scores */
+	c.num = 202400000002LL;
 	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0);
+	bare.num = c.num;
+	snprintf(bare.modified, sizeof(bare.modified), "2025-02-01");
+	bare.cvss = 7.7;
+	CHECK_INT(store_vuln_put_cve(st, &bare, &ch, &e), 0);
 	CHECK_INT(ch, VULN_UPDATED);
 	store_vuln_end(st, true, &e);
 	/* a rolled-back import leaves nothing */
@@ -408,8 +508,8 @@ static void store_incremental(void)
 	store_vuln_end(st, false, &e);
 	struct vuln_stats vs;
 	CHECK_INT(store_vuln_stats(st, &vs, &e), 0);
-	CHECK_INT(vs.cves, 1);
-	CHECK_INT(vs.with_configs, 1);
+	CHECK_INT(vs.cves, 2);
+	CHECK_INT(vs.with_configs, 2);
 	/* the matcher finds it through the product index */
 	struct aliases al = { 0 };
 	struct vuln_matcher m;
@@ -419,11 +519,113 @@ static void store_incremental(void)
 	struct vuln_hit *h;
 	size_t n;
 	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &n, &e), 0);
-	CHECK_INT(n, 1);
-	if (n) CHECK_STR(h[0].fix, "9.8");
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(h[0].fix, "9.8");
+		CHECK_STR(h[0].match->criteria, "cpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*");
+		CHECK(h[0].info->num == 202400006387LL && h[0].info->cvss == 9.1);
+		CHECK(h[1].info->num == 202400000002LL && h[1].info->cvss == 7.7);
+	}
 	CHECK_INT(vuln_match(&m, &s, "Debian-2+deb12u3", NULL, CONF_MEDIUM, &h, &n, &e), 0);
 	CHECK_INT(n, 0);
+	cpe_parse("cpe:2.3:a:openbsd:openssh:9.8:p1:*:*:*:*:*:*", &s.cpe);
+	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &n, &e), 0);
+	CHECK_INT(n, 0);
 	vuln_matcher_release(&m);
+	vconfigs_release(&cf);
+	buf_release(&pk);
+	buf_release(&br);
+	store_close(st);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
+static int test_brief(void *ctx, struct vuln_cve *c, struct dm_err *e)
+{
+	struct cve_build *b = ctx;
+	(void)e;
+	CHECK_INT(vconfigs_unpack(c->packed, c->packed_len, &b->cfg), 0);
+	CHECK_INT(cve_build_briefs(b, c->products, c->n_products), 0);
+	c->briefs = b->cve.briefs;
+	c->brief_at = b->cve.brief_at;
+	c->brief_len = b->cve.brief_len;
+	return 0;
+}
+
+static int count_briefs(void *ctx, const struct vuln_info *v)
+{
+	*(int *)ctx += v->brief != NULL;
+	return 0;
+}
+
+/* A store imported before schema 30 (index rows without briefs) gets them
+ * from its packed configurations, and matches as before. */
+static void store_briefs_added(void)
+{
+	char dir[] = "/tmp/dormant-vuln-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/v.db", dir);
+	if (test_db_pg()) test_db_path(path, sizeof(path), "");
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct vuln_cve c = { .num = 202400006387LL, .cvss = 8.1, .source = "nvd" };
+	snprintf(c.modified, sizeof(c.modified), "2024-07-09");
+	struct vuln_product p[2] = { { "openbsd", "openssh" }, { "debian", "debian_linux" } };
+	c.products = p;
+	c.n_products = 2;
+	c.configs = "C\t0\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:openbsd:openssh:*:*:*:*:*:*:*:*\t8.5\t1\t9.8\t0\n"
+		    "C\t1\t0\nN\t0\t0\nM\t1\tcpe:2.3:a:openbsd:openssh:7.0:*:*:*:*:*:*:*\t\t0\t\t0\n"
+		    "N\t0\t0\nM\t0\tcpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*\t\t0\t\t0\n";
+	struct vconfigs cf = { 0 };
+	CHECK_INT(vconfigs_decode(c.configs, &cf), 0);
+	struct buf pk = BUF_INIT;
+	uint32_t all[2] = { 0, 1 };
+	CHECK_INT(vconfigs_pack(&cf, all, 2, &pk), 0);
+	c.packed = (const unsigned char *)pk.data;
+	c.packed_len = pk.len;
+	enum vuln_change ch;
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_put_cve(st, &c, &ch, &e), 0); /* no briefs: an older import */
+	CHECK_INT(store_vuln_meta_set(st, "index.briefs", "pending", &e), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	int n = 0;
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_briefs, &n, &e), 1);
+	CHECK_INT(n, 0);
+	struct cve_build b = { 0 };
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_add_briefs(st, test_brief, &b, &e), test_db_pg() ? 0 : 1);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	cve_build_release(&b);
+	char v[16];
+	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 1);
+	CHECK_STR(v, "done");
+	/* the second configuration is an AND with a platform: no brief for
+	 * openssh; debian_linux (named only as a platform) gets an empty one */
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_briefs, &n, &e), 1);
+	CHECK_INT(n, 0);
+	CHECK_INT(store_vuln_by_product(st, "debian", "debian_linux", NULL, count_briefs, &n, &e), 1);
+	CHECK_INT(n, test_db_pg() ? 0 : 1);
+	struct aliases al = { 0 };
+	struct vuln_matcher m;
+	vuln_matcher_init(&m, st, &al);
+	struct vsubject s = { 0 };
+	struct vuln_hit *h;
+	size_t nh;
+	/* met first through debian_linux's brief (no configurations read),
+	 * then through openssh's row, which has none: read then */
+	cpe_parse("cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*", &s.cpe);
+	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &nh, &e), 0);
+	CHECK_INT(nh, 0);
+	cpe_parse("cpe:2.3:a:openbsd:openssh:9.2:p1:*:*:*:*:*:*", &s.cpe);
+	CHECK_INT(vuln_match(&m, &s, NULL, NULL, CONF_NONE, &h, &nh, &e), 0);
+	CHECK_INT(nh, 1);
+	if (nh) CHECK(h[0].info->cvss == 8.1);
+	vuln_matcher_release(&m);
+	vconfigs_release(&cf);
+	buf_release(&pk);
 	store_close(st);
 	char cmd[200];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
@@ -528,6 +730,7 @@ static void rule_findings(void)
 }
 
 SUITE(suite_vuln, "vuln", { "json_shapes", json_shapes }, { "configurations", configurations },
-      { "ranges", ranges }, { "real_records", real_records }, { "scores_out_of_range", scores_out_of_range },
-      { "aliases_and_markers", aliases_and_markers }, { "store_incremental", store_incremental },
+      { "config_briefs", config_briefs }, { "ranges", ranges }, { "real_records", real_records },
+      { "scores_out_of_range", scores_out_of_range }, { "aliases_and_markers", aliases_and_markers },
+      { "store_incremental", store_incremental }, { "store_briefs_added", store_briefs_added },
       { "rule_findings", rule_findings });
