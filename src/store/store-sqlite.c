@@ -1,6 +1,7 @@
 /* SQLite backend of the store: WAL journal, 0600 file, schema migrations
  * keyed by PRAGMA user_version. SQLite errors are mapped here only. */
 #include "store/sqlite-internal.h"
+#include "store/flow-day.h"
 #include "base/log.h"
 #include "base/owner.h"
 #include "base/timeutil.h"
@@ -315,6 +316,12 @@ static const char *const migrations[] = {
 	/* 29 (asset identity, issue 22): the TLS certificate a host presents
 	 * (SHA-256, hex), which follows a host with no MAC and no name */
 	"ALTER TABLE asset_idents ADD COLUMN cert TEXT NOT NULL DEFAULT '';",
+	/* 30 (issue 22): per-day flow summaries (store/flow-day.h), kept by
+	 * each save; filled here from the hours stored before */
+	"CREATE TABLE flow_day (day INTEGER NOT NULL, scope INTEGER NOT NULL, host TEXT NOT NULL,"
+	"  port INTEGER NOT NULL, proto INTEGER NOT NULL, peer TEXT NOT NULL, last_hour INTEGER NOT NULL,"
+	"  flows INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, scope, host, port, proto, peer)) WITHOUT ROWID;" FLOW_DAY_FILL("") ";",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
