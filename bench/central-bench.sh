@@ -7,7 +7,8 @@
 # `dormant report` is run again and again on the store (PostgreSQL) or on
 # the first sensor's file (SQLite). Prints per backend: wall time, rows
 # saved, rows/s, the reports run and their median and p99 time.
-# Usage: bench/central-bench.sh [BUILD_DIR] (HOSTS=500 PEERS=10 SENSORS=8)
+# Usage: bench/central-bench.sh [BUILD_DIR] (HOSTS=500 PEERS=10 SENSORS=8
+# DAYS_STORED=10 REPORTS_ALONE=0)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${DM_PG:-}" ]; then exec "$ROOT/tests/pg/with-postgres.sh" "$0" "$@"; fi
@@ -37,7 +38,7 @@ fill_sql() { # the days $1 to $2 - 1
 day_pg() {
 	[ "$HAS_DAY" = 1 ] || return 0
 	cat <<SQL
-CREATE TABLE flow_day_d$1 (LIKE flow_day INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+CREATE TABLE flow_day_d$1 (LIKE flow_day INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (fillfactor = 50);
 ALTER TABLE flow_day ATTACH PARTITION flow_day_d$1 FOR VALUES FROM ($1) TO ($1 + 1);
 INSERT INTO flow_day $(fill_sql "$1" $(($1 + 1)));
 SQL
@@ -92,7 +93,13 @@ run() {
 	if [ "$DAYS_STORED" -gt 0 ]; then
 		if [ "$name" = postgresql ]; then preload_pg || return 1; else preload_sqlite "$rep" || return 1; fi
 	fi
-	local t0 pids=()
+	local t0 pids=() k
+	# REPORTS_ALONE=N: the report timed N times on the stored days alone
+	for k in $(seq 1 "${REPORTS_ALONE:-0}"); do
+		t0=$(date +%s.%N)
+		"$D" report --db "$rep" >/dev/null 2>&1
+		echo "$name: a report alone $(echo "$t0 $(date +%s.%N)" | awk '{printf "%.3f", $2 - $1}') s"
+	done
 	t0=$(date +%s.%N)
 	for i in $(seq 1 "$SENSORS"); do
 		"$FS" "$1" "sensor$i" "$HOSTS" "$PEERS" "$DAY" >"$OUT/$name.$i" 2>&1 &

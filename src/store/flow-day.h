@@ -28,21 +28,25 @@
 /* A use query's rows: the hours of the window's end day (td, $3) and of
  * the day it starts inside (sd, $4; td when it starts at midnight) from
  * flow_hour, every other day before td from flow_day; such a day is in the
- * window (from its first hour $1 on) wholly or not at all. */
+ * window (from its first hour $1 on) wholly or not at all. When no stored
+ * hour is at or after the window's end (it ends where the inputs do, as
+ * an audit's window), the end day's summaries hold only hours before it:
+ * td is the day after, and the hours of the day being saved are not read. */
 #define FLOW_DAY_HOURS " hour < $2 AND (hour >= $3 * 24 OR (hour >= $4 * 24 AND hour < $4 * 24 + 24))"
 #define FLOW_DAY_DAYS " day < $3 AND day <> $4"
 
-/* The window from..to (seconds) as those four parameters. */
+/* The window from..to (seconds) as those four parameters; stored_end:
+ * the inputs' end (store_flow_coverage), 0 when unknown. */
 struct flow_day_window {
 	int64_t from_h, to_h, td, sd;
 };
 
 static inline int64_t flow_day_of(int64_t hour) { return hour >= 0 ? hour / 24 : (hour - 23) / 24; }
 
-static inline struct flow_day_window flow_day_window(double from, double to)
+static inline struct flow_day_window flow_day_window(double from, double to, double stored_end)
 {
 	struct flow_day_window w = { (int64_t)(from / 3600), (int64_t)((to + 3599) / 3600), 0, 0 };
-	w.td = flow_day_of(w.to_h);
+	w.td = flow_day_of(w.to_h) + (stored_end > 0 && to >= stored_end);
 	w.sd = w.from_h % 24 ? flow_day_of(w.from_h) : w.td;
 	return w;
 }

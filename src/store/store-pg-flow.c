@@ -96,7 +96,9 @@ static const char use_reset[] = "RESET work_mem; RESET jit";
 static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
 		    struct dm_err *e)
 {
-	struct flow_day_window w = flow_day_window(from, to);
+	double first, end = 0;
+	if (pg_flow_coverage(s, &first, &end, e) < 0) return DM_ESTORE;
+	struct flow_day_window w = flow_day_window(from, to, end);
 	struct pg_params p = { 0 };
 	pp_int(&p, w.from_h);
 	pp_int(&p, w.to_h);

@@ -43,7 +43,7 @@ static const struct {
 	      " ON c.oid = i.inhrelid WHERE i.inhparent = 'flow_hour'::regclass"
 	      " AND c.relname ~ '^flow_hour_d[0-9]+$' LOOP"
 	      " EXECUTE format('CREATE TABLE flow_day_d%s (LIKE flow_day INCLUDING DEFAULTS"
-	      " INCLUDING CONSTRAINTS)', d);"
+	      " INCLUDING CONSTRAINTS) WITH (fillfactor = 50)', d);"
 	      " EXECUTE format('ALTER TABLE flow_day ATTACH PARTITION flow_day_d%s FOR VALUES FROM (%s)"
 	      " TO (%s)', d, d, d + 1);"
 	      " END LOOP;"

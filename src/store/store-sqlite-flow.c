@@ -216,9 +216,11 @@ int sq_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double f
 static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
 		    struct dm_err *e)
 {
+	double first, end = 0;
+	if (sq_flow_coverage(s, &first, &end, e) < 0) return DM_ESTORE;
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL)) return sq_fail(s, e, "flow summaries");
-	struct flow_day_window w = flow_day_window(from, to);
+	struct flow_day_window w = flow_day_window(from, to, end);
 	const int64_t v[] = { w.from_h, w.to_h, w.td, w.sd };
 	for (int i = 0; i < 4; i++) {
 		char name[4] = { '$', (char)('1' + i), 0 };

@@ -881,9 +881,10 @@ static int keep_use_row(void *ctx, const struct flow_use *u)
 	return 0;
 }
 
+/* row UD_N: a last input that ends inside a day */
 static struct flow_hour ud_row(int i)
 {
-	return (struct flow_hour){ .hour = UD_BASE + (i * 7) % 96,
+	return (struct flow_hour){ .hour = UD_BASE + (i < UD_N ? (i * 7) % 96 : 100),
 				   .host = ipaddr_v4(0x0a000001 + (uint32_t)(i % 2)),
 				   .peer = ipaddr_v4(0x08080800 + (uint32_t)(i / 2 % 3)),
 				   .port = i % 3 ? 443 : 22,
@@ -897,13 +898,13 @@ static struct flow_hour ud_row(int i)
 
 /* The expected use of host (and port when by_port) over hours [from_h, to_h)
  * of the rows from hour `kept` on; 0 when no row counts. */
-static int ud_want(int by_port, uint32_t host, uint16_t port, int64_t kept, int64_t from_h, int64_t to_h,
-		   struct flow_use *w)
+static int ud_want(int by_port, uint32_t host, uint16_t port, int64_t kept, int n, int64_t from_h,
+		   int64_t to_h, struct flow_use *w)
 {
 	*w = (struct flow_use){ 0 };
 	int64_t last = -1;
 	bool peer_in[3] = { false };
-	for (int i = 0; i < UD_N; i++) {
+	for (int i = 0; i < n; i++) {
 		struct flow_hour h = ud_row(i);
 		if (h.hour < kept || h.hour >= to_h || h.host.v4 != host) continue;
 		if (by_port ? !h.inbound || h.port != port : h.background && !h.inbound) continue;
@@ -918,7 +919,7 @@ static int ud_want(int by_port, uint32_t host, uint16_t port, int64_t kept, int6
 	return last >= 0;
 }
 
-static void ud_check(struct store *st, int64_t kept, double from, double to)
+static void ud_check(struct store *st, int64_t kept, int n, double from, double to)
 {
 	struct dm_err e = { "" };
 	int64_t from_h = (int64_t)(from / 3600), to_h = (int64_t)((to + 3599) / 3600);
@@ -933,7 +934,7 @@ static void ud_check(struct store *st, int64_t kept, double from, double to)
 			for (int k = 0; k < (by_port ? 2 : 1); k++) {
 				uint16_t port = by_port ? (k ? 443 : 22) : 0;
 				struct flow_use w;
-				if (!ud_want(by_port, host, port, kept, from_h, to_h, &w)) continue;
+				if (!ud_want(by_port, host, port, kept, n, from_h, to_h, &w)) continue;
 				want_n++;
 				const struct flow_use *u = NULL;
 				for (size_t j = 0; j < g.n; j++)
@@ -979,7 +980,7 @@ static void flow_use_by_day(void)
 	static const double w[][2] = { { 0, 96 },  { 5, 50 },    { 24, 72 }, { 30, 30 }, { 47, 49 },
 				       { 0, 200 }, { -100, 24 }, { 23, 25 }, { 26, 47 }, { 5.01, 49.99 } };
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
-		ud_check(st, 0, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+		ud_check(st, 0, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
 	/* a store of schema 29 has its days summed by the migration */
 	store_close(st);
 	CHECK_INT(test_db_exec(path, "DROP TABLE flow_day; PRAGMA user_version=29",
@@ -987,11 +988,20 @@ static void flow_use_by_day(void)
 		  0);
 	CHECK_INT(store_open(path, &st, &e), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
-		ud_check(st, 0, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+		ud_check(st, 0, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
 	struct store_retain_out o = { 0 };
 	CHECK_INT(store_retain(st, (UD_BASE + 30) * 3600.0, 0, &o, &e), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
-		ud_check(st, UD_BASE + 30, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+		ud_check(st, UD_BASE + 30, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+	/* the inputs end inside a day: a window ending there reads that day's
+	 * summaries, one ending before it the day's hours */
+	struct flow_hour late = ud_row(UD_N);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, run, "ud-late", &late, 1, &known, &e), 0);
+	static const double w2[][2] = { { 5, 101 }, { 30, 101.5 }, { 48, 150 }, { 72, 99 }, { 80, 101 } };
+	for (size_t i = 0; i < ARRAY_SIZE(w2); i++)
+		ud_check(st, UD_BASE + 30, UD_N + 1, (UD_BASE + w2[i][0]) * 3600.0,
+			 (UD_BASE + w2[i][1]) * 3600.0);
 	store_close(st);
 	cleanup(path);
 }
