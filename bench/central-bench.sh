@@ -8,7 +8,8 @@
 # the first sensor's file (SQLite). Prints per backend: wall time, rows
 # saved, rows/s, the reports run and their median and p99 time.
 # Usage: bench/central-bench.sh [BUILD_DIR] (HOSTS=500 PEERS=10 SENSORS=8
-# DAYS_STORED=10 REPORTS_ALONE=0)
+# DAYS_STORED=10 REPORTS_ALONE=0; REPORT_PGOPTIONS: the PGOPTIONS of
+# those reports, as -c log_executor_stats=on for their server CPU time)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${DM_PG:-}" ]; then exec "$ROOT/tests/pg/with-postgres.sh" "$0" "$@"; fi
@@ -97,7 +98,7 @@ run() {
 	# REPORTS_ALONE=N: the report timed N times on the stored days alone
 	for k in $(seq 1 "${REPORTS_ALONE:-0}"); do
 		t0=$(date +%s.%N)
-		"$D" report --db "$rep" >/dev/null 2>&1
+		PGOPTIONS=${REPORT_PGOPTIONS:-} "$D" report --db "$rep" >/dev/null 2>&1
 		echo "$name: a report alone $(echo "$t0 $(date +%s.%N)" | awk '{printf "%.3f", $2 - $1}') s"
 	done
 	t0=$(date +%s.%N)
