@@ -7,7 +7,9 @@
 # `dormant report` is run again and again on the store (PostgreSQL) or on
 # the first sensor's file (SQLite). Prints per backend: wall time, rows
 # saved, rows/s, the reports run and their median and p99 time.
-# Usage: bench/central-bench.sh [BUILD_DIR] (HOSTS=500 PEERS=10 SENSORS=8)
+# Usage: bench/central-bench.sh [BUILD_DIR] (HOSTS=500 PEERS=10 SENSORS=8
+# DAYS_STORED=10 REPORTS_ALONE=0; REPORT_PGOPTIONS: the PGOPTIONS of
+# those reports, as -c log_executor_stats=on for their server CPU time)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${DM_PG:-}" ]; then exec "$ROOT/tests/pg/with-postgres.sh" "$0" "$@"; fi
@@ -25,10 +27,29 @@ for i in $(seq 1 "$SENSORS"); do
 done
 sites=${sites#,}
 
+# a store of schema 31 on: day $1's per-day summaries (src/store/flow-day.h
+# FLOW_DAY_FILL), a partition of flow_day as the store makes them
+fill_sql() { # the days $1 to $2 - 1
+	echo "SELECT hour / 24, 0, host, 0, 0, peer, max(hour), sum(flows), sum(bytes_up + bytes_down)
+ FROM flow_hour WHERE (background = 0 OR inbound = 1) AND hour >= $1 * 24 AND hour < $2 * 24
+ GROUP BY hour / 24, host, peer UNION ALL SELECT hour / 24, 1, host, port, proto, peer, max(hour),
+ sum(flows), sum(bytes_up + bytes_down) FROM flow_hour WHERE inbound = 1 AND hour >= $1 * 24
+ AND hour < $2 * 24 GROUP BY hour / 24, host, port, proto, peer"
+}
+day_pg() {
+	[ "$HAS_DAY" = 1 ] || return 0
+	cat <<SQL
+CREATE TABLE flow_day_d$1 (LIKE flow_day INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (fillfactor = 50);
+ALTER TABLE flow_day ATTACH PARTITION flow_day_d$1 FOR VALUES FROM ($1) TO ($1 + 1);
+INSERT INTO flow_day $(fill_sql "$1" $(($1 + 1)));
+SQL
+}
+
 # DAYS_STORED days before DAY of SITES' summaries (as flow-sensor's) into
 # PostgreSQL: each day a table filled, then attached as flow_hour's partition
 preload_pg() {
 	local d t0=$SECONDS
+	HAS_DAY=$("$PGBIN/psql" "$DM_PG" -XAtc "SELECT CASE WHEN to_regclass('flow_day') IS NULL THEN 0 ELSE 1 END")
 	for d in $(seq $((DAY - DAYS_STORED)) $((DAY - 1))); do
 		"$PGBIN/psql" "$DM_PG" -qX -v ON_ERROR_STOP=1 >/dev/null <<SQL || return 1
 CREATE TABLE flow_hour_d$d (LIKE flow_hour INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
@@ -37,6 +58,7 @@ INSERT INTO flow_hour_d$d SELECT '10.' || s || '.' || (i / 256) || '.' || (i % 2
  FROM unnest(ARRAY[$sites]) s, generate_series(0, $HOSTS - 1) i, generate_series(0, 23) h,
  generate_series(0, $PEERS - 1) p;
 ALTER TABLE flow_hour ATTACH PARTITION flow_hour_d$d FOR VALUES FROM ($d * 24) TO ($d * 24 + 24);
+$(day_pg "$d")
 INSERT INTO flow_input(digest, first, last, flows) SELECT 'stored-' || s || '-$d', $d * 86400.0,
  ($d + 1) * 86400.0, $HOSTS * 24 * $PEERS * 3 FROM unnest(ARRAY[$sites]) s;
 SQL
@@ -58,6 +80,9 @@ WITH RECURSIVE d(v) AS (SELECT $((DAY - DAYS_STORED)) UNION ALL SELECT v + 1 FRO
 INSERT INTO flow_input(digest, first, last, flows) SELECT 'stored-$s-' || v, v * 86400.0, (v + 1) * 86400.0,
  $HOSTS * 24 * $PEERS * 3 FROM d;
 SQL
+	if [ "$(sqlite3 "$1" "SELECT count(*) FROM sqlite_master WHERE name = 'flow_day'")" = 1 ]; then
+		sqlite3 "$1" "INSERT INTO flow_day $(fill_sql $((DAY - DAYS_STORED)) "$DAY")" || return 1
+	fi
 	echo "sqlite: $(sqlite3 "$1" "SELECT count(*) FROM flow_hour") rows stored in the reports' file before the sensors start ($((SECONDS - t0)) s)"
 }
 
@@ -69,7 +94,13 @@ run() {
 	if [ "$DAYS_STORED" -gt 0 ]; then
 		if [ "$name" = postgresql ]; then preload_pg || return 1; else preload_sqlite "$rep" || return 1; fi
 	fi
-	local t0 pids=()
+	local t0 pids=() k
+	# REPORTS_ALONE=N: the report timed N times on the stored days alone
+	for k in $(seq 1 "${REPORTS_ALONE:-0}"); do
+		t0=$(date +%s.%N)
+		PGOPTIONS=${REPORT_PGOPTIONS:-} "$D" report --db "$rep" >/dev/null 2>&1
+		echo "$name: a report alone $(echo "$t0 $(date +%s.%N)" | awk '{printf "%.3f", $2 - $1}') s"
+	done
 	t0=$(date +%s.%N)
 	for i in $(seq 1 "$SENSORS"); do
 		"$FS" "$1" "sensor$i" "$HOSTS" "$PEERS" "$DAY" >"$OUT/$name.$i" 2>&1 &

@@ -6,10 +6,12 @@
  * COMMIT of its own. Rows of one key in the same input are summed here
  * first, as the SQLite backend's row-by-row upsert sums them (ON CONFLICT
  * DO UPDATE may not touch one row twice in a statement); sorted by the
- * key, they also reach flow_hour's index in its order. A day with no
+ * key, they also reach flow_hour's index in its order. The same
+ * statement adds them to their days' summaries (flow_day). A day with no
  * partition yet fails the statement as a whole; its partitions are made
  * and the statement sent again. */
 #include "store/pg-internal.h"
+#include "store/flow-day.h"
 #include "base/util.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +20,14 @@
 static const char save_sql[] =
     "WITH m AS (INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES ($1, $2, $3, $4, $5)"
     " ON CONFLICT (digest) DO NOTHING RETURNING 1),"
+    " u AS (SELECT * FROM unnest($6::text[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[],"
+    " $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[],"
+    " $17::bigint[], $18::bigint[], $19::text[], $20::text[]) AS u(host, hour, peer, port, proto,"
+    " inbound, background, peer_internal, flows, bytes_up, bytes_down, pkts_up, pkts_down, names,"
+    " country) WHERE EXISTS (SELECT 1 FROM m)),"
     " i AS (INSERT INTO flow_hour AS f (host, hour, peer, port, proto, inbound, background, peer_internal,"
     " flows, bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run)"
-    " SELECT u.*, $2::bigint FROM unnest($6::text[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[],"
-    " $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[],"
-    " $17::bigint[], $18::bigint[], $19::text[], $20::text[]) AS u WHERE EXISTS (SELECT 1 FROM m)"
+    " SELECT u.*, $2::bigint FROM u"
     " ON CONFLICT (host, hour, peer, port, proto, inbound)"
     " DO UPDATE SET flows = f.flows + excluded.flows, bytes_up = f.bytes_up + excluded.bytes_up,"
     " bytes_down = f.bytes_down + excluded.bytes_down, pkts_up = f.pkts_up + excluded.pkts_up,"
@@ -30,8 +35,14 @@ static const char save_sql[] =
     " names = CASE WHEN f.names IS NULL THEN excluded.names WHEN excluded.names IS NULL"
     " OR strpos(',' || f.names || ',', ',' || excluded.names || ',') > 0"
     " OR length(f.names) > 1000 THEN f.names ELSE f.names || ',' || excluded.names END,"
-    " country = coalesce(f.country, excluded.country), last_run = excluded.last_run)"
-    " SELECT count(*) FROM m";
+    " country = coalesce(f.country, excluded.country), last_run = excluded.last_run),"
+    /* the rows' days (store/flow-day.h), summed per key first: an upsert
+     * may not touch one row twice in a statement */
+    " d AS (" FLOW_DAY_FILL_FROM(
+	"u", "") " ON CONFLICT (day, scope, host, port, proto, peer) DO UPDATE SET"
+		 " last_hour = greatest(flow_day.last_hour, excluded.last_hour),"
+		 " flows = flow_day.flows + excluded.flows, bytes = flow_day.bytes + excluded.bytes)"
+		 " SELECT count(*) FROM m";
 
 /* One key's rows of an input, summed. */
 struct merged {

@@ -3,6 +3,7 @@
  * register, with the SQLite backend's tables and meaning
  * (store-sqlite-flow.c, -inventory.c, -vuln.c). */
 #include "store/pg-internal.h"
+#include "store/flow-day.h"
 #include "base/util.h"
 #include <stdio.h>
 #include <string.h>
@@ -84,8 +85,8 @@ int pg_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double f
 	return ret;
 }
 
-/* The use queries read every stored hour before `to` (10 M rows in
- * bench/central-bench.sh): hashed, not sorted by an index, in memory, and
+/* The use queries read every stored day before `to` (a day's summaries
+ * of 10 M hours in bench/central-bench.sh): hashed, not sorted by an index, in memory, and
  * not compiled by JIT (seconds of compiling for one run); the session's
  * settings are put back after. */
 static const char use_settings[] =
@@ -95,9 +96,14 @@ static const char use_reset[] = "RESET work_mem; RESET jit";
 static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
 		    struct dm_err *e)
 {
+	double first, end = 0;
+	if (pg_flow_coverage(s, &first, &end, e) < 0) return DM_ESTORE;
+	struct flow_day_window w = flow_day_window(from, to, end);
 	struct pg_params p = { 0 };
-	pp_int(&p, (int64_t)(from / 3600));
-	pp_int(&p, (int64_t)((to + 3599) / 3600));
+	pp_int(&p, w.from_h);
+	pp_int(&p, w.to_h);
+	pp_int(&p, w.td);
+	pp_int(&p, w.sd);
 	if (pg_cmd(s, use_settings, NULL, "flow summaries", e) < 0) return DM_ESTORE;
 	PGresult *r = pg_q(s, sql, &p, "flow summaries", e);
 	PQclear(PQexec(PG(s)->c, use_reset));
@@ -121,21 +127,32 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 /* In two steps: per key and peer, then per key, so that the distinct peers
  * in the window are a count of groups (count(DISTINCT) sorts each key's
  * rows); grouped in "C" order, byte by byte (the addresses' text needs no
- * locale). coalesce: PostgreSQL's sum of no rows is NULL where SQLite's
- * CASE sum is 0. */
-#define PEER_SUMS                                                                                           \
+ * locale). A key and peer's rows come from the hours of the window's
+ * partial days and from the other days' summaries (store/flow-day.h).
+ * coalesce: PostgreSQL's sum of no rows is NULL where SQLite's CASE sum
+ * is 0. */
+#define HOUR_SUMS                                                                                           \
 	" max(hour) AS mh, sum(CASE WHEN hour >= $1 THEN flows ELSE 0 END) AS f,"                           \
 	" sum(CASE WHEN hour >= $1 THEN bytes_up + bytes_down ELSE 0 END) AS b, bool_or(hour >= $1) AS inw" \
-	" FROM flow_hour WHERE hour < $2 AND "
+	" FROM flow_hour WHERE" FLOW_DAY_HOURS " AND "
+#define DAY_SUMS                                                                                    \
+	" last_hour, CASE WHEN day * 24 >= $1 THEN flows ELSE 0 END, CASE WHEN day * 24 >= $1 THEN" \
+	" bytes ELSE 0 END, day * 24 >= $1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = "
+#define PEER_SUMS " max(mh) AS mh, sum(f) AS f, sum(b) AS b, bool_or(inw) AS inw"
 #define USE_SUMS " max(mh), coalesce(sum(f), 0), count(*) FILTER (WHERE inw), coalesce(sum(b), 0)"
 
-static const char host_use_sql[] =
-    "SELECT host, 0, 0," USE_SUMS " FROM (SELECT host COLLATE \"C\" AS host," PEER_SUMS
-    "(background = 0 OR inbound = 1) GROUP BY host COLLATE \"C\", peer COLLATE \"C\") x GROUP BY host";
+static const char host_use_sql[] = "SELECT host, 0, 0," USE_SUMS " FROM (SELECT host," PEER_SUMS " FROM ("
+				   "SELECT host COLLATE \"C\" AS host, peer COLLATE \"C\" AS peer," HOUR_SUMS
+				   "(background = 0 OR inbound = 1) GROUP BY 1, 2"
+				   " UNION ALL SELECT host COLLATE \"C\", peer COLLATE \"C\"," DAY_SUMS "0"
+				   ") y GROUP BY host, peer) x GROUP BY host";
 
 static const char port_use_sql[] =
-    "SELECT host, port, proto," USE_SUMS " FROM (SELECT host COLLATE \"C\" AS host, port, proto," PEER_SUMS
-    "inbound = 1 GROUP BY host COLLATE \"C\", port, proto, peer COLLATE \"C\") x GROUP BY host, port, proto";
+    "SELECT host, port, proto," USE_SUMS " FROM (SELECT host, port, proto," PEER_SUMS " FROM ("
+    "SELECT host COLLATE \"C\" AS host, port, proto, peer COLLATE \"C\" AS peer," HOUR_SUMS
+    "inbound = 1 GROUP BY 1, 2, 3, 4"
+    " UNION ALL SELECT host COLLATE \"C\", port, proto, peer COLLATE \"C\"," DAY_SUMS "1"
+    ") y GROUP BY host, port, proto, peer) x GROUP BY host, port, proto";
 
 int pg_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {

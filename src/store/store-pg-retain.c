@@ -8,6 +8,7 @@
  * its limit and deletes the older hours of the day it falls in; runs go
  * by row (store_retain_runs_sql, shared with SQLite). */
 #include "store/pg-internal.h"
+#include "store/flow-day.h"
 #include "base/util.h"
 #include <inttypes.h>
 #include <math.h>
@@ -34,7 +35,7 @@ static int cmp_i64(const void *a, const void *b)
 static int make_day(struct store *s, int64_t day, bool *locked, struct dm_err *e)
 {
 	const char *what = "making a day's partition of the flow summaries";
-	char sql[512], name[48];
+	char sql[1024], name[48];
 	snprintf(name, sizeof(name), "flow_hour_d%" PRId64, day);
 	struct pg_params p = { 0 };
 	pp_str(&p, name);
@@ -57,10 +58,18 @@ static int make_day(struct store *s, int64_t day, bool *locked, struct dm_err *e
 		PQclear(r);
 		if (has) return 0;
 	}
+	/* the day's per-day summaries (store/flow-day.h) with its hours; room
+	 * left in each page, as a row is added to once an hour, so that its
+	 * new version stays beside it (HOT) and its index is not touched */
 	snprintf(sql, sizeof(sql),
 		 "CREATE TABLE %s (LIKE flow_hour INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
-		 " ALTER TABLE flow_hour ATTACH PARTITION %s FOR VALUES FROM (%" PRId64 ") TO (%" PRId64 ")",
-		 name, name, day * 24, (day + 1) * 24);
+		 " ALTER TABLE flow_hour ATTACH PARTITION %s FOR VALUES FROM (%" PRId64 ") TO (%" PRId64 ");"
+		 " CREATE TABLE flow_day_d%" PRId64
+		 " (LIKE flow_day INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+		 " WITH (fillfactor = 50);"
+		 " ALTER TABLE flow_day ATTACH PARTITION flow_day_d%" PRId64 " FOR VALUES FROM (%" PRId64
+		 ") TO (%" PRId64 ")",
+		 name, name, day * 24, (day + 1) * 24, day, day, day, day + 1);
 	return pg_script(s, sql, what, e);
 }
 
@@ -103,8 +112,8 @@ static int drop_days(struct store *s, int64_t hour, struct store_retain_out *ret
 		}
 		ret->flow_rows += (uint64_t)pg_i64(c, 0, 0);
 		PQclear(c);
-		snprintf(sql, sizeof(sql), "DROP TABLE %s", name);
-		if ((rc = pg_cmd(s, sql, NULL, what, e)) == 0) ret->flow_partitions++;
+		snprintf(sql, sizeof(sql), "DROP TABLE %s; DROP TABLE IF EXISTS flow_day_d%lld", name, day);
+		if ((rc = pg_script(s, sql, what, e)) == 0) ret->flow_partitions++;
 	}
 	PQclear(r);
 	return rc;
@@ -121,6 +130,19 @@ static int count_cmd(struct store *s, const char *sql, double v, uint64_t *ret, 
 	return 0;
 }
 
+/* flow_day without the days wholly before hour, and the day hour falls
+ * in made again from the hours retention kept of it */
+static int refill_day(struct store *s, int64_t hour, struct dm_err *e)
+{
+	const char *what = "applying retention";
+	struct pg_params p = { 0 };
+	pp_int(&p, flow_day_of(hour));
+	int r = pg_cmd(s, "DELETE FROM flow_day WHERE day < $1", &p, what, e);
+	if (r == 0 && hour % 24) r = pg_cmd(s, FLOW_DAY_CLEAR_DAY, &p, what, e);
+	if (r == 0 && hour % 24) r = pg_cmd(s, FLOW_DAY_FILL_DAY, &p, what, e);
+	return r;
+}
+
 int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e)
 {
@@ -132,6 +154,7 @@ int pg_retain(struct store *s, double flow_before, double runs_before, struct st
 		if (PG(s)->flow_parted) r = drop_days(s, (int64_t)hour, ret, e);
 		if (r == 0)
 			r = count_cmd(s, "DELETE FROM flow_hour WHERE hour < $1", hour, &ret->flow_rows, e);
+		if (r == 0) r = refill_day(s, (int64_t)hour, e);
 		if (r == 0) r = count_cmd(s, "DELETE FROM flow_input WHERE last <= $1 * 3600", hour, NULL, e);
 	}
 	if (runs_before > 0 && r == 0) {

@@ -33,6 +33,22 @@ static const struct {
 	 * continues after them (the number is migration 25's, "outbox again") */
 	{ 25, "SELECT setval(pg_get_serial_sequence('alert_outbox', 'id'), COALESCE(MAX(id), 0) + 1, false)"
 	      " FROM alert_outbox;" },
+	/* per-day flow summaries partitioned as flow_hour is, a partition for
+	 * each of its days (made with them after, store-pg-retain.c) */
+	{ 31, "DO $$ DECLARE d bigint; BEGIN"
+	      " IF (SELECT relkind FROM pg_class WHERE oid = 'flow_hour'::regclass) = 'p' THEN"
+	      " ALTER TABLE flow_day RENAME TO flow_day_plain;"
+	      " CREATE TABLE flow_day (LIKE flow_day_plain INCLUDING ALL) PARTITION BY RANGE (day);"
+	      " FOR d IN SELECT substr(c.relname, 12)::bigint FROM pg_inherits i JOIN pg_class c"
+	      " ON c.oid = i.inhrelid WHERE i.inhparent = 'flow_hour'::regclass"
+	      " AND c.relname ~ '^flow_hour_d[0-9]+$' LOOP"
+	      " EXECUTE format('CREATE TABLE flow_day_d%s (LIKE flow_day INCLUDING DEFAULTS"
+	      " INCLUDING CONSTRAINTS) WITH (fillfactor = 50)', d);"
+	      " EXECUTE format('ALTER TABLE flow_day ATTACH PARTITION flow_day_d%s FOR VALUES FROM (%s)"
+	      " TO (%s)', d, d, d + 1);"
+	      " END LOOP;"
+	      " INSERT INTO flow_day SELECT * FROM flow_day_plain; DROP TABLE flow_day_plain;"
+	      " END IF; END $$;" },
 };
 
 /* Migrations whose SQLite text is not translated but replaced: schema 26

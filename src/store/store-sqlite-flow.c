@@ -1,6 +1,8 @@
 /* SQLite backend: hourly flow summaries. One transaction per input; an
- * input saved before (same digest) is not added again. */
+ * input saved before (same digest) is not added again. Each hour is added
+ * to its day's summaries (store/flow-day.h) as it is saved. */
 #include "store/sqlite-internal.h"
+#include "store/flow-day.h"
 #include <string.h>
 
 /* rows asked of the source at a time: a few hundred kB */
@@ -9,7 +11,7 @@
 int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
 		       bool *ret_known, struct dm_err *e)
 {
-	sqlite3_stmt *seen = NULL, *ins = NULL, *mark = NULL;
+	sqlite3_stmt *seen = NULL, *ins = NULL, *mark = NULL, *day = NULL;
 	struct flow_hour *v = NULL;
 	*ret_known = false;
 	if (sq_exec(s, "BEGIN IMMEDIATE", "saving flow summaries", e) < 0) return DM_ESTORE;
@@ -32,7 +34,14 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_ho
 	    sqlite3_prepare_v2(
 		SQ(s)->db,
 		"INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES (?, ?, ?, ?, ?)", -1,
-		&mark, NULL)) {
+		&mark, NULL) ||
+	    sqlite3_prepare_v2(
+		SQ(s)->db,
+		"INSERT INTO flow_day (day, scope, host, port, proto, peer, last_hour, flows, bytes)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+		" last_hour = max(last_hour, excluded.last_hour), flows = flows + excluded.flows,"
+		" bytes = bytes + excluded.bytes",
+		-1, &day, NULL)) {
 		r = sq_fail(s, e, "flow summaries");
 		goto out;
 	}
@@ -70,6 +79,21 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_ho
 			sq_text(ins, 15, h->cc);
 			sqlite3_bind_int64(ins, 16, run);
 			r = sq_done(s, ins, "flow summaries", e);
+			/* scope 0: the host's own row; 1: its service's (inbound) */
+			for (int scope = 0; scope < 2 && r == 0; scope++) {
+				if (scope == 0 ? h->background && !h->inbound : !h->inbound) continue;
+				sqlite3_reset(day);
+				sqlite3_bind_int64(day, 1, h->hour / 24);
+				sqlite3_bind_int(day, 2, scope);
+				sqlite3_bind_text(day, 3, host, -1, SQLITE_STATIC);
+				sqlite3_bind_int(day, 4, scope ? h->port : 0);
+				sqlite3_bind_int(day, 5, scope ? h->proto : 0);
+				sqlite3_bind_text(day, 6, peer, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(day, 7, h->hour);
+				sqlite3_bind_int64(day, 8, (int64_t)h->flows);
+				sqlite3_bind_int64(day, 9, (int64_t)(h->bytes_up + h->bytes_down));
+				r = sq_done(s, day, "flow summaries", e);
+			}
 			if (!any || h->hour * 3600.0 < first) first = h->hour * 3600.0;
 			any = true;
 			if ((h->hour + 1) * 3600.0 > last) last = (h->hour + 1) * 3600.0;
@@ -88,6 +112,7 @@ out:
 	sqlite3_finalize(seen);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);
+	sqlite3_finalize(day);
 	if (r == 0) return sq_exec(s, "COMMIT", "saving flow summaries", e);
 	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;
@@ -186,14 +211,21 @@ int sq_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double f
 }
 
 /* One row per host (and port) from a grouped query: host, port, proto,
- * last hour, then flows, peers and bytes of the window. */
+ * last hour, then flows, peers and bytes of the window. Its parameters
+ * are store/flow-day.h's, bound by name. */
 static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
 		    struct dm_err *e)
 {
+	double first, end = 0;
+	if (sq_flow_coverage(s, &first, &end, e) < 0) return DM_ESTORE;
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL)) return sq_fail(s, e, "flow summaries");
-	sqlite3_bind_int64(st, 1, (int64_t)(from / 3600));
-	sqlite3_bind_int64(st, 2, (int64_t)((to + 3599) / 3600));
+	struct flow_day_window w = flow_day_window(from, to, end);
+	const int64_t v[] = { w.from_h, w.to_h, w.td, w.sd };
+	for (int i = 0; i < 4; i++) {
+		char name[4] = { '$', (char)('1' + i), 0 };
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v[i]);
+	}
 	int rc, r = 0;
 	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct flow_use u = { 0 };
@@ -212,16 +244,22 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 	return r;
 }
 
-#define WINDOW_SUMS                                                    \
-	" max(hour), sum(CASE WHEN hour >= ?1 THEN flows ELSE 0 END)," \
-	" count(DISTINCT CASE WHEN hour >= ?1 THEN peer END),"         \
-	" sum(CASE WHEN hour >= ?1 THEN bytes_up + bytes_down ELSE 0 END)"
+/* a key's rows (key columns, then mh, f, b, inw): the window's partial
+ * days' hours, and the other days' summaries */
+#define HOUR_ROWS                                                                             \
+	" hour AS mh, CASE WHEN hour >= $1 THEN flows ELSE 0 END AS f,"                       \
+	" CASE WHEN hour >= $1 THEN bytes_up + bytes_down ELSE 0 END AS b, hour >= $1 AS inw" \
+	" FROM flow_hour WHERE" FLOW_DAY_HOURS " AND "
+#define DAY_ROWS                                                                                    \
+	" last_hour, CASE WHEN day * 24 >= $1 THEN flows ELSE 0 END, CASE WHEN day * 24 >= $1 THEN" \
+	" bytes ELSE 0 END, day * 24 >= $1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = "
+#define WINDOW_SUMS " max(mh), sum(f), count(DISTINCT CASE WHEN inw THEN peer END), sum(b)"
 
 int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	return use_rows(s,
-			"SELECT host, 0, 0," WINDOW_SUMS
-			" FROM flow_hour WHERE hour < ?2 AND (background = 0 OR inbound = 1)"
+			"SELECT host, 0, 0," WINDOW_SUMS " FROM (SELECT host, peer," HOUR_ROWS
+			"(background = 0 OR inbound = 1) UNION ALL SELECT host, peer," DAY_ROWS "0)"
 			" GROUP BY host",
 			from, to, fn, ctx, e);
 }
@@ -230,7 +268,8 @@ int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, vo
 {
 	return use_rows(s,
 			"SELECT host, port, proto," WINDOW_SUMS
-			" FROM flow_hour WHERE hour < ?2 AND inbound = 1"
+			" FROM (SELECT host, port, proto, peer," HOUR_ROWS
+			"inbound = 1 UNION ALL SELECT host, port, proto, peer," DAY_ROWS "1)"
 			" GROUP BY host, port, proto",
 			from, to, fn, ctx, e);
 }

@@ -2,6 +2,7 @@
  * they came from are deleted by row, then old runs with what is stored
  * with them (store_retain_runs_sql, shared with PostgreSQL). */
 #include "store/sqlite-internal.h"
+#include "store/flow-day.h"
 #include "base/util.h"
 #include <math.h>
 #include <stdlib.h>
@@ -33,6 +34,11 @@ int sq_retain(struct store *s, double flow_before, double runs_before, struct st
 		r = run_sql(s, "DELETE FROM flow_hour WHERE hour < $1", hour, &n, e);
 		ret->flow_rows = (uint64_t)n;
 		if (r == 0) r = run_sql(s, "DELETE FROM flow_input WHERE last <= $1 * 3600", hour, NULL, e);
+		/* the days wholly before it go, the day it falls in is summed again */
+		double day = (double)flow_day_of((int64_t)hour);
+		if (r == 0) r = run_sql(s, "DELETE FROM flow_day WHERE day < $1", day, NULL, e);
+		if (r == 0 && fmod(hour, 24)) r = run_sql(s, FLOW_DAY_CLEAR_DAY, day, NULL, e);
+		if (r == 0 && fmod(hour, 24)) r = run_sql(s, FLOW_DAY_FILL_DAY, day, NULL, e);
 	}
 	if (runs_before > 0 && r == 0) {
 		r = run_sql(s, RETAIN_RUNS_COUNT, runs_before, &n, e);

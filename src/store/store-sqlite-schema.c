@@ -1,6 +1,7 @@
 /* The store's schema: SQLite's migrations, which PostgreSQL also runs
  * through store-pg-schema.c's translation. */
 #include "store/store-backend.h"
+#include "store/flow-day.h"
 #include "base/util.h"
 
 /* Each entry moves the schema from version i to i+1; never edit a shipped one. */
@@ -320,6 +321,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE vuln_product ADD COLUMN kev_added TEXT;"
 	"INSERT INTO vuln_meta(key, value) SELECT 'index.briefs', 'pending'"
 	"  WHERE EXISTS (SELECT 1 FROM vuln_product);",
+	/* 31 (issue 22): per-day flow summaries (store/flow-day.h), kept by
+	 * each save; filled here from the hours stored before */
+	"CREATE TABLE flow_day (day INTEGER NOT NULL, scope INTEGER NOT NULL, host TEXT NOT NULL,"
+	"  port INTEGER NOT NULL, proto INTEGER NOT NULL, peer TEXT NOT NULL, last_hour INTEGER NOT NULL,"
+	"  flows INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, scope, host, port, proto, peer)) WITHOUT ROWID;" FLOW_DAY_FILL("") ";",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

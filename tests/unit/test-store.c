@@ -186,10 +186,11 @@ static void errors_name_store_and_operation(void)
 	" ALTER TABLE vuln_product DROP COLUMN cvss_version; ALTER TABLE vuln_product DROP COLUMN severity;" \
 	" ALTER TABLE vuln_product DROP COLUMN exploit_ref; ALTER TABLE vuln_product DROP COLUMN kev_added;"
 
-/* What schemas 28 and 29 add to asset_idents (SQLite drops no indexed column). */
+/* What schemas 28 and 29 add to asset_idents (SQLite drops no indexed
+ * column), and schema 31's per-day flow summaries. */
 #define IDENT_SITE_DROP                                                                 \
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
-	" ALTER TABLE asset_idents DROP COLUMN cert;"
+	" ALTER TABLE asset_idents DROP COLUMN cert; DROP TABLE flow_day;"
 
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
@@ -866,7 +867,152 @@ static void retention(void)
 	cleanup(path);
 }
 
+/* The use queries read whole days from flow_day and the window's partial
+ * days from flow_hour: for windows starting and ending at and inside
+ * days, after schema 31's migration summed the days stored before, and
+ * after retention cut a day, each host's and service's use is
+ * what the hours themselves give (summed here from the rows saved, in
+ * three inputs so that days and hours are added to). */
+#define UD_N 90
+#define UD_BASE (20000 * 24)
+struct use_got {
+	struct flow_use v[16];
+	size_t n;
+};
+
+static int keep_use_row(void *ctx, const struct flow_use *u)
+{
+	struct use_got *g = ctx;
+	if (g->n < 16) g->v[g->n++] = *u;
+	return 0;
+}
+
+/* row UD_N: a last input that ends inside a day */
+static struct flow_hour ud_row(int i)
+{
+	return (struct flow_hour){ .hour = UD_BASE + (i < UD_N ? (i * 7) % 96 : 100),
+				   .host = ipaddr_v4(0x0a000001 + (uint32_t)(i % 2)),
+				   .peer = ipaddr_v4(0x08080800 + (uint32_t)(i / 2 % 3)),
+				   .port = i % 3 ? 443 : 22,
+				   .proto = 6,
+				   .inbound = i % 4 == 1,
+				   .background = i % 5 == 2,
+				   .flows = (uint64_t)(i % 7 + 1),
+				   .bytes_up = (uint64_t)i,
+				   .bytes_down = 2 * (uint64_t)i };
+}
+
+/* The expected use of host (and port when by_port) over hours [from_h, to_h)
+ * of the rows from hour `kept` on; 0 when no row counts. */
+static int ud_want(int by_port, uint32_t host, uint16_t port, int64_t kept, int n, int64_t from_h,
+		   int64_t to_h, struct flow_use *w)
+{
+	*w = (struct flow_use){ 0 };
+	int64_t last = -1;
+	bool peer_in[3] = { false };
+	for (int i = 0; i < n; i++) {
+		struct flow_hour h = ud_row(i);
+		if (h.hour < kept || h.hour >= to_h || h.host.v4 != host) continue;
+		if (by_port ? !h.inbound || h.port != port : h.background && !h.inbound) continue;
+		if (h.hour > last) last = h.hour;
+		if (h.hour < from_h) continue;
+		w->flows += h.flows;
+		w->bytes += h.bytes_up + h.bytes_down;
+		peer_in[h.peer.v4 & 3] = true;
+	}
+	for (int p = 0; p < 3; p++) w->peers += peer_in[p];
+	w->last = (double)(last + 1) * 3600.0;
+	return last >= 0;
+}
+
+static void ud_check(struct store *st, int64_t kept, int n, double from, double to)
+{
+	struct dm_err e = { "" };
+	int64_t from_h = (int64_t)(from / 3600), to_h = (int64_t)((to + 3599) / 3600);
+	for (int by_port = 0; by_port < 2; by_port++) {
+		struct use_got g = { 0 };
+		if (by_port)
+			CHECK_INT(store_flow_port_use(st, from, to, keep_use_row, &g, &e), 0);
+		else
+			CHECK_INT(store_flow_host_use(st, from, to, keep_use_row, &g, &e), 0);
+		size_t want_n = 0;
+		for (uint32_t host = 0x0a000001; host <= 0x0a000002; host++)
+			for (int k = 0; k < (by_port ? 2 : 1); k++) {
+				uint16_t port = by_port ? (k ? 443 : 22) : 0;
+				struct flow_use w;
+				if (!ud_want(by_port, host, port, kept, n, from_h, to_h, &w)) continue;
+				want_n++;
+				const struct flow_use *u = NULL;
+				for (size_t j = 0; j < g.n; j++)
+					if (g.v[j].host.v4 == host && g.v[j].port == port) u = &g.v[j];
+				if (!u || u->flows != w.flows || u->bytes != w.bytes || u->peers != w.peers ||
+				    u->last != w.last)
+					printf("    %s use of %x:%u over hours %lld-%lld: got %llu flows "
+					       "%llu bytes"
+					       " %llu peers, want %llu %llu %llu\n",
+					       by_port ? "port" : "host", host, port, (long long)from_h,
+					       (long long)to_h, u ? (unsigned long long)u->flows : 0,
+					       u ? (unsigned long long)u->bytes : 0,
+					       u ? (unsigned long long)u->peers : 0,
+					       (unsigned long long)w.flows, (unsigned long long)w.bytes,
+					       (unsigned long long)w.peers);
+				CHECK(u && u->flows == w.flows && u->bytes == w.bytes &&
+				      u->peers == w.peers && u->last == w.last);
+			}
+		CHECK_INT(g.n, want_n);
+	}
+}
+
+static void flow_use_by_day(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "useday");
+	struct store *st;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	int64_t run;
+	CHECK_INT(store_run_begin(st, "collect", "", 100, &run, &e), 0);
+	for (int k = 0; k < 3; k++) {
+		struct flow_hour v[UD_N];
+		size_t n = 0;
+		for (int i = k; i < UD_N; i += 3) v[n++] = ud_row(i);
+		char digest[16];
+		snprintf(digest, sizeof(digest), "ud%d", k);
+		bool known = true;
+		CHECK_INT(store_flow_save_hours(st, run, digest, v, n, &known, &e), 0);
+		CHECK(!known);
+	}
+	/* windows of hours [a, b) from UD_BASE; odd seconds round out */
+	static const double w[][2] = { { 0, 96 },  { 5, 50 },    { 24, 72 }, { 30, 30 }, { 47, 49 },
+				       { 0, 200 }, { -100, 24 }, { 23, 25 }, { 26, 47 }, { 5.01, 49.99 } };
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
+		ud_check(st, 0, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+	/* a store of schema 30 has its days summed by the migration */
+	store_close(st);
+	CHECK_INT(test_db_exec(path, "DROP TABLE flow_day; PRAGMA user_version=30",
+			       "DROP TABLE flow_day; UPDATE dormant_schema SET version = 30"),
+		  0);
+	CHECK_INT(store_open(path, &st, &e), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
+		ud_check(st, 0, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+	struct store_retain_out o = { 0 };
+	CHECK_INT(store_retain(st, (UD_BASE + 30) * 3600.0, 0, &o, &e), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
+		ud_check(st, UD_BASE + 30, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+	/* the inputs end inside a day: a window ending there reads that day's
+	 * summaries, one ending before it the day's hours */
+	struct flow_hour late = ud_row(UD_N);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, run, "ud-late", &late, 1, &known, &e), 0);
+	static const double w2[][2] = { { 5, 101 }, { 30, 101.5 }, { 48, 150 }, { 72, 99 }, { 80, 101 } };
+	for (size_t i = 0; i < ARRAY_SIZE(w2); i++)
+		ud_check(st, UD_BASE + 30, UD_N + 1, (UD_BASE + w2[i][0]) * 3600.0,
+			 (UD_BASE + w2[i][1]) * 3600.0);
+	store_close(st);
+	cleanup(path);
+}
+
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
       T(run_coverage_kept), T(existing_mode_creates_nothing), T(second_open_keeps_locks),
       T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip), T(retention),
-      T(store_flow_input_keys_summed));
+      T(store_flow_input_keys_summed), T(flow_use_by_day));
