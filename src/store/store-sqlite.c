@@ -315,6 +315,11 @@ static const char *const migrations[] = {
 	/* 29 (asset identity, issue 22): the TLS certificate a host presents
 	 * (SHA-256, hex), which follows a host with no MAC and no name */
 	"ALTER TABLE asset_idents ADD COLUMN cert TEXT NOT NULL DEFAULT '';",
+	/* 30 (asset identity, issue 22): the service fingerprints that follow
+	 * a device across addresses, an SNMPv3 agent's engine ID (hex) and the
+	 * SSH host key's SHA-256 ("SHA256:" base64) */
+	"ALTER TABLE asset_idents ADD COLUMN snmp_engine TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE asset_idents ADD COLUMN ssh_key TEXT NOT NULL DEFAULT '';",
 };
 
 int sq_fail(struct store *s, struct dm_err *e, const char *what)
