@@ -145,3 +145,8 @@ struct snmp_values {
 	char sys_object_id[128];
 };
 int snmp_parse_response(const uint8_t *p, size_t len, struct snmp_values *ret);
+/* An SNMPv3 message's msgAuthoritativeEngineID (RFC 3414: what an agent's
+ * Report to a discovery request carries): its bytes into id (up to 32),
+ * their number; DM_EINPUT when p is no SNMPv3 message with USM security
+ * parameters. */
+int snmp_parse_engine_id(const uint8_t *p, size_t len, uint8_t id[32], size_t *ret_len);

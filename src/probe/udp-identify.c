@@ -2,6 +2,7 @@
  * UPnP devices (SSDP), ONVIF cameras (WS-Discovery), mDNS responders, NTP
  * and DNS servers. */
 #include "probe/services.h"
+#include "model/identity.h"
 #include "base/redact.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -100,7 +101,17 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 	o->proto = PROTO_UDP;
 	o->ts = now_real();
 	const char *t = (const char *)data;
-	if (port == 161) {
+	uint8_t engine[32];
+	size_t engine_len;
+	if (port == 161 && snmp_parse_engine_id(data, len, engine, &engine_len) == 0) {
+		/* an SNMPv3 agent's Report to the discovery request: its engine ID */
+		snprintf(o->name, sizeof(o->name), "snmp");
+		if (ident_engine_hex(engine, engine_len, o->snmp_engine))
+			snprintf(o->info, sizeof(o->info), "SNMPv3 agent; engine ID %s", o->snmp_engine);
+		else
+			snprintf(o->info, sizeof(o->info),
+				 "SNMPv3 agent; engine ID of %zu bytes, no identity", engine_len);
+	} else if (port == 161) {
 		struct snmp_values v;
 		if (snmp_parse_response(data, len, &v) < 0) return false;
 		snprintf(o->name, sizeof(o->name), "snmp");

@@ -1,5 +1,5 @@
 /* Fuzz target: what a service may send back. The first byte picks the
- * parser (HTTP/RTSP, Telnet, SNMP, or a UDP reply on a chosen port, also
+ * parser (HTTP/RTSP, Telnet, SNMP v1/v2c and v3, or a UDP reply on a chosen port, also
  * read as a STUN response); the rest is the reply. */
 #include "fuzz.h"
 #include "probe/services.h"
@@ -27,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: {
 		struct snmp_values v;
 		snmp_parse_response(p, n, &v);
+		uint8_t id[32];
+		size_t idn;
+		snmp_parse_engine_id(p, n, id, &idn);
 		break;
 	}
 	case 4: {
