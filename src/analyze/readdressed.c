@@ -60,6 +60,11 @@ void readdressed_observe(const struct resultset *rs, const struct leases *ls, do
 		}
 		take_cert(&o, h);
 		take_fingerprints(&o, h);
+		for (size_t j = 0; !o.hostname[0] && j < h->n_svcs; j++)
+			if (h->svcs[j].netbios_name[0]) { /* no lease names the host: its NetBIOS name */
+				snprintf(o.hostname, sizeof(o.hostname), "%s", h->svcs[j].netbios_name);
+				snprintf(o.name_from, sizeof(o.name_from), "netbios");
+			}
 		ident_set_add(out, &o);
 	}
 }

@@ -34,7 +34,8 @@ const struct rule_doc rule_docs[] = {
 	  "info",
 	  "a device the previous run saw at one address answers at another: the same globally administered "
 	  "MAC (from the scan, a router's ARP table or its DHCP lease), or, when either run has no such MAC, "
-	  "the same host name (DHCP client name), or the same TLS certificate (SHA-256), SNMPv3 engine ID or "
+	  "the same host name (DHCP client name, else NetBIOS name), or the same TLS certificate (SHA-256), "
+	  "SNMPv3 engine ID or "
 	  "SSH host key (SHA-256) shown by no other host of either run and not by two differently named "
 	  "hosts; two different SSH host keys or engine IDs without the same MAC, a match that is not the "
 	  "only one on both sides, or a device still seen at its old address, link nothing",

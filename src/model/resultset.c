@@ -137,6 +137,8 @@ void resultset_add_service(struct resultset *rs, const struct obs_service *sv)
 			if (!sv->ssh_key[0]) memcpy(he->svcs[i].ssh_key, was.ssh_key, sizeof(was.ssh_key));
 			if (!sv->snmp_engine[0])
 				memcpy(he->svcs[i].snmp_engine, was.snmp_engine, sizeof(was.snmp_engine));
+			if (!sv->netbios_name[0])
+				memcpy(he->svcs[i].netbios_name, was.netbios_name, sizeof(was.netbios_name));
 			return;
 		}
 	if (he->n_svcs == he->cap_svcs) {

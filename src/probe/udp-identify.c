@@ -1,6 +1,6 @@
 /* Identification of the UDP replies the scanner caught: SNMP agents,
  * UPnP devices (SSDP), ONVIF cameras (WS-Discovery), mDNS responders, NTP
- * and DNS servers. */
+ * and DNS servers, NetBIOS name services. */
 #include "probe/services.h"
 #include "model/identity.h"
 #include "base/redact.h"
@@ -145,6 +145,9 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 	} else if (port == 5353 && len >= 12) {
 		snprintf(o->name, sizeof(o->name), "mdns");
 		snprintf(o->info, sizeof(o->info), "%u answers", (unsigned)(data[6] << 8 | data[7]));
+	} else if (port == 137 && netbios_parse_nbstat(data, len, o->netbios_name) == 0) {
+		snprintf(o->name, sizeof(o->name), "netbios-ns");
+		snprintf(o->info, sizeof(o->info), "NetBIOS name %s", o->netbios_name);
 	} else if (port == 123 && len >= 48 && (data[0] & 7) == 4) {
 		snprintf(o->name, sizeof(o->name), "ntp");
 		snprintf(o->info, sizeof(o->info), "NTPv%u server, stratum %u", (data[0] >> 3) & 7, data[1]);

@@ -3,7 +3,8 @@
  * an SNMPv3 discovery request, RFC 3414 section 4, which any v3 agent answers with its engine ID),
  * NTP (RFC 5905 client request), SSDP (UPnP 1.1 M-SEARCH), WS-Discovery
  * (OASIS Probe for ONVIF NetworkVideoTransmitter, i.e. IP cameras), mDNS
- * (RFC 6762 legacy unicast query for the DNS-SD service list) and DNS. */
+ * (RFC 6762 legacy unicast query for the DNS-SD service list), DNS and
+ * NetBIOS (RFC 1002 node status). */
 #include "scan/udp-payloads.h"
 #include "base/util.h"
 
@@ -44,6 +45,15 @@ static const uint8_t snmp_v3_discovery[] = {
 	0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x00, /* no varbinds */
 };
 
+/* NetBIOS node status (RFC 1002 NBSTAT) for the wildcard name "*": the
+ * host answers with the names it holds, its workstation name among them. */
+static const uint8_t nbstat_query[] = {
+	0x64, 0x6d, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* id, one question */
+	0x20, 'C',  'K',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',
+	'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',  'A',
+	'A',  'A',  'A',  'A',  'A',  'A',  'A',  0x00, 0x00, 0x21, 0x00, 0x01, /* "*", NBSTAT, IN */
+};
+
 static const uint8_t ntp_client[48] = { 0xe3 }; /* LI unknown, version 4, mode 3 (client) */
 
 static const char ssdp_msearch[] = "M-SEARCH * HTTP/1.1\r\n"
@@ -79,6 +89,7 @@ static const uint8_t dns_version_bind[] = {
 static const struct udp_payload payloads[] = {
 	{ 53, "dns", dns_version_bind, sizeof(dns_version_bind) },
 	{ 123, "ntp", ntp_client, sizeof(ntp_client) },
+	{ 137, "netbios-ns", nbstat_query, sizeof(nbstat_query) },
 	{ 161, "snmp", snmp_get_sysdescr, sizeof(snmp_get_sysdescr) },
 	{ 161, "snmp-v1", snmp_v1_get_sysdescr, sizeof(snmp_v1_get_sysdescr) },
 	{ 161, "snmp-v3", snmp_v3_discovery, sizeof(snmp_v3_discovery) },
@@ -87,7 +98,7 @@ static const struct udp_payload payloads[] = {
 	{ 5353, "mdns", mdns_services, sizeof(mdns_services) },
 };
 
-const uint16_t udp_default_ports[] = { 53, 123, 161, 1900, 3702, 5353 };
+const uint16_t udp_default_ports[] = { 53, 123, 137, 161, 1900, 3702, 5353 };
 const size_t udp_default_ports_count = ARRAY_SIZE(udp_default_ports);
 
 const struct udp_payload *udp_payload_for(uint16_t port)

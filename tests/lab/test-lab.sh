@@ -79,7 +79,7 @@ mv_down() {
 	for d in s sw $MV_DEVS; do ip netns del "$P-mv$d" 2>/dev/null; done
 	return 0
 }
-RT_DEVS="k e c1 c2" # the routed identity check's devices (t_ident_routed)
+RT_DEVS="k e c1 c2 n" # the routed identity check's devices (t_ident_routed)
 rt_down() {
 	local d f
 	for f in "$OUT"/rt/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
@@ -1240,9 +1240,11 @@ check ident_moved_device_is_readdressed_not_gone_and_new t_ident_moved
 # issue 22: devices behind a router (the scan sees no MAC, no lease names
 # them) that change address between two audits. k runs Debian's sshd with
 # a host key of its own, e Debian's snmpd answering SNMPv3 only (its engine
-# ID in its persistent file), c1 and c2 sshd with one cloned host key.
-# Each moves to the next address: k is followed by its SSH host key, e by
-# its engine ID; c1 and c2 share theirs and stay two gone/new pairs.
+# ID in its persistent file), c1 and c2 sshd with one cloned host key, n
+# Samba's nmbd with the NetBIOS name LABPC-7 (restarted after its move, as
+# a device that renews its address). Each moves to the next address: k is
+# followed by its SSH host key, e by its engine ID, n by its NetBIOS name;
+# c1 and c2 share their key and stay two gone/new pairs.
 rt_up() {
 	local d
 	rt_down
@@ -1274,6 +1276,18 @@ rt_up() {
 	setsid ip netns exec "$P-rte" snmpd -f -Lo -C -c "$OUT/rt/snmpd.conf" --persistentDir="$OUT/rt/snmp" \
 		-p "$OUT/rt/snmpd.pid.d" >"$OUT/rt/snmpd.log" 2>&1 </dev/null &
 	echo $! >"$OUT/rt/snmpd.pid"
+	mkdir -p "$OUT/rt/nmb"
+	local nd=$OUT/rt/nmb
+	printf '[global]\nnetbios name = LABPC-7\nworkgroup = LABGROUP\n' >"$OUT/rt/smb.conf"
+	printf '%s = %s\n' "lock directory" "$nd" "state directory" "$nd" "cache directory" "$nd" "pid directory" "$nd" \
+		"ncalrpc dir" "$nd" "private dir" "$nd" "log file" "$nd/log.%m" >>"$OUT/rt/smb.conf"
+}
+rt_nmbd() { # (re)starts n's nmbd
+	[ ! -e "$OUT/rt/nmbd.pid" ] || { kill "$(cat "$OUT/rt/nmbd.pid")" 2>/dev/null; sleep 0.5; }
+	setsid ip netns exec "$P-rtn" nmbd -F --no-process-group --debug-stdout -s "$OUT/rt/smb.conf" \
+		>>"$OUT/rt/nmbd.log" 2>&1 </dev/null &
+	echo $! >"$OUT/rt/nmbd.pid"
+	sleep 3 # it registers its names (broadcasts) before it answers
 }
 rt_addr() { # device old new (old "": first address)
 	[ -z "$2" ] || ip -n "$P-rt$1" addr del "198.18.79.$2/24" dev e0 || return 1
@@ -1282,13 +1296,15 @@ rt_addr() { # device old new (old "": first address)
 t_ident_routed() {
 	local m=$OUT/rt engine
 	rt_up || return 1
-	rt_addr k "" 10 && rt_addr e "" 12 && rt_addr c1 "" 14 && rt_addr c2 "" 16 || return 1
+	rt_addr k "" 10 && rt_addr e "" 12 && rt_addr c1 "" 14 && rt_addr c2 "" 16 && rt_addr n "" 18 || return 1
+	rt_nmbd
 	for _ in $(seq 1 50); do grep -qs oldEngineID "$m/snmp/snmpd.conf" && break; sleep 0.1; done
 	engine=$(sed -n 's/^oldEngineID 0x//p' "$m/snmp/snmpd.conf" | tr 'A-F' 'a-f')
 	[ -n "$engine" ] || { echo "snmpd wrote no engine ID"; cat "$m/snmpd.log"; return 1; }
-	local run=(ip netns exec "$P-rts" "$D" audit 198.18.79.10-17 -p 22,U:161 --db "$m/db" -q)
+	local run=(ip netns exec "$P-rts" "$D" audit 198.18.79.10-19 -p 22,U:161,U:137 --db "$m/db" -q)
 	"${run[@]}" >"$m/a.out" 2>&1 || { cat "$m/a.out"; return 1; }
-	rt_addr k 10 11 && rt_addr e 12 13 && rt_addr c1 14 15 && rt_addr c2 16 17 || return 1
+	rt_addr k 10 11 && rt_addr e 12 13 && rt_addr c1 14 15 && rt_addr c2 16 17 && rt_addr n 18 19 || return 1
+	rt_nmbd
 	"${run[@]}" >"$m/b.out" 2>&1 || { cat "$m/b.out"; return 1; }
 	"$D" report --db "$m/db" --format json >"$m/b.jsonl" || return 1
 	"$D" diff --db "$m/db" --format json >"$m/diff.jsonl" || return 1
@@ -1298,7 +1314,10 @@ recs = [json.loads(l) for l in open(sys.argv[1])]
 key, engine = sys.argv[3], sys.argv[4]
 ev = {r["ip"]: r["evidence"] for r in recs if r["type"] == "finding" and r["rule"] == "asset-readdressed"}
 moved = sorted((e["old_ip"], ip, e["matched_by"]) for ip, e in ev.items())
-assert moved == [("198.18.79.10", "198.18.79.11", "ssh"), ("198.18.79.12", "198.18.79.13", "snmp")], moved
+assert moved == [("198.18.79.10", "198.18.79.11", "ssh"), ("198.18.79.12", "198.18.79.13", "snmp"),
+                 ("198.18.79.18", "198.18.79.19", "hostname")], moved
+n = ev["198.18.79.19"]
+assert n["now"]["hostname"] == "labpc-7" and n["now"]["hostname_from"] == "netbios" and "mac" not in n["now"], n
 k, e = ev["198.18.79.11"], ev["198.18.79.13"]
 assert k["before"]["ssh_host_key"] == key == k["now"]["ssh_host_key"] and "mac" not in k["now"], k
 assert e["before"]["snmp_engine_id"] == engine == e["now"]["snmp_engine_id"] and "mac" not in e["now"], e
