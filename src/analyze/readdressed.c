@@ -25,6 +25,19 @@ static void take_cert(struct ident_obs *o, const struct host_entry *h)
 	}
 }
 
+/* The smallest SSH host key fingerprint and SNMP engine ID its services
+ * show (a host answers both on one port each, as a rule). */
+static void take_fingerprints(struct ident_obs *o, const struct host_entry *h)
+{
+	for (size_t j = 0; j < h->n_svcs; j++) {
+		const struct obs_service *s = &h->svcs[j];
+		if (s->ssh_key[0] && (!o->ssh_key[0] || strcmp(s->ssh_key, o->ssh_key) < 0))
+			snprintf(o->ssh_key, sizeof(o->ssh_key), "%s", s->ssh_key);
+		if (s->snmp_engine[0] && (!o->snmp_engine[0] || strcmp(s->snmp_engine, o->snmp_engine) < 0))
+			snprintf(o->snmp_engine, sizeof(o->snmp_engine), "%s", s->snmp_engine);
+	}
+}
+
 void readdressed_observe(const struct resultset *rs, const struct leases *ls, double lease_from, double now,
 			 const struct netdev_view *nv, struct ident_set *out)
 {
@@ -46,6 +59,12 @@ void readdressed_observe(const struct resultset *rs, const struct leases *ls, do
 			snprintf(o.name_from, sizeof(o.name_from), "lease");
 		}
 		take_cert(&o, h);
+		take_fingerprints(&o, h);
+		for (size_t j = 0; !o.hostname[0] && j < h->n_svcs; j++)
+			if (h->svcs[j].netbios_name[0]) { /* no lease names the host: its NetBIOS name */
+				snprintf(o.hostname, sizeof(o.hostname), "%s", h->svcs[j].netbios_name);
+				snprintf(o.name_from, sizeof(o.name_from), "netbios");
+			}
 		ident_set_add(out, &o);
 	}
 }
@@ -80,6 +99,8 @@ static void ev_side(struct buf *b, const char *key, const struct ident_obs *o)
 		ev_bool(&a, "mac_randomised", o->mac_local);
 	}
 	if (o->cert[0]) ev_str(&a, "tls_sha256", o->cert);
+	if (o->snmp_engine[0]) ev_str(&a, "snmp_engine_id", o->snmp_engine);
+	if (o->ssh_key[0]) ev_str(&a, "ssh_host_key", o->ssh_key);
 	if (o->hostname[0]) {
 		ev_str(&a, "hostname", o->hostname);
 		ev_str(&a, "hostname_from", o->name_from);
@@ -129,6 +150,10 @@ static int one_finding(const struct readdressed_input *in, const struct ident_li
 	} else if (l->by & IDENT_BY_NAME) {
 		snprintf(by, sizeof(by), "same host name %s%s", c->hostname,
 			 randomised ? ", MAC randomised" : "");
+	} else if (l->by & IDENT_BY_SSH) {
+		snprintf(by, sizeof(by), "same SSH host key %s", c->ssh_key);
+	} else if (l->by & IDENT_BY_SNMP) {
+		snprintf(by, sizeof(by), "same SNMP engine ID %.40s", c->snmp_engine);
 	} else {
 		snprintf(by, sizeof(by), "same TLS certificate %.16s...", c->cert);
 	}
@@ -143,7 +168,9 @@ static int one_finding(const struct readdressed_input *in, const struct ident_li
 	buf_putc(&b, '{');
 	ev_addr(&b, "old_ip", &p->ip);
 	ev_addr(&b, "new_ip", &c->ip);
-	ev_str(&b, "matched_by", ident_by_name(l->by));
+	char matched[IDENT_BY_MAX];
+	ident_by_fmt(l->by, matched);
+	ev_str(&b, "matched_by", matched);
 	ev_num(&b, "previous_run", (double)in->prev_run);
 	ev_bool(&b, "mac_randomised", randomised);
 	if (first > 0) {

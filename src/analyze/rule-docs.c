@@ -34,14 +34,17 @@ const struct rule_doc rule_docs[] = {
 	  "info",
 	  "a device the previous run saw at one address answers at another: the same globally administered "
 	  "MAC (from the scan, a router's ARP table or its DHCP lease), or, when either run has no such MAC, "
-	  "the same host name (DHCP client name), or the same TLS certificate (SHA-256) presented by no "
-	  "other host of either run and not by two differently named hosts; a match that is not the only "
-	  "one on both sides, or a device still seen at its old address, links nothing",
+	  "the same host name (DHCP client name, else NetBIOS name), or the same TLS certificate (SHA-256), "
+	  "SNMPv3 engine ID or "
+	  "SSH host key (SHA-256) shown by no other host of either run and not by two differently named "
+	  "hosts; two different SSH host keys or engine IDs without the same MAC, a match that is not the "
+	  "only one on both sides, or a device still seen at its old address, link nothing",
 	  "a readdressed device is one device that moved, not a host gone and a new unknown one; rules, "
 	  "firewall entries and monitoring keyed on the old address no longer follow it",
-	  "old_ip, new_ip, matched_by (mac, hostname, cert), previous_run, mac_randomised, old_first_seen, "
-	  "old_last_seen, old_runs, before and now (ip, mac, mac_from, mac_randomised, tls_sha256, hostname, "
-	  "hostname_from, seen), register (the row found by MAC, host name or old address)",
+	  "old_ip, new_ip, matched_by (mac, hostname, cert, snmp, ssh), previous_run, mac_randomised, "
+	  "old_first_seen, old_last_seen, old_runs, before and now (ip, mac, mac_from, mac_randomised, "
+	  "tls_sha256, snmp_engine_id, ssh_host_key, hostname, hostname_from, seen), register (the row found "
+	  "by MAC, host name or old address)",
 	  "nothing if the move was expected; update the register's address and whatever still names the "
 	  "old address, or give the device a DHCP reservation" },
 	{ "decommissioned-alive", "audit with an asset register that marks hosts decommissioned", "high",

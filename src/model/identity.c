@@ -70,13 +70,34 @@ void ident_key(const struct ident_obs *o, char out[IDENT_KEY_MAX])
 		snprintf(out, IDENT_KEY_MAX, "name:%s", o->hostname);
 	else if (o->cert[0])
 		snprintf(out, IDENT_KEY_MAX, "cert:%s", o->cert);
+	else if (o->snmp_engine[0])
+		snprintf(out, IDENT_KEY_MAX, "snmp:%s", o->snmp_engine);
+	else if (o->ssh_key[0])
+		snprintf(out, IDENT_KEY_MAX, "ssh:%s", o->ssh_key);
 }
 
-const char *ident_by_name(unsigned by)
+void ident_by_fmt(unsigned by, char out[IDENT_BY_MAX])
 {
-	static const char *const names[] = { "hostname", "mac",      "hostname",      "mac,hostname",
-					     "cert",     "mac,cert", "hostname,cert", "mac,hostname,cert" };
-	return names[by & 7];
+	static const char *const names[] = { "mac", "hostname", "cert", "snmp", "ssh" };
+	size_t w = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
+		if (by & 1u << i)
+			w += (size_t)snprintf(out + w, IDENT_BY_MAX - w, "%s%s", w ? "," : "", names[i]);
+}
+
+bool ident_engine_hex(const uint8_t *id, size_t len, char out[IDENT_ENGINE_MAX])
+{
+	out[0] = '\0';
+	if (len < 5 || len > 32) return false;
+	size_t same = 1;
+	while (same < len && id[same] == id[0]) same++;
+	if (same == len) return false;
+	/* RFC 3411: with the high bit set, the fifth byte says what follows
+	 * the enterprise number; 1 and 2 are the agent's own address */
+	if (id[0] & 0x80 && (id[4] == 1 || id[4] == 2)) return false;
+	for (size_t i = 0; i < len; i++) snprintf(out + 2 * i, 3, "%02x", id[i]);
+	return true;
 }
 
 /* One key of one host: its MAC, and its name (a host may give both). */
@@ -117,6 +138,14 @@ static size_t add_entries(struct entry *v, size_t n, const struct ident_set *s, 
 			v[n] = (struct entry){ .by = IDENT_BY_CERT, .cur = cur, .idx = i };
 			snprintf(v[n++].key, IDENT_KEY_MAX, "cert:%.64s", o->cert);
 		}
+		if (o->snmp_engine[0]) {
+			v[n] = (struct entry){ .by = IDENT_BY_SNMP, .cur = cur, .idx = i };
+			snprintf(v[n++].key, IDENT_KEY_MAX, "snmp:%.64s", o->snmp_engine);
+		}
+		if (o->ssh_key[0]) {
+			v[n] = (struct entry){ .by = IDENT_BY_SSH, .cur = cur, .idx = i };
+			snprintf(v[n++].key, IDENT_KEY_MAX, "ssh:%.51s", o->ssh_key);
+		}
 	}
 	return n;
 }
@@ -139,20 +168,28 @@ static size_t candidates(const struct entry *v, size_t n, const struct ident_set
 		}
 		/* two different burnt-in MACs are two devices, whatever their names */
 		if (global_mac(po) && global_mac(co) && memcmp(po->mac, co->mac, 6)) continue;
-		/* a certificate is copied between hosts more often than a name is
-		 * reused: two names say two devices */
-		if (p->by == IDENT_BY_CERT && po->hostname[0] && co->hostname[0] &&
-		    strcmp(po->hostname, co->hostname))
+		/* a certificate, a host key or an agent's configuration is copied
+		 * between hosts more often than a name is reused: two names say two
+		 * devices */
+		if (p->by & (IDENT_BY_CERT | IDENT_BY_SNMP | IDENT_BY_SSH) && po->hostname[0] &&
+		    co->hostname[0] && strcmp(po->hostname, co->hostname))
 			continue;
 		out[k++] = (struct ident_link){ .prev = p->idx, .cur = c->idx, .by = p->by };
 	}
 	return k;
 }
 
+static bool differ(const char *a, const char *b) { return a[0] && b[0] && strcmp(a, b); }
+
+static bool fingerprints_differ(const struct ident_obs *p, const struct ident_obs *c)
+{
+	return differ(p->ssh_key, c->ssh_key) || differ(p->snmp_engine, c->snmp_engine);
+}
+
 size_t ident_link(const struct ident_set *prev, const struct ident_set *cur, struct ident_link **ret)
 {
 	*ret = NULL;
-	size_t cap = 3 * (prev->n + cur->n);
+	size_t cap = 5 * (prev->n + cur->n);
 	if (!cap || !prev->n || !cur->n) return 0;
 	struct entry *v = xcalloc(cap, sizeof(*v));
 	size_t n = add_entries(v, 0, prev, false);
@@ -171,6 +208,13 @@ size_t ident_link(const struct ident_set *prev, const struct ident_set *cur, str
 		else
 			c[m++] = c[i];
 	}
+	/* without the same MAC, two different host keys or engine IDs are
+	 * two machines (a name another one took): no candidate */
+	size_t kept = 0;
+	for (size_t i = 0; i < m; i++)
+		if (c[i].by & IDENT_BY_MAC || !fingerprints_differ(&prev->v[c[i].prev], &cur->v[c[i].cur]))
+			c[kept++] = c[i];
+	m = kept;
 	/* how many distinct partners each host has: a link needs one each */
 	unsigned *deg_p = xcalloc(prev->n, sizeof(unsigned)), *deg_c = xcalloc(cur->n, sizeof(unsigned));
 	for (size_t i = 0; i < m; i++) deg_p[c[i].prev]++, deg_c[c[i].cur]++;

@@ -13,6 +13,9 @@
 
 #define IDENT_NAME_MAX 64
 #define IDENT_KEY_MAX (IDENT_NAME_MAX + 8)
+#define IDENT_SSH_MAX 52    /* "SHA256:" and 43 base64 characters */
+#define IDENT_ENGINE_MAX 65 /* an engine ID of up to 32 bytes, hex */
+#define IDENT_BY_MAX 32     /* "mac,hostname,cert,snmp,ssh" */
 
 struct ident_obs {
 	struct ipaddr ip;
@@ -26,6 +29,13 @@ struct ident_obs {
 	 * its services present several; "" none. Identity only when no other
 	 * host of its run presents it (a vendor's default certificate is not). */
 	char cert[65];
+	/* Service fingerprints that stay with a device across addresses, each
+	 * identity only when no other host of its run shows it (a cloned
+	 * image's key, a copied agent configuration are not): the SSH host
+	 * key's SHA-256 as ssh-keygen -l prints it ("SHA256:" base64), and
+	 * the SNMPv3 engine ID (hex; never one made of an address). */
+	char ssh_key[IDENT_SSH_MAX];
+	char snmp_engine[IDENT_ENGINE_MAX];
 	double seen; /* seconds since the epoch */
 };
 
@@ -44,11 +54,17 @@ void ident_set_release(struct ident_set *s);
  * case; a name that is not a DNS label (empty, other bytes) gives "". */
 void ident_name_norm(const char *name, char *out);
 /* The identity key of o: "mac:aa:bb:.." for a globally administered MAC,
- * else "name:label", else "cert:sha256", else "" (nothing to follow the
- * host by). */
+ * else "name:label", else "cert:sha256", else "snmp:engine-id", else
+ * "ssh:SHA256:..", else "" (nothing to follow the host by). */
 void ident_key(const struct ident_obs *o, char out[IDENT_KEY_MAX]);
 
-enum ident_by { IDENT_BY_MAC = 1u << 0, IDENT_BY_NAME = 1u << 1, IDENT_BY_CERT = 1u << 2 };
+enum ident_by {
+	IDENT_BY_MAC = 1u << 0,
+	IDENT_BY_NAME = 1u << 1,
+	IDENT_BY_CERT = 1u << 2,
+	IDENT_BY_SNMP = 1u << 3,
+	IDENT_BY_SSH = 1u << 4,
+};
 
 /* One host followed from prev->v[prev] to cur->v[cur] at another address. */
 struct ident_link {
@@ -59,14 +75,21 @@ struct ident_link {
 /* Links hosts of an earlier run (prev) to hosts of a later one (cur) at
  * another address. Two hosts match when their globally administered MACs
  * are equal, or, when either lacks one, their names are, or their TLS
- * certificates are; two different global MACs never match, nor two
- * different names by certificate. A link is made only when it is the one match of
+ * certificates, SNMP engine IDs or SSH host keys are; two different global
+ * MACs never match, nor two different names by a service fingerprint, nor,
+ * without the same MAC, two different SSH host keys or engine IDs (a
+ * name reused by another machine). A link is made only when it is the one match of
  * both hosts and neither is matched at its own address (a key seen at the
  * same address in both runs means the device stayed); a key two hosts of
  * one run share links nothing. Returns the number of links in *ret
  * (caller frees; sorted by cur). */
 size_t ident_link(const struct ident_set *prev, const struct ident_set *cur, struct ident_link **ret);
-const char *ident_by_name(unsigned by);
+/* "mac", "hostname,cert", ...: the enum ident_by bits of by, in order. */
+void ident_by_fmt(unsigned by, char out[IDENT_BY_MAX]);
+/* An SNMPv3 engine ID (bytes) as identity (hex into out), or false when it
+ * is none: shorter than 5 or longer than 32 bytes, all one byte, or of
+ * RFC 3411's IPv4 or IPv6 format (made of the address it would follow). */
+bool ident_engine_hex(const uint8_t *id, size_t len, char out[IDENT_ENGINE_MAX]);
 
 /* An address an identity key was seen at (store_ident_history). */
 struct ident_addr {

@@ -78,6 +78,13 @@ struct obs_service {
 	char source[96];
 	bool anonymous; /* the service let us in without credentials (FTP, MQTT, Redis, SNMP public) */
 	struct obs_tls tls;
+	/* What follows the device to another address (model/identity.h; kept
+	 * with the run's identities, not with the service): the SSH host key's
+	 * fingerprint as ssh-keygen -l prints it, "SHA256:" and base64, an
+	 * SNMPv3 agent's engine ID, hex, and the host's NetBIOS name. */
+	char ssh_key[52];
+	char snmp_engine[65];
+	char netbios_name[16];                /* the workstation name a NetBIOS node status names */
 	struct obs_webapp apps[OBS_MAX_APPS]; /* web applications, strongest first */
 	unsigned n_apps;
 	double ts;

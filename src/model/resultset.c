@@ -130,7 +130,15 @@ void resultset_add_service(struct resultset *rs, const struct obs_service *sv)
 	struct host_entry *he = resultset_host(rs, &sv->ip, true);
 	for (size_t i = 0; i < he->n_svcs; i++)
 		if (he->svcs[i].port == sv->port && he->svcs[i].proto == sv->proto) {
+			/* a later probe of the port (nmap's, a second SNMP reply) that
+			 * did not see the device's fingerprints keeps those seen */
+			struct obs_service was = he->svcs[i];
 			he->svcs[i] = *sv;
+			if (!sv->ssh_key[0]) memcpy(he->svcs[i].ssh_key, was.ssh_key, sizeof(was.ssh_key));
+			if (!sv->snmp_engine[0])
+				memcpy(he->svcs[i].snmp_engine, was.snmp_engine, sizeof(was.snmp_engine));
+			if (!sv->netbios_name[0])
+				memcpy(he->svcs[i].netbios_name, was.netbios_name, sizeof(was.netbios_name));
 			return;
 		}
 	if (he->n_svcs == he->cap_svcs) {

@@ -8,9 +8,11 @@
 #include "net/oui.h"
 #include "net/route.h"
 #include "probe/services.h"
+#include "probe/ssh-hostkey.h"
 #include "base/datadir.h"
 #include "probe/pcre-util.h"
 #include <pthread.h>
+#include <string.h>
 
 static void c_host(void *ctx, const struct obs_host *h)
 {
@@ -25,11 +27,19 @@ static void c_service(void *ctx, const struct obs_service *s)
 	resultset_add_service(((struct collect *)ctx)->rs, s);
 }
 
+/* A port may answer several of the scan's requests (SNMP v2c, v1 and the
+ * v3 discovery): an SNMPv3 Report names no more than the agent's engine ID,
+ * which joins what an earlier reply named rather than replacing it. */
 static void c_udp(void *ctx, const struct ipaddr *ip, uint16_t port, const uint8_t *data, size_t len)
 {
 	struct collect *c = ctx;
 	struct obs_service sv;
-	if (c->fps && services_identify_udp(c->fps, ip, port, data, len, &sv))
+	if (!c->fps || !services_identify_udp(c->fps, ip, port, data, len, &sv)) return;
+	struct host_entry *he = resultset_host(c->rs, ip, false);
+	struct obs_service *was = he ? (struct obs_service *)host_service(he, PROTO_UDP, port) : NULL;
+	if (was && sv.snmp_engine[0] && !sv.banner[0] && was->banner[0])
+		memcpy(was->snmp_engine, sv.snmp_engine, sizeof(sv.snmp_engine));
+	else if (!was || sv.banner[0] || !was->banner[0])
 		resultset_add_service(c->rs, &sv);
 }
 
@@ -130,6 +140,39 @@ static void *udp_run(void *arg)
 	return NULL;
 }
 
+/* The host key of every SSH server identified (a key exchange each, no
+ * login): identity that follows the machine to another address. */
+static size_t ssh_keys(struct resultset *rs)
+{
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_svcs; j++)
+			n += rs->hosts[i].svcs[j].proto == PROTO_TCP &&
+			     !strcmp(rs->hosts[i].svcs[j].name, "ssh");
+	if (!n) return 0;
+	struct service_target *t = xcalloc(n, sizeof(*t));
+	char(*fp)[SSH_KEY_FP_MAX] = xcalloc(n, sizeof(*fp));
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_svcs; j++) {
+			const struct obs_service *s = &rs->hosts[i].svcs[j];
+			if (s->proto == PROTO_TCP && !strcmp(s->name, "ssh"))
+				t[k++] = (struct service_target){ s->ip, s->port };
+		}
+	ssh_host_keys(t, n, 3, 16, fp);
+	k = 0;
+	size_t got = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		for (size_t j = 0; j < rs->hosts[i].n_svcs; j++) {
+			struct obs_service *s = &rs->hosts[i].svcs[j];
+			if (s->proto != PROTO_TCP || strcmp(s->name, "ssh")) continue;
+			got += fp[k][0] != 0;
+			memcpy(s->ssh_key, fp[k++], sizeof(s->ssh_key));
+		}
+	free(t);
+	free(fp);
+	return got;
+}
+
 void stage_identify(const struct identify_in *in, struct identify_out *out)
 {
 	struct collect col = { in->rs, in->fps };
@@ -170,8 +213,10 @@ void stage_identify(const struct identify_in *in, struct identify_out *out)
 		free(uj.known);
 		free(uj.found);
 	}
+	size_t keys = ssh_keys(in->rs);
 	out->seconds = now_mono() - t0;
-	log_debug("%s: identified %zu TCP services in %.2f s", in->kind, out->probed, out->seconds);
+	log_debug("%s: identified %zu TCP services in %.2f s (%zu SSH host keys)", in->kind, out->probed,
+		  out->seconds, keys);
 	free(tg);
 }
 

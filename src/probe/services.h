@@ -145,3 +145,12 @@ struct snmp_values {
 	char sys_object_id[128];
 };
 int snmp_parse_response(const uint8_t *p, size_t len, struct snmp_values *ret);
+/* An SNMPv3 message's msgAuthoritativeEngineID (RFC 3414: what an agent's
+ * Report to a discovery request carries): its bytes into id (up to 32),
+ * their number; DM_EINPUT when p is no SNMPv3 message with USM security
+ * parameters. */
+int snmp_parse_engine_id(const uint8_t *p, size_t len, uint8_t id[32], size_t *ret_len);
+/* A NetBIOS node status response (RFC 1002 4.2.18): the first unique name
+ * of suffix 0x00 (the workstation's), trailing spaces cut, into name;
+ * DM_EINPUT when p is none or names none. */
+int netbios_parse_nbstat(const uint8_t *p, size_t len, char name[16]);

@@ -1,5 +1,6 @@
 /* SNMP GetResponse decoding (BER, RFC 3416): community, sysDescr.0 and
- * sysObjectID.0. Every length is checked against the datagram. */
+ * sysObjectID.0; and an SNMPv3 message's engine ID (RFC 3412, 3414).
+ * Every length is checked against the datagram. */
 #include "probe/services.h"
 #include "base/err.h"
 #include "base/util.h"
@@ -81,5 +82,26 @@ int snmp_parse_response(const uint8_t *data, size_t len, struct snmp_values *r)
 			oid_str(&val, r->sys_object_id, sizeof(r->sys_object_id));
 		}
 	}
+	return 0;
+}
+
+int snmp_parse_engine_id(const uint8_t *data, size_t len, uint8_t id[32], size_t *ret_len)
+{
+	struct ber b = { data, len }, msg, v, usm;
+	uint8_t tag;
+	*ret_len = 0;
+	if (tlv(&b, &tag, &msg) < 0 || tag != 0x30) return DM_EINPUT;
+	if (tlv(&msg, &tag, &v) < 0 || tag != 0x02 || v.len != 1 || v.p[0] != 3) return DM_EINPUT;
+	if (tlv(&msg, &tag, &v) < 0 || tag != 0x30) return DM_EINPUT; /* msgGlobalData */
+	struct ber hd = v;
+	for (int i = 0; i < 2; i++) /* msgID, msgMaxSize */
+		if (tlv(&hd, &tag, &v) < 0 || tag != 0x02) return DM_EINPUT;
+	if (tlv(&hd, &tag, &v) < 0 || tag != 0x04) return DM_EINPUT; /* msgFlags */
+	if (tlv(&hd, &tag, &v) < 0 || tag != 0x02 || v.len != 1 || v.p[0] != 3) return DM_EINPUT; /* USM */
+	if (tlv(&msg, &tag, &v) < 0 || tag != 0x04) return DM_EINPUT; /* msgSecurityParameters */
+	if (tlv(&v, &tag, &usm) < 0 || tag != 0x30) return DM_EINPUT;
+	if (tlv(&usm, &tag, &v) < 0 || tag != 0x04 || v.len > 32) return DM_EINPUT;
+	memcpy(id, v.p, v.len);
+	*ret_len = v.len;
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* Identification of the UDP replies the scanner caught: SNMP agents,
  * UPnP devices (SSDP), ONVIF cameras (WS-Discovery), mDNS responders, NTP
- * and DNS servers. */
+ * and DNS servers, NetBIOS name services. */
 #include "probe/services.h"
+#include "model/identity.h"
 #include "base/redact.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -100,7 +101,17 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 	o->proto = PROTO_UDP;
 	o->ts = now_real();
 	const char *t = (const char *)data;
-	if (port == 161) {
+	uint8_t engine[32];
+	size_t engine_len;
+	if (port == 161 && snmp_parse_engine_id(data, len, engine, &engine_len) == 0) {
+		/* an SNMPv3 agent's Report to the discovery request: its engine ID */
+		snprintf(o->name, sizeof(o->name), "snmp");
+		if (ident_engine_hex(engine, engine_len, o->snmp_engine))
+			snprintf(o->info, sizeof(o->info), "SNMPv3 agent; engine ID %s", o->snmp_engine);
+		else
+			snprintf(o->info, sizeof(o->info),
+				 "SNMPv3 agent; engine ID of %zu bytes, no identity", engine_len);
+	} else if (port == 161) {
 		struct snmp_values v;
 		if (snmp_parse_response(data, len, &v) < 0) return false;
 		snprintf(o->name, sizeof(o->name), "snmp");
@@ -134,6 +145,9 @@ bool services_identify_udp(const struct fp_set *fps, const struct ipaddr *ip, ui
 	} else if (port == 5353 && len >= 12) {
 		snprintf(o->name, sizeof(o->name), "mdns");
 		snprintf(o->info, sizeof(o->info), "%u answers", (unsigned)(data[6] << 8 | data[7]));
+	} else if (port == 137 && netbios_parse_nbstat(data, len, o->netbios_name) == 0) {
+		snprintf(o->name, sizeof(o->name), "netbios-ns");
+		snprintf(o->info, sizeof(o->info), "NetBIOS name %s", o->netbios_name);
 	} else if (port == 123 && len >= 48 && (data[0] & 7) == 4) {
 		snprintf(o->name, sizeof(o->name), "ntp");
 		snprintf(o->info, sizeof(o->info), "NTPv%u server, stratum %u", (data[0] >> 3) & 7, data[1]);

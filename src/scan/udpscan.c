@@ -17,7 +17,11 @@
 
 #define MAX_UDP_PROBES (1u << 24)
 
-enum { U_NONE, U_OPEN, U_CLOSED, U_FILTERED };
+/* U_OPEN + k: open, k + 1 replies passed on (a port may answer each of
+ * several requests: SNMP's v2c, v1 and v3 discovery) */
+enum { U_NONE, U_CLOSED, U_FILTERED, U_OPEN };
+#define MAX_REPLIES 4
+static bool is_open(uint8_t st) { return st >= U_OPEN; }
 
 struct us {
 	const struct udpscan_config *c;
@@ -82,10 +86,14 @@ static void drain(struct us *s, int fd)
 		ssize_t n = recvmsg(fd, &m, MSG_DONTWAIT);
 		uint64_t idx;
 		if (n >= 0) {
-			if (index_of(s, &from, &idx) && s->state[idx] != U_OPEN) {
-				s->state[idx] = U_OPEN;
-				s->st->open++;
-				emit(s, idx, PORT_OPEN, "udp-response", 0);
+			if (index_of(s, &from, &idx) && s->state[idx] < U_OPEN + MAX_REPLIES - 1) {
+				if (!is_open(s->state[idx])) {
+					s->state[idx] = U_OPEN;
+					s->st->open++;
+					emit(s, idx, PORT_OPEN, "udp-response", 0);
+				} else {
+					s->state[idx]++;
+				}
 				if (s->c->sink->udp_reply) {
 					struct ipaddr ip = addr_of(s, idx / s->c->nports);
 					s->c->sink->udp_reply(s->c->sink->ctx, &ip,
@@ -112,7 +120,7 @@ static void drain(struct us *s, int fd)
 			struct sock_extended_err ee;
 			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
 			if (ee.ee_origin != SO_EE_ORIGIN_ICMP && ee.ee_origin != SO_EE_ORIGIN_ICMP6) continue;
-			if (!index_of(s, &from, &idx) || s->state[idx] == U_OPEN) continue;
+			if (!index_of(s, &from, &idx) || is_open(s->state[idx])) continue;
 			bool closed = ee.ee_origin == SO_EE_ORIGIN_ICMP
 					  ? ee.ee_type == ICMP_DEST_UNREACH && ee.ee_code == ICMP_PORT_UNREACH
 					  : ee.ee_type == ICMP6_DST_UNREACH &&

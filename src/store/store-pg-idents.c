@@ -23,6 +23,8 @@ static int save_one(struct store *s, int64_t run, const struct ident_obs *o, str
 	pp_str(&q, o->name_from);
 	pp_dbl(&q, o->seen);
 	pp_str(&q, o->cert);
+	pp_str(&q, o->snmp_engine);
+	pp_str(&q, o->ssh_key);
 	return pg_cmd(s, ROW_IDENT_INSERT, &q, "saving the hosts' identities", e);
 }
 

@@ -271,6 +271,9 @@ bool row_ident(const struct store_row *r, struct ident_obs *o)
 	o->seen = r->ops->dbl(r, 6);
 	const char *cert = r->ops->text(r, 7);
 	snprintf(o->cert, sizeof(o->cert), "%s", cert ? cert : "");
+	const char *engine = r->ops->text(r, 8), *ssh = r->ops->text(r, 9);
+	snprintf(o->snmp_engine, sizeof(o->snmp_engine), "%s", engine ? engine : "");
+	snprintf(o->ssh_key, sizeof(o->ssh_key), "%s", ssh ? ssh : "");
 	return true;
 }
 

@@ -24,6 +24,8 @@ static int save_one(struct store *s, sqlite3_stmt *st, int64_t run, const struct
 	sqlite3_bind_text(st, 8, o->name_from, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 9, o->seen);
 	sqlite3_bind_text(st, 10, o->cert, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, o->snmp_engine, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, o->ssh_key, -1, SQLITE_STATIC);
 	return sq_done(s, st, "saving the hosts' identities", e);
 }
 

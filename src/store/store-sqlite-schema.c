@@ -327,6 +327,11 @@ static const char *const migrations[] = {
 	"  port INTEGER NOT NULL, proto INTEGER NOT NULL, peer TEXT NOT NULL, last_hour INTEGER NOT NULL,"
 	"  flows INTEGER NOT NULL, bytes INTEGER NOT NULL,"
 	"  PRIMARY KEY (day, scope, host, port, proto, peer)) WITHOUT ROWID;" FLOW_DAY_FILL("") ";",
+	/* 32 (asset identity, issue 22): the service fingerprints that follow
+	 * a device across addresses, an SNMPv3 agent's engine ID (hex) and the
+	 * SSH host key's SHA-256 ("SHA256:" base64) */
+	"ALTER TABLE asset_idents ADD COLUMN snmp_engine TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE asset_idents ADD COLUMN ssh_key TEXT NOT NULL DEFAULT '';",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

@@ -1,5 +1,5 @@
 /* Fuzz target: what a service may send back. The first byte picks the
- * parser (HTTP/RTSP, Telnet, SNMP, or a UDP reply on a chosen port, also
+ * parser (HTTP/RTSP, Telnet, SNMP v1/v2c and v3, or a UDP reply on a chosen port, also
  * read as a STUN response); the rest is the reply. */
 #include "fuzz.h"
 #include "probe/services.h"
@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1) return 0;
 	const uint8_t *p = data + 1;
 	size_t n = size - 1;
-	static const uint16_t udp_ports[] = { 161, 1900, 3702, 5353, 123, 53, 9 };
+	static const uint16_t udp_ports[] = { 161, 1900, 3702, 5353, 123, 53, 9, 137 };
 	switch (data[0] % 5) {
 	case 0: {
 		struct http_resp r;
@@ -27,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: {
 		struct snmp_values v;
 		snmp_parse_response(p, n, &v);
+		uint8_t id[32];
+		size_t idn;
+		snmp_parse_engine_id(p, n, id, &idn);
 		break;
 	}
 	case 4: {
@@ -56,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default: {
 		struct obs_service sv;
 		struct ipaddr ip = ipaddr_v4(0xc6120001);
-		services_identify_udp(NULL, &ip, udp_ports[(data[0] >> 2) % 7], p, n, &sv);
+		services_identify_udp(NULL, &ip, udp_ports[(data[0] >> 2) % 8], p, n, &sv);
 		/* a reply to one of nmap-payloads' requests (STUN) */
 		struct svc us = { 0 };
 		svc_udp_payload_reply(&us, p, n);

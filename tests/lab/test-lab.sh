@@ -79,10 +79,18 @@ mv_down() {
 	for d in s sw $MV_DEVS; do ip netns del "$P-mv$d" 2>/dev/null; done
 	return 0
 }
+RT_DEVS="k e c1 c2 n" # the routed identity check's devices (t_ident_routed)
+rt_down() {
+	local d f
+	for f in "$OUT"/rt/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	for d in s r sw $RT_DEVS; do ip netns del "$P-rt$d" 2>/dev/null; done
+	return 0
+}
 cleanup() {
 	"$LAB" down >/dev/null 2>&1
 	"$HERE/lab-upnp.sh" down >/dev/null 2>&1
 	mv_down
+	rt_down
 	wh_down
 	if [ "$fail" = 0 ]; then rm -rf "$OUT"; else echo "lab: outputs kept in $OUT"; fi
 }
@@ -1228,6 +1236,102 @@ PY
 		{ cat "$m/diff.txt"; return 1; }
 }
 check ident_moved_device_is_readdressed_not_gone_and_new t_ident_moved
+
+# issue 22: devices behind a router (the scan sees no MAC, no lease names
+# them) that change address between two audits. k runs Debian's sshd with
+# a host key of its own, e Debian's snmpd answering SNMPv3 only (its engine
+# ID in its persistent file), c1 and c2 sshd with one cloned host key, n
+# Samba's nmbd with the NetBIOS name LABPC-7 (restarted after its move, as
+# a device that renews its address). Each moves to the next address: k is
+# followed by its SSH host key, e by its engine ID, n by its NetBIOS name;
+# c1 and c2 share their key and stay two gone/new pairs.
+rt_up() {
+	local d
+	rt_down
+	mkdir -p "$OUT/rt" /run/sshd
+	ip netns add "$P-rts" && ip netns add "$P-rtr" && ip netns add "$P-rtsw" || return 1
+	ip -n "$P-rtsw" link add br0 type bridge && ip -n "$P-rtsw" link set br0 up || return 1
+	ip link add s0 netns "$P-rts" type veth peer name e0 netns "$P-rtr" || return 1
+	ip -n "$P-rts" addr add 198.18.78.1/30 dev s0 && ip -n "$P-rtr" addr add 198.18.78.2/30 dev e0 || return 1
+	ip link add e1 netns "$P-rtr" type veth peer name p-r netns "$P-rtsw" || return 1
+	ip -n "$P-rtr" addr add 198.18.79.1/24 dev e1 && ip -n "$P-rtsw" link set p-r master br0 up || return 1
+	for d in s r; do ip -n "$P-rt$d" link set lo up; done
+	ip -n "$P-rts" link set s0 up && ip -n "$P-rtr" link set e0 up && ip -n "$P-rtr" link set e1 up || return 1
+	ip -n "$P-rts" route add 198.18.79.0/24 via 198.18.78.2 || return 1
+	ip netns exec "$P-rtr" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ssh-keygen -q -t ed25519 -N '' -f "$OUT/rt/k.key" && ssh-keygen -q -t ed25519 -N '' -f "$OUT/rt/c.key" || return 1
+	for d in $RT_DEVS; do
+		ip netns add "$P-rt$d" && ip -n "$P-rt$d" link set lo up || return 1
+		ip link add e0 netns "$P-rt$d" type veth peer name "p-$d" netns "$P-rtsw" || return 1
+		ip -n "$P-rtsw" link set "p-$d" master br0 up && ip -n "$P-rt$d" link set e0 up || return 1
+	done
+	for d in k c1 c2; do
+		setsid ip netns exec "$P-rt$d" /usr/sbin/sshd -D -e -f /dev/null -h "$OUT/rt/${d:0:1}.key" \
+			-o ListenAddress=0.0.0.0:22 -o PidFile="$OUT/rt/sshd-$d.pid.d" >"$OUT/rt/sshd-$d.log" 2>&1 </dev/null &
+		echo $! >"$OUT/rt/sshd-$d.pid"
+	done
+	mkdir -p "$OUT/rt/snmp"
+	printf 'agentAddress udp:161\ncreateUser labv3 SHA "lab-v3-auth-pass" AES "lab-v3-priv-pass"\nrouser labv3 authPriv\n' \
+		>"$OUT/rt/snmpd.conf"
+	setsid ip netns exec "$P-rte" snmpd -f -Lo -C -c "$OUT/rt/snmpd.conf" --persistentDir="$OUT/rt/snmp" \
+		-p "$OUT/rt/snmpd.pid.d" >"$OUT/rt/snmpd.log" 2>&1 </dev/null &
+	echo $! >"$OUT/rt/snmpd.pid"
+	mkdir -p "$OUT/rt/nmb"
+	local nd=$OUT/rt/nmb
+	printf '[global]\nnetbios name = LABPC-7\nworkgroup = LABGROUP\n' >"$OUT/rt/smb.conf"
+	printf '%s = %s\n' "lock directory" "$nd" "state directory" "$nd" "cache directory" "$nd" "pid directory" "$nd" \
+		"ncalrpc dir" "$nd" "private dir" "$nd" "log file" "$nd/log.%m" >>"$OUT/rt/smb.conf"
+}
+rt_nmbd() { # (re)starts n's nmbd
+	[ ! -e "$OUT/rt/nmbd.pid" ] || { kill "$(cat "$OUT/rt/nmbd.pid")" 2>/dev/null; sleep 0.5; }
+	setsid ip netns exec "$P-rtn" nmbd -F --no-process-group --debug-stdout -s "$OUT/rt/smb.conf" \
+		>>"$OUT/rt/nmbd.log" 2>&1 </dev/null &
+	echo $! >"$OUT/rt/nmbd.pid"
+	sleep 3 # it registers its names (broadcasts) before it answers
+}
+rt_addr() { # device old new (old "": first address)
+	[ -z "$2" ] || ip -n "$P-rt$1" addr del "198.18.79.$2/24" dev e0 || return 1
+	ip -n "$P-rt$1" addr add "198.18.79.$3/24" dev e0 && ip -n "$P-rt$1" route replace default via 198.18.79.1
+}
+t_ident_routed() {
+	local m=$OUT/rt engine
+	rt_up || return 1
+	rt_addr k "" 10 && rt_addr e "" 12 && rt_addr c1 "" 14 && rt_addr c2 "" 16 && rt_addr n "" 18 || return 1
+	rt_nmbd
+	for _ in $(seq 1 50); do grep -qs oldEngineID "$m/snmp/snmpd.conf" && break; sleep 0.1; done
+	engine=$(sed -n 's/^oldEngineID 0x//p' "$m/snmp/snmpd.conf" | tr 'A-F' 'a-f')
+	[ -n "$engine" ] || { echo "snmpd wrote no engine ID"; cat "$m/snmpd.log"; return 1; }
+	local run=(ip netns exec "$P-rts" "$D" audit 198.18.79.10-19 -p 22,U:161,U:137 --db "$m/db" -q)
+	"${run[@]}" >"$m/a.out" 2>&1 || { cat "$m/a.out"; return 1; }
+	rt_addr k 10 11 && rt_addr e 12 13 && rt_addr c1 14 15 && rt_addr c2 16 17 && rt_addr n 18 19 || return 1
+	rt_nmbd
+	"${run[@]}" >"$m/b.out" 2>&1 || { cat "$m/b.out"; return 1; }
+	"$D" report --db "$m/db" --format json >"$m/b.jsonl" || return 1
+	"$D" diff --db "$m/db" --format json >"$m/diff.jsonl" || return 1
+	python3 - "$m/b.jsonl" "$m/diff.jsonl" "$(ssh-keygen -lf "$m/k.key.pub" | cut -d' ' -f2)" "$engine" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+key, engine = sys.argv[3], sys.argv[4]
+ev = {r["ip"]: r["evidence"] for r in recs if r["type"] == "finding" and r["rule"] == "asset-readdressed"}
+moved = sorted((e["old_ip"], ip, e["matched_by"]) for ip, e in ev.items())
+assert moved == [("198.18.79.10", "198.18.79.11", "ssh"), ("198.18.79.12", "198.18.79.13", "snmp"),
+                 ("198.18.79.18", "198.18.79.19", "hostname")], moved
+n = ev["198.18.79.19"]
+assert n["now"]["hostname"] == "labpc-7" and n["now"]["hostname_from"] == "netbios" and "mac" not in n["now"], n
+k, e = ev["198.18.79.11"], ev["198.18.79.13"]
+assert k["before"]["ssh_host_key"] == key == k["now"]["ssh_host_key"] and "mac" not in k["now"], k
+assert e["before"]["snmp_engine_id"] == engine == e["now"]["snmp_engine_id"] and "mac" not in e["now"], e
+ch = sorted((r["change"], r["ip"]) for r in (json.loads(l) for l in open(sys.argv[2]))
+            if r["type"] == "change" and r["change"] in ("host-gone", "host-new"))
+assert ch == [("host-gone", "198.18.79.14"), ("host-gone", "198.18.79.16"),
+              ("host-new", "198.18.79.15"), ("host-new", "198.18.79.17")], ch
+print("moved:", moved, "gone/new:", ch)
+PY
+	local r=$?
+	rt_down
+	return $r
+}
+check ident_routed_device_followed_by_ssh_key_and_engine_id t_ident_routed
 
 # issue 21: a watcher's host and port events with real hosts on a bridge of
 # their own. A scan job runs every second over three hosts (wh1-3: .11-.13)

@@ -186,11 +186,12 @@ static void errors_name_store_and_operation(void)
 	" ALTER TABLE vuln_product DROP COLUMN cvss_version; ALTER TABLE vuln_product DROP COLUMN severity;" \
 	" ALTER TABLE vuln_product DROP COLUMN exploit_ref; ALTER TABLE vuln_product DROP COLUMN kev_added;"
 
-/* What schemas 28 and 29 add to asset_idents (SQLite drops no indexed
+/* What schemas 28, 29 and 32 add to asset_idents (SQLite drops no indexed
  * column), and schema 31's per-day flow summaries. */
-#define IDENT_SITE_DROP                                                                 \
-	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
-	" ALTER TABLE asset_idents DROP COLUMN cert; DROP TABLE flow_day;"
+#define IDENT_SITE_DROP                                                                                 \
+	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;"                 \
+	" ALTER TABLE asset_idents DROP COLUMN cert; ALTER TABLE asset_idents DROP COLUMN snmp_engine;" \
+	" ALTER TABLE asset_idents DROP COLUMN ssh_key; DROP TABLE flow_day;"
 
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
