@@ -183,21 +183,28 @@ static void products_text(const struct vuln_cve *c, struct buf *out)
 	}
 }
 
-static int del_products(struct store *s, int64_t num, const char *old, struct dm_err *e)
+/* Statement `which` (vendor ?1, product ?2, CVE ?3) run for each
+ * "vendor\tproduct\n" line of a CVE's stored product list. */
+static int each_product(struct store *s, int which, int64_t num, const char *old, struct dm_err *e)
 {
 	int r = 0;
 	for (const char *p = old; p && *p && r == 0;) {
 		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
 		if (!nl) break;
-		sqlite3_stmt *del = stmt(s, ST_DEL_PRODUCTS);
-		if (!del) return sq_fail(s, e, "vuln products");
-		sqlite3_bind_text(del, 1, p, (int)(tab - p), SQLITE_TRANSIENT);
-		sqlite3_bind_text(del, 2, tab + 1, (int)(nl - tab - 1), SQLITE_TRANSIENT);
-		sqlite3_bind_int64(del, 3, num);
-		r = sq_done(s, del, "vuln products", e);
+		sqlite3_stmt *st = stmt(s, which);
+		if (!st) return sq_fail(s, e, "vuln products");
+		sqlite3_bind_text(st, 1, p, (int)(tab - p), SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, tab + 1, (int)(nl - tab - 1), SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, num);
+		r = sq_done(s, st, "vuln products", e);
 		p = nl + 1;
 	}
 	return r;
+}
+
+static int del_products(struct store *s, int64_t num, const char *old, struct dm_err *e)
+{
+	return each_product(s, ST_DEL_PRODUCTS, num, old, e);
 }
 
 /* New scores of a CVE whose configurations stay: its briefs' copies too,
@@ -208,17 +215,7 @@ static int rescore_products(struct store *s, int64_t num, const char *old, struc
 	if (!st) return sq_fail(s, e, "vuln products");
 	sqlite3_bind_int64(st, 1, num);
 	int r = sq_done(s, st, "vuln products", e);
-	for (const char *p = old; p && *p && r == 0;) {
-		const char *tab = strchr(p, '\t'), *nl = tab ? strchr(tab, '\n') : NULL;
-		if (!nl) break;
-		if (!(st = stmt(s, ST_RESCORE_PRODUCT))) return sq_fail(s, e, "vuln products");
-		sqlite3_bind_text(st, 1, p, (int)(tab - p), SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, tab + 1, (int)(nl - tab - 1), SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, num);
-		r = sq_done(s, st, "vuln products", e);
-		p = nl + 1;
-	}
-	return r;
+	return r != 0 ? r : each_product(s, ST_RESCORE_PRODUCT, num, old, e);
 }
 
 static int put_products(struct store *s, const struct vuln_cve *c, const char *old, struct dm_err *e)
