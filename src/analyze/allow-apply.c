@@ -15,7 +15,7 @@ static void subject_of(const struct flowset *fs, const struct flowrec *r, const 
 		.host = src_in ? &r->src : &r->dst,
 		.dst = src_in ? &r->dst : &r->src,
 		/* a DNS question's name when the flow has no other (dns-tunnel, intel-match) */
-		.name = r->name ? flowset_name(fs, r) : flowset_str(fs, r->query),
+		.name = r->name ? flowset_name(fs, r) : flowset_str(fs, flowset_extra(fs, r)->query),
 		.country = r->cc,
 		.port = r->dport
 	};

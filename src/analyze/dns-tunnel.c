@@ -92,8 +92,9 @@ static void collect(const struct flowset *fs, const struct flowrec *v, size_t n,
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct flowrec *r = &v[i];
-		if (!r->query || !(r->where & FREC_SRC_INTERNAL)) continue;
-		const char *name = flowset_str(fs, r->query);
+		const struct flow_extra *x = flowset_extra(fs, r);
+		if (!x->query || !(r->where & FREC_SRC_INTERNAL)) continue;
+		const char *name = flowset_str(fs, x->query);
 		const char *parent = parent_of(name);
 		if (!parent || parent == name) continue; /* the parent itself: no subdomain */
 		if (*nq == *cap) {
@@ -104,7 +105,7 @@ static void collect(const struct flowset *fs, const struct flowrec *v, size_t n,
 					      .parent = parent,
 					      .name = name,
 					      .parent_len = strlen(parent),
-					      .qtype = r->qtype,
+					      .qtype = x->qtype,
 					      .ts = r->start };
 	}
 }

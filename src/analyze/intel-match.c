@@ -59,22 +59,23 @@ static void scan(const struct traffic_input *in, const struct flowrec *v, size_t
 		if (!si && !di) continue; /* between two outside addresses: not the site's */
 		const struct ipaddr *host = si ? &r->src : &r->dst, *peer = si ? &r->dst : &r->src;
 		if (!(si && di)) {
-			bool knock = !si && (flow_is_failed(r) || (!r->bytes_in && !r->pkts_in));
+			bool knock = !si && (flow_is_failed(r) || (!r->bytes_in && !flowset_pkts(fs, r).in));
 			hit_add(h, host, intel_match_addr(s, peer), r, ON_ADDR, knock);
 		}
 		if (r->name)
 			hit_add(h, host, intel_match_domain(s, flowset_str(fs, r->name)), r, ON_NAME, false);
-		if (r->query)
-			hit_add(h, host, intel_match_domain(s, flowset_str(fs, r->query)), r, ON_QUERY,
+		const struct flow_extra *x = flowset_extra(fs, r);
+		if (x->query)
+			hit_add(h, host, intel_match_domain(s, flowset_str(fs, x->query)), r, ON_QUERY,
 				false);
-		if (r->ja3)
-			hit_add(h, host, intel_match_hash(s, INTEL_JA3, flowset_str(fs, r->ja3)), r, ON_JA3,
+		if (x->ja3)
+			hit_add(h, host, intel_match_hash(s, INTEL_JA3, flowset_str(fs, x->ja3)), r, ON_JA3,
 				false);
-		if (r->ja4)
-			hit_add(h, host, intel_match_hash(s, INTEL_JA4, flowset_str(fs, r->ja4)), r, ON_JA4,
+		if (x->ja4)
+			hit_add(h, host, intel_match_hash(s, INTEL_JA4, flowset_str(fs, x->ja4)), r, ON_JA4,
 				false);
-		if (r->cert)
-			hit_add(h, host, intel_match_hash(s, INTEL_CERT, flowset_str(fs, r->cert)), r,
+		if (x->cert)
+			hit_add(h, host, intel_match_hash(s, INTEL_CERT, flowset_str(fs, x->cert)), r,
 				ON_CERT, false);
 	}
 }

@@ -18,6 +18,10 @@ void flowset_release(struct flowset *s)
 {
 	free(s->v);
 	free(s->det);
+	free(s->side.pk);
+	free(s->side.x);
+	free(s->side_det.pk);
+	free(s->side_det.x);
 	strpool_release(&s->names);
 	*s = (struct flowset){ 0 };
 }
@@ -34,6 +38,8 @@ static uint8_t app_of(const char *s)
 	return FAPP_OTHER;
 }
 
+_Static_assert(sizeof(struct flowrec) == 96, "a flow record is 96 bytes");
+
 static uint32_t clamp32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
 
 /* A one-way record (NetFlow, IPFIX without biflow counts) sent by the side
@@ -43,6 +49,47 @@ static bool is_reply(const struct obs_flow *f)
 {
 	if (f->pkts_in || f->bytes_in) return false;
 	return (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP) && f->sport < 1024 && f->dport >= 1024;
+}
+
+/* What flow_is_failed, flow_is_continuation and flow_is_encrypted answer,
+ * from the fields the record does not keep (the counts as clamped). */
+static uint8_t judged_of(const struct obs_flow *f, uint8_t app)
+{
+	uint32_t pkts_in = clamp32(f->pkts_in);
+	int16_t entropy = (int16_t)f->entropy;
+	bool failed = false, encrypted = false;
+	if (f->proto == IPPROTO_TCP && pkts_in == 0 && !f->bytes_in)
+		/* nothing came back: failed when the opener sent SYNs and never an
+		 * ACK (a one-way NetFlow record of a real connection carries the ACK) */
+		failed = !(f->flags_out & TH_ACK);
+	else if (f->proto == IPPROTO_TCP) /* answered only by RST, never SYN-ACK, no data: refused */
+		failed = (f->flags_in & TH_RST) && !(f->flags_in & TH_SYN) && f->bytes_in <= 60u * pkts_in;
+	if (app == FAPP_TLS || app == FAPP_SSH) {
+		encrypted = true;
+	} else if (entropy >= 0) {
+		encrypted = app == FAPP_NONE && entropy >= 70;
+	} else if (app == FAPP_NONE) {
+		static const uint16_t tls_ports[] = { 22,  443, 465, 563, 636,  853,
+						      989, 990, 993, 995, 5061, 8443 };
+		for (size_t i = 0; i < ARRAY_SIZE(tls_ports); i++)
+			if (f->dport == tls_ports[i]) encrypted = true;
+	}
+	bool continuation = f->proto == IPPROTO_TCP && (f->flags_out | f->flags_in) &&
+			    !(f->flags_out & TH_SYN);
+	return (uint8_t)((failed ? FREC_FAILED : 0) | (continuation ? FREC_CONTINUATION : 0) |
+			 (encrypted ? FREC_ENCRYPTED : 0));
+}
+
+/* A record at the end of *v (n of cap), its counts beside it. */
+static struct flowrec *grow_to(struct flowrec **v, size_t *n, size_t *cap, struct flow_sides *sd,
+			       size_t first)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : first;
+		*v = xrealloc(*v, *cap * sizeof(**v));
+		sd->pk = xrealloc(sd->pk, *cap * sizeof(*sd->pk));
+	}
+	return &(*v)[(*n)++];
 }
 
 struct flowrec *flowset_add(struct flowset *s, const struct obs_flow *flow)
@@ -61,45 +108,77 @@ struct flowrec *flowset_add(struct flowset *s, const struct obs_flow *flow)
 		turned.bytes_out = turned.pkts_out = turned.flags_out = 0;
 		f = &turned;
 	}
-	struct flowrec *r;
-	if (f->detail) {
-		if (s->n_det == s->cap_det) {
-			s->cap_det = s->cap_det ? 2 * s->cap_det : 1024;
-			s->det = xrealloc(s->det, s->cap_det * sizeof(*s->det));
-		}
-		r = &s->det[s->n_det++];
-	} else {
-		if (s->n == s->cap) {
-			s->cap = s->cap ? 2 * s->cap : 4096;
-			s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-		}
-		r = &s->v[s->n++];
-	}
+	struct flow_sides *sd = f->detail ? &s->side_det : &s->side;
+	struct flowrec *r = f->detail ? grow_to(&s->det, &s->n_det, &s->cap_det, sd, 1024)
+				      : grow_to(&s->v, &s->n, &s->cap, sd, 4096);
+	size_t i = f->detail ? s->n_det - 1 : s->n - 1;
+	uint8_t app = app_of(f->app);
 	*r = (struct flowrec){ .src = f->src,
 			       .dst = f->dst,
 			       .start = f->start,
 			       .end = f->end,
 			       .bytes_out = f->bytes_out,
 			       .bytes_in = f->bytes_in,
-			       .pkts_out = clamp32(f->pkts_out),
-			       .pkts_in = clamp32(f->pkts_in),
 			       .sport = f->sport,
 			       .dport = f->dport,
 			       .proto = f->proto,
-			       .app = app_of(f->app),
-			       .flags_out = f->flags_out,
-			       .flags_in = f->flags_in,
-			       .entropy = (int16_t)f->entropy,
-			       .qtype = f->dns_qtype };
+			       .app = app,
+			       .is = judged_of(f, app) };
+	sd->pk[i] = (struct flow_pkts){ clamp32(f->pkts_out), clamp32(f->pkts_in) };
+	/* pooled in this order, as always: ids order some rules' sorts */
 	r->name = strpool_add(&s->names, f->sni && *f->sni ? f->sni : f->name);
-	r->ja3 = strpool_add(&s->names, f->ja3);
-	r->ja4 = strpool_add(&s->names, f->ja4);
-	r->cert = strpool_add(&s->names, f->cert_hash);
-	r->query = strpool_add(&s->names, f->dns_query);
+	struct flow_extra x = { .flow = (uint32_t)i,
+				.ja3 = strpool_add(&s->names, f->ja3),
+				.ja4 = strpool_add(&s->names, f->ja4),
+				.cert = strpool_add(&s->names, f->cert_hash),
+				.query = strpool_add(&s->names, f->dns_query),
+				.qtype = f->dns_qtype };
+	if (x.ja3 || x.ja4 || x.cert || x.query || x.qtype) {
+		if (sd->n_x == sd->cap_x)
+			sd->x = xrealloc(sd->x, (sd->cap_x = 2 * sd->cap_x + 256) * sizeof(*sd->x));
+		sd->x[sd->n_x++] = x;
+		r->is |= FREC_EXTRA;
+	}
 	if (f->detail) return r; /* its conversation is in v, or was not read */
 	if (s->n == 1 || f->start < s->first) s->first = f->start;
 	if (f->end > s->last) s->last = f->end;
 	return r;
+}
+
+/* The side arrays r's array has, and r's index in it. */
+static const struct flow_sides *sides_of(const struct flowset *s, const struct flowrec *r, size_t *i)
+{
+	uintptr_t p = (uintptr_t)r, v = (uintptr_t)s->v;
+	if (s->n && p >= v && p < v + s->n * sizeof(*r)) {
+		*i = (size_t)(p - v) / sizeof(*r);
+		return &s->side;
+	}
+	*i = (size_t)(p - (uintptr_t)s->det) / sizeof(*r);
+	return &s->side_det;
+}
+
+struct flow_pkts flowset_pkts(const struct flowset *s, const struct flowrec *r)
+{
+	size_t i;
+	const struct flow_sides *sd = sides_of(s, r, &i);
+	return sd->pk[i];
+}
+
+const struct flow_extra *flowset_extra(const struct flowset *s, const struct flowrec *r)
+{
+	static const struct flow_extra none = { 0 };
+	if (!(r->is & FREC_EXTRA)) return &none;
+	size_t i;
+	const struct flow_sides *sd = sides_of(s, r, &i);
+	size_t lo = 0, hi = sd->n_x; /* by index: added in order */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (sd->x[mid].flow < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sd->n_x && sd->x[lo].flow == i ? &sd->x[lo] : &none;
 }
 
 const char *flowset_str(const struct flowset *s, uint32_t id) { return strpool_get(&s->names, id); }
@@ -137,31 +216,11 @@ bool flow_is_background(const struct flowrec *r)
 	return r->proto == IPPROTO_TCP && r->dport == 53;
 }
 
-bool flow_is_continuation(const struct flowrec *r)
-{
-	return r->proto == IPPROTO_TCP && (r->flags_out | r->flags_in) && !(r->flags_out & TH_SYN);
-}
+bool flow_is_continuation(const struct flowrec *r) { return r->is & FREC_CONTINUATION; }
 
-bool flow_is_failed(const struct flowrec *r)
-{
-	if (r->proto != IPPROTO_TCP) return false;
-	/* nothing came back: failed when the opener sent SYNs and never an ACK
-	 * (a one-way NetFlow record of a real connection carries the ACK) */
-	if (r->pkts_in == 0 && !r->bytes_in) return !(r->flags_out & TH_ACK);
-	/* answered only by RST, never SYN-ACK, no data: refused */
-	return (r->flags_in & TH_RST) && !(r->flags_in & TH_SYN) && r->bytes_in <= 60u * r->pkts_in;
-}
+bool flow_is_failed(const struct flowrec *r) { return r->is & FREC_FAILED; }
 
-bool flow_is_encrypted(const struct flowrec *r)
-{
-	if (r->app == FAPP_TLS || r->app == FAPP_SSH) return true;
-	if (r->entropy >= 0) return r->app == FAPP_NONE && r->entropy >= 70;
-	if (r->app != FAPP_NONE) return false;
-	static const uint16_t tls_ports[] = { 22, 443, 465, 563, 636, 853, 989, 990, 993, 995, 5061, 8443 };
-	for (size_t i = 0; i < ARRAY_SIZE(tls_ports); i++)
-		if (r->dport == tls_ports[i]) return true;
-	return false;
-}
+bool flow_is_encrypted(const struct flowrec *r) { return r->is & FREC_ENCRYPTED; }
 
 static void add_name(char *names, size_t cap, const char *n)
 {
@@ -234,19 +293,16 @@ static bool same_row(const struct flowset *s, const struct side_ref *a, const st
 _Static_assert(sizeof(struct sortkey) == 2 * sizeof(struct side_ref), "a key lies over two sides");
 static bool sort_sides_by_key(const struct flowset *s, struct flow_hours_cursor *c)
 {
-	struct addr_ranks ar;
-	if (!c->n || !addr_ranks_build(&ar, s)) return false;
+	const struct addr_ranks *ar = c->ar;
+	if (!c->n || !ar) return false;
 	int64_t hmin = INT64_MAX, hmax = INT64_MIN;
 	for (size_t k = 0; k < c->n; k++) {
 		int64_t h = side_hour(s, &c->sv[k]);
 		if (h < hmin) hmin = h;
 		if (h > hmax) hmax = h;
 	}
-	unsigned rb = sortkey_bits(ar.n - 1), hb = sortkey_bits((uint64_t)hmax - (uint64_t)hmin);
-	if (2 * rb + hb + 16 + 8 + 1 + 32 > 128) {
-		addr_ranks_release(&ar);
-		return false;
-	}
+	unsigned rb = sortkey_bits(ar->n - 1), hb = sortkey_bits((uint64_t)hmax - (uint64_t)hmin);
+	if (2 * rb + hb + 16 + 8 + 1 + 32 > 128) return false;
 	/* the keys over the sides, each moved by memcpy (two types in one array) */
 	unsigned char *buf = xrealloc(c->sv, (c->n + 1) * sizeof(struct sortkey));
 	for (size_t k = c->n; k-- > 0;) { /* from the end: key k lies over sides 2k and 2k + 1 */
@@ -254,16 +310,15 @@ static bool sort_sides_by_key(const struct flowset *s, struct flow_hours_cursor 
 		memcpy(&x, buf + k * sizeof(x), sizeof(x));
 		const struct flowrec *r = &s->v[x.flow];
 		struct sortkey y = { 0, 0 };
-		sortkey_push(&y, addr_rank(&ar, side_host(s, &x)), rb);
+		sortkey_push(&y, addr_rank(ar, side_host(s, &x)), rb);
 		sortkey_push(&y, (uint64_t)(side_hour(s, &x) - hmin), hb);
-		sortkey_push(&y, addr_rank(&ar, side_peer(s, &x)), rb);
+		sortkey_push(&y, addr_rank(ar, side_peer(s, &x)), rb);
 		sortkey_push(&y, r->dport, 16);
 		sortkey_push(&y, r->proto, 8);
 		sortkey_push(&y, x.inbound, 1);
 		sortkey_push(&y, x.flow, 32);
 		memcpy(buf + k * sizeof(y), &y, sizeof(y));
 	}
-	addr_ranks_release(&ar);
 	sortkeys((struct sortkey *)(void *)buf, c->n);
 	/* read back from the front: side k lies below key k */
 	struct sortkey prev = { 0, 0 };
@@ -293,26 +348,48 @@ static size_t host_block(const struct flow_hours_cursor *c, const struct ipaddr 
 	return lo;
 }
 
+/* Once for all blocks: the addresses' ranks (the sorts' keys) and the block
+ * of each flow's sides, so a block's pass reads 2 bytes a flow, not the
+ * flows (each block once read all 96 bytes of each and searched the splits). */
+static void bucket_sides(struct flow_hours_cursor *c)
+{
+	const struct flowset *s = c->s;
+	c->ranked = true;
+	c->ar = xmalloc(sizeof(*c->ar));
+	if (!addr_ranks_build(c->ar, s)) {
+		free(c->ar);
+		c->ar = NULL;
+	}
+	c->blk = xmalloc((s->n + 1) * sizeof(*c->blk));
+	c->count = xcalloc(c->n_splits + 1, sizeof(*c->count));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct flowrec *r = &s->v[i];
+		size_t bs = 0xff, bd = 0xff;
+		if (r->where & FREC_SRC_INTERNAL) c->count[bs = host_block(c, &r->src)]++;
+		/* a port nobody got an answer from was not used: scans and refused tries */
+		if ((r->where & FREC_DST_INTERNAL) && !flow_is_failed(r))
+			c->count[bd = host_block(c, &r->dst)]++;
+		c->blk[i][0] = (uint8_t)bs;
+		c->blk[i][1] = (uint8_t)bd;
+	}
+}
+
 /* The sides of the next block of hosts that has any into c->sv, sorted
  * by their rows' keys; false when no block is left. */
 static bool block_sides(struct flow_hours_cursor *c)
 {
 	const struct flowset *s = c->s;
+	if (!c->ranked) bucket_sides(c);
 	c->n = c->k = 0;
 	for (; c->b <= c->n_splits && !c->n; c->b++) {
-		for (size_t i = 0; i < s->n; i++) {
-			const struct flowrec *r = &s->v[i];
-			for (int side = 0; side < 2; side++) {
-				if (!(r->where & (side ? FREC_DST_INTERNAL : FREC_SRC_INTERNAL))) continue;
-				/* a port nobody got an answer from was not used: scans and refused tries */
-				if (side && flow_is_failed(r)) continue;
-				if (host_block(c, side ? &r->dst : &r->src) != c->b) continue;
-				if (c->n == c->cap)
-					c->sv = xrealloc(c->sv, (c->cap = 2 * c->cap + 64) * sizeof(*c->sv));
-				c->sv[c->n++] = (struct side_ref){ (uint32_t)i, side == 1 };
-			}
+		size_t want = c->count[c->b];
+		if (!want) continue;
+		if (want + 1 > c->cap) c->sv = xrealloc(c->sv, (c->cap = want + 1) * sizeof(*c->sv));
+		uint8_t b = (uint8_t)c->b;
+		for (size_t i = 0; i < s->n && c->n < want; i++) {
+			if (c->blk[i][0] == b) c->sv[c->n++] = (struct side_ref){ (uint32_t)i, false };
+			if (c->blk[i][1] == b) c->sv[c->n++] = (struct side_ref){ (uint32_t)i, true };
 		}
-		if (!c->n) continue;
 		if (sort_sides_by_key(s, c)) {
 			c->cap = c->n + 1;
 			continue;
@@ -349,6 +426,7 @@ void flowset_hours_open_blocks(const struct flowset *s, struct flow_hours_cursor
 		if (r->where & FREC_DST_INTERNAL) sample[m++] = r->dst;
 	}
 	size_t blocks = per_block ? sides / per_block + 1 : 1;
+	if (blocks > 255) blocks = 255; /* a block's number in a byte; 0xff none */
 	if (blocks > 1 && m) {
 		qsort(sample, m, sizeof(*sample), cmp_addr);
 		c->splits = xmalloc(blocks * sizeof(*c->splits));
@@ -399,8 +477,9 @@ size_t flowset_hours_next(void *ctx, struct flow_hour *buf, size_t cap)
 		d->flows++;
 		d->bytes_up += in ? r->bytes_in : r->bytes_out;
 		d->bytes_down += in ? r->bytes_out : r->bytes_in;
-		d->pkts_up += in ? r->pkts_in : r->pkts_out;
-		d->pkts_down += in ? r->pkts_out : r->pkts_in;
+		const struct flow_pkts *p = &s->side.pk[x->flow];
+		d->pkts_up += in ? p->in : p->out;
+		d->pkts_down += in ? p->out : p->in;
 		add_name(d->names, sizeof(d->names), flowset_name(s, r));
 		if (!d->cc[0]) memcpy(d->cc, r->cc, 3);
 	}
@@ -411,6 +490,10 @@ void flowset_hours_close(struct flow_hours_cursor *c)
 {
 	free(c->sv);
 	free(c->splits);
+	free(c->blk);
+	free(c->count);
+	if (c->ar) addr_ranks_release(c->ar);
+	free(c->ar);
 	*c = (struct flow_hours_cursor){ 0 };
 }
 

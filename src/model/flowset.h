@@ -1,7 +1,8 @@
-/* The flows of one analysis, compact and in memory (128 bytes each),
- * with which side is internal and the country of the external side. The
- * traffic analyzers read it; the hourly summaries the store keeps come
- * from it. */
+/* The flows of one analysis, compact and in memory (96 bytes each, with
+ * 8 bytes of packet counts beside; the fields few flows have are kept for
+ * those only), with which side is internal and the country of the external
+ * side. The traffic analyzers read it; the hourly summaries the store keeps
+ * come from it. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,19 +16,44 @@ enum flow_app { FAPP_NONE = 0, FAPP_TLS, FAPP_SSH, FAPP_DNS, FAPP_HTTP, FAPP_OTH
 #define FREC_SRC_INTERNAL 1u
 #define FREC_DST_INTERNAL 2u
 
+/* flowrec.is: what the TCP flags, packet counts and payload entropy (not
+ * kept) said, decided as the flow is added (flow_is_failed ...) */
+#define FREC_FAILED 1u
+#define FREC_CONTINUATION 2u
+#define FREC_ENCRYPTED 4u
+#define FREC_EXTRA 8u /* has a flow_extra */
+
 struct flowrec {
 	struct ipaddr src, dst; /* src opened the conversation */
 	double start, end;
 	uint64_t bytes_out, bytes_in;
-	uint32_t pkts_out, pkts_in;
-	uint32_t name;                  /* SNI, else the DNS name of dst; id in the set's pool */
+	uint32_t name; /* SNI, else the DNS name of dst; id in the set's pool */
+	uint16_t sport, dport;
+	uint8_t proto, app;
+	uint8_t where; /* FREC_SRC_INTERNAL, FREC_DST_INTERNAL */
+	uint8_t is;    /* FREC_FAILED ... */
+	char cc[3];    /* country of the external side; "" unknown */
+};
+
+/* Beside each record, at the same index (the summaries and one rule read
+ * them). */
+struct flow_pkts {
+	uint32_t out, in; /* clamped at UINT32_MAX */
+};
+
+/* What only TLS and DNS flows have, kept for those only (FREC_EXTRA), in
+ * the order of the flows. */
+struct flow_extra {
+	uint32_t flow;                  /* index of the record */
 	uint32_t ja3, ja4, cert, query; /* pool ids: TLS fingerprints, certificate hash, DNS question */
 	uint16_t qtype;                 /* the DNS question's type; 0 none */
-	uint16_t sport, dport;
-	uint8_t proto, app, flags_out, flags_in;
-	int16_t entropy; /* first upload payload, bits/byte x 10; -1 unknown */
-	uint8_t where;   /* FREC_* */
-	char cc[3];      /* country of the external side; "" unknown */
+};
+
+/* The side arrays of v or of det. */
+struct flow_sides {
+	struct flow_pkts *pk; /* as many as the records (cap) */
+	struct flow_extra *x;
+	size_t n_x, cap_x;
 };
 
 struct flowset {
@@ -39,6 +65,7 @@ struct flowset {
 	 * that v counts already; only the rules reading those look here. */
 	struct flowrec *det;
 	size_t n_det, cap_det;
+	struct flow_sides side, side_det; /* of v, of det */
 };
 
 void flowset_init(struct flowset *s);
@@ -49,6 +76,10 @@ void flowset_release(struct flowset *s);
 const char *flowset_name(const struct flowset *s, const struct flowrec *r);
 /* A pooled string of r (r->ja3, r->query ...), NULL when none. */
 const char *flowset_str(const struct flowset *s, uint32_t id);
+/* The packet counts and the TLS and DNS fields of r, a record of s->v or
+ * s->det; the extra's ids are 0 when r has none. */
+struct flow_pkts flowset_pkts(const struct flowset *s, const struct flowrec *r);
+const struct flow_extra *flowset_extra(const struct flowset *s, const struct flowrec *r);
 const char *flow_app_name(enum flow_app a);
 
 typedef bool (*country_fn)(void *ctx, const struct ipaddr *a, char cc[3]);
@@ -90,15 +121,22 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
 
 /* The same rows a chunk at a time (a save of millions of flows holds one
  * chunk of rows, not all), in the same order: open cuts the hosts into
- * blocks of about 512k sides; next sorts one block's sides at a time (8
- * bytes each), fills up to cap rows of buf and returns how many, 0 at the
- * end (a flow_hour_next_fn with the cursor as ctx); rows counts those made. */
+ * blocks of about 512k sides (at most 255 blocks); next sorts one block's
+ * sides at a time (8 bytes each), fills up to cap rows of buf and returns
+ * how many, 0 at the end (a flow_hour_next_fn with the cursor as ctx); rows
+ * counts those made. The first next ranks the set's addresses and notes
+ * each side's block (2 bytes a flow), once for all blocks; close frees them. */
 typedef size_t (*flow_hour_next_fn)(void *ctx, struct flow_hour *buf, size_t cap);
+struct addr_ranks;
 struct flow_hours_cursor {
 	const struct flowset *s;
 	struct ipaddr *splits; /* block b: splits[b - 1] <= host < splits[b] */
 	size_t n_splits, b;
-	struct side_ref *sv; /* the current block's sides */
+	uint8_t (*blk)[2];     /* per flow, the block of its src and dst side; 0xff none */
+	size_t *count;         /* sides per block */
+	struct addr_ranks *ar; /* NULL until the first block, or when an address has no order */
+	bool ranked;           /* ranks tried */
+	struct side_ref *sv;   /* the current block's sides */
 	size_t n, k, cap, rows;
 };
 void flowset_hours_open(const struct flowset *s, struct flow_hours_cursor *c);

@@ -182,10 +182,13 @@ static void test_zeek_details(void)
 	CHECK_INT(fs.n, 0);
 	CHECK_INT(fs.n_det, 2);
 	if (fs.n_det == 2) {
-		CHECK_STR(flowset_str(&fs, fs.det[0].query), "abc.evil.example");
-		CHECK_INT(fs.det[0].qtype, 16);
-		CHECK_STR(flowset_str(&fs, fs.det[1].ja3), "E7D705A3286E19EA42F587B344EE6865");
-		CHECK_STR(flowset_str(&fs, fs.det[1].cert), "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12");
+		const struct flow_extra *x0 = flowset_extra(&fs, &fs.det[0]),
+					*x1 = flowset_extra(&fs, &fs.det[1]);
+		CHECK_STR(flowset_str(&fs, x0->query), "abc.evil.example");
+		CHECK_INT(x0->qtype, 16);
+		CHECK_STR(flowset_str(&fs, x1->ja3), "E7D705A3286E19EA42F587B344EE6865");
+		CHECK_STR(flowset_str(&fs, x1->cert), "ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12");
+		CHECK_INT(x1->query, 0);
 	}
 	flowset_release(&fs);
 }
