@@ -268,6 +268,128 @@ static void test_hours_cursor(void)
 	flowset_release(&fs);
 }
 
+/* More hosts than a byte numbers blocks (one side a block asked): at most
+ * 255 blocks, the same rows as flowset_hours. */
+static void test_hours_cursor_many_blocks(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset fs;
+	flowset_init(&fs);
+	for (int i = 0; i < 700; i++) {
+		char src[32];
+		snprintf(src, sizeof(src), "10.0.%d.%d", (i * 7919) % 700 / 200, 1 + (i * 7919) % 700 % 200);
+		struct obs_flow f = mkflow(src, "91.0.0.1", 443, 3600.0 * (i % 5), (uint64_t)i, 1);
+		flowset_add(&fs, &f);
+	}
+	flowset_annotate(&fs, &c, country_by_first_octet, NULL);
+	struct flow_hours_cursor cur;
+	flowset_hours_open_blocks(&fs, &cur, 1);
+	CHECK(cur.n_splits > 200 && cur.n_splits <= 254);
+	struct flow_hour *h, *got = xmalloc(701 * sizeof(*got));
+	size_t n = 0, m;
+	while (n < 701 && (m = flowset_hours_next(&cur, &got[n], 3))) n += m;
+	flowset_hours_close(&cur);
+	CHECK_INT(flowset_hours(&fs, &h), 700);
+	CHECK_INT(n, 700);
+	for (size_t i = 0; i < 700 && i < n; i++) CHECK(!memcmp(&got[i], &h[i], sizeof(got[i])));
+	for (size_t i = 1; i < n; i++) CHECK(ipaddr_cmp(&got[i - 1].host, &got[i].host) < 0);
+	free(got);
+	free(h);
+	flowset_release(&fs);
+}
+
+/* What flow_is_failed, flow_is_continuation and flow_is_encrypted said when
+ * the record kept the flags, counts and entropy (the oracle). */
+static bool old_failed(const struct obs_flow *f)
+{
+	uint32_t pin = f->pkts_in > UINT32_MAX ? UINT32_MAX : (uint32_t)f->pkts_in;
+	if (f->proto != 6) return false;
+	if (pin == 0 && !f->bytes_in) return !(f->flags_out & 0x10);
+	return (f->flags_in & 0x04) && !(f->flags_in & 0x02) && f->bytes_in <= 60u * pin;
+}
+
+static bool old_encrypted(const struct obs_flow *f)
+{
+	bool tls = f->app && (!strcmp(f->app, "tls") || !strcmp(f->app, "ssh"));
+	if (tls) return true;
+	if ((int16_t)f->entropy >= 0) return !f->app && f->entropy >= 70;
+	if (f->app) return false;
+	return f->dport == 443 || f->dport == 22 || f->dport == 993;
+}
+
+/* The record's 96 bytes and what lies beside it: counts (of a NetFlow
+ * reply turned round, clamped), TLS and DNS fields of the flows that have
+ * them (in v and det), and the decisions made from the fields not kept,
+ * against the formulas over every combination tried. */
+static void test_flowrec_sides(void)
+{
+	CHECK_INT(sizeof(struct flowrec), 96);
+	struct flowset fs;
+	flowset_init(&fs);
+	struct obs_flow f = mkflow("10.0.0.1", "91.0.0.1", 443, 100, 10, 20);
+	f.ja3 = "j3", f.ja4 = "j4", f.cert_hash = "c1", f.pkts_out = 7, f.pkts_in = 1ull << 40;
+	flowset_add(&fs, &f);
+	f = mkflow("10.0.0.2", "91.0.0.2", 80, 100, 10, 20); /* nothing extra */
+	flowset_add(&fs, &f);
+	f = mkflow("91.0.0.3", "10.0.0.3", 50000, 100, 300, 0); /* a reply: turned round */
+	f.sport = 53, f.proto = 17, f.pkts_out = 3, f.pkts_in = 0, f.dns_query = "q.example",
+	f.dns_qtype = 16;
+	flowset_add(&fs, &f);
+	f.detail = true;
+	f.dns_query = "d.example";
+	flowset_add(&fs, &f);
+	CHECK_INT(fs.n, 3);
+	CHECK_INT(fs.n_det, 1);
+	CHECK_INT(flowset_pkts(&fs, &fs.v[0]).out, 7);
+	CHECK_INT(flowset_pkts(&fs, &fs.v[0]).in, UINT32_MAX);
+	CHECK_STR(flowset_str(&fs, flowset_extra(&fs, &fs.v[0])->ja3), "j3");
+	CHECK_STR(flowset_str(&fs, flowset_extra(&fs, &fs.v[0])->ja4), "j4");
+	CHECK_STR(flowset_str(&fs, flowset_extra(&fs, &fs.v[0])->cert), "c1");
+	CHECK_INT(flowset_extra(&fs, &fs.v[0])->query, 0);
+	const struct flow_extra *x = flowset_extra(&fs, &fs.v[1]);
+	CHECK(!x->ja3 && !x->ja4 && !x->cert && !x->query && !x->qtype);
+	CHECK(fs.v[2].dport == 53 && fs.v[2].sport == 50000 && fs.v[2].bytes_in == 300);
+	CHECK(flowset_pkts(&fs, &fs.v[2]).out == 0 && flowset_pkts(&fs, &fs.v[2]).in == 3);
+	CHECK_STR(flowset_str(&fs, flowset_extra(&fs, &fs.v[2])->query), "q.example");
+	CHECK_INT(flowset_extra(&fs, &fs.v[2])->qtype, 16);
+	CHECK_STR(flowset_str(&fs, flowset_extra(&fs, &fs.det[0])->query), "d.example");
+	CHECK_INT(flowset_pkts(&fs, &fs.det[0]).in, 3);
+	flowset_release(&fs);
+
+	static const uint8_t flags[] = { 0, 0x02, 0x04, 0x10, 0x12, 0x14, 0x06, 0x1b };
+	static const uint64_t pkts[] = { 0, 1, 2, 1ull << 33 };
+	static const uint64_t bytes[] = { 0, 60, 61, 120 };
+	static const char *const apps[] = { NULL, "tls", "http" };
+	static const int entropy[] = { -1, 69, 70 };
+	static const uint16_t ports[] = { 443, 8080 };
+	size_t tried = 0, wrong = 0;
+	flowset_init(&fs);
+	for (int proto = 6; proto <= 17; proto += 11)
+		for (size_t a = 0; a < 8; a++)
+			for (size_t b = 0; b < 8; b++)
+				for (size_t p = 0; p < 4; p++)
+					for (size_t y = 0; y < 4; y++)
+						for (size_t k = 0; k < 3 * 3 * 2; k++) {
+							f = mkflow("10.0.0.1", "91.0.0.1", ports[k % 2], 100,
+								   10, bytes[y]);
+							f.proto = (uint8_t)proto, f.flags_out = flags[a],
+							f.flags_in = flags[b];
+							f.pkts_in = pkts[p], f.app = apps[k / 2 % 3],
+							f.entropy = entropy[k / 6];
+							const struct flowrec *r = flowset_add(&fs, &f);
+							bool cont = proto == 6 && (flags[a] | flags[b]) &&
+								    !(flags[a] & 0x02);
+							wrong += flow_is_failed(r) != old_failed(&f) ||
+								 flow_is_encrypted(r) != old_encrypted(&f) ||
+								 flow_is_continuation(r) != cont;
+							tried++;
+						}
+	CHECK_INT(wrong, 0);
+	CHECK(tried > 9000);
+	flowset_release(&fs);
+}
+
 /* One host beacons every 300 s with 30% jitter and 10% missed beats to one
  * name behind changing addresses; another visits the same number of times
  * at random: only the first is a beacon. */
@@ -899,6 +1021,7 @@ static void test_exfil_allow_destinations(void)
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
       { "strpool", test_strpool }, { "hours", test_hours }, { "hours_cursor", test_hours_cursor },
+      { "hours_cursor_many_blocks", test_hours_cursor_many_blocks }, { "flowrec_sides", test_flowrec_sides },
       { "beacon_rule", test_beacon_rule }, { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
