@@ -4,6 +4,7 @@
 #include "analyze/traffic.h"
 #include "analyze/allow-apply.h"
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-state.h"
 #include "base/keysort.h"
 #include "base/strpool.h"
 #include "model/flowset.h"
@@ -599,6 +600,56 @@ static void test_exfil_history_per_destination(void)
 	for (int w = 0; w < 2; w++) flowset_release(&week[w]);
 }
 
+/* Judged an hour at a time (the watch), a destination five hosts used the
+ * hour before is common: the one host sending 30 MB to it now is not an
+ * upload to a rare destination, as it is when the hour stands alone. The
+ * state keeps pairs of the window only. */
+static void test_exfil_stream_prevalence(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	struct flowset h1, h2;
+	flowset_init(&h1);
+	flowset_init(&h2);
+	for (int k = 1; k <= 5; k++) {
+		char src[32];
+		snprintf(src, sizeof(src), "10.0.0.%d", k);
+		add_named(&h1, src, "91.0.0.50", "cloud.example", MON0 + 9 * 3600 + k * 60, 2e5, 1e6);
+	}
+	add_named(&h2, "10.0.0.9", "91.0.0.51", "cloud.example", MON0 + 10 * 3600 + 60, 3e7, 1e5);
+	flowset_annotate(&h1, &c, country_cn_de, NULL);
+	flowset_annotate(&h2, &c, country_cn_de, NULL);
+	struct findings alone = { 0 }, carried = { 0 };
+	struct traffic_input in2 = { &c, &h2, NULL };
+	CHECK_INT(analyze_traffic(&in2, "exfil-volume", &alone), 0);
+	CHECK_INT(alone.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	struct traffic_input in1 = { &c, &h1, NULL, .state = st };
+	traffic_state_update(st, &in1);
+	CHECK_INT(traffic_state_pairs(st), 5);
+	in2.state = st;
+	CHECK_INT(analyze_traffic(&in2, "exfil-volume", &carried), 0);
+	CHECK_INT(carried.n, 0);
+	traffic_state_update(st, &in2);
+	CHECK_INT(traffic_state_pairs(st), 6);
+	/* three weeks on: the first hours' pairs have left the window */
+	struct flowset h3;
+	flowset_init(&h3);
+	add_named(&h3, "10.0.0.9", "91.0.0.51", "cloud.example", MON0 + 21 * 86400.0, 1e3, 1e3);
+	flowset_annotate(&h3, &c, country_cn_de, NULL);
+	struct traffic_input in3 = { &c, &h3, NULL, .state = st };
+	traffic_state_update(st, &in3);
+	CHECK_INT(traffic_state_pairs(st), 1);
+	traffic_state_free(st);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&h1);
+	flowset_release(&h2);
+	flowset_release(&h3);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -902,6 +953,7 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "beacon_rule", test_beacon_rule }, { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
+      { "exfil_stream_prevalence", test_exfil_stream_prevalence },
       { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },

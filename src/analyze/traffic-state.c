@@ -1,0 +1,110 @@
+/* The traffic rules' state across judged windows (traffic-state.h): the
+ * (destination, host) pairs of the window, one sorted array merged with
+ * each window's pairs; names in a pool of the state's own, rebuilt when
+ * most of its names have left the window. */
+#include "analyze/traffic-state.h"
+#include "analyze/traffic-util.h"
+#include "base/strpool.h"
+#include "base/util.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct pair {
+	uint32_t name; /* in s->names; 0: dst names the destination */
+	struct ipaddr dst, src;
+	double last; /* latest start of its flows */
+};
+
+struct traffic_state {
+	double window;
+	struct pair *v;
+	size_t n, cap;
+	struct strpool names;
+};
+
+struct traffic_state *traffic_state_new(double window)
+{
+	struct traffic_state *s = xcalloc(1, sizeof(*s));
+	s->window = window;
+	strpool_init(&s->names);
+	return s;
+}
+
+void traffic_state_free(struct traffic_state *s)
+{
+	if (!s) return;
+	free(s->v);
+	strpool_release(&s->names);
+	free(s);
+}
+
+size_t traffic_state_pairs(const struct traffic_state *s) { return s ? s->n : 0; }
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const struct pair *a = pa, *b = pb;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	int c = ipaddr_cmp(&a->dst, &b->dst);
+	return c ? c : ipaddr_cmp(&a->src, &b->src);
+}
+
+/* The names still held, in a new pool: the old one only grows. */
+static void names_compact(struct traffic_state *s)
+{
+	struct strpool fresh;
+	strpool_init(&fresh);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].name) s->v[i].name = strpool_add(&fresh, strpool_get(&s->names, s->v[i].name));
+	strpool_release(&s->names);
+	s->names = fresh;
+}
+
+void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
+{
+	const struct flowset *fs = in->flows;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 1024;
+			s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+		}
+		struct pair p = { .src = r->src, .last = r->start };
+		p.name = r->name ? strpool_add(&s->names, flowset_str(fs, r->name)) : 0;
+		if (!p.name) p.dst = r->dst; /* a named destination is its name, whatever its address */
+		s->v[s->n++] = p;
+	}
+	if (s->n) qsort(s->v, s->n, sizeof(*s->v), cmp_pair);
+	double before = fs->last - s->window;
+	size_t m = 0, named = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (m && !cmp_pair(&s->v[m - 1], &s->v[i])) {
+			if (s->v[i].last > s->v[m - 1].last) s->v[m - 1].last = s->v[i].last;
+			continue;
+		}
+		if (m && s->v[m - 1].last < before) m--; /* the one before left the window */
+		s->v[m++] = s->v[i];
+	}
+	if (m && s->v[m - 1].last < before) m--;
+	s->n = m;
+	for (size_t i = 0; i < m; i++) named += s->v[i].name && (!i || s->v[i].name != s->v[i - 1].name);
+	if (s->names.n > 1024 && s->names.n > 2 * named) names_compact(s);
+}
+
+size_t traffic_state_pairs_for(const struct traffic_state *s, const struct flowset *fs,
+			       struct traffic_state_pair **ret)
+{
+	struct traffic_state_pair *v = xmalloc((s->n + 1) * sizeof(*v));
+	uint32_t prev_name = 0, mapped = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pair *p = &s->v[i];
+		if (p->name && p->name != prev_name) { /* sorted by name: looked up once each */
+			mapped = strpool_find(&fs->names, strpool_get(&s->names, p->name));
+			if (!mapped) mapped = UINT32_MAX;
+			prev_name = p->name;
+		}
+		v[i] = (struct traffic_state_pair){ p->name ? mapped : 0, p->dst, p->src };
+	}
+	*ret = v;
+	return s->n;
+}

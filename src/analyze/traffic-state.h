@@ -1,0 +1,33 @@
+/* What the traffic rules carry from one judged window to the next when
+ * traffic is judged an hour at a time (pipeline/traffic-stream.c): which
+ * internal hosts reached each external destination (its name, else its
+ * address) within the last `window` seconds, so a destination's prevalence
+ * (prevalence_build) is the window's, not one hour's. Its size is the
+ * (destination, host) pairs seen in the window, not the flows. One thread
+ * at a time (the stream's judge). */
+#pragma once
+#include <stddef.h>
+#include "analyze/traffic.h"
+
+/* 14 days: as long as the routine sets a batch run judges whole */
+#define TRAFFIC_STATE_WINDOW (14 * 86400.0)
+
+struct traffic_state;
+struct traffic_state *traffic_state_new(double window);
+void traffic_state_free(struct traffic_state *s);
+/* After in's rules ran: its outbound pairs are added (or their time
+ * moved on), and pairs last seen a window before in's end dropped. */
+void traffic_state_update(struct traffic_state *s, const struct traffic_input *in);
+/* The pairs held (for the tests and the bound). */
+size_t traffic_state_pairs(const struct traffic_state *s);
+
+/* One pair as a window's flows name it: name an id in fs's pool (0: the
+ * address names the destination; UINT32_MAX: a name fs does not hold, so
+ * no flow of fs asks for it, but its host counts). */
+struct traffic_state_pair {
+	uint32_t name;
+	struct ipaddr dst, src;
+};
+/* The pairs held, names mapped into fs's pool; *ret freed by the caller. */
+size_t traffic_state_pairs_for(const struct traffic_state *s, const struct flowset *fs,
+			       struct traffic_state_pair **ret);
