@@ -20,6 +20,11 @@ struct traffic_state {
 	struct pair *v;
 	size_t n, cap;
 	struct strpool names;
+	/* exfil-volume's days: v[0, n_sorted) by (host, day), then added ones */
+	struct traffic_host_day *days;
+	size_t n_days, cap_days, n_sorted;
+	int64_t first_day;
+	bool have_first;
 };
 
 struct traffic_state *traffic_state_new(double window)
@@ -34,11 +39,67 @@ void traffic_state_free(struct traffic_state *s)
 {
 	if (!s) return;
 	free(s->v);
+	free(s->days);
 	strpool_release(&s->names);
 	free(s);
 }
 
 size_t traffic_state_pairs(const struct traffic_state *s) { return s ? s->n : 0; }
+
+static int cmp_day(const void *pa, const void *pb)
+{
+	const struct traffic_host_day *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	return c ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+/* The first of host's sorted days (n_sorted when none). */
+static size_t days_lower(const struct traffic_state *s, const struct ipaddr *host)
+{
+	size_t lo = 0, hi = s->n_sorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ipaddr_cmp(&s->days[mid].host, host) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t traffic_state_host_days(const struct traffic_state *s, const struct ipaddr *host,
+			       const struct traffic_host_day **ret)
+{
+	size_t lo = days_lower(s, host), k = 0;
+	while (lo + k < s->n_sorted && !ipaddr_cmp(&s->days[lo + k].host, host)) k++;
+	*ret = s->days + lo;
+	return k;
+}
+
+void traffic_state_day_add(struct traffic_state *s, const struct traffic_host_day *d)
+{
+	for (size_t i = days_lower(s, &d->host); i < s->n_sorted && !ipaddr_cmp(&s->days[i].host, &d->host);
+	     i++) {
+		struct traffic_host_day *x = &s->days[i];
+		if (x->day != d->day) continue;
+		x->up += d->up;
+		x->high |= d->high;
+		if (d->first < x->first) x->first = d->first;
+		if (d->last > x->last) x->last = d->last;
+		return;
+	}
+	if (s->n_days == s->cap_days) {
+		s->cap_days = s->cap_days ? 2 * s->cap_days : 256;
+		s->days = xrealloc(s->days, s->cap_days * sizeof(*s->days));
+	}
+	s->days[s->n_days++] = *d;
+}
+
+int64_t traffic_state_first_day(struct traffic_state *s, int64_t day)
+{
+	if (!s->have_first || day < s->first_day) s->first_day = day, s->have_first = true;
+	return s->first_day;
+}
 
 static int cmp_pair(const void *pa, const void *pb)
 {
@@ -89,6 +150,12 @@ void traffic_state_update(struct traffic_state *s, const struct traffic_input *i
 	s->n = m;
 	for (size_t i = 0; i < m; i++) named += s->v[i].name && (!i || s->v[i].name != s->v[i - 1].name);
 	if (s->names.n > 1024 && s->names.n > 2 * named) names_compact(s);
+	/* the days: sorted again, those of hours before the window dropped */
+	if (s->n_days) qsort(s->days, s->n_days, sizeof(*s->days), cmp_day);
+	m = 0;
+	for (size_t i = 0; i < s->n_days; i++)
+		if (s->days[i].last >= before) s->days[m++] = s->days[i];
+	s->n_days = s->n_sorted = m;
 }
 
 size_t traffic_state_pairs_for(const struct traffic_state *s, const struct flowset *fs,

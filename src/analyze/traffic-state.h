@@ -18,6 +18,23 @@ void traffic_state_free(struct traffic_state *s);
 /* After in's rules ran: its outbound pairs are added (or their time
  * moved on), and pairs last seen a window before in's end dropped. */
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in);
+/* exfil-volume's suspect upload of a host on a local day, so a slow upload
+ * is judged on its day, not on each hour of it */
+struct traffic_host_day {
+	struct ipaddr host;
+	int64_t day; /* site_local_day */
+	double up, first, last;
+	bool high; /* reported as a high day */
+};
+/* The host's days held, in day order (*ret points into the state until
+ * the next update). */
+size_t traffic_state_host_days(const struct traffic_state *s, const struct ipaddr *host,
+			       const struct traffic_host_day **ret);
+/* Adds d's upload (and high, first, last) to the host's day; a host's
+ * days are added once per judged window, after its own lookups. */
+void traffic_state_day_add(struct traffic_state *s, const struct traffic_host_day *d);
+/* The first local day judged (day, when none was before). */
+int64_t traffic_state_first_day(struct traffic_state *s, int64_t day);
 /* The pairs held (for the tests and the bound). */
 size_t traffic_state_pairs(const struct traffic_state *s);
 

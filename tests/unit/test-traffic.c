@@ -650,6 +650,69 @@ static void test_exfil_stream_prevalence(void)
 	flowset_release(&h3);
 }
 
+/* A slow upload (15 MB an hour, under the hourly figure) judged an hour at
+ * a time: the state adds the day's hours, so the day is reported once, in
+ * the hour it passes 50 MB, as the whole input reports it; each hour alone
+ * reports nothing. */
+static void test_exfil_stream_slow_day(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct flowset all, hour[24 * 6];
+	flowset_init(&all);
+	for (int h = 0; h < 24 * 6; h++) flowset_init(&hour[h]);
+	srand(7);
+	for (int d = 0; d < 6; d++)
+		for (int k = 0; k < 20; k++) { /* office-hours browsing, small uploads */
+			char name[64], dst[32];
+			int site = rand() % 40, h = 9 + k % 8;
+			snprintf(name, sizeof(name), "www.site%d.example", site);
+			snprintf(dst, sizeof(dst), "80.0.0.%d", 1 + site);
+			double t = MON0 + d * 86400.0 + h * 3600 + k * 60;
+			add_named(&all, "10.0.0.21", dst, name, t, 2e4, 5e5);
+			add_named(&hour[d * 24 + h], "10.0.0.21", dst, name, t, 2e4, 5e5);
+		}
+	for (int h = 9; h < 15; h++) {
+		struct obs_flow f = mkflow("10.0.0.21", "91.0.0.80", 443, MON0 + 5 * 86400.0 + h * 3600 + 600,
+					   15000000, 20000);
+		flowset_add(&all, &f);
+		flowset_add(&hour[5 * 24 + h], &f);
+	}
+	flowset_annotate(&all, &c, country_cn_de, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	if (whole.n) CHECK(strstr(whole.v[0].title, "in 1 days") != NULL);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int crossed = 0;
+	for (int h = 0; h < 24 * 6; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_cn_de, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "exfil-volume", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "exfil-volume", &carried), 0);
+		if (carried.n > before) crossed = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(carried.n, 1);
+	if (carried.n) CHECK(strstr(carried.v[0].title, "Upload of 60.2 MB in 1 days") != NULL);
+	CHECK_INT(crossed, 5 * 24 + 12); /* the fourth hour of 15 MB */
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 24 * 6; h++) flowset_release(&hour[h]);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -954,7 +1017,8 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "exfil_stream_prevalence", test_exfil_stream_prevalence },
-      { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
+      { "exfil_stream_slow_day", test_exfil_stream_slow_day }, { "rotating_chance", test_rotating_chance },
+      { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
       { "series_keys", test_series_keys });
