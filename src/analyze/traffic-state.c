@@ -25,6 +25,7 @@ struct traffic_state {
 	size_t n_days, cap_days, n_sorted;
 	int64_t first_day;
 	bool have_first;
+	bool seeded; /* from the store, or past the first window judged */
 };
 
 struct traffic_state *traffic_state_new(double window)
@@ -120,23 +121,19 @@ static void names_compact(struct traffic_state *s)
 	s->names = fresh;
 }
 
-void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
+static void pair_add(struct traffic_state *s, const struct pair *p)
 {
-	const struct flowset *fs = in->flows;
-	for (size_t i = 0; i < fs->n; i++) {
-		const struct flowrec *r = &fs->v[i];
-		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
-		if (s->n == s->cap) {
-			s->cap = s->cap ? 2 * s->cap : 1024;
-			s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
-		}
-		struct pair p = { .src = r->src, .last = r->start };
-		p.name = r->name ? strpool_add(&s->names, flowset_str(fs, r->name)) : 0;
-		if (!p.name) p.dst = r->dst; /* a named destination is its name, whatever its address */
-		s->v[s->n++] = p;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
 	}
+	s->v[s->n++] = *p;
+}
+
+/* The pairs sorted, one per (destination, host), none last seen before `before`. */
+static void pairs_settle(struct traffic_state *s, double before)
+{
 	if (s->n) qsort(s->v, s->n, sizeof(*s->v), cmp_pair);
-	double before = fs->last - s->window;
 	size_t m = 0, named = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		if (m && !cmp_pair(&s->v[m - 1], &s->v[i])) {
@@ -150,12 +147,88 @@ void traffic_state_update(struct traffic_state *s, const struct traffic_input *i
 	s->n = m;
 	for (size_t i = 0; i < m; i++) named += s->v[i].name && (!i || s->v[i].name != s->v[i - 1].name);
 	if (s->names.n > 1024 && s->names.n > 2 * named) names_compact(s);
+}
+
+void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
+{
+	const struct flowset *fs = in->flows;
+	s->seeded = true; /* what the store holds from here on, the state has */
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
+		struct pair p = { .src = r->src, .last = r->start };
+		p.name = r->name ? strpool_add(&s->names, flowset_str(fs, r->name)) : 0;
+		if (!p.name) p.dst = r->dst; /* a named destination is its name, whatever its address */
+		pair_add(s, &p);
+	}
+	double before = fs->last - s->window;
+	pairs_settle(s, before);
 	/* the days: sorted again, those of hours before the window dropped */
 	if (s->n_days) qsort(s->days, s->n_days, sizeof(*s->days), cmp_day);
-	m = 0;
+	size_t m = 0;
 	for (size_t i = 0; i < s->n_days; i++)
 		if (s->days[i].last >= before) s->days[m++] = s->days[i];
 	s->n_days = s->n_sorted = m;
+}
+
+struct seed {
+	struct traffic_state *s;
+	struct ipaddr *hosts, host;
+	size_t n, cap;
+	double from;
+};
+
+static int seed_host(void *ctx, const struct flow_use *u)
+{
+	struct seed *c = ctx;
+	if (u->last < c->from) return 0; /* nothing in the window */
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 256;
+		c->hosts = xrealloc(c->hosts, c->cap * sizeof(*c->hosts));
+	}
+	c->hosts[c->n++] = u->host;
+	return 0;
+}
+
+/* Each name of the hour's row a destination, else its address. */
+static int seed_peer_hour(void *ctx, int64_t hour, const struct ipaddr *peer, const char *names, uint64_t up)
+{
+	struct seed *c = ctx;
+	(void)up;
+	struct pair p = { .src = c->host, .last = (double)hour * 3600 };
+	if (!names || !*names) {
+		p.dst = *peer;
+		pair_add(c->s, &p);
+		return 0;
+	}
+	for (const char *a = names; *a;) {
+		const char *b = strchr(a, ',');
+		size_t len = b ? (size_t)(b - a) : strlen(a);
+		char name[256];
+		if (len && len < sizeof(name)) {
+			memcpy(name, a, len);
+			name[len] = 0;
+			p.name = strpool_add(&c->s->names, name);
+			pair_add(c->s, &p);
+		}
+		a += len + (b != NULL);
+	}
+	return 0;
+}
+
+int traffic_state_seed(struct traffic_state *s, struct store *st, double before, struct dm_err *e)
+{
+	if (s->seeded || !st) return 0;
+	s->seeded = true;
+	struct seed c = { .s = s, .from = before - s->window };
+	int r = store_flow_host_use(st, c.from, before, seed_host, &c, e);
+	for (size_t i = 0; r == 0 && i < c.n; i++) {
+		c.host = c.hosts[i];
+		r = store_flow_host_peer_hours(st, &c.host, c.from, before, seed_peer_hour, &c, e);
+	}
+	free(c.hosts);
+	pairs_settle(s, c.from);
+	return r;
 }
 
 size_t traffic_state_pairs_for(const struct traffic_state *s, const struct flowset *fs,

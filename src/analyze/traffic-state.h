@@ -18,6 +18,12 @@ void traffic_state_free(struct traffic_state *s);
 /* After in's rules ran: its outbound pairs are added (or their time
  * moved on), and pairs last seen a window before in's end dropped. */
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in);
+/* Before the first window is judged: the pairs of the store's hourly
+ * summaries of the window before `before` (each name of a row, else its
+ * peer's address), so a watcher started again keeps what the hours before
+ * it showed. Once; later calls do nothing. */
+int traffic_state_seed(struct traffic_state *s, struct store *st, double before, struct dm_err *e);
+
 /* exfil-volume's suspect upload of a host on a local day, so a slow upload
  * is judged on its day, not on each hour of it */
 struct traffic_host_day {

@@ -185,6 +185,9 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	}
 	if (analyze) {
 		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel, .state = j->state };
+		struct dm_err se = { "" };
+		if (j->state && traffic_state_seed(j->state, st, j->flows.first, &se) < 0)
+			log_warn("earlier hours' destinations not read: %s", se.msg);
 		double t0 = now_mono(), c0 = now_thread_cpu();
 		r = analyze_traffic(&in, j->args->rules, out);
 		if (r >= 0 && j->state) traffic_state_update(j->state, &in);

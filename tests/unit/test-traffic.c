@@ -713,6 +713,56 @@ static void test_exfil_stream_slow_day(void)
 	for (int h = 0; h < 24 * 6; h++) flowset_release(&hour[h]);
 }
 
+/* A watcher started again: the destinations' hosts of the hours before it
+ * come from the store's hourly summaries, so the one host sending 30 MB to
+ * the destination five used before the restart is not alone. */
+static void test_exfil_stream_seed(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	struct flowset h1, h2;
+	flowset_init(&h1);
+	flowset_init(&h2);
+	for (int k = 1; k <= 5; k++) {
+		char src[32];
+		snprintf(src, sizeof(src), "10.0.0.%d", k);
+		add_named(&h1, src, "91.0.0.50", "cloud.example", MON0 + 9 * 3600 + k * 60, 2e5, 1e6);
+	}
+	add_named(&h2, "10.0.0.9", "91.0.0.51", "cloud.example", MON0 + 30 * 3600 + 60, 3e7, 1e5);
+	flowset_annotate(&h1, &c, country_cn_de, NULL);
+	flowset_annotate(&h2, &c, country_cn_de, NULL);
+	char path[256];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-seed-%d.db", (int)getpid());
+	unlink(path);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct flow_hour *h;
+	size_t nh = flowset_hours(&h1, &h);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, 1, "h1", h, nh, &known, &e), 0);
+	free(h);
+	struct traffic_state *ts = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	CHECK_INT(traffic_state_seed(ts, st, h2.first, &e), 0);
+	CHECK_INT(traffic_state_pairs(ts), 5);
+	struct findings unseeded = { 0 }, seeded = { 0 };
+	struct traffic_input in = { &c, &h2, st };
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &unseeded), 0);
+	CHECK_INT(unseeded.n, 1);
+	in.state = ts;
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &seeded), 0);
+	CHECK_INT(seeded.n, 0);
+	traffic_state_free(ts);
+	findings_release(&unseeded);
+	findings_release(&seeded);
+	store_close(st);
+	unlink(path);
+	flowset_release(&h1);
+	flowset_release(&h2);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1017,7 +1067,8 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "exfil_stream_prevalence", test_exfil_stream_prevalence },
-      { "exfil_stream_slow_day", test_exfil_stream_slow_day }, { "rotating_chance", test_rotating_chance },
+      { "exfil_stream_slow_day", test_exfil_stream_slow_day },
+      { "exfil_stream_seed", test_exfil_stream_seed }, { "rotating_chance", test_rotating_chance },
       { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
