@@ -22,6 +22,7 @@
  * that stays under the hourly figure). Consecutive high hours and days are
  * one finding; episodes.c joins the rest of an episode. */
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-state.h"
 #include "base/util.h"
 #include <math.h>
 #include <netinet/in.h>
@@ -36,6 +37,8 @@
 #define HISTORY_DAYS 30
 #define ROUTINE_DAYS 3
 #define HISTORY_MIN_UP 1000000.0 /* a destination's stored history is read from this upload on */
+/* judged an hour at a time: a host's hour is judged (for its day) from this upload on */
+#define STREAM_MIN_UP (DAY_BYTES / 24)
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)
 {
@@ -341,6 +344,59 @@ static void emit(const struct traffic_input *in, const struct ipaddr *host, cons
 	add_host_finding(out, "exfil-volume", SEV_HIGH, total, host, title, &b, rem, from, to);
 }
 
+/* Judged an hour at a time (in->state): each local day of this input
+ * against the host's earlier days in the state (a day without suspect
+ * upload counts 0), the day's earlier hours added; a day is reported once,
+ * in the hour it crosses the figure (the day after a high day needs only
+ * DAY_BYTES, as the batch joins consecutive days). */
+static void judge_days_stream(const struct traffic_input *in, const struct ipaddr *host,
+			      const struct names *nc, const uint32_t *by, const uint32_t *idx, size_t n,
+			      const struct judged *j, struct findings *out)
+{
+	const struct flowset *fs = in->flows;
+	const struct traffic_host_day *hd;
+	size_t nhd = traffic_state_host_days(in->state, host, &hd);
+	int64_t first_day = traffic_state_first_day(in->state, j->d0);
+	int64_t window_days = (int64_t)(TRAFFIC_STATE_WINDOW / 86400);
+	struct traffic_host_day *add = xcalloc(j->n_days, sizeof(*add));
+	size_t n_add = 0;
+	for (size_t i = 0; i < j->n_days; i++) {
+		int64_t day = j->d0 + (int64_t)i;
+		if (!j->day_up[i]) continue;
+		double from = 1e300, to = 0;
+		for (size_t k = 0; k < n; k++) {
+			const struct flowrec *r = &fs->v[idx[k]];
+			if (site_local_day(in->cfg, r->start, NULL) != day) continue;
+			from = fmin(from, r->start);
+			to = fmax(to, r->end);
+		}
+		int64_t lo = MAX(first_day, day - window_days);
+		size_t base_n = day > lo ? (size_t)(day - lo) : 0;
+		double *b = xcalloc(base_n + 1, sizeof(*b)), prior = 0, pfirst = from;
+		bool high = false, cont = false;
+		for (size_t k = 0; k < nhd; k++) {
+			if (hd[k].day >= lo && hd[k].day < day) b[hd[k].day - lo] = hd[k].up;
+			if (hd[k].day == day)
+				prior = hd[k].up, high = hd[k].high, pfirst = fmin(pfirst, hd[k].first);
+			if (hd[k].day == day - 1 && hd[k].high) cont = true;
+		}
+		double base = p90_of(b, base_n), sum = prior + j->day_up[i];
+		free(b);
+		double thr = cont ? DAY_BYTES : fmax(DAY_BYTES, FACTOR * fmax(base, 1));
+		bool now_high = !high && sum >= thr;
+		if (now_high) {
+			struct buf dests = BUF_INIT;
+			ev_destinations(&dests, in, nc, by, j, true, i, i + 1);
+			emit(in, host, "days", pfirst, to, sum, base, base_n, 1, false, &dests, out);
+			buf_release(&dests);
+		}
+		add[n_add++] =
+		    (struct traffic_host_day){ *host, day, j->day_up[i], from, to, high || now_high };
+	}
+	for (size_t k = 0; k < n_add; k++) traffic_state_day_add(in->state, &add[k]); /* hd points into it */
+	free(add);
+}
+
 static void judge_host(const struct traffic_input *in, const struct prevalence *prev, const struct names *nc,
 		       const uint32_t *idx, size_t n, struct findings *out)
 {
@@ -356,7 +412,18 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 		top = fmax(top, now.up[i]);
 		total += now.up[i];
 	}
-	if (top < MIN_BYTES && total < DAY_BYTES) { /* nothing that could be judged high */
+	/* judged an hour at a time, the day's earlier hours (in the state) count */
+	double prior = 0;
+	if (in->state) {
+		const struct traffic_host_day *hd;
+		size_t nhd = traffic_state_host_days(in->state, host, &hd);
+		int64_t d0 = site_local_day(in->cfg, fs->first, NULL);
+		for (size_t k = 0; k < nhd; k++)
+			if (hd[k].day >= d0) prior += hd[k].up;
+	}
+	if (top < MIN_BYTES && total < DAY_BYTES &&
+	    !(in->state && (total >= STREAM_MIN_UP || prior + total >= DAY_BYTES))) {
+		/* nothing that could be judged high */
 		free(now.hour);
 		free(now.up);
 		return;
@@ -450,7 +517,8 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 		i = e;
 	}
 	/* high days: a slow upload under the hourly figure */
-	for (size_t i = 0; i < j.n_days;) {
+	if (in->state) judge_days_stream(in, host, nc, by, idx, n, &j, out);
+	for (size_t i = 0; !in->state && i < j.n_days;) {
 		size_t base_n = 0; /* the days before: the episode's own days are no baseline */
 		for (size_t k = 0; k < i; k++) tmp[base_n++] = j.day_up[k];
 		double base = p90_of(tmp, base_n);
@@ -499,6 +567,8 @@ int rule_exfil_volume(const struct traffic_input *in, struct findings *out)
 	size_t n = flows_by_source(in, candidate, &idx);
 	struct prevalence prev;
 	prevalence_build(in, &prev);
+	if (in->state && fs->n) /* the days before a host's first suspect day count 0 */
+		traffic_state_first_day(in->state, site_local_day(in->cfg, fs->first, NULL));
 	struct names nc = { fs, flow_names_resolved(fs) };
 	for (size_t i = 0; i < n;) {
 		size_t e = i + 1;

@@ -1,6 +1,7 @@
 /* Helpers the traffic rules share (traffic-util.h): robust statistics,
  * flows grouped by internal host, idle hosts' wake-ups. */
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-state.h"
 #include "base/escape.h"
 #include "base/keysort.h"
 #include "base/timeutil.h"
@@ -466,13 +467,19 @@ static int cmp_reach(const void *pa, const void *pb)
 static void prevalence_compute(const struct traffic_input *in, struct prevalence *p)
 {
 	const struct flowset *fs = in->flows;
-	p->v = xmalloc((fs->n + 1) * sizeof(*p->v));
+	/* judged an hour at a time, the earlier hours' pairs too: a destination
+	 * many hosts used this week is common in an hour only one uses it */
+	struct traffic_state_pair *sp = NULL;
+	size_t ns = in->state ? traffic_state_pairs_for(in->state, fs, &sp) : 0;
+	p->v = xmalloc((fs->n + ns + 1) * sizeof(*p->v));
 	p->n = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
 		p->v[p->n++] = (struct reach){ .name = r->name, .dst = r->dst, .src = r->src };
 	}
+	for (size_t i = 0; i < ns; i++) p->v[p->n++] = (struct reach){ sp[i].name, sp[i].dst, sp[i].src };
+	free(sp);
 	qsort(p->v, p->n, sizeof(*p->v), cmp_reach);
 	size_t m = 0;
 	for (size_t i = 0; i < p->n; i++)

@@ -11,6 +11,8 @@
 #include "model/site-config.h"
 #include "store/store.h"
 
+struct traffic_state;
+
 struct traffic_input {
 	const struct site_config *cfg;
 	const struct flowset *flows; /* annotated: internal sides and countries */
@@ -19,6 +21,9 @@ struct traffic_input {
 	/* what several rules compute from the same flows, computed once
 	 * (traffic-util.c); NULL: each computes its own */
 	struct traffic_memo *memo;
+	/* judged an hour at a time: what earlier hours left (traffic-state.h);
+	 * NULL: these flows are the whole input */
+	struct traffic_state *state;
 };
 
 struct traffic_rule {

@@ -48,6 +48,12 @@ uint32_t strpool_add(struct strpool *p, const char *s)
 	return p->n;
 }
 
+uint32_t strpool_find(const struct strpool *p, const char *s)
+{
+	if (!s || !*s || !p->n_slots) return 0;
+	return p->slots[slot_of(p, s, strlen(s))];
+}
+
 const char *strpool_get(const struct strpool *p, uint32_t id)
 {
 	return id && id <= p->n ? p->by_id[id] : NULL;

@@ -17,4 +17,6 @@ void strpool_init(struct strpool *p);
 /* The id of s (added if new); NULL or "" gives 0. */
 uint32_t strpool_add(struct strpool *p, const char *s);
 const char *strpool_get(const struct strpool *p, uint32_t id); /* NULL for 0 */
+/* The id of s when the pool holds it, else 0 (nothing added). */
+uint32_t strpool_find(const struct strpool *p, const char *s);
 void strpool_release(struct strpool *p);

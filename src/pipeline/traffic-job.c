@@ -1,6 +1,7 @@
 /* A traffic job: flows kept for the rules, countries from GeoIP, hourly
  * summaries into the store (for `flows`, `collect` and the audit's traffic stage). */
 #include "pipeline/traffic-job.h"
+#include "analyze/traffic-state.h"
 #include "analyze/allow-apply.h"
 #include "pipeline/lifecycle.h"
 #include "pipeline/passive-services.h"
@@ -183,9 +184,13 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 		if (!threaded) save_hours(&sv);
 	}
 	if (analyze) {
-		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel };
+		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel, .state = j->state };
+		struct dm_err se = { "" };
+		if (j->state && traffic_state_seed(j->state, st, j->flows.first, &se) < 0)
+			log_warn("earlier hours' destinations not read: %s", se.msg);
 		double t0 = now_mono(), c0 = now_thread_cpu();
 		r = analyze_traffic(&in, j->args->rules, out);
+		if (r >= 0 && j->state) traffic_state_update(j->state, &in);
 		j->rules_seconds = now_mono() - t0;
 		j->rules_cpu = now_thread_cpu() - c0;
 		log_debug("traffic rules: %.3f s (%.3f s CPU)", j->rules_seconds, j->rules_cpu);

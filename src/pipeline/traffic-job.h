@@ -43,6 +43,9 @@ struct traffic_job {
 	/* versions seen in traffic (captures, Zeek software/ssh/http logs),
 	 * made by traffic_job_read_files */
 	struct payload_sniff *sniff;
+	/* set (traffic-stream.c): the earlier hours' state the rules read and
+	 * this job's flows are added to; borrowed */
+	struct traffic_state *state;
 };
 
 /* Reads the config (defaults without one), opens the GeoIP database (the

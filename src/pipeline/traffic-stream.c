@@ -4,6 +4,7 @@
  * on a thread of its own when threaded, one hour after another, so the
  * reader never stops for the rules or the summaries' save. */
 #include "pipeline/traffic-stream.h"
+#include "analyze/traffic-state.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -30,6 +31,7 @@ static void failed(struct traffic_stream *s, int r, const struct dm_err *e)
 static void judge_one(struct traffic_stream *s, struct traffic_job *j, double from)
 {
 	struct dm_err e = { "" };
+	j->state = s->state;
 	int r = traffic_job_finish(j, &e);
 	if (r >= 0) {
 		s->windows++;
@@ -64,6 +66,7 @@ void traffic_stream_init(struct traffic_stream *s, const struct traffic_args *ar
 			 const char *what, double grace, bool threaded, traffic_judged_fn fn, void *ctx)
 {
 	*s = (struct traffic_stream){ .args = args, .grace = grace, .on_judged = fn, .ctx = ctx };
+	s->state = traffic_state_new(TRAFFIC_STATE_WINDOW);
 	snprintf(s->kind, sizeof(s->kind), "%s", kind);
 	snprintf(s->what, sizeof(s->what), "%s", what);
 	if (!threaded) return;
@@ -192,4 +195,6 @@ void traffic_stream_release(struct traffic_stream *s)
 		free(s->job[i]);
 		s->job[i] = NULL;
 	}
+	traffic_state_free(s->state);
+	s->state = NULL;
 }

@@ -54,6 +54,8 @@ struct traffic_stream {
 	pthread_cond_t cond;
 	struct traffic_held held; /* the closed hour the judge has; job NULL: idle */
 	bool stop;
+	/* what judged hours leave to the next (the judge's alone) */
+	struct traffic_state *state;
 };
 
 /* threaded: closed hours judged on a thread of the stream's own (started

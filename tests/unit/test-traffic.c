@@ -4,6 +4,7 @@
 #include "analyze/traffic.h"
 #include "analyze/allow-apply.h"
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-state.h"
 #include "base/keysort.h"
 #include "base/strpool.h"
 #include "model/flowset.h"
@@ -721,6 +722,169 @@ static void test_exfil_history_per_destination(void)
 	for (int w = 0; w < 2; w++) flowset_release(&week[w]);
 }
 
+/* Judged an hour at a time (the watch), a destination five hosts used the
+ * hour before is common: the one host sending 30 MB to it now is not an
+ * upload to a rare destination, as it is when the hour stands alone. The
+ * state keeps pairs of the window only. */
+static void test_exfil_stream_prevalence(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	struct flowset h1, h2;
+	flowset_init(&h1);
+	flowset_init(&h2);
+	for (int k = 1; k <= 5; k++) {
+		char src[32];
+		snprintf(src, sizeof(src), "10.0.0.%d", k);
+		add_named(&h1, src, "91.0.0.50", "cloud.example", MON0 + 9 * 3600 + k * 60, 2e5, 1e6);
+	}
+	add_named(&h2, "10.0.0.9", "91.0.0.51", "cloud.example", MON0 + 10 * 3600 + 60, 3e7, 1e5);
+	flowset_annotate(&h1, &c, country_cn_de, NULL);
+	flowset_annotate(&h2, &c, country_cn_de, NULL);
+	struct findings alone = { 0 }, carried = { 0 };
+	struct traffic_input in2 = { &c, &h2, NULL };
+	CHECK_INT(analyze_traffic(&in2, "exfil-volume", &alone), 0);
+	CHECK_INT(alone.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	struct traffic_input in1 = { &c, &h1, NULL, .state = st };
+	traffic_state_update(st, &in1);
+	CHECK_INT(traffic_state_pairs(st), 5);
+	in2.state = st;
+	CHECK_INT(analyze_traffic(&in2, "exfil-volume", &carried), 0);
+	CHECK_INT(carried.n, 0);
+	traffic_state_update(st, &in2);
+	CHECK_INT(traffic_state_pairs(st), 6);
+	/* three weeks on: the first hours' pairs have left the window */
+	struct flowset h3;
+	flowset_init(&h3);
+	add_named(&h3, "10.0.0.9", "91.0.0.51", "cloud.example", MON0 + 21 * 86400.0, 1e3, 1e3);
+	flowset_annotate(&h3, &c, country_cn_de, NULL);
+	struct traffic_input in3 = { &c, &h3, NULL, .state = st };
+	traffic_state_update(st, &in3);
+	CHECK_INT(traffic_state_pairs(st), 1);
+	traffic_state_free(st);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&h1);
+	flowset_release(&h2);
+	flowset_release(&h3);
+}
+
+/* A slow upload (15 MB an hour, under the hourly figure) judged an hour at
+ * a time: the state adds the day's hours, so the day is reported once, in
+ * the hour it passes 50 MB, as the whole input reports it; each hour alone
+ * reports nothing. */
+static void test_exfil_stream_slow_day(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct flowset all, hour[24 * 6];
+	flowset_init(&all);
+	for (int h = 0; h < 24 * 6; h++) flowset_init(&hour[h]);
+	srand(7);
+	for (int d = 0; d < 6; d++)
+		for (int k = 0; k < 20; k++) { /* office-hours browsing, small uploads */
+			char name[64], dst[32];
+			int site = rand() % 40, h = 9 + k % 8;
+			snprintf(name, sizeof(name), "www.site%d.example", site);
+			snprintf(dst, sizeof(dst), "80.0.0.%d", 1 + site);
+			double t = MON0 + d * 86400.0 + h * 3600 + k * 60;
+			add_named(&all, "10.0.0.21", dst, name, t, 2e4, 5e5);
+			add_named(&hour[d * 24 + h], "10.0.0.21", dst, name, t, 2e4, 5e5);
+		}
+	for (int h = 9; h < 15; h++) {
+		struct obs_flow f = mkflow("10.0.0.21", "91.0.0.80", 443, MON0 + 5 * 86400.0 + h * 3600 + 600,
+					   15000000, 20000);
+		flowset_add(&all, &f);
+		flowset_add(&hour[5 * 24 + h], &f);
+	}
+	flowset_annotate(&all, &c, country_cn_de, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	if (whole.n) CHECK(strstr(whole.v[0].title, "in 1 days") != NULL);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int crossed = 0;
+	for (int h = 0; h < 24 * 6; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_cn_de, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "exfil-volume", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "exfil-volume", &carried), 0);
+		if (carried.n > before) crossed = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(carried.n, 1);
+	if (carried.n) CHECK(strstr(carried.v[0].title, "Upload of 60.2 MB in 1 days") != NULL);
+	CHECK_INT(crossed, 5 * 24 + 12); /* the fourth hour of 15 MB */
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 24 * 6; h++) flowset_release(&hour[h]);
+}
+
+/* A watcher started again: the destinations' hosts of the hours before it
+ * come from the store's hourly summaries, so the one host sending 30 MB to
+ * the destination five used before the restart is not alone. */
+static void test_exfil_stream_seed(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	memcpy(c.home[0], "CN", 3);
+	c.n_home = 1;
+	struct flowset h1, h2;
+	flowset_init(&h1);
+	flowset_init(&h2);
+	for (int k = 1; k <= 5; k++) {
+		char src[32];
+		snprintf(src, sizeof(src), "10.0.0.%d", k);
+		add_named(&h1, src, "91.0.0.50", "cloud.example", MON0 + 9 * 3600 + k * 60, 2e5, 1e6);
+	}
+	add_named(&h2, "10.0.0.9", "91.0.0.51", "cloud.example", MON0 + 30 * 3600 + 60, 3e7, 1e5);
+	flowset_annotate(&h1, &c, country_cn_de, NULL);
+	flowset_annotate(&h2, &c, country_cn_de, NULL);
+	char path[256];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-seed-%d.db", (int)getpid());
+	unlink(path);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct flow_hour *h;
+	size_t nh = flowset_hours(&h1, &h);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, 1, "h1", h, nh, &known, &e), 0);
+	free(h);
+	struct traffic_state *ts = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	CHECK_INT(traffic_state_seed(ts, st, h2.first, &e), 0);
+	CHECK_INT(traffic_state_pairs(ts), 5);
+	struct findings unseeded = { 0 }, seeded = { 0 };
+	struct traffic_input in = { &c, &h2, st };
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &unseeded), 0);
+	CHECK_INT(unseeded.n, 1);
+	in.state = ts;
+	CHECK_INT(analyze_traffic(&in, "exfil-volume", &seeded), 0);
+	CHECK_INT(seeded.n, 0);
+	traffic_state_free(ts);
+	findings_release(&unseeded);
+	findings_release(&seeded);
+	store_close(st);
+	unlink(path);
+	flowset_release(&h1);
+	flowset_release(&h2);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1025,7 +1189,10 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "beacon_rule", test_beacon_rule }, { "scheduled_schedules", test_scheduled_schedules },
       { "exfil_weekly_backup", test_exfil_weekly_backup },
       { "exfil_history_per_destination", test_exfil_history_per_destination },
-      { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
+      { "exfil_stream_prevalence", test_exfil_stream_prevalence },
+      { "exfil_stream_slow_day", test_exfil_stream_slow_day },
+      { "exfil_stream_seed", test_exfil_stream_seed }, { "rotating_chance", test_rotating_chance },
+      { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
       { "series_keys", test_series_keys });

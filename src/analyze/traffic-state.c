@@ -1,0 +1,250 @@
+/* The traffic rules' state across judged windows (traffic-state.h): the
+ * (destination, host) pairs of the window, one sorted array merged with
+ * each window's pairs; names in a pool of the state's own, rebuilt when
+ * most of its names have left the window. */
+#include "analyze/traffic-state.h"
+#include "analyze/traffic-util.h"
+#include "base/strpool.h"
+#include "base/util.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct pair {
+	uint32_t name; /* in s->names; 0: dst names the destination */
+	struct ipaddr dst, src;
+	double last; /* latest start of its flows */
+};
+
+struct traffic_state {
+	double window;
+	struct pair *v;
+	size_t n, cap;
+	struct strpool names;
+	/* exfil-volume's days: v[0, n_sorted) by (host, day), then added ones */
+	struct traffic_host_day *days;
+	size_t n_days, cap_days, n_sorted;
+	int64_t first_day;
+	bool have_first;
+	bool seeded; /* from the store, or past the first window judged */
+};
+
+struct traffic_state *traffic_state_new(double window)
+{
+	struct traffic_state *s = xcalloc(1, sizeof(*s));
+	s->window = window;
+	strpool_init(&s->names);
+	return s;
+}
+
+void traffic_state_free(struct traffic_state *s)
+{
+	if (!s) return;
+	free(s->v);
+	free(s->days);
+	strpool_release(&s->names);
+	free(s);
+}
+
+size_t traffic_state_pairs(const struct traffic_state *s) { return s ? s->n : 0; }
+
+static int cmp_day(const void *pa, const void *pb)
+{
+	const struct traffic_host_day *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	return c ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+/* The first of host's sorted days (n_sorted when none). */
+static size_t days_lower(const struct traffic_state *s, const struct ipaddr *host)
+{
+	size_t lo = 0, hi = s->n_sorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ipaddr_cmp(&s->days[mid].host, host) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t traffic_state_host_days(const struct traffic_state *s, const struct ipaddr *host,
+			       const struct traffic_host_day **ret)
+{
+	size_t lo = days_lower(s, host), k = 0;
+	while (lo + k < s->n_sorted && !ipaddr_cmp(&s->days[lo + k].host, host)) k++;
+	*ret = s->days + lo;
+	return k;
+}
+
+void traffic_state_day_add(struct traffic_state *s, const struct traffic_host_day *d)
+{
+	for (size_t i = days_lower(s, &d->host); i < s->n_sorted && !ipaddr_cmp(&s->days[i].host, &d->host);
+	     i++) {
+		struct traffic_host_day *x = &s->days[i];
+		if (x->day != d->day) continue;
+		x->up += d->up;
+		x->high |= d->high;
+		if (d->first < x->first) x->first = d->first;
+		if (d->last > x->last) x->last = d->last;
+		return;
+	}
+	if (s->n_days == s->cap_days) {
+		s->cap_days = s->cap_days ? 2 * s->cap_days : 256;
+		s->days = xrealloc(s->days, s->cap_days * sizeof(*s->days));
+	}
+	s->days[s->n_days++] = *d;
+}
+
+int64_t traffic_state_first_day(struct traffic_state *s, int64_t day)
+{
+	if (!s->have_first || day < s->first_day) s->first_day = day, s->have_first = true;
+	return s->first_day;
+}
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const struct pair *a = pa, *b = pb;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	int c = ipaddr_cmp(&a->dst, &b->dst);
+	return c ? c : ipaddr_cmp(&a->src, &b->src);
+}
+
+/* The names still held, in a new pool: the old one only grows. */
+static void names_compact(struct traffic_state *s)
+{
+	struct strpool fresh;
+	strpool_init(&fresh);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].name) s->v[i].name = strpool_add(&fresh, strpool_get(&s->names, s->v[i].name));
+	strpool_release(&s->names);
+	s->names = fresh;
+}
+
+static void pair_add(struct traffic_state *s, const struct pair *p)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	s->v[s->n++] = *p;
+}
+
+/* The pairs sorted, one per (destination, host), none last seen before `before`. */
+static void pairs_settle(struct traffic_state *s, double before)
+{
+	if (s->n) qsort(s->v, s->n, sizeof(*s->v), cmp_pair);
+	size_t m = 0, named = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (m && !cmp_pair(&s->v[m - 1], &s->v[i])) {
+			if (s->v[i].last > s->v[m - 1].last) s->v[m - 1].last = s->v[i].last;
+			continue;
+		}
+		if (m && s->v[m - 1].last < before) m--; /* the one before left the window */
+		s->v[m++] = s->v[i];
+	}
+	if (m && s->v[m - 1].last < before) m--;
+	s->n = m;
+	for (size_t i = 0; i < m; i++) named += s->v[i].name && (!i || s->v[i].name != s->v[i - 1].name);
+	if (s->names.n > 1024 && s->names.n > 2 * named) names_compact(s);
+}
+
+void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
+{
+	const struct flowset *fs = in->flows;
+	s->seeded = true; /* what the store holds from here on, the state has */
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
+		struct pair p = { .src = r->src, .last = r->start };
+		p.name = r->name ? strpool_add(&s->names, flowset_str(fs, r->name)) : 0;
+		if (!p.name) p.dst = r->dst; /* a named destination is its name, whatever its address */
+		pair_add(s, &p);
+	}
+	double before = fs->last - s->window;
+	pairs_settle(s, before);
+	/* the days: sorted again, those of hours before the window dropped */
+	if (s->n_days) qsort(s->days, s->n_days, sizeof(*s->days), cmp_day);
+	size_t m = 0;
+	for (size_t i = 0; i < s->n_days; i++)
+		if (s->days[i].last >= before) s->days[m++] = s->days[i];
+	s->n_days = s->n_sorted = m;
+}
+
+struct seed {
+	struct traffic_state *s;
+	struct ipaddr *hosts, host;
+	size_t n, cap;
+	double from;
+};
+
+static int seed_host(void *ctx, const struct flow_use *u)
+{
+	struct seed *c = ctx;
+	if (u->last < c->from) return 0; /* nothing in the window */
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 256;
+		c->hosts = xrealloc(c->hosts, c->cap * sizeof(*c->hosts));
+	}
+	c->hosts[c->n++] = u->host;
+	return 0;
+}
+
+/* Each name of the hour's row a destination, else its address. */
+static int seed_peer_hour(void *ctx, int64_t hour, const struct ipaddr *peer, const char *names, uint64_t up)
+{
+	struct seed *c = ctx;
+	(void)up;
+	struct pair p = { .src = c->host, .last = (double)hour * 3600 };
+	if (!names || !*names) {
+		p.dst = *peer;
+		pair_add(c->s, &p);
+		return 0;
+	}
+	for (const char *a = names; *a;) {
+		const char *b = strchr(a, ',');
+		size_t len = b ? (size_t)(b - a) : strlen(a);
+		char name[256];
+		if (len && len < sizeof(name)) {
+			memcpy(name, a, len);
+			name[len] = 0;
+			p.name = strpool_add(&c->s->names, name);
+			pair_add(c->s, &p);
+		}
+		a += len + (b != NULL);
+	}
+	return 0;
+}
+
+int traffic_state_seed(struct traffic_state *s, struct store *st, double before, struct dm_err *e)
+{
+	if (s->seeded || !st) return 0;
+	s->seeded = true;
+	struct seed c = { .s = s, .from = before - s->window };
+	int r = store_flow_host_use(st, c.from, before, seed_host, &c, e);
+	for (size_t i = 0; r == 0 && i < c.n; i++) {
+		c.host = c.hosts[i];
+		r = store_flow_host_peer_hours(st, &c.host, c.from, before, seed_peer_hour, &c, e);
+	}
+	free(c.hosts);
+	pairs_settle(s, c.from);
+	return r;
+}
+
+size_t traffic_state_pairs_for(const struct traffic_state *s, const struct flowset *fs,
+			       struct traffic_state_pair **ret)
+{
+	struct traffic_state_pair *v = xmalloc((s->n + 1) * sizeof(*v));
+	uint32_t prev_name = 0, mapped = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct pair *p = &s->v[i];
+		if (p->name && p->name != prev_name) { /* sorted by name: looked up once each */
+			mapped = strpool_find(&fs->names, strpool_get(&s->names, p->name));
+			if (!mapped) mapped = UINT32_MAX;
+			prev_name = p->name;
+		}
+		v[i] = (struct traffic_state_pair){ p->name ? mapped : 0, p->dst, p->src };
+	}
+	*ret = v;
+	return s->n;
+}

@@ -1,0 +1,56 @@
+/* What the traffic rules carry from one judged window to the next when
+ * traffic is judged an hour at a time (pipeline/traffic-stream.c): which
+ * internal hosts reached each external destination (its name, else its
+ * address) within the last `window` seconds, so a destination's prevalence
+ * (prevalence_build) is the window's, not one hour's. Its size is the
+ * (destination, host) pairs seen in the window, not the flows. One thread
+ * at a time (the stream's judge). */
+#pragma once
+#include <stddef.h>
+#include "analyze/traffic.h"
+
+/* 14 days: as long as the routine sets a batch run judges whole */
+#define TRAFFIC_STATE_WINDOW (14 * 86400.0)
+
+struct traffic_state;
+struct traffic_state *traffic_state_new(double window);
+void traffic_state_free(struct traffic_state *s);
+/* After in's rules ran: its outbound pairs are added (or their time
+ * moved on), and pairs last seen a window before in's end dropped. */
+void traffic_state_update(struct traffic_state *s, const struct traffic_input *in);
+/* Before the first window is judged: the pairs of the store's hourly
+ * summaries of the window before `before` (each name of a row, else its
+ * peer's address), so a watcher started again keeps what the hours before
+ * it showed. Once; later calls do nothing. */
+int traffic_state_seed(struct traffic_state *s, struct store *st, double before, struct dm_err *e);
+
+/* exfil-volume's suspect upload of a host on a local day, so a slow upload
+ * is judged on its day, not on each hour of it */
+struct traffic_host_day {
+	struct ipaddr host;
+	int64_t day; /* site_local_day */
+	double up, first, last;
+	bool high; /* reported as a high day */
+};
+/* The host's days held, in day order (*ret points into the state until
+ * the next update). */
+size_t traffic_state_host_days(const struct traffic_state *s, const struct ipaddr *host,
+			       const struct traffic_host_day **ret);
+/* Adds d's upload (and high, first, last) to the host's day; a host's
+ * days are added once per judged window, after its own lookups. */
+void traffic_state_day_add(struct traffic_state *s, const struct traffic_host_day *d);
+/* The first local day judged (day, when none was before). */
+int64_t traffic_state_first_day(struct traffic_state *s, int64_t day);
+/* The pairs held (for the tests and the bound). */
+size_t traffic_state_pairs(const struct traffic_state *s);
+
+/* One pair as a window's flows name it: name an id in fs's pool (0: the
+ * address names the destination; UINT32_MAX: a name fs does not hold, so
+ * no flow of fs asks for it, but its host counts). */
+struct traffic_state_pair {
+	uint32_t name;
+	struct ipaddr dst, src;
+};
+/* The pairs held, names mapped into fs's pool; *ret freed by the caller. */
+size_t traffic_state_pairs_for(const struct traffic_state *s, const struct flowset *fs,
+			       struct traffic_state_pair **ret);
