@@ -3,6 +3,7 @@
  * the DNS question, the TLS fingerprints and the certificate hash of a
  * conversation conn.log counts. */
 #include "flow/zeek.h"
+#include "flow/zeek-json.h"
 #include "base/json.h"
 #include "base/log.h"
 #include <ctype.h>
@@ -62,6 +63,7 @@ static const char *const col_names[C_N] = {
 	"cert_chain_fps",
 };
 enum { MAX_COLS = 64, MAX_MESSAGES = 5 };
+_Static_assert((int)C_N <= (int)ZJ_MAX_NAMES, "a JSON line's names are hashed in a zj_names");
 
 struct reader {
 	const char *name;
@@ -69,8 +71,9 @@ struct reader {
 	struct zeek_stats *st;
 	char sep;
 	char unset[16], empty[16];
-	int pos[C_N]; /* column index of each field we use, -1 absent */
-	int last;     /* the highest of pos: columns after it are not split */
+	int pos[C_N];          /* column index of each field we use, -1 absent */
+	int last;              /* the highest of pos: columns after it are not split */
+	struct zj_names names; /* JSON members' names */
 	bool have_fields;
 	unsigned messages;
 };
@@ -268,34 +271,40 @@ static void tsv_line(struct reader *r, char *line)
 	record(r, v);
 }
 
+/* The record of one JSON object's values. */
+static void json_values(struct reader *r, const struct zj_val val[C_N])
+{
+	const char *v[C_N];
+	char nums[C_N][32];
+	for (int c = 0; c < C_N; c++) {
+		v[c] = val[c].s;
+		if (val[c].kind != ZJ_NUMBER) continue;
+		if (val[c].exp) { /* 1.7e9: as a plain number */
+			snprintf(nums[c], sizeof(nums[c]), "%.6f", strtod(v[c], NULL));
+			v[c] = nums[c];
+		}
+		/* counts and ports are integers; Zeek writes ts and duration as decimals */
+		if (c != C_TS && c != C_DURATION && c < C_QUERY && val[c].dot) v[c] = "bad";
+	}
+	record(r, v);
+}
+
 static int json_rec(void *ctx, const struct json *rec, const struct json *hdr, uint64_t off, struct dm_err *e)
 {
 	(void)hdr;
 	(void)off;
 	(void)e;
 	struct reader *r = ctx;
-	const char *v[C_N];
-	char nums[C_N][32];
-	for (int c = 0; c < C_N; c++) {
-		const struct json *j = json_get(rec, col_names[c]);
-		if (j && j->type == JSON_ARRAY) j = j->first; /* cert_chain_fps: the leaf first */
-		v[c] = NULL;
-		if (j && (j->type == JSON_STRING || j->type == JSON_NUMBER)) v[c] = j->str;
-		if (v[c] && j->type == JSON_NUMBER && strchr(v[c], 'e')) { /* 1.7e9: as a plain number */
-			snprintf(nums[c], sizeof(nums[c]), "%.6f", strtod(v[c], NULL));
-			v[c] = nums[c];
-		}
-		/* counts and ports are integers; Zeek writes ts and duration as decimals */
-		if (v[c] && j->type == JSON_NUMBER && c != C_TS && c != C_DURATION && c < C_QUERY &&
-		    strchr(v[c], '.'))
-			v[c] = "bad";
-	}
-	record(r, v);
+	struct zj_val val[C_N];
+	zeek_json_tree(rec, &r->names, val);
+	json_values(r, val);
 	return 0;
 }
 
-static void json_line(struct reader *r, const char *line, size_t len)
+static void json_line(struct reader *r, char *line, size_t len)
 {
+	struct zj_val val[C_N];
+	if (zeek_json_flat(line, len, &r->names, val)) return json_values(r, val);
 	struct dm_err e;
 	struct json_stream js = { .record = json_rec, .ctx = r, .max_record = 1 << 20 };
 	if (json_stream_mem(&js, line, len, r->name, &e) < 0) damaged(r, "not a JSON object");
@@ -318,6 +327,7 @@ static void reader_init(struct reader *r, const char *name, const struct flow_si
 	snprintf(r->unset, sizeof(r->unset), "-");
 	snprintf(r->empty, sizeof(r->empty), "(empty)");
 	for (int c = 0; c < C_N; c++) r->pos[c] = -1;
+	zj_names_init(&r->names, col_names, C_N);
 }
 
 int zeek_read_mem(const char *name, const char *data, size_t len, const struct flow_sink *sink,

@@ -3,6 +3,8 @@
 #include "test.h"
 #include "flow/netflow.h"
 #include "flow/tls-hello.h"
+#include "flow/zeek-json.h"
+#include "flow/zeek.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -118,4 +120,76 @@ static void tls_fingerprints(void)
 	CHECK(!tls_parse_client_hello(rec, n - 1, &th)); /* cut short: no fingerprints */
 }
 
-SUITE(suite_flow, "flow", { "netflow", netflow }, { "tls_fingerprints", tls_fingerprints });
+struct said {
+	int n;
+	char rec[4][320];
+};
+
+static void say(void *ctx, const struct obs_flow *f)
+{
+	struct said *s = ctx;
+	if (s->n >= 4) return;
+	char a[64], b[64];
+	ipaddr_fmt(&f->src, a, sizeof(a));
+	ipaddr_fmt(&f->dst, b, sizeof(b));
+	snprintf(s->rec[s->n++], sizeof(s->rec[0]), "%.6f %s:%u %s:%u %u %llu/%llu %s %s", f->start, a,
+		 f->sport, b, f->dport, f->proto, (unsigned long long)f->pkts_out,
+		 (unsigned long long)f->bytes_out, f->sni ? f->sni : "-", f->app ? f->app : "-");
+}
+
+/* conn.log's JSON lines: the fast path's reading and the general parser's
+ * (escapes, several objects) give the same records; damaged lines are named. */
+static void zeek_json_lines(void)
+{
+	static const char *const names[] = { "ts", "id.orig_h", "query", "cert_chain_fps" };
+	struct zj_names z;
+	zj_names_init(&z, names, 4);
+	struct zj_val v[ZJ_MAX_NAMES];
+	char line[] = "{ \"ts\": 1.5e3 ,\"uid\":\"C1\",\"id.orig_h\":\"10.0.0.1\",\"ts\":2,"
+		      "\"cert_chain_fps\":[\"AB\",\"CD\"],\"query\":null}\t";
+	CHECK(zeek_json_flat(line, strlen(line), &z, v));
+	CHECK_STR(v[0].s, "1.5e3"); /* the first of a name */
+	CHECK(v[0].kind == ZJ_NUMBER && v[0].dot && v[0].exp);
+	CHECK_STR(v[1].s, "10.0.0.1");
+	CHECK(v[2].kind == ZJ_NONE && !v[2].s);
+	CHECK_STR(v[3].s, "AB"); /* an array: its first element */
+	const char *declined[] = { "{\"ts\":\"a\\u0041\"}", "{\"ts\":1}{\"ts\":2}",
+				   "{\"ts\":01}",           "{\"ts\":{\"a\":1}}",
+				   "{\"ts\":[[1]]}",        "{\"ts\":1,}",
+				   "{\"ts\":\"\xc3\xa9\"}", "{\"ts\":1",
+				   "{\"ts\":tru}",          "{\"ts\":1}\r" };
+	for (size_t i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
+		char copy[64];
+		snprintf(copy, sizeof(copy), "%s", declined[i]);
+		CHECK(!zeek_json_flat(copy, strlen(copy), &z, v));
+		CHECK_STR(copy, declined[i]); /* untouched */
+	}
+	/* the same conversation written plainly, with escapes (the general
+	 * parser's) and twice on one line: the same record each time */
+	const char *log =
+	    "{\"ts\":1763778000.1,\"id.orig_h\":\"198.18.0.50\",\"id.orig_p\":50001,"
+	    "\"id.resp_h\":\"198.18.7.7\",\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_pkts\":5,"
+	    "\"orig_ip_bytes\":459,\"server_name\":\"a.example\"}\n"
+	    "{\"ts\":1763778000.1,\"id.orig_h\":\"198.18.0.\\u0035\\u0030\",\"id.orig_p\":50001,"
+	    "\"id.resp_h\":\"198.18.7.7\",\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_pkts\":5,"
+	    "\"orig_ip_bytes\":459,\"server_name\":\"a.exampl\\u0065\"}\n"
+	    "{\"ts\":1763778000.1,\"id.orig_h\":\"198.18.0.50\",\"id.orig_p\":50001,"
+	    "\"id.resp_h\":\"198.18.7.7\",\"id.resp_p\":443,\"proto\":\"tcp\",\"orig_pkts\":5,"
+	    "\"orig_ip_bytes\":459,\"server_name\":\"a.example\"} {\"ts\":1}\n"
+	    "{\"ts\":1763778000.1,\"id.orig_h\":\"198.18.0.50\",\"id.orig_p\":1.5,"
+	    "\"id.resp_h\":\"198.18.7.7\",\"id.resp_p\":443,\"proto\":\"tcp\"}\n";
+	struct said s = { 0 };
+	struct flow_sink sink = { &s, say, NULL };
+	struct zeek_stats st = { 0 };
+	struct dm_err e;
+	CHECK_INT(zeek_read_mem("conn.json", log, strlen(log), &sink, &st, &e), 0);
+	CHECK_INT(st.lines, 4);
+	CHECK_INT(s.n, 3);
+	CHECK_INT(st.damaged, 2); /* the second object of line 3 (no address), line 4's port */
+	CHECK_STR(s.rec[0], "1763778000.100000 198.18.0.50:50001 198.18.7.7:443 6 5/459 a.example tls");
+	CHECK_STR(s.rec[1], s.rec[0]);
+	CHECK_STR(s.rec[2], s.rec[0]);
+}
+
+SUITE(suite_flow, "flow", { "netflow", netflow }, { "tls_fingerprints", tls_fingerprints },
+      { "zeek_json_lines", zeek_json_lines });
