@@ -323,11 +323,18 @@ static int product_cands(struct vuln_matcher *m, const char *vendor, const char 
 	snprintf(named.v[CPE_PRODUCT], sizeof(named.v[CPE_PRODUCT]), "%.127s", product);
 	pe->cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->cfgs));
 	pe->n_cfgs = xcalloc(pe->n ? pe->n : 1, sizeof(*pe->n_cfgs));
-	static const uint32_t first = 0;
+	/* the first configurations: all of a brief's */
+	static const uint32_t all[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
 	for (size_t i = 0; i < pe->n; i++) {
-		if (pe->cf[i]) { /* a brief: its one configuration, if it holds a criterion */
-			pe->cfgs[i] = &first;
-			pe->n_cfgs[i] = pe->cf[i]->n_m > 0;
+		if (pe->cf[i]) { /* a brief: all its configurations, if they hold a criterion */
+			size_t k = pe->cf[i]->n_m ? pe->cf[i]->n_cfg : 0;
+			uint32_t *many = NULL;
+			if (k > ARRAY_SIZE(all)) {
+				many = cache_mem(m->cache, k * sizeof(uint32_t));
+				for (size_t j = 0; j < k; j++) many[j] = (uint32_t)j;
+			}
+			pe->cfgs[i] = many ? many : all;
+			pe->n_cfgs[i] = k;
 			continue;
 		}
 		pe->cf[i] = &pe->c[i]->cfg;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static int print_info(void *ctx, const struct vuln_info *v)
@@ -232,6 +233,7 @@ struct query {
 	struct distro_build bb, *b;
 	struct vuln_hit *h; /* the matcher's, valid until it is released */
 	size_t n;
+	bool matched; /* h and n found ahead (prematch) */
 };
 
 static int query_parse(struct vuln_matcher *m, const struct aliases *al, const struct vulndb_query *a,
@@ -308,12 +310,128 @@ static int run_batch(struct vuln_matcher *m, const struct vulndb_query *a, struc
 	size_t i = 0;
 	double t0 = now_mono(), c0 = now_cpu();
 	for (; i < n && r == 0; i++)
-		r = vuln_match(m, &x[i].s, x[i].distro, x[i].b, a->min, &x[i].h, &x[i].n, e);
+		if (!x[i].matched)
+			r = vuln_match(m, &x[i].s, x[i].distro, x[i].b, a->min, &x[i].h, &x[i].n, e);
 	match_seconds += now_mono() - t0;
 	match_cpu += now_cpu() - c0;
 	if (r < 0) i--;
 	for (size_t j = 0; j < i; j++) query_print(a, &x[j], out);
 	return r < 0 ? query_fail(a, &x[i], r, e) : 0;
+}
+
+/* Queries are matched (then printed) in batches of this many. */
+enum { BATCH = 256 };
+
+/* Lines of --from read ahead (as the batches would read them: fgets of
+ * 1023 bytes), and what each was found to match out of order. */
+struct ahead {
+	struct buf text; /* the lines, each NUL-terminated */
+	size_t *at;      /* where each starts in text */
+	unsigned *ln;
+	struct vuln_hit **h;
+	size_t *nh;
+	bool *matched;
+	size_t n, cap;
+};
+
+/* Up to max queries (blank and comment lines skipped); 0 at the end. */
+static size_t ahead_read(struct ahead *ah, FILE *f, size_t max, unsigned *ln)
+{
+	char line[sizeof(((struct query *)0)->text)];
+	buf_reset(&ah->text);
+	ah->n = 0;
+	while (ah->n < max && fgets(line, sizeof(line), f)) {
+		++*ln;
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[0] || line[0] == '#') continue;
+		if (ah->n == ah->cap) {
+			ah->cap = ah->cap ? ah->cap * 2 : 4096;
+			ah->at = xrealloc(ah->at, ah->cap * sizeof(*ah->at));
+			ah->ln = xrealloc(ah->ln, ah->cap * sizeof(*ah->ln));
+			ah->h = xrealloc(ah->h, ah->cap * sizeof(*ah->h));
+			ah->nh = xrealloc(ah->nh, ah->cap * sizeof(*ah->nh));
+			ah->matched = xrealloc(ah->matched, ah->cap * sizeof(*ah->matched));
+		}
+		ah->at[ah->n] = ah->text.len;
+		ah->ln[ah->n] = *ln;
+		ah->matched[ah->n] = false;
+		buf_append(&ah->text, line, strlen(line) + 1);
+		ah->n++;
+	}
+	return ah->n;
+}
+
+static void ahead_release(struct ahead *ah)
+{
+	buf_release(&ah->text);
+	free(ah->at);
+	free(ah->ln);
+	free(ah->h);
+	free(ah->nh);
+	free(ah->matched);
+}
+
+struct ahead_key {
+	const char *key;
+	size_t len;
+	size_t i;
+};
+
+static int ahead_cmp(const void *pa, const void *pb)
+{
+	const struct ahead_key *a = pa, *b = pb;
+	int c = memcmp(a->key, b->key, MIN(a->len, b->len));
+	if (c) return c;
+	if (a->len != b->len) return a->len < b->len ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Matches the lines read ahead grouped by product ("cpe:2.3:a:VENDOR:PRODUCT",
+ * else the line: a banner starts with its product), whatever their order
+ * in the list: a product's candidates are then matched while they are in
+ * the CPU's caches, and the product index is read in its key order (the
+ * products of a list often share index pages). The results are the
+ * matcher's cache's; printing then takes them in the list's order. A line
+ * that does not parse or match is left to the batches, which report it
+ * in its place. */
+static void prematch(struct vuln_matcher *m, const struct aliases *al, const struct vulndb_query *a,
+		     struct ahead *ah, struct query *q)
+{
+	double t0 = now_mono(), c0 = now_cpu();
+	struct ahead_key *k = xmalloc((ah->n ? ah->n : 1) * sizeof(*k));
+	for (size_t i = 0; i < ah->n; i++) {
+		const char *t = ah->text.data + ah->at[i], *p = t;
+		size_t len = strlen(t);
+		if (!strncmp(t, "cpe:", 4)) {
+			for (int colons = 0; *p && colons < 5; p++) colons += *p == ':';
+			len = (size_t)(p - t);
+		}
+		k[i] = (struct ahead_key){ t, len, i };
+	}
+	qsort(k, ah->n, sizeof(*k), ahead_cmp);
+	match_seconds += now_mono() - t0;
+	match_cpu += now_cpu() - c0;
+	/* parsed a batch at a time, the matcher's clocks read around the batch */
+	struct dm_err e;
+	int r = 0;
+	for (size_t j = 0; j < ah->n && r == 0;) {
+		size_t nq = 0, idx[BATCH];
+		for (; j < ah->n && nq < BATCH; j++) {
+			struct query *x = &q[nq];
+			x->q = ah->text.data + ah->at[k[j].i];
+			x->ln = ah->ln[k[j].i];
+			if (query_parse(m, al, a, x, &e) == 0) idx[nq++] = k[j].i;
+		}
+		t0 = now_mono(), c0 = now_cpu();
+		for (size_t i = 0; i < nq && r == 0; i++) {
+			size_t at = idx[i];
+			r = vuln_match(m, &q[i].s, q[i].distro, q[i].b, a->min, &ah->h[at], &ah->nh[at], &e);
+			ah->matched[at] = r == 0;
+		}
+		match_seconds += now_mono() - t0;
+		match_cpu += now_cpu() - c0;
+	}
+	free(k);
 }
 
 int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const struct vulndb_query *a,
@@ -339,12 +457,12 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 		aliases_release(&al);
 		return r;
 	}
-	enum { BATCH = 256 };
 	struct query *x = xcalloc(BATCH, sizeof(*x));
 	size_t nx = 0;
 	for (int i = 0; i < n_subjects && r == 0; i++, n++) {
 		x[nx].q = subjects[i];
 		x[nx].ln = 0;
+		x[nx].matched = false;
 		if ((r = query_parse(&m, &al, a, &x[nx], e)) < 0) {
 			char msg[sizeof(e->msg)];
 			snprintf(msg, sizeof(msg), "%s", e->msg);
@@ -358,13 +476,28 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 		FILE *f = strcmp(a->from, "-") ? fopen(a->from, "r") : stdin;
 		if (!f) r = dm_fail(e, -errno, "--from %s: %s", a->from, strerror(errno));
 		unsigned ln = 0;
-		while (r == 0 && f && fgets(x[nx].text, sizeof(x[nx].text), f)) {
+		struct ahead ah = { 0 };
+		struct query *pq = NULL; /* prematch's */
+		size_t next = 0;         /* ah's line to take */
+		/* A file is read far ahead; a pipe (a scan's output as it comes)
+		 * a batch ahead, so its lines are answered as they arrive. */
+		struct stat sb;
+		size_t ahead = f && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) ? 1 << 18 : BATCH;
+		while (r == 0 && f) {
+			if (next == ah.n) {
+				if (ahead_read(&ah, f, ahead, &ln) == 0) break;
+				if (!pq) pq = xcalloc(BATCH, sizeof(*pq));
+				prematch(&m, &al, a, &ah, pq);
+				next = 0;
+			}
 			char *line = x[nx].text;
-			ln++;
-			line[strcspn(line, "\r\n")] = 0;
-			if (!line[0] || line[0] == '#') continue;
+			memcpy(line, ah.text.data + ah.at[next], strlen(ah.text.data + ah.at[next]) + 1);
 			x[nx].q = line;
-			x[nx].ln = ln;
+			x[nx].ln = ah.ln[next];
+			x[nx].matched = ah.matched[next];
+			x[nx].h = ah.h[next];
+			x[nx].n = ah.nh[next];
+			next++;
 			if ((r = query_parse(&m, &al, a, &x[nx], e)) < 0) {
 				r = query_fail(a, &x[nx], r, e);
 				char msg[sizeof(e->msg)];
@@ -377,6 +510,8 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 			if (++nx == BATCH) r = run_batch(&m, a, x, nx, &out, e), nx = 0;
 		}
 		if (f && f != stdin) fclose(f);
+		ahead_release(&ah);
+		free(pq);
 	}
 	if (r == 0 && nx) r = run_batch(&m, a, x, nx, &out, e);
 	free(x);

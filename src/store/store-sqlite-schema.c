@@ -332,6 +332,12 @@ static const char *const migrations[] = {
 	 * SSH host key's SHA-256 ("SHA256:" base64) */
 	"ALTER TABLE asset_idents ADD COLUMN snmp_engine TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE asset_idents ADD COLUMN ssh_key TEXT NOT NULL DEFAULT '';",
+	/* 33 (vulndb matching, issue 20): briefs also for the configurations
+	 * that AND a platform or negate (vconfigs_brief packs those whole): the
+	 * next import gives an older index its new briefs, as for 30 */
+	"DELETE FROM vuln_meta WHERE key = 'index.briefs';"
+	"INSERT INTO vuln_meta(key, value) SELECT 'index.briefs', 'pending'"
+	"  WHERE EXISTS (SELECT 1 FROM vuln_product);",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

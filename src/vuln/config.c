@@ -452,13 +452,34 @@ static bool names_own(const struct vmatch *m, const struct cpe *product)
 	return m->vulnerable && strlen(m->criteria) > 10 && names_product(m->criteria, product);
 }
 
+/* The configurations naming the product, whole and in order (another
+ * product's criteria may decide them: a platform ANDed, a negation). */
+static int brief_whole(const struct vconfigs *c, const struct cpe *product, size_t max, struct buf *out)
+{
+	size_t start = out->len, n = 0;
+	uint32_t idx[64];
+	for (size_t i = 0; i < c->n_cfg; i++) {
+		if (!config_names_subject(c, &c->cfg[i], product)) continue;
+		if (n == sizeof(idx) / sizeof(idx[0])) return 0; /* far over max anyway */
+		idx[n++] = (uint32_t)i;
+	}
+	int r = vconfigs_pack(c, idx, n, out);
+	if (r < 0) return r;
+	if (out->len - start > max) {
+		out->len = start;
+		out->data[start] = 0;
+		return 0;
+	}
+	return 1;
+}
+
 int vconfigs_brief(const struct vconfigs *c, const struct cpe *product, size_t max, struct buf *out)
 {
 	size_t n = 0, start = out->len;
 	for (size_t i = 0; i < c->n_cfg; i++) {
 		const struct vconfig *g = &c->cfg[i];
 		if (!config_names_subject(c, g, product)) continue;
-		if (!config_plain(c, g)) return 0;
+		if (!config_plain(c, g)) return brief_whole(c, product, max, out);
 		for (size_t j = g->first; j < g->first + g->n; j++)
 			for (size_t k = c->nodes[j].first; k < c->nodes[j].first + c->nodes[j].n; k++)
 				n += names_own(&c->m[k], product);

@@ -65,12 +65,14 @@ int vconfigs_decode(const char *text, struct vconfigs *c);
  * read back with a copy per field, no parsing of text (matching reads the
  * packed configurations of every candidate of every product it meets). */
 int vconfigs_pack(const struct vconfigs *c, const uint32_t *idx, size_t n, struct buf *out);
-/* What decides the configurations for one product they name, when that is
- * only the product's own vulnerable criteria (every configuration naming
- * it plain ORs, none negated): those criteria packed as one configuration
- * of one OR node (vconfigs_unpack reads it), whose evaluation for that
- * product is the whole configurations'. Appended to out: 1; 0 (out as it
- * was) when another criterion may decide or it packs to over max bytes. */
+/* What decides the configurations for one product they name, packed
+ * (vconfigs_unpack reads it): when that is only the product's own
+ * vulnerable criteria (every configuration naming it plain ORs, none
+ * negated), those criteria as one configuration of one OR node; else (a
+ * platform ANDed, a negation) the configurations naming it, whole and in
+ * order. Evaluating all of a brief's configurations for that product is
+ * evaluating the configurations naming it. Appended to out: 1; 0 (out as
+ * it was) when it packs to over max bytes. */
 int vconfigs_brief(const struct vconfigs *c, const struct cpe *product, size_t max, struct buf *out);
 /* DM_EINPUT if damaged or of another format. */
 int vconfigs_unpack(const void *data, size_t len, struct vconfigs *c);

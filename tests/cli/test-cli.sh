@@ -412,6 +412,19 @@ assert res["OpenSSH 9.8p1"] == [], res["OpenSSH 9.8p1"]
 PY
 }
 check vulndb_golden_matches t_vuln_golden
+t_vuln_from() { # --from (matched grouped by product): the list's order, as each query alone; a bad line in its place
+	local q=("nginx 1.22.1" "OpenSSH 8.5p1" "vsftpd 2.3.4" "OpenSSH 7.7p1" "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*" "OpenSSH 8.5p1" "OpenSSH 9.8p1")
+	: >"$OUT/one.json"
+	for x in "${q[@]}"; do "$D" vulndb match --db "$VDB" --json "$x" >>"$OUT/one.json" || return 1; done
+	{ echo "# services"; printf '%s\n' "${q[@]:0:3}"; echo; printf '%s\n' "${q[@]:3}"; } >"$OUT/list.txt"
+	"$D" vulndb match --db "$VDB" --json --from "$OUT/list.txt" >"$OUT/from.json" || return 1
+	cmp -s "$OUT/one.json" "$OUT/from.json" || return 1
+	"$D" vulndb match --db "$VDB" --json --from - <"$OUT/list.txt" | cmp -s "$OUT/one.json" - || return 1
+	{ printf '%s\n' "${q[@]:0:4}" "not a query" "${q[@]:4}"; } >"$OUT/bad.txt"
+	"$D" vulndb match --db "$VDB" --json --from "$OUT/bad.txt" >"$OUT/bad.json" 2>"$OUT/bad.err" && return 1
+	head -n 4 "$OUT/one.json" | cmp -s - "$OUT/bad.json" && grep -q -- "--from $OUT/bad.txt:5: \"not a query\"" "$OUT/bad.err"
+}
+check vulndb_from_list_order_and_bad_line t_vuln_from
 t_vuln_distro() { # a distribution build is reported at low confidence, and hidden by --min-confidence
 	"$D" vulndb match --db "$VDB" "OpenSSH 9.2p1 Debian-2+deb12u3" >"$OUT/d.txt" || return 1
 	grep -q 'CVE-2024-6387 .* low ' "$OUT/d.txt" && grep -q 'distribution build (Debian-2+deb12u3)' "$OUT/d.txt" || return 1

@@ -1018,7 +1018,59 @@ static void flow_use_by_day(void)
 	cleanup(path);
 }
 
+static int count_rows(void *ctx, const struct vuln_info *v)
+{
+	(void)v;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* Schema 33 has an index imported before it given its briefs again by the
+ * next import (index.briefs pending); a store without an index is left be. */
+static void vuln_briefs_redone(void)
+{
+	char path[256], empty[256];
+	dbpath(path, sizeof(path), "briefs33");
+	dbpath(empty, sizeof(empty), "briefs33e");
+	struct store *st;
+	struct dm_err e = { "" };
+	struct vuln_product prod = { .vendor = "openbsd", .product = "openssh" };
+	struct vuln_cve cve = { .num = 2024000003LL,
+				.modified = "2026-01-01T00:00:00.000",
+				.cvss = 7.5,
+				.source = "nvd",
+				.configs = "cfg",
+				.products = &prod,
+				.n_products = 1 };
+	enum vuln_change ch;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(store_vuln_begin(st, &e), 0);
+	CHECK_INT(store_vuln_put_cve(st, &cve, &ch, &e), 0);
+	CHECK_INT(store_vuln_meta_set(st, "index.briefs", "done", &e), 0);
+	CHECK_INT(store_vuln_end(st, true, &e), 0);
+	store_close(st);
+	CHECK_INT(store_open(empty, &st, &e), 0);
+	store_close(st);
+	for (int i = 0; i < 2; i++)
+		CHECK_INT(test_db_exec(i ? empty : path, "PRAGMA user_version=32",
+				       "UPDATE dormant_schema SET version = 32"),
+			  0);
+	char v[16] = "";
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 1);
+	CHECK_STR(v, "pending");
+	int n = 0;
+	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_rows, &n, &e), 1);
+	CHECK_INT(n, 1);
+	store_close(st);
+	CHECK_INT(store_open(empty, &st, &e), 0);
+	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 0);
+	store_close(st);
+	cleanup(path);
+	cleanup(empty);
+}
+
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
       T(run_coverage_kept), T(existing_mode_creates_nothing), T(second_open_keeps_locks),
       T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip), T(retention),
-      T(store_flow_input_keys_summed), T(flow_use_by_day));
+      T(store_flow_input_keys_summed), T(flow_use_by_day), T(vuln_briefs_redone));

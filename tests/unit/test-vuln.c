@@ -230,20 +230,52 @@ static void config_briefs(void)
 	buf_puts(&b, "kept");
 	CHECK_INT(vconfigs_brief(&c, &named, 20, &b), 0);
 	CHECK_STR(b.data, "kept");
-	/* a platform that must be seen (AND), or a negation: no brief */
+	/* a platform that must be seen (AND), or a negation: the configurations
+	 * naming x:y, whole and in order (not one naming only another product),
+	 * which decide as all of them do, platforms seen or not */
 	vconfigs_add_config(&c, true, false);
 	vconfigs_add_node(&c, false, false);
 	add_match(&c, true, "cpe:2.3:a:x:y:3.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
 	vconfigs_add_node(&c, false, false);
 	add_match(&c, false, "cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
+	vconfigs_add_config(&c, false, false);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, true, "cpe:2.3:a:z:w:1.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
 	buf_reset(&b);
-	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 0);
+	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 1);
+	vconfigs_reset(&d);
+	CHECK_INT(vconfigs_unpack(b.data, b.len, &d), 0);
+	CHECK_INT(d.n_cfg, 3);
+	CHECK_INT(d.n_m, 6);
+	CHECK(d.cfg[2].and_op && !d.m[5].vulnerable);
+	static const char *const seen[] = { NULL, "cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*",
+					    "cpe:2.3:o:debian:debian_linux:11.0:*:*:*:*:*:*:*" };
+	static const char *const more[] = { "cpe:2.3:a:x:y:3.0:*:*:*:*:*:*:*",
+					    "cpe:2.3:a:x:y:1.2:*:*:*:*:*:*:*",
+					    "cpe:2.3:a:x:y:2.5:*:*:*:*:*:*:*" };
+	for (size_t i = 0; i < ARRAY_SIZE(more); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(seen); j++)
+			for (int os = 0; os < 2; os++)
+				CHECK_INT(eval(&d, more[i], seen[j], os), eval(&c, more[i], seen[j], os));
+	CHECK_INT(eval(&d, more[0], NULL, false), TRI_UNKNOWN);
+	CHECK_INT(eval(&d, more[0], seen[1], false), TRI_TRUE);
+	CHECK_INT(eval(&d, more[0], NULL, true), TRI_FALSE);
+	buf_reset(&b);
+	CHECK_INT(vconfigs_brief(&c, &named, 60, &b), 0); /* too large: none */
 	CHECK_INT((int)b.len, 0);
 	vconfigs_reset(&c);
 	vconfigs_add_config(&c, false, false);
 	vconfigs_add_node(&c, false, true);
 	add_match(&c, true, "cpe:2.3:a:x:y:3.0:*:*:*:*:*:*:*", NULL, false, NULL, false);
-	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 0);
+	vconfigs_add_node(&c, false, false);
+	add_match(&c, true, "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "2.0", true, NULL, false);
+	CHECK_INT(vconfigs_brief(&c, &named, 480, &b), 1);
+	vconfigs_reset(&d);
+	CHECK_INT(vconfigs_unpack(b.data, b.len, &d), 0);
+	CHECK(d.n_cfg == 1 && d.n_nodes == 2 && d.nodes[0].negate);
+	for (size_t i = 0; i < ARRAY_SIZE(more); i++)
+		CHECK_INT(eval(&d, more[i], NULL, false), eval(&c, more[i], NULL, false));
+	CHECK_INT(eval(&d, more[2], NULL, false), TRI_TRUE);
 	buf_release(&b);
 	vconfigs_release(&c);
 	vconfigs_release(&d);
@@ -602,12 +634,17 @@ static void store_briefs_added(void)
 	char v[16];
 	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 1);
 	CHECK_STR(v, "done");
-	/* the second configuration is an AND with a platform: no brief for
-	 * openssh; debian_linux (named only as a platform) gets an empty one */
+	/* the second configuration is an AND with a platform: openssh's brief
+	 * is both configurations whole; debian_linux (named only as a
+	 * platform) gets an empty one */
 	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_briefs, &n, &e), 1);
-	CHECK_INT(n, 0);
-	CHECK_INT(store_vuln_by_product(st, "debian", "debian_linux", NULL, count_briefs, &n, &e), 1);
 	CHECK_INT(n, test_db_pg() ? 0 : 1);
+	CHECK_INT(store_vuln_by_product(st, "debian", "debian_linux", NULL, count_briefs, &n, &e), 1);
+	CHECK_INT(n, test_db_pg() ? 0 : 2);
+	/* openssh's row without its brief (as one over the size cap) */
+	CHECK_INT(
+	    test_db_exec(path, "UPDATE vuln_product SET brief = NULL WHERE product = 'openssh'", "SELECT 1"),
+	    0);
 	struct aliases al = { 0 };
 	struct vuln_matcher m;
 	vuln_matcher_init(&m, st, &al);
