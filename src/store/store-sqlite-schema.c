@@ -332,6 +332,10 @@ static const char *const migrations[] = {
 	 * SSH host key's SHA-256 ("SHA256:" base64) */
 	"ALTER TABLE asset_idents ADD COLUMN snmp_engine TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE asset_idents ADD COLUMN ssh_key TEXT NOT NULL DEFAULT '';",
+	/* 33 (asset identity, issue 22): the names the network gives a host,
+	 * its mDNS responder's (label) and its reverse DNS (PTR) name */
+	"ALTER TABLE asset_idents ADD COLUMN mdns_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE asset_idents ADD COLUMN dns_name TEXT NOT NULL DEFAULT '';",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

@@ -186,10 +186,11 @@ static void errors_name_store_and_operation(void)
 	" ALTER TABLE vuln_product DROP COLUMN cvss_version; ALTER TABLE vuln_product DROP COLUMN severity;" \
 	" ALTER TABLE vuln_product DROP COLUMN exploit_ref; ALTER TABLE vuln_product DROP COLUMN kev_added;"
 
-/* What schemas 28, 29 and 32 add to asset_idents (SQLite drops no indexed
- * column), and schema 31's per-day flow summaries. */
-#define IDENT_FINGERPRINT_DROP \
-	" ALTER TABLE asset_idents DROP COLUMN snmp_engine; ALTER TABLE asset_idents DROP COLUMN ssh_key;"
+/* What schemas 28, 29, 32 and 33 add to asset_idents (SQLite drops no
+ * indexed column), and schema 31's per-day flow summaries. */
+#define IDENT_FINGERPRINT_DROP                                                                             \
+	" ALTER TABLE asset_idents DROP COLUMN snmp_engine; ALTER TABLE asset_idents DROP COLUMN ssh_key;" \
+	" ALTER TABLE asset_idents DROP COLUMN mdns_name; ALTER TABLE asset_idents DROP COLUMN dns_name;"
 #define IDENT_SITE_DROP                                                                 \
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
 	" ALTER TABLE asset_idents DROP COLUMN cert;" IDENT_FINGERPRINT_DROP " DROP TABLE flow_day;"
