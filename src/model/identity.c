@@ -125,6 +125,17 @@ bool ident_name_generic(const char *name, const struct ipaddr *ip)
 	return made_of_address(name, ip);
 }
 
+void ident_obs_set_names(struct ident_obs *o, const char *mdns, const char *dns)
+{
+	char m[IDENT_NAME_MAX], d[IDENT_DNS_MAX];
+	ident_name_norm(mdns, m);
+	dns_name_norm(dns ? dns : "", d);
+	if (m[0] && ident_name_generic(m, &o->ip)) m[0] = '\0';
+	if (d[0] && ident_name_generic(d, &o->ip)) d[0] = '\0';
+	memcpy(o->mdns_name, m, sizeof(m));
+	memcpy(o->dns_name, d, sizeof(d));
+}
+
 void ident_set_add(struct ident_set *s, const struct ident_obs *o)
 {
 	if (s->n == s->cap) {
@@ -134,10 +145,7 @@ void ident_set_add(struct ident_set *s, const struct ident_obs *o)
 	struct ident_obs *d = &s->v[s->n++];
 	*d = *o;
 	ident_name_norm(o->hostname, d->hostname);
-	ident_name_norm(o->mdns_name, d->mdns_name);
-	dns_name_norm(o->dns_name, d->dns_name);
-	if (d->mdns_name[0] && ident_name_generic(d->mdns_name, &d->ip)) d->mdns_name[0] = '\0';
-	if (d->dns_name[0] && ident_name_generic(d->dns_name, &d->ip)) d->dns_name[0] = '\0';
+	ident_obs_set_names(d, o->mdns_name, o->dns_name);
 	if (d->has_mac) d->mac_local = oui_mac_is_local(d->mac);
 }
 

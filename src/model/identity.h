@@ -55,6 +55,9 @@ struct ident_set {
 /* Copies o (its name normalised: first label, lower case; its mDNS and PTR
  * names normalised, and dropped when ident_name_generic says so). */
 void ident_set_add(struct ident_set *s, const struct ident_obs *o);
+/* Sets o's mDNS and PTR names (either may be NULL), normalised as
+ * ident_set_add does. */
+void ident_obs_set_names(struct ident_obs *o, const char *mdns, const char *dns);
 /* The observation for ip, or NULL. */
 const struct ident_obs *ident_set_find(const struct ident_set *s, const struct ipaddr *ip);
 void ident_set_release(struct ident_set *s);

@@ -2,6 +2,9 @@
 #include "test.h"
 #include "probe/services.h"
 #include "base/datadir.h"
+#include "base/err.h"
+#include "model/site-config.h"
+#include "probe/dns-ptr.h"
 
 static void http_responses(void)
 {
@@ -222,5 +225,70 @@ static void stun_replies(void)
 	fp_set_release(&set);
 }
 
+/* A PTR query and the answers a DNS server and an mDNS responder give,
+ * with compression; what a hostile answer cannot do. */
+static void dns_ptr_answers(void)
+{
+	struct ipaddr ip, ip6, other;
+	ipaddr_parse("198.18.1.5", &ip);
+	ipaddr_parse("2001:db8::1", &ip6);
+	ipaddr_parse("198.18.1.6", &other);
+	char name[DNS_NAME_MAX], why[160];
+	dns_reverse_name(&ip, name);
+	CHECK_STR(name, "5.1.18.198.in-addr.arpa");
+	dns_reverse_name(&ip6, name);
+	CHECK_STR(name, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	uint8_t m[512];
+	size_t q = dns_ptr_query(m, sizeof(m), 0x1234, &ip, false);
+	CHECK_INT(q, 12 + 25 + 4);
+	CHECK(m[0] == 0x12 && m[1] == 0x34 && m[2] == 1 && m[5] == 1);
+	CHECK(m[12] == 1 && m[13] == '5' && m[q - 3] == 12);
+	CHECK_INT(dns_ptr_query(m, 20, 1, &ip, false), 0);
+	/* the answer: the question again, then PTR with a pointer to it */
+	m[2] = 0x81;
+	m[3] = 0x80;
+	m[7] = 1;
+	static const uint8_t rr[] = { 0xc0, 12,  0,   12,  0x80, 1,   0,   0,   0,   60,   0, 11,
+				      3,    'n', 'a', 's', 4,    'c', 'o', 'r', 'p', 0xc0, 0 };
+	memcpy(m + q, rr, sizeof(rr));
+	/* "corp" then a pointer to "arpa" (offset of the question's last label) */
+	size_t arpa = q - 4 - 1 - 5; /* before the question's type and class, the root and "arpa" */
+	CHECK_INT(m[arpa], 4);
+	m[q + sizeof(rr) - 1] = (uint8_t)arpa;
+	size_t len = q + sizeof(rr);
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), 1);
+	CHECK_STR(name, "nas.corp.arpa");
+	CHECK_INT(dns_ptr_parse(m, len, 0x1235, &ip, name, why, sizeof(why)), 0);    /* another query's */
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &other, name, why, sizeof(why)), 0); /* another address */
+	m[3] = 0x83;                                                                 /* no such name */
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), 0);
+	m[3] = 0x80;
+	/* a pointer forward (a loop) and a record past the end are refused */
+	m[q + sizeof(rr) - 1] = (uint8_t)(q + sizeof(rr) - 2); /* to itself */
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), DM_EINPUT);
+	CHECK(strstr(why, "PTR record 1") != NULL);
+	m[q + sizeof(rr) - 1] = (uint8_t)arpa;
+	CHECK_INT(dns_ptr_parse(m, len - 1, 0x1234, &ip, name, why, sizeof(why)), DM_EINPUT);
+	CHECK_INT(dns_ptr_parse(m, 5, 0x1234, &ip, name, why, sizeof(why)), DM_EINPUT);
+	/* a label's odd bytes are '?' */
+	m[q + 14] = '.';
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), 1);
+	CHECK_STR(name, "n?s.corp.arpa");
+	/* [site] dns and mdns */
+	struct site_config c;
+	struct dm_err e;
+	site_config_defaults(&c);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = 198.18.0.53:5353\nmdns = off\n", "t.conf", &e), 0);
+	CHECK(c.dns_from == SITE_DNS_SERVER && c.dns_port == 5353 && c.mdns_off);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = [2001:db8::53]\n", "t.conf", &e), 0);
+	CHECK(c.dns_from == SITE_DNS_SERVER && c.dns.family == AF_INET6 && c.dns_port == 53);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = resolv\n", "t.conf", &e), 0);
+	CHECK(c.dns_from == SITE_DNS_RESOLV);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = 198.18.0.53:0\n", "t.conf", &e), DM_EINPUT);
+	CHECK(strstr(e.msg, "t.conf") && strstr(e.msg, "dns"));
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = ns.example\n", "t.conf", &e), DM_EINPUT);
+	site_config_release(&c);
+}
+
 SUITE(suite_probe, "probe", T(http_responses), T(telnet_negotiation), T(snmp_replies), T(snmp_v3_report),
-      T(netbios_node_status), T(cpe_names), T(svc_identity), T(stun_replies));
+      T(netbios_node_status), T(cpe_names), T(svc_identity), T(stun_replies), T(dns_ptr_answers));
