@@ -60,7 +60,7 @@ static void send_one(struct ask *k, size_t s, double now)
 	int fd = to->family == AF_INET ? k->fd4 : k->fd6;
 	if (fd >= 0 && sendto(fd, q, len, 0, (struct sockaddr *)&ss, sl_len) == (ssize_t)len) k->got->sent++;
 	sl->tries++;
-	sl->deadline = now + (k->a->timeout > 0 ? k->a->timeout : 1);
+	sl->deadline = now + (k->a->timeout > 0 ? k->a->timeout : 0.5);
 }
 
 static void take_answer(struct ask *k, const uint8_t *m, size_t len, const struct sockaddr_storage *from)

@@ -17,7 +17,7 @@ struct names_ask {
 	const struct ipaddr *server; /* the DNS server asked for PTR names; NULL: none */
 	uint16_t server_port;        /* 0: 53 */
 	const bool *mdns;            /* ask ip[i]'s responder when mdns[i]; NULL: none */
-	double timeout;              /* seconds a query waits for its answer; 0: 1 */
+	double timeout;              /* seconds a query waits for its answer; 0: 0.5 */
 };
 
 struct names_got {
