@@ -88,8 +88,9 @@ const struct rule_doc rule_docs[] = {
 	{ "weak-tls", "audit or scan with service identification (the TLS probes run on every TLS service)",
 	  "that of the worst weakness (high: expired certificate, SSLv3, EXPORT/NULL/anonymous suites, RSA "
 	  "under 1024 bits; medium: TLS 1.0/1.1, RC4/3DES, RSA under 2048 bits, self-signed or untrusted "
-	  "chain; low: expiring within 30 days), one step higher on a public address, one step lower on a "
-	  "service only machines and administrators reach",
+	  "chain; low: expiring within 30 days), one step higher on a publicly routed address the site "
+	  "config does not call internal (a private or reserved address outside the internal ranges is not "
+	  "the internet's), one step lower on a service only machines and administrators reach",
 	  "a TLS service has an expired or soon-to-expire certificate, a self-signed or untrusted chain (on "
 	  "services users reach), accepts SSLv3, TLS 1.0 or 1.1, weak cipher suites (RC4, 3DES, EXPORT, "
 	  "NULL, "
