@@ -141,7 +141,7 @@ static int one_finding(const struct readdressed_input *in, const struct ident_li
 	unsigned runs;
 	int r = old_history(in, p, &first, &last, &runs, e);
 	if (r < 0) return r;
-	char old[IPADDR_STRLEN], now[IPADDR_STRLEN], by[96], title[300], rem[400];
+	char old[IPADDR_STRLEN], now[IPADDR_STRLEN], by[128], title[300], rem[400];
 	ipaddr_fmt(&p->ip, old, sizeof(old));
 	ipaddr_fmt(&c->ip, now, sizeof(now));
 	bool randomised = (p->has_mac && p->mac_local) || (c->has_mac && c->mac_local);

@@ -287,11 +287,14 @@ static size_t add_entries(struct entry *v, size_t n, const struct ident_set *s, 
 /* The hosts of each run whose mDNS base another host of their run holds. */
 static void ambiguous_bases(const struct entry *v, size_t n, bool *amb_p, bool *amb_c)
 {
-	for (size_t i = 0, j; i < n; i = j) {
-		size_t np = 0, nc = 0;
-		for (j = i; j < n && same_key(&v[j], &v[i]); j++) v[j].cur ? nc++ : np++;
-		if (v[i].by != BY_BASE || (np < 2 && nc < 2)) continue;
-		for (size_t k = i; k < j; k++) (v[k].cur ? amb_c : amb_p)[v[k].idx] = true;
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i + 1, np = !v[i].cur, nc = v[i].cur;
+		for (; j < n && same_key(&v[j], &v[i]); j++) v[j].cur ? nc++ : np++;
+		if (v[i].by == BY_BASE && (np > 1 || nc > 1))
+			for (const struct entry *x = v + i; x < v + j; x++)
+				(x->cur ? amb_c : amb_p)[x->idx] = true;
+		i = j;
 	}
 }
 
