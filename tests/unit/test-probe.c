@@ -348,7 +348,7 @@ static void names_from_a_server(void)
 	ipaddr_parse("127.0.0.1", &server);
 	char ptr[5][DNS_NAME_MAX], mdns[5][DNS_NAME_MAX];
 	struct names_ask ask = {
-		.ip = ip, .n = 5, .server = &server, .server_port = ntohs(a.sin_port), .timeout = 0.2
+		.ip = ip, .n = 5, .server = &server, .server_port = ntohs(a.sin_port), .timeout = 0.5
 	};
 	struct names_got got;
 	struct dm_err e = { "" };
