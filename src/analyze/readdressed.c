@@ -105,6 +105,8 @@ static void ev_side(struct buf *b, const char *key, const struct ident_obs *o)
 		ev_str(&a, "hostname", o->hostname);
 		ev_str(&a, "hostname_from", o->name_from);
 	}
+	if (o->mdns_name[0]) ev_str(&a, "mdns_name", o->mdns_name);
+	if (o->dns_name[0]) ev_str(&a, "ptr_name", o->dns_name);
 	ev_time(&a, "seen", o->seen);
 	buf_putc(&a, '}');
 	ev_raw(b, key, a.data);
@@ -139,7 +141,7 @@ static int one_finding(const struct readdressed_input *in, const struct ident_li
 	unsigned runs;
 	int r = old_history(in, p, &first, &last, &runs, e);
 	if (r < 0) return r;
-	char old[IPADDR_STRLEN], now[IPADDR_STRLEN], by[96], title[300], rem[400];
+	char old[IPADDR_STRLEN], now[IPADDR_STRLEN], by[128], title[300], rem[400];
 	ipaddr_fmt(&p->ip, old, sizeof(old));
 	ipaddr_fmt(&c->ip, now, sizeof(now));
 	bool randomised = (p->has_mac && p->mac_local) || (c->has_mac && c->mac_local);
@@ -154,8 +156,13 @@ static int one_finding(const struct readdressed_input *in, const struct ident_li
 		snprintf(by, sizeof(by), "same SSH host key %s", c->ssh_key);
 	} else if (l->by & IDENT_BY_SNMP) {
 		snprintf(by, sizeof(by), "same SNMP engine ID %.40s", c->snmp_engine);
-	} else {
+	} else if (l->by & IDENT_BY_CERT) {
 		snprintf(by, sizeof(by), "same TLS certificate %.16s...", c->cert);
+	} else if (l->by & IDENT_BY_MDNS) {
+		snprintf(by, sizeof(by), "same mDNS name %s.local%s", c->mdns_name,
+			 randomised ? ", MAC randomised" : "");
+	} else {
+		snprintf(by, sizeof(by), "same reverse DNS name %.70s", c->dns_name);
 	}
 	snprintf(title, sizeof(title), "Moved here from %s since run %lld (%s)", old, (long long)in->prev_run,
 		 by);
@@ -163,7 +170,11 @@ static int one_finding(const struct readdressed_input *in, const struct ident_li
 	    rem, sizeof(rem),
 	    "Nothing to fix if the move was expected (a DHCP renewal): update the register's address for "
 	    "%s, and any firewall rule, monitoring or DNS entry that still names %s.",
-	    c->hostname[0] ? c->hostname : now, old);
+	    c->hostname[0]    ? c->hostname
+	    : c->mdns_name[0] ? c->mdns_name
+	    : c->dns_name[0]  ? c->dns_name
+			      : now,
+	    old);
 	struct buf b = BUF_INIT;
 	buf_putc(&b, '{');
 	ev_addr(&b, "old_ip", &p->ip);

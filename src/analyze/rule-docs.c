@@ -37,13 +37,20 @@ const struct rule_doc rule_docs[] = {
 	  "the same host name (DHCP client name, else NetBIOS name), or the same TLS certificate (SHA-256), "
 	  "SNMPv3 engine ID or "
 	  "SSH host key (SHA-256) shown by no other host of either run and not by two differently named "
-	  "hosts; two different SSH host keys or engine IDs without the same MAC, a match that is not the "
+	  "hosts; else, weaker, the same mDNS name (the host's own responder, on the scan's link) or "
+	  "reverse DNS (PTR) name ([site] dns), never one made of the address or a pool's word (dhcp-17, "
+	  "10-0-1-5.dyn.example), an mDNS name another host shares less a conflict suffix (iphone, "
+	  "iphone-2), or the name of a host that a key "
+	  "matches to another; two different SSH host keys or engine IDs without the same MAC, a match that "
+	  "is not the "
 	  "only one on both sides, or a device still seen at its old address, link nothing",
 	  "a readdressed device is one device that moved, not a host gone and a new unknown one; rules, "
 	  "firewall entries and monitoring keyed on the old address no longer follow it",
-	  "old_ip, new_ip, matched_by (mac, hostname, cert, snmp, ssh), previous_run, mac_randomised, "
+	  "old_ip, new_ip, matched_by (mac, hostname, cert, snmp, ssh, mdns, ptr), previous_run, "
+	  "mac_randomised, "
 	  "old_first_seen, old_last_seen, old_runs, before and now (ip, mac, mac_from, mac_randomised, "
-	  "tls_sha256, snmp_engine_id, ssh_host_key, hostname, hostname_from, seen), register (the row found "
+	  "tls_sha256, snmp_engine_id, ssh_host_key, hostname, hostname_from, mdns_name, ptr_name, seen), "
+	  "register (the row found "
 	  "by MAC, host name or old address)",
 	  "nothing if the move was expected; update the register's address and whatever still names the "
 	  "old address, or give the device a DHCP reservation" },
@@ -81,8 +88,9 @@ const struct rule_doc rule_docs[] = {
 	{ "weak-tls", "audit or scan with service identification (the TLS probes run on every TLS service)",
 	  "that of the worst weakness (high: expired certificate, SSLv3, EXPORT/NULL/anonymous suites, RSA "
 	  "under 1024 bits; medium: TLS 1.0/1.1, RC4/3DES, RSA under 2048 bits, self-signed or untrusted "
-	  "chain; low: expiring within 30 days), one step higher on a public address, one step lower on a "
-	  "service only machines and administrators reach",
+	  "chain; low: expiring within 30 days), one step higher on a publicly routed address the site "
+	  "config does not call internal (a private or reserved address outside the internal ranges is not "
+	  "the internet's), one step lower on a service only machines and administrators reach",
 	  "a TLS service has an expired or soon-to-expire certificate, a self-signed or untrusted chain (on "
 	  "services users reach), accepts SSLv3, TLS 1.0 or 1.1, weak cipher suites (RC4, 3DES, EXPORT, "
 	  "NULL, "

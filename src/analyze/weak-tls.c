@@ -3,12 +3,14 @@
  * self-signed or untrusted chain where users reach the service, SSLv3 or
  * TLS 1.0/1.1 accepted, RSA keys under 2048 bits, weak cipher suites),
  * with all of them as evidence. The severity is that of the worst, raised
- * for a service reachable from the internet and lowered for one only
- * machines and administrators reach. */
+ * for a service reachable from the internet (a publicly routed address the
+ * site config does not call internal) and lowered for one only machines
+ * and administrators reach. */
 #include "analyze/assets.h"
 #include "analyze/evidence.h"
 #include "model/tls-server.h"
 #include "base/escape.h"
+#include "net/addr.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -27,11 +29,25 @@ static bool user_facing(const struct obs_service *s)
 static enum exposure_kind exposure_of(const struct asset_view *v, const struct host_entry *h,
 				      const struct obs_service *s, const char **why)
 {
-	if (!site_is_internal(v->in->cfg, &h->h.ip)) {
-		*why = "public address: reachable from the internet";
+	/* outside the site's internal ranges is not yet the internet: a
+	 * private, CGNAT or reserved address is not routed there (another
+	 * site's, a partner's), and the address decides, not the list alone */
+	const struct ipaddr *a = &h->h.ip;
+	bool routed = a->family == AF_INET ? ipv4_is_public(a->v4) : ipv6_is_public(&a->v6);
+	bool internal = site_is_internal(v->in->cfg, a);
+	if (!internal && routed) {
+		*why = "public address outside the site's internal ranges: reachable from the internet";
 		return EXP_INTERNET;
 	}
-	const struct flow_use *u = asset_port_use(v, &h->h.ip, s->proto, s->port);
+	const struct flow_use *u = asset_port_use(v, a, s->proto, s->port);
+	if (!internal) {
+		bool users = user_facing(s) || (u && u->peers >= 2);
+		*why = users
+			   ? "outside the site's internal ranges, on an address the internet does not route; "
+			     "clients use it"
+			   : "outside the site's internal ranges, on an address the internet does not route";
+		return users ? EXP_USERS : EXP_INTERNAL;
+	}
 	if (u && u->peers >= 2) {
 		*why = "several clients used it in the usage window";
 		return EXP_USERS;

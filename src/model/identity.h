@@ -12,10 +12,11 @@
 #include "net/addr.h"
 
 #define IDENT_NAME_MAX 64
-#define IDENT_KEY_MAX (IDENT_NAME_MAX + 8)
 #define IDENT_SSH_MAX 52    /* "SHA256:" and 43 base64 characters */
 #define IDENT_ENGINE_MAX 65 /* an engine ID of up to 32 bytes, hex */
-#define IDENT_BY_MAX 32     /* "mac,hostname,cert,snmp,ssh" */
+#define IDENT_BY_MAX 48     /* "mac,hostname,cert,snmp,ssh,mdns,ptr" */
+#define IDENT_DNS_MAX 128   /* a PTR name kept whole (a longer one is none) */
+#define IDENT_KEY_MAX (IDENT_DNS_MAX + 8)
 
 struct ident_obs {
 	struct ipaddr ip;
@@ -36,6 +37,13 @@ struct ident_obs {
 	 * the SNMPv3 engine ID (hex; never one made of an address). */
 	char ssh_key[IDENT_SSH_MAX];
 	char snmp_engine[IDENT_ENGINE_MAX];
+	/* Names the network gives the host, weaker than the keys above: the
+	 * label its mDNS responder answers for its own address (before
+	 * ".local") and its reverse DNS (PTR) name, whole, lower case. Both are
+	 * dropped when made of the address or a pool's generic word ("dhcp-17",
+	 * "198-18-0-5.dyn.example": they follow the address, not the device). */
+	char mdns_name[IDENT_NAME_MAX];
+	char dns_name[IDENT_DNS_MAX];
 	double seen; /* seconds since the epoch */
 };
 
@@ -44,8 +52,12 @@ struct ident_set {
 	size_t n, cap;
 };
 
-/* Copies o (its name normalised: first label, lower case). */
+/* Copies o (its name normalised: first label, lower case; its mDNS and PTR
+ * names normalised, and dropped when ident_name_generic says so). */
 void ident_set_add(struct ident_set *s, const struct ident_obs *o);
+/* Sets o's mDNS and PTR names (either may be NULL), normalised as
+ * ident_set_add does. */
+void ident_obs_set_names(struct ident_obs *o, const char *mdns, const char *dns);
 /* The observation for ip, or NULL. */
 const struct ident_obs *ident_set_find(const struct ident_set *s, const struct ipaddr *ip);
 void ident_set_release(struct ident_set *s);
@@ -53,9 +65,15 @@ void ident_set_release(struct ident_set *s);
 /* Normalises a host name into out (IDENT_NAME_MAX): the first label, lower
  * case; a name that is not a DNS label (empty, other bytes) gives "". */
 void ident_name_norm(const char *name, char *out);
+/* A host name (first label or whole) that follows the address, not the
+ * device: made of the address's numbers (in order or reversed, decimal or
+ * hex: "10-0-1-5", "5.1.0.10", "0a000105") or a pool's generic word alone
+ * or with digits ("dhcp-17", "host5", "unknown"). */
+bool ident_name_generic(const char *name, const struct ipaddr *ip);
 /* The identity key of o: "mac:aa:bb:.." for a globally administered MAC,
  * else "name:label", else "cert:sha256", else "snmp:engine-id", else
- * "ssh:SHA256:..", else "" (nothing to follow the host by). */
+ * "ssh:SHA256:..", else "mdns:label", else "ptr:name", else "" (nothing to
+ * follow the host by). */
 void ident_key(const struct ident_obs *o, char out[IDENT_KEY_MAX]);
 
 enum ident_by {
@@ -64,6 +82,8 @@ enum ident_by {
 	IDENT_BY_CERT = 1u << 2,
 	IDENT_BY_SNMP = 1u << 3,
 	IDENT_BY_SSH = 1u << 4,
+	IDENT_BY_MDNS = 1u << 5, /* names: weaker than the keys above */
+	IDENT_BY_PTR = 1u << 6,
 };
 
 /* One host followed from prev->v[prev] to cur->v[cur] at another address. */
@@ -78,7 +98,12 @@ struct ident_link {
  * certificates, SNMP engine IDs or SSH host keys are; two different global
  * MACs never match, nor two different names by a service fingerprint, nor,
  * without the same MAC, two different SSH host keys or engine IDs (a
- * name reused by another machine). A link is made only when it is the one match of
+ * name reused by another machine). An mDNS or PTR name is weaker: it links
+ * only a pair neither of which has a candidate by a key, never marks a host
+ * as staying (a static PTR record stays with its address), never keeps a
+ * key from matching when it differs, and an mDNS name whose base (without
+ * a responder's conflict suffix "-2") more than one host holds links
+ * nothing. A link is made only when it is the one match of
  * both hosts and neither is matched at its own address (a key seen at the
  * same address in both runs means the device stayed); a key two hosts of
  * one run share links nothing. Returns the number of links in *ret

@@ -152,6 +152,40 @@ struct loader {
 	char last[96]; /* the section of the previous line: a header again means "defined twice" */
 };
 
+/* [site] dns: "198.18.0.53", "198.18.0.53:5353", "[2001:db8::53]:53",
+ * "resolv" or "off". 0 or -1. */
+static int parse_dns(struct site_config *c, const char *v)
+{
+	char a[64];
+	unsigned port = 53;
+	c->dns_port = 53;
+	if (!strcmp(v, "off")) return c->dns_from = SITE_DNS_OFF, 0;
+	if (!strcmp(v, "resolv")) return c->dns_from = SITE_DNS_RESOLV, 0;
+	if (strlen(v) >= sizeof(a)) return -1;
+	const char *colon = strrchr(v, ':'), *end = v + strlen(v);
+	if (v[0] == '[') { /* [v6] or [v6]:port */
+		const char *close = strchr(v, ']');
+		if (!close || (close[1] && close[1] != ':')) return -1;
+		snprintf(a, sizeof(a), "%.*s", (int)(close - v - 1), v + 1);
+		colon = close[1] ? close + 1 : NULL;
+	} else if (colon && strchr(v, ':') == colon) { /* v4:port */
+		snprintf(a, sizeof(a), "%.*s", (int)(colon - v), v);
+	} else {
+		snprintf(a, sizeof(a), "%s", v);
+		colon = NULL;
+	}
+	if (colon) {
+		char *e = NULL;
+		unsigned long p = colon + 1 < end ? strtoul(colon + 1, &e, 10) : 0;
+		if (!e || *e || p < 1 || p > 65535) return -1;
+		port = (unsigned)p;
+	}
+	if (ipaddr_parse(a, &c->dns) < 0) return -1;
+	c->dns_port = (uint16_t)port;
+	c->dns_from = SITE_DNS_SERVER;
+	return 0;
+}
+
 #define BAD(...) (dm_fail(l->e, DM_EINPUT, __VA_ARGS__), l->err = DM_EINPUT, 0)
 
 static struct role_baseline *role_find(const struct site_config *c, const char *name)
@@ -269,6 +303,18 @@ static int on_value(void *ctx, const char *section, const char *name, const char
 				c->edge = false;
 			else
 				return BAD("edge \"%s\": expected on or off", value);
+		} else if (!strcmp(name, "dns")) {
+			if (parse_dns(c, value) < 0)
+				return BAD("dns \"%s\": expected an address (a port after ':', an IPv6 one in"
+					   " brackets), resolv or off",
+					   value);
+		} else if (!strcmp(name, "mdns")) {
+			if (!strcmp(value, "on") || !strcmp(value, "yes") || !strcmp(value, "true"))
+				c->mdns_off = false;
+			else if (!strcmp(value, "off") || !strcmp(value, "no") || !strcmp(value, "false"))
+				c->mdns_off = true;
+			else
+				return BAD("mdns \"%s\": expected on or off", value);
 		} else if (!strcmp(name, "internal")) {
 			if (cidr_list_parse(&c->internal, value, "internal", l->e) < 0)
 				return l->err = DM_EINPUT, 0;

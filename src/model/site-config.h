@@ -66,6 +66,15 @@ struct site_config {
 	/* [site] edge = on: an audit reads the LAN's internet gateways (UPnP
 	 * IGD, NAT-PMP) as --upnp does */
 	bool edge;
+	/* [site] dns = ADDRESS[:PORT] | resolv | off (default): the DNS server
+	 * an audit asks for its live hosts' reverse (PTR) names, asset identity
+	 * that outlasts an address; resolv: /etc/resolv.conf's first one.
+	 * [site] mdns = off: no unicast mDNS query to the hosts on the scan's
+	 * link (on by default: a responder answers only its link). */
+	enum { SITE_DNS_OFF, SITE_DNS_SERVER, SITE_DNS_RESOLV } dns_from;
+	struct ipaddr dns;
+	uint16_t dns_port; /* 53 unless given */
+	bool mdns_off;
 	/* [retention] flow_days, runs_days: what the store keeps (store_retain);
 	 * 0 keeps everything */
 	double retain_flow_days, retain_runs_days;

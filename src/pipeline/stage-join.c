@@ -11,6 +11,7 @@
 #include "pipeline/netdev.h"
 #include "pipeline/run-changes.h"
 #include "analyze/readdressed.h"
+#include "probe/names.h"
 
 #define ROLES_DEFAULT_PATH dm_data("roles.conf")
 
@@ -63,6 +64,49 @@ static int netdev_ask(const struct join_in *in, struct join_out *out, struct dm_
 	return c->n ? netdev_collect(c, NULL, pub_ok, &out->netdev, &out->n_netdev, e) : 0;
 }
 
+/* The names the network gives the run's hosts (probe/names.h): PTR names
+ * from the site's DNS server when [site] dns names one, and the name each
+ * host on the scan's link (its MAC from the scan's ARP) answers to a
+ * unicast mDNS query unless [site] mdns = off. Failure is no names. */
+static void ask_names(const struct site_config *cfg, struct ident_set *cur)
+{
+	struct ipaddr server = cfg->dns;
+	struct dm_err e = { "" };
+	if (cfg->dns_from == SITE_DNS_RESOLV && names_resolv_server("/etc/resolv.conf", &server, &e) < 0) {
+		log_warn("audit: no PTR names: %s", e.msg);
+		return;
+	}
+	bool *mdns = xcalloc(cur->n + 1, sizeof(bool)), any = false;
+	struct ipaddr *ip = xcalloc(cur->n + 1, sizeof(*ip));
+	for (size_t i = 0; i < cur->n; i++) {
+		ip[i] = cur->v[i].ip;
+		mdns[i] = !cfg->mdns_off && cur->v[i].has_mac && !strcmp(cur->v[i].mac_from, "scan");
+		any = any || mdns[i];
+	}
+	struct names_ask a = { .ip = ip,
+			       .n = cur->n,
+			       .server = cfg->dns_from != SITE_DNS_OFF ? &server : NULL,
+			       .server_port = cfg->dns_port,
+			       .mdns = mdns };
+	char(*ptr)[DNS_NAME_MAX] = xcalloc(cur->n + 1, DNS_NAME_MAX),
+	(*md)[DNS_NAME_MAX] = xcalloc(cur->n + 1, DNS_NAME_MAX);
+	struct names_got got;
+	if ((a.server || any) && cur->n) {
+		if (names_lookup(&a, ptr, md, &got, &e) < 0)
+			log_warn("audit: no host names: %s", e.msg);
+		else
+			log_info(
+			    "audit: host names: %zu by reverse DNS, %zu by mDNS (%zu queries, %zu answers"
+			    " malformed)",
+			    got.ptr, got.mdns, got.sent, got.malformed);
+		for (size_t i = 0; i < cur->n; i++) ident_obs_set_names(&cur->v[i], md[i], ptr[i]);
+	}
+	free(ptr);
+	free(md);
+	free(mdns);
+	free(ip);
+}
+
 /* The identities this run saw, stored with it, and the devices followed
  * from the previous comparable run to a new address (asset-readdressed). */
 static int follow_identities(const struct join_in *in, const struct asset_input *ai, struct dm_err *e)
@@ -70,6 +114,7 @@ static int follow_identities(const struct join_in *in, const struct asset_input 
 	struct ident_set cur = { 0 }, prev = { 0 };
 	double lease_from = ai->now - ai->cfg->window_days * 86400;
 	readdressed_observe(in->rs, ai->leases, lease_from, ai->now, &ai->netdev, &cur);
+	ask_names(ai->cfg, &cur);
 	int r = store_idents_save(in->st, in->run, &cur, e);
 	struct coverage none = { 0 };
 	int64_t before = r == 0 ? run_comparable_to(in->st, in->run, in->kind, in->cov ? in->cov : &none, e)

@@ -25,6 +25,8 @@ static int save_one(struct store *s, int64_t run, const struct ident_obs *o, str
 	pp_str(&q, o->cert);
 	pp_str(&q, o->snmp_engine);
 	pp_str(&q, o->ssh_key);
+	pp_str(&q, o->mdns_name);
+	pp_str(&q, o->dns_name);
 	return pg_cmd(s, ROW_IDENT_INSERT, &q, "saving the hosts' identities", e);
 }
 

@@ -274,6 +274,9 @@ bool row_ident(const struct store_row *r, struct ident_obs *o)
 	const char *engine = r->ops->text(r, 8), *ssh = r->ops->text(r, 9);
 	snprintf(o->snmp_engine, sizeof(o->snmp_engine), "%s", engine ? engine : "");
 	snprintf(o->ssh_key, sizeof(o->ssh_key), "%s", ssh ? ssh : "");
+	const char *mdns = r->ops->text(r, 10), *dns = r->ops->text(r, 11);
+	snprintf(o->mdns_name, sizeof(o->mdns_name), "%s", mdns ? mdns : "");
+	snprintf(o->dns_name, sizeof(o->dns_name), "%s", dns ? dns : "");
 	return true;
 }
 

@@ -100,11 +100,13 @@ bool row_netdev_prev_mac(const struct store_row *r, struct netdev_prev_mac *m, d
 bool row_netdev_row(const struct store_row *r, struct netdev_row *x);
 
 /* asset_idents (issue 22): the same statements for both backends */
-#define ROW_IDENT_INSERT                                                                                 \
-	"INSERT INTO asset_idents(run_id, ip, key, mac, mac_local, hostname, mac_from, name_from, seen," \
-	" cert, snmp_engine, ssh_key, site) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"  \
-	" COALESCE((SELECT site FROM runs WHERE id = $1), 'default'))"
-#define ROW_IDENT_COLS "ip, mac, mac_local, hostname, mac_from, name_from, seen, cert, snmp_engine, ssh_key"
+#define ROW_IDENT_INSERT                                                                                  \
+	"INSERT INTO asset_idents(run_id, ip, key, mac, mac_local, hostname, mac_from, name_from, seen,"  \
+	" cert, snmp_engine, ssh_key, mdns_name, dns_name, site) VALUES ($1, $2, $3, $4, $5, $6, $7, $8," \
+	" $9, $10, $11, $12, $13, $14, COALESCE((SELECT site FROM runs WHERE id = $1), 'default'))"
+#define ROW_IDENT_COLS                                                                                     \
+	"ip, mac, mac_local, hostname, mac_from, name_from, seen, cert, snmp_engine, ssh_key, mdns_name, " \
+	"dns_name"
 #define ROW_IDENT_LOAD "SELECT " ROW_IDENT_COLS " FROM asset_idents WHERE run_id = $1 ORDER BY ip"
 /* a key's addresses at the site of run $2 (0: the handle's site, $3) */
 #define ROW_IDENT_HISTORY                                                                       \

@@ -26,6 +26,8 @@ static int save_one(struct store *s, sqlite3_stmt *st, int64_t run, const struct
 	sqlite3_bind_text(st, 10, o->cert, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, o->snmp_engine, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, o->ssh_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, o->mdns_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, o->dns_name, -1, SQLITE_STATIC);
 	return sq_done(s, st, "saving the hosts' identities", e);
 }
 

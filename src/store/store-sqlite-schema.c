@@ -338,6 +338,10 @@ static const char *const migrations[] = {
 	"DELETE FROM vuln_meta WHERE key = 'index.briefs';"
 	"INSERT INTO vuln_meta(key, value) SELECT 'index.briefs', 'pending'"
 	"  WHERE EXISTS (SELECT 1 FROM vuln_product);",
+	/* 34 (asset identity, issue 22): the names the network gives a host,
+	 * its mDNS responder's (label) and its reverse DNS (PTR) name */
+	"ALTER TABLE asset_idents ADD COLUMN mdns_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE asset_idents ADD COLUMN dns_name TEXT NOT NULL DEFAULT '';",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

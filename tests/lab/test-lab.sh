@@ -86,11 +86,19 @@ rt_down() {
 	for d in s r sw $RT_DEVS; do ip netns del "$P-rt$d" 2>/dev/null; done
 	return 0
 }
+NM_DEVS="m p g d" # the names identity check's hosts and DNS server (t_ident_names)
+nm_down() {
+	local d f
+	for f in "$OUT"/nm/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	for d in s sw $NM_DEVS; do ip netns del "$P-nm$d" 2>/dev/null; done
+	return 0
+}
 cleanup() {
 	"$LAB" down >/dev/null 2>&1
 	"$HERE/lab-upnp.sh" down >/dev/null 2>&1
 	mv_down
 	rt_down
+	nm_down
 	wh_down
 	if [ "$fail" = 0 ]; then rm -rf "$OUT"; else echo "lab: outputs kept in $OUT"; fi
 }
@@ -1332,6 +1340,112 @@ PY
 	return $r
 }
 check ident_routed_device_followed_by_ssh_key_and_engine_id t_ident_routed
+
+# issue 22: hosts followed by the names the network gives them. On one
+# link with the scanner (.1): m runs Debian's avahi-daemon (mDNS name
+# annas-mbp), p has a PTR name nas-7.lab.example and g one made of its
+# address, in a lab unbound (d, .53) that holds the records of both
+# addresses of each. All three have randomised MACs that change with the
+# address (no key): m and p are reported as moved, g is gone and new.
+nm_up() {
+	local s=$P-nms w=$P-nmsw d n=$OUT/nm
+	nm_down
+	mkdir -p "$n"
+	ip netns add "$w" && ip -n "$w" link add br0 type bridge && ip -n "$w" link set br0 up || return 1
+	ip netns add "$s" && ip -n "$s" link set lo up || return 1
+	ip link add s0 netns "$s" address 02:00:5e:00:76:01 type veth peer name p-s netns "$w" || return 1
+	ip -n "$w" link set p-s master br0 up && ip -n "$s" addr add 198.18.76.1/24 dev s0 &&
+		ip -n "$s" link set s0 up || return 1
+	for d in $NM_DEVS; do
+		ip netns add "$P-nm$d" && ip -n "$P-nm$d" link set lo up || return 1
+		ip link add e0 netns "$P-nm$d" type veth peer name "p-$d" netns "$w" || return 1
+		ip -n "$w" link set "p-$d" master br0 up && ip -n "$P-nm$d" link set e0 up || return 1
+	done
+	ip -n "$P-nmd" addr add 198.18.76.53/24 dev e0 || return 1
+	# unbound answers the lab's reverse zone from its own records and
+	# refuses everything else (it never asks a server outside)
+	{
+		printf 'server:\n  interface: 198.18.76.53\n  port: 53\n  do-daemonize: no\n  username: ""\n'
+		printf '  chroot: ""\n  directory: "%s"\n  pidfile: "%s/unbound.pid.d"\n  use-syslog: no\n' "$n" "$n"
+		printf '  do-ip6: no\n  access-control: 198.18.76.0/24 allow\n  module-config: "iterator"\n'
+		printf '  local-zone: "." refuse\n  local-zone: "76.18.198.in-addr.arpa." static\n'
+		printf '  local-data-ptr: "198.18.76.%s"\n' "10 nas-7.lab.example" "11 nas-7.lab.example" \
+			"20 198-18-76-20.dyn.lab.example" "21 198-18-76-21.dyn.lab.example"
+		printf 'remote-control:\n  control-enable: no\n'
+	} >"$n/unbound.conf"
+	setsid ip netns exec "$P-nmd" unbound -d -c "$n/unbound.conf" >"$n/unbound.log" 2>&1 </dev/null &
+	echo $! >"$n/unbound.pid"
+	printf '[server]\nhost-name=annas-mbp\ndomain-name=local\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=e0\n' >"$n/avahi.conf"
+	printf 'enable-dbus=no\n[publish]\npublish-addresses=yes\npublish-hinfo=no\npublish-workstation=no\n' >>"$n/avahi.conf"
+	# a mount namespace of its own: avahi keeps its pid file in /run/avahi-daemon
+	setsid ip netns exec "$P-nmm" unshare -m sh -c 'mkdir -p /run/avahi-daemon &&
+		mount -t tmpfs none /run/avahi-daemon && exec avahi-daemon -f "$1" --no-drop-root --no-chroot --no-rlimits' \
+		sh "$n/avahi.conf" >"$n/avahi.log" 2>&1 </dev/null &
+	echo $! >"$n/avahi.pid"
+}
+nm_addr() { # device old new mac: moves the device, with a new randomised MAC (old "": first address)
+	[ -z "$2" ] || ip -n "$P-nm$1" addr del "198.18.76.$2/24" dev e0 || return 1
+	ip -n "$P-nm$1" link set e0 down && ip -n "$P-nm$1" link set e0 address "$4" &&
+		ip -n "$P-nm$1" link set e0 up && ip -n "$P-nm$1" addr add "198.18.76.$3/24" dev e0
+}
+nm_ask() { # ip port: waits (10 s at most) until the responder at ip:5353, or unbound, answers a PTR query for ip
+	ip netns exec "$P-nms" python3 - "$1" "$2" <<'PY'
+import socket, struct, sys, time
+ip, port = sys.argv[1], int(sys.argv[2])
+labels = list(reversed(ip.split("."))) + ["in-addr", "arpa"]
+q = b"".join(bytes([len(l)]) + l.encode() for l in labels) + b"\0\0\x0c\0\x01"
+msg = struct.pack(">HHHHHH", 7, 0, 1, 0, 0, 0) + q
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.5)
+for _ in range(20):
+    s.sendto(msg, (ip if port == 5353 else "198.18.76.53", port))
+    try:
+        if s.recv(1500)[7]:
+            sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.5)
+sys.exit(1)
+PY
+}
+t_ident_names() {
+	local n=$OUT/nm
+	nm_up || return 1
+	nm_addr m "" 30 da:a1:19:76:01:01 && nm_addr p "" 10 da:a1:19:76:01:02 &&
+		nm_addr g "" 20 da:a1:19:76:01:03 || return 1
+	nm_ask 198.18.76.30 5353 || { echo "avahi does not answer"; cat "$n/avahi.log"; return 1; }
+	nm_ask 198.18.76.10 53 || { echo "unbound does not answer"; cat "$n/unbound.log"; return 1; }
+	printf '[site]\ndns = 198.18.76.53\n' >"$n/site.conf"
+	local run=(ip netns exec "$P-nms" "$D" audit 198.18.76.10-39 -p 22 --config "$n/site.conf" --db "$n/db")
+	"${run[@]}" >"$n/a.out" 2>&1 || { cat "$n/a.out"; return 1; }
+	grep -q "host names: 2 by reverse DNS, 1 by mDNS" "$n/a.out" || { grep names "$n/a.out"; return 1; }
+	nm_addr m 30 31 da:a1:19:76:02:01 && nm_addr p 10 11 da:a1:19:76:02:02 &&
+		nm_addr g 20 21 da:a1:19:76:02:03 || return 1
+	ip -n "$P-nms" neigh flush all
+	nm_ask 198.18.76.31 5353 || { echo "avahi does not answer at its new address"; cat "$n/avahi.log"; return 1; }
+	"${run[@]}" >"$n/b.out" 2>&1 || { cat "$n/b.out"; return 1; }
+	"$D" report --db "$n/db" --format json >"$n/b.jsonl" || return 1
+	"$D" diff --db "$n/db" --format json >"$n/diff.jsonl" || return 1
+	python3 - "$n/b.jsonl" "$n/diff.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+ev = {r["ip"]: r["evidence"] for r in recs if r["type"] == "finding" and r["rule"] == "asset-readdressed"}
+moved = sorted((e["old_ip"], ip, e["matched_by"]) for ip, e in ev.items())
+assert moved == [("198.18.76.10", "198.18.76.11", "ptr"), ("198.18.76.30", "198.18.76.31", "mdns")], moved
+m, p = ev["198.18.76.31"], ev["198.18.76.11"]
+assert m["before"]["mdns_name"] == m["now"]["mdns_name"] == "annas-mbp" and m["mac_randomised"], m
+assert m["now"]["mac"] != m["before"]["mac"], m
+assert p["before"]["ptr_name"] == p["now"]["ptr_name"] == "nas-7.lab.example", p
+ch = sorted((r["change"], r["ip"]) for r in (json.loads(l) for l in open(sys.argv[2]))
+            if r["type"] == "change" and r["change"] in ("host-gone", "host-new"))
+assert ch == [("host-gone", "198.18.76.20"), ("host-new", "198.18.76.21")], ch
+print("moved:", moved, "gone/new:", ch)
+PY
+	local r=$?
+	nm_down
+	return $r
+}
+check ident_moved_hosts_followed_by_mdns_and_ptr_names t_ident_names
 
 # issue 21: a watcher's host and port events with real hosts on a bridge of
 # their own. A scan job runs every second over three hosts (wh1-3: .11-.13)

@@ -305,6 +305,122 @@ static void test_fingerprints(void)
 	ident_set_release(&b);
 }
 
+static void add_names(struct ident_set *s, const char *ip, const char *mac, const char *mdns, const char *ptr,
+		      const char *ssh)
+{
+	struct ident_obs o = obs(ip, mac, NULL);
+	if (mdns) snprintf(o.mdns_name, sizeof(o.mdns_name), "%s", mdns);
+	if (ptr) snprintf(o.dns_name, sizeof(o.dns_name), "%s", ptr);
+	if (ssh) snprintf(o.ssh_key, sizeof(o.ssh_key), "%s", ssh);
+	ident_set_add(s, &o);
+}
+
+/* Which names follow the address rather than the device. */
+static void test_generic_names(void)
+{
+	struct ipaddr v4, v6;
+	ipaddr_parse("198.18.1.5", &v4);
+	ipaddr_parse("2001:db8::c612:105", &v6);
+	static const char *const generic[] = {
+		"198-18-1-5.dyn.example",
+		"ip-198-18-1-5.ec2.internal",
+		"5.1.18.198.in-addr.isp.example",
+		"c6120105.cust.example",
+		"dhcp-17.pool.example",
+		"host5",
+		"unknown",
+		"localhost",
+		"pool-3-4.example",
+		"DHCP_9",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(generic); i++) {
+		CHECK(ident_name_generic(generic[i], &v4));
+		if (!ident_name_generic(generic[i], &v4)) printf("    not generic: %s\n", generic[i]);
+	}
+	static const char *const names[] = { "nas.corp.example", "printer-3.lab.example",
+					     "desktop-17",       "nas-10-0-0-1.example",
+					     "build5-srv",       "web01.example" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) CHECK(!ident_name_generic(names[i], &v4));
+	CHECK(ident_name_generic("host-c612-105.v6.example", &v6));
+	CHECK(ident_name_generic("5.0.1.0.2.1.6.c.0.0.0.0.ip6.example", &v6));
+	CHECK(!ident_name_generic("nas.v6.example", &v6));
+	/* the observation drops them; a name that is no DNS name is none */
+	struct ident_set s = { 0 };
+	add_names(&s, "198.18.1.5", NULL, "Phone-7.local", "198-18-1-5.dyn.example.", NULL);
+	add_names(&s, "198.18.1.6", NULL, "bad name", "NAS.Corp.Example.", NULL);
+	add_names(&s, "198.18.1.7", NULL, NULL, "a..b", NULL);
+	CHECK_STR(s.v[0].mdns_name, "phone-7");
+	CHECK_STR(s.v[0].dns_name, "");
+	CHECK_STR(s.v[1].mdns_name, "");
+	CHECK_STR(s.v[1].dns_name, "nas.corp.example");
+	CHECK_STR(s.v[2].dns_name, "");
+	char key[IDENT_KEY_MAX];
+	ident_key(&s.v[0], key);
+	CHECK_STR(key, "mdns:phone-7");
+	ident_key(&s.v[1], key);
+	CHECK_STR(key, "ptr:nas.corp.example");
+	ident_set_release(&s);
+}
+
+/* mDNS and PTR names follow a device no key follows, and are weaker than a
+ * key: they never outvote one, never mark a host as staying, and a name
+ * the responder made unique ("-2") links nothing. */
+static void test_weak_names(void)
+{
+	struct ident_set a = { 0 }, b = { 0 };
+	char got[256];
+	const char *k1 = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s",
+		   *k2 = "SHA256:7Ip0fHf0zWvHdZCqVMBTSEgBY4zJVG0bkuF8JmX7SHo";
+	add_names(&a, "10.5.0.5", NULL, NULL, "nas.corp.example", NULL);
+	add_names(&a, "10.5.0.6", "da:a1:19:01:02:03", "annas-phone", NULL, NULL);
+	add_names(&a, "10.5.0.7", NULL, NULL, "10-5-0-7.dyn.example", NULL);
+	add_names(&b, "10.5.0.50", NULL, NULL, "NAS.corp.example", NULL);
+	add_names(&b, "10.5.0.60", "da:a1:19:09:09:09", "Annas-Phone.local", NULL, NULL);
+	add_names(&b, "10.5.0.70", NULL, NULL, "10-5-0-70.dyn.example", NULL);
+	links_of(&a, &b, got, sizeof(got));
+	CHECK_STR(got, "10.5.0.5>10.5.0.50 ptr; 10.5.0.6>10.5.0.60 mdns");
+	ident_set_release(&a);
+	ident_set_release(&b);
+
+	/* a key says another host: the name links nothing; different names
+	 * keep no key from linking */
+	add_names(&a, "10.5.0.5", NULL, NULL, "nas.corp.example", k1);
+	add_names(&b, "10.5.0.50", NULL, NULL, "nas.corp.example", NULL);
+	add_names(&b, "10.5.0.51", NULL, NULL, "old-nas.corp.example", k1);
+	links_of(&a, &b, got, sizeof(got));
+	CHECK_STR(got, "10.5.0.5>10.5.0.51 ssh");
+	ident_set_release(&a);
+	ident_set_release(&b);
+
+	/* two host keys that differ: the name is another machine's now */
+	add_names(&a, "10.5.0.5", NULL, NULL, "nas.corp.example", k1);
+	add_names(&b, "10.5.0.50", NULL, NULL, "nas.corp.example", k2);
+	links_of(&a, &b, got, sizeof(got));
+	CHECK_STR(got, "");
+	ident_set_release(&a);
+	ident_set_release(&b);
+
+	/* a static PTR record left at the old address says nothing of the
+	 * device that moved by its MAC */
+	add_names(&a, "10.5.0.5", "00:1b:21:01:02:03", NULL, "printer.corp.example", NULL);
+	add_names(&b, "10.5.0.5", "00:1b:21:0a:0b:0c", NULL, "printer.corp.example", NULL);
+	add_names(&b, "10.5.0.9", "00:1b:21:01:02:03", NULL, NULL, NULL);
+	links_of(&a, &b, got, sizeof(got));
+	CHECK_STR(got, "10.5.0.5>10.5.0.9 mac");
+	ident_set_release(&a);
+	ident_set_release(&b);
+
+	/* "iphone" and "iphone-2" swapped between the runs: nothing */
+	add_names(&a, "10.5.0.5", "da:a1:19:01:02:03", "iphone", NULL, NULL);
+	add_names(&a, "10.5.0.6", "da:a1:19:01:02:04", "iphone-2", NULL, NULL);
+	add_names(&b, "10.5.0.50", "da:a1:19:01:02:05", "iphone", NULL, NULL);
+	add_names(&b, "10.5.0.60", "da:a1:19:01:02:06", "iphone-2", NULL, NULL);
+	links_of(&a, &b, got, sizeof(got));
+	CHECK_STR(got, "");
+	ident_set_release(&a);
+	ident_set_release(&b);
+}
+
 static void host(struct resultset *rs, const char *ip, uint16_t port)
 {
 	struct obs_host h = { .how = HOW_ARP, .reason = "arp-response", .ts = 1000 };
@@ -381,6 +497,8 @@ static void test_store_rows(void)
 	snprintf(s1.v[1].ssh_key, sizeof(s1.v[1].ssh_key),
 		 "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s");
 	snprintf(s1.v[1].snmp_engine, sizeof(s1.v[1].snmp_engine), "80001f88804e1b2a6037641e67");
+	snprintf(s1.v[1].mdns_name, sizeof(s1.v[1].mdns_name), "annas-phone");
+	snprintf(s1.v[1].dns_name, sizeof(s1.v[1].dns_name), "annas-phone.corp.example");
 	add(&s2, "10.0.0.50", "00:1b:21:01:02:03", "nas");
 	s2.v[0].seen = 2000;
 	CHECK_INT(store_run_begin(st, "audit", "", 1000, &r1, &e), 0);
@@ -398,6 +516,9 @@ static void test_store_rows(void)
 		CHECK(!back.v[0].ssh_key[0] && !back.v[0].snmp_engine[0]);
 		CHECK_STR(back.v[1].ssh_key, "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s");
 		CHECK_STR(back.v[1].snmp_engine, "80001f88804e1b2a6037641e67");
+		CHECK_STR(back.v[1].mdns_name, "annas-phone");
+		CHECK_STR(back.v[1].dns_name, "annas-phone.corp.example");
+		CHECK(!back.v[0].mdns_name[0] && !back.v[0].dns_name[0]);
 	}
 	struct ident_addr *h = NULL;
 	size_t n = 0;
@@ -464,6 +585,8 @@ struct dev {
 	char cert_a[65], cert_b[65];
 	char ssh_a[IDENT_SSH_MAX], ssh_b[IDENT_SSH_MAX];
 	char engine_a[IDENT_ENGINE_MAX], engine_b[IDENT_ENGINE_MAX];
+	char ptr_a[IDENT_DNS_MAX], ptr_b[IDENT_DNS_MAX];
+	char mdns_a[IDENT_NAME_MAX], mdns_b[IDENT_NAME_MAX];
 };
 
 /* Service fingerprints, drawn from a stream of their own (the populations
@@ -555,15 +678,110 @@ static void dev_name(struct dev *d, bool phone, uint32_t id)
 		snprintf(d->name, sizeof(d->name), "%s-%u", phone ? "galaxy" : "desktop", id);
 }
 
+/* Names the network gives devices, drawn from a stream of their own, in
+ * percent: of the devices that are not phones, ptr have a PTR name that
+ * follows them (dynamic DNS, or an admin who keeps DNS up to date; made of
+ * their register name, so a joiner with a leaver's name takes its PTR name
+ * too), derived one made of their address (a pool's records), stale a
+ * static record that stays with the first run's address whoever holds it
+ * later; phones have derived ones only. Of the devices on the scan's link
+ * (the only ones an mDNS responder answers), mdns run one, under their
+ * register name (else "host" and their number), and shared of those under
+ * a name many devices take ("iphone", "macbook-pro"), which the responder
+ * makes unique with a conflict suffix ("-2") in the order the devices came
+ * up (another order in each run). formats: which address-made formats the
+ * pools use (0 tuning's, 1 others). */
+struct name_rates {
+	unsigned ptr, derived, stale, mdns, shared, formats;
+};
+static uint64_t rng3_state;
+static uint32_t rnd3(uint32_t n)
+{
+	rng3_state = rng3_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng3_state >> 33) % n;
+}
+
+static void ptr_derived(int host, unsigned style, char out[IDENT_DNS_MAX])
+{
+	int x = host >> 16, y = (host >> 8) & 255, z = host & 255;
+	switch (style) {
+	case 0: snprintf(out, IDENT_DNS_MAX, "10-%d-%d-%d.dyn.example", x, y, z); break;
+	case 1: snprintf(out, IDENT_DNS_MAX, "dhcp-%d.pool.example", z); break;
+	case 2: snprintf(out, IDENT_DNS_MAX, "ip-10-%d-%d-%d.ec2.internal", x, y, z); break;
+	case 3: snprintf(out, IDENT_DNS_MAX, "%d.%d.%d.10.in-addr.isp.example", z, y, x); break;
+	case 4: snprintf(out, IDENT_DNS_MAX, "0a%02x%02x%02x.cust.example", x, y, z); break;
+	default: snprintf(out, IDENT_DNS_MAX, "host%d.vpn.example", z); break;
+	}
+}
+
+static void dev_names(struct dev *d, size_t nd, int max_ip, const struct name_rates *r)
+{
+	static const char *const taken[] = { "iphone", "macbook-pro", "android", "ipad" };
+	char(*fixed)[IDENT_DNS_MAX] = calloc((size_t)max_ip + 1, IDENT_DNS_MAX);
+	unsigned *kind = calloc(nd, sizeof(unsigned)), *style = calloc(nd, sizeof(unsigned));
+	int *base = calloc(nd, sizeof(int)), count_a[4] = { 0 }, count_b[4] = { 0 };
+	for (size_t i = 0; i < nd; i++) {
+		uint32_t k = rnd3(100);
+		style[i] = r->formats ? 2 + rnd3(4) : rnd3(2);
+		kind[i] = d[i].phone                           ? (k < r->derived ? 2 : 0)
+			  : k < r->ptr                         ? 1
+			  : k < r->ptr + r->derived            ? 2
+			  : k < r->ptr + r->derived + r->stale ? 3
+							       : 0;
+		if (kind[i] == 1 && d[i].name[0])
+			snprintf(d[i].ptr_a, IDENT_DNS_MAX, "%s.corp.example", d[i].name);
+		else if (kind[i] == 1)
+			snprintf(d[i].ptr_a, IDENT_DNS_MAX, "h%zu.corp.example", i);
+		if (kind[i] == 3 && d[i].ip_a > 0)
+			snprintf(fixed[d[i].ip_a], IDENT_DNS_MAX, "static%zu.corp.example", i);
+		base[i] = -1;
+		if (d[i].routed || rnd3(100) >= r->mdns) continue;
+		if (rnd3(100) < r->shared) {
+			base[i] = (int)rnd3(4);
+		} else {
+			snprintf(d[i].mdns_a, IDENT_NAME_MAX, "%s", d[i].name);
+			if (!d[i].name[0]) snprintf(d[i].mdns_a, IDENT_NAME_MAX, "host%zu", i);
+			memcpy(d[i].mdns_b, d[i].mdns_a, IDENT_NAME_MAX);
+		}
+	}
+	for (size_t i = 0; i < nd; i++) {
+		memcpy(d[i].ptr_b, d[i].ptr_a, IDENT_DNS_MAX);
+		if (kind[i] == 2 && d[i].ip_a > 0) ptr_derived(d[i].ip_a, style[i], d[i].ptr_a);
+		if (kind[i] == 2 && d[i].ip_b > 0) ptr_derived(d[i].ip_b, style[i], d[i].ptr_b);
+		if (d[i].ip_a > 0 && fixed[d[i].ip_a][0]) memcpy(d[i].ptr_a, fixed[d[i].ip_a], IDENT_DNS_MAX);
+		if (d[i].ip_b > 0 && fixed[d[i].ip_b][0])
+			memcpy(d[i].ptr_b, fixed[d[i].ip_b], IDENT_DNS_MAX);
+		else if (kind[i] == 3)
+			d[i].ptr_b[0] = 0;
+	}
+	/* conflict suffixes: in the first run in the devices' order, in the
+	 * second in the reverse one */
+	for (size_t i = 0; i < nd; i++) {
+		if (base[i] < 0 || d[i].ip_a <= 0) continue;
+		int c = count_a[base[i]]++;
+		snprintf(d[i].mdns_a, IDENT_NAME_MAX, c ? "%s-%d" : "%s", taken[base[i]], c + 1);
+	}
+	for (size_t i = nd; i-- > 0;) {
+		if (base[i] < 0 || d[i].ip_b <= 0) continue;
+		int c = count_b[base[i]]++;
+		snprintf(d[i].mdns_b, IDENT_NAME_MAX, c ? "%s-%d" : "%s", taken[base[i]], c + 1);
+	}
+	free(fixed);
+	free(kind);
+	free(style);
+	free(base);
+}
+
 /* What the matcher is shown of the generated devices. */
-enum { SEE_CERTS = 1, SEE_FINGERPRINTS = 2 };
+enum { SEE_CERTS = 1, SEE_FINGERPRINTS = 2, SEE_NAMES = 4 };
 
 /* routed: the routed variant (dev_certs), with service fingerprints (fp)
  * when given; see: what of them the matcher is shown */
-static void population(uint64_t seed, size_t n, bool routed, const struct fp_rates *fp, unsigned see,
-		       double *ret_precision, double *ret_recall, size_t *ret_links)
+static void population(uint64_t seed, size_t n, bool routed, const struct fp_rates *fp,
+		       const struct name_rates *nr, unsigned see, double *ret_precision, double *ret_recall,
+		       size_t *ret_links)
 {
-	bool certs = see & SEE_CERTS, fps = see & SEE_FINGERPRINTS;
+	bool certs = see & SEE_CERTS, fps = see & SEE_FINGERPRINTS, names = see & SEE_NAMES;
 	rng_state = seed;
 	struct dev *d = calloc(n * 2, sizeof(*d));
 	size_t nd = 0;
@@ -606,6 +824,8 @@ static void population(uint64_t seed, size_t n, bool routed, const struct fp_rat
 	}
 	rng2_state = seed ^ 0xf1a9e5ull;
 	for (size_t i = 0; fp && i < nd; i++) dev_fingerprints(&d[i], i, fp);
+	rng3_state = seed ^ 0x4e41d3e5ull;
+	if (nr) dev_names(d, nd, next_free, nr);
 	struct ident_set a = { 0 }, b = { 0 };
 	size_t *who_a = calloc(nd, sizeof(size_t)), *who_b = calloc(nd, sizeof(size_t));
 	for (size_t i = 0; i < nd; i++) {
@@ -618,6 +838,10 @@ static void population(uint64_t seed, size_t n, bool routed, const struct fp_rat
 			memcpy(o.ssh_key, d[i].ssh_a, sizeof(o.ssh_key));
 			memcpy(o.snmp_engine, d[i].engine_a, sizeof(o.snmp_engine));
 		}
+		if (names) {
+			memcpy(o.dns_name, d[i].ptr_a, sizeof(o.dns_name));
+			memcpy(o.mdns_name, d[i].mdns_a, sizeof(o.mdns_name));
+		}
 		if (d[i].ip_a > 0) {
 			snprintf(ip, sizeof(ip), "10.%d.%d.%d", d[i].ip_a >> 16, (d[i].ip_a >> 8) & 255,
 				 d[i].ip_a & 255);
@@ -629,6 +853,10 @@ static void population(uint64_t seed, size_t n, bool routed, const struct fp_rat
 		if (fps) {
 			memcpy(o.ssh_key, d[i].ssh_b, sizeof(o.ssh_key));
 			memcpy(o.snmp_engine, d[i].engine_b, sizeof(o.snmp_engine));
+		}
+		if (names) {
+			memcpy(o.dns_name, d[i].ptr_b, sizeof(o.dns_name));
+			memcpy(o.mdns_name, d[i].mdns_b, sizeof(o.mdns_name));
 		}
 		if (d[i].ip_b > 0) {
 			snprintf(ip, sizeof(ip), "10.%d.%d.%d", d[i].ip_b >> 16, (d[i].ip_b >> 8) & 255,
@@ -657,11 +885,11 @@ static void test_heldout_population(void)
 {
 	double p, r;
 	size_t k;
-	population(22, 5000, false, NULL, 0, &p, &r, &k); /* the seed the rules were written against */
+	population(22, 5000, false, NULL, NULL, 0, &p, &r, &k); /* the seed the rules were written against */
 	printf("    identity: tuning seed: %zu links, precision %.4f, recall of moved devices %.4f\n", k, p,
 	       r);
 	CHECK(p >= 0.99);
-	population(0x5eed2026, 20000, false, NULL, 0, &p, &r,
+	population(0x5eed2026, 20000, false, NULL, NULL, 0, &p, &r,
 		   &k); /* held out: run once, after the rules were fixed */
 	printf("    identity: held-out seed: %zu links, precision %.4f, recall of moved devices %.4f\n", k, p,
 	       r);
@@ -675,19 +903,22 @@ static void test_heldout_population(void)
  * precision kept with vendors' default certificates, cloned images' keys,
  * copied agent configurations and address-made engine IDs about. */
 static void routed_figures(const char *what, uint64_t seed, size_t n, const struct fp_rates *fp,
-			   double *ret_p, double *ret_r)
+			   const struct name_rates *nr, double *ret_p, double *ret_r)
 {
-	double p0, r0, p1, r1;
-	size_t k, k0, k1;
-	population(seed, n, true, fp, 0, &p0, &r0, &k0);
-	population(seed, n, true, fp, SEE_CERTS, &p1, &r1, &k1);
-	population(seed, n, true, fp, SEE_CERTS | SEE_FINGERPRINTS, ret_p, ret_r, &k);
+	double p0, r0, p1, r1, p2, r2;
+	size_t k, k0, k1, k2;
+	population(seed, n, true, fp, nr, 0, &p0, &r0, &k0);
+	population(seed, n, true, fp, nr, SEE_CERTS, &p1, &r1, &k1);
+	population(seed, n, true, fp, nr, SEE_CERTS | SEE_FINGERPRINTS, &p2, &r2, &k2);
+	population(seed, n, true, fp, nr, SEE_CERTS | SEE_FINGERPRINTS | SEE_NAMES, ret_p, ret_r, &k);
 	printf("    identity (routed): %s: MAC and name %zu links, precision %.4f, recall %.4f;"
 	       " with certificates %zu, precision %.4f, recall %.4f;"
-	       " with SSH keys and engine IDs too %zu, precision %.4f, recall %.4f\n",
-	       what, k0, p0, r0, k1, p1, r1, k, *ret_p, *ret_r);
+	       " with SSH keys and engine IDs too %zu, precision %.4f, recall %.4f;"
+	       " with mDNS and PTR names too %zu, precision %.4f, recall %.4f\n",
+	       what, k0, p0, r0, k1, p1, r1, k2, p2, r2, k, *ret_p, *ret_r);
 	CHECK(r1 > r0);
-	CHECK(*ret_r > r1);
+	CHECK(r2 > r1);
+	CHECK(*ret_r > r2);
 }
 
 static void test_routed_population(void)
@@ -700,16 +931,24 @@ static void test_routed_population(void)
 	static const struct fp_rates other = {
 		.ssh = 55, .image = 30, .rekey = 6, .snmp = 15, .addr = 25, .copied = 20, .reset = 5
 	};
+	static const struct name_rates names = {
+		.ptr = 30, .derived = 30, .stale = 10, .mdns = 50, .shared = 20
+	};
+	/* held out: other rates and other address-made formats */
+	static const struct name_rates other_names = {
+		.ptr = 45, .derived = 25, .stale = 15, .mdns = 35, .shared = 35, .formats = 1
+	};
 	double p, r;
-	routed_figures("tuning seed", 22, 5000, &tuning, &p, &r);
+	routed_figures("tuning seed", 22, 5000, &tuning, &names, &p, &r);
 	CHECK(p >= 0.99);
-	/* held out: run once, after the certificate rule was fixed */
-	routed_figures("held-out seed", 0x0ddba11, 20000, &tuning, &p, &r);
+	/* held out: run once, after the certificate rule was fixed (and the
+	 * name rules) */
+	routed_figures("held-out seed", 0x0ddba11, 20000, &tuning, &names, &p, &r);
 	CHECK(p >= 0.99);
-	routed_figures("held-out seed and rates", 0x5eed30, 12000, &other, &p, &r);
+	routed_figures("held-out seed and rates", 0x5eed30, 12000, &other, &other_names, &p, &r);
 	CHECK(p >= 0.99);
 }
 
 SUITE(suite_identity, "identity", T(test_keys), T(test_link), T(test_conflicts), T(test_cert),
-      T(test_engine_ids), T(test_fingerprints), T(test_rundiff_moved), T(test_store_rows),
-      T(test_heldout_population), T(test_routed_population));
+      T(test_engine_ids), T(test_fingerprints), T(test_generic_names), T(test_weak_names),
+      T(test_rundiff_moved), T(test_store_rows), T(test_heldout_population), T(test_routed_population));

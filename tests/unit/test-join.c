@@ -461,7 +461,62 @@ static void test_public_numbered_site(void)
 	if (!test_db_pg()) CHECK_INT(system(cmd), 0);
 }
 
+/* weak-tls: a service is internet-reachable on a publicly routed address
+ * the site config does not call internal; one outside the internal ranges
+ * on a private address is not, and a public range listed as internal is
+ * the site's own. */
+static void test_weak_tls_exposure(void)
+{
+	struct site_config c;
+	struct dm_err e = { "" };
+	site_config_defaults(&c);
+	CHECK_INT(site_config_parse(&c, "[site]\ninternal = 10.0.0.0/8, 93.184.216.0/24\n", "t.conf", &e), 0);
+	struct resultset rs = { 0 };
+	static const char *const ips[] = { "10.0.0.5", "93.184.216.34", "93.184.217.5", "192.168.5.5" };
+	const uint16_t web[] = { 8443 }, ldap[] = { 3269 };
+	const char *https[] = { "https" }, *ldaps[] = { "ldaps" };
+	for (size_t i = 0; i < 4; i++) {
+		add_host(&rs, ips[i], web, https, 1);
+		add_host(&rs, ips[i], ldap, ldaps, 1);
+	}
+	for (size_t i = 0; i < rs.n_hosts; i++)
+		for (size_t j = 0; j < rs.hosts[i].n_svcs; j++) { /* TLS 1.0 accepted: medium */
+			struct obs_tls *t = &rs.hosts[i].svcs[j].tls;
+			*t = (struct obs_tls){ .present = true,
+					       .versions = TLS_V_10 | TLS_V_12,
+					       .tested = 31 };
+			snprintf(t->key_type, sizeof(t->key_type), "RSA");
+			t->key_bits = 2048;
+			t->not_after = 2e9 + 90 * 86400.0;
+			t->chain = TLS_CHAIN_TRUSTED;
+		}
+	resultset_sort(&rs);
+	struct asset_input in = { .cfg = &c, .scan = &rs, .now = 2e9 };
+	struct findings out = { 0 };
+	CHECK_INT(analyze_assets(&in, "weak-tls", &out, NULL, &e), 0);
+	findings_sort(&out);
+	char got[1024] = "";
+	for (size_t i = 0; i < out.n; i++) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&out.v[i].ip, ip, sizeof(ip));
+		const char *x = strstr(out.v[i].evidence, "\"exposure\":\"");
+		char ex[16] = "?";
+		if (x) sscanf(x + 12, "%15[a-z]", ex);
+		size_t len = strlen(got);
+		snprintf(got + len, sizeof(got) - len, "%s%s:%u %s %s", len ? ", " : "", ip, out.v[i].port,
+			 severity_name(out.v[i].severity), ex);
+	}
+	CHECK_STR(got,
+		  "93.184.217.5:3269 high internet, 93.184.217.5:8443 high internet, 10.0.0.5:8443 medium "
+		  "users, 93.184.216.34:8443 medium users, 192.168.5.5:8443 medium users, 10.0.0.5:3269 low "
+		  "internal, 93.184.216.34:3269 low internal, 192.168.5.5:3269 low internal");
+	findings_release(&out);
+	resultset_release(&rs);
+	site_config_release(&c);
+}
+
 SUITE(suite_join, "join", { "inventory_rows", test_inventory_rows }, { "roles", test_roles },
       { "join_rules", test_join_rules }, { "leases_parse", test_leases_parse },
       { "lease_presence", test_lease_presence }, { "database_from_users", test_database_from_users },
-      { "traffic_only_host", test_traffic_only_host }, { "public_numbered_site", test_public_numbered_site });
+      { "traffic_only_host", test_traffic_only_host }, { "public_numbered_site", test_public_numbered_site },
+      { "weak_tls_exposure", test_weak_tls_exposure });

@@ -2,6 +2,14 @@
 #include "test.h"
 #include "probe/services.h"
 #include "base/datadir.h"
+#include "base/err.h"
+#include "model/site-config.h"
+#include "probe/dns-ptr.h"
+#include "probe/names.h"
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static void http_responses(void)
 {
@@ -222,5 +230,147 @@ static void stun_replies(void)
 	fp_set_release(&set);
 }
 
+/* A PTR query and the answers a DNS server and an mDNS responder give,
+ * with compression; what a hostile answer cannot do. */
+static void dns_ptr_answers(void)
+{
+	struct ipaddr ip, ip6, other;
+	ipaddr_parse("198.18.1.5", &ip);
+	ipaddr_parse("2001:db8::1", &ip6);
+	ipaddr_parse("198.18.1.6", &other);
+	char name[DNS_NAME_MAX], why[160];
+	dns_reverse_name(&ip, name);
+	CHECK_STR(name, "5.1.18.198.in-addr.arpa");
+	dns_reverse_name(&ip6, name);
+	CHECK_STR(name, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+	uint8_t m[512];
+	size_t q = dns_ptr_query(m, sizeof(m), 0x1234, &ip, false);
+	CHECK_INT(q, 12 + 25 + 4);
+	CHECK(m[0] == 0x12 && m[1] == 0x34 && m[2] == 1 && m[5] == 1);
+	CHECK(m[12] == 1 && m[13] == '5' && m[q - 3] == 12);
+	CHECK_INT(dns_ptr_query(m, 20, 1, &ip, false), 0);
+	/* the answer: the question again, then PTR with a pointer to it */
+	m[2] = 0x81;
+	m[3] = 0x80;
+	m[7] = 1;
+	static const uint8_t rr[] = { 0xc0, 12,  0,   12,  0x80, 1,   0,   0,   0,   60,   0, 11,
+				      3,    'n', 'a', 's', 4,    'c', 'o', 'r', 'p', 0xc0, 0 };
+	memcpy(m + q, rr, sizeof(rr));
+	/* "corp" then a pointer to "arpa" (offset of the question's last label) */
+	size_t arpa = q - 4 - 1 - 5; /* before the question's type and class, the root and "arpa" */
+	CHECK_INT(m[arpa], 4);
+	m[q + sizeof(rr) - 1] = (uint8_t)arpa;
+	size_t len = q + sizeof(rr);
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), 1);
+	CHECK_STR(name, "nas.corp.arpa");
+	CHECK_INT(dns_ptr_parse(m, len, 0x1235, &ip, name, why, sizeof(why)), 0);    /* another query's */
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &other, name, why, sizeof(why)), 0); /* another address */
+	m[3] = 0x83;                                                                 /* no such name */
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), 0);
+	m[3] = 0x80;
+	/* a pointer forward (a loop) and a record past the end are refused */
+	m[q + sizeof(rr) - 1] = (uint8_t)(q + sizeof(rr) - 2); /* to itself */
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), DM_EINPUT);
+	CHECK(strstr(why, "PTR record 1") != NULL);
+	m[q + sizeof(rr) - 1] = (uint8_t)arpa;
+	CHECK_INT(dns_ptr_parse(m, len - 1, 0x1234, &ip, name, why, sizeof(why)), DM_EINPUT);
+	CHECK_INT(dns_ptr_parse(m, 5, 0x1234, &ip, name, why, sizeof(why)), DM_EINPUT);
+	/* a label's odd bytes are '?' */
+	m[q + 14] = '.';
+	CHECK_INT(dns_ptr_parse(m, len, 0x1234, &ip, name, why, sizeof(why)), 1);
+	CHECK_STR(name, "n?s.corp.arpa");
+	/* [site] dns and mdns */
+	struct site_config c;
+	struct dm_err e;
+	site_config_defaults(&c);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = 198.18.0.53:5353\nmdns = off\n", "t.conf", &e), 0);
+	CHECK(c.dns_from == SITE_DNS_SERVER && c.dns_port == 5353 && c.mdns_off);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = [2001:db8::53]\n", "t.conf", &e), 0);
+	CHECK(c.dns_from == SITE_DNS_SERVER && c.dns.family == AF_INET6 && c.dns_port == 53);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = resolv\n", "t.conf", &e), 0);
+	CHECK(c.dns_from == SITE_DNS_RESOLV);
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = 198.18.0.53:0\n", "t.conf", &e), DM_EINPUT);
+	CHECK(strstr(e.msg, "t.conf") && strstr(e.msg, "dns"));
+	CHECK_INT(site_config_parse(&c, "[site]\ndns = ns.example\n", "t.conf", &e), DM_EINPUT);
+	site_config_release(&c);
+}
+
+/* A DNS server on 127.0.0.1 for names_lookup: 127.0.0.2 has a name,
+ * 127.0.0.3 none (NXDOMAIN), 127.0.0.4 gets no answer, 127.0.0.5's first
+ * query is dropped (the second is answered), 127.0.0.6 gets a damaged one. */
+struct fake_dns {
+	int fd;
+	unsigned seen5, queries;
+};
+
+static void *fake_dns_run(void *arg)
+{
+	struct fake_dns *f = arg;
+	uint8_t m[512];
+	for (;;) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n = recvfrom(f->fd, m, sizeof(m) - 64, 0, (struct sockaddr *)&from, &fl);
+		if (n < 12) return NULL; /* shut down */
+		f->queries++;
+		char host = (char)m[13]; /* the first label: the last octet, one digit */
+		if (host == '4' || (host == '5' && !f->seen5++)) continue;
+		size_t len = (size_t)n;
+		m[2] = 0x81;
+		m[3] = host == '3' ? 0x83 : 0x80;
+		m[7] = host == '3' ? 0 : 1;
+		static const uint8_t rr[] = { 0xc0, 12,  0,   12,  0,   1,   0,   0,   0,   60,
+					      0,    17,  3,   'b', 'o', 'x', 3,   'l', 'a', 'b',
+					      7,    'e', 'x', 'a', 'm', 'p', 'l', 'e', 0 };
+		if (host != '3') {
+			memcpy(m + len, rr, sizeof(rr));
+			len += host == '6' ? 20 : sizeof(rr); /* 6: cut inside the name */
+		}
+		sendto(f->fd, m, len, 0, (struct sockaddr *)&from, fl);
+	}
+}
+
+static void names_from_a_server(void)
+{
+	struct fake_dns f = { .fd = socket(AF_INET, SOCK_DGRAM, 0) };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	CHECK(f.fd >= 0 && bind(f.fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	      getsockname(f.fd, (struct sockaddr *)&a, &al) == 0);
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, fake_dns_run, &f) == 0);
+	struct ipaddr ip[5], server;
+	char txt[16];
+	for (int i = 0; i < 5; i++) {
+		snprintf(txt, sizeof(txt), "127.0.0.%d", i + 2);
+		ipaddr_parse(txt, &ip[i]);
+	}
+	ipaddr_parse("127.0.0.1", &server);
+	char ptr[5][DNS_NAME_MAX], mdns[5][DNS_NAME_MAX];
+	struct names_ask ask = {
+		.ip = ip, .n = 5, .server = &server, .server_port = ntohs(a.sin_port), .timeout = 0.5
+	};
+	struct names_got got;
+	struct dm_err e = { "" };
+	CHECK_INT(names_lookup(&ask, ptr, mdns, &got, &e), 0);
+	CHECK_STR(ptr[0], "box.lab.example");
+	CHECK_STR(ptr[1], "");
+	CHECK_STR(ptr[2], "");
+	CHECK_STR(ptr[3], "box.lab.example"); /* asked again */
+	CHECK_STR(ptr[4], "");
+	CHECK(!mdns[0][0] && got.mdns == 0);
+	CHECK_INT(got.ptr, 2);
+	CHECK_INT(got.malformed, 1);
+	CHECK_INT(got.sent, 7); /* one each, and again for the two unanswered */
+	shutdown(f.fd, SHUT_RDWR);
+	uint8_t z = 0; /* wakes the thread if shutdown did not */
+	int w = socket(AF_INET, SOCK_DGRAM, 0);
+	if (w >= 0) sendto(w, &z, 1, 0, (struct sockaddr *)&a, sizeof(a)), close(w);
+	pthread_join(t, NULL);
+	close(f.fd);
+	CHECK_INT(f.queries, 7);
+}
+
 SUITE(suite_probe, "probe", T(http_responses), T(telnet_negotiation), T(snmp_replies), T(snmp_v3_report),
-      T(netbios_node_status), T(cpe_names), T(svc_identity), T(stun_replies));
+      T(netbios_node_status), T(cpe_names), T(svc_identity), T(stun_replies), T(dns_ptr_answers),
+      T(names_from_a_server));

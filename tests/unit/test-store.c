@@ -186,10 +186,11 @@ static void errors_name_store_and_operation(void)
 	" ALTER TABLE vuln_product DROP COLUMN cvss_version; ALTER TABLE vuln_product DROP COLUMN severity;" \
 	" ALTER TABLE vuln_product DROP COLUMN exploit_ref; ALTER TABLE vuln_product DROP COLUMN kev_added;"
 
-/* What schemas 28, 29 and 32 add to asset_idents (SQLite drops no indexed
- * column), and schema 31's per-day flow summaries. */
-#define IDENT_FINGERPRINT_DROP \
-	" ALTER TABLE asset_idents DROP COLUMN snmp_engine; ALTER TABLE asset_idents DROP COLUMN ssh_key;"
+/* What schemas 28, 29, 32 and 34 add to asset_idents (SQLite drops no
+ * indexed column), and schema 31's per-day flow summaries. */
+#define IDENT_FINGERPRINT_DROP                                                                             \
+	" ALTER TABLE asset_idents DROP COLUMN snmp_engine; ALTER TABLE asset_idents DROP COLUMN ssh_key;" \
+	" ALTER TABLE asset_idents DROP COLUMN mdns_name; ALTER TABLE asset_idents DROP COLUMN dns_name;"
 #define IDENT_SITE_DROP                                                                 \
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
 	" ALTER TABLE asset_idents DROP COLUMN cert;" IDENT_FINGERPRINT_DROP " DROP TABLE flow_day;"
@@ -1052,9 +1053,14 @@ static void vuln_briefs_redone(void)
 	CHECK_INT(store_open(empty, &st, &e), 0);
 	store_close(st);
 	for (int i = 0; i < 2; i++)
-		CHECK_INT(test_db_exec(i ? empty : path, "PRAGMA user_version=32",
-				       "UPDATE dormant_schema SET version = 32"),
-			  0);
+		CHECK_INT(
+		    test_db_exec(i ? empty : path,
+				 "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
+				 " ALTER TABLE asset_idents DROP COLUMN dns_name; PRAGMA user_version=32",
+				 "ALTER TABLE asset_idents DROP COLUMN mdns_name; ALTER TABLE asset_idents "
+				 "DROP COLUMN dns_name;"
+				 " UPDATE dormant_schema SET version = 32"),
+		    0);
 	char v[16] = "";
 	CHECK_INT(store_open(path, &st, &e), 0);
 	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 1);
