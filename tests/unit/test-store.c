@@ -1052,13 +1052,15 @@ static void vuln_briefs_redone(void)
 	store_close(st);
 	CHECK_INT(store_open(empty, &st, &e), 0);
 	store_close(st);
-	for (int i = 0; i < 2; i++)
+	/* on PostgreSQL both names are the one test database: no empty store */
+	int n_stores = test_db_pg() ? 1 : 2;
+	for (int i = 0; i < n_stores; i++)
 		CHECK_INT(
 		    test_db_exec(i ? empty : path,
 				 "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
 				 " ALTER TABLE asset_idents DROP COLUMN dns_name; PRAGMA user_version=32",
-				 "ALTER TABLE asset_idents DROP COLUMN mdns_name; ALTER TABLE asset_idents "
-				 "DROP COLUMN dns_name;"
+				 "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
+				 " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
 				 " UPDATE dormant_schema SET version = 32"),
 		    0);
 	char v[16] = "";
@@ -1069,9 +1071,11 @@ static void vuln_briefs_redone(void)
 	CHECK_INT(store_vuln_by_product(st, "openbsd", "openssh", NULL, count_rows, &n, &e), 1);
 	CHECK_INT(n, 1);
 	store_close(st);
-	CHECK_INT(store_open(empty, &st, &e), 0);
-	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 0);
-	store_close(st);
+	if (n_stores == 2) {
+		CHECK_INT(store_open(empty, &st, &e), 0);
+		CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 0);
+		store_close(st);
+	}
 	cleanup(path);
 	cleanup(empty);
 }
