@@ -374,6 +374,17 @@ static void bucket_sides(struct flow_hours_cursor *c)
 	}
 }
 
+static void drop_buckets(struct flow_hours_cursor *c)
+{
+	free(c->blk);
+	free(c->count);
+	if (c->ar) addr_ranks_release(c->ar);
+	free(c->ar);
+	c->blk = NULL;
+	c->count = NULL;
+	c->ar = NULL;
+}
+
 /* The sides of the next block of hosts that has any into c->sv, sorted
  * by their rows' keys; false when no block is left. */
 static bool block_sides(struct flow_hours_cursor *c)
@@ -398,6 +409,7 @@ static bool block_sides(struct flow_hours_cursor *c)
 		for (size_t k = 0; k < c->n; k++)
 			c->sv[k].first = !k || !same_row(s, &c->sv[k - 1], &c->sv[k]);
 	}
+	if (c->b > c->n_splits) drop_buckets(c); /* the last block is made: not needed while its rows are */
 	return c->n > 0;
 }
 
@@ -490,10 +502,7 @@ void flowset_hours_close(struct flow_hours_cursor *c)
 {
 	free(c->sv);
 	free(c->splits);
-	free(c->blk);
-	free(c->count);
-	if (c->ar) addr_ranks_release(c->ar);
-	free(c->ar);
+	drop_buckets(c);
 	*c = (struct flow_hours_cursor){ 0 };
 }
 

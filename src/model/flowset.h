@@ -125,7 +125,8 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret);
  * sides at a time (8 bytes each), fills up to cap rows of buf and returns
  * how many, 0 at the end (a flow_hour_next_fn with the cursor as ctx); rows
  * counts those made. The first next ranks the set's addresses and notes
- * each side's block (2 bytes a flow), once for all blocks; close frees them. */
+ * each side's block (2 bytes a flow), once for all blocks, freed when the
+ * last block is sorted (or by close). */
 typedef size_t (*flow_hour_next_fn)(void *ctx, struct flow_hour *buf, size_t cap);
 struct addr_ranks;
 struct flow_hours_cursor {
