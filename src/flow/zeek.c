@@ -307,8 +307,9 @@ static void json_values(struct reader *r, const struct zj_val val[C_N])
 			snprintf(nums[c], sizeof(nums[c]), "%.6f", strtod(v[c], NULL));
 			v[c] = nums[c];
 		}
-		/* counts and ports are integers; Zeek writes ts and duration as decimals */
-		if (c != C_TS && c != C_DURATION && c < C_QUERY && val[c].dot) v[c] = "bad";
+		/* counts and ports are integers; Zeek writes ts and duration as decimals
+		 * (an exponent's number is written with a '.' just above) */
+		if (c != C_TS && c != C_DURATION && c < C_QUERY && (val[c].dot || val[c].exp)) v[c] = "bad";
 	}
 	record(r, v);
 }
