@@ -17,6 +17,8 @@ WORK=${DM_BENCH_WORK:-/var/tmp/dormant-flows-bench}
 mkdir -p "$OUT" "$WORK"
 PCAP="$WORK/flows.pcap" OPEN="$WORK/open.pcap" CONN="$WORK/conn.log"
 [ -s "$PCAP" ] && [ -s "$CONN" ] || python3 "$ROOT/bench/gen-flows-pcap.py" "$PCAP" --flows 200000 --conn "$CONN" 2>"$WORK/gen.log" || exit 3
+CONNJ="$WORK/conn.json" # the same conn.log in Zeek's JSON form
+[ -s "$CONNJ" ] || python3 "$ROOT/bench/conn-to-json.py" "$CONN" "$CONNJ" || exit 3
 [ -s "$OPEN" ] || python3 "$ROOT/bench/gen-flows-pcap.py" "$OPEN" --flows 200000 --span 30 --gap 2 2>"$WORK/gen-open.log" || exit 3
 for t in nfpcapd nfcapd nfreplay nfdump softflowd tcpdump tshark; do
 	command -v $t >/dev/null || { echo "flows-bench: $t missing (scripts/deps bench)" >&2; exit 3; }
@@ -39,6 +41,7 @@ TZ=:/etc/localtime measure tcpdump tcpdump -n -r "$PCAP" || exit 3
 TZ=:/etc/localtime measure tshark tshark -n -r "$PCAP" -T fields -e frame.number -e ip.src -e ip.dst || exit 3
 measure dormant_open "$D" flows "$OPEN" --db "$(db d3.db)" || exit 3
 measure conn "$D" flows "$CONN" --db "$(db d4.db)" --no-analyze || exit 3
+measure connj "$D" flows "$CONNJ" --db "$(db d6.db)" --no-analyze || exit 3
 # the readers alone in CPU time (no rules, no store): the build's tests/flow-read-cpu
 READ_CPU="$(dirname "$D")/tests/flow-read-cpu"
 rm -f "$WORK/readcpu-pcap.out" "$WORK/readcpu-conn.out"
@@ -152,9 +155,11 @@ m = re.search(r"peak (\d+) flows open; flow table ([\d.]+) MB \((\d+) bytes per 
 w, rss = t("dormant_open")
 mp = re.search(r"([\d.]+) Mpps", o).group(1)
 print("\nMemory per open flow (`--span 30 --gap 2`: %s flows open at the peak): %s bytes (goal <= 200); flow table %s MB; %s Mpps with that many open; peak RSS of the whole command %.0f MB." % (m.group(1), m.group(3), m.group(2), mp, rss))
-w, rss = t("conn")
-m = re.search(r"(\d+) conn.log lines: .* in ([\d.]+) s, ([\d.]+) M lines/s", out("conn"))
-print("\nZeek conn.log (TSV, the same 200,000 conversations, `dormant flows conn.log --no-analyze`): %s lines read in %s s = %s M lines/s (goal >= 1 M lines/s); the whole command with the hourly summaries stored %.2f s." % (m.group(1), m.group(2), m.group(3), w))
+for label, form in (("conn", "TSV"), ("connj", "JSON")):
+    w, rss = t(label)
+    m = re.search(r"(\d+) conn.log lines: .* in ([\d.]+) s, ([\d.]+) M lines/s; ([\d.]+) s CPU, ([\d.]+) M lines per CPU", out(label))
+    print("\nZeek conn.log (%s, the same 200,000 conversations, `dormant flows %s --no-analyze`): %s lines read in %s s = %s M lines/s (goal >= 1 M lines/s); in CPU time (the reading thread, user + system) %s s = %s M lines per CPU second; the whole command with the hourly summaries stored %.2f s." % (
+        form, "conn.log" if label == "conn" else "conn.json", m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), w))
 rp, rc = os.path.join(work, "readcpu-pcap.out"), os.path.join(work, "readcpu-conn.out")
 if os.path.exists(rp) and os.path.exists(rc):
     mp = re.search(r"best of (\d+): ([\d.]+) s CPU, ([\d.]+) M", open(rp).read())

@@ -175,6 +175,7 @@ int cmd_flows(int argc, char **argv)
 	struct flow_sink sink = { &o.sink, traffic_sink_flow, NULL };
 	ft = flow_table_new(&a.ft, &sink);
 	o.prog.t0 = now_mono(); /* the reading alone: the store and GeoIP are open by now */
+	double cpu0 = now_thread_cpu();
 	bool tty = isatty(2) && log_level >= LOG_INFO;
 	struct capture_config cc = { .filter = a.filter,
 				     .progress = tty ? traffic_read_progress_pcap : NULL,
@@ -227,7 +228,7 @@ int cmd_flows(int argc, char **argv)
 	size_t table_bytes = fs.bytes;
 	flow_table_flush(ft);
 	flow_table_stats(ft, &fs);
-	double el = now_mono() - o.prog.t0, t_rules = now_mono();
+	double el = now_mono() - o.prog.t0, t_rules = now_mono(), cpu = now_thread_cpu() - cpu0;
 	if ((r = traffic_job_finish(&job, &e)) < 0 || (r = traffic_job_life(&job, &e)) < 0) goto fail;
 	t_rules = now_mono() - t_rules;
 	code = traffic_job_report(&job, o.sink.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
@@ -240,7 +241,7 @@ int cmd_flows(int argc, char **argv)
 	bool stdout_taken = a.oj && !strcmp(a.oj, "-");
 	struct traffic_read_summary sum = {
 		&st,         &zs,          &fs,           zeek_files, (unsigned)a.n_files + (a.iface != NULL),
-		table_bytes, o.sink.flows, o.sink.by_app, el
+		table_bytes, o.sink.flows, o.sink.by_app, el,         cpu
 	};
 	if (log_level >= LOG_INFO && !stdout_taken) traffic_read_print(stdout, &sum);
 	if (log_level >= LOG_INFO && !stdout_taken) {

@@ -14,7 +14,8 @@ struct geo;
 
 int geo_open(const char *path, struct geo **ret, struct dm_err *e);
 void geo_close(struct geo *g);
-/* Fills cc with an upper-case ISO code; false when the database has none. */
+/* Fills cc with an upper-case ISO code; false when the database has none.
+ * Keeps IPv4 answers by network: one thread at a time per struct geo. */
 bool geo_country(struct geo *g, const struct ipaddr *a, char cc[3]);
 /* The database's own description of itself (type and build date). */
 const char *geo_describe(struct geo *g);

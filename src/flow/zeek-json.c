@@ -165,14 +165,12 @@ bool zeek_json_flat(char *line, size_t len, const struct zj_names *names, struct
 			p = blanks(ke + 1, end);
 			if (p >= end || *p != ':') return false;
 			p = blanks(p + 1, end);
-			struct span v;
-			p = p < end && *p == '[' ? array(p, end, &v) : scalar(p, end, &v);
+			/* the first of a name counts, as json_get finds it; parsed in
+			 * place (a copy of its span stalled on the stores just made) */
+			struct span other, *v = c >= 0 && !(seen >> c & 1) ? &found[c] : &other;
+			if (c >= 0) seen |= 1u << c;
+			p = p < end && *p == '[' ? array(p, end, v) : scalar(p, end, v);
 			if (!p) return false;
-			if (c >= 0 &&
-			    !(seen >> c & 1)) { /* the first of a name counts, as json_get finds it */
-				seen |= 1u << c;
-				found[c] = v;
-			}
 			p = blanks(p, end);
 			if (p < end && *p == '}') {
 				p++;

@@ -10,9 +10,10 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
-#include <stdio_ext.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 enum col {
@@ -143,6 +144,29 @@ static bool num_double(const char *s, double *ret)
 	return true;
 }
 
+/* A dotted quad by hand (inet_pton was a tenth of the reading): only the
+ * form inet_pton takes (four 0 to 255, no leading zero, nothing after);
+ * anything else, IPv6 included, is ipaddr_parse's. */
+static int addr_parse(const char *s, struct ipaddr *a)
+{
+	uint32_t v = 0;
+	const char *p = s;
+	for (int i = 0; i < 4; i++) {
+		if (*p < '0' || *p > '9') return ipaddr_parse(s, a);
+		unsigned o = (unsigned)(*p++ - '0');
+		for (int k = 0; k < 2 && o && *p >= '0' && *p <= '9'; k++)
+			o = o * 10 + (unsigned)(*p++ - '0');
+		if ((*p >= '0' && *p <= '9') || o > 255) return ipaddr_parse(s, a);
+		v = v << 8 | o;
+		if (i < 3 && *p++ != '.') return ipaddr_parse(s, a);
+	}
+	if (*p) return ipaddr_parse(s, a);
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	a->v4 = v;
+	return 0;
+}
+
 static const char *app_of(const char *service)
 {
 	if (!service) return NULL;
@@ -160,8 +184,8 @@ static void record(struct reader *r, const char *const v[C_N])
 	uint64_t sp, dp;
 	double ts, dur = 0;
 	if (!v[C_TS] || !num_double(v[C_TS], &ts)) return damaged(r, "no valid ts");
-	if (!v[C_OH] || ipaddr_parse(v[C_OH], &f.src) < 0) return damaged(r, "no valid id.orig_h");
-	if (!v[C_RH] || ipaddr_parse(v[C_RH], &f.dst) < 0) return damaged(r, "no valid id.resp_h");
+	if (!v[C_OH] || addr_parse(v[C_OH], &f.src) < 0) return damaged(r, "no valid id.orig_h");
+	if (!v[C_RH] || addr_parse(v[C_RH], &f.dst) < 0) return damaged(r, "no valid id.resp_h");
 	if (!v[C_OP] || !num_u64(v[C_OP], &sp) || sp > 65535) return damaged(r, "no valid id.orig_p");
 	if (!v[C_RP] || !num_u64(v[C_RP], &dp) || dp > 65535) return damaged(r, "no valid id.resp_p");
 	if (v[C_DURATION] && !num_double(v[C_DURATION], &dur)) return damaged(r, "bad duration");
@@ -283,8 +307,9 @@ static void json_values(struct reader *r, const struct zj_val val[C_N])
 			snprintf(nums[c], sizeof(nums[c]), "%.6f", strtod(v[c], NULL));
 			v[c] = nums[c];
 		}
-		/* counts and ports are integers; Zeek writes ts and duration as decimals */
-		if (c != C_TS && c != C_DURATION && c < C_QUERY && val[c].dot) v[c] = "bad";
+		/* counts and ports are integers; Zeek writes ts and duration as decimals
+		 * (an exponent's number is written with a '.' just above) */
+		if (c != C_TS && c != C_DURATION && c < C_QUERY && (val[c].dot || val[c].exp)) v[c] = "bad";
 	}
 	record(r, v);
 }
@@ -350,8 +375,9 @@ int zeek_read_mem(const char *name, const char *data, size_t len, const struct f
 	return 0;
 }
 
-/* A plain file is read with getline on an unlocked stream (zlib's
- * transparent mode copies every byte once more); gzip through zlib. */
+/* A plain file is read in big blocks and its lines taken where they lie
+ * (getline copied each one; zlib's transparent mode copies every byte once
+ * more); gzip through zlib. */
 static bool is_gzip(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -367,33 +393,56 @@ static uint64_t file_size(const char *path)
 	return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
+enum { LINE = 1 << 16, BLOCK = 1 << 20 };
+
 static int read_plain(const char *path, struct reader *r, struct zeek_stats *st,
 		      const struct zeek_progress *pg, struct dm_err *e)
 {
 	uint64_t total = pg ? file_size(path) : 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
-	/* our buffer: glibc ignores the size without one (4 KiB reads) */
-	char *buf = xmalloc(1 << 18);
-	setvbuf(f, buf, _IOFBF, 1 << 18);
-	__fsetlocking(f, FSETLOCKING_BYCALLER);
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	enum { LINE = 1 << 16 };
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		if (n >= LINE) { /* longer than any conn.log line */
-			st->lines++;
-			damaged(r, "line too long");
-			continue;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) return dm_fail(e, -errno, "%s: %s", path, strerror(errno));
+	char *buf = xmalloc(BLOCK + 1); /* + the NUL after a last line without its newline */
+	size_t have = 0;
+	uint64_t base = 0; /* the file's offset of buf[0] */
+	bool skip = false; /* in the rest of a line too long */
+	int err = 0;
+	for (bool eof = false; !eof;) {
+		ssize_t n = read(fd, buf + have, BLOCK - have);
+		if (n < 0 && errno == EINTR) continue;
+		if (n < 0) err = errno;
+		if (n <= 0)
+			eof = true;
+		else
+			have += (size_t)n;
+		char *p = buf, *end = buf + have;
+		for (char *nl; p < end; p = nl < end ? nl + 1 : end) {
+			if (!(nl = memchr(p, '\n', (size_t)(end - p)))) {
+				if (!eof && end - p < LINE && !skip)
+					break; /* the line's rest is in the next read */
+				nl = end;      /* a last line without its newline, or one too long */
+				*end = 0;
+			}
+			size_t len = (size_t)(nl - p) + (nl < end);
+			if (skip) {
+				skip = nl == end;
+				continue;
+			}
+			if (len >= LINE) { /* longer than any conn.log line */
+				st->lines++;
+				damaged(r, "line too long");
+				skip = nl == end;
+				continue;
+			}
+			one_line(r, p, len);
+			if (pg && !(st->lines & 0xffff))
+				pg->fn(pg->ctx, st, base + (uint64_t)(nl - buf), total);
 		}
-		one_line(r, line, (size_t)n);
-		if (pg && !(st->lines & 0xffff)) pg->fn(pg->ctx, st, (uint64_t)ftello(f), total);
+		base += (uint64_t)(p - buf);
+		have = (size_t)(end - p);
+		memmove(buf, p, have);
 	}
-	int err = ferror(f) ? errno : 0;
-	fclose(f);
+	close(fd);
 	free(buf);
-	free(line);
 	if (err)
 		log_warn("%s: line %llu: %s; the lines before it were read", path,
 			 (unsigned long long)st->lines + 1, strerror(err));
@@ -415,7 +464,6 @@ int zeek_read_file(const char *path, const struct flow_sink *sink, struct zeek_s
 	gzFile f = gzopen(path, "rb");
 	if (!f) return dm_fail(e, -errno, "%s: %s", path, strerror(errno ? errno : ENOMEM));
 	gzbuffer(f, 1 << 18);
-	enum { LINE = 1 << 16 };
 	char *line = xmalloc(LINE);
 	while (gzgets(f, line, LINE)) {
 		size_t n = strlen(line);

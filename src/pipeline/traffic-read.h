@@ -16,6 +16,7 @@ struct traffic_read_summary {
 	uint64_t flows;
 	const uint64_t *by_app; /* tls, ssh, dns, http, other */
 	double seconds;         /* of reading */
+	double cpu;             /* the reading thread's CPU seconds (user + system) in them */
 };
 
 void traffic_read_print(FILE *f, const struct traffic_read_summary *s);

@@ -581,6 +581,31 @@ PY
 }
 check flows_from_zeek_conn_log t_flows_zeek
 
+t_flows_countries_by_network() { # countries kept by network (flow/geo.c): nested prefixes, asked in an order that would show a stale answer
+	local g="$OUT/geonets"
+	mkdir -p "$g"
+	python3 "$ROOT/tests/tools/flow/gen-mmdb.py" "$g/geo.mmdb" --layout maxmind 0.0.0.0/1=AU 91.0.0.0/8=DE 91.16.0.0/12=FR \
+		91.16.7.0/24=US 91.16.7.128/25=GB 91.16.7.200/32=JP 2001:db8::/32=NL || return 1
+	python3 - "$g/conn.log" <<'PY' || return 1
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("#separator \\x09\n#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\torig_pkts\torig_ip_bytes\n")
+    for i, e in enumerate(["91.16.7.200", "91.16.7.201", "91.16.7.5", "91.16.8.1", "91.200.0.1", "91.16.7.200", "91.0.0.1",
+                           "92.1.1.1", "200.1.1.1", "91.16.7.129", "91.16.7.127", "2001:db8::1", "91.16.7.200"]):
+        f.write("%d.5\t%s\t%d\t%s\t443\ttcp\t1\t60\n" % (1763778000 + i, "fd00::1" if ":" in e else "10.0.0.1", 40000 + i, e))
+PY
+	"$D" flows "$g/conn.log" --geoip "$g/geo.mmdb" --db "$g/db" -oJ "$g/o.jsonl" -q 2>"$g/e" || { cat "$g/e"; return 1; }
+	python3 - "$g/o.jsonl" <<'PY'
+import json, sys
+got = [(r["dst"], r.get("country")) for r in map(json.loads, open(sys.argv[1])) if r.get("type") == "flow"]
+want = [("91.16.7.200", "JP"), ("91.16.7.201", "GB"), ("91.16.7.5", "US"), ("91.16.8.1", "FR"), ("91.200.0.1", "DE"),
+        ("91.16.7.200", "JP"), ("91.0.0.1", "DE"), ("92.1.1.1", "AU"), ("200.1.1.1", None), ("91.16.7.129", "GB"),
+        ("91.16.7.127", "US"), ("2001:db8::1", "NL"), ("91.16.7.200", "JP")]
+assert got == want, "got %s" % got
+PY
+}
+check flows_countries_by_network t_flows_countries_by_network
+
 # --- collect: softflowd (the real exporter) reads the generated pcap and exports to dormant on loopback ---
 t_collect() {
 	local v port=$((29000 + RANDOM % 900))

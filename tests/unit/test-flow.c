@@ -191,5 +191,29 @@ static void zeek_json_lines(void)
 	CHECK_STR(s.rec[2], s.rec[0]);
 }
 
+/* conn.log TSV addresses: the dotted quads read by hand take what
+ * inet_pton takes, no more; IPv6 still parses. */
+static void zeek_tsv_addresses(void)
+{
+	const char *log = "#separator \\x09\n#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\n"
+			  "1.5\t10.0.0.1\t1\t0.255.9.10\t2\ttcp\n"
+			  "1.5\t10.0.0.01\t1\t1.2.3.4\t2\ttcp\n"
+			  "1.5\t10.0.0.1\t1\t1.2.3.256\t2\ttcp\n"
+			  "1.5\t10.0.0\t1\t1.2.3.4\t2\ttcp\n"
+			  "1.5\t10.0.0.1.\t1\t1.2.3.4\t2\ttcp\n"
+			  "1.5\t10.0.0.1\t1\t1.2.3.4x\t2\ttcp\n"
+			  "1.5\t1000.0.0.1\t1\t1.2.3.4\t2\ttcp\n"
+			  "1.5\t::ffff:10.0.0.1\t1\t2001:db8::1\t2\ttcp\n";
+	struct said s = { 0 };
+	struct flow_sink sink = { &s, say, NULL };
+	struct zeek_stats st = { 0 };
+	struct dm_err e;
+	CHECK_INT(zeek_read_mem("conn.log", log, strlen(log), &sink, &st, &e), 0);
+	CHECK_INT(s.n, 2);
+	CHECK_INT(st.damaged, 6);
+	CHECK_STR(s.rec[0], "1.500000 10.0.0.1:1 0.255.9.10:2 6 0/0 - -");
+	CHECK_STR(s.rec[1], "1.500000 ::ffff:10.0.0.1:1 2001:db8::1:2 6 0/0 - -");
+}
+
 SUITE(suite_flow, "flow", { "netflow", netflow }, { "tls_fingerprints", tls_fingerprints },
-      { "zeek_json_lines", zeek_json_lines });
+      { "zeek_json_lines", zeek_json_lines }, { "zeek_tsv_addresses", zeek_tsv_addresses });
