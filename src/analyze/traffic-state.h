@@ -41,6 +41,21 @@ size_t traffic_state_host_days(const struct traffic_state *s, const struct ipadd
 void traffic_state_day_add(struct traffic_state *s, const struct traffic_host_day *d);
 /* The first local day judged (day, when none was before). */
 int64_t traffic_state_first_day(struct traffic_state *s, int64_t day);
+/* beacon's series (host, name else address, port): the starts and uploads
+ * of its latest connections of the last 48 hours, at most this many, so
+ * beats across hours make one series */
+#define TRAFFIC_STATE_BEATS 64
+#define TRAFFIC_STATE_BEAT_WINDOW (48 * 3600.0)
+struct traffic_beat {
+	double t, up;
+};
+/* The series' connections held, oldest first, into out (room for
+ * TRAFFIC_STATE_BEATS); name NULL: the address names the destination. */
+size_t traffic_state_beats(const struct traffic_state *s, const struct ipaddr *src, const char *name,
+			   const struct ipaddr *dst, uint16_t dport, struct traffic_beat *out);
+/* A connection of the series judged now (kept from the next update on). */
+void traffic_state_beat_add(struct traffic_state *s, const struct ipaddr *src, const char *name,
+			    const struct ipaddr *dst, uint16_t dport, double t, double up);
 /* The pairs held (for the tests and the bound). */
 size_t traffic_state_pairs(const struct traffic_state *s);
 

@@ -763,6 +763,67 @@ static void test_exfil_stream_seed(void)
 	flowset_release(&h2);
 }
 
+/* A beacon every 30 minutes (jitter 20%) over 12 hours: each hour alone
+ * holds two beats, too few; judged an hour at a time with the state its
+ * beats make one series, found from the hours that bring eight, as the
+ * whole input finds it; random visits of another host stay unfound. */
+static void test_beacon_stream_beats(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[14];
+	flowset_init(&all);
+	for (int h = 0; h < 14; h++) flowset_init(&hour[h]);
+	srand(11);
+	const double t0 = 1794787200.0; /* an hour's start */
+	double t = t0;
+	for (int i = 0; i < 24; i++) {
+		t += 1800 * (1 + 0.2 * (2.0 * rand() / RAND_MAX - 1));
+		if (t >= t0 + 14 * 3600) break;
+		struct obs_flow f = mkflow("10.0.0.5", "91.0.0.7", 443, t, 400, 1200);
+		f.sni = "c2.example";
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((t - t0) / 3600)], &f);
+	}
+	t = t0;
+	for (int i = 0; i < 24; i++) {
+		t += -1800 * log((rand() + 1.0) / ((double)RAND_MAX + 2));
+		if (t >= t0 + 14 * 3600) break;
+		struct obs_flow f = mkflow("10.0.0.6", "91.1.1.1", 443, t, 400, 1200);
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((t - t0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "beacon", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	for (int h = 0; h < 14; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "beacon", &alone), 0);
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "beacon", &carried), 0);
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK(carried.n >= 1);
+	for (size_t i = 0; i < carried.n; i++) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&carried.v[i].ip, ip, sizeof(ip));
+		CHECK_STR(ip, "10.0.0.5");
+		CHECK(strstr(carried.v[i].title, "c2.example:443") != NULL);
+	}
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 14; h++) flowset_release(&hour[h]);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1068,8 +1129,8 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "exfil_stream_prevalence", test_exfil_stream_prevalence },
       { "exfil_stream_slow_day", test_exfil_stream_slow_day },
-      { "exfil_stream_seed", test_exfil_stream_seed }, { "rotating_chance", test_rotating_chance },
-      { "offhours_allow_port", test_offhours_allow_port },
+      { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
+      { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
       { "series_keys", test_series_keys });
