@@ -34,6 +34,8 @@ struct traffic_state {
 		double t, up;
 	} * beats;
 	size_t n_beats, cap_beats, n_beats_sorted;
+	void *slot[TRAFFIC_SLOTS];
+	void (*slot_free[TRAFFIC_SLOTS])(void *);
 };
 
 struct traffic_state *traffic_state_new(double window)
@@ -50,11 +52,19 @@ void traffic_state_free(struct traffic_state *s)
 	free(s->v);
 	free(s->days);
 	free(s->beats);
+	for (int k = 0; k < TRAFFIC_SLOTS; k++)
+		if (s->slot[k] && s->slot_free[k]) s->slot_free[k](s->slot[k]);
 	strpool_release(&s->names);
 	free(s);
 }
 
 size_t traffic_state_pairs(const struct traffic_state *s) { return s ? s->n : 0; }
+
+void **traffic_state_slot(struct traffic_state *s, enum traffic_slot k, void (*free_fn)(void *))
+{
+	s->slot_free[k] = free_fn;
+	return &s->slot[k];
+}
 
 static int cmp_day(const void *pa, const void *pb)
 {

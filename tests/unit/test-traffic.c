@@ -824,6 +824,55 @@ static void test_beacon_stream_beats(void)
 	for (int h = 0; h < 14; h++) flowset_release(&hour[h]);
 }
 
+/* A six-hour session exported as 30-minute records (an active timeout):
+ * each hour alone holds an hour of it, too short; judged an hour at a time
+ * with the state the records stitch onto the session left open, found from
+ * the hour it passes four hours, as the whole input finds it. */
+static void test_long_connection_stream(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[7];
+	flowset_init(&all);
+	for (int h = 0; h < 7; h++) flowset_init(&hour[h]);
+	const double t0 = 1794787200.0 + 9 * 3600; /* an hour's start */
+	for (int k = 0; k < 12; k++) {
+		struct obs_flow f = mkflow("10.0.0.5", "91.0.0.9", 22, t0 + 600 + k * 1800.0, 5e4, 9e4);
+		f.end = f.start + 1800;
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((f.start - t0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "long-connection", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int first = -1;
+	for (int h = 0; h < 7; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "long-connection", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "long-connection", &carried), 0);
+		if (carried.n > before && first < 0) first = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(first, 3); /* 09:10 to 13:10 with the fourth hour's records */
+	if (carried.n)
+		CHECK(strstr(carried.v[carried.n - 1].title,
+			     "A long session to 91.0.0.9 port 22 (longest 6h00m") != NULL);
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 7; h++) flowset_release(&hour[h]);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1130,7 +1179,8 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_stream_prevalence", test_exfil_stream_prevalence },
       { "exfil_stream_slow_day", test_exfil_stream_slow_day },
       { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
-      { "rotating_chance", test_rotating_chance }, { "offhours_allow_port", test_offhours_allow_port },
+      { "long_connection_stream", test_long_connection_stream }, { "rotating_chance", test_rotating_chance },
+      { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
       { "series_keys", test_series_keys });
