@@ -873,6 +873,53 @@ static void test_long_connection_stream(void)
 	for (int h = 0; h < 7; h++) flowset_release(&hour[h]);
 }
 
+/* A nightly job over five days, judged an hour at a time: each hour alone
+ * holds one run, no schedule; with the state its runs add up and the job
+ * is listed once, on its third night, as the whole input lists it. */
+static void test_scheduled_stream(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct flowset all, hour[5 * 24];
+	flowset_init(&all);
+	for (int h = 0; h < 5 * 24; h++) flowset_init(&hour[h]);
+	for (int d = 0; d < 5; d++) {
+		double t = MON0 + d * 86400.0 + 2 * 3600 + d % 3 * 60;
+		add_named(&all, "10.0.0.7", "91.0.0.3", "updates.example", t, 2e4, 3e6);
+		add_named(&hour[d * 24 + 2], "10.0.0.7", "91.0.0.3", "updates.example", t, 2e4, 3e6);
+	}
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "scheduled-transfer", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int when = -1;
+	for (int h = 0; h < 5 * 24; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "scheduled-transfer", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "scheduled-transfer", &carried), 0);
+		if (carried.n > before) when = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(carried.n, 1);
+	CHECK_INT(when, 2 * 24 + 2);
+	if (carried.n) CHECK(strstr(carried.v[0].title, "1 job (updates.example daily 02:0") != NULL);
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 5 * 24; h++) flowset_release(&hour[h]);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1179,7 +1226,8 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_stream_prevalence", test_exfil_stream_prevalence },
       { "exfil_stream_slow_day", test_exfil_stream_slow_day },
       { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
-      { "long_connection_stream", test_long_connection_stream }, { "rotating_chance", test_rotating_chance },
+      { "long_connection_stream", test_long_connection_stream },
+      { "scheduled_stream", test_scheduled_stream }, { "rotating_chance", test_rotating_chance },
       { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
