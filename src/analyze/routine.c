@@ -494,8 +494,15 @@ static int rule_scheduled_stream(const struct traffic_input *in, struct findings
 	for (size_t i = 0; i < n;) {
 		const struct ipaddr *host = &fs->v[idx[i]].src;
 		struct seen seen = { 0 };
-		for (size_t k = 0; k < ss->nh; k++) { /* sorted: a binary search would do; hosts x 14 days */
-			if (ipaddr_cmp(&ss->h[k].host, host)) continue;
+		size_t k0 = 0, k1 = ss->nh; /* the host's days: sorted by host */
+		while (k0 < k1) {
+			size_t mid = (k0 + k1) / 2;
+			if (ipaddr_cmp(&ss->h[mid].host, host) < 0)
+				k0 = mid + 1;
+			else
+				k1 = mid;
+		}
+		for (size_t k = k0; k < ss->nh && !ipaddr_cmp(&ss->h[k].host, host); k++) {
 			seen.days++;
 			seen.business += business_day(in->cfg, ss->h[k].day);
 			seen.by_wday[site_day_weekday(ss->h[k].day)]++;
