@@ -389,6 +389,21 @@ static void long_state_update(const struct traffic_input *in, struct carry *c)
 	}
 	if (m && ls->pairs[m - 1].last < before) m--;
 	ls->n_pairs = m;
+	/* the peers' keys still held, in a new pool when most have left */
+	if (ls->keys.n > NAMES_COMPACT_MIN && ls->keys.n > 2 * (ls->n_pairs + ls->n_open)) {
+		struct strpool fresh;
+		strpool_init(&fresh);
+		for (size_t i = 0; i < ls->n_pairs; i++)
+			if (ls->pairs[i].key)
+				ls->pairs[i].key =
+				    strpool_add(&fresh, strpool_get(&ls->keys, ls->pairs[i].key));
+		for (size_t i = 0; i < ls->n_open; i++)
+			if (ls->open[i].key)
+				ls->open[i].key =
+				    strpool_add(&fresh, strpool_get(&ls->keys, ls->open[i].key));
+		strpool_release(&ls->keys);
+		ls->keys = fresh;
+	}
 }
 
 struct key_host {

@@ -416,6 +416,24 @@ static void sched_settle(struct sched_state *ss, int64_t from_day)
 		ss->v[m++] = *x;
 	}
 	ss->n = m;
+	/* the names of series that left the window: a new pool when they are
+	 * most of it (the order by name id is kept: ids are given in it) */
+	size_t named = 0;
+	for (size_t i = 0; i < m; i++)
+		named += ss->v[i].name && (!i || cmp_series_key(&ss->v[i - 1], &ss->v[i]));
+	if (ss->names.n > NAMES_COMPACT_MIN && ss->names.n > 2 * named) {
+		struct strpool fresh;
+		strpool_init(&fresh);
+		uint32_t *to = xcalloc(ss->names.n + 1, sizeof(*to));
+		for (size_t i = 0; i < m; i++) to[ss->v[i].name] = 1; /* held */
+		for (uint32_t id = 1; id <= ss->names.n; id++)        /* in id order, so the sort holds */
+			if (to[id]) to[id] = strpool_add(&fresh, strpool_get(&ss->names, id));
+		to[0] = 0;
+		for (size_t i = 0; i < m; i++) ss->v[i].name = to[ss->v[i].name];
+		free(to);
+		strpool_release(&ss->names);
+		ss->names = fresh;
+	}
 	if (ss->nh) qsort(ss->h, ss->nh, sizeof(*ss->h), cmp_seen_day);
 	m = 0;
 	for (size_t i = 0; i < ss->nh; i++)

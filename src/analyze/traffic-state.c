@@ -184,7 +184,7 @@ static void pairs_settle(struct traffic_state *s, double before)
 	if (m && s->v[m - 1].last < before) m--;
 	s->n = m;
 	for (size_t i = 0; i < m; i++) named += s->v[i].name && (!i || s->v[i].name != s->v[i - 1].name);
-	if (s->names.n > 1024 && s->names.n > 2 * named) names_compact(s);
+	if (s->names.n > NAMES_COMPACT_MIN && s->names.n > 2 * named) names_compact(s);
 }
 
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)

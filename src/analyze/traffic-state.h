@@ -12,6 +12,12 @@
 /* 14 days: as long as the routine sets a batch run judges whole */
 #define TRAFFIC_STATE_WINDOW (14 * 86400.0)
 
+/* A pool of names is made anew when it holds this many and most have left
+ * the window (the state's pairs and beats, the rules' slots). */
+#ifndef NAMES_COMPACT_MIN
+#define NAMES_COMPACT_MIN 1024
+#endif
+
 struct traffic_state;
 struct traffic_state *traffic_state_new(double window);
 void traffic_state_free(struct traffic_state *s);
