@@ -18,6 +18,7 @@
  * internal hosts reach (update checks) is common, not a beacon. A period of
  * 20 hours or more is a scheduled job (routine.c), not a call-back. */
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-state.h"
 #include "base/util.h"
 #include <math.h>
 #include <stdio.h>
@@ -73,8 +74,12 @@ static void fmt_period(double s, char *out, size_t n)
 
 struct series {
 	const struct traffic_input *in;
-	const uint32_t *idx;
+	const uint32_t *idx; /* this input's connections */
 	size_t n;
+	/* every connection judged, in start order: judged an hour at a time,
+	 * the series' earlier ones (the state) before this input's */
+	const double *start, *up;
+	size_t n_all;
 	double *t, *d, *tmp;
 };
 
@@ -83,8 +88,8 @@ static void judge(struct series *s, const struct prevalence *prev, struct findin
 	const struct flowset *fs = s->in->flows;
 	const struct flowrec *r0 = &fs->v[s->idx[0]];
 	size_t beats = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		double t = fs->v[s->idx[i]].start;
+	for (size_t i = 0; i < s->n_all; i++) {
+		double t = s->start[i];
 		if (beats && t - s->t[beats - 1] < RETRY_GAP) continue;
 		s->t[beats++] = t;
 	}
@@ -118,8 +123,8 @@ static void judge(struct series *s, const struct prevalence *prev, struct findin
 	if (coverage < MIN_COVERAGE) return;
 	double fit = (double)hits / (double)nd, k1 = hits ? (double)ones / (double)hits : 0;
 	double jitter = nj ? madm_of(s->tmp, nj, period) / period : 1;
-	for (size_t i = 0; i < s->n; i++) s->tmp[i] = (double)fs->v[s->idx[i]].bytes_out;
-	double size_med = median_of(s->tmp, s->n), size_madm = madm_of(s->tmp, s->n, size_med);
+	for (size_t i = 0; i < s->n_all; i++) s->tmp[i] = s->up[i];
+	double size_med = median_of(s->tmp, s->n_all), size_madm = madm_of(s->tmp, s->n_all, size_med);
 	double size_reg = size_med > 0 ? 1 - fmin(1, size_madm / size_med) : 1;
 	double score = pow(fit, 4) * (0.7 + 0.3 * k1) * (0.75 + 0.25 * size_reg);
 	size_t sharing = prevalence_of(prev, r0);
@@ -173,7 +178,7 @@ static void judge(struct series *s, const struct prevalence *prev, struct findin
 	    "\"missed_beats\":%zu,\"fit\":%.3f,\"coverage\":%.3f,\"size_regularity\":%.3f,\"bytes_out_"
 	    "median\":%.0f,"
 	    "\"bytes_out\":%llu,\"bytes_in\":%llu,\"hosts_reaching\":%zu,\"hosts_total\":%zu,\"score\":%.3f",
-	    r0->dport, r0->proto, s->n, beats, period, jitter, missed, fit, coverage, size_reg, size_med,
+	    r0->dport, r0->proto, s->n_all, beats, period, jitter, missed, fit, coverage, size_reg, size_med,
 	    (unsigned long long)up, (unsigned long long)down, sharing, prev->hosts, score);
 	buf_puts(&b, ",\"addresses\":[");
 	for (size_t i = 0; i < n_addrs; i++) {
@@ -199,18 +204,38 @@ int rule_beacon(const struct traffic_input *in, struct findings *out)
 	if (!sort_by_series(in, idx, n, NULL)) qsort_r(idx, n, sizeof(*idx), cmp_series, (void *)fs);
 	struct prevalence prev;
 	prevalence_build(in, &prev);
+	size_t room = n + TRAFFIC_STATE_BEATS + 1;
 	struct series s = { .in = in,
-			    .t = xmalloc((n + 1) * sizeof(double)),
-			    .d = xmalloc((n + 1) * sizeof(double)),
-			    .tmp = xmalloc((n + 1) * sizeof(double)) };
+			    .t = xmalloc(room * sizeof(double)),
+			    .d = xmalloc(room * sizeof(double)),
+			    .tmp = xmalloc(room * sizeof(double)) };
+	double *start = xmalloc(room * sizeof(double)), *up = xmalloc(room * sizeof(double));
+	struct traffic_beat held[TRAFFIC_STATE_BEATS];
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && same_series(&fs->v[idx[i]], &fs->v[idx[j]])) j++;
+		const struct flowrec *r0 = &fs->v[idx[i]];
+		const char *name = flowset_name(fs, r0);
+		size_t nh =
+		    in->state ? traffic_state_beats(in->state, &r0->src, name, &r0->dst, r0->dport, held) : 0;
+		size_t m = 0;
+		for (size_t k = 0; k < nh; k++) /* the earlier hours' (a late flow's hour may be held too) */
+			if (held[k].t < r0->start) start[m] = held[k].t, up[m++] = held[k].up;
+		for (size_t k = i; k < j; k++)
+			start[m] = fs->v[idx[k]].start, up[m++] = (double)fs->v[idx[k]].bytes_out;
 		s.idx = idx + i;
 		s.n = j - i;
+		s.start = start;
+		s.up = up;
+		s.n_all = m;
 		judge(&s, &prev, out);
+		for (size_t k = i; in->state && k < j; k++)
+			traffic_state_beat_add(in->state, &r0->src, name, &r0->dst, r0->dport,
+					       fs->v[idx[k]].start, (double)fs->v[idx[k]].bytes_out);
 		i = j;
 	}
+	free(start);
+	free(up);
 	free(s.t);
 	free(s.d);
 	free(s.tmp);

@@ -12,6 +12,8 @@
  * longest session reaches 12 h, or when it is to a foreign country and
  * mostly outside business hours. One finding per host, peer and port. */
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-state.h"
+#include "base/strpool.h"
 #include "base/timeutil.h"
 #include "base/util.h"
 #include <math.h>
@@ -82,6 +84,68 @@ struct pair {
 	bool judged;
 };
 
+/* Judged an hour at a time (in->state): the sessions still open at the
+ * last hour's end, carried into the next (its records stitch onto them),
+ * and per pair the closed sessions of the window, so a pair's time and
+ * days add up across hours. Bounded by the pairs of the window. */
+struct open_sess {
+	struct ipaddr host, peer;
+	uint16_t port, sport;
+	uint8_t proto;
+	bool used; /* continued (or closed) in this hour */
+	uint32_t key;
+	double s, e;
+	uint64_t up, down;
+};
+struct pair_time {
+	struct ipaddr host, peer;
+	uint16_t port;
+	uint8_t proto;
+	uint32_t key; /* peer_key, in long_state.keys */
+	unsigned sessions, long_sessions;
+	double total, longest, first, last, off_hours;
+	uint64_t up, down;
+	int32_t days[16]; /* days (since the epoch) with a long session */
+	unsigned n_days;
+};
+struct long_state {
+	struct open_sess *open;
+	size_t n_open;
+	struct pair_time *pairs; /* by (host, peer, port, proto) */
+	size_t n_pairs, cap_pairs;
+	struct strpool keys;
+};
+
+static void long_state_free(void *p)
+{
+	struct long_state *ls = p;
+	free(ls->open);
+	free(ls->pairs);
+	strpool_release(&ls->keys);
+	free(ls);
+}
+
+static int cmp_pair_time(const void *pa, const void *pb)
+{
+	const struct pair_time *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (!c) c = ipaddr_cmp(&a->peer, &b->peer);
+	if (!c) c = (a->port > b->port) - (a->port < b->port);
+	if (!c) c = (a->proto > b->proto) - (a->proto < b->proto);
+	return c;
+}
+
+static int cmp_open(const void *pa, const void *pb)
+{
+	const struct open_sess *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (!c) c = ipaddr_cmp(&a->peer, &b->peer);
+	if (!c) c = (a->port > b->port) - (a->port < b->port);
+	if (!c) c = (a->proto > b->proto) - (a->proto < b->proto);
+	if (!c) c = (a->sport > b->sport) - (a->sport < b->sport);
+	return c;
+}
+
 static bool candidate(const struct flowrec *r)
 {
 	if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP) return false;
@@ -89,14 +153,83 @@ static bool candidate(const struct flowrec *r)
 	return si != di && !flow_is_background(r) && !flow_is_failed(r);
 }
 
-/* Sessions of one pair: records of one source port stitched when the gap is short. */
-static void measure(const struct traffic_input *in, const struct rec *v, struct pair *p)
+/* What measure() leaves for the state: sessions open at the input's end,
+ * and the closed ones added to their pair's time. */
+struct carry {
+	struct long_state *ls;
+	struct open_sess *open;
+	size_t n_open, cap_open;
+	struct pair_time *closed;
+	size_t n_closed, cap_closed;
+};
+
+static void carry_open(struct carry *c, const struct rec *x, uint32_t key, double s, double e, uint64_t up,
+		       uint64_t down)
+{
+	if (c->n_open == c->cap_open) {
+		c->cap_open = c->cap_open ? 2 * c->cap_open : 64;
+		c->open = xrealloc(c->open, c->cap_open * sizeof(*c->open));
+	}
+	c->open[c->n_open++] =
+	    (struct open_sess){ x->host, x->peer, x->port, x->sport, x->proto, false, key, s, e, up, down };
+}
+
+/* A closed session's time to its pair's (added to the state after the rule). */
+static void carry_closed(struct carry *c, const struct rec *x, uint32_t key, double s, double e, uint64_t up,
+			 uint64_t down, double off)
+{
+	if (c->n_closed == c->cap_closed) {
+		c->cap_closed = c->cap_closed ? 2 * c->cap_closed : 64;
+		c->closed = xrealloc(c->closed, c->cap_closed * sizeof(*c->closed));
+	}
+	double d = e - s;
+	struct pair_time t = { .host = x->host,
+			       .peer = x->peer,
+			       .port = x->port,
+			       .proto = x->proto,
+			       .key = key,
+			       .sessions = 1,
+			       .long_sessions = d >= LONG_SESSION / 4,
+			       .total = d,
+			       .longest = d,
+			       .first = s,
+			       .last = e,
+			       .off_hours = off,
+			       .up = up,
+			       .down = down };
+	if (t.long_sessions) t.days[t.n_days++] = (int32_t)floor(s / 86400);
+	c->closed[c->n_closed++] = t;
+}
+
+/* The session a conversation left open at the last input's end, if any. */
+static struct open_sess *open_of(struct long_state *ls, const struct rec *x)
+{
+	if (!ls || !ls->n_open) return NULL;
+	struct open_sess k = {
+		.host = x->host, .peer = x->peer, .port = x->port, .sport = x->sport, .proto = x->proto
+	};
+	return bsearch(&k, ls->open, ls->n_open, sizeof(k), cmp_open);
+}
+
+/* Sessions of one pair: records of one source port stitched when the gap
+ * is short (onto the session the conversation left open, with c). */
+static void measure(const struct traffic_input *in, const struct rec *v, struct pair *p, struct carry *c,
+		    uint32_t key)
 {
 	const struct flowset *fs = in->flows;
 	for (size_t i = p->lo; i < p->hi;) {
 		const struct flowrec *r = &fs->v[v[i].i];
 		double s = r->start, e = r->end;
 		uint64_t up = 0, down = 0;
+		struct open_sess *o =
+		    c && (i == p->lo || v[i - 1].sport != v[i].sport) ? open_of(c->ls, &v[i]) : NULL;
+		if (o && !o->used && s <= o->e + STITCH_GAP) { /* the conversation goes on */
+			o->used = true;
+			s = o->s;
+			e = fmax(e, o->e);
+			up = o->up;
+			down = o->down;
+		}
 		size_t j = i;
 		for (; j < p->hi && v[j].sport == v[i].sport; j++) {
 			const struct flowrec *x = &fs->v[v[j].i];
@@ -107,7 +240,10 @@ static void measure(const struct traffic_input *in, const struct rec *v, struct 
 			down += out ? x->bytes_in : x->bytes_out;
 		}
 		double d = e - s;
+		const struct rec *x = &v[i];
 		i = j;
+		bool open = c && e >= fs->last - STITCH_GAP; /* may go on in the next hour */
+		if (open) carry_open(c, x, key, s, e, up, down);
 		if (d < MIN_RECORD) continue;
 		p->sessions++;
 		p->total += d;
@@ -118,12 +254,168 @@ static void measure(const struct traffic_input *in, const struct rec *v, struct 
 		if (d > p->longest) p->longest = d;
 		if (d >= LONG_SESSION / 4) { /* an hour or more: counts for the days the pair is seen long */
 			p->long_sessions++;
-			int day = (int)floor((s - fs->first) / 86400);
+			/* judged an hour at a time: days since the epoch, modulo 64 (the
+			 * window is 14 days) */
+			int day = c ? (int)(((int64_t)floor(s / 86400) % 64 + 64) % 64)
+				    : (int)floor((s - fs->first) / 86400);
 			if (day >= 0 && day < 64) p->days |= 1ull << day;
 		}
+		double off = 0;
 		for (double t = s; t < e; t += 900) /* time outside business hours, by quarter hours */
-			if (!site_is_business_time(in->cfg, t)) p->off_hours += fmin(900, e - t);
+			if (!site_is_business_time(in->cfg, t)) off += fmin(900, e - t);
+		p->off_hours += off;
+		if (c && !open) carry_closed(c, x, key, s, e, up, down, off);
 	}
+}
+
+static double off_hours_of(const struct traffic_input *in, double s, double e)
+{
+	double off = 0;
+	for (double t = s; t < e; t += 900)
+		if (!site_is_business_time(in->cfg, t)) off += fmin(900, e - t);
+	return off;
+}
+
+static void add_time(struct pair *p, double s, double e, uint64_t up, uint64_t down, double off)
+{
+	double d = e - s;
+	if (d < MIN_RECORD) return;
+	p->sessions++;
+	p->total += d;
+	p->up += up;
+	p->down += down;
+	if (!p->first || s < p->first) p->first = s;
+	p->last = fmax(p->last, e);
+	p->longest = fmax(p->longest, d);
+	p->off_hours += off;
+	if (d >= LONG_SESSION / 4) {
+		p->long_sessions++;
+		p->days |= 1ull << (((int64_t)floor(s / 86400) % 64 + 64) % 64);
+	}
+}
+
+/* The pair's time from the state: its closed sessions of the window, and
+ * the sessions its other conversations left open and did not go on with
+ * (closed now). */
+static void add_state(const struct traffic_input *in, struct carry *c, const struct rec *x, struct pair *p)
+{
+	struct long_state *ls = c->ls;
+	struct pair_time k = { .host = x->host, .peer = x->peer, .port = x->port, .proto = x->proto };
+	const struct pair_time *t =
+	    ls->n_pairs ? bsearch(&k, ls->pairs, ls->n_pairs, sizeof(k), cmp_pair_time) : NULL;
+	if (t) {
+		p->sessions += t->sessions;
+		p->long_sessions += t->long_sessions;
+		p->total += t->total;
+		p->longest = fmax(p->longest, t->longest);
+		if (!p->first || t->first < p->first) p->first = t->first;
+		p->last = fmax(p->last, t->last);
+		p->off_hours += t->off_hours;
+		p->up += t->up;
+		p->down += t->down;
+		for (unsigned d = 0; d < t->n_days; d++) p->days |= 1ull << ((t->days[d] % 64 + 64) % 64);
+	}
+	struct open_sess ok = { .host = x->host, .peer = x->peer, .port = x->port, .proto = x->proto };
+	for (size_t i = 0; i < ls->n_open; i++) { /* few: the sessions open at an hour's end */
+		struct open_sess *o = &ls->open[i];
+		ok.sport = o->sport;
+		if (o->used || cmp_open(o, &ok)) continue;
+		o->used = true;
+		double off = off_hours_of(in, o->s, o->e);
+		add_time(p, o->s, o->e, o->up, o->down, off);
+		struct rec r = { .host = o->host,
+				 .peer = o->peer,
+				 .port = o->port,
+				 .sport = o->sport,
+				 .proto = o->proto };
+		if (o->e - o->s >= MIN_RECORD) carry_closed(c, &r, o->key, o->s, o->e, o->up, o->down, off);
+	}
+}
+
+/* After the rule: the sessions left open that no pair of this hour took
+ * closed, the closed ones added to their pairs, pairs of the window kept. */
+static void long_state_update(const struct traffic_input *in, struct carry *c)
+{
+	struct long_state *ls = c->ls;
+	for (size_t i = 0; i < ls->n_open; i++) {
+		struct open_sess *o = &ls->open[i];
+		if (o->used || o->e - o->s < MIN_RECORD) continue;
+		struct rec r = { .host = o->host,
+				 .peer = o->peer,
+				 .port = o->port,
+				 .sport = o->sport,
+				 .proto = o->proto };
+		carry_closed(c, &r, o->key, o->s, o->e, o->up, o->down, off_hours_of(in, o->s, o->e));
+	}
+	free(ls->open);
+	ls->open = c->open;
+	ls->n_open = c->n_open;
+	if (ls->n_open) qsort(ls->open, ls->n_open, sizeof(*ls->open), cmp_open);
+	if (ls->n_pairs + c->n_closed > ls->cap_pairs) {
+		ls->cap_pairs = ls->n_pairs + c->n_closed + 64;
+		ls->pairs = xrealloc(ls->pairs, ls->cap_pairs * sizeof(*ls->pairs));
+	}
+	if (c->n_closed) memcpy(ls->pairs + ls->n_pairs, c->closed, c->n_closed * sizeof(*c->closed));
+	ls->n_pairs += c->n_closed;
+	free(c->closed);
+	if (ls->n_pairs) qsort(ls->pairs, ls->n_pairs, sizeof(*ls->pairs), cmp_pair_time);
+	double before = in->flows->last - TRAFFIC_STATE_WINDOW;
+	size_t m = 0;
+	for (size_t i = 0; i < ls->n_pairs; i++) {
+		struct pair_time *x = &ls->pairs[i];
+		if (m && !cmp_pair_time(&ls->pairs[m - 1], x)) {
+			struct pair_time *y = &ls->pairs[m - 1];
+			y->sessions += x->sessions;
+			y->long_sessions += x->long_sessions;
+			y->total += x->total;
+			y->longest = fmax(y->longest, x->longest);
+			y->first = fmin(y->first, x->first);
+			y->last = fmax(y->last, x->last);
+			y->off_hours += x->off_hours;
+			y->up += x->up;
+			y->down += x->down;
+			if (x->key) y->key = x->key;
+			for (unsigned d = 0; d < x->n_days; d++) {
+				bool have = false;
+				for (unsigned q = 0; q < y->n_days && !have; q++)
+					have = y->days[q] == x->days[d];
+				if (!have && y->n_days < ARRAY_SIZE(y->days))
+					y->days[y->n_days++] = x->days[d];
+			}
+			continue;
+		}
+		if (m && ls->pairs[m - 1].last < before) m--; /* left the window */
+		ls->pairs[m++] = *x;
+	}
+	if (m && ls->pairs[m - 1].last < before) m--;
+	ls->n_pairs = m;
+	/* the peers' keys still held, in a new pool when most have left */
+	if (ls->keys.n > NAMES_COMPACT_MIN && ls->keys.n > 2 * (ls->n_pairs + ls->n_open)) {
+		struct strpool fresh;
+		strpool_init(&fresh);
+		for (size_t i = 0; i < ls->n_pairs; i++)
+			if (ls->pairs[i].key)
+				ls->pairs[i].key =
+				    strpool_add(&fresh, strpool_get(&ls->keys, ls->pairs[i].key));
+		for (size_t i = 0; i < ls->n_open; i++)
+			if (ls->open[i].key)
+				ls->open[i].key =
+				    strpool_add(&fresh, strpool_get(&ls->keys, ls->open[i].key));
+		strpool_release(&ls->keys);
+		ls->keys = fresh;
+	}
+}
+
+struct key_host {
+	const char *key;
+	struct ipaddr host;
+};
+
+static int cmp_key_host(const void *pa, const void *pb)
+{
+	const struct key_host *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+	return c ? c : ipaddr_cmp(&a->host, &b->host);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -149,15 +441,32 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 				       .proto = r->proto };
 	}
 	qsort_r(v, n, sizeof(*v), cmp_rec, (void *)fs);
+	struct carry cy = { 0 }, *c = NULL;
+	if (in->state) {
+		void **slot = traffic_state_slot(in->state, TRAFFIC_SLOT_LONG, long_state_free);
+		if (!*slot) {
+			struct long_state *ls = xcalloc(1, sizeof(*ls));
+			strpool_init(&ls->keys);
+			*slot = ls;
+		}
+		cy.ls = *slot;
+		c = &cy;
+	}
 	struct pair *pairs = NULL;
 	size_t np = 0, cap = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && same_pair(&v[i], &v[j])) j++;
 		struct pair p = { .lo = i, .hi = j, .port = v[i].port };
-		measure(in, v, &p);
-		if (p.longest >= LONG_SESSION / 4) {
+		uint32_t key = 0;
+		if (c) {
 			peer_key(fs, &fs->v[v[i].i], &v[i].peer, p.key, sizeof(p.key));
+			key = strpool_add(&c->ls->keys, p.key);
+		}
+		measure(in, v, &p, c, key);
+		if (c) add_state(in, c, &v[i], &p);
+		if (p.longest >= LONG_SESSION / 4) {
+			if (!c) peer_key(fs, &fs->v[v[i].i], &v[i].peer, p.key, sizeof(p.key));
 			if (np == cap) {
 				cap = cap ? 2 * cap : 64;
 				pairs = xrealloc(pairs, cap * sizeof(*pairs));
@@ -177,6 +486,28 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 			if (ipaddr_cmp(&v[by_key[j]->lo].host, &v[by_key[j - 1]->lo].host)) distinct++;
 		for (size_t k = i; k < j; k++) hosts[by_key[k] - pairs] = distinct;
 		i = j;
+	}
+	if (c && np) { /* with the window's other hosts holding long sessions with the peer */
+		struct long_state *ls = c->ls;
+		struct key_host *kh = xmalloc((np + ls->n_pairs + 1) * sizeof(*kh));
+		size_t nk = 0;
+		for (size_t k = 0; k < np; k++)
+			kh[nk++] = (struct key_host){ pairs[k].key, v[pairs[k].lo].host };
+		for (size_t k = 0; k < ls->n_pairs; k++)
+			if (ls->pairs[k].long_sessions && ls->pairs[k].key)
+				kh[nk++] = (struct key_host){ strpool_get(&ls->keys, ls->pairs[k].key),
+							      ls->pairs[k].host };
+		qsort(kh, nk, sizeof(*kh), cmp_key_host);
+		for (size_t k = 0; k < np; k++) {
+			size_t distinct = 0;
+			for (size_t q = 0; q < nk; q++) /* the key's run, hosts in order */
+				if (!strcmp(kh[q].key, pairs[k].key) &&
+				    (!distinct || q == 0 || strcmp(kh[q - 1].key, kh[q].key) ||
+				     ipaddr_cmp(&kh[q - 1].host, &kh[q].host)))
+					distinct++;
+			hosts[k] = distinct;
+		}
+		free(kh);
 	}
 	for (size_t k = 0; k < np; k++) {
 		struct pair *p = &pairs[k];
@@ -226,6 +557,7 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 		add_host_finding(out, "long-connection", sev, p->longest, &rv->host, title, &b, rem, p->first,
 				 p->last);
 	}
+	if (c) long_state_update(in, c);
 	free(hosts);
 	free(by_key);
 	free(pairs);

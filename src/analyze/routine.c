@@ -23,6 +23,8 @@
  * destination few hosts use outside business hours; then medium, with the
  * reason. */
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-state.h"
+#include "base/strpool.h"
 #include "base/util.h"
 #include <math.h>
 #include <netinet/in.h>
@@ -176,12 +178,25 @@ static double chance(const struct ctx *c, size_t days, int best, size_t best_k)
 	return binomial_tail(days, best_k, q) * (double)c->n_series;
 }
 
+/* A series' runs as judge_days reads them: its days in c->minutes,
+ * c->run_day, c->day_up [0, days), and the rest. */
+struct runs {
+	size_t days, flows;
+	uint64_t up, down;
+	const struct flowrec *r0; /* its first flow here (name, address, port) */
+	double first, last;
+	char cc_first[3], cc_last[3];
+};
+
+static bool judge_days(struct ctx *c, const struct runs *rs, const struct seen *host, struct job *j);
+
 /* Judges one series [idx, idx+n) of one host; true and *j filled when it is a job. */
 static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, const struct seen *host, struct job *j)
 {
 	const struct flowset *fs = c->in->flows;
 	size_t days = 0;
 	int64_t day = -1;
+	struct runs rs = { .flows = n };
 	for (size_t i = 0; i < n; i++) {
 		const struct flowrec *r = &fs->v[idx[i]];
 		int m;
@@ -193,7 +208,22 @@ static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, const str
 			day = d;
 		}
 		c->day_up[days - 1] += (double)r->bytes_out;
+		rs.up += r->bytes_out;
+		rs.down += r->bytes_in;
 	}
+	const struct flowrec *r0 = &fs->v[idx[0]], *rl = &fs->v[idx[n - 1]];
+	rs.days = days;
+	rs.r0 = r0;
+	rs.first = r0->start;
+	rs.last = rl->end;
+	memcpy(rs.cc_first, r0->cc, 3);
+	memcpy(rs.cc_last, rl->cc, 3);
+	return judge_days(c, &rs, host, j);
+}
+
+static bool judge_days(struct ctx *c, const struct runs *rs, const struct seen *host, struct job *j)
+{
+	size_t days = rs->days, n = rs->flows;
 	*j = (struct job){ 0 };
 	if (!schedule_of(c, days, host, j)) return false;
 	if ((double)n / (double)days > MAX_PER_DAY) return false;
@@ -210,15 +240,15 @@ static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, const str
 	}
 	if ((double)best_k < ON_TIME * (double)days) return false;
 	if (chance(c, days, best, best_k) > MAX_CHANCE) return false;
-	const struct flowrec *r0 = &fs->v[idx[0]], *rl = &fs->v[idx[n - 1]];
+	const struct flowrec *r0 = rs->r0;
 	j->r0 = r0;
 	j->minute = best;
 	j->days = days;
 	j->flows = n;
-	j->first = r0->start;
-	j->last = rl->end;
-	memcpy(j->cc_first, r0->cc, 3);
-	memcpy(j->cc_last, rl->cc, 3);
+	j->first = rs->first;
+	j->last = rs->last;
+	memcpy(j->cc_first, rs->cc_first, 3);
+	memcpy(j->cc_last, rs->cc_last, 3);
 	j->up_last = c->day_up[days - 1];
 	/* its usual run: the median of the runs before, or of those on the
 	 * latest run's weekday when that is more (a weekly full backup among
@@ -230,17 +260,12 @@ static bool judge_series(struct ctx *c, const uint32_t *idx, size_t n, const str
 	for (size_t i = 0; i + 1 < days; i++)
 		if (site_day_weekday(c->run_day[i]) == last_wday) c->tmp[same++] = c->day_up[i];
 	if (same) j->up_median = fmax(j->up_median, median_of(c->tmp, same));
-	uint64_t up = 0, down = 0;
-	for (size_t i = 0; i < n; i++) {
-		up += fs->v[idx[i]].bytes_out;
-		down += fs->v[idx[i]].bytes_in;
-	}
 	if (j->up_last >= VOLUME_MIN && j->up_last >= VOLUME_FACTOR * fmax(j->up_median, 1))
 		j->abnormal = "its latest run sent far more than its own history";
-	else if (r0->cc[0] && rl->cc[0] && strcmp(r0->cc, rl->cc))
+	else if (rs->cc_first[0] && rs->cc_last[0] && strcmp(rs->cc_first, rs->cc_last))
 		j->abnormal = "its destination's country changed";
-	else if (up > down && is_foreign(c->in, r0) && !site_is_business_time(c->in->cfg, r0->start) &&
-		 prevalence_of(&c->prev, r0) < 3)
+	else if (rs->up > rs->down && is_foreign(c->in, r0) &&
+		 !site_is_business_time(c->in->cfg, rs->first) && prevalence_of(&c->prev, r0) < 3)
 		j->abnormal = "it uploads to a foreign destination few hosts use, outside business hours";
 	return true;
 }
@@ -305,8 +330,265 @@ static void report(struct ctx *c, const struct ipaddr *host, const struct job *j
 			 title, &b, rem, first, last);
 }
 
+/* Judged an hour at a time (in->state): each series' runs per local day
+ * and each host's days seen, for the window, in the state; a job is
+ * judged on those days whenever its series has flows, and reported once
+ * when it becomes one, and again when a run of this hour is abnormal. */
+struct sched_day {
+	struct ipaddr host, net; /* net zero when named */
+	uint32_t name;           /* in sched_state.names */
+	uint16_t dport;
+	int64_t day;
+	int minute;
+	bool listed; /* the series was reported (on its latest day's record) */
+	uint32_t flows;
+	double up, down, first, last;
+	char cc_first[3], cc_last[3];
+};
+struct seen_day {
+	struct ipaddr host;
+	int64_t day;
+};
+struct sched_state {
+	struct sched_day *v;
+	size_t n, cap;
+	struct seen_day *h;
+	size_t nh, caph;
+	struct strpool names;
+};
+
+static void sched_state_free(void *p)
+{
+	struct sched_state *ss = p;
+	free(ss->v);
+	free(ss->h);
+	strpool_release(&ss->names);
+	free(ss);
+}
+
+static int cmp_series_key(const struct sched_day *a, const struct sched_day *b)
+{
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (c) return c;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	if ((c = ipaddr_cmp(&a->net, &b->net))) return c;
+	return (a->dport > b->dport) - (a->dport < b->dport);
+}
+
+static int cmp_sched_day(const void *pa, const void *pb)
+{
+	const struct sched_day *a = pa, *b = pb;
+	int c = cmp_series_key(a, b);
+	return c ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+static int cmp_seen_day(const void *pa, const void *pb)
+{
+	const struct seen_day *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	return c ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+/* The state's days sorted, one record per series and day (an earlier
+ * hour's and this one's merged), none before `from_day`. */
+static void sched_settle(struct sched_state *ss, int64_t from_day)
+{
+	if (ss->n) qsort(ss->v, ss->n, sizeof(*ss->v), cmp_sched_day);
+	size_t m = 0;
+	for (size_t i = 0; i < ss->n; i++) {
+		struct sched_day *x = &ss->v[i];
+		if (x->day < from_day) continue;
+		if (m && !cmp_sched_day(&ss->v[m - 1], x)) {
+			struct sched_day *y = &ss->v[m - 1];
+			if (x->first < y->first) {
+				y->minute = x->minute;
+				memcpy(y->cc_first, x->cc_first, 3);
+			}
+			if (x->last > y->last) memcpy(y->cc_last, x->cc_last, 3);
+			y->first = fmin(y->first, x->first);
+			y->last = fmax(y->last, x->last);
+			y->flows += x->flows;
+			y->up += x->up;
+			y->down += x->down;
+			y->listed |= x->listed;
+			continue;
+		}
+		ss->v[m++] = *x;
+	}
+	ss->n = m;
+	/* the names of series that left the window: a new pool when they are
+	 * most of it (the order by name id is kept: ids are given in it) */
+	size_t named = 0;
+	for (size_t i = 0; i < m; i++)
+		named += ss->v[i].name && (!i || cmp_series_key(&ss->v[i - 1], &ss->v[i]));
+	if (ss->names.n > NAMES_COMPACT_MIN && ss->names.n > 2 * named) {
+		struct strpool fresh;
+		strpool_init(&fresh);
+		uint32_t *to = xcalloc(ss->names.n + 1, sizeof(*to));
+		for (size_t i = 0; i < m; i++) to[ss->v[i].name] = 1; /* held */
+		for (uint32_t id = 1; id <= ss->names.n; id++)        /* in id order, so the sort holds */
+			if (to[id]) to[id] = strpool_add(&fresh, strpool_get(&ss->names, id));
+		to[0] = 0;
+		for (size_t i = 0; i < m; i++) ss->v[i].name = to[ss->v[i].name];
+		free(to);
+		strpool_release(&ss->names);
+		ss->names = fresh;
+	}
+	if (ss->nh) qsort(ss->h, ss->nh, sizeof(*ss->h), cmp_seen_day);
+	m = 0;
+	for (size_t i = 0; i < ss->nh; i++)
+		if (ss->h[i].day >= from_day && (!m || cmp_seen_day(&ss->h[m - 1], &ss->h[i])))
+			ss->h[m++] = ss->h[i];
+	ss->nh = m;
+}
+
+static struct sched_day series_key_of(struct sched_state *ss, const struct flowset *fs,
+				      const struct flowrec *r)
+{
+	struct sched_day k = { .host = r->src, .dport = r->dport };
+	const char *name = flowset_name(fs, r);
+	if (name)
+		k.name = strpool_add(&ss->names, name);
+	else
+		net_of(&r->dst, &k.net);
+	return k;
+}
+
+static int rule_scheduled_stream(const struct traffic_input *in, struct findings *out)
+{
+	const struct flowset *fs = in->flows;
+	void **slot = traffic_state_slot(in->state, TRAFFIC_SLOT_SCHED, sched_state_free);
+	if (!*slot) {
+		struct sched_state *ss0 = xcalloc(1, sizeof(*ss0));
+		strpool_init(&ss0->names);
+		*slot = ss0;
+	}
+	struct sched_state *ss = *slot;
+	if (!fs->n) return 0;
+	/* this hour's days seen and runs, into the state */
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!(r->where & FREC_SRC_INTERNAL)) continue;
+		if (ss->nh == ss->caph) {
+			ss->caph = ss->caph ? 2 * ss->caph : 1024;
+			ss->h = xrealloc(ss->h, ss->caph * sizeof(*ss->h));
+		}
+		ss->h[ss->nh++] = (struct seen_day){ r->src, site_local_day(in->cfg, r->start, NULL) };
+	}
+	uint32_t *idx = xmalloc((fs->n + 1) * sizeof(*idx));
+	size_t n = 0;
+	for (size_t i = 0; i < fs->n; i++)
+		if (candidate(in, &fs->v[i])) idx[n++] = (uint32_t)i;
+	if (!sort_by_series(in, idx, n, net_of)) qsort_r(idx, n, sizeof(*idx), cmp_job, (void *)fs);
+	for (size_t i = 0; i < n; i++) {
+		const struct flowrec *r = &fs->v[idx[i]];
+		struct sched_day d = series_key_of(ss, fs, r);
+		d.day = site_local_day(in->cfg, r->start, &d.minute);
+		d.flows = 1;
+		d.up = (double)r->bytes_out;
+		d.down = (double)r->bytes_in;
+		d.first = r->start;
+		d.last = r->end;
+		memcpy(d.cc_first, r->cc, 3);
+		memcpy(d.cc_last, r->cc, 3);
+		if (ss->n == ss->cap) {
+			ss->cap = ss->cap ? 2 * ss->cap : 1024;
+			ss->v = xrealloc(ss->v, ss->cap * sizeof(*ss->v));
+		}
+		ss->v[ss->n++] = d;
+	}
+	int64_t today = site_local_day(in->cfg, fs->last, NULL);
+	sched_settle(ss, today - (int64_t)(TRAFFIC_STATE_WINDOW / 86400));
+
+	struct ctx c = { .in = in, .out = out };
+	prevalence_build(in, &c.prev);
+	size_t room = ss->n + 1;
+	c.tmp = xmalloc(room * sizeof(double));
+	c.day_up = xmalloc(room * sizeof(double));
+	c.minutes = xmalloc(room * sizeof(int));
+	c.run_day = xmalloc(room * sizeof(int64_t));
+	c.host_min = xmalloc(room * sizeof(int));
+	struct job jobs[MAX_JOBS];
+	for (size_t i = 0; i < n;) {
+		const struct ipaddr *host = &fs->v[idx[i]].src;
+		struct seen seen = { 0 };
+		size_t k0 = 0, k1 = ss->nh; /* the host's days: sorted by host */
+		while (k0 < k1) {
+			size_t mid = (k0 + k1) / 2;
+			if (ipaddr_cmp(&ss->h[mid].host, host) < 0)
+				k0 = mid + 1;
+			else
+				k1 = mid;
+		}
+		for (size_t k = k0; k < ss->nh && !ipaddr_cmp(&ss->h[k].host, host); k++) {
+			seen.days++;
+			seen.business += business_day(in->cfg, ss->h[k].day);
+			seen.by_wday[site_day_weekday(ss->h[k].day)]++;
+		}
+		/* the host's series of the window and their days' first minutes */
+		size_t lo = 0, hi = ss->n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (ipaddr_cmp(&ss->v[mid].host, host) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t end = lo;
+		c.host_n = c.n_series = 0;
+		for (; end < ss->n && !ipaddr_cmp(&ss->v[end].host, host); end++) {
+			c.n_series += end == lo || cmp_series_key(&ss->v[end - 1], &ss->v[end]);
+			c.host_min[c.host_n++] = ss->v[end].minute;
+		}
+		size_t n_jobs = 0;
+		while (i < n && !ipaddr_cmp(&fs->v[idx[i]].src, host)) {
+			size_t j = i + 1;
+			while (j < n && same_job(&fs->v[idx[i]], &fs->v[idx[j]])) j++;
+			struct sched_day key = series_key_of(ss, fs, &fs->v[idx[i]]);
+			size_t a = lo;
+			while (a < end && cmp_series_key(&ss->v[a], &key)) a++;
+			size_t b = a;
+			struct runs rs = { .r0 = &fs->v[idx[i]] };
+			for (; b < end && !cmp_series_key(&ss->v[b], &key); b++) {
+				const struct sched_day *d = &ss->v[b];
+				c.minutes[rs.days] = d->minute;
+				c.run_day[rs.days] = d->day;
+				c.day_up[rs.days++] = d->up;
+				rs.flows += d->flows;
+				rs.up += (uint64_t)d->up;
+				rs.down += (uint64_t)d->down;
+			}
+			i = j;
+			if (b == a || n_jobs == MAX_JOBS) continue;
+			rs.first = ss->v[a].first;
+			rs.last = ss->v[b - 1].last;
+			memcpy(rs.cc_first, ss->v[a].cc_first, 3);
+			memcpy(rs.cc_last, ss->v[b - 1].cc_last, 3);
+			struct job jb;
+			if (!judge_days(&c, &rs, &seen, &jb)) continue;
+			struct sched_day *latest = &ss->v[b - 1];
+			bool listed = false;
+			for (size_t q = a; q < b; q++) listed |= ss->v[q].listed;
+			bool ran_now = latest->first >= fs->first; /* the day's first run is this hour's */
+			if (listed && !(jb.abnormal && ran_now)) continue;
+			latest->listed = true;
+			jobs[n_jobs++] = jb;
+		}
+		if (n_jobs) report(&c, host, jobs, n_jobs);
+	}
+	free(c.tmp);
+	free(c.day_up);
+	free(c.minutes);
+	free(c.run_day);
+	free(c.host_min);
+	free(c.prev.v);
+	free(idx);
+	return 0;
+}
+
 int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out)
 {
+	if (in->state) return rule_scheduled_stream(in, out);
 	const struct flowset *fs = in->flows;
 	struct ctx c = { .in = in, .out = out };
 	/* the days each internal host was seen, from all its flows */

@@ -26,6 +26,16 @@ struct traffic_state {
 	int64_t first_day;
 	bool have_first;
 	bool seeded; /* from the store, or past the first window judged */
+	/* beacon's connections: beats[0, n_beats_sorted) by series then time */
+	struct sbeat {
+		struct ipaddr src, dst; /* dst zero when named */
+		uint32_t name;
+		uint16_t dport;
+		double t, up;
+	} * beats;
+	size_t n_beats, cap_beats, n_beats_sorted;
+	void *slot[TRAFFIC_SLOTS];
+	void (*slot_free[TRAFFIC_SLOTS])(void *);
 };
 
 struct traffic_state *traffic_state_new(double window)
@@ -41,11 +51,20 @@ void traffic_state_free(struct traffic_state *s)
 	if (!s) return;
 	free(s->v);
 	free(s->days);
+	free(s->beats);
+	for (int k = 0; k < TRAFFIC_SLOTS; k++)
+		if (s->slot[k] && s->slot_free[k]) s->slot_free[k](s->slot[k]);
 	strpool_release(&s->names);
 	free(s);
 }
 
 size_t traffic_state_pairs(const struct traffic_state *s) { return s ? s->n : 0; }
+
+void **traffic_state_slot(struct traffic_state *s, enum traffic_slot k, void (*free_fn)(void *))
+{
+	s->slot_free[k] = free_fn;
+	return &s->slot[k];
+}
 
 static int cmp_day(const void *pa, const void *pb)
 {
@@ -111,12 +130,31 @@ static int cmp_pair(const void *pa, const void *pb)
 }
 
 /* The names still held, in a new pool: the old one only grows. */
+static int cmp_sbeat_key(const struct sbeat *a, const struct sbeat *b)
+{
+	int c = ipaddr_cmp(&a->src, &b->src);
+	if (c) return c;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	if ((c = ipaddr_cmp(&a->dst, &b->dst))) return c;
+	return (a->dport > b->dport) - (a->dport < b->dport);
+}
+
+static int cmp_sbeat(const void *pa, const void *pb)
+{
+	const struct sbeat *a = pa, *b = pb;
+	int c = cmp_sbeat_key(a, b);
+	return c ? c : (a->t > b->t) - (a->t < b->t);
+}
+
 static void names_compact(struct traffic_state *s)
 {
 	struct strpool fresh;
 	strpool_init(&fresh);
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].name) s->v[i].name = strpool_add(&fresh, strpool_get(&s->names, s->v[i].name));
+	for (size_t i = 0; i < s->n_beats; i++)
+		if (s->beats[i].name)
+			s->beats[i].name = strpool_add(&fresh, strpool_get(&s->names, s->beats[i].name));
 	strpool_release(&s->names);
 	s->names = fresh;
 }
@@ -146,7 +184,7 @@ static void pairs_settle(struct traffic_state *s, double before)
 	if (m && s->v[m - 1].last < before) m--;
 	s->n = m;
 	for (size_t i = 0; i < m; i++) named += s->v[i].name && (!i || s->v[i].name != s->v[i - 1].name);
-	if (s->names.n > 1024 && s->names.n > 2 * named) names_compact(s);
+	if (s->names.n > NAMES_COMPACT_MIN && s->names.n > 2 * named) names_compact(s);
 }
 
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
@@ -163,12 +201,76 @@ void traffic_state_update(struct traffic_state *s, const struct traffic_input *i
 	}
 	double before = fs->last - s->window;
 	pairs_settle(s, before);
+	/* the beats: sorted again, the latest TRAFFIC_STATE_BEATS of each
+	 * series within their window kept */
+	if (s->n_beats) qsort(s->beats, s->n_beats, sizeof(*s->beats), cmp_sbeat);
+	size_t mb = 0;
+	for (size_t i = 0; i < s->n_beats;) {
+		size_t e = i + 1;
+		while (e < s->n_beats && !cmp_sbeat_key(&s->beats[i], &s->beats[e])) e++;
+		size_t k = i;
+		while (k < e && s->beats[k].t < fs->last - TRAFFIC_STATE_BEAT_WINDOW) k++;
+		if (e - k > TRAFFIC_STATE_BEATS) k = e - TRAFFIC_STATE_BEATS;
+		while (k < e) s->beats[mb++] = s->beats[k++];
+		i = e;
+	}
+	s->n_beats = s->n_beats_sorted = mb;
 	/* the days: sorted again, those of hours before the window dropped */
 	if (s->n_days) qsort(s->days, s->n_days, sizeof(*s->days), cmp_day);
 	size_t m = 0;
 	for (size_t i = 0; i < s->n_days; i++)
 		if (s->days[i].last >= before) s->days[m++] = s->days[i];
 	s->n_days = s->n_sorted = m;
+}
+
+static struct sbeat beat_key(const struct traffic_state *s, const struct ipaddr *src, const char *name,
+			     const struct ipaddr *dst, uint16_t dport, bool *known)
+{
+	struct sbeat k = { .src = *src, .dport = dport };
+	*known = true;
+	if (name && *name) {
+		k.name = strpool_find(&s->names, name);
+		*known = k.name != 0;
+	} else {
+		k.dst = *dst;
+	}
+	return k;
+}
+
+size_t traffic_state_beats(const struct traffic_state *s, const struct ipaddr *src, const char *name,
+			   const struct ipaddr *dst, uint16_t dport, struct traffic_beat *out)
+{
+	bool known;
+	struct sbeat k = beat_key(s, src, name, dst, dport, &known);
+	if (!known) return 0;
+	size_t lo = 0, hi = s->n_beats_sorted, n = 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cmp_sbeat_key(&s->beats[mid], &k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < s->n_beats_sorted && n < TRAFFIC_STATE_BEATS && !cmp_sbeat_key(&s->beats[lo], &k)) {
+		out[n++] = (struct traffic_beat){ s->beats[lo].t, s->beats[lo].up };
+		lo++;
+	}
+	return n;
+}
+
+void traffic_state_beat_add(struct traffic_state *s, const struct ipaddr *src, const char *name,
+			    const struct ipaddr *dst, uint16_t dport, double t, double up)
+{
+	struct sbeat k = { .src = *src, .dport = dport, .t = t, .up = up };
+	if (name && *name)
+		k.name = strpool_add(&s->names, name);
+	else
+		k.dst = *dst;
+	if (s->n_beats == s->cap_beats) {
+		s->cap_beats = s->cap_beats ? 2 * s->cap_beats : 1024;
+		s->beats = xrealloc(s->beats, s->cap_beats * sizeof(*s->beats));
+	}
+	s->beats[s->n_beats++] = k;
 }
 
 struct seed {

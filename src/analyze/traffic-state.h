@@ -12,6 +12,12 @@
 /* 14 days: as long as the routine sets a batch run judges whole */
 #define TRAFFIC_STATE_WINDOW (14 * 86400.0)
 
+/* A pool of names is made anew when it holds this many and most have left
+ * the window (the state's pairs and beats, the rules' slots). */
+#ifndef NAMES_COMPACT_MIN
+#define NAMES_COMPACT_MIN 1024
+#endif
+
 struct traffic_state;
 struct traffic_state *traffic_state_new(double window);
 void traffic_state_free(struct traffic_state *s);
@@ -41,6 +47,27 @@ size_t traffic_state_host_days(const struct traffic_state *s, const struct ipadd
 void traffic_state_day_add(struct traffic_state *s, const struct traffic_host_day *d);
 /* The first local day judged (day, when none was before). */
 int64_t traffic_state_first_day(struct traffic_state *s, int64_t day);
+/* beacon's series (host, name else address, port): the starts and uploads
+ * of its latest connections of the last 48 hours, at most this many, so
+ * beats across hours make one series */
+#define TRAFFIC_STATE_BEATS 64
+#define TRAFFIC_STATE_BEAT_WINDOW (48 * 3600.0)
+struct traffic_beat {
+	double t, up;
+};
+/* The series' connections held, oldest first, into out (room for
+ * TRAFFIC_STATE_BEATS); name NULL: the address names the destination. */
+size_t traffic_state_beats(const struct traffic_state *s, const struct ipaddr *src, const char *name,
+			   const struct ipaddr *dst, uint16_t dport, struct traffic_beat *out);
+/* A connection of the series judged now (kept from the next update on). */
+void traffic_state_beat_add(struct traffic_state *s, const struct ipaddr *src, const char *name,
+			    const struct ipaddr *dst, uint16_t dport, double t, double up);
+/* A rule's own state (long-connection's open sessions and pair times,
+ * scheduled-transfer's runs per series and day),
+ * kept by the rule in a slot: NULL until it puts one there; freed with the
+ * state by the function it names. */
+enum traffic_slot { TRAFFIC_SLOT_LONG, TRAFFIC_SLOT_SCHED, TRAFFIC_SLOTS };
+void **traffic_state_slot(struct traffic_state *s, enum traffic_slot k, void (*free_fn)(void *));
 /* The pairs held (for the tests and the bound). */
 size_t traffic_state_pairs(const struct traffic_state *s);
 

@@ -885,6 +885,163 @@ static void test_exfil_stream_seed(void)
 	flowset_release(&h2);
 }
 
+/* A beacon every 30 minutes (jitter 20%) over 12 hours: each hour alone
+ * holds two beats, too few; judged an hour at a time with the state its
+ * beats make one series, found from the hours that bring eight, as the
+ * whole input finds it; random visits of another host stay unfound. */
+static void test_beacon_stream_beats(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[14];
+	flowset_init(&all);
+	for (int h = 0; h < 14; h++) flowset_init(&hour[h]);
+	srand(11);
+	const double t0 = 1794787200.0; /* an hour's start */
+	double t = t0;
+	for (int i = 0; i < 24; i++) {
+		t += 1800 * (1 + 0.2 * (2.0 * rand() / RAND_MAX - 1));
+		if (t >= t0 + 14 * 3600) break;
+		struct obs_flow f = mkflow("10.0.0.5", "91.0.0.7", 443, t, 400, 1200);
+		f.sni = "c2.example";
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((t - t0) / 3600)], &f);
+	}
+	t = t0;
+	for (int i = 0; i < 24; i++) {
+		t += -1800 * log((rand() + 1.0) / ((double)RAND_MAX + 2));
+		if (t >= t0 + 14 * 3600) break;
+		struct obs_flow f = mkflow("10.0.0.6", "91.1.1.1", 443, t, 400, 1200);
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((t - t0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "beacon", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	for (int h = 0; h < 14; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "beacon", &alone), 0);
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "beacon", &carried), 0);
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK(carried.n >= 1);
+	for (size_t i = 0; i < carried.n; i++) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&carried.v[i].ip, ip, sizeof(ip));
+		CHECK_STR(ip, "10.0.0.5");
+		CHECK(strstr(carried.v[i].title, "c2.example:443") != NULL);
+	}
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 14; h++) flowset_release(&hour[h]);
+}
+
+/* A six-hour session exported as 30-minute records (an active timeout):
+ * each hour alone holds an hour of it, too short; judged an hour at a time
+ * with the state the records stitch onto the session left open, found from
+ * the hour it passes four hours, as the whole input finds it. */
+static void test_long_connection_stream(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[7];
+	flowset_init(&all);
+	for (int h = 0; h < 7; h++) flowset_init(&hour[h]);
+	const double t0 = 1794787200.0 + 9 * 3600; /* an hour's start */
+	for (int k = 0; k < 12; k++) {
+		struct obs_flow f = mkflow("10.0.0.5", "91.0.0.9", 22, t0 + 600 + k * 1800.0, 5e4, 9e4);
+		f.end = f.start + 1800;
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((f.start - t0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "long-connection", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int first = -1;
+	for (int h = 0; h < 7; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "long-connection", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "long-connection", &carried), 0);
+		if (carried.n > before && first < 0) first = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(first, 3); /* 09:10 to 13:10 with the fourth hour's records */
+	if (carried.n)
+		CHECK(strstr(carried.v[carried.n - 1].title,
+			     "A long session to 91.0.0.9 port 22 (longest 6h00m") != NULL);
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 7; h++) flowset_release(&hour[h]);
+}
+
+/* A nightly job over five days, judged an hour at a time: each hour alone
+ * holds one run, no schedule; with the state its runs add up and the job
+ * is listed once, on its third night, as the whole input lists it. */
+static void test_scheduled_stream(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct flowset all, hour[5 * 24];
+	flowset_init(&all);
+	for (int h = 0; h < 5 * 24; h++) flowset_init(&hour[h]);
+	for (int d = 0; d < 5; d++) {
+		double t = MON0 + d * 86400.0 + 2 * 3600 + d % 3 * 60;
+		add_named(&all, "10.0.0.7", "91.0.0.3", "updates.example", t, 2e4, 3e6);
+		add_named(&hour[d * 24 + 2], "10.0.0.7", "91.0.0.3", "updates.example", t, 2e4, 3e6);
+	}
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "scheduled-transfer", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int when = -1;
+	for (int h = 0; h < 5 * 24; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "scheduled-transfer", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "scheduled-transfer", &carried), 0);
+		if (carried.n > before) when = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(carried.n, 1);
+	CHECK_INT(when, 2 * 24 + 2);
+	if (carried.n) CHECK(strstr(carried.v[0].title, "1 job (updates.example daily 02:0") != NULL);
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 5 * 24; h++) flowset_release(&hour[h]);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1191,7 +1348,9 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_history_per_destination", test_exfil_history_per_destination },
       { "exfil_stream_prevalence", test_exfil_stream_prevalence },
       { "exfil_stream_slow_day", test_exfil_stream_slow_day },
-      { "exfil_stream_seed", test_exfil_stream_seed }, { "rotating_chance", test_rotating_chance },
+      { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
+      { "long_connection_stream", test_long_connection_stream },
+      { "scheduled_stream", test_scheduled_stream }, { "rotating_chance", test_rotating_chance },
       { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
