@@ -332,6 +332,9 @@ static const char *const migrations[] = {
 	 * SSH host key's SHA-256 ("SHA256:" base64) */
 	"ALTER TABLE asset_idents ADD COLUMN snmp_engine TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE asset_idents ADD COLUMN ssh_key TEXT NOT NULL DEFAULT '';",
+	/* 33 (issue 22): PostgreSQL's flow_hour without its unique key, a save
+	 * appends (store-pg-schema.c); SQLite keeps the key and its upsert */
+	"SELECT 33;",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)
