@@ -285,8 +285,12 @@ static int send_save(struct store *s, const struct save *sv, bool *ret_known, st
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		ret = save_error(s, r, e);
 	} else {
-		const char *fail = PQputCopyData(c, rows.data, (int)rows.len) == 1 ? NULL
-										   : "sending the rows";
+		/* in pieces: PQputCopyData takes an int's worth at most */
+		const char *fail = NULL;
+		for (size_t off = 0; off < rows.len && !fail; off += 1 << 20) {
+			size_t len = rows.len - off < 1 << 20 ? rows.len - off : 1 << 20;
+			if (PQputCopyData(c, rows.data + off, (int)len) != 1) fail = "sending the rows";
+		}
 		if (PQputCopyEnd(c, fail) != 1) fail = "ending the rows";
 		PQclear(r);
 		/* the COPY's result, then none */
