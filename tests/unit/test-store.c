@@ -781,6 +781,23 @@ static void store_flow_input_keys_summed(void)
 	u = (struct flow_use){ 0 };
 	CHECK_INT(store_flow_host_use(st, 480001 * 3600.0, 480001 * 3600.0, keep_one_use, &u, &e), 0);
 	CHECK(u.flows == 0 && u.peers == 0 && u.bytes == 0 && u.last == 480001 * 3600.0);
+	/* an input of 30,000 rows (about 1.8 MB of COPY data): more than one piece (1 MiB) */
+	enum { BIG = 30000 };
+	struct flow_hour *big = calloc(BIG, sizeof(*big));
+	for (int i = 0; i < BIG; i++)
+		big[i] = (struct flow_hour){ .hour = 480000,
+					     .host = ipaddr_v4(0xc612000b),
+					     .peer = ipaddr_v4(0x0b000000 + (uint32_t)i),
+					     .port = 443,
+					     .proto = 6,
+					     .flows = 1,
+					     .bytes_up = 3 };
+	CHECK_INT(store_flow_save_hours(st, run, "big", big, BIG, &known, &e), 0);
+	free(big);
+	up = 0;
+	struct ipaddr bh = ipaddr_v4(0xc612000b);
+	CHECK_INT(store_flow_host_hourly_up(st, &bh, 480000 * 3600.0, 480001 * 3600.0, sum_up, &up, &e), 0);
+	CHECK_INT(up, 3 * BIG);
 	store_close(st);
 	cleanup(path);
 }
