@@ -10,7 +10,6 @@
  * is whole or not there. A day with no partition yet fails it; its
  * partitions are made and the save tried again. */
 #include "store/pg-internal.h"
-#include "store/flow-day.h"
 #include "base/util.h"
 #include <stdio.h>
 #include <stdlib.h>
