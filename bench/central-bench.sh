@@ -9,7 +9,9 @@
 # saved, rows/s, the reports run and their median and p99 time.
 # Usage: bench/central-bench.sh [BUILD_DIR] (HOSTS=500 PEERS=10 SENSORS=8
 # DAYS_STORED=10 REPORTS_ALONE=0; REPORT_PGOPTIONS: the PGOPTIONS of
-# those reports, as -c log_executor_stats=on for their server CPU time)
+# those reports, as -c log_executor_stats=on for their server CPU time).
+# PostgreSQL's server CPU (its ended backends') is printed for each report
+# alone and for the time the sensors write.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${DM_PG:-}" ]; then exec "$ROOT/tests/pg/with-postgres.sh" "$0" "$@"; fi
@@ -86,11 +88,22 @@ SQL
 	echo "sqlite: $(sqlite3 "$1" "SELECT count(*) FROM flow_hour") rows stored in the reports' file before the sensors start ($((SECONDS - t0)) s)"
 }
 
+# the server's CPU time (user + system, in ticks) of the backends that
+# ended: its postmaster's children's; a report's backend ends with it
+server_cpu() {
+	sleep 0.2 # the backend's exit reaped
+	awk '{print $16 + $17}' "/proc/$(head -1 "$DM_PG_SOCKDIR/data/postmaster.pid")/stat"
+}
+
 # one backend: $1 a name, $2 the report's store, then each sensor's store
 run() {
 	local name=$1 rep=$2 i
 	shift 2
 	"$D" audit 127.0.0.1 -p 1 --no-vulns -q --db "$rep" >/dev/null 2>&1 # something for report to show
+	# the reports show that audit's run: its use queries read every stored
+	# day (the newest run would be a sensor's once one has finished)
+	local audit
+	audit=$("$D" report --db "$rep" --list | awk '$3 == "audit" { r = $1 } END { print r }')
 	if [ "$DAYS_STORED" -gt 0 ]; then
 		if [ "$name" = postgresql ]; then preload_pg || return 1; else preload_sqlite "$rep" || return 1; fi
 	fi
@@ -98,9 +111,15 @@ run() {
 	# REPORTS_ALONE=N: the report timed N times on the stored days alone
 	for k in $(seq 1 "${REPORTS_ALONE:-0}"); do
 		t0=$(date +%s.%N)
-		PGOPTIONS=${REPORT_PGOPTIONS:-} "$D" report --db "$rep" >/dev/null 2>&1
-		echo "$name: a report alone $(echo "$t0 $(date +%s.%N)" | awk '{printf "%.3f", $2 - $1}') s"
+		local c0 cpu=""
+		c0=$(server_cpu)
+		PGOPTIONS=${REPORT_PGOPTIONS:-} "$D" report --run "$audit" --db "$rep" >/dev/null 2>"$OUT/$name.err" ||
+			echo "$name: the report failed: $(head -1 "$OUT/$name.err")"
+		[ "$name" = postgresql ] && cpu=", server CPU $(echo "$c0 $(server_cpu)" | awk '{printf "%.2f", ($2 - $1) / 100}') s"
+		echo "$name: a report alone $(echo "$t0 $(date +%s.%N)" | awk '{printf "%.3f", $2 - $1}') s$cpu"
 	done
+	local w0
+	w0=$(server_cpu)
 	t0=$(date +%s.%N)
 	for i in $(seq 1 "$SENSORS"); do
 		"$FS" "$1" "sensor$i" "$HOSTS" "$PEERS" "$DAY" >"$OUT/$name.$i" 2>&1 &
@@ -108,10 +127,14 @@ run() {
 		[ $# -gt 1 ] && shift
 	done
 	: >"$OUT/$name.rep"
+	local rep_fail=0
 	while kill -0 "${pids[@]}" 2>/dev/null; do
 		local a b
 		a=$(date +%s.%N)
-		"$D" report --db "$rep" >/dev/null 2>&1
+		"$D" report --run "$audit" --db "$rep" >/dev/null 2>"$OUT/$name.err" || {
+			rep_fail=$((rep_fail + 1))
+			echo "$name: a report failed: $(head -1 "$OUT/$name.err")"
+		}
 		b=$(date +%s.%N)
 		echo "$a $b" | awk '{printf "%.4f\n", $2 - $1}' >>"$OUT/$name.rep"
 	done
@@ -120,16 +143,17 @@ run() {
 	local t1
 	t1=$(date +%s.%N)
 	[ $fail = 0 ] || { echo "$name: a sensor failed:"; cat "$OUT/$name".[0-9]*; return 1; }
+	[ "$name" = postgresql ] && echo "$name: server CPU while the sensors wrote (their saves and the reports): $(echo "$w0 $(server_cpu)" | awk '{printf "%.1f", ($2 - $1) / 100}') s"
 	local rows
 	rows=$(cat "$OUT/$name".[0-9]* | awk '{s += $1} END {print s}')
-	sort -n "$OUT/$name.rep" | awk -v name="$name" -v rows="$rows" -v t0="$t0" -v t1="$t1" '
+	sort -n "$OUT/$name.rep" | awk -v name="$name" -v fails="$rep_fail" -v rows="$rows" -v t0="$t0" -v t1="$t1" '
 		{ v[NR] = $1 }
 		END {
 			w = t1 - t0
 			p99 = NR ? v[int(NR * 0.99 + 0.999)] : 0
 			med = NR ? v[int(NR / 2 + 0.5)] : 0
-			printf "%-10s wall %.1f s, %d rows, %.0f rows/s; %d reports while writing, median %.3f s, p99 %.3f s\n",
-				name, w, rows, rows / w, NR, med, p99
+			printf "%-10s wall %.1f s, %d rows, %.0f rows/s; %d reports while writing (%d failed), median %.3f s, p99 %.3f s\n",
+				name, w, rows, rows / w, NR, fails, med, p99
 		}'
 }
 

@@ -1,48 +1,36 @@
-/* PostgreSQL backend: saving an input's hourly flow summaries in one
- * statement, one round trip. The rows go as 15 array parameters (text
- * form) that unnest() turns back into rows; a data-modifying WITH marks the
- * input in flow_input and adds the rows only when the input was not known,
- * so a single statement is the whole save and is atomic without BEGIN and
- * COMMIT of its own. Rows of one key in the same input are summed here
- * first, as the SQLite backend's row-by-row upsert sums them (ON CONFLICT
- * DO UPDATE may not touch one row twice in a statement); sorted by the
- * key, they also reach flow_hour's index in its order. The same
- * statement adds them to their days' summaries (flow_day). A day with no
- * partition yet fails the statement as a whole; its partitions are made
- * and the statement sent again. */
+/* PostgreSQL backend: saving an input's hourly flow summaries. flow_hour
+ * has no unique key here (schema 35): a save appends its rows with COPY,
+ * and a key saved again by a later input is a second row that the readers
+ * sum (store-pg-flow.c), the names merged in the inputs' order (pg_seq,
+ * the input's number in flow_input). Rows of one key in the same input are
+ * summed here first, as the SQLite backend's row-by-row upsert sums them.
+ * The rows' days (store/flow-day.h) are summed here too and upserted into
+ * flow_day in one statement. The input's mark in flow_input, its rows and
+ * their days are one transaction (a savepoint inside a caller's): a save
+ * is whole or not there. A day with no partition yet fails it; its
+ * partitions are made and the save tried again. */
 #include "store/pg-internal.h"
-#include "store/flow-day.h"
 #include "base/util.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char save_sql[] =
-    "WITH m AS (INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES ($1, $2, $3, $4, $5)"
-    " ON CONFLICT (digest) DO NOTHING RETURNING 1),"
-    " u AS (SELECT * FROM unnest($6::text[], $7::bigint[], $8::text[], $9::bigint[], $10::bigint[],"
-    " $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[],"
-    " $17::bigint[], $18::bigint[], $19::text[], $20::text[]) AS u(host, hour, peer, port, proto,"
-    " inbound, background, peer_internal, flows, bytes_up, bytes_down, pkts_up, pkts_down, names,"
-    " country) WHERE EXISTS (SELECT 1 FROM m)),"
-    " i AS (INSERT INTO flow_hour AS f (host, hour, peer, port, proto, inbound, background, peer_internal,"
-    " flows, bytes_up, bytes_down, pkts_up, pkts_down, names, country, last_run)"
-    " SELECT u.*, $2::bigint FROM u"
-    " ON CONFLICT (host, hour, peer, port, proto, inbound)"
-    " DO UPDATE SET flows = f.flows + excluded.flows, bytes_up = f.bytes_up + excluded.bytes_up,"
-    " bytes_down = f.bytes_down + excluded.bytes_down, pkts_up = f.pkts_up + excluded.pkts_up,"
-    " pkts_down = f.pkts_down + excluded.pkts_down,"
-    " names = CASE WHEN f.names IS NULL THEN excluded.names WHEN excluded.names IS NULL"
-    " OR strpos(',' || f.names || ',', ',' || excluded.names || ',') > 0"
-    " OR length(f.names) > 1000 THEN f.names ELSE f.names || ',' || excluded.names END,"
-    " country = coalesce(f.country, excluded.country), last_run = excluded.last_run),"
-    /* the rows' days (store/flow-day.h), summed per key first: an upsert
-     * may not touch one row twice in a statement */
-    " d AS (" FLOW_DAY_FILL_FROM(
-	"u", "") " ON CONFLICT (day, scope, host, port, proto, peer) DO UPDATE SET"
-		 " last_hour = greatest(flow_day.last_hour, excluded.last_hour),"
-		 " flows = flow_day.flows + excluded.flows, bytes = flow_day.bytes + excluded.bytes)"
-		 " SELECT count(*) FROM m";
+static const char mark_sql[] =
+    "INSERT INTO flow_input(digest, run_id, first, last, flows) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (digest) DO NOTHING RETURNING pg_seq";
+
+static const char copy_sql[] =
+    "COPY flow_hour (host, hour, peer, port, proto, inbound, background, peer_internal, flows, bytes_up,"
+    " bytes_down, pkts_up, pkts_down, names, country, last_run, pg_seq) FROM STDIN";
+
+/* store/flow-day.h's FLOW_DAY_FILL, of rows summed here */
+static const char day_sql[] =
+    "INSERT INTO flow_day (day, scope, host, port, proto, peer, last_hour, flows, bytes)"
+    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[],"
+    " $6::text[], $7::bigint[], $8::bigint[], $9::bigint[])"
+    " ON CONFLICT (day, scope, host, port, proto, peer) DO UPDATE SET"
+    " last_hour = greatest(flow_day.last_hour, excluded.last_hour),"
+    " flows = flow_day.flows + excluded.flows, bytes = flow_day.bytes + excluded.bytes";
 
 /* One key's rows of an input, summed. */
 struct merged {
@@ -119,13 +107,9 @@ static size_t merge_rows(const struct flow_hour *v, size_t n, struct merged **re
 	return k;
 }
 
-/* An array element of text: quoted, '"' and '\' escaped; NULL when empty. */
+/* An array element of text: quoted, '"' and '\' escaped. */
 static void arr_text(struct buf *b, const char *v)
 {
-	if (!v || !*v) {
-		buf_puts(b, "NULL");
-		return;
-	}
 	buf_putc(b, '"');
 	for (const char *c = v; *c; c++) {
 		if (*c == '"' || *c == '\\') buf_putc(b, '\\');
@@ -134,78 +118,191 @@ static void arr_text(struct buf *b, const char *v)
 	buf_putc(b, '"');
 }
 
-enum {
-	A_HOST,
-	A_HOUR,
-	A_PEER,
-	A_PORT,
-	A_PROTO,
-	A_IN,
-	A_BG,
-	A_PI,
-	A_FLOWS,
-	A_BU,
-	A_BD,
-	A_PU,
-	A_PD,
-	A_NAMES,
-	A_CC,
-	A_N
-};
-
-static void arrays(const struct merged *m, size_t n, struct buf *a)
+/* A COPY text field: \N when empty (NULL, as the upsert stored it); the
+ * format's special bytes escaped. */
+static void copy_text(struct buf *b, const char *v)
 {
-	for (int c = 0; c < A_N; c++) buf_putc(&a[c], '{');
+	if (!v || !*v) {
+		buf_puts(b, "\\N");
+		return;
+	}
+	for (const char *c = v; *c; c++) {
+		if (*c == '\\')
+			buf_puts(b, "\\\\");
+		else if (*c == '\t')
+			buf_puts(b, "\\t");
+		else if (*c == '\n')
+			buf_puts(b, "\\n");
+		else if (*c == '\r')
+			buf_puts(b, "\\r");
+		else
+			buf_putc(b, *c);
+	}
+}
+
+static void copy_rows(const struct merged *m, size_t n, int64_t run, int64_t seq, struct buf *b)
+{
 	for (size_t i = 0; i < n; i++) {
 		const struct merged *x = &m[i];
 		const struct flow_hour *h = x->h;
-		char ip[IPADDR_STRLEN];
-		const char *sep = i ? "," : "";
-		ipaddr_fmt(&h->host, ip, sizeof(ip));
-		buf_puts(&a[A_HOST], sep);
-		arr_text(&a[A_HOST], ip);
-		ipaddr_fmt(&h->peer, ip, sizeof(ip));
-		buf_puts(&a[A_PEER], sep);
-		arr_text(&a[A_PEER], ip);
-		buf_printf(&a[A_HOUR], "%s%lld", sep, (long long)h->hour);
-		buf_printf(&a[A_PORT], "%s%u", sep, h->port);
-		buf_printf(&a[A_PROTO], "%s%u", sep, h->proto);
-		buf_printf(&a[A_IN], "%s%d", sep, h->inbound);
-		buf_printf(&a[A_BG], "%s%d", sep, h->background);
-		buf_printf(&a[A_PI], "%s%d", sep, h->peer_internal);
-		buf_printf(&a[A_FLOWS], "%s%llu", sep, (unsigned long long)x->flows);
-		buf_printf(&a[A_BU], "%s%llu", sep, (unsigned long long)x->bytes_up);
-		buf_printf(&a[A_BD], "%s%llu", sep, (unsigned long long)x->bytes_down);
-		buf_printf(&a[A_PU], "%s%llu", sep, (unsigned long long)x->pkts_up);
-		buf_printf(&a[A_PD], "%s%llu", sep, (unsigned long long)x->pkts_down);
-		buf_puts(&a[A_NAMES], sep);
-		arr_text(&a[A_NAMES], merged_names(x));
-		buf_puts(&a[A_CC], sep);
-		arr_text(&a[A_CC], x->cc);
+		char host[IPADDR_STRLEN], peer[IPADDR_STRLEN];
+		ipaddr_fmt(&h->host, host, sizeof(host));
+		ipaddr_fmt(&h->peer, peer, sizeof(peer));
+		buf_printf(b, "%s\t%lld\t%s\t%u\t%u\t%d\t%d\t%d\t%llu\t%llu\t%llu\t%llu\t%llu\t", host,
+			   (long long)h->hour, peer, h->port, h->proto, h->inbound, h->background,
+			   h->peer_internal, (unsigned long long)x->flows, (unsigned long long)x->bytes_up,
+			   (unsigned long long)x->bytes_down, (unsigned long long)x->pkts_up,
+			   (unsigned long long)x->pkts_down);
+		copy_text(b, merged_names(x));
+		buf_putc(b, '\t');
+		copy_text(b, x->cc);
+		buf_printf(b, "\t%lld\t%lld\n", (long long)run, (long long)seq);
 	}
-	for (int c = 0; c < A_N; c++) buf_putc(&a[c], '}');
 }
 
-/* The statement; 1 when it failed for want of a day's partition. */
-static int send_save(struct store *s, const struct pg_params *p, bool *ret_known, struct dm_err *e)
+/* A row of flow_day: a day's sums of one key (store/flow-day.h). */
+struct day_row {
+	int64_t day, scope;
+	const struct flow_hour *h; /* host, peer; port and proto when scope 1 */
+	int64_t last_hour;
+	uint64_t flows, bytes;
+};
+
+static int cmp_day(const void *a, const void *b)
 {
-	PGresult *r = PQexecParams(PG(s)->c, save_sql, p->n, NULL, p->v, NULL, NULL, 0);
-	int ret = 0;
-	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
-		*ret_known = pg_i64(r, 0, 0) == 0;
-	} else {
-		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		/* check_violation: no partition of flow_hour takes the row */
-		if (PG(s)->flow_parted && state && !strcmp(state, "23514")) {
-			ret = 1;
-		} else {
-			char m[512];
-			snprintf(m, sizeof(m), "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(PG(s)->c));
-			pg_oneline(m);
-			ret = dm_fail(e, DM_ESTORE, "--db %s: saving flow summaries: %s", s->path,
-				      *m ? m : "unknown error");
-		}
+	const struct day_row *x = a, *y = b;
+	if (x->day != y->day) return x->day < y->day ? -1 : 1;
+	if (x->scope != y->scope) return x->scope < y->scope ? -1 : 1;
+	int c = ipaddr_cmp(&x->h->host, &y->h->host);
+	if (c) return c;
+	if (x->scope && x->h->port != y->h->port) return x->h->port < y->h->port ? -1 : 1;
+	if (x->scope && x->h->proto != y->h->proto) return x->h->proto < y->h->proto ? -1 : 1;
+	return ipaddr_cmp(&x->h->peer, &y->h->peer);
+}
+
+/* The days of the merged rows, each key once: scope 0 the hours that the
+ * host's use counts (background = 0 OR inbound = 1) per host and peer,
+ * scope 1 the inbound hours per host, service and peer. The day is the
+ * SQL's hour / 24 (toward zero), as FLOW_DAY_FILL has it. */
+static size_t day_rows(const struct merged *m, size_t n, struct day_row **ret)
+{
+	struct day_row *d = xcalloc(2 * n + 1, sizeof(*d));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct flow_hour *h = m[i].h;
+		struct day_row r = {
+			h->hour / 24, 0, h, h->hour, m[i].flows, m[i].bytes_up + m[i].bytes_down
+		};
+		if (!h->background || h->inbound) d[k++] = r;
+		if (h->inbound) r.scope = 1, d[k++] = r;
 	}
+	qsort(d, k, sizeof(*d), cmp_day);
+	size_t j = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (j && !cmp_day(&d[j - 1], &d[i])) {
+			struct day_row *o = &d[j - 1];
+			if (d[i].last_hour > o->last_hour) o->last_hour = d[i].last_hour;
+			o->flows += d[i].flows, o->bytes += d[i].bytes;
+			continue;
+		}
+		d[j++] = d[i];
+	}
+	*ret = d;
+	return j;
+}
+
+enum { D_DAY, D_SCOPE, D_HOST, D_PORT, D_PROTO, D_PEER, D_LAST, D_FLOWS, D_BYTES, D_N };
+
+static void day_arrays(const struct day_row *d, size_t n, struct buf *a)
+{
+	for (int c = 0; c < D_N; c++) buf_putc(&a[c], '{');
+	for (size_t i = 0; i < n; i++) {
+		const struct day_row *x = &d[i];
+		char ip[IPADDR_STRLEN];
+		const char *sep = i ? "," : "";
+		buf_printf(&a[D_DAY], "%s%lld", sep, (long long)x->day);
+		buf_printf(&a[D_SCOPE], "%s%lld", sep, (long long)x->scope);
+		ipaddr_fmt(&x->h->host, ip, sizeof(ip));
+		buf_puts(&a[D_HOST], sep);
+		arr_text(&a[D_HOST], ip);
+		buf_printf(&a[D_PORT], "%s%u", sep, x->scope ? x->h->port : 0);
+		buf_printf(&a[D_PROTO], "%s%u", sep, x->scope ? x->h->proto : 0);
+		ipaddr_fmt(&x->h->peer, ip, sizeof(ip));
+		buf_puts(&a[D_PEER], sep);
+		arr_text(&a[D_PEER], ip);
+		buf_printf(&a[D_LAST], "%s%lld", sep, (long long)x->last_hour);
+		buf_printf(&a[D_FLOWS], "%s%llu", sep, (unsigned long long)x->flows);
+		buf_printf(&a[D_BYTES], "%s%llu", sep, (unsigned long long)x->bytes);
+	}
+	for (int c = 0; c < D_N; c++) buf_putc(&a[c], '}');
+}
+
+/* An error of the server's: 1 when it is a row that no partition takes
+ * (check_violation), else DM_ESTORE with its message in e. */
+static int save_error(struct store *s, const PGresult *r, struct dm_err *e)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (PG(s)->flow_parted && state && !strcmp(state, "23514")) return 1;
+	char m[512];
+	snprintf(m, sizeof(m), "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(PG(s)->c));
+	pg_oneline(m);
+	return dm_fail(e, DM_ESTORE, "--db %s: saving flow summaries: %s", s->path, *m ? m : "unknown error");
+}
+
+/* What one save sends: the input's mark, its rows (COPY text, the input's
+ * number not yet in), its days' arrays. */
+struct save {
+	const struct merged *m;
+	size_t k;
+	int64_t run;
+	struct pg_params mark, days;
+};
+
+/* The save's statements in the open transaction: 0, 1 for want of a
+ * partition, or DM_ESTORE. */
+static int send_save(struct store *s, const struct save *sv, bool *ret_known, struct dm_err *e)
+{
+	PGconn *c = PG(s)->c;
+	PGresult *r = PQexecParams(c, mark_sql, sv->mark.n, NULL, sv->mark.v, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int ret = save_error(s, r, e);
+		PQclear(r);
+		return ret;
+	}
+	*ret_known = PQntuples(r) == 0;
+	int64_t seq = *ret_known ? 0 : pg_i64(r, 0, 0);
+	PQclear(r);
+	if (*ret_known || !sv->k) return 0;
+	struct buf rows = BUF_INIT;
+	copy_rows(sv->m, sv->k, sv->run, seq, &rows);
+	if (buf_error(&rows)) {
+		buf_release(&rows);
+		return dm_fail(e, DM_ETOOBIG, "--db %s: saving flow summaries: out of memory", s->path);
+	}
+	r = PQexec(c, copy_sql);
+	int ret = 0;
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		ret = save_error(s, r, e);
+	} else {
+		/* in pieces: PQputCopyData takes an int's worth at most */
+		const char *fail = NULL;
+		for (size_t off = 0; off < rows.len && !fail; off += 1 << 20) {
+			size_t len = rows.len - off < 1 << 20 ? rows.len - off : 1 << 20;
+			if (PQputCopyData(c, rows.data + off, (int)len) != 1) fail = "sending the rows";
+		}
+		if (PQputCopyEnd(c, fail) != 1) fail = "ending the rows";
+		PQclear(r);
+		/* the COPY's result, then none */
+		r = PQgetResult(c);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) ret = save_error(s, r, e);
+		PGresult *more;
+		while ((more = PQgetResult(c))) PQclear(more);
+	}
+	PQclear(r);
+	buf_release(&rows);
+	if (ret) return ret;
+	r = PQexecParams(c, day_sql, sv->days.n, NULL, sv->days.v, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) ret = save_error(s, r, e);
 	PQclear(r);
 	return ret;
 }
@@ -255,25 +352,27 @@ static int save_rows(struct store *s, int64_t run, const char *digest, const str
 	}
 	struct merged *m;
 	size_t k = merge_rows(v, n, &m);
-	struct buf a[A_N];
-	for (int c = 0; c < A_N; c++) a[c] = (struct buf)BUF_INIT;
-	arrays(m, k, a);
+	struct day_row *d;
+	size_t n_d = day_rows(m, k, &d);
+	struct buf a[D_N];
+	for (int c = 0; c < D_N; c++) a[c] = (struct buf)BUF_INIT;
+	day_arrays(d, n_d, a);
 	int r = 0;
-	for (int c = 0; c < A_N && r == 0; c++)
+	for (int c = 0; c < D_N && r == 0; c++)
 		if (buf_error(&a[c])) r = dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, what);
-	struct pg_params p = { 0 };
-	pp_str(&p, digest);
-	pp_int(&p, run);
-	pp_dbl(&p, first);
-	pp_dbl(&p, last);
-	pp_int(&p, (int64_t)flows);
-	for (int c = 0; c < A_N; c++) pp_str(&p, a[c].data);
-	/* inside a caller's transaction: a savepoint, so that a failure (or
-	 * the missing partition's) undoes only this save */
+	struct save sv = { .m = m, .k = k, .run = run };
+	pp_str(&sv.mark, digest);
+	pp_int(&sv.mark, run);
+	pp_dbl(&sv.mark, first);
+	pp_dbl(&sv.mark, last);
+	pp_int(&sv.mark, (int64_t)flows);
+	for (int c = 0; c < D_N; c++) pp_str(&sv.days, a[c].data);
+	/* a transaction, or inside a caller's a savepoint, so that a failure
+	 * (or the missing partition's) undoes only this save */
 	int depth0 = PG(s)->depth;
-	if (r == 0 && depth0) r = pg_begin(s, what, e);
-	if (r == 0 && (r = send_save(s, &p, ret_known, e)) == 1) {
-		if (depth0) pg_rollback(s);
+	if (r == 0) r = pg_begin(s, what, e);
+	if (r == 0 && (r = send_save(s, &sv, ret_known, e)) == 1) {
+		pg_rollback(s);
 		/* alone, the partitions are made in a transaction of their own:
 		 * their maker's advisory lock is held to its end */
 		r = pg_begin(s, what, e);
@@ -281,8 +380,8 @@ static int save_rows(struct store *s, int64_t run, const char *digest, const str
 		size_t n_days = row_days(v, n, &days);
 		if (r == 0) r = pg_flow_partitions(s, days, n_days, e);
 		free(days);
-		if (r == 0 && !depth0) r = pg_commit(s, what, e);
-		if (r == 0 && (r = send_save(s, &p, ret_known, e)) == 1)
+		if (r == 0 && !depth0 && (r = pg_commit(s, what, e)) == 0) r = pg_begin(s, what, e);
+		if (r == 0 && (r = send_save(s, &sv, ret_known, e)) == 1)
 			r = dm_fail(e, DM_ESTORE, "--db %s: %s: no partition of flow_hour takes the rows",
 				    s->path, what);
 	}
@@ -292,7 +391,8 @@ static int save_rows(struct store *s, int64_t run, const char *digest, const str
 		else
 			pg_rollback(s);
 	}
-	for (int c = 0; c < A_N; c++) buf_release(&a[c]);
+	for (int c = 0; c < D_N; c++) buf_release(&a[c]);
+	free(d);
 	for (size_t i = 0; i < k; i++) free(m[i].names);
 	free(m);
 	return r < 0 ? r : 0;

@@ -1,7 +1,10 @@
 /* PostgreSQL backend: reading hourly flow summaries (saved by
  * store-pg-flow-save.c), findings and the asset
  * register, with the SQLite backend's tables and meaning
- * (store-sqlite-flow.c, -inventory.c, -vuln.c). */
+ * (store-sqlite-flow.c, -inventory.c, -vuln.c). A key of flow_hour may be
+ * several rows here, one an input that saved it: every read sums them
+ * (GROUP BY), and the names are those of the key's rows merged in their
+ * inputs' order (dm_names, store-pg-schema.c), as SQLite's upsert merges. */
 #include "store/pg-internal.h"
 #include "store/flow-day.h"
 #include "base/util.h"
@@ -69,9 +72,11 @@ int pg_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double f
 	pp_int(&p, (int64_t)((to + 3599) / 3600));
 	PGresult *r =
 	    pg_q(s,
-		 "SELECT hour, peer, max(names), sum(bytes_up) FROM flow_hour WHERE host = $1 AND hour >= $2"
-		 " AND hour < $3 AND peer_internal = 0 AND inbound = 0 AND background = 0"
-		 " GROUP BY hour, peer HAVING sum(bytes_up) > 0 ORDER BY hour",
+		 "SELECT hour, peer, max(names), sum(b) FROM (SELECT hour, peer,"
+		 " dm_names(names ORDER BY pg_seq NULLS FIRST) AS names, sum(bytes_up) AS b FROM flow_hour"
+		 " WHERE host = $1 AND hour >= $2 AND hour < $3 AND peer_internal = 0 AND inbound = 0"
+		 " AND background = 0 GROUP BY hour, peer, port, proto) k"
+		 " GROUP BY hour, peer HAVING sum(b) > 0 ORDER BY hour",
 		 &p, "flow summaries", e);
 	if (!r) return DM_ESTORE;
 	int ret = 0;

@@ -59,6 +59,24 @@ static const struct {
 	int to;
 	const char *sql;
 } pg_instead[] = {
+	/* flow_hour without its unique key: a save appends its rows (COPY,
+	 * store-pg-flow-save.c), a key saved by two inputs is two rows that
+	 * every reader sums; pg_seq numbers the inputs (flow_input) and tells
+	 * their rows' order, in which dm_names merges a key's names as the
+	 * upsert did (store-pg-flow.c). The per-host reads keep an index. */
+	{ 35, "DO $$ DECLARE c text; BEGIN"
+	      " SELECT conname INTO c FROM pg_constraint WHERE conrelid = 'flow_hour'::regclass AND contype "
+	      "= 'p';"
+	      " IF c IS NOT NULL THEN EXECUTE format('ALTER TABLE flow_hour DROP CONSTRAINT %I', c); END IF;"
+	      " END $$;"
+	      "ALTER TABLE flow_hour ADD COLUMN IF NOT EXISTS pg_seq BIGINT;"
+	      "ALTER TABLE flow_input ADD COLUMN IF NOT EXISTS pg_seq BIGSERIAL;"
+	      "CREATE INDEX IF NOT EXISTS flow_hour_host ON flow_hour (host, hour);"
+	      "CREATE OR REPLACE FUNCTION dm_names_add(acc text, add text) RETURNS text LANGUAGE sql"
+	      " IMMUTABLE AS $$ SELECT CASE WHEN acc IS NULL THEN add WHEN add IS NULL"
+	      " OR strpos(',' || acc || ',', ',' || add || ',') > 0 OR length(acc) > 1000 THEN acc"
+	      " ELSE acc || ',' || add END $$;"
+	      "CREATE OR REPLACE AGGREGATE dm_names(text) (SFUNC = dm_names_add, STYPE = text);" },
 	{ 26, "ALTER TABLE runs ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
 	      "ALTER TABLE assets ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
 	      "ALTER TABLE assets DROP CONSTRAINT IF EXISTS assets_ip_key;"

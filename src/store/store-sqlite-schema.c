@@ -342,6 +342,9 @@ static const char *const migrations[] = {
 	 * its mDNS responder's (label) and its reverse DNS (PTR) name */
 	"ALTER TABLE asset_idents ADD COLUMN mdns_name TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE asset_idents ADD COLUMN dns_name TEXT NOT NULL DEFAULT '';",
+	/* 35 (issue 22): PostgreSQL's flow_hour without its unique key, a save
+	 * appends (store-pg-schema.c); SQLite keeps the key and its upsert */
+	"SELECT 35;",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

@@ -706,6 +706,13 @@ static int keep_peer(void *ctx, int64_t hour, const struct ipaddr *peer, const c
 	return 0;
 }
 
+static int sum_up(void *ctx, int64_t hour, uint64_t up)
+{
+	(void)hour;
+	*(uint64_t *)ctx += up;
+	return 0;
+}
+
 static int keep_one_use(void *ctx, const struct flow_use *u)
 {
 	*(struct flow_use *)ctx = *u;
@@ -743,23 +750,55 @@ static void store_flow_input_keys_summed(void)
 	CHECK(!known);
 	snprintf(h[0].names, sizeof(h[0].names), "c.example");
 	CHECK_INT(store_flow_save_hours(st, run, "k2", h, 1, &known, &e), 0);
+	/* a name the key has already: listed once */
+	snprintf(h[0].names, sizeof(h[0].names), "b.example");
+	CHECK_INT(store_flow_save_hours(st, run, "k2b", h, 1, &known, &e), 0);
 	struct peer_seen ps = { 0 };
 	CHECK_INT(
 	    store_flow_host_peer_hours(st, &h[0].host, 480000 * 3600.0, 480001 * 3600.0, keep_peer, &ps, &e),
 	    0);
-	CHECK(ps.bytes[0] == 70 && ps.bytes[1] == 40);
+	CHECK(ps.bytes[0] == 80 && ps.bytes[1] == 40);
 	CHECK_STR(ps.names[0], "a.example,b.example,c.example");
 	CHECK_STR(ps.names[1], names[3]);
+	/* the key of three inputs: one row in SQLite (upserted), three on
+	 * PostgreSQL (appended, schema 35), read as one */
+	char t[32];
+	CHECK_INT(test_db_text(path, "SELECT count(*) FROM flow_hour WHERE peer = '8.8.8.8'",
+			       "SELECT count(*) FROM flow_hour WHERE peer = '8.8.8.8'", t, sizeof(t)),
+		  0);
+	CHECK_STR(t, test_db_pg() ? "3" : "1");
+	uint64_t up = 0;
+	CHECK_INT(
+	    store_flow_host_hourly_up(st, &h[0].host, 480000 * 3600.0, 480001 * 3600.0, sum_up, &up, &e), 0);
+	CHECK_INT(up, 120);
 	/* an hour before the window: the host's last hour, not its use in the window */
 	h[1].hour = 479000;
 	h[1].peer = ipaddr_v4(0x0a0a0a0a);
 	CHECK_INT(store_flow_save_hours(st, run, "k3", &h[1], 1, &known, &e), 0);
 	struct flow_use u = { 0 };
 	CHECK_INT(store_flow_host_use(st, 480000 * 3600.0, 480001 * 3600.0, keep_one_use, &u, &e), 0);
-	CHECK(u.flows == 1 + 2 + 3 + 4 + 1 && u.peers == 2 && u.bytes == 110 && u.last == 480001 * 3600.0);
+	CHECK(u.flows == 1 + 2 + 3 + 4 + 1 + 1 && u.peers == 2 && u.bytes == 120 &&
+	      u.last == 480001 * 3600.0);
 	u = (struct flow_use){ 0 };
 	CHECK_INT(store_flow_host_use(st, 480001 * 3600.0, 480001 * 3600.0, keep_one_use, &u, &e), 0);
 	CHECK(u.flows == 0 && u.peers == 0 && u.bytes == 0 && u.last == 480001 * 3600.0);
+	/* an input of 30,000 rows (about 1.8 MB of COPY data): more than one piece (1 MiB) */
+	enum { BIG = 30000 };
+	struct flow_hour *big = calloc(BIG, sizeof(*big));
+	for (int i = 0; i < BIG; i++)
+		big[i] = (struct flow_hour){ .hour = 480000,
+					     .host = ipaddr_v4(0xc612000b),
+					     .peer = ipaddr_v4(0x0b000000 + (uint32_t)i),
+					     .port = 443,
+					     .proto = 6,
+					     .flows = 1,
+					     .bytes_up = 3 };
+	CHECK_INT(store_flow_save_hours(st, run, "big", big, BIG, &known, &e), 0);
+	free(big);
+	up = 0;
+	struct ipaddr bh = ipaddr_v4(0xc612000b);
+	CHECK_INT(store_flow_host_hourly_up(st, &bh, 480000 * 3600.0, 480001 * 3600.0, sum_up, &up, &e), 0);
+	CHECK_INT(up, 3 * BIG);
 	store_close(st);
 	cleanup(path);
 }
@@ -991,11 +1030,15 @@ static void flow_use_by_day(void)
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
 		ud_check(st, 0, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
 	/* a store of schema 30 has its days summed by the migration (32's
-	 * columns dropped too: the migrations after 30 run again) */
+	 * columns and 35's PostgreSQL input numbers, index and names
+	 * aggregate dropped too: the migrations after 30 run again) */
 	store_close(st);
-	CHECK_INT(test_db_exec(path, "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP " PRAGMA user_version=30",
-			       "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP
-			       " UPDATE dormant_schema SET version = 30"),
+	CHECK_INT(test_db_exec(
+		      path, "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP " PRAGMA user_version=30",
+		      "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP
+		      " ALTER TABLE flow_hour DROP COLUMN pg_seq; ALTER TABLE flow_input DROP COLUMN pg_seq;"
+		      " DROP INDEX flow_hour_host; DROP AGGREGATE dm_names(text);"
+		      " DROP FUNCTION dm_names_add(text, text); UPDATE dormant_schema SET version = 30"),
 		  0);
 	st = NULL;
 	CHECK_INT(store_open(path, &st, &e), 0);
