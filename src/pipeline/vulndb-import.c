@@ -97,7 +97,7 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 		rate > 0 ? (double)(total - done) / rate : 0);
 }
 
-/* A store of an import before schema 30: its product index rows given
+/* A store of an import before schema 30 (or 33: whole briefs): its product index rows given
  * their briefs once, in the first import's transaction. */
 static int add_brief(void *ctx, struct vuln_cve *c, struct dm_err *e)
 {
@@ -123,7 +123,7 @@ static int briefs_pending(struct store *st, struct dm_err *e)
 	r = store_vuln_add_briefs(st, add_brief, &b, e);
 	cve_build_release(&b);
 	if (r >= 0)
-		log_info("vulndb: the product index of %d CVEs given their briefs (schema 30) (%.2f s)", r,
+		log_info("vulndb: the product index of %d CVEs given their briefs (%.2f s)", r,
 			 now_mono() - t0);
 	return r < 0 ? r : 0;
 }

@@ -233,7 +233,8 @@ struct query {
 	struct distro_build bb, *b;
 	struct vuln_hit *h; /* the matcher's, valid until it is released */
 	size_t n;
-	bool matched; /* h and n found ahead (prematch) */
+	bool matched;  /* h, n, cpe and b found ahead (prematch): q not parsed again */
+	char cpe[400]; /* s's CPE formatted, when matched ahead */
 };
 
 static int query_parse(struct vuln_matcher *m, const struct aliases *al, const struct vulndb_query *a,
@@ -254,8 +255,9 @@ static void query_print(const struct vulndb_query *a, const struct query *x, str
 	const struct vuln_hit *h = x->h;
 	size_t n = x->n, reported = 0;
 	for (size_t j = 0; j < n; j++) reported += !h[j].suppressed;
-	char cpe[400];
-	cpe_format(&x->s.cpe, cpe, sizeof(cpe));
+	char own[400];
+	const char *cpe = x->cpe;
+	if (!x->matched) cpe_format(&x->s.cpe, own, sizeof(own)), cpe = own;
 	buf_reset(out);
 	if (a->json) {
 		buf_puts(out, "{\"query\":");
@@ -328,9 +330,15 @@ struct ahead {
 	struct buf text; /* the lines, each NUL-terminated */
 	size_t *at;      /* where each starts in text */
 	unsigned *ln;
+	/* of a line matched: its hits, its subject's CPE formatted (in cpes),
+	 * its build as matching left it (the release inferred), what printing
+	 * needs without parsing the line again */
 	struct vuln_hit **h;
 	size_t *nh;
 	bool *matched;
+	struct buf cpes;
+	size_t *cpe_at;
+	struct distro_build **b;
 	size_t n, cap;
 };
 
@@ -339,6 +347,8 @@ static size_t ahead_read(struct ahead *ah, FILE *f, size_t max, unsigned *ln)
 {
 	char line[sizeof(((struct query *)0)->text)];
 	buf_reset(&ah->text);
+	buf_reset(&ah->cpes);
+	for (size_t i = 0; i < ah->n; i++) free(ah->b[i]);
 	ah->n = 0;
 	while (ah->n < max && fgets(line, sizeof(line), f)) {
 		++*ln;
@@ -351,10 +361,13 @@ static size_t ahead_read(struct ahead *ah, FILE *f, size_t max, unsigned *ln)
 			ah->h = xrealloc(ah->h, ah->cap * sizeof(*ah->h));
 			ah->nh = xrealloc(ah->nh, ah->cap * sizeof(*ah->nh));
 			ah->matched = xrealloc(ah->matched, ah->cap * sizeof(*ah->matched));
+			ah->cpe_at = xrealloc(ah->cpe_at, ah->cap * sizeof(*ah->cpe_at));
+			ah->b = xrealloc(ah->b, ah->cap * sizeof(*ah->b));
 		}
 		ah->at[ah->n] = ah->text.len;
 		ah->ln[ah->n] = *ln;
 		ah->matched[ah->n] = false;
+		ah->b[ah->n] = NULL;
 		buf_append(&ah->text, line, strlen(line) + 1);
 		ah->n++;
 	}
@@ -363,6 +376,10 @@ static size_t ahead_read(struct ahead *ah, FILE *f, size_t max, unsigned *ln)
 
 static void ahead_release(struct ahead *ah)
 {
+	for (size_t i = 0; i < ah->n; i++) free(ah->b[i]);
+	free(ah->b);
+	free(ah->cpe_at);
+	buf_release(&ah->cpes);
 	buf_release(&ah->text);
 	free(ah->at);
 	free(ah->ln);
@@ -423,13 +440,22 @@ static void prematch(struct vuln_matcher *m, const struct aliases *al, const str
 			if (query_parse(m, al, a, x, &e) == 0) idx[nq++] = k[j].i;
 		}
 		t0 = now_mono(), c0 = now_cpu();
-		for (size_t i = 0; i < nq && r == 0; i++) {
-			size_t at = idx[i];
-			r = vuln_match(m, &q[i].s, q[i].distro, q[i].b, a->min, &ah->h[at], &ah->nh[at], &e);
-			ah->matched[at] = r == 0;
-		}
+		size_t done = 0;
+		for (; done < nq && r == 0; done++)
+			r = vuln_match(m, &q[done].s, q[done].distro, q[done].b, a->min, &ah->h[idx[done]],
+				       &ah->nh[idx[done]], &e);
 		match_seconds += now_mono() - t0;
 		match_cpu += now_cpu() - c0;
+		if (r < 0) done--;
+		for (size_t i = 0; i < done; i++) {
+			size_t at = idx[i];
+			char cpe[400];
+			cpe_format(&q[i].s.cpe, cpe, sizeof(cpe));
+			ah->cpe_at[at] = ah->cpes.len;
+			buf_append(&ah->cpes, cpe, strlen(cpe) + 1);
+			if (q[i].b) ah->b[at] = memcpy(xmalloc(sizeof(*q[i].b)), q[i].b, sizeof(*q[i].b));
+			ah->matched[at] = true;
+		}
 	}
 	free(k);
 }
@@ -492,13 +518,17 @@ int vulndb_match(struct store *st, char *const *subjects, int n_subjects, const 
 			}
 			char *line = x[nx].text;
 			memcpy(line, ah.text.data + ah.at[next], strlen(ah.text.data + ah.at[next]) + 1);
-			x[nx].q = line;
-			x[nx].ln = ah.ln[next];
-			x[nx].matched = ah.matched[next];
-			x[nx].h = ah.h[next];
-			x[nx].n = ah.nh[next];
+			struct query *xq = &x[nx];
+			xq->q = line;
+			xq->ln = ah.ln[next];
+			if ((xq->matched = ah.matched[next])) {
+				xq->h = ah.h[next];
+				xq->n = ah.nh[next];
+				snprintf(xq->cpe, sizeof(xq->cpe), "%s", ah.cpes.data + ah.cpe_at[next]);
+				xq->b = ah.b[next] ? memcpy(&xq->bb, ah.b[next], sizeof(xq->bb)) : NULL;
+			}
 			next++;
-			if ((r = query_parse(&m, &al, a, &x[nx], e)) < 0) {
+			if (!xq->matched && (r = query_parse(&m, &al, a, xq, e)) < 0) {
 				r = query_fail(a, &x[nx], r, e);
 				char msg[sizeof(e->msg)];
 				snprintf(msg, sizeof(msg), "%s", e->msg);

@@ -413,7 +413,7 @@ PY
 }
 check vulndb_golden_matches t_vuln_golden
 t_vuln_from() { # --from (matched grouped by product): the list's order, as each query alone; a bad line in its place
-	local q=("nginx 1.22.1" "OpenSSH 8.5p1" "vsftpd 2.3.4" "OpenSSH 7.7p1" "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*" "OpenSSH 8.5p1" "OpenSSH 9.8p1")
+	local q=("nginx 1.22.1" "OpenSSH 8.5p1" "vsftpd 2.3.4" "OpenSSH 7.7p1" "cpe:2.3:a:apache:http_server:2.4.49:*:*:*:*:*:*:*" "OpenSSH 8.5p1" "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3" "OpenSSH 9.8p1")
 	: >"$OUT/one.json"
 	for x in "${q[@]}"; do "$D" vulndb match --db "$VDB" --json "$x" >>"$OUT/one.json" || return 1; done
 	{ echo "# services"; printf '%s\n' "${q[@]:0:3}"; echo; printf '%s\n' "${q[@]:3}"; } >"$OUT/list.txt"

@@ -35,6 +35,15 @@ t_distro_patched() { # the lab's sshd: everything Debian fixed in its revision i
 	"$D" vulndb match --db "$OUT/nodistro.db" "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10" | grep -q 'CVE-2024-6387 .* low'
 }
 check vulndb_distro_patched_build_not_reported t_distro_patched
+t_distro_from() { # --from (matched ahead, grouped by product): each build printed as matching completed it (release inferred), as one query alone
+	local q=("OpenSSH 8.7p1-29.el9_2" "SSH-2.0-OpenSSH_9.2p1 Debian-2" "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.10" "OpenSSH 8.7p1-34.el9" "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2" "OpenSSH 9.2p1")
+	: >"$OUT/one.json"
+	for x in "${q[@]}"; do dmatch --json --explain "$x" >>"$OUT/one.json" || return 1; done
+	printf '%s\n' "${q[@]}" >"$OUT/list.txt"
+	grep -q '"release_from":"debian.s data (only bookworm' "$OUT/one.json" || { cat "$OUT/one.json"; return 1; }
+	dmatch --json --explain --from "$OUT/list.txt" | cmp "$OUT/one.json" -
+}
+check vulndb_distro_from_list_as_each_alone t_distro_from
 t_distro_older() { # an older revision: regreSSHion open (high), the two fixed in u1 and u2 not reported
 	dmatch --json --explain "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2" | python3 -c '
 import json, sys
