@@ -63,10 +63,11 @@ size_t traffic_state_beats(const struct traffic_state *s, const struct ipaddr *s
 void traffic_state_beat_add(struct traffic_state *s, const struct ipaddr *src, const char *name,
 			    const struct ipaddr *dst, uint16_t dport, double t, double up);
 /* A rule's own state (long-connection's open sessions and pair times,
- * scheduled-transfer's runs per series and day),
+ * scheduled-transfer's runs per series and day, rotating-destinations'
+ * candidate sessions of the last day),
  * kept by the rule in a slot: NULL until it puts one there; freed with the
  * state by the function it names. */
-enum traffic_slot { TRAFFIC_SLOT_LONG, TRAFFIC_SLOT_SCHED, TRAFFIC_SLOTS };
+enum traffic_slot { TRAFFIC_SLOT_LONG, TRAFFIC_SLOT_SCHED, TRAFFIC_SLOT_ROT, TRAFFIC_SLOTS };
 void **traffic_state_slot(struct traffic_state *s, enum traffic_slot k, void (*free_fn)(void *));
 /* The pairs held (for the tests and the bound). */
 size_t traffic_state_pairs(const struct traffic_state *s);

@@ -522,6 +522,72 @@ static void test_rotating_chance(void)
 	flowset_release(&fs);
 }
 
+/* Ten sessions of one rare shape to ten addresses, one every half hour:
+ * each hour alone holds two, under six; judged an hour at a time with the
+ * state the day's sessions make one cluster, found from the hour of the
+ * sixth, as the whole input finds it, and no browser with it. */
+static void test_rotating_stream(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[3 * 24];
+	flowset_init(&all);
+	for (int h = 0; h < 3 * 24; h++) flowset_init(&hour[h]);
+	srand(5);
+	for (int k = 0; k < 20 * 3 * 40 + 10; k++) {
+		char src[32], dst[32];
+		struct obs_flow f;
+		if (k < 20 * 3 * 40) { /* 20 browsers, 40 one-off visits a day */
+			int h = k / 120, d = k / 40 % 3;
+			snprintf(src, sizeof(src), "10.0.1.%d", 10 + h);
+			snprintf(dst, sizeof(dst), "80.%d.%d.%d", h, d, k % 40 + 1);
+			double u = 2.7 + 1.8 * rand() / RAND_MAX, w = 3.7 + 2.8 * rand() / RAND_MAX;
+			f = mkflow(src, dst, 443,
+				   MON0 + d * 86400.0 + 9 * 3600 + 8 * 3600.0 * rand() / RAND_MAX,
+				   (uint64_t)pow(10, u), (uint64_t)pow(10, w));
+		} else {
+			int j = k - 20 * 3 * 40;
+			snprintf(dst, sizeof(dst), "185.%d.7.%d", 10 + j, 20 + j);
+			f = mkflow("10.0.1.15", dst, 8443, MON0 + 2 * 86400.0 + 19 * 3600 + j * 1800.0 + 60,
+				   (uint64_t)(880 + j), 1600);
+		}
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((f.start - MON0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, NULL, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "rotating-destinations", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int first = -1;
+	for (int h = 0; h < 3 * 24; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, NULL, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "rotating-destinations", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "rotating-destinations", &carried), 0);
+		if (carried.n > before && first < 0) first = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(first, 2 * 24 + 21); /* the sixth session, 21:31 */
+	for (size_t i = 0; i < carried.n; i++) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&carried.v[i].ip, ip, sizeof(ip));
+		CHECK_STR(ip, "10.0.1.15");
+	}
+	if (carried.n) CHECK(strstr(carried.v[carried.n - 1].title, "to 10 different addresses") != NULL);
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 3 * 24; h++) flowset_release(&hour[h]);
+}
+
 static void add_udp(struct flowset *fs, const char *src, const char *dst, uint16_t port, double t)
 {
 	struct obs_flow f = mkflow(src, dst, port, t, 60, 60);
@@ -1351,7 +1417,7 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
       { "long_connection_stream", test_long_connection_stream },
       { "scheduled_stream", test_scheduled_stream }, { "rotating_chance", test_rotating_chance },
-      { "offhours_allow_port", test_offhours_allow_port },
+      { "rotating_stream", test_rotating_stream }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
       { "series_keys", test_series_keys });
