@@ -211,6 +211,11 @@ static void judge(const struct traffic_input *in, const struct site_shapes *ss, 
 			if (new_from && !holds_new(s + lo, k, new_from)) continue; /* reported before */
 			size_t day = lower_bound(starts, m, s[lo].start + WINDOW) -
 				     lower_bound(starts, m, s[lo].start);
+			/* the stream knows the day up to now only: the day before
+			 * the cluster's last session counts as well */
+			if (in->state)
+				day = MAX(day, lower_bound(starts, m, nextafter(s[hi].start, INFINITY)) -
+						   lower_bound(starts, m, s[hi].start - WINDOW));
 			double p = cluster_chance(ss, &s[lo].sh, shift, own, m, MAX(day, k), k);
 			if (p < best_p || (p == best_p && k > best_n)) {
 				best_p = p;
