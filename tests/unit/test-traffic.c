@@ -599,6 +599,70 @@ static void add_udp(struct flowset *fs, const char *src, const char *dst, uint16
 /* A device that keeps its clock in sync through nine quiet days and then
  * opens a shell into the core woke up; a laptop away for nine days that
  * looks up its first site just before browsing came back. */
+/* Judged an hour at a time with a store of the hours' own traffic: a
+ * server with NTP chatter through nine quiet days that opens a session
+ * woke; a laptop away as long (no chatter) is back, as the whole input
+ * tells them. Without the state's chatter both silences reach back before
+ * the hour and both are taken as idleness. */
+static void test_idle_stream_chatter(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset h0, chat[8], wake;
+	flowset_init(&h0);
+	flowset_init(&wake);
+	for (int k = 0; k < 2; k++) {
+		const char *host = k ? "10.0.2.51" : "10.0.2.50";
+		struct obs_flow f = mkflow(host, "80.0.0.9", 443, MON0 + 10 * 3600 + k, 2e3, 5e5);
+		flowset_add(&h0, &f);
+		f = mkflow(host, "80.0.0.9", 443, MON0 + 9 * 86400.0 + 10 * 3600 + k, 2e3, 5e5);
+		flowset_add(&wake, &f);
+	}
+	for (int d = 0; d < 8; d++) {
+		flowset_init(&chat[d]);
+		add_udp(&chat[d], "10.0.2.50", "91.189.89.198", 123, MON0 + (d + 1) * 86400.0 + 10 * 3600);
+	}
+	flowset_annotate(&h0, &c, NULL, NULL);
+	flowset_annotate(&wake, &c, NULL, NULL);
+	char path[256];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-idle-%d.db", (int)getpid());
+	unlink(path);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct flow_hour *h;
+	size_t nh = flowset_hours(&h0, &h);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, 1, "h0", h, nh, &known, &e), 0);
+	free(h);
+	struct traffic_state *ts = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	struct traffic_input in = { &c, &h0, st };
+	in.state = ts;
+	traffic_state_update(ts, &in);
+	for (int d = 0; d < 8; d++) {
+		flowset_annotate(&chat[d], &c, NULL, NULL);
+		in.flows = &chat[d];
+		traffic_state_update(ts, &in);
+	}
+	struct findings without = { 0 }, with = { 0 };
+	in.flows = &wake;
+	in.state = NULL;
+	CHECK_INT(analyze_traffic(&in, "idle-device-active", &without), 0);
+	CHECK_INT(without.n, 2);
+	in.state = ts;
+	CHECK_INT(analyze_traffic(&in, "idle-device-active", &with), 0);
+	CHECK_INT(with.n, 1);
+	CHECK(finding_of(&with, "10.0.2.50") != NULL);
+	traffic_state_free(ts);
+	findings_release(&without);
+	findings_release(&with);
+	store_close(st);
+	unlink(path);
+	flowset_release(&h0);
+	flowset_release(&wake);
+	for (int d = 0; d < 8; d++) flowset_release(&chat[d]);
+}
+
 static void test_idle_arrival(void)
 {
 	struct site_config c;
@@ -1419,5 +1483,5 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "scheduled_stream", test_scheduled_stream }, { "rotating_chance", test_rotating_chance },
       { "rotating_stream", test_rotating_stream }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
-      { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
-      { "series_keys", test_series_keys });
+      { "idle_stream_chatter", test_idle_stream_chatter }, { "median_sorts", test_median_sorts },
+      { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys }, { "series_keys", test_series_keys });
