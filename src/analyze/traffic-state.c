@@ -42,7 +42,7 @@ struct traffic_state {
 		double min, max;
 	} * chat;
 	size_t n_chat, cap_chat, n_chat_sorted;
-	double chat_since; /* the first hour judged's first flow; INFINITY before */
+	double chat_since; /* the first hour judged's start; INFINITY before */
 	void *slot[TRAFFIC_SLOTS];
 	void (*slot_free[TRAFFIC_SLOTS])(void *);
 };
@@ -219,7 +219,9 @@ static void chat_add(struct traffic_state *s, const struct ipaddr *host, double 
 static void chat_update(struct traffic_state *s, const struct traffic_input *in)
 {
 	const struct flowset *fs = in->flows;
-	if (fs->n && s->chat_since == INFINITY) s->chat_since = fs->first;
+	/* from the hour of the first flows: the store's summaries (a silence's
+	 * start when the host was not seen) begin at its start */
+	if (fs->n && s->chat_since == INFINITY) s->chat_since = floor(fs->first / 3600) * 3600;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!flow_is_background(r)) continue;
