@@ -13,8 +13,15 @@
  * (a small page, a tracking pixel) are common: six of them in one cell is
  * then chance, not a pattern. A cluster counts only when it is unlikely
  * given how many one-off sessions the host opened in that day and how
- * often the site's other hosts' one-off sessions have that shape. */
+ * often the site's other hosts' one-off sessions have that shape.
+ *
+ * Judged an hour at a time (in->state), the hour's candidate sessions are
+ * judged with those of the day before it (kept in the rule's slot), so a
+ * cluster spread over hours is one; only clusters holding a session of the
+ * hour are reported, so an hour reports what it adds. */
+#include "analyze/traffic-state.h"
 #include "analyze/traffic-util.h"
+#include "base/strpool.h"
 #include "base/util.h"
 #include <math.h>
 #include <stdio.h>
@@ -160,8 +167,17 @@ static double cluster_chance(const struct site_shapes *ss, const struct shape *k
 	return binomial_tail(n_day, n_cluster, fmin(p, 1.0));
 }
 
+/* Whether one of the n sessions is a flow at or after new_from. */
+static bool holds_new(const struct sess *s, size_t n, uint32_t new_from)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i].flow >= new_from) return true;
+	return false;
+}
+
+/* Clusters are reported only when they hold a flow at or after new_from. */
 static void judge(const struct traffic_input *in, const struct site_shapes *ss, const uint32_t *once,
-		  size_t m, struct findings *out)
+		  size_t m, uint32_t new_from, struct findings *out)
 {
 	const struct flowset *fs = in->flows;
 	struct sess *s = xmalloc(m * sizeof(*s));
@@ -192,8 +208,14 @@ static void judge(const struct traffic_input *in, const struct site_shapes *ss, 
 			if (k < MIN_ADDRESSES || (hi + 1 < m && !cmp_shape(&s[hi + 1].sh, &s[lo].sh) &&
 						  s[hi + 1].start - s[lo].start <= WINDOW))
 				continue;
+			if (new_from && !holds_new(s + lo, k, new_from)) continue; /* reported before */
 			size_t day = lower_bound(starts, m, s[lo].start + WINDOW) -
 				     lower_bound(starts, m, s[lo].start);
+			/* the stream knows the day up to now only: the day before
+			 * the cluster's last session counts as well */
+			if (in->state)
+				day = MAX(day, lower_bound(starts, m, nextafter(s[hi].start, INFINITY)) -
+						   lower_bound(starts, m, s[hi].start - WINDOW));
 			double p = cluster_chance(ss, &s[lo].sh, shift, own, m, MAX(day, k), k);
 			if (p < best_p || (p == best_p && k > best_n)) {
 				best_p = p;
@@ -271,7 +293,7 @@ static void judge(const struct traffic_input *in, const struct site_shapes *ss, 
 	free(best);
 }
 
-int rule_rotating_destinations(const struct traffic_input *in, struct findings *out)
+static int judge_flows(const struct traffic_input *in, uint32_t new_from, struct findings *out)
 {
 	const struct flowset *fs = in->flows;
 	uint32_t *idx;
@@ -294,9 +316,61 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 	}
 	for (size_t h = 0; h < hosts; h++)
 		if (host_at[h + 1] - host_at[h] >= MIN_ADDRESSES)
-			judge(in, &ss, ss.once + host_at[h], host_at[h + 1] - host_at[h], out);
+			judge(in, &ss, ss.once + host_at[h], host_at[h + 1] - host_at[h], new_from, out);
 	for (int shift = 0; shift < 4; shift++) free(ss.sorted[shift]);
 	free(ss.once);
 	free(host_at);
 	return 0;
+}
+
+/* The candidate sessions of the day before the hour judged (the slot). */
+struct rot_state {
+	struct flowrec *v;
+	size_t n, cap;
+};
+
+static void rot_state_free(void *p)
+{
+	struct rot_state *rs = p;
+	free(rs->v);
+	free(rs);
+}
+
+int rule_rotating_destinations(const struct traffic_input *in, struct findings *out)
+{
+	if (!in->state) return judge_flows(in, 0, out);
+	void **slot = traffic_state_slot(in->state, TRAFFIC_SLOT_ROT, rot_state_free);
+	if (!*slot) *slot = xcalloc(1, sizeof(struct rot_state));
+	struct rot_state *rs = *slot;
+	const struct flowset *fs = in->flows;
+	/* the day's sessions, then the hour's candidates: new from old_n on */
+	size_t old_n = rs->n;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!candidate(in, r)) continue;
+		if (rs->n == rs->cap) {
+			rs->cap = rs->cap ? 2 * rs->cap : 1024;
+			rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
+		}
+		rs->v[rs->n] = *r;
+		rs->v[rs->n].name = 0; /* its name is in fs's pool; this rule reads none */
+		rs->v[rs->n].is &= (uint8_t)~FREC_EXTRA;
+		rs->n++;
+	}
+	int ret = 0;
+	if (rs->n > old_n) {
+		struct flowset day = { .v = rs->v, .n = rs->n, .first = fs->first, .last = fs->last };
+		strpool_init(&day.names);
+		struct traffic_input win = *in;
+		win.flows = &day;
+		win.memo = NULL; /* the memo is the hour's */
+		ret = judge_flows(&win, (uint32_t)old_n, out);
+		strpool_release(&day.names);
+	}
+	/* those that can share a window with the next hour's kept */
+	size_t m = 0;
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->v[i].start >= fs->last - WINDOW) rs->v[m++] = rs->v[i];
+	rs->n = m;
+	return ret;
 }

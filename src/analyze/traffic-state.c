@@ -6,6 +6,7 @@
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
 #include "base/util.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,14 @@ struct traffic_state {
 		double t, up;
 	} * beats;
 	size_t n_beats, cap_beats, n_beats_sorted;
+	/* chatter per host and day: chat[0, n_chat_sorted) by (host, day) */
+	struct chat {
+		struct ipaddr host;
+		int64_t day;
+		double min, max;
+	} * chat;
+	size_t n_chat, cap_chat, n_chat_sorted;
+	double chat_since; /* the first hour judged's start; INFINITY before */
 	void *slot[TRAFFIC_SLOTS];
 	void (*slot_free[TRAFFIC_SLOTS])(void *);
 };
@@ -42,6 +51,7 @@ struct traffic_state *traffic_state_new(double window)
 {
 	struct traffic_state *s = xcalloc(1, sizeof(*s));
 	s->window = window;
+	s->chat_since = INFINITY;
 	strpool_init(&s->names);
 	return s;
 }
@@ -52,6 +62,7 @@ void traffic_state_free(struct traffic_state *s)
 	free(s->v);
 	free(s->days);
 	free(s->beats);
+	free(s->chat);
 	for (int k = 0; k < TRAFFIC_SLOTS; k++)
 		if (s->slot[k] && s->slot_free[k]) s->slot_free[k](s->slot[k]);
 	strpool_release(&s->names);
@@ -187,8 +198,77 @@ static void pairs_settle(struct traffic_state *s, double before)
 	if (s->names.n > NAMES_COMPACT_MIN && s->names.n > 2 * named) names_compact(s);
 }
 
+static int cmp_chat(const void *pa, const void *pb)
+{
+	const struct chat *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	return c ? c : (a->day > b->day) - (a->day < b->day);
+}
+
+static void chat_add(struct traffic_state *s, const struct ipaddr *host, double t)
+{
+	if (s->n_chat == s->cap_chat) {
+		s->cap_chat = s->cap_chat ? 2 * s->cap_chat : 1024;
+		s->chat = xrealloc(s->chat, s->cap_chat * sizeof(*s->chat));
+	}
+	s->chat[s->n_chat++] = (struct chat){ *host, (int64_t)floor(t / 86400), t, t };
+}
+
+/* The hour's chatter merged into the host-days; days before the hosts'
+ * silence window and a day dropped. */
+static void chat_update(struct traffic_state *s, const struct traffic_input *in)
+{
+	const struct flowset *fs = in->flows;
+	/* from the hour of the first flows: the store's summaries (a silence's
+	 * start when the host was not seen) begin at its start */
+	if (fs->n && s->chat_since == INFINITY) s->chat_since = floor(fs->first / 3600) * 3600;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!flow_is_background(r)) continue;
+		if (r->where & FREC_SRC_INTERNAL) chat_add(s, &r->src, r->start);
+		if (r->where & FREC_DST_INTERNAL) chat_add(s, &r->dst, r->start);
+	}
+	if (s->n_chat) qsort(s->chat, s->n_chat, sizeof(*s->chat), cmp_chat);
+	double before = fs->last - (in->cfg->window_days + 1) * 86400;
+	size_t m = 0;
+	for (size_t i = 0; i < s->n_chat; i++) {
+		struct chat *c = &s->chat[i];
+		if (m && !cmp_chat(&s->chat[m - 1], c)) {
+			struct chat *x = &s->chat[m - 1];
+			x->min = fmin(x->min, c->min), x->max = fmax(x->max, c->max);
+			continue;
+		}
+		if (m && s->chat[m - 1].max < before) m--;
+		s->chat[m++] = *c;
+	}
+	if (m && s->chat[m - 1].max < before) m--;
+	s->n_chat = s->n_chat_sorted = m;
+}
+
+bool traffic_state_chatter(const struct traffic_state *s, const struct ipaddr *host, double after,
+			   double before)
+{
+	if (after < s->chat_since) return true;
+	size_t lo = 0, hi = s->n_chat_sorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ipaddr_cmp(&s->chat[mid].host, host) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* a silence is days long: a day within it has its first or last
+	 * chatter within it when it has any */
+	for (; lo < s->n_chat_sorted && !ipaddr_cmp(&s->chat[lo].host, host); lo++) {
+		const struct chat *c = &s->chat[lo];
+		if ((c->min > after && c->min < before) || (c->max > after && c->max < before)) return true;
+	}
+	return false;
+}
+
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
 {
+	chat_update(s, in);
 	const struct flowset *fs = in->flows;
 	s->seeded = true; /* what the store holds from here on, the state has */
 	for (size_t i = 0; i < fs->n; i++) {

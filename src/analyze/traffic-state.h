@@ -62,11 +62,20 @@ size_t traffic_state_beats(const struct traffic_state *s, const struct ipaddr *s
 /* A connection of the series judged now (kept from the next update on). */
 void traffic_state_beat_add(struct traffic_state *s, const struct ipaddr *src, const char *name,
 			    const struct ipaddr *dst, uint16_t dport, double t, double up);
+/* Whether the stream saw background chatter (DNS, NTP: flow_is_background)
+ * of host in (after, before) in the hours judged before this one, for
+ * idle-device-active's silences reaching back before the hour: idleness
+ * only with chatter in it, as within one input. True when after is before
+ * the first hour judged (unknown: the silence is taken as is). Kept per
+ * host and day, for the hosts' silence window and a day. */
+bool traffic_state_chatter(const struct traffic_state *s, const struct ipaddr *host, double after,
+			   double before);
 /* A rule's own state (long-connection's open sessions and pair times,
- * scheduled-transfer's runs per series and day),
+ * scheduled-transfer's runs per series and day, rotating-destinations'
+ * candidate sessions of the last day),
  * kept by the rule in a slot: NULL until it puts one there; freed with the
  * state by the function it names. */
-enum traffic_slot { TRAFFIC_SLOT_LONG, TRAFFIC_SLOT_SCHED, TRAFFIC_SLOTS };
+enum traffic_slot { TRAFFIC_SLOT_LONG, TRAFFIC_SLOT_SCHED, TRAFFIC_SLOT_ROT, TRAFFIC_SLOTS };
 void **traffic_state_slot(struct traffic_state *s, enum traffic_slot k, void (*free_fn)(void *));
 /* The pairs held (for the tests and the bound). */
 size_t traffic_state_pairs(const struct traffic_state *s);

@@ -424,10 +424,15 @@ static size_t wakeups_compute(const struct traffic_input *in, struct wakeup **re
 			 * idleness, before the day of the wake: a host coming back
 			 * looks up its first destinations (DNS) just before opening
 			 * them, which is arrival, not presence; a silence reaching
-			 * back into the store's records is taken as is */
+			 * back into the store's records is taken as is (judged an
+			 * hour at a time: as is only from before the first hour, or
+			 * when shorter than the arrival's day, else with the
+			 * chatter of the hours before) */
 			if (a[j].opened && r->start - last >= window &&
-			    (last < fs->first ||
-			     present_between(fs, bg, n_bg, host, last, r->start - ARRIVAL))) {
+			    ((last < fs->first && (!in->state || r->start - ARRIVAL <= last)) ||
+			     present_between(fs, bg, n_bg, host, last, r->start - ARRIVAL) ||
+			     (in->state && last < fs->first &&
+			      traffic_state_chatter(in->state, host, last, r->start - ARRIVAL)))) {
 				if (nw == cap) w = xrealloc(w, (cap = cap ? 2 * cap : 16) * sizeof(*w));
 				w[nw++] = (struct wakeup){ *host, last, never, r->start, a[j].flow };
 			}

@@ -522,6 +522,72 @@ static void test_rotating_chance(void)
 	flowset_release(&fs);
 }
 
+/* Ten sessions of one rare shape to ten addresses, one every half hour:
+ * each hour alone holds two, under six; judged an hour at a time with the
+ * state the day's sessions make one cluster, found from the hour of the
+ * sixth, as the whole input finds it, and no browser with it. */
+static void test_rotating_stream(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[3 * 24];
+	flowset_init(&all);
+	for (int h = 0; h < 3 * 24; h++) flowset_init(&hour[h]);
+	srand(5);
+	for (int k = 0; k < 20 * 3 * 40 + 10; k++) {
+		char src[32], dst[32];
+		struct obs_flow f;
+		if (k < 20 * 3 * 40) { /* 20 browsers, 40 one-off visits a day */
+			int h = k / 120, d = k / 40 % 3;
+			snprintf(src, sizeof(src), "10.0.1.%d", 10 + h);
+			snprintf(dst, sizeof(dst), "80.%d.%d.%d", h, d, k % 40 + 1);
+			double u = 2.7 + 1.8 * rand() / RAND_MAX, w = 3.7 + 2.8 * rand() / RAND_MAX;
+			f = mkflow(src, dst, 443,
+				   MON0 + d * 86400.0 + 9 * 3600 + 8 * 3600.0 * rand() / RAND_MAX,
+				   (uint64_t)pow(10, u), (uint64_t)pow(10, w));
+		} else {
+			int j = k - 20 * 3 * 40;
+			snprintf(dst, sizeof(dst), "185.%d.7.%d", 10 + j, 20 + j);
+			f = mkflow("10.0.1.15", dst, 8443, MON0 + 2 * 86400.0 + 19 * 3600 + j * 1800.0 + 60,
+				   (uint64_t)(880 + j), 1600);
+		}
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((f.start - MON0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, NULL, NULL);
+	struct findings whole = { 0 }, alone = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "rotating-destinations", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int first = -1;
+	for (int h = 0; h < 3 * 24; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, NULL, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		CHECK_INT(analyze_traffic(&hin, "rotating-destinations", &alone), 0);
+		size_t before = carried.n;
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "rotating-destinations", &carried), 0);
+		if (carried.n > before && first < 0) first = h;
+		traffic_state_update(st, &hin);
+	}
+	CHECK_INT(alone.n, 0);
+	CHECK_INT(first, 2 * 24 + 21); /* the sixth session, 21:31 */
+	for (size_t i = 0; i < carried.n; i++) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&carried.v[i].ip, ip, sizeof(ip));
+		CHECK_STR(ip, "10.0.1.15");
+	}
+	if (carried.n) CHECK(strstr(carried.v[carried.n - 1].title, "to 10 different addresses") != NULL);
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&alone);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 3 * 24; h++) flowset_release(&hour[h]);
+}
+
 static void add_udp(struct flowset *fs, const char *src, const char *dst, uint16_t port, double t)
 {
 	struct obs_flow f = mkflow(src, dst, port, t, 60, 60);
@@ -533,6 +599,70 @@ static void add_udp(struct flowset *fs, const char *src, const char *dst, uint16
 /* A device that keeps its clock in sync through nine quiet days and then
  * opens a shell into the core woke up; a laptop away for nine days that
  * looks up its first site just before browsing came back. */
+/* Judged an hour at a time with a store of the hours' own traffic: a
+ * server with NTP chatter through nine quiet days that opens a session
+ * woke; a laptop away as long (no chatter) is back, as the whole input
+ * tells them. Without the state's chatter both silences reach back before
+ * the hour and both are taken as idleness. */
+static void test_idle_stream_chatter(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset h0, chat[8], wake;
+	flowset_init(&h0);
+	flowset_init(&wake);
+	for (int k = 0; k < 2; k++) {
+		const char *host = k ? "10.0.2.51" : "10.0.2.50";
+		struct obs_flow f = mkflow(host, "80.0.0.9", 443, MON0 + 10 * 3600 + k, 2e3, 5e5);
+		flowset_add(&h0, &f);
+		f = mkflow(host, "80.0.0.9", 443, MON0 + 9 * 86400.0 + 10 * 3600 + k, 2e3, 5e5);
+		flowset_add(&wake, &f);
+	}
+	for (int d = 0; d < 8; d++) {
+		flowset_init(&chat[d]);
+		add_udp(&chat[d], "10.0.2.50", "91.189.89.198", 123, MON0 + (d + 1) * 86400.0 + 10 * 3600);
+	}
+	flowset_annotate(&h0, &c, NULL, NULL);
+	flowset_annotate(&wake, &c, NULL, NULL);
+	char path[256];
+	snprintf(path, sizeof(path), "/tmp/dormant-unit-idle-%d.db", (int)getpid());
+	unlink(path);
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	struct flow_hour *h;
+	size_t nh = flowset_hours(&h0, &h);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, 1, "h0", h, nh, &known, &e), 0);
+	free(h);
+	struct traffic_state *ts = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	struct traffic_input in = { &c, &h0, st };
+	in.state = ts;
+	traffic_state_update(ts, &in);
+	for (int d = 0; d < 8; d++) {
+		flowset_annotate(&chat[d], &c, NULL, NULL);
+		in.flows = &chat[d];
+		traffic_state_update(ts, &in);
+	}
+	struct findings without = { 0 }, with = { 0 };
+	in.flows = &wake;
+	in.state = NULL;
+	CHECK_INT(analyze_traffic(&in, "idle-device-active", &without), 0);
+	CHECK_INT(without.n, 2);
+	in.state = ts;
+	CHECK_INT(analyze_traffic(&in, "idle-device-active", &with), 0);
+	CHECK_INT(with.n, 1);
+	CHECK(finding_of(&with, "10.0.2.50") != NULL);
+	traffic_state_free(ts);
+	findings_release(&without);
+	findings_release(&with);
+	store_close(st);
+	unlink(path);
+	flowset_release(&h0);
+	flowset_release(&wake);
+	for (int d = 0; d < 8; d++) flowset_release(&chat[d]);
+}
+
 static void test_idle_arrival(void)
 {
 	struct site_config c;
@@ -1351,7 +1481,7 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
       { "long_connection_stream", test_long_connection_stream },
       { "scheduled_stream", test_scheduled_stream }, { "rotating_chance", test_rotating_chance },
-      { "offhours_allow_port", test_offhours_allow_port },
+      { "rotating_stream", test_rotating_stream }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
-      { "median_sorts", test_median_sorts }, { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys },
-      { "series_keys", test_series_keys });
+      { "idle_stream_chatter", test_idle_stream_chatter }, { "median_sorts", test_median_sorts },
+      { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys }, { "series_keys", test_series_keys });

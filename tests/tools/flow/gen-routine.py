@@ -356,7 +356,7 @@ def plant_night_uploads(g, ctx):
     p, r = g.p, g.rnd
     ip = g.host("%s.9.20" % p["users"], "desktop")
     ctx["office"][ip] = (8.5, 17.5)
-    first = r.randint(3, g.days - 2)
+    first = r.randint(min(3, g.days - 2), g.days - 2)  # short runs: the last nights but one
     nights = (first, first + 1)  # two nights running: one episode
     g.expect("offhours-foreign-encrypted", ip, "night uploads abroad, new address each session")
     g.expect("rotating-destinations", ip, "night uploads abroad, new address each session")
@@ -430,7 +430,7 @@ def plant_long_sessions(g, ctx):
     ctx["office"][ip] = (8.7, 17.6)
     # held-out variants: a shorter shell (4.5-5.5 h) in the afternoon, to a home-country address
     hard = g.variant != "A"
-    shell, night, hours = g.ext("36" if hard else "185"), r.randint(3, g.days - 2), r.uniform(4.5, 5.5) if hard \
+    shell, night, hours = g.ext("36" if hard else "185"), r.randint(min(3, g.days - 2), g.days - 2), r.uniform(4.5, 5.5) if hard \
         else r.uniform(6, 9)
     g.expect("long-connection", ip, "shell held %.1f h overnight to a foreign address" % hours)
     srv = g.host("%s.0.240" % p["servers"], "server")
@@ -481,7 +481,7 @@ def plant_dns_tunnel(g, ctx):
     ip = g.host("%s.9.31" % p["users"], "desktop")
     ctx["office"][ip] = (8.4, 17.2)
     parent = r.choice(["cloud-sync-cdn.example", "telemetry-hub.example.cn", "api-metrics.example"])
-    day = r.randint(2, g.days - 2)
+    day = r.randint(min(2, g.days - 2), g.days - 2)
     g.expect("dns-tunnel", ip, "DNS tunnel under %s" % parent)
 
     def fn(d, day0):
@@ -517,7 +517,7 @@ def plant_intel_hits(g, ctx):
     bad_name, bad_addr = "dl.fresh-codecs.example", g.ext("91")
     g.expect("intel-match", a, "connects to a listed command server %s" % c2)
     g.expect("intel-match", b, "resolves a listed domain and downloads from it")
-    days_a = sorted(r.sample(range(1, g.days), 3))
+    days_a = sorted(r.sample(range(1, g.days), min(3, g.days - 1)))
     day_b = r.randint(1, g.days - 1)
 
     def fn(d, day0):
@@ -571,6 +571,8 @@ def main():
     seed = int(opt.get("--seed", 1))
     n_hosts = int(opt.get("--hosts", 200))
     days = int(opt.get("--days", 14))
+    if days < 3:  # two nights running and a day before them
+        sys.exit("gen-routine.py: --days %d: at least 3" % days)
     variant = opt.get("--variant", "A")
     os.makedirs(outdir, exist_ok=True)
     g = Gen(outdir, seed, n_hosts, days, variant)
