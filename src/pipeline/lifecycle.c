@@ -43,6 +43,8 @@ int lifecycle_apply(struct store *st, int64_t run, const struct findings *fs, co
 		.all_rules = scope->all_rules,
 		.rules = scope->rules,
 		.cov = scope->cov,
+		.paths = scope->paths,
+		.n_paths = scope->n_paths,
 		.alerts = site ? &site->alerts : NULL,
 		.config = site && *site->path ? site->path : NULL,
 		.now = now,

@@ -244,11 +244,13 @@ int pg_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		pp_text(&p, f->remediation);
 		pp_dbl(&p, f->first_seen);
 		pp_dbl(&p, f->last_seen);
-		r = pg_cmd(s,
-			   "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto,"
-			   " title, evidence, remediation, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5,"
-			   " $6, $7, $8, $9, $10, $11, $12, $13)",
-			   &p, what, e);
+		pp_text(&p, f->path);
+		r = pg_cmd(
+		    s,
+		    "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto,"
+		    " title, evidence, remediation, first_seen, last_seen, path) VALUES ($1, $2, $3, $4,"
+		    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		    &p, what, e);
 	}
 	if (r == 0) return pg_commit(s, what, e);
 	pg_rollback(s);
@@ -262,7 +264,7 @@ int pg_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	PGresult *r =
 	    pg_q(s,
 		 "SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
-		 " first_seen, last_seen FROM findings WHERE run_id = $1 ORDER BY pg_seq",
+		 " first_seen, last_seen, path FROM findings WHERE run_id = $1 ORDER BY pg_seq",
 		 &p, "loading findings", e);
 	if (!r) return DM_ESTORE;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -282,6 +284,7 @@ int pg_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		f.remediation = (c = pg_col(r, i, 9)) ? xstrdup(c) : NULL;
 		f.first_seen = pg_dbl(r, i, 10);
 		f.last_seen = pg_dbl(r, i, 11);
+		f.path = (c = pg_col(r, i, 12)) ? xstrdup(c) : NULL;
 		findings_add(fs, &f);
 	}
 	PQclear(r);

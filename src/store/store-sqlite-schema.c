@@ -342,6 +342,10 @@ static const char *const migrations[] = {
 	 * its mDNS responder's (label) and its reverse DNS (PTR) name */
 	"ALTER TABLE asset_idents ADD COLUMN mdns_name TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE asset_idents ADD COLUMN dns_name TEXT NOT NULL DEFAULT '';",
+	/* 35 (sites, issue 22): the file a finding is about (plaintext-credentials
+	 * of a `dormant secrets` run), so that a stored run's findings keep the
+	 * identity their life gave them */
+	"ALTER TABLE findings ADD COLUMN path TEXT;",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

@@ -732,7 +732,8 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		SQ(s)->db,
 		"INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto, title, "
 		"evidence,"
-		" remediation, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" remediation, first_seen, last_seen, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?)",
 		-1, &ins, NULL) ||
 	    sqlite3_prepare_v2(
 		SQ(s)->db,
@@ -775,6 +776,7 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		sq_text(ins, 11, f->remediation);
 		sqlite3_bind_double(ins, 12, f->first_seen);
 		sqlite3_bind_double(ins, 13, f->last_seen);
+		sq_text(ins, 14, f->path);
 		r = sq_done(s, ins, "saving findings", e);
 	}
 	sqlite3_finalize(ins);
@@ -790,7 +792,7 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
 		"SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
-		" first_seen, last_seen FROM findings WHERE run_id = ? ORDER BY rowid",
+		" first_seen, last_seen, path FROM findings WHERE run_id = ? ORDER BY rowid",
 		-1, &st, NULL))
 		return sq_fail(s, e, "loading findings");
 	sqlite3_bind_int64(st, 1, run);
@@ -811,6 +813,7 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		f.remediation = col(st, 9) ? xstrdup(col(st, 9)) : NULL;
 		f.first_seen = sqlite3_column_double(st, 10);
 		f.last_seen = sqlite3_column_double(st, 11);
+		f.path = col(st, 12) ? xstrdup(col(st, 12)) : NULL;
 		findings_add(fs, &f);
 	}
 	sqlite3_finalize(st);

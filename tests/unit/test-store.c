@@ -195,6 +195,9 @@ static void errors_name_store_and_operation(void)
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
 	" ALTER TABLE asset_idents DROP COLUMN cert;" IDENT_FINGERPRINT_DROP " DROP TABLE flow_day;"
 
+/* What schema 35 adds to findings: the file a finding is about. */
+#define FINDINGS_PATH_DROP " ALTER TABLE findings DROP COLUMN path;"
+
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
 static void run_coverage_kept(void)
@@ -216,7 +219,7 @@ static void run_coverage_kept(void)
 		"ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
 		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
-		    VULN_PRODUCT_BRIEF_DROP " PRAGMA user_version=8",
+		    VULN_PRODUCT_BRIEF_DROP FINDINGS_PATH_DROP " PRAGMA user_version=8",
 		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
 		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
 		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
@@ -224,7 +227,7 @@ static void run_coverage_kept(void)
 		" ALTER TABLE assets DROP COLUMN site; ALTER TABLE inventory DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
 		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
-		    VULN_PRODUCT_BRIEF_DROP " UPDATE dormant_schema SET version = 8"),
+		    VULN_PRODUCT_BRIEF_DROP FINDINGS_PATH_DROP " UPDATE dormant_schema SET version = 8"),
 	    0);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
 	struct coverage c = { 0 }, back;
@@ -993,8 +996,10 @@ static void flow_use_by_day(void)
 	/* a store of schema 30 has its days summed by the migration (32's
 	 * columns dropped too: the migrations after 30 run again) */
 	store_close(st);
-	CHECK_INT(test_db_exec(path, "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP " PRAGMA user_version=30",
-			       "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP
+	CHECK_INT(test_db_exec(path,
+			       "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP FINDINGS_PATH_DROP
+			       " PRAGMA user_version=30",
+			       "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP FINDINGS_PATH_DROP
 			       " UPDATE dormant_schema SET version = 30"),
 		  0);
 	st = NULL;
@@ -1055,14 +1060,15 @@ static void vuln_briefs_redone(void)
 	/* on PostgreSQL both names are the one test database: no empty store */
 	int n_stores = test_db_pg() ? 1 : 2;
 	for (int i = 0; i < n_stores; i++)
-		CHECK_INT(
-		    test_db_exec(i ? empty : path,
-				 "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
-				 " ALTER TABLE asset_idents DROP COLUMN dns_name; PRAGMA user_version=32",
-				 "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
-				 " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
-				 " UPDATE dormant_schema SET version = 32"),
-		    0);
+		CHECK_INT(test_db_exec(i ? empty : path,
+				       "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
+				       " ALTER TABLE asset_idents DROP COLUMN dns_name;" FINDINGS_PATH_DROP
+				       " PRAGMA user_version=32",
+				       "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
+				       " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
+				       " ALTER TABLE findings DROP COLUMN IF EXISTS path;"
+				       " UPDATE dormant_schema SET version = 32"),
+			  0);
 	char v[16] = "";
 	CHECK_INT(store_open(path, &st, &e), 0);
 	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 1);
