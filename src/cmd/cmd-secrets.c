@@ -193,7 +193,9 @@ int cmd_secrets(int argc, char **argv)
 			  "passphrase; inside\n"
 			  "zip archives too. Secrets are never printed: first character, length and a short "
 			  "tag keyed\n"
-			  "by the store (--redact full: the length only).",
+			  "by the store (--redact full: the length only). The run and its findings are kept "
+			  "in the store\n"
+			  "as --site's; a later run resolves only findings of files under the paths it read.",
 			  sec_opts, ARRAY_SIZE(sec_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;
