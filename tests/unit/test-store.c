@@ -493,14 +493,18 @@ static void every_kind_round_trip(void)
 	findings_release(&fs);
 	f.first_seen = 90, f.last_seen = 95, f.evidence = strdup("e");
 	findings_add(&fs, &f);
+	/* a finding about a file keeps it (schema 35) */
+	findings_add(
+	    &fs, &(struct finding){ .rule = "plaintext-credentials", .title = "f", .path = strdup("/a/b") });
 	CHECK_INT(store_run_begin(st, "audit", "", 200, &r2, &e), 0);
 	CHECK_INT(store_save_findings(st, r2, &fs, &e), 0);
 	CHECK_INT(store_load_findings(st, r2, &back, &e), 0);
-	CHECK_INT(back.n, 1);
-	if (back.n) {
+	CHECK_INT(back.n, 2);
+	if (back.n == 2) {
 		CHECK(back.v[0].first_seen == 50 && back.v[0].last_seen == 95 && back.v[0].port == 22);
 		CHECK(back.v[0].severity == SEV_HIGH && back.v[0].evidence &&
-		      !strcmp(back.v[0].evidence, "e"));
+		      !strcmp(back.v[0].evidence, "e") && !back.v[0].path);
+		CHECK(!back.v[1].has_ip && back.v[1].path && !strcmp(back.v[1].path, "/a/b"));
 	}
 	findings_release(&fs);
 	findings_release(&back);
