@@ -1300,46 +1300,6 @@ PY
 }
 check secrets_tags_keyed_by_the_store t_secrets_redact_keyed
 
-# --site: a secrets run is stored with its findings as the site's (report
-# and findings keep to it); a later run resolves only what lies under the
-# paths it read: a file not read this time keeps its finding open.
-t_secrets_site() {
-	local c="$OUT/secrets-site"
-	mkdir -p "$c/a" "$c/b"
-	printf 'machine a.example login bob password Hunter2-Site-a9\n' >"$c/a/.netrc"
-	printf 'machine b.example login al password Zebra77-Site-b4\n' >"$c/b/.netrc"
-	"$D" secrets --db "$c/db" --site lab "$c/a" "$c/b" -q >"$c/o1" || { cat "$c/o1"; return 1; }
-	"$D" report --db "$c/db" --site lab >"$c/r1" || return 1
-	grep -q "$c/a/.netrc" "$c/r1" && grep -q "$c/b/.netrc" "$c/r1" || { cat "$c/r1"; return 1; }
-	"$D" report --db "$c/db" --site other >"$c/r2" 2>&1; [ $? = 2 ] && grep -q 'no runs of site other' "$c/r2" || { cat "$c/r2"; return 1; }
-	"$D" findings --db "$c/db" list --site lab >"$c/f1" || return 1
-	[ "$(grep -c 'plaintext-credentials .* lab ' "$c/f1")" = 2 ] || { cat "$c/f1"; return 1; }
-	[ -z "$("$D" findings --db "$c/db" list --site other)" ] || return 1
-	# b not read: its finding stays; a read and still there: open
-	rm "$c/b/.netrc"
-	"$D" secrets --db "$c/db" --site lab "$c/a" -q >/dev/null || return 1
-	"$D" findings --db "$c/db" list --site lab --state all --json >"$c/f2" || return 1
-	# b read (as "b/"), nothing there: resolved
-	"$D" secrets --db "$c/db" --site lab "$c/b/" -q >/dev/null || return 1
-	"$D" findings --db "$c/db" list --site lab --state all --json >"$c/f3" || return 1
-	python3 - "$c" <<'PY' || return 1
-import json, sqlite3, sys
-c = sys.argv[1]
-st = lambda f: sorted((r["path"][len(c) + 1:], r["state"]) for r in map(json.loads, open(f"{c}/{f}")))
-assert st("f2") == [("a/.netrc", "open"), ("b/.netrc", "new")], st("f2")
-assert st("f3") == [("a/.netrc", "open"), ("b/.netrc", "resolved")], st("f3")
-db = sqlite3.connect(f"{c}/db")
-runs = db.execute("SELECT kind, site, status FROM runs ORDER BY id").fetchall()
-assert runs == [("secrets", "lab", "done")] * 3, runs
-paths = db.execute("SELECT path FROM findings WHERE run_id = 1 ORDER BY path").fetchall()
-assert paths == [(f"{c}/a/.netrc",), (f"{c}/b/.netrc",)], paths
-PY
-	# the store holds no secret, and a bad site is a usage error
-	! grep -qaE 'Hunter2-Site|Zebra77-Site' "$c/db" "$c/f3" "$c/o1" || return 1
-	"$D" secrets --db "$c/db" --site "a b" "$c/a" 2>"$c/e"; [ $? = 2 ] && [ "$(wc -l <"$c/e")" = 1 ] && grep -q -- '--site "a b"' "$c/e"
-}
-check secrets_site_run_findings_scoped_life t_secrets_site
-
 # --- credential checks: lockout, a login that accepts anything, a prompt that never comes ---
 t_creds_safety() {
 	local c="$OUT/creds" p1 p2 p3
@@ -2307,6 +2267,19 @@ t_sites_cmds() {
 	return $r
 }
 check sites_diff_import_exposure_keep_to_a_site t_sites_cmds
+# --site: a secrets run stored with its findings as the site's, their life
+# scoped to the paths read (tests/cli/sites-lib.sh); the file kept per row
+t_secrets_site() {
+	local c="$OUT/secrets-site"
+	sites_secrets "$c/db" "$c" || return 1
+	python3 - "$c" <<'PY'
+import sqlite3, sys
+c = sys.argv[1]
+paths = sqlite3.connect(f"{c}/db").execute("SELECT path FROM findings WHERE run_id = 1 ORDER BY path").fetchall()
+assert paths == [(f"{c}/a/.netrc",), (f"{c}/b/.netrc",)], paths
+PY
+}
+check secrets_site_run_findings_scoped_life t_secrets_site
 
 in_part && . "$ROOT/tests/cli/netdev.sh"
 in_part && . "$ROOT/tests/cli/watch.sh"
