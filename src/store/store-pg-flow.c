@@ -212,11 +212,12 @@ int pg_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 			pp_null(&q);
 		pp_text(&q, proto);
 		pp_int(&q, run);
+		pp_text(&q, f->path); /* two files' findings are two */
 		PGresult *res =
 		    pg_q(s,
 			 "SELECT min(first_seen) FROM findings WHERE rule = $1 AND ip IS NOT DISTINCT"
 			 " FROM $2 AND port IS NOT DISTINCT FROM $3::bigint AND proto IS NOT DISTINCT"
-			 " FROM $4 AND run_id < $5",
+			 " FROM $4 AND run_id < $5 AND path IS NOT DISTINCT FROM $6",
 			 &q, what, e);
 		if (!res) {
 			r = DM_ESTORE;

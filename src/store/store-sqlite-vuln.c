@@ -738,7 +738,7 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	    sqlite3_prepare_v2(
 		SQ(s)->db,
 		"SELECT min(first_seen) FROM findings WHERE rule = ? AND ip IS ? AND port IS ? AND proto IS ?"
-		" AND run_id < ?",
+		" AND run_id < ? AND path IS ?",
 		-1, &first, NULL))
 		r = sq_fail(s, e, "saving findings");
 	for (size_t i = 0; i < fs->n && r == 0; i++) {
@@ -755,6 +755,7 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 			sqlite3_bind_null(first, 3);
 		sq_text(first, 4, proto);
 		sqlite3_bind_int64(first, 5, run);
+		sq_text(first, 6, f->path); /* two files' findings are two */
 		if (sqlite3_step(first) == SQLITE_ROW && sqlite3_column_type(first, 0) != SQLITE_NULL) {
 			double fsn = sqlite3_column_double(first, 0);
 			if (fsn < f->first_seen || !f->first_seen) f->first_seen = fsn;

@@ -508,6 +508,18 @@ static void every_kind_round_trip(void)
 	}
 	findings_release(&fs);
 	findings_release(&back);
+	/* another file's finding is first seen when it is, not when /a/b was */
+	int64_t rf;
+	findings_add(&fs, &(struct finding){ .rule = "plaintext-credentials",
+					     .title = "g",
+					     .path = strdup("/a/c"),
+					     .first_seen = 300 });
+	CHECK_INT(store_run_begin(st, "secrets", "", 300, &rf, &e), 0);
+	CHECK_INT(store_save_findings(st, rf, &fs, &e), 0);
+	CHECK_INT(store_load_findings(st, rf, &back, &e), 0);
+	CHECK(back.n == 1 && back.v[0].first_seen == 300);
+	findings_release(&fs);
+	findings_release(&back);
 
 	struct flow_hour h[2] = { { .hour = 500000,
 				    .host = ipaddr_v4(0xc612000a),
