@@ -136,10 +136,11 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 /* The run's findings into the store as its site's, the run done, then
  * their life: a plaintext-credentials record of a file under the paths
  * read this time and not found again is resolved; one of a path not read
- * this time is left as it was. Each finding learns whether its record is
- * suppressed or acknowledged, which --fail-on reads. */
-static int save_run(struct store *st, int64_t run, const struct sec_args *a, struct findings *fs, bool *done,
-		    struct dm_err *e)
+ * this time (not named, or unreadable, too large, read in part) is left as
+ * it was. Each finding learns whether its record is suppressed or
+ * acknowledged, which --fail-on reads. */
+static int save_run(struct store *st, int64_t run, const struct secrets_reach *reach, struct findings *fs,
+		    bool *done, struct dm_err *e)
 {
 	int r;
 	if ((r = store_save_findings(st, run, fs, e)) < 0 ||
@@ -149,8 +150,10 @@ static int save_run(struct store *st, int64_t run, const struct sec_args *a, str
 	if (!store_has_life(st)) return 0;
 	bool *quiet = xcalloc(fs->n + 1, sizeof(*quiet));
 	struct lifecycle_scope sc = { .rules = "plaintext-credentials",
-				      .paths = (const char *const *)a->paths,
-				      .n_paths = a->n,
+				      .paths = reach->roots,
+				      .n_paths = reach->n_roots,
+				      .unread = reach->unread,
+				      .n_unread = reach->n_unread,
 				      .ret_quiet = quiet };
 	r = lifecycle_apply(st, run, fs, NULL, &sc, now_real(), NULL, e);
 	for (size_t i = 0; r == 0 && i < fs->n; i++) fs->v[i].quiet = quiet[i];
@@ -277,7 +280,7 @@ int cmd_secrets(int argc, char **argv)
 	plaintext_credentials(&kept, now_real(), &fs);
 	findings_sort(&fs);
 	if (a.redact == REDACT_FULL) report_untag(NULL, &fs, NULL, NULL);
-	if (run && (r = save_run(st, run, &a, &fs, &saved, &e)) < 0) goto fail;
+	if (run && (r = save_run(st, run, secrets_reach(s), &fs, &saved, &e)) < 0) goto fail;
 	const struct secrets_stats *ss = secrets_stats(s);
 	char by[32];
 	fmt_bytes(ss->bytes, by, sizeof(by));

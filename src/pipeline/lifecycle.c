@@ -45,6 +45,8 @@ int lifecycle_apply(struct store *st, int64_t run, const struct findings *fs, co
 		.cov = scope->cov,
 		.paths = scope->paths,
 		.n_paths = scope->n_paths,
+		.unread = scope->unread,
+		.n_unread = scope->n_unread,
 		.alerts = site ? &site->alerts : NULL,
 		.config = site && *site->path ? site->path : NULL,
 		.now = now,

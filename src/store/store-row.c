@@ -196,9 +196,11 @@ bool life_row_judged(const struct life_apply_in *in, const struct life_view *v)
 {
 	if (!in->all_rules && !(in->rules && list_has(in->rules, v->r.rule))) return false;
 	if (in->n_paths) {
-		for (size_t i = 0; i < in->n_paths; i++)
-			if (*v->path && path_under(v->path, in->paths[i])) return true;
-		return false;
+		bool read = false;
+		for (size_t i = 0; *v->path && i < in->n_paths && !read; i++)
+			read = path_under(v->path, in->paths[i]);
+		for (size_t i = 0; read && i < in->n_unread; i++) read = !path_under(v->path, in->unread[i]);
+		return read;
 	}
 	if (!in->cov) return true;
 	struct ipaddr ip;

@@ -2278,6 +2278,16 @@ c = sys.argv[1]
 paths = sqlite3.connect(f"{c}/db").execute("SELECT path FROM findings WHERE run_id = 1 ORDER BY path").fetchall()
 assert paths == [(f"{c}/a/.netrc",), (f"{c}/b/.netrc",)], paths
 PY
+	# a/.netrc grown past --max-file-size is not read: its finding stays;
+	# a symbolic link named is its target, whose files the findings name
+	ln -s "$c/a" "$c/link"
+	head -c 3000 /dev/zero | tr '\0' '\n' >>"$c/a/.netrc"
+	"$D" secrets --db "$c/db" --site lab --max-file-size 1024 "$c/link" -q >/dev/null || return 1
+	"$D" findings --db "$c/db" list --site lab --state open >"$c/f4" || return 1
+	[ "$(grep -c plaintext-credentials "$c/f4")" = 1 ] || { cat "$c/f4"; return 1; }
+	rm "$c/a/.netrc"
+	"$D" secrets --db "$c/db" --site lab "$c/link" -q >/dev/null || return 1
+	[ -z "$("$D" findings --db "$c/db" list --site lab)" ] || { "$D" findings --db "$c/db" list --state all; return 1; }
 }
 check secrets_site_run_findings_scoped_life t_secrets_site
 

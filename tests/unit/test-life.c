@@ -674,11 +674,17 @@ static void add_path(struct findings *fs, const char *path)
 
 /* A secrets run judges the files under the paths it read: "/srv/a/" holds
  * /srv/a/.netrc and the archive member /srv/a/x.zip!pw.csv, not /srv/ab;
- * a file named is itself; "/" is everything. */
-static int scoped(struct store *st, int64_t run, const char *path, struct life_apply_out *o)
+ * a file named is itself; "/" is everything; what it could not read (unread)
+ * is not judged. */
+static int scoped(struct store *st, int64_t run, const char *path, const char *unread,
+		  struct life_apply_out *o)
 {
-	const char *paths[] = { path };
-	struct lifecycle_scope sc = { .rules = "plaintext-credentials", .paths = paths, .n_paths = 1 };
+	const char *paths[] = { path }, *skip[] = { unread };
+	struct lifecycle_scope sc = { .rules = "plaintext-credentials",
+				      .paths = paths,
+				      .n_paths = 1,
+				      .unread = skip,
+				      .n_unread = !!unread };
 	struct findings none = { 0 };
 	struct dm_err e = { "" };
 	int r = lifecycle_apply(st, run, &none, NULL, &sc, 1000.0 * (double)run, o, &e);
@@ -697,16 +703,19 @@ static void path_scope(void)
 	add_path(&fs, "/srv/a/x.zip!pw.csv");
 	add_path(&fs, "/srv/ab/.netrc");
 	add_path(&fs, "/srv/b/.env");
+	add_path(&fs, "/srv/c/big.csv");
 	CHECK_INT(apply(st, 1, &fs, NULL, "plaintext-credentials", &o), 0);
-	CHECK_INT(o.created, 4);
-	CHECK_INT(scoped(st, 2, "/srv/a/", &o), 0);
+	CHECK_INT(o.created, 5);
+	CHECK_INT(scoped(st, 2, "/srv/a/", NULL, &o), 0);
 	CHECK_INT(o.resolved, 2);
-	CHECK_INT(scoped(st, 3, "/srv/b/.env", &o), 0);
+	CHECK_INT(scoped(st, 3, "/srv/b/.env", NULL, &o), 0);
 	CHECK_INT(o.resolved, 1);
-	CHECK_INT(scoped(st, 4, "/srv/b", &o), 0);
+	CHECK_INT(scoped(st, 4, "/srv/b", NULL, &o), 0);
 	CHECK_INT(o.resolved, 0);
-	CHECK_INT(scoped(st, 5, "/", &o), 0);
-	CHECK_INT(o.resolved, 1); /* /srv/ab/.netrc, the last */
+	CHECK_INT(scoped(st, 5, "/srv/c", "/srv/c/big.csv", &o), 0);
+	CHECK_INT(o.resolved, 0);
+	CHECK_INT(scoped(st, 6, "/", NULL, &o), 0);
+	CHECK_INT(o.resolved, 2); /* /srv/ab/.netrc and /srv/c/big.csv, the last */
 	test_db_close(st, "paths");
 }
 
