@@ -10,6 +10,7 @@
 #include "creds/secret-baseline.h"
 #include "creds/cred-db.h"
 #include "cmd/opts.h"
+#include "pipeline/lifecycle.h"
 #include "creds/secret-rows.h"
 #include "creds/secrets.h"
 #include "report/report.h"
@@ -34,7 +35,8 @@ enum {
 	S_CREDDB,
 	S_HELP,
 	S_DB,
-	S_REDACT
+	S_REDACT,
+	S_SITE
 };
 
 static const struct opt sec_opts[] = {
@@ -57,6 +59,8 @@ static const struct opt sec_opts[] = {
 	  "a credential database whose passwords count as secrets on sight (default data/credentials.csv)" },
 	{ "--db", S_DB, true, "PATH",
 	  "the store whose key tags the secrets (default $XDG_DATA_HOME/dormant/dormant.db)" },
+	{ "--site", S_SITE, true, "NAME",
+	  "the site whose files these are: the run and its findings are kept as its (default: default)" },
 	{ "--redact", S_REDACT, true, "MODE",
 	  "secrets: tag (first character, length, the store's keyed tag; default) or full (length only)" },
 	{ "-q", S_QUIET, false, NULL, "no warnings about single files" },
@@ -68,7 +72,7 @@ static const struct opt sec_opts[] = {
 struct sec_args {
 	char **paths;
 	size_t n;
-	const char *oj, *out, *baseline, *creddb, *db;
+	const char *oj, *out, *baseline, *creddb, *db, *site;
 	bool json, help;
 	int redact;
 	int fail_on;
@@ -95,6 +99,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case S_BASELINE: a->baseline = arg; return 0;
 	case S_CREDDB: a->creddb = arg; return 0;
 	case S_DB: a->db = arg; return 0;
+	case S_SITE: a->site = arg; return store_site_check(name, arg, e);
 	case S_REDACT:
 		if ((a->redact = redact_mode_parse(arg)) < 0)
 			return dm_fail(e, DM_EINPUT, "%s: \"%s\" is not tag or full", name, arg);
@@ -128,6 +133,34 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	return 0;
 }
 
+/* The run's findings into the store as its site's, the run done, then
+ * their life: a plaintext-credentials record of a file under the paths
+ * read this time and not found again is resolved; one of a path not read
+ * this time (not named, or unreadable, too large, read in part) is left as
+ * it was. Each finding learns whether its record is suppressed or
+ * acknowledged, which --fail-on reads. */
+static int save_run(struct store *st, int64_t run, const struct secrets_reach *reach, struct findings *fs,
+		    bool *done, struct dm_err *e)
+{
+	int r;
+	if ((r = store_save_findings(st, run, fs, e)) < 0 ||
+	    (r = store_run_finish(st, run, "done", now_real(), e)) < 0)
+		return r;
+	*done = true;
+	if (!store_has_life(st)) return 0;
+	bool *quiet = xcalloc(fs->n + 1, sizeof(*quiet));
+	struct lifecycle_scope sc = { .rules = "plaintext-credentials",
+				      .paths = reach->roots,
+				      .n_paths = reach->n_roots,
+				      .unread = reach->unread,
+				      .n_unread = reach->n_unread,
+				      .ret_quiet = quiet };
+	r = lifecycle_apply(st, run, fs, NULL, &sc, now_real(), NULL, e);
+	for (size_t i = 0; r == 0 && i < fs->n; i++) fs->v[i].quiet = quiet[i];
+	free(quiet);
+	return r;
+}
+
 int cmd_secrets_check(int argc, char **argv, struct dm_err *e)
 {
 	struct sec_args a = { .fail_on = -1, .o = SECRETS_OPTS_DEFAULT };
@@ -148,6 +181,9 @@ int cmd_secrets(int argc, char **argv)
 	struct buf base = BUF_INIT;
 	struct out_file out_o = { 0 }, oj_o = { 0 };
 	FILE *out = NULL, *oj = NULL;
+	struct store *st = NULL;
+	int64_t run = 0;
+	bool saved = false;
 	int r, code = EXIT_OK;
 	if ((r = opts_parse(argc, argv, sec_opts, ARRAY_SIZE(sec_opts), on_opt, &a, &e)) < 0) goto fail;
 	if (a.help || !a.n) {
@@ -160,7 +196,9 @@ int cmd_secrets(int argc, char **argv)
 			  "passphrase; inside\n"
 			  "zip archives too. Secrets are never printed: first character, length and a short "
 			  "tag keyed\n"
-			  "by the store (--redact full: the length only).",
+			  "by the store (--redact full: the length only). The run and its findings are kept "
+			  "in the store\n"
+			  "as --site's; a later run resolves only findings of files under the paths it read.",
 			  sec_opts, ARRAY_SIZE(sec_opts));
 		code = a.help ? EXIT_OK : EXIT_USAGE;
 		goto out;
@@ -168,20 +206,25 @@ int cmd_secrets(int argc, char **argv)
 	if (a.baseline && (r = secret_baseline_load(a.baseline, &base, &e)) < 0) goto fail;
 	{
 		/* Tags (and so fingerprints) are keyed by the store's key: comparable
-		 * between runs on one store, useless to a dictionary elsewhere. Without
-		 * a usable default store (a user with no writable home) the key is this
-		 * run's own, unless the fingerprints must match a baseline's. */
+		 * between runs on one store, useless to a dictionary elsewhere; the
+		 * run and its findings are kept there, as the site's. Without a
+		 * usable default store (a user with no writable home) the key is
+		 * this run's own and nothing is kept, unless the fingerprints must
+		 * match a baseline's or a site was named. */
 		char *dbpath = a.db ? xstrdup(a.db) : store_default_path();
-		struct store *st = NULL;
 		r = store_open(dbpath, &st, &e);
 		free(dbpath);
-		if (r < 0 && (a.db || a.baseline)) goto fail;
-		if (r < 0)
-			log_warn("secrets: %s; tags are this run's own, not comparable with other runs'",
+		if (r < 0 && (a.db || a.baseline || a.site)) goto fail;
+		if (r < 0) {
+			log_warn("secrets: %s; tags are this run's own, not comparable with other runs', and "
+				 "the run is not stored",
 				 e.msg);
-		else
+			store_close(st);
+			st = NULL;
+		} else {
+			if (a.site && (r = store_set_site(st, a.site, &e)) < 0) goto fail;
 			redact_set_key(store_redact_key(st));
-		store_close(st);
+		}
 	}
 	{
 		/* the defaults devices ship with count as passwords on sight */
@@ -214,6 +257,15 @@ int cmd_secrets(int argc, char **argv)
 	out = out_o.f;
 	if (a.oj && (r = out_open(&oj_o, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	oj = oj_o.f;
+	if (st) {
+		/* the run's arguments are the paths it reads */
+		struct buf args = BUF_INIT;
+		for (size_t i = 0; i < a.n; i++) buf_printf(&args, "%s%s", i ? " " : "", a.paths[i]);
+		r = buf_error(&args);
+		if (r == 0) r = store_run_begin(st, "secrets", args.data, now_real(), &run, &e);
+		buf_release(&args);
+		if (r < 0) goto fail;
+	}
 	for (size_t i = 0; i < a.n; i++)
 		if ((r = secrets_scan_path(s, a.paths[i], &items, &e)) < 0) goto fail;
 	size_t accepted = 0;
@@ -228,9 +280,10 @@ int cmd_secrets(int argc, char **argv)
 	plaintext_credentials(&kept, now_real(), &fs);
 	findings_sort(&fs);
 	if (a.redact == REDACT_FULL) report_untag(NULL, &fs, NULL, NULL);
-	const struct secrets_stats *st = secrets_stats(s);
+	if (run && (r = save_run(st, run, secrets_reach(s), &fs, &saved, &e)) < 0) goto fail;
+	const struct secrets_stats *ss = secrets_stats(s);
 	char by[32];
-	fmt_bytes(st->bytes, by, sizeof(by));
+	fmt_bytes(ss->bytes, by, sizeof(by));
 	/* with -oJ - alone there is no report: the JSON Lines are the output */
 	if (out && a.json)
 		report_findings_jsonl(out, &fs, 0);
@@ -240,12 +293,12 @@ int cmd_secrets(int argc, char **argv)
 			"the limit, "
 			"%llu binary, %llu special, %llu unreadable; %llu archives (%llu members), %llu past "
 			"a limit, %llu damaged",
-			(unsigned long long)st->files, by, secrets_engine(s),
-			(unsigned long long)st->candidates, (unsigned long long)st->skipped_size,
-			(unsigned long long)st->skipped_binary, (unsigned long long)st->skipped_special,
-			(unsigned long long)st->unreadable, (unsigned long long)st->archives,
-			(unsigned long long)st->members, (unsigned long long)st->archive_limits,
-			(unsigned long long)st->damaged);
+			(unsigned long long)ss->files, by, secrets_engine(s),
+			(unsigned long long)ss->candidates, (unsigned long long)ss->skipped_size,
+			(unsigned long long)ss->skipped_binary, (unsigned long long)ss->skipped_special,
+			(unsigned long long)ss->unreadable, (unsigned long long)ss->archives,
+			(unsigned long long)ss->members, (unsigned long long)ss->archive_limits,
+			(unsigned long long)ss->damaged);
 		if (base.len) fprintf(out, "; %zu accepted by the baseline", accepted);
 		fputc('\n', out);
 		report_findings_text(out, &fs, NULL);
@@ -254,11 +307,13 @@ int cmd_secrets(int argc, char **argv)
 	if ((oj && (r = out_commit(&oj_o, &e)) < 0) || (out && (r = out_commit(&out_o, &e)) < 0)) goto fail;
 	if (a.fail_on >= 0)
 		for (size_t i = 0; i < fs.n; i++)
-			if ((int)fs.v[i].severity >= a.fail_on) code = EXIT_FINDINGS;
+			if ((int)fs.v[i].severity >= a.fail_on && !fs.v[i].quiet) code = EXIT_FINDINGS;
 	goto out;
 fail:
+	if (run && !saved) store_run_finish(st, run, "failed", now_real(), NULL);
 	code = cmd_error("secrets", r, &e);
 out:
+	store_close(st);
 	out_discard(&oj_o);
 	out_discard(&out_o);
 	findings_release(&fs);

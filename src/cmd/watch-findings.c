@@ -65,7 +65,8 @@ void watch_job_ended(const struct watch_job *job, const char *db, const struct s
 	struct buf rules = BUF_INIT;
 	int64_t run = 0;
 	int r = store_open_mode(db, STORE_EXISTING, &st, &e), have_cov = 0;
-	if (r >= 0 && !(run = job_run(st, job, started))) goto out; /* secrets keep no run */
+	/* none: the store was not the job's (its own --db), or it stored none */
+	if (r >= 0 && !(run = job_run(st, job, started))) goto out;
 	if (r >= 0) r = store_load_findings(st, run, &fs, &e);
 	if (r >= 0 && (have_cov = store_run_coverage(st, run, &cov, &e)) < 0) r = have_cov;
 	if (r >= 0) {

@@ -114,7 +114,7 @@ static double first_due(struct watcher *w, const struct watch_job *j, double now
 }
 
 /* The job's command line, with the watch's store, policy and site when it
- * names none (secrets keep no run, so no site). */
+ * names none. */
 static struct watch_job job_argv(const struct watcher *w, const struct watch_job *j)
 {
 	struct watch_job x = *j;
@@ -129,8 +129,7 @@ static struct watch_job job_argv(const struct watcher *w, const struct watch_job
 	if (!has_db && *w->cfg.db) x.argv[x.argc++] = "--db", x.argv[x.argc++] = (char *)w->cfg.db;
 	if (!has_config && !strcmp(j->argv[0], "audit"))
 		x.argv[x.argc++] = "--config", x.argv[x.argc++] = (char *)w->path;
-	if (!has_site && strcmp(j->argv[0], "secrets"))
-		x.argv[x.argc++] = "--site", x.argv[x.argc++] = (char *)w->site.name;
+	if (!has_site) x.argv[x.argc++] = "--site", x.argv[x.argc++] = (char *)w->site.name;
 	return x;
 }
 

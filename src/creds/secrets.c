@@ -24,6 +24,7 @@ struct secrets {
 	struct prefilter *pf;
 	char *chunk;
 	uint64_t expand_left;
+	struct secrets_reach reach; /* its arrays owned */
 };
 
 struct secrets_stats *secrets_stats_mut(struct secrets *s) { return &s->st; }
@@ -47,9 +48,24 @@ struct secrets *secrets_new(const struct secrets_opts *o, struct dm_err *e)
 	return s;
 }
 
+static void note(const char ***v, size_t *n, const char *path)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = xstrdup(path);
+}
+
+/* a file or directory not read (whole): the findings' life leaves its own */
+static void unread(struct secrets *s, const char *path) { note(&s->reach.unread, &s->reach.n_unread, path); }
+
+const struct secrets_reach *secrets_reach(const struct secrets *s) { return &s->reach; }
+
 void secrets_free(struct secrets *s)
 {
 	if (!s) return;
+	for (size_t i = 0; i < s->reach.n_roots; i++) free((char *)s->reach.roots[i]);
+	for (size_t i = 0; i < s->reach.n_unread; i++) free((char *)s->reach.unread[i]);
+	free(s->reach.roots);
+	free(s->reach.unread);
 	prefilter_free(s->pf);
 	free(s->chunk);
 	free(s);
@@ -212,6 +228,7 @@ void secrets_scan_memory(struct secrets *s, const char *name, const char *d, siz
 	if (is_zip(d, n)) {
 		if (depth >= s->o.max_depth) {
 			s->st.archive_limits++;
+			unread(s, name);
 			log_warn("secrets: %s: archive nested deeper than %d levels, not opened", name,
 				 s->o.max_depth);
 			return;
@@ -262,6 +279,7 @@ static void scan_file(struct secrets *s, const char *path, const struct stat *sb
 	}
 	if ((uint64_t)sb->st_size > s->o.max_file) {
 		s->st.skipped_size++;
+		unread(s, path);
 		log_info("secrets: %s: larger than %llu bytes, skipped", path,
 			 (unsigned long long)s->o.max_file);
 		return;
@@ -269,6 +287,7 @@ static void scan_file(struct secrets *s, const char *path, const struct stat *sb
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		s->st.unreadable++;
+		unread(s, path);
 		log_warn("secrets: %s: %s (skipped)", path, strerror(errno));
 		return;
 	}
@@ -277,6 +296,7 @@ static void scan_file(struct secrets *s, const char *path, const struct stat *sb
 	ssize_t hn = read(fd, head, sizeof(head));
 	if (hn < 0) {
 		s->st.unreadable++;
+		unread(s, path);
 		log_warn("secrets: %s: %s (skipped)", path, strerror(errno));
 		return;
 	}
@@ -288,6 +308,7 @@ static void scan_file(struct secrets *s, const char *path, const struct stat *sb
 		char *d = slurp(fd, head, (size_t)hn, s->o.max_file, &n);
 		if (!d) {
 			s->st.unreadable++;
+			unread(s, path);
 			log_warn("secrets: %s: could not be read whole (skipped)", path);
 			return;
 		}
@@ -304,6 +325,7 @@ static void scan_file(struct secrets *s, const char *path, const struct stat *sb
 	int r = text_fd(s, path, fd, head, (size_t)hn, out);
 	if (r < 0) {
 		s->st.unreadable++;
+		unread(s, path);
 		log_warn("secrets: %s: %s (read in part)", path, strerror(-r));
 	}
 }
@@ -320,6 +342,7 @@ int secrets_scan_path(struct secrets *s, const char *path, struct secret_items *
 			return dm_fail(e, DM_EINPUT, "%s: %s", path, strerror(errno));
 		path = real;
 	}
+	note(&s->reach.roots, &s->reach.n_roots, path);
 	if (!S_ISDIR(sb.st_mode)) {
 		scan_file(s, path, &sb, out);
 		return 0;
@@ -335,6 +358,7 @@ int secrets_scan_path(struct secrets *s, const char *path, struct secret_items *
 		case FTS_ERR:
 		case FTS_NS:
 			s->st.unreadable++;
+			unread(s, ent->fts_path);
 			log_warn("secrets: %s: %s (skipped)", ent->fts_path, strerror(ent->fts_errno));
 			break;
 		case FTS_SL:

@@ -38,3 +38,15 @@ int secrets_scan_path(struct secrets *s, const char *path, struct secret_items *
 void secrets_scan_memory(struct secrets *s, const char *name, const char *data, size_t len, int depth,
 			 struct secret_items *out);
 const struct secrets_stats *secrets_stats(const struct secrets *s);
+/* What the scans so far reached, for the findings' life: the roots as
+ * walked (a symbolic link named resolved, as the findings name it) and what
+ * under them was not read whole (unreadable, larger than --max-file-size,
+ * read in part, an archive nested past --max-depth). Valid until
+ * secrets_free. */
+struct secrets_reach {
+	const char **roots;
+	size_t n_roots;
+	const char **unread;
+	size_t n_unread;
+};
+const struct secrets_reach *secrets_reach(const struct secrets *s);

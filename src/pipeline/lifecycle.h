@@ -24,6 +24,13 @@ struct lifecycle_scope {
 	bool all_rules;
 	const char *rules;
 	const struct coverage *cov;
+	/* n_paths > 0: the paths a secrets run read, and what under them it
+	 * could not read whole; a record about a file elsewhere or unread is
+	 * not resolved by it (cov is then NULL) */
+	const char *const *paths;
+	size_t n_paths;
+	const char *const *unread;
+	size_t n_unread;
 	/* NULL, or one per finding of fs: whether its record is suppressed
 	 * (by a person or the config's allowlist) or acknowledged once the run
 	 * is applied, i.e. it alerts not and no --fail-on counts it */

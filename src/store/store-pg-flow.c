@@ -217,11 +217,12 @@ int pg_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 			pp_null(&q);
 		pp_text(&q, proto);
 		pp_int(&q, run);
+		pp_text(&q, f->path); /* two files' findings are two */
 		PGresult *res =
 		    pg_q(s,
 			 "SELECT min(first_seen) FROM findings WHERE rule = $1 AND ip IS NOT DISTINCT"
 			 " FROM $2 AND port IS NOT DISTINCT FROM $3::bigint AND proto IS NOT DISTINCT"
-			 " FROM $4 AND run_id < $5",
+			 " FROM $4 AND run_id < $5 AND path IS NOT DISTINCT FROM $6",
 			 &q, what, e);
 		if (!res) {
 			r = DM_ESTORE;
@@ -249,11 +250,13 @@ int pg_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		pp_text(&p, f->remediation);
 		pp_dbl(&p, f->first_seen);
 		pp_dbl(&p, f->last_seen);
-		r = pg_cmd(s,
-			   "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto,"
-			   " title, evidence, remediation, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5,"
-			   " $6, $7, $8, $9, $10, $11, $12, $13)",
-			   &p, what, e);
+		pp_text(&p, f->path);
+		r = pg_cmd(
+		    s,
+		    "INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto,"
+		    " title, evidence, remediation, first_seen, last_seen, path) VALUES ($1, $2, $3, $4,"
+		    " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		    &p, what, e);
 	}
 	if (r == 0) return pg_commit(s, what, e);
 	pg_rollback(s);
@@ -267,7 +270,7 @@ int pg_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	PGresult *r =
 	    pg_q(s,
 		 "SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
-		 " first_seen, last_seen FROM findings WHERE run_id = $1 ORDER BY pg_seq",
+		 " first_seen, last_seen, path FROM findings WHERE run_id = $1 ORDER BY pg_seq",
 		 &p, "loading findings", e);
 	if (!r) return DM_ESTORE;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -287,6 +290,7 @@ int pg_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		f.remediation = (c = pg_col(r, i, 9)) ? xstrdup(c) : NULL;
 		f.first_seen = pg_dbl(r, i, 10);
 		f.last_seen = pg_dbl(r, i, 11);
+		f.path = (c = pg_col(r, i, 12)) ? xstrdup(c) : NULL;
 		findings_add(fs, &f);
 	}
 	PQclear(r);

@@ -182,9 +182,26 @@ enum life_event life_row_seen(struct life_view *v, const struct finding *f, cons
 	return ev;
 }
 
+/* p at or below root: root itself, a file under the directory root, or a
+ * member of the archive root ("a.zip!x.csv") */
+static bool path_under(const char *p, const char *root)
+{
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/') n--; /* "dir/" is "dir" */
+	if (strncmp(p, root, n)) return false;
+	return !p[n] || p[n] == '/' || p[n] == '!' || (n == 1 && *root == '/');
+}
+
 bool life_row_judged(const struct life_apply_in *in, const struct life_view *v)
 {
 	if (!in->all_rules && !(in->rules && list_has(in->rules, v->r.rule))) return false;
+	if (in->n_paths) {
+		bool read = false;
+		for (size_t i = 0; *v->path && i < in->n_paths && !read; i++)
+			read = path_under(v->path, in->paths[i]);
+		for (size_t i = 0; read && i < in->n_unread; i++) read = !path_under(v->path, in->unread[i]);
+		return read;
+	}
 	if (!in->cov) return true;
 	struct ipaddr ip;
 	return *v->ip && ipaddr_parse(v->ip, &ip) == 0 && coverage_has_addr(in->cov, &ip);

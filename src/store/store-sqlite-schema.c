@@ -345,6 +345,10 @@ static const char *const migrations[] = {
 	/* 35 (issue 22): PostgreSQL's flow_hour without its unique key, a save
 	 * appends (store-pg-schema.c); SQLite keeps the key and its upsert */
 	"SELECT 35;",
+	/* 36 (sites, issue 22): the file a finding is about (plaintext-credentials
+	 * of a `dormant secrets` run), so that a stored run's findings keep the
+	 * identity their life gave them */
+	"ALTER TABLE findings ADD COLUMN path TEXT;",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

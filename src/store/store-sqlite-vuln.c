@@ -732,12 +732,13 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		SQ(s)->db,
 		"INSERT INTO findings(run_id, rule, severity, confidence, score, ip, port, proto, title, "
 		"evidence,"
-		" remediation, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" remediation, first_seen, last_seen, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?)",
 		-1, &ins, NULL) ||
 	    sqlite3_prepare_v2(
 		SQ(s)->db,
 		"SELECT min(first_seen) FROM findings WHERE rule = ? AND ip IS ? AND port IS ? AND proto IS ?"
-		" AND run_id < ?",
+		" AND run_id < ? AND path IS ?",
 		-1, &first, NULL))
 		r = sq_fail(s, e, "saving findings");
 	for (size_t i = 0; i < fs->n && r == 0; i++) {
@@ -754,6 +755,7 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 			sqlite3_bind_null(first, 3);
 		sq_text(first, 4, proto);
 		sqlite3_bind_int64(first, 5, run);
+		sq_text(first, 6, f->path); /* two files' findings are two */
 		if (sqlite3_step(first) == SQLITE_ROW && sqlite3_column_type(first, 0) != SQLITE_NULL) {
 			double fsn = sqlite3_column_double(first, 0);
 			if (fsn < f->first_seen || !f->first_seen) f->first_seen = fsn;
@@ -775,6 +777,7 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		sq_text(ins, 11, f->remediation);
 		sqlite3_bind_double(ins, 12, f->first_seen);
 		sqlite3_bind_double(ins, 13, f->last_seen);
+		sq_text(ins, 14, f->path);
 		r = sq_done(s, ins, "saving findings", e);
 	}
 	sqlite3_finalize(ins);
@@ -790,7 +793,7 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
 		"SELECT rule, severity, confidence, score, ip, port, proto, title, evidence, remediation,"
-		" first_seen, last_seen FROM findings WHERE run_id = ? ORDER BY rowid",
+		" first_seen, last_seen, path FROM findings WHERE run_id = ? ORDER BY rowid",
 		-1, &st, NULL))
 		return sq_fail(s, e, "loading findings");
 	sqlite3_bind_int64(st, 1, run);
@@ -811,6 +814,7 @@ int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct d
 		f.remediation = col(st, 9) ? xstrdup(col(st, 9)) : NULL;
 		f.first_seen = sqlite3_column_double(st, 10);
 		f.last_seen = sqlite3_column_double(st, 11);
+		f.path = col(st, 12) ? xstrdup(col(st, 12)) : NULL;
 		findings_add(fs, &f);
 	}
 	sqlite3_finalize(st);

@@ -296,6 +296,13 @@ struct life_apply_in {
 	bool all_rules;
 	const char *rules; /* comma-separated rule ids judged, with all_rules false */
 	const struct coverage *cov;
+	/* n_paths > 0: the files and directories the run read (a secrets
+	 * run): only a record about a path at or below one of them, and at or
+	 * below none of unread (what the run could not read whole), is judged */
+	const char *const *paths;
+	size_t n_paths;
+	const char *const *unread;
+	size_t n_unread;
 	const struct alert_configs *alerts; /* may be NULL: no alerts */
 	/* the config's allowlist per finding of fs (NULL: none): suppressions
 	 * with their origin, lifted when no entry covers the finding any more */

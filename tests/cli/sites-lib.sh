@@ -154,3 +154,43 @@ sites_other_commands() { # DB DIR PORT (a TCP listener on 127.0.0.1)
 	"$D" exposure import --site lab-a -q --db "$db" "$w/shodan.json" 2>"$w/e"
 	[ $? = 2 ] && grep -q -- '--site belongs to the listing' "$w/e"
 }
+
+# A secrets run at a site: stored with its findings (report and findings
+# keep to the site); a later run resolves only what lies under the paths it
+# read, so a file not read this time keeps its finding. No secret is kept.
+sites_secrets() { # DB DIR
+	local db=$1 c=$2
+	mkdir -p "$c/a" "$c/b"
+	printf 'machine a.example login bob password Hunter2-Site-a9\n' >"$c/a/.netrc"
+	printf 'machine b.example login al password Zebra77-Site-b4\n' >"$c/b/.netrc"
+	"$D" secrets --db "$db" --site lab "$c/a" "$c/b" -q >"$c/o1" || { cat "$c/o1"; return 1; }
+	"$D" report --db "$db" --site lab >"$c/r1" || return 1
+	grep -q "in:  $c/a/.netrc" "$c/r1" && grep -q "in:  $c/b/.netrc" "$c/r1" || { cat "$c/r1"; return 1; }
+	"$D" report --db "$db" --site other >"$c/r2" 2>&1
+	[ $? = 2 ] && grep -q 'no runs of site other' "$c/r2" || { cat "$c/r2"; return 1; }
+	"$D" findings --db "$db" list --site lab >"$c/f1" || return 1
+	[ "$(grep -c 'plaintext-credentials .* lab ' "$c/f1")" = 2 ] || { cat "$c/f1"; return 1; }
+	[ -z "$("$D" findings --db "$db" list --site other)" ] || return 1
+	# b not read: its finding stays; a read and still there: open
+	rm "$c/b/.netrc"
+	"$D" secrets --db "$db" --site lab "$c/a" -q >/dev/null || return 1
+	"$D" findings --db "$db" list --site lab --state all --json >"$c/f2" || return 1
+	# b read (as "b/"), nothing there: resolved
+	"$D" secrets --db "$db" --site lab "$c/b/" -q >/dev/null || return 1
+	"$D" findings --db "$db" list --site lab --state all --json >"$c/f3" || return 1
+	"$D" report --db "$db" --list >"$c/runs" || return 1
+	python3 - "$c" <<'PY' || return 1
+import json, sys
+c = sys.argv[1]
+st = lambda f: sorted((r["path"][len(c) + 1:], r["state"]) for r in map(json.loads, open(f"{c}/{f}")))
+assert st("f2") == [("a/.netrc", "open"), ("b/.netrc", "new")], st("f2")
+assert st("f3") == [("a/.netrc", "open"), ("b/.netrc", "resolved")], st("f3")
+runs = [l.split()[2:4] + [l.split()[6]] for l in open(f"{c}/runs").readlines()[1:]]
+assert runs == [["secrets", "done", "lab"]] * 3, runs
+PY
+	# the store holds no secret, and a bad site is a usage error
+	! grep -qaE 'Hunter2-Site|Zebra77-Site' "$c/f3" "$c/o1" "$c/r1" || return 1
+	case $db in postgresql:*) ;; *) ! grep -qaE 'Hunter2-Site|Zebra77-Site' "$db" || return 1 ;; esac
+	"$D" secrets --db "$db" --site "a b" "$c/a" 2>"$c/e"
+	[ $? = 2 ] && [ "$(wc -l <"$c/e")" = 1 ] && grep -q -- '--site "a b"' "$c/e"
+}

@@ -2267,6 +2267,29 @@ t_sites_cmds() {
 	return $r
 }
 check sites_diff_import_exposure_keep_to_a_site t_sites_cmds
+# --site: a secrets run stored with its findings as the site's, their life
+# scoped to the paths read (tests/cli/sites-lib.sh); the file kept per row
+t_secrets_site() {
+	local c="$OUT/secrets-site"
+	sites_secrets "$c/db" "$c" || return 1
+	python3 - "$c" <<'PY'
+import sqlite3, sys
+c = sys.argv[1]
+paths = sqlite3.connect(f"{c}/db").execute("SELECT path FROM findings WHERE run_id = 1 ORDER BY path").fetchall()
+assert paths == [(f"{c}/a/.netrc",), (f"{c}/b/.netrc",)], paths
+PY
+	# a/.netrc grown past --max-file-size is not read: its finding stays;
+	# a symbolic link named is its target, whose files the findings name
+	ln -s "$c/a" "$c/link"
+	head -c 3000 /dev/zero | tr '\0' '\n' >>"$c/a/.netrc"
+	"$D" secrets --db "$c/db" --site lab --max-file-size 1024 "$c/link" -q >/dev/null || return 1
+	"$D" findings --db "$c/db" list --site lab --state open >"$c/f4" || return 1
+	[ "$(grep -c plaintext-credentials "$c/f4")" = 1 ] || { cat "$c/f4"; return 1; }
+	rm "$c/a/.netrc"
+	"$D" secrets --db "$c/db" --site lab "$c/link" -q >/dev/null || return 1
+	[ -z "$("$D" findings --db "$c/db" list --site lab)" ] || { "$D" findings --db "$c/db" list --state all; return 1; }
+}
+check secrets_site_run_findings_scoped_life t_secrets_site
 
 in_part && . "$ROOT/tests/cli/netdev.sh"
 in_part && . "$ROOT/tests/cli/watch.sh"

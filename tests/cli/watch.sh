@@ -403,3 +403,39 @@ PY
 	[ ! -s "$c/findings.jsonl" ] || { cat "$c/findings.jsonl"; return 1; }
 }
 check watch_port_events_alert_once t_watch_port_events
+
+# A secrets job takes the watch's site as the scan jobs do: its run and its
+# findings are the site's, visible to findings and report --site.
+t_watch_secrets_site() {
+	local c="$WT/secrets-site"
+	mkdir -p "$c/files"
+	printf 'machine w.example login eve password Watch-Site-77x\n' >"$c/files/.netrc"
+	cat >"$c/watch.conf" <<CONF
+[site]
+name = lab
+timezone = UTC
+[watch]
+db = $c/db
+[job files]
+every = 1h
+run = secrets $c/files -q
+CONF
+	"$D" watch --config "$c/watch.conf" >"$c/stdout" 2>"$c/log" &
+	WPID=$!
+	wait_for "$c/log" 'job files: done' 15 || { kill $WPID; return 1; }
+	kill -TERM $WPID
+	wait $WPID || { echo "watch exit $?"; cat "$c/log"; return 1; }
+	"$D" findings --db "$c/db" list --site lab --json >"$c/f" || return 1
+	python3 - "$c" <<'PY' || { cat "$c/log"; return 1; }
+import json, sqlite3, sys
+c = sys.argv[1]
+rows = [json.loads(l) for l in open(f"{c}/f")]
+assert [(r["rule"], r["site"], r["path"]) for r in rows] == [
+    ("plaintext-credentials", "lab", f"{c}/files/.netrc")], rows
+runs = sqlite3.connect(f"{c}/db").execute("SELECT kind, site, status FROM runs").fetchall()
+assert runs == [("secrets", "lab", "done")], runs
+PY
+	"$D" report --db "$c/db" --site lab | grep -q "in:  $c/files/.netrc" || return 1
+	! grep -qa 'Watch-Site-77x' "$c/db" "$c/f" "$c/log"
+}
+check watch_secrets_job_at_the_site t_watch_secrets_site

@@ -247,6 +247,12 @@ t_run_group() { fresh; sites_run_group "$DM_PG" "$OUT/group" 18964; }
 check sites_run_group_shards_union_equals_whole_scan t_run_group
 t_sites_cmds() { fresh; sites_other_commands "$DM_PG" "$OUT/sitecmd" 18971; }
 check sites_diff_import_exposure_keep_to_a_site t_sites_cmds
+t_sites_secrets() {
+	fresh
+	sites_secrets "$DM_PG" "$OUT/secrets" || return 1
+	[ "$(psql_ -c "SELECT count(*) FROM findings WHERE path LIKE '$OUT/secrets/_/.netrc'")" = 3 ]
+}
+check sites_secrets_run_and_scoped_life t_sites_secrets
 
 t_same_schema() {
 	"$D" audit 127.0.0.1 -p 18971 --no-vulns -q --db "$OUT/s.db" >/dev/null || return 1

@@ -665,6 +665,60 @@ static void seen_span_by_site(void)
 	test_db_close(st, "span");
 }
 
+static void add_path(struct findings *fs, const char *path)
+{
+	struct finding f = { .rule = "plaintext-credentials", .severity = SEV_MEDIUM, .title = "t" };
+	f.path = xstrdup(path);
+	findings_add(fs, &f);
+}
+
+/* A secrets run judges the files under the paths it read: "/srv/a/" holds
+ * /srv/a/.netrc and the archive member /srv/a/x.zip!pw.csv, not /srv/ab;
+ * a file named is itself; "/" is everything; what it could not read (unread)
+ * is not judged. */
+static int scoped(struct store *st, int64_t run, const char *path, const char *unread,
+		  struct life_apply_out *o)
+{
+	const char *paths[] = { path }, *skip[] = { unread };
+	struct lifecycle_scope sc = { .rules = "plaintext-credentials",
+				      .paths = paths,
+				      .n_paths = 1,
+				      .unread = skip,
+				      .n_unread = !!unread };
+	struct findings none = { 0 };
+	struct dm_err e = { "" };
+	int r = lifecycle_apply(st, run, &none, NULL, &sc, 1000.0 * (double)run, o, &e);
+	if (r < 0) printf("    %s\n", e.msg);
+	return r;
+}
+
+static void path_scope(void)
+{
+	struct store *st = test_db_open("paths");
+	CHECK(st != NULL);
+	if (!st) return;
+	struct findings fs = { 0 };
+	struct life_apply_out o;
+	add_path(&fs, "/srv/a/.netrc");
+	add_path(&fs, "/srv/a/x.zip!pw.csv");
+	add_path(&fs, "/srv/ab/.netrc");
+	add_path(&fs, "/srv/b/.env");
+	add_path(&fs, "/srv/c/big.csv");
+	CHECK_INT(apply(st, 1, &fs, NULL, "plaintext-credentials", &o), 0);
+	CHECK_INT(o.created, 5);
+	CHECK_INT(scoped(st, 2, "/srv/a/", NULL, &o), 0);
+	CHECK_INT(o.resolved, 2);
+	CHECK_INT(scoped(st, 3, "/srv/b/.env", NULL, &o), 0);
+	CHECK_INT(o.resolved, 1);
+	CHECK_INT(scoped(st, 4, "/srv/b", NULL, &o), 0);
+	CHECK_INT(o.resolved, 0);
+	CHECK_INT(scoped(st, 5, "/srv/c", "/srv/c/big.csv", &o), 0);
+	CHECK_INT(o.resolved, 0);
+	CHECK_INT(scoped(st, 6, "/", NULL, &o), 0);
+	CHECK_INT(o.resolved, 2); /* /srv/ab/.netrc and /srv/c/big.csv, the last */
+	test_db_close(st, "paths");
+}
+
 /* A host back: woke only after a silence of the usage window. */
 static void host_back(void)
 {
@@ -680,4 +734,4 @@ static void host_back(void)
 
 SUITE(suite_life, "life", T(transitions), T(identity), T(store_life), T(config_suppress), T(store_allow),
       T(bodies), T(change_bodies), T(jsonl_channel), T(host_events), T(seen_span_by_site), T(host_back),
-      T(quiet_flags));
+      T(quiet_flags), T(path_scope));

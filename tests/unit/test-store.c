@@ -195,6 +195,9 @@ static void errors_name_store_and_operation(void)
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
 	" ALTER TABLE asset_idents DROP COLUMN cert;" IDENT_FINGERPRINT_DROP " DROP TABLE flow_day;"
 
+/* What schema 36 adds to findings: the file a finding is about. */
+#define FINDINGS_PATH_DROP " ALTER TABLE findings DROP COLUMN path;"
+
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
 static void run_coverage_kept(void)
@@ -216,7 +219,7 @@ static void run_coverage_kept(void)
 		"ALTER TABLE finding_life DROP COLUMN suppress_by; ALTER TABLE runs DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
 		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
-		    VULN_PRODUCT_BRIEF_DROP " PRAGMA user_version=8",
+		    VULN_PRODUCT_BRIEF_DROP FINDINGS_PATH_DROP " PRAGMA user_version=8",
 		"DROP TABLE run_caveats; DROP TABLE run_coverage; ALTER TABLE service_obs DROP COLUMN"
 		" source; DROP TABLE external_obs; DROP TABLE exposure_imports; ALTER TABLE inventory"
 		" DROP COLUMN public_ip; DROP TABLE sensors; ALTER TABLE runs DROP COLUMN sensor;"
@@ -224,7 +227,7 @@ static void run_coverage_kept(void)
 		" ALTER TABLE assets DROP COLUMN site; ALTER TABLE inventory DROP COLUMN site;"
 		" DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN run_group; ALTER TABLE runs DROP COLUMN"
 		" shard; ALTER TABLE runs DROP COLUMN shards; " VULN_CFG_SCORES_DROP IDENT_SITE_DROP
-		    VULN_PRODUCT_BRIEF_DROP " UPDATE dormant_schema SET version = 8"),
+		    VULN_PRODUCT_BRIEF_DROP FINDINGS_PATH_DROP " UPDATE dormant_schema SET version = 8"),
 	    0);
 	CHECK_INT(store_open(path, &st, &e), 0); /* migrates 8 -> 9 */
 	struct coverage c = { 0 }, back;
@@ -490,15 +493,31 @@ static void every_kind_round_trip(void)
 	findings_release(&fs);
 	f.first_seen = 90, f.last_seen = 95, f.evidence = strdup("e");
 	findings_add(&fs, &f);
+	/* a finding about a file keeps it (schema 36) */
+	findings_add(
+	    &fs, &(struct finding){ .rule = "plaintext-credentials", .title = "f", .path = strdup("/a/b") });
 	CHECK_INT(store_run_begin(st, "audit", "", 200, &r2, &e), 0);
 	CHECK_INT(store_save_findings(st, r2, &fs, &e), 0);
 	CHECK_INT(store_load_findings(st, r2, &back, &e), 0);
-	CHECK_INT(back.n, 1);
-	if (back.n) {
+	CHECK_INT(back.n, 2);
+	if (back.n == 2) {
 		CHECK(back.v[0].first_seen == 50 && back.v[0].last_seen == 95 && back.v[0].port == 22);
 		CHECK(back.v[0].severity == SEV_HIGH && back.v[0].evidence &&
-		      !strcmp(back.v[0].evidence, "e"));
+		      !strcmp(back.v[0].evidence, "e") && !back.v[0].path);
+		CHECK(!back.v[1].has_ip && back.v[1].path && !strcmp(back.v[1].path, "/a/b"));
 	}
+	findings_release(&fs);
+	findings_release(&back);
+	/* another file's finding is first seen when it is, not when /a/b was */
+	int64_t rf;
+	findings_add(&fs, &(struct finding){ .rule = "plaintext-credentials",
+					     .title = "g",
+					     .path = strdup("/a/c"),
+					     .first_seen = 300 });
+	CHECK_INT(store_run_begin(st, "secrets", "", 300, &rf, &e), 0);
+	CHECK_INT(store_save_findings(st, rf, &fs, &e), 0);
+	CHECK_INT(store_load_findings(st, rf, &back, &e), 0);
+	CHECK(back.n == 1 && back.v[0].first_seen == 300);
 	findings_release(&fs);
 	findings_release(&back);
 
@@ -1034,8 +1053,10 @@ static void flow_use_by_day(void)
 	 * aggregate dropped too: the migrations after 30 run again) */
 	store_close(st);
 	CHECK_INT(test_db_exec(
-		      path, "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP " PRAGMA user_version=30",
-		      "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP
+		      path,
+		      "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP FINDINGS_PATH_DROP
+		      " PRAGMA user_version=30",
+		      "DROP TABLE flow_day;" IDENT_FINGERPRINT_DROP FINDINGS_PATH_DROP
 		      " ALTER TABLE flow_hour DROP COLUMN pg_seq; ALTER TABLE flow_input DROP COLUMN pg_seq;"
 		      " DROP INDEX flow_hour_host; DROP AGGREGATE dm_names(text);"
 		      " DROP FUNCTION dm_names_add(text, text); UPDATE dormant_schema SET version = 30"),
@@ -1098,14 +1119,15 @@ static void vuln_briefs_redone(void)
 	/* on PostgreSQL both names are the one test database: no empty store */
 	int n_stores = test_db_pg() ? 1 : 2;
 	for (int i = 0; i < n_stores; i++)
-		CHECK_INT(
-		    test_db_exec(i ? empty : path,
-				 "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
-				 " ALTER TABLE asset_idents DROP COLUMN dns_name; PRAGMA user_version=32",
-				 "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
-				 " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
-				 " UPDATE dormant_schema SET version = 32"),
-		    0);
+		CHECK_INT(test_db_exec(i ? empty : path,
+				       "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
+				       " ALTER TABLE asset_idents DROP COLUMN dns_name;" FINDINGS_PATH_DROP
+				       " PRAGMA user_version=32",
+				       "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
+				       " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
+				       " ALTER TABLE findings DROP COLUMN IF EXISTS path;"
+				       " UPDATE dormant_schema SET version = 32"),
+			  0);
 	char v[16] = "";
 	CHECK_INT(store_open(path, &st, &e), 0);
 	CHECK_INT(store_vuln_meta_get(st, "index.briefs", v, sizeof(v), &e), 1);
