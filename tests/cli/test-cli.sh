@@ -1647,8 +1647,10 @@ t_dash_and_json() ( # - is standard output everywhere; --format json and --json 
 	python3 - o <<-'EOF' || return 1
 	import json, sys
 	runs = [json.loads(l) for l in open(sys.argv[1])]
-	assert [r["run"] for r in runs] == [1, 2] and all(r["type"] == "run" and r["status"] == "done" for r in runs), runs
-	assert runs[0]["command"] == "scan" and runs[0]["args"].startswith("127.0.0.1 -sn"), runs
+	# the two secrets runs that ran are stored too (a run of its own since secrets --site)
+	assert [r["run"] for r in runs] == [1, 2, 3, 4] and all(r["type"] == "run" and r["status"] == "done" for r in runs), runs
+	assert [r["command"] for r in runs] == ["secrets", "secrets", "scan", "scan"], runs
+	assert runs[0]["args"] == "pw.csv" and runs[2]["args"].startswith("127.0.0.1 -sn"), runs
 	EOF
 	"$D" report --list --format json -o list.jsonl --db db && cmp -s o list.jsonl || return 1
 	"$D" report --list --format csv --db db 2>e
@@ -1656,7 +1658,7 @@ t_dash_and_json() ( # - is standard output everywhere; --format json and --json 
 	"$D" report --json --db db | grep -q '"type":"run"' && "$D" report -o - --db db | grep -q '1 host up' || return 1
 	"$D" report --format xml --json --db db 2>e
 	[ $? = 2 ] && grep -q -- '--format given twice ("--format xml", then "--json")' e || { cat e; return 1; }
-	"$D" diff 1 2 --json --db db >o || return 1
+	"$D" diff 3 4 --json --db db >o || return 1
 	"$D" vulndb stats --format json --db db | python3 -c 'import json,sys; assert "cves" in json.load(sys.stdin)' || return 1
 	"$D" vulndb stats --format yaml --db db 2>e
 	[ $? = 2 ] && grep -q -- '--format "yaml": expected text or json' e || return 1
