@@ -125,6 +125,17 @@ struct ctx {
 	struct findings *out;
 };
 
+/* What judging a host's series allocated, for both ways in (batch, stream). */
+static void ctx_free(struct ctx *c)
+{
+	free(c->tmp);
+	free(c->day_up);
+	free(c->minutes);
+	free(c->run_day);
+	free(c->host_min);
+	free(c->prev.v);
+}
+
 static bool business_day(const struct site_config *cfg, int64_t day)
 {
 	return cfg->business_days >> site_day_weekday(day) & 1;
@@ -576,12 +587,7 @@ static int rule_scheduled_stream(const struct traffic_input *in, struct findings
 		}
 		if (n_jobs) report(&c, host, jobs, n_jobs);
 	}
-	free(c.tmp);
-	free(c.day_up);
-	free(c.minutes);
-	free(c.run_day);
-	free(c.host_min);
-	free(c.prev.v);
+	ctx_free(&c);
 	free(idx);
 	return 0;
 }
@@ -640,12 +646,7 @@ int rule_scheduled_transfer(const struct traffic_input *in, struct findings *out
 		}
 		if (n_jobs) report(&c, host, jobs, n_jobs);
 	}
-	free(c.tmp);
-	free(c.day_up);
-	free(c.minutes);
-	free(c.run_day);
-	free(c.host_min);
-	free(c.prev.v);
+	ctx_free(&c);
 	free(idx);
 	free(all);
 	return 0;
