@@ -35,6 +35,19 @@ void watch_findings_judged(const struct watch_source_spec *spec, struct traffic_
 		said(spec->kind, spec->name, j->run, &o);
 }
 
+void watch_findings_early(const struct watch_source_spec *spec, struct traffic_job *j,
+			  const struct findings *fs)
+{
+	struct lifecycle_scope sc = { .rules = "" };
+	struct life_apply_out o = { 0 };
+	struct dm_err e = { "" };
+	if (lifecycle_apply(j->store, j->run, fs, &j->cfg, &sc, now_real(), &o, &e) < 0)
+		log_warn("watch: %s %s: run %lld: findings' life (early): %s", spec->kind, spec->name,
+			 (long long)j->run, e.msg);
+	else
+		said(spec->kind, spec->name, j->run, &o);
+}
+
 /* The job's run: the newest of its command's kind begun since it started;
  * its findings' life is its site's. */
 static int64_t job_run(struct store *st, const struct watch_job *job, double started)

@@ -59,7 +59,7 @@ struct watcher {
 	char *db;
 	struct site_config site; /* the file's policy: the findings' site and [alert NAME] channels */
 	double next_deliver;
-	uint64_t judged; /* hours the sources judged, as last seen */
+	uint64_t judged; /* hours the sources judged and findings they said early, as last seen */
 	uint64_t alerts_sent, alerts_failed, alerts_pending;
 	char alert_error[512]; /* the last failure said, so a receiver down is said once */
 	double started, wd_period, wd_last;
@@ -272,7 +272,7 @@ static void src_ended(struct src_rt *s, int status, bool stopping)
 	src_read_stats(s);
 	s->base.packets += s->last.packets, s->base.flows += s->last.flows, s->base.drops += s->last.drops;
 	s->base.windows += s->last.windows, s->base.findings += s->last.findings,
-	    s->base.late += s->last.late;
+	    s->base.late += s->last.late, s->base.early += s->last.early;
 	if (s->last.clock > s->base.clock) s->base.clock = s->last.clock;
 	s->last = (struct watch_source_wire){ 0 };
 	if (s->stats_rd >= 0) close(s->stats_rd);
@@ -680,12 +680,14 @@ int watcher_loop(struct watcher *w, struct dm_err *e)
 				c->fd = -1;
 			}
 		}
-		/* A judged hour's outbox rows are committed before its child says
-		 * so (watch-source.c): they go out now, not at the next 2 s. */
+		/* A judged hour's outbox rows, and a flow's said at once, are
+		 * committed before its child says so (watch-source.c): they go
+		 * out now, not at the next 2 s. */
 		uint64_t judged = 0;
 		for (size_t i = 0; i < w->n_srcs; i++) {
 			src_read_stats(&w->srcs[i]);
-			judged += w->srcs[i].base.windows + w->srcs[i].last.windows;
+			judged += w->srcs[i].base.windows + w->srcs[i].last.windows + w->srcs[i].base.early +
+				  w->srcs[i].last.early;
 		}
 		if (judged != w->judged) w->next_deliver = 0, w->judged = judged;
 		deliver(w, false);

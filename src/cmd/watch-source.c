@@ -53,6 +53,7 @@ static void send_stats(struct child *c)
 				       .windows = c->stream.windows,
 				       .findings = c->stream.findings,
 				       .late = c->stream.late,
+				       .early = c->stream.early_found,
 				       .clock = c->stream.clock };
 	if (write(c->spec->stats_fd, &w, sizeof(w)) < 0) { /* the watcher reads when it can */
 	}
@@ -108,6 +109,24 @@ static void judged(void *ctx, struct traffic_job *j, double from, double to)
 			 severity_name(f->severity), f->rule, ip, f->title);
 	}
 	watch_findings_judged(c->spec, j);
+	send_stats(c);
+}
+
+/* A flow showed a finding at once: into the life and outbox, and the
+ * counters sent now so the watcher delivers it without waiting. */
+static void early(void *ctx, struct traffic_job *j, const struct findings *fs)
+{
+	struct child *c = ctx;
+	char clock[40];
+	fmt_rfc3339(c->stream.clock, clock, sizeof(clock));
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		char ip[IPADDR_STRLEN] = "";
+		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
+		log_info("watch: %s %s: finding at once (stream clock %s) %s %s %s: %s", c->spec->kind,
+			 c->spec->name, clock, severity_name(f->severity), f->rule, ip, f->title);
+	}
+	watch_findings_early(c->spec, j, fs);
 	send_stats(c);
 }
 
@@ -218,6 +237,7 @@ int watch_source_main(const struct watch_source_spec *spec)
 	traffic_stream_init(&c.stream, &c.args, spec->collect ? "collect" : "flows", what, spec->grace, true,
 			    judged, &c);
 	c.stream.on_closed = closed;
+	c.stream.on_early = early;
 	struct dm_err e = { "" };
 	int r = spec->collect ? collect_loop(&c, &e) : capture_loop(&c, &e);
 	if (r >= 0) r = traffic_stream_flush(&c.stream, &e); /* SIGTERM: what is held is judged */

@@ -20,7 +20,8 @@ struct watch_source_spec {
 /* The counters, one write each (smaller than PIPE_BUF: never torn). */
 struct watch_source_wire {
 	uint64_t packets, flows, drops, windows, findings, late;
-	double clock; /* the flows' clock: the latest end seen (seconds since 1970) */
+	uint64_t early; /* findings said as their flow came (the hour not judged yet) */
+	double clock;   /* the flows' clock: the latest end seen (seconds since 1970) */
 };
 
 /* The child's body; returns its exit status. */
@@ -30,6 +31,11 @@ int watch_source_main(const struct watch_source_spec *spec);
  * of a source (in its child), and after each job's run (in the watcher, with
  * the run's exit status and store): the findings' life and its outbox. */
 void watch_findings_judged(const struct watch_source_spec *spec, struct traffic_job *j);
+/* What a flow showed at once (pipeline/traffic-early.h), on the reader:
+ * the same life and outbox, in the run of the flow's hour, whose own
+ * judgement then merges the same identities without a second alert. */
+void watch_findings_early(const struct watch_source_spec *spec, struct traffic_job *j,
+			  const struct findings *fs);
 struct site_config;
 void watch_job_ended(const struct watch_job *job, const char *db, const struct site_config *site, int status,
 		     double started, double ended);

@@ -115,10 +115,22 @@ static int job_open(struct traffic_stream *s, int i, struct dm_err *e)
 	return 0;
 }
 
+/* The flow's early rules (traffic-early.h), told at once. */
+static void early(struct traffic_stream *s, int i, const struct obs_flow *f)
+{
+	struct findings fs = { 0 };
+	if (traffic_early_judge(&s->early[i], s->job[i], f, &fs) >= 0 && fs.n) {
+		s->early_found += fs.n;
+		s->on_early(s->ctx, s->job[i], &fs);
+	}
+	findings_release(&fs);
+}
+
 /* Hands job[cur] (the hour from s->win) over; the next job becomes current. */
 static void judge(struct traffic_stream *s)
 {
 	int c = s->cur;
+	traffic_early_reset(&s->early[c]);
 	if (s->job[c]) {
 		struct traffic_job *j = s->job[c];
 		s->job[c] = NULL;
@@ -145,6 +157,7 @@ static int add(struct traffic_stream *s, const struct obs_flow *f, struct dm_err
 	traffic_job_flow(s->job[i], &copy);
 	s->flows++;
 	if (f->end > s->clock) s->clock = f->end;
+	if (s->on_early && traffic_early_candidate(s->job[i], &copy)) early(s, i, &copy);
 	while (s->win && s->clock >= s->win + HOUR + s->grace) judge(s);
 	return 0;
 }
@@ -190,6 +203,7 @@ void traffic_stream_release(struct traffic_stream *s)
 		s->threaded = false;
 	}
 	for (int i = 0; i < 2; i++) {
+		traffic_early_reset(&s->early[i]);
 		if (!s->job[i]) continue;
 		traffic_job_release(s->job[i]);
 		free(s->job[i]);

@@ -20,12 +20,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "flow/netflow.h"
+#include "pipeline/traffic-early.h"
 #include "pipeline/traffic-job.h"
 
 struct traffic_stream;
 /* Called after each judged hour with its job (j->run, j->found) and span;
  * threaded, on the judge thread. */
 typedef void (*traffic_judged_fn)(void *ctx, struct traffic_job *j, double from, double to);
+/* Called on the reader with what a flow showed at once (traffic-early.h),
+ * before its hour is judged: j is the job of the flow's hour (its store
+ * and run, which the hour's judgement uses too). */
+typedef void (*traffic_early_fn)(void *ctx, struct traffic_job *j, const struct findings *fs);
 
 struct traffic_held {
 	struct traffic_job *job;
@@ -46,6 +51,11 @@ struct traffic_stream {
 	struct dm_err e;
 	traffic_judged_fn on_judged;
 	void (*on_closed)(void *ctx); /* optional: an hour closed, before its hand-off (the reader) */
+	/* optional: the rules that need only the flow judge it as it comes
+	 * (the reader's; early[i] is what job[i]'s hour said so) */
+	traffic_early_fn on_early;
+	struct traffic_early early[2];
+	_Atomic uint64_t early_found; /* findings said early */
 	void *ctx;
 	/* the judge thread (threaded only) */
 	bool threaded;

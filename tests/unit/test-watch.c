@@ -5,6 +5,7 @@
 #include "base/http-head.h"
 #include "base/log.h"
 #include "cmd/watch.h"
+#include "cmd/watch-source.h"
 #include "pipeline/traffic-stream.h"
 #include <stdlib.h>
 #include <time.h>
@@ -297,4 +298,103 @@ static void stream_threaded(void)
 	}
 }
 
-SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream), T(stream_threaded));
+/* An intelligence hit early in an hour: its alert is in the outbox as the
+ * flow comes (the stream clock at the flow's end, the hour not judged),
+ * and once only after the hour is judged (the same identity, merged). */
+struct early_seen {
+	struct watch_source_spec spec;
+	int early, judged;
+};
+static void early_judged(void *ctx, struct traffic_job *j, double from, double to)
+{
+	struct early_seen *s = ctx;
+	(void)from, (void)to;
+	s->judged++;
+	watch_findings_judged(&s->spec, j);
+}
+static void early_found(void *ctx, struct traffic_job *j, const struct findings *fs)
+{
+	struct early_seen *s = ctx;
+	s->early += (int)fs->n;
+	watch_findings_early(&s->spec, j, fs);
+}
+static int outbox_row(void *ctx, const struct life_alert *a)
+{
+	struct buf *b = ctx;
+	buf_printf(b, "%s %s %s;", a->event, a->rule, a->ip);
+	return 0;
+}
+static void outbox(const char *db, struct buf *b)
+{
+	struct store *st = NULL;
+	struct dm_err e = { "" };
+	b->len = 0;
+	buf_puts(b, "");
+	CHECK_INT(store_open(db, &st, &e), 0);
+	CHECK_INT(store_alert_pending(st, "ops", 1e12, 0, outbox_row, b, &e), 0);
+	store_close(st);
+}
+
+static void stream_early(void)
+{
+	char dir[96], cmd[160], bad[160], db[160], conf[160], text[512];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-early-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
+	CHECK_INT(system(cmd), 0);
+	snprintf(bad, sizeof(bad), "%s/bad.txt", dir);
+	snprintf(db, sizeof(db), "%s/x.db", dir);
+	snprintf(conf, sizeof(conf), "%s/site.conf", dir);
+	FILE *f = fopen(bad, "w");
+	CHECK(f != NULL);
+	if (!f) return;
+	fputs("203.0.113.66\n", f);
+	fclose(f);
+	snprintf(text, sizeof(text),
+		 "[site]\nname = hq\ntimezone = UTC\n[intel]\nfiles = %s\n[alert ops]\ntype = jsonl\n"
+		 "path = /dev/null\n",
+		 bad);
+	struct traffic_args a = { .config = conf, .config_text = text, .db = db, .fail_on = -1 };
+	struct traffic_stream s;
+	struct early_seen seen = { .spec = { .kind = "collect", .name = "unit" } };
+	struct buf b = BUF_INIT;
+	enum log_level was = log_level;
+	log_level = LOG_WARN;
+	double h = 1768014000; /* 03:00 */
+	traffic_stream_init(&s, &a, "collect", "unit", 120, false, early_judged, &seen);
+	s.on_early = early_found;
+	flow_full(&s, "10.7.0.5", "10.7.1.1", 443, h + 60, h + 70, 800);
+	outbox(db, &b);
+	CHECK_STR(b.data, "");
+	flow_full(&s, "10.7.0.99", "203.0.113.66", 443, h + 300, h + 304, 4200);
+	CHECK_INT(s.clock, h + 304); /* the clock at the flow's end: the hour not judged */
+	CHECK_INT(s.windows, 0);
+	CHECK_INT(seen.early, 1);
+	outbox(db, &b);
+	CHECK_STR(b.data, "new intel-match 10.7.0.99;");
+	/* again in the hour: said already, no second finding at once */
+	flow_full(&s, "10.7.0.99", "203.0.113.66", 443, h + 900, h + 905, 4200);
+	CHECK_INT(seen.early, 1);
+	flow_full(&s, "10.7.0.5", "10.7.1.1", 443, h + 3600, h + 3600 + 121, 800); /* 04:02:01 */
+	CHECK_INT(s.windows, 1);
+	CHECK_INT(s.findings, 1); /* the hour found it too */
+	outbox(db, &b);
+	CHECK_STR(b.data, "new intel-match 10.7.0.99;");
+	/* the next hour's first hit is said at once again, and merged: no alert */
+	flow_full(&s, "10.7.0.99", "203.0.113.66", 443, h + 3700, h + 3704, 4200);
+	CHECK_INT(seen.early, 2);
+	struct dm_err e = { "" };
+	CHECK_INT(traffic_stream_flush(&s, &e), 0);
+	CHECK_INT(s.windows, 2);
+	CHECK_INT(s.early_found, 2);
+	outbox(db, &b);
+	CHECK_STR(b.data, "new intel-match 10.7.0.99;");
+	traffic_stream_release(&s);
+	log_level = was;
+	buf_release(&b);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
+SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream), T(stream_threaded),
+      T(stream_early));
