@@ -388,6 +388,7 @@ static char *metrics_body(void *ctx, size_t *ret_len)
 			.windows = s->base.windows + s->last.windows,
 			.findings = s->base.findings + s->last.findings,
 			.late = s->base.late + s->last.late,
+			.early = s->base.early + s->last.early,
 			.clock = s->last.clock > s->base.clock ? s->last.clock : s->base.clock,
 		};
 	}

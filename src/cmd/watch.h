@@ -93,7 +93,8 @@ struct watch_job_stats {
 struct watch_source_stats {
 	const char *name, *kind; /* "collect", "capture" */
 	uint64_t packets, flows, drops, windows, findings, late;
-	double clock; /* stream time: the latest flow end the source has seen */
+	uint64_t early; /* findings said as their flow came, before the hour's judgement */
+	double clock;   /* stream time: the latest flow end the source has seen */
 };
 struct watch_metrics {
 	const struct watch_job_stats *jobs;

@@ -227,7 +227,7 @@ PY
 }
 check watch_sd_notify_ready_watchdog_reload_stop t_watch_notify
 
-t_watch_collect() { # NetFlow v9 on loopback: the first hour judged while the watcher runs
+t_watch_collect() { # NetFlow v9 on loopback: a hit said at once, the first hour judged while the watcher runs
 	local c="$WT/collect" port
 	mkdir -p "$c"
 	port=$(wport)
@@ -259,6 +259,10 @@ EOF
 		"$((h + 3600 + 240)):10.1.0.5>10.1.0.6:53/udp" || { kill $pid; return 1; }
 	sleep 2.5 # the watcher delivers (opens and closes the store) every 2 s meanwhile
 	grep -q 'judged' "$c/log" && { echo "judged before the clock passed 04:05"; kill $pid; cat "$c/log"; return 1; }
+	# the hit was said as its flow came and its alert delivered, its hour not judged yet
+	grep -q 'collect edge: finding at once (stream clock [^)]*) high intel-match 10\.1\.0\.5: ' "$c/log" &&
+		wait_for "$c/alerts.jsonl" '"idempotency_key":"dormant:lab:F1:1"' 3 || { kill $pid; cat "$c/log"; return 1; }
+	grep -q 'judged' "$c/log" && { echo "judged before the clock passed 04:05"; kill $pid; cat "$c/log"; return 1; }
 	python3 "$ROOT/tests/tools/flow/gen-netflow9.py" 127.0.0.1 "$port" \
 		"$((h + 3600 + 360)):10.1.0.7>10.1.0.6:53/udp,$((h + 1200)):10.1.0.8>203.0.113.66:22/tcp" || { kill $pid; return 1; }
 	wait_for "$c/log" 'collect edge: finding high intel-match 10\.1\.0\.5: .*203\.0\.113\.66' 10 || { kill $pid; return 1; }
@@ -270,6 +274,8 @@ EOF
 	# stream time at /metrics: the latest flow end seen (04:06)
 	sleep 1.2
 	curl -sf "http://127.0.0.1:$((port + 1))/metrics" | grep -qx "dormant_source_stream_clock_seconds{source=\"edge\",kind=\"collect\"} $((h + 3600 + 360)).000" ||
+		{ kill $pid; curl -s "http://127.0.0.1:$((port + 1))/metrics"; return 1; }
+	curl -sf "http://127.0.0.1:$((port + 1))/metrics" | grep -qx 'dormant_source_early_findings_total{source="edge",kind="collect"} 2' ||
 		{ kill $pid; curl -s "http://127.0.0.1:$((port + 1))/metrics"; return 1; }
 	# the late flow (03:20, after 03:00 was judged) waits for the next judgement
 	kill -TERM $pid
