@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MIN_UPLOAD 262144ull      /* in all, with upload > download */
-#define SESSION_UPLOAD 1048576ull /* one session this large is enough */
+#define MIN_UPLOAD 262144ull                   /* in all, with upload > download */
+#define SESSION_UPLOAD OFFHOURS_SESSION_UPLOAD /* one session this large is enough */
 #define HIGH_UPLOAD 10485760ull
 
 static bool candidate(const struct traffic_input *in, const struct flowrec *r)

@@ -41,6 +41,8 @@ int analyze_traffic(const struct traffic_input *in, const char *only, struct fin
 
 int rule_beacon(const struct traffic_input *in, struct findings *out);
 int rule_offhours_foreign(const struct traffic_input *in, struct findings *out);
+/* offhours-foreign-encrypted: one session that uploads this much is enough */
+#define OFFHOURS_SESSION_UPLOAD 1048576ull
 int rule_rotating_destinations(const struct traffic_input *in, struct findings *out);
 int rule_exfil_volume(const struct traffic_input *in, struct findings *out);
 int rule_idle_device_active(const struct traffic_input *in, struct findings *out);

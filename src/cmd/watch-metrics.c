@@ -58,7 +58,8 @@ void watch_metrics_write(FILE *f, const struct watch_metrics *m)
 		{ "dormant_source_late_flows_total", "flows that arrived after their hour was judged",
 		  offsetof(struct watch_source_stats, late) },
 		{ "dormant_source_early_findings_total",
-		  "findings said as their flow came (intel-match), before their hour was judged",
+		  "findings said as their flow came (intel-match, a large upload abroad at night), before "
+		  "their hour was judged",
 		  offsetof(struct watch_source_stats, early) },
 	};
 	for (size_t c = 0; c < sizeof(counters) / sizeof(*counters); c++) {

@@ -1,5 +1,6 @@
 /* The flow judged alone by the rules that need nothing else
- * (traffic-early.h): intel-match, as the hour's judgement runs it. */
+ * (traffic-early.h): intel-match, and offhours-foreign-encrypted for a
+ * session that uploads enough alone, as the hour's judgement runs them. */
 #include "pipeline/traffic-early.h"
 #include "analyze/traffic.h"
 #include "base/util.h"
@@ -7,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EARLY_RULES "intel-match"
+/* the rules a flow alone can decide (their finding for it is the one its
+ * hour's judgement makes for the host) */
+static const char *const early_rules[] = { "intel-match", "offhours-foreign-encrypted" };
 #define SAID_MAX 4096 /* beyond: each hit goes to the life, which merges it */
 
 static bool hits(struct intel_set *s, const struct obs_flow *f)
@@ -20,11 +23,23 @@ static bool hits(struct intel_set *s, const struct obs_flow *f)
 	       (f->cert_hash && intel_match_hash(s, INTEL_CERT, f->cert_hash));
 }
 
+static bool rule_on(const struct traffic_job *j, const char *id)
+{
+	return !j->args->no_analyze && (!j->args->rules || list_has(j->args->rules, id));
+}
+
+/* offhours-foreign-encrypted's own test of one session large enough alone
+ * (outbound, encrypted and not failed are the rule's, on the copy) */
+static bool offhours_alone(const struct traffic_job *j, const struct obs_flow *f)
+{
+	return j->cfg.n_home && f->country && f->bytes_out >= OFFHOURS_SESSION_UPLOAD &&
+	       !site_is_home_country(&j->cfg, f->country) && !site_is_business_time(&j->cfg, f->start);
+}
+
 bool traffic_early_candidate(struct traffic_job *j, const struct obs_flow *f)
 {
-	if (!j->intel.n || j->args->no_analyze) return false;
-	if (j->args->rules && !list_has(j->args->rules, "intel-match")) return false;
-	return hits(&j->intel, f);
+	return (j->intel.n && rule_on(j, "intel-match") && hits(&j->intel, f)) ||
+	       (rule_on(j, "offhours-foreign-encrypted") && offhours_alone(j, f));
 }
 
 /* Whether t said this identity at sev or higher; else it is said now. */
@@ -56,7 +71,11 @@ int traffic_early_judge(struct traffic_early *t, struct traffic_job *j, const st
 	if (f->country) memcpy(r->cc, f->country, sizeof(r->cc) - 1), r->cc[sizeof(r->cc) - 1] = 0;
 	struct traffic_input in = { .cfg = &j->cfg, .flows = &one, .intel = &j->intel };
 	struct findings all = { 0 };
-	const char *rules = EARLY_RULES;
+	char rules[64] = "";
+	for (size_t i = 0; i < ARRAY_SIZE(early_rules); i++)
+		if (rule_on(j, early_rules[i]))
+			snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
+				 *rules ? "," : "", early_rules[i]);
 	int rc = analyze_traffic(&in, rules, &all);
 	const char *site = *j->cfg.name ? j->cfg.name : "default";
 	for (size_t i = 0; rc >= 0 && i < all.n; i++) {

@@ -398,10 +398,80 @@ static void early_hour(bool threaded)
 	if (system(cmd)) {
 	}
 }
+/* A foreign upload at night: one session of 2 MB is enough alone, so it is
+ * said as it comes; a domestic one, or one under 1 MB, waits for the hour,
+ * whose judgement merges the host's finding (no second alert). */
+/* An upload as an exporter without payloads reports it (entropy unknown). */
+static void upload(struct traffic_stream *s, const char *src, const char *dst, double start, double end,
+		   uint64_t bytes)
+{
+	struct obs_flow f = { .proto = 6,
+			      .dport = 443,
+			      .sport = 40000,
+			      .start = start,
+			      .end = end,
+			      .bytes_out = bytes,
+			      .bytes_in = bytes / 4,
+			      .pkts_out = 1000,
+			      .pkts_in = 800,
+			      .flags_out = 0x1b,
+			      .flags_in = 0x1b,
+			      .entropy = -1 };
+	ipaddr_parse(src, &f.src);
+	ipaddr_parse(dst, &f.dst);
+	traffic_stream_flow(s, &f);
+}
+
+static void stream_early_offhours(void)
+{
+	char dir[96], cmd[512], db[160], conf[160], geo[160], text[512];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-early-off-%d", (int)getpid());
+	snprintf(db, sizeof(db), "%s/x.db", dir);
+	snprintf(conf, sizeof(conf), "%s/site.conf", dir);
+	snprintf(geo, sizeof(geo), "%s/geo.mmdb", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s && python3 %s/tests/tools/flow/gen-mmdb.py %s --layout maxmind 0.0.0.0/1=US "
+		 "203.0.113.0/24=RU",
+		 dir, DORMANT_SOURCEDIR, geo);
+	CHECK_INT(system(cmd), 0);
+	snprintf(text, sizeof(text),
+		 "[site]\nname = hq\ntimezone = UTC\nhome_countries = US\nbusiness_hours = 08:00-18:00\n"
+		 "geoip = %s\n[alert ops]\ntype = jsonl\npath = /dev/null\n",
+		 geo);
+	struct traffic_args a = { .config = conf, .config_text = text, .db = db, .fail_on = -1 };
+	struct traffic_stream s;
+	struct early_seen seen = { .spec = { .kind = "collect", .name = "unit" } };
+	struct buf b = BUF_INIT;
+	enum log_level was = log_level;
+	log_level = LOG_WARN;
+	double h = 1768014000; /* 03:00 UTC */
+	traffic_stream_init(&s, &a, "collect", "unit", 120, false, early_judged, &seen);
+	s.on_early = early_found;
+	upload(&s, "10.7.0.50", "198.51.100.7", h + 100, h + 160, 2u << 20); /* domestic */
+	upload(&s, "10.7.0.50", "203.0.113.10", h + 200, h + 260, 300000);   /* small */
+	CHECK_INT(seen.early, 0);
+	upload(&s, "10.7.0.50", "203.0.113.9", h + 300, h + 400, 2u << 20);
+	CHECK_INT(s.windows, 0);
+	CHECK_INT(seen.early, 1);
+	outbox(db, &b);
+	CHECK_STR(b.data, "new offhours-foreign-encrypted 10.7.0.50;");
+	flow_full(&s, "10.7.0.5", "10.7.1.1", 443, h + 3600, h + 3600 + 121, 800); /* 04:02:01 */
+	CHECK_INT(s.windows, 1);
+	CHECK_INT(s.findings, 1); /* the hour's, of both foreign sessions */
+	outbox(db, &b);
+	CHECK_STR(b.data, "new offhours-foreign-encrypted 10.7.0.50;");
+	traffic_stream_release(&s);
+	log_level = was;
+	buf_release(&b);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
 /* Judged on the reader, and beside it (the hit of the next hour is said
  * on the reader while the judge may still write the hour before). */
 static void stream_early(void) { early_hour(false); }
 static void stream_early_threaded(void) { early_hour(true); }
 
 SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream), T(stream_threaded),
-      T(stream_early), T(stream_early_threaded));
+      T(stream_early), T(stream_early_threaded), T(stream_early_offhours));
