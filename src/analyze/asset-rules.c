@@ -259,20 +259,27 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	char a[40], b[40];
 	fmt_rfc3339(first, a, sizeof(a));
 	fmt_rfc3339(last, b, sizeof(b));
-	uint64_t n_hosts = h.n; /* every stored host, for the warnings */
+	/* the other stored hosts, for the warnings: only whether there are any
+	 * when only the live hosts' use was read (counting them would read
+	 * every stored day again) */
+	int any = h.n > 0;
 	if (in->use_of_scan && !v->have_flows &&
-	    (r = store_flow_host_count(in->store, v->win_from, v->win_to, &n_hosts, e)) < 0)
+	    (any = r = store_flow_hosts_any(in->store, v->win_from, v->win_to, e)) < 0)
 		return r;
-	if (!v->have_flows && !n_hosts)
+	if (!v->have_flows && !any)
 		log_warn(
 		    "audit: the stored traffic holds no internal host (every flow was set aside as another "
 		    "network's): idle-host and unused-port are not judged; name the site's addresses in "
 		    "`internal =`, a [segment], the register or the targets");
+	else if (!v->have_flows && in->use_of_scan)
+		log_warn("audit: the stored traffic (%s to %s) includes none of the live hosts: traffic of "
+			 "another network? idle-host and unused-port are not judged",
+			 a, b);
 	else if (!v->have_flows)
 		log_warn("audit: the stored traffic (%s to %s, %zu internal hosts) includes none of the live "
 			 "hosts: "
 			 "traffic of another network? idle-host and unused-port are not judged",
-			 a, b, (size_t)n_hosts);
+			 a, b, h.n);
 	else if (in->now - last > in->cfg->window_days * 86400)
 		log_warn("audit: the newest stored traffic ends %s, more than the %g-day usage window before "
 			 "this audit; "

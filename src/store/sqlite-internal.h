@@ -94,7 +94,7 @@ int sq_flow_host_use(struct store *s, double from, double to, const struct ipadd
 		     flow_use_fn fn, void *ctx, struct dm_err *e);
 int sq_flow_port_use(struct store *s, double from, double to, const struct ipaddr *only, size_t n_only,
 		     flow_use_fn fn, void *ctx, struct dm_err *e);
-int sq_flow_host_count(struct store *s, double from, double to, uint64_t *ret, struct dm_err *e);
+int sq_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e);
 int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
 			 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 
@@ -102,7 +102,7 @@ int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t pro
 	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                         \
 	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up, \
 	.flow_host_use = sq_flow_host_use, .flow_port_use = sq_flow_port_use,                             \
-	.flow_host_count = sq_flow_host_count, .flow_port_clients = sq_flow_port_clients,                 \
+	.flow_hosts_any = sq_flow_hosts_any, .flow_port_clients = sq_flow_port_clients,                   \
 	.flow_host_peer_hours = sq_flow_host_peer_hours,
 
 int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,

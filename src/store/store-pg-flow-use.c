@@ -122,21 +122,21 @@ int pg_flow_port_use(struct store *s, double from, double to, const struct ipadd
 	return use_rows(s, PORT_USE_SQL(""), PORT_USE_SQL(ONLY_HOSTS), from, to, only, n_only, fn, ctx, e);
 }
 
-/* The hosts pg_flow_host_use would give, counted: their addresses once
- * each, without the sums ($1, the window's start, is not needed: every
- * parameter must be named in the statement). */
-int pg_flow_host_count(struct store *s, double from, double to, uint64_t *ret, struct dm_err *e)
+/* Whether pg_flow_host_use would give any host: the first row found ($1,
+ * the window's start, is not needed: every parameter must be named in the
+ * statement). */
+int pg_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e)
 {
 	struct pg_params p = { 0 };
 	if (window_params(s, from, to, &p, e) < 0) return DM_ESTORE;
 	PGresult *r =
 	    pg_q(s,
-		 "SELECT count(*) FROM (SELECT host FROM flow_hour WHERE" FLOW_DAY_HOURS
-		 " AND (background = 0 OR inbound = 1) UNION SELECT host FROM flow_day WHERE" FLOW_DAY_DAYS
-		 " AND scope = 0) x WHERE $1::bigint IS NOT NULL",
+		 "SELECT 1 FROM flow_hour WHERE" FLOW_DAY_HOURS " AND (background = 0 OR inbound = 1)"
+		 " UNION ALL SELECT 1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = 0 AND $1::bigint"
+		 " IS NOT NULL LIMIT 1",
 		 &p, "flow summaries", e);
 	if (!r) return DM_ESTORE;
-	*ret = PQntuples(r) == 1 ? (uint64_t)pg_i64(r, 0, 0) : 0;
+	int found = PQntuples(r) > 0;
 	PQclear(r);
-	return 0;
+	return found;
 }

@@ -305,20 +305,20 @@ int sq_flow_port_use(struct store *s, double from, double to, const struct ipadd
 	return use_rows(s, PORT_USE_SQL(""), PORT_USE_SQL(ONLY_HOSTS), from, to, only, n_only, fn, ctx, e);
 }
 
-/* The hosts sq_flow_host_use would give, counted: their addresses once each. */
-int sq_flow_host_count(struct store *s, double from, double to, uint64_t *ret, struct dm_err *e)
+/* Whether sq_flow_host_use would give any host: the first row found. */
+int sq_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
-		"SELECT count(*) FROM (SELECT host FROM flow_hour WHERE" FLOW_DAY_HOURS
-		" AND (background = 0 OR inbound = 1) UNION SELECT host FROM flow_day WHERE" FLOW_DAY_DAYS
-		" AND scope = 0)",
+		"SELECT 1 FROM flow_hour WHERE" FLOW_DAY_HOURS " AND (background = 0 OR inbound = 1)"
+		" UNION ALL SELECT 1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = 0 LIMIT 1",
 		-1, &st, NULL))
 		return sq_fail(s, e, "flow summaries");
-	int r = window_bind(s, st, from, to, e);
-	if (r == 0 && sqlite3_step(st) != SQLITE_ROW) r = sq_fail(s, e, "flow summaries");
-	if (r == 0) *ret = (uint64_t)sqlite3_column_int64(st, 0);
+	int rc = SQLITE_DONE, r = window_bind(s, st, from, to, e);
+	if (r == 0 && (rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE)
+		r = sq_fail(s, e, "flow summaries");
+	if (r == 0) r = rc == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return r;
 }

@@ -171,10 +171,10 @@ int store_flow_port_use_of(struct store *s, double from, double to, const struct
 	return s->ops->flow_port_use(s, from, to, hosts, n, fn, ctx, e);
 }
 
-int store_flow_host_count(struct store *s, double from, double to, uint64_t *ret, struct dm_err *e)
+int store_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e)
 {
-	NEED(flow_host_count);
-	return s->ops->flow_host_count(s, from, to, ret, e);
+	NEED(flow_hosts_any);
+	return s->ops->flow_hosts_any(s, from, to, e);
 }
 
 int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,

@@ -155,8 +155,9 @@ int store_flow_host_use_of(struct store *s, double from, double to, const struct
 			   flow_use_fn fn, void *ctx, struct dm_err *e);
 int store_flow_port_use_of(struct store *s, double from, double to, const struct ipaddr *hosts, size_t n,
 			   flow_use_fn fn, void *ctx, struct dm_err *e);
-/* How many hosts store_flow_host_use would call fn for, in *ret. */
-int store_flow_host_count(struct store *s, double from, double to, uint64_t *ret, struct dm_err *e);
+/* 1 when store_flow_host_use would call fn at all (a host has rows before
+ * `to`), else 0: a row found, not every host's counted. */
+int store_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e);
 /* Who opened conversations to one (host, port, protocol) in [from, to):
  * one call per client, its address in u->host, with flows and last. */
 int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,

@@ -1022,7 +1022,7 @@ static void ud_check(struct store *st, int64_t kept, int n, double from, double 
 			}
 		CHECK_INT(g.n, want_n);
 		/* asked for one stored host and one not stored: that host's rows
-		 * as above; and the hosts counted as many as the rows above */
+		 * as above; and any host when there were rows above */
 		const struct ipaddr ask[] = { ipaddr_v4(0x0a0000ff), ipaddr_v4(0x0a000002) };
 		struct use_got o = { 0 };
 		if (by_port)
@@ -1041,11 +1041,7 @@ static void ud_check(struct store *st, int64_t kept, int n, double from, double 
 		}
 		CHECK_INT(o.n, want_of);
 		CHECK_INT(same, want_of);
-		uint64_t count = 99;
-		if (!by_port) {
-			CHECK_INT(store_flow_host_count(st, from, to, &count, &e), 0);
-			CHECK_INT(count, g.n);
-		}
+		if (!by_port) CHECK_INT(store_flow_hosts_any(st, from, to, &e), g.n > 0);
 	}
 }
 
