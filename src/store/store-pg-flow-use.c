@@ -129,12 +129,12 @@ int pg_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e)
 {
 	struct pg_params p = { 0 };
 	if (window_params(s, from, to, &p, e) < 0) return DM_ESTORE;
-	PGresult *r =
-	    pg_q(s,
-		 "SELECT 1 FROM flow_hour WHERE" FLOW_DAY_HOURS " AND (background = 0 OR inbound = 1)"
-		 " UNION ALL SELECT 1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = 0 AND $1::bigint"
-		 " IS NOT NULL LIMIT 1",
-		 &p, "flow summaries", e);
+	PGresult *r = pg_q(
+	    s,
+	    "SELECT 1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = 0 AND $1::bigint IS NOT NULL"
+	    " UNION ALL SELECT 1 FROM flow_hour WHERE" FLOW_DAY_HOURS " AND (background = 0 OR inbound = 1)"
+	    " LIMIT 1",
+	    &p, "flow summaries", e);
 	if (!r) return DM_ESTORE;
 	int found = PQntuples(r) > 0;
 	PQclear(r);

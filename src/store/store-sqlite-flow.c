@@ -305,14 +305,16 @@ int sq_flow_port_use(struct store *s, double from, double to, const struct ipadd
 	return use_rows(s, PORT_USE_SQL(""), PORT_USE_SQL(ONLY_HOSTS), from, to, only, n_only, fn, ctx, e);
 }
 
-/* Whether sq_flow_host_use would give any host: the first row found. */
+/* Whether sq_flow_host_use would give any host: the first row found, in
+ * the days first (flow_hour has no index by hour here: its partial days
+ * are a scan of every hour, done only when no day holds a row). */
 int sq_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
-		"SELECT 1 FROM flow_hour WHERE" FLOW_DAY_HOURS " AND (background = 0 OR inbound = 1)"
-		" UNION ALL SELECT 1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = 0 LIMIT 1",
+		"SELECT 1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = 0 UNION ALL SELECT 1"
+		" FROM flow_hour WHERE" FLOW_DAY_HOURS " AND (background = 0 OR inbound = 1) LIMIT 1",
 		-1, &st, NULL))
 		return sq_fail(s, e, "flow summaries");
 	int rc = SQLITE_DONE, r = window_bind(s, st, from, to, e);
