@@ -198,6 +198,29 @@ static void arp_only_add(struct asset_view *v)
 	if (n) qsort(v->present, n, sizeof(*v->present), cmp_host_ptr);
 }
 
+/* The use of every stored host and its ports in the window, or of the
+ * scan's live hosts only (use_of_scan): the same rows for those. */
+static int use_load(struct asset_view *v, struct use_vec *h, struct use_vec *p)
+{
+	const struct asset_input *in = v->in;
+	int r;
+	if (!in->use_of_scan) {
+		if ((r = store_flow_host_use(in->store, v->win_from, v->win_to, keep_use, h, v->e)) < 0)
+			return r;
+		return store_flow_port_use(in->store, v->win_from, v->win_to, keep_use, p, v->e);
+	}
+	const struct resultset *rs = in->scan;
+	struct ipaddr *live = xcalloc(rs->n_hosts + 1, sizeof(*live));
+	size_t n = 0;
+	for (size_t i = 0; i < rs->n_hosts; i++)
+		if (rs->hosts[i].up && (!n || ipaddr_cmp(&live[n - 1], &rs->hosts[i].h.ip)))
+			live[n++] = rs->hosts[i].h.ip;
+	r = store_flow_host_use_of(in->store, v->win_from, v->win_to, live, n, keep_use, h, v->e);
+	if (r >= 0) r = store_flow_port_use_of(in->store, v->win_from, v->win_to, live, n, keep_use, p, v->e);
+	free(live);
+	return r;
+}
+
 static int view_build(struct asset_view *v, const struct asset_input *in, struct dm_err *e)
 {
 	*v = (struct asset_view){ .in = in, .e = e };
@@ -219,8 +242,7 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	v->win_from = last - in->cfg->window_days * 86400;
 	v->covered_days = (last - (first > v->win_from ? first : v->win_from)) / 86400;
 	struct use_vec h = { 0 }, p = { 0 };
-	if ((r = store_flow_host_use(in->store, v->win_from, v->win_to, keep_use, &h, e)) < 0 ||
-	    (r = store_flow_port_use(in->store, v->win_from, v->win_to, keep_use, &p, e)) < 0) {
+	if ((r = use_load(v, &h, &p)) < 0) {
 		free(h.v);
 		free(p.v);
 		return r;
@@ -237,11 +259,22 @@ static int view_build(struct asset_view *v, const struct asset_input *in, struct
 	char a[40], b[40];
 	fmt_rfc3339(first, a, sizeof(a));
 	fmt_rfc3339(last, b, sizeof(b));
-	if (!v->have_flows && !h.n)
+	/* the other stored hosts, for the warnings: only whether there are any
+	 * when only the live hosts' use was read (counting them would read
+	 * every stored day again) */
+	int any = h.n > 0;
+	if (in->use_of_scan && !v->have_flows &&
+	    (any = r = store_flow_hosts_any(in->store, v->win_from, v->win_to, e)) < 0)
+		return r;
+	if (!v->have_flows && !any)
 		log_warn(
 		    "audit: the stored traffic holds no internal host (every flow was set aside as another "
 		    "network's): idle-host and unused-port are not judged; name the site's addresses in "
 		    "`internal =`, a [segment], the register or the targets");
+	else if (!v->have_flows && in->use_of_scan)
+		log_warn("audit: the stored traffic (%s to %s) includes none of the live hosts: traffic of "
+			 "another network? idle-host and unused-port are not judged",
+			 a, b);
 	else if (!v->have_flows)
 		log_warn("audit: the stored traffic (%s to %s, %zu internal hosts) includes none of the live "
 			 "hosts: "

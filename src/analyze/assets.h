@@ -30,6 +30,10 @@ struct asset_input {
 	 * of hosts that answered no probe, and every host's evidence says
 	 * where it is plugged */
 	struct netdev_view netdev;
+	/* true: the use of the scan's live hosts only is read from the store,
+	 * not every stored host's (a report's exposure view: no rule runs, so
+	 * no stand-in is made of the other hosts with traffic) */
+	bool use_of_scan;
 };
 
 /* What every rule reads, built once: the register by address and MAC, and

@@ -26,7 +26,11 @@ int stored_extras_load(struct store *st, const struct run_info *ri, struct resul
 	m->changes = m->changes_from ? &x->changes : NULL;
 	/* exposure against use: no rule runs (""), only the view of the stored traffic */
 	struct asset_input in = {
-		.cfg = &x->cfg, .scan = rs, .store = st, .now = ri->finished ? ri->finished : ri->started
+		.cfg = &x->cfg,
+		.scan = rs,
+		.store = st,
+		.now = ri->finished ? ri->finished : ri->started,
+		.use_of_scan = true, /* no rule runs: the live hosts' use is all the view shows */
 	};
 	struct findings none = { 0 };
 	if ((r = store_read_begin(st, e)) < 0) return r;

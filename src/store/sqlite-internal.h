@@ -90,8 +90,11 @@ int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double fr
 			   flow_hour_fn fn, void *ctx, struct dm_err *e);
 int sq_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
 			    flow_peer_hour_fn fn, void *ctx, struct dm_err *e);
-int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
-int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+int sq_flow_host_use(struct store *s, double from, double to, const struct ipaddr *only, size_t n_only,
+		     flow_use_fn fn, void *ctx, struct dm_err *e);
+int sq_flow_port_use(struct store *s, double from, double to, const struct ipaddr *only, size_t n_only,
+		     flow_use_fn fn, void *ctx, struct dm_err *e);
+int sq_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e);
 int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
 			 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 
@@ -99,7 +102,8 @@ int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t pro
 	.flow_save_hours = sq_flow_save_hours, .flow_coverage = sq_flow_coverage,                         \
 	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up, \
 	.flow_host_use = sq_flow_host_use, .flow_port_use = sq_flow_port_use,                             \
-	.flow_port_clients = sq_flow_port_clients, .flow_host_peer_hours = sq_flow_host_peer_hours,
+	.flow_hosts_any = sq_flow_hosts_any, .flow_port_clients = sq_flow_port_clients,                   \
+	.flow_host_peer_hours = sq_flow_host_peer_hours,
 
 int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
 			 struct dm_err *e);

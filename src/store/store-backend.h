@@ -86,10 +86,12 @@ struct store_ops {
 				   flow_hour_fn fn, void *ctx, struct dm_err *e);
 	int (*flow_host_peer_hours)(struct store *s, const struct ipaddr *host, double from, double to,
 				    flow_peer_hour_fn fn, void *ctx, struct dm_err *e);
-	int (*flow_host_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx,
-			     struct dm_err *e);
-	int (*flow_port_use)(struct store *s, double from, double to, flow_use_fn fn, void *ctx,
-			     struct dm_err *e);
+	/* only, n_only: those hosts' use; only NULL: every host's */
+	int (*flow_host_use)(struct store *s, double from, double to, const struct ipaddr *only,
+			     size_t n_only, flow_use_fn fn, void *ctx, struct dm_err *e);
+	int (*flow_port_use)(struct store *s, double from, double to, const struct ipaddr *only,
+			     size_t n_only, flow_use_fn fn, void *ctx, struct dm_err *e);
+	int (*flow_hosts_any)(struct store *s, double from, double to, struct dm_err *e);
 	int (*flow_port_clients)(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,
 				 double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 	int (*save_caveats)(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);

@@ -409,6 +409,7 @@ const struct store_ops store_pg_ops = {
 	.flow_host_peer_hours = pg_flow_host_peer_hours,
 	.flow_host_use = pg_flow_host_use,
 	.flow_port_use = pg_flow_port_use,
+	.flow_hosts_any = pg_flow_hosts_any,
 	.flow_port_clients = pg_flow_port_clients,
 	.vuln_begin = pg_vuln_begin,
 	.vuln_end = pg_vuln_end,

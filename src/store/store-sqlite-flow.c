@@ -3,6 +3,7 @@
  * to its day's summaries (store/flow-day.h) as it is saved. */
 #include "store/sqlite-internal.h"
 #include "store/flow-day.h"
+#include "base/buf.h"
 #include <string.h>
 
 /* rows asked of the source at a time: a few hundred kB */
@@ -210,21 +211,47 @@ int sq_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double f
 	return r;
 }
 
-/* One row per host (and port) from a grouped query: host, port, proto,
- * last hour, then flows, peers and bytes of the window. Its parameters
- * are store/flow-day.h's, bound by name. */
-static int use_rows(struct store *s, const char *sql, double from, double to, flow_use_fn fn, void *ctx,
-		    struct dm_err *e)
+/* The window's parameters (store/flow-day.h), bound by name to st; $5,
+ * when the statement has it, the asked hosts as a JSON array (json_each). */
+static int window_bind(struct store *s, sqlite3_stmt *st, double from, double to, struct dm_err *e)
 {
 	double first, end = 0;
 	if (sq_flow_coverage(s, &first, &end, e) < 0) return DM_ESTORE;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(SQ(s)->db, sql, -1, &st, NULL)) return sq_fail(s, e, "flow summaries");
 	struct flow_day_window w = flow_day_window(from, to, end);
 	const int64_t v[] = { w.from_h, w.to_h, w.td, w.sd };
 	for (int i = 0; i < 4; i++) {
 		char name[4] = { '$', (char)('1' + i), 0 };
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v[i]);
+		int k = sqlite3_bind_parameter_index(st, name);
+		if (k) sqlite3_bind_int64(st, k, v[i]);
+	}
+	return 0;
+}
+
+/* One row per host (and port) from a grouped query: host, port, proto,
+ * last hour, then flows, peers and bytes of the window; only the hosts
+ * only[0..n_only) when only is not NULL. */
+static int use_rows(struct store *s, const char *sql, const char *sql_of, double from, double to,
+		    const struct ipaddr *only, size_t n_only, flow_use_fn fn, void *ctx, struct dm_err *e)
+{
+	if (only && !n_only) return 0;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(SQ(s)->db, only ? sql_of : sql, -1, &st, NULL))
+		return sq_fail(s, e, "flow summaries");
+	struct buf hosts = BUF_INIT;
+	if (window_bind(s, st, from, to, e) < 0) {
+		sqlite3_finalize(st);
+		return DM_ESTORE;
+	}
+	if (only) {
+		buf_putc(&hosts, '[');
+		for (size_t i = 0; i < n_only; i++) {
+			char ip[IPADDR_STRLEN];
+			ipaddr_fmt(&only[i], ip, sizeof(ip));
+			buf_printf(&hosts, "%s\"%s\"", i ? "," : "", ip);
+		}
+		buf_putc(&hosts, ']');
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, "$5"), hosts.data, (int)hosts.len,
+				  SQLITE_STATIC);
 	}
 	int rc, r = 0;
 	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -241,11 +268,13 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 	}
 	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "flow summaries");
 	sqlite3_finalize(st);
+	buf_release(&hosts);
 	return r;
 }
 
 /* a key's rows (key columns, then mh, f, b, inw): the window's partial
- * days' hours, and the other days' summaries */
+ * days' hours, and the other days' summaries; ONLY is "" or the condition
+ * that keeps the asked hosts' rows */
 #define HOUR_ROWS                                                                             \
 	" hour AS mh, CASE WHEN hour >= $1 THEN flows ELSE 0 END AS f,"                       \
 	" CASE WHEN hour >= $1 THEN bytes_up + bytes_down ELSE 0 END AS b, hour >= $1 AS inw" \
@@ -254,24 +283,46 @@ static int use_rows(struct store *s, const char *sql, double from, double to, fl
 	" last_hour, CASE WHEN day * 24 >= $1 THEN flows ELSE 0 END, CASE WHEN day * 24 >= $1 THEN" \
 	" bytes ELSE 0 END, day * 24 >= $1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = "
 #define WINDOW_SUMS " max(mh), sum(f), count(DISTINCT CASE WHEN inw THEN peer END), sum(b)"
+#define ONLY_HOSTS " AND host IN (SELECT value FROM json_each($5))"
+#define HOST_USE_SQL(ONLY)                                                                           \
+	"SELECT host, 0, 0," WINDOW_SUMS " FROM (SELECT host, peer," HOUR_ROWS                       \
+	"(background = 0 OR inbound = 1)" ONLY " UNION ALL SELECT host, peer," DAY_ROWS "0" ONLY ")" \
+	" GROUP BY host"
+#define PORT_USE_SQL(ONLY)                                                                         \
+	"SELECT host, port, proto," WINDOW_SUMS " FROM (SELECT host, port, proto, peer," HOUR_ROWS \
+	"inbound = 1" ONLY " UNION ALL SELECT host, port, proto, peer," DAY_ROWS "1" ONLY ")"      \
+	" GROUP BY host, port, proto"
 
-int sq_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+int sq_flow_host_use(struct store *s, double from, double to, const struct ipaddr *only, size_t n_only,
+		     flow_use_fn fn, void *ctx, struct dm_err *e)
 {
-	return use_rows(s,
-			"SELECT host, 0, 0," WINDOW_SUMS " FROM (SELECT host, peer," HOUR_ROWS
-			"(background = 0 OR inbound = 1) UNION ALL SELECT host, peer," DAY_ROWS "0)"
-			" GROUP BY host",
-			from, to, fn, ctx, e);
+	return use_rows(s, HOST_USE_SQL(""), HOST_USE_SQL(ONLY_HOSTS), from, to, only, n_only, fn, ctx, e);
 }
 
-int sq_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
+int sq_flow_port_use(struct store *s, double from, double to, const struct ipaddr *only, size_t n_only,
+		     flow_use_fn fn, void *ctx, struct dm_err *e)
 {
-	return use_rows(s,
-			"SELECT host, port, proto," WINDOW_SUMS
-			" FROM (SELECT host, port, proto, peer," HOUR_ROWS
-			"inbound = 1 UNION ALL SELECT host, port, proto, peer," DAY_ROWS "1)"
-			" GROUP BY host, port, proto",
-			from, to, fn, ctx, e);
+	return use_rows(s, PORT_USE_SQL(""), PORT_USE_SQL(ONLY_HOSTS), from, to, only, n_only, fn, ctx, e);
+}
+
+/* Whether sq_flow_host_use would give any host: the first row found, in
+ * the days first (flow_hour has no index by hour here: its partial days
+ * are a scan of every hour, done only when no day holds a row). */
+int sq_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(
+		SQ(s)->db,
+		"SELECT 1 FROM flow_day WHERE" FLOW_DAY_DAYS " AND scope = 0 UNION ALL SELECT 1"
+		" FROM flow_hour WHERE" FLOW_DAY_HOURS " AND (background = 0 OR inbound = 1) LIMIT 1",
+		-1, &st, NULL))
+		return sq_fail(s, e, "flow summaries");
+	int rc = SQLITE_DONE, r = window_bind(s, st, from, to, e);
+	if (r == 0 && (rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE)
+		r = sq_fail(s, e, "flow summaries");
+	if (r == 0) r = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return r;
 }
 
 int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,

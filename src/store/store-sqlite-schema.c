@@ -349,6 +349,9 @@ static const char *const migrations[] = {
 	 * of a `dormant secrets` run), so that a stored run's findings keep the
 	 * identity their life gave them */
 	"ALTER TABLE findings ADD COLUMN path TEXT;",
+	/* 37 (issue 22): a report reads the use of its run's live hosts only
+	 * (store_flow_host_use_of): their day rows by host, not every day's */
+	"CREATE INDEX IF NOT EXISTS flow_day_host ON flow_day (host);",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

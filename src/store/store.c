@@ -148,13 +148,33 @@ int store_flow_host_peer_hours(struct store *s, const struct ipaddr *host, doubl
 int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	NEED(flow_host_use);
-	return s->ops->flow_host_use(s, from, to, fn, ctx, e);
+	return s->ops->flow_host_use(s, from, to, NULL, 0, fn, ctx, e);
 }
 
 int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e)
 {
 	NEED(flow_port_use);
-	return s->ops->flow_port_use(s, from, to, fn, ctx, e);
+	return s->ops->flow_port_use(s, from, to, NULL, 0, fn, ctx, e);
+}
+
+int store_flow_host_use_of(struct store *s, double from, double to, const struct ipaddr *hosts, size_t n,
+			   flow_use_fn fn, void *ctx, struct dm_err *e)
+{
+	NEED(flow_host_use);
+	return s->ops->flow_host_use(s, from, to, hosts, n, fn, ctx, e);
+}
+
+int store_flow_port_use_of(struct store *s, double from, double to, const struct ipaddr *hosts, size_t n,
+			   flow_use_fn fn, void *ctx, struct dm_err *e)
+{
+	NEED(flow_port_use);
+	return s->ops->flow_port_use(s, from, to, hosts, n, fn, ctx, e);
+}
+
+int store_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e)
+{
+	NEED(flow_hosts_any);
+	return s->ops->flow_hosts_any(s, from, to, e);
 }
 
 int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,

@@ -148,6 +148,16 @@ int store_flow_host_peer_hours(struct store *s, const struct ipaddr *host, doubl
 int store_flow_host_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
 /* Per (host, service port, protocol): conversations others opened to it. */
 int store_flow_port_use(struct store *s, double from, double to, flow_use_fn fn, void *ctx, struct dm_err *e);
+/* The same two for the hosts hosts[0..n) only (each once), what they would
+ * give of those: their own rows are read, not every stored host's days
+ * (a report's live hosts among 10 M stored hours). */
+int store_flow_host_use_of(struct store *s, double from, double to, const struct ipaddr *hosts, size_t n,
+			   flow_use_fn fn, void *ctx, struct dm_err *e);
+int store_flow_port_use_of(struct store *s, double from, double to, const struct ipaddr *hosts, size_t n,
+			   flow_use_fn fn, void *ctx, struct dm_err *e);
+/* 1 when store_flow_host_use would call fn at all (a host has rows before
+ * `to`), else 0: a row found, not every host's counted. */
+int store_flow_hosts_any(struct store *s, double from, double to, struct dm_err *e);
 /* Who opened conversations to one (host, port, protocol) in [from, to):
  * one call per client, its address in u->host, with flows and last. */
 int store_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t proto, uint16_t port,

@@ -1021,6 +1021,27 @@ static void ud_check(struct store *st, int64_t kept, int n, double from, double 
 				      u->peers == w.peers && u->last == w.last);
 			}
 		CHECK_INT(g.n, want_n);
+		/* asked for one stored host and one not stored: that host's rows
+		 * as above; and any host when there were rows above */
+		const struct ipaddr ask[] = { ipaddr_v4(0x0a0000ff), ipaddr_v4(0x0a000002) };
+		struct use_got o = { 0 };
+		if (by_port)
+			CHECK_INT(store_flow_port_use_of(st, from, to, ask, 2, keep_use_row, &o, &e), 0);
+		else
+			CHECK_INT(store_flow_host_use_of(st, from, to, ask, 2, keep_use_row, &o, &e), 0);
+		size_t want_of = 0, same = 0;
+		for (size_t j = 0; j < g.n; j++) {
+			if (g.v[j].host.v4 != 0x0a000002) continue;
+			want_of++;
+			for (size_t k = 0; k < o.n; k++)
+				same += !ipaddr_cmp(&o.v[k].host, &g.v[j].host) &&
+					o.v[k].port == g.v[j].port && o.v[k].proto == g.v[j].proto &&
+					o.v[k].flows == g.v[j].flows && o.v[k].bytes == g.v[j].bytes &&
+					o.v[k].peers == g.v[j].peers && o.v[k].last == g.v[j].last;
+		}
+		CHECK_INT(o.n, want_of);
+		CHECK_INT(same, want_of);
+		if (!by_port) CHECK_INT(store_flow_hosts_any(st, from, to, &e), g.n > 0);
 	}
 }
 
