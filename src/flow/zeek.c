@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum col {
 	C_TS,
@@ -306,20 +309,46 @@ static void header(struct reader *r, char *line)
 	}
 }
 
-static void tsv_line(struct reader *r, char *line)
+/* Cuts line[0..len) (line[len] is NUL) at sep into at most want columns,
+ * the last of them ended too: what a loop over each byte did (two thirds
+ * of the TSV reading), 16 bytes a step where SSE2 is. A NUL ends the
+ * line. */
+static int split(char *line, size_t len, char sep, int want, char **cols)
+{
+	if (want <= 0) return 0;
+	int n = 0;
+	cols[n++] = line;
+	char *p = line, *end = line + len;
+#ifdef __SSE2__
+	const __m128i vs = _mm_set1_epi8(sep), vz = _mm_setzero_si128();
+	for (; end - p >= 16; p += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m =
+		    (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, vs), _mm_cmpeq_epi8(b, vz)));
+		for (; m; m &= m - 1) {
+			char *q = p + __builtin_ctz(m);
+			if (!*q) return n;
+			*q = 0;
+			if (n == want) return n;
+			cols[n++] = q + 1;
+		}
+	}
+#endif
+	for (;; p++) {
+		if (!*p) return n;
+		if (*p != sep) continue;
+		*p = 0;
+		if (n == want) return n;
+		cols[n++] = p + 1;
+	}
+}
+
+static void tsv_line(struct reader *r, char *line, size_t len)
 {
 	if (!r->have_fields) return damaged(r, "data before a #fields header");
-	/* Split by hand up to the last column used: most fields are a few
-	 * bytes, and a strchr call each was a third of the reading. */
+	/* split up to the last column used */
 	char *cols[MAX_COLS];
-	int n = 0;
-	const char sep = r->sep;
-	for (char *p = line; n < MAX_COLS && n <= r->last;) {
-		cols[n++] = p;
-		while (*p && *p != sep) p++;
-		if (!*p) break;
-		*p++ = 0;
-	}
+	int n = split(line, len, r->sep, r->last + 1 < MAX_COLS ? r->last + 1 : MAX_COLS, cols);
 	const char *v[C_N];
 	for (int c = 0; c < C_N; c++) {
 		int i = r->pos[c];
@@ -377,7 +406,7 @@ static void one_line(struct reader *r, char *line, size_t len)
 	if (!len) return;
 	if (line[0] == '#') return header(r, line);
 	if (line[0] == '{') return json_line(r, line, len);
-	tsv_line(r, line);
+	tsv_line(r, line, len);
 }
 
 void zr_init(struct reader *r, const char *name, const struct flow_sink *sink, struct zeek_stats *st)
