@@ -68,6 +68,13 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Every 64k lines, with the bytes read (done) of the file. */
+static void progress(struct pool *pl, uint64_t lines_before, uint64_t done)
+{
+	const struct zeek_stats *st = pl->r->st;
+	if (pl->pg && lines_before >> 16 != st->lines >> 16) pl->pg->fn(pl->pg->ctx, st, done, pl->total);
+}
+
 /* The oldest job's records to the sink; the caller parses it itself when
  * no worker has taken it yet (a worker kept off its core, or none). */
 static void deliver_one(struct pool *pl)
@@ -84,10 +91,9 @@ static void deliver_one(struct pool *pl)
 	}
 	while (j->state != J_DONE) pthread_cond_wait(&pl->done, &pl->mu);
 	pthread_mutex_unlock(&pl->mu);
-	struct zeek_stats *st = pl->r->st;
-	uint64_t before = st->lines;
+	uint64_t before = pl->r->st->lines;
 	zr_batch_deliver(pl->r, &j->out);
-	if (pl->pg && before >> 16 != st->lines >> 16) pl->pg->fn(pl->pg->ctx, st, j->done, pl->total);
+	progress(pl, before, j->done);
 	pl->refs[j->slot]--;
 	j->state = J_FREE;
 	pl->next_deliver++;
@@ -101,7 +107,9 @@ static void drain(struct pool *pl)
 static void dispatch(struct pool *pl, int slot, char *p, char *end, uint64_t done, size_t block)
 {
 	if (!pl->started) { /* no thread beside: read where the lines lie, as one thread always did */
+		uint64_t before = pl->r->st->lines;
 		zr_lines(pl->r, p, end);
+		progress(pl, before, done);
 		return;
 	}
 	while (pl->next_put - pl->next_deliver == pl->n_jobs) deliver_one(pl);
