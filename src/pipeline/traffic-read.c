@@ -7,15 +7,16 @@
 
 void traffic_read_print(FILE *f, const struct traffic_read_summary *s)
 {
-	double el = s->seconds;
+	/* the reading's CPU: the caller's thread and those that parsed conn.log blocks beside it */
+	double el = s->seconds, cpu = s->cpu + (s->zeek_files ? s->zs->cpu_beside : 0);
 	if (s->zeek_files) {
 		const struct zeek_stats *zs = s->zs;
 		fprintf(f, "%llu conn.log lines: %llu records, %llu damaged", (unsigned long long)zs->lines,
 			(unsigned long long)zs->records, (unsigned long long)zs->damaged);
 		if (s->zeek_files == s->inputs) /* the reading time is theirs alone */
 			fprintf(f, " in %.2f s, %.2f M lines/s; %.2f s CPU, %.2f M lines per CPU second", el,
-				el > 0 ? (double)zs->lines / el / 1e6 : 0, s->cpu,
-				s->cpu > 0 ? (double)zs->lines / s->cpu / 1e6 : 0);
+				el > 0 ? (double)zs->lines / el / 1e6 : 0, cpu,
+				cpu > 0 ? (double)zs->lines / cpu / 1e6 : 0);
 		fprintf(f, "\n");
 	}
 	if (s->zeek_files < s->inputs) {
@@ -27,8 +28,8 @@ void traffic_read_print(FILE *f, const struct traffic_read_summary *s)
 			"%.2f M packets per CPU second\n",
 			(unsigned long long)st->packets, (unsigned long long)st->not_ip,
 			(unsigned long long)st->damaged, (unsigned long long)st->fragments, el,
-			el > 0 ? (double)st->packets / el / 1e6 : 0, s->cpu,
-			s->cpu > 0 ? (double)st->packets / s->cpu / 1e6 : 0);
+			el > 0 ? (double)st->packets / el / 1e6 : 0, cpu,
+			cpu > 0 ? (double)st->packets / cpu / 1e6 : 0);
 		fprintf(f,
 			"%llu flows: %llu tls, %llu ssh, %llu dns, %llu http, %llu other; ended %llu idle, "
 			"%llu fin, "

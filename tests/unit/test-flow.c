@@ -5,8 +5,11 @@
 #include "flow/tls-hello.h"
 #include "flow/zeek-json.h"
 #include "flow/zeek.h"
+#include "base/log.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #define CORPUS DORMANT_SOURCEDIR "/tests/fuzz/corpus/flows/"
 
@@ -215,5 +218,113 @@ static void zeek_tsv_addresses(void)
 	CHECK_STR(s.rec[1], "1.500000 ::ffff:10.0.0.1:1 2001:db8::1:2 6 0/0 - -");
 }
 
+/* Every field of every record folded (FNV-1a), with the records' count. */
+struct fold {
+	uint64_t n, h;
+};
+
+static void fold_bytes(struct fold *f, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) f->h = (f->h ^ b[i]) * 0x100000001b3ULL;
+}
+
+static void fold_str(struct fold *f, const char *s) { fold_bytes(f, s ? s : "", s ? strlen(s) + 1 : 1); }
+
+static void fold(void *ctx, const struct obs_flow *o)
+{
+	struct fold *f = ctx;
+	f->n++;
+	char a[64], b[64];
+	ipaddr_fmt(&o->src, a, sizeof(a));
+	ipaddr_fmt(&o->dst, b, sizeof(b));
+	fold_str(f, a);
+	fold_str(f, b);
+	uint64_t nums[] = { o->sport,    o->dport,   o->proto,  o->bytes_out, o->bytes_in,
+			    o->pkts_out, o->pkts_in, o->detail, o->dns_qtype };
+	fold_bytes(f, nums, sizeof(nums));
+	fold_bytes(f, &o->start, sizeof(o->start));
+	fold_bytes(f, &o->end, sizeof(o->end));
+	const char *strs[] = { o->app, o->sni, o->ja3, o->ja4, o->dns_query, o->cert_hash, o->end_reason };
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) fold_str(f, strs[i]);
+}
+
+/* A conn.log read in blocks parsed on threads gives what one thread
+ * reading it in 1 MiB blocks gives: blocks of any size (lines cut at
+ * their ends), headers changing the columns midway, damaged lines, lines
+ * too long (inside a block and longer than one), JSON, CRLF, NUL bytes, a
+ * last line without its newline. */
+static void zeek_blocks_same(void)
+{
+	char path[] = "/tmp/dormant-zeek-blocks-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	const char *head = "#separator \\x09\n#unset_field\t-\n#empty_field\t(empty)\n"
+			   "#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\t"
+			   "duration\torig_bytes\tresp_bytes\tconn_state\torig_pkts\torig_ip_bytes\n";
+	fputs(head, f);
+	unsigned x = 7;
+	for (int i = 0; i < 40000; i++) {
+		x = x * 1103515245u + 12345u;
+		unsigned k = (x >> 16) % 100;
+		if (k == 0)
+			fputs(head, f);
+		else if (k == 1)
+			fputs("#fields\tid.orig_h\tts\tid.resp_h\tid.orig_p\tid.resp_p\tproto\n", f);
+		else if (k == 2)
+			fprintf(f, "%u.5\tC%d\t10.0.%u.%u\n", 1700000000 + i, i, x % 256, (x >> 8) % 256);
+		else if (k == 3)
+			fprintf(f,
+				"{\"ts\":%u.25,\"id.orig_h\":\"10.1.0.%u\",\"id.orig_p\":%u,\"id.resp_h\":"
+				"\"198.18.0.%u\",\"id.resp_p\":443,\"proto\":\"tcp\",\"server_name\":\"s%u."
+				"example\"}\n",
+				1700000000 + i, x % 250, x % 60000, (x >> 4) % 250, x % 97);
+		else if (k == 4 &&
+			 (x >> 20) % 8 == 0) { /* too long: within a block, or longer than the smallest */
+			int n = (x >> 8) % 2 ? 70000 : 200000;
+			for (int c = 0; c < n; c++) fputc('a' + c % 26, f);
+			fputc('\n', f);
+		} else if (k == 5)
+			fputs("\r\n\n1.0\tC\0x\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\n", f);
+		else
+			fprintf(f,
+				"%u.%06u\tC%d\t10.%u.%u.%u\t%u\t198.18.%u.%u\t%u\t%s\t%s\t%u.%u\t%u\t%"
+				"u\tSF\t%u\t%u%s",
+				1700000000 + i, x % 1000000, i, x % 4, (x >> 3) % 256, (x >> 11) % 256,
+				x % 65536, (x >> 5) % 2, (x >> 7) % 256, (x >> 2) % 1024,
+				k % 3 ? "tcp" : "udp", k % 4 ? "ssl" : "-", k % 7, x % 100, x % 5000,
+				x % 7000, k, x % 9000, k == 6 ? "\tx\r\n" : "\n");
+	}
+	fputs("#close\t2026-01-01\n1.0\tC\t10.0.0.1\t1\t10.0.0.2\t2\ttcp", f); /* no newline */
+	CHECK_INT(fclose(f), 0);
+	struct fold ref = { 0, 0xcbf29ce484222325ULL };
+	struct flow_sink sink = { &ref, fold, NULL };
+	struct zeek_stats rs = { 0 };
+	struct dm_err e = { "" };
+	enum log_level was = log_level;
+	log_level = LOG_QUIET;
+	CHECK_INT(zeek_read_file_blocks(path, &sink, &rs, NULL, 1 << 20, 0, &e), 0);
+	CHECK(rs.records > 15000);
+	CHECK(rs.damaged > 1000);
+	const size_t blocks[] = { (1 << 16) + 1, (1 << 16) + 4099, 100000, 1 << 20 };
+	for (size_t b = 0; b < 4; b++)
+		for (int w = 0; w < 4; w++) {
+			struct fold got = { 0, 0xcbf29ce484222325ULL };
+			sink.ctx = &got;
+			struct zeek_stats gs = { 0 };
+			CHECK_INT(zeek_read_file_blocks(path, &sink, &gs, NULL, blocks[b], w, &e), 0);
+			CHECK_INT(gs.lines, rs.lines);
+			CHECK_INT(gs.records, rs.records);
+			CHECK_INT(gs.damaged, rs.damaged);
+			CHECK_INT(gs.comments, rs.comments);
+			CHECK_INT(got.n, ref.n);
+			CHECK(got.h == ref.h);
+		}
+	log_level = was;
+	unlink(path);
+}
+
 SUITE(suite_flow, "flow", { "netflow", netflow }, { "tls_fingerprints", tls_fingerprints },
-      { "zeek_json_lines", zeek_json_lines }, { "zeek_tsv_addresses", zeek_tsv_addresses });
+      { "zeek_json_lines", zeek_json_lines }, { "zeek_tsv_addresses", zeek_tsv_addresses },
+      { "zeek_blocks_same", zeek_blocks_same });
