@@ -20,6 +20,7 @@
  * cluster spread over hours is one; only clusters holding a session of the
  * hour are reported, so an hour reports what it adds. */
 #include "analyze/traffic-state.h"
+#include "analyze/traffic-slots.h"
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
 #include "base/util.h"
@@ -324,12 +325,7 @@ static int judge_flows(const struct traffic_input *in, uint32_t new_from, struct
 }
 
 /* The candidate sessions of the day before the hour judged (the slot). */
-struct rot_state {
-	struct flowrec *v;
-	size_t n, cap;
-};
-
-static void rot_state_free(void *p)
+void rot_state_free(void *p)
 {
 	struct rot_state *rs = p;
 	free(rs->v);

@@ -349,6 +349,11 @@ static const char *const migrations[] = {
 	 * of a `dormant secrets` run), so that a stored run's findings keep the
 	 * identity their life gave them */
 	"ALTER TABLE findings ADD COLUMN path TEXT;",
+	/* 37 (issue 21): the traffic stream's state across hours, per source
+	 * and site, saved with each judged hour (store_stream_hour_save) */
+	"CREATE TABLE stream_state (source TEXT NOT NULL, site TEXT NOT NULL, format INTEGER NOT NULL,"
+	"  clock REAL NOT NULL, run_id INTEGER NOT NULL, saved REAL NOT NULL, state BLOB NOT NULL,"
+	"  PRIMARY KEY (source, site)) WITHOUT ROWID;",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

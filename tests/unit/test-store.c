@@ -195,8 +195,9 @@ static void errors_name_store_and_operation(void)
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
 	" ALTER TABLE asset_idents DROP COLUMN cert;" IDENT_FINGERPRINT_DROP " DROP TABLE flow_day;"
 
-/* What schema 36 adds to findings: the file a finding is about. */
-#define FINDINGS_PATH_DROP " ALTER TABLE findings DROP COLUMN path;"
+/* What schema 36 adds to findings: the file a finding is about; and 37's
+ * stream states. */
+#define FINDINGS_PATH_DROP " ALTER TABLE findings DROP COLUMN path; DROP TABLE stream_state;"
 
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
