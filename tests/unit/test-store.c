@@ -1120,14 +1120,15 @@ static void vuln_briefs_redone(void)
 	/* on PostgreSQL both names are the one test database: no empty store */
 	int n_stores = test_db_pg() ? 1 : 2;
 	for (int i = 0; i < n_stores; i++)
-		CHECK_INT(test_db_exec(i ? empty : path,
-				       "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
-				       " ALTER TABLE asset_idents DROP COLUMN dns_name;" FINDINGS_PATH_DROP
-				       " PRAGMA user_version=32",
-				       "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
-				       " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
-				       " ALTER TABLE findings DROP COLUMN IF EXISTS path;"
-				       " UPDATE dormant_schema SET version = 32"),
+		CHECK_INT(test_db_exec(
+			      i ? empty : path,
+			      "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
+			      " ALTER TABLE asset_idents DROP COLUMN dns_name;" FINDINGS_PATH_DROP
+			      " PRAGMA user_version=32",
+			      "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
+			      " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
+			      " ALTER TABLE findings DROP COLUMN IF EXISTS path;"
+			      " DROP TABLE IF EXISTS stream_state; UPDATE dormant_schema SET version = 32"),
 			  0);
 	char v[16] = "";
 	CHECK_INT(store_open(path, &st, &e), 0);
