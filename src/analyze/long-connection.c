@@ -88,7 +88,8 @@ struct pair {
 /* Judged an hour at a time (in->state): the sessions still open at the
  * last hour's end, carried into the next (its records stitch onto them),
  * and per pair the closed sessions of the window, so a pair's time and
- * days add up across hours. Bounded by the pairs of the window. */
+ * days add up across hours. Bounded by the pairs of the window (struct
+ * long_state, traffic-slots.h, saved with the state). */
 void long_state_free(void *p)
 {
 	struct long_state *ls = p;

@@ -324,7 +324,8 @@ static int judge_flows(const struct traffic_input *in, uint32_t new_from, struct
 	return 0;
 }
 
-/* The candidate sessions of the day before the hour judged (the slot). */
+/* The candidate sessions of the day before the hour judged (the slot,
+ * struct rot_state, traffic-slots.h, saved with the state). */
 void rot_state_free(void *p)
 {
 	struct rot_state *rs = p;

@@ -345,7 +345,8 @@ static void report(struct ctx *c, const struct ipaddr *host, const struct job *j
 /* Judged an hour at a time (in->state): each series' runs per local day
  * and each host's days seen, for the window, in the state; a job is
  * judged on those days whenever its series has flows, and reported once
- * when it becomes one, and again when a run of this hour is abnormal. */
+ * when it becomes one, and again when a run of this hour is abnormal
+ * (struct sched_state, traffic-slots.h, saved with the state). */
 void sched_state_free(void *p)
 {
 	struct sched_state *ss = p;
