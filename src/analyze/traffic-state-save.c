@@ -470,12 +470,13 @@ int traffic_state_decode(const void *p, size_t n, struct traffic_state **ret, st
 {
 	*ret = NULL;
 	if (n > TRAFFIC_STATE_SAVE_MAX)
-		return dm_fail(e, DM_EINPUT, "%zu bytes, more than a state may hold (%zu)", n,
+		return dm_fail(e, DM_EINPUT, "%zu bytes, more than a state may hold (%zu byte bound)", n,
 			       TRAFFIC_STATE_SAVE_MAX);
 	int f = traffic_state_format(p, n);
 	if (!f) return dm_fail(e, DM_EINPUT, "not a saved traffic state (byte 0)");
 	if (f != TRAFFIC_STATE_FORMAT)
-		return dm_fail(e, DM_EINPUT, "format %d, this dormant reads %d", f, TRAFFIC_STATE_FORMAT);
+		return dm_fail(e, DM_EINPUT, "format %d (byte 4), this dormant reads %d", f,
+			       TRAFFIC_STATE_FORMAT);
 	struct rd r = { p, n, 8, NULL, 0 };
 	struct traffic_state *s = traffic_state_new(TRAFFIC_STATE_WINDOW);
 	read_state(&r, s);

@@ -67,7 +67,7 @@ size_t traffic_state_host_days(const struct traffic_state *s, const struct ipadd
 {
 	size_t lo = days_lower(s, host), k = 0;
 	while (lo + k < s->n_sorted && !ipaddr_cmp(&s->days[lo + k].host, host)) k++;
-	*ret = s->days + lo;
+	*ret = s->days ? s->days + lo : NULL; /* none held yet: no array */
 	return k;
 }
 

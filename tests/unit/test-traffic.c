@@ -1282,7 +1282,7 @@ static void test_state_save(void)
 	CHECK_INT(traffic_state_format(saved.data, saved.len), 2);
 	traffic_state_free(b);
 	CHECK_INT(traffic_state_decode(saved.data, saved.len, &b, &e), DM_EINPUT);
-	CHECK(b == NULL && strstr(e.msg, "format 2, this dormant reads 1") != NULL);
+	CHECK(b == NULL && strstr(e.msg, "format 2 (byte 4), this dormant reads 1") != NULL);
 	buf_release(&saved), buf_release(&again);
 	traffic_state_free(a), traffic_state_free(z);
 	findings_release(&whole), findings_release(&restored), findings_release(&empty);
