@@ -13,6 +13,7 @@
  * mostly outside business hours. One finding per host, peer and port. */
 #include "analyze/traffic-util.h"
 #include "analyze/traffic-state.h"
+#include "analyze/traffic-slots.h"
 #include "base/strpool.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -87,36 +88,9 @@ struct pair {
 /* Judged an hour at a time (in->state): the sessions still open at the
  * last hour's end, carried into the next (its records stitch onto them),
  * and per pair the closed sessions of the window, so a pair's time and
- * days add up across hours. Bounded by the pairs of the window. */
-struct open_sess {
-	struct ipaddr host, peer;
-	uint16_t port, sport;
-	uint8_t proto;
-	bool used; /* continued (or closed) in this hour */
-	uint32_t key;
-	double s, e;
-	uint64_t up, down;
-};
-struct pair_time {
-	struct ipaddr host, peer;
-	uint16_t port;
-	uint8_t proto;
-	uint32_t key; /* peer_key, in long_state.keys */
-	unsigned sessions, long_sessions;
-	double total, longest, first, last, off_hours;
-	uint64_t up, down;
-	int32_t days[16]; /* days (since the epoch) with a long session */
-	unsigned n_days;
-};
-struct long_state {
-	struct open_sess *open;
-	size_t n_open;
-	struct pair_time *pairs; /* by (host, peer, port, proto) */
-	size_t n_pairs, cap_pairs;
-	struct strpool keys;
-};
-
-static void long_state_free(void *p)
+ * days add up across hours. Bounded by the pairs of the window (struct
+ * long_state, traffic-slots.h, saved with the state). */
+void long_state_free(void *p)
 {
 	struct long_state *ls = p;
 	free(ls->open);

@@ -20,6 +20,7 @@
  * cluster spread over hours is one; only clusters holding a session of the
  * hour are reported, so an hour reports what it adds. */
 #include "analyze/traffic-state.h"
+#include "analyze/traffic-slots.h"
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
 #include "base/util.h"
@@ -323,13 +324,9 @@ static int judge_flows(const struct traffic_input *in, uint32_t new_from, struct
 	return 0;
 }
 
-/* The candidate sessions of the day before the hour judged (the slot). */
-struct rot_state {
-	struct flowrec *v;
-	size_t n, cap;
-};
-
-static void rot_state_free(void *p)
+/* The candidate sessions of the day before the hour judged (the slot,
+ * struct rot_state, traffic-slots.h, saved with the state). */
+void rot_state_free(void *p)
 {
 	struct rot_state *rs = p;
 	free(rs->v);

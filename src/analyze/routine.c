@@ -24,6 +24,7 @@
  * reason. */
 #include "analyze/traffic-util.h"
 #include "analyze/traffic-state.h"
+#include "analyze/traffic-slots.h"
 #include "base/strpool.h"
 #include "base/util.h"
 #include <math.h>
@@ -344,31 +345,9 @@ static void report(struct ctx *c, const struct ipaddr *host, const struct job *j
 /* Judged an hour at a time (in->state): each series' runs per local day
  * and each host's days seen, for the window, in the state; a job is
  * judged on those days whenever its series has flows, and reported once
- * when it becomes one, and again when a run of this hour is abnormal. */
-struct sched_day {
-	struct ipaddr host, net; /* net zero when named */
-	uint32_t name;           /* in sched_state.names */
-	uint16_t dport;
-	int64_t day;
-	int minute;
-	bool listed; /* the series was reported (on its latest day's record) */
-	uint32_t flows;
-	double up, down, first, last;
-	char cc_first[3], cc_last[3];
-};
-struct seen_day {
-	struct ipaddr host;
-	int64_t day;
-};
-struct sched_state {
-	struct sched_day *v;
-	size_t n, cap;
-	struct seen_day *h;
-	size_t nh, caph;
-	struct strpool names;
-};
-
-static void sched_state_free(void *p)
+ * when it becomes one, and again when a run of this hour is abnormal
+ * (struct sched_state, traffic-slots.h, saved with the state). */
+void sched_state_free(void *p)
 {
 	struct sched_state *ss = p;
 	free(ss->v);

@@ -3,49 +3,13 @@
  * each window's pairs; names in a pool of the state's own, rebuilt when
  * most of its names have left the window. */
 #include "analyze/traffic-state.h"
+#include "analyze/traffic-state-impl.h"
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
 #include "base/util.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct pair {
-	uint32_t name; /* in s->names; 0: dst names the destination */
-	struct ipaddr dst, src;
-	double last; /* latest start of its flows */
-};
-
-struct traffic_state {
-	double window;
-	struct pair *v;
-	size_t n, cap;
-	struct strpool names;
-	/* exfil-volume's days: v[0, n_sorted) by (host, day), then added ones */
-	struct traffic_host_day *days;
-	size_t n_days, cap_days, n_sorted;
-	int64_t first_day;
-	bool have_first;
-	bool seeded; /* from the store, or past the first window judged */
-	/* beacon's connections: beats[0, n_beats_sorted) by series then time */
-	struct sbeat {
-		struct ipaddr src, dst; /* dst zero when named */
-		uint32_t name;
-		uint16_t dport;
-		double t, up;
-	} * beats;
-	size_t n_beats, cap_beats, n_beats_sorted;
-	/* chatter per host and day: chat[0, n_chat_sorted) by (host, day) */
-	struct chat {
-		struct ipaddr host;
-		int64_t day;
-		double min, max;
-	} * chat;
-	size_t n_chat, cap_chat, n_chat_sorted;
-	double chat_since; /* the first hour judged's start; INFINITY before */
-	void *slot[TRAFFIC_SLOTS];
-	void (*slot_free[TRAFFIC_SLOTS])(void *);
-};
 
 struct traffic_state *traffic_state_new(double window)
 {
@@ -103,7 +67,7 @@ size_t traffic_state_host_days(const struct traffic_state *s, const struct ipadd
 {
 	size_t lo = days_lower(s, host), k = 0;
 	while (lo + k < s->n_sorted && !ipaddr_cmp(&s->days[lo + k].host, host)) k++;
-	*ret = s->days + lo;
+	*ret = s->days ? s->days + lo : NULL; /* none held yet: no array */
 	return k;
 }
 

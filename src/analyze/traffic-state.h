@@ -26,8 +26,9 @@ void traffic_state_free(struct traffic_state *s);
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in);
 /* Before the first window is judged: the pairs of the store's hourly
  * summaries of the window before `before` (each name of a row, else its
- * peer's address), so a watcher started again keeps what the hours before
- * it showed. Once; later calls do nothing. */
+ * peer's address), so a watcher started again without its saved state
+ * (traffic-state-save.h) keeps what the hours before it showed. Once; later
+ * calls do nothing, nor any on a state read back. */
 int traffic_state_seed(struct traffic_state *s, struct store *st, double before, struct dm_err *e);
 
 /* exfil-volume's suspect upload of a host on a local day, so a slow upload

@@ -218,8 +218,12 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 	    (r = passive_services_judge(st, j->run, &j->cfg, j->sniff, out, e)) < 0)
 		return r;
 	if (j->borrowed) return 0; /* the caller saves the findings and ends the run */
-	if (out->n && (r = store_save_findings(st, j->run, out, e)) < 0) return r;
-	if ((r = store_run_finish(st, j->run, "done", now_real(), e)) < 0) return r;
+	if (j->save_hour) {        /* the stream's: with its state, one transaction */
+		if ((r = j->save_hour(j, j->save_ctx, e)) < 0) return r;
+	} else {
+		if (out->n && (r = store_save_findings(st, j->run, out, e)) < 0) return r;
+		if ((r = store_run_finish(st, j->run, "done", now_real(), e)) < 0) return r;
+	}
 	j->finished = true;
 	return 0;
 }

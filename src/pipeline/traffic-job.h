@@ -46,6 +46,10 @@ struct traffic_job {
 	/* set (traffic-stream.c): the earlier hours' state the rules read and
 	 * this job's flows are added to; borrowed */
 	struct traffic_state *state;
+	/* set (traffic-stream-state.c): saves the findings and ends the run
+	 * (with the state, in one transaction) in place of finish's own */
+	int (*save_hour)(struct traffic_job *j, void *ctx, struct dm_err *e);
+	void *save_ctx;
 };
 
 /* Reads the config (defaults without one), opens the GeoIP database (the

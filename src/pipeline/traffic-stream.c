@@ -5,6 +5,7 @@
  * reader never stops for the rules or the summaries' save. */
 #include "pipeline/traffic-stream.h"
 #include "analyze/traffic-state.h"
+#include "pipeline/traffic-stream-state.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
@@ -31,7 +32,9 @@ static void failed(struct traffic_stream *s, int r, const struct dm_err *e)
 static void judge_one(struct traffic_stream *s, struct traffic_job *j, double from)
 {
 	struct dm_err e = { "" };
+	if (!s->restored && j->flows.n) traffic_stream_restore(s, j); /* the hours before a start */
 	j->state = s->state;
+	if (s->restored) j->save_hour = traffic_stream_save_hour, j->save_ctx = s;
 	int r = traffic_job_finish(j, &e);
 	if (r >= 0) {
 		s->windows++;

@@ -66,6 +66,13 @@ struct traffic_stream {
 	bool stop;
 	/* what judged hours leave to the next (the judge's alone) */
 	struct traffic_state *state;
+	/* its save in the store (traffic-stream-state.c; the judge's): read
+	 * back once, the latest flow end in it, the last save's size, the
+	 * saves and their time */
+	bool restored;
+	double state_clock;
+	uint64_t state_bytes, state_saves;
+	double state_save_seconds, state_save_cpu;
 };
 
 /* threaded: closed hours judged on a thread of the stream's own (started

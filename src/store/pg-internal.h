@@ -75,6 +75,9 @@ int pg_save_results(struct store *s, int64_t run, const struct resultset *rs, st
 int pg_load_results(struct store *s, int64_t run, struct resultset *rs, struct dm_err *e);
 int pg_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int pg_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
+int pg_stream_hour_save(struct store *s, int64_t run, struct findings *fs, const char *source,
+			const struct stream_state_row *row, double finished, struct dm_err *e);
+int pg_stream_state_load(struct store *s, const char *source, struct stream_state_row *ret, struct dm_err *e);
 int pg_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
 			 struct dm_err *e);
 int pg_inventory_load(struct store *s, struct inventory *inv, struct dm_err *e);

@@ -69,6 +69,9 @@ int sq_distro_pkgs(struct store *s, const char *distro, const char *package, dis
 int sq_distro_stats(struct store *s, distro_count_fn fn, void *ctx, struct dm_err *e);
 int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int sq_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
+int sq_stream_hour_save(struct store *s, int64_t run, struct findings *fs, const char *source,
+			const struct stream_state_row *row, double finished, struct dm_err *e);
+int sq_stream_state_load(struct store *s, const char *source, struct stream_state_row *ret, struct dm_err *e);
 
 #define STORE_SQLITE_VULN_OPS                                                                                \
 	.vuln_begin = sq_vuln_begin, .vuln_end = sq_vuln_end, .vuln_put_cve = sq_vuln_put_cve,               \

@@ -140,6 +140,12 @@ struct store_ops {
 	int (*ident_history)(struct store *s, const char *key, int64_t through, struct ident_addr **ret,
 			     size_t *ret_n, struct dm_err *e);
 	int (*netdev_rows)(struct store *s, int64_t run, struct netdev_rows *ret, struct dm_err *e);
+	/* store_stream_hour_save (its findings through save_findings, which
+	 * joins the transaction) and store_stream_state_load */
+	int (*stream_hour_save)(struct store *s, int64_t run, struct findings *fs, const char *source,
+				const struct stream_state_row *row, double finished, struct dm_err *e);
+	int (*stream_state_load)(struct store *s, const char *source, struct stream_state_row *ret,
+				 struct dm_err *e);
 	/* the key of the redaction tags, read when the store opened */
 	const unsigned char *(*redact_key)(struct store *s);
 };

@@ -247,8 +247,10 @@ const char *const store_retain_runs_sql[] = {
 };
 const size_t store_retain_runs_n = ARRAY_SIZE(store_retain_runs_sql);
 
-/* flow_input goes with the flow summaries it fed (flow_days), not its run */
-const char *const store_retain_keeps[] = { "flow_input", NULL };
+/* flow_input goes with the flow summaries it fed (flow_days), not its run;
+ * stream_state is one row per source, replaced each hour (its run_id names
+ * the hour that saved it) */
+const char *const store_retain_keeps[] = { "flow_input", "stream_state", NULL };
 
 void row_sensor(const struct store_row *r, struct sensor_info *v)
 {

@@ -352,6 +352,11 @@ static const char *const migrations[] = {
 	/* 37 (issue 22): a report reads the use of its run's live hosts only
 	 * (store_flow_host_use_of): their day rows by host, not every day's */
 	"CREATE INDEX IF NOT EXISTS flow_day_host ON flow_day (host);",
+	/* 38 (issue 21): the traffic stream's state across hours, per source
+	 * and site, saved with each judged hour (store_stream_hour_save) */
+	"CREATE TABLE stream_state (source TEXT NOT NULL, site TEXT NOT NULL, format INTEGER NOT NULL,"
+	"  clock REAL NOT NULL, run_id INTEGER NOT NULL, saved REAL NOT NULL, state BLOB NOT NULL,"
+	"  PRIMARY KEY (source, site)) WITHOUT ROWID;",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

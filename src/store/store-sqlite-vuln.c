@@ -726,7 +726,9 @@ int sq_vuln_stats(struct store *s, struct vuln_stats *ret, struct dm_err *e)
 int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {
 	sqlite3_stmt *ins = NULL, *first = NULL;
-	if (sq_exec(s, "BEGIN IMMEDIATE", "saving findings", e) < 0) return DM_ESTORE;
+	/* inside a caller's transaction (store_stream_hour_save), part of it */
+	bool own = sqlite3_get_autocommit(SQ(s)->db);
+	if (own && sq_exec(s, "BEGIN IMMEDIATE", "saving findings", e) < 0) return DM_ESTORE;
 	int r = 0;
 	if (sqlite3_prepare_v2(
 		SQ(s)->db,
@@ -782,6 +784,7 @@ int sq_save_findings(struct store *s, int64_t run, struct findings *fs, struct d
 	}
 	sqlite3_finalize(ins);
 	sqlite3_finalize(first);
+	if (!own) return r;
 	if (r == 0) return sq_exec(s, "COMMIT", "saving findings", e);
 	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;

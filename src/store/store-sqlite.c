@@ -564,4 +564,6 @@ const struct store_ops store_sqlite_ops = {
 	.load_caveats = sq_load_caveats,
 	.retain = sq_retain,
 	.sensors_list = sq_sensors_list,
+	.stream_hour_save = sq_stream_hour_save,
+	.stream_state_load = sq_stream_state_load,
 };

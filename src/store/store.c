@@ -463,6 +463,20 @@ int store_save_findings(struct store *s, int64_t run, struct findings *fs, struc
 	return s->ops->save_findings(s, run, fs, e);
 }
 
+int store_stream_hour_save(struct store *s, int64_t run, struct findings *fs, const char *source,
+			   const struct stream_state_row *row, double finished, struct dm_err *e)
+{
+	NEED(stream_hour_save);
+	return s->ops->stream_hour_save(s, run, fs, source, row, finished, e);
+}
+
+int store_stream_state_load(struct store *s, const char *source, struct stream_state_row *ret,
+			    struct dm_err *e)
+{
+	NEED(stream_state_load);
+	return s->ops->stream_state_load(s, source, ret, e);
+}
+
 int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e)
 {
 	NEED(load_findings);

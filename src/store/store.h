@@ -287,6 +287,23 @@ int store_distro_stats(struct store *s, distro_count_fn fn, void *ctx, struct dm
 /* A run's findings; first_seen carries over from earlier runs with the same rule, address and port. */
 int store_save_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
 int store_load_findings(struct store *s, int64_t run, struct findings *fs, struct dm_err *e);
+/* The traffic stream's state between judged hours (analyze/traffic-state-save.h),
+ * one row per source and site (the handle's), schema 37. */
+struct stream_state_row {
+	int format;   /* of the bytes (TRAFFIC_STATE_FORMAT when saved) */
+	double clock; /* the latest flow end judged into it */
+	int64_t run;  /* the hour's run that saved it */
+	void *data;   /* the state's bytes; loaded: the caller frees them */
+	size_t n;
+};
+/* An hour of a stream at once: its findings, the source's state and the
+ * run's end ("done" at finished) in one transaction, so that a kill at any
+ * moment leaves both or neither. */
+int store_stream_hour_save(struct store *s, int64_t run, struct findings *fs, const char *source,
+			   const struct stream_state_row *row, double finished, struct dm_err *e);
+/* 1 with *ret (ret->data the caller's), 0 when the source saved none. */
+int store_stream_state_load(struct store *s, const char *source, struct stream_state_row *ret,
+			    struct dm_err *e);
 /* What a run could not judge (model/caveat.h), replacing what was saved for it; a
  * run saved before schema 9 has none. */
 int store_save_caveats(struct store *s, int64_t run, const struct caveats *cs, struct dm_err *e);

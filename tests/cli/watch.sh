@@ -297,6 +297,25 @@ EOF
 }
 check watch_collector_judges_in_stream_time t_watch_collect
 
+t_watch_stream_restart() { # a source started again goes on with the hours before it (kill -9 after hour 120)
+	local R="$OUT/rt" w="$WT/restart"
+	mkdir -p "$w"
+	[ -s "$R/routine.pcap" ] || python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	"$BUILD/tests/flow-stream-replay" "$R/routine.pcap" "$R/site.conf" "$w/one.db" >"$w/one" 2>"$w/one.err" || { cat "$w/one.err"; return 1; }
+	"$BUILD/tests/flow-stream-replay" --restart-after 120 "$R/routine.pcap" "$R/site.conf" "$w/two.db" >"$w/two" 2>"$w/two.err" || { cat "$w/two.err"; return 1; }
+	grep '^finding' "$w/one" | sort >"$w/one.f"
+	grep '^finding' "$w/two" | sort >"$w/two.f"
+	# the rules that carry state across hours found something after the restart
+	local cut
+	cut=$(awk 'NR == 1 || $5 < m { m = $5 } END { print m + 120 * 3600 }' "$w/one.f")
+	for rule in beacon long-connection scheduled-transfer rotating-destinations; do
+		awk -v r="$rule" -v c="$cut" '$2 == r && $5 >= c { n++ } END { exit !n }' "$w/one.f" || { echo "no $rule after the restart"; return 1; }
+	done
+	diff "$w/one.f" "$w/two.f" >"$w/diff" || { head -20 "$w/diff"; return 1; }
+	[ "$(sqlite3 "$w/two.db" "SELECT count(*) FROM stream_state WHERE source = 'replay' AND site = 'default' AND format = 1 AND length(state) > 1000")" = 1 ]
+}
+check watch_stream_restart_loses_nothing t_watch_stream_restart
+
 t_watch_unit() { # the service unit with this build's paths and the hardening the issue asks
 	local u="$BUILD/dormant.service" k
 	[ -f "$u" ] || { echo "no $u"; return 1; }

@@ -195,8 +195,9 @@ static void errors_name_store_and_operation(void)
 	" DROP INDEX asset_idents_site_key; ALTER TABLE asset_idents DROP COLUMN site;" \
 	" ALTER TABLE asset_idents DROP COLUMN cert;" IDENT_FINGERPRINT_DROP " DROP TABLE flow_day;"
 
-/* What schema 36 adds to findings: the file a finding is about. */
-#define FINDINGS_PATH_DROP " ALTER TABLE findings DROP COLUMN path;"
+/* What schema 36 adds to findings: the file a finding is about; and 38's
+ * stream states. */
+#define FINDINGS_PATH_DROP " ALTER TABLE findings DROP COLUMN path; DROP TABLE stream_state;"
 
 /* Each run's coverage is stored with it; a run from a store of schema 8
  * (before coverage) reads back as unknown, and so does a damaged row. */
@@ -1140,14 +1141,15 @@ static void vuln_briefs_redone(void)
 	/* on PostgreSQL both names are the one test database: no empty store */
 	int n_stores = test_db_pg() ? 1 : 2;
 	for (int i = 0; i < n_stores; i++)
-		CHECK_INT(test_db_exec(i ? empty : path,
-				       "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
-				       " ALTER TABLE asset_idents DROP COLUMN dns_name;" FINDINGS_PATH_DROP
-				       " PRAGMA user_version=32",
-				       "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
-				       " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
-				       " ALTER TABLE findings DROP COLUMN IF EXISTS path;"
-				       " UPDATE dormant_schema SET version = 32"),
+		CHECK_INT(test_db_exec(
+			      i ? empty : path,
+			      "ALTER TABLE asset_idents DROP COLUMN mdns_name;"
+			      " ALTER TABLE asset_idents DROP COLUMN dns_name;" FINDINGS_PATH_DROP
+			      " PRAGMA user_version=32",
+			      "ALTER TABLE asset_idents DROP COLUMN IF EXISTS mdns_name;"
+			      " ALTER TABLE asset_idents DROP COLUMN IF EXISTS dns_name;"
+			      " ALTER TABLE findings DROP COLUMN IF EXISTS path;"
+			      " DROP TABLE IF EXISTS stream_state; UPDATE dormant_schema SET version = 32"),
 			  0);
 	char v[16] = "";
 	CHECK_INT(store_open(path, &st, &e), 0);
@@ -1166,7 +1168,77 @@ static void vuln_briefs_redone(void)
 	cleanup(empty);
 }
 
+/* A stream's hour (schema 38): its findings, its state and its run's end
+ * land together, the state comes back byte for byte (zero bytes and high
+ * bits included) per source and site, a later hour replaces it, and a
+ * failed save leaves neither the findings nor the state. */
+static void stream_state_kept(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "stream");
+	struct store *st;
+	struct dm_err e;
+	CHECK_INT(store_open(path, &st, &e), 0);
+	int64_t run, run2;
+	CHECK_INT(store_run_begin(st, "collect", "watch collect c", 100, &run, &e), 0);
+	struct findings fs = { 0 };
+	struct finding f = { .rule = "beacon", .severity = SEV_MEDIUM, .title = "t" };
+	findings_add(&fs, &f);
+	unsigned char blob[300];
+	for (size_t i = 0; i < sizeof(blob); i++) blob[i] = (unsigned char)(i * 37);
+	struct stream_state_row row = { 1, 1794787200.5, run, blob, sizeof(blob) }, back;
+	CHECK_INT(store_stream_state_load(st, "watch collect c", &back, &e), 0);
+	CHECK_INT(store_stream_hour_save(st, run, &fs, "watch collect c", &row, 200, &e), 0);
+	CHECK_INT(store_stream_state_load(st, "watch collect c", &back, &e), 1);
+	CHECK_INT(back.format, 1);
+	CHECK(back.clock == row.clock && back.run == run && back.n == sizeof(blob));
+	CHECK(back.data && !memcmp(back.data, blob, sizeof(blob)));
+	free(back.data);
+	struct run_info ri;
+	CHECK_INT(store_run_get(st, run, &ri, &e), 0);
+	CHECK_STR(ri.status, "done");
+	struct findings got = { 0 };
+	CHECK_INT(store_load_findings(st, run, &got, &e), 0);
+	CHECK_INT(got.n, 1);
+	findings_release(&got);
+	CHECK_INT(store_stream_state_load(st, "watch collect other", &back, &e), 0);
+	/* the next hour replaces it; a run that is not there fails the save whole */
+	CHECK_INT(store_run_begin(st, "collect", "watch collect c", 300, &run2, &e), 0);
+	row.run = run2, row.n = 7, row.clock = 1794790800;
+	CHECK_INT(store_stream_hour_save(st, run2, &fs, "watch collect c", &row, 400, &e), 0);
+	CHECK_INT(store_stream_state_load(st, "watch collect c", &back, &e), 1);
+	CHECK(back.n == 7 && back.run == run2 && back.clock == 1794790800);
+	free(back.data);
+	store_close(st);
+	/* another site's watcher on the same store has its own */
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(store_set_site(st, "branch", &e), 0);
+	CHECK_INT(store_stream_state_load(st, "watch collect c", &back, &e), 0);
+	store_close(st);
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(
+	    test_db_exec(path,
+			 "CREATE TRIGGER no_end BEFORE UPDATE ON runs BEGIN SELECT RAISE(ABORT, 'no'); END",
+			 "CREATE FUNCTION no_end() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'no'; END $$"
+			 " LANGUAGE plpgsql; CREATE TRIGGER no_end BEFORE UPDATE ON runs FOR EACH ROW EXECUTE"
+			 " FUNCTION no_end()"),
+	    0);
+	int64_t run3;
+	CHECK_INT(store_run_begin(st, "collect", "watch collect c", 500, &run3, &e), 0);
+	row.run = run3, row.n = 9;
+	CHECK(store_stream_hour_save(st, run3, &fs, "watch collect c", &row, 600, &e) < 0);
+	CHECK_INT(store_stream_state_load(st, "watch collect c", &back, &e), 1);
+	CHECK(back.n == 7 && back.run == run2); /* the state before */
+	free(back.data);
+	CHECK_INT(store_load_findings(st, run3, &got, &e), 0);
+	CHECK_INT(got.n, 0); /* nor its findings */
+	findings_release(&got);
+	findings_release(&fs);
+	store_close(st);
+	cleanup(path);
+}
+
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
       T(run_coverage_kept), T(existing_mode_creates_nothing), T(second_open_keeps_locks),
       T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip), T(retention),
-      T(store_flow_input_keys_summed), T(flow_use_by_day), T(vuln_briefs_redone));
+      T(store_flow_input_keys_summed), T(flow_use_by_day), T(vuln_briefs_redone), T(stream_state_kept));

@@ -5,6 +5,7 @@
 #include "analyze/allow-apply.h"
 #include "analyze/traffic-util.h"
 #include "analyze/traffic-state.h"
+#include "analyze/traffic-state-save.h"
 #include "base/keysort.h"
 #include "base/strpool.h"
 #include "model/flowset.h"
@@ -1172,6 +1173,122 @@ static void test_scheduled_stream(void)
 	for (int h = 0; h < 5 * 24; h++) flowset_release(&hour[h]);
 }
 
+/* A day of hours with every slot's kind of traffic: a named beacon, a
+ * session exported in half-hour records, a nightly job, one-off sessions
+ * abroad, NTP chatter. */
+static void save_hours(struct flowset *hour, int n)
+{
+	srand(5);
+	for (int h = 0; h < n; h++) flowset_init(&hour[h]);
+	for (double t = MON0 + 300; t < MON0 + n * 3600.0; t += 1700 + rand() % 200) {
+		struct obs_flow f = mkflow("10.0.0.5", "91.0.0.7", 443, t, 400, 1200);
+		f.sni = "c2.example";
+		flowset_add(&hour[(int)((t - MON0) / 3600)], &f);
+	}
+	for (int k = 0; k < 2 * n - 2; k++) {
+		struct obs_flow f = mkflow("10.0.0.6", "91.0.0.9", 22, MON0 + 600 + k * 1800.0, 5e4, 9e4);
+		f.end = f.start + 1800;
+		flowset_add(&hour[(int)((f.start - MON0) / 3600)], &f);
+	}
+	for (int d = 0; d * 24 + 2 < n; d++)
+		add_named(&hour[d * 24 + 2], "10.0.0.7", "91.0.0.3", "updates.example",
+			  MON0 + d * 86400.0 + 7300, 2e4, 3e6);
+	for (int h = 0; h < n; h++) {
+		for (int k = 0; k < 3; k++) {
+			char dst[32];
+			snprintf(dst, sizeof(dst), "92.%d.%d.%d", h % 200, k, rand() % 250 + 1);
+			add_named(&hour[h], "10.0.0.8", dst, NULL, MON0 + h * 3600.0 + 100 + k * 900, 3e5 + k,
+				  2e3);
+		}
+		add_udp(&hour[h], "10.0.0.9", "10.0.0.1", 123, MON0 + h * 3600.0 + 30);
+	}
+}
+
+/* One hour with the state: its findings appended to out. */
+static void save_judge(struct site_config *c, struct flowset *fs, struct traffic_state *st,
+		       struct findings *out)
+{
+	flowset_annotate(fs, c, country_by_first_octet, NULL);
+	struct traffic_input in = { c, fs, NULL, .state = st };
+	CHECK_INT(analyze_traffic(&in, NULL, out), 0);
+	traffic_state_update(st, &in);
+}
+
+static bool same_findings(const struct findings *a, const struct findings *b)
+{
+	if (a->n != b->n) return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].rule, b->v[i].rule) || strcmp(a->v[i].title, b->v[i].title) ||
+		    a->v[i].severity != b->v[i].severity)
+			return false;
+	return true;
+}
+
+/* The state saved after some hours and read back judges the next hours as
+ * the state kept in memory does, for every rule that carries one (an empty
+ * state does not); it is saved again byte for byte; a damaged or
+ * truncated save is refused naming its byte, never read past. */
+static void test_state_save(void)
+{
+	enum { N = 54, CUT = 30 };
+	struct site_config c;
+	site_config_defaults(&c);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	struct flowset h1[N], h2[N], h3[N];
+	save_hours(h1, N), save_hours(h2, N), save_hours(h3, N);
+	struct findings whole = { 0 }, restored = { 0 }, empty = { 0 };
+	struct traffic_state *a = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	struct traffic_state *b = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	struct traffic_state *z = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	for (int h = 0; h < N; h++) save_judge(&c, &h1[h], a, &whole);
+	for (int h = 0; h < CUT; h++) save_judge(&c, &h2[h], b, &restored), save_judge(&c, &h3[h], z, &empty);
+	struct buf saved = BUF_INIT, again = BUF_INIT;
+	CHECK_INT(traffic_state_encode(b, &saved), 0);
+	traffic_state_free(b);
+	struct dm_err e = { "" };
+	CHECK_INT(traffic_state_decode(saved.data, saved.len, &b, &e), 0);
+	CHECK(b != NULL);
+	CHECK_INT(traffic_state_encode(b, &again), 0);
+	CHECK(again.len == saved.len && !memcmp(again.data, saved.data, saved.len));
+	traffic_state_free(z);
+	z = traffic_state_new(TRAFFIC_STATE_WINDOW); /* a start that forgot */
+	for (int h = CUT; h < N && b; h++)
+		save_judge(&c, &h2[h], b, &restored), save_judge(&c, &h3[h], z, &empty);
+	CHECK(whole.n > 0);
+	CHECK(same_findings(&whole, &restored));
+	CHECK(!same_findings(&whole, &empty));
+	const char *rules[] = { "beacon", "long-connection", "scheduled-transfer" };
+	for (size_t k = 0; k < ARRAY_SIZE(rules); k++) { /* each carried rule found after the cut */
+		bool found = false;
+		for (size_t i = 0; i < whole.n; i++) found |= !strcmp(whole.v[i].rule, rules[k]);
+		if (!found) printf("    %s not found\n", rules[k]);
+		CHECK(found);
+	}
+	/* truncated anywhere: refused with its byte */
+	for (size_t n = 0; n < saved.len; n += n < 600 ? 1 : 97) {
+		struct traffic_state *t = NULL;
+		CHECK_INT(traffic_state_decode(saved.data, n, &t, &e), DM_EINPUT);
+		CHECK(t == NULL && strstr(e.msg, "byte") != NULL);
+	}
+	/* a byte changed anywhere: read or refused, never past the input */
+	for (size_t i = 0; i < saved.len; i += i < 600 ? 1 : 53) {
+		saved.data[i] ^= 0x5a;
+		struct traffic_state *t = NULL;
+		if (traffic_state_decode(saved.data, saved.len, &t, &e) == 0) traffic_state_free(t);
+		saved.data[i] ^= 0x5a;
+	}
+	saved.data[4] = 2; /* another format */
+	CHECK_INT(traffic_state_format(saved.data, saved.len), 2);
+	traffic_state_free(b);
+	CHECK_INT(traffic_state_decode(saved.data, saved.len, &b, &e), DM_EINPUT);
+	CHECK(b == NULL && strstr(e.msg, "format 2 (byte 4), this dormant reads 1") != NULL);
+	buf_release(&saved), buf_release(&again);
+	traffic_state_free(a), traffic_state_free(z);
+	findings_release(&whole), findings_release(&restored), findings_release(&empty);
+	for (int h = 0; h < N; h++) flowset_release(&h1[h]), flowset_release(&h2[h]), flowset_release(&h3[h]);
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1480,8 +1597,9 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_stream_slow_day", test_exfil_stream_slow_day },
       { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
       { "long_connection_stream", test_long_connection_stream },
-      { "scheduled_stream", test_scheduled_stream }, { "rotating_chance", test_rotating_chance },
-      { "rotating_stream", test_rotating_stream }, { "offhours_allow_port", test_offhours_allow_port },
+      { "scheduled_stream", test_scheduled_stream }, { "state_save", test_state_save },
+      { "rotating_chance", test_rotating_chance }, { "rotating_stream", test_rotating_stream },
+      { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "idle_stream_chatter", test_idle_stream_chatter }, { "median_sorts", test_median_sorts },
       { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys }, { "series_keys", test_series_keys });

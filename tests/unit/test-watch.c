@@ -7,6 +7,7 @@
 #include "cmd/watch.h"
 #include "cmd/watch-source.h"
 #include "pipeline/traffic-stream.h"
+#include "test-db.h"
 #include <stdlib.h>
 #include <time.h>
 #include <sys/stat.h>
@@ -167,7 +168,7 @@ struct hour_seen {
 	char findings[1024];
 };
 struct hours_seen {
-	struct hour_seen h[8];
+	struct hour_seen h[16];
 	int n;
 	bool slow; /* the first hour's judging takes a while: the reader gets ahead */
 };
@@ -175,7 +176,7 @@ static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
 {
 	struct hours_seen *s = ctx;
 	(void)to;
-	if (s->n == 8) return;
+	if (s->n == (int)ARRAY_SIZE(s->h)) return;
 	struct hour_seen *h = &s->h[s->n++];
 	h->from = from;
 	h->flows = j->flows.n;
@@ -468,10 +469,118 @@ static void stream_early_offhours(void)
 	}
 }
 
+/* A beacon every half hour (jitter a fifth) for 14 hours, with traffic
+ * between internal hosts: hours [from, to) fed to s. */
+static void beats(struct traffic_stream *s, double h0, int from, int to)
+{
+	unsigned x = 777;
+	double t = h0;
+	for (int i = 0; i < 28; i++) {
+		x = x * 1103515245u + 12345u;
+		t += 1800 + ((double)((x >> 8) % 721) - 360);
+		if (t >= h0 + 14 * 3600.0) break;
+		int hour = (int)((t - h0) / 3600);
+		if (hour < from || hour >= to) continue;
+		struct obs_flow f = { .proto = 6,
+				      .dport = 443,
+				      .sport = (uint16_t)(40000 + i),
+				      .start = t,
+				      .end = t + 2,
+				      .bytes_out = 400,
+				      .bytes_in = 1200,
+				      .pkts_out = 4,
+				      .pkts_in = 4,
+				      .flags_out = 0x1b,
+				      .flags_in = 0x1b,
+				      .entropy = -1,
+				      .sni = "c2.example" };
+		ipaddr_parse("10.7.0.5", &f.src);
+		ipaddr_parse("198.51.100.7", &f.dst);
+		traffic_stream_flow(s, &f);
+		char src[32], dst[32]; /* other hosts' browsing: the beacon's host is one of many */
+		snprintf(src, sizeof(src), "10.7.0.%d", 10 + i % 7);
+		snprintf(dst, sizeof(dst), "198.51.100.%d", 20 + i % 11);
+		flow_full(s, src, dst, 443, t + 60, t + 70, 900);
+	}
+	if (to == 14) /* the last hour's end, so the clock passes it */
+		flow_full(s, "10.7.0.6", "10.7.1.1", 445, h0 + 15 * 3600.0, h0 + 15 * 3600.0 + 400, 800);
+}
+
+/* Hours [from, to) through a new stream on db (a source's child started
+ * again), flushed (SIGTERM: what it holds is judged) and released. */
+static void beats_stream(const char *db, const char *conf, struct hours_seen *seen, int from, int to)
+{
+	static const char text[] = "[site]\ntimezone = UTC\n";
+	struct traffic_args a = { .config = conf, .config_text = text, .db = db, .fail_on = -1 };
+	struct traffic_stream s;
+	traffic_stream_init(&s, &a, "collect", "watch collect c", 300, false, keep_hour, seen);
+	beats(&s, 1768014000, from, to);
+	struct dm_err e = { "" };
+	CHECK_INT(traffic_stream_flush(&s, &e), 0);
+	traffic_stream_release(&s);
+}
+
+static int beacon_hours(const struct hours_seen *s)
+{
+	int n = 0;
+	for (int i = 0; i < s->n; i++) n += strstr(s->h[i].findings, "beacon 10.7.0.5 ") != NULL;
+	return n;
+}
+
+/* A source's child started again (a new stream on the same store) goes on
+ * with the state the hours before it saved: the beacon's beats before the
+ * restart count, and every hour is judged as by one stream. Without the
+ * saved state (deleted, damaged or older than its window) the new stream
+ * starts empty and finds less, and never fails on it. */
+static void stream_restart(void)
+{
+	char dir[96], cmd[160], db[160], conf[160];
+	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-restart-%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
+	CHECK_INT(system(cmd), 0);
+	snprintf(conf, sizeof(conf), "%s/site.conf", dir);
+	enum log_level was = log_level;
+	log_level = LOG_WARN; /* each refused state is said, in one line */
+	struct hours_seen one = { 0 }, two = { 0 };
+	snprintf(db, sizeof(db), "%s/one.db", dir);
+	beats_stream(db, conf, &one, 0, 14);
+	snprintf(db, sizeof(db), "%s/two.db", dir);
+	beats_stream(db, conf, &two, 0, 7);
+	beats_stream(db, conf, &two, 7, 14);
+	CHECK_INT(two.n, one.n);
+	for (int i = 0; i < one.n && i < two.n; i++) {
+		CHECK_INT(two.h[i].from, one.h[i].from);
+		CHECK_STR(two.h[i].findings, one.h[i].findings);
+	}
+	CHECK(beacon_hours(&one) > 0);
+	static const char *const spoil[][2] = {
+		{ "DELETE FROM stream_state", "DELETE FROM stream_state" },
+		{ "UPDATE stream_state SET state = substr(state, 1, length(state) - 9)",
+		  "UPDATE stream_state SET state = substring(state from 1 for length(state) - 9)" },
+		{ "UPDATE stream_state SET state = X'00'", "UPDATE stream_state SET state = '\\x00'" },
+		{ "UPDATE stream_state SET format = 99", "UPDATE stream_state SET format = 99" },
+		{ "UPDATE stream_state SET clock = clock - 15 * 86400",
+		  "UPDATE stream_state SET clock = clock - 15 * 86400" },
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(spoil); k++) {
+		struct hours_seen three = { 0 };
+		snprintf(db, sizeof(db), "%s/three-%zu.db", dir, k);
+		beats_stream(db, conf, &three, 0, 7);
+		CHECK_INT(test_db_exec(db, spoil[k][0], spoil[k][1]), 0);
+		beats_stream(db, conf, &three, 7, 14);
+		CHECK_INT(three.n, one.n);
+		CHECK(beacon_hours(&three) < beacon_hours(&one));
+	}
+	log_level = was;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
 /* Judged on the reader, and beside it (the hit of the next hour is said
  * on the reader while the judge may still write the hour before). */
 static void stream_early(void) { early_hour(false); }
 static void stream_early_threaded(void) { early_hour(true); }
 
 SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream), T(stream_threaded),
-      T(stream_early), T(stream_early_threaded), T(stream_early_offhours));
+      T(stream_early), T(stream_early_threaded), T(stream_early_offhours), T(stream_restart));
