@@ -9,6 +9,7 @@
 #include "base/json.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include "model/finding-life.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,8 +40,46 @@ static void release_one(struct finding *f)
 	free(f->path);
 }
 
+/* What mark() appended, so an episode can be merged again (a stream's
+ * hours, each merged on its own first): the findings it counts, 1 when
+ * none. */
+static const char episode_key[] = "\"episode\":{\"findings\":";
+
+static char *episode_at(const struct finding *f)
+{
+	char *at = NULL, *p = f->evidence;
+	while (p && (p = strstr(p, episode_key))) at = p++;
+	return at;
+}
+
+static size_t episode_count(const struct finding *f)
+{
+	const char *at = episode_at(f);
+	if (!at) return 1;
+	unsigned long long n = strtoull(at + strlen(episode_key), NULL, 10);
+	return n ? (size_t)n : 1;
+}
+
+/* The episode's evidence and title suffix taken off again (mark adds them anew). */
+static void strip_episode(struct finding *f)
+{
+	char *at = episode_at(f);
+	if (!at) return;
+	if (at > f->evidence && at[-1] == ',') at--;
+	at[0] = '}';
+	at[1] = 0;
+	char *t = strrchr(f->title, '[');
+	size_t n;
+	double d;
+	int used = 0;
+	if (t && t > f->title && t[-1] == ' ' &&
+	    sscanf(t, "[%zu times over %lf days]%n", &n, &d, &used) == 2 && used > 0 && !t[used])
+		t[-1] = 0;
+}
+
 static void mark(struct finding *f, size_t count, double first, double last)
 {
+	strip_episode(f);
 	f->first_seen = first;
 	f->last_seen = last;
 	struct buf b = BUF_INIT;
@@ -158,12 +197,111 @@ void findings_episodes(struct findings *fs, size_t from)
 			j++;
 		}
 		struct finding keep = v[best];
-		if (j - i > 1) union_destinations(&keep, v, i, j);
+		size_t count = 0;
+		for (size_t k = i; j - i > 1 && k < j; k++) count += episode_count(&v[k]);
+		if (j - i > 1) {
+			strip_episode(&keep);
+			union_destinations(&keep, v, i, j);
+		}
 		for (size_t k = i; k < j; k++)
 			if (k != best) release_one(&v[k]);
-		if (j - i > 1) mark(&keep, j - i, first, last);
+		if (j - i > 1) mark(&keep, count, first, last);
 		v[m++] = keep;
 		i = j;
 	}
 	fs->n = from + m;
+}
+
+void episodes_acc_init(struct episodes_acc *a, const char *site)
+{
+	*a = (struct episodes_acc){ 0 };
+	snprintf(a->site, sizeof(a->site), "%s", site ? site : "");
+}
+
+static uint64_t key_hash(const char *k)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+	for (; *k; k++) h = (h ^ (uint8_t)*k) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of key: its episode's, else the empty one it would take. */
+static size_t acc_slot(const struct episodes_acc *a, const char *key)
+{
+	size_t i = key_hash(key) & (a->n_slots - 1);
+	while (a->slots[i] && strcmp(a->keys[a->slots[i] - 1], key)) i = (i + 1) & (a->n_slots - 1);
+	return i;
+}
+
+static void acc_grow(struct episodes_acc *a)
+{
+	if (2 * (a->fs.n + 1) <= a->n_slots) return;
+	size_t old = a->n_slots;
+	uint32_t *was = a->slots;
+	a->n_slots = old ? 2 * old : 256;
+	a->slots = xcalloc(a->n_slots, sizeof(*a->slots));
+	for (size_t i = 0; i < old; i++)
+		if (was[i]) a->slots[acc_slot(a, a->keys[was[i] - 1])] = was[i];
+	free(was);
+}
+
+/* f joins the episode *k: the more severe (then higher scored) stays. */
+static void acc_merge(struct finding *k, struct finding *f)
+{
+	size_t count = episode_count(k) + episode_count(f);
+	double first = k->first_seen < f->first_seen ? k->first_seen : f->first_seen;
+	double last = k->last_seen > f->last_seen ? k->last_seen : f->last_seen;
+	struct finding pair[2] = { *k, *f };
+	bool take = f->severity > k->severity || (f->severity == k->severity && f->score > k->score);
+	struct finding keep = pair[take];
+	strip_episode(&keep);
+	union_destinations(&keep, pair, 0, 2);
+	release_one(&pair[!take]);
+	mark(&keep, count, first, last);
+	*k = keep;
+}
+
+void episodes_acc_add(struct episodes_acc *a, struct findings *fs)
+{
+	char key[LIFE_KEY_MAX];
+	for (size_t i = 0; i < fs->n; i++) {
+		struct finding *f = &fs->v[i];
+		life_key(f, a->site, key, sizeof(key));
+		acc_grow(a);
+		size_t s = acc_slot(a, key);
+		if (a->slots[s]) {
+			struct finding *k = &a->fs.v[a->slots[s] - 1];
+			if (f->first_seen - k->last_seen <= EPISODE_GAP) {
+				acc_merge(k, f);
+				continue;
+			}
+		}
+		size_t at = a->fs.n;
+		findings_add(&a->fs, f); /* takes its strings */
+		a->keys = xrealloc(a->keys, a->fs.cap * sizeof(*a->keys));
+		a->keys[at] = xstrdup(key);
+		a->slots[s] = (uint32_t)(at + 1); /* the identity's latest episode */
+	}
+	free(fs->v);
+	*fs = (struct findings){ 0 };
+}
+
+void episodes_acc_take(struct episodes_acc *a, struct findings *out)
+{
+	size_t from = out->n;
+	for (size_t i = 0; i < a->fs.n; i++) findings_add(out, &a->fs.v[i]);
+	for (size_t i = 0; i < a->fs.n; i++) free(a->keys[i]);
+	free(a->fs.v);
+	a->fs = (struct findings){ 0 };
+	if (a->slots) memset(a->slots, 0, a->n_slots * sizeof(*a->slots));
+	findings_episodes(out, from);
+}
+
+void episodes_acc_release(struct episodes_acc *a)
+{
+	for (size_t i = 0; i < a->fs.n; i++) free(a->keys[i]);
+	findings_release(&a->fs);
+	free(a->keys);
+	free(a->slots);
+	*a = (struct episodes_acc){ 0 };
 }

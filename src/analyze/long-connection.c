@@ -135,6 +135,11 @@ struct carry {
 	size_t n_open, cap_open;
 	struct pair_time *closed;
 	size_t n_closed, cap_closed;
+	/* a session ending this close to the hour's end may go on in the next
+	 * hour: the earlier of the hour's end (after its latest start) and its
+	 * latest end, less STITCH_GAP. The latest end alone broke sessions cut
+	 * into records (30 min) whose cut fell before another record's end. */
+	double open_from;
 };
 
 static void carry_open(struct carry *c, const struct rec *x, uint32_t key, double s, double e, uint64_t up,
@@ -216,7 +221,7 @@ static void measure(const struct traffic_input *in, const struct rec *v, struct 
 		double d = e - s;
 		const struct rec *x = &v[i];
 		i = j;
-		bool open = c && e >= fs->last - STITCH_GAP; /* may go on in the next hour */
+		bool open = c && e >= c->open_from; /* may go on in the next hour */
 		if (open) carry_open(c, x, key, s, e, up, down);
 		if (d < MIN_RECORD) continue;
 		p->sessions++;
@@ -424,6 +429,9 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 			*slot = ls;
 		}
 		cy.ls = *slot;
+		double latest = fs->first;
+		for (size_t k = 0; k < fs->n; k++) latest = fmax(latest, fs->v[k].start);
+		cy.open_from = fmin(fs->last, floor(latest / 3600) * 3600 + 3600) - STITCH_GAP;
 		c = &cy;
 	}
 	struct pair *pairs = NULL;

@@ -230,11 +230,10 @@ bool traffic_state_chatter(const struct traffic_state *s, const struct ipaddr *h
 	return false;
 }
 
-void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
+/* The outbound pairs of in's flows added (not yet settled). */
+static void pairs_of(struct traffic_state *s, const struct traffic_input *in)
 {
-	chat_update(s, in);
 	const struct flowset *fs = in->flows;
-	s->seeded = true; /* what the store holds from here on, the state has */
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
@@ -243,6 +242,21 @@ void traffic_state_update(struct traffic_state *s, const struct traffic_input *i
 		if (!p.name) p.dst = r->dst; /* a named destination is its name, whatever its address */
 		pair_add(s, &p);
 	}
+}
+
+void traffic_state_seed_flows(struct traffic_state *s, const struct traffic_input *in)
+{
+	s->seeded = true;
+	pairs_of(s, in);
+	pairs_settle(s, -INFINITY); /* one per pair; none leaves before the hours judged move on */
+}
+
+void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)
+{
+	chat_update(s, in);
+	const struct flowset *fs = in->flows;
+	s->seeded = true; /* what the store holds from here on, the state has */
+	pairs_of(s, in);
 	double before = fs->last - s->window;
 	pairs_settle(s, before);
 	/* the beats: sorted again, the latest TRAFFIC_STATE_BEATS of each

@@ -30,6 +30,11 @@ void traffic_state_update(struct traffic_state *s, const struct traffic_input *i
  * (traffic-state-save.h) keeps what the hours before it showed. Once; later
  * calls do nothing, nor any on a state read back. */
 int traffic_state_seed(struct traffic_state *s, struct store *st, double before, struct dm_err *e);
+/* A file judged an hour at a time (pipeline/traffic-batch.c) is no live
+ * feed: before its first hour, the pairs of the whole input, a part at a
+ * time, so prevalence counts the hosts of the whole file as one judgement
+ * of it does; the store is then not read (traffic_state_seed does nothing). */
+void traffic_state_seed_flows(struct traffic_state *s, const struct traffic_input *in);
 
 /* exfil-volume's suspect upload of a host on a local day, so a slow upload
  * is judged on its day, not on each hour of it */

@@ -10,6 +10,7 @@
 #include "base/privsep.h"
 #include "pipeline/receiver-drop.h"
 #include "pipeline/traffic-sink.h"
+#include "pipeline/traffic-batch.h"
 #include "base/sandbox.h"
 #include "base/timeutil.h"
 #include "flow/capture.h"
@@ -34,6 +35,7 @@ enum {
 	F_USER,
 	F_KEEP,
 	F_QUIET,
+	F_HOURLY,
 	F_VERBOSE,
 	F_HELP
 };
@@ -53,6 +55,9 @@ static const struct opt flows_opts[] = {
 	  "--iface: run as NAME once the capture is open (default: SUDO_UID's user, "
 	  "else dormant, else nobody)" },
 	{ "--keep-privileges", F_KEEP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
+	{ "--hourly", F_HOURLY, false, NULL,
+	  "files: judge an hour at a time as `watch` judges live traffic (a few hours of flows in memory, "
+	  "findings merged per episode)" },
 	{ "-q", F_QUIET, false, NULL, "quiet: no summary, no progress" },
 	{ "-v", F_VERBOSE, false, NULL, "verbose" },
 	{ "--help", F_HELP, false, NULL, "this help" },
@@ -65,7 +70,7 @@ struct flows_args {
 	struct flow_table_config ft;
 	char **files;
 	int n_files;
-	bool help;
+	bool help, hourly;
 	struct privsep_opts priv;
 };
 
@@ -88,6 +93,7 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case F_USER: a->priv.user = arg; return 0;
 	case F_KEEP: a->priv.keep = true; return 0;
 	case F_QUIET: log_level = LOG_WARN; return 0;
+	case F_HOURLY: a->hourly = true; return 0;
 	case F_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case F_HELP: a->help = true; return 0;
 	}
@@ -130,6 +136,8 @@ int cmd_flows(int argc, char **argv)
 	struct flows_args a = { .t.fail_on = -1 };
 	struct dm_err e = { "" };
 	struct traffic_job job = { 0 };
+	struct traffic_batch batch;
+	bool batched = false; /* files judged hour by hour (traffic-batch.h) */
 	struct flow_progress o = { .sink = { .job = &job, .b = BUF_INIT }, .prog = { .t0 = now_mono() } };
 	o.prog.flows = &o.sink.flows;
 	struct out_file of = { 0 };
@@ -169,6 +177,19 @@ int cmd_flows(int argc, char **argv)
 	}
 	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
 	if ((r = traffic_job_init(&job, &a.t, "flows", a.iface ? a.iface : a.files[0], &e)) < 0) goto fail;
+	if (a.hourly && (!a.n_files || a.t.explain.family)) {
+		r = dm_fail(&e, DM_EINPUT,
+			    "--hourly belongs to files without --explain (which follows one host "
+			    "through one judgement of the whole input)");
+		goto fail;
+	}
+	/* --hourly: files judged as the watcher judges traffic, an hour at a time */
+	if (a.hourly) {
+		traffic_batch_init(&batch, &job);
+		batched = true;
+		o.sink.keep = traffic_batch_keep;
+		o.sink.keep_ctx = &batch;
+	}
 	if (a.oj && (r = out_open(&of, a.oj, "-oJ", OUT_PRIVATE, &e)) < 0) goto fail;
 	o.sink.f = of.f;
 	receiver_outputs(&mon, &of);
@@ -203,6 +224,9 @@ int cmd_flows(int argc, char **argv)
 		     (r = sandbox_apply(SANDBOX_PARSE_READ,
 					(struct sandbox_fds){ .recv_only = -1, .send_ok = mon.fd }, &e)) < 0))
 			goto fail;
+		if (batched &&
+		    (r = traffic_batch_seed(&batch, a.files, (size_t)a.n_files, &cc, &a.ft, &e)) < 0)
+			goto fail;
 		for (int i = 0; i < a.n_files; i++) {
 			o.prog.file = a.files[i];
 			if (traffic_file_is_zeek_software(a.files[i])) {
@@ -229,7 +253,9 @@ int cmd_flows(int argc, char **argv)
 	flow_table_flush(ft);
 	flow_table_stats(ft, &fs);
 	double el = now_mono() - o.prog.t0, t_rules = now_mono(), cpu = now_thread_cpu() - cpu0;
-	if ((r = traffic_job_finish(&job, &e)) < 0 || (r = traffic_job_life(&job, &e)) < 0) goto fail;
+	if ((batched && (r = traffic_batch_finish(&batch, &e)) < 0) ||
+	    (r = traffic_job_finish(&job, &e)) < 0 || (r = traffic_job_life(&job, &e)) < 0)
+		goto fail;
 	t_rules = now_mono() - t_rules;
 	code = traffic_job_report(&job, o.sink.f, NULL) ? EXIT_FINDINGS : EXIT_OK;
 	o.sink.f = NULL;
@@ -262,6 +288,7 @@ out:
 	privmon_stop(&mon);
 	out_set_hooks(NULL);
 	flow_table_free(ft);
+	if (batched) traffic_batch_release(&batch); /* its hours use the job's store */
 	traffic_job_release(&job);
 	buf_release(&o.sink.b);
 	free(a.files);

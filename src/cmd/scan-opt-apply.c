@@ -224,6 +224,10 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 		a->p.join.flows[a->p.join.n_flows++] = (char *)arg;
 		a->join_given = true;
 		return 0;
+	case O_FLOWS_HOURLY:
+		a->p.join.flows_hourly = true;
+		a->join_given = true;
+		return 0;
 	case O_LEASES:
 		a->p.join.lease_files =
 		    xrealloc(a->p.join.lease_files, (a->p.join.n_lease_files + 1) * sizeof(char *));

@@ -76,6 +76,8 @@ enum scan_opt_id {
 	/* sites and run groups (issue 22): apart too */
 	O_SITE = 400,
 	O_RUNGROUP,
+	/* files judged hour by hour (issue 21): apart too */
+	O_FLOWS_HOURLY = 500,
 };
 
 /* Which options a -T template sets were given explicitly (scan_args.explicit_timing). */

@@ -524,34 +524,39 @@ size_t flowset_hours(const struct flowset *s, struct flow_hour **ret)
 	return m;
 }
 
-void flowset_profile(const struct flowset *s, const struct site_config *cfg, struct traffic_profile *out)
+void profile_begin(struct profile_acc *a, const struct site_config *cfg)
 {
-	*out = (struct traffic_profile){ .present = s->n > 0 };
-	int wday, minute;
+	*a = (struct profile_acc){ 0 };
 	for (int h = 0; h < 24; h++) { /* a business day's hours, by the config's rules */
 		int start = cfg->business_start, end = cfg->business_end, m = h * 60 + 30;
-		out->business_hour[h] = start < end ? m >= start && m < end : m >= start || m < end;
+		a->p.business_hour[h] = start < end ? m >= start && m < end : m >= start || m < end;
 	}
-	struct {
-		char cc[3];
-		uint64_t bytes, flows;
-	} *cc = xcalloc(1, 1024 * sizeof(*cc)); /* distinct countries: a few hundred at most */
-	size_t n_cc = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		const struct flowrec *r = &s->v[i];
-		uint64_t bytes = r->bytes_out + r->bytes_in;
-		site_local_time(cfg, r->start, &wday, &minute);
-		out->bytes_by_hour[minute / 60] += bytes;
-		out->flows_by_hour[minute / 60]++;
-		if (!r->cc[0]) continue;
-		size_t k = 0;
-		while (k < n_cc && memcmp(cc[k].cc, r->cc, 3)) k++;
-		if (k == n_cc && n_cc < 1024) memcpy(cc[n_cc++].cc, r->cc, 3);
-		if (k < n_cc) {
-			cc[k].bytes += bytes;
-			cc[k].flows++;
-		}
+	a->cc = xcalloc(1, PROFILE_MAX_CC * sizeof(*a->cc)); /* distinct countries: a few hundred at most */
+}
+
+void profile_add(struct profile_acc *a, const struct site_config *cfg, double start, uint64_t bytes,
+		 const char *cc)
+{
+	int wday, minute;
+	a->p.present = true;
+	site_local_time(cfg, start, &wday, &minute);
+	a->p.bytes_by_hour[minute / 60] += bytes;
+	a->p.flows_by_hour[minute / 60]++;
+	if (!cc || !cc[0]) return;
+	size_t k = 0;
+	while (k < a->n_cc && memcmp(a->cc[k].cc, cc, 2)) k++;
+	if (k == a->n_cc && a->n_cc < PROFILE_MAX_CC) memcpy(a->cc[a->n_cc++].cc, cc, 2);
+	if (k < a->n_cc) {
+		a->cc[k].bytes += bytes;
+		a->cc[k].flows++;
 	}
+}
+
+void profile_end(struct profile_acc *a, const struct site_config *cfg, struct traffic_profile *out)
+{
+	*out = a->p;
+	__typeof__(a->cc) cc = a->cc;
+	size_t n_cc = a->n_cc;
 	/* largest first: selection is enough for a few dozen */
 	for (size_t i = 0; i < n_cc; i++) {
 		size_t best = i;
@@ -573,4 +578,16 @@ void flowset_profile(const struct flowset *s, const struct site_config *cfg, str
 		out->n_countries++;
 	}
 	free(cc);
+	a->cc = NULL;
+}
+
+void flowset_profile(const struct flowset *s, const struct site_config *cfg, struct traffic_profile *out)
+{
+	struct profile_acc a;
+	profile_begin(&a, cfg);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct flowrec *r = &s->v[i];
+		profile_add(&a, cfg, r->start, r->bytes_out + r->bytes_in, r->cc);
+	}
+	profile_end(&a, cfg, out);
 }

@@ -163,3 +163,19 @@ struct traffic_profile {
 	uint64_t other_country_bytes; /* beyond the largest PROFILE_COUNTRIES */
 };
 void flowset_profile(const struct flowset *s, const struct site_config *cfg, struct traffic_profile *out);
+/* The same a flow at a time (a file judged hour by hour keeps no flows):
+ * begin, add each flow (its start, bytes both ways, external country or
+ * NULL), end (frees what begin took). */
+#define PROFILE_MAX_CC 1024
+struct profile_acc {
+	struct traffic_profile p;
+	struct {
+		char cc[3];
+		uint64_t bytes, flows;
+	} * cc;
+	size_t n_cc;
+};
+void profile_begin(struct profile_acc *a, const struct site_config *cfg);
+void profile_add(struct profile_acc *a, const struct site_config *cfg, double start, uint64_t bytes,
+		 const char *cc);
+void profile_end(struct profile_acc *a, const struct site_config *cfg, struct traffic_profile *out);

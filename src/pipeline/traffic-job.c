@@ -43,9 +43,20 @@ int traffic_job_init(struct traffic_job *j, const struct traffic_args *args, con
 		     const char *what, struct dm_err *e)
 {
 	*j = (struct traffic_job){ .args = args };
-	site_config_defaults(&j->cfg);
 	flowset_init(&j->flows);
 	intel_init(&j->intel);
+	if (args->parent) { /* an hour of the parent's run: what it read, shared */
+		struct traffic_job *p = args->parent;
+		j->cfg = p->cfg;
+		j->geo = p->geo;
+		j->writer = p->writer;
+		j->dbpath = xstrdup(p->dbpath);
+		j->store = args->store;
+		j->run = args->run;
+		j->borrowed = true;
+		return 0;
+	}
+	site_config_defaults(&j->cfg);
 	int r;
 	const char *config = args->config, *geoip = args->geoip;
 	if (config && args->config_text)
@@ -184,7 +195,8 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 		if (!threaded) save_hours(&sv);
 	}
 	if (analyze) {
-		struct traffic_input in = { &j->cfg, &j->flows, st, &j->intel, .state = j->state };
+		struct intel_set *intel = j->args->parent ? &j->args->parent->intel : &j->intel;
+		struct traffic_input in = { &j->cfg, &j->flows, st, intel, .state = j->state };
 		struct dm_err se = { "" };
 		if (j->state && traffic_state_seed(j->state, st, j->flows.first, &se) < 0)
 			log_warn("earlier hours' destinations not read: %s", se.msg);
@@ -208,8 +220,9 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 		log_debug("flow summaries: %zu rows from %zu flows stored in %.3f s (%.3f s CPU, the blocks' "
 			  "sorts included; the hosts split in %.3f s CPU)",
 			  sv.rows, j->flows.n, sv.seconds, sv.cpu, j->sort_cpu);
-	set_aside_warning(j);
-	if (sv.known)
+	j->known = sv.known;
+	if (!j->args->parent) set_aside_warning(j); /* the run says it once */
+	if (sv.known && !j->args->parent)
 		log_info(
 		    "these flows were summarised in the store before; their hours are not counted twice");
 	/* without a scan (flows) the versions seen in the traffic are judged
@@ -265,13 +278,14 @@ void traffic_job_release(struct traffic_job *j)
 		if (j->run && !j->finished) store_run_finish(j->store, j->run, "failed", now_real(), NULL);
 		store_close(j->store);
 	}
-	store_close(j->writer);
+	bool shared = j->args && j->args->parent;
+	if (!shared) store_close(j->writer);
 	free(j->dbpath);
 	findings_release(&j->found);
-	geo_close(j->geo);
+	if (!shared) geo_close(j->geo);
 	flowset_release(&j->flows);
 	intel_release(&j->intel);
-	site_config_release(&j->cfg);
+	if (!shared) site_config_release(&j->cfg);
 	payload_sniff_free(j->sniff);
 }
 
@@ -314,6 +328,13 @@ int traffic_job_read_files(struct traffic_job *j, char *const *files, size_t n, 
 			   struct dm_err *e)
 {
 	struct flow_sink sink = { j, keep_flow, NULL };
+	return traffic_job_read_files_into(j, files, n, &sink, ret_damaged, e);
+}
+
+int traffic_job_read_files_into(struct traffic_job *j, char *const *files, size_t n,
+				const struct flow_sink *to, uint64_t *ret_damaged, struct dm_err *e)
+{
+	struct flow_sink sink = *to;
 	struct flow_table_config ftc = { 0 };
 	struct flow_table *ft = flow_table_new(&ftc, &sink);
 	struct capture_config cc = { 0 };

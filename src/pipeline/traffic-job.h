@@ -23,6 +23,12 @@ struct traffic_args {
 	int64_t run;                   /* it neither begins nor ends it, nor saves the findings */
 	const struct targets *targets; /* the audit's targets, internal by default; may be NULL */
 	struct ipaddr explain;         /* family 0: none; else --explain HOST, printed on stdout */
+	/* set (an hour of a file judged hour by hour, traffic-batch.c, with
+	 * store and run): the job whose config, GeoIP, intelligence (its
+	 * indexes built at the first match) and summaries' connection the hour
+	 * uses, read once before the privilege drop; it says what the hours
+	 * would each say (flows set aside, an input summarised before) */
+	struct traffic_job *parent;
 };
 struct traffic_job {
 	struct site_config cfg;
@@ -39,6 +45,7 @@ struct traffic_job {
 	/* the same in CPU seconds, and the summaries' sort (before both) */
 	double rules_cpu, save_cpu, sort_cpu;
 	struct findings found;
+	bool known;    /* finish found these flows summarised in the store before */
 	bool borrowed; /* store and run are the caller's */
 	/* versions seen in traffic (captures, Zeek software/ssh/http logs),
 	 * made by traffic_job_read_files */
@@ -81,5 +88,8 @@ void traffic_job_sniff(struct traffic_job *j, struct capture_config *cc);
  * in *ret_damaged and skipped. */
 int traffic_job_read_files(struct traffic_job *j, char *const *files, size_t n, uint64_t *ret_damaged,
 			   struct dm_err *e);
+/* The same, the flows to sink rather than into the job's flows. */
+int traffic_job_read_files_into(struct traffic_job *j, char *const *files, size_t n,
+				const struct flow_sink *sink, uint64_t *ret_damaged, struct dm_err *e);
 /* Marks an unfinished run failed and frees everything. */
 void traffic_job_release(struct traffic_job *j);

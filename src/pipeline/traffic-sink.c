@@ -8,7 +8,10 @@ void traffic_sink_flow(void *ctx, const struct obs_flow *flow)
 {
 	struct traffic_sink *o = ctx;
 	struct obs_flow copy = *flow, *fl = &copy;
-	traffic_job_flow(o->job, fl);
+	if (o->keep)
+		o->keep(o->keep_ctx, fl);
+	else
+		traffic_job_flow(o->job, fl);
 	o->flows++;
 	static const char *const apps[] = { "tls", "ssh", "dns", "http" };
 	size_t k = 0;

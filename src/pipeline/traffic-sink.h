@@ -15,6 +15,10 @@ struct traffic_sink {
 	uint64_t flows;
 	uint64_t by_app[5]; /* tls, ssh, dns, http, other */
 	int err;            /* the first write error (errno) */
+	/* set: each flow goes here instead of into job (traffic-batch.h), which
+	 * sets its country */
+	void (*keep)(void *ctx, struct obs_flow *f);
+	void *keep_ctx;
 };
 
 /* A struct flow_sink's on_flow: ctx is a struct traffic_sink. */

@@ -692,6 +692,41 @@ t_scenarios() {
 	[ "$(grep -c '"type":"flow".*"dst":"185\.[0-9.]*".*"country":"NL"' "$OUT/sc1/out2.jsonl")" -gt 0 ]
 }
 check traffic_rules_exact_on_labelled_scenarios t_scenarios
+t_scenarios_hourly() { # flows --hourly: the watcher's stream, one run, findings per episode
+	local seed
+	for seed in 1 3; do
+		[ -s "$OUT/sc$seed/scenarios.pcap" ] ||
+			python3 "$ROOT/tests/tools/flow/gen-scenarios.py" "$OUT/sc$seed" --seed $seed >/dev/null || return 1
+		[ -s "$OUT/sc$seed/out.jsonl" ] ||
+			"$D" flows "$OUT/sc$seed/scenarios.pcap" --config "$OUT/sc$seed/site.conf" --db "$OUT/sc$seed/db" \
+				-oJ "$OUT/sc$seed/out.jsonl" -q || return 1
+		"$D" flows "$OUT/sc$seed/scenarios.pcap" --hourly --config "$OUT/sc$seed/site.conf" \
+			--db "$OUT/sc$seed/dbh" -oJ "$OUT/sc$seed/hourly.jsonl" -q || { echo "seed $seed: exit $?"; return 1; }
+		# no finding the truth does not expect, one finding per rule and host (its
+		# hours merged), every expected one but the rotating C2's (at night the
+		# stream's day holds too few other hosts' sessions to call its shape rare),
+		# and the same flow records as judging the file at once
+		python3 - "$OUT/sc$seed/truth.json" "$OUT/sc$seed/hourly.jsonl" "$OUT/sc$seed/out.jsonl" <<'PY' || return 1
+import collections, json, sys
+truth = json.load(open(sys.argv[1]))["scenarios"]
+recs = [json.loads(l) for l in open(sys.argv[2])]
+found = collections.Counter((r["rule"], r.get("ip")) for r in recs if r["type"] == "finding")
+owner = {h: n for n, sc in truth.items() for h in sc["hosts"]}
+expect = {(e["rule"], e["ip"]) for sc in truth.values() for e in sc["expect"]}
+extra = [f for f in found if f[1] in owner and f not in expect]
+assert not extra, "not expected: %s" % extra
+assert all(n == 1 for n in found.values()), "not merged: %s" % found
+c2 = set(truth["c2-rotating-address"]["hosts"])
+missing = [f for f in expect - set(found) if not (f[0] == "rotating-destinations" and f[1] in c2)]
+assert not missing, "missing: %s" % missing
+flows = lambda p: sorted(l for l in open(p) if '"type":"flow"' in l)
+assert flows(sys.argv[2]) == flows(sys.argv[3]), "flow records differ"
+PY
+	done
+	"$D" flows "$OUT/sc1/scenarios.pcap" --hourly --explain 10.1.0.17 2>"$OUT/e"
+	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--hourly' "$OUT/e"
+}
+check flows_hourly_judges_scenarios_as_the_stream t_scenarios_hourly
 
 t_ipfix_rules() { # the scenarios through softflowd as IPFIX: no false sequence gaps, and the rules that need no payload fire
 	local port=$((29000 + RANDOM % 900))

@@ -3,7 +3,9 @@
  * its end plus the grace, each hour a run of its own), to compare with
  * `dormant flows FILE`'s one judgement of the whole file: each finding
  * (rule, host, port, hour, severity), then the hours judged, the late
- * flows, the saved state's size and save time, and the peak memory.
+ * flows, the saved state's size and save time, and the peak memory; then
+ * the run's findings merged per episode (analyze/episodes.h), one line
+ * each: "episode RULE HOST PORT SEVERITY".
  *
  * --restart-after N: once N hours are judged, the stream is dropped as a
  * kill -9 would (the hours it holds are not judged) and a new stream on
@@ -12,6 +14,7 @@
  * of one uninterrupted stream.
  * usage: flow-stream-replay [--restart-after N] FILE CONFIG DB [GRACE_SECONDS] */
 #include "pipeline/traffic-stream.h"
+#include "analyze/episodes.h"
 #include "base/util.h"
 #include "flow/capture.h"
 #include "flow/table.h"
@@ -23,13 +26,14 @@
 /* One line a finding: its rule, host and port, the hour it was judged in, its severity. */
 static void on_judged(void *ctx, struct traffic_job *j, double from, double to)
 {
-	(void)ctx, (void)to;
+	(void)to;
 	for (size_t i = 0; i < j->found.n; i++) {
 		const struct finding *f = &j->found.v[i];
 		char ip[IPADDR_STRLEN] = "-";
 		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
 		printf("finding %s %s %u %.0f %s\n", f->rule, ip, f->port, from, severity_name(f->severity));
 	}
+	episodes_acc_add(ctx, &j->found);
 }
 
 /* The flows the current stream may still hold, copied (their strings are
@@ -38,6 +42,7 @@ struct replay {
 	struct traffic_args *args;
 	double grace;
 	struct traffic_stream s[2];
+	struct episodes_acc *acc; /* the run's findings merged per episode */
 	int cur;
 	uint64_t restart_after; /* 0: never */
 	bool restarted;
@@ -112,7 +117,7 @@ static void replay_flow(void *ctx, const struct obs_flow *f)
 	traffic_stream_release(s);
 	rp->cur = 1;
 	rp->restarted = true;
-	traffic_stream_init(&rp->s[1], rp->args, "collect", "replay", rp->grace, false, on_judged, NULL);
+	traffic_stream_init(&rp->s[1], rp->args, "collect", "replay", rp->grace, false, on_judged, rp->acc);
 	for (size_t i = 0; i < rp->n_held; i++) traffic_stream_flow(&rp->s[1], &rp->held[i]);
 	held_prune(rp, 0);
 }
@@ -131,9 +136,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct traffic_args a = { .config = argv[k + 1], .db = argv[k + 2], .fail_on = -1 };
+	struct episodes_acc acc;
+	episodes_acc_init(&acc, "");
 	rp.args = &a;
+	rp.acc = &acc;
 	rp.grace = argc - k == 4 ? atof(argv[k + 3]) : 300;
-	traffic_stream_init(&rp.s[0], &a, "collect", "replay", rp.grace, false, on_judged, NULL);
+	traffic_stream_init(&rp.s[0], &a, "collect", "replay", rp.grace, false, on_judged, &acc);
 	struct flow_sink sink = { &rp, replay_flow, NULL };
 	struct flow_table_config cfg = { 0 };
 	struct flow_table *ft = flow_table_new(&cfg, &sink);
@@ -158,6 +166,16 @@ int main(int argc, char **argv)
 			(unsigned long long)rp.restart_after);
 		return 1;
 	}
+	struct findings ep = { 0 };
+	episodes_acc_take(&acc, &ep);
+	episodes_acc_release(&acc);
+	for (size_t i = 0; i < ep.n; i++) {
+		const struct finding *f = &ep.v[i];
+		char ip[IPADDR_STRLEN] = "-";
+		if (f->has_ip) ipaddr_fmt(&f->ip, ip, sizeof(ip));
+		printf("episode %s %s %u %s\n", f->rule, ip, f->port, severity_name(f->severity));
+	}
+	findings_release(&ep);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("flows %llu, hours judged %llu, late %llu, findings %llu, peak %.0f MB\n",

@@ -2,6 +2,7 @@
  * rules on small hand-made flow sets. */
 #include "test.h"
 #include "analyze/traffic.h"
+#include "analyze/episodes.h"
 #include "analyze/allow-apply.h"
 #include "analyze/traffic-util.h"
 #include "analyze/traffic-state.h"
@@ -1586,6 +1587,69 @@ static void test_exfil_allow_destinations(void)
 	site_config_release(&c2);
 }
 
+/* A stream's hours merged per episode (analyze/episodes.h): one identity
+ * over two hours is one finding (earliest first seen, latest last seen,
+ * highest severity, counted once in its evidence and title); a second
+ * destination of the same host and port within the gap joins it as within
+ * one input; the same identity five days later is an episode of its own. */
+static struct finding ep_finding(const char *dst, enum severity sev, double first, double last)
+{
+	struct finding f = {
+		.rule = "beacon", .severity = sev, .has_ip = true, .port = 443, .proto = PROTO_TCP
+	};
+	ipaddr_parse("10.0.0.5", &f.ip);
+	snprintf(f.title, sizeof(f.title), "beacon to %s", dst);
+	char ev[96];
+	snprintf(ev, sizeof(ev), "{\"dst\":\"%s\"}", dst);
+	f.evidence = xstrdup(ev);
+	f.first_seen = first, f.last_seen = last;
+	return f;
+}
+
+static void test_episodes_acc(void)
+{
+	const double t0 = 1764554400.0;
+	struct episodes_acc acc;
+	episodes_acc_init(&acc, "lab");
+	struct findings h = { 0 };
+	struct finding f = ep_finding("91.0.0.1", SEV_MEDIUM, t0, t0 + 3600);
+	findings_add(&h, &f);
+	episodes_acc_add(&acc, &h);
+	CHECK_INT(h.n, 0);
+	f = ep_finding("91.0.0.1", SEV_HIGH, t0 + 3600, t0 + 7200);
+	findings_add(&h, &f);
+	episodes_acc_add(&acc, &h);
+	CHECK_INT(acc.fs.n, 1);
+	if (acc.fs.n == 1) {
+		CHECK(acc.fs.v[0].severity == SEV_HIGH);
+		CHECK(acc.fs.v[0].first_seen == t0 && acc.fs.v[0].last_seen == t0 + 7200);
+		CHECK(strstr(acc.fs.v[0].evidence, "\"findings\":2") != NULL);
+	}
+	f = ep_finding("91.0.0.2", SEV_LOW, t0 + 7200, t0 + 9000);
+	findings_add(&h, &f);
+	f = ep_finding("91.0.0.1", SEV_LOW, t0 + 5 * 86400, t0 + 5 * 86400 + 60);
+	findings_add(&h, &f);
+	episodes_acc_add(&acc, &h);
+	CHECK_INT(acc.fs.n, 3);
+	struct findings out = { 0 };
+	episodes_acc_take(&acc, &out);
+	CHECK_INT(acc.fs.n, 0);
+	CHECK_INT(out.n, 2);
+	findings_sort(&out);
+	if (out.n == 2) {
+		const struct finding *a = &out.v[0], *b = &out.v[1];
+		CHECK(a->severity == SEV_HIGH && a->first_seen == t0 && a->last_seen == t0 + 9000);
+		CHECK(strstr(a->evidence, "\"findings\":3") != NULL);
+		const char *ep = strstr(a->evidence, "\"episode\"");
+		CHECK(ep != NULL && !strstr(ep + 1, "\"episode\"")); /* counted once */
+		CHECK(strstr(a->title, "[3 times over") != NULL && !strstr(a->title, "[2 times"));
+		CHECK(b->severity == SEV_LOW && b->first_seen == t0 + 5 * 86400);
+		CHECK(strstr(b->evidence, "episode") == NULL);
+	}
+	findings_release(&out);
+	episodes_acc_release(&acc);
+}
+
 SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_config_keys },
       { "config_errors", test_config_errors }, { "overnight_shift", test_overnight_shift },
       { "strpool", test_strpool }, { "hours", test_hours }, { "hours_cursor", test_hours_cursor },
@@ -1602,4 +1666,5 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "idle_stream_chatter", test_idle_stream_chatter }, { "median_sorts", test_median_sorts },
-      { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys }, { "series_keys", test_series_keys });
+      { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys }, { "series_keys", test_series_keys },
+      { "episodes_acc", test_episodes_acc });
