@@ -1,8 +1,9 @@
 /* Traffic in stream time: flows held by the hour of their start in two
  * traffic jobs (the hour being judged next, and everything after it), an
  * hour judged when the flows' clock passes its end plus the grace; judged
- * on a thread of its own when threaded, one hour after another, so the
- * reader never stops for the rules or the summaries' save. */
+ * on a thread of its own when threaded, one hour after another from a
+ * short queue, so the reader never stops for the rules or the summaries'
+ * save unless the judge is TRAFFIC_STREAM_QUEUE hours behind. */
 #include "pipeline/traffic-stream.h"
 #include "analyze/traffic-state.h"
 #include "pipeline/traffic-stream-state.h"
@@ -52,14 +53,16 @@ static void *judge_main(void *arg)
 	struct traffic_stream *s = arg;
 	pthread_mutex_lock(&s->lock);
 	for (;;) {
-		while (!s->held.job && !s->stop) pthread_cond_wait(&s->cond, &s->lock);
-		if (!s->held.job) break; /* stopped with nothing left */
-		struct traffic_held h = s->held;
+		while (!s->queued && !s->stop) pthread_cond_wait(&s->cond, &s->lock);
+		if (!s->queued) break; /* stopped with nothing left */
+		struct traffic_held h = s->queue[s->head];
 		pthread_mutex_unlock(&s->lock);
 		judge_one(s, h.job, h.from);
 		pthread_mutex_lock(&s->lock);
-		s->held.job = NULL;
-		pthread_cond_broadcast(&s->cond); /* idle: the next hour, or a wait */
+		s->queue[s->head] = (struct traffic_held){ 0 };
+		s->head = (s->head + 1) % TRAFFIC_STREAM_QUEUE;
+		s->queued--;
+		pthread_cond_broadcast(&s->cond); /* room for the reader, or a wait done */
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -89,8 +92,9 @@ void traffic_stream_init(struct traffic_stream *s, const struct traffic_args *ar
 	pthread_mutex_destroy(&s->lock);
 }
 
-/* The closed hour to the judge, once it is done with the one before (the
- * socket's buffer absorbs meanwhile); unthreaded, judged here. */
+/* The closed hour to the judge's queue, judged after those before it; when
+ * the queue is full, once the judge is done with its oldest (the socket's
+ * buffer absorbs meanwhile). Unthreaded, judged here. */
 static void hand_off(struct traffic_stream *s, struct traffic_job *j, double from)
 {
 	if (!s->threaded) {
@@ -98,8 +102,10 @@ static void hand_off(struct traffic_stream *s, struct traffic_job *j, double fro
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
-	while (s->held.job) pthread_cond_wait(&s->cond, &s->lock);
-	s->held = (struct traffic_held){ j, from };
+	if (s->queued == TRAFFIC_STREAM_QUEUE) s->waited++;
+	while (s->queued == TRAFFIC_STREAM_QUEUE) pthread_cond_wait(&s->cond, &s->lock);
+	s->queue[(s->head + s->queued) % TRAFFIC_STREAM_QUEUE] = (struct traffic_held){ j, from };
+	if (++s->queued > s->deepest) s->deepest = s->queued;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 }
@@ -177,7 +183,7 @@ void traffic_stream_wait(struct traffic_stream *s)
 {
 	if (!s->threaded) return;
 	pthread_mutex_lock(&s->lock);
-	while (s->held.job) pthread_cond_wait(&s->cond, &s->lock);
+	while (s->queued) pthread_cond_wait(&s->cond, &s->lock);
 	pthread_mutex_unlock(&s->lock);
 }
 

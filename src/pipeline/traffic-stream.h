@@ -4,14 +4,14 @@
  * rules, its hourly summaries and findings saved as a run) once the clock
  * passes its end plus a grace, so a replayed or delayed export is judged
  * as the live one was. Memory holds the hour being filled and the next,
- * and (threaded) the one being judged.
+ * and (threaded) up to TRAFFIC_STREAM_QUEUE closed hours for the judge.
  *
  * Threads: traffic_stream_flow, _flush and _release are called from one
  * thread (the reader). Threaded, closed hours are judged in that order by
  * a judge thread of the stream's own, so the reader goes on reading while
- * an hour's rules and summaries take seconds; the hand-off of an hour
- * waits until the judge is done with the one before (the socket's buffer
- * absorbs meanwhile). Each hour's rules see every earlier hour's
+ * an hour's rules and summaries take seconds; closed hours queue for the
+ * judge, and the hand-off waits only when TRAFFIC_STREAM_QUEUE of them are
+ * queued (the socket's buffer absorbs meanwhile). Each hour's rules see every earlier hour's
  * summaries, as when judged on the reader. The counters may be read from
  * any thread. */
 #pragma once
@@ -31,6 +31,12 @@ typedef void (*traffic_judged_fn)(void *ctx, struct traffic_job *j, double from,
  * before its hour is judged: j is the job of the flow's hour (its store
  * and run, which the hour's judgement uses too). */
 typedef void (*traffic_early_fn)(void *ctx, struct traffic_job *j, const struct findings *fs);
+
+/* Closed hours the judge may hold: the one it judges and two waiting, so a
+ * reader ahead of a slow judge goes on receiving (and saying early
+ * findings) for two hours more before it waits; each costs an hour of
+ * flows. */
+#define TRAFFIC_STREAM_QUEUE 3
 
 struct traffic_held {
 	struct traffic_job *job;
@@ -62,7 +68,10 @@ struct traffic_stream {
 	pthread_t judge;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct traffic_held held; /* the closed hour the judge has; job NULL: idle */
+	struct traffic_held queue[TRAFFIC_STREAM_QUEUE]; /* closed hours, oldest at head */
+	int head, queued;                                /* queued counts the one being judged; 0: idle */
+	_Atomic int deepest;                             /* the most hours queued at once */
+	_Atomic uint64_t waited;                         /* hand-offs that waited for room in the queue */
 	bool stop;
 	/* what judged hours leave to the next (the judge's alone) */
 	struct traffic_state *state;

@@ -170,7 +170,10 @@ struct hour_seen {
 struct hours_seen {
 	struct hour_seen h[16];
 	int n;
-	bool slow; /* the first hour's judging takes a while: the reader gets ahead */
+	bool slow; /* the second hour's judging lasts until the reader waits for room */
+	struct traffic_stream *stream;
+	int deepest;     /* the most hours queued for the judge */
+	uint64_t waited; /* hand-offs that waited */
 };
 static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
 {
@@ -188,7 +191,9 @@ static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
 		o += (size_t)snprintf(h->findings + o, sizeof(h->findings) - o, "%s %s %s;", f->rule, ip,
 				      f->title);
 	}
-	if (s->slow && s->n == 1) usleep(300 * 1000); /* the reader waits to hand hour 1 over */
+	/* the reader queues hours 2 and 3 behind this one, and waits at hour 4's
+	 * hand-off (5 s at most: a queue without a bound never waits) */
+	for (int k = 0; s->slow && s->n == 2 && !s->stream->waited && k < 5000; k++) usleep(1000);
 }
 
 static void flow_full(struct traffic_stream *s, const char *src, const char *dst, int dport, double start,
@@ -252,9 +257,12 @@ static void judge_day(const char *dir, bool threaded, struct hours_seen *seen, u
 	log_level = LOG_WARN; /* each hour names its intelligence list */
 	traffic_stream_init(&s, &a, "collect", "unit", 300, threaded, keep_hour, seen);
 	CHECK(s.threaded == threaded);
+	seen->stream = &s;
 	day(&s, 1768014000); /* 03:00 UTC */
 	struct dm_err e = { "" };
 	CHECK_INT(traffic_stream_flush(&s, &e), 0);
+	seen->deepest = s.deepest;
+	seen->waited = s.waited;
 	CHECK_INT(s.err, 0);
 	CHECK_INT(s.late, 1);
 	*ret_windows = s.windows;
@@ -264,7 +272,8 @@ static void judge_day(const char *dir, bool threaded, struct hours_seen *seen, u
 
 /* The judge thread gives what judging on the reader gives: the same hours
  * in the same order, each with its flows and findings, also when the
- * judge falls behind and the hand-off has to wait for room. */
+ * judge falls behind: the reader queues closed hours for it without
+ * waiting until TRAFFIC_STREAM_QUEUE are queued, and waits then. */
 static void stream_threaded(void)
 {
 	char dir[96], cmd[160], bad[160];
@@ -283,6 +292,9 @@ static void stream_threaded(void)
 	judge_day(dir, true, &threaded, &wt);
 	CHECK_INT(ws, 7); /* hours 0-5, then 12:00 by the flush */
 	CHECK_INT(wt, ws);
+	CHECK_INT(threaded.deepest, TRAFFIC_STREAM_QUEUE); /* filled before it waited */
+	CHECK(threaded.waited >= 1);
+	CHECK_INT(serial.deepest, 0);
 	CHECK_INT(threaded.n, serial.n);
 	for (int i = 0; i < serial.n && i < threaded.n; i++) {
 		CHECK_INT(threaded.h[i].from, serial.h[i].from);
