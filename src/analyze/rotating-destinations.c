@@ -17,8 +17,12 @@
  *
  * Judged an hour at a time (in->state), the hour's candidate sessions are
  * judged with those of the day before it (kept in the rule's slot), so a
- * cluster spread over hours is one; only clusters holding a session of the
- * hour are reported, so an hour reports what it adds. */
+ * cluster spread over hours is one; only clusters holding a session not yet
+ * in a finding are reported, so an hour reports what it adds. A cluster is
+ * judged again each hour until reported: at night the day so far may hold
+ * none of the other hosts' one-off sessions, so no shape is yet rare, and
+ * the C2 of the night is found when the morning's sessions show its shape
+ * is not the site's (as the whole day judged at once finds it). */
 #include "analyze/traffic-state.h"
 #include "analyze/traffic-slots.h"
 #include "analyze/traffic-util.h"
@@ -168,17 +172,18 @@ static double cluster_chance(const struct site_shapes *ss, const struct shape *k
 	return binomial_tail(n_day, n_cluster, fmin(p, 1.0));
 }
 
-/* Whether one of the n sessions is a flow at or after new_from. */
-static bool holds_new(const struct sess *s, size_t n, uint32_t new_from)
+/* Whether one of the n sessions is in no finding yet (told, by flow). */
+static bool holds_untold(const struct sess *s, size_t n, const uint8_t *told)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i].flow >= new_from) return true;
+		if (!told[s[i].flow]) return true;
 	return false;
 }
 
-/* Clusters are reported only when they hold a flow at or after new_from. */
+/* With told (the stream), clusters are reported only when they hold a flow
+ * not told yet, and the reported cluster's flows are marked told. */
 static void judge(const struct traffic_input *in, const struct site_shapes *ss, const uint32_t *once,
-		  size_t m, uint32_t new_from, struct findings *out)
+		  size_t m, uint8_t *told, struct findings *out)
 {
 	const struct flowset *fs = in->flows;
 	struct sess *s = xmalloc(m * sizeof(*s));
@@ -209,7 +214,7 @@ static void judge(const struct traffic_input *in, const struct site_shapes *ss, 
 			if (k < MIN_ADDRESSES || (hi + 1 < m && !cmp_shape(&s[hi + 1].sh, &s[lo].sh) &&
 						  s[hi + 1].start - s[lo].start <= WINDOW))
 				continue;
-			if (new_from && !holds_new(s + lo, k, new_from)) continue; /* reported before */
+			if (told && !holds_untold(s + lo, k, told)) continue; /* reported before */
 			size_t day = lower_bound(starts, m, s[lo].start + WINDOW) -
 				     lower_bound(starts, m, s[lo].start);
 			/* the stream knows the day up to now only: the day before
@@ -290,11 +295,13 @@ static void judge(const struct traffic_input *in, const struct site_shapes *ss, 
 	enum severity sev = offhours * 2 > best_n || up > down ? SEV_HIGH : SEV_MEDIUM;
 	add_host_finding(out, "rotating-destinations", sev, (double)distinct, &r0->src, title, &b, rem, first,
 			 last);
+	if (told)
+		for (size_t i = 0; i < best_n; i++) told[best[i].flow] = 1;
 	free(w);
 	free(best);
 }
 
-static int judge_flows(const struct traffic_input *in, uint32_t new_from, struct findings *out)
+static int judge_flows(const struct traffic_input *in, uint8_t *told, struct findings *out)
 {
 	const struct flowset *fs = in->flows;
 	uint32_t *idx;
@@ -317,7 +324,7 @@ static int judge_flows(const struct traffic_input *in, uint32_t new_from, struct
 	}
 	for (size_t h = 0; h < hosts; h++)
 		if (host_at[h + 1] - host_at[h] >= MIN_ADDRESSES)
-			judge(in, &ss, ss.once + host_at[h], host_at[h + 1] - host_at[h], new_from, out);
+			judge(in, &ss, ss.once + host_at[h], host_at[h + 1] - host_at[h], told, out);
 	for (int shift = 0; shift < 4; shift++) free(ss.sorted[shift]);
 	free(ss.once);
 	free(host_at);
@@ -330,17 +337,18 @@ void rot_state_free(void *p)
 {
 	struct rot_state *rs = p;
 	free(rs->v);
+	free(rs->told);
 	free(rs);
 }
 
 int rule_rotating_destinations(const struct traffic_input *in, struct findings *out)
 {
-	if (!in->state) return judge_flows(in, 0, out);
+	if (!in->state) return judge_flows(in, NULL, out);
 	void **slot = traffic_state_slot(in->state, TRAFFIC_SLOT_ROT, rot_state_free);
 	if (!*slot) *slot = xcalloc(1, sizeof(struct rot_state));
 	struct rot_state *rs = *slot;
 	const struct flowset *fs = in->flows;
-	/* the day's sessions, then the hour's candidates: new from old_n on */
+	/* the day's sessions, then the hour's candidates, none told yet */
 	size_t old_n = rs->n;
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
@@ -348,7 +356,9 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 		if (rs->n == rs->cap) {
 			rs->cap = rs->cap ? 2 * rs->cap : 1024;
 			rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
+			rs->told = xrealloc(rs->told, rs->cap * sizeof(*rs->told));
 		}
+		rs->told[rs->n] = 0;
 		rs->v[rs->n] = *r;
 		rs->v[rs->n].name = 0; /* its name is in fs's pool; this rule reads none */
 		rs->v[rs->n].is &= (uint8_t)~FREC_EXTRA;
@@ -361,13 +371,13 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 		struct traffic_input win = *in;
 		win.flows = &day;
 		win.memo = NULL; /* the memo is the hour's */
-		ret = judge_flows(&win, (uint32_t)old_n, out);
+		ret = judge_flows(&win, rs->told, out);
 		strpool_release(&day.names);
 	}
 	/* those that can share a window with the next hour's kept */
 	size_t m = 0;
 	for (size_t i = 0; i < rs->n; i++)
-		if (rs->v[i].start >= fs->last - WINDOW) rs->v[m++] = rs->v[i];
+		if (rs->v[i].start >= fs->last - WINDOW) rs->told[m] = rs->told[i], rs->v[m++] = rs->v[i];
 	rs->n = m;
 	return ret;
 }

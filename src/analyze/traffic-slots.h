@@ -64,6 +64,7 @@ void sched_state_free(void *p);
 /* rotating-destinations (TRAFFIC_SLOT_ROT) */
 struct rot_state {
 	struct flowrec *v;
+	uint8_t *told; /* per session: in a finding already (1) */
 	size_t n, cap;
 };
 void rot_state_free(void *p);

@@ -129,6 +129,7 @@ static void put_rot(struct buf *b, const struct rot_state *rs)
 		put_u16(b, r->sport), put_u16(b, r->dport);
 		put_u8(b, r->proto), put_u8(b, r->app), put_u8(b, r->where), put_u8(b, r->is);
 		put_cc(b, r->cc);
+		put_u8(b, rs->told[i]);
 	}
 }
 
@@ -376,8 +377,9 @@ static struct sched_state *get_sched(struct rd *r)
 static struct rot_state *get_rot(struct rd *r)
 {
 	struct rot_state *rs = xcalloc(1, sizeof(*rs));
-	rs->n = rs->cap = get_count(r, 44, "rotating-destinations' sessions");
+	rs->n = rs->cap = get_count(r, 45, "rotating-destinations' sessions");
 	rs->v = get_array(rs->n, sizeof(*rs->v));
+	rs->told = get_array(rs->n, sizeof(*rs->told));
 	for (size_t i = 0; i < rs->n && !r->bad; i++) {
 		struct flowrec *f = &rs->v[i];
 		const char *w = "a session of the day";
@@ -388,6 +390,7 @@ static struct rot_state *get_rot(struct rd *r)
 		f->proto = get_u8(r, w), f->app = get_u8(r, w), f->where = get_u8(r, w);
 		f->is = (uint8_t)(get_u8(r, w) & ~FREC_EXTRA); /* no side records: none is kept */
 		get_cc(r, f->cc, w);
+		rs->told[i] = get_u8(r, w) != 0;
 	}
 	return rs;
 }

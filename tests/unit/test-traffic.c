@@ -590,6 +590,84 @@ static void test_rotating_stream(void)
 	for (int h = 0; h < 3 * 24; h++) flowset_release(&hour[h]);
 }
 
+/* A C2 of the night, 02:00-06:30: ten sessions of one shape to ten
+ * addresses before any other host opened a session, so the day so far
+ * holds none of the site's to call the shape rare. Judged an hour at a
+ * time it is found once the browsers' morning sessions show the shape is
+ * not the site's, as the whole day judged at once finds it; once, and no
+ * browser with it. Saved and restored between the hours, the same. */
+static void test_rotating_night(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[24];
+	flowset_init(&all);
+	for (int h = 0; h < 24; h++) flowset_init(&hour[h]);
+	srand(7);
+	for (int k = 0; k < 20 * 40 + 10; k++) {
+		char src[32], dst[32];
+		struct obs_flow f;
+		if (k < 20 * 40) { /* 20 browsers, 40 one-off visits, 09:00-17:00 */
+			snprintf(src, sizeof(src), "10.0.1.%d", 10 + k / 40);
+			snprintf(dst, sizeof(dst), "80.%d.0.%d", k / 40, k % 40 + 1);
+			double u = 2.7 + 1.8 * rand() / RAND_MAX, w = 3.7 + 2.8 * rand() / RAND_MAX;
+			f = mkflow(src, dst, 443, MON0 + 9 * 3600 + 8 * 3600.0 * rand() / RAND_MAX,
+				   (uint64_t)pow(10, u), (uint64_t)pow(10, w));
+		} else {
+			int j = k - 20 * 40;
+			snprintf(dst, sizeof(dst), "185.%d.7.%d", 10 + j, 20 + j);
+			f = mkflow("10.0.1.5", dst, 8443, MON0 + 2 * 3600 + j * 1800.0 + 60,
+				   (uint64_t)(880 + j), 1600);
+		}
+		flowset_add(&all, &f);
+		flowset_add(&hour[(int)((f.start - MON0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, NULL, NULL);
+	struct findings whole = { 0 }, carried = { 0 }, restored = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "rotating-destinations", &whole), 0);
+	CHECK_INT(whole.n, 1);
+	if (whole.n) CHECK(finding_of(&whole, "10.0.1.5") != NULL);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	struct traffic_state *sv = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	int first = -1;
+	for (int h = 0; h < 24; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, NULL, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		hin.state = st;
+		size_t before = carried.n;
+		CHECK_INT(analyze_traffic(&hin, "rotating-destinations", &carried), 0);
+		if (carried.n > before && first < 0) first = h;
+		traffic_state_update(st, &hin);
+		struct buf b = BUF_INIT; /* the other state saved and read back each hour */
+		struct dm_err e = { "" };
+		CHECK_INT(traffic_state_encode(sv, &b), 0);
+		traffic_state_free(sv);
+		sv = NULL;
+		CHECK_INT(traffic_state_decode(b.data, b.len, &sv, &e), 0);
+		buf_release(&b);
+		if (!sv) break;
+		hin.state = sv;
+		CHECK_INT(analyze_traffic(&hin, "rotating-destinations", &restored), 0);
+		traffic_state_update(sv, &hin);
+	}
+	CHECK_INT(carried.n, 1);
+	CHECK_INT(restored.n, 1);
+	CHECK(first >= 9); /* not before the browsers' first sessions */
+	if (carried.n) {
+		CHECK(finding_of(&carried, "10.0.1.5") != NULL);
+		CHECK(strstr(carried.v[0].title, "to 10 different addresses") != NULL);
+	}
+	traffic_state_free(st);
+	traffic_state_free(sv);
+	findings_release(&whole);
+	findings_release(&carried);
+	findings_release(&restored);
+	flowset_release(&all);
+	for (int h = 0; h < 24; h++) flowset_release(&hour[h]);
+}
+
 static void add_udp(struct flowset *fs, const char *src, const char *dst, uint16_t port, double t)
 {
 	struct obs_flow f = mkflow(src, dst, port, t, 60, 60);
@@ -1279,11 +1357,11 @@ static void test_state_save(void)
 		if (traffic_state_decode(saved.data, saved.len, &t, &e) == 0) traffic_state_free(t);
 		saved.data[i] ^= 0x5a;
 	}
-	saved.data[4] = 2; /* another format */
-	CHECK_INT(traffic_state_format(saved.data, saved.len), 2);
+	saved.data[4] = 1; /* an older format */
+	CHECK_INT(traffic_state_format(saved.data, saved.len), 1);
 	traffic_state_free(b);
 	CHECK_INT(traffic_state_decode(saved.data, saved.len, &b, &e), DM_EINPUT);
-	CHECK(b == NULL && strstr(e.msg, "format 2 (byte 4), this dormant reads 1") != NULL);
+	CHECK(b == NULL && strstr(e.msg, "format 1 (byte 4), this dormant reads 2") != NULL);
 	buf_release(&saved), buf_release(&again);
 	traffic_state_free(a), traffic_state_free(z);
 	findings_release(&whole), findings_release(&restored), findings_release(&empty);
@@ -1663,7 +1741,7 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "long_connection_stream", test_long_connection_stream },
       { "scheduled_stream", test_scheduled_stream }, { "state_save", test_state_save },
       { "rotating_chance", test_rotating_chance }, { "rotating_stream", test_rotating_stream },
-      { "offhours_allow_port", test_offhours_allow_port },
+      { "rotating_night", test_rotating_night }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
       { "idle_stream_chatter", test_idle_stream_chatter }, { "median_sorts", test_median_sorts },
       { "sortkeys", test_sortkeys }, { "hours_keys", test_hours_keys }, { "series_keys", test_series_keys },
