@@ -353,7 +353,8 @@ static void long_state_update(const struct traffic_input *in, struct carry *c)
 			y->off_hours += x->off_hours;
 			y->up += x->up;
 			y->down += x->down;
-			if (x->key) y->key = x->key;
+			/* a name, once had, stays (see stream_key) */
+			if (x->key && (!y->key || strpool_get(&ls->keys, y->key)[0] != 'n')) y->key = x->key;
 			for (unsigned d = 0; d < x->n_days; d++) {
 				bool have = false;
 				for (unsigned q = 0; q < y->n_days && !have; q++)
@@ -383,6 +384,37 @@ static void long_state_update(const struct traffic_input *in, struct carry *c)
 		strpool_release(&ls->keys);
 		ls->keys = fresh;
 	}
+}
+
+/* The peer's key on the stream: the name is on a session's first record
+ * (its TLS hello), not on the records an exporter cut it into after, so
+ * an hour holding only those takes the name the session or the pair had
+ * (else the routine VPN's hosts were counted under two keys). */
+static void stream_key(const struct carry *c, const struct flowset *fs, const struct rec *v, struct pair *p)
+{
+	for (size_t k = p->lo; k < p->hi; k++)
+		if (flowset_name(fs, &fs->v[v[k].i])) {
+			peer_key(fs, &fs->v[v[k].i], &v[k].peer, p->key, sizeof(p->key));
+			return;
+		}
+	const struct long_state *ls = c->ls;
+	const struct rec *x = &v[p->lo];
+	const char *had = NULL;
+	for (size_t k = 0; k < ls->n_open && !had; k++) { /* few */
+		const struct open_sess *o = &ls->open[k];
+		if (o->key && !ipaddr_cmp(&o->host, &x->host) && !ipaddr_cmp(&o->peer, &x->peer) &&
+		    o->port == x->port && o->proto == x->proto)
+			had = strpool_get(&ls->keys, o->key);
+	}
+	struct pair_time pk = { .host = x->host, .peer = x->peer, .port = x->port, .proto = x->proto };
+	const struct pair_time *t =
+	    !had && ls->n_pairs ? bsearch(&pk, ls->pairs, ls->n_pairs, sizeof(pk), cmp_pair_time) : NULL;
+	if (t && t->key) had = strpool_get(&ls->keys, t->key);
+	if (had && had[0] == 'n') {
+		snprintf(p->key, sizeof(p->key), "%s", had);
+		return;
+	}
+	peer_key(fs, &fs->v[v[p->lo].i], &x->peer, p->key, sizeof(p->key));
 }
 
 struct key_host {
@@ -442,7 +474,7 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 		struct pair p = { .lo = i, .hi = j, .port = v[i].port };
 		uint32_t key = 0;
 		if (c) {
-			peer_key(fs, &fs->v[v[i].i], &v[i].peer, p.key, sizeof(p.key));
+			stream_key(c, fs, v, &p);
 			key = strpool_add(&c->ls->keys, p.key);
 		}
 		measure(in, v, &p, c, key);
@@ -471,7 +503,7 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 	}
 	if (c && np) { /* with the window's other hosts holding long sessions with the peer */
 		struct long_state *ls = c->ls;
-		struct key_host *kh = xmalloc((np + ls->n_pairs + 1) * sizeof(*kh));
+		struct key_host *kh = xmalloc((np + ls->n_pairs + ls->n_open + 1) * sizeof(*kh));
 		size_t nk = 0;
 		for (size_t k = 0; k < np; k++)
 			kh[nk++] = (struct key_host){ pairs[k].key, v[pairs[k].lo].host };
@@ -479,6 +511,13 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 			if (ls->pairs[k].long_sessions && ls->pairs[k].key)
 				kh[nk++] = (struct key_host){ strpool_get(&ls->keys, ls->pairs[k].key),
 							      ls->pairs[k].host };
+		/* and the sessions left open at the last hour's end: one that ended
+		 * then is in no pair of this hour and not yet in ls->pairs (the
+		 * routine VPN's last hour was judged without the hosts gone home) */
+		for (size_t k = 0; k < ls->n_open; k++)
+			if (ls->open[k].key && ls->open[k].e - ls->open[k].s >= LONG_SESSION / 4)
+				kh[nk++] = (struct key_host){ strpool_get(&ls->keys, ls->open[k].key),
+							      ls->open[k].host };
 		qsort(kh, nk, sizeof(*kh), cmp_key_host);
 		for (size_t k = 0; k < np; k++) {
 			size_t distinct = 0;

@@ -1205,6 +1205,109 @@ static void test_long_connection_stream(void)
 	for (int h = 0; h < 7; h++) flowset_release(&hour[h]);
 }
 
+/* The routine VPN on the stream: three hosts to one gateway, 30-minute
+ * records; two go home at 13:10, the third stays until 17:10. Its 8-hour
+ * session is one session, and every hour judges it routine (info), as the
+ * whole input does: the hour after the others' sessions ended still counts
+ * them, though they are in no pair of that hour (it was medium). */
+static void test_long_connection_stream_routine(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	struct flowset all, hour[8];
+	flowset_init(&all);
+	for (int h = 0; h < 8; h++) flowset_init(&hour[h]);
+	const double t0 = 1794787200.0 + 9 * 3600; /* an hour's start */
+	const char *hosts[] = { "10.0.0.5", "10.0.0.6", "10.0.0.7" };
+	for (int u = 0; u < 3; u++)
+		for (int k = 0; k < (u ? 8 : 16); k++) {
+			struct obs_flow f =
+			    mkflow(hosts[u], "91.0.0.9", 443, t0 + 600 + k * 1800.0, 5e4, 9e4);
+			f.end = f.start + 1800;
+			f.sport = (uint16_t)(40000 + u);
+			flowset_add(&all, &f);
+			flowset_add(&hour[(int)((f.start - t0) / 3600)], &f);
+		}
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct findings whole = { 0 }, carried = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "long-connection", &whole), 0);
+	CHECK_INT(whole.n, 3);
+	for (size_t i = 0; i < whole.n; i++) CHECK_INT(whole.v[i].severity, SEV_INFO);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	for (int h = 0; h < 8; h++) {
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "long-connection", &carried), 0);
+		traffic_state_update(st, &hin);
+	}
+	size_t of5 = 0;
+	const struct finding *last = NULL;
+	for (size_t i = 0; i < carried.n; i++) {
+		char ip[IPADDR_STRLEN];
+		ipaddr_fmt(&carried.v[i].ip, ip, sizeof(ip));
+		CHECK_INT(carried.v[i].severity, SEV_INFO);
+		if (strcmp(ip, "10.0.0.5")) continue;
+		of5++;
+		last = &carried.v[i];
+	}
+	CHECK_INT(of5, 5); /* the hours from 12:00 to 16:00 */
+	if (last)
+		CHECK(strstr(last->title,
+			     "A long session to 91.0.0.9 port 443 (longest 8h00m, 8h00m in all)") != NULL);
+	traffic_state_free(st);
+	findings_release(&whole);
+	findings_release(&carried);
+	flowset_release(&all);
+	for (int h = 0; h < 8; h++) flowset_release(&hour[h]);
+}
+
+/* The routine VPN named by its TLS name, on the first record of a session
+ * only: three hosts hold it a day; the next morning the first back has a
+ * new named session, judged with yesterday's 8 hours from the state. The
+ * other hosts' pairs in the state are the same peer: routine (it was
+ * medium, the later records keyed by the address). */
+static void test_long_connection_stream_named(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	enum { HOURS = 26 };
+	struct flowset hour[HOURS];
+	for (int h = 0; h < HOURS; h++) flowset_init(&hour[h]);
+	const double t0 = 1794787200.0 + 9 * 3600; /* an hour's start */
+	const char *hosts[] = { "10.0.0.5", "10.0.0.6", "10.0.0.7" };
+	for (int u = 0; u < 3; u++)
+		for (int k = 0; k < 16; k++) {
+			struct obs_flow f =
+			    mkflow(hosts[u], "91.0.0.9", 443, t0 + 600 + k * 1800.0, 5e4, 9e4);
+			f.end = f.start + 1800;
+			f.sport = (uint16_t)(40000 + u);
+			if (!k) f.sni = "vpn.example";
+			flowset_add(&hour[(int)((f.start - t0) / 3600)], &f);
+		}
+	struct obs_flow f = mkflow("10.0.0.5", "91.0.0.9", 443, t0 + 86400 + 600, 5e4, 9e4);
+	f.end = f.start + 1800;
+	f.sport = 41000;
+	f.sni = "vpn.example";
+	flowset_add(&hour[24], &f);
+	struct findings carried = { 0 };
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	for (int h = 0; h < HOURS; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], &c, country_by_first_octet, NULL);
+		struct traffic_input hin = { &c, &hour[h], NULL };
+		hin.state = st;
+		CHECK_INT(analyze_traffic(&hin, "long-connection", &carried), 0);
+		traffic_state_update(st, &hin);
+	}
+	CHECK(carried.n > 3);
+	for (size_t i = 0; i < carried.n; i++) CHECK_INT(carried.v[i].severity, SEV_INFO);
+	traffic_state_free(st);
+	findings_release(&carried);
+	for (int h = 0; h < HOURS; h++) flowset_release(&hour[h]);
+}
+
 /* A nightly job over five days, judged an hour at a time: each hour alone
  * holds one run, no schedule; with the state its runs add up and the job
  * is listed once, on its third night, as the whole input lists it. */
@@ -1739,6 +1842,8 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "exfil_stream_slow_day", test_exfil_stream_slow_day },
       { "exfil_stream_seed", test_exfil_stream_seed }, { "beacon_stream_beats", test_beacon_stream_beats },
       { "long_connection_stream", test_long_connection_stream },
+      { "long_connection_stream_routine", test_long_connection_stream_routine },
+      { "long_connection_stream_named", test_long_connection_stream_named },
       { "scheduled_stream", test_scheduled_stream }, { "state_save", test_state_save },
       { "rotating_chance", test_rotating_chance }, { "rotating_stream", test_rotating_stream },
       { "rotating_night", test_rotating_night }, { "offhours_allow_port", test_offhours_allow_port },
