@@ -30,7 +30,9 @@ done
 sites=${sites#,}
 
 # a store of schema 31 on: day $1's per-day summaries (src/store/flow-day.h
-# FLOW_DAY_FILL), a partition of flow_day as the store makes them
+# FLOW_DAY_FILL), a partition of flow_day as the store makes them, a row a
+# key and so marked folded as a day the sensors had closed would be
+# (schema 39, src/store/store-pg-flow-fold.c; a comment older stores ignore)
 fill_sql() { # the days $1 to $2 - 1
 	echo "SELECT hour / 24, 0, host, 0, 0, peer, max(hour), sum(flows), sum(bytes_up + bytes_down)
  FROM flow_hour WHERE (background = 0 OR inbound = 1) AND hour >= $1 * 24 AND hour < $2 * 24
@@ -44,6 +46,7 @@ day_pg() {
 CREATE TABLE flow_day_d$1 (LIKE flow_day INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (fillfactor = 50);
 ALTER TABLE flow_day ATTACH PARTITION flow_day_d$1 FOR VALUES FROM ($1) TO ($1 + 1);
 INSERT INTO flow_day $(fill_sql "$1" $(($1 + 1)));
+COMMENT ON TABLE flow_day_d$1 IS 'dormant: folded';
 SQL
 }
 

@@ -10,8 +10,9 @@
 
 struct pg_conn {
 	PGconn *c;
-	int depth;        /* open transactions: 0 none, more are savepoints */
-	bool flow_parted; /* flow_hour is partitioned by day (a store made before it is not) */
+	int depth;          /* open transactions: 0 none, more are savepoints */
+	bool flow_parted;   /* flow_hour is partitioned by day (a store made before it is not) */
+	int64_t fold_below; /* this handle looked for days to fold before this day (store-pg-flow-fold.c) */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 };
 
@@ -163,6 +164,9 @@ int pg_netdev_prev_macs(struct store *s, const char *device, double before, stru
 int pg_flow_partitioned(struct store *s, struct dm_err *e);
 /* The day partitions of days (hour / 24; any order, repeats allowed). */
 int pg_flow_partitions(struct store *s, const int64_t *days, size_t n, struct dm_err *e);
+/* After a save whose newest hour is max_hour (no transaction open): the
+ * closed days of flow_day not folded yet folded to a row a key. */
+int pg_flow_fold_closed(struct store *s, int64_t max_hour, struct dm_err *e);
 int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e);
 int pg_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);

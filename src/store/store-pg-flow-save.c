@@ -4,8 +4,9 @@
  * sum (store-pg-flow.c), the names merged in the inputs' order (pg_seq,
  * the input's number in flow_input). Rows of one key in the same input are
  * summed here first, as the SQLite backend's row-by-row upsert sums them.
- * The rows' days (store/flow-day.h) are summed here too and upserted into
- * flow_day in one statement. The input's mark in flow_input, its rows and
+ * The rows' days (store/flow-day.h) are summed here too and appended to
+ * flow_day in one statement (upserted when flow_day is not partitioned);
+ * after the save, the days it closed are folded (store-pg-flow-fold.c). The input's mark in flow_input, its rows and
  * their days are one transaction (a savepoint inside a caller's): a save
  * is whole or not there. A day with no partition yet fails it; its
  * partitions are made and the save tried again. */
@@ -23,11 +24,15 @@ static const char copy_sql[] =
     "COPY flow_hour (host, hour, peer, port, proto, inbound, background, peer_internal, flows, bytes_up,"
     " bytes_down, pkts_up, pkts_down, names, country, last_run, pg_seq) FROM STDIN";
 
-/* store/flow-day.h's FLOW_DAY_FILL, of rows summed here */
-static const char day_sql[] =
-    "INSERT INTO flow_day (day, scope, host, port, proto, peer, last_hour, flows, bytes)"
-    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[],"
-    " $6::text[], $7::bigint[], $8::bigint[], $9::bigint[])"
+/* store/flow-day.h's FLOW_DAY_FILL, of rows summed here: appended to a
+ * partitioned flow_day (no key, schema 39; folded when the day is closed,
+ * store-pg-flow-fold.c), upserted into a plain one */
+#define DAY_INSERT                                                                                  \
+	"INSERT INTO flow_day (day, scope, host, port, proto, peer, last_hour, flows, bytes)"       \
+	" SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[]," \
+	" $6::text[], $7::bigint[], $8::bigint[], $9::bigint[])"
+static const char day_append_sql[] = DAY_INSERT;
+static const char day_sql[] = DAY_INSERT
     " ON CONFLICT (day, scope, host, port, proto, peer) DO UPDATE SET"
     " last_hour = greatest(flow_day.last_hour, excluded.last_hour),"
     " flows = flow_day.flows + excluded.flows, bytes = flow_day.bytes + excluded.bytes";
@@ -301,7 +306,8 @@ static int send_save(struct store *s, const struct save *sv, bool *ret_known, st
 	PQclear(r);
 	buf_release(&rows);
 	if (ret) return ret;
-	r = PQexecParams(c, day_sql, sv->days.n, NULL, sv->days.v, NULL, NULL, 0);
+	r = PQexecParams(c, PG(s)->flow_parted ? day_append_sql : day_sql, sv->days.n, NULL, sv->days.v, NULL,
+			 NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) ret = save_error(s, r, e);
 	PQclear(r);
 	return ret;
@@ -391,6 +397,11 @@ static int save_rows(struct store *s, int64_t run, const char *digest, const str
 		else
 			pg_rollback(s);
 	}
+	/* outside a caller's transaction only: a fold is one of its own */
+	int64_t max_hour = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!i || v[i].hour > max_hour) max_hour = v[i].hour;
+	if (r == 0 && !depth0 && !*ret_known && n) r = pg_flow_fold_closed(s, max_hour, e);
 	for (int c = 0; c < D_N; c++) buf_release(&a[c]);
 	free(d);
 	for (size_t i = 0; i < k; i++) free(m[i].names);

@@ -58,15 +58,14 @@ static int make_day(struct store *s, int64_t day, bool *locked, struct dm_err *e
 		PQclear(r);
 		if (has) return 0;
 	}
-	/* the day's per-day summaries (store/flow-day.h) with its hours; room
-	 * left in each page, as a row is added to once an hour, so that its
-	 * new version stays beside it (HOT) and its index is not touched */
+	/* the day's per-day summaries (store/flow-day.h) with its hours:
+	 * appended to by the saves and folded when the day is closed
+	 * (store-pg-flow-fold.c) */
 	snprintf(sql, sizeof(sql),
 		 "CREATE TABLE %s (LIKE flow_hour INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
 		 " ALTER TABLE flow_hour ATTACH PARTITION %s FOR VALUES FROM (%" PRId64 ") TO (%" PRId64 ");"
 		 " CREATE TABLE flow_day_d%" PRId64
-		 " (LIKE flow_day INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
-		 " WITH (fillfactor = 50);"
+		 " (LIKE flow_day INCLUDING DEFAULTS INCLUDING CONSTRAINTS);"
 		 " ALTER TABLE flow_day ATTACH PARTITION flow_day_d%" PRId64 " FOR VALUES FROM (%" PRId64
 		 ") TO (%" PRId64 ")",
 		 name, name, day * 24, (day + 1) * 24, day, day, day, day + 1);

@@ -77,6 +77,17 @@ static const struct {
 	      " OR strpos(',' || acc || ',', ',' || add || ',') > 0 OR length(acc) > 1000 THEN acc"
 	      " ELSE acc || ',' || add END $$;"
 	      "CREATE OR REPLACE AGGREGATE dm_names(text) (SFUNC = dm_names_add, STYPE = text);" },
+	/* flow_day without its unique key when it is partitioned: a save
+	 * appends its day rows, every reader sums a key's rows, and a day is
+	 * folded to a row a key once it is closed (store-pg-flow-fold.c); a
+	 * plain flow_day (a store made before partitioning) keeps the key and
+	 * the upsert */
+	{ 39, "DO $$ DECLARE c text; BEGIN"
+	      " IF (SELECT relkind FROM pg_class WHERE oid = 'flow_day'::regclass) = 'p' THEN"
+	      " SELECT conname INTO c FROM pg_constraint WHERE conrelid = 'flow_day'::regclass"
+	      " AND contype = 'p';"
+	      " IF c IS NOT NULL THEN EXECUTE format('ALTER TABLE flow_day DROP CONSTRAINT %I', c); END IF;"
+	      " END IF; END $$;" },
 	{ 26, "ALTER TABLE runs ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
 	      "ALTER TABLE assets ADD COLUMN site TEXT NOT NULL DEFAULT 'default';"
 	      "ALTER TABLE assets DROP CONSTRAINT IF EXISTS assets_ip_key;"

@@ -357,6 +357,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE stream_state (source TEXT NOT NULL, site TEXT NOT NULL, format INTEGER NOT NULL,"
 	"  clock REAL NOT NULL, run_id INTEGER NOT NULL, saved REAL NOT NULL, state BLOB NOT NULL,"
 	"  PRIMARY KEY (source, site)) WITHOUT ROWID;",
+	/* 39 (issue 22): PostgreSQL's flow_day without its unique key, a save
+	 * appends its day rows and a closed day is folded (store-pg-schema.c);
+	 * SQLite keeps the key and its upsert */
+	"SELECT 39;",
 };
 
 const char *const *store_sqlite_migrations(size_t *n)

@@ -1105,6 +1105,74 @@ static void flow_use_by_day(void)
 	cleanup(path);
 }
 
+/* PostgreSQL appends the day rows of each input (schema 39) and folds a
+ * day to a row a key once a saved hour lies two past its end: the sums
+ * read are the same before the fold (several rows a key) and after (one);
+ * SQLite keeps a row a key all along. Inputs of one hour each, in order,
+ * as a sensor saves them. */
+static void flow_day_folded(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "dayfold");
+	struct store *st;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	int64_t run;
+	CHECK_INT(store_run_begin(st, "collect", "", 100, &run, &e), 0);
+	for (int hour = 0; hour < 96; hour++) {
+		struct flow_hour v[UD_N];
+		size_t n = 0;
+		for (int i = 0; i < UD_N; i++)
+			if (ud_row(i).hour == UD_BASE + hour) v[n++] = ud_row(i);
+		if (!n) continue;
+		char digest[16];
+		snprintf(digest, sizeof(digest), "h%d", hour);
+		bool known = true;
+		CHECK_INT(store_flow_save_hours(st, run, digest, v, n, &known, &e), 0);
+	}
+	static const double w[][2] = { { 0, 96 }, { 5, 50 }, { 24, 72 }, { 47, 49 }, { 72, 96 }, { 0, 200 } };
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
+		ud_check(st, 0, UD_N, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+	/* rows beyond a row a key: none in the folded days 0-2; the last day,
+	 * not closed yet, has its keys' rows of several hours */
+	const char *extra_sql =
+	    "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT scope, host, port,"
+	    " proto, peer FROM flow_day WHERE day = %d) AS k) FROM flow_day WHERE day = %d";
+	char sql[256], t[32];
+	for (int d = 0; d < 4; d++) {
+		snprintf(sql, sizeof(sql), extra_sql, UD_BASE / 24 + d, UD_BASE / 24 + d);
+		CHECK_INT(test_db_text(path, sql, sql, t, sizeof(t)), 0);
+		if (d < 3 || !test_db_pg())
+			CHECK_STR(t, "0");
+		else
+			CHECK(atoi(t) > 0);
+	}
+	/* an input of hour 100 (2 hours past the last day's end + 2) folds it:
+	 * the same sums, a row a key */
+	struct flow_hour late = ud_row(UD_N);
+	bool known = true;
+	CHECK_INT(store_flow_save_hours(st, run, "late", &late, 1, &known, &e), 0);
+	snprintf(sql, sizeof(sql), extra_sql, UD_BASE / 24 + 3, UD_BASE / 24 + 3);
+	CHECK_INT(test_db_text(path, sql, sql, t, sizeof(t)), 0);
+	CHECK_STR(t, "0");
+	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
+		ud_check(st, 0, UD_N + 1, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
+	/* a late input of a folded day: appended again, and summed */
+	struct flow_hour again = ud_row(9); /* hour 63, counted in the host's use */
+	CHECK_INT(store_flow_save_hours(st, run, "again", &again, 1, &known, &e), 0);
+	struct flow_use u = { 0 }, want;
+	struct use_got g = { 0 };
+	CHECK_INT(store_flow_host_use(st, UD_BASE * 3600.0, (UD_BASE + 96) * 3600.0, keep_use_row, &g, &e),
+		  0);
+	ud_want(0, again.host.v4, 0, 0, UD_N, UD_BASE, UD_BASE + 96, &want);
+	for (size_t j = 0; j < g.n; j++)
+		if (g.v[j].host.v4 == again.host.v4) u = g.v[j];
+	CHECK(u.flows == want.flows + again.flows &&
+	      u.bytes == want.bytes + again.bytes_up + again.bytes_down);
+	store_close(st);
+	cleanup(path);
+}
+
 static int count_rows(void *ctx, const struct vuln_info *v)
 {
 	(void)v;
@@ -1241,4 +1309,5 @@ static void stream_state_kept(void)
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
       T(run_coverage_kept), T(existing_mode_creates_nothing), T(second_open_keeps_locks),
       T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip), T(retention),
-      T(store_flow_input_keys_summed), T(flow_use_by_day), T(vuln_briefs_redone), T(stream_state_kept));
+      T(store_flow_input_keys_summed), T(flow_use_by_day), T(flow_day_folded), T(vuln_briefs_redone),
+      T(stream_state_kept));
