@@ -36,10 +36,12 @@ static bool offhours_alone(const struct traffic_job *j, const struct obs_flow *f
 	       !site_is_home_country(&j->cfg, f->country) && !site_is_business_time(&j->cfg, f->start);
 }
 
+/* Asked of every flow the reader takes in: the flow's own tests first, the
+ * rule list (a string search) only for a flow that passes them. */
 bool traffic_early_candidate(struct traffic_job *j, const struct obs_flow *f)
 {
-	return (j->intel.n && rule_on(j, "intel-match") && hits(&j->intel, f)) ||
-	       (rule_on(j, "offhours-foreign-encrypted") && offhours_alone(j, f));
+	return (j->intel.n && hits(&j->intel, f) && rule_on(j, "intel-match")) ||
+	       (offhours_alone(j, f) && rule_on(j, "offhours-foreign-encrypted"));
 }
 
 /* Whether t said this identity at sev or higher; else it is said now. */
