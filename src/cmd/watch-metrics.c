@@ -1,6 +1,6 @@
 /* What `dormant watch` says at /metrics, in Prometheus' text format 0.0.4:
  * each job's runs, failures and durations, each source's export packets,
- * flows, drops, judged hours and findings, and the findings open by
+ * flows, drops, judged hours, findings and judge's queue, and the findings open by
  * severity. Names and labels are the watch file's (letters, digits, -_.). */
 #include "cmd/watch.h"
 #include "model/finding.h"
@@ -9,6 +9,18 @@
 static void help(FILE *f, const char *name, const char *type, const char *text)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+/* A metric in seconds of each source: the double at off in its stats. */
+static void per_source_seconds(FILE *f, const struct watch_metrics *m, const char *name, const char *type,
+			       const char *text, size_t off)
+{
+	help(f, name, type, text);
+	for (size_t i = 0; i < m->n_sources; i++) {
+		const struct watch_source_stats *s = &m->sources[i];
+		fprintf(f, "%s{source=\"%s\",kind=\"%s\"} %.3f\n", name, s->name, s->kind,
+			*(const double *)((const char *)s + off));
+	}
 }
 
 void watch_metrics_write(FILE *f, const struct watch_metrics *m)
@@ -44,6 +56,7 @@ void watch_metrics_write(FILE *f, const struct watch_metrics *m)
 	static const struct {
 		const char *name, *text;
 		size_t off;
+		bool gauge;
 	} counters[] = {
 		{ "dormant_source_packets_total", "export packets (collect) or packets (capture) received",
 		  offsetof(struct watch_source_stats, packets) },
@@ -61,9 +74,15 @@ void watch_metrics_write(FILE *f, const struct watch_metrics *m)
 		  "findings said as their flow came (intel-match, a large upload abroad at night), before "
 		  "their hour was judged",
 		  offsetof(struct watch_source_stats, early) },
+		{ "dormant_source_judge_queue_hours",
+		  "closed hours handed to the judge and not judged yet, the one being judged included",
+		  offsetof(struct watch_source_stats, queued), true },
+		{ "dormant_source_judge_queue_deepest_hours",
+		  "the most closed hours the judge's queue has held at once (its bound is 3)",
+		  offsetof(struct watch_source_stats, deepest), true },
 	};
 	for (size_t c = 0; c < sizeof(counters) / sizeof(*counters); c++) {
-		help(f, counters[c].name, "counter", counters[c].text);
+		help(f, counters[c].name, counters[c].gauge ? "gauge" : "counter", counters[c].text);
 		for (size_t i = 0; i < m->n_sources; i++) {
 			const struct watch_source_stats *s = &m->sources[i];
 			uint64_t v = *(const uint64_t *)((const char *)s + counters[c].off);
@@ -71,11 +90,13 @@ void watch_metrics_write(FILE *f, const struct watch_metrics *m)
 				(unsigned long long)v);
 		}
 	}
-	help(f, "dormant_source_stream_clock_seconds", "gauge",
-	     "stream time: the latest flow end the source has seen (seconds since 1970)");
-	for (size_t i = 0; i < m->n_sources; i++)
-		fprintf(f, "dormant_source_stream_clock_seconds{source=\"%s\",kind=\"%s\"} %.3f\n",
-			m->sources[i].name, m->sources[i].kind, m->sources[i].clock);
+	per_source_seconds(f, m, "dormant_source_stream_clock_seconds", "gauge",
+			   "stream time: the latest flow end the source has seen (seconds since 1970)",
+			   offsetof(struct watch_source_stats, clock));
+	per_source_seconds(f, m, "dormant_source_judge_queue_wait_seconds_total", "counter",
+			   "time the reader waited for room in the judge's full queue (the socket's buffer "
+			   "filling meanwhile)",
+			   offsetof(struct watch_source_stats, wait_seconds));
 	help(f, "dormant_alerts_delivered_total", "counter", "alerts delivered to their channels");
 	fprintf(f, "dormant_alerts_delivered_total %llu\n", (unsigned long long)m->alerts_sent);
 	help(f, "dormant_alerts_failed_total", "counter",

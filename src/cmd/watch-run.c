@@ -274,6 +274,8 @@ static void src_ended(struct src_rt *s, int status, bool stopping)
 	s->base.windows += s->last.windows, s->base.findings += s->last.findings,
 	    s->base.late += s->last.late, s->base.early += s->last.early;
 	if (s->last.clock > s->base.clock) s->base.clock = s->last.clock;
+	if (s->last.deepest > s->base.deepest) s->base.deepest = s->last.deepest;
+	s->base.wait_seconds += s->last.wait_seconds; /* queued: an ended child holds none */
 	s->last = (struct watch_source_wire){ 0 };
 	if (s->stats_rd >= 0) close(s->stats_rd);
 	s->stats_rd = -1;
@@ -390,6 +392,9 @@ static char *metrics_body(void *ctx, size_t *ret_len)
 			.late = s->base.late + s->last.late,
 			.early = s->base.early + s->last.early,
 			.clock = s->last.clock > s->base.clock ? s->last.clock : s->base.clock,
+			.queued = s->last.queued,
+			.deepest = s->last.deepest > s->base.deepest ? s->last.deepest : s->base.deepest,
+			.wait_seconds = s->base.wait_seconds + s->last.wait_seconds,
 		};
 	}
 	m.open_known = open_findings(w, m.open_by_severity);

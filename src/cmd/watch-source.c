@@ -18,6 +18,7 @@
 #include "pipeline/traffic-stream.h"
 #include "report/report.h"
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,6 +27,8 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+_Static_assert(sizeof(struct watch_source_wire) <= PIPE_BUF, "one write, never torn");
 
 static volatile sig_atomic_t stop_flag, reload_flag, tick_flag;
 static void on_stop(int sig) { (void)sig, stop_flag = 1; }
@@ -54,7 +57,10 @@ static void send_stats(struct child *c)
 				       .findings = c->stream.findings,
 				       .late = c->stream.late,
 				       .early = c->stream.early_found,
-				       .clock = c->stream.clock };
+				       .clock = c->stream.clock,
+				       .queued = (uint64_t)c->stream.queued,
+				       .deepest = (uint64_t)c->stream.deepest,
+				       .wait_seconds = (double)c->stream.wait_us / 1e6 };
 	if (write(c->spec->stats_fd, &w, sizeof(w)) < 0) { /* the watcher reads when it can */
 	}
 	c->last_sent = now_mono();

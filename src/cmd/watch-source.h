@@ -22,6 +22,9 @@ struct watch_source_wire {
 	uint64_t packets, flows, drops, windows, findings, late;
 	uint64_t early; /* findings said as their flow came (the hour not judged yet) */
 	double clock;   /* the flows' clock: the latest end seen (seconds since 1970) */
+	/* the judge's queue (appended: the fields above keep their place) */
+	uint64_t queued, deepest; /* closed hours handed over now, the most at once */
+	double wait_seconds;      /* the reader's time at a full queue */
 };
 
 /* The child's body; returns its exit status. */

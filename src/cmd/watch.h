@@ -93,8 +93,10 @@ struct watch_job_stats {
 struct watch_source_stats {
 	const char *name, *kind; /* "collect", "capture" */
 	uint64_t packets, flows, drops, windows, findings, late;
-	uint64_t early; /* findings said as their flow came, before the hour's judgement */
-	double clock;   /* stream time: the latest flow end the source has seen */
+	uint64_t early;           /* findings said as their flow came, before the hour's judgement */
+	double clock;             /* stream time: the latest flow end the source has seen */
+	uint64_t queued, deepest; /* the judge's queue: closed hours now, the most at once */
+	double wait_seconds;      /* the reader's time waiting for room in that queue */
 };
 struct watch_metrics {
 	const struct watch_job_stats *jobs;

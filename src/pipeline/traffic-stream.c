@@ -102,8 +102,12 @@ static void hand_off(struct traffic_stream *s, struct traffic_job *j, double fro
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
-	if (s->queued == TRAFFIC_STREAM_QUEUE) s->waited++;
-	while (s->queued == TRAFFIC_STREAM_QUEUE) pthread_cond_wait(&s->cond, &s->lock);
+	if (s->queued == TRAFFIC_STREAM_QUEUE) {
+		double t0 = now_mono();
+		s->waited++;
+		while (s->queued == TRAFFIC_STREAM_QUEUE) pthread_cond_wait(&s->cond, &s->lock);
+		s->wait_us += (uint64_t)((now_mono() - t0) * 1e6);
+	}
 	s->queue[(s->head + s->queued) % TRAFFIC_STREAM_QUEUE] = (struct traffic_held){ j, from };
 	if (++s->queued > s->deepest) s->deepest = s->queued;
 	pthread_cond_broadcast(&s->cond);

@@ -69,9 +69,11 @@ struct traffic_stream {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct traffic_held queue[TRAFFIC_STREAM_QUEUE]; /* closed hours, oldest at head */
-	int head, queued;                                /* queued counts the one being judged; 0: idle */
-	_Atomic int deepest;                             /* the most hours queued at once */
-	_Atomic uint64_t waited;                         /* hand-offs that waited for room in the queue */
+	int head;
+	_Atomic int queued;       /* closed hours handed over, the one being judged included; 0: idle */
+	_Atomic int deepest;      /* the most hours queued at once */
+	_Atomic uint64_t waited;  /* hand-offs that waited for room in the queue */
+	_Atomic uint64_t wait_us; /* the reader's time in those waits (monotonic microseconds) */
 	bool stop;
 	/* what judged hours leave to the next (the judge's alone) */
 	struct traffic_state *state;

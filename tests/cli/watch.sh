@@ -275,8 +275,19 @@ EOF
 	sleep 1.2
 	curl -sf "http://127.0.0.1:$((port + 1))/metrics" | grep -qx "dormant_source_stream_clock_seconds{source=\"edge\",kind=\"collect\"} $((h + 3600 + 360)).000" ||
 		{ kill $pid; curl -s "http://127.0.0.1:$((port + 1))/metrics"; return 1; }
-	curl -sf "http://127.0.0.1:$((port + 1))/metrics" | grep -qx 'dormant_source_early_findings_total{source="edge",kind="collect"} 2' ||
-		{ kill $pid; curl -s "http://127.0.0.1:$((port + 1))/metrics"; return 1; }
+	curl -sf "http://127.0.0.1:$((port + 1))/metrics" >"$c/m" || { kill $pid; return 1; }
+	grep -qx 'dormant_source_early_findings_total{source="edge",kind="collect"} 2' "$c/m" || { kill $pid; cat "$c/m"; return 1; }
+	# the judge's queue: 03:00 was handed to it (one deep), judged, none waited for room
+	local q
+	for q in 'dormant_source_judge_queue_hours{source="edge",kind="collect"} 0' \
+		'# TYPE dormant_source_judge_queue_hours gauge' \
+		'dormant_source_judge_queue_deepest_hours{source="edge",kind="collect"} 1' \
+		'# TYPE dormant_source_judge_queue_deepest_hours gauge' \
+		'dormant_source_judge_queue_wait_seconds_total{source="edge",kind="collect"} 0.000' \
+		'# TYPE dormant_source_judge_queue_wait_seconds_total counter'; do
+		grep -qxF "$q" "$c/m" || { kill $pid; echo "no line: $q"; cat "$c/m"; return 1; }
+	done
+	grep -q '^# HELP dormant_source_judge_queue_wait_seconds_total ' "$c/m" || { kill $pid; cat "$c/m"; return 1; }
 	# the late flow (03:20, after 03:00 was judged) waits for the next judgement
 	kill -TERM $pid
 	wait $pid || { echo "exit $?"; return 1; }

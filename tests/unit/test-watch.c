@@ -161,6 +161,38 @@ static void stream(void)
 	}
 }
 
+/* /metrics: each source's judge queue (now, deepest, the reader's wait),
+ * with their HELP and TYPE lines. */
+static void metrics(void)
+{
+	struct watch_source_stats src[] = {
+		{ .name = "edge", .kind = "collect", .queued = 2, .deepest = 3, .wait_seconds = 1.25 },
+		{ .name = "lan", .kind = "capture" },
+	};
+	struct watch_metrics m = { .sources = src, .n_sources = 2 };
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	CHECK(f != NULL);
+	if (!f) return;
+	watch_metrics_write(f, &m);
+	fclose(f);
+	static const char *const want[] = {
+		"# TYPE dormant_source_judge_queue_hours gauge\n",
+		"\ndormant_source_judge_queue_hours{source=\"edge\",kind=\"collect\"} 2\n",
+		"\ndormant_source_judge_queue_hours{source=\"lan\",kind=\"capture\"} 0\n",
+		"# TYPE dormant_source_judge_queue_deepest_hours gauge\n",
+		"\ndormant_source_judge_queue_deepest_hours{source=\"edge\",kind=\"collect\"} 3\n",
+		"# HELP dormant_source_judge_queue_wait_seconds_total ",
+		"# TYPE dormant_source_judge_queue_wait_seconds_total counter\n",
+		"\ndormant_source_judge_queue_wait_seconds_total{source=\"edge\",kind=\"collect\"} 1.250\n",
+		"\ndormant_source_judge_queue_wait_seconds_total{source=\"lan\",kind=\"capture\"} 0.000\n",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (!strstr(text, want[i])) CHECK_STR(text, want[i]);
+	free(text);
+}
+
 /* What one judged hour gave: its start, flows and findings (rule and host). */
 struct hour_seen {
 	double from;
@@ -172,8 +204,10 @@ struct hours_seen {
 	int n;
 	bool slow; /* the second hour's judging lasts until the reader waits for room */
 	struct traffic_stream *stream;
-	int deepest;     /* the most hours queued for the judge */
-	uint64_t waited; /* hand-offs that waited */
+	int deepest;         /* the most hours queued for the judge */
+	uint64_t waited;     /* hand-offs that waited */
+	double wait_seconds; /* the reader's time in them */
+	int queued;          /* hours queued after the flush */
 };
 static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
 {
@@ -194,6 +228,7 @@ static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
 	/* the reader queues hours 2 and 3 behind this one, and waits at hour 4's
 	 * hand-off (5 s at most: a queue without a bound never waits) */
 	for (int k = 0; s->slow && s->n == 2 && !s->stream->waited && k < 5000; k++) usleep(1000);
+	if (s->slow && s->n == 2) usleep(50000); /* the reader waits at least this long */
 }
 
 static void flow_full(struct traffic_stream *s, const char *src, const char *dst, int dport, double start,
@@ -263,6 +298,8 @@ static void judge_day(const char *dir, bool threaded, struct hours_seen *seen, u
 	CHECK_INT(traffic_stream_flush(&s, &e), 0);
 	seen->deepest = s.deepest;
 	seen->waited = s.waited;
+	seen->wait_seconds = (double)s.wait_us / 1e6;
+	seen->queued = s.queued;
 	CHECK_INT(s.err, 0);
 	CHECK_INT(s.late, 1);
 	*ret_windows = s.windows;
@@ -294,7 +331,10 @@ static void stream_threaded(void)
 	CHECK_INT(wt, ws);
 	CHECK_INT(threaded.deepest, TRAFFIC_STREAM_QUEUE); /* filled before it waited */
 	CHECK(threaded.waited >= 1);
+	CHECK(threaded.wait_seconds >= 0.05);
+	CHECK_INT(threaded.queued, 0);
 	CHECK_INT(serial.deepest, 0);
+	CHECK(serial.wait_seconds == 0);
 	CHECK_INT(threaded.n, serial.n);
 	for (int i = 0; i < serial.n && i < threaded.n; i++) {
 		CHECK_INT(threaded.h[i].from, serial.h[i].from);
@@ -594,5 +634,6 @@ static void stream_restart(void)
 static void stream_early(void) { early_hour(false); }
 static void stream_early_threaded(void) { early_hour(true); }
 
-SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(stream), T(stream_threaded),
-      T(stream_early), T(stream_early_threaded), T(stream_early_offhours), T(stream_restart));
+SUITE(suite_watch, "watch", T(schedule), T(state), T(split), T(head), T(metrics), T(stream),
+      T(stream_threaded), T(stream_early), T(stream_early_threaded), T(stream_early_offhours),
+      T(stream_restart));
