@@ -165,8 +165,14 @@ int pg_flow_partitioned(struct store *s, struct dm_err *e);
 /* The day partitions of days (hour / 24; any order, repeats allowed). */
 int pg_flow_partitions(struct store *s, const int64_t *days, size_t n, struct dm_err *e);
 /* After a save whose newest hour is max_hour (no transaction open): the
- * closed days of flow_day not folded yet folded to a row a key. */
-int pg_flow_fold_closed(struct store *s, int64_t max_hour, struct dm_err *e);
+ * closed days of flow_day not folded yet folded to a row a key; looked for
+ * once a handle's saves cross a day, or again when the save unmarked days. */
+int pg_flow_fold_closed(struct store *s, int64_t max_hour, bool again, struct dm_err *e);
+/* In a save's transaction, after its day rows: of days (an array's text,
+ * "{d,...}", each once) those marked folded are unmarked (*ret_n of them),
+ * so the rows it appended to them are folded when the day is next seen
+ * closed. */
+int pg_flow_day_unfold(struct store *s, const char *days, size_t *ret_n, struct dm_err *e);
 int pg_retain(struct store *s, double flow_before, double runs_before, struct store_retain_out *ret,
 	      struct dm_err *e);
 int pg_sensors_list(struct store *s, struct sensor_info **ret, size_t *ret_n, struct dm_err *e);

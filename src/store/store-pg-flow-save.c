@@ -262,11 +262,13 @@ struct save {
 	size_t k;
 	int64_t run;
 	struct pg_params mark, days;
+	const char *day_set; /* its days, each once ("{d,...}") */
+	size_t unmarked;     /* of those, folded before: unmarked (pg_flow_day_unfold) */
 };
 
 /* The save's statements in the open transaction: 0, 1 for want of a
  * partition, or DM_ESTORE. */
-static int send_save(struct store *s, const struct save *sv, bool *ret_known, struct dm_err *e)
+static int send_save(struct store *s, struct save *sv, bool *ret_known, struct dm_err *e)
 {
 	PGconn *c = PG(s)->c;
 	PGresult *r = PQexecParams(c, mark_sql, sv->mark.n, NULL, sv->mark.v, NULL, NULL, 0);
@@ -311,6 +313,9 @@ static int send_save(struct store *s, const struct save *sv, bool *ret_known, st
 			 NULL, 0);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) ret = save_error(s, r, e);
 	PQclear(r);
+	/* after the rows: a fold of their day under way has ended (its lock
+	 * kept them out), so its mark is seen */
+	if (ret == 0 && PG(s)->flow_parted) ret = pg_flow_day_unfold(s, sv->day_set, &sv->unmarked, e);
 	return ret;
 }
 
@@ -364,10 +369,18 @@ static int save_rows(struct store *s, int64_t run, const char *digest, const str
 	struct buf a[D_N];
 	for (int c = 0; c < D_N; c++) a[c] = (struct buf)BUF_INIT;
 	day_arrays(d, n_d, a);
+	struct buf day_set = BUF_INIT; /* d is sorted by day */
+	buf_putc(&day_set, '{');
+	for (size_t i = 0; i < n_d; i++)
+		if (!i || d[i].day != d[i - 1].day)
+			buf_printf(&day_set, "%s%lld", i ? "," : "", (long long)d[i].day);
+	buf_putc(&day_set, '}');
 	int r = 0;
 	for (int c = 0; c < D_N && r == 0; c++)
 		if (buf_error(&a[c])) r = dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, what);
-	struct save sv = { .m = m, .k = k, .run = run };
+	if (r == 0 && buf_error(&day_set))
+		r = dm_fail(e, DM_ETOOBIG, "--db %s: %s: out of memory", s->path, what);
+	struct save sv = { .m = m, .k = k, .run = run, .day_set = day_set.data };
 	pp_str(&sv.mark, digest);
 	pp_int(&sv.mark, run);
 	pp_dbl(&sv.mark, first);
@@ -405,10 +418,12 @@ static int save_rows(struct store *s, int64_t run, const char *digest, const str
 	/* the save has committed: a fold that fails leaves the day's rows as
 	 * appended (every reader sums them) and is tried again by the next save */
 	struct dm_err fe = { "" };
-	if (r == 0 && !depth0 && !*ret_known && n && pg_flow_fold_closed(s, max_hour, &fe) < 0)
+	if (r == 0 && !depth0 && !*ret_known && n &&
+	    pg_flow_fold_closed(s, max_hour, sv.unmarked > 0, &fe) < 0)
 		log_warn("--db %s: folding closed days of flow_day: %s (their rows stay as saved; retried by "
 			 "the next save)",
 			 s->path, fe.msg);
+	buf_release(&day_set);
 	for (int c = 0; c < D_N; c++) buf_release(&a[c]);
 	free(d);
 	for (size_t i = 0; i < k; i++) free(m[i].names);

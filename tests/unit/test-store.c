@@ -1105,6 +1105,22 @@ static void flow_use_by_day(void)
 	cleanup(path);
 }
 
+/* The host's use over the first 96 hours: the ud rows' and n times the
+ * late row's. */
+static void late_use(struct store *st, const struct flow_hour *late, int n)
+{
+	struct flow_use u = { 0 }, want;
+	struct use_got g = { 0 };
+	struct dm_err e = { "" };
+	CHECK_INT(store_flow_host_use(st, UD_BASE * 3600.0, (UD_BASE + 96) * 3600.0, keep_use_row, &g, &e),
+		  0);
+	ud_want(0, late->host.v4, 0, 0, UD_N, UD_BASE, UD_BASE + 96, &want);
+	for (size_t j = 0; j < g.n; j++)
+		if (g.v[j].host.v4 == late->host.v4) u = g.v[j];
+	CHECK(u.flows == want.flows + n * late->flows &&
+	      u.bytes == want.bytes + n * (late->bytes_up + late->bytes_down));
+}
+
 /* PostgreSQL appends the day rows of each input (schema 39) and folds a
  * day to a row a key once a saved hour lies two past its end: the sums
  * read are the same before the fold (several rows a key) and after (one);
@@ -1157,18 +1173,35 @@ static void flow_day_folded(void)
 	CHECK_STR(t, "0");
 	for (size_t i = 0; i < ARRAY_SIZE(w); i++)
 		ud_check(st, 0, UD_N + 1, (UD_BASE + w[i][0]) * 3600.0, (UD_BASE + w[i][1]) * 3600.0);
-	/* a late input of a folded day: appended again, and summed */
+	/* a late input of a folded day (a key it has) and its replay on a
+	 * second handle (a late sensor): appended and summed, the day unmarked,
+	 * and folded again, a row a key, by the next save that closes a day */
 	struct flow_hour again = ud_row(9); /* hour 63, counted in the host's use */
 	CHECK_INT(store_flow_save_hours(st, run, "again", &again, 1, &known, &e), 0);
-	struct flow_use u = { 0 }, want;
-	struct use_got g = { 0 };
-	CHECK_INT(store_flow_host_use(st, UD_BASE * 3600.0, (UD_BASE + 96) * 3600.0, keep_use_row, &g, &e),
-		  0);
-	ud_want(0, again.host.v4, 0, 0, UD_N, UD_BASE, UD_BASE + 96, &want);
-	for (size_t j = 0; j < g.n; j++)
-		if (g.v[j].host.v4 == again.host.v4) u = g.v[j];
-	CHECK(u.flows == want.flows + again.flows &&
-	      u.bytes == want.bytes + again.bytes_up + again.bytes_down);
+	struct store *late_sensor = NULL;
+	CHECK_INT(store_open(path, &late_sensor, &e), 0);
+	if (!late_sensor) return;
+	CHECK_INT(store_flow_save_hours(late_sensor, run, "again2", &again, 1, &known, &e), 0);
+	snprintf(sql, sizeof(sql), extra_sql, UD_BASE / 24 + 2, UD_BASE / 24 + 2);
+	CHECK_INT(test_db_text(path, sql, sql, t, sizeof(t)), 0);
+	if (test_db_pg())
+		CHECK(atoi(t) >= 2);
+	else
+		CHECK_STR(t, "0");
+	late_use(st, &again, 2);        /* the sums, before it is folded again */
+	struct flow_hour later = again; /* day 5, outside the windows read below */
+	later.hour = UD_BASE + 120;
+	CHECK_INT(store_flow_save_hours(late_sensor, run, "later", &later, 1, &known, &e), 0);
+	store_close(late_sensor);
+	CHECK_INT(test_db_text(path, sql, sql, t, sizeof(t)), 0);
+	CHECK_STR(t, "0");
+	if (test_db_pg()) {
+		snprintf(sql, sizeof(sql), "SELECT obj_description('flow_day_d%d'::regclass, 'pg_class')",
+			 UD_BASE / 24 + 2);
+		CHECK_INT(test_db_text(path, sql, sql, t, sizeof(t)), 0);
+		CHECK_STR(t, "dormant: folded");
+	}
+	late_use(st, &again, 2);
 	store_close(st);
 	cleanup(path);
 }
