@@ -6,7 +6,6 @@
  * (GROUP BY), and the names are those of the key's rows merged in their
  * inputs' order (dm_names, store-pg-schema.c), as SQLite's upsert merges. */
 #include "store/pg-internal.h"
-#include "store/flow-day.h"
 #include "base/util.h"
 #include <stdio.h>
 #include <string.h>

@@ -19,6 +19,35 @@ static double utc(int y, int mo, int d, int h, int mi)
 	return (double)timegm(&tm);
 }
 
+/* A test's scratch folder, /tmp/dormant-unit-NAME-PID, made empty. */
+static void scratch(char *dir, size_t n, const char *name)
+{
+	char cmd[256];
+	snprintf(dir, n, "/tmp/dormant-unit-%s-%d", name, (int)getpid());
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(mkdir(dir, 0700), 0);
+}
+
+static void scratch_remove(const char *dir)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd)) {
+	}
+}
+
+/* dir/name with text in it; its path in path. */
+static void put_file(char *path, size_t n, const char *dir, const char *name, const char *text)
+{
+	snprintf(path, n, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f) return;
+	fputs(text, f);
+	fclose(f);
+}
+
 static void schedule(void)
 {
 	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
@@ -48,10 +77,8 @@ static void schedule(void)
 
 static void state(void)
 {
-	char dir[64], cmd[96];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-watch-%d", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	mkdir(dir, 0700);
+	char dir[96];
+	scratch(dir, sizeof(dir), "watch");
 	struct watch_state s;
 	struct dm_err e = { "" };
 	CHECK_INT(watch_state_load(&s, dir, &e), 0);
@@ -63,8 +90,7 @@ static void state(void)
 	CHECK(watch_state_get(&s, "nightly") == 1768014000.5);
 	CHECK(watch_state_get(&s, "hourly") == 1768017600);
 	watch_state_release(&s);
-	if (system(cmd)) {
-	}
+	scratch_remove(dir);
 }
 
 static void split(void)
@@ -231,8 +257,9 @@ static void keep_hour(void *ctx, struct traffic_job *j, double from, double to)
 	if (s->slow && s->n == 2) usleep(50000); /* the reader waits at least this long */
 }
 
-static void flow_full(struct traffic_stream *s, const char *src, const char *dst, int dport, double start,
-		      double end, uint64_t bytes)
+/* A TCP flow of bytes out (a quarter of it back). */
+static struct obs_flow flow_of(const char *src, const char *dst, int dport, double start, double end,
+			       uint64_t bytes)
 {
 	struct obs_flow f = { .proto = 6,
 			      .dport = (uint16_t)dport,
@@ -245,6 +272,13 @@ static void flow_full(struct traffic_stream *s, const char *src, const char *dst
 			      .pkts_in = 8 };
 	ipaddr_parse(src, &f.src);
 	ipaddr_parse(dst, &f.dst);
+	return f;
+}
+
+static void flow_full(struct traffic_stream *s, const char *src, const char *dst, int dport, double start,
+		      double end, uint64_t bytes)
+{
+	struct obs_flow f = flow_of(src, dst, dport, start, end, bytes);
 	traffic_stream_flow(s, &f);
 }
 
@@ -313,16 +347,9 @@ static void judge_day(const char *dir, bool threaded, struct hours_seen *seen, u
  * waiting until TRAFFIC_STREAM_QUEUE are queued, and waits then. */
 static void stream_threaded(void)
 {
-	char dir[96], cmd[160], bad[160];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-judge-%d", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
-	CHECK_INT(system(cmd), 0);
-	snprintf(bad, sizeof(bad), "%s/bad.txt", dir);
-	FILE *f = fopen(bad, "w");
-	CHECK(f != NULL);
-	if (!f) return;
-	fputs("203.0.113.66\n", f);
-	fclose(f);
+	char dir[96], bad[160];
+	scratch(dir, sizeof(dir), "judge");
+	put_file(bad, sizeof(bad), dir, "bad.txt", "203.0.113.66\n");
 	struct hours_seen serial = { 0 }, threaded = { .slow = true };
 	uint64_t ws = 0, wt = 0;
 	judge_day(dir, false, &serial, &ws);
@@ -346,9 +373,7 @@ static void stream_threaded(void)
 	/* silent since hour 0 by the store's summaries: hour 4 judged after them */
 	CHECK(strstr(serial.h[4].findings, "idle-device-active 10.7.0.77 ") != NULL);
 	CHECK_INT(serial.h[6].from, 1768014000 + 9 * 3600);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	scratch_remove(dir);
 }
 
 /* An intelligence hit early in an hour: its alert is in the outbox as the
@@ -388,68 +413,86 @@ static void outbox(const char *db, struct buf *b)
 	store_close(st);
 }
 
+/* The early tests' stream: a store and the site policy x->text (set
+ * between early_begin and early_start) in a scratch folder, findings
+ * through their life into the outbox, logs quiet but for warnings. */
+struct early_run {
+	char dir[96], db[160], conf[160], text[512];
+	struct traffic_args a;
+	struct traffic_stream s;
+	struct early_seen seen;
+	struct buf b; /* the outbox, read */
+	enum log_level was;
+};
+
+static void early_begin(struct early_run *x, const char *name)
+{
+	*x = (struct early_run){ .seen = { .spec = { .kind = "collect", .name = "unit" } }, .b = BUF_INIT };
+	scratch(x->dir, sizeof(x->dir), name);
+	snprintf(x->db, sizeof(x->db), "%s/x.db", x->dir);
+	snprintf(x->conf, sizeof(x->conf), "%s/site.conf", x->dir);
+}
+
+static void early_start(struct early_run *x, bool threaded)
+{
+	x->a = (struct traffic_args){ .config = x->conf, .config_text = x->text, .db = x->db, .fail_on = -1 };
+	x->was = log_level;
+	log_level = LOG_WARN;
+	traffic_stream_init(&x->s, &x->a, "collect", "unit", 120, threaded, early_judged, &x->seen);
+	CHECK(x->s.threaded == threaded);
+	x->s.on_early = early_found;
+}
+
+static void early_end(struct early_run *x)
+{
+	traffic_stream_release(&x->s);
+	log_level = x->was;
+	buf_release(&x->b);
+	scratch_remove(x->dir);
+}
+
 static void early_hour(bool threaded)
 {
-	char dir[96], cmd[160], bad[160], db[160], conf[160], text[512];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-early-%d-%d", (int)getpid(), threaded);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
-	CHECK_INT(system(cmd), 0);
-	snprintf(bad, sizeof(bad), "%s/bad.txt", dir);
-	snprintf(db, sizeof(db), "%s/x.db", dir);
-	snprintf(conf, sizeof(conf), "%s/site.conf", dir);
-	FILE *f = fopen(bad, "w");
-	CHECK(f != NULL);
-	if (!f) return;
-	fputs("203.0.113.66\n", f);
-	fclose(f);
-	snprintf(text, sizeof(text),
+	struct early_run x;
+	char bad[160];
+	early_begin(&x, threaded ? "early-1" : "early-0");
+	put_file(bad, sizeof(bad), x.dir, "bad.txt", "203.0.113.66\n");
+	snprintf(x.text, sizeof(x.text),
 		 "[site]\nname = hq\ntimezone = UTC\n[intel]\nfiles = %s\n[alert ops]\ntype = jsonl\n"
 		 "path = /dev/null\n",
 		 bad);
-	struct traffic_args a = { .config = conf, .config_text = text, .db = db, .fail_on = -1 };
-	struct traffic_stream s;
-	struct early_seen seen = { .spec = { .kind = "collect", .name = "unit" } };
-	struct buf b = BUF_INIT;
-	enum log_level was = log_level;
-	log_level = LOG_WARN;
+	early_start(&x, threaded);
+	struct traffic_stream *s = &x.s;
 	double h = 1768014000; /* 03:00 */
-	traffic_stream_init(&s, &a, "collect", "unit", 120, threaded, early_judged, &seen);
-	CHECK(s.threaded == threaded);
-	s.on_early = early_found;
-	flow_full(&s, "10.7.0.5", "10.7.1.1", 443, h + 60, h + 70, 800);
-	outbox(db, &b);
-	CHECK_STR(b.data, "");
-	flow_full(&s, "10.7.0.99", "203.0.113.66", 443, h + 300, h + 304, 4200);
-	CHECK_INT(s.clock, h + 304); /* the clock at the flow's end: the hour not judged */
-	CHECK_INT(s.windows, 0);
-	CHECK_INT(seen.early, 1);
-	outbox(db, &b);
-	CHECK_STR(b.data, "new intel-match 10.7.0.99;");
+	flow_full(s, "10.7.0.5", "10.7.1.1", 443, h + 60, h + 70, 800);
+	outbox(x.db, &x.b);
+	CHECK_STR(x.b.data, "");
+	flow_full(s, "10.7.0.99", "203.0.113.66", 443, h + 300, h + 304, 4200);
+	CHECK_INT(s->clock, h + 304); /* the clock at the flow's end: the hour not judged */
+	CHECK_INT(s->windows, 0);
+	CHECK_INT(x.seen.early, 1);
+	outbox(x.db, &x.b);
+	CHECK_STR(x.b.data, "new intel-match 10.7.0.99;");
 	/* again in the hour: said already, no second finding at once */
-	flow_full(&s, "10.7.0.99", "203.0.113.66", 443, h + 900, h + 905, 4200);
-	CHECK_INT(seen.early, 1);
-	flow_full(&s, "10.7.0.5", "10.7.1.1", 443, h + 3600, h + 3600 + 121, 800); /* 04:02:01 */
+	flow_full(s, "10.7.0.99", "203.0.113.66", 443, h + 900, h + 905, 4200);
+	CHECK_INT(x.seen.early, 1);
+	flow_full(s, "10.7.0.5", "10.7.1.1", 443, h + 3600, h + 3600 + 121, 800); /* 04:02:01 */
 	/* the next hour's first hit is said at once again (threaded: while 03:00
 	 * may still be judged), and merged: no alert */
-	flow_full(&s, "10.7.0.99", "203.0.113.66", 443, h + 3700, h + 3704, 4200);
-	CHECK_INT(seen.early, 2);
-	traffic_stream_wait(&s);
-	CHECK_INT(s.windows, 1);
-	CHECK_INT(s.findings, 1); /* the hour found it too */
-	outbox(db, &b);
-	CHECK_STR(b.data, "new intel-match 10.7.0.99;");
+	flow_full(s, "10.7.0.99", "203.0.113.66", 443, h + 3700, h + 3704, 4200);
+	CHECK_INT(x.seen.early, 2);
+	traffic_stream_wait(s);
+	CHECK_INT(s->windows, 1);
+	CHECK_INT(s->findings, 1); /* the hour found it too */
+	outbox(x.db, &x.b);
+	CHECK_STR(x.b.data, "new intel-match 10.7.0.99;");
 	struct dm_err e = { "" };
-	CHECK_INT(traffic_stream_flush(&s, &e), 0);
-	CHECK_INT(s.windows, 2);
-	CHECK_INT(s.early_found, 2);
-	outbox(db, &b);
-	CHECK_STR(b.data, "new intel-match 10.7.0.99;");
-	traffic_stream_release(&s);
-	log_level = was;
-	buf_release(&b);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	CHECK_INT(traffic_stream_flush(s, &e), 0);
+	CHECK_INT(s->windows, 2);
+	CHECK_INT(s->early_found, 2);
+	outbox(x.db, &x.b);
+	CHECK_STR(x.b.data, "new intel-match 10.7.0.99;");
+	early_end(&x);
 }
 /* A foreign upload at night: one session of 2 MB is enough alone, so it is
  * said as it comes; a domestic one, or one under 1 MB, waits for the hour,
@@ -458,67 +501,44 @@ static void early_hour(bool threaded)
 static void upload(struct traffic_stream *s, const char *src, const char *dst, double start, double end,
 		   uint64_t bytes)
 {
-	struct obs_flow f = { .proto = 6,
-			      .dport = 443,
-			      .sport = 40000,
-			      .start = start,
-			      .end = end,
-			      .bytes_out = bytes,
-			      .bytes_in = bytes / 4,
-			      .pkts_out = 1000,
-			      .pkts_in = 800,
-			      .flags_out = 0x1b,
-			      .flags_in = 0x1b,
-			      .entropy = -1 };
-	ipaddr_parse(src, &f.src);
-	ipaddr_parse(dst, &f.dst);
+	struct obs_flow f = flow_of(src, dst, 443, start, end, bytes);
+	f.pkts_out = 1000, f.pkts_in = 800;
+	f.flags_out = f.flags_in = 0x1b;
+	f.entropy = -1;
 	traffic_stream_flow(s, &f);
 }
 
 static void stream_early_offhours(void)
 {
-	char dir[96], cmd[512], db[160], conf[160], geo[160], text[512];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-early-off-%d", (int)getpid());
-	snprintf(db, sizeof(db), "%s/x.db", dir);
-	snprintf(conf, sizeof(conf), "%s/site.conf", dir);
-	snprintf(geo, sizeof(geo), "%s/geo.mmdb", dir);
+	struct early_run x;
+	char cmd[512], geo[160];
+	early_begin(&x, "early-off");
+	snprintf(geo, sizeof(geo), "%s/geo.mmdb", x.dir);
 	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p %s && python3 %s/tests/tools/flow/gen-mmdb.py %s --layout maxmind 0.0.0.0/1=US "
-		 "203.0.113.0/24=RU",
-		 dir, DORMANT_SOURCEDIR, geo);
+		 "python3 %s/tests/tools/flow/gen-mmdb.py %s --layout maxmind 0.0.0.0/1=US 203.0.113.0/24=RU",
+		 DORMANT_SOURCEDIR, geo);
 	CHECK_INT(system(cmd), 0);
-	snprintf(text, sizeof(text),
+	snprintf(x.text, sizeof(x.text),
 		 "[site]\nname = hq\ntimezone = UTC\nhome_countries = US\nbusiness_hours = 08:00-18:00\n"
 		 "geoip = %s\n[alert ops]\ntype = jsonl\npath = /dev/null\n",
 		 geo);
-	struct traffic_args a = { .config = conf, .config_text = text, .db = db, .fail_on = -1 };
-	struct traffic_stream s;
-	struct early_seen seen = { .spec = { .kind = "collect", .name = "unit" } };
-	struct buf b = BUF_INIT;
-	enum log_level was = log_level;
-	log_level = LOG_WARN;
 	double h = 1768014000; /* 03:00 UTC */
-	traffic_stream_init(&s, &a, "collect", "unit", 120, false, early_judged, &seen);
-	s.on_early = early_found;
-	upload(&s, "10.7.0.50", "198.51.100.7", h + 100, h + 160, 2u << 20); /* domestic */
-	upload(&s, "10.7.0.50", "203.0.113.10", h + 200, h + 260, 300000);   /* small */
-	CHECK_INT(seen.early, 0);
-	upload(&s, "10.7.0.50", "203.0.113.9", h + 300, h + 400, 2u << 20);
-	CHECK_INT(s.windows, 0);
-	CHECK_INT(seen.early, 1);
-	outbox(db, &b);
-	CHECK_STR(b.data, "new offhours-foreign-encrypted 10.7.0.50;");
-	flow_full(&s, "10.7.0.5", "10.7.1.1", 443, h + 3600, h + 3600 + 121, 800); /* 04:02:01 */
-	CHECK_INT(s.windows, 1);
-	CHECK_INT(s.findings, 1); /* the hour's, of both foreign sessions */
-	outbox(db, &b);
-	CHECK_STR(b.data, "new offhours-foreign-encrypted 10.7.0.50;");
-	traffic_stream_release(&s);
-	log_level = was;
-	buf_release(&b);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	early_start(&x, false);
+	struct traffic_stream *s = &x.s;
+	upload(s, "10.7.0.50", "198.51.100.7", h + 100, h + 160, 2u << 20); /* domestic */
+	upload(s, "10.7.0.50", "203.0.113.10", h + 200, h + 260, 300000);   /* small */
+	CHECK_INT(x.seen.early, 0);
+	upload(s, "10.7.0.50", "203.0.113.9", h + 300, h + 400, 2u << 20);
+	CHECK_INT(s->windows, 0);
+	CHECK_INT(x.seen.early, 1);
+	outbox(x.db, &x.b);
+	CHECK_STR(x.b.data, "new offhours-foreign-encrypted 10.7.0.50;");
+	flow_full(s, "10.7.0.5", "10.7.1.1", 443, h + 3600, h + 3600 + 121, 800); /* 04:02:01 */
+	CHECK_INT(s->windows, 1);
+	CHECK_INT(s->findings, 1); /* the hour's, of both foreign sessions */
+	outbox(x.db, &x.b);
+	CHECK_STR(x.b.data, "new offhours-foreign-encrypted 10.7.0.50;");
+	early_end(&x);
 }
 
 /* A beacon every half hour (jitter a fifth) for 14 hours, with traffic
@@ -586,10 +606,8 @@ static int beacon_hours(const struct hours_seen *s)
  * starts empty and finds less, and never fails on it. */
 static void stream_restart(void)
 {
-	char dir[96], cmd[160], db[160], conf[160];
-	snprintf(dir, sizeof(dir), "/tmp/dormant-unit-restart-%d", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
-	CHECK_INT(system(cmd), 0);
+	char dir[96], db[160], conf[160];
+	scratch(dir, sizeof(dir), "restart");
 	snprintf(conf, sizeof(conf), "%s/site.conf", dir);
 	enum log_level was = log_level;
 	log_level = LOG_WARN; /* each refused state is said, in one line */
@@ -624,9 +642,7 @@ static void stream_restart(void)
 		CHECK(beacon_hours(&three) < beacon_hours(&one));
 	}
 	log_level = was;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd)) {
-	}
+	scratch_remove(dir);
 }
 
 /* Judged on the reader, and beside it (the hit of the next hour is said
