@@ -55,6 +55,19 @@ static bool same_pair(const struct rec *a, const struct rec *b)
 	       a->proto == b->proto;
 }
 
+/* A peer without a name: its /24 or /48. */
+static void net_key(const struct ipaddr *peer, char *out, size_t n)
+{
+	struct ipaddr a = *peer;
+	if (a.family == AF_INET)
+		a.v4 &= 0xffffff00u;
+	else
+		memset(a.v6.s6_addr + 6, 0, 10);
+	ipaddr_fmt(&a, out + 2, n - 2);
+	out[0] = 'a';
+	out[1] = ':';
+}
+
 /* The peer as routine knows it: its name, else its network. */
 static void peer_key(const struct flowset *fs, const struct flowrec *r, const struct ipaddr *peer, char *out,
 		     size_t n)
@@ -64,14 +77,7 @@ static void peer_key(const struct flowset *fs, const struct flowrec *r, const st
 		snprintf(out, n, "n:%s", name);
 		return;
 	}
-	struct ipaddr a = *peer;
-	if (a.family == AF_INET)
-		a.v4 &= 0xffffff00u;
-	else
-		memset(a.v6.s6_addr + 6, 0, 10);
-	ipaddr_fmt(&a, out + 2, n - 2);
-	out[0] = 'a';
-	out[1] = ':';
+	net_key(peer, out, n);
 }
 
 struct pair {
@@ -95,6 +101,8 @@ void long_state_free(void *p)
 	struct long_state *ls = p;
 	free(ls->open);
 	free(ls->pairs);
+	free(ls->seed);
+	free(ls->reading);
 	strpool_release(&ls->keys);
 	free(ls);
 }
@@ -311,6 +319,43 @@ static void add_state(const struct traffic_input *in, struct carry *c, const str
 	}
 }
 
+/* Sorted pair times merged into one per pair, none last seen before
+ * `before`; the new count. */
+static size_t pairs_settle(struct long_state *ls, struct pair_time *v, size_t n, double before)
+{
+	if (n) qsort(v, n, sizeof(*v), cmp_pair_time);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct pair_time *x = &v[i];
+		if (m && !cmp_pair_time(&v[m - 1], x)) {
+			struct pair_time *y = &v[m - 1];
+			y->sessions += x->sessions;
+			y->long_sessions += x->long_sessions;
+			y->total += x->total;
+			y->longest = fmax(y->longest, x->longest);
+			y->first = fmin(y->first, x->first);
+			y->last = fmax(y->last, x->last);
+			y->off_hours += x->off_hours;
+			y->up += x->up;
+			y->down += x->down;
+			/* a name, once had, stays (see stream_key) */
+			if (x->key && (!y->key || strpool_get(&ls->keys, y->key)[0] != 'n')) y->key = x->key;
+			for (unsigned d = 0; d < x->n_days; d++) {
+				bool have = false;
+				for (unsigned q = 0; q < y->n_days && !have; q++)
+					have = y->days[q] == x->days[d];
+				if (!have && y->n_days < ARRAY_SIZE(y->days))
+					y->days[y->n_days++] = x->days[d];
+			}
+			continue;
+		}
+		if (m && v[m - 1].last < before) m--; /* left the window */
+		v[m++] = *x;
+	}
+	if (m && v[m - 1].last < before) m--;
+	return m;
+}
+
 /* After the rule: the sessions left open that no pair of this hour took
  * closed, the closed ones added to their pairs, pairs of the window kept. */
 static void long_state_update(const struct traffic_input *in, struct carry *c)
@@ -339,38 +384,10 @@ static void long_state_update(const struct traffic_input *in, struct carry *c)
 	free(c->closed);
 	if (ls->n_pairs) qsort(ls->pairs, ls->n_pairs, sizeof(*ls->pairs), cmp_pair_time);
 	double before = in->flows->last - TRAFFIC_STATE_WINDOW;
-	size_t m = 0;
-	for (size_t i = 0; i < ls->n_pairs; i++) {
-		struct pair_time *x = &ls->pairs[i];
-		if (m && !cmp_pair_time(&ls->pairs[m - 1], x)) {
-			struct pair_time *y = &ls->pairs[m - 1];
-			y->sessions += x->sessions;
-			y->long_sessions += x->long_sessions;
-			y->total += x->total;
-			y->longest = fmax(y->longest, x->longest);
-			y->first = fmin(y->first, x->first);
-			y->last = fmax(y->last, x->last);
-			y->off_hours += x->off_hours;
-			y->up += x->up;
-			y->down += x->down;
-			/* a name, once had, stays (see stream_key) */
-			if (x->key && (!y->key || strpool_get(&ls->keys, y->key)[0] != 'n')) y->key = x->key;
-			for (unsigned d = 0; d < x->n_days; d++) {
-				bool have = false;
-				for (unsigned q = 0; q < y->n_days && !have; q++)
-					have = y->days[q] == x->days[d];
-				if (!have && y->n_days < ARRAY_SIZE(y->days))
-					y->days[y->n_days++] = x->days[d];
-			}
-			continue;
-		}
-		if (m && ls->pairs[m - 1].last < before) m--; /* left the window */
-		ls->pairs[m++] = *x;
-	}
-	if (m && ls->pairs[m - 1].last < before) m--;
-	ls->n_pairs = m;
+	ls->n_pairs = pairs_settle(ls, ls->pairs, ls->n_pairs, before);
+	ls->n_seed = pairs_settle(ls, ls->seed, ls->n_seed, before); /* sorted: only those left drop */
 	/* the peers' keys still held, in a new pool when most have left */
-	if (ls->keys.n > NAMES_COMPACT_MIN && ls->keys.n > 2 * (ls->n_pairs + ls->n_open)) {
+	if (ls->keys.n > NAMES_COMPACT_MIN && ls->keys.n > 2 * (ls->n_pairs + ls->n_open + ls->n_seed)) {
 		struct strpool fresh;
 		strpool_init(&fresh);
 		for (size_t i = 0; i < ls->n_pairs; i++)
@@ -381,9 +398,142 @@ static void long_state_update(const struct traffic_input *in, struct carry *c)
 			if (ls->open[i].key)
 				ls->open[i].key =
 				    strpool_add(&fresh, strpool_get(&ls->keys, ls->open[i].key));
+		for (size_t i = 0; i < ls->n_seed; i++)
+			if (ls->seed[i].key)
+				ls->seed[i].key =
+				    strpool_add(&fresh, strpool_get(&ls->keys, ls->seed[i].key));
 		strpool_release(&ls->keys);
 		ls->keys = fresh;
 	}
+}
+
+/* --- a file's first reading (traffic_state_seed_flows) --- */
+
+/* A conversation ending this close to the latest end read may go on in a
+ * later part: a flow table gives a record out up to its active timeout
+ * (30 min) and idle timeout after it began, Zeek at its end. */
+#define SEED_OPEN 7200.0
+
+static struct long_state *long_slot(struct traffic_state *s)
+{
+	void **slot = traffic_state_slot(s, TRAFFIC_SLOT_LONG, long_state_free);
+	if (!*slot) {
+		struct long_state *ls = xcalloc(1, sizeof(*ls));
+		strpool_init(&ls->keys);
+		*slot = ls;
+	}
+	return *slot;
+}
+
+static int cmp_seg(const void *pa, const void *pb)
+{
+	const struct seed_seg *a = pa, *b = pb;
+	int c = ipaddr_cmp(&a->host, &b->host);
+	if (!c) c = ipaddr_cmp(&a->peer, &b->peer);
+	if (!c) c = (a->port > b->port) - (a->port < b->port);
+	if (!c) c = (a->proto > b->proto) - (a->proto < b->proto);
+	if (!c) c = (a->sport > b->sport) - (a->sport < b->sport);
+	if (!c) c = (a->s > b->s) - (a->s < b->s);
+	return c;
+}
+
+static bool same_conv(const struct seed_seg *a, const struct seed_seg *b)
+{
+	return !ipaddr_cmp(&a->host, &b->host) && !ipaddr_cmp(&a->peer, &b->peer) && a->port == b->port &&
+	       a->proto == b->proto && a->sport == b->sport;
+}
+
+/* The conversations read stitched as measure() stitches them; those ending
+ * before open_from closed, a long one (an hour or more) added to its
+ * pair's seed. */
+static void seed_stitch(struct long_state *ls, double open_from)
+{
+	struct seed_seg *v = ls->reading;
+	size_t n = ls->n_reading, m = 0;
+	if (n) qsort(v, n, sizeof(*v), cmp_seg);
+	for (size_t i = 0; i < n;) {
+		struct seed_seg x = v[i];
+		size_t j = i + 1;
+		for (; j < n && same_conv(&x, &v[j]) && v[j].s <= x.e + STITCH_GAP; j++) {
+			x.e = fmax(x.e, v[j].e);
+			if (!x.key) x.key = v[j].key;
+		}
+		i = j;
+		if (x.e >= open_from) {
+			v[m++] = x; /* m < j: what it overwrites was read */
+			continue;
+		}
+		double d = x.e - x.s;
+		if (d < LONG_SESSION / 4) continue;
+		if (!x.key) {
+			char key[300];
+			net_key(&x.peer, key, sizeof(key));
+			x.key = strpool_add(&ls->keys, key);
+		}
+		ls->seed = xrealloc(ls->seed, (ls->n_seed + 1) * sizeof(*ls->seed));
+		struct pair_time t = { .host = x.host,
+				       .peer = x.peer,
+				       .port = x.port,
+				       .proto = x.proto,
+				       .key = x.key,
+				       .sessions = 1,
+				       .long_sessions = 1,
+				       .total = d,
+				       .longest = d,
+				       .first = x.s,
+				       .last = x.e,
+				       .n_days = 1 };
+		t.days[0] = (int32_t)floor(x.s / 86400);
+		ls->seed[ls->n_seed++] = t;
+	}
+	ls->n_reading = m;
+}
+
+void long_seed_flows(struct traffic_state *s, const struct traffic_input *in)
+{
+	struct long_state *ls = long_slot(s);
+	const struct flowset *fs = in->flows;
+	size_t n = ls->n_reading;
+	ls->reading = xrealloc(ls->reading, (n + fs->n + 1) * sizeof(*ls->reading));
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!candidate(r)) continue;
+		bool out = r->where & FREC_SRC_INTERNAL;
+		struct seed_seg x = { .host = out ? r->src : r->dst,
+				      .peer = out ? r->dst : r->src,
+				      .port = r->dport,
+				      .sport = r->sport,
+				      .proto = r->proto,
+				      .s = r->start,
+				      .e = r->end };
+		const char *name = flowset_name(fs, r);
+		if (name) {
+			char key[300];
+			snprintf(key, sizeof(key), "n:%s", name);
+			x.key = strpool_add(&ls->keys, key);
+		}
+		ls->reading[n++] = x;
+		ls->reading_clock = fmax(ls->reading_clock, r->end);
+	}
+	ls->n_reading = n;
+	seed_stitch(ls, ls->reading_clock - SEED_OPEN);
+}
+
+void long_seed_end(struct traffic_state *s)
+{
+	struct long_state *ls = long_slot(s);
+	seed_stitch(ls, INFINITY);
+	free(ls->reading);
+	ls->reading = NULL;
+	ls->n_reading = 0;
+	ls->n_seed = pairs_settle(ls, ls->seed, ls->n_seed, -INFINITY);
+}
+
+/* The pair's long sessions in the whole file, when a first reading gave them. */
+static const struct pair_time *seed_of(const struct long_state *ls, const struct rec *x)
+{
+	struct pair_time k = { .host = x->host, .peer = x->peer, .port = x->port, .proto = x->proto };
+	return ls->n_seed ? bsearch(&k, ls->seed, ls->n_seed, sizeof(k), cmp_pair_time) : NULL;
 }
 
 /* The peer's key on the stream: the name is on a session's first record
@@ -410,6 +560,8 @@ static void stream_key(const struct carry *c, const struct flowset *fs, const st
 	const struct pair_time *t =
 	    !had && ls->n_pairs ? bsearch(&pk, ls->pairs, ls->n_pairs, sizeof(pk), cmp_pair_time) : NULL;
 	if (t && t->key) had = strpool_get(&ls->keys, t->key);
+	const struct pair_time *sd = !had || had[0] != 'n' ? seed_of(ls, x) : NULL;
+	if (sd && sd->key && strpool_get(&ls->keys, sd->key)[0] == 'n') had = strpool_get(&ls->keys, sd->key);
 	if (had && had[0] == 'n') {
 		snprintf(p->key, sizeof(p->key), "%s", had);
 		return;
@@ -454,13 +606,7 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 	qsort_r(v, n, sizeof(*v), cmp_rec, (void *)fs);
 	struct carry cy = { 0 }, *c = NULL;
 	if (in->state) {
-		void **slot = traffic_state_slot(in->state, TRAFFIC_SLOT_LONG, long_state_free);
-		if (!*slot) {
-			struct long_state *ls = xcalloc(1, sizeof(*ls));
-			strpool_init(&ls->keys);
-			*slot = ls;
-		}
-		cy.ls = *slot;
+		cy.ls = long_slot(in->state);
 		double latest = fs->first;
 		for (size_t k = 0; k < fs->n; k++) latest = fmax(latest, fs->v[k].start);
 		cy.open_from = fmin(fs->last, floor(latest / 3600) * 3600 + 3600) - STITCH_GAP;
@@ -479,6 +625,9 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 		}
 		measure(in, v, &p, c, key);
 		if (c) add_state(in, c, &v[i], &p);
+		const struct pair_time *sd = c ? seed_of(c->ls, &v[i]) : NULL;
+		for (unsigned d = 0; sd && d < sd->n_days; d++) /* the file's days */
+			p.days |= 1ull << ((sd->days[d] % 64 + 64) % 64);
 		if (p.longest >= LONG_SESSION / 4) {
 			if (!c) peer_key(fs, &fs->v[v[i].i], &v[i].peer, p.key, sizeof(p.key));
 			if (np == cap) {
@@ -503,7 +652,7 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 	}
 	if (c && np) { /* with the window's other hosts holding long sessions with the peer */
 		struct long_state *ls = c->ls;
-		struct key_host *kh = xmalloc((np + ls->n_pairs + ls->n_open + 1) * sizeof(*kh));
+		struct key_host *kh = xmalloc((np + ls->n_pairs + ls->n_open + ls->n_seed + 1) * sizeof(*kh));
 		size_t nk = 0;
 		for (size_t k = 0; k < np; k++)
 			kh[nk++] = (struct key_host){ pairs[k].key, v[pairs[k].lo].host };
@@ -518,6 +667,10 @@ int rule_long_connection(const struct traffic_input *in, struct findings *out)
 			if (ls->open[k].key && ls->open[k].e - ls->open[k].s >= LONG_SESSION / 4)
 				kh[nk++] = (struct key_host){ strpool_get(&ls->keys, ls->open[k].key),
 							      ls->open[k].host };
+		for (size_t k = 0; k < ls->n_seed; k++) /* a file's hosts with the peer, first read */
+			if (ls->seed[k].key)
+				kh[nk++] = (struct key_host){ strpool_get(&ls->keys, ls->seed[k].key),
+							      ls->seed[k].host };
 		qsort(kh, nk, sizeof(*kh), cmp_key_host);
 		for (size_t k = 0; k < np; k++) {
 			size_t distinct = 0;

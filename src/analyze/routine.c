@@ -123,6 +123,10 @@ struct ctx {
 	int *host_min;   /* the host's first minute of each (series, day) */
 	size_t host_n;   /* entries in host_min */
 	size_t n_series; /* the host's series */
+	/* a file's first reading: the series' runs per day in the whole input
+	 * (sched_state.seed), NULL when none */
+	const struct sched_day *seed;
+	size_t n_seed;
 	struct findings *out;
 };
 
@@ -271,6 +275,12 @@ static bool judge_days(struct ctx *c, const struct runs *rs, const struct seen *
 	int last_wday = site_day_weekday(c->run_day[days - 1]);
 	for (size_t i = 0; i + 1 < days; i++)
 		if (site_day_weekday(c->run_day[i]) == last_wday) c->tmp[same++] = c->day_up[i];
+	/* the first run of its weekday here: measured against the file's other
+	 * runs of that weekday, as a judgement of a file ending on one of them
+	 * would (a weekly full backup among nightly increments) */
+	for (size_t i = 0; !same && i < c->n_seed; i++)
+		if (c->seed[i].day != c->run_day[days - 1] && site_day_weekday(c->seed[i].day) == last_wday)
+			c->tmp[same++] = c->seed[i].up;
 	if (same) j->up_median = fmax(j->up_median, median_of(c->tmp, same));
 	if (j->up_last >= VOLUME_MIN && j->up_last >= VOLUME_FACTOR * fmax(j->up_median, 1))
 		j->abnormal = "its latest run sent far more than its own history";
@@ -352,6 +362,7 @@ void sched_state_free(void *p)
 	struct sched_state *ss = p;
 	free(ss->v);
 	free(ss->h);
+	free(ss->seed);
 	strpool_release(&ss->names);
 	free(ss);
 }
@@ -381,15 +392,15 @@ static int cmp_seen_day(const void *pa, const void *pb)
 
 /* The state's days sorted, one record per series and day (an earlier
  * hour's and this one's merged), none before `from_day`. */
-static void sched_settle(struct sched_state *ss, int64_t from_day)
+static size_t days_settle(struct sched_day *v, size_t n, int64_t from_day)
 {
-	if (ss->n) qsort(ss->v, ss->n, sizeof(*ss->v), cmp_sched_day);
+	if (n) qsort(v, n, sizeof(*v), cmp_sched_day);
 	size_t m = 0;
-	for (size_t i = 0; i < ss->n; i++) {
-		struct sched_day *x = &ss->v[i];
+	for (size_t i = 0; i < n; i++) {
+		struct sched_day *x = &v[i];
 		if (x->day < from_day) continue;
-		if (m && !cmp_sched_day(&ss->v[m - 1], x)) {
-			struct sched_day *y = &ss->v[m - 1];
+		if (m && !cmp_sched_day(&v[m - 1], x)) {
+			struct sched_day *y = &v[m - 1];
 			if (x->first < y->first) {
 				y->minute = x->minute;
 				memcpy(y->cc_first, x->cc_first, 3);
@@ -403,23 +414,37 @@ static void sched_settle(struct sched_state *ss, int64_t from_day)
 			y->listed |= x->listed;
 			continue;
 		}
-		ss->v[m++] = *x;
+		v[m++] = *x;
 	}
-	ss->n = m;
+	return m;
+}
+
+static size_t named_series(const struct sched_day *v, size_t n)
+{
+	size_t named = 0;
+	for (size_t i = 0; i < n; i++) named += v[i].name && (!i || cmp_series_key(&v[i - 1], &v[i]));
+	return named;
+}
+
+static void sched_settle(struct sched_state *ss, int64_t from_day)
+{
+	ss->n = days_settle(ss->v, ss->n, from_day);
+	ss->n_seed = days_settle(ss->seed, ss->n_seed, from_day);
 	/* the names of series that left the window: a new pool when they are
 	 * most of it (the order by name id is kept: ids are given in it) */
-	size_t named = 0;
-	for (size_t i = 0; i < m; i++)
-		named += ss->v[i].name && (!i || cmp_series_key(&ss->v[i - 1], &ss->v[i]));
+	size_t m = ss->n;
+	size_t named = named_series(ss->v, ss->n) + named_series(ss->seed, ss->n_seed);
 	if (ss->names.n > NAMES_COMPACT_MIN && ss->names.n > 2 * named) {
 		struct strpool fresh;
 		strpool_init(&fresh);
 		uint32_t *to = xcalloc(ss->names.n + 1, sizeof(*to));
 		for (size_t i = 0; i < m; i++) to[ss->v[i].name] = 1; /* held */
-		for (uint32_t id = 1; id <= ss->names.n; id++)        /* in id order, so the sort holds */
+		for (size_t i = 0; i < ss->n_seed; i++) to[ss->seed[i].name] = 1;
+		for (uint32_t id = 1; id <= ss->names.n; id++) /* in id order, so the sort holds */
 			if (to[id]) to[id] = strpool_add(&fresh, strpool_get(&ss->names, id));
 		to[0] = 0;
 		for (size_t i = 0; i < m; i++) ss->v[i].name = to[ss->v[i].name];
+		for (size_t i = 0; i < ss->n_seed; i++) ss->seed[i].name = to[ss->seed[i].name];
 		free(to);
 		strpool_release(&ss->names);
 		ss->names = fresh;
@@ -444,16 +469,80 @@ static struct sched_day series_key_of(struct sched_state *ss, const struct flows
 	return k;
 }
 
+static struct sched_state *sched_slot(struct traffic_state *s)
+{
+	void **slot = traffic_state_slot(s, TRAFFIC_SLOT_SCHED, sched_state_free);
+	if (!*slot) {
+		struct sched_state *ss = xcalloc(1, sizeof(*ss));
+		strpool_init(&ss->names);
+		*slot = ss;
+	}
+	return *slot;
+}
+
+/* A part of a file's first reading: its runs per series and day merged
+ * into the seed (one record each, so its size is the series-days). */
+void sched_seed_flows(struct traffic_state *s, const struct traffic_input *in)
+{
+	struct sched_state *ss = sched_slot(s);
+	const struct flowset *fs = in->flows;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!candidate(in, r)) continue;
+		struct sched_day d = series_key_of(ss, fs, r);
+		d.day = site_local_day(in->cfg, r->start, &d.minute);
+		d.flows = 1;
+		d.up = (double)r->bytes_out;
+		d.down = (double)r->bytes_in;
+		d.first = r->start;
+		d.last = r->end;
+		if (ss->n_seed == ss->cap_seed) {
+			ss->cap_seed = ss->cap_seed ? 2 * ss->cap_seed : 1024;
+			ss->seed = xrealloc(ss->seed, ss->cap_seed * sizeof(*ss->seed));
+		}
+		ss->seed[ss->n_seed++] = d;
+	}
+	ss->n_seed = days_settle(ss->seed, ss->n_seed, INT64_MIN);
+}
+
+/* After the last part: only the days of a series' weekdays with two runs
+ * or more are of use (to another run of the weekday). */
+void sched_seed_end(struct traffic_state *s)
+{
+	struct sched_state *ss = sched_slot(s);
+	size_t m = 0;
+	for (size_t i = 0; i < ss->n_seed;) {
+		size_t j = i + 1, by_wday[7] = { 0 };
+		while (j < ss->n_seed && !cmp_series_key(&ss->seed[i], &ss->seed[j])) j++;
+		for (size_t k = i; k < j; k++) by_wday[site_day_weekday(ss->seed[k].day)]++;
+		for (size_t k = i; k < j; k++)
+			if (by_wday[site_day_weekday(ss->seed[k].day)] >= 2) ss->seed[m++] = ss->seed[k];
+		i = j;
+	}
+	ss->n_seed = m;
+}
+
+/* The series' days in the seed (sorted as v). */
+static const struct sched_day *seed_of(const struct sched_state *ss, const struct sched_day *key, size_t *n)
+{
+	size_t lo = 0, hi = ss->n_seed;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cmp_series_key(&ss->seed[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t e = lo;
+	while (e < ss->n_seed && !cmp_series_key(&ss->seed[e], key)) e++;
+	*n = e - lo;
+	return e > lo ? ss->seed + lo : NULL;
+}
+
 static int rule_scheduled_stream(const struct traffic_input *in, struct findings *out)
 {
 	const struct flowset *fs = in->flows;
-	void **slot = traffic_state_slot(in->state, TRAFFIC_SLOT_SCHED, sched_state_free);
-	if (!*slot) {
-		struct sched_state *ss0 = xcalloc(1, sizeof(*ss0));
-		strpool_init(&ss0->names);
-		*slot = ss0;
-	}
-	struct sched_state *ss = *slot;
+	struct sched_state *ss = sched_slot(in->state);
 	if (!fs->n) return 0;
 	/* this hour's days seen and runs, into the state */
 	for (size_t i = 0; i < fs->n; i++) {
@@ -493,7 +582,7 @@ static int rule_scheduled_stream(const struct traffic_input *in, struct findings
 	struct ctx c = { .in = in, .out = out };
 	prevalence_build(in, &c.prev);
 	size_t room = ss->n + 1;
-	c.tmp = xmalloc(room * sizeof(double));
+	c.tmp = xmalloc((room + ss->n_seed) * sizeof(double));
 	c.day_up = xmalloc(room * sizeof(double));
 	c.minutes = xmalloc(room * sizeof(int));
 	c.run_day = xmalloc(room * sizeof(int64_t));
@@ -550,6 +639,7 @@ static int rule_scheduled_stream(const struct traffic_input *in, struct findings
 			}
 			i = j;
 			if (b == a || n_jobs == MAX_JOBS) continue;
+			c.seed = seed_of(ss, &key, &c.n_seed);
 			rs.first = ss->v[a].first;
 			rs.last = ss->v[b - 1].last;
 			memcpy(rs.cc_first, ss->v[a].cc_first, 3);

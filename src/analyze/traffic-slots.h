@@ -27,14 +27,37 @@ struct pair_time {
 	int32_t days[16]; /* days (since the epoch) with a long session */
 	unsigned n_days;
 };
+/* a conversation of a file's first reading (long_seed_flows) */
+struct seed_seg {
+	struct ipaddr host, peer;
+	uint16_t port, sport;
+	uint8_t proto;
+	uint32_t key; /* its name's ("n:"), 0 when it has none yet */
+	double s, e;
+};
 struct long_state {
 	struct open_sess *open;
 	size_t n_open;
 	struct pair_time *pairs; /* by (host, peer, port, proto) */
 	size_t n_pairs, cap_pairs;
 	struct strpool keys;
+	/* a file's first reading (no live feed): per pair the long sessions of
+	 * the whole input, by (host, peer, port, proto), so a peer routine by
+	 * its days or its hosts is so from the first hour, as in one judgement
+	 * of the file; dropped as they leave the window */
+	struct pair_time *seed;
+	size_t n_seed;
+	/* during that reading only (empty, and not saved, from the first hour
+	 * on): the conversations that may go on in the next part */
+	struct seed_seg *reading;
+	size_t n_reading;
+	double reading_clock;
 };
 void long_state_free(void *p);
+/* The long sessions of a part of a file's first reading to the seed, and
+ * after the last part, the conversations left (traffic_state_seed_flows). */
+void long_seed_flows(struct traffic_state *s, const struct traffic_input *in);
+void long_seed_end(struct traffic_state *s);
 
 /* scheduled-transfer (TRAFFIC_SLOT_SCHED) */
 struct sched_day {
@@ -58,8 +81,17 @@ struct sched_state {
 	struct seen_day *h;
 	size_t nh, caph;
 	struct strpool names;
+	/* a file's first reading: per series and local day its upload (up,
+	 * flows) in the whole input, sorted as v, kept for the series' weekdays
+	 * with two runs or more, so a weekly job's first run is measured
+	 * against its other runs of that weekday, as one judgement of a file
+	 * ending on a later one would; dropped as they leave the window */
+	struct sched_day *seed;
+	size_t n_seed, cap_seed;
 };
 void sched_state_free(void *p);
+void sched_seed_flows(struct traffic_state *s, const struct traffic_input *in);
+void sched_seed_end(struct traffic_state *s);
 
 /* rotating-destinations (TRAFFIC_SLOT_ROT) */
 struct rot_state {

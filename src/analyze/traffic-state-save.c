@@ -74,6 +74,22 @@ static void put_pool(struct buf *b, const struct strpool *p)
 
 static void put_cc(struct buf *b, const char cc[3]) { put(b, cc, 2); }
 
+static void put_pair_times(struct buf *b, const struct pair_time *v, size_t n)
+{
+	put_u64(b, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct pair_time *p = &v[i];
+		put_ip(b, &p->host), put_ip(b, &p->peer);
+		put_u16(b, p->port), put_u8(b, p->proto);
+		put_u32(b, p->key), put_u32(b, p->sessions), put_u32(b, p->long_sessions);
+		put_f64(b, p->total), put_f64(b, p->longest), put_f64(b, p->first), put_f64(b, p->last);
+		put_f64(b, p->off_hours);
+		put_u64(b, p->up), put_u64(b, p->down);
+		put_u32(b, p->n_days);
+		for (unsigned k = 0; k < p->n_days && k < 16; k++) put_u32(b, (uint32_t)p->days[k]);
+	}
+}
+
 static void put_long(struct buf *b, const struct long_state *ls)
 {
 	put_pool(b, &ls->keys);
@@ -87,26 +103,15 @@ static void put_long(struct buf *b, const struct long_state *ls)
 		put_f64(b, o->s), put_f64(b, o->e);
 		put_u64(b, o->up), put_u64(b, o->down);
 	}
-	put_u64(b, ls->n_pairs);
-	for (size_t i = 0; i < ls->n_pairs; i++) {
-		const struct pair_time *p = &ls->pairs[i];
-		put_ip(b, &p->host), put_ip(b, &p->peer);
-		put_u16(b, p->port), put_u8(b, p->proto);
-		put_u32(b, p->key), put_u32(b, p->sessions), put_u32(b, p->long_sessions);
-		put_f64(b, p->total), put_f64(b, p->longest), put_f64(b, p->first), put_f64(b, p->last);
-		put_f64(b, p->off_hours);
-		put_u64(b, p->up), put_u64(b, p->down);
-		put_u32(b, p->n_days);
-		for (unsigned k = 0; k < p->n_days && k < 16; k++) put_u32(b, (uint32_t)p->days[k]);
-	}
+	put_pair_times(b, ls->pairs, ls->n_pairs);
+	put_pair_times(b, ls->seed, ls->n_seed); /* ls->reading is empty once the first reading ends */
 }
 
-static void put_sched(struct buf *b, const struct sched_state *ss)
+static void put_sched_days(struct buf *b, const struct sched_day *v, size_t n)
 {
-	put_pool(b, &ss->names);
-	put_u64(b, ss->n);
-	for (size_t i = 0; i < ss->n; i++) {
-		const struct sched_day *d = &ss->v[i];
+	put_u64(b, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct sched_day *d = &v[i];
 		put_ip(b, &d->host), put_ip(b, &d->net);
 		put_u32(b, d->name), put_u16(b, d->dport);
 		put_u64(b, (uint64_t)d->day), put_u32(b, (uint32_t)d->minute);
@@ -114,8 +119,15 @@ static void put_sched(struct buf *b, const struct sched_state *ss)
 		put_f64(b, d->up), put_f64(b, d->down), put_f64(b, d->first), put_f64(b, d->last);
 		put_cc(b, d->cc_first), put_cc(b, d->cc_last);
 	}
+}
+
+static void put_sched(struct buf *b, const struct sched_state *ss)
+{
+	put_pool(b, &ss->names);
+	put_sched_days(b, ss->v, ss->n);
 	put_u64(b, ss->nh);
 	for (size_t i = 0; i < ss->nh; i++) put_ip(b, &ss->h[i].host), put_u64(b, (uint64_t)ss->h[i].day);
+	put_sched_days(b, ss->seed, ss->n_seed);
 }
 
 static void put_rot(struct buf *b, const struct rot_state *rs)
@@ -310,6 +322,30 @@ static uint32_t get_id(struct rd *r, const struct strpool *p, const char *what)
 /* An array of n records of sz bytes (none: NULL). */
 static void *get_array(size_t n, size_t sz) { return n ? xcalloc(n, sz) : NULL; }
 
+static struct pair_time *get_pair_times(struct rd *r, const struct strpool *keys, size_t *n,
+					const char *count, const char *w)
+{
+	*n = get_count(r, 77, count);
+	struct pair_time *v = get_array(*n, sizeof(*v));
+	for (size_t i = 0; i < *n && !r->bad; i++) {
+		struct pair_time *p = &v[i];
+		p->host = get_ip(r, w), p->peer = get_ip(r, w);
+		p->port = get_u16(r, w), p->proto = get_u8(r, w);
+		p->key = get_id(r, keys, w);
+		p->sessions = get_u32(r, w), p->long_sessions = get_u32(r, w);
+		p->total = get_f64(r, w), p->longest = get_f64(r, w), p->first = get_f64(r, w);
+		p->last = get_f64(r, w), p->off_hours = get_f64(r, w);
+		p->up = get_le(r, 8, w), p->down = get_le(r, 8, w);
+		p->n_days = get_u32(r, w);
+		if (p->n_days > 16) {
+			r->off -= 4;
+			fail_at(r, "a pair's days (more than 16)");
+		}
+		for (unsigned k = 0; k < p->n_days && !r->bad; k++) p->days[k] = (int32_t)get_u32(r, w);
+	}
+	return v;
+}
+
 static struct long_state *get_long(struct rd *r)
 {
 	struct long_state *ls = xcalloc(1, sizeof(*ls));
@@ -327,26 +363,29 @@ static struct long_state *get_long(struct rd *r)
 		o->s = get_f64(r, w), o->e = get_f64(r, w);
 		o->up = get_le(r, 8, w), o->down = get_le(r, 8, w);
 	}
-	ls->n_pairs = ls->cap_pairs = get_count(r, 77, "long-connection's pairs");
-	ls->pairs = get_array(ls->n_pairs, sizeof(*ls->pairs));
-	for (size_t i = 0; i < ls->n_pairs && !r->bad; i++) {
-		struct pair_time *p = &ls->pairs[i];
-		const char *w = "a pair's time";
-		p->host = get_ip(r, w), p->peer = get_ip(r, w);
-		p->port = get_u16(r, w), p->proto = get_u8(r, w);
-		p->key = get_id(r, &ls->keys, w);
-		p->sessions = get_u32(r, w), p->long_sessions = get_u32(r, w);
-		p->total = get_f64(r, w), p->longest = get_f64(r, w), p->first = get_f64(r, w);
-		p->last = get_f64(r, w), p->off_hours = get_f64(r, w);
-		p->up = get_le(r, 8, w), p->down = get_le(r, 8, w);
-		p->n_days = get_u32(r, w);
-		if (p->n_days > 16) {
-			r->off -= 4;
-			fail_at(r, "a pair's days (more than 16)");
-		}
-		for (unsigned k = 0; k < p->n_days && !r->bad; k++) p->days[k] = (int32_t)get_u32(r, w);
-	}
+	ls->pairs = get_pair_times(r, &ls->keys, &ls->n_pairs, "long-connection's pairs", "a pair's time");
+	ls->cap_pairs = ls->n_pairs;
+	ls->seed = get_pair_times(r, &ls->keys, &ls->n_seed, "long-connection's pairs of a first reading",
+				  "a pair of a first reading");
 	return ls;
+}
+
+static struct sched_day *get_sched_days(struct rd *r, const struct strpool *names, size_t *n,
+					const char *count, const char *w)
+{
+	*n = get_count(r, 60, count);
+	struct sched_day *v = get_array(*n, sizeof(*v));
+	for (size_t i = 0; i < *n && !r->bad; i++) {
+		struct sched_day *d = &v[i];
+		d->host = get_ip(r, w), d->net = get_ip(r, w);
+		d->name = get_id(r, names, w), d->dport = get_u16(r, w);
+		d->day = get_i64(r, w), d->minute = (int)get_u32(r, w);
+		d->listed = get_u8(r, w) != 0, d->flows = get_u32(r, w);
+		d->up = get_f64(r, w), d->down = get_f64(r, w), d->first = get_f64(r, w),
+		d->last = get_f64(r, w);
+		get_cc(r, d->cc_first, w), get_cc(r, d->cc_last, w);
+	}
+	return v;
 }
 
 static struct sched_state *get_sched(struct rd *r)
@@ -354,23 +393,15 @@ static struct sched_state *get_sched(struct rd *r)
 	struct sched_state *ss = xcalloc(1, sizeof(*ss));
 	strpool_init(&ss->names);
 	get_pool(r, &ss->names, "scheduled-transfer's names");
-	ss->n = ss->cap = get_count(r, 60, "scheduled-transfer's days");
-	ss->v = get_array(ss->n, sizeof(*ss->v));
-	for (size_t i = 0; i < ss->n && !r->bad; i++) {
-		struct sched_day *d = &ss->v[i];
-		const char *w = "a series' day";
-		d->host = get_ip(r, w), d->net = get_ip(r, w);
-		d->name = get_id(r, &ss->names, w), d->dport = get_u16(r, w);
-		d->day = get_i64(r, w), d->minute = (int)get_u32(r, w);
-		d->listed = get_u8(r, w) != 0, d->flows = get_u32(r, w);
-		d->up = get_f64(r, w), d->down = get_f64(r, w), d->first = get_f64(r, w),
-		d->last = get_f64(r, w);
-		get_cc(r, d->cc_first, w), get_cc(r, d->cc_last, w);
-	}
+	ss->v = get_sched_days(r, &ss->names, &ss->n, "scheduled-transfer's days", "a series' day");
+	ss->cap = ss->n;
 	ss->nh = ss->caph = get_count(r, 9, "scheduled-transfer's host-days");
 	ss->h = get_array(ss->nh, sizeof(*ss->h));
 	for (size_t i = 0; i < ss->nh && !r->bad; i++)
 		ss->h[i].host = get_ip(r, "a host's day"), ss->h[i].day = get_i64(r, "a host's day");
+	ss->seed = get_sched_days(r, &ss->names, &ss->n_seed, "scheduled-transfer's days of a first reading",
+				  "a series' day of a first reading");
+	ss->cap_seed = ss->n_seed;
 	return ss;
 }
 

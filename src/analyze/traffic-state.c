@@ -4,6 +4,7 @@
  * most of its names have left the window. */
 #include "analyze/traffic-state.h"
 #include "analyze/traffic-state-impl.h"
+#include "analyze/traffic-slots.h"
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
 #include "base/util.h"
@@ -249,6 +250,14 @@ void traffic_state_seed_flows(struct traffic_state *s, const struct traffic_inpu
 	s->seeded = true;
 	pairs_of(s, in);
 	pairs_settle(s, -INFINITY); /* one per pair; none leaves before the hours judged move on */
+	long_seed_flows(s, in);
+	sched_seed_flows(s, in);
+}
+
+void traffic_state_seed_end(struct traffic_state *s)
+{
+	long_seed_end(s);
+	sched_seed_end(s);
 }
 
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)

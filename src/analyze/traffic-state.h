@@ -33,8 +33,12 @@ int traffic_state_seed(struct traffic_state *s, struct store *st, double before,
 /* A file judged an hour at a time (pipeline/traffic-batch.c) is no live
  * feed: before its first hour, the pairs of the whole input, a part at a
  * time, so prevalence counts the hosts of the whole file as one judgement
- * of it does; the store is then not read (traffic_state_seed does nothing). */
+ * of it does; the store is then not read (traffic_state_seed does nothing).
+ * So do long-connection's days and hosts with long sessions per peer, and
+ * scheduled-transfer's runs per series and weekday (traffic-slots.h);
+ * traffic_state_seed_end after the last part. */
 void traffic_state_seed_flows(struct traffic_state *s, const struct traffic_input *in);
+void traffic_state_seed_end(struct traffic_state *s);
 
 /* exfil-volume's suspect upload of a host on a local day, so a slow upload
  * is judged on its day, not on each hour of it */

@@ -85,6 +85,7 @@ int traffic_batch_seed(struct traffic_batch *b, char *const *files, size_t n, co
 	flow_table_free(ft);
 	seed_chunk(&s);
 	flowset_release(&s.chunk);
+	traffic_state_seed_end(b->stream.state);
 	log_debug("traffic: the input's destinations read first: %zu pairs in %.2f s",
 		  traffic_state_pairs(b->stream.state), now_mono() - t0);
 	return r;

@@ -726,6 +726,31 @@ PY
 	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--hourly' "$OUT/e"
 }
 check flows_hourly_judges_scenarios_as_the_stream t_scenarios_hourly
+t_routine_hourly() { # flows --hourly on the routine set: long-connection's hosts and severities are the whole file's
+	local R="$OUT/rt"
+	[ -s "$R/routine.pcap" ] || python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --db "$R/dbw" -oJ "$R/whole.jsonl" -q || return 1
+	"$D" flows "$R/routine.pcap" --hourly --config "$R/site.conf" --db "$R/dbh" -oJ "$R/hourly.jsonl" -q || return 1
+	# the jump host (routine by its days) and the VPN (by its hosts) at info from the first reading;
+	# scheduled-transfer: nothing above info the whole file lacks
+	python3 - "$R/whole.jsonl" "$R/hourly.jsonl" <<'PY' || return 1
+import json, sys
+order = ["info", "low", "medium", "high", "critical"]
+def load(p, rule):
+    out = {}
+    for l in open(p):
+        d = json.loads(l)
+        if d.get("type") == "finding" and d["rule"] == rule:
+            out[d["ip"]] = max(out.get(d["ip"], "info"), d["severity"], key=order.index)
+    return out
+w, h = load(sys.argv[1], "long-connection"), load(sys.argv[2], "long-connection")
+assert w and w == h, (w, h)
+assert list(w.values()).count("info") >= 2, w
+w, h = load(sys.argv[1], "scheduled-transfer"), load(sys.argv[2], "scheduled-transfer")
+assert w and all(s == "info" or order.index(s) <= order.index(w.get(ip, "info")) for ip, s in h.items()), (w, h)
+PY
+}
+check flows_hourly_routine_long_sessions_as_whole t_routine_hourly
 
 t_ipfix_rules() { # the scenarios through softflowd as IPFIX: no false sequence gaps, and the rules that need no payload fire
 	local port=$((29000 + RANDOM % 900))

@@ -1308,6 +1308,196 @@ static void test_long_connection_stream_named(void)
 	for (int h = 0; h < HOURS; h++) flowset_release(&hour[h]);
 }
 
+static bool same_findings(const struct findings *a, const struct findings *b);
+
+/* Flows judged an hour at a time from hour[0, n) with st; the findings
+ * appended to out. */
+static void judge_hours(struct site_config *c, struct flowset *hour, int n, struct traffic_state *st,
+			const char *rule, struct findings *out)
+{
+	for (int h = 0; h < n; h++) {
+		if (!hour[h].n) continue;
+		flowset_annotate(&hour[h], c, country_by_first_octet, NULL);
+		struct traffic_input hin = { c, &hour[h], NULL, .state = st };
+		CHECK_INT(analyze_traffic(&hin, rule, out), 0);
+		traffic_state_update(st, &hin);
+	}
+}
+
+/* A file's first reading in two parts split at `cut` flows (a session's
+ * records on both sides), as pipeline/traffic-batch.c gives it. */
+static void seed_file(struct site_config *c, const struct flowset *all, size_t cut, struct traffic_state *st)
+{
+	struct flowset part[2];
+	flowset_init(&part[0]), flowset_init(&part[1]);
+	for (size_t i = 0; i < all->n; i++) {
+		struct obs_flow f = mkflow("10.0.0.1", "10.0.0.2", 1, 0, 0, 0);
+		const struct flowrec *r = &all->v[i];
+		f.src = r->src, f.dst = r->dst, f.sport = r->sport, f.dport = r->dport;
+		f.start = r->start, f.end = r->end, f.bytes_out = r->bytes_out, f.bytes_in = r->bytes_in;
+		f.sni = r->name ? flowset_str(all, r->name) : NULL;
+		flowset_add(&part[i >= cut], &f);
+	}
+	for (int k = 0; k < 2; k++) {
+		flowset_annotate(&part[k], c, country_by_first_octet, NULL);
+		struct traffic_input in = { c, &part[k], NULL };
+		traffic_state_seed_flows(st, &in);
+		flowset_release(&part[k]);
+	}
+	traffic_state_seed_end(st);
+}
+
+static size_t count_sev(const struct findings *f, const char *ip, enum severity sev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		char a[IPADDR_STRLEN];
+		ipaddr_fmt(&f->v[i].ip, a, sizeof(a));
+		n += (!ip || !strcmp(a, ip)) && f->v[i].severity == sev;
+	}
+	return n;
+}
+
+/* A file on the stream: a jump host routine by its days (a 1h10m session
+ * on five days, a 5-hour one on the first) and a gateway routine by its
+ * hosts (one host on the first day, two more on the second). The whole
+ * file calls both routine (info); hour by hour the first day's hours are
+ * judged before the later days are seen (medium); with the file's first
+ * reading (in two parts, a session cut between them) they are info from
+ * the first hour, and the state saved and read back keeps it. */
+static void test_long_connection_stream_seeded(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	enum { HOURS = 5 * 24 };
+	struct flowset all, hour[HOURS];
+	flowset_init(&all);
+	for (int h = 0; h < HOURS; h++) flowset_init(&hour[h]);
+	size_t cut = 0;
+	for (int d = 0; d < 5; d++)
+		for (int k = 0; k < 3; k++) { /* 09:10 to 10:20 */
+			struct obs_flow f = mkflow("10.0.0.5", "93.0.0.9", 22,
+						   MON0 + d * 86400.0 + 33000 + k * 1800, 5e4, 9e4);
+			f.end = f.start + (k < 2 ? 1800 : 600);
+			f.sport = (uint16_t)(41000 + d);
+			flowset_add(&all, &f);
+			if (d == 2 && k == 0) cut = all.n; /* the third day's session in both parts */
+		}
+	for (int k = 0; k < 10; k++) { /* the first day 13:00 to 18:00 */
+		struct obs_flow f = mkflow("10.0.0.5", "93.0.0.9", 22, MON0 + 13 * 3600 + k * 1800, 5e4, 9e4);
+		f.end = f.start + 1800;
+		f.sport = 42000;
+		flowset_add(&all, &f);
+	}
+	const char *hosts[] = { "10.0.0.6", "10.0.0.7", "10.0.0.8" };
+	for (int u = 0; u < 3; u++)
+		for (int k = 0; k < 10; k++) { /* 5 hours, the first host on the first day */
+			struct obs_flow f = mkflow(hosts[u], "93.0.1.9", 443,
+						   MON0 + (u ? 86400 : 0) + 9 * 3600 + k * 1800, 5e4, 9e4);
+			f.end = f.start + 1800;
+			f.sport = (uint16_t)(43000 + u);
+			flowset_add(&all, &f);
+		}
+	for (size_t i = 0; i < all.n; i++) {
+		struct obs_flow f = mkflow("10.0.0.1", "10.0.0.2", 1, 0, 0, 0);
+		const struct flowrec *r = &all.v[i];
+		f.src = r->src, f.dst = r->dst, f.sport = r->sport, f.dport = r->dport;
+		f.start = r->start, f.end = r->end, f.bytes_out = r->bytes_out, f.bytes_in = r->bytes_in;
+		flowset_add(&hour[(int)((f.start - MON0) / 3600)], &f);
+	}
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct findings whole = { 0 }, plain = { 0 }, seeded = { 0 }, restored = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "long-connection", &whole), 0);
+	CHECK_INT(whole.n, 4);
+	CHECK_INT(count_sev(&whole, NULL, SEV_INFO), 4);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	judge_hours(&c, hour, HOURS, st, "long-connection", &plain);
+	CHECK(count_sev(&plain, "10.0.0.5", SEV_MEDIUM) > 0); /* what the stream knew then */
+	CHECK(count_sev(&plain, "10.0.0.6", SEV_MEDIUM) > 0);
+	traffic_state_free(st);
+	st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	seed_file(&c, &all, cut, st);
+	/* saved and read back before the first hour, as a restart would */
+	struct buf saved = BUF_INIT, again = BUF_INIT;
+	CHECK_INT(traffic_state_encode(st, &saved), 0);
+	struct traffic_state *back = NULL;
+	struct dm_err e = { "" };
+	CHECK_INT(traffic_state_decode(saved.data, saved.len, &back, &e), 0);
+	CHECK(back && traffic_state_encode(back, &again) == 0 && again.len == saved.len &&
+	      !memcmp(again.data, saved.data, saved.len));
+	judge_hours(&c, hour, HOURS, st, "long-connection", &seeded);
+	for (int h = 0; back && h < HOURS; h++) /* annotated already: judged again */
+		if (hour[h].n) {
+			struct traffic_input hin = { &c, &hour[h], NULL, .state = back };
+			CHECK_INT(analyze_traffic(&hin, "long-connection", &restored), 0);
+			traffic_state_update(back, &hin);
+		}
+	CHECK(seeded.n >= 4);
+	CHECK_INT(count_sev(&seeded, NULL, SEV_INFO), seeded.n);
+	CHECK(same_findings(&seeded, &restored));
+	for (size_t i = 0; i < seeded.n; i++)
+		if (strstr(seeded.v[i].title, "93.0.0.9")) /* the days are the file's */
+			CHECK(strstr(seeded.v[i].evidence, "\"days_with_long_sessions\":5") != NULL);
+	buf_release(&saved), buf_release(&again);
+	traffic_state_free(st), traffic_state_free(back);
+	findings_release(&whole), findings_release(&plain), findings_release(&seeded);
+	findings_release(&restored);
+	flowset_release(&all);
+	for (int h = 0; h < HOURS; h++) flowset_release(&hour[h]);
+}
+
+/* A file on the stream: a nightly backup with a full one on Sundays over
+ * two weeks and a day. The whole file (ending on a Monday) lists it at
+ * info; hour by hour the first Sunday's run is measured against no earlier
+ * Sunday and is abnormal (medium); with the file's first reading it is
+ * measured against the other Sunday (info). Another host's one big
+ * Wednesday run among small ones stays abnormal. */
+static void test_scheduled_stream_seeded(void)
+{
+	struct site_config c;
+	site_config_defaults(&c);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	enum { DAYS = 15, HOURS = DAYS * 24 };
+	struct flowset all, hour[HOURS];
+	flowset_init(&all);
+	for (int h = 0; h < HOURS; h++) flowset_init(&hour[h]);
+	for (int d = 0; d < DAYS; d++) {
+		double t = MON0 + d * 86400.0 + 2 * 3600 + d % 3 * 60;
+		add_named(&all, "10.0.0.7", "93.0.0.3", "backup.example", t, d % 7 == 6 ? 8e8 : 3e6, 2e4);
+		add_named(&hour[d * 24 + 2], "10.0.0.7", "93.0.0.3", "backup.example", t,
+			  d % 7 == 6 ? 8e8 : 3e6, 2e4);
+		add_named(&all, "10.0.0.8", "93.0.0.3", "backup.example", t + 600, d == 9 ? 8e8 : 3e6, 2e4);
+		add_named(&hour[d * 24 + 2], "10.0.0.8", "93.0.0.3", "backup.example", t + 600,
+			  d == 9 ? 8e8 : 3e6, 2e4);
+	}
+	flowset_annotate(&all, &c, country_by_first_octet, NULL);
+	struct findings whole = { 0 }, plain = { 0 }, seeded = { 0 };
+	struct traffic_input in = { &c, &all, NULL };
+	CHECK_INT(analyze_traffic(&in, "scheduled-transfer", &whole), 0);
+	CHECK_INT(whole.n, 2);
+	CHECK_INT(count_sev(&whole, NULL, SEV_INFO), 2);
+	struct traffic_state *st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	judge_hours(&c, hour, HOURS, st, "scheduled-transfer", &plain);
+	CHECK_INT(count_sev(&plain, "10.0.0.7", SEV_MEDIUM), 1); /* the first Sunday */
+	CHECK_INT(count_sev(&plain, "10.0.0.8", SEV_MEDIUM), 1); /* the big Wednesday */
+	traffic_state_free(st);
+	st = traffic_state_new(TRAFFIC_STATE_WINDOW);
+	seed_file(&c, &all, all.n / 2, st);
+	judge_hours(&c, hour, HOURS, st, "scheduled-transfer", &seeded);
+	CHECK_INT(count_sev(&seeded, "10.0.0.7", SEV_MEDIUM), 0);
+	CHECK_INT(count_sev(&seeded, "10.0.0.7", SEV_INFO), 1);
+	CHECK_INT(count_sev(&seeded, "10.0.0.8", SEV_MEDIUM), 1);
+	for (size_t i = 0; i < seeded.n; i++)
+		if (seeded.v[i].severity == SEV_MEDIUM)
+			CHECK(seeded.v[i].last_seen < MON0 + 10 * 86400.0); /* its Wednesday */
+	traffic_state_free(st);
+	findings_release(&whole), findings_release(&plain), findings_release(&seeded);
+	flowset_release(&all);
+	for (int h = 0; h < HOURS; h++) flowset_release(&hour[h]);
+}
+
 /* A nightly job over five days, judged an hour at a time: each hour alone
  * holds one run, no schedule; with the state its runs add up and the job
  * is listed once, on its third night, as the whole input lists it. */
@@ -1464,7 +1654,7 @@ static void test_state_save(void)
 	CHECK_INT(traffic_state_format(saved.data, saved.len), 1);
 	traffic_state_free(b);
 	CHECK_INT(traffic_state_decode(saved.data, saved.len, &b, &e), DM_EINPUT);
-	CHECK(b == NULL && strstr(e.msg, "format 1 (byte 4), this dormant reads 2") != NULL);
+	CHECK(b == NULL && strstr(e.msg, "format 1 (byte 4), this dormant reads 3") != NULL);
 	buf_release(&saved), buf_release(&again);
 	traffic_state_free(a), traffic_state_free(z);
 	findings_release(&whole), findings_release(&restored), findings_release(&empty);
@@ -1845,6 +2035,8 @@ SUITE(suite_traffic, "traffic", { "cidr", test_cidr }, { "config_keys", test_con
       { "long_connection_stream_routine", test_long_connection_stream_routine },
       { "long_connection_stream_named", test_long_connection_stream_named },
       { "scheduled_stream", test_scheduled_stream }, { "state_save", test_state_save },
+      { "long_connection_stream_seeded", test_long_connection_stream_seeded },
+      { "scheduled_stream_seeded", test_scheduled_stream_seeded },
       { "rotating_chance", test_rotating_chance }, { "rotating_stream", test_rotating_stream },
       { "rotating_night", test_rotating_night }, { "offhours_allow_port", test_offhours_allow_port },
       { "exfil_allow_destinations", test_exfil_allow_destinations }, { "idle_arrival", test_idle_arrival },
