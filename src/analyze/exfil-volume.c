@@ -251,6 +251,39 @@ static void judge_dest(const struct traffic_input *in, const struct prevalence *
 	}
 }
 
+/* Whether the stored history of any destination of by[0, n) (sorted by
+ * cmp_dest_time) can change what judge_dest counts: it is read for a
+ * destination sent HISTORY_MIN_UP or more here, and then matters only when
+ * the destination is judged by where it goes and is not easy, or sent
+ * MIN_BYTES or more in an hour (a routine one counts from there). Else the
+ * host's stored peers (a query a host an hour) are not read. */
+static bool history_matters(const struct traffic_input *in, const struct prevalence *prev,
+			    const struct names *nc, const uint32_t *by, size_t n)
+{
+	const struct flowset *fs = in->flows;
+	for (size_t i = 0; i < n;) {
+		size_t e = i + 1;
+		while (e < n && same_dest(nc, by[i], by[e])) e++;
+		double sent = 0, top = 0;
+		for (size_t k = i; k < e;) { /* by start: an hour's flows are together */
+			int64_t hour = (int64_t)(fs->v[by[k]].start / 3600);
+			double up = 0;
+			for (; k < e && (int64_t)(fs->v[by[k]].start / 3600) == hour; k++)
+				up += (double)fs->v[by[k]].bytes_out;
+			sent += up;
+			top = fmax(top, up);
+		}
+		if (sent >= HISTORY_MIN_UP) {
+			if (top >= MIN_BYTES) return true;
+			struct flowrec r0 = fs->v[by[i]];
+			r0.name = nc->nm[by[i]];
+			if (is_foreign(in, &r0) && !prevalence_common(prev, &r0)) return true;
+		}
+		i = e;
+	}
+	return false;
+}
+
 /* base: the usual volume the upload is measured against (a routine
  * destination's at the hour, else the host's hour or day); base_n: the
  * hours or days it comes from (too few: no usual volume to compare). */
@@ -428,19 +461,15 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 		free(now.up);
 		return;
 	}
-	struct peer_hours ph = { .before = (int64_t)(fs->first / 3600) };
-	if (in->store) {
-		store_flow_host_hourly_up(in->store, host, fs->first - HISTORY_DAYS * 86400.0, fs->first,
-					  on_history, &h, NULL);
-		store_flow_host_peer_hours(in->store, host, fs->first - HISTORY_DAYS * 86400.0, fs->first,
-					   on_peer_hour, &ph, NULL);
-	}
-	for (size_t i = 0; i < now.n; i++) hours_add(&h, now.hour[i], now.up[i]);
-
 	/* per destination, per local day and hour */
 	uint32_t *by = xmalloc(n * sizeof(*by));
 	memcpy(by, idx, n * sizeof(*by));
 	qsort_r(by, n, sizeof(*by), cmp_dest_time, (void *)nc);
+	struct peer_hours ph = { .before = (int64_t)(fs->first / 3600) };
+	bool history = in->store && history_matters(in, prev, nc, by, n);
+	if (history)
+		store_flow_host_peer_hours(in->store, host, fs->first - HISTORY_DAYS * 86400.0, fs->first,
+					   on_peer_hour, &ph, NULL);
 	struct slot *slots = xmalloc((n + ph.n) * sizeof(*slots));
 	struct judged j = { .h0 = (int64_t)(fs->first / 3600),
 			    .d0 = site_local_day(in->cfg, fs->first, NULL) };
@@ -448,7 +477,7 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 	j.n_days = (size_t)(site_local_day(in->cfg, fs->last, NULL) - j.d0 + 1);
 	/* scratch for baselines: the host's flows and hours, or the window's days
 	 * (a host with few flows in a long window has more days than flows) */
-	double *tmp = xmalloc((MAX(n + h.n + ph.n, j.n_days) + 1) * sizeof(*tmp));
+	double *tmp = xmalloc((MAX(n + ph.n, j.n_days) + 1) * sizeof(*tmp));
 	j.hour_up = xcalloc(j.n_hours, sizeof(double));
 	j.routine_high = xcalloc(j.n_hours, sizeof(bool));
 	j.routine_usual = xcalloc(j.n_hours, sizeof(double));
@@ -485,7 +514,15 @@ static void judge_host(const struct traffic_input *in, const struct prevalence *
 		judge_dest(in, prev, nc, slots, stored, ns, tmp, &j);
 		i = e;
 	}
-	/* high hours: against the host's hourly baseline */
+	/* high hours: against the host's hourly baseline, read when an hour
+	 * may be high */
+	bool any_big = false;
+	for (size_t i = 0; i < j.n_hours && !any_big; i++) any_big = j.hour_up[i] >= MIN_BYTES;
+	if (in->store && any_big)
+		store_flow_host_hourly_up(in->store, host, fs->first - HISTORY_DAYS * 86400.0, fs->first,
+					  on_history, &h, NULL);
+	for (size_t i = 0; i < now.n; i++) hours_add(&h, now.hour[i], now.up[i]);
+	tmp = xrealloc(tmp, (MAX(n + h.n + ph.n, j.n_days) + 1) * sizeof(*tmp));
 	for (size_t i = 0; i < j.n_hours;) {
 		double base = 0;
 		size_t base_n = 0;

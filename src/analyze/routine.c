@@ -25,6 +25,7 @@
 #include "analyze/traffic-util.h"
 #include "analyze/traffic-state.h"
 #include "analyze/traffic-slots.h"
+#include "analyze/traffic-recent.h"
 #include "base/strpool.h"
 #include "base/util.h"
 #include <math.h>
@@ -390,6 +391,22 @@ static int cmp_seen_day(const void *pa, const void *pb)
 	return c ? c : (a->day > b->day) - (a->day < b->day);
 }
 
+/* x, of the same series and day, merged into y, which came before it. */
+static void sched_day_merge(struct sched_day *y, const struct sched_day *x)
+{
+	if (x->first < y->first) {
+		y->minute = x->minute;
+		memcpy(y->cc_first, x->cc_first, 3);
+	}
+	if (x->last > y->last) memcpy(y->cc_last, x->cc_last, 3);
+	y->first = fmin(y->first, x->first);
+	y->last = fmax(y->last, x->last);
+	y->flows += x->flows;
+	y->up += x->up;
+	y->down += x->down;
+	y->listed |= x->listed;
+}
+
 /* The state's days sorted, one record per series and day (an earlier
  * hour's and this one's merged), none before `from_day`. */
 static size_t days_settle(struct sched_day *v, size_t n, int64_t from_day)
@@ -400,18 +417,7 @@ static size_t days_settle(struct sched_day *v, size_t n, int64_t from_day)
 		struct sched_day *x = &v[i];
 		if (x->day < from_day) continue;
 		if (m && !cmp_sched_day(&v[m - 1], x)) {
-			struct sched_day *y = &v[m - 1];
-			if (x->first < y->first) {
-				y->minute = x->minute;
-				memcpy(y->cc_first, x->cc_first, 3);
-			}
-			if (x->last > y->last) memcpy(y->cc_last, x->cc_last, 3);
-			y->first = fmin(y->first, x->first);
-			y->last = fmax(y->last, x->last);
-			y->flows += x->flows;
-			y->up += x->up;
-			y->down += x->down;
-			y->listed |= x->listed;
+			sched_day_merge(&v[m - 1], x);
 			continue;
 		}
 		v[m++] = *x;
@@ -544,21 +550,34 @@ static int rule_scheduled_stream(const struct traffic_input *in, struct findings
 	const struct flowset *fs = in->flows;
 	struct sched_state *ss = sched_slot(in->state);
 	if (!fs->n) return 0;
-	/* this hour's days seen and runs, into the state */
+	/* this hour's days seen and runs, into the state (each host's day once
+	 * rather than once a flow: sched_settle keeps one) */
+	struct traffic_recent hd;
+	traffic_recent_init(&hd, fs->n);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!(r->where & FREC_SRC_INTERNAL)) continue;
+		struct seen_day d = { r->src, site_local_day(in->cfg, r->start, NULL) };
+		uint32_t *at = traffic_recent_slot(
+		    &hd, traffic_recent_mix(traffic_recent_addr(0, &d.host), (uint64_t)d.day));
+		if (*at && !cmp_seen_day(&ss->h[*at - 1], &d)) continue;
 		if (ss->nh == ss->caph) {
 			ss->caph = ss->caph ? 2 * ss->caph : 1024;
 			ss->h = xrealloc(ss->h, ss->caph * sizeof(*ss->h));
 		}
-		ss->h[ss->nh++] = (struct seen_day){ r->src, site_local_day(in->cfg, r->start, NULL) };
+		if (ss->nh < UINT32_MAX) *at = (uint32_t)ss->nh + 1;
+		ss->h[ss->nh++] = d;
 	}
+	traffic_recent_release(&hd);
 	uint32_t *idx = xmalloc((fs->n + 1) * sizeof(*idx));
 	size_t n = 0;
 	for (size_t i = 0; i < fs->n; i++)
 		if (candidate(in, &fs->v[i])) idx[n++] = (uint32_t)i;
 	if (!sort_by_series(in, idx, n, net_of)) qsort_r(idx, n, sizeof(*idx), cmp_job, (void *)fs);
+	/* a series' flows of a day are together in idx: merged as they come,
+	 * as the settle would merge them (in the same order), one record a
+	 * series and day to sort rather than one a flow */
+	size_t n_before = ss->n;
 	for (size_t i = 0; i < n; i++) {
 		const struct flowrec *r = &fs->v[idx[i]];
 		struct sched_day d = series_key_of(ss, fs, r);
@@ -570,6 +589,10 @@ static int rule_scheduled_stream(const struct traffic_input *in, struct findings
 		d.last = r->end;
 		memcpy(d.cc_first, r->cc, 3);
 		memcpy(d.cc_last, r->cc, 3);
+		if (ss->n > n_before && !cmp_sched_day(&ss->v[ss->n - 1], &d)) {
+			sched_day_merge(&ss->v[ss->n - 1], &d);
+			continue;
+		}
 		if (ss->n == ss->cap) {
 			ss->cap = ss->cap ? 2 * ss->cap : 1024;
 			ss->v = xrealloc(ss->v, ss->cap * sizeof(*ss->v));

@@ -4,6 +4,7 @@
  * most of its names have left the window. */
 #include "analyze/traffic-state.h"
 #include "analyze/traffic-state-impl.h"
+#include "analyze/traffic-recent.h"
 #include "analyze/traffic-slots.h"
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
@@ -170,13 +171,24 @@ static int cmp_chat(const void *pa, const void *pb)
 	return c ? c : (a->day > b->day) - (a->day < b->day);
 }
 
-static void chat_add(struct traffic_state *s, const struct ipaddr *host, double t)
+/* A host's chatter at t, merged into the host-day added last when rc
+ * remembers it (as the sort would merge them). */
+static void chat_add(struct traffic_state *s, struct traffic_recent *rc, const struct ipaddr *host, double t)
 {
+	struct chat c = { *host, (int64_t)floor(t / 86400), t, t };
+	uint32_t *at =
+	    traffic_recent_slot(rc, traffic_recent_mix(traffic_recent_addr(0, host), (uint64_t)c.day));
+	if (*at && !cmp_chat(&s->chat[*at - 1], &c)) {
+		struct chat *x = &s->chat[*at - 1];
+		x->min = fmin(x->min, t), x->max = fmax(x->max, t);
+		return;
+	}
 	if (s->n_chat == s->cap_chat) {
 		s->cap_chat = s->cap_chat ? 2 * s->cap_chat : 1024;
 		s->chat = xrealloc(s->chat, s->cap_chat * sizeof(*s->chat));
 	}
-	s->chat[s->n_chat++] = (struct chat){ *host, (int64_t)floor(t / 86400), t, t };
+	if (s->n_chat < UINT32_MAX) *at = (uint32_t)s->n_chat + 1;
+	s->chat[s->n_chat++] = c;
 }
 
 /* The hour's chatter merged into the host-days; days before the hosts'
@@ -187,12 +199,15 @@ static void chat_update(struct traffic_state *s, const struct traffic_input *in)
 	/* from the hour of the first flows: the store's summaries (a silence's
 	 * start when the host was not seen) begin at its start */
 	if (fs->n && s->chat_since == INFINITY) s->chat_since = floor(fs->first / 3600) * 3600;
+	struct traffic_recent rc;
+	traffic_recent_init(&rc, fs->n);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!flow_is_background(r)) continue;
-		if (r->where & FREC_SRC_INTERNAL) chat_add(s, &r->src, r->start);
-		if (r->where & FREC_DST_INTERNAL) chat_add(s, &r->dst, r->start);
+		if (r->where & FREC_SRC_INTERNAL) chat_add(s, &rc, &r->src, r->start);
+		if (r->where & FREC_DST_INTERNAL) chat_add(s, &rc, &r->dst, r->start);
 	}
+	traffic_recent_release(&rc);
 	if (s->n_chat) qsort(s->chat, s->n_chat, sizeof(*s->chat), cmp_chat);
 	double before = fs->last - (in->cfg->window_days + 1) * 86400;
 	size_t m = 0;
@@ -231,18 +246,30 @@ bool traffic_state_chatter(const struct traffic_state *s, const struct ipaddr *h
 	return false;
 }
 
-/* The outbound pairs of in's flows added (not yet settled). */
+/* The outbound pairs of in's flows added (not yet settled); a pair
+ * repeated within them is added once, with its latest start (as the
+ * settle merges it). */
 static void pairs_of(struct traffic_state *s, const struct traffic_input *in)
 {
 	const struct flowset *fs = in->flows;
+	struct traffic_recent rc;
+	traffic_recent_init(&rc, fs->n);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
 		struct pair p = { .src = r->src, .last = r->start };
 		p.name = r->name ? strpool_add(&s->names, flowset_str(fs, r->name)) : 0;
 		if (!p.name) p.dst = r->dst; /* a named destination is its name, whatever its address */
+		uint32_t *at = traffic_recent_slot(
+		    &rc, traffic_recent_addr(traffic_recent_addr(p.name, &p.dst), &p.src));
+		if (*at && !cmp_pair(&s->v[*at - 1], &p)) {
+			if (p.last > s->v[*at - 1].last) s->v[*at - 1].last = p.last;
+			continue;
+		}
+		if (s->n < UINT32_MAX) *at = (uint32_t)s->n + 1;
 		pair_add(s, &p);
 	}
+	traffic_recent_release(&rc);
 }
 
 void traffic_state_seed_flows(struct traffic_state *s, const struct traffic_input *in)

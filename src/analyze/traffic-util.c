@@ -1,6 +1,7 @@
 /* Helpers the traffic rules share (traffic-util.h): robust statistics,
  * flows grouped by internal host, idle hosts' wake-ups. */
 #include "analyze/traffic-util.h"
+#include "analyze/traffic-recent.h"
 #include "analyze/traffic-state.h"
 #include "base/escape.h"
 #include "base/keysort.h"
@@ -469,6 +470,14 @@ static int cmp_reach(const void *pa, const void *pb)
 	return c ? c : ipaddr_cmp(&((const struct reach *)pa)->src, &((const struct reach *)pb)->src);
 }
 
+/* The same pair, destination address included (cmp_reach leaves it out
+ * for a name): only an exact repeat is left out, so the sort keeps the
+ * same first of each. */
+static bool same_reach(const struct reach *a, const struct reach *b)
+{
+	return a->name == b->name && !ipaddr_cmp(&a->dst, &b->dst) && !ipaddr_cmp(&a->src, &b->src);
+}
+
 static void prevalence_compute(const struct traffic_input *in, struct prevalence *p)
 {
 	const struct flowset *fs = in->flows;
@@ -478,11 +487,19 @@ static void prevalence_compute(const struct traffic_input *in, struct prevalence
 	size_t ns = in->state ? traffic_state_pairs_for(in->state, fs, &sp) : 0;
 	p->v = xmalloc((fs->n + ns + 1) * sizeof(*p->v));
 	p->n = 0;
+	struct traffic_recent rc; /* a flow's pair again: not added */
+	traffic_recent_init(&rc, fs->n);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!is_outbound_external(in, r) || flow_is_background(r)) continue;
-		p->v[p->n++] = (struct reach){ .name = r->name, .dst = r->dst, .src = r->src };
+		struct reach x = { .name = r->name, .dst = r->dst, .src = r->src };
+		uint32_t *at = traffic_recent_slot(
+		    &rc, traffic_recent_addr(traffic_recent_addr(x.name, &x.dst), &x.src));
+		if (*at && same_reach(&p->v[*at - 1], &x)) continue;
+		if (p->n < UINT32_MAX) *at = (uint32_t)p->n + 1;
+		p->v[p->n++] = x;
 	}
+	traffic_recent_release(&rc);
 	for (size_t i = 0; i < ns; i++) p->v[p->n++] = (struct reach){ sp[i].name, sp[i].dst, sp[i].src };
 	free(sp);
 	qsort(p->v, p->n, sizeof(*p->v), cmp_reach);

@@ -205,15 +205,27 @@ void flowrec_annotate(struct flowrec *r, const struct site_config *cfg, country_
 	if (ext && country && !country(ctx, ext, r->cc)) r->cc[0] = 0;
 }
 
+/* A switch, not a loop over the ports: the rules ask it of every flow
+ * several times an hour. */
 bool flow_is_background(const struct flowrec *r)
 {
 	if (r->proto == IPPROTO_ICMP || r->proto == IPPROTO_ICMPV6) return true;
 	if (r->app == FAPP_DNS) return true;
-	static const uint16_t udp[] = { 53, 67, 68, 123, 137, 138, 546, 547, 1900, 5353, 5355 };
-	if (r->proto == IPPROTO_UDP)
-		for (size_t i = 0; i < ARRAY_SIZE(udp); i++)
-			if (r->dport == udp[i]) return true;
-	return r->proto == IPPROTO_TCP && r->dport == 53;
+	if (r->proto != IPPROTO_UDP) return r->proto == IPPROTO_TCP && r->dport == 53;
+	switch (r->dport) {
+	case 53:
+	case 67:
+	case 68:
+	case 123:
+	case 137:
+	case 138:
+	case 546:
+	case 547:
+	case 1900:
+	case 5353:
+	case 5355: return true;
+	default: return false;
+	}
 }
 
 bool flow_is_continuation(const struct flowrec *r) { return r->is & FREC_CONTINUATION; }

@@ -10,6 +10,7 @@ struct sq_conn {
 	sqlite3 *db;
 	sqlite3_stmt *vuln_stmts[24];             /* prepared once per import or match */
 	sqlite3_stmt *distro_stmts[4];            /* distro_fix and distro_pkg, prepared once */
+	sqlite3_stmt *flow_host_stmts[3];         /* a host's flow history, asked per host and hour */
 	unsigned char redact_key[REDACT_KEY_LEN]; /* read when the store opens */
 	bool match_cache;                         /* the page cache sized for matching */
 };

@@ -4,6 +4,7 @@
 #include "store/sqlite-internal.h"
 #include "store/flow-day.h"
 #include "base/buf.h"
+#include "base/util.h"
 #include <string.h>
 
 /* rows asked of the source at a time: a few hundred kB */
@@ -141,36 +142,56 @@ int sq_flow_coverage(struct store *s, double *first, double *last, struct dm_err
 	return r;
 }
 
+/* A host's history, asked for each host of each hour the rules judge
+ * (thousands an hour): prepared once per connection, reset after each use
+ * (a statement left mid-way would hold its read snapshot). */
+enum { FH_LAST_ACTIVE, FH_HOURLY_UP, FH_PEER_HOURS, FH_N };
+
+static const char *const host_sql[FH_N] = {
+	[FH_LAST_ACTIVE] = "SELECT max(hour) FROM flow_hour WHERE host = ? AND hour < ? AND background = 0",
+	[FH_HOURLY_UP] = "SELECT hour, sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ? AND hour < ?"
+			 " AND peer_internal = 0 AND inbound = 0 GROUP BY hour ORDER BY hour",
+	[FH_PEER_HOURS] = "SELECT hour, peer, max(names), sum(bytes_up) FROM flow_hour WHERE host = ? AND"
+			  " hour >= ? AND hour < ? AND peer_internal = 0 AND inbound = 0 AND background = 0"
+			  " GROUP BY hour, peer HAVING sum(bytes_up) > 0 ORDER BY hour",
+};
+
+static sqlite3_stmt *host_stmt(struct store *s, int i)
+{
+	_Static_assert(FH_N <= ARRAY_SIZE(((struct sq_conn *)0)->flow_host_stmts), "room for the statements");
+	sqlite3_stmt **st = &SQ(s)->flow_host_stmts[i];
+	if (!*st && sqlite3_prepare_v2(SQ(s)->db, host_sql[i], -1, st, NULL) != SQLITE_OK) return NULL;
+	return *st;
+}
+
+static void host_stmt_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* the address was bound from the caller's stack */
+}
+
 int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
 			     struct dm_err *e)
 {
-	sqlite3_stmt *st = NULL;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
-	if (sqlite3_prepare_v2(
-		SQ(s)->db, "SELECT max(hour) FROM flow_hour WHERE host = ? AND hour < ? AND background = 0",
-		-1, &st, NULL))
-		return sq_fail(s, e, "flow summaries");
+	sqlite3_stmt *st = host_stmt(s, FH_LAST_ACTIVE);
+	if (!st) return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)(before / 3600));
 	int r = one_row(s, st, "flow summaries", e);
 	if (r == 1) *ret = (sqlite3_column_int64(st, 0) + 1) * 3600.0;
-	sqlite3_finalize(st);
+	host_stmt_done(st);
 	return r;
 }
 
 int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double from, double to,
 			   flow_hour_fn fn, void *ctx, struct dm_err *e)
 {
-	sqlite3_stmt *st = NULL;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
-	if (sqlite3_prepare_v2(
-		SQ(s)->db,
-		"SELECT hour, sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ? AND hour < ?"
-		" AND peer_internal = 0 AND inbound = 0 GROUP BY hour ORDER BY hour",
-		-1, &st, NULL))
-		return sq_fail(s, e, "flow summaries");
+	sqlite3_stmt *st = host_stmt(s, FH_HOURLY_UP);
+	if (!st) return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)(from / 3600));
 	sqlite3_bind_int64(st, 3, (int64_t)((to + 3599) / 3600));
@@ -178,23 +199,17 @@ int sq_flow_host_hourly_up(struct store *s, const struct ipaddr *host, double fr
 	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		r = fn(ctx, sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
 	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "flow summaries");
-	sqlite3_finalize(st);
+	host_stmt_done(st);
 	return r;
 }
 
 int sq_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double from, double to,
 			    flow_peer_hour_fn fn, void *ctx, struct dm_err *e)
 {
-	sqlite3_stmt *st = NULL;
 	char ip[IPADDR_STRLEN];
 	ipaddr_fmt(host, ip, sizeof(ip));
-	if (sqlite3_prepare_v2(
-		SQ(s)->db,
-		"SELECT hour, peer, max(names), sum(bytes_up) FROM flow_hour WHERE host = ? AND hour >= ?"
-		" AND hour < ? AND peer_internal = 0 AND inbound = 0 AND background = 0"
-		" GROUP BY hour, peer HAVING sum(bytes_up) > 0 ORDER BY hour",
-		-1, &st, NULL))
-		return sq_fail(s, e, "flow summaries");
+	sqlite3_stmt *st = host_stmt(s, FH_PEER_HOURS);
+	if (!st) return sq_fail(s, e, "flow summaries");
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (int64_t)(from / 3600));
 	sqlite3_bind_int64(st, 3, (int64_t)((to + 3599) / 3600));
@@ -207,7 +222,7 @@ int sq_flow_host_peer_hours(struct store *s, const struct ipaddr *host, double f
 		       (uint64_t)sqlite3_column_int64(st, 3));
 	}
 	if (r == 0 && rc != SQLITE_DONE) r = sq_fail(s, e, "flow summaries");
-	sqlite3_finalize(st);
+	host_stmt_done(st);
 	return r;
 }
 

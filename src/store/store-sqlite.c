@@ -73,6 +73,7 @@ static void sq_close(struct store *s)
 	if (!q) return;
 	for (size_t i = 0; i < ARRAY_SIZE(q->vuln_stmts); i++) sqlite3_finalize(q->vuln_stmts[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(q->distro_stmts); i++) sqlite3_finalize(q->distro_stmts[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(q->flow_host_stmts); i++) sqlite3_finalize(q->flow_host_stmts[i]);
 	sqlite3_close(q->db);
 	free(q);
 	s->be = NULL;
