@@ -128,6 +128,30 @@ static int cmp_open(const void *pa, const void *pb)
 	return c;
 }
 
+/* cmp_open without the source port: the pair's sessions are adjacent */
+static int cmp_open_pair(const struct open_sess *a, const struct open_sess *b)
+{
+	struct open_sess x = *a;
+	x.sport = b->sport;
+	return cmp_open(&x, b);
+}
+
+/* The first of the state's open sessions (sorted by cmp_open, as kept and
+ * saved) of k's pair: tens of thousands are open at a busy hour's end,
+ * and each pair of the hour asks. */
+static size_t open_first(const struct long_state *ls, const struct open_sess *k)
+{
+	size_t lo = 0, hi = ls->n_open;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cmp_open_pair(&ls->open[mid], k) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool candidate(const struct flowrec *r)
 {
 	if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP) return false;
@@ -303,10 +327,9 @@ static void add_state(const struct traffic_input *in, struct carry *c, const str
 		for (unsigned d = 0; d < t->n_days; d++) p->days |= 1ull << ((t->days[d] % 64 + 64) % 64);
 	}
 	struct open_sess ok = { .host = x->host, .peer = x->peer, .port = x->port, .proto = x->proto };
-	for (size_t i = 0; i < ls->n_open; i++) { /* few: the sessions open at an hour's end */
+	for (size_t i = open_first(ls, &ok); i < ls->n_open && !cmp_open_pair(&ls->open[i], &ok); i++) {
 		struct open_sess *o = &ls->open[i];
-		ok.sport = o->sport;
-		if (o->used || cmp_open(o, &ok)) continue;
+		if (o->used) continue;
 		o->used = true;
 		double off = off_hours_of(in, o->s, o->e);
 		add_time(p, o->s, o->e, o->up, o->down, off);
@@ -550,12 +573,9 @@ static void stream_key(const struct carry *c, const struct flowset *fs, const st
 	const struct long_state *ls = c->ls;
 	const struct rec *x = &v[p->lo];
 	const char *had = NULL;
-	for (size_t k = 0; k < ls->n_open && !had; k++) { /* few */
-		const struct open_sess *o = &ls->open[k];
-		if (o->key && !ipaddr_cmp(&o->host, &x->host) && !ipaddr_cmp(&o->peer, &x->peer) &&
-		    o->port == x->port && o->proto == x->proto)
-			had = strpool_get(&ls->keys, o->key);
-	}
+	struct open_sess ok = { .host = x->host, .peer = x->peer, .port = x->port, .proto = x->proto };
+	for (size_t k = open_first(ls, &ok); k < ls->n_open && !had && !cmp_open_pair(&ls->open[k], &ok); k++)
+		if (ls->open[k].key) had = strpool_get(&ls->keys, ls->open[k].key);
 	struct pair_time pk = { .host = x->host, .peer = x->peer, .port = x->port, .proto = x->proto };
 	const struct pair_time *t =
 	    !had && ls->n_pairs ? bsearch(&pk, ls->pairs, ls->n_pairs, sizeof(pk), cmp_pair_time) : NULL;

@@ -123,20 +123,27 @@ struct site_shapes {
 	struct shape *sorted[4];
 };
 
-/* Sessions of shape k in the sorted array v of n. */
-static size_t shape_count(const struct shape *v, size_t n, const struct shape *k)
+/* The first of the n sorted shapes above k (after) or at or above it. */
+static size_t shape_bound(const struct shape *v, size_t n, const struct shape *k, bool after)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (cmp_shape(&v[mid], k) < 0)
+		int c = cmp_shape(&v[mid], k);
+		if (c < 0 || (after && c == 0))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	size_t end = lo;
-	while (end < n && !cmp_shape(&v[end], k)) end++;
-	return end - lo;
+	return lo;
+}
+
+/* Sessions of shape k in the sorted array v of n: two searches, not a walk
+ * over them (a site whose one-off sessions mostly share one shape has
+ * 100k of them, and each cluster asks). */
+static size_t shape_count(const struct shape *v, size_t n, const struct shape *k)
+{
+	return shape_bound(v, n, k, true) - shape_bound(v, n, k, false);
 }
 
 /* The sessions among idx (one host's, start order) to addresses it reached

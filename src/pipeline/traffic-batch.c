@@ -13,6 +13,37 @@
  * planted overnight shell was not found). */
 #define BATCH_GRACE 300.0
 #define SEED_CHUNK 65536 /* flows annotated at a time in the first reading */
+/* How long the hours' summaries are held in one transaction before it is
+ * committed: another writer of the store (a watcher on the same store)
+ * waits that long at most, and stays inside its busy wait (10 s). */
+#define BATCH_HOLD_SECONDS 5.0
+
+/* Before an hour is judged: its summaries into the held transaction. A
+ * busy store is tried again at the next hour (that hour saves on its own,
+ * as the watcher's do). */
+static void hold(void *ctx)
+{
+	struct traffic_batch *b = ctx;
+	if (b->held || b->hold_never || b->hold_err) return;
+	struct dm_err e = { "" };
+	int r = store_flow_hold_begin(b->job->writer, &e);
+	if (r == 0) b->hold_never = true; /* each save is its own (PostgreSQL) */
+	if (r < 0) log_debug("flows: the summaries are saved an hour at a time for now: %s", e.msg);
+	if (r != 1) return;
+	b->held = b->job->hold = true; /* from here the hours read and save on the writer */
+	b->held_since = now_mono();
+}
+
+/* Commits what is held; after an hour's error, undoes it (the run fails;
+ * a failed save may have left part of its hour). */
+static int unhold(struct traffic_batch *b, struct dm_err *e)
+{
+	if (!b->held) return 0;
+	b->held = false;
+	bool ok = !b->stream.err;
+	b->hold_commits += ok;
+	return store_flow_hold_end(b->job->writer, ok, e);
+}
 
 static void on_judged(void *ctx, struct traffic_job *j, double from, double to)
 {
@@ -26,6 +57,11 @@ static void on_judged(void *ctx, struct traffic_job *j, double from, double to)
 		if (r->end > b->aside_last) b->aside_last = r->end;
 	}
 	episodes_acc_add(&b->acc, &j->found);
+	if (b->held && now_mono() - b->held_since >= BATCH_HOLD_SECONDS) {
+		struct dm_err e = { "" };
+		int r = unhold(b, &e);
+		if (r < 0 && !b->hold_err) b->hold_err = r, b->hold_e = e; /* the run's error, at the end */
+	}
 }
 
 void traffic_batch_init(struct traffic_batch *b, struct traffic_job *job)
@@ -37,6 +73,7 @@ void traffic_batch_init(struct traffic_batch *b, struct traffic_job *job)
 	b->args.explain.family = 0;
 	episodes_acc_init(&b->acc, job->cfg.name);
 	traffic_stream_init(&b->stream, &b->args, "flows", "hour", BATCH_GRACE, false, on_judged, b);
+	b->stream.on_closed = hold;
 }
 
 struct seeder {
@@ -114,6 +151,10 @@ void traffic_batch_flow(void *ctx, const struct obs_flow *f)
 int traffic_batch_finish(struct traffic_batch *b, struct dm_err *e)
 {
 	int r = traffic_stream_flush(&b->stream, e);
+	struct dm_err he = { "" };
+	int rh = unhold(b, &he);
+	if (rh < 0 && !b->hold_err) b->hold_err = rh, b->hold_e = he;
+	if (r == 0 && b->hold_err) r = b->hold_err, *e = b->hold_e;
 	episodes_acc_take(&b->acc, &b->job->found);
 	findings_sort(&b->job->found);
 	if (b->set_aside) {
@@ -128,15 +169,17 @@ int traffic_batch_finish(struct traffic_batch *b, struct dm_err *e)
 	if (b->known)
 		log_info(
 		    "these flows were summarised in the store before; their hours are not counted twice");
-	log_debug(
-	    "traffic: %llu flows judged in %llu hours (%llu late: judged with a later hour), %zu findings",
-	    (unsigned long long)b->stream.flows, (unsigned long long)b->stream.windows,
-	    (unsigned long long)b->stream.late, b->job->found.n);
+	log_debug("traffic: %llu flows judged in %llu hours (%llu late: judged with a later hour), %zu "
+		  "findings; %llu commits of held summaries",
+		  (unsigned long long)b->stream.flows, (unsigned long long)b->stream.windows,
+		  (unsigned long long)b->stream.late, b->job->found.n, (unsigned long long)b->hold_commits);
 	return r;
 }
 
 void traffic_batch_release(struct traffic_batch *b)
 {
 	traffic_stream_release(&b->stream);
+	struct dm_err e = { "" };
+	if (unhold(b, &e) < 0) log_warn("%s", e.msg); /* an error's way out: what was judged is kept */
 	episodes_acc_release(&b->acc);
 }

@@ -9,6 +9,13 @@
  * whole input, so a destination's prevalence is the file's, as when the
  * file was judged at once (traffic_batch_seed).
  *
+ * Nothing restarts a file's run, so its hours' summaries need not land
+ * an hour at a time, as a watcher's must (its state, its findings, a
+ * kill -9): on SQLite they are held in one transaction on the run's
+ * writer (store_flow_hold_begin), committed once it has been held
+ * BATCH_HOLD_SECONDS and at the end, and the hours read the history on
+ * that writer, so each still sees the hours before it.
+ *
  *   traffic_batch_init(&b, &job);                  // job: the run's (its store, run, config)
  *   traffic_batch_seed(&b, files, n, &cc, &ftc, &e);
  *   ... flows read into traffic_batch_flow(&b, f) ...
@@ -30,6 +37,11 @@ struct traffic_batch {
 	bool known;                     /* an hour was summarised in the store before */
 	char cc[3];                     /* the latest flow's country */
 	struct profile_acc *profile;    /* set by the caller: the flows' profile (the audit's report) */
+	bool held, hold_never;          /* the summaries' transaction is open; the store holds none */
+	double held_since;              /* when it was opened (monotonic) */
+	uint64_t hold_commits;          /* transactions committed */
+	int hold_err;                   /* the first commit that failed (finish returns it) */
+	struct dm_err hold_e;
 };
 
 void traffic_batch_init(struct traffic_batch *b, struct traffic_job *job);

@@ -177,13 +177,15 @@ static void set_aside_warning(const struct traffic_job *j)
 int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 {
 	int r = 0;
-	struct store *st = j->store;
+	/* an hour of a file whose summaries are held: the writer sees them */
+	bool held = j->args->parent && j->args->parent->hold;
+	struct store *st = held ? j->writer : j->store;
 	struct findings *out = &j->found;
 	struct saver sv = { .j = j, .e = { "" } };
 	bool analyze = !j->args->no_analyze && j->flows.n;
 	pthread_t writer;
 	bool threaded = false;
-	if (analyze && (r = store_read_begin(st, e)) < 0) return r;
+	if (analyze && !held && (r = store_read_begin(st, e)) < 0) return r;
 	if (j->flows.n) {
 		/* the writer sorts one block of hosts' sides at a time, beside
 		 * the rules, not the whole input's */
@@ -191,8 +193,8 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 		    now_thread_cpu(); /* the split of the hosts in blocks; the sorts are the writer's */
 		flowset_hours_open(&j->flows, &sv.c);
 		j->sort_cpu = now_thread_cpu() - c0;
-		threaded = pthread_create(&writer, NULL, save_hours, &sv) == 0;
-		if (!threaded) save_hours(&sv);
+		threaded = !held && pthread_create(&writer, NULL, save_hours, &sv) == 0;
+		if (!threaded && !held) save_hours(&sv);
 	}
 	if (analyze) {
 		struct intel_set *intel = j->args->parent ? &j->args->parent->intel : &j->intel;
@@ -206,12 +208,13 @@ int traffic_job_finish(struct traffic_job *j, struct dm_err *e)
 		j->rules_seconds = now_mono() - t0;
 		j->rules_cpu = now_thread_cpu() - c0;
 		log_debug("traffic rules: %.3f s (%.3f s CPU)", j->rules_seconds, j->rules_cpu);
-		store_read_end(st, NULL);
+		if (!held) store_read_end(st, NULL);
 		findings_sort(out);
 		if (r >= 0 && j->args->explain.family)
 			allow_explain(&in, &j->args->explain, out, now_real(), stdout);
 	}
 	if (threaded) pthread_join(writer, NULL);
+	if (held && j->flows.n) save_hours(&sv); /* after the rules, which read the hours before */
 	j->save_seconds = sv.seconds;
 	j->save_cpu = sv.cpu;
 	if (r < 0) return dm_fail(e, r, "traffic rules failed");

@@ -57,6 +57,11 @@ struct traffic_job {
 	 * (with the state, in one transaction) in place of finish's own */
 	int (*save_hour)(struct traffic_job *j, void *ctx, struct dm_err *e);
 	void *save_ctx;
+	/* set on the parent (traffic-batch.c) when its writer holds the
+	 * hours' summaries in one transaction (store_flow_hold_begin): its
+	 * hours read the store's history on the writer, which sees the
+	 * earlier hours held, and save after their rules, not beside them */
+	bool hold;
 };
 
 /* Reads the config (defaults without one), opens the GeoIP database (the

@@ -87,6 +87,8 @@ int sq_stream_state_load(struct store *s, const char *source, struct stream_stat
 
 int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next, void *ctx,
 		       bool *ret_known, struct dm_err *e);
+int sq_flow_hold_begin(struct store *s, struct dm_err *e);
+int sq_flow_hold_end(struct store *s, bool commit, struct dm_err *e);
 int sq_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 int sq_flow_host_last_active(struct store *s, const struct ipaddr *host, double before, double *ret,
 			     struct dm_err *e);
@@ -107,7 +109,8 @@ int sq_flow_port_clients(struct store *s, const struct ipaddr *host, uint8_t pro
 	.flow_host_last_active = sq_flow_host_last_active, .flow_host_hourly_up = sq_flow_host_hourly_up, \
 	.flow_host_use = sq_flow_host_use, .flow_port_use = sq_flow_port_use,                             \
 	.flow_hosts_any = sq_flow_hosts_any, .flow_port_clients = sq_flow_port_clients,                   \
-	.flow_host_peer_hours = sq_flow_host_peer_hours,
+	.flow_host_peer_hours = sq_flow_host_peer_hours, .flow_hold_begin = sq_flow_hold_begin,           \
+	.flow_hold_end = sq_flow_hold_end,
 
 int sq_inventory_replace(struct store *s, const struct inventory *inv, const char *source, double when,
 			 struct dm_err *e);

@@ -119,6 +119,9 @@ struct store_ops {
 			 uint16_t port, double *first, double *last, struct dm_err *e);
 	int (*answered_before)(struct store *s, const struct ipaddr *ip, int64_t run, double *ret_ts,
 			       struct dm_err *e);
+	/* optional: flow saves held in one transaction (store_flow_hold_begin) */
+	int (*flow_hold_begin)(struct store *s, struct dm_err *e);
+	int (*flow_hold_end)(struct store *s, bool commit, struct dm_err *e);
 	/* optional: what is saved between them lands at once (store_save_begin) */
 	int (*save_begin)(struct store *s, struct dm_err *e);
 	int (*save_end)(struct store *s, bool commit, struct dm_err *e);

@@ -1,6 +1,7 @@
-/* SQLite backend: hourly flow summaries. One transaction per input; an
- * input saved before (same digest) is not added again. Each hour is added
- * to its day's summaries (store/flow-day.h) as it is saved. */
+/* SQLite backend: hourly flow summaries. One transaction per input (or
+ * the one held, store_flow_hold_begin); an input saved
+ * before (same digest) is not added again. Each hour is added to its
+ * day's summaries (store/flow-day.h) as it is saved. */
 #include "store/sqlite-internal.h"
 #include "store/flow-day.h"
 #include "base/buf.h"
@@ -16,7 +17,11 @@ int sq_flow_save_hours(struct store *s, int64_t run, const char *digest, flow_ho
 	sqlite3_stmt *seen = NULL, *ins = NULL, *mark = NULL, *day = NULL;
 	struct flow_hour *v = NULL;
 	*ret_known = false;
-	if (sq_exec(s, "BEGIN IMMEDIATE", "saving flow summaries", e) < 0) return DM_ESTORE;
+	/* else in the held transaction, without a savepoint: its journal of
+	 * the pages the earlier hours changed took hundreds of MB (temp_store
+	 * is memory); a failed save fails the holder's run, which undoes it */
+	bool own = sqlite3_get_autocommit(SQ(s)->db);
+	if (own && sq_exec(s, "BEGIN IMMEDIATE", "saving flow summaries", e) < 0) return DM_ESTORE;
 	int r = 0;
 	if (sqlite3_prepare_v2(SQ(s)->db, "SELECT 1 FROM flow_input WHERE digest = ?", -1, &seen, NULL) ||
 	    sqlite3_prepare_v2(
@@ -115,9 +120,22 @@ out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);
 	sqlite3_finalize(day);
+	if (!own) return r;
 	if (r == 0) return sq_exec(s, "COMMIT", "saving flow summaries", e);
 	sq_exec(s, "ROLLBACK", "rollback", NULL);
 	return r;
+}
+
+int sq_flow_hold_begin(struct store *s, struct dm_err *e)
+{
+	return sq_exec(s, "BEGIN IMMEDIATE", "holding flow summaries", e) < 0 ? DM_ESTORE : 1;
+}
+
+int sq_flow_hold_end(struct store *s, bool commit, struct dm_err *e)
+{
+	if (sqlite3_get_autocommit(SQ(s)->db)) return 0; /* none held */
+	return sq_exec(s, commit ? "COMMIT" : "ROLLBACK", "saving the held flow summaries", e) < 0 ? DM_ESTORE
+												   : 0;
 }
 
 static int one_row(struct store *s, sqlite3_stmt *st, const char *what, struct dm_err *e)

@@ -118,6 +118,17 @@ int store_flow_save_hours_from(struct store *s, int64_t run, const char *digest,
 	return s->ops->flow_save_hours(s, run, digest, next, ctx, ret_known, e);
 }
 
+/* A backend without its own: each save stays one transaction. */
+int store_flow_hold_begin(struct store *s, struct dm_err *e)
+{
+	return s->ops->flow_hold_begin ? s->ops->flow_hold_begin(s, e) : 0;
+}
+
+int store_flow_hold_end(struct store *s, bool commit, struct dm_err *e)
+{
+	return s->ops->flow_hold_end ? s->ops->flow_hold_end(s, commit, e) : 0;
+}
+
 int store_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e)
 {
 	NEED(flow_coverage);

@@ -128,6 +128,16 @@ int store_flow_save_hours(struct store *s, int64_t run, const char *digest, cons
  * none (flowset_hours_next): one chunk of rows in memory, one transaction. */
 int store_flow_save_hours_from(struct store *s, int64_t run, const char *digest, flow_hour_next_fn next,
 			       void *ctx, bool *ret_known, struct dm_err *e);
+/* Flow summaries saved on this handle from here on are held in one open
+ * transaction until flow_hold_end (the hours of a file judged on the
+ * stream: a transaction per hour rewrote every page of the hour table
+ * that its hosts touch, each hour again); reads on this handle meanwhile
+ * see them, other handles do not. Returns 1 when held, 0 where each save
+ * stays its own transaction (PostgreSQL: a save appends, nothing is
+ * rewritten). A save that fails while held may leave part of itself:
+ * end(commit=false) undoes what was held. */
+int store_flow_hold_begin(struct store *s, struct dm_err *e);
+int store_flow_hold_end(struct store *s, bool commit, struct dm_err *e);
 /* The hours the summaries cover: 1 and [first, last) when any, else 0. */
 int store_flow_coverage(struct store *s, double *first, double *last, struct dm_err *e);
 /* 1 and the end of the host's last hour of own (not background) traffic

@@ -721,6 +721,19 @@ assert not missing, "missing: %s" % missing
 flows = lambda p: sorted(l for l in open(p) if '"type":"flow"' in l)
 assert flows(sys.argv[2]) == flows(sys.argv[3]), "flow records differ"
 PY
+		# the hours' summaries, held in one transaction, are stored whole and
+		# once: the rows of the file summarised at once
+		python3 - "$OUT/sc$seed/db" "$OUT/sc$seed/dbh" <<'PY' || return 1
+import sqlite3, sys
+def rows(p, sql):
+    return sorted(sqlite3.connect(p).execute(sql).fetchall(), key=repr)
+h = "SELECT host, hour, peer, port, proto, inbound, background, peer_internal, flows, bytes_up," \
+    " bytes_down, pkts_up, pkts_down, names, country FROM flow_hour"
+d = "SELECT * FROM flow_day"
+for sql in (h, d):
+    a, b = rows(sys.argv[1], sql), rows(sys.argv[2], sql)
+    assert a and a == b, "%s: %d rows whole, %d hourly" % (sql.split()[-1], len(a), len(b))
+PY
 	done
 	"$D" flows "$OUT/sc1/scenarios.pcap" --hourly --explain 10.1.0.17 2>"$OUT/e"
 	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--hourly' "$OUT/e"

@@ -1339,8 +1339,79 @@ static void stream_state_kept(void)
 	cleanup(path);
 }
 
+/* Flow summaries held in one transaction (store_flow_hold_begin, the hours
+ * of a file judged on the stream): the holding handle sees each save at
+ * once, others only once committed; a save that fails inside undoes itself
+ * alone; an end without commit undoes the lot. PostgreSQL holds none: each
+ * save is its own, as before. */
+static void flow_summaries_held(void)
+{
+	char path[256];
+	dbpath(path, sizeof(path), "hold");
+	struct store *st, *other;
+	struct dm_err e = { "" };
+	CHECK_INT(store_open(path, &st, &e), 0);
+	CHECK_INT(store_open(path, &other, &e), 0);
+	CHECK_INT(test_db_exec(path,
+			       "CREATE TRIGGER no_x BEFORE INSERT ON flow_hour WHEN NEW.names = 'x'"
+			       " BEGIN SELECT RAISE(ABORT, 'no x'); END",
+			       "CREATE FUNCTION no_x() RETURNS trigger AS $$ BEGIN IF NEW.names = 'x' THEN"
+			       " RAISE EXCEPTION 'no x'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;"
+			       " CREATE TRIGGER no_x BEFORE INSERT ON flow_hour FOR EACH ROW EXECUTE"
+			       " FUNCTION no_x()"),
+		  0);
+	int64_t run;
+	CHECK_INT(store_run_begin(st, "flows", "x", 100, &run, &e), 0);
+	struct flow_hour h = { .hour = 500000,
+			       .host = ipaddr_v4(0xc612000a),
+			       .peer = ipaddr_v4(0x08080808),
+			       .port = 443,
+			       .proto = 6,
+			       .flows = 3,
+			       .bytes_up = 100 };
+	bool pg = test_db_pg(), known = true;
+	double first = 0, last = 0;
+	CHECK_INT(store_flow_hold_begin(st, &e), pg ? 0 : 1);
+	CHECK_INT(store_flow_save_hours(st, run, "hour-1", &h, 1, &known, &e), 0);
+	CHECK(!known);
+	h.hour++;
+	CHECK_INT(store_flow_save_hours(st, run, "hour-2", &h, 1, &known, &e), 0);
+	CHECK_INT(store_flow_save_hours(st, run, "hour-2", &h, 1, &known, &e), 0);
+	CHECK(known); /* an input saved in the hold is known in it */
+	CHECK_INT(store_flow_coverage(st, &first, &last, &e), 1);
+	CHECK(first == 500000 * 3600.0 && last == 500002 * 3600.0);
+	CHECK_INT(store_flow_coverage(other, &first, &last, &e), pg ? 1 : 0); /* not committed yet */
+	CHECK_INT(store_flow_hold_end(st, true, &e), 0);
+	CHECK_INT(store_flow_coverage(other, &first, &last, &e), 1);
+	CHECK(first == 500000 * 3600.0 && last == 500002 * 3600.0);
+	uint64_t flows = 0;
+	CHECK_INT(store_flow_host_use(other, 0, 600000 * 3600.0, count_flows, &flows, &e), 0);
+	CHECK(flows == 6);
+	CHECK_INT(store_flow_hold_end(st, true, &e), 0); /* none held: nothing to do */
+	/* a save that fails while held says so; the holder ends without
+	 * commit and what was held is undone (PostgreSQL: the failed save alone) */
+	CHECK_INT(store_flow_hold_begin(st, &e), pg ? 0 : 1);
+	h.hour++;
+	CHECK_INT(store_flow_save_hours(st, run, "hour-3", &h, 1, &known, &e), 0);
+	h.hour++;
+	snprintf(h.names, sizeof(h.names), "x");
+	CHECK_INT(store_flow_save_hours(st, run, "hour-4", &h, 1, &known, &e), DM_ESTORE);
+	CHECK(strstr(e.msg, "flow summaries") && strstr(e.msg, "no x"));
+	CHECK_INT(store_flow_hold_end(st, false, &e), 0);
+	CHECK_INT(store_flow_coverage(other, &first, &last, &e), 1);
+	CHECK(last == (pg ? 500003 : 500002) * 3600.0);
+	h.names[0] = 0;
+	CHECK_INT(store_flow_save_hours(st, run, "hour-4", &h, 1, &known, &e), 0);
+	CHECK(!known); /* its failed save left no mark */
+	CHECK_INT(store_flow_coverage(other, &first, &last, &e), 1);
+	CHECK(last == 500004 * 3600.0);
+	store_close(other);
+	store_close(st);
+	cleanup(path);
+}
+
 SUITE(suite_store, "store", T(store_round_trip), T(not_a_database), T(errors_name_store_and_operation),
       T(run_coverage_kept), T(existing_mode_creates_nothing), T(second_open_keeps_locks),
       T(caveats_vuln_age_and_round_trip), T(every_kind_round_trip), T(retention),
       T(store_flow_input_keys_summed), T(flow_use_by_day), T(flow_day_folded), T(vuln_briefs_redone),
-      T(stream_state_kept));
+      T(stream_state_kept), T(flow_summaries_held));
