@@ -36,6 +36,7 @@ enum {
 	F_KEEP,
 	F_QUIET,
 	F_HOURLY,
+	F_AT_ONCE,
 	F_VERBOSE,
 	F_HELP
 };
@@ -55,9 +56,11 @@ static const struct opt flows_opts[] = {
 	  "--iface: run as NAME once the capture is open (default: SUDO_UID's user, "
 	  "else dormant, else nobody)" },
 	{ "--keep-privileges", F_KEEP, false, NULL, "do not drop privileges (no --user, no seccomp filter)" },
-	{ "--hourly", F_HOURLY, false, NULL,
-	  "files: judge an hour at a time as `watch` judges live traffic (a few hours of flows in memory, "
-	  "findings merged per episode)" },
+	{ "--at-once", F_AT_ONCE, false, NULL,
+	  "files: keep every flow and judge the whole input at once when it ends (the default judges "
+	  "an hour at a time as `watch` judges live traffic: a few hours of flows in memory, findings "
+	  "merged per episode); --explain implies it" },
+	{ "--hourly", F_HOURLY, false, NULL, "files: the default now (accepted, does nothing)" },
 	{ "-q", F_QUIET, false, NULL, "quiet: no summary, no progress" },
 	{ "-v", F_VERBOSE, false, NULL, "verbose" },
 	{ "--help", F_HELP, false, NULL, "this help" },
@@ -70,7 +73,7 @@ struct flows_args {
 	struct flow_table_config ft;
 	char **files;
 	int n_files;
-	bool help, hourly;
+	bool help, at_once;
 	struct privsep_opts priv;
 };
 
@@ -93,7 +96,8 @@ static int on_opt(void *ctx, int id, const char *name, const char *arg, struct d
 	case F_USER: a->priv.user = arg; return 0;
 	case F_KEEP: a->priv.keep = true; return 0;
 	case F_QUIET: log_level = LOG_WARN; return 0;
-	case F_HOURLY: a->hourly = true; return 0;
+	case F_HOURLY: return 0; /* hour by hour is the default; old command lines keep working */
+	case F_AT_ONCE: a->at_once = true; return 0;
 	case F_VERBOSE: log_level = LOG_DEBUG; return 0;
 	case F_HELP: a->help = true; return 0;
 	}
@@ -137,7 +141,7 @@ int cmd_flows(int argc, char **argv)
 	struct dm_err e = { "" };
 	struct traffic_job job = { 0 };
 	struct traffic_batch batch;
-	bool batched = false; /* files judged hour by hour (traffic-batch.h) */
+	bool batched = false; /* files judged hour by hour (traffic-batch.h), the default */
 	struct flow_progress o = { .sink = { .job = &job, .b = BUF_INIT }, .prog = { .t0 = now_mono() } };
 	o.prog.flows = &o.sink.flows;
 	struct out_file of = { 0 };
@@ -177,14 +181,11 @@ int cmd_flows(int argc, char **argv)
 	}
 	if ((r = privsep_plan(&a.priv, &plan, &e)) < 0) goto fail;
 	if ((r = traffic_job_init(&job, &a.t, "flows", a.iface ? a.iface : a.files[0], &e)) < 0) goto fail;
-	if (a.hourly && (!a.n_files || a.t.explain.family)) {
-		r = dm_fail(&e, DM_EINPUT,
-			    "--hourly belongs to files without --explain (which follows one host "
-			    "through one judgement of the whole input)");
-		goto fail;
-	}
-	/* --hourly: files judged as the watcher judges traffic, an hour at a time */
-	if (a.hourly) {
+	/* Files are judged as the watcher judges traffic, an hour at a time,
+	 * unless --at-once asks for one judgement of the whole input, or
+	 * --explain (which follows one host through one judgement) does; a
+	 * live capture is judged at once when it ends. */
+	if (a.n_files && !a.at_once && !a.t.explain.family) {
 		traffic_batch_init(&batch, &job);
 		batched = true;
 		o.sink.keep = traffic_batch_keep;

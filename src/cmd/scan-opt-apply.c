@@ -224,8 +224,11 @@ int scan_opt_apply(void *ctx, int id, const char *name, const char *arg, struct 
 		a->p.join.flows[a->p.join.n_flows++] = (char *)arg;
 		a->join_given = true;
 		return 0;
-	case O_FLOWS_HOURLY:
-		a->p.join.flows_hourly = true;
+	case O_FLOWS_HOURLY: /* hour by hour is the default; old command lines keep working */
+		a->join_given = true;
+		return 0;
+	case O_FLOWS_AT_ONCE:
+		a->p.join.flows_at_once = true;
 		a->join_given = true;
 		return 0;
 	case O_LEASES:

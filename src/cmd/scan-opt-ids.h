@@ -78,6 +78,7 @@ enum scan_opt_id {
 	O_RUNGROUP,
 	/* files judged hour by hour (issue 21): apart too */
 	O_FLOWS_HOURLY = 500,
+	O_FLOWS_AT_ONCE,
 };
 
 /* Which options a -T template sets were given explicitly (scan_args.explicit_timing). */

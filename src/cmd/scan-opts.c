@@ -21,9 +21,10 @@ const struct opt scan_opts[] = {
 	{ "--open", O_OPEN, false, NULL, "the table lists only open ports, and only hosts with one" },
 	{ "--flows", O_FLOWS, true, "FILE",
 	  "audit: traffic (pcap, pcapng, Zeek conn.log) to judge use by; repeatable", true },
-	{ "--flows-hourly", O_FLOWS_HOURLY, false, NULL,
-	  "audit: judge --flows an hour at a time as `watch` judges live traffic (a few hours of flows in "
-	  "memory, findings merged per episode)" },
+	{ "--flows-at-once", O_FLOWS_AT_ONCE, false, NULL,
+	  "audit: keep every flow of --flows and judge them at once (the default judges an hour at a time "
+	  "as `watch` judges live traffic: a few hours of flows in memory, findings merged per episode)" },
+	{ "--flows-hourly", O_FLOWS_HOURLY, false, NULL, "audit: the default now (accepted, does nothing)" },
 	{ "--inventory", O_INVENTORY, true, "FILE",
 	  "audit: the asset register (CSV or JSON) to judge ownership by; replaces the stored one" },
 	{ "--leases", O_LEASES, true, "FILE",

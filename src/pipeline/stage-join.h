@@ -23,7 +23,7 @@ struct join_files {
 	char **lease_files; /* --leases FILE, any number */
 	size_t n_lease_files;
 	const char *inventory, *config, *geoip;
-	bool flows_hourly; /* --flows-hourly: judged hour by hour (pipeline/traffic-batch.h) */
+	bool flows_at_once; /* --flows-at-once: judged at once, else hour by hour (pipeline/traffic-batch.h) */
 };
 
 /* What the prepare stage reads for the join, before a packet is sent. */

@@ -1,9 +1,10 @@
 /* The traffic stage of an audit: the flow files read into a traffic job
  * inside the audit's run (summarised into the store, the traffic rules
  * run); its findings and the profile for the HTML report are kept, the
- * flows themselves are freed before the scanner starts. With
- * --flows-hourly the files are judged hour by hour (traffic-batch.h: the
- * findings merged per episode), no flow held past its hour. */
+ * flows themselves are freed before the scanner starts. The files are
+ * judged hour by hour (traffic-batch.h: the findings merged per episode),
+ * no flow held past its hour; --flows-at-once holds them all and judges
+ * them at once. */
 #include "pipeline/stages.h"
 #include "pipeline/traffic-job.h"
 #include "pipeline/traffic-batch.h"
@@ -58,7 +59,7 @@ int stage_traffic(const struct traffic_in *in, struct traffic_out *out, struct d
 				      .store = in->st,
 				      .run = in->run,
 				      .targets = in->targets };
-	if (!f->flows_hourly) return judge_whole(in, &targs, out, e);
+	if (f->flows_at_once) return judge_whole(in, &targs, out, e);
 	struct traffic_job job;
 	struct traffic_batch b;
 	struct profile_acc prof;

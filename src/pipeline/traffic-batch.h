@@ -1,4 +1,5 @@
-/* `dormant flows --hourly FILE` and `audit --flows-hourly` judged as the watcher judges
+/* `dormant flows FILE` and `audit --flows FILE` (the default; --at-once and
+ * --flows-at-once judge the whole input at once) judged as the watcher judges
  * live traffic (traffic-stream.c): one run, the input's hours judged in
  * order with the state carried between them (analyze/traffic-state.h),
  * the hours' findings merged per episode (analyze/episodes.h). Memory is

@@ -151,7 +151,14 @@ static void judge(struct traffic_stream *s)
 		hand_off(s, j, s->win);
 	}
 	s->cur ^= 1;
-	s->win = s->job[s->cur] ? floor(s->next_min / HOUR) * HOUR : 0;
+	/* With no later flow held, the hour the clock is in (less the grace)
+	 * becomes current, so flows of hours already judged are late and
+	 * judged together with it: a window begun at each such flow's own hour
+	 * was judged at once, one flow an hour (a Zeek conn.log's long session,
+	 * whose end moves the clock hours ahead of the lines after it, had the
+	 * dns.log read next judged a question at a time). */
+	s->win = s->job[s->cur] ? floor(s->next_min / HOUR) * HOUR
+				: fmax(s->win + HOUR, floor((s->clock - s->grace) / HOUR) * HOUR);
 }
 
 static int add(struct traffic_stream *s, const struct obs_flow *f, struct dm_err *e)

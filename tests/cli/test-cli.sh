@@ -676,7 +676,7 @@ PY
 check collect_bad_export_packets t_collect_bad
 
 # --- traffic rules: labelled scenarios (tests/tools/flow/gen-scenarios.py), exact per scenario ---
-t_scenarios() {
+t_scenarios() { # judged hour by hour as the watcher judges a feed (the default for files)
 	local seed
 	for seed in 1 2 3; do
 		python3 "$ROOT/tests/tools/flow/gen-scenarios.py" "$OUT/sc$seed" --seed $seed || return 1
@@ -692,7 +692,7 @@ t_scenarios() {
 	[ "$(grep -c '"type":"flow".*"dst":"185\.[0-9.]*".*"country":"NL"' "$OUT/sc1/out2.jsonl")" -gt 0 ]
 }
 check traffic_rules_exact_on_labelled_scenarios t_scenarios
-t_scenarios_hourly() { # flows --hourly: the watcher's stream, one run, findings per episode
+t_scenarios_at_once() { # flows FILE judges on the watcher's stream (above); --at-once, the whole input at once, agrees
 	local seed
 	for seed in 1 3; do
 		[ -s "$OUT/sc$seed/scenarios.pcap" ] ||
@@ -700,30 +700,28 @@ t_scenarios_hourly() { # flows --hourly: the watcher's stream, one run, findings
 		[ -s "$OUT/sc$seed/out.jsonl" ] ||
 			"$D" flows "$OUT/sc$seed/scenarios.pcap" --config "$OUT/sc$seed/site.conf" --db "$OUT/sc$seed/db" \
 				-oJ "$OUT/sc$seed/out.jsonl" -q || return 1
-		"$D" flows "$OUT/sc$seed/scenarios.pcap" --hourly --config "$OUT/sc$seed/site.conf" \
-			--db "$OUT/sc$seed/dbh" -oJ "$OUT/sc$seed/hourly.jsonl" -q || { echo "seed $seed: exit $?"; return 1; }
-		# no finding the truth does not expect, one finding per rule and host (its
-		# hours merged), every expected one (the rotating C2 of the night too,
-		# judged again in the morning), and the same flow records as judging the
-		# file at once
-		python3 - "$OUT/sc$seed/truth.json" "$OUT/sc$seed/hourly.jsonl" "$OUT/sc$seed/out.jsonl" <<'PY' || return 1
+		"$D" flows "$OUT/sc$seed/scenarios.pcap" --at-once --config "$OUT/sc$seed/site.conf" \
+			--db "$OUT/sc$seed/dbw" -oJ "$OUT/sc$seed/once.jsonl" -q || { echo "seed $seed: exit $?"; return 1; }
+		python3 "$ROOT/tests/tools/flow/score-scenarios.py" "$OUT/sc$seed/truth.json" "$OUT/sc$seed/once.jsonl" >"$OUT/sc$seed/once.score" ||
+			{ cat "$OUT/sc$seed/once.score"; return 1; }
+		# the stream's: one finding per rule and host (its hours merged), the
+		# same rules, hosts and severities as the whole input judged at once
+		# (the rotating C2 of the night too, judged again in the morning), and
+		# the same flow records
+		python3 - "$OUT/sc$seed/out.jsonl" "$OUT/sc$seed/once.jsonl" <<'PY' || return 1
 import collections, json, sys
-truth = json.load(open(sys.argv[1]))["scenarios"]
-recs = [json.loads(l) for l in open(sys.argv[2])]
-found = collections.Counter((r["rule"], r.get("ip")) for r in recs if r["type"] == "finding")
-owner = {h: n for n, sc in truth.items() for h in sc["hosts"]}
-expect = {(e["rule"], e["ip"]) for sc in truth.values() for e in sc["expect"]}
-extra = [f for f in found if f[1] in owner and f not in expect]
-assert not extra, "not expected: %s" % extra
-assert all(n == 1 for n in found.values()), "not merged: %s" % found
-missing = sorted(expect - set(found))
-assert not missing, "missing: %s" % missing
+def found(p):
+    return collections.Counter((r["rule"], r.get("ip"), r["severity"]) for r in map(json.loads, open(p)) if r["type"] == "finding")
+stream, once = found(sys.argv[1]), found(sys.argv[2])
+assert all(n == 1 for n in stream.values()), "not merged: %s" % stream
+assert stream == once, "stream only: %s, at once only: %s" % (sorted(stream - once), sorted(once - stream))
+assert len(once) >= 10, once
 flows = lambda p: sorted(l for l in open(p) if '"type":"flow"' in l)
-assert flows(sys.argv[2]) == flows(sys.argv[3]), "flow records differ"
+assert flows(sys.argv[1]) == flows(sys.argv[2]), "flow records differ"
 PY
 		# the hours' summaries, held in one transaction, are stored whole and
 		# once: the rows of the file summarised at once
-		python3 - "$OUT/sc$seed/db" "$OUT/sc$seed/dbh" <<'PY' || return 1
+		python3 - "$OUT/sc$seed/dbw" "$OUT/sc$seed/db" <<'PY' || return 1
 import sqlite3, sys
 def rows(p, sql):
     return sorted(sqlite3.connect(p).execute(sql).fetchall(), key=repr)
@@ -732,21 +730,29 @@ h = "SELECT host, hour, peer, port, proto, inbound, background, peer_internal, f
 d = "SELECT * FROM flow_day"
 for sql in (h, d):
     a, b = rows(sys.argv[1], sql), rows(sys.argv[2], sql)
-    assert a and a == b, "%s: %d rows whole, %d hourly" % (sql.split()[-1], len(a), len(b))
+    assert a and a == b, "%s: %d rows at once, %d on the stream" % (sql.split()[-1], len(a), len(b))
 PY
 	done
-	"$D" flows "$OUT/sc1/scenarios.pcap" --hourly --explain 10.1.0.17 2>"$OUT/e"
-	[ $? = 2 ] && [ "$(wc -l <"$OUT/e")" = 1 ] && grep -q -- '--hourly' "$OUT/e"
+	# --hourly, the old opt-in, is accepted and changes nothing
+	"$D" flows "$OUT/sc1/scenarios.pcap" --hourly --config "$OUT/sc1/site.conf" --db "$OUT/sc1/dbh" \
+		-oJ "$OUT/sc1/hourly.jsonl" -q || return 1
+	cmp "$OUT/sc1/out.jsonl" "$OUT/sc1/hourly.jsonl" || return 1
+	# --explain follows one host through one judgement: the whole input's
+	"$D" flows "$OUT/sc1/scenarios.pcap" --config "$OUT/sc1/site.conf" --db "$OUT/sc1/dbe" --explain 10.1.0.17 \
+		-q >"$OUT/e" || { cat "$OUT/e"; return 1; }
+	grep -q '^10\.1\.0\.17: 179 flows$' "$OUT/e" && grep -q '^  rotating-destinations  *179 flows judged, 1 finding$' "$OUT/e" &&
+		grep -q '^  finding beacon (high): Beacon: connects to api\.telemetry-cloud\.example:443' "$OUT/e" || { cat "$OUT/e"; return 1; }
 }
-check flows_hourly_judges_scenarios_as_the_stream t_scenarios_hourly
-t_routine_hourly() { # flows --hourly on the routine set: long-connection's hosts and severities are the whole file's
+check flows_at_once_agrees_with_the_stream_on_scenarios t_scenarios_at_once
+
+t_routine_hourly() { # flows FILE (the stream) on the routine set: long-connection's hosts and severities are the whole file's
 	local R="$OUT/rt"
 	[ -s "$R/routine.pcap" ] || python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
-	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --db "$R/dbw" -oJ "$R/whole.jsonl" -q || return 1
-	"$D" flows "$R/routine.pcap" --hourly --config "$R/site.conf" --db "$R/dbh" -oJ "$R/hourly.jsonl" -q || return 1
+	"$D" flows "$R/routine.pcap" --at-once --config "$R/site.conf" --db "$R/dbw1" -oJ "$R/whole1.jsonl" -q || return 1
+	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --db "$R/dbh1" -oJ "$R/hourly1.jsonl" -q || return 1
 	# the jump host (routine by its days) and the VPN (by its hosts) at info from the first reading;
 	# scheduled-transfer: nothing above info the whole file lacks
-	python3 - "$R/whole.jsonl" "$R/hourly.jsonl" <<'PY' || return 1
+	python3 - "$R/whole1.jsonl" "$R/hourly1.jsonl" <<'PY' || return 1
 import json, sys
 order = ["info", "low", "medium", "high", "critical"]
 def load(p, rule):
@@ -763,7 +769,7 @@ w, h = load(sys.argv[1], "scheduled-transfer"), load(sys.argv[2], "scheduled-tra
 assert w and all(s == "info" or order.index(s) <= order.index(w.get(ip, "info")) for ip, s in h.items()), (w, h)
 PY
 }
-check flows_hourly_routine_long_sessions_as_whole t_routine_hourly
+check flows_stream_routine_long_sessions_as_at_once t_routine_hourly
 
 t_ipfix_rules() { # the scenarios through softflowd as IPFIX: no false sequence gaps, and the rules that need no payload fire
 	local port=$((29000 + RANDOM % 900))
@@ -1910,8 +1916,22 @@ t_routine() {
 	local R="$OUT/rt"
 	python3 "$ROOT/tests/tools/flow/gen-routine.py" "$R" --hosts 40 --days 10 --seed 1 >/dev/null || return 1
 	"$D" flows "$R/routine.pcap" --config "$R/site.conf" --db "$R/db" -oJ "$R/out.jsonl" -q || return 1
-	# every planted positive, no false alarm above info, no repeat
-	python3 "$ROOT/tests/tools/flow/score-routine.py" "$R/truth.json" "$R/out.jsonl" --exact || return 1
+	"$D" flows "$R/routine.pcap" --at-once --config "$R/site.conf" --db "$R/db-once" -oJ "$R/once.jsonl" -q || return 1
+	# the whole input at once: every planted positive, no false alarm above info, no repeat
+	python3 "$ROOT/tests/tools/flow/score-routine.py" "$R/truth.json" "$R/once.jsonl" --exact || return 1
+	# hour by hour (the default): every planted positive too, and the high and
+	# critical findings are the whole input's (what an hour alone cannot know
+	# makes a few medium ones more: docs/ARCHITECTURE.md, "Files on the stream")
+	python3 "$ROOT/tests/tools/flow/score-routine.py" "$R/truth.json" "$R/out.jsonl" --json >"$R/score" || return 1
+	python3 - "$R/score" "$R/out.jsonl" "$R/once.jsonl" <<-'PY' || return 1
+	import json, sys
+	score = json.load(open(sys.argv[1]))
+	assert score["recall"] == 1.0, score
+	top = lambda p: {(r["rule"], r["ip"], r["severity"]) for r in map(json.loads, open(p))
+	                 if r["type"] == "finding" and r["severity"] in ("high", "critical")}
+	assert top(sys.argv[2]) == top(sys.argv[3]), (sorted(top(sys.argv[2]) ^ top(sys.argv[3])))
+	assert len(top(sys.argv[3])) >= 10, top(sys.argv[3])
+	PY
 	# the nightly jobs are listed at info, not alarmed
 	grep -q '"rule":"scheduled-transfer","severity":"info".*sig.av-vendor.example' "$R/out.jsonl" || return 1
 	# an allowlist entry does not hide the beacon's flows from the rule: the beacon is
