@@ -58,10 +58,10 @@ def rec(src, dst, sport, dport, proto, nbytes, pkts, start, end):
             int((start + BOOT) * 1000), int((end + BOOT) * 1000))
 
 
-def build_hour(n, seed):
+def build_hour(n, seed, n_hosts):
     """One hour of traffic as (export offset, record count, data set bytes)."""
     rnd = random.Random(seed)
-    hosts = ["10.20.%d.%d" % (i // 250, 1 + i % 250) for i in range(2000)]
+    hosts = ["10.20.%d.%d" % (i // 250, 1 + i % 250) for i in range(n_hosts)]
     servers = ["10.20.100.%d" % i for i in range(1, 60)]
     outside = ["198.51.100.%d" % i for i in range(1, 255)] + ["192.0.2.%d" % i for i in range(1, 255)]
     peers = {}  # each host keeps to a few peers, as hosts do
@@ -96,6 +96,10 @@ def rss_kb(pid):
     return 0
 
 
+def mean_mb(v):
+    return sum(v) / len(v) / 1024 if v else 0
+
+
 def rx_queue(port):
     """Bytes waiting in the collector's socket (/proc/net/udp)."""
     with open("/proc/net/udp") as f:
@@ -126,6 +130,8 @@ def main():
     ap.add_argument("dormant")
     ap.add_argument("work")
     ap.add_argument("--hours", type=int, default=24)
+    ap.add_argument("--hosts", type=int, default=2000, help="internal hosts of the generated hour")
+    ap.add_argument("--seed", type=int, default=42, help="the generated hour's seed")
     ap.add_argument("--flows-per-hour", type=int, default=200000)
     ap.add_argument("--rate", type=float, default=250000, help="records per second sent")
     ap.add_argument("--grace", type=int, default=120)
@@ -168,7 +174,7 @@ listen = 127.0.0.1:%d
 """ % (w, port, a.grace, w, mport))
     url = "http://127.0.0.1:%d/metrics" % mport
     t_build = time.time()
-    hour = build_hour(a.flows_per_hour, 42)
+    hour = build_hour(a.flows_per_hour, a.seed, a.hosts)
     t_build = time.time() - t_build
     log = open(os.path.join(w, "log"), "w")
     verbose = ["-v"] if os.environ.get("BENCH_VERBOSE") else []
@@ -194,6 +200,8 @@ listen = 127.0.0.1:%d
     n_alerts = [0]  # lines in the channel: one per hit, none again from the hours' judgement
     said = {}  # host -> (wall the log line was seen, the collector's stream clock when said at once)
     hours_judged = {}  # hour start -> wall its judgement was seen in the log
+    rss_judged = []  # (hour start, child kB) as each hour's judgement is seen in the log
+    rss_clock = []  # (the collector's stream clock, child kB), every 0.5 s
     coll_clock = []  # (wall, the collector's stream clock), every 0.25 s
     done = threading.Event()
 
@@ -213,9 +221,12 @@ listen = 127.0.0.1:%d
                 m = re.search(r"collect edge: hour from (\S+) judged", line)
                 if m:
                     hours_judged.setdefault(rfc3339(m.group(1)), time.time())
+                    rss_judged.append((rfc3339(m.group(1)), rss_kb(child)))
             now = time.time()
             if now >= next_rss:
                 rss.append((now, rss_kb(child), rss_kb(watcher.pid)))
+                if coll_clock and rss[-1][1]:
+                    rss_clock.append((coll_clock[-1][1], rss[-1][1]))
                 next_rss = now + 0.5
             if now >= next_clk:
                 clk = metric(url, "dormant_source_stream_clock_seconds")
@@ -411,11 +422,11 @@ listen = 127.0.0.1:%d
     n_slow = len(evidence) - n_fast
 
     print("### dormant watch: a day of NetFlow v9 through the collector (`bench/watch-bench.sh`)\n")
-    print("Input: %d stream hours (+1 to close the last) of %d generated flows each (2000 internal hosts, "
+    print("Input: %d stream hours (+1 to close the last) of %d generated flows each (%d internal hosts, seed %d, "
           "each keeping to 5 of 59 internal servers and 2 of 508 outside addresses), %d records per v9 packet, "
           "one threat-intelligence hit per hour from a new host (four an hour in the slow stretch); every traffic rule live; grace %d s; "
           "the alert channel takes intel-match. Hour built in %.1f s. Machine: 2 cores, shared.\n"
-          % (a.hours, a.flows_per_hour, PER_PACKET, a.grace, t_build))
+          % (a.hours, a.flows_per_hour, a.hosts, a.seed, PER_PACKET, a.grace, t_build))
     print("| figure | value | goal |")
     print("|---|---|---|")
     print("| records sent | the day: %d in %.1f s (%.0f records/s); in all %d in %.1f s (the slow stretch and "
@@ -446,6 +457,27 @@ listen = 127.0.0.1:%d
           "flat, <= 300 MB |" % (max(child_rss) / 1024 if child_rss else 0,
                                  sum(first_q) / len(first_q) / 1024 if first_q else 0,
                                  sum(last_q) / len(last_q) / 1024 if last_q else 0))
+    # by the collector's stream clock (its counters, every 0.25 s): per
+    # stream day and quarter of the stream, whatever the wall pace
+    by_day = {}
+    for clk, kb in rss_clock:
+        by_day.setdefault(int((clk - day0) // 86400), []).append(kb)
+    days = sorted(d for d in by_day if d < (a.hours + 23) // 24)  # the slow stretch's day aside when past
+    span = max(a.hours, 1) * 3600
+    quarter = [[kb for clk, kb in rss_clock if day0 + span * i / 4 <= clk < day0 + span * (i + 1) / 4]
+               for i in range(4)]
+    grow = ""
+    if len(days) >= 3:  # the first day warms up the state's day-long windows
+        grow = "; after the first day: day 2 mean %.0f MB, day %d %.0f MB (%+.1f MB a day)" % (
+            mean_mb(by_day[days[1]]), days[-1] + 1, mean_mb(by_day[days[-1]]),
+            (mean_mb(by_day[days[-1]]) - mean_mb(by_day[days[1]])) / (days[-1] - days[1]))
+    print("| collector child RSS by the collector's stream clock | %s; the stream's quarters: first %.0f MB, "
+          "last %.0f MB (means)%s | flat |"
+          % ("; ".join("day %d: mean %.0f MB, max %.0f MB" % (d + 1, mean_mb(by_day[d]), max(by_day[d]) / 1024)
+                       for d in days) or "-", mean_mb(quarter[0]), mean_mb(quarter[3]), grow))
+    with open(os.path.join(w, "rss-hours.tsv"), "w") as f:  # as each hour's judgement was seen
+        f.write("".join("%s\t%d\n" % (datetime.datetime.fromtimestamp(h, datetime.timezone.utc)
+                                         .strftime("%Y-%m-%dT%H"), kb) for h, kb in rss_judged))
     print("| watcher RSS | max %.0f MB | |" % (max(r for _, _, r in rss) / 1024 if rss else 0))
     print("| watcher exit | %d | 0 |" % rc)
     print("\nStream time runs %.0fx the wall clock in the day (%d s of traffic in %.1f s), so each wall "

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "base/util.h"
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,6 +47,11 @@ static void judge_one(struct traffic_stream *s, struct traffic_job *j, double fr
 	}
 	traffic_job_release(j);
 	free(j);
+	/* The hour's flows and the rules' working memory, freed, go back to
+	 * the kernel: else the arenas (the reader's, the judge's) keep what
+	 * the busiest hours took, free but resident, and a source's memory
+	 * creeps up with the days (bench/RESULTS.md, "RSS over days"). */
+	malloc_trim(0);
 }
 
 static void *judge_main(void *arg)
