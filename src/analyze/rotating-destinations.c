@@ -386,7 +386,7 @@ static size_t pairs_settle(struct rot_pair *v, size_t n)
 	size_t m = 0;
 	for (size_t i = 1; i < n; i++) {
 		if (!cmp_rot_pair(&v[m], &v[i]))
-			v[m].n += v[i].n;
+			v[m].n += v[i].n, v[m].last = fmax(v[m].last, v[i].last);
 		else
 			v[++m] = v[i];
 	}
@@ -404,7 +404,7 @@ void rot_seed_flows(struct traffic_state *s, const struct traffic_input *in)
 			rs->cap_seed = rs->cap_seed ? 2 * rs->cap_seed : 1024;
 			rs->seed = xrealloc(rs->seed, rs->cap_seed * sizeof(*rs->seed));
 		}
-		rs->seed[rs->n_seed++] = (struct rot_pair){ r->src, r->dst, 1 };
+		rs->seed[rs->n_seed++] = (struct rot_pair){ r->src, r->dst, 1, r->start };
 	}
 	rs->n_seed = pairs_settle(rs->seed, rs->n_seed);
 }
@@ -456,5 +456,10 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->v[i].start >= fs->last - WINDOW) rs->told[m] = rs->told[i], rs->v[m++] = rs->v[i];
 	rs->n = m;
+	/* and the seed's pairs that may still have a session in it */
+	m = 0;
+	for (size_t i = 0; i < rs->n_seed; i++)
+		if (rs->seed[i].last >= fs->last - WINDOW) rs->seed[m++] = rs->seed[i];
+	rs->n_seed = m;
 	return ret;
 }

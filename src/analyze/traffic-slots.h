@@ -106,7 +106,8 @@ struct rot_state {
 };
 struct rot_pair {
 	struct ipaddr host, addr;
-	uint32_t n; /* candidate sessions; while seeding, then more than twice */
+	uint32_t n;  /* candidate sessions; while seeding, then more than twice */
+	double last; /* the latest's start: out of the window after it */
 };
 void rot_state_free(void *p);
 int rot_pair_cmp(const struct rot_pair *a, const struct rot_pair *b); /* host, then address */
