@@ -146,10 +146,30 @@ static size_t shape_count(const struct shape *v, size_t n, const struct shape *k
 	return shape_bound(v, n, k, true) - shape_bound(v, n, k, false);
 }
 
+int rot_pair_cmp(const struct rot_pair *a, const struct rot_pair *b)
+{
+	int c = ipaddr_cmp(&a->host, &b->host);
+	return c ? c : ipaddr_cmp(&a->addr, &b->addr);
+}
+
+static int cmp_rot_pair(const void *pa, const void *pb) { return rot_pair_cmp(pa, pb); }
+
+/* Whether the seed (a file's first reading) has the host reach addr more
+ * than MAX_PER_ADDRESS times over the whole input. */
+static bool seed_fixed(const struct rot_state *seed, const struct ipaddr *host, const struct ipaddr *addr)
+{
+	if (!seed || !seed->n_seed) return false;
+	struct rot_pair k = { .host = *host, .addr = *addr };
+	return bsearch(&k, seed->seed, seed->n_seed, sizeof(k), cmp_rot_pair) != NULL;
+}
+
 /* The sessions among idx (one host's, start order) to addresses it reached
  * at most MAX_PER_ADDRESS times; addresses reached more often are fixed
- * destinations, not rotation. Appended to out; returns how many. */
-static size_t one_offs(const struct flowset *fs, const uint32_t *idx, size_t n, uint32_t *out)
+ * destinations, not rotation. On the stream of a file, "more often" is over
+ * the whole file (seed), as the whole input judged at once counts it.
+ * Appended to out; returns how many. */
+static size_t one_offs(const struct flowset *fs, const struct rot_state *seed, const uint32_t *idx, size_t n,
+		       uint32_t *out)
 {
 	uint32_t *by_addr = xmalloc((n + 1) * sizeof(*by_addr));
 	memcpy(by_addr, idx, n * sizeof(*by_addr));
@@ -157,8 +177,9 @@ static size_t one_offs(const struct flowset *fs, const uint32_t *idx, size_t n, 
 	size_t m = 0;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
-		while (j < n && !ipaddr_cmp(&fs->v[by_addr[j]].dst, &fs->v[by_addr[i]].dst)) j++;
-		if (j - i <= MAX_PER_ADDRESS)
+		const struct flowrec *r = &fs->v[by_addr[i]];
+		while (j < n && !ipaddr_cmp(&fs->v[by_addr[j]].dst, &r->dst)) j++;
+		if (j - i <= MAX_PER_ADDRESS && !seed_fixed(seed, &r->src, &r->dst))
 			for (size_t k = i; k < j; k++) out[m++] = by_addr[k];
 		i = j;
 	}
@@ -308,7 +329,8 @@ static void judge(const struct traffic_input *in, const struct site_shapes *ss, 
 	free(best);
 }
 
-static int judge_flows(const struct traffic_input *in, uint8_t *told, struct findings *out)
+static int judge_flows(const struct traffic_input *in, const struct rot_state *seed, uint8_t *told,
+		       struct findings *out)
 {
 	const struct flowset *fs = in->flows;
 	uint32_t *idx;
@@ -319,7 +341,7 @@ static int judge_flows(const struct traffic_input *in, uint8_t *told, struct fin
 		size_t j = i + 1;
 		while (j < n && !ipaddr_cmp(&fs->v[idx[j]].src, &fs->v[idx[i]].src)) j++;
 		host_at[hosts++] = ss.n;
-		ss.n += one_offs(fs, idx + i, j - i, ss.once + ss.n);
+		ss.n += one_offs(fs, seed, idx + i, j - i, ss.once + ss.n);
 		i = j;
 	}
 	host_at[hosts] = ss.n;
@@ -345,15 +367,63 @@ void rot_state_free(void *p)
 	struct rot_state *rs = p;
 	free(rs->v);
 	free(rs->told);
+	free(rs->seed);
 	free(rs);
+}
+
+static struct rot_state *rot_slot(struct traffic_state *s)
+{
+	void **slot = traffic_state_slot(s, TRAFFIC_SLOT_ROT, rot_state_free);
+	if (!*slot) *slot = xcalloc(1, sizeof(struct rot_state));
+	return *slot;
+}
+
+/* Sorted, one per pair, counts summed. */
+static size_t pairs_settle(struct rot_pair *v, size_t n)
+{
+	if (!n) return 0;
+	qsort(v, n, sizeof(*v), cmp_rot_pair);
+	size_t m = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (!cmp_rot_pair(&v[m], &v[i]))
+			v[m].n += v[i].n, v[m].last = fmax(v[m].last, v[i].last);
+		else
+			v[++m] = v[i];
+	}
+	return m + 1;
+}
+
+void rot_seed_flows(struct traffic_state *s, const struct traffic_input *in)
+{
+	struct rot_state *rs = rot_slot(s);
+	const struct flowset *fs = in->flows;
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct flowrec *r = &fs->v[i];
+		if (!candidate(in, r)) continue;
+		if (rs->n_seed == rs->cap_seed) {
+			rs->cap_seed = rs->cap_seed ? 2 * rs->cap_seed : 1024;
+			rs->seed = xrealloc(rs->seed, rs->cap_seed * sizeof(*rs->seed));
+		}
+		rs->seed[rs->n_seed++] = (struct rot_pair){ r->src, r->dst, 1, r->start };
+	}
+	rs->n_seed = pairs_settle(rs->seed, rs->n_seed);
+}
+
+/* After the last part: only the pairs reached more than twice matter (a
+ * pair reached less is one-off on the stream as on the whole input). */
+void rot_seed_end(struct traffic_state *s)
+{
+	struct rot_state *rs = rot_slot(s);
+	size_t m = 0;
+	for (size_t i = 0; i < rs->n_seed; i++)
+		if (rs->seed[i].n > MAX_PER_ADDRESS) rs->seed[m++] = rs->seed[i];
+	rs->n_seed = m;
 }
 
 int rule_rotating_destinations(const struct traffic_input *in, struct findings *out)
 {
-	if (!in->state) return judge_flows(in, NULL, out);
-	void **slot = traffic_state_slot(in->state, TRAFFIC_SLOT_ROT, rot_state_free);
-	if (!*slot) *slot = xcalloc(1, sizeof(struct rot_state));
-	struct rot_state *rs = *slot;
+	if (!in->state) return judge_flows(in, NULL, NULL, out);
+	struct rot_state *rs = rot_slot(in->state);
 	const struct flowset *fs = in->flows;
 	/* the day's sessions, then the hour's candidates, none told yet */
 	size_t old_n = rs->n;
@@ -378,7 +448,7 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 		struct traffic_input win = *in;
 		win.flows = &day;
 		win.memo = NULL; /* the memo is the hour's */
-		ret = judge_flows(&win, rs->told, out);
+		ret = judge_flows(&win, rs, rs->told, out);
 		strpool_release(&day.names);
 	}
 	/* those that can share a window with the next hour's kept */
@@ -386,5 +456,10 @@ int rule_rotating_destinations(const struct traffic_input *in, struct findings *
 	for (size_t i = 0; i < rs->n; i++)
 		if (rs->v[i].start >= fs->last - WINDOW) rs->told[m] = rs->told[i], rs->v[m++] = rs->v[i];
 	rs->n = m;
+	/* and the seed's pairs that may still have a session in it */
+	m = 0;
+	for (size_t i = 0; i < rs->n_seed; i++)
+		if (rs->seed[i].last >= fs->last - WINDOW) rs->seed[m++] = rs->seed[i];
+	rs->n_seed = m;
 	return ret;
 }

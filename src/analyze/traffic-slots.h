@@ -98,5 +98,21 @@ struct rot_state {
 	struct flowrec *v;
 	uint8_t *told; /* per session: in a finding already (1) */
 	size_t n, cap;
+	/* a file's first reading (no live feed): the (host, address) pairs the
+	 * whole input reaches more than twice, sorted, so a session to one is
+	 * not one-off on the stream either (what the whole input judges) */
+	struct rot_pair *seed;
+	size_t n_seed, cap_seed;
+};
+struct rot_pair {
+	struct ipaddr host, addr;
+	uint32_t n;  /* candidate sessions; while seeding, then more than twice */
+	double last; /* the latest's start: out of the window after it */
 };
 void rot_state_free(void *p);
+int rot_pair_cmp(const struct rot_pair *a, const struct rot_pair *b); /* host, then address */
+/* The candidate sessions of a part of a file's first reading counted per
+ * pair, and after the last part, the pairs reached more than twice kept
+ * (traffic_state_seed_flows). */
+void rot_seed_flows(struct traffic_state *s, const struct traffic_input *in);
+void rot_seed_end(struct traffic_state *s);

@@ -143,6 +143,10 @@ static void put_rot(struct buf *b, const struct rot_state *rs)
 		put_cc(b, r->cc);
 		put_u8(b, rs->told[i]);
 	}
+	put_u64(b, rs->n_seed);
+	for (size_t i = 0; i < rs->n_seed; i++)
+		put_ip(b, &rs->seed[i].host), put_ip(b, &rs->seed[i].addr), put_u32(b, rs->seed[i].n),
+		    put_f64(b, rs->seed[i].last);
 }
 
 int traffic_state_encode(const struct traffic_state *s, struct buf *b)
@@ -422,6 +426,16 @@ static struct rot_state *get_rot(struct rd *r)
 		f->is = (uint8_t)(get_u8(r, w) & ~FREC_EXTRA); /* no side records: none is kept */
 		get_cc(r, f->cc, w);
 		rs->told[i] = get_u8(r, w) != 0;
+	}
+	rs->n_seed = rs->cap_seed = get_count(r, 14, "rotating-destinations' pairs of a first reading");
+	rs->seed = get_array(rs->n_seed, sizeof(*rs->seed));
+	for (size_t i = 0; i < rs->n_seed && !r->bad; i++) {
+		const char *w = "a pair of a first reading";
+		struct rot_pair *p = &rs->seed[i];
+		size_t at = r->off;
+		p->host = get_ip(r, w), p->addr = get_ip(r, w), p->n = get_u32(r, w), p->last = get_f64(r, w);
+		/* sorted, once each, as the rule searches them */
+		if (!r->bad && i && rot_pair_cmp(&rs->seed[i - 1], p) >= 0) r->off = at, fail_at(r, w);
 	}
 	return rs;
 }

@@ -11,7 +11,7 @@
 #include "analyze/traffic-state.h"
 #include "base/buf.h"
 
-#define TRAFFIC_STATE_FORMAT 3
+#define TRAFFIC_STATE_FORMAT 4
 /* The largest state saved or read: far above the 1000-host week's. */
 #define TRAFFIC_STATE_SAVE_MAX ((size_t)512 << 20)
 

@@ -279,12 +279,14 @@ void traffic_state_seed_flows(struct traffic_state *s, const struct traffic_inpu
 	pairs_settle(s, -INFINITY); /* one per pair; none leaves before the hours judged move on */
 	long_seed_flows(s, in);
 	sched_seed_flows(s, in);
+	rot_seed_flows(s, in);
 }
 
 void traffic_state_seed_end(struct traffic_state *s)
 {
 	long_seed_end(s);
 	sched_seed_end(s);
+	rot_seed_end(s);
 }
 
 void traffic_state_update(struct traffic_state *s, const struct traffic_input *in)

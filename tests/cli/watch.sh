@@ -323,7 +323,7 @@ t_watch_stream_restart() { # a source started again goes on with the hours befor
 		awk -v r="$rule" -v c="$cut" '$2 == r && $5 >= c { n++ } END { exit !n }' "$w/one.f" || { echo "no $rule after the restart"; return 1; }
 	done
 	diff "$w/one.f" "$w/two.f" >"$w/diff" || { head -20 "$w/diff"; return 1; }
-	[ "$(sqlite3 "$w/two.db" "SELECT count(*) FROM stream_state WHERE source = 'replay' AND site = 'default' AND format = 3 AND length(state) > 1000")" = 1 ]
+	[ "$(sqlite3 "$w/two.db" "SELECT count(*) FROM stream_state WHERE source = 'replay' AND site = 'default' AND format = 4 AND length(state) > 1000")" = 1 ]
 }
 check watch_stream_restart_loses_nothing t_watch_stream_restart
 
