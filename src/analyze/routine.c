@@ -413,8 +413,13 @@ static void sched_day_merge(struct sched_day *y, const struct sched_day *x)
  * is so from the settle before (only the days added since are sorted). */
 static size_t days_settle(struct sched_day *v, size_t n, size_t sorted, int64_t from_day)
 {
-	sort_appended(v, n, sorted, sizeof(*v), cmp_sched_day);
 	size_t m = 0;
+	if (sorted == n) { /* one record each already: only the old days go */
+		for (size_t i = 0; i < n; i++)
+			if (v[i].day >= from_day) v[m++] = v[i];
+		return m;
+	}
+	sort_appended(v, n, sorted, sizeof(*v), cmp_sched_day);
 	for (size_t i = 0; i < n; i++) {
 		struct sched_day *x = &v[i];
 		if (x->day < from_day) continue;

@@ -557,8 +557,9 @@ static void prevalence_compute(const struct traffic_input *in, struct prevalence
 	}
 	qsort(runs, nr, sizeof(*runs), cmp_run); /* one run per name: ids are distinct */
 	qsort(h, nh, sizeof(*h), cmp_reach);
-	/* the runs and the input's pairs merged, one of each (destination, host) */
-	p->v = xmalloc((known + nh + 1) * sizeof(*p->v));
+	/* the runs and the input's pairs merged, one of each (destination, host);
+	 * none (a whole input judged at once): the input's pairs are the array */
+	p->v = nr ? xmalloc((known + nh + 1) * sizeof(*p->v)) : h;
 	p->n = 0;
 	size_t r = 0, k = 0, q = 0;
 	while (r < nr || q < nh) {
@@ -574,7 +575,7 @@ static void prevalence_compute(const struct traffic_input *in, struct prevalence
 		if (!p->n || cmp_reach(&p->v[p->n - 1], &x)) p->v[p->n++] = x;
 	}
 	free(runs);
-	free(h);
+	if (nr) free(h);
 	free(sp);
 }
 
