@@ -26,6 +26,7 @@
 #include "analyze/traffic-state.h"
 #include "analyze/traffic-slots.h"
 #include "analyze/traffic-recent.h"
+#include "base/sort-appended.h"
 #include "base/strpool.h"
 #include "base/util.h"
 #include <math.h>
@@ -408,11 +409,17 @@ static void sched_day_merge(struct sched_day *y, const struct sched_day *x)
 }
 
 /* The state's days sorted, one record per series and day (an earlier
- * hour's and this one's merged), none before `from_day`. */
-static size_t days_settle(struct sched_day *v, size_t n, int64_t from_day)
+ * hour's and this one's merged), none before `from_day`; v[0, sorted)
+ * is so from the settle before (only the days added since are sorted). */
+static size_t days_settle(struct sched_day *v, size_t n, size_t sorted, int64_t from_day)
 {
-	if (n) qsort(v, n, sizeof(*v), cmp_sched_day);
 	size_t m = 0;
+	if (sorted == n) { /* one record each already: only the old days go */
+		for (size_t i = 0; i < n; i++)
+			if (v[i].day >= from_day) v[m++] = v[i];
+		return m;
+	}
+	sort_appended(v, n, sorted, sizeof(*v), cmp_sched_day);
 	for (size_t i = 0; i < n; i++) {
 		struct sched_day *x = &v[i];
 		if (x->day < from_day) continue;
@@ -434,8 +441,8 @@ static size_t named_series(const struct sched_day *v, size_t n)
 
 static void sched_settle(struct sched_state *ss, int64_t from_day)
 {
-	ss->n = days_settle(ss->v, ss->n, from_day);
-	ss->n_seed = days_settle(ss->seed, ss->n_seed, from_day);
+	ss->n = ss->n_sorted = days_settle(ss->v, ss->n, ss->n_sorted, from_day);
+	ss->n_seed = ss->n_seed_sorted = days_settle(ss->seed, ss->n_seed, ss->n_seed_sorted, from_day);
 	/* the names of series that left the window: a new pool when they are
 	 * most of it (the order by name id is kept: ids are given in it) */
 	size_t m = ss->n;
@@ -455,12 +462,12 @@ static void sched_settle(struct sched_state *ss, int64_t from_day)
 		strpool_release(&ss->names);
 		ss->names = fresh;
 	}
-	if (ss->nh) qsort(ss->h, ss->nh, sizeof(*ss->h), cmp_seen_day);
+	sort_appended(ss->h, ss->nh, ss->nh_sorted, sizeof(*ss->h), cmp_seen_day);
 	m = 0;
 	for (size_t i = 0; i < ss->nh; i++)
 		if (ss->h[i].day >= from_day && (!m || cmp_seen_day(&ss->h[m - 1], &ss->h[i])))
 			ss->h[m++] = ss->h[i];
-	ss->nh = m;
+	ss->nh = ss->nh_sorted = m;
 }
 
 static struct sched_day series_key_of(struct sched_state *ss, const struct flowset *fs,
@@ -508,7 +515,7 @@ void sched_seed_flows(struct traffic_state *s, const struct traffic_input *in)
 		}
 		ss->seed[ss->n_seed++] = d;
 	}
-	ss->n_seed = days_settle(ss->seed, ss->n_seed, INT64_MIN);
+	ss->n_seed = ss->n_seed_sorted = days_settle(ss->seed, ss->n_seed, ss->n_seed_sorted, INT64_MIN);
 }
 
 /* After the last part: only the days of a series' weekdays with two runs
@@ -525,7 +532,7 @@ void sched_seed_end(struct traffic_state *s)
 			if (by_wday[site_day_weekday(ss->seed[k].day)] >= 2) ss->seed[m++] = ss->seed[k];
 		i = j;
 	}
-	ss->n_seed = m;
+	ss->n_seed = ss->n_seed_sorted = m; /* a sorted subset */
 }
 
 /* The series' days in the seed (sorted as v). */

@@ -76,10 +76,12 @@ struct seen_day {
 	int64_t day;
 };
 struct sched_state {
+	/* v[0, n_sorted), h[0, nh_sorted), seed[0, n_seed_sorted): sorted by
+	 * the settle before (0 on a state read back: sorted whole once) */
 	struct sched_day *v;
-	size_t n, cap;
+	size_t n, cap, n_sorted;
 	struct seen_day *h;
-	size_t nh, caph;
+	size_t nh, caph, nh_sorted;
 	struct strpool names;
 	/* a file's first reading: per series and local day its upload (up,
 	 * flows) in the whole input, sorted as v, kept for the series' weekdays
@@ -87,7 +89,7 @@ struct sched_state {
 	 * against its other runs of that weekday, as one judgement of a file
 	 * ending on a later one would; dropped as they leave the window */
 	struct sched_day *seed;
-	size_t n_seed, cap_seed;
+	size_t n_seed, cap_seed, n_seed_sorted;
 };
 void sched_state_free(void *p);
 void sched_seed_flows(struct traffic_state *s, const struct traffic_input *in);

@@ -12,8 +12,8 @@ struct pair {
 
 struct traffic_state {
 	double window;
-	struct pair *v;
-	size_t n, cap;
+	struct pair *v; /* v[0, n_pairs_sorted) sorted (0 on a state read back) */
+	size_t n, cap, n_pairs_sorted;
 	struct strpool names;
 	/* exfil-volume's days: v[0, n_sorted) by (host, day), then added ones */
 	struct traffic_host_day *days;

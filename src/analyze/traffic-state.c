@@ -5,6 +5,7 @@
 #include "analyze/traffic-state.h"
 #include "analyze/traffic-state-impl.h"
 #include "analyze/traffic-recent.h"
+#include "base/sort-appended.h"
 #include "analyze/traffic-slots.h"
 #include "analyze/traffic-util.h"
 #include "base/strpool.h"
@@ -145,10 +146,12 @@ static void pair_add(struct traffic_state *s, const struct pair *p)
 	s->v[s->n++] = *p;
 }
 
-/* The pairs sorted, one per (destination, host), none last seen before `before`. */
-static void pairs_settle(struct traffic_state *s, double before)
+/* The pairs sorted, one per (destination, host), none last seen before
+ * `before`. True when the names were made anew (the beats' order by name
+ * id is then not kept). */
+static bool pairs_settle(struct traffic_state *s, double before)
 {
-	if (s->n) qsort(s->v, s->n, sizeof(*s->v), cmp_pair);
+	sort_appended(s->v, s->n, s->n_pairs_sorted, sizeof(*s->v), cmp_pair);
 	size_t m = 0, named = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		if (m && !cmp_pair(&s->v[m - 1], &s->v[i])) {
@@ -159,9 +162,11 @@ static void pairs_settle(struct traffic_state *s, double before)
 		s->v[m++] = s->v[i];
 	}
 	if (m && s->v[m - 1].last < before) m--;
-	s->n = m;
+	s->n = s->n_pairs_sorted = m;
 	for (size_t i = 0; i < m; i++) named += s->v[i].name && (!i || s->v[i].name != s->v[i - 1].name);
-	if (s->names.n > NAMES_COMPACT_MIN && s->names.n > 2 * named) names_compact(s);
+	if (s->names.n <= NAMES_COMPACT_MIN || s->names.n <= 2 * named) return false;
+	names_compact(s); /* the pairs' ids given in their order: still sorted */
+	return true;
 }
 
 static int cmp_chat(const void *pa, const void *pb)
@@ -208,7 +213,7 @@ static void chat_update(struct traffic_state *s, const struct traffic_input *in)
 		if (r->where & FREC_DST_INTERNAL) chat_add(s, &rc, &r->dst, r->start);
 	}
 	traffic_recent_release(&rc);
-	if (s->n_chat) qsort(s->chat, s->n_chat, sizeof(*s->chat), cmp_chat);
+	sort_appended(s->chat, s->n_chat, s->n_chat_sorted, sizeof(*s->chat), cmp_chat);
 	double before = fs->last - (in->cfg->window_days + 1) * 86400;
 	size_t m = 0;
 	for (size_t i = 0; i < s->n_chat; i++) {
@@ -296,10 +301,10 @@ void traffic_state_update(struct traffic_state *s, const struct traffic_input *i
 	s->seeded = true; /* what the store holds from here on, the state has */
 	pairs_of(s, in);
 	double before = fs->last - s->window;
-	pairs_settle(s, before);
-	/* the beats: sorted again, the latest TRAFFIC_STATE_BEATS of each
-	 * series within their window kept */
-	if (s->n_beats) qsort(s->beats, s->n_beats, sizeof(*s->beats), cmp_sbeat);
+	bool renamed = pairs_settle(s, before);
+	/* the beats: the added ones sorted in, the latest TRAFFIC_STATE_BEATS
+	 * of each series within their window kept */
+	sort_appended(s->beats, s->n_beats, renamed ? 0 : s->n_beats_sorted, sizeof(*s->beats), cmp_sbeat);
 	size_t mb = 0;
 	for (size_t i = 0; i < s->n_beats;) {
 		size_t e = i + 1;
@@ -311,8 +316,8 @@ void traffic_state_update(struct traffic_state *s, const struct traffic_input *i
 		i = e;
 	}
 	s->n_beats = s->n_beats_sorted = mb;
-	/* the days: sorted again, those of hours before the window dropped */
-	if (s->n_days) qsort(s->days, s->n_days, sizeof(*s->days), cmp_day);
+	/* the days: the added ones sorted in, those of hours before the window dropped */
+	sort_appended(s->days, s->n_days, s->n_sorted, sizeof(*s->days), cmp_day);
 	size_t m = 0;
 	for (size_t i = 0; i < s->n_days; i++)
 		if (s->days[i].last >= before) s->days[m++] = s->days[i];

@@ -478,6 +478,37 @@ static bool same_reach(const struct reach *a, const struct reach *b)
 	return a->name == b->name && !ipaddr_cmp(&a->dst, &b->dst) && !ipaddr_cmp(&a->src, &b->src);
 }
 
+/* The distinct sources of the pairs, by a hash set (no sort of the
+ * window's pairs for a count). */
+struct src_set {
+	struct ipaddr *v;
+	uint8_t *used;
+	size_t mask, n;
+};
+
+static void src_set_add(struct src_set *h, const struct ipaddr *a)
+{
+	for (size_t i = traffic_recent_addr(0, a) * 0x9e3779b97f4a7c15ull >> 20 & h->mask;;
+	     i = (i + 1) & h->mask) {
+		if (!h->used[i]) {
+			h->used[i] = 1, h->v[i] = *a, h->n++;
+			return;
+		}
+		if (!ipaddr_cmp(&h->v[i], a)) return;
+	}
+}
+
+struct name_run {
+	uint32_t name; /* in fs's pool */
+	size_t at, n;
+};
+
+static int cmp_run(const void *pa, const void *pb)
+{
+	const struct name_run *a = pa, *b = pb;
+	return (a->name > b->name) - (a->name < b->name);
+}
+
 static void prevalence_compute(const struct traffic_input *in, struct prevalence *p)
 {
 	const struct flowset *fs = in->flows;
@@ -485,8 +516,8 @@ static void prevalence_compute(const struct traffic_input *in, struct prevalence
 	 * many hosts used this week is common in an hour only one uses it */
 	struct traffic_state_pair *sp = NULL;
 	size_t ns = in->state ? traffic_state_pairs_for(in->state, fs, &sp) : 0;
-	p->v = xmalloc((fs->n + ns + 1) * sizeof(*p->v));
-	p->n = 0;
+	struct reach *h = xmalloc((fs->n + 1) * sizeof(*h));
+	size_t nh = 0;
 	struct traffic_recent rc; /* a flow's pair again: not added */
 	traffic_recent_init(&rc, fs->n);
 	for (size_t i = 0; i < fs->n; i++) {
@@ -495,26 +526,57 @@ static void prevalence_compute(const struct traffic_input *in, struct prevalence
 		struct reach x = { .name = r->name, .dst = r->dst, .src = r->src };
 		uint32_t *at = traffic_recent_slot(
 		    &rc, traffic_recent_addr(traffic_recent_addr(x.name, &x.dst), &x.src));
-		if (*at && same_reach(&p->v[*at - 1], &x)) continue;
-		if (p->n < UINT32_MAX) *at = (uint32_t)p->n + 1;
-		p->v[p->n++] = x;
+		if (*at && same_reach(&h[*at - 1], &x)) continue;
+		if (nh < UINT32_MAX) *at = (uint32_t)nh + 1;
+		h[nh++] = x;
 	}
 	traffic_recent_release(&rc);
-	for (size_t i = 0; i < ns; i++) p->v[p->n++] = (struct reach){ sp[i].name, sp[i].dst, sp[i].src };
+	/* hosts: the distinct sources of all pairs, those of names this input
+	 * does not hold (UINT32_MAX, never asked for) included */
+	struct src_set set = { .mask = 1023 };
+	while (set.mask + 1 < 2 * (ns + nh)) set.mask = set.mask * 2 + 1;
+	set.v = xmalloc((set.mask + 1) * sizeof(*set.v));
+	set.used = xcalloc(set.mask + 1, 1);
+	for (size_t i = 0; i < nh; i++) src_set_add(&set, &h[i].src);
+	for (size_t i = 0; i < ns; i++) src_set_add(&set, &sp[i].src);
+	p->hosts = set.n;
+	free(set.v);
+	free(set.used);
+	/* the state's pairs come sorted by its own name ids: a run per name,
+	 * each in cmp_reach's order within (a named pair's address is zero,
+	 * the unnamed ones by address and host), so the runs of names this
+	 * input holds are put in its ids' order, not the pairs sorted */
+	struct name_run *runs = xmalloc((ns + 1) * sizeof(*runs));
+	size_t nr = 0, known = 0;
+	for (size_t i = 0; i < ns;) {
+		size_t j = i + 1;
+		while (j < ns && sp[j].name == sp[i].name) j++;
+		if (sp[i].name != UINT32_MAX)
+			runs[nr++] = (struct name_run){ sp[i].name, i, j - i }, known += j - i;
+		i = j;
+	}
+	qsort(runs, nr, sizeof(*runs), cmp_run); /* one run per name: ids are distinct */
+	qsort(h, nh, sizeof(*h), cmp_reach);
+	/* the runs and the input's pairs merged, one of each (destination, host);
+	 * none (a whole input judged at once): the input's pairs are the array */
+	p->v = nr ? xmalloc((known + nh + 1) * sizeof(*p->v)) : h;
+	p->n = 0;
+	size_t r = 0, k = 0, q = 0;
+	while (r < nr || q < nh) {
+		struct reach x;
+		if (r < nr) {
+			const struct traffic_state_pair *a = &sp[runs[r].at + k];
+			x = (struct reach){ a->name, a->dst, a->src };
+		}
+		if (r == nr || (q < nh && cmp_reach(&h[q], &x) < 0))
+			x = h[q++];
+		else if (++k == runs[r].n)
+			r++, k = 0;
+		if (!p->n || cmp_reach(&p->v[p->n - 1], &x)) p->v[p->n++] = x;
+	}
+	free(runs);
+	if (nr) free(h);
 	free(sp);
-	qsort(p->v, p->n, sizeof(*p->v), cmp_reach);
-	size_t m = 0;
-	for (size_t i = 0; i < p->n; i++)
-		if (!m || cmp_reach(&p->v[m - 1], &p->v[i])) p->v[m++] = p->v[i];
-	p->n = m;
-	/* distinct sources */
-	struct ipaddr *srcs = xmalloc((m + 1) * sizeof(*srcs));
-	for (size_t i = 0; i < m; i++) srcs[i] = p->v[i].src;
-	qsort(srcs, m, sizeof(*srcs), (int (*)(const void *, const void *))ipaddr_cmp);
-	p->hosts = 0;
-	for (size_t i = 0; i < m; i++)
-		if (!i || ipaddr_cmp(&srcs[i - 1], &srcs[i])) p->hosts++;
-	free(srcs);
 }
 
 void prevalence_build(const struct traffic_input *in, struct prevalence *p)

@@ -1,5 +1,6 @@
 /* base/: buffers, escaping, SipHash, errors, time formats. */
 #include "test.h"
+#include "base/sort-appended.h"
 #include "base/buf.h"
 #include "base/escape.h"
 #include "base/safe-write.h"
@@ -315,7 +316,50 @@ static void safe_write_renamer_hook(void)
 	rm_dir(dir);
 }
 
+struct keyed {
+	int key, seq; /* seq: the record's place before the sort */
+};
+
+static int cmp_keyed(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	return (a->key > b->key) - (a->key < b->key);
+}
+
+/* Stable (insertion): what a stable sort of the whole leaves. */
+static void stable_sorted(struct keyed *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct keyed x = v[i];
+		size_t j = i;
+		for (; j && v[j - 1].key > x.key; j--) v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static void sort_appended_is_a_stable_sort(void)
+{
+	unsigned seed = 7;
+	for (int round = 0; round < 200; round++) {
+		size_t sorted = (size_t)(round % 37), tail = (size_t)(round * 7 % 23), n = sorted + tail;
+		struct keyed v[64], want[64];
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = (struct keyed){ (int)(seed >> 16) % 9, (int)i }; /* few keys: many ties */
+		}
+		stable_sorted(v, sorted);
+		memcpy(want, v, n * sizeof(*v));
+		stable_sorted(want, n);
+		sort_appended(v, n, sorted, sizeof(*v), cmp_keyed);
+		for (size_t i = 0; i < n; i++) {
+			CHECK_INT(v[i].key, want[i].key);
+			CHECK_INT(v[i].seq, want[i].seq);
+		}
+	}
+}
+
 SUITE(suite_base, "base", T(buf_cap_is_enforced), T(json_escapes_hostile_bytes), T(xml_escapes_markup),
       T(siphash_matches_reference_vector), T(errors_have_names), T(time_formats), T(term_escapes_every_class),
       T(term_stream_escapes_across_writes), T(xml_replaces_what_xml_forbids), T(json_numbers_are_finite),
-      T(safe_write_refuses_symlinks), T(safe_write_replaces_on_commit_only), T(safe_write_renamer_hook));
+      T(safe_write_refuses_symlinks), T(safe_write_replaces_on_commit_only), T(safe_write_renamer_hook),
+      T(sort_appended_is_a_stable_sort));
