@@ -24,8 +24,13 @@ from pktlib import Capture
 import subprocess
 import sys
 
-outdir = sys.argv[1]
-seed = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[2] == "--seed" else 1
+import argparse
+
+_ap = argparse.ArgumentParser(description="Writes a labelled traffic capture for the traffic rules.")
+_ap.add_argument("outdir", help="folder for scenarios.pcap, truth.json, site.conf and the country databases")
+_ap.add_argument("--seed", type=int, default=1)
+_args = _ap.parse_args()
+outdir, seed = _args.outdir, _args.seed
 rnd = random.Random(seed)
 T0 = 1794758400.0  # Monday 2026-11-16 00:00 +08:00
 HOUR = 3600.0
