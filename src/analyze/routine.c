@@ -482,6 +482,20 @@ static struct sched_day series_key_of(struct sched_state *ss, const struct flows
 	return k;
 }
 
+/* A flow's run as a record of its series and local day (one flow). */
+static struct sched_day run_day_of(struct sched_state *ss, const struct traffic_input *in,
+				   const struct flowrec *r)
+{
+	struct sched_day d = series_key_of(ss, in->flows, r);
+	d.day = site_local_day(in->cfg, r->start, &d.minute);
+	d.flows = 1;
+	d.up = (double)r->bytes_out;
+	d.down = (double)r->bytes_in;
+	d.first = r->start;
+	d.last = r->end;
+	return d;
+}
+
 static struct sched_state *sched_slot(struct traffic_state *s)
 {
 	void **slot = traffic_state_slot(s, TRAFFIC_SLOT_SCHED, sched_state_free);
@@ -502,13 +516,7 @@ void sched_seed_flows(struct traffic_state *s, const struct traffic_input *in)
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct flowrec *r = &fs->v[i];
 		if (!candidate(in, r)) continue;
-		struct sched_day d = series_key_of(ss, fs, r);
-		d.day = site_local_day(in->cfg, r->start, &d.minute);
-		d.flows = 1;
-		d.up = (double)r->bytes_out;
-		d.down = (double)r->bytes_in;
-		d.first = r->start;
-		d.last = r->end;
+		struct sched_day d = run_day_of(ss, in, r);
 		if (ss->n_seed == ss->cap_seed) {
 			ss->cap_seed = ss->cap_seed ? 2 * ss->cap_seed : 1024;
 			ss->seed = xrealloc(ss->seed, ss->cap_seed * sizeof(*ss->seed));
@@ -587,13 +595,7 @@ static int rule_scheduled_stream(const struct traffic_input *in, struct findings
 	size_t n_before = ss->n;
 	for (size_t i = 0; i < n; i++) {
 		const struct flowrec *r = &fs->v[idx[i]];
-		struct sched_day d = series_key_of(ss, fs, r);
-		d.day = site_local_day(in->cfg, r->start, &d.minute);
-		d.flows = 1;
-		d.up = (double)r->bytes_out;
-		d.down = (double)r->bytes_in;
-		d.first = r->start;
-		d.last = r->end;
+		struct sched_day d = run_day_of(ss, in, r);
 		memcpy(d.cc_first, r->cc, 3);
 		memcpy(d.cc_last, r->cc, 3);
 		if (ss->n > n_before && !cmp_sched_day(&ss->v[ss->n - 1], &d)) {
